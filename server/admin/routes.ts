@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { newGuideRequest, newStore, newTerminalRequest, uuid } from '../../shared/protocol';
+import { requireAdmin } from '../auth/guards';
+import type { HubContext } from '../context';
+import { parseInput } from '../http/errors';
+import {
+  createGuide,
+  createStore,
+  createTerminal,
+  listStores,
+  revokeTerminal,
+  rotateIntegrationKey,
+} from './service';
+
+/** IT administration over REST (`X-Admin-Key`); `npm run hub:admin` offers the same operations. */
+export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void {
+  const { db } = ctx;
+  api.register(
+    async (admin) => {
+      admin.addHook('onRequest', async (request) => requireAdmin(db, request, ctx.config.adminKey));
+      admin.get('/stores', async () => ({ items: await listStores(db) }));
+      admin.post('/stores', async (request, reply) => {
+        const input = parseInput(newStore, request.body);
+        return reply.status(201).send(await createStore(db, input));
+      });
+      admin.post('/guides', async (request, reply) => {
+        const input = parseInput(newGuideRequest, request.body);
+        const created = await createGuide(db, input);
+        ctx.realtime.toStore(input.storeId, 'staff:changed', {});
+        return reply.status(201).send(created);
+      });
+      admin.post('/terminals', async (request, reply) => {
+        const input = parseInput(newTerminalRequest, request.body);
+        return reply.status(201).send(await createTerminal(db, input));
+      });
+      admin.post('/terminals/:id/revoke', async (request) => {
+        const { id } = parseInput(z.object({ id: uuid }), request.params, 'terminal id');
+        await revokeTerminal(db, id);
+        ctx.realtime.revokeTerminal(id);
+        return { ok: true };
+      });
+      admin.post('/integration-key/rotate', async () => ({
+        integrationKey: await rotateIntegrationKey(db),
+      }));
+    },
+    { prefix: '/admin' },
+  );
+}

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { hashPin } from '../../shared/domain/crypto';
+import { newId } from '../../shared/domain/ids';
+import type { NewGuideRequest, NewStore } from '../../shared/protocol';
+import { SETTING_ADMIN_KEY, SETTING_INTEGRATION_KEY } from '../auth/guards';
+import { hashSecret, newSecret } from '../auth/secrets';
+import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { HubError, notFound } from '../http/errors';
+
+export const SETTING_PHONE_HASH_KEY = 'phone_hash_key';
+
+/**
+ * Secrets the hub needs from its first start: the chain's phone-hash key (delivered to enrolled
+ * terminals). Integration and admin keys come from the environment or are rotated in by IT.
+ */
+export async function ensureHubSecrets(db: Db): Promise<void> {
+  await db.query('insert into settings(key, value) values ($1, $2) on conflict (key) do nothing', [
+    SETTING_PHONE_HASH_KEY,
+    randomBytes(32).toString('hex'),
+  ]);
+}
+
+export async function phoneHashKey(db: Queryable): Promise<string> {
+  const rows = await db.query<{ value: string }>('select value from settings where key = $1', [
+    SETTING_PHONE_HASH_KEY,
+  ]);
+  if (!rows[0]) throw new Error('phone hash key missing: run migrations first');
+  return rows[0].value;
+}
+
+export async function createStore(db: Db, input: NewStore): Promise<{ id: string }> {
+  const id = input.id ?? newId();
+  await db.transaction(async (tx) => {
+    await lockChangeFeed(tx);
+    await tx.query(
+      `insert into stores(id, name, timezone, lat, lng, geofence_radius_m) values ($1,$2,$3,$4,$5,$6)
+     on conflict (id) do update set name = excluded.name, timezone = excluded.timezone, lat = excluded.lat,
+       lng = excluded.lng, geofence_radius_m = excluded.geofence_radius_m`,
+      [id, input.name, input.timezone, input.lat, input.lng, input.geofenceRadiusM],
+    );
+    // Every product gets a (zero-stock) row in the new store's catalog feed.
+    await tx.query(
+      `insert into store_products(store_id, product_id, stock, seq)
+     select $1, p.id, 0, nextval('change_seq') from products p on conflict do nothing`,
+      [id],
+    );
+  });
+  return { id };
+}
+
+export async function listStores(db: Queryable) {
+  return db.query<{
+    id: string;
+    name: string;
+    timezone: string;
+    lat: number;
+    lng: number;
+    geofence_radius_m: number;
+  }>('select id, name, timezone, lat, lng, geofence_radius_m from stores order by name');
+}
+
+async function requireStore(db: Queryable, storeId: string) {
+  const rows = await db.query('select 1 from stores where id = $1', [storeId]);
+  if (rows.length === 0) throw notFound(`store ${storeId} not found`);
+}
+
+export async function createGuide(db: Queryable, input: NewGuideRequest): Promise<{ id: string }> {
+  await requireStore(db, input.storeId);
+  const id = input.id ?? newId();
+  const pinHash = await hashPin(input.pin);
+  await db.query(
+    `insert into guides(id, store_id, name, role, pin_hash) values ($1,$2,$3,$4,$5)
+     on conflict (id) do update set name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash, active = true`,
+    [id, input.storeId, input.name, input.role, pinHash],
+  );
+  return { id };
+}
+
+export async function createTerminal(
+  db: Queryable,
+  input: { id?: string | undefined; storeId: string; name: string },
+  token = newSecret('sgt'),
+): Promise<{ id: string; storeId: string; name: string; token: string }> {
+  await requireStore(db, input.storeId);
+  const id = input.id ?? newId();
+  const existing = await db.query('select 1 from terminals where id = $1', [id]);
+  if (existing.length > 0) throw new HubError(409, 'conflict', `terminal ${id} already exists`);
+  await db.query('insert into terminals(id, store_id, name, token_hash) values ($1,$2,$3,$4)', [
+    id,
+    input.storeId,
+    input.name,
+    hashSecret(token),
+  ]);
+  return { id, storeId: input.storeId, name: input.name, token };
+}
+
+export async function revokeTerminal(db: Queryable, terminalId: string): Promise<void> {
+  const rows = await db.query(
+    'update terminals set revoked_at = coalesce(revoked_at, now()) where id = $1 returning id',
+    [terminalId],
+  );
+  if (rows.length === 0) throw notFound(`terminal ${terminalId} not found`);
+}
+
+async function rotateKey(
+  db: Queryable,
+  setting: string,
+  prefix: string,
+  value?: string,
+): Promise<string> {
+  const key = value ?? newSecret(prefix);
+  await db.query(
+    'insert into settings(key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',
+    [setting, hashSecret(key)],
+  );
+  return key;
+}
+
+export const rotateIntegrationKey = (db: Queryable, value?: string) =>
+  rotateKey(db, SETTING_INTEGRATION_KEY, 'sgi', value);
+export const rotateAdminKey = (db: Queryable, value?: string) =>
+  rotateKey(db, SETTING_ADMIN_KEY, 'sga', value);

@@ -1,0 +1,95 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { HubConfig } from './config';
+import type { HubContext } from './context';
+import { openDatabase } from './db/database';
+import { migrate } from './db/migrate';
+import { installErrorHandling } from './http/errors';
+import { createRealtime, type SocketHandler } from './realtime/realtime';
+import { registerAdminRoutes } from './admin/routes';
+import { registerTerminalRoutes } from './terminal/routes';
+import { registerSyncRoutes } from './sync/routes';
+import { registerCustomerRoutes } from './customers/routes';
+import { registerCatalogRoutes } from './catalog/routes';
+import { registerOrderRoutes } from './orders/routes';
+import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presence/routes';
+import { registerStatsRoutes } from './stats/routes';
+import { ensureHubSecrets } from './admin/service';
+
+export type Hub = {
+  app: FastifyInstance;
+  ctx: HubContext;
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Graceful: stop accepting, finish in-flight requests, close sockets and the database. */
+  close(): Promise<void>;
+};
+
+export async function createHub(config: HubConfig): Promise<Hub> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: [
+        'req.headers.authorization',
+        'req.headers["x-integration-key"]',
+        'req.headers["x-admin-key"]',
+      ],
+    },
+    bodyLimit: 1_048_576,
+    // Idle keep-alive sockets close at shutdown; in-flight requests are allowed to finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  installErrorHandling(app);
+
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(db);
+  await ensureHubSecrets(db);
+
+  const handlers: SocketHandler[] = [];
+  const realtime = await createRealtime({
+    httpServer: app.server,
+    db,
+    log: app.log,
+    redisUrl: config.redisUrl,
+    handlers,
+  });
+  const ctx: HubContext = { db, realtime, config, log: app.log };
+  handlers.push((socket) => claimHandler(ctx, socket));
+
+  app.get('/healthz', async () => ({ ok: true }));
+  await app.register(
+    async (api) => {
+      registerTerminalRoutes(api, ctx);
+      registerSyncRoutes(api, ctx);
+      registerCustomerRoutes(api, ctx);
+      registerCatalogRoutes(api, ctx);
+      registerOrderRoutes(api, ctx);
+      registerPresenceRoutes(api, ctx);
+      registerStatsRoutes(api, ctx);
+      registerAdminRoutes(api, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const stopExpiry = startAlertExpiry(ctx);
+  let closing: Promise<void> | null = null;
+
+  return {
+    app,
+    ctx,
+    async listen() {
+      await app.listen({ host: config.host, port: config.port });
+      const address = app.server.address();
+      return typeof address === 'object' && address ? address.port : config.port;
+    },
+    close() {
+      closing ??= (async () => {
+        stopExpiry();
+        await realtime.close();
+        await app.close();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

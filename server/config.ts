@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Hub configuration, from the environment only (12-factor), validated once at start. */
+const envSchema = z.object({
+  HUB_HOST: z.string().default('127.0.0.1'),
+  HUB_PORT: z.coerce.number().int().min(0).max(65535).default(4600),
+  HUB_DATA_DIR: z.string().default('.hub-data'),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  HUB_INTEGRATION_KEY: z.string().min(16).optional(),
+  HUB_ADMIN_KEY: z.string().min(16).optional(),
+  HUB_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  /** how often the hub sweeps unclaimed alerts to `expired` */
+  HUB_EXPIRY_SWEEP_MS: z.coerce.number().int().min(50).default(15_000),
+  /** where `/updates` serves terminal auto-update files from (optional) */
+  HUB_UPDATES_DIR: z.string().optional(),
+});
+
+export type HubConfig = {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  integrationKey: string | undefined;
+  adminKey: string | undefined;
+  logLevel: z.infer<typeof envSchema>['HUB_LOG_LEVEL'];
+  expirySweepMs: number;
+  updatesDir: string | undefined;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid hub configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.HUB_HOST,
+    port: e.HUB_PORT,
+    dataDir: resolve(e.HUB_DATA_DIR),
+    databaseUrl: e.DATABASE_URL || undefined,
+    redisUrl: e.REDIS_URL || undefined,
+    integrationKey: e.HUB_INTEGRATION_KEY,
+    adminKey: e.HUB_ADMIN_KEY,
+    logLevel: e.HUB_LOG_LEVEL,
+    expirySweepMs: e.HUB_EXPIRY_SWEEP_MS,
+    updatesDir: e.HUB_UPDATES_DIR,
+  };
+}

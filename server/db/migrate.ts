@@ -1,0 +1,45 @@
+import type { Db } from './database';
+import { initialSchema } from './migrations/001-initial';
+
+/** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  { version: 1, name: 'initial', sql: initialSchema },
+];
+
+export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
+  await db.query(
+    'create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())',
+  );
+  const applied = new Set(
+    (await db.query<{ version: number }>('select version from schema_migrations')).map((r) =>
+      Number(r.version),
+    ),
+  );
+  const ran: number[] = [];
+  for (const m of migrations) {
+    if (m.version > upTo || applied.has(m.version)) continue;
+    await db.transaction(async (tx) => {
+      // Two hub nodes starting at once on one PostgreSQL: only one migrates.
+      await tx.query('select pg_advisory_xact_lock(4601)');
+      const again = await tx.query('select 1 from schema_migrations where version = $1', [
+        m.version,
+      ]);
+      if (again.length > 0) return;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query('insert into schema_migrations(version, name) values ($1, $2)', [
+        m.version,
+        m.name,
+      ]);
+      ran.push(m.version);
+    });
+  }
+  return ran;
+}
+
+/** Our migrations hold no functions or quoted semicolons, so a split on `;` at line end is exact. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*$/m)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,27 @@
+import { loadConfig } from './config';
+import { createHub } from './app';
+
+/** `npm run hub`: one hub node, configured by the environment (see README). */
+const config = loadConfig();
+const hub = await createHub(config);
+const port = await hub.listen();
+hub.app.log.info(
+  { port, host: config.host, database: hub.ctx.db.kind, redis: Boolean(config.redisUrl) },
+  'hub listening',
+);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    hub.app.log.info({ signal }, 'hub shutting down');
+    hub
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        hub.app.log.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      });
+  });
+}

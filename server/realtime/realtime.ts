@@ -1,0 +1,123 @@
+import type { Server as HttpServer } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import { Server, type Namespace, type Socket } from 'socket.io';
+import type { Redis } from 'ioredis';
+import {
+  TERMINAL_NAMESPACE,
+  type HubToTerminalEvents,
+  type TerminalToHubEvents,
+} from '../../shared/protocol';
+import { terminalForToken, type TerminalPrincipal } from '../auth/guards';
+import type { Db } from '../db/database';
+
+export type TerminalSocket = Socket<
+  TerminalToHubEvents,
+  HubToTerminalEvents,
+  Record<string, never>,
+  { terminal: TerminalPrincipal }
+>;
+export type TerminalNamespace = Namespace<
+  TerminalToHubEvents,
+  HubToTerminalEvents,
+  Record<string, never>,
+  { terminal: TerminalPrincipal }
+>;
+export type SocketHandler = (socket: TerminalSocket) => void;
+
+export const storeRoom = (storeId: string) => `store:${storeId}`;
+export const terminalRoom = (terminalId: string) => `terminal:${terminalId}`;
+
+/**
+ * The hub's live channel to terminals. A socket authenticates with its terminal token in the
+ * handshake and joins only its own store's room; with REDIS_URL every node sees every emit.
+ */
+export type Realtime = {
+  readonly io: Server;
+  readonly terminals: TerminalNamespace;
+  toStore<E extends keyof HubToTerminalEvents>(
+    storeId: string,
+    event: E,
+    ...args: Parameters<HubToTerminalEvents[E]>
+  ): void;
+  toAll<E extends keyof HubToTerminalEvents>(
+    event: E,
+    ...args: Parameters<HubToTerminalEvents[E]>
+  ): void;
+  /** Tells a revoked terminal and drops its sockets on every node. */
+  revokeTerminal(terminalId: string): void;
+  close(): Promise<void>;
+};
+
+export async function createRealtime(options: {
+  httpServer: HttpServer;
+  db: Db;
+  log: FastifyBaseLogger;
+  redisUrl: string | undefined;
+  handlers: readonly SocketHandler[];
+}): Promise<Realtime> {
+  const io = new Server(options.httpServer, {
+    serveClient: false,
+    transports: ['websocket', 'polling'],
+    maxHttpBufferSize: 1_048_576,
+  });
+  const redisClients: Redis[] = [];
+  if (options.redisUrl) {
+    const [{ Redis: RedisClient }, { createAdapter }] = await Promise.all([
+      import('ioredis'),
+      import('@socket.io/redis-adapter'),
+    ]);
+    const pub = new RedisClient(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    const sub = pub.duplicate();
+    await Promise.all([pub.connect(), sub.connect()]);
+    redisClients.push(pub, sub);
+    io.adapter(createAdapter(pub, sub));
+    options.log.info({ redis: true }, 'socket.io redis adapter enabled');
+  }
+
+  const terminals: TerminalNamespace = io.of(TERMINAL_NAMESPACE);
+  terminals.use((socket, next) => {
+    const auth: unknown = socket.handshake.auth;
+    const token =
+      typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : undefined;
+    if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized'));
+    terminalForToken(options.db, token)
+      .then((terminal) => {
+        if (!terminal) return next(new Error('unauthorized'));
+        socket.data.terminal = terminal;
+        next();
+      })
+      .catch((error: unknown) => {
+        options.log.error({ err: error }, 'socket auth failed');
+        next(new Error('unavailable'));
+      });
+  });
+  terminals.on('connection', (socket) => {
+    const { storeId, terminalId } = socket.data.terminal;
+    void socket.join([storeRoom(storeId), terminalRoom(terminalId)]);
+    for (const handler of options.handlers) handler(socket);
+  });
+
+  return {
+    io,
+    terminals,
+    toStore: (storeId, event, ...args) => {
+      terminals.to(storeRoom(storeId)).emit(event, ...args);
+    },
+    toAll: (event, ...args) => {
+      terminals.emit(event, ...args);
+    },
+    revokeTerminal(terminalId) {
+      terminals
+        .to(terminalRoom(terminalId))
+        .emit('terminal:revoked', { reason: 'revoked by head office' });
+      // Let the revoke message flush before the sockets go.
+      setTimeout(() => terminals.in(terminalRoom(terminalId)).disconnectSockets(true), 100).unref();
+    },
+    async close() {
+      // Only this node's sockets; the HTTP server itself is closed by Fastify.
+      terminals.local.disconnectSockets(true);
+      io.engine.close();
+      await Promise.all(redisClients.map((c) => c.quit().catch(() => undefined)));
+    },
+  };
+}

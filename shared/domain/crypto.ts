@@ -1,0 +1,72 @@
+/**
+ * Hashing that must give the same answer on the hub (Node) and the terminal (browser): both have
+ * WebCrypto as `globalThis.crypto`, so this file stays pure (no `node:crypto`).
+ */
+const encoder = new TextEncoder();
+
+function toHex(buffer: ArrayBuffer): string {
+  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function fromHex(hex: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(new ArrayBuffer(hex.length / 2));
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** HMAC-SHA-256 of an E.164 number under the chain's phone-hash key (hex), as hex. */
+export async function phoneHash(keyHex: string, e164: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    'raw',
+    fromHex(keyHex),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  return toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(e164)));
+}
+
+/** SHA-256 of a string, as hex (for high-entropy secrets such as terminal tokens). */
+export async function sha256Hex(value: string): Promise<string> {
+  return toHex(await crypto.subtle.digest('SHA-256', encoder.encode(value)));
+}
+
+export function randomHex(bytes: number): string {
+  const buf = new Uint8Array(bytes);
+  crypto.getRandomValues(buf);
+  return Array.from(buf, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * PINs are stored as PBKDF2-SHA-256 (a slow hash available in WebCrypto on both sides), so a
+ * terminal can check a guide's PIN offline against the synced hash: `pbkdf2-sha256$iter$salt$hash`.
+ */
+export const PIN_ITERATIONS = 210_000;
+
+export async function hashPin(
+  pin: string,
+  saltHex = randomHex(16),
+  iterations = PIN_ITERATIONS,
+): Promise<string> {
+  const material = await crypto.subtle.importKey('raw', encoder.encode(pin), 'PBKDF2', false, [
+    'deriveBits',
+  ]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'PBKDF2', hash: 'SHA-256', salt: fromHex(saltHex), iterations },
+    material,
+    256,
+  );
+  return `pbkdf2-sha256$${iterations}$${saltHex}$${toHex(bits)}`;
+}
+
+export async function verifyPin(pin: string, stored: string): Promise<boolean> {
+  const [scheme, iter, salt, expected] = stored.split('$');
+  if (scheme !== 'pbkdf2-sha256' || !iter || !salt || !expected) return false;
+  const actual = await hashPin(pin, salt, Number(iter));
+  // Constant-time comparison of the hex digests.
+  const a = actual.split('$')[3] ?? '';
+  let diff = a.length ^ expected.length;
+  for (let i = 0; i < Math.min(a.length, expected.length); i++)
+    diff |= a.charCodeAt(i) ^ expected.charCodeAt(i);
+  return diff === 0;
+}

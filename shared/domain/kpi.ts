@@ -1,0 +1,67 @@
+/**
+ * Store KPIs as the industry defines them (see DOMAIN.md). Every ratio returns `null` when its
+ * denominator is zero, so a screen shows "—" instead of NaN or Infinity.
+ */
+export type KpiCounts = {
+  footfall: number;
+  recognizedVisits: number;
+  alerts: number;
+  claimedAlerts: number;
+  convertedVisits: number;
+  orders: number;
+  units: number;
+  /** fen */
+  revenue: number;
+};
+
+export type KpiRatios = {
+  /** orders ÷ footfall */
+  conversionRate: number | null;
+  /** converted visits ÷ recognized visits */
+  recognizedConversion: number | null;
+  /** average transaction value in fen: revenue ÷ orders */
+  atv: number | null;
+  /** units per transaction: units ÷ orders */
+  upt: number | null;
+  /** sales per visitor in fen: revenue ÷ footfall */
+  salesPerVisitor: number | null;
+};
+
+export function ratio(numerator: number, denominator: number): number | null {
+  if (!Number.isFinite(numerator) || !Number.isFinite(denominator) || denominator === 0)
+    return null;
+  return numerator / denominator;
+}
+
+/** Fen amounts are rounded to whole fen; plain ratios keep full precision. */
+export function fenRatio(numerator: number, denominator: number): number | null {
+  const value = ratio(numerator, denominator);
+  return value === null ? null : Math.round(value);
+}
+
+export function kpiRatios(c: KpiCounts): KpiRatios {
+  return {
+    conversionRate: ratio(c.orders, c.footfall),
+    recognizedConversion: ratio(c.convertedVisits, c.recognizedVisits),
+    atv: fenRatio(c.revenue, c.orders),
+    upt: ratio(c.units, c.orders),
+    salesPerVisitor: fenRatio(c.revenue, c.footfall),
+  };
+}
+
+export const emptyCounts = (): KpiCounts => ({
+  footfall: 0,
+  recognizedVisits: 0,
+  alerts: 0,
+  claimedAlerts: 0,
+  convertedVisits: 0,
+  orders: 0,
+  units: 0,
+  revenue: 0,
+});
+
+/** Change against a baseline (e.g. the same weekday last week) as a fraction, null if undefined. */
+export function change(current: number | null, baseline: number | null): number | null {
+  if (current === null || baseline === null || baseline === 0) return null;
+  return (current - baseline) / baseline;
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { nonEmpty, uuid } from './common';
+import { guideRole, pin } from './staff';
+
+export const newStore = z.object({
+  id: uuid.optional(),
+  name: nonEmpty(64),
+  timezone: z.string().refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'unknown IANA time zone'),
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  geofenceRadiusM: z.number().positive().max(50_000).default(200),
+});
+export type NewStore = z.infer<typeof newStore>;
+
+export const newGuideRequest = z.object({
+  id: uuid.optional(),
+  storeId: uuid,
+  name: nonEmpty(64),
+  role: guideRole.default('guide'),
+  pin,
+});
+export type NewGuideRequest = z.infer<typeof newGuideRequest>;
+
+export const newTerminalRequest = z.object({
+  id: uuid.optional(),
+  storeId: uuid,
+  name: nonEmpty(64),
+});
+/** The token is returned exactly once, at creation. */
+export const newTerminalResponse = z.object({
+  id: uuid,
+  storeId: uuid,
+  name: z.string(),
+  token: z.string(),
+});
+export const rotatedKeyResponse = z.object({ integrationKey: z.string() });

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { fen, nonEmpty, sku, uuid } from './common';
+
+/** A product as a terminal caches it, with this store's stock. */
+export const productItem = z.object({
+  id: uuid,
+  seq: z.string(),
+  sku,
+  barcode: z.string().nullable(),
+  name: z.string(),
+  category: z.string(),
+  size: z.string().nullable(),
+  colour: z.string().nullable(),
+  price: fen,
+  stock: z.number().int(),
+  active: z.boolean(),
+});
+export type ProductItem = z.infer<typeof productItem>;
+
+/** Catalog upsert from head office (idempotent by SKU); `stock` maps store id → units. */
+export const productUpsert = z.object({
+  sku,
+  barcode: z.string().trim().min(4).max(64).optional(),
+  name: nonEmpty(128),
+  category: nonEmpty(64),
+  size: z.string().max(16).optional(),
+  colour: z.string().max(32).optional(),
+  price: fen,
+  active: z.boolean().default(true),
+  stock: z.record(uuid, z.number().int().min(-1_000_000).max(1_000_000)).default({}),
+});
+export type ProductUpsert = z.infer<typeof productUpsert>;
+export const productUpsertRequest = z.object({ products: z.array(productUpsert).min(1).max(5000) });

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { fen, isoDate, isoInstant, nonEmpty, sku, uuid } from './common';
+
+export const tier = z.enum(['regular', 'silver', 'gold', 'platinum', 'diamond']);
+export type Tier = z.infer<typeof tier>;
+export const gender = z.enum(['female', 'male', 'other', 'unknown']);
+export const channel = z.enum(['app', 'wechat', 'web', 'store']);
+export type Channel = z.infer<typeof channel>;
+
+export const sizes = z.object({
+  top: z.string().max(16).optional(),
+  bottom: z.string().max(16).optional(),
+  dress: z.string().max(16).optional(),
+  shoe: z.string().max(16).optional(),
+});
+export type Sizes = z.infer<typeof sizes>;
+
+/** One product in the customer's online trail (viewed / carted / wish-listed). */
+export const behaviourItem = z.object({
+  sku,
+  name: z.string().optional(),
+  at: isoInstant,
+  channel: channel.optional(),
+  /** seconds spent viewing, when the channel reports it */
+  dwellSeconds: z.number().int().nonnegative().optional(),
+});
+export type BehaviourItem = z.infer<typeof behaviourItem>;
+
+/** The online behaviour summary head office keeps current (integration events update it). */
+export const onlineSummary = z.object({
+  viewed: z.array(behaviourItem),
+  carted: z.array(behaviourItem),
+  wishlisted: z.array(behaviourItem),
+  onlineOrders: z.number().int().nonnegative(),
+  onlineSpend: fen,
+  lastOnlineAt: isoInstant.nullable(),
+  channel: channel.nullable(),
+});
+export type OnlineSummary = z.infer<typeof onlineSummary>;
+
+export const purchaseSummary = z.object({
+  orderId: z.string(),
+  storeId: uuid.nullable(),
+  channel,
+  at: isoInstant,
+  total: fen,
+  items: z.array(
+    z.object({ sku, name: z.string().optional(), quantity: z.number().int().positive() }),
+  ),
+});
+export type PurchaseSummary = z.infer<typeof purchaseSummary>;
+
+/** In-store purchase summary the hub maintains from orders. */
+export const storeSummary = z.object({
+  storeOrders: z.number().int().nonnegative(),
+  storeSpend: fen,
+  lastPurchases: z.array(purchaseSummary),
+});
+export type StoreSummary = z.infer<typeof storeSummary>;
+
+/**
+ * A customer as terminals cache it. Never carries the raw phone number: `phoneHash` is
+ * HMAC-SHA-256 of the E.164 number under the chain key from `GET /api/v1/terminal`.
+ */
+export const customerProfile = z.object({
+  id: uuid,
+  seq: z.string(),
+  name: z.string(),
+  phoneHash: z.string().nullable(),
+  phoneLast4: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+  memberCode: z.string(),
+  tier,
+  points: z.number().int().nonnegative(),
+  gender,
+  birthday: isoDate.nullable(),
+  sizes,
+  favouriteCategories: z.array(z.string()),
+  homeStoreId: uuid.nullable(),
+  tags: z.array(z.string()),
+  notes: z.string(),
+  consentMarketing: z.boolean(),
+  online: onlineSummary,
+  inStore: storeSummary,
+  /** lifetime spend across channels, fen */
+  lifetimeSpend: fen,
+  createdAt: isoInstant,
+  updatedAt: isoInstant,
+});
+export type CustomerProfile = z.infer<typeof customerProfile>;
+
+/** Deletion or merge marker in the customer feed. */
+export const customerTombstone = z.object({
+  id: uuid,
+  seq: z.string(),
+  deleted: z.literal(true),
+  mergedInto: uuid.nullable(),
+});
+export type CustomerTombstone = z.infer<typeof customerTombstone>;
+
+export const customerFeedItem = z.union([customerTombstone, customerProfile]);
+export type CustomerFeedItem = z.infer<typeof customerFeedItem>;
+export const isTombstone = (item: CustomerFeedItem): item is CustomerTombstone => 'deleted' in item;
+
+/** In-store registration from a terminal: the id is generated on the terminal. */
+export const customerRegistration = z.object({
+  id: uuid,
+  name: nonEmpty(64),
+  phone: z.string().trim().min(3).max(32),
+  gender: gender.default('unknown'),
+  birthday: isoDate.optional(),
+  sizes: sizes.default({}),
+  consentMarketing: z.boolean().default(false),
+  guideId: uuid.optional(),
+  notes: z.string().max(2000).optional(),
+  createdAt: isoInstant.optional(),
+});
+export type CustomerRegistration = z.infer<typeof customerRegistration>;
+
+export const registrationResponse = z.object({
+  status: z.enum(['created', 'existing']),
+  customer: customerProfile,
+});
+export type RegistrationResponse = z.infer<typeof registrationResponse>;
+
+/** A CRM customer pushed by head office (idempotent by `crmId`). */
+export const crmCustomer = z.object({
+  crmId: nonEmpty(64),
+  name: nonEmpty(64),
+  phone: z.string().trim().min(3).max(32).optional(),
+  memberCode: z.string().trim().min(4).max(64).optional(),
+  tier: tier.default('regular'),
+  points: z.number().int().nonnegative().default(0),
+  gender: gender.default('unknown'),
+  birthday: isoDate.optional(),
+  sizes: sizes.default({}),
+  favouriteCategories: z.array(z.string().max(32)).max(20).default([]),
+  homeStoreId: uuid.optional(),
+  tags: z.array(z.string().max(32)).max(50).default([]),
+  notes: z.string().max(2000).default(''),
+  consentMarketing: z.boolean().default(false),
+});
+export type CrmCustomer = z.infer<typeof crmCustomer>;
+export const crmCustomersRequest = z.object({ customers: z.array(crmCustomer).min(1).max(1000) });
+
+/** An online behaviour event (viewed, carted, wish-listed, ordered online). */
+export const onlineEvent = z.object({
+  id: nonEmpty(64),
+  customer: z.union([
+    z.object({ customerId: uuid }),
+    z.object({ crmId: nonEmpty(64) }),
+    z.object({ memberCode: nonEmpty(64) }),
+    z.object({ phone: z.string().min(3).max(32) }),
+  ]),
+  type: z.enum(['viewed', 'carted', 'wishlisted', 'ordered']),
+  sku: sku.optional(),
+  channel,
+  at: isoInstant,
+  dwellSeconds: z.number().int().nonnegative().max(86_400).optional(),
+  /** for `ordered`: the online order's total in fen */
+  amount: fen.optional(),
+});
+export type OnlineEvent = z.infer<typeof onlineEvent>;
+export const onlineEventsRequest = z.object({ events: z.array(onlineEvent).min(1).max(5000) });
+
+/** Head office merges a duplicate into the surviving customer. */
+export const mergeRequest = z.object({ sourceId: uuid, targetId: uuid });

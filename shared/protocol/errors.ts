@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** Error codes the hub answers with; every error body is `{error:{code,message,details?}}`. */
+export const errorCode = z.enum([
+  'invalid_input',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'payload_too_large',
+  'conflict',
+  'no_store_nearby',
+  'already_claimed',
+  'unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof errorCode>;
+
+export const errorBody = z.object({
+  error: z.object({ code: errorCode, message: z.string(), details: z.unknown().optional() }),
+});
+export type ErrorBody = z.infer<typeof errorBody>;

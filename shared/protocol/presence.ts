@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { fen, isoInstant, sku, uuid } from './common';
+import { behaviourItem, purchaseSummary, sizes, tier } from './customers';
+
+export const presenceSource = z.enum(['wifi', 'geofence', 'qr', 'beacon', 'app']);
+export type PresenceSource = z.infer<typeof presenceSource>;
+
+export const customerRef = z.union([
+  z.object({ memberCode: z.string().trim().min(1).max(64) }),
+  z.object({ phone: z.string().trim().min(3).max(32) }),
+  z.object({ customerId: uuid }),
+]);
+export type CustomerRef = z.infer<typeof customerRef>;
+
+const lat = z.number().min(-90).max(90);
+const lng = z.number().min(-180).max(180);
+
+/** A presence sighting from Wi-Fi, geofence, QR, beacon or app check-in. */
+export const presenceEvent = z
+  .object({
+    customer: customerRef,
+    storeId: uuid.optional(),
+    lat: lat.optional(),
+    lng: lng.optional(),
+    source: presenceSource,
+    at: isoInstant.optional(),
+  })
+  .refine((e) => e.storeId !== undefined || (e.lat !== undefined && e.lng !== undefined), {
+    message: 'either storeId or lat and lng is required',
+    path: ['storeId'],
+  });
+export type PresenceEvent = z.infer<typeof presenceEvent>;
+export const presenceResponse = z.object({ visitId: uuid, alertId: uuid.nullable() });
+
+export const footfallEvent = z.object({
+  storeId: uuid,
+  at: isoInstant,
+  count: z.number().int().min(0).max(100_000),
+});
+export type FootfallEvent = z.infer<typeof footfallEvent>;
+
+export const stockedItem = behaviourItem.extend({
+  stockHere: z.number().int().nullable(),
+  price: fen.nullable(),
+});
+export type StockedItem = z.infer<typeof stockedItem>;
+
+/** The short card a guide sees when a recognized customer walks in. */
+export const customerCard = z.object({
+  customerId: uuid,
+  name: z.string(),
+  tier,
+  phoneMasked: z.string().nullable(),
+  sizes,
+  favouriteCategories: z.array(z.string()),
+  viewed: z.array(stockedItem),
+  carted: z.array(stockedItem),
+  wishlisted: z.array(stockedItem),
+  lastPurchases: z.array(purchaseSummary),
+  lifetimeSpend: fen,
+});
+export type CustomerCard = z.infer<typeof customerCard>;
+
+export const alertStatus = z.enum(['open', 'claimed', 'expired', 'converted']);
+export type AlertStatus = z.infer<typeof alertStatus>;
+
+export const claimedBy = z.object({ guideId: uuid, name: z.string() });
+
+/** An arrival alert (what `alert:new` carries and the catch-up endpoint lists). */
+export const arrivalAlert = z.object({
+  alertId: uuid,
+  visitId: uuid,
+  storeId: uuid,
+  at: isoInstant,
+  source: presenceSource,
+  status: alertStatus,
+  claimedBy: claimedBy.nullable(),
+  claimedAt: isoInstant.nullable(),
+  expiresAt: isoInstant,
+  convertedAt: isoInstant.nullable(),
+  card: customerCard,
+});
+export type ArrivalAlert = z.infer<typeof arrivalAlert>;
+
+export const alertUpdate = z.object({
+  alertId: uuid,
+  storeId: uuid,
+  status: alertStatus,
+  claimedBy: claimedBy.nullable(),
+  claimedAt: isoInstant.nullable(),
+  convertedAt: isoInstant.nullable(),
+  orderId: uuid.nullable(),
+});
+export type AlertUpdate = z.infer<typeof alertUpdate>;
+
+/** `GET /api/v1/alerts?since=` — the store's alerts raised since an instant (catch-up). */
+export const alertsQuery = z.object({ since: isoInstant.optional() });
+export const alertsResponse = z.object({ items: z.array(arrivalAlert) });
+
+export const skuList = z.array(sku);

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { uuid } from './common';
+
+export const storeInfo = z.object({
+  id: uuid,
+  name: z.string(),
+  timezone: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+  geofenceRadiusM: z.number(),
+});
+export type StoreInfo = z.infer<typeof storeInfo>;
+
+/** `GET /api/v1/terminal`: who this terminal is, its store, settings and the phone-hash key. */
+export const terminalInfo = z.object({
+  terminalId: uuid,
+  name: z.string(),
+  store: storeInfo,
+  /** hex HMAC key for phone hashes; keep it in the platform bridge, never in IndexedDB */
+  phoneHashKey: z.string(),
+  settings: z.object({
+    alertExpiryMinutes: z.number().int().positive(),
+    visitWindowMinutes: z.number().int().positive(),
+    autoLockMinutes: z.number().int().positive(),
+    currency: z.literal('CNY'),
+    locale: z.string(),
+  }),
+  serverTime: z.iso.datetime({ offset: true }),
+});
+export type TerminalInfo = z.infer<typeof terminalInfo>;

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+
+describe('hub basics (PGlite)', () => {
+  let hub: HubProcess;
+  let store: StoreFixture;
+  beforeAll(async () => {
+    hub = await startHub();
+    store = await createStoreFixture(hub);
+  });
+  afterAll(async () => {
+    await hub.stop();
+    removeDataDir(hub);
+  });
+
+  it('answers health checks without auth', async () => {
+    expect(await call(hub, 'GET', '/healthz')).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const r = await call<{ error: { code: string } }>(hub, 'GET', '/api/v1/nope');
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe('not_found');
+  });
+
+  it('refuses terminal endpoints without a valid token', async () => {
+    expect((await call(hub, 'GET', '/api/v1/terminal')).status).toBe(401);
+    expect(
+      (await call(hub, 'GET', '/api/v1/terminal', undefined, { token: 'sgt_wrong' })).status,
+    ).toBe(401);
+  });
+
+  it('tells an enrolled terminal its store and the phone-hash key', async () => {
+    const r = await call<{
+      terminalId: string;
+      store: { id: string; timezone: string };
+      phoneHashKey: string;
+    }>(hub, 'GET', '/api/v1/terminal', undefined, { token: store.terminals[0]!.token });
+    expect(r.status).toBe(200);
+    expect(r.body.terminalId).toBe(store.terminals[0]!.id);
+    expect(r.body.store).toMatchObject({ id: store.storeId, timezone: 'Asia/Shanghai' });
+    expect(r.body.phoneHashKey).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses admin calls without the admin key and validates their input', async () => {
+    expect((await call(hub, 'GET', '/api/v1/admin/stores')).status).toBe(401);
+    const bad = await call<{ error: { code: string; details: unknown[] } }>(
+      hub,
+      'POST',
+      '/api/v1/admin/stores',
+      { name: 'X', timezone: 'Mars/Base', lat: 1, lng: 2 },
+      { admin: true },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_input');
+    const stores = await call<{ items: { name: string }[] }>(
+      hub,
+      'GET',
+      '/api/v1/admin/stores',
+      undefined,
+      { admin: true },
+    );
+    expect(stores.body.items.map((s) => s.name)).toEqual([store.name]);
+  });
+
+  it('rejects bodies over 1 MiB with 413', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(1_100_000) });
+    const r = await call<{ error: { code: string } }>(hub, 'POST', '/api/v1/admin/stores', big, {
+      admin: true,
+    });
+    expect(r.status).toBe(413);
+    expect(r.body.error.code).toBe('payload_too_large');
+  });
+
+  it('revokes a terminal: its token stops working', async () => {
+    const t = store.terminals[1]!;
+    expect(
+      (await call(hub, 'POST', `/api/v1/admin/terminals/${t.id}/revoke`, {}, { admin: true }))
+        .status,
+    ).toBe(200);
+    expect((await call(hub, 'GET', '/api/v1/terminal', undefined, { token: t.token })).status).toBe(
+      401,
+    );
+  });
+});

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const TEST_INTEGRATION_KEY = 'test-integration-key-0123456789';
+
+export type HubOptions = {
+  /** reuse a data dir (PGlite) across restarts; a fresh temp dir otherwise */
+  dataDir?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  port?: number;
+  env?: Record<string, string>;
+};
+
+export type HubProcess = {
+  url: string;
+  port: number;
+  dataDir: string;
+  options: HubOptions;
+  proc: ChildProcess;
+  /** every log line the hub printed (JSON objects) */
+  logs: Record<string, unknown>[];
+  /** SIGTERM and wait for exit (graceful). */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit (crash). */
+  kill(): Promise<void>;
+};
+
+/**
+ * Starts a real hub process (`server/main.ts` under tsx) on a free port and waits until it
+ * listens. Each call gets a fresh PGlite data dir unless one is given.
+ */
+export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sg-hub-'));
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    HUB_HOST: '127.0.0.1',
+    HUB_PORT: String(options.port ?? 0),
+    HUB_DATA_DIR: dataDir,
+    HUB_ADMIN_KEY: TEST_ADMIN_KEY,
+    HUB_INTEGRATION_KEY: TEST_INTEGRATION_KEY,
+    HUB_LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  if (options.redisUrl) env.REDIS_URL = options.redisUrl;
+
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'server/main.ts')], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let stderr = '';
+  proc.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+
+  const port = await new Promise<number>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`hub did not start in 30 s\n${stderr}`)), 30_000);
+    const lines = createInterface({ input: proc.stdout! });
+    lines.on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry.msg === 'hub listening' && typeof entry.port === 'number') {
+        clearTimeout(timer);
+        res(entry.port);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`hub exited with ${code} before listening\n${stderr}`));
+    });
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    options,
+    proc,
+    logs,
+    async stop() {
+      if (proc.exitCode !== null) return proc.exitCode;
+      proc.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (proc.exitCode !== null) return;
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Restarts a hub on the same data (and the same port, so clients reconnect to it). */
+export async function restartHub(hub: HubProcess): Promise<HubProcess> {
+  await hub.stop();
+  return startHub({ ...hub.options, dataDir: hub.dataDir, port: hub.port });
+}
+
+export function removeDataDir(hub: HubProcess): void {
+  if (!hub.options.dataDir) rmSync(hub.dataDir, { recursive: true, force: true });
+}

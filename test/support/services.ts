@@ -1,0 +1,60 @@
+import pg from 'pg';
+import { Redis } from 'ioredis';
+
+/**
+ * The PostgreSQL and multi-node suites need services this machine kind runs (see .ci/run).
+ * Without their variables they are reported as not run, with the reason in the suite name;
+ * with CI set, an unreachable service fails the suite loudly instead.
+ */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL;
+
+export const postgresReason = TEST_DATABASE_URL
+  ? 'on PostgreSQL'
+  : 'on PostgreSQL — NOT RUN: set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)';
+export const redisReason = TEST_REDIS_URL
+  ? 'with Redis'
+  : 'with Redis — NOT RUN: set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379)';
+
+/** Creates a fresh database on the test server and returns its URL and a drop function. */
+export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = new URL(TEST_DATABASE_URL!);
+  const admin = new pg.Client({ connectionString: base.toString() });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL at ${base.host} cannot be reached (TEST_DATABASE_URL): ${String(error)}`,
+    );
+  }
+  const name = `sg_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base.toString());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: base.toString() });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function assertRedisReachable(): Promise<void> {
+  const client = new Redis(TEST_REDIS_URL!, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    throw new Error(`Redis cannot be reached (TEST_REDIS_URL): ${String(error)}`, { cause: error });
+  } finally {
+    client.disconnect();
+  }
+}
