@@ -25,6 +25,7 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
   } catch (error) {
     throw new Error(
       `PostgreSQL at ${base.host} cannot be reached (TEST_DATABASE_URL): ${String(error)}`,
+      { cause: error },
     );
   }
   const name = `sg_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
