@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
-import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import type { HubProcess } from '../support/hub-process';
 
-describe('hub basics (PGlite)', () => {
+describeOnBackends('hub basics', (backend) => {
   let hub: HubProcess;
   let store: StoreFixture;
   beforeAll(async () => {
-    hub = await startHub();
+    hub = await backend.startHub();
     store = await createStoreFixture(hub);
   });
-  afterAll(async () => {
-    await hub.stop();
-    removeDataDir(hub);
-  });
+  afterAll(() => backend.cleanup());
 
   it('answers health checks without auth', async () => {
     expect(await call(hub, 'GET', '/healthz')).toEqual({ status: 200, body: { ok: true } });

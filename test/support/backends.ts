@@ -1,0 +1,48 @@
+import { describe } from 'vitest';
+import { removeDataDir, startHub, type HubOptions, type HubProcess } from './hub-process';
+import { TEST_DATABASE_URL, freshPostgresDatabase, postgresReason } from './services';
+
+export type Backend = {
+  kind: 'pglite' | 'postgres';
+  /** Starts a hub on a fresh database (or on `options.dataDir` / `options.databaseUrl` to reuse one). */
+  startHub(options?: HubOptions): Promise<HubProcess>;
+  /** Stops every hub this backend started and removes their databases. */
+  cleanup(): Promise<void>;
+};
+
+function makeBackend(kind: Backend['kind']): Backend {
+  const hubs: HubProcess[] = [];
+  const drops: (() => Promise<void>)[] = [];
+  return {
+    kind,
+    async startHub(options = {}) {
+      let opts = options;
+      if (kind === 'postgres' && !options.databaseUrl) {
+        const database = await freshPostgresDatabase();
+        drops.push(database.drop);
+        opts = { ...options, databaseUrl: database.url };
+      }
+      const hub = await startHub(opts);
+      hubs.push(hub);
+      return hub;
+    },
+    async cleanup() {
+      for (const hub of hubs.splice(0)) {
+        await hub.kill();
+        removeDataDir(hub);
+      }
+      for (const drop of drops.splice(0)) await drop();
+    },
+  };
+}
+
+/**
+ * Runs a suite against the hub on PGlite, and again on PostgreSQL when TEST_DATABASE_URL is set
+ * (CI sets it). Without it the PostgreSQL run is reported as skipped with the reason in its name.
+ */
+export function describeOnBackends(title: string, body: (backend: Backend) => void): void {
+  describe(`${title} (PGlite)`, () => body(makeBackend('pglite')));
+  describe.skipIf(!TEST_DATABASE_URL)(`${title} (${postgresReason})`, () =>
+    body(makeBackend('postgres')),
+  );
+}
