@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPglite } from './pglite';
+import { migrate, migrations } from './migrate';
+import type { Db } from './database';
+
+describe('migrations', () => {
+  let db: Db | undefined;
+  afterEach(async () => {
+    await db?.close();
+    db = undefined;
+  });
+
+  it('are numbered 1, 2, 3… without gaps', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+  });
+
+  it('apply once on an empty database and are a no-op the second time', async () => {
+    db = await openPglite('memory://');
+    expect(await migrate(db)).toEqual(migrations.map((m) => m.version));
+    expect(await migrate(db)).toEqual([]);
+    const tables = await db.query<{ table_name: string }>(
+      "select table_name from information_schema.tables where table_schema = 'public' order by 1",
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining([
+        'customers',
+        'products',
+        'store_products',
+        'orders',
+        'order_lines',
+        'alerts',
+        'visits',
+        'footfall',
+        'terminals',
+        'guides',
+        'stores',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { hashPin, phoneHash, sha256Hex, verifyPin } from './crypto';
+
+describe('hashing shared by hub and terminal', () => {
+  it('hashes a phone with HMAC-SHA-256 under the chain key (RFC 4231 test case 2 shape)', async () => {
+    // Known answer: HMAC-SHA-256(key="Jefe", "what do ya want for nothing?")
+    const keyHex = Array.from(new TextEncoder().encode('Jefe'), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
+    expect(await phoneHash(keyHex, 'what do ya want for nothing?')).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+  });
+
+  it('gives different hashes under different keys, so a stolen cache cannot be joined with another', async () => {
+    const a = await phoneHash('00'.repeat(32), '+8613812345678');
+    const b = await phoneHash('01'.repeat(32), '+8613812345678');
+    expect(a).not.toBe(b);
+  });
+
+  it('computes SHA-256', async () => {
+    expect(await sha256Hex('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+  });
+
+  it('verifies the right PIN and refuses a wrong one or a malformed hash', async () => {
+    const stored = await hashPin('1234', undefined, 1000);
+    expect(stored).toMatch(/^pbkdf2-sha256\$1000\$[0-9a-f]{32}\$[0-9a-f]{64}$/);
+    expect(await verifyPin('1234', stored)).toBe(true);
+    expect(await verifyPin('1235', stored)).toBe(false);
+    expect(await verifyPin('1234', 'plain-text')).toBe(false);
+  });
+
+  it('salts PINs, so two guides with the same PIN have different hashes', async () => {
+    expect(await hashPin('1234', undefined, 1000)).not.toBe(await hashPin('1234', undefined, 1000));
+  });
+});
