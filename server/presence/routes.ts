@@ -1,11 +1,99 @@
 import type { FastifyInstance } from 'fastify';
+import {
+  alertsQuery,
+  claimRequest,
+  footfallEvent,
+  presenceEvent,
+  SocketEvents,
+  type AlertsResponse,
+  type ClaimAck,
+} from '../../shared/protocol';
+import { requireIntegration, requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
+import { parseInput } from '../http/errors';
 import type { TerminalSocket } from '../realtime/realtime';
+import { claimAlert, expireAlerts, listAlerts } from './alerts';
+import { recordFootfall, recordPresence } from './presence';
 
-// Placeholder until this feature lands (see issue 2).
-export function registerPresenceRoutes(_api: FastifyInstance, _ctx: HubContext): void {}
-export function claimHandler(_ctx: HubContext, _socket: TerminalSocket): void {}
+/** Default catch-up window: a shift's worth, so a terminal back from an outage misses no one. */
+const CATCH_UP_HOURS = 12;
+
+/**
+ * Presence sources and door counters (`X-Integration-Key`), and the terminal catch-up list.
+ * A new arrival is broadcast as `alert:new` to that store's room only.
+ */
+export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): void {
+  const { db } = ctx;
+
+  api.post('/presence', async (request, reply) => {
+    await requireIntegration(db, request, ctx.config.integrationKey);
+    const event = parseInput(presenceEvent, request.body);
+    const result = await recordPresence(ctx, event);
+    if (result.alert) ctx.realtime.toStore(result.alert.storeId, 'alert:new', result.alert);
+    return reply.status(202).send({ visitId: result.visitId, alertId: result.alertId });
+  });
+
+  api.post('/footfall', async (request, reply) => {
+    await requireIntegration(db, request, ctx.config.integrationKey);
+    const event = parseInput(footfallEvent, request.body);
+    await recordFootfall(db, event);
+    return reply.status(202).send({ ok: true });
+  });
+
+  api.get('/alerts', async (request): Promise<AlertsResponse> => {
+    const terminal = await requireTerminal(db, request);
+    const query = parseInput(alertsQuery, request.query, 'query');
+    const since = query.since ?? new Date(Date.now() - CATCH_UP_HOURS * 3_600_000).toISOString();
+    return { items: await listAlerts(db, terminal.storeId, since) };
+  });
+}
+
+/** `alert:claim {alertId, guideId}` from a terminal socket; answers with a result envelope. */
+export function claimHandler(ctx: HubContext, socket: TerminalSocket): void {
+  socket.on(SocketEvents.alertClaim, (request, ack) => {
+    // A client that sends no ack callback gets nothing back, but the claim still counts.
+    const reply = (result: ClaimAck) => {
+      if (typeof ack === 'function') ack(result);
+    };
+    const parsed = claimRequest.safeParse(request);
+    if (!parsed.success) {
+      reply({ ok: false, error: { code: 'invalid_input', message: parsed.error.message } });
+      return;
+    }
+    const { storeId } = socket.data.terminal;
+    claimAlert(ctx, storeId, parsed.data.alertId, parsed.data.guideId)
+      .then(({ ack: result, update }) => {
+        if (update) ctx.realtime.toStore(update.storeId, 'alert:updated', update);
+        reply(result);
+      })
+      .catch((error: unknown) => {
+        ctx.log.error({ err: error, alertId: parsed.data.alertId }, 'claim failed');
+        reply({ ok: false, error: { code: 'internal', message: 'claim failed, try again' } });
+      });
+  });
+}
+
 /** Starts the sweeper that expires unclaimed alerts; returns a stop function. */
-export function startAlertExpiry(_ctx: HubContext): () => void {
-  return () => undefined;
+export function startAlertExpiry(ctx: HubContext): () => void {
+  let running = false;
+  let stopped = false;
+  const sweep = async () => {
+    if (running || stopped) return; // a slow sweep must not overlap the next tick
+    running = true;
+    try {
+      for (const update of await expireAlerts(ctx.db)) {
+        ctx.realtime.toStore(update.storeId, 'alert:updated', update);
+      }
+    } catch (error) {
+      if (!stopped) ctx.log.error({ err: error }, 'alert expiry sweep failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void sweep(), ctx.config.expirySweepMs);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
 }

@@ -96,5 +96,6 @@ export type AlertUpdate = z.infer<typeof alertUpdate>;
 /** `GET /api/v1/alerts?since=` — the store's alerts raised since an instant (catch-up). */
 export const alertsQuery = z.object({ since: isoInstant.optional() });
 export const alertsResponse = z.object({ items: z.array(arrivalAlert) });
+export type AlertsResponse = z.infer<typeof alertsResponse>;
 
 export const skuList = z.array(sku);

@@ -1,0 +1,182 @@
+import {
+  customerCard,
+  presenceSource,
+  alertStatus,
+  type AlertUpdate,
+  type ArrivalAlert,
+  type ClaimAck,
+} from '../../shared/protocol';
+import type { Queryable } from '../db/database';
+import type { HubContext } from '../context';
+
+/** Both drivers hand timestamptz back as Date; the wire wants ISO-8601 UTC. */
+export const toIso = (value: unknown): string => new Date(value as string | Date).toISOString();
+const toIsoOrNull = (value: unknown): string | null => (value == null ? null : toIso(value));
+
+/** An alert row joined with the claiming guide's name (see `ALERT_SELECT`). */
+export type AlertRow = {
+  id: string;
+  visit_id: string;
+  store_id: string;
+  source: string;
+  raised_at: unknown;
+  expires_at: unknown;
+  status: string;
+  claimed_by: string | null;
+  claimed_by_name: string | null;
+  claimed_at: unknown;
+  converted_at: unknown;
+  converted_order_id: string | null;
+  card: unknown;
+};
+
+/** Select list + join for `AlertRow`; callers add `where` / `order by` after it. */
+export const ALERT_SELECT = `
+  select a.id, a.visit_id, a.store_id, a.source, a.raised_at, a.expires_at, a.status,
+         a.claimed_by, g.name as claimed_by_name, a.claimed_at, a.converted_at,
+         a.converted_order_id, a.card
+    from alerts a left join guides g on g.id = a.claimed_by`;
+
+export function toArrivalAlert(row: AlertRow): ArrivalAlert {
+  return {
+    alertId: row.id,
+    visitId: row.visit_id,
+    storeId: row.store_id,
+    at: toIso(row.raised_at),
+    source: presenceSource.parse(row.source),
+    status: alertStatus.parse(row.status),
+    claimedBy:
+      row.claimed_by === null ? null : { guideId: row.claimed_by, name: row.claimed_by_name ?? '' },
+    claimedAt: toIsoOrNull(row.claimed_at),
+    expiresAt: toIso(row.expires_at),
+    convertedAt: toIsoOrNull(row.converted_at),
+    card: customerCard.parse(row.card),
+  };
+}
+
+export function toAlertUpdate(row: Omit<AlertRow, 'card'>): AlertUpdate {
+  return {
+    alertId: row.id,
+    storeId: row.store_id,
+    status: alertStatus.parse(row.status),
+    claimedBy:
+      row.claimed_by === null ? null : { guideId: row.claimed_by, name: row.claimed_by_name ?? '' },
+    claimedAt: toIsoOrNull(row.claimed_at),
+    convertedAt: toIsoOrNull(row.converted_at),
+    orderId: row.converted_order_id,
+  };
+}
+
+/** Most alerts a catch-up returns; 12 h of one store stays far below this. */
+const CATCH_UP_LIMIT = 1000;
+
+/** A store's alerts raised since `since`, newest first, with their current status and claim. */
+export async function listAlerts(
+  db: Queryable,
+  storeId: string,
+  since: string,
+): Promise<ArrivalAlert[]> {
+  const rows = await db.query<AlertRow>(
+    `${ALERT_SELECT}
+      where a.store_id = $1 and a.raised_at >= $2::timestamptz
+      order by a.raised_at desc, a.id desc
+      limit ${CATCH_UP_LIMIT}`,
+    [storeId, since],
+  );
+  return rows.map(toArrivalAlert);
+}
+
+/**
+ * First claim wins: the `status = 'open'` guard in one UPDATE makes the race atomic on every
+ * database and every hub node. Returns the ack for the terminal and the update to broadcast.
+ */
+export async function claimAlert(
+  ctx: HubContext,
+  storeId: string,
+  alertId: string,
+  guideId: string,
+): Promise<{ ack: ClaimAck; update: AlertUpdate | null }> {
+  const { db } = ctx;
+  const [guide] = await db.query<{ name: string }>(
+    'select name from guides where id = $1 and store_id = $2 and active',
+    [guideId, storeId],
+  );
+  if (!guide) {
+    return {
+      ack: {
+        ok: false,
+        error: { code: 'forbidden', message: 'guide is not active in this store' },
+      },
+      update: null,
+    };
+  }
+  const [claimed] = await db.query<Omit<AlertRow, 'card' | 'claimed_by_name'>>(
+    `update alerts set status = 'claimed', claimed_by = $2, claimed_at = now()
+      where id = $1 and store_id = $3 and status = 'open' and expires_at > now()
+      returning id, visit_id, store_id, source, raised_at, expires_at, status, claimed_by,
+                claimed_at, converted_at, converted_order_id`,
+    [alertId, guideId, storeId],
+  );
+  if (claimed) {
+    return {
+      ack: { ok: true },
+      update: toAlertUpdate({ ...claimed, claimed_by_name: guide.name }),
+    };
+  }
+
+  // Lost the race, or the alert is not claimable: say why.
+  const [current] = await db.query<AlertRow>(
+    `${ALERT_SELECT} where a.id = $1 and a.store_id = $2`,
+    [alertId, storeId],
+  );
+  // Another store's alert answers like a missing one, so ids cannot be probed across stores.
+  if (!current) {
+    return {
+      ack: { ok: false, error: { code: 'not_found', message: 'no such alert' } },
+      update: null,
+    };
+  }
+  if (current.claimed_by !== null) {
+    return {
+      ack: {
+        ok: false,
+        error: {
+          code: 'already_claimed',
+          message: 'another guide claimed this customer first',
+          claimedBy: { guideId: current.claimed_by, name: current.claimed_by_name ?? '' },
+        },
+      },
+      update: null,
+    };
+  }
+  if (current.status === 'converted') {
+    return {
+      ack: {
+        ok: false,
+        error: { code: 'already_claimed', message: 'this visit already converted' },
+      },
+      update: null,
+    };
+  }
+  // Open but past its expiry (the sweep has not run yet): expire it now so every terminal agrees.
+  const expired = await expireAlerts(db, alertId);
+  return {
+    ack: { ok: false, error: { code: 'expired', message: 'this alert has expired' } },
+    update: expired[0] ?? null,
+  };
+}
+
+/**
+ * Expires open alerts past their time (all of them, or just `alertId`). `update … returning`
+ * hands each alert to exactly one caller, so with several hub nodes each expiry is sent once.
+ */
+export async function expireAlerts(db: Queryable, alertId?: string): Promise<AlertUpdate[]> {
+  const rows = await db.query<Omit<AlertRow, 'card' | 'claimed_by_name'>>(
+    `update alerts set status = 'expired'
+      where status = 'open' and expires_at <= now() ${alertId ? 'and id = $1' : ''}
+      returning id, visit_id, store_id, source, raised_at, expires_at, status, claimed_by,
+                claimed_at, converted_at, converted_order_id`,
+    alertId ? [alertId] : [],
+  );
+  return rows.map((r) => toAlertUpdate({ ...r, claimed_by_name: null }));
+}

@@ -1,0 +1,197 @@
+import { phoneHash } from '../../shared/domain/crypto';
+import { newId } from '../../shared/domain/ids';
+import { normalisePhone } from '../../shared/domain/phone';
+import type {
+  ArrivalAlert,
+  CustomerRef,
+  FootfallEvent,
+  PresenceEvent,
+} from '../../shared/protocol';
+import { phoneHashKey } from '../admin/service';
+import type { Queryable } from '../db/database';
+import type { HubContext } from '../context';
+import { HubError, notFound } from '../http/errors';
+import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from '../terminal/routes';
+import { buildCustomerCard, CARD_COLUMNS, type CardCustomerRow } from './card';
+import { nearestStoreContaining } from './geo';
+
+/** Second key space for `pg_advisory_xact_lock(int, int)`: one lock per store × customer. */
+const VISIT_LOCK_SPACE = 4601;
+/** Merges can chain (A → B → C); follow a few hops, never loop forever on bad data. */
+const MAX_MERGE_HOPS = 8;
+
+type CustomerRow = CardCustomerRow & { merged_into: string | null; deleted: boolean };
+const CUSTOMER_SELECT = `select ${CARD_COLUMNS}, merged_into, deleted from customers`;
+
+// The phone-hash key is created once at first start and never changes afterwards.
+const hashKeys = new WeakMap<Queryable, Promise<string>>();
+function cachedPhoneHashKey(db: Queryable): Promise<string> {
+  let key = hashKeys.get(db);
+  if (!key) {
+    key = phoneHashKey(db);
+    key.catch(() => hashKeys.delete(db));
+    hashKeys.set(db, key);
+  }
+  return key;
+}
+
+/** Finds the live customer a sighting refers to, following merges; null when unknown. */
+export async function resolveCustomer(
+  db: Queryable,
+  ref: CustomerRef,
+): Promise<CustomerRow | null> {
+  let rows: CustomerRow[];
+  if ('memberCode' in ref) {
+    rows = await db.query<CustomerRow>(`${CUSTOMER_SELECT} where member_code = $1`, [
+      ref.memberCode,
+    ]);
+  } else if ('customerId' in ref) {
+    rows = await db.query<CustomerRow>(`${CUSTOMER_SELECT} where id = $1`, [ref.customerId]);
+  } else {
+    const phone = normalisePhone(ref.phone);
+    if (!phone) return null;
+    const hash = await phoneHash(await cachedPhoneHashKey(db), phone.e164);
+    // Merged duplicates share the number; prefer the live record.
+    rows = await db.query<CustomerRow>(
+      `${CUSTOMER_SELECT} where phone_hash = $1 or phone_e164 = $2
+        order by (merged_into is null and not deleted) desc, created_at limit 1`,
+      [hash, phone.e164],
+    );
+  }
+  let customer = rows[0] ?? null;
+  for (let hop = 0; customer?.merged_into && hop < MAX_MERGE_HOPS; hop++) {
+    const [target] = await db.query<CustomerRow>(`${CUSTOMER_SELECT} where id = $1`, [
+      customer.merged_into,
+    ]);
+    customer = target ?? null;
+  }
+  if (!customer || customer.merged_into || customer.deleted) return null;
+  return customer;
+}
+
+type StoreRow = { id: string; lat: number; lng: number; geofence_radius_m: number };
+
+async function resolveStore(db: Queryable, event: PresenceEvent): Promise<string> {
+  if (event.storeId) {
+    const rows = await db.query('select id from stores where id = $1', [event.storeId]);
+    if (rows.length === 0) throw notFound(`store ${event.storeId} not found`);
+    return event.storeId;
+  }
+  const stores = await db.query<StoreRow>('select id, lat, lng, geofence_radius_m from stores');
+  const store = nearestStoreContaining(
+    { lat: event.lat!, lng: event.lng! },
+    stores.map((s) => ({
+      id: s.id,
+      lat: Number(s.lat),
+      lng: Number(s.lng),
+      radiusM: Number(s.geofence_radius_m),
+    })),
+  );
+  if (!store) {
+    throw new HubError(422, 'no_store_nearby', 'no store geofence contains this location', {
+      lat: event.lat,
+      lng: event.lng,
+    });
+  }
+  return store.id;
+}
+
+export type PresenceResult = {
+  visitId: string;
+  alertId: string | null;
+  alert: ArrivalAlert | null;
+};
+
+/**
+ * Records a sighting: extends the customer's visit when they were seen in this store within the
+ * visit window, otherwise opens a visit and (for a known customer) raises an arrival alert. The
+ * caller broadcasts `alert` after this returns, i.e. after the transaction committed.
+ */
+export async function recordPresence(
+  ctx: HubContext,
+  event: PresenceEvent,
+): Promise<PresenceResult> {
+  const { db } = ctx;
+  const at = event.at ? new Date(event.at).toISOString() : new Date().toISOString();
+  const [storeId, customer] = await Promise.all([
+    resolveStore(db, event),
+    resolveCustomer(db, event.customer),
+  ]);
+
+  if (!customer) {
+    // Nobody to recognise: count the sighting, alert no one.
+    const visitId = newId();
+    await db.query(
+      `insert into visits(id, store_id, customer_id, source, started_at, last_seen_at)
+       values ($1, $2, null, $3, $4::timestamptz, $4::timestamptz)`,
+      [visitId, storeId, event.source, at],
+    );
+    return { visitId, alertId: null, alert: null };
+  }
+
+  // Built before the transaction so the lock below is held only for the few statements it guards.
+  const card = await buildCustomerCard(db, storeId, customer);
+  return db.transaction(async (tx) => {
+    // Serialises concurrent sightings of one customer in one store (Wi-Fi and beacon often fire
+    // together), so they extend one visit instead of opening two and alerting twice.
+    await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [
+      VISIT_LOCK_SPACE,
+      `${storeId}:${customer.id}`,
+    ]);
+    const [recent] = await tx.query<{ id: string; alert_id: string | null }>(
+      `select id, alert_id from visits
+        where store_id = $1 and customer_id = $2
+          and last_seen_at >= $3::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
+          and started_at <= $3::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'
+        order by last_seen_at desc limit 1`,
+      [storeId, customer.id, at],
+    );
+    if (recent) {
+      await tx.query(
+        `update visits set sightings = sightings + 1,
+                last_seen_at = greatest(last_seen_at, $2::timestamptz)
+          where id = $1`,
+        [recent.id, at],
+      );
+      return { visitId: recent.id, alertId: recent.alert_id, alert: null };
+    }
+
+    const visitId = newId();
+    const alertId = newId();
+    const expiresAt = new Date(Date.parse(at) + ALERT_EXPIRY_MINUTES * 60_000).toISOString();
+    await tx.query(
+      `insert into visits(id, store_id, customer_id, source, started_at, last_seen_at, alert_id)
+       values ($1, $2, $3, $4, $5::timestamptz, $5::timestamptz, $6)`,
+      [visitId, storeId, customer.id, event.source, at, alertId],
+    );
+    await tx.query(
+      `insert into alerts(id, visit_id, store_id, customer_id, source, raised_at, expires_at, card)
+       values ($1, $2, $3, $4, $5, $6::timestamptz, $7::timestamptz, $8::jsonb)`,
+      [alertId, visitId, storeId, customer.id, event.source, at, expiresAt, JSON.stringify(card)],
+    );
+    const alert: ArrivalAlert = {
+      alertId,
+      visitId,
+      storeId,
+      at,
+      source: event.source,
+      status: 'open',
+      claimedBy: null,
+      claimedAt: null,
+      expiresAt,
+      convertedAt: null,
+      card,
+    };
+    return { visitId, alertId, alert };
+  });
+}
+
+/** Door-counter reading for a store. */
+export async function recordFootfall(db: Queryable, event: FootfallEvent): Promise<void> {
+  const rows = await db.query(
+    `insert into footfall(store_id, at, count)
+     select id, $2::timestamptz, $3 from stores where id = $1 returning id::text`,
+    [event.storeId, event.at, event.count],
+  );
+  if (rows.length === 0) throw notFound(`store ${event.storeId} not found`);
+}
