@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { ArrivalAlert } from '../../shared/protocol';
+import { newId } from '../../shared/domain/ids';
+import { applyAlertUpdate, markVisitSeen, openAlerts, storeAlert } from './alerts';
+import { freshDb } from './testing';
+import {
+  applyProductItems,
+  findProductByCode,
+  replaceStaff,
+  verifyGuidePin,
+  activeGuides,
+} from './catalog';
+import { makeGuide, makeProduct } from './testing';
+import { hashPin } from '../../shared/domain/crypto';
+
+export function makeAlert(over: Partial<ArrivalAlert> = {}): ArrivalAlert {
+  return {
+    alertId: newId(),
+    visitId: newId(),
+    storeId: newId(),
+    at: '2026-11-02T10:00:00.000Z',
+    source: 'wifi',
+    status: 'open',
+    claimedBy: null,
+    claimedAt: null,
+    expiresAt: '2026-11-02T10:30:00.000Z',
+    convertedAt: null,
+    card: {
+      customerId: newId(),
+      name: '王芳',
+      tier: 'gold',
+      phoneMasked: '138****5678',
+      sizes: {},
+      favouriteCategories: [],
+      viewed: [],
+      carted: [],
+      wishlisted: [],
+      lastPurchases: [],
+      lifetimeSpend: 0,
+    },
+    ...over,
+  };
+}
+
+describe('alerts cache', () => {
+  it('an alert delivered twice is stored once and reported new once', async () => {
+    const db = freshDb();
+    const alert = makeAlert();
+    expect((await storeAlert(db, alert)).kind).toBe('new');
+    expect((await storeAlert(db, alert)).kind).toBe('unchanged');
+    expect(await db.alerts.count()).toBe(1);
+  });
+
+  it('status only moves forward, whatever order updates arrive in', async () => {
+    const db = freshDb();
+    const alert = makeAlert();
+    await storeAlert(db, alert);
+    const guide = { guideId: newId(), name: '李娜' };
+    const claimed = {
+      alertId: alert.alertId,
+      storeId: alert.storeId,
+      status: 'claimed' as const,
+      claimedBy: guide,
+      claimedAt: '2026-11-02T10:01:00.000Z',
+      convertedAt: null,
+      orderId: null,
+    };
+    const converted = {
+      ...claimed,
+      status: 'converted' as const,
+      convertedAt: '2026-11-02T10:09:00.000Z',
+    };
+    expect((await applyAlertUpdate(db, converted)).kind).toBe('updated');
+    expect((await applyAlertUpdate(db, claimed)).kind).toBe('unchanged');
+    // A catch-up copy still saying "open" does not reopen it either.
+    expect((await storeAlert(db, alert)).kind).toBe('unchanged');
+    expect(await db.alerts.get(alert.alertId)).toMatchObject({
+      status: 'converted',
+      claimedBy: guide,
+    });
+  });
+
+  it('lists open, unexpired alerts newest first and remembers seen visits', async () => {
+    const db = freshDb();
+    const older = makeAlert({ at: '2026-11-02T10:00:00.000Z' });
+    const newer = makeAlert({
+      at: '2026-11-02T10:05:00.000Z',
+      expiresAt: '2026-11-02T10:35:00.000Z',
+    });
+    await storeAlert(db, older);
+    await storeAlert(db, newer);
+    const at = new Date('2026-11-02T10:31:00Z');
+    expect((await openAlerts(db, at)).map((a) => a.alertId)).toEqual([newer.alertId]);
+    await markVisitSeen(db, newer, null, at);
+    expect(await db.visitsSeen.get(newer.visitId)).toMatchObject({ alertId: newer.alertId });
+  });
+});
+
+describe('catalog and staff cache', () => {
+  it('finds a product by SKU or by scanned barcode', async () => {
+    const db = freshDb();
+    const coat = makeProduct({ sku: 'COAT-01', barcode: '6901234567890' });
+    await applyProductItems(db, [coat, makeProduct()]);
+    expect((await findProductByCode(db, 'COAT-01'))?.id).toBe(coat.id);
+    expect((await findProductByCode(db, ' 6901234567890 '))?.id).toBe(coat.id);
+    expect(await findProductByCode(db, 'nope')).toBeUndefined();
+  });
+
+  it('a guide signs in offline with the synced PIN hash; inactive guides cannot', async () => {
+    const db = freshDb();
+    const fang = makeGuide({ name: '王芳', pinHash: await hashPin('1234', undefined, 1000) });
+    const gone = makeGuide({
+      name: '离职',
+      active: false,
+      pinHash: await hashPin('1111', undefined, 1000),
+    });
+    await replaceStaff(db, [fang, gone]);
+    expect((await verifyGuidePin(db, fang.id, '1234'))?.name).toBe('王芳');
+    expect(await verifyGuidePin(db, fang.id, '4321')).toBeNull();
+    expect(await verifyGuidePin(db, gone.id, '1111')).toBeNull();
+    expect((await activeGuides(db)).map((g) => g.id)).toEqual([fang.id]);
+  });
+});

@@ -1,0 +1,51 @@
+import type { ProductItem, StaffMember } from '../../shared/protocol';
+import { verifyPin } from '../../shared/domain/crypto';
+import type { TerminalDb } from './database';
+
+/** Applies catalog feed rows inside the caller's transaction (products + syncState). */
+export async function applyProductItems(
+  db: TerminalDb,
+  items: readonly ProductItem[],
+): Promise<void> {
+  if (items.length === 0) return;
+  // A SKU is unique; a product re-created under a new id must replace the old row first.
+  const skus = items.map((p) => p.sku);
+  const clashing = await db.products.where('sku').anyOf(skus).toArray();
+  const ids = new Set(items.map((p) => p.id));
+  const stale = clashing.filter((p) => !ids.has(p.id)).map((p) => p.id);
+  if (stale.length > 0) await db.products.bulkDelete(stale);
+  await db.products.bulkPut(items);
+}
+
+/** A scanned or typed code: SKU first, then barcode. Inactive products are still found (returns). */
+export async function findProductByCode(
+  db: TerminalDb,
+  code: string,
+): Promise<ProductItem | undefined> {
+  const trimmed = code.trim();
+  if (trimmed.length === 0) return undefined;
+  return (
+    (await db.products.where('sku').equals(trimmed).first()) ??
+    (await db.products.where('barcode').equals(trimmed).first())
+  );
+}
+
+/** The store's guides: the staff feed is small and always sent whole, so it replaces the table. */
+export async function replaceStaff(db: TerminalDb, staff: readonly StaffMember[]): Promise<void> {
+  await db.staff.clear();
+  await db.staff.bulkPut(staff);
+}
+
+export const activeGuides = async (db: TerminalDb) =>
+  (await db.staff.toArray()).filter((s) => s.active).sort((a, b) => a.name.localeCompare(b.name));
+
+/** Offline sign-in: checks a PIN against the synced PBKDF2 hash. */
+export async function verifyGuidePin(
+  db: TerminalDb,
+  guideId: string,
+  pinCode: string,
+): Promise<StaffMember | null> {
+  const guide = await db.staff.get(guideId);
+  if (!guide || !guide.active) return null;
+  return (await verifyPin(pinCode, guide.pinHash)) ? guide : null;
+}

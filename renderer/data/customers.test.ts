@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../shared/domain/ids';
+import {
+  applyCustomerItems,
+  customerPageTables,
+  openCustomerProfile,
+  putCanonicalCustomer,
+  searchCustomers,
+  unsyncedAudit,
+} from './customers';
+import { memorySecretStore } from './secret-store';
+import { freshDb, makeProfile, TEST_PHONE_KEY } from './testing';
+import { enqueueOrder } from './outbox';
+import { storeAlert } from './alerts';
+import type { ArrivalAlert } from '../../shared/protocol';
+
+const secrets = memorySecretStore({ token: 't', phoneHashKey: TEST_PHONE_KEY });
+
+async function seed(
+  db: ReturnType<typeof freshDb>,
+  profiles: Awaited<ReturnType<typeof makeProfile>>[],
+) {
+  await db.transaction('rw', customerPageTables(db), () => applyCustomerItems(db, profiles));
+}
+
+describe('customer lookup at the counter', () => {
+  it('finds a customer by full phone number without storing the raw number', async () => {
+    const db = freshDb();
+    const fang = await makeProfile({ name: '王芳', phone: '+8613812345678' });
+    await seed(db, [fang, await makeProfile({ name: '李娜' })]);
+
+    const hits = await searchCustomers(db, secrets, { query: '138 1234 5678' });
+    expect(hits.map((h) => h.id)).toEqual([fang.id]);
+    expect(hits[0]!.phoneMasked).toBe('138****5678');
+
+    // Nothing in the cache contains the raw number in any form.
+    const dump = JSON.stringify([await db.customers.toArray(), await db.customerDetails.toArray()]);
+    expect(dump).not.toContain('13812345678');
+  });
+
+  it('finds by member code, last four digits, name prefix and pinyin initials', async () => {
+    const db = freshDb();
+    const fang = await makeProfile({ name: '王芳', phone: '+8613812345678', memberCode: 'M0001' });
+    const wei = await makeProfile({ name: '王伟', phone: '+8613900005678', memberCode: 'M0002' });
+    const na = await makeProfile({ name: '李娜', phone: '+8613700001111', memberCode: 'M0003' });
+    await seed(db, [fang, wei, na]);
+
+    const ids = async (query: string) =>
+      (await searchCustomers(db, secrets, { query })).map((h) => h.id).sort();
+    expect(await ids('M0003')).toEqual([na.id]);
+    expect(await ids('5678')).toEqual([fang.id, wei.id].sort());
+    expect(await ids('王')).toEqual([fang.id, wei.id].sort());
+    expect(await ids('王芳')).toEqual([fang.id]);
+    expect(await ids('wf')).toEqual([fang.id]);
+    expect(await ids('LN')).toEqual([na.id]);
+    expect(await ids('0000')).toEqual([]);
+  });
+
+  it('caps results at the requested limit', async () => {
+    const db = freshDb();
+    await seed(
+      db,
+      await Promise.all(Array.from({ length: 60 }, () => makeProfile({ name: '张三' }))),
+    );
+    expect(await searchCustomers(db, secrets, { query: '张' })).toHaveLength(50);
+    expect(await searchCustomers(db, secrets, { query: '张', limit: 10 })).toHaveLength(10);
+  });
+
+  it('keeps the bulky online behaviour out of the indexed table and joins it when a profile opens', async () => {
+    const db = freshDb();
+    const fang = await makeProfile();
+    await seed(db, [fang]);
+    const row = await db.customers.get(fang.id);
+    expect(row).not.toHaveProperty('online');
+    const guideId = newId();
+    const profile = await openCustomerProfile(
+      db,
+      fang.id,
+      guideId,
+      new Date('2026-11-02T10:00:00Z'),
+    );
+    expect(profile?.online.viewed[0]?.sku).toBe('SKU-1');
+    const audit = await unsyncedAudit(db);
+    expect(audit).toMatchObject([
+      { customerId: fang.id, guideId, action: 'profile_opened', at: '2026-11-02T10:00:00.000Z' },
+    ]);
+  });
+});
+
+describe('customer tombstones', () => {
+  it('a deletion removes the customer and its details', async () => {
+    const db = freshDb();
+    const fang = await makeProfile();
+    await seed(db, [fang]);
+    await db.transaction('rw', customerPageTables(db), () =>
+      applyCustomerItems(db, [{ id: fang.id, seq: '2', deleted: true, mergedInto: null }]),
+    );
+    expect(await db.customers.get(fang.id)).toBeUndefined();
+    expect(await db.customerDetails.get(fang.id)).toBeUndefined();
+  });
+
+  it('a merge re-points alerts, pending orders and audit to the surviving customer', async () => {
+    const db = freshDb();
+    const dup = await makeProfile({ name: '王芳' });
+    const keep = await makeProfile({ name: '王芳' });
+    await seed(db, [dup, keep]);
+    const alert: ArrivalAlert = {
+      alertId: newId(),
+      visitId: newId(),
+      storeId: newId(),
+      at: '2026-11-02T10:00:00Z',
+      source: 'wifi',
+      status: 'open',
+      claimedBy: null,
+      claimedAt: null,
+      expiresAt: '2026-11-02T10:30:00Z',
+      convertedAt: null,
+      card: {
+        customerId: dup.id,
+        name: '王芳',
+        tier: 'gold',
+        phoneMasked: null,
+        sizes: {},
+        favouriteCategories: [],
+        viewed: [],
+        carted: [],
+        wishlisted: [],
+        lastPurchases: [],
+        lifetimeSpend: 0,
+      },
+    };
+    await storeAlert(db, alert);
+    const orderId = newId();
+    await enqueueOrder(db, {
+      id: orderId,
+      storeId: alert.storeId,
+      terminalId: newId(),
+      guideId: newId(),
+      customerId: dup.id,
+      paymentMethod: 'wechat',
+      createdAt: '2026-11-02T10:05:00Z',
+      lines: [{ sku: 'SKU-1', quantity: 1, unitPrice: 100 }],
+    });
+    await openCustomerProfile(db, dup.id, null);
+
+    await db.transaction('rw', customerPageTables(db), () =>
+      applyCustomerItems(db, [{ id: dup.id, seq: '3', deleted: true, mergedInto: keep.id }]),
+    );
+    expect(await db.customers.get(dup.id)).toBeUndefined();
+    expect((await db.alerts.get(alert.alertId))?.card.customerId).toBe(keep.id);
+    const entry = await db.outbox.get(orderId);
+    expect(entry?.kind === 'order' && entry.order.customerId).toBe(keep.id);
+    expect((await unsyncedAudit(db))[0]?.customerId).toBe(keep.id);
+  });
+
+  it('the canonical customer from a registration replaces the provisional one', async () => {
+    const db = freshDb();
+    const provisional = await makeProfile({ name: '赵敏' });
+    await seed(db, [provisional]);
+    const canonical = await makeProfile({ name: '赵敏', seq: '9' });
+    await putCanonicalCustomer(db, provisional.id, canonical);
+    expect(await db.customers.get(provisional.id)).toBeUndefined();
+    expect((await db.customers.get(canonical.id))?.seq).toBe('9');
+  });
+});

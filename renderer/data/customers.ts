@@ -1,0 +1,169 @@
+import { isTombstone, type CustomerFeedItem, type CustomerProfile } from '../../shared/protocol';
+import { phoneHash } from '../../shared/domain/crypto';
+import { newId } from '../../shared/domain/ids';
+import { looksLikeFullPhone, normalisePhone } from '../../shared/domain/phone';
+import { joinProfile, splitProfile, type CachedCustomer } from './customer-rows';
+import type { TerminalDb } from './database';
+import type { SecretStore } from './secret-store';
+
+export type CustomerMatch = CachedCustomer;
+export type CustomerSearch = { query: string; limit?: number };
+
+/** Tables a customer page touches: rows, details, and everything that references a customer. */
+export const customerPageTables = (db: TerminalDb) => [
+  db.customers,
+  db.customerDetails,
+  db.alerts,
+  db.outbox,
+  db.audit,
+  db.syncState,
+];
+
+/**
+ * Applies customer feed items inside the caller's transaction (see `customerPageTables`).
+ * Profiles replace the cached row; tombstones delete it, and a merge re-points local references
+ * (alert cards, pending orders, audit) to the surviving customer.
+ */
+export async function applyCustomerItems(
+  db: TerminalDb,
+  items: readonly CustomerFeedItem[],
+): Promise<void> {
+  const customers: CachedCustomer[] = [];
+  const details = [];
+  const deletions: string[] = [];
+  for (const item of items) {
+    if (isTombstone(item)) {
+      deletions.push(item.id);
+      if (item.mergedInto) await repointCustomer(db, item.id, item.mergedInto);
+      continue;
+    }
+    const { customer, detail } = splitProfile(item);
+    customers.push(customer);
+    details.push(detail);
+  }
+  if (deletions.length > 0) {
+    await db.customers.bulkDelete(deletions);
+    await db.customerDetails.bulkDelete(deletions);
+  }
+  if (customers.length > 0) {
+    await db.customers.bulkPut(customers);
+    await db.customerDetails.bulkPut(details);
+  }
+}
+
+/** Re-points every local reference from one customer id to another (merge, registration). */
+export async function repointCustomer(db: TerminalDb, fromId: string, toId: string): Promise<void> {
+  if (fromId === toId) return;
+  await db.alerts
+    .filter((a) => a.card.customerId === fromId)
+    .modify((a) => {
+      a.card.customerId = toId;
+    });
+  await db.outbox
+    .where('status')
+    .equals('pending')
+    .filter((e) => e.kind === 'order' && e.order.customerId === fromId)
+    .modify((e) => {
+      if (e.kind === 'order') e.order.customerId = toId;
+    });
+  await db.audit
+    .filter((a) => a.customerId === fromId)
+    .modify((a) => {
+      a.customerId = toId;
+    });
+}
+
+/** Puts one canonical profile (e.g. the hub's answer to a registration), replacing a provisional. */
+export async function putCanonicalCustomer(
+  db: TerminalDb,
+  provisionalId: string,
+  profile: CustomerProfile,
+): Promise<void> {
+  await db.transaction('rw', customerPageTables(db), async () => {
+    if (provisionalId !== profile.id) {
+      await db.customers.delete(provisionalId);
+      await db.customerDetails.delete(provisionalId);
+      await repointCustomer(db, provisionalId, profile.id);
+    }
+    const current = await db.customers.get(profile.id);
+    // The feed may already have delivered a newer version of this customer.
+    if (current && !current.provisional && BigInt(current.seq) > BigInt(profile.seq)) return;
+    const { customer, detail } = splitProfile(profile);
+    await db.customers.put(customer);
+    await db.customerDetails.put(detail);
+  });
+}
+
+const DIGITS_4 = /^\d{4}$/;
+const LATIN = /^[a-z]+$/i;
+
+/**
+ * The counter's one search box: a full phone number (hashed before lookup; the raw number is
+ * never stored or compared), a member code, a 尾号 (last 4 digits), pinyin initials or a name
+ * prefix. Results are de-duplicated, best match first, at most `limit` (default 50).
+ */
+export async function searchCustomers(
+  db: TerminalDb,
+  secrets: SecretStore,
+  search: CustomerSearch,
+): Promise<CustomerMatch[]> {
+  const query = search.query.trim();
+  const limit = search.limit ?? 50;
+  if (query.length === 0) return [];
+  const found = new Map<string, CachedCustomer>();
+  const add = (rows: CachedCustomer[]) => {
+    for (const row of rows) if (found.size < limit && !found.has(row.id)) found.set(row.id, row);
+  };
+
+  add(await db.customers.where('memberCode').equals(query).limit(limit).toArray());
+  if (looksLikeFullPhone(query)) {
+    const phone = normalisePhone(query);
+    const key = await secrets.getPhoneHashKey();
+    if (phone && key) {
+      const hash = await phoneHash(key, phone.e164);
+      add(await db.customers.where('phoneHash').equals(hash).limit(limit).toArray());
+    }
+  } else if (DIGITS_4.test(query)) {
+    add(await db.customers.where('phoneLast4').equals(query).limit(limit).toArray());
+  } else if (LATIN.test(query)) {
+    add(
+      await db.customers.where('initials').startsWith(query.toLowerCase()).limit(limit).toArray(),
+    );
+  }
+  if (found.size < limit) {
+    add(await db.customers.where('name').startsWith(query).limit(limit).toArray());
+  }
+  return [...found.values()];
+}
+
+/**
+ * Opens a full profile for a guide and records who opened it and when (audit, synced to the hub
+ * later). Returns null when the customer is not cached (or was merged away: follow `mergedInto`
+ * by searching again).
+ */
+export async function openCustomerProfile(
+  db: TerminalDb,
+  customerId: string,
+  guideId: string | null,
+  now: Date = new Date(),
+): Promise<(CustomerProfile & { provisional: boolean }) | null> {
+  return db.transaction('rw', [db.customers, db.customerDetails, db.audit], async () => {
+    const customer = await db.customers.get(customerId);
+    if (!customer) return null;
+    const detail = await db.customerDetails.get(customerId);
+    await db.audit.add({
+      id: newId(),
+      action: 'profile_opened',
+      guideId,
+      customerId,
+      at: now.toISOString(),
+      synced: 0,
+    });
+    return joinProfile(customer, detail);
+  });
+}
+
+export const customerCount = (db: TerminalDb) => db.customers.count();
+
+/** Audit entries not yet sent to the hub, oldest first. */
+export const unsyncedAudit = (db: TerminalDb) => db.audit.where('synced').equals(0).sortBy('at');

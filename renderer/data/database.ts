@@ -1,0 +1,123 @@
+import { Dexie, type Table } from 'dexie';
+import type {
+  AlertStatus,
+  ArrivalAlert,
+  Order,
+  ProductItem,
+  StaffMember,
+} from '../../shared/protocol';
+import type { CachedCustomer, CustomerDetail, LocalCustomerRegistration } from './customer-rows';
+import { MIGRATIONS } from './migrations';
+
+/** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
+export type StoredAlert = ArrivalAlert & { receivedAt: string };
+
+/** A visit whose alert a guide has looked at on this terminal. */
+export type VisitSeen = {
+  visitId: string;
+  alertId: string;
+  seenAt: string;
+  guideId: string | null;
+};
+
+export type OutboxStatus = 'pending' | 'synced' | 'rejected';
+type OutboxBase = {
+  /** the client-generated id the hub deduplicates on */
+  id: string;
+  status: OutboxStatus;
+  createdAt: string;
+  attempts: number;
+  lastAttemptAt: string | null;
+  syncedAt: string | null;
+  /** the hub's reason when rejected */
+  reason: string | null;
+};
+export type OutboxOrder = OutboxBase & { kind: 'order'; order: Order };
+export type OutboxRegistration = OutboxBase & {
+  kind: 'registration';
+  registration: LocalCustomerRegistration;
+};
+export type OutboxEntry = OutboxOrder | OutboxRegistration;
+
+export type FeedName = 'customers' | 'catalog' | 'staff' | 'alerts';
+export type SyncStateRow = {
+  feed: FeedName;
+  /** server cursor (decimal string) for paged feeds; for alerts the newest `at` seen */
+  cursor: string;
+  /** rows applied since the feed started from cursor 0, for progress */
+  rowsDone: number;
+  /** the feed's last reported `total` (rows still to come plus done), when it reports one */
+  totalEstimate: number | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+};
+
+export type AuditEntry = {
+  id: string;
+  action: 'profile_opened';
+  guideId: string | null;
+  customerId: string;
+  at: string;
+  /** 0 until the hub has it (numbers, because IndexedDB cannot index booleans) */
+  synced: 0 | 1;
+};
+
+export type { AlertStatus };
+
+/**
+ * One IndexedDB database per terminal enrolment. The profile cache writes with relaxed
+ * durability (it can always be pulled again); outbox writes go through `writeStrict`, because an
+ * order the guide saw confirmed must survive a power cut.
+ */
+export class TerminalDb extends Dexie {
+  customers!: Table<CachedCustomer, string>;
+  customerDetails!: Table<CustomerDetail, string>;
+  products!: Table<ProductItem, string>;
+  staff!: Table<StaffMember, string>;
+  alerts!: Table<StoredAlert, string>;
+  visitsSeen!: Table<VisitSeen, string>;
+  outbox!: Table<OutboxEntry, string>;
+  syncState!: Table<SyncStateRow, FeedName>;
+  audit!: Table<AuditEntry, string>;
+
+  constructor(
+    readonly terminalId: string,
+    options: { indexedDB?: IDBFactory; keyRange?: typeof IDBKeyRange; upToVersion?: number } = {},
+  ) {
+    super(terminalDbName(terminalId), {
+      chromeTransactionDurability: 'relaxed',
+      ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+      ...(options.keyRange ? { IDBKeyRange: options.keyRange } : {}),
+    });
+    for (const migration of MIGRATIONS) {
+      if (options.upToVersion !== undefined && migration.version > options.upToVersion) break;
+      const version = this.version(migration.version).stores(migration.stores);
+      if (migration.upgrade) version.upgrade(migration.upgrade);
+    }
+  }
+}
+
+export const terminalDbName = (terminalId: string) => `shopguide-terminal-${terminalId}`;
+
+/**
+ * Writes rows in one raw IndexedDB transaction with `durability: 'strict'` (Dexie only has a
+ * per-database durability setting, and the cache wants relaxed). Returns when the commit is on disk.
+ */
+export async function writeStrict(
+  db: TerminalDb,
+  writes: { table: 'outbox' | 'customers' | 'customerDetails'; rows: readonly object[] }[],
+): Promise<void> {
+  if (!db.isOpen()) await db.open();
+  const idb = db.backendDB();
+  const names = [...new Set(writes.map((w) => w.table))];
+  await new Promise<void>((resolve, reject) => {
+    const tx = idb.transaction(names, 'readwrite', { durability: 'strict' });
+    for (const write of writes) {
+      const store = tx.objectStore(write.table);
+      for (const row of write.rows) store.put(row);
+    }
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error('strict write failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('strict write aborted'));
+  });
+}

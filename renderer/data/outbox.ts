@@ -1,0 +1,200 @@
+import { Dexie } from 'dexie';
+import {
+  customerRegistration,
+  order as orderSchema,
+  type CustomerRegistration,
+  type ItemResult,
+  type Order,
+} from '../../shared/protocol';
+import { phoneHash } from '../../shared/domain/crypto';
+import { maskPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
+import { err, ok, type Result } from '../../shared/result';
+import { EMPTY_IN_STORE, EMPTY_ONLINE, nameInitials, type CachedCustomer } from './customer-rows';
+import {
+  writeStrict,
+  type OutboxEntry,
+  type OutboxOrder,
+  type OutboxRegistration,
+  type TerminalDb,
+} from './database';
+import { encryptPhone } from './phone-cipher';
+import type { SecretStore } from './secret-store';
+
+export type CommandError = { code: 'invalid_input' | 'not_enrolled'; message: string };
+
+const pendingRange = (db: TerminalDb) =>
+  db.outbox.where('[status+id]').between(['pending', Dexie.minKey], ['pending', Dexie.maxKey]);
+
+/**
+ * Records an order the guide just confirmed. Written with strict durability before this resolves,
+ * so "confirmed" on screen means it survives a power cut; the sync engine sends it later.
+ */
+export async function enqueueOrder(
+  db: TerminalDb,
+  input: unknown,
+  now: Date = new Date(),
+): Promise<Result<OutboxOrder, CommandError>> {
+  const parsed = orderSchema.safeParse(input);
+  if (!parsed.success) return err({ code: 'invalid_input', message: parsed.error.message });
+  const entry: OutboxOrder = {
+    id: parsed.data.id,
+    kind: 'order',
+    order: parsed.data,
+    status: 'pending',
+    createdAt: now.toISOString(),
+    attempts: 0,
+    lastAttemptAt: null,
+    syncedAt: null,
+    reason: null,
+  };
+  // Same id twice is the same order: keep the first (it may already be synced).
+  const existing = await db.outbox.get(entry.id);
+  if (existing)
+    return existing.kind === 'order'
+      ? ok(existing)
+      : err({ code: 'invalid_input', message: 'id in use' });
+  await writeStrict(db, [{ table: 'outbox', rows: [entry] }]);
+  return ok(entry);
+}
+
+/**
+ * Registers a customer at the counter, offline-first: a provisional profile (hash, last 4, masked
+ * phone only) is searchable at once, and the registration waits in the outbox with the phone
+ * encrypted. The hub's canonical customer replaces the provisional one when it syncs.
+ */
+export async function enqueueRegistration(
+  db: TerminalDb,
+  secrets: SecretStore,
+  input: unknown,
+  now: Date = new Date(),
+): Promise<Result<{ entry: OutboxRegistration; customer: CachedCustomer }, CommandError>> {
+  const parsed = customerRegistration.safeParse(input);
+  if (!parsed.success) return err({ code: 'invalid_input', message: parsed.error.message });
+  const phone = normalisePhone(parsed.data.phone);
+  if (!phone) return err({ code: 'invalid_input', message: 'not a valid phone number' });
+  const key = await secrets.getPhoneHashKey();
+  if (!key)
+    return err({ code: 'not_enrolled', message: 'no phone-hash key: terminal not enrolled' });
+  const { phone: _raw, ...rest } = parsed.data;
+  const createdAt = rest.createdAt ?? now.toISOString();
+  const entry: OutboxRegistration = {
+    id: rest.id,
+    kind: 'registration',
+    registration: { ...rest, createdAt, phoneCipher: await encryptPhone(key, phone.e164) },
+    status: 'pending',
+    createdAt: now.toISOString(),
+    attempts: 0,
+    lastAttemptAt: null,
+    syncedAt: null,
+    reason: null,
+  };
+  const customer: CachedCustomer = {
+    id: rest.id,
+    seq: '0',
+    name: rest.name,
+    initials: nameInitials(rest.name),
+    phoneHash: await phoneHash(key, phone.e164),
+    phoneLast4: phoneLast4(phone.e164),
+    phoneMasked: maskPhone(phone.e164),
+    memberCode: '',
+    tier: 'regular',
+    points: 0,
+    gender: rest.gender,
+    birthday: rest.birthday ?? null,
+    sizes: rest.sizes,
+    favouriteCategories: [],
+    homeStoreId: null,
+    tags: [],
+    notes: rest.notes ?? '',
+    consentMarketing: rest.consentMarketing,
+    lifetimeSpend: 0,
+    createdAt,
+    updatedAt: createdAt,
+    provisional: true,
+  };
+  await writeStrict(db, [
+    { table: 'outbox', rows: [entry] },
+    { table: 'customers', rows: [customer] },
+    {
+      table: 'customerDetails',
+      rows: [{ id: customer.id, online: EMPTY_ONLINE, inStore: EMPTY_IN_STORE }],
+    },
+  ]);
+  return ok({ entry, customer });
+}
+
+/** Rebuilds the wire registration (decrypting the phone) for sending. */
+export type WireRegistration = CustomerRegistration;
+
+/** Oldest pending entries first (ids are UUIDv7, so id order is creation order). */
+export const pendingEntries = (db: TerminalDb, limit: number): Promise<OutboxEntry[]> =>
+  pendingRange(db).limit(limit).toArray();
+
+/**
+ * Records the hub's per-item answers: accepted or duplicate → synced (a duplicate means an earlier
+ * send got through); rejected → kept with the hub's reason, for a person to see. Ids the hub did
+ * not answer for stay pending.
+ */
+export async function recordResults(
+  db: TerminalDb,
+  results: readonly ItemResult[],
+  now: Date = new Date(),
+): Promise<void> {
+  if (results.length === 0) return;
+  const byId = new Map(results.map((r) => [r.id, r]));
+  await db.transaction('rw', db.outbox, async () => {
+    const entries = await db.outbox.bulkGet([...byId.keys()]);
+    const updated: OutboxEntry[] = [];
+    for (const entry of entries) {
+      if (!entry || entry.status !== 'pending') continue;
+      const result = byId.get(entry.id)!;
+      const synced = result.status !== 'rejected';
+      const next: OutboxEntry = {
+        ...entry,
+        status: synced ? 'synced' : 'rejected',
+        syncedAt: synced ? now.toISOString() : null,
+        reason: synced ? null : (result.reason ?? 'rejected by the hub'),
+        attempts: entry.attempts + 1,
+        lastAttemptAt: now.toISOString(),
+      };
+      // Once the hub has the registration, the encrypted phone has no reason to stay.
+      if (next.kind === 'registration' && synced)
+        next.registration = { ...next.registration, phoneCipher: null };
+      updated.push(next);
+    }
+    await db.outbox.bulkPut(updated);
+  });
+}
+
+export async function recordAttempt(
+  db: TerminalDb,
+  ids: readonly string[],
+  now: Date = new Date(),
+): Promise<void> {
+  await db.outbox
+    .where('id')
+    .anyOf([...ids])
+    .modify((e) => {
+      e.attempts += 1;
+      e.lastAttemptAt = now.toISOString();
+    });
+}
+
+export type OutboxSummary = {
+  pendingCount: number;
+  oldestPendingAt: string | null;
+  rejectedCount: number;
+};
+
+export async function outboxSummary(db: TerminalDb): Promise<OutboxSummary> {
+  const pendingCount = await pendingRange(db).count();
+  const oldest = await pendingRange(db).first();
+  const rejectedCount = await db.outbox.where('status').equals('rejected').count();
+  return { pendingCount, oldestPendingAt: oldest?.createdAt ?? null, rejectedCount };
+}
+
+/** Rejected entries stay visible with the hub's reason until a person deals with them. */
+export const rejectedEntries = (db: TerminalDb) =>
+  db.outbox.where('status').equals('rejected').toArray();
+
+export type { Order };

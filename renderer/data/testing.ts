@@ -1,0 +1,90 @@
+/**
+ * Test helpers shared by the data-layer and sync-engine unit tests (not imported by app code).
+ */
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import type { CustomerProfile, ProductItem, StaffMember } from '../../shared/protocol';
+import { phoneHash } from '../../shared/domain/crypto';
+import { newId } from '../../shared/domain/ids';
+import { maskPhone, phoneLast4 } from '../../shared/domain/phone';
+import { TerminalDb } from './database';
+
+export const TEST_PHONE_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+
+/** A fresh, isolated in-memory IndexedDB per call, so tests never share state. */
+export function freshIdb(): { indexedDB: IDBFactory; keyRange: typeof IDBKeyRange } {
+  return { indexedDB: new IDBFactory(), keyRange: IDBKeyRange };
+}
+
+export function freshDb(terminalId: string = newId()): TerminalDb {
+  return new TerminalDb(terminalId, freshIdb());
+}
+
+export async function makeProfile(
+  over: Partial<CustomerProfile> & { phone?: string } = {},
+): Promise<CustomerProfile> {
+  const { phone, ...rest } = over;
+  const e164 = phone ?? `+86138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const now = new Date('2026-11-01T08:00:00Z').toISOString();
+  return {
+    id: newId(),
+    seq: '1',
+    name: '王芳',
+    phoneHash: await phoneHash(TEST_PHONE_KEY, e164),
+    phoneLast4: phoneLast4(e164),
+    phoneMasked: maskPhone(e164),
+    memberCode: `M${Math.floor(Math.random() * 1e9)}`,
+    tier: 'gold',
+    points: 120,
+    gender: 'female',
+    birthday: null,
+    sizes: { top: 'M' },
+    favouriteCategories: ['dress'],
+    homeStoreId: null,
+    tags: [],
+    notes: '',
+    consentMarketing: true,
+    online: {
+      viewed: [{ sku: 'SKU-1', at: now, channel: 'app', dwellSeconds: 40 }],
+      carted: [],
+      wishlisted: [],
+      onlineOrders: 2,
+      onlineSpend: 59_900,
+      lastOnlineAt: now,
+      channel: 'app',
+    },
+    inStore: { storeOrders: 0, storeSpend: 0, lastPurchases: [] },
+    lifetimeSpend: 59_900,
+    createdAt: now,
+    updatedAt: now,
+    ...rest,
+  };
+}
+
+export function makeProduct(over: Partial<ProductItem> = {}): ProductItem {
+  return {
+    id: newId(),
+    seq: '1',
+    sku: `SKU-${Math.floor(Math.random() * 1e9)}`,
+    barcode: String(6_900_000_000_000 + Math.floor(Math.random() * 1e9)),
+    name: '羊毛大衣',
+    category: 'coat',
+    size: 'M',
+    colour: 'camel',
+    price: 129_900,
+    stock: 3,
+    active: true,
+    ...over,
+  };
+}
+
+export function makeGuide(over: Partial<StaffMember> = {}): StaffMember {
+  return {
+    id: newId(),
+    storeId: newId(),
+    name: '李娜',
+    role: 'guide',
+    pinHash: 'pbkdf2-sha256$1$00$00',
+    active: true,
+    ...over,
+  };
+}
