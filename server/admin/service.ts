@@ -120,3 +120,30 @@ export const rotateIntegrationKey = (db: Queryable, value?: string) =>
   rotateKey(db, SETTING_INTEGRATION_KEY, 'sgi', value);
 export const rotateAdminKey = (db: Queryable, value?: string) =>
   rotateKey(db, SETTING_ADMIN_KEY, 'sga', value);
+
+/**
+ * Issues a fresh token for an existing terminal and un-revokes it (re-enrolment of the same
+ * terminal id, e.g. by the demo seed when the credentials file was lost).
+ */
+export async function reissueTerminalToken(
+  db: Queryable,
+  terminalId: string,
+  token = newSecret('sgt'),
+): Promise<{ id: string; storeId: string; name: string; token: string }> {
+  const rows = await db.query<{ id: string; store_id: string; name: string }>(
+    `update terminals set token_hash = $2, revoked_at = null where id = $1
+     returning id, store_id, name`,
+    [terminalId, hashSecret(token)],
+  );
+  const row = rows[0];
+  if (!row) throw notFound(`terminal ${terminalId} not found`);
+  return { id: row.id, storeId: row.store_id, name: row.name, token };
+}
+
+export async function listTerminals(db: Queryable, storeId?: string) {
+  return db.query<{ id: string; store_id: string; name: string; revoked_at: string | null }>(
+    `select id, store_id, name, revoked_at::text from terminals
+     where ($1::uuid is null or store_id = $1::uuid) order by store_id, name`,
+    [storeId ?? null],
+  );
+}

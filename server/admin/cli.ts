@@ -1,0 +1,365 @@
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { newGuideRequest, newStore, newTerminalRequest, uuid } from '../../shared/protocol';
+import { loadConfig } from '../config';
+import { openDatabase, type Db } from '../db/database';
+import { migrate } from '../db/migrate';
+import { HubError } from '../http/errors';
+import { DataDirLockedError, dataDirHolder } from './data-dir-lock';
+import {
+  createGuide,
+  createStore,
+  createTerminal,
+  ensureHubSecrets,
+  listStores,
+  revokeTerminal,
+  rotateAdminKey,
+  rotateIntegrationKey,
+} from './service';
+
+/**
+ * `npm run hub:admin -- <command>`: IT administration. With `--url` it calls a running hub's
+ * admin REST API (`X-Admin-Key`); without it, it opens the hub's database directly (same
+ * DATABASE_URL / HUB_DATA_DIR configuration as the hub), which PGlite allows only while no hub
+ * runs on that data dir.
+ */
+export const USAGE = `Usage: npm run hub:admin -- <command> [options]
+
+Commands:
+  list-stores
+  add-store       --name <name> --timezone <IANA zone> --lat <deg> --lng <deg> [--radius <m>] [--id <uuid>]
+  add-guide       --store <store id> --name <name> --pin <4-8 digits> [--role guide|manager] [--id <uuid>]
+  add-terminal    --store <store id> --name <name> [--id <uuid>]   (prints the new token once)
+  revoke-terminal --terminal <terminal id>
+  rotate-integration-key                                            (prints the new key once)
+  rotate-admin-key                                                  (direct mode only)
+
+Modes:
+  --url http://127.0.0.1:4600   call a running hub's admin API; needs --admin-key or HUB_ADMIN_KEY
+  (no --url)                    open the database directly (DATABASE_URL, or HUB_DATA_DIR for the
+                                embedded database); refused while a hub runs on that data dir
+
+Options:
+  --json      print machine-readable JSON
+  --help      show this help
+
+Exit codes: 0 done, 1 the operation failed, 2 bad command or arguments.`;
+
+/** A usage problem (exit 2) as opposed to an operation that failed (exit 1). */
+class UsageError extends Error {}
+
+type StoreRow = { id: string; name: string; timezone: string; lat: number; lng: number };
+type CreatedTerminal = { id: string; storeId: string; name: string; token: string };
+
+/** The operations, implemented once over REST and once over the database. */
+type AdminOps = {
+  listStores(): Promise<StoreRow[]>;
+  addStore(input: z.infer<typeof newStore>): Promise<{ id: string }>;
+  addGuide(input: z.infer<typeof newGuideRequest>): Promise<{ id: string }>;
+  addTerminal(input: z.infer<typeof newTerminalRequest>): Promise<CreatedTerminal>;
+  revokeTerminal(id: string): Promise<void>;
+  rotateIntegrationKey(): Promise<string>;
+  rotateAdminKey(): Promise<string>;
+  close(): Promise<void>;
+};
+
+function restOps(baseUrl: string, adminKey: string): AdminOps {
+  const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}/api/v1/admin${path}`, {
+        method,
+        headers: {
+          'x-admin-key': adminKey,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new Error(`cannot reach the hub at ${baseUrl}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const text = await response.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!response.ok) {
+      const err = (parsed as { error?: { code?: string; message?: string; details?: unknown } })
+        ?.error;
+      throw new HubError(
+        response.status,
+        (err?.code ?? 'internal') as HubError['code'],
+        err?.message ?? `HTTP ${response.status}`,
+        err?.details,
+      );
+    }
+    return parsed as T;
+  };
+  return {
+    listStores: async () => (await request<{ items: StoreRow[] }>('GET', '/stores')).items,
+    addStore: (input) => request('POST', '/stores', input),
+    addGuide: (input) => request('POST', '/guides', input),
+    addTerminal: (input) => request('POST', '/terminals', input),
+    revokeTerminal: async (id) => {
+      await request('POST', `/terminals/${id}/revoke`, {});
+    },
+    rotateIntegrationKey: async () =>
+      (await request<{ integrationKey: string }>('POST', '/integration-key/rotate', {}))
+        .integrationKey,
+    rotateAdminKey: () => {
+      // Rotating the key you authenticate with over the wire would lock you out mid-call.
+      throw new UsageError('rotate-admin-key works in direct mode only (without --url)');
+    },
+    close: async () => undefined,
+  };
+}
+
+function directOps(db: Db): AdminOps {
+  return {
+    listStores: () => listStores(db),
+    addStore: (input) => createStore(db, input),
+    addGuide: (input) => createGuide(db, input),
+    addTerminal: (input) => createTerminal(db, input),
+    revokeTerminal: (id) => revokeTerminal(db, id),
+    rotateIntegrationKey: () => rotateIntegrationKey(db),
+    rotateAdminKey: () => rotateAdminKey(db),
+    close: () => db.close(),
+  };
+}
+
+/** Opens the hub's database the way the hub does, refusing a PGlite dir a running hub holds. */
+export async function openHubDatabaseDirectly(env: NodeJS.ProcessEnv): Promise<Db> {
+  const config = loadConfig(env);
+  if (!config.databaseUrl) {
+    const holder = dataDirHolder(config.dataDir);
+    if (holder) throw new DataDirLockedError(config.dataDir, holder);
+  }
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(db);
+  await ensureHubSecrets(db);
+  return db;
+}
+
+function validate<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = result.error.issues
+      .map((i) => `  --${String(i.path[0] ?? '?')}: ${i.message}`)
+      .join('\n');
+    throw new UsageError(`invalid arguments:\n${issues}`);
+  }
+  return result.data;
+}
+
+const flagName: Record<string, string> = {
+  storeId: 'store',
+  geofenceRadiusM: 'radius',
+};
+
+/** Maps option names back to the flags the user typed, for error messages. */
+function renameIssuePaths<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => {
+    const key = String(i.path[0] ?? '');
+    return `  --${flagName[key] ?? key}: ${(input as Record<string, unknown>)[key] === undefined ? 'is required' : i.message}`;
+  });
+  throw new UsageError(`invalid arguments:\n${issues.join('\n')}`);
+}
+
+const toNumber = (value: string | undefined): number | undefined =>
+  value === undefined || value.trim() === '' ? undefined : Number(value);
+
+type Io = { out(line: string): void; err(line: string): void };
+
+/** Runs one admin command; returns the process exit code. */
+export async function runAdminCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) },
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        url: { type: 'string' },
+        'admin-key': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        name: { type: 'string' },
+        timezone: { type: 'string' },
+        lat: { type: 'string' },
+        lng: { type: 'string' },
+        radius: { type: 'string' },
+        id: { type: 'string' },
+        store: { type: 'string' },
+        pin: { type: 'string' },
+        role: { type: 'string' },
+        terminal: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    io.err(`hub:admin: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  if (!command) {
+    io.err(`hub:admin: missing command\n\n${USAGE}`);
+    return 2;
+  }
+
+  let ops: AdminOps | null = null;
+  try {
+    // Validate before connecting, so a typo never opens (or locks) the database.
+    const run = prepare(command, rest, values);
+    if (values.url) {
+      const url = validateUrl(values.url);
+      const adminKey = values['admin-key'] ?? env.HUB_ADMIN_KEY;
+      if (!adminKey) throw new UsageError('--url needs --admin-key <key> (or HUB_ADMIN_KEY)');
+      ops = restOps(url, adminKey);
+    } else {
+      ops = directOps(await openHubDatabaseDirectly(env));
+    }
+    await run(ops, io, values.json);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`hub:admin: ${error.message}\n\nRun with --help for usage.`);
+      return 2;
+    }
+    if (error instanceof DataDirLockedError) {
+      io.err(
+        `hub:admin: ${error.message}.\nUse the running hub instead: npm run hub:admin -- ${command} --url ${
+          error.holder.url ?? 'http://127.0.0.1:4600'
+        } --admin-key <key> …`,
+      );
+      return 1;
+    }
+    if (error instanceof HubError) {
+      const details = error.details === undefined ? '' : `\n${JSON.stringify(error.details)}`;
+      io.err(`hub:admin: ${error.code}: ${error.message}${details}`);
+      return error.code === 'invalid_input' ? 2 : 1;
+    }
+    io.err(`hub:admin: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await ops?.close();
+  }
+}
+
+function validateUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--url ${value} is not a URL (e.g. http://127.0.0.1:4600)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError('--url must be http:// or https://');
+  return url.origin;
+}
+
+type Values = Record<string, string | boolean | undefined>;
+type Run = (ops: AdminOps, io: Io, json: boolean) => Promise<void>;
+
+function str(values: Values, key: string): string | undefined {
+  const v = values[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Validates a command's arguments with the shared schemas and returns what will run. */
+function prepare(command: string, rest: string[], values: Values): Run {
+  const print = (io: Io, json: boolean, data: unknown, human: string) =>
+    io.out(json ? JSON.stringify(data, null, 2) : human);
+  switch (command) {
+    case 'list-stores':
+      return async (ops, io, json) => {
+        const stores = await ops.listStores();
+        if (json) return print(io, json, stores, '');
+        if (stores.length === 0) return io.out('no stores yet');
+        for (const s of stores)
+          io.out(`${s.id}  ${s.name}  ${s.timezone}  (${Number(s.lat)}, ${Number(s.lng)})`);
+      };
+    case 'add-store': {
+      const input = renameIssuePaths(newStore, {
+        id: str(values, 'id'),
+        name: str(values, 'name'),
+        timezone: str(values, 'timezone'),
+        lat: toNumber(str(values, 'lat')),
+        lng: toNumber(str(values, 'lng')),
+        geofenceRadiusM: toNumber(str(values, 'radius')),
+      });
+      return async (ops, io, json) => {
+        const { id } = await ops.addStore(input);
+        print(io, json, { id }, `store ${input.name} saved: ${id}`);
+      };
+    }
+    case 'add-guide': {
+      const input = renameIssuePaths(newGuideRequest, {
+        id: str(values, 'id'),
+        storeId: str(values, 'store'),
+        name: str(values, 'name'),
+        role: str(values, 'role'),
+        pin: str(values, 'pin'),
+      });
+      return async (ops, io, json) => {
+        const { id } = await ops.addGuide(input);
+        print(io, json, { id }, `${input.role} ${input.name} saved: ${id}`);
+      };
+    }
+    case 'add-terminal': {
+      const input = renameIssuePaths(newTerminalRequest, {
+        id: str(values, 'id'),
+        storeId: str(values, 'store'),
+        name: str(values, 'name'),
+      });
+      return async (ops, io, json) => {
+        const t = await ops.addTerminal(input);
+        print(
+          io,
+          json,
+          t,
+          `terminal ${t.name} created: ${t.id}\ntoken (shown once, store it now): ${t.token}`,
+        );
+      };
+    }
+    case 'revoke-terminal': {
+      const { terminal } = validate(z.object({ terminal: uuid }), {
+        terminal: str(values, 'terminal') ?? rest[0],
+      });
+      return async (ops, io, json) => {
+        await ops.revokeTerminal(terminal);
+        print(io, json, { id: terminal, revoked: true }, `terminal ${terminal} revoked`);
+      };
+    }
+    case 'rotate-integration-key':
+      return async (ops, io, json) => {
+        const key = await ops.rotateIntegrationKey();
+        print(
+          io,
+          json,
+          { integrationKey: key },
+          `new integration key (shown once; the previous one stops working): ${key}`,
+        );
+      };
+    case 'rotate-admin-key':
+      return async (ops, io, json) => {
+        const key = await ops.rotateAdminKey();
+        print(io, json, { adminKey: key }, `new admin key (shown once): ${key}`);
+      };
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await runAdminCli(process.argv.slice(2));
+}

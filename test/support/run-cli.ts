@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from './hub-process';
+
+export type CliResult = { code: number | null; stdout: string; stderr: string };
+
+/**
+ * Runs one of the hub's CLIs (`server/admin/cli.ts`, `server/demo/seed-cli.ts`, …) as a real
+ * process under tsx, with the given environment on top of a clean one (no DATABASE_URL leaks).
+ */
+export function runCli(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 120_000,
+): Promise<CliResult> {
+  const base: Record<string, string | undefined> = { ...process.env };
+  delete base.DATABASE_URL;
+  delete base.HUB_DATA_DIR;
+  delete base.HUB_ADMIN_KEY;
+  delete base.HUB_INTEGRATION_KEY;
+  const merged = { ...base, ...env };
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
+    cwd: REPO_ROOT,
+    env: Object.fromEntries(
+      Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`${script} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
