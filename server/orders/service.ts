@@ -1,0 +1,266 @@
+import { orderTotals } from '../../shared/domain/money';
+import type { AlertUpdate, ItemResult, Order, PurchaseSummary } from '../../shared/protocol';
+import type { TerminalPrincipal } from '../auth/guards';
+import { lockChangeFeed, type Db } from '../db/database';
+import { convertVisits, type ConversionInput } from './conversions';
+import { addPurchasesToCustomers, type CustomerPurchase } from './customer-summary';
+import {
+  activeGuides,
+  alertsById,
+  existingOrderIds,
+  productsBySku,
+  resolveCustomers,
+  storeTimezone,
+  type AlertRef,
+  type ProductRef,
+} from './lookups';
+
+export type IngestOutcome = {
+  /** one result per submitted order, in the submitted order */
+  results: ItemResult[];
+  /** alerts the batch converted, to broadcast to their store after commit */
+  alertUpdates: AlertUpdate[];
+  /** the customer feed's new head when customer summaries changed */
+  customersCursor: string | null;
+};
+
+/** An order that passed every business rule, ready to insert. */
+type Candidate = {
+  order: Order;
+  customerId: string | null;
+  alert: AlertRef | null;
+  products: ProductRef[];
+  total: number;
+  units: number;
+};
+
+const rejected = (id: string, reason: string): ItemResult => ({ id, status: 'rejected', reason });
+
+/**
+ * Stores a batch of orders from one terminal (already schema-valid). Each order is accepted,
+ * recognised as a duplicate of one already stored, or rejected with a reason a person can act on.
+ * Every step is one SQL statement for the whole batch, and the order insert relies on the
+ * primary key (`on conflict do nothing`), so the same id sent twice — even concurrently — is
+ * stored once.
+ */
+export async function ingestOrders(
+  db: Db,
+  terminal: TerminalPrincipal,
+  orders: Order[],
+): Promise<IngestOutcome> {
+  const outcome = new Map<string, ItemResult>();
+  // Keep the first occurrence of an id sent twice in one batch.
+  const first = new Map<string, Order>();
+  for (const o of orders) if (!first.has(o.id)) first.set(o.id, o);
+  const batch = [...first.values()];
+
+  // A resend of a stored order is a duplicate, whatever has changed since (a guide deactivated…).
+  const existing = await existingOrderIds(
+    db,
+    batch.map((o) => o.id),
+  );
+  for (const id of existing) outcome.set(id, { id, status: 'duplicate' });
+  const fresh = batch.filter((o) => !existing.has(o.id));
+
+  const own = fresh.filter((o) => o.storeId === terminal.storeId);
+  const [timezone, guides, products, alerts] = await Promise.all([
+    storeTimezone(db, terminal.storeId),
+    activeGuides(
+      db,
+      terminal.storeId,
+      own.map((o) => o.guideId),
+    ),
+    productsBySku(
+      db,
+      own.flatMap((o) => o.lines.map((l) => l.sku)),
+    ),
+    alertsById(
+      db,
+      own.flatMap((o) => (o.alertId ? [o.alertId] : [])),
+    ),
+  ]);
+  const customers = await resolveCustomers(db, [
+    ...own.flatMap((o) => (o.customerId ? [o.customerId] : [])),
+    ...[...alerts.values()].map((a) => a.customerId),
+  ]);
+
+  const candidates: Candidate[] = [];
+  for (const o of fresh) {
+    const verdict = checkOrder(o, terminal, guides, products, alerts, customers);
+    if (typeof verdict === 'string') outcome.set(o.id, rejected(o.id, verdict));
+    else candidates.push(verdict);
+  }
+
+  const { accepted, alertUpdates, customersCursor } = await storeCandidates(
+    db,
+    terminal.storeId,
+    timezone,
+    candidates,
+  );
+  for (const c of candidates)
+    outcome.set(
+      c.order.id,
+      accepted.has(c.order.id)
+        ? { id: c.order.id, status: 'accepted' }
+        : { id: c.order.id, status: 'duplicate' },
+    );
+
+  const seen = new Set<string>();
+  const results = orders.map((o): ItemResult => {
+    const result = outcome.get(o.id)!;
+    if (!seen.has(o.id)) {
+      seen.add(o.id);
+      return result;
+    }
+    // A second copy in the same batch: it is the same order, so it is not stored twice.
+    return result.status === 'rejected' ? result : { id: o.id, status: 'duplicate' };
+  });
+  return { results, alertUpdates, customersCursor };
+}
+
+/** The business rules; a string is the reason the order is rejected. */
+function checkOrder(
+  o: Order,
+  terminal: TerminalPrincipal,
+  guides: Set<string>,
+  products: Map<string, ProductRef>,
+  alerts: Map<string, AlertRef>,
+  customers: Map<string, string | null>,
+): Candidate | string {
+  if (o.storeId !== terminal.storeId)
+    return `order is for store ${o.storeId}, not this terminal's store`;
+  if (o.terminalId !== terminal.terminalId)
+    return `order names terminal ${o.terminalId}, not the terminal that sent it`;
+  if (!guides.has(o.guideId)) return `guide ${o.guideId} is not an active guide of this store`;
+  const unknown = [...new Set(o.lines.map((l) => l.sku).filter((s) => !products.has(s)))];
+  if (unknown.length > 0) return `unknown SKU: ${unknown.join(', ')}`;
+  let alert: AlertRef | null = null;
+  if (o.alertId) {
+    alert = alerts.get(o.alertId) ?? null;
+    if (!alert || alert.storeId !== terminal.storeId)
+      return `alert ${o.alertId} is not an alert of this store`;
+  }
+  let customerId: string | null = null;
+  if (o.customerId) {
+    customerId = customers.get(o.customerId) ?? null;
+    if (customerId === null) return `unknown customer ${o.customerId}`;
+  } else if (alert) {
+    // An order taken from an arrival alert is that customer's, even if the terminal left it out.
+    customerId = customers.get(alert.customerId) ?? null;
+  }
+  const { total, units } = orderTotals(o.lines);
+  return {
+    order: o,
+    customerId,
+    alert,
+    products: o.lines.map((l) => products.get(l.sku)!),
+    total,
+    units,
+  };
+}
+
+async function storeCandidates(
+  db: Db,
+  storeId: string,
+  timezone: string,
+  candidates: Candidate[],
+): Promise<{ accepted: Set<string>; alertUpdates: AlertUpdate[]; customersCursor: string | null }> {
+  if (candidates.length === 0)
+    return { accepted: new Set(), alertUpdates: [], customersCursor: null };
+  return db.transaction(async (tx) => {
+    // Customer summaries draw from change_seq: take the feed lock before anything else.
+    const touchesCustomers = candidates.some((c) => c.customerId !== null);
+    if (touchesCustomers) await lockChangeFeed(tx);
+
+    const inserted = await tx.query<{ id: string }>(
+      `insert into orders (id, store_id, terminal_id, guide_id, customer_id, alert_id,
+                           payment_method, created_at, total, units)
+       select x.id, x.store_id, x.terminal_id, x.guide_id, x.customer_id, x.alert_id,
+              x.payment_method, x.created_at, x.total, x.units
+         from jsonb_to_recordset($1::jsonb) as x(id uuid, store_id uuid, terminal_id uuid,
+              guide_id uuid, customer_id uuid, alert_id uuid, payment_method text,
+              created_at timestamptz, total bigint, units int)
+       on conflict (id) do nothing
+       returning id::text as id`,
+      [
+        JSON.stringify(
+          candidates.map((c) => ({
+            id: c.order.id,
+            store_id: c.order.storeId,
+            terminal_id: c.order.terminalId,
+            guide_id: c.order.guideId,
+            customer_id: c.customerId,
+            alert_id: c.order.alertId ?? null,
+            payment_method: c.order.paymentMethod,
+            created_at: new Date(c.order.createdAt).toISOString(),
+            total: c.total,
+            units: c.units,
+          })),
+        ),
+      ],
+    );
+    const accepted = new Set(inserted.map((r) => r.id));
+    const stored = candidates.filter((c) => accepted.has(c.order.id));
+    if (stored.length === 0) return { accepted, alertUpdates: [], customersCursor: null };
+
+    await tx.query(
+      `insert into order_lines (order_id, line_no, sku, product_id, quantity, unit_price, discount)
+       select x.order_id, x.line_no, x.sku, x.product_id, x.quantity, x.unit_price, x.discount
+         from jsonb_to_recordset($1::jsonb) as x(order_id uuid, line_no int, sku text,
+              product_id uuid, quantity int, unit_price bigint, discount bigint)`,
+      [
+        JSON.stringify(
+          stored.flatMap((c) =>
+            c.order.lines.map((l, i) => ({
+              order_id: c.order.id,
+              line_no: i + 1,
+              sku: l.sku,
+              product_id: c.products[i]!.id,
+              quantity: l.quantity,
+              unit_price: l.unitPrice,
+              discount: l.discount,
+            })),
+          ),
+        ),
+      ],
+    );
+
+    const withCustomer = stored.filter(
+      (c): c is Candidate & { customerId: string } => c.customerId !== null,
+    );
+    const alertUpdates = await convertVisits(
+      tx,
+      storeId,
+      timezone,
+      withCustomer.map((c): ConversionInput => ({
+        orderId: c.order.id,
+        customerId: c.customerId,
+        createdAt: new Date(c.order.createdAt),
+        alertVisitId: c.alert?.visitId ?? null,
+      })),
+    );
+    const customersCursor = await addPurchasesToCustomers(
+      tx,
+      withCustomer.map((c): CustomerPurchase => ({
+        customerId: c.customerId,
+        purchase: purchaseOf(c),
+      })),
+    );
+    return { accepted, alertUpdates, customersCursor };
+  });
+}
+
+function purchaseOf(c: Candidate): PurchaseSummary {
+  return {
+    orderId: c.order.id,
+    storeId: c.order.storeId,
+    channel: 'store',
+    at: new Date(c.order.createdAt).toISOString(),
+    total: c.total,
+    items: c.order.lines.map((l, i) => ({
+      sku: l.sku,
+      name: c.products[i]!.name,
+      quantity: l.quantity,
+    })),
+  };
+}

@@ -1,0 +1,452 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  AlertUpdate,
+  ArrivalAlert,
+  BatchResponse,
+  CustomerFeedItem,
+  CustomerProfile,
+  ItemResult,
+} from '../../shared/protocol';
+import { newId } from '../../shared/domain/ids';
+import { describeOnBackends } from '../support/backends';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import type { HubProcess } from '../support/hub-process';
+
+type ErrorReply = { error: { code: string; message: string; details?: unknown } };
+type Line = { sku: string; quantity: number; unitPrice: number; discount?: number };
+
+let seq = 0;
+const unique = () => `${Date.now() % 1_000_000}${++seq}`;
+
+/** An order as a terminal of `store` would send it; `extra` overrides any field. */
+function orderFor(store: StoreFixture, lines: Line[], extra: Record<string, unknown> = {}) {
+  return {
+    id: newId(),
+    storeId: store.storeId,
+    terminalId: store.terminals[0]!.id,
+    guideId: store.guide.id,
+    paymentMethod: 'wechat',
+    createdAt: new Date().toISOString(),
+    lines,
+    ...extra,
+  };
+}
+
+const postOrders = (hub: HubProcess, token: string, orders: unknown[]) =>
+  call<BatchResponse & ErrorReply>(hub, 'POST', '/api/v1/orders', { orders }, { token });
+
+async function seedProducts(hub: HubProcess, products: { sku: string; price: number }[]) {
+  const r = await call<BatchResponse>(
+    hub,
+    'POST',
+    '/api/v1/integration/products',
+    {
+      products: products.map((p) => ({
+        sku: p.sku,
+        name: `商品 ${p.sku}`,
+        category: '连衣裙',
+        price: p.price,
+      })),
+    },
+    { integration: true },
+  );
+  if (r.status !== 200 || r.body.results.some((x) => x.status === 'rejected'))
+    throw new Error(`products not seeded: ${JSON.stringify(r.body)}`);
+}
+
+/** Seeds CRM customers and returns their hub ids (read back from a terminal's customer feed). */
+async function seedCustomers(hub: HubProcess, token: string, count: number) {
+  const crm = Array.from({ length: count }, () => {
+    const n = unique().padStart(8, '0').slice(-8);
+    return { crmId: `crm-orders-${n}`, name: `顾客${n}`, phone: `138${n}`, memberCode: `MO${n}` };
+  });
+  const r = await call<BatchResponse>(
+    hub,
+    'POST',
+    '/api/v1/integration/customers',
+    { customers: crm },
+    { integration: true },
+  );
+  if (r.status !== 200 || r.body.results.some((x) => x.status !== 'accepted'))
+    throw new Error(`customers not seeded: ${JSON.stringify(r.body)}`);
+  const profiles = await customerFeed(hub, token);
+  return crm.map((c) => profiles.find((p) => p.memberCode === c.memberCode)!.id);
+}
+
+async function customerFeed(hub: HubProcess, token: string): Promise<CustomerProfile[]> {
+  const out: CustomerProfile[] = [];
+  let after = '0';
+  for (;;) {
+    const r = await call<{ items: CustomerFeedItem[]; cursor: string; hasMore: boolean }>(
+      hub,
+      'GET',
+      `/api/v1/sync/customers?after=${after}&limit=5000`,
+      undefined,
+      { token },
+    );
+    expect(r.status).toBe(200);
+    for (const item of r.body.items) if (!('deleted' in item)) out.push(item);
+    after = r.body.cursor;
+    if (!r.body.hasMore) return out;
+  }
+}
+
+async function profileOf(hub: HubProcess, token: string, customerId: string) {
+  return (await customerFeed(hub, token)).find((p) => p.id === customerId)!;
+}
+
+async function connect(hub: HubProcess, token: string): Promise<Socket> {
+  const socket = io(`${hub.url}/terminal`, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+  });
+  await new Promise<void>((res, rej) => {
+    socket.once('connect', () => res());
+    socket.once('connect_error', rej);
+  });
+  return socket;
+}
+
+function nextEvent<T>(socket: Socket, event: string, match: (payload: T) => boolean) {
+  return new Promise<T>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`no ${event} within 10 s`)), 10_000);
+    const handler = (payload: T) => {
+      if (!match(payload)) return;
+      clearTimeout(timer);
+      socket.off(event, handler);
+      res(payload);
+    };
+    socket.on(event, handler);
+  });
+}
+
+describeOnBackends('orders', (backend) => {
+  let hub: HubProcess;
+  let store: StoreFixture;
+  let other: StoreFixture;
+  let token: string;
+  let customers: string[];
+  const dress = { sku: `SKU-DRESS-${unique()}`, price: 59_900 };
+  const scarf = { sku: `SKU-SCARF-${unique()}`, price: 12_900 };
+
+  beforeAll(async () => {
+    hub = await backend.startHub();
+    store = await createStoreFixture(hub);
+    other = await createStoreFixture(hub);
+    token = store.terminals[0]!.token;
+    await seedProducts(hub, [dress, scarf]);
+    customers = await seedCustomers(hub, token, 6);
+  });
+  afterAll(() => backend.cleanup());
+
+  /** Orders this terminal stored, seen by head office through the customer's in-store summary. */
+  const storeOrdersOf = async (customerId: string) =>
+    (await profileOf(hub, token, customerId)).inStore;
+
+  it('refuses uploads without a valid terminal token', async () => {
+    const order = orderFor(store, [{ sku: dress.sku, quantity: 1, unitPrice: dress.price }]);
+    expect((await call(hub, 'POST', '/api/v1/orders', { orders: [order] })).status).toBe(401);
+    expect((await postOrders(hub, 'sgt_not-a-token', [order])).status).toBe(401);
+    // The refused order was not stored: it is accepted when sent properly.
+    expect((await postOrders(hub, token, [order])).body.results[0]!.status).toBe('accepted');
+  });
+
+  it("accepts an order, computes its total in fen and adds it to the customer's summary", async () => {
+    const customerId = customers[0]!;
+    const order = orderFor(
+      store,
+      [
+        { sku: dress.sku, quantity: 2, unitPrice: dress.price, discount: 10_000 },
+        { sku: scarf.sku, quantity: 1, unitPrice: scarf.price },
+      ],
+      { customerId, paymentMethod: 'alipay' },
+    );
+    const r = await postOrders(hub, token, [order]);
+    expect(r).toEqual({ status: 200, body: { results: [{ id: order.id, status: 'accepted' }] } });
+
+    const inStore = await storeOrdersOf(customerId);
+    // 2 × 599.00 − 100.00 + 129.00 = 1,227.00 yuan
+    expect(inStore.storeOrders).toBe(1);
+    expect(inStore.storeSpend).toBe(122_700);
+    expect(inStore.lastPurchases).toEqual([
+      {
+        orderId: order.id,
+        storeId: store.storeId,
+        channel: 'store',
+        at: order.createdAt,
+        total: 122_700,
+        items: [
+          { sku: dress.sku, name: `商品 ${dress.sku}`, quantity: 2 },
+          { sku: scarf.sku, name: `商品 ${scarf.sku}`, quantity: 1 },
+        ],
+      },
+    ]);
+  });
+
+  it('keeps the newest purchases first in the customer summary', async () => {
+    const customerId = customers[1]!;
+    const at = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    const older = orderFor(store, [{ sku: scarf.sku, quantity: 1, unitPrice: 100 }], {
+      customerId,
+      createdAt: at(30),
+    });
+    const newer = orderFor(store, [{ sku: scarf.sku, quantity: 3, unitPrice: 100 }], {
+      customerId,
+      createdAt: at(5),
+    });
+    expect((await postOrders(hub, token, [newer])).body.results[0]!.status).toBe('accepted');
+    // An order queued offline arrives later but is older: it goes after the newer one.
+    expect((await postOrders(hub, token, [older])).body.results[0]!.status).toBe('accepted');
+    const inStore = await storeOrdersOf(customerId);
+    expect(inStore.storeOrders).toBe(2);
+    expect(inStore.storeSpend).toBe(400);
+    expect(inStore.lastPurchases.map((p) => p.orderId)).toEqual([newer.id, older.id]);
+  });
+
+  it('answers a resend with duplicate and stores the order once', async () => {
+    const customerId = customers[2]!;
+    const order = orderFor(store, [{ sku: dress.sku, quantity: 1, unitPrice: 50_000 }], {
+      customerId,
+    });
+    expect((await postOrders(hub, token, [order])).body.results).toEqual([
+      { id: order.id, status: 'accepted' },
+    ]);
+    expect((await postOrders(hub, token, [order])).body.results).toEqual([
+      { id: order.id, status: 'duplicate' },
+    ]);
+    // The same id twice in one batch: one stored, the copy is a duplicate.
+    const twice = orderFor(store, [{ sku: dress.sku, quantity: 1, unitPrice: 1_000 }], {
+      customerId,
+    });
+    expect((await postOrders(hub, token, [twice, twice])).body.results).toEqual([
+      { id: twice.id, status: 'accepted' },
+      { id: twice.id, status: 'duplicate' },
+    ]);
+    const inStore = await storeOrdersOf(customerId);
+    expect(inStore.storeOrders).toBe(2);
+    expect(inStore.storeSpend).toBe(51_000);
+  });
+
+  it('stores an order sent concurrently in several requests exactly once', async () => {
+    const customerId = customers[3]!;
+    const batch = Array.from({ length: 20 }, () =>
+      orderFor(store, [{ sku: scarf.sku, quantity: 1, unitPrice: 1_000 }], { customerId }),
+    );
+    const replies = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        postOrders(hub, store.terminals[0]!.token, i % 2 ? [...batch].reverse() : batch),
+      ),
+    );
+    for (const r of replies) expect(r.status).toBe(200);
+    for (const order of batch) {
+      const statuses = replies.map(
+        (r) => r.body.results.find((x: ItemResult) => x.id === order.id)!.status,
+      );
+      expect(statuses.filter((s) => s === 'accepted')).toHaveLength(1);
+      expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(3);
+    }
+    const inStore = await storeOrdersOf(customerId);
+    expect(inStore.storeOrders).toBe(20);
+    expect(inStore.storeSpend).toBe(20_000);
+  });
+
+  it('rejects invalid input with 400 and writes nothing of the batch', async () => {
+    const customerId = customers[4]!;
+    const good = orderFor(store, [{ sku: dress.sku, quantity: 1, unitPrice: 100 }], {
+      customerId,
+    });
+    const line = { sku: dress.sku, quantity: 1, unitPrice: 100 };
+    const invalid: [string, unknown][] = [
+      ['no lines', orderFor(store, [])],
+      ['zero quantity', orderFor(store, [{ ...line, quantity: 0 }])],
+      ['fractional quantity', orderFor(store, [{ ...line, quantity: 1.5 }])],
+      ['negative price', orderFor(store, [{ ...line, unitPrice: -1 }])],
+      ['fractional fen', orderFor(store, [{ ...line, unitPrice: 99.5 }])],
+      ['discount over the line', orderFor(store, [{ ...line, discount: 101 }])],
+      ['id not a UUID', orderFor(store, [line], { id: 'order-1' })],
+      ['no guide', orderFor(store, [line], { guideId: undefined })],
+      ['bad time', orderFor(store, [line], { createdAt: 'yesterday' })],
+      ['unknown payment', orderFor(store, [line], { paymentMethod: 'bitcoin' })],
+      ['empty SKU', orderFor(store, [{ ...line, sku: ' ' }])],
+    ];
+    for (const [why, bad] of invalid) {
+      const r = await postOrders(hub, token, [good, bad]);
+      expect(r.status, why).toBe(400);
+      expect(r.body.error.code, why).toBe('invalid_input');
+      expect(r.body.error.details, why).toBeInstanceOf(Array);
+    }
+    const envelopes: [string, unknown][] = [
+      ['no orders', { orders: [] }],
+      ['not a list', { orders: good }],
+      ['no envelope', [good]],
+      ['over 500', { orders: Array.from({ length: 501 }, () => ({ ...good, id: newId() })) }],
+    ];
+    for (const [why, body] of envelopes) {
+      const r = await call<ErrorReply>(hub, 'POST', '/api/v1/orders', body, { token });
+      expect(r.status, why).toBe(400);
+      expect(r.body.error.code, why).toBe('invalid_input');
+    }
+    const malformed = await call<ErrorReply>(hub, 'POST', '/api/v1/orders', '{"orders":[', {
+      token,
+    });
+    expect(malformed.status).toBe(400);
+
+    // Nothing was written: the customer has no orders and the good order is still new.
+    expect((await storeOrdersOf(customerId)).storeOrders).toBe(0);
+    expect((await postOrders(hub, token, [good])).body.results[0]!.status).toBe('accepted');
+  });
+
+  it('rejects orders that break business rules, with a reason, and accepts the rest', async () => {
+    const line = { sku: dress.sku, quantity: 1, unitPrice: 100 };
+    const otherAlert = await call<{ alertId: string }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      { customer: { customerId: customers[5]! }, storeId: other.storeId, source: 'wifi' },
+      { integration: true },
+    );
+    expect(otherAlert.status).toBe(202);
+    const cases: [RegExp, ReturnType<typeof orderFor>][] = [
+      [
+        /store/,
+        orderFor(store, [line], { storeId: other.storeId, terminalId: other.terminals[0]!.id }),
+      ],
+      [/terminal/, orderFor(store, [line], { terminalId: store.terminals[1]!.id })],
+      [/terminal/, orderFor(store, [line], { terminalId: other.terminals[0]!.id })],
+      [/guide/, orderFor(store, [line], { guideId: other.guide.id })],
+      [/guide/, orderFor(store, [line], { guideId: newId() })],
+      [/unknown SKU: NO-SUCH-SKU/, orderFor(store, [line, { ...line, sku: 'NO-SUCH-SKU' }])],
+      [/unknown customer/, orderFor(store, [line], { customerId: newId() })],
+      [/alert/, orderFor(store, [line], { alertId: otherAlert.body.alertId })],
+      [/alert/, orderFor(store, [line], { alertId: newId() })],
+    ];
+    const good = orderFor(store, [line]);
+    const r = await postOrders(hub, token, [...cases.map(([, o]) => o), good]);
+    expect(r.status).toBe(200);
+    cases.forEach(([reason, order], i) => {
+      const result = r.body.results[i]!;
+      expect(result.id).toBe(order.id);
+      expect(result.status).toBe('rejected');
+      expect(result.reason).toMatch(reason);
+    });
+    expect(r.body.results.at(-1)).toEqual({ id: good.id, status: 'accepted' });
+    // Rejected orders were not stored: sent again they are rejected again, not duplicates.
+    const again = await postOrders(hub, token, [cases[0]![1]]);
+    expect(again.body.results[0]!.status).toBe('rejected');
+  });
+
+  it('converts the visit and alert the order came from and tells the store', async () => {
+    const customerId = (await seedCustomers(hub, token, 1))[0]!;
+    const seen = await call<{ visitId: string; alertId: string }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      { customer: { customerId }, storeId: store.storeId, source: 'beacon' },
+      { integration: true },
+    );
+    expect(seen.status).toBe(202);
+    const socket = await connect(hub, token);
+    const otherSocket = await connect(hub, other.terminals[0]!.token);
+    const leaked: unknown[] = [];
+    otherSocket.on('alert:updated', (u: unknown) => leaked.push(u));
+    try {
+      const ack = await socket.emitWithAck('alert:claim', {
+        alertId: seen.body.alertId,
+        guideId: store.guide2.id,
+      });
+      expect(ack).toEqual({ ok: true });
+
+      const order = orderFor(store, [{ sku: dress.sku, quantity: 1, unitPrice: dress.price }], {
+        customerId,
+        alertId: seen.body.alertId,
+        guideId: store.guide2.id,
+      });
+      const converted = nextEvent<AlertUpdate>(
+        socket,
+        'alert:updated',
+        (u) => u.alertId === seen.body.alertId && u.status === 'converted',
+      );
+      const changed = nextEvent<{ cursor: string }>(socket, 'customers:changed', () => true);
+      expect((await postOrders(hub, token, [order])).body.results[0]!.status).toBe('accepted');
+      const update = await converted;
+      expect(update).toMatchObject({
+        alertId: seen.body.alertId,
+        storeId: store.storeId,
+        status: 'converted',
+        claimedBy: { guideId: store.guide2.id, name: store.guide2.name },
+        orderId: order.id,
+        convertedAt: order.createdAt,
+      });
+      expect((await changed).cursor).toMatch(/^\d+$/);
+
+      // A second order the same day does not move the credit: the first order converted it.
+      const second = orderFor(store, [{ sku: scarf.sku, quantity: 1, unitPrice: scarf.price }], {
+        customerId,
+      });
+      expect((await postOrders(hub, token, [second])).body.results[0]!.status).toBe('accepted');
+      const alerts = await call<{ items: ArrivalAlert[] }>(
+        hub,
+        'GET',
+        '/api/v1/alerts',
+        undefined,
+        {
+          token,
+        },
+      );
+      const alert = alerts.body.items.find((a) => a.alertId === seen.body.alertId)!;
+      expect(alert.status).toBe('converted');
+      expect(alert.claimedBy).toEqual({ guideId: store.guide2.id, name: store.guide2.name });
+      expect(alert.convertedAt).toBe(order.createdAt);
+      expect(leaked).toEqual([]);
+    } finally {
+      socket.disconnect();
+      otherSocket.disconnect();
+    }
+  });
+
+  it("converts a same-day visit when the order names no alert, but not another day's", async () => {
+    const [today, yesterday] = await seedCustomers(hub, token, 2);
+    const visit = (customerId: string, at?: string) =>
+      call<{ visitId: string; alertId: string }>(
+        hub,
+        'POST',
+        '/api/v1/presence',
+        { customer: { customerId }, storeId: store.storeId, source: 'wifi', ...(at ? { at } : {}) },
+        { integration: true },
+      );
+    const a = await visit(today!);
+    const b = await visit(yesterday!, new Date(Date.now() - 30 * 3_600_000).toISOString());
+    const socket = await connect(hub, token);
+    try {
+      const converted = nextEvent<AlertUpdate>(
+        socket,
+        'alert:updated',
+        (u) => u.alertId === a.body.alertId && u.status === 'converted',
+      );
+      const r = await postOrders(hub, token, [
+        orderFor(store, [{ sku: scarf.sku, quantity: 1, unitPrice: 100 }], { customerId: today }),
+        orderFor(store, [{ sku: scarf.sku, quantity: 1, unitPrice: 100 }], {
+          customerId: yesterday,
+        }),
+      ]);
+      expect(r.body.results.map((x) => x.status)).toEqual(['accepted', 'accepted']);
+      // Unclaimed: converted without a guide to credit.
+      expect(await converted).toMatchObject({ status: 'converted', claimedBy: null });
+      const alerts = await call<{ items: ArrivalAlert[] }>(
+        hub,
+        'GET',
+        `/api/v1/alerts?since=${encodeURIComponent(new Date(Date.now() - 40 * 3_600_000).toISOString())}`,
+        undefined,
+        { token },
+      );
+      const old = alerts.body.items.find((x) => x.alertId === b.body.alertId)!;
+      expect(old.status).not.toBe('converted');
+      expect(old.convertedAt).toBeNull();
+    } finally {
+      socket.disconnect();
+    }
+  });
+});
