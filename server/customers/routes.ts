@@ -1,5 +1,37 @@
 import type { FastifyInstance } from 'fastify';
+import {
+  crmCustomersRequest,
+  customerRegistration,
+  type BatchResponse,
+  type RegistrationResponse,
+} from '../../shared/protocol';
+import { requireIntegration, requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
+import { parseInput } from '../http/errors';
+import { upsertCrmCustomers } from './crm';
+import { registerCustomer } from './registration';
 
-// Placeholder until this feature lands (see issue 2); registers no routes yet.
-export function registerCustomerRoutes(_api: FastifyInstance, _ctx: HubContext): void {}
+/** Customer writes: head-office CRM upserts and in-store registration. */
+export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): void {
+  const announce = (cursor: string | null) => {
+    // Emitted after commit, so the pull it triggers sees the change.
+    if (cursor) ctx.realtime.toAll('customers:changed', { cursor });
+  };
+
+  api.post('/integration/customers', async (request): Promise<BatchResponse> => {
+    await requireIntegration(ctx.db, request, ctx.config.integrationKey);
+    const { customers } = parseInput(crmCustomersRequest, request.body);
+    const { results, cursor } = await upsertCrmCustomers(ctx.db, customers);
+    announce(cursor);
+    return { results };
+  });
+
+  api.post('/customers', async (request, reply) => {
+    const terminal = await requireTerminal(ctx.db, request);
+    const input = parseInput(customerRegistration, request.body);
+    const { status, customer, cursor } = await registerCustomer(ctx.db, terminal, input);
+    announce(cursor);
+    const body: RegistrationResponse = { status, customer };
+    return reply.status(status === 'created' ? 201 : 200).send(body);
+  });
+}

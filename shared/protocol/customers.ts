@@ -4,6 +4,7 @@ import { fen, isoDate, isoInstant, nonEmpty, sku, uuid } from './common';
 export const tier = z.enum(['regular', 'silver', 'gold', 'platinum', 'diamond']);
 export type Tier = z.infer<typeof tier>;
 export const gender = z.enum(['female', 'male', 'other', 'unknown']);
+export type Gender = z.infer<typeof gender>;
 export const channel = z.enum(['app', 'wechat', 'web', 'store']);
 export type Channel = z.infer<typeof channel>;
 

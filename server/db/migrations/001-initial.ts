@@ -59,6 +59,8 @@ create table customers (
   online jsonb not null default '{"viewed":[],"carted":[],"wishlisted":[],"onlineOrders":0,"onlineSpend":0,"lastOnlineAt":null,"channel":null}',
   in_store jsonb not null default '{"storeOrders":0,"storeSpend":0,"lastPurchases":[]}',
   registered_store_id uuid references stores(id),
+  -- the guide who registered the customer in store (benefit sharing)
+  registered_guide_id uuid references guides(id),
   merged_into uuid references customers(id),
   deleted boolean not null default false,
   created_at timestamptz not null default now(),

@@ -1,0 +1,184 @@
+import { maskPhone, phoneLast4 } from '../../shared/domain/phone';
+import type {
+  CustomerFeedItem,
+  CustomerProfile,
+  CustomerTombstone,
+  Gender,
+  OnlineSummary,
+  Sizes,
+  StoreSummary,
+  Tier,
+} from '../../shared/protocol';
+import type { Queryable } from '../db/database';
+
+/** SQL for an instant as ISO-8601 UTC text, identical on PGlite and PostgreSQL. */
+export const isoSql = (column: string): string =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The select list `rowToProfile` expects, written against the alias `c`:
+ * `select ${CUSTOMER_COLUMNS} from customers c where …`. Bigints and dates come back as text so
+ * both database drivers give the same row.
+ */
+export const CUSTOMER_COLUMNS = [
+  'c.id',
+  'c.seq::text as seq',
+  'c.crm_id',
+  'c.name',
+  'c.phone_e164',
+  'c.phone_hash',
+  'c.member_code',
+  'c.tier',
+  'c.points',
+  'c.gender',
+  'c.birthday::text as birthday',
+  'c.sizes',
+  'c.favourite_categories',
+  'c.home_store_id',
+  'c.tags',
+  'c.notes',
+  'c.consent_marketing',
+  'c.online',
+  'c.in_store',
+  'c.registered_store_id',
+  'c.merged_into',
+  'c.deleted',
+  `${isoSql('c.created_at')} as created_at`,
+  `${isoSql('c.updated_at')} as updated_at`,
+].join(', ');
+
+/** A `customers` row as selected with `CUSTOMER_COLUMNS`. Holds the raw phone: hub-side only. */
+export type CustomerRow = {
+  id: string;
+  seq: string;
+  crm_id: string | null;
+  name: string;
+  phone_e164: string | null;
+  phone_hash: string | null;
+  member_code: string;
+  tier: string;
+  points: number;
+  gender: string;
+  birthday: string | null;
+  sizes: Sizes;
+  favourite_categories: string[];
+  home_store_id: string | null;
+  tags: string[];
+  notes: string;
+  consent_marketing: boolean;
+  online: OnlineSummary;
+  in_store: StoreSummary;
+  registered_store_id: string | null;
+  merged_into: string | null;
+  deleted: boolean;
+  created_at: string;
+  updated_at: string;
+};
+
+export const EMPTY_ONLINE: OnlineSummary = {
+  viewed: [],
+  carted: [],
+  wishlisted: [],
+  onlineOrders: 0,
+  onlineSpend: 0,
+  lastOnlineAt: null,
+  channel: null,
+};
+export const EMPTY_IN_STORE: StoreSummary = { storeOrders: 0, storeSpend: 0, lastPurchases: [] };
+
+/** True for merged or deleted rows: they travel as tombstones, never as profiles. */
+export const isTombstoneRow = (row: CustomerRow): boolean =>
+  row.deleted || row.merged_into !== null;
+
+/**
+ * Maps a customers row to the wire profile. The raw phone never leaves the hub: terminals get the
+ * keyed hash (to match a typed number offline), the last four digits and a masked display form.
+ */
+export function rowToProfile(row: CustomerRow): CustomerProfile {
+  const online: OnlineSummary = { ...EMPTY_ONLINE, ...row.online };
+  const inStore: StoreSummary = { ...EMPTY_IN_STORE, ...row.in_store };
+  return {
+    id: row.id,
+    seq: row.seq,
+    name: row.name,
+    phoneHash: row.phone_e164 ? row.phone_hash : null,
+    phoneLast4: row.phone_e164 ? phoneLast4(row.phone_e164) : null,
+    phoneMasked: row.phone_e164 ? maskPhone(row.phone_e164) : null,
+    memberCode: row.member_code,
+    tier: row.tier as Tier,
+    points: Number(row.points),
+    gender: row.gender as Gender,
+    birthday: row.birthday,
+    sizes: row.sizes ?? {},
+    favouriteCategories: row.favourite_categories ?? [],
+    homeStoreId: row.home_store_id,
+    tags: row.tags ?? [],
+    notes: row.notes,
+    consentMarketing: row.consent_marketing,
+    online,
+    inStore,
+    lifetimeSpend: Number(online.onlineSpend) + Number(inStore.storeSpend),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function rowToTombstone(row: CustomerRow): CustomerTombstone {
+  return { id: row.id, seq: row.seq, deleted: true, mergedInto: row.merged_into };
+}
+
+/** Feed form of a row: a tombstone for merged/deleted customers, the full profile otherwise. */
+export const rowToFeedItem = (row: CustomerRow): CustomerFeedItem =>
+  isTombstoneRow(row) ? rowToTombstone(row) : rowToProfile(row);
+
+/** Loads rows by id (live and tombstoned alike). */
+export async function loadCustomerRows(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, CustomerRow>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<CustomerRow>(
+    `select ${CUSTOMER_COLUMNS} from customers c where c.id = any($1::uuid[])`,
+    [[...new Set(ids)]],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/**
+ * Profiles of the given live customers, keyed by id. Merged or deleted ids are left out; use
+ * `resolveLiveCustomerId` first when an old id may have been merged away.
+ */
+export async function loadProfiles(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, CustomerProfile>> {
+  const rows = await loadCustomerRows(db, ids);
+  const out = new Map<string, CustomerProfile>();
+  for (const [id, row] of rows) if (!isTombstoneRow(row)) out.set(id, rowToProfile(row));
+  return out;
+}
+
+export async function loadProfile(db: Queryable, id: string): Promise<CustomerProfile | null> {
+  return (await loadProfiles(db, [id])).get(id) ?? null;
+}
+
+/**
+ * Follows `merged_into` from a possibly merged id to the surviving customer; null when the id is
+ * unknown or ends in a deletion. Bounded so a corrupt cycle cannot loop forever.
+ */
+export async function resolveLiveCustomerId(db: Queryable, id: string): Promise<string | null> {
+  let current = id;
+  for (let hop = 0; hop < 16; hop++) {
+    const [row] = await db.query<{ merged_into: string | null; deleted: boolean }>(
+      'select merged_into, deleted from customers where id = $1',
+      [current],
+    );
+    if (!row) return null;
+    if (row.merged_into) {
+      current = row.merged_into;
+      continue;
+    }
+    return row.deleted ? null : current;
+  }
+  return null;
+}

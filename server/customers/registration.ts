@@ -1,0 +1,87 @@
+import type { CustomerProfile, CustomerRegistration } from '../../shared/protocol';
+import type { TerminalPrincipal } from '../auth/guards';
+import { lockChangeFeed, type Db } from '../db/database';
+import { badRequest, HubError } from '../http/errors';
+import { generateMemberCode, liveCustomerByPhone, phoneIdentity } from './identity';
+import { loadProfile, resolveLiveCustomerId } from './profile';
+
+export type RegistrationOutcome = {
+  status: 'created' | 'existing';
+  customer: CustomerProfile;
+  /** the new row's sequence when one was created, for `customers:changed` */
+  cursor: string | null;
+};
+
+/**
+ * In-store registration. The id is born on the terminal, so a re-send after a lost response finds
+ * the same customer; a phone that is already known (in any format) answers with that customer, so
+ * the counter can never create a second person for one number.
+ */
+export async function registerCustomer(
+  db: Db,
+  terminal: Pick<TerminalPrincipal, 'storeId'>,
+  input: CustomerRegistration,
+): Promise<RegistrationOutcome> {
+  const phone = await phoneIdentity(db, input.phone);
+  if (!phone)
+    throw badRequest('invalid phone number', [
+      { path: 'phone', message: 'not a valid phone number' },
+    ]);
+  if (input.guideId) {
+    const guide = await db.query('select 1 from guides where id = $1 and store_id = $2', [
+      input.guideId,
+      terminal.storeId,
+    ]);
+    if (guide.length === 0)
+      throw badRequest('unknown guide for this store', [
+        { path: 'guideId', message: 'not a guide of this store' },
+      ]);
+  }
+
+  const existing = async (id: string): Promise<RegistrationOutcome> => {
+    const customer = await loadProfile(db, id);
+    if (!customer) throw new HubError(409, 'conflict', `customer ${id} no longer exists`);
+    return { status: 'existing', customer, cursor: null };
+  };
+
+  const decided = await db.transaction(async (tx) => {
+    await lockChangeFeed(tx);
+    const sameId = await tx.query('select 1 from customers where id = $1', [input.id]);
+    if (sameId.length > 0) {
+      // A resend, or an id that was merged away since: answer with the surviving customer.
+      const live = await resolveLiveCustomerId(tx, input.id);
+      if (!live) throw new HubError(409, 'conflict', `customer ${input.id} was deleted`);
+      return { id: live, cursor: null };
+    }
+    const byPhone = await liveCustomerByPhone(tx, phone.e164);
+    if (byPhone) return { id: byPhone, cursor: null };
+    const [row] = await tx.query<{ seq: string }>(
+      `insert into customers(id, seq, name, phone_e164, phone_hash, member_code, gender, birthday,
+         sizes, notes, consent_marketing, home_store_id, registered_store_id, registered_guide_id,
+         created_at, updated_at)
+       values ($1, nextval('change_seq'), $2, $3, $4, $5, $6, $7::date, $8::jsonb, $9, $10, $11, $11,
+         $12, coalesce($13::timestamptz, now()), now())
+       returning seq::text as seq`,
+      [
+        input.id,
+        input.name,
+        phone.e164,
+        phone.hash,
+        await generateMemberCode(tx),
+        input.gender,
+        input.birthday ?? null,
+        JSON.stringify(input.sizes),
+        input.notes ?? '',
+        input.consentMarketing,
+        terminal.storeId,
+        input.guideId ?? null,
+        input.createdAt ?? null,
+      ],
+    );
+    return { id: input.id, cursor: row!.seq };
+  });
+
+  if (decided.cursor === null) return existing(decided.id);
+  const customer = await loadProfile(db, decided.id);
+  return { status: 'created', customer: customer!, cursor: decided.cursor };
+}

@@ -1,0 +1,240 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BatchResponse, ProductItem } from '../../shared/protocol';
+import { describeOnBackends } from '../support/backends';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import type { HubProcess } from '../support/hub-process';
+
+type Page<T> = { items: T[]; cursor: string; hasMore: boolean; total: number };
+type ErrorReply = { error: { code: string; message: string; details?: unknown } };
+
+describeOnBackends('catalog sync', (backend) => {
+  let hub: HubProcess;
+  let a: StoreFixture;
+  let b: StoreFixture;
+  beforeAll(async () => {
+    hub = await backend.startHub();
+    a = await createStoreFixture(hub, { name: 'Shanghai Nanjing Rd' });
+    b = await createStoreFixture(hub, { name: 'Hangzhou West Lake' });
+  });
+  afterAll(() => backend.cleanup());
+
+  const pull = async (store: StoreFixture, after = '0', limit = 1000) =>
+    call<Page<ProductItem>>(
+      hub,
+      'GET',
+      `/api/v1/sync/catalog?after=${after}&limit=${limit}`,
+      undefined,
+      { token: store.terminals[0]!.token },
+    );
+  const upsert = (products: unknown[]) =>
+    call<BatchResponse>(
+      hub,
+      'POST',
+      '/api/v1/integration/products',
+      { products },
+      {
+        integration: true,
+      },
+    );
+
+  it('refuses integration and sync calls without credentials', async () => {
+    expect((await call(hub, 'POST', '/api/v1/integration/products', { products: [] })).status).toBe(
+      401,
+    );
+    expect(
+      (
+        await call(
+          hub,
+          'POST',
+          '/api/v1/integration/products',
+          { products: [] },
+          {
+            integration: 'wrong-key-0123456789',
+          },
+        )
+      ).status,
+    ).toBe(401);
+    expect((await call(hub, 'GET', '/api/v1/sync/catalog')).status).toBe(401);
+    expect((await call(hub, 'GET', '/api/v1/sync/staff')).status).toBe(401);
+  });
+
+  it('upserts products and gives each store its own stock', async () => {
+    const r = await upsert([
+      {
+        sku: 'DR-1001-M-RED',
+        barcode: '6901234567001',
+        name: '真丝连衣裙',
+        category: 'dress',
+        size: 'M',
+        colour: 'red',
+        price: 89900,
+        stock: { [a.storeId]: 5, [b.storeId]: 2 },
+      },
+      { sku: 'TS-2001-L', name: '棉质T恤', category: 'top', price: 19900 },
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body.results).toEqual([
+      { id: 'DR-1001-M-RED', status: 'accepted' },
+      { id: 'TS-2001-L', status: 'accepted' },
+    ]);
+    const pa = await pull(a);
+    const pb = await pull(b);
+    const dressA = pa.body.items.find((p) => p.sku === 'DR-1001-M-RED');
+    expect(dressA).toMatchObject({ name: '真丝连衣裙', price: 89900, stock: 5, active: true });
+    expect(pb.body.items.find((p) => p.sku === 'DR-1001-M-RED')?.stock).toBe(2);
+    // No stock given → the product is still in every store's catalog, with 0 units.
+    expect(pa.body.items.find((p) => p.sku === 'TS-2001-L')?.stock).toBe(0);
+    expect(pa.body.total).toBe(2);
+  });
+
+  it('re-sending the same products is a no-op; a change moves the product in every store feed', async () => {
+    const before = (await pull(a)).body.cursor;
+    const beforeB = (await pull(b)).body.cursor;
+    const same = await upsert([
+      { sku: 'TS-2001-L', name: '棉质T恤', category: 'top', price: 19900 },
+    ]);
+    expect(same.body.results).toEqual([{ id: 'TS-2001-L', status: 'duplicate' }]);
+    expect((await pull(a, before)).body.items).toEqual([]);
+
+    // Stock for one store only → only that store's feed moves.
+    const stock = await upsert([
+      {
+        sku: 'TS-2001-L',
+        name: '棉质T恤',
+        category: 'top',
+        price: 19900,
+        stock: { [a.storeId]: 7 },
+      },
+    ]);
+    expect(stock.body.results[0]!.status).toBe('accepted');
+    expect((await pull(a, before)).body.items.map((p) => [p.sku, p.stock])).toEqual([
+      ['TS-2001-L', 7],
+    ]);
+    expect((await pull(b, beforeB)).body.items).toEqual([]);
+
+    // Price change → every store re-pulls it, stock kept.
+    await upsert([{ sku: 'TS-2001-L', name: '棉质T恤', category: 'top', price: 15900 }]);
+    const nb = await pull(b, beforeB);
+    expect(nb.body.items).toHaveLength(1);
+    expect(nb.body.items[0]).toMatchObject({ sku: 'TS-2001-L', price: 15900, stock: 0 });
+    expect((await pull(a)).body.items.find((p) => p.sku === 'TS-2001-L')).toMatchObject({
+      price: 15900,
+      stock: 7,
+    });
+  });
+
+  it('rejects per item: unknown store, barcode of another SKU', async () => {
+    const r = await upsert([
+      {
+        sku: 'X-1',
+        name: 'x',
+        category: 'top',
+        price: 1,
+        stock: { '0190a000-0000-7000-8000-000000000000': 1 },
+      },
+      { sku: 'X-2', barcode: '6901234567001', name: 'x', category: 'top', price: 1 },
+      { sku: 'X-3', name: 'ok', category: 'top', price: 1 },
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body.results.map((x) => x.status)).toEqual(['rejected', 'rejected', 'accepted']);
+    expect(r.body.results[0]!.reason).toMatch(/store/);
+    expect(r.body.results[1]!.reason).toMatch(/barcode/);
+    const skus = (await pull(a)).body.items.map((p) => p.sku);
+    expect(skus).toContain('X-3');
+    expect(skus).not.toContain('X-1');
+    expect(skus).not.toContain('X-2');
+  });
+
+  it('answers invalid bodies with 400 and writes nothing', async () => {
+    const cursor = (await pull(a)).body.cursor;
+    const bad: unknown[] = [
+      {},
+      { products: [] },
+      { products: [{ sku: 'N-1', name: 'x', category: 'top', price: -1 }] },
+      { products: [{ sku: 'N-2', name: 'x', category: 'top', price: 1.5 }] },
+      { products: [{ sku: 'N-3', name: '', category: 'top', price: 1 }] },
+      {
+        products: [
+          { sku: 'N-4', name: 'x', category: 'top', price: 1, stock: { 'not-a-uuid': 1 } },
+        ],
+      },
+      // one bad item spoils the batch: nothing of it is written
+      {
+        products: [
+          { sku: 'N-5', name: 'fine', category: 'top', price: 1 },
+          { sku: 'N-6', name: 'x', category: 'top' },
+        ],
+      },
+    ];
+    for (const body of bad) {
+      const r = await call<ErrorReply>(hub, 'POST', '/api/v1/integration/products', body, {
+        integration: true,
+      });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.code).toBe('invalid_input');
+    }
+    const r = await call<ErrorReply>(
+      hub,
+      'POST',
+      '/api/v1/integration/products',
+      '{"products": [',
+      {
+        integration: true,
+      },
+    );
+    expect(r.status).toBe(400);
+    expect((await pull(a, cursor)).body.items).toEqual([]);
+  });
+
+  it('rejects a bad feed query with 400', async () => {
+    for (const q of ['after=abc', 'limit=0', 'limit=5001', 'after=-1']) {
+      const r = await call<ErrorReply>(hub, 'GET', `/api/v1/sync/catalog?${q}`, undefined, {
+        token: a.terminals[0]!.token,
+      });
+      expect(r.status, q).toBe(400);
+      expect(r.body.error.code).toBe('invalid_input');
+    }
+  });
+
+  it('pages the catalog by cursor', async () => {
+    const products = Array.from({ length: 25 }, (_, i) => ({
+      sku: `PG-${String(i).padStart(3, '0')}`,
+      name: `Item ${i}`,
+      category: 'top',
+      price: 1000 + i,
+      stock: { [b.storeId]: i },
+    }));
+    await upsert(products);
+    const seen: ProductItem[] = [];
+    let after = '0';
+    let firstTotal: number | null = null;
+    for (;;) {
+      const r = await pull(b, after, 10);
+      firstTotal ??= r.body.total;
+      seen.push(...r.body.items);
+      after = r.body.cursor;
+      if (!r.body.hasMore) break;
+    }
+    const skus = seen.map((p) => p.sku);
+    expect(new Set(skus).size).toBe(skus.length);
+    // `total` on the first page is what a progress bar counts down from.
+    expect(seen.length).toBe(firstTotal);
+    for (const p of products) expect(skus).toContain(p.sku);
+    expect(seen.find((p) => p.sku === 'PG-024')?.stock).toBe(24);
+  });
+
+  it("lists this store's guides with PIN hashes", async () => {
+    const r = await call<{
+      items: { id: string; storeId: string; role: string; pinHash: string }[];
+    }>(hub, 'GET', '/api/v1/sync/staff', undefined, { token: a.terminals[0]!.token });
+    expect(r.status).toBe(200);
+    expect(r.body.items.map((g) => g.id).sort()).toEqual(
+      [a.guide.id, a.guide2.id, a.manager.id].sort(),
+    );
+    expect(r.body.items.every((g) => g.storeId === a.storeId)).toBe(true);
+    expect(r.body.items.find((g) => g.id === a.manager.id)?.role).toBe('manager');
+    expect(r.body.items[0]!.pinHash).toMatch(/^pbkdf2-sha256\$/);
+    expect(JSON.stringify(r.body)).not.toContain('"1234"');
+  });
+});

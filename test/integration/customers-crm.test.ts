@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BatchResponse, CustomerFeedItem, CustomerProfile } from '../../shared/protocol';
+import { describeOnBackends } from '../support/backends';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import type { HubProcess } from '../support/hub-process';
+
+type Page<T> = { items: T[]; cursor: string; hasMore: boolean; total: number };
+type ErrorReply = { error: { code: string; message: string; details?: unknown } };
+
+describeOnBackends('CRM customer upsert', (backend) => {
+  let hub: HubProcess;
+  let store: StoreFixture;
+  beforeAll(async () => {
+    hub = await backend.startHub();
+    store = await createStoreFixture(hub);
+  });
+  afterAll(() => backend.cleanup());
+
+  const pull = (after = '0') =>
+    call<Page<CustomerFeedItem>>(hub, 'GET', `/api/v1/sync/customers?after=${after}`, undefined, {
+      token: store.terminals[0]!.token,
+    });
+  const upsert = (customers: unknown[]) =>
+    call<BatchResponse>(
+      hub,
+      'POST',
+      '/api/v1/integration/customers',
+      { customers },
+      {
+        integration: true,
+      },
+    );
+  const profiles = (items: CustomerFeedItem[]) =>
+    items.filter((i): i is CustomerProfile => !('deleted' in i));
+
+  it('refuses calls without the integration key', async () => {
+    expect(
+      (await call(hub, 'POST', '/api/v1/integration/customers', { customers: [] })).status,
+    ).toBe(401);
+    expect((await call(hub, 'GET', '/api/v1/sync/customers')).status).toBe(401);
+  });
+
+  it('creates customers with a normalised phone, hash, mask and a generated member code', async () => {
+    const r = await upsert([
+      {
+        crmId: 'CRM-1',
+        name: '陈静',
+        phone: '138 1234 5678',
+        tier: 'gold',
+        points: 1200,
+        sizes: { top: 'M', shoe: '37' },
+        favouriteCategories: ['dress'],
+        homeStoreId: store.storeId,
+        tags: ['vip'],
+      },
+      { crmId: 'CRM-2', name: '刘洋', memberCode: 'MC-000002' },
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body.results).toEqual([
+      { id: 'CRM-1', status: 'accepted' },
+      { id: 'CRM-2', status: 'accepted' },
+    ]);
+    const feed = await pull();
+    const [chen, liu] = profiles(feed.body.items);
+    expect(chen).toMatchObject({
+      name: '陈静',
+      phoneLast4: '5678',
+      phoneMasked: '138****5678',
+      tier: 'gold',
+      points: 1200,
+      sizes: { top: 'M', shoe: '37' },
+      homeStoreId: store.storeId,
+      lifetimeSpend: 0,
+    });
+    expect(chen!.memberCode).toMatch(/^M\d{10}$/);
+    expect(chen!.phoneHash).toMatch(/^[0-9a-f]{64}$/);
+    // The raw number never travels to terminals.
+    expect(JSON.stringify(feed.body)).not.toMatch(/13812345678/);
+    expect(liu).toMatchObject({ memberCode: 'MC-000002', phoneHash: null, phoneMasked: null });
+
+    // The hash is the HMAC of the E.164 number under the key the terminal fetches.
+    const info = await call<{ phoneHashKey: string }>(hub, 'GET', '/api/v1/terminal', undefined, {
+      token: store.terminals[0]!.token,
+    });
+    const { phoneHash } = await import('../../shared/domain/crypto');
+    expect(chen!.phoneHash).toBe(await phoneHash(info.body.phoneHashKey, '+8613812345678'));
+  });
+
+  it('is idempotent by crmId: an unchanged re-send is a duplicate and does not move the feed', async () => {
+    const cursor = (await pull()).body.cursor;
+    const r = await upsert([{ crmId: 'CRM-2', name: '刘洋', memberCode: 'MC-000002' }]);
+    expect(r.body.results).toEqual([{ id: 'CRM-2', status: 'duplicate' }]);
+    expect((await pull(cursor)).body.items).toEqual([]);
+
+    const changed = await upsert([{ crmId: 'CRM-2', name: '刘洋', tier: 'silver' }]);
+    expect(changed.body.results).toEqual([{ id: 'CRM-2', status: 'accepted' }]);
+    const moved = profiles((await pull(cursor)).body.items);
+    expect(moved).toHaveLength(1);
+    // memberCode omitted on update → the card the customer already has keeps working.
+    expect(moved[0]).toMatchObject({ name: '刘洋', tier: 'silver', memberCode: 'MC-000002' });
+  });
+
+  it('attaches a CRM record to the live customer with the same phone instead of duplicating', async () => {
+    // Registered in the store first, with sizes the guide captured.
+    const reg = await call<{ status: string; customer: CustomerProfile }>(
+      hub,
+      'POST',
+      '/api/v1/customers',
+      {
+        id: '0190b000-0000-7000-8000-00000000c001',
+        name: '赵敏',
+        phone: '+86 139-0000-1111',
+        sizes: { bottom: '27' },
+        notes: 'prefers linen',
+      },
+      { token: store.terminals[0]!.token },
+    );
+    expect(reg.status).toBe(201);
+    const r = await upsert([
+      { crmId: 'CRM-3', name: '赵敏', phone: '13900001111', tier: 'platinum' },
+    ]);
+    expect(r.body.results).toEqual([{ id: 'CRM-3', status: 'accepted' }]);
+    const all = profiles((await pull()).body.items).filter((p) => p.phoneLast4 === '1111');
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({
+      id: reg.body.customer.id,
+      tier: 'platinum',
+      sizes: { bottom: '27' },
+      notes: 'prefers linen',
+      memberCode: reg.body.customer.memberCode,
+    });
+  });
+
+  it('rejects per item and still accepts the rest of the batch', async () => {
+    const r = await upsert([
+      { crmId: 'CRM-10', name: '坏号码', phone: '12345' },
+      { crmId: 'CRM-11', name: '别人的号', phone: '13812345678' },
+      { crmId: 'CRM-12', name: '别人的卡', memberCode: 'MC-000002' },
+      { crmId: 'CRM-13', name: '未知门店', homeStoreId: '0190a000-0000-7000-8000-000000000000' },
+      { crmId: 'CRM-14', name: '正常' },
+    ]);
+    expect(r.body.results.map((x) => x.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'rejected',
+      'accepted',
+    ]);
+    for (const x of r.body.results.slice(0, 4)) expect(x.reason).toBeTruthy();
+    const names = profiles((await pull()).body.items).map((p) => p.name);
+    expect(names).toContain('正常');
+    expect(names).not.toContain('坏号码');
+    expect(names).not.toContain('别人的号');
+  });
+
+  it('answers invalid bodies with 400 and writes nothing', async () => {
+    const cursor = (await pull()).body.cursor;
+    const bad: unknown[] = [
+      {},
+      { customers: [] },
+      { customers: [{ crmId: 'B-1' }] },
+      { customers: [{ crmId: 'B-2', name: 'x', tier: 'legendary' }] },
+      { customers: [{ crmId: 'B-3', name: 'x', points: -5 }] },
+      { customers: [{ crmId: 'B-4', name: 'x', birthday: '1990-13-40' }] },
+      {
+        customers: [
+          { crmId: 'B-5', name: 'ok' },
+          { crmId: '', name: 'x' },
+        ],
+      },
+      { customers: Array.from({ length: 1001 }, (_, i) => ({ crmId: `B-${i}`, name: 'x' })) },
+    ];
+    for (const body of bad) {
+      const r = await call<ErrorReply>(hub, 'POST', '/api/v1/integration/customers', body, {
+        integration: true,
+      });
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('invalid_input');
+    }
+    expect((await pull(cursor)).body.items).toEqual([]);
+  });
+
+  it('takes a full batch of 1,000 in one call', async () => {
+    const customers = Array.from({ length: 1000 }, (_, i) => ({
+      crmId: `BULK-${i}`,
+      name: `会员${i}`,
+      phone: `+86 186${String(i).padStart(8, '0')}`,
+    }));
+    const r = await upsert(customers);
+    expect(r.status).toBe(200);
+    expect(r.body.results.filter((x) => x.status === 'accepted')).toHaveLength(1000);
+    const again = await upsert(customers);
+    expect(again.body.results.every((x) => x.status === 'duplicate')).toBe(true);
+  });
+});
