@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ArrivalAlert } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { applyAlertUpdate, markVisitSeen, openAlerts, storeAlert } from './alerts';
-import { freshDb } from './testing';
+import { freshDb, makeAlert } from './testing';
 import {
   applyProductItems,
   findProductByCode,
@@ -12,35 +11,6 @@ import {
 } from './catalog';
 import { makeGuide, makeProduct } from './testing';
 import { hashPin } from '../../shared/domain/crypto';
-
-export function makeAlert(over: Partial<ArrivalAlert> = {}): ArrivalAlert {
-  return {
-    alertId: newId(),
-    visitId: newId(),
-    storeId: newId(),
-    at: '2026-11-02T10:00:00.000Z',
-    source: 'wifi',
-    status: 'open',
-    claimedBy: null,
-    claimedAt: null,
-    expiresAt: '2026-11-02T10:30:00.000Z',
-    convertedAt: null,
-    card: {
-      customerId: newId(),
-      name: '王芳',
-      tier: 'gold',
-      phoneMasked: '138****5678',
-      sizes: {},
-      favouriteCategories: [],
-      viewed: [],
-      carted: [],
-      wishlisted: [],
-      lastPurchases: [],
-      lifetimeSpend: 0,
-    },
-    ...over,
-  };
-}
 
 describe('alerts cache', () => {
   it('an alert delivered twice is stored once and reported new once', async () => {

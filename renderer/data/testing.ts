@@ -2,7 +2,12 @@
  * Test helpers shared by the data-layer and sync-engine unit tests (not imported by app code).
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import type { CustomerProfile, ProductItem, StaffMember } from '../../shared/protocol';
+import type {
+  ArrivalAlert,
+  CustomerProfile,
+  ProductItem,
+  StaffMember,
+} from '../../shared/protocol';
 import { phoneHash } from '../../shared/domain/crypto';
 import { newId } from '../../shared/domain/ids';
 import { maskPhone, phoneLast4 } from '../../shared/domain/phone';
@@ -85,6 +90,35 @@ export function makeGuide(over: Partial<StaffMember> = {}): StaffMember {
     role: 'guide',
     pinHash: 'pbkdf2-sha256$1$00$00',
     active: true,
+    ...over,
+  };
+}
+
+export function makeAlert(over: Partial<ArrivalAlert> = {}): ArrivalAlert {
+  return {
+    alertId: newId(),
+    visitId: newId(),
+    storeId: newId(),
+    at: '2026-11-02T10:00:00.000Z',
+    source: 'wifi',
+    status: 'open',
+    claimedBy: null,
+    claimedAt: null,
+    expiresAt: '2026-11-02T10:30:00.000Z',
+    convertedAt: null,
+    card: {
+      customerId: newId(),
+      name: '王芳',
+      tier: 'gold',
+      phoneMasked: '138****5678',
+      sizes: {},
+      favouriteCategories: [],
+      viewed: [],
+      carted: [],
+      wishlisted: [],
+      lastPurchases: [],
+      lifetimeSpend: 0,
+    },
     ...over,
   };
 }

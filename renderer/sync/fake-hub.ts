@@ -1,0 +1,210 @@
+/**
+ * An in-process hub for unit and property tests (not used by the app). It models the real hub's
+ * semantics — change sequence, tombstones, idempotent order ids, phone de-duplication on
+ * registration — and lets a test cut the network, lose responses after the hub committed,
+ * duplicate or replay old responses, and revoke the terminal.
+ */
+import type {
+  ArrivalAlert,
+  CustomerFeedItem,
+  CustomerProfile,
+  CustomerRegistration,
+  ItemResult,
+  Order,
+  ProductItem,
+  RegistrationResponse,
+  StaffMember,
+} from '../../shared/protocol';
+import { phoneHash } from '../../shared/domain/crypto';
+import { maskPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
+import { err, ok } from '../../shared/result';
+import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../data/customer-rows';
+import type { FeedPage, HubClient, HubResult, LiveConnection, LiveEvents } from './hub-client';
+
+type Faults = {
+  /** every call fails with a network error before reaching the hub */
+  offline: boolean;
+  /** the next N mutating calls are applied by the hub but the answer is lost */
+  loseResponses: number;
+  /** the next N feed calls answer with an earlier (stale) response again */
+  replayStale: number;
+  revoked: boolean;
+};
+
+export class FakeHub {
+  private seq = 0n;
+  readonly customers = new Map<string, CustomerFeedItem>();
+  readonly products = new Map<string, ProductItem>();
+  staff: StaffMember[] = [];
+  alerts: ArrivalAlert[] = [];
+  readonly orders = new Map<string, Order>();
+  /** how many times each order id was posted (to prove resends happen and are harmless) */
+  readonly orderPosts = new Map<string, number>();
+  readonly rejectSkus = new Set<string>();
+  readonly faults: Faults = { offline: false, loseResponses: 0, replayStale: 0, revoked: false };
+  private lastFeedResponse = new Map<string, unknown>();
+  private live = new Set<LiveEvents>();
+  calls = { pulls: 0, posts: 0 };
+
+  constructor(readonly phoneKey: string) {}
+
+  private nextSeq(): string {
+    this.seq += 1n;
+    return this.seq.toString();
+  }
+
+  upsertCustomer(profile: CustomerProfile): CustomerProfile {
+    const row = { ...profile, seq: this.nextSeq() };
+    this.customers.delete(profile.id);
+    this.customers.set(profile.id, row);
+    return row;
+  }
+
+  deleteCustomer(id: string, mergedInto: string | null = null): void {
+    this.customers.delete(id);
+    this.customers.set(id, { id, seq: this.nextSeq(), deleted: true, mergedInto });
+    if (mergedInto)
+      for (const order of this.orders.values())
+        if (order.customerId === id) order.customerId = mergedInto;
+  }
+
+  upsertProduct(product: ProductItem): void {
+    this.products.delete(product.id);
+    this.products.set(product.id, { ...product, seq: this.nextSeq() });
+  }
+
+  /** The hub's view of the store's live customers (what a terminal cache should equal). */
+  liveCustomers(): CustomerProfile[] {
+    return [...this.customers.values()].filter((c): c is CustomerProfile => !('deleted' in c));
+  }
+
+  // ---- live channel ----
+  emit<K extends keyof LiveEvents>(event: K, ...args: Parameters<LiveEvents[K]>): void {
+    for (const events of this.live) (events[event] as (...a: unknown[]) => void)(...args);
+  }
+  disconnectAll(): void {
+    for (const events of this.live) events.disconnected('transport close');
+  }
+  reconnectAll(): void {
+    for (const events of this.live) events.connected();
+  }
+
+  client(): HubClient {
+    const guard = <T>(call: () => HubResult<T> | Promise<HubResult<T>>) =>
+      (async (): Promise<HubResult<T>> => {
+        await Promise.resolve();
+        if (this.faults.revoked)
+          return err({ code: 'unauthorized', message: 'revoked', status: 401 });
+        if (this.faults.offline) return err({ code: 'network', message: 'fetch failed' });
+        return call();
+      })();
+    const lossy = <T>(call: () => HubResult<T> | Promise<HubResult<T>>) =>
+      guard(async () => {
+        const result = await call();
+        if (this.faults.loseResponses > 0) {
+          this.faults.loseResponses -= 1;
+          return err({ code: 'network', message: 'response lost' });
+        }
+        return result;
+      });
+    const feed = <T extends { seq: string }>(
+      name: string,
+      rows: Iterable<T>,
+      after: string,
+      limit: number,
+    ) =>
+      guard((): HubResult<FeedPage<T>> => {
+        this.calls.pulls += 1;
+        const stale = this.lastFeedResponse.get(name) as HubResult<FeedPage<T>> | undefined;
+        if (this.faults.replayStale > 0 && stale) {
+          this.faults.replayStale -= 1;
+          return stale;
+        }
+        const newer = [...rows]
+          .filter((r) => BigInt(r.seq) > BigInt(after))
+          .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+        const items = newer.slice(0, limit);
+        const page = {
+          items,
+          cursor: items.length > 0 ? items[items.length - 1]!.seq : after,
+          hasMore: newer.length > limit,
+          total: newer.length,
+        };
+        const result = ok(structuredClone(page));
+        this.lastFeedResponse.set(name, result);
+        return result;
+      });
+    return {
+      pullCustomers: (after, limit) => feed('customers', this.customers.values(), after, limit),
+      pullCatalog: (after, limit) => feed('catalog', this.products.values(), after, limit),
+      pullStaff: () => guard(() => ok(structuredClone(this.staff))),
+      alertsSince: (since) =>
+        guard(() => ok(structuredClone(this.alerts.filter((a) => a.at >= since)))),
+      postOrders: (orders) =>
+        lossy((): HubResult<ItemResult[]> => {
+          this.calls.posts += 1;
+          return ok(orders.map((o) => this.acceptOrder(o)));
+        }),
+      registerCustomer: (registration) => lossy(() => this.register(registration)),
+      connectLive: (events): LiveConnection => {
+        this.live.add(events);
+        queueMicrotask(() => {
+          if (!this.faults.offline && this.live.has(events)) events.connected();
+        });
+        return {
+          claimAlert: () => Promise.resolve(ok({ ok: true as const })),
+          close: () => {
+            this.live.delete(events);
+          },
+        };
+      },
+    };
+  }
+
+  private acceptOrder(order: Order): ItemResult {
+    this.orderPosts.set(order.id, (this.orderPosts.get(order.id) ?? 0) + 1);
+    if (this.orders.has(order.id)) return { id: order.id, status: 'duplicate' };
+    const bad = order.lines.find((l) => this.rejectSkus.has(l.sku));
+    if (bad) return { id: order.id, status: 'rejected', reason: `unknown SKU ${bad.sku}` };
+    this.orders.set(order.id, structuredClone(order));
+    return { id: order.id, status: 'accepted' };
+  }
+
+  private async register(
+    registration: CustomerRegistration,
+  ): Promise<HubResult<RegistrationResponse>> {
+    const phone = normalisePhone(registration.phone);
+    if (!phone) return err({ code: 'rejected' as const, message: 'invalid phone', status: 400 });
+    const hash = await phoneHash(this.phoneKey, phone.e164);
+    const existing = this.liveCustomers().find((c) => c.phoneHash === hash);
+    if (existing) return ok({ status: 'existing' as const, customer: existing });
+    const byId = this.customers.get(registration.id);
+    if (byId && !('deleted' in byId)) return ok({ status: 'existing' as const, customer: byId });
+    const now = registration.createdAt ?? new Date().toISOString();
+    const customer = this.upsertCustomer({
+      id: registration.id,
+      seq: '0',
+      name: registration.name,
+      phoneHash: hash,
+      phoneLast4: phoneLast4(phone.e164),
+      phoneMasked: maskPhone(phone.e164),
+      memberCode: `S${registration.id.slice(-8)}`,
+      tier: 'regular',
+      points: 0,
+      gender: registration.gender,
+      birthday: registration.birthday ?? null,
+      sizes: registration.sizes,
+      favouriteCategories: [],
+      homeStoreId: null,
+      tags: [],
+      notes: registration.notes ?? '',
+      consentMarketing: registration.consentMarketing,
+      online: EMPTY_ONLINE,
+      inStore: EMPTY_IN_STORE,
+      lifetimeSpend: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return ok({ status: 'created' as const, customer });
+  }
+}

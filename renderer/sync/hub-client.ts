@@ -1,0 +1,59 @@
+import type {
+  ArrivalAlert,
+  ClaimAck,
+  ClaimRequest,
+  CustomerFeedItem,
+  CustomerRegistration,
+  ItemResult,
+  Order,
+  ProductItem,
+  RegistrationResponse,
+  StaffMember,
+} from '../../shared/protocol';
+import type { Result } from '../../shared/result';
+
+/**
+ * `unauthorized`: the hub refused the token (revoked terminal); `rejected`: the hub understood and
+ * refused the request (4xx), retrying will not help; `network` / `server`: try again later;
+ * `invalid_response`: the hub answered something the shared schemas do not accept.
+ */
+export type HubErrorCode = 'unauthorized' | 'rejected' | 'network' | 'server' | 'invalid_response';
+export type HubError = { code: HubErrorCode; message: string; status?: number };
+export type HubResult<T> = Result<T, HubError>;
+
+export type FeedPage<T> = { items: T[]; cursor: string; hasMore: boolean; total?: number };
+
+/**
+ * What the live channel reports. Payloads arrive as `unknown`: the engine validates them with the
+ * shared schemas before anything is stored.
+ */
+export type LiveEvents = {
+  connected(): void;
+  disconnected(reason: string): void;
+  alertNew(payload: unknown): void;
+  alertUpdated(payload: unknown): void;
+  customersChanged(payload: unknown): void;
+  catalogChanged(payload: unknown): void;
+  staffChanged(): void;
+  revoked(reason: string): void;
+};
+
+export type LiveConnection = {
+  claimAlert(request: ClaimRequest): Promise<HubResult<ClaimAck>>;
+  close(): void;
+};
+
+/**
+ * Everything the sync engine needs from the hub. The real implementation (`createHttpHubClient`)
+ * uses fetch and socket.io-client; tests inject fakes that duplicate, reorder or fail responses.
+ */
+export type HubClient = {
+  pullCustomers(after: string, limit: number): Promise<HubResult<FeedPage<CustomerFeedItem>>>;
+  pullCatalog(after: string, limit: number): Promise<HubResult<FeedPage<ProductItem>>>;
+  pullStaff(): Promise<HubResult<StaffMember[]>>;
+  /** the store's alerts raised since an instant, with their current status (catch-up) */
+  alertsSince(since: string): Promise<HubResult<ArrivalAlert[]>>;
+  postOrders(orders: Order[]): Promise<HubResult<ItemResult[]>>;
+  registerCustomer(registration: CustomerRegistration): Promise<HubResult<RegistrationResponse>>;
+  connectLive(events: LiveEvents): LiveConnection;
+};

@@ -1,0 +1,352 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../shared/domain/ids';
+import type { Order } from '../../shared/protocol';
+import { searchCustomers } from '../data/customers';
+import { enqueueOrder, enqueueRegistration } from '../data/outbox';
+import { memorySecretStore } from '../data/secret-store';
+import {
+  makeAlert,
+  freshDb,
+  freshIdb,
+  makeGuide,
+  makeProduct,
+  makeProfile,
+  TEST_PHONE_KEY,
+} from '../data/testing';
+import { TerminalDb } from '../data/database';
+import { FakeHub } from './fake-hub';
+import type { HubClient } from './hub-client';
+import { SyncEngine } from './sync-engine';
+import type { SyncStatus } from './sync-status';
+
+const storeId = newId();
+const terminalId = newId();
+const guideId = newId();
+
+function setup(db = freshDb(terminalId)) {
+  const hub = new FakeHub(TEST_PHONE_KEY);
+  const secrets = memorySecretStore({ token: 'tok', phoneHashKey: TEST_PHONE_KEY });
+  const engine = new SyncEngine({ db, hub: hub.client(), secrets, pageSize: 10 });
+  return { hub, db, secrets, engine };
+}
+
+const anOrder = (over: Partial<Order> = {}): Order => ({
+  id: newId(),
+  storeId,
+  terminalId,
+  guideId,
+  paymentMethod: 'wechat',
+  createdAt: '2026-11-02T10:00:00.000Z',
+  lines: [{ sku: 'SKU-1', quantity: 1, unitPrice: 19_900, discount: 0 }],
+  ...over,
+});
+
+describe('pull', () => {
+  it('initial sync pulls every customer in pages and reports progress up to the total', async () => {
+    const { hub, db, engine } = setup();
+    for (let i = 0; i < 25; i++) hub.upsertCustomer(await makeProfile({ name: `客户${i}` }));
+    hub.upsertProduct(makeProduct({ sku: 'COAT-1' }));
+    hub.staff = [makeGuide({ storeId })];
+    const progress: SyncStatus['progress'][] = [];
+    engine.subscribe((s) => progress.push(s.progress));
+
+    await engine.syncNow();
+
+    expect(await db.customers.count()).toBe(25);
+    expect(await db.products.count()).toBe(1);
+    expect(await db.staff.count()).toBe(1);
+    const customerProgress = progress.filter((p) => p?.feed === 'customers');
+    expect(customerProgress.at(-1)).toEqual({ feed: 'customers', done: 25, total: 25 });
+    expect(customerProgress.map((p) => p!.done)).toEqual([0, 10, 20, 25]);
+    expect((await db.syncState.get('customers'))?.cursor).toBe(hub.liveCustomers().at(-1)!.seq);
+    expect(engine.status.get()).toMatchObject({ lastError: null, syncing: false });
+  });
+
+  it('a pull interrupted between pages resumes from the saved cursor without repeating a page', async () => {
+    const idb = freshIdb();
+    const db1 = new TerminalDb(terminalId, idb);
+    const { hub, engine } = setup(db1);
+    for (let i = 0; i < 30; i++) hub.upsertCustomer(await makeProfile());
+    // The hub goes away after the first page.
+    const client = hub.client();
+    let pages = 0;
+    const flaky: HubClient = {
+      ...client,
+      pullCustomers: async (after, limit) => {
+        pages += 1;
+        if (pages > 1) return { ok: false, error: { code: 'network', message: 'fetch failed' } };
+        return client.pullCustomers(after, limit);
+      },
+    };
+    const crashed = new SyncEngine({
+      db: db1,
+      hub: flaky,
+      secrets: memorySecretStore({}),
+      pageSize: 10,
+    });
+    await crashed.pullFeed('customers').catch(() => undefined);
+    expect(await db1.customers.count()).toBe(10);
+    db1.close();
+    void engine;
+
+    // "Restart": a new engine on the same database.
+    const db2 = new TerminalDb(terminalId, idb);
+    const restarted = new SyncEngine({
+      db: db2,
+      hub: hub.client(),
+      secrets: memorySecretStore({}),
+      pageSize: 10,
+    });
+    const before = hub.calls.pulls;
+    await restarted.pullFeed('customers');
+    expect(await db2.customers.count()).toBe(30);
+    expect(hub.calls.pulls - before).toBe(2); // pages 2 and 3 only
+  });
+
+  it('a stale or duplicated page never moves the cursor back or loses rows', async () => {
+    const { hub, db, engine } = setup();
+    for (let i = 0; i < 12; i++) hub.upsertCustomer(await makeProfile());
+    await engine.pullFeed('customers');
+    const cursor = (await db.syncState.get('customers'))!.cursor;
+    const changed = hub.upsertCustomer({ ...hub.liveCustomers()[0]!, name: '改名' });
+    hub.faults.replayStale = 1;
+    await engine.pullFeed('customers');
+    expect(BigInt((await db.syncState.get('customers'))!.cursor)).toBeGreaterThanOrEqual(
+      BigInt(cursor),
+    );
+    await engine.pullFeed('customers');
+    expect((await db.customers.get(changed.id))?.name).toBe('改名');
+    expect(await db.customers.count()).toBe(12);
+  });
+
+  it('deletion and merge tombstones in the feed remove rows and re-point references', async () => {
+    const { hub, db, engine } = setup();
+    const dup = hub.upsertCustomer(await makeProfile({ name: '王芳' }));
+    const keep = hub.upsertCustomer(await makeProfile({ name: '王芳' }));
+    const gone = hub.upsertCustomer(await makeProfile({ name: '李娜' }));
+    await engine.pullFeed('customers');
+    const order = anOrder({ customerId: dup.id });
+    await enqueueOrder(db, order);
+    hub.faults.offline = true; // the order waits while the merge arrives
+    hub.faults.offline = false;
+    hub.deleteCustomer(dup.id, keep.id);
+    hub.deleteCustomer(gone.id);
+    await engine.pullFeed('customers');
+    expect((await db.customers.toArray()).map((c) => c.id)).toEqual([keep.id]);
+    const entry = await db.outbox.get(order.id);
+    expect(entry?.kind === 'order' && entry.order.customerId).toBe(keep.id);
+  });
+});
+
+describe('live channel', () => {
+  it('customers:changed triggers a pull; alerts are stored before listeners hear of them, once', async () => {
+    const { hub, db, engine } = setup();
+    await engine.start();
+    await engine.settled();
+    expect(engine.status.get().online).toBe(true);
+
+    const fresh = hub.upsertCustomer(await makeProfile({ name: '新客' }));
+    hub.emit('customersChanged', { cursor: fresh.seq });
+    await engine.settled();
+    expect(await db.customers.get(fresh.id)).toBeDefined();
+
+    const seenInDb: boolean[] = [];
+    const announced: string[] = [];
+    engine.onAlert(({ kind, alert }) => {
+      announced.push(`${kind}:${alert.alertId}`);
+      void db.alerts.get(alert.alertId).then((a) => seenInDb.push(a !== undefined));
+    });
+    const alert = makeAlert({
+      storeId,
+      at: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
+    });
+    hub.alerts.push(alert);
+    hub.emit('alertNew', alert);
+    hub.emit('alertNew', alert); // duplicate delivery
+    hub.emit('alertNew', { alertId: 'not-an-alert' }); // invalid payload is ignored
+    await engine.settled();
+    // Reconnect: the catch-up returns the same alert again.
+    hub.disconnectAll();
+    expect(engine.status.get().online).toBe(false);
+    hub.reconnectAll();
+    await engine.settled();
+    await new Promise((r) => setTimeout(r, 10));
+    await engine.settled();
+    expect(announced).toEqual([`new:${alert.alertId}`]);
+    expect(seenInDb).toEqual([true]);
+    engine.stop();
+  });
+
+  it('an alert raised while disconnected arrives once through the catch-up on reconnect', async () => {
+    const { hub, db, engine } = setup();
+    await engine.start();
+    await engine.settled();
+    hub.disconnectAll();
+    const missed = makeAlert({
+      storeId,
+      at: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
+    });
+    hub.alerts.push(missed); // raised while we were away: no live event reached us
+    const announced: string[] = [];
+    engine.onAlert((e) => announced.push(e.alert.alertId));
+    hub.reconnectAll();
+    await new Promise((r) => setTimeout(r, 10));
+    await engine.settled();
+    hub.emit('alertNew', missed); // and a late live copy
+    await engine.settled();
+    expect(announced).toEqual([missed.alertId]);
+    expect(await db.alerts.count()).toBe(1);
+    engine.stop();
+  });
+});
+
+describe('push', () => {
+  it('drains in batches of at most 500; a lost response is resent and counted once', async () => {
+    const { hub, db, engine } = setup();
+    const sizes: number[] = [];
+    const client = hub.client();
+    const spying = new SyncEngine({
+      db,
+      secrets: memorySecretStore({}),
+      hub: { ...client, postOrders: (o) => (sizes.push(o.length), client.postOrders(o)) },
+    });
+    void engine;
+    const orders = Array.from({ length: 1200 }, () => anOrder());
+    for (const o of orders) await enqueueOrder(db, o);
+    hub.faults.loseResponses = 1; // the hub stores batch 1 but the answer never arrives
+    await spying.drain().catch(() => undefined);
+    expect(spying.status.get().pendingCount).toBe(1200);
+    await spying.drain();
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(500);
+    expect(hub.orders.size).toBe(1200);
+    expect(spying.status.get()).toMatchObject({ pendingCount: 0, oldestPendingAt: null });
+    expect([...hub.orderPosts.values()].filter((n) => n > 1)).toHaveLength(500); // resent, harmless
+  });
+
+  it('a rejected order stays visible with the reason and is not resent', async () => {
+    const { hub, db, engine } = setup();
+    hub.rejectSkus.add('GONE-1');
+    const bad = anOrder({ lines: [{ sku: 'GONE-1', quantity: 1, unitPrice: 100, discount: 0 }] });
+    const good = anOrder();
+    await enqueueOrder(db, bad);
+    await enqueueOrder(db, good);
+    await engine.drain();
+    await engine.drain();
+    expect(await db.outbox.get(bad.id)).toMatchObject({
+      status: 'rejected',
+      reason: 'unknown SKU GONE-1',
+    });
+    expect(engine.status.get()).toMatchObject({ pendingCount: 0, rejectedCount: 1 });
+    expect(hub.orderPosts.get(bad.id)).toBe(1);
+    expect([...hub.orders.keys()]).toEqual([good.id]);
+  });
+
+  it('offline: orders wait, status shows the backlog and the error, then they go exactly once', async () => {
+    const { hub, db, engine } = setup();
+    hub.faults.offline = true;
+    const t0 = new Date('2026-11-02T09:00:00Z');
+    await enqueueOrder(db, anOrder(), t0);
+    await enqueueOrder(db, anOrder(), new Date(t0.getTime() + 60_000));
+    await engine.requestDrain();
+    expect(engine.status.get()).toMatchObject({
+      pendingCount: 2,
+      oldestPendingAt: '2026-11-02T09:00:00.000Z',
+      lastError: 'network: fetch failed',
+    });
+    hub.faults.offline = false;
+    await engine.requestDrain();
+    expect(engine.status.get()).toMatchObject({ pendingCount: 0, lastError: null });
+    expect(engine.status.get().lastSuccessAt).not.toBeNull();
+    expect(hub.orders.size).toBe(2);
+  });
+
+  it('two windows draining at once never send concurrently', async () => {
+    const { hub, db } = setup();
+    const client = hub.client();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const slow: HubClient = {
+      ...client,
+      postOrders: async (orders) => {
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        const result = await client.postOrders(orders);
+        inFlight -= 1;
+        return result;
+      },
+    };
+    for (let i = 0; i < 20; i++) await enqueueOrder(db, anOrder());
+    const windowA = new SyncEngine({
+      db,
+      hub: slow,
+      secrets: memorySecretStore({}),
+      drainBatch: 5,
+    });
+    const windowB = new SyncEngine({
+      db,
+      hub: slow,
+      secrets: memorySecretStore({}),
+      drainBatch: 5,
+    });
+    await Promise.all([windowA.drain(), windowB.drain(), windowA.drain()]);
+    expect(maxInFlight).toBe(1);
+    expect(hub.orders.size).toBe(20);
+    expect(Math.max(...hub.orderPosts.values())).toBe(1);
+  });
+
+  it('an offline registration becomes the hub customer and its orders follow', async () => {
+    const { hub, db, secrets, engine } = setup();
+    const known = hub.upsertCustomer(await makeProfile({ phone: '+8613812345678', name: '王芳' }));
+    const regId = newId();
+    await enqueueRegistration(db, secrets, { id: regId, name: '王芳', phone: '13812345678' });
+    const order = anOrder({ customerId: regId });
+    await enqueueOrder(db, order);
+    await engine.drain();
+    // The phone was known: the hub answered with the existing customer.
+    expect(await db.customers.get(regId)).toBeUndefined();
+    expect(hub.orders.get(order.id)?.customerId).toBe(known.id);
+    const found = await searchCustomers(db, secrets, { query: '138 1234 5678' });
+    expect(found.map((c) => c.id)).toEqual([known.id]);
+    expect(found[0]?.provisional).toBeUndefined();
+  });
+});
+
+describe('revocation', () => {
+  it('a 401 wipes the local database and the secrets and reports revoked', async () => {
+    const { hub, db, secrets, engine } = setup();
+    hub.upsertCustomer(await makeProfile());
+    await engine.syncNow();
+    let toEnrolment = 0;
+    const revokedEngine = new SyncEngine({
+      db,
+      hub: hub.client(),
+      secrets,
+      onRevoked: () => (toEnrolment += 1),
+    });
+    void engine;
+    hub.faults.revoked = true;
+    await revokedEngine.syncNow();
+    expect(revokedEngine.status.get().revoked).toBe(true);
+    expect(toEnrolment).toBe(1);
+    expect(secrets.cleared).toBe(true);
+    const names = await (
+      db as unknown as { _options: { indexedDB: IDBFactory } }
+    )._options.indexedDB.databases();
+    expect(names.map((d) => d.name)).not.toContain(db.name);
+  });
+
+  it('terminal:revoked on the socket wipes too', async () => {
+    const { hub, db, engine } = setup();
+    await enqueueOrder(db, anOrder());
+    hub.faults.offline = true;
+    await engine.start();
+    hub.faults.offline = false;
+    hub.emit('revoked', 'revoked by head office');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(engine.status.get()).toMatchObject({ revoked: true, pendingCount: 0 });
+    expect(db.isOpen()).toBe(false);
+  });
+});

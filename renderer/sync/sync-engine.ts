@@ -1,0 +1,488 @@
+import {
+  alertUpdate,
+  arrivalAlert,
+  changedPayload,
+  type ClaimAck,
+  type CustomerFeedItem,
+  type ProductItem,
+} from '../../shared/protocol';
+import { err, type Result } from '../../shared/result';
+import { applyAlertUpdate, storeAlert, type AlertWrite } from '../data/alerts';
+import { applyProductItems, replaceStaff } from '../data/catalog';
+import { applyCustomerItems, customerPageTables, putCanonicalCustomer } from '../data/customers';
+import type {
+  FeedName,
+  OutboxEntry,
+  OutboxRegistration,
+  StoredAlert,
+  TerminalDb,
+} from '../data/database';
+import { outboxSummary, pendingEntries, recordResults } from '../data/outbox';
+import { decryptPhone } from '../data/phone-cipher';
+import type { SecretStore } from '../data/secret-store';
+import { readSyncState } from '../data/sync-state';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { defaultDrainLock, type DrainLock } from './drain-lock';
+import type { FeedPage, HubClient, HubError, HubResult, LiveConnection } from './hub-client';
+import { createStatusStore, type StatusStore, type SyncStatus } from './sync-status';
+
+export type SyncEngineOptions = {
+  db: TerminalDb;
+  hub: HubClient;
+  secrets: SecretStore;
+  /** rows per feed page (the hub allows up to 5000) */
+  pageSize?: number;
+  /** orders per POST (the hub allows up to 500) */
+  drainBatch?: number;
+  /** how far back the reconnect catch-up asks for alerts (alerts expire after 30 min) */
+  alertCatchUpMinutes?: number;
+  retry?: BackoffOptions;
+  lock?: DrainLock;
+  now?: () => Date;
+  /** called once after a revocation wiped the database (return to enrolment) */
+  onRevoked?: () => void;
+};
+
+export type AlertListener = (event: { kind: 'new' | 'updated'; alert: StoredAlert }) => void;
+
+type PagedFeed = 'customers' | 'catalog';
+class Revoked extends Error {}
+class HubFailure extends Error {
+  constructor(readonly error: HubError) {
+    super(`${error.code}: ${error.message}`);
+  }
+}
+
+const MAX_PAGE_ROUNDS = 100_000;
+
+/**
+ * Moves data between the terminal's IndexedDB and the hub, exactly once in both directions:
+ * pulls feeds page by page (rows and cursor in one transaction), stores live alerts before telling
+ * anyone, and drains the outbox with the terminal-generated ids the hub deduplicates on.
+ */
+export class SyncEngine {
+  readonly status: StatusStore = createStatusStore();
+  private readonly db: TerminalDb;
+  private readonly hub: HubClient;
+  private readonly opts: Required<Omit<SyncEngineOptions, 'onRevoked' | 'db' | 'hub' | 'secrets'>>;
+  private live: LiveConnection | null = null;
+  private running = false;
+  private revoked = false;
+  private readonly alertListeners = new Set<AlertListener>();
+  private liveQueue: Promise<void> = Promise.resolve();
+  private readonly flights = new Map<string, { promise: Promise<void>; again: boolean }>();
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly options: SyncEngineOptions) {
+    this.db = options.db;
+    this.hub = options.hub;
+    this.opts = {
+      pageSize: options.pageSize ?? 1000,
+      drainBatch: Math.min(options.drainBatch ?? 500, 500),
+      alertCatchUpMinutes: options.alertCatchUpMinutes ?? 35,
+      retry: options.retry ?? DEFAULT_BACKOFF,
+      lock: options.lock ?? defaultDrainLock(),
+      now: options.now ?? (() => new Date()),
+    };
+  }
+
+  /** Connects the live channel and runs a full sync; failures retry with backoff. */
+  async start(): Promise<void> {
+    if (this.running || this.revoked) return;
+    this.running = true;
+    await this.refreshOutboxStatus();
+    this.live = this.hub.connectLive({
+      connected: () => {
+        this.status.update({ online: true });
+        // Anything missed while away: alerts first (a customer may be in the store now).
+        void this.catchUpAlerts().then(() => this.syncNow());
+      },
+      disconnected: () => this.status.update({ online: false }),
+      alertNew: (payload) => this.enqueueLive(() => this.receiveAlert(payload)),
+      alertUpdated: (payload) => this.enqueueLive(() => this.receiveAlertUpdate(payload)),
+      customersChanged: (payload) => {
+        if (changedPayload.safeParse(payload).success)
+          void this.runSafely(() => this.pullFeed('customers'));
+      },
+      catalogChanged: (payload) => {
+        if (changedPayload.safeParse(payload).success)
+          void this.runSafely(() => this.pullFeed('catalog'));
+      },
+      staffChanged: () => void this.runSafely(() => this.pullStaff()),
+      revoked: () => void this.revoke(),
+    });
+    await this.syncNow();
+  }
+
+  /** Stops timers and the live channel; the database stays (use after logout, in tests). */
+  stop(): void {
+    this.running = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.live?.close();
+    this.live = null;
+    this.status.update({ online: false });
+  }
+
+  /** Resolves when queued live events have been stored and announced. */
+  async settled(): Promise<void> {
+    await this.liveQueue;
+    await Promise.all([...this.flights.values()].map((f) => f.promise));
+  }
+
+  onAlert(listener: AlertListener): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
+  }
+
+  subscribe(listener: (status: SyncStatus) => void): () => void {
+    return this.status.subscribe(listener);
+  }
+
+  /** Pull every feed, then drain the outbox. Errors go to status; a retry is scheduled. */
+  async syncNow(): Promise<void> {
+    await this.runSafely(async () => {
+      await this.pullFeed('customers');
+      await this.pullFeed('catalog');
+      await this.pullStaff();
+      await this.drain();
+    });
+  }
+
+  /** Call after writing to the outbox so the order goes out as soon as the hub is reachable. */
+  requestDrain(): Promise<void> {
+    return this.runSafely(() => this.drain());
+  }
+
+  async claimAlert(alertId: string, guideId: string): Promise<Result<ClaimAck, HubError>> {
+    if (!this.live) return err({ code: 'network', message: 'offline' });
+    return this.live.claimAlert({ alertId, guideId });
+  }
+
+  // ---- pull -------------------------------------------------------------------------------
+
+  /** Pulls one paged feed to its end. Concurrent calls share one run (and one more after it). */
+  pullFeed(feed: PagedFeed): Promise<void> {
+    return this.singleFlight(`pull:${feed}`, () => this.pullPages(feed));
+  }
+
+  private async pullPages(feed: PagedFeed): Promise<void> {
+    let done = 0;
+    let total: number | null = null;
+    this.status.update({ syncing: true, progress: { feed, done, total } });
+    try {
+      for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
+        this.assertActive();
+        const state = await readSyncState(this.db, feed);
+        const result: HubResult<FeedPage<CustomerFeedItem> | FeedPage<ProductItem>> =
+          feed === 'customers'
+            ? await this.hub.pullCustomers(state.cursor, this.opts.pageSize)
+            : await this.hub.pullCatalog(state.cursor, this.opts.pageSize);
+        const page = this.unwrap(result);
+        this.assertActive();
+        // `total` is the rows from the cursor asked for to the feed's end.
+        if (page.total !== undefined && total === null) total = page.total;
+        const applied = await this.applyPage(feed, state.cursor, page);
+        if (applied) done += page.items.length;
+        this.status.update({
+          progress: { feed, done, total: total === null ? null : Math.max(total, done) },
+        });
+        if (!page.hasMore || !applied) break;
+      }
+    } finally {
+      this.status.update({ progress: null });
+    }
+  }
+
+  /**
+   * Writes a page's rows and its cursor in ONE transaction. A page whose starting cursor is no
+   * longer ours (a duplicate or late response, another window got there first) is dropped, and a
+   * cursor never moves backwards — so a crash or a resend never loses or repeats a page.
+   */
+  private async applyPage(
+    feed: PagedFeed,
+    askedAfter: string,
+    page: FeedPage<CustomerFeedItem> | FeedPage<ProductItem>,
+  ): Promise<boolean> {
+    const tables =
+      feed === 'customers' ? customerPageTables(this.db) : [this.db.products, this.db.syncState];
+    const now = this.opts.now().toISOString();
+    return this.db.transaction('rw', tables, async () => {
+      const state = await readSyncState(this.db, feed);
+      if (state.cursor !== askedAfter) return false;
+      if (BigInt(page.cursor) < BigInt(state.cursor)) return false;
+      if (feed === 'customers') await applyCustomerItems(this.db, page.items as CustomerFeedItem[]);
+      else await applyProductItems(this.db, page.items as ProductItem[]);
+      await this.db.syncState.put({
+        ...state,
+        cursor: page.cursor,
+        rowsDone: state.rowsDone + page.items.length,
+        totalEstimate: page.total ?? state.totalEstimate,
+        lastSuccessAt: now,
+        lastError: null,
+      });
+      return true;
+    });
+  }
+
+  pullStaff(): Promise<void> {
+    return this.singleFlight('pull:staff', async () => {
+      this.assertActive();
+      const staff = this.unwrap(await this.hub.pullStaff());
+      this.assertActive();
+      const now = this.opts.now().toISOString();
+      await this.db.transaction('rw', [this.db.staff, this.db.syncState], async () => {
+        await replaceStaff(this.db, staff);
+        const state = await readSyncState(this.db, 'staff');
+        await this.db.syncState.put({
+          ...state,
+          rowsDone: staff.length,
+          lastSuccessAt: now,
+          lastError: null,
+        });
+      });
+    });
+  }
+
+  // ---- alerts -----------------------------------------------------------------------------
+
+  /** Catch-up after (re)connecting: alerts raised while away, stored and announced once. */
+  catchUpAlerts(): Promise<void> {
+    return this.runSafely(() =>
+      this.singleFlight('alerts', async () => {
+        const since = new Date(this.opts.now().getTime() - this.opts.alertCatchUpMinutes * 60_000);
+        const alerts = this.unwrap(await this.hub.alertsSince(since.toISOString()));
+        for (const alert of alerts) await this.enqueueLive(() => this.receiveAlert(alert));
+        const state = await readSyncState(this.db, 'alerts');
+        const newest = alerts.reduce((m, a) => (a.at > m ? a.at : m), state.cursor);
+        await this.db.syncState.put({
+          ...state,
+          cursor: newest,
+          rowsDone: state.rowsDone + alerts.length,
+          lastSuccessAt: this.opts.now().toISOString(),
+          lastError: null,
+        });
+      }),
+    );
+  }
+
+  private enqueueLive(task: () => Promise<void>): Promise<void> {
+    const next = this.liveQueue.then(task).catch((error: unknown) => this.recordError(error));
+    this.liveQueue = next;
+    return next;
+  }
+
+  private async receiveAlert(payload: unknown): Promise<void> {
+    const parsed = arrivalAlert.safeParse(payload);
+    if (!parsed.success || this.revoked) return;
+    this.announce(await storeAlert(this.db, parsed.data, this.opts.now()));
+  }
+
+  private async receiveAlertUpdate(payload: unknown): Promise<void> {
+    const parsed = alertUpdate.safeParse(payload);
+    if (!parsed.success || this.revoked) return;
+    this.announce(await applyAlertUpdate(this.db, parsed.data));
+  }
+
+  private announce(write: AlertWrite): void {
+    if (write.kind === 'unchanged') return;
+    for (const listener of this.alertListeners) listener({ kind: write.kind, alert: write.alert });
+  }
+
+  // ---- push -------------------------------------------------------------------------------
+
+  /**
+   * Drains the outbox under a lock (never two drains, not even across windows). Registrations go
+   * first, because orders may name a customer registered offline.
+   */
+  drain(): Promise<void> {
+    return this.singleFlight('drain', () =>
+      this.opts.lock.run(`shopguide-outbox:${this.db.terminalId}`, () => this.drainLocked()),
+    );
+  }
+
+  private async drainLocked(): Promise<void> {
+    this.status.update({ syncing: true });
+    try {
+      for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
+        this.assertActive();
+        const batch = await pendingEntries(this.db, this.opts.drainBatch);
+        if (batch.length === 0) break;
+        const registrations = batch.filter(
+          (e): e is OutboxRegistration => e.kind === 'registration',
+        );
+        for (const entry of registrations) await this.sendRegistration(entry);
+        // Re-read: a registration may have re-pointed an order to the canonical customer.
+        const orders = (
+          await this.db.outbox.bulkGet(batch.filter((e) => e.kind === 'order').map((e) => e.id))
+        )
+          .filter((e): e is OutboxEntry => e?.status === 'pending' && e.kind === 'order')
+          .map((e) => (e.kind === 'order' ? e.order : null))
+          .filter((o) => o !== null);
+        if (orders.length > 0) {
+          const results = this.unwrap(await this.hub.postOrders(orders));
+          this.assertActive();
+          const asked = new Set(orders.map((o) => o.id));
+          await recordResults(
+            this.db,
+            results.filter((r) => asked.has(r.id)),
+            this.opts.now(),
+          );
+        }
+        const after = await outboxSummary(this.db);
+        this.publishOutbox(after);
+        const stillPending = await this.db.outbox.bulkGet(batch.map((e) => e.id));
+        if (stillPending.every((e) => e?.status === 'pending'))
+          throw new HubFailure({
+            code: 'invalid_response',
+            message: 'the hub answered for none of the batch',
+          });
+        if (batch.length < this.opts.drainBatch) break;
+      }
+    } finally {
+      await this.refreshOutboxStatus();
+    }
+  }
+
+  private async sendRegistration(entry: OutboxRegistration): Promise<void> {
+    const key = await this.options.secrets.getPhoneHashKey();
+    const { phoneCipher, ...rest } = entry.registration;
+    if (!key || !phoneCipher) {
+      await recordResults(this.db, [
+        { id: entry.id, status: 'rejected', reason: 'phone number unavailable' },
+      ]);
+      return;
+    }
+    const phone = await decryptPhone(key, phoneCipher);
+    const response = await this.hub.registerCustomer({ ...rest, phone });
+    this.assertActive();
+    if (!response.ok && response.error.code === 'rejected') {
+      await recordResults(this.db, [
+        { id: entry.id, status: 'rejected', reason: response.error.message },
+      ]);
+      return;
+    }
+    const value = this.unwrap(response);
+    await putCanonicalCustomer(this.db, entry.id, value.customer);
+    await recordResults(
+      this.db,
+      [{ id: entry.id, status: value.status === 'created' ? 'accepted' : 'duplicate' }],
+      this.opts.now(),
+    );
+  }
+
+  private async refreshOutboxStatus(): Promise<void> {
+    if (this.revoked) return;
+    this.publishOutbox(await outboxSummary(this.db));
+  }
+
+  private publishOutbox(summary: Awaited<ReturnType<typeof outboxSummary>>): void {
+    this.status.update(summary);
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------
+
+  private unwrap<T>(result: HubResult<T>): T {
+    if (result.ok) return result.value;
+    if (result.error.code === 'unauthorized') throw new Revoked(result.error.message);
+    throw new HubFailure(result.error);
+  }
+
+  private assertActive(): void {
+    if (this.revoked) throw new Revoked('terminal revoked');
+  }
+
+  /** One run at a time per key; a call during a run asks for exactly one more run after it. */
+  private singleFlight(key: string, task: () => Promise<void>): Promise<void> {
+    const current = this.flights.get(key);
+    if (current) {
+      current.again = true;
+      return current.promise;
+    }
+    const flight = { promise: Promise.resolve(), again: false };
+    flight.promise = (async () => {
+      try {
+        do {
+          flight.again = false;
+          await task();
+        } while (flight.again && !this.revoked);
+      } finally {
+        this.flights.delete(key);
+      }
+    })();
+    this.flights.set(key, flight);
+    return flight.promise;
+  }
+
+  /** Runs a sync step; errors become status (and a backoff retry), revocation wipes. */
+  private async runSafely(task: () => Promise<void>): Promise<void> {
+    if (this.revoked) return;
+    try {
+      await task();
+      this.failures = 0;
+      this.status.update({ lastSuccessAt: this.opts.now().toISOString(), lastError: null });
+    } catch (error) {
+      if (error instanceof Revoked) return this.revoke();
+      // Work cut short by a revocation (database closed under it) is not an error to report.
+      if (this.revoked) return;
+      this.recordError(error);
+      this.scheduleRetry();
+    } finally {
+      if (this.flights.size === 0) this.status.update({ syncing: false });
+    }
+  }
+
+  private recordError(error: unknown): void {
+    if (error instanceof Revoked) {
+      void this.revoke();
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.status.update({ lastError: message });
+    this.noteFeedError(message).catch(() => undefined);
+  }
+
+  private async noteFeedError(message: string): Promise<void> {
+    if (this.revoked) return;
+    const feeds: FeedName[] = ['customers', 'catalog', 'staff'];
+    for (const feed of feeds) {
+      const state = await readSyncState(this.db, feed);
+      if (state.lastError !== message)
+        await this.db.syncState.put({ ...state, lastError: message });
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (!this.running || this.retryTimer || this.revoked) return;
+    const delay = backoffDelay(this.failures, this.opts.retry);
+    this.failures += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.syncNow();
+    }, delay);
+  }
+
+  /**
+   * The hub no longer knows this terminal (401 or `terminal:revoked`): wipe the local database
+   * and the secrets, and tell the app to return to enrolment.
+   */
+  async revoke(): Promise<void> {
+    if (this.revoked) return;
+    this.revoked = true;
+    this.stop();
+    this.db.close();
+    await this.db.delete({ disableAutoOpen: true });
+    await this.options.secrets.clear();
+    this.status.update({
+      revoked: true,
+      syncing: false,
+      pendingCount: 0,
+      oldestPendingAt: null,
+      rejectedCount: 0,
+      progress: null,
+      lastError: 'terminal revoked',
+    });
+    this.options.onRevoked?.();
+  }
+}
