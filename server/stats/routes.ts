@@ -1,5 +1,29 @@
 import type { FastifyInstance } from 'fastify';
+import { statsQuery, statsRangeQuery, type DayStats, type RangeStats } from '../../shared/protocol';
+import { requireSameStore, requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
+import { parseInput } from '../http/errors';
+import { storeDayStats, storeRangeStats } from './service';
 
-// Placeholder until this feature lands (see issue 2); registers no routes yet.
-export function registerStatsRoutes(_api: FastifyInstance, _ctx: HubContext): void {}
+/**
+ * `GET /api/v1/stores/:storeId/stats?date=YYYY-MM-DD` — one store-local day — or
+ * `?from=YYYY-MM-DD&to=YYYY-MM-DD` — each day of a period plus its totals. Terminals see only
+ * their own store.
+ */
+export function registerStatsRoutes(api: FastifyInstance, ctx: HubContext): void {
+  api.get<{ Params: { storeId: string }; Querystring: Record<string, unknown> }>(
+    '/stores/:storeId/stats',
+    async (request): Promise<DayStats | RangeStats> => {
+      const terminal = await requireTerminal(ctx.db, request);
+      // Compared as a plain string: anything but this terminal's own store id is forbidden.
+      requireSameStore(terminal, request.params.storeId);
+      if (request.query.date !== undefined) {
+        const { date } = parseInput(statsQuery, request.query, 'query');
+        const { days } = await storeDayStats(ctx.db, terminal.storeId, [date]);
+        return days[0]!;
+      }
+      const { from, to } = parseInput(statsRangeQuery, request.query, 'query');
+      return storeRangeStats(ctx.db, terminal.storeId, from, to);
+    },
+  );
+}

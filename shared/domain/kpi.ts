@@ -65,3 +65,22 @@ export function change(current: number | null, baseline: number | null): number 
   if (current === null || baseline === null || baseline === 0) return null;
   return (current - baseline) / baseline;
 }
+
+/** Sums two sets of counts (a period from its days, a day from its hours). */
+export function addCounts(a: KpiCounts, b: KpiCounts): KpiCounts {
+  return {
+    footfall: a.footfall + b.footfall,
+    recognizedVisits: a.recognizedVisits + b.recognizedVisits,
+    alerts: a.alerts + b.alerts,
+    claimedAlerts: a.claimedAlerts + b.claimedAlerts,
+    convertedVisits: a.convertedVisits + b.convertedVisits,
+    orders: a.orders + b.orders,
+    units: a.units + b.units,
+    revenue: a.revenue + b.revenue,
+  };
+}
+
+/** A guide's share of claimed customers who bought: converted visits ÷ claimed alerts. */
+export function claimConversion(c: Pick<KpiCounts, 'convertedVisits' | 'claimedAlerts'>) {
+  return ratio(c.convertedVisits, c.claimedAlerts);
+}

@@ -54,3 +54,35 @@ export const dayStats = z.object({
   byGuide: z.array(guideStats),
 });
 export type DayStats = z.infer<typeof dayStats>;
+
+/** Longest period the range form answers in one call (a quarter). */
+export const MAX_STATS_RANGE_DAYS = 92;
+const DAY_MS = 86_400_000;
+
+/** `?from=YYYY-MM-DD&to=YYYY-MM-DD`: store-local days, both inclusive. */
+export const statsRangeQuery = z
+  .object({ from: isoDate, to: isoDate })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS < MAX_STATS_RANGE_DAYS, {
+    message: `at most ${MAX_STATS_RANGE_DAYS} days`,
+    path: ['to'],
+  });
+export type StatsRangeQuery = z.infer<typeof statsRangeQuery>;
+
+/** A period's figures summed over its days, with ratios recomputed from the sums. */
+export const periodTotals = z.object({
+  ...counts,
+  ...ratios,
+  byGuide: z.array(guideStats),
+});
+export type PeriodTotals = z.infer<typeof periodTotals>;
+
+export const rangeStats = z.object({
+  storeId: uuid,
+  timezone: z.string(),
+  from: isoDate,
+  to: isoDate,
+  days: z.array(dayStats),
+  total: periodTotals,
+});
+export type RangeStats = z.infer<typeof rangeStats>;
