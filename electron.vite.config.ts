@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const version = (JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string })
+  .version;
+
+/**
+ * Builds the terminal app into `out/` (main, preload, renderer) — the only thing the packaged app
+ * contains. Main and preload bundle their dependencies so the package needs no node_modules (and
+ * so none of the hub's dependencies end up on a store PC).
+ */
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('electron/main/index.ts') },
+        external: ['electron'],
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve('electron/preload/index.ts') },
+        external: ['electron'],
+        // Sandboxed preloads run as CommonJS scripts.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    plugins: [react()],
+    define: { __APP_VERSION__: JSON.stringify(version) },
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: resolve('renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,138 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { createBrowserBridge, type BrowserEnvironment } from './browser-bridge';
+import { selectBridge } from '../select-bridge';
+
+const ALERT_ID = '0193a6c2-7d3e-7c4b-9f00-0123456789ab';
+const TOKEN = 'tok_0123456789abcdef0123';
+
+class FakeNotification {
+  static permission: NotificationPermission = 'granted';
+  static shown: FakeNotification[] = [];
+  onclick: (() => void) | null = null;
+  constructor(
+    readonly title: string,
+    readonly options: NotificationOptions,
+  ) {
+    FakeNotification.shown.push(this);
+  }
+  close(): void {}
+}
+
+function environment(overrides: Partial<BrowserEnvironment> = {}) {
+  const warnings: string[] = [];
+  let focused = true;
+  let fullscreen = false;
+  const env: BrowserEnvironment = {
+    fetch: async () =>
+      new Response(JSON.stringify({ hubUrl: 'http://10.0.0.5:4600/', enrolToken: TOKEN })),
+    indexedDB: new IDBFactory(),
+    location: { origin: 'http://127.0.0.1:5173' },
+    hasFocus: () => focused,
+    focusWindow: () => {
+      focused = true;
+    },
+    Notification: FakeNotification as unknown as typeof Notification,
+    fullscreen: {
+      enter: async () => {
+        fullscreen = true;
+      },
+      exit: async () => {
+        fullscreen = false;
+      },
+      active: () => fullscreen,
+    },
+    version: '0.1.0',
+    userAgent: 'test',
+    warn: (m) => warnings.push(m),
+    ...overrides,
+  };
+  return { env, warnings, blur: () => (focused = false) };
+}
+
+describe('browser bridge', () => {
+  beforeEach(() => {
+    FakeNotification.shown = [];
+  });
+
+  it('warns that browser mode protects the token less, and says so in app info', async () => {
+    const { env, warnings } = environment();
+    const bridge = createBrowserBridge(env);
+    expect(warnings.join()).toMatch(/less protected/);
+    expect(await bridge.appInfo()).toMatchObject({
+      ok: true,
+      value: { platform: 'browser', secretProtection: 'browser-storage' },
+    });
+  });
+
+  it('takes the hub and enrolment token from the served config', async () => {
+    const bridge = createBrowserBridge(environment().env);
+    expect(await bridge.deployment()).toEqual({
+      ok: true,
+      value: { hubUrl: 'http://10.0.0.5:4600', source: 'config-file', enrolled: true },
+    });
+    expect(await bridge.getSecret('terminalToken')).toEqual({ ok: true, value: TOKEN });
+  });
+
+  it('uses its own origin as the hub when the hub serves the app', async () => {
+    const bridge = createBrowserBridge(
+      environment({ fetch: async () => new Response('not found', { status: 404 }) }).env,
+    );
+    expect(await bridge.deployment()).toMatchObject({
+      ok: true,
+      value: { hubUrl: 'http://127.0.0.1:5173', enrolled: false },
+    });
+  });
+
+  it('keeps secrets across page loads and wipes them on request', async () => {
+    const { env } = environment();
+    const first = createBrowserBridge(env);
+    await first.setSecret('phoneHashKey', 'abcdef');
+    const second = createBrowserBridge(env); // a reload: same IndexedDB
+    expect(await second.getSecret('phoneHashKey')).toEqual({ ok: true, value: 'abcdef' });
+    await second.clearSecrets();
+    expect(await second.getSecret('phoneHashKey')).toEqual({ ok: true, value: null });
+  });
+
+  it('notifies only when the page is in the background, without PII, and focuses on click', async () => {
+    const fake = environment();
+    const bridge = createBrowserBridge(fake.env);
+    expect(await bridge.notifyAlert({ alertId: ALERT_ID, tier: 'platinum' })).toEqual({
+      ok: true,
+      value: { shown: false },
+    });
+    fake.blur();
+    const focused: string[] = [];
+    const off = bridge.onAlertFocus((id) => focused.push(id));
+    expect(await bridge.notifyAlert({ alertId: ALERT_ID, tier: 'platinum' })).toEqual({
+      ok: true,
+      value: { shown: true },
+    });
+    const toast = FakeNotification.shown[0]!;
+    expect(toast.title).toBe('会员到店 · 白金卡');
+    expect(toast.options.body).toBe('点击查看顾客卡片');
+    toast.onclick!();
+    expect(focused).toEqual([ALERT_ID]);
+    off();
+  });
+
+  it('answers unavailable for what only the desktop app can do', async () => {
+    const bridge = createBrowserBridge(environment().env);
+    expect(await bridge.setHubUrl('http://x:1')).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+    expect(await bridge.launchAtLogin()).toEqual({
+      ok: true,
+      value: { on: false, supported: false },
+    });
+    expect(await bridge.setKiosk(true)).toEqual({ ok: true, value: { kiosk: true } });
+  });
+
+  it('prefers the Electron bridge when the preload exposed one', () => {
+    const electron = { platform: 'electron' } as never;
+    const browser = createBrowserBridge(environment().env);
+    expect(selectBridge({ shopguide: electron }, () => browser)).toBe(electron);
+    expect(selectBridge({}, () => browser)).toBe(browser);
+    expect(selectBridge({ shopguide: { platform: 'evil' } }, () => browser)).toBe(browser);
+  });
+});
