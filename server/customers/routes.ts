@@ -2,13 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import {
   crmCustomersRequest,
   customerRegistration,
+  mergeRequest,
+  onlineEventsRequest,
   type BatchResponse,
+  type MergeResponse,
   type RegistrationResponse,
 } from '../../shared/protocol';
 import { requireIntegration, requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
 import { parseInput } from '../http/errors';
 import { upsertCrmCustomers } from './crm';
+import { mergeCustomers } from './merge';
+import { recordOnlineEvents } from './online-events';
 import { registerCustomer } from './registration';
 
 /** Customer writes: head-office CRM upserts and in-store registration. */
@@ -33,5 +38,21 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
     announce(cursor);
     const body: RegistrationResponse = { status, customer };
     return reply.status(status === 'created' ? 201 : 200).send(body);
+  });
+
+  api.post('/integration/events', async (request): Promise<BatchResponse> => {
+    await requireIntegration(ctx.db, request, ctx.config.integrationKey);
+    const { events } = parseInput(onlineEventsRequest, request.body);
+    const { results, cursor } = await recordOnlineEvents(ctx.db, events);
+    announce(cursor);
+    return { results };
+  });
+
+  api.post('/integration/customers/merge', async (request): Promise<MergeResponse> => {
+    await requireIntegration(ctx.db, request, ctx.config.integrationKey);
+    const input = parseInput(mergeRequest, request.body);
+    const { cursor, ...response } = await mergeCustomers(ctx.db, input);
+    announce(cursor);
+    return response;
   });
 }

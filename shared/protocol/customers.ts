@@ -166,3 +166,11 @@ export const onlineEventsRequest = z.object({ events: z.array(onlineEvent).min(1
 
 /** Head office merges a duplicate into the surviving customer. */
 export const mergeRequest = z.object({ sourceId: uuid, targetId: uuid });
+export type MergeRequest = z.infer<typeof mergeRequest>;
+/** The surviving customer and the tombstone the source became (`already_merged` on a resend). */
+export const mergeResponse = z.object({
+  status: z.enum(['merged', 'already_merged']),
+  customer: customerProfile,
+  tombstone: customerTombstone,
+});
+export type MergeResponse = z.infer<typeof mergeResponse>;
