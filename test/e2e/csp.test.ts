@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildCsp } from '../../electron/main/security/csp';
+import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
+import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { startOriginServer } from './support/origin-server';
+
+/*
+ * The terminal in a real Chromium (browser mode), served with the production CSP: an injected
+ * script must not run, and the page must not reach any origin but the hub.
+ */
+
+type Violation = { directive: string; blockedURI: string };
+
+let buildDir: string;
+let hub: Awaited<ReturnType<typeof startOriginServer>>;
+let other: Awaited<ReturnType<typeof startOriginServer>>;
+let app: Awaited<ReturnType<typeof serveRenderer>>;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  buildDir = mkdtempSync(join(tmpdir(), 'sg-renderer-'));
+  await buildRenderer(buildDir);
+  hub = await startOriginServer();
+  other = await startOriginServer();
+  app = await serveRenderer({ dir: buildDir, hubUrl: hub.origin });
+  browser = await launchChromium();
+  context = browser.context;
+  // Record CSP violations from the first moment of the page (init scripts are not subject to CSP).
+  await context.addInitScript(() => {
+    const w = window as unknown as { __violations: Violation[] };
+    w.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__violations.push({ directive: e.effectiveDirective, blockedURI: e.blockedURI }),
+    );
+  });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await hub?.stop();
+  await other?.stop();
+  rmSync(buildDir, { recursive: true, force: true });
+});
+
+const violations = (): Promise<Violation[]> =>
+  page.evaluate(() => (window as unknown as { __violations: Violation[] }).__violations);
+
+describe('terminal in Chromium under the production CSP', () => {
+  it('is served with exactly the CSP the Electron shell uses, and starts', async () => {
+    const response = await page.goto(app.url);
+    expect(response!.headers()['content-security-policy']).toBe(buildCsp(hub.origin));
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'ShopGuide' }).isVisible())
+      .toBe(true);
+    // browser mode tells the guide the token is less protected here
+    await expect.poll(() => page.getByRole('note').textContent()).toMatch(/浏览器模式/);
+  });
+
+  it('lets the app talk to the hub over http', async () => {
+    await expect
+      .poll(() => page.getByRole('status', { name: 'hub status' }).textContent())
+      .toBe('已连接');
+    expect(hub.requests).toContain('/healthz');
+  });
+
+  it('blocks an injected inline script and inline event handler', async () => {
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__injected = true';
+      document.body.append(script);
+      const holder = document.createElement('div');
+      holder.innerHTML = '<img src="/missing.png" onerror="window.__xss = true">';
+      document.body.append(holder);
+    });
+    await expect
+      .poll(
+        async () => (await violations()).filter((v) => v.directive.startsWith('script-src')).length,
+      )
+      .toBeGreaterThanOrEqual(2);
+    const ran = await page.evaluate(() => {
+      const w = window as unknown as { __injected?: boolean; __xss?: boolean };
+      return { injected: w.__injected ?? false, xss: w.__xss ?? false };
+    });
+    expect(ran).toEqual({ injected: false, xss: false });
+    expect(await violations()).toContainEqual({
+      directive: 'script-src-elem',
+      blockedURI: 'inline',
+    });
+  });
+
+  it('blocks fetch and WebSocket to a non-hub origin before they leave the browser', async () => {
+    const fetchResult = await page.evaluate(async (url) => {
+      try {
+        await fetch(`${url}/api/v1/customers`);
+        return 'reached';
+      } catch {
+        return 'blocked';
+      }
+    }, other.origin);
+    expect(fetchResult).toBe('blocked');
+
+    const wsResult = await page.evaluate(
+      (url) =>
+        new Promise<string>((settle) => {
+          try {
+            const ws = new WebSocket(url.replace('http', 'ws') + '/socket.io/');
+            ws.onopen = () => settle('open');
+            ws.onerror = () => settle('blocked');
+          } catch {
+            settle('blocked');
+          }
+        }),
+      other.origin,
+    );
+    expect(wsResult).toBe('blocked');
+    expect(other.requests).toEqual([]);
+    expect(other.upgrades).toEqual([]);
+    const blocked = (await violations()).filter((v) => v.directive === 'connect-src');
+    expect(blocked.map((v) => new URL(v.blockedURI).port)).toEqual([
+      new URL(other.origin).port,
+      new URL(other.origin).port,
+    ]);
+  });
+
+  it('allows a WebSocket to the hub (socket.io transport)', async () => {
+    const wsResult = await page.evaluate(
+      (url) =>
+        new Promise<string>((settle) => {
+          const ws = new WebSocket(url.replace('http', 'ws') + '/socket.io/');
+          ws.onopen = () => {
+            ws.close();
+            settle('open');
+          };
+          ws.onerror = () => settle('error');
+        }),
+      hub.origin,
+    );
+    expect(wsResult).toBe('open');
+    expect(hub.upgrades).toEqual(['/socket.io/']);
+    await page.screenshot({
+      path: join(SCREENSHOT_DIR, 'e2e-csp-browser-mode.png'),
+      fullPage: true,
+    });
+  });
+});
