@@ -1,4 +1,4 @@
-import type { PurchaseSummary } from '../../shared/protocol';
+import type { PurchaseSummary, StoreSummary } from '../../shared/protocol';
 import type { Queryable } from '../db/database';
 
 /** How many recent purchases a profile keeps (the card shows a few; the feed stays small). */
@@ -25,32 +25,34 @@ export async function addPurchasesToCustomers(
     entry.list.push(purchase);
     byCustomer.set(customerId, entry);
   }
-  const rows = [...byCustomer].map(([id, e]) => ({
-    id,
-    orders: e.orders,
-    spend: e.spend,
-    purchases: e.list,
-  }));
-  // `at` is always written by the hub as toISOString(), so text order is time order.
+  // Read, merge in JS, write back: cheaper than re-sorting JSON per row in SQL. Writers of
+  // customer rows hold the change-feed lock; `for update` guards the read-modify-write anyway.
+  const current = await tx.query<{ id: string; in_store: Partial<StoreSummary> | null }>(
+    `select id::text as id, in_store from customers
+      where id in (select jsonb_array_elements_text($1::jsonb)::uuid)
+      for update`,
+    [JSON.stringify([...byCustomer.keys()])],
+  );
+  const rows = current.map((c) => {
+    const added = byCustomer.get(c.id)!;
+    const before = c.in_store ?? {};
+    const inStore: StoreSummary = {
+      ...before,
+      storeOrders: (before.storeOrders ?? 0) + added.orders,
+      storeSpend: (before.storeSpend ?? 0) + added.spend,
+      lastPurchases: newestFirst([...added.list, ...(before.lastPurchases ?? [])]).slice(
+        0,
+        LAST_PURCHASES_KEPT,
+      ),
+    };
+    return { id: c.id, in_store: inStore };
+  });
   const updated = await tx.query<{ seq: string }>(
-    `update customers c set
-        seq = nextval('change_seq'),
-        updated_at = now(),
-        in_store = c.in_store || jsonb_build_object(
-          'storeOrders', coalesce((c.in_store->>'storeOrders')::bigint, 0) + x.orders,
-          'storeSpend', coalesce((c.in_store->>'storeSpend')::bigint, 0) + x.spend,
-          'lastPurchases', (
-            select coalesce(jsonb_agg(p.value order by p.value->>'at' desc, p.value->>'orderId' desc),
-                            '[]'::jsonb)
-              from (select value
-                      from jsonb_array_elements(
-                             x.purchases || coalesce(c.in_store->'lastPurchases', '[]'::jsonb))
-                     order by value->>'at' desc, value->>'orderId' desc
-                     limit $2) p))
-       from jsonb_to_recordset($1::jsonb) as x(id uuid, orders int, spend bigint, purchases jsonb)
+    `update customers c set seq = nextval('change_seq'), updated_at = now(), in_store = x.in_store
+       from jsonb_to_recordset($1::jsonb) as x(id uuid, in_store jsonb)
       where c.id = x.id
       returning c.seq::text as seq`,
-    [JSON.stringify(rows), LAST_PURCHASES_KEPT],
+    [JSON.stringify(rows)],
   );
   let max: bigint | null = null;
   for (const r of updated) {
@@ -58,4 +60,11 @@ export async function addPurchasesToCustomers(
     if (max === null || seq > max) max = seq;
   }
   return max === null ? null : max.toString();
+}
+
+/** Newest purchase first; ties (same instant) broken by id so the order is deterministic. */
+function newestFirst(list: PurchaseSummary[]): PurchaseSummary[] {
+  return list.sort(
+    (a, b) => Date.parse(b.at) - Date.parse(a.at) || b.orderId.localeCompare(a.orderId),
+  );
 }
