@@ -1,0 +1,315 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Order } from '../../shared/protocol';
+import { newId } from '../../shared/domain/ids';
+import { findProductByCode, verifyGuidePin } from '../../renderer/data/catalog';
+import { searchCustomers } from '../../renderer/data/customers';
+import { enqueueOrder, enqueueRegistration, rejectedEntries } from '../../renderer/data/outbox';
+import type { StoredAlert } from '../../renderer/data/database';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import {
+  enrolTerminal,
+  expectHubHasEach,
+  hubOrderCount,
+  orderFor,
+  seedCustomers,
+  seedProducts,
+  waitFor,
+  type Terminal,
+} from './terminal-harness';
+
+/** The terminal's offline cache and sync engine against a real hub on PGlite (fresh per test). */
+describe('terminal sync against a real hub', () => {
+  let hub: HubProcess;
+  let store: StoreFixture;
+  const terminals: Terminal[] = [];
+
+  async function setup(options: { customers?: number; pageSize?: number } = {}) {
+    hub = await startHub();
+    store = await createStoreFixture(hub, { name: '上海IFC店' });
+    await seedProducts(hub, store.storeId, ['DR-1', 'CO-2', 'SK-3']);
+    const customers = await seedCustomers(hub, options.customers ?? 20, newId().slice(-6));
+    const terminal = await enrolTerminal(hub, store, { pageSize: options.pageSize });
+    terminals.push(terminal);
+    return { customers, terminal };
+  }
+
+  afterEach(async () => {
+    for (const t of terminals.splice(0)) t.engine.stop();
+    await hub.kill();
+    removeDataDir(hub);
+  });
+
+  it('initial sync of a seeded store: every customer, product and guide, searchable offline', async () => {
+    const { customers, terminal } = await setup({ customers: 2_300, pageSize: 1000 });
+    const progress: { done: number; total: number | null }[] = [];
+    terminal.engine.subscribe((s) => {
+      if (s.progress?.feed === 'customers')
+        progress.push({ done: s.progress.done, total: s.progress.total });
+    });
+    await terminal.engine.syncNow();
+
+    const { db, secrets } = terminal;
+    expect(await db.customers.count()).toBe(2_300);
+    expect(progress.at(-1)).toEqual({ done: 2_300, total: 2_300 });
+    expect(terminal.engine.status.get()).toMatchObject({ lastError: null, syncing: false });
+    // The guide finds people by full phone (hashed with the hub's key), member code and 尾号.
+    const someone = customers[1234]!;
+    const byPhone = await searchCustomers(db, secrets, { query: someone.phone });
+    expect(byPhone.map((c) => c.name)).toEqual([someone.name]);
+    expect((await searchCustomers(db, secrets, { query: someone.memberCode }))[0]?.name).toBe(
+      someone.name,
+    );
+    const last4 = await searchCustomers(db, secrets, { query: someone.phone.slice(-4) });
+    expect(last4.map((c) => c.name)).toContain(someone.name);
+    expect((await findProductByCode(db, 'CO-2'))?.stock).toBe(50);
+    expect((await verifyGuidePin(db, store.guide.id, store.guide.pin))?.name).toBe(
+      store.guide.name,
+    );
+  });
+
+  it('a live change on the hub reaches the cache through customers:changed → pull', async () => {
+    const { customers, terminal } = await setup();
+    await terminal.engine.start();
+    await waitFor(() => terminal.engine.status.get().online, 'online');
+    const target = customers[3]!;
+    const r = await call(
+      hub,
+      'POST',
+      '/api/v1/integration/events',
+      {
+        events: [
+          {
+            id: newId(),
+            customer: { crmId: target.crmId },
+            type: 'carted',
+            sku: 'DR-1',
+            channel: 'app',
+            at: new Date().toISOString(),
+          },
+        ],
+      },
+      { integration: true },
+    );
+    expect(r.status).toBe(200);
+    const [hit] = await searchCustomers(terminal.db, terminal.secrets, {
+      query: target.memberCode,
+    });
+    const detail = await waitFor(async () => {
+      const d = await terminal.db.customerDetails.get(hit!.id);
+      return d?.online.carted.some((c) => c.sku === 'DR-1') ? d : undefined;
+    }, 'carted item in the cache');
+    expect(detail.online.carted[0]?.sku).toBe('DR-1');
+  });
+
+  it('alerts raised while disconnected arrive once after reconnect; live ones once too', async () => {
+    const { customers, terminal } = await setup();
+    const announced: StoredAlert[] = [];
+    terminal.engine.onAlert((e) => {
+      if (e.kind === 'new') announced.push(e.alert);
+    });
+    await terminal.engine.start();
+    await waitFor(() => terminal.engine.status.get().online, 'online');
+
+    terminal.engine.stop(); // the terminal drops off the network
+    const away = await call<{ alertId: string }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      {
+        customer: { memberCode: customers[0]!.memberCode },
+        storeId: store.storeId,
+        source: 'wifi',
+      },
+      { integration: true },
+    );
+    expect(away.status).toBe(202);
+
+    await terminal.engine.start(); // back: catch-up
+    await waitFor(() => announced.some((a) => a.alertId === away.body.alertId), 'missed alert');
+    const live = await call<{ alertId: string }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      {
+        customer: { memberCode: customers[1]!.memberCode },
+        storeId: store.storeId,
+        source: 'qr',
+      },
+      { integration: true },
+    );
+    await waitFor(() => announced.some((a) => a.alertId === live.body.alertId), 'live alert');
+    // Reconnecting again replays the catch-up: nothing is announced twice.
+    terminal.engine.stop();
+    await terminal.engine.start();
+    await waitFor(() => terminal.engine.status.get().online, 'online again');
+    await terminal.engine.catchUpAlerts();
+    await terminal.engine.settled();
+    expect(announced.map((a) => a.alertId).sort()).toEqual(
+      [away.body.alertId, live.body.alertId].sort(),
+    );
+    expect(await terminal.db.alerts.get(away.body.alertId)).toMatchObject({ status: 'open' });
+  });
+
+  it('offline orders (hub stopped) reach the restarted hub exactly once', async () => {
+    const { terminal } = await setup();
+    await terminal.engine.syncNow();
+    const port = hub.port;
+    await hub.stop();
+    const orders: Order[] = Array.from({ length: 40 }, () => orderFor(store, 'DR-1'));
+    for (const o of orders) expect((await enqueueOrder(terminal.db, o)).ok).toBe(true);
+    await terminal.engine.requestDrain();
+    expect(terminal.engine.status.get()).toMatchObject({ pendingCount: 40 });
+    expect(terminal.engine.status.get().lastError).toMatch(/^network/);
+
+    hub = await startHub({ dataDir: hub.dataDir, port });
+    await terminal.engine.requestDrain();
+    expect(terminal.engine.status.get()).toMatchObject({ pendingCount: 0, lastError: null });
+    await expectHubHasEach(hub, store.terminals[0]!.token, orders);
+    expect(await hubOrderCount(hub, store)).toBe(40);
+  });
+
+  it('hub SIGKILLed in the middle of a drain: after restart every order is there exactly once', async () => {
+    const { terminal: first } = await setup();
+    const port = hub.port;
+    let posts = 0;
+    const terminal = first.restart((client) => ({
+      ...client,
+      postOrders: async (batch) => {
+        posts += 1;
+        if (posts !== 2) return client.postOrders(batch);
+        // Batch 2 is in flight when the hub dies: it may or may not have committed.
+        const inFlight = client.postOrders(batch);
+        await new Promise((r) => setTimeout(r, 5));
+        await hub.kill();
+        return inFlight;
+      },
+    }));
+    terminals.push(terminal);
+    const orders = Array.from({ length: 1_600 }, () => orderFor(store, 'CO-2'));
+    for (const o of orders) await enqueueOrder(terminal.db, o);
+    await terminal.engine.requestDrain();
+    expect(terminal.engine.status.get().pendingCount).toBeGreaterThan(0);
+
+    hub = await startHub({ dataDir: hub.dataDir, port });
+    // An app restart too: a fresh engine resumes from what IndexedDB says is pending.
+    const restarted = terminal.restart();
+    terminals.push(restarted);
+    await restarted.engine.requestDrain();
+    expect(restarted.engine.status.get()).toMatchObject({ pendingCount: 0, rejectedCount: 0 });
+    await expectHubHasEach(hub, store.terminals[0]!.token, orders);
+    expect(await hubOrderCount(hub, store)).toBe(1_600);
+  });
+
+  it('hub SIGKILLed in the middle of a pull: after restart the cache has every row, none twice', async () => {
+    const { terminal: first } = await setup({ customers: 2_500, pageSize: 500 });
+    const port = hub.port;
+    let pages = 0;
+    const terminal = first.restart((client) => ({
+      ...client,
+      pullCustomers: async (after, limit) => {
+        pages += 1;
+        if (pages === 3) await hub.kill();
+        return client.pullCustomers(after, limit);
+      },
+    }));
+    terminals.push(terminal);
+    await terminal.engine.pullFeed('customers').catch(() => undefined);
+    const partial = await terminal.db.customers.count();
+    expect(partial).toBe(1_000);
+
+    hub = await startHub({ dataDir: hub.dataDir, port });
+    const restarted = terminal.restart();
+    terminals.push(restarted);
+    await restarted.engine.pullFeed('customers');
+    expect(await restarted.db.customers.count()).toBe(2_500);
+    // rowsDone counts applied rows: equal to the total means no page was applied twice.
+    expect((await restarted.db.syncState.get('customers'))?.rowsDone).toBe(2_500);
+  });
+
+  it('duplicate delivery: an order the hub already has is marked synced, not stored twice', async () => {
+    const { terminal } = await setup();
+    const order = orderFor(store, 'SK-3');
+    await enqueueOrder(terminal.db, order);
+    // An earlier send got through but its answer was lost.
+    const earlier = await call(
+      hub,
+      'POST',
+      '/api/v1/orders',
+      { orders: [order] },
+      { token: store.terminals[0]!.token },
+    );
+    expect(earlier.status).toBe(200);
+    await terminal.engine.requestDrain();
+    expect(await terminal.db.outbox.get(order.id)).toMatchObject({ status: 'synced' });
+    expect(await hubOrderCount(hub, store)).toBe(1);
+  });
+
+  it('a rejected order is kept with the hub reason and stays visible', async () => {
+    const { terminal } = await setup();
+    const bad = orderFor(store, 'NO-SUCH-SKU');
+    const good = orderFor(store, 'DR-1');
+    await enqueueOrder(terminal.db, bad);
+    await enqueueOrder(terminal.db, good);
+    await terminal.engine.requestDrain();
+    const rejected = await rejectedEntries(terminal.db);
+    expect(rejected.map((e) => e.id)).toEqual([bad.id]);
+    expect(rejected[0]!.reason).toMatch(/NO-SUCH-SKU|sku/i);
+    expect(terminal.engine.status.get()).toMatchObject({ pendingCount: 0, rejectedCount: 1 });
+    expect(await hubOrderCount(hub, store)).toBe(1);
+  });
+
+  it('an offline registration syncs to the hub customer; a known phone maps to the existing one', async () => {
+    const { customers, terminal } = await setup();
+    await terminal.engine.syncNow();
+    const known = customers[5]!;
+    const regId = newId();
+    await enqueueRegistration(terminal.db, terminal.secrets, {
+      id: regId,
+      name: known.name,
+      phone: known.phone,
+    });
+    const order = orderFor(store, 'DR-1', { customerId: regId });
+    await enqueueOrder(terminal.db, order);
+    await terminal.engine.requestDrain();
+    const hits = await searchCustomers(terminal.db, terminal.secrets, { query: known.phone });
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.id).not.toBe(regId);
+    expect(hits[0]!.provisional).toBeUndefined();
+    const sent = await terminal.db.outbox.get(order.id);
+    expect(sent).toMatchObject({ status: 'synced', order: { customerId: hits[0]!.id } });
+  });
+
+  it('a revoked terminal wipes its local database and secrets', async () => {
+    const { terminal } = await setup();
+    await terminal.engine.start();
+    await waitFor(async () => (await terminal.db.customers.count()) === 20, 'initial sync');
+    await enqueueOrder(terminal.db, orderFor(store, 'DR-1'));
+    const r = await call(
+      hub,
+      'POST',
+      `/api/v1/admin/terminals/${terminal.terminalId}/revoke`,
+      {},
+      { admin: true },
+    );
+    expect(r.status).toBeLessThan(300);
+    await waitFor(() => terminal.engine.status.get().revoked, 'revoked');
+    expect(terminal.secrets.cleared).toBe(true);
+    const names = (await terminal.idb.indexedDB.databases()).map((d) => d.name);
+    expect(names).not.toContain(terminal.db.name);
+
+    // A second terminal that only learns of it over REST (401) is wiped the same way.
+    const other = await enrolTerminal(hub, store, { index: 1 });
+    terminals.push(other);
+    await call(
+      hub,
+      'POST',
+      `/api/v1/admin/terminals/${other.terminalId}/revoke`,
+      {},
+      { admin: true },
+    );
+    await other.engine.syncNow();
+    expect(other.engine.status.get().revoked).toBe(true);
+  });
+});
