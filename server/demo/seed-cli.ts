@@ -70,7 +70,8 @@ export async function runSeedCli(argv: readonly string[], env = process.env): Pr
       credentialsPath: path,
       hubUrl: `http://${config.host}:${config.port}`,
       history: !values['no-history'],
-      log: (message) => console.log(`hub:seed: ${message}`),
+      log: (message) =>
+        console.log(`hub:seed: [${((Date.now() - started) / 1000).toFixed(1)} s] ${message}`),
     });
     console.log(
       `hub:seed: done in ${((Date.now() - started) / 1000).toFixed(1)} s on ${db.kind}` +

@@ -84,25 +84,34 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
       lng: s.lng,
       geofenceRadiusM: s.geofenceRadiusM,
     });
-  for (const s of DEMO_STORES) {
-    for (const g of s.guides) {
-      const [row] = await db.query<{
-        name: string;
-        role: string;
-        pin_hash: string;
-        active: boolean;
-      }>('select name, role, pin_hash, active from guides where id = $1', [g.id]);
-      // PIN hashing is deliberately slow: skip guides that are already exactly as seeded.
-      const same =
-        row &&
-        row.active &&
-        row.name === g.name &&
-        row.role === g.role &&
-        (await verifyPin(g.pin, row.pin_hash));
-      if (!same)
-        await createGuide(db, { id: g.id, storeId: s.id, name: g.name, role: g.role, pin: g.pin });
-    }
-  }
+  // PIN hashing is deliberately slow (PBKDF2): hash in parallel (WebCrypto runs it off the main
+  // thread) and skip guides that are already exactly as seeded.
+  await Promise.all(
+    DEMO_STORES.flatMap((s) =>
+      s.guides.map(async (g) => {
+        const [row] = await db.query<{
+          name: string;
+          role: string;
+          pin_hash: string;
+          active: boolean;
+        }>('select name, role, pin_hash, active from guides where id = $1', [g.id]);
+        const same =
+          row &&
+          row.active &&
+          row.name === g.name &&
+          row.role === g.role &&
+          (await verifyPin(g.pin, row.pin_hash));
+        if (!same)
+          await createGuide(db, {
+            id: g.id,
+            storeId: s.id,
+            name: g.name,
+            role: g.role,
+            pin: g.pin,
+          });
+      }),
+    ),
+  );
   const previousTokens = new Map(
     (previous?.stores ?? []).flatMap((s) => s.terminals.map((t) => [t.id, t.token] as const)),
   );

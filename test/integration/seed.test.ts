@@ -1,0 +1,193 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { normalisePhone } from '../../shared/domain/phone';
+import { openDatabase } from '../../server/db/database';
+import type { DemoCredentials } from '../../server/demo/credentials';
+import { describeOnBackends } from '../support/backends';
+import { call } from '../support/http';
+import type { HubProcess } from '../support/hub-process';
+import { runCli } from '../support/run-cli';
+import { freshPostgresDatabase } from '../support/services';
+
+const SEED = 'server/demo/seed-cli.ts';
+/** Two seed runs: the fixed part (PIN hashing, ~500 products, a week of orders) dominates. */
+const SEED_TIMEOUT = 240_000;
+const TABLES = [
+  'stores',
+  'guides',
+  'terminals',
+  'products',
+  'store_products',
+  'customers',
+  'footfall',
+  'visits',
+  'alerts',
+  'orders',
+  'order_lines',
+];
+
+describeOnBackends('hub:seed', (backend) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sg-seed-'));
+  let databaseUrl: string | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  let hub: HubProcess | undefined;
+  const env = () =>
+    databaseUrl ? { DATABASE_URL: databaseUrl, HUB_DATA_DIR: dataDir } : { HUB_DATA_DIR: dataDir };
+  const seed = (...args: string[]) => runCli(SEED, ['--customers', '60', ...args], env());
+  const credentials = () =>
+    JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as DemoCredentials;
+  /** Row counts, read straight from the database while no hub holds it. */
+  const counts = async () => {
+    const db = await openDatabase({ databaseUrl, dataDir });
+    try {
+      const out: Record<string, number> = {};
+      for (const t of TABLES)
+        out[t] = (await db.query<{ n: number }>(`select count(*)::int as n from ${t}`))[0]!.n;
+      return out;
+    } finally {
+      await db.close();
+    }
+  };
+
+  beforeAll(async () => {
+    if (backend.kind === 'postgres') {
+      const database = await freshPostgresDatabase();
+      databaseUrl = database.url;
+      dropDatabase = database.drop;
+    }
+  });
+  afterAll(async () => {
+    await backend.cleanup();
+    await dropDatabase?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it(
+    'seeds the demo chain and writes credentials; a second run duplicates nothing',
+    async () => {
+      const first = await seed();
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain(join(dataDir, 'demo-credentials.json'));
+      const before = await counts();
+      expect(before).toMatchObject({ stores: 4, guides: 13, terminals: 8, customers: 60 });
+      expect(before.products).toBeGreaterThanOrEqual(450);
+      expect(before.store_products).toBe(before.products! * 4);
+      expect(before.orders).toBeGreaterThan(0);
+      expect(before.footfall).toBeGreaterThan(0);
+      const creds1 = credentials();
+
+      const second = await seed();
+      expect(second.code).toBe(0);
+      expect(await counts()).toEqual(before);
+      const creds2 = credentials();
+      // Still-valid keys and tokens are kept, so running terminals and scripts keep working.
+      expect(creds2.integrationKey).toBe(creds1.integrationKey);
+      expect(creds2.adminKey).toBe(creds1.adminKey);
+      expect(creds2.stores).toEqual(creds1.stores);
+      expect(creds2.sampleCustomers).toEqual(creds1.sampleCustomers);
+    },
+    SEED_TIMEOUT,
+  );
+
+  it('describes a real chain: time zones, coordinates, managers, valid mainland mobiles', () => {
+    const creds = credentials();
+    expect(creds.stores.map((s) => s.timezone)).toEqual([
+      'Asia/Shanghai',
+      'Asia/Shanghai',
+      'Asia/Shanghai',
+      'Europe/Berlin',
+    ]);
+    for (const store of creds.stores) {
+      expect(store.terminals).toHaveLength(2);
+      expect(store.guides.filter((g) => g.role === 'manager')).toHaveLength(1);
+      for (const g of store.guides) expect(g.pin).toMatch(/^\d{4,8}$/);
+    }
+    expect(creds.sampleCustomers.length).toBeGreaterThan(0);
+    for (const c of creds.sampleCustomers) {
+      expect(normalisePhone(c.phone)?.e164).toMatch(/^\+861[3-9]\d{9}$/);
+      expect(c.memberCode).toMatch(/^M\d{10}$/);
+      expect(c.name).toMatch(/^\p{Script=Han}{2,4}$/u);
+    }
+  });
+
+  it('hands out credentials that work against a started hub', async () => {
+    const creds = credentials();
+    hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
+    const terminal = creds.stores[0]!.terminals[0]!;
+    const info = await call<{ terminalId: string; store: { id: string } }>(
+      hub,
+      'GET',
+      '/api/v1/terminal',
+      undefined,
+      { token: terminal.token },
+    );
+    expect(info.status).toBe(200);
+    expect(info.body).toMatchObject({
+      terminalId: terminal.id,
+      store: { id: creds.stores[0]!.id },
+    });
+
+    const stores = await call<{ items: { id: string }[] }>(
+      hub,
+      'GET',
+      '/api/v1/admin/stores',
+      undefined,
+      { admin: creds.adminKey },
+    );
+    expect(stores.status).toBe(200);
+    expect(stores.body.items).toHaveLength(4);
+
+    const footfall = await call(
+      hub,
+      'POST',
+      '/api/v1/footfall',
+      { storeId: creds.stores[3]!.id, at: new Date().toISOString(), count: 2 },
+      { integration: creds.integrationKey },
+    );
+    expect(footfall.status).toBe(202);
+
+    const sample = creds.sampleCustomers[0]!;
+    const presence = await call<{ alertId: string | null }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      { customer: { memberCode: sample.memberCode }, storeId: sample.homeStoreId, source: 'wifi' },
+      { integration: creds.integrationKey },
+    );
+    expect(presence.status).toBe(202);
+    expect(presence.body.alertId).not.toBeNull();
+    await hub.stop();
+  });
+
+  it(
+    're-issues terminal tokens when the credentials file was lost, without duplicating rows',
+    async () => {
+      const before = await counts();
+      const old = credentials();
+      rmSync(join(dataDir, 'demo-credentials.json'));
+      const again = await seed();
+      expect(again.code).toBe(0);
+      expect(await counts()).toEqual(before);
+      const fresh = credentials();
+      expect(fresh.stores[0]!.terminals[0]!.token).not.toBe(old.stores[0]!.terminals[0]!.token);
+      expect(fresh.integrationKey).not.toBe(old.integrationKey);
+
+      hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
+      const token = (t: string) => call(hub!, 'GET', '/api/v1/terminal', undefined, { token: t });
+      expect((await token(fresh.stores[0]!.terminals[0]!.token)).status).toBe(200);
+      expect((await token(old.stores[0]!.terminals[0]!.token)).status).toBe(401);
+    },
+    SEED_TIMEOUT,
+  );
+
+  // PostgreSQL serves many processes; only the embedded database is single-process.
+  if (backend.kind === 'pglite')
+    it('refuses to seed a PGlite data dir while a hub runs on it', async () => {
+      const refused = await seed();
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('in use by a running hub');
+    });
+});
