@@ -13,7 +13,7 @@ import type { HubContext } from '../context';
 import { HubError, notFound } from '../http/errors';
 import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from '../terminal/routes';
 import { buildCustomerCard, CARD_COLUMNS, type CardCustomerRow } from './card';
-import { nearestStoreContaining } from './geo';
+import { nearestStoreContaining, type Geofence } from './geo';
 
 /** Second key space for `pg_advisory_xact_lock(int, int)`: one lock per store × customer. */
 const VISIT_LOCK_SPACE = 4601;
@@ -71,21 +71,46 @@ export async function resolveCustomer(
 
 type StoreRow = { id: string; lat: number; lng: number; geofence_radius_m: number };
 
+/**
+ * Stores change a few times a year but every sighting needs them: keep the geofences in memory
+ * for a few seconds. An id not in the cache reloads it at once, so a new store works right away.
+ */
+const STORE_CACHE_MS = 10_000;
+const storeCaches = new WeakMap<Queryable, { loadedAt: number; stores: Geofence[] }>();
+
+async function loadStores(db: Queryable): Promise<Geofence[]> {
+  const rows = await db.query<StoreRow>('select id, lat, lng, geofence_radius_m from stores');
+  const stores = rows.map((s) => ({
+    id: s.id,
+    lat: Number(s.lat),
+    lng: Number(s.lng),
+    radiusM: Number(s.geofence_radius_m),
+  }));
+  storeCaches.set(db, { loadedAt: Date.now(), stores });
+  return stores;
+}
+
+async function currentStores(db: Queryable, mustInclude?: string): Promise<Geofence[]> {
+  const cached = storeCaches.get(db);
+  if (
+    cached &&
+    Date.now() - cached.loadedAt < STORE_CACHE_MS &&
+    (!mustInclude || cached.stores.some((s) => s.id === mustInclude))
+  )
+    return cached.stores;
+  return loadStores(db);
+}
+
 async function resolveStore(db: Queryable, event: PresenceEvent): Promise<string> {
   if (event.storeId) {
-    const rows = await db.query('select id from stores where id = $1', [event.storeId]);
-    if (rows.length === 0) throw notFound(`store ${event.storeId} not found`);
+    const stores = await currentStores(db, event.storeId);
+    if (!stores.some((s) => s.id === event.storeId))
+      throw notFound(`store ${event.storeId} not found`);
     return event.storeId;
   }
-  const stores = await db.query<StoreRow>('select id, lat, lng, geofence_radius_m from stores');
   const store = nearestStoreContaining(
     { lat: event.lat!, lng: event.lng! },
-    stores.map((s) => ({
-      id: s.id,
-      lat: Number(s.lat),
-      lng: Number(s.lng),
-      radiusM: Number(s.geofence_radius_m),
-    })),
+    await currentStores(db),
   );
   if (!store) {
     throw new HubError(422, 'no_store_nearby', 'no store geofence contains this location', {
@@ -133,41 +158,41 @@ export async function recordPresence(
   const card = await buildCustomerCard(db, storeId, customer);
   return db.transaction(async (tx) => {
     // Serialises concurrent sightings of one customer in one store (Wi-Fi and beacon often fire
-    // together), so they extend one visit instead of opening two and alerting twice.
-    await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [
-      VISIT_LOCK_SPACE,
-      `${storeId}:${customer.id}`,
-    ]);
+    // together), so they extend one visit instead of opening two and alerting twice. PGlite runs
+    // transactions one at a time already, so only PostgreSQL needs the lock.
+    if (db.kind === 'postgres') {
+      await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [
+        VISIT_LOCK_SPACE,
+        `${storeId}:${customer.id}`,
+      ]);
+    }
+    // Extend the visit seen within the window, if any (one statement: find and bump).
     const [recent] = await tx.query<{ id: string; alert_id: string | null }>(
-      `select id, alert_id from visits
-        where store_id = $1 and customer_id = $2
-          and last_seen_at >= $3::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
-          and started_at <= $3::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'
-        order by last_seen_at desc limit 1`,
+      `update visits set sightings = sightings + 1,
+              last_seen_at = greatest(last_seen_at, $3::timestamptz)
+        where id = (
+          select id from visits
+           where store_id = $1 and customer_id = $2
+             and last_seen_at >= $3::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
+             and started_at <= $3::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'
+           order by last_seen_at desc limit 1)
+        returning id, alert_id`,
       [storeId, customer.id, at],
     );
-    if (recent) {
-      await tx.query(
-        `update visits set sightings = sightings + 1,
-                last_seen_at = greatest(last_seen_at, $2::timestamptz)
-          where id = $1`,
-        [recent.id, at],
-      );
-      return { visitId: recent.id, alertId: recent.alert_id, alert: null };
-    }
+    if (recent) return { visitId: recent.id, alertId: recent.alert_id, alert: null };
 
     const visitId = newId();
     const alertId = newId();
     const expiresAt = new Date(Date.parse(at) + ALERT_EXPIRY_MINUTES * 60_000).toISOString();
+    // Visit and alert in one statement: one round trip fewer on the alert's critical path.
     await tx.query(
-      `insert into visits(id, store_id, customer_id, source, started_at, last_seen_at, alert_id)
-       values ($1, $2, $3, $4, $5::timestamptz, $5::timestamptz, $6)`,
-      [visitId, storeId, customer.id, event.source, at, alertId],
-    );
-    await tx.query(
-      `insert into alerts(id, visit_id, store_id, customer_id, source, raised_at, expires_at, card)
-       values ($1, $2, $3, $4, $5, $6::timestamptz, $7::timestamptz, $8::jsonb)`,
-      [alertId, visitId, storeId, customer.id, event.source, at, expiresAt, JSON.stringify(card)],
+      `with visit as (
+         insert into visits(id, store_id, customer_id, source, started_at, last_seen_at, alert_id)
+         values ($1, $2, $3, $4, $5::timestamptz, $5::timestamptz, $6)
+         returning id)
+       insert into alerts(id, visit_id, store_id, customer_id, source, raised_at, expires_at, card)
+       select $6, visit.id, $2, $3, $4, $5::timestamptz, $7::timestamptz, $8::jsonb from visit`,
+      [visitId, storeId, customer.id, event.source, at, alertId, expiresAt, JSON.stringify(card)],
     );
     const alert: ArrivalAlert = {
       alertId,

@@ -177,6 +177,21 @@ describeOnBackends('presence and arrival alerts over REST', (backend) => {
     expect(mine.map((a) => a.alertId)).toEqual([first.body.alertId]);
   });
 
+  it('merges simultaneous sightings from several sources into one visit and one alert', async () => {
+    const c = await seedCustomer(hub);
+    const sources = ['wifi', 'beacon', 'geofence', 'app', 'qr', 'wifi'] as const;
+    const replies = await Promise.all(
+      sources.map((source) =>
+        presence(hub, { customer: { memberCode: c.memberCode }, storeId: storeB.storeId, source }),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(sources.map(() => 202));
+    expect(new Set(replies.map((r) => r.body.visitId)).size).toBe(1);
+    expect(new Set(replies.map((r) => r.body.alertId)).size).toBe(1);
+    const mine = (await alertsOf(hub, storeB)).filter((a) => a.card.name === c.name);
+    expect(mine).toHaveLength(1);
+  });
+
   it('opens a new visit and alert when the customer comes back after more than 30 minutes', async () => {
     const c = await seedCustomer(hub);
     const morning = await presence(hub, {
