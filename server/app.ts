@@ -15,6 +15,9 @@ import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presen
 import { registerStatsRoutes } from './stats/routes';
 import { ensureHubSecrets } from './admin/service';
 
+/** How long shutdown lets already-received requests be parsed before the listener closes. */
+const SHUTDOWN_GRACE_MS = 250;
+
 export type Hub = {
   app: FastifyInstance;
   ctx: HubContext;
@@ -56,6 +59,13 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   const ctx: HubContext = { db, realtime, config, log: app.log };
   handlers.push((socket) => claimHandler(ctx, socket));
 
+  let shuttingDown = false;
+  // During shutdown every answer closes its connection, so keep-alive sockets that go idle after
+  // close() began do not hold the process open until the keep-alive timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) reply.header('connection', 'close');
+  });
+
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(
     async (api) => {
@@ -84,8 +94,12 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     },
     close() {
       closing ??= (async () => {
+        shuttingDown = true;
         stopExpiry();
         await realtime.close();
+        // Requests whose bytes already arrived but are not parsed yet (the loop may have been busy
+        // in the embedded database) count as in flight: let them be read before we stop accepting.
+        await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));
         await app.close();
         await db.close();
       })();
