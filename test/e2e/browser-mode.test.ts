@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildCsp } from '../../electron/main/security/csp';
+import {
+  buildRenderer,
+  RENDERER_OUT,
+  startTerminal,
+  type Terminal,
+} from '../../scripts/start-terminal';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+
+/*
+ * `npm start` without the Electron binary: the terminal in browser mode against a real hub,
+ * enrolled with a terminal token, talking to the hub through the same origin it was served from.
+ */
+
+let hub: HubProcess;
+let store: StoreFixture;
+let terminal: Terminal;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let page: Page;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  hub = await startHub();
+  store = await createStoreFixture(hub);
+  await buildRenderer(RENDERER_OUT);
+  terminal = await startTerminal({
+    hubUrl: hub.url,
+    token: store.terminals[0]!.token,
+    port: 0,
+    log: (line) => lines.push(line),
+  });
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await terminal?.stop();
+  await hub?.stop();
+  if (hub) removeDataDir(hub);
+});
+
+describe('terminal in browser mode (no Electron binary)', () => {
+  it('says in one line that Electron is missing and where to open the terminal', () => {
+    expect(terminal.mode).toBe('browser');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /Electron binary not installed.*browser mode.*open http:\/\/127\.0\.0\.1:\d+\//,
+    );
+    expect(lines[0]).toContain(terminal.url);
+  });
+
+  it('opens with the strict CSP and reaches the hub through its own origin', async () => {
+    const response = await page.goto(terminal.url);
+    expect(response!.headers()['content-security-policy']).toBe(buildCsp(null));
+    await expect
+      .poll(() => page.getByRole('status', { name: 'hub status' }).textContent())
+      .toBe('已连接');
+  });
+
+  it('is enrolled: the token is stored and the hub recognises this terminal', async () => {
+    const info = await page.evaluate(async () => {
+      const token = await new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('shopguide-platform');
+        open.onsuccess = () => {
+          const get = open.result
+            .transaction('secrets')
+            .objectStore('secrets')
+            .get('terminalToken');
+          get.onsuccess = () => resolve(get.result as string);
+          get.onerror = () => reject(get.error);
+        };
+        open.onerror = () => reject(open.error);
+      });
+      const res = await fetch('/api/v1/terminal', {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as { terminalId: string; store: { id: string } },
+      };
+    });
+    expect(info.status).toBe(200);
+    expect(info.body.terminalId).toBe(store.terminals[0]!.id);
+    expect(info.body.store.id).toBe(store.storeId);
+  });
+
+  it('opens the realtime WebSocket to the hub through the same origin', async () => {
+    const first = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(`ws://${location.host}/socket.io/?EIO=4&transport=websocket`);
+          ws.onmessage = (e) => {
+            ws.close();
+            resolve(String(e.data));
+          };
+          ws.onerror = () => resolve('error');
+        }),
+    );
+    // engine.io's open packet: "0{"sid":...}"
+    expect(first).toMatch(/^0\{"sid":/);
+    await page.screenshot({
+      path: join(SCREENSHOT_DIR, 'e2e-browser-mode-enrolled.png'),
+      fullPage: true,
+    });
+  });
+});
