@@ -172,6 +172,8 @@ async function storeCandidates(
     const touchesCustomers = candidates.some((c) => c.customerId !== null);
     if (touchesCustomers) await lockChangeFeed(tx);
 
+    // Rows go in id order: two batches that share ids then wait on each other in the same order
+    // instead of deadlocking when neither holds the change-feed lock.
     const inserted = await tx.query<{ id: string }>(
       `insert into orders (id, store_id, terminal_id, guide_id, customer_id, alert_id,
                            payment_method, created_at, total, units)
@@ -180,6 +182,7 @@ async function storeCandidates(
          from jsonb_to_recordset($1::jsonb) as x(id uuid, store_id uuid, terminal_id uuid,
               guide_id uuid, customer_id uuid, alert_id uuid, payment_method text,
               created_at timestamptz, total bigint, units int)
+        order by x.id
        on conflict (id) do nothing
        returning id::text as id`,
       [

@@ -253,6 +253,25 @@ describeOnBackends('orders', (backend) => {
     expect(inStore.storeSpend).toBe(20_000);
   });
 
+  it('stores walk-in orders sent concurrently in opposite orders exactly once', async () => {
+    // No customer: these batches do not serialise on the customer feed, only on the ids.
+    const batch = Array.from({ length: 50 }, () =>
+      orderFor(store, [{ sku: scarf.sku, quantity: 1, unitPrice: 1_000 }]),
+    );
+    const replies = await Promise.all(
+      [0, 1, 2, 3].map((i) => postOrders(hub, token, i % 2 ? [...batch].reverse() : batch)),
+    );
+    for (const r of replies) expect(r.status).toBe(200);
+    for (const order of batch) {
+      const statuses = replies.map(
+        (r) => r.body.results.find((x: ItemResult) => x.id === order.id)!.status,
+      );
+      expect(statuses.filter((s) => s === 'accepted')).toHaveLength(1);
+    }
+    const again = await postOrders(hub, token, batch);
+    expect(new Set(again.body.results.map((r) => r.status))).toEqual(new Set(['duplicate']));
+  });
+
   it('rejects invalid input with 400 and writes nothing of the batch', async () => {
     const customerId = customers[4]!;
     const good = orderFor(store, [{ sku: dress.sku, quantity: 1, unitPrice: 100 }], {
@@ -336,6 +355,43 @@ describeOnBackends('orders', (backend) => {
     // Rejected orders were not stored: sent again they are rejected again, not duplicates.
     const again = await postOrders(hub, token, [cases[0]![1]]);
     expect(again.body.results[0]!.status).toBe('rejected');
+  });
+
+  it('credits an order for a merged-away customer to the customer they were merged into', async () => {
+    const [duplicate, survivor] = await seedCustomers(hub, token, 2);
+    const seen = await call<{ alertId: string }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      { customer: { customerId: survivor }, storeId: store.storeId, source: 'qr' },
+      { integration: true },
+    );
+    expect(seen.status).toBe(202);
+    const merged = await call(
+      hub,
+      'POST',
+      '/api/v1/integration/customers/merge',
+      { sourceId: duplicate, targetId: survivor },
+      { integration: true },
+    );
+    expect(merged.status).toBe(200);
+    // The terminal still had the old id cached when it took the order offline.
+    const order = orderFor(store, [{ sku: dress.sku, quantity: 1, unitPrice: 30_000 }], {
+      customerId: duplicate,
+    });
+    expect((await postOrders(hub, token, [order])).body.results).toEqual([
+      { id: order.id, status: 'accepted' },
+    ]);
+    const inStore = await storeOrdersOf(survivor!);
+    expect(inStore.storeOrders).toBe(1);
+    expect(inStore.storeSpend).toBe(30_000);
+    expect(inStore.lastPurchases[0]!.orderId).toBe(order.id);
+    const alerts = await call<{ items: ArrivalAlert[] }>(hub, 'GET', '/api/v1/alerts', undefined, {
+      token,
+    });
+    expect(alerts.body.items.find((a) => a.alertId === seen.body.alertId)!.status).toBe(
+      'converted',
+    );
   });
 
   it('converts the visit and alert the order came from and tells the store', async () => {
