@@ -4,7 +4,7 @@ import { phoneHashKey } from '../admin/service';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import {
   generateMemberCode,
-  liveCustomerByPhone,
+  generateMemberCodes,
   maxCursor,
   phoneIdentity,
   type BatchOutcome,
@@ -12,6 +12,8 @@ import {
 } from './identity';
 import {
   CUSTOMER_COLUMNS,
+  EMPTY_IN_STORE,
+  EMPTY_ONLINE,
   isTombstoneRow,
   resolveLiveCustomerId,
   type CustomerRow,
@@ -138,36 +140,157 @@ const fieldParams = (f: CrmFields) => [
   f.consentMarketing,
 ];
 
-async function insertCustomer(tx: Queryable, id: string, f: CrmFields): Promise<string> {
-  const [row] = await tx.query<{ seq: string }>(
-    `insert into customers(id, seq, crm_id, name, phone_e164, phone_hash, member_code, tier, points,
-       gender, birthday, sizes, favourite_categories, home_store_id, tags, notes, consent_marketing)
-     values ($1, nextval('change_seq'), $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11::jsonb,
-       $12::jsonb, $13, $14::jsonb, $15, $16)
-     returning seq::text as seq`,
-    [id, ...fieldParams(f)],
+/**
+ * New customers go in as one statement: on PGlite every statement has a noticeable fixed cost,
+ * and a CRM import or the demo seed creates thousands at a time.
+ */
+async function insertCustomers(
+  tx: Queryable,
+  rows: readonly { id: string; fields: CrmFields }[],
+): Promise<string | null> {
+  if (rows.length === 0) return null;
+  const records = rows.map(({ id, fields: f }) => ({
+    id,
+    crm_id: f.crmId,
+    name: f.name,
+    phone_e164: f.phoneE164,
+    phone_hash: f.phoneHash,
+    member_code: f.memberCode,
+    tier: f.tier,
+    points: f.points,
+    gender: f.gender,
+    birthday: f.birthday,
+    sizes: f.sizes,
+    favourite_categories: f.favouriteCategories,
+    home_store_id: f.homeStoreId,
+    tags: f.tags,
+    notes: f.notes,
+    consent_marketing: f.consentMarketing,
+  }));
+  const [row] = await tx.query<{ seq: string | null }>(
+    `with inserted as (
+       insert into customers (id, seq, crm_id, name, phone_e164, phone_hash, member_code, tier,
+         points, gender, birthday, sizes, favourite_categories, home_store_id, tags, notes,
+         consent_marketing)
+       select x.id, nextval('change_seq'), x.crm_id, x.name, x.phone_e164, x.phone_hash,
+         x.member_code, x.tier, x.points, x.gender, x.birthday, x.sizes, x.favourite_categories,
+         x.home_store_id, x.tags, x.notes, x.consent_marketing
+       from jsonb_to_recordset($1::jsonb) as x(id uuid, crm_id text, name text, phone_e164 text,
+         phone_hash text, member_code text, tier text, points integer, gender text, birthday date,
+         sizes jsonb, favourite_categories jsonb, home_store_id uuid, tags jsonb, notes text,
+         consent_marketing boolean)
+       returning seq)
+     select max(seq)::text as seq from inserted`,
+    [JSON.stringify(records)],
   );
-  return row!.seq;
+  return row?.seq ?? null;
 }
 
-async function updateCustomer(tx: Queryable, id: string, f: CrmFields): Promise<string> {
-  const [row] = await tx.query<{ seq: string }>(
-    `update customers set seq = nextval('change_seq'), updated_at = now(), crm_id = $2, name = $3,
+async function updateCustomer(tx: Queryable, id: string, f: CrmFields): Promise<CustomerRow> {
+  const [row] = await tx.query<CustomerRow>(
+    `update customers c set seq = nextval('change_seq'), updated_at = now(), crm_id = $2, name = $3,
        phone_e164 = $4, phone_hash = $5, member_code = $6, tier = $7, points = $8, gender = $9,
        birthday = $10::date, sizes = $11::jsonb, favourite_categories = $12::jsonb,
        home_store_id = $13, tags = $14::jsonb, notes = $15, consent_marketing = $16
-     where id = $1 returning seq::text as seq`,
+     where c.id = $1 returning ${CUSTOMER_COLUMNS}`,
     [id, ...fieldParams(f)],
   );
-  return row!.seq;
+  return row!;
 }
 
-async function rowWhere(tx: Queryable, where: string, value: string): Promise<CustomerRow | null> {
+async function rowById(tx: Queryable, id: string): Promise<CustomerRow | null> {
   const rows = await tx.query<CustomerRow>(
-    `select ${CUSTOMER_COLUMNS} from customers c where ${where}`,
-    [value],
+    `select ${CUSTOMER_COLUMNS} from customers c where c.id = $1`,
+    [id],
   );
   return rows[0] ?? null;
+}
+
+/**
+ * What the batch needs to know about existing customers, fetched in one query up front and kept
+ * current as the batch writes (a later item may attach to a customer an earlier one created).
+ * Every lookup below is by a CRM id, phone or member code that occurs in the batch, so the
+ * prefetch plus the batch's own writes answer them all. Safe because the change-feed lock keeps
+ * other customer writers out until commit.
+ */
+type BatchIndex = {
+  byCrm: Map<string, CustomerRow>;
+  /** live customers only */
+  byPhone: Map<string, string>;
+  codeHolder: Map<string, string>;
+  rows: Map<string, CustomerRow>;
+  /** customers this batch creates, written in one statement at the end */
+  pending: Map<string, CrmFields>;
+  /** pre-generated member codes for new customers that bring none */
+  codePool: string[];
+};
+
+async function buildIndex(
+  tx: Queryable,
+  crmIds: string[],
+  phones: string[],
+  codes: string[],
+): Promise<BatchIndex> {
+  const rows = await tx.query<CustomerRow>(
+    `select ${CUSTOMER_COLUMNS} from customers c
+     where c.crm_id = any($1::text[]) or c.member_code = any($3::text[])
+        or (c.phone_e164 = any($2::text[]) and c.merged_into is null and not c.deleted)`,
+    [crmIds, phones, codes],
+  );
+  const index: BatchIndex = {
+    byCrm: new Map(),
+    byPhone: new Map(),
+    codeHolder: new Map(),
+    rows: new Map(),
+    pending: new Map(),
+    codePool: [],
+  };
+  for (const row of rows) remember(index, row, null);
+  return index;
+}
+
+/** Records a row's current state, forgetting what it held before (`previous`). */
+function remember(index: BatchIndex, row: CustomerRow, previous: CustomerRow | null): void {
+  if (previous?.phone_e164 && index.byPhone.get(previous.phone_e164) === row.id)
+    index.byPhone.delete(previous.phone_e164);
+  if (previous && index.codeHolder.get(previous.member_code) === row.id)
+    index.codeHolder.delete(previous.member_code);
+  if (previous?.crm_id && index.byCrm.get(previous.crm_id)?.id === row.id)
+    index.byCrm.delete(previous.crm_id);
+  index.rows.set(row.id, row);
+  if (row.crm_id) index.byCrm.set(row.crm_id, row);
+  index.codeHolder.set(row.member_code, row.id);
+  if (row.phone_e164 && !isTombstoneRow(row)) index.byPhone.set(row.phone_e164, row.id);
+}
+
+/** The in-memory row of a customer this batch is about to create. */
+function pendingRow(id: string, f: CrmFields): CustomerRow {
+  return {
+    id,
+    seq: '',
+    crm_id: f.crmId,
+    name: f.name,
+    phone_e164: f.phoneE164,
+    phone_hash: f.phoneHash,
+    member_code: f.memberCode,
+    tier: f.tier,
+    points: f.points,
+    gender: f.gender,
+    birthday: f.birthday,
+    sizes: f.sizes,
+    favourite_categories: f.favouriteCategories,
+    home_store_id: f.homeStoreId,
+    tags: f.tags,
+    notes: f.notes,
+    consent_marketing: f.consentMarketing,
+    online: EMPTY_ONLINE,
+    in_store: EMPTY_IN_STORE,
+    registered_store_id: null,
+    merged_into: null,
+    deleted: false,
+    created_at: '',
+    updated_at: '',
+  };
 }
 
 type Outcome = { result: ItemResult; seq: string | null };
@@ -179,58 +302,64 @@ const reject = (id: string, reason: string): Outcome => ({
 async function upsertOne(
   tx: Queryable,
   item: CrmCustomer,
+  phone: PhoneIdentity | null,
   storeIds: ReadonlySet<string>,
-  key: string,
+  index: BatchIndex,
 ): Promise<Outcome> {
   const id = item.crmId;
   if (item.homeStoreId && !storeIds.has(item.homeStoreId))
     return reject(id, `unknown home store ${item.homeStoreId}`);
-  const phone = item.phone ? await phoneIdentity(tx, item.phone, key) : null;
   if (item.phone && !phone) return reject(id, 'invalid phone number');
 
-  let row = await rowWhere(tx, 'c.crm_id = $1', item.crmId);
+  let row = index.byCrm.get(item.crmId) ?? null;
   if (row && isTombstoneRow(row)) {
     // The CRM record was merged away at the hub: its updates land on the surviving customer.
     const live = await resolveLiveCustomerId(tx, row.id);
     if (!live) return reject(id, 'customer was deleted');
-    row = await rowWhere(tx, 'c.id = $1', live);
+    row = index.rows.get(live) ?? (await rowById(tx, live));
   }
   let attaching = false;
   if (!row && phone) {
     // Same person known by phone (e.g. registered in a store): attach instead of duplicating.
-    const byPhone = await liveCustomerByPhone(tx, phone.e164);
-    if (byPhone) {
-      row = await rowWhere(tx, 'c.id = $1', byPhone);
+    const holder = index.byPhone.get(phone.e164);
+    if (holder) {
+      row = index.rows.get(holder) ?? (await rowById(tx, holder));
       if (row?.crm_id && row.crm_id !== item.crmId)
         return reject(id, `phone already belongs to CRM customer ${row.crm_id}`);
       attaching = true;
     }
   }
   if (row && phone) {
-    const holder = await liveCustomerByPhone(tx, phone.e164);
+    const holder = index.byPhone.get(phone.e164);
     if (holder && holder !== row.id) return reject(id, 'phone already belongs to another customer');
   }
   if (item.memberCode) {
-    const holder = await tx.query<{ id: string }>(
-      'select id from customers where member_code = $1',
-      [item.memberCode],
-    );
-    if (holder[0] && holder[0].id !== row?.id)
+    const holder = index.codeHolder.get(item.memberCode);
+    if (holder && holder !== row?.id)
       return reject(id, 'member code already belongs to another customer');
   }
 
   if (!row) {
-    const memberCode = item.memberCode ?? (await generateMemberCode(tx));
+    const memberCode = item.memberCode ?? index.codePool.pop() ?? (await generateMemberCode(tx));
     const fields = nextFields(item, phone, blankFields(memberCode), false);
-    const seq = await insertCustomer(tx, newId(), fields);
-    return { result: { id, status: 'accepted' }, seq };
+    const newRowId = newId();
+    index.pending.set(newRowId, fields);
+    remember(index, pendingRow(newRowId, fields), null);
+    return { result: { id, status: 'accepted' }, seq: null };
   }
   const before = fieldsOf(row);
   const after = nextFields(item, phone, before, attaching);
   if (canonical(before) === canonical(after))
     return { result: { id, status: 'duplicate' }, seq: null };
-  const seq = await updateCustomer(tx, row.id, after);
-  return { result: { id, status: 'accepted' }, seq };
+  if (index.pending.has(row.id)) {
+    // Created earlier in this same batch: amend what will be inserted.
+    index.pending.set(row.id, after);
+    remember(index, pendingRow(row.id, after), row);
+    return { result: { id, status: 'accepted' }, seq: null };
+  }
+  const updated = await updateCustomer(tx, row.id, after);
+  remember(index, updated, row);
+  return { result: { id, status: 'accepted' }, seq: updated.seq };
 }
 
 /**
@@ -244,19 +373,39 @@ export async function upsertCrmCustomers(
   db: Db,
   items: readonly CrmCustomer[],
 ): Promise<BatchOutcome> {
+  // Normalising and hashing needs no lock: do it before taking one.
+  const key = await phoneHashKey(db);
+  const phones = await Promise.all(
+    items.map((item) => (item.phone ? phoneIdentity(db, item.phone, key) : null)),
+  );
   return db.transaction(async (tx) => {
     await lockChangeFeed(tx);
     const storeIds = new Set(
       (await tx.query<{ id: string }>('select id from stores')).map((r) => r.id),
     );
-    const key = await phoneHashKey(tx);
+    const index = await buildIndex(
+      tx,
+      items.map((i) => i.crmId),
+      phones.flatMap((p) => (p ? [p.e164] : [])),
+      items.flatMap((i) => (i.memberCode ? [i.memberCode] : [])),
+    );
+    index.codePool = await generateMemberCodes(
+      tx,
+      items.filter((i) => !i.memberCode && !index.byCrm.has(i.crmId)).length,
+    );
     const results: ItemResult[] = [];
     let cursor: string | null = null;
-    for (const item of items) {
-      const outcome = await upsertOne(tx, item, storeIds, key);
+    // Updates of existing rows run in item order; the new rows go in last, in one statement.
+    // Every check above ran against the batch's evolving state, so neither can collide.
+    for (const [n, item] of items.entries()) {
+      const outcome = await upsertOne(tx, item, phones[n] ?? null, storeIds, index);
       results.push(outcome.result);
       cursor = maxCursor(cursor, outcome.seq);
     }
-    return { results, cursor };
+    const inserted = await insertCustomers(
+      tx,
+      [...index.pending].map(([id, fields]) => ({ id, fields })),
+    );
+    return { results, cursor: maxCursor(cursor, inserted) };
   });
 }

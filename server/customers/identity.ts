@@ -31,17 +31,35 @@ export async function phoneIdentity(
   };
 }
 
+const randomMemberCode = () =>
+  `M${String(randomInt(0, 1_000_000_000)).padStart(9, '0')}${randomInt(0, 10)}`;
+
 /**
- * A fresh member code for the QR card: 'M' + 10 digits, checked against every row (tombstones
- * keep theirs, so an old card still resolves). Call inside the change-feed lock so two writers
- * cannot pick the same code between the check and the insert.
+ * Fresh member codes for QR cards: 'M' + 10 digits, checked against every row (tombstones keep
+ * theirs, so an old card still resolves). Call inside the change-feed lock so two writers cannot
+ * pick the same code between the check and the insert. One query per round, however many codes.
  */
-export async function generateMemberCode(db: Queryable): Promise<string> {
-  for (;;) {
-    const code = `M${String(randomInt(0, 1_000_000_000)).padStart(9, '0')}${randomInt(0, 10)}`;
-    const taken = await db.query('select 1 from customers where member_code = $1', [code]);
-    if (taken.length === 0) return code;
+export async function generateMemberCodes(db: Queryable, count: number): Promise<string[]> {
+  const codes = new Set<string>();
+  while (codes.size < count) {
+    const candidates = new Set<string>();
+    while (candidates.size < count - codes.size) {
+      const code = randomMemberCode();
+      if (!codes.has(code)) candidates.add(code);
+    }
+    const taken = await db.query<{ member_code: string }>(
+      'select member_code from customers where member_code = any($1::text[])',
+      [[...candidates]],
+    );
+    const takenSet = new Set(taken.map((r) => r.member_code));
+    for (const code of candidates) if (!takenSet.has(code)) codes.add(code);
   }
+  return [...codes];
+}
+
+export async function generateMemberCode(db: Queryable): Promise<string> {
+  const [code] = await generateMemberCodes(db, 1);
+  return code!;
 }
 
 /** The live customer holding a normalised phone, if any. */

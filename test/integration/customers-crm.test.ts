@@ -154,6 +154,31 @@ describeOnBackends('CRM customer upsert', (backend) => {
     expect(names).not.toContain('别人的号');
   });
 
+  it('resolves conflicts inside one batch exactly as across batches', async () => {
+    const r = await upsert([
+      { crmId: 'IN-1', name: '林一', phone: '+86 135 0000 9999' },
+      { crmId: 'IN-1', name: '林一一', phone: '13500009999' },
+      { crmId: 'IN-2', name: '同号', phone: '135-0000-9999' },
+      { crmId: 'IN-3', name: '有卡', memberCode: 'MC-IN-3' },
+      { crmId: 'IN-4', name: '抢卡', memberCode: 'MC-IN-3' },
+    ]);
+    expect(r.body.results.map((x) => x.status)).toEqual([
+      'accepted',
+      'accepted',
+      'rejected',
+      'accepted',
+      'rejected',
+    ]);
+    const all = profiles((await pull()).body.items);
+    const lin = all.filter((p) => p.phoneMasked === '135****9999');
+    expect(lin.map((p) => p.name)).toEqual(['林一一']);
+    expect(all.filter((p) => p.memberCode === 'MC-IN-3').map((p) => p.name)).toEqual(['有卡']);
+    expect(all.some((p) => p.name === '同号' || p.name === '抢卡')).toBe(false);
+    // Every member code in the chain is unique.
+    const codes = all.map((p) => p.memberCode);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
   it('answers invalid bodies with 400 and writes nothing', async () => {
     const cursor = (await pull()).body.cursor;
     const bad: unknown[] = [
