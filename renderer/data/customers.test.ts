@@ -12,6 +12,7 @@ import { memorySecretStore } from './secret-store';
 import { freshDb, makeProfile, TEST_PHONE_KEY } from './testing';
 import { enqueueOrder } from './outbox';
 import { storeAlert } from './alerts';
+import { initialSyncState } from './sync-state';
 import type { ArrivalAlert } from '../../shared/protocol';
 
 const secrets = memorySecretStore({ token: 't', phoneHashKey: TEST_PHONE_KEY });
@@ -161,5 +162,22 @@ describe('customer tombstones', () => {
     await putCanonicalCustomer(db, provisional.id, canonical);
     expect(await db.customers.get(provisional.id)).toBeUndefined();
     expect((await db.customers.get(canonical.id))?.seq).toBe('9');
+  });
+
+  it('a late registration answer never resurrects a customer the feed has since deleted', async () => {
+    const db = freshDb();
+    const provisional = await makeProfile({ name: '赵敏' });
+    await seed(db, [provisional]);
+    const canonical = await makeProfile({ name: '赵敏', seq: '5' });
+    // The feed already went past seq 5 and delivered this customer's tombstone (seq 7).
+    await db.transaction('rw', customerPageTables(db), async () => {
+      await applyCustomerItems(db, [
+        { id: canonical.id, seq: '7', deleted: true, mergedInto: null },
+      ]);
+      await db.syncState.put({ ...initialSyncState('customers'), cursor: '7' });
+    });
+    await putCanonicalCustomer(db, provisional.id, canonical);
+    expect(await db.customers.get(canonical.id)).toBeUndefined();
+    expect(await db.customers.get(provisional.id)).toBeUndefined();
   });
 });

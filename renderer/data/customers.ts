@@ -85,9 +85,10 @@ export async function putCanonicalCustomer(
       await db.customerDetails.delete(provisionalId);
       await repointCustomer(db, provisionalId, profile.id);
     }
-    const current = await db.customers.get(profile.id);
-    // The feed may already have delivered a newer version of this customer.
-    if (current && !current.provisional && BigInt(current.seq) > BigInt(profile.seq)) return;
+    // When the feed's cursor is already at or past this version, the cache holds it or something
+    // newer (possibly its tombstone): putting this copy back could resurrect a deleted customer.
+    const feed = await db.syncState.get('customers');
+    if (feed && BigInt(feed.cursor) >= BigInt(profile.seq)) return;
     const { customer, detail } = splitProfile(profile);
     await db.customers.put(customer);
     await db.customerDetails.put(detail);

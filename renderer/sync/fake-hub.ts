@@ -26,7 +26,7 @@ type Faults = {
   offline: boolean;
   /** the next N mutating calls are applied by the hub but the answer is lost */
   loseResponses: number;
-  /** the next N feed calls answer with an earlier (stale) response again */
+  /** the next N feed calls answer with the feed's first (oldest, stale) response again */
   replayStale: number;
   revoked: boolean;
 };
@@ -42,7 +42,7 @@ export class FakeHub {
   readonly orderPosts = new Map<string, number>();
   readonly rejectSkus = new Set<string>();
   readonly faults: Faults = { offline: false, loseResponses: 0, replayStale: 0, revoked: false };
-  private lastFeedResponse = new Map<string, unknown>();
+  private firstFeedResponse = new Map<string, unknown>();
   private live = new Set<LiveEvents>();
   calls = { pulls: 0, posts: 0 };
 
@@ -115,7 +115,7 @@ export class FakeHub {
     ) =>
       guard((): HubResult<FeedPage<T>> => {
         this.calls.pulls += 1;
-        const stale = this.lastFeedResponse.get(name) as HubResult<FeedPage<T>> | undefined;
+        const stale = this.firstFeedResponse.get(name) as HubResult<FeedPage<T>> | undefined;
         if (this.faults.replayStale > 0 && stale) {
           this.faults.replayStale -= 1;
           return stale;
@@ -131,7 +131,7 @@ export class FakeHub {
           total: newer.length,
         };
         const result = ok(structuredClone(page));
-        this.lastFeedResponse.set(name, result);
+        if (!this.firstFeedResponse.has(name)) this.firstFeedResponse.set(name, result);
         return result;
       });
     return {

@@ -117,6 +117,8 @@ describe('pull', () => {
     await engine.pullFeed('customers');
     expect((await db.customers.get(changed.id))?.name).toBe('改名');
     expect(await db.customers.count()).toBe(12);
+    // 12 rows, then 1 change: the replayed page was not applied again.
+    expect((await db.syncState.get('customers'))?.rowsDone).toBe(13);
   });
 
   it('deletion and merge tombstones in the feed remove rows and re-point references', async () => {

@@ -39,6 +39,8 @@ export type SyncEngineOptions = {
   retry?: BackoffOptions;
   lock?: DrainLock;
   now?: () => Date;
+  /** retry failed steps on a backoff timer (default true; property tests drive retries themselves) */
+  autoRetry?: boolean;
   /** called once after a revocation wiped the database (return to enrolment) */
   onRevoked?: () => void;
 };
@@ -84,6 +86,7 @@ export class SyncEngine {
       retry: options.retry ?? DEFAULT_BACKOFF,
       lock: options.lock ?? defaultDrainLock(),
       now: options.now ?? (() => new Date()),
+      autoRetry: options.autoRetry ?? true,
     };
   }
 
@@ -454,7 +457,7 @@ export class SyncEngine {
   }
 
   private scheduleRetry(): void {
-    if (!this.running || this.retryTimer || this.revoked) return;
+    if (!this.running || !this.opts.autoRetry || this.retryTimer || this.revoked) return;
     const delay = backoffDelay(this.failures, this.opts.retry);
     this.failures += 1;
     this.retryTimer = setTimeout(() => {
