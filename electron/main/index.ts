@@ -1,7 +1,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   app,
   BrowserWindow,
@@ -164,8 +164,8 @@ async function main(): Promise<void> {
   protocol.handle(APP_SCHEME, async (request) => {
     const file = resolveAppFile(request.url, rendererDir);
     if (file === null || !existsSync(file)) return new Response('not found', { status: 404 });
-    const body = await net.fetch(pathToFileURL(file).toString());
-    return new Response(body.body, {
+    // Electron's fs reads inside app.asar transparently.
+    return new Response(await readFile(file), {
       status: 200,
       headers: appResponseHeaders(file, buildCsp(config.hubOrigin)),
     });
