@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  AlertUpdate,
-  ArrivalAlert,
-  ClaimAck,
-  HubToTerminalEvents,
-  TerminalToHubEvents,
+import {
+  alertUpdate,
+  arrivalAlert,
+  claimAck,
+  type AlertUpdate,
+  type ArrivalAlert,
+  type ClaimAck,
+  type HubToTerminalEvents,
+  type TerminalToHubEvents,
 } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
@@ -152,6 +155,8 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
       card: { name: c.name, tier: 'platinum', phoneMasked: `138****${c.phone.slice(-4)}` },
     });
     expect(onA2.card.customerId).toBe(onA1.card.customerId);
+    // What arrives is exactly the shared contract the terminal parses.
+    expect(arrivalAlert.safeParse(onA1).success).toBe(true);
 
     // An alert for store B afterwards: once B has it, B would also have had A's by now.
     const other = await seedCustomer(hub);
@@ -175,6 +180,10 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
       claim(t1, alertId, storeA.guide.id),
       claim(t2, alertId, storeA.guide2.id),
     ]);
+    expect([claimAck.safeParse(ack1).success, claimAck.safeParse(ack2).success]).toEqual([
+      true,
+      true,
+    ]);
     const wins = [ack1, ack2].filter((a) => a.ok);
     expect(wins).toHaveLength(1);
     const winner = ack1.ok ? storeA.guide : storeA.guide2;
@@ -195,6 +204,7 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
         claimedBy: { guideId: winner.id, name: winner.name },
       });
       expect(update.claimedAt).not.toBeNull();
+      expect(alertUpdate.safeParse(update).success).toBe(true);
     }
     // A late third claim, even by the winner's colleague on the same terminal, still loses.
     expect(await claim(t1, alertId, storeA.manager.id)).toMatchObject({
