@@ -27,16 +27,18 @@ export type Terminal = { url: string; mode: 'electron' | 'browser'; stop(): Prom
  * Where the Electron binary is, or null. Deliberately does not `require('electron')`: that module
  * tries to download the binary when it is missing, which on an offline machine hangs or throws.
  */
-export function electronBinaryPath(): string | null {
+export function electronBinaryPath(env: NodeJS.ProcessEnv = process.env): string | null {
   try {
-    const pkg = createRequire(import.meta.url).resolve('electron/package.json');
-    const dir = dirname(pkg);
-    const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+    const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
     const pathFile = join(dir, 'path.txt');
-    if (!existsSync(pathFile)) return null;
-    const relative = readFileSync(pathFile, 'utf8').trim();
-    const binary = override ? join(override, relative) : join(dir, 'dist', relative);
-    return existsSync(binary) ? binary : null;
+    // Same lookup as electron's own index.js: path.txt names the binary inside dist/ (or inside
+    // ELECTRON_OVERRIDE_DIST_PATH, which also works without path.txt).
+    const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
+    const override = env.ELECTRON_OVERRIDE_DIST_PATH;
+    let binary: string | null = null;
+    if (override) binary = join(override, relative ?? 'electron');
+    else if (relative !== null) binary = join(dir, 'dist', relative);
+    return binary !== null && existsSync(binary) ? binary : null;
   } catch {
     return null;
   }
