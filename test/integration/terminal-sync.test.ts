@@ -152,6 +152,52 @@ describe('terminal sync against a real hub', () => {
     expect(await terminal.db.alerts.get(away.body.alertId)).toMatchObject({ status: 'open' });
   });
 
+  it('the live channel reconnects by itself after the hub dies or restarts, and claims work', async () => {
+    const { customers, terminal } = await setup();
+    const announced: string[] = [];
+    terminal.engine.onAlert((e) => {
+      if (e.kind === 'new') announced.push(e.alert.alertId);
+    });
+    await terminal.engine.start();
+    await waitFor(() => terminal.engine.status.get().online, 'online');
+    const port = hub.port;
+
+    await hub.kill(); // crash: socket.io's own backoff brings the socket back
+    await waitFor(() => !terminal.engine.status.get().online, 'offline');
+    hub = await startHub({ dataDir: hub.dataDir, port });
+    await waitFor(() => terminal.engine.status.get().online, 'online after crash');
+
+    await hub.stop(); // graceful: the hub disconnects sockets itself, the client must retry
+    await waitFor(() => !terminal.engine.status.get().online, 'offline after stop');
+    hub = await startHub({ dataDir: hub.dataDir, port });
+    await waitFor(() => terminal.engine.status.get().online, 'online after restart');
+
+    const raised = await call<{ alertId: string }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      { customer: { memberCode: customers[2]!.memberCode }, storeId: store.storeId, source: 'app' },
+      { integration: true },
+    );
+    await waitFor(() => announced.includes(raised.body.alertId), 'alert after reconnect');
+    const first = await terminal.engine.claimAlert(raised.body.alertId, store.guide.id);
+    const second = await terminal.engine.claimAlert(raised.body.alertId, store.guide2.id);
+    expect(first).toEqual({ ok: true, value: { ok: true } });
+    expect(second).toMatchObject({
+      ok: true,
+      value: {
+        ok: false,
+        error: { code: 'already_claimed', claimedBy: { guideId: store.guide.id } },
+      },
+    });
+    const claimed = await waitFor(async () => {
+      const a = await terminal.db.alerts.get(raised.body.alertId);
+      return a?.status === 'claimed' ? a : undefined;
+    }, 'claim reflected in the cache');
+    expect(claimed.claimedBy?.guideId).toBe(store.guide.id);
+    expect(announced.filter((id) => id === raised.body.alertId)).toHaveLength(1);
+  });
+
   it('offline orders (hub stopped) reach the restarted hub exactly once', async () => {
     const { terminal } = await setup();
     await terminal.engine.syncNow();
