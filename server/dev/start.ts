@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { createHub } from '../app';
+import { acquireDataDirLock, DataDirLockedError } from '../admin/data-dir-lock';
+import { loadConfig, type HubConfig } from '../config';
+import { openDatabase } from '../db/database';
+import { migrate } from '../db/migrate';
+import { credentialsPath } from '../demo/credentials';
+import { seedDemo } from '../demo/seed';
+
+/**
+ * `npm start`: the main job for a newcomer. Seeds demo data on first run, starts the hub and
+ * says how to use it. (The terminal app will be started from here too, see below.)
+ */
+
+/** Fewer than `hub:seed`'s 20,000 so the first start takes seconds; run hub:seed for the full set. */
+const FIRST_RUN_CUSTOMERS = 2000;
+
+// Request logs would drown the instructions; HUB_LOG_LEVEL=info brings them back.
+const config = loadConfig({ HUB_LOG_LEVEL: 'warn', ...process.env });
+const credentials = credentialsPath(config.dataDir);
+
+let lock: ReturnType<typeof acquireDataDirLock> | null;
+try {
+  lock = config.databaseUrl ? null : acquireDataDirLock(config.dataDir);
+} catch (error) {
+  if (!(error instanceof DataDirLockedError)) throw error;
+  console.error(`${error.message}.\nA hub already runs on it: use that one, or stop it first.`);
+  process.exit(1);
+}
+
+await seedIfEmpty(config);
+
+const hub = await createHub(config);
+const port = await hub.listen();
+const url = `http://${config.host}:${port}`;
+lock?.setUrl(url);
+
+// ── Terminal app ───────────────────────────────────────────────────────────────────────────────
+// The in-store terminal (electron/ + renderer/) will be started here, enrolled with a token from
+// the demo credentials file and pointed at `url`.
+// ───────────────────────────────────────────────────────────────────────────────────────────────
+
+const shown = (path: string) => {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+};
+console.log(`
+ShopGuide hub is running: ${url}   (database: ${hub.ctx.db.kind})
+Demo credentials (integration/admin keys, terminal tokens, guide PINs, sample customers):
+  ${existsSync(credentials) ? shown(credentials) : `none yet: run npm run hub:seed (hub stopped)`}
+Watch arrivals: in another terminal run
+  npm run hub:simulate -- --store 01960000-0001-7000-8000-000000000001 --rate 20
+Admin: npm run hub:admin -- --help   (use --url ${url} while this hub runs)
+Stop with Ctrl-C.`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping the hub…');
+    hub
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        console.error('error during shutdown', error);
+        process.exit(1);
+      });
+  });
+}
+
+/** First run (no stores yet): seed the demo chain with a smaller customer set. */
+async function seedIfEmpty(hubConfig: HubConfig): Promise<void> {
+  const db = await openDatabase({ databaseUrl: hubConfig.databaseUrl, dataDir: hubConfig.dataDir });
+  try {
+    await migrate(db);
+    const [row] = await db.query<{ n: number }>('select count(*)::int as n from stores');
+    if ((row?.n ?? 0) > 0) return;
+    console.log(`First start: seeding demo data (${FIRST_RUN_CUSTOMERS} customers)…`);
+    const started = Date.now();
+    await seedDemo(db, {
+      customers: FIRST_RUN_CUSTOMERS,
+      credentialsPath: credentials,
+      hubUrl: `http://${hubConfig.host}:${hubConfig.port}`,
+      log: (message) => console.log(`  ${message}`),
+    });
+    console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await db.close();
+  }
+}
