@@ -95,6 +95,19 @@ describe('terminal in Chromium under the production CSP', () => {
     });
   });
 
+  it('blocks code built from strings (string timers)', async () => {
+    await page.evaluate(() => {
+      // A string timer is compiled by the page itself, so the page's CSP applies to it.
+      (setTimeout as (code: string, ms: number) => number)('window.__timer = true', 0);
+    });
+    await expect
+      .poll(async () => (await violations()).some((v) => v.directive === 'script-src'))
+      .toBe(true);
+    expect(await page.evaluate(() => (window as { __timer?: boolean }).__timer ?? false)).toBe(
+      false,
+    );
+  });
+
   it('blocks fetch and WebSocket to a non-hub origin before they leave the browser', async () => {
     const fetchResult = await page.evaluate(async (url) => {
       try {
