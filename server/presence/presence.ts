@@ -154,8 +154,6 @@ export async function recordPresence(
     return { visitId, alertId: null, alert: null };
   }
 
-  // Built before the transaction so the lock below is held only for the few statements it guards.
-  const card = await buildCustomerCard(db, storeId, customer);
   return db.transaction(async (tx) => {
     // Serialises concurrent sightings of one customer in one store (Wi-Fi and beacon often fire
     // together), so they extend one visit instead of opening two and alerting twice. PGlite runs
@@ -181,6 +179,8 @@ export async function recordPresence(
     );
     if (recent) return { visitId: recent.id, alertId: recent.alert_id, alert: null };
 
+    // Only a new visit needs the card: repeat sightings (most Wi-Fi pings) skip the stock query.
+    const card = await buildCustomerCard(tx, storeId, customer);
     const visitId = newId();
     const alertId = newId();
     const expiresAt = new Date(Date.parse(at) + ALERT_EXPIRY_MINUTES * 60_000).toISOString();
