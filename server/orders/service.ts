@@ -54,16 +54,14 @@ export async function ingestOrders(
   for (const o of orders) if (!first.has(o.id)) first.set(o.id, o);
   const batch = [...first.values()];
 
-  // A resend of a stored order is a duplicate, whatever has changed since (a guide deactivated…).
-  const existing = await existingOrderIds(
-    db,
-    batch.map((o) => o.id),
-  );
-  for (const id of existing) outcome.set(id, { id, status: 'duplicate' });
-  const fresh = batch.filter((o) => !existing.has(o.id));
-
-  const own = fresh.filter((o) => o.storeId === terminal.storeId);
-  const [timezone, guides, products, alerts] = await Promise.all([
+  // All lookups at once (one query each for the whole batch; in parallel on PostgreSQL's pool).
+  // They cover the resent orders too: cheaper than another round trip to leave them out.
+  const own = batch.filter((o) => o.storeId === terminal.storeId);
+  const [existing, timezone, guides, products, alerts, customers] = await Promise.all([
+    existingOrderIds(
+      db,
+      batch.map((o) => o.id),
+    ),
     storeTimezone(db, terminal.storeId),
     activeGuides(
       db,
@@ -78,11 +76,21 @@ export async function ingestOrders(
       db,
       own.flatMap((o) => (o.alertId ? [o.alertId] : [])),
     ),
+    resolveCustomers(
+      db,
+      own.flatMap((o) => (o.customerId ? [o.customerId] : [])),
+    ),
   ]);
-  const customers = await resolveCustomers(db, [
-    ...own.flatMap((o) => (o.customerId ? [o.customerId] : [])),
-    ...[...alerts.values()].map((a) => a.customerId),
-  ]);
+  // Orders taken from an alert without naming the customer: resolve the alert's customer too.
+  const alertCustomers = [...alerts.values()]
+    .map((a) => a.customerId)
+    .filter((id) => !customers.has(id));
+  if (alertCustomers.length > 0)
+    for (const [id, live] of await resolveCustomers(db, alertCustomers)) customers.set(id, live);
+
+  // A resend of a stored order is a duplicate, whatever has changed since (a guide deactivated…).
+  for (const id of existing) outcome.set(id, { id, status: 'duplicate' });
+  const fresh = batch.filter((o) => !existing.has(o.id));
 
   const candidates: Candidate[] = [];
   for (const o of fresh) {
