@@ -21,7 +21,8 @@ const VISIT_LOCK_SPACE = 4601;
 const MAX_MERGE_HOPS = 8;
 
 type CustomerRow = CardCustomerRow & { merged_into: string | null; deleted: boolean };
-const CUSTOMER_SELECT = `select ${CARD_COLUMNS}, merged_into, deleted from customers`;
+const CUSTOMER_COLUMNS = `${CARD_COLUMNS}, merged_into, deleted`;
+const CUSTOMER_SELECT = `select ${CUSTOMER_COLUMNS} from customers`;
 
 // The phone-hash key is created once at first start and never changes afterwards.
 const hashKeys = new WeakMap<Queryable, Promise<string>>();
@@ -51,10 +52,16 @@ export async function resolveCustomer(
     const phone = normalisePhone(ref.phone);
     if (!phone) return null;
     const hash = await phoneHash(await cachedPhoneHashKey(db), phone.e164);
-    // Merged duplicates share the number; prefer the live record.
+    // Two separately indexed lookups (an OR across them would scan the table). Merged
+    // duplicates share the number: prefer the live record, else follow the merge below.
     rows = await db.query<CustomerRow>(
-      `${CUSTOMER_SELECT} where phone_hash = $1 or phone_e164 = $2
-        order by (merged_into is null and not deleted) desc, created_at limit 1`,
+      `select * from (
+         select ${CUSTOMER_COLUMNS}, created_at from customers where phone_hash = $1
+         union all
+         select ${CUSTOMER_COLUMNS}, created_at from customers
+          where phone_e164 = $2 and merged_into is null and not deleted
+       ) found
+       order by (merged_into is null and not deleted) desc, created_at limit 1`,
       [hash, phone.e164],
     );
   }
