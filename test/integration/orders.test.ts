@@ -394,6 +394,30 @@ describeOnBackends('orders', (backend) => {
     );
   });
 
+  it("books an order taken from an alert to that alert's customer", async () => {
+    const [customerId] = await seedCustomers(hub, token, 1);
+    const seen = await call<{ alertId: string }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      { customer: { customerId }, storeId: store.storeId, source: 'app' },
+      { integration: true },
+    );
+    const order = orderFor(store, [{ sku: scarf.sku, quantity: 2, unitPrice: scarf.price }], {
+      alertId: seen.body.alertId,
+    });
+    expect((await postOrders(hub, token, [order])).body.results[0]!.status).toBe('accepted');
+    const inStore = await storeOrdersOf(customerId!);
+    expect(inStore.storeOrders).toBe(1);
+    expect(inStore.storeSpend).toBe(25_800);
+    const alerts = await call<{ items: ArrivalAlert[] }>(hub, 'GET', '/api/v1/alerts', undefined, {
+      token,
+    });
+    expect(alerts.body.items.find((a) => a.alertId === seen.body.alertId)!.status).toBe(
+      'converted',
+    );
+  });
+
   it('converts the visit and alert the order came from and tells the store', async () => {
     const customerId = (await seedCustomers(hub, token, 1))[0]!;
     const seen = await call<{ visitId: string; alertId: string }>(
@@ -426,6 +450,12 @@ describeOnBackends('orders', (backend) => {
         (u) => u.alertId === seen.body.alertId && u.status === 'converted',
       );
       const changed = nextEvent<{ cursor: string }>(socket, 'customers:changed', () => true);
+      // Customer profiles are cached by every terminal of the chain, not just this store's.
+      const changedElsewhere = nextEvent<{ cursor: string }>(
+        otherSocket,
+        'customers:changed',
+        () => true,
+      );
       expect((await postOrders(hub, token, [order])).body.results[0]!.status).toBe('accepted');
       const update = await converted;
       expect(update).toMatchObject({
@@ -437,6 +467,16 @@ describeOnBackends('orders', (backend) => {
         convertedAt: order.createdAt,
       });
       expect((await changed).cursor).toMatch(/^\d+$/);
+      expect((await changedElsewhere).cursor).toBe((await changed).cursor);
+      // The cursor lets a terminal pull exactly the changed profile.
+      const pulled = await call<{ items: CustomerFeedItem[] }>(
+        hub,
+        'GET',
+        `/api/v1/sync/customers?after=${BigInt((await changed).cursor) - 1n}`,
+        undefined,
+        { token },
+      );
+      expect(pulled.body.items.map((c) => c.id)).toEqual([customerId]);
 
       // A second order the same day does not move the credit: the first order converted it.
       const second = orderFor(store, [{ sku: scarf.sku, quantity: 1, unitPrice: scarf.price }], {
