@@ -1,0 +1,491 @@
+/**
+ * `npm run bench:hub` — not a test: measures the hub on real processes and records the figures in
+ * docs/benchmarks.md.
+ *
+ *  (a) presence → `alert:new` latency with many connected terminal sockets at a steady event rate
+ *  (b) orders accepted per second, posting 500-order batches
+ *
+ * On PGlite always; on PostgreSQL too when `--pg <url>` or TEST_DATABASE_URL is given (a fresh
+ * database is created there and dropped afterwards). Targets 127.0.0.1 only; every loop is bounded.
+ *
+ *   npm run bench:hub -- [--pg postgres://postgres@127.0.0.1:5432/test] [--sockets 1000]
+ *                        [--rate 200] [--seconds 20] [--batches 20] [--no-write]
+ */
+import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { io, type Socket } from 'socket.io-client';
+import { newId } from '../../shared/domain/ids';
+import type { ArrivalAlert, Order } from '../../shared/protocol';
+import { call } from '../support/http';
+import {
+  REPO_ROOT,
+  removeDataDir,
+  startHub,
+  TEST_ADMIN_KEY,
+  type HubProcess,
+} from '../support/hub-process';
+
+const { values: args } = parseArgs({
+  options: {
+    pg: { type: 'string' },
+    sockets: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '20' },
+    batches: { type: 'string', default: '20' },
+    stores: { type: 'string', default: '50' },
+    'no-write': { type: 'boolean', default: false },
+    'pglite-only': { type: 'boolean', default: false },
+  },
+});
+const SOCKETS = Number(args.sockets);
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const BATCHES = Number(args.batches);
+const STORES = Math.min(Number(args.stores), SOCKETS);
+const BATCH_SIZE = 500;
+const ORDER_STREAMS = 4;
+const PG_URL = args['pglite-only'] ? undefined : (args.pg ?? process.env.TEST_DATABASE_URL);
+for (const [name, value, max] of [
+  ['sockets', SOCKETS, 5000],
+  ['rate', RATE, 2000],
+  ['seconds', SECONDS, 300],
+  ['batches', BATCHES, 200],
+] as const) {
+  if (!Number.isFinite(value) || value <= 0 || value > max)
+    throw new Error(`--${name} must be between 1 and ${max}`);
+}
+
+type LatencyResult = {
+  sent: number;
+  alerts: number;
+  deliveries: number;
+  missing: number;
+  firstP50: number;
+  firstP99: number;
+  allP50: number;
+  allP99: number;
+  max: number;
+};
+type OrdersResult = { orders: number; accepted: number; seconds: number; perSecond: number };
+type BackendResult = {
+  backend: 'PGlite' | 'PostgreSQL';
+  latency: LatencyResult;
+  orders: OrdersResult;
+};
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>) {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+async function must<T>(p: Promise<{ status: number; body: T }>, what: string): Promise<T> {
+  const r = await p;
+  if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+type Fixture = {
+  stores: { id: string; guideId: string; terminals: { id: string; token: string }[] }[];
+  skus: { sku: string; price: number }[];
+  memberCodes: string[];
+  customerIds: string[];
+  idByMemberCode: Map<string, string>;
+};
+
+/** Stores, guides, terminals, products and customers through the public APIs. */
+async function setUp(hub: HubProcess): Promise<Fixture> {
+  const admin = { admin: TEST_ADMIN_KEY };
+  const perStore = Math.ceil(SOCKETS / STORES);
+  const stores = await pool(
+    Array.from({ length: STORES }, (_, i) => i),
+    4,
+    async (i) => {
+      const { id } = await must(
+        call<{ id: string }>(
+          hub,
+          'POST',
+          '/api/v1/admin/stores',
+          {
+            name: `Bench store ${i + 1}`,
+            timezone: 'Asia/Shanghai',
+            lat: 31 + i * 0.01,
+            lng: 121 + i * 0.01,
+          },
+          admin,
+        ),
+        'store',
+      );
+      const guide = await must(
+        call<{ id: string }>(
+          hub,
+          'POST',
+          '/api/v1/admin/guides',
+          { storeId: id, name: `导购${i + 1}`, pin: '1234' },
+          admin,
+        ),
+        'guide',
+      );
+      const count = Math.min(perStore, SOCKETS - i * perStore);
+      const terminals = await pool(
+        Array.from({ length: Math.max(count, 1) }, (_, t) => t),
+        4,
+        (t) =>
+          must(
+            call<{ id: string; token: string }>(
+              hub,
+              'POST',
+              '/api/v1/admin/terminals',
+              { storeId: id, name: `T${t + 1}` },
+              admin,
+            ),
+            'terminal',
+          ),
+      );
+      return { id, guideId: guide.id, terminals };
+    },
+  );
+
+  const skus = Array.from({ length: 200 }, (_, i) => ({
+    sku: `BENCH-${String(i).padStart(4, '0')}`,
+    price: (99 + (i % 20) * 50) * 100,
+  }));
+  const stock = Object.fromEntries(stores.map((s) => [s.id, 1000]));
+  await must(
+    call(
+      hub,
+      'POST',
+      '/api/v1/integration/products',
+      {
+        products: skus.map((s, i) => ({
+          sku: s.sku,
+          name: `Bench product ${i}`,
+          category: 'T恤',
+          price: s.price,
+          stock,
+        })),
+      },
+      { integration: true },
+    ),
+    'products',
+  );
+
+  const memberCodes = Array.from({ length: 1000 }, (_, i) => `B${String(i).padStart(9, '0')}`);
+  await must(
+    call(
+      hub,
+      'POST',
+      '/api/v1/integration/customers',
+      {
+        customers: memberCodes.map((code, i) => ({
+          crmId: `bench-${i}`,
+          name: `顾客${i}`,
+          memberCode: code,
+          tier: 'gold',
+          homeStoreId: stores[i % stores.length]!.id,
+        })),
+      },
+      { integration: true },
+    ),
+    'customers',
+  );
+  const feed = await must(
+    call<{ items: { id: string; memberCode: string }[] }>(
+      hub,
+      'GET',
+      '/api/v1/sync/customers?limit=1000',
+      undefined,
+      { token: stores[0]!.terminals[0]!.token },
+    ),
+    'customer feed',
+  );
+  return {
+    stores,
+    skus,
+    memberCodes,
+    customerIds: feed.items.map((c) => c.id),
+    idByMemberCode: new Map(feed.items.map((c) => [c.memberCode, c.id])),
+  };
+}
+
+async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResult> {
+  const sentAt = new Map<string, number>();
+  const first = new Map<string, number>();
+  const all: number[] = [];
+  const sockets: Socket[] = [];
+  const tokens = fx.stores.flatMap((s) => s.terminals.map((t) => t.token)).slice(0, SOCKETS);
+  await pool(tokens, 50, async (token) => {
+    const socket = io(`${hub.url}/terminal`, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    sockets.push(socket);
+    socket.on('alert:new', (alert: ArrivalAlert) => {
+      const now = performance.now();
+      const key = `${alert.storeId}:${alert.card.customerId}`;
+      const sent = sentAt.get(key);
+      if (sent === undefined) return;
+      all.push(now - sent);
+      if (!first.has(key)) first.set(key, now - sent);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (e) => reject(e));
+    });
+  });
+  console.log(`  ${sockets.length} sockets connected`);
+
+  // Who sees whom: event k goes to store k mod S with member ⌊k/S⌋, so no (customer, store) pair
+  // repeats within the visit window and every event raises an alert.
+  const total = RATE * SECONDS;
+  const interval = 1000 / RATE;
+  const start = performance.now();
+  let inFlight = 0;
+  let errors = 0;
+  const pending: Promise<void>[] = [];
+  for (let k = 0; k < total; k++) {
+    const target = start + k * interval;
+    const wait = target - performance.now();
+    if (wait > 1) await sleep(wait);
+    // Open loop, but bounded: never more than 1,000 requests outstanding.
+    while (inFlight >= 1000) await sleep(1);
+    const store = fx.stores[k % fx.stores.length]!;
+    const memberCode = fx.memberCodes[Math.floor(k / fx.stores.length) % fx.memberCodes.length]!;
+    inFlight += 1;
+    const t0 = performance.now();
+    pending.push(
+      call<{ alertId: string | null; visitId: string }>(
+        hub,
+        'POST',
+        '/api/v1/presence',
+        { customer: { memberCode }, storeId: store.id, source: 'wifi' },
+        { integration: true },
+      )
+        .then((r) => {
+          if (r.status !== 202) errors += 1;
+        })
+        .catch(() => {
+          errors += 1;
+        })
+        .finally(() => {
+          inFlight -= 1;
+        }),
+    );
+    // The alert names the customer by id.
+    sentAt.set(`${store.id}:${fx.idByMemberCode.get(memberCode)}`, t0);
+  }
+  await Promise.all(pending);
+  await sleep(3000);
+  for (const s of sockets) s.disconnect();
+  if (errors > 0) console.log(`  ${errors} presence requests failed`);
+  const firsts = [...first.values()].sort((a, b) => a - b);
+  const sorted = all.sort((a, b) => a - b);
+  return {
+    sent: total,
+    alerts: first.size,
+    deliveries: all.length,
+    missing: total - first.size,
+    firstP50: percentile(firsts, 50),
+    firstP99: percentile(firsts, 99),
+    allP50: percentile(sorted, 50),
+    allP99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+async function measureOrders(hub: HubProcess, fx: Fixture): Promise<OrdersResult> {
+  const streams = fx.stores.slice(0, ORDER_STREAMS);
+  const batchesPerStream = Math.ceil(BATCHES / streams.length);
+  const makeBatch = (store: Fixture['stores'][number], terminal: { id: string }): Order[] =>
+    Array.from({ length: BATCH_SIZE }, (_, i) => {
+      const a = fx.skus[(i * 7) % fx.skus.length]!;
+      const b = fx.skus[(i * 13 + 5) % fx.skus.length]!;
+      return {
+        id: newId(),
+        storeId: store.id,
+        terminalId: terminal.id,
+        guideId: store.guideId,
+        // About a third of in-store orders are members': those update the customer summary.
+        ...(i % 3 === 0 && fx.customerIds.length > 0
+          ? { customerId: fx.customerIds[i % fx.customerIds.length]! }
+          : {}),
+        paymentMethod: 'wechat',
+        createdAt: new Date().toISOString(),
+        lines:
+          i % 2 === 0
+            ? [{ sku: a.sku, quantity: 1, unitPrice: a.price, discount: 0 }]
+            : [
+                { sku: a.sku, quantity: 1, unitPrice: a.price, discount: 0 },
+                { sku: b.sku, quantity: 2, unitPrice: b.price, discount: 1000 },
+              ],
+      };
+    });
+  // Warm-up batch (JIT, prepared plans), not counted.
+  const warm = streams[0]!;
+  await must(
+    call(
+      hub,
+      'POST',
+      '/api/v1/orders',
+      { orders: makeBatch(warm, warm.terminals[0]!) },
+      {
+        token: warm.terminals[0]!.token,
+      },
+    ),
+    'warm-up orders',
+  );
+  const batches = streams.map((store) =>
+    Array.from({ length: batchesPerStream }, () => makeBatch(store, store.terminals[0]!)),
+  );
+  let accepted = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    streams.map(async (store, s) => {
+      for (const orders of batches[s]!) {
+        const body = await must(
+          call<{ results: { status: string }[] }>(
+            hub,
+            'POST',
+            '/api/v1/orders',
+            { orders },
+            {
+              token: store.terminals[0]!.token,
+            },
+          ),
+          'orders',
+        );
+        accepted += body.results.filter((r) => r.status === 'accepted').length;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const orders = streams.length * batchesPerStream * BATCH_SIZE;
+  return { orders, accepted, seconds, perSecond: accepted / seconds };
+}
+
+async function freshPgDatabase(baseUrl: string) {
+  const base = new URL(baseUrl);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname))
+    throw new Error('the benchmark only targets PostgreSQL on 127.0.0.1');
+  const name = `sg_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function runBackend(kind: BackendResult['backend']): Promise<BackendResult> {
+  console.log(`\n${kind}: starting a hub…`);
+  const database = kind === 'PostgreSQL' ? await freshPgDatabase(PG_URL!) : null;
+  const hub = await startHub(database ? { databaseUrl: database.url } : {});
+  try {
+    const fx = await setUp(hub);
+    console.log(`  fixture: ${fx.stores.length} stores, ${SOCKETS} terminals, 1000 customers`);
+    console.log(`  presence: ${RATE} events/s for ${SECONDS} s…`);
+    const latency = await measureLatency(hub, fx);
+    console.log(
+      `  alert:new latency p50 ${latency.firstP50.toFixed(1)} ms, p99 ${latency.firstP99.toFixed(1)} ms` +
+        ` (first terminal); all ${latency.deliveries} deliveries p50 ${latency.allP50.toFixed(1)} / p99 ${latency.allP99.toFixed(1)} ms; missing ${latency.missing}`,
+    );
+    console.log(`  orders: ${BATCHES} × ${BATCH_SIZE} over ${ORDER_STREAMS} terminals…`);
+    const orders = await measureOrders(hub, fx);
+    console.log(
+      `  orders accepted ${orders.accepted}/${orders.orders} in ${orders.seconds.toFixed(2)} s = ${orders.perSecond.toFixed(0)} orders/s`,
+    );
+    return { backend: kind, latency, orders };
+  } finally {
+    await hub.kill();
+    removeDataDir(hub);
+    await database?.drop();
+  }
+}
+
+function render(results: readonly BackendResult[], command: string): string {
+  const target = (r: BackendResult) => (r.backend === 'PGlite' ? 1000 : 3000);
+  const ok = (pass: boolean) => (pass ? 'meets target' : '**below target**');
+  const rows = results.map((r) => {
+    const l = r.latency;
+    return `| ${r.backend} | ${l.firstP50.toFixed(1)} | ${l.firstP99.toFixed(1)} (${ok(l.firstP99 <= 100)}) | ${l.allP50.toFixed(1)} / ${l.allP99.toFixed(1)} | ${l.alerts}/${l.sent} | ${r.orders.perSecond.toFixed(0)} (target ≥ ${target(r)}: ${ok(r.orders.perSecond >= target(r))}) |`;
+  });
+  const cpu = cpus();
+  return `## Hub: presence → alert latency and order throughput
+
+Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with
+
+    ${command}
+
+Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.
+The hub and the load generator (${SOCKETS} socket.io clients, the HTTP senders) share this machine.
+
+Setup: one real hub process (\`server/main.ts\`, log level info) on a fresh database; ${STORES} stores,
+${SOCKETS} terminal sockets connected to \`/terminal\` (≈${Math.ceil(SOCKETS / STORES)} per store room),
+1,000 CRM customers, 200 products. (a) \`POST /api/v1/presence\` at ${RATE} events/s for ${SECONDS} s
+(open loop), each raising a new alert; latency = request sent → \`alert:new\` received, for the
+first terminal of the store and over every delivery. (b) \`POST /api/v1/orders\` with ${BATCH_SIZE}-order
+batches (1–2 lines, a third with a member), ${BATCHES} batches from ${ORDER_STREAMS} terminals in parallel,
+after one warm-up batch.
+
+| Backend | alert p50 (ms) | alert p99 (ms), target ≤ 100 | all deliveries p50 / p99 (ms) | alerts received | orders accepted/s |
+| --- | --- | --- | --- | --- | --- |
+${rows.join('\n')}
+`;
+}
+
+const results: BackendResult[] = [await runBackend('PGlite')];
+if (PG_URL) results.push(await runBackend('PostgreSQL'));
+else console.log('\nPostgreSQL: not run (pass --pg <url> or set TEST_DATABASE_URL)');
+
+const command = `npm run bench:hub -- ${process.argv.slice(2).join(' ')}`.trim();
+const section = render(results, command);
+console.log(`\n${section}`);
+if (!args['no-write']) {
+  const path = join(REPO_ROOT, 'docs/benchmarks.md');
+  let doc: string;
+  try {
+    doc = readFileSync(path, 'utf8');
+  } catch {
+    doc =
+      '# Benchmarks\n\nFigures from `npm run bench:hub` (not a test: it measures, it does not assert).\n\n';
+  }
+  const begin = '<!-- bench:hub -->';
+  const end = '<!-- /bench:hub -->';
+  const block = `${begin}\n${section}${end}`;
+  doc = doc.includes(begin)
+    ? doc.slice(0, doc.indexOf(begin)) + block + doc.slice(doc.indexOf(end) + end.length)
+    : `${doc.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, doc);
+  console.log(`written to ${path}`);
+}
+process.exit(0);
