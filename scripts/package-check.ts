@@ -127,9 +127,8 @@ export async function packageWithStandIn(outDir: string, rebuild = false): Promi
   ]) {
     if (!asarFiles.includes(required)) problems.push(`app.asar lacks ${required}`);
   }
-  const stray = asarFiles.filter(
-    (f) => !(f === '/out' || f.startsWith('/out/') || f === '/package.json'),
-  );
+  const shipped = /^\/(package\.json|out|out\/(main|preload|renderer)(\/.*)?)$/;
+  const stray = asarFiles.filter((f) => !shipped.test(f));
   if (stray.length > 0)
     problems.push(`app.asar holds more than the built app: ${stray.slice(0, 10).join(', ')}`);
   const expected: PackageReport['fuses'] = {

@@ -26,7 +26,7 @@ describe('packaged terminal app (electron-builder --dir, stand-in Electron)', ()
     expect(report.asarFiles).toContain('/out/preload/index.cjs');
     expect(report.asarFiles).toContain('/out/renderer/index.html');
     for (const file of report.asarFiles) {
-      expect(file).not.toMatch(/node_modules|\/server\/|\.ts$|\.map$/);
+      expect(file).not.toMatch(/node_modules|\/server\/|\/out\/hub|\.ts$|\.map$/);
     }
   });
 
