@@ -1,7 +1,7 @@
 import type { BehaviourItem, ItemResult, OnlineEvent, OnlineSummary } from '../../shared/protocol';
 import { normalisePhone } from '../../shared/domain/phone';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
-import { liveCustomerByPhone, maxCursor, type BatchOutcome } from './identity';
+import type { BatchOutcome } from './identity';
 import { EMPTY_ONLINE, resolveLiveCustomerId } from './profile';
 
 /** How many products each trail keeps: the card shows a handful; the feed row stays small. */
@@ -50,27 +50,64 @@ export function applyOnlineEvent(
   return next;
 }
 
-/** Finds the live customer an event refers to (following merges); null when unknown. */
-async function resolveEventCustomer(
-  tx: Queryable,
-  ref: OnlineEvent['customer'],
-): Promise<string | null> {
-  if ('customerId' in ref) return resolveLiveCustomerId(tx, ref.customerId);
-  if ('phone' in ref) {
-    const phone = normalisePhone(ref.phone);
-    return phone ? liveCustomerByPhone(tx, phone.e164) : null;
+type Ref = OnlineEvent['customer'];
+const refKey = (ref: Ref): string =>
+  'customerId' in ref
+    ? `id:${ref.customerId}`
+    : 'crmId' in ref
+      ? `crm:${ref.crmId}`
+      : 'memberCode' in ref
+        ? `code:${ref.memberCode}`
+        : `phone:${normalisePhone(ref.phone)?.e164 ?? ''}`;
+
+/**
+ * Resolves every distinct customer reference of a batch to a live customer id (following merges),
+ * with one query per kind of reference rather than one per event.
+ */
+async function resolveRefs(tx: Queryable, refs: readonly Ref[]): Promise<Map<string, string>> {
+  const want = { id: new Set<string>(), crm: new Set<string>(), code: new Set<string>() };
+  const phones = new Set<string>();
+  for (const ref of refs) {
+    if ('customerId' in ref) want.id.add(ref.customerId);
+    else if ('crmId' in ref) want.crm.add(ref.crmId);
+    else if ('memberCode' in ref) want.code.add(ref.memberCode);
+    else {
+      const e164 = normalisePhone(ref.phone)?.e164;
+      if (e164) phones.add(e164);
+    }
   }
-  const [column, value] = 'crmId' in ref ? ['crm_id', ref.crmId] : ['member_code', ref.memberCode];
-  const rows = await tx.query<{ id: string }>(`select id from customers where ${column} = $1`, [
-    value,
-  ]);
-  return rows[0] ? resolveLiveCustomerId(tx, rows[0].id) : null;
+  const rows = await tx.query<{
+    id: string;
+    crm_id: string | null;
+    member_code: string;
+    phone_e164: string | null;
+    merged_into: string | null;
+    deleted: boolean;
+  }>(
+    `select id, crm_id, member_code, phone_e164, merged_into, deleted from customers
+     where id = any($1::uuid[]) or crm_id = any($2::text[]) or member_code = any($3::text[])
+        or (phone_e164 = any($4::text[]) and merged_into is null and not deleted)`,
+    [[...want.id], [...want.crm], [...want.code], [...phones]],
+  );
+  const out = new Map<string, string>();
+  for (const row of rows) {
+    // Merged rows are rare: follow them one by one to the survivor.
+    const live = row.merged_into || row.deleted ? await resolveLiveCustomerId(tx, row.id) : row.id;
+    if (!live) continue;
+    if (want.id.has(row.id)) out.set(`id:${row.id}`, live);
+    if (row.crm_id && want.crm.has(row.crm_id)) out.set(`crm:${row.crm_id}`, live);
+    if (want.code.has(row.member_code)) out.set(`code:${row.member_code}`, live);
+    if (row.phone_e164 && phones.has(row.phone_e164) && !row.merged_into && !row.deleted)
+      out.set(`phone:${row.phone_e164}`, live);
+  }
+  return out;
 }
 
 /**
  * Records online behaviour events, idempotent by event id, and folds them into each customer's
  * online summary. Each touched customer moves once to the head of the feed, so a terminal told
- * `customers:changed` pulls the new trail. One transaction under the change-feed lock.
+ * `customers:changed` pulls the new trail. One transaction under the change-feed lock, and a
+ * fixed handful of statements however many events (a 618 burst arrives as big batches).
  */
 export async function recordOnlineEvents(
   db: Db,
@@ -87,66 +124,87 @@ export async function recordOnlineEvents(
         )
       ).map((r) => [r.sku, r.name]),
     );
-    const resolved = new Map<string, string | null>();
-    const summaries = new Map<string, OnlineSummary>();
-    const results: ItemResult[] = [];
+    const customers = await resolveRefs(
+      tx,
+      events.map((e) => e.customer),
+    );
 
+    // Decide each event's fate in order; only the first of repeated ids in a batch counts.
+    const results: ItemResult[] = [];
+    const candidates = new Map<string, { event: OnlineEvent; customerId: string; slot: number }>();
     for (const event of events) {
       const id = event.id;
       if (event.type !== 'ordered' && !event.sku) {
         results.push({ id, status: 'rejected', reason: `sku is required for ${event.type}` });
         continue;
       }
-      const refKey = JSON.stringify(event.customer);
-      if (!resolved.has(refKey))
-        resolved.set(refKey, await resolveEventCustomer(tx, event.customer));
-      const customerId = resolved.get(refKey) ?? null;
+      const customerId = customers.get(refKey(event.customer));
       if (!customerId) {
         results.push({ id, status: 'rejected', reason: 'unknown customer' });
         continue;
       }
-      const inserted = await tx.query(
-        `insert into online_events(id, customer_id, type, sku, channel, at, amount)
-         values ($1, $2, $3, $4, $5, $6::timestamptz, $7)
-         on conflict (id) do nothing returning id`,
-        [
-          id,
-          customerId,
-          event.type,
-          event.sku ?? null,
-          event.channel,
-          event.at,
-          event.amount ?? null,
-        ],
-      );
-      if (inserted.length === 0) {
+      if (candidates.has(id)) {
         results.push({ id, status: 'duplicate' });
         continue;
       }
-      let summary = summaries.get(customerId);
-      if (!summary) {
-        const [row] = await tx.query<{ online: OnlineSummary }>(
-          'select online from customers where id = $1',
-          [customerId],
-        );
-        summary = { ...EMPTY_ONLINE, ...row?.online };
-      }
+      candidates.set(id, { event, customerId, slot: results.length });
+      results.push({ id, status: 'accepted' });
+    }
+    if (candidates.size === 0) return { results, cursor: null };
+
+    const inserted = await tx.query<{ id: string }>(
+      `insert into online_events(id, customer_id, type, sku, channel, at, amount)
+       select x.id, x.customer_id, x.type, x.sku, x.channel, x.at, x.amount
+       from jsonb_to_recordset($1::jsonb) as x(id text, customer_id uuid, type text, sku text,
+         channel text, at timestamptz, amount bigint)
+       on conflict (id) do nothing
+       returning id`,
+      [
+        JSON.stringify(
+          [...candidates.values()].map(({ event, customerId }) => ({
+            id: event.id,
+            customer_id: customerId,
+            type: event.type,
+            sku: event.sku ?? null,
+            channel: event.channel,
+            at: event.at,
+            amount: event.amount ?? null,
+          })),
+        ),
+      ],
+    );
+    const fresh = new Set(inserted.map((r) => r.id));
+    const accepted: { event: OnlineEvent; customerId: string }[] = [];
+    for (const [id, candidate] of candidates) {
+      if (fresh.has(id)) accepted.push(candidate);
+      else results[candidate.slot] = { id, status: 'duplicate' };
+    }
+    if (accepted.length === 0) return { results, cursor: null };
+
+    const summaries = new Map<string, OnlineSummary>(
+      (
+        await tx.query<{ id: string; online: OnlineSummary }>(
+          'select id, online from customers where id = any($1::uuid[])',
+          [[...new Set(accepted.map((a) => a.customerId))]],
+        )
+      ).map((r) => [r.id, { ...EMPTY_ONLINE, ...r.online }]),
+    );
+    for (const { event, customerId } of accepted) {
+      const summary = summaries.get(customerId) ?? EMPTY_ONLINE;
       summaries.set(
         customerId,
         applyOnlineEvent(summary, event, event.sku ? names.get(event.sku) : undefined),
       );
-      results.push({ id, status: 'accepted' });
     }
-
-    let cursor: string | null = null;
-    for (const [customerId, summary] of summaries) {
-      const [row] = await tx.query<{ seq: string }>(
-        `update customers set online = $2::jsonb, seq = nextval('change_seq'), updated_at = now()
-         where id = $1 returning seq::text as seq`,
-        [customerId, JSON.stringify(summary)],
-      );
-      cursor = maxCursor(cursor, row?.seq ?? null);
-    }
-    return { results, cursor };
+    const [row] = await tx.query<{ seq: string | null }>(
+      `with updated as (
+         update customers c set online = x.online, seq = nextval('change_seq'), updated_at = now()
+         from jsonb_to_recordset($1::jsonb) as x(id uuid, online jsonb)
+         where c.id = x.id
+         returning c.seq)
+       select max(seq)::text as seq from updated`,
+      [JSON.stringify([...summaries].map(([id, online]) => ({ id, online })))],
+    );
+    return { results, cursor: row?.seq ?? null };
   });
 }

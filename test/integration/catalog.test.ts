@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BatchResponse, ProductItem } from '../../shared/protocol';
+import {
+  feedPage,
+  productItem,
+  staffResponse,
+  type BatchResponse,
+  type ProductItem,
+} from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
@@ -19,14 +25,18 @@ describeOnBackends('catalog sync', (backend) => {
   });
   afterAll(() => backend.cleanup());
 
-  const pull = async (store: StoreFixture, after = '0', limit = 1000) =>
-    call<Page<ProductItem>>(
+  const pull = async (store: StoreFixture, after = '0', limit = 1000) => {
+    const r = await call<Page<ProductItem>>(
       hub,
       'GET',
       `/api/v1/sync/catalog?after=${after}&limit=${limit}`,
       undefined,
       { token: store.terminals[0]!.token },
     );
+    // Every page honours the shared wire contract the terminal validates against.
+    if (r.status === 200) expect(feedPage(productItem).safeParse(r.body).success).toBe(true);
+    return r;
+  };
   const upsert = (products: unknown[]) =>
     call<BatchResponse>(
       hub,
@@ -229,6 +239,7 @@ describeOnBackends('catalog sync', (backend) => {
       items: { id: string; storeId: string; role: string; pinHash: string }[];
     }>(hub, 'GET', '/api/v1/sync/staff', undefined, { token: a.terminals[0]!.token });
     expect(r.status).toBe(200);
+    expect(staffResponse.safeParse(r.body).success).toBe(true);
     expect(r.body.items.map((g) => g.id).sort()).toEqual(
       [a.guide.id, a.guide2.id, a.manager.id].sort(),
     );

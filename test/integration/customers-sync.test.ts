@@ -1,14 +1,18 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import type {
-  BatchResponse,
-  CustomerFeedItem,
-  CustomerProfile,
-  CustomerTombstone,
-  HubToTerminalEvents,
-  MergeResponse,
-  RegistrationResponse,
-  TerminalToHubEvents,
+import {
+  customerFeedItem,
+  feedPage,
+  mergeResponse,
+  registrationResponse,
+  type BatchResponse,
+  type CustomerFeedItem,
+  type CustomerProfile,
+  type CustomerTombstone,
+  type HubToTerminalEvents,
+  type MergeResponse,
+  type RegistrationResponse,
+  type TerminalToHubEvents,
 } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
@@ -20,6 +24,7 @@ type Page<T> = { items: T[]; cursor: string; hasMore: boolean; total: number };
 type ErrorReply = { error: { code: string; message: string; details?: unknown } };
 type TerminalClient = Socket<HubToTerminalEvents, TerminalToHubEvents>;
 
+const customerFeed = feedPage(customerFeedItem);
 const isTomb = (i: CustomerFeedItem): i is CustomerTombstone => 'deleted' in i;
 let phoneCounter = 0;
 /** A fresh valid mainland mobile number per call. */
@@ -65,6 +70,8 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     for (;;) {
       const r = await pull(cursor, limit);
       expect(r.status).toBe(200);
+      // Every page honours the shared wire contract the terminal validates against.
+      expect(customerFeed.safeParse(r.body).success).toBe(true);
       for (const item of r.body.items) {
         seen.push(item);
         state.set(item.id, item);
@@ -122,6 +129,7 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
       guideId: store.guide.id,
     });
     expect(r.status).toBe(201);
+    expect(registrationResponse.safeParse(r.body).success).toBe(true);
     expect(r.body.status).toBe('created');
     expect(r.body.customer).toMatchObject({
       id,
@@ -242,7 +250,8 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
   });
 
   it('keeps trails newest first and unique, counts online orders, and ignores resent events', async () => {
-    const reg = await register({ id: newId(), name: '郑爽', phone: nextPhone() });
+    const phone = nextPhone();
+    const reg = await register({ id: newId(), name: '郑爽', phone });
     const customerId = reg.body.customer.id;
     const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 10, m)).toISOString();
     const views = Array.from({ length: 25 }, (_, i) => ({
@@ -257,16 +266,21 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     views.push({ ...views[3]!, id: `trail-${customerId}-again`, at: t(40) });
     const first = await events([
       ...views,
+      // the same event twice in one batch counts once
+      { ...views[0]!, at: t(50) },
       {
         id: `order-${customerId}`,
-        customer: { customerId },
+        // head office may only know the phone, in its own format
+        customer: { phone: `+86 ${phone}` },
         type: 'ordered',
         channel: 'app',
         at: t(41),
         amount: 25900,
       },
     ]);
-    expect(first.body.results.every((x) => x.status === 'accepted')).toBe(true);
+    expect(first.body.results.filter((x) => x.status !== 'accepted')).toEqual([
+      { id: views[0]!.id, status: 'duplicate' },
+    ]);
     const before = (await pull()).body.cursor;
     const again = await events(views.slice(0, 2));
     expect(again.body.results.map((x) => x.status)).toEqual(['duplicate', 'duplicate']);
@@ -404,6 +418,7 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     const r = await merge(sourceId, target.id);
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('merged');
+    expect(mergeResponse.safeParse(r.body).success).toBe(true);
     expect(r.body.tombstone).toMatchObject({ id: sourceId, deleted: true, mergedInto: target.id });
     expect(r.body.customer).toMatchObject({
       id: target.id,

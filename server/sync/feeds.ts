@@ -1,0 +1,105 @@
+import type { CustomerFeedItem, ProductItem, StaffMember } from '../../shared/protocol';
+import { PRODUCT_ITEM_COLUMNS, rowToProductItem, type ProductItemRow } from '../catalog/service';
+import { CUSTOMER_COLUMNS, rowToFeedItem, type CustomerRow } from '../customers/profile';
+import type { Queryable } from '../db/database';
+
+/** One page of a change feed, as `GET /api/v1/sync/*` answers it. */
+export type FeedPage<T> = { items: T[]; cursor: string; hasMore: boolean; total: number };
+
+/**
+ * Builds a page from up to `limit + 1` rows in seq order: the extra row only says there is more.
+ * An empty page keeps the caller's cursor, so a terminal never moves past rows it has not seen.
+ */
+function toPage<R extends { seq: string }, T>(
+  rows: R[],
+  limit: number,
+  after: string,
+  total: number,
+  map: (row: R) => T,
+): FeedPage<T> {
+  const hasMore = rows.length > limit;
+  const kept = hasMore ? rows.slice(0, limit) : rows;
+  return { items: kept.map(map), cursor: kept.at(-1)?.seq ?? after, hasMore, total };
+}
+
+/**
+ * The chain's customers changed after `after`, oldest change first; merged and deleted ones as
+ * tombstones. `total` counts every row after the cursor (this page included) for a progress bar.
+ *
+ * Scope decision: the whole chain, not just the terminal's store. Members walk into any store and
+ * the guide must recognise them (尾号 lookup, member QR, arrival card) even while offline.
+ */
+export async function customerFeedPage(
+  db: Queryable,
+  after: string,
+  limit: number,
+): Promise<FeedPage<CustomerFeedItem>> {
+  const rows = await db.query<CustomerRow>(
+    `select ${CUSTOMER_COLUMNS} from customers c where c.seq > $1::bigint order by c.seq limit $2`,
+    [after, limit + 1],
+  );
+  // Counted separately (an index-only range count): a window count would force the database to
+  // read every remaining row on every page. Rows committed in between only make it an estimate,
+  // which is all a progress bar needs.
+  const total =
+    rows.length <= limit
+      ? rows.length
+      : ((
+          await db.query<{ n: number }>(
+            'select count(*)::int as n from customers where seq > $1::bigint',
+            [after],
+          )
+        )[0]?.n ?? 0);
+  return toPage(rows, limit, after, total, rowToFeedItem);
+}
+
+/** This store's catalog (every product with this store's stock) changed after `after`. */
+export async function catalogFeedPage(
+  db: Queryable,
+  storeId: string,
+  after: string,
+  limit: number,
+): Promise<FeedPage<ProductItem>> {
+  const rows = await db.query<ProductItemRow>(
+    `select ${PRODUCT_ITEM_COLUMNS}
+     from store_products sp join products p on p.id = sp.product_id
+     where sp.store_id = $1 and sp.seq > $2::bigint order by sp.seq limit $3`,
+    [storeId, after, limit + 1],
+  );
+  const total =
+    rows.length <= limit
+      ? rows.length
+      : ((
+          await db.query<{ n: number }>(
+            'select count(*)::int as n from store_products where store_id = $1 and seq > $2::bigint',
+            [storeId, after],
+          )
+        )[0]?.n ?? 0);
+  return toPage(rows, limit, after, total, rowToProductItem);
+}
+
+/**
+ * A store's guides (inactive ones too, so a terminal locks them out) with PIN hashes for offline
+ * sign-in. Small enough to send whole every time.
+ */
+export async function storeStaff(db: Queryable, storeId: string): Promise<StaffMember[]> {
+  const rows = await db.query<{
+    id: string;
+    store_id: string;
+    name: string;
+    role: StaffMember['role'];
+    pin_hash: string;
+    active: boolean;
+  }>(
+    'select id, store_id, name, role, pin_hash, active from guides where store_id = $1 order by name, id',
+    [storeId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    storeId: r.store_id,
+    name: r.name,
+    role: r.role,
+    pinHash: r.pin_hash,
+    active: r.active,
+  }));
+}
