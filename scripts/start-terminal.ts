@@ -183,6 +183,8 @@ export async function startTerminal(options: {
   hubUrl: string;
   token?: string;
   port?: number;
+  /** rebuild the renderer even if `out/renderer` exists (it is built only when missing otherwise) */
+  rebuild?: boolean;
   log?: (line: string) => void;
 }): Promise<Terminal> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -212,7 +214,9 @@ export async function startTerminal(options: {
         }),
     };
   }
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) await buildRenderer(RENDERER_OUT);
+  if (options.rebuild || !existsSync(join(RENDERER_OUT, 'index.html'))) {
+    await buildRenderer(RENDERER_OUT);
+  }
   const served = await serveRenderer({
     dir: RENDERER_OUT,
     hubUrl: options.hubUrl,
