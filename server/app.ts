@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
 import type { HubConfig } from './config';
 import type { HubContext } from './context';
 import { openDatabase } from './db/database';
@@ -14,6 +15,7 @@ import { registerOrderRoutes } from './orders/routes';
 import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presence/routes';
 import { registerStatsRoutes } from './stats/routes';
 import { ensureHubSecrets } from './admin/service';
+import { registerUpdateRoutes } from './updates/routes';
 
 /** How long shutdown lets already-received requests be parsed before the listener closes. */
 const SHUTDOWN_GRACE_MS = 250;
@@ -43,6 +45,13 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     return503OnClosing: true,
   });
   installErrorHandling(app);
+  // The desktop terminal runs at app://shopguide, so its calls are cross-origin.
+  await app.register(cors, {
+    origin: config.corsOrigins,
+    allowedHeaders: ['authorization', 'content-type'],
+    methods: ['GET', 'POST'],
+    maxAge: 600,
+  });
 
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
@@ -54,6 +63,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     db,
     log: app.log,
     redisUrl: config.redisUrl,
+    corsOrigins: config.corsOrigins,
     handlers,
   });
   const ctx: HubContext = { db, realtime, config, log: app.log };
@@ -67,6 +77,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   });
 
   app.get('/healthz', async () => ({ ok: true }));
+  if (config.updatesDir) registerUpdateRoutes(app, config.updatesDir);
   await app.register(
     async (api) => {
       registerTerminalRoutes(api, ctx);

@@ -15,6 +15,8 @@ const envSchema = z.object({
     .default('info'),
   /** how often the hub sweeps unclaimed alerts to `expired` */
   HUB_EXPIRY_SWEEP_MS: z.coerce.number().int().min(50).default(15_000),
+  /** extra browser origins allowed to call the hub (comma-separated), besides the desktop app's */
+  HUB_CORS_ORIGINS: z.string().default(''),
   /** where `/updates` serves terminal auto-update files from (optional) */
   HUB_UPDATES_DIR: z.string().optional(),
 });
@@ -30,7 +32,12 @@ export type HubConfig = {
   logLevel: z.infer<typeof envSchema>['HUB_LOG_LEVEL'];
   expirySweepMs: number;
   updatesDir: string | undefined;
+  /** origins allowed cross-origin: the desktop app's `app://shopguide` plus HUB_CORS_ORIGINS */
+  corsOrigins: string[];
 };
+
+/** The packaged terminal loads from this origin (see electron/main), so the hub always allows it. */
+export const DESKTOP_APP_ORIGIN = 'app://shopguide';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const parsed = envSchema.safeParse(env);
@@ -50,5 +57,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     logLevel: e.HUB_LOG_LEVEL,
     expirySweepMs: e.HUB_EXPIRY_SWEEP_MS,
     updatesDir: e.HUB_UPDATES_DIR,
+    corsOrigins: [
+      DESKTOP_APP_ORIGIN,
+      ...e.HUB_CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0),
+    ],
   };
 }

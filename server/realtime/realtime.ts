@@ -53,9 +53,11 @@ export async function createRealtime(options: {
   db: Db;
   log: FastifyBaseLogger;
   redisUrl: string | undefined;
+  corsOrigins: readonly string[];
   handlers: readonly SocketHandler[];
 }): Promise<Realtime> {
   const io = new Server(options.httpServer, {
+    cors: { origin: [...options.corsOrigins] },
     serveClient: false,
     transports: ['websocket', 'polling'],
     maxHttpBufferSize: 1_048_576,

@@ -72,6 +72,23 @@ describeOnBackends('hub basics', (backend) => {
     expect(r.body.error.code).toBe('payload_too_large');
   });
 
+  it('lets the desktop app (app://shopguide) call cross-origin, and no other origin', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${hub.url}/api/v1/terminal`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+    const app = await preflight('app://shopguide');
+    expect(app.headers.get('access-control-allow-origin')).toBe('app://shopguide');
+    expect(app.headers.get('access-control-allow-headers')).toContain('authorization');
+    const other = await preflight('https://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('revokes a terminal: its token stops working', async () => {
     const t = store.terminals[1]!;
     expect(
