@@ -28,15 +28,46 @@ export type LocalCustomerRegistration = Omit<CustomerRegistration, 'phone'> & {
   phoneCipher: string | null;
 };
 
-/** Pinyin initials of a name; Latin letters keep their own initial, digits and symbols drop. */
+/**
+ * Initial of one character, cached: an initial sync converts 200,000 names, and running the full
+ * segmenter on each would cost seconds. The first character is read as a surname (单 → s, 曾 → z).
+ */
+const initialCache = new Map<string, string>();
+function initialOf(char: string, isSurname: boolean): string {
+  const key = isSurname ? `s${char}` : `c${char}`;
+  let value = initialCache.get(key);
+  if (value === undefined) {
+    value = pinyin(char, {
+      pattern: 'first',
+      toneType: 'none',
+      ...(isSurname ? { mode: 'surname' as const } : {}),
+    })
+      .toLowerCase()
+      .replace(/[^a-z]/g, '');
+    initialCache.set(key, value);
+  }
+  return value;
+}
+
+/** Pinyin initials of a name ("王芳" → "wf"); Latin letters keep their own initial, the rest drops. */
 export function nameInitials(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0) return '';
-  const letters = pinyin(trimmed, { pattern: 'first', toneType: 'none', type: 'array' });
-  return letters
-    .join('')
-    .toLowerCase()
-    .replace(/[^a-z]/g, '');
+  let out = '';
+  let first = true;
+  let inLatinWord = false;
+  for (const char of name.trim()) {
+    if (/[a-z]/i.test(char)) {
+      // A Latin word contributes its first letter ("Anna" → "a").
+      if (!inLatinWord) out += char.toLowerCase();
+      inLatinWord = true;
+      first = false;
+      continue;
+    }
+    inLatinWord = false;
+    if (/[\s\d\p{P}]/u.test(char)) continue;
+    out += initialOf(char, first);
+    first = false;
+  }
+  return out;
 }
 
 export function splitProfile(profile: CustomerProfile): {

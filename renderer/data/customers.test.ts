@@ -9,6 +9,7 @@ import {
   unsyncedAudit,
 } from './customers';
 import { memorySecretStore } from './secret-store';
+import { nameInitials } from './customer-rows';
 import { freshDb, makeProfile, TEST_PHONE_KEY } from './testing';
 import { enqueueOrder } from './outbox';
 import { storeAlert } from './alerts';
@@ -84,6 +85,18 @@ describe('customer lookup at the counter', () => {
     const audit = await unsyncedAudit(db);
     expect(audit).toMatchObject([
       { customerId: fang.id, guideId, action: 'profile_opened', at: '2026-11-02T10:00:00.000Z' },
+    ]);
+  });
+});
+
+describe('pinyin initials', () => {
+  it('reads surnames as surnames and Latin words by their first letter', () => {
+    expect(['王芳', '单雄信', '曾国藩', '欧阳修远', 'Anna 李'].map(nameInitials)).toEqual([
+      'wf',
+      'sxx',
+      'zgf',
+      'oyxy',
+      'al',
     ]);
   });
 });

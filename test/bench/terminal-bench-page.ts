@@ -1,0 +1,147 @@
+/**
+ * Browser side of `bench:terminal` (bundled with esbuild, run in headless Chromium on real
+ * IndexedDB). Exposes the measurements on `globalThis.terminalBench` for the runner to call.
+ */
+import { TerminalDb } from '../../renderer/data/database';
+import { searchCustomers } from '../../renderer/data/customers';
+import { enqueueOrder } from '../../renderer/data/outbox';
+import { memorySecretStore } from '../../renderer/data/secret-store';
+import { createHttpHubClient } from '../../renderer/sync/http-hub-client';
+import { SyncEngine } from '../../renderer/sync/sync-engine';
+import { newId } from '../../shared/domain/ids';
+
+type Setup = { hubUrl: string; token: string; phoneHashKey: string; terminalId: string };
+
+let db: TerminalDb;
+let engine: SyncEngine;
+let secrets: ReturnType<typeof memorySecretStore>;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+async function usage(): Promise<number> {
+  const estimate = await navigator.storage.estimate();
+  return estimate.usage ?? 0;
+}
+
+async function initialSync(setup: Setup) {
+  secrets = memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey });
+  db = new TerminalDb(setup.terminalId);
+  await db.open();
+  const before = await usage();
+  const client = createHttpHubClient({ baseUrl: setup.hubUrl, secrets, timeoutMs: 120_000 });
+  engine = new SyncEngine({ db, hub: client, secrets, pageSize: 5000, autoRetry: false });
+  const t0 = performance.now();
+  await engine.pullFeed('customers');
+  const seconds = (performance.now() - t0) / 1000;
+  await engine.pullFeed('catalog');
+  await engine.pullStaff();
+  const rows = await db.customers.count();
+  const after = await usage();
+  return { seconds, rows, lastError: engine.status.get().lastError, bytes: after - before };
+}
+
+/** Raw IndexedDB bulk write of the same rows into the same stores and indexes (the baseline). */
+async function rawWrite() {
+  const customers = await db.customers.toArray();
+  const details = await db.customerDetails.toArray();
+  const name = `raw-baseline-${Date.now()}`;
+  const idb = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => {
+      const c = open.result.createObjectStore('customers', { keyPath: 'id' });
+      for (const index of ['memberCode', 'phoneHash', 'phoneLast4', 'name', 'initials'])
+        c.createIndex(index, index);
+      open.result.createObjectStore('customerDetails', { keyPath: 'id' });
+    };
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const t0 = performance.now();
+  for (let i = 0; i < customers.length; i += 5000) {
+    await new Promise<void>((resolve, reject) => {
+      const tx = idb.transaction(['customers', 'customerDetails'], 'readwrite', {
+        durability: 'relaxed',
+      });
+      const cs = tx.objectStore('customers');
+      const ds = tx.objectStore('customerDetails');
+      for (const row of customers.slice(i, i + 5000)) cs.put(row);
+      for (const row of details.slice(i, i + 5000)) ds.put(row);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  idb.close();
+  indexedDB.deleteDatabase(name);
+  return { seconds, rows: customers.length };
+}
+
+async function lookups(
+  samples: { phone: string; memberCode: string; name: string }[],
+  rounds: number,
+) {
+  const kinds: Record<string, (s: (typeof samples)[number]) => string> = {
+    fullPhone: (s) => s.phone,
+    memberCode: (s) => s.memberCode,
+    last4: (s) => s.phone.slice(-4),
+    namePrefix: (s) => s.name.slice(0, 1),
+  };
+  const out: Record<string, { p50: number; p95: number; avgHits: number }> = {};
+  for (const [kind, query] of Object.entries(kinds)) {
+    const times: number[] = [];
+    let hits = 0;
+    for (let r = 0; r < rounds; r++) {
+      const sample = samples[r % samples.length]!;
+      const t0 = performance.now();
+      const found = await searchCustomers(db, secrets, { query: query(sample), limit: 50 });
+      times.push(performance.now() - t0);
+      hits += found.length;
+    }
+    out[kind] = { p50: percentile(times, 50), p95: percentile(times, 95), avgHits: hits / rounds };
+  }
+  return out;
+}
+
+async function drain(input: { count: number; storeId: string; terminalId: string }) {
+  const guide = (await db.staff.toArray()).find((s) => s.active);
+  const product = (await db.products.toArray()).find((p) => p.active && p.stock > 0);
+  if (!guide || !product) throw new Error('no guide or product cached');
+  const ids: string[] = [];
+  const strict: number[] = [];
+  for (let i = 0; i < input.count; i++) {
+    const id = newId();
+    const t0 = performance.now();
+    const result = await enqueueOrder(db, {
+      id,
+      storeId: input.storeId,
+      terminalId: input.terminalId,
+      guideId: guide.id,
+      paymentMethod: 'wechat',
+      createdAt: new Date().toISOString(),
+      lines: [{ sku: product.sku, quantity: 1, unitPrice: product.price, discount: 0 }],
+    });
+    strict.push(performance.now() - t0);
+    if (!result.ok) throw new Error(result.error.message);
+    ids.push(id);
+  }
+  const t0 = performance.now();
+  await engine.drain();
+  const seconds = (performance.now() - t0) / 1000;
+  const status = engine.status.get();
+  const synced = await db.outbox.where('status').equals('synced').count();
+  return {
+    seconds,
+    synced,
+    pending: status.pendingCount,
+    rejected: status.rejectedCount,
+    lastError: status.lastError,
+    strictWriteP50: percentile(strict, 50),
+    strictWriteP95: percentile(strict, 95),
+    ids,
+  };
+}
+
+Object.assign(globalThis, { terminalBench: { initialSync, rawWrite, lookups, drain } });

@@ -1,0 +1,178 @@
+/**
+ * `bench:terminal` — the terminal's sync and lookup figures in headless Chromium on real IndexedDB
+ * against a local hub seeded with the demo chain. Run: `npx tsx test/bench/terminal-bench.ts`
+ * (env BENCH_CUSTOMERS, default 200000; BENCH_HUB_DIR reuses a seeded hub data dir).
+ * Prints a markdown section for docs/benchmarks.md. A benchmark, not a test: no assertions on time.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { terminalInfo } from '../../shared/protocol';
+import { call } from '../support/http';
+import { REPO_ROOT, startHub } from '../support/hub-process';
+
+type Credentials = {
+  stores: {
+    id: string;
+    name: string;
+    timezone: string;
+    terminals: { id: string; token: string }[];
+  }[];
+  sampleCustomers: { id: string; name: string; phone: string; memberCode: string }[];
+};
+
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200_000);
+const DRAIN_ORDERS = Number(process.env.BENCH_ORDERS ?? 10_000);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function main(): Promise<void> {
+  const dataDir = process.env.BENCH_HUB_DIR ?? mkdtempSync(join(tmpdir(), 'sg-bench-hub-'));
+  if (!existsSync(join(dataDir, 'demo-credentials.json'))) {
+    console.error(`seeding ${CUSTOMERS} customers into ${dataDir} …`);
+    const seeded = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(REPO_ROOT, 'server/demo/seed-cli.ts'),
+        '--customers',
+        String(CUSTOMERS),
+        '--no-history',
+      ],
+      { cwd: REPO_ROOT, env: { ...process.env, HUB_DATA_DIR: dataDir }, stdio: 'inherit' },
+    );
+    if (seeded.status !== 0) throw new Error('seed failed');
+  }
+  const credentials = JSON.parse(
+    readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'),
+  ) as Credentials;
+  const store = credentials.stores[0]!;
+  const terminal = store.terminals[0]!;
+
+  const hub = await startHub({ dataDir });
+  const bundleDir = mkdtempSync(join(tmpdir(), 'sg-bench-page-'));
+  await build({
+    entryPoints: [join(REPO_ROOT, 'test/bench/terminal-bench-page.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    outfile: join(bundleDir, 'bench.js'),
+    logLevel: 'error',
+  });
+  const script = readFileSync(join(bundleDir, 'bench.js'));
+  const server = createServer((req, res) => {
+    if (req.url === '/bench.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      return;
+    }
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><script src="/bench.js"></script>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const pageUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+
+  // The page and the hub are different origins and the hub sends no CORS headers, so this bench
+  // browser runs with web security off (the Electron app's origin question is tracked separately).
+  const profile = mkdtempSync(join(tmpdir(), 'sg-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--disable-web-security'],
+  });
+  try {
+    const page = await context.newPage();
+    page.on('console', (m) => console.error(`[page] ${m.text()}`));
+    await page.goto(pageUrl);
+    const info = terminalInfo.parse(
+      (await call(hub, 'GET', '/api/v1/terminal', undefined, { token: terminal.token })).body,
+    );
+    const setup = {
+      hubUrl: hub.url,
+      token: terminal.token,
+      phoneHashKey: info.phoneHashKey,
+      terminalId: terminal.id,
+    };
+
+    type Bench = Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const run = <T>(fn: string, arg: unknown) =>
+      page.evaluate(
+        ([f, a]) =>
+          (globalThis as unknown as { terminalBench: Bench }).terminalBench[f as string]!(a),
+        [fn, arg] as const,
+      ) as Promise<T>;
+
+    const sync = await run<{
+      seconds: number;
+      rows: number;
+      bytes: number;
+      lastError: string | null;
+    }>('initialSync', setup);
+    console.error('initial sync', sync);
+    const raw = await run<{ seconds: number; rows: number }>('rawWrite', null);
+    console.error('raw write', raw);
+    const lookups = await run<Record<string, { p50: number; p95: number; avgHits: number }>>(
+      'lookups',
+      credentials.sampleCustomers,
+    );
+    console.error('lookups', lookups);
+    const drain = await run<{
+      seconds: number;
+      synced: number;
+      pending: number;
+      rejected: number;
+      lastError: string | null;
+      strictWriteP50: number;
+      strictWriteP95: number;
+      ids: string[];
+    }>('drain', { count: DRAIN_ORDERS, storeId: store.id, terminalId: terminal.id });
+    console.error('drain', { ...drain, ids: drain.ids.length });
+
+    // Zero lost, zero duplicated: the seed has no orders (--no-history), so the hub's count for
+    // today must equal the orders the terminal created.
+    const date = new Intl.DateTimeFormat('en-CA', { timeZone: store.timezone }).format(new Date());
+    const stats = await call<{ orders: number }>(
+      hub,
+      'GET',
+      `/api/v1/stores/${store.id}/stats?date=${date}`,
+      undefined,
+      { token: terminal.token },
+    );
+
+    const fmt = (n: number, d = 1) => n.toFixed(d);
+    const rowsPerSec = sync.rows / sync.seconds;
+    const rawPerSec = raw.rows / raw.seconds;
+    console.log(`## Terminal (bench:terminal, headless Chromium ${context.browser()?.version() ?? ''}, ${new Date().toISOString().slice(0, 10)})
+
+Hub on PGlite seeded with \`hub:seed --customers ${CUSTOMERS} --no-history\`; terminal page size 5,000.
+
+| Figure | Result | Target |
+|---|---|---|
+| Initial sync of ${sync.rows.toLocaleString('en')} profiles (hub query → transfer → parse → IndexedDB) | ${fmt(sync.seconds)} s, ${fmt(rowsPerSec, 0)} rows/s | ≤ 30 s |
+| Raw IndexedDB bulk write of the same rows, same stores and indexes | ${fmt(raw.seconds)} s, ${fmt(rawPerSec, 0)} rows/s | — |
+| Ratio (sync ÷ raw rows/s) | ${fmt(rowsPerSec / rawPerSec, 2)} | ≥ 0.7 |
+| Lookup full phone p50 / p95 | ${fmt(lookups.fullPhone!.p50, 2)} / ${fmt(lookups.fullPhone!.p95, 2)} ms | p95 ≤ 5 ms |
+| Lookup member code p50 / p95 | ${fmt(lookups.memberCode!.p50, 2)} / ${fmt(lookups.memberCode!.p95, 2)} ms | p95 ≤ 5 ms |
+| Lookup last 4 (first 50) p50 / p95 | ${fmt(lookups.last4!.p50, 2)} / ${fmt(lookups.last4!.p95, 2)} ms (avg ${fmt(lookups.last4!.avgHits, 0)} hits) | p95 ≤ 10 ms |
+| Lookup name prefix (first 50) p50 / p95 | ${fmt(lookups.namePrefix!.p50, 2)} / ${fmt(lookups.namePrefix!.p95, 2)} ms (avg ${fmt(lookups.namePrefix!.avgHits, 0)} hits) | p95 ≤ 10 ms |
+| Drain of ${DRAIN_ORDERS.toLocaleString('en')} offline orders | ${fmt(drain.seconds)} s; synced ${drain.synced}, pending ${drain.pending}, rejected ${drain.rejected}; hub counts ${stats.body.orders} orders today | ≤ 20 s, 0 lost, 0 duplicated |
+| One strict-durability order write p50 / p95 | ${fmt(drain.strictWriteP50, 2)} / ${fmt(drain.strictWriteP95, 2)} ms | report |
+| IndexedDB size per 100,000 profiles (storage estimate delta) | ${fmt(((sync.bytes / sync.rows) * 100_000) / 1_048_576, 0)} MiB | report |
+`);
+  } finally {
+    await context.close();
+    server.close();
+    await hub.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
