@@ -260,6 +260,34 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
     ).toHaveLength(1);
   });
 
+  it('lets a terminal that was offline catch up on arrivals and claims it missed', async () => {
+    const offline = await open(storeB.terminals[0]!.token);
+    const online = await open(storeB.terminals[1]!.token);
+    offline.close();
+    const wentOffline = new Date().toISOString();
+    const c = await seedCustomer(hub);
+    const missed = await arrive(hub, c.memberCode, storeB.storeId);
+    await received(online, 'alert:new', (a: ArrivalAlert) => a.alertId === missed);
+    expect(await claim(online, missed, storeB.guide2.id)).toEqual({ ok: true });
+
+    // Back online: one call shows who walked in and that a colleague already has them.
+    const back = await open(storeB.terminals[0]!.token);
+    const r = await call<{ items: ArrivalAlert[] }>(
+      hub,
+      'GET',
+      `/api/v1/alerts?since=${encodeURIComponent(wentOffline)}`,
+      undefined,
+      { token: storeB.terminals[0]!.token },
+    );
+    expect(r.body.items.map((a) => a.alertId)).toEqual([missed]);
+    expect(r.body.items[0]).toMatchObject({
+      status: 'claimed',
+      claimedBy: { guideId: storeB.guide2.id, name: storeB.guide2.name },
+      card: { name: c.name },
+    });
+    expect(eventsOf(back, 'alert:new')).toHaveLength(0);
+  });
+
   it('refuses a handshake without a token or with a bad one', async () => {
     for (const token of ['', 'sgt_not-a-real-token']) {
       const s = openSocket(hub, token);
