@@ -3,123 +3,236 @@ import type { ItemResult, ProductItem, ProductUpsert } from '../../shared/protoc
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { maxCursor, type BatchOutcome } from '../customers/identity';
 
-type ProductRow = {
+/** A product as the batch sees it: the database's state plus the batch's own earlier items. */
+type ProductState = {
   id: string;
+  sku: string;
   barcode: string | null;
   name: string;
   category: string;
   size: string | null;
   colour: string | null;
-  price: string;
+  price: number;
   active: boolean;
+  /** store id → units */
+  stock: Map<string, number>;
+  isNew: boolean;
+  /** product fields changed: every store's row moves in the feed */
+  changed: boolean;
+  barcodeChanged: boolean;
+  /** stores whose stock alone changed */
+  stockChanged: Set<string>;
 };
 
-type Outcome = { result: ItemResult; seq: string | null };
+const sameProduct = (state: ProductState, item: ProductUpsert): boolean =>
+  state.barcode === (item.barcode ?? null) &&
+  state.name === item.name &&
+  state.category === item.category &&
+  state.size === (item.size ?? null) &&
+  state.colour === (item.colour ?? null) &&
+  state.price === item.price &&
+  state.active === item.active;
 
-const sameProduct = (row: ProductRow, item: ProductUpsert): boolean =>
-  row.barcode === (item.barcode ?? null) &&
-  row.name === item.name &&
-  row.category === item.category &&
-  row.size === (item.size ?? null) &&
-  row.colour === (item.colour ?? null) &&
-  Number(row.price) === item.price &&
-  row.active === item.active;
+type BatchState = {
+  storeIds: string[];
+  bySku: Map<string, ProductState>;
+  /** barcode → SKU holding it */
+  barcodes: Map<string, string>;
+};
 
-async function upsertOne(
-  tx: Queryable,
-  item: ProductUpsert,
-  storeIds: ReadonlySet<string>,
-): Promise<Outcome> {
-  const id = item.sku;
-  const unknown = Object.keys(item.stock).filter((s) => !storeIds.has(s));
-  if (unknown.length > 0)
-    return { result: { id, status: 'rejected', reason: `unknown store ${unknown[0]}` }, seq: null };
-  const [existing] = await tx.query<ProductRow>(
-    `select id, barcode, name, category, size, colour, price::text as price, active
-     from products where sku = $1`,
-    [item.sku],
+async function loadBatchState(tx: Queryable, items: readonly ProductUpsert[]): Promise<BatchState> {
+  const storeIds = (await tx.query<{ id: string }>('select id from stores order by id')).map(
+    (r) => r.id,
   );
-  if (item.barcode) {
-    const holder = await tx.query<{ sku: string }>('select sku from products where barcode = $1', [
-      item.barcode,
-    ]);
-    if (holder[0] && holder[0].sku !== item.sku)
-      return {
-        result: { id, status: 'rejected', reason: `barcode already used by ${holder[0].sku}` },
-        seq: null,
-      };
-  }
-  const stock = JSON.stringify(item.stock);
-  const params = [
-    item.sku,
-    item.barcode ?? null,
-    item.name,
-    item.category,
-    item.size ?? null,
-    item.colour ?? null,
-    item.price,
-    item.active,
-  ];
-
-  if (!existing) {
-    const productId = newId();
-    await tx.query(
-      `insert into products(id, sku, barcode, name, category, size, colour, price, active)
-       values ($9, $1, $2, $3, $4, $5, $6, $7, $8)`,
-      [...params, productId],
-    );
-    // Every store gets a row, so the product reaches every store's feed (stock 0 if not given).
-    const rows = await tx.query<{ seq: string }>(
-      `insert into store_products(store_id, product_id, stock, seq)
-       select s.id, $1, coalesce(($2::jsonb ->> s.id::text)::int, 0), nextval('change_seq')
-       from stores s order by s.id
-       on conflict do nothing
-       returning seq::text as seq`,
-      [productId, stock],
-    );
-    return { result: { id, status: 'accepted' }, seq: highest(rows) };
-  }
-
-  if (!sameProduct(existing, item)) {
-    await tx.query(
-      `update products set barcode = $2, name = $3, category = $4, size = $5, colour = $6,
-         price = $7, active = $8, updated_at = now() where sku = $1`,
-      params,
-    );
-    // A product change is news to every store: bump all its rows.
-    const rows = await tx.query<{ seq: string }>(
-      `update store_products sp set seq = nextval('change_seq'),
-         stock = coalesce(($2::jsonb ->> sp.store_id::text)::int, sp.stock)
-       where sp.product_id = $1
-       returning seq::text as seq`,
-      [existing.id, stock],
-    );
-    return { result: { id, status: 'accepted' }, seq: highest(rows) };
-  }
-
-  // Only stock may have moved: bump just the stores whose count changed.
-  const rows = await tx.query<{ seq: string }>(
-    `update store_products sp set seq = nextval('change_seq'),
-       stock = ($2::jsonb ->> sp.store_id::text)::int
-     where sp.product_id = $1 and $2::jsonb ? sp.store_id::text
-       and sp.stock is distinct from ($2::jsonb ->> sp.store_id::text)::int
-     returning seq::text as seq`,
-    [existing.id, stock],
+  const products = await tx.query<{
+    id: string;
+    sku: string;
+    barcode: string | null;
+    name: string;
+    category: string;
+    size: string | null;
+    colour: string | null;
+    price: string;
+    active: boolean;
+  }>(
+    `select id, sku, barcode, name, category, size, colour, price::text as price, active
+     from products where sku = any($1::text[]) or barcode = any($2::text[])`,
+    [items.map((i) => i.sku), items.flatMap((i) => (i.barcode ? [i.barcode] : []))],
   );
-  if (rows.length === 0) return { result: { id, status: 'duplicate' }, seq: null };
-  return { result: { id, status: 'accepted' }, seq: highest(rows) };
+  const stock = await tx.query<{ product_id: string; store_id: string; stock: number }>(
+    'select product_id, store_id, stock from store_products where product_id = any($1::uuid[])',
+    [products.map((p) => p.id)],
+  );
+  const stockOf = new Map<string, Map<string, number>>();
+  for (const row of stock) {
+    const map = stockOf.get(row.product_id) ?? new Map<string, number>();
+    map.set(row.store_id, Number(row.stock));
+    stockOf.set(row.product_id, map);
+  }
+  const state: BatchState = { storeIds, bySku: new Map(), barcodes: new Map() };
+  for (const p of products) {
+    state.bySku.set(p.sku, {
+      ...p,
+      price: Number(p.price),
+      stock: stockOf.get(p.id) ?? new Map(),
+      isNew: false,
+      changed: false,
+      barcodeChanged: false,
+      stockChanged: new Set(),
+    });
+    if (p.barcode) state.barcodes.set(p.barcode, p.sku);
+  }
+  return state;
 }
 
-function highest(rows: readonly { seq: string }[]): string | null {
-  let top: string | null = null;
-  for (const r of rows) top = maxCursor(top, r.seq);
-  return top;
+/** Decides one item against the batch's evolving state; writes happen later, in bulk. */
+function decide(state: BatchState, item: ProductUpsert): ItemResult {
+  const id = item.sku;
+  const unknown = Object.keys(item.stock).filter((s) => !state.storeIds.includes(s));
+  if (unknown.length > 0) return { id, status: 'rejected', reason: `unknown store ${unknown[0]}` };
+  const holder = item.barcode ? state.barcodes.get(item.barcode) : undefined;
+  if (holder && holder !== item.sku)
+    return { id, status: 'rejected', reason: `barcode already used by ${holder}` };
+
+  const fields = {
+    barcode: item.barcode ?? null,
+    name: item.name,
+    category: item.category,
+    size: item.size ?? null,
+    colour: item.colour ?? null,
+    price: item.price,
+    active: item.active,
+  };
+  const existing = state.bySku.get(item.sku);
+  if (!existing) {
+    // Every store gets a row, so the product reaches every store's feed (0 units if not given).
+    const stock = new Map(state.storeIds.map((s) => [s, item.stock[s] ?? 0]));
+    state.bySku.set(item.sku, {
+      id: newId(),
+      sku: item.sku,
+      ...fields,
+      stock,
+      isNew: true,
+      changed: false,
+      barcodeChanged: false,
+      stockChanged: new Set(),
+    });
+    if (fields.barcode) state.barcodes.set(fields.barcode, item.sku);
+    return { id, status: 'accepted' };
+  }
+  const productChanged = !sameProduct(existing, item);
+  const stockMoves = Object.entries(item.stock).filter(([s, n]) => existing.stock.get(s) !== n);
+  if (!productChanged && stockMoves.length === 0) return { id, status: 'duplicate' };
+  if (existing.barcode !== fields.barcode) {
+    if (existing.barcode && state.barcodes.get(existing.barcode) === item.sku)
+      state.barcodes.delete(existing.barcode);
+    if (fields.barcode) state.barcodes.set(fields.barcode, item.sku);
+    existing.barcodeChanged = true;
+  }
+  Object.assign(existing, fields);
+  for (const [s, n] of stockMoves) {
+    existing.stock.set(s, n);
+    existing.stockChanged.add(s);
+  }
+  if (productChanged) existing.changed = true;
+  return { id, status: 'accepted' };
+}
+
+const productRecord = (p: ProductState) => ({
+  id: p.id,
+  sku: p.sku,
+  barcode: p.barcode,
+  name: p.name,
+  category: p.category,
+  size: p.size,
+  colour: p.colour,
+  price: p.price,
+  active: p.active,
+});
+const RECORD_COLUMNS = `x(id uuid, sku text, barcode text, name text, category text, size text,
+  colour text, price bigint, active boolean)`;
+
+/** Writes the batch's decisions in a fixed number of statements; returns the highest seq drawn. */
+async function writeBatch(tx: Queryable, state: BatchState): Promise<string | null> {
+  const all = [...state.bySku.values()];
+  const updated = all.filter((p) => !p.isNew && p.changed);
+  const created = all.filter((p) => p.isNew);
+  let cursor: string | null = null;
+
+  if (updated.length > 0) {
+    // Barcodes that move between products would collide mid-statement: clear them first (the
+    // decisions above guarantee the final set is unique).
+    const moving = updated.filter((p) => p.barcodeChanged).map((p) => p.id);
+    if (moving.length > 0)
+      await tx.query('update products set barcode = null where id = any($1::uuid[])', [moving]);
+    await tx.query(
+      `update products p set barcode = x.barcode, name = x.name, category = x.category,
+         size = x.size, colour = x.colour, price = x.price, active = x.active, updated_at = now()
+       from jsonb_to_recordset($1::jsonb) as ${RECORD_COLUMNS}
+       where p.id = x.id`,
+      [JSON.stringify(updated.map(productRecord))],
+    );
+  }
+  // Feed rows to move: every store's row for a changed product, only the moved stores otherwise.
+  const moves = all
+    .filter((p) => !p.isNew)
+    .flatMap((p) =>
+      [...(p.changed ? p.stock.keys() : p.stockChanged)].map((storeId) => ({
+        product_id: p.id,
+        store_id: storeId,
+        stock: p.stock.get(storeId) ?? 0,
+      })),
+    );
+  if (moves.length > 0) {
+    const [row] = await tx.query<{ seq: string | null }>(
+      `with moved as (
+         update store_products sp set stock = x.stock, seq = nextval('change_seq')
+         from jsonb_to_recordset($1::jsonb) as x(product_id uuid, store_id uuid, stock integer)
+         where sp.product_id = x.product_id and sp.store_id = x.store_id
+         returning sp.seq)
+       select max(seq)::text as seq from moved`,
+      [JSON.stringify(moves)],
+    );
+    cursor = maxCursor(cursor, row?.seq ?? null);
+  }
+  if (created.length > 0) {
+    await tx.query(
+      `insert into products(id, sku, barcode, name, category, size, colour, price, active)
+       select x.id, x.sku, x.barcode, x.name, x.category, x.size, x.colour, x.price, x.active
+       from jsonb_to_recordset($1::jsonb) as ${RECORD_COLUMNS}`,
+      [JSON.stringify(created.map(productRecord))],
+    );
+    const [row] = await tx.query<{ seq: string | null }>(
+      `with inserted as (
+         insert into store_products(store_id, product_id, stock, seq)
+         select x.store_id, x.product_id, x.stock, nextval('change_seq')
+         from jsonb_to_recordset($1::jsonb) as x(product_id uuid, store_id uuid, stock integer)
+         on conflict do nothing
+         returning seq)
+       select max(seq)::text as seq from inserted`,
+      [
+        JSON.stringify(
+          created.flatMap((p) =>
+            [...p.stock].map(([storeId, stock]) => ({
+              product_id: p.id,
+              store_id: storeId,
+              stock,
+            })),
+          ),
+        ),
+      ],
+    );
+    cursor = maxCursor(cursor, row?.seq ?? null);
+  }
+  return cursor;
 }
 
 /**
  * Catalog and per-store stock upsert from head office, idempotent by SKU: a re-send that changes
- * nothing answers `duplicate` and moves nothing in the feeds. One transaction under the
- * change-feed lock; `cursor` is the highest sequence written, for `catalog:changed`.
+ * nothing answers `duplicate` and moves nothing in the feeds. A product change moves the product
+ * in every store's feed; a stock change only in the stores whose count moved. One transaction
+ * under the change-feed lock, a fixed handful of statements per batch (a full catalog is
+ * thousands of SKUs); `cursor` is the highest sequence written, for `catalog:changed`.
  */
 export async function upsertProducts(
   db: Db,
@@ -127,16 +240,9 @@ export async function upsertProducts(
 ): Promise<BatchOutcome> {
   return db.transaction(async (tx) => {
     await lockChangeFeed(tx);
-    const storeIds = new Set(
-      (await tx.query<{ id: string }>('select id from stores')).map((r) => r.id),
-    );
-    const results: ItemResult[] = [];
-    let cursor: string | null = null;
-    for (const item of items) {
-      const outcome = await upsertOne(tx, item, storeIds);
-      results.push(outcome.result);
-      cursor = maxCursor(cursor, outcome.seq);
-    }
+    const state = await loadBatchState(tx, items);
+    const results = items.map((item) => decide(state, item));
+    const cursor = await writeBatch(tx, state);
     return { results, cursor };
   });
 }

@@ -156,6 +156,31 @@ describeOnBackends('catalog sync', (backend) => {
     expect(skus).not.toContain('X-2');
   });
 
+  it('applies a batch in order: a barcode handed from one SKU to another, a SKU sent twice', async () => {
+    const base = { category: 'top', price: 5000 };
+    await upsert([
+      { sku: 'BC-A', barcode: '6900000000011', name: 'A', ...base },
+      { sku: 'BC-B', barcode: '6900000000022', name: 'B', ...base },
+    ]);
+    const r = await upsert([
+      { sku: 'BC-A', barcode: '6900000000033', name: 'A', ...base },
+      { sku: 'BC-B', barcode: '6900000000011', name: 'B', ...base },
+      { sku: 'BC-C', name: 'first', ...base, stock: { [a.storeId]: 1 } },
+      { sku: 'BC-C', name: 'second', ...base, stock: { [a.storeId]: 4 } },
+    ]);
+    expect(r.body.results.map((x) => x.status)).toEqual([
+      'accepted',
+      'accepted',
+      'accepted',
+      'accepted',
+    ]);
+    const items = (await pull(a)).body.items;
+    const bySku = (sku: string) => items.filter((p) => p.sku === sku);
+    expect(bySku('BC-A').map((p) => p.barcode)).toEqual(['6900000000033']);
+    expect(bySku('BC-B').map((p) => p.barcode)).toEqual(['6900000000011']);
+    expect(bySku('BC-C').map((p) => [p.name, p.stock])).toEqual([['second', 4]]);
+  });
+
   it('answers invalid bodies with 400 and writes nothing', async () => {
     const cursor = (await pull(a)).body.cursor;
     const bad: unknown[] = [

@@ -170,6 +170,25 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     expect(withPhone).toHaveLength(1);
   });
 
+  it('creates one customer when two counters register the same number at once', async () => {
+    const phone = nextPhone();
+    const formats = [
+      phone,
+      `+86 ${phone}`,
+      `${phone.slice(0, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}`,
+    ];
+    const replies = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((n) =>
+        register(
+          { id: newId(), name: `同时${n}`, phone: formats[n % formats.length] },
+          store.terminals[n % 2]!.token,
+        ),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(new Set(replies.map((r) => r.body.customer.id)).size).toBe(1);
+  });
+
   it('answers invalid registrations with 400 and writes nothing', async () => {
     const before = (await pull()).body.cursor;
     const bad: Record<string, unknown>[] = [
