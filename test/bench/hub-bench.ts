@@ -11,11 +11,11 @@
  *   npm run bench:hub -- [--pg postgres://postgres@127.0.0.1:5432/test] [--sockets 1000]
  *                        [--rate 200] [--seconds 20] [--batches 20] [--no-write]
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { newId } from '../../shared/domain/ids';
@@ -47,6 +47,9 @@ const SECONDS = Number(args.seconds);
 const BATCHES = Number(args.batches);
 const STORES = Math.min(Number(args.stores), SOCKETS);
 const BATCH_SIZE = 500;
+const LOAD_AT_START = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' / ');
 const ORDER_STREAMS = 4;
 const PG_URL = args['pglite-only'] ? undefined : (args.pg ?? process.env.TEST_DATABASE_URL);
 for (const [name, value, max] of [
@@ -69,8 +72,16 @@ type LatencyResult = {
   allP50: number;
   allP99: number;
   max: number;
+  failed: number;
+  clientLagP99: number;
 };
-type OrdersResult = { orders: number; accepted: number; seconds: number; perSecond: number };
+type OrdersResult = {
+  orders: number;
+  accepted: number;
+  seconds: number;
+  perSecond: number;
+  failedBatches: number;
+};
 type BackendResult = {
   backend: 'PGlite' | 'PostgreSQL';
   latency: LatencyResult;
@@ -96,6 +107,17 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => P
     }),
   );
   return out;
+}
+
+/** Prints the hub's own error log lines (the cause behind a 500), once each. */
+const shownErrors = new WeakMap<HubProcess, number>();
+function hubErrors(hub: HubProcess): void {
+  const from = shownErrors.get(hub) ?? 0;
+  const errors = hub.logs.slice(from).filter((l) => Number(l.level) >= 50);
+  shownErrors.set(hub, hub.logs.length);
+  for (const e of errors.slice(0, 3))
+    console.log(`  hub error: ${JSON.stringify(e.err ?? e.msg).slice(0, 600)}`);
+  if (errors.length > 3) console.log(`  … ${errors.length - 3} more hub errors`);
 }
 
 async function must<T>(p: Promise<{ status: number; body: T }>, what: string): Promise<T> {
@@ -262,7 +284,10 @@ async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResu
   const interval = 1000 / RATE;
   const start = performance.now();
   let inFlight = 0;
-  let errors = 0;
+  const failures = new Map<string, number>();
+  const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const pending: Promise<void>[] = [];
   for (let k = 0; k < total; k++) {
     const target = start + k * interval;
@@ -283,10 +308,10 @@ async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResu
         { integration: true },
       )
         .then((r) => {
-          if (r.status !== 202) errors += 1;
+          if (r.status !== 202) fail(`HTTP ${r.status}`);
         })
-        .catch(() => {
-          errors += 1;
+        .catch((e: unknown) => {
+          fail(String((e as Error).cause ?? e));
         })
         .finally(() => {
           inFlight -= 1;
@@ -298,7 +323,11 @@ async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResu
   await Promise.all(pending);
   await sleep(3000);
   for (const s of sockets) s.disconnect();
-  if (errors > 0) console.log(`  ${errors} presence requests failed`);
+  lag.disable();
+  const lagP99 = lag.percentile(99) / 1e6;
+  console.log(`  load generator event-loop delay p99 ${lagP99.toFixed(1)} ms`);
+  for (const [why, n] of failures) console.log(`  ${n} presence requests failed: ${why}`);
+  hubErrors(hub);
   const firsts = [...first.values()].sort((a, b) => a - b);
   const sorted = all.sort((a, b) => a - b);
   return {
@@ -311,6 +340,8 @@ async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResu
     allP50: percentile(sorted, 50),
     allP99: percentile(sorted, 99),
     max: sorted.at(-1) ?? Number.NaN,
+    failed: [...failures.values()].reduce((a, b) => a + b, 0),
+    clientLagP99: lagP99,
   };
 }
 
@@ -359,29 +390,28 @@ async function measureOrders(hub: HubProcess, fx: Fixture): Promise<OrdersResult
     Array.from({ length: batchesPerStream }, () => makeBatch(store, store.terminals[0]!)),
   );
   let accepted = 0;
+  let failedBatches = 0;
   const t0 = performance.now();
   await Promise.all(
     streams.map(async (store, s) => {
       for (const orders of batches[s]!) {
-        const body = await must(
-          call<{ results: { status: string }[] }>(
-            hub,
-            'POST',
-            '/api/v1/orders',
-            { orders },
-            {
-              token: store.terminals[0]!.token,
-            },
-          ),
-          'orders',
+        const r = await call<{ results: { status: string }[] }>(
+          hub,
+          'POST',
+          '/api/v1/orders',
+          { orders },
+          { token: store.terminals[0]!.token },
         );
-        accepted += body.results.filter((r) => r.status === 'accepted').length;
+        if (r.status !== 200) failedBatches += 1;
+        else accepted += r.body.results.filter((x) => x.status === 'accepted').length;
       }
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
   const orders = streams.length * batchesPerStream * BATCH_SIZE;
-  return { orders, accepted, seconds, perSecond: accepted / seconds };
+  if (failedBatches > 0) console.log(`  ${failedBatches} order batches failed`);
+  hubErrors(hub);
+  return { orders, accepted, seconds, perSecond: accepted / seconds, failedBatches };
 }
 
 async function freshPgDatabase(baseUrl: string) {
@@ -437,7 +467,8 @@ function render(results: readonly BackendResult[], command: string): string {
   const ok = (pass: boolean) => (pass ? 'meets target' : '**below target**');
   const rows = results.map((r) => {
     const l = r.latency;
-    return `| ${r.backend} | ${l.firstP50.toFixed(1)} | ${l.firstP99.toFixed(1)} (${ok(l.firstP99 <= 100)}) | ${l.allP50.toFixed(1)} / ${l.allP99.toFixed(1)} | ${l.alerts}/${l.sent} | ${r.orders.perSecond.toFixed(0)} (target ≥ ${target(r)}: ${ok(r.orders.perSecond >= target(r))}) |`;
+    const o = r.orders;
+    return `| ${r.backend} | ${l.firstP50.toFixed(1)} | ${l.firstP99.toFixed(1)} (${ok(l.firstP99 <= 100)}) | ${l.allP50.toFixed(1)} / ${l.allP99.toFixed(1)} | ${l.alerts}/${l.sent} (${l.failed} failed) | ${l.clientLagP99.toFixed(0)} | ${o.perSecond.toFixed(0)} (target ≥ ${target(r)}: ${ok(o.perSecond >= target(r))}; ${o.failedBatches} batches failed) |`;
   });
   const cpu = cpus();
   return `## Hub: presence → alert latency and order throughput
@@ -446,7 +477,8 @@ Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with
 
     ${command}
 
-Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.
+Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version};
+load average at start ${LOAD_AT_START} (other work was running on this machine).
 The hub and the load generator (${SOCKETS} socket.io clients, the HTTP senders) share this machine.
 
 Setup: one real hub process (\`server/main.ts\`, log level info) on a fresh database; ${STORES} stores,
@@ -457,8 +489,8 @@ first terminal of the store and over every delivery. (b) \`POST /api/v1/orders\`
 batches (1–2 lines, a third with a member), ${BATCHES} batches from ${ORDER_STREAMS} terminals in parallel,
 after one warm-up batch.
 
-| Backend | alert p50 (ms) | alert p99 (ms), target ≤ 100 | all deliveries p50 / p99 (ms) | alerts received | orders accepted/s |
-| --- | --- | --- | --- | --- | --- |
+| Backend | alert p50 (ms) | alert p99 (ms), target ≤ 100 | all deliveries p50 / p99 (ms) | alerts received | load generator loop delay p99 (ms) | orders accepted/s |
+| --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;
 }
