@@ -497,6 +497,43 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     expect(bad.body.error.code).toBe('invalid_input');
   });
 
+  it("re-points the source's visit: the survivor seen again is the same visit and alert", async () => {
+    const source = await register({ id: newId(), name: '钱七', phone: nextPhone() });
+    const target = await register({ id: newId(), name: '钱七', phone: nextPhone() });
+    const seen = await call<{ visitId: string; alertId: string | null }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      { customer: { customerId: source.body.customer.id }, storeId: store.storeId, source: 'qr' },
+      { integration: true },
+    );
+    expect(seen.status).toBe(202);
+    expect(seen.body.alertId).not.toBeNull();
+    expect((await merge(source.body.customer.id, target.body.customer.id)).status).toBe(200);
+    const again = await call<{ visitId: string; alertId: string | null }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      { customer: { customerId: target.body.customer.id }, storeId: store.storeId, source: 'wifi' },
+      { integration: true },
+    );
+    expect(again.status).toBe(202);
+    // Same visit and the same (first) alert: nothing new for the guides to chase.
+    expect(again.body).toEqual(seen.body);
+  });
+
+  it('answers a bad feed query with 400', async () => {
+    for (const q of ['after=abc', 'after=-5', 'limit=0', 'limit=5001', 'limit=ten']) {
+      const r = await call<ErrorReply>(hub, 'GET', `/api/v1/sync/customers?${q}`, undefined, {
+        token: token(),
+      });
+      expect(r.status, q).toBe(400);
+      expect(r.body.error.code).toBe('invalid_input');
+    }
+    const max = await pull('0', 5000);
+    expect(max.status).toBe(200);
+  });
+
   it('pages without missing or repeating a row while writers keep changing customers', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 30; i++) {
