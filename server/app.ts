@@ -64,6 +64,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     log: app.log,
     redisUrl: config.redisUrl,
     corsOrigins: config.corsOrigins,
+    revocationCheckMs: config.revocationCheckMs,
     handlers,
   });
   const ctx: HubContext = { db, realtime, config, log: app.log };

@@ -15,6 +15,8 @@ const envSchema = z.object({
     .default('info'),
   /** how often the hub sweeps unclaimed alerts to `expired` */
   HUB_EXPIRY_SWEEP_MS: z.coerce.number().int().min(50).default(15_000),
+  /** how often each node re-checks its connected terminals for revocation */
+  HUB_REVOCATION_CHECK_MS: z.coerce.number().int().min(50).default(30_000),
   /** extra browser origins allowed to call the hub (comma-separated), besides the desktop app's */
   HUB_CORS_ORIGINS: z.string().default(''),
   /** where `/updates` serves terminal auto-update files from (optional) */
@@ -31,6 +33,7 @@ export type HubConfig = {
   adminKey: string | undefined;
   logLevel: z.infer<typeof envSchema>['HUB_LOG_LEVEL'];
   expirySweepMs: number;
+  revocationCheckMs: number;
   updatesDir: string | undefined;
   /** origins allowed cross-origin: the desktop app's `app://shopguide` plus HUB_CORS_ORIGINS */
   corsOrigins: string[];
@@ -56,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     adminKey: e.HUB_ADMIN_KEY,
     logLevel: e.HUB_LOG_LEVEL,
     expirySweepMs: e.HUB_EXPIRY_SWEEP_MS,
+    revocationCheckMs: e.HUB_REVOCATION_CHECK_MS,
     updatesDir: e.HUB_UPDATES_DIR,
     corsOrigins: [
       DESKTOP_APP_ORIGIN,

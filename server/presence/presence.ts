@@ -10,7 +10,7 @@ import type {
 import { phoneHashKey } from '../admin/service';
 import type { Queryable } from '../db/database';
 import type { HubContext } from '../context';
-import { HubError, notFound } from '../http/errors';
+import { badRequest, HubError, notFound } from '../http/errors';
 import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from '../terminal/routes';
 import { buildCustomerCard, CARD_COLUMNS, type CardCustomerRow } from './card';
 import { nearestStoreContaining, type Geofence } from './geo';
@@ -139,12 +139,21 @@ export type PresenceResult = {
  * visit window, otherwise opens a visit and (for a known customer) raises an arrival alert. The
  * caller broadcasts `alert` after this returns, i.e. after the transaction committed.
  */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 export async function recordPresence(
   ctx: HubContext,
   event: PresenceEvent,
 ): Promise<PresenceResult> {
   const { db } = ctx;
   const at = event.at ? new Date(event.at).toISOString() : new Date().toISOString();
+  // A sighting from the future would raise an alert that outlives its 30 minutes; clocks of
+  // presence sources drift a little, so allow a few minutes of skew and refuse the rest.
+  if (Date.parse(at) > Date.now() + MAX_CLOCK_SKEW_MS) {
+    throw badRequest('`at` is in the future', [
+      { path: 'at', message: 'more than 5 minutes ahead of the hub clock' },
+    ]);
+  }
   const [storeId, customer] = await Promise.all([
     resolveStore(db, event),
     resolveCustomer(db, event.customer),

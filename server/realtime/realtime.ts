@@ -55,6 +55,8 @@ export async function createRealtime(options: {
   redisUrl: string | undefined;
   corsOrigins: readonly string[];
   handlers: readonly SocketHandler[];
+  /** how often connected terminals are re-checked for revocation */
+  revocationCheckMs?: number;
 }): Promise<Realtime> {
   const io = new Server(options.httpServer, {
     cors: { origin: [...options.corsOrigins] },
@@ -99,6 +101,34 @@ export async function createRealtime(options: {
     for (const handler of options.handlers) handler(socket);
   });
 
+  /** Tells a revoked terminal, then drops its sockets on every node. */
+  const announceRevocation = (terminalId: string) => {
+    terminals
+      .to(terminalRoom(terminalId))
+      .emit('terminal:revoked', { reason: 'revoked by head office' });
+    // Let the revoke message flush before the sockets go.
+    setTimeout(() => terminals.in(terminalRoom(terminalId)).disconnectSockets(true), 100).unref();
+  };
+
+  // A terminal revoked straight in the database (hub:admin direct mode, another tool) is not
+  // announced over REST: every node re-checks the terminals it holds sockets for.
+  const revocationCheck = setInterval(() => {
+    const connected = [
+      ...new Set([...terminals.sockets.values()].map((s) => s.data.terminal.terminalId)),
+    ];
+    if (connected.length === 0) return;
+    options.db
+      .query<{ id: string }>(
+        'select id from terminals where revoked_at is not null and id = any($1::uuid[])',
+        [connected],
+      )
+      .then((rows) => {
+        for (const { id } of rows) announceRevocation(id);
+      })
+      .catch((error: unknown) => options.log.warn({ err: error }, 'revocation check failed'));
+  }, options.revocationCheckMs ?? 30_000);
+  revocationCheck.unref();
+
   return {
     io,
     terminals,
@@ -108,14 +138,9 @@ export async function createRealtime(options: {
     toAll: (event, ...args) => {
       terminals.emit(event, ...args);
     },
-    revokeTerminal(terminalId) {
-      terminals
-        .to(terminalRoom(terminalId))
-        .emit('terminal:revoked', { reason: 'revoked by head office' });
-      // Let the revoke message flush before the sockets go.
-      setTimeout(() => terminals.in(terminalRoom(terminalId)).disconnectSockets(true), 100).unref();
-    },
+    revokeTerminal: announceRevocation,
     async close() {
+      clearInterval(revocationCheck);
       // Only this node's sockets; the HTTP server itself is closed by Fastify.
       terminals.local.disconnectSockets(true);
       io.engine.close();

@@ -248,6 +248,13 @@ describeOnBackends('presence and arrival alerts over REST', (backend) => {
         source: 'wifi',
         at: 'soon',
       },
+      {
+        // a sighting an hour in the future would raise an alert that never expires on time
+        customer: { memberCode: c.memberCode },
+        storeId: storeA.storeId,
+        source: 'wifi',
+        at: new Date(Date.now() + 3_600_000).toISOString(),
+      },
       'not json at all',
     ];
     for (const body of bad) {

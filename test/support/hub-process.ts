@@ -65,7 +65,7 @@ export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
 
   const port = await new Promise<number>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`hub did not start in 30 s\n${stderr}`)), 30_000);
+    const timer = setTimeout(() => rej(new Error(`hub did not start in 90 s\n${stderr}`)), 90_000);
     const lines = createInterface({ input: proc.stdout! });
     lines.on('line', (line) => {
       let entry: Record<string, unknown>;
