@@ -84,3 +84,56 @@ export function addCounts(a: KpiCounts, b: KpiCounts): KpiCounts {
 export function claimConversion(c: Pick<KpiCounts, 'convertedVisits' | 'claimedAlerts'>) {
   return ratio(c.convertedVisits, c.claimedAlerts);
 }
+
+/** The steps of the store funnel, in order: door → recognised → alerted → claimed → bought. */
+export const FUNNEL_STEPS = [
+  'footfall',
+  'recognizedVisits',
+  'alerts',
+  'claimedAlerts',
+  'convertedVisits',
+] as const satisfies readonly (keyof KpiCounts)[];
+export type FunnelStepKey = (typeof FUNNEL_STEPS)[number];
+
+export type FunnelStep = {
+  key: FunnelStepKey;
+  value: number;
+  /** this step ÷ the first step (footfall); null when there was no footfall */
+  ofFirst: number | null;
+  /** this step ÷ the previous step; null for the first step or after an empty step */
+  fromPrevious: number | null;
+  /** people lost since the previous step (negative when a step exceeds the one before it, e.g.
+   * more recognised visits than the door counter saw); null for the first step */
+  drop: number | null;
+  /** drop ÷ previous step; null for the first step or after an empty step */
+  dropRate: number | null;
+};
+
+/**
+ * The funnel with the drop at each step. Steps are not forced to shrink: a door counter can
+ * undercount, and a manager should see that rather than a silently clamped figure.
+ */
+export function funnel(c: KpiCounts): FunnelStep[] {
+  const first = c[FUNNEL_STEPS[0]];
+  return FUNNEL_STEPS.map((key, i) => {
+    const value = c[key];
+    if (i === 0)
+      return {
+        key,
+        value,
+        ofFirst: ratio(value, first),
+        fromPrevious: null,
+        drop: null,
+        dropRate: null,
+      };
+    const previous = c[FUNNEL_STEPS[i - 1]!];
+    return {
+      key,
+      value,
+      ofFirst: ratio(value, first),
+      fromPrevious: ratio(value, previous),
+      drop: previous - value,
+      dropRate: ratio(previous - value, previous),
+    };
+  });
+}

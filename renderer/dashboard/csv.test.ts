@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { emptyCounts, kpiRatios, type KpiCounts } from '../../shared/domain/kpi';
+import type { DayStats, GuideStats } from '../../shared/protocol';
+import { csvCell, figuresCsv, toCsv, UTF8_BOM, yuan, type CsvLabels } from './csv';
+import { figuresFromDay } from './figures';
+import { dashboardLocales } from './locales';
+
+const STORE = '0190f0a0-0000-7000-8000-000000000001';
+const GUIDE = '0190f0a0-0000-7000-8000-0000000000a1';
+
+const withRatios = (c: KpiCounts) => ({ ...c, ...kpiRatios(c) });
+
+function day(): DayStats {
+  const hour9 = { ...emptyCounts(), footfall: 20, orders: 4, units: 6, revenue: 123450 };
+  const guide: GuideStats = {
+    guideId: GUIDE,
+    name: '王, "小丽"',
+    ...withRatios({
+      ...emptyCounts(),
+      claimedAlerts: 3,
+      convertedVisits: 1,
+      orders: 4,
+      units: 6,
+      revenue: 123450,
+    }),
+    claimConversion: 1 / 3,
+  };
+  return {
+    storeId: STORE,
+    date: '2026-11-20',
+    timezone: 'Asia/Shanghai',
+    from: '2026-11-19T16:00:00.000Z',
+    to: '2026-11-20T16:00:00.000Z',
+    ...withRatios(hour9),
+    byHour: [
+      { index: 0, start: '2026-11-19T16:00:00.000Z', label: '00:00', ...withRatios(emptyCounts()) },
+      { index: 9, start: '2026-11-20T01:00:00.000Z', label: '09:00', ...withRatios(hour9) },
+    ],
+    byGuide: [guide],
+  };
+}
+
+const labels = dashboardLocales['zh-CN'].csv satisfies CsvLabels;
+
+describe('CSV export', () => {
+  it('starts with a BOM and ends lines with CRLF so Excel shows Chinese correctly', () => {
+    const csv = toCsv([
+      ['导购', '销售额'],
+      ['李雷', '12.00'],
+    ]);
+    expect(csv.startsWith(UTF8_BOM)).toBe(true);
+    expect(csv).toBe(`${UTF8_BOM}导购,销售额\r\n李雷,12.00\r\n`);
+  });
+
+  it('quotes separators, quotes and line breaks, and defuses formulas', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell(-3)).toBe('-3');
+    expect(csvCell(null)).toBe('—');
+    expect(csvCell(Number.NaN)).toBe('—');
+  });
+
+  it('writes yuan exactly from fen', () => {
+    expect(yuan(123450)).toBe('1234.50');
+    expect(yuan(5)).toBe('0.05');
+    expect(yuan(null)).toBeNull();
+  });
+
+  it('exports a day by hour with a total row and the guide table', () => {
+    const lines = figuresCsv(figuresFromDay(day()), labels).slice(1).split('\r\n');
+    expect(lines[0]).toBe('统计期间,2026-11-20');
+    expect(lines[2]).toBe(
+      '时段,客流,识别到店,到店提醒,已认领,成交到店,订单数,件数,销售额(元),转化率,识别转化率,客单价(元),连带率,客流产值(元)',
+    );
+    // An empty hour: counts are 0, every ratio undefined.
+    expect(lines[3]).toBe('00:00,0,0,0,0,0,0,0,0.00,—,—,—,—,—');
+    expect(lines[4]).toBe('09:00,20,0,0,0,0,4,6,1234.50,20.0%,—,308.63,1.5,61.73');
+    expect(lines[5]).toBe('合计,20,0,0,0,0,4,6,1234.50,20.0%,—,308.63,1.5,61.73');
+    expect(lines[7]).toBe('导购,已认领,成交到店,认领转化率,订单数,销售额(元),客单价(元)');
+    expect(lines[8]).toBe('"王, ""小丽""",3,1,33.3%,4,1234.50,308.63');
+  });
+});
