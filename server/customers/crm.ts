@@ -313,10 +313,10 @@ async function upsertOne(
 
   let row = index.byCrm.get(item.crmId) ?? null;
   if (row && isTombstoneRow(row)) {
-    // The CRM record was merged away at the hub: its updates land on the surviving customer.
+    // Merged at head office's request into a customer that has its own CRM record: updates for
+    // the old record must not overwrite the survivor (nor steal its CRM id), so say why instead.
     const live = await resolveLiveCustomerId(tx, row.id);
-    if (!live) return reject(id, 'customer was deleted');
-    row = index.rows.get(live) ?? (await rowById(tx, live));
+    return reject(id, live ? `merged into customer ${live}` : 'customer was deleted');
   }
   let attaching = false;
   if (!row && phone) {

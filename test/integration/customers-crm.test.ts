@@ -179,6 +179,39 @@ describeOnBackends('CRM customer upsert', (backend) => {
     expect(new Set(codes).size).toBe(codes.length);
   });
 
+  it('after a merge, updates go to the survivor record and the merged CRM record says why', async () => {
+    await upsert([
+      { crmId: 'MG-A', name: '甲', phone: '+86 133 0000 1001', points: 10 },
+      { crmId: 'MG-B', name: '甲', points: 5 },
+    ]);
+    const all = profiles((await pull()).body.items);
+    const a = all.find((p) => p.name === '甲' && p.phoneHash !== null)!;
+    const b = all.find((p) => p.name === '甲' && p.phoneHash === null)!;
+    const merged = await call<{ status: string; customer: CustomerProfile }>(
+      hub,
+      'POST',
+      '/api/v1/integration/customers/merge',
+      { sourceId: b.id, targetId: a.id },
+      { integration: true },
+    );
+    expect(merged.body.status).toBe('merged');
+    expect(merged.body.customer.points).toBe(15);
+
+    const r = await upsert([
+      { crmId: 'MG-B', name: '甲（旧）', points: 7 },
+      { crmId: 'MG-A', name: '甲', phone: '+86 133 0000 1001', points: 20 },
+    ]);
+    expect(r.status).toBe(200);
+    expect(r.body.results[0]).toEqual({
+      id: 'MG-B',
+      status: 'rejected',
+      reason: `merged into customer ${a.id}`,
+    });
+    expect(r.body.results[1]).toEqual({ id: 'MG-A', status: 'accepted' });
+    const after = profiles((await pull()).body.items).filter((p) => p.name.startsWith('甲'));
+    expect(after.map((p) => [p.id, p.name, p.points])).toEqual([[a.id, '甲', 20]]);
+  });
+
   it('answers invalid bodies with 400 and writes nothing', async () => {
     const cursor = (await pull()).body.cursor;
     const bad: unknown[] = [
