@@ -13,13 +13,19 @@ export async function readSyncState(db: TerminalDb, feed: FeedName): Promise<Syn
   return (await db.syncState.get(feed)) ?? initialSyncState(feed);
 }
 
+/**
+ * Records a feed's last error. Read-modify-write inside one transaction: a plain get-then-put
+ * raced with a page being applied and could write an older cursor back (found by the property test).
+ */
 export async function recordSyncError(
   db: TerminalDb,
   feed: FeedName,
   message: string,
 ): Promise<void> {
-  const state = await readSyncState(db, feed);
-  await db.syncState.put({ ...state, lastError: message });
+  await db.transaction('rw', db.syncState, async () => {
+    const state = await readSyncState(db, feed);
+    if (state.lastError !== message) await db.syncState.put({ ...state, lastError: message });
+  });
 }
 
 export const allSyncStates = (db: TerminalDb) => db.syncState.toArray();

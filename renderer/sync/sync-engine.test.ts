@@ -245,6 +245,33 @@ describe('push', () => {
     expect([...hub.orders.keys()]).toEqual([good.id]);
   });
 
+  it('a batch the hub refuses as a whole is split so one bad order cannot block the queue', async () => {
+    const { hub, db } = setup();
+    const client = hub.client();
+    const poison = anOrder();
+    const strict: HubClient = {
+      ...client,
+      // A hub whose schema refuses this one order answers 400 for any batch containing it.
+      postOrders: (orders) =>
+        orders.some((o) => o.id === poison.id)
+          ? Promise.resolve({
+              ok: false,
+              error: { code: 'rejected', message: 'lines: invalid', status: 400 },
+            })
+          : client.postOrders(orders),
+    };
+    const engine = new SyncEngine({ db, hub: strict, secrets: memorySecretStore({}) });
+    const others = Array.from({ length: 9 }, () => anOrder());
+    for (const o of [...others.slice(0, 4), poison, ...others.slice(4)]) await enqueueOrder(db, o);
+    await engine.drain();
+    expect(await db.outbox.get(poison.id)).toMatchObject({
+      status: 'rejected',
+      reason: 'lines: invalid',
+    });
+    expect([...hub.orders.keys()].sort()).toEqual(others.map((o) => o.id).sort());
+    expect(engine.status.get()).toMatchObject({ pendingCount: 0, rejectedCount: 1 });
+  });
+
   it('offline: orders wait, status shows the backlog and the error, then they go exactly once', async () => {
     const { hub, db, engine } = setup();
     hub.faults.offline = true;

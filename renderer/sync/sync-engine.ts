@@ -4,23 +4,18 @@ import {
   changedPayload,
   type ClaimAck,
   type CustomerFeedItem,
+  type Order,
   type ProductItem,
 } from '../../shared/protocol';
 import { err, type Result } from '../../shared/result';
 import { applyAlertUpdate, storeAlert, type AlertWrite } from '../data/alerts';
 import { applyProductItems, replaceStaff } from '../data/catalog';
 import { applyCustomerItems, customerPageTables, putCanonicalCustomer } from '../data/customers';
-import type {
-  FeedName,
-  OutboxEntry,
-  OutboxRegistration,
-  StoredAlert,
-  TerminalDb,
-} from '../data/database';
+import type { OutboxEntry, OutboxRegistration, StoredAlert, TerminalDb } from '../data/database';
 import { outboxSummary, pendingEntries, recordResults } from '../data/outbox';
 import { decryptPhone } from '../data/phone-cipher';
 import type { SecretStore } from '../data/secret-store';
-import { readSyncState } from '../data/sync-state';
+import { readSyncState, recordSyncError } from '../data/sync-state';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { defaultDrainLock, type DrainLock } from './drain-lock';
 import type { FeedPage, HubClient, HubError, HubResult, LiveConnection } from './hub-client';
@@ -174,24 +169,32 @@ export class SyncEngine {
     let done = 0;
     let total: number | null = null;
     this.status.update({ syncing: true, progress: { feed, done, total } });
+    const fetchPage = (
+      after: string,
+    ): Promise<HubResult<FeedPage<CustomerFeedItem> | FeedPage<ProductItem>>> =>
+      feed === 'customers'
+        ? this.hub.pullCustomers(after, this.opts.pageSize)
+        : this.hub.pullCatalog(after, this.opts.pageSize);
     try {
+      let after = (await readSyncState(this.db, feed)).cursor;
+      let pending = fetchPage(after);
       for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
         this.assertActive();
-        const state = await readSyncState(this.db, feed);
-        const result: HubResult<FeedPage<CustomerFeedItem> | FeedPage<ProductItem>> =
-          feed === 'customers'
-            ? await this.hub.pullCustomers(state.cursor, this.opts.pageSize)
-            : await this.hub.pullCatalog(state.cursor, this.opts.pageSize);
-        const page = this.unwrap(result);
+        const page = this.unwrap(await pending);
         this.assertActive();
+        // Fetch the next page while this one is written: the hub and IndexedDB work in parallel.
+        // If this page is not applied, the prefetched answer is simply dropped.
+        const prefetch = page.hasMore ? fetchPage(page.cursor) : null;
         // `total` is the rows from the cursor asked for to the feed's end.
         if (page.total !== undefined && total === null) total = page.total;
-        const applied = await this.applyPage(feed, state.cursor, page);
+        const applied = await this.applyPage(feed, after, page);
         if (applied) done += page.items.length;
         this.status.update({
           progress: { feed, done, total: total === null ? null : Math.max(total, done) },
         });
-        if (!page.hasMore || !applied) break;
+        if (!prefetch || !applied) break;
+        after = page.cursor;
+        pending = prefetch;
       }
     } finally {
       this.status.update({ progress: null });
@@ -257,14 +260,16 @@ export class SyncEngine {
         const since = new Date(this.opts.now().getTime() - this.opts.alertCatchUpMinutes * 60_000);
         const alerts = this.unwrap(await this.hub.alertsSince(since.toISOString()));
         for (const alert of alerts) await this.enqueueLive(() => this.receiveAlert(alert));
-        const state = await readSyncState(this.db, 'alerts');
-        const newest = alerts.reduce((m, a) => (a.at > m ? a.at : m), state.cursor);
-        await this.db.syncState.put({
-          ...state,
-          cursor: newest,
-          rowsDone: state.rowsDone + alerts.length,
-          lastSuccessAt: this.opts.now().toISOString(),
-          lastError: null,
+        await this.db.transaction('rw', this.db.syncState, async () => {
+          const state = await readSyncState(this.db, 'alerts');
+          const newest = alerts.reduce((m, a) => (a.at > m ? a.at : m), state.cursor);
+          await this.db.syncState.put({
+            ...state,
+            cursor: newest,
+            rowsDone: state.rowsDone + alerts.length,
+            lastSuccessAt: this.opts.now().toISOString(),
+            lastError: null,
+          });
         });
       }),
     );
@@ -323,16 +328,7 @@ export class SyncEngine {
           .filter((e): e is OutboxEntry => e?.status === 'pending' && e.kind === 'order')
           .map((e) => (e.kind === 'order' ? e.order : null))
           .filter((o) => o !== null);
-        if (orders.length > 0) {
-          const results = this.unwrap(await this.hub.postOrders(orders));
-          this.assertActive();
-          const asked = new Set(orders.map((o) => o.id));
-          await recordResults(
-            this.db,
-            results.filter((r) => asked.has(r.id)),
-            this.opts.now(),
-          );
-        }
+        if (orders.length > 0) await this.sendOrders(orders);
         const after = await outboxSummary(this.db);
         this.publishOutbox(after);
         const stillPending = await this.db.outbox.bulkGet(batch.map((e) => e.id));
@@ -346,6 +342,37 @@ export class SyncEngine {
     } finally {
       await this.refreshOutboxStatus();
     }
+  }
+
+  /**
+   * Posts a batch. If the hub refuses the whole call (400: a schema drift, one bad order), the
+   * batch is split down to single orders so one poison order is rejected with the hub's reason
+   * and never blocks the rest of the queue.
+   */
+  private async sendOrders(orders: Order[]): Promise<void> {
+    const response = await this.hub.postOrders(orders);
+    this.assertActive();
+    if (!response.ok && response.error.code === 'rejected') {
+      if (orders.length === 1) {
+        await recordResults(
+          this.db,
+          [{ id: orders[0]!.id, status: 'rejected', reason: response.error.message }],
+          this.opts.now(),
+        );
+        return;
+      }
+      const half = Math.ceil(orders.length / 2);
+      await this.sendOrders(orders.slice(0, half));
+      await this.sendOrders(orders.slice(half));
+      return;
+    }
+    const results = this.unwrap(response);
+    const asked = new Set(orders.map((o) => o.id));
+    await recordResults(
+      this.db,
+      results.filter((r) => asked.has(r.id)),
+      this.opts.now(),
+    );
   }
 
   private async sendRegistration(entry: OutboxRegistration): Promise<void> {
@@ -448,12 +475,8 @@ export class SyncEngine {
 
   private async noteFeedError(message: string): Promise<void> {
     if (this.revoked) return;
-    const feeds: FeedName[] = ['customers', 'catalog', 'staff'];
-    for (const feed of feeds) {
-      const state = await readSyncState(this.db, feed);
-      if (state.lastError !== message)
-        await this.db.syncState.put({ ...state, lastError: message });
-    }
+    for (const feed of ['customers', 'catalog', 'staff'] as const)
+      await recordSyncError(this.db, feed, message);
   }
 
   private scheduleRetry(): void {

@@ -43,6 +43,16 @@ async function initialSync(setup: Setup) {
   return { seconds, rows, lastError: engine.status.get().lastError, bytes: after - before };
 }
 
+/** Opens a database an earlier run synced, without syncing again. */
+async function attach(setup: Setup) {
+  secrets = memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey });
+  db = new TerminalDb(setup.terminalId);
+  await db.open();
+  const client = createHttpHubClient({ baseUrl: setup.hubUrl, secrets });
+  engine = new SyncEngine({ db, hub: client, secrets, autoRetry: false });
+  return { rows: await db.customers.count() };
+}
+
 /** Raw IndexedDB bulk write of the same rows into the same stores and indexes (the baseline). */
 async function rawWrite() {
   const customers = await db.customers.toArray();
@@ -79,10 +89,13 @@ async function rawWrite() {
   return { seconds, rows: customers.length };
 }
 
-async function lookups(
-  samples: { phone: string; memberCode: string; name: string }[],
-  rounds: number,
-) {
+async function lookups({
+  samples,
+  rounds,
+}: {
+  samples: { phone: string; memberCode: string; name: string }[];
+  rounds: number;
+}) {
   const kinds: Record<string, (s: (typeof samples)[number]) => string> = {
     fullPhone: (s) => s.phone,
     memberCode: (s) => s.memberCode,
@@ -144,4 +157,4 @@ async function drain(input: { count: number; storeId: string; terminalId: string
   };
 }
 
-Object.assign(globalThis, { terminalBench: { initialSync, rawWrite, lookups, drain } });
+Object.assign(globalThis, { terminalBench: { attach, initialSync, rawWrite, lookups, drain } });

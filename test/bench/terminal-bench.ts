@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const credentials = JSON.parse(
     readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'),
   ) as Credentials;
-  const store = credentials.stores[0]!;
+  const store = credentials.stores[Number(process.env.BENCH_STORE ?? 0)]!;
   const terminal = store.terminals[0]!;
 
   const hub = await startHub({ dataDir });
@@ -74,13 +74,17 @@ async function main(): Promise<void> {
       .writeHead(200, { 'content-type': 'text/html' })
       .end('<!doctype html><script src="/bench.js"></script>');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  // A fixed port keeps the page's origin (and so its IndexedDB) across runs.
+  await new Promise<void>((r) =>
+    server.listen(Number(process.env.BENCH_PAGE_PORT ?? 0), '127.0.0.1', r),
+  );
   const address = server.address();
   const pageUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
 
   // The page and the hub are different origins and the hub sends no CORS headers, so this bench
   // browser runs with web security off (the Electron app's origin question is tracked separately).
-  const profile = mkdtempSync(join(tmpdir(), 'sg-bench-chromium-'));
+  const profile =
+    process.env.BENCH_PROFILE_DIR ?? mkdtempSync(join(tmpdir(), 'sg-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -108,6 +112,13 @@ async function main(): Promise<void> {
         [fn, arg] as const,
       ) as Promise<T>;
 
+    if (process.env.BENCH_LOOKUPS_ONLY) {
+      // Re-measure lookups on a profile a previous run already synced (BENCH_PROFILE_DIR).
+      console.error('attached', await run('attach', setup));
+      const only = await run('lookups', { samples: credentials.sampleCustomers, rounds: 400 });
+      console.log(JSON.stringify(only, null, 2));
+      return;
+    }
     const sync = await run<{
       seconds: number;
       rows: number;
@@ -119,7 +130,7 @@ async function main(): Promise<void> {
     console.error('raw write', raw);
     const lookups = await run<Record<string, { p50: number; p95: number; avgHits: number }>>(
       'lookups',
-      credentials.sampleCustomers,
+      { samples: credentials.sampleCustomers, rounds: 400 },
     );
     console.error('lookups', lookups);
     const drain = await run<{
