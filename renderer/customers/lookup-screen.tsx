@@ -1,8 +1,123 @@
-/** Customer lookup: first version (the full screen follows). */
-export function LookupScreen({ query }: { query?: string }) {
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { looksLikeFullPhone } from '../../shared/domain/phone';
+import { useAppStore } from '../app/store';
+import { useScanner } from '../app/use-scanner';
+import type { CustomerMatch } from '../data/customers';
+import { OfflineNote, TierBadge } from './customer-badges';
+import { useCustomerSearch, useIsOnline, useMemberCodeLookup } from './use-customers';
+import './customers.css';
+
+/**
+ * The counter's one search box: full mobile, 尾号, member code, name or pinyin initials, results as
+ * the guide types. A member QR scanned anywhere on the screen opens that member directly.
+ */
+export function LookupScreen({ query: initialQuery }: { query?: string }) {
+  const { t } = useTranslation('customers');
+  const navigate = useAppStore((s) => s.navigate);
+  const online = useIsOnline();
+  const [query, setQuery] = useState(initialQuery ?? '');
+  const search = useCustomerSearch(query);
+  const byMemberCode = useMemberCodeLookup();
+  const trimmed = query.trim();
+
+  const open = (customer: CustomerMatch) => navigate({ name: 'customer', customerId: customer.id });
+
+  /** A scan (or Enter on a typed code): an exact member code opens at once; else it is a search. */
+  const submitCode = async (code: string) => {
+    const member = await byMemberCode(code);
+    if (member) open(member);
+    else setQuery(code.trim());
+  };
+  useScanner((code) => void submitCode(code));
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    // Enter opens the only match, so 尾号 + Enter is two keystrokes from the profile.
+    if (search.resultsFor === trimmed && search.results.length === 1) open(search.results[0]!);
+    else if (trimmed.length > 0) void submitCode(trimmed);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Escape') setQuery('');
+  };
+
+  const settledEmpty = search.resultsFor === trimmed && !search.searching;
+  const noMatch =
+    trimmed.length > 0 && settledEmpty && !search.error && search.results.length === 0;
+  const phonePrefill = looksLikeFullPhone(trimmed) ? trimmed : undefined;
+
+  let statusLine: string;
+  if (trimmed.length === 0) statusLine = t('lookup.empty');
+  else if (search.error) statusLine = t('lookup.error', { message: search.error });
+  else if (search.searching) statusLine = t('lookup.searching');
+  else if (noMatch) statusLine = t('lookup.noMatch');
+  else statusLine = t('lookup.resultCount', { count: search.results.length });
+
   return (
-    <section aria-label="顾客查询">
-      <input aria-label="搜索顾客" defaultValue={query ?? ''} />
+    <section className="feature-screen lookup" aria-labelledby="lookup-title">
+      <h1 id="lookup-title">{t('lookup.title')}</h1>
+      <form role="search" onSubmit={onSubmit} className="lookup-form">
+        <input
+          type="search"
+          aria-label={t('lookup.searchLabel')}
+          placeholder={t('lookup.placeholder')}
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={onKeyDown}
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          inputMode="search"
+        />
+      </form>
+      <p className="hint">{t('lookup.hint')}</p>
+      {!online && <OfflineNote text={t('lookup.offlineNote')} />}
+      {/* Fixed-height live line: the count changes as the guide types, the layout does not. */}
+      <p
+        className={search.error ? 'status-line error' : 'status-line'}
+        role={search.error ? 'alert' : 'status'}
+        aria-live="polite"
+      >
+        {statusLine}
+      </p>
+      {noMatch ? (
+        <div className="no-match">
+          <button
+            type="button"
+            className="primary"
+            onClick={() =>
+              navigate(
+                phonePrefill ? { name: 'register', phone: phonePrefill } : { name: 'register' },
+              )
+            }
+          >
+            {phonePrefill
+              ? t('lookup.registerWithPhone', { phone: phonePrefill })
+              : t('lookup.registerWith')}
+          </button>
+        </div>
+      ) : (
+        <ul
+          className={search.searching ? 'results stale' : 'results'}
+          aria-label={t('lookup.results')}
+          aria-busy={search.searching}
+        >
+          {trimmed.length > 0 &&
+            search.results.map((c) => (
+              <li key={c.id}>
+                <button type="button" className="result" onClick={() => open(c)}>
+                  <span className="result-name">{c.name}</span>
+                  <TierBadge tier={c.tier} />
+                  <span className="result-phone">{c.phoneMasked ?? ''}</span>
+                  <span className="result-code">
+                    {c.memberCode ? t('lookup.memberCode', { code: c.memberCode }) : ''}
+                  </span>
+                  {c.provisional && <span className="pill">{t('lookup.provisional')}</span>}
+                </button>
+              </li>
+            ))}
+        </ul>
+      )}
     </section>
   );
 }

@@ -1,0 +1,17 @@
+import { useTranslation } from 'react-i18next';
+import type { Tier } from '../../shared/protocol';
+
+/** The member tier as a coloured badge (colour is decoration; the text carries the meaning). */
+export function TierBadge({ tier }: { tier: Tier }) {
+  const { t } = useTranslation('customers');
+  return <span className={`tier-badge tier-${tier}`}>{t(`tier.${tier}`)}</span>;
+}
+
+/** A one-line note shown when the live channel is down: the screen still works from the cache. */
+export function OfflineNote({ text }: { text: string }) {
+  return (
+    <p role="status" className="offline-note">
+      {text}
+    </p>
+  );
+}
