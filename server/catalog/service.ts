@@ -240,8 +240,15 @@ export async function upsertProducts(
 ): Promise<BatchOutcome> {
   return db.transaction(async (tx) => {
     await lockChangeFeed(tx);
-    const state = await loadBatchState(tx, items);
-    const results = items.map((item) => decide(state, item));
+    // Store ids compare as text below; the database spells uuids in lower case.
+    const normalised = items.map((item) => ({
+      ...item,
+      stock: Object.fromEntries(
+        Object.entries(item.stock).map(([storeId, n]) => [storeId.toLowerCase(), n]),
+      ),
+    }));
+    const state = await loadBatchState(tx, normalised);
+    const results = normalised.map((item) => decide(state, item));
     const cursor = await writeBatch(tx, state);
     return { results, cursor };
   });

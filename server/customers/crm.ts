@@ -398,7 +398,15 @@ export async function upsertCrmCustomers(
     // Updates of existing rows run in item order; the new rows go in last, in one statement.
     // Every check above ran against the batch's evolving state, so neither can collide.
     for (const [n, item] of items.entries()) {
-      const outcome = await upsertOne(tx, item, phones[n] ?? null, storeIds, index);
+      // Store ids compare as text; the database spells uuids in lower case.
+      const homeStoreId = item.homeStoreId?.toLowerCase();
+      const outcome = await upsertOne(
+        tx,
+        { ...item, homeStoreId },
+        phones[n] ?? null,
+        storeIds,
+        index,
+      );
       results.push(outcome.result);
       cursor = maxCursor(cursor, outcome.seq);
     }

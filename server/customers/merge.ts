@@ -66,8 +66,11 @@ async function lockedRow(tx: Queryable, id: string): Promise<CustomerRow | null>
  */
 export async function mergeCustomers(
   db: Db,
-  { sourceId, targetId }: MergeRequest,
+  request: MergeRequest,
 ): Promise<MergeResponse & { cursor: string | null }> {
+  // Compared as text below; the database spells uuids in lower case.
+  const sourceId = request.sourceId.toLowerCase();
+  const targetId = request.targetId.toLowerCase();
   if (sourceId === targetId)
     throw badRequest('cannot merge a customer into itself', [
       { path: 'targetId', message: 'must differ from sourceId' },

@@ -53,7 +53,7 @@ export function applyOnlineEvent(
 type Ref = OnlineEvent['customer'];
 const refKey = (ref: Ref): string =>
   'customerId' in ref
-    ? `id:${ref.customerId}`
+    ? `id:${ref.customerId.toLowerCase()}`
     : 'crmId' in ref
       ? `crm:${ref.crmId}`
       : 'memberCode' in ref
@@ -68,7 +68,8 @@ async function resolveRefs(tx: Queryable, refs: readonly Ref[]): Promise<Map<str
   const want = { id: new Set<string>(), crm: new Set<string>(), code: new Set<string>() };
   const phones = new Set<string>();
   for (const ref of refs) {
-    if ('customerId' in ref) want.id.add(ref.customerId);
+    // uuids compare as text here; the database spells them in lower case
+    if ('customerId' in ref) want.id.add(ref.customerId.toLowerCase());
     else if ('crmId' in ref) want.crm.add(ref.crmId);
     else if ('memberCode' in ref) want.code.add(ref.memberCode);
     else {

@@ -145,7 +145,7 @@ export async function loadCustomerRows(
 }
 
 /**
- * Profiles of the given live customers, keyed by id. Merged or deleted ids are left out; use
+ * Profiles of the given live customers, keyed by id (lower case, as the database spells uuids). Merged or deleted ids are left out; use
  * `resolveLiveCustomerId` first when an old id may have been merged away.
  */
 export async function loadProfiles(
@@ -159,7 +159,7 @@ export async function loadProfiles(
 }
 
 export async function loadProfile(db: Queryable, id: string): Promise<CustomerProfile | null> {
-  return (await loadProfiles(db, [id])).get(id) ?? null;
+  return (await loadProfiles(db, [id])).get(id.toLowerCase()) ?? null;
 }
 
 /**

@@ -44,13 +44,15 @@ export async function registerCustomer(
     return { status: 'existing', customer, cursor: null };
   };
 
+  // The terminal may spell its uuid in upper case; the database hands ids back in lower case.
+  const id = input.id.toLowerCase();
   const decided = await db.transaction(async (tx) => {
     await lockChangeFeed(tx);
-    const sameId = await tx.query('select 1 from customers where id = $1', [input.id]);
+    const sameId = await tx.query('select 1 from customers where id = $1', [id]);
     if (sameId.length > 0) {
       // A resend, or an id that was merged away since: answer with the surviving customer.
-      const live = await resolveLiveCustomerId(tx, input.id);
-      if (!live) throw new HubError(409, 'conflict', `customer ${input.id} was deleted`);
+      const live = await resolveLiveCustomerId(tx, id);
+      if (!live) throw new HubError(409, 'conflict', `customer ${id} was deleted`);
       return { id: live, cursor: null };
     }
     const byPhone = await liveCustomerByPhone(tx, phone.e164);
@@ -63,7 +65,7 @@ export async function registerCustomer(
          $12, coalesce($13::timestamptz, now()), now())
        returning seq::text as seq`,
       [
-        input.id,
+        id,
         input.name,
         phone.e164,
         phone.hash,
@@ -78,7 +80,7 @@ export async function registerCustomer(
         input.createdAt ?? null,
       ],
     );
-    return { id: input.id, cursor: row!.seq };
+    return { id, cursor: row!.seq };
   });
 
   if (decided.cursor === null) return existing(decided.id);

@@ -181,6 +181,20 @@ describeOnBackends('catalog sync', (backend) => {
     expect(bySku('BC-C').map((p) => [p.name, p.stock])).toEqual([['second', 4]]);
   });
 
+  it('accepts store ids in upper case in the stock map', async () => {
+    const r = await upsert([
+      {
+        sku: 'UP-1',
+        name: 'x',
+        category: 'top',
+        price: 1,
+        stock: { [b.storeId.toUpperCase()]: 3 },
+      },
+    ]);
+    expect(r.body.results).toEqual([{ id: 'UP-1', status: 'accepted' }]);
+    expect((await pull(b)).body.items.find((p) => p.sku === 'UP-1')?.stock).toBe(3);
+  });
+
   it('answers invalid bodies with 400 and writes nothing', async () => {
     const cursor = (await pull(a)).body.cursor;
     const bad: unknown[] = [

@@ -189,6 +189,27 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     expect(new Set(replies.map((r) => r.body.customer.id)).size).toBe(1);
   });
 
+  it('accepts uuids in upper case (some terminals and CRMs spell them so)', async () => {
+    const id = newId();
+    const created = await register({ id: id.toUpperCase(), name: '大写', phone: nextPhone() });
+    expect(created.status).toBe(201);
+    expect(created.body.customer.id).toBe(id);
+    const resent = await register({ id: id.toUpperCase(), name: '大写', phone: nextPhone() });
+    expect(resent.status).toBe(200);
+    expect(resent.body.customer.id).toBe(id);
+    const r = await events([
+      {
+        id: `upper-${id}`,
+        customer: { customerId: id.toUpperCase() },
+        type: 'viewed',
+        sku: 'DR-1',
+        channel: 'app',
+        at: new Date().toISOString(),
+      },
+    ]);
+    expect(r.body.results).toEqual([{ id: `upper-${id}`, status: 'accepted' }]);
+  });
+
   it('answers invalid registrations with 400 and writes nothing', async () => {
     const before = (await pull()).body.cursor;
     const bad: Record<string, unknown>[] = [
