@@ -1,14 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { AppShell } from './app/app-shell';
+import { App } from './app/app';
 import { APP_VERSION } from './platform/app-version';
 import { platformBridge } from './platform/select-bridge';
-import './app/app-shell.css';
 
 const bridge = platformBridge(APP_VERSION);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <AppShell bridge={bridge} />
+    <App bridge={bridge} storage={window.localStorage} />
   </StrictMode>,
 );

@@ -1,106 +1,159 @@
-import { useEffect, useState } from 'react';
-import type { AppInfo, DeploymentInfo, ShopGuideBridge } from '../../shared/bridge';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useArrivalNotifications, useClaimNewest } from '../arrivals/use-arrivals';
+import { findProductByCode } from '../data/catalog';
+import { LANGUAGES, type Language } from '../i18n/i18n';
+import { SignInScreen } from '../session/sign-in-screen';
+import { useAutoLock } from '../session/use-auto-lock';
+import { SyncIndicator } from '../sync-status/sync-indicator';
+import type { Screen } from './navigation';
+import { ScreenSwitch } from './screen-switch';
+import { useServices } from './services';
+import { useAppStore } from './store';
+import { useScanner } from './use-scanner';
+import './app-shell.css';
 
-type HubStatus = 'checking' | 'online' | 'offline';
+const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
 
 /**
- * A placeholder shell: who and where this terminal is, and the first-run hub form. The real UI
- * (alerts, customers, orders) replaces the body; the platform wiring stays.
+ * The enrolled terminal: header (store, guide, language, sync status), navigation, and the
+ * current screen; sign-in when nobody is signed in. Keyboard: F2 lookup, F3 new order, F4 claim
+ * the newest arrival, Esc back; a scanner burst anywhere opens the member or starts an order.
  */
-export function AppShell({ bridge }: { bridge: ShopGuideBridge }) {
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [deployment, setDeployment] = useState<DeploymentInfo | null>(null);
-  const [hubStatus, setHubStatus] = useState<HubStatus>('checking');
-  const [error, setError] = useState<string | null>(null);
+export function AppShell({ onLanguage }: { onLanguage(language: Language): void }) {
+  const { t, i18n } = useTranslation('shell');
+  const { terminal, db } = useServices();
+  const guide = useAppStore((s) => s.guide);
+  const screen = useAppStore((s) => s.screen);
+  const navigate = useAppStore((s) => s.navigate);
+  const back = useAppStore((s) => s.back);
+  const signOut = useAppStore((s) => s.signOut);
+  const claimNewest = useClaimNewest();
+  const [toast, setToast] = useState<string | null>(null);
+
+  useAutoLock(terminal.settings.autoLockMinutes);
+  useArrivalNotifications();
 
   useEffect(() => {
-    let live = true;
-    void bridge.appInfo().then((r) => live && r.ok && setInfo(r.value));
-    void bridge.deployment().then((r) => {
-      if (!live) return;
-      if (r.ok) setDeployment(r.value);
-      else setError(r.error.message);
-    });
-    return () => {
-      live = false;
-    };
-  }, [bridge]);
+    if (toast === null) return;
+    const timer = setTimeout(() => setToast(null), 4000);
+    return () => clearTimeout(timer);
+  }, [toast]);
 
-  const hubUrl = deployment?.hubUrl ?? null;
   useEffect(() => {
-    if (hubUrl === null) return;
-    let live = true;
-    fetch(`${hubUrl}/healthz`)
-      .then((r) => live && setHubStatus(r.ok ? 'online' : 'offline'))
-      .catch(() => live && setHubStatus('offline'));
-    return () => {
-      live = false;
+    if (!guide) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'F2') navigate({ name: 'lookup' });
+      else if (event.key === 'F3') navigate({ name: 'order' });
+      else if (event.key === 'F4')
+        void claimNewest().then((outcome) => {
+          if (outcome === null) setToast(t('noOpenArrival'));
+          else if (outcome.kind === 'won') navigate({ name: 'arrivals' });
+          else if (outcome.kind === 'lost') setToast(t('claimLost'));
+          else if (outcome.kind === 'offline') setToast(t('claimOffline'));
+          else setToast(outcome.message);
+        });
+      else if (event.key === 'Escape' && !event.defaultPrevented) back();
+      else return;
+      event.preventDefault();
     };
-  }, [hubUrl]);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [guide, navigate, back, claimNewest, t]);
+
+  const onScan = useCallback(
+    (code: string) => {
+      // The order screen scans products itself; the lookup screen takes member codes itself.
+      if (!guide || screen.name === 'order' || screen.name === 'lookup') return false;
+      void findProductByCode(db, code).then((product) =>
+        navigate(
+          product ? { name: 'order', addSku: product.sku } : { name: 'lookup', query: code },
+        ),
+      );
+    },
+    [guide, screen.name, db, navigate],
+  );
+  useScanner(onScan);
+
+  const language = (LANGUAGES as readonly string[]).includes(i18n.language)
+    ? (i18n.language as Language)
+    : 'zh-CN';
+
+  const navItems: {
+    key: 'arrivals' | 'lookup' | 'order' | 'dashboard';
+    target: Screen;
+    hint?: string;
+  }[] = [
+    { key: 'arrivals', target: { name: 'arrivals' } },
+    { key: 'lookup', target: { name: 'lookup' }, hint: 'F2' },
+    { key: 'order', target: { name: 'order' }, hint: 'F3' },
+    ...(guide?.role === 'manager'
+      ? [{ key: 'dashboard' as const, target: { name: 'dashboard' } as Screen }]
+      : []),
+  ];
+  const activeKey =
+    screen.name === 'customer' || screen.name === 'register'
+      ? 'lookup'
+      : screen.name === 'receipt'
+        ? 'order'
+        : screen.name;
 
   return (
-    <main className="shell" aria-label="ShopGuide">
-      <h1>ShopGuide</h1>
-      {info?.secretProtection === 'browser-storage' && (
-        <p role="note" className="warning">
-          浏览器模式：终端凭证保存在本浏览器中，保护弱于桌面应用。仅在门店管控的设备上使用。
+    <div className="app">
+      <header className="topbar">
+        <div className="topbar-store">
+          <strong>{terminal.store.name}</strong>
+          <span>{terminal.name}</span>
+        </div>
+        {guide && (
+          <nav className="topbar-nav" aria-label={t('navLabel')}>
+            {navItems.map((item) => (
+              <button
+                key={item.key}
+                type="button"
+                aria-current={activeKey === item.key ? 'page' : undefined}
+                onClick={() => navigate(item.target)}
+              >
+                {t(`nav.${item.key}`)}
+                {item.hint && <kbd>{item.hint}</kbd>}
+              </button>
+            ))}
+          </nav>
+        )}
+        <div className="topbar-right">
+          <SyncIndicator />
+          <label className="topbar-language">
+            <span className="visually-hidden">{t('language')}</span>
+            <select
+              aria-label={t('language')}
+              value={language}
+              onChange={(event) => onLanguage(event.target.value as Language)}
+            >
+              {LANGUAGES.map((l) => (
+                <option key={l} value={l}>
+                  {LANGUAGE_NAMES[l]}
+                </option>
+              ))}
+            </select>
+          </label>
+          {guide && (
+            <div className="topbar-guide">
+              <span>{t('signedInAs', { name: guide.name })}</span>
+              <button type="button" onClick={signOut}>
+                {t('switchGuide')}
+              </button>
+            </div>
+          )}
+        </div>
+      </header>
+      <main className="app-main">
+        {guide ? <ScreenSwitch screen={screen} /> : <SignInScreen />}
+      </main>
+      {toast !== null && (
+        <p role="status" className="toast">
+          {toast}
         </p>
       )}
-      <dl>
-        <dt>版本</dt>
-        <dd>{info ? `${info.version} (${info.platform})` : '…'}</dd>
-        <dt>Hub</dt>
-        <dd>{hubUrl ?? '未配置'}</dd>
-        {hubUrl !== null && (
-          <>
-            <dt>连接</dt>
-            <dd role="status" aria-label="hub status">
-              {hubStatus === 'checking'
-                ? '检查中…'
-                : hubStatus === 'online'
-                  ? '已连接'
-                  : '无法连接'}
-            </dd>
-          </>
-        )}
-      </dl>
-      {deployment !== null && hubUrl === null && (
-        <FirstRun bridge={bridge} onDone={setDeployment} onError={setError} />
-      )}
-      {error !== null && <p role="alert">{error}</p>}
-    </main>
-  );
-}
-
-function FirstRun({
-  bridge,
-  onDone,
-  onError,
-}: {
-  bridge: ShopGuideBridge;
-  onDone(deployment: DeploymentInfo): void;
-  onError(message: string): void;
-}) {
-  const [url, setUrl] = useState('');
-  return (
-    <form
-      className="first-run"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void bridge.setHubUrl(url).then((r) => (r.ok ? onDone(r.value) : onError(r.error.message)));
-      }}
-    >
-      <label>
-        Hub 地址
-        <input
-          type="url"
-          required
-          value={url}
-          placeholder="http://192.168.1.20:4600"
-          onChange={(event) => setUrl(event.target.value)}
-        />
-      </label>
-      <button type="submit">连接</button>
-    </form>
+    </div>
   );
 }

@@ -1,4 +1,9 @@
 import { commonLocales } from './common-locales';
+import { shellLocales } from '../app/shell-locales';
+import { arrivalsLocales } from '../arrivals/locales';
+import { enrolLocales } from '../enrol/locales';
+import { sessionLocales } from '../session/locales';
+import { syncStatusLocales } from '../sync-status/locales';
 import { dashboardLocales } from '../dashboard/locales';
 import { customersLocales } from '../customers/locales';
 import { ordersLocales } from '../orders/locales';
@@ -10,12 +15,22 @@ import { ordersLocales } from '../orders/locales';
 export const resources = {
   'zh-CN': {
     common: commonLocales['zh-CN'],
+    shell: shellLocales['zh-CN'],
+    enrol: enrolLocales['zh-CN'],
+    session: sessionLocales['zh-CN'],
+    arrivals: arrivalsLocales['zh-CN'],
+    'sync-status': syncStatusLocales['zh-CN'],
     dashboard: dashboardLocales['zh-CN'],
     customers: customersLocales['zh-CN'],
     orders: ordersLocales['zh-CN'],
   },
   en: {
     common: commonLocales.en,
+    shell: shellLocales.en,
+    enrol: enrolLocales.en,
+    session: sessionLocales.en,
+    arrivals: arrivalsLocales.en,
+    'sync-status': syncStatusLocales.en,
     dashboard: dashboardLocales.en,
     customers: customersLocales.en,
     orders: ordersLocales.en,

@@ -1,0 +1,123 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { ConnectScreen, type ConnectError } from '../enrol/connect-screen';
+import { InitialSyncScreen } from '../enrol/initial-sync-screen';
+import { createI18n, DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../i18n/i18n';
+import { clearLockouts } from '../session/lockout';
+import { AppShell } from './app-shell';
+import { boot, enrol, type BootDeps, type BootState } from './bootstrap';
+import { ServicesProvider } from './services';
+import { useAppStore } from './store';
+
+const LANGUAGE_KEY = 'shopguide-language';
+
+export type AppProps = Omit<BootDeps, 'onRevoked'>;
+
+/**
+ * The renderer's root: picks up the deployment and stored secrets, then shows Connect (first run
+ * or after a revocation), the initial sync, or the working shell.
+ */
+export function App(props: AppProps) {
+  const { storage } = props;
+  const [language, setLanguage] = useState<Language>(() => {
+    const saved = storage.getItem(LANGUAGE_KEY);
+    return (LANGUAGES as readonly string[]).includes(saved ?? '')
+      ? (saved as Language)
+      : DEFAULT_LANGUAGE;
+  });
+  const i18n = useMemo(() => createI18n(language), []); // eslint-disable-line react-hooks/exhaustive-deps -- one instance; language changes below
+  useEffect(() => {
+    void i18n.changeLanguage(language);
+    document.documentElement.lang = language;
+    storage.setItem(LANGUAGE_KEY, language);
+  }, [i18n, language, storage]);
+
+  return (
+    <I18nextProvider i18n={i18n}>
+      <Root {...props} onLanguage={setLanguage} />
+    </I18nextProvider>
+  );
+}
+
+function Root(props: AppProps & { onLanguage(language: Language): void }) {
+  const { t } = useTranslation('shell');
+  const [state, setState] = useState<BootState>({ stage: 'loading' });
+  const [deps] = useState<BootDeps>(() => {
+    const built: BootDeps = {
+      ...props,
+      onRevoked: () => {
+        // The engine has wiped the database and the secrets; forget the rest and start over.
+        const store = useAppStore.getState();
+        store.signOut();
+        store.navigate({ name: 'arrivals' });
+        clearLockouts(props.storage);
+        void boot(built).then((next) =>
+          setState(next.stage === 'connect' ? { ...next, revoked: true, preseeded: false } : next),
+        );
+      },
+    };
+    return built;
+  });
+
+  useEffect(() => {
+    let live = true;
+    void boot(deps).then((next) => live && setState(next));
+    return () => {
+      live = false;
+    };
+  }, [deps]);
+
+  const services = state.stage === 'ready' || state.stage === 'syncing' ? state.services : null;
+  useEffect(() => {
+    if (state.stage !== 'ready' || !services) return;
+    void services.engine.start();
+  }, [state.stage, services]);
+  useEffect(() => () => services?.engine.stop(), [services]);
+
+  const onSynced = useCallback(
+    () => setState((s) => (s.stage === 'syncing' ? { stage: 'ready', services: s.services } : s)),
+    [],
+  );
+
+  switch (state.stage) {
+    case 'loading':
+      return (
+        <p className="boot" role="status">
+          {t('starting')}
+        </p>
+      );
+    case 'failed':
+      return (
+        <p className="boot" role="alert">
+          {t('startFailed', { message: state.message })}
+        </p>
+      );
+    case 'connect':
+      return (
+        <ConnectScreen
+          deployment={state.deployment}
+          preseeded={state.preseeded}
+          revoked={state.revoked}
+          browserMode={deps.bridge.platform === 'browser'}
+          onConnect={async (input): Promise<ConnectError | null> => {
+            const result = await enrol(deps, state.deployment, input);
+            if (!result.ok) return result.error;
+            setState({ stage: 'syncing', services: result.value });
+            return null;
+          }}
+        />
+      );
+    case 'syncing':
+      return (
+        <ServicesProvider services={state.services}>
+          <InitialSyncScreen onDone={onSynced} />
+        </ServicesProvider>
+      );
+    case 'ready':
+      return (
+        <ServicesProvider services={state.services}>
+          <AppShell onLanguage={props.onLanguage} />
+        </ServicesProvider>
+      );
+  }
+}

@@ -1,0 +1,130 @@
+import type { DeploymentInfo, ShopGuideBridge } from '../../shared/bridge';
+import type { TerminalInfo } from '../../shared/protocol';
+import { TerminalDb } from '../data/database';
+import { readSyncState } from '../data/sync-state';
+import { checkTerminal, type HubCheckError } from '../enrol/hub-check';
+import { createHttpHubClient } from '../sync/http-hub-client';
+import { SyncEngine } from '../sync/sync-engine';
+import { bridgeSecretStore } from './bridge-secrets';
+import type { AppServices } from './services';
+import { clearTerminalInfo, readTerminalInfo, writeTerminalInfo } from './terminal-info-cache';
+import { err, ok, type Result } from '../../shared/result';
+
+/** Where the app is in its life: first run, first sync, or working. */
+export type BootState =
+  | { stage: 'loading' }
+  | {
+      stage: 'connect';
+      deployment: DeploymentInfo;
+      /** a token IT pre-seeded (config file / served config): validate it without asking */
+      preseeded: boolean;
+      /** the hub refused this terminal and everything local was wiped */
+      revoked: boolean;
+    }
+  | { stage: 'syncing'; services: AppServices }
+  | { stage: 'ready'; services: AppServices }
+  | { stage: 'failed'; message: string };
+
+export type BootDeps = {
+  bridge: ShopGuideBridge;
+  storage: Storage;
+  indexedDB?: IDBFactory;
+  keyRange?: typeof IDBKeyRange;
+  fetch?: typeof fetch;
+  now?: () => Date;
+  /** the hub said this terminal is revoked (the engine has wiped the database and secrets) */
+  onRevoked(): void;
+};
+
+/** Reads deployment and secrets and decides what to show first. */
+export async function boot(deps: BootDeps): Promise<BootState> {
+  const deployment = await deps.bridge.deployment();
+  if (!deployment.ok) return { stage: 'failed', message: deployment.error.message };
+  const [token, key] = await Promise.all([
+    deps.bridge.getSecret('terminalToken'),
+    deps.bridge.getSecret('phoneHashKey'),
+  ]);
+  const info = readTerminalInfo(deps.storage);
+  const hubUrl = deployment.value.hubUrl;
+  if (token.ok && token.value && key.ok && key.value && info && hubUrl) {
+    const services = buildServices(deps, hubUrl, { ...info, phoneHashKey: key.value });
+    return (await hasSynced(services.db))
+      ? { stage: 'ready', services }
+      : { stage: 'syncing', services };
+  }
+  return {
+    stage: 'connect',
+    deployment: deployment.value,
+    preseeded: token.ok && token.value !== null && hubUrl !== null,
+    revoked: false,
+  };
+}
+
+/**
+ * Validates hub + token, then keeps the token and phone-hash key in the bridge's secret storage
+ * (never IndexedDB) and the rest of the terminal's identity in local storage for offline starts.
+ */
+export async function enrol(
+  deps: BootDeps,
+  deployment: DeploymentInfo,
+  input: { hubUrl: string; token: string | null },
+): Promise<Result<AppServices, HubCheckError | { kind: 'storage'; message: string }>> {
+  let token = input.token?.trim() || null;
+  if (token === null) {
+    const stored = await deps.bridge.getSecret('terminalToken');
+    token = stored.ok ? stored.value : null;
+  }
+  if (!token) return err({ kind: 'bad_token' });
+  const checked = await checkTerminal(input.hubUrl, token, deps.fetch);
+  if (!checked.ok) return checked;
+  const { hubUrl, info } = checked.value;
+  for (const [name, value] of [
+    ['terminalToken', token],
+    ['phoneHashKey', info.phoneHashKey],
+  ] as const) {
+    const saved = await deps.bridge.setSecret(name, value);
+    if (!saved.ok) return err({ kind: 'storage', message: saved.error.message });
+  }
+  writeTerminalInfo(deps.storage, info);
+  if (deployment.hubUrl !== hubUrl && deps.bridge.platform === 'electron') {
+    // Electron keeps the hub URL in its own config (it also feeds the CSP); it may reload the view,
+    // and boot() then finds everything stored above.
+    const set = await deps.bridge.setHubUrl(hubUrl);
+    if (!set.ok) return err({ kind: 'storage', message: set.error.message });
+  }
+  return ok(buildServices(deps, hubUrl, info));
+}
+
+export function buildServices(deps: BootDeps, hubUrl: string, terminal: TerminalInfo): AppServices {
+  const secrets = bridgeSecretStore(deps.bridge);
+  const db = new TerminalDb(terminal.terminalId, {
+    ...(deps.indexedDB ? { indexedDB: deps.indexedDB } : {}),
+    ...(deps.keyRange ? { keyRange: deps.keyRange } : {}),
+  });
+  const hub = createHttpHubClient({
+    baseUrl: hubUrl,
+    secrets,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  const now = deps.now ?? (() => new Date());
+  const engine = new SyncEngine({
+    db,
+    hub,
+    secrets,
+    now,
+    onRevoked: () => {
+      clearTerminalInfo(deps.storage);
+      deps.onRevoked();
+    },
+  });
+  return { bridge: deps.bridge, db, engine, terminal, phoneHashKey: terminal.phoneHashKey, now };
+}
+
+/** True once the customer feed has completed at least one page (the first sync got through). */
+export async function hasSynced(db: TerminalDb): Promise<boolean> {
+  const [customers, staff] = await Promise.all([
+    readSyncState(db, 'customers'),
+    readSyncState(db, 'staff'),
+  ]);
+  return customers.lastSuccessAt !== null && staff.lastSuccessAt !== null;
+}

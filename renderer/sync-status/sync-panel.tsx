@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatFen } from '../../shared/domain/money';
+import { useServices } from '../app/services';
+import type { OutboxEntry } from '../data/database';
+import { formatAge } from './format';
+import { useOutbox } from './use-sync-status';
+import './sync-status.css';
+
+/** Everything not yet at the hub, and what the hub refused with its reason. Nothing is hidden. */
+export function SyncPanel() {
+  const { t } = useTranslation('sync-status');
+  const { view, status, syncNow, retry } = useOutbox();
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    try {
+      await action();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="sync-panel" aria-labelledby="sync-panel-title">
+      <header className="sync-panel-head">
+        <h1 id="sync-panel-title">{t('panelTitle')}</h1>
+        <span>{status.online ? t('online') : t('offline')}</span>
+        <button type="button" disabled={busy} onClick={() => void run(syncNow)}>
+          {busy || status.syncing ? t('syncing') : t('syncNow')}
+        </button>
+      </header>
+      {status.lastError !== null && (
+        <p role="alert" className="sync-error">
+          {t('lastError', { message: status.lastError })}
+        </p>
+      )}
+      {view.state === 'loading' && <p role="status">{t('loading')}</p>}
+      {view.state === 'error' && <p role="alert">{t('error', { message: view.message })}</p>}
+      {view.state === 'ready' && (
+        <>
+          <h2>{t('pendingTitle')}</h2>
+          {view.pending.length === 0 ? (
+            <p>{t('pendingEmpty')}</p>
+          ) : (
+            <ul className="outbox-list" aria-label={t('pendingTitle')}>
+              {view.pending.map((e) => (
+                <OutboxRow key={e.id} entry={e} />
+              ))}
+            </ul>
+          )}
+          <h2>{t('rejectedTitle')}</h2>
+          {view.rejected.length === 0 ? (
+            <p>{t('rejectedEmpty')}</p>
+          ) : (
+            <>
+              <p>{t('rejectedHelp')}</p>
+              <ul className="outbox-list" aria-label={t('rejectedTitle')}>
+                {view.rejected.map((e) => (
+                  <OutboxRow key={e.id} entry={e} onRetry={() => void run(() => retry(e.id))} />
+                ))}
+              </ul>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function OutboxRow({ entry, onRetry }: { entry: OutboxEntry; onRetry?: () => void }) {
+  const { t, i18n } = useTranslation('sync-status');
+  const { now } = useServices();
+  const summary =
+    entry.kind === 'order'
+      ? `${entry.order.lines.length} × · ${formatFen(
+          entry.order.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity - l.discount, 0),
+          i18n.language,
+        )}`
+      : entry.registration.name;
+  return (
+    <li className={`outbox-row ${entry.status}`}>
+      <strong>{t(`kinds.${entry.kind}`)}</strong>
+      <span>{summary}</span>
+      <span>{formatAge(t, entry.createdAt, now())}</span>
+      {entry.attempts > 0 && <span>{t('attempts', { count: entry.attempts })}</span>}
+      {entry.reason !== null && (
+        <span className="outbox-reason">{t('reason', { reason: entry.reason })}</span>
+      )}
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          {t('retryItem')}
+        </button>
+      )}
+    </li>
+  );
+}
