@@ -7,8 +7,18 @@ import {
 } from '../../shared/protocol';
 import { requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
-import { parseInput } from '../http/errors';
+import { badRequest, parseInput } from '../http/errors';
 import { catalogFeedPage, customerFeedPage, storeStaff, type FeedPage } from './feeds';
+
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/** The feed query, with cursors that fit the database's bigint (19 digits can overflow it). */
+function feedParams(query: unknown): { after: string; limit: number } {
+  const params = parseInput(feedQuery, query, 'query');
+  if (BigInt(params.after) > MAX_BIGINT)
+    throw badRequest('invalid query', [{ path: 'after', message: 'cursor out of range' }]);
+  return params;
+}
 
 /**
  * Terminal pull feeds. Each pages by the server's change sequence (never the terminal's clock);
@@ -20,13 +30,13 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
 
   api.get('/sync/customers', async (request): Promise<FeedPage<CustomerFeedItem>> => {
     await requireTerminal(db, request);
-    const { after, limit } = parseInput(feedQuery, request.query, 'query');
+    const { after, limit } = feedParams(request.query);
     return customerFeedPage(db, after, limit);
   });
 
   api.get('/sync/catalog', async (request): Promise<FeedPage<ProductItem>> => {
     const terminal = await requireTerminal(db, request);
-    const { after, limit } = parseInput(feedQuery, request.query, 'query');
+    const { after, limit } = feedParams(request.query);
     return catalogFeedPage(db, terminal.storeId, after, limit);
   });
 

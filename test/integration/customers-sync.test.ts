@@ -544,7 +544,14 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
   });
 
   it('answers a bad feed query with 400', async () => {
-    for (const q of ['after=abc', 'after=-5', 'limit=0', 'limit=5001', 'limit=ten']) {
+    for (const q of [
+      'after=abc',
+      'after=-5',
+      'after=9999999999999999999',
+      'limit=0',
+      'limit=5001',
+      'limit=ten',
+    ]) {
       const r = await call<ErrorReply>(hub, 'GET', `/api/v1/sync/customers?${q}`, undefined, {
         token: token(),
       });
