@@ -132,7 +132,8 @@ export async function mergeCustomers(
         takesPhone ? source.phone_hash : target.phone_hash,
         takesCrm ? source.crm_id : target.crm_id,
         tier,
-        Number(target.points) + Number(source.points),
+        // the column is a 32-bit integer; two capped balances must not overflow it
+        Math.min(Number(target.points) + Number(source.points), 2_147_483_647),
         target.gender === 'unknown' ? source.gender : target.gender,
         target.birthday ?? source.birthday,
         JSON.stringify({ ...source.sizes, ...target.sizes }),

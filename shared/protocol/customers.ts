@@ -131,7 +131,8 @@ export const crmCustomer = z.object({
   phone: z.string().trim().min(3).max(32).optional(),
   memberCode: z.string().trim().min(4).max(64).optional(),
   tier: tier.default('regular'),
-  points: z.number().int().nonnegative().default(0),
+  /** stored as a 32-bit integer */
+  points: z.number().int().nonnegative().max(2_000_000_000).default(0),
   gender: gender.default('unknown'),
   birthday: isoDate.optional(),
   sizes: sizes.default({}),
