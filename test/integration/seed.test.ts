@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { normalisePhone } from '../../shared/domain/phone';
 import { openDatabase } from '../../server/db/database';
 import type { DemoCredentials } from '../../server/demo/credentials';
+import type { ArrivalAlert } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { call } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
@@ -160,6 +162,56 @@ describeOnBackends('hub:seed', (backend) => {
     expect(presence.status).toBe(202);
     expect(presence.body.alertId).not.toBeNull();
     await hub.stop();
+  });
+
+  it('simulates arrivals that reach a terminal of that store as alerts', async () => {
+    const creds = credentials();
+    const store = creds.stores[0]!;
+    hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
+    const socket = io(`${hub.url}/terminal`, {
+      auth: { token: store.terminals[1]!.token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    const alerts: ArrivalAlert[] = [];
+    socket.on('alert:new', (alert: ArrivalAlert) => alerts.push(alert));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    try {
+      const run = await runCli('server/demo/simulate-cli.ts', [
+        '--store',
+        store.id,
+        '--rate',
+        '240',
+        '--duration',
+        '3',
+        '--url',
+        hub.url,
+        '--credentials',
+        join(dataDir, 'demo-credentials.json'),
+      ]);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('→ alert');
+      await expect.poll(() => alerts.length).toBeGreaterThan(0);
+      expect(alerts.every((a) => a.storeId === store.id)).toBe(true);
+      const names = new Set(creds.sampleCustomers.map((c) => c.name));
+      expect(names.has(alerts[0]!.card.name)).toBe(true);
+
+      const remote = await runCli('server/demo/simulate-cli.ts', [
+        '--url',
+        'http://203.0.113.7:4600',
+        '--credentials',
+        join(dataDir, 'demo-credentials.json'),
+      ]);
+      expect(remote.code).toBe(2);
+      expect(remote.stderr).toContain('is not this machine');
+    } finally {
+      socket.disconnect();
+      await hub.stop();
+    }
   });
 
   it(
