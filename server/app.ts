@@ -19,6 +19,8 @@ import { registerUpdateRoutes } from './updates/routes';
 
 /** How long shutdown lets already-received requests be parsed before the listener closes. */
 const SHUTDOWN_GRACE_MS = 250;
+/** Answers slower than this are logged at info even when they succeed. */
+const SLOW_REQUEST_MS = 1_000;
 
 export type Hub = {
   app: FastifyInstance;
@@ -43,6 +45,21 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     // Idle keep-alive sockets close at shutdown; in-flight requests are allowed to finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Presence sources send hundreds of calls a second at peaks: log every request at debug,
+    // and at info only what someone should look at (errors, slow answers) — see onResponse.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const entry = {
+      method: request.method,
+      url: request.url.split('?')[0],
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    };
+    if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
+    else if (reply.statusCode >= 400 || reply.elapsedTime > SLOW_REQUEST_MS)
+      request.log.info(entry, 'request completed');
+    else request.log.debug(entry, 'request completed');
   });
   installErrorHandling(app);
   // The desktop terminal runs at app://shopguide, so its calls are cross-origin.
