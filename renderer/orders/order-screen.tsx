@@ -1,4 +1,32 @@
-/** New order: first version (the full screen follows). */
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatFen, orderTotals } from '../../shared/domain/money';
+import type { PaymentMethod, ProductItem } from '../../shared/protocol';
+import type { Screen } from '../app/navigation';
+import { useAppStore } from '../app/store';
+import { useScanner } from '../app/use-scanner';
+import { OfflineNote } from '../customers/customer-badges';
+import { moneyLocale } from '../customers/format';
+import { useIsOnline } from '../customers/use-customers';
+import { OrderCustomer } from './order-customer';
+import { OrderLines } from './order-lines';
+import { useCatalogSearch, useConfirmOrder, useProductByCode } from './use-orders';
+import '../customers/customers.css';
+import './orders.css';
+
+const PAYMENTS: PaymentMethod[] = ['wechat', 'alipay', 'card', 'cash', 'unionpay'];
+
+/**
+ * Which navigations have already put their customer / SKU into the draft. Keyed by the Screen
+ * object itself: Back restores the same object (no second add), a new navigation is a new object,
+ * and StrictMode's double effect sees the same object too.
+ */
+const appliedIntents = new WeakSet<Screen>();
+
+/**
+ * A new order at the counter: scan or type items, set quantities, discounts and payment, attach
+ * the customer, confirm. The basket lives in the app store so it survives a detour to lookup.
+ */
 export function OrderScreen({
   customerId,
   alertId,
@@ -8,12 +36,218 @@ export function OrderScreen({
   alertId?: string;
   addSku?: string;
 }) {
+  const { t, i18n } = useTranslation('orders');
+  const screen = useAppStore((s) => s.screen);
+  const draft = useAppStore((s) => s.orderDraft);
+  const guide = useAppStore((s) => s.guide);
+  const navigate = useAppStore((s) => s.navigate);
+  const addProduct = useAppStore((s) => s.addProductToDraft);
+  const attach = useAppStore((s) => s.attachDraftCustomer);
+  const setPayment = useAppStore((s) => s.setDraftPayment);
+  const clearDraft = useAppStore((s) => s.clearOrderDraft);
+  const online = useIsOnline();
+  const productByCode = useProductByCode();
+  const confirmOrder = useConfirmOrder();
+  const money = (fen: number) => formatFen(fen, moneyLocale(i18n.language));
+
+  const [code, setCode] = useState('');
+  const [addError, setAddError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const catalog = useCatalogSearch(code);
+
+  /** A scanned or typed code: exact SKU/barcode goes straight in; anything else is a search. */
+  const addByCode = async (raw: string): Promise<boolean> => {
+    const value = raw.trim();
+    if (value === '') return false;
+    const product = await productByCode(value);
+    if (!product) {
+      setAddError(t('order.notFound', { code: value }));
+      return false;
+    }
+    if (!product.active) {
+      setAddError(t('order.inactive'));
+      return false;
+    }
+    addProduct(product);
+    setAddError(null);
+    setCode('');
+    return true;
+  };
+  const pick = (product: ProductItem) => {
+    addProduct(product);
+    setAddError(null);
+    setCode('');
+  };
+
+  useScanner((scanned) => void addByCode(scanned));
+
+  useEffect(() => {
+    if (appliedIntents.has(screen)) return;
+    appliedIntents.add(screen);
+    if (customerId) attach(customerId, alertId ?? null);
+    if (addSku)
+      void productByCode(addSku).then((product) => {
+        if (product) addProduct(product);
+      });
+  }, [screen, customerId, alertId, addSku, attach, addProduct, productByCode]);
+
+  const totals = orderTotals(draft.lines);
+  const discountTotal = draft.lines.reduce((sum, l) => sum + l.discount, 0);
+  const canConfirm = draft.lines.length > 0 && guide !== null && !saving;
+
+  const onAdd = (event: FormEvent) => {
+    event.preventDefault();
+    const results = catalog.query === code.trim() && catalog.state.status === 'ready';
+    void addByCode(code).then((added) => {
+      // Enter on a name with exactly one catalog match adds it (the common "type a few letters").
+      if (!added && results && catalog.state.status === 'ready' && catalog.state.value.length === 1)
+        pick(catalog.state.value[0]!);
+    });
+  };
+
+  const onConfirm = async () => {
+    if (!canConfirm) return;
+    setSaving(true);
+    setSaveError(null);
+    const result = await confirmOrder(draft);
+    setSaving(false);
+    if (!result.ok) {
+      setSaveError(
+        result.error.code === 'no_guide'
+          ? t('order.noGuide')
+          : result.error.code === 'invalid_input'
+            ? t('order.invalid', { message: result.error.message })
+            : t('order.error', { message: result.error.message }),
+      );
+      return;
+    }
+    clearDraft();
+    navigate({ name: 'receipt', orderId: result.orderId });
+  };
+
+  const suggestions =
+    code.trim() !== '' && catalog.state.status === 'ready' ? catalog.state.value : [];
+
   return (
     <section
-      aria-label="新建订单"
-      data-customer-id={customerId}
-      data-alert-id={alertId}
-      data-add-sku={addSku}
-    />
+      className="feature-screen order"
+      aria-labelledby="order-title"
+      onKeyDown={(e) => {
+        // Ctrl+Enter confirms from anywhere on the screen (keyboard-first counter).
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          void onConfirm();
+        }
+      }}
+    >
+      <h1 id="order-title">{t('order.title')}</h1>
+      {!online && <OfflineNote text={t('order.offlineNote')} />}
+      <div className="order-grid">
+        <div className="order-main">
+          <form className="add-item" onSubmit={onAdd}>
+            <input
+              type="search"
+              aria-label={t('order.addLabel')}
+              placeholder={t('order.addPlaceholder')}
+              value={code}
+              onChange={(e) => {
+                setCode(e.target.value);
+                setAddError(null);
+              }}
+              autoFocus
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <button type="submit">{t('order.add')}</button>
+          </form>
+          <div className="add-feedback">
+            {addError && (
+              <p role="alert" className="error">
+                {addError}
+              </p>
+            )}
+            {suggestions.length > 0 && (
+              <ul className="suggestions" aria-label={t('order.searchResults')}>
+                {suggestions.map((p) => (
+                  <li key={p.id}>
+                    <button type="button" onClick={() => pick(p)}>
+                      <span className="s-name">
+                        {p.name}
+                        {p.size ? ` · ${p.size}` : ''}
+                        {p.colour ? ` · ${p.colour}` : ''}
+                      </span>
+                      <span className="s-sku">{p.sku}</span>
+                      <span className="s-stock">{t('order.stock', { count: p.stock })}</span>
+                      <span className="money">{money(p.price)}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <OrderLines lines={draft.lines} />
+        </div>
+
+        <aside className="order-side">
+          <OrderCustomer />
+          <section className="card" aria-labelledby="order-pay-title">
+            <h2 id="order-pay-title">{t('order.payment')}</h2>
+            <div role="radiogroup" aria-labelledby="order-pay-title" className="payments">
+              {PAYMENTS.map((m) => (
+                <label key={m} className={draft.paymentMethod === m ? 'pay on' : 'pay'}>
+                  <input
+                    type="radio"
+                    name="payment"
+                    value={m}
+                    checked={draft.paymentMethod === m}
+                    onChange={() => setPayment(m)}
+                  />
+                  {t(`payment.${m}`)}
+                </label>
+              ))}
+            </div>
+          </section>
+          <section className="card totals" aria-label={t('order.total')}>
+            <p>
+              {t('order.guide')}：{guide ? guide.name : t('order.noGuide')}
+            </p>
+            <p className="units">{t('order.units', { count: totals.units })}</p>
+            {discountTotal > 0 && (
+              <p className="discount-total">
+                {t('order.discountTotal', { amount: money(discountTotal) })}
+              </p>
+            )}
+            <p className="grand">
+              <span>{t('order.total')}</span>
+              <output aria-label={t('order.total')} className="money">
+                {money(totals.total)}
+              </output>
+            </p>
+            {saveError && (
+              <p role="alert" className="error">
+                {saveError}
+              </p>
+            )}
+            <button
+              type="button"
+              className="primary big confirm"
+              disabled={!canConfirm}
+              onClick={() => void onConfirm()}
+            >
+              {saving ? t('order.saving') : t('order.confirm')}
+            </button>
+            <button
+              type="button"
+              className="clear"
+              disabled={draft.lines.length === 0 && draft.customerId === null}
+              onClick={() => clearDraft()}
+            >
+              {t('order.clear')}
+            </button>
+          </section>
+        </aside>
+      </div>
+    </section>
   );
 }

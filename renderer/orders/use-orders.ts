@@ -1,0 +1,142 @@
+import { useCallback } from 'react';
+import { newId } from '../../shared/domain/ids';
+import { order as orderSchema, type Order, type ProductItem } from '../../shared/protocol';
+import { findProductByCode } from '../data/catalog';
+import type { CachedCustomer } from '../data/customer-rows';
+import type { OutboxOrder } from '../data/database';
+import { enqueueOrder } from '../data/outbox';
+import { useServices } from '../app/services';
+import { useAppStore } from '../app/store';
+import { useAsync, useDebounced, useLiveQuery, type AsyncState } from '../customers/use-async';
+import { searchCatalog } from './catalog-queries';
+import type { OrderDraft } from './order-slice';
+
+/** Looks a scanned or typed code up in the cached catalog (SKU, then barcode). */
+export function useProductByCode(): (code: string) => Promise<ProductItem | undefined> {
+  const { db } = useServices();
+  return useCallback((code: string) => findProductByCode(db, code), [db]);
+}
+
+/** Catalog search as the guide types a product name or SKU prefix. */
+export function useCatalogSearch(text: string): {
+  query: string;
+  state: AsyncState<ProductItem[]>;
+} {
+  const { db } = useServices();
+  const settled = useDebounced(text.trim(), 150);
+  const load = useCallback(() => searchCatalog(db, settled), [db, settled]);
+  return { query: settled, state: useAsync(load) };
+}
+
+/** The attached customer as cached (live: a provisional customer becomes canonical after sync). */
+export function useCachedCustomer(customerId: string | null): AsyncState<CachedCustomer | null> {
+  const { db } = useServices();
+  const query = useCallback(
+    async () => (customerId ? ((await db.customers.get(customerId)) ?? null) : null),
+    [db, customerId],
+  );
+  return useLiveQuery(query);
+}
+
+export type ConfirmError = { code: 'no_guide' | 'invalid_input' | 'not_saved'; message: string };
+export type ConfirmResult = { ok: true; orderId: string } | { ok: false; error: ConfirmError };
+
+/** Builds the wire order from the draft (guide, store, terminal credited) without saving it. */
+export function draftToOrder(
+  draft: OrderDraft,
+  ids: { storeId: string; terminalId: string; guideId: string },
+  now: Date,
+): Order {
+  return {
+    id: newId(),
+    ...ids,
+    ...(draft.customerId ? { customerId: draft.customerId } : {}),
+    ...(draft.alertId ? { alertId: draft.alertId } : {}),
+    paymentMethod: draft.paymentMethod,
+    createdAt: now.toISOString(),
+    lines: draft.lines.map((l) => ({
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      discount: l.discount,
+    })),
+  };
+}
+
+/**
+ * Confirms the draft: validates it with the shared order schema and writes it to the outbox with
+ * strict durability. Resolves with the saved order id; the sync engine sends it when it can.
+ */
+export function useConfirmOrder(): (draft: OrderDraft) => Promise<ConfirmResult> {
+  const { db, terminal, now } = useServices();
+  const guideId = useAppStore((s) => s.guide?.id ?? null);
+  const { engine } = useServices();
+  return useCallback(
+    async (draft: OrderDraft): Promise<ConfirmResult> => {
+      if (!guideId)
+        return { ok: false, error: { code: 'no_guide', message: 'no guide signed in' } };
+      const at = now();
+      const order = draftToOrder(
+        draft,
+        { storeId: terminal.store.id, terminalId: terminal.terminalId, guideId },
+        at,
+      );
+      const parsed = orderSchema.safeParse(order);
+      if (!parsed.success)
+        return {
+          ok: false,
+          error: { code: 'invalid_input', message: parsed.error.issues[0]?.message ?? '' },
+        };
+      try {
+        const saved = await enqueueOrder(db, parsed.data, at);
+        if (!saved.ok)
+          return {
+            ok: false,
+            error: {
+              code: saved.error.code === 'invalid_input' ? 'invalid_input' : 'not_saved',
+              message: saved.error.message,
+            },
+          };
+      } catch (e) {
+        return {
+          ok: false,
+          error: { code: 'not_saved', message: e instanceof Error ? e.message : String(e) },
+        };
+      }
+      // Saved first, sent second: a failed send leaves it pending, never lost.
+      // Offline, the engine drains on reconnect; asking now would only record a network error.
+      if (engine.status.get().online) void engine.requestDrain().catch(() => undefined);
+      return { ok: true, orderId: order.id };
+    },
+    [db, terminal, now, guideId, engine],
+  );
+}
+
+export type ReceiptData = {
+  entry: OutboxOrder;
+  products: Map<string, ProductItem>;
+  guideName: string | null;
+  customer: CachedCustomer | null;
+};
+
+/** A confirmed order with what its receipt shows; live, so the sync state updates on screen. */
+export function useReceipt(orderId: string): AsyncState<ReceiptData | null> {
+  const { db } = useServices();
+  const query = useCallback(async (): Promise<ReceiptData | null> => {
+    const entry = await db.outbox.get(orderId);
+    if (!entry || entry.kind !== 'order') return null;
+    const skus = [...new Set(entry.order.lines.map((l) => l.sku))];
+    const rows = await db.products.where('sku').anyOf(skus).toArray();
+    const guide = await db.staff.get(entry.order.guideId);
+    const customer = entry.order.customerId
+      ? ((await db.customers.get(entry.order.customerId)) ?? null)
+      : null;
+    return {
+      entry,
+      products: new Map(rows.map((p) => [p.sku, p])),
+      guideName: guide?.name ?? null,
+      customer,
+    };
+  }, [db, orderId]);
+  return useLiveQuery(query);
+}
