@@ -18,7 +18,7 @@ export function storeToday(now: Date, timezone: string): string {
  * Date-only arithmetic. Anchored at noon UTC so adding days never crosses a DST edge of the
  * machine's own zone (the store's zone only matters for which date "today" is).
  */
-function shiftDate(date: string, days: number): string {
+export function shiftDate(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const shifted = addDays(new TZDate(y, m - 1, d, 12, 'UTC'), days);
   return format(shifted, ISO);

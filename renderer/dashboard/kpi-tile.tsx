@@ -1,0 +1,48 @@
+import { useTranslation } from 'react-i18next';
+import { formatChange, formatKpi, NO_VALUE, type KpiFormat } from './format';
+
+export type KpiTileProps = {
+  label: string;
+  value: number | null;
+  format: KpiFormat;
+  /** change against the same weekday last week, as a fraction; null when undefined */
+  change: number | null;
+  /** how a ratio is computed, for the manager who asks "of what?" */
+  hint?: string;
+  /** no figures yet (first load): a placeholder, not a zero */
+  loading?: boolean;
+};
+
+/**
+ * One KPI: the figure, and ▲/▼ against last week. A group labelled with the KPI name, so a
+ * screen reader (and the end-to-end test) finds "订单数" and reads its value and change.
+ */
+export function KpiTile({ label, value, format, change, hint, loading = false }: KpiTileProps) {
+  const { t, i18n } = useTranslation('dashboard');
+  const locale = i18n.language;
+  const shown = loading ? NO_VALUE : formatKpi(value, format, locale);
+  const delta = loading
+    ? { text: NO_VALUE, direction: 'none' as const }
+    : formatChange(change, locale);
+  return (
+    <div
+      role="group"
+      aria-label={label}
+      aria-busy={loading}
+      className={`kpi-tile${loading ? ' kpi-tile--loading' : ''}`}
+    >
+      <div className="kpi-tile__label">{label}</div>
+      <div className="kpi-tile__value" data-testid="kpi-value">
+        {loading ? <span className="kpi-tile__skeleton" aria-label={t('loading')} /> : shown}
+      </div>
+      <div
+        className={`kpi-tile__change kpi-change--${delta.direction}`}
+        aria-label={`${t('vsLastWeek')} ${delta.text}`}
+      >
+        <span className="kpi-tile__change-text">{delta.text}</span>
+        <span className="kpi-tile__change-label">{t('vsLastWeek')}</span>
+      </div>
+      {hint !== undefined && <div className="kpi-tile__hint">{hint}</div>}
+    </div>
+  );
+}
