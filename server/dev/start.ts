@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { createHub } from '../app';
 import { acquireDataDirLock, DataDirLockedError } from '../admin/data-dir-lock';
 import { loadConfig, type HubConfig } from '../config';
 import { openDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
-import { credentialsPath } from '../demo/credentials';
+import { credentialsPath, readCredentials } from '../demo/credentials';
 import { seedDemo } from '../demo/seed';
+import { RENDERER_OUT, REPO_ROOT, startTerminal } from '../../scripts/start-terminal';
 
 /**
  * `npm start`: the main job for a newcomer. Seeds demo data on first run, starts the hub and
@@ -37,8 +38,23 @@ const url = `http://${config.host}:${port}`;
 lock?.setUrl(url);
 
 // ── Terminal app ───────────────────────────────────────────────────────────────────────────────
-// The in-store terminal (electron/ + renderer/) will be started here, enrolled with a token from
-// the demo credentials file and pointed at `url`.
+// The in-store terminal (Electron, or browser mode when its binary is missing), enrolled with the
+// first demo store's first terminal token from the credentials file and pointed at `url`.
+const demo = readCredentials(credentials);
+const demoStore = demo?.stores[0];
+let terminalProblem = 'no demo terminal token; run npm run hub:seed with the hub stopped';
+const terminal = demoStore?.terminals[0]
+  ? await startTerminal({
+      hubUrl: url,
+      token: demoStore.terminals[0].token,
+      rebuild: rendererIsStale(),
+    }).catch((error: unknown) => {
+      terminalProblem = `it failed to start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      return null;
+    })
+  : null;
+const demoGuide = demoStore?.guides.find((g) => g.role === 'guide');
+const demoManager = demoStore?.guides.find((g) => g.role === 'manager');
 // ───────────────────────────────────────────────────────────────────────────────────────────────
 
 const shown = (path: string) => {
@@ -49,6 +65,11 @@ console.log(`
 ShopGuide hub is running: ${url}   (database: ${hub.ctx.db.kind})
 Demo credentials (integration/admin keys, terminal tokens, guide PINs, sample customers):
   ${existsSync(credentials) ? shown(credentials) : `none yet: run npm run hub:seed (hub stopped)`}
+Terminal: ${
+  terminal === null
+    ? `not started (${terminalProblem})`
+    : `${terminal.url}  (${demoStore?.name ?? ''}; sign in as ${demoGuide ? `${demoGuide.name} PIN ${demoGuide.pin}` : 'a guide'}${demoManager ? `, manager ${demoManager.name} PIN ${demoManager.pin}` : ''})`
+}
 Watch arrivals: in another terminal run
   npm run hub:simulate -- --store 01960000-0001-7000-8000-000000000001 --rate 20
 Admin: npm run hub:admin -- --help   (use --url ${url} while this hub runs)
@@ -60,8 +81,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping the hub…');
-    hub
-      .close()
+    (terminal?.stop() ?? Promise.resolve())
+      .then(() => hub.close())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         console.error('error during shutdown', error);
@@ -89,4 +110,17 @@ async function seedIfEmpty(hubConfig: HubConfig): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+/** The renderer build is older than its sources (a pull or an edit since the last build). */
+function rendererIsStale(): boolean {
+  const built = join(RENDERER_OUT, 'index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? newer(path) : statSync(path).mtimeMs > builtAt;
+    });
+  return newer(join(REPO_ROOT, 'renderer')) || newer(join(REPO_ROOT, 'shared'));
 }
