@@ -1,0 +1,130 @@
+// @vitest-environment jsdom
+import 'fake-indexeddb/auto';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useAppStore } from '../app/store';
+import { makeProfile } from '../data/testing';
+import { LookupScreen } from './lookup-screen';
+import { createHarness } from './screen-testing';
+
+afterEach(cleanup);
+
+async function withCustomers() {
+  const h = createHarness();
+  const wang = await makeProfile({ name: '王芳', phone: '+8613812345678', memberCode: 'M10001' });
+  const zhang = await makeProfile({
+    name: '张伟',
+    phone: '+8613900005678',
+    memberCode: 'M20002',
+    tier: 'platinum',
+  });
+  const li = await makeProfile({ name: '李静', phone: '+8613700001111', memberCode: 'M30003' });
+  await h.seedCustomers([wang, zhang, li]);
+  return { h, wang, zhang, li };
+}
+
+const results = () => screen.getByRole('list', { name: '查询结果' });
+
+describe('LookupScreen', () => {
+  it('starts empty with a prompt saying what can be typed', () => {
+    const h = createHarness();
+    h.show(<LookupScreen />);
+    expect(screen.getByRole('searchbox', { name: '搜索顾客' })).toHaveProperty('value', '');
+    expect(screen.getByRole('status').textContent).toBe('输入手机号、尾号、会员码或姓名开始查找');
+    expect(screen.queryByRole('note')).toBeNull();
+  });
+
+  it('finds both customers sharing a 尾号 as the guide types the last 4 digits', async () => {
+    const { h } = await withCustomers();
+    h.show(<LookupScreen />);
+    await userEvent.type(screen.getByRole('searchbox', { name: '搜索顾客' }), '5678');
+    await waitFor(() => expect(screen.getByText('找到 2 位顾客')).toBeTruthy());
+    const names = Array.from(results().querySelectorAll('.result-name')).map((n) => n.textContent);
+    expect(names.sort()).toEqual(['张伟', '王芳']);
+    expect(results().textContent).toContain('138****5678');
+    expect(results().textContent).not.toContain('13812345678');
+  });
+
+  it('finds a customer by a full mobile number typed with spaces, and Enter opens the only match', async () => {
+    const { h, wang } = await withCustomers();
+    h.show(<LookupScreen />);
+    const box = screen.getByRole('searchbox', { name: '搜索顾客' });
+    await userEvent.type(box, '138 1234 5678');
+    await waitFor(() => expect(screen.getByText('找到 1 位顾客')).toBeTruthy());
+    expect(results().textContent).toContain('王芳');
+    await userEvent.type(box, '{Enter}');
+    expect(useAppStore.getState().screen).toEqual({ name: 'customer', customerId: wang.id });
+  });
+
+  it('finds by member code, by Chinese name and by pinyin initials', async () => {
+    const { h, zhang, li } = await withCustomers();
+    h.show(<LookupScreen />);
+    const box = screen.getByRole('searchbox', { name: '搜索顾客' });
+    await userEvent.type(box, 'M20002');
+    await waitFor(() => expect(results().textContent).toContain('张伟'));
+    expect(screen.getByText('找到 1 位顾客')).toBeTruthy();
+
+    await userEvent.clear(box);
+    await userEvent.type(box, '李');
+    await waitFor(() => expect(results().textContent).toContain('李静'));
+
+    await userEvent.clear(box);
+    await userEvent.type(box, 'zw');
+    await waitFor(() => expect(results().textContent).toContain('张伟'));
+    await userEvent.click(screen.getByRole('button', { name: /张伟/ }));
+    expect(useAppStore.getState().screen).toEqual({ name: 'customer', customerId: zhang.id });
+    void li;
+  });
+
+  it('opens the member directly when a member QR is scanned anywhere on the screen', async () => {
+    const { h, li } = await withCustomers();
+    h.show(<LookupScreen />);
+    // A keyboard-wedge scanner: a burst of keys far faster than typing, ending in Enter.
+    act(() => {
+      for (const key of [...'M30003', 'Enter']) fireEvent.keyDown(window, { key });
+    });
+    await waitFor(() =>
+      expect(useAppStore.getState().screen).toEqual({ name: 'customer', customerId: li.id }),
+    );
+  });
+
+  it('offers to register the typed phone when nobody matches', async () => {
+    const { h } = await withCustomers();
+    h.show(<LookupScreen />);
+    await userEvent.type(screen.getByRole('searchbox', { name: '搜索顾客' }), '13600009999');
+    await waitFor(() => expect(screen.getByText('没有找到匹配的顾客')).toBeTruthy());
+    await userEvent.click(screen.getByRole('button', { name: '用 13600009999 注册新会员' }));
+    expect(useAppStore.getState().screen).toEqual({ name: 'register', phone: '13600009999' });
+  });
+
+  it('a name with no match offers registration without a phone', async () => {
+    const { h } = await withCustomers();
+    h.show(<LookupScreen />);
+    await userEvent.type(screen.getByRole('searchbox', { name: '搜索顾客' }), '赵');
+    await waitFor(() => expect(screen.getByText('没有找到匹配的顾客')).toBeTruthy());
+    await userEvent.click(screen.getByRole('button', { name: '注册新会员' }));
+    expect(useAppStore.getState().screen).toEqual({ name: 'register' });
+  });
+
+  it('says it is searching the local cache when offline, and still finds customers', async () => {
+    const { h } = await withCustomers();
+    h.setOnline(false);
+    h.show(<LookupScreen query="1111" />);
+    expect(screen.getByText('离线中：查询本机缓存的顾客')).toBeTruthy();
+    await waitFor(() => expect(results().textContent).toContain('李静'));
+  });
+
+  it('shows an error when the local database cannot be read', async () => {
+    const { h } = await withCustomers();
+    h.db.close();
+    h.show(<LookupScreen query="5678" />);
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/^查询失败：/));
+  });
+
+  it('speaks English when switched', async () => {
+    const { h } = await withCustomers();
+    h.show(<LookupScreen query="5678" />, 'en');
+    await waitFor(() => expect(screen.getByText('2 customers found')).toBeTruthy());
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Component-test harness for the customer and order screens (not imported by app code): a real
+ * TerminalDb over fake-indexeddb, a sync engine on the in-process fake hub, a recording bridge,
+ * and a fresh i18n instance, wrapped the way the shell wraps a screen.
+ */
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { I18nextProvider } from 'react-i18next';
+import type { Receipt, ShopGuideBridge } from '../../shared/bridge';
+import { newId } from '../../shared/domain/ids';
+import type { CustomerProfile, ProductItem, TerminalInfo } from '../../shared/protocol';
+import { err, ok } from '../../shared/result';
+import { ServicesProvider, type AppServices } from '../app/services';
+import { useAppStore } from '../app/store';
+import { applyProductItems } from '../data/catalog';
+import { applyCustomerItems, customerPageTables } from '../data/customers';
+import type { TerminalDb } from '../data/database';
+import { memorySecretStore } from '../data/secret-store';
+import { freshDb, TEST_PHONE_KEY } from '../data/testing';
+import { createI18n, type Language } from '../i18n/i18n';
+import { FakeHub } from '../sync/fake-hub';
+import { SyncEngine } from '../sync/sync-engine';
+
+const initialStore = useAppStore.getState();
+
+export type RecordingBridge = ShopGuideBridge & { printed: Receipt[]; failPrint: boolean };
+
+function recordingBridge(): RecordingBridge {
+  const notImplemented = () =>
+    Promise.resolve(err({ code: 'unavailable' as const, message: 'test' }));
+  const bridge: RecordingBridge = {
+    platform: 'browser',
+    printed: [],
+    failPrint: false,
+    appInfo: notImplemented,
+    deployment: notImplemented,
+    setHubUrl: notImplemented,
+    getSecret: notImplemented,
+    setSecret: notImplemented,
+    clearSecrets: notImplemented,
+    notifyAlert: () => Promise.resolve(ok({ shown: false })),
+    onAlertFocus: () => () => undefined,
+    setKiosk: notImplemented,
+    launchAtLogin: notImplemented,
+    setLaunchAtLogin: notImplemented,
+    printReceipt: (receipt) => {
+      if (bridge.failPrint)
+        return Promise.resolve(err({ code: 'unavailable' as const, message: '打印机未连接' }));
+      bridge.printed.push(receipt);
+      return Promise.resolve(ok({ silent: false }));
+    },
+  };
+  return bridge;
+}
+
+export type Harness = {
+  db: TerminalDb;
+  hub: FakeHub;
+  engine: SyncEngine;
+  bridge: RecordingBridge;
+  services: AppServices;
+  storeId: string;
+  guide: { id: string; name: string };
+  /** renders a screen inside the providers the shell gives it */
+  show(ui: ReactElement, language?: Language): RenderResult;
+  setOnline(online: boolean): void;
+  /** puts hub profiles into the local cache, as a customer feed pull would */
+  seedCustomers(profiles: CustomerProfile[]): Promise<void>;
+  seedProducts(products: ProductItem[]): Promise<void>;
+};
+
+/** A fresh terminal per test; the app store is reset and a guide is signed in. */
+export function createHarness(
+  options: { signedIn?: boolean; now?: Date; online?: boolean } = {},
+): Harness {
+  const terminalId = newId();
+  const storeId = newId();
+  const db = freshDb(terminalId);
+  const hub = new FakeHub(TEST_PHONE_KEY);
+  const secrets = memorySecretStore({ token: 'tok', phoneHashKey: TEST_PHONE_KEY });
+  const engine = new SyncEngine({ db, hub: hub.client(), secrets, autoRetry: false });
+  const bridge = recordingBridge();
+  const now = options.now ?? new Date('2026-11-02T10:05:00.000Z');
+  const terminal: TerminalInfo = {
+    terminalId,
+    name: '收银台 1',
+    store: {
+      id: storeId,
+      name: '上海南京西路店',
+      timezone: 'Asia/Shanghai',
+      lat: 31.23,
+      lng: 121.45,
+      geofenceRadiusM: 150,
+    },
+    phoneHashKey: TEST_PHONE_KEY,
+    settings: {
+      alertExpiryMinutes: 30,
+      visitWindowMinutes: 120,
+      autoLockMinutes: 5,
+      currency: 'CNY',
+      locale: 'zh-CN',
+    },
+    serverTime: now.toISOString(),
+  };
+  const services: AppServices = {
+    bridge,
+    db,
+    engine,
+    terminal,
+    phoneHashKey: TEST_PHONE_KEY,
+    now: () => now,
+  };
+  const guide = { id: newId(), name: '李娜' };
+  useAppStore.setState(initialStore, true);
+  if (options.signedIn !== false) useAppStore.getState().signIn({ ...guide, role: 'guide' });
+  engine.status.update({ online: options.online ?? true });
+  return {
+    db,
+    hub,
+    engine,
+    bridge,
+    services,
+    storeId,
+    guide,
+    show: (ui, language = 'zh-CN') =>
+      render(
+        <I18nextProvider i18n={createI18n(language)}>
+          <ServicesProvider services={services}>{ui}</ServicesProvider>
+        </I18nextProvider>,
+      ),
+    setOnline: (online) => engine.status.update({ online }),
+    seedCustomers: (profiles) =>
+      db.transaction('rw', customerPageTables(db), () => applyCustomerItems(db, profiles)),
+    seedProducts: (products) =>
+      db.transaction('rw', db.products, () => applyProductItems(db, products)),
+  };
+}
