@@ -7,6 +7,11 @@ import { EMPTY_ONLINE, resolveLiveCustomerId } from './profile';
 /** How many products each trail keeps: the card shows a handful; the feed row stays small. */
 export const TRAIL_LENGTH = 20;
 
+/** Events older than this are junk from a broken source, not behaviour. */
+const EARLIEST_EVENT = Date.UTC(2000, 0, 1);
+/** Clocks of online channels drift a little; more than this ahead is refused. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 type TrailKey = 'viewed' | 'carted' | 'wishlisted';
 const time = (iso: string | null): number => (iso ? Date.parse(iso) : Number.NEGATIVE_INFINITY);
 
@@ -137,6 +142,12 @@ export async function recordOnlineEvents(
       const id = event.id;
       if (event.type !== 'ordered' && !event.sku) {
         results.push({ id, status: 'rejected', reason: `sku is required for ${event.type}` });
+        continue;
+      }
+      const when = Date.parse(event.at);
+      if (when < EARLIEST_EVENT || when > Date.now() + MAX_CLOCK_SKEW_MS) {
+        // A far-future time would pin `lastOnlineAt`; year 0 is not even storable.
+        results.push({ id, status: 'rejected', reason: '`at` is out of range' });
         continue;
       }
       const customerId = customers.get(refKey(event.customer));

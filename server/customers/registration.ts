@@ -27,6 +27,14 @@ export async function registerCustomer(
     throw badRequest('invalid phone number', [
       { path: 'phone', message: 'not a valid phone number' },
     ]);
+  if (input.createdAt) {
+    // A terminal's clock can be off, but not by years (and year 0 is not storable).
+    const when = Date.parse(input.createdAt);
+    if (when < Date.UTC(2000, 0, 1) || when > Date.now() + 86_400_000)
+      throw badRequest('createdAt is out of range', [
+        { path: 'createdAt', message: 'not a plausible registration time' },
+      ]);
+  }
   if (input.guideId) {
     const guide = await db.query('select 1 from guides where id = $1 and store_id = $2', [
       input.guideId,

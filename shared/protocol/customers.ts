@@ -8,6 +8,15 @@ export type Gender = z.infer<typeof gender>;
 export const channel = z.enum(['app', 'wechat', 'web', 'store']);
 export type Channel = z.infer<typeof channel>;
 
+/**
+ * A plausible birthday: from 1900 up to tomorrow (UTC, so a baby registered on its first day in
+ * Asia/Shanghai still passes). Also keeps dates the database cannot store (year 0) out.
+ */
+export const birthday = isoDate.refine(
+  (d) => d >= '1900-01-01' && d <= new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
+  'birthday must be between 1900-01-01 and today',
+);
+
 export const sizes = z.object({
   top: z.string().max(16).optional(),
   bottom: z.string().max(16).optional(),
@@ -109,7 +118,7 @@ export const customerRegistration = z.object({
   name: nonEmpty(64),
   phone: z.string().trim().min(3).max(32),
   gender: gender.default('unknown'),
-  birthday: isoDate.optional(),
+  birthday: birthday.optional(),
   sizes: sizes.default({}),
   consentMarketing: z.boolean().default(false),
   guideId: uuid.optional(),
@@ -134,7 +143,7 @@ export const crmCustomer = z.object({
   /** stored as a 32-bit integer */
   points: z.number().int().nonnegative().max(2_000_000_000).default(0),
   gender: gender.default('unknown'),
-  birthday: isoDate.optional(),
+  birthday: birthday.optional(),
   sizes: sizes.default({}),
   favouriteCategories: z.array(z.string().max(32)).max(20).default([]),
   homeStoreId: uuid.optional(),

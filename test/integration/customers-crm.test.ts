@@ -222,6 +222,7 @@ describeOnBackends('CRM customer upsert', (backend) => {
       { customers: [{ crmId: 'B-3', name: 'x', points: -5 }] },
       { customers: [{ crmId: 'B-3b', name: 'x', points: 3_000_000_000 }] },
       { customers: [{ crmId: 'B-4', name: 'x', birthday: '1990-13-40' }] },
+      { customers: [{ crmId: 'B-4b', name: 'x', birthday: '0000-01-01' }] },
       {
         customers: [
           { crmId: 'B-5', name: 'ok' },

@@ -220,6 +220,9 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
       { id: newId(), name: 'x', phone: '+86 100 0000 0000' },
       { id: newId(), name: 'x', phone: nextPhone(), gender: 'robot' },
       { id: newId(), name: 'x', phone: nextPhone(), birthday: '31/12/1990' },
+      { id: newId(), name: 'x', phone: nextPhone(), birthday: '0000-01-01' },
+      { id: newId(), name: 'x', phone: nextPhone(), birthday: '2999-01-01' },
+      { id: newId(), name: 'x', phone: nextPhone(), createdAt: '0000-01-01T00:00:00Z' },
       { id: newId(), name: 'x', phone: nextPhone(), guideId: other.guide.id },
     ];
     for (const body of bad) {
@@ -293,7 +296,9 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     const phone = nextPhone();
     const reg = await register({ id: newId(), name: '郑爽', phone });
     const customerId = reg.body.customer.id;
-    const t = (m: number) => new Date(Date.UTC(2026, 10, 1, 10, m)).toISOString();
+    // Minutes within the last two hours (events in the future are refused).
+    const base = Date.now() - 2 * 3_600_000;
+    const t = (m: number) => new Date(base + m * 60_000).toISOString();
     const views = Array.from({ length: 25 }, (_, i) => ({
       id: `trail-${customerId}-${i}`,
       customer: { customerId },
@@ -373,6 +378,27 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
       ['bad-3', 'rejected'],
     ]);
     expect(r.body.results[0]!.reason).toMatch(/unknown customer/);
+    const known = (await register({ id: newId(), name: '时钟', phone: nextPhone() })).body.customer;
+    const clock = await events([
+      {
+        id: 'clock-1',
+        customer: { customerId: known.id },
+        type: 'viewed',
+        sku: 'DR-1',
+        channel: 'app',
+        at: '0000-01-01T00:00:00Z',
+      },
+      {
+        id: 'clock-2',
+        customer: { customerId: known.id },
+        type: 'viewed',
+        sku: 'DR-1',
+        channel: 'app',
+        at: '2999-01-01T00:00:00Z',
+      },
+    ]);
+    expect(clock.status).toBe(200);
+    expect(clock.body.results.map((x) => x.status)).toEqual(['rejected', 'rejected']);
 
     const before = (await pull()).body.cursor;
     const customerId = (await register({ id: newId(), name: '冯敏', phone: nextPhone() })).body
@@ -585,7 +611,7 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
               type: 'viewed',
               sku: 'DR-1',
               channel: 'app',
-              at: new Date(Date.UTC(2026, 0, 1, 0, round)).toISOString(),
+              at: new Date(Date.now() - 3_600_000 + round * 1000).toISOString(),
             },
           ]);
         }
