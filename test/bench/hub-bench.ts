@@ -13,6 +13,7 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -26,6 +27,7 @@ import {
   removeDataDir,
   startHub,
   TEST_ADMIN_KEY,
+  TEST_INTEGRATION_KEY,
   type HubProcess,
 } from '../support/hub-process';
 
@@ -93,6 +95,37 @@ const percentile = (sorted: readonly number[], p: number) =>
     ? Number.NaN
     : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Presence sources post over a bounded pool of keep-alive connections, as a head-office
+ * integration would (an unbounded client opens a new connection per request under backlog).
+ */
+const PRESENCE_CONNECTIONS = 64;
+const presenceAgent = new Agent({ keepAlive: true, maxSockets: PRESENCE_CONNECTIONS });
+function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<number> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent: presenceAgent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(data),
+          ...headers,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.setTimeout(60_000, () => req.destroy(new Error('timeout after 60 s')));
+    req.once('error', reject);
+    req.end(data);
+  });
+}
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>) {
@@ -300,15 +333,13 @@ async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResu
     inFlight += 1;
     const t0 = performance.now();
     pending.push(
-      call<{ alertId: string | null; visitId: string }>(
-        hub,
-        'POST',
-        '/api/v1/presence',
+      postJson(
+        `${hub.url}/api/v1/presence`,
         { customer: { memberCode }, storeId: store.id, source: 'wifi' },
-        { integration: true },
+        { 'x-integration-key': TEST_INTEGRATION_KEY },
       )
-        .then((r) => {
-          if (r.status !== 202) fail(`HTTP ${r.status}`);
+        .then((status) => {
+          if (status !== 202) fail(`HTTP ${status}`);
         })
         .catch((e: unknown) => {
           fail(String((e as Error).cause ?? e));
@@ -484,7 +515,7 @@ The hub and the load generator (${SOCKETS} socket.io clients, the HTTP senders) 
 Setup: one real hub process (\`server/main.ts\`, log level info) on a fresh database; ${STORES} stores,
 ${SOCKETS} terminal sockets connected to \`/terminal\` (≈${Math.ceil(SOCKETS / STORES)} per store room),
 1,000 CRM customers, 200 products. (a) \`POST /api/v1/presence\` at ${RATE} events/s for ${SECONDS} s
-(open loop), each raising a new alert; latency = request sent → \`alert:new\` received, for the
+(open loop over ${PRESENCE_CONNECTIONS} keep-alive connections), each raising a new alert; latency = request sent → \`alert:new\` received, for the
 first terminal of the store and over every delivery. (b) \`POST /api/v1/orders\` with ${BATCH_SIZE}-order
 batches (1–2 lines, a third with a member), ${BATCHES} batches from ${ORDER_STREAMS} terminals in parallel,
 after one warm-up batch.
