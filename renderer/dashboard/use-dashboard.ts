@@ -26,7 +26,7 @@ const REFRESH_MS = 5 * 60_000;
  * this hook never adds the terminal's own unsynced orders (see useLocalOrders).
  */
 export function useDashboard(period: Period): DashboardData & { refresh(): void } {
-  const { terminal } = useServices();
+  const { terminal, now: clock } = useServices();
   const source = useStatsSource();
   const cache = useFiguresCache();
   const storeId = terminal.store.id;
@@ -39,13 +39,14 @@ export function useDashboard(period: Period): DashboardData & { refresh(): void 
   useEffect(() => {
     let live = true;
     const range = { from: period.from, to: period.to };
-    const previous = comparisonPeriod(period);
+    const { from, to } = comparisonPeriod(period);
+    const previous = { from, to };
     void Promise.all([
       source.fetchFigures(storeId, range),
       source.fetchFigures(storeId, previous),
     ]).then(([now, before]) => {
       if (!live) return;
-      const fetchedAt = new Date().toISOString();
+      const fetchedAt = clock().toISOString();
       if (now.ok) cache.write(range, { figures: now.value, fetchedAt });
       if (before.ok) cache.write(previous, { figures: before.value, fetchedAt });
       setFetched({
@@ -62,7 +63,7 @@ export function useDashboard(period: Period): DashboardData & { refresh(): void 
     };
     // period is described completely by its key, and request includes key and nonce
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [request, source, cache]);
+  }, [request, source, cache, clock]);
 
   useEffect(() => {
     const timer = setInterval(() => setNonce((n) => n + 1), REFRESH_MS);

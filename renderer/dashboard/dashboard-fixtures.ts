@@ -1,0 +1,137 @@
+/**
+ * Hand-made store figures for the dashboard's component tests and screenshot (not imported by
+ * app code). Every ratio is computed with the shared KPI functions, as the hub computes them.
+ */
+import {
+  addCounts,
+  claimConversion,
+  emptyCounts,
+  kpiRatios,
+  type KpiCounts,
+} from '../../shared/domain/kpi';
+import type { DayStats, GuideStats } from '../../shared/protocol';
+import { err, ok } from '../../shared/result';
+import { figuresFromDay, type Figures } from './figures';
+import { daysIn, periodKey } from './period';
+import type { StatsError, StatsSource } from './stats-client';
+
+export const FIXTURE_STORE = '0190f0a0-0000-7000-8000-000000000001';
+export const FIXTURE_TZ = 'Asia/Shanghai';
+
+export type GuideFixture = { id: string; name: string; counts: Partial<KpiCounts> };
+
+const counts = (c: Partial<KpiCounts>): KpiCounts => ({ ...emptyCounts(), ...c });
+
+/** A Shanghai day with figures in the given hours (store-local hour → counts). */
+export function makeDay(
+  date: string,
+  hours: Record<number, Partial<KpiCounts>>,
+  guides: GuideFixture[] = [],
+): DayStats {
+  const midnight = Date.parse(`${date}T00:00:00+08:00`);
+  const byHour = Array.from({ length: 24 }, (_, i) => {
+    const c = counts(hours[i] ?? {});
+    return {
+      index: i,
+      start: new Date(midnight + i * 3_600_000).toISOString(),
+      label: `${String(i).padStart(2, '0')}:00`,
+      ...c,
+      ...kpiRatios(c),
+    };
+  });
+  const total = byHour.reduce<KpiCounts>((sum, h) => addCounts(sum, h), emptyCounts());
+  return {
+    storeId: FIXTURE_STORE,
+    date,
+    timezone: FIXTURE_TZ,
+    from: new Date(midnight).toISOString(),
+    to: new Date(midnight + 86_400_000).toISOString(),
+    ...pick(total),
+    ...kpiRatios(total),
+    byHour,
+    byGuide: guides.map((g) => guide(g)),
+  };
+}
+
+function pick(c: KpiCounts): KpiCounts {
+  return addCounts(emptyCounts(), c);
+}
+
+export function guide(g: GuideFixture): GuideStats {
+  const c = counts(g.counts);
+  return {
+    guideId: g.id,
+    name: g.name,
+    ...c,
+    ...kpiRatios(c),
+    claimConversion: claimConversion(c),
+  };
+}
+
+/** A range built from its days, totals over the sums (what the hub's range form answers). */
+export function makeRange(days: DayStats[]): Figures {
+  const first = days[0]!;
+  const last = days[days.length - 1]!;
+  const total = days.reduce<KpiCounts>((sum, d) => addCounts(sum, d), emptyCounts());
+  const guides = new Map<string, { name: string; counts: KpiCounts }>();
+  for (const d of days)
+    for (const g of d.byGuide) {
+      const prev = guides.get(g.guideId)?.counts ?? emptyCounts();
+      guides.set(g.guideId, { name: g.name, counts: addCounts(prev, pick(g)) });
+    }
+  return {
+    storeId: FIXTURE_STORE,
+    timezone: FIXTURE_TZ,
+    from: first.date,
+    to: last.date,
+    totals: { ...pick(total), ...kpiRatios(total) },
+    byGuide: [...guides].map(([id, g]) => guide({ id, name: g.name, counts: g.counts })),
+    days,
+  };
+}
+
+/**
+ * A stand-in for the hub's stats route: answers the periods it was given, and can be cut off
+ * (network down) or made to refuse. Counts calls so a test can tell a refetch happened.
+ */
+export class FakeStatsSource implements StatsSource {
+  readonly figures = new Map<string, Figures>();
+  failure: StatsError | null = null;
+  calls: { from: string; to: string }[] = [];
+  /** resolves pending fetches only when released, to look at the loading state */
+  private gate: Promise<void> | null = null;
+  private release: (() => void) | null = null;
+
+  put(figures: Figures | DayStats): this {
+    const f = 'date' in figures ? figuresFromDay(figures) : figures;
+    this.figures.set(periodKey(f), f);
+    return this;
+  }
+
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.release = resolve));
+  }
+
+  releaseAll(): void {
+    this.release?.();
+    this.gate = null;
+  }
+
+  async fetchFigures(_storeId: string, period: { from: string; to: string }) {
+    this.calls.push(period);
+    if (this.gate) await this.gate;
+    if (this.failure) return err(this.failure);
+    const found = this.figures.get(periodKey(period));
+    if (found) return ok(found);
+    // A period with nothing recorded: zeros, as the hub answers an empty day.
+    const days = Array.from({ length: daysIn(period) }, (_, i) =>
+      makeDay(
+        new Date(Date.parse(`${period.from}T12:00:00Z`) + i * 86_400_000)
+          .toISOString()
+          .slice(0, 10),
+        {},
+      ),
+    );
+    return ok(days.length === 1 ? figuresFromDay(days[0]!) : makeRange(days));
+  }
+}

@@ -1,0 +1,237 @@
+// @vitest-environment jsdom
+import 'fake-indexeddb/auto';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newId } from '../../shared/domain/ids';
+import { enqueueOrder } from '../data/outbox';
+import { makeDay, makeRange, FIXTURE_STORE } from './dashboard-fixtures';
+import { createDashboardHarness } from './dashboard-testing';
+import { DashboardScreen } from './dashboard-screen';
+
+afterEach(cleanup);
+
+const LI = { id: '0190f0a0-0000-7000-8000-0000000000a1', name: '李娜' };
+const WANG = { id: '0190f0a0-0000-7000-8000-0000000000a2', name: '王芳' };
+const ZHAO = { id: '0190f0a0-0000-7000-8000-0000000000a3', name: '赵敏' };
+
+/** Friday 20 Nov: 200 through the door, 40 recognised, 30 alerts, 24 claimed, 10 bought. */
+const today = makeDay(
+  '2026-11-20',
+  {
+    10: {
+      footfall: 80,
+      recognizedVisits: 15,
+      alerts: 12,
+      claimedAlerts: 10,
+      convertedVisits: 4,
+      orders: 20,
+      units: 30,
+      revenue: 1_200_000,
+    },
+    14: {
+      footfall: 120,
+      recognizedVisits: 25,
+      alerts: 18,
+      claimedAlerts: 14,
+      convertedVisits: 6,
+      orders: 30,
+      units: 45,
+      revenue: 1_800_000,
+    },
+  },
+  [
+    {
+      ...LI,
+      counts: { claimedAlerts: 12, convertedVisits: 6, orders: 20, units: 30, revenue: 1_500_000 },
+    },
+    {
+      ...WANG,
+      counts: { claimedAlerts: 12, convertedVisits: 4, orders: 25, units: 40, revenue: 1_200_000 },
+    },
+    { ...ZHAO, counts: { orders: 5, units: 5, revenue: 300_000 } },
+  ],
+);
+/** Friday a week earlier: 250 footfall, 40 orders, ¥25,000. */
+const lastWeek = makeDay('2026-11-13', {
+  11: {
+    footfall: 250,
+    recognizedVisits: 40,
+    alerts: 30,
+    claimedAlerts: 20,
+    convertedVisits: 10,
+    orders: 40,
+    units: 50,
+    revenue: 2_500_000,
+  },
+});
+
+const tileValue = (name: string) =>
+  within(screen.getByRole('group', { name })).getByTestId('kpi-value').textContent;
+const tileChange = (name: string) =>
+  within(screen.getByRole('group', { name })).getByLabelText(/较上周同期/).textContent;
+
+describe('dashboard screen', () => {
+  it('refuses a guide who is not the manager, without showing any figure', async () => {
+    const h = createDashboardHarness({ role: 'guide' });
+    h.source.put(today);
+    h.show(<DashboardScreen />);
+    expect(screen.getByRole('alert').textContent).toContain('店长专用');
+    expect(screen.queryByRole('group', { name: '销售额' })).toBeNull();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.source.calls).toEqual([]);
+  });
+
+  it('refuses when nobody is signed in', () => {
+    createDashboardHarness({ role: null }).show(<DashboardScreen />);
+    expect(screen.getByRole('alert').textContent).toContain('店长专用');
+  });
+
+  it("shows today's figures in the store's zone with the change against the same weekday last week", async () => {
+    const h = createDashboardHarness();
+    h.source.put(today).put(lastWeek);
+    h.show(<DashboardScreen />);
+    await waitFor(() => expect(tileValue('订单数')).toBe('50'));
+    // It asked for today and last Friday, both store-local dates.
+    expect(h.source.calls).toEqual([
+      { from: '2026-11-20', to: '2026-11-20' },
+      { from: '2026-11-13', to: '2026-11-13' },
+    ]);
+    expect(tileValue('客流')).toBe('200');
+    expect(tileValue('销售额')).toBe('¥30,000.00');
+    expect(tileValue('转化率')).toBe('25.0%');
+    expect(tileValue('客单价')).toBe('¥600.00');
+    expect(tileValue('连带率')).toBe('1.50');
+    expect(tileValue('客流产值')).toBe('¥150.00');
+    expect(tileValue('识别转化率')).toBe('25.0%');
+    expect(tileChange('客流')).toContain('▼ 20.0%');
+    expect(tileChange('订单数')).toContain('▲ 25.0%');
+    expect(tileChange('销售额')).toContain('▲ 20.0%');
+    expect(screen.getByRole('status').textContent).toBe('数据更新于 11月20日 14:30');
+    // The funnel shows each step and the drop from the one before.
+    const funnel = screen.getByRole('region', { name: '到店转化漏斗' });
+    expect(within(funnel).getByLabelText('识别到店 40')).toBeTruthy();
+    expect(funnel.textContent).toContain('流失 160');
+  });
+
+  it('shows "—" on ratio tiles of a day without footfall or orders, never NaN', async () => {
+    const h = createDashboardHarness();
+    h.show(<DashboardScreen />);
+    await waitFor(() => expect(tileValue('订单数')).toBe('0'));
+    for (const name of ['转化率', '识别转化率', '客单价', '连带率', '客流产值'])
+      expect(tileValue(name)).toBe('—');
+    expect(document.body.textContent).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('keeps the last figures visible offline, with the time they are from', async () => {
+    const first = createDashboardHarness();
+    first.source.put(today).put(lastWeek);
+    first.show(<DashboardScreen />);
+    await waitFor(() => expect(tileValue('订单数')).toBe('50'));
+    cleanup();
+
+    const later = createDashboardHarness({ storage: first.storage });
+    // Same terminal (the cache is per terminal and store): reuse its identity.
+    later.services.terminal = first.services.terminal;
+    later.source.failure = { code: 'offline', message: 'Failed to fetch' };
+    later.show(<DashboardScreen />);
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toMatch(/离线 · 显示 .+ 的数据/),
+    );
+    expect(tileValue('订单数')).toBe('50');
+    expect(tileChange('订单数')).toContain('▲ 25.0%');
+  });
+
+  it('says so when offline with nothing fetched before', async () => {
+    const h = createDashboardHarness();
+    h.source.failure = { code: 'offline', message: 'Failed to fetch' };
+    h.show(<DashboardScreen />);
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toContain('离线，且本机没有这段时间的数据'),
+    );
+    expect(tileValue('订单数')).toBe('—');
+  });
+
+  it('shows an error when the hub refuses the figures', async () => {
+    const h = createDashboardHarness();
+    h.source.failure = { code: 'forbidden', message: 'another store' };
+    h.show(<DashboardScreen />);
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toContain('本终端无权查看该门店的数据'),
+    );
+  });
+
+  it('shows a loading state until the first figures arrive', async () => {
+    const h = createDashboardHarness();
+    h.source.put(today);
+    h.source.hold();
+    h.show(<DashboardScreen />);
+    expect(screen.getByRole('group', { name: '订单数' }).getAttribute('aria-busy')).toBe('true');
+    expect(screen.getByRole('status').textContent).toContain('正在读取门店数据');
+    h.source.releaseAll();
+    await waitFor(() => expect(tileValue('订单数')).toBe('50'));
+  });
+
+  it("shows this terminal's unsynced orders apart from the hub's figures", async () => {
+    const h = createDashboardHarness();
+    h.source.put(today);
+    for (const amount of [19_900, 30_000])
+      await enqueueOrder(h.db, {
+        id: newId(),
+        storeId: FIXTURE_STORE,
+        terminalId: h.services.terminal.terminalId,
+        guideId: LI.id,
+        paymentMethod: 'wechat',
+        createdAt: '2026-11-20T06:00:00.000Z',
+        lines: [{ sku: 'TS-001', quantity: 1, unitPrice: amount, discount: 0 }],
+      });
+    h.show(<DashboardScreen />);
+    const note = await screen.findByRole('note');
+    expect(note.textContent).toContain('本机未同步订单 2 笔 ¥499.00');
+    await waitFor(() => expect(tileValue('订单数')).toBe('50'));
+  });
+
+  it('sorts the guide table by the header clicked', async () => {
+    const user = userEvent.setup();
+    const h = createDashboardHarness();
+    h.source.put(today);
+    h.show(<DashboardScreen />);
+    const table = await screen.findByRole('table', { name: '导购业绩' });
+    const names = () =>
+      within(table)
+        .getAllByRole('rowheader')
+        .map((c) => c.textContent);
+    // Revenue, highest first, by default.
+    expect(names()).toEqual(['李娜', '王芳', '赵敏']);
+    await user.click(within(table).getByRole('button', { name: /订单数/ }));
+    expect(names()).toEqual(['王芳', '李娜', '赵敏']);
+    expect(
+      within(table)
+        .getByRole('columnheader', { name: /订单数/ })
+        .getAttribute('aria-sort'),
+    ).toBe('descending');
+    await user.click(within(table).getByRole('button', { name: /订单数/ }));
+    expect(names()).toEqual(['赵敏', '李娜', '王芳']);
+    // No claims means no claim conversion: "—", and last whichever way it is sorted.
+    await user.click(within(table).getByRole('button', { name: /认领转化率/ }));
+    expect(names()).toEqual(['李娜', '王芳', '赵敏']);
+    const zhao = within(table).getByRole('row', { name: /赵敏/ });
+    expect(within(zhao).getAllByRole('cell')[2]!.textContent).toBe('—');
+  });
+
+  it('switches to the last 7 days and compares with the 7 days before', async () => {
+    const user = userEvent.setup();
+    const h = createDashboardHarness();
+    const week = ['14', '15', '16', '17', '18', '19', '20'].map((d) =>
+      makeDay(`2026-11-${d}`, { 12: { footfall: 100, orders: 10, units: 12, revenue: 500_000 } }),
+    );
+    h.source.put(makeRange(week));
+    h.show(<DashboardScreen />);
+    await user.click(screen.getByRole('button', { name: '近 7 天' }));
+    await waitFor(() => expect(tileValue('客流')).toBe('700'));
+    expect(tileValue('销售额')).toBe('¥35,000.00');
+    expect(h.source.calls).toContainEqual({ from: '2026-11-14', to: '2026-11-20' });
+    expect(h.source.calls).toContainEqual({ from: '2026-11-07', to: '2026-11-13' });
+    expect(screen.getByRole('region', { name: '每日趋势' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Component-test harness for the dashboard (not imported by app code): a real TerminalDb over
+ * fake-indexeddb, a stats stand-in for the hub, its own storage, and a fresh i18n instance,
+ * wrapped the way the shell wraps a screen.
+ */
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { I18nextProvider } from 'react-i18next';
+import type { ShopGuideBridge } from '../../shared/bridge';
+import { newId } from '../../shared/domain/ids';
+import type { TerminalInfo } from '../../shared/protocol';
+import { err } from '../../shared/result';
+import { ServicesProvider, type AppServices } from '../app/services';
+import { useAppStore } from '../app/store';
+import type { TerminalDb } from '../data/database';
+import { memorySecretStore } from '../data/secret-store';
+import { freshDb, TEST_PHONE_KEY } from '../data/testing';
+import { createI18n, type Language } from '../i18n/i18n';
+import { FakeHub } from '../sync/fake-hub';
+import { SyncEngine } from '../sync/sync-engine';
+import { DashboardDepsProvider } from './dashboard-deps';
+import { FakeStatsSource, FIXTURE_STORE, FIXTURE_TZ } from './dashboard-fixtures';
+
+const initialStore = useAppStore.getState();
+
+/** A storage that forgets with the test (jsdom's localStorage outlives a test). */
+export function memoryStorage(): Storage {
+  const map = new Map<string, string>();
+  return {
+    get length() {
+      return map.size;
+    },
+    clear: () => map.clear(),
+    getItem: (k) => map.get(k) ?? null,
+    key: (i) => [...map.keys()][i] ?? null,
+    removeItem: (k) => void map.delete(k),
+    setItem: (k, v) => void map.set(k, String(v)),
+  };
+}
+
+const unavailable = () => Promise.resolve(err({ code: 'unavailable' as const, message: 'test' }));
+const bridge: ShopGuideBridge = {
+  platform: 'browser',
+  appInfo: unavailable,
+  deployment: unavailable,
+  setHubUrl: unavailable,
+  getSecret: unavailable,
+  setSecret: unavailable,
+  clearSecrets: unavailable,
+  notifyAlert: unavailable,
+  onAlertFocus: () => () => undefined,
+  setKiosk: unavailable,
+  launchAtLogin: unavailable,
+  setLaunchAtLogin: unavailable,
+  printReceipt: unavailable,
+};
+
+export type DashboardHarness = {
+  db: TerminalDb;
+  source: FakeStatsSource;
+  storage: Storage;
+  services: AppServices;
+  show(ui: ReactElement, language?: Language): RenderResult;
+};
+
+export function createDashboardHarness(
+  options: { role?: 'manager' | 'guide' | null; now?: Date; storage?: Storage } = {},
+): DashboardHarness {
+  const terminalId = newId();
+  const db = freshDb(terminalId);
+  const hub = new FakeHub(TEST_PHONE_KEY);
+  const secrets = memorySecretStore({ token: 'tok', phoneHashKey: TEST_PHONE_KEY });
+  const engine = new SyncEngine({ db, hub: hub.client(), secrets, autoRetry: false });
+  const now = options.now ?? new Date('2026-11-20T06:30:00.000Z'); // 14:30 in Shanghai, a Friday
+  const terminal: TerminalInfo = {
+    terminalId,
+    name: '收银台 1',
+    store: {
+      id: FIXTURE_STORE,
+      name: '上海南京西路店',
+      timezone: FIXTURE_TZ,
+      lat: 31.23,
+      lng: 121.45,
+      geofenceRadiusM: 150,
+    },
+    phoneHashKey: TEST_PHONE_KEY,
+    settings: {
+      alertExpiryMinutes: 30,
+      visitWindowMinutes: 120,
+      autoLockMinutes: 5,
+      currency: 'CNY',
+      locale: 'zh-CN',
+    },
+    serverTime: now.toISOString(),
+  };
+  const services: AppServices = {
+    bridge,
+    db,
+    engine,
+    terminal,
+    phoneHashKey: TEST_PHONE_KEY,
+    now: () => now,
+  };
+  useAppStore.setState(initialStore, true);
+  const role = options.role === undefined ? 'manager' : options.role;
+  if (role !== null) useAppStore.getState().signIn({ id: newId(), name: '周店长', role });
+  const source = new FakeStatsSource();
+  const storage = options.storage ?? memoryStorage();
+  return {
+    db,
+    source,
+    storage,
+    services,
+    show: (ui, language = 'zh-CN') =>
+      render(
+        <I18nextProvider i18n={createI18n(language)}>
+          <ServicesProvider services={services}>
+            <DashboardDepsProvider source={source} storage={storage}>
+              {ui}
+            </DashboardDepsProvider>
+          </ServicesProvider>
+        </I18nextProvider>,
+      ),
+  };
+}

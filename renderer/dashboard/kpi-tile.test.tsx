@@ -1,0 +1,58 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { I18nextProvider } from 'react-i18next';
+import type { ReactElement } from 'react';
+import { change, kpiRatios, emptyCounts } from '../../shared/domain/kpi';
+import { createI18n } from '../i18n/i18n';
+import { KpiTile } from './kpi-tile';
+
+afterEach(cleanup);
+
+const show = (ui: ReactElement) =>
+  render(<I18nextProvider i18n={createI18n('zh-CN')}>{ui}</I18nextProvider>);
+const tile = (name: string) => screen.getByRole('group', { name });
+
+describe('KPI tile', () => {
+  it('shows the value and a rise against last week in the "up" colour', () => {
+    show(<KpiTile label="销售额" value={1234550} format="fen" change={change(1234550, 1000000)} />);
+    const t = tile('销售额');
+    expect(within(t).getByTestId('kpi-value').textContent).toBe('¥12,345.50');
+    const delta = within(t).getByLabelText(/较上周同期/);
+    expect(delta.textContent).toContain('▲ 23.5%');
+    expect(delta.className).toContain('kpi-change--up');
+  });
+
+  it('shows a fall with ▼ in the "down" colour', () => {
+    show(<KpiTile label="客流" value={80} format="count" change={change(80, 100)} />);
+    const delta = within(tile('客流')).getByLabelText(/较上周同期/);
+    expect(delta.textContent).toContain('▼ 20.0%');
+    expect(delta.className).toContain('kpi-change--down');
+  });
+
+  it('shows "—" for a ratio with a zero denominator and for a change without a baseline', () => {
+    const ratios = kpiRatios({ ...emptyCounts(), revenue: 0, orders: 0 });
+    show(
+      <KpiTile
+        label="客单价"
+        value={ratios.atv}
+        format="fen"
+        change={change(ratios.atv, 15000)}
+        hint="销售额 ÷ 订单数"
+      />,
+    );
+    const t = tile('客单价');
+    expect(within(t).getByTestId('kpi-value').textContent).toBe('—');
+    expect(within(t).getByLabelText(/较上周同期/).textContent).toContain('—');
+    expect(t.textContent).not.toMatch(/NaN|Infinity/);
+    expect(within(t).getByText('销售额 ÷ 订单数')).toBeTruthy();
+  });
+
+  it('shows a placeholder, not a zero, while the first figures load', () => {
+    show(<KpiTile label="订单数" value={null} format="count" change={null} loading />);
+    const t = tile('订单数');
+    expect(t.getAttribute('aria-busy')).toBe('true');
+    expect(within(t).getByLabelText('正在读取门店数据…')).toBeTruthy();
+    expect(within(t).getByTestId('kpi-value').textContent).not.toContain('0');
+  });
+});
