@@ -4,6 +4,7 @@ import { normalisePhone } from '../../shared/domain/phone';
 import type { Gender, Sizes } from '../../shared/protocol';
 import { useAppStore } from '../app/store';
 import { OfflineNote } from './customer-badges';
+import { errorMessage } from './use-async';
 import { useDuplicatePhone, useIsOnline, useRegisterCustomer } from './use-customers';
 import './customers.css';
 
@@ -60,7 +61,7 @@ export function RegisterScreen({ phone: initialPhone }: { phone?: string }) {
       sizes: cleanSizes,
       consentMarketing: consent,
       ...(birthday ? { birthday } : {}),
-    });
+    }).catch((e: unknown) => ({ ok: false as const, error: { message: errorMessage(e) } }));
     setSaving(false);
     if (!result.ok) {
       setError(result.error.message);
