@@ -21,10 +21,7 @@ export type ScannerOptions = {
  * also fire — unless `onScan` returns false (not a scan it wants: a fast-typed PIN, say).
  * Slow typing passes through untouched.
  */
-export function useScanner(
-  onScan: ScanHandler,
-  options: ScannerOptions = {},
-): void {
+export function useScanner(onScan: ScanHandler, options: ScannerOptions = {}): void {
   const { maxGapMs = 50, minLength = 4, now = () => performance.now(), target = window } = options;
   const latest = useRef(onScan);
   useEffect(() => {

@@ -15,7 +15,7 @@ const TOP_ITEMS = 3;
 /** Home: recognised customers who just walked in, newest first, from the local database. */
 export function ArrivalsScreen() {
   const { t } = useTranslation('arrivals');
-  const { view, dismiss } = useArrivals();
+  const { view, dismiss, reload } = useArrivals();
   const { online } = useSyncStatus();
 
   return (
@@ -44,6 +44,7 @@ export function ArrivalsScreen() {
                 now={view.now}
                 online={online}
                 onDismiss={() => dismiss(alert.alertId)}
+                onChanged={reload}
               />
             </li>
           ))}
@@ -58,11 +59,13 @@ function ArrivalCard({
   now,
   online,
   onDismiss,
+  onChanged,
 }: {
   alert: StoredAlert;
   now: Date;
   online: boolean;
   onDismiss(): void;
+  onChanged(): void;
 }) {
   const { t, i18n } = useTranslation('arrivals');
   const guide = useAppStore((s) => s.guide);
@@ -79,6 +82,7 @@ function ArrivalCard({
     setClaiming(true);
     setOutcome(await claim(alert));
     setClaiming(false);
+    onChanged();
   };
 
   const outcomeText =

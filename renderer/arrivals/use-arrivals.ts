@@ -24,6 +24,8 @@ export function useArrivals(storage: Storage = localStorage) {
   const { db, engine, now } = useServices();
   const [view, setView] = useState<ArrivalsView>({ state: 'loading' });
   const [dismissed, setDismissed] = useState(() => readDismissed(storage));
+  // Bumped after this terminal changes an alert itself (a claim), which the engine does not announce.
+  const [version, setVersion] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -44,8 +46,9 @@ export function useArrivals(storage: Storage = localStorage) {
       unsubscribe();
       clearInterval(timer);
     };
-  }, [db, engine, now]);
+  }, [db, engine, now, version]);
 
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
   const dismiss = useCallback(
     (alertId: string) => setDismissed(dismissArrival(storage, alertId)),
     [storage],
@@ -54,7 +57,7 @@ export function useArrivals(storage: Storage = localStorage) {
     view.state === 'ready'
       ? { ...view, arrivals: view.arrivals.filter((a) => !dismissed.has(a.alertId)) }
       : view;
-  return { view: visible, dismiss };
+  return { view: visible, dismiss, reload };
 }
 
 /** Claim for the signed-in guide. */

@@ -14,7 +14,7 @@ type Sample = { at: number; done: number };
 
 /**
  * Folds the engine's per-feed progress into one running count across feeds (customers, then the
- * catalog) and estimates the time left from the average rate since the first row arrived.
+ * catalog) and estimates the time left from the average rate since the sync started.
  */
 export function createProgressTracker(now: () => number = () => Date.now()) {
   const finished = new Map<string, { done: number; total: number }>();
@@ -45,7 +45,8 @@ export function createProgressTracker(now: () => number = () => Date.now()) {
         if (current.total === null) known = false;
         else total += current.total;
       }
-      if (first === null && done > 0) first = { at: now(), done: 0 };
+      // The rate is measured from when the tracker first saw the sync (rows then, usually 0).
+      first ??= { at: now(), done };
       const percent = known && total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : null;
       let secondsLeft: number | null = null;
       if (first && known && total > 0) {

@@ -72,7 +72,7 @@ function OutboxRow({ entry, onRetry }: { entry: OutboxEntry; onRetry?: () => voi
   const { now } = useServices();
   const summary =
     entry.kind === 'order'
-      ? `${entry.order.lines.length} × · ${formatFen(
+      ? `${t('items', { count: entry.order.lines.reduce((n, l) => n + l.quantity, 0) })} · ${formatFen(
           entry.order.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity - l.discount, 0),
           i18n.language,
         )}`

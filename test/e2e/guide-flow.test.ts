@@ -1,0 +1,215 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { ArrivalAlert } from '../../shared/protocol';
+import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+
+/*
+ * A shop guide's day in a real browser against a real hub: connect the terminal, first sync, sign
+ * in, a member walks in, claim, (customer 360 and orders), offline and back. A second terminal of
+ * the same store sees the claim.
+ */
+
+let hub: HubProcess;
+let store: StoreFixture;
+let rendererDir: string;
+const servers: { url: string; stop(): Promise<void> }[] = [];
+const browsers: Awaited<ReturnType<typeof launchChromium>>[] = [];
+let page: Page;
+let page2: Page;
+
+const shot = (p: Page, name: string) =>
+  p.screenshot({ path: join(SCREENSHOT_DIR, `guide-flow-${name}.png`), fullPage: true });
+
+async function integration(path: string, body: unknown) {
+  const r = await call<{ results?: { status: string; reason?: string }[] }>(
+    hub,
+    'POST',
+    path,
+    body,
+    { integration: true },
+  );
+  expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+  for (const item of r.body.results ?? []) expect(item.status, item.reason).toBe('accepted');
+}
+
+beforeAll(async () => {
+  hub = await startHub();
+  store = await createStoreFixture(hub, { name: '上海静安店' });
+  await integration('/api/v1/integration/products', {
+    products: [
+      {
+        sku: 'DRS-001-M',
+        barcode: '6900000000017',
+        name: '真丝连衣裙',
+        category: '连衣裙',
+        price: 129_900,
+        stock: { [store.storeId]: 3 },
+      },
+      {
+        sku: 'KNT-002-S',
+        barcode: '6900000000024',
+        name: '羊绒针织衫',
+        category: '针织衫',
+        price: 89_900,
+        stock: { [store.storeId]: 5 },
+      },
+    ],
+  });
+  await integration('/api/v1/integration/customers', {
+    customers: [
+      {
+        crmId: 'crm-e2e-1',
+        name: '陈静',
+        phone: '13912345678',
+        memberCode: 'E2E00001',
+        tier: 'gold',
+        sizes: { dress: 'M', top: 'S' },
+        favouriteCategories: ['连衣裙'],
+      },
+    ],
+  });
+  await integration('/api/v1/integration/events', {
+    events: [
+      {
+        id: 'e2e-ev-1',
+        customer: { crmId: 'crm-e2e-1' },
+        type: 'wishlisted',
+        sku: 'DRS-001-M',
+        channel: 'app',
+        at: new Date(Date.now() - 3_600_000).toISOString(),
+      },
+    ],
+  });
+  rendererDir =
+    process.env.GUIDE_FLOW_RENDERER_DIR ?? mkdtempSync(join(tmpdir(), 'sg-guide-flow-'));
+  if (!process.env.GUIDE_FLOW_RENDERER_DIR) await buildRenderer(rendererDir);
+  // Terminal 1 is connected by hand (token typed); terminal 2 is pre-seeded by IT.
+  servers.push(await serveRenderer({ dir: rendererDir, hubUrl: hub.url, proxyHub: true }));
+  servers.push(
+    await serveRenderer({
+      dir: rendererDir,
+      hubUrl: hub.url,
+      proxyHub: true,
+      token: store.terminals[1]!.token,
+    }),
+  );
+  browsers.push(await launchChromium(), await launchChromium());
+  page = await browsers[0]!.context.newPage();
+  page2 = await browsers[1]!.context.newPage();
+});
+
+afterAll(async () => {
+  for (const b of browsers) await b.close();
+  for (const s of servers) await s.stop();
+  await hub?.stop();
+  if (hub) removeDataDir(hub);
+  if (rendererDir && !process.env.GUIDE_FLOW_RENDERER_DIR)
+    rmSync(rendererDir, { recursive: true, force: true });
+});
+
+async function signIn(p: Page, name: string, pin: string) {
+  await p.getByRole('button', { name }).click();
+  for (const digit of pin)
+    await p
+      .getByRole('group', { name: 'PIN 键盘' })
+      .getByRole('button', { name: digit, exact: true })
+      .click();
+  await p.getByRole('button', { name: '登录' }).click();
+  await expect.poll(() => p.getByText(`当前导购：${name}`).count()).toBe(1);
+}
+
+describe('a shop guide at the counter', () => {
+  it('connects the terminal with a wrong token first, then the right one', async () => {
+    await page.goto(servers[0]!.url);
+    await page.getByRole('heading', { name: '连接本终端' }).waitFor();
+    await shot(page, '01-connect');
+    await page.getByLabel('终端令牌').fill('not-a-real-token-0123456789');
+    await page.getByRole('button', { name: '连接' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('令牌无效');
+    await page.getByLabel('终端令牌').fill(store.terminals[0]!.token);
+    await page.getByRole('button', { name: '连接' }).click();
+  });
+
+  it('runs the first sync, then shows the guides of this store', async () => {
+    await page.getByRole('heading', { name: '请选择你的名字' }).waitFor({ timeout: 60_000 });
+    await shot(page, '02-sign-in');
+    for (const name of [store.guide.name, store.guide2.name, store.manager.name])
+      expect(await page.getByRole('button', { name }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status', { name: 'hub status' }).textContent())
+      .toBe('已连接');
+  });
+
+  it('signs a guide in with her PIN (a wrong PIN is refused)', async () => {
+    await page.getByRole('button', { name: store.guide.name }).click();
+    // At a person's pace (a burst faster than 50 ms a key would look like a scanner).
+    await page.keyboard.type('0000', { delay: 80 });
+    await page.keyboard.press('Enter', { delay: 80 });
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('PIN 码不对');
+    await shot(page, '03-pin-wrong');
+    await page.getByRole('button', { name: '不是我，返回' }).click();
+    await signIn(page, store.guide.name, store.guide.pin);
+    await page.getByRole('heading', { name: '到店顾客' }).waitFor();
+    await shot(page, '04-arrivals-empty');
+  });
+
+  it('shows a member who walks in as an arrival within a second, on both terminals', async () => {
+    await page2.goto(servers[1]!.url);
+    await page2.getByRole('heading', { name: '请选择你的名字' }).waitFor({ timeout: 60_000 });
+    await signIn(page2, store.guide2.name, store.guide2.pin);
+    await expect
+      .poll(() => page2.getByRole('status', { name: 'hub status' }).textContent())
+      .toBe('已连接');
+    await expect
+      .poll(() => page.getByRole('status', { name: 'hub status' }).textContent())
+      .toBe('已连接');
+
+    const r = await call<{ alertId: string | null }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      { customer: { memberCode: 'E2E00001' }, storeId: store.storeId, source: 'wifi' },
+      { integration: true },
+    );
+    expect(r.status).toBe(202);
+    expect(r.body.alertId).not.toBeNull();
+    const card = page.getByRole('article', { name: '陈静' });
+    await card.waitFor({ timeout: 1_000 });
+    expect(await card.textContent()).toContain('金卡');
+    expect(await card.textContent()).toContain('139****5678');
+    expect(await card.textContent()).toContain('真丝连衣裙');
+    expect(await card.textContent()).toContain('本店有货 3');
+    await page2.getByRole('article', { name: '陈静' }).waitFor({ timeout: 1_000 });
+    await shot(page, '05-arrival');
+  });
+
+  it('claims the customer; the other terminal sees who has her and cannot claim', async () => {
+    const card = page.getByRole('article', { name: '陈静' });
+    await card.getByRole('button', { name: '我来接待' }).click();
+    await card.getByText('你正在接待').waitFor();
+    const other = page2.getByRole('article', { name: '陈静' });
+    await other.getByText(`${store.guide.name} 正在接待`).waitFor({ timeout: 5_000 });
+    expect(await other.getByRole('button', { name: '我来接待' }).count()).toBe(0);
+    const alerts = await call<{ items: ArrivalAlert[] }>(hub, 'GET', '/api/v1/alerts', undefined, {
+      token: store.terminals[0]!.token,
+    });
+    expect(alerts.body.items[0]!.claimedBy?.guideId).toBe(store.guide.id);
+    await shot(page, '06-claimed');
+    await shot(page2, '07-claimed-other-terminal');
+  });
+
+  it('opens the sync panel from the header: nothing pending', async () => {
+    await page.getByRole('button', { name: '同步状态' }).click();
+    await page.getByRole('heading', { name: '同步状态' }).waitFor();
+    expect(await page.getByText('没有等待上传的记录。').count()).toBe(1);
+    await shot(page, '08-sync-panel');
+    await page.keyboard.press('Escape');
+    await page.getByRole('heading', { name: '到店顾客' }).waitFor();
+  });
+});
