@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
 import {
   feedPage,
   productItem,
   staffResponse,
   type BatchResponse,
+  type HubToTerminalEvents,
+  type TerminalToHubEvents,
   type ProductItem,
 } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
@@ -193,6 +196,32 @@ describeOnBackends('catalog sync', (backend) => {
     ]);
     expect(r.body.results).toEqual([{ id: 'UP-1', status: 'accepted' }]);
     expect((await pull(b)).body.items.find((p) => p.sku === 'UP-1')?.stock).toBe(3);
+  });
+
+  it('tells connected terminals of every store that the catalog changed, after commit', async () => {
+    const before = (await pull(b)).body.cursor;
+    const socket: Socket<HubToTerminalEvents, TerminalToHubEvents> = io(`${hub.url}/terminal`, {
+      auth: { token: b.terminals[1]!.token },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const changed = new Promise<{ cursor: string }>((resolve) =>
+        socket.on('catalog:changed', (payload) => resolve(payload)),
+      );
+      await upsert([{ sku: 'LIVE-1', name: '新品', category: 'dress', price: 59900 }]);
+      const signal = await changed;
+      const next = await pull(b, before);
+      expect(next.body.items.map((p) => p.sku)).toEqual(['LIVE-1']);
+      expect(BigInt(next.body.cursor) >= BigInt(signal.cursor)).toBe(true);
+    } finally {
+      socket.close();
+    }
   });
 
   it('answers invalid bodies with 400 and writes nothing', async () => {
