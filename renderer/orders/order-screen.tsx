@@ -2,7 +2,6 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen, orderTotals } from '../../shared/domain/money';
 import type { PaymentMethod, ProductItem } from '../../shared/protocol';
-import type { Screen } from '../app/navigation';
 import { useAppStore } from '../app/store';
 import { useScanner } from '../app/use-scanner';
 import { OfflineNote } from '../customers/customer-badges';
@@ -21,7 +20,7 @@ const PAYMENTS: PaymentMethod[] = ['wechat', 'alipay', 'card', 'cash', 'unionpay
  * object itself: Back restores the same object (no second add), a new navigation is a new object,
  * and StrictMode's double effect sees the same object too.
  */
-const appliedIntents = new WeakSet<Screen>();
+const appliedIntents = new WeakSet<object>();
 
 /**
  * A new order at the counter: scan or type items, set quantities, discounts and payment, attach
@@ -82,15 +81,18 @@ export function OrderScreen({
 
   useScanner((scanned) => void addByCode(scanned));
 
+  // Rendered outside an order navigation (embedded, tests), the mount itself is the intent.
+  const [mountKey] = useState<object>(() => ({}));
+  const intent: object = screen.name === 'order' ? screen : mountKey;
   useEffect(() => {
-    if (appliedIntents.has(screen)) return;
-    appliedIntents.add(screen);
+    if (appliedIntents.has(intent)) return;
+    appliedIntents.add(intent);
     if (customerId) attach(customerId, alertId ?? null);
     if (addSku)
       void productByCode(addSku).then((product) => {
         if (product) addProduct(product);
       });
-  }, [screen, customerId, alertId, addSku, attach, addProduct, productByCode]);
+  }, [intent, customerId, alertId, addSku, attach, addProduct, productByCode]);
 
   const totals = orderTotals(draft.lines);
   const discountTotal = draft.lines.reduce((sum, l) => sum + l.discount, 0);

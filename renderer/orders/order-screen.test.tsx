@@ -1,0 +1,228 @@
+// @vitest-environment jsdom
+import 'fake-indexeddb/auto';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { StrictMode } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { newId } from '../../shared/domain/ids';
+import { order as orderSchema } from '../../shared/protocol';
+import { useAppStore } from '../app/store';
+import { makeProduct, makeProfile } from '../data/testing';
+import { createHarness } from '../customers/screen-testing';
+import { OrderScreen } from './order-screen';
+
+afterEach(cleanup);
+
+async function setup(options: { online?: boolean; signedIn?: boolean } = {}) {
+  const h = createHarness(options);
+  const coat = makeProduct({
+    sku: 'COAT-M',
+    barcode: '6901234567892',
+    name: '羊毛大衣',
+    size: 'M',
+    price: 129_900,
+    stock: 3,
+  });
+  const tee = makeProduct({
+    sku: 'TEE-S',
+    barcode: '6900000000011',
+    name: '棉T恤',
+    size: 'S',
+    price: 9_990,
+  });
+  const old = makeProduct({ sku: 'OLD-1', name: '旧款外套', active: false });
+  await h.seedProducts([coat, tee, old]);
+  const wang = await makeProfile({ name: '王芳', phone: '+8613812345678' });
+  await h.seedCustomers([wang]);
+  return { h, coat, tee, wang };
+}
+
+/** A keyboard-wedge scanner: a burst of keys much faster than typing, ending in Enter. */
+function scan(code: string) {
+  act(() => {
+    for (const key of [...code, 'Enter']) fireEvent.keyDown(window, { key });
+  });
+}
+
+const lines = () => screen.getByRole('table', { name: '订单商品' });
+const total = () => screen.getByRole('status', { name: '合计' });
+const addBox = () => screen.getByRole('searchbox', { name: '扫码或输入 SKU / 条码 / 商品名' });
+
+describe('OrderScreen', () => {
+  it('starts empty with confirm disabled', async () => {
+    const { h } = await setup();
+    h.show(<OrderScreen />);
+    expect(screen.getByText('还没有商品：扫描吊牌条码或输入 SKU')).toBeTruthy();
+    expect(screen.getByRole('button', { name: '确认下单' })).toHaveProperty('disabled', true);
+    expect(screen.getByText('散客（未关联会员）')).toBeTruthy();
+    expect(total().textContent).toBe('¥0.00');
+  });
+
+  it('adds an item by barcode scan; a second scan raises the quantity', async () => {
+    const { h } = await setup();
+    h.show(<OrderScreen />);
+    scan('6901234567892');
+    await waitFor(() => expect(lines().textContent).toContain('羊毛大衣'));
+    scan('6901234567892');
+    await waitFor(() => expect(total().textContent).toBe('¥2,598.00'));
+    expect(within(lines()).getByRole('status', { name: '数量' }).textContent).toBe('2');
+  });
+
+  it('adds by typed SKU, and by searching the catalog by name', async () => {
+    const { h } = await setup();
+    h.show(<OrderScreen />);
+    await userEvent.type(addBox(), 'TEE-S{Enter}');
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    expect(addBox()).toHaveProperty('value', '');
+
+    await userEvent.type(addBox(), '大衣');
+    const suggestions = await screen.findByRole('list', { name: '商品搜索结果' });
+    expect(suggestions.textContent).toContain('本店库存 3');
+    expect(suggestions.textContent).not.toContain('旧款外套');
+    await userEvent.click(within(suggestions).getByRole('button', { name: /羊毛大衣/ }));
+    await waitFor(() => expect(lines().textContent).toContain('羊毛大衣'));
+    expect(total().textContent).toBe('¥1,398.90');
+  });
+
+  it('says so when a code is unknown or the product is no longer sold', async () => {
+    const { h } = await setup();
+    h.show(<OrderScreen />);
+    await userEvent.type(addBox(), 'NOPE-9{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toBe('没有找到商品“NOPE-9”');
+    await userEvent.clear(addBox());
+    await userEvent.type(addBox(), 'OLD-1{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toBe('该商品已下架');
+  });
+
+  it('changes quantities with −/+ and applies a typed yuan discount in fen', async () => {
+    const { h } = await setup();
+    h.show(<OrderScreen />);
+    await userEvent.type(addBox(), 'TEE-S{Enter}');
+    await userEvent.click(await screen.findByRole('button', { name: '增加 棉T恤 S 数量' }));
+    await userEvent.click(screen.getByRole('button', { name: '增加 棉T恤 S 数量' }));
+    expect(total().textContent).toBe('¥299.70');
+    await userEvent.click(screen.getByRole('button', { name: '减少 棉T恤 S 数量' }));
+    expect(total().textContent).toBe('¥199.80');
+
+    const discount = screen.getByRole('textbox', { name: '棉T恤 S 优惠金额（元）' });
+    await userEvent.type(discount, '19.9');
+    expect(total().textContent).toBe('¥179.90');
+    expect(screen.getByText('已优惠 ¥19.90')).toBeTruthy();
+
+    await userEvent.clear(discount);
+    await userEvent.type(discount, '1.234');
+    expect(screen.getByRole('alert').textContent).toBe('优惠金额无效');
+    await userEvent.clear(discount);
+    await userEvent.type(discount, '500');
+    expect(screen.getByRole('alert').textContent).toBe('优惠不能超过该行金额');
+    // Invalid amounts never reach the order.
+    expect(useAppStore.getState().orderDraft.lines[0]!.discount).toBeLessThanOrEqual(19_980);
+  });
+
+  it('confirm writes the order to the outbox with fen totals, the guide, customer, alert and payment', async () => {
+    const { h, wang } = await setup();
+    const alertId = newId();
+    h.show(<OrderScreen customerId={wang.id} alertId={alertId} addSku="COAT-M" />);
+    await waitFor(() => expect(lines().textContent).toContain('羊毛大衣'));
+    expect(await screen.findByText('王芳')).toBeTruthy();
+    expect(screen.getByText('来自到店提醒')).toBeTruthy();
+    scan('6900000000011');
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    await userEvent.type(
+      screen.getByRole('textbox', { name: '羊毛大衣 M 优惠金额（元）' }),
+      '100.5',
+    );
+    await userEvent.click(screen.getByRole('radio', { name: '支付宝' }));
+    expect(total().textContent).toBe('¥1,298.40');
+
+    await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
+    await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
+
+    const [entry] = await h.db.outbox.toArray();
+    if (entry?.kind !== 'order') throw new Error('no order in the outbox');
+    expect(orderSchema.safeParse(entry.order).success).toBe(true);
+    // Online, confirming also asks the engine to send it: the (fake) hub gets this very order.
+    await waitFor(async () => expect((await h.db.outbox.get(entry.id))?.status).toBe('synced'));
+    expect(h.hub.orders.get(entry.id)).toEqual(entry.order);
+    expect(entry.order).toMatchObject({
+      storeId: h.storeId,
+      terminalId: h.services.terminal.terminalId,
+      guideId: h.guide.id,
+      customerId: wang.id,
+      alertId,
+      paymentMethod: 'alipay',
+      lines: [
+        { sku: 'COAT-M', quantity: 1, unitPrice: 129_900, discount: 10_050 },
+        { sku: 'TEE-S', quantity: 1, unitPrice: 9_990, discount: 0 },
+      ],
+    });
+    const sum = entry.order.lines.reduce((s, l) => s + l.quantity * l.unitPrice - l.discount, 0);
+    expect(sum).toBe(129_840);
+    expect(useAppStore.getState().screen).toEqual({ name: 'receipt', orderId: entry.id });
+    // The basket is empty for the next customer.
+    expect(useAppStore.getState().orderDraft.lines).toEqual([]);
+  });
+
+  it('adds the SKU from a profile once, even under StrictMode', async () => {
+    const { h, wang } = await setup();
+    useAppStore.getState().navigate({ name: 'order', customerId: wang.id, addSku: 'COAT-M' });
+    h.show(
+      <StrictMode>
+        <OrderScreen customerId={wang.id} addSku="COAT-M" />
+      </StrictMode>,
+    );
+    await waitFor(() => expect(lines().textContent).toContain('羊毛大衣'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(useAppStore.getState().orderDraft.lines).toHaveLength(1);
+    expect(useAppStore.getState().orderDraft.lines[0]!.quantity).toBe(1);
+  });
+
+  it('keeps the basket when the guide leaves the screen and comes back', async () => {
+    const { h } = await setup();
+    const first = h.show(<OrderScreen />);
+    await userEvent.type(addBox(), 'TEE-S{Enter}');
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    first.unmount();
+    h.show(<OrderScreen />);
+    expect(lines().textContent).toContain('棉T恤');
+  });
+
+  it('attaches a customer picked by 尾号 from the order screen', async () => {
+    const { h, wang } = await setup();
+    h.show(<OrderScreen />);
+    await userEvent.click(screen.getByRole('button', { name: '关联会员' }));
+    await userEvent.type(screen.getByRole('searchbox', { name: '搜索顾客' }), '5678');
+    await userEvent.click(await screen.findByRole('button', { name: /王芳/ }));
+    expect(useAppStore.getState().orderDraft.customerId).toBe(wang.id);
+    expect(await screen.findByText('王芳')).toBeTruthy();
+  });
+
+  it('cannot confirm without a signed-in guide', async () => {
+    const { h } = await setup({ signedIn: false });
+    h.show(<OrderScreen addSku="TEE-S" />);
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    expect(screen.getByText('导购：请先登录导购账号')).toBeTruthy();
+    expect(screen.getByRole('button', { name: '确认下单' })).toHaveProperty('disabled', true);
+  });
+
+  it('takes orders offline and says they will be sent later', async () => {
+    const { h } = await setup({ online: false });
+    h.show(<OrderScreen addSku="TEE-S" />);
+    expect(screen.getByText('离线中：订单会先保存在本机，联网后自动上传')).toBeTruthy();
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
+    await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
+    expect(await h.db.outbox.where('status').equals('pending').count()).toBe(1);
+  });
+
+  it('shows the error and keeps the basket when saving fails', async () => {
+    const { h } = await setup();
+    h.show(<OrderScreen addSku="TEE-S" />);
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    h.db.close();
+    await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^保存失败：/);
+    expect(useAppStore.getState().orderDraft.lines).toHaveLength(1);
+    expect(useAppStore.getState().screen.name).not.toBe('receipt');
+  });
+});
