@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
@@ -7,7 +8,7 @@ import { enqueueOrder, enqueueRegistration, rejectedEntries } from '../../render
 import type { StoredAlert } from '../../renderer/data/database';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
-import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { startHub, type HubProcess } from '../support/hub-process';
 import {
   enrolTerminal,
   expectHubHasEach,
@@ -38,7 +39,8 @@ describe('terminal sync against a real hub', () => {
   afterEach(async () => {
     for (const t of terminals.splice(0)) t.engine.stop();
     await hub.kill();
-    removeDataDir(hub);
+    // Also the data dirs of restarted hubs (removeDataDir keeps dirs passed in explicitly).
+    rmSync(hub.dataDir, { recursive: true, force: true });
   });
 
   it('initial sync of a seeded store: every customer, product and guide, searchable offline', async () => {
