@@ -14,6 +14,7 @@ import { registerCatalogRoutes } from './catalog/routes';
 import { registerOrderRoutes } from './orders/routes';
 import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presence/routes';
 import { registerStatsRoutes } from './stats/routes';
+import { registerAuditRoutes } from './audit/routes';
 import { ensureHubSecrets } from './admin/service';
 import { registerUpdateRoutes } from './updates/routes';
 
@@ -105,6 +106,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerOrderRoutes(api, ctx);
       registerPresenceRoutes(api, ctx);
       registerStatsRoutes(api, ctx);
+      registerAuditRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
     },
     { prefix: '/api/v1' },

@@ -5,6 +5,7 @@
  * duplicate or replay old responses, and revoke the terminal.
  */
 import type {
+  AuditEntryWire,
   ArrivalAlert,
   CustomerFeedItem,
   CustomerProfile,
@@ -38,6 +39,7 @@ export class FakeHub {
   staff: StaffMember[] = [];
   alerts: ArrivalAlert[] = [];
   readonly orders = new Map<string, Order>();
+  readonly audit = new Map<string, AuditEntryWire>();
   /** how many times each order id was posted (to prove resends happen and are harmless) */
   readonly orderPosts = new Map<string, number>();
   readonly rejectSkus = new Set<string>();
@@ -146,6 +148,16 @@ export class FakeHub {
           return ok(orders.map((o) => this.acceptOrder(o)));
         }),
       registerCustomer: (registration) => lossy(() => this.register(registration)),
+      postAudit: (entries) =>
+        lossy((): HubResult<ItemResult[]> =>
+          ok(
+            entries.map((e) => {
+              const known = this.audit.has(e.id);
+              this.audit.set(e.id, e);
+              return { id: e.id, status: known ? 'duplicate' : 'accepted' };
+            }),
+          ),
+        ),
       connectLive: (events): LiveConnection => {
         this.live.add(events);
         queueMicrotask(() => {

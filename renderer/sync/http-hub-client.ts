@@ -145,6 +145,10 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
     },
     registerCustomer: (registration) =>
       request('POST', '/customers', registrationResponse, registration),
+    postAudit: async (entries) => {
+      const result = await request('POST', '/audit', batchResponse, { entries });
+      return result.ok ? ok(result.value.results) : result;
+    },
     connectLive: (events) => connectLive(options, reconnect, events),
   };
 }

@@ -1,4 +1,5 @@
 import type {
+  AuditEntryWire,
   ArrivalAlert,
   ClaimAck,
   ClaimRequest,
@@ -55,5 +56,7 @@ export type HubClient = {
   alertsSince(since: string): Promise<HubResult<ArrivalAlert[]>>;
   postOrders(orders: Order[]): Promise<HubResult<ItemResult[]>>;
   registerCustomer(registration: CustomerRegistration): Promise<HubResult<RegistrationResponse>>;
+  /** profile-view audit entries (idempotent by id) */
+  postAudit(entries: AuditEntryWire[]): Promise<HubResult<ItemResult[]>>;
   connectLive(events: LiveEvents): LiveConnection;
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import type { Order } from '../../shared/protocol';
-import { searchCustomers } from '../data/customers';
+import { openCustomerProfile, searchCustomers } from '../data/customers';
 import { enqueueOrder, enqueueRegistration } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
 import {
@@ -340,6 +340,28 @@ describe('push', () => {
     const found = await searchCustomers(db, secrets, { query: '138 1234 5678' });
     expect(found.map((c) => c.id)).toEqual([known.id]);
     expect(found[0]?.provisional).toBeUndefined();
+  });
+});
+
+describe('audit', () => {
+  it('profile views reach the hub once and are then marked synced', async () => {
+    const { hub, db, engine } = setup();
+    hub.upsertCustomer(await makeProfile({ name: '李娜' }));
+    await engine.syncNow();
+    const [customer] = await db.customers.toArray();
+    await openCustomerProfile(db, customer!.id, guideId);
+    await openCustomerProfile(db, customer!.id, null);
+
+    await engine.drain();
+    expect([...hub.audit.values()].map((e) => [e.customerId, e.guideId])).toEqual([
+      [customer!.id, guideId],
+      [customer!.id, null],
+    ]);
+    expect(await db.audit.where('synced').equals(0).count()).toBe(0);
+
+    // Nothing new to send: a second drain posts nothing again.
+    await engine.drain();
+    expect(hub.audit.size).toBe(2);
   });
 });
 

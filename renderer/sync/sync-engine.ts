@@ -13,6 +13,7 @@ import { applyProductItems, replaceStaff } from '../data/catalog';
 import { applyCustomerItems, customerPageTables, putCanonicalCustomer } from '../data/customers';
 import type { OutboxEntry, OutboxRegistration, StoredAlert, TerminalDb } from '../data/database';
 import { outboxSummary, pendingEntries, recordResults } from '../data/outbox';
+import { markAuditSynced, unsyncedAuditBatch } from '../data/audit';
 import { decryptPhone } from '../data/phone-cipher';
 import type { SecretStore } from '../data/secret-store';
 import { readSyncState, recordSyncError } from '../data/sync-state';
@@ -339,8 +340,27 @@ export class SyncEngine {
           });
         if (batch.length < this.opts.drainBatch) break;
       }
+      await this.sendAudit();
     } finally {
       await this.refreshOutboxStatus();
+    }
+  }
+
+  /** Profile views go to head office after the outbox (orders matter more at the counter). */
+  private async sendAudit(): Promise<void> {
+    for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
+      this.assertActive();
+      const entries = await unsyncedAuditBatch(this.db, this.opts.drainBatch);
+      if (entries.length === 0) return;
+      const response = await this.hub.postAudit(entries);
+      this.assertActive();
+      // A whole-call refusal (400) can only be a malformed entry; resending it would loop forever.
+      const answered =
+        !response.ok && response.error.code === 'rejected'
+          ? entries.map((e) => e.id)
+          : this.unwrap(response).map((r) => r.id);
+      await markAuditSynced(this.db, answered);
+      if (entries.length < this.opts.drainBatch) return;
     }
   }
 

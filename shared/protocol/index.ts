@@ -9,3 +9,4 @@ export * from './stats';
 export * from './terminal';
 export * from './socket';
 export * from './admin';
+export * from './audit';

@@ -174,4 +174,17 @@ create table order_lines (
   discount bigint not null,
   primary key (order_id, line_no)
 );
+
+-- Profile views by guides, synced from terminals (privacy: who looked at whom, and when).
+create table audit_log (
+  id uuid primary key,
+  store_id uuid not null references stores(id),
+  terminal_id uuid not null references terminals(id),
+  guide_id uuid references guides(id),
+  customer_id uuid not null,
+  action text not null,
+  at timestamptz not null,
+  received_at timestamptz not null default now()
+);
+create index audit_log_customer on audit_log(customer_id, at);
 `;
