@@ -11,10 +11,24 @@ const COLORS = {
   revenue: '#2b8a3e',
 };
 
+/**
+ * The hours from the first with any activity to the last, one either side: a store open 10–22
+ * should not spend half its chart on the night. A day with no activity keeps all its hours.
+ */
+export function activeHours<
+  H extends { footfall: number; recognizedVisits: number; orders: number },
+>(hours: readonly H[]): H[] {
+  const busy = (h: H) => h.footfall + h.recognizedVisits + h.orders > 0;
+  const first = hours.findIndex(busy);
+  if (first < 0) return [...hours];
+  const last = hours.length - 1 - [...hours].reverse().findIndex(busy);
+  return hours.slice(Math.max(0, first - 1), Math.min(hours.length, last + 2));
+}
+
 /** The day by hour (DST days have 23 or 25 entries, labelled by wall-clock time). */
 export function HourlyChart({ figures }: { figures: Figures }) {
   const { t } = useTranslation('dashboard');
-  const hours = useMemo(() => figures.days[0]?.byHour ?? [], [figures]);
+  const hours = useMemo(() => activeHours(figures.days[0]?.byHour ?? []), [figures]);
   const xLabels = useMemo(() => hours.map((h) => h.label), [hours]);
   const series = useMemo<ChartSeries[]>(
     () => [

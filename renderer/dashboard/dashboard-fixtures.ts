@@ -135,3 +135,63 @@ export class FakeStatsSource implements StatsSource {
     return ok(days.length === 1 ? figuresFromDay(days[0]!) : makeRange(days));
   }
 }
+
+/** The store's guides in the demo figures. */
+export const DEMO_GUIDES = [
+  { id: '0190f0a0-0000-7000-8000-0000000000b1', name: '李娜' },
+  { id: '0190f0a0-0000-7000-8000-0000000000b2', name: '王芳' },
+  { id: '0190f0a0-0000-7000-8000-0000000000b3', name: '张伟' },
+  { id: '0190f0a0-0000-7000-8000-0000000000b4', name: '刘洋' },
+  { id: '0190f0a0-0000-7000-8000-0000000000b5', name: '陈静' },
+];
+
+/**
+ * A believable day for a city-centre apparel store (open 10:00–22:00, lunch and evening peaks,
+ * roughly 25% conversion), deterministic for a given `scale` so screenshots are stable.
+ */
+export function demoDay(date: string, scale = 1): DayStats {
+  const shape = [
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 18, 26, 38, 34, 30, 33, 36, 44, 52, 48, 40, 28, 12, 0,
+  ];
+  const hours: Record<number, Partial<KpiCounts>> = {};
+  let totalOrders = 0;
+  shape.forEach((base, h) => {
+    if (base === 0) return;
+    const footfall = Math.round(base * scale);
+    const recognizedVisits = Math.round(footfall * 0.22);
+    const alerts = Math.round(recognizedVisits * 0.85);
+    const claimedAlerts = Math.round(alerts * 0.75);
+    const convertedVisits = Math.round(claimedAlerts * 0.45);
+    const orders = Math.round(footfall * (0.2 + ((h * 7) % 5) / 100));
+    const units = Math.round(orders * (1.5 + ((h * 3) % 4) / 10));
+    totalOrders += orders;
+    hours[h] = {
+      footfall,
+      recognizedVisits,
+      alerts,
+      claimedAlerts,
+      convertedVisits,
+      orders,
+      units,
+      revenue: units * (32_900 + ((h * 1_733) % 9_000)),
+    };
+  });
+  const day = makeDay(date, hours);
+  // Share the day out between the guides (uneven, as it is in a real store).
+  const weights = [0.31, 0.25, 0.2, 0.14, 0.1];
+  const guides = DEMO_GUIDES.map((g, i) => {
+    const w = weights[i]!;
+    const share = (v: number) => Math.round(v * w);
+    return guide({
+      ...g,
+      counts: {
+        claimedAlerts: share(day.claimedAlerts),
+        convertedVisits: Math.round(share(day.convertedVisits) * (1.2 - i * 0.1)),
+        orders: share(totalOrders),
+        units: share(day.units),
+        revenue: share(day.revenue) + i * 3_700,
+      },
+    });
+  });
+  return { ...day, byGuide: guides };
+}

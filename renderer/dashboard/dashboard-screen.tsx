@@ -153,6 +153,7 @@ function ManagerDashboard() {
         current={figures?.totals ?? null}
         baseline={baseline?.figures.totals ?? null}
         loading={loading}
+        singleDay={single}
       />
 
       {figures && (

@@ -25,8 +25,8 @@ export function FunnelChart({ counts }: { counts: KpiCounts | null }) {
               <div className="funnel__drop">
                 <span>
                   {step.drop >= 0
-                    ? t('funnel.drop', { count: step.drop })
-                    : t('funnel.gain', { count: -step.drop })}
+                    ? t('funnel.drop', { count: formatKpi(step.drop, 'count', locale) })
+                    : t('funnel.gain', { count: formatKpi(-step.drop, 'count', locale) })}
                 </span>
                 <span className="funnel__drop-rate">
                   {t('funnel.ofPrevious', {

@@ -11,15 +11,29 @@ export type KpiTileProps = {
   hint?: string;
   /** no figures yet (first load): a placeholder, not a zero */
   loading?: boolean;
+  /** what the change is against; "vs last week" unless said */
+  changeLabel?: string;
+  /** twice as wide, for a figure that runs long (revenue in yuan) */
+  wide?: boolean;
 };
 
 /**
  * One KPI: the figure, and ▲/▼ against last week. A group labelled with the KPI name, so a
  * screen reader (and the end-to-end test) finds "订单数" and reads its value and change.
  */
-export function KpiTile({ label, value, format, change, hint, loading = false }: KpiTileProps) {
+export function KpiTile({
+  label,
+  value,
+  format,
+  change,
+  hint,
+  loading = false,
+  wide = false,
+  changeLabel,
+}: KpiTileProps) {
   const { t, i18n } = useTranslation('dashboard');
   const locale = i18n.language;
+  const against = changeLabel ?? t('vsLastWeek');
   const shown = loading ? NO_VALUE : formatKpi(value, format, locale);
   const delta = loading
     ? { text: NO_VALUE, direction: 'none' as const }
@@ -29,7 +43,7 @@ export function KpiTile({ label, value, format, change, hint, loading = false }:
       role="group"
       aria-label={label}
       aria-busy={loading}
-      className={`kpi-tile${loading ? ' kpi-tile--loading' : ''}`}
+      className={`kpi-tile${loading ? ' kpi-tile--loading' : ''}${wide ? ' kpi-tile--wide' : ''}`}
     >
       <div className="kpi-tile__label">{label}</div>
       <div className="kpi-tile__value" data-testid="kpi-value">
@@ -37,10 +51,10 @@ export function KpiTile({ label, value, format, change, hint, loading = false }:
       </div>
       <div
         className={`kpi-tile__change kpi-change--${delta.direction}`}
-        aria-label={`${t('vsLastWeek')} ${delta.text}`}
+        aria-label={`${against} ${delta.text}`}
       >
         <span className="kpi-tile__change-text">{delta.text}</span>
-        <span className="kpi-tile__change-label">{t('vsLastWeek')}</span>
+        <span className="kpi-tile__change-label">{against}</span>
       </div>
       {hint !== undefined && <div className="kpi-tile__hint">{hint}</div>}
     </div>

@@ -44,7 +44,7 @@ export function PeriodPicker({
         <button
           type="button"
           aria-label={t('period.nextDay')}
-          disabled={isDay && period.from >= today}
+          disabled={day >= today}
           onClick={() => pickDay(shiftDate(day, 1))}
         >
           ▶

@@ -45,7 +45,8 @@ export function UPlotChart({ title, xLabels, series, height = 260, formatRight }
         const options: uPlot.Options = {
           width: Math.max(320, el.clientWidth),
           height,
-          legend: { show: true },
+          // Series names only: the per-point values are in the tiles, the table and the CSV.
+          legend: { show: true, live: false },
           cursor: { drag: { x: false, y: false } },
           scales: { x: { time: false }, ...(hasRight ? { right: { auto: true } } : {}) },
           axes: [

@@ -1,0 +1,118 @@
+import { build } from 'esbuild';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+
+/**
+ * The store manager's dashboard in Chromium on demo figures (renderer/dashboard/dashboard-preview):
+ * every KPI tile is found by its name, the charts draw, and screenshots are saved for a person to
+ * look at (test-results/dashboard.png, dashboard-range.png). The figures-from-real-orders path is
+ * the shell's end-to-end test; this one is about what the manager sees.
+ */
+const TYPES: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css' };
+
+describe('dashboard in Chromium', () => {
+  let dir: string;
+  let server: Server;
+  let port = 0;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sg-dashboard-'));
+    await build({
+      entryPoints: [resolve(import.meta.dirname, '../../renderer/dashboard/dashboard-preview.tsx')],
+      bundle: true,
+      outdir: dir,
+      format: 'esm',
+      jsx: 'automatic',
+      splitting: true,
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'warning',
+    });
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><link rel="stylesheet" href="dashboard-preview.css"></head><body><div id="root"></div><script type="module" src="dashboard-preview.js"></script></body></html>',
+    );
+    // Served over HTTP: Chromium will not load ES modules (the lazily loaded chart) from file://.
+    server = createServer((req, res) => {
+      const name = (req.url ?? '/').split('?')[0]!.replace(/^\/+/, '') || 'index.html';
+      try {
+        const body = readFileSync(join(dir, name.replaceAll('..', '')));
+        res.writeHead(200, {
+          'content-type': TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream',
+        });
+        res.end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const address = server.address();
+    port = typeof address === 'object' && address ? address.port : 0;
+  });
+  afterAll(() => {
+    server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows every KPI with its figure and change, the charts, and this terminal’s unsynced orders', async () => {
+    const { context, close } = await launchChromium();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.setViewportSize({ width: 1440, height: 1000 });
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.getByRole('group', { name: '订单数', exact: true }).getByText(/^\d/).waitFor();
+      for (const name of [
+        '客流',
+        '识别到店',
+        '到店提醒',
+        '已认领',
+        '成交到店',
+        '订单数',
+        '件数',
+        '销售额',
+        '转化率',
+        '识别转化率',
+        '客单价',
+        '连带率',
+        '客流产值',
+      ]) {
+        const tile = page.getByRole('group', { name, exact: true });
+        await expect(tile.getByTestId('kpi-value').textContent()).resolves.toMatch(/^[¥\d]/);
+        await expect(tile.getByLabel(/较上周同期/).textContent()).resolves.toMatch(/[▲▼±]/);
+      }
+      await expect(
+        page
+          .getByRole('group', { name: '订单数', exact: true })
+          .getByTestId('kpi-value')
+          .textContent(),
+      ).resolves.toBe('98');
+      await expect(page.getByRole('note').textContent()).resolves.toContain(
+        '本机未同步订单 2 笔 ¥1,898.00',
+      );
+      await page
+        .getByRole('region', { name: '分时段客流与成交' })
+        .locator('canvas')
+        .first()
+        .waitFor();
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard.png'), fullPage: true });
+
+      await page.getByRole('button', { name: '近 30 天' }).click();
+      await page.getByRole('region', { name: '每日趋势' }).locator('canvas').first().waitFor();
+      await expect(
+        page
+          .getByRole('group', { name: '客流', exact: true })
+          .getByTestId('kpi-value')
+          .textContent(),
+      ).resolves.toBe('12,541');
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-range.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
