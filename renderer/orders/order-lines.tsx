@@ -19,9 +19,6 @@ export function OrderLines({ lines }: { lines: DraftLine[] }) {
       <thead>
         <tr>
           <th scope="col">{t('receipt.item')}</th>
-          <th scope="col" className="num">
-            {t('order.unitPrice')}
-          </th>
           <th scope="col">{t('order.quantity')}</th>
           <th scope="col">{t('order.discount')}</th>
           <th scope="col" className="num">
@@ -53,10 +50,9 @@ function LineRow({ line }: { line: DraftLine }) {
         <span>{line.name}</span>
         <small>
           {line.sku}
-          {line.size ? ` · ${line.size}` : ''}
+          {line.size ? ` · ${line.size}` : ''} · {money(line.unitPrice)}
         </small>
       </th>
-      <td className="num">{money(line.unitPrice)}</td>
       <td>
         <div className="stepper">
           <button

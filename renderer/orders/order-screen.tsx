@@ -211,9 +211,7 @@ export function OrderScreen({
             </div>
           </section>
           <section className="card totals" aria-label={t('order.total')}>
-            <p>
-              {t('order.guide')}：{guide ? guide.name : t('order.noGuide')}
-            </p>
+            <p>{t('order.guideLine', { name: guide ? guide.name : t('order.noGuide') })}</p>
             <p className="units">{t('order.units', { count: totals.units })}</p>
             {discountTotal > 0 && (
               <p className="discount-total">
