@@ -124,11 +124,9 @@ export const fieldParams = (f: CrmFields) => [
   f.consentMarketing,
 ];
 
-/** The in-memory row of a customer this batch is about to create. */
-export function pendingRow(id: string, f: CrmFields): CustomerRow {
+/** The customers-table columns a CRM record sets, by column name. */
+export function crmColumns(f: CrmFields) {
   return {
-    id,
-    seq: '',
     crm_id: f.crmId,
     name: f.name,
     phone_e164: f.phoneE164,
@@ -144,6 +142,15 @@ export function pendingRow(id: string, f: CrmFields): CustomerRow {
     tags: f.tags,
     notes: f.notes,
     consent_marketing: f.consentMarketing,
+  };
+}
+
+/** The in-memory row of a customer this batch is about to create. */
+export function pendingRow(id: string, f: CrmFields): CustomerRow {
+  return {
+    id,
+    seq: '',
+    ...crmColumns(f),
     online: EMPTY_ONLINE,
     in_store: EMPTY_IN_STORE,
     registered_store_id: null,

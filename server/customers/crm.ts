@@ -5,6 +5,7 @@ import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import {
   blankFields,
   canonical,
+  crmColumns,
   fieldParams,
   fieldsOf,
   nextFields,
@@ -35,24 +36,7 @@ async function insertCustomers(
   rows: readonly { id: string; fields: CrmFields }[],
 ): Promise<string | null> {
   if (rows.length === 0) return null;
-  const records = rows.map(({ id, fields: f }) => ({
-    id,
-    crm_id: f.crmId,
-    name: f.name,
-    phone_e164: f.phoneE164,
-    phone_hash: f.phoneHash,
-    member_code: f.memberCode,
-    tier: f.tier,
-    points: f.points,
-    gender: f.gender,
-    birthday: f.birthday,
-    sizes: f.sizes,
-    favourite_categories: f.favouriteCategories,
-    home_store_id: f.homeStoreId,
-    tags: f.tags,
-    notes: f.notes,
-    consent_marketing: f.consentMarketing,
-  }));
+  const records = rows.map(({ id, fields }) => ({ id, ...crmColumns(fields) }));
   const [row] = await tx.query<{ seq: string | null }>(
     `with inserted as (
        insert into customers (id, seq, crm_id, name, phone_e164, phone_hash, member_code, tier,
