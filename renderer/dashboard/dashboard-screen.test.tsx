@@ -107,6 +107,10 @@ describe('dashboard screen', () => {
     expect(tileChange('客流')).toContain('▼ 20.0%');
     expect(tileChange('订单数')).toContain('▲ 25.0%');
     expect(tileChange('销售额')).toContain('▲ 20.0%');
+    // Rates move in percentage points: 16.0% last Friday, 25.0% today.
+    expect(tileChange('转化率')).toContain('▲ 9.0pp');
+    // ATV ¥625 → ¥600.
+    expect(tileChange('客单价')).toContain('▼ 4.0%');
     expect(screen.getByRole('status').textContent).toBe('数据更新于 11月20日 14:30');
     // The funnel shows each step and the drop from the one before.
     const funnel = screen.getByRole('region', { name: '到店转化漏斗' });

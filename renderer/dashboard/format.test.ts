@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { change, kpiRatios, emptyCounts } from '../../shared/domain/kpi';
-import { formatChange, formatKpi, NO_VALUE } from './format';
+import { formatChange, formatKpi, formatPointChange, NO_VALUE } from './format';
 
 describe('dashboard formatting', () => {
   it('shows "—" for every ratio of a day without footfall or orders, never NaN or Infinity', () => {
@@ -25,5 +25,13 @@ describe('dashboard formatting', () => {
     expect(formatChange(change(100, 100), 'zh-CN')).toEqual({ text: '±0.0%', direction: 'flat' });
     expect(formatChange(change(5, 0), 'zh-CN')).toEqual({ text: NO_VALUE, direction: 'none' });
     expect(formatChange(change(null, 10), 'zh-CN')).toEqual({ text: NO_VALUE, direction: 'none' });
+  });
+
+  it('compares rates in percentage points, "—" when either side is undefined', () => {
+    expect(formatPointChange(0.25, 0.16, 'zh-CN')).toEqual({ text: '▲ 9.0pp', direction: 'up' });
+    expect(formatPointChange(0.2, 0.223, 'zh-CN')).toEqual({ text: '▼ 2.3pp', direction: 'down' });
+    expect(formatPointChange(0.2, 0.2001, 'zh-CN')).toEqual({ text: '±0.0pp', direction: 'flat' });
+    expect(formatPointChange(0.2, null, 'zh-CN')).toEqual({ text: NO_VALUE, direction: 'none' });
+    expect(formatPointChange(null, 0.2, 'zh-CN')).toEqual({ text: NO_VALUE, direction: 'none' });
   });
 });

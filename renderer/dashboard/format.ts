@@ -53,3 +53,24 @@ export function formatChange(
     ? { text: `▲ ${pct}`, direction: 'up' }
     : { text: `▼ ${pct}`, direction: 'down' };
 }
+
+/**
+ * The change of a rate in percentage points (22.3% → 24.1% is ▲ 1.8pp), which is how a manager
+ * compares conversion; a relative change of a rate ("▲ 8.1%") reads as a different claim.
+ */
+export function formatPointChange(
+  current: number | null | undefined,
+  baseline: number | null | undefined,
+  locale: string,
+): { text: string; direction: ChangeDirection } {
+  if (!usable(current) || !usable(baseline)) return { text: NO_VALUE, direction: 'none' };
+  const points = (current - baseline) * 100;
+  const text = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(Math.abs(points));
+  if (Math.round(Math.abs(points) * 10) === 0) return { text: `±${text}pp`, direction: 'flat' };
+  return points > 0
+    ? { text: `▲ ${text}pp`, direction: 'up' }
+    : { text: `▼ ${text}pp`, direction: 'down' };
+}

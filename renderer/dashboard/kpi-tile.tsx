@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { formatChange, formatKpi, NO_VALUE, type KpiFormat } from './format';
+import { formatChange, formatKpi, formatPointChange, NO_VALUE, type KpiFormat } from './format';
 
 export type KpiTileProps = {
   label: string;
@@ -7,6 +7,8 @@ export type KpiTileProps = {
   format: KpiFormat;
   /** change against the same weekday last week, as a fraction; null when undefined */
   change: number | null;
+  /** for rates: the comparison value, so the change shows in percentage points instead */
+  baseline?: number | null;
   /** how a ratio is computed, for the manager who asks "of what?" */
   hint?: string;
   /** no figures yet (first load): a placeholder, not a zero */
@@ -30,6 +32,7 @@ export function KpiTile({
   loading = false,
   wide = false,
   changeLabel,
+  baseline,
 }: KpiTileProps) {
   const { t, i18n } = useTranslation('dashboard');
   const locale = i18n.language;
@@ -37,7 +40,9 @@ export function KpiTile({
   const shown = loading ? NO_VALUE : formatKpi(value, format, locale);
   const delta = loading
     ? { text: NO_VALUE, direction: 'none' as const }
-    : formatChange(change, locale);
+    : baseline !== undefined
+      ? formatPointChange(value, baseline, locale)
+      : formatChange(change, locale);
   return (
     <div
       role="group"

@@ -49,6 +49,7 @@ export function KpiTiles({
           hint={ratio ? t(`kpiHint.${key as 'atv'}`) : undefined}
           loading={loading && current === null}
           wide={wide}
+          baseline={format === 'percent' ? (baseline ? baseline[key] : null) : undefined}
           changeLabel={singleDay ? t('vsLastWeek') : t('vsEarlierWeeks')}
         />
       ))}
