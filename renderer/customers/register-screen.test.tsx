@@ -52,6 +52,17 @@ describe('RegisterScreen', () => {
     expect(found.map((c) => c.name)).toEqual(['陈晓']);
   });
 
+  it('online, sends the registration to the hub at once', async () => {
+    const h = createHarness();
+    h.show(<RegisterScreen phone="13900139000" />);
+    await userEvent.type(field('姓名'), '周敏');
+    await userEvent.click(screen.getByRole('button', { name: '保存并注册' }));
+    await waitFor(async () =>
+      expect((await h.db.outbox.toArray()).map((e) => e.status)).toEqual(['synced']),
+    );
+    expect(h.hub.liveCustomers().map((c) => c.name)).toContain('周敏');
+  });
+
   it('rejects an invalid phone and saves nothing', async () => {
     const h = createHarness();
     h.show(<RegisterScreen />);

@@ -99,13 +99,13 @@ export type RegistrationInput = Omit<CustomerRegistration, 'id' | 'guideId' | 'c
 
 /** Saves a registration to the outbox (strict write); the provisional customer is searchable at once. */
 export function useRegisterCustomer() {
-  const { db, now } = useServices();
+  const { db, now, engine } = useServices();
   const secrets = useKeyStore();
   const guideId = useAppStore((s) => s.guide?.id);
   return useCallback(
-    (input: RegistrationInput) => {
+    async (input: RegistrationInput) => {
       const at = now();
-      return enqueueRegistration(
+      const result = await enqueueRegistration(
         db,
         secrets,
         {
@@ -116,7 +116,11 @@ export function useRegisterCustomer() {
         },
         at,
       );
+      // Saved first; online, send it now so the hub's canonical customer comes back quickly.
+      if (result.ok && engine.status.get().online)
+        void engine.requestDrain().catch(() => undefined);
+      return result;
     },
-    [db, secrets, guideId, now],
+    [db, secrets, guideId, now, engine],
   );
 }
