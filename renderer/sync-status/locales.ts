@@ -3,7 +3,7 @@ const zh = {
   online: '在线',
   offline: '离线',
   syncing: '同步中…',
-  pending: '待上传 {{count}} 单',
+  pending: '待上传 {{count}} 条',
   oldest: '最早 {{age}}',
   allSent: '已全部上传',
   rejectedCount: '{{count}} 条被退回',

@@ -39,7 +39,7 @@ describe('sync status', () => {
     await h.services.engine.start();
     renderWith(h.services, <SyncIndicator />);
     const indicator = await screen.findByRole('button', { name: '同步状态' });
-    await waitFor(() => expect(indicator.textContent).toContain('待上传 2 单 · 最早 7 分钟前'));
+    await waitFor(() => expect(indicator.textContent).toContain('待上传 2 条 · 最早 7 分钟前'));
     expect(within(indicator).getByRole('status', { name: 'hub status' }).textContent).toBe(
       '未连接',
     );

@@ -1,16 +1,38 @@
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useServices } from '../app/services';
 import type { OutboxEntry } from '../data/database';
+import { outboxSummary, type OutboxSummary } from '../data/outbox';
 import type { SyncStatus } from '../sync/sync-status';
 import { outboxItems, retryRejected } from './outbox-queries';
 
-/** The engine's status as React state (online, pending count and age, last sync, errors). */
+const OUTBOX_POLL_MS = 1_000;
+
+/**
+ * The engine's status as React state (online, pending count and age, last sync, errors), with the
+ * outbox figures read from the database itself: an order saved while offline counts at once, even
+ * before the engine next looks at the outbox (the durable write bypasses Dexie's change events).
+ */
 export function useSyncStatus(): SyncStatus {
-  const { engine } = useServices();
-  return useSyncExternalStore(
+  const { engine, db } = useServices();
+  const status = useSyncExternalStore(
     useCallback((listener) => engine.subscribe(listener), [engine]),
     () => engine.status.get(),
   );
+  const [summary, setSummary] = useState<OutboxSummary | null>(null);
+  useEffect(() => {
+    let live = true;
+    const read = () =>
+      void outboxSummary(db)
+        .then((s) => live && setSummary(s))
+        .catch(() => undefined);
+    read();
+    const timer = setInterval(read, OUTBOX_POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [db, status.pendingCount, status.rejectedCount, status.lastSuccessAt]);
+  return useMemo(() => (summary ? { ...status, ...summary } : status), [status, summary]);
 }
 
 export type OutboxView =

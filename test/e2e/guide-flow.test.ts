@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { ArrivalAlert } from '../../shared/protocol';
+import type { ArrivalAlert, CustomerFeedItem, DayStats } from '../../shared/protocol';
 import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
-import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { removeDataDir, restartHub, startHub, type HubProcess } from '../support/hub-process';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
 /*
@@ -86,9 +86,8 @@ beforeAll(async () => {
       },
     ],
   });
-  rendererDir =
-    process.env.GUIDE_FLOW_RENDERER_DIR ?? mkdtempSync(join(tmpdir(), 'sg-guide-flow-'));
-  if (!process.env.GUIDE_FLOW_RENDERER_DIR) await buildRenderer(rendererDir);
+  rendererDir = mkdtempSync(join(tmpdir(), 'sg-guide-flow-'));
+  await buildRenderer(rendererDir);
   // Terminal 1 is connected by hand (token typed); terminal 2 is pre-seeded by IT.
   servers.push(await serveRenderer({ dir: rendererDir, hubUrl: hub.url, proxyHub: true }));
   servers.push(
@@ -109,9 +108,34 @@ afterAll(async () => {
   for (const s of servers) await s.stop();
   await hub?.stop();
   if (hub) removeDataDir(hub);
-  if (rendererDir && !process.env.GUIDE_FLOW_RENDERER_DIR)
-    rmSync(rendererDir, { recursive: true, force: true });
+  if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
 });
+
+/** Today's orders at the store, as the hub counts them. */
+async function hubOrders(): Promise<{ orders: number; revenue: number }> {
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone: store.timezone }).format(new Date());
+  const r = await call<DayStats>(
+    hub,
+    'GET',
+    `/api/v1/stores/${store.storeId}/stats?date=${date}`,
+    undefined,
+    { token: store.terminals[0]!.token },
+  );
+  expect(r.status).toBe(200);
+  return { orders: r.body.orders, revenue: r.body.revenue };
+}
+
+const pendingText = (p: Page) => p.getByTestId('pending-count').textContent();
+
+async function orderOneKnit(p: Page) {
+  await p.keyboard.press('F3');
+  await p.getByRole('heading', { name: '新建订单' }).waitFor();
+  await p.getByLabel('扫码或输入 SKU / 条码 / 商品名').fill('KNT-002-S');
+  await p.getByRole('button', { name: '添加', exact: true }).click();
+  await p.getByText('羊绒针织衫').first().waitFor();
+  await p.getByRole('button', { name: '确认下单' }).click();
+  await p.getByRole('button', { name: '打印小票' }).waitFor();
+}
 
 async function signIn(p: Page, name: string, pin: string) {
   await p.getByRole('button', { name }).click();
@@ -204,12 +228,83 @@ describe('a shop guide at the counter', () => {
     await shot(page2, '07-claimed-other-terminal');
   });
 
-  it('opens the sync panel from the header: nothing pending', async () => {
+  it('opens the 360 from the arrival, orders the wish-listed dress plus a scanned knit', async () => {
+    await page
+      .getByRole('article', { name: '陈静' })
+      .getByRole('button', { name: '查看 陈静 的顾客档案' })
+      .click();
+    await page.getByRole('heading', { name: '陈静' }).waitFor();
+    await shot(page, '09-customer-360');
+    await page.getByRole('button', { name: '把 真丝连衣裙 加入订单' }).first().click();
+    await page.getByRole('heading', { name: '新建订单' }).waitFor();
+    await page.getByText('真丝连衣裙').first().waitFor();
+    // The barcode scanner types the code as a burst and presses Enter.
+    await page.keyboard.type('6900000000024', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await page.getByText('羊绒针织衫').first().waitFor();
+    await shot(page, '10-order');
+    await page.getByRole('button', { name: '确认下单' }).click();
+    await page.getByRole('button', { name: '打印小票' }).waitFor();
+    await shot(page, '11-receipt');
+    await expect.poll(hubOrders, { timeout: 10_000 }).toEqual({ orders: 1, revenue: 219_800 });
+    await expect.poll(() => pendingText(page), { timeout: 5_000 }).toBe('已全部上传');
+  });
+
+  it('offline: three orders and a new member wait on the terminal, then reach the hub exactly once', async () => {
+    await hub.stop();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'hub status' }).textContent(), {
+        timeout: 15_000,
+      })
+      .toBe('未连接');
+    for (let i = 0; i < 3; i++) await orderOneKnit(page);
+    await expect.poll(() => pendingText(page), { timeout: 5_000 }).toMatch(/^待上传 3 条/);
+
+    await page.keyboard.press('F2');
+    await page.getByRole('heading', { name: '查找顾客' }).waitFor();
+    await page.getByLabel('搜索顾客').fill('13800001111');
+    await page
+      .getByRole('button', { name: /注册新会员/ })
+      .first()
+      .click();
+    await page.getByRole('heading', { name: '注册会员' }).waitFor();
+    await page.getByLabel('姓名').fill('周敏');
+    const phone = page.getByLabel('手机号');
+    if ((await phone.inputValue()) === '') await phone.fill('13800001111');
+    await page.getByRole('button', { name: '保存并注册' }).click();
+    await expect.poll(() => pendingText(page), { timeout: 5_000 }).toMatch(/^待上传 4 条/);
+    await shot(page, '12-offline-pending');
+
+    hub = await restartHub(hub);
+    await expect.poll(() => pendingText(page), { timeout: 60_000 }).toBe('已全部上传');
+    await expect
+      .poll(() => page.getByRole('status', { name: 'hub status' }).textContent())
+      .toBe('已连接');
+    expect(await hubOrders()).toEqual({ orders: 4, revenue: 219_800 + 3 * 89_900 });
+    const feed = await call<{ items: CustomerFeedItem[] }>(
+      hub,
+      'GET',
+      '/api/v1/sync/customers?limit=5000',
+      undefined,
+      { token: store.terminals[0]!.token },
+    );
+    const registered = feed.body.items.filter((c) => 'name' in c && c.name === '周敏');
+    expect(registered).toHaveLength(1);
     await page.getByRole('button', { name: '同步状态' }).click();
     await page.getByRole('heading', { name: '同步状态' }).waitFor();
     expect(await page.getByText('没有等待上传的记录。').count()).toBe(1);
-    await shot(page, '08-sync-panel');
+    await shot(page, '13-back-online');
+  });
+
+  it('Esc goes back from the sync panel; the arrivals tab still lists the served customer', async () => {
     await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('heading', { name: '同步状态' }).count()).toBe(0);
+    await page
+      .getByRole('navigation', { name: '主导航' })
+      .getByRole('button', { name: '到店' })
+      .click();
     await page.getByRole('heading', { name: '到店顾客' }).waitFor();
+    await page.getByRole('article', { name: '陈静' }).waitFor();
+    await shot(page, '14-arrivals-after');
   });
 });
