@@ -84,6 +84,15 @@ describe('OrderScreen', () => {
     expect(total().textContent).toBe('¥1,398.90');
   });
 
+  it('attaches the member whose QR is scanned at the order screen', async () => {
+    const { h, wang } = await setup();
+    h.show(<OrderScreen />);
+    scan(wang.memberCode);
+    await waitFor(() => expect(useAppStore.getState().orderDraft.customerId).toBe(wang.id));
+    expect(await screen.findByText('王芳')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('says so when a code is unknown or the product is no longer sold', async () => {
     const { h } = await setup();
     h.show(<OrderScreen />);

@@ -6,7 +6,7 @@ import { useAppStore } from '../app/store';
 import { useScanner } from '../app/use-scanner';
 import { OfflineNote } from '../customers/customer-badges';
 import { moneyLocale } from '../customers/format';
-import { useIsOnline } from '../customers/use-customers';
+import { useIsOnline, useMemberCodeLookup } from '../customers/use-customers';
 import { OrderCustomer } from './order-customer';
 import { OrderLines } from './order-lines';
 import { useCatalogSearch, useConfirmOrder, useProductByCode } from './use-orders';
@@ -46,6 +46,7 @@ export function OrderScreen({
   const clearDraft = useAppStore((s) => s.clearOrderDraft);
   const online = useIsOnline();
   const productByCode = useProductByCode();
+  const memberByCode = useMemberCodeLookup();
   const confirmOrder = useConfirmOrder();
   const money = (fen: number) => formatFen(fen, moneyLocale(i18n.language));
 
@@ -61,6 +62,14 @@ export function OrderScreen({
     if (value === '') return false;
     const product = await productByCode(value);
     if (!product) {
+      // The same scanner reads member QR codes: a member code attaches that customer.
+      const member = await memberByCode(value);
+      if (member) {
+        attach(member.id);
+        setAddError(null);
+        setCode('');
+        return true;
+      }
       setAddError(t('order.notFound', { code: value }));
       return false;
     }
