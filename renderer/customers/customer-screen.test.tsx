@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -172,6 +172,20 @@ describe('CustomerScreen', () => {
     h.db.close();
     h.show(<CustomerScreen customerId={profile.id} />);
     expect((await screen.findByRole('alert')).textContent).toMatch(/^打开失败：/);
+  });
+
+  it('a tag scanned while the profile is open starts an order with that item', async () => {
+    const { h, profile } = await setup();
+    h.show(<CustomerScreen customerId={profile.id} />);
+    await screen.findByRole('heading', { name: '王芳', level: 1 });
+    act(() => {
+      for (const key of [...'6901234567892', 'Enter']) fireEvent.keyDown(window, { key });
+    });
+    expect(useAppStore.getState().screen).toEqual({
+      name: 'order',
+      customerId: profile.id,
+      addSku: '6901234567892',
+    });
   });
 
   it('starts an empty order for this customer from the header', async () => {

@@ -3,6 +3,7 @@ import { formatFen } from '../../shared/domain/money';
 import type { BehaviourItem, CustomerProfile, ProductItem, Sizes } from '../../shared/protocol';
 import { useAppStore } from '../app/store';
 import { useServices } from '../app/services';
+import { useScanner } from '../app/use-scanner';
 import { OfflineNote, TierBadge } from './customer-badges';
 import { formatStoreDay, moneyLocale } from './format';
 import { useCustomerProfile, useIsOnline, useProductsBySku } from './use-customers';
@@ -54,6 +55,9 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
   const newOrder = (addSku?: string) =>
     navigate({ name: 'order', customerId: profile.id, ...(addSku ? { addSku } : {}) });
   const purchases = [...profile.inStore.lastPurchases].sort((a, b) => b.at.localeCompare(a.at));
+  // A tag scanned while the profile is open starts this customer's order with that item; the
+  // order screen looks the code up (SKU or barcode) and says so if it is unknown.
+  useScanner((code) => newOrder(code));
 
   return (
     <section className="feature-screen profile" aria-labelledby="profile-name">

@@ -186,6 +186,15 @@ describe('OrderScreen', () => {
     expect(useAppStore.getState().orderDraft.lines[0]!.quantity).toBe(1);
   });
 
+  it('adds a barcode handed over from a profile scan, and says so when it is unknown', async () => {
+    const { h } = await setup();
+    h.show(<OrderScreen addSku="6901234567892" />);
+    await waitFor(() => expect(lines().textContent).toContain('羊毛大衣'));
+    cleanup();
+    h.show(<OrderScreen addSku="NOPE-1" />);
+    expect((await screen.findByRole('alert')).textContent).toBe('没有找到商品“NOPE-1”');
+  });
+
   it('keeps the basket when the guide leaves the screen and comes back', async () => {
     const { h } = await setup();
     const first = h.show(<OrderScreen />);

@@ -99,9 +99,11 @@ export function OrderScreen({
     if (customerId) attach(customerId, alertId ?? null);
     if (addSku)
       void productByCode(addSku).then((product) => {
-        if (product) addProduct(product);
+        if (!product) setAddError(t('order.notFound', { code: addSku }));
+        else if (!product.active) setAddError(t('order.inactive'));
+        else addProduct(product);
       });
-  }, [intent, customerId, alertId, addSku, attach, addProduct, productByCode]);
+  }, [intent, customerId, alertId, addSku, attach, addProduct, productByCode, t]);
 
   const totals = orderTotals(draft.lines);
   const discountTotal = draft.lines.reduce((sum, l) => sum + l.discount, 0);
@@ -241,6 +243,8 @@ export function OrderScreen({
             <button
               type="button"
               className="primary big confirm"
+              aria-keyshortcuts="Control+Enter"
+              title="Ctrl+Enter"
               disabled={!canConfirm}
               onClick={() => void onConfirm()}
             >
