@@ -238,4 +238,38 @@ describe('dashboard screen', () => {
     expect(h.source.calls).toContainEqual({ from: '2026-11-07', to: '2026-11-13' });
     expect(screen.getByRole('region', { name: '每日趋势' })).toBeTruthy();
   });
+
+  it('exports the day as a CSV file Excel opens in Chinese', async () => {
+    const user = userEvent.setup();
+    const h = createDashboardHarness();
+    h.source.put(today);
+    // jsdom has no object URLs: keep the blob the screen hands to the download link.
+    let blob: Blob | null = null;
+    URL.createObjectURL = (b: Blob | MediaSource) => {
+      blob = b as Blob;
+      return 'blob:dashboard-test';
+    };
+    URL.revokeObjectURL = () => undefined;
+    let fileName = '';
+    const onClick = (e: MouseEvent) => {
+      if (e.target instanceof HTMLAnchorElement) {
+        fileName = e.target.download;
+        e.preventDefault();
+      }
+    };
+    document.addEventListener('click', onClick);
+    try {
+      h.show(<DashboardScreen />);
+      await waitFor(() => expect(tileValue('订单数')).toBe('50'));
+      await user.click(screen.getByRole('button', { name: '导出 CSV' }));
+      expect(fileName).toBe('门店看板_2026-11-20.csv');
+      const bytes = new Uint8Array(await blob!.arrayBuffer());
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const text = new TextDecoder().decode(bytes.slice(3));
+      expect(text).toContain('合计,200,40,30,24,10,50,75,30000.00,25.0%,25.0%,600.00,1.5,150.00');
+      expect(text).toContain('李娜,12,6,50.0%,20,15000.00,750.00');
+    } finally {
+      document.removeEventListener('click', onClick);
+    }
+  });
 });
