@@ -29,7 +29,9 @@ export function OrderCustomer() {
           {alertId && <span className="pill">{t('order.fromAlert')}</span>}
         </p>
       ) : (
-        <p className="muted">{customer.status === 'loading' ? t('order.loading') : customerId}</p>
+        <p className={customer.status === 'loading' ? 'muted' : 'error'}>
+          {customer.status === 'loading' ? t('order.loading') : t('order.customerGone')}
+        </p>
       )}
       <div className="row">
         <button type="button" onClick={() => setPicking((p) => !p)} aria-expanded={picking}>

@@ -215,6 +215,17 @@ describe('OrderScreen', () => {
     expect(await screen.findByText('王芳')).toBeTruthy();
   });
 
+  it('asks to re-attach when the attached customer is no longer on this terminal', async () => {
+    const { h } = await setup();
+    h.show(<OrderScreen customerId={newId()} addSku="TEE-S" />);
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    const gone = '这位顾客的资料已被总部合并或更新，请重新关联会员';
+    expect(await screen.findByText(gone)).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(gone);
+    expect(await h.db.outbox.count()).toBe(0);
+  });
+
   it('cannot confirm without a signed-in guide', async () => {
     const { h } = await setup({ signedIn: false });
     h.show(<OrderScreen addSku="TEE-S" />);

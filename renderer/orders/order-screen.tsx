@@ -129,9 +129,11 @@ export function OrderScreen({
       setSaveError(
         result.error.code === 'no_guide'
           ? t('order.noGuide')
-          : result.error.code === 'invalid_input'
-            ? t('order.invalid', { message: result.error.message })
-            : t('order.error', { message: result.error.message }),
+          : result.error.code === 'customer_gone'
+            ? t('order.customerGone')
+            : result.error.code === 'invalid_input'
+              ? t('order.invalid', { message: result.error.message })
+              : t('order.error', { message: result.error.message }),
       );
       return;
     }

@@ -38,7 +38,10 @@ export function useCachedCustomer(customerId: string | null): AsyncState<CachedC
   return useLiveQuery(query);
 }
 
-export type ConfirmError = { code: 'no_guide' | 'invalid_input' | 'not_saved'; message: string };
+export type ConfirmError = {
+  code: 'no_guide' | 'invalid_input' | 'not_saved' | 'customer_gone';
+  message: string;
+};
 export type ConfirmResult = { ok: true; orderId: string } | { ok: false; error: ConfirmError };
 
 /** Builds the wire order from the draft (guide, store, terminal credited) without saving it. */
@@ -88,6 +91,10 @@ export function useConfirmOrder(): (draft: OrderDraft) => Promise<ConfirmResult>
           error: { code: 'invalid_input', message: parsed.error.issues[0]?.message ?? '' },
         };
       try {
+        // A provisional customer the hub answered with an existing member (another id) is gone
+        // from the cache; the hub would reject an order naming it, so the guide re-attaches.
+        if (parsed.data.customerId && !(await db.customers.get(parsed.data.customerId)))
+          return { ok: false, error: { code: 'customer_gone', message: parsed.data.customerId } };
         const saved = await enqueueOrder(db, parsed.data, at);
         if (!saved.ok)
           return {
