@@ -272,4 +272,24 @@ describe('dashboard screen', () => {
       document.removeEventListener('click', onClick);
     }
   });
+
+  it('steps back and forward through days with Alt+arrows, never past today', async () => {
+    const user = userEvent.setup();
+    const h = createDashboardHarness();
+    h.source
+      .put(today)
+      .put(
+        makeDay('2026-11-19', { 13: { footfall: 90, orders: 18, units: 20, revenue: 900_000 } }),
+      );
+    h.show(<DashboardScreen />);
+    await waitFor(() => expect(tileValue('订单数')).toBe('50'));
+    await user.keyboard('{Alt>}{ArrowLeft}{/Alt}');
+    await waitFor(() => expect(tileValue('订单数')).toBe('18'));
+    expect((screen.getByLabelText('选择日期') as HTMLInputElement).value).toBe('2026-11-19');
+    await user.keyboard('{Alt>}{ArrowRight}{/Alt}');
+    await waitFor(() => expect(tileValue('订单数')).toBe('50'));
+    expect(screen.getByRole('button', { name: '后一天' })).toHaveProperty('disabled', true);
+    await user.keyboard('{Alt>}{ArrowRight}{/Alt}');
+    expect((screen.getByLabelText('选择日期') as HTMLInputElement).value).toBe('2026-11-20');
+  });
 });

@@ -22,7 +22,7 @@ export function FunnelChart({ counts }: { counts: KpiCounts | null }) {
             aria-label={`${t(`kpi.${step.key}`)} ${formatKpi(step.value, 'count', locale)}`}
           >
             {step.drop !== null && (
-              <div className="funnel__drop">
+              <div className={`funnel__drop${step.drop > 0 ? '' : ' funnel__drop--none'}`}>
                 <span>
                   {step.drop >= 0
                     ? t('funnel.drop', { count: formatKpi(step.drop, 'count', locale) })

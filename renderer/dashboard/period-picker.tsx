@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { periodFor, shiftDate, type Period, type PeriodKind } from './period';
 
@@ -23,12 +24,27 @@ export function PeriodPicker({
     // A future day has no figures; the field's max stops the picker, this stops typing.
     if (date && date <= today) onChange(periodFor('day', today, date));
   };
+  // Alt+← / Alt+→ step through days from anywhere on the screen (plain keys belong to the
+  // barcode scanner, which types like a keyboard).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+      e.preventDefault();
+      const next = shiftDate(day, e.key === 'ArrowLeft' ? -1 : 1);
+      if (next <= today) onChange(periodFor('day', today, next));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [day, today, onChange]);
   return (
     <div className="period-picker" role="toolbar" aria-label={t('period.label')}>
       <div className="period-picker__day">
         <button
           type="button"
           aria-label={t('period.previousDay')}
+          aria-keyshortcuts="Alt+ArrowLeft"
+          title={`${t('period.previousDay')} (Alt+←)`}
           onClick={() => pickDay(shiftDate(day, -1))}
         >
           ◀
@@ -44,6 +60,8 @@ export function PeriodPicker({
         <button
           type="button"
           aria-label={t('period.nextDay')}
+          aria-keyshortcuts="Alt+ArrowRight"
+          title={`${t('period.nextDay')} (Alt+→)`}
           disabled={day >= today}
           onClick={() => pickDay(shiftDate(day, 1))}
         >
