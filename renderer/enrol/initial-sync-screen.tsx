@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { hasSynced } from '../app/bootstrap';
 import { useServices } from '../app/services';
 import { createProgressTracker, type ProgressView } from './sync-progress';
 import './enrol.css';
@@ -10,7 +11,7 @@ import './enrol.css';
  */
 export function InitialSyncScreen({ onDone }: { onDone(): void }) {
   const { t } = useTranslation('enrol');
-  const { engine } = useServices();
+  const { engine, db } = useServices();
   const [view, setView] = useState<ProgressView>({
     done: 0,
     total: null,
@@ -26,19 +27,24 @@ export function InitialSyncScreen({ onDone }: { onDone(): void }) {
     const unsubscribe = engine.subscribe((status) => {
       if (live) setView(tracker.update(status.progress));
     });
-    const run = attempt === 0 ? engine.start() : engine.syncNow();
-    void run.then(() => {
-      if (!live) return;
-      const status = engine.status.get();
-      if (status.revoked) return;
-      if (status.lastError !== null) setFailure(status.lastError);
-      else onDone();
-    });
+    // start() is a no-op when the engine already runs (a second mount), so follow it with a sync
+    // that joins the one in flight; done means the feeds really completed, not that a call returned.
+    void engine
+      .start()
+      .then(() => engine.syncNow())
+      .then(() => hasSynced(db))
+      .then((synced) => {
+        if (!live) return;
+        const status = engine.status.get();
+        if (status.revoked) return;
+        if (synced && status.lastError === null) onDone();
+        else setFailure(status.lastError ?? '—');
+      });
     return () => {
       live = false;
       unsubscribe();
     };
-  }, [engine, attempt, onDone]);
+  }, [engine, db, attempt, onDone]);
 
   const time =
     view.secondsLeft === null

@@ -307,4 +307,22 @@ describe('a shop guide at the counter', () => {
     await page.getByRole('article', { name: '陈静' }).waitFor();
     await shot(page, '14-arrivals-after');
   });
+
+  it('a revoked terminal wipes its data and goes back to Connect with a clear message', async () => {
+    const r = await call(
+      hub,
+      'POST',
+      `/api/v1/admin/terminals/${store.terminals[1]!.id}/revoke`,
+      {},
+      { admin: true },
+    );
+    expect(r.status).toBeLessThan(300);
+    await page2.getByText(/本终端已被总部停用，本地数据已清除/).waitFor({ timeout: 10_000 });
+    await page2.getByRole('heading', { name: '连接本终端' }).waitFor();
+    const left = await page2.evaluate(async () =>
+      (await indexedDB.databases()).map((d) => d.name ?? ''),
+    );
+    expect(left.filter((name) => name.startsWith('shopguide-terminal-'))).toEqual([]);
+    await shot(page2, '15-revoked');
+  });
 });
