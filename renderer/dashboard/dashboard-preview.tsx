@@ -36,6 +36,12 @@ async function main() {
       createdAt: '2026-11-21T13:20:00.000Z',
       lines: [{ sku: 'COAT-01', quantity: 1, unitPrice: amount, discount: 0 }],
     });
+  // The screenshot test cuts the "network" through this to show the offline state.
+  Object.assign(window, {
+    dashboardDemo: {
+      goOffline: () => (h.source.failure = { code: 'offline', message: 'Failed to fetch' }),
+    },
+  });
   createRoot(document.getElementById('root')!).render(
     <I18nextProvider i18n={createI18n('zh-CN')}>
       <ServicesProvider services={h.services}>

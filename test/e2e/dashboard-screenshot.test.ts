@@ -110,6 +110,21 @@ describe('dashboard in Chromium', () => {
           .textContent(),
       ).resolves.toBe('12,541');
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-range.png'), fullPage: true });
+
+      // The hub goes away: the figures stay, marked with the time they are from.
+      await page.evaluate(() =>
+        (window as unknown as { dashboardDemo: { goOffline(): void } }).dashboardDemo.goOffline(),
+      );
+      await page.getByRole('button', { name: '今天' }).click();
+      await page.getByRole('button', { name: '刷新' }).click();
+      await page.getByRole('status').getByText('离线 · 显示 11月21日 21:40 的数据').waitFor();
+      await expect(
+        page
+          .getByRole('group', { name: '订单数', exact: true })
+          .getByTestId('kpi-value')
+          .textContent(),
+      ).resolves.toBe('98');
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-offline.png') });
       expect(errors).toEqual([]);
     } finally {
       await close();
