@@ -29,8 +29,8 @@ export function OrderCustomer() {
           {alertId && <span className="pill">{t('order.fromAlert')}</span>}
         </p>
       ) : (
-        <p className={customer.status === 'loading' ? 'muted' : 'error'}>
-          {customer.status === 'loading' ? t('order.loading') : t('order.customerGone')}
+        <p className="muted">
+          {customer.status === 'loading' ? t('order.loading') : t('order.customerNotCached')}
         </p>
       )}
       <div className="row">

@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import { order as orderSchema } from '../../shared/protocol';
 import { useAppStore } from '../app/store';
-import { makeProduct, makeProfile } from '../data/testing';
+import { enqueueRegistration, recordResults } from '../data/outbox';
+import { memorySecretStore } from '../data/secret-store';
+import { makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { createHarness } from '../customers/screen-testing';
 import { OrderScreen } from './order-screen';
 
@@ -215,15 +217,38 @@ describe('OrderScreen', () => {
     expect(await screen.findByText('王芳')).toBeTruthy();
   });
 
-  it('asks to re-attach when the attached customer is no longer on this terminal', async () => {
+  it('asks to re-attach when the hub answered a registration with an existing member', async () => {
     const { h } = await setup();
-    h.show(<OrderScreen customerId={newId()} addSku="TEE-S" />);
+    // Registered here offline; the hub knew the phone, so the provisional id was replaced.
+    const registered = await enqueueRegistration(
+      h.db,
+      memorySecretStore({ phoneHashKey: TEST_PHONE_KEY }),
+      { id: newId(), name: '王芳', phone: '13812345678' },
+    );
+    if (!registered.ok) throw new Error(registered.error.message);
+    const provisionalId = registered.value.customer.id;
+    await recordResults(h.db, [{ id: provisionalId, status: 'duplicate' }]);
+    await h.db.customers.delete(provisionalId);
+
+    h.show(<OrderScreen customerId={provisionalId} addSku="TEE-S" />);
     await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
-    const gone = '这位顾客的资料已被总部合并或更新，请重新关联会员';
-    expect(await screen.findByText(gone)).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
-    expect((await screen.findByRole('alert')).textContent).toBe(gone);
-    expect(await h.db.outbox.count()).toBe(0);
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      '这位顾客的资料已被总部合并或更新，请重新关联会员',
+    );
+    expect((await h.db.outbox.toArray()).filter((e) => e.kind === 'order')).toEqual([]);
+  });
+
+  it("still takes the order for an arrival's customer not cached yet", async () => {
+    const { h } = await setup({ online: false });
+    const customerId = newId();
+    h.show(<OrderScreen customerId={customerId} addSku="TEE-S" />);
+    expect(await screen.findByText('会员（资料尚未同步到本机）')).toBeTruthy();
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
+    await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
+    const [entry] = await h.db.outbox.toArray();
+    expect(entry?.kind === 'order' && entry.order.customerId).toBe(customerId);
   });
 
   it('cannot confirm without a signed-in guide', async () => {

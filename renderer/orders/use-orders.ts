@@ -3,7 +3,7 @@ import { newId } from '../../shared/domain/ids';
 import { order as orderSchema, type Order, type ProductItem } from '../../shared/protocol';
 import { findProductByCode } from '../data/catalog';
 import type { CachedCustomer } from '../data/customer-rows';
-import type { OutboxOrder } from '../data/database';
+import type { OutboxOrder, TerminalDb } from '../data/database';
 import { enqueueOrder } from '../data/outbox';
 import { useServices } from '../app/services';
 import { useAppStore } from '../app/store';
@@ -36,6 +36,13 @@ export function useCachedCustomer(customerId: string | null): AsyncState<CachedC
     [db, customerId],
   );
   return useLiveQuery(query);
+}
+
+/** True for a registration made here that the hub answered with another customer's id. */
+async function replacedRegistration(db: TerminalDb, customerId: string | undefined) {
+  if (!customerId || (await db.customers.get(customerId))) return false;
+  const entry = await db.outbox.get(customerId);
+  return entry?.kind === 'registration' && entry.status === 'synced';
 }
 
 export type ConfirmError = {
@@ -93,8 +100,9 @@ export function useConfirmOrder(): (draft: OrderDraft) => Promise<ConfirmResult>
       try {
         // A provisional customer the hub answered with an existing member (another id) is gone
         // from the cache; the hub would reject an order naming it, so the guide re-attaches.
-        if (parsed.data.customerId && !(await db.customers.get(parsed.data.customerId)))
-          return { ok: false, error: { code: 'customer_gone', message: parsed.data.customerId } };
+        // (Only then: an arrival's customer not cached yet is still a real customer to the hub.)
+        if (await replacedRegistration(db, parsed.data.customerId))
+          return { ok: false, error: { code: 'customer_gone', message: parsed.data.customerId! } };
         const saved = await enqueueOrder(db, parsed.data, at);
         if (!saved.ok)
           return {
