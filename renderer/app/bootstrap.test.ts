@@ -1,0 +1,79 @@
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../shared/domain/ids';
+import { TerminalDb } from '../data/database';
+import { initialSyncState } from '../data/sync-state';
+import { boot, enrol } from './bootstrap';
+import { recordingBridge, terminalInfoFor } from './test-harness';
+import { readTerminalInfo, writeTerminalInfo } from './terminal-info-cache';
+
+function memoryStorage(): Storage {
+  const map = new Map<string, string>();
+  return {
+    get length() {
+      return map.size;
+    },
+    clear: () => map.clear(),
+    getItem: (k) => map.get(k) ?? null,
+    key: (i) => [...map.keys()][i] ?? null,
+    removeItem: (k) => void map.delete(k),
+    setItem: (k, v) => void map.set(k, v),
+  };
+}
+
+describe('bootstrap', () => {
+  it('a fresh terminal goes to Connect', async () => {
+    const state = await boot({
+      bridge: recordingBridge(),
+      storage: memoryStorage(),
+      indexedDB: new IDBFactory(),
+      keyRange: IDBKeyRange,
+      onRevoked: () => undefined,
+    });
+    expect(state.stage).toBe('connect');
+  });
+
+  it('an enrolled, synced terminal starts straight into the shell with the hub unreachable', async () => {
+    const bridge = recordingBridge(); // its hub URL is 127.0.0.1:1, where nothing listens
+    const storage = memoryStorage();
+    const indexedDB = new IDBFactory();
+    const info = terminalInfoFor(newId());
+    await bridge.setSecret('terminalToken', 'token-0123456789abcdef');
+    await bridge.setSecret('phoneHashKey', info.phoneHashKey);
+    writeTerminalInfo(storage, info);
+    // The phone-hash key never goes to local storage.
+    expect(JSON.stringify(readTerminalInfo(storage))).not.toContain(info.phoneHashKey);
+    const db = new TerminalDb(info.terminalId, { indexedDB, keyRange: IDBKeyRange });
+    const at = new Date().toISOString();
+    await db.syncState.bulkPut([
+      { ...initialSyncState('customers'), lastSuccessAt: at },
+      { ...initialSyncState('staff'), lastSuccessAt: at },
+    ]);
+    db.close();
+    const state = await boot({
+      bridge,
+      storage,
+      indexedDB,
+      keyRange: IDBKeyRange,
+      onRevoked: () => undefined,
+    });
+    expect(state.stage).toBe('ready');
+    if (state.stage === 'ready') {
+      expect(state.services.terminal.store.name).toBe(info.store.name);
+      expect(state.services.phoneHashKey).toBe(info.phoneHashKey);
+    }
+  });
+
+  it('enrolling against an unreachable hub stores nothing', async () => {
+    const bridge = recordingBridge();
+    const storage = memoryStorage();
+    const deployment = { hubUrl: null, source: 'none' as const, enrolled: false };
+    const result = await enrol({ bridge, storage, onRevoked: () => undefined }, deployment, {
+      hubUrl: 'http://127.0.0.1:1',
+      token: 'token-0123456789abcdef',
+    });
+    expect(!result.ok && result.error.kind).toBe('unreachable');
+    expect(await bridge.getSecret('terminalToken')).toEqual({ ok: true, value: null });
+    expect(readTerminalInfo(storage)).toBeNull();
+  });
+});
