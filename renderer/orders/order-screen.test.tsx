@@ -9,7 +9,7 @@ import { order as orderSchema } from '../../shared/protocol';
 import { useAppStore } from '../app/store';
 import { enqueueRegistration, recordResults } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
-import { makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
+import { makeAlert, makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { createHarness } from '../customers/screen-testing';
 import { OrderScreen } from './order-screen';
 
@@ -172,6 +172,25 @@ describe('OrderScreen', () => {
     expect(useAppStore.getState().screen).toEqual({ name: 'receipt', orderId: entry.id });
     // The basket is empty for the next customer.
     expect(useAppStore.getState().orderDraft.lines).toEqual([]);
+  });
+
+  it("credits the customer's recent arrival alert when the order starts from the 360", async () => {
+    const { h, wang } = await setup();
+    const alert = makeAlert({ at: '2026-11-02T09:50:00.000Z', status: 'claimed' });
+    alert.card.customerId = wang.id;
+    const old = makeAlert({ at: '2026-11-01T09:50:00.000Z' });
+    old.card.customerId = wang.id;
+    await h.db.alerts.bulkPut([
+      { ...alert, receivedAt: alert.at },
+      { ...old, receivedAt: old.at },
+    ]);
+    h.show(<OrderScreen customerId={wang.id} addSku="TEE-S" />);
+    expect(await screen.findByText('来自到店提醒')).toBeTruthy();
+    expect(useAppStore.getState().orderDraft.alertId).toBe(alert.alertId);
+    await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
+    await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
+    const [entry] = await h.db.outbox.toArray();
+    expect(entry?.kind === 'order' && entry.order.alertId).toBe(alert.alertId);
   });
 
   it('adds the SKU from a profile once, even under StrictMode', async () => {

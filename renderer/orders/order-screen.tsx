@@ -9,7 +9,12 @@ import { moneyLocale } from '../customers/format';
 import { useIsOnline, useMemberCodeLookup } from '../customers/use-customers';
 import { OrderCustomer } from './order-customer';
 import { OrderLines } from './order-lines';
-import { useCatalogSearch, useConfirmOrder, useProductByCode } from './use-orders';
+import {
+  useCatalogSearch,
+  useConfirmOrder,
+  useProductByCode,
+  useRecentAlertLookup,
+} from './use-orders';
 import '../customers/customers.css';
 import './orders.css';
 
@@ -47,6 +52,7 @@ export function OrderScreen({
   const online = useIsOnline();
   const productByCode = useProductByCode();
   const memberByCode = useMemberCodeLookup();
+  const recentAlert = useRecentAlertLookup();
   const confirmOrder = useConfirmOrder();
   const money = (fen: number) => formatFen(fen, moneyLocale(i18n.language));
 
@@ -97,13 +103,19 @@ export function OrderScreen({
     if (appliedIntents.has(intent)) return;
     appliedIntents.add(intent);
     if (customerId) attach(customerId, alertId ?? null);
+    if (customerId && !alertId)
+      void recentAlert(customerId).then((found) => {
+        // Only if the guide has not switched customer meanwhile.
+        if (found && useAppStore.getState().orderDraft.customerId === customerId)
+          attach(customerId, found);
+      });
     if (addSku)
       void productByCode(addSku).then((product) => {
         if (!product) setAddError(t('order.notFound', { code: addSku }));
         else if (!product.active) setAddError(t('order.inactive'));
         else addProduct(product);
       });
-  }, [intent, customerId, alertId, addSku, attach, addProduct, productByCode, t]);
+  }, [intent, customerId, alertId, addSku, attach, addProduct, productByCode, recentAlert, t]);
 
   const totals = orderTotals(draft.lines);
   const discountTotal = draft.lines.reduce((sum, l) => sum + l.discount, 0);

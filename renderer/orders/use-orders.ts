@@ -8,6 +8,7 @@ import { enqueueOrder } from '../data/outbox';
 import { useServices } from '../app/services';
 import { useAppStore } from '../app/store';
 import { useAsync, useDebounced, useLiveQuery, type AsyncState } from '../customers/use-async';
+import { recentAlertFor } from './alert-queries';
 import { searchCatalog } from './catalog-queries';
 import type { OrderDraft } from './order-slice';
 
@@ -26,6 +27,16 @@ export function useCatalogSearch(text: string): {
   const settled = useDebounced(text.trim(), 150);
   const load = useCallback(() => searchCatalog(db, settled), [db, settled]);
   return { query: settled, state: useAsync(load) };
+}
+
+/** The arrival alert to credit when an order is started for a customer without one. */
+export function useRecentAlertLookup(): (customerId: string) => Promise<string | null> {
+  const { db, terminal, now } = useServices();
+  return useCallback(
+    (customerId: string) =>
+      recentAlertFor(db, customerId, now(), terminal.settings.visitWindowMinutes),
+    [db, terminal, now],
+  );
 }
 
 /** The attached customer as cached (live: a provisional customer becomes canonical after sync). */
