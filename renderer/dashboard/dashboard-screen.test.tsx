@@ -292,4 +292,19 @@ describe('dashboard screen', () => {
     await user.keyboard('{Alt>}{ArrowRight}{/Alt}');
     expect((screen.getByLabelText('选择日期') as HTMLInputElement).value).toBe('2026-11-20');
   });
+
+  it('reads completely in English, with the up/down colours of a Western board', async () => {
+    const h = createDashboardHarness();
+    h.source.put(today).put(lastWeek);
+    h.show(<DashboardScreen />, 'en');
+    const orders = screen.getByRole('group', { name: 'Orders' });
+    await waitFor(() => expect(within(orders).getByTestId('kpi-value').textContent).toBe('50'));
+    expect(within(orders).getByLabelText(/vs last week/).textContent).toContain('▲ 25.0%');
+    expect(
+      screen.getByRole('region', { name: 'Store dashboard' }).getAttribute('data-updown'),
+    ).toBe('west');
+    expect(screen.getByRole('table', { name: 'Guides' })).toBeTruthy();
+    // No untranslated key shows through (e.g. "kpi.orders").
+    expect(document.body.textContent).not.toMatch(/\b(kpi|kpiHint|guides|funnel|period|chart)\.\w/);
+  });
 });
