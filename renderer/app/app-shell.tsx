@@ -1,6 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useArrivalNotifications, useClaimNewest } from '../arrivals/use-arrivals';
+import {
+  useArrivalNotifications,
+  useClaimNewest,
+  useOpenArrivalCount,
+} from '../arrivals/use-arrivals';
 import { findProductByCode } from '../data/catalog';
 import { LANGUAGES, type Language } from '../i18n/i18n';
 import { SignInScreen } from '../session/sign-in-screen';
@@ -29,6 +33,7 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
   const back = useAppStore((s) => s.back);
   const signOut = useAppStore((s) => s.signOut);
   const claimNewest = useClaimNewest();
+  const waiting = useOpenArrivalCount();
   const [toast, setToast] = useState<string | null>(null);
 
   useAutoLock(terminal.settings.autoLockMinutes);
@@ -115,6 +120,11 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
                 onClick={() => navigate(item.target)}
               >
                 {t(`nav.${item.key}`)}
+                {item.key === 'arrivals' && waiting > 0 && (
+                  <span className="nav-badge" aria-label={t('waiting', { count: waiting })}>
+                    {waiting}
+                  </span>
+                )}
                 {item.hint && <kbd>{item.hint}</kbd>}
               </button>
             ))}

@@ -13,6 +13,7 @@ const zh = {
   claimOffline: '离线中，暂时无法认领',
   startFailed: '终端启动失败：{{message}}',
   starting: '正在启动…',
+  waiting: '{{count}} 位顾客待接待',
 };
 
 export const shellLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
@@ -31,5 +32,6 @@ export const shellLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     claimOffline: 'Offline: cannot claim right now',
     startFailed: 'The terminal could not start: {{message}}',
     starting: 'Starting…',
+    waiting: '{{count}} waiting for a guide',
   },
 };

@@ -105,3 +105,31 @@ export function useArrivalNotifications(sound: () => void = beep) {
     };
   }, [engine, bridge, now, navigate, sound]);
 }
+
+/** How many arrivals wait for a guide right now (open, not expired): the badge on 到店. */
+export function useOpenArrivalCount(): number {
+  const { db, engine, now } = useServices();
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      void recentArrivals(db, now())
+        .then((rows) => {
+          const at = now().getTime();
+          if (live)
+            setCount(
+              rows.filter((a) => a.status === 'open' && Date.parse(a.expiresAt) > at).length,
+            );
+        })
+        .catch(() => undefined);
+    load();
+    const unsubscribe = engine.onAlert(load);
+    const timer = setInterval(load, TICK_MS);
+    return () => {
+      live = false;
+      unsubscribe();
+      clearInterval(timer);
+    };
+  }, [db, engine, now]);
+  return count;
+}
