@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { looksLikeFullPhone } from '../../shared/domain/phone';
 import { useAppStore } from '../app/store';
 import { TierBadge } from '../customers/customer-badges';
 import { useCustomerSearch } from '../customers/use-customers';
@@ -59,6 +60,7 @@ function CustomerPicker({ onPick }: { onPick: (customerId: string) => void }) {
   const { t } = useTranslation('customers');
   const [query, setQuery] = useState('');
   const search = useCustomerSearch(query);
+  const navigate = useAppStore((s) => s.navigate);
   const trimmed = query.trim();
   return (
     <div className="picker">
@@ -80,6 +82,22 @@ function CustomerPicker({ onPick }: { onPick: (customerId: string) => void }) {
               ? t('lookup.noMatch')
               : t('lookup.resultCount', { count: search.results.length })}
       </p>
+      {trimmed !== '' && !search.searching && !search.error && search.results.length === 0 && (
+        <button
+          type="button"
+          onClick={() =>
+            navigate(
+              looksLikeFullPhone(trimmed)
+                ? { name: 'register', phone: trimmed }
+                : { name: 'register' },
+            )
+          }
+        >
+          {looksLikeFullPhone(trimmed)
+            ? t('lookup.registerWithPhone', { phone: trimmed })
+            : t('lookup.registerWith')}
+        </button>
+      )}
       <ul className="results" aria-label={t('lookup.results')}>
         {trimmed !== '' &&
           search.results.slice(0, 6).map((c) => (

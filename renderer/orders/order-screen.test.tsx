@@ -11,6 +11,7 @@ import { enqueueRegistration, recordResults } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
 import { makeAlert, makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { createHarness } from '../customers/screen-testing';
+import { RegisterScreen } from '../customers/register-screen';
 import { OrderScreen } from './order-screen';
 
 afterEach(cleanup);
@@ -268,6 +269,24 @@ describe('OrderScreen', () => {
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
     const [entry] = await h.db.outbox.toArray();
     expect(entry?.kind === 'order' && entry.order.customerId).toBe(customerId);
+  });
+
+  it('registers a new member from the order and comes back with them attached', async () => {
+    const { h } = await setup();
+    const view = h.show(<OrderScreen addSku="TEE-S" />);
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    await userEvent.click(screen.getByRole('button', { name: '关联会员' }));
+    await userEvent.type(screen.getByRole('searchbox', { name: '搜索顾客' }), '13500135000');
+    await userEvent.click(await screen.findByRole('button', { name: '用 13500135000 注册新会员' }));
+    expect(useAppStore.getState().screen).toEqual({ name: 'register', phone: '13500135000' });
+    view.unmount();
+    h.show(<RegisterScreen phone="13500135000" />);
+    await userEvent.type(screen.getByRole('textbox', { name: '姓名' }), '孙丽');
+    await userEvent.click(screen.getByRole('button', { name: '保存并注册' }));
+    await waitFor(() => expect(useAppStore.getState().screen.name).toBe('order'));
+    const draft = useAppStore.getState().orderDraft;
+    expect((await h.db.customers.get(draft.customerId!))?.name).toBe('孙丽');
+    expect(draft.lines.map((l) => l.sku)).toEqual(['TEE-S']);
   });
 
   it('cannot confirm without a signed-in guide', async () => {
