@@ -14,7 +14,8 @@ const entryPoints = {
   admin: 'server/admin/cli.ts', // hub:admin    → node out/hub/admin.js <command>
   seed: 'server/demo/seed-cli.ts', // hub:seed  → node out/hub/seed.js
   simulate: 'server/demo/simulate-cli.ts', // hub:simulate
-  start: 'server/dev/start.ts', // npm start    → node out/hub/start.js
+  // `npm start` (server/dev/start.ts) is a development launcher that builds and serves the
+  // renderer from the source tree, so it is not bundled.
 };
 
 rmSync(outdir, { recursive: true, force: true });
