@@ -138,7 +138,7 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
           )}
           {profile.notes && (
             <p className="notes">
-              <strong>{t('profile.notes')}：</strong>
+              <strong>{t('profile.notes')}</strong>
               {profile.notes}
             </p>
           )}

@@ -125,6 +125,6 @@ describe('LookupScreen', () => {
   it('speaks English when switched', async () => {
     const { h } = await withCustomers();
     h.show(<LookupScreen query="5678" />, 'en');
-    await waitFor(() => expect(screen.getByText('2 customers found')).toBeTruthy());
+    await waitFor(() => expect(screen.getByText('Customers found: 2')).toBeTruthy());
   });
 });
