@@ -26,10 +26,12 @@ export async function addPurchasesToCustomers(
     byCustomer.set(customerId, entry);
   }
   // Read, merge in JS, write back: cheaper than re-sorting JSON per row in SQL. Writers of
-  // customer rows hold the change-feed lock; `for update` guards the read-modify-write anyway.
+  // customer rows hold the change-feed lock; `for update` guards the read-modify-write anyway,
+  // taking the row locks in id order so it can never wait in a cycle with another id-ordered locker.
   const current = await tx.query<{ id: string; in_store: Partial<StoreSummary> | null }>(
     `select id::text as id, in_store from customers
       where id in (select jsonb_array_elements_text($1::jsonb)::uuid)
+      order by id
       for update`,
     [JSON.stringify([...byCustomer.keys()])],
   );

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BatchResponse, CustomerFeedItem, CustomerProfile } from '../../shared/protocol';
+import { newId } from '../../shared/domain/ids';
+import { describeOnBackends } from '../support/backends';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import type { HubProcess } from '../support/hub-process';
+
+let seq = 0;
+const unique = () => `${Date.now() % 1_000_000}${++seq}`;
+const PRICE = 9_900;
+
+async function customerFeed(hub: HubProcess, token: string): Promise<CustomerProfile[]> {
+  const out: CustomerProfile[] = [];
+  let after = '0';
+  for (;;) {
+    const r = await call<{ items: CustomerFeedItem[]; cursor: string; hasMore: boolean }>(
+      hub,
+      'GET',
+      `/api/v1/sync/customers?after=${after}&limit=5000`,
+      undefined,
+      { token },
+    );
+    expect(r.status).toBe(200);
+    for (const item of r.body.items) if (!('deleted' in item)) out.push(item);
+    after = r.body.cursor;
+    if (!r.body.hasMore) return out;
+  }
+}
+
+/**
+ * Terminals that were offline all morning drain their queues at once, and the same regulars
+ * bought at every counter: the batches update the same customers' summaries and convert the same
+ * visits. Every order must be stored exactly once and no terminal may get a 500.
+ */
+describeOnBackends('orders: parallel batches sharing customers', (backend) => {
+  let hub: HubProcess;
+  let store: StoreFixture;
+  let members: { id: string; memberCode: string }[];
+  const sku = `SKU-SHARED-${unique()}`;
+
+  beforeAll(async () => {
+    hub = await backend.startHub();
+    store = await createStoreFixture(hub);
+    const products = await call<BatchResponse>(
+      hub,
+      'POST',
+      '/api/v1/integration/products',
+      { products: [{ sku, name: '针织衫', category: '针织衫', price: PRICE }] },
+      { integration: true },
+    );
+    expect(products.status).toBe(200);
+    const crm = Array.from({ length: 8 }, () => {
+      const n = unique().padStart(8, '0').slice(-8);
+      return { crmId: `crm-shared-${n}`, name: `顾客${n}`, memberCode: `MS${n}` };
+    });
+    const seeded = await call<BatchResponse>(
+      hub,
+      'POST',
+      '/api/v1/integration/customers',
+      { customers: crm },
+      { integration: true },
+    );
+    expect(seeded.body.results.every((r) => r.status === 'accepted')).toBe(true);
+    const feed = await customerFeed(hub, store.terminals[0]!.token);
+    members = crm.map((c) => ({
+      id: feed.find((p) => p.memberCode === c.memberCode)!.id,
+      memberCode: c.memberCode,
+    }));
+  });
+  afterAll(() => backend.cleanup());
+
+  it('stores every order exactly once, with no 500, when four counters upload at once', async () => {
+    // Each member walked in today: the uploads below convert those visits while racing.
+    for (const m of members) {
+      const r = await call(
+        hub,
+        'POST',
+        '/api/v1/presence',
+        { customer: { memberCode: m.memberCode }, storeId: store.storeId, source: 'wifi' },
+        { integration: true },
+      );
+      expect(r.status).toBe(202);
+    }
+    const orderFor = (terminal: number, customerId: string) => ({
+      id: newId(),
+      storeId: store.storeId,
+      terminalId: store.terminals[terminal]!.id,
+      guideId: store.guide.id,
+      customerId,
+      paymentMethod: 'wechat',
+      createdAt: new Date().toISOString(),
+      lines: [{ sku, quantity: 1, unitPrice: PRICE, discount: 0 }],
+    });
+    // Four uploads (two per counter), each walking the same members in a different order.
+    const batches = [0, 1, 2, 3].map((b) => {
+      const order = b % 2 ? [...members].reverse() : members;
+      const rotated = [...order.slice(b), ...order.slice(0, b)];
+      return {
+        terminal: b % 2,
+        orders: Array.from({ length: 120 }, (_, i) =>
+          orderFor(b % 2, rotated[i % rotated.length]!.id),
+        ),
+      };
+    });
+    // A counter whose first upload timed out sends it again while the other counters upload:
+    // the resend must come back as duplicates, never as a second copy.
+    const resend = { terminal: 0, orders: [...batches[0]!.orders].reverse() };
+    const uploads = [...batches, resend];
+    const replies = await Promise.all(
+      uploads.map((u) =>
+        call<BatchResponse>(
+          hub,
+          'POST',
+          '/api/v1/orders',
+          { orders: u.orders },
+          { token: store.terminals[u.terminal]!.token },
+        ),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(uploads.map(() => 200));
+
+    const accepted = new Map<string, number>();
+    for (const r of replies)
+      for (const result of r.body.results) {
+        expect(result.status).not.toBe('rejected');
+        if (result.status === 'accepted')
+          accepted.set(result.id, (accepted.get(result.id) ?? 0) + 1);
+      }
+    const ids = new Set(batches.flatMap((b) => b.orders.map((o) => o.id)));
+    expect(accepted.size).toBe(ids.size);
+    expect([...accepted.values()].every((n) => n === 1)).toBe(true);
+
+    // Head office sees each member's purchases counted once: 480 orders over 8 members.
+    const feed = await customerFeed(hub, store.terminals[0]!.token);
+    const counted = members.map((m) => feed.find((p) => p.id === m.id)!.inStore);
+    expect(counted.reduce((sum, s) => sum + s.storeOrders, 0)).toBe(ids.size);
+    expect(counted.every((s) => s.storeOrders === ids.size / members.length)).toBe(true);
+    expect(counted.every((s) => s.storeSpend === (ids.size / members.length) * PRICE)).toBe(true);
+
+    // Each arrival converted once, by one of the racing uploads.
+    const alerts = await call<{ items: { status: string; card: { customerId: string } }[] }>(
+      hub,
+      'GET',
+      '/api/v1/alerts',
+      undefined,
+      { token: store.terminals[0]!.token },
+    );
+    const converted = alerts.body.items.filter((a) => a.status === 'converted');
+    expect(new Set(converted.map((a) => a.card.customerId))).toEqual(
+      new Set(members.map((m) => m.id)),
+    );
+    expect(converted).toHaveLength(members.length);
+  });
+});
