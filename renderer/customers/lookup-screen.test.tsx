@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
-import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useAppStore } from '../app/store';
@@ -87,6 +87,26 @@ describe('LookupScreen', () => {
     await waitFor(() =>
       expect(useAppStore.getState().screen).toEqual({ name: 'customer', customerId: li.id }),
     );
+  });
+
+  it('walks the results with the arrow keys and opens one with Enter', async () => {
+    const { h, zhang } = await withCustomers();
+    h.show(<LookupScreen />);
+    const box = screen.getByRole('searchbox', { name: '搜索顾客' });
+    await userEvent.type(box, '5678');
+    await waitFor(() => expect(screen.getByText('找到 2 位顾客')).toBeTruthy());
+    await userEvent.keyboard('{ArrowDown}');
+    const buttons = within(results()).getAllByRole('button');
+    expect(document.activeElement).toBe(buttons[0]);
+    await userEvent.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(buttons[1]);
+    await userEvent.keyboard('{ArrowUp}{ArrowUp}');
+    expect(document.activeElement).toBe(box);
+    await userEvent.keyboard('{ArrowDown}');
+    const target = buttons.find((b) => b.textContent?.includes('张伟'))!;
+    target.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(useAppStore.getState().screen).toEqual({ name: 'customer', customerId: zhang.id });
   });
 
   it('offers to register the typed phone when nobody matches', async () => {

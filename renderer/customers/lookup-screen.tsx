@@ -1,11 +1,11 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { looksLikeFullPhone } from '../../shared/domain/phone';
 import { useAppStore } from '../app/store';
 import { useScanner } from '../app/use-scanner';
 import type { CustomerMatch } from '../data/customers';
 import { OfflineNote, TierBadge } from './customer-badges';
-import { useCustomerSearch, useIsOnline, useMemberCodeLookup } from './use-customers';
+import { SEARCH_LIMIT, useCustomerSearch, useIsOnline, useMemberCodeLookup } from './use-customers';
 import './customers.css';
 
 /**
@@ -37,9 +37,25 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
     if (search.resultsFor === trimmed && search.results.length === 1) open(search.results[0]!);
     else if (trimmed.length > 0) void submitCode(trimmed);
   };
+  const listRef = useRef<HTMLUListElement>(null);
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'Escape') setQuery('');
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      listRef.current?.querySelector<HTMLButtonElement>('button')?.focus();
+    }
   };
+  /** Up/Down walk the results; Up from the first goes back to the search box. */
+  const onListKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    event.preventDefault();
+    const buttons = [...(listRef.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    const next = event.key === 'ArrowDown' ? at + 1 : at - 1;
+    if (next < 0) inputRef.current?.focus();
+    else buttons[Math.min(next, buttons.length - 1)]?.focus();
+  };
+  const inputRef = useRef<HTMLInputElement>(null);
 
   const settledEmpty = search.resultsFor === trimmed && !search.searching;
   const noMatch =
@@ -51,6 +67,8 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
   else if (search.error) statusLine = t('lookup.error', { message: search.error });
   else if (search.searching) statusLine = t('lookup.searching');
   else if (noMatch) statusLine = t('lookup.noMatch');
+  else if (search.results.length >= SEARCH_LIMIT)
+    statusLine = t('lookup.resultCountMore', { count: search.results.length });
   else statusLine = t('lookup.resultCount', { count: search.results.length });
 
   return (
@@ -58,6 +76,7 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
       <h1 id="lookup-title">{t('lookup.title')}</h1>
       <form role="search" onSubmit={onSubmit} className="lookup-form">
         <input
+          ref={inputRef}
           type="search"
           aria-label={t('lookup.searchLabel')}
           placeholder={t('lookup.placeholder')}
@@ -98,6 +117,8 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
         </div>
       ) : (
         <ul
+          ref={listRef}
+          onKeyDown={onListKeyDown}
           className={search.searching ? 'results stale' : 'results'}
           aria-label={t('lookup.results')}
           aria-busy={search.searching}

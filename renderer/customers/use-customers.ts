@@ -20,6 +20,9 @@ export function useIsOnline(): boolean {
   return useOnline(useServices());
 }
 
+/** Results shown at most; a longer list means the guide should type more. */
+export const SEARCH_LIMIT = 30;
+
 export type SearchState = {
   /** results of the last finished search, kept while the next one runs (no flicker) */
   results: CustomerMatch[];
@@ -43,7 +46,7 @@ export function useCustomerSearch(query: string, delayMs = 120): SearchState {
   }>({ query: '', results: [], error: null });
   useEffect(() => {
     let live = true;
-    searchCustomers(db, secrets, { query: settled, limit: 30 }).then(
+    searchCustomers(db, secrets, { query: settled, limit: SEARCH_LIMIT }).then(
       (results) => live && setDone({ query: settled, results, error: null }),
       (e: unknown) => live && setDone({ query: settled, results: [], error: errorMessage(e) }),
     );
