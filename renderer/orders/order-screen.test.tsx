@@ -194,6 +194,19 @@ describe('OrderScreen', () => {
     expect(entry?.kind === 'order' && entry.order.alertId).toBe(alert.alertId);
   });
 
+  it('a double tap on confirm saves one order', async () => {
+    const { h } = await setup({ online: false });
+    h.show(<OrderScreen addSku="TEE-S" />);
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    const confirm = screen.getByRole('button', { name: '确认下单' });
+    act(() => {
+      confirm.click();
+      confirm.click();
+    });
+    await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
+    expect(await h.db.outbox.count()).toBe(1);
+  });
+
   it('adds the SKU from a profile once, even under StrictMode', async () => {
     const { h, wang } = await setup();
     useAppStore.getState().navigate({ name: 'order', customerId: wang.id, addSku: 'COAT-M' });

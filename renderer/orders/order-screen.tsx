@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen, orderTotals } from '../../shared/domain/money';
 import type { PaymentMethod, ProductItem } from '../../shared/protocol';
@@ -59,6 +59,7 @@ export function OrderScreen({
   const [code, setCode] = useState('');
   const [addError, setAddError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const confirming = useRef(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const catalog = useCatalogSearch(code);
 
@@ -132,10 +133,13 @@ export function OrderScreen({
   };
 
   const onConfirm = async () => {
-    if (!canConfirm) return;
+    // A ref, not state: two taps in one frame both see the old `saving` and would save twice.
+    if (!canConfirm || confirming.current) return;
+    confirming.current = true;
     setSaving(true);
     setSaveError(null);
     const result = await confirmOrder(draft);
+    confirming.current = false;
     setSaving(false);
     if (!result.ok) {
       setSaveError(
