@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
-import { cleanup, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useAppStore } from '../app/store';
@@ -61,6 +61,19 @@ describe('RegisterScreen', () => {
       expect((await h.db.outbox.toArray()).map((e) => e.status)).toEqual(['synced']),
     );
     expect(h.hub.liveCustomers().map((c) => c.name)).toContain('周敏');
+  });
+
+  it('a double tap registers the customer once', async () => {
+    const h = createHarness({ online: false });
+    h.show(<RegisterScreen phone="13600136000" />);
+    await userEvent.type(field('姓名'), '陈晓');
+    const save = screen.getByRole('button', { name: '保存并注册' });
+    act(() => {
+      save.click();
+      save.click();
+    });
+    await waitFor(() => expect(useAppStore.getState().screen.name).toBe('customer'));
+    expect(await h.db.outbox.count()).toBe(1);
   });
 
   it('rejects an invalid phone and saves nothing', async () => {

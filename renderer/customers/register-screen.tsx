@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { normalisePhone } from '../../shared/domain/phone';
 import type { Gender, Sizes } from '../../shared/protocol';
@@ -36,6 +36,7 @@ export function RegisterScreen({ phone: initialPhone }: { phone?: string }) {
   const [attach, setAttach] = useState(true);
   const [submitted, setSubmitted] = useState(false);
   const [saving, setSaving] = useState(false);
+  const submitting = useRef(false);
   const [error, setError] = useState<string | null>(null);
 
   const normalised = normalisePhone(phone);
@@ -48,7 +49,9 @@ export function RegisterScreen({ phone: initialPhone }: { phone?: string }) {
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setSubmitted(true);
-    if (!normalised || name.trim() === '' || existing || saving) return;
+    // A ref, not state: two taps in one frame would otherwise register the customer twice.
+    if (!normalised || name.trim() === '' || existing || submitting.current) return;
+    submitting.current = true;
     setSaving(true);
     setError(null);
     const cleanSizes = Object.fromEntries(
@@ -62,6 +65,7 @@ export function RegisterScreen({ phone: initialPhone }: { phone?: string }) {
       consentMarketing: consent,
       ...(birthday ? { birthday } : {}),
     }).catch((e: unknown) => ({ ok: false as const, error: { message: errorMessage(e) } }));
+    submitting.current = false;
     setSaving(false);
     if (!result.ok) {
       setError(result.error.message);
