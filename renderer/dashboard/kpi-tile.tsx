@@ -38,6 +38,7 @@ export function KpiTile({
   const locale = i18n.language;
   const against = changeLabel ?? t('vsLastWeek');
   const shown = loading ? NO_VALUE : formatKpi(value, format, locale);
+  const LONG_VALUE = 7;
   const delta = loading
     ? { text: NO_VALUE, direction: 'none' as const }
     : baseline !== undefined
@@ -51,7 +52,11 @@ export function KpiTile({
       className={`kpi-tile${loading ? ' kpi-tile--loading' : ''}${wide ? ' kpi-tile--wide' : ''}`}
     >
       <div className="kpi-tile__label">{label}</div>
-      <div className="kpi-tile__value" data-testid="kpi-value">
+      <div
+        // Long amounts (¥1,223.75) get a smaller size instead of being cut off in a narrow tile.
+        className={`kpi-tile__value${!wide && shown.length > LONG_VALUE ? ' kpi-tile__value--long' : ''}`}
+        data-testid="kpi-value"
+      >
         {loading ? <span className="kpi-tile__skeleton" aria-label={t('loading')} /> : shown}
       </div>
       <div

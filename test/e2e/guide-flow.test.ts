@@ -308,6 +308,30 @@ describe('a shop guide at the counter', () => {
     await shot(page, '14-arrivals-after');
   });
 
+  it("the store manager's dashboard counts the day's orders and the converted visit; guides do not see it", async () => {
+    const nav = page.getByRole('navigation', { name: '主导航' });
+    expect(await nav.getByRole('button', { name: '看板' }).count()).toBe(0);
+    await page.getByRole('button', { name: '换人' }).click();
+    await signIn(page, store.manager.name, store.manager.pin);
+    await nav.getByRole('button', { name: '看板' }).click();
+    await page.getByRole('heading', { name: '门店经营看板' }).waitFor();
+    const tile = (name: string) =>
+      page.getByRole('group', { name, exact: true }).getByTestId('kpi-value').textContent();
+    // 1 order from the arrival + 3 taken offline; 陈静 walked in, was claimed and bought.
+    await expect.poll(() => tile('订单数'), { timeout: 15_000 }).toBe('4');
+    expect(await tile('识别到店')).toBe('1');
+    expect(await tile('已认领')).toBe('1');
+    expect(await tile('成交到店')).toBe('1');
+    expect(await tile('销售额')).toBe('¥4,895.00');
+    // The hourly chart is loaded on demand; wait for it to draw before the screenshot.
+    await page
+      .getByRole('region', { name: '分时段客流与成交' })
+      .locator('canvas')
+      .first()
+      .waitFor();
+    await shot(page, '16-dashboard');
+  });
+
   it('a revoked terminal wipes its data and goes back to Connect with a clear message', async () => {
     const r = await call(
       hub,
