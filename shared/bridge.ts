@@ -87,6 +87,8 @@ const receiptLine = z.strictObject({
   quantity: z.number().int().min(1).max(999),
   /** unit price in fen */
   unitPrice: z.number().int().min(0).max(100_000_000),
+  /** discount on the whole line in fen, so the printed lines add up to the total */
+  discount: z.number().int().min(0).max(100_000_000),
 });
 
 /** What a printed receipt shows: the order, not the customer (no name or phone on paper). */

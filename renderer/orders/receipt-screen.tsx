@@ -65,6 +65,7 @@ function ReceiptView({ data }: { data: ReceiptData }) {
         size: products.get(l.sku)?.size ?? null,
         quantity: l.quantity,
         unitPrice: l.unitPrice,
+        discount: l.discount,
       })),
       total,
     };

@@ -28,7 +28,7 @@ const validArgs: { [C in BridgeChannel]: BridgeArgs<C> } = {
     guideName: null,
     at: '2026-11-22T06:05:00Z',
     timezone: 'Asia/Shanghai',
-    lines: [{ name: 'Coat', sku: 'C1', size: null, quantity: 1, unitPrice: 100 }],
+    lines: [{ name: 'Coat', sku: 'C1', size: null, quantity: 1, unitPrice: 100, discount: 0 }],
     total: 100,
   },
 };

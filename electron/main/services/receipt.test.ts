@@ -8,13 +8,14 @@ const receipt: Receipt = {
   at: '2026-11-22T06:05:00Z',
   timezone: 'Asia/Shanghai',
   lines: [
-    { name: '羊毛大衣', sku: 'WC-01', size: 'M', quantity: 1, unitPrice: 129_900 },
+    { name: '羊毛大衣', sku: 'WC-01', size: 'M', quantity: 1, unitPrice: 129_900, discount: 0 },
     {
       name: '<img src=x onerror=alert(1)>',
       sku: 'T-02',
       size: null,
       quantity: 2,
       unitPrice: 9_900,
+      discount: 0,
     },
   ],
   total: 149_700,
@@ -27,6 +28,18 @@ describe('receipt view', () => {
     expect(html).toContain('2026-11-22 14:05');
     expect(html).toContain('羊毛大衣 (M)');
     expect(html).toMatch(/1,497\.00/);
+  });
+
+  it('prints line discounts, so the lines add up to the total', () => {
+    const discounted: Receipt = {
+      ...receipt,
+      lines: [{ ...receipt.lines[0]!, discount: 10_000 }],
+      total: 119_900,
+    };
+    const html = renderReceiptHtml(discounted);
+    expect(html).toMatch(/-¥100\.00/);
+    expect(html).toMatch(/1,199\.00/);
+    expect(renderReceiptHtml(receipt)).not.toContain('Discount');
   });
 
   it('escapes product names and forbids scripts in the printed page', () => {

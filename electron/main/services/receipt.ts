@@ -28,7 +28,7 @@ export function renderReceiptHtml(receipt: Receipt): string {
   const rows = receipt.lines
     .map(
       (line) =>
-        `<tr><td>${escapeHtml(line.name)}${line.size ? ` (${escapeHtml(line.size)})` : ''}<br><small>${escapeHtml(line.sku)}</small></td><td class="n">${line.quantity}</td><td class="n">${escapeHtml(formatFen(line.unitPrice * line.quantity))}</td></tr>`,
+        `<tr><td>${escapeHtml(line.name)}${line.size ? ` (${escapeHtml(line.size)})` : ''}<br><small>${escapeHtml(line.sku)}</small></td><td class="n">${line.quantity}</td><td class="n">${escapeHtml(formatFen(line.unitPrice * line.quantity))}</td></tr>${line.discount > 0 ? `<tr class="discount"><td colspan="2">优惠 Discount</td><td class="n">-${escapeHtml(formatFen(line.discount))}</td></tr>` : ''}`,
     )
     .join('');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
