@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import type { HubConfig } from './config';
 import type { HubContext } from './context';
@@ -48,7 +48,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     return503OnClosing: true,
     // Presence sources send hundreds of calls a second at peaks: log every request at debug,
     // and at info only what someone should look at (errors, slow answers) — see onResponse.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.addHook('onResponse', async (request, reply) => {
     const entry = {
