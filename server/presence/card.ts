@@ -55,67 +55,43 @@ function newestFirst(list: readonly unknown[] | undefined): BehaviourItem[] {
   return out.sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, ITEMS_PER_LIST);
 }
 
-/** This store's name, price and stock of the SKUs on a customer's online trail, by SKU. */
-export type TrailStock = ReadonlyMap<string, { name: string; price: number; stock: number | null }>;
-
-/**
- * A correlated subquery (one column, jsonb) that fetches the trail's stock together with the
- * customer row, so a sighting reads everything its card needs in one round trip. `customer` is
- * the alias of the customers row, `storeParam` the placeholder of the store id. A malformed trail
- * (not an array, entries without a SKU) contributes nothing rather than failing the sighting.
- * Rows come back as `[sku, name, price::text, stock|null]`; read them with `parseTrailStock`.
- */
-export function trailStockColumn(customer: string, storeParam: string): string {
-  const list = (key: string) =>
-    `case when jsonb_typeof(${customer}.online->'${key}') = 'array'
-          then ${customer}.online->'${key}' else '[]'::jsonb end`;
-  return `(select coalesce(jsonb_agg(jsonb_build_array(p.sku, p.name, p.price::text, sp.stock)),
-                           '[]'::jsonb)
-             from products p
-             left join store_products sp on sp.product_id = p.id and sp.store_id = ${storeParam}
-            where p.sku in (select t.item->>'sku'
-                              from jsonb_array_elements(${list('viewed')} || ${list('carted')}
-                                                        || ${list('wishlisted')}) as t(item)))`;
-}
-
-const trailStockRows = z
-  .array(z.tuple([z.string(), z.string(), z.string(), z.number().nullable()]))
-  .catch([]);
-
-/** Reads `trailStockColumn`'s value (the drivers hand jsonb back parsed). */
-export function parseTrailStock(value: unknown): TrailStock {
-  const stock = new Map<string, { name: string; price: number; stock: number | null }>();
-  for (const [sku, name, price, count] of trailStockRows.parse(value ?? []))
-    stock.set(sku, { name, price: Number(price), stock: count });
-  return stock;
-}
-
 /**
  * Builds the arrival card for a customer walking into `storeId`: profile basics plus the online
  * trail, each item with this store's stock and price so the guide knows at once what is on hand.
- * One query for the trail's stock; `cardFromRow` when the stock was read with the customer.
  */
 export async function buildCustomerCard(
   db: Queryable,
   storeId: string,
   customer: CardCustomerRow,
 ): Promise<CustomerCard> {
-  const [row] = await db.query<{ trail_stock: unknown }>(
-    `select ${trailStockColumn('c', '$1')} as trail_stock
-       from (select $2::jsonb as online) c`,
-    [storeId, JSON.stringify(customer.online ?? {})],
-  );
-  return cardFromRow(customer, parseTrailStock(row?.trail_stock));
-}
-
-/** The arrival card from a customer row and this store's stock of the trail's SKUs (no I/O). */
-export function cardFromRow(customer: CardCustomerRow, stock: TrailStock): CustomerCard {
   const online = onlinePart.parse(customer.online ?? {});
   const inStore = inStorePart.parse(customer.in_store ?? {});
   const viewed = newestFirst(online.viewed);
   const carted = newestFirst(online.carted);
   const wishlisted = newestFirst(online.wishlisted);
 
+  const skus = [...new Set([...viewed, ...carted, ...wishlisted].map((i) => i.sku))];
+  const stock = new Map<string, { name: string; price: number; stock: number | null }>();
+  if (skus.length > 0) {
+    const rows = await db.query<{
+      sku: string;
+      name: string;
+      price: string;
+      stock: number | null;
+    }>(
+      `select p.sku, p.name, p.price::text as price, sp.stock
+         from products p
+         left join store_products sp on sp.product_id = p.id and sp.store_id = $1
+        where p.sku in (select jsonb_array_elements_text($2::jsonb))`,
+      [storeId, JSON.stringify(skus)],
+    );
+    for (const r of rows)
+      stock.set(r.sku, {
+        name: r.name,
+        price: Number(r.price),
+        stock: r.stock === null ? null : Number(r.stock),
+      });
+  }
   const withStock = (list: BehaviourItem[]): StockedItem[] =>
     list.map((item) => {
       const product = stock.get(item.sku);

@@ -12,13 +12,7 @@ import type { Queryable } from '../db/database';
 import type { HubContext } from '../context';
 import { badRequest, HubError, notFound } from '../http/errors';
 import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from '../terminal/routes';
-import {
-  CARD_COLUMNS,
-  cardFromRow,
-  parseTrailStock,
-  trailStockColumn,
-  type CardCustomerRow,
-} from './card';
+import { buildCustomerCard, CARD_COLUMNS, type CardCustomerRow } from './card';
 import { nearestStoreContaining, type Geofence } from './geo';
 
 /** Second key space for `pg_advisory_xact_lock(int, int)`: one lock per store × customer. */
@@ -26,14 +20,9 @@ const VISIT_LOCK_SPACE = 4601;
 /** Merges can chain (A → B → C); follow a few hops, never loop forever on bad data. */
 const MAX_MERGE_HOPS = 8;
 
-type CustomerRow = CardCustomerRow & {
-  merged_into: string | null;
-  deleted: boolean;
-  /** The visit this sighting extends, as seen when the customer was read. */
-  recent_visit: string | null;
-  trail_stock: unknown;
-};
+type CustomerRow = CardCustomerRow & { merged_into: string | null; deleted: boolean };
 const CUSTOMER_COLUMNS = `${CARD_COLUMNS}, merged_into, deleted`;
+const CUSTOMER_SELECT = `select ${CUSTOMER_COLUMNS} from customers`;
 
 // The phone-hash key is created once at first start and never changes afterwards.
 const hashKeys = new WeakMap<Queryable, Promise<string>>();
@@ -47,99 +36,41 @@ function cachedPhoneHashKey(db: Queryable): Promise<string> {
   return key;
 }
 
-type Sighting = { storeId: string; source: PresenceEvent['source']; at: string };
-
-/** How to find the customer a sighting names: a query yielding at most one customers row. */
-type CustomerLookup = { sql: string; params: unknown[] };
-
-/**
- * Turns a customer reference into its lookup; null when it cannot match anyone (an unparseable
- * phone). Done before any transaction: the phone hash needs the cached key of the root `db`.
- */
-async function customerLookup(db: Queryable, ref: CustomerRef): Promise<CustomerLookup | null> {
-  if ('memberCode' in ref)
-    return {
-      sql: `select ${CUSTOMER_COLUMNS} from customers where member_code = $1`,
-      params: [ref.memberCode],
-    };
-  if ('customerId' in ref)
-    return {
-      sql: `select ${CUSTOMER_COLUMNS} from customers where id = $1`,
-      params: [ref.customerId],
-    };
-  const phone = normalisePhone(ref.phone);
-  if (!phone) return null;
-  const hash = await phoneHash(await cachedPhoneHashKey(db), phone.e164);
-  // Two separately indexed lookups (an OR across them would scan the table). Merged
-  // duplicates share the number: prefer the live record, else follow the merge below.
-  return {
-    sql: `select ${CUSTOMER_COLUMNS} from (
-            select ${CUSTOMER_COLUMNS}, created_at from customers where phone_hash = $1
-            union all
-            select ${CUSTOMER_COLUMNS}, created_at from customers
-             where phone_e164 = $2 and merged_into is null and not deleted
-          ) found
-          order by (merged_into is null and not deleted) desc, created_at limit 1`,
-    params: [hash, phone.e164],
-  };
-}
-
-/** The visit-window test for a sighting at `$at` (shared by the look-ahead and the write). */
-const inVisitWindow = (visit: string, at: string) =>
-  `${visit}.last_seen_at >= ${at}::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
-   and ${visit}.started_at <= ${at}::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'`;
-
-/**
- * Runs a lookup and reads, in the same round trip, the customer's visit in this store within the
- * window (if any) and, only when there is none, this store's stock of the online trail for the
- * card (a CASE evaluates its subquery only when taken, so repeat sightings skip the stock). With
- * `lockVisits` it also takes the per store × customer visit lock (see `recordPresence`) on the
- * row it returns, so the lock costs no round trip of its own.
- */
-async function fetchCustomer(
-  db: Queryable,
-  lookup: CustomerLookup,
-  sighting: Sighting,
-  lockVisits: boolean,
-): Promise<CustomerRow | null> {
-  const store = `$${lookup.params.length + 1}::uuid`;
-  const at = `$${lookup.params.length + 2}`;
-  const lock = lockVisits
-    ? `, pg_advisory_xact_lock(${VISIT_LOCK_SPACE}, hashtext(${store}::text || ':' || c.id::text))::text
-         as visit_lock`
-    : '';
-  const [row] = await db.query<CustomerRow>(
-    `with c as (${lookup.sql})
-     select c.*, recent.id::text as recent_visit,
-            case when recent.id is null then ${trailStockColumn('c', store)} end as trail_stock
-            ${lock}
-       from c left join lateral (
-         select v.id from visits v
-          where v.store_id = ${store} and v.customer_id = c.id and ${inVisitWindow('v', at)}
-          order by v.last_seen_at desc limit 1) recent on true`,
-    [...lookup.params, sighting.storeId, sighting.at],
-  );
-  return row ?? null;
-}
-
 /** Finds the live customer a sighting refers to, following merges; null when unknown. */
-async function resolveCustomer(
+export async function resolveCustomer(
   db: Queryable,
-  lookup: CustomerLookup,
-  sighting: Sighting,
-  lockVisits: boolean,
+  ref: CustomerRef,
 ): Promise<CustomerRow | null> {
-  let customer = await fetchCustomer(db, lookup, sighting, lockVisits);
-  for (let hop = 0; customer?.merged_into && hop < MAX_MERGE_HOPS; hop++) {
-    customer = await fetchCustomer(
-      db,
-      {
-        sql: `select ${CUSTOMER_COLUMNS} from customers where id = $1`,
-        params: [customer.merged_into],
-      },
-      sighting,
-      lockVisits,
+  let rows: CustomerRow[];
+  if ('memberCode' in ref) {
+    rows = await db.query<CustomerRow>(`${CUSTOMER_SELECT} where member_code = $1`, [
+      ref.memberCode,
+    ]);
+  } else if ('customerId' in ref) {
+    rows = await db.query<CustomerRow>(`${CUSTOMER_SELECT} where id = $1`, [ref.customerId]);
+  } else {
+    const phone = normalisePhone(ref.phone);
+    if (!phone) return null;
+    const hash = await phoneHash(await cachedPhoneHashKey(db), phone.e164);
+    // Two separately indexed lookups (an OR across them would scan the table). Merged
+    // duplicates share the number: prefer the live record, else follow the merge below.
+    rows = await db.query<CustomerRow>(
+      `select * from (
+         select ${CUSTOMER_COLUMNS}, created_at from customers where phone_hash = $1
+         union all
+         select ${CUSTOMER_COLUMNS}, created_at from customers
+          where phone_e164 = $2 and merged_into is null and not deleted
+       ) found
+       order by (merged_into is null and not deleted) desc, created_at limit 1`,
+      [hash, phone.e164],
     );
+  }
+  let customer = rows[0] ?? null;
+  for (let hop = 0; customer?.merged_into && hop < MAX_MERGE_HOPS; hop++) {
+    const [target] = await db.query<CustomerRow>(`${CUSTOMER_SELECT} where id = $1`, [
+      customer.merged_into,
+    ]);
+    customer = target ?? null;
   }
   if (!customer || customer.merged_into || customer.deleted) return null;
   return customer;
@@ -223,106 +154,77 @@ export async function recordPresence(
       { path: 'at', message: 'more than 5 minutes ahead of the hub clock' },
     ]);
   }
-  // Stores come from a cache (no round trip); the lookup needs the store for the trail's stock.
-  const storeId = await resolveStore(db, event);
-  const lookup = await customerLookup(db, event.customer);
-  const sighting = { storeId, source: event.source, at };
+  const [storeId, customer] = await Promise.all([
+    resolveStore(db, event),
+    resolveCustomer(db, event.customer),
+  ]);
 
-  // PGlite runs one statement at a time on one connection, so the single statement in
-  // `recordSighting` is atomic on its own: two round trips, no transaction. On PostgreSQL,
-  // concurrent sightings of one customer in one store (Wi-Fi and beacon often fire together)
-  // must extend one visit rather than open two and alert twice: the resolve takes a per
-  // store × customer lock in the transaction, and the sighting statement, started after the lock
-  // was granted, sees the visit the previous holder committed (read committed takes a fresh
-  // snapshot per statement). BEGIN, resolve + lock, sighting, COMMIT: four round trips.
-  if (db.kind === 'pglite') {
-    const customer = lookup ? await resolveCustomer(db, lookup, sighting, false) : null;
-    return recordSighting(db, sighting, customer);
-  }
-  return db.transaction(async (tx) => {
-    const customer = lookup ? await resolveCustomer(tx, lookup, sighting, true) : null;
-    return recordSighting(tx, sighting, customer);
-  });
-}
-
-/**
- * One statement: extend the customer's visit seen within the window, or else open a visit and
- * raise its alert. Data-modifying CTEs all run exactly once, so the insert is guarded by
- * `not exists (recent)` rather than by which branch the final select reads.
- */
-async function recordSighting(
-  db: Queryable,
-  { storeId, source, at }: Sighting,
-  customer: CustomerRow | null,
-): Promise<PresenceResult> {
-  const visitId = newId();
   if (!customer) {
     // Nobody to recognise: count the sighting, alert no one.
+    const visitId = newId();
     await db.query(
       `insert into visits(id, store_id, customer_id, source, started_at, last_seen_at)
        values ($1, $2, null, $3, $4::timestamptz, $4::timestamptz)`,
-      [visitId, storeId, source, at],
+      [visitId, storeId, event.source, at],
     );
     return { visitId, alertId: null, alert: null };
   }
-  if (customer.recent_visit) {
-    // A repeat sighting (most Wi-Fi pings): a small update. Visits only ever grow within the
-    // window, and the visit lock (PostgreSQL) or PGlite's one-statement-at-a-time keeps anyone
-    // from changing that in between, so the visit seen with the customer is still the one.
-    const [bumped] = await db.query<{ id: string; alert_id: string | null }>(
+
+  return db.transaction(async (tx) => {
+    // Serialises concurrent sightings of one customer in one store (Wi-Fi and beacon often fire
+    // together), so they extend one visit instead of opening two and alerting twice. PGlite runs
+    // transactions one at a time already, so only PostgreSQL needs the lock.
+    if (db.kind === 'postgres') {
+      await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [
+        VISIT_LOCK_SPACE,
+        `${storeId}:${customer.id}`,
+      ]);
+    }
+    // Extend the visit seen within the window, if any (one statement: find and bump).
+    const [recent] = await tx.query<{ id: string; alert_id: string | null }>(
       `update visits set sightings = sightings + 1,
-              last_seen_at = greatest(last_seen_at, $2::timestamptz)
-        where id = $1
-        returning id::text, alert_id::text`,
-      [customer.recent_visit, at],
+              last_seen_at = greatest(last_seen_at, $3::timestamptz)
+        where id = (
+          select id from visits
+           where store_id = $1 and customer_id = $2
+             and last_seen_at >= $3::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
+             and started_at <= $3::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'
+           order by last_seen_at desc limit 1)
+        returning id, alert_id`,
+      [storeId, customer.id, at],
     );
-    if (bumped) return { visitId: bumped.id, alertId: bumped.alert_id, alert: null };
-  }
-  // Built before we know for sure that the visit is new: it costs no query (the stock came with
-  // the customer row) and saves a round trip on the alert's critical path.
-  const card = cardFromRow(customer, parseTrailStock(customer.trail_stock));
-  const alertId = newId();
-  const expiresAt = new Date(Date.parse(at) + ALERT_EXPIRY_MINUTES * 60_000).toISOString();
-  const [row] = await db.query<{ visit_id: string; alert_id: string | null; opened: boolean }>(
-    `with recent as (
-       select id from visits v
-        where store_id = $2 and customer_id = $3 and ${inVisitWindow('v', '$5')}
-        order by last_seen_at desc limit 1),
-     bumped as (
-       update visits v set sightings = v.sightings + 1,
-              last_seen_at = greatest(v.last_seen_at, $5::timestamptz)
-         from recent where v.id = recent.id
-       returning v.id, v.alert_id),
-     opened as (
-       insert into visits(id, store_id, customer_id, source, started_at, last_seen_at, alert_id)
-       select $1, $2, $3, $4, $5::timestamptz, $5::timestamptz, $6
-        where not exists (select 1 from recent)
-       returning id),
-     raised as (
+    if (recent) return { visitId: recent.id, alertId: recent.alert_id, alert: null };
+
+    // Only a new visit needs the card: repeat sightings (most Wi-Fi pings) skip the stock query.
+    const card = await buildCustomerCard(tx, storeId, customer);
+    const visitId = newId();
+    const alertId = newId();
+    const expiresAt = new Date(Date.parse(at) + ALERT_EXPIRY_MINUTES * 60_000).toISOString();
+    // Visit and alert in one statement: one round trip fewer on the alert's critical path.
+    await tx.query(
+      `with visit as (
+         insert into visits(id, store_id, customer_id, source, started_at, last_seen_at, alert_id)
+         values ($1, $2, $3, $4, $5::timestamptz, $5::timestamptz, $6)
+         returning id)
        insert into alerts(id, visit_id, store_id, customer_id, source, raised_at, expires_at, card)
-       select $6, opened.id, $2, $3, $4, $5::timestamptz, $7::timestamptz, $8::jsonb from opened
-       returning id)
-     select id::text as visit_id, alert_id::text as alert_id, false as opened from bumped
-     union all
-     select opened.id::text, raised.id::text, true from opened, raised`,
-    [visitId, storeId, customer.id, source, at, alertId, expiresAt, JSON.stringify(card)],
-  );
-  if (!row) throw new Error('sighting statement returned no row');
-  if (!row.opened) return { visitId: row.visit_id, alertId: row.alert_id, alert: null };
-  const alert: ArrivalAlert = {
-    alertId,
-    visitId,
-    storeId,
-    at,
-    source,
-    status: 'open',
-    claimedBy: null,
-    claimedAt: null,
-    expiresAt,
-    convertedAt: null,
-    card,
-  };
-  return { visitId, alertId, alert };
+       select $6, visit.id, $2, $3, $4, $5::timestamptz, $7::timestamptz, $8::jsonb from visit`,
+      [visitId, storeId, customer.id, event.source, at, alertId, expiresAt, JSON.stringify(card)],
+    );
+    const alert: ArrivalAlert = {
+      alertId,
+      visitId,
+      storeId,
+      at,
+      source: event.source,
+      status: 'open',
+      claimedBy: null,
+      claimedAt: null,
+      expiresAt,
+      convertedAt: null,
+      card,
+    };
+    return { visitId, alertId, alert };
+  });
 }
 
 /** Door-counter reading for a store. */

@@ -7,7 +7,9 @@
  *
  *   npx tsx test/bench/presence-probe.ts [--pg postgres://postgres@127.0.0.1:5432/test] [--calls 500]
  */
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -23,6 +25,8 @@ const { values: args } = parseArgs({
     calls: { type: 'string', default: '500' },
     'pglite-only': { type: 'boolean', default: false },
     'by-statement': { type: 'boolean', default: false },
+    /** PGlite persisted to a fresh folder on disk, as the hub runs it (default: in memory) */
+    'pglite-on-disk': { type: 'boolean', default: false },
   },
 });
 const CALLS = Number(args.calls);
@@ -161,11 +165,13 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(' / ')}; ${CALLS} calls each`,
 );
-const lite = await openDatabase({ dataDir: 'memory://' });
+const liteDir = args['pglite-on-disk'] ? mkdtempSync(join(tmpdir(), 'sg-probe-')) : 'memory://';
+const lite = await openDatabase({ dataDir: liteDir });
 try {
-  await probe('PGlite', lite);
+  await probe(args['pglite-on-disk'] ? 'PGlite/disk' : 'PGlite', lite);
 } finally {
   await lite.close();
+  if (liteDir !== 'memory://') rmSync(liteDir, { recursive: true, force: true });
 }
 if (PG_URL) {
   const base = new URL(PG_URL);
