@@ -14,27 +14,32 @@ describe('migrations', () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
   });
 
-  it('apply once on an empty database and are a no-op the second time', async () => {
-    db = await openPglite('memory://');
-    expect(await migrate(db)).toEqual(migrations.map((m) => m.version));
-    expect(await migrate(db)).toEqual([]);
-    const tables = await db.query<{ table_name: string }>(
-      "select table_name from information_schema.tables where table_schema = 'public' order by 1",
-    );
-    expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining([
-        'customers',
-        'products',
-        'store_products',
-        'orders',
-        'order_lines',
-        'alerts',
-        'visits',
-        'footfall',
-        'terminals',
-        'guides',
-        'stores',
-      ]),
-    );
-  });
+  // Booting the embedded database takes seconds on a busy 2-core machine.
+  it(
+    'apply once on an empty database and are a no-op the second time',
+    { timeout: 60_000 },
+    async () => {
+      db = await openPglite('memory://');
+      expect(await migrate(db)).toEqual(migrations.map((m) => m.version));
+      expect(await migrate(db)).toEqual([]);
+      const tables = await db.query<{ table_name: string }>(
+        "select table_name from information_schema.tables where table_schema = 'public' order by 1",
+      );
+      expect(tables.map((t) => t.table_name)).toEqual(
+        expect.arrayContaining([
+          'customers',
+          'products',
+          'store_products',
+          'orders',
+          'order_lines',
+          'alerts',
+          'visits',
+          'footfall',
+          'terminals',
+          'guides',
+          'stores',
+        ]),
+      );
+    },
+  );
 });
