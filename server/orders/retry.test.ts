@@ -8,14 +8,20 @@ describe('retryOnLockConflict', () => {
   it('runs the batch again after a deadlock or serialization failure and returns its answer', async () => {
     const thrown = [pgError('40P01'), pgError('40001')];
     let attempts = 0;
-    const result = await retryOnLockConflict(async () => {
-      attempts += 1;
-      const error = thrown.shift();
-      if (error) throw error;
-      return 'stored';
-    });
+    const logged: number[] = [];
+    const result = await retryOnLockConflict(
+      async () => {
+        attempts += 1;
+        const error = thrown.shift();
+        if (error) throw error;
+        return 'stored';
+      },
+      (_error, attempt) => logged.push(attempt),
+    );
     expect(result).toBe('stored');
     expect(attempts).toBe(3);
+    // Each retried conflict is reported, so operators see them in the hub log.
+    expect(logged).toEqual([1, 2]);
   });
 
   it('gives up after a bounded number of attempts and reports the conflict', async () => {

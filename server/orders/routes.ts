@@ -11,7 +11,9 @@ export function registerOrderRoutes(api: FastifyInstance, ctx: HubContext): void
     const terminal = await requireTerminal(ctx.db, request);
     // The whole envelope is checked first: one malformed order means nothing is written.
     const { orders } = parseInput(ordersRequest, request.body);
-    const outcome = await ingestOrders(ctx.db, terminal, orders);
+    const outcome = await ingestOrders(ctx.db, terminal, orders, (error, attempt) =>
+      request.log.warn({ err: error, attempt }, 'orders batch hit a lock conflict; retrying'),
+    );
     // Broadcast only after commit, so a terminal that reacts by pulling sees the new rows.
     for (const update of outcome.alertUpdates)
       ctx.realtime.toStore(update.storeId, 'alert:updated', update);

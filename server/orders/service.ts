@@ -47,6 +47,7 @@ export async function ingestOrders(
   db: Db,
   terminal: TerminalPrincipal,
   orders: Order[],
+  onRetry?: OnRetry,
 ): Promise<IngestOutcome> {
   const outcome = new Map<string, ItemResult>();
   // Keep the first occurrence of an id sent twice in one batch.
@@ -99,8 +100,9 @@ export async function ingestOrders(
     else candidates.push(verdict);
   }
 
-  const { accepted, alertUpdates, customersCursor } = await retryOnLockConflict(() =>
-    storeCandidates(db, terminal.storeId, timezone, candidates),
+  const { accepted, alertUpdates, customersCursor } = await retryOnLockConflict(
+    () => storeCandidates(db, terminal.storeId, timezone, candidates),
+    onRetry,
   );
   for (const c of candidates)
     outcome.set(
@@ -164,6 +166,9 @@ function checkOrder(
   };
 }
 
+/** Told about each conflict that is retried (the route logs it: retries should stay rare). */
+export type OnRetry = (error: unknown, attempt: number) => void;
+
 /** PostgreSQL's "try again" answers: deadlock_detected and serialization_failure. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 4;
@@ -175,13 +180,14 @@ const MAX_ATTEMPTS = 4;
  * 500 for a conflict it did not cause. Observed on PostgreSQL under load: a batch waiting for the
  * change-feed lock chosen as the victim while the lock holder waited on a customer row.
  */
-export async function retryOnLockConflict<T>(run: () => Promise<T>): Promise<T> {
+export async function retryOnLockConflict<T>(run: () => Promise<T>, onRetry?: OnRetry): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
       if (attempt >= MAX_ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+      onRetry?.(error, attempt);
       // A short, jittered pause so the transactions that collided do not meet again at once.
       await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
     }
