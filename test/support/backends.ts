@@ -1,4 +1,4 @@
-import { describe } from 'vitest';
+import { describe, it } from 'vitest';
 import { removeDataDir, startHub, type HubOptions, type HubProcess } from './hub-process';
 import { TEST_DATABASE_URL, freshPostgresDatabase, postgresReason } from './services';
 
@@ -38,10 +38,22 @@ function makeBackend(kind: Backend['kind']): Backend {
 
 /**
  * Runs a suite against the hub on PGlite, and again on PostgreSQL when TEST_DATABASE_URL is set
- * (CI sets it). Without it the PostgreSQL run is reported as skipped with the reason in its name.
+ * (CI sets it). Without it the PostgreSQL run is reported as skipped with the reason in its name,
+ * except under CI, where it fails.
  */
 export function describeOnBackends(title: string, body: (backend: Backend) => void): void {
   describe(`${title} (PGlite)`, () => body(makeBackend('pglite')));
+  if (!TEST_DATABASE_URL && process.env.CI) {
+    // In CI the PostgreSQL run is required: a missing variable fails loudly instead of skipping.
+    describe(`${title} (on PostgreSQL)`, () => {
+      it('needs TEST_DATABASE_URL in CI', () => {
+        throw new Error(
+          'TEST_DATABASE_URL is not set: CI must run the PostgreSQL suites (see .ci/run)',
+        );
+      });
+    });
+    return;
+  }
   describe.skipIf(!TEST_DATABASE_URL)(`${title} (${postgresReason})`, () =>
     body(makeBackend('postgres')),
   );
