@@ -49,10 +49,13 @@ describe('start-terminal: Electron or browser mode', () => {
       expect(lines).toEqual([
         expect.stringMatching(/Electron app started .* http:\/\/127\.0\.0\.1:4600/),
       ]);
-      await expect.poll(() => existsSync(join(dist, 'args.txt'))).toBe(true);
-      expect(readFileSync(join(dist, 'args.txt'), 'utf8').trim()).toBe(
-        `${REPO_ROOT} --hub-url=http://127.0.0.1:4600 --enrol-token=tok_0123456789abcdef0123`,
-      );
+      // The stand-in binary creates args.txt and then writes it: wait for the content.
+      const args = join(dist, 'args.txt');
+      await expect
+        .poll(() => (existsSync(args) ? readFileSync(args, 'utf8').trim() : ''))
+        .toBe(
+          `${REPO_ROOT} --hub-url=http://127.0.0.1:4600 --enrol-token=tok_0123456789abcdef0123`,
+        );
     } finally {
       await terminal.stop();
     }
