@@ -8,7 +8,7 @@ import type { ReactElement } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { Receipt, ShopGuideBridge } from '../../shared/bridge';
 import { newId } from '../../shared/domain/ids';
-import type { CustomerProfile, ProductItem, TerminalInfo } from '../../shared/protocol';
+import type { CustomerProfile, ProductItem } from '../../shared/protocol';
 import { err, ok } from '../../shared/result';
 import { ServicesProvider, type AppServices } from '../app/services';
 import { useAppStore } from '../app/store';
@@ -16,7 +16,7 @@ import { applyProductItems } from '../data/catalog';
 import { applyCustomerItems, customerPageTables } from '../data/customers';
 import type { TerminalDb } from '../data/database';
 import { memorySecretStore } from '../data/secret-store';
-import { freshDb, TEST_PHONE_KEY } from '../data/testing';
+import { freshDb, makeTerminalInfo, TEST_PHONE_KEY } from '../data/testing';
 import { createI18n, type Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import { SyncEngine } from '../sync/sync-engine';
@@ -81,27 +81,7 @@ export function createHarness(
   const engine = new SyncEngine({ db, hub: hub.client(), secrets, autoRetry: false });
   const bridge = recordingBridge();
   const now = options.now ?? new Date('2026-11-02T10:05:00.000Z');
-  const terminal: TerminalInfo = {
-    terminalId,
-    name: '收银台 1',
-    store: {
-      id: storeId,
-      name: '上海南京西路店',
-      timezone: 'Asia/Shanghai',
-      lat: 31.23,
-      lng: 121.45,
-      geofenceRadiusM: 150,
-    },
-    phoneHashKey: TEST_PHONE_KEY,
-    settings: {
-      alertExpiryMinutes: 30,
-      visitWindowMinutes: 120,
-      autoLockMinutes: 5,
-      currency: 'CNY',
-      locale: 'zh-CN',
-    },
-    serverTime: now.toISOString(),
-  };
+  const terminal = makeTerminalInfo({ terminalId, storeId, now });
   const services: AppServices = {
     bridge,
     db,

@@ -8,13 +8,12 @@ import type { ReactElement } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { ShopGuideBridge } from '../../shared/bridge';
 import { newId } from '../../shared/domain/ids';
-import type { TerminalInfo } from '../../shared/protocol';
 import { err } from '../../shared/result';
 import { ServicesProvider, type AppServices } from '../app/services';
 import { useAppStore } from '../app/store';
 import type { TerminalDb } from '../data/database';
 import { memorySecretStore } from '../data/secret-store';
-import { freshDb, TEST_PHONE_KEY } from '../data/testing';
+import { freshDb, makeTerminalInfo, TEST_PHONE_KEY } from '../data/testing';
 import { createI18n, type Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import { SyncEngine } from '../sync/sync-engine';
@@ -72,27 +71,12 @@ export function createDashboardHarness(
   const secrets = memorySecretStore({ token: 'tok', phoneHashKey: TEST_PHONE_KEY });
   const engine = new SyncEngine({ db, hub: hub.client(), secrets, autoRetry: false });
   const now = options.now ?? new Date('2026-11-20T06:30:00.000Z'); // 14:30 in Shanghai, a Friday
-  const terminal: TerminalInfo = {
+  const terminal = makeTerminalInfo({
     terminalId,
-    name: '收银台 1',
-    store: {
-      id: FIXTURE_STORE,
-      name: '上海南京西路店',
-      timezone: FIXTURE_TZ,
-      lat: 31.23,
-      lng: 121.45,
-      geofenceRadiusM: 150,
-    },
-    phoneHashKey: TEST_PHONE_KEY,
-    settings: {
-      alertExpiryMinutes: 30,
-      visitWindowMinutes: 120,
-      autoLockMinutes: 5,
-      currency: 'CNY',
-      locale: 'zh-CN',
-    },
-    serverTime: now.toISOString(),
-  };
+    storeId: FIXTURE_STORE,
+    timezone: FIXTURE_TZ,
+    now,
+  });
   const services: AppServices = {
     bridge,
     db,

@@ -7,6 +7,7 @@ import type {
   CustomerProfile,
   ProductItem,
   StaffMember,
+  TerminalInfo,
 } from '../../shared/protocol';
 import { phoneHash } from '../../shared/domain/crypto';
 import { newId } from '../../shared/domain/ids';
@@ -120,5 +121,35 @@ export function makeAlert(over: Partial<ArrivalAlert> = {}): ArrivalAlert {
       lifetimeSpend: 0,
     },
     ...over,
+  };
+}
+
+/** What `GET /api/v1/terminal` tells an enrolled test terminal (a Shanghai store by default). */
+export function makeTerminalInfo(over: {
+  terminalId: string;
+  storeId: string;
+  timezone?: string;
+  now: Date;
+}): TerminalInfo {
+  return {
+    terminalId: over.terminalId,
+    name: '收银台 1',
+    store: {
+      id: over.storeId,
+      name: '上海南京西路店',
+      timezone: over.timezone ?? 'Asia/Shanghai',
+      lat: 31.23,
+      lng: 121.45,
+      geofenceRadiusM: 150,
+    },
+    phoneHashKey: TEST_PHONE_KEY,
+    settings: {
+      alertExpiryMinutes: 30,
+      visitWindowMinutes: 120,
+      autoLockMinutes: 5,
+      currency: 'CNY',
+      locale: 'zh-CN',
+    },
+    serverTime: over.now.toISOString(),
   };
 }
