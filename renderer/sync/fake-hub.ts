@@ -46,7 +46,12 @@ export class FakeHub {
   readonly faults: Faults = { offline: false, loseResponses: 0, replayStale: 0, revoked: false };
   private firstFeedResponse = new Map<string, unknown>();
   private live = new Set<LiveEvents>();
-  calls = { pulls: 0, posts: 0 };
+  calls = {
+    pulls: 0,
+    posts: 0,
+    /** per feed, whether each pull asked for `total` */
+    withTotal: {} as Record<string, boolean[]>,
+  };
 
   constructor(readonly phoneKey: string) {}
 
@@ -114,9 +119,11 @@ export class FakeHub {
       rows: Iterable<T>,
       after: string,
       limit: number,
+      withTotal = true,
     ) =>
       guard((): HubResult<FeedPage<T>> => {
         this.calls.pulls += 1;
+        (this.calls.withTotal[name] ??= []).push(withTotal);
         const stale = this.firstFeedResponse.get(name) as HubResult<FeedPage<T>> | undefined;
         if (this.faults.replayStale > 0 && stale) {
           this.faults.replayStale -= 1;
@@ -126,19 +133,21 @@ export class FakeHub {
           .filter((r) => BigInt(r.seq) > BigInt(after))
           .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
         const items = newer.slice(0, limit);
-        const page = {
+        const page: FeedPage<T> = {
           items,
           cursor: items.length > 0 ? items[items.length - 1]!.seq : after,
           hasMore: newer.length > limit,
-          total: newer.length,
+          ...(withTotal ? { total: newer.length } : {}),
         };
         const result = ok(structuredClone(page));
         if (!this.firstFeedResponse.has(name)) this.firstFeedResponse.set(name, result);
         return result;
       });
     return {
-      pullCustomers: (after, limit) => feed('customers', this.customers.values(), after, limit),
-      pullCatalog: (after, limit) => feed('catalog', this.products.values(), after, limit),
+      pullCustomers: (after, limit, withTotal) =>
+        feed('customers', this.customers.values(), after, limit, withTotal),
+      pullCatalog: (after, limit, withTotal) =>
+        feed('catalog', this.products.values(), after, limit, withTotal),
       pullStaff: () => guard(() => ok(structuredClone(this.staff))),
       alertsSince: (since) =>
         guard(() => ok(structuredClone(this.alerts.filter((a) => a.at >= since)))),

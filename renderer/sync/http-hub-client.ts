@@ -120,13 +120,14 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
     return ok(parsed.data);
   }
 
-  const feedPath = (feed: string, after: string, limit: number) =>
-    `/sync/${feed}?after=${encodeURIComponent(after)}&limit=${limit}`;
+  const feedPath = (feed: string, after: string, limit: number, withTotal = true) =>
+    `/sync/${feed}?after=${encodeURIComponent(after)}&limit=${limit}&withTotal=${withTotal}`;
 
   return {
-    pullCustomers: (after, limit) =>
-      request('GET', feedPath('customers', after, limit), customersPage),
-    pullCatalog: (after, limit) => request('GET', feedPath('catalog', after, limit), catalogPage),
+    pullCustomers: (after, limit, withTotal) =>
+      request('GET', feedPath('customers', after, limit, withTotal), customersPage),
+    pullCatalog: (after, limit, withTotal) =>
+      request('GET', feedPath('catalog', after, limit, withTotal), catalogPage),
     pullStaff: async () => {
       const result = await request('GET', '/sync/staff', staffResponse);
       return result.ok ? ok(result.value.items) : result;

@@ -49,8 +49,17 @@ export type LiveConnection = {
  * uses fetch and socket.io-client; tests inject fakes that duplicate, reorder or fail responses.
  */
 export type HubClient = {
-  pullCustomers(after: string, limit: number): Promise<HubResult<FeedPage<CustomerFeedItem>>>;
-  pullCatalog(after: string, limit: number): Promise<HubResult<FeedPage<ProductItem>>>;
+  /** `withTotal` (default true) asks the hub to count the rows still to come (a range scan). */
+  pullCustomers(
+    after: string,
+    limit: number,
+    withTotal?: boolean,
+  ): Promise<HubResult<FeedPage<CustomerFeedItem>>>;
+  pullCatalog(
+    after: string,
+    limit: number,
+    withTotal?: boolean,
+  ): Promise<HubResult<FeedPage<ProductItem>>>;
   pullStaff(): Promise<HubResult<StaffMember[]>>;
   /** the store's alerts raised since an instant, with their current status (catch-up) */
   alertsSince(since: string): Promise<HubResult<ArrivalAlert[]>>;

@@ -58,6 +58,8 @@ describe('pull', () => {
     const customerProgress = progress.filter((p) => p?.feed === 'customers');
     expect(customerProgress.at(-1)).toEqual({ feed: 'customers', done: 25, total: 25 });
     expect(customerProgress.map((p) => p!.done)).toEqual([0, 10, 20, 25]);
+    // Only the first page of the run asks the hub to count the rest of the feed.
+    expect(hub.calls.withTotal).toEqual({ customers: [true, false, false], catalog: [true] });
     expect((await db.syncState.get('customers'))?.cursor).toBe(hub.liveCustomers().at(-1)!.seq);
     expect(engine.status.get()).toMatchObject({ lastError: null, syncing: false });
   });
@@ -72,10 +74,10 @@ describe('pull', () => {
     let pages = 0;
     const flaky: HubClient = {
       ...client,
-      pullCustomers: async (after, limit) => {
+      pullCustomers: async (after, limit, withTotal) => {
         pages += 1;
         if (pages > 1) return { ok: false, error: { code: 'network', message: 'fetch failed' } };
-        return client.pullCustomers(after, limit);
+        return client.pullCustomers(after, limit, withTotal);
       },
     };
     const crashed = new SyncEngine({
@@ -289,6 +291,20 @@ describe('push', () => {
     expect(engine.status.get()).toMatchObject({ pendingCount: 0, lastError: null });
     expect(engine.status.get().lastSuccessAt).not.toBeNull();
     expect(hub.orders.size).toBe(2);
+  });
+
+  it('settled() waits for a failing run without rejecting; the failure is in the status', async () => {
+    const { hub, db, engine } = setup();
+    await enqueueOrder(db, anOrder());
+    hub.faults.loseResponses = 1;
+    const run = engine.requestDrain();
+    await expect(engine.settled()).resolves.toBeUndefined();
+    await run;
+    expect(engine.status.get()).toMatchObject({
+      pendingCount: 1,
+      lastError: 'network: response lost',
+    });
+    engine.stop();
   });
 
   it('two windows draining at once never send concurrently', async () => {

@@ -124,10 +124,13 @@ export class SyncEngine {
     this.status.update({ online: false });
   }
 
-  /** Resolves when queued live events have been stored and announced. */
+  /**
+   * Resolves when queued live events have been stored and announced and the runs in flight have
+   * ended. Never rejects: a failed run is already in the status (and its caller's result).
+   */
   async settled(): Promise<void> {
     await this.liveQueue;
-    await Promise.all([...this.flights.values()].map((f) => f.promise));
+    await Promise.allSettled([...this.flights.values()].map((f) => f.promise));
   }
 
   onAlert(listener: AlertListener): () => void {
@@ -170,22 +173,25 @@ export class SyncEngine {
     let done = 0;
     let total: number | null = null;
     this.status.update({ syncing: true, progress: { feed, done, total } });
+    // Only the first page of a run asks for `total`: counting the rest of the feed is a range
+    // scan on the hub, and later pages only need the running `done`.
     const fetchPage = (
       after: string,
+      withTotal: boolean,
     ): Promise<HubResult<FeedPage<CustomerFeedItem> | FeedPage<ProductItem>>> =>
       feed === 'customers'
-        ? this.hub.pullCustomers(after, this.opts.pageSize)
-        : this.hub.pullCatalog(after, this.opts.pageSize);
+        ? this.hub.pullCustomers(after, this.opts.pageSize, withTotal)
+        : this.hub.pullCatalog(after, this.opts.pageSize, withTotal);
     try {
       let after = (await readSyncState(this.db, feed)).cursor;
-      let pending = fetchPage(after);
+      let pending = fetchPage(after, true);
       for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
         this.assertActive();
         const page = this.unwrap(await pending);
         this.assertActive();
         // Fetch the next page while this one is written: the hub and IndexedDB work in parallel.
         // If this page is not applied, the prefetched answer is simply dropped.
-        const prefetch = page.hasMore ? fetchPage(page.cursor) : null;
+        const prefetch = page.hasMore ? fetchPage(page.cursor, false) : null;
         // `total` is the rows from the cursor asked for to the feed's end.
         if (page.total !== undefined && total === null) total = page.total;
         const applied = await this.applyPage(feed, after, page);

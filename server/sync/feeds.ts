@@ -4,7 +4,7 @@ import { CUSTOMER_COLUMNS, rowToFeedItem, type CustomerRow } from '../customers/
 import type { Queryable } from '../db/database';
 
 /** One page of a change feed, as `GET /api/v1/sync/*` answers it. */
-export type FeedPage<T> = { items: T[]; cursor: string; hasMore: boolean; total: number };
+export type FeedPage<T> = { items: T[]; cursor: string; hasMore: boolean; total?: number };
 
 /**
  * Builds a page from up to `limit + 1` rows in seq order: the extra row only says there is more.
@@ -14,13 +14,18 @@ function toPage<R extends { seq: string }, T>(
   rows: R[],
   limit: number,
   after: string,
-  total: number,
+  total: number | undefined,
   map: (row: R) => T,
 ): FeedPage<T> {
   const hasMore = rows.length > limit;
   const kept = hasMore ? rows.slice(0, limit) : rows;
-  return { items: kept.map(map), cursor: kept.at(-1)?.seq ?? after, hasMore, total };
+  const page: FeedPage<T> = { items: kept.map(map), cursor: kept.at(-1)?.seq ?? after, hasMore };
+  if (total !== undefined) page.total = total;
+  return page;
 }
+
+/** Paging options of a feed request; `withTotal: false` skips the remaining-rows count. */
+export type FeedOptions = { after: string; limit: number; withTotal: boolean };
 
 /**
  * The chain's customers changed after `after`, oldest change first; merged and deleted ones as
@@ -31,8 +36,7 @@ function toPage<R extends { seq: string }, T>(
  */
 export async function customerFeedPage(
   db: Queryable,
-  after: string,
-  limit: number,
+  { after, limit, withTotal }: FeedOptions,
 ): Promise<FeedPage<CustomerFeedItem>> {
   const rows = await db.query<CustomerRow>(
     `select ${CUSTOMER_COLUMNS} from customers c where c.seq > $1::bigint order by c.seq limit $2`,
@@ -41,8 +45,9 @@ export async function customerFeedPage(
   // Counted separately (an index-only range count): a window count would force the database to
   // read every remaining row on every page. Rows committed in between only make it an estimate,
   // which is all a progress bar needs.
-  const total =
-    rows.length <= limit
+  const total = !withTotal
+    ? undefined
+    : rows.length <= limit
       ? rows.length
       : ((
           await db.query<{ n: number }>(
@@ -57,8 +62,7 @@ export async function customerFeedPage(
 export async function catalogFeedPage(
   db: Queryable,
   storeId: string,
-  after: string,
-  limit: number,
+  { after, limit, withTotal }: FeedOptions,
 ): Promise<FeedPage<ProductItem>> {
   const rows = await db.query<ProductItemRow>(
     `select ${PRODUCT_ITEM_COLUMNS}
@@ -66,8 +70,9 @@ export async function catalogFeedPage(
      where sp.store_id = $1 and sp.seq > $2::bigint order by sp.seq limit $3`,
     [storeId, after, limit + 1],
   );
-  const total =
-    rows.length <= limit
+  const total = !withTotal
+    ? undefined
+    : rows.length <= limit
       ? rows.length
       : ((
           await db.query<{ n: number }>(

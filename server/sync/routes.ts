@@ -8,12 +8,18 @@ import {
 import { requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
 import { badRequest, parseInput } from '../http/errors';
-import { catalogFeedPage, customerFeedPage, storeStaff, type FeedPage } from './feeds';
+import {
+  catalogFeedPage,
+  customerFeedPage,
+  storeStaff,
+  type FeedOptions,
+  type FeedPage,
+} from './feeds';
 
 const MAX_BIGINT = 2n ** 63n - 1n;
 
 /** The feed query, with cursors that fit the database's bigint (19 digits can overflow it). */
-function feedParams(query: unknown): { after: string; limit: number } {
+function feedParams(query: unknown): FeedOptions {
   const params = parseInput(feedQuery, query, 'query');
   if (BigInt(params.after) > MAX_BIGINT)
     throw badRequest('invalid query', [{ path: 'after', message: 'cursor out of range' }]);
@@ -30,14 +36,12 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
 
   api.get('/sync/customers', async (request): Promise<FeedPage<CustomerFeedItem>> => {
     await requireTerminal(db, request);
-    const { after, limit } = feedParams(request.query);
-    return customerFeedPage(db, after, limit);
+    return customerFeedPage(db, feedParams(request.query));
   });
 
   api.get('/sync/catalog', async (request): Promise<FeedPage<ProductItem>> => {
     const terminal = await requireTerminal(db, request);
-    const { after, limit } = feedParams(request.query);
-    return catalogFeedPage(db, terminal.storeId, after, limit);
+    return catalogFeedPage(db, terminal.storeId, feedParams(request.query));
   });
 
   api.get('/sync/staff', async (request): Promise<{ items: StaffMember[] }> => {

@@ -17,6 +17,11 @@ export const cursor = z.string().regex(/^\d{1,19}$/);
 export const feedQuery = z.object({
   after: cursor.default('0'),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  /**
+   * Whether to count the rows still to come (`total`, for a progress bar). Counting costs a range
+   * scan over the rest of the feed on every page, so a terminal asks only on its first page.
+   */
+  withTotal: z.stringbool().default(true),
 });
 export type FeedQuery = z.infer<typeof feedQuery>;
 

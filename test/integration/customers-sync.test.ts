@@ -665,4 +665,25 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     const tail = await pull(end.cursor);
     expect(tail.body).toEqual({ items: [], cursor: end.cursor, hasMore: false, total: 0 });
   });
+
+  it('skips the remaining-rows count when asked to (later pages of a terminal run)', async () => {
+    const first = await pull('0', 5);
+    const query = (withTotal: string) =>
+      call<Page<CustomerFeedItem>>(
+        hub,
+        'GET',
+        `/api/v1/sync/customers?after=${first.body.cursor}&limit=5&withTotal=${withTotal}`,
+        undefined,
+        { token: token() },
+      );
+    const without = await query('false');
+    expect(without.status).toBe(200);
+    expect(without.body).not.toHaveProperty('total');
+    const withIt = await query('true');
+    expect(withIt.body.total).toBe(first.body.total - 5);
+    expect(without.body.items).toEqual(withIt.body.items);
+    const bad = await query('maybe');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'invalid_input' } });
+  });
 });

@@ -256,10 +256,10 @@ describe('terminal sync against a real hub', () => {
     let pages = 0;
     const terminal = first.restart((client) => ({
       ...client,
-      pullCustomers: async (after, limit) => {
+      pullCustomers: async (after, limit, withTotal) => {
         pages += 1;
         if (pages === 3) await hub.kill();
-        return client.pullCustomers(after, limit);
+        return client.pullCustomers(after, limit, withTotal);
       },
     }));
     terminals.push(terminal);
