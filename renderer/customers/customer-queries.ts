@@ -2,6 +2,7 @@ import { phoneHash } from '../../shared/domain/crypto';
 import { normalisePhone } from '../../shared/domain/phone';
 import type { CachedCustomer } from '../data/customer-rows';
 import type { TerminalDb } from '../data/database';
+import { byPhoneHash } from '../data/customers';
 
 /**
  * The cached customer with this phone number, if any (registration's duplicate warning). Compared
@@ -15,7 +16,7 @@ export async function customerByPhone(
   const normalised = normalisePhone(phone);
   if (!normalised) return undefined;
   const hash = await phoneHash(phoneHashKey, normalised.e164);
-  return db.customers.where('phoneHash').equals(hash).first();
+  return byPhoneHash(db, normalised.e164, hash).first();
 }
 
 /** The member with exactly this code (a scanned member QR), if cached. */

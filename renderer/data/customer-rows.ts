@@ -7,18 +7,16 @@ import type {
 } from '../../shared/protocol';
 
 /**
- * The indexed half of a cached customer: only what the counter searches or lists. The bulky
- * online/in-store behaviour lives in `customerDetails` (no indexes), which keeps bulk writes of
- * 200,000 profiles close to raw IndexedDB speed.
+ * A cached customer: the hub's profile plus what the terminal adds for lookups. One row per
+ * customer in one store (Dexie v3): a second, unindexed table for the online trail cost a second
+ * put per profile, and IndexedDB's cost here is per put and per index entry, not per byte.
  */
-export type CachedCustomer = Omit<CustomerProfile, 'online' | 'inStore'> & {
+export type CachedCustomer = CustomerProfile & {
   /** pinyin initials of the name, lower case ("王芳" → "wf"), for initials lookup */
   initials: string;
   /** true for a customer registered on this terminal and not yet confirmed by the hub */
   provisional?: boolean;
 };
-
-export type CustomerDetail = { id: string; online: OnlineSummary; inStore: StoreSummary };
 
 /**
  * A registration waiting in the outbox. The raw phone is never stored in clear: it is kept
@@ -70,16 +68,11 @@ export function nameInitials(name: string): string {
   return out;
 }
 
-export function splitProfile(profile: CustomerProfile): {
-  customer: CachedCustomer;
-  detail: CustomerDetail;
-} {
-  const { online, inStore, ...rest } = profile;
-  return {
-    customer: { ...rest, initials: nameInitials(profile.name) },
-    detail: { id: profile.id, online, inStore },
-  };
-}
+/** The row a hub profile is cached as. */
+export const toCachedCustomer = (profile: CustomerProfile): CachedCustomer => ({
+  ...profile,
+  initials: nameInitials(profile.name),
+});
 
 export const EMPTY_ONLINE: OnlineSummary = {
   viewed: [],
@@ -92,15 +85,8 @@ export const EMPTY_ONLINE: OnlineSummary = {
 };
 export const EMPTY_IN_STORE: StoreSummary = { storeOrders: 0, storeSpend: 0, lastPurchases: [] };
 
-export function joinProfile(
-  customer: CachedCustomer,
-  detail: CustomerDetail | undefined,
-): CustomerProfile & { provisional: boolean } {
-  const { initials: _initials, provisional, ...rest } = customer;
-  return {
-    ...rest,
-    online: detail?.online ?? EMPTY_ONLINE,
-    inStore: detail?.inStore ?? EMPTY_IN_STORE,
-    provisional: provisional === true,
-  };
+/** A cached row as the profile the screens show (the lookup-only fields dropped). */
+export function toProfile(row: CachedCustomer): CustomerProfile & { provisional: boolean } {
+  const { initials: _initials, provisional, ...profile } = row;
+  return { ...profile, provisional: provisional === true };
 }

@@ -36,7 +36,7 @@ describe('customer lookup at the counter', () => {
     expect(hits[0]!.phoneMasked).toBe('138****5678');
 
     // Nothing in the cache contains the raw number in any form.
-    const dump = JSON.stringify([await db.customers.toArray(), await db.customerDetails.toArray()]);
+    const dump = JSON.stringify(await db.customers.toArray());
     expect(dump).not.toContain('13812345678');
   });
 
@@ -68,12 +68,10 @@ describe('customer lookup at the counter', () => {
     expect(await searchCustomers(db, secrets, { query: '张', limit: 10 })).toHaveLength(10);
   });
 
-  it('keeps the bulky online behaviour out of the indexed table and joins it when a profile opens', async () => {
+  it('opens the whole profile (online trail included) as the hub sent it, and audits the view', async () => {
     const db = freshDb();
     const fang = await makeProfile();
     await seed(db, [fang]);
-    const row = await db.customers.get(fang.id);
-    expect(row).not.toHaveProperty('online');
     const guideId = newId();
     const profile = await openCustomerProfile(
       db,
@@ -81,7 +79,7 @@ describe('customer lookup at the counter', () => {
       guideId,
       new Date('2026-11-02T10:00:00Z'),
     );
-    expect(profile?.online.viewed[0]?.sku).toBe('SKU-1');
+    expect(profile).toEqual({ ...fang, provisional: false });
     const audit = await unsyncedAudit(db);
     expect(audit).toMatchObject([
       { customerId: fang.id, guideId, action: 'profile_opened', at: '2026-11-02T10:00:00.000Z' },
@@ -102,7 +100,7 @@ describe('pinyin initials', () => {
 });
 
 describe('customer tombstones', () => {
-  it('a deletion removes the customer and its details', async () => {
+  it('a deletion removes the customer with its online trail', async () => {
     const db = freshDb();
     const fang = await makeProfile();
     await seed(db, [fang]);
@@ -110,7 +108,7 @@ describe('customer tombstones', () => {
       applyCustomerItems(db, [{ id: fang.id, seq: '2', deleted: true, mergedInto: null }]),
     );
     expect(await db.customers.get(fang.id)).toBeUndefined();
-    expect(await db.customerDetails.get(fang.id)).toBeUndefined();
+    expect(await db.customers.count()).toBe(0);
   });
 
   it('a merge re-points alerts, pending orders and audit to the surviving customer', async () => {

@@ -1,18 +1,18 @@
 import { isTombstone, type CustomerFeedItem, type CustomerProfile } from '../../shared/protocol';
 import { phoneHash } from '../../shared/domain/crypto';
 import { newId } from '../../shared/domain/ids';
-import { looksLikeFullPhone, normalisePhone } from '../../shared/domain/phone';
-import { joinProfile, splitProfile, type CachedCustomer } from './customer-rows';
+import { looksLikeFullPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
+import { Dexie } from 'dexie';
+import { toCachedCustomer, toProfile, type CachedCustomer } from './customer-rows';
 import type { TerminalDb } from './database';
 import type { SecretStore } from './secret-store';
 
 export type CustomerMatch = CachedCustomer;
 export type CustomerSearch = { query: string; limit?: number };
 
-/** Tables a customer page touches: rows, details, and everything that references a customer. */
+/** Tables a customer page touches: rows, and everything that references a customer. */
 export const customerPageTables = (db: TerminalDb) => [
   db.customers,
-  db.customerDetails,
   db.alerts,
   db.outbox,
   db.audit,
@@ -29,7 +29,6 @@ export async function applyCustomerItems(
   items: readonly CustomerFeedItem[],
 ): Promise<void> {
   const customers: CachedCustomer[] = [];
-  const details = [];
   const deletions: string[] = [];
   for (const item of items) {
     if (isTombstone(item)) {
@@ -37,18 +36,10 @@ export async function applyCustomerItems(
       if (item.mergedInto) await repointCustomer(db, item.id, item.mergedInto);
       continue;
     }
-    const { customer, detail } = splitProfile(item);
-    customers.push(customer);
-    details.push(detail);
+    customers.push(toCachedCustomer(item));
   }
-  if (deletions.length > 0) {
-    await db.customers.bulkDelete(deletions);
-    await db.customerDetails.bulkDelete(deletions);
-  }
-  if (customers.length > 0) {
-    await db.customers.bulkPut(customers);
-    await db.customerDetails.bulkPut(details);
-  }
+  if (deletions.length > 0) await db.customers.bulkDelete(deletions);
+  if (customers.length > 0) await db.customers.bulkPut(customers);
 }
 
 /** Re-points every local reference from one customer id to another (merge, registration). */
@@ -82,20 +73,27 @@ export async function putCanonicalCustomer(
   await db.transaction('rw', customerPageTables(db), async () => {
     if (provisionalId !== profile.id) {
       await db.customers.delete(provisionalId);
-      await db.customerDetails.delete(provisionalId);
       await repointCustomer(db, provisionalId, profile.id);
     }
     // When the feed's cursor is already at or past this version, the cache holds it or something
     // newer (possibly its tombstone): putting this copy back could resurrect a deleted customer.
     const feed = await db.syncState.get('customers');
     if (feed && BigInt(feed.cursor) >= BigInt(profile.seq)) return;
-    const { customer, detail } = splitProfile(profile);
-    await db.customers.put(customer);
-    await db.customerDetails.put(detail);
+    await db.customers.put(toCachedCustomer(profile));
   });
 }
 
 const DIGITS_4 = /^\d{4}$/;
+
+/** One index for both phone lookups: [last 4 digits, keyed hash]. */
+const PHONE_INDEX = '[phoneLast4+phoneHash]';
+
+/**
+ * Rows with this phone number, given its E.164 form and keyed hash. The last 4 digits come from
+ * the number itself, so one compound index answers both this and the 尾号 lookup.
+ */
+export const byPhoneHash = (db: TerminalDb, e164: string, hash: string) =>
+  db.customers.where(PHONE_INDEX).equals([phoneLast4(e164), hash]);
 const LATIN = /^[a-z]+$/i;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 
@@ -126,13 +124,19 @@ export async function searchCustomers(
     const key = await secrets.getPhoneHashKey();
     if (phone && key) {
       const hash = await phoneHash(key, phone.e164);
-      add(await db.customers.where('phoneHash').equals(hash).limit(limit).toArray());
+      add(await byPhoneHash(db, phone.e164, hash).limit(limit).toArray());
     }
     if (found.size === 0) await byMemberCode();
     return [...found.values()];
   }
   if (DIGITS_4.test(query)) {
-    add(await db.customers.where('phoneLast4').equals(query).limit(limit).toArray());
+    add(
+      await db.customers
+        .where(PHONE_INDEX)
+        .between([query, Dexie.minKey], [query, Dexie.maxKey])
+        .limit(limit)
+        .toArray(),
+    );
     return [...found.values()];
   }
   if (!HAN_ONLY.test(query)) await byMemberCode();
@@ -158,10 +162,9 @@ export async function openCustomerProfile(
   guideId: string | null,
   now: Date = new Date(),
 ): Promise<(CustomerProfile & { provisional: boolean }) | null> {
-  return db.transaction('rw', [db.customers, db.customerDetails, db.audit], async () => {
+  return db.transaction('rw', [db.customers, db.audit], async () => {
     const customer = await db.customers.get(customerId);
     if (!customer) return null;
-    const detail = await db.customerDetails.get(customerId);
     await db.audit.add({
       id: newId(),
       action: 'profile_opened',
@@ -170,7 +173,7 @@ export async function openCustomerProfile(
       at: now.toISOString(),
       synced: 0,
     });
-    return joinProfile(customer, detail);
+    return toProfile(customer);
   });
 }
 

@@ -6,7 +6,7 @@ import type {
   ProductItem,
   StaffMember,
 } from '../../shared/protocol';
-import type { CachedCustomer, CustomerDetail, LocalCustomerRegistration } from './customer-rows';
+import type { CachedCustomer, LocalCustomerRegistration } from './customer-rows';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -71,7 +71,6 @@ export type { AlertStatus };
  */
 export class TerminalDb extends Dexie {
   customers!: Table<CachedCustomer, string>;
-  customerDetails!: Table<CustomerDetail, string>;
   products!: Table<ProductItem, string>;
   staff!: Table<StaffMember, string>;
   alerts!: Table<StoredAlert, string>;
@@ -105,7 +104,7 @@ export const terminalDbName = (terminalId: string) => `shopguide-terminal-${term
  */
 export async function writeStrict(
   db: TerminalDb,
-  writes: { table: 'outbox' | 'customers' | 'customerDetails'; rows: readonly object[] }[],
+  writes: { table: 'outbox' | 'customers'; rows: readonly object[] }[],
 ): Promise<void> {
   if (!db.isOpen()) await db.open();
   const idb = db.backendDB();

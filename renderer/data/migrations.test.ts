@@ -4,22 +4,29 @@ import { LATEST_VERSION } from './migrations';
 import { searchCustomers } from './customers';
 import { memorySecretStore } from './secret-store';
 import { freshIdb, makeProfile, TEST_PHONE_KEY } from './testing';
-import { splitProfile } from './customer-rows';
+import { toCachedCustomer, type CachedCustomer } from './customer-rows';
+import type { CustomerProfile } from '../../shared/protocol';
+
+/** A profile as v1/v2 stored it: the indexed row and the unindexed details row, apart. */
+function v2Rows(profile: CustomerProfile) {
+  const { online, inStore, ...rest } = toCachedCustomer(profile);
+  return { customer: rest, detail: { id: profile.id, online, inStore } };
+}
 
 describe('Dexie migrations', () => {
-  it('the latest version is 2', () => {
-    expect(LATEST_VERSION).toBe(2);
+  it('the latest version is 3', () => {
+    expect(LATEST_VERSION).toBe(3);
   });
 
   it('v1 → v2: customers cached before the upgrade become findable by pinyin initials', async () => {
     const idb = freshIdb();
     const v1 = new TerminalDb('term-1', { ...idb, upToVersion: 1 });
     const fang = await makeProfile({ name: '王芳', memberCode: 'M1' });
-    const { customer, detail } = splitProfile(fang);
+    const { customer, detail } = v2Rows(fang);
     // Written as v1 wrote it: without the initials field.
     const { initials: _i, ...v1Row } = customer;
     await v1.table('customers').put(v1Row);
-    await v1.customerDetails.put(detail);
+    await v1.table('customerDetails').put(detail);
     await v1.outbox.put({
       id: 'o1',
       kind: 'order',
@@ -42,7 +49,7 @@ describe('Dexie migrations', () => {
     expect(v1.verno).toBe(1);
     v1.close();
 
-    const v2 = new TerminalDb('term-1', idb);
+    const v2 = new TerminalDb('term-1', { ...idb, upToVersion: 2 });
     await v2.open();
     expect(v2.verno).toBe(2);
     const secrets = memorySecretStore({ phoneHashKey: TEST_PHONE_KEY });
@@ -51,16 +58,72 @@ describe('Dexie migrations', () => {
     ]);
     // Everything else survived the upgrade untouched.
     expect((await v2.customers.get(fang.id))?.memberCode).toBe('M1');
-    expect((await v2.customerDetails.get(fang.id))?.online.onlineOrders).toBe(2);
+    expect((await v2.table('customerDetails').get(fang.id))?.online.onlineOrders).toBe(2);
     expect((await v2.outbox.get('o1'))?.status).toBe('pending');
     v2.close();
+  });
+
+  it('v2 → v3: each customer row takes in its details row; lookups and references survive', async () => {
+    const idb = freshIdb();
+    const v2 = new TerminalDb('term-3', { ...idb, upToVersion: 2 });
+    const fang = await makeProfile({ name: '王芳', memberCode: 'M1', phone: '+8613812345678' });
+    const na = await makeProfile({ name: '李娜', memberCode: 'M2', phone: '+8613900009999' });
+    // Enough rows to cross the upgrade's chunk boundary (2,000); their last 4 digits stay < 2100.
+    const crowd = await Promise.all(
+      Array.from({ length: 2_100 }, (_, i) =>
+        makeProfile({ name: `客${i}`, phone: `+86137000${String(i).padStart(5, '0')}` }),
+      ),
+    );
+    const all = [fang, na, ...crowd];
+    await v2.table('customers').bulkPut(all.map((p) => v2Rows(p).customer));
+    await v2.table('customerDetails').bulkPut(all.map((p) => v2Rows(p).detail));
+    // A provisional row without a details row (v2 always wrote one; the upgrade must not rely
+    // on it): it gets empty summaries.
+    const { customer: orphan } = v2Rows(await makeProfile({ name: '赵敏' }));
+    await v2.table('customers').put({ ...orphan, provisional: true });
+    await v2.table('audit').put({
+      id: 'a1',
+      action: 'profile_opened',
+      guideId: null,
+      customerId: fang.id,
+      at: '2026-11-01T00:00:00Z',
+      synced: 0,
+    });
+    expect(v2.verno).toBe(2);
+    v2.close();
+
+    const v3 = new TerminalDb('term-3', idb);
+    await v3.open();
+    expect(v3.verno).toBe(3);
+    expect(v3.tables.map((t) => t.name)).not.toContain('customerDetails');
+    expect(await v3.customers.count()).toBe(all.length + 1);
+    const row = (await v3.customers.get(fang.id)) as CachedCustomer;
+    expect(row.online).toEqual(fang.online);
+    expect(row.inStore).toEqual(fang.inStore);
+    expect(row.initials).toBe('wf');
+    const last = (await v3.customers.get(crowd.at(-1)!.id)) as CachedCustomer;
+    expect(last.online).toEqual(crowd.at(-1)!.online);
+    const orphanRow = (await v3.customers.get(orphan.id)) as CachedCustomer;
+    expect(orphanRow.online.viewed).toEqual([]);
+    expect(orphanRow.inStore.storeOrders).toBe(0);
+    expect(orphanRow.provisional).toBe(true);
+
+    // The new compound phone index answers both phone lookups for rows written by v2.
+    const secrets = memorySecretStore({ phoneHashKey: TEST_PHONE_KEY });
+    const ids = async (query: string) =>
+      (await searchCustomers(v3, secrets, { query })).map((c) => c.id);
+    expect(await ids('13812345678')).toEqual([fang.id]);
+    expect(await ids('9999')).toEqual([na.id]);
+    expect(await ids('M2')).toEqual([na.id]);
+    expect(await v3.audit.get('a1')).toMatchObject({ customerId: fang.id });
+    v3.close();
   });
 
   it('each terminal enrolment gets its own database', async () => {
     const idb = freshIdb();
     const a = new TerminalDb('a', idb);
     const b = new TerminalDb('b', idb);
-    await a.customers.put(splitProfile(await makeProfile()).customer);
+    await a.customers.put(toCachedCustomer(await makeProfile()));
     expect(await a.customers.count()).toBe(1);
     expect(await b.customers.count()).toBe(0);
     expect(a.name).not.toBe(b.name);

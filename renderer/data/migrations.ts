@@ -1,5 +1,5 @@
 import type { Transaction } from 'dexie';
-import { nameInitials } from './customer-rows';
+import { EMPTY_IN_STORE, EMPTY_ONLINE, nameInitials } from './customer-rows';
 
 /**
  * Numbered Dexie versions. Never edit a shipped entry: add the next one with its upgrade, and a
@@ -43,6 +43,48 @@ export const MIGRATIONS: readonly Migration[] = [
         });
     },
   },
+  {
+    // One row per customer: the online trail moves into the customers row (a second put per
+    // profile was ~30% of an initial sync), and one compound index serves both the full-phone
+    // lookup ([last 4, hash]) and the 尾号 lookup (last 4, any hash): one index entry, not two.
+    version: 3,
+    stores: {
+      customers: 'id, memberCode, [phoneLast4+phoneHash], name, initials',
+      customerDetails: null,
+    },
+    upgrade: async (tx) => {
+      // In chunks, so a terminal with 200,000 cached profiles never holds them all in memory.
+      const details = tx.table('customerDetails');
+      const customers = tx.table('customers');
+      let after: string | null = null;
+      for (;;) {
+        const chunk: { id: string; online: unknown; inStore: unknown }[] = await (
+          after === null ? details.orderBy(':id') : details.where(':id').above(after)
+        )
+          .limit(MIGRATION_CHUNK)
+          .toArray();
+        if (chunk.length === 0) break;
+        const rows: (Record<string, unknown> | undefined)[] = await customers.bulkGet(
+          chunk.map((d) => d.id),
+        );
+        const merged = chunk.flatMap((d, i) => {
+          const row = rows[i];
+          return row ? [{ ...row, online: d.online, inStore: d.inStore }] : [];
+        });
+        await customers.bulkPut(merged);
+        after = chunk[chunk.length - 1]!.id;
+      }
+      // Rows that never had details (none are written that way, but be total): empty summaries.
+      await customers
+        .filter((row: Record<string, unknown>) => row.online === undefined)
+        .modify((row: Record<string, unknown>) => {
+          row.online = { ...EMPTY_ONLINE };
+          row.inStore = { ...EMPTY_IN_STORE };
+        });
+    },
+  },
 ];
+
+const MIGRATION_CHUNK = 2_000;
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

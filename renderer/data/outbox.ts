@@ -107,6 +107,8 @@ export async function enqueueRegistration(
     tags: [],
     notes: rest.notes ?? '',
     consentMarketing: rest.consentMarketing,
+    online: EMPTY_ONLINE,
+    inStore: EMPTY_IN_STORE,
     lifetimeSpend: 0,
     createdAt,
     updatedAt: createdAt,
@@ -115,10 +117,6 @@ export async function enqueueRegistration(
   await writeStrict(db, [
     { table: 'outbox', rows: [entry] },
     { table: 'customers', rows: [customer] },
-    {
-      table: 'customerDetails',
-      rows: [{ id: customer.id, online: EMPTY_ONLINE, inStore: EMPTY_IN_STORE }],
-    },
   ]);
   return ok({ entry, customer });
 }

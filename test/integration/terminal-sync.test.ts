@@ -99,7 +99,7 @@ describe('terminal sync against a real hub', () => {
       query: target.memberCode,
     });
     const detail = await waitFor(async () => {
-      const d = await terminal.db.customerDetails.get(hit!.id);
+      const d = await terminal.db.customers.get(hit!.id);
       return d?.online.carted.some((c) => c.sku === 'DR-1') ? d : undefined;
     }, 'carted item in the cache');
     expect(detail.online.carted[0]?.sku).toBe('DR-1');
