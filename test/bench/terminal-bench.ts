@@ -4,67 +4,27 @@
  * (env BENCH_CUSTOMERS, default 200000; BENCH_HUB_DIR reuses a seeded hub data dir).
  * Prints a markdown section for docs/benchmarks.md. A benchmark, not a test: no assertions on time.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { terminalInfo } from '../../shared/protocol';
 import { call } from '../support/http';
-import { REPO_ROOT, startHub } from '../support/hub-process';
-
-type Credentials = {
-  stores: {
-    id: string;
-    name: string;
-    timezone: string;
-    terminals: { id: string; token: string }[];
-  }[];
-  sampleCustomers: { id: string; name: string; phone: string; memberCode: string }[];
-};
+import { startHub } from '../support/hub-process';
+import { bundleBenchPage, seededHubDir } from './bench-support';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200_000);
 const DRAIN_ORDERS = Number(process.env.BENCH_ORDERS ?? 10_000);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function main(): Promise<void> {
-  const dataDir = process.env.BENCH_HUB_DIR ?? mkdtempSync(join(tmpdir(), 'sg-bench-hub-'));
-  if (!existsSync(join(dataDir, 'demo-credentials.json'))) {
-    console.error(`seeding ${CUSTOMERS} customers into ${dataDir} …`);
-    const seeded = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(REPO_ROOT, 'server/demo/seed-cli.ts'),
-        '--customers',
-        String(CUSTOMERS),
-        '--no-history',
-      ],
-      { cwd: REPO_ROOT, env: { ...process.env, HUB_DATA_DIR: dataDir }, stdio: 'inherit' },
-    );
-    if (seeded.status !== 0) throw new Error('seed failed');
-  }
-  const credentials = JSON.parse(
-    readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'),
-  ) as Credentials;
+  const { dataDir, credentials } = seededHubDir(CUSTOMERS, process.env.BENCH_HUB_DIR);
   const store = credentials.stores[Number(process.env.BENCH_STORE ?? 0)]!;
   const terminal = store.terminals[0]!;
 
   const hub = await startHub({ dataDir });
-  const bundleDir = mkdtempSync(join(tmpdir(), 'sg-bench-page-'));
-  await build({
-    entryPoints: [join(REPO_ROOT, 'test/bench/terminal-bench-page.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    outfile: join(bundleDir, 'bench.js'),
-    logLevel: 'error',
-  });
-  const script = readFileSync(join(bundleDir, 'bench.js'));
+  const script = await bundleBenchPage('test/bench/terminal-bench-page.ts');
   const server = createServer((req, res) => {
     if (req.url === '/bench.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
