@@ -111,6 +111,37 @@ describe('customer tombstones', () => {
     expect(await db.customers.count()).toBe(0);
   });
 
+  it('a profile left open on a merged-away or remapped id opens the customer it became', async () => {
+    const db = freshDb();
+    const fang = await makeProfile({ name: '王芳' });
+    const na = await makeProfile({ name: '李娜', seq: '5' });
+    await seed(db, [fang, na]);
+    await db.transaction('rw', customerPageTables(db), () =>
+      applyCustomerItems(db, [{ id: fang.id, seq: '6', deleted: true, mergedInto: na.id }]),
+    );
+    const guideId = newId();
+    const opened = await openCustomerProfile(db, fang.id, guideId);
+    expect(opened?.id).toBe(na.id);
+    expect(opened?.name).toBe('李娜');
+    // The view is audited under the customer actually shown.
+    expect((await unsyncedAudit(db)).map((a) => a.customerId)).toEqual([na.id]);
+
+    // A chain: an offline registration the hub mapped to 王芳's old id, since merged into 李娜.
+    const provisional = await makeProfile({ name: '王芳' });
+    await seed(db, [{ ...provisional, seq: '0' }]);
+    // The feed is already past that old answer (its tombstone at seq 6 is applied).
+    await db.syncState.put({ ...initialSyncState('customers'), cursor: '6' });
+    await putCanonicalCustomer(db, provisional.id, { ...fang, seq: '1' });
+    expect(await db.customers.get(fang.id)).toBeUndefined();
+    expect((await openCustomerProfile(db, provisional.id, guideId))?.id).toBe(na.id);
+
+    // A plain delete leaves nothing to follow.
+    await db.transaction('rw', customerPageTables(db), () =>
+      applyCustomerItems(db, [{ id: na.id, seq: '7', deleted: true, mergedInto: null }]),
+    );
+    expect(await openCustomerProfile(db, fang.id, guideId)).toBeNull();
+  });
+
   it('a merge re-points alerts, pending orders and audit to the surviving customer', async () => {
     const db = freshDb();
     const dup = await makeProfile({ name: '王芳' });

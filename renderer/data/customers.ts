@@ -10,9 +10,10 @@ import type { SecretStore } from './secret-store';
 export type CustomerMatch = CachedCustomer;
 export type CustomerSearch = { query: string; limit?: number };
 
-/** Tables a customer page touches: rows, and everything that references a customer. */
+/** Tables a customer page touches: rows, aliases, and everything that references a customer. */
 export const customerPageTables = (db: TerminalDb) => [
   db.customers,
+  db.customerAliases,
   db.alerts,
   db.outbox,
   db.audit,
@@ -42,9 +43,13 @@ export async function applyCustomerItems(
   if (customers.length > 0) await db.customers.bulkPut(customers);
 }
 
-/** Re-points every local reference from one customer id to another (merge, registration). */
+/**
+ * Re-points every local reference from one customer id to another (merge, registration), and
+ * remembers the move so a screen still holding the old id finds the customer.
+ */
 export async function repointCustomer(db: TerminalDb, fromId: string, toId: string): Promise<void> {
   if (fromId === toId) return;
+  await db.customerAliases.put({ id: fromId, to: toId, at: new Date().toISOString() });
   await db.alerts
     .filter((a) => a.card.customerId === fromId)
     .modify((a) => {
@@ -151,10 +156,32 @@ export async function searchCustomers(
   return [...found.values()];
 }
 
+/** Alias hops followed at most (a merge of a merge…); guards against a cycle. */
+const MAX_ALIAS_HOPS = 8;
+
+/**
+ * The cached customer under this id, or under the id it moved to (merged into another member, or
+ * an offline registration the hub mapped to an existing one). Undefined when neither is cached.
+ */
+export async function getCustomer(
+  db: TerminalDb,
+  customerId: string,
+): Promise<CachedCustomer | undefined> {
+  let id = customerId;
+  for (let hop = 0; hop <= MAX_ALIAS_HOPS; hop++) {
+    const row = await db.customers.get(id);
+    if (row) return row;
+    const alias = await db.customerAliases.get(id);
+    if (!alias) return undefined;
+    id = alias.to;
+  }
+  return undefined;
+}
+
 /**
  * Opens a full profile for a guide and records who opened it and when (audit, synced to the hub
- * later). Returns null when the customer is not cached (or was merged away: follow `mergedInto`
- * by searching again).
+ * later). Follows a merged-away or remapped id to the customer it became; null when the customer
+ * is not cached.
  */
 export async function openCustomerProfile(
   db: TerminalDb,
@@ -162,14 +189,14 @@ export async function openCustomerProfile(
   guideId: string | null,
   now: Date = new Date(),
 ): Promise<(CustomerProfile & { provisional: boolean }) | null> {
-  return db.transaction('rw', [db.customers, db.audit], async () => {
-    const customer = await db.customers.get(customerId);
+  return db.transaction('rw', [db.customers, db.customerAliases, db.audit], async () => {
+    const customer = await getCustomer(db, customerId);
     if (!customer) return null;
     await db.audit.add({
       id: newId(),
       action: 'profile_opened',
       guideId,
-      customerId,
+      customerId: customer.id,
       at: now.toISOString(),
       synced: 0,
     });

@@ -52,6 +52,9 @@ export type SyncStateRow = {
   lastError: string | null;
 };
 
+/** A customer id that now lives on under another id (merge, or a registration the hub mapped). */
+export type CustomerAlias = { id: string; to: string; at: string };
+
 export type AuditEntry = {
   id: string;
   action: 'profile_opened';
@@ -71,6 +74,7 @@ export type { AlertStatus };
  */
 export class TerminalDb extends Dexie {
   customers!: Table<CachedCustomer, string>;
+  customerAliases!: Table<CustomerAlias, string>;
   products!: Table<ProductItem, string>;
   staff!: Table<StaffMember, string>;
   alerts!: Table<StoredAlert, string>;

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TerminalDb } from './database';
 import { LATEST_VERSION } from './migrations';
-import { searchCustomers } from './customers';
+import {
+  applyCustomerItems,
+  customerPageTables,
+  openCustomerProfile,
+  searchCustomers,
+} from './customers';
 import { memorySecretStore } from './secret-store';
 import { freshIdb, makeProfile, TEST_PHONE_KEY } from './testing';
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
@@ -14,8 +19,8 @@ function v2Rows(profile: CustomerProfile) {
 }
 
 describe('Dexie migrations', () => {
-  it('the latest version is 3', () => {
-    expect(LATEST_VERSION).toBe(3);
+  it('the latest version is 4', () => {
+    expect(LATEST_VERSION).toBe(4);
   });
 
   it('v1 → v2: customers cached before the upgrade become findable by pinyin initials', async () => {
@@ -92,7 +97,7 @@ describe('Dexie migrations', () => {
     expect(v2.verno).toBe(2);
     v2.close();
 
-    const v3 = new TerminalDb('term-3', idb);
+    const v3 = new TerminalDb('term-3', { ...idb, upToVersion: 3 });
     await v3.open();
     expect(v3.verno).toBe(3);
     expect(v3.tables.map((t) => t.name)).not.toContain('customerDetails');
@@ -117,6 +122,35 @@ describe('Dexie migrations', () => {
     expect(await ids('M2')).toEqual([na.id]);
     expect(await v3.audit.get('a1')).toMatchObject({ customerId: fang.id });
     v3.close();
+  });
+
+  it('v3 → v4: cached customers and the outbox survive; merged-away ids become followable', async () => {
+    const idb = freshIdb();
+    const v3 = new TerminalDb('term-4', { ...idb, upToVersion: 3 });
+    const fang = await makeProfile({ name: '王芳' });
+    await v3.customers.put(toCachedCustomer(fang));
+    await v3.table('syncState').put({
+      feed: 'customers',
+      cursor: '42',
+      rowsDone: 1,
+      totalEstimate: 1,
+      lastSuccessAt: null,
+      lastError: null,
+    });
+    expect(v3.verno).toBe(3);
+    v3.close();
+
+    const v4 = new TerminalDb('term-4', idb);
+    await v4.open();
+    expect(v4.verno).toBe(4);
+    expect((await v4.customers.get(fang.id))?.name).toBe('王芳');
+    expect((await v4.syncState.get('customers'))?.cursor).toBe('42');
+    const na = await makeProfile({ name: '李娜', seq: '43' });
+    await v4.transaction('rw', customerPageTables(v4), () =>
+      applyCustomerItems(v4, [na, { id: fang.id, seq: '44', deleted: true, mergedInto: na.id }]),
+    );
+    expect((await openCustomerProfile(v4, fang.id, null))?.id).toBe(na.id);
+    v4.close();
   });
 
   it('each terminal enrolment gets its own database', async () => {

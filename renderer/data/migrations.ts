@@ -83,6 +83,12 @@ export const MIGRATIONS: readonly Migration[] = [
         });
     },
   },
+  {
+    // Where a customer id went: a provisional (offline-registered) id the hub mapped to another
+    // customer, or a merged-away member. A profile left open on the old id follows it.
+    version: 4,
+    stores: { customerAliases: 'id' },
+  },
 ];
 
 const MIGRATION_CHUNK = 2_000;

@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import { order as orderSchema } from '../../shared/protocol';
 import { useAppStore } from '../app/store';
+import { putCanonicalCustomer } from '../data/customers';
+import { toProfile } from '../data/customer-rows';
 import { enqueueRegistration, recordResults } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
 import { makeAlert, makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
@@ -270,6 +272,30 @@ describe('OrderScreen', () => {
       '这位顾客的资料已被总部合并或更新，请重新关联会员',
     );
     expect((await h.db.outbox.toArray()).filter((e) => e.kind === 'order')).toEqual([]);
+  });
+
+  it('credits the member the hub mapped an offline registration to, without asking again', async () => {
+    const { h, wang } = await setup();
+    const registered = await enqueueRegistration(
+      h.db,
+      memorySecretStore({ phoneHashKey: TEST_PHONE_KEY }),
+      { id: newId(), name: '王芳', phone: '13812345678' },
+    );
+    if (!registered.ok) throw new Error(registered.error.message);
+    const provisionalId = registered.value.customer.id;
+    // The hub knew the phone: the registration became the existing member 王芳.
+    const member = await h.db.customers.get(wang.id);
+    await putCanonicalCustomer(h.db, provisionalId, toProfile(member!));
+    await recordResults(h.db, [{ id: provisionalId, status: 'duplicate' }]);
+    expect(await h.db.customers.get(provisionalId)).toBeUndefined();
+
+    h.show(<OrderScreen customerId={provisionalId} addSku="TEE-S" />);
+    expect(await screen.findByText('王芳')).toBeTruthy();
+    await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
+    await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
+    await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
+    const orders = (await h.db.outbox.toArray()).flatMap((e) => (e.kind === 'order' ? [e] : []));
+    expect(orders.map((e) => e.order.customerId)).toEqual([wang.id]);
   });
 
   it("still takes the order for an arrival's customer not cached yet", async () => {

@@ -3,6 +3,7 @@ import { newId } from '../../shared/domain/ids';
 import { order as orderSchema, type Order, type ProductItem } from '../../shared/protocol';
 import { findProductByCode } from '../data/catalog';
 import type { CachedCustomer } from '../data/customer-rows';
+import { getCustomer } from '../data/customers';
 import type { OutboxOrder, TerminalDb } from '../data/database';
 import { enqueueOrder } from '../data/outbox';
 import { useServices } from '../app/services';
@@ -43,7 +44,7 @@ export function useRecentAlertLookup(): (customerId: string) => Promise<string |
 export function useCachedCustomer(customerId: string | null): AsyncState<CachedCustomer | null> {
   const { db } = useServices();
   const query = useCallback(
-    async () => (customerId ? ((await db.customers.get(customerId)) ?? null) : null),
+    async () => (customerId ? ((await getCustomer(db, customerId)) ?? null) : null),
     [db, customerId],
   );
   return useLiveQuery(query);
@@ -109,6 +110,13 @@ export function useConfirmOrder(): (draft: OrderDraft) => Promise<ConfirmResult>
           error: { code: 'invalid_input', message: parsed.error.issues[0]?.message ?? '' },
         };
       try {
+        // A customer merged into another member, or registered here and mapped by the hub to an
+        // existing one, is credited under the id it lives on as.
+        const attached = parsed.data.customerId
+          ? await getCustomer(db, parsed.data.customerId)
+          : undefined;
+        if (attached && attached.id !== parsed.data.customerId)
+          parsed.data.customerId = attached.id;
         // A provisional customer the hub answered with an existing member (another id) is gone
         // from the cache; the hub would reject an order naming it, so the guide re-attaches.
         // (Only then: an arrival's customer not cached yet is still a real customer to the hub.)
@@ -155,7 +163,7 @@ export function useReceipt(orderId: string): AsyncState<ReceiptData | null> {
     const rows = await db.products.where('sku').anyOf(skus).toArray();
     const guide = await db.staff.get(entry.order.guideId);
     const customer = entry.order.customerId
-      ? ((await db.customers.get(entry.order.customerId)) ?? null)
+      ? ((await getCustomer(db, entry.order.customerId)) ?? null)
       : null;
     return {
       entry,
