@@ -2,6 +2,7 @@
  * Browser side of `bench:terminal` (bundled with esbuild, run in headless Chromium on real
  * IndexedDB). Exposes the measurements on `globalThis.terminalBench` for the runner to call.
  */
+import { toCachedCustomer } from '../../renderer/data/customer-rows';
 import { TerminalDb } from '../../renderer/data/database';
 import { searchCustomers } from '../../renderer/data/customers';
 import { enqueueOrder } from '../../renderer/data/outbox';
@@ -9,6 +10,7 @@ import { memorySecretStore } from '../../renderer/data/secret-store';
 import { createHttpHubClient } from '../../renderer/sync/http-hub-client';
 import { SyncEngine } from '../../renderer/sync/sync-engine';
 import { newId } from '../../shared/domain/ids';
+import { isTombstone } from '../../shared/protocol';
 
 type Setup = { hubUrl: string; token: string; phoneHashKey: string; terminalId: string };
 
@@ -41,6 +43,35 @@ async function initialSync(setup: Setup) {
   const rows = await db.customers.count();
   const after = await usage();
   return { seconds, rows, lastError: engine.status.get().lastError, bytes: after - before };
+}
+
+/**
+ * The feed alone: every customer page fetched, validated and turned into cache rows exactly as a
+ * sync does, with the next page prefetched, but nothing written. The floor under the initial
+ * sync that no IndexedDB layout can go below.
+ */
+async function feedOnly(setup: Setup) {
+  const client = createHttpHubClient({
+    baseUrl: setup.hubUrl,
+    secrets: memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey }),
+    timeoutMs: 120_000,
+  });
+  const t0 = performance.now();
+  let rows = 0;
+  let pending = client.pullCustomers('0', 5000, true);
+  for (;;) {
+    const result = await pending;
+    if (!result.ok) throw new Error(result.error.message);
+    const page = result.value;
+    if (page.hasMore) pending = client.pullCustomers(page.cursor, 5000, false);
+    for (const item of page.items) {
+      if (isTombstone(item)) continue;
+      toCachedCustomer(item); // the per-row work a sync does before writing
+      rows += 1;
+    }
+    if (!page.hasMore) break;
+  }
+  return { seconds: (performance.now() - t0) / 1000, rows };
 }
 
 /** Opens a database an earlier run synced, without syncing again. */
@@ -160,4 +191,6 @@ async function drain(input: { count: number; storeId: string; terminalId: string
   };
 }
 
-Object.assign(globalThis, { terminalBench: { attach, initialSync, rawWrite, lookups, drain } });
+Object.assign(globalThis, {
+  terminalBench: { attach, feedOnly, initialSync, rawWrite, lookups, drain },
+});
