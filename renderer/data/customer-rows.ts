@@ -1,10 +1,5 @@
 import { pinyin } from 'pinyin-pro';
-import type {
-  CustomerProfile,
-  CustomerRegistration,
-  OnlineSummary,
-  StoreSummary,
-} from '../../shared/protocol';
+import type { CustomerProfile, CustomerRegistration } from '../../shared/protocol';
 
 /**
  * A cached customer: the hub's profile plus what the terminal adds for lookups. One row per
@@ -73,17 +68,6 @@ export const toCachedCustomer = (profile: CustomerProfile): CachedCustomer => ({
   ...profile,
   initials: nameInitials(profile.name),
 });
-
-export const EMPTY_ONLINE: OnlineSummary = {
-  viewed: [],
-  carted: [],
-  wishlisted: [],
-  onlineOrders: 0,
-  onlineSpend: 0,
-  lastOnlineAt: null,
-  channel: null,
-};
-export const EMPTY_IN_STORE: StoreSummary = { storeOrders: 0, storeSpend: 0, lastPurchases: [] };
 
 /** A cached row as the profile the screens show (the lookup-only fields dropped). */
 export function toProfile(row: CachedCustomer): CustomerProfile & { provisional: boolean } {

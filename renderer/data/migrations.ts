@@ -1,5 +1,6 @@
 import type { Transaction } from 'dexie';
-import { EMPTY_IN_STORE, EMPTY_ONLINE, nameInitials } from './customer-rows';
+import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
+import { nameInitials } from './customer-rows';
 
 /**
  * Numbered Dexie versions. Never edit a shipped entry: add the next one with its upgrade, and a

@@ -9,7 +9,8 @@ import {
 import { phoneHash } from '../../shared/domain/crypto';
 import { maskPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
 import { err, ok, type Result } from '../../shared/result';
-import { EMPTY_IN_STORE, EMPTY_ONLINE, nameInitials, type CachedCustomer } from './customer-rows';
+import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
+import { nameInitials, type CachedCustomer } from './customer-rows';
 import {
   writeStrict,
   type OutboxEntry,

@@ -19,7 +19,7 @@ import type {
 import { phoneHash } from '../../shared/domain/crypto';
 import { maskPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
 import { err, ok } from '../../shared/result';
-import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../data/customer-rows';
+import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
 import type { FeedPage, HubClient, HubResult, LiveConnection, LiveEvents } from './hub-client';
 
 type Faults = {

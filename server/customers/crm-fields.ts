@@ -1,7 +1,8 @@
 /** How a CRM record maps onto a customer row: the fields head office owns, and how they merge. */
 import type { CrmCustomer, Sizes } from '../../shared/protocol';
 import type { PhoneIdentity } from './identity';
-import { EMPTY_IN_STORE, EMPTY_ONLINE, type CustomerRow } from './profile';
+import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
+import type { CustomerRow } from './profile';
 
 /** The head-office-owned fields of a customer, as written to the row. */
 export type CrmFields = {

@@ -1,18 +1,18 @@
-import type {
-  MergeRequest,
-  MergeResponse,
-  OnlineSummary,
-  PurchaseSummary,
-  StoreSummary,
-  Tier,
+import {
+  EMPTY_IN_STORE,
+  EMPTY_ONLINE,
+  type MergeRequest,
+  type MergeResponse,
+  type OnlineSummary,
+  type PurchaseSummary,
+  type StoreSummary,
+  type Tier,
 } from '../../shared/protocol';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { badRequest, HubError, notFound } from '../http/errors';
 import { mergeTrail } from './online-events';
 import {
   CUSTOMER_COLUMNS,
-  EMPTY_IN_STORE,
-  EMPTY_ONLINE,
   isTombstoneRow,
   rowToProfile,
   rowToTombstone,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OnlineEvent, OnlineSummary } from '../../shared/protocol';
 import { applyOnlineEvent, mergeTrail, TRAIL_LENGTH } from './online-events';
-import { EMPTY_ONLINE } from './profile';
+import { EMPTY_ONLINE } from '../../shared/protocol';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 11, 0, minute)).toISOString();
 const viewed = (id: number, sku: string, minute: number): OnlineEvent => ({

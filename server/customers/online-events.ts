@@ -2,7 +2,8 @@ import type { BehaviourItem, ItemResult, OnlineEvent, OnlineSummary } from '../.
 import { normalisePhone } from '../../shared/domain/phone';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import type { BatchOutcome } from './identity';
-import { EMPTY_ONLINE, resolveLiveCustomerId } from './profile';
+import { EMPTY_ONLINE } from '../../shared/protocol';
+import { resolveLiveCustomerId } from './profile';
 
 /** How many products each trail keeps: the card shows a handful; the feed row stays small. */
 export const TRAIL_LENGTH = 20;

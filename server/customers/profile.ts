@@ -1,13 +1,15 @@
 import { maskPhone, phoneLast4 } from '../../shared/domain/phone';
-import type {
-  CustomerFeedItem,
-  CustomerProfile,
-  CustomerTombstone,
-  Gender,
-  OnlineSummary,
-  Sizes,
-  StoreSummary,
-  Tier,
+import {
+  EMPTY_IN_STORE,
+  EMPTY_ONLINE,
+  type CustomerFeedItem,
+  type CustomerProfile,
+  type CustomerTombstone,
+  type Gender,
+  type OnlineSummary,
+  type Sizes,
+  type StoreSummary,
+  type Tier,
 } from '../../shared/protocol';
 import type { Queryable } from '../db/database';
 
@@ -74,17 +76,6 @@ export type CustomerRow = {
   created_at: string;
   updated_at: string;
 };
-
-export const EMPTY_ONLINE: OnlineSummary = {
-  viewed: [],
-  carted: [],
-  wishlisted: [],
-  onlineOrders: 0,
-  onlineSpend: 0,
-  lastOnlineAt: null,
-  channel: null,
-};
-export const EMPTY_IN_STORE: StoreSummary = { storeOrders: 0, storeSpend: 0, lastPurchases: [] };
 
 /** True for merged or deleted rows: they travel as tombstones, never as profiles. */
 export const isTombstoneRow = (row: CustomerRow): boolean =>

@@ -68,6 +68,18 @@ export const storeSummary = z.object({
 });
 export type StoreSummary = z.infer<typeof storeSummary>;
 
+/** The summaries of a customer with no online trail and no in-store purchases yet. */
+export const EMPTY_ONLINE: OnlineSummary = {
+  viewed: [],
+  carted: [],
+  wishlisted: [],
+  onlineOrders: 0,
+  onlineSpend: 0,
+  lastOnlineAt: null,
+  channel: null,
+};
+export const EMPTY_IN_STORE: StoreSummary = { storeOrders: 0, storeSpend: 0, lastPurchases: [] };
+
 /**
  * A customer as terminals cache it. Never carries the raw phone number: `phoneHash` is
  * HMAC-SHA-256 of the E.164 number under the chain key from `GET /api/v1/terminal`.
