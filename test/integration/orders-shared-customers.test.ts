@@ -1,32 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BatchResponse, CustomerFeedItem, CustomerProfile } from '../../shared/protocol';
+import type { BatchResponse } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
+import { customerFeed, unique } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 
-let seq = 0;
-const unique = () => `${Date.now() % 1_000_000}${++seq}`;
 const PRICE = 9_900;
-
-async function customerFeed(hub: HubProcess, token: string): Promise<CustomerProfile[]> {
-  const out: CustomerProfile[] = [];
-  let after = '0';
-  for (;;) {
-    const r = await call<{ items: CustomerFeedItem[]; cursor: string; hasMore: boolean }>(
-      hub,
-      'GET',
-      `/api/v1/sync/customers?after=${after}&limit=5000`,
-      undefined,
-      { token },
-    );
-    expect(r.status).toBe(200);
-    for (const item of r.body.items) if (!('deleted' in item)) out.push(item);
-    after = r.body.cursor;
-    if (!r.body.hasMore) return out;
-  }
-}
 
 /**
  * Terminals that were offline all morning drain their queues at once, and the same regulars

@@ -5,20 +5,17 @@ import type {
   ArrivalAlert,
   BatchResponse,
   CustomerFeedItem,
-  CustomerProfile,
   ItemResult,
 } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
+import { customerFeed, seedCrmCustomers, seedProducts, unique } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 
 type ErrorReply = { error: { code: string; message: string; details?: unknown } };
 type Line = { sku: string; quantity: number; unitPrice: number; discount?: number };
-
-let seq = 0;
-const unique = () => `${Date.now() % 1_000_000}${++seq}`;
 
 /** An order as a terminal of `store` would send it; `extra` overrides any field. */
 function orderFor(store: StoreFixture, lines: Line[], extra: Record<string, unknown> = {}) {
@@ -36,62 +33,6 @@ function orderFor(store: StoreFixture, lines: Line[], extra: Record<string, unkn
 
 const postOrders = (hub: HubProcess, token: string, orders: unknown[]) =>
   call<BatchResponse & ErrorReply>(hub, 'POST', '/api/v1/orders', { orders }, { token });
-
-async function seedProducts(hub: HubProcess, products: { sku: string; price: number }[]) {
-  const r = await call<BatchResponse>(
-    hub,
-    'POST',
-    '/api/v1/integration/products',
-    {
-      products: products.map((p) => ({
-        sku: p.sku,
-        name: `商品 ${p.sku}`,
-        category: '连衣裙',
-        price: p.price,
-      })),
-    },
-    { integration: true },
-  );
-  if (r.status !== 200 || r.body.results.some((x) => x.status === 'rejected'))
-    throw new Error(`products not seeded: ${JSON.stringify(r.body)}`);
-}
-
-/** Seeds CRM customers and returns their hub ids (read back from a terminal's customer feed). */
-async function seedCustomers(hub: HubProcess, token: string, count: number) {
-  const crm = Array.from({ length: count }, () => {
-    const n = unique().padStart(8, '0').slice(-8);
-    return { crmId: `crm-orders-${n}`, name: `顾客${n}`, phone: `138${n}`, memberCode: `MO${n}` };
-  });
-  const r = await call<BatchResponse>(
-    hub,
-    'POST',
-    '/api/v1/integration/customers',
-    { customers: crm },
-    { integration: true },
-  );
-  if (r.status !== 200 || r.body.results.some((x) => x.status !== 'accepted'))
-    throw new Error(`customers not seeded: ${JSON.stringify(r.body)}`);
-  const profiles = await customerFeed(hub, token);
-  return crm.map((c) => profiles.find((p) => p.memberCode === c.memberCode)!.id);
-}
-
-async function customerFeed(hub: HubProcess, token: string): Promise<CustomerProfile[]> {
-  const out: CustomerProfile[] = [];
-  let after = '0';
-  for (;;) {
-    const r = await call<{ items: CustomerFeedItem[]; cursor: string; hasMore: boolean }>(
-      hub,
-      'GET',
-      `/api/v1/sync/customers?after=${after}&limit=5000`,
-      undefined,
-      { token },
-    );
-    expect(r.status).toBe(200);
-    for (const item of r.body.items) if (!('deleted' in item)) out.push(item);
-    after = r.body.cursor;
-    if (!r.body.hasMore) return out;
-  }
-}
 
 async function profileOf(hub: HubProcess, token: string, customerId: string) {
   return (await customerFeed(hub, token)).find((p) => p.id === customerId)!;
@@ -138,7 +79,7 @@ describeOnBackends('orders', (backend) => {
     other = await createStoreFixture(hub);
     token = store.terminals[0]!.token;
     await seedProducts(hub, [dress, scarf]);
-    customers = await seedCustomers(hub, token, 6);
+    customers = await seedCrmCustomers(hub, token, 6, 'O');
   });
   afterAll(() => backend.cleanup());
 
@@ -358,7 +299,7 @@ describeOnBackends('orders', (backend) => {
   });
 
   it('credits an order for a merged-away customer to the customer they were merged into', async () => {
-    const [duplicate, survivor] = await seedCustomers(hub, token, 2);
+    const [duplicate, survivor] = await seedCrmCustomers(hub, token, 2, 'O');
     const seen = await call<{ alertId: string }>(
       hub,
       'POST',
@@ -395,7 +336,7 @@ describeOnBackends('orders', (backend) => {
   });
 
   it("books an order taken from an alert to that alert's customer", async () => {
-    const [customerId] = await seedCustomers(hub, token, 1);
+    const [customerId] = await seedCrmCustomers(hub, token, 1, 'O');
     const seen = await call<{ alertId: string }>(
       hub,
       'POST',
@@ -419,7 +360,7 @@ describeOnBackends('orders', (backend) => {
   });
 
   it('converts the visit and alert the order came from and tells the store', async () => {
-    const customerId = (await seedCustomers(hub, token, 1))[0]!;
+    const customerId = (await seedCrmCustomers(hub, token, 1, 'O'))[0]!;
     const seen = await call<{ visitId: string; alertId: string }>(
       hub,
       'POST',
@@ -504,7 +445,7 @@ describeOnBackends('orders', (backend) => {
   });
 
   it("converts a same-day visit when the order names no alert, but not another day's", async () => {
-    const [today, yesterday] = await seedCustomers(hub, token, 2);
+    const [today, yesterday] = await seedCrmCustomers(hub, token, 2, 'O');
     const visit = (customerId: string, at?: string) =>
       call<{ visitId: string; alertId: string }>(
         hub,

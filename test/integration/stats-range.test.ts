@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  rangeStats,
-  type BatchResponse,
-  type CustomerFeedItem,
-  type RangeStats,
-} from '../../shared/protocol';
+import { rangeStats, type BatchResponse, type RangeStats } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
+import { seedCrmCustomers, unique } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 
 /**
@@ -18,34 +14,7 @@ import type { HubProcess } from '../support/hub-process';
  */
 type ErrorReply = { error: { code: string; message: string } };
 
-let seq = 0;
-const unique = () => `${Date.now() % 1_000_000}${++seq}`;
 const SKU = `SKU-RANGE-${unique()}`;
-
-async function seedCustomers(hub: HubProcess, token: string, count: number): Promise<string[]> {
-  const crm = Array.from({ length: count }, () => {
-    const n = unique().padStart(8, '0').slice(-8);
-    return { crmId: `crm-range-${n}`, name: `顾客${n}`, phone: `138${n}`, memberCode: `MR${n}` };
-  });
-  const r = await call<BatchResponse>(
-    hub,
-    'POST',
-    '/api/v1/integration/customers',
-    { customers: crm },
-    { integration: true },
-  );
-  if (r.status !== 200) throw new Error(`customers not seeded: ${JSON.stringify(r.body)}`);
-  const feed = await call<{ items: CustomerFeedItem[] }>(
-    hub,
-    'GET',
-    '/api/v1/sync/customers?limit=5000',
-    undefined,
-    { token },
-  );
-  return crm.map(
-    (c) => feed.body.items.find((p) => 'memberCode' in p && p.memberCode === c.memberCode)!.id,
-  );
-}
 
 async function footfall(hub: HubProcess, storeId: string, at: string, count: number) {
   const r = await call(
@@ -138,7 +107,7 @@ describeOnBackends('store statistics over a range of days', (backend) => {
     expect(p.status).toBe(200);
 
     const s = shanghai.storeId;
-    const [c1, c2, c3] = await seedCustomers(hub, shanghai.terminals[0]!.token, 3);
+    const [c1, c2, c3] = await seedCrmCustomers(hub, shanghai.terminals[0]!.token, 3, 'R');
     // Day d (0…6): 100 + 10·d through the door at 11:00, d + 1 walk-in orders of 2 × ¥100 at 15:00.
     const walkIns: OrderSpec[] = [];
     for (const [d, date] of WEEK.entries()) {

@@ -4,7 +4,6 @@ import {
   dayStats,
   rangeStats,
   type BatchResponse,
-  type CustomerFeedItem,
   type DayStats,
   type GuideStats,
   type HourStats,
@@ -13,51 +12,12 @@ import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
+import { seedCrmCustomers, seedProducts, unique } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 
 type ErrorReply = { error: { code: string; message: string } };
 
-let seq = 0;
-const unique = () => `${Date.now() % 1_000_000}${++seq}`;
 const SKU = `SKU-STATS-${unique()}`;
-
-async function seedProduct(hub: HubProcess) {
-  const r = await call<BatchResponse>(
-    hub,
-    'POST',
-    '/api/v1/integration/products',
-    { products: [{ sku: SKU, name: '针织衫', category: '针织衫', price: 10_000 }] },
-    { integration: true },
-  );
-  if (r.status !== 200) throw new Error(`product not seeded: ${JSON.stringify(r.body)}`);
-}
-
-/** Seeds CRM customers and returns their hub ids, read back from a terminal's customer feed. */
-async function seedCustomers(hub: HubProcess, token: string, count: number): Promise<string[]> {
-  const crm = Array.from({ length: count }, () => {
-    const n = unique().padStart(8, '0').slice(-8);
-    return { crmId: `crm-stats-${n}`, name: `顾客${n}`, phone: `139${n}`, memberCode: `MS${n}` };
-  });
-  const r = await call<BatchResponse>(
-    hub,
-    'POST',
-    '/api/v1/integration/customers',
-    { customers: crm },
-    { integration: true },
-  );
-  if (r.status !== 200 || r.body.results.some((x) => x.status !== 'accepted'))
-    throw new Error(`customers not seeded: ${JSON.stringify(r.body)}`);
-  const feed = await call<{ items: CustomerFeedItem[] }>(
-    hub,
-    'GET',
-    '/api/v1/sync/customers?limit=5000',
-    undefined,
-    { token },
-  );
-  return crm.map(
-    (c) => feed.body.items.find((p) => 'memberCode' in p && p.memberCode === c.memberCode)!.id,
-  );
-}
 
 async function presence(hub: HubProcess, storeId: string, customer: object, at: string) {
   const r = await call<{ visitId: string; alertId: string | null }>(
@@ -178,10 +138,10 @@ describeOnBackends('store statistics', (backend) => {
       lat: 52.52,
       lng: 13.405,
     });
-    await seedProduct(hub);
+    await seedProducts(hub, [{ sku: SKU, name: '针织衫', category: '针织衫', price: 10_000 }]);
 
     // Shanghai is UTC+8 all year: 2026-06-15 local is [2026-06-14T16:00Z, 2026-06-15T16:00Z).
-    const [c1, c2, c3, c4] = await seedCustomers(hub, shanghai.terminals[0]!.token, 4);
+    const [c1, c2, c3, c4] = await seedCrmCustomers(hub, shanghai.terminals[0]!.token, 4, 'S');
     const s = shanghai.storeId;
     await footfall(hub, s, '2026-06-14T15:59:00Z', 5); // 06-14 23:59 local
     await footfall(hub, s, '2026-06-14T16:01:00Z', 7); // 06-15 00:01, hour 0
@@ -474,7 +434,7 @@ describeOnBackends('store statistics', (backend) => {
   it('credits a converted visit to the guide who claimed its alert', async () => {
     const store = await createStoreFixture(hub);
     const token = store.terminals[0]!.token;
-    const [bought, browsed] = await seedCustomers(hub, token, 2);
+    const [bought, browsed] = await seedCrmCustomers(hub, token, 2, 'S');
     // Claims only work on fresh alerts, so this fixture happens now.
     const at = new Date(Date.now() - 60_000).toISOString();
     const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(

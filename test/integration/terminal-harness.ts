@@ -13,6 +13,7 @@ import type { HubClient } from '../../renderer/sync/hub-client';
 import { SyncEngine } from '../../renderer/sync/sync-engine';
 import type { StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
+import { seedProducts as seedCatalog } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 
 export type Terminal = {
@@ -101,24 +102,19 @@ export async function seedCustomers(hub: Pick<HubProcess, 'url'>, count: number,
   return made;
 }
 
+/** Seeds products with barcodes and 50 in stock at `storeId`. */
 export async function seedProducts(hub: Pick<HubProcess, 'url'>, storeId: string, skus: string[]) {
-  const r = await call(
+  await seedCatalog(
     hub,
-    'POST',
-    '/api/v1/integration/products',
-    {
-      products: skus.map((sku, i) => ({
-        sku,
-        barcode: `690000${String(i).padStart(7, '0')}`,
-        name: `商品${i}`,
-        category: 'dress',
-        price: 19_900,
-        stock: { [storeId]: 50 },
-      })),
-    },
-    { integration: true },
+    skus.map((sku, i) => ({
+      sku,
+      barcode: `690000${String(i).padStart(7, '0')}`,
+      name: `商品${i}`,
+      category: 'dress',
+      price: 19_900,
+      stock: { [storeId]: 50 },
+    })),
   );
-  expect(r.status).toBe(200);
 }
 
 export function orderFor(store: StoreFixture, sku: string, over: Partial<Order> = {}): Order {
