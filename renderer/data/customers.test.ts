@@ -10,7 +10,7 @@ import {
 } from './customers';
 import { memorySecretStore } from './secret-store';
 import { nameInitials } from './customer-rows';
-import { freshDb, makeProfile, TEST_PHONE_KEY } from './testing';
+import { freshDb, makeAlert, makeProfile, TEST_PHONE_KEY } from './testing';
 import { enqueueOrder } from './outbox';
 import { storeAlert } from './alerts';
 import { initialSyncState } from './sync-state';
@@ -109,6 +109,29 @@ describe('customer tombstones', () => {
     );
     expect(await db.customers.get(fang.id)).toBeUndefined();
     expect(await db.customers.count()).toBe(0);
+  });
+
+  it('an erased customer (deletion tombstone) also leaves the cached alerts and aliases', async () => {
+    const db = freshDb();
+    const fang = await makeProfile({ name: '王芳' });
+    const na = await makeProfile({ name: '李娜' });
+    await seed(db, [fang, na]);
+    const base = makeAlert();
+    const fangAlert = { ...base, card: { ...base.card, customerId: fang.id, name: '王芳' } };
+    const other = makeAlert();
+    const naAlert = { ...other, card: { ...other.card, customerId: na.id, name: '李娜' } };
+    await storeAlert(db, fangAlert);
+    await storeAlert(db, naAlert);
+    // An offline registration the hub had mapped to 王芳.
+    await db.customerAliases.put({ id: newId(), to: fang.id, at: '2026-11-02T10:00:00Z' });
+
+    await db.transaction('rw', customerPageTables(db), () =>
+      applyCustomerItems(db, [{ id: fang.id, seq: '9', deleted: true, mergedInto: null }]),
+    );
+    expect(await db.customers.get(fang.id)).toBeUndefined();
+    expect((await db.alerts.toArray()).map((a) => a.alertId)).toEqual([naAlert.alertId]);
+    expect(await db.customerAliases.count()).toBe(0);
+    expect(JSON.stringify(await db.alerts.toArray())).not.toContain('王芳');
   });
 
   it('a profile left open on a merged-away or remapped id opens the customer it became', async () => {

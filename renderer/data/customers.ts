@@ -22,8 +22,9 @@ export const customerPageTables = (db: TerminalDb) => [
 
 /**
  * Applies customer feed items inside the caller's transaction (see `customerPageTables`).
- * Profiles replace the cached row; tombstones delete it, and a merge re-points local references
- * (alert cards, pending orders, audit) to the surviving customer.
+ * Profiles replace the cached row; tombstones delete it. A merge re-points local references
+ * (alert cards, pending orders, audit) to the surviving customer; a deletion (head office erased
+ * the customer) also drops the alerts that showed them and any alias leading to them.
  */
 export async function applyCustomerItems(
   db: TerminalDb,
@@ -31,15 +32,21 @@ export async function applyCustomerItems(
 ): Promise<void> {
   const customers: CachedCustomer[] = [];
   const deletions: string[] = [];
+  const erased = new Set<string>();
   for (const item of items) {
     if (isTombstone(item)) {
       deletions.push(item.id);
       if (item.mergedInto) await repointCustomer(db, item.id, item.mergedInto);
+      else erased.add(item.id);
       continue;
     }
     customers.push(toCachedCustomer(item));
   }
   if (deletions.length > 0) await db.customers.bulkDelete(deletions);
+  if (erased.size > 0) {
+    await db.alerts.filter((a) => erased.has(a.card.customerId)).delete();
+    await db.customerAliases.filter((a) => erased.has(a.to)).delete();
+  }
   if (customers.length > 0) await db.customers.bulkPut(customers);
 }
 

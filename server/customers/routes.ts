@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import {
   crmCustomersRequest,
   customerRegistration,
+  eraseRequest,
   mergeRequest,
   onlineEventsRequest,
   type BatchResponse,
+  type EraseResponse,
   type MergeResponse,
   type RegistrationResponse,
 } from '../../shared/protocol';
@@ -12,11 +14,12 @@ import { requireIntegration, requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
 import { parseInput } from '../http/errors';
 import { upsertCrmCustomers } from './crm';
+import { eraseCustomer } from './erase';
 import { mergeCustomers } from './merge';
 import { recordOnlineEvents } from './online-events';
 import { registerCustomer } from './registration';
 
-/** Customer writes: head-office CRM upserts and in-store registration. */
+/** Customer writes: head-office CRM upserts, merges and erasures, and in-store registration. */
 export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): void {
   const announce = (cursor: string | null) => {
     // Emitted after commit, so the pull it triggers sees the change.
@@ -52,6 +55,14 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
     await requireIntegration(ctx.db, request, ctx.config.integrationKey);
     const input = parseInput(mergeRequest, request.body);
     const { cursor, ...response } = await mergeCustomers(ctx.db, input);
+    announce(cursor);
+    return response;
+  });
+
+  api.post('/integration/customers/erase', async (request): Promise<EraseResponse> => {
+    await requireIntegration(ctx.db, request, ctx.config.integrationKey);
+    const input = parseInput(eraseRequest, request.body);
+    const { cursor, ...response } = await eraseCustomer(ctx.db, input);
     announce(cursor);
     return response;
   });

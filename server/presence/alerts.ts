@@ -79,6 +79,8 @@ export async function listAlerts(
   const rows = await db.query<AlertRow>(
     `${ALERT_SELECT}
       where a.store_id = $1 and a.raised_at >= $2::timestamptz
+        -- an erased customer's alerts are not served again (their cards are emptied anyway)
+        and not exists (select 1 from customer_erasures e where e.customer_id = a.customer_id)
       order by a.raised_at desc, a.id desc
       limit ${CATCH_UP_LIMIT}`,
     [storeId, since],

@@ -196,3 +196,16 @@ export const mergeResponse = z.object({
   tombstone: customerTombstone,
 });
 export type MergeResponse = z.infer<typeof mergeResponse>;
+
+/**
+ * Head office erases a customer on request (PIPL/GDPR right to erasure): personal data is wiped
+ * on the hub and the customer leaves every terminal's cache through a deletion tombstone. Orders,
+ * visits and conversions stay, anonymous, so store figures do not change. `reason` is kept.
+ */
+export const eraseRequest = z.object({ customerId: uuid, reason: nonEmpty(200) });
+export type EraseRequest = z.infer<typeof eraseRequest>;
+export const eraseResponse = z.object({
+  status: z.enum(['erased', 'already_erased']),
+  tombstone: customerTombstone,
+});
+export type EraseResponse = z.infer<typeof eraseResponse>;

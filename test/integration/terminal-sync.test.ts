@@ -105,6 +105,53 @@ describe('terminal sync against a real hub', () => {
     expect(detail.online.carted[0]?.sku).toBe('DR-1');
   });
 
+  it('a customer erased at head office leaves the cache, the alerts and the lookups', async () => {
+    const { customers, terminal } = await setup();
+    await terminal.engine.start();
+    await waitFor(() => terminal.engine.status.get().online, 'online');
+    const target = customers[5]!;
+    const arrival = await call<{ alertId: string }>(
+      hub,
+      'POST',
+      '/api/v1/presence',
+      { customer: { memberCode: target.memberCode }, storeId: store.storeId, source: 'wifi' },
+      { integration: true },
+    );
+    await waitFor(
+      async () => (await terminal.db.alerts.get(arrival.body.alertId)) !== undefined,
+      'arrival alert cached',
+    );
+    const [hit] = await searchCustomers(terminal.db, terminal.secrets, {
+      query: target.memberCode,
+    });
+    expect(hit?.name).toBe(target.name);
+
+    const r = await call(
+      hub,
+      'POST',
+      '/api/v1/integration/customers/erase',
+      { customerId: hit!.id, reason: '顾客申请删除' },
+      { integration: true },
+    );
+    expect(r.status).toBe(200);
+    await waitFor(
+      async () => (await terminal.db.customers.get(hit!.id)) === undefined,
+      'erased customer gone from the cache',
+    );
+    expect(await terminal.db.alerts.get(arrival.body.alertId)).toBeUndefined();
+    for (const query of [target.phone, target.memberCode, target.phone.slice(-4), target.name])
+      expect(
+        (await searchCustomers(terminal.db, terminal.secrets, { query })).map((c) => c.id),
+      ).not.toContain(hit!.id);
+    // A reconnect's catch-up does not bring the alert back.
+    terminal.engine.stop();
+    await terminal.engine.start();
+    await terminal.engine.catchUpAlerts();
+    await terminal.engine.settled();
+    expect(await terminal.db.alerts.get(arrival.body.alertId)).toBeUndefined();
+    expect(await terminal.db.customers.count()).toBe(customers.length - 1);
+  });
+
   it('alerts raised while disconnected arrive once after reconnect; live ones once too', async () => {
     const { customers, terminal } = await setup();
     const announced: StoredAlert[] = [];

@@ -1,0 +1,76 @@
+import {
+  EMPTY_IN_STORE,
+  EMPTY_ONLINE,
+  type EraseRequest,
+  type EraseResponse,
+} from '../../shared/protocol';
+import { lockChangeFeed, type Db } from '../db/database';
+import { HubError, notFound } from '../http/errors';
+import { CUSTOMER_COLUMNS, rowToTombstone, type CustomerRow } from './profile';
+
+/**
+ * Erases a customer's personal data on request. In one transaction: the row becomes a deletion
+ * tombstone with every personal field wiped (a new change sequence, so terminals drop it on their
+ * next pull), duplicates merged into it are wiped too, its online trail is deleted, and the alert
+ * cards that showed it are emptied. Orders, visits and conversions keep the id, so store figures
+ * stay what they were, with nobody behind them. Idempotent: a resend answers `already_erased`.
+ */
+export async function eraseCustomer(
+  db: Db,
+  request: EraseRequest,
+): Promise<EraseResponse & { cursor: string | null }> {
+  const id = request.customerId.toLowerCase();
+  return db.transaction(async (tx) => {
+    await lockChangeFeed(tx);
+    const [row] = await tx.query<CustomerRow>(
+      `select ${CUSTOMER_COLUMNS} from customers c where c.id = $1 for update`,
+      [id],
+    );
+    if (!row) throw notFound(`customer ${id} not found`);
+    const [done] = await tx.query<{ customer_id: string }>(
+      'select customer_id from customer_erasures where customer_id = $1',
+      [id],
+    );
+    if (done) return { status: 'already_erased', tombstone: rowToTombstone(row), cursor: null };
+    if (row.merged_into)
+      throw new HubError(
+        409,
+        'conflict',
+        `customer ${id} was merged into ${row.merged_into}: erase that customer instead`,
+      );
+
+    const wiped = `name = '', phone_e164 = null, phone_hash = null, crm_id = null,
+      member_code = 'ERASED-' || id::text, birthday = null, sizes = '{}', favourite_categories = '[]',
+      tags = '[]', notes = '', consent_marketing = false, home_store_id = null,
+      online = $2::jsonb, in_store = $3::jsonb, updated_at = now()`;
+    const empty = [JSON.stringify(EMPTY_ONLINE), JSON.stringify(EMPTY_IN_STORE)];
+    const [tombstone] = await tx.query<CustomerRow>(
+      `update customers c set deleted = true, seq = nextval('change_seq'), ${wiped}
+       where c.id = $1 returning ${CUSTOMER_COLUMNS}`,
+      [id, ...empty],
+    );
+    // Duplicates merged into this customer are tombstones already; only their data goes.
+    await tx.query(`update customers set ${wiped} where merged_into = $1`, [id, ...empty]);
+    const merged = await tx.query<{ id: string }>(
+      'select id from customers where merged_into = $1',
+      [id],
+    );
+    const ids = [id, ...merged.map((m) => m.id)];
+    await tx.query('delete from online_events where customer_id = any($1::uuid[])', [ids]);
+    await tx.query(
+      `update alerts set card = jsonb_build_object(
+         'customerId', customer_id, 'name', '', 'tier', 'regular', 'phoneMasked', null,
+         'sizes', '{}'::jsonb, 'favouriteCategories', '[]'::jsonb, 'viewed', '[]'::jsonb,
+         'carted', '[]'::jsonb, 'wishlisted', '[]'::jsonb, 'lastPurchases', '[]'::jsonb,
+         'lifetimeSpend', 0),
+         status = case when status = 'open' then 'expired' else status end
+       where customer_id = any($1::uuid[])`,
+      [ids],
+    );
+    await tx.query('insert into customer_erasures (customer_id, reason) values ($1, $2)', [
+      id,
+      request.reason,
+    ]);
+    return { status: 'erased', tombstone: rowToTombstone(tombstone!), cursor: tombstone!.seq };
+  });
+}
