@@ -1,7 +1,8 @@
 /**
  * `bench:terminal` — the terminal's sync and lookup figures in headless Chromium on real IndexedDB
  * against a local hub seeded with the demo chain. Run: `npx tsx test/bench/terminal-bench.ts`
- * (env BENCH_CUSTOMERS, default 200000; BENCH_HUB_DIR reuses a seeded hub data dir).
+ * (env BENCH_CUSTOMERS, default 200000; BENCH_HUB_DIR reuses a seeded hub data dir;
+ * BENCH_DATABASE_URL puts the hub on that PostgreSQL database instead of PGlite).
  * Prints a markdown section for docs/benchmarks.md. A benchmark, not a test: no assertions on time.
  */
 import { mkdtempSync } from 'node:fs';
@@ -19,11 +20,13 @@ const DRAIN_ORDERS = Number(process.env.BENCH_ORDERS ?? 10_000);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function main(): Promise<void> {
-  const { dataDir, credentials } = seededHubDir(CUSTOMERS, process.env.BENCH_HUB_DIR);
+  // BENCH_DATABASE_URL runs the hub on PostgreSQL (as a head office with many stores would).
+  const databaseUrl = process.env.BENCH_DATABASE_URL;
+  const { dataDir, credentials } = seededHubDir(CUSTOMERS, process.env.BENCH_HUB_DIR, databaseUrl);
   const store = credentials.stores[Number(process.env.BENCH_STORE ?? 0)]!;
   const terminal = store.terminals[0]!;
 
-  const hub = await startHub({ dataDir });
+  const hub = await startHub({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) });
   const script = await bundleBenchPage('test/bench/terminal-bench-page.ts');
   const server = createServer((req, res) => {
     if (req.url === '/bench.js') {
@@ -123,7 +126,7 @@ async function main(): Promise<void> {
     const rawPerSec = raw.rows / raw.seconds;
     console.log(`## Terminal (bench:terminal, headless Chromium ${context.browser()?.version() ?? ''}, ${new Date().toISOString().slice(0, 10)})
 
-Hub on PGlite seeded with \`hub:seed --customers ${CUSTOMERS} --no-history\`; terminal page size 5,000.
+Hub on ${databaseUrl ? 'PostgreSQL' : 'PGlite'} seeded with \`hub:seed --customers ${CUSTOMERS} --no-history\`; terminal page size 5,000.
 
 | Figure | Result | Target |
 |---|---|---|
