@@ -252,16 +252,21 @@ describe('OrderScreen', () => {
     expect(await screen.findByText('王芳')).toBeTruthy();
   });
 
-  it('asks to re-attach when the hub answered a registration with an existing member', async () => {
-    const { h } = await setup();
-    // Registered here offline; the hub knew the phone, so the provisional id was replaced.
+  /** 王芳 (13812345678) registered on this terminal while offline; returns the provisional id. */
+  async function registerOffline(h: Awaited<ReturnType<typeof setup>>['h']): Promise<string> {
     const registered = await enqueueRegistration(
       h.db,
       memorySecretStore({ phoneHashKey: TEST_PHONE_KEY }),
       { id: newId(), name: '王芳', phone: '13812345678' },
     );
     if (!registered.ok) throw new Error(registered.error.message);
-    const provisionalId = registered.value.customer.id;
+    return registered.value.customer.id;
+  }
+
+  it('asks to re-attach when the hub answered a registration with an existing member', async () => {
+    const { h } = await setup();
+    // Registered here offline; the hub knew the phone, so the provisional id was replaced.
+    const provisionalId = await registerOffline(h);
     await recordResults(h.db, [{ id: provisionalId, status: 'duplicate' }]);
     await h.db.customers.delete(provisionalId);
 
@@ -276,13 +281,7 @@ describe('OrderScreen', () => {
 
   it('credits the member the hub mapped an offline registration to, without asking again', async () => {
     const { h, wang } = await setup();
-    const registered = await enqueueRegistration(
-      h.db,
-      memorySecretStore({ phoneHashKey: TEST_PHONE_KEY }),
-      { id: newId(), name: '王芳', phone: '13812345678' },
-    );
-    if (!registered.ok) throw new Error(registered.error.message);
-    const provisionalId = registered.value.customer.id;
+    const provisionalId = await registerOffline(h);
     // The hub knew the phone: the registration became the existing member 王芳.
     const member = await h.db.customers.get(wang.id);
     await putCanonicalCustomer(h.db, provisionalId, toProfile(member!));

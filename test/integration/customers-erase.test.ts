@@ -13,6 +13,7 @@ import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
 import { customerFeed, seedCrmCustomers, seedProducts, unique } from '../support/seed';
+import { orderFor } from './terminal-harness';
 
 type ErrorReply = { error: { code: string; message: string } };
 
@@ -105,16 +106,10 @@ describeOnBackends('customers: erasure on request', (backend) => {
       '/api/v1/orders',
       {
         orders: [
-          {
-            id: newId(),
-            storeId: store.storeId,
-            terminalId: store.terminals[0]!.id,
-            guideId: store.guide.id,
+          orderFor(store, sku, {
             customerId: erased,
-            paymentMethod: 'wechat',
-            createdAt: new Date().toISOString(),
             lines: [{ sku, quantity: 1, unitPrice: 25_000, discount: 0 }],
-          },
+          }),
         ],
       },
       { token },
