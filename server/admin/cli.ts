@@ -1,8 +1,17 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { newGuideRequest, newStore, newTerminalRequest, uuid } from '../../shared/protocol';
+import {
+  eraseRequest,
+  newGuideRequest,
+  newStore,
+  newTerminalRequest,
+  uuid,
+  type EraseRequest,
+  type EraseResponse,
+} from '../../shared/protocol';
 import { loadConfig } from '../config';
+import { eraseCustomer } from '../customers/erase';
 import { openDatabase, type Db } from '../db/database';
 import { migrate } from '../db/migrate';
 import { HubError } from '../http/errors';
@@ -32,6 +41,8 @@ Commands:
   add-guide       --store <store id> --name <name> --pin <4-8 digits> [--role guide|manager] [--id <uuid>]
   add-terminal    --store <store id> --name <name> [--id <uuid>]   (prints the new token once)
   revoke-terminal --terminal <terminal id>
+  erase-customer  --customer <customer id> --reason <text>          (right to erasure; terminals drop
+                                                                    the customer at their next sync)
   rotate-integration-key                                            (prints the new key once)
   rotate-admin-key                                                  (direct mode only)
 
@@ -59,6 +70,7 @@ type AdminOps = {
   addGuide(input: z.infer<typeof newGuideRequest>): Promise<{ id: string }>;
   addTerminal(input: z.infer<typeof newTerminalRequest>): Promise<CreatedTerminal>;
   revokeTerminal(id: string): Promise<void>;
+  eraseCustomer(input: EraseRequest): Promise<EraseResponse>;
   rotateIntegrationKey(): Promise<string>;
   rotateAdminKey(): Promise<string>;
   close(): Promise<void>;
@@ -103,6 +115,8 @@ function restOps(baseUrl: string, adminKey: string): AdminOps {
     revokeTerminal: async (id) => {
       await request('POST', `/terminals/${id}/revoke`, {});
     },
+    eraseCustomer: (input) =>
+      request('POST', `/customers/${input.customerId}/erase`, { reason: input.reason }),
     rotateIntegrationKey: async () =>
       (await request<{ integrationKey: string }>('POST', '/integration-key/rotate', {}))
         .integrationKey,
@@ -121,6 +135,12 @@ function directOps(db: Db): AdminOps {
     addGuide: (input) => createGuide(db, input),
     addTerminal: (input) => createTerminal(db, input),
     revokeTerminal: (id) => revokeTerminal(db, id),
+    // Without a running hub nobody tells the terminals now; they see the tombstone on their next
+    // pull (every reconnect and every customers:changed runs one).
+    eraseCustomer: async (input) => {
+      const { cursor: _cursor, ...response } = await eraseCustomer(db, input);
+      return response;
+    },
     rotateIntegrationKey: () => rotateIntegrationKey(db),
     rotateAdminKey: () => rotateAdminKey(db),
     close: () => db.close(),
@@ -153,6 +173,7 @@ function validate<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
 
 const flagName: Record<string, string> = {
   storeId: 'store',
+  customerId: 'customer',
   geofenceRadiusM: 'radius',
 };
 
@@ -199,6 +220,8 @@ export async function runAdminCli(
         pin: { type: 'string' },
         role: { type: 'string' },
         terminal: { type: 'string' },
+        customer: { type: 'string' },
+        reason: { type: 'string' },
       },
     });
   } catch (error) {
@@ -338,6 +361,23 @@ function prepare(command: string, rest: string[], values: Values): Run {
       return async (ops, io, json) => {
         await ops.revokeTerminal(terminal);
         print(io, json, { id: terminal, revoked: true }, `terminal ${terminal} revoked`);
+      };
+    }
+    case 'erase-customer': {
+      const input = renameIssuePaths(eraseRequest, {
+        customerId: str(values, 'customer') ?? rest[0],
+        reason: str(values, 'reason'),
+      });
+      return async (ops, io, json) => {
+        const result = await ops.eraseCustomer(input);
+        print(
+          io,
+          json,
+          result,
+          result.status === 'erased'
+            ? `customer ${input.customerId} erased; terminals drop it at their next sync`
+            : `customer ${input.customerId} was already erased`,
+        );
       };
     }
     case 'rotate-integration-key':

@@ -1,8 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { newGuideRequest, newStore, newTerminalRequest, uuid } from '../../shared/protocol';
+import {
+  eraseRequest,
+  newGuideRequest,
+  newStore,
+  newTerminalRequest,
+  uuid,
+} from '../../shared/protocol';
 import { requireAdmin } from '../auth/guards';
 import type { HubContext } from '../context';
+import { eraseCustomer } from '../customers/erase';
 import { parseInput } from '../http/errors';
 import {
   createGuide,
@@ -39,6 +46,14 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
         await revokeTerminal(db, id);
         ctx.realtime.revokeTerminal(id);
         return { ok: true };
+      });
+      // Erasure on request for IT / the data-protection officer, same as the integration API.
+      admin.post('/customers/:id/erase', async (request) => {
+        const { id } = parseInput(z.object({ id: uuid }), request.params, 'customer id');
+        const { reason } = parseInput(eraseRequest.pick({ reason: true }), request.body);
+        const { cursor, ...response } = await eraseCustomer(db, { customerId: id, reason });
+        if (cursor) ctx.realtime.toAll('customers:changed', { cursor });
+        return response;
       });
       admin.post('/integration-key/rotate', async () => ({
         integrationKey: await rotateIntegrationKey(db),

@@ -4,6 +4,8 @@ import { describeOnBackends } from '../support/backends';
 import { call } from '../support/http';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
 import { runCli } from '../support/run-cli';
+import { customerFeed, unique } from '../support/seed';
+import { newId } from '../../shared/domain/ids';
 
 const CLI = 'server/admin/cli.ts';
 
@@ -84,6 +86,66 @@ describeOnBackends('hub:admin CLI', (backend) => {
     const revoked = await viaUrl('revoke-terminal', '--terminal', created.id);
     expect(revoked.code).toBe(0);
     expect((await terminalInfo(created.token)).status).toBe(401);
+  });
+
+  it('over --url: erases a customer on request; a resend says so; bad input exits 2', async () => {
+    // A terminal to read the customer feed with, and one CRM customer to erase.
+    const store = await viaUrl(
+      'add-store',
+      '--name',
+      '杭州湖滨店',
+      '--timezone',
+      'Asia/Shanghai',
+      '--lat',
+      '30.2590',
+      '--lng',
+      '120.1650',
+    );
+    const storeId = (JSON.parse(store.stdout) as { id: string }).id;
+    const terminal = await viaUrl('add-terminal', '--store', storeId, '--name', 'Counter 2');
+    const { token } = JSON.parse(terminal.stdout) as { token: string };
+    const memberCode = `MCLI${unique()}`;
+    const crm = await call(
+      hub,
+      'POST',
+      '/api/v1/integration/customers',
+      {
+        customers: [
+          {
+            crmId: `crm-cli-${unique()}`,
+            name: '王芳',
+            phone: `139${unique().padStart(8, '0').slice(-8)}`,
+            memberCode,
+          },
+        ],
+      },
+      { integration: true },
+    );
+    expect(crm.status).toBe(200);
+    const customer = (await customerFeed(hub, token)).find((c) => c.memberCode === memberCode)!;
+
+    const missingReason = await viaUrl('erase-customer', '--customer', customer.id);
+    expect(missingReason.code).toBe(2);
+    expect(missingReason.stderr).toContain('--reason: is required');
+    const erased = await viaUrl(
+      'erase-customer',
+      '--customer',
+      customer.id,
+      '--reason',
+      '顾客申请',
+    );
+    expect(erased.stderr).toBe('');
+    expect(erased.code).toBe(0);
+    expect(JSON.parse(erased.stdout)).toMatchObject({
+      status: 'erased',
+      tombstone: { id: customer.id, deleted: true, mergedInto: null },
+    });
+    expect((await customerFeed(hub, token)).map((c) => c.id)).not.toContain(customer.id);
+    const again = await viaUrl('erase-customer', customer.id, '--reason', '顾客申请');
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'already_erased' });
+    const unknown = await viaUrl('erase-customer', '--customer', newId(), '--reason', 'x');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('not found');
   });
 
   it('over --url: rotates the integration key; the new key is accepted by the hub', async () => {
