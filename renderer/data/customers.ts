@@ -106,6 +106,7 @@ const PHONE_INDEX = '[phoneLast4+phoneHash]';
  */
 export const byPhoneHash = (db: TerminalDb, e164: string, hash: string) =>
   db.customers.where(PHONE_INDEX).equals([phoneLast4(e164), hash]);
+
 const LATIN = /^[a-z]+$/i;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 
