@@ -12,7 +12,13 @@ import { SyncEngine } from '../../renderer/sync/sync-engine';
 import { newId } from '../../shared/domain/ids';
 import { isTombstone } from '../../shared/protocol';
 
-type Setup = { hubUrl: string; token: string; phoneHashKey: string; terminalId: string };
+type Setup = {
+  hubUrl: string;
+  token: string;
+  phoneHashKey: string;
+  terminalId: string;
+  pageSize: number;
+};
 
 let db: TerminalDb;
 let engine: SyncEngine;
@@ -34,7 +40,7 @@ async function initialSync(setup: Setup) {
   await db.open();
   const before = await usage();
   const client = createHttpHubClient({ baseUrl: setup.hubUrl, secrets, timeoutMs: 120_000 });
-  engine = new SyncEngine({ db, hub: client, secrets, pageSize: 5000, autoRetry: false });
+  engine = new SyncEngine({ db, hub: client, secrets, pageSize: setup.pageSize, autoRetry: false });
   const t0 = performance.now();
   await engine.pullFeed('customers');
   const seconds = (performance.now() - t0) / 1000;
@@ -58,12 +64,12 @@ async function feedOnly(setup: Setup) {
   });
   const t0 = performance.now();
   let rows = 0;
-  let pending = client.pullCustomers('0', 5000, true);
+  let pending = client.pullCustomers('0', setup.pageSize, true);
   for (;;) {
     const result = await pending;
     if (!result.ok) throw new Error(result.error.message);
     const page = result.value;
-    if (page.hasMore) pending = client.pullCustomers(page.cursor, 5000, false);
+    if (page.hasMore) pending = client.pullCustomers(page.cursor, setup.pageSize, false);
     for (const item of page.items) {
       if (isTombstone(item)) continue;
       toCachedCustomer(item); // the per-row work a sync does before writing

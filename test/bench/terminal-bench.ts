@@ -2,7 +2,8 @@
  * `bench:terminal` — the terminal's sync and lookup figures in headless Chromium on real IndexedDB
  * against a local hub seeded with the demo chain. Run: `npx tsx test/bench/terminal-bench.ts`
  * (env BENCH_CUSTOMERS, default 200000; BENCH_HUB_DIR reuses a seeded hub data dir;
- * BENCH_DATABASE_URL puts the hub on that PostgreSQL database instead of PGlite).
+ * BENCH_DATABASE_URL puts the hub on that PostgreSQL database instead of PGlite;
+ * BENCH_PAGE_SIZE rows per feed page, default 5000).
  * Prints a markdown section for docs/benchmarks.md. A benchmark, not a test: no assertions on time.
  */
 import { mkdtempSync } from 'node:fs';
@@ -17,6 +18,8 @@ import { bundleBenchPage, seededHubDir } from './bench-support';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200_000);
 const DRAIN_ORDERS = Number(process.env.BENCH_ORDERS ?? 10_000);
+/** Rows per feed page (the hub's maximum is 5,000; the app's engine defaults to 1,000). */
+const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? 5_000);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function main(): Promise<void> {
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
       token: terminal.token,
       phoneHashKey: info.phoneHashKey,
       terminalId: terminal.id,
+      pageSize: PAGE_SIZE,
     };
 
     type Bench = Record<string, (...args: unknown[]) => Promise<unknown>>;
@@ -126,7 +130,7 @@ async function main(): Promise<void> {
     const rawPerSec = raw.rows / raw.seconds;
     console.log(`## Terminal (bench:terminal, headless Chromium ${context.browser()?.version() ?? ''}, ${new Date().toISOString().slice(0, 10)})
 
-Hub on ${databaseUrl ? 'PostgreSQL' : 'PGlite'} seeded with \`hub:seed --customers ${CUSTOMERS} --no-history\`; terminal page size 5,000.
+Hub on ${databaseUrl ? 'PostgreSQL' : 'PGlite'} seeded with \`hub:seed --customers ${CUSTOMERS} --no-history\`; terminal page size ${PAGE_SIZE.toLocaleString('en')}.
 
 | Figure | Result | Target |
 |---|---|---|
