@@ -50,10 +50,9 @@ export async function eraseCustomer(
       [id, ...empty],
     );
     // Duplicates merged into this customer are tombstones already; only their data goes.
-    await tx.query(`update customers set ${wiped} where merged_into = $1`, [id, ...empty]);
     const merged = await tx.query<{ id: string }>(
-      'select id from customers where merged_into = $1',
-      [id],
+      `update customers set ${wiped} where merged_into = $1 returning id`,
+      [id, ...empty],
     );
     const ids = [id, ...merged.map((m) => m.id)];
     await tx.query('delete from online_events where customer_id = any($1::uuid[])', [ids]);
