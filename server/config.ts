@@ -21,6 +21,10 @@ const envSchema = z.object({
   HUB_CORS_ORIGINS: z.string().default(''),
   /** where `/updates` serves terminal auto-update files from (optional) */
   HUB_UPDATES_DIR: z.string().optional(),
+  /** memory for the customer feed's page cache (initial syncs of many terminals); 0 turns it off */
+  HUB_FEED_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(512),
+  /** how long a cached feed page is served before it is rebuilt */
+  HUB_FEED_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(900),
 });
 
 export type HubConfig = {
@@ -35,6 +39,8 @@ export type HubConfig = {
   expirySweepMs: number;
   revocationCheckMs: number;
   updatesDir: string | undefined;
+  feedCacheMb: number;
+  feedCacheTtlSeconds: number;
   /** origins allowed cross-origin: the desktop app's `app://shopguide` plus HUB_CORS_ORIGINS */
   corsOrigins: string[];
 };
@@ -61,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     expirySweepMs: e.HUB_EXPIRY_SWEEP_MS,
     revocationCheckMs: e.HUB_REVOCATION_CHECK_MS,
     updatesDir: e.HUB_UPDATES_DIR,
+    feedCacheMb: e.HUB_FEED_CACHE_MB,
+    feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,
     corsOrigins: [
       DESKTOP_APP_ORIGIN,
       ...e.HUB_CORS_ORIGINS.split(',')

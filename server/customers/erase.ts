@@ -6,6 +6,7 @@ import {
 } from '../../shared/protocol';
 import { lockChangeFeed, type Db } from '../db/database';
 import { HubError, notFound } from '../http/errors';
+import { bumpCustomerFeedEpoch } from '../sync/feeds';
 import { CUSTOMER_COLUMNS, rowToTombstone, type CustomerRow } from './profile';
 
 /**
@@ -70,6 +71,8 @@ export async function eraseCustomer(
       id,
       request.reason,
     ]);
+    // Every hub node's feed page cache drops pages that may still hold the erased data.
+    await bumpCustomerFeedEpoch(tx);
     return { status: 'erased', tombstone: rowToTombstone(tombstone!), cursor: tombstone!.seq };
   });
 }

@@ -42,20 +42,44 @@ export async function customerFeedPage(
     `select ${CUSTOMER_COLUMNS} from customers c where c.seq > $1::bigint order by c.seq limit $2`,
     [after, limit + 1],
   );
-  // Counted separately (an index-only range count): a window count would force the database to
-  // read every remaining row on every page. Rows committed in between only make it an estimate,
-  // which is all a progress bar needs.
   const total = !withTotal
     ? undefined
     : rows.length <= limit
       ? rows.length
-      : ((
-          await db.query<{ n: number }>(
-            'select count(*)::int as n from customers where seq > $1::bigint',
-            [after],
-          )
-        )[0]?.n ?? 0);
+      : await customersAfter(db, after);
   return toPage(rows, limit, after, total, rowToFeedItem);
+}
+
+/**
+ * Customer feed rows after a cursor, for the progress bar's `total`. Counted separately (an
+ * index-only range count): a window count would force the database to read every remaining row on
+ * every page. Rows committed in between only make it an estimate, which is all a progress bar needs.
+ */
+export async function customersAfter(db: Queryable, after: string): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    'select count(*)::int as n from customers where seq > $1::bigint',
+    [after],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Settings key bumped by every erasure; the feed page cache empties itself when it moves. */
+export const SETTING_CUSTOMER_FEED_EPOCH = 'customer_feed_epoch';
+
+export async function customerFeedEpoch(db: Queryable): Promise<string> {
+  const rows = await db.query<{ value: string }>('select value from settings where key = $1', [
+    SETTING_CUSTOMER_FEED_EPOCH,
+  ]);
+  return rows[0]?.value ?? '0';
+}
+
+/** Moves the epoch on, inside the erasing transaction. */
+export async function bumpCustomerFeedEpoch(db: Queryable): Promise<void> {
+  await db.query(
+    `insert into settings(key, value) values ($1, '1')
+     on conflict (key) do update set value = (settings.value::bigint + 1)::text`,
+    [SETTING_CUSTOMER_FEED_EPOCH],
+  );
 }
 
 /** This store's catalog (every product with this store's stock) changed after `after`. */

@@ -8,9 +8,12 @@ import {
 import { requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
 import { badRequest, parseInput } from '../http/errors';
+import { FeedPageCache, type FeedPageBytes } from './feed-cache';
 import {
   catalogFeedPage,
+  customerFeedEpoch,
   customerFeedPage,
+  customersAfter,
   storeStaff,
   type FeedOptions,
   type FeedPage,
@@ -33,10 +36,29 @@ function feedParams(query: unknown): FeedOptions {
  */
 export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void {
   const { db } = ctx;
+  const cache = new FeedPageCache({
+    maxBytes: ctx.config.feedCacheMb * 1024 * 1024,
+    ttlMs: ctx.config.feedCacheTtlSeconds * 1000,
+  });
 
-  api.get('/sync/customers', async (request): Promise<FeedPage<CustomerFeedItem>> => {
+  // Answered as bytes: full pages come from the chain-wide page cache (see feed-cache.ts), and
+  // `x-feed-cache: hit | miss` says which. The body is exactly what serialising a FeedPage gives.
+  api.get('/sync/customers', async (request, reply) => {
     await requireTerminal(db, request);
-    return customerFeedPage(db, feedParams(request.query));
+    const params = feedParams(request.query);
+    if (cache.enabled) cache.checkEpoch(await customerFeedEpoch(db));
+    const { page, hit } = await cache.getOrBuild(`${params.after}:${params.limit}`, async () =>
+      toBytes(await customerFeedPage(db, { ...params, withTotal: false })),
+    );
+    const total = !params.withTotal
+      ? undefined
+      : page.hasMore
+        ? await customersAfter(db, params.after)
+        : page.count;
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('x-feed-cache', hit ? 'hit' : 'miss')
+      .send(pageBody(page, total));
   });
 
   api.get('/sync/catalog', async (request): Promise<FeedPage<ProductItem>> => {
@@ -48,4 +70,19 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
     const terminal = await requireTerminal(db, request);
     return { items: await storeStaff(db, terminal.storeId) };
   });
+}
+
+function toBytes(page: FeedPage<CustomerFeedItem>): FeedPageBytes {
+  return {
+    itemsJson: Buffer.from(JSON.stringify(page.items)),
+    count: page.items.length,
+    cursor: page.cursor,
+    hasMore: page.hasMore,
+  };
+}
+
+/** `{"items":[…],"cursor":"…","hasMore":…,"total":…}`, the same bytes `JSON.stringify` gives. */
+function pageBody(page: FeedPageBytes, total: number | undefined): Buffer {
+  const tail = `,"cursor":${JSON.stringify(page.cursor)},"hasMore":${page.hasMore}${total === undefined ? '' : `,"total":${total}`}}`;
+  return Buffer.concat([Buffer.from('{"items":'), page.itemsJson, Buffer.from(tail)]);
 }

@@ -4,7 +4,7 @@
  * the previous two-store one, and profiles packed several to a record behind one multi-entry
  * `terms` index. Each layout runs in a fresh browser profile: a second layout in the same
  * profile is slowed by the first one's compaction. Env: BENCH_CUSTOMERS (profiles written,
- * default 50000), BENCH_HUB_DIR (a seeded hub to read them from), BENCH_LAYOUTS (comma list).
+ * default 50000), BENCH_HUB_DIR (a seeded hub to read them from), BENCH_LAYOUTS (list separated by ;).
  * A benchmark, not a test: it prints figures and asserts nothing about time.
  */
 import { mkdtempSync } from 'node:fs';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
 
   type Page = { run(name: string): Promise<unknown>; layouts: string[] };
   const rows: string[] = [];
-  let layouts = process.env.BENCH_LAYOUTS?.split(',');
+  let layouts = process.env.BENCH_LAYOUTS?.split(';');
   let version = '';
   try {
     for (let i = 0; ; i++) {

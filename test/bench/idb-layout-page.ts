@@ -60,6 +60,63 @@ const LAYOUTS: Record<string, Layout> = {
     stores: { customers: { indexes: [] } },
     records: (profiles) => ({ customers: profiles.map(toCachedCustomer) }),
   },
+  'one row, body as JSON string': {
+    stores: { customers: { indexes: COUNTER_INDEXES } },
+    records: (profiles) => ({
+      customers: profiles.map(toCachedCustomer).map((r) => ({
+        id: r.id,
+        memberCode: r.memberCode,
+        phoneLast4: r.phoneLast4,
+        phoneHash: r.phoneHash,
+        name: r.name,
+        initials: r.initials,
+        body: JSON.stringify(r),
+      })),
+    }),
+  },
+  'flat 760 B rows (issue calibration)': {
+    stores: { customers: { indexes: COUNTER_INDEXES } },
+    records: (profiles) => ({
+      customers: profiles.map(toCachedCustomer).map((r) => ({
+        id: r.id,
+        memberCode: r.memberCode,
+        phoneLast4: r.phoneLast4,
+        phoneHash: r.phoneHash,
+        phoneMasked: r.phoneMasked,
+        name: r.name,
+        initials: r.initials,
+        tier: r.tier,
+        points: r.points,
+        gender: r.gender,
+        birthday: r.birthday,
+        notes: 'x'.repeat(480),
+      })),
+    }),
+  },
+  '20 per record as JSON string, terms': {
+    stores: { blocks: { indexes: [], multiEntry: 'terms' } },
+    records: (profiles) => {
+      const rows = profiles.map(toCachedCustomer);
+      const blocks = [];
+      for (let i = 0; i < rows.length; i += 20) {
+        const chunk = rows.slice(i, i + 20);
+        blocks.push({ id: chunk[0]!.id, body: JSON.stringify(chunk), terms: chunk.flatMap(terms) });
+      }
+      return { blocks };
+    },
+  },
+  '100 per record as JSON string, no index': {
+    stores: { blocks: { indexes: [] } },
+    records: (profiles) => {
+      const rows = profiles.map(toCachedCustomer);
+      const blocks = [];
+      for (let i = 0; i < rows.length; i += 100) {
+        const chunk = rows.slice(i, i + 100);
+        blocks.push({ id: chunk[0]!.id, body: JSON.stringify(chunk) });
+      }
+      return { blocks };
+    },
+  },
   '10 per record, terms index': packed(10),
   '20 per record, terms index': packed(20),
   '50 per record, terms index': packed(50),

@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BatchResponse, CustomerFeedItem, EraseResponse } from '../../shared/protocol';
+import { describeOnBackends } from '../support/backends';
+import { createStoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import type { HubProcess } from '../support/hub-process';
+import { unique } from '../support/seed';
+
+type Page = { items: CustomerFeedItem[]; cursor: string; hasMore: boolean; total?: number };
+type Fetched = { cache: string | null; text: string; page: Page };
+
+/** One customer feed page as the terminal gets it: the raw body and the cache header. */
+async function feedPage(
+  hub: Pick<HubProcess, 'url'>,
+  token: string,
+  after: string,
+  limit: number,
+  withTotal = false,
+): Promise<Fetched> {
+  const response = await fetch(
+    `${hub.url}/api/v1/sync/customers?after=${after}&limit=${limit}&withTotal=${withTotal}`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  expect(response.status).toBe(200);
+  const text = await response.text();
+  return { cache: response.headers.get('x-feed-cache'), text, page: JSON.parse(text) as Page };
+}
+
+/** A whole pull from cursor 0, page by page. */
+async function pullAll(hub: HubProcess, token: string, limit: number): Promise<Fetched[]> {
+  const pages: Fetched[] = [];
+  let after = '0';
+  for (let n = 0; n < 1000; n++) {
+    const fetched = await feedPage(hub, token, after, limit);
+    pages.push(fetched);
+    after = fetched.page.cursor;
+    if (!fetched.page.hasMore) return pages;
+  }
+  throw new Error('feed did not end');
+}
+
+/** What a terminal's cache holds after applying these pages: last version wins, tombstones go. */
+function fold(pages: Fetched[]): Map<string, string> {
+  const view = new Map<string, string>();
+  for (const { page } of pages)
+    for (const item of page.items) {
+      if ('deleted' in item) view.delete(item.id);
+      else view.set(item.id, JSON.stringify(item));
+    }
+  return view;
+}
+
+/**
+ * The customer feed's page cache: many terminals syncing from scratch get the same full pages, so
+ * the hub builds each once. A cached page may be older than the rows it holds, never wrong, and
+ * an erasure empties the cache so erased data is not served from it.
+ */
+describeOnBackends('customer feed page cache', (backend) => {
+  let hub: HubProcess;
+  let token: string;
+  const tag = unique();
+  // Two-digit suffixes, so no name or member code is a substring of another.
+  const crm = Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0')).map((n) => ({
+    crmId: `crm-cache-${tag}-${n}`,
+    name: `缓存顾客${n}`,
+    phone: `137${String(tag).padStart(6, '0').slice(-6)}${n}`,
+    memberCode: `MCACHE${tag}X${n}`,
+  }));
+  const pushCrm = async (customers: typeof crm, to: HubProcess = hub) => {
+    const r = await call<BatchResponse>(
+      to,
+      'POST',
+      '/api/v1/integration/customers',
+      { customers },
+      { integration: true },
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.results.every((x) => x.status === 'accepted')).toBe(true);
+  };
+  const idOf = (pages: Fetched[], memberCode: string) =>
+    pages.flatMap((p) => p.page.items).find((i) => 'memberCode' in i && i.memberCode === memberCode)
+      ?.id;
+
+  beforeAll(async () => {
+    hub = await backend.startHub();
+    token = (await createStoreFixture(hub)).terminals[0]!.token;
+    await pushCrm(crm);
+  });
+  afterAll(() => backend.cleanup());
+
+  it('serves a second initial sync from the cache, byte for byte the same feed', async () => {
+    const first = await pullAll(hub, token, 10);
+    expect(first.length).toBeGreaterThanOrEqual(3);
+    expect(first.every((p) => p.cache === 'miss')).toBe(true);
+
+    const second = await pullAll(hub, token, 10);
+    expect(second.map((p) => p.text)).toEqual(first.map((p) => p.text));
+    // Every full page came from the cache; the last, partial one is always built fresh.
+    expect(second.slice(0, -1).every((p) => p.cache === 'hit')).toBe(true);
+    expect(second.at(-1)!.cache).toBe('miss');
+
+    // The progress total is counted live, also on a cached page.
+    const counted = await feedPage(hub, token, '0', 10, true);
+    expect(counted.cache).toBe('hit');
+    expect(counted.page.total).toBe(first.reduce((n, p) => n + p.page.items.length, 0));
+  });
+
+  it('a cached page can be older than its rows, and the reader still ends at the current state', async () => {
+    const before = await pullAll(hub, token, 10);
+    // Change a customer on the first (cached) page.
+    const changed = crm.find((c) => idOf(before.slice(0, 1), c.memberCode) !== undefined)!;
+    await pushCrm([{ ...changed, name: '已改名' }]);
+
+    const after = await pullAll(hub, token, 10);
+    expect(after[0]!.cache).toBe('hit');
+    expect(after[0]!.text).toContain(changed.name); // the old version, from the cache…
+    const view = fold(after);
+    const id = idOf(before, changed.memberCode)!;
+    expect(JSON.parse(view.get(id)!)).toMatchObject({ name: '已改名' }); // …then the new one
+
+    // The same as a reader whose pages were all built now (another page size, so no cache).
+    const live = await pullAll(hub, token, 7);
+    expect(live[0]!.cache).toBe('miss');
+    expect(fold(after)).toEqual(fold(live));
+  });
+
+  it('an erasure empties the cache: the erased data is not served from it again', async () => {
+    const pages = await pullAll(hub, token, 10);
+    const cachedFirst = await feedPage(hub, token, '0', 10);
+    expect(cachedFirst.cache).toBe('hit');
+    const target = crm.find((c) => cachedFirst.text.includes(c.memberCode))!;
+    const id = idOf(pages, target.memberCode)!;
+
+    const erased = await call<EraseResponse>(
+      hub,
+      'POST',
+      '/api/v1/integration/customers/erase',
+      { customerId: id, reason: 'customer asked (test)' },
+      { integration: true },
+    );
+    expect(erased.status).toBe(200);
+
+    const rebuilt = await feedPage(hub, token, '0', 10);
+    expect(rebuilt.cache).toBe('miss');
+    expect(rebuilt.text).not.toContain(target.memberCode);
+    expect(rebuilt.text).not.toContain(target.name);
+    expect(fold(await pullAll(hub, token, 10)).has(id)).toBe(false);
+  });
+
+  if (backend.kind === 'postgres') {
+    it('an erasure through another hub node empties this node’s cache too', async () => {
+      const other = await backend.startHub({ databaseUrl: hub.options.databaseUrl! });
+      const pages = await pullAll(hub, token, 10);
+      const cachedFirst = await feedPage(hub, token, '0', 10);
+      expect(cachedFirst.cache).toBe('hit');
+      const target = crm.find((c) => cachedFirst.text.includes(c.memberCode))!;
+      const erased = await call<EraseResponse>(
+        other,
+        'POST',
+        '/api/v1/integration/customers/erase',
+        { customerId: idOf(pages, target.memberCode)!, reason: 'customer asked (test)' },
+        { integration: true },
+      );
+      expect(erased.status).toBe(200);
+      const rebuilt = await feedPage(hub, token, '0', 10);
+      expect(rebuilt.cache).toBe('miss');
+      expect(rebuilt.text).not.toContain(target.memberCode);
+    });
+  }
+
+  it('HUB_FEED_CACHE_MB=0 turns the cache off', async () => {
+    const plain = await backend.startHub({ env: { HUB_FEED_CACHE_MB: '0' } });
+    const plainToken = (await createStoreFixture(plain)).terminals[0]!.token;
+    await pushCrm(crm.slice(0, 2), plain);
+    await feedPage(plain, plainToken, '0', 1);
+    const again = await feedPage(plain, plainToken, '0', 1);
+    expect(again.page.items).toHaveLength(1);
+    expect(again.page.hasMore).toBe(true);
+    expect(again.cache).toBe('miss');
+  });
+});
