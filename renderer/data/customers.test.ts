@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import {
   applyCustomerItems,
+  customerById,
+  customerCount,
   customerPageTables,
   openCustomerProfile,
   putCanonicalCustomer,
@@ -36,7 +38,7 @@ describe('customer lookup at the counter', () => {
     expect(hits[0]!.phoneMasked).toBe('138****5678');
 
     // Nothing in the cache contains the raw number in any form.
-    const dump = JSON.stringify(await db.customers.toArray());
+    const dump = JSON.stringify(await db.customerStore.all());
     expect(dump).not.toContain('13812345678');
   });
 
@@ -107,8 +109,8 @@ describe('customer tombstones', () => {
     await db.transaction('rw', customerPageTables(db), () =>
       applyCustomerItems(db, [{ id: fang.id, seq: '2', deleted: true, mergedInto: null }]),
     );
-    expect(await db.customers.get(fang.id)).toBeUndefined();
-    expect(await db.customers.count()).toBe(0);
+    expect(await customerById(db, fang.id)).toBeUndefined();
+    expect(await customerCount(db)).toBe(0);
   });
 
   it('an erased customer (deletion tombstone) also leaves the cached alerts and aliases', async () => {
@@ -128,7 +130,7 @@ describe('customer tombstones', () => {
     await db.transaction('rw', customerPageTables(db), () =>
       applyCustomerItems(db, [{ id: fang.id, seq: '9', deleted: true, mergedInto: null }]),
     );
-    expect(await db.customers.get(fang.id)).toBeUndefined();
+    expect(await customerById(db, fang.id)).toBeUndefined();
     expect((await db.alerts.toArray()).map((a) => a.alertId)).toEqual([naAlert.alertId]);
     expect(await db.customerAliases.count()).toBe(0);
     expect(JSON.stringify(await db.alerts.toArray())).not.toContain('王芳');
@@ -155,7 +157,7 @@ describe('customer tombstones', () => {
     // The feed is already past that old answer (its tombstone at seq 6 is applied).
     await db.syncState.put({ ...initialSyncState('customers'), cursor: '6' });
     await putCanonicalCustomer(db, provisional.id, { ...fang, seq: '1' });
-    expect(await db.customers.get(fang.id)).toBeUndefined();
+    expect(await customerById(db, fang.id)).toBeUndefined();
     expect((await openCustomerProfile(db, provisional.id, guideId))?.id).toBe(na.id);
 
     // A plain delete leaves nothing to follow.
@@ -212,7 +214,7 @@ describe('customer tombstones', () => {
     await db.transaction('rw', customerPageTables(db), () =>
       applyCustomerItems(db, [{ id: dup.id, seq: '3', deleted: true, mergedInto: keep.id }]),
     );
-    expect(await db.customers.get(dup.id)).toBeUndefined();
+    expect(await customerById(db, dup.id)).toBeUndefined();
     expect((await db.alerts.get(alert.alertId))?.card.customerId).toBe(keep.id);
     const entry = await db.outbox.get(orderId);
     expect(entry?.kind === 'order' && entry.order.customerId).toBe(keep.id);
@@ -225,8 +227,8 @@ describe('customer tombstones', () => {
     await seed(db, [provisional]);
     const canonical = await makeProfile({ name: '赵敏', seq: '9' });
     await putCanonicalCustomer(db, provisional.id, canonical);
-    expect(await db.customers.get(provisional.id)).toBeUndefined();
-    expect((await db.customers.get(canonical.id))?.seq).toBe('9');
+    expect(await customerById(db, provisional.id)).toBeUndefined();
+    expect((await customerById(db, canonical.id))?.seq).toBe('9');
   });
 
   it('a late registration answer never resurrects a customer the feed has since deleted', async () => {
@@ -242,7 +244,7 @@ describe('customer tombstones', () => {
       await db.syncState.put({ ...initialSyncState('customers'), cursor: '7' });
     });
     await putCanonicalCustomer(db, provisional.id, canonical);
-    expect(await db.customers.get(canonical.id)).toBeUndefined();
-    expect(await db.customers.get(provisional.id)).toBeUndefined();
+    expect(await customerById(db, canonical.id)).toBeUndefined();
+    expect(await customerById(db, provisional.id)).toBeUndefined();
   });
 });

@@ -4,15 +4,18 @@ import { newId } from '../../shared/domain/ids';
 import { looksLikeFullPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
 import { Dexie } from 'dexie';
 import { toCachedCustomer, toProfile, type CachedCustomer } from './customer-rows';
+import type { CustomerSummary } from './customer-store';
 import type { TerminalDb } from './database';
 import type { SecretStore } from './secret-store';
 
-export type CustomerMatch = CachedCustomer;
+/** A search result: what the result list shows (open it for the full profile). */
+export type CustomerMatch = CustomerSummary;
 export type CustomerSearch = { query: string; limit?: number };
 
 /** Tables a customer page touches: rows, aliases, and everything that references a customer. */
 export const customerPageTables = (db: TerminalDb) => [
-  db.customers,
+  ...db.customerStore.tables,
+  db.provisionalCustomers,
   db.customerAliases,
   db.alerts,
   db.outbox,
@@ -42,12 +45,12 @@ export async function applyCustomerItems(
     }
     customers.push(toCachedCustomer(item));
   }
-  if (deletions.length > 0) await db.customers.bulkDelete(deletions);
+  if (deletions.length > 0) await db.customerStore.remove(deletions);
   if (erased.size > 0) {
     await db.alerts.filter((a) => erased.has(a.card.customerId)).delete();
     await db.customerAliases.filter((a) => erased.has(a.to)).delete();
   }
-  if (customers.length > 0) await db.customers.bulkPut(customers);
+  await db.customerStore.upsert(customers);
 }
 
 /**
@@ -84,28 +87,53 @@ export async function putCanonicalCustomer(
 ): Promise<void> {
   await db.transaction('rw', customerPageTables(db), async () => {
     if (provisionalId !== profile.id) {
-      await db.customers.delete(provisionalId);
+      await db.provisionalCustomers.delete(provisionalId);
+      await db.customerStore.remove([provisionalId]);
       await repointCustomer(db, provisionalId, profile.id);
-    }
+    } else await db.provisionalCustomers.delete(provisionalId);
     // When the feed's cursor is already at or past this version, the cache holds it or something
     // newer (possibly its tombstone): putting this copy back could resurrect a deleted customer.
     const feed = await db.syncState.get('customers');
     if (feed && BigInt(feed.cursor) >= BigInt(profile.seq)) return;
-    await db.customers.put(toCachedCustomer(profile));
+    await db.customerStore.upsert([toCachedCustomer(profile)]);
   });
 }
 
 const DIGITS_4 = /^\d{4}$/;
 
-/** One index for both phone lookups: [last 4 digits, keyed hash]. */
+/** One native index on the provisional table for both phone lookups: [last 4 digits, keyed hash]. */
 const PHONE_INDEX = '[phoneLast4+phoneHash]';
 
+/** A provisional row as a search result. */
+export const provisionalSummary = (row: CachedCustomer): CustomerSummary => ({
+  id: row.id,
+  name: row.name,
+  tier: row.tier,
+  phoneMasked: row.phoneMasked,
+  phoneLast4: row.phoneLast4,
+  memberCode: row.memberCode,
+  provisional: true,
+});
+
 /**
- * Rows with this phone number, given its E.164 form and keyed hash. The last 4 digits come from
- * the number itself, so one compound index answers both this and the 尾号 lookup.
+ * Customers with this phone number, given its E.164 form and keyed hash: those the hub knows,
+ * then any registered here and not yet confirmed.
  */
-export const byPhoneHash = (db: TerminalDb, e164: string, hash: string) =>
-  db.customers.where(PHONE_INDEX).equals([phoneLast4(e164), hash]);
+export async function byPhoneHash(
+  db: TerminalDb,
+  e164: string,
+  hash: string,
+  limit = 50,
+): Promise<CustomerSummary[]> {
+  const last4 = phoneLast4(e164);
+  const known = await db.customerStore.byPhone(last4, hash, limit);
+  const provisional = await db.provisionalCustomers
+    .where(PHONE_INDEX)
+    .equals([last4, hash])
+    .limit(limit)
+    .toArray();
+  return [...known, ...provisional.map(provisionalSummary)].slice(0, limit);
+}
 
 const LATIN = /^[a-z]+$/i;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
@@ -113,7 +141,9 @@ const HAN_ONLY = /^\p{Script=Han}+$/u;
 /**
  * The counter's one search box: a full phone number (hashed before lookup; the raw number is
  * never stored or compared), a member code, a 尾号 (last 4 digits), pinyin initials or a name
- * prefix. Results are de-duplicated, best match first, at most `limit` (default 50).
+ * prefix. Results are de-duplicated, best match first, at most `limit` (default 50). Customers
+ * the hub knows come from the in-memory index (customer-store.ts); customers registered here and
+ * not yet confirmed from their own small table.
  */
 export async function searchCustomers(
   db: TerminalDb,
@@ -123,28 +153,32 @@ export async function searchCustomers(
   const query = search.query.trim();
   const limit = search.limit ?? 50;
   if (query.length === 0) return [];
-  const found = new Map<string, CachedCustomer>();
-  const add = (rows: CachedCustomer[]) => {
+  const store = db.customerStore;
+  const provisional = db.provisionalCustomers;
+  const found = new Map<string, CustomerSummary>();
+  const add = (rows: CustomerSummary[]) => {
     for (const row of rows) if (found.size < limit && !found.has(row.id)) found.set(row.id, row);
   };
+  const addProvisional = async (rows: Promise<CachedCustomer[]>) =>
+    add((await rows).map(provisionalSummary));
 
-  const byMemberCode = async () =>
-    add(await db.customers.where('memberCode').equals(query).limit(limit).toArray());
-  // Each branch runs only the index lookups that can match this kind of input: at 200,000
-  // profiles every extra query shows in the p95 the guide feels.
+  const byMemberCode = async () => {
+    add(await store.byMemberCode(query, limit));
+    await addProvisional(provisional.where('memberCode').equals(query).limit(limit).toArray());
+  };
+  // Each branch runs only the lookups that can match this kind of input.
   if (looksLikeFullPhone(query)) {
     const phone = normalisePhone(query);
     const key = await secrets.getPhoneHashKey();
-    if (phone && key) {
-      const hash = await phoneHash(key, phone.e164);
-      add(await byPhoneHash(db, phone.e164, hash).limit(limit).toArray());
-    }
+    if (phone && key)
+      add(await byPhoneHash(db, phone.e164, await phoneHash(key, phone.e164), limit));
     if (found.size === 0) await byMemberCode();
     return [...found.values()];
   }
   if (DIGITS_4.test(query)) {
-    add(
-      await db.customers
+    add(await store.byLast4(query, limit));
+    await addProvisional(
+      provisional
         .where(PHONE_INDEX)
         .between([query, Dexie.minKey], [query, Dexie.maxKey])
         .limit(limit)
@@ -154,14 +188,23 @@ export async function searchCustomers(
   }
   if (!HAN_ONLY.test(query)) await byMemberCode();
   if (LATIN.test(query)) {
-    add(
-      await db.customers.where('initials').startsWith(query.toLowerCase()).limit(limit).toArray(),
-    );
+    const initials = query.toLowerCase();
+    add(await store.byInitialsPrefix(initials, limit));
+    await addProvisional(provisional.where('initials').startsWith(initials).limit(limit).toArray());
   }
   if (found.size < limit && !/^\d+$/.test(query)) {
-    add(await db.customers.where('name').startsWith(query).limit(limit).toArray());
+    add(await store.byNamePrefix(query, limit));
+    await addProvisional(provisional.where('name').startsWith(query).limit(limit).toArray());
   }
   return [...found.values()];
+}
+
+/** The cached customer under exactly this id (known to the hub, or registered here), if any. */
+export async function customerById(
+  db: TerminalDb,
+  id: string,
+): Promise<CachedCustomer | undefined> {
+  return (await db.customerStore.get(id)) ?? (await db.provisionalCustomers.get(id));
 }
 
 /** Alias hops followed at most (a merge of a merge…); guards against a cycle. */
@@ -177,7 +220,7 @@ export async function getCustomer(
 ): Promise<CachedCustomer | undefined> {
   let id = customerId;
   for (let hop = 0; hop <= MAX_ALIAS_HOPS; hop++) {
-    const row = await db.customers.get(id);
+    const row = await customerById(db, id);
     if (row) return row;
     const alias = await db.customerAliases.get(id);
     if (!alias) return undefined;
@@ -197,7 +240,13 @@ export async function openCustomerProfile(
   guideId: string | null,
   now: Date = new Date(),
 ): Promise<(CustomerProfile & { provisional: boolean }) | null> {
-  return db.transaction('rw', [db.customers, db.customerAliases, db.audit], async () => {
+  const tables = [
+    ...db.customerStore.tables,
+    db.provisionalCustomers,
+    db.customerAliases,
+    db.audit,
+  ];
+  return db.transaction('rw', tables, async () => {
     const customer = await getCustomer(db, customerId);
     if (!customer) return null;
     await db.audit.add({
@@ -212,7 +261,8 @@ export async function openCustomerProfile(
   });
 }
 
-export const customerCount = (db: TerminalDb) => db.customers.count();
+export const customerCount = async (db: TerminalDb) =>
+  (await db.customerStore.count()) + (await db.provisionalCustomers.count());
 
 /** Audit entries not yet sent to the hub, oldest first. */
 export const unsyncedAudit = (db: TerminalDb) => db.audit.where('synced').equals(0).sortBy('at');

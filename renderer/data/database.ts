@@ -7,6 +7,7 @@ import type {
   StaffMember,
 } from '../../shared/protocol';
 import type { CachedCustomer, LocalCustomerRegistration } from './customer-rows';
+import { CustomerStore, type CustomerBlock, type CustomerKeys } from './customer-store';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -73,7 +74,12 @@ export type { AlertStatus };
  * order the guide saw confirmed must survive a power cut.
  */
 export class TerminalDb extends Dexie {
-  customers!: Table<CachedCustomer, string>;
+  /** the customers the hub knows, packed (see customer-store.ts); use `customerStore` */
+  customerBlocks!: Table<CustomerBlock, number>;
+  customerKeys!: Table<CustomerKeys, number>;
+  /** customers registered here that the hub has not confirmed yet (few; natively indexed) */
+  provisionalCustomers!: Table<CachedCustomer, string>;
+  readonly customerStore: CustomerStore;
   customerAliases!: Table<CustomerAlias, string>;
   products!: Table<ProductItem, string>;
   staff!: Table<StaffMember, string>;
@@ -97,6 +103,8 @@ export class TerminalDb extends Dexie {
       const version = this.version(migration.version).stores(migration.stores);
       if (migration.upgrade) version.upgrade(migration.upgrade);
     }
+    this.customerStore = new CustomerStore(this);
+    this.on('close', () => this.customerStore.drop());
   }
 }
 
@@ -108,7 +116,7 @@ export const terminalDbName = (terminalId: string) => `shopguide-terminal-${term
  */
 export async function writeStrict(
   db: TerminalDb,
-  writes: { table: 'outbox' | 'customers'; rows: readonly object[] }[],
+  writes: { table: 'outbox' | 'provisionalCustomers'; rows: readonly object[] }[],
 ): Promise<void> {
   if (!db.isOpen()) await db.open();
   const idb = db.backendDB();

@@ -1,6 +1,7 @@
 import type { Transaction } from 'dexie';
 import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
-import { nameInitials } from './customer-rows';
+import { nameInitials, type CachedCustomer } from './customer-rows';
+import { keysOf, packBlocks } from './customer-store';
 
 /**
  * Numbered Dexie versions. Never edit a shipped entry: add the next one with its upgrade, and a
@@ -89,6 +90,43 @@ export const MIGRATIONS: readonly Migration[] = [
     // customer, or a merged-away member. A profile left open on the old id follows it.
     version: 4,
     stores: { customerAliases: 'id' },
+  },
+  {
+    // Customers packed 100 to a record with their lookup keys in memory (customer-store.ts): an
+    // initial sync of 200,000 profiles went from 55–70 s to under 30 s. Customers registered
+    // here and not yet confirmed by the hub keep their own small, natively indexed table, so a
+    // registration stays one strict write together with its outbox entry.
+    version: 5,
+    stores: {
+      customers: null,
+      customerBlocks: 'id',
+      customerKeys: 'id',
+      provisionalCustomers: 'id, memberCode, [phoneLast4+phoneHash], name, initials',
+    },
+    upgrade: async (tx) => {
+      const customers = tx.table('customers');
+      const blocks = tx.table('customerBlocks');
+      const keys = tx.table('customerKeys');
+      let after: string | null = null;
+      let nextBlock = 0;
+      for (;;) {
+        const chunk: CachedCustomer[] = await (
+          after === null ? customers.orderBy(':id') : customers.where(':id').above(after)
+        )
+          .limit(MIGRATION_CHUNK)
+          .toArray();
+        if (chunk.length === 0) break;
+        await tx.table('provisionalCustomers').bulkPut(chunk.filter((r) => r.provisional));
+        const packed = packBlocks(
+          chunk.filter((r) => !r.provisional),
+          nextBlock,
+        );
+        nextBlock += packed.length;
+        await blocks.bulkPut(packed);
+        await keys.bulkPut(packed.map(keysOf));
+        after = chunk[chunk.length - 1]!.id;
+      }
+    },
   },
 ];
 

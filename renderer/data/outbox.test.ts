@@ -79,7 +79,11 @@ describe('outbox', () => {
     expect(r.ok).toBe(true);
     const hits = await searchCustomers(db, secrets, { query: '13987654321' });
     expect(hits).toMatchObject([{ id, provisional: true, phoneMasked: '139****4321' }]);
-    const dump = JSON.stringify([await db.outbox.toArray(), await db.customers.toArray()]);
+    const dump = JSON.stringify([
+      await db.outbox.toArray(),
+      await db.customerStore.all(),
+      await db.provisionalCustomers.toArray(),
+    ]);
     expect(dump).not.toContain('98765');
     const entry = await db.outbox.get(id);
     expect(entry?.kind).toBe('registration');

@@ -117,7 +117,7 @@ export async function enqueueRegistration(
   };
   await writeStrict(db, [
     { table: 'outbox', rows: [entry] },
-    { table: 'customers', rows: [customer] },
+    { table: 'provisionalCustomers', rows: [customer] },
   ]);
   return ok({ entry, customer });
 }

@@ -61,7 +61,7 @@ describe('connect this terminal', () => {
     let done = false;
     renderWith(h.services, <InitialSyncScreen onDone={() => (done = true)} />);
     await waitFor(() => expect(done).toBe(true));
-    expect(await h.services.db.customers.count()).toBe(30);
+    expect(await h.services.db.customerStore.count()).toBe(30);
   });
 
   it('progress: rows across feeds, percentage, and time left from the rate so far', () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import { order as orderSchema } from '../../shared/protocol';
 import { useAppStore } from '../app/store';
-import { putCanonicalCustomer } from '../data/customers';
+import { customerById, putCanonicalCustomer } from '../data/customers';
 import { toProfile } from '../data/customer-rows';
 import { enqueueRegistration, recordResults } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
@@ -268,7 +268,7 @@ describe('OrderScreen', () => {
     // Registered here offline; the hub knew the phone, so the provisional id was replaced.
     const provisionalId = await registerOffline(h);
     await recordResults(h.db, [{ id: provisionalId, status: 'duplicate' }]);
-    await h.db.customers.delete(provisionalId);
+    await h.db.provisionalCustomers.delete(provisionalId);
 
     h.show(<OrderScreen customerId={provisionalId} addSku="TEE-S" />);
     await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
@@ -283,10 +283,10 @@ describe('OrderScreen', () => {
     const { h, wang } = await setup();
     const provisionalId = await registerOffline(h);
     // The hub knew the phone: the registration became the existing member 王芳.
-    const member = await h.db.customers.get(wang.id);
+    const member = await h.db.customerStore.get(wang.id);
     await putCanonicalCustomer(h.db, provisionalId, toProfile(member!));
     await recordResults(h.db, [{ id: provisionalId, status: 'duplicate' }]);
-    expect(await h.db.customers.get(provisionalId)).toBeUndefined();
+    expect(await customerById(h.db, provisionalId)).toBeUndefined();
 
     h.show(<OrderScreen customerId={provisionalId} addSku="TEE-S" />);
     expect(await screen.findByText('王芳')).toBeTruthy();
@@ -323,7 +323,7 @@ describe('OrderScreen', () => {
     await userEvent.click(screen.getByRole('button', { name: '保存并注册' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('order'));
     const draft = useAppStore.getState().orderDraft;
-    expect((await h.db.customers.get(draft.customerId!))?.name).toBe('孙丽');
+    expect((await customerById(h.db, draft.customerId!))?.name).toBe('孙丽');
     expect(draft.lines.map((l) => l.sku)).toEqual(['TEE-S']);
   });
 

@@ -3,7 +3,7 @@ import { newId } from '../../shared/domain/ids';
 import { order as orderSchema, type Order, type ProductItem } from '../../shared/protocol';
 import { findProductByCode } from '../data/catalog';
 import type { CachedCustomer } from '../data/customer-rows';
-import { getCustomer } from '../data/customers';
+import { customerById, getCustomer } from '../data/customers';
 import type { OutboxOrder, TerminalDb } from '../data/database';
 import { enqueueOrder } from '../data/outbox';
 import { useServices } from '../app/services';
@@ -52,7 +52,7 @@ export function useCachedCustomer(customerId: string | null): AsyncState<CachedC
 
 /** True for a registration made here that the hub answered with another customer's id. */
 async function replacedRegistration(db: TerminalDb, customerId: string | undefined) {
-  if (!customerId || (await db.customers.get(customerId))) return false;
+  if (!customerId || (await customerById(db, customerId))) return false;
   const entry = await db.outbox.get(customerId);
   return entry?.kind === 'registration' && entry.status === 'synced';
 }

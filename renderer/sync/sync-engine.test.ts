@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import type { Order } from '../../shared/protocol';
-import { openCustomerProfile, searchCustomers } from '../data/customers';
+import { customerById, openCustomerProfile, searchCustomers } from '../data/customers';
 import { enqueueOrder, enqueueRegistration } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
 import {
@@ -52,7 +52,7 @@ describe('pull', () => {
 
     await engine.syncNow();
 
-    expect(await db.customers.count()).toBe(25);
+    expect(await db.customerStore.count()).toBe(25);
     expect(await db.products.count()).toBe(1);
     expect(await db.staff.count()).toBe(1);
     const customerProgress = progress.filter((p) => p?.feed === 'customers');
@@ -87,7 +87,7 @@ describe('pull', () => {
       pageSize: 10,
     });
     await crashed.pullFeed('customers').catch(() => undefined);
-    expect(await db1.customers.count()).toBe(10);
+    expect(await db1.customerStore.count()).toBe(10);
     db1.close();
     void engine;
 
@@ -101,7 +101,7 @@ describe('pull', () => {
     });
     const before = hub.calls.pulls;
     await restarted.pullFeed('customers');
-    expect(await db2.customers.count()).toBe(30);
+    expect(await db2.customerStore.count()).toBe(30);
     expect(hub.calls.pulls - before).toBe(2); // pages 2 and 3 only
   });
 
@@ -117,8 +117,8 @@ describe('pull', () => {
       BigInt(cursor),
     );
     await engine.pullFeed('customers');
-    expect((await db.customers.get(changed.id))?.name).toBe('改名');
-    expect(await db.customers.count()).toBe(12);
+    expect((await db.customerStore.get(changed.id))?.name).toBe('改名');
+    expect(await db.customerStore.count()).toBe(12);
     // 12 rows, then 1 change: the replayed page was not applied again.
     expect((await db.syncState.get('customers'))?.rowsDone).toBe(13);
   });
@@ -136,7 +136,7 @@ describe('pull', () => {
     hub.deleteCustomer(dup.id, keep.id);
     hub.deleteCustomer(gone.id);
     await engine.pullFeed('customers');
-    expect((await db.customers.toArray()).map((c) => c.id)).toEqual([keep.id]);
+    expect((await db.customerStore.all()).map((c) => c.id)).toEqual([keep.id]);
     const entry = await db.outbox.get(order.id);
     expect(entry?.kind === 'order' && entry.order.customerId).toBe(keep.id);
   });
@@ -152,7 +152,7 @@ describe('live channel', () => {
     const fresh = hub.upsertCustomer(await makeProfile({ name: '新客' }));
     hub.emit('customersChanged', { cursor: fresh.seq });
     await engine.settled();
-    expect(await db.customers.get(fresh.id)).toBeDefined();
+    expect(await db.customerStore.get(fresh.id)).toBeDefined();
 
     const seenInDb: boolean[] = [];
     const announced: string[] = [];
@@ -351,11 +351,11 @@ describe('push', () => {
     await enqueueOrder(db, order);
     await engine.drain();
     // The phone was known: the hub answered with the existing customer.
-    expect(await db.customers.get(regId)).toBeUndefined();
+    expect(await customerById(db, regId)).toBeUndefined();
     expect(hub.orders.get(order.id)?.customerId).toBe(known.id);
     const found = await searchCustomers(db, secrets, { query: '138 1234 5678' });
     expect(found.map((c) => c.id)).toEqual([known.id]);
-    expect(found[0]?.provisional).toBeUndefined();
+    expect(found[0]?.provisional).toBe(false);
   });
 });
 
@@ -364,7 +364,7 @@ describe('audit', () => {
     const { hub, db, engine } = setup();
     hub.upsertCustomer(await makeProfile({ name: '李娜' }));
     await engine.syncNow();
-    const [customer] = await db.customers.toArray();
+    const [customer] = await db.customerStore.all();
     await openCustomerProfile(db, customer!.id, guideId);
     await openCustomerProfile(db, customer!.id, null);
 

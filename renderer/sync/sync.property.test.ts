@@ -240,7 +240,7 @@ async function runScenario(ops: Op[]): Promise<void> {
   // The cache equals the hub's view of the customers and the catalog.
   const view = (rows: { id: string; seq: string; name: string }[]) =>
     rows.map((r) => `${r.id}:${r.seq}:${r.name}`).sort();
-  expect(view(await db.customers.toArray())).toEqual(view(hub.liveCustomers()));
+  expect(view(await db.customerStore.all())).toEqual(view(hub.liveCustomers()));
   expect((await db.products.toArray()).map((p) => p.id).sort()).toEqual(
     [...hub.products.keys()].sort(),
   );

@@ -53,7 +53,7 @@ describe('terminal sync against a real hub', () => {
     await terminal.engine.syncNow();
 
     const { db, secrets } = terminal;
-    expect(await db.customers.count()).toBe(2_300);
+    expect(await db.customerStore.count()).toBe(2_300);
     expect(progress.at(-1)).toEqual({ done: 2_300, total: 2_300 });
     expect(terminal.engine.status.get()).toMatchObject({ lastError: null, syncing: false });
     // The guide finds people by full phone (hashed with the hub's key), member code and 尾号.
@@ -99,7 +99,7 @@ describe('terminal sync against a real hub', () => {
       query: target.memberCode,
     });
     const detail = await waitFor(async () => {
-      const d = await terminal.db.customers.get(hit!.id);
+      const d = await terminal.db.customerStore.get(hit!.id);
       return d?.online.carted.some((c) => c.sku === 'DR-1') ? d : undefined;
     }, 'carted item in the cache');
     expect(detail.online.carted[0]?.sku).toBe('DR-1');
@@ -135,7 +135,7 @@ describe('terminal sync against a real hub', () => {
     );
     expect(r.status).toBe(200);
     await waitFor(
-      async () => (await terminal.db.customers.get(hit!.id)) === undefined,
+      async () => (await terminal.db.customerStore.get(hit!.id)) === undefined,
       'erased customer gone from the cache',
     );
     expect(await terminal.db.alerts.get(arrival.body.alertId)).toBeUndefined();
@@ -149,7 +149,7 @@ describe('terminal sync against a real hub', () => {
     await terminal.engine.catchUpAlerts();
     await terminal.engine.settled();
     expect(await terminal.db.alerts.get(arrival.body.alertId)).toBeUndefined();
-    expect(await terminal.db.customers.count()).toBe(customers.length - 1);
+    expect(await terminal.db.customerStore.count()).toBe(customers.length - 1);
   });
 
   it('alerts raised while disconnected arrive once after reconnect; live ones once too', async () => {
@@ -311,14 +311,14 @@ describe('terminal sync against a real hub', () => {
     }));
     terminals.push(terminal);
     await terminal.engine.pullFeed('customers').catch(() => undefined);
-    const partial = await terminal.db.customers.count();
+    const partial = await terminal.db.customerStore.count();
     expect(partial).toBe(1_000);
 
     hub = await startHub({ dataDir: hub.dataDir, port });
     const restarted = terminal.restart();
     terminals.push(restarted);
     await restarted.engine.pullFeed('customers');
-    expect(await restarted.db.customers.count()).toBe(2_500);
+    expect(await restarted.db.customerStore.count()).toBe(2_500);
     // rowsDone counts applied rows: equal to the total means no page was applied twice.
     expect((await restarted.db.syncState.get('customers'))?.rowsDone).toBe(2_500);
   });
@@ -379,7 +379,7 @@ describe('terminal sync against a real hub', () => {
   it('a revoked terminal wipes its local database and secrets', async () => {
     const { terminal } = await setup();
     await terminal.engine.start();
-    await waitFor(async () => (await terminal.db.customers.count()) === 20, 'initial sync');
+    await waitFor(async () => (await terminal.db.customerStore.count()) === 20, 'initial sync');
     await enqueueOrder(terminal.db, orderFor(store, 'DR-1'));
     const r = await call(
       hub,

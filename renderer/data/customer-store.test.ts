@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { toCachedCustomer, type CachedCustomer } from './customer-rows';
+import { BLOCK_SIZE } from './customer-store';
+import { TerminalDb } from './database';
+import { freshDb, freshIdb, makeProfile } from './testing';
+
+async function rows(count: number, name = (i: number) => `客${i}`): Promise<CachedCustomer[]> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) =>
+      toCachedCustomer(
+        await makeProfile({
+          name: name(i),
+          memberCode: `M${String(i).padStart(5, '0')}`,
+          phone: `+86137${String(i).padStart(8, '0')}`,
+        }),
+      ),
+    ),
+  );
+}
+
+const until = async (check: () => Promise<boolean>) => {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('condition not reached');
+};
+
+describe('packed customer store', () => {
+  it('packs customers 100 to a record and finds each by every key', async () => {
+    const db = freshDb();
+    const all = await rows(250);
+    await db.customerStore.upsert(all.slice(0, 130));
+    await db.customerStore.upsert(all.slice(130));
+    const blocks = await db.customerBlocks.toArray();
+    expect(blocks.map((b) => b.rows.length)).toEqual([BLOCK_SIZE, BLOCK_SIZE, 50]);
+    expect(await db.customerStore.count()).toBe(250);
+    const one = all[137]!;
+    expect(await db.customerStore.get(one.id)).toEqual(one);
+    expect((await db.customerStore.byMemberCode(one.memberCode, 5)).map((c) => c.id)).toEqual([
+      one.id,
+    ]);
+    expect((await db.customerStore.byPhone(one.phoneLast4!, one.phoneHash!, 5))[0]).toMatchObject({
+      id: one.id,
+      name: one.name,
+      tier: one.tier,
+      phoneMasked: one.phoneMasked,
+      provisional: false,
+    });
+    expect((await db.customerStore.byLast4(one.phoneLast4!, 5)).map((c) => c.id)).toEqual([one.id]);
+  });
+
+  it('replaces a known customer in its own block; the last of two versions in one write wins', async () => {
+    const db = freshDb();
+    const all = await rows(150);
+    await db.customerStore.upsert(all);
+    const target = all[20]!;
+    await db.customerStore.upsert([
+      { ...target, name: '第一次' },
+      { ...target, name: '改名', memberCode: 'NEW-CODE' },
+    ]);
+    expect(await db.customerStore.count()).toBe(150);
+    expect(await db.customerBlocks.count()).toBe(2);
+    expect((await db.customerStore.get(target.id))?.name).toBe('改名');
+    expect(await db.customerStore.byMemberCode(target.memberCode, 5)).toEqual([]);
+    expect((await db.customerStore.byMemberCode('NEW-CODE', 5)).map((c) => c.id)).toEqual([
+      target.id,
+    ]);
+    expect((await db.customerStore.byNamePrefix('改', 5)).map((c) => c.id)).toEqual([target.id]);
+  });
+
+  it('removes customers; an emptied block goes away', async () => {
+    const db = freshDb();
+    const all = await rows(120);
+    await db.customerStore.upsert(all);
+    await db.customerStore.remove([...all.slice(100).map((r) => r.id), all[0]!.id, 'unknown-id']);
+    expect(await db.customerStore.count()).toBe(99);
+    expect(await db.customerBlocks.count()).toBe(1);
+    expect(await db.customerStore.get(all[0]!.id)).toBeUndefined();
+    expect(await db.customerStore.byMemberCode(all[110]!.memberCode, 5)).toEqual([]);
+    // New customers fill the last block again.
+    await db.customerStore.upsert(await rows(1, () => '新客'));
+    expect((await db.customerBlocks.toArray()).map((b) => b.rows.length)).toEqual([100]);
+  });
+
+  it('name and initials prefixes come in key order, then id, at most the limit', async () => {
+    const db = freshDb();
+    const names = ['王芳', '王伟', '李娜', '王芳芳', 'Anna'];
+    const all = await rows(names.length, (i) => names[i]!);
+    await db.customerStore.upsert(all);
+    const namesOf = (list: { name: string }[]) => list.map((c) => c.name);
+    expect(namesOf(await db.customerStore.byNamePrefix('王', 10))).toEqual([
+      '王伟',
+      '王芳',
+      '王芳芳',
+    ]);
+    expect(namesOf(await db.customerStore.byNamePrefix('王', 2))).toEqual(['王伟', '王芳']);
+    expect(namesOf(await db.customerStore.byInitialsPrefix('wf', 10))).toEqual(['王芳', '王芳芳']);
+    expect(namesOf(await db.customerStore.byInitialsPrefix('a', 10))).toEqual(['Anna']);
+    expect(await db.customerStore.byNamePrefix('张', 10)).toEqual([]);
+  });
+
+  it('a write whose transaction fails leaves nothing behind, in IndexedDB or in the index', async () => {
+    const db = freshDb();
+    const [kept, lost] = await rows(2);
+    await db.customerStore.upsert([kept!]);
+    await expect(
+      db.transaction('rw', db.customerStore.tables, async () => {
+        await db.customerStore.upsert([lost!]);
+        await db.customerStore.remove([kept!.id]);
+        throw new Error('crash between steps');
+      }),
+    ).rejects.toThrow('crash between steps');
+    expect(await db.customerStore.count()).toBe(1);
+    expect(await db.customerStore.get(kept!.id)).toEqual(kept);
+    expect(await db.customerStore.byMemberCode(lost!.memberCode, 5)).toEqual([]);
+  });
+
+  it('another window of the same terminal sees a write once it commits', async () => {
+    const idb = freshIdb();
+    const a = new TerminalDb('shared', idb);
+    const b = new TerminalDb('shared', idb);
+    const all = await rows(3);
+    await a.customerStore.upsert(all.slice(0, 1));
+    expect(await b.customerStore.count()).toBe(1);
+    await a.customerStore.upsert(all.slice(1));
+    await until(async () => (await b.customerStore.count()) === 3);
+    expect((await b.customerStore.byMemberCode(all[2]!.memberCode, 5))[0]?.id).toBe(all[2]!.id);
+    a.close();
+    b.close();
+  });
+
+  it('reads racing a write never leave a stale index behind', async () => {
+    const db = freshDb();
+    const all = await rows(300);
+    await db.customerStore.upsert(all.slice(0, 100));
+    db.customerStore.drop();
+    // A read starts loading the index while a write commits.
+    const reading = db.customerStore.count();
+    await db.customerStore.upsert(all.slice(100));
+    expect([100, 300]).toContain(await reading);
+    expect(await db.customerStore.count()).toBe(300);
+  });
+});

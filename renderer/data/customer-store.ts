@@ -1,0 +1,464 @@
+import { Dexie, type Table } from 'dexie';
+import type { Tier } from '../../shared/protocol';
+import type { CachedCustomer } from './customer-rows';
+
+/**
+ * The cached customers the hub knows, packed BLOCK_SIZE to an IndexedDB record, with their lookup
+ * keys in memory.
+ *
+ * Why packed: Chromium's IndexedDB costs per put and per index entry, hardly per byte. One row per
+ * profile with four indexes took 55–70 s for an initial sync of 200,000 profiles on the 2-core
+ * counter PC we measure on (the issue's target is 30 s); 100 profiles per record and no IndexedDB
+ * index took 18 s end to end (docs/benchmarks.md). So the lookups the counter needs (member code,
+ * phone hash, 尾号, name and pinyin-initials prefix) are answered from an in-memory index instead,
+ * loaded at first use from `customerKeys` (one small record of key columns per block, ≈ 0.4 s and
+ * ≈ 50 MB for 200,000 profiles) and kept current by every write.
+ *
+ * Rules the rest of the data layer relies on:
+ * - Writes run inside a Dexie read-write transaction that includes `tables`; the in-memory index
+ *   changes with them, and is dropped (reloaded on next use) if the transaction fails.
+ * - A committed write tells other windows of the same terminal (BroadcastChannel), which drop
+ *   their index and reload it on next use.
+ * - A customer never moves between blocks; a block only shrinks when customers leave it. New
+ *   customers fill the last block, then new ones.
+ */
+export const BLOCK_SIZE = 100;
+
+/** One record of profiles. */
+export type CustomerBlock = { id: number; rows: CachedCustomer[] };
+
+/** The lookup keys of one block, column by column (the in-memory index is built from these). */
+export type CustomerKeys = {
+  id: number;
+  ids: string[];
+  memberCodes: string[];
+  phoneLast4: (string | null)[];
+  phoneHashes: (string | null)[];
+  names: string[];
+  initials: string[];
+  tiers: Tier[];
+  phoneMasked: (string | null)[];
+};
+
+/** What a search result list shows; the full profile is read when one is opened. */
+export type CustomerSummary = {
+  id: string;
+  name: string;
+  tier: Tier;
+  phoneMasked: string | null;
+  phoneLast4: string | null;
+  memberCode: string;
+  /** registered on this terminal, not yet confirmed by the hub */
+  provisional: boolean;
+};
+
+export function keysOf(block: CustomerBlock): CustomerKeys {
+  const rows = block.rows;
+  return {
+    id: block.id,
+    ids: rows.map((r) => r.id),
+    memberCodes: rows.map((r) => r.memberCode),
+    phoneLast4: rows.map((r) => r.phoneLast4),
+    phoneHashes: rows.map((r) => r.phoneHash),
+    names: rows.map((r) => r.name),
+    initials: rows.map((r) => r.initials),
+    tiers: rows.map((r) => r.tier),
+    phoneMasked: rows.map((r) => r.phoneMasked),
+  };
+}
+
+/** Packs rows into consecutive blocks from `firstId` (initial loads and the v5 migration). */
+export function packBlocks(rows: readonly CachedCustomer[], firstId: number): CustomerBlock[] {
+  const blocks: CustomerBlock[] = [];
+  for (let i = 0; i < rows.length; i += BLOCK_SIZE)
+    blocks.push({ id: firstId + blocks.length, rows: rows.slice(i, i + BLOCK_SIZE) });
+  return blocks;
+}
+
+type Location = { block: number; at: number };
+type Ordered = { key: string; id: string }[];
+
+const add = (map: Map<string, string[]>, key: string, id: string) => {
+  const list = map.get(key);
+  if (list) list.push(id);
+  else map.set(key, [id]);
+};
+const drop = (map: Map<string, string[]>, key: string, id: string) => {
+  const list = map.get(key);
+  if (!list) return;
+  const kept = list.filter((x) => x !== id);
+  if (kept.length === 0) map.delete(key);
+  else map.set(key, kept);
+};
+const byKeyThenId = (a: { key: string; id: string }, b: { key: string; id: string }) =>
+  a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** The in-memory lookup index over every block's keys. */
+class KeyIndex {
+  readonly blocks = new Map<number, CustomerKeys>();
+  readonly byId = new Map<string, Location>();
+  private readonly byCode = new Map<string, string[]>();
+  private readonly idsByLast4 = new Map<string, string[]>();
+  private readonly byHash = new Map<string, string[]>();
+  private names: Ordered | null = null;
+  private initials: Ordered | null = null;
+  lastBlock = -1;
+
+  constructor(records: readonly CustomerKeys[]) {
+    for (const keys of records) this.put(keys);
+  }
+
+  /** Replaces what the index holds for one block. */
+  put(keys: CustomerKeys): void {
+    this.remove(keys.id);
+    this.blocks.set(keys.id, keys);
+    this.lastBlock = Math.max(this.lastBlock, keys.id);
+    keys.ids.forEach((id, at) => {
+      this.byId.set(id, { block: keys.id, at });
+      add(this.byCode, keys.memberCodes[at]!, id);
+      const last4 = keys.phoneLast4[at];
+      if (last4) add(this.idsByLast4, last4, id);
+      const hash = keys.phoneHashes[at];
+      if (hash) add(this.byHash, hash, id);
+    });
+    this.names = null;
+    this.initials = null;
+  }
+
+  remove(blockId: number): void {
+    const old = this.blocks.get(blockId);
+    if (!old) return;
+    this.blocks.delete(blockId);
+    // New customers go to the last block there is.
+    if (blockId === this.lastBlock) this.lastBlock = Math.max(-1, ...this.blocks.keys());
+    old.ids.forEach((id, at) => {
+      if (this.byId.get(id)?.block === blockId) this.byId.delete(id);
+      drop(this.byCode, old.memberCodes[at]!, id);
+      const last4 = old.phoneLast4[at];
+      if (last4) drop(this.idsByLast4, last4, id);
+      const hash = old.phoneHashes[at];
+      if (hash) drop(this.byHash, hash, id);
+    });
+    this.names = null;
+    this.initials = null;
+  }
+
+  summary(id: string): CustomerSummary | undefined {
+    const loc = this.byId.get(id);
+    const keys = loc && this.blocks.get(loc.block);
+    if (!loc || !keys) return undefined;
+    const at = loc.at;
+    return {
+      id,
+      name: keys.names[at]!,
+      tier: keys.tiers[at]!,
+      phoneMasked: keys.phoneMasked[at] ?? null,
+      phoneLast4: keys.phoneLast4[at] ?? null,
+      memberCode: keys.memberCodes[at]!,
+      provisional: false,
+    };
+  }
+
+  private summaries(ids: readonly string[], limit: number): CustomerSummary[] {
+    const out: CustomerSummary[] = [];
+    for (const id of ids) {
+      if (out.length >= limit) break;
+      const s = this.summary(id);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  byMemberCode(code: string, limit: number): CustomerSummary[] {
+    return this.summaries([...(this.byCode.get(code) ?? [])].sort(), limit);
+  }
+
+  byPhone(last4: string, hash: string, limit: number): CustomerSummary[] {
+    const ids = (this.byHash.get(hash) ?? []).filter(
+      (id) => this.summary(id)?.phoneLast4 === last4,
+    );
+    return this.summaries(ids.sort(), limit);
+  }
+
+  /** 尾号: ordered by phone hash, then id (as the compound index it replaces). */
+  byLast4(last4: string, limit: number): CustomerSummary[] {
+    const ids = this.idsByLast4.get(last4) ?? [];
+    const keyed = ids.map((id) => {
+      const loc = this.byId.get(id)!;
+      return { key: this.blocks.get(loc.block)!.phoneHashes[loc.at] ?? '', id };
+    });
+    return this.summaries(
+      keyed.sort(byKeyThenId).map((k) => k.id),
+      limit,
+    );
+  }
+
+  byNamePrefix(prefix: string, limit: number): CustomerSummary[] {
+    this.names ??= this.ordered((keys) => keys.names);
+    return this.summaries(prefixRange(this.names, prefix, limit), limit);
+  }
+
+  byInitialsPrefix(prefix: string, limit: number): CustomerSummary[] {
+    this.initials ??= this.ordered((keys) => keys.initials);
+    return this.summaries(prefixRange(this.initials, prefix, limit), limit);
+  }
+
+  /** Every customer by one key column, sorted (built on first use after a change). */
+  private ordered(column: (keys: CustomerKeys) => string[]): Ordered {
+    const out: Ordered = [];
+    for (const keys of this.blocks.values()) {
+      const values = column(keys);
+      keys.ids.forEach((id, at) => out.push({ key: values[at]!, id }));
+    }
+    return out.sort(byKeyThenId);
+  }
+}
+
+/** Ids whose key starts with `prefix`, in key order, at most `limit` (binary search). */
+function prefixRange(ordered: Ordered, prefix: string, limit: number): string[] {
+  let lo = 0;
+  let hi = ordered.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ordered[mid]!.key < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < ordered.length && out.length < limit; i++) {
+    if (!ordered[i]!.key.startsWith(prefix)) break;
+    out.push(ordered[i]!.id);
+  }
+  return out;
+}
+
+type StoreDb = Dexie & {
+  customerBlocks: Table<CustomerBlock, number>;
+  customerKeys: Table<CustomerKeys, number>;
+};
+
+export class CustomerStore {
+  private index: KeyIndex | null = null;
+  private loading: Promise<KeyIndex> | null = null;
+  /** moves on with every write and every drop, so a load that raced a write is not kept */
+  private generation = 0;
+  private readonly channel: BroadcastChannel | null;
+  /** write transactions not settled yet, with a promise that settles with each */
+  private readonly pending = new Map<IDBTransaction, Promise<void>>();
+
+  constructor(private readonly db: StoreDb) {
+    this.channel =
+      typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`${db.name}:customers`);
+    if (this.channel) this.channel.onmessage = () => this.drop();
+  }
+
+  /** The tables a write needs in its transaction. */
+  get tables(): Table[] {
+    return [this.db.customerBlocks, this.db.customerKeys];
+  }
+
+  /** Forgets the in-memory index (it is rebuilt from IndexedDB on next use). */
+  drop(): void {
+    this.index = null;
+    this.loading = null;
+    this.generation++;
+  }
+
+  close(): void {
+    this.drop();
+    this.channel?.close();
+  }
+
+  /** The index, loading it first if needed (inside the caller's transaction when there is one). */
+  private async loaded(): Promise<KeyIndex> {
+    const tx = Dexie.currentTransaction;
+    // A read outside a write that has not settled waits for it: the index already holds that
+    // write, which may still roll back (Dexie rejects the caller before IndexedDB says "abort").
+    const others = [...this.pending].filter(([t]) => t !== tx?.idbtrans).map(([, p]) => p);
+    if (others.length > 0) await Promise.all(others);
+    if (this.index) return this.index;
+    if (tx && tx.storeNames.includes('customerKeys')) {
+      // Loaded inside the transaction: a read-write transaction excludes every other writer of
+      // these tables, so nothing can change between this read and the caller's write.
+      const index = new KeyIndex(await this.db.customerKeys.toArray());
+      this.index ??= index;
+      return this.index;
+    }
+    if (!this.loading) {
+      const generation = this.generation;
+      const loading = Dexie.ignoreTransaction(() => this.db.customerKeys.toArray()).then(
+        (records) => {
+          const index = new KeyIndex(records);
+          if (this.generation === generation) this.index = index;
+          if (this.loading === loading) this.loading = null;
+          return index;
+        },
+      );
+      this.loading = loading;
+    }
+    return this.loading;
+  }
+
+  /** Makes the index ready (e.g. right after the app opens), so the first search is quick. */
+  async warm(): Promise<void> {
+    const index = await this.loaded();
+    // The prefix orders are sorted on first use (≈ 0.3 s each at 200,000): do it now.
+    index.byNamePrefix('', 1);
+    index.byInitialsPrefix('', 1);
+  }
+
+  async count(): Promise<number> {
+    return (await this.loaded()).byId.size;
+  }
+
+  async has(id: string): Promise<boolean> {
+    return (await this.loaded()).byId.has(id);
+  }
+
+  async summary(id: string): Promise<CustomerSummary | undefined> {
+    return (await this.loaded()).summary(id);
+  }
+
+  /** The full cached profile, or undefined. */
+  async get(id: string): Promise<CachedCustomer | undefined> {
+    const loc = (await this.loaded()).byId.get(id);
+    if (!loc) {
+      // A read of the key table, so a live query waiting for this customer re-runs when any
+      // customer is written (the in-memory index alone is invisible to Dexie's change tracking).
+      await this.db.customerKeys.count();
+      return undefined;
+    }
+    const block = await this.db.customerBlocks.get(loc.block);
+    return block?.rows.find((r) => r.id === id);
+  }
+
+  /** Every cached profile (tests, exports); block order. */
+  async all(): Promise<CachedCustomer[]> {
+    return (await this.db.customerBlocks.toArray()).flatMap((b) => b.rows);
+  }
+
+  async byMemberCode(code: string, limit: number): Promise<CustomerSummary[]> {
+    return (await this.loaded()).byMemberCode(code, limit);
+  }
+
+  async byPhone(last4: string, hash: string, limit: number): Promise<CustomerSummary[]> {
+    return (await this.loaded()).byPhone(last4, hash, limit);
+  }
+
+  async byLast4(last4: string, limit: number): Promise<CustomerSummary[]> {
+    return (await this.loaded()).byLast4(last4, limit);
+  }
+
+  async byNamePrefix(prefix: string, limit: number): Promise<CustomerSummary[]> {
+    return (await this.loaded()).byNamePrefix(prefix, limit);
+  }
+
+  async byInitialsPrefix(prefix: string, limit: number): Promise<CustomerSummary[]> {
+    return (await this.loaded()).byInitialsPrefix(prefix, limit);
+  }
+
+  /**
+   * Inserts or replaces profiles (the last of several with one id wins). A known customer is
+   * replaced in its block; new ones fill the last block, then new blocks.
+   */
+  async upsert(rows: readonly CachedCustomer[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.transaction('rw', this.tables, async () => {
+      const index = await this.loaded();
+      this.watch();
+      const latest = new Map(rows.map((r) => [r.id, r]));
+      const replace = new Map<number, CachedCustomer[]>();
+      const fresh: CachedCustomer[] = [];
+      for (const row of latest.values()) {
+        const loc = index.byId.get(row.id);
+        if (!loc) fresh.push(row);
+        else replace.set(loc.block, [...(replace.get(loc.block) ?? []), row]);
+      }
+      const last = index.blocks.get(index.lastBlock);
+      const topUp = fresh.length > 0 && last && last.ids.length < BLOCK_SIZE ? last.id : null;
+      const touched = [...replace.keys()];
+      if (topUp !== null && !replace.has(topUp)) touched.push(topUp);
+      const stored = await this.db.customerBlocks.bulkGet(touched);
+      const changed = new Map<number, CustomerBlock>();
+      touched.forEach((id, i) => {
+        const block = stored[i];
+        if (!block) throw new Error(`customer block ${id} missing: the index is out of date`);
+        changed.set(id, { id, rows: [...block.rows] });
+      });
+      for (const [blockId, replacements] of replace) {
+        const block = changed.get(blockId)!;
+        for (const row of replacements) {
+          const at = block.rows.findIndex((r) => r.id === row.id);
+          if (at < 0) throw new Error(`customer ${row.id} missing from block ${blockId}`);
+          block.rows[at] = row;
+        }
+      }
+      let next = fresh;
+      if (topUp !== null) {
+        const block = changed.get(topUp)!;
+        const room = BLOCK_SIZE - block.rows.length;
+        block.rows.push(...next.slice(0, room));
+        next = next.slice(room);
+      }
+      for (const block of packBlocks(next, index.lastBlock + 1)) changed.set(block.id, block);
+      const blocks = [...changed.values()];
+      const keys = blocks.map(keysOf);
+      await this.db.customerBlocks.bulkPut(blocks);
+      await this.db.customerKeys.bulkPut(keys);
+      for (const k of keys) index.put(k);
+    });
+  }
+
+  /** Removes profiles by id (unknown ids are ignored). */
+  async remove(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.transaction('rw', this.tables, async () => {
+      const index = await this.loaded();
+      this.watch();
+      const gone = new Map<number, Set<string>>();
+      for (const id of ids) {
+        const loc = index.byId.get(id);
+        if (loc) gone.set(loc.block, (gone.get(loc.block) ?? new Set()).add(id));
+      }
+      if (gone.size === 0) return;
+      const blockIds = [...gone.keys()];
+      const stored = await this.db.customerBlocks.bulkGet(blockIds);
+      const kept: CustomerBlock[] = [];
+      const emptied: number[] = [];
+      blockIds.forEach((id, i) => {
+        const rows = (stored[i]?.rows ?? []).filter((r) => !gone.get(id)!.has(r.id));
+        if (rows.length > 0) kept.push({ id, rows });
+        else emptied.push(id);
+      });
+      await this.db.customerBlocks.bulkPut(kept);
+      await this.db.customerKeys.bulkPut(kept.map(keysOf));
+      await this.db.customerBlocks.bulkDelete(emptied);
+      await this.db.customerKeys.bulkDelete(emptied);
+      for (const block of kept) index.put(keysOf(block));
+      for (const id of emptied) index.remove(id);
+    });
+  }
+
+  /**
+   * Ties the in-memory index to the current transaction: dropped if it fails (the index may hold
+   * writes that never landed), other windows told once it commits.
+   */
+  private watch(): void {
+    this.generation++;
+    const idbtrans = Dexie.currentTransaction?.idbtrans;
+    if (!idbtrans || this.pending.has(idbtrans)) return;
+    const settled = new Promise<void>((resolve) => {
+      idbtrans.addEventListener('error', () => this.drop());
+      idbtrans.addEventListener('abort', () => {
+        this.pending.delete(idbtrans);
+        this.drop();
+        resolve();
+      });
+      idbtrans.addEventListener('complete', () => {
+        this.pending.delete(idbtrans);
+        this.channel?.postMessage('changed');
+        resolve();
+      });
+    });
+    this.pending.set(idbtrans, settled);
+  }
+}
