@@ -371,7 +371,7 @@ describe('terminal sync against a real hub', () => {
     const hits = await searchCustomers(terminal.db, terminal.secrets, { query: known.phone });
     expect(hits).toHaveLength(1);
     expect(hits[0]!.id).not.toBe(regId);
-    expect(hits[0]!.provisional).toBeUndefined();
+    expect(hits[0]!.provisional).toBe(false);
     const sent = await terminal.db.outbox.get(order.id);
     expect(sent).toMatchObject({ status: 'synced', order: { customerId: hits[0]!.id } });
   });
