@@ -241,14 +241,17 @@ export class CustomerStore {
   private loading: Promise<KeyIndex> | null = null;
   /** moves on with every write and every drop, so a load that raced a write is not kept */
   private generation = 0;
-  private readonly channel: BroadcastChannel | null;
+  /** other windows of this terminal; opened with the index, closed with the database */
+  private channel: BroadcastChannel | null = null;
   /** write transactions not settled yet, with a promise that settles with each */
   private readonly pending = new Map<IDBTransaction, Promise<void>>();
 
-  constructor(private readonly db: StoreDb) {
-    this.channel =
-      typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(`${db.name}:customers`);
-    if (this.channel) this.channel.onmessage = () => this.drop();
+  constructor(private readonly db: StoreDb) {}
+
+  private listen(): void {
+    if (this.channel || typeof BroadcastChannel === 'undefined') return;
+    this.channel = new BroadcastChannel(`${this.db.name}:customers`);
+    this.channel.onmessage = () => this.drop();
   }
 
   /** The tables a write needs in its transaction. */
@@ -263,18 +266,22 @@ export class CustomerStore {
     this.generation++;
   }
 
+  /** Called when the database closes: forgets the index and stops listening to other windows. */
   close(): void {
     this.drop();
     this.channel?.close();
+    this.channel = null;
   }
 
   /** The index, loading it first if needed (inside the caller's transaction when there is one). */
   private async loaded(): Promise<KeyIndex> {
+    this.listen();
     const tx = Dexie.currentTransaction;
-    // A read outside a write that has not settled waits for it: the index already holds that
-    // write, which may still roll back (Dexie rejects the caller before IndexedDB says "abort").
-    const others = [...this.pending].filter(([t]) => t !== tx?.idbtrans).map(([, p]) => p);
-    if (others.length > 0) await Promise.all(others);
+    // A read outside any transaction waits for writes that have not settled: the index already
+    // holds them, and they may still roll back (Dexie rejects the caller before IndexedDB says
+    // "abort"). Inside a transaction IndexedDB itself orders overlapping writers, and awaiting
+    // anything but IndexedDB there would let the transaction commit early.
+    if (!tx && this.pending.size > 0) await Promise.all(this.pending.values());
     if (this.index) return this.index;
     if (tx && tx.storeNames.includes('customerKeys')) {
       // Loaded inside the transaction: a read-write transaction excludes every other writer of

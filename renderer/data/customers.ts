@@ -199,12 +199,16 @@ export async function searchCustomers(
   return [...found.values()];
 }
 
-/** The cached customer under exactly this id (known to the hub, or registered here), if any. */
+/**
+ * The cached customer under exactly this id (known to the hub, or registered here), if any.
+ * Provisional first: the hub's answer moves a customer from there into the store in one
+ * transaction, and the store's index has it before that commits, so this order never misses one.
+ */
 export async function customerById(
   db: TerminalDb,
   id: string,
 ): Promise<CachedCustomer | undefined> {
-  return (await db.customerStore.get(id)) ?? (await db.provisionalCustomers.get(id));
+  return (await db.provisionalCustomers.get(id)) ?? (await db.customerStore.get(id));
 }
 
 /** Alias hops followed at most (a merge of a merge…); guards against a cycle. */

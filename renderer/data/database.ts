@@ -104,7 +104,13 @@ export class TerminalDb extends Dexie {
       if (migration.upgrade) version.upgrade(migration.upgrade);
     }
     this.customerStore = new CustomerStore(this);
-    this.on('close', () => this.customerStore.drop());
+    // Closed from elsewhere (another window deleted or upgraded it): the index goes too.
+    this.on('close', () => this.customerStore.close());
+  }
+
+  override close(options?: { disableAutoOpen: boolean }): void {
+    this.customerStore.close();
+    super.close(options);
   }
 }
 
