@@ -1,0 +1,165 @@
+/**
+ * The packed customer store against a plain map: random batches of inserts, updates and removals
+ * (ids reused, several versions of one id in a batch, blocks filling and emptying), transactions
+ * that fail halfway, the in-memory index dropped (app restart) and a second window reading. After
+ * every step the store holds exactly the model's customers, every lookup agrees with the model,
+ * and every block's key record matches its rows.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Tier } from '../../shared/protocol';
+import type { CachedCustomer } from './customer-rows';
+import { BLOCK_SIZE, keysOf } from './customer-store';
+import { TerminalDb } from './database';
+import { freshIdb, makeProfile } from './testing';
+import { toCachedCustomer } from './customer-rows';
+
+type Version = { id: number; name: number; code: number; last4: number };
+type Op =
+  | { kind: 'upsert'; rows: Version[] }
+  | { kind: 'remove'; ids: number[] }
+  | { kind: 'failedWrite'; rows: Version[]; ids: number[] }
+  | { kind: 'restart' };
+
+const version = fc.record({
+  id: fc.nat({ max: 259 }),
+  name: fc.nat({ max: 5 }),
+  code: fc.nat({ max: 30 }),
+  last4: fc.nat({ max: 4 }),
+});
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('upsert' as const),
+      rows: fc.array(version, { maxLength: 150 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('remove' as const),
+      ids: fc.array(fc.nat({ max: 259 }), { maxLength: 80 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('failedWrite' as const),
+      rows: fc.array(version, { maxLength: 40 }),
+      ids: fc.array(fc.nat({ max: 259 }), { maxLength: 20 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
+);
+
+const NAMES = ['王芳', '王伟', '王芳芳', '李娜', 'Anna', '张三'];
+const TIERS: Tier[] = ['regular', 'silver', 'gold'];
+
+describe('packed customer store (property)', () => {
+  it('always equals a plain map of the customers written, through failures and restarts', async () => {
+    // One base profile per id, reused (makeProfile hashes a phone: slow to call per version).
+    const base = await Promise.all(Array.from({ length: 260 }, () => makeProfile()));
+    const row = (v: Version): CachedCustomer =>
+      toCachedCustomer({
+        ...base[v.id]!,
+        name: NAMES[v.name]!,
+        memberCode: `M${v.code}`,
+        phoneLast4: `000${v.last4}`,
+        phoneHash: `hash-${v.last4}-${v.id % 3}`,
+        tier: TIERS[v.id % 3]!,
+      });
+
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
+        const idb = freshIdb();
+        let db = new TerminalDb('prop', idb);
+        const model = new Map<string, CachedCustomer>();
+        try {
+          for (const step of ops) {
+            if (step.kind === 'upsert') {
+              const rows = step.rows.map(row);
+              await db.customerStore.upsert(rows);
+              for (const r of rows) model.set(r.id, r);
+            } else if (step.kind === 'remove') {
+              const ids = step.ids.map((i) => base[i]!.id);
+              await db.customerStore.remove(ids);
+              for (const id of ids) model.delete(id);
+            } else if (step.kind === 'failedWrite') {
+              await db
+                .transaction('rw', db.customerStore.tables, async () => {
+                  await db.customerStore.upsert(step.rows.map(row));
+                  await db.customerStore.remove(step.ids.map((i) => base[i]!.id));
+                  throw new Error('crash');
+                })
+                .catch(() => undefined);
+            } else {
+              db.close();
+              db = new TerminalDb('prop', idb);
+            }
+            await expectEqual(db, model);
+          }
+          // A second window reads the same customers.
+          const other = new TerminalDb('prop', idb);
+          await expectEqual(other, model);
+          other.close();
+        } finally {
+          db.close();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+});
+
+async function expectEqual(db: TerminalDb, model: Map<string, CachedCustomer>): Promise<void> {
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+  const all = await db.customerStore.all();
+  expect(all.sort(byId)).toEqual([...model.values()].sort(byId));
+  expect(await db.customerStore.count()).toBe(model.size);
+  const blocks = await db.customerBlocks.toArray();
+  expect(blocks.every((b) => b.rows.length > 0 && b.rows.length <= BLOCK_SIZE)).toBe(true);
+  expect(await db.customerKeys.toArray()).toEqual(blocks.map(keysOf));
+
+  const ids = (list: { id: string }[]) => list.map((c) => c.id).sort();
+  const expected = (match: (c: CachedCustomer) => boolean) =>
+    [...model.values()]
+      .filter(match)
+      .map((c) => c.id)
+      .sort();
+  for (const code of ['M0', 'M7', 'M30']) {
+    expect(ids(await db.customerStore.byMemberCode(code, 500))).toEqual(
+      expected((c) => c.memberCode === code),
+    );
+  }
+  for (const last4 of ['0000', '0003']) {
+    expect(ids(await db.customerStore.byLast4(last4, 500))).toEqual(
+      expected((c) => c.phoneLast4 === last4),
+    );
+    expect(ids(await db.customerStore.byPhone(last4, `hash-${last4.at(-1)}-1`, 500))).toEqual(
+      expected((c) => c.phoneLast4 === last4 && c.phoneHash === `hash-${last4.at(-1)}-1`),
+    );
+  }
+  for (const prefix of ['王', '王芳', 'A', '赵']) {
+    const found = await db.customerStore.byNamePrefix(prefix, 500);
+    expect(ids(found)).toEqual(expected((c) => c.name.startsWith(prefix)));
+    const names = found.map((c) => c.name);
+    expect(names).toEqual([...names].sort());
+  }
+  expect(ids(await db.customerStore.byInitialsPrefix('wf', 500))).toEqual(
+    expected((c) => c.initials.startsWith('wf')),
+  );
+  // Every summary matches its row.
+  for (const c of [...model.values()].slice(0, 5)) {
+    expect(await db.customerStore.summary(c.id)).toEqual({
+      id: c.id,
+      name: c.name,
+      tier: c.tier,
+      phoneMasked: c.phoneMasked,
+      phoneLast4: c.phoneLast4,
+      memberCode: c.memberCode,
+      provisional: false,
+    });
+    expect(await db.customerStore.get(c.id)).toEqual(c);
+  }
+}
