@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Tier } from '../../shared/protocol';
 import type { CachedCustomer } from './customer-rows';
-import { BLOCK_SIZE, keysOf } from './customer-store';
+import { BLOCK_SIZE, keysOf } from './customer-index';
 import { TerminalDb } from './database';
 import { freshIdb, makeProfile } from './testing';
 import { toCachedCustomer } from './customer-rows';

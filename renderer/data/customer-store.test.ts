@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
-import { BLOCK_SIZE } from './customer-store';
+import { BLOCK_SIZE } from './customer-index';
 import { TerminalDb } from './database';
 import { freshDb, freshIdb, makeProfile } from './testing';
 

@@ -1,6 +1,16 @@
 import { Dexie, type Table } from 'dexie';
-import type { Tier } from '../../shared/protocol';
 import type { CachedCustomer } from './customer-rows';
+import {
+  BLOCK_SIZE,
+  KeyIndex,
+  keysOf,
+  packBlocks,
+  type CustomerBlock,
+  type CustomerKeys,
+  type CustomerSummary,
+} from './customer-index';
+
+export type { CustomerBlock, CustomerKeys, CustomerSummary };
 
 /**
  * The cached customers the hub knows, packed BLOCK_SIZE to an IndexedDB record, with their lookup
@@ -8,11 +18,12 @@ import type { CachedCustomer } from './customer-rows';
  *
  * Why packed: Chromium's IndexedDB costs per put and per index entry, hardly per byte. One row per
  * profile with four indexes took 55–70 s for an initial sync of 200,000 profiles on the 2-core
- * counter PC we measure on (the issue's target is 30 s); 100 profiles per record and no IndexedDB
- * index took 18 s end to end (docs/benchmarks.md). So the lookups the counter needs (member code,
- * phone hash, 尾号, name and pinyin-initials prefix) are answered from an in-memory index instead,
- * loaded at first use from `customerKeys` (one small record of key columns per block, ≈ 0.4 s and
- * ≈ 50 MB for 200,000 profiles) and kept current by every write.
+ * machine we measure on (the issue's target is 30 s); 100 profiles per record and no IndexedDB
+ * index take 21 s end to end, and 6 s of that is IndexedDB (docs/benchmarks.md). So the lookups
+ * the counter needs (member code, phone hash, 尾号, name and pinyin-initials prefix) are answered
+ * from an in-memory index (customer-index.ts), loaded when the app starts from `customerKeys`
+ * (one small record of key columns per block: 1.4–2.3 s and 70–80 MiB of heap for 200,000
+ * profiles) and kept current by every write.
  *
  * Rules the rest of the data layer relies on:
  * - Writes run inside a Dexie read-write transaction that includes `tables`; the in-memory index
@@ -22,214 +33,6 @@ import type { CachedCustomer } from './customer-rows';
  * - A customer never moves between blocks; a block only shrinks when customers leave it. New
  *   customers fill the last block, then new ones.
  */
-export const BLOCK_SIZE = 100;
-
-/** One record of profiles. */
-export type CustomerBlock = { id: number; rows: CachedCustomer[] };
-
-/** The lookup keys of one block, column by column (the in-memory index is built from these). */
-export type CustomerKeys = {
-  id: number;
-  ids: string[];
-  memberCodes: string[];
-  phoneLast4: (string | null)[];
-  phoneHashes: (string | null)[];
-  names: string[];
-  initials: string[];
-  tiers: Tier[];
-  phoneMasked: (string | null)[];
-};
-
-/** What a search result list shows; the full profile is read when one is opened. */
-export type CustomerSummary = {
-  id: string;
-  name: string;
-  tier: Tier;
-  phoneMasked: string | null;
-  phoneLast4: string | null;
-  memberCode: string;
-  /** registered on this terminal, not yet confirmed by the hub */
-  provisional: boolean;
-};
-
-export function keysOf(block: CustomerBlock): CustomerKeys {
-  const rows = block.rows;
-  return {
-    id: block.id,
-    ids: rows.map((r) => r.id),
-    memberCodes: rows.map((r) => r.memberCode),
-    phoneLast4: rows.map((r) => r.phoneLast4),
-    phoneHashes: rows.map((r) => r.phoneHash),
-    names: rows.map((r) => r.name),
-    initials: rows.map((r) => r.initials),
-    tiers: rows.map((r) => r.tier),
-    phoneMasked: rows.map((r) => r.phoneMasked),
-  };
-}
-
-/** Packs rows into consecutive blocks from `firstId` (initial loads and the v5 migration). */
-export function packBlocks(rows: readonly CachedCustomer[], firstId: number): CustomerBlock[] {
-  const blocks: CustomerBlock[] = [];
-  for (let i = 0; i < rows.length; i += BLOCK_SIZE)
-    blocks.push({ id: firstId + blocks.length, rows: rows.slice(i, i + BLOCK_SIZE) });
-  return blocks;
-}
-
-type Location = { block: number; at: number };
-type Ordered = { key: string; id: string }[];
-
-const add = (map: Map<string, string[]>, key: string, id: string) => {
-  const list = map.get(key);
-  if (list) list.push(id);
-  else map.set(key, [id]);
-};
-const drop = (map: Map<string, string[]>, key: string, id: string) => {
-  const list = map.get(key);
-  if (!list) return;
-  const kept = list.filter((x) => x !== id);
-  if (kept.length === 0) map.delete(key);
-  else map.set(key, kept);
-};
-const byKeyThenId = (a: { key: string; id: string }, b: { key: string; id: string }) =>
-  a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-
-/** The in-memory lookup index over every block's keys. */
-class KeyIndex {
-  readonly blocks = new Map<number, CustomerKeys>();
-  readonly byId = new Map<string, Location>();
-  private readonly byCode = new Map<string, string[]>();
-  private readonly idsByLast4 = new Map<string, string[]>();
-  private readonly byHash = new Map<string, string[]>();
-  private names: Ordered | null = null;
-  private initials: Ordered | null = null;
-  lastBlock = -1;
-
-  constructor(records: readonly CustomerKeys[]) {
-    for (const keys of records) this.put(keys);
-  }
-
-  /** Replaces what the index holds for one block. */
-  put(keys: CustomerKeys): void {
-    this.remove(keys.id);
-    this.blocks.set(keys.id, keys);
-    this.lastBlock = Math.max(this.lastBlock, keys.id);
-    keys.ids.forEach((id, at) => {
-      this.byId.set(id, { block: keys.id, at });
-      add(this.byCode, keys.memberCodes[at]!, id);
-      const last4 = keys.phoneLast4[at];
-      if (last4) add(this.idsByLast4, last4, id);
-      const hash = keys.phoneHashes[at];
-      if (hash) add(this.byHash, hash, id);
-    });
-    this.names = null;
-    this.initials = null;
-  }
-
-  remove(blockId: number): void {
-    const old = this.blocks.get(blockId);
-    if (!old) return;
-    this.blocks.delete(blockId);
-    // New customers go to the last block there is.
-    if (blockId === this.lastBlock) this.lastBlock = Math.max(-1, ...this.blocks.keys());
-    old.ids.forEach((id, at) => {
-      if (this.byId.get(id)?.block === blockId) this.byId.delete(id);
-      drop(this.byCode, old.memberCodes[at]!, id);
-      const last4 = old.phoneLast4[at];
-      if (last4) drop(this.idsByLast4, last4, id);
-      const hash = old.phoneHashes[at];
-      if (hash) drop(this.byHash, hash, id);
-    });
-    this.names = null;
-    this.initials = null;
-  }
-
-  summary(id: string): CustomerSummary | undefined {
-    const loc = this.byId.get(id);
-    const keys = loc && this.blocks.get(loc.block);
-    if (!loc || !keys) return undefined;
-    const at = loc.at;
-    return {
-      id,
-      name: keys.names[at]!,
-      tier: keys.tiers[at]!,
-      phoneMasked: keys.phoneMasked[at] ?? null,
-      phoneLast4: keys.phoneLast4[at] ?? null,
-      memberCode: keys.memberCodes[at]!,
-      provisional: false,
-    };
-  }
-
-  private summaries(ids: readonly string[], limit: number): CustomerSummary[] {
-    const out: CustomerSummary[] = [];
-    for (const id of ids) {
-      if (out.length >= limit) break;
-      const s = this.summary(id);
-      if (s) out.push(s);
-    }
-    return out;
-  }
-
-  byMemberCode(code: string, limit: number): CustomerSummary[] {
-    return this.summaries([...(this.byCode.get(code) ?? [])].sort(), limit);
-  }
-
-  byPhone(last4: string, hash: string, limit: number): CustomerSummary[] {
-    const ids = (this.byHash.get(hash) ?? []).filter(
-      (id) => this.summary(id)?.phoneLast4 === last4,
-    );
-    return this.summaries(ids.sort(), limit);
-  }
-
-  /** 尾号: ordered by phone hash, then id (as the compound index it replaces). */
-  byLast4(last4: string, limit: number): CustomerSummary[] {
-    const ids = this.idsByLast4.get(last4) ?? [];
-    const keyed = ids.map((id) => {
-      const loc = this.byId.get(id)!;
-      return { key: this.blocks.get(loc.block)!.phoneHashes[loc.at] ?? '', id };
-    });
-    return this.summaries(
-      keyed.sort(byKeyThenId).map((k) => k.id),
-      limit,
-    );
-  }
-
-  byNamePrefix(prefix: string, limit: number): CustomerSummary[] {
-    this.names ??= this.ordered((keys) => keys.names);
-    return this.summaries(prefixRange(this.names, prefix, limit), limit);
-  }
-
-  byInitialsPrefix(prefix: string, limit: number): CustomerSummary[] {
-    this.initials ??= this.ordered((keys) => keys.initials);
-    return this.summaries(prefixRange(this.initials, prefix, limit), limit);
-  }
-
-  /** Every customer by one key column, sorted (built on first use after a change). */
-  private ordered(column: (keys: CustomerKeys) => string[]): Ordered {
-    const out: Ordered = [];
-    for (const keys of this.blocks.values()) {
-      const values = column(keys);
-      keys.ids.forEach((id, at) => out.push({ key: values[at]!, id }));
-    }
-    return out.sort(byKeyThenId);
-  }
-}
-
-/** Ids whose key starts with `prefix`, in key order, at most `limit` (binary search). */
-function prefixRange(ordered: Ordered, prefix: string, limit: number): string[] {
-  let lo = 0;
-  let hi = ordered.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ordered[mid]!.key < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: string[] = [];
-  for (let i = lo; i < ordered.length && out.length < limit; i++) {
-    if (!ordered[i]!.key.startsWith(prefix)) break;
-    out.push(ordered[i]!.id);
-  }
-  return out;
-}
 
 type StoreDb = Dexie & {
   customerBlocks: Table<CustomerBlock, number>;

@@ -1,7 +1,7 @@
 import type { Transaction } from 'dexie';
 import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
 import { nameInitials, type CachedCustomer } from './customer-rows';
-import { keysOf, packBlocks } from './customer-store';
+import { keysOf, packBlocks } from './customer-index';
 
 /**
  * Numbered Dexie versions. Never edit a shipped entry: add the next one with its upgrade, and a
