@@ -308,6 +308,21 @@ describe('a shop guide at the counter', () => {
     await shot(page, '14-arrivals-after');
   });
 
+  it('after the sync, the 尾号 search lists the member registered offline, now confirmed', async () => {
+    await page.keyboard.press('F2');
+    await page.getByRole('heading', { name: '查找顾客' }).waitFor();
+    await page.getByLabel('搜索顾客').fill('1111');
+    const results = page.getByRole('list', { name: '查询结果' });
+    const row = results.getByRole('button', { name: /周敏/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('138****1111');
+    // The hub confirmed the registration: no "not synced yet" pill any more.
+    expect(await row.getByText('待同步').count()).toBe(0);
+    await shot(page, '14b-lookup-after-sync');
+    await row.click();
+    await page.getByRole('heading', { name: '周敏' }).waitFor();
+  });
+
   it("the store manager's dashboard counts the day's orders and the converted visit; guides do not see it", async () => {
     const nav = page.getByRole('navigation', { name: '主导航' });
     expect(await nav.getByRole('button', { name: '看板' }).count()).toBe(0);
