@@ -45,6 +45,8 @@ function Root(props: AppProps & { onLanguage(language: Language): void }) {
   const [deps] = useState<BootDeps>(() => {
     const built: BootDeps = {
       ...props,
+      onUpgrading: () =>
+        setState((s) => (s.stage === 'loading' ? { stage: 'loading', upgrading: true } : s)),
       onRevoked: () => {
         // The engine has wiped the database and the secrets; forget the rest and start over.
         const store = useAppStore.getState();
@@ -83,7 +85,7 @@ function Root(props: AppProps & { onLanguage(language: Language): void }) {
     case 'loading':
       return (
         <p className="boot" role="status">
-          {t('starting')}
+          {t(state.upgrading ? 'upgrading' : 'starting')}
         </p>
       );
     case 'failed':

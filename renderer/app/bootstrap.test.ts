@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import { TerminalDb } from '../data/database';
 import { initialSyncState } from '../data/sync-state';
-import { boot, enrol } from './bootstrap';
+import { toCachedCustomer } from '../data/customer-rows';
+import { makeProfile } from '../data/testing';
+import { boot, enrol, needsUpgrade } from './bootstrap';
 import { recordingBridge, terminalInfoFor } from './test-harness';
 import { readTerminalInfo, writeTerminalInfo } from './terminal-info-cache';
 
@@ -62,6 +64,54 @@ describe('bootstrap', () => {
       expect(state.services.terminal.store.name).toBe(info.store.name);
       expect(state.services.phoneHashKey).toBe(info.phoneHashKey);
     }
+  });
+
+  it('says so before a long local-database upgrade, and only when one is due', async () => {
+    const bridge = recordingBridge();
+    const storage = memoryStorage();
+    const indexedDB = new IDBFactory();
+    const info = terminalInfoFor(newId());
+    await bridge.setSecret('terminalToken', 'token-0123456789abcdef');
+    await bridge.setSecret('phoneHashKey', info.phoneHashKey);
+    writeTerminalInfo(storage, info);
+    // The database as the previous app version left it (v4: one row per customer).
+    const v4 = new TerminalDb(info.terminalId, {
+      indexedDB,
+      keyRange: IDBKeyRange,
+      upToVersion: 4,
+    });
+    const at = new Date().toISOString();
+    await v4.syncState.bulkPut([
+      { ...initialSyncState('customers'), lastSuccessAt: at },
+      { ...initialSyncState('staff'), lastSuccessAt: at },
+    ]);
+    await v4.table('customers').put(toCachedCustomer(await makeProfile({ name: '王芳' })));
+    v4.close();
+    expect(await needsUpgrade(indexedDB, info.terminalId)).toBe(true);
+
+    let told = 0;
+    const deps = {
+      bridge,
+      storage,
+      indexedDB,
+      keyRange: IDBKeyRange,
+      onRevoked: () => undefined,
+      onUpgrading: () => void told++,
+    };
+    const first = await boot(deps);
+    expect(told).toBe(1);
+    expect(first.stage).toBe('ready');
+    if (first.stage !== 'ready') return;
+    expect(await first.services.db.customerStore.count()).toBe(1);
+    first.services.db.close();
+
+    // Upgraded: the next start says nothing.
+    expect(await needsUpgrade(indexedDB, info.terminalId)).toBe(false);
+    const second = await boot(deps);
+    expect(told).toBe(1);
+    if (second.stage === 'ready') second.services.db.close();
+    // A terminal with no database yet has nothing to upgrade.
+    expect(await needsUpgrade(indexedDB, newId())).toBe(false);
   });
 
   it('enrolling against an unreachable hub stores nothing', async () => {
