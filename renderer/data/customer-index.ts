@@ -87,7 +87,14 @@ export class KeyIndex {
   private initials: Ordered | null = null;
   lastBlock = -1;
 
-  constructor(records: readonly CustomerKeys[]) {
+  /**
+   * @param stamp the write counter stored with the records (`customerMeta`) when they were read:
+   *   a write transaction that finds another value knows another window wrote since.
+   */
+  constructor(
+    records: readonly CustomerKeys[],
+    public stamp = 0,
+  ) {
     for (const keys of records) this.put(keys);
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
 import { BLOCK_SIZE } from './customer-index';
 import { TerminalDb } from './database';
@@ -126,6 +126,31 @@ describe('packed customer store', () => {
     await a.customerStore.upsert(all.slice(1));
     await until(async () => (await b.customerStore.count()) === 3);
     expect((await b.customerStore.byMemberCode(all[2]!.memberCode, 5))[0]?.id).toBe(all[2]!.id);
+    a.close();
+    b.close();
+  });
+
+  it('a write right after another window wrote never trusts a stale index', async () => {
+    const idb = freshIdb();
+    const a = new TerminalDb('race', idb);
+    const b = new TerminalDb('race', idb);
+    const [x, y, z] = await rows(3);
+    // Both windows have their index loaded; A never hears of B's writes (as if B's notice were
+    // still on its way), so only the stored write stamp can tell A its index is stale.
+    vi.stubGlobal('BroadcastChannel', undefined);
+    expect(await a.customerStore.count()).toBe(0);
+    vi.unstubAllGlobals();
+    expect(await b.customerStore.count()).toBe(0);
+    // B writes two customers; A then writes a newer version of one and a third customer.
+    await b.customerStore.upsert([x!, z!]);
+    await a.customerStore.upsert([{ ...x!, name: '新版本' }, y!]);
+    // Nothing overwritten, nothing twice: one block, both customers, the newer version.
+    expect(await a.customerBlocks.count()).toBe(1);
+    const names = (await a.customerStore.all()).map((c) => c.name).sort();
+    expect(names).toEqual(['新版本', y!.name, z!.name].sort());
+    expect(await a.customerStore.count()).toBe(3);
+    await until(async () => (await b.customerStore.get(x!.id))?.name === '新版本');
+    expect(await b.customerStore.count()).toBe(3);
     a.close();
     b.close();
   });

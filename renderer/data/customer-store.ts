@@ -34,10 +34,16 @@ export type { CustomerBlock, CustomerKeys, CustomerSummary };
  *   customers fill the last block, then new ones.
  */
 
+/** One row, `stamp`: how many writes the store has had (see `KeyIndex.stamp`). */
+export type CustomerMeta = { key: 'stamp'; value: number };
+
 type StoreDb = Dexie & {
   customerBlocks: Table<CustomerBlock, number>;
   customerKeys: Table<CustomerKeys, number>;
+  customerMeta: Table<CustomerMeta, string>;
 };
+
+const STAMP = 'stamp';
 
 export class CustomerStore {
   private index: KeyIndex | null = null;
@@ -59,7 +65,38 @@ export class CustomerStore {
 
   /** The tables a write needs in its transaction. */
   get tables(): Table[] {
-    return [this.db.customerBlocks, this.db.customerKeys];
+    return [this.db.customerBlocks, this.db.customerKeys, this.db.customerMeta];
+  }
+
+  /**
+   * Reads the key records and the write stamp (inside the caller's transaction, if any). A chain
+   * of Dexie promises, not an async function: inside a transaction, awaiting a nested async
+   * function let IndexedDB commit early here (PrematureCommitError under fake-indexeddb).
+   */
+  private read(): Promise<KeyIndex> {
+    return this.db.customerKeys
+      .toArray()
+      .then((records) =>
+        this.db.customerMeta.get(STAMP).then((meta) => new KeyIndex(records, meta?.value ?? 0)),
+      );
+  }
+
+  /**
+   * The index a write may trust, inside its read-write transaction: reloaded when the stored
+   * stamp says another window wrote since it was built (its notice may not have arrived yet, and a
+   * stale index would put a customer it does not know into a second block). Then moves the stamp.
+   */
+  private async forWrite(): Promise<KeyIndex> {
+    let index = await this.loaded();
+    const stored = (await this.db.customerMeta.get(STAMP))?.value ?? 0;
+    if (index.stamp !== stored) {
+      index = await this.read();
+      this.index = index;
+    }
+    this.watch();
+    index.stamp = stored + 1;
+    await this.db.customerMeta.put({ key: STAMP, value: index.stamp });
+    return index;
   }
 
   /** Forgets the in-memory index (it is rebuilt from IndexedDB on next use). */
@@ -86,23 +123,22 @@ export class CustomerStore {
     // anything but IndexedDB there would let the transaction commit early.
     if (!tx && this.pending.size > 0) await Promise.all(this.pending.values());
     if (this.index) return this.index;
-    if (tx && tx.storeNames.includes('customerKeys')) {
+    if (tx && tx.storeNames.includes('customerKeys') && tx.storeNames.includes('customerMeta')) {
       // Loaded inside the transaction: a read-write transaction excludes every other writer of
       // these tables, so nothing can change between this read and the caller's write.
-      const index = new KeyIndex(await this.db.customerKeys.toArray());
+      const index = await this.read();
       this.index ??= index;
       return this.index;
     }
     if (!this.loading) {
       const generation = this.generation;
-      const loading = Dexie.ignoreTransaction(() => this.db.customerKeys.toArray()).then(
-        (records) => {
-          const index = new KeyIndex(records);
-          if (this.generation === generation) this.index = index;
-          if (this.loading === loading) this.loading = null;
-          return index;
-        },
-      );
+      const loading = Dexie.ignoreTransaction(() =>
+        this.db.transaction('r', [this.db.customerKeys, this.db.customerMeta], () => this.read()),
+      ).then((index) => {
+        if (this.generation === generation) this.index = index;
+        if (this.loading === loading) this.loading = null;
+        return index;
+      });
       this.loading = loading;
     }
     return this.loading;
@@ -173,8 +209,7 @@ export class CustomerStore {
   async upsert(rows: readonly CachedCustomer[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db.transaction('rw', this.tables, async () => {
-      const index = await this.loaded();
-      this.watch();
+      const index = await this.forWrite();
       const latest = new Map(rows.map((r) => [r.id, r]));
       const replace = new Map<number, CachedCustomer[]>();
       const fresh: CachedCustomer[] = [];
@@ -222,8 +257,7 @@ export class CustomerStore {
   async remove(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.db.transaction('rw', this.tables, async () => {
-      const index = await this.loaded();
-      this.watch();
+      const index = await this.forWrite();
       const gone = new Map<number, Set<string>>();
       for (const id of ids) {
         const loc = index.byId.get(id);

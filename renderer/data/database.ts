@@ -7,7 +7,12 @@ import type {
   StaffMember,
 } from '../../shared/protocol';
 import type { CachedCustomer, LocalCustomerRegistration } from './customer-rows';
-import { CustomerStore, type CustomerBlock, type CustomerKeys } from './customer-store';
+import {
+  CustomerStore,
+  type CustomerBlock,
+  type CustomerKeys,
+  type CustomerMeta,
+} from './customer-store';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -77,6 +82,7 @@ export class TerminalDb extends Dexie {
   /** the customers the hub knows, packed (see customer-store.ts); use `customerStore` */
   customerBlocks!: Table<CustomerBlock, number>;
   customerKeys!: Table<CustomerKeys, number>;
+  customerMeta!: Table<CustomerMeta, string>;
   /** customers registered here that the hub has not confirmed yet (few; natively indexed) */
   provisionalCustomers!: Table<CachedCustomer, string>;
   readonly customerStore: CustomerStore;

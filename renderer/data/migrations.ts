@@ -101,6 +101,8 @@ export const MIGRATIONS: readonly Migration[] = [
       customers: null,
       customerBlocks: 'id',
       customerKeys: 'id',
+      // the store's write stamp (customer-store.ts): windows detect each other's writes by it
+      customerMeta: 'key',
       provisionalCustomers: 'id, memberCode, [phoneLast4+phoneHash], name, initials',
     },
     upgrade: async (tx) => {
