@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
 import {
   feedPage,
   productItem,
   staffResponse,
   type BatchResponse,
-  type HubToTerminalEvents,
-  type TerminalToHubEvents,
   type ProductItem,
 } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
+import { connected, openTerminalSocket } from '../support/terminal-socket';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
@@ -200,17 +198,9 @@ describeOnBackends('catalog sync', (backend) => {
 
   it('tells connected terminals of every store that the catalog changed, after commit', async () => {
     const before = (await pull(b)).body.cursor;
-    const socket: Socket<HubToTerminalEvents, TerminalToHubEvents> = io(`${hub.url}/terminal`, {
-      auth: { token: b.terminals[1]!.token },
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-    });
+    const socket = openTerminalSocket(hub, b.terminals[1]!.token);
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
+      await connected(socket);
       const changed = new Promise<{ cursor: string }>((resolve) =>
         socket.on('catalog:changed', (payload) => resolve(payload)),
       );

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
 import {
   customerFeedItem,
   feedPage,
@@ -9,20 +8,18 @@ import {
   type CustomerFeedItem,
   type CustomerProfile,
   type CustomerTombstone,
-  type HubToTerminalEvents,
   type MergeResponse,
   type RegistrationResponse,
-  type TerminalToHubEvents,
 } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
+import { connected, openTerminalSocket } from '../support/terminal-socket';
 
 type Page<T> = { items: T[]; cursor: string; hasMore: boolean; total: number };
 type ErrorReply = { error: { code: string; message: string; details?: unknown } };
-type TerminalClient = Socket<HubToTerminalEvents, TerminalToHubEvents>;
 
 const customerFeed = feedPage(customerFeedItem);
 const isTomb = (i: CustomerFeedItem): i is CustomerTombstone => 'deleted' in i;
@@ -238,17 +235,9 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     const customerId = reg.body.customer.id;
     const { cursor } = await pullAll();
 
-    const socket: TerminalClient = io(`${hub.url}/terminal`, {
-      auth: { token: store.terminals[1]!.token },
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-    });
+    const socket = openTerminalSocket(hub, store.terminals[1]!.token);
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
+      await connected(socket);
       const changed = new Promise<{ cursor: string }>((resolve) =>
         socket.on('customers:changed', (payload) => resolve(payload)),
       );

@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
-import type {
-  AlertUpdate,
-  ArrivalAlert,
-  ClaimAck,
-  HubToTerminalEvents,
-  TerminalToHubEvents,
-} from '../../shared/protocol';
+import type { AlertUpdate, ArrivalAlert, ClaimAck } from '../../shared/protocol';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import {
+  connectTerminal,
+  eventsOf,
+  received,
+  type TerminalClient,
+} from '../support/terminal-socket';
 import {
   TEST_DATABASE_URL,
   TEST_REDIS_URL,
@@ -19,42 +18,7 @@ import {
   redisReason,
 } from '../support/services';
 
-type TerminalClient = Socket<HubToTerminalEvents, TerminalToHubEvents>;
-type Received = { event: string; payload: unknown };
-const inbox = new WeakMap<TerminalClient, Received[]>();
-
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-
-function connect(hub: HubProcess, token: string): Promise<TerminalClient> {
-  const socket: TerminalClient = io(`${hub.url}/terminal`, {
-    auth: { token },
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-  });
-  const log: Received[] = [];
-  inbox.set(socket, log);
-  socket.onAny((event: string, payload: unknown) => log.push({ event, payload }));
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-/** Waits (the test timeout bounds it) until the socket has received a matching event. */
-function received<T>(socket: TerminalClient, event: string, match: (p: T) => boolean): Promise<T> {
-  const log = inbox.get(socket)!;
-  return new Promise((resolve) => {
-    const check = () => {
-      const hit = log.find((r) => r.event === event && match(r.payload as T));
-      if (!hit) return;
-      clearInterval(poll);
-      resolve(hit.payload as T);
-    };
-    const poll = setInterval(check, 10);
-    check();
-  });
-}
 
 const claim = (socket: TerminalClient, alertId: string, guideId: string) =>
   socket.timeout(10_000).emitWithAck('alert:claim', { alertId, guideId }) as Promise<ClaimAck>;
@@ -125,8 +89,8 @@ describe.skipIf(!enabled)(
     });
 
     it('delivers an alert posted to node A to a terminal on node B, and a claim on B to A', async () => {
-      const onA = await connect(nodeA, store.terminals[0]!.token);
-      const onB = await connect(nodeB, store.terminals[1]!.token);
+      const onA = await connectTerminal(nodeA, store.terminals[0]!.token);
+      const onB = await connectTerminal(nodeB, store.terminals[1]!.token);
       sockets.push(onA, onB);
 
       const alertId = await arrive();
@@ -146,8 +110,8 @@ describe.skipIf(!enabled)(
     });
 
     it('lets only one guide win when two nodes take claims for one customer at once', async () => {
-      const onA = await connect(nodeA, store.terminals[0]!.token);
-      const onB = await connect(nodeB, store.terminals[1]!.token);
+      const onA = await connectTerminal(nodeA, store.terminals[0]!.token);
+      const onB = await connectTerminal(nodeB, store.terminals[1]!.token);
       sockets.push(onA, onB);
       const alertId = await arrive();
       await received<ArrivalAlert>(onB, 'alert:new', (a) => a.alertId === alertId);
@@ -164,8 +128,8 @@ describe.skipIf(!enabled)(
     });
 
     it('expires an unclaimed alert once, announced to terminals on both nodes', async () => {
-      const onA = await connect(nodeA, store.terminals[0]!.token);
-      const onB = await connect(nodeB, store.terminals[1]!.token);
+      const onA = await connectTerminal(nodeA, store.terminals[0]!.token);
+      const onB = await connectTerminal(nodeB, store.terminals[1]!.token);
       sockets.push(onA, onB);
       const alertId = await arrive(minutesAgo(31));
       for (const s of [onA, onB]) {
@@ -177,11 +141,9 @@ describe.skipIf(!enabled)(
       await received<ArrivalAlert>(onA, 'alert:new', (a) => a.alertId === next);
       await received<ArrivalAlert>(onB, 'alert:new', (a) => a.alertId === next);
       for (const s of [onA, onB]) {
-        const notices = inbox
-          .get(s)!
-          .filter(
-            (r) => r.event === 'alert:updated' && (r.payload as AlertUpdate).alertId === alertId,
-          );
+        const notices = eventsOf<AlertUpdate>(s, 'alert:updated').filter(
+          (u) => u.alertId === alertId,
+        );
         expect(notices).toHaveLength(1);
       }
     });

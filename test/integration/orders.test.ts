@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
 import type {
   AlertUpdate,
   ArrivalAlert,
@@ -13,6 +12,7 @@ import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
 import { customerFeed, seedCrmCustomers, seedProducts, unique } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
+import { connectTerminal, nextEvent } from '../support/terminal-socket';
 
 type ErrorReply = { error: { code: string; message: string; details?: unknown } };
 type Line = { sku: string; quantity: number; unitPrice: number; discount?: number };
@@ -36,32 +36,6 @@ const postOrders = (hub: HubProcess, token: string, orders: unknown[]) =>
 
 async function profileOf(hub: HubProcess, token: string, customerId: string) {
   return (await customerFeed(hub, token)).find((p) => p.id === customerId)!;
-}
-
-async function connect(hub: HubProcess, token: string): Promise<Socket> {
-  const socket = io(`${hub.url}/terminal`, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  await new Promise<void>((res, rej) => {
-    socket.once('connect', () => res());
-    socket.once('connect_error', rej);
-  });
-  return socket;
-}
-
-function nextEvent<T>(socket: Socket, event: string, match: (payload: T) => boolean) {
-  return new Promise<T>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`no ${event} within 10 s`)), 10_000);
-    const handler = (payload: T) => {
-      if (!match(payload)) return;
-      clearTimeout(timer);
-      socket.off(event, handler);
-      res(payload);
-    };
-    socket.on(event, handler);
-  });
 }
 
 describeOnBackends('orders', (backend) => {
@@ -369,8 +343,8 @@ describeOnBackends('orders', (backend) => {
       { integration: true },
     );
     expect(seen.status).toBe(202);
-    const socket = await connect(hub, token);
-    const otherSocket = await connect(hub, other.terminals[0]!.token);
+    const socket = await connectTerminal(hub, token);
+    const otherSocket = await connectTerminal(hub, other.terminals[0]!.token);
     const leaked: unknown[] = [];
     otherSocket.on('alert:updated', (u: unknown) => leaked.push(u));
     try {
@@ -456,7 +430,7 @@ describeOnBackends('orders', (backend) => {
       );
     const a = await visit(today!);
     const b = await visit(yesterday!, new Date(Date.now() - 30 * 3_600_000).toISOString());
-    const socket = await connect(hub, token);
+    const socket = await connectTerminal(hub, token);
     try {
       const converted = nextEvent<AlertUpdate>(
         socket,

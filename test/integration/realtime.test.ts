@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
 import {
   alertUpdate,
   arrivalAlert,
@@ -7,73 +6,20 @@ import {
   type AlertUpdate,
   type ArrivalAlert,
   type ClaimAck,
-  type HubToTerminalEvents,
-  type TerminalToHubEvents,
 } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
-
-type TerminalClient = Socket<HubToTerminalEvents, TerminalToHubEvents>;
-type Received = { event: string; payload: unknown };
-/** Every event a test socket received, in order. */
-const inbox = new WeakMap<TerminalClient, Received[]>();
+import {
+  connected,
+  eventsOf,
+  openTerminalSocket,
+  received,
+  type TerminalClient,
+} from '../support/terminal-socket';
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-
-function openSocket(hub: HubProcess, token: string): TerminalClient {
-  const socket: TerminalClient = io(`${hub.url}/terminal`, {
-    auth: { token },
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-  });
-  const log: Received[] = [];
-  inbox.set(socket, log);
-  socket.onAny((event: string, payload: unknown) => log.push({ event, payload }));
-  return socket;
-}
-
-/** Resolves once connected, or rejects with the handshake error (e.g. "unauthorized"). */
-function connected(socket: TerminalClient): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (socket.connected) return resolve();
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', (error) => reject(error));
-  });
-}
-
-/** Waits (event-driven, no sleeps) until the socket has received a matching event. */
-function received<T>(
-  socket: TerminalClient,
-  event: string,
-  match: (payload: T) => boolean = () => true,
-): Promise<T> {
-  const log = inbox.get(socket)!;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const hit = log.find((r) => r.event === event && match(r.payload as T));
-      if (hit) {
-        clearInterval(poll);
-        resolve(hit.payload as T);
-      }
-    };
-    // Checking the inbox on an interval keeps arrival order irrelevant; the test timeout bounds it.
-    const poll = setInterval(check, 10);
-    check();
-    socket.once('disconnect', () => {
-      check();
-      clearInterval(poll);
-      reject(new Error(`socket disconnected before ${event}`));
-    });
-  });
-}
-const eventsOf = <T>(socket: TerminalClient, event: string) =>
-  inbox
-    .get(socket)!
-    .filter((r) => r.event === event)
-    .map((r) => r.payload as T);
 
 let seq = 0;
 async function seedCustomer(hub: HubProcess) {
@@ -120,7 +66,7 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
   let storeB: StoreFixture;
   const sockets: TerminalClient[] = [];
   const open = async (token: string) => {
-    const s = openSocket(hub, token);
+    const s = openTerminalSocket(hub, token);
     sockets.push(s);
     await connected(s);
     return s;
@@ -290,7 +236,7 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
 
   it('refuses a handshake without a token or with a bad one', async () => {
     for (const token of ['', 'sgt_not-a-real-token']) {
-      const s = openSocket(hub, token);
+      const s = openTerminalSocket(hub, token);
       sockets.push(s);
       await expect(connected(s)).rejects.toThrow('unauthorized');
     }
@@ -314,7 +260,7 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
     expect(eventsOf<{ reason: string }>(victim, 'terminal:revoked')).toHaveLength(1);
 
     // The same token cannot come back; the store's other terminal is untouched.
-    const again = openSocket(hub, extra.terminals[0]!.token);
+    const again = openTerminalSocket(hub, extra.terminals[0]!.token);
     sockets.push(again);
     await expect(connected(again)).rejects.toThrow('unauthorized');
     expect(colleague.connected).toBe(true);

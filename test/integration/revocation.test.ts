@@ -1,27 +1,15 @@
 import pg from 'pg';
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, expect, it } from 'vitest';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture } from '../support/fixtures';
-
-const connect = (url: string, token: string) =>
-  new Promise<Socket>((resolve, reject) => {
-    const socket = io(`${url}/terminal`, {
-      auth: { token },
-      transports: ['websocket'],
-      forceNew: true,
-      reconnection: false,
-    });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
+import { connectTerminal, type TerminalClient } from '../support/terminal-socket';
 
 /**
  * A terminal revoked behind the hub's back (an admin tool writing to the database directly) is
  * still cut off: every node re-checks the terminals it holds sockets for.
  */
 describeOnBackends('revocation written straight to the database', (backend) => {
-  const sockets: Socket[] = [];
+  const sockets: TerminalClient[] = [];
   afterAll(async () => {
     for (const s of sockets) s.close();
     await backend.cleanup();
@@ -31,8 +19,8 @@ describeOnBackends('revocation written straight to the database', (backend) => {
     const hub = await backend.startHub({ env: { HUB_REVOCATION_CHECK_MS: '200' } });
     const store = await createStoreFixture(hub);
     const [mine, other] = store.terminals;
-    const socket = await connect(hub.url, mine!.token);
-    const bystander = await connect(hub.url, other!.token);
+    const socket = await connectTerminal(hub, mine!.token);
+    const bystander = await connectTerminal(hub, other!.token);
     sockets.push(socket, bystander);
     const revoked = new Promise<{ reason: string }>((resolve) =>
       socket.once('terminal:revoked', resolve),

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { normalisePhone } from '../../shared/domain/phone';
 import { openDatabase } from '../../server/db/database';
@@ -12,6 +11,7 @@ import { call } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
 import { runCli } from '../support/run-cli';
 import { freshPostgresDatabase } from '../support/services';
+import { connected, eventsOf, openTerminalSocket } from '../support/terminal-socket';
 
 const SEED = 'server/demo/seed-cli.ts';
 /** Two seed runs: the fixed part (PIN hashing, ~500 products, a week of orders) dominates. */
@@ -168,17 +168,9 @@ describeOnBackends('hub:seed', (backend) => {
     const creds = credentials();
     const store = creds.stores[0]!;
     hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
-    const socket = io(`${hub.url}/terminal`, {
-      auth: { token: store.terminals[1]!.token },
-      transports: ['websocket'],
-      reconnection: false,
-    });
-    const alerts: ArrivalAlert[] = [];
-    socket.on('alert:new', (alert: ArrivalAlert) => alerts.push(alert));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    const socket = openTerminalSocket(hub, store.terminals[1]!.token);
+    await connected(socket);
+    const alerts = () => eventsOf<ArrivalAlert>(socket, 'alert:new');
     try {
       const run = await runCli('server/demo/simulate-cli.ts', [
         '--store',
@@ -195,10 +187,10 @@ describeOnBackends('hub:seed', (backend) => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('→ alert');
-      await expect.poll(() => alerts.length).toBeGreaterThan(0);
-      expect(alerts.every((a) => a.storeId === store.id)).toBe(true);
+      await expect.poll(() => alerts().length).toBeGreaterThan(0);
+      expect(alerts().every((a) => a.storeId === store.id)).toBe(true);
       const names = new Set(creds.sampleCustomers.map((c) => c.name));
-      expect(names.has(alerts[0]!.card.name)).toBe(true);
+      expect(names.has(alerts()[0]!.card.name)).toBe(true);
 
       const remote = await runCli('server/demo/simulate-cli.ts', [
         '--url',

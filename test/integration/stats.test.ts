@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
 import {
   dayStats,
   rangeStats,
@@ -14,6 +13,7 @@ import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
 import { seedCrmCustomers, seedProducts, unique } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
+import { connectTerminal } from '../support/terminal-socket';
 
 type ErrorReply = { error: { code: string; message: string } };
 
@@ -110,19 +110,6 @@ const NO_RATIOS = {
 
 const guideNamed = (stats: { byGuide: GuideStats[] }, id: string) =>
   stats.byGuide.find((g) => g.guideId === id)!;
-
-async function connect(hub: HubProcess, token: string): Promise<Socket> {
-  const socket = io(`${hub.url}/terminal`, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  await new Promise<void>((res, rej) => {
-    socket.once('connect', () => res());
-    socket.once('connect_error', rej);
-  });
-  return socket;
-}
 
 describeOnBackends('store statistics', (backend) => {
   let hub: HubProcess;
@@ -442,7 +429,7 @@ describeOnBackends('store statistics', (backend) => {
     );
     const a = await presence(hub, store.storeId, { customerId: bought }, at);
     const b = await presence(hub, store.storeId, { customerId: browsed }, at);
-    const socket = await connect(hub, token);
+    const socket = await connectTerminal(hub, token);
     try {
       expect(
         await socket.emitWithAck('alert:claim', { alertId: a.alertId, guideId: store.guide2.id }),
