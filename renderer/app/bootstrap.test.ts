@@ -23,6 +23,17 @@ function memoryStorage(): Storage {
   };
 }
 
+/** A terminal enrolled earlier: secrets in the bridge, its info in local storage, no database. */
+async function enrolledTerminal() {
+  const bridge = recordingBridge();
+  const storage = memoryStorage();
+  const info = terminalInfoFor(newId());
+  await bridge.setSecret('terminalToken', 'token-0123456789abcdef');
+  await bridge.setSecret('phoneHashKey', info.phoneHashKey);
+  writeTerminalInfo(storage, info);
+  return { bridge, storage, indexedDB: new IDBFactory(), info };
+}
+
 describe('bootstrap', () => {
   it('a fresh terminal goes to Connect', async () => {
     const state = await boot({
@@ -36,13 +47,8 @@ describe('bootstrap', () => {
   });
 
   it('an enrolled, synced terminal starts straight into the shell with the hub unreachable', async () => {
-    const bridge = recordingBridge(); // its hub URL is 127.0.0.1:1, where nothing listens
-    const storage = memoryStorage();
-    const indexedDB = new IDBFactory();
-    const info = terminalInfoFor(newId());
-    await bridge.setSecret('terminalToken', 'token-0123456789abcdef');
-    await bridge.setSecret('phoneHashKey', info.phoneHashKey);
-    writeTerminalInfo(storage, info);
+    // Its hub URL is 127.0.0.1:1, where nothing listens.
+    const { bridge, storage, indexedDB, info } = await enrolledTerminal();
     // The phone-hash key never goes to local storage.
     expect(JSON.stringify(readTerminalInfo(storage))).not.toContain(info.phoneHashKey);
     const db = new TerminalDb(info.terminalId, { indexedDB, keyRange: IDBKeyRange });
@@ -67,13 +73,7 @@ describe('bootstrap', () => {
   });
 
   it('says so before a long local-database upgrade, and only when one is due', async () => {
-    const bridge = recordingBridge();
-    const storage = memoryStorage();
-    const indexedDB = new IDBFactory();
-    const info = terminalInfoFor(newId());
-    await bridge.setSecret('terminalToken', 'token-0123456789abcdef');
-    await bridge.setSecret('phoneHashKey', info.phoneHashKey);
-    writeTerminalInfo(storage, info);
+    const { bridge, storage, indexedDB, info } = await enrolledTerminal();
     // The database as the previous app version left it (v4: one row per customer).
     const v4 = new TerminalDb(info.terminalId, {
       indexedDB,

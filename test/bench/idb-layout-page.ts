@@ -14,6 +14,16 @@ type Layout = {
 
 const COUNTER_INDEXES = ['memberCode', ['phoneLast4', 'phoneHash'], 'name', 'initials'];
 
+/** The fields the counter's indexes read. */
+const counterKeys = (r: ReturnType<typeof toCachedCustomer>) => ({
+  id: r.id,
+  memberCode: r.memberCode,
+  phoneLast4: r.phoneLast4,
+  phoneHash: r.phoneHash,
+  name: r.name,
+  initials: r.initials,
+});
+
 /** Lookup terms of one profile, for the packed layouts' multi-entry index. */
 const terms = (p: ReturnType<typeof toCachedCustomer>) => [
   `d:${p.id}`,
@@ -63,28 +73,17 @@ const LAYOUTS: Record<string, Layout> = {
   'one row, body as JSON string': {
     stores: { customers: { indexes: COUNTER_INDEXES } },
     records: (profiles) => ({
-      customers: profiles.map(toCachedCustomer).map((r) => ({
-        id: r.id,
-        memberCode: r.memberCode,
-        phoneLast4: r.phoneLast4,
-        phoneHash: r.phoneHash,
-        name: r.name,
-        initials: r.initials,
-        body: JSON.stringify(r),
-      })),
+      customers: profiles
+        .map(toCachedCustomer)
+        .map((r) => ({ ...counterKeys(r), body: JSON.stringify(r) })),
     }),
   },
   'flat 760 B rows (issue calibration)': {
     stores: { customers: { indexes: COUNTER_INDEXES } },
     records: (profiles) => ({
       customers: profiles.map(toCachedCustomer).map((r) => ({
-        id: r.id,
-        memberCode: r.memberCode,
-        phoneLast4: r.phoneLast4,
-        phoneHash: r.phoneHash,
+        ...counterKeys(r),
         phoneMasked: r.phoneMasked,
-        name: r.name,
-        initials: r.initials,
         tier: r.tier,
         points: r.points,
         gender: r.gender,
