@@ -156,10 +156,6 @@ export class CustomerStore {
     return (await this.loaded()).byId.size;
   }
 
-  async has(id: string): Promise<boolean> {
-    return (await this.loaded()).byId.has(id);
-  }
-
   async summary(id: string): Promise<CustomerSummary | undefined> {
     return (await this.loaded()).summary(id);
   }

@@ -29,25 +29,20 @@ export type FeedOptions = { after: string; limit: number; withTotal: boolean };
 
 /**
  * The chain's customers changed after `after`, oldest change first; merged and deleted ones as
- * tombstones. `total` counts every row after the cursor (this page included) for a progress bar.
+ * tombstones. No `total`: the route counts it (`customersAfter`), also for pages from its cache.
  *
  * Scope decision: the whole chain, not just the terminal's store. Members walk into any store and
  * the guide must recognise them (尾号 lookup, member QR, arrival card) even while offline.
  */
 export async function customerFeedPage(
   db: Queryable,
-  { after, limit, withTotal }: FeedOptions,
+  { after, limit }: Pick<FeedOptions, 'after' | 'limit'>,
 ): Promise<FeedPage<CustomerFeedItem>> {
   const rows = await db.query<CustomerRow>(
     `select ${CUSTOMER_COLUMNS} from customers c where c.seq > $1::bigint order by c.seq limit $2`,
     [after, limit + 1],
   );
-  const total = !withTotal
-    ? undefined
-    : rows.length <= limit
-      ? rows.length
-      : await customersAfter(db, after);
-  return toPage(rows, limit, after, total, rowToFeedItem);
+  return toPage(rows, limit, after, undefined, rowToFeedItem);
 }
 
 /**

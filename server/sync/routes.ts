@@ -48,7 +48,7 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
     const params = feedParams(request.query);
     if (cache.enabled) cache.checkEpoch(await customerFeedEpoch(db));
     const { page, hit } = await cache.getOrBuild(`${params.after}:${params.limit}`, async () =>
-      toBytes(await customerFeedPage(db, { ...params, withTotal: false })),
+      toBytes(await customerFeedPage(db, params)),
     );
     const total = !params.withTotal
       ? undefined

@@ -33,14 +33,22 @@ const terms = (p: ReturnType<typeof toCachedCustomer>) => [
   ...(p.phoneHash ? [`h:${p.phoneHash}`, `l:${p.phoneLast4}`] : []),
 ];
 
-const packed = (size: number): Layout => ({
-  stores: { blocks: { indexes: [], multiEntry: 'terms' } },
+/**
+ * Profiles packed `size` to a record: as objects or one JSON string, behind one multi-entry
+ * `terms` index or none.
+ */
+const packed = (size: number, { asString = false, withTerms = true } = {}): Layout => ({
+  stores: { blocks: withTerms ? { indexes: [], multiEntry: 'terms' } : { indexes: [] } },
   records: (profiles) => {
     const rows = profiles.map(toCachedCustomer);
     const blocks = [];
     for (let i = 0; i < rows.length; i += size) {
       const chunk = rows.slice(i, i + size);
-      blocks.push({ id: chunk[0]!.id, rows: chunk, terms: chunk.flatMap(terms) });
+      blocks.push({
+        id: chunk[0]!.id,
+        ...(asString ? { body: JSON.stringify(chunk) } : { rows: chunk }),
+        ...(withTerms ? { terms: chunk.flatMap(terms) } : {}),
+      });
     }
     return { blocks };
   },
@@ -92,30 +100,8 @@ const LAYOUTS: Record<string, Layout> = {
       })),
     }),
   },
-  '20 per record as JSON string, terms': {
-    stores: { blocks: { indexes: [], multiEntry: 'terms' } },
-    records: (profiles) => {
-      const rows = profiles.map(toCachedCustomer);
-      const blocks = [];
-      for (let i = 0; i < rows.length; i += 20) {
-        const chunk = rows.slice(i, i + 20);
-        blocks.push({ id: chunk[0]!.id, body: JSON.stringify(chunk), terms: chunk.flatMap(terms) });
-      }
-      return { blocks };
-    },
-  },
-  '100 per record as JSON string, no index': {
-    stores: { blocks: { indexes: [] } },
-    records: (profiles) => {
-      const rows = profiles.map(toCachedCustomer);
-      const blocks = [];
-      for (let i = 0; i < rows.length; i += 100) {
-        const chunk = rows.slice(i, i + 100);
-        blocks.push({ id: chunk[0]!.id, body: JSON.stringify(chunk) });
-      }
-      return { blocks };
-    },
-  },
+  '20 per record as JSON string, terms': packed(20, { asString: true }),
+  '100 per record as JSON string, no index': packed(100, { asString: true, withTerms: false }),
   '10 per record, terms index': packed(10),
   '20 per record, terms index': packed(20),
   '50 per record, terms index': packed(50),
