@@ -17,6 +17,7 @@ import { registerStatsRoutes } from './stats/routes';
 import { registerAuditRoutes } from './audit/routes';
 import { ensureHubSecrets } from './admin/service';
 import { registerUpdateRoutes } from './updates/routes';
+import { startFeedJsonMaterializer } from './sync/feed-json';
 
 /** How long shutdown lets already-received requests be parsed before the listener closes. */
 const SHUTDOWN_GRACE_MS = 250;
@@ -113,6 +114,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   );
 
   const stopExpiry = startAlertExpiry(ctx);
+  const feedJson = startFeedJsonMaterializer({ db, log: app.log });
   let closing: Promise<void> | null = null;
 
   return {
@@ -128,6 +130,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         shuttingDown = true;
         stopExpiry();
         await realtime.close();
+        await feedJson.stop();
         // Requests whose bytes already arrived but are not parsed yet (the loop may have been busy
         // in the embedded database) count as in flight: let them be read before we stop accepting.
         await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));

@@ -103,11 +103,12 @@ export async function mergeCustomers(
        where id = $1`,
       [sourceId, targetId, takesCrm],
     );
-    // Keep chains one hop long: earlier merges into the source now point at the target.
-    await tx.query('update customers set merged_into = $2 where merged_into = $1', [
-      sourceId,
-      targetId,
-    ]);
+    // Keep chains one hop long: earlier merges into the source now point at the target. Their
+    // seq stays (terminals resolve the chain), so their stored feed JSON is marked out of date.
+    await tx.query(
+      'update customers set merged_into = $2, feed_json_seq = null where merged_into = $1',
+      [sourceId, targetId],
+    );
     for (const table of ['orders', 'visits', 'alerts', 'online_events'] as const)
       await tx.query(`update ${table} set customer_id = $2 where customer_id = $1`, [
         sourceId,

@@ -84,6 +84,8 @@ export const isTombstoneRow = (row: CustomerRow): boolean =>
 /**
  * Maps a customers row to the wire profile. The raw phone never leaves the hub: terminals get the
  * keyed hash (to match a typed number offline), the last four digits and a masked display form.
+ * The customer feed stores this as JSON per row (server/sync/feed-json.ts): a change here needs a
+ * migration that marks the stored JSON out of date.
  */
 export function rowToProfile(row: CustomerRow): CustomerProfile {
   const online: OnlineSummary = { ...EMPTY_ONLINE, ...row.online };

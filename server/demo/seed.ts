@@ -16,6 +16,7 @@ import { upsertProducts } from '../catalog/service';
 import { upsertCrmCustomers } from '../customers/crm';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { migrate } from '../db/migrate';
+import { materializeAllFeedJson } from '../sync/feed-json';
 import { buildDemoProducts } from './catalog';
 import { DEMO_STORES } from './chain';
 import { readCredentials, writeCredentials, type DemoCredentials } from './credentials';
@@ -184,6 +185,9 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
     options.history === false
       ? 'skipped'
       : await seedHistory(db, { faker, products, customers, log });
+  // A running hub writes the customers' feed JSON in the background (sync/feed-json.ts); the seed
+  // does it before it returns, so the first terminal after a seed already gets stored pages.
+  log(`feed JSON: ${await materializeAllFeedJson(db)} customers`);
 
   const credentials: DemoCredentials = {
     integrationKey,

@@ -1,6 +1,5 @@
-import type { CustomerFeedItem, ProductItem, StaffMember } from '../../shared/protocol';
+import type { ProductItem, StaffMember } from '../../shared/protocol';
 import { PRODUCT_ITEM_COLUMNS, rowToProductItem, type ProductItemRow } from '../catalog/service';
-import { CUSTOMER_COLUMNS, rowToFeedItem, type CustomerRow } from '../customers/profile';
 import type { Queryable } from '../db/database';
 
 /** One page of a change feed, as `GET /api/v1/sync/*` answers it. */
@@ -26,24 +25,6 @@ function toPage<R extends { seq: string }, T>(
 
 /** Paging options of a feed request; `withTotal: false` skips the remaining-rows count. */
 export type FeedOptions = { after: string; limit: number; withTotal: boolean };
-
-/**
- * The chain's customers changed after `after`, oldest change first; merged and deleted ones as
- * tombstones. No `total`: the route counts it (`customersAfter`), also for pages from its cache.
- *
- * Scope decision: the whole chain, not just the terminal's store. Members walk into any store and
- * the guide must recognise them (尾号 lookup, member QR, arrival card) even while offline.
- */
-export async function customerFeedPage(
-  db: Queryable,
-  { after, limit }: Pick<FeedOptions, 'after' | 'limit'>,
-): Promise<FeedPage<CustomerFeedItem>> {
-  const rows = await db.query<CustomerRow>(
-    `select ${CUSTOMER_COLUMNS} from customers c where c.seq > $1::bigint order by c.seq limit $2`,
-    [after, limit + 1],
-  );
-  return toPage(rows, limit, after, undefined, rowToFeedItem);
-}
 
 /**
  * Customer feed rows after a cursor, for the progress bar's `total`. Counted separately (an

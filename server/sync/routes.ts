@@ -1,18 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  feedQuery,
-  type CustomerFeedItem,
-  type ProductItem,
-  type StaffMember,
-} from '../../shared/protocol';
+import { feedQuery, type ProductItem, type StaffMember } from '../../shared/protocol';
 import { requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
 import { badRequest, parseInput } from '../http/errors';
 import { FeedPageCache, type FeedPageBytes } from './feed-cache';
+import { customerFeedPage } from './feed-json';
 import {
   catalogFeedPage,
   customerFeedEpoch,
-  customerFeedPage,
   customersAfter,
   storeStaff,
   type FeedOptions,
@@ -47,9 +42,14 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
     await requireTerminal(db, request);
     const params = feedParams(request.query);
     if (cache.enabled) cache.checkEpoch(await customerFeedEpoch(db));
-    const { page, hit } = await cache.getOrBuild(`${params.after}:${params.limit}`, async () =>
-      toBytes(await customerFeedPage(db, params)),
-    );
+    // `x-feed-stored: 4998/5000` on a page this request built: rows copied from stored feed JSON
+    // (see feed-json.ts) out of the page's rows; the rest were mapped live.
+    let stored: string | null = null;
+    const { page, hit } = await cache.getOrBuild(`${params.after}:${params.limit}`, async () => {
+      const built = await customerFeedPage(db, params);
+      stored = `${built.stored}/${built.count}`;
+      return built;
+    });
     const total = !params.withTotal
       ? undefined
       : page.hasMore
@@ -58,6 +58,7 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
     return reply
       .type('application/json; charset=utf-8')
       .header('x-feed-cache', hit ? 'hit' : 'miss')
+      .headers(stored === null ? {} : { 'x-feed-stored': stored })
       .send(pageBody(page, total));
   });
 
@@ -70,15 +71,6 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
     const terminal = await requireTerminal(db, request);
     return { items: await storeStaff(db, terminal.storeId) };
   });
-}
-
-function toBytes(page: FeedPage<CustomerFeedItem>): FeedPageBytes {
-  return {
-    itemsJson: Buffer.from(JSON.stringify(page.items)),
-    count: page.items.length,
-    cursor: page.cursor,
-    hasMore: page.hasMore,
-  };
 }
 
 /** `{"items":[…],"cursor":"…","hasMore":…,"total":…}`, the same bytes `JSON.stringify` gives. */

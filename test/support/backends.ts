@@ -37,12 +37,10 @@ function makeBackend(kind: Backend['kind']): Backend {
 }
 
 /**
- * Runs a suite against the hub on PGlite, and again on PostgreSQL when TEST_DATABASE_URL is set
- * (CI sets it). Without it the PostgreSQL run is reported as skipped with the reason in its name,
- * except under CI, where it fails.
+ * A suite that needs PostgreSQL: run when TEST_DATABASE_URL is set (CI sets it); otherwise
+ * reported as skipped with the reason in its name, except under CI, where it fails.
  */
-export function describeOnBackends(title: string, body: (backend: Backend) => void): void {
-  describe(`${title} (PGlite)`, () => body(makeBackend('pglite')));
+export function describeOnPostgres(title: string, body: () => void): void {
   if (!TEST_DATABASE_URL && process.env.CI) {
     // In CI the PostgreSQL run is required: a missing variable fails loudly instead of skipping.
     describe(`${title} (on PostgreSQL)`, () => {
@@ -54,7 +52,13 @@ export function describeOnBackends(title: string, body: (backend: Backend) => vo
     });
     return;
   }
-  describe.skipIf(!TEST_DATABASE_URL)(`${title} (${postgresReason})`, () =>
-    body(makeBackend('postgres')),
-  );
+  describe.skipIf(!TEST_DATABASE_URL)(`${title} (${postgresReason})`, body);
+}
+
+/**
+ * Runs a suite against the hub on PGlite, and again on PostgreSQL (see `describeOnPostgres`).
+ */
+export function describeOnBackends(title: string, body: (backend: Backend) => void): void {
+  describe(`${title} (PGlite)`, () => body(makeBackend('pglite')));
+  describeOnPostgres(title, () => body(makeBackend('postgres')));
 }
