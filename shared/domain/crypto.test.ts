@@ -18,6 +18,16 @@ describe('hashing shared by hub and terminal', () => {
     expect(a).not.toBe(b);
   });
 
+  it('keeps hashing right when the key changes back and forth, and after a key that cannot be used', async () => {
+    const a1 = await phoneHash('00'.repeat(32), '+8613812345678');
+    const b1 = await phoneHash('01'.repeat(32), '+8613812345678');
+    expect(await phoneHash('00'.repeat(32), '+8613812345678')).toBe(a1);
+    expect(await phoneHash('01'.repeat(32), '+8613812345678')).toBe(b1);
+    // An empty key cannot be imported for HMAC: the call fails and the next key works.
+    await expect(phoneHash('', '+8613812345678')).rejects.toThrow();
+    expect(await phoneHash('00'.repeat(32), '+8613812345678')).toBe(a1);
+  });
+
   it('computes SHA-256', async () => {
     expect(await sha256Hex('abc')).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',

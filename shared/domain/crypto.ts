@@ -14,16 +14,33 @@ function fromHex(hex: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/**
+ * The imported key of the last phone-hash key used. A counter lookup by full phone then costs one
+ * WebCrypto call instead of two (each is a hop to the browser's crypto thread and back).
+ */
+let lastKey: { hex: string; key: Promise<CryptoKey> } | null = null;
+
+function hmacKey(keyHex: string): Promise<CryptoKey> {
+  if (lastKey?.hex !== keyHex) {
+    const key = crypto.subtle.importKey(
+      'raw',
+      fromHex(keyHex),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    lastKey = { hex: keyHex, key };
+    // A key that failed to import is not kept.
+    key.catch(() => {
+      if (lastKey?.key === key) lastKey = null;
+    });
+  }
+  return lastKey.key;
+}
+
 /** HMAC-SHA-256 of an E.164 number under the chain's phone-hash key (hex), as hex. */
 export async function phoneHash(keyHex: string, e164: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    fromHex(keyHex),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  );
-  return toHex(await crypto.subtle.sign('HMAC', key, encoder.encode(e164)));
+  return toHex(await crypto.subtle.sign('HMAC', await hmacKey(keyHex), encoder.encode(e164)));
 }
 
 /** SHA-256 of a string, as hex (for high-entropy secrets such as terminal tokens). */
