@@ -11,7 +11,7 @@ import type { Tier } from '../../shared/protocol';
 import type { CachedCustomer } from './customer-rows';
 import { BLOCK_SIZE, keysOf } from './customer-index';
 import { TerminalDb } from './database';
-import { freshIdb, makeProfile } from './testing';
+import { freshIdb, makeProfile, propertyRuns } from './testing';
 import { toCachedCustomer } from './customer-rows';
 
 type Version = { id: number; name: number; code: number; last4: number };
@@ -56,60 +56,66 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 const NAMES = ['王芳', '王伟', '王芳芳', '李娜', 'Anna', '张三'];
 const TIERS: Tier[] = ['regular', 'silver', 'gold'];
 
-describe('packed customer store (property)', () => {
-  it('always equals a plain map of the customers written, through failures and restarts', async () => {
-    // One base profile per id, reused (makeProfile hashes a phone: slow to call per version).
-    const base = await Promise.all(Array.from({ length: 260 }, () => makeProfile()));
-    const row = (v: Version): CachedCustomer =>
-      toCachedCustomer({
-        ...base[v.id]!,
-        name: NAMES[v.name]!,
-        memberCode: `M${v.code}`,
-        phoneLast4: `000${v.last4}`,
-        phoneHash: `hash-${v.last4}-${v.id % 3}`,
-        tier: TIERS[v.id % 3]!,
-      });
+const runs = propertyRuns(200, 100);
 
-    await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
-        const idb = freshIdb();
-        let db = new TerminalDb('prop', idb);
-        const model = new Map<string, CachedCustomer>();
-        try {
-          for (const step of ops) {
-            if (step.kind === 'upsert') {
-              const rows = step.rows.map(row);
-              await db.customerStore.upsert(rows);
-              for (const r of rows) model.set(r.id, r);
-            } else if (step.kind === 'remove') {
-              const ids = step.ids.map((i) => base[i]!.id);
-              await db.customerStore.remove(ids);
-              for (const id of ids) model.delete(id);
-            } else if (step.kind === 'failedWrite') {
-              await db
-                .transaction('rw', db.customerStore.tables, async () => {
-                  await db.customerStore.upsert(step.rows.map(row));
-                  await db.customerStore.remove(step.ids.map((i) => base[i]!.id));
-                  throw new Error('crash');
-                })
-                .catch(() => undefined);
-            } else {
-              db.close();
-              db = new TerminalDb('prop', idb);
+describe('packed customer store (property)', () => {
+  it(
+    'always equals a plain map of the customers written, through failures and restarts',
+    async () => {
+      // One base profile per id, reused (makeProfile hashes a phone: slow to call per version).
+      const base = await Promise.all(Array.from({ length: 260 }, () => makeProfile()));
+      const row = (v: Version): CachedCustomer =>
+        toCachedCustomer({
+          ...base[v.id]!,
+          name: NAMES[v.name]!,
+          memberCode: `M${v.code}`,
+          phoneLast4: `000${v.last4}`,
+          phoneHash: `hash-${v.last4}-${v.id % 3}`,
+          tier: TIERS[v.id % 3]!,
+        });
+
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
+          const idb = freshIdb();
+          let db = new TerminalDb('prop', idb);
+          const model = new Map<string, CachedCustomer>();
+          try {
+            for (const step of ops) {
+              if (step.kind === 'upsert') {
+                const rows = step.rows.map(row);
+                await db.customerStore.upsert(rows);
+                for (const r of rows) model.set(r.id, r);
+              } else if (step.kind === 'remove') {
+                const ids = step.ids.map((i) => base[i]!.id);
+                await db.customerStore.remove(ids);
+                for (const id of ids) model.delete(id);
+              } else if (step.kind === 'failedWrite') {
+                await db
+                  .transaction('rw', db.customerStore.tables, async () => {
+                    await db.customerStore.upsert(step.rows.map(row));
+                    await db.customerStore.remove(step.ids.map((i) => base[i]!.id));
+                    throw new Error('crash');
+                  })
+                  .catch(() => undefined);
+              } else {
+                db.close();
+                db = new TerminalDb('prop', idb);
+              }
+              await expectEqual(db, model);
             }
-            await expectEqual(db, model);
+            // A second window reads the same customers.
+            const other = new TerminalDb('prop', idb);
+            await expectEqual(other, model);
+            other.close();
+          } finally {
+            db.close();
           }
-          // A second window reads the same customers.
-          const other = new TerminalDb('prop', idb);
-          await expectEqual(other, model);
-          other.close();
-        } finally {
-          db.close();
-        }
-      }),
-      { numRuns: 40 },
-    );
-  }, 120_000);
+        }),
+        { numRuns: runs.numRuns },
+      );
+    },
+    runs.timeout,
+  );
 });
 
 async function expectEqual(db: TerminalDb, model: Map<string, CachedCustomer>): Promise<void> {

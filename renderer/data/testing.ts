@@ -153,3 +153,20 @@ export function makeTerminalInfo(over: {
     serverTime: over.now.toISOString(),
   };
 }
+
+/**
+ * How many random cases a property test runs: `everyday` in `npm test`, or PROPERTY_RUNS for a
+ * longer hunt (`PROPERTY_RUNS=1000 npx vitest run renderer --project unit`: a nightly job, or
+ * after touching the sync code — rare interleavings show up in 1 run of hundreds). The test's
+ * timeout grows with the runs (`msPerRun` each, never under two minutes).
+ */
+export function propertyRuns(
+  everyday: number,
+  msPerRun: number,
+): { numRuns: number; timeout: number } {
+  const asked = process.env.PROPERTY_RUNS;
+  const numRuns = asked === undefined ? everyday : Number(asked);
+  if (!Number.isInteger(numRuns) || numRuns < 1)
+    throw new Error(`PROPERTY_RUNS must be a whole number of runs, got "${asked ?? ''}"`);
+  return { numRuns, timeout: Math.max(120_000, numRuns * msPerRun) };
+}

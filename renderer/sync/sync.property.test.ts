@@ -11,7 +11,14 @@ import type { Order } from '../../shared/protocol';
 import { TerminalDb } from '../data/database';
 import { enqueueOrder, enqueueRegistration } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
-import { freshIdb, makeAlert, makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
+import {
+  freshIdb,
+  makeAlert,
+  makeProduct,
+  makeProfile,
+  propertyRuns,
+  TEST_PHONE_KEY,
+} from '../data/testing';
 import { FakeHub } from './fake-hub';
 import { SyncEngine } from './sync-engine';
 
@@ -253,11 +260,17 @@ async function runScenario(ops: Op[]): Promise<void> {
   engine.stop();
 }
 
+const runs = propertyRuns(300, 100);
+
 describe('sync engine under random interleavings (property)', () => {
-  it('ends with exactly the created orders on the hub and a cache equal to the hub view', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => runScenario(ops)),
-      { numRuns: 80 },
-    );
-  }, 120_000);
+  it(
+    'ends with exactly the created orders on the hub and a cache equal to the hub view',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), (ops) => runScenario(ops)),
+        { numRuns: runs.numRuns },
+      );
+    },
+    runs.timeout,
+  );
 });
