@@ -54,6 +54,12 @@ class HubFailure extends Error {
 const MAX_PAGE_ROUNDS = 100_000;
 
 /**
+ * Rows per feed page. 1,000 measured as fast as the hub's maximum of 5,000 for a 200,000-profile
+ * initial sync (19.5 s against 21.3 s cold, bench:terminal) and keeps each transaction short.
+ */
+export const DEFAULT_PAGE_SIZE = 1000;
+
+/**
  * Moves data between the terminal's IndexedDB and the hub, exactly once in both directions:
  * pulls feeds page by page (rows and cursor in one transaction), stores live alerts before telling
  * anyone, and drains the outbox with the terminal-generated ids the hub deduplicates on.
@@ -76,7 +82,7 @@ export class SyncEngine {
     this.db = options.db;
     this.hub = options.hub;
     this.opts = {
-      pageSize: options.pageSize ?? 1000,
+      pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
       drainBatch: Math.min(options.drainBatch ?? 500, 500),
       alertCatchUpMinutes: options.alertCatchUpMinutes ?? 35,
       retry: options.retry ?? DEFAULT_BACKOFF,

@@ -7,18 +7,12 @@
  * default 50000), BENCH_HUB_DIR (a seeded hub to read them from), BENCH_LAYOUTS (list separated by ;).
  * A benchmark, not a test: it prints figures and asserts nothing about time.
  */
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { terminalInfo } from '../../shared/protocol';
 import { call } from '../support/http';
 import { startHub } from '../support/hub-process';
-import { bundleBenchPage, seededHubDir } from './bench-support';
+import { bundleBenchPage, openBenchBrowser, seededHubDir } from './bench-support';
 
 const PROFILES = Number(process.env.BENCH_CUSTOMERS ?? 50_000);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function readProfiles(): Promise<string> {
   const { dataDir, credentials } = seededHubDir(PROFILES, process.env.BENCH_HUB_DIR);
@@ -49,54 +43,31 @@ async function readProfiles(): Promise<string> {
 async function main(): Promise<void> {
   const profiles = await readProfiles();
   const script = await bundleBenchPage('test/bench/idb-layout-page.ts');
-  const server = createServer((req, res) => {
-    if (req.url === '/page.js')
-      return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    if (req.url === '/profiles.json')
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(profiles);
-    res
-      .writeHead(200, { 'content-type': 'text/html' })
-      .end('<!doctype html><script src="/page.js"></script>');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
-
-  type Page = { run(name: string): Promise<unknown>; layouts: string[] };
+  const files = { '/profiles.json': { type: 'application/json', body: profiles } };
   const rows: string[] = [];
   let layouts = process.env.BENCH_LAYOUTS?.split(';');
-  let version = '';
-  try {
-    for (let i = 0; ; i++) {
-      const context = await chromium.launchPersistentContext(
-        mkdtempSync(join(tmpdir(), 'sg-bench-layout-profile-')),
-        { executablePath: CHROMIUM, headless: true },
+  let version: string | undefined;
+  for (let i = 0; ; i++) {
+    // A fresh browser profile per layout (openBenchBrowser makes one).
+    const browser = await openBenchBrowser({ script, globalName: 'idbLayout', files });
+    try {
+      version = browser.version;
+      layouts ??= await browser.run<string[]>('layouts');
+      const name = layouts[i];
+      if (name === undefined) break;
+      const result = await browser.run<{ seconds: number; profiles: number; puts: number }>(
+        'run',
+        name,
       );
-      try {
-        version = context.browser()?.version() ?? version;
-        const page = await context.newPage();
-        await page.goto(url);
-        layouts ??= await page.evaluate(
-          () => (globalThis as unknown as { idbLayout: Page }).idbLayout.layouts,
-        );
-        const name = layouts[i];
-        if (name === undefined) break;
-        const result = (await page.evaluate(
-          (n) => (globalThis as unknown as { idbLayout: Page }).idbLayout.run(n),
-          name,
-        )) as { seconds: number; profiles: number; puts: number };
-        console.error(name, result);
-        rows.push(
-          `| ${name} | ${result.puts.toLocaleString('en')} | ${result.seconds.toFixed(1)} s | ${Math.round(result.profiles / result.seconds).toLocaleString('en')} |`,
-        );
-      } finally {
-        await context.close();
-      }
+      console.error(name, result);
+      rows.push(
+        `| ${name} | ${result.puts.toLocaleString('en')} | ${result.seconds.toFixed(1)} s | ${Math.round(result.profiles / result.seconds).toLocaleString('en')} |`,
+      );
+    } finally {
+      await browser.close();
     }
-  } finally {
-    server.close();
   }
-  console.log(`## IndexedDB layouts (bench:idb-layout, headless Chromium ${version}, ${new Date().toISOString().slice(0, 10)})
+  console.log(`## IndexedDB layouts (bench:idb-layout, headless Chromium ${version ?? ''}, no DevTools attached, ${new Date().toISOString().slice(0, 10)})
 
 ${PROFILES.toLocaleString('en')} demo profiles, 5,000 profiles per relaxed transaction, fresh browser profile per layout.
 

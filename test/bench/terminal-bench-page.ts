@@ -3,11 +3,13 @@
  * IndexedDB). Exposes the measurements on `globalThis.terminalBench` for the runner to call.
  */
 import { toCachedCustomer } from '../../renderer/data/customer-rows';
+import type { Table } from 'dexie';
 import { TerminalDb } from '../../renderer/data/database';
 import { searchCustomers } from '../../renderer/data/customers';
 import { enqueueOrder } from '../../renderer/data/outbox';
 import { memorySecretStore } from '../../renderer/data/secret-store';
 import { createHttpHubClient } from '../../renderer/sync/http-hub-client';
+import type { HubClient } from '../../renderer/sync/hub-client';
 import { SyncEngine } from '../../renderer/sync/sync-engine';
 import { newId } from '../../shared/domain/ids';
 import { isTombstone } from '../../shared/protocol';
@@ -81,6 +83,85 @@ async function feedOnly(setup: Setup) {
 }
 
 /**
+ * A customers initial sync into a fresh database of its own (deleted afterwards) through `hub`:
+ * its time, and the main thread's longest stall meanwhile (the largest gap of a 50 ms heartbeat).
+ */
+async function timedSyncInto(name: string, hub: HubClient, setup: Setup) {
+  const syncSecrets = memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey });
+  const syncDb = new TerminalDb(name);
+  await syncDb.open();
+  const syncEngine = new SyncEngine({
+    db: syncDb,
+    hub,
+    secrets: syncSecrets,
+    pageSize: setup.pageSize,
+    autoRetry: false,
+  });
+  let longestGap = 0;
+  let last = performance.now();
+  const heartbeat = setInterval(() => {
+    const now = performance.now();
+    longestGap = Math.max(longestGap, now - last);
+    last = now;
+  }, 50);
+  const t0 = performance.now();
+  await syncEngine.pullFeed('customers');
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(heartbeat);
+  const rows = await syncDb.customerStore.count();
+  const lastError = syncEngine.status.get().lastError;
+  syncEngine.stop();
+  await syncDb.delete();
+  return { seconds, rows, lastError, longestMainThreadGapMs: longestGap };
+}
+
+const benchClient = (setup: Setup) =>
+  createHttpHubClient({
+    baseUrl: setup.hubUrl,
+    secrets: memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey }),
+    timeoutMs: 120_000,
+  });
+
+/** The usual (main-thread) sync again, for the worker experiment to be compared with. */
+const initialSyncGaps = (setup: Setup) =>
+  timedSyncInto(`${setup.terminalId}-gaps`, benchClient(setup), setup);
+
+/**
+ * Experiment (BENCH_WORKER=1): the same initial sync with the customer pages fetched, parsed and
+ * validated in a Web Worker (`feed-worker.ts`) and handed to the engine by structured clone —
+ * what moving the feed off the main thread would buy.
+ */
+async function initialSyncInWorker(setup: Setup) {
+  const worker = new Worker('/feed-worker.js');
+  worker.postMessage({
+    kind: 'init',
+    hubUrl: setup.hubUrl,
+    token: setup.token,
+    phoneHashKey: setup.phoneHashKey,
+  });
+  let nextId = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  worker.onmessage = (event: MessageEvent<{ id: number; result: unknown }>) => {
+    waiting.get(event.data.id)?.(event.data.result);
+    waiting.delete(event.data.id);
+  };
+  const hub: HubClient = {
+    ...benchClient(setup),
+    pullCustomers: (after, limit, withTotal) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        waiting.set(id, resolve as (result: unknown) => void);
+        worker.postMessage({ kind: 'pull', id, after, limit, withTotal });
+      }),
+  };
+  try {
+    return await timedSyncInto(`${setup.terminalId}-worker`, hub, setup);
+  } finally {
+    worker.terminate();
+  }
+}
+
+/**
  * Opens a database an earlier run synced, without syncing again, and times what an app start
  * pays before the first lookup: loading the in-memory customer index (and its heap).
  */
@@ -109,21 +190,19 @@ async function indexLoad() {
   return { indexLoadMs: ms, indexHeapBytes: heapUsed() - heapBefore };
 }
 
+type StoreWrite = { table: Table; records: unknown[] };
+
 /**
- * Raw IndexedDB bulk write of the same records into the same stores (the baseline): every
- * customer block and its key record as the sync left them, 5,000 profiles per transaction, with
- * the stores' schema read from Dexie so the two can never drift apart.
+ * Writes records into a fresh IndexedDB database whose stores copy the given Dexie tables' schema
+ * (key path and indexes, so the two can never drift apart), with plain IndexedDB: relaxed
+ * durability, `perTransaction` records of every store per transaction. Returns seconds.
  */
-async function rawWrite() {
-  const blocks = await db.customerBlocks.toArray();
-  const keys = await db.customerKeys.toArray();
-  const rows = blocks.reduce((n, b) => n + b.rows.length, 0);
-  const stores = [db.customerBlocks, db.customerKeys];
+async function rawIdbWrite(writes: StoreWrite[], perTransaction: number): Promise<number> {
   const name = `raw-baseline-${Date.now()}`;
   const idb = await new Promise<IDBDatabase>((resolve, reject) => {
     const open = indexedDB.open(name, 1);
     open.onupgradeneeded = () => {
-      for (const table of stores) {
+      for (const { table } of writes) {
         const store = open.result.createObjectStore(table.name, {
           keyPath: table.schema.primKey.keyPath ?? 'id',
         });
@@ -137,18 +216,18 @@ async function rawWrite() {
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
   });
-  const perTransaction = 50; // blocks of 100: 5,000 profiles
+  const longest = Math.max(...writes.map((w) => w.records.length));
   const t0 = performance.now();
-  for (let i = 0; i < blocks.length; i += perTransaction) {
+  for (let i = 0; i < longest; i += perTransaction) {
     await new Promise<void>((resolve, reject) => {
       const tx = idb.transaction(
-        stores.map((t) => t.name),
+        writes.map((w) => w.table.name),
         'readwrite',
         { durability: 'relaxed' },
       );
-      for (const block of blocks.slice(i, i + perTransaction))
-        tx.objectStore('customerBlocks').put(block);
-      for (const key of keys.slice(i, i + perTransaction)) tx.objectStore('customerKeys').put(key);
+      for (const { table, records } of writes)
+        for (const record of records.slice(i, i + perTransaction))
+          tx.objectStore(table.name).put(record);
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
     });
@@ -156,7 +235,40 @@ async function rawWrite() {
   const seconds = (performance.now() - t0) / 1000;
   idb.close();
   indexedDB.deleteDatabase(name);
+  return seconds;
+}
+
+/**
+ * Raw IndexedDB bulk write of the same records into the same stores (the baseline): every
+ * customer block and its key record as the sync left them, 5,000 profiles per transaction.
+ */
+async function rawWrite() {
+  const blocks = await db.customerBlocks.toArray();
+  const keys = await db.customerKeys.toArray();
+  const rows = blocks.reduce((n, b) => n + b.rows.length, 0);
+  const stores = [db.customerBlocks, db.customerKeys];
+  const seconds = await rawIdbWrite(
+    [
+      { table: db.customerBlocks, records: blocks },
+      { table: db.customerKeys, records: keys },
+    ],
+    50, // blocks of 100: 5,000 profiles
+  );
   return { seconds, rows, indexes: stores.map((t) => `${t.name}: ${t.schema.indexes.length}`) };
+}
+
+/**
+ * The issue's reference baseline, in the same run: the same profiles written one row each into a
+ * store with the counter's lookup indexes as native IndexedDB indexes (the v4 `customers` store:
+ * member code, last 4 + phone hash, name, initials), 5,000 rows per transaction.
+ */
+async function rawWriteRows() {
+  const profiles = await db.customerStore.all();
+  const v4 = new TerminalDb(`${db.name}-reference-schema`, { upToVersion: 4 });
+  const table = v4.table('customers');
+  const seconds = await rawIdbWrite([{ table, records: profiles }], 5000);
+  v4.close();
+  return { seconds, rows: profiles.length, indexes: table.schema.indexes.map((i) => i.name) };
 }
 
 /**
@@ -256,7 +368,10 @@ Object.assign(globalThis, {
     feedOnly,
     indexLoad,
     initialSync,
+    initialSyncGaps,
+    initialSyncInWorker,
     rawWrite,
+    rawWriteRows,
     lookups,
     drain,
     upgradeFromV4,

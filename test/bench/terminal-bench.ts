@@ -3,28 +3,26 @@
  * against a local hub seeded with the demo chain. Run: `npx tsx test/bench/terminal-bench.ts`
  * (env BENCH_CUSTOMERS, default 200000; BENCH_HUB_DIR reuses a seeded hub data dir;
  * BENCH_DATABASE_URL puts the hub on that PostgreSQL database instead of PGlite;
- * BENCH_PAGE_SIZE rows per feed page, default 5000; BENCH_FEED_CACHE_MB=0 turns the hub's feed
- * page cache off, so the sync below is a cold one; BENCH_UPGRADE=1 also times the v4 → v5 upgrade).
+ * BENCH_PAGE_SIZE rows per feed page, default the app's (DEFAULT_PAGE_SIZE, 1000); BENCH_FEED_CACHE_MB=0 turns the hub's feed
+ * page cache off, so the sync below is a cold one; BENCH_UPGRADE=1 also times the v4 → v5 upgrade;
+ * BENCH_WORKER=1 also runs the feed-in-a-Web-Worker experiment against the main-thread sync).
  * Order: the feed alone first (the chain's first terminal: the hub builds every page), then the
  * initial sync (a second terminal: full pages come from the hub's page cache), then the raw
- * IndexedDB baseline, then the feed alone again (warm).
+ * IndexedDB baseline (the same packed records), then the feed alone again (warm), the index,
+ * lookups and drain, and last the issue's reference baseline (the same profiles one row each
+ * with the lookup indexes as native IndexedDB indexes).
  * Prints a markdown section for docs/benchmarks.md. A benchmark, not a test: no assertions on time.
  */
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { DEFAULT_PAGE_SIZE } from '../../renderer/sync/sync-engine';
 import { terminalInfo } from '../../shared/protocol';
 import { call } from '../support/http';
 import { startHub } from '../support/hub-process';
-import { bundleBenchPage, seededHubDir } from './bench-support';
+import { bundleBenchPage, openBenchBrowser, seededHubDir } from './bench-support';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200_000);
 const DRAIN_ORDERS = Number(process.env.BENCH_ORDERS ?? 10_000);
-/** Rows per feed page (the hub's maximum is 5,000; the app's engine defaults to 1,000). */
-const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? 5_000);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Rows per feed page: what the app uses unless BENCH_PAGE_SIZE says otherwise (hub maximum 5,000). */
+const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? DEFAULT_PAGE_SIZE);
 
 async function main(): Promise<void> {
   // BENCH_DATABASE_URL runs the hub on PostgreSQL (as a head office with many stores would).
@@ -40,35 +38,23 @@ async function main(): Promise<void> {
     ...(feedCacheMb ? { env: { HUB_FEED_CACHE_MB: feedCacheMb } } : {}),
   });
   const script = await bundleBenchPage('test/bench/terminal-bench-page.ts');
-  const server = createServer((req, res) => {
-    if (req.url === '/bench.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      return;
-    }
-    res
-      .writeHead(200, { 'content-type': 'text/html' })
-      .end('<!doctype html><script src="/bench.js"></script>');
-  });
-  // A fixed port keeps the page's origin (and so its IndexedDB) across runs.
-  await new Promise<void>((r) =>
-    server.listen(Number(process.env.BENCH_PAGE_PORT ?? 0), '127.0.0.1', r),
-  );
-  const address = server.address();
-  const pageUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
-
   // The page and the hub are different origins and the hub sends no CORS headers, so this bench
-  // browser runs with web security off (the Electron app's origin question is tracked separately).
-  const profile =
-    process.env.BENCH_PROFILE_DIR ?? mkdtempSync(join(tmpdir(), 'sg-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
+  // browser runs with web security off. A fixed BENCH_PAGE_PORT keeps the page's origin (and so
+  // its IndexedDB) across runs.
+  const browser = await openBenchBrowser({
+    script,
+    files: {
+      '/feed-worker.js': {
+        type: 'text/javascript',
+        body: await bundleBenchPage('test/bench/feed-worker.ts'),
+      },
+    },
+    globalName: 'terminalBench',
+    ...(process.env.BENCH_PAGE_PORT ? { port: Number(process.env.BENCH_PAGE_PORT) } : {}),
+    ...(process.env.BENCH_PROFILE_DIR ? { profileDir: process.env.BENCH_PROFILE_DIR } : {}),
     args: ['--disable-web-security'],
   });
   try {
-    const page = await context.newPage();
-    page.on('console', (m) => console.error(`[page] ${m.text()}`));
-    await page.goto(pageUrl);
     const info = terminalInfo.parse(
       (await call(hub, 'GET', '/api/v1/terminal', undefined, { token: terminal.token })).body,
     );
@@ -80,13 +66,7 @@ async function main(): Promise<void> {
       pageSize: PAGE_SIZE,
     };
 
-    type Bench = Record<string, (...args: unknown[]) => Promise<unknown>>;
-    const run = <T>(fn: string, arg: unknown) =>
-      page.evaluate(
-        ([f, a]) =>
-          (globalThis as unknown as { terminalBench: Bench }).terminalBench[f as string]!(a),
-        [fn, arg] as const,
-      ) as Promise<T>;
+    const run = <T>(fn: string, arg: unknown) => browser.run<T>(fn, arg);
 
     if (process.env.BENCH_LOOKUPS_ONLY) {
       // Re-measure lookups on a profile a previous run already synced (BENCH_PROFILE_DIR).
@@ -135,6 +115,31 @@ async function main(): Promise<void> {
     }>('drain', { count: DRAIN_ORDERS, storeId: store.id, terminalId: terminal.id });
     console.error('drain', { ...drain, ids: drain.ids.length });
 
+    // Last: 200,000 rows with native indexes leave IndexedDB busy (compaction, the deleted
+    // database) for minutes, which slowed the lookups above 30-fold when it ran before them.
+    const rawRows = await run<{ seconds: number; rows: number; indexes: string[] }>(
+      'rawWriteRows',
+      null,
+    );
+    console.error('raw write, one row per profile with native indexes', rawRows);
+
+    // Opt-in experiment: the feed in a Web Worker, against the same sync on the main thread.
+    const worker = process.env.BENCH_WORKER
+      ? {
+          main: await run<{ seconds: number; longestMainThreadGapMs: number }>(
+            'initialSyncGaps',
+            setup,
+          ),
+          worker: await run<{
+            seconds: number;
+            rows: number;
+            lastError: string | null;
+            longestMainThreadGapMs: number;
+          }>('initialSyncInWorker', setup),
+        }
+      : null;
+    if (worker) console.error('worker experiment', worker);
+
     // Zero lost, zero duplicated: the seed has no orders (--no-history), so the hub's count for
     // today must equal the orders the terminal created.
     const date = new Intl.DateTimeFormat('en-CA', { timeZone: store.timezone }).format(new Date());
@@ -149,7 +154,7 @@ async function main(): Promise<void> {
     const fmt = (n: number, d = 1) => n.toFixed(d);
     const rowsPerSec = sync.rows / sync.seconds;
     const rawPerSec = raw.rows / raw.seconds;
-    console.log(`## Terminal (bench:terminal, headless Chromium ${context.browser()?.version() ?? ''}, ${new Date().toISOString().slice(0, 10)})
+    console.log(`## Terminal (bench:terminal, headless Chromium ${browser.version}, no DevTools attached, ${new Date().toISOString().slice(0, 10)})
 
 Hub on ${databaseUrl ? 'PostgreSQL' : 'PGlite'} seeded with \`hub:seed --customers ${CUSTOMERS} --no-history\`; terminal page size ${PAGE_SIZE.toLocaleString('en')}; hub feed page cache ${feedCacheMb === '0' ? 'off' : 'on (the sync is the chain’s second terminal)'}.
 
@@ -158,6 +163,15 @@ Hub on ${databaseUrl ? 'PostgreSQL' : 'PGlite'} seeded with \`hub:seed --custome
 | Initial sync of ${sync.rows.toLocaleString('en')} profiles (hub query → transfer → parse → IndexedDB) | ${fmt(sync.seconds)} s, ${fmt(rowsPerSec, 0)} rows/s | ≤ 30 s |
 | Raw IndexedDB bulk write of the same records (customer blocks and key records), same stores | ${fmt(raw.seconds)} s, ${fmt(rawPerSec, 0)} rows/s | — |
 | Ratio (sync ÷ raw rows/s) | ${fmt(rowsPerSec / rawPerSec, 2)} | ≥ 0.7 |
+| The issue's reference: raw writes of the same profiles one row each with the lookup indexes as native indexes (${rawRows.indexes.join(', ')}) | ${fmt(rawRows.seconds)} s, ${fmt(rawRows.rows / rawRows.seconds, 0)} rows/s | — |
+| Ratio against that reference (sync ÷ raw rows/s) | ${fmt(rowsPerSec / (rawRows.rows / rawRows.seconds), 2)} | — |
+${
+  worker
+    ? `| Experiment (BENCH_WORKER=1): the sync again on the main thread, late in the run — time, longest main-thread stall | ${fmt(worker.main.seconds)} s, ${fmt(worker.main.longestMainThreadGapMs, 0)} ms | — |
+| Experiment: the same with fetch, parse and validation in a Web Worker — time, longest main-thread stall, ratio against raw | ${fmt(worker.worker.seconds)} s, ${fmt(worker.worker.longestMainThreadGapMs, 0)} ms, ${fmt(worker.worker.rows / worker.worker.seconds / rawPerSec, 2)} | — |
+`
+    : ''
+}
 | The feed alone: fetch → validate → cache rows, no writes — first terminal (hub builds every page) | ${fmt(coldFeed.seconds)} s, ${fmt(coldFeed.rows / coldFeed.seconds, 0)} rows/s | — |
 | The feed alone, again (${feedCacheMb === '0' ? 'cache off: the hub builds every page again' : "full pages from the hub's cache: the floor under the sync"}) | ${fmt(feed.seconds)} s, ${fmt(feed.rows / feed.seconds, 0)} rows/s | — |
 | In-memory customer index loaded at app start (before the first lookup): time, JS heap | ${fmt(index.indexLoadMs, 0)} ms, ${fmt(index.indexHeapBytes / 1_048_576, 0)} MiB | report |
@@ -170,8 +184,7 @@ ${upgrade ? `| One-time upgrade of a v4 cache (one row per profile) to v5, ${upg
 | IndexedDB size per 100,000 profiles (storage estimate delta) | ${fmt(((sync.bytes / sync.rows) * 100_000) / 1_048_576, 0)} MiB | report |
 `);
   } finally {
-    await context.close();
-    server.close();
+    await browser.close();
     await hub.stop();
   }
 }

@@ -5,6 +5,18 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../../test-results');
 
+/** Debian's Chromium, headless, without the background work (updates, sync, networking) a profile starts. */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
 /** Debian's Chromium with a fresh profile per test file (no state leaks between tests). */
 export async function launchChromium(): Promise<{
   context: BrowserContext;
@@ -14,16 +26,7 @@ export async function launchChromium(): Promise<{
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_FLAGS,
   });
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return {
