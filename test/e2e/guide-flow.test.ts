@@ -292,7 +292,10 @@ describe('a shop guide at the counter', () => {
     expect(registered).toHaveLength(1);
     await page.getByRole('button', { name: '同步状态' }).click();
     await page.getByRole('heading', { name: '同步状态' }).waitFor();
+    // The panel reads the outbox from IndexedDB after it opens ("loading…" until then).
+    await page.getByText('没有等待上传的记录。').waitFor({ timeout: 5_000 });
     expect(await page.getByText('没有等待上传的记录。').count()).toBe(1);
+    expect(await page.getByText('没有被退回的记录。').count()).toBe(1);
     await shot(page, '13-back-online');
   });
 
