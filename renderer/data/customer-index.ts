@@ -85,6 +85,8 @@ export class KeyIndex {
   private readonly byHash = new Map<string, string[]>();
   private names: Ordered | null = null;
   private initials: Ordered | null = null;
+  /** entries moved in the sorted orders since the last prefix search */
+  private moved = 0;
   lastBlock = -1;
 
   /**
@@ -100,7 +102,8 @@ export class KeyIndex {
 
   /** Replaces what the index holds for one block. */
   put(keys: CustomerKeys): void {
-    this.remove(keys.id);
+    this.reorder(this.blocks.get(keys.id), keys);
+    this.removeKeys(keys.id);
     this.blocks.set(keys.id, keys);
     this.lastBlock = Math.max(this.lastBlock, keys.id);
     keys.ids.forEach((id, at) => {
@@ -111,11 +114,15 @@ export class KeyIndex {
       const hash = keys.phoneHashes[at];
       if (hash) add(this.byHash, hash, id);
     });
-    this.names = null;
-    this.initials = null;
   }
 
+  /** Forgets one block. */
   remove(blockId: number): void {
+    this.reorder(this.blocks.get(blockId), undefined);
+    this.removeKeys(blockId);
+  }
+
+  private removeKeys(blockId: number): void {
     const old = this.blocks.get(blockId);
     if (!old) return;
     this.blocks.delete(blockId);
@@ -129,8 +136,27 @@ export class KeyIndex {
       const hash = old.phoneHashes[at];
       if (hash) drop(this.byHash, hash, id);
     });
-    this.names = null;
-    this.initials = null;
+  }
+
+  /**
+   * Keeps the sorted name and initials orders current when a block changes from `old` to `next`:
+   * a live change rewrites its whole block, but only the customers whose key changed move, each
+   * by a binary search and a splice. Once more entries moved since the last prefix search than a
+   * new sort would cost (a sync page, a bulk update), the orders are dropped instead and sorted
+   * again on the next prefix search. Before, every write dropped them, so the first name search
+   * after any live change re-sorted every customer (≈ 0.3–0.5 s at 200,000).
+   */
+  private reorder(old: CustomerKeys | undefined, next: CustomerKeys | undefined): void {
+    if (!this.names && !this.initials) return;
+    const moves = [
+      { order: this.names, column: (k: CustomerKeys) => k.names },
+      { order: this.initials, column: (k: CustomerKeys) => k.initials },
+    ].map(({ order, column }) => ({ order, ...changedEntries(old, next, column) }));
+    this.moved += moves.reduce((n, m) => n + m.gone.length + m.come.length, 0);
+    if (this.moved > REORDER_BUDGET || !moves.every((m) => move(m.order, m.gone, m.come))) {
+      this.names = null;
+      this.initials = null;
+    }
   }
 
   summary(id: string): CustomerSummary | undefined {
@@ -184,11 +210,13 @@ export class KeyIndex {
   }
 
   byNamePrefix(prefix: string, limit: number): CustomerSummary[] {
+    this.moved = 0;
     this.names ??= this.ordered((keys) => keys.names);
     return this.summaries(prefixRange(this.names, prefix, limit), limit);
   }
 
   byInitialsPrefix(prefix: string, limit: number): CustomerSummary[] {
+    this.moved = 0;
     this.initials ??= this.ordered((keys) => keys.initials);
     return this.summaries(prefixRange(this.initials, prefix, limit), limit);
   }
@@ -202,6 +230,62 @@ export class KeyIndex {
     }
     return out.sort(byKeyThenId);
   }
+}
+
+/**
+ * Entries the sorted orders may move between two prefix searches before they are dropped instead:
+ * each move is a splice (≈ 50 µs at 200,000 customers), a new sort ≈ 0.3 s per order.
+ */
+const REORDER_BUDGET = 2000;
+
+/** The (key, id) entries of one column that leave and that arrive when `old` becomes `next`. */
+function changedEntries(
+  old: CustomerKeys | undefined,
+  next: CustomerKeys | undefined,
+  column: (keys: CustomerKeys) => string[],
+): { gone: Ordered; come: Ordered } {
+  const before = new Map<string, string>();
+  if (old) {
+    const values = column(old);
+    old.ids.forEach((id, at) => before.set(id, values[at]!));
+  }
+  const come: Ordered = [];
+  if (next) {
+    const values = column(next);
+    next.ids.forEach((id, at) => {
+      const key = values[at]!;
+      if (before.get(id) === key) before.delete(id);
+      else come.push({ key, id });
+    });
+  }
+  return { gone: [...before].map(([id, key]) => ({ key, id })), come };
+}
+
+/** First position whose entry is not before `entry` in (key, id) order. */
+function lowerBound(ordered: Ordered, entry: { key: string; id: string }): number {
+  let lo = 0;
+  let hi = ordered.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byKeyThenId(ordered[mid]!, entry) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Takes `gone` out of a sorted order and puts `come` in, in place (nothing to do for an order not
+ * built). False if an entry to take out is missing: the order no longer matches the blocks.
+ */
+function move(order: Ordered | null, gone: Ordered, come: Ordered): boolean {
+  if (!order) return true;
+  for (const entry of gone) {
+    const at = lowerBound(order, entry);
+    if (order[at]?.id !== entry.id || order[at]?.key !== entry.key) return false;
+    order.splice(at, 1);
+  }
+  for (const entry of come) order.splice(lowerBound(order, entry), 0, entry);
+  return true;
 }
 
 /** Ids whose key starts with `prefix`, in key order, at most `limit` (binary search). */

@@ -2,8 +2,9 @@
  * The packed customer store against a plain map: random batches of inserts, updates and removals
  * (ids reused, several versions of one id in a batch, blocks filling and emptying), transactions
  * that fail halfway, the in-memory index dropped (app restart) and a second window reading. After
- * every step the store holds exactly the model's customers, every lookup agrees with the model,
- * and every block's key record matches its rows.
+ * every step the store holds exactly the model's customers, every lookup agrees with the model
+ * (the sorted name and initials orders entry for entry, whether a write moved entries in them or
+ * dropped them for a re-sort), and every block's key record matches its rows.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -154,6 +155,19 @@ async function expectEqual(db: TerminalDb, model: Map<string, CachedCustomer>): 
   }
   expect(ids(await db.customerStore.byInitialsPrefix('wf', 500))).toEqual(
     expected((c) => c.initials.startsWith('wf')),
+  );
+  // The whole name and initials orders (kept current by each write, or sorted again after a
+  // large one): every customer, by key then id.
+  const inOrder = (key: (c: CachedCustomer) => string) =>
+    [...model.values()]
+      .map((c) => ({ key: key(c), id: c.id }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1))
+      .map((e) => e.id);
+  expect((await db.customerStore.byNamePrefix('', 500)).map((c) => c.id)).toEqual(
+    inOrder((c) => c.name),
+  );
+  expect((await db.customerStore.byInitialsPrefix('', 500)).map((c) => c.id)).toEqual(
+    inOrder((c) => c.initials),
   );
   // Every summary matches its row.
   for (const c of [...model.values()].slice(0, 5)) {

@@ -2,10 +2,14 @@
  * Browser side of `bench:terminal` (bundled with esbuild, run in headless Chromium on real
  * IndexedDB). Exposes the measurements on `globalThis.terminalBench` for the runner to call.
  */
-import { toCachedCustomer } from '../../renderer/data/customer-rows';
+import { toCachedCustomer, toProfile } from '../../renderer/data/customer-rows';
 import type { Table } from 'dexie';
 import { TerminalDb } from '../../renderer/data/database';
-import { searchCustomers } from '../../renderer/data/customers';
+import {
+  applyCustomerItems,
+  customerPageTables,
+  searchCustomers,
+} from '../../renderer/data/customers';
 import { enqueueOrder } from '../../renderer/data/outbox';
 import { memorySecretStore } from '../../renderer/data/secret-store';
 import { createHttpHubClient } from '../../renderer/sync/http-hub-client';
@@ -323,6 +327,47 @@ async function lookups({
   return out;
 }
 
+/**
+ * Lookups as the day goes on: before each round one customer changes (renamed back and forth,
+ * written as a live pull writes it: the feed item applied in one transaction with the other
+ * customer tables), then one name-prefix and one initials search. The steady-state lookups above
+ * run on a cache nothing writes to; at a counter, head office's updates arrive all day.
+ */
+async function lookupsWhileChanging({
+  samples,
+  rounds,
+}: {
+  samples: { memberCode: string; name: string }[];
+  rounds: number;
+}) {
+  const writes: number[] = [];
+  const byName: number[] = [];
+  const byInitials: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const sample = samples[r % samples.length]!;
+    const [hit] = await searchCustomers(db, secrets, { query: sample.memberCode, limit: 1 });
+    const row = hit && (await db.customerStore.get(hit.id));
+    if (!row) throw new Error(`sample ${sample.memberCode} is not cached`);
+    const { provisional: _provisional, ...profile } = toProfile(row);
+    const renamed = {
+      ...profile,
+      name: row.name.endsWith('·') ? row.name.slice(0, -1) : `${row.name}·`,
+    };
+    const t0 = performance.now();
+    await db.transaction('rw', customerPageTables(db), () => applyCustomerItems(db, [renamed]));
+    const t1 = performance.now();
+    await searchCustomers(db, secrets, { query: sample.name.slice(0, 1), limit: 50 });
+    const t2 = performance.now();
+    await searchCustomers(db, secrets, { query: row.initials.slice(0, 2), limit: 50 });
+    const t3 = performance.now();
+    writes.push(t1 - t0);
+    byName.push(t2 - t1);
+    byInitials.push(t3 - t2);
+  }
+  const summary = (times: number[]) => ({ p50: percentile(times, 50), p95: percentile(times, 95) });
+  return { write: summary(writes), namePrefix: summary(byName), initials: summary(byInitials) };
+}
+
 async function drain(input: { count: number; storeId: string; terminalId: string }) {
   const guide = (await db.staff.toArray()).find((s) => s.active);
   const product = (await db.products.toArray()).find((p) => p.active && p.stock > 0);
@@ -373,6 +418,7 @@ Object.assign(globalThis, {
     rawWrite,
     rawWriteRows,
     lookups,
+    lookupsWhileChanging,
     drain,
     upgradeFromV4,
   },

@@ -9,7 +9,7 @@
  * Order: the feed alone first (the chain's first terminal: the hub builds every page), then the
  * initial sync (a second terminal: full pages come from the hub's page cache), then the raw
  * IndexedDB baseline (the same packed records), then the feed alone again (warm), the index,
- * lookups and drain, and last the issue's reference baseline (the same profiles one row each
+ * lookups (on a settled cache, then each right after a live change of one customer) and drain, and last the issue's reference baseline (the same profiles one row each
  * with the lookup indexes as native IndexedDB indexes).
  * Prints a markdown section for docs/benchmarks.md. A benchmark, not a test: no assertions on time.
  */
@@ -73,6 +73,11 @@ async function main(): Promise<void> {
       console.error('attached', await run('attach', setup));
       const only = await run('lookups', { samples: credentials.sampleCustomers, rounds: 400 });
       console.log(JSON.stringify(only, null, 2));
+      const changing = await run('lookupsWhileChanging', {
+        samples: credentials.sampleCustomers,
+        rounds: 100,
+      });
+      console.log(JSON.stringify({ whileChanging: changing }, null, 2));
       return;
     }
     const coldFeed = await run<{ seconds: number; rows: number }>('feedOnly', setup);
@@ -95,6 +100,12 @@ async function main(): Promise<void> {
       { samples: credentials.sampleCustomers, rounds: 400 },
     );
     console.error('lookups', lookups);
+    type Spread = { p50: number; p95: number };
+    const changing = await run<{ write: Spread; namePrefix: Spread; initials: Spread }>(
+      'lookupsWhileChanging',
+      { samples: credentials.sampleCustomers, rounds: 100 },
+    );
+    console.error('lookups while customers change', changing);
     // Opt-in (≈ 2 min more): the one-time v4 → v5 upgrade of a cache this size.
     const upgrade = process.env.BENCH_UPGRADE
       ? await run<{ writeSeconds: number; upgradeSeconds: number; rows: number }>(
@@ -179,6 +190,8 @@ ${
 | Lookup member code p50 / p95 | ${fmt(lookups.memberCode!.p50, 2)} / ${fmt(lookups.memberCode!.p95, 2)} ms | p95 ≤ 5 ms |
 | Lookup last 4 (first 50) p50 / p95 | ${fmt(lookups.last4!.p50, 2)} / ${fmt(lookups.last4!.p95, 2)} ms (avg ${fmt(lookups.last4!.avgHits, 0)} hits) | p95 ≤ 10 ms |
 | Lookup name prefix (first 50) p50 / p95 | ${fmt(lookups.namePrefix!.p50, 2)} / ${fmt(lookups.namePrefix!.p95, 2)} ms (avg ${fmt(lookups.namePrefix!.avgHits, 0)} hits) | p95 ≤ 10 ms |
+| Live change of one customer (one feed item written as a pull writes it) p50 / p95 | ${fmt(changing.write.p50, 2)} / ${fmt(changing.write.p95, 2)} ms | report |
+| Right after each such change: name prefix / initials (first 50) p95 | ${fmt(changing.namePrefix.p95, 2)} / ${fmt(changing.initials.p95, 2)} ms (p50 ${fmt(changing.namePrefix.p50, 2)} / ${fmt(changing.initials.p50, 2)}) | p95 ≤ 10 ms |
 | Drain of ${DRAIN_ORDERS.toLocaleString('en')} offline orders | ${fmt(drain.seconds)} s; synced ${drain.synced}, pending ${drain.pending}, rejected ${drain.rejected}; hub counts ${stats.body.orders} orders today | ≤ 20 s, 0 lost, 0 duplicated |
 ${upgrade ? `| One-time upgrade of a v4 cache (one row per profile) to v5, ${upgrade.rows.toLocaleString('en')} profiles | ${fmt(upgrade.upgradeSeconds)} s | report |\n` : ''}| One strict-durability order write p50 / p95 | ${fmt(drain.strictWriteP50, 2)} / ${fmt(drain.strictWriteP95, 2)} ms | report |
 | IndexedDB size per 100,000 profiles (storage estimate delta) | ${fmt(((sync.bytes / sync.rows) * 100_000) / 1_048_576, 0)} MiB | report |
