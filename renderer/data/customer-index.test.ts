@@ -98,3 +98,54 @@ describe('customer key index: sorted name and initials orders', () => {
     expect(names(index)).toEqual(names(fresh(blocks)));
   });
 });
+
+describe('customer key index: built a slice at a time (app start)', () => {
+  const many = () =>
+    Array.from({ length: 250 }, (_, b) =>
+      block(b, 3, (i) => `${SURNAMES[(b + i) % 5]} ${String((b * 3 + i) % 11)}`),
+    );
+
+  it('answers exactly as an index built in one piece, pausing between slices', async () => {
+    const records = many();
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+    };
+    const paced = await KeyIndex.build(records, 7, pause);
+    expect(pauses).toBeGreaterThanOrEqual(2);
+    expect(paced.stamp).toBe(7);
+    await paced.prepareOrders(pause);
+    const whole = fresh(records);
+    expect(names(paced)).toEqual(names(whole));
+    expect(initials(paced)).toEqual(initials(whole));
+    expect(paced.byMemberCode('M-c249-002', 5)).toEqual(whole.byMemberCode('M-c249-002', 5));
+    expect(paced.byId.size).toBe(750);
+    expect(paced.lastBlock).toBe(249);
+  });
+
+  it('sorted ahead of the first search: that search sorts nothing', async () => {
+    const index = await KeyIndex.build(many(), 0, async () => undefined);
+    await index.prepareOrders(async () => undefined);
+    const sort = vi.spyOn(Array.prototype, 'sort');
+    expect(names(index, 'Li')).not.toHaveLength(0);
+    expect(initials(index, 'wang')).not.toHaveLength(0);
+    expect(sort).not.toHaveBeenCalled();
+  });
+
+  it('a write during the paced sort is not lost: the orders are left to the next search', async () => {
+    const records = many();
+    const index = new KeyIndex(records);
+    const renamed = { ...records[3]!, names: ['Aaron', 'Abel', 'Ada'], initials: ['a', 'a', 'a'] };
+    let wrote = false;
+    await index.prepareOrders(async () => {
+      if (wrote) return;
+      wrote = true;
+      index.put(renamed);
+    });
+    expect(wrote).toBe(true);
+    const expected = fresh(records.map((r) => (r.id === 3 ? renamed : r)));
+    expect(names(index)).toEqual(names(expected));
+    expect(initials(index)).toEqual(initials(expected));
+    expect(names(index, 'A')).toEqual(['Aaron|c3-000', 'Abel|c3-001', 'Ada|c3-002']);
+  });
+});

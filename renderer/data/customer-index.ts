@@ -97,11 +97,61 @@ export class KeyIndex {
     records: readonly CustomerKeys[],
     public stamp = 0,
   ) {
-    for (const keys of records) this.put(keys);
+    finish(this.putAll(records));
+  }
+
+  /**
+   * The same index built a slice at a time with `pause()` between slices, so a large cache
+   * (≈ 1 s of work at 200,000 customers, ≈ 0.7 s of it in one piece before) never freezes the
+   * screen for long while the app starts. Not for use inside a transaction: pausing lets it commit.
+   */
+  static async build(
+    records: readonly CustomerKeys[],
+    stamp: number,
+    pause: () => Promise<void>,
+  ): Promise<KeyIndex> {
+    const index = new KeyIndex([], stamp);
+    await paced(index.putAll(records), pause);
+    return index;
+  }
+
+  /** Counts every change, so a paced build of the sorted orders can tell one came in between. */
+  private version = 0;
+
+  private *putAll(records: readonly CustomerKeys[]): Generator<void, void> {
+    for (let i = 0; i < records.length; i++) {
+      this.put(records[i]!);
+      if ((i + 1) % PUT_SLICE === 0) yield;
+    }
+  }
+
+  /**
+   * Sorts the name and initials orders ahead of the first prefix search, a slice at a time. Left
+   * to the first search (which sorts in one piece) if a write changes the index meanwhile.
+   */
+  async prepareOrders(pause: () => Promise<void>): Promise<void> {
+    const version = this.version;
+    const names =
+      this.names ??
+      (await paced(
+        orderOf(this.blocks, (k) => k.names),
+        pause,
+      ));
+    if (this.version !== version) return;
+    this.names = names;
+    const initials =
+      this.initials ??
+      (await paced(
+        orderOf(this.blocks, (k) => k.initials),
+        pause,
+      ));
+    if (this.version !== version) return;
+    this.initials = initials;
   }
 
   /** Replaces what the index holds for one block. */
   put(keys: CustomerKeys): void {
+    this.version++;
     this.reorder(this.blocks.get(keys.id), keys);
     this.removeKeys(keys.id);
     this.blocks.set(keys.id, keys);
@@ -118,6 +168,7 @@ export class KeyIndex {
 
   /** Forgets one block. */
   remove(blockId: number): void {
+    this.version++;
     this.reorder(this.blocks.get(blockId), undefined);
     this.removeKeys(blockId);
   }
@@ -211,24 +262,78 @@ export class KeyIndex {
 
   byNamePrefix(prefix: string, limit: number): CustomerSummary[] {
     this.moved = 0;
-    this.names ??= this.ordered((keys) => keys.names);
+    this.names ??= finish(orderOf(this.blocks, (keys) => keys.names));
     return this.summaries(prefixRange(this.names, prefix, limit), limit);
   }
 
   byInitialsPrefix(prefix: string, limit: number): CustomerSummary[] {
     this.moved = 0;
-    this.initials ??= this.ordered((keys) => keys.initials);
+    this.initials ??= finish(orderOf(this.blocks, (keys) => keys.initials));
     return this.summaries(prefixRange(this.initials, prefix, limit), limit);
   }
+}
 
-  /** Every customer by one key column, sorted (built on first use after a change). */
-  private ordered(column: (keys: CustomerKeys) => string[]): Ordered {
-    const out: Ordered = [];
-    for (const keys of this.blocks.values()) {
-      const values = column(keys);
-      keys.ids.forEach((id, at) => out.push({ key: values[at]!, id }));
+/** Key records put between two pauses of a paced build (100 customers each). */
+const PUT_SLICE = 100;
+/** Customers handled between two pauses while a sorted order is built. */
+const ORDER_SLICE = 20_000;
+
+/**
+ * Every customer by one key column, in (key, id) order, as a generator that yields between
+ * slices (see `finish` and `paced`). Customers are grouped by key first and only the distinct
+ * keys sorted (≈ 44,000 names and 4,500 initials among 200,000 customers here): about twice as
+ * fast as sorting every entry with a comparator. Keys compare by UTF-16 code units, as `<` does.
+ */
+function* orderOf(
+  blocks: ReadonlyMap<number, CustomerKeys>,
+  column: (keys: CustomerKeys) => string[],
+): Generator<void, Ordered> {
+  const groups = new Map<string, string[]>();
+  let seen = 0;
+  for (const keys of blocks.values()) {
+    const values = column(keys);
+    keys.ids.forEach((id, at) => {
+      const key = values[at]!;
+      const ids = groups.get(key);
+      if (ids) ids.push(id);
+      else groups.set(key, [id]);
+    });
+    seen += keys.ids.length;
+    if (seen >= ORDER_SLICE) {
+      seen = 0;
+      yield;
     }
-    return out.sort(byKeyThenId);
+  }
+  const sorted = [...groups.keys()].sort();
+  yield;
+  const out: Ordered = [];
+  for (const key of sorted) {
+    const ids = groups.get(key)!;
+    if (ids.length > 1) ids.sort();
+    for (const id of ids) out.push({ key, id });
+    seen += ids.length;
+    if (seen >= ORDER_SLICE) {
+      seen = 0;
+      yield;
+    }
+  }
+  return out;
+}
+
+/** Runs a sliced piece of work to its end in one go (inside a transaction, or when asked now). */
+function finish<T>(work: Generator<void, T>): T {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a sliced piece of work with `pause()` between slices, so the page can respond. */
+async function paced<T>(work: Generator<void, T>, pause: () => Promise<void>): Promise<T> {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+    await pause();
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
 import { BLOCK_SIZE } from './customer-index';
 import { TerminalDb } from './database';
+import { newId } from '../../shared/domain/ids';
 import { freshDb, freshIdb, makeProfile } from './testing';
 
 async function rows(count: number, name = (i: number) => `客${i}`): Promise<CachedCustomer[]> {
@@ -165,5 +166,65 @@ describe('packed customer store', () => {
     await db.customerStore.upsert(all.slice(100));
     expect([100, 300]).toContain(await reading);
     expect(await db.customerStore.count()).toBe(300);
+  });
+
+  it('ready() loads the index outside any transaction: a write after it does not read the keys again', async () => {
+    const db = freshDb();
+    const all = await rows(250);
+    await db.customerStore.upsert(all.slice(0, 200));
+    db.customerStore.drop();
+    await db.customerStore.ready();
+    const reads = vi.spyOn(db.customerKeys, 'toArray');
+    await db.transaction('rw', db.customerStore.tables, () =>
+      db.customerStore.upsert(all.slice(200)),
+    );
+    expect(reads).not.toHaveBeenCalled();
+    expect(await db.customerStore.count()).toBe(250);
+    expect((await db.customerStore.byNamePrefix('客249', 5)).map((c) => c.id)).toEqual([
+      all[249]!.id,
+    ]);
+  });
+
+  it('loads an index of more key records than one read takes (slices of 100 records)', async () => {
+    const db = freshDb();
+    const [base] = await rows(1);
+    const many = Array.from({ length: 101 * BLOCK_SIZE + 7 }, (_, i) =>
+      toCachedCustomer({
+        ...base!,
+        id: newId(),
+        name: `客${String(i).padStart(5, '0')}`,
+        memberCode: `N${i}`,
+      }),
+    );
+    await db.customerStore.upsert(many);
+    expect(await db.customerKeys.count()).toBe(102);
+    db.customerStore.drop();
+    await db.customerStore.warm();
+    expect(await db.customerStore.count()).toBe(many.length);
+    for (const i of [0, 9_999, 10_000, many.length - 1])
+      expect((await db.customerStore.byMemberCode(`N${i}`, 5)).map((c) => c.id)).toEqual([
+        many[i]!.id,
+      ]);
+    expect((await db.customerStore.byNamePrefix('客1010', 50)).map((c) => c.name)).toEqual(
+      Array.from({ length: 7 }, (_, i) => `客1010${i}`),
+    );
+  });
+
+  it('warm() leaves the index and its sorted orders ready for the first search', async () => {
+    const db = freshDb();
+    const all = await rows(120);
+    await db.customerStore.upsert(all);
+    db.customerStore.drop();
+    await db.customerStore.warm();
+    const sort = vi.spyOn(Array.prototype, 'sort');
+    const reads = vi.spyOn(db.customerKeys, 'toArray');
+    const found = await db.customerStore.byNamePrefix('客11', 50);
+    expect(sort).not.toHaveBeenCalled();
+    expect(reads).not.toHaveBeenCalled();
+    sort.mockRestore();
+    expect(found.map((c) => c.name)).toEqual([
+      '客11',
+      ...Array.from({ length: 10 }, (_, i) => `客11${i}`),
+    ]);
   });
 });

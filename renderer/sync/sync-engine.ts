@@ -191,6 +191,9 @@ export class SyncEngine {
     try {
       let after = (await readSyncState(this.db, feed)).cursor;
       let pending = fetchPage(after, true);
+      // Load the customer index while the first page is on its way, a slice at a time: first
+      // needed inside the page's transaction, it would be built there in one piece.
+      if (feed === 'customers') await this.db.customerStore.ready();
       for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
         this.assertActive();
         const page = this.unwrap(await pending);

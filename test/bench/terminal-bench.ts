@@ -93,7 +93,11 @@ async function main(): Promise<void> {
     console.error('raw write', raw);
     const feed = await run<{ seconds: number; rows: number }>('feedOnly', setup);
     console.error('feed only, warm', feed);
-    const index = await run<{ indexLoadMs: number; indexHeapBytes: number }>('indexLoad', null);
+    const index = await run<{
+      indexLoadMs: number;
+      indexHeapBytes: number;
+      indexLongestStallMs: number;
+    }>('indexLoad', null);
     console.error('index load', index);
     const lookups = await run<Record<string, { p50: number; p95: number; avgHits: number }>>(
       'lookups',
@@ -185,7 +189,7 @@ ${
 }
 | The feed alone: fetch → validate → cache rows, no writes — first terminal (hub builds every page) | ${fmt(coldFeed.seconds)} s, ${fmt(coldFeed.rows / coldFeed.seconds, 0)} rows/s | — |
 | The feed alone, again (${feedCacheMb === '0' ? 'cache off: the hub builds every page again' : "full pages from the hub's cache: the floor under the sync"}) | ${fmt(feed.seconds)} s, ${fmt(feed.rows / feed.seconds, 0)} rows/s | — |
-| In-memory customer index loaded at app start (before the first lookup): time, JS heap | ${fmt(index.indexLoadMs, 0)} ms, ${fmt(index.indexHeapBytes / 1_048_576, 0)} MiB | report |
+| In-memory customer index loaded at app start (before the first lookup): time, JS heap, longest main-thread stall meanwhile | ${fmt(index.indexLoadMs, 0)} ms, ${fmt(index.indexHeapBytes / 1_048_576, 0)} MiB, ${fmt(index.indexLongestStallMs, 0)} ms | report |
 | Lookup full phone p50 / p95 | ${fmt(lookups.fullPhone!.p50, 2)} / ${fmt(lookups.fullPhone!.p95, 2)} ms | p95 ≤ 5 ms |
 | Lookup member code p50 / p95 | ${fmt(lookups.memberCode!.p50, 2)} / ${fmt(lookups.memberCode!.p95, 2)} ms | p95 ≤ 5 ms |
 | Lookup last 4 (first 50) p50 / p95 | ${fmt(lookups.last4!.p50, 2)} / ${fmt(lookups.last4!.p95, 2)} ms (avg ${fmt(lookups.last4!.avgHits, 0)} hits) | p95 ≤ 10 ms |
