@@ -71,8 +71,11 @@ describe('connect this terminal', () => {
     t = 1000;
     tracker.update({ feed: 'customers', done: 250, total: 1000 });
     t = 2000;
-    const view = tracker.update({ feed: 'customers', done: 500, total: 1000 });
-    expect(view).toEqual({ done: 500, total: 1000, percent: 50, secondsLeft: 2 });
+    // One second of rows is not enough to go on.
+    expect(tracker.update({ feed: 'customers', done: 500, total: 1000 }).secondsLeft).toBeNull();
+    t = 3000;
+    const view = tracker.update({ feed: 'customers', done: 750, total: 1000 });
+    expect(view).toEqual({ done: 750, total: 1000, percent: 75, secondsLeft: 1 });
     t = 4000;
     tracker.update({ feed: 'customers', done: 1000, total: 1000 });
     tracker.update(null); // the engine clears progress between feeds
@@ -80,5 +83,31 @@ describe('connect this terminal', () => {
     expect(next.done).toBe(1000);
     expect(next.total).toBe(1200);
     expect(next.percent).toBe(83);
+  });
+
+  it('progress: row counts are written with the language’s digit grouping', () => {
+    const zh = createI18n('zh-CN');
+    expect(zh.t('rows', { ns: 'enrol', done: 59_000, total: 200_000 })).toBe(
+      '已下载 59,000 / 200,000 条',
+    );
+    const en = createI18n('en');
+    expect(en.t('rowsUnknown', { ns: 'enrol', done: 1_234_567 })).toBe('1,234,567 rows');
+  });
+
+  it('progress: the wait for the first page does not make the estimate wildly long', () => {
+    let t = 0;
+    const tracker = createProgressTracker(() => t);
+    tracker.update({ feed: 'customers', done: 0, total: 200_000 });
+    t = 5_000; // the hub counted the feed and built the first page
+    expect(
+      tracker.update({ feed: 'customers', done: 1_000, total: 200_000 }).secondsLeft,
+    ).toBeNull();
+    t = 6_000;
+    tracker.update({ feed: 'customers', done: 11_000, total: 200_000 });
+    t = 7_000;
+    // 20,000 rows in 2 s since the first page: 179,000 to go at 10,000/s (not 60 s at 3,000/s).
+    expect(tracker.update({ feed: 'customers', done: 21_000, total: 200_000 }).secondsLeft).toBe(
+      18,
+    );
   });
 });
