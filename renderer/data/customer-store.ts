@@ -44,6 +44,8 @@ type StoreDb = Dexie & {
 };
 
 const STAMP = 'stamp';
+/** Times a load is read again because a write came in while it was built (see `loadPaced`). */
+const LOAD_RETRIES = 2;
 /** Key records per read when the index loads (100 customers each). */
 const READ_SLICE = 100;
 
@@ -170,26 +172,34 @@ export class CustomerStore {
       this.index ??= index;
       return this.index;
     }
-    if (!this.loading) {
-      const generation = this.generation;
-      // Read in one transaction, then built a slice at a time (the page stays responsive).
-      const loading: Promise<KeyIndex> = Dexie.ignoreTransaction(() =>
-        this.db.transaction('r', [this.db.customerKeys, this.db.customerMeta], () =>
-          this.readRecords(),
-        ),
-      )
-        .then(({ records, stamp }) => KeyIndex.build(records, stamp, yieldToPage))
-        .then((index) => {
-          if (this.loading === loading) this.loading = null;
-          // A write came in while it was built: the write loaded the index it changed (or a
-          // failure dropped it), so ask again rather than hand out one that misses that write.
-          if (this.generation !== generation) return this.loaded();
-          this.index = index;
-          return index;
-        });
-      this.loading = loading;
-    }
+    this.loading ??= this.loadPaced(LOAD_RETRIES);
     return this.loading;
+  }
+
+  /**
+   * Reads the key records in one transaction, then builds the index a slice at a time (the page
+   * stays responsive). If a write came in meanwhile, the index it built is not kept: in this
+   * window the write loaded the index it changed, which is answered instead; if another window
+   * wrote (its notice dropped ours), the records are read again — `retries` times, then this
+   * read answers (not kept) rather than waiting for a window that keeps writing.
+   */
+  private loadPaced(retries: number): Promise<KeyIndex> {
+    const generation = this.generation;
+    const loading: Promise<KeyIndex> = Dexie.ignoreTransaction(() =>
+      this.db.transaction('r', [this.db.customerKeys, this.db.customerMeta], () =>
+        this.readRecords(),
+      ),
+    )
+      .then(({ records, stamp }) => KeyIndex.build(records, stamp, yieldToPage))
+      .then((index) => {
+        if (this.loading === loading) this.loading = null;
+        if (this.generation === generation) return (this.index = index);
+        if (this.index) return this.index;
+        if (retries === 0) return index;
+        this.loading ??= this.loadPaced(retries - 1);
+        return this.loading;
+      });
+    return loading;
   }
 
   /**
