@@ -1,6 +1,7 @@
 /**
  * The packed customer store against a plain map: random batches of inserts, updates and removals
- * (ids reused, several versions of one id in a batch, blocks filling and emptying), transactions
+ * (ids reused, several versions of one id in a batch, blocks filling and emptying, changes of
+ * lookup keys and changes that leave them alone — override rows), transactions
  * that fail halfway, the in-memory index dropped (app restart) and a second window reading. After
  * every step the store holds exactly the model's customers, every lookup agrees with the model
  * (the sorted name and initials orders entry for entry, whether a write moved entries in them or
@@ -15,7 +16,11 @@ import { TerminalDb } from './database';
 import { freshIdb, makeProfile, propertyRuns } from './testing';
 import { toCachedCustomer } from './customer-rows';
 
-type Version = { id: number; name: number; code: number; last4: number };
+/**
+ * One version of a customer: `keys` picks one of three sets of lookup keys for that id (name,
+ * member code, last 4), so a later version often keeps them (an override row) and often not.
+ */
+type Version = { id: number; keys: number; points: number };
 type Op =
   | { kind: 'upsert'; rows: Version[] }
   | { kind: 'remove'; ids: number[] }
@@ -23,10 +28,12 @@ type Op =
   | { kind: 'restart' };
 
 const version = fc.record({
-  id: fc.nat({ max: 259 }),
-  name: fc.nat({ max: 5 }),
-  code: fc.nat({ max: 30 }),
-  last4: fc.nat({ max: 4 }),
+  // Any of 260 customers (blocks fill and empty), often one of a few hot ones (changed again
+  // and again, as at a peak).
+  id: fc.oneof(fc.nat({ max: 259 }), fc.nat({ max: 7 })),
+  keys: fc.nat({ max: 2 }),
+  // not a lookup key: a change of points alone is written as an override row
+  points: fc.nat({ max: 2 }),
 });
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -68,11 +75,12 @@ describe('packed customer store (property)', () => {
       const row = (v: Version): CachedCustomer =>
         toCachedCustomer({
           ...base[v.id]!,
-          name: NAMES[v.name]!,
-          memberCode: `M${v.code}`,
-          phoneLast4: `000${v.last4}`,
-          phoneHash: `hash-${v.last4}-${v.id % 3}`,
+          name: NAMES[(v.id + v.keys) % NAMES.length]!,
+          memberCode: `M${(v.id * 7 + v.keys) % 31}`,
+          phoneLast4: `000${(v.id + v.keys) % 5}`,
+          phoneHash: `hash-${(v.id + v.keys) % 5}-${v.id % 3}`,
           tier: TIERS[v.id % 3]!,
+          points: v.points,
         });
 
       await fc.assert(
@@ -127,6 +135,17 @@ async function expectEqual(db: TerminalDb, model: Map<string, CachedCustomer>): 
   const blocks = await db.customerBlocks.toArray();
   expect(blocks.every((b) => b.rows.length > 0 && b.rows.length <= BLOCK_SIZE)).toBe(true);
   expect(await db.customerKeys.toArray()).toEqual(blocks.map(keysOf));
+  // Overrides only for customers still cached, with the keys their block's key record holds.
+  const keysById = new Map(
+    blocks.flatMap((b) => {
+      const keys = keysOf(b);
+      return b.rows.map((r, at) => [r.id, { name: keys.names[at], code: keys.memberCodes[at] }]);
+    }),
+  );
+  for (const o of await db.customerOverrides.toArray()) {
+    expect(model.has(o.id)).toBe(true);
+    expect(keysById.get(o.id)).toEqual({ name: o.name, code: o.memberCode });
+  }
 
   const ids = (list: { id: string }[]) => list.map((c) => c.id).sort();
   const expected = (match: (c: CachedCustomer) => boolean) =>

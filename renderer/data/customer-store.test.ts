@@ -70,6 +70,34 @@ describe('packed customer store', () => {
     expect((await db.customerStore.byNamePrefix('改', 5)).map((c) => c.id)).toEqual([target.id]);
   });
 
+  it('a change that keeps the lookup keys is one override row; a change of keys rewrites the block', async () => {
+    const db = freshDb();
+    const all = await rows(250);
+    await db.customerStore.upsert(all);
+    const x = all[120]!;
+    const blocksBefore = await db.customerBlocks.toArray();
+    // Points and the online trail changed: the block is not rewritten.
+    const richer = { ...x, points: x.points + 50 };
+    await db.customerStore.upsert([richer]);
+    expect(await db.customerBlocks.toArray()).toEqual(blocksBefore);
+    expect(await db.customerOverrides.toArray()).toEqual([richer]);
+    expect(await db.customerStore.get(x.id)).toEqual(richer);
+    expect((await db.customerStore.all()).find((c) => c.id === x.id)).toEqual(richer);
+    // A new name: the block takes the row, the override goes, lookups follow.
+    const renamed = toCachedCustomer({ ...richer, name: '新名字' });
+    await db.customerStore.upsert([renamed]);
+    expect(await db.customerOverrides.count()).toBe(0);
+    expect(await db.customerStore.get(x.id)).toEqual(renamed);
+    expect((await db.customerStore.byNamePrefix('新名', 5)).map((c) => c.id)).toEqual([x.id]);
+    // Another override, then the customer leaves: nothing of it stays behind.
+    await db.customerStore.upsert([{ ...renamed, points: 1 }]);
+    expect(await db.customerOverrides.count()).toBe(1);
+    await db.customerStore.remove([x.id]);
+    expect(await db.customerOverrides.count()).toBe(0);
+    expect(await db.customerStore.get(x.id)).toBeUndefined();
+    expect(await db.customerStore.count()).toBe(249);
+  });
+
   it('removes customers; an emptied block goes away', async () => {
     const db = freshDb();
     const all = await rows(120);

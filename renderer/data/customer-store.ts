@@ -25,6 +25,14 @@ export type { CustomerBlock, CustomerKeys, CustomerSummary };
  * (one small record of key columns per block: 1.4–2.3 s and 70–80 MiB of heap for 200,000
  * profiles) and kept current by every write.
  *
+ * Why overrides: a customer lives in a record with 99 others, so changing one rewrote all 100 — a
+ * pull page of 1,000 changes spread over 200,000 cached profiles took 3.4 s (≈ 790 records) and
+ * held every table of the page's transaction (the outbox too) meanwhile. A change that leaves the
+ * customer's lookup keys as they are (points, spend, the online trail: most of what head office
+ * sends) is now written as one row in `customerOverrides`, which wins over the copy in the block;
+ * a change of keys (name, phone, member code, tier) rewrites the block and drops the override.
+ * The key records, and so the index, stay exactly right either way.
+ *
  * Rules the rest of the data layer relies on:
  * - Writes run inside a Dexie read-write transaction that includes `tables`; the in-memory index
  *   changes with them, and is dropped (reloaded on next use) if the transaction fails.
@@ -41,7 +49,19 @@ type StoreDb = Dexie & {
   customerBlocks: Table<CustomerBlock, number>;
   customerKeys: Table<CustomerKeys, number>;
   customerMeta: Table<CustomerMeta, string>;
+  customerOverrides: Table<CachedCustomer, string>;
 };
+
+/** Whether a row has the lookup keys its block's key record holds for it (at `at`). */
+const sameKeys = (keys: CustomerKeys, at: number, row: CachedCustomer): boolean =>
+  keys.ids[at] === row.id &&
+  keys.memberCodes[at] === row.memberCode &&
+  keys.phoneLast4[at] === row.phoneLast4 &&
+  keys.phoneHashes[at] === row.phoneHash &&
+  keys.names[at] === row.name &&
+  keys.initials[at] === row.initials &&
+  keys.tiers[at] === row.tier &&
+  keys.phoneMasked[at] === row.phoneMasked;
 
 const STAMP = 'stamp';
 /** Times a load is read again because a write came in while it was built (see `loadPaced`). */
@@ -88,7 +108,12 @@ export class CustomerStore {
 
   /** The tables a write needs in its transaction. */
   get tables(): Table[] {
-    return [this.db.customerBlocks, this.db.customerKeys, this.db.customerMeta];
+    return [
+      this.db.customerBlocks,
+      this.db.customerKeys,
+      this.db.customerMeta,
+      this.db.customerOverrides,
+    ];
   }
 
   /**
@@ -126,7 +151,7 @@ export class CustomerStore {
   /**
    * The index a write may trust, inside its read-write transaction: reloaded when the stored
    * stamp says another window wrote since it was built (its notice may not have arrived yet, and a
-   * stale index would put a customer it does not know into a second block). Then moves the stamp.
+   * stale index would put a customer it does not know into a second block).
    */
   private async forWrite(): Promise<KeyIndex> {
     let index = await this.loaded();
@@ -135,10 +160,14 @@ export class CustomerStore {
       index = await this.read();
       this.index = index;
     }
-    this.watch();
-    index.stamp = stored + 1;
-    await this.db.customerMeta.put({ key: STAMP, value: index.stamp });
     return index;
+  }
+
+  /** Before a write that changes key records: ties the index to the transaction, moves the stamp. */
+  private async changingKeys(index: KeyIndex): Promise<void> {
+    this.watch();
+    index.stamp++;
+    await this.db.customerMeta.put({ key: STAMP, value: index.stamp });
   }
 
   /** Forgets the in-memory index (it is rebuilt from IndexedDB on next use). */
@@ -237,13 +266,18 @@ export class CustomerStore {
       await this.db.customerKeys.count();
       return undefined;
     }
+    const override = await this.db.customerOverrides.get(id);
+    if (override) return override;
     const block = await this.db.customerBlocks.get(loc.block);
     return block?.rows.find((r) => r.id === id);
   }
 
   /** Every cached profile (tests, exports); block order. */
   async all(): Promise<CachedCustomer[]> {
-    return (await this.db.customerBlocks.toArray()).flatMap((b) => b.rows);
+    const overrides = new Map((await this.db.customerOverrides.toArray()).map((r) => [r.id, r]));
+    return (await this.db.customerBlocks.toArray()).flatMap((b) =>
+      b.rows.map((r) => overrides.get(r.id) ?? r),
+    );
   }
 
   async byMemberCode(code: string, limit: number): Promise<CustomerSummary[]> {
@@ -267,8 +301,9 @@ export class CustomerStore {
   }
 
   /**
-   * Inserts or replaces profiles (the last of several with one id wins). A known customer is
-   * replaced in its block; new ones fill the last block, then new blocks.
+   * Inserts or replaces profiles (the last of several with one id wins). A known customer whose
+   * lookup keys are unchanged gets an override row; one whose keys changed is replaced in its
+   * block (its override dropped); new ones fill the last block, then new blocks.
    */
   async upsert(rows: readonly CachedCustomer[]): Promise<void> {
     if (rows.length === 0) return;
@@ -277,11 +312,17 @@ export class CustomerStore {
       const latest = new Map(rows.map((r) => [r.id, r]));
       const replace = new Map<number, CachedCustomer[]>();
       const fresh: CachedCustomer[] = [];
+      const overrides: CachedCustomer[] = [];
       for (const row of latest.values()) {
         const loc = index.byId.get(row.id);
-        if (!loc) fresh.push(row);
+        const keys = loc && index.blocks.get(loc.block);
+        if (!loc || !keys) fresh.push(row);
+        else if (sameKeys(keys, loc.at, row)) overrides.push(row);
         else replace.set(loc.block, [...(replace.get(loc.block) ?? []), row]);
       }
+      await this.db.customerOverrides.bulkPut(overrides);
+      if (fresh.length === 0 && replace.size === 0) return;
+      await this.changingKeys(index);
       const last = index.blocks.get(index.lastBlock);
       const topUp = fresh.length > 0 && last && last.ids.length < BLOCK_SIZE ? last.id : null;
       const touched = [...replace.keys()];
@@ -313,6 +354,8 @@ export class CustomerStore {
       const keys = blocks.map(keysOf);
       await this.db.customerBlocks.bulkPut(blocks);
       await this.db.customerKeys.bulkPut(keys);
+      // The block now holds these customers' latest rows.
+      await this.db.customerOverrides.bulkDelete([...replace.values()].flat().map((r) => r.id));
       for (const k of keys) index.put(k);
     });
   }
@@ -322,12 +365,14 @@ export class CustomerStore {
     if (ids.length === 0) return;
     await this.db.transaction('rw', this.tables, async () => {
       const index = await this.forWrite();
+      await this.db.customerOverrides.bulkDelete([...ids]);
       const gone = new Map<number, Set<string>>();
       for (const id of ids) {
         const loc = index.byId.get(id);
         if (loc) gone.set(loc.block, (gone.get(loc.block) ?? new Set()).add(id));
       }
       if (gone.size === 0) return;
+      await this.changingKeys(index);
       const blockIds = [...gone.keys()];
       const stored = await this.db.customerBlocks.bulkGet(blockIds);
       const kept: CustomerBlock[] = [];

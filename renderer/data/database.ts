@@ -83,6 +83,8 @@ export class TerminalDb extends Dexie {
   customerBlocks!: Table<CustomerBlock, number>;
   customerKeys!: Table<CustomerKeys, number>;
   customerMeta!: Table<CustomerMeta, string>;
+  /** newer versions of packed customers whose lookup keys did not change (customer-store.ts) */
+  customerOverrides!: Table<CachedCustomer, string>;
   /** customers registered here that the hub has not confirmed yet (few; natively indexed) */
   provisionalCustomers!: Table<CachedCustomer, string>;
   readonly customerStore: CustomerStore;

@@ -11,6 +11,7 @@ import {
 import { memorySecretStore } from './secret-store';
 import { freshIdb, makeProfile, TEST_PHONE_KEY } from './testing';
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
+import { keysOf, packBlocks } from './customer-index';
 import type { CustomerProfile } from '../../shared/protocol';
 
 /** A profile as v1/v2 stored it: the indexed row and the unindexed details row, apart. */
@@ -20,8 +21,8 @@ function v2Rows(profile: CustomerProfile) {
 }
 
 describe('Dexie migrations', () => {
-  it('the latest version is 5', () => {
-    expect(LATEST_VERSION).toBe(5);
+  it('the latest version is 6', () => {
+    expect(LATEST_VERSION).toBe(6);
   });
 
   it('v1 → v2: customers cached before the upgrade become findable by pinyin initials', async () => {
@@ -178,9 +179,10 @@ describe('Dexie migrations', () => {
     });
     v4.close();
 
+    // Opened by today's code: v5's upgrade runs, then the later ones.
     const v5 = new TerminalDb('term-5', idb);
     await v5.open();
-    expect(v5.verno).toBe(5);
+    expect(v5.verno).toBe(LATEST_VERSION);
     expect(v5.tables.map((t) => t.name)).not.toContain('customers');
     expect(await v5.customerStore.count()).toBe(known.length);
     expect(await v5.customerBlocks.count()).toBeGreaterThanOrEqual(Math.ceil(known.length / 100));
@@ -215,6 +217,48 @@ describe('Dexie migrations', () => {
     expect((await openCustomerProfile(v5, fang.id, null))?.id).toBe(li.id);
     expect(await v5.customerStore.count()).toBe(known.length);
     v5.close();
+  });
+
+  it('v5 → v6: the packed customers, their lookups and the cursor survive; a live change is an override row', async () => {
+    const idb = freshIdb();
+    const v5 = new TerminalDb('term-6', { ...idb, upToVersion: 5 });
+    const crowd = await Promise.all(
+      Array.from({ length: 230 }, (_, i) =>
+        makeProfile({ name: `客${i}`, phone: `+86137000${String(i).padStart(5, '0')}` }),
+      ),
+    );
+    // Written as v5 wrote them: 100 profiles per block, the key record beside each.
+    const blocks = packBlocks(crowd.map(toCachedCustomer), 0);
+    await v5.table('customerBlocks').bulkPut(blocks);
+    await v5.table('customerKeys').bulkPut(blocks.map(keysOf));
+    await v5.table('customerMeta').put({ key: 'stamp', value: 3 });
+    await v5.table('syncState').put({
+      feed: 'customers',
+      cursor: '777',
+      rowsDone: 230,
+      totalEstimate: 230,
+      lastSuccessAt: null,
+      lastError: null,
+    });
+    v5.close();
+
+    const v6 = new TerminalDb('term-6', idb);
+    await v6.open();
+    expect(v6.verno).toBe(6);
+    expect(await v6.customerStore.count()).toBe(230);
+    expect(await v6.customerOverrides.count()).toBe(0);
+    expect((await v6.syncState.get('customers'))?.cursor).toBe('777');
+    const secrets = memorySecretStore({ phoneHashKey: TEST_PHONE_KEY });
+    const found = await searchCustomers(v6, secrets, { query: '13700000229' });
+    expect(found.map((c) => c.id)).toEqual([crowd[229]!.id]);
+    // Points changed at head office: one override row, the block untouched.
+    const before = await v6.customerBlocks.toArray();
+    await v6.transaction('rw', customerPageTables(v6), () =>
+      applyCustomerItems(v6, [{ ...crowd[5]!, points: crowd[5]!.points + 10 }]),
+    );
+    expect(await v6.customerBlocks.toArray()).toEqual(before);
+    expect((await v6.customerStore.get(crowd[5]!.id))?.points).toBe(crowd[5]!.points + 10);
+    v6.close();
   });
 
   it('each terminal enrolment gets its own database', async () => {

@@ -130,6 +130,14 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    // A live change that leaves a customer's lookup keys alone (points, spend, the online trail:
+    // most of what head office sends, above all at a peak) is written as one row here instead of
+    // rewriting the customer's whole record of 100: a pull page of 1,000 such changes spread over
+    // 200,000 cached profiles rewrote ≈ 790 records (3.4 s). See customer-store.ts.
+    version: 6,
+    stores: { customerOverrides: 'id' },
+  },
 ];
 
 const MIGRATION_CHUNK = 2_000;

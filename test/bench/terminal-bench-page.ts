@@ -16,7 +16,7 @@ import { createHttpHubClient } from '../../renderer/sync/http-hub-client';
 import type { HubClient } from '../../renderer/sync/hub-client';
 import { SyncEngine } from '../../renderer/sync/sync-engine';
 import { newId } from '../../shared/domain/ids';
-import { isTombstone } from '../../shared/protocol';
+import { isTombstone, type CustomerProfile } from '../../shared/protocol';
 
 type Setup = {
   hubUrl: string;
@@ -387,6 +387,46 @@ async function lookupsWhileChanging({
   return { write: summary(writes), namePrefix: summary(byName), initials: summary(byInitials) };
 }
 
+/**
+ * Pages of live changes spread over the whole cache, as at a peak (618, Double 11: head office's
+ * online events change customers all over the chain): each round picks `size` random cached
+ * customers, changes their points and writes them as one pull page (one transaction). Reports
+ * per size the page's write time and how many profiles its customers' blocks hold.
+ */
+async function liveBursts({ sizes, rounds }: { sizes: number[]; rounds: number }) {
+  const blocks = await db.customerKeys.toArray();
+  const located = blocks.flatMap((b) => b.ids.map((id) => ({ id, block: b.id })));
+  const out: Record<string, { p50: number; max: number; blocks: number }> = {};
+  for (const size of sizes) {
+    const times: number[] = [];
+    let touched = 0;
+    for (let r = 0; r < rounds; r++) {
+      const picked = new Map<string, number>();
+      while (picked.size < size) {
+        const at = located[Math.floor(Math.random() * located.length)]!;
+        picked.set(at.id, at.block);
+      }
+      const items: CustomerProfile[] = [];
+      for (const id of picked.keys()) {
+        const row = await db.customerStore.get(id);
+        if (!row) throw new Error(`customer ${id} is not cached`);
+        const { provisional: _provisional, ...profile } = toProfile(row);
+        items.push({ ...profile, points: profile.points + 1 });
+      }
+      touched += new Set(picked.values()).size;
+      const t0 = performance.now();
+      await db.transaction('rw', customerPageTables(db), () => applyCustomerItems(db, items));
+      times.push(performance.now() - t0);
+    }
+    out[String(size)] = {
+      p50: percentile(times, 50),
+      max: Math.max(...times),
+      blocks: touched / rounds,
+    };
+  }
+  return out;
+}
+
 async function drain(input: { count: number; storeId: string; terminalId: string }) {
   const guide = (await db.staff.toArray()).find((s) => s.active);
   const product = (await db.products.toArray()).find((p) => p.active && p.stock > 0);
@@ -438,6 +478,7 @@ Object.assign(globalThis, {
     rawWriteRows,
     lookups,
     lookupsWhileChanging,
+    liveBursts,
     drain,
     upgradeFromV4,
   },

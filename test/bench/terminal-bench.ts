@@ -78,6 +78,8 @@ async function main(): Promise<void> {
         rounds: 100,
       });
       console.log(JSON.stringify({ whileChanging: changing }, null, 2));
+      const bursts = await run('liveBursts', { sizes: [10, 100, 1000], rounds: 5 });
+      console.log(JSON.stringify({ bursts }, null, 2));
       return;
     }
     const coldFeed = await run<{ seconds: number; rows: number }>('feedOnly', setup);
