@@ -112,6 +112,11 @@ async function main(): Promise<void> {
       { samples: credentials.sampleCustomers, rounds: 100 },
     );
     console.error('lookups while customers change', changing);
+    const bursts = await run<Record<string, { p50: number; max: number; blocks: number }>>(
+      'liveBursts',
+      { sizes: [100, 1000], rounds: 5 },
+    );
+    console.error('live bursts', bursts);
     // Opt-in (≈ 2 min more): the one-time v4 → v5 upgrade of a cache this size.
     const upgrade = process.env.BENCH_UPGRADE
       ? await run<{ writeSeconds: number; upgradeSeconds: number; rows: number }>(
@@ -196,8 +201,9 @@ ${
 | Lookup member code p50 / p95 | ${fmt(lookups.memberCode!.p50, 2)} / ${fmt(lookups.memberCode!.p95, 2)} ms | p95 ≤ 5 ms |
 | Lookup last 4 (first 50) p50 / p95 | ${fmt(lookups.last4!.p50, 2)} / ${fmt(lookups.last4!.p95, 2)} ms (avg ${fmt(lookups.last4!.avgHits, 0)} hits) | p95 ≤ 10 ms |
 | Lookup name prefix (first 50) p50 / p95 | ${fmt(lookups.namePrefix!.p50, 2)} / ${fmt(lookups.namePrefix!.p95, 2)} ms (avg ${fmt(lookups.namePrefix!.avgHits, 0)} hits) | p95 ≤ 10 ms |
-| Live change of one customer (one feed item written as a pull writes it) p50 / p95 | ${fmt(changing.write.p50, 2)} / ${fmt(changing.write.p95, 2)} ms | report |
+| Live change of one customer's name (one feed item written as a pull writes it: its block is rewritten) p50 / p95 | ${fmt(changing.write.p50, 2)} / ${fmt(changing.write.p95, 2)} ms | report |
 | Right after each such change: name prefix / initials (first 50) p95 | ${fmt(changing.namePrefix.p95, 2)} / ${fmt(changing.initials.p95, 2)} ms (p50 ${fmt(changing.namePrefix.p50, 2)} / ${fmt(changing.initials.p50, 2)}) | p95 ≤ 10 ms |
+| A pull page of 100 / 1,000 changed customers spread over the cache (points changed), write p50 | ${fmt(bursts['100']!.p50, 0)} / ${fmt(bursts['1000']!.p50, 0)} ms (${fmt(bursts['1000']!.blocks, 0)} blocks hold the 1,000) | report |
 | Drain of ${DRAIN_ORDERS.toLocaleString('en')} offline orders | ${fmt(drain.seconds)} s; synced ${drain.synced}, pending ${drain.pending}, rejected ${drain.rejected}; hub counts ${stats.body.orders} orders today | ≤ 20 s, 0 lost, 0 duplicated |
 ${upgrade ? `| One-time upgrade of a v4 cache (one row per profile) to v5, ${upgrade.rows.toLocaleString('en')} profiles | ${fmt(upgrade.upgradeSeconds)} s | report |\n` : ''}| One strict-durability order write p50 / p95 | ${fmt(drain.strictWriteP50, 2)} / ${fmt(drain.strictWriteP95, 2)} ms | report |
 | IndexedDB size per 100,000 profiles (storage estimate delta) | ${fmt(((sync.bytes / sync.rows) * 100_000) / 1_048_576, 0)} MiB | report |
