@@ -23,10 +23,19 @@ const storeId = newId();
 const terminalId = newId();
 const guideId = newId();
 
+/** Fixtures here carry fixed dates and the engine runs on the real clock: keep everything. */
+const KEEP_ALL = { alertsDays: 36_500, syncedDays: 36_500 };
+
 function setup(db = freshDb(terminalId)) {
   const hub = new FakeHub(TEST_PHONE_KEY);
   const secrets = memorySecretStore({ token: 'tok', phoneHashKey: TEST_PHONE_KEY });
-  const engine = new SyncEngine({ db, hub: hub.client(), secrets, pageSize: 10 });
+  const engine = new SyncEngine({
+    db,
+    hub: hub.client(),
+    secrets,
+    pageSize: 10,
+    retention: KEEP_ALL,
+  });
   return { hub, db, secrets, engine };
 }
 
@@ -415,5 +424,40 @@ describe('revocation', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(engine.status.get()).toMatchObject({ revoked: true, pendingCount: 0 });
     expect(db.isOpen()).toBe(false);
+  });
+});
+
+describe('housekeeping', () => {
+  it('after a drain, what the hub has and is past its retention leaves the terminal — at most hourly', async () => {
+    const db = freshDb(terminalId);
+    const hub = new FakeHub(TEST_PHONE_KEY);
+    const secrets = memorySecretStore({ token: 'tok', phoneHashKey: TEST_PHONE_KEY });
+    let now = new Date('2026-12-01T09:00:00.000Z');
+    const engine = new SyncEngine({ db, hub: hub.client(), secrets, now: () => now });
+    const sent = anOrder({ createdAt: now.toISOString() });
+    expect((await enqueueOrder(db, sent, now)).ok).toBe(true);
+    await db.alerts.put({ ...makeAlert({ at: now.toISOString() }), receivedAt: now.toISOString() });
+    await engine.drain();
+    expect((await db.outbox.get(sent.id))?.status).toBe('synced');
+
+    // 19 days on: the alert is over a week old and goes; the order the hub has stays a month.
+    now = new Date('2026-12-20T10:00:00.000Z');
+    await engine.drain();
+    expect(await db.alerts.count()).toBe(0);
+    expect((await db.outbox.get(sent.id))?.status).toBe('synced');
+
+    // Another old alert: within the hour nothing is looked at again; an hour on, it goes.
+    await db.alerts.put({ ...makeAlert({ at: '2026-12-01T09:00:00.000Z' }), receivedAt: '' });
+    now = new Date('2026-12-20T10:30:00.000Z');
+    await engine.drain();
+    expect(await db.alerts.count()).toBe(1);
+    now = new Date('2026-12-20T11:00:00.000Z');
+    await engine.drain();
+    expect(await db.alerts.count()).toBe(0);
+
+    // A month after it was sent, the order leaves too.
+    now = new Date('2027-01-01T12:00:00.000Z');
+    await engine.drain();
+    expect(await db.outbox.count()).toBe(0);
   });
 });

@@ -15,6 +15,7 @@ import type { OutboxEntry, OutboxRegistration, StoredAlert, TerminalDb } from '.
 import { outboxSummary, pendingEntries, recordResults } from '../data/outbox';
 import { markAuditSynced, unsyncedAuditBatch } from '../data/audit';
 import { decryptPhone } from '../data/phone-cipher';
+import { DEFAULT_RETENTION, pruneLocal, type Retention } from '../data/retention';
 import type { SecretStore } from '../data/secret-store';
 import { readSyncState, recordSyncError } from '../data/sync-state';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
@@ -37,6 +38,8 @@ export type SyncEngineOptions = {
   now?: () => Date;
   /** retry failed steps on a backoff timer (default true; property tests drive retries themselves) */
   autoRetry?: boolean;
+  /** how long what the hub already has is kept here (data/retention.ts) */
+  retention?: Retention;
   /** called once after a revocation wiped the database (return to enrolment) */
   onRevoked?: () => void;
 };
@@ -52,6 +55,8 @@ class HubFailure extends Error {
 }
 
 const MAX_PAGE_ROUNDS = 100_000;
+/** Housekeeping runs after a drain at most this often (and after the first drain of a run). */
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * Rows per feed page. 1,000 measured as fast as the hub's maximum of 5,000 for a 200,000-profile
@@ -77,6 +82,7 @@ export class SyncEngine {
   private readonly flights = new Map<string, { promise: Promise<void>; again: boolean }>();
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastPruneAt: number | null = null;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.db = options.db;
@@ -89,6 +95,7 @@ export class SyncEngine {
       lock: options.lock ?? defaultDrainLock(),
       now: options.now ?? (() => new Date()),
       autoRetry: options.autoRetry ?? true,
+      retention: options.retention ?? DEFAULT_RETENTION,
     };
   }
 
@@ -356,9 +363,21 @@ export class SyncEngine {
         if (batch.length < this.opts.drainBatch) break;
       }
       await this.sendAudit();
+      await this.pruneWhenDue();
     } finally {
       await this.refreshOutboxStatus();
     }
+  }
+
+  /**
+   * After a drain, at most hourly: what the hub already has and is past its retention leaves the
+   * terminal (data/retention.ts). Under the drain lock, so it never races another window's drain.
+   */
+  private async pruneWhenDue(): Promise<void> {
+    const now = this.opts.now();
+    if (this.lastPruneAt !== null && now.getTime() - this.lastPruneAt < PRUNE_EVERY_MS) return;
+    this.lastPruneAt = now.getTime();
+    await pruneLocal(this.db, now, this.opts.retention);
   }
 
   /** Profile views go to head office after the outbox (orders matter more at the counter). */
