@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import {
   applyCustomerItems,
@@ -219,6 +219,67 @@ describe('customer tombstones', () => {
     const entry = await db.outbox.get(orderId);
     expect(entry?.kind === 'order' && entry.order.customerId).toBe(keep.id);
     expect((await unsyncedAudit(db))[0]?.customerId).toBe(keep.id);
+  });
+
+  it('a page of many merges (merges of merges too) re-points every reference, one pass per table', async () => {
+    const db = freshDb();
+    const survivors = await Promise.all([makeProfile(), makeProfile()]);
+    const dups = await Promise.all(Array.from({ length: 40 }, () => makeProfile()));
+    await seed(db, [...survivors, ...dups]);
+    // Each duplicate was seen at the door and opened; orders for the first two wait offline.
+    for (const dup of dups) {
+      await storeAlert(db, makeAlert({ card: { ...makeAlert().card, customerId: dup.id } }));
+      await openCustomerProfile(db, dup.id, null);
+    }
+    const orderIds = [newId(), newId()];
+    for (const [i, id] of orderIds.entries())
+      await enqueueOrder(db, {
+        id,
+        storeId: newId(),
+        terminalId: newId(),
+        guideId: newId(),
+        customerId: dups[i]!.id,
+        paymentMethod: 'wechat',
+        createdAt: '2026-11-02T10:05:00Z',
+        lines: [{ sku: 'SKU-1', quantity: 1, unitPrice: 100 }],
+      });
+    // Duplicates 0–19 into survivor 0; 20–39 into duplicate 0, which later in the page merges
+    // into survivor 1 — everything of 0 and 20–39 ends at survivor 1.
+    const [a, b] = survivors as [(typeof survivors)[0], (typeof survivors)[0]];
+    const page = [
+      ...dups
+        .slice(1, 20)
+        .map((d) => ({ id: d.id, seq: '50', deleted: true as const, mergedInto: a.id })),
+      ...dups
+        .slice(20)
+        .map((d) => ({ id: d.id, seq: '51', deleted: true as const, mergedInto: dups[0]!.id })),
+      { id: dups[0]!.id, seq: '52', deleted: true as const, mergedInto: b.id },
+    ];
+    const scans = {
+      alerts: vi.spyOn(db.alerts, 'filter'),
+      audit: vi.spyOn(db.audit, 'filter'),
+    };
+    await db.transaction('rw', customerPageTables(db), () => applyCustomerItems(db, page));
+    expect(scans.alerts).toHaveBeenCalledTimes(1);
+    expect(scans.audit).toHaveBeenCalledTimes(1);
+
+    const expected = (i: number) => (i >= 1 && i < 20 ? a.id : b.id);
+    const alerts = await db.alerts.toArray();
+    expect(alerts).toHaveLength(40);
+    const audit = await unsyncedAudit(db);
+    for (const [i, dup] of dups.entries()) {
+      expect(await customerById(db, dup.id)).toBeUndefined();
+      expect((await openCustomerProfile(db, dup.id, null))?.id).toBe(expected(i));
+    }
+    expect(new Set(alerts.map((x) => x.card.customerId))).toEqual(new Set([a.id, b.id]));
+    expect(alerts.filter((x) => x.card.customerId === a.id)).toHaveLength(19);
+    expect(audit.filter((x) => x.customerId === a.id)).toHaveLength(19);
+    expect(audit.filter((x) => x.customerId === b.id)).toHaveLength(21);
+    const orders = await db.outbox.bulkGet(orderIds);
+    expect(orders.map((e) => (e?.kind === 'order' ? e.order.customerId : null))).toEqual([
+      b.id,
+      a.id,
+    ]);
   });
 
   it('the canonical customer from a registration replaces the provisional one', async () => {

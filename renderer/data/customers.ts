@@ -35,16 +35,20 @@ export async function applyCustomerItems(
 ): Promise<void> {
   const customers: CachedCustomer[] = [];
   const deletions: string[] = [];
+  const merges: [string, string][] = [];
   const erased = new Set<string>();
   for (const item of items) {
     if (isTombstone(item)) {
       deletions.push(item.id);
-      if (item.mergedInto) await repointCustomer(db, item.id, item.mergedInto);
-      else erased.add(item.id);
+      if (!item.mergedInto) erased.add(item.id);
+      else if (item.mergedInto !== item.id) merges.push([item.id, item.mergedInto]);
       continue;
     }
     customers.push(toCachedCustomer(item));
   }
+  // Only awaited when there is IndexedDB work: awaiting an async function that does none inside
+  // a Dexie transaction lets it commit early (PrematureCommitError).
+  if (merges.length > 0) await repointCustomers(db, merges);
   if (deletions.length > 0) await db.customerStore.remove(deletions);
   if (erased.size > 0) {
     await db.alerts.filter((a) => erased.has(a.card.customerId)).delete();
@@ -57,25 +61,49 @@ export async function applyCustomerItems(
  * Re-points every local reference from one customer id to another (merge, registration), and
  * remembers the move so a screen still holding the old id finds the customer.
  */
-export async function repointCustomer(db: TerminalDb, fromId: string, toId: string): Promise<void> {
-  if (fromId === toId) return;
-  await db.customerAliases.put({ id: fromId, to: toId, at: new Date().toISOString() });
+export const repointCustomer = (db: TerminalDb, fromId: string, toId: string): Promise<void> =>
+  repointCustomers(db, [[fromId, toId]]);
+
+/**
+ * `repointCustomer` for many moves at once, applied in their order (a merge of a merge in one page
+ * ends at the last survivor), with one pass over each table that references customers. One pass
+ * per move made a page of 1,000 merges (head office de-duplicating its members) read the alerts,
+ * the pending orders and the profile views 1,000 times over, inside the page's transaction.
+ */
+export async function repointCustomers(
+  db: TerminalDb,
+  moves: readonly (readonly [from: string, to: string])[],
+): Promise<void> {
+  const real = moves.filter(([from, to]) => from !== to);
+  if (real.length === 0) return;
+  const at = new Date().toISOString();
+  await db.customerAliases.bulkPut(real.map(([id, to]) => ({ id, to, at })));
+  // Where a reference to each moved id ends up once every move has been applied in order.
+  const target = new Map<string, string>();
+  for (const [from] of real) {
+    if (target.has(from)) continue;
+    let id = from;
+    for (const [f, t] of real) if (id === f) id = t;
+    target.set(from, id);
+  }
+  const moved = (id: string | null | undefined): id is string => id != null && target.has(id);
   await db.alerts
-    .filter((a) => a.card.customerId === fromId)
+    .filter((a) => moved(a.card.customerId))
     .modify((a) => {
-      a.card.customerId = toId;
+      a.card.customerId = target.get(a.card.customerId)!;
     });
   await db.outbox
     .where('status')
     .equals('pending')
-    .filter((e) => e.kind === 'order' && e.order.customerId === fromId)
+    .filter((e) => e.kind === 'order' && moved(e.order.customerId))
     .modify((e) => {
-      if (e.kind === 'order') e.order.customerId = toId;
+      if (e.kind === 'order' && moved(e.order.customerId))
+        e.order.customerId = target.get(e.order.customerId);
     });
   await db.audit
-    .filter((a) => a.customerId === fromId)
+    .filter((a) => moved(a.customerId))
     .modify((a) => {
-      a.customerId = toId;
+      a.customerId = target.get(a.customerId)!;
     });
 }
 

@@ -427,6 +427,47 @@ async function liveBursts({ sizes, rounds }: { sizes: number[]; rounds: number }
   return out;
 }
 
+/**
+ * Head office de-duplicates its members: one pull page of `merges` merge tombstones, on a terminal
+ * holding a month of profile views (`views` audit rows, synced) — written as a pull writes it.
+ */
+async function mergeBurst({
+  merges,
+  views,
+  keep,
+}: {
+  merges: number;
+  views: number;
+  /** customers left alone (the lookup samples, for later runs on the same profile) */
+  keep: string[];
+}) {
+  const kept = new Set(keep);
+  const ids = (await db.customerKeys.toArray()).flatMap((k) => k.ids.filter((id) => !kept.has(id)));
+  const picked = new Set<string>();
+  while (picked.size < merges * 2) picked.add(ids[Math.floor(Math.random() * ids.length)]!);
+  const [sources, targets] = [[...picked].slice(0, merges), [...picked].slice(merges)];
+  const at = new Date().toISOString();
+  await db.audit.bulkPut(
+    Array.from({ length: views }, (_, i) => ({
+      id: newId(),
+      action: 'profile_opened' as const,
+      guideId: null,
+      customerId: ids[(i * 7919) % ids.length]!,
+      at,
+      synced: 1 as const,
+    })),
+  );
+  const page = sources.map((id, i) => ({
+    id,
+    seq: '0',
+    deleted: true as const,
+    mergedInto: targets[i]!,
+  }));
+  const t0 = performance.now();
+  await db.transaction('rw', customerPageTables(db), () => applyCustomerItems(db, page));
+  return { ms: performance.now() - t0, merges, views };
+}
+
 async function drain(input: { count: number; storeId: string; terminalId: string }) {
   const guide = (await db.staff.toArray()).find((s) => s.active);
   const product = (await db.products.toArray()).find((p) => p.active && p.stock > 0);
@@ -479,6 +520,7 @@ Object.assign(globalThis, {
     lookups,
     lookupsWhileChanging,
     liveBursts,
+    mergeBurst,
     drain,
     upgradeFromV4,
   },

@@ -80,6 +80,12 @@ async function main(): Promise<void> {
       console.log(JSON.stringify({ whileChanging: changing }, null, 2));
       const bursts = await run('liveBursts', { sizes: [10, 100, 1000], rounds: 5 });
       console.log(JSON.stringify({ bursts }, null, 2));
+      const merged = await run('mergeBurst', {
+        merges: 1000,
+        views: 10_000,
+        keep: credentials.sampleCustomers.map((c) => c.id),
+      });
+      console.log(JSON.stringify({ merged }, null, 2));
       return;
     }
     const coldFeed = await run<{ seconds: number; rows: number }>('feedOnly', setup);
