@@ -87,6 +87,8 @@ export class KeyIndex {
   private initials: Ordered | null = null;
   /** entries moved in the sorted orders since the last prefix search */
   private moved = 0;
+  /** counts every change, so a paced build of the sorted orders can tell one came in between */
+  private version = 0;
   lastBlock = -1;
 
   /**
@@ -115,9 +117,6 @@ export class KeyIndex {
     return index;
   }
 
-  /** Counts every change, so a paced build of the sorted orders can tell one came in between. */
-  private version = 0;
-
   private *putAll(records: readonly CustomerKeys[]): Generator<void, void> {
     for (let i = 0; i < records.length; i++) {
       this.put(records[i]!);
@@ -131,22 +130,16 @@ export class KeyIndex {
    */
   async prepareOrders(pause: () => Promise<void>): Promise<void> {
     const version = this.version;
-    const names =
-      this.names ??
-      (await paced(
-        orderOf(this.blocks, (k) => k.names),
-        pause,
-      ));
-    if (this.version !== version) return;
-    this.names = names;
-    const initials =
-      this.initials ??
-      (await paced(
-        orderOf(this.blocks, (k) => k.initials),
-        pause,
-      ));
-    if (this.version !== version) return;
-    this.initials = initials;
+    for (const column of ['names', 'initials'] as const) {
+      const order =
+        this[column] ??
+        (await paced(
+          orderOf(this.blocks, (k) => k[column]),
+          pause,
+        ));
+      if (this.version !== version) return;
+      this[column] = order;
+    }
   }
 
   /** Replaces what the index holds for one block. */
