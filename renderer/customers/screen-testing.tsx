@@ -78,9 +78,17 @@ export function createHarness(
   const db = freshDb(terminalId);
   const hub = new FakeHub(TEST_PHONE_KEY);
   const secrets = memorySecretStore({ token: 'tok', phoneHashKey: TEST_PHONE_KEY });
-  const engine = new SyncEngine({ db, hub: hub.client(), secrets, autoRetry: false });
-  const bridge = recordingBridge();
+  // One clock for the screens and the engine: the engine prunes by it, so a harness on the real
+  // date would drop a fixed-date test's records once they pass the retention window.
   const now = options.now ?? new Date('2026-11-02T10:05:00.000Z');
+  const engine = new SyncEngine({
+    db,
+    hub: hub.client(),
+    secrets,
+    now: () => now,
+    autoRetry: false,
+  });
+  const bridge = recordingBridge();
   const terminal = makeTerminalInfo({ terminalId, storeId, now });
   const services: AppServices = {
     bridge,

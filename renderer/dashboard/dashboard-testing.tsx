@@ -69,8 +69,15 @@ export function createDashboardHarness(
   const db = freshDb(terminalId);
   const hub = new FakeHub(TEST_PHONE_KEY);
   const secrets = memorySecretStore({ token: 'tok', phoneHashKey: TEST_PHONE_KEY });
-  const engine = new SyncEngine({ db, hub: hub.client(), secrets, autoRetry: false });
   const now = options.now ?? new Date('2026-11-20T06:30:00.000Z'); // 14:30 in Shanghai, a Friday
+  // the engine prunes by its clock: the same one as the screens (see screen-testing.tsx)
+  const engine = new SyncEngine({
+    db,
+    hub: hub.client(),
+    secrets,
+    now: () => now,
+    autoRetry: false,
+  });
   const terminal = makeTerminalInfo({
     terminalId,
     storeId: FIXTURE_STORE,
