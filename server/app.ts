@@ -96,7 +96,14 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     if (shuttingDown) reply.header('connection', 'close');
   });
 
+  // Liveness: the process answers. Readiness (for load balancers): its dependencies answer too.
   app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    const [database, redis] = [(await db.ping()) ? 'up' : 'down', realtime.redisState()];
+    const ok = database === 'up' && redis !== 'down';
+    if (!ok) reply.status(503).header('retry-after', '5');
+    return { ok, database, redis };
+  });
   if (config.updatesDir) registerUpdateRoutes(app, config.updatesDir);
   await app.register(
     async (api) => {

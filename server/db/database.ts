@@ -16,6 +16,8 @@ export type Db = Queryable & {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction; rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Readiness: true when a trivial query answers within a short time (for `/readyz`). */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 };
 
@@ -38,4 +40,23 @@ export async function openDatabase(config: DbConfig): Promise<Db> {
 export const CHANGE_FEED_LOCK = 4600;
 export async function lockChangeFeed(tx: Queryable): Promise<void> {
   await tx.query('select pg_advisory_xact_lock($1)', [CHANGE_FEED_LOCK]);
+}
+
+/** How long a readiness ping may take before the database counts as unavailable. */
+export const PING_TIMEOUT_MS = 2_000;
+
+/** Runs `probe`; true if it answers within PING_TIMEOUT_MS, false if it fails or takes longer. */
+export async function pingWithin(probe: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([probe().then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { Db, Queryable, Row } from './database';
+import { pingWithin, type Db, type Queryable, type Row } from './database';
 
 export async function openPglite(dataDir: string): Promise<Db> {
   if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
@@ -18,6 +18,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
         const scoped: Queryable = { query: (sql, params) => query(tx, sql, params) };
         return fn(scoped);
       }),
+    ping: () => pingWithin(() => pg.query('select 1')),
     close: () => pg.close(),
   };
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Queryable, Row } from './database';
+import { pingWithin, type Db, type Queryable, type Row } from './database';
 
 // int8 → string (never a lossy JS number); we cast counts to ::int in SQL where numbers are wanted.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
@@ -32,6 +32,7 @@ export async function openPostgres(url: string): Promise<Db> {
         client.release();
       }
     },
+    ping: () => pingWithin(() => pool.query('select 1')),
     close: () => pool.end(),
   };
 }

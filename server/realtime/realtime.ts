@@ -45,6 +45,8 @@ export type Realtime = {
   ): void;
   /** Tells a revoked terminal and drops its sockets on every node. */
   revokeTerminal(terminalId: string): void;
+  /** Readiness of the Redis link: 'off' without REDIS_URL, else whether both clients are ready. */
+  redisState(): 'off' | 'up' | 'down';
   close(): Promise<void>;
 };
 
@@ -139,6 +141,10 @@ export async function createRealtime(options: {
       terminals.emit(event, ...args);
     },
     revokeTerminal: announceRevocation,
+    redisState: () => {
+      if (redisClients.length === 0) return 'off';
+      return redisClients.every((c) => c.status === 'ready') ? 'up' : 'down';
+    },
     async close() {
       clearInterval(revocationCheck);
       // Only this node's sockets; the HTTP server itself is closed by Fastify.
