@@ -35,6 +35,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // fault injection: a TCP proxy in front of PostgreSQL, own redis-server children,
+          // simultaneous hub starts, SIGKILL mid-batch (loopback only, bounded loops)
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
