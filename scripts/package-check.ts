@@ -151,6 +151,8 @@ export async function packageWithStandIn(outDir: string, rebuild = false): Promi
     !readFileSync(updateConfig, 'utf8').includes('provider: generic')
   ) {
     problems.push('resources/app-update.yml with the generic update provider is missing');
+  } else if (!/url: https:\/\//.test(readFileSync(updateConfig, 'utf8'))) {
+    problems.push('resources/app-update.yml must point at an https:// update feed');
   }
   if (!existsSync(join(appDir, 'resources/icon.png')))
     problems.push('resources/icon.png is missing');

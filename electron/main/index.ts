@@ -297,7 +297,9 @@ async function main(): Promise<void> {
   });
 
   if (config.autoUpdate && config.updateFeedUrl !== null) {
-    stopUpdates = startAutoUpdate(electronUpdater.autoUpdater, config.updateFeedUrl, log);
+    stopUpdates = startAutoUpdate(electronUpdater.autoUpdater, config.updateFeedUrl, log, {
+      isPackaged: app.isPackaged,
+    });
   }
   app.on('before-quit', () => stopUpdates?.());
   log.info('ShopGuide started', app.getVersion(), config.source);

@@ -46,6 +46,7 @@ describe('packaged terminal app (electron-builder --dir, stand-in Electron)', ()
     expect(report.packagedVersion).toBe(pkg.version);
     const update = readFileSync(join(report.appDir, 'resources/app-update.yml'), 'utf8');
     expect(update).toMatch(/provider: generic/);
-    expect(update).toMatch(/url: .*\/updates/);
+    // packaged terminals take updates over HTTPS only (electron/main/services/updater.ts)
+    expect(update).toMatch(/url: https:\/\/.*\/updates/);
   });
 });
