@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { newId } from '../../shared/domain/ids';
 import { useAppStore } from '../app/store';
 import { makeProduct, makeProfile } from '../data/testing';
 import { CustomerScreen } from './customer-screen';
-import { createHarness } from './screen-testing';
+import { createHarness, scanBurst } from './screen-testing';
 
 afterEach(cleanup);
 
@@ -178,9 +178,7 @@ describe('CustomerScreen', () => {
     const { h, profile } = await setup();
     h.show(<CustomerScreen customerId={profile.id} />);
     await screen.findByRole('heading', { name: '王芳', level: 1 });
-    act(() => {
-      for (const key of [...'6901234567892', 'Enter']) fireEvent.keyDown(window, { key });
-    });
+    scanBurst('6901234567892');
     expect(useAppStore.getState().screen).toEqual({
       name: 'order',
       customerId: profile.id,

@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useAppStore } from '../app/store';
 import { makeProfile } from '../data/testing';
 import { LookupScreen } from './lookup-screen';
-import { createHarness } from './screen-testing';
+import { createHarness, scanBurst } from './screen-testing';
 
 afterEach(cleanup);
 
@@ -80,10 +80,7 @@ describe('LookupScreen', () => {
   it('opens the member directly when a member QR is scanned anywhere on the screen', async () => {
     const { h, li } = await withCustomers();
     h.show(<LookupScreen />);
-    // A keyboard-wedge scanner: a burst of keys far faster than typing, ending in Enter.
-    act(() => {
-      for (const key of [...'M30003', 'Enter']) fireEvent.keyDown(window, { key });
-    });
+    scanBurst('M30003');
     await waitFor(() =>
       expect(useAppStore.getState().screen).toEqual({ name: 'customer', customerId: li.id }),
     );

@@ -3,9 +3,10 @@
  * TerminalDb over fake-indexeddb, a sync engine on the in-process fake hub, a recording bridge,
  * and a fresh i18n instance, wrapped the way the shell wraps a screen.
  */
-import { render, type RenderResult } from '@testing-library/react';
+import { act, fireEvent, render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { I18nextProvider } from 'react-i18next';
+import { vi } from 'vitest';
 import type { Receipt, ShopGuideBridge } from '../../shared/bridge';
 import { newId } from '../../shared/domain/ids';
 import type { CustomerProfile, ProductItem } from '../../shared/protocol';
@@ -122,4 +123,21 @@ export function createHarness(
     seedProducts: (products) =>
       db.transaction('rw', db.products, () => applyProductItems(db, products)),
   };
+}
+
+/**
+ * A keyboard-wedge scanner: a burst of keys 5 ms apart, ending in Enter. The scanner tells a scan
+ * from typing by the gaps on `performance.now()`; the burst runs on a stepped fake of that clock,
+ * so a busy test machine (React renders between keys) cannot turn a scan into "typing".
+ */
+export function scanBurst(code: string): void {
+  let at = performance.now();
+  const clock = vi.spyOn(performance, 'now').mockImplementation(() => (at += 5));
+  try {
+    act(() => {
+      for (const key of [...code, 'Enter']) fireEvent.keyDown(window, { key });
+    });
+  } finally {
+    clock.mockRestore();
+  }
 }

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { toProfile } from '../data/customer-rows';
 import { enqueueRegistration, recordResults } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
 import { makeAlert, makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
-import { createHarness } from '../customers/screen-testing';
+import { createHarness, scanBurst } from '../customers/screen-testing';
 import { RegisterScreen } from '../customers/register-screen';
 import { OrderScreen } from './order-screen';
 
@@ -42,12 +42,7 @@ async function setup(options: { online?: boolean; signedIn?: boolean } = {}) {
   return { h, coat, tee, wang };
 }
 
-/** A keyboard-wedge scanner: a burst of keys much faster than typing, ending in Enter. */
-function scan(code: string) {
-  act(() => {
-    for (const key of [...code, 'Enter']) fireEvent.keyDown(window, { key });
-  });
-}
+const scan = scanBurst;
 
 const lines = () => screen.getByRole('table', { name: '订单商品' });
 const total = () => screen.getByRole('status', { name: '合计' });
