@@ -1,5 +1,5 @@
 import { loadConfig } from './config';
-import { createHub, type Hub } from './app';
+import type { Hub } from './app';
 import { acquireDataDirLock, DataDirLockedError } from './admin/data-dir-lock';
 import { installProcessGuards } from './process-guards';
 
@@ -20,6 +20,9 @@ try {
 
 let hub: Hub;
 try {
+  // Loaded after the lock: a refused second hub exits in well under a second, before it loads
+  // (let alone opens) the database.
+  const { createHub } = await import('./app');
   hub = await createHub(config);
 } catch (error) {
   // PostgreSQL down at start (or a wrong DATABASE_URL): a clear line and a non-zero exit, so a
