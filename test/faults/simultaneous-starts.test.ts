@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import { describe } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, TEST_ADMIN_KEY, TEST_INTEGRATION_KEY } from '../support/hub-process';
 
 /**
@@ -119,4 +118,63 @@ describe('simultaneous hub starts on one data dir (PGlite)', () => {
     );
     expect(bothPassed).toBe(0);
   }, 300_000);
+});
+
+describe('the lock primitive under exact contention', () => {
+  const CONTENDERS = 4;
+  const RACES = 40;
+  const root = mkdtempSync(join(tmpdir(), 'sg-lock-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it(`${CONTENDERS} processes call it in the same millisecond, ${RACES} times: one winner each`, async () => {
+    // A pid that is certainly dead: a process that has exited.
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.once('exit', r));
+    const dirs = Array.from({ length: RACES }, (_, i) => {
+      const dir = join(root, `d${i}`);
+      mkdirSync(dir);
+      // Every other dir starts with a stale lock: the contenders race its recovery too.
+      if (i % 2 === 1)
+        writeFileSync(join(dir, 'hub.pid'), JSON.stringify({ pid: dead.pid, startedAt: 'x' }));
+      return dir;
+    });
+    // Far enough ahead for every contender to have started (tsx start-up on a loaded machine).
+    const firstAt = Date.now() + 15_000;
+    const contenders = Array.from({ length: CONTENDERS }, () => {
+      const proc = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(REPO_ROOT, 'test/support/lock-contender.ts'),
+          String(firstAt),
+          '50',
+          ...dirs,
+        ],
+        { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      let err = '';
+      proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      return { proc, out: () => out, err: () => err };
+    });
+    try {
+      await waitFor(
+        () => contenders.every((c) => c.out().includes('done') || c.proc.exitCode !== null),
+        'contenders finish',
+      );
+      const late = contenders.filter((c) => !c.out().includes('done'));
+      expect(late.map((c) => c.err())).toEqual([]);
+      const winners = Array.from(
+        { length: RACES },
+        (_, i) => contenders.filter((c) => c.out().split('\n').includes(`won ${i}`)).length,
+      );
+      console.log(`lock races: winners per race ${JSON.stringify(winners)}`);
+      expect(winners).toEqual(Array.from({ length: RACES }, () => 1));
+    } finally {
+      for (const c of contenders) c.proc.stdin.end();
+      await Promise.all(contenders.map((c) => new Promise((r) => c.proc.once('close', r))));
+    }
+  }, 120_000);
 });
