@@ -24,6 +24,8 @@ export class OrderLedger {
     unavailable: 0,
     failed: 0,
   };
+  /** answers `duplicate`: the hub had stored the order but its answer never arrived */
+  duplicates = 0;
   /** HTTP statuses seen other than 200 and 503 (a 500 during a fault is a bug) */
   readonly unexpectedStatuses: number[] = [];
   private n = 0;
@@ -90,6 +92,7 @@ export class OrderLedger {
       const order = this.pending.get(r.id) ?? orders.find((o) => o.id === r.id);
       if (!order) continue;
       expect(r.status, `order ${r.id}: ${r.reason ?? ''}`).not.toBe('rejected');
+      if (r.status === 'duplicate') this.duplicates += 1;
       this.acknowledged.set(r.id, order.lines.length);
       this.pending.delete(r.id);
     }
