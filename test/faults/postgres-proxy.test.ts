@@ -151,6 +151,24 @@ describeOnPostgres('PostgreSQL faults behind a proxy', () => {
     }
   });
 
+  it('a hub started while PostgreSQL is unreachable exits 1 at once with a clear message', async () => {
+    proxy.blackhole();
+    try {
+      const started = Date.now();
+      const failed = await startHub({ databaseUrl: proxy.via(database.url), env: DB_ENV }).then(
+        (h) => h.kill().then(() => 'it started'),
+        (error: unknown) => String(error),
+      );
+      figures.startWhileDownExitMs = Date.now() - started;
+      expect(failed).toMatch(/exited with 1 before listening/);
+      expect(failed).toMatch(/hub: cannot start: PostgreSQL cannot be reached at postgres:/);
+      expect(failed).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+    } finally {
+      proxy.restore();
+    }
+    await until(async () => (await status(`${hub.url}/readyz`)) === 200, 'running hub ready again');
+  });
+
   it('every acknowledged order is stored exactly once with all its lines', async () => {
     await ledger.drain(hub.url);
     const admin = new pg.Client({ connectionString: database.url });
