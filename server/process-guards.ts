@@ -25,7 +25,17 @@ export function isTransientFault(error: unknown): boolean {
  * but with a log line that says why.
  */
 export function installProcessGuards(log: Log, exit: (code: number) => void = process.exit): void {
-  const handle = (kind: string) => (error: unknown) => {
+  process.on('unhandledRejection', lastResort(log, exit, 'unhandled rejection'));
+  process.on('uncaughtException', lastResort(log, exit, 'uncaught exception'));
+}
+
+/** The handler behind installProcessGuards (exported for its unit test). */
+export function lastResort(
+  log: Log,
+  exit: (code: number) => void,
+  kind: string,
+): (error: unknown) => void {
+  return (error) => {
     const err =
       error instanceof Error
         ? { name: error.name, message: error.message, stack: error.stack }
@@ -37,6 +47,4 @@ export function installProcessGuards(log: Log, exit: (code: number) => void = pr
     log.fatal({ err, kind }, `${kind}; the hub stops`);
     exit(1);
   };
-  process.on('unhandledRejection', handle('unhandled rejection'));
-  process.on('uncaughtException', handle('uncaught exception'));
 }
