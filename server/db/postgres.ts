@@ -14,14 +14,17 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 export type PostgresOptions = {
   /** opening a connection, or waiting for a free one in the pool (default 5 s) */
   connectTimeoutMs?: number;
-  /** server-side statement_timeout (default 15 s); the client gives up 2 s later */
+  /**
+   * server-side statement_timeout; the client gives up 2 s later. The hub always sets it
+   * (HUB_DB_STATEMENT_TIMEOUT_MS, 15 s); offline tools (hub:seed, hub:admin) leave it unset, so a
+   * long seed statement is not cut off.
+   */
   statementTimeoutMs?: number;
   /** log sink for connection errors the pool survives (default: none) */
   onError?: (error: Error) => void;
 };
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
 /** The client-side bound sits above the server's so a live server cancels cleanly first. */
 const CLIENT_GRACE_MS = 2_000;
 
@@ -31,19 +34,22 @@ const CLIENT_GRACE_MS = 2_000;
  * wait is bounded, and connection-class failures surface as DatabaseUnavailableError (503).
  * New connections are opened on demand, so the pool heals by itself once PostgreSQL answers.
  *
- * At start the URL is probed once: a hub started while PostgreSQL is down fails at once with a
- * clear message (its supervisor restarts it) instead of serving 503s it could not recover from
- * a wrong URL.
+ * At start the URL is probed once: a hub started while PostgreSQL is down (or with a wrong URL)
+ * fails at once with a clear message, and its supervisor restarts it; see server/main.ts.
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
-  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const statementTimeoutMs = options.statementTimeoutMs;
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    statement_timeout: statementTimeoutMs,
-    // A blackholed link never answers: the client abandons the query and the pool drops it.
-    query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
+    ...(statementTimeoutMs === undefined
+      ? {}
+      : {
+          statement_timeout: statementTimeoutMs,
+          // A blackholed link never answers: the client abandons the query, the pool drops it.
+          query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
+        }),
     idleTimeoutMillis: 10_000,
     keepAlive: true,
   });
