@@ -8,6 +8,7 @@ import {
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 
@@ -120,6 +121,46 @@ function recoverStale(dataDir: string, staleText: string): void {
   }
 }
 
+/** How long an unparseable lock file counts as being written rather than stale. */
+const UNREADABLE_GRACE_MS = 2_000;
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Creates `path` with `text` unless it exists; false if it does. A hard link of the fully written
+ * staging file is atomic and never shows a partial record; on file systems without hard links
+ * (FAT, some network shares) an exclusive create is the fallback, which is just as exclusive.
+ */
+function createExclusive(staging: string, path: string, text: string): boolean {
+  try {
+    linkSync(staging, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
 /** Takes the data dir for this process; throws DataDirLockedError if a live process holds it. */
 export function acquireDataDirLock(dataDir: string): {
   release(): void;
@@ -133,12 +174,7 @@ export function acquireDataDirLock(dataDir: string): {
   stage();
   try {
     for (let attempt = 0; ; attempt++) {
-      try {
-        linkSync(staging, path);
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
+      if (createExclusive(staging, path, JSON.stringify(mine))) break;
       const read = readLock(path);
       if (read.kind === 'holder' && read.holder.pid !== process.pid && isAlive(read.holder.pid))
         throw new DataDirLockedError(dataDir, read.holder);
@@ -146,7 +182,9 @@ export function acquireDataDirLock(dataDir: string): {
         throw new Error(
           `could not take the data dir lock ${path} (a stale lock keeps coming back)`,
         );
-      if (read.kind !== 'missing') recoverStale(dataDir, read.text);
+      // An unreadable record may be one being written by the fallback below: stale only if old.
+      const young = read.kind === 'unreadable' && ageMs(path) < UNREADABLE_GRACE_MS;
+      if (read.kind !== 'missing' && !young) recoverStale(dataDir, read.text);
       sleepSync(2 + Math.floor(Math.random() * 5));
     }
   } finally {
