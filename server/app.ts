@@ -72,7 +72,13 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     maxAge: 600,
   });
 
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    onError: (error) => app.log.warn({ err: { message: error.message } }, 'database link lost'),
+  });
   await migrate(db);
   await ensureHubSecrets(db);
 

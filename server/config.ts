@@ -13,6 +13,10 @@ const envSchema = z.object({
   HUB_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
+  /** PostgreSQL: how long opening a connection (or waiting for a free one) may take */
+  HUB_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** PostgreSQL: the longest one statement may run before the request is answered 503 */
+  HUB_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** how often the hub sweeps unclaimed alerts to `expired` */
   HUB_EXPIRY_SWEEP_MS: z.coerce.number().int().min(50).default(15_000),
   /** how often each node re-checks its connected terminals for revocation */
@@ -36,6 +40,8 @@ export type HubConfig = {
   integrationKey: string | undefined;
   adminKey: string | undefined;
   logLevel: z.infer<typeof envSchema>['HUB_LOG_LEVEL'];
+  dbConnectTimeoutMs: number;
+  dbStatementTimeoutMs: number;
   expirySweepMs: number;
   revocationCheckMs: number;
   updatesDir: string | undefined;
@@ -64,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     integrationKey: e.HUB_INTEGRATION_KEY,
     adminKey: e.HUB_ADMIN_KEY,
     logLevel: e.HUB_LOG_LEVEL,
+    dbConnectTimeoutMs: e.HUB_DB_CONNECT_TIMEOUT_MS,
+    dbStatementTimeoutMs: e.HUB_DB_STATEMENT_TIMEOUT_MS,
     expirySweepMs: e.HUB_EXPIRY_SWEEP_MS,
     revocationCheckMs: e.HUB_REVOCATION_CHECK_MS,
     updatesDir: e.HUB_UPDATES_DIR,

@@ -1,12 +1,37 @@
 import { loadConfig } from './config';
-import { createHub } from './app';
-import { acquireDataDirLock } from './admin/data-dir-lock';
+import type { Hub } from './app';
+import { acquireDataDirLock, DataDirLockedError } from './admin/data-dir-lock';
+import { installProcessGuards } from './process-guards';
 
 /** `npm run hub`: one hub node, configured by the environment (see README). */
 const config = loadConfig();
-// PGlite is single-process: the lock tells `hub:admin`/`hub:seed` to use --url instead.
-const lock = config.databaseUrl ? null : acquireDataDirLock(config.dataDir);
-const hub = await createHub(config);
+// PGlite is single-process: a second hub on the same data dir is refused before it opens the
+// database (the lock is atomic, see data-dir-lock.ts). `hub:admin`/`hub:seed` read it too.
+let lock: ReturnType<typeof acquireDataDirLock> | null;
+try {
+  lock = config.databaseUrl ? null : acquireDataDirLock(config.dataDir);
+} catch (error) {
+  if (!(error instanceof DataDirLockedError)) throw error;
+  console.error(
+    `hub: ${error.message}. Stop that hub first, or give this one another HUB_DATA_DIR.`,
+  );
+  process.exit(1);
+}
+
+let hub: Hub;
+try {
+  // Loaded after the lock: a refused second hub exits in well under a second, before it loads
+  // (let alone opens) the database.
+  const { createHub } = await import('./app');
+  hub = await createHub(config);
+} catch (error) {
+  // PostgreSQL down at start (or a wrong DATABASE_URL): a clear line and a non-zero exit, so a
+  // supervisor restarts the hub once it can reach its database. Once running, outages are 503s.
+  console.error(`hub: cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  lock?.release();
+  process.exit(1);
+}
+installProcessGuards(hub.app.log);
 const port = await hub.listen();
 lock?.setUrl(`http://${config.host}:${port}`);
 hub.app.log.info(

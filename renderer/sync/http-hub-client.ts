@@ -104,8 +104,11 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
     if (!response.ok) {
       const parsed = errorBody.safeParse(json);
       const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
+      // 503 is the hub saying its database is down for now (502/504: a proxy saying the hub is):
+      // an outage like being offline — the outbox keeps its entries and the engine retries.
+      const outage = response.status >= 502 && response.status <= 504;
       return err({
-        code: response.status >= 500 ? 'server' : 'rejected',
+        code: outage ? 'network' : response.status >= 500 ? 'server' : 'rejected',
         message,
         status: response.status,
       });

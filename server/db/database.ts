@@ -21,12 +21,25 @@ export type Db = Queryable & {
   close(): Promise<void>;
 };
 
-export type DbConfig = { databaseUrl?: string; dataDir: string };
+export type DbConfig = {
+  databaseUrl?: string;
+  dataDir: string;
+  /** PostgreSQL only: how long opening a connection (or waiting for a free one) may take */
+  connectTimeoutMs?: number;
+  /** PostgreSQL only: the longest a statement may run (server-side, and a client-side bound) */
+  statementTimeoutMs?: number;
+  /** PostgreSQL only: where connection errors the pool survives are reported */
+  onError?: (error: Error) => void;
+};
 
 export async function openDatabase(config: DbConfig): Promise<Db> {
   if (config.databaseUrl) {
     const { openPostgres } = await import('./postgres');
-    return openPostgres(config.databaseUrl);
+    return openPostgres(config.databaseUrl, {
+      connectTimeoutMs: config.connectTimeoutMs,
+      statementTimeoutMs: config.statementTimeoutMs,
+      onError: config.onError,
+    });
   }
   const { openPglite } = await import('./pglite');
   return openPglite(config.dataDir);
@@ -59,4 +72,62 @@ export async function pingWithin(probe: () => Promise<unknown>): Promise<boolean
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The database cannot be reached or dropped the connection (PostgreSQL restarted, a proxy cut it,
+ * a timeout while it does not answer). Transient by nature: the request is answered 503 with
+ * Retry-After and the pool opens fresh connections once PostgreSQL answers again.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`database unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** Node socket errors that mean "the other end is not there (any more)". */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * SQLSTATEs that describe the server or the link, not the statement: class 08 (connection
+ * exception), 57P01–57P05 (admin/crash shutdown, cannot connect now, idle session timeout),
+ * 53300 (too many connections), 57014 (statement timeout, i.e. the server is too slow).
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P05', '53300', '57014']);
+
+/** Messages node-postgres gives (without a code) when a connection died or timed out. */
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'connection timeout',
+  'timeout exceeded when trying to connect',
+  'Query read timeout',
+  'Client has encountered a connection error and is not queryable',
+  'Connection closed',
+];
+
+/** True for errors that mean the database is (for now) unreachable rather than a bug or bad data. */
+export function isConnectionError(error: unknown, depth = 0): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  if (!(error instanceof Error) || depth > 3) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code)) return true;
+    if (/^08[0-9A-Z]{3}$/.test(code)) return true;
+  }
+  if (UNAVAILABLE_MESSAGES.some((m) => error.message.includes(m))) return true;
+  // A caller may have wrapped the driver's error.
+  return error.cause !== undefined && isConnectionError(error.cause, depth + 1);
 }

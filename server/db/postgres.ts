@@ -1,38 +1,140 @@
 import pg from 'pg';
-import { pingWithin, type Db, type Queryable, type Row } from './database';
+import {
+  DatabaseUnavailableError,
+  isConnectionError,
+  pingWithin,
+  type Db,
+  type Queryable,
+  type Row,
+} from './database';
 
 // int8 → string (never a lossy JS number); we cast counts to ::int in SQL where numbers are wanted.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
-export async function openPostgres(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // Fail fast on a wrong URL instead of at the first request.
-  const probe = await pool.connect();
-  probe.release();
+export type PostgresOptions = {
+  /** opening a connection, or waiting for a free one in the pool (default 5 s) */
+  connectTimeoutMs?: number;
+  /**
+   * server-side statement_timeout; the client gives up 2 s later. The hub always sets it
+   * (HUB_DB_STATEMENT_TIMEOUT_MS, 15 s); offline tools (hub:seed, hub:admin) leave it unset, so a
+   * long seed statement is not cut off.
+   */
+  statementTimeoutMs?: number;
+  /** log sink for connection errors the pool survives (default: none) */
+  onError?: (error: Error) => void;
+};
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+/** The client-side bound sits above the server's so a live server cancels cleanly first. */
+const CLIENT_GRACE_MS = 2_000;
+
+/**
+ * A pg pool that survives PostgreSQL going away: a dropped idle or checked-out connection is
+ * logged and discarded (never an unhandled 'error' event, which would end the process), every
+ * wait is bounded, and connection-class failures surface as DatabaseUnavailableError (503).
+ * New connections are opened on demand, so the pool heals by itself once PostgreSQL answers.
+ *
+ * At start the URL is probed once: a hub started while PostgreSQL is down (or with a wrong URL)
+ * fails at once with a clear message, and its supervisor restarts it; see server/main.ts.
+ */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
+  const statementTimeoutMs = options.statementTimeoutMs;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    ...(statementTimeoutMs === undefined
+      ? {}
+      : {
+          statement_timeout: statementTimeoutMs,
+          // A blackholed link never answers: the client abandons the query, the pool drops it.
+          query_timeout: statementTimeoutMs + CLIENT_GRACE_MS,
+        }),
+    idleTimeoutMillis: 10_000,
+    keepAlive: true,
+  });
+  const report = (error: Error) => options.onError?.(error);
+  // Idle clients that lose their connection: pg-pool removes them and emits here.
+  pool.on('error', report);
+  // Checked-out clients have no pool listener; without this one a dropped connection mid-request
+  // is an unhandled 'error' event that ends the process. The caller's query fails with the same
+  // error (and is answered 503), and an idle client's error is reported above, so nothing to do.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+
+  try {
+    const probe = await pool.connect();
+    probe.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new Error(
+      `PostgreSQL cannot be reached at ${redactUrl(url)}: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { cause: error },
+    );
+  }
+
   const query = async <T extends Row>(
     runner: pg.Pool | pg.PoolClient,
     sql: string,
     params: readonly unknown[] = [],
-  ): Promise<T[]> => (await runner.query(sql, params as unknown[])).rows as T[];
+  ): Promise<T[]> => {
+    try {
+      return (await runner.query(sql, params as unknown[])).rows as T[];
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+  };
   return {
     kind: 'postgres',
     query: (sql, params) => query(pool, sql, params),
     async transaction(fn) {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
       try {
-        await client.query('begin');
+        client = await pool.connect();
+      } catch (error) {
+        throw unavailableOr(error);
+      }
+      try {
+        await query(client, 'begin');
         const scoped: Queryable = { query: (sql, params) => query(client, sql, params) };
         const result = await fn(scoped);
-        await client.query('commit');
+        await query(client, 'commit');
+        client.release();
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => undefined);
+        if (isConnectionError(error)) {
+          // The link is gone or stuck: a rollback would wait out another timeout. Destroying the
+          // connection makes the server roll the transaction back.
+          client.release(error instanceof Error ? error : new Error(String(error)));
+        } else {
+          const rolledBack = await client.query('rollback').then(
+            () => true,
+            () => false,
+          );
+          client.release(rolledBack ? undefined : new Error('rollback failed'));
+        }
         throw error;
-      } finally {
-        client.release();
       }
     },
     ping: () => pingWithin(() => pool.query('select 1')),
     close: () => pool.end(),
   };
+}
+
+function unavailableOr(error: unknown): unknown {
+  return isConnectionError(error) && !(error instanceof DatabaseUnavailableError)
+    ? new DatabaseUnavailableError(error)
+    : error;
+}
+
+/** The URL without its password, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { ErrorBody, ErrorCode } from '../../shared/protocol';
+import { isConnectionError } from '../db/database';
 
 /** A failure with an HTTP status and a protocol error code; the error handler renders it. */
 export class HubError extends Error {
@@ -21,6 +22,11 @@ export const unauthorized = (message = 'missing or invalid credentials') =>
 export const forbidden = (message = 'not allowed for this terminal') =>
   new HubError(403, 'forbidden', message);
 export const notFound = (message: string) => new HubError(404, 'not_found', message);
+
+/** Seconds a client is asked to wait after a 503 (terminals keep their outbox and retry). */
+export const RETRY_AFTER_S = 5;
+export const unavailable = (message = 'the database is unavailable; try again shortly') =>
+  new HubError(503, 'unavailable', message);
 
 export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
@@ -43,6 +49,7 @@ export function parseInput<S extends z.ZodType>(
 }
 
 export function sendError(reply: FastifyReply, error: HubError): FastifyReply {
+  if (error.status === 503) reply.header('retry-after', String(RETRY_AFTER_S));
   return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
 }
 
@@ -50,6 +57,11 @@ export function sendError(reply: FastifyReply, error: HubError): FastifyReply {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
     if (error instanceof HubError) return sendError(reply, error);
+    // A database outage is not a bug: answer fast with 503 so clients retry (and keep their data).
+    if (isConnectionError(error)) {
+      request.log.warn({ err: { message: error.message } }, 'database unavailable');
+      return sendError(reply, unavailable());
+    }
     const status = error.statusCode ?? 500;
     if (status === 413)
       return reply.status(413).send(errorBody('payload_too_large', 'request body is over 1 MiB'));

@@ -10,6 +10,7 @@ import {
 } from '../../shared/protocol';
 import { requireIntegration, requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
+import { isConnectionError } from '../db/database';
 import { parseInput } from '../http/errors';
 import type { TerminalSocket } from '../realtime/realtime';
 import { claimAlert, expireAlerts, listAlerts } from './alerts';
@@ -67,6 +68,16 @@ export function claimHandler(ctx: HubContext, socket: TerminalSocket): void {
         reply(result);
       })
       .catch((error: unknown) => {
+        // A database outage is no bug; the ack keeps code 'internal' so terminals already in
+        // stores (whose schema has no 'unavailable' here) still read it.
+        if (isConnectionError(error)) {
+          ctx.log.warn({ alertId: parsed.data.alertId }, 'claim failed: database unavailable');
+          reply({
+            ok: false,
+            error: { code: 'internal', message: 'the hub cannot reach its database, try again' },
+          });
+          return;
+        }
         ctx.log.error({ err: error, alertId: parsed.data.alertId }, 'claim failed');
         reply({ ok: false, error: { code: 'internal', message: 'claim failed, try again' } });
       });
