@@ -119,7 +119,9 @@ describeOnPostgres('Redis outage under hub nodes', () => {
         const database = await freshPostgresDatabase();
         drop = database.drop;
         databaseUrl = database.url;
+        const startingA = Date.now();
         nodeA = await startNode();
+        figures.startWithRedis = Date.now() - startingA;
         nodeB = await startNode();
         store = await createStoreFixture(nodeA);
         onA = await connectTerminal(nodeA, store.terminals[0]!.token);
@@ -162,7 +164,9 @@ describeOnPostgres('Redis outage under hub nodes', () => {
 
         // A node started during the outage starts degraded and serves its own terminals too
         // (starting it also lets the seconds pass in which the old hub died).
+        const startingC = Date.now();
         nodeC = await startNode();
+        figures.startDuringOutage = Date.now() - startingC;
         expect((await call<Readiness>(nodeC, 'GET', '/readyz')).body).toMatchObject({
           ok: false,
           redis: 'down',
@@ -190,7 +194,12 @@ describeOnPostgres('Redis outage under hub nodes', () => {
 
       it('Redis back: readiness and cross-node delivery return, and every terminal gets the outage alerts', async () => {
         const restartedAt = Date.now();
+        const firstResync = nextEvent<ResyncPayload>(onB, 'sync:resync', () => true, 120_000);
         await redis.start();
+        void firstResync.then(
+          () => (figures.redisStartToResyncOnB = Date.now() - restartedAt),
+          () => undefined, // the assertions below report a missing resync
+        );
         const resumed = await Promise.all(
           [nodeA, nodeB, nodeC!].map((node) => readyzUntil(node, 'up')),
         );
@@ -243,6 +252,13 @@ describeOnPostgres('Redis outage under hub nodes', () => {
           expect(logCount(node, 'redis link down')).toBe(2);
           expect(logCount(node, 'redis link restored')).toBe(2);
         }
+      });
+
+      it('a node asked to stop during an outage shuts down cleanly (exit 0)', async () => {
+        await redis.stop('SIGKILL');
+        await readyzUntil(nodeC!, 'down');
+        expect(await nodeC!.stop()).toBe(0);
+        expect(nodeA.proc.exitCode).toBeNull();
       });
     },
   );
