@@ -24,6 +24,9 @@ export type RedisLink = {
   close(): Promise<void>;
 };
 
+const HEARTBEAT_MS = 2_000;
+const HEARTBEAT_TIMEOUT_MS = 3_000;
+
 /** Reconnect delay: 200 ms doubling to 2 s, never giving up (the outage may last hours). */
 export const redisRetryDelay = (attempt: number): number =>
   Math.min(100 * 2 ** Math.min(attempt, 5), 2_000);
@@ -143,6 +146,29 @@ export async function openRedisLink(options: {
     });
   });
 
+  // A Redis that stops answering without closing the connection (frozen, or a network path
+  // that drops packets) would otherwise read as 'up' while nothing crosses nodes. A PING
+  // unanswered in HEARTBEAT_TIMEOUT_MS drops the connection: the link reads 'down', reconnects
+  // with the usual backoff, and comes 'up' (with a resync) once Redis answers again.
+  const pinging = new Set<Redis>();
+  const heartbeat = setInterval(() => {
+    for (const client of [pub, sub]) {
+      if (client.status !== 'ready' || pinging.has(client)) continue;
+      pinging.add(client);
+      const timer = setTimeout(() => {
+        lastError = 'no answer to PING';
+        pinging.delete(client);
+        client.stream.destroy();
+      }, HEARTBEAT_TIMEOUT_MS);
+      const done = () => {
+        clearTimeout(timer);
+        pinging.delete(client);
+      };
+      client.ping().then(done, done);
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
   return {
     pub,
     sub,
@@ -180,6 +206,7 @@ export async function openRedisLink(options: {
       restoredListeners.push(listener);
     },
     async close() {
+      clearInterval(heartbeat);
       // quit() lets a healthy connection finish what it sent; a connection that is down is just
       // dropped (quit would wait for Redis, and disconnect also stops the reconnect timer).
       await Promise.all(

@@ -254,6 +254,25 @@ describeOnPostgres('Redis outage under hub nodes', () => {
         }
       });
 
+      it('a frozen Redis (SIGSTOP: connections open, no answers) reads as down, then resyncs', async () => {
+        redis.pause();
+        const frozenAt = Date.now();
+        await Promise.all([readyzUntil(nodeA, 'down'), readyzUntil(nodeB, 'down')]);
+        figures.detectFrozen = Date.now() - frozenAt;
+        const duringFreeze = await arrive(nodeA);
+        await received<ArrivalAlert>(onA, 'alert:new', (a) => a.alertId === duringFreeze);
+        const resync = nextEvent<ResyncPayload>(onB, 'sync:resync', () => true, 120_000);
+        const thawedAt = Date.now();
+        redis.resume();
+        await Promise.all([readyzUntil(nodeA, 'up'), readyzUntil(nodeB, 'up')]);
+        figures.resumeAfterThaw = Date.now() - thawedAt;
+        await resync;
+        expect(await catchUp(nodeB, store.terminals[1]!.token)).toContain(duringFreeze);
+        const after = await arrive(nodeA);
+        await received<ArrivalAlert>(onB, 'alert:new', (a) => a.alertId === after);
+        for (const node of [nodeA, nodeB]) expect(node.proc.exitCode).toBeNull();
+      });
+
       it('a node asked to stop during an outage shuts down cleanly (exit 0)', async () => {
         await redis.stop('SIGKILL');
         await readyzUntil(nodeC!, 'down');

@@ -40,6 +40,10 @@ export type RedisServer = {
   start(): Promise<void>;
   /** Stops it with the signal (SIGKILL: a crash; SIGTERM: a clean shutdown) and waits for exit. */
   stop(signal: NodeJS.Signals): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing answers. */
+  pause(): void;
+  /** Thaws a frozen server (SIGCONT). */
+  resume(): void;
 };
 
 /**
@@ -73,8 +77,18 @@ export async function privateRedisServer(): Promise<RedisServer> {
       if (!proc) return;
       const child = proc;
       proc = null;
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null) {
+        child.kill(signal);
+        // A frozen server acts on SIGTERM only once it runs again.
+        if (signal !== 'SIGKILL') child.kill('SIGCONT');
+      }
       await exited;
+    },
+    pause() {
+      proc?.kill('SIGSTOP');
+    },
+    resume() {
+      proc?.kill('SIGCONT');
     },
   };
   await server.start();
