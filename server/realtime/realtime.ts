@@ -25,6 +25,8 @@ export type TerminalNamespace = Namespace<
 >;
 export type SocketHandler = (socket: TerminalSocket) => void;
 
+/** A start waits this long for Redis (a refused connection ends the wait at once). */
+const REDIS_START_WAIT_MS = 5_000;
 /** Terminals spread their catch-up after a resync over this window (a chain has many). */
 const RESYNC_SPREAD_MS = 2_000;
 
@@ -64,8 +66,6 @@ export async function createRealtime(options: {
   redisUrl: string | undefined;
   corsOrigins: readonly string[];
   handlers: readonly SocketHandler[];
-  /** how long a start waits for Redis before serving degraded (default 5 s) */
-  redisConnectWaitMs?: number;
   /** how often connected terminals are re-checked for revocation */
   revocationCheckMs?: number;
 }): Promise<Realtime> {
@@ -85,7 +85,7 @@ export async function createRealtime(options: {
     // Decision (issue 12): a hub whose Redis is unreachable at start still starts, serving its own
     // terminals (readyz says 503 meanwhile), and joins the other nodes when Redis arrives — a
     // store keeps its alerts through a Redis restart that coincides with a hub restart.
-    const up = await link.firstAttempt(options.redisConnectWaitMs ?? 5_000);
+    const up = await link.firstAttempt(REDIS_START_WAIT_MS);
     io.adapter(createAdapter(link.pub, link.sub));
     options.log.info({ redis: up ? 'up' : 'down' }, 'socket.io redis adapter enabled');
   }
@@ -118,8 +118,14 @@ export async function createRealtime(options: {
     terminals
       .to(terminalRoom(terminalId))
       .emit('terminal:revoked', { reason: 'revoked by head office' });
-    // Let the revoke message flush before the sockets go.
-    setTimeout(() => terminals.in(terminalRoom(terminalId)).disconnectSockets(true), 100).unref();
+    // Let the revoke message flush before the sockets go. This node's own sockets are dropped
+    // directly: the Redis adapter drops them only when its request comes back through Redis,
+    // so during an outage a revoked terminal would have stayed connected (and kept getting its
+    // store's alerts).
+    setTimeout(() => {
+      terminals.local.in(terminalRoom(terminalId)).disconnectSockets(true);
+      terminals.in(terminalRoom(terminalId)).disconnectSockets(true);
+    }, 100).unref();
   };
 
   // A terminal revoked straight in the database (hub:admin direct mode, another tool) is not

@@ -40,8 +40,6 @@ export async function openRedisLink(options: {
   const common: RedisOptions = {
     retryStrategy: redisRetryDelay,
     connectTimeout: 5_000,
-    // The hub's own 'error' handler below reports outages; ioredis would print each retry.
-    showFriendlyErrorStack: false,
   };
   const pub = new RedisClient(options.url, {
     ...common,

@@ -12,6 +12,7 @@ import {
 import { freshPostgresDatabase } from '../support/services';
 import {
   connectTerminal,
+  eventsOf,
   nextEvent,
   received,
   type TerminalClient,
@@ -107,7 +108,12 @@ describeOnPostgres('Redis outage under hub nodes', () => {
       };
 
       const startNode = async () => {
-        const node = await startHub({ databaseUrl: databaseUrl, redisUrl: redis.url });
+        const node = await startHub({
+          databaseUrl,
+          redisUrl: redis.url,
+          // Revocations written by another node are found by each node's own check.
+          env: { HUB_REVOCATION_CHECK_MS: '500' },
+        });
         hubs.push(node);
         return node;
       };
@@ -190,6 +196,40 @@ describeOnPostgres('Redis outage under hub nodes', () => {
         expect(logCount(nodeA, 'redis link down')).toBe(1);
         expect(logCount(nodeB, 'redis link down')).toBe(1);
         expect(logCount(nodeC, 'redis unreachable at start')).toBe(1);
+      });
+
+      it('Redis down: a terminal revoked meanwhile is cut off on its own node and on the others', async () => {
+        // Still in the outage: new terminals, one on each node, both revoked through node A.
+        const enrol = async (name: string) => {
+          const r = await call<{ id: string; token: string }>(
+            nodeA,
+            'POST',
+            '/api/v1/admin/terminals',
+            { storeId: store.storeId, name },
+            { admin: true },
+          );
+          expect(r.status).toBe(201);
+          return r.body;
+        };
+        const [t3, t4] = [await enrol('Counter 3'), await enrol('Counter 4')];
+        const onA3 = await connectTerminal(nodeA, t3.token);
+        const onB4 = await connectTerminal(nodeB, t4.token);
+        sockets.push(onA3, onB4);
+        const dropped = (socket: TerminalClient) =>
+          new Promise<string>((resolve) => socket.once('disconnect', resolve));
+        const [droppedA3, droppedB4] = [dropped(onA3), dropped(onB4)];
+        for (const t of [t3, t4]) {
+          const r = await call(nodeA, 'POST', `/api/v1/admin/terminals/${t.id}/revoke`, undefined, {
+            admin: true,
+          });
+          expect(r.status).toBeLessThan(300);
+        }
+        // On A the REST call itself; on B its periodic check (the announcement could not cross).
+        expect(await droppedA3).toBe('io server disconnect');
+        expect(await droppedB4).toBe('io server disconnect');
+        expect(eventsOf<{ reason: string }>(onA3, 'terminal:revoked')).toHaveLength(1);
+        expect(eventsOf<{ reason: string }>(onB4, 'terminal:revoked')).toHaveLength(1);
+        expect((await call<Readiness>(nodeA, 'GET', '/readyz')).body.redis).toBe('down');
       });
 
       it('Redis back: readiness and cross-node delivery return, and every terminal gets the outage alerts', async () => {
