@@ -110,7 +110,15 @@ export async function openRedisLink(options: {
         settled ? 'redis link restored' : 'redis link up',
       );
       lastError = null;
-      if (settled) for (const listener of restoredListeners) listener(outage);
+      // Listeners may run inside ioredis' 'ready' handling: a throw must not stop its re-subscribe.
+      if (settled)
+        for (const listener of restoredListeners) {
+          try {
+            listener(outage);
+          } catch (error) {
+            options.log.error({ err: error }, 'redis restore listener failed');
+          }
+        }
     }
     for (const listener of stateListeners) listener();
   };
