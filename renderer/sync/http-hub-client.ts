@@ -211,6 +211,7 @@ function connectLive(
   socket.on('customers:changed', (payload) => events.customersChanged(payload));
   socket.on('catalog:changed', (payload) => events.catalogChanged(payload));
   socket.on('staff:changed', () => events.staffChanged());
+  socket.on('sync:resync', (payload) => events.resync(payload));
   socket.on('terminal:revoked', (payload) => events.revoked(payload.reason));
 
   return {

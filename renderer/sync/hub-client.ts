@@ -36,6 +36,8 @@ export type LiveEvents = {
   customersChanged(payload: unknown): void;
   catalogChanged(payload: unknown): void;
   staffChanged(): void;
+  /** the hub says live events may have been missed: run the reconnect catch-up */
+  resync(payload: unknown): void;
   revoked(reason: string): void;
 };
 

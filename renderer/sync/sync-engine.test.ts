@@ -16,7 +16,7 @@ import {
 import { TerminalDb } from '../data/database';
 import { FakeHub } from './fake-hub';
 import type { HubClient } from './hub-client';
-import { SyncEngine } from './sync-engine';
+import { SyncEngine, type SyncEngineOptions } from './sync-engine';
 import type { SyncStatus } from './sync-status';
 
 const storeId = newId();
@@ -26,7 +26,10 @@ const guideId = newId();
 /** Fixtures here carry fixed dates and the engine runs on the real clock: keep everything. */
 const KEEP_ALL = { alertsDays: 36_500, syncedDays: 36_500 };
 
-function setup(db = freshDb(terminalId)) {
+function setup(
+  db = freshDb(terminalId),
+  extra: Partial<Omit<SyncEngineOptions, 'db' | 'secrets'>> = {},
+) {
   const hub = new FakeHub(TEST_PHONE_KEY);
   const secrets = memorySecretStore({ token: 'tok', phoneHashKey: TEST_PHONE_KEY });
   const engine = new SyncEngine({
@@ -35,6 +38,7 @@ function setup(db = freshDb(terminalId)) {
     secrets,
     pageSize: 10,
     retention: KEEP_ALL,
+    ...extra,
   });
   return { hub, db, secrets, engine };
 }
@@ -212,6 +216,74 @@ describe('live channel', () => {
     expect(announced).toEqual([missed.alertId]);
     expect(await db.alerts.count()).toBe(1);
     engine.stop();
+  });
+});
+
+describe('resync (the hub nodes lost their shared link meanwhile)', () => {
+  it('catches up on alerts and feeds missed while the socket stayed connected, once for a burst of resyncs', async () => {
+    const hub = new FakeHub(TEST_PHONE_KEY);
+    const base = hub.client();
+    let alertQueries = 0;
+    const client: HubClient = {
+      ...base,
+      alertsSince: (since) => {
+        alertQueries += 1;
+        return base.alertsSince(since);
+      },
+    };
+    const { db, engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
+    await engine.start();
+    await engine.settled();
+    expect(engine.status.get().online).toBe(true);
+    const queriesBefore = alertQueries;
+
+    // Raised on another hub node during a Redis outage: no live event ever reached this socket.
+    const missed = makeAlert({
+      storeId,
+      at: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
+    });
+    hub.alerts.push(missed);
+    const registered = hub.upsertCustomer(await makeProfile({ name: '中断期间' }));
+    const announced: string[] = [];
+    engine.onAlert((e) => announced.push(e.alert.alertId));
+
+    // Every node sends one when its link returns; an unknown payload still counts.
+    hub.emit('resync', { reason: 'redis_restored', spreadMs: 40 });
+    hub.emit('resync', { reason: 'redis_restored', spreadMs: 40 });
+    hub.emit('resync', { unexpected: true });
+    // Spread: nothing is asked at the instant the hub sent it.
+    expect(alertQueries).toBe(queriesBefore);
+
+    for (let i = 0; i < 500 && announced.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await engine.settled();
+    expect(announced).toEqual([missed.alertId]);
+    expect(await db.alerts.get(missed.alertId)).toBeDefined();
+    expect(await db.customerStore.get(registered.id)).toBeDefined();
+    expect(alertQueries).toBe(queriesBefore + 1);
+    engine.stop();
+  });
+
+  it('a resync pending when the engine stops never runs', async () => {
+    const hub = new FakeHub(TEST_PHONE_KEY);
+    const base = hub.client();
+    let alertQueries = 0;
+    const client: HubClient = {
+      ...base,
+      alertsSince: (since) => {
+        alertQueries += 1;
+        return base.alertsSince(since);
+      },
+    };
+    const { engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.99 });
+    await engine.start();
+    await engine.settled();
+    const queriesBefore = alertQueries;
+    hub.emit('resync', { reason: 'redis_restored', spreadMs: 30 });
+    engine.stop();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(alertQueries).toBe(queriesBefore);
   });
 });
 

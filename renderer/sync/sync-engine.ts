@@ -2,6 +2,7 @@ import {
   alertUpdate,
   arrivalAlert,
   changedPayload,
+  resyncPayload,
   type ClaimAck,
   type CustomerFeedItem,
   type Order,
@@ -42,6 +43,8 @@ export type SyncEngineOptions = {
   retention?: Retention;
   /** called once after a revocation wiped the database (return to enrolment) */
   onRevoked?: () => void;
+  /** a number in [0, 1) that places this terminal's catch-up in a resync's spread window */
+  random?: () => number;
 };
 
 export type AlertListener = (event: { kind: 'new' | 'updated'; alert: StoredAlert }) => void;
@@ -55,6 +58,8 @@ class HubFailure extends Error {
 }
 
 const MAX_PAGE_ROUNDS = 100_000;
+/** A resync's spread is capped here: the catch-up it triggers should still come soon. */
+const MAX_RESYNC_SPREAD_MS = 10_000;
 /** Housekeeping runs after a drain at most this often (and after the first drain of a run). */
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -73,7 +78,11 @@ export class SyncEngine {
   readonly status: StatusStore = createStatusStore();
   private readonly db: TerminalDb;
   private readonly hub: HubClient;
-  private readonly opts: Required<Omit<SyncEngineOptions, 'onRevoked' | 'db' | 'hub' | 'secrets'>>;
+  private readonly opts: Required<
+    Omit<SyncEngineOptions, 'onRevoked' | 'db' | 'hub' | 'secrets' | 'random'>
+  >;
+  private readonly random: () => number;
+  private resyncTimer: ReturnType<typeof setTimeout> | null = null;
   private live: LiveConnection | null = null;
   private running = false;
   private revoked = false;
@@ -97,6 +106,7 @@ export class SyncEngine {
       autoRetry: options.autoRetry ?? true,
       retention: options.retention ?? DEFAULT_RETENTION,
     };
+    this.random = options.random ?? Math.random;
   }
 
   /** Connects the live channel and runs a full sync; failures retry with backoff. */
@@ -122,6 +132,7 @@ export class SyncEngine {
           void this.runSafely(() => this.pullFeed('catalog'));
       },
       staffChanged: () => void this.runSafely(() => this.pullStaff()),
+      resync: (payload) => this.scheduleResync(payload),
       revoked: () => void this.revoke(),
     });
     await this.syncNow();
@@ -132,6 +143,8 @@ export class SyncEngine {
     this.running = false;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    this.resyncTimer = null;
     this.live?.close();
     this.live = null;
     this.status.update({ online: false });
@@ -295,6 +308,26 @@ export class SyncEngine {
           });
         });
       }),
+    );
+  }
+
+  /**
+   * `sync:resync`: the hub's nodes lost their shared link for a while, so live events raised on
+   * another node never reached this socket although it stayed connected. Runs the same catch-up
+   * as a reconnect, after a random share of the hub's spread window. Resyncs arriving while one
+   * is pending (every node sends one) join it.
+   */
+  private scheduleResync(payload: unknown): void {
+    if (!this.running || this.revoked || this.resyncTimer) return;
+    // A payload this version does not understand still means "you may have missed something".
+    const parsed = resyncPayload.safeParse(payload);
+    const spread = parsed.success ? Math.min(parsed.data.spreadMs, MAX_RESYNC_SPREAD_MS) : 0;
+    this.resyncTimer = setTimeout(
+      () => {
+        this.resyncTimer = null;
+        void this.catchUpAlerts().then(() => this.syncNow());
+      },
+      Math.floor(this.random() * spread),
     );
   }
 

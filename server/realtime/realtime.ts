@@ -1,14 +1,15 @@
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server, type Namespace, type Socket } from 'socket.io';
-import type { Redis } from 'ioredis';
 import {
+  SocketEvents,
   TERMINAL_NAMESPACE,
   type HubToTerminalEvents,
   type TerminalToHubEvents,
 } from '../../shared/protocol';
 import { terminalForToken, type TerminalPrincipal } from '../auth/guards';
 import type { Db } from '../db/database';
+import { openRedisLink, type RedisLink } from './redis-link';
 
 export type TerminalSocket = Socket<
   TerminalToHubEvents,
@@ -23,6 +24,11 @@ export type TerminalNamespace = Namespace<
   { terminal: TerminalPrincipal }
 >;
 export type SocketHandler = (socket: TerminalSocket) => void;
+
+/** A start waits this long for Redis (a refused connection ends the wait at once). */
+const REDIS_START_WAIT_MS = 5_000;
+/** Terminals spread their catch-up after a resync over this window (a chain has many). */
+const RESYNC_SPREAD_MS = 2_000;
 
 export const storeRoom = (storeId: string) => `store:${storeId}`;
 export const terminalRoom = (terminalId: string) => `terminal:${terminalId}`;
@@ -45,7 +51,10 @@ export type Realtime = {
   ): void;
   /** Tells a revoked terminal and drops its sockets on every node. */
   revokeTerminal(terminalId: string): void;
-  /** Readiness of the Redis link: 'off' without REDIS_URL, else whether both clients are ready. */
+  /**
+   * Readiness of the Redis link: 'off' without REDIS_URL, else 'up' when both connections are
+   * ready and subscribed (cross-node delivery works), 'down' during an outage.
+   */
   redisState(): 'off' | 'up' | 'down';
   close(): Promise<void>;
 };
@@ -66,18 +75,19 @@ export async function createRealtime(options: {
     transports: ['websocket', 'polling'],
     maxHttpBufferSize: 1_048_576,
   });
-  const redisClients: Redis[] = [];
+  let redis: RedisLink | null = null;
   if (options.redisUrl) {
-    const [{ Redis: RedisClient }, { createAdapter }] = await Promise.all([
-      import('ioredis'),
+    const [link, { createAdapter }] = await Promise.all([
+      openRedisLink({ url: options.redisUrl, log: options.log }),
       import('@socket.io/redis-adapter'),
     ]);
-    const pub = new RedisClient(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
-    const sub = pub.duplicate();
-    await Promise.all([pub.connect(), sub.connect()]);
-    redisClients.push(pub, sub);
-    io.adapter(createAdapter(pub, sub));
-    options.log.info({ redis: true }, 'socket.io redis adapter enabled');
+    redis = link;
+    // Decision (issue 12): a hub whose Redis is unreachable at start still starts, serving its own
+    // terminals (readyz says 503 meanwhile), and joins the other nodes when Redis arrives — a
+    // store keeps its alerts through a Redis restart that coincides with a hub restart.
+    const up = await link.firstAttempt(REDIS_START_WAIT_MS);
+    io.adapter(createAdapter(link.pub, link.sub));
+    options.log.info({ redis: up ? 'up' : 'down' }, 'socket.io redis adapter enabled');
   }
 
   const terminals: TerminalNamespace = io.of(TERMINAL_NAMESPACE);
@@ -108,8 +118,14 @@ export async function createRealtime(options: {
     terminals
       .to(terminalRoom(terminalId))
       .emit('terminal:revoked', { reason: 'revoked by head office' });
-    // Let the revoke message flush before the sockets go.
-    setTimeout(() => terminals.in(terminalRoom(terminalId)).disconnectSockets(true), 100).unref();
+    // Let the revoke message flush before the sockets go. This node's own sockets are dropped
+    // directly: the Redis adapter drops them only when its request comes back through Redis,
+    // so during an outage a revoked terminal would have stayed connected (and kept getting its
+    // store's alerts).
+    setTimeout(() => {
+      terminals.local.in(terminalRoom(terminalId)).disconnectSockets(true);
+      terminals.in(terminalRoom(terminalId)).disconnectSockets(true);
+    }, 100).unref();
   };
 
   // A terminal revoked straight in the database (hub:admin direct mode, another tool) is not
@@ -131,6 +147,18 @@ export async function createRealtime(options: {
   }, options.revocationCheckMs ?? 30_000);
   revocationCheck.unref();
 
+  // Live events emitted anywhere while this node's link was down reached only their own node's
+  // terminals, and this node's events only its own: once the link is back, every terminal of the
+  // chain (this node's directly, the others' through the adapter) runs its catch-up. Repeats from
+  // several nodes coalesce in the terminal; `spreadMs` keeps a chain's terminals from all asking
+  // at the same instant.
+  redis?.onRestored(() =>
+    terminals.emit(SocketEvents.syncResync, {
+      reason: 'redis_restored',
+      spreadMs: RESYNC_SPREAD_MS,
+    }),
+  );
+
   return {
     io,
     terminals,
@@ -141,16 +169,13 @@ export async function createRealtime(options: {
       terminals.emit(event, ...args);
     },
     revokeTerminal: announceRevocation,
-    redisState: () => {
-      if (redisClients.length === 0) return 'off';
-      return redisClients.every((c) => c.status === 'ready') ? 'up' : 'down';
-    },
+    redisState: () => redis?.state() ?? 'off',
     async close() {
       clearInterval(revocationCheck);
       // Only this node's sockets; the HTTP server itself is closed by Fastify.
       terminals.local.disconnectSockets(true);
       io.engine.close();
-      await Promise.all(redisClients.map((c) => c.quit().catch(() => undefined)));
+      await redis?.close();
     },
   };
 }

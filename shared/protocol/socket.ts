@@ -14,10 +14,23 @@ export const SocketEvents = {
   catalogChanged: 'catalog:changed',
   staffChanged: 'staff:changed',
   terminalRevoked: 'terminal:revoked',
+  syncResync: 'sync:resync',
   alertClaim: 'alert:claim',
 } as const;
 
 export const changedPayload = z.object({ cursor });
+/**
+ * `sync:resync`: live events may have been missed (the hub nodes' Redis link was down), so the
+ * terminal runs its reconnect catch-up — alerts since, then every feed — even though its own
+ * socket never dropped. It waits a random delay under `spreadMs` first so a whole chain does not
+ * ask at the same instant. The terminal resyncs on any payload; the fields only tune it.
+ */
+export const resyncPayload = z.object({
+  reason: z.string().max(64),
+  spreadMs: z.number().int().min(0).max(60_000),
+});
+export type ResyncPayload = z.infer<typeof resyncPayload>;
+
 export const claimRequest = z.object({ alertId: uuid, guideId: uuid });
 export type ClaimRequest = z.infer<typeof claimRequest>;
 
@@ -49,6 +62,7 @@ export type HubToTerminalEvents = {
   'catalog:changed': (payload: z.infer<typeof changedPayload>) => void;
   'staff:changed': (payload: Record<string, never>) => void;
   'terminal:revoked': (payload: { reason: string }) => void;
+  'sync:resync': (payload: ResyncPayload) => void;
 };
 export type TerminalToHubEvents = {
   'alert:claim': (request: unknown, ack: (result: ClaimAck) => void) => void;
