@@ -46,10 +46,29 @@ const PHONE_LIKE = /\+?\d[\d\s().*-]{4,}\d/g;
  * identifiers and anything phone-like become `…`.
  */
 export function scrubMessage(message: string): string {
-  return message
-    .replace(/"([^"]*)"/g, (span, inner: string) => (IDENTIFIER.test(inner) ? span : '"…"'))
-    .replace(/'([^']*)'/g, (span, inner: string) => (IDENTIFIER.test(inner) ? span : "'…'"))
-    .replace(PHONE_LIKE, '…');
+  return scrubQuoted(scrubQuoted(message, '"'), "'").replace(PHONE_LIKE, '…');
+}
+
+/**
+ * Keeps quoted identifiers; from the first quoted span that is not one, everything up to the
+ * last quote goes (values may nest quotes, as in `"{"name":"…"}" is not valid JSON`).
+ */
+function scrubQuoted(message: string, quote: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const start = message.indexOf(quote, at);
+    if (start < 0) return out + message.slice(at);
+    const end = message.indexOf(quote, start + 1);
+    if (end < 0) return `${out}${message.slice(at, start)}${quote}…`;
+    if (IDENTIFIER.test(message.slice(start + 1, end))) {
+      out += message.slice(at, end + 1);
+      at = end + 1;
+      continue;
+    }
+    out += `${message.slice(at, start)}${quote}…${quote}`;
+    at = message.lastIndexOf(quote) + 1;
+  }
 }
 
 function scrubStack(stack: string, header: string): string {
