@@ -67,7 +67,11 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   });
   installErrorHandling(app);
   app.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
-  const throttle = await createThrottle(app, { redisUrl: config.redisUrl, log: app.log });
+  const throttle = await createThrottle(app, {
+    redisUrl: config.redisUrl,
+    log: app.log,
+    terminalCallsPerMinute: config.terminalCallsPerMinute,
+  });
   // The desktop terminal runs at app://shopguide, so its calls are cross-origin.
   await app.register(cors, {
     origin: config.corsOrigins,

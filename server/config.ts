@@ -25,6 +25,8 @@ const envSchema = z.object({
   HUB_FEED_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(512),
   /** how long a cached feed page is served before it is rebuilt */
   HUB_FEED_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** calls a minute one terminal may make before 429 (far above any store's use; see throttle.ts) */
+  HUB_TERMINAL_CALLS_PER_MIN: z.coerce.number().int().min(1).default(3_000),
 });
 
 export type HubConfig = {
@@ -41,6 +43,7 @@ export type HubConfig = {
   updatesDir: string | undefined;
   feedCacheMb: number;
   feedCacheTtlSeconds: number;
+  terminalCallsPerMinute: number;
   /** origins allowed cross-origin: the desktop app's `app://shopguide` plus HUB_CORS_ORIGINS */
   corsOrigins: string[];
 };
@@ -69,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     updatesDir: e.HUB_UPDATES_DIR,
     feedCacheMb: e.HUB_FEED_CACHE_MB,
     feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,
+    terminalCallsPerMinute: e.HUB_TERMINAL_CALLS_PER_MIN,
     corsOrigins: [
       DESKTOP_APP_ORIGIN,
       ...e.HUB_CORS_ORIGINS.split(',')

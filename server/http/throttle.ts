@@ -21,7 +21,7 @@ import { hashSecret } from '../auth/secrets';
  */
 export const AUTH_FAILURES_PER_ADDRESS = 20;
 export const AUTH_FAILURES_PER_CREDENTIAL = 10;
-export const TRAFFIC_PER_MINUTE = { terminal: 3_000, integration: 60_000, admin: 600 } as const;
+export const TRAFFIC_PER_MINUTE = { terminal: 3_000, integration: 60_000, admin: 600 };
 const WINDOW_MS = 60_000;
 
 /**
@@ -62,7 +62,12 @@ const keyOf = (request: FastifyRequest) => (request as unknown as LimiterInput).
 
 export async function createThrottle(
   app: FastifyInstance,
-  options: { redisUrl: string | undefined; log: FastifyBaseLogger },
+  options: {
+    redisUrl: string | undefined;
+    log: FastifyBaseLogger;
+    /** per-terminal calls a minute (HUB_TERMINAL_CALLS_PER_MIN; TRAFFIC_PER_MINUTE.terminal) */
+    terminalCallsPerMinute?: number;
+  },
 ): Promise<Throttle> {
   let redis: Redis | null = null;
   if (options.redisUrl) {
@@ -97,7 +102,7 @@ export async function createThrottle(
   const perAddress = limiter(AUTH_FAILURES_PER_ADDRESS);
   const perCredential = limiter(AUTH_FAILURES_PER_CREDENTIAL);
   const traffic = {
-    terminal: limiter(TRAFFIC_PER_MINUTE.terminal),
+    terminal: limiter(options.terminalCallsPerMinute ?? TRAFFIC_PER_MINUTE.terminal),
     integration: limiter(TRAFFIC_PER_MINUTE.integration),
     admin: limiter(TRAFFIC_PER_MINUTE.admin),
   };
