@@ -105,7 +105,8 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       const parsed = errorBody.safeParse(json);
       const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
       return err({
-        code: response.status >= 500 ? 'server' : 'rejected',
+        // 429 (rate limited) is temporary like a 5xx: keep the outbox and retry with backoff.
+        code: response.status >= 500 || response.status === 429 ? 'server' : 'rejected',
         message,
         status: response.status,
       });
