@@ -46,6 +46,8 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     bodyLimit: SMALL_BODY_LIMIT,
     requestTimeout: HTTP_TIMEOUTS.requestMs,
     keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
+    // The client address that per-address limits count: the peer, or X-Forwarded-For from these.
+    ...(config.trustedProxies.length > 0 ? { trustProxy: config.trustedProxies } : {}),
     // Idle keep-alive sockets close at shutdown; in-flight requests are allowed to finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
