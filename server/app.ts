@@ -5,6 +5,10 @@ import type { HubContext } from './context';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migrate';
 import { installErrorHandling } from './http/errors';
+import { installAccess, SMALL_BODY_LIMIT } from './http/access';
+import { safeLoggerOptions } from './http/log-safety';
+import { createThrottle } from './http/throttle';
+import { HTTP_TIMEOUTS } from './http/timeouts';
 import { createRealtime, type SocketHandler } from './realtime/realtime';
 import { registerAdminRoutes } from './admin/routes';
 import { registerTerminalRoutes } from './terminal/routes';
@@ -35,15 +39,15 @@ export type Hub = {
 
 export async function createHub(config: HubConfig): Promise<Hub> {
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: [
-        'req.headers.authorization',
-        'req.headers["x-integration-key"]',
-        'req.headers["x-admin-key"]',
-      ],
-    },
-    bodyLimit: 1_048_576,
+    // No personal data in logs at any level: errors are logged through an allow-list (PGlite and
+    // pg errors carry the statement's parameters and values), credentials and bodies are redacted.
+    logger: { level: config.logLevel, ...safeLoggerOptions },
+    // Routes that take batches raise this to 1 MiB (see http/access.ts).
+    bodyLimit: SMALL_BODY_LIMIT,
+    requestTimeout: HTTP_TIMEOUTS.requestMs,
+    keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
+    // The client address that per-address limits count: the peer, or X-Forwarded-For from these.
+    ...(config.trustedProxies.length > 0 ? { trustProxy: config.trustedProxies } : {}),
     // Idle keep-alive sockets close at shutdown; in-flight requests are allowed to finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -64,6 +68,12 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     else request.log.debug(entry, 'request completed');
   });
   installErrorHandling(app);
+  app.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
+  const throttle = await createThrottle(app, {
+    redisUrl: config.redisUrl,
+    log: app.log,
+    terminalCallsPerMinute: config.terminalCallsPerMinute,
+  });
   // The desktop terminal runs at app://shopguide, so its calls are cross-origin.
   await app.register(cors, {
     origin: config.corsOrigins,
@@ -91,6 +101,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     corsOrigins: config.corsOrigins,
     revocationCheckMs: config.revocationCheckMs,
     handlers,
+    handshakeThrottle: throttle,
   });
   const ctx: HubContext = { db, realtime, config, log: app.log };
   handlers.push((socket) => claimHandler(ctx, socket));
@@ -113,6 +124,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   if (config.updatesDir) registerUpdateRoutes(app, config.updatesDir);
   await app.register(
     async (api) => {
+      installAccess(api, ctx, throttle);
       registerTerminalRoutes(api, ctx);
       registerSyncRoutes(api, ctx);
       registerCustomerRoutes(api, ctx);
@@ -149,6 +161,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));
         await app.close();
         await db.close();
+        await throttle.close();
       })();
       return closing;
     },

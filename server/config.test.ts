@@ -30,6 +30,16 @@ describe('hub configuration', () => {
     });
   });
 
+  it('reads the abuse limits: trusted proxies and the per-terminal call limit', () => {
+    expect(loadConfig({})).toMatchObject({ trustedProxies: [], terminalCallsPerMinute: 3_000 });
+    expect(
+      loadConfig({
+        HUB_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1',
+        HUB_TERMINAL_CALLS_PER_MIN: '600',
+      }),
+    ).toMatchObject({ trustedProxies: ['10.0.0.0/8', '127.0.0.1'], terminalCallsPerMinute: 600 });
+  });
+
   it('names the bad setting instead of starting half-configured', () => {
     expect(() => loadConfig({ HUB_PORT: 'eighty' })).toThrow(/HUB_PORT/);
     expect(() => loadConfig({ HUB_INTEGRATION_KEY: 'short' })).toThrow(/HUB_INTEGRATION_KEY/);

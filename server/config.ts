@@ -29,6 +29,13 @@ const envSchema = z.object({
   HUB_FEED_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(512),
   /** how long a cached feed page is served before it is rebuilt */
   HUB_FEED_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** calls a minute one terminal may make before 429 (far above any store's use; see throttle.ts) */
+  HUB_TERMINAL_CALLS_PER_MIN: z.coerce.number().int().min(1).default(3_000),
+  /**
+   * load balancers / proxies whose X-Forwarded-For is believed (comma-separated addresses or
+   * CIDRs); without it, behind a balancer every client has the balancer's address
+   */
+  HUB_TRUSTED_PROXIES: z.string().default(''),
 });
 
 export type HubConfig = {
@@ -47,6 +54,9 @@ export type HubConfig = {
   updatesDir: string | undefined;
   feedCacheMb: number;
   feedCacheTtlSeconds: number;
+  terminalCallsPerMinute: number;
+  /** proxies trusted for the client address (per-address limits); empty: the peer's address */
+  trustedProxies: string[];
   /** origins allowed cross-origin: the desktop app's `app://shopguide` plus HUB_CORS_ORIGINS */
   corsOrigins: string[];
 };
@@ -77,6 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     updatesDir: e.HUB_UPDATES_DIR,
     feedCacheMb: e.HUB_FEED_CACHE_MB,
     feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,
+    terminalCallsPerMinute: e.HUB_TERMINAL_CALLS_PER_MIN,
+    trustedProxies: e.HUB_TRUSTED_PROXIES.split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
     corsOrigins: [
       DESKTOP_APP_ORIGIN,
       ...e.HUB_CORS_ORIGINS.split(',')

@@ -108,7 +108,12 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       // an outage like being offline — the outbox keeps its entries and the engine retries.
       const outage = response.status >= 502 && response.status <= 504;
       return err({
-        code: outage ? 'network' : response.status >= 500 ? 'server' : 'rejected',
+        // 429 (rate limited) is temporary like a 5xx: keep the outbox and retry with backoff.
+        code: outage
+          ? 'network'
+          : response.status >= 500 || response.status === 429
+            ? 'server'
+            : 'rejected',
         message,
         status: response.status,
       });

@@ -15,6 +15,7 @@ import { eraseCustomer } from '../customers/erase';
 import { openDatabase, type Db } from '../db/database';
 import { migrate } from '../db/migrate';
 import { HubError } from '../http/errors';
+import { safeErrorMessage } from '../http/log-safety';
 import { DataDirLockedError, dataDirHolder } from './data-dir-lock';
 import {
   createGuide,
@@ -271,7 +272,8 @@ export async function runAdminCli(
       io.err(`hub:admin: ${error.code}: ${error.message}${details}`);
       return error.code === 'invalid_input' ? 2 : 1;
     }
-    io.err(`hub:admin: ${(error as Error).message}`);
+    // Scrubbed: a database error's message may quote a value (a name, a phone).
+    io.err(`hub:admin: ${safeErrorMessage(error)}`);
     return 1;
   } finally {
     await ops?.close();

@@ -7,7 +7,6 @@ import {
   newTerminalRequest,
   uuid,
 } from '../../shared/protocol';
-import { requireAdmin } from '../auth/guards';
 import type { HubContext } from '../context';
 import { eraseCustomer } from '../customers/erase';
 import { parseInput } from '../http/errors';
@@ -25,37 +24,38 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
   const { db } = ctx;
   api.register(
     async (admin) => {
-      admin.addHook('onRequest', async (request) => requireAdmin(db, request, ctx.config.adminKey));
-      admin.get('/stores', async () => ({ items: await listStores(db) }));
-      admin.post('/stores', async (request, reply) => {
+      admin.get('/stores', { config: { access: 'admin' } }, async () => ({
+        items: await listStores(db),
+      }));
+      admin.post('/stores', { config: { access: 'admin' } }, async (request, reply) => {
         const input = parseInput(newStore, request.body);
         return reply.status(201).send(await createStore(db, input));
       });
-      admin.post('/guides', async (request, reply) => {
+      admin.post('/guides', { config: { access: 'admin' } }, async (request, reply) => {
         const input = parseInput(newGuideRequest, request.body);
         const created = await createGuide(db, input);
         ctx.realtime.toStore(input.storeId, 'staff:changed', {});
         return reply.status(201).send(created);
       });
-      admin.post('/terminals', async (request, reply) => {
+      admin.post('/terminals', { config: { access: 'admin' } }, async (request, reply) => {
         const input = parseInput(newTerminalRequest, request.body);
         return reply.status(201).send(await createTerminal(db, input));
       });
-      admin.post('/terminals/:id/revoke', async (request) => {
+      admin.post('/terminals/:id/revoke', { config: { access: 'admin' } }, async (request) => {
         const { id } = parseInput(z.object({ id: uuid }), request.params, 'terminal id');
         await revokeTerminal(db, id);
         ctx.realtime.revokeTerminal(id);
         return { ok: true };
       });
       // Erasure on request for IT / the data-protection officer, same as the integration API.
-      admin.post('/customers/:id/erase', async (request) => {
+      admin.post('/customers/:id/erase', { config: { access: 'admin' } }, async (request) => {
         const { id } = parseInput(z.object({ id: uuid }), request.params, 'customer id');
         const { reason } = parseInput(eraseRequest.pick({ reason: true }), request.body);
         const { cursor, ...response } = await eraseCustomer(db, { customerId: id, reason });
         if (cursor) ctx.realtime.toAll('customers:changed', { cursor });
         return response;
       });
-      admin.post('/integration-key/rotate', async () => ({
+      admin.post('/integration-key/rotate', { config: { access: 'admin' } }, async () => ({
         integrationKey: await rotateIntegrationKey(db),
       }));
     },

@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import type { Db, Queryable } from '../db/database';
-import { forbidden, unauthorized } from '../http/errors';
+import type { Queryable } from '../db/database';
+import { forbidden } from '../http/errors';
 import { hashSecret, secretMatches } from './secrets';
 
 export type TerminalPrincipal = { terminalId: string; storeId: string; name: string };
 
-function bearer(request: FastifyRequest): string | null {
+/** The token of an `Authorization: Bearer …` header, or null. */
+export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -25,14 +26,6 @@ export async function terminalForToken(
   return row ? { terminalId: row.id, storeId: row.store_id, name: row.name } : null;
 }
 
-export async function requireTerminal(db: Db, request: FastifyRequest): Promise<TerminalPrincipal> {
-  const token = bearer(request);
-  if (!token) throw unauthorized('missing bearer token');
-  const terminal = await terminalForToken(db, token);
-  if (!terminal) throw unauthorized('unknown or revoked terminal token');
-  return terminal;
-}
-
 /** A terminal may only touch its own store's data. */
 export function requireSameStore(terminal: TerminalPrincipal, storeId: string): void {
   if (terminal.storeId !== storeId) throw forbidden('this terminal belongs to another store');
@@ -43,10 +36,10 @@ export const SETTING_ADMIN_KEY = 'admin_key_hash';
 
 async function keyMatches(
   db: Queryable,
-  presented: string | undefined,
+  presented: string,
   envKey: string | undefined,
   setting: string,
-) {
+): Promise<boolean> {
   if (!presented) return false;
   if (envKey && presented.length === envKey.length && secretMatches(presented, hashSecret(envKey)))
     return true;
@@ -57,39 +50,15 @@ async function keyMatches(
 }
 
 /** Head-office integrations: `X-Integration-Key` (the env key, or the one rotated into the DB). */
-export async function requireIntegration(
+export const integrationKeyMatches = (
   db: Queryable,
-  request: FastifyRequest,
+  presented: string,
   envKey: string | undefined,
-) {
-  const presented = request.headers['x-integration-key'];
-  if (
-    !(await keyMatches(
-      db,
-      typeof presented === 'string' ? presented : undefined,
-      envKey,
-      SETTING_INTEGRATION_KEY,
-    ))
-  ) {
-    throw unauthorized('missing or invalid X-Integration-Key');
-  }
-}
+): Promise<boolean> => keyMatches(db, presented, envKey, SETTING_INTEGRATION_KEY);
 
 /** IT administration: `X-Admin-Key`. */
-export async function requireAdmin(
+export const adminKeyMatches = (
   db: Queryable,
-  request: FastifyRequest,
+  presented: string,
   envKey: string | undefined,
-) {
-  const presented = request.headers['x-admin-key'];
-  if (
-    !(await keyMatches(
-      db,
-      typeof presented === 'string' ? presented : undefined,
-      envKey,
-      SETTING_ADMIN_KEY,
-    ))
-  ) {
-    throw unauthorized('missing or invalid X-Admin-Key');
-  }
-}
+): Promise<boolean> => keyMatches(db, presented, envKey, SETTING_ADMIN_KEY);

@@ -10,8 +10,8 @@ import {
   type MergeResponse,
   type RegistrationResponse,
 } from '../../shared/protocol';
-import { requireIntegration, requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
+import { BATCH_BODY_LIMIT, terminalOf } from '../http/access';
 import { parseInput } from '../http/errors';
 import { upsertCrmCustomers } from './crm';
 import { eraseCustomer } from './erase';
@@ -26,16 +26,19 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
     if (cursor) ctx.realtime.toAll('customers:changed', { cursor });
   };
 
-  api.post('/integration/customers', async (request): Promise<BatchResponse> => {
-    await requireIntegration(ctx.db, request, ctx.config.integrationKey);
-    const { customers } = parseInput(crmCustomersRequest, request.body);
-    const { results, cursor } = await upsertCrmCustomers(ctx.db, customers);
-    announce(cursor);
-    return { results };
-  });
+  api.post(
+    '/integration/customers',
+    { config: { access: 'integration' }, bodyLimit: BATCH_BODY_LIMIT },
+    async (request): Promise<BatchResponse> => {
+      const { customers } = parseInput(crmCustomersRequest, request.body);
+      const { results, cursor } = await upsertCrmCustomers(ctx.db, customers);
+      announce(cursor);
+      return { results };
+    },
+  );
 
-  api.post('/customers', async (request, reply) => {
-    const terminal = await requireTerminal(ctx.db, request);
+  api.post('/customers', { config: { access: 'terminal' } }, async (request, reply) => {
+    const terminal = terminalOf(request);
     const input = parseInput(customerRegistration, request.body);
     const { status, customer, cursor } = await registerCustomer(ctx.db, terminal, input);
     announce(cursor);
@@ -43,27 +46,36 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
     return reply.status(status === 'created' ? 201 : 200).send(body);
   });
 
-  api.post('/integration/events', async (request): Promise<BatchResponse> => {
-    await requireIntegration(ctx.db, request, ctx.config.integrationKey);
-    const { events } = parseInput(onlineEventsRequest, request.body);
-    const { results, cursor } = await recordOnlineEvents(ctx.db, events);
-    announce(cursor);
-    return { results };
-  });
+  api.post(
+    '/integration/events',
+    { config: { access: 'integration' }, bodyLimit: BATCH_BODY_LIMIT },
+    async (request): Promise<BatchResponse> => {
+      const { events } = parseInput(onlineEventsRequest, request.body);
+      const { results, cursor } = await recordOnlineEvents(ctx.db, events);
+      announce(cursor);
+      return { results };
+    },
+  );
 
-  api.post('/integration/customers/merge', async (request): Promise<MergeResponse> => {
-    await requireIntegration(ctx.db, request, ctx.config.integrationKey);
-    const input = parseInput(mergeRequest, request.body);
-    const { cursor, ...response } = await mergeCustomers(ctx.db, input);
-    announce(cursor);
-    return response;
-  });
+  api.post(
+    '/integration/customers/merge',
+    { config: { access: 'integration' } },
+    async (request): Promise<MergeResponse> => {
+      const input = parseInput(mergeRequest, request.body);
+      const { cursor, ...response } = await mergeCustomers(ctx.db, input);
+      announce(cursor);
+      return response;
+    },
+  );
 
-  api.post('/integration/customers/erase', async (request): Promise<EraseResponse> => {
-    await requireIntegration(ctx.db, request, ctx.config.integrationKey);
-    const input = parseInput(eraseRequest, request.body);
-    const { cursor, ...response } = await eraseCustomer(ctx.db, input);
-    announce(cursor);
-    return response;
-  });
+  api.post(
+    '/integration/customers/erase',
+    { config: { access: 'integration' } },
+    async (request): Promise<EraseResponse> => {
+      const input = parseInput(eraseRequest, request.body);
+      const { cursor, ...response } = await eraseCustomer(ctx.db, input);
+      announce(cursor);
+      return response;
+    },
+  );
 }

@@ -6,6 +6,7 @@ import { loadConfig } from '../config';
 import { openDatabase } from '../db/database';
 import { credentialsPath } from './credentials';
 import { DEFAULT_CUSTOMERS, seedDemo } from './seed';
+import { safeErrorMessage } from '../http/log-safety';
 
 const USAGE = `Usage: npm run hub:seed -- [--customers N] [--no-history]
 
@@ -79,6 +80,11 @@ export async function runSeedCli(argv: readonly string[], env = process.env): Pr
     );
     console.log(`Demo credentials (keys, terminal tokens, guide PINs): ${path}`);
     return 0;
+  } catch (error) {
+    // Not rethrown: Node would print the whole error object, and database errors carry the
+    // statement's parameters (names, phones).
+    console.error(`hub:seed: seeding failed: ${safeErrorMessage(error)}`);
+    return 1;
   } finally {
     await db.close();
     lock?.release();

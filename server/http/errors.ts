@@ -63,8 +63,12 @@ export function installErrorHandling(app: FastifyInstance): void {
       return sendError(reply, unavailable());
     }
     const status = error.statusCode ?? 500;
-    if (status === 413)
-      return reply.status(413).send(errorBody('payload_too_large', 'request body is over 1 MiB'));
+    if (status === 413) {
+      const limit = Math.round((request.routeOptions.bodyLimit ?? 0) / 1024);
+      return reply
+        .status(413)
+        .send(errorBody('payload_too_large', `request body is over ${limit} KiB`));
+    }
     if (status >= 400 && status < 500) {
       return reply.status(status).send(errorBody('invalid_input', error.message));
     }

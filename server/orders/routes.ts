@@ -1,29 +1,33 @@
 import type { FastifyInstance } from 'fastify';
 import { ordersRequest, type BatchResponse } from '../../shared/protocol';
-import { requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
+import { BATCH_BODY_LIMIT, terminalOf } from '../http/access';
 import { parseInput } from '../http/errors';
 import { ingestOrders } from './service';
 
 /** `POST /api/v1/orders`: a terminal uploads its queued orders (≤ 500 per call). */
 export function registerOrderRoutes(api: FastifyInstance, ctx: HubContext): void {
-  api.post('/orders', async (request): Promise<BatchResponse> => {
-    const terminal = await requireTerminal(ctx.db, request);
-    // The whole envelope is checked first: one malformed order means nothing is written.
-    const { orders } = parseInput(ordersRequest, request.body);
-    const outcome = await ingestOrders(ctx.db, terminal, orders, (error, attempt) =>
-      request.log.warn({ err: error, attempt }, 'orders batch hit a lock conflict; retrying'),
-    );
-    // Broadcast only after commit, so a terminal that reacts by pulling sees the new rows.
-    for (const update of outcome.alertUpdates)
-      ctx.realtime.toStore(update.storeId, 'alert:updated', update);
-    if (outcome.customersCursor !== null)
-      ctx.realtime.toAll('customers:changed', { cursor: outcome.customersCursor });
-    const accepted = outcome.results.filter((r) => r.status === 'accepted').length;
-    request.log.info(
-      { terminalId: terminal.terminalId, orders: orders.length, accepted },
-      'orders received',
-    );
-    return { results: outcome.results };
-  });
+  api.post(
+    '/orders',
+    { config: { access: 'terminal' }, bodyLimit: BATCH_BODY_LIMIT },
+    async (request): Promise<BatchResponse> => {
+      const terminal = terminalOf(request);
+      // The whole envelope is checked first: one malformed order means nothing is written.
+      const { orders } = parseInput(ordersRequest, request.body);
+      const outcome = await ingestOrders(ctx.db, terminal, orders, (error, attempt) =>
+        request.log.warn({ err: error, attempt }, 'orders batch hit a lock conflict; retrying'),
+      );
+      // Broadcast only after commit, so a terminal that reacts by pulling sees the new rows.
+      for (const update of outcome.alertUpdates)
+        ctx.realtime.toStore(update.storeId, 'alert:updated', update);
+      if (outcome.customersCursor !== null)
+        ctx.realtime.toAll('customers:changed', { cursor: outcome.customersCursor });
+      const accepted = outcome.results.filter((r) => r.status === 'accepted').length;
+      request.log.info(
+        { terminalId: terminal.terminalId, orders: orders.length, accepted },
+        'orders received',
+      );
+      return { results: outcome.results };
+    },
+  );
 }

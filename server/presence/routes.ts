@@ -8,9 +8,9 @@ import {
   type AlertsResponse,
   type ClaimAck,
 } from '../../shared/protocol';
-import { requireIntegration, requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
 import { isConnectionError } from '../db/database';
+import { terminalOf } from '../http/access';
 import { parseInput } from '../http/errors';
 import type { TerminalSocket } from '../realtime/realtime';
 import { claimAlert, expireAlerts, listAlerts } from './alerts';
@@ -26,27 +26,29 @@ const CATCH_UP_HOURS = 12;
 export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): void {
   const { db } = ctx;
 
-  api.post('/presence', async (request, reply) => {
-    await requireIntegration(db, request, ctx.config.integrationKey);
+  api.post('/presence', { config: { access: 'integration' } }, async (request, reply) => {
     const event = parseInput(presenceEvent, request.body);
     const result = await recordPresence(ctx, event);
     if (result.alert) ctx.realtime.toStore(result.alert.storeId, 'alert:new', result.alert);
     return reply.status(202).send({ visitId: result.visitId, alertId: result.alertId });
   });
 
-  api.post('/footfall', async (request, reply) => {
-    await requireIntegration(db, request, ctx.config.integrationKey);
+  api.post('/footfall', { config: { access: 'integration' } }, async (request, reply) => {
     const event = parseInput(footfallEvent, request.body);
     await recordFootfall(db, event);
     return reply.status(202).send({ ok: true });
   });
 
-  api.get('/alerts', async (request): Promise<AlertsResponse> => {
-    const terminal = await requireTerminal(db, request);
-    const query = parseInput(alertsQuery, request.query, 'query');
-    const since = query.since ?? new Date(Date.now() - CATCH_UP_HOURS * 3_600_000).toISOString();
-    return { items: await listAlerts(db, terminal.storeId, since) };
-  });
+  api.get(
+    '/alerts',
+    { config: { access: 'terminal' } },
+    async (request): Promise<AlertsResponse> => {
+      const terminal = terminalOf(request);
+      const query = parseInput(alertsQuery, request.query, 'query');
+      const since = query.since ?? new Date(Date.now() - CATCH_UP_HOURS * 3_600_000).toISOString();
+      return { items: await listAlerts(db, terminal.storeId, since) };
+    },
+  );
 }
 
 /** `alert:claim {alertId, guideId}` from a terminal socket; answers with a result envelope. */

@@ -10,6 +10,7 @@ import {
 import { terminalForToken, type TerminalPrincipal } from '../auth/guards';
 import type { Db } from '../db/database';
 import { openRedisLink, type RedisLink } from './redis-link';
+import type { Throttle } from '../http/throttle';
 
 export type TerminalSocket = Socket<
   TerminalToHubEvents,
@@ -29,6 +30,8 @@ export type SocketHandler = (socket: TerminalSocket) => void;
 const REDIS_START_WAIT_MS = 5_000;
 /** Terminals spread their catch-up after a resync over this window (a chain has many). */
 const RESYNC_SPREAD_MS = 2_000;
+/** The largest socket.io message a terminal may send (see `maxHttpBufferSize`). */
+export const MAX_SOCKET_MESSAGE_BYTES = 16_384;
 
 export const storeRoom = (storeId: string) => `store:${storeId}`;
 export const terminalRoom = (terminalId: string) => `terminal:${terminalId}`;
@@ -68,12 +71,16 @@ export async function createRealtime(options: {
   handlers: readonly SocketHandler[];
   /** how often connected terminals are re-checked for revocation */
   revocationCheckMs?: number;
+  /** failed handshakes count like failed REST authentication (per address and per token) */
+  handshakeThrottle?: Pick<Throttle, 'authBlockedFor' | 'authFailed' | 'authSucceeded'>;
 }): Promise<Realtime> {
   const io = new Server(options.httpServer, {
     cors: { origin: [...options.corsOrigins] },
     serveClient: false,
     transports: ['websocket', 'polling'],
-    maxHttpBufferSize: 1_048_576,
+    // Terminals send one event, `alert:claim` (two ids, < 200 bytes); 16 KiB leaves room for a
+    // polling POST that batches a few packets, and refuses megabyte frames before parsing.
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
   });
   let redis: RedisLink | null = null;
   if (options.redisUrl) {
@@ -95,17 +102,27 @@ export async function createRealtime(options: {
     const auth: unknown = socket.handshake.auth;
     const token =
       typeof auth === 'object' && auth !== null && 'token' in auth ? auth.token : undefined;
-    if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized'));
-    terminalForToken(options.db, token)
-      .then((terminal) => {
-        if (!terminal) return next(new Error('unauthorized'));
-        socket.data.terminal = terminal;
-        next();
-      })
-      .catch((error: unknown) => {
-        options.log.error({ err: error }, 'socket auth failed');
-        next(new Error('unavailable'));
-      });
+    const address = socket.handshake.address;
+    const throttle = options.handshakeThrottle;
+    const credential = typeof token === 'string' && token.length > 0 ? `terminal:${token}` : null;
+    void (async () => {
+      const wait = throttle ? await throttle.authBlockedFor(address, credential) : null;
+      if (wait !== null) return next(new Error('rate_limited'));
+      const terminal =
+        typeof token === 'string' && token.length > 0
+          ? await terminalForToken(options.db, token)
+          : null;
+      if (!terminal || credential === null) {
+        await throttle?.authFailed(address, credential);
+        return next(new Error('unauthorized'));
+      }
+      throttle?.authSucceeded(credential);
+      socket.data.terminal = terminal;
+      next();
+    })().catch((error: unknown) => {
+      options.log.error({ err: error }, 'socket auth failed');
+      next(new Error('unavailable'));
+    });
   });
   terminals.on('connection', (socket) => {
     const { storeId, terminalId } = socket.data.terminal;

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { statsQuery, statsRangeQuery, type DayStats, type RangeStats } from '../../shared/protocol';
-import { requireSameStore, requireTerminal } from '../auth/guards';
+import { requireSameStore } from '../auth/guards';
 import type { HubContext } from '../context';
+import { terminalOf } from '../http/access';
 import { parseInput } from '../http/errors';
 import { storeDayStats, storeRangeStats } from './service';
 
@@ -13,8 +14,9 @@ import { storeDayStats, storeRangeStats } from './service';
 export function registerStatsRoutes(api: FastifyInstance, ctx: HubContext): void {
   api.get<{ Params: { storeId: string }; Querystring: Record<string, unknown> }>(
     '/stores/:storeId/stats',
+    { config: { access: 'terminal' } },
     async (request): Promise<DayStats | RangeStats> => {
-      const terminal = await requireTerminal(ctx.db, request);
+      const terminal = terminalOf(request);
       // Compared as a plain string: anything but this terminal's own store id is forbidden.
       requireSameStore(terminal, request.params.storeId);
       if (request.query.date !== undefined) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { feedQuery, type ProductItem, type StaffMember } from '../../shared/protocol';
-import { requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
+import { terminalOf } from '../http/access';
 import { badRequest, parseInput } from '../http/errors';
 import { FeedPageCache, type FeedPageBytes } from './feed-cache';
 import { customerFeedPage } from './feed-json';
@@ -38,8 +38,7 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
 
   // Answered as bytes: full pages come from the chain-wide page cache (see feed-cache.ts), and
   // `x-feed-cache: hit | miss` says which. The body is exactly what serialising a FeedPage gives.
-  api.get('/sync/customers', async (request, reply) => {
-    await requireTerminal(db, request);
+  api.get('/sync/customers', { config: { access: 'terminal' } }, async (request, reply) => {
     const params = feedParams(request.query);
     if (cache.enabled) cache.checkEpoch(await customerFeedEpoch(db));
     // `x-feed-stored: 4998/5000` on a page this request built: rows copied from stored feed JSON
@@ -62,15 +61,23 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
       .send(pageBody(page, total));
   });
 
-  api.get('/sync/catalog', async (request): Promise<FeedPage<ProductItem>> => {
-    const terminal = await requireTerminal(db, request);
-    return catalogFeedPage(db, terminal.storeId, feedParams(request.query));
-  });
+  api.get(
+    '/sync/catalog',
+    { config: { access: 'terminal' } },
+    async (request): Promise<FeedPage<ProductItem>> => {
+      const terminal = terminalOf(request);
+      return catalogFeedPage(db, terminal.storeId, feedParams(request.query));
+    },
+  );
 
-  api.get('/sync/staff', async (request): Promise<{ items: StaffMember[] }> => {
-    const terminal = await requireTerminal(db, request);
-    return { items: await storeStaff(db, terminal.storeId) };
-  });
+  api.get(
+    '/sync/staff',
+    { config: { access: 'terminal' } },
+    async (request): Promise<{ items: StaffMember[] }> => {
+      const terminal = terminalOf(request);
+      return { items: await storeStaff(db, terminal.storeId) };
+    },
+  );
 }
 
 /** `{"items":[…],"cursor":"…","hasMore":…,"total":…}`, the same bytes `JSON.stringify` gives. */

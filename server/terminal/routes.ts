@@ -1,49 +1,53 @@
 import type { FastifyInstance } from 'fastify';
 import type { TerminalInfo } from '../../shared/protocol';
 import { phoneHashKey } from '../admin/service';
-import { requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
+import { terminalOf } from '../http/access';
 
 export const ALERT_EXPIRY_MINUTES = 30;
 export const VISIT_WINDOW_MINUTES = 30;
 
 /** `GET /api/v1/terminal`: an enrolled terminal learns who it is, its store and the hash key. */
 export function registerTerminalRoutes(api: FastifyInstance, ctx: HubContext): void {
-  api.get('/terminal', async (request): Promise<TerminalInfo> => {
-    const terminal = await requireTerminal(ctx.db, request);
-    const [store] = await ctx.db.query<{
-      id: string;
-      name: string;
-      timezone: string;
-      lat: number;
-      lng: number;
-      geofence_radius_m: number;
-    }>('select id, name, timezone, lat, lng, geofence_radius_m from stores where id = $1', [
-      terminal.storeId,
-    ]);
-    await ctx.db.query('update terminals set last_seen_at = now() where id = $1', [
-      terminal.terminalId,
-    ]);
-    return {
-      terminalId: terminal.terminalId,
-      name: terminal.name,
-      store: {
-        id: store!.id,
-        name: store!.name,
-        timezone: store!.timezone,
-        lat: Number(store!.lat),
-        lng: Number(store!.lng),
-        geofenceRadiusM: Number(store!.geofence_radius_m),
-      },
-      phoneHashKey: await phoneHashKey(ctx.db),
-      settings: {
-        alertExpiryMinutes: ALERT_EXPIRY_MINUTES,
-        visitWindowMinutes: VISIT_WINDOW_MINUTES,
-        autoLockMinutes: 5,
-        currency: 'CNY',
-        locale: 'zh-CN',
-      },
-      serverTime: new Date().toISOString(),
-    };
-  });
+  api.get(
+    '/terminal',
+    { config: { access: 'terminal' } },
+    async (request): Promise<TerminalInfo> => {
+      const terminal = terminalOf(request);
+      const [store] = await ctx.db.query<{
+        id: string;
+        name: string;
+        timezone: string;
+        lat: number;
+        lng: number;
+        geofence_radius_m: number;
+      }>('select id, name, timezone, lat, lng, geofence_radius_m from stores where id = $1', [
+        terminal.storeId,
+      ]);
+      await ctx.db.query('update terminals set last_seen_at = now() where id = $1', [
+        terminal.terminalId,
+      ]);
+      return {
+        terminalId: terminal.terminalId,
+        name: terminal.name,
+        store: {
+          id: store!.id,
+          name: store!.name,
+          timezone: store!.timezone,
+          lat: Number(store!.lat),
+          lng: Number(store!.lng),
+          geofenceRadiusM: Number(store!.geofence_radius_m),
+        },
+        phoneHashKey: await phoneHashKey(ctx.db),
+        settings: {
+          alertExpiryMinutes: ALERT_EXPIRY_MINUTES,
+          visitWindowMinutes: VISIT_WINDOW_MINUTES,
+          autoLockMinutes: 5,
+          currency: 'CNY',
+          locale: 'zh-CN',
+        },
+        serverTime: new Date().toISOString(),
+      };
+    },
+  );
 }

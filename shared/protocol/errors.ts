@@ -11,6 +11,7 @@ export const errorCode = z.enum([
   'no_store_nearby',
   'already_claimed',
   'unavailable',
+  'rate_limited',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof errorCode>;

@@ -25,6 +25,8 @@ export type HubProcess = {
   proc: ChildProcess;
   /** every log line the hub printed (JSON objects) */
   logs: Record<string, unknown>[];
+  /** everything the hub printed so far, stdout and stderr, as raw text (for log scans) */
+  output(): string;
   /** SIGTERM and wait for exit (graceful). */
   stop(): Promise<number | null>;
   /** SIGKILL and wait for exit (crash). */
@@ -58,6 +60,7 @@ export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
+  const stdoutLines: string[] = [];
   let stderr = '';
   proc.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -68,6 +71,7 @@ export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
     const timer = setTimeout(() => rej(new Error(`hub did not start in 90 s\n${stderr}`)), 90_000);
     const lines = createInterface({ input: proc.stdout! });
     lines.on('line', (line) => {
+      stdoutLines.push(line);
       let entry: Record<string, unknown>;
       try {
         entry = JSON.parse(line) as Record<string, unknown>;
@@ -93,6 +97,7 @@ export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
     options,
     proc,
     logs,
+    output: () => `${stdoutLines.join('\n')}\n${stderr}`,
     async stop() {
       if (proc.exitCode !== null) return proc.exitCode;
       proc.kill('SIGTERM');

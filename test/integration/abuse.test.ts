@@ -1,0 +1,281 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import {
+  AUTH_FAILURES_PER_ADDRESS,
+  AUTH_FAILURES_PER_CREDENTIAL,
+} from '../../server/http/throttle';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { connected, connectTerminal, openTerminalSocket } from '../support/terminal-socket';
+
+/**
+ * Abuse resistance: credentials are checked before a body is read, failed authentication is
+ * throttled per client address and per credential (429 with Retry-After), bodies are limited per
+ * route, and a terminal's traffic has a ceiling. All traffic comes from 127.0.0.1, so the address
+ * limit trips for everyone here: credentials that verified before keep working through it, a
+ * credential never seen waits for the window (see docs/reliability.md, "Abuse resistance").
+ * Throughput under a flood is a benchmark (`npm run bench:abuse`), not asserted here.
+ */
+
+type ErrorReply = { error: { code: string; details?: { retryAfterSeconds?: number } } };
+
+/** A JSON body of `bytes` that no parser would accept: only what reads it would notice. */
+const junk = (bytes: number) => '['.repeat(bytes);
+
+async function raw(
+  hub: HubProcess,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; retryAfter: string | null; body: ErrorReply }> {
+  const response = await fetch(`${hub.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    retryAfter: response.headers.get('retry-after'),
+    body: (text ? JSON.parse(text) : {}) as ErrorReply,
+  };
+}
+
+const newTerminal = async (hub: HubProcess, storeId: string, name: string) =>
+  (
+    await call<{ id: string; token: string }>(
+      hub,
+      'POST',
+      '/api/v1/admin/terminals',
+      { storeId, name },
+      { admin: true },
+    )
+  ).body;
+
+describe('abuse resistance (PGlite, counters in memory)', () => {
+  let hub: HubProcess;
+  let store: StoreFixture;
+  beforeAll(async () => {
+    hub = await startHub({ env: { HUB_TERMINAL_CALLS_PER_MIN: '40' } });
+    store = await createStoreFixture(hub);
+  });
+  afterAll(async () => {
+    await hub?.kill();
+    if (hub) removeDataDir(hub);
+  });
+
+  it('refuses a 2 MiB body without credentials before reading it (401, not 413 or 400)', async () => {
+    // Over every body limit and not JSON: had the hub read or parsed it, the answer would be 413.
+    const orders = await raw(hub, '/api/v1/orders', junk(2 * 1_048_576));
+    expect(orders.status).toBe(401);
+    expect(orders.body.error.code).toBe('unauthorized');
+    const crm = await raw(hub, '/api/v1/integration/customers', junk(2 * 1_048_576), {
+      'x-integration-key': 'not-the-key-0123456789',
+    });
+    expect(crm.status).toBe(401);
+  });
+
+  it('limits bodies per route: 413 over 64 KiB for a registration, batches up to 1 MiB', async () => {
+    const token = store.terminals[0]!.token;
+    const auth = { authorization: `Bearer ${token}` };
+    const registration = await raw(hub, '/api/v1/customers', junk(100 * 1024), auth);
+    expect(registration.status).toBe(413);
+    expect(registration.body.error.code).toBe('payload_too_large');
+    // 900 KiB of valid JSON on the orders route is read and parsed (then refused by the schema).
+    const big = JSON.stringify({ orders: [], padding: 'x'.repeat(900 * 1024) });
+    const orders = await raw(hub, '/api/v1/orders', big, auth);
+    expect(orders.status).toBe(400);
+    expect(orders.body.error.code).toBe('invalid_input');
+    expect((await raw(hub, '/api/v1/orders', junk(1_100_000), auth)).status).toBe(413);
+  });
+
+  it("puts a ceiling on one terminal's calls without touching the others", async () => {
+    const busy = await newTerminal(hub, store.storeId, 'Runaway');
+    const statuses: number[] = [];
+    for (let i = 0; i < 45; i++)
+      statuses.push(
+        (await call(hub, 'GET', '/api/v1/terminal', undefined, { token: busy.token })).status,
+      );
+    expect(statuses.slice(0, 40).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(40).every((s) => s === 429)).toBe(true);
+    const limited = await call<ErrorReply>(hub, 'GET', '/api/v1/terminal', undefined, {
+      token: busy.token,
+    });
+    expect(limited.body.error.code).toBe('rate_limited');
+    const other = await call(hub, 'GET', '/api/v1/terminal', undefined, {
+      token: store.terminals[1]!.token,
+    });
+    expect(other.status).toBe(200);
+  });
+
+  it('answers 429 with Retry-After to a repeated wrong key, then to 300 wrong tokens from one address', async () => {
+    // Trusted before the flood: one successful call each.
+    const known = store.terminals[0]!.token;
+    expect((await call(hub, 'GET', '/api/v1/terminal', undefined, { token: known })).status).toBe(
+      200,
+    );
+    const fresh = await newTerminal(hub, store.storeId, 'Never used yet');
+
+    const sameKey: number[] = [];
+    for (let i = 0; i < 15; i++)
+      sameKey.push(
+        (
+          await call(
+            hub,
+            'POST',
+            '/api/v1/presence',
+            {},
+            {
+              integration: 'wrong-integration-key-0123456789',
+            },
+          )
+        ).status,
+      );
+    expect(sameKey).toEqual([
+      ...Array<number>(AUTH_FAILURES_PER_CREDENTIAL).fill(401),
+      ...Array<number>(15 - AUTH_FAILURES_PER_CREDENTIAL).fill(429),
+    ]);
+
+    const answers: { status: number; retryAfter: string | null; code: string }[] = [];
+    for (let i = 0; i < 300; i++) {
+      const r = await fetch(`${hub.url}/api/v1/terminal`, {
+        headers: { authorization: `Bearer sgt_guess${i}abcdefghijklmnopqrstuvwxyz` },
+      });
+      const body = (await r.json()) as ErrorReply;
+      answers.push({
+        status: r.status,
+        retryAfter: r.headers.get('retry-after'),
+        code: body.error.code,
+      });
+    }
+    // Failures so far count against the address too: the two unauthenticated bodies of the first
+    // test and the repeated key's ten.
+    const unauthorized = AUTH_FAILURES_PER_ADDRESS - 2 - AUTH_FAILURES_PER_CREDENTIAL;
+    expect(answers.slice(0, unauthorized).every((a) => a.status === 401)).toBe(true);
+    const limited = answers.slice(unauthorized);
+    expect(limited).toHaveLength(300 - unauthorized);
+    for (const a of limited) {
+      expect(a.status).toBe(429);
+      expect(a.code).toBe('rate_limited');
+      expect(Number(a.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(Number(a.retryAfter)).toBeLessThanOrEqual(60);
+    }
+
+    // 300 wrong admin keys: refused with 429 too, and the real admin key still works.
+    let adminLimited = 0;
+    for (let i = 0; i < 300; i++) {
+      const r = await call(hub, 'GET', '/api/v1/admin/stores', undefined, {
+        admin: `wrong-admin-key-${i}-0123456789`,
+      });
+      if (r.status === 429) adminLimited++;
+    }
+    expect(adminLimited).toBe(300);
+    expect(
+      (await call(hub, 'GET', '/api/v1/admin/stores', undefined, { admin: true })).status,
+    ).toBe(200);
+
+    // The terminal that worked before keeps working; a token never verified waits for the window.
+    expect((await call(hub, 'GET', '/api/v1/terminal', undefined, { token: known })).status).toBe(
+      200,
+    );
+    const waiting = await call(hub, 'GET', '/api/v1/terminal', undefined, { token: fresh.token });
+    expect(waiting.status).toBe(429);
+
+    // Socket handshakes: the same rules.
+    const guessing = openTerminalSocket(hub, 'sgt_socket_guess_abcdefghijklmnopqrstuv');
+    await expect(connected(guessing)).rejects.toThrow('rate_limited');
+    guessing.close();
+    const socket = await connectTerminal(hub, known);
+    expect(socket.connected).toBe(true);
+    socket.close();
+  });
+});
+
+/** A private redis-server on a free port (never the machine's shared one: counters would leak). */
+async function privateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const proc: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined); // refused until the server is up: the loop retries
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await client.connect();
+      await client.ping();
+      break;
+    } catch (error) {
+      if (attempt > 100) throw error;
+      client.disconnect();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  client.disconnect();
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  return {
+    url,
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+describe('abuse resistance (two nodes, counters shared through Redis)', () => {
+  let redis: Awaited<ReturnType<typeof privateRedis>>;
+  const hubs: HubProcess[] = [];
+  beforeAll(async () => {
+    redis = await privateRedis();
+    hubs.push(await startHub({ redisUrl: redis.url }), await startHub({ redisUrl: redis.url }));
+  });
+  afterAll(async () => {
+    for (const hub of hubs) {
+      await hub.kill();
+      removeDataDir(hub);
+    }
+    await redis?.stop();
+  });
+
+  it('counts failures from one address across both nodes', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const hub = hubs[i % 2]!;
+      statuses.push(
+        (
+          await call(hub, 'GET', '/api/v1/admin/stores', undefined, {
+            admin: `wrong-${i}-0123456789abcdef`,
+          })
+        ).status,
+      );
+    }
+    // Each node alone has seen only 20 failures: sharing is what trips the limit at 20.
+    expect(statuses.slice(0, AUTH_FAILURES_PER_ADDRESS).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(AUTH_FAILURES_PER_ADDRESS).every((s) => s === 429)).toBe(true);
+  });
+
+  it('lets requests through unthrottled while Redis is down, instead of refusing or hanging', async () => {
+    await redis.stop();
+    const hub = hubs[0]!;
+    // The address is over its limit, but the counters cannot be read: a wrong key gets a plain
+    // 401 and the right one its answer.
+    const wrong = await call(hub, 'GET', '/api/v1/admin/stores', undefined, {
+      admin: 'wrong-during-outage-0123456789',
+    });
+    expect(wrong.status).toBe(401);
+    expect(
+      (await call(hub, 'GET', '/api/v1/admin/stores', undefined, { admin: true })).status,
+    ).toBe(200);
+    expect(hub.proc.exitCode).toBeNull();
+  });
+});
