@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { statsQuery, statsRangeQuery, type DayStats, type RangeStats } from '../../shared/protocol';
+import { z } from 'zod';
+import {
+  statsQuery,
+  statsRangeQuery,
+  uuid,
+  type DayStats,
+  type RangeStats,
+} from '../../shared/protocol';
 import { requireSameStore, requireTerminal } from '../auth/guards';
 import type { HubContext } from '../context';
 import { parseInput } from '../http/errors';
@@ -15,8 +22,10 @@ export function registerStatsRoutes(api: FastifyInstance, ctx: HubContext): void
     '/stores/:storeId/stats',
     async (request): Promise<DayStats | RangeStats> => {
       const terminal = await requireTerminal(ctx.db, request);
-      // Compared as a plain string: anything but this terminal's own store id is forbidden.
-      requireSameStore(terminal, request.params.storeId);
+      // A malformed id is a 400 like any other input; a well-formed id (lower-cased, as the hub
+      // stores it) of another store is forbidden.
+      const { storeId } = parseInput(z.object({ storeId: uuid }), request.params, 'store id');
+      requireSameStore(terminal, storeId);
       if (request.query.date !== undefined) {
         const { date } = parseInput(statsQuery, request.query, 'query');
         const { days } = await storeDayStats(ctx.db, terminal.storeId, [date]);
