@@ -5,6 +5,8 @@ import { newId } from '../../shared/domain/ids';
 import {
   alertsQuery,
   auditRequest,
+  claimRequest,
+  type ClaimAck,
   crmCustomersRequest,
   customerRegistration,
   eraseRequest,
@@ -35,6 +37,7 @@ import {
 } from '../support/hostile-input';
 import { TEST_ADMIN_KEY, TEST_INTEGRATION_KEY, type HubProcess } from '../support/hub-process';
 import { seedCrmCustomers, seedProducts, unique } from '../support/seed';
+import { connectTerminal } from '../support/terminal-socket';
 
 type Auth = 'terminal' | 'integration' | 'admin';
 
@@ -245,6 +248,7 @@ describeOnBackends('hostile input matrix', (backend) => {
     mayWrite: 0,
     looks: 0,
     resetsOnOverLimit: 0,
+    socketCases: 0,
   };
 
   beforeAll(async () => {
@@ -383,6 +387,35 @@ describeOnBackends('hostile input matrix', (backend) => {
       expect(cases.length).toBeGreaterThanOrEqual(3);
     });
   }
+
+  it('alert:claim over the socket: a malformed claim gets invalid_input, none an internal error', async () => {
+    const socket = await connectTerminal(hub, token);
+    try {
+      const valid = () => ({ alertId: newId(), guideId: fx.store.guide.id });
+      const failures: string[] = [];
+      let count = 0;
+      for (const field of fieldsOf(claimRequest, valid()))
+        for (const mutation of mutationsFor(field)) {
+          // socket.io's encoder walks payloads recursively: 10,000 levels is the HTTP cases' job.
+          if (mutation.name.includes('deep')) continue;
+          const text = applyMutation(valid(), field.path, mutation);
+          const ack = (await socket
+            .timeout(10_000)
+            .emitWithAck('alert:claim', JSON.parse(text))) as ClaimAck;
+          count++;
+          const code = ack.ok ? 'ok' : ack.error.code;
+          // A well-formed claim for an alert that does not exist is not_found.
+          const expected = schemaRefuses(claimRequest, text) ? 'invalid_input' : 'not_found';
+          if (code !== expected)
+            failures.push(`${field.path.join('.')}: ${mutation.name}: ${code}`);
+        }
+      figures.socketCases = count;
+      expect(failures).toEqual([]);
+      expect(count).toBeGreaterThanOrEqual(20);
+    } finally {
+      socket.close();
+    }
+  });
 
   it('covers every route with at least 500 cases, and the hub still serves valid requests', async () => {
     expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(23);
