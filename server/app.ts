@@ -48,6 +48,10 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
     // The client address that per-address limits count: the peer, or X-Forwarded-For from these.
     ...(config.trustedProxies.length > 0 ? { trustProxy: config.trustedProxies } : {}),
+    // A `__proto__` or `constructor.prototype` key in a JSON body is refused with a 400 before any
+    // handler sees it (Fastify's secure-json-parse; these are its defaults, pinned on purpose).
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
     // Idle keep-alive sockets close at shutdown; in-flight requests are allowed to finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,

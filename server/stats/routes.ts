@@ -1,5 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { statsQuery, statsRangeQuery, type DayStats, type RangeStats } from '../../shared/protocol';
+import { z } from 'zod';
+import {
+  statsQuery,
+  statsRangeQuery,
+  uuid,
+  type DayStats,
+  type RangeStats,
+} from '../../shared/protocol';
 import { requireSameStore } from '../auth/guards';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
@@ -17,8 +24,10 @@ export function registerStatsRoutes(api: FastifyInstance, ctx: HubContext): void
     { config: { access: 'terminal' } },
     async (request): Promise<DayStats | RangeStats> => {
       const terminal = terminalOf(request);
-      // Compared as a plain string: anything but this terminal's own store id is forbidden.
-      requireSameStore(terminal, request.params.storeId);
+      // A malformed id is a 400 like any other input; a well-formed id (lower-cased, as the hub
+      // stores it) of another store is forbidden.
+      const { storeId } = parseInput(z.object({ storeId: uuid }), request.params, 'store id');
+      requireSameStore(terminal, storeId);
       if (request.query.date !== undefined) {
         const { date } = parseInput(statsQuery, request.query, 'query');
         const { days } = await storeDayStats(ctx.db, terminal.storeId, [date]);

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { nonEmpty, uuid } from './common';
+import { nonEmpty, text, uuid } from './common';
 import { guideRole, pin } from './staff';
 
 export const newStore = z.object({
   id: uuid.optional(),
   name: nonEmpty(64),
-  timezone: z.string().refine((tz) => {
+  timezone: text.refine((tz) => {
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
       return true;

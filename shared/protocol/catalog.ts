@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fen, nonEmpty, sku, uuid } from './common';
+import { fen, nonEmpty, sku, text, uuid } from './common';
 
 /** A product as a terminal caches it, with this store's stock. */
 export const productItem = z.object({
@@ -20,11 +20,11 @@ export type ProductItem = z.infer<typeof productItem>;
 /** Catalog upsert from head office (idempotent by SKU); `stock` maps store id → units. */
 export const productUpsert = z.object({
   sku,
-  barcode: z.string().trim().min(4).max(64).optional(),
+  barcode: text.trim().min(4).max(64).optional(),
   name: nonEmpty(128),
   category: nonEmpty(64),
-  size: z.string().max(16).optional(),
-  colour: z.string().max(32).optional(),
+  size: text.max(16).optional(),
+  colour: text.max(32).optional(),
   price: fen,
   active: z.boolean().default(true),
   stock: z.record(uuid, z.number().int().min(-1_000_000).max(1_000_000)).default({}),

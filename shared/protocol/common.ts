@@ -2,15 +2,89 @@ import { z } from 'zod';
 
 export const API_PREFIX = '/api/v1';
 
-export const uuid = z.uuid();
-/** ISO-8601 instant on the wire (UTC "Z" or an explicit offset). */
-export const isoInstant = z.iso.datetime({ offset: true });
-/** Store-local calendar day. */
-export const isoDate = z.iso.date();
+/**
+ * Why a string cannot be stored as text, or null when it can. PostgreSQL refuses NUL in `text`
+ * and `jsonb` and refuses a lone UTF-16 surrogate in `jsonb` (each a 500 before this check);
+ * other C0 control characters (escape sequences, form feeds) have no place in names, notes or
+ * codes and can corrupt logs and receipts. Tab, line feed and carriage return stay allowed
+ * (multi-line notes).
+ */
+export function textProblem(value: string): string | null {
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0x20 && unit !== 0x09 && unit !== 0x0a && unit !== 0x0d)
+      return unit === 0
+        ? 'must not contain a NUL character (U+0000)'
+        : `must not contain the control character U+${hex4(unit)}`;
+    if (unit >= 0xd800 && unit <= 0xdfff) {
+      const next = value.charCodeAt(i + 1);
+      if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+      else return `must not contain a lone surrogate (U+${hex4(unit)}); send valid Unicode`;
+    }
+  }
+  return null;
+}
+const hex4 = (unit: number) => unit.toString(16).toUpperCase().padStart(4, '0');
+
+/**
+ * The base of every free-text field in a request: a string `textProblem` accepts. The 400 names
+ * the field (the zod path) and the problem.
+ */
+export const text = z.string().superRefine((value, ctx) => {
+  const problem = textProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * Ids are canonical lower-case UUIDs. An id in upper case is accepted and lower-cased here, at
+ * the boundary: PostgreSQL returns uuids in lower case, so a hub comparing a stored id with the
+ * id as sent would otherwise miss its own rows (an upper-case order id was stored without its
+ * lines and answered `duplicate`).
+ */
+export const uuid = z.uuid().toLowerCase();
+
+/** Instants and days the hub accepts: a range both databases store and people mean. */
+export const EARLIEST_INSTANT = '2000-01-01T00:00:00.000Z';
+export const LATEST_INSTANT = '2100-01-01T00:00:00.000Z';
+/** Largest UTC offset in use anywhere (Kiribati, +14:00); PostgreSQL refuses some beyond it. */
+const MAX_OFFSET_MINUTES = 14 * 60;
+const OFFSET = /([+-])(\d\d):(\d\d)$/;
+
+/** Why an ISO instant (already well-formed) is out of bounds, or null when it is fine. */
+export function instantProblem(value: string): string | null {
+  const offset = OFFSET.exec(value);
+  if (offset && Number(offset[2]) * 60 + Number(offset[3]) > MAX_OFFSET_MINUTES)
+    return 'time zone offset must be within ±14:00';
+  const ms = Date.parse(value);
+  if (!(ms >= Date.parse(EARLIEST_INSTANT) && ms < Date.parse(LATEST_INSTANT)))
+    return `must be between ${EARLIEST_INSTANT.slice(0, 10)} and ${LATEST_INSTANT.slice(0, 10)}`;
+  return null;
+}
+
+/**
+ * ISO-8601 instant on the wire (UTC "Z" or an explicit offset up to ±14:00), from 2000-01-01
+ * (inclusive) to 2100-01-01 (exclusive). Year 0000 or an offset of +23:59 used to reach the
+ * database and fail the whole batch with a 500.
+ */
+export const isoInstant = z.iso.datetime({ offset: true }).superRefine((value, ctx) => {
+  const problem = instantProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Calendar days the protocol carries at all: birthdays reach back to 1900. */
+export const EARLIEST_DATE = '1900-01-01';
+export const LATEST_DATE = '2100-12-31';
+/** Store-local calendar day: a real date (no 2026-02-30) from 1900-01-01 to 2100-12-31. */
+export const isoDate = z.iso
+  .date()
+  .refine(
+    (d) => d >= EARLIEST_DATE && d <= LATEST_DATE,
+    `must be between ${EARLIEST_DATE} and ${LATEST_DATE}`,
+  );
 /** Whole fen, never negative. */
 export const fen = z.number().int().nonnegative().max(1_000_000_000_00);
-export const nonEmpty = (max = 200) => z.string().trim().min(1).max(max);
-export const sku = z.string().trim().min(1).max(64);
+export const nonEmpty = (max = 200) => text.trim().min(1).max(max);
+export const sku = text.trim().min(1).max(64);
 /** Feed cursors are the server's change sequence as a decimal string (bigint-safe). */
 export const cursor = z.string().regex(/^\d{1,19}$/);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fen, isoDate, isoInstant, nonEmpty, sku, uuid } from './common';
+import { fen, isoDate, isoInstant, nonEmpty, sku, text, uuid } from './common';
 
 export const tier = z.enum(['regular', 'silver', 'gold', 'platinum', 'diamond']);
 export type Tier = z.infer<typeof tier>;
@@ -18,10 +18,10 @@ export const birthday = isoDate.refine(
 );
 
 export const sizes = z.object({
-  top: z.string().max(16).optional(),
-  bottom: z.string().max(16).optional(),
-  dress: z.string().max(16).optional(),
-  shoe: z.string().max(16).optional(),
+  top: text.max(16).optional(),
+  bottom: text.max(16).optional(),
+  dress: text.max(16).optional(),
+  shoe: text.max(16).optional(),
 });
 export type Sizes = z.infer<typeof sizes>;
 
@@ -128,13 +128,13 @@ export const isTombstone = (item: CustomerFeedItem): item is CustomerTombstone =
 export const customerRegistration = z.object({
   id: uuid,
   name: nonEmpty(64),
-  phone: z.string().trim().min(3).max(32),
+  phone: text.trim().min(3).max(32),
   gender: gender.default('unknown'),
   birthday: birthday.optional(),
   sizes: sizes.default({}),
   consentMarketing: z.boolean().default(false),
   guideId: uuid.optional(),
-  notes: z.string().max(2000).optional(),
+  notes: text.max(2000).optional(),
   createdAt: isoInstant.optional(),
 });
 export type CustomerRegistration = z.infer<typeof customerRegistration>;
@@ -149,18 +149,18 @@ export type RegistrationResponse = z.infer<typeof registrationResponse>;
 export const crmCustomer = z.object({
   crmId: nonEmpty(64),
   name: nonEmpty(64),
-  phone: z.string().trim().min(3).max(32).optional(),
-  memberCode: z.string().trim().min(4).max(64).optional(),
+  phone: text.trim().min(3).max(32).optional(),
+  memberCode: text.trim().min(4).max(64).optional(),
   tier: tier.default('regular'),
   /** stored as a 32-bit integer */
   points: z.number().int().nonnegative().max(2_000_000_000).default(0),
   gender: gender.default('unknown'),
   birthday: birthday.optional(),
   sizes: sizes.default({}),
-  favouriteCategories: z.array(z.string().max(32)).max(20).default([]),
+  favouriteCategories: z.array(text.max(32)).max(20).default([]),
   homeStoreId: uuid.optional(),
-  tags: z.array(z.string().max(32)).max(50).default([]),
-  notes: z.string().max(2000).default(''),
+  tags: z.array(text.max(32)).max(50).default([]),
+  notes: text.max(2000).default(''),
   consentMarketing: z.boolean().default(false),
 });
 export type CrmCustomer = z.infer<typeof crmCustomer>;
@@ -173,7 +173,7 @@ export const onlineEvent = z.object({
     z.object({ customerId: uuid }),
     z.object({ crmId: nonEmpty(64) }),
     z.object({ memberCode: nonEmpty(64) }),
-    z.object({ phone: z.string().min(3).max(32) }),
+    z.object({ phone: text.min(3).max(32) }),
   ]),
   type: z.enum(['viewed', 'carted', 'wishlisted', 'ordered']),
   sku: sku.optional(),

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { fen, isoInstant, sku, uuid } from './common';
+import { fen, isoInstant, sku, text, uuid } from './common';
 import { behaviourItem, purchaseSummary, sizes, tier } from './customers';
 
 export const presenceSource = z.enum(['wifi', 'geofence', 'qr', 'beacon', 'app']);
 export type PresenceSource = z.infer<typeof presenceSource>;
 
 export const customerRef = z.union([
-  z.object({ memberCode: z.string().trim().min(1).max(64) }),
-  z.object({ phone: z.string().trim().min(3).max(32) }),
+  z.object({ memberCode: text.trim().min(1).max(64) }),
+  z.object({ phone: text.trim().min(3).max(32) }),
   z.object({ customerId: uuid }),
 ]);
 export type CustomerRef = z.infer<typeof customerRef>;

@@ -368,26 +368,33 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     ]);
     expect(r.body.results[0]!.reason).toMatch(/unknown customer/);
     const known = (await register({ id: newId(), name: '时钟', phone: nextPhone() })).body.customer;
+    const viewed = {
+      customer: { customerId: known.id },
+      type: 'viewed',
+      sku: 'DR-1',
+      channel: 'app',
+    };
+    // Instants outside 2000–2100 or with an impossible offset are malformed: the batch is a 400
+    // naming them (year 0000 and +23:59 used to reach the database and answer 500).
+    const malformed = await events([
+      { ...viewed, id: 'clock-0', at: new Date().toISOString() },
+      { ...viewed, id: 'clock-1', at: '0000-01-01T00:00:00Z' },
+      { ...viewed, id: 'clock-2', at: '2999-01-01T00:00:00Z' },
+      { ...viewed, id: 'clock-3', at: '2026-06-01T10:00:00+23:59' },
+    ]);
+    expect(malformed.status).toBe(400);
+    expect(
+      (malformed.body as unknown as { error: { details: { path: string }[] } }).error.details.map(
+        (d) => d.path,
+      ),
+    ).toEqual(['events.1.at', 'events.2.at', 'events.3.at']);
+    // A well-formed time too far ahead of the hub's clock is that event's rejection alone.
     const clock = await events([
-      {
-        id: 'clock-1',
-        customer: { customerId: known.id },
-        type: 'viewed',
-        sku: 'DR-1',
-        channel: 'app',
-        at: '0000-01-01T00:00:00Z',
-      },
-      {
-        id: 'clock-2',
-        customer: { customerId: known.id },
-        type: 'viewed',
-        sku: 'DR-1',
-        channel: 'app',
-        at: '2999-01-01T00:00:00Z',
-      },
+      { ...viewed, id: 'clock-4', at: '2099-01-01T00:00:00Z' },
+      { ...viewed, id: 'clock-5', at: new Date().toISOString() },
     ]);
     expect(clock.status).toBe(200);
-    expect(clock.body.results.map((x) => x.status)).toEqual(['rejected', 'rejected']);
+    expect(clock.body.results.map((x) => x.status)).toEqual(['rejected', 'accepted']);
 
     const before = (await pull()).body.cursor;
     const customerId = (await register({ id: newId(), name: '冯敏', phone: nextPhone() })).body

@@ -187,6 +187,35 @@ describeOnBackends('orders', (backend) => {
     expect(new Set(again.body.results.map((r) => r.status))).toEqual(new Set(['duplicate']));
   });
 
+  it('stores an order sent with upper-case ids with its lines, under the canonical id', async () => {
+    // Ids are lower-cased at the boundary: the hub used to compare the id as sent with the id
+    // PostgreSQL returned, store the order without its lines and answer `duplicate`.
+    const [customerId] = await seedCrmCustomers(hub, token, 1, 'U');
+    const order = orderFor(store, [{ sku: dress.sku, quantity: 2, unitPrice: 1_000 }], {
+      customerId: customerId!.toUpperCase(),
+    });
+    const upper = {
+      ...order,
+      id: order.id.toUpperCase(),
+      storeId: order.storeId.toUpperCase(),
+      terminalId: order.terminalId.toUpperCase(),
+      guideId: order.guideId.toUpperCase(),
+    };
+    expect((await postOrders(hub, token, [upper])).body.results).toEqual([
+      { id: order.id, status: 'accepted' },
+    ]);
+    const inStore = await storeOrdersOf(customerId!);
+    expect(inStore.storeOrders).toBe(1);
+    expect(inStore.storeSpend).toBe(2_000);
+    expect(inStore.lastPurchases[0]!.items).toEqual([
+      { sku: dress.sku, name: `商品 ${dress.sku}`, quantity: 2 },
+    ]);
+    // The same order in lower case, or in upper case again, is the one already stored.
+    for (const resend of [order, upper])
+      expect((await postOrders(hub, token, [resend])).body.results[0]!.status).toBe('duplicate');
+    expect((await storeOrdersOf(customerId!)).storeOrders).toBe(1);
+  });
+
   it('rejects invalid input with 400 and writes nothing of the batch', async () => {
     const customerId = customers[4]!;
     const good = orderFor(store, [{ sku: dress.sku, quantity: 1, unitPrice: 100 }], {

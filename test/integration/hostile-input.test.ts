@@ -1,0 +1,730 @@
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { newId } from '../../shared/domain/ids';
+import {
+  alertsQuery,
+  auditRequest,
+  claimRequest,
+  type ClaimAck,
+  crmCustomersRequest,
+  customerRegistration,
+  eraseRequest,
+  feedQuery,
+  footfallEvent,
+  mergeRequest,
+  newGuideRequest,
+  newStore,
+  newTerminalRequest,
+  onlineEventsRequest,
+  ordersRequest,
+  presenceEvent,
+  productUpsertRequest,
+  statsQuery,
+  statsRangeQuery,
+  uuid,
+} from '../../shared/protocol';
+import { describeOnBackends } from '../support/backends';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import {
+  applyMutation,
+  envelopeMutations,
+  fieldsOf,
+  hasPoisonKey,
+  mutationsFor,
+  pathParamMutations,
+  queryMutations,
+} from '../support/hostile-input';
+import { TEST_ADMIN_KEY, TEST_INTEGRATION_KEY, type HubProcess } from '../support/hub-process';
+import { seedCrmCustomers, seedProducts, unique } from '../support/seed';
+import { connectTerminal } from '../support/terminal-socket';
+
+type Auth = 'terminal' | 'integration' | 'admin';
+
+/** One route of the protocol and a valid request for it (fresh ids on every call). */
+type RouteSpec = {
+  method: 'GET' | 'POST';
+  path: string;
+  auth: Auth;
+  /** a `:param` in `path`: its valid value */
+  param?: () => string;
+  body?: { schema: z.ZodType; valid: () => unknown };
+  query?: { schema: z.ZodType; valid: () => Record<string, string> };
+  /** whether an accepted request may write (reads are never checked for writes) */
+  writes: boolean;
+};
+
+type Case = {
+  route: string;
+  label: string;
+  method: 'GET' | 'POST';
+  url: string;
+  body?: string;
+  auth: Auth;
+  /** the shared schema refuses this request, so the hub must refuse it too (null: not predicted) */
+  expectReject: boolean | null;
+  mayWrite: boolean;
+};
+
+const BODY_LIMIT = 1_048_576;
+
+const safeDecode = (value: string) => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+};
+
+/** Whether the shared schema (and the JSON parser in front of it) refuses this body. */
+function schemaRefuses(schema: z.ZodType, body: string): boolean {
+  if (body.length > BODY_LIMIT || hasPoisonKey(body)) return true;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return true;
+  }
+  return !schema.safeParse(parsed).success;
+}
+
+function queryString(values: Record<string, string>): string {
+  const parts = Object.entries(values).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  return parts.length === 0 ? '' : `?${parts.join('&')}`;
+}
+
+/** Every hostile case for one route: body fields, query fields, path param, the envelope. */
+function casesFor(route: RouteSpec): Case[] {
+  const name = routeName(route);
+  const cases: Case[] = [];
+  const param = route.param?.();
+  const urlWith = (value: string | undefined, query: string) =>
+    `/api/v1${value === undefined ? route.path : route.path.replace(/:\w+/, value)}${query}`;
+  const validQuery = () => (route.query ? queryString(route.query.valid()) : '');
+  const add = (label: string, c: Omit<Case, 'route' | 'label' | 'auth' | 'method'>) =>
+    cases.push({ route: name, label, method: route.method, auth: route.auth, ...c });
+
+  if (route.body) {
+    const { schema, valid } = route.body;
+    const sample = valid();
+    for (const field of fieldsOf(schema, sample))
+      for (const mutation of mutationsFor(field)) {
+        const body = applyMutation(valid(), field.path, mutation);
+        const expectReject = schemaRefuses(schema, body);
+        add(`${field.path.join('.')}: ${mutation.name}`, {
+          url: urlWith(param, validQuery()),
+          body,
+          expectReject,
+          mayWrite: route.writes && !expectReject,
+        });
+      }
+  }
+  if (route.method === 'POST')
+    for (const mutation of envelopeMutations(route.body?.valid() ?? {})) {
+      const body = applyMutation(route.body?.valid() ?? {}, [], mutation);
+      const expectReject = route.body ? schemaRefuses(route.body.schema, body) : null;
+      add(mutation.name, {
+        url: urlWith(param, validQuery()),
+        body,
+        expectReject:
+          expectReject ?? (body.length > BODY_LIMIT || hasPoisonKey(body) || !isJson(body)),
+        mayWrite: route.writes && expectReject !== true,
+      });
+    }
+  if (route.query) {
+    const { schema, valid } = route.query;
+    const sample = valid();
+    for (const field of fieldsOf(schema, sample)) {
+      const key = String(field.path[0]);
+      for (const mutation of queryMutations(field.kind, String(field.value ?? '1'))) {
+        const rest = Object.entries(valid())
+          .filter(([k]) => k !== key)
+          .map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+        if (mutation.value !== null) rest.push(`${key}=${mutation.value}`);
+        if (mutation.repeat) rest.push(`${key}=${mutation.value}`);
+        add(`?${key}: ${mutation.name}`, {
+          url: urlWith(param, rest.length ? `?${rest.join('&')}` : ''),
+          // Every value these mutations send is malformed for every query field the protocol
+          // has (cursors, limits, flags, instants, days); only leaving a field out can be valid.
+          expectReject: mutation.value !== null,
+          mayWrite: false,
+        });
+      }
+    }
+  }
+  // Every route gets hostile query keys, whether it reads a query or not.
+  for (const [label, extra] of [
+    ['query __proto__', '__proto__=1&__proto__[polluted]=1'],
+    ['query constructor.prototype', 'constructor[prototype][polluted]=1'],
+    ['query NUL key', '%00=%00'],
+  ] as const) {
+    const q = validQuery();
+    add(label, {
+      url: urlWith(param, q ? `${q}&${extra}` : `?${extra}`),
+      body: route.method === 'POST' ? JSON.stringify(route.body?.valid() ?? {}) : undefined,
+      expectReject: null,
+      mayWrite: route.writes,
+    });
+  }
+  if (param !== undefined)
+    for (const mutation of pathParamMutations(param)) {
+      const decoded = safeDecode(mutation.value);
+      const expectReject = decoded === null || !uuid.safeParse(decoded).success;
+      add(`:param ${mutation.name}`, {
+        url: urlWith(mutation.value, validQuery()),
+        body: route.method === 'POST' ? JSON.stringify(route.body?.valid() ?? {}) : undefined,
+        expectReject,
+        mayWrite: route.writes && !expectReject,
+      });
+    }
+  return cases;
+}
+
+function isJson(body: string): boolean {
+  try {
+    JSON.parse(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Outcome = { status: number; refused: boolean; problem: string | null; reset?: boolean };
+
+/** Sends one case; `refused` means nothing may have been written (4xx, or every item refused). */
+async function send(hub: HubProcess, c: Case, token: string): Promise<Outcome> {
+  const headers: Record<string, string> = {};
+  if (c.auth === 'terminal') headers.authorization = `Bearer ${token}`;
+  if (c.auth === 'integration') headers['x-integration-key'] = TEST_INTEGRATION_KEY;
+  if (c.auth === 'admin') headers['x-admin-key'] = TEST_ADMIN_KEY;
+  if (c.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(`${hub.url}${c.url}`, { method: c.method, headers, body: c.body });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+    // Fastify answers an over-limit body from its content-length with 413 and closes the
+    // connection; a client still sending may see the reset before the answer. Refused either way.
+    if (
+      c.body !== undefined &&
+      c.body.length > BODY_LIMIT &&
+      /ECONNRESET|EPIPE|UND_ERR_SOCKET/.test(cause)
+    )
+      return { status: 0, refused: true, problem: null, reset: true };
+    return { status: 0, refused: false, problem: `no answer: ${cause}` };
+  }
+  const text = await response.text();
+  const status = response.status;
+  if (status >= 500) return { status, refused: false, problem: `${status}: ${text.slice(0, 200)}` };
+  if (status >= 400) return { status, refused: true, problem: null };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  const results = (body as { results?: { status: string; reason?: string }[] } | null)?.results;
+  if (!Array.isArray(results)) return { status, refused: false, problem: null };
+  const reasonless = results.find((r) => r.status === 'rejected' && !r.reason);
+  if (reasonless) return { status, refused: false, problem: 'rejected item without a reason' };
+  return {
+    status,
+    refused: results.every((r) => r.status === 'rejected' || r.status === 'duplicate'),
+    problem: null,
+  };
+}
+
+describeOnBackends('hostile input matrix', (backend) => {
+  let hub: HubProcess;
+  let token: string;
+  let sql: pg.Client | null = null;
+  const fx = { product: { sku: `SKU-HOSTILE-${unique()}`, price: 19_900 } } as Fixture;
+  const routes = routeSpecs(fx);
+  const figures = {
+    cases: 0,
+    routes: 0,
+    fiveXx: 0,
+    refused: 0,
+    mayWrite: 0,
+    looks: 0,
+    resetsOnOverLimit: 0,
+    socketCases: 0,
+  };
+
+  beforeAll(async () => {
+    hub = await backend.startHub();
+    fx.store = await createStoreFixture(hub);
+    token = fx.store.terminals[0]!.token;
+    await seedProducts(hub, [{ ...fx.product, stock: { [fx.store.storeId]: 50 } }]);
+    // 0: orders, presence, events; 1: erased through integration; 2: through admin; 3 → 4 merged
+    fx.customers = await seedCrmCustomers(hub, token, 5, 'H');
+    if (hub.options.databaseUrl) {
+      sql = new pg.Client({ connectionString: hub.options.databaseUrl });
+      await sql.connect();
+    }
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await backend.cleanup();
+  });
+
+  const request = async <T>(auth: Auth, path: string): Promise<T> => {
+    const headers: Record<string, string> =
+      auth === 'terminal'
+        ? { authorization: `Bearer ${token}` }
+        : auth === 'admin'
+          ? { 'x-admin-key': TEST_ADMIN_KEY }
+          : { 'x-integration-key': TEST_INTEGRATION_KEY };
+    const response = await fetch(`${hub.url}/api/v1${path}`, { headers });
+    expect(response.status, path).toBe(200);
+    return (await response.json()) as T;
+  };
+
+  /**
+   * What the hub holds. On PostgreSQL: every table's row count, the change sequence and the
+   * revoked terminals, read directly. On PGlite (embedded in the hub process, so not readable from
+   * here): what the API shows — rows changed in the customer and catalog feeds since the last
+   * look, the staff list, the stores, and the store's figures for today (orders, visits, alerts,
+   * footfall).
+   */
+  const heads = { customers: '0', catalog: '0' };
+  async function fingerprint(): Promise<unknown> {
+    figures.looks++;
+    if (sql) {
+      const tables = [
+        'settings',
+        'stores',
+        'guides',
+        'terminals',
+        'customers',
+        'online_events',
+        'products',
+        'store_products',
+        'visits',
+        'alerts',
+        'footfall',
+        'orders',
+        'order_lines',
+        'audit_log',
+        'customer_erasures',
+      ];
+      const counts = tables.map((t) => `(select count(*) from ${t})::int as ${t}`).join(', ');
+      const { rows } = await sql.query(
+        `select ${counts}, (select last_value from change_seq)::text as seq,
+                (select count(*) from terminals where revoked_at is not null)::int as revoked`,
+      );
+      return rows[0];
+    }
+    const changed: Record<string, number> = {};
+    for (const feed of ['customers', 'catalog'] as const) {
+      let count = 0;
+      for (let page = 0; page < 100; page++) {
+        const r = await request<{ items: unknown[]; cursor: string; hasMore: boolean }>(
+          'terminal',
+          `/sync/${feed}?after=${heads[feed]}&limit=5000&withTotal=false`,
+        );
+        count += r.items.length;
+        heads[feed] = r.cursor;
+        if (!r.hasMore) break;
+      }
+      changed[feed] = count;
+    }
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    return {
+      changed,
+      staff: await request('terminal', '/sync/staff'),
+      stores: ((await request<{ items: unknown[] }>('admin', '/admin/stores')).items ?? []).length,
+      stats: await request('terminal', `/stores/${fx.store.storeId}/stats?date=${today}`),
+    };
+  }
+  /** A fingerprint with nothing changed since `before` (feed changes are counted since then). */
+  const unchanged = (before: unknown): unknown =>
+    sql ? before : { ...(before as object), changed: { customers: 0, catalog: 0 } };
+
+  for (const route of routes) {
+    it(`${routeName(route)}: each hostile case is refused or rejected with a reason, never a 5xx; refused ones write nothing`, async () => {
+      // The cases the schema refuses first, as one run checked with two looks at the database;
+      // then the rest, each write followed by a fresh look.
+      const all = casesFor(route);
+      const cases = [
+        ...all.filter((c) => c.expectReject === true),
+        ...all.filter((c) => c.expectReject !== true),
+      ];
+      figures.routes++;
+      const failures: string[] = [];
+      // On PostgreSQL every refused case is checked (a look is one query). On PGlite a look is
+      // five API calls, so the schema-refused run is checked as a whole and the cases after the
+      // first write that may have written are not (PostgreSQL covers them).
+      const looksAreCheap = sql !== null;
+      let baseline: unknown = await fingerprint();
+      let pending: string[] = [];
+      const verify = async () => {
+        if (pending.length === 0 || baseline === null) return;
+        const now = await fingerprint();
+        if (JSON.stringify(now) !== JSON.stringify(unchanged(baseline)))
+          failures.push(`a refused case wrote: one of ${pending.join(' | ')}`);
+        baseline = now;
+        pending = [];
+      };
+      for (const c of cases) {
+        if (c.mayWrite) {
+          figures.mayWrite++;
+          await verify();
+        }
+        const outcome = await send(hub, c, token);
+        figures.cases++;
+        if (outcome.status >= 500 || (outcome.status === 0 && !outcome.reset)) figures.fiveXx++;
+        if (outcome.reset) figures.resetsOnOverLimit++;
+        if (outcome.refused) figures.refused++;
+        if (outcome.problem) failures.push(`${c.label}: ${outcome.problem}`);
+        if (c.expectReject === true && !outcome.refused)
+          failures.push(`${c.label}: the schema refuses it, the hub answered ${outcome.status}`);
+        if (c.mayWrite) baseline = looksAreCheap ? await fingerprint() : null;
+        else if (outcome.refused && baseline !== null) pending.push(c.label);
+      }
+      await verify();
+      expect(failures, routeName(route)).toEqual([]);
+      expect(cases.length).toBeGreaterThanOrEqual(3);
+    });
+  }
+
+  it('alert:claim over the socket: a malformed claim gets invalid_input, none an internal error', async () => {
+    const socket = await connectTerminal(hub, token);
+    try {
+      const valid = () => ({ alertId: newId(), guideId: fx.store.guide.id });
+      const failures: string[] = [];
+      let count = 0;
+      for (const field of fieldsOf(claimRequest, valid()))
+        for (const mutation of mutationsFor(field)) {
+          // socket.io's encoder walks payloads recursively: 10,000 levels is the HTTP cases' job.
+          if (mutation.name.includes('deep')) continue;
+          const text = applyMutation(valid(), field.path, mutation);
+          const ack = (await socket
+            .timeout(10_000)
+            .emitWithAck('alert:claim', JSON.parse(text))) as ClaimAck;
+          count++;
+          const code = ack.ok ? 'ok' : ack.error.code;
+          // A well-formed claim for an alert that does not exist is not_found.
+          const expected = schemaRefuses(claimRequest, text) ? 'invalid_input' : 'not_found';
+          if (code !== expected)
+            failures.push(`${field.path.join('.')}: ${mutation.name}: ${code}`);
+        }
+      figures.socketCases = count;
+      expect(failures).toEqual([]);
+      expect(count).toBeGreaterThanOrEqual(20);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('covers every route with at least 500 cases, and the hub still serves valid requests', async () => {
+    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(23);
+    expect(figures.routes).toBe(routes.length);
+    // Printed for docs/reliability.md.
+    console.info(`hostile matrix (${backend.kind}): ${JSON.stringify(figures)}`);
+    expect(figures.cases).toBeGreaterThanOrEqual(500);
+    expect(figures.fiveXx).toBe(0);
+    const terminal = await request<{ terminalId: string }>('terminal', '/terminal');
+    expect(terminal.terminalId).toBe(fx.store.terminals[0]!.id);
+  });
+});
+
+type Fixture = {
+  store: StoreFixture;
+  /** 0: orders, presence, events; 1: erased through integration; 2: through admin; 3 → 4 merged */
+  customers: string[];
+  product: { sku: string; price: number };
+};
+
+const routeName = (route: RouteSpec) =>
+  `${route.method} ${route.path}${route.query ? `?${Object.keys(route.query.valid()).join('&')}` : ''}`;
+
+/**
+ * The 23 routes of README's Protocol section (the stats route in its day and range forms), each
+ * with a valid request; the fixture is read when a request is built, after the hub started.
+ */
+function routeSpecs(fx: Fixture): RouteSpec[] {
+  const now = () => new Date().toISOString();
+  const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const phone = () => `139${unique().padStart(8, '0').slice(-8)}`;
+  const feed = { schema: feedQuery, valid: () => ({ after: '0', limit: '10', withTotal: 'true' }) };
+  return [
+    { method: 'GET', path: '/terminal', auth: 'terminal', writes: false },
+    { method: 'GET', path: '/sync/customers', auth: 'terminal', query: feed, writes: false },
+    { method: 'GET', path: '/sync/catalog', auth: 'terminal', query: feed, writes: false },
+    { method: 'GET', path: '/sync/staff', auth: 'terminal', writes: false },
+    {
+      method: 'POST',
+      path: '/customers',
+      auth: 'terminal',
+      writes: true,
+      body: {
+        schema: customerRegistration,
+        valid: () => ({
+          id: newId(),
+          name: '测试顾客',
+          phone: phone(),
+          gender: 'female',
+          birthday: '1990-05-01',
+          sizes: { top: 'M' },
+          consentMarketing: true,
+          guideId: fx.store.guide.id,
+          notes: 'likes silk',
+          createdAt: now(),
+        }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/orders',
+      auth: 'terminal',
+      writes: true,
+      body: {
+        schema: ordersRequest,
+        valid: () => ({
+          orders: [
+            {
+              id: newId(),
+              storeId: fx.store.storeId,
+              terminalId: fx.store.terminals[0]!.id,
+              guideId: fx.store.guide.id,
+              customerId: fx.customers[0],
+              paymentMethod: 'wechat',
+              createdAt: now(),
+              lines: [
+                { sku: fx.product.sku, quantity: 1, unitPrice: fx.product.price, discount: 0 },
+              ],
+            },
+          ],
+        }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/audit',
+      auth: 'terminal',
+      writes: true,
+      body: {
+        schema: auditRequest,
+        valid: () => ({
+          entries: [
+            {
+              id: newId(),
+              action: 'profile_opened',
+              guideId: fx.store.guide.id,
+              customerId: fx.customers[0],
+              at: now(),
+            },
+          ],
+        }),
+      },
+    },
+    {
+      method: 'GET',
+      path: '/alerts',
+      auth: 'terminal',
+      writes: false,
+      query: { schema: alertsQuery, valid: () => ({ since: now() }) },
+    },
+    {
+      method: 'GET',
+      path: '/stores/:storeId/stats',
+      auth: 'terminal',
+      param: () => fx.store.storeId,
+      writes: false,
+      query: { schema: statsQuery, valid: () => ({ date: today() }) },
+    },
+    {
+      method: 'GET',
+      path: '/stores/:storeId/stats',
+      auth: 'terminal',
+      param: () => fx.store.storeId,
+      writes: false,
+      query: {
+        schema: statsRangeQuery,
+        valid: () => ({ from: '2026-06-01', to: today() }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/presence',
+      auth: 'integration',
+      writes: true,
+      body: {
+        schema: presenceEvent,
+        valid: () => ({
+          customer: { customerId: fx.customers[0] },
+          storeId: fx.store.storeId,
+          source: 'wifi',
+          at: now(),
+        }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/footfall',
+      auth: 'integration',
+      writes: true,
+      body: {
+        schema: footfallEvent,
+        valid: () => ({ storeId: fx.store.storeId, at: now(), count: 3 }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/integration/customers',
+      auth: 'integration',
+      writes: true,
+      body: {
+        schema: crmCustomersRequest,
+        valid: () => {
+          const n = unique();
+          return {
+            customers: [
+              {
+                crmId: `crm-h-${n}`,
+                name: '会员',
+                phone: phone(),
+                memberCode: `MH${n}`,
+                tier: 'gold',
+                points: 10,
+                gender: 'female',
+                birthday: '1985-01-01',
+                sizes: { top: 'M', shoe: '37' },
+                favouriteCategories: ['连衣裙'],
+                homeStoreId: fx.store.storeId,
+                tags: ['vip'],
+                notes: 'n',
+                consentMarketing: true,
+              },
+            ],
+          };
+        },
+      },
+    },
+    {
+      method: 'POST',
+      path: '/integration/events',
+      auth: 'integration',
+      writes: true,
+      body: {
+        schema: onlineEventsRequest,
+        valid: () => ({
+          events: [
+            {
+              id: `ev-${unique()}`,
+              customer: { customerId: fx.customers[0] },
+              type: 'viewed',
+              sku: fx.product.sku,
+              channel: 'app',
+              at: now(),
+              dwellSeconds: 5,
+            },
+          ],
+        }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/integration/products',
+      auth: 'integration',
+      writes: true,
+      body: {
+        schema: productUpsertRequest,
+        valid: () => ({
+          products: [
+            {
+              sku: `SKU-H-${unique()}`,
+              barcode: '69012345',
+              name: '真丝围巾',
+              category: '配饰',
+              size: 'M',
+              colour: 'red',
+              price: 1000,
+              active: true,
+              stock: { [fx.store.storeId]: 5 },
+            },
+          ],
+        }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/integration/customers/merge',
+      auth: 'integration',
+      writes: true,
+      body: {
+        schema: mergeRequest,
+        valid: () => ({ sourceId: fx.customers[3], targetId: fx.customers[4] }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/integration/customers/erase',
+      auth: 'integration',
+      writes: true,
+      body: {
+        schema: eraseRequest,
+        valid: () => ({ customerId: fx.customers[1], reason: 'customer request' }),
+      },
+    },
+    { method: 'GET', path: '/admin/stores', auth: 'admin', writes: false },
+    {
+      method: 'POST',
+      path: '/admin/stores',
+      auth: 'admin',
+      writes: true,
+      body: {
+        schema: newStore,
+        valid: () => ({
+          name: `Hostile ${unique()}`,
+          timezone: 'Asia/Shanghai',
+          lat: 31.2,
+          lng: 121.4,
+          geofenceRadiusM: 200,
+        }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/admin/guides',
+      auth: 'admin',
+      writes: true,
+      body: {
+        schema: newGuideRequest,
+        valid: () => ({ storeId: fx.store.storeId, name: '新导购', role: 'guide', pin: '4321' }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/admin/terminals',
+      auth: 'admin',
+      writes: true,
+      body: {
+        schema: newTerminalRequest,
+        valid: () => ({ storeId: fx.store.storeId, name: 'Counter H' }),
+      },
+    },
+    // The second terminal is the one revoked; the first keeps the token the matrix uses.
+    {
+      method: 'POST',
+      path: '/admin/terminals/:id/revoke',
+      auth: 'admin',
+      param: () => fx.store.terminals[1]!.id,
+      writes: true,
+    },
+    {
+      method: 'POST',
+      path: '/admin/customers/:id/erase',
+      auth: 'admin',
+      param: () => fx.customers[2]!,
+      writes: true,
+      body: {
+        schema: eraseRequest.pick({ reason: true }),
+        valid: () => ({ reason: 'customer request' }),
+      },
+    },
+    // The environment's integration key stays valid after a rotation.
+    { method: 'POST', path: '/admin/integration-key/rotate', auth: 'admin', writes: true },
+  ];
+}
