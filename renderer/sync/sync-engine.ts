@@ -276,7 +276,9 @@ export class SyncEngine {
       });
       return true;
     });
-    if (applied && rejects.length > 0) await this.refreshSetAside();
+    // Also when rows were set aside before: this page may have brought their fixed versions.
+    if (applied && (rejects.length > 0 || this.status.get().setAsideCount > 0))
+      await this.refreshSetAside();
     return applied;
   }
 
@@ -307,7 +309,7 @@ export class SyncEngine {
           lastError: null,
         });
       });
-      if (rejects.length > 0) await this.refreshSetAside();
+      if (rejects.length > 0 || this.status.get().setAsideCount > 0) await this.refreshSetAside();
       await this.reportSetAside();
     });
   }
