@@ -30,10 +30,18 @@ export async function findProductByCode(
   );
 }
 
-/** The store's guides: the staff feed is small and always sent whole, so it replaces the table. */
-export async function replaceStaff(db: TerminalDb, staff: readonly StaffMember[]): Promise<void> {
+/**
+ * The store's guides: the staff feed is small and always sent whole, so it replaces the table —
+ * except the rows of `keep` (ids whose row the feed sent invalid and the terminal set aside).
+ */
+export async function replaceStaff(
+  db: TerminalDb,
+  staff: readonly StaffMember[],
+  keep: readonly string[] = [],
+): Promise<void> {
+  const kept = keep.length === 0 ? [] : (await db.staff.bulkGet([...keep])).filter((s) => !!s);
   await db.staff.clear();
-  await db.staff.bulkPut(staff);
+  await db.staff.bulkPut([...kept, ...staff]);
 }
 
 export const activeGuides = async (db: TerminalDb) =>

@@ -13,6 +13,7 @@ import {
   type CustomerKeys,
   type CustomerMeta,
 } from './customer-store';
+import type { SetAsideRow } from './feed-rejects';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -96,6 +97,8 @@ export class TerminalDb extends Dexie {
   outbox!: Table<OutboxEntry, string>;
   syncState!: Table<SyncStateRow, FeedName>;
   audit!: Table<AuditEntry, string>;
+  /** feed rows that failed validation, set aside for diagnosis (data/feed-rejects.ts) */
+  feedRejects!: Table<SetAsideRow, string>;
 
   constructor(
     readonly terminalId: string,

@@ -8,6 +8,12 @@ import {
   openCustomerProfile,
   searchCustomers,
 } from './customers';
+import {
+  markSetAsideReported,
+  recordSetAside,
+  setAsideCount,
+  unreportedSetAside,
+} from './feed-rejects';
 import { memorySecretStore } from './secret-store';
 import { freshIdb, makeProfile, TEST_PHONE_KEY } from './testing';
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
@@ -21,8 +27,8 @@ function v2Rows(profile: CustomerProfile) {
 }
 
 describe('Dexie migrations', () => {
-  it('the latest version is 6', () => {
-    expect(LATEST_VERSION).toBe(6);
+  it('the latest version is 7', () => {
+    expect(LATEST_VERSION).toBe(7);
   });
 
   it('v1 → v2: customers cached before the upgrade become findable by pinyin initials', async () => {
@@ -242,7 +248,7 @@ describe('Dexie migrations', () => {
     });
     v5.close();
 
-    const v6 = new TerminalDb('term-6', idb);
+    const v6 = new TerminalDb('term-6', { ...idb, upToVersion: 6 });
     await v6.open();
     expect(v6.verno).toBe(6);
     expect(await v6.customerStore.count()).toBe(230);
@@ -259,6 +265,85 @@ describe('Dexie migrations', () => {
     expect(await v6.customerBlocks.toArray()).toEqual(before);
     expect((await v6.customerStore.get(crowd[5]!.id))?.points).toBe(crowd[5]!.points + 10);
     v6.close();
+  });
+
+  it('v6 → v7: customers, the outbox and cursors survive; feed rows can be set aside', async () => {
+    const idb = freshIdb();
+    const v6 = new TerminalDb('term-7', { ...idb, upToVersion: 6 });
+    const crowd = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        makeProfile({ name: `客${i}`, phone: `+86137100${String(i).padStart(5, '0')}` }),
+      ),
+    );
+    const blocks = packBlocks(crowd.map(toCachedCustomer), 0);
+    await v6.table('customerBlocks').bulkPut(blocks);
+    await v6.table('customerKeys').bulkPut(blocks.map(keysOf));
+    await v6.table('customerMeta').put({ key: 'stamp', value: 5 });
+    await v6.table('customerOverrides').put({ ...toCachedCustomer(crowd[7]!), points: 4242 });
+    await v6.table('syncState').put({
+      feed: 'catalog',
+      cursor: '4321',
+      rowsDone: 10,
+      totalEstimate: 10,
+      lastSuccessAt: null,
+      lastError: 'items.3.price: Too big',
+    });
+    await v6.table('outbox').put({
+      id: 'o7',
+      kind: 'order',
+      status: 'pending',
+      createdAt: '2026-11-01T00:00:00Z',
+      attempts: 0,
+      lastAttemptAt: null,
+      syncedAt: null,
+      reason: null,
+      order: {
+        id: 'o7',
+        storeId: 's',
+        terminalId: 't',
+        guideId: 'g',
+        paymentMethod: 'cash',
+        createdAt: '2026-11-01T00:00:00Z',
+        lines: [{ sku: 'A', quantity: 1, unitPrice: 1, discount: 0 }],
+      },
+    });
+    v6.close();
+
+    const v7 = new TerminalDb('term-7', idb);
+    await v7.open();
+    expect(v7.verno).toBe(7);
+    expect(await v7.customerStore.count()).toBe(120);
+    expect((await v7.customerStore.get(crowd[7]!.id))?.points).toBe(4242);
+    const secrets = memorySecretStore({ phoneHashKey: TEST_PHONE_KEY });
+    const found = await searchCustomers(v7, secrets, { query: '13710000119' });
+    expect(found.map((c) => c.id)).toEqual([crowd[119]!.id]);
+    expect((await v7.syncState.get('catalog'))?.cursor).toBe('4321');
+    expect((await v7.outbox.get('o7'))?.status).toBe('pending');
+    // The new table starts empty and keeps what a page sets aside, until reported.
+    expect(await setAsideCount(v7)).toBe(0);
+    await v7.transaction('rw', v7.feedRejects, () =>
+      recordSetAside(
+        v7,
+        'catalog',
+        [{ feed: 'catalog', id: 'p-1', seq: '4400', reason: 'price: Too big' }],
+        [],
+        '2026-11-02T10:00:00.000Z',
+      ),
+    );
+    const unreported = await unreportedSetAside(v7, 10);
+    expect(unreported.rejects).toEqual([
+      {
+        feed: 'catalog',
+        id: 'p-1',
+        seq: '4400',
+        reason: 'price: Too big',
+        at: '2026-11-02T10:00:00.000Z',
+      },
+    ]);
+    await markSetAsideReported(v7, unreported.keys);
+    expect((await unreportedSetAside(v7, 10)).keys).toEqual([]);
+    expect(await setAsideCount(v7)).toBe(1);
+    v7.close();
   });
 
   it('each terminal enrolment gets its own database', async () => {

@@ -138,6 +138,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     stores: { customerOverrides: 'id' },
   },
+  {
+    // Feed rows that failed validation are set aside instead of failing their whole page (one bad
+    // row used to stop a feed on every terminal for good, issue #12); kept here for diagnosis,
+    // `reported` until the hub has been told, `at` to keep only the newest.
+    version: 7,
+    stores: { feedRejects: 'key, reported, at' },
+  },
 ];
 
 const MIGRATION_CHUNK = 2_000;

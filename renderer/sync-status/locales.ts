@@ -30,6 +30,12 @@ const zh = {
   ageMinutes: '{{count}} 分钟前',
   ageHours: '{{count}} 小时前',
   ageNow: '刚刚',
+  setAsideTitle: '未能读取的同步数据',
+  setAsideEmpty: '没有未能读取的数据。',
+  setAsideHelp: '这些记录未通过校验，已暂时跳过，其余数据照常同步。已报告总部，请联系技术支持。',
+  feeds: { customers: '会员', catalog: '商品', staff: '导购' },
+  setAsideReported: '已报告总部',
+  setAsideNotReported: '尚未报告',
 };
 
 export const syncStatusLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
@@ -66,5 +72,12 @@ export const syncStatusLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     ageMinutes: '{{count}} min ago',
     ageHours: '{{count}} h ago',
     ageNow: 'just now',
+    setAsideTitle: 'Sync data that could not be read',
+    setAsideEmpty: 'Nothing set aside.',
+    setAsideHelp:
+      'These rows failed validation and were skipped; everything else keeps syncing. Head office has been told; please contact support.',
+    feeds: { customers: 'Member', catalog: 'Product', staff: 'Guide' },
+    setAsideReported: 'Reported to head office',
+    setAsideNotReported: 'Not reported yet',
   },
 };

@@ -1,13 +1,22 @@
 import type { OutboxEntry, TerminalDb } from '../data/database';
 import { pendingEntries, rejectedEntries } from '../data/outbox';
+import { setAsideRows, type SetAsideRow } from '../data/feed-rejects';
 
 const SHOWN = 200;
 
 export async function outboxItems(
   db: TerminalDb,
-): Promise<{ pending: OutboxEntry[]; rejected: OutboxEntry[] }> {
-  const [pending, rejected] = await Promise.all([pendingEntries(db, SHOWN), rejectedEntries(db)]);
-  return { pending, rejected: rejected.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
+): Promise<{ pending: OutboxEntry[]; rejected: OutboxEntry[]; setAside: SetAsideRow[] }> {
+  const [pending, rejected, setAside] = await Promise.all([
+    pendingEntries(db, SHOWN),
+    rejectedEntries(db),
+    setAsideRows(db),
+  ]);
+  return {
+    pending,
+    rejected: rejected.sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    setAside,
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import { makeHarness, renderWith, resetAppStore, type Harness } from '../app/test-harness';
 import { enqueueOrder } from '../data/outbox';
+import { makeProfile } from '../data/testing';
 import { SyncIndicator } from './sync-indicator';
 import { SyncPanel } from './sync-panel';
 
@@ -74,5 +75,26 @@ describe('sync status', () => {
     await user.click(within(rejected).getByRole('button', { name: '重新提交' }));
     expect(await screen.findByText('没有被退回的记录。')).toBeTruthy();
     expect(h.hub.orders.size).toBe(1);
+  });
+
+  it('lists a customer row set aside with its reason, reported to head office; the rest synced', async () => {
+    const h = await makeHarness();
+    const good = h.hub.upsertCustomer(await makeProfile({ name: '王芳' }));
+    // A row out of the protocol's range, as an unpatched hub could send it (issue #12).
+    const bad = h.hub.upsertCustomer({
+      ...(await makeProfile({ name: '李娜' })),
+      lifetimeSpend: 1e16,
+    });
+    await h.services.engine.start();
+    renderWith(h.services, <SyncPanel />);
+    const list = await screen.findByRole('list', { name: '未能读取的同步数据' });
+    await waitFor(() => expect(list.textContent).toContain('已报告总部'));
+    expect(list.textContent).toContain('会员');
+    expect(list.textContent).toContain(bad.id);
+    expect(list.textContent).toContain('lifetimeSpend');
+    // The reason carries no personal data: not the name, not the amount.
+    expect(list.textContent).not.toContain('李娜');
+    expect(h.hub.feedRejects.map((r) => r.id)).toEqual([bad.id]);
+    expect(await h.services.db.customerStore.get(good.id)).toBeDefined();
   });
 });

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
 import { useServices } from '../app/services';
 import type { OutboxEntry } from '../data/database';
+import type { SetAsideRow } from '../data/feed-rejects';
 import { formatAge } from './format';
 import { useOutbox } from './use-sync-status';
 import './sync-status.css';
@@ -61,9 +62,37 @@ export function SyncPanel() {
               </ul>
             </>
           )}
+          <h2>{t('setAsideTitle')}</h2>
+          {view.setAside.length === 0 ? (
+            <p>{t('setAsideEmpty')}</p>
+          ) : (
+            <>
+              <p>{t('setAsideHelp')}</p>
+              <ul className="outbox-list" aria-label={t('setAsideTitle')}>
+                {view.setAside.map((row) => (
+                  <SetAsideLine key={row.key} row={row} />
+                ))}
+              </ul>
+            </>
+          )}
         </>
       )}
     </section>
+  );
+}
+
+/** A feed row set aside: which feed, its id, why, and whether head office knows. */
+function SetAsideLine({ row }: { row: SetAsideRow }) {
+  const { t } = useTranslation('sync-status');
+  const { now } = useServices();
+  return (
+    <li className="outbox-row rejected">
+      <strong>{t(`feeds.${row.feed}`)}</strong>
+      <span>{row.id ?? row.seq ?? '—'}</span>
+      <span>{formatAge(t, row.at, now())}</span>
+      <span className="outbox-reason">{t('reason', { reason: row.reason })}</span>
+      <span>{row.reported === 1 ? t('setAsideReported') : t('setAsideNotReported')}</span>
+    </li>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useServices } from '../app/services';
 import type { OutboxEntry } from '../data/database';
+import type { SetAsideRow } from '../data/feed-rejects';
 import { outboxSummary, type OutboxSummary } from '../data/outbox';
 import type { SyncStatus } from '../sync/sync-status';
 import { outboxItems, retryRejected } from './outbox-queries';
@@ -38,7 +39,7 @@ export function useSyncStatus(): SyncStatus {
 export type OutboxView =
   | { state: 'loading' }
   | { state: 'error'; message: string }
-  | { state: 'ready'; pending: OutboxEntry[]; rejected: OutboxEntry[] };
+  | { state: 'ready'; pending: OutboxEntry[]; rejected: OutboxEntry[]; setAside: SetAsideRow[] };
 
 /** Pending and rejected outbox entries, refreshed whenever the sync status changes. */
 export function useOutbox() {
@@ -58,7 +59,14 @@ export function useOutbox() {
     return () => {
       live = false;
     };
-  }, [db, status.pendingCount, status.rejectedCount, status.lastSuccessAt, reload]);
+  }, [
+    db,
+    status.pendingCount,
+    status.rejectedCount,
+    status.setAsideCount,
+    status.lastSuccessAt,
+    reload,
+  ]);
 
   const syncNow = useCallback(async () => {
     await engine.syncNow();

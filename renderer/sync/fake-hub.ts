@@ -10,6 +10,7 @@ import type {
   CustomerFeedItem,
   CustomerProfile,
   CustomerRegistration,
+  FeedReject,
   ItemResult,
   Order,
   ProductItem,
@@ -20,6 +21,12 @@ import { phoneHash } from '../../shared/domain/crypto';
 import { maskPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
 import { err, ok } from '../../shared/result';
 import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
+import {
+  checkCustomerItems,
+  checkProductItems,
+  checkStaffItems,
+  type CheckedItems,
+} from './feed-items';
 import type { FeedPage, HubClient, HubResult, LiveConnection, LiveEvents } from './hub-client';
 
 type Faults = {
@@ -40,6 +47,8 @@ export class FakeHub {
   alerts: ArrivalAlert[] = [];
   readonly orders = new Map<string, Order>();
   readonly audit = new Map<string, AuditEntryWire>();
+  /** what terminals reported setting aside (`POST /sync/rejects`) */
+  readonly feedRejects: FeedReject[] = [];
   /** how many times each order id was posted (to prove resends happen and are harmless) */
   readonly orderPosts = new Map<string, number>();
   readonly rejectSkus = new Set<string>();
@@ -114,9 +123,12 @@ export class FakeHub {
         }
         return result;
       });
+    // Rows go through the same per-row validation as the HTTP client's, so a test can put a row
+    // out of the schema's range into the fake hub and see it set aside.
     const feed = <T extends { seq: string }>(
       name: string,
       rows: Iterable<T>,
+      check: (raw: readonly unknown[]) => CheckedItems<T>,
       after: string,
       limit: number,
       withTotal = true,
@@ -133,8 +145,10 @@ export class FakeHub {
           .filter((r) => BigInt(r.seq) > BigInt(after))
           .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
         const items = newer.slice(0, limit);
+        const checked = check(structuredClone(items));
         const page: FeedPage<T> = {
-          items,
+          items: checked.items,
+          ...(checked.rejects.length > 0 ? { rejects: checked.rejects } : {}),
           cursor: items.length > 0 ? items[items.length - 1]!.seq : after,
           hasMore: newer.length > limit,
           ...(withTotal ? { total: newer.length } : {}),
@@ -145,10 +159,10 @@ export class FakeHub {
       });
     return {
       pullCustomers: (after, limit, withTotal) =>
-        feed('customers', this.customers.values(), after, limit, withTotal),
+        feed('customers', this.customers.values(), checkCustomerItems, after, limit, withTotal),
       pullCatalog: (after, limit, withTotal) =>
-        feed('catalog', this.products.values(), after, limit, withTotal),
-      pullStaff: () => guard(() => ok(structuredClone(this.staff))),
+        feed('catalog', this.products.values(), checkProductItems, after, limit, withTotal),
+      pullStaff: () => guard(() => ok(checkStaffItems(structuredClone(this.staff)))),
       alertsSince: (since) =>
         guard(() => ok(structuredClone(this.alerts.filter((a) => a.at >= since)))),
       postOrders: (orders) =>
@@ -167,6 +181,11 @@ export class FakeHub {
             }),
           ),
         ),
+      reportFeedRejects: (rejects) =>
+        lossy((): HubResult<number> => {
+          this.feedRejects.push(...structuredClone(rejects));
+          return ok(rejects.length);
+        }),
       connectLive: (events): LiveConnection => {
         this.live.add(events);
         queueMicrotask(() => {

@@ -5,21 +5,18 @@ import {
   API_PREFIX,
   batchResponse,
   claimAck,
-  customerProfile,
-  customerTombstone,
   errorBody,
   feedPage,
-  productItem,
+  feedRejectsResponse,
   registrationResponse,
-  staffResponse,
   TERMINAL_NAMESPACE,
-  type CustomerFeedItem,
   type HubToTerminalEvents,
   type TerminalToHubEvents,
 } from '../../shared/protocol';
 import { err, ok } from '../../shared/result';
 import type { SecretStore } from '../data/secret-store';
 import { backoffDelay, type BackoffOptions } from './backoff';
+import { checkCustomerItems, checkProductItems, checkStaffItems } from './feed-items';
 import type { HubClient, HubResult, LiveConnection, LiveEvents } from './hub-client';
 
 export type HttpHubClientOptions = {
@@ -33,22 +30,19 @@ export type HttpHubClientOptions = {
   fetch?: typeof globalThis.fetch;
 };
 
-const customersPage = feedPage(z.unknown()).transform((page, ctx) => {
-  // Picks the schema by shape instead of a union: a union tries the tombstone first and builds a
-  // failure for every profile, which doubled parse time on a 200,000-row initial sync.
-  const items: CustomerFeedItem[] = [];
-  for (const [i, item] of page.items.entries()) {
-    const isTomb = typeof item === 'object' && item !== null && 'deleted' in item;
-    const parsed = (isTomb ? customerTombstone : customerProfile).safeParse(item);
-    if (!parsed.success) {
-      ctx.addIssue({ code: 'custom', message: `item ${i}: ${parsed.error.message}` });
-      return z.NEVER;
-    }
-    items.push(parsed.data);
-  }
-  return { ...page, items };
-});
-const catalogPage = feedPage(productItem);
+// The envelope (cursor, hasMore, total) is validated as a whole; the rows one by one, so a row
+// that fails is set aside and the rest of the page still applies (feed-items.ts).
+const customersPage = feedPage(z.unknown()).transform((page) => ({
+  ...page,
+  ...checkCustomerItems(page.items),
+}));
+const catalogPage = feedPage(z.unknown()).transform((page) => ({
+  ...page,
+  ...checkProductItems(page.items),
+}));
+const staffList = z
+  .object({ items: z.array(z.unknown()) })
+  .transform((list) => checkStaffItems(list.items));
 
 /**
  * The real hub client: REST over `fetch`, live events over socket.io-client on `/terminal`
@@ -136,10 +130,7 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       request('GET', feedPath('customers', after, limit, withTotal), customersPage),
     pullCatalog: (after, limit, withTotal) =>
       request('GET', feedPath('catalog', after, limit, withTotal), catalogPage),
-    pullStaff: async () => {
-      const result = await request('GET', '/sync/staff', staffResponse);
-      return result.ok ? ok(result.value.items) : result;
-    },
+    pullStaff: () => request('GET', '/sync/staff', staffList),
     alertsSince: async (since) => {
       const result = await request(
         'GET',
@@ -157,6 +148,10 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
     postAudit: async (entries) => {
       const result = await request('POST', '/audit', batchResponse, { entries });
       return result.ok ? ok(result.value.results) : result;
+    },
+    reportFeedRejects: async (rejects) => {
+      const result = await request('POST', '/sync/rejects', feedRejectsResponse, { rejects });
+      return result.ok ? ok(result.value.recorded) : result;
     },
     connectLive: (events) => connectLive(options, reconnect, events),
   };

@@ -5,6 +5,7 @@ import type {
   ClaimRequest,
   CustomerFeedItem,
   CustomerRegistration,
+  FeedReject,
   ItemResult,
   Order,
   ProductItem,
@@ -12,6 +13,7 @@ import type {
   StaffMember,
 } from '../../shared/protocol';
 import type { Result } from '../../shared/result';
+import type { SetAsideItem } from './feed-items';
 
 /**
  * `unauthorized`: the hub refused the token (revoked terminal); `rejected`: the hub understood and
@@ -22,7 +24,12 @@ export type HubErrorCode = 'unauthorized' | 'rejected' | 'network' | 'server' | 
 export type HubError = { code: HubErrorCode; message: string; status?: number };
 export type HubResult<T> = Result<T, HubError>;
 
-export type FeedPage<T> = { items: T[]; cursor: string; hasMore: boolean; total?: number };
+/**
+ * Rows of a feed answer that passed the shared schemas, and the ones set aside (absent or empty
+ * when every row passed). Both count as received: the cursor moves past the set-aside ones too.
+ */
+export type FeedItems<T> = { items: T[]; rejects?: SetAsideItem[] };
+export type FeedPage<T> = FeedItems<T> & { cursor: string; hasMore: boolean; total?: number };
 
 /**
  * What the live channel reports. Payloads arrive as `unknown`: the engine validates them with the
@@ -62,12 +69,14 @@ export type HubClient = {
     limit: number,
     withTotal?: boolean,
   ): Promise<HubResult<FeedPage<ProductItem>>>;
-  pullStaff(): Promise<HubResult<StaffMember[]>>;
+  pullStaff(): Promise<HubResult<FeedItems<StaffMember>>>;
   /** the store's alerts raised since an instant, with their current status (catch-up) */
   alertsSince(since: string): Promise<HubResult<ArrivalAlert[]>>;
   postOrders(orders: Order[]): Promise<HubResult<ItemResult[]>>;
   registerCustomer(registration: CustomerRegistration): Promise<HubResult<RegistrationResponse>>;
   /** profile-view audit entries (idempotent by id) */
   postAudit(entries: AuditEntryWire[]): Promise<HubResult<ItemResult[]>>;
+  /** feed rows this terminal set aside (`POST /sync/rejects`); answers how many the hub logged */
+  reportFeedRejects(rejects: FeedReject[]): Promise<HubResult<number>>;
   connectLive(events: LiveEvents): LiveConnection;
 };

@@ -11,6 +11,12 @@ import {
 import { err, type Result } from '../../shared/result';
 import { applyAlertUpdate, storeAlert, type AlertWrite } from '../data/alerts';
 import { applyProductItems, replaceStaff } from '../data/catalog';
+import {
+  markSetAsideReported,
+  recordSetAside,
+  setAsideCount,
+  unreportedSetAside,
+} from '../data/feed-rejects';
 import { applyCustomerItems, customerPageTables, putCanonicalCustomer } from '../data/customers';
 import type { OutboxEntry, OutboxRegistration, StoredAlert, TerminalDb } from '../data/database';
 import { outboxSummary, pendingEntries, recordResults } from '../data/outbox';
@@ -21,6 +27,7 @@ import type { SecretStore } from '../data/secret-store';
 import { readSyncState, recordSyncError } from '../data/sync-state';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { defaultDrainLock, type DrainLock } from './drain-lock';
+import { MAX_REJECTS_PER_CALL } from '../../shared/protocol';
 import type { FeedPage, HubClient, HubError, HubResult, LiveConnection } from './hub-client';
 import { createStatusStore, type StatusStore, type SyncStatus } from './sync-status';
 
@@ -114,6 +121,7 @@ export class SyncEngine {
     if (this.running || this.revoked) return;
     this.running = true;
     await this.refreshOutboxStatus();
+    await this.refreshSetAside();
     this.live = this.hub.connectLive({
       connected: () => {
         this.status.update({ online: true });
@@ -224,7 +232,7 @@ export class SyncEngine {
         // `total` is the rows from the cursor asked for to the feed's end.
         if (page.total !== undefined && total === null) total = page.total;
         const applied = await this.applyPage(feed, after, page);
-        if (applied) done += page.items.length;
+        if (applied) done += page.items.length + (page.rejects?.length ?? 0);
         this.status.update({
           progress: { feed, done, total: total === null ? null : Math.max(total, done) },
         });
@@ -232,6 +240,7 @@ export class SyncEngine {
         after = page.cursor;
         pending = prefetch;
       }
+      await this.reportSetAside();
     } finally {
       this.status.update({ progress: null });
     }
@@ -247,35 +256,64 @@ export class SyncEngine {
     askedAfter: string,
     page: FeedPage<CustomerFeedItem> | FeedPage<ProductItem>,
   ): Promise<boolean> {
-    const tables =
-      feed === 'customers' ? customerPageTables(this.db) : [this.db.products, this.db.syncState];
+    const tables = [
+      ...(feed === 'customers'
+        ? customerPageTables(this.db)
+        : [this.db.products, this.db.syncState]),
+      this.db.feedRejects,
+    ];
+    const rejects = page.rejects ?? [];
     const now = this.opts.now().toISOString();
-    return this.db.transaction('rw', tables, async () => {
+    const applied = await this.db.transaction('rw', tables, async () => {
       const state = await readSyncState(this.db, feed);
       if (state.cursor !== askedAfter) return false;
       if (BigInt(page.cursor) < BigInt(state.cursor)) return false;
       if (feed === 'customers') await applyCustomerItems(this.db, page.items as CustomerFeedItem[]);
       else await applyProductItems(this.db, page.items as ProductItem[]);
+      // Rows that failed validation are kept for diagnosis, and the cursor moves past them with
+      // the rest of the page: one bad row never stops the feed (issue #12).
+      await recordSetAside(
+        this.db,
+        feed,
+        rejects,
+        page.items.map((i) => i.id),
+        now,
+      );
       await this.db.syncState.put({
         ...state,
         cursor: page.cursor,
-        rowsDone: state.rowsDone + page.items.length,
+        rowsDone: state.rowsDone + page.items.length + rejects.length,
         totalEstimate: page.total ?? state.totalEstimate,
         lastSuccessAt: now,
         lastError: null,
       });
       return true;
     });
+    // Also when rows were set aside before: this page may have brought their fixed versions.
+    if (applied && (rejects.length > 0 || this.status.get().setAsideCount > 0))
+      await this.refreshSetAside();
+    return applied;
   }
 
   pullStaff(): Promise<void> {
     return this.singleFlight('pull:staff', async () => {
       this.assertActive();
-      const staff = this.unwrap(await this.hub.pullStaff());
+      const { items: staff, rejects = [] } = this.unwrap(await this.hub.pullStaff());
       this.assertActive();
       const now = this.opts.now().toISOString();
-      await this.db.transaction('rw', [this.db.staff, this.db.syncState], async () => {
-        await replaceStaff(this.db, staff);
+      const tables = [this.db.staff, this.db.syncState, this.db.feedRejects];
+      await this.db.transaction('rw', tables, async () => {
+        // A guide whose row was set aside keeps the row this terminal had: their offline sign-in
+        // should not end because of a row the hub sent wrong.
+        const keep = rejects.flatMap((r) => (r.id === null ? [] : [r.id]));
+        await replaceStaff(this.db, staff, keep);
+        await recordSetAside(
+          this.db,
+          'staff',
+          rejects,
+          staff.map((s) => s.id),
+          now,
+        );
         const state = await readSyncState(this.db, 'staff');
         await this.db.syncState.put({
           ...state,
@@ -284,7 +322,31 @@ export class SyncEngine {
           lastError: null,
         });
       });
+      if (rejects.length > 0 || this.status.get().setAsideCount > 0) await this.refreshSetAside();
+      await this.reportSetAside();
     });
+  }
+
+  /**
+   * Tells the hub about feed rows set aside here, with their id and reason (never their values).
+   * Best effort: a failure leaves them unreported for the next pull and never fails the sync; a
+   * refusal (an older hub without the route) marks them reported, since resending cannot help.
+   */
+  private async reportSetAside(): Promise<void> {
+    for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
+      if (this.revoked) return;
+      const { keys, rejects } = await unreportedSetAside(this.db, MAX_REJECTS_PER_CALL);
+      if (keys.length === 0) return;
+      const response = await this.hub.reportFeedRejects(rejects);
+      if (!response.ok && response.error.code !== 'rejected') return;
+      await markSetAsideReported(this.db, keys);
+      if (keys.length < MAX_REJECTS_PER_CALL) return;
+    }
+  }
+
+  private async refreshSetAside(): Promise<void> {
+    if (this.revoked) return;
+    this.status.update({ setAsideCount: await setAsideCount(this.db) });
   }
 
   // ---- alerts -----------------------------------------------------------------------------
@@ -593,6 +655,7 @@ export class SyncEngine {
       pendingCount: 0,
       oldestPendingAt: null,
       rejectedCount: 0,
+      setAsideCount: 0,
       progress: null,
       lastError: 'terminal revoked',
     });

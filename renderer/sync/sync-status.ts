@@ -14,6 +14,8 @@ export type SyncStatus = {
   pendingCount: number;
   oldestPendingAt: string | null;
   rejectedCount: number;
+  /** feed rows that failed validation and were set aside (sync panel lists them) */
+  setAsideCount: number;
   lastSuccessAt: string | null;
   lastError: string | null;
   progress: SyncProgress | null;
@@ -26,6 +28,7 @@ export const INITIAL_STATUS: SyncStatus = {
   pendingCount: 0,
   oldestPendingAt: null,
   rejectedCount: 0,
+  setAsideCount: 0,
   lastSuccessAt: null,
   lastError: null,
   progress: null,

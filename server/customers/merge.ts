@@ -8,6 +8,13 @@ import {
   type StoreSummary,
   type Tier,
 } from '../../shared/protocol';
+import {
+  clampTo,
+  MAX_COUNT,
+  MAX_POINTS,
+  MAX_SPEND_FEN,
+  saturatingAdd,
+} from '../../shared/domain/limits';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { badRequest, HubError, notFound } from '../http/errors';
 import { mergeTrail } from './online-events';
@@ -31,8 +38,16 @@ function mergeOnline(t: OnlineSummary, s: OnlineSummary): OnlineSummary {
     viewed: mergeTrail(t.viewed, s.viewed),
     carted: mergeTrail(t.carted, s.carted),
     wishlisted: mergeTrail(t.wishlisted, s.wishlisted),
-    onlineOrders: t.onlineOrders + s.onlineOrders,
-    onlineSpend: t.onlineSpend + s.onlineSpend,
+    onlineOrders: saturatingAdd(
+      clampTo(t.onlineOrders, MAX_COUNT),
+      clampTo(s.onlineOrders, MAX_COUNT),
+      MAX_COUNT,
+    ),
+    onlineSpend: saturatingAdd(
+      clampTo(t.onlineSpend, MAX_SPEND_FEN),
+      clampTo(s.onlineSpend, MAX_SPEND_FEN),
+      MAX_SPEND_FEN,
+    ),
     lastOnlineAt,
     channel: lastOnlineAt === t.lastOnlineAt ? t.channel : s.channel,
   };
@@ -42,8 +57,16 @@ function mergeInStore(t: StoreSummary, s: StoreSummary): StoreSummary {
   const purchases = new Map<string, PurchaseSummary>();
   for (const p of [...t.lastPurchases, ...s.lastPurchases]) purchases.set(p.orderId, p);
   return {
-    storeOrders: t.storeOrders + s.storeOrders,
-    storeSpend: t.storeSpend + s.storeSpend,
+    storeOrders: saturatingAdd(
+      clampTo(t.storeOrders, MAX_COUNT),
+      clampTo(s.storeOrders, MAX_COUNT),
+      MAX_COUNT,
+    ),
+    storeSpend: saturatingAdd(
+      clampTo(t.storeSpend, MAX_SPEND_FEN),
+      clampTo(s.storeSpend, MAX_SPEND_FEN),
+      MAX_SPEND_FEN,
+    ),
     lastPurchases: [...purchases.values()]
       .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
       .slice(0, LAST_PURCHASES_KEPT),
@@ -133,8 +156,12 @@ export async function mergeCustomers(
         takesPhone ? source.phone_hash : target.phone_hash,
         takesCrm ? source.crm_id : target.crm_id,
         tier,
-        // the column is a 32-bit integer; two capped balances must not overflow it
-        Math.min(Number(target.points) + Number(source.points), 2_147_483_647),
+        // saturates at the feed's ceiling (which also fits the 32-bit column)
+        saturatingAdd(
+          clampTo(target.points, MAX_POINTS),
+          clampTo(source.points, MAX_POINTS),
+          MAX_POINTS,
+        ),
         target.gender === 'unknown' ? source.gender : target.gender,
         target.birthday ?? source.birthday,
         JSON.stringify({ ...source.sizes, ...target.sizes }),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { OnlineEvent, OnlineSummary } from '../../shared/protocol';
 import { applyOnlineEvent, mergeTrail, TRAIL_LENGTH } from './online-events';
-import { EMPTY_ONLINE } from '../../shared/protocol';
+import { EMPTY_ONLINE, onlineSummary } from '../../shared/protocol';
+import { MAX_ORDER_TOTAL_FEN, MAX_SPEND_FEN } from '../../shared/domain/limits';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 11, 0, minute)).toISOString();
 const viewed = (id: number, sku: string, minute: number): OnlineEvent => ({
@@ -76,5 +77,25 @@ describe('online behaviour summary', () => {
       ['Y', at(5)],
       ['Z', at(2)],
     ]);
+  });
+});
+
+describe('online spend saturates at the feed ceiling', () => {
+  it('any number of maximal online orders leaves a summary the feed schema accepts', () => {
+    const ordered = (id: number): OnlineEvent => ({
+      id: `o${id}`,
+      customer: { customerId: '0190b000-0000-7000-8000-000000000001' },
+      type: 'ordered',
+      channel: 'app',
+      at: at(id % 60),
+      amount: MAX_ORDER_TOTAL_FEN,
+    });
+    const summary = fold(Array.from({ length: 200 }, (_, i) => ordered(i)));
+    expect(summary.onlineSpend).toBe(MAX_SPEND_FEN);
+    expect(summary.onlineOrders).toBe(200);
+    expect(onlineSummary.safeParse(summary).success).toBe(true);
+    // A stored value from before the limits is brought back within them on the next event.
+    const old = applyOnlineEvent({ ...EMPTY_ONLINE, onlineSpend: 1e17 }, ordered(1));
+    expect(old.onlineSpend).toBe(MAX_SPEND_FEN);
   });
 });

@@ -1,4 +1,5 @@
 import type { BehaviourItem, ItemResult, OnlineEvent, OnlineSummary } from '../../shared/protocol';
+import { clampTo, MAX_COUNT, MAX_SPEND_FEN, saturatingAdd } from '../../shared/domain/limits';
 import { normalisePhone } from '../../shared/domain/phone';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import type { BatchOutcome } from './identity';
@@ -37,8 +38,13 @@ export function applyOnlineEvent(
   const at = new Date(event.at).toISOString();
   const next: OnlineSummary = { ...summary };
   if (event.type === 'ordered') {
-    next.onlineOrders = summary.onlineOrders + 1;
-    next.onlineSpend = summary.onlineSpend + (event.amount ?? 0);
+    // Saturating at the feed schema's ceilings: valid events can never push the row out of range.
+    next.onlineOrders = saturatingAdd(clampTo(summary.onlineOrders, MAX_COUNT), 1, MAX_COUNT);
+    next.onlineSpend = saturatingAdd(
+      clampTo(summary.onlineSpend, MAX_SPEND_FEN),
+      event.amount ?? 0,
+      MAX_SPEND_FEN,
+    );
     // Bought online: it is no longer an open cart — "carted but not bought" is what the guide acts on.
     if (event.sku)
       next.carted = summary.carted.filter((i) => i.sku !== event.sku || time(i.at) > time(at));

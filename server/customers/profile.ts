@@ -1,3 +1,11 @@
+import {
+  clampTo,
+  MAX_COUNT,
+  MAX_ORDER_TOTAL_FEN,
+  MAX_POINTS,
+  MAX_SPEND_FEN,
+  saturatingAdd,
+} from '../../shared/domain/limits';
 import { maskPhone, phoneLast4 } from '../../shared/domain/phone';
 import {
   EMPTY_IN_STORE,
@@ -88,8 +96,10 @@ export const isTombstoneRow = (row: CustomerRow): boolean =>
  * migration that marks the stored JSON out of date.
  */
 export function rowToProfile(row: CustomerRow): CustomerProfile {
-  const online: OnlineSummary = { ...EMPTY_ONLINE, ...row.online };
-  const inStore: StoreSummary = { ...EMPTY_IN_STORE, ...row.in_store };
+  // Every number is brought within the feed schema's limits on the way out, so a row written
+  // before the limits existed (or by a path that forgot them) still reaches the terminals.
+  const online: OnlineSummary = boundOnline({ ...EMPTY_ONLINE, ...row.online });
+  const inStore: StoreSummary = boundInStore({ ...EMPTY_IN_STORE, ...row.in_store });
   return {
     id: row.id,
     seq: row.seq,
@@ -99,7 +109,7 @@ export function rowToProfile(row: CustomerRow): CustomerProfile {
     phoneMasked: row.phone_e164 ? maskPhone(row.phone_e164) : null,
     memberCode: row.member_code,
     tier: row.tier as Tier,
-    points: Number(row.points),
+    points: clampTo(row.points, MAX_POINTS),
     gender: row.gender as Gender,
     birthday: row.birthday,
     sizes: row.sizes ?? {},
@@ -110,11 +120,27 @@ export function rowToProfile(row: CustomerRow): CustomerProfile {
     consentMarketing: row.consent_marketing,
     online,
     inStore,
-    lifetimeSpend: Number(online.onlineSpend) + Number(inStore.storeSpend),
+    lifetimeSpend: saturatingAdd(online.onlineSpend, inStore.storeSpend, MAX_SPEND_FEN),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
+
+const boundOnline = (online: OnlineSummary): OnlineSummary => ({
+  ...online,
+  onlineOrders: clampTo(online.onlineOrders, MAX_COUNT),
+  onlineSpend: clampTo(online.onlineSpend, MAX_SPEND_FEN),
+});
+
+const boundInStore = (inStore: StoreSummary): StoreSummary => ({
+  ...inStore,
+  storeOrders: clampTo(inStore.storeOrders, MAX_COUNT),
+  storeSpend: clampTo(inStore.storeSpend, MAX_SPEND_FEN),
+  lastPurchases: (inStore.lastPurchases ?? []).map((p) => ({
+    ...p,
+    total: clampTo(p.total, MAX_ORDER_TOTAL_FEN),
+  })),
+});
 
 export function rowToTombstone(row: CustomerRow): CustomerTombstone {
   return { id: row.id, seq: row.seq, deleted: true, mergedInto: row.merged_into };

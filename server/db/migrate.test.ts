@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openPglite } from './pglite';
 import { migrate, migrations } from './migrate';
 import type { Db } from './database';
+import { MAX_ORDER_TOTAL_FEN, MAX_POINTS, MAX_SPEND_FEN } from '../../shared/domain/limits';
+import { customerProfile } from '../../shared/protocol';
+import { customerFeedPage } from '../sync/feed-json';
 
 describe('migrations', () => {
   let db: Db | undefined;
@@ -40,6 +43,58 @@ describe('migrations', () => {
           'stores',
         ]),
       );
+    },
+  );
+
+  it(
+    'v4 marks stored feed JSON out of range out of date; the feed then sends it clamped',
+    { timeout: 60_000 },
+    async () => {
+      db = await openPglite('memory://');
+      await migrate(db, 3);
+      const poisoned = '0190b000-0000-7000-8000-000000000001';
+      const fine = '0190b000-0000-7000-8000-000000000002';
+      // Written by a hub before the limits: one order of 10,000 × 1e11 fen (issue #12).
+      await db.query(
+        `insert into customers (id, seq, name, member_code, points, in_store, feed_json, feed_json_seq)
+         values ($1, 1, '甲', 'M1', 2100000000, $2::jsonb, '{"stale":true}', 1),
+                ($3, 2, '乙', 'M2', 10, '{"storeOrders":1,"storeSpend":500,"lastPurchases":[]}',
+                 '{"kept":true}', 2)`,
+        [
+          poisoned,
+          JSON.stringify({
+            storeOrders: 1,
+            storeSpend: 1e15,
+            lastPurchases: [
+              {
+                orderId: '0190b000-0000-7000-8000-0000000000aa',
+                storeId: null,
+                channel: 'store',
+                at: '2026-11-01T08:00:00.000Z',
+                total: 1e15,
+                items: [{ sku: 'A', quantity: 10_000 }],
+              },
+            ],
+          }),
+          fine,
+        ],
+      );
+      await db.query(`update customers set online = jsonb_set(online, '{onlineSpend}', '1')`);
+      expect(await migrate(db)).toEqual([4]);
+      const rows = await db.query<{ id: string; feed_json_seq: string | null }>(
+        'select id, feed_json_seq::text as feed_json_seq from customers order by seq',
+      );
+      // Only the row out of range is rewritten; the other keeps its JSON.
+      expect(rows).toEqual([
+        { id: poisoned, feed_json_seq: null },
+        { id: fine, feed_json_seq: '2' },
+      ]);
+      const page = await customerFeedPage(db, { after: '0', limit: 1 });
+      const [item] = JSON.parse(page.itemsJson.toString()) as unknown[];
+      const profile = customerProfile.parse(item);
+      expect(profile.lifetimeSpend).toBe(MAX_SPEND_FEN);
+      expect(profile.points).toBe(MAX_POINTS);
+      expect(profile.inStore.lastPurchases[0]!.total).toBe(MAX_ORDER_TOTAL_FEN);
     },
   );
 });

@@ -2,12 +2,14 @@ import type { Db } from './database';
 import { initialSchema } from './migrations/001-initial';
 import { customerErasuresSchema } from './migrations/002-customer-erasures';
 import { customerFeedJsonSchema } from './migrations/003-customer-feed-json';
+import { feedJsonLimitsSchema } from './migrations/004-feed-json-limits';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'initial', sql: initialSchema },
   { version: 2, name: 'customer-erasures', sql: customerErasuresSchema },
   { version: 3, name: 'customer-feed-json', sql: customerFeedJsonSchema },
+  { version: 4, name: 'feed-json-limits', sql: feedJsonLimitsSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

@@ -1,3 +1,4 @@
+import { clampTo, MAX_COUNT, MAX_SPEND_FEN, saturatingAdd } from '../../shared/domain/limits';
 import type { PurchaseSummary, StoreSummary } from '../../shared/protocol';
 import type { Queryable } from '../db/database';
 
@@ -20,8 +21,8 @@ export async function addPurchasesToCustomers(
   const byCustomer = new Map<string, { orders: number; spend: number; list: PurchaseSummary[] }>();
   for (const { customerId, purchase } of purchases) {
     const entry = byCustomer.get(customerId) ?? { orders: 0, spend: 0, list: [] };
-    entry.orders += 1;
-    entry.spend += purchase.total;
+    entry.orders = saturatingAdd(entry.orders, 1, MAX_COUNT);
+    entry.spend = saturatingAdd(entry.spend, purchase.total, MAX_SPEND_FEN);
     entry.list.push(purchase);
     byCustomer.set(customerId, entry);
   }
@@ -40,8 +41,14 @@ export async function addPurchasesToCustomers(
     const before = c.in_store ?? {};
     const inStore: StoreSummary = {
       ...before,
-      storeOrders: (before.storeOrders ?? 0) + added.orders,
-      storeSpend: (before.storeSpend ?? 0) + added.spend,
+      // Saturating: the feed schema's ceiling is the same constant, so no run of valid orders can
+      // make this customer's feed row one that terminals refuse (issue #12).
+      storeOrders: saturatingAdd(clampTo(before.storeOrders, MAX_COUNT), added.orders, MAX_COUNT),
+      storeSpend: saturatingAdd(
+        clampTo(before.storeSpend, MAX_SPEND_FEN),
+        added.spend,
+        MAX_SPEND_FEN,
+      ),
       lastPurchases: newestFirst([...added.list, ...(before.lastPurchases ?? [])]).slice(
         0,
         LAST_PURCHASES_KEPT,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clampTo, MAX_SPEND_FEN, saturatingAdd } from '../../shared/domain/limits';
 import { maskPhone } from '../../shared/domain/phone';
 import {
   behaviourItem,
@@ -124,6 +125,10 @@ export async function buildCustomerCard(
     carted: withStock(carted),
     wishlisted: withStock(wishlisted),
     lastPurchases: purchases,
-    lifetimeSpend: (online.onlineSpend ?? 0) + (inStore.storeSpend ?? 0),
+    lifetimeSpend: saturatingAdd(
+      clampTo(online.onlineSpend, MAX_SPEND_FEN),
+      clampTo(inStore.storeSpend, MAX_SPEND_FEN),
+      MAX_SPEND_FEN,
+    ),
   };
 }

@@ -6,6 +6,7 @@ import {
   type KpiCounts,
 } from '../../shared/domain/kpi';
 import type { DayStats, GuideStats, PeriodTotals, RangeStats } from '../../shared/protocol';
+import { MAX_COUNT, MAX_SPEND_FEN, saturatingAdd } from '../../shared/domain/limits';
 import type { Queryable } from '../db/database';
 import { notFound } from '../http/errors';
 import { datesBetween, storeDay, type StoreDay } from './store-day';
@@ -34,7 +35,7 @@ const DAYS = `with h as (
 
 const HOURLY_SQL = [
   `${BUCKETS}
-   select h.d, h.i, sum(f.count)::int as footfall
+   select h.d, h.i, least(sum(f.count), ${MAX_COUNT})::int as footfall
      from h join footfall f on f.store_id = $1 and f.at >= h.s and f.at < h.e
     group by h.d, h.i`,
   // Recognised visits are the ones with a customer; they count on the hour they began.
@@ -49,8 +50,8 @@ const HOURLY_SQL = [
      from h join alerts a on a.store_id = $1 and a.raised_at >= h.s and a.raised_at < h.e
     group by h.d, h.i`,
   `${BUCKETS}
-   select h.d, h.i, count(*)::int as orders, sum(o.units)::int as units,
-          sum(o.total)::text as revenue
+   select h.d, h.i, count(*)::int as orders, least(sum(o.units), ${MAX_COUNT})::int as units,
+          least(sum(o.total), ${MAX_SPEND_FEN})::text as revenue
      from h join orders o on o.store_id = $1 and o.created_at >= h.s and o.created_at < h.e
     group by h.d, h.i`,
 ];
@@ -71,7 +72,7 @@ const GUIDE_SQL = [
     group by h.d, a.claimed_by`,
   `${DAYS}
    select h.d, o.guide_id::text as guide_id, count(*)::int as orders,
-          sum(o.units)::int as units, sum(o.total)::text as revenue
+          least(sum(o.units), ${MAX_COUNT})::int as units, least(sum(o.total), ${MAX_SPEND_FEN})::text as revenue
      from h join orders o on o.store_id = $1 and o.created_at >= h.s and o.created_at < h.e
     group by h.d, o.guide_id`,
 ];
@@ -84,7 +85,13 @@ const COUNT_KEYS = Object.keys(emptyCounts()) as (keyof KpiCounts)[];
 function addRow(target: KpiCounts, row: Partial<Record<keyof KpiCounts, number | string>>) {
   for (const key of COUNT_KEYS) {
     const value = row[key];
-    if (value !== undefined && value !== null) target[key] += Number(value);
+    // Saturating like the SQL's least(): a safe integer whatever the range (limits.ts).
+    if (value !== undefined && value !== null)
+      target[key] = saturatingAdd(
+        target[key],
+        Number(value),
+        key === 'revenue' ? MAX_SPEND_FEN : MAX_COUNT,
+      );
   }
 }
 

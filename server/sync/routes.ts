@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { feedQuery, type ProductItem, type StaffMember } from '../../shared/protocol';
+import {
+  feedQuery,
+  feedRejectsRequest,
+  type FeedReject,
+  type ProductItem,
+  type StaffMember,
+} from '../../shared/protocol';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
 import { badRequest, parseInput } from '../http/errors';
@@ -78,6 +84,38 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
       return { items: await storeStaff(db, terminal.storeId) };
     },
   );
+
+  // A terminal set feed rows aside that it could not validate (renderer/sync/feed-items.ts). The
+  // hub only logs them: they point at a hub bug or a schema drift, which someone must look at.
+  api.post(
+    '/sync/rejects',
+    { config: { access: 'terminal' } },
+    async (request): Promise<{ recorded: number }> => {
+      const terminal = terminalOf(request);
+      const { rejects } = parseInput(feedRejectsRequest, request.body);
+      for (const reject of rejects)
+        request.log.warn(
+          { terminalId: terminal.terminalId, storeId: terminal.storeId, ...loggable(reject) },
+          'terminal set a feed row aside',
+        );
+      return { recorded: rejects.length };
+    },
+  );
+}
+
+/**
+ * What of a reject goes into the log. The terminal builds `reason` from zod issue paths and
+ * messages, never field values; digit runs that could be a phone number are masked anyway, in
+ * case an older or modified terminal sends more than it should.
+ */
+function loggable(reject: FeedReject) {
+  return {
+    feed: reject.feed,
+    id: reject.id,
+    seq: reject.seq,
+    reason: reject.reason.replace(/\d{7,}/g, '#').slice(0, 300),
+    setAsideAt: reject.at,
+  };
 }
 
 /** `{"items":[…],"cursor":"…","hasMore":…,"total":…}`, the same bytes `JSON.stringify` gives. */

@@ -1,3 +1,5 @@
+import { MAX_COUNT, MAX_SPEND_FEN, saturatingAdd } from './limits';
+
 /**
  * Store KPIs as the industry defines them (see DOMAIN.md). Every ratio returns `null` when its
  * denominator is zero, so a screen shows "—" instead of NaN or Infinity.
@@ -68,15 +70,17 @@ export function change(current: number | null, baseline: number | null): number 
 
 /** Sums two sets of counts (a period from its days, a day from its hours). */
 export function addCounts(a: KpiCounts, b: KpiCounts): KpiCounts {
+  // Saturating (shared/domain/limits.ts): a long range of huge days stays a safe integer.
+  const add = (x: number, y: number) => saturatingAdd(x, y, MAX_COUNT);
   return {
-    footfall: a.footfall + b.footfall,
-    recognizedVisits: a.recognizedVisits + b.recognizedVisits,
-    alerts: a.alerts + b.alerts,
-    claimedAlerts: a.claimedAlerts + b.claimedAlerts,
-    convertedVisits: a.convertedVisits + b.convertedVisits,
-    orders: a.orders + b.orders,
-    units: a.units + b.units,
-    revenue: a.revenue + b.revenue,
+    footfall: add(a.footfall, b.footfall),
+    recognizedVisits: add(a.recognizedVisits, b.recognizedVisits),
+    alerts: add(a.alerts, b.alerts),
+    claimedAlerts: add(a.claimedAlerts, b.claimedAlerts),
+    convertedVisits: add(a.convertedVisits, b.convertedVisits),
+    orders: add(a.orders, b.orders),
+    units: add(a.units, b.units),
+    revenue: saturatingAdd(a.revenue, b.revenue, MAX_SPEND_FEN),
   };
 }
 

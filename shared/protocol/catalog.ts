@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fen, nonEmpty, sku, text, uuid } from './common';
+import { stockUnits, unitPriceFen } from './numbers';
 
 /** A product as a terminal caches it, with this store's stock. */
 export const productItem = z.object({
@@ -11,8 +12,9 @@ export const productItem = z.object({
   category: z.string(),
   size: z.string().nullable(),
   colour: z.string().nullable(),
+  /** `fen`, not `unitPriceFen`: products priced before the limit existed still sync */
   price: fen,
-  stock: z.number().int(),
+  stock: stockUnits,
   active: z.boolean(),
 });
 export type ProductItem = z.infer<typeof productItem>;
@@ -25,9 +27,9 @@ export const productUpsert = z.object({
   category: nonEmpty(64),
   size: text.max(16).optional(),
   colour: text.max(32).optional(),
-  price: fen,
+  price: unitPriceFen,
   active: z.boolean().default(true),
-  stock: z.record(uuid, z.number().int().min(-1_000_000).max(1_000_000)).default({}),
+  stock: z.record(uuid, stockUnits).default({}),
 });
 export type ProductUpsert = z.infer<typeof productUpsert>;
 export const productUpsertRequest = z.object({ products: z.array(productUpsert).min(1).max(5000) });

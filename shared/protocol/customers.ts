@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { fen, isoDate, isoInstant, nonEmpty, sku, text, uuid } from './common';
+import { isoDate, isoInstant, nonEmpty, sku, text, uuid } from './common';
+import { aggregateCount, dwellSeconds, orderTotalFen, points, spendFen } from './numbers';
 
 export const tier = z.enum(['regular', 'silver', 'gold', 'platinum', 'diamond']);
 export type Tier = z.infer<typeof tier>;
@@ -32,7 +33,7 @@ export const behaviourItem = z.object({
   at: isoInstant,
   channel: channel.optional(),
   /** seconds spent viewing, when the channel reports it */
-  dwellSeconds: z.number().int().nonnegative().optional(),
+  dwellSeconds: dwellSeconds.optional(),
 });
 export type BehaviourItem = z.infer<typeof behaviourItem>;
 
@@ -41,8 +42,8 @@ export const onlineSummary = z.object({
   viewed: z.array(behaviourItem),
   carted: z.array(behaviourItem),
   wishlisted: z.array(behaviourItem),
-  onlineOrders: z.number().int().nonnegative(),
-  onlineSpend: fen,
+  onlineOrders: aggregateCount,
+  onlineSpend: spendFen,
   lastOnlineAt: isoInstant.nullable(),
   channel: channel.nullable(),
 });
@@ -53,7 +54,7 @@ export const purchaseSummary = z.object({
   storeId: uuid.nullable(),
   channel,
   at: isoInstant,
-  total: fen,
+  total: orderTotalFen,
   items: z.array(
     z.object({ sku, name: z.string().optional(), quantity: z.number().int().positive() }),
   ),
@@ -62,8 +63,8 @@ export type PurchaseSummary = z.infer<typeof purchaseSummary>;
 
 /** In-store purchase summary the hub maintains from orders. */
 export const storeSummary = z.object({
-  storeOrders: z.number().int().nonnegative(),
-  storeSpend: fen,
+  storeOrders: aggregateCount,
+  storeSpend: spendFen,
   lastPurchases: z.array(purchaseSummary),
 });
 export type StoreSummary = z.infer<typeof storeSummary>;
@@ -93,7 +94,7 @@ export const customerProfile = z.object({
   phoneMasked: z.string().nullable(),
   memberCode: z.string(),
   tier,
-  points: z.number().int().nonnegative(),
+  points,
   gender,
   birthday: isoDate.nullable(),
   sizes,
@@ -105,7 +106,7 @@ export const customerProfile = z.object({
   online: onlineSummary,
   inStore: storeSummary,
   /** lifetime spend across channels, fen */
-  lifetimeSpend: fen,
+  lifetimeSpend: spendFen,
   createdAt: isoInstant,
   updatedAt: isoInstant,
 });
@@ -153,7 +154,7 @@ export const crmCustomer = z.object({
   memberCode: text.trim().min(4).max(64).optional(),
   tier: tier.default('regular'),
   /** stored as a 32-bit integer */
-  points: z.number().int().nonnegative().max(2_000_000_000).default(0),
+  points: points.default(0),
   gender: gender.default('unknown'),
   birthday: birthday.optional(),
   sizes: sizes.default({}),
@@ -179,9 +180,9 @@ export const onlineEvent = z.object({
   sku: sku.optional(),
   channel,
   at: isoInstant,
-  dwellSeconds: z.number().int().nonnegative().max(86_400).optional(),
+  dwellSeconds: dwellSeconds.optional(),
   /** for `ordered`: the online order's total in fen */
-  amount: fen.optional(),
+  amount: orderTotalFen.optional(),
 });
 export type OnlineEvent = z.infer<typeof onlineEvent>;
 export const onlineEventsRequest = z.object({ events: z.array(onlineEvent).min(1).max(5000) });

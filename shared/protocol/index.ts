@@ -1,4 +1,5 @@
 export * from './common';
+export * from './numbers';
 export * from './errors';
 export * from './customers';
 export * from './catalog';
@@ -10,3 +11,4 @@ export * from './terminal';
 export * from './socket';
 export * from './admin';
 export * from './audit';
+export * from './feed-rejects';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { MAX_LINES_PER_ORDER } from '../domain/limits';
 import { fen, isoInstant, sku, uuid } from './common';
+import { lineQuantity, unitPriceFen } from './numbers';
 
 export const paymentMethod = z.enum(['wechat', 'alipay', 'card', 'cash', 'unionpay', 'other']);
 export type PaymentMethod = z.infer<typeof paymentMethod>;
@@ -7,8 +9,8 @@ export type PaymentMethod = z.infer<typeof paymentMethod>;
 export const orderLine = z
   .object({
     sku,
-    quantity: z.number().int().positive().max(10_000),
-    unitPrice: fen,
+    quantity: lineQuantity,
+    unitPrice: unitPriceFen,
     discount: fen.default(0),
   })
   .refine((l) => l.discount <= l.quantity * l.unitPrice, {
@@ -27,7 +29,10 @@ export const order = z.object({
   alertId: uuid.optional(),
   paymentMethod,
   createdAt: isoInstant,
-  lines: z.array(orderLine).min(1).max(200),
+  lines: z
+    .array(orderLine)
+    .min(1)
+    .max(MAX_LINES_PER_ORDER, `an order has at most ${MAX_LINES_PER_ORDER} lines`),
 });
 export type Order = z.infer<typeof order>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fen, isoInstant, sku, text, uuid } from './common';
+import { footfallCount, spendFen } from './numbers';
 import { behaviourItem, purchaseSummary, sizes, tier } from './customers';
 
 export const presenceSource = z.enum(['wifi', 'geofence', 'qr', 'beacon', 'app']);
@@ -35,7 +36,7 @@ export const presenceResponse = z.object({ visitId: uuid, alertId: uuid.nullable
 export const footfallEvent = z.object({
   storeId: uuid,
   at: isoInstant,
-  count: z.number().int().min(0).max(100_000),
+  count: footfallCount,
 });
 export type FootfallEvent = z.infer<typeof footfallEvent>;
 
@@ -57,7 +58,7 @@ export const customerCard = z.object({
   carted: z.array(stockedItem),
   wishlisted: z.array(stockedItem),
   lastPurchases: z.array(purchaseSummary),
-  lifetimeSpend: fen,
+  lifetimeSpend: spendFen,
 });
 export type CustomerCard = z.infer<typeof customerCard>;
 
