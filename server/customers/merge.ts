@@ -32,22 +32,19 @@ const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a,
 const later = (a: string | null, b: string | null) =>
   a === null ? b : b === null ? a : Date.parse(a) >= Date.parse(b) ? a : b;
 
+/** Two stored figures added, each read as at most `max` (rows written before the limits). */
+function sumCapped(a: number, b: number, max: number): number {
+  return saturatingAdd(clampTo(a, max), clampTo(b, max), max);
+}
+
 function mergeOnline(t: OnlineSummary, s: OnlineSummary): OnlineSummary {
   const lastOnlineAt = later(t.lastOnlineAt, s.lastOnlineAt);
   return {
     viewed: mergeTrail(t.viewed, s.viewed),
     carted: mergeTrail(t.carted, s.carted),
     wishlisted: mergeTrail(t.wishlisted, s.wishlisted),
-    onlineOrders: saturatingAdd(
-      clampTo(t.onlineOrders, MAX_COUNT),
-      clampTo(s.onlineOrders, MAX_COUNT),
-      MAX_COUNT,
-    ),
-    onlineSpend: saturatingAdd(
-      clampTo(t.onlineSpend, MAX_SPEND_FEN),
-      clampTo(s.onlineSpend, MAX_SPEND_FEN),
-      MAX_SPEND_FEN,
-    ),
+    onlineOrders: sumCapped(t.onlineOrders, s.onlineOrders, MAX_COUNT),
+    onlineSpend: sumCapped(t.onlineSpend, s.onlineSpend, MAX_SPEND_FEN),
     lastOnlineAt,
     channel: lastOnlineAt === t.lastOnlineAt ? t.channel : s.channel,
   };
@@ -57,16 +54,8 @@ function mergeInStore(t: StoreSummary, s: StoreSummary): StoreSummary {
   const purchases = new Map<string, PurchaseSummary>();
   for (const p of [...t.lastPurchases, ...s.lastPurchases]) purchases.set(p.orderId, p);
   return {
-    storeOrders: saturatingAdd(
-      clampTo(t.storeOrders, MAX_COUNT),
-      clampTo(s.storeOrders, MAX_COUNT),
-      MAX_COUNT,
-    ),
-    storeSpend: saturatingAdd(
-      clampTo(t.storeSpend, MAX_SPEND_FEN),
-      clampTo(s.storeSpend, MAX_SPEND_FEN),
-      MAX_SPEND_FEN,
-    ),
+    storeOrders: sumCapped(t.storeOrders, s.storeOrders, MAX_COUNT),
+    storeSpend: sumCapped(t.storeSpend, s.storeSpend, MAX_SPEND_FEN),
     lastPurchases: [...purchases.values()]
       .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
       .slice(0, LAST_PURCHASES_KEPT),

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Server, type Namespace, type Socket } from 'socket.io';
 import {
   SocketEvents,
+  MAX_SOCKET_MESSAGE_BYTES,
   TERMINAL_NAMESPACE,
   type HubToTerminalEvents,
   type TerminalToHubEvents,
@@ -30,8 +31,6 @@ export type SocketHandler = (socket: TerminalSocket) => void;
 const REDIS_START_WAIT_MS = 5_000;
 /** Terminals spread their catch-up after a resync over this window (a chain has many). */
 const RESYNC_SPREAD_MS = 2_000;
-/** The largest socket.io message a terminal may send (see `maxHttpBufferSize`). */
-export const MAX_SOCKET_MESSAGE_BYTES = 16_384;
 
 export const storeRoom = (storeId: string) => `store:${storeId}`;
 export const terminalRoom = (terminalId: string) => `terminal:${terminalId}`;

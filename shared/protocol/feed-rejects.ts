@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cursor } from './common';
+import { cursor, isoInstant, text } from './common';
 
 /** The feeds a terminal pulls; a row of any of them can be set aside. */
 export const feedName = z.enum(['customers', 'catalog', 'staff']);
@@ -15,11 +15,11 @@ export const MAX_REJECT_REASON = 500;
  */
 export const feedReject = z.object({
   feed: feedName,
-  id: z.string().max(64).nullable(),
+  id: text.max(64).nullable(),
   seq: cursor.nullable(),
-  reason: z.string().min(1).max(MAX_REJECT_REASON),
+  reason: text.min(1).max(MAX_REJECT_REASON),
   /** when the terminal set it aside */
-  at: z.iso.datetime({ offset: true }),
+  at: isoInstant,
 });
 export type FeedReject = z.infer<typeof feedReject>;
 

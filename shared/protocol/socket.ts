@@ -5,6 +5,11 @@ import { claimedBy } from './presence';
 
 /** socket.io namespace terminals connect to, with handshake `auth: {token}`. */
 export const TERMINAL_NAMESPACE = '/terminal';
+/**
+ * The largest socket.io message a terminal may send; the hub closes the connection of a bigger
+ * one before parsing it (socket.io `maxHttpBufferSize`).
+ */
+export const MAX_SOCKET_MESSAGE_BYTES = 16_384;
 
 /** Event names: an allow-list, never free strings. */
 export const SocketEvents = {

@@ -6,11 +6,13 @@ import {
   alertsQuery,
   auditRequest,
   claimRequest,
+  MAX_SOCKET_MESSAGE_BYTES,
   type ClaimAck,
   crmCustomersRequest,
   customerRegistration,
   eraseRequest,
   feedQuery,
+  feedRejectsRequest,
   footfallEvent,
   mergeRequest,
   newGuideRequest,
@@ -389,20 +391,37 @@ describeOnBackends('hostile input matrix', (backend) => {
   }
 
   it('alert:claim over the socket: a malformed claim gets invalid_input, none an internal error', async () => {
-    const socket = await connectTerminal(hub, token);
+    let socket = await connectTerminal(hub, token);
     try {
       const valid = () => ({ alertId: newId(), guideId: fx.store.guide.id });
       const failures: string[] = [];
       let count = 0;
+      let oversized = 0;
       for (const field of fieldsOf(claimRequest, valid()))
         for (const mutation of mutationsFor(field)) {
           // socket.io's encoder walks payloads recursively: 10,000 levels is the HTTP cases' job.
           if (mutation.name.includes('deep')) continue;
           const text = applyMutation(valid(), field.path, mutation);
+          count++;
+          if (Buffer.byteLength(text) > MAX_SOCKET_MESSAGE_BYTES) {
+            // Over the message limit: the hub closes the connection before parsing it (nothing
+            // is claimed); the terminal reconnects, and the next case runs on a new socket.
+            oversized++;
+            const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+            // acknowledged only if the hub answered, which must not happen
+            let answered = false;
+            socket.emit('alert:claim', JSON.parse(text), () => {
+              answered = true;
+            });
+            expect(await closed).toBe('transport close');
+            expect(answered).toBe(false);
+            socket.close();
+            socket = await connectTerminal(hub, token);
+            continue;
+          }
           const ack = (await socket
             .timeout(10_000)
             .emitWithAck('alert:claim', JSON.parse(text))) as ClaimAck;
-          count++;
           const code = ack.ok ? 'ok' : ack.error.code;
           // A well-formed claim for an alert that does not exist is not_found.
           const expected = schemaRefuses(claimRequest, text) ? 'invalid_input' : 'not_found';
@@ -412,13 +431,16 @@ describeOnBackends('hostile input matrix', (backend) => {
       figures.socketCases = count;
       expect(failures).toEqual([]);
       expect(count).toBeGreaterThanOrEqual(20);
+      // the 100k-character strings: refused by size, and the rest answered on a new socket
+      expect(oversized).toBeGreaterThan(0);
+      expect(oversized).toBeLessThan(count);
     } finally {
       socket.close();
     }
   });
 
   it('covers every route with at least 500 cases, and the hub still serves valid requests', async () => {
-    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(23);
+    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(24);
     expect(figures.routes).toBe(routes.length);
     // Printed for docs/reliability.md.
     console.info(`hostile matrix (${backend.kind}): ${JSON.stringify(figures)}`);
@@ -494,6 +516,26 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
               lines: [
                 { sku: fx.product.sku, quantity: 1, unitPrice: fx.product.price, discount: 0 },
               ],
+            },
+          ],
+        }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/sync/rejects',
+      auth: 'terminal',
+      writes: false,
+      body: {
+        schema: feedRejectsRequest,
+        valid: () => ({
+          rejects: [
+            {
+              feed: 'customers',
+              id: fx.customers[0],
+              seq: '12',
+              reason: 'phoneLast4: Too big',
+              at: now(),
             },
           ],
         }),
