@@ -66,7 +66,11 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       statusCode: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     };
-    if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
+    // 503 is a dependency outage already reported where it is detected (database pool, Redis
+    // link): one warn a request, so an outage does not bury real failures at error level.
+    if (reply.statusCode === 503)
+      request.log.warn(entry, 'request refused: dependency unavailable');
+    else if (reply.statusCode >= 500) request.log.error(entry, 'request failed');
     else if (reply.statusCode >= 400 || reply.elapsedTime > SLOW_REQUEST_MS)
       request.log.info(entry, 'request completed');
     else request.log.debug(entry, 'request completed');
