@@ -39,6 +39,18 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
   useAutoLock(terminal.settings.autoLockMinutes);
   useArrivalNotifications();
 
+  // A toast belongs to the session that raised it; a guide coming back to a parked draft is told
+  // (state adjusted during render when the guide changes, React's pattern for derived resets).
+  const guideId = guide?.id ?? null;
+  const hasDraft = useAppStore(
+    (s) => s.orderDraft.lines.length > 0 || s.orderDraft.customerId !== null,
+  );
+  const [toastSession, setToastSession] = useState(guideId);
+  if (toastSession !== guideId) {
+    setToastSession(guideId);
+    setToast(guideId !== null && hasDraft ? t('draftKept') : null);
+  }
+
   useEffect(() => {
     if (toast === null) return;
     const timer = setTimeout(() => setToast(null), 4000);
@@ -157,7 +169,9 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
         </div>
       </header>
       <main className="app-main">
-        {guide ? <ScreenSwitch screen={screen} /> : <SignInScreen />}
+        {/* Keyed by guide: a new session never inherits a screen's state (search box, loaded
+            customer) from the previous guide's, even without a sign-out in between. */}
+        {guide ? <ScreenSwitch key={guide.id} screen={screen} /> : <SignInScreen />}
       </main>
       {toast !== null && (
         <p role="status" className="toast">

@@ -49,9 +49,7 @@ function Root(props: AppProps & { onLanguage(language: Language): void }) {
         setState((s) => (s.stage === 'loading' ? { stage: 'loading', upgrading: true } : s)),
       onRevoked: () => {
         // The engine has wiped the database and the secrets; forget the rest and start over.
-        const store = useAppStore.getState();
-        store.signOut();
-        store.navigate({ name: 'arrivals' });
+        useAppStore.getState().resetSession();
         clearLockouts(props.storage);
         void boot(built).then((next) =>
           setState(next.stage === 'connect' ? { ...next, revoked: true, preseeded: false } : next),

@@ -15,6 +15,7 @@ const zh = {
   starting: '正在启动…',
   upgrading: '正在升级本机数据（仅此一次，可能需要一分钟），请不要关闭…',
   waiting: '{{count}} 位顾客待接待',
+  draftKept: '你上次未完成的订单已保留，点「开单」继续',
 };
 
 export const shellLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
@@ -36,5 +37,6 @@ export const shellLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     upgrading:
       'Upgrading the data on this computer (once only, may take a minute). Please keep the app open…',
     waiting: '{{count}} waiting for a guide',
+    draftKept: 'Your unfinished order was kept: open New order to continue',
   },
 };

@@ -17,6 +17,7 @@ import { createI18n, type Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import type { HubError, LiveEvents } from '../sync/hub-client';
 import { SyncEngine } from '../sync/sync-engine';
+import { EMPTY_DRAFT } from '../orders/order-slice';
 import { ServicesProvider, type AppServices } from './services';
 import { useAppStore } from './store';
 
@@ -171,7 +172,13 @@ export async function makeHarness(
 }
 
 export function resetAppStore(): void {
-  useAppStore.setState({ guide: null, screen: { name: 'arrivals' }, history: [] });
+  useAppStore.setState({
+    guide: null,
+    screen: { name: 'arrivals' },
+    history: [],
+    orderDraft: EMPTY_DRAFT,
+    parkedDrafts: {},
+  });
 }
 
 export function renderWith(services: AppServices, ui: ReactNode, language: Language = 'zh-CN') {
