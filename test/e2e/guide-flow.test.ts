@@ -326,11 +326,35 @@ describe('a shop guide at the counter', () => {
     await page.getByRole('heading', { name: '周敏' }).waitFor();
   });
 
-  it("the store manager's dashboard counts the day's orders and the converted visit; guides do not see it", async () => {
+  it('换人 on a member’s 360 leaves nothing of her for the next guide, not even behind Back', async () => {
+    // 周敏's 360 is open from the previous step.
+    expect(await page.getByRole('heading', { name: '周敏' }).count()).toBe(1);
     const nav = page.getByRole('navigation', { name: '主导航' });
     expect(await nav.getByRole('button', { name: '看板' }).count()).toBe(0);
+    const historyBefore = await page.evaluate(() => history.length);
     await page.getByRole('button', { name: '换人' }).click();
+    await page.getByRole('heading', { name: '请选择你的名字' }).waitFor();
+    expect(await page.locator('body').textContent()).not.toContain('周敏');
+    await shot(page, '15a-switched');
     await signIn(page, store.manager.name, store.manager.pin);
+    await page.getByRole('heading', { name: '到店顾客' }).waitFor();
+    expect(await page.locator('body').textContent()).not.toContain('周敏');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F2');
+    await page.getByRole('heading', { name: '查找顾客' }).waitFor();
+    expect(await page.getByLabel('搜索顾客').inputValue()).toBe('');
+    await page.keyboard.press('Escape');
+    await page.getByRole('heading', { name: '到店顾客' }).waitFor();
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('heading', { name: '到店顾客' }).count()).toBe(1);
+    expect(await page.locator('body').textContent()).not.toContain('周敏');
+    // No URL router: the browser's own history never held a screen.
+    expect(await page.evaluate(() => history.length)).toBe(historyBefore);
+    await shot(page, '15b-next-guide-home');
+  });
+
+  it("the store manager's dashboard counts the day's orders and the converted visit", async () => {
+    const nav = page.getByRole('navigation', { name: '主导航' });
     await nav.getByRole('button', { name: '看板' }).click();
     await page.getByRole('heading', { name: '门店经营看板' }).waitFor();
     const tile = (name: string) =>
