@@ -202,7 +202,7 @@ function renameIssuePaths<S extends z.ZodType>(schema: S, input: unknown): z.inf
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => {
     const key = String(i.path[0] ?? '');
-    return `  --${flagName[key] ?? key}: ${(input as Record<string, unknown>)[key] === undefined ? 'is required' : i.message}`;
+    return `  --${flagName[key] ?? key}: ${(input as Record<string, unknown>)[key] === undefined && i.code !== 'custom' ? 'is required' : i.message}`;
   });
   throw new UsageError(`invalid arguments:\n${issues.join('\n')}`);
 }
