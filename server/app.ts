@@ -19,6 +19,7 @@ import { registerOrderRoutes } from './orders/routes';
 import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presence/routes';
 import { registerStatsRoutes } from './stats/routes';
 import { registerAuditRoutes } from './audit/routes';
+import { startAuditRetention } from './audit/service';
 import { ensureHubSecrets } from './admin/service';
 import { registerUpdateRoutes } from './updates/routes';
 import { startFeedJsonMaterializer } from './sync/feed-json';
@@ -147,6 +148,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   );
 
   const stopExpiry = startAlertExpiry(ctx);
+  const stopAuditRetention = startAuditRetention(ctx);
   const feedJson = startFeedJsonMaterializer({ db, log: app.log });
   let closing: Promise<void> | null = null;
 
@@ -162,6 +164,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       closing ??= (async () => {
         shuttingDown = true;
         stopExpiry();
+        stopAuditRetention();
         await realtime.close();
         await feedJson.stop();
         // Requests whose bytes already arrived but are not parsed yet (the loop may have been busy

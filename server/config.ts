@@ -19,6 +19,14 @@ const envSchema = z.object({
   HUB_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** how often the hub sweeps unclaimed alerts to `expired` */
   HUB_EXPIRY_SWEEP_MS: z.coerce.number().int().min(50).default(15_000),
+  /**
+   * days the hub keeps audit entries (who looked at which member); older ones are deleted. 400:
+   * a year and a season, beyond the 6 months China's Cybersecurity Law asks for logs (art. 21)
+   * and no longer than a yearly review needs (PIPL art. 19: the shortest period necessary)
+   */
+  HUB_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(400),
+  /** how often the hub deletes audit entries past their retention */
+  HUB_AUDIT_PRUNE_MS: z.coerce.number().int().min(50).default(3_600_000),
   /** how often each node re-checks its connected terminals for revocation */
   HUB_REVOCATION_CHECK_MS: z.coerce.number().int().min(50).default(30_000),
   /** extra browser origins allowed to call the hub (comma-separated), besides the desktop app's */
@@ -51,6 +59,8 @@ export type HubConfig = {
   dbStatementTimeoutMs: number;
   expirySweepMs: number;
   revocationCheckMs: number;
+  auditRetentionDays: number;
+  auditPruneMs: number;
   updatesDir: string | undefined;
   feedCacheMb: number;
   feedCacheTtlSeconds: number;
@@ -84,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbStatementTimeoutMs: e.HUB_DB_STATEMENT_TIMEOUT_MS,
     expirySweepMs: e.HUB_EXPIRY_SWEEP_MS,
     revocationCheckMs: e.HUB_REVOCATION_CHECK_MS,
+    auditRetentionDays: e.HUB_AUDIT_RETENTION_DAYS,
+    auditPruneMs: e.HUB_AUDIT_PRUNE_MS,
     updatesDir: e.HUB_UPDATES_DIR,
     feedCacheMb: e.HUB_FEED_CACHE_MB,
     feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,

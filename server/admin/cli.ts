@@ -2,14 +2,18 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import {
+  auditQuery,
   eraseRequest,
   newGuideRequest,
   newStore,
   newTerminalRequest,
   uuid,
+  type AuditPage,
+  type AuditQuery,
   type EraseRequest,
   type EraseResponse,
 } from '../../shared/protocol';
+import { queryAudit } from '../audit/service';
 import { loadConfig } from '../config';
 import { eraseCustomer } from '../customers/erase';
 import { openDatabase, type Db } from '../db/database';
@@ -44,6 +48,11 @@ Commands:
   revoke-terminal --terminal <terminal id>
   erase-customer  --customer <customer id> --reason <text>          (right to erasure; terminals drop
                                                                     the customer at their next sync)
+  audit           --customer <customer id> | --guide <guide id> [--from <day|instant>] [--to <day|instant>]
+                  [--limit <1-1000, default 200>]                   (who looked at this member, or what
+                                                                    this guide looked at: when, at which
+                                                                    store and terminal; newest first; a
+                                                                    day is the store's local day)
   rotate-integration-key                                            (prints the new key once)
   rotate-admin-key                                                  (direct mode only)
 
@@ -72,6 +81,7 @@ type AdminOps = {
   addTerminal(input: z.infer<typeof newTerminalRequest>): Promise<CreatedTerminal>;
   revokeTerminal(id: string): Promise<void>;
   eraseCustomer(input: EraseRequest): Promise<EraseResponse>;
+  audit(query: AuditQuery): Promise<AuditPage>;
   rotateIntegrationKey(): Promise<string>;
   rotateAdminKey(): Promise<string>;
   close(): Promise<void>;
@@ -118,6 +128,12 @@ function restOps(baseUrl: string, adminKey: string): AdminOps {
     },
     eraseCustomer: (input) =>
       request('POST', `/customers/${input.customerId}/erase`, { reason: input.reason }),
+    audit: (query) => {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(query))
+        if (value !== undefined) params.set(key, String(value));
+      return request('GET', `/audit?${params.toString()}`);
+    },
     rotateIntegrationKey: async () =>
       (await request<{ integrationKey: string }>('POST', '/integration-key/rotate', {}))
         .integrationKey,
@@ -142,6 +158,7 @@ function directOps(db: Db): AdminOps {
       const { cursor: _cursor, ...response } = await eraseCustomer(db, input);
       return response;
     },
+    audit: (query) => queryAudit(db, query),
     rotateIntegrationKey: () => rotateIntegrationKey(db),
     rotateAdminKey: () => rotateAdminKey(db),
     close: () => db.close(),
@@ -175,6 +192,7 @@ function validate<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
 const flagName: Record<string, string> = {
   storeId: 'store',
   customerId: 'customer',
+  guideId: 'guide',
   geofenceRadiusM: 'radius',
 };
 
@@ -184,7 +202,7 @@ function renameIssuePaths<S extends z.ZodType>(schema: S, input: unknown): z.inf
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => {
     const key = String(i.path[0] ?? '');
-    return `  --${flagName[key] ?? key}: ${(input as Record<string, unknown>)[key] === undefined ? 'is required' : i.message}`;
+    return `  --${flagName[key] ?? key}: ${(input as Record<string, unknown>)[key] === undefined && i.code !== 'custom' ? 'is required' : i.message}`;
   });
   throw new UsageError(`invalid arguments:\n${issues.join('\n')}`);
 }
@@ -223,6 +241,10 @@ export async function runAdminCli(
         terminal: { type: 'string' },
         customer: { type: 'string' },
         reason: { type: 'string' },
+        guide: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        limit: { type: 'string' },
       },
     });
   } catch (error) {
@@ -382,6 +404,26 @@ function prepare(command: string, rest: string[], values: Values): Run {
         );
       };
     }
+    case 'audit': {
+      const query = renameIssuePaths(auditQuery, {
+        customerId: str(values, 'customer'),
+        guideId: str(values, 'guide'),
+        from: str(values, 'from'),
+        to: str(values, 'to'),
+        limit: str(values, 'limit'),
+      });
+      return async (ops, io, json) => {
+        const page = await ops.audit(query);
+        if (json) return print(io, json, page, '');
+        const whom = query.customerId ? `customer ${query.customerId}` : `guide ${query.guideId}`;
+        if (page.items.length === 0) return io.out(`no audit entries for ${whom} in that range`);
+        io.out(auditTable(page, query.customerId === undefined));
+        io.out(
+          `${page.items.length} entr${page.items.length === 1 ? 'y' : 'ies'} for ${whom}, newest first` +
+            (page.hasMore ? `; older ones left out (narrow --from / --to, or raise --limit)` : ''),
+        );
+      };
+    }
     case 'rotate-integration-key':
       return async (ops, io, json) => {
         const key = await ops.rotateIntegrationKey();
@@ -400,6 +442,65 @@ function prepare(command: string, rest: string[], values: Values): Run {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+/** Columns wide enough for CJK names (two terminal cells a character). */
+const cells = (value: string) =>
+  [...value].reduce(
+    (n, ch) =>
+      n +
+      (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(
+        ch,
+      )
+        ? 2
+        : 1),
+    0,
+  );
+const pad = (value: string, width: number) => value + ' '.repeat(Math.max(0, width - cells(value)));
+
+/** The store's local wall time of an instant, with its offset: "2026-12-04 09:15:02 +08:00". */
+export function storeTime(at: string, timezone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZoneName: 'longOffset',
+    })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  const offset = String(parts.timeZoneName ?? '').replace('GMT', '') || '+00:00';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${offset}`;
+}
+
+/** A readable table of audit rows; the customer column only when the query was by guide. */
+function auditTable(page: AuditPage, withCustomer: boolean): string {
+  const header = ['WHEN (store time)', 'ACTION', 'GUIDE', 'STORE', 'TERMINAL'];
+  if (withCustomer) header.push('CUSTOMER');
+  const rows = page.items.map((r) => {
+    const row = [
+      storeTime(r.at, r.store.timezone),
+      r.action,
+      r.guide ? `${r.guide.name} (${r.guide.id.slice(0, 8)})` : '(no guide signed in)',
+      r.store.name,
+      r.terminal.name,
+    ];
+    if (withCustomer) row.push(r.customerId ?? '—');
+    return row;
+  });
+  const widths = header.map((h, i) => Math.max(cells(h), ...rows.map((r) => cells(r[i]!))));
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => pad(v, widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

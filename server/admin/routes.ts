@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
+  auditQuery,
   eraseRequest,
   newGuideRequest,
   newStore,
   newTerminalRequest,
   uuid,
 } from '../../shared/protocol';
+import { queryAudit } from '../audit/service';
 import type { HubContext } from '../context';
 import { eraseCustomer } from '../customers/erase';
 import { parseInput } from '../http/errors';
@@ -55,6 +57,10 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
         if (cursor) ctx.realtime.toAll('customers:changed', { cursor });
         return response;
       });
+      // "Who looked at this member, when, where" (issue #13), for IT / the data-protection officer.
+      admin.get('/audit', { config: { access: 'admin' } }, async (request) =>
+        queryAudit(db, parseInput(auditQuery, request.query, 'audit query')),
+      );
       admin.post('/integration-key/rotate', { config: { access: 'admin' } }, async () => ({
         integrationKey: await rotateIntegrationKey(db),
       }));

@@ -5,7 +5,8 @@ import { BATCH_BODY_LIMIT, terminalOf } from '../http/access';
 import { parseInput } from '../http/errors';
 
 /**
- * `POST /api/v1/audit` — a terminal's record of which guide opened which customer profile.
+ * `POST /api/v1/audit` — a terminal's record of which guide opened which customer profile (and,
+ * as terminals adopt them, phone lookups, CSV exports and sign-ins).
  * Idempotent by the terminal-generated id; an entry naming a guide of another store is rejected.
  */
 export function registerAuditRoutes(api: FastifyInstance, ctx: HubContext): void {

@@ -80,7 +80,7 @@ describe('migrations', () => {
         ],
       );
       await db.query(`update customers set online = jsonb_set(online, '{onlineSpend}', '1')`);
-      expect(await migrate(db)).toEqual([4]);
+      expect(await migrate(db, 4)).toEqual([4]);
       const rows = await db.query<{ id: string; feed_json_seq: string | null }>(
         'select id, feed_json_seq::text as feed_json_seq from customers order by seq',
       );

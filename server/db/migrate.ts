@@ -3,6 +3,7 @@ import { initialSchema } from './migrations/001-initial';
 import { customerErasuresSchema } from './migrations/002-customer-erasures';
 import { customerFeedJsonSchema } from './migrations/003-customer-feed-json';
 import { feedJsonLimitsSchema } from './migrations/004-feed-json-limits';
+import { auditReadSchema } from './migrations/005-audit-read';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -10,6 +11,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 2, name: 'customer-erasures', sql: customerErasuresSchema },
   { version: 3, name: 'customer-feed-json', sql: customerFeedJsonSchema },
   { version: 4, name: 'feed-json-limits', sql: feedJsonLimitsSchema },
+  { version: 5, name: 'audit-read', sql: auditReadSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { newId } from '../../shared/domain/ids';
 import {
   alertsQuery,
+  auditQuery,
   auditRequest,
   claimRequest,
   MAX_SOCKET_MESSAGE_BYTES,
@@ -440,7 +441,7 @@ describeOnBackends('hostile input matrix', (backend) => {
   });
 
   it('covers every route with at least 500 cases, and the hub still serves valid requests', async () => {
-    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(24);
+    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(25);
     expect(figures.routes).toBe(routes.length);
     // Printed for docs/reliability.md.
     console.info(`hostile matrix (${backend.kind}): ${JSON.stringify(figures)}`);
@@ -462,7 +463,7 @@ const routeName = (route: RouteSpec) =>
   `${route.method} ${route.path}${route.query ? `?${Object.keys(route.query.valid()).join('&')}` : ''}`;
 
 /**
- * The 23 routes of README's Protocol section (the stats route in its day and range forms), each
+ * The 25 routes of README's Protocol section (the stats route in its day and range forms), each
  * with a valid request; the fixture is read when a request is built, after the hub started.
  */
 function routeSpecs(fx: Fixture): RouteSpec[] {
@@ -764,6 +765,22 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       body: {
         schema: eraseRequest.pick({ reason: true }),
         valid: () => ({ reason: 'customer request' }),
+      },
+    },
+    {
+      method: 'GET',
+      path: '/admin/audit',
+      auth: 'admin',
+      writes: false,
+      query: {
+        schema: auditQuery,
+        valid: () => ({
+          // read when the route is named, before the fixture exists: any id will do
+          customerId: newId(),
+          from: '2026-06-01',
+          to: today(),
+          limit: '50',
+        }),
       },
     },
     // The environment's integration key stays valid after a rotation.
