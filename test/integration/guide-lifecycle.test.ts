@@ -102,7 +102,7 @@ describeOnBackends('guide lifecycle', (backend) => {
     expect(hub.output()).not.toContain('135790');
   });
 
-  it('REST: lists the store terminals with last seen', async () => {
+  it('REST: lists the store terminals with last seen (terminal info or a socket connect)', async () => {
     const info = await call(hub, 'GET', '/api/v1/terminal', undefined, {
       token: store.terminals[0]!.token,
     });
@@ -113,6 +113,18 @@ describeOnBackends('guide lifecycle', (backend) => {
     expect(byId.size).toBe(2);
     expect(byId.get(store.terminals[0]!.id)?.last_seen_at).toEqual(expect.any(String));
     expect(byId.get(store.terminals[1]!.id)?.last_seen_at).toBeNull();
+
+    // A socket connect counts as seen too.
+    const second = await connectTerminal(hub, store.terminals[1]!.token);
+    try {
+      const seen = async () =>
+        (
+          await admin<{ items: TerminalListing[] }>('GET', `/terminals?store=${store.storeId}`)
+        ).body.items.find((t) => t.id === store.terminals[1]!.id)?.last_seen_at ?? null;
+      await expect.poll(seen, { timeout: 15_000, interval: 100 }).toEqual(expect.any(String));
+    } finally {
+      second.close();
+    }
   });
 
   it('hub:admin over --url and directly on the database', async () => {
