@@ -9,6 +9,7 @@ import { findProductByCode } from '../data/catalog';
 import { LANGUAGES, type Language } from '../i18n/i18n';
 import { SignInScreen } from '../session/sign-in-screen';
 import { useAutoLock } from '../session/use-auto-lock';
+import { useDeactivationSignOut } from '../session/use-deactivation-sign-out';
 import { SyncIndicator } from '../sync-status/sync-indicator';
 import type { Screen } from './navigation';
 import { ScreenSwitch } from './screen-switch';
@@ -37,6 +38,7 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
   const [toast, setToast] = useState<string | null>(null);
 
   useAutoLock(terminal.settings.autoLockMinutes);
+  useDeactivationSignOut();
   useArrivalNotifications();
 
   // A toast belongs to the session that raised it; a guide coming back to a parked draft is told

@@ -14,6 +14,7 @@ const zh = {
   wrongPin_one: 'PIN 码不对，还可以再试 {{count}} 次',
   wrongPin_other: 'PIN 码不对，还可以再试 {{count}} 次',
   locked: '错误次数过多，已锁定，请在 {{time}} 之后再试',
+  deactivated: '该导购已停用，请联系店长',
   switchGuide: '换人',
   signOut: '退出',
 };
@@ -36,6 +37,7 @@ export const sessionLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     wrongPin_one: 'Wrong PIN, {{count}} try left',
     wrongPin_other: 'Wrong PIN, {{count}} tries left',
     locked: 'Too many wrong PINs. Locked until {{time}}',
+    deactivated: 'This guide has been deactivated. Please contact the store manager.',
     switchGuide: 'Switch',
     signOut: 'Sign out',
   },

@@ -72,6 +72,7 @@ function PinPad({ guide, onCancel }: { guide: StaffMember; onCancel(): void }) {
     setPin('');
     if (result.kind === 'wrong') setMessage(t('wrongPin', { count: result.attemptsLeft }));
     else if (result.kind === 'locked') setMessage(lockMessage(result.until));
+    else if (result.kind === 'deactivated') setMessage(t('deactivated'));
   };
 
   // Keyboard-first: digits, Backspace, Enter and Esc work without touching the pad.

@@ -1,3 +1,4 @@
+import { liveQuery } from 'dexie';
 import { useCallback, useEffect, useState } from 'react';
 import type { StaffMember } from '../../shared/protocol';
 import { useAppStore } from '../app/store';
@@ -7,39 +8,42 @@ import { lockedUntil, recordFailure, recordSuccess } from './lockout';
 
 export type Guides = { state: 'loading' } | { state: 'ready'; guides: StaffMember[] };
 
-/** The store's active guides from the local DB (refreshed when the staff feed changes). */
+/**
+ * The store's active guides from the local DB, live: a staff pull that deactivates or adds a
+ * guide changes the tiles at once (Dexie `liveQuery` watches the table, not the sync clock).
+ */
 export function useGuides(): Guides {
-  const { db, engine } = useServices();
+  const { db } = useServices();
   const [guides, setGuides] = useState<Guides>({ state: 'loading' });
   useEffect(() => {
-    let live = true;
-    const load = () =>
-      void activeGuides(db).then((list) => live && setGuides({ state: 'ready', guides: list }));
-    load();
-    let lastSync = engine.status.get().lastSuccessAt;
-    const unsubscribe = engine.subscribe((status) => {
-      if (status.lastSuccessAt !== lastSync) {
-        lastSync = status.lastSuccessAt;
-        load();
-      }
+    const subscription = liveQuery(() => activeGuides(db)).subscribe({
+      next: (list) => setGuides({ state: 'ready', guides: list }),
+      // A failed read leaves the last list on screen; the next change retries.
+      error: () => undefined,
     });
-    return () => {
-      live = false;
-      unsubscribe();
-    };
-  }, [db, engine]);
+    return () => subscription.unsubscribe();
+  }, [db]);
   return guides;
 }
 
 export type PinResult =
-  { kind: 'ok' } | { kind: 'wrong'; attemptsLeft: number } | { kind: 'locked'; until: Date };
+  | { kind: 'ok' }
+  | { kind: 'wrong'; attemptsLeft: number }
+  | { kind: 'locked'; until: Date }
+  | { kind: 'deactivated' };
 
-/** Offline PIN check against the synced hash, with lock-out after repeated wrong PINs. */
+/**
+ * Offline PIN check against the synced hash, with lock-out after repeated wrong PINs. The guide's
+ * state is read from the local DB at submit time, not from the tile that was picked: a guide
+ * deactivated while the PIN pad was open is refused (and no wrong-PIN attempt is counted).
+ */
 export function usePinCheck(storage: Storage = localStorage) {
   const { db, now } = useServices();
   const signIn = useAppStore((s) => s.signIn);
   const check = useCallback(
     async (guide: StaffMember, pin: string): Promise<PinResult> => {
+      const current = await db.staff.get(guide.id);
+      if (!current?.active) return { kind: 'deactivated' };
       const locked = lockedUntil(storage, guide.id, now());
       if (locked) return { kind: 'locked', until: locked };
       const verified = await verifyGuidePin(db, guide.id, pin);

@@ -7,9 +7,11 @@ import {
   newGuideRequest,
   newStore,
   newTerminalRequest,
+  pin as pinSchema,
   uuid,
   type AuditPage,
   type AuditQuery,
+  type AdminGuide,
   type EraseRequest,
   type EraseResponse,
 } from '../../shared/protocol';
@@ -26,10 +28,15 @@ import {
   createStore,
   createTerminal,
   ensureHubSecrets,
+  listGuides,
   listStores,
+  listTerminals,
+  resetGuidePin,
   revokeTerminal,
   rotateAdminKey,
   rotateIntegrationKey,
+  setGuideActive,
+  type TerminalRow,
 } from './service';
 
 /**
@@ -44,6 +51,14 @@ Commands:
   list-stores
   add-store       --name <name> --timezone <IANA zone> --lat <deg> --lng <deg> [--radius <m>] [--id <uuid>]
   add-guide       --store <store id> --name <name> --pin <4-8 digits> [--role guide|manager] [--id <uuid>]
+  list-guides     [--store <store id>]                              (with active / deactivated)
+  deactivate-guide --guide <guide id>                               (a leaver: refused at sign-in and
+                                                                    signed out on every terminal of the
+                                                                    store once it has synced staff)
+  reactivate-guide --guide <guide id>
+  reset-pin       --guide <guide id> --pin <4-8 digits>             (the old PIN stops working once the
+                                                                    terminal has synced staff)
+  list-terminals  [--store <store id>]                              (with last seen and revoked)
   add-terminal    --store <store id> --name <name> [--id <uuid>]   (prints the new token once)
   revoke-terminal --terminal <terminal id>
   erase-customer  --customer <customer id> --reason <text>          (right to erasure; terminals drop
@@ -71,6 +86,7 @@ Exit codes: 0 done, 1 the operation failed, 2 bad command or arguments.`;
 class UsageError extends Error {}
 
 type StoreRow = { id: string; name: string; timezone: string; lat: number; lng: number };
+type GuideState = { id: string; storeId: string; active: boolean };
 type CreatedTerminal = { id: string; storeId: string; name: string; token: string };
 
 /** The operations, implemented once over REST and once over the database. */
@@ -78,6 +94,10 @@ type AdminOps = {
   listStores(): Promise<StoreRow[]>;
   addStore(input: z.infer<typeof newStore>): Promise<{ id: string }>;
   addGuide(input: z.infer<typeof newGuideRequest>): Promise<{ id: string }>;
+  listGuides(storeId?: string): Promise<AdminGuide[]>;
+  setGuideActive(id: string, active: boolean): Promise<GuideState>;
+  resetPin(id: string, pin: string): Promise<{ id: string; storeId: string }>;
+  listTerminals(storeId?: string): Promise<TerminalRow[]>;
   addTerminal(input: z.infer<typeof newTerminalRequest>): Promise<CreatedTerminal>;
   revokeTerminal(id: string): Promise<void>;
   eraseCustomer(input: EraseRequest): Promise<EraseResponse>;
@@ -86,6 +106,9 @@ type AdminOps = {
   rotateAdminKey(): Promise<string>;
   close(): Promise<void>;
 };
+
+const storeQuery = (storeId?: string) =>
+  storeId === undefined ? '' : `?store=${encodeURIComponent(storeId)}`;
 
 function restOps(baseUrl: string, adminKey: string): AdminOps {
   const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -122,6 +145,13 @@ function restOps(baseUrl: string, adminKey: string): AdminOps {
     listStores: async () => (await request<{ items: StoreRow[] }>('GET', '/stores')).items,
     addStore: (input) => request('POST', '/stores', input),
     addGuide: (input) => request('POST', '/guides', input),
+    listGuides: async (storeId) =>
+      (await request<{ items: AdminGuide[] }>('GET', `/guides${storeQuery(storeId)}`)).items,
+    setGuideActive: (id, active) =>
+      request('POST', `/guides/${id}/${active ? 'reactivate' : 'deactivate'}`, {}),
+    resetPin: (id, pin) => request('POST', `/guides/${id}/reset-pin`, { pin }),
+    listTerminals: async (storeId) =>
+      (await request<{ items: TerminalRow[] }>('GET', `/terminals${storeQuery(storeId)}`)).items,
     addTerminal: (input) => request('POST', '/terminals', input),
     revokeTerminal: async (id) => {
       await request('POST', `/terminals/${id}/revoke`, {});
@@ -150,6 +180,12 @@ function directOps(db: Db): AdminOps {
     listStores: () => listStores(db),
     addStore: (input) => createStore(db, input),
     addGuide: (input) => createGuide(db, input),
+    listGuides: (storeId) => listGuides(db, storeId),
+    // Without a running hub nobody pushes staff:changed; terminals see the change at their next
+    // staff pull (every reconnect and every sync run does one).
+    setGuideActive: (id, active) => setGuideActive(db, id, active),
+    resetPin: (id, pin) => resetGuidePin(db, id, pin),
+    listTerminals: (storeId) => listTerminals(db, storeId),
     addTerminal: (input) => createTerminal(db, input),
     revokeTerminal: (id) => revokeTerminal(db, id),
     // Without a running hub nobody tells the terminals now; they see the tombstone on their next
@@ -239,9 +275,9 @@ export async function runAdminCli(
         pin: { type: 'string' },
         role: { type: 'string' },
         terminal: { type: 'string' },
+        guide: { type: 'string' },
         customer: { type: 'string' },
         reason: { type: 'string' },
-        guide: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         limit: { type: 'string' },
@@ -360,6 +396,65 @@ function prepare(command: string, rest: string[], values: Values): Run {
       return async (ops, io, json) => {
         const { id } = await ops.addGuide(input);
         print(io, json, { id }, `${input.role} ${input.name} saved: ${id}`);
+      };
+    }
+    case 'list-guides': {
+      const { store } = validate(z.object({ store: uuid.optional() }), {
+        store: str(values, 'store'),
+      });
+      return async (ops, io, json) => {
+        const guides = await ops.listGuides(store);
+        if (json) return print(io, json, guides, '');
+        if (guides.length === 0) return io.out('no guides');
+        for (const g of guides)
+          io.out(
+            `${g.id}  ${g.store_id}  ${g.name}  ${g.role}  ${g.active ? 'active' : 'deactivated'}`,
+          );
+      };
+    }
+    case 'deactivate-guide':
+    case 'reactivate-guide': {
+      const active = command === 'reactivate-guide';
+      const { guide } = validate(z.object({ guide: uuid }), {
+        guide: str(values, 'guide') ?? rest[0],
+      });
+      return async (ops, io, json) => {
+        const state = await ops.setGuideActive(guide, active);
+        print(
+          io,
+          json,
+          state,
+          `guide ${guide} ${active ? 'reactivated' : 'deactivated'}; the store's terminals apply it at their next staff sync`,
+        );
+      };
+    }
+    case 'reset-pin': {
+      const input = validate(z.object({ guide: uuid, pin: pinSchema }), {
+        guide: str(values, 'guide') ?? rest[0],
+        pin: str(values, 'pin'),
+      });
+      return async (ops, io, json) => {
+        const reset = await ops.resetPin(input.guide, input.pin);
+        print(
+          io,
+          json,
+          { id: reset.id, storeId: reset.storeId, ok: true },
+          `PIN of guide ${input.guide} reset; the old PIN stops working at the terminals' next staff sync`,
+        );
+      };
+    }
+    case 'list-terminals': {
+      const { store } = validate(z.object({ store: uuid.optional() }), {
+        store: str(values, 'store'),
+      });
+      return async (ops, io, json) => {
+        const terminals = await ops.listTerminals(store);
+        if (json) return print(io, json, terminals, '');
+        if (terminals.length === 0) return io.out('no terminals');
+        for (const t of terminals)
+          io.out(
+            `${t.id}  ${t.store_id}  ${t.name}  last seen ${t.last_seen_at ?? 'never'}${t.revoked_at ? `  revoked ${t.revoked_at}` : ''}`,
+          );
       };
     }
     case 'add-terminal': {

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
+  adminStoreQuery,
   auditQuery,
   eraseRequest,
   newGuideRequest,
   newStore,
   newTerminalRequest,
+  resetPinRequest,
   uuid,
 } from '../../shared/protocol';
 import { queryAudit } from '../audit/service';
@@ -16,9 +18,13 @@ import {
   createGuide,
   createStore,
   createTerminal,
+  listGuides,
   listStores,
+  listTerminals,
+  resetGuidePin,
   revokeTerminal,
   rotateIntegrationKey,
+  setGuideActive,
 } from './service';
 
 /** IT administration over REST (`X-Admin-Key`); `npm run hub:admin` offers the same operations. */
@@ -38,6 +44,41 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
         const created = await createGuide(db, input);
         ctx.realtime.toStore(input.storeId, 'staff:changed', {});
         return reply.status(201).send(created);
+      });
+      admin.get('/guides', { config: { access: 'admin' } }, async (request) => {
+        const { store } = parseInput(adminStoreQuery, request.query, 'query');
+        return { items: await listGuides(db, store) };
+      });
+      // Guide lifecycle (a leaver, a forgotten PIN). The store's terminals pull staff on
+      // `staff:changed`; the log carries ids only, never the guide's name or PIN.
+      for (const [action, active] of [
+        ['deactivate', false],
+        ['reactivate', true],
+      ] as const)
+        admin.post(`/guides/:id/${action}`, { config: { access: 'admin' } }, async (request) => {
+          const { id } = parseInput(z.object({ id: uuid }), request.params, 'guide id');
+          const state = await setGuideActive(db, id, active);
+          ctx.realtime.toStore(state.storeId, 'staff:changed', {});
+          request.log.info(
+            { guideId: state.id, storeId: state.storeId, action },
+            `guide ${action}d by admin`,
+          );
+          return state;
+        });
+      admin.post('/guides/:id/reset-pin', { config: { access: 'admin' } }, async (request) => {
+        const { id } = parseInput(z.object({ id: uuid }), request.params, 'guide id');
+        const { pin } = parseInput(resetPinRequest, request.body);
+        const reset = await resetGuidePin(db, id, pin);
+        ctx.realtime.toStore(reset.storeId, 'staff:changed', {});
+        request.log.info(
+          { guideId: reset.id, storeId: reset.storeId, action: 'reset-pin' },
+          'guide PIN reset by admin',
+        );
+        return { ...reset, ok: true };
+      });
+      admin.get('/terminals', { config: { access: 'admin' } }, async (request) => {
+        const { store } = parseInput(adminStoreQuery, request.query, 'query');
+        return { items: await listTerminals(db, store) };
       });
       admin.post('/terminals', { config: { access: 'admin' } }, async (request, reply) => {
         const input = parseInput(newTerminalRequest, request.body);

@@ -140,10 +140,70 @@ export async function reissueTerminalToken(
   return { id: row.id, storeId: row.store_id, name: row.name, token };
 }
 
-export async function listTerminals(db: Queryable, storeId?: string) {
-  return db.query<{ id: string; store_id: string; name: string; revoked_at: string | null }>(
-    `select id, store_id, name, revoked_at::text from terminals
+export type TerminalRow = {
+  id: string;
+  store_id: string;
+  name: string;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+};
+
+/** `last_seen_at` is stamped each time the terminal fetches its info (startup, reconnect). */
+export async function listTerminals(db: Queryable, storeId?: string): Promise<TerminalRow[]> {
+  return db.query<TerminalRow>(
+    `select id, store_id, name, revoked_at::text, last_seen_at::text from terminals
      where ($1::uuid is null or store_id = $1::uuid) order by store_id, name`,
     [storeId ?? null],
   );
+}
+
+/** A guide as IT sees it: no PIN verifier leaves the hub through the admin API. */
+export type GuideRow = {
+  id: string;
+  store_id: string;
+  name: string;
+  role: 'guide' | 'manager';
+  active: boolean;
+};
+
+export async function listGuides(db: Queryable, storeId?: string): Promise<GuideRow[]> {
+  return db.query<GuideRow>(
+    `select id, store_id, name, role, active from guides
+     where ($1::uuid is null or store_id = $1::uuid) order by store_id, name, id`,
+    [storeId ?? null],
+  );
+}
+
+/**
+ * Deactivates (a leaver) or reactivates a guide. Terminals drop a deactivated guide from sign-in
+ * and sign them out at their next staff pull; the caller pushes `staff:changed` to the store.
+ */
+export async function setGuideActive(
+  db: Queryable,
+  guideId: string,
+  active: boolean,
+): Promise<{ id: string; storeId: string; active: boolean }> {
+  const rows = await db.query<{ id: string; store_id: string; active: boolean }>(
+    'update guides set active = $2 where id = $1 returning id, store_id, active',
+    [guideId, active],
+  );
+  const row = rows[0];
+  if (!row) throw notFound(`guide ${guideId} not found`);
+  return { id: row.id, storeId: row.store_id, active: row.active };
+}
+
+/** Replaces a guide's PIN verifier; the old PIN stops working on a terminal once it pulled staff. */
+export async function resetGuidePin(
+  db: Queryable,
+  guideId: string,
+  newPin: string,
+): Promise<{ id: string; storeId: string }> {
+  const pinHash = await hashPin(newPin);
+  const rows = await db.query<{ id: string; store_id: string }>(
+    'update guides set pin_hash = $2 where id = $1 returning id, store_id',
+    [guideId, pinHash],
+  );
+  const row = rows[0];
+  if (!row) throw notFound(`guide ${guideId} not found`);
+  return { id: row.id, storeId: row.store_id };
 }

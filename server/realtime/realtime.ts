@@ -126,6 +126,10 @@ export async function createRealtime(options: {
   terminals.on('connection', (socket) => {
     const { storeId, terminalId } = socket.data.terminal;
     void socket.join([storeRoom(storeId), terminalRoom(terminalId)]);
+    // "Last seen" for IT (`hub:admin list-terminals`): stamped at connect and by the check below.
+    options.db
+      .query('update terminals set last_seen_at = now() where id = $1', [terminalId])
+      .catch((error: unknown) => options.log.warn({ err: error }, 'last seen not stamped'));
     for (const handler of options.handlers) handler(socket);
   });
 
@@ -145,19 +149,21 @@ export async function createRealtime(options: {
   };
 
   // A terminal revoked straight in the database (hub:admin direct mode, another tool) is not
-  // announced over REST: every node re-checks the terminals it holds sockets for.
+  // announced over REST: every node re-checks the terminals it holds sockets for. The same
+  // statement stamps them as seen, so a connected terminal's "last seen" is at most one check old.
   const revocationCheck = setInterval(() => {
     const connected = [
       ...new Set([...terminals.sockets.values()].map((s) => s.data.terminal.terminalId)),
     ];
     if (connected.length === 0) return;
     options.db
-      .query<{ id: string }>(
-        'select id from terminals where revoked_at is not null and id = any($1::uuid[])',
+      .query<{ id: string; revoked: boolean }>(
+        `update terminals set last_seen_at = now() where id = any($1::uuid[])
+         returning id, revoked_at is not null as revoked`,
         [connected],
       )
       .then((rows) => {
-        for (const { id } of rows) announceRevocation(id);
+        for (const { id, revoked } of rows) if (revoked) announceRevocation(id);
       })
       .catch((error: unknown) => options.log.warn({ err: error }, 'revocation check failed'));
   }, options.revocationCheckMs ?? 30_000);

@@ -41,3 +41,17 @@ export const newTerminalResponse = z.object({
   token: z.string(),
 });
 export const rotatedKeyResponse = z.object({ integrationKey: z.string() });
+
+/** A guide as the admin API lists it (never the PIN verifier). */
+export const adminGuide = z.object({
+  id: uuid,
+  store_id: uuid,
+  name: z.string(),
+  role: guideRole,
+  active: z.boolean(),
+});
+export type AdminGuide = z.infer<typeof adminGuide>;
+export const adminGuideState = z.object({ id: uuid, storeId: uuid, active: z.boolean() });
+export const resetPinRequest = z.object({ pin });
+/** `?store=<id>` narrows a listing to one store. */
+export const adminStoreQuery = z.object({ store: uuid.optional() });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { newId } from '../../shared/domain/ids';
 import {
+  adminStoreQuery,
   alertsQuery,
   auditQuery,
   auditRequest,
@@ -23,6 +24,7 @@ import {
   ordersRequest,
   presenceEvent,
   productUpsertRequest,
+  resetPinRequest,
   statsQuery,
   statsRangeQuery,
   uuid,
@@ -441,7 +443,7 @@ describeOnBackends('hostile input matrix', (backend) => {
   });
 
   it('covers every route with at least 500 cases, and the hub still serves valid requests', async () => {
-    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(25);
+    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(30);
     expect(figures.routes).toBe(routes.length);
     // Printed for docs/reliability.md.
     console.info(`hostile matrix (${backend.kind}): ${JSON.stringify(figures)}`);
@@ -471,6 +473,11 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
   const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
   const phone = () => `139${unique().padStart(8, '0').slice(-8)}`;
   const feed = { schema: feedQuery, valid: () => ({ after: '0', limit: '10', withTotal: 'true' }) };
+  // The store exists only once the suite has started (route names are built before).
+  const storeQuery = {
+    schema: adminStoreQuery,
+    valid: () => ({ store: (fx.store as StoreFixture | undefined)?.storeId ?? newId() }),
+  };
   return [
     { method: 'GET', path: '/terminal', auth: 'terminal', writes: false },
     { method: 'GET', path: '/sync/customers', auth: 'terminal', query: feed, writes: false },
@@ -737,6 +744,43 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
         schema: newGuideRequest,
         valid: () => ({ storeId: fx.store.storeId, name: '新导购', role: 'guide', pin: '4321' }),
       },
+    },
+    {
+      method: 'GET',
+      path: '/admin/guides',
+      auth: 'admin',
+      query: storeQuery,
+      writes: false,
+    },
+    // Guide lifecycle on the second guide (the matrix's orders use the first); reactivated last.
+    {
+      method: 'POST',
+      path: '/admin/guides/:id/deactivate',
+      auth: 'admin',
+      param: () => fx.store.guide2.id,
+      writes: true,
+    },
+    {
+      method: 'POST',
+      path: '/admin/guides/:id/reset-pin',
+      auth: 'admin',
+      param: () => fx.store.guide2.id,
+      writes: true,
+      body: { schema: resetPinRequest, valid: () => ({ pin: '246813' }) },
+    },
+    {
+      method: 'POST',
+      path: '/admin/guides/:id/reactivate',
+      auth: 'admin',
+      param: () => fx.store.guide2.id,
+      writes: true,
+    },
+    {
+      method: 'GET',
+      path: '/admin/terminals',
+      auth: 'admin',
+      query: storeQuery,
+      writes: false,
     },
     {
       method: 'POST',

@@ -1,0 +1,32 @@
+import { liveQuery } from 'dexie';
+import { useEffect } from 'react';
+import { useAppStore } from '../app/store';
+import { useServices } from '../app/services';
+
+/**
+ * Signs the current guide out when the synced staff list says they are deactivated (IT
+ * deactivated a leaver; the hub pushes `staff:changed` and the engine pulls staff). The counter
+ * goes back to the neutral sign-in screen: no previous screen, history or order draft stays behind
+ * for the next person.
+ */
+export function useDeactivationSignOut(): void {
+  const { db } = useServices();
+  const guideId = useAppStore((s) => s.guide?.id ?? null);
+  useEffect(() => {
+    if (guideId === null) return;
+    const subscription = liveQuery(() => db.staff.get(guideId)).subscribe({
+      next: (current) => {
+        // The hub never deletes a guide (orders and audit refer to them), it deactivates them:
+        // only a row that says so signs out. A missing row means staff has not been pulled yet.
+        if (current === undefined || current.active) return;
+        const state = useAppStore.getState();
+        if (state.guide?.id !== guideId) return;
+        state.clearOrderDraft();
+        state.signOut();
+        useAppStore.setState({ screen: { name: 'arrivals' }, history: [] });
+      },
+      error: () => undefined,
+    });
+    return () => subscription.unsubscribe();
+  }, [db, guideId]);
+}

@@ -1,0 +1,188 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { verifyPin } from '../../shared/domain/crypto';
+import { newId } from '../../shared/domain/ids';
+import type { AdminGuide, StaffMember } from '../../shared/protocol';
+import { describeOnBackends } from '../support/backends';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
+import { runCli } from '../support/run-cli';
+import { connectTerminal, nextEvent, type TerminalClient } from '../support/terminal-socket';
+
+const CLI = 'server/admin/cli.ts';
+type TerminalListing = { id: string; name: string; last_seen_at: string | null };
+
+/**
+ * Issue #13 item 4: IT deactivates / reactivates a guide and resets a PIN (admin REST and
+ * hub:admin); the staff feed carries it and the store's terminals are told with `staff:changed`.
+ */
+describeOnBackends('guide lifecycle', (backend) => {
+  let hub: HubProcess;
+  let store: StoreFixture;
+  let socket: TerminalClient;
+  const dataDirs: string[] = [];
+  beforeAll(async () => {
+    hub = await backend.startHub();
+    store = await createStoreFixture(hub);
+    socket = await connectTerminal(hub, store.terminals[0]!.token);
+  });
+  afterAll(async () => {
+    socket?.close();
+    await backend.cleanup();
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const staffFeed = async () => {
+    const r = await call<{ items: StaffMember[] }>(hub, 'GET', '/api/v1/sync/staff', undefined, {
+      token: store.terminals[0]!.token,
+    });
+    expect(r.status).toBe(200);
+    return r.body.items;
+  };
+  const staffRow = async (id: string) => (await staffFeed()).find((s) => s.id === id)!;
+  const admin = <T>(method: string, path: string, body?: unknown) =>
+    call<T>(hub, method, `/api/v1/admin${path}`, body, { admin: true });
+  /** An admin call, and the `staff:changed` it must push to the store's terminal. */
+  const withPush = async <T>(method: string, path: string, body?: unknown) => {
+    const pushed = nextEvent(socket, 'staff:changed', () => true, 30_000);
+    const response = await admin<T>(method, path, body);
+    await pushed;
+    return response;
+  };
+
+  it('REST: deactivate shows in the staff feed and reaches the terminal; reactivate; reset PIN changes the verifier', async () => {
+    const { guide } = store;
+    const listed = await admin<{ items: AdminGuide[] }>('GET', `/guides?store=${store.storeId}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((g) => [g.name, g.active]).sort()).toEqual([
+      ['张伟', true],
+      ['李娜', true],
+      ['王芳', true],
+    ]);
+    // IT sees the state, never a PIN verifier.
+    expect(JSON.stringify(listed.body)).not.toContain('pbkdf2');
+
+    const deactivated = await withPush<{ id: string; active: boolean }>(
+      'POST',
+      `/guides/${guide.id}/deactivate`,
+      {},
+    );
+    expect(deactivated).toEqual({
+      status: 200,
+      body: { id: guide.id, storeId: store.storeId, active: false },
+    });
+    expect((await staffRow(guide.id)).active).toBe(false);
+    expect((await staffRow(store.guide2.id)).active).toBe(true);
+    const again = await admin<{ items: AdminGuide[] }>('GET', `/guides?store=${store.storeId}`);
+    expect(again.body.items.find((g) => g.id === guide.id)?.active).toBe(false);
+
+    const reactivated = await withPush('POST', `/guides/${guide.id}/reactivate`, {});
+    expect(reactivated.status).toBe(200);
+    const before = await staffRow(guide.id);
+    expect(before.active).toBe(true);
+    expect(await verifyPin(guide.pin, before.pinHash)).toBe(true);
+
+    const reset = await withPush('POST', `/guides/${guide.id}/reset-pin`, { pin: '135790' });
+    expect(reset.status).toBe(200);
+    const after = await staffRow(guide.id);
+    expect(after.pinHash).not.toBe(before.pinHash);
+    expect(await verifyPin('135790', after.pinHash)).toBe(true);
+    expect(await verifyPin(guide.pin, after.pinHash)).toBe(false);
+
+    // Refusals: a bad PIN, an unknown guide; nothing changes.
+    expect((await admin('POST', `/guides/${guide.id}/reset-pin`, { pin: '12' })).status).toBe(400);
+    expect((await admin('POST', `/guides/${newId()}/deactivate`, {})).status).toBe(404);
+    expect((await staffRow(guide.id)).pinHash).toBe(after.pinHash);
+
+    // The log says which guide, never who (name) or the PIN.
+    const lines = hub.logs.filter((l) => l.guideId === guide.id);
+    expect(lines.map((l) => l.action)).toEqual(['deactivate', 'reactivate', 'reset-pin']);
+    for (const line of lines) expect(JSON.stringify(line)).not.toMatch(/王芳|135790/);
+    expect(hub.output()).not.toContain('135790');
+  });
+
+  it('REST: lists the store terminals with last seen (terminal info or a socket connect)', async () => {
+    const info = await call(hub, 'GET', '/api/v1/terminal', undefined, {
+      token: store.terminals[0]!.token,
+    });
+    expect(info.status).toBe(200);
+    const r = await admin<{ items: TerminalListing[] }>('GET', `/terminals?store=${store.storeId}`);
+    expect(r.status).toBe(200);
+    const byId = new Map(r.body.items.map((t) => [t.id, t]));
+    expect(byId.size).toBe(2);
+    expect(byId.get(store.terminals[0]!.id)?.last_seen_at).toEqual(expect.any(String));
+    expect(byId.get(store.terminals[1]!.id)?.last_seen_at).toBeNull();
+
+    // A socket connect counts as seen too.
+    const second = await connectTerminal(hub, store.terminals[1]!.token);
+    try {
+      const seen = async () =>
+        (
+          await admin<{ items: TerminalListing[] }>('GET', `/terminals?store=${store.storeId}`)
+        ).body.items.find((t) => t.id === store.terminals[1]!.id)?.last_seen_at ?? null;
+      await expect.poll(seen, { timeout: 15_000, interval: 100 }).toEqual(expect.any(String));
+    } finally {
+      second.close();
+    }
+  });
+
+  it('hub:admin over --url and directly on the database', async () => {
+    const { guide2 } = store;
+    const viaUrl = (...args: string[]) =>
+      runCli(CLI, [...args, '--url', hub.url, '--json'], { HUB_ADMIN_KEY: TEST_ADMIN_KEY });
+
+    const pushed = nextEvent(socket, 'staff:changed', () => true, 30_000);
+    const off = await viaUrl('deactivate-guide', '--guide', guide2.id);
+    expect(off.stderr).toBe('');
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout)).toEqual({
+      id: guide2.id,
+      storeId: store.storeId,
+      active: false,
+    });
+    await pushed;
+    expect((await staffRow(guide2.id)).active).toBe(false);
+
+    const badPin = await viaUrl('reset-pin', '--guide', guide2.id, '--pin', '12');
+    expect(badPin.code).toBe(2);
+    expect(badPin.stderr).toContain('PIN must be 4 to 8 digits');
+    const reset = await viaUrl('reset-pin', '--guide', guide2.id, '--pin', '864200');
+    expect(reset.code).toBe(0);
+    expect(await verifyPin('864200', (await staffRow(guide2.id)).pinHash)).toBe(true);
+
+    const terminals = await viaUrl('list-terminals', '--store', store.storeId);
+    expect(terminals.code).toBe(0);
+    expect((JSON.parse(terminals.stdout) as TerminalListing[]).map((t) => t.name).sort()).toEqual([
+      'Counter 1',
+      'Counter 2',
+    ]);
+
+    // Direct mode: the same database configuration the hub uses (PGlite only while no hub runs).
+    const direct = (...args: string[]) =>
+      runCli(
+        CLI,
+        [...args, '--json'],
+        hub.options.databaseUrl
+          ? { DATABASE_URL: hub.options.databaseUrl }
+          : { HUB_DATA_DIR: hub.dataDir },
+      );
+    if (backend.kind === 'pglite') {
+      socket.close();
+      await hub.stop();
+      dataDirs.push(hub.dataDir);
+    }
+    const on = await direct('reactivate-guide', guide2.id);
+    expect(on.stderr).toBe('');
+    expect(on.code).toBe(0);
+    const guides = await direct('list-guides', '--store', store.storeId);
+    expect(guides.code).toBe(0);
+    const listed = JSON.parse(guides.stdout) as AdminGuide[];
+    expect(listed.map((g) => [g.name, g.active]).sort()).toEqual([
+      ['张伟', true],
+      ['李娜', true],
+      ['王芳', true],
+    ]);
+    if (backend.kind === 'postgres') expect((await staffRow(guide2.id)).active).toBe(true);
+  });
+});
