@@ -133,7 +133,9 @@ describe('shared screen', () => {
     renderWith(h.services, <AppShell onLanguage={() => undefined} />);
     await screen.findByRole('heading', { name: '请选择你的名字' });
     // Fake timers from the sign-in on, so the lock's timer is one the test can run forward.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // shouldAdvanceTime: the local database (fake-indexeddb under Dexie's live queries) also
+    // schedules with setTimeout; its timers must keep running when the sign-in screen mounts.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
     act(() => useAppStore.getState().signIn(guideNamed(h, '王芳')));
     openCustomer(profile);
     await until(showsCustomer);
@@ -142,6 +144,9 @@ describe('shared screen', () => {
     expect(showsCustomer()).toBe(true);
     act(() => vi.advanceTimersByTime(2 * 60_000));
     expect(useAppStore.getState().guide).toBeNull();
+    // Back to real timers only once the sign-in screen has read the guides: timers scheduled
+    // under the fake clock are dropped when it is removed.
+    await screen.findByRole('heading', { name: '请选择你的名字' });
     vi.useRealTimers();
     await nextGuideSeesNeutralScreen(userEvent.setup());
   });

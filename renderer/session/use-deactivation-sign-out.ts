@@ -21,9 +21,8 @@ export function useDeactivationSignOut(): void {
         if (current === undefined || current.active) return;
         const state = useAppStore.getState();
         if (state.guide?.id !== guideId) return;
-        state.clearOrderDraft();
+        // signOut resets screen, history and draft in one update (renderer/app/session.ts)
         state.signOut();
-        useAppStore.setState({ screen: { name: 'arrivals' }, history: [] });
       },
       error: () => undefined,
     });
