@@ -1,4 +1,5 @@
 import type { AuditPage, AuditQuery, AuditRow } from '../../shared/protocol';
+import { startPeriodicSweep } from '../periodic-sweep';
 import type { HubContext } from '../context';
 import type { Queryable } from '../db/database';
 
@@ -110,31 +111,18 @@ export async function pruneAudit(
 
 /** Starts the periodic retention sweep (one at start, then every `auditPruneMs`); returns stop. */
 export function startAuditRetention(ctx: HubContext): () => void {
-  let running = false;
-  let stopped = false;
-  const sweep = async () => {
-    if (running || stopped) return; // a slow sweep must not overlap the next tick
-    running = true;
-    try {
+  return startPeriodicSweep({
+    what: 'audit retention sweep',
+    everyMs: ctx.config.auditPruneMs,
+    runAtStart: true,
+    log: ctx.log,
+    sweep: async () => {
       const deleted = await pruneAudit(ctx.db, ctx.config.auditRetentionDays);
       if (deleted > 0)
         ctx.log.info(
           { deleted, retentionDays: ctx.config.auditRetentionDays },
           'audit entries past retention deleted',
         );
-    } catch (error) {
-      if (!stopped) ctx.log.error({ err: error }, 'audit retention sweep failed');
-    } finally {
-      running = false;
-    }
-  };
-  const first = setTimeout(() => void sweep(), 0);
-  first.unref();
-  const timer = setInterval(() => void sweep(), ctx.config.auditPruneMs);
-  timer.unref();
-  return () => {
-    stopped = true;
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+    },
+  });
 }

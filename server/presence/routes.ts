@@ -8,6 +8,7 @@ import {
   type AlertsResponse,
   type ClaimAck,
 } from '../../shared/protocol';
+import { startPeriodicSweep } from '../periodic-sweep';
 import type { HubContext } from '../context';
 import { isConnectionError } from '../db/database';
 import { terminalOf } from '../http/access';
@@ -88,25 +89,14 @@ export function claimHandler(ctx: HubContext, socket: TerminalSocket): void {
 
 /** Starts the sweeper that expires unclaimed alerts; returns a stop function. */
 export function startAlertExpiry(ctx: HubContext): () => void {
-  let running = false;
-  let stopped = false;
-  const sweep = async () => {
-    if (running || stopped) return; // a slow sweep must not overlap the next tick
-    running = true;
-    try {
+  return startPeriodicSweep({
+    what: 'alert expiry sweep',
+    everyMs: ctx.config.expirySweepMs,
+    log: ctx.log,
+    sweep: async () => {
       for (const update of await expireAlerts(ctx.db)) {
         ctx.realtime.toStore(update.storeId, 'alert:updated', update);
       }
-    } catch (error) {
-      if (!stopped) ctx.log.error({ err: error }, 'alert expiry sweep failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void sweep(), ctx.config.expirySweepMs);
-  timer.unref();
-  return () => {
-    stopped = true;
-    clearInterval(timer);
-  };
+    },
+  });
 }
