@@ -113,11 +113,11 @@ export async function claimAlert(
     };
   }
   const [claimed] = await db.query<Omit<AlertRow, 'card' | 'claimed_by_name'>>(
-    `update alerts set status = 'claimed', claimed_by = $2, claimed_at = now()
-      where id = $1 and store_id = $3 and status = 'open' and expires_at > now()
+    `update alerts set status = 'claimed', claimed_by = $2, claimed_at = $4
+      where id = $1 and store_id = $3 and status = 'open' and expires_at > $4
       returning id, visit_id, store_id, source, raised_at, expires_at, status, claimed_by,
                 claimed_at, converted_at, converted_order_id`,
-    [alertId, guideId, storeId],
+    [alertId, guideId, storeId, new Date().toISOString()],
   );
   if (claimed) {
     return {
@@ -171,14 +171,22 @@ export async function claimAlert(
 /**
  * Expires open alerts past their time (all of them, or just `alertId`). `update … returning`
  * hands each alert to exactly one caller, so with several hub nodes each expiry is sent once.
+ *
+ * The time is the hub's, like the `raised_at` the expiry was computed from: comparing it with the
+ * database server's `now()` mixed two clocks, and a database on another host with its clock off
+ * (seen when the hub ran a year ahead against the machine's PostgreSQL) never expired anything.
  */
-export async function expireAlerts(db: Queryable, alertId?: string): Promise<AlertUpdate[]> {
+export async function expireAlerts(
+  db: Queryable,
+  alertId?: string,
+  now: Date = new Date(),
+): Promise<AlertUpdate[]> {
   const rows = await db.query<Omit<AlertRow, 'card' | 'claimed_by_name'>>(
     `update alerts set status = 'expired'
-      where status = 'open' and expires_at <= now() ${alertId ? 'and id = $1' : ''}
+      where status = 'open' and expires_at <= $1 ${alertId ? 'and id = $2' : ''}
       returning id, visit_id, store_id, source, raised_at, expires_at, status, claimed_by,
                 claimed_at, converted_at, converted_order_id`,
-    alertId ? [alertId] : [],
+    alertId ? [now.toISOString(), alertId] : [now.toISOString()],
   );
   return rows.map((r) => toAlertUpdate({ ...r, claimed_by_name: null }));
 }

@@ -1,7 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import {
   AUTH_FAILURES_PER_ADDRESS,
   AUTH_FAILURES_PER_CREDENTIAL,
@@ -9,6 +6,7 @@ import {
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { privateRedisServer, type RedisServer } from '../support/redis-server';
 import { connected, connectTerminal, openTerminalSocket } from '../support/terminal-socket';
 
 /**
@@ -194,49 +192,11 @@ describe('abuse resistance (PGlite, counters in memory)', () => {
   });
 });
 
-/** A private redis-server on a free port (never the machine's shared one: counters would leak). */
-async function privateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-  const proc: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  client.on('error', () => undefined); // refused until the server is up: the loop retries
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await client.connect();
-      await client.ping();
-      break;
-    } catch (error) {
-      if (attempt > 100) throw error;
-      client.disconnect();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  client.disconnect();
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  return {
-    url,
-    async stop() {
-      if (proc.exitCode === null) proc.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
 describe('abuse resistance (two nodes, counters shared through Redis)', () => {
-  let redis: Awaited<ReturnType<typeof privateRedis>>;
+  let redis: RedisServer;
   const hubs: HubProcess[] = [];
   beforeAll(async () => {
-    redis = await privateRedis();
+    redis = await privateRedisServer();
     hubs.push(await startHub({ redisUrl: redis.url }), await startHub({ redisUrl: redis.url }));
   });
   afterAll(async () => {
@@ -244,7 +204,7 @@ describe('abuse resistance (two nodes, counters shared through Redis)', () => {
       await hub.kill();
       removeDataDir(hub);
     }
-    await redis?.stop();
+    await redis?.stop('SIGKILL');
   });
 
   it('counts failures from one address across both nodes', async () => {
@@ -265,7 +225,7 @@ describe('abuse resistance (two nodes, counters shared through Redis)', () => {
   });
 
   it('lets requests through unthrottled while Redis is down, instead of refusing or hanging', async () => {
-    await redis.stop();
+    await redis.stop('SIGKILL');
     const hub = hubs[0]!;
     // The address is over its limit, but the counters cannot be read: a wrong key gets a plain
     // 401 and the right one its answer.

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createConnection, createServer } from 'node:net';
+import { withoutClockFaking } from './moved-clock';
 
 /** Whether a `redis-server` binary is on PATH (fault suites start their own). */
 export const redisServerAvailable = (): boolean =>
@@ -62,7 +63,7 @@ export async function privateRedisServer(): Promise<RedisServer> {
       const child = spawn(
         'redis-server',
         ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        { stdio: 'ignore' },
+        { stdio: 'ignore', env: withoutClockFaking(process.env) },
       );
       proc = child;
       exited = new Promise((resolve) => child.once('exit', () => resolve()));

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { chromiumEnv, clockIsMoved } from '../../support/moved-clock';
 
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../../test-results');
 
@@ -27,7 +28,17 @@ export async function launchChromium(): Promise<{
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_FLAGS,
+    env: chromiumEnv(process.env),
   });
+  if (clockIsMoved()) {
+    // A run with the date moved must move the pages' date too, or it checks nothing.
+    const probe = await context.newPage();
+    const pageNow = await probe.evaluate(() => Date.now());
+    await probe.close();
+    if (Math.abs(pageNow - Date.now()) > 60_000) {
+      throw new Error(`Chromium's date ${new Date(pageNow).toISOString()} is not the moved date`);
+    }
+  }
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return {
     context,
