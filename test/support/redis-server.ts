@@ -4,7 +4,11 @@ import { withoutClockFaking } from './moved-clock';
 
 /** Whether a `redis-server` binary is on PATH (fault suites start their own). */
 export const redisServerAvailable = (): boolean =>
-  spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+  spawnSync('redis-server', ['--version'], {
+    stdio: 'ignore',
+    env: withoutClockFaking(process.env),
+    timeout: 10_000,
+  }).status === 0;
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; closed again before it is used). */
 export function freePort(): Promise<number> {
