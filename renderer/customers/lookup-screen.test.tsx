@@ -55,6 +55,14 @@ describe('LookupScreen', () => {
     expect(results().textContent).toContain('王芳');
     await userEvent.type(box, '{Enter}');
     expect(useAppStore.getState().screen).toEqual({ name: 'customer', customerId: wang.id });
+    // Head office can see who looked up a phone number and whom it found (not the number).
+    const guideId = useAppStore.getState().guide?.id ?? null;
+    await waitFor(async () =>
+      expect((await h.db.audit.toArray()).filter((a) => a.action === 'phone_lookup')).toMatchObject(
+        [{ guideId, customerId: wang.id, synced: 0 }],
+      ),
+    );
+    expect(JSON.stringify(await h.db.audit.toArray())).not.toContain('12345678');
   });
 
   it('finds by member code, by Chinese name and by pinyin initials', async () => {

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { CustomerRegistration, ProductItem } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
+import { looksLikeFullPhone } from '../../shared/domain/phone';
+import { recordAudit } from '../data/audit';
 import { openCustomerProfile, searchCustomers, type CustomerMatch } from '../data/customers';
 import { enqueueRegistration } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
@@ -35,7 +37,8 @@ export type SearchState = {
 
 /** Results as the guide types: lightly debounced so a scan or fast typing runs one query. */
 export function useCustomerSearch(query: string, delayMs = 120): SearchState {
-  const { db } = useServices();
+  const { db, now } = useServices();
+  const guideId = useAppStore((s) => s.guide?.id ?? null);
   const secrets = useKeyStore();
   const trimmed = query.trim();
   const settled = useDebounced(trimmed, delayMs);
@@ -47,13 +50,24 @@ export function useCustomerSearch(query: string, delayMs = 120): SearchState {
   useEffect(() => {
     let live = true;
     searchCustomers(db, secrets, { query: settled, limit: SEARCH_LIMIT }).then(
-      (results) => live && setDone({ query: settled, results, error: null }),
+      (results) => {
+        if (live) setDone({ query: settled, results, error: null });
+        // Who looked up which phone number is audited (the number itself never leaves the PC):
+        // the customer it found, or none.
+        if (looksLikeFullPhone(settled))
+          void recordAudit(db, {
+            action: 'phone_lookup',
+            guideId,
+            customerId: results.length === 1 ? results[0]!.id : null,
+            at: now(),
+          }).catch(() => undefined); // the search answered; a lost audit row must not hide it
+      },
       (e: unknown) => live && setDone({ query: settled, results: [], error: errorMessage(e) }),
     );
     return () => {
       live = false;
     };
-  }, [db, secrets, settled]);
+  }, [db, secrets, settled, guideId, now]);
   return {
     results: done.results,
     resultsFor: done.query,

@@ -4,6 +4,7 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
+import { useAppStore } from '../app/store';
 import { enqueueOrder } from '../data/outbox';
 import { makeDay, makeRange, FIXTURE_STORE } from './dashboard-fixtures';
 import { createDashboardHarness } from './dashboard-testing';
@@ -268,6 +269,12 @@ describe('dashboard screen', () => {
       const text = new TextDecoder().decode(bytes.slice(3));
       expect(text).toContain('合计,200,40,30,24,10,50,75,30000.00,25.0%,25.0%,600.00,1.5,150.00');
       expect(text).toContain('李娜,12,6,50.0%,20,15000.00,750.00');
+      // Figures left the app: the audit says who exported, when.
+      await waitFor(async () =>
+        expect(await h.db.audit.toArray()).toMatchObject([
+          { action: 'csv_export', guideId: useAppStore.getState().guide?.id, customerId: null },
+        ]),
+      );
     } finally {
       document.removeEventListener('click', onClick);
     }

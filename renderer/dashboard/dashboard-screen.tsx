@@ -14,7 +14,7 @@ import { GuideTable } from './guide-table';
 import { KpiTiles } from './kpi-tiles';
 import { comparisonPeriod, periodFor, storeToday, type Period } from './period';
 import { PeriodPicker } from './period-picker';
-import { useDashboard } from './use-dashboard';
+import { useDashboard, useExportAudit } from './use-dashboard';
 import { useLocalOrders } from './use-local-orders';
 import { dashboardLocales } from './locales';
 import './dashboard.css';
@@ -47,6 +47,7 @@ export function DashboardScreen() {
 function ManagerDashboard() {
   const { t, i18n } = useTranslation('dashboard');
   const { terminal, now } = useServices();
+  const recordExport = useExportAudit();
   const timezone = terminal.store.timezone;
   const today = storeToday(now(), timezone);
   const [period, setPeriod] = useState<Period>(() => periodFor('day', today));
@@ -79,6 +80,7 @@ function ManagerDashboard() {
   const exportCsv = () => {
     if (!figures) return;
     downloadText(csvFileName(t('exportFile'), figures), figuresCsv(figures, csvLabels(t)));
+    recordExport();
   };
 
   return (

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useAppStore } from '../app/store';
 import { useServices } from '../app/services';
+import { recordAudit } from '../data/audit';
 import { useFiguresCache, useStatsSource } from './dashboard-deps';
 import type { FetchedFigures } from './figures';
 import { comparisonPeriod, periodKey, type Period } from './period';
@@ -103,3 +105,17 @@ type Fetched = {
   offline: boolean;
   error: StatsError | null;
 };
+
+/**
+ * Records a CSV export in the audit (figures leave the app in a file: head office sees who
+ * exported, when). Best effort: the file is already saved when this runs.
+ */
+export function useExportAudit(): () => void {
+  const { db, now } = useServices();
+  const guideId = useAppStore((s) => s.guide?.id ?? null);
+  return useCallback(() => {
+    void recordAudit(db, { action: 'csv_export', guideId, customerId: null, at: now() }).catch(
+      () => undefined,
+    );
+  }, [db, guideId, now]);
+}

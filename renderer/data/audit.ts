@@ -1,7 +1,26 @@
-import type { AuditEntryWire } from '../../shared/protocol';
+import { newId } from '../../shared/domain/ids';
+import type { AuditAction, AuditEntryWire } from '../../shared/protocol';
 import type { TerminalDb } from './database';
 
-/** Profile views not yet kept by the hub, oldest first, in wire form. */
+/**
+ * Records an action head office audits (a lookup by full phone number, a CSV export; profile
+ * views record themselves in `openCustomerProfile`), to go to the hub with the next drain.
+ */
+export async function recordAudit(
+  db: TerminalDb,
+  entry: { action: AuditAction; guideId: string | null; customerId: string | null; at: Date },
+): Promise<void> {
+  await db.audit.add({
+    id: newId(),
+    action: entry.action,
+    guideId: entry.guideId,
+    customerId: entry.customerId,
+    at: entry.at.toISOString(),
+    synced: 0,
+  });
+}
+
+/** Audit entries not yet kept by the hub, oldest first, in wire form. */
 export async function unsyncedAuditBatch(db: TerminalDb, limit: number): Promise<AuditEntryWire[]> {
   const rows = await db.audit.where('synced').equals(0).limit(limit).toArray();
   return rows.map(({ id, action, guideId, customerId, at }) => ({

@@ -2,6 +2,7 @@ import { Dexie, type Table } from 'dexie';
 import type {
   AlertStatus,
   ArrivalAlert,
+  AuditAction,
   Order,
   ProductItem,
   StaffMember,
@@ -64,9 +65,10 @@ export type CustomerAlias = { id: string; to: string; at: string };
 
 export type AuditEntry = {
   id: string;
-  action: 'profile_opened';
+  action: AuditAction;
   guideId: string | null;
-  customerId: string;
+  /** the customer the action was about; null for a sign-in, an export, a lookup matching none */
+  customerId: string | null;
   at: string;
   /** 0 until the hub has it (numbers, because IndexedDB cannot index booleans) */
   synced: 0 | 1;

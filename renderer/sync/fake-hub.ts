@@ -11,6 +11,7 @@ import type {
   CustomerProfile,
   CustomerRegistration,
   FeedReject,
+  TerminalStatusReport,
   ItemResult,
   Order,
   ProductItem,
@@ -49,6 +50,8 @@ export class FakeHub {
   readonly audit = new Map<string, AuditEntryWire>();
   /** what terminals reported setting aside (`POST /sync/rejects`) */
   readonly feedRejects: FeedReject[] = [];
+  /** the terminal's status reports, oldest first */
+  readonly statusReports: TerminalStatusReport[] = [];
   /** how many times each order id was posted (to prove resends happen and are harmless) */
   readonly orderPosts = new Map<string, number>();
   readonly rejectSkus = new Set<string>();
@@ -185,6 +188,11 @@ export class FakeHub {
         lossy((): HubResult<number> => {
           this.feedRejects.push(...structuredClone(rejects));
           return ok(rejects.length);
+        }),
+      reportStatus: (report) =>
+        lossy((): HubResult<void> => {
+          this.statusReports.push(structuredClone(report));
+          return ok(undefined);
         }),
       connectLive: (events): LiveConnection => {
         this.live.add(events);

@@ -153,6 +153,11 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       const result = await request('POST', '/sync/rejects', feedRejectsResponse, { rejects });
       return result.ok ? ok(result.value.recorded) : result;
     },
+    reportStatus: async (report) => {
+      // 204, no body
+      const result = await request('POST', '/terminal/status', z.undefined(), report);
+      return result.ok ? ok(undefined) : result;
+    },
     connectLive: (events) => connectLive(options, reconnect, events),
   };
 }

@@ -6,6 +6,7 @@ import type {
   CustomerFeedItem,
   CustomerRegistration,
   FeedReject,
+  TerminalStatusReport,
   ItemResult,
   Order,
   ProductItem,
@@ -78,5 +79,7 @@ export type HubClient = {
   postAudit(entries: AuditEntryWire[]): Promise<HubResult<ItemResult[]>>;
   /** feed rows this terminal set aside (`POST /sync/rejects`); answers how many the hub logged */
   reportFeedRejects(rejects: FeedReject[]): Promise<HubResult<number>>;
+  /** this terminal's build and undelivered outbox, for IT's terminal list (`POST /terminal/status`) */
+  reportStatus(report: TerminalStatusReport): Promise<HubResult<void>>;
   connectLive(events: LiveEvents): LiveConnection;
 };

@@ -462,6 +462,34 @@ describe('audit', () => {
   });
 });
 
+describe('status for IT', () => {
+  it('reports build and outbox after a drain that reached the hub: on change, else every 5 minutes', async () => {
+    let now = new Date('2026-11-02T10:00:00.000Z');
+    const { hub, db, engine } = setup(undefined, { now: () => now, appVersion: '1.4.2' });
+    await engine.drain();
+    expect(hub.statusReports).toEqual([
+      { appVersion: '1.4.2', pendingOutbox: 0, rejectedOutbox: 0 },
+    ]);
+    // Unchanged and soon after: nothing new.
+    now = new Date(now.getTime() + 60_000);
+    await engine.drain();
+    expect(hub.statusReports).toHaveLength(1);
+
+    // Offline: orders wait, the drain fails, and nothing is reported (last seen says it all).
+    hub.faults.offline = true;
+    await enqueueOrder(db, anOrder());
+    await expect(engine.drain()).rejects.toThrow();
+    expect(hub.statusReports).toHaveLength(1);
+
+    // Back: the order goes, and the unchanged status is due again after 5 minutes.
+    hub.faults.offline = false;
+    now = new Date(now.getTime() + 300_000);
+    await engine.drain();
+    expect(hub.orders.size).toBe(1);
+    expect(hub.statusReports).toHaveLength(2);
+  });
+});
+
 describe('revocation', () => {
   it('a 401 wipes the local database and the secrets and reports revoked', async () => {
     const { hub, db, secrets, engine } = setup();

@@ -27,7 +27,8 @@ import type { SecretStore } from '../data/secret-store';
 import { readSyncState, recordSyncError } from '../data/sync-state';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { defaultDrainLock, type DrainLock } from './drain-lock';
-import { MAX_REJECTS_PER_CALL } from '../../shared/protocol';
+import { MAX_REJECTS_PER_CALL, type TerminalStatusReport } from '../../shared/protocol';
+import { APP_VERSION } from '../platform/app-version';
 import type { FeedPage, HubClient, HubError, HubResult, LiveConnection } from './hub-client';
 import { createStatusStore, type StatusStore, type SyncStatus } from './sync-status';
 
@@ -52,6 +53,8 @@ export type SyncEngineOptions = {
   onRevoked?: () => void;
   /** a number in [0, 1) that places this terminal's catch-up in a resync's spread window */
   random?: () => number;
+  /** the build this terminal runs, reported to IT with the outbox size (default: the renderer's) */
+  appVersion?: string;
 };
 
 export type AlertListener = (event: { kind: 'new' | 'updated'; alert: StoredAlert }) => void;
@@ -69,6 +72,8 @@ const MAX_PAGE_ROUNDS = 100_000;
 const MAX_RESYNC_SPREAD_MS = 10_000;
 /** Housekeeping runs after a drain at most this often (and after the first drain of a run). */
 const PRUNE_EVERY_MS = 3_600_000;
+/** An unchanged status is reported again after a drain at most this often. */
+const STATUS_EVERY_MS = 300_000;
 
 /**
  * Rows per feed page. 1,000 measured as fast as the hub's maximum of 5,000 for a 200,000-profile
@@ -86,7 +91,7 @@ export class SyncEngine {
   private readonly db: TerminalDb;
   private readonly hub: HubClient;
   private readonly opts: Required<
-    Omit<SyncEngineOptions, 'onRevoked' | 'db' | 'hub' | 'secrets' | 'random'>
+    Omit<SyncEngineOptions, 'onRevoked' | 'db' | 'hub' | 'secrets' | 'random' | 'appVersion'>
   >;
   private readonly random: () => number;
   private resyncTimer: ReturnType<typeof setTimeout> | null = null;
@@ -99,6 +104,7 @@ export class SyncEngine {
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private lastPruneAt: number | null = null;
+  private lastStatus: { report: string; at: number } | null = null;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.db = options.db;
@@ -459,6 +465,7 @@ export class SyncEngine {
       }
       await this.sendAudit();
       await this.pruneWhenDue();
+      await this.reportStatusWhenDue();
     } finally {
       await this.refreshOutboxStatus();
     }
@@ -473,6 +480,27 @@ export class SyncEngine {
     if (this.lastPruneAt !== null && now.getTime() - this.lastPruneAt < PRUNE_EVERY_MS) return;
     this.lastPruneAt = now.getTime();
     await pruneLocal(this.db, now, this.opts.retention);
+  }
+
+  /**
+   * After a drain that reached the hub: this build and what the outbox still holds, for IT's
+   * terminal list — when it changed, else at most every STATUS_EVERY_MS. A terminal whose drains
+   * fail reports nothing new, which IT reads as "seen, but not delivering" (status older than
+   * last seen).
+   */
+  private async reportStatusWhenDue(): Promise<void> {
+    const summary = await outboxSummary(this.db);
+    const report: TerminalStatusReport = {
+      appVersion: this.options.appVersion ?? APP_VERSION,
+      pendingOutbox: summary.pendingCount,
+      rejectedOutbox: summary.rejectedCount,
+    };
+    const key = JSON.stringify(report);
+    const now = this.opts.now().getTime();
+    if (this.lastStatus?.report === key && now - this.lastStatus.at < STATUS_EVERY_MS) return;
+    // Best effort: a hub that cannot take it (an older hub without the route, a hiccup) must not
+    // fail the drain that delivered the orders; the next drain tries again.
+    if ((await this.hub.reportStatus(report)).ok) this.lastStatus = { report: key, at: now };
   }
 
   /** Profile views go to head office after the outbox (orders matter more at the counter). */

@@ -58,7 +58,7 @@ Commands:
   reactivate-guide --guide <guide id>
   reset-pin       --guide <guide id> --pin <4-8 digits>             (the old PIN stops working once the
                                                                     terminal has synced staff)
-  list-terminals  [--store <store id>]                              (with last seen and revoked)
+  list-terminals  [--store <store id>]                              (last seen, app version, outbox, revoked)
   add-terminal    --store <store id> --name <name> [--id <uuid>]   (prints the new token once)
   revoke-terminal --terminal <terminal id>
   erase-customer  --customer <customer id> --reason <text>          (right to erasure; terminals drop
@@ -81,6 +81,13 @@ Options:
   --help      show this help
 
 Exit codes: 0 done, 1 the operation failed, 2 bad command or arguments.`;
+
+/** "app 0.1.0  outbox 3 pending, 1 rejected (at …)", or that the terminal never reported. */
+function terminalStatusText(t: TerminalRow): string {
+  if (t.status_at === null) return 'no status reported';
+  const rejected = t.rejected_outbox ? `, ${t.rejected_outbox} rejected` : '';
+  return `app ${t.app_version ?? '?'}  outbox ${t.pending_outbox ?? 0} pending${rejected} (at ${t.status_at})`;
+}
 
 /** A usage problem (exit 2) as opposed to an operation that failed (exit 1). */
 class UsageError extends Error {}
@@ -453,7 +460,7 @@ function prepare(command: string, rest: string[], values: Values): Run {
         if (terminals.length === 0) return io.out('no terminals');
         for (const t of terminals)
           io.out(
-            `${t.id}  ${t.store_id}  ${t.name}  last seen ${t.last_seen_at ?? 'never'}${t.revoked_at ? `  revoked ${t.revoked_at}` : ''}`,
+            `${t.id}  ${t.store_id}  ${t.name}  last seen ${t.last_seen_at ?? 'never'}  ${terminalStatusText(t)}${t.revoked_at ? `  revoked ${t.revoked_at}` : ''}`,
           );
       };
     }

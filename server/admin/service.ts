@@ -146,12 +146,21 @@ export type TerminalRow = {
   name: string;
   revoked_at: string | null;
   last_seen_at: string | null;
+  /** what the terminal last reported (`POST /terminal/status`); null until it has */
+  app_version: string | null;
+  pending_outbox: number | null;
+  rejected_outbox: number | null;
+  status_at: string | null;
 };
 
-/** `last_seen_at` is stamped each time the terminal fetches its info (startup, reconnect). */
+/**
+ * `last_seen_at` is stamped each time the terminal fetches its info (startup, reconnect), at
+ * socket connect, by the hub's 30 s check of connected terminals and by its status reports.
+ */
 export async function listTerminals(db: Queryable, storeId?: string): Promise<TerminalRow[]> {
   return db.query<TerminalRow>(
-    `select id, store_id, name, revoked_at::text, last_seen_at::text from terminals
+    `select id, store_id, name, revoked_at::text, last_seen_at::text, app_version,
+            pending_outbox, rejected_outbox, status_at::text from terminals
      where ($1::uuid is null or store_id = $1::uuid) order by store_id, name`,
     [storeId ?? null],
   );

@@ -1,13 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import type { TerminalInfo } from '../../shared/protocol';
+import { terminalStatusReport, type TerminalInfo } from '../../shared/protocol';
 import { phoneHashKey } from '../admin/service';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
+import { parseInput } from '../http/errors';
 
 export const ALERT_EXPIRY_MINUTES = 30;
 export const VISIT_WINDOW_MINUTES = 30;
 
-/** `GET /api/v1/terminal`: an enrolled terminal learns who it is, its store and the hash key. */
+/**
+ * `GET /api/v1/terminal`: an enrolled terminal learns who it is, its store and the hash key.
+ * `POST /api/v1/terminal/status`: it reports its build and undelivered outbox for IT's list.
+ */
 export function registerTerminalRoutes(api: FastifyInstance, ctx: HubContext): void {
   api.get(
     '/terminal',
@@ -50,4 +54,17 @@ export function registerTerminalRoutes(api: FastifyInstance, ctx: HubContext): v
       };
     },
   );
+
+  api.post('/terminal/status', { config: { access: 'terminal' } }, async (request, reply) => {
+    const terminal = terminalOf(request);
+    const report = parseInput(terminalStatusReport, request.body);
+    // The hub's clock, like every other "last seen" stamp IT compares.
+    const now = new Date().toISOString();
+    await ctx.db.query(
+      `update terminals set app_version = $2, pending_outbox = $3, rejected_outbox = $4,
+         status_at = $5, last_seen_at = $5 where id = $1`,
+      [terminal.terminalId, report.appVersion, report.pendingOutbox, report.rejectedOutbox, now],
+    );
+    return reply.code(204).send();
+  });
 }

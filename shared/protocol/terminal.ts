@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { uuid } from './common';
+import { text, uuid } from './common';
+import { aggregateCount } from './numbers';
 
 export const storeInfo = z.object({
   id: uuid,
@@ -28,3 +29,16 @@ export const terminalInfo = z.object({
   serverTime: z.iso.datetime({ offset: true }),
 });
 export type TerminalInfo = z.infer<typeof terminalInfo>;
+
+/**
+ * `POST /api/v1/terminal/status`: what a terminal tells IT about itself after each outbox drain
+ * (and at least every few minutes while online) — its build and how much it has not delivered.
+ */
+export const terminalStatusReport = z.object({
+  appVersion: text.min(1).max(32),
+  /** outbox entries (orders, registrations) still waiting for the hub */
+  pendingOutbox: aggregateCount,
+  /** outbox entries the hub refused, kept on the PC for a person to look at */
+  rejectedOutbox: aggregateCount,
+});
+export type TerminalStatusReport = z.infer<typeof terminalStatusReport>;

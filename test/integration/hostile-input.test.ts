@@ -27,6 +27,7 @@ import {
   resetPinRequest,
   statsQuery,
   statsRangeQuery,
+  terminalStatusReport,
   uuid,
 } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
@@ -443,7 +444,7 @@ describeOnBackends('hostile input matrix', (backend) => {
   });
 
   it('covers every route with at least 500 cases, and the hub still serves valid requests', async () => {
-    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(30);
+    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(31);
     expect(figures.routes).toBe(routes.length);
     // Printed for docs/reliability.md.
     console.info(`hostile matrix (${backend.kind}): ${JSON.stringify(figures)}`);
@@ -480,6 +481,16 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
   };
   return [
     { method: 'GET', path: '/terminal', auth: 'terminal', writes: false },
+    {
+      method: 'POST',
+      path: '/terminal/status',
+      auth: 'terminal',
+      writes: true,
+      body: {
+        schema: terminalStatusReport,
+        valid: () => ({ appVersion: '0.1.0', pendingOutbox: 2, rejectedOutbox: 0 }),
+      },
+    },
     { method: 'GET', path: '/sync/customers', auth: 'terminal', query: feed, writes: false },
     { method: 'GET', path: '/sync/catalog', auth: 'terminal', query: feed, writes: false },
     { method: 'GET', path: '/sync/staff', auth: 'terminal', writes: false },

@@ -353,6 +353,26 @@ describe('terminal sync against a real hub', () => {
     expect(rejected[0]!.reason).toMatch(/NO-SUCH-SKU|sku/i);
     expect(terminal.engine.status.get()).toMatchObject({ pendingCount: 0, rejectedCount: 1 });
     expect(await hubOrderCount(hub, store)).toBe(1);
+
+    // IT sees it in the terminal list: the build, and the order waiting for a person on that PC.
+    const listed = await call<{ items: Record<string, unknown>[] }>(
+      hub,
+      'GET',
+      `/api/v1/admin/terminals?store=${store.storeId}`,
+      undefined,
+      { admin: true },
+    );
+    expect(listed.body.items.find((t) => t.id === terminal.terminalId)).toMatchObject({
+      app_version: 'dev',
+      pending_outbox: 0,
+      rejected_outbox: 1,
+      status_at: expect.any(String),
+    });
+    // The other counter never reported.
+    expect(listed.body.items.find((t) => t.id !== terminal.terminalId)).toMatchObject({
+      app_version: null,
+      status_at: null,
+    });
   });
 
   it('an offline registration syncs to the hub customer; a known phone maps to the existing one', async () => {
