@@ -17,7 +17,7 @@ import { makeHarness, renderWith, resetAppStore, type Harness } from './test-har
  */
 const CUSTOMER = '赵敏';
 const GUIDES = [
-  { name: '王芳', pin: '1234' },
+  { name: '王芳', pin: '480613' },
   { name: '李娜', pin: '5678' },
 ];
 
@@ -169,7 +169,7 @@ describe('shared screen', () => {
     expect(useAppStore.getState().orderDraft.customerId).toBeNull();
 
     await user.click(screen.getByRole('button', { name: '换人' }));
-    await signInThroughPad(user, '王芳', '1234');
+    await signInThroughPad(user, '王芳', '480613');
     expect(await screen.findByText('你上次未完成的订单已保留，点「开单」继续')).toBeTruthy();
     expect(useAppStore.getState().screen).toEqual({ name: 'arrivals' });
     await user.click(within(screen.getByRole('navigation')).getByRole('button', { name: /开单/ }));

@@ -9,8 +9,8 @@ import { LOCK_MINUTES, MAX_FAILURES } from './lockout';
 import { SignInScreen } from './sign-in-screen';
 
 const GUIDES = [
-  { name: '王芳', pin: '1234' },
-  { name: '张伟', pin: '9876', role: 'manager' as const },
+  { name: '王芳', pin: '480613' },
+  { name: '张伟', pin: '731586', role: 'manager' as const },
 ];
 
 async function enterPin(user: ReturnType<typeof userEvent.setup>, pin: string) {
@@ -41,7 +41,7 @@ describe('guide sign-in', () => {
     renderWith(h.services, <SignInScreen />);
     await user.click(await screen.findByRole('button', { name: /王芳/ }));
     expect(screen.getByRole('heading', { name: '王芳，请输入 PIN 码' })).toBeTruthy();
-    await enterPin(user, '1234');
+    await enterPin(user, '480613');
     await waitFor(() => expect(useAppStore.getState().guide?.name).toBe('王芳'));
     expect(useAppStore.getState().guide?.role).toBe('guide');
   });
@@ -61,14 +61,14 @@ describe('guide sign-in', () => {
     }
     await enterPin(user, '0000');
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/已锁定/));
-    await enterPin(user, '1234');
+    await enterPin(user, '480613');
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/已锁定/));
     expect(useAppStore.getState().guide).toBeNull();
 
     // Another guide at the same counter is not affected.
     await user.click(screen.getByRole('button', { name: '不是我，返回' }));
     await user.click(await screen.findByRole('button', { name: /张伟/ }));
-    await enterPin(user, '9876');
+    await enterPin(user, '731586');
     await waitFor(() => expect(useAppStore.getState().guide?.role).toBe('manager'));
 
     // After the lock-out period the right PIN works again.
@@ -76,7 +76,7 @@ describe('guide sign-in', () => {
     h.clock.now = new Date(h.clock.now.getTime() + LOCK_MINUTES * 60_000 + 1_000);
     await user.click(screen.getByRole('button', { name: '不是我，返回' }));
     await user.click(await screen.findByRole('button', { name: /王芳/ }));
-    await enterPin(user, '1234');
+    await enterPin(user, '480613');
     await waitFor(() => expect(useAppStore.getState().guide?.name).toBe('王芳'));
   });
 });

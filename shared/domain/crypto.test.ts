@@ -43,6 +43,8 @@ describe('hashing shared by hub and terminal', () => {
   });
 
   it('salts PINs, so two guides with the same PIN have different hashes', async () => {
-    expect(await hashPinPbkdf2('1234', undefined, 1000)).not.toBe(await hashPinPbkdf2('1234', undefined, 1000));
+    expect(await hashPinPbkdf2('1234', undefined, 1000)).not.toBe(
+      await hashPinPbkdf2('1234', undefined, 1000),
+    );
   });
 });

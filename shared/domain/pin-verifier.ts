@@ -187,3 +187,11 @@ export function pinWeakness(pin: string): PinWeakness | null {
 /** The pre-item-2 verifier, kept to make legacy fixtures in tests; never used for new PINs. */
 export const hashLegacyPin = (pin: string, iterations?: number) =>
   hashPinPbkdf2(pin, undefined, iterations);
+
+/**
+ * Lockout, the same on the hub (per guide, across the store's terminals) and on each terminal
+ * (offline sign-ins): after 5 wrong PINs in a row the guide waits 5 minutes. Online, that is at
+ * most 1,440 guesses a day: 10^6 PINs take ≈ 2 years per guide.
+ */
+export const PIN_MAX_FAILURES = 5;
+export const PIN_LOCK_MINUTES = 5;

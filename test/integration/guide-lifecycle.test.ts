@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verifyPin } from '../../shared/domain/crypto';
+import { verifyPin } from '../../shared/domain/pin-verifier';
 import { newId } from '../../shared/domain/ids';
 import type { AdminGuide, StaffMember } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
