@@ -143,6 +143,7 @@ export async function makeHarness(
     },
   };
   const now = () => clock.now;
+  hub.now = () => clock.now.getTime();
   const engine = new SyncEngine({ db, hub: client, secrets, now, autoRetry: false });
   const services: AppServices = {
     bridge,

@@ -101,9 +101,9 @@ export async function repointCustomers(
         e.order.customerId = target.get(e.order.customerId);
     });
   await db.audit
-    .filter((a) => moved(a.customerId))
+    .filter((a) => a.customerId !== null && moved(a.customerId))
     .modify((a) => {
-      a.customerId = target.get(a.customerId)!;
+      if (a.customerId !== null) a.customerId = target.get(a.customerId)!;
     });
 }
 

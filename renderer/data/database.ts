@@ -14,6 +14,7 @@ import {
   type CustomerMeta,
 } from './customer-store';
 import type { SetAsideRow } from './feed-rejects';
+import type { PinLockout } from './pin-lockouts';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -64,9 +65,11 @@ export type CustomerAlias = { id: string; to: string; at: string };
 
 export type AuditEntry = {
   id: string;
-  action: 'profile_opened';
+  /** `profile_opened`; `sign_in` / `sign_in_failed` for sign-ins checked here while offline */
+  action: 'profile_opened' | 'sign_in' | 'sign_in_failed';
   guideId: string | null;
-  customerId: string;
+  /** null for a sign-in */
+  customerId: string | null;
   at: string;
   /** 0 until the hub has it (numbers, because IndexedDB cannot index booleans) */
   synced: 0 | 1;
@@ -99,6 +102,8 @@ export class TerminalDb extends Dexie {
   audit!: Table<AuditEntry, string>;
   /** feed rows that failed validation, set aside for diagnosis (data/feed-rejects.ts) */
   feedRejects!: Table<SetAsideRow, string>;
+  /** wrong-PIN counts of offline sign-ins (data/pin-lockouts.ts) */
+  pinLockouts!: Table<PinLockout, string>;
 
   constructor(
     readonly terminalId: string,
