@@ -197,7 +197,7 @@ describeOnBackends('PIN sign-in at the hub', (backend) => {
   });
 
   it('a 4-digit PBKDF2 PIN still signs in, with pinChangeRequired, until the guide changes it', async () => {
-    hub = await giveLegacyPin(backend, hub, store.guide2.id, '2345');
+    hub = await giveLegacyPin((o) => backend.startHub(o), hub, store.guide2.id, '2345');
     const first = await signIn(store.guide2.id, '2345');
     expect(first.status).toBe(200);
     expect(first.body.pinChangeRequired).toBe(true);

@@ -1,8 +1,7 @@
 import pg from 'pg';
 import { hashLegacyPin } from '../../shared/domain/pin-verifier';
 import { openDatabase } from '../../server/db/database';
-import type { Backend } from './backends';
-import type { HubProcess } from './hub-process';
+import type { HubOptions, HubProcess } from './hub-process';
 
 /**
  * Gives a guide a PIN as hubs stored them before issue #13 item 2 (PBKDF2, possibly 4 digits), which
@@ -11,7 +10,7 @@ import type { HubProcess } from './hub-process';
  * returned hub (same port, same tokens) replaces the one passed in.
  */
 export async function giveLegacyPin(
-  backend: Backend,
+  startHub: (options: HubOptions) => Promise<HubProcess>,
   hub: HubProcess,
   guideId: string,
   pin: string,
@@ -35,5 +34,5 @@ export async function giveLegacyPin(
   } finally {
     await db.close();
   }
-  return backend.startHub({ ...hub.options, dataDir: hub.dataDir, port: hub.port });
+  return startHub({ ...hub.options, dataDir: hub.dataDir, port: hub.port });
 }
