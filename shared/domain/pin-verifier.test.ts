@@ -1,4 +1,3 @@
-import { scrypt as nodeScrypt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   checkPin,
@@ -7,19 +6,11 @@ import {
   parseVerifier,
   PIN_SCRYPT,
   pinWeakness,
-  type ScryptFn,
   verifyPin,
 } from './pin-verifier';
 
 /** Cheap parameters for the cases that only check the logic; one case runs the real ones. */
 const FAST = { N: 2 ** 4, r: 8, p: 1 };
-
-const native: ScryptFn = (password, salt, { N, r, p, dkLen }) =>
-  new Promise((resolve, reject) =>
-    nodeScrypt(password, salt, dkLen, { N, r, p, maxmem: 256 * 1024 * 1024 }, (e, key) =>
-      e ? reject(e) : resolve(new Uint8Array(key)),
-    ),
-  );
 
 describe('PIN verifier', () => {
   it('writes a self-describing scrypt verifier with today’s parameters and checks it', async () => {
@@ -31,20 +22,6 @@ describe('PIN verifier', () => {
       rehash: false,
     });
     expect(await verifyPin('480614', stored)).toBe(false);
-  });
-
-  it('gives the same answer with @noble/hashes and Node’s native scrypt (hub and terminal agree)', async () => {
-    const byNoble = await hashPin('271828', {
-      params: FAST,
-      salt: '00112233445566778899aabbccddeeff',
-    });
-    const byNative = await hashPin('271828', {
-      params: FAST,
-      salt: '00112233445566778899aabbccddeeff',
-      scrypt: native,
-    });
-    expect(byNative).toBe(byNoble);
-    expect(await verifyPin('271828', byNoble, { scrypt: native })).toBe(true);
   });
 
   it('salts: two guides with one PIN get different verifiers', async () => {
