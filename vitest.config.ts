@@ -19,6 +19,9 @@ export default defineConfig({
             'renderer/**/*.test.{ts,tsx}',
           ],
           environment: 'node',
+          // Component tests drive whole screens (sign-in runs a real scrypt check); with the
+          // cross-process projects running beside them on 2 cores, 5 s was seen to run out.
+          testTimeout: 15_000,
         },
       },
       {

@@ -19,6 +19,7 @@ import { registerOrderRoutes } from './orders/routes';
 import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presence/routes';
 import { registerStatsRoutes } from './stats/routes';
 import { registerAuditRoutes } from './audit/routes';
+import { registerStaffRoutes } from './staff/routes';
 import { startAuditRetention } from './audit/service';
 import { ensureHubSecrets } from './admin/service';
 import { registerUpdateRoutes } from './updates/routes';
@@ -142,6 +143,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerPresenceRoutes(api, ctx);
       registerStatsRoutes(api, ctx);
       registerAuditRoutes(api, ctx);
+      registerStaffRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
     },
     { prefix: '/api/v1' },

@@ -22,7 +22,7 @@ describe('shell', () => {
   });
 
   it('asks who is at the counter when nobody is signed in, with sync status visible', async () => {
-    const h = await makeHarness({ start: true, guides: [{ name: '王芳', pin: '1234' }] });
+    const h = await makeHarness({ start: true, guides: [{ name: '王芳', pin: '480613' }] });
     renderWith(h.services, <AppShell onLanguage={() => undefined} />);
     expect(await screen.findByRole('heading', { name: '请选择你的名字' })).toBeTruthy();
     expect(screen.getByRole('button', { name: '同步状态' })).toBeTruthy();

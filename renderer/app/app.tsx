@@ -3,7 +3,7 @@ import { I18nextProvider, useTranslation } from 'react-i18next';
 import { ConnectScreen, type ConnectError } from '../enrol/connect-screen';
 import { InitialSyncScreen } from '../enrol/initial-sync-screen';
 import { createI18n, DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../i18n/i18n';
-import { clearLockouts } from '../session/lockout';
+import { LEGACY_LOCKOUT_KEY } from '../data/pin-lockouts';
 import { AppShell } from './app-shell';
 import { boot, enrol, type BootDeps, type BootState } from './bootstrap';
 import { ServicesProvider } from './services';
@@ -50,7 +50,8 @@ function Root(props: AppProps & { onLanguage(language: Language): void }) {
       onRevoked: () => {
         // The engine has wiped the database and the secrets; forget the rest and start over.
         useAppStore.getState().resetSession();
-        clearLockouts(props.storage);
+        // (the PIN lockouts went with the database; a pre-v9 count in local storage goes here)
+        props.storage.removeItem(LEGACY_LOCKOUT_KEY);
         void boot(built).then((next) =>
           setState(next.stage === 'connect' ? { ...next, revoked: true, preseeded: false } : next),
         );
@@ -61,6 +62,8 @@ function Root(props: AppProps & { onLanguage(language: Language): void }) {
 
   useEffect(() => {
     let live = true;
+    // PIN lockouts live in IndexedDB since Dexie v9 (data/pin-lockouts.ts); drop the old copy.
+    deps.storage.removeItem(LEGACY_LOCKOUT_KEY);
     void boot(deps).then((next) => live && setState(next));
     return () => {
       live = false;

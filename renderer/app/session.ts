@@ -20,8 +20,15 @@ export type SessionSlice = {
    * their next sign-in on this counter.
    */
   parkedDrafts: Record<string, OrderDraft>;
+  /**
+   * When the signed-in guide last proved their PIN (sign-in, or a manager's step-up before a
+   * manager action, renderer/session/manager-step-up.tsx); ISO instant, null when signed out.
+   */
+  pinVerifiedAt: string | null;
   /** starts a session on the neutral home screen; a new guide gets their own draft back */
-  signIn(guide: SignedInGuide): void;
+  signIn(guide: SignedInGuide, at?: Date): void;
+  /** the signed-in guide entered their PIN again (step-up) */
+  pinVerified(at: Date): void;
   /** ends the session: home screen, no Back history, the draft parked for its guide */
   signOut(): void;
   /** signOut that also drops every parked draft (the terminal was revoked and wiped) */
@@ -46,22 +53,31 @@ function park(s: Shared): Record<string, OrderDraft> {
 export const createSessionSlice: StateCreator<Shared, [], [], SessionSlice> = (set) => ({
   guide: null,
   parkedDrafts: {},
-  signIn: (guide) =>
+  pinVerifiedAt: null,
+  signIn: (guide, at) =>
     set((s) => {
+      const pinVerifiedAt = at
+        ? at.toISOString()
+        : s.guide?.id === guide.id
+          ? s.pinVerifiedAt
+          : null;
       // The same guide again (a name or role refresh) keeps their place.
-      if (s.guide?.id === guide.id) return { guide };
+      if (s.guide?.id === guide.id) return { guide, pinVerifiedAt };
       const { [guide.id]: own, ...parkedDrafts } = park(s);
       return {
         guide,
+        pinVerifiedAt,
         screen: HOME_SCREEN,
         history: [],
         orderDraft: own ?? EMPTY_DRAFT,
         parkedDrafts,
       };
     }),
+  pinVerified: (at) => set((s) => (s.guide ? { pinVerifiedAt: at.toISOString() } : s)),
   signOut: () =>
     set((s) => ({
       guide: null,
+      pinVerifiedAt: null,
       screen: HOME_SCREEN,
       history: [],
       orderDraft: EMPTY_DRAFT,
@@ -70,6 +86,7 @@ export const createSessionSlice: StateCreator<Shared, [], [], SessionSlice> = (s
   resetSession: () =>
     set({
       guide: null,
+      pinVerifiedAt: null,
       screen: HOME_SCREEN,
       history: [],
       orderDraft: EMPTY_DRAFT,

@@ -17,8 +17,8 @@ import { makeHarness, renderWith, resetAppStore, type Harness } from './test-har
  */
 const CUSTOMER = '赵敏';
 const GUIDES = [
-  { name: '王芳', pin: '1234' },
-  { name: '李娜', pin: '5678' },
+  { name: '王芳', pin: '480613' },
+  { name: '李娜', pin: '592704' },
 ];
 
 type User = ReturnType<typeof userEvent.setup>;
@@ -80,7 +80,7 @@ async function signInThroughPad(user: User, name: string, pin: string) {
 async function nextGuideSeesNeutralScreen(user: User) {
   expect(await screen.findByRole('heading', { name: '请选择你的名字' })).toBeTruthy();
   expectNoTrace();
-  await signInThroughPad(user, '李娜', '5678');
+  await signInThroughPad(user, '李娜', '592704');
   expect(await screen.findByRole('heading', { name: '到店顾客', level: 1 })).toBeTruthy();
   const nav = screen.getByRole('navigation', { name: '主导航' });
   expect(within(nav).getByRole('button', { name: /到店/ }).getAttribute('aria-current')).toBe(
@@ -169,7 +169,7 @@ describe('shared screen', () => {
     expect(useAppStore.getState().orderDraft.customerId).toBeNull();
 
     await user.click(screen.getByRole('button', { name: '换人' }));
-    await signInThroughPad(user, '王芳', '1234');
+    await signInThroughPad(user, '王芳', '480613');
     expect(await screen.findByText('你上次未完成的订单已保留，点「开单」继续')).toBeTruthy();
     expect(useAppStore.getState().screen).toEqual({ name: 'arrivals' });
     await user.click(within(screen.getByRole('navigation')).getByRole('button', { name: /开单/ }));

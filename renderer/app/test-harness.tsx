@@ -8,11 +8,10 @@ import type { ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { AlertNotification, ShopGuideBridge } from '../../shared/bridge';
 import type { ClaimAck, TerminalInfo } from '../../shared/protocol';
-import { hashPin } from '../../shared/domain/crypto';
 import { newId } from '../../shared/domain/ids';
 import { ok, type Result } from '../../shared/result';
 import { memorySecretStore } from '../data/secret-store';
-import { freshDb, makeGuide, TEST_PHONE_KEY } from '../data/testing';
+import { freshDb, makeGuide, TEST_PHONE_KEY, testPinHash } from '../data/testing';
 import { createI18n, type Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import type { HubError, LiveEvents } from '../sync/hub-client';
@@ -122,7 +121,7 @@ export async function makeHarness(
         storeId,
         name: g.name,
         role: g.role ?? 'guide',
-        pinHash: await hashPin(g.pin, '00ff', 1),
+        pinHash: await testPinHash(g.pin),
       }),
     );
   const clock = { now: options.now ?? new Date('2026-11-02T10:05:00.000Z') };
@@ -144,6 +143,7 @@ export async function makeHarness(
     },
   };
   const now = () => clock.now;
+  hub.now = () => clock.now.getTime();
   const engine = new SyncEngine({ db, hub: client, secrets, now, autoRetry: false });
   const services: AppServices = {
     bridge,

@@ -1,4 +1,5 @@
 import { TZDate } from '@date-fns/tz';
+import { ManagerStepUp } from '../session/manager-step-up';
 import { format } from 'date-fns';
 import { enUS, zhCN } from 'date-fns/locale';
 import { useState } from 'react';
@@ -27,7 +28,8 @@ function csvLabels(t: (key: string) => string): CsvLabels {
 
 /**
  * The store manager's daily review. The shell shows it only to a signed-in manager; the screen
- * guards again so that a guide who reaches it by any other path never sees the figures.
+ * guards again so that a guide who reaches it by any other path never sees the figures, and asks
+ * the manager for their PIN again when their sign-in is older than `STEP_UP_MINUTES`.
  */
 export function DashboardScreen() {
   const guide = useAppStore((s) => s.guide);
@@ -41,7 +43,11 @@ export function DashboardScreen() {
         </div>
       </section>
     );
-  return <ManagerDashboard />;
+  return (
+    <ManagerStepUp>
+      <ManagerDashboard />
+    </ManagerStepUp>
+  );
 }
 
 function ManagerDashboard() {

@@ -94,7 +94,7 @@ export function createDashboardHarness(
   };
   useAppStore.setState(initialStore, true);
   const role = options.role === undefined ? 'manager' : options.role;
-  if (role !== null) useAppStore.getState().signIn({ id: newId(), name: '周店长', role });
+  if (role !== null) useAppStore.getState().signIn({ id: newId(), name: '周店长', role }, now);
   const source = new FakeStatsSource();
   const storage = options.storage ?? memoryStorage();
   return {

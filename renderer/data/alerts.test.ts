@@ -9,8 +9,7 @@ import {
   verifyGuidePin,
   activeGuides,
 } from './catalog';
-import { makeGuide, makeProduct } from './testing';
-import { hashPin } from '../../shared/domain/crypto';
+import { makeGuide, makeProduct, testPinHash } from './testing';
 
 describe('alerts cache', () => {
   it('an alert delivered twice is stored once and reported new once', async () => {
@@ -78,11 +77,11 @@ describe('catalog and staff cache', () => {
 
   it('a guide signs in offline with the synced PIN hash; inactive guides cannot', async () => {
     const db = freshDb();
-    const fang = makeGuide({ name: '王芳', pinHash: await hashPin('1234', undefined, 1000) });
+    const fang = makeGuide({ name: '王芳', pinHash: await testPinHash('1234') });
     const gone = makeGuide({
       name: '离职',
       active: false,
-      pinHash: await hashPin('1111', undefined, 1000),
+      pinHash: await testPinHash('1111'),
     });
     await replaceStaff(db, [fang, gone]);
     expect((await verifyGuidePin(db, fang.id, '1234'))?.name).toBe('王芳');

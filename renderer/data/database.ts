@@ -15,6 +15,7 @@ import {
   type CustomerMeta,
 } from './customer-store';
 import type { SetAsideRow } from './feed-rejects';
+import type { PinLockout } from './pin-lockouts';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -65,6 +66,7 @@ export type CustomerAlias = { id: string; to: string; at: string };
 
 export type AuditEntry = {
   id: string;
+  /** `profile_opened`, `phone_lookup`, `csv_export`; `sign_in` / `sign_in_failed` for sign-ins checked here while offline */
   action: AuditAction;
   guideId: string | null;
   /** the customer the action was about; null for a sign-in, an export, a lookup matching none */
@@ -101,6 +103,8 @@ export class TerminalDb extends Dexie {
   audit!: Table<AuditEntry, string>;
   /** feed rows that failed validation, set aside for diagnosis (data/feed-rejects.ts) */
   feedRejects!: Table<SetAsideRow, string>;
+  /** wrong-PIN counts of offline sign-ins (data/pin-lockouts.ts) */
+  pinLockouts!: Table<PinLockout, string>;
 
   constructor(
     readonly terminalId: string,

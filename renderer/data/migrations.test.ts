@@ -1,4 +1,6 @@
 import { Dexie } from 'dexie';
+import { PIN_MAX_FAILURES } from '../../shared/domain/pin-verifier';
+import { lockedUntil, recordFailure } from './pin-lockouts';
 import { describe, expect, it } from 'vitest';
 import { TerminalDb } from './database';
 import { LATEST_VERSION } from './migrations';
@@ -15,7 +17,7 @@ import {
   unreportedSetAside,
 } from './feed-rejects';
 import { memorySecretStore } from './secret-store';
-import { freshIdb, makeProfile, TEST_PHONE_KEY } from './testing';
+import { freshIdb, makeGuide, makeProfile, TEST_PHONE_KEY } from './testing';
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
 import { keysOf, packBlocks } from './customer-index';
 import type { CustomerProfile } from '../../shared/protocol';
@@ -27,8 +29,8 @@ function v2Rows(profile: CustomerProfile) {
 }
 
 describe('Dexie migrations', () => {
-  it('the latest version is 7', () => {
-    expect(LATEST_VERSION).toBe(7);
+  it('the latest version is 9', () => {
+    expect(LATEST_VERSION).toBe(9);
   });
 
   it('v1 → v2: customers cached before the upgrade become findable by pinyin initials', async () => {
@@ -309,7 +311,7 @@ describe('Dexie migrations', () => {
     });
     v6.close();
 
-    const v7 = new TerminalDb('term-7', idb);
+    const v7 = new TerminalDb('term-7', { ...idb, upToVersion: 7 });
     await v7.open();
     expect(v7.verno).toBe(7);
     expect(await v7.customerStore.count()).toBe(120);
@@ -354,5 +356,41 @@ describe('Dexie migrations', () => {
     expect(await a.customerStore.count()).toBe(1);
     expect(await b.customerStore.count()).toBe(0);
     expect(a.name).not.toBe(b.name);
+  });
+
+  it('v7 → v9: staff, queued audit and the outbox survive; PIN lockouts get their table', async () => {
+    const idb = freshIdb();
+    const v7 = new TerminalDb('term-9', { ...idb, upToVersion: 7 });
+    const guide = makeGuide({ name: '王芳' });
+    await v7.table('staff').put(guide);
+    await v7.table('audit').put({
+      id: 'a1',
+      action: 'profile_opened',
+      guideId: guide.id,
+      customerId: 'c1',
+      at: '2026-11-01T00:00:00.000Z',
+      synced: 0,
+    });
+    await v7.table('syncState').put({
+      feed: 'staff',
+      cursor: '0',
+      rowsDone: 1,
+      totalEstimate: null,
+      lastSuccessAt: '2026-11-01T00:00:00.000Z',
+      lastError: null,
+    });
+    v7.close();
+
+    const v9 = new TerminalDb('term-9', idb);
+    await v9.open();
+    expect(v9.verno).toBe(9);
+    expect((await v9.staff.get(guide.id))?.name).toBe('王芳');
+    expect((await v9.audit.get('a1'))?.synced).toBe(0);
+    expect((await v9.syncState.get('staff'))?.lastSuccessAt).toBe('2026-11-01T00:00:00.000Z');
+    const now = new Date('2026-11-02T10:00:00.000Z');
+    expect(await lockedUntil(v9, guide.id, now)).toBeNull();
+    for (let i = 0; i < PIN_MAX_FAILURES; i++) await recordFailure(v9, guide.id, now);
+    expect(await lockedUntil(v9, guide.id, now)).not.toBeNull();
+    v9.close();
   });
 });

@@ -145,6 +145,13 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     stores: { feedRejects: 'key, reported, at' },
   },
+  {
+    // PIN lockout per guide (issue #13, item 2), moved out of localStorage: one small row per guide
+    // with wrong PINs, read and written only by data/pin-lockouts.ts (so encryption at rest can
+    // wrap it in one place). Old localStorage counts are dropped at start (a lock lasts 5 min).
+    version: 9,
+    stores: { pinLockouts: 'guideId' },
+  },
 ];
 
 const MIGRATION_CHUNK = 2_000;

@@ -11,12 +11,19 @@ import type {
 } from '../../shared/protocol';
 import { phoneHash } from '../../shared/domain/crypto';
 import { newId } from '../../shared/domain/ids';
+import { hashPin } from '../../shared/domain/pin-verifier';
 import { maskPhone, phoneLast4 } from '../../shared/domain/phone';
 import { TerminalDb } from './database';
 
 export const TEST_PHONE_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
 /** A fresh, isolated in-memory IndexedDB per call, so tests never share state. */
+/**
+ * A scrypt PIN verifier with tiny parameters, for component tests that sign guides in many times
+ * (the real ones cost ≈ 0.3 s a check; the verifier says its parameters, so checks work alike).
+ */
+export const testPinHash = (pin: string) => hashPin(pin, { params: { N: 16, r: 8, p: 1 } });
+
 export function freshIdb(): { indexedDB: IDBFactory; keyRange: typeof IDBKeyRange } {
   return { indexedDB: new IDBFactory(), keyRange: IDBKeyRange };
 }

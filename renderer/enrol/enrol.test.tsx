@@ -56,7 +56,7 @@ describe('connect this terminal', () => {
   });
 
   it('runs the first sync to 100% and then says it is done', async () => {
-    const h = await makeHarness({ guides: [{ name: '王芳', pin: '1234' }] });
+    const h = await makeHarness({ guides: [{ name: '王芳', pin: '480613' }] });
     for (let i = 0; i < 30; i++) h.hub.upsertCustomer(await makeProfile());
     let done = false;
     renderWith(h.services, <InitialSyncScreen onDone={() => (done = true)} />);

@@ -3,15 +3,15 @@ import 'fake-indexeddb/auto';
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hashPin } from '../../shared/domain/crypto';
 import { AppShell } from '../app/app-shell';
 import { useAppStore } from '../app/store';
 import { makeHarness, renderWith, resetAppStore, type Harness } from '../app/test-harness';
 import { SignInScreen } from './sign-in-screen';
+import { testPinHash } from '../data/testing';
 
 const GUIDES = [
-  { name: '王芳', pin: '1234' },
-  { name: '张伟', pin: '9876', role: 'manager' as const },
+  { name: '王芳', pin: '480613' },
+  { name: '张伟', pin: '731586', role: 'manager' as const },
 ];
 
 async function enterPin(user: ReturnType<typeof userEvent.setup>, pin: string, signIn = '登录') {
@@ -29,7 +29,7 @@ async function hubChangesGuide(
 ) {
   const row = h.hub.staff.find((s) => s.name === name)!;
   if (change.active !== undefined) row.active = change.active;
-  if (change.pin !== undefined) row.pinHash = await hashPin(change.pin, '0abc', 1);
+  if (change.pin !== undefined) row.pinHash = await testPinHash(change.pin);
   await act(async () => {
     h.live().staffChanged();
     await h.services.engine.settled();
@@ -49,7 +49,7 @@ describe('guide lifecycle on the terminal', () => {
     renderWith(h.services, <SignInScreen />);
     await user.click(await screen.findByRole('button', { name: /王芳/ }));
     await hubChangesGuide(h, '王芳', { active: false });
-    await enterPin(user, '1234');
+    await enterPin(user, '480613');
     await waitFor(() =>
       expect(screen.getByRole('alert').textContent).toBe('该导购已停用，请联系店长'),
     );
@@ -64,7 +64,7 @@ describe('guide lifecycle on the terminal', () => {
     // Reactivated: the tile is back and the same PIN signs in.
     await hubChangesGuide(h, '王芳', { active: true });
     await user.click(await screen.findByRole('button', { name: /王芳/ }));
-    await enterPin(user, '1234');
+    await enterPin(user, '480613');
     await waitFor(() => expect(useAppStore.getState().guide?.name).toBe('王芳'));
   });
 
@@ -74,7 +74,7 @@ describe('guide lifecycle on the terminal', () => {
     renderWith(h.services, <SignInScreen />, 'en');
     await user.click(await screen.findByRole('button', { name: /王芳/ }));
     await hubChangesGuide(h, '王芳', { active: false });
-    await enterPin(user, '1234', 'Sign in');
+    await enterPin(user, '480613', 'Sign in');
     await waitFor(() =>
       expect(screen.getByRole('alert').textContent).toBe(
         'This guide has been deactivated. Please contact the store manager.',
@@ -88,7 +88,7 @@ describe('guide lifecycle on the terminal', () => {
     const user = userEvent.setup();
     renderWith(h.services, <AppShell onLanguage={() => undefined} />);
     await user.click(await screen.findByRole('button', { name: /王芳/ }));
-    await enterPin(user, '1234');
+    await enterPin(user, '480613');
     await waitFor(() => expect(useAppStore.getState().guide?.name).toBe('王芳'));
     act(() => {
       useAppStore.getState().navigate({ name: 'lookup', query: '5678' });
@@ -115,7 +115,7 @@ describe('guide lifecycle on the terminal', () => {
     renderWith(h.services, <SignInScreen />);
     await hubChangesGuide(h, '王芳', { pin: '246810' });
     await user.click(await screen.findByRole('button', { name: /王芳/ }));
-    await enterPin(user, '1234');
+    await enterPin(user, '480613');
     await waitFor(() => expect(screen.getByRole('alert').textContent).toMatch(/PIN 码不对/));
     expect(useAppStore.getState().guide).toBeNull();
     await enterPin(user, '246810');

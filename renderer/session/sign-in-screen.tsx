@@ -1,17 +1,22 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MIN_PIN_DIGITS } from '../../shared/domain/pin-verifier';
 import type { StaffMember } from '../../shared/protocol';
-import { useGuides, usePinCheck } from './use-sign-in';
+import type { SignedInGuide } from '../app/session';
+import { PinChange } from './pin-change';
+import { PinEntry } from './pin-entry';
+import { useGuides, usePinCheck, type PinResult } from './use-sign-in';
 import './session.css';
 
-const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const MAX_PIN = 8;
-
-/** Pick your name, then your PIN. Works offline: PINs are checked against the synced hashes. */
+/**
+ * Pick your name, then your PIN. Online the hub checks the PIN; offline the synced verifier does.
+ * A guide whose PIN must be replaced (4 digits, or an old verifier) gets the change screen first.
+ */
 export function SignInScreen() {
   const { t } = useTranslation('session');
   const guides = useGuides();
   const [picked, setPicked] = useState<StaffMember | null>(null);
+  const [change, setChange] = useState<{ guide: SignedInGuide; currentPin: string } | null>(null);
 
   if (guides.state === 'loading')
     return (
@@ -19,7 +24,25 @@ export function SignInScreen() {
         <p role="status">{t('loading')}</p>
       </main>
     );
-  if (picked) return <PinPad guide={picked} onCancel={() => setPicked(null)} />;
+  if (change)
+    return (
+      <PinChange
+        guide={change.guide}
+        currentPin={change.currentPin}
+        onCancel={() => {
+          setChange(null);
+          setPicked(null);
+        }}
+      />
+    );
+  if (picked)
+    return (
+      <PinPad
+        guide={picked}
+        onCancel={() => setPicked(null)}
+        onChangeRequired={(guide, currentPin) => setChange({ guide, currentPin })}
+      />
+    );
   return (
     <main className="sign-in" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">{t('whoAreYou')}</h1>
@@ -49,81 +72,80 @@ export function SignInScreen() {
   );
 }
 
-function PinPad({ guide, onCancel }: { guide: StaffMember; onCancel(): void }) {
+/** The message a refused PIN shows (shared with the manager's step-up). */
+export function useRefusalMessage() {
+  const { t } = useTranslation('session');
+  return (result: PinResult | { kind: 'lockedAt'; until: Date | null }): string | null => {
+    switch (result.kind) {
+      case 'wrong':
+        return t('wrongPin', { count: result.attemptsLeft });
+      case 'locked':
+      case 'lockedAt': {
+        if (!result.until) return null;
+        const time = result.until.toLocaleTimeString(undefined, {
+          hour: '2-digit',
+          minute: '2-digit',
+        });
+        return t('locked', { time });
+      }
+      case 'deactivated':
+        return t('deactivated');
+      default:
+        return null;
+    }
+  };
+}
+
+function PinPad({
+  guide,
+  onCancel,
+  onChangeRequired,
+}: {
+  guide: StaffMember;
+  onCancel(): void;
+  onChangeRequired(guide: SignedInGuide, currentPin: string): void;
+}) {
   const { t } = useTranslation('session');
   const { check, lockedFor } = usePinCheck();
+  const refusal = useRefusalMessage();
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<string | null>(() => lockMessage(lockedFor(guide.id)));
+  const [message, setMessage] = useState<string | null>(null);
 
-  function lockMessage(until: Date | null): string | null {
-    if (!until) return null;
-    const time = until.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-    return t('locked', { time });
-  }
+  useEffect(() => {
+    let live = true;
+    void lockedFor(guide.id).then((until) => {
+      if (live && until) setMessage(refusal({ kind: 'lockedAt', until }));
+    });
+    return () => {
+      live = false;
+    };
+    // once, when the pad opens for this guide
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [guide.id]);
 
-  const press = (digit: string) => setPin((p) => (p.length < MAX_PIN ? p + digit : p));
-  const erase = () => setPin((p) => p.slice(0, -1));
   const submit = async () => {
-    if (pin.length < 4 || busy) return;
     setBusy(true);
-    const result = await check(guide, pin);
-    setBusy(false);
+    const typed = pin;
     setPin('');
-    if (result.kind === 'wrong') setMessage(t('wrongPin', { count: result.attemptsLeft }));
-    else if (result.kind === 'locked') setMessage(lockMessage(result.until));
-    else if (result.kind === 'deactivated') setMessage(t('deactivated'));
+    const result = await check(guide, typed);
+    setBusy(false);
+    if (result.kind === 'changeRequired') onChangeRequired(result.guide, typed);
+    else setMessage(refusal(result));
   };
 
-  // Keyboard-first: digits, Backspace, Enter and Esc work without touching the pad.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (/^\d$/.test(event.key)) press(event.key);
-      else if (event.key === 'Backspace') erase();
-      else if (event.key === 'Enter') void submit();
-      else if (event.key === 'Escape') onCancel();
-      else return;
-      event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
-
   return (
-    <main className="sign-in" aria-labelledby="pin-title">
-      <h1 id="pin-title">{t('pinFor', { name: guide.name })}</h1>
-      <output className="pin-dots" aria-label={t('pinEntered', { count: pin.length })}>
-        {Array.from({ length: Math.max(4, pin.length) }, (_, i) => (
-          <span key={i} className={i < pin.length ? 'filled' : ''} aria-hidden="true" />
-        ))}
-      </output>
-      <p role="alert" className="pin-message">
-        {message ?? ''}
-      </p>
-      <div className="pin-pad" role="group" aria-label={t('pinPad')}>
-        {DIGITS.map((d) => (
-          <button key={d} type="button" onClick={() => press(d)}>
-            {d}
-          </button>
-        ))}
-        <button type="button" onClick={erase} aria-label={t('erase')}>
-          ⌫
-        </button>
-        <button type="button" onClick={() => press('0')}>
-          0
-        </button>
-        <button
-          type="button"
-          className="pin-ok"
-          onClick={() => void submit()}
-          disabled={pin.length < 4 || busy}
-        >
-          {t('signIn')}
-        </button>
-      </div>
-      <button type="button" className="pin-back" onClick={onCancel}>
-        {t('notMe')}
-      </button>
-    </main>
+    <PinEntry
+      title={t('pinFor', { name: guide.name })}
+      pin={pin}
+      onPin={setPin}
+      minDigits={MIN_PIN_DIGITS}
+      message={message}
+      busy={busy}
+      submitLabel={t('signIn')}
+      onSubmit={() => void submit()}
+      backLabel={t('notMe')}
+      onBack={onCancel}
+    />
   );
 }

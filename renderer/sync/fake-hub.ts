@@ -19,6 +19,12 @@ import type {
   StaffMember,
 } from '../../shared/protocol';
 import { phoneHash } from '../../shared/domain/crypto';
+import {
+  checkPin,
+  hashPin,
+  PIN_LOCK_MINUTES,
+  PIN_MAX_FAILURES,
+} from '../../shared/domain/pin-verifier';
 import { maskPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
 import { err, ok } from '../../shared/result';
 import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
@@ -55,6 +61,12 @@ export class FakeHub {
   /** how many times each order id was posted (to prove resends happen and are harmless) */
   readonly orderPosts = new Map<string, number>();
   readonly rejectSkus = new Set<string>();
+  /** online sign-ins the hub checked, in order (guide id and outcome; never the PIN) */
+  readonly signIns: { guideId: string; outcome: 'ok' | 'wrong' | 'locked' | 'inactive' }[] = [];
+  /** the hub's PIN lockout, per guide (the real hub keeps it in guide_pin_lockouts) */
+  readonly pinFailures = new Map<string, { failures: number; lockedUntil: number | null }>();
+  /** the clock of the lockout (tests move it) */
+  now = () => Date.now();
   readonly faults: Faults = { offline: false, loseResponses: 0, replayStale: 0, revoked: false };
   private firstFeedResponse = new Map<string, unknown>();
   private live = new Set<LiveEvents>();
@@ -106,6 +118,56 @@ export class FakeHub {
   }
   reconnectAll(): void {
     for (const events of this.live) events.connected();
+  }
+
+  /** The hub's PIN check with its lockout (server/staff/sign-in.ts), in memory. */
+  private async checkGuidePin(
+    guideId: string,
+    pin: string,
+  ): Promise<HubResult<{ guide: StaffMember; changeRequired: boolean }>> {
+    const guide = this.staff.find((s) => s.id === guideId);
+    if (!guide) return err({ code: 'rejected', message: 'unknown guide', status: 404 });
+    if (!guide.active) {
+      this.signIns.push({ guideId, outcome: 'inactive' });
+      return err({ code: 'rejected', message: 'inactive', status: 403, reason: 'guide_inactive' });
+    }
+    const now = this.now();
+    const entry = this.pinFailures.get(guideId) ?? { failures: 0, lockedUntil: null };
+    if (entry.lockedUntil !== null && entry.lockedUntil <= now) {
+      entry.failures = 0;
+      entry.lockedUntil = null;
+    }
+    const locked = (until: number) => {
+      this.signIns.push({ guideId, outcome: 'locked' });
+      return err({
+        code: 'rejected' as const,
+        message: 'locked',
+        status: 423,
+        reason: 'pin_locked' as const,
+        details: { attemptsLeft: 0, lockedUntil: new Date(until).toISOString() },
+      });
+    };
+    if (entry.lockedUntil !== null) return locked(entry.lockedUntil);
+    const check = await checkPin(pin, guide.pinHash);
+    if (check.ok) {
+      this.pinFailures.delete(guideId);
+      this.signIns.push({ guideId, outcome: 'ok' });
+      return ok({ guide, changeRequired: check.changeRequired });
+    }
+    entry.failures += 1;
+    this.pinFailures.set(guideId, entry);
+    if (entry.failures >= PIN_MAX_FAILURES) {
+      entry.lockedUntil = now + PIN_LOCK_MINUTES * 60_000;
+      return locked(entry.lockedUntil);
+    }
+    this.signIns.push({ guideId, outcome: 'wrong' });
+    return err({
+      code: 'rejected',
+      message: 'wrong PIN',
+      status: 401,
+      reason: 'wrong_pin',
+      details: { attemptsLeft: PIN_MAX_FAILURES - entry.failures, lockedUntil: null },
+    });
   }
 
   client(): HubClient {
@@ -184,6 +246,25 @@ export class FakeHub {
             }),
           ),
         ),
+      signIn: (guideId, pin) =>
+        guard(async () => {
+          const checked = await this.checkGuidePin(guideId, pin);
+          if (!checked.ok) return checked;
+          const { guide, changeRequired } = checked.value;
+          return ok({
+            guide: { id: guide.id, name: guide.name, role: guide.role },
+            pinChangeRequired: changeRequired,
+          });
+        }),
+      changePin: (change) =>
+        guard(async () => {
+          const checked = await this.checkGuidePin(change.guideId, change.currentPin);
+          if (!checked.ok) return checked;
+          checked.value.guide.pinHash = await hashPin(change.newPin, {
+            params: { N: 16, r: 8, p: 1 },
+          });
+          return ok({ ok: true as const });
+        }),
       reportFeedRejects: (rejects) =>
         lossy((): HubResult<number> => {
           this.feedRejects.push(...structuredClone(rejects));

@@ -8,7 +8,9 @@ import {
   errorBody,
   feedPage,
   feedRejectsResponse,
+  pinChangeResponse,
   registrationResponse,
+  signInResponse,
   TERMINAL_NAMESPACE,
   type HubToTerminalEvents,
   type TerminalToHubEvents,
@@ -60,6 +62,7 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
     path: string,
     schema: S,
     body?: unknown,
+    requestTimeoutMs = timeoutMs,
   ): Promise<HubResult<z.infer<S>>> {
     const token = await options.secrets.getToken();
     if (!token) return err({ code: 'unauthorized', message: 'no terminal token' });
@@ -72,7 +75,7 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(requestTimeoutMs),
       });
     } catch (error) {
       return err({
@@ -93,11 +96,13 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
         });
       json = undefined;
     }
-    if (response.status === 401)
+    const parsedError = response.ok ? null : errorBody.safeParse(json);
+    const hubError = parsedError?.success ? parsedError.data.error : null;
+    // A wrong PIN is a 401 about the guide, not the terminal: it must not read as a revocation.
+    if (response.status === 401 && hubError?.code !== 'wrong_pin')
       return err({ code: 'unauthorized', message: 'the hub refused this terminal', status: 401 });
     if (!response.ok) {
-      const parsed = errorBody.safeParse(json);
-      const message = parsed.success ? parsed.data.error.message : `HTTP ${response.status}`;
+      const message = hubError ? hubError.message : `HTTP ${response.status}`;
       // 503 is the hub saying its database is down for now (502/504: a proxy saying the hub is):
       // an outage like being offline — the outbox keeps its entries and the engine retries.
       const outage = response.status >= 502 && response.status <= 504;
@@ -110,6 +115,12 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
             : 'rejected',
         message,
         status: response.status,
+        ...(hubError
+          ? {
+              reason: hubError.code,
+              ...(hubError.details === undefined ? {} : { details: hubError.details }),
+            }
+          : {}),
       });
     }
     const parsed = schema.safeParse(json);
@@ -149,6 +160,11 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       const result = await request('POST', '/audit', batchResponse, { entries });
       return result.ok ? ok(result.value.results) : result;
     },
+    // A sign-in waits at most 10 s for the hub: past that the terminal checks the PIN itself.
+    signIn: (guideId, pin) =>
+      request('POST', '/staff/sign-in', signInResponse, { guideId, pin }, SIGN_IN_TIMEOUT_MS),
+    changePin: (change) =>
+      request('POST', '/staff/pin', pinChangeResponse, change, SIGN_IN_TIMEOUT_MS),
     reportFeedRejects: async (rejects) => {
       const result = await request('POST', '/sync/rejects', feedRejectsResponse, { rejects });
       return result.ok ? ok(result.value.recorded) : result;
@@ -161,6 +177,8 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
     connectLive: (events) => connectLive(options, reconnect, events),
   };
 }
+
+const SIGN_IN_TIMEOUT_MS = 10_000;
 
 type TerminalSocket = Socket<HubToTerminalEvents, TerminalToHubEvents>;
 

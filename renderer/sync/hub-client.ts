@@ -10,7 +10,10 @@ import type {
   ItemResult,
   Order,
   ProductItem,
+  ErrorCode,
+  PinChangeRequest,
   RegistrationResponse,
+  SignInResponse,
   StaffMember,
 } from '../../shared/protocol';
 import type { Result } from '../../shared/result';
@@ -22,7 +25,14 @@ import type { SetAsideItem } from './feed-items';
  * `invalid_response`: the hub answered something the shared schemas do not accept.
  */
 export type HubErrorCode = 'unauthorized' | 'rejected' | 'network' | 'server' | 'invalid_response';
-export type HubError = { code: HubErrorCode; message: string; status?: number };
+export type HubError = {
+  code: HubErrorCode;
+  message: string;
+  status?: number;
+  /** the hub's own error code and details, when it answered with an error body */
+  reason?: ErrorCode;
+  details?: unknown;
+};
 export type HubResult<T> = Result<T, HubError>;
 
 /**
@@ -77,6 +87,13 @@ export type HubClient = {
   registerCustomer(registration: CustomerRegistration): Promise<HubResult<RegistrationResponse>>;
   /** profile-view audit entries (idempotent by id) */
   postAudit(entries: AuditEntryWire[]): Promise<HubResult<ItemResult[]>>;
+  /**
+   * Online sign-in (`POST /staff/sign-in`): the hub checks the PIN with its own lockout. A wrong
+   * PIN is `rejected` with reason `wrong_pin` (401, never `unauthorized`: the terminal is fine).
+   */
+  signIn(guideId: string, pin: string): Promise<HubResult<SignInResponse>>;
+  /** `POST /staff/pin`: a guide replaces their PIN (the current one is checked like a sign-in) */
+  changePin(request: PinChangeRequest): Promise<HubResult<{ ok: true }>>;
   /** feed rows this terminal set aside (`POST /sync/rejects`); answers how many the hub logged */
   reportFeedRejects(rejects: FeedReject[]): Promise<HubResult<number>>;
   /** this terminal's build and undelivered outbox, for IT's terminal list (`POST /terminal/status`) */

@@ -27,7 +27,12 @@ import type { SecretStore } from '../data/secret-store';
 import { readSyncState, recordSyncError } from '../data/sync-state';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { defaultDrainLock, type DrainLock } from './drain-lock';
-import { MAX_REJECTS_PER_CALL, type TerminalStatusReport } from '../../shared/protocol';
+import {
+  MAX_REJECTS_PER_CALL,
+  type PinChangeRequest,
+  type SignInResponse,
+  type TerminalStatusReport,
+} from '../../shared/protocol';
 import { APP_VERSION } from '../platform/app-version';
 import type { FeedPage, HubClient, HubError, HubResult, LiveConnection } from './hub-client';
 import { createStatusStore, type StatusStore, type SyncStatus } from './sync-status';
@@ -195,6 +200,18 @@ export class SyncEngine {
   /** Call after writing to the outbox so the order goes out as soon as the hub is reachable. */
   requestDrain(): Promise<void> {
     return this.runSafely(() => this.drain());
+  }
+
+  /** Online sign-in at the hub (renderer/session/use-sign-in.ts falls back offline). */
+  signInOnline(guideId: string, pin: string): Promise<HubResult<SignInResponse>> {
+    return this.hub.signIn(guideId, pin);
+  }
+
+  /** A guide's PIN change at the hub; the new verifier reaches this terminal with a staff pull. */
+  async changePin(request: PinChangeRequest): Promise<HubResult<{ ok: true }>> {
+    const result = await this.hub.changePin(request);
+    if (result.ok) await this.pullStaff().catch(() => undefined);
+    return result;
   }
 
   async claimAlert(alertId: string, guideId: string): Promise<Result<ClaimAck, HubError>> {

@@ -7,7 +7,7 @@ import {
   newGuideRequest,
   newStore,
   newTerminalRequest,
-  pin as pinSchema,
+  newPin as pinSchema,
   uuid,
   type AuditPage,
   type AuditQuery,
@@ -50,13 +50,13 @@ export const USAGE = `Usage: npm run hub:admin -- <command> [options]
 Commands:
   list-stores
   add-store       --name <name> --timezone <IANA zone> --lat <deg> --lng <deg> [--radius <m>] [--id <uuid>]
-  add-guide       --store <store id> --name <name> --pin <4-8 digits> [--role guide|manager] [--id <uuid>]
+  add-guide       --store <store id> --name <name> --pin <6-8 digits> [--role guide|manager] [--id <uuid>]
   list-guides     [--store <store id>]                              (with active / deactivated)
   deactivate-guide --guide <guide id>                               (a leaver: refused at sign-in and
                                                                     signed out on every terminal of the
                                                                     store once it has synced staff)
   reactivate-guide --guide <guide id>
-  reset-pin       --guide <guide id> --pin <4-8 digits>             (the old PIN stops working once the
+  reset-pin       --guide <guide id> --pin <6-8 digits>             (the old PIN stops working once the
                                                                     terminal has synced staff)
   list-terminals  [--store <store id>]                              (last seen, app version, outbox, revoked)
   add-terminal    --store <store id> --name <name> [--id <uuid>]   (prints the new token once)

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { hashPin } from '../../shared/domain/crypto';
+import { hashPin } from '../../shared/domain/pin-verifier';
+import { nativeScrypt } from '../staff/native-scrypt';
 import { newId } from '../../shared/domain/ids';
 import type { NewGuideRequest, NewStore } from '../../shared/protocol';
 import { SETTING_ADMIN_KEY, SETTING_INTEGRATION_KEY } from '../auth/guards';
@@ -67,7 +68,7 @@ async function requireStore(db: Queryable, storeId: string) {
 export async function createGuide(db: Queryable, input: NewGuideRequest): Promise<{ id: string }> {
   await requireStore(db, input.storeId);
   const id = input.id ?? newId();
-  const pinHash = await hashPin(input.pin);
+  const pinHash = await hashPin(input.pin, { scrypt: nativeScrypt });
   await db.query(
     `insert into guides(id, store_id, name, role, pin_hash) values ($1,$2,$3,$4,$5)
      on conflict (id) do update set name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash, active = true`,
@@ -201,18 +202,24 @@ export async function setGuideActive(
   return { id: row.id, storeId: row.store_id, active: row.active };
 }
 
-/** Replaces a guide's PIN verifier; the old PIN stops working on a terminal once it pulled staff. */
+/**
+ * Replaces a guide's PIN verifier (the new PIN follows the rules for new PINs, checked by the
+ * caller's schema) and clears the hub's lockout; the old PIN stops working on a terminal once it
+ * pulled staff.
+ */
 export async function resetGuidePin(
   db: Queryable,
   guideId: string,
   newPin: string,
 ): Promise<{ id: string; storeId: string }> {
-  const pinHash = await hashPin(newPin);
+  const pinHash = await hashPin(newPin, { scrypt: nativeScrypt });
   const rows = await db.query<{ id: string; store_id: string }>(
     'update guides set pin_hash = $2 where id = $1 returning id, store_id',
     [guideId, pinHash],
   );
   const row = rows[0];
   if (!row) throw notFound(`guide ${guideId} not found`);
+  // A guide locked out at the hub is usually why IT resets the PIN: the new one works at once.
+  await db.query('delete from guide_pin_lockouts where guide_id = $1', [guideId]);
   return { id: row.id, storeId: row.store_id };
 }

@@ -4,6 +4,7 @@ import { customerErasuresSchema } from './migrations/002-customer-erasures';
 import { customerFeedJsonSchema } from './migrations/003-customer-feed-json';
 import { feedJsonLimitsSchema } from './migrations/004-feed-json-limits';
 import { auditReadSchema } from './migrations/005-audit-read';
+import { pinLockoutsSchema } from './migrations/006-pin-lockouts';
 import { terminalStatusSchema } from './migrations/007-terminal-status';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
@@ -13,6 +14,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 3, name: 'customer-feed-json', sql: customerFeedJsonSchema },
   { version: 4, name: 'feed-json-limits', sql: feedJsonLimitsSchema },
   { version: 5, name: 'audit-read', sql: auditReadSchema },
+  { version: 6, name: 'pin-lockouts', sql: pinLockoutsSchema },
   { version: 7, name: 'terminal-status', sql: terminalStatusSchema },
 ];
 

@@ -42,8 +42,9 @@ function store(
       id: demoId(GUIDE, n * 100 + i + 1),
       name,
       role,
-      // Easy to type at a demo, different per guide: store digit, guide digit, repeated.
-      pin: `${n}${i + 1}${n}${i + 1}`,
+      // Easy to type at a demo, different per guide: store digit, guide digit, twice, then 88
+      // (6 digits, the rule for new PINs since issue #13; never one digit repeated or a run).
+      pin: `${n}${i + 1}${n}${i + 1}88`,
     })),
     terminals: terminalNames.map((name, i) => ({ id: demoId(TERMINAL, n * 100 + i + 1), name })),
   };

@@ -1,5 +1,6 @@
 import { Faker, base, en, zh_CN } from '@faker-js/faker';
-import { verifyPin } from '../../shared/domain/crypto';
+import { verifyPin } from '../../shared/domain/pin-verifier';
+import { nativeScrypt } from '../staff/native-scrypt';
 import { crmCustomer, productUpsert } from '../../shared/protocol';
 import {
   createGuide,
@@ -85,8 +86,8 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
       lng: s.lng,
       geofenceRadiusM: s.geofenceRadiusM,
     });
-  // PIN hashing is deliberately slow (PBKDF2): hash in parallel (WebCrypto runs it off the main
-  // thread) and skip guides that are already exactly as seeded.
+  // PIN hashing is deliberately slow (scrypt): hash in parallel (native scrypt runs on the thread
+  // pool) and skip guides that are already exactly as seeded.
   await Promise.all(
     DEMO_STORES.flatMap((s) =>
       s.guides.map(async (g) => {
@@ -101,7 +102,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
           row.active &&
           row.name === g.name &&
           row.role === g.role &&
-          (await verifyPin(g.pin, row.pin_hash));
+          (await verifyPin(g.pin, row.pin_hash, { scrypt: nativeScrypt }));
         if (!same)
           await createGuide(db, {
             id: g.id,

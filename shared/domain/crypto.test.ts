@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPin, phoneHash, sha256Hex, verifyPin } from './crypto';
+import { hashPinPbkdf2, phoneHash, sha256Hex, verifyPinPbkdf2 } from './crypto';
 
 describe('hashing shared by hub and terminal', () => {
   it('hashes a phone with HMAC-SHA-256 under the chain key (RFC 4231 test case 2 shape)', async () => {
@@ -34,15 +34,17 @@ describe('hashing shared by hub and terminal', () => {
     );
   });
 
-  it('verifies the right PIN and refuses a wrong one or a malformed hash', async () => {
-    const stored = await hashPin('1234', undefined, 1000);
+  it('verifies a legacy PBKDF2 PIN and refuses a wrong one or a malformed hash', async () => {
+    const stored = await hashPinPbkdf2('1234', undefined, 1000);
     expect(stored).toMatch(/^pbkdf2-sha256\$1000\$[0-9a-f]{32}\$[0-9a-f]{64}$/);
-    expect(await verifyPin('1234', stored)).toBe(true);
-    expect(await verifyPin('1235', stored)).toBe(false);
-    expect(await verifyPin('1234', 'plain-text')).toBe(false);
+    expect(await verifyPinPbkdf2('1234', stored)).toBe(true);
+    expect(await verifyPinPbkdf2('1235', stored)).toBe(false);
+    expect(await verifyPinPbkdf2('1234', 'plain-text')).toBe(false);
   });
 
   it('salts PINs, so two guides with the same PIN have different hashes', async () => {
-    expect(await hashPin('1234', undefined, 1000)).not.toBe(await hashPin('1234', undefined, 1000));
+    expect(await hashPinPbkdf2('1234', undefined, 1000)).not.toBe(
+      await hashPinPbkdf2('1234', undefined, 1000),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { nonEmpty, text, uuid } from './common';
-import { guideRole, pin } from './staff';
+import { guideRole, newPin } from './staff';
 
 export const newStore = z.object({
   id: uuid.optional(),
@@ -24,7 +24,7 @@ export const newGuideRequest = z.object({
   storeId: uuid,
   name: nonEmpty(64),
   role: guideRole.default('guide'),
-  pin,
+  pin: newPin,
 });
 export type NewGuideRequest = z.infer<typeof newGuideRequest>;
 
@@ -52,6 +52,6 @@ export const adminGuide = z.object({
 });
 export type AdminGuide = z.infer<typeof adminGuide>;
 export const adminGuideState = z.object({ id: uuid, storeId: uuid, active: z.boolean() });
-export const resetPinRequest = z.object({ pin });
+export const resetPinRequest = z.object({ pin: newPin });
 /** `?store=<id>` narrows a listing to one store. */
 export const adminStoreQuery = z.object({ store: uuid.optional() });

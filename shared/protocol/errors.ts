@@ -13,6 +13,10 @@ export const errorCode = z.enum([
   'unavailable',
   'rate_limited',
   'internal',
+  // guide sign-in at the hub (POST /staff/sign-in, /staff/pin)
+  'wrong_pin',
+  'pin_locked',
+  'guide_inactive',
 ]);
 export type ErrorCode = z.infer<typeof errorCode>;
 

@@ -197,7 +197,7 @@ async function setUp(hub: HubProcess): Promise<Fixture> {
           hub,
           'POST',
           '/api/v1/admin/guides',
-          { storeId: id, name: `导购${i + 1}`, pin: '1234' },
+          { storeId: id, name: `导购${i + 1}`, pin: '480613' },
           admin,
         ),
         'guide',

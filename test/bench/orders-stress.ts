@@ -60,7 +60,7 @@ async function run(hub: HubProcess) {
       hub,
       'POST',
       '/api/v1/admin/guides',
-      { storeId, name: '导购', pin: '1234' },
+      { storeId, name: '导购', pin: '480613' },
       admin,
     ),
     'guide',

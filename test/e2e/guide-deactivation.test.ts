@@ -79,6 +79,9 @@ function localActive(guideId: string): Promise<boolean | null> {
   }, guideId);
 }
 
+/** A PIN check is scrypt by design (≈ 0.2–0.4 s of CPU; docs/privacy.md, "PINs"). */
+const PIN_CHECK = { timeout: 10_000 };
+
 async function typePin(pin: string) {
   await page.keyboard.type(pin, { delay: 80 });
   await page.keyboard.press('Enter', { delay: 80 });
@@ -93,7 +96,9 @@ describe('guide lifecycle at the counter', () => {
       .toBe('已连接');
     await page.getByRole('button', { name: store.guide.name }).click();
     await typePin(store.guide.pin);
-    await expect.poll(() => page.getByText(`当前导购：${store.guide.name}`).count()).toBe(1);
+    await expect
+      .poll(() => page.getByText(`当前导购：${store.guide.name}`).count(), PIN_CHECK)
+      .toBe(1);
 
     await admin('deactivate', store.guide.id);
     await page.getByRole('heading', { name: '请选择你的名字' }).waitFor({ timeout: 15_000 });
@@ -109,7 +114,9 @@ describe('guide lifecycle at the counter', () => {
     await admin('deactivate', store.guide2.id);
     await expect.poll(() => localActive(store.guide2.id), { timeout: 15_000 }).toBe(false);
     await typePin(store.guide2.pin);
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('该导购已停用，请联系店长');
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), PIN_CHECK)
+      .toBe('该导购已停用，请联系店长');
     expect(await page.getByText(/当前导购/).count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'guide-deactivated-refused.png') });
 
@@ -118,6 +125,8 @@ describe('guide lifecycle at the counter', () => {
     await page.getByRole('button', { name: '不是我，返回' }).click();
     await page.getByRole('button', { name: store.guide2.name }).click({ timeout: 15_000 });
     await typePin(store.guide2.pin);
-    await expect.poll(() => page.getByText(`当前导购：${store.guide2.name}`).count()).toBe(1);
+    await expect
+      .poll(() => page.getByText(`当前导购：${store.guide2.name}`).count(), PIN_CHECK)
+      .toBe(1);
   });
 });

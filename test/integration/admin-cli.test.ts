@@ -59,7 +59,7 @@ describeOnBackends('hub:admin CLI', (backend) => {
       '--name',
       '张伟',
       '--pin',
-      '4321',
+      '432150',
       '--role',
       'manager',
     );
@@ -183,7 +183,7 @@ describeOnBackends('hub:admin CLI', (backend) => {
     const pin = await viaUrl('add-guide', '--store', 'not-a-uuid', '--name', 'A', '--pin', '12');
     expect(pin.code).toBe(2);
     expect(pin.stderr).toContain('--store');
-    expect(pin.stderr).toContain('PIN must be 4 to 8 digits');
+    expect(pin.stderr).toContain('a new PIN must be 6 to 8 digits');
 
     const unknown = await runCli(CLI, ['frobnicate']);
     expect(unknown.code).toBe(2);
@@ -234,7 +234,7 @@ describeOnBackends('hub:admin CLI', (backend) => {
     expect(store.code).toBe(0);
     const storeId = (JSON.parse(store.stdout) as { id: string }).id;
     expect(
-      (await direct('add-guide', '--store', storeId, '--name', 'Anna', '--pin', '2468')).code,
+      (await direct('add-guide', '--store', storeId, '--name', 'Anna', '--pin', '246813')).code,
     ).toBe(0);
     const terminal = await direct('add-terminal', '--store', storeId, '--name', 'Kasse 1');
     expect(terminal.code).toBe(0);

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { verifyPin } from '../../shared/domain/crypto';
+import { verifyPin } from '../../shared/domain/pin-verifier';
 import { newId } from '../../shared/domain/ids';
 import type { AdminGuide, StaffMember } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
@@ -144,9 +144,10 @@ describeOnBackends('guide lifecycle', (backend) => {
     await pushed;
     expect((await staffRow(guide2.id)).active).toBe(false);
 
-    const badPin = await viaUrl('reset-pin', '--guide', guide2.id, '--pin', '12');
+    // 4 digits were fine before issue #13 item 2; new PINs need 6 to 8.
+    const badPin = await viaUrl('reset-pin', '--guide', guide2.id, '--pin', '1234');
     expect(badPin.code).toBe(2);
-    expect(badPin.stderr).toContain('PIN must be 4 to 8 digits');
+    expect(badPin.stderr).toContain('a new PIN must be 6 to 8 digits');
     const reset = await viaUrl('reset-pin', '--guide', guide2.id, '--pin', '864200');
     expect(reset.code).toBe(0);
     expect(await verifyPin('864200', (await staffRow(guide2.id)).pinHash)).toBe(true);

@@ -24,7 +24,9 @@ import {
   ordersRequest,
   presenceEvent,
   productUpsertRequest,
+  pinChangeRequest,
   resetPinRequest,
+  signInRequest,
   statsQuery,
   statsRangeQuery,
   terminalStatusReport,
@@ -313,6 +315,7 @@ describeOnBackends('hostile input matrix', (backend) => {
         'order_lines',
         'audit_log',
         'customer_erasures',
+        'guide_pin_lockouts',
       ];
       const counts = tables.map((t) => `(select count(*) from ${t})::int as ${t}`).join(', ');
       const { rows } = await sql.query(
@@ -444,7 +447,7 @@ describeOnBackends('hostile input matrix', (backend) => {
   });
 
   it('covers every route with at least 500 cases, and the hub still serves valid requests', async () => {
-    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(31);
+    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(33);
     expect(figures.routes).toBe(routes.length);
     // Printed for docs/reliability.md.
     console.info(`hostile matrix (${backend.kind}): ${JSON.stringify(figures)}`);
@@ -770,6 +773,31 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       auth: 'admin',
       param: () => fx.store.guide2.id,
       writes: true,
+    },
+    {
+      // PIN checks count towards the guide's lockout and are audited: a valid request writes.
+      method: 'POST',
+      path: '/staff/sign-in',
+      auth: 'terminal',
+      writes: true,
+      body: {
+        schema: signInRequest,
+        valid: () => ({ guideId: fx.store.guide.id, pin: fx.store.guide.pin }),
+      },
+    },
+    {
+      method: 'POST',
+      path: '/staff/pin',
+      auth: 'terminal',
+      writes: true,
+      body: {
+        schema: pinChangeRequest,
+        valid: () => ({
+          guideId: fx.store.manager.id,
+          currentPin: fx.store.manager.pin,
+          newPin: '605148',
+        }),
+      },
     },
     {
       method: 'POST',

@@ -105,7 +105,7 @@ describeOnBackends('hub:seed', (backend) => {
     for (const store of creds.stores) {
       expect(store.terminals).toHaveLength(2);
       expect(store.guides.filter((g) => g.role === 'manager')).toHaveLength(1);
-      for (const g of store.guides) expect(g.pin).toMatch(/^\d{4,8}$/);
+      for (const g of store.guides) expect(g.pin).toMatch(/^\d{6,8}$/);
     }
     expect(creds.sampleCustomers.length).toBeGreaterThan(0);
     for (const c of creds.sampleCustomers) {

@@ -68,9 +68,9 @@ export async function createStoreFixture(
     storeId,
     name,
     timezone,
-    guide: await guide('王芳', 'guide', '1234'),
-    guide2: await guide('李娜', 'guide', '2345'),
-    manager: await guide('张伟', 'manager', '9876'),
+    guide: await guide('王芳', 'guide', '480613'),
+    guide2: await guide('李娜', 'guide', '592704'),
+    manager: await guide('张伟', 'manager', '731586'),
     terminals: [await terminal('Counter 1'), await terminal('Counter 2')],
   };
 }
