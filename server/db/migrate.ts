@@ -4,6 +4,7 @@ import { customerErasuresSchema } from './migrations/002-customer-erasures';
 import { customerFeedJsonSchema } from './migrations/003-customer-feed-json';
 import { feedJsonLimitsSchema } from './migrations/004-feed-json-limits';
 import { auditReadSchema } from './migrations/005-audit-read';
+import { terminalPhoneTagsSchema } from './migrations/007-terminal-phone-tags';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -12,6 +13,8 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 3, name: 'customer-feed-json', sql: customerFeedJsonSchema },
   { version: 4, name: 'feed-json-limits', sql: feedJsonLimitsSchema },
   { version: 5, name: 'audit-read', sql: auditReadSchema },
+  // 6 is the PIN helper's (issue #13, item 2; landing in parallel)
+  { version: 7, name: 'terminal-phone-tags', sql: terminalPhoneTagsSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
