@@ -219,9 +219,15 @@ export class FakeHub {
     const phone = normalisePhone(registration.phone);
     if (!phone) return err({ code: 'rejected' as const, message: 'invalid phone', status: 400 });
     const hash = await phoneHash(this.phoneKey, phone.e164);
-    // The full hash stays on the hub, as on the real one (profiles carry only 尾号 + tag).
+    // The full hash stays on the hub, as on the real one (profiles carry only 尾号 + tag). For
+    // profiles a test put in directly the fake knows no hash: it matches those on 尾号 + tag.
     const knownId = this.phoneHashes.get(hash);
-    const existing = this.liveCustomers().find((c) => c.id === knownId);
+    const last4 = phoneLast4(phone.e164);
+    const existing = this.liveCustomers().find((c) =>
+      knownId !== undefined
+        ? c.id === knownId
+        : c.phoneLast4 === last4 && c.phoneTag === phoneTag(hash),
+    );
     if (existing) return ok({ status: 'existing' as const, customer: existing });
     const byId = this.customers.get(registration.id);
     if (byId && !('deleted' in byId)) return ok({ status: 'existing' as const, customer: byId });
