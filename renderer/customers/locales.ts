@@ -114,7 +114,8 @@ export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       offlineNote: 'Offline: searching the customers cached on this terminal',
       provisional: 'Not synced yet',
       memberCode: 'Member {{code}}',
-      phoneSeveral: '{{count}} customers share these last 4 digits and number check: confirm by name',
+      phoneSeveral:
+        '{{count}} customers share these last 4 digits and number check: confirm by name',
     },
     profile: {
       title: 'Customer',

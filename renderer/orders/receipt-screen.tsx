@@ -102,9 +102,11 @@ function ReceiptView({ data }: { data: ReceiptData }) {
                 {`${data.customer.name.slice(0, 1)}** `}
                 <PhoneTail last4={data.customer.phoneLast4} />
               </>
-            ) : order.customerId
-                ? '—'
-                : t('receipt.walkIn')}
+            ) : order.customerId ? (
+              '—'
+            ) : (
+              t('receipt.walkIn')
+            )}
           </dd>
           <dt>{t('receipt.payment')}</dt>
           <dd>{t(`payment.${order.paymentMethod}`)}</dd>

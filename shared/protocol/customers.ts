@@ -133,7 +133,10 @@ export const customerProfile = z.object({
   id: uuid,
   seq: z.string(),
   name: z.string(),
-  phoneLast4: z.string().regex(/^\d{4}$/).nullable(),
+  phoneLast4: z
+    .string()
+    .regex(/^\d{4}$/)
+    .nullable(),
   phoneTag: z.number().int().min(0).max(MAX_TAG).nullable(),
   memberCode: z.string(),
   tier,

@@ -92,13 +92,7 @@ function toColumns(page: CustomerProfile[]) {
     lifetimeSpend: page.map((c) => c.lifetimeSpend),
     trail: page.map((c) =>
       KINDS.flatMap((kind, k) =>
-        c.online[kind].map((t): TrailTuple => [
-          k,
-          t.sku,
-          at(t.at),
-          null,
-          t.dwellSeconds ?? null,
-        ]),
+        c.online[kind].map((t): TrailTuple => [k, t.sku, at(t.at), null, t.dwellSeconds ?? null]),
       ),
     ),
   };
