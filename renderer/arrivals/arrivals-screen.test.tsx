@@ -24,7 +24,7 @@ function alertAt(h: Harness, minutesAgo: number, name: string) {
       ...base.card,
       name,
       tier: 'gold',
-      phoneMasked: '139****5678',
+      phoneLast4: '5678',
       sizes: { dress: 'M' },
       wishlisted: [
         {
@@ -60,7 +60,7 @@ describe('arrivals', () => {
     expect(screen.getByRole('status').textContent).toMatch(/离线中/);
   });
 
-  it('lists stored arrivals newest first with tier, masked phone, sizes and stock here', async () => {
+  it('lists stored arrivals newest first with tier, 尾号, sizes and stock here', async () => {
     const h = await makeHarness({ start: true });
     await storeAlert(h.services.db, alertAt(h, 12, '陈静'));
     await storeAlert(h.services.db, alertAt(h, 2, '刘洋'));
@@ -69,7 +69,7 @@ describe('arrivals', () => {
     expect(cards.map((c) => c.getAttribute('aria-label'))).toEqual(['刘洋', '陈静']);
     const card = within(cards[1]!);
     expect(card.getByText('金卡')).toBeTruthy();
-    expect(card.getByText('139****5678')).toBeTruthy();
+    expect(card.getByText('尾号 5678')).toBeTruthy();
     expect(card.getByText(/12 分钟前到店/)).toBeTruthy();
     expect(card.getByText('连衣裙 M')).toBeTruthy();
     expect(card.getByText('本店有货 3')).toBeTruthy();

@@ -8,6 +8,7 @@ import { useSyncStatus } from '../sync-status/use-sync-status';
 import { arrivalState, minutesSince } from './arrival-state';
 import type { ClaimOutcome } from './arrivals-queries';
 import { useArrivals, useClaim } from './use-arrivals';
+import { PhoneTail } from '../customers/customer-badges';
 import './arrivals.css';
 
 const TOP_ITEMS = 3;
@@ -112,7 +113,9 @@ function ArrivalCard({
           {card.name}
         </button>
         <span className={`tier-badge tier-${card.tier}`}>{t(`tiers.${card.tier}`)}</span>
-        <span className="arrival-phone">{card.phoneMasked ?? t('phoneUnknown')}</span>
+        <span className="arrival-phone">
+          <PhoneTail last4={card.phoneLast4} fallback={t('phoneUnknown')} />
+        </span>
         <span className="arrival-when">
           {minutes === 0 ? t('justNow') : t('minutesAgo', { count: minutes })} ·{' '}
           {t(`sources.${alert.source}`)}

@@ -15,3 +15,12 @@ export function OfflineNote({ text }: { text: string }) {
     </p>
   );
 }
+
+/**
+ * What the counter shows of a phone: `尾号 5678` / `ending 5678`. Terminals never hold the middle
+ * digits (docs/privacy.md, "Phones"). `fallback` when the customer has no phone on file.
+ */
+export function PhoneTail({ last4, fallback = '' }: { last4: string | null; fallback?: string }) {
+  const { t } = useTranslation('customers');
+  return <>{last4 ? t('phoneTail', { last4 }) : fallback}</>;
+}

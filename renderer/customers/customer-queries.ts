@@ -1,12 +1,13 @@
-import { phoneHash } from '../../shared/domain/crypto';
 import { normalisePhone } from '../../shared/domain/phone';
+import { phoneTagOf } from '../../shared/domain/phone-tag';
 import type { CustomerSummary } from '../data/customer-store';
 import type { TerminalDb } from '../data/database';
-import { byPhoneHash, provisionalSummary } from '../data/customers';
+import { byPhoneTag, provisionalSummary } from '../data/customers';
 
 /**
  * The cached customer with this phone number, if any (registration's duplicate warning). Compared
- * by hash: the terminal never stores a raw number.
+ * by 尾号 + phone tag: the terminal never stores a raw number or its full hash, so ≈ 1 in 100 warnings
+ * names another customer sharing both (the warning says "may", and names the customer).
  */
 export async function customerByPhone(
   db: TerminalDb,
@@ -15,8 +16,8 @@ export async function customerByPhone(
 ): Promise<CustomerSummary | undefined> {
   const normalised = normalisePhone(phone);
   if (!normalised) return undefined;
-  const hash = await phoneHash(phoneHashKey, normalised.e164);
-  return (await byPhoneHash(db, normalised.e164, hash, 1))[0];
+  const tag = await phoneTagOf(phoneHashKey, normalised.e164);
+  return (await byPhoneTag(db, normalised.e164, tag, 1))[0];
 }
 
 /** The member with exactly this code (a scanned member QR), if cached. */

@@ -28,6 +28,7 @@ async function setup(options: { online?: boolean } = {}) {
     homeStoreId: h.storeId,
     tags: ['VIP', '喜欢羊绒'],
     notes: '周末常来',
+    birthday: '03-14',
     lifetimeSpend: 1_234_500,
     online: {
       viewed: [{ sku: 'GONE-1', name: '旧款', at: '2026-11-01T02:00:00Z', dwellSeconds: 95 }],
@@ -35,8 +36,6 @@ async function setup(options: { online?: boolean } = {}) {
       wishlisted: [{ sku: 'COAT-M', at: '2026-11-01T04:00:00Z' }],
       onlineOrders: 3,
       onlineSpend: 88_800,
-      lastOnlineAt: '2026-11-01T04:00:00Z',
-      channel: 'app',
     },
     inStore: {
       storeOrders: 1,
@@ -67,14 +66,15 @@ async function setup(options: { online?: boolean } = {}) {
 }
 
 describe('CustomerScreen', () => {
-  it('shows identity, tier, masked phone, sizes, favourites, tags, notes and spend', async () => {
+  it('shows identity, tier, 尾号 only, birthday as month-day, sizes, favourites, tags, notes and spend', async () => {
     const { h, profile } = await setup();
     h.show(<CustomerScreen customerId={profile.id} />);
     expect(await screen.findByRole('heading', { name: '王芳', level: 1 })).toBeTruthy();
     const page = document.body.textContent ?? '';
     for (const text of [
       '金卡',
-      '138****5678',
+      '尾号 5678',
+      '3月14日',
       'M10001',
       '2,380',
       '¥12,345.00',
@@ -90,6 +90,9 @@ describe('CustomerScreen', () => {
     ])
       expect(page).toContain(text);
     expect(page).not.toContain('13812345678');
+    // Terminals never hold the middle digits: no masked form either.
+    expect(page).not.toContain('138****5678');
+    expect(page).not.toContain('1234');
   });
 
   it('writes an audit entry naming the signed-in guide, once per open', async () => {

@@ -4,8 +4,8 @@ import type { BehaviourItem, CustomerProfile, ProductItem, Sizes } from '../../s
 import { useAppStore } from '../app/store';
 import { useServices } from '../app/services';
 import { useScanner } from '../app/use-scanner';
-import { OfflineNote, TierBadge } from './customer-badges';
-import { formatStoreDay, moneyLocale } from './format';
+import { OfflineNote, PhoneTail, TierBadge } from './customer-badges';
+import { formatMonthDay, formatStoreDay, moneyLocale } from './format';
 import { useCustomerProfile, useIsOnline, useProductsBySku } from './use-customers';
 import './customers.css';
 
@@ -68,7 +68,7 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
           <p className="profile-sub">
             <TierBadge tier={profile.tier} />
             <span aria-label={t('profile.phone')}>
-              {profile.phoneMasked ?? t('profile.noBehaviour')}
+              <PhoneTail last4={profile.phoneLast4} fallback={t('profile.noBehaviour')} />
             </span>
             {profile.memberCode && (
               <span>
@@ -96,7 +96,7 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
             {profile.birthday && (
               <>
                 <dt>{t('profile.birthday')}</dt>
-                <dd>{profile.birthday}</dd>
+                <dd>{formatMonthDay(profile.birthday, i18n.language)}</dd>
               </>
             )}
             <dt>{t('profile.homeStore')}</dt>

@@ -20,3 +20,14 @@ export function formatStoreDay(iso: string, timezone: string, language: string):
 
 /** Locale tag for money formatting (formatFen) from the UI language. */
 export const moneyLocale = (language: string) => (language.startsWith('zh') ? 'zh-CN' : 'en-US');
+
+/** A birthday as terminals get it ("MM-DD", no year) in the UI language: 3月14日 / 14 Mar. */
+export function formatMonthDay(monthDay: string, language: string): string {
+  const month = Number(monthDay.slice(0, 2));
+  const day = Number(monthDay.slice(3, 5));
+  // A leap year, so 02-29 formats.
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  return language.startsWith('zh')
+    ? `${month}月${day}日`
+    : format(new TZDate(date, 'UTC'), 'd MMM', { locale: enUS });
+}

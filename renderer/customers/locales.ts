@@ -17,6 +17,7 @@ const zh = {
     offlineNote: '离线中：查询本机缓存的顾客',
     provisional: '待同步',
     memberCode: '会员码 {{code}}',
+    phoneSeveral: '{{count}} 位顾客的尾号和号码校验都相同，请按姓名确认',
   },
   profile: {
     title: '顾客详情',
@@ -66,7 +67,7 @@ const zh = {
     phone: '手机号',
     phoneInvalid: '请输入有效的手机号码',
     nameRequired: '请输入姓名',
-    duplicate: '该手机号已是会员：{{name}}（{{phone}}）',
+    duplicate: '该手机号可能已是会员：{{name}}（{{phone}}）',
     openExisting: '查看该会员',
     gender: '性别',
     birthday: '生日（选填）',
@@ -89,6 +90,8 @@ const zh = {
     diamond: '钻石卡',
   },
   channel: { app: 'App', wechat: '微信', web: '官网', store: '门店' },
+  /** what the counter shows of a phone: the last 4 digits only */
+  phoneTail: '尾号 {{last4}}',
 };
 
 export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
@@ -111,6 +114,8 @@ export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       offlineNote: 'Offline: searching the customers cached on this terminal',
       provisional: 'Not synced yet',
       memberCode: 'Member {{code}}',
+      phoneSeveral:
+        '{{count}} customers share these last 4 digits and number check: confirm by name',
     },
     profile: {
       title: 'Customer',
@@ -160,7 +165,7 @@ export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       phone: 'Mobile',
       phoneInvalid: 'Enter a valid mobile number',
       nameRequired: 'Enter a name',
-      duplicate: 'This mobile is already a member: {{name}} ({{phone}})',
+      duplicate: 'This mobile may already be a member: {{name}} ({{phone}})',
       openExisting: 'Open that member',
       gender: 'Gender',
       birthday: 'Birthday (optional)',
@@ -183,5 +188,6 @@ export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       diamond: 'Diamond',
     },
     channel: { app: 'App', wechat: 'WeChat', web: 'Web', store: 'Store' },
+    phoneTail: 'ending {{last4}}',
   },
 };

@@ -4,7 +4,8 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useAppStore } from '../app/store';
-import { makeProfile } from '../data/testing';
+import { phoneTagOf } from '../../shared/domain/phone-tag';
+import { makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { LookupScreen } from './lookup-screen';
 import { createHarness, scanBurst } from './screen-testing';
 
@@ -42,7 +43,7 @@ describe('LookupScreen', () => {
     await waitFor(() => expect(screen.getByText('找到 2 位顾客')).toBeTruthy());
     const names = Array.from(results().querySelectorAll('.result-name')).map((n) => n.textContent);
     expect(names.sort()).toEqual(['张伟', '王芳']);
-    expect(results().textContent).toContain('138****5678');
+    expect(results().textContent).toContain('尾号 5678');
     expect(results().textContent).not.toContain('13812345678');
   });
 
@@ -63,6 +64,32 @@ describe('LookupScreen', () => {
       ),
     );
     expect(JSON.stringify(await h.db.audit.toArray())).not.toContain('12345678');
+  });
+
+  it('lists by name the rare second customer whose 尾号 and phone tag match a typed number; Enter opens neither', async () => {
+    const h = createHarness();
+    const tag = await phoneTagOf(TEST_PHONE_KEY, '+8613812345678');
+    let twin = '';
+    for (let i = 0; !twin; i++) {
+      const candidate = `+86139${String(i).padStart(4, '0')}5678`;
+      if ((await phoneTagOf(TEST_PHONE_KEY, candidate)) === tag) twin = candidate;
+    }
+    await h.seedCustomers([
+      await makeProfile({ name: '王芳', phone: '+8613812345678' }),
+      await makeProfile({ name: '陈婷', phone: twin }),
+    ]);
+    h.show(<LookupScreen />);
+    const box = screen.getByRole('searchbox', { name: '搜索顾客' });
+    await userEvent.type(box, '13812345678');
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toBe(
+        '2 位顾客的尾号和号码校验都相同，请按姓名确认',
+      ),
+    );
+    const names = Array.from(results().querySelectorAll('.result-name')).map((n) => n.textContent);
+    expect(names.sort()).toEqual(['王芳', '陈婷'].sort());
+    await userEvent.type(box, '{Enter}');
+    expect(useAppStore.getState().screen).not.toMatchObject({ name: 'customer' });
   });
 
   it('finds by member code, by Chinese name and by pinyin initials', async () => {

@@ -4,7 +4,7 @@ import { looksLikeFullPhone } from '../../shared/domain/phone';
 import { useAppStore } from '../app/store';
 import { useScanner } from '../app/use-scanner';
 import type { CustomerMatch } from '../data/customers';
-import { OfflineNote, TierBadge } from './customer-badges';
+import { OfflineNote, PhoneTail, TierBadge } from './customer-badges';
 import { SEARCH_LIMIT, useCustomerSearch, useIsOnline, useMemberCodeLookup } from './use-customers';
 import './customers.css';
 
@@ -67,6 +67,10 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
   else if (search.error) statusLine = t('lookup.error', { message: search.error });
   else if (search.searching) statusLine = t('lookup.searching');
   else if (noMatch) statusLine = t('lookup.noMatch');
+  else if (search.results.length > 1 && looksLikeFullPhone(trimmed))
+    // A full number matches on 尾号 + an 11-bit tag: ≈ 1 % of lookups also find a second
+    // customer with the same 尾号. The list shows each by name; the guide picks.
+    statusLine = t('lookup.phoneSeveral', { count: search.results.length });
   else if (search.results.length >= SEARCH_LIMIT)
     statusLine = t('lookup.resultCountMore', { count: search.results.length });
   else statusLine = t('lookup.resultCount', { count: search.results.length });
@@ -129,7 +133,9 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
                 <button type="button" className="result" onClick={() => open(c)}>
                   <span className="result-name">{c.name}</span>
                   <TierBadge tier={c.tier} />
-                  <span className="result-phone">{c.phoneMasked ?? ''}</span>
+                  <span className="result-phone">
+                    <PhoneTail last4={c.phoneLast4} />
+                  </span>
                   <span className="result-code">
                     {c.memberCode ? t('lookup.memberCode', { code: c.memberCode }) : ''}
                   </span>

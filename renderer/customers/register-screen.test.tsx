@@ -102,7 +102,7 @@ describe('RegisterScreen', () => {
     h.show(<RegisterScreen />);
     await userEvent.type(field('姓名'), '王芳芳');
     await userEvent.type(field('手机号'), '+86 138-1234-5678');
-    const warning = await screen.findByText('该手机号已是会员：王芳（138****5678）');
+    const warning = await screen.findByText('该手机号可能已是会员：王芳（尾号 5678）');
     expect(warning).toBeTruthy();
     expect(screen.getByRole('button', { name: '保存并注册' })).toHaveProperty('disabled', true);
     await userEvent.click(screen.getByRole('button', { name: '查看该会员' }));

@@ -122,7 +122,10 @@ export function RegisterScreen({ phone: initialPhone }: { phone?: string }) {
         {existing && (
           <div role="alert" className="duplicate">
             <p>
-              {t('register.duplicate', { name: existing.name, phone: existing.phoneMasked ?? '' })}
+              {t('register.duplicate', {
+                name: existing.name,
+                phone: existing.phoneLast4 ? t('phoneTail', { last4: existing.phoneLast4 }) : '',
+              })}
             </p>
             <button
               type="button"

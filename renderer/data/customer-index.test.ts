@@ -10,11 +10,10 @@ function block(id: number, size: number, name: (i: number) => string): CustomerK
     ids,
     memberCodes: ids.map((x) => `M-${x}`),
     phoneLast4: ids.map(() => null),
-    phoneHashes: ids.map(() => null),
+    phoneTags: ids.map(() => null),
     names,
     initials: names.map((n) => n.toLowerCase()),
     tiers: ids.map(() => 'regular' as const),
-    phoneMasked: ids.map(() => null),
   };
 }
 

@@ -16,11 +16,11 @@ export type CustomerKeys = {
   ids: string[];
   memberCodes: string[];
   phoneLast4: (string | null)[];
-  phoneHashes: (string | null)[];
+  /** 11-bit tags of the keyed phone hashes (shared/domain/phone-tag.ts) */
+  phoneTags: (number | null)[];
   names: string[];
   initials: string[];
   tiers: Tier[];
-  phoneMasked: (string | null)[];
 };
 
 /** What a search result list shows; the full profile is read when one is opened. */
@@ -28,7 +28,7 @@ export type CustomerSummary = {
   id: string;
   name: string;
   tier: Tier;
-  phoneMasked: string | null;
+  /** the 尾号: what the counter shows of a phone */
   phoneLast4: string | null;
   memberCode: string;
   /** registered on this terminal, not yet confirmed by the hub */
@@ -42,11 +42,10 @@ export function keysOf(block: CustomerBlock): CustomerKeys {
     ids: rows.map((r) => r.id),
     memberCodes: rows.map((r) => r.memberCode),
     phoneLast4: rows.map((r) => r.phoneLast4),
-    phoneHashes: rows.map((r) => r.phoneHash),
+    phoneTags: rows.map((r) => r.phoneTag),
     names: rows.map((r) => r.name),
     initials: rows.map((r) => r.initials),
     tiers: rows.map((r) => r.tier),
-    phoneMasked: rows.map((r) => r.phoneMasked),
   };
 }
 
@@ -73,6 +72,9 @@ const drop = (map: Map<string, string[]>, key: string, id: string) => {
   if (kept.length === 0) map.delete(key);
   else map.set(key, kept);
 };
+/** The key of the full-number lookup: last 4 and tag together (a tag alone is 1 in 2,048). */
+const phoneKey = (last4: string, tag: number) => `${last4}:${tag}`;
+
 const byKeyThenId = (a: { key: string; id: string }, b: { key: string; id: string }) =>
   a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
@@ -82,7 +84,8 @@ export class KeyIndex {
   readonly byId = new Map<string, Location>();
   private readonly byCode = new Map<string, string[]>();
   private readonly idsByLast4 = new Map<string, string[]>();
-  private readonly byHash = new Map<string, string[]>();
+  /** last 4 + phone tag → ids (`phoneKey`) */
+  private readonly byPhoneKey = new Map<string, string[]>();
   private names: Ordered | null = null;
   private initials: Ordered | null = null;
   /** entries moved in the sorted orders since the last prefix search */
@@ -154,8 +157,8 @@ export class KeyIndex {
       add(this.byCode, keys.memberCodes[at]!, id);
       const last4 = keys.phoneLast4[at];
       if (last4) add(this.idsByLast4, last4, id);
-      const hash = keys.phoneHashes[at];
-      if (hash) add(this.byHash, hash, id);
+      const tag = keys.phoneTags[at];
+      if (last4 && tag != null) add(this.byPhoneKey, phoneKey(last4, tag), id);
     });
   }
 
@@ -177,8 +180,8 @@ export class KeyIndex {
       drop(this.byCode, old.memberCodes[at]!, id);
       const last4 = old.phoneLast4[at];
       if (last4) drop(this.idsByLast4, last4, id);
-      const hash = old.phoneHashes[at];
-      if (hash) drop(this.byHash, hash, id);
+      const tag = old.phoneTags[at];
+      if (last4 && tag != null) drop(this.byPhoneKey, phoneKey(last4, tag), id);
     });
   }
 
@@ -212,7 +215,6 @@ export class KeyIndex {
       id,
       name: keys.names[at]!,
       tier: keys.tiers[at]!,
-      phoneMasked: keys.phoneMasked[at] ?? null,
       phoneLast4: keys.phoneLast4[at] ?? null,
       memberCode: keys.memberCodes[at]!,
       provisional: false,
@@ -233,19 +235,23 @@ export class KeyIndex {
     return this.summaries([...(this.byCode.get(code) ?? [])].sort(), limit);
   }
 
-  byPhone(last4: string, hash: string, limit: number): CustomerSummary[] {
-    const ids = (this.byHash.get(hash) ?? []).filter(
-      (id) => this.summary(id)?.phoneLast4 === last4,
-    );
+  /**
+   * Customers whose number ends in `last4` and whose phone tag is `tag`: the customer a typed
+   * full number belongs to, and now and then (≈ 1 % at 200,000 cached) another one who shares
+   * the 尾号 and the tag — the guide picks by name.
+   */
+  byPhone(last4: string, tag: number, limit: number): CustomerSummary[] {
+    const ids = [...(this.byPhoneKey.get(phoneKey(last4, tag)) ?? [])];
     return this.summaries(ids.sort(), limit);
   }
 
-  /** 尾号: ordered by phone hash, then id (as the compound index it replaces). */
+  /** 尾号: ordered by phone tag, then id. */
   byLast4(last4: string, limit: number): CustomerSummary[] {
     const ids = this.idsByLast4.get(last4) ?? [];
     const keyed = ids.map((id) => {
       const loc = this.byId.get(id)!;
-      return { key: this.blocks.get(loc.block)!.phoneHashes[loc.at] ?? '', id };
+      const tag = this.blocks.get(loc.block)!.phoneTags[loc.at];
+      return { key: tag == null ? '' : String(tag).padStart(4, '0'), id };
     });
     return this.summaries(
       keyed.sort(byKeyThenId).map((k) => k.id),

@@ -41,11 +41,11 @@ describe('packed customer store', () => {
     expect((await db.customerStore.byMemberCode(one.memberCode, 5)).map((c) => c.id)).toEqual([
       one.id,
     ]);
-    expect((await db.customerStore.byPhone(one.phoneLast4!, one.phoneHash!, 5))[0]).toMatchObject({
+    expect((await db.customerStore.byPhone(one.phoneLast4!, one.phoneTag!, 5))[0]).toMatchObject({
       id: one.id,
       name: one.name,
       tier: one.tier,
-      phoneMasked: one.phoneMasked,
+      phoneLast4: one.phoneLast4,
       provisional: false,
     });
     expect((await db.customerStore.byLast4(one.phoneLast4!, 5)).map((c) => c.id)).toEqual([one.id]);

@@ -20,7 +20,7 @@ export type { CustomerBlock, CustomerKeys, CustomerSummary };
  * profile with four indexes took 55–70 s for an initial sync of 200,000 profiles on the 2-core
  * machine we measure on (the issue's target is 30 s); 100 profiles per record and no IndexedDB
  * index take 21 s end to end, and 6 s of that is IndexedDB (docs/benchmarks.md). So the lookups
- * the counter needs (member code, phone hash, 尾号, name and pinyin-initials prefix) are answered
+ * the counter needs (member code, 尾号 + phone tag, 尾号, name and pinyin-initials prefix) are answered
  * from an in-memory index (customer-index.ts), loaded when the app starts from `customerKeys`
  * (one small record of key columns per block: 1.4–2.3 s and 70–80 MiB of heap for 200,000
  * profiles) and kept current by every write.
@@ -57,11 +57,10 @@ const sameKeys = (keys: CustomerKeys, at: number, row: CachedCustomer): boolean 
   keys.ids[at] === row.id &&
   keys.memberCodes[at] === row.memberCode &&
   keys.phoneLast4[at] === row.phoneLast4 &&
-  keys.phoneHashes[at] === row.phoneHash &&
+  keys.phoneTags[at] === row.phoneTag &&
   keys.names[at] === row.name &&
   keys.initials[at] === row.initials &&
-  keys.tiers[at] === row.tier &&
-  keys.phoneMasked[at] === row.phoneMasked;
+  keys.tiers[at] === row.tier;
 
 const STAMP = 'stamp';
 /** Times a load is read again because a write came in while it was built (see `loadPaced`). */
@@ -284,8 +283,8 @@ export class CustomerStore {
     return (await this.loaded()).byMemberCode(code, limit);
   }
 
-  async byPhone(last4: string, hash: string, limit: number): Promise<CustomerSummary[]> {
-    return (await this.loaded()).byPhone(last4, hash, limit);
+  async byPhone(last4: string, tag: number, limit: number): Promise<CustomerSummary[]> {
+    return (await this.loaded()).byPhone(last4, tag, limit);
   }
 
   async byLast4(last4: string, limit: number): Promise<CustomerSummary[]> {

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { phoneHash } from '../../shared/domain/crypto';
 import { newId } from '../../shared/domain/ids';
+import { phoneTagOf } from '../../shared/domain/phone-tag';
 import {
   applyCustomerItems,
   customerById,
@@ -35,11 +37,35 @@ describe('customer lookup at the counter', () => {
 
     const hits = await searchCustomers(db, secrets, { query: '138 1234 5678' });
     expect(hits.map((h) => h.id)).toEqual([fang.id]);
-    expect(hits[0]!.phoneMasked).toBe('138****5678');
+    expect(hits[0]!.phoneLast4).toBe('5678');
 
-    // Nothing in the cache contains the raw number in any form.
+    // Nothing in the cache contains the raw number in any form, its masked form or its hash.
     const dump = JSON.stringify(await db.customerStore.all());
     expect(dump).not.toContain('13812345678');
+    expect(dump).not.toContain('138****');
+    expect(dump).not.toContain(await phoneHash(TEST_PHONE_KEY, '+8613812345678'));
+    expect(dump).not.toMatch(/phoneHash|phoneMasked/);
+  });
+
+  it('lists every customer sharing the typed number’s 尾号 and tag, by name, for the guide to pick', async () => {
+    const db = freshDb();
+    // Another number with the same last 4 and the same 11-bit tag (1 in 2,048 do).
+    const tag = await phoneTagOf(TEST_PHONE_KEY, '+8613812345678');
+    let twin = '';
+    for (let i = 0; !twin; i++) {
+      const candidate = `+86139${String(i).padStart(4, '0')}5678`;
+      if ((await phoneTagOf(TEST_PHONE_KEY, candidate)) === tag) twin = candidate;
+    }
+    const fang = await makeProfile({ name: '王芳', phone: '+8613812345678' });
+    const ting = await makeProfile({ name: '陈婷', phone: twin });
+    const other = await makeProfile({ name: '李娜', phone: '+8613712345678' });
+    await seed(db, [fang, ting, other]);
+    const hits = await searchCustomers(db, secrets, { query: '13812345678' });
+    expect(hits.map((h) => h.name).sort()).toEqual(['王芳', '陈婷'].sort());
+    expect(hits.every((h) => h.phoneLast4 === '5678')).toBe(true);
+    // The twin's own number finds the same two; 尾号 finds all three.
+    expect((await searchCustomers(db, secrets, { query: twin })).length).toBe(2);
+    expect((await searchCustomers(db, secrets, { query: '5678' })).length).toBe(3);
   });
 
   it('finds by member code, last four digits, name prefix and pinyin initials', async () => {
@@ -187,7 +213,7 @@ describe('customer tombstones', () => {
         customerId: dup.id,
         name: '王芳',
         tier: 'gold',
-        phoneMasked: null,
+        phoneLast4: null,
         sizes: {},
         favouriteCategories: [],
         viewed: [],

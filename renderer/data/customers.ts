@@ -1,7 +1,7 @@
 import { isTombstone, type CustomerFeedItem, type CustomerProfile } from '../../shared/protocol';
-import { phoneHash } from '../../shared/domain/crypto';
 import { newId } from '../../shared/domain/ids';
 import { looksLikeFullPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
+import { phoneTagOf } from '../../shared/domain/phone-tag';
 import { Dexie } from 'dexie';
 import { toCachedCustomer, toProfile, type CachedCustomer } from './customer-rows';
 import type { CustomerSummary } from './customer-store';
@@ -129,35 +129,36 @@ export async function putCanonicalCustomer(
 
 const DIGITS_4 = /^\d{4}$/;
 
-/** One native index on the provisional table for both phone lookups: [last 4 digits, keyed hash]. */
-const PHONE_INDEX = '[phoneLast4+phoneHash]';
+/** One native index on the provisional table for both phone lookups: [last 4 digits, phone tag]. */
+const PHONE_INDEX = '[phoneLast4+phoneTag]';
 
 /** A provisional row as a search result. */
 export const provisionalSummary = (row: CachedCustomer): CustomerSummary => ({
   id: row.id,
   name: row.name,
   tier: row.tier,
-  phoneMasked: row.phoneMasked,
   phoneLast4: row.phoneLast4,
   memberCode: row.memberCode,
   provisional: true,
 });
 
 /**
- * Customers with this phone number, given its E.164 form and keyed hash: those the hub knows,
- * then any registered here and not yet confirmed.
+ * Customers with this phone number, given its E.164 form and phone tag (the first 11 bits of its
+ * keyed hash): those the hub knows, then any registered here and not yet confirmed. A tag is
+ * shared by 1 in 2,048 numbers, so now and then another customer with the same 尾号 matches too:
+ * the result list shows each by name and the guide picks.
  */
-export async function byPhoneHash(
+export async function byPhoneTag(
   db: TerminalDb,
   e164: string,
-  hash: string,
+  tag: number,
   limit = 50,
 ): Promise<CustomerSummary[]> {
   const last4 = phoneLast4(e164);
-  const known = await db.customerStore.byPhone(last4, hash, limit);
+  const known = await db.customerStore.byPhone(last4, tag, limit);
   const provisional = await db.provisionalCustomers
     .where(PHONE_INDEX)
-    .equals([last4, hash])
+    .equals([last4, tag])
     .limit(limit)
     .toArray();
   return [...known, ...provisional.map(provisionalSummary)].slice(0, limit);
@@ -167,8 +168,8 @@ const LATIN = /^[a-z]+$/i;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 
 /**
- * The counter's one search box: a full phone number (hashed before lookup; the raw number is
- * never stored or compared), a member code, a 尾号 (last 4 digits), pinyin initials or a name
+ * The counter's one search box: a full phone number (hashed and matched on last 4 + phone tag;
+ * the raw number is never stored or compared), a member code, a 尾号 (last 4 digits), pinyin initials or a name
  * prefix. Results are de-duplicated, best match first, at most `limit` (default 50). Customers
  * the hub knows come from the in-memory index (customer-store.ts); customers registered here and
  * not yet confirmed from their own small table.
@@ -199,7 +200,7 @@ export async function searchCustomers(
     const phone = normalisePhone(query);
     const key = await secrets.getPhoneHashKey();
     if (phone && key)
-      add(await byPhoneHash(db, phone.e164, await phoneHash(key, phone.e164), limit));
+      add(await byPhoneTag(db, phone.e164, await phoneTagOf(key, phone.e164), limit));
     if (found.size === 0) await byMemberCode();
     return [...found.values()];
   }

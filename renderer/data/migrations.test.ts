@@ -17,14 +17,80 @@ import {
   unreportedSetAside,
 } from './feed-rejects';
 import { memorySecretStore } from './secret-store';
-import { freshIdb, makeGuide, makeProfile, TEST_PHONE_KEY } from './testing';
+import { freshIdb, makeAlert, makeGuide, makeProfile, TEST_PHONE_KEY } from './testing';
+import { phoneTagOf } from '../../shared/domain/phone-tag';
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
-import { keysOf, packBlocks } from './customer-index';
+import { phoneHash } from '../../shared/domain/crypto';
+import { maskPhone } from '../../shared/domain/phone';
 import type { CustomerProfile } from '../../shared/protocol';
 
+/** The E.164 number of each profile made by `makeLegacy` (the v8 profile no longer holds it). */
+const phones = new Map<string, string>();
+
+/** A profile (as today's hub sends it) with its number remembered for `legacy`. */
+async function makeLegacy(
+  over: Parameters<typeof makeProfile>[0] & { phone?: string } = {},
+): Promise<CustomerProfile> {
+  const phone = over.phone ?? `+86138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const profile = await makeProfile({ ...over, phone });
+  phones.set(profile.id, phone);
+  return profile;
+}
+
+/**
+ * A customer row as versions 1–7 cached it (the feed then carried these fields): the full keyed
+ * phone hash, the masked number, the birthday with its year, the consent flag, creation and update
+ * instants, and when / through which channel the member was last online.
+ */
+async function legacy(profile: CustomerProfile): Promise<Record<string, unknown>> {
+  const e164 = phones.get(profile.id);
+  if (!e164) throw new Error('make legacy profiles with makeLegacy');
+  const { phoneTag: _tag, ...rest } = toCachedCustomer(profile);
+  return {
+    ...rest,
+    phoneHash: await phoneHash(TEST_PHONE_KEY, e164),
+    phoneMasked: maskPhone(e164),
+    birthday: profile.birthday ? `1990-${profile.birthday}` : null,
+    consentMarketing: true,
+    createdAt: '2026-10-01T08:00:00.000Z',
+    updatedAt: '2026-11-01T08:00:00.000Z',
+    online: {
+      ...profile.online,
+      viewed: profile.online.viewed.map((i) => ({ ...i, channel: 'app' })),
+      lastOnlineAt: '2026-11-01T08:00:00.000Z',
+      channel: 'app',
+    },
+  };
+}
+
+/** The key record of a block as versions 5–7 wrote it (full hashes and masked numbers). */
+const legacyKeys = (block: { id: number; rows: Record<string, unknown>[] }) => ({
+  id: block.id,
+  ids: block.rows.map((r) => r.id),
+  memberCodes: block.rows.map((r) => r.memberCode),
+  phoneLast4: block.rows.map((r) => r.phoneLast4),
+  phoneHashes: block.rows.map((r) => r.phoneHash),
+  names: block.rows.map((r) => r.name),
+  initials: block.rows.map((r) => r.initials),
+  tiers: block.rows.map((r) => r.tier),
+  phoneMasked: block.rows.map((r) => r.phoneMasked),
+});
+
+/** Legacy rows packed 100 to a block, as versions 5–7 did. */
+function legacyBlocks(rows: Record<string, unknown>[], firstId = 0) {
+  const blocks: { id: number; rows: Record<string, unknown>[] }[] = [];
+  for (let i = 0; i < rows.length; i += 100)
+    blocks.push({ id: firstId + blocks.length, rows: rows.slice(i, i + 100) });
+  return blocks;
+}
+
+/** Customers in the packed blocks (versions 5 on), read without today's index. */
+const rowCount = async (db: TerminalDb) =>
+  (await db.customerBlocks.toArray()).reduce((n, b) => n + b.rows.length, 0);
+
 /** A profile as v1/v2 stored it: the indexed row and the unindexed details row, apart. */
-function v2Rows(profile: CustomerProfile) {
-  const { online, inStore, ...rest } = toCachedCustomer(profile);
+async function v2Rows(profile: CustomerProfile) {
+  const { online, inStore, ...rest } = await legacy(profile);
   return { customer: rest, detail: { id: profile.id, online, inStore } };
 }
 
@@ -36,8 +102,8 @@ describe('Dexie migrations', () => {
   it('v1 → v2: customers cached before the upgrade become findable by pinyin initials', async () => {
     const idb = freshIdb();
     const v1 = new TerminalDb('term-1', { ...idb, upToVersion: 1 });
-    const fang = await makeProfile({ name: '王芳', memberCode: 'M1' });
-    const { customer, detail } = v2Rows(fang);
+    const fang = await makeLegacy({ name: '王芳', memberCode: 'M1' });
+    const { customer, detail } = await v2Rows(fang);
     // Written as v1 wrote it: without the initials field.
     const { initials: _i, ...v1Row } = customer;
     await v1.table('customers').put(v1Row);
@@ -80,20 +146,21 @@ describe('Dexie migrations', () => {
   it('v2 → v3: each customer row takes in its details row; lookups and references survive', async () => {
     const idb = freshIdb();
     const v2 = new TerminalDb('term-3', { ...idb, upToVersion: 2 });
-    const fang = await makeProfile({ name: '王芳', memberCode: 'M1', phone: '+8613812345678' });
-    const na = await makeProfile({ name: '李娜', memberCode: 'M2', phone: '+8613900009999' });
+    const fang = await makeLegacy({ name: '王芳', memberCode: 'M1', phone: '+8613812345678' });
+    const na = await makeLegacy({ name: '李娜', memberCode: 'M2', phone: '+8613900009999' });
     // Enough rows to cross the upgrade's chunk boundary (2,000); their last 4 digits stay < 2100.
     const crowd = await Promise.all(
       Array.from({ length: 2_100 }, (_, i) =>
-        makeProfile({ name: `客${i}`, phone: `+86137000${String(i).padStart(5, '0')}` }),
+        makeLegacy({ name: `客${i}`, phone: `+86137000${String(i).padStart(5, '0')}` }),
       ),
     );
     const all = [fang, na, ...crowd];
-    await v2.table('customers').bulkPut(all.map((p) => v2Rows(p).customer));
-    await v2.table('customerDetails').bulkPut(all.map((p) => v2Rows(p).detail));
+    const rows = await Promise.all(all.map(v2Rows));
+    await v2.table('customers').bulkPut(rows.map((r) => r.customer));
+    await v2.table('customerDetails').bulkPut(rows.map((r) => r.detail));
     // A provisional row without a details row (v2 always wrote one; the upgrade must not rely
     // on it): it gets empty summaries.
-    const { customer: orphan } = v2Rows(await makeProfile({ name: '赵敏' }));
+    const { customer: orphan } = await v2Rows(await makeLegacy({ name: '赵敏' }));
     await v2.table('customers').put({ ...orphan, provisional: true });
     await v2.table('audit').put({
       id: 'a1',
@@ -113,19 +180,20 @@ describe('Dexie migrations', () => {
     const customers = v3.table<CachedCustomer, string>('customers');
     expect(await customers.count()).toBe(all.length + 1);
     const row = (await customers.get(fang.id)) as CachedCustomer;
-    expect(row.online).toEqual(fang.online);
+    expect(row.online).toEqual((await legacy(fang)).online);
     expect(row.inStore).toEqual(fang.inStore);
     expect(row.initials).toBe('wf');
     const last = (await customers.get(crowd.at(-1)!.id)) as CachedCustomer;
-    expect(last.online).toEqual(crowd.at(-1)!.online);
-    const orphanRow = (await customers.get(orphan.id)) as CachedCustomer;
+    expect(last.online).toEqual((await legacy(crowd.at(-1)!)).online);
+    const orphanRow = (await customers.get(orphan.id as string)) as CachedCustomer;
     expect(orphanRow.online.viewed).toEqual([]);
     expect(orphanRow.inStore.storeOrders).toBe(0);
     expect(orphanRow.provisional).toBe(true);
 
     // The new compound phone index answers both phone lookups for rows written by v2.
     const phone = v3.table('customers').where('[phoneLast4+phoneHash]');
-    expect(await phone.equals(['5678', fang.phoneHash!]).primaryKeys()).toEqual([fang.id]);
+    const fangHash = await phoneHash(TEST_PHONE_KEY, '+8613812345678');
+    expect(await phone.equals(['5678', fangHash]).primaryKeys()).toEqual([fang.id]);
     expect(
       await phone.between(['9999', Dexie.minKey], ['9999', Dexie.maxKey]).primaryKeys(),
     ).toEqual([na.id]);
@@ -137,8 +205,8 @@ describe('Dexie migrations', () => {
   it('v3 → v4: cached customers and the outbox survive; merged-away ids become followable', async () => {
     const idb = freshIdb();
     const v3 = new TerminalDb('term-4', { ...idb, upToVersion: 3 });
-    const fang = await makeProfile({ name: '王芳' });
-    await v3.table('customers').put(toCachedCustomer(fang));
+    const fang = await makeLegacy({ name: '王芳' });
+    await v3.table('customers').put(await legacy(fang));
     await v3.table('syncState').put({
       feed: 'customers',
       cursor: '42',
@@ -163,19 +231,19 @@ describe('Dexie migrations', () => {
   it('v4 → v5: customers are packed into blocks; every lookup, the outbox and aliases survive', async () => {
     const idb = freshIdb();
     const v4 = new TerminalDb('term-5', { ...idb, upToVersion: 4 });
-    const fang = await makeProfile({ name: '王芳', memberCode: 'M1', phone: '+8613812345678' });
-    const na = await makeProfile({ name: '李娜', memberCode: 'M2', phone: '+8613900009999' });
+    const fang = await makeLegacy({ name: '王芳', memberCode: 'M1', phone: '+8613812345678' });
+    const na = await makeLegacy({ name: '李娜', memberCode: 'M2', phone: '+8613900009999' });
     // Enough rows to cross the upgrade's chunk boundary (2,000) and fill many blocks.
     const crowd = await Promise.all(
       Array.from({ length: 2_150 }, (_, i) =>
-        makeProfile({ name: `客${i}`, phone: `+86137000${String(i).padStart(5, '0')}` }),
+        makeLegacy({ name: `客${i}`, phone: `+86137000${String(i).padStart(5, '0')}` }),
       ),
     );
     const known = [fang, na, ...crowd];
-    await v4.table('customers').bulkPut(known.map(toCachedCustomer));
+    await v4.table('customers').bulkPut(await Promise.all(known.map(legacy)));
     // Registered here, not yet confirmed by the hub.
-    const zhao = await makeProfile({ name: '赵敏', phone: '+8613600006666', memberCode: '' });
-    await v4.table('customers').put({ ...toCachedCustomer(zhao), provisional: true });
+    const zhao = await makeLegacy({ name: '赵敏', phone: '+8613600006666', memberCode: '' });
+    await v4.table('customers').put({ ...(await legacy(zhao)), provisional: true });
     await v4.customerAliases.put({ id: 'old-id', to: fang.id, at: '2026-11-01T00:00:00Z' });
     await v4.table('syncState').put({
       feed: 'customers',
@@ -218,7 +286,7 @@ describe('Dexie migrations', () => {
 
     // References keep working on the new layout: an alias, and a merge from the feed.
     expect((await openCustomerProfile(v5, 'old-id', null))?.id).toBe(fang.id);
-    const li = await makeProfile({ name: '李丽', seq: '9001' });
+    const li = await makeLegacy({ name: '李丽', seq: '9001' });
     await v5.transaction('rw', customerPageTables(v5), () =>
       applyCustomerItems(v5, [li, { id: fang.id, seq: '9002', deleted: true, mergedInto: li.id }]),
     );
@@ -232,13 +300,13 @@ describe('Dexie migrations', () => {
     const v5 = new TerminalDb('term-6', { ...idb, upToVersion: 5 });
     const crowd = await Promise.all(
       Array.from({ length: 230 }, (_, i) =>
-        makeProfile({ name: `客${i}`, phone: `+86137000${String(i).padStart(5, '0')}` }),
+        makeLegacy({ name: `客${i}`, phone: `+86137000${String(i).padStart(5, '0')}` }),
       ),
     );
     // Written as v5 wrote them: 100 profiles per block, the key record beside each.
-    const blocks = packBlocks(crowd.map(toCachedCustomer), 0);
+    const blocks = legacyBlocks(await Promise.all(crowd.map(legacy)));
     await v5.table('customerBlocks').bulkPut(blocks);
-    await v5.table('customerKeys').bulkPut(blocks.map(keysOf));
+    await v5.table('customerKeys').bulkPut(blocks.map(legacyKeys));
     await v5.table('customerMeta').put({ key: 'stamp', value: 3 });
     await v5.table('syncState').put({
       feed: 'customers',
@@ -253,20 +321,22 @@ describe('Dexie migrations', () => {
     const v6 = new TerminalDb('term-6', { ...idb, upToVersion: 6 });
     await v6.open();
     expect(v6.verno).toBe(6);
-    expect(await v6.customerStore.count()).toBe(230);
+    // (Raw tables: today's index reads the v8 layout; lookups are checked in v7 → v8.)
+    expect(await rowCount(v6)).toBe(230);
     expect(await v6.customerOverrides.count()).toBe(0);
     expect((await v6.syncState.get('customers'))?.cursor).toBe('777');
-    const secrets = memorySecretStore({ phoneHashKey: TEST_PHONE_KEY });
-    const found = await searchCustomers(v6, secrets, { query: '13700000229' });
-    expect(found.map((c) => c.id)).toEqual([crowd[229]!.id]);
-    // Points changed at head office: one override row, the block untouched.
-    const before = await v6.customerBlocks.toArray();
-    await v6.transaction('rw', customerPageTables(v6), () =>
-      applyCustomerItems(v6, [{ ...crowd[5]!, points: crowd[5]!.points + 10 }]),
-    );
-    expect(await v6.customerBlocks.toArray()).toEqual(before);
-    expect((await v6.customerStore.get(crowd[5]!.id))?.points).toBe(crowd[5]!.points + 10);
     v6.close();
+    // Points changed at head office (today's code, so on today's version): one override row,
+    // the block untouched.
+    const latest = new TerminalDb('term-6', idb);
+    const before = await latest.customerBlocks.toArray();
+    await latest.transaction('rw', customerPageTables(latest), () =>
+      applyCustomerItems(latest, [{ ...crowd[5]!, points: crowd[5]!.points + 10 }]),
+    );
+    expect(await latest.customerBlocks.toArray()).toEqual(before);
+    expect(await latest.customerOverrides.count()).toBe(1);
+    expect((await latest.customerStore.get(crowd[5]!.id))?.points).toBe(crowd[5]!.points + 10);
+    latest.close();
   });
 
   it('v6 → v7: customers, the outbox and cursors survive; feed rows can be set aside', async () => {
@@ -274,14 +344,14 @@ describe('Dexie migrations', () => {
     const v6 = new TerminalDb('term-7', { ...idb, upToVersion: 6 });
     const crowd = await Promise.all(
       Array.from({ length: 120 }, (_, i) =>
-        makeProfile({ name: `客${i}`, phone: `+86137100${String(i).padStart(5, '0')}` }),
+        makeLegacy({ name: `客${i}`, phone: `+86137100${String(i).padStart(5, '0')}` }),
       ),
     );
-    const blocks = packBlocks(crowd.map(toCachedCustomer), 0);
+    const blocks = legacyBlocks(await Promise.all(crowd.map(legacy)));
     await v6.table('customerBlocks').bulkPut(blocks);
-    await v6.table('customerKeys').bulkPut(blocks.map(keysOf));
+    await v6.table('customerKeys').bulkPut(blocks.map(legacyKeys));
     await v6.table('customerMeta').put({ key: 'stamp', value: 5 });
-    await v6.table('customerOverrides').put({ ...toCachedCustomer(crowd[7]!), points: 4242 });
+    await v6.table('customerOverrides').put({ ...(await legacy(crowd[7]!)), points: 4242 });
     await v6.table('syncState').put({
       feed: 'catalog',
       cursor: '4321',
@@ -314,11 +384,8 @@ describe('Dexie migrations', () => {
     const v7 = new TerminalDb('term-7', { ...idb, upToVersion: 7 });
     await v7.open();
     expect(v7.verno).toBe(7);
-    expect(await v7.customerStore.count()).toBe(120);
-    expect((await v7.customerStore.get(crowd[7]!.id))?.points).toBe(4242);
-    const secrets = memorySecretStore({ phoneHashKey: TEST_PHONE_KEY });
-    const found = await searchCustomers(v7, secrets, { query: '13710000119' });
-    expect(found.map((c) => c.id)).toEqual([crowd[119]!.id]);
+    expect(await rowCount(v7)).toBe(120);
+    expect((await v7.customerOverrides.get(crowd[7]!.id))?.points).toBe(4242);
     expect((await v7.syncState.get('catalog'))?.cursor).toBe('4321');
     expect((await v7.outbox.get('o7'))?.status).toBe('pending');
     // The new table starts empty and keeps what a page sets aside, until reported.
@@ -348,11 +415,108 @@ describe('Dexie migrations', () => {
     v7.close();
   });
 
+  it('v7 → v8: no phone hash, masked number or birth year is left; every lookup still answers', async () => {
+    const idb = freshIdb();
+    const v7 = new TerminalDb('term-8', { ...idb, upToVersion: 7 });
+    const fang = await makeLegacy({
+      name: '王芳',
+      memberCode: 'M1',
+      phone: '+8613812345678',
+      birthday: '03-14',
+    });
+    const na = await makeLegacy({ name: '李娜', memberCode: 'M2', phone: '+8613900009999' });
+    // Enough to fill several blocks and cross the upgrade's chunk (20 blocks).
+    const crowd = await Promise.all(
+      Array.from({ length: 2_150 }, (_, i) =>
+        makeLegacy({ name: `客${i}`, phone: `+86137100${String(i).padStart(5, '0')}` }),
+      ),
+    );
+    const known = [fang, na, ...crowd];
+    const blocks = legacyBlocks(await Promise.all(known.map(legacy)));
+    await v7.table('customerBlocks').bulkPut(blocks);
+    await v7.table('customerKeys').bulkPut(blocks.map(legacyKeys));
+    await v7.table('customerMeta').put({ key: 'stamp', value: 9 });
+    // A live change of points, kept as an override row (v6 on).
+    await v7.table('customerOverrides').put({ ...(await legacy(na)), points: 4242 });
+    // Registered here while offline, not yet confirmed: v7 hashed the number on the terminal.
+    const zhao = await makeLegacy({ name: '赵敏', phone: '+8613600006666', memberCode: '' });
+    await v7.table('provisionalCustomers').put({ ...(await legacy(zhao)), provisional: true });
+    const alert = makeAlert();
+    const { phoneLast4: _l, ...oldCard } = alert.card;
+    await v7
+      .table('alerts')
+      .put({ ...alert, card: { ...oldCard, customerId: fang.id, phoneMasked: '138****5678' } });
+    await v7.table('syncState').put({
+      feed: 'customers',
+      cursor: '9000',
+      rowsDone: known.length,
+      totalEstimate: known.length,
+      lastSuccessAt: null,
+      lastError: null,
+    });
+    expect(JSON.stringify(await v7.table('customerBlocks').get(0))).toContain('138****5678');
+    v7.close();
+
+    const v8 = new TerminalDb('term-8', { ...idb, upToVersion: 8 });
+    await v8.open();
+    expect(v8.verno).toBe(8);
+    // Nothing the terminal holds carries the full hash, the masked number or the birth year.
+    const fullHashes = await Promise.all(
+      [fang, na, zhao].map((p) => phoneHash(TEST_PHONE_KEY, phones.get(p.id)!)),
+    );
+    for (const table of [
+      'customerBlocks',
+      'customerKeys',
+      'customerOverrides',
+      'provisionalCustomers',
+      'alerts',
+    ]) {
+      const dump = JSON.stringify(await v8.table(table).toArray());
+      expect(dump).not.toMatch(/phoneHash|phoneMasked|consentMarketing|createdAt|lastOnlineAt/);
+      expect(dump).not.toContain('****');
+      expect(dump).not.toContain('1990-');
+      for (const hash of fullHashes) expect(dump).not.toContain(hash.slice(0, 16));
+    }
+    // Each customer is exactly what today's hub would send (its tag from the stored hash).
+    expect(await v8.customerStore.get(fang.id)).toEqual(toCachedCustomer(fang));
+    expect((await v8.customerStore.get(fang.id))?.birthday).toBe('03-14');
+    expect((await v8.customerStore.get(fang.id))?.phoneTag).toBe(
+      await phoneTagOf(TEST_PHONE_KEY, '+8613812345678'),
+    );
+    expect(await v8.customerStore.get(na.id)).toEqual({ ...toCachedCustomer(na), points: 4242 });
+    expect(await v8.provisionalCustomers.get(zhao.id)).toEqual({
+      ...toCachedCustomer(zhao),
+      provisional: true,
+    });
+    expect(await v8.customerStore.count()).toBe(known.length);
+
+    const secrets = memorySecretStore({ phoneHashKey: TEST_PHONE_KEY });
+    const ids = async (query: string) =>
+      (await searchCustomers(v8, secrets, { query })).map((c) => c.id);
+    expect(await ids('138 1234 5678')).toEqual([fang.id]);
+    expect(await ids('+86 139 0000 9999')).toEqual([na.id]);
+    expect(await ids('13710002149')).toEqual([crowd[2149]!.id]);
+    expect(await ids('5678')).toEqual([fang.id]);
+    expect(await ids('13600006666')).toEqual([zhao.id]);
+    expect(await ids('6666')).toEqual([zhao.id]);
+    expect(await ids('M2')).toEqual([na.id]);
+    expect(await ids('wf')).toEqual([fang.id]);
+    // A number nobody has finds nobody (same 尾号, other digits).
+    expect(await ids('13512345678')).toEqual([]);
+    // The arrival card shows the 尾号.
+    expect((await v8.alerts.get(alert.alertId))?.card).toMatchObject({
+      customerId: fang.id,
+      phoneLast4: '5678',
+    });
+    expect((await v8.syncState.get('customers'))?.cursor).toBe('9000');
+    v8.close();
+  });
+
   it('each terminal enrolment gets its own database', async () => {
     const idb = freshIdb();
     const a = new TerminalDb('a', idb);
     const b = new TerminalDb('b', idb);
-    await a.customerStore.upsert([toCachedCustomer(await makeProfile())]);
+    await a.customerStore.upsert([toCachedCustomer(await makeLegacy())]);
     expect(await a.customerStore.count()).toBe(1);
     expect(await b.customerStore.count()).toBe(0);
     expect(a.name).not.toBe(b.name);

@@ -1,7 +1,8 @@
 import type { Transaction } from 'dexie';
 import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
 import { nameInitials, type CachedCustomer } from './customer-rows';
-import { keysOf, packBlocks } from './customer-index';
+import { keysOf, packBlocks, type CustomerBlock } from './customer-index';
+import { toV8Alert, toV8Customer } from './migrate-v8';
 
 /**
  * Numbered Dexie versions. Never edit a shipped entry: add the next one with its upgrade, and a
@@ -144,6 +145,45 @@ export const MIGRATIONS: readonly Migration[] = [
     // `reported` until the hub has been told, `at` to keep only the newest.
     version: 7,
     stores: { feedRejects: 'key, reported, at' },
+  },
+  {
+    // Nothing on the terminal gives back a phone number (issue #13): each cached customer's full
+    // keyed phone hash becomes its 11-bit tag (the hash's first bits: no key needed), the masked
+    // number goes (the 尾号 stays), the birthday keeps month and day, and fields the counter never
+    // reads go (migrate-v8.ts). Alert cards keep the 尾号 of their masked number.
+    version: 8,
+    stores: { provisionalCustomers: 'id, memberCode, [phoneLast4+phoneTag], name, initials' },
+    upgrade: async (tx) => {
+      const blocks = tx.table('customerBlocks');
+      const keys = tx.table('customerKeys');
+      let after = -Infinity;
+      for (;;) {
+        const chunk: CustomerBlock[] = await blocks
+          .where(':id')
+          .above(after)
+          .limit(MIGRATION_CHUNK / 100)
+          .toArray();
+        if (chunk.length === 0) break;
+        const rewritten = chunk.map((b) => ({ id: b.id, rows: b.rows.map(toV8Customer) }));
+        await blocks.bulkPut(rewritten);
+        // The key records held the full hashes and masked numbers too: rebuilt from the blocks.
+        await keys.bulkPut(rewritten.map(keysOf));
+        after = chunk[chunk.length - 1]!.id;
+      }
+      for (const table of ['customerOverrides', 'provisionalCustomers'])
+        await tx
+          .table(table)
+          .toCollection()
+          .modify((row: Record<string, unknown>, ref: { value: unknown }) => {
+            ref.value = toV8Customer(row);
+          });
+      await tx
+        .table('alerts')
+        .toCollection()
+        .modify((alert: Record<string, unknown>, ref: { value: unknown }) => {
+          ref.value = toV8Alert(alert);
+        });
+    },
   },
   {
     // PIN lockout per guide (issue #13, item 2), moved out of localStorage: one small row per guide

@@ -78,7 +78,7 @@ describe('outbox', () => {
     const r = await enqueueRegistration(db, secrets, { id, name: '赵敏', phone: '139 8765 4321' });
     expect(r.ok).toBe(true);
     const hits = await searchCustomers(db, secrets, { query: '13987654321' });
-    expect(hits).toMatchObject([{ id, provisional: true, phoneMasked: '139****4321' }]);
+    expect(hits).toMatchObject([{ id, provisional: true, phoneLast4: '4321' }]);
     const dump = JSON.stringify([
       await db.outbox.toArray(),
       await db.customerStore.all(),

@@ -6,10 +6,10 @@ import {
   type ItemResult,
   type Order,
 } from '../../shared/protocol';
-import { phoneHash } from '../../shared/domain/crypto';
-import { maskPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
+import { normalisePhone, phoneLast4 } from '../../shared/domain/phone';
+import { phoneTagOf } from '../../shared/domain/phone-tag';
 import { err, ok, type Result } from '../../shared/result';
-import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
+import { EMPTY_IN_STORE, EMPTY_TERMINAL_ONLINE } from '../../shared/protocol';
 import { nameInitials, type CachedCustomer } from './customer-rows';
 import {
   writeStrict,
@@ -94,25 +94,23 @@ export async function enqueueRegistration(
     seq: '0',
     name: rest.name,
     initials: nameInitials(rest.name),
-    phoneHash: await phoneHash(key, phone.e164),
+    // As the hub will send it: the 尾号 and the tag, never more of the number (it waits,
+    // encrypted, in the outbox entry until the hub has it).
     phoneLast4: phoneLast4(phone.e164),
-    phoneMasked: maskPhone(phone.e164),
+    phoneTag: await phoneTagOf(key, phone.e164),
     memberCode: '',
     tier: 'regular',
     points: 0,
     gender: rest.gender,
-    birthday: rest.birthday ?? null,
+    birthday: rest.birthday ? rest.birthday.slice(5, 10) : null,
     sizes: rest.sizes,
     favouriteCategories: [],
     homeStoreId: null,
     tags: [],
     notes: rest.notes ?? '',
-    consentMarketing: rest.consentMarketing,
-    online: EMPTY_ONLINE,
+    online: EMPTY_TERMINAL_ONLINE,
     inStore: EMPTY_IN_STORE,
     lifetimeSpend: 0,
-    createdAt,
-    updatedAt: createdAt,
     provisional: true,
   };
   await writeStrict(db, [

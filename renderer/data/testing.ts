@@ -9,10 +9,10 @@ import type {
   StaffMember,
   TerminalInfo,
 } from '../../shared/protocol';
-import { phoneHash } from '../../shared/domain/crypto';
 import { newId } from '../../shared/domain/ids';
 import { hashPin } from '../../shared/domain/pin-verifier';
-import { maskPhone, phoneLast4 } from '../../shared/domain/phone';
+import { phoneLast4 } from '../../shared/domain/phone';
+import { phoneTagOf } from '../../shared/domain/phone-tag';
 import { TerminalDb } from './database';
 
 export const TEST_PHONE_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
@@ -42,9 +42,8 @@ export async function makeProfile(
     id: newId(),
     seq: '1',
     name: '王芳',
-    phoneHash: await phoneHash(TEST_PHONE_KEY, e164),
     phoneLast4: phoneLast4(e164),
-    phoneMasked: maskPhone(e164),
+    phoneTag: await phoneTagOf(TEST_PHONE_KEY, e164),
     memberCode: `M${Math.floor(Math.random() * 1e9)}`,
     tier: 'gold',
     points: 120,
@@ -55,20 +54,15 @@ export async function makeProfile(
     homeStoreId: null,
     tags: [],
     notes: '',
-    consentMarketing: true,
     online: {
-      viewed: [{ sku: 'SKU-1', at: now, channel: 'app', dwellSeconds: 40 }],
+      viewed: [{ sku: 'SKU-1', at: now, dwellSeconds: 40 }],
       carted: [],
       wishlisted: [],
       onlineOrders: 2,
       onlineSpend: 59_900,
-      lastOnlineAt: now,
-      channel: 'app',
     },
     inStore: { storeOrders: 0, storeSpend: 0, lastPurchases: [] },
     lifetimeSpend: 59_900,
-    createdAt: now,
-    updatedAt: now,
     ...rest,
   };
 }
@@ -118,7 +112,7 @@ export function makeAlert(over: Partial<ArrivalAlert> = {}): ArrivalAlert {
       customerId: newId(),
       name: '王芳',
       tier: 'gold',
-      phoneMasked: '138****5678',
+      phoneLast4: '5678',
       sizes: {},
       favouriteCategories: [],
       viewed: [],

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { looksLikeFullPhone } from '../../shared/domain/phone';
 import { useAppStore } from '../app/store';
-import { TierBadge } from '../customers/customer-badges';
+import { PhoneTail, TierBadge } from '../customers/customer-badges';
 import { useCustomerSearch } from '../customers/use-customers';
 import { useCachedCustomer } from './use-orders';
 
@@ -26,7 +26,9 @@ export function OrderCustomer() {
       ) : customer.status === 'ready' && customer.value ? (
         <p className="attached">
           <strong>{customer.value.name}</strong> <TierBadge tier={customer.value.tier} />{' '}
-          <span>{customer.value.phoneMasked ?? ''}</span>
+          <span>
+            <PhoneTail last4={customer.value.phoneLast4} />
+          </span>
           {alertId && <span className="pill">{t('order.fromAlert')}</span>}
         </p>
       ) : (
@@ -105,7 +107,9 @@ function CustomerPicker({ onPick }: { onPick: (customerId: string) => void }) {
               <button type="button" className="result" onClick={() => onPick(c.id)}>
                 <span className="result-name">{c.name}</span>
                 <TierBadge tier={c.tier} />
-                <span className="result-phone">{c.phoneMasked ?? ''}</span>
+                <span className="result-phone">
+                  <PhoneTail last4={c.phoneLast4} />
+                </span>
               </button>
             </li>
           ))}

@@ -4,7 +4,7 @@ import type { Receipt } from '../../shared/bridge';
 import { formatFen, lineTotal, orderTotals } from '../../shared/domain/money';
 import { useServices } from '../app/services';
 import { useAppStore } from '../app/store';
-import { OfflineNote } from '../customers/customer-badges';
+import { OfflineNote, PhoneTail } from '../customers/customer-badges';
 import { formatStoreTime, moneyLocale } from '../customers/format';
 import { useIsOnline } from '../customers/use-customers';
 import { useReceipt, type ReceiptData } from './use-orders';
@@ -97,11 +97,16 @@ function ReceiptView({ data }: { data: ReceiptData }) {
           <dd>{data.guideName ?? '—'}</dd>
           <dt>{t('receipt.customer')}</dt>
           <dd>
-            {data.customer
-              ? `${data.customer.name.slice(0, 1)}** ${data.customer.phoneMasked ?? ''}`
-              : order.customerId
-                ? '—'
-                : t('receipt.walkIn')}
+            {data.customer ? (
+              <>
+                {`${data.customer.name.slice(0, 1)}** `}
+                <PhoneTail last4={data.customer.phoneLast4} />
+              </>
+            ) : order.customerId ? (
+              '—'
+            ) : (
+              t('receipt.walkIn')
+            )}
           </dd>
           <dt>{t('receipt.payment')}</dt>
           <dd>{t(`payment.${order.paymentMethod}`)}</dd>

@@ -25,9 +25,10 @@ import {
   PIN_LOCK_MINUTES,
   PIN_MAX_FAILURES,
 } from '../../shared/domain/pin-verifier';
-import { maskPhone, normalisePhone, phoneLast4 } from '../../shared/domain/phone';
+import { normalisePhone, phoneLast4 } from '../../shared/domain/phone';
+import { phoneTag } from '../../shared/domain/phone-tag';
 import { err, ok } from '../../shared/result';
-import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
+import { EMPTY_IN_STORE, EMPTY_TERMINAL_ONLINE } from '../../shared/protocol';
 import {
   checkCustomerItems,
   checkProductItems,
@@ -67,6 +68,8 @@ export class FakeHub {
   readonly pinFailures = new Map<string, { failures: number; lockedUntil: number | null }>();
   /** the clock of the lockout (tests move it) */
   now = () => Date.now();
+  /** full phone hash → customer id of registrations (hub-side only, never in a profile) */
+  private readonly phoneHashes = new Map<string, string>();
   readonly faults: Faults = { offline: false, loseResponses: 0, replayStale: 0, revoked: false };
   private firstFeedResponse = new Map<string, unknown>();
   private live = new Set<LiveEvents>();
@@ -305,35 +308,39 @@ export class FakeHub {
     const phone = normalisePhone(registration.phone);
     if (!phone) return err({ code: 'rejected' as const, message: 'invalid phone', status: 400 });
     const hash = await phoneHash(this.phoneKey, phone.e164);
-    const existing = this.liveCustomers().find((c) => c.phoneHash === hash);
+    // The full hash stays on the hub, as on the real one (profiles carry only 尾号 + tag). For
+    // profiles a test put in directly the fake knows no hash: it matches those on 尾号 + tag.
+    const knownId = this.phoneHashes.get(hash);
+    const last4 = phoneLast4(phone.e164);
+    const existing = this.liveCustomers().find((c) =>
+      knownId !== undefined
+        ? c.id === knownId
+        : c.phoneLast4 === last4 && c.phoneTag === phoneTag(hash),
+    );
     if (existing) return ok({ status: 'existing' as const, customer: existing });
     const byId = this.customers.get(registration.id);
     if (byId && !('deleted' in byId)) return ok({ status: 'existing' as const, customer: byId });
-    const now = registration.createdAt ?? new Date().toISOString();
     const customer = this.upsertCustomer({
       id: registration.id,
       seq: '0',
       name: registration.name,
-      phoneHash: hash,
       phoneLast4: phoneLast4(phone.e164),
-      phoneMasked: maskPhone(phone.e164),
+      phoneTag: phoneTag(hash),
       memberCode: `S${registration.id.slice(-8)}`,
       tier: 'regular',
       points: 0,
       gender: registration.gender,
-      birthday: registration.birthday ?? null,
+      birthday: registration.birthday ? registration.birthday.slice(5, 10) : null,
       sizes: registration.sizes,
       favouriteCategories: [],
       homeStoreId: null,
       tags: [],
       notes: registration.notes ?? '',
-      consentMarketing: registration.consentMarketing,
-      online: EMPTY_ONLINE,
+      online: EMPTY_TERMINAL_ONLINE,
       inStore: EMPTY_IN_STORE,
       lifetimeSpend: 0,
-      createdAt: now,
-      updatedAt: now,
     });
+    this.phoneHashes.set(hash, customer.id);
     return ok({ status: 'created' as const, customer });
   }
 }

@@ -60,7 +60,7 @@ export async function eraseCustomer(
     await tx.query('delete from online_events where customer_id = any($1::uuid[])', [ids]);
     await tx.query(
       `update alerts set card = jsonb_build_object(
-         'customerId', customer_id, 'name', '', 'tier', 'regular', 'phoneMasked', null,
+         'customerId', customer_id, 'name', '', 'tier', 'regular', 'phoneLast4', null,
          'sizes', '{}'::jsonb, 'favouriteCategories', '[]'::jsonb, 'viewed', '[]'::jsonb,
          'carted', '[]'::jsonb, 'wishlisted', '[]'::jsonb, 'lastPurchases', '[]'::jsonb,
          'lifetimeSpend', 0),

@@ -6,7 +6,8 @@ import {
   MAX_SPEND_FEN,
   saturatingAdd,
 } from '../../shared/domain/limits';
-import { maskPhone, phoneLast4 } from '../../shared/domain/phone';
+import { phoneLast4 } from '../../shared/domain/phone';
+import { phoneTag } from '../../shared/domain/phone-tag';
 import {
   EMPTY_IN_STORE,
   EMPTY_ONLINE,
@@ -15,9 +16,12 @@ import {
   type CustomerTombstone,
   type Gender,
   type OnlineSummary,
+  type BehaviourItem,
   type Sizes,
   type StoreSummary,
+  type TerminalOnline,
   type Tier,
+  type TrailItem,
 } from '../../shared/protocol';
 import type { Queryable } from '../db/database';
 
@@ -90,41 +94,74 @@ export const isTombstoneRow = (row: CustomerRow): boolean =>
   row.deleted || row.merged_into !== null;
 
 /**
- * Maps a customers row to the wire profile. The raw phone never leaves the hub: terminals get the
- * keyed hash (to match a typed number offline), the last four digits and a masked display form.
+ * Maps a customers row to the wire profile: only what the counter shows or searches (each field
+ * and why: docs/privacy.md). The raw phone never leaves the hub, nor its masked form or its full
+ * keyed hash: terminals get the last four digits and the 11-bit tag of the hash (enough to match a
+ * typed number, far too little to give it back; shared/domain/phone-tag.ts). The birthday goes as
+ * month-day. Every field is picked by name, so a key added to a JSON column never reaches a
+ * terminal by accident.
  * The customer feed stores this as JSON per row (server/sync/feed-json.ts): a change here needs a
  * migration that marks the stored JSON out of date.
  */
 export function rowToProfile(row: CustomerRow): CustomerProfile {
   // Every number is brought within the feed schema's limits on the way out, so a row written
   // before the limits existed (or by a path that forgot them) still reaches the terminals.
-  const online: OnlineSummary = boundOnline({ ...EMPTY_ONLINE, ...row.online });
+  const online = boundOnline({ ...EMPTY_ONLINE, ...row.online });
   const inStore: StoreSummary = boundInStore({ ...EMPTY_IN_STORE, ...row.in_store });
+  const hasPhone = row.phone_e164 !== null && row.phone_hash !== null;
   return {
     id: row.id,
     seq: row.seq,
     name: row.name,
-    phoneHash: row.phone_e164 ? row.phone_hash : null,
-    phoneLast4: row.phone_e164 ? phoneLast4(row.phone_e164) : null,
-    phoneMasked: row.phone_e164 ? maskPhone(row.phone_e164) : null,
+    phoneLast4: hasPhone ? phoneLast4(row.phone_e164!) : null,
+    phoneTag: hasPhone ? phoneTag(row.phone_hash!) : null,
     memberCode: row.member_code,
     tier: row.tier as Tier,
     points: clampTo(row.points, MAX_POINTS),
     gender: row.gender as Gender,
-    birthday: row.birthday,
+    // "YYYY-MM-DD" → "MM-DD": the counter greets a birthday, it has no use for the age.
+    birthday: row.birthday ? row.birthday.slice(5, 10) : null,
     sizes: row.sizes ?? {},
     favouriteCategories: row.favourite_categories ?? [],
     homeStoreId: row.home_store_id,
     tags: row.tags ?? [],
     notes: row.notes,
-    consentMarketing: row.consent_marketing,
-    online,
-    inStore,
+    online: toTerminalOnline(online),
+    inStore: {
+      storeOrders: inStore.storeOrders,
+      storeSpend: inStore.storeSpend,
+      lastPurchases: inStore.lastPurchases.map((p) => ({
+        orderId: p.orderId,
+        storeId: p.storeId,
+        channel: p.channel,
+        at: p.at,
+        total: p.total,
+        items: p.items.map((i) => ({
+          sku: i.sku,
+          ...(i.name !== undefined ? { name: i.name } : {}),
+          quantity: i.quantity,
+        })),
+      })),
+    },
     lifetimeSpend: saturatingAdd(online.onlineSpend, inStore.storeSpend, MAX_SPEND_FEN),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
   };
 }
+
+/** A trail item as terminals get it (no channel). */
+const toTrailItem = (item: BehaviourItem): TrailItem => ({
+  sku: item.sku,
+  ...(item.name !== undefined ? { name: item.name } : {}),
+  at: item.at,
+  ...(item.dwellSeconds !== undefined ? { dwellSeconds: item.dwellSeconds } : {}),
+});
+
+const toTerminalOnline = (online: OnlineSummary): TerminalOnline => ({
+  viewed: (online.viewed ?? []).map(toTrailItem),
+  carted: (online.carted ?? []).map(toTrailItem),
+  wishlisted: (online.wishlisted ?? []).map(toTrailItem),
+  onlineOrders: online.onlineOrders,
+  onlineSpend: online.onlineSpend,
+});
 
 const boundOnline = (online: OnlineSummary): OnlineSummary => ({
   ...online,

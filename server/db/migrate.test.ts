@@ -3,7 +3,7 @@ import { openPglite } from './pglite';
 import { migrate, migrations } from './migrate';
 import type { Db } from './database';
 import { MAX_ORDER_TOTAL_FEN, MAX_POINTS, MAX_SPEND_FEN } from '../../shared/domain/limits';
-import { customerProfile } from '../../shared/protocol';
+import { customerCard, customerProfile } from '../../shared/protocol';
 import { customerFeedPage } from '../sync/feed-json';
 
 describe('migrations', () => {
@@ -95,6 +95,80 @@ describe('migrations', () => {
       expect(profile.lifetimeSpend).toBe(MAX_SPEND_FEN);
       expect(profile.points).toBe(MAX_POINTS);
       expect(profile.inStore.lastPurchases[0]!.total).toBe(MAX_ORDER_TOTAL_FEN);
+    },
+  );
+  it(
+    "v7 marks every stored feed JSON out of date and swaps alert cards' masked numbers for the 尾号",
+    { timeout: 60_000 },
+    async () => {
+      db = await openPglite('memory://');
+      await migrate(db, 5);
+      const id = '0190b000-0000-7000-8000-000000000011';
+      const storeId = '0190b000-0000-7000-8000-000000000012';
+      const visitId = '0190b000-0000-7000-8000-000000000013';
+      const hash = 'abc'.padEnd(64, '0');
+      // Stored JSON as the previous hub wrote it: masked number and full hash inside.
+      const oldJson = JSON.stringify({ id, phoneHash: hash, phoneMasked: '138****5678' });
+      await db.query(
+        `insert into customers (id, seq, name, member_code, phone_e164, phone_hash, birthday,
+                                feed_json, feed_json_seq)
+         values ($1, 1, '甲', 'M1', '+8613812345678', $2, '1990-03-14', $3, 1)`,
+        [id, hash, oldJson],
+      );
+      await db.query(
+        `insert into stores (id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,
+        [storeId],
+      );
+      await db.query(
+        `insert into visits (id, store_id, customer_id, source, started_at, last_seen_at)
+         values ($1, $2, $3, 'qr', now(), now())`,
+        [visitId, storeId, id],
+      );
+      const card = (phoneMasked: string | null) =>
+        JSON.stringify({
+          customerId: id,
+          name: '甲',
+          tier: 'gold',
+          phoneMasked,
+          sizes: {},
+          favouriteCategories: [],
+          viewed: [],
+          carted: [],
+          wishlisted: [],
+          lastPurchases: [],
+          lifetimeSpend: 0,
+        });
+      for (const [alertId, masked] of [
+        ['0190b000-0000-7000-8000-000000000021', '138****5678'],
+        ['0190b000-0000-7000-8000-000000000022', null],
+      ] as const)
+        await db.query(
+          `insert into alerts (id, visit_id, store_id, customer_id, source, raised_at, expires_at, card)
+           values ($1, $2, $3, $4, 'qr', now(), now(), $5::jsonb)`,
+          [alertId, visitId, storeId, id, card(masked)],
+        );
+      expect(await migrate(db)).toEqual(
+        migrations.filter((m) => m.version > 5).map((m) => m.version),
+      );
+      const [row] = await db.query<{ feed_json_seq: string | null }>(
+        'select feed_json_seq::text as feed_json_seq from customers',
+      );
+      expect(row!.feed_json_seq).toBeNull();
+      // The page maps the row live: 尾号 + tag, month-day, nothing more of the number.
+      const page = await customerFeedPage(db, { after: '0', limit: 10 });
+      const text = page.itemsJson.toString();
+      expect(text).not.toMatch(/phoneHash|phoneMasked|\*\*\*\*|abc0|1990/);
+      const profile = customerProfile.parse((JSON.parse(text) as unknown[])[0]);
+      expect(profile).toMatchObject({
+        phoneLast4: '5678',
+        phoneTag: 0xabc >> 1,
+        birthday: '03-14',
+      });
+      const cards = await db.query<{ card: Record<string, unknown> }>(
+        'select card from alerts order by id',
+      );
+      expect(cards.map((c) => customerCard.parse(c.card).phoneLast4)).toEqual(['5678', null]);
+      expect(JSON.stringify(cards)).not.toContain('phoneMasked');
     },
   );
 });

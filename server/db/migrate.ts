@@ -6,6 +6,7 @@ import { feedJsonLimitsSchema } from './migrations/004-feed-json-limits';
 import { auditReadSchema } from './migrations/005-audit-read';
 import { pinLockoutsSchema } from './migrations/006-pin-lockouts';
 import { terminalStatusSchema } from './migrations/007-terminal-status';
+import { terminalPhoneTagsSchema } from './migrations/008-terminal-phone-tags';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -16,6 +17,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 5, name: 'audit-read', sql: auditReadSchema },
   { version: 6, name: 'pin-lockouts', sql: pinLockoutsSchema },
   { version: 7, name: 'terminal-status', sql: terminalStatusSchema },
+  { version: 8, name: 'terminal-phone-tags', sql: terminalPhoneTagsSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clampTo, MAX_SPEND_FEN, saturatingAdd } from '../../shared/domain/limits';
-import { maskPhone } from '../../shared/domain/phone';
+import { phoneLast4 } from '../../shared/domain/phone';
 import {
   behaviourItem,
   purchaseSummary,
@@ -115,7 +115,8 @@ export async function buildCustomerCard(
     customerId: customer.id,
     name: customer.name,
     tier: tier.catch('regular').parse(customer.tier),
-    phoneMasked: customer.phone_e164 ? maskPhone(customer.phone_e164) : null,
+    // the 尾号 only: a card is shown to the whole counter and kept on the terminal for 7 days
+    phoneLast4: customer.phone_e164 ? phoneLast4(customer.phone_e164) : null,
     sizes: sizes.catch({}).parse(customer.sizes ?? {}),
     favouriteCategories: z
       .array(z.string())

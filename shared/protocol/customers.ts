@@ -81,34 +81,77 @@ export const EMPTY_ONLINE: OnlineSummary = {
 };
 export const EMPTY_IN_STORE: StoreSummary = { storeOrders: 0, storeSpend: 0, lastPurchases: [] };
 
+/** An item of the online trail as terminals get it: the channel it came through is not shown. */
+export const trailItem = behaviourItem.omit({ channel: true });
+export type TrailItem = z.infer<typeof trailItem>;
+
 /**
- * A customer as terminals cache it. Never carries the raw phone number: `phoneHash` is
- * HMAC-SHA-256 of the E.164 number under the chain key from `GET /api/v1/terminal`.
+ * The online summary as terminals get it: the trail and the totals the 360 shows; not when or
+ * through which channel the member was last online (nothing at the counter reads them).
+ */
+export const terminalOnline = z.object({
+  viewed: z.array(trailItem),
+  carted: z.array(trailItem),
+  wishlisted: z.array(trailItem),
+  onlineOrders: aggregateCount,
+  onlineSpend: spendFen,
+});
+export type TerminalOnline = z.infer<typeof terminalOnline>;
+export const EMPTY_TERMINAL_ONLINE: TerminalOnline = {
+  viewed: [],
+  carted: [],
+  wishlisted: [],
+  onlineOrders: 0,
+  onlineSpend: 0,
+};
+
+/** Days in each month of a leap year: a month-day (birthday) may be 02-29. */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A month and day without the year, "MM-DD" (a birthday as terminals get it). */
+export const monthDay = z
+  .string()
+  .regex(/^\d{2}-\d{2}$/, 'must be MM-DD')
+  .refine((v) => {
+    const month = Number(v.slice(0, 2));
+    const day = Number(v.slice(3));
+    return month >= 1 && month <= 12 && day >= 1 && day <= DAYS_IN_MONTH[month - 1]!;
+  }, 'must be a real month and day');
+
+/** Largest phone tag (11 bits; shared/domain/phone-tag.ts). */
+const MAX_TAG = 2047;
+
+/**
+ * A customer as terminals cache it: only what the counter shows or searches (each field and why:
+ * docs/privacy.md, "What the customer feed carries"). Never the phone number, its masked form or
+ * its full keyed hash: `phoneLast4` (the 尾号 guides search and show) and `phoneTag`, the first 11
+ * bits of HMAC-SHA-256 of the E.164 number under the chain key from `GET /api/v1/terminal`
+ * (`phoneTag` in shared/domain/phone-tag.ts), enough to match a typed number and far too little
+ * to give the number back. The birthday is month and day only.
  */
 export const customerProfile = z.object({
   id: uuid,
   seq: z.string(),
   name: z.string(),
-  phoneHash: z.string().nullable(),
-  phoneLast4: z.string().nullable(),
-  phoneMasked: z.string().nullable(),
+  phoneLast4: z
+    .string()
+    .regex(/^\d{4}$/)
+    .nullable(),
+  phoneTag: z.number().int().min(0).max(MAX_TAG).nullable(),
   memberCode: z.string(),
   tier,
   points,
   gender,
-  birthday: isoDate.nullable(),
+  birthday: monthDay.nullable(),
   sizes,
   favouriteCategories: z.array(z.string()),
   homeStoreId: uuid.nullable(),
   tags: z.array(z.string()),
   notes: z.string(),
-  consentMarketing: z.boolean(),
-  online: onlineSummary,
+  online: terminalOnline,
   inStore: storeSummary,
   /** lifetime spend across channels, fen */
   lifetimeSpend: spendFen,
-  createdAt: isoInstant,
-  updatedAt: isoInstant,
 });
 export type CustomerProfile = z.infer<typeof customerProfile>;
 

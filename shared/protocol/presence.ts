@@ -51,7 +51,8 @@ export const customerCard = z.object({
   customerId: uuid,
   name: z.string(),
   tier,
-  phoneMasked: z.string().nullable(),
+  /** the 尾号 (last 4 digits), never the number or a masked form */
+  phoneLast4: z.string().nullable(),
   sizes,
   favouriteCategories: z.array(z.string()),
   viewed: z.array(stockedItem),

@@ -20,6 +20,7 @@ import { BLOCK_SIZE } from '../../renderer/data/customer-index';
 import { openDatabase } from '../../server/db/database';
 import { customerFeedPage } from '../../server/sync/feed-json';
 import {
+  monthDay,
   channel,
   customerProfile,
   gender,
@@ -28,7 +29,7 @@ import {
   type Channel,
   type CustomerProfile,
 } from '../../shared/protocol';
-import { fen, isoDate, uuid } from '../../shared/protocol/common';
+import { fen, uuid } from '../../shared/protocol/common';
 
 const { values: args } = parseArgs({
   options: {
@@ -67,9 +68,8 @@ function toColumns(page: CustomerProfile[]) {
     id: page.map((c) => c.id),
     seq: page.map((c) => c.seq),
     name: page.map((c) => c.name),
-    phoneHash: page.map((c) => c.phoneHash),
     phoneLast4: page.map((c) => c.phoneLast4),
-    phoneMasked: page.map((c) => c.phoneMasked),
+    phoneTag: page.map((c) => c.phoneTag),
     memberCode: page.map((c) => c.memberCode),
     tier: page.map((c) => c.tier),
     points: page.map((c) => c.points),
@@ -85,25 +85,14 @@ function toColumns(page: CustomerProfile[]) {
     homeStoreId: page.map((c) => c.homeStoreId),
     tags: page.map((c) => c.tags),
     notes: page.map((c) => c.notes),
-    consent: page.map((c) => c.consentMarketing),
     onlineOrders: page.map((c) => c.online.onlineOrders),
     onlineSpend: page.map((c) => c.online.onlineSpend),
-    lastOnlineAt: page.map((c) => (c.online.lastOnlineAt ? at(c.online.lastOnlineAt) : null)),
-    channel: page.map((c) => c.online.channel),
     storeOrders: page.map((c) => c.inStore.storeOrders),
     storeSpend: page.map((c) => c.inStore.storeSpend),
     lifetimeSpend: page.map((c) => c.lifetimeSpend),
-    createdAt: page.map((c) => at(c.createdAt)),
-    updatedAt: page.map((c) => at(c.updatedAt)),
     trail: page.map((c) =>
       KINDS.flatMap((kind, k) =>
-        c.online[kind].map((t): TrailTuple => [
-          k,
-          t.sku,
-          at(t.at),
-          t.channel ?? null,
-          t.dwellSeconds ?? null,
-        ]),
+        c.online[kind].map((t): TrailTuple => [k, t.sku, at(t.at), null, t.dwellSeconds ?? null]),
       ),
     ),
   };
@@ -115,29 +104,23 @@ const columns = z.object({
   id: z.array(uuid),
   seq: z.array(z.string().regex(/^\d{1,19}$/)),
   name: z.array(z.string()),
-  phoneHash: z.array(nullableString),
   phoneLast4: z.array(nullableString),
-  phoneMasked: z.array(nullableString),
+  phoneTag: z.array(count.nullable()),
   memberCode: z.array(z.string()),
   tier: z.array(tier),
   points: z.array(count),
   gender: z.array(gender),
-  birthday: z.array(isoDate.nullable()),
+  birthday: z.array(monthDay.nullable()),
   sizes: z.array(z.tuple([nullableString, nullableString, nullableString, nullableString])),
   favouriteCategories: z.array(z.array(z.string())),
   homeStoreId: z.array(uuid.nullable()),
   tags: z.array(z.array(z.string())),
   notes: z.array(z.string()),
-  consent: z.array(z.boolean()),
   onlineOrders: z.array(count),
   onlineSpend: z.array(fen),
-  lastOnlineAt: z.array(count.nullable()),
-  channel: z.array(channel.nullable()),
   storeOrders: z.array(count),
   storeSpend: z.array(fen),
   lifetimeSpend: z.array(fen),
-  createdAt: z.array(count),
-  updatedAt: z.array(count),
   trail: z.array(
     z.array(
       z.tuple([
@@ -161,25 +144,22 @@ function fromColumns(c: Columns, names: ReadonlyMap<string, string>): CustomerPr
       carted: [],
       wishlisted: [],
     };
-    for (const [kind, sku, at, via, dwell] of c.trail[i] ?? []) {
+    for (const [kind, sku, at, _via, dwell] of c.trail[i] ?? []) {
       const name = names.get(sku);
       trail[KINDS[kind] ?? 'viewed'].push({
         sku,
         at: iso(at),
         ...(name === undefined ? {} : { name }),
-        ...(via === null ? {} : { channel: via }),
         ...(dwell === null ? {} : { dwellSeconds: dwell }),
       });
     }
     const [top, bottom, dress, shoe] = c.sizes[i] ?? [null, null, null, null];
-    const lastOnlineAt = c.lastOnlineAt[i] ?? null;
     return {
       id,
       seq: c.seq[i]!,
       name: c.name[i]!,
-      phoneHash: c.phoneHash[i] ?? null,
       phoneLast4: c.phoneLast4[i] ?? null,
-      phoneMasked: c.phoneMasked[i] ?? null,
+      phoneTag: c.phoneTag[i] ?? null,
       memberCode: c.memberCode[i]!,
       tier: c.tier[i]!,
       points: c.points[i]!,
@@ -195,18 +175,13 @@ function fromColumns(c: Columns, names: ReadonlyMap<string, string>): CustomerPr
       homeStoreId: c.homeStoreId[i] ?? null,
       tags: c.tags[i]!,
       notes: c.notes[i]!,
-      consentMarketing: c.consent[i]!,
       online: {
         ...trail,
         onlineOrders: c.onlineOrders[i]!,
         onlineSpend: c.onlineSpend[i]!,
-        lastOnlineAt: lastOnlineAt === null ? null : iso(lastOnlineAt),
-        channel: c.channel[i] ?? null,
       },
       inStore: { storeOrders: c.storeOrders[i]!, storeSpend: c.storeSpend[i]!, lastPurchases: [] },
       lifetimeSpend: c.lifetimeSpend[i]!,
-      createdAt: iso(c.createdAt[i]!),
-      updatedAt: iso(c.updatedAt[i]!),
     };
   });
 }

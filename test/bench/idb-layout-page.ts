@@ -12,14 +12,14 @@ type Layout = {
   records: (profiles: CustomerProfile[]) => Record<string, object[]>;
 };
 
-const COUNTER_INDEXES = ['memberCode', ['phoneLast4', 'phoneHash'], 'name', 'initials'];
+const COUNTER_INDEXES = ['memberCode', ['phoneLast4', 'phoneTag'], 'name', 'initials'];
 
 /** The fields the counter's indexes read. */
 const counterKeys = (r: ReturnType<typeof toCachedCustomer>) => ({
   id: r.id,
   memberCode: r.memberCode,
   phoneLast4: r.phoneLast4,
-  phoneHash: r.phoneHash,
+  phoneTag: r.phoneTag,
   name: r.name,
   initials: r.initials,
 });
@@ -30,7 +30,7 @@ const terms = (p: ReturnType<typeof toCachedCustomer>) => [
   `m:${p.memberCode}`,
   `n:${p.name}`,
   `i:${p.initials}`,
-  ...(p.phoneHash ? [`h:${p.phoneHash}`, `l:${p.phoneLast4}`] : []),
+  ...(p.phoneLast4 ? [`h:${p.phoneLast4}:${p.phoneTag}`, `l:${p.phoneLast4}`] : []),
 ];
 
 /**
@@ -91,7 +91,6 @@ const LAYOUTS: Record<string, Layout> = {
     records: (profiles) => ({
       customers: profiles.map(toCachedCustomer).map((r) => ({
         ...counterKeys(r),
-        phoneMasked: r.phoneMasked,
         tier: r.tier,
         points: r.points,
         gender: r.gender,

@@ -209,7 +209,9 @@ describe('a shop guide at the counter', () => {
     const card = page.getByRole('article', { name: '陈静' });
     await card.waitFor({ timeout: 1_000 });
     expect(await card.textContent()).toContain('金卡');
-    expect(await card.textContent()).toContain('139****5678');
+    // The card shows the 尾号 only: terminals never hold the middle digits.
+    expect(await card.textContent()).toContain('尾号 5678');
+    expect(await card.textContent()).not.toContain('139');
     expect(await card.textContent()).toContain('真丝连衣裙');
     expect(await card.textContent()).toContain('本店有货 3');
     await page2.getByRole('article', { name: '陈静' }).waitFor({ timeout: 1_000 });
@@ -262,6 +264,30 @@ describe('a shop guide at the counter', () => {
       .toBe('未连接');
     for (let i = 0; i < 3; i++) await orderOneKnit(page);
     await expect.poll(() => pendingText(page), { timeout: 5_000 }).toMatch(/^待上传 3 条/);
+
+    // Offline, the counter still finds a member by her full number (尾号 + the phone tag, from
+    // the cache) and by 尾号; her 360 shows the 尾号 only.
+    await page.keyboard.press('F2');
+    await page.getByRole('heading', { name: '查找顾客' }).waitFor();
+    const search = page.getByLabel('搜索顾客');
+    await search.fill('139 1234 5678');
+    const found = page
+      .getByRole('list', { name: '查询结果' })
+      .getByRole('button', { name: /陈静/ });
+    await found.waitFor({ timeout: 5_000 });
+    expect(await page.getByRole('list', { name: '查询结果' }).getByRole('button').count()).toBe(1);
+    expect(await found.textContent()).toContain('尾号 5678');
+    await shot(page, '12a-offline-lookup-full-number');
+    await search.fill('5678');
+    await found.waitFor({ timeout: 5_000 });
+    await search.fill('13912345678');
+    await page.getByRole('status').filter({ hasText: '找到 1 位顾客' }).waitFor({ timeout: 5_000 });
+    await found.click();
+    await page.getByRole('heading', { name: '陈静', level: 1 }).waitFor();
+    const profile = (await page.locator('main').textContent()) ?? '';
+    expect(profile).toContain('尾号 5678');
+    expect(profile).not.toMatch(/139\*|13912345678/);
+    await shot(page, '12b-offline-profile-tail-only');
 
     await page.keyboard.press('F2');
     await page.getByRole('heading', { name: '查找顾客' }).waitFor();
@@ -321,7 +347,7 @@ describe('a shop guide at the counter', () => {
     const results = page.getByRole('list', { name: '查询结果' });
     const row = results.getByRole('button', { name: /周敏/ });
     await row.waitFor();
-    expect(await row.textContent()).toContain('138****1111');
+    expect(await row.textContent()).toContain('尾号 1111');
     // The hub confirmed the registration: no "not synced yet" pill any more.
     expect(await row.getByText('待同步').count()).toBe(0);
     await shot(page, '14b-lookup-after-sync');

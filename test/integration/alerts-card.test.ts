@@ -152,7 +152,7 @@ describeOnBackends('the customer card on an arrival alert', (backend) => {
     expect(inA.card).toMatchObject({
       name: '陈静',
       tier: 'diamond',
-      phoneMasked: '139****5678',
+      phoneLast4: '5678',
       sizes: { dress: 'M' },
       favouriteCategories: ['连衣裙'],
       lifetimeSpend: 25_000,

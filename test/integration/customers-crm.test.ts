@@ -66,7 +66,6 @@ describeOnBackends('CRM customer upsert', (backend) => {
     expect(chen).toMatchObject({
       name: '陈静',
       phoneLast4: '5678',
-      phoneMasked: '138****5678',
       tier: 'gold',
       points: 1200,
       sizes: { top: 'M', shoe: '37' },
@@ -74,17 +73,19 @@ describeOnBackends('CRM customer upsert', (backend) => {
       lifetimeSpend: 0,
     });
     expect(chen!.memberCode).toMatch(/^M\d{10}$/);
-    expect(chen!.phoneHash).toMatch(/^[0-9a-f]{64}$/);
-    // The raw number never travels to terminals.
-    expect(JSON.stringify(feed.body)).not.toMatch(/13812345678/);
-    expect(liu).toMatchObject({ memberCode: 'MC-000002', phoneHash: null, phoneMasked: null });
-
-    // The hash is the HMAC of the E.164 number under the key the terminal fetches.
+    // The raw number never travels to terminals, nor a masked form or the full hash.
+    const { phoneHash } = await import('../../shared/domain/crypto');
+    const { phoneTag } = await import('../../shared/domain/phone-tag');
     const info = await call<{ phoneHashKey: string }>(hub, 'GET', '/api/v1/terminal', undefined, {
       token: store.terminals[0]!.token,
     });
-    const { phoneHash } = await import('../../shared/domain/crypto');
-    expect(chen!.phoneHash).toBe(await phoneHash(info.body.phoneHashKey, '+8613812345678'));
+    const fullHash = await phoneHash(info.body.phoneHashKey, '+8613812345678');
+    const wire = JSON.stringify(feed.body);
+    expect(wire).not.toMatch(/13812345678|138\*|phoneHash|phoneMasked/);
+    expect(wire).not.toContain(fullHash.slice(0, 8));
+    expect(liu).toMatchObject({ memberCode: 'MC-000002', phoneLast4: null, phoneTag: null });
+    // The tag is the first 11 bits of the HMAC of the E.164 number under the terminal's key.
+    expect(chen!.phoneTag).toBe(phoneTag(fullHash));
   });
 
   it('is idempotent by crmId: an unchanged re-send is a duplicate and does not move the feed', async () => {
@@ -170,7 +171,7 @@ describeOnBackends('CRM customer upsert', (backend) => {
       'rejected',
     ]);
     const all = profiles((await pull()).body.items);
-    const lin = all.filter((p) => p.phoneMasked === '135****9999');
+    const lin = all.filter((p) => p.phoneLast4 === '9999');
     expect(lin.map((p) => p.name)).toEqual(['林一一']);
     expect(all.filter((p) => p.memberCode === 'MC-IN-3').map((p) => p.name)).toEqual(['有卡']);
     expect(all.some((p) => p.name === '同号' || p.name === '抢卡')).toBe(false);
@@ -185,8 +186,8 @@ describeOnBackends('CRM customer upsert', (backend) => {
       { crmId: 'MG-B', name: '甲', points: 5 },
     ]);
     const all = profiles((await pull()).body.items);
-    const a = all.find((p) => p.name === '甲' && p.phoneHash !== null)!;
-    const b = all.find((p) => p.name === '甲' && p.phoneHash === null)!;
+    const a = all.find((p) => p.name === '甲' && p.phoneTag !== null)!;
+    const b = all.find((p) => p.name === '甲' && p.phoneTag === null)!;
     const merged = await call<{ status: string; customer: CustomerProfile }>(
       hub,
       'POST',

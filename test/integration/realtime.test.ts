@@ -98,7 +98,7 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
       storeId: storeA.storeId,
       status: 'open',
       source: 'wifi',
-      card: { name: c.name, tier: 'platinum', phoneMasked: `138****${c.phone.slice(-4)}` },
+      card: { name: c.name, tier: 'platinum', phoneLast4: c.phone.slice(-4) },
     });
     expect(onA2.card.customerId).toBe(onA1.card.customerId);
     // What arrives is exactly the shared contract the terminal parses.
