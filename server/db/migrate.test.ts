@@ -98,7 +98,7 @@ describe('migrations', () => {
     },
   );
   it(
-    "v7 marks every stored feed JSON out of date and swaps alert cards' masked numbers for the 尾号",
+    "v8 marks every stored feed JSON out of date and swaps alert cards' masked numbers for the 尾号",
     { timeout: 60_000 },
     async () => {
       db = await openPglite('memory://');
