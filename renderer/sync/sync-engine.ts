@@ -100,6 +100,7 @@ export class SyncEngine {
   >;
   private readonly random: () => number;
   private resyncTimer: ReturnType<typeof setTimeout> | null = null;
+  private catchUpRun: Promise<void> | null = null;
   private live: LiveConnection | null = null;
   private running = false;
   private revoked = false;
@@ -137,7 +138,7 @@ export class SyncEngine {
       connected: () => {
         this.status.update({ online: true });
         // Anything missed while away: alerts first (a customer may be in the store now).
-        void this.catchUpAlerts().then(() => this.syncNow());
+        this.catchUp();
       },
       disconnected: () => this.status.update({ online: false }),
       alertNew: (payload) => this.enqueueLive(() => this.receiveAlert(payload)),
@@ -175,6 +176,7 @@ export class SyncEngine {
    */
   async settled(): Promise<void> {
     await this.liveQueue;
+    if (this.catchUpRun) await this.catchUpRun;
     await Promise.allSettled([...this.flights.values()].map((f) => f.promise));
   }
 
@@ -410,10 +412,21 @@ export class SyncEngine {
     this.resyncTimer = setTimeout(
       () => {
         this.resyncTimer = null;
-        void this.catchUpAlerts().then(() => this.syncNow());
+        this.catchUp();
       },
       Math.floor(this.random() * spread),
     );
+  }
+
+  /** Alerts first, then every feed; tracked so settled() covers the gap between the two. */
+  private catchUp(): void {
+    const run = this.catchUpAlerts()
+      .then(() => this.syncNow())
+      .catch((error: unknown) => this.recordError(error));
+    this.catchUpRun = run;
+    void run.finally(() => {
+      if (this.catchUpRun === run) this.catchUpRun = null;
+    });
   }
 
   private enqueueLive(task: () => Promise<void>): Promise<void> {
