@@ -1,0 +1,191 @@
+import { Dexie } from 'dexie';
+
+/**
+ * Encryption at rest for what the terminal caches (issue #13 item 3): AES-256-GCM through
+ * WebCrypto, one random 96-bit IV per sealed value, under a data key the platform keeps (Electron:
+ * OS-protected `safeStorage`; browser mode: a non-extractable `CryptoKey` in its own IndexedDB,
+ * see renderer/platform). The key never sits in the terminal's database.
+ *
+ * Every sealed value is bound to where it lives by its additional authenticated data (AAD):
+ * `table` + primary key. A record copied to another row (or another table) does not open, so
+ * someone with write access to the IndexedDB files cannot swap two customers' profiles, or move
+ * an old sealed value over a newer one under another id.
+ *
+ * The envelope carries the key id, so a key can be rotated later: values sealed under an older
+ * key open as long as the keyring still holds it, and are re-sealed under the current one.
+ */
+
+/** A sealed value as stored: binary, so IndexedDB keeps it as raw bytes (no base64 inflation). */
+export type Envelope = {
+  /** the id of the key it was sealed under (see `Keyring`) */
+  k: number;
+  /** 12 random bytes, never reused under one key */
+  iv: Uint8Array<ArrayBuffer>;
+  /** AES-GCM ciphertext with its 16-byte tag */
+  ct: ArrayBuffer;
+};
+
+export type SealErrorCode = 'unknown_key' | 'tampered' | 'malformed';
+
+/** Opening failed: a tampered or moved value, or one sealed under a key this keyring lacks. */
+export class SealError extends Error {
+  constructor(
+    readonly code: SealErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SealError';
+  }
+}
+
+/** The data keys, by id: `current` seals; every key opens what was sealed under it. */
+export type Keyring = { current: number; keys: ReadonlyMap<number, CryptoKey> };
+
+export type Sealer = {
+  /** the id of the key new values are sealed under */
+  readonly keyId: number;
+  seal(value: unknown, aad: string): Promise<Envelope>;
+  open<T>(envelope: Envelope, aad: string): Promise<T>;
+};
+
+/** The additional data a sealed value is bound to: its table and primary key. */
+export const aadFor = (table: string, primaryKey: string | number): string =>
+  `shopguide/at-rest/v1\u0000${table}\u0000${typeof primaryKey === 'number' ? 'n' : 's'}:${primaryKey}`;
+
+export function isEnvelope(value: unknown): value is Envelope {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.k === 'number' &&
+    v.iv instanceof Uint8Array &&
+    v.iv.length === 12 &&
+    v.ct instanceof ArrayBuffer
+  );
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * WebCrypto resolves as a task, outside IndexedDB: awaited bare inside a Dexie transaction, the
+ * transaction would commit meanwhile (PrematureCommitError), and inside a `liveQuery` the zone
+ * would be lost. `Dexie.waitFor` keeps the transaction alive and the zone; outside one it is a
+ * plain promise.
+ */
+const keepZone = <T>(promise: Promise<T>): Promise<T> => Promise.resolve(Dexie.waitFor(promise));
+
+/** A sealer over a keyring (or a promise of one, so a database can be built before the key is in). */
+export function createSealer(keyring: Keyring | Promise<Keyring>): Sealer & { ready: Promise<Keyring> } {
+  const ready = Promise.resolve(keyring);
+  // The current key id is only known once the keyring is in; until then seal() waits for it.
+  let keyId = 0;
+  void ready.then((k) => (keyId = k.current)).catch(() => undefined);
+  const seal = async (value: unknown, aad: string): Promise<Envelope> => {
+    const ring = await ready;
+    const key = ring.keys.get(ring.current);
+    if (!key) throw new SealError('unknown_key', 'the current data key is missing');
+    const iv = crypto.getRandomValues(new Uint8Array(new ArrayBuffer(12)));
+    const ct = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: encoder.encode(aad) },
+      key,
+      encoder.encode(JSON.stringify(value)),
+    );
+    return { k: ring.current, iv, ct };
+  };
+  const open = async <T>(envelope: Envelope, aad: string): Promise<T> => {
+    if (!isEnvelope(envelope)) throw new SealError('malformed', 'not a sealed value');
+    const ring = await ready;
+    const key = ring.keys.get(envelope.k);
+    if (!key) throw new SealError('unknown_key', `no data key ${envelope.k} on this terminal`);
+    let plain: ArrayBuffer;
+    try {
+      plain = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: envelope.iv, additionalData: encoder.encode(aad) },
+        key,
+        envelope.ct,
+      );
+    } catch {
+      // GCM says only "does not authenticate": a flipped bit, another row's value, another key.
+      throw new SealError('tampered', 'a sealed value failed authentication');
+    }
+    return JSON.parse(decoder.decode(plain)) as T;
+  };
+  return {
+    get keyId() {
+      return keyId;
+    },
+    ready,
+    seal: (value, aad) => keepZone(seal(value, aad)),
+    open: <T>(envelope: Envelope, aad: string) => keepZone(open<T>(envelope, aad)),
+  };
+}
+
+/** A sealer with one key, id 1 (what every terminal has until keys are rotated). */
+export const singleKeySealer = (key: CryptoKey | Promise<CryptoKey>) =>
+  createSealer(Promise.resolve(key).then((k) => ({ current: 1, keys: new Map([[1, k]]) })));
+
+/** Imports 32 raw bytes as a NON-extractable AES-GCM key: script in the page cannot read it back. */
+export async function importDataKey(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  if (raw.length !== 32) throw new SealError('malformed', 'a data key is 32 bytes');
+  return crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+}
+
+/** A fresh non-extractable AES-256-GCM key (browser mode keeps it as is in its own IndexedDB). */
+export function generateDataKey(): Promise<CryptoKey> {
+  return crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+    'encrypt',
+    'decrypt',
+  ]) as Promise<CryptoKey>;
+}
+
+/** Base64 of a data key as the desktop bridge hands it over (see electron/main/services/data-key.ts). */
+export function dataKeyFromBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const out = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/**
+ * A row with some fields sealed: `clear` names the fields that stay readable (the primary key,
+ * and what Dexie indexes or lookups need); everything else goes into `sealed`, bound to
+ * `table` + the row's primary key. For any table, e.g. the PIN lockout state (issue #13 item 2).
+ */
+export type SealedRow<R, C extends keyof R> = Pick<R, C> & { sealed: Envelope };
+
+export async function sealRow<R extends object, C extends keyof R>(
+  sealer: Sealer,
+  table: string,
+  primaryKey: C,
+  clear: readonly C[],
+  row: R,
+): Promise<SealedRow<R, C>> {
+  const kept: Partial<R> = {};
+  const hidden: Record<string, unknown> = {};
+  const keep = new Set<keyof R>([primaryKey, ...clear]);
+  for (const [name, value] of Object.entries(row) as [keyof R & string, unknown][]) {
+    if (keep.has(name)) (kept as Record<string, unknown>)[name] = value;
+    else hidden[name] = value;
+  }
+  const id = row[primaryKey] as unknown as string | number;
+  return { ...(kept as Pick<R, C>), sealed: await sealer.seal(hidden, aadFor(table, id)) };
+}
+
+/** The whole row back. A row written before sealing (no `sealed` field) is returned as it is. */
+export async function openRow<R extends object>(
+  sealer: Sealer,
+  table: string,
+  primaryKey: keyof R,
+  stored: object,
+): Promise<R> {
+  if (!('sealed' in stored)) return stored as R;
+  const { sealed, ...clear } = stored as { sealed: Envelope } & Record<string, unknown>;
+  const id = clear[primaryKey as string] as string | number;
+  const hidden = await sealer.open<Record<string, unknown>>(sealed, aadFor(table, id));
+  // The clear fields win: they are what indexes and in-place updates (Dexie modify) change.
+  return { ...hidden, ...clear } as R;
+}
+
+/** Whether a stored row is sealed (a plaintext row from before version 10 is not). */
+export const isSealedRow = (row: object): row is { sealed: Envelope } =>
+  'sealed' in row && isEnvelope((row as { sealed: unknown }).sealed);
