@@ -15,7 +15,25 @@ import {
   unreportedSetAside,
 } from './feed-rejects';
 import { memorySecretStore } from './secret-store';
-import { freshIdb, makeProfile, TEST_PHONE_KEY } from './testing';
+import { freshIdb, makeAlert, makeProfile, TEST_PHONE_KEY, testSealer } from './testing';
+import { atRestPending, sealAtRest } from './at-rest';
+import { openAlerts } from './alert-rows';
+import { pendingEntries } from './outbox';
+import { customerById } from './customers';
+import type { Sealer } from './sealed';
+
+/** The same key, but sealing fails after `n` seals (the app closed halfway through the pass). */
+function failingAfter(sealer: Sealer, n: number): Sealer {
+  let left = n;
+  return {
+    get keyId() {
+      return sealer.keyId;
+    },
+    seal: (value, aad) =>
+      left-- > 0 ? sealer.seal(value, aad) : Promise.reject(new Error('interrupted')),
+    open: (envelope, aad) => sealer.open(envelope, aad),
+  };
+}
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
 import { keysOf, packBlocks } from './customer-index';
 import type { CustomerProfile } from '../../shared/protocol';
@@ -27,8 +45,8 @@ function v2Rows(profile: CustomerProfile) {
 }
 
 describe('Dexie migrations', () => {
-  it('the latest version is 7', () => {
-    expect(LATEST_VERSION).toBe(7);
+  it('the latest version is 10', () => {
+    expect(LATEST_VERSION).toBe(10);
   });
 
   it('v1 → v2: customers cached before the upgrade become findable by pinyin initials', async () => {
@@ -192,7 +210,7 @@ describe('Dexie migrations', () => {
     expect(v5.tables.map((t) => t.name)).not.toContain('customers');
     expect(await v5.customerStore.count()).toBe(known.length);
     expect(await v5.customerBlocks.count()).toBeGreaterThanOrEqual(Math.ceil(known.length / 100));
-    expect((await v5.customerBlocks.toArray()).every((b) => b.rows.length <= 100)).toBe(true);
+    expect((await v5.customerStore.blocks()).every((b) => b.rows.length <= 100)).toBe(true);
     // Whole profiles come back as they were cached.
     expect(await v5.customerStore.get(fang.id)).toEqual(toCachedCustomer(fang));
     expect(await v5.customerStore.get(crowd.at(-1)!.id)).toEqual(toCachedCustomer(crowd.at(-1)!));
@@ -309,7 +327,7 @@ describe('Dexie migrations', () => {
     });
     v6.close();
 
-    const v7 = new TerminalDb('term-7', idb);
+    const v7 = new TerminalDb('term-7', { ...idb, upToVersion: 7 });
     await v7.open();
     expect(v7.verno).toBe(7);
     expect(await v7.customerStore.count()).toBe(120);
@@ -344,6 +362,157 @@ describe('Dexie migrations', () => {
     expect((await unreportedSetAside(v7, 10)).keys).toEqual([]);
     expect(await setAsideCount(v7)).toBe(1);
     v7.close();
+  });
+
+  it('v7 → v10: a clear cache is sealed after open by a resumable pass; nothing is lost meanwhile', async () => {
+    const idb = freshIdb();
+    const v7 = new TerminalDb('term-10', { ...idb, upToVersion: 7 });
+    const NOTE = 'AT-REST-NOTE-4711';
+    const crowd = await Promise.all(
+      Array.from({ length: 250 }, (_, i) =>
+        makeProfile({
+          name: `客${i}`,
+          phone: `+86137200${String(i).padStart(5, '0')}`,
+          notes: `${NOTE} #${i}`,
+          sizes: { top: 'XL-AT-REST' },
+        }),
+      ),
+    );
+    // Written as v7 wrote them: every table in clear.
+    const blocks = packBlocks(crowd.map(toCachedCustomer), 0);
+    await v7.table('customerBlocks').bulkPut(blocks);
+    await v7.table('customerKeys').bulkPut(blocks.map(keysOf));
+    await v7.table('customerMeta').put({ key: 'stamp', value: 3 });
+    await v7.table('customerOverrides').put({ ...toCachedCustomer(crowd[7]!), points: 4242 });
+    const provisional = {
+      ...toCachedCustomer(
+        await makeProfile({ name: '赵敏', phone: '+8613987654321', notes: `${NOTE} provisional` }),
+      ),
+      memberCode: '',
+      provisional: true,
+    };
+    await v7.table('provisionalCustomers').put(provisional);
+    const alert = {
+      ...makeAlert({ card: { ...makeAlert().card, customerId: crowd[3]!.id, name: '客3' } }),
+      receivedAt: '2026-11-02T10:00:01.000Z',
+    };
+    alert.card.sizes = { top: 'XL-AT-REST' };
+    await v7.table('alerts').put(alert);
+    const registration = {
+      id: provisional.id,
+      kind: 'registration',
+      status: 'pending',
+      createdAt: '2026-11-01T00:00:00Z',
+      attempts: 0,
+      lastAttemptAt: null,
+      syncedAt: null,
+      reason: null,
+      registration: {
+        id: provisional.id,
+        name: '赵敏',
+        gender: 'female',
+        sizes: { top: 'XL-AT-REST' },
+        notes: `${NOTE} registration`,
+        consentMarketing: true,
+        createdAt: '2026-11-01T00:00:00Z',
+        phoneCipher: 'aa.bb',
+      },
+    };
+    const order = {
+      id: 'o10',
+      kind: 'order',
+      status: 'pending',
+      createdAt: '2026-11-01T00:00:00Z',
+      attempts: 0,
+      lastAttemptAt: null,
+      syncedAt: null,
+      reason: null,
+      order: {
+        id: 'o10',
+        storeId: 's',
+        terminalId: 't',
+        guideId: 'g',
+        customerId: crowd[5]!.id,
+        paymentMethod: 'cash',
+        createdAt: '2026-11-01T00:00:00Z',
+        lines: [{ sku: 'SKU-AT-REST', quantity: 1, unitPrice: 1, discount: 0 }],
+      },
+    };
+    await v7.table('outbox').bulkPut([registration, order]);
+    v7.close();
+
+    /** Every byte the stored rows hold, binary parts decoded as text too. */
+    const rawText = async (db: TerminalDb) =>
+      JSON.stringify(
+        await Promise.all(
+          ['customerBlocks', 'customerOverrides', 'provisionalCustomers', 'alerts', 'outbox'].map(
+            (t) => db.table(t).toArray(),
+          ),
+        ),
+        (_key, value: unknown) =>
+          value instanceof ArrayBuffer || value instanceof Uint8Array
+            ? Buffer.from(value as ArrayBuffer).toString('latin1') +
+              Buffer.from(value as ArrayBuffer).toString('utf8')
+            : value,
+      );
+
+    const v10 = new TerminalDb('term-10', idb);
+    await v10.open();
+    expect(v10.verno).toBe(10);
+    expect(await atRestPending(v10)).toBe(true);
+    // Before the pass: the clear rows read as they are.
+    expect((await v10.customerStore.get(crowd[200]!.id))?.notes).toBe(`${NOTE} #200`);
+    const secrets = memorySecretStore({ phoneHashKey: TEST_PHONE_KEY });
+    expect(
+      (await searchCustomers(v10, secrets, { query: '13720000119' })).map((c) => c.id),
+    ).toEqual([crowd[119]!.id]);
+    expect(await rawText(v10)).toContain(NOTE);
+
+    // A pass that dies halfway (the app closed) leaves the marker: the next start carries on.
+    const flaky = new TerminalDb('term-10', {
+      ...idb,
+      sealer: failingAfter(idb.sealer, 1),
+    });
+    await expect(sealAtRest(flaky)).rejects.toThrow('interrupted');
+    flaky.close();
+    expect(await atRestPending(v10)).toBe(true);
+    // A customer the app rewrites meanwhile (a new name) is sealed by that write, and kept.
+    await v10.customerStore.upsert([toCachedCustomer({ ...crowd[150]!, name: '新名字' })]);
+
+    expect(await sealAtRest(v10)).toBeGreaterThan(0);
+    expect(await atRestPending(v10)).toBe(false);
+    expect(await sealAtRest(v10)).toBe(0);
+    const raw = await rawText(v10);
+    for (const needle of [NOTE, 'XL-AT-REST', 'SKU-AT-REST', 'aa.bb'])
+      expect(raw).not.toContain(needle);
+    // Every table is sealed through and through.
+    for (const table of [
+      'customerBlocks',
+      'customerOverrides',
+      'alerts',
+      'outbox',
+      'provisionalCustomers',
+    ])
+      expect((await v10.table(table).toArray()).every((row: object) => 'sealed' in row)).toBe(true);
+
+    // …and reads back whole.
+    expect(await v10.customerStore.count()).toBe(250);
+    expect(await v10.customerStore.get(crowd[200]!.id)).toEqual(toCachedCustomer(crowd[200]!));
+    expect((await v10.customerStore.get(crowd[7]!.id))?.points).toBe(4242);
+    expect((await v10.customerStore.get(crowd[150]!.id))?.name).toBe('新名字');
+    expect(await customerById(v10, provisional.id)).toEqual(provisional);
+    expect(await openAlerts(v10.sealer, await v10.alerts.toArray())).toEqual([alert]);
+    expect(await pendingEntries(v10, 10)).toEqual([registration, order]);
+    expect(
+      (await searchCustomers(v10, secrets, { query: '13987654321' })).map((c) => c.id),
+    ).toEqual([provisional.id]);
+    // Under another key nothing opens.
+    const stranger = new TerminalDb('term-10', { ...idb, sealer: testSealer() });
+    await expect(stranger.customerStore.get(crowd[200]!.id)).rejects.toMatchObject({
+      code: 'tampered',
+    });
+    stranger.close();
+    v10.close();
   });
 
   it('each terminal enrolment gets its own database', async () => {

@@ -57,9 +57,9 @@ describe('sealed values (AES-GCM at rest)', () => {
       copy[at]! ^= 0x01;
       return copy.buffer;
     };
-    await expect(sealer.open({ ...envelope, ct: flipped(envelope.ct, 0) }, aad)).rejects.toMatchObject(
-      { code: 'tampered' },
-    );
+    await expect(
+      sealer.open({ ...envelope, ct: flipped(envelope.ct, 0) }, aad),
+    ).rejects.toMatchObject({ code: 'tampered' });
     await expect(
       sealer.open({ ...envelope, ct: flipped(envelope.ct, envelope.ct.byteLength - 1) }, aad),
     ).rejects.toMatchObject({ code: 'tampered' });
@@ -74,9 +74,9 @@ describe('sealed values (AES-GCM at rest)', () => {
     await expect(sealer.open(envelope, aadFor('customerOverrides', 'id-2'))).rejects.toMatchObject({
       code: 'tampered',
     });
-    await expect(sealer.open(envelope, aadFor('provisionalCustomers', 'id-1'))).rejects.toMatchObject(
-      { code: 'tampered' },
-    );
+    await expect(
+      sealer.open(envelope, aadFor('provisionalCustomers', 'id-1')),
+    ).rejects.toMatchObject({ code: 'tampered' });
     // A number key and the same digits as a string are different rows.
     const block = await sealer.seal(profile, aadFor('customerBlocks', 1));
     await expect(sealer.open(block, aadFor('customerBlocks', '1'))).rejects.toMatchObject({

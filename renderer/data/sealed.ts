@@ -69,13 +69,19 @@ const decoder = new TextDecoder();
 /**
  * WebCrypto resolves as a task, outside IndexedDB: awaited bare inside a Dexie transaction, the
  * transaction would commit meanwhile (PrematureCommitError), and inside a `liveQuery` the zone
- * would be lost. `Dexie.waitFor` keeps the transaction alive and the zone; outside one it is a
- * plain promise.
+ * would be lost. Wrap crypto work done inside a transaction (or a live query) in ONE `keepAlive`
+ * per batch (`keepAlive(Promise.all(rows.map(open)))`): `Dexie.waitFor` keeps the transaction
+ * alive meanwhile; outside one it is a plain promise. Not one per row: two `waitFor`s running at
+ * once in one transaction can leave the earlier one unresolved when the later settles first
+ * (Dexie 4.4 stops its keep-alive loop then), so `seal` and `open` below stay plain promises.
  */
-const keepZone = <T>(promise: Promise<T>): Promise<T> => Promise.resolve(Dexie.waitFor(promise));
+export const keepAlive = <T>(promise: Promise<T>): Promise<T> =>
+  Promise.resolve(Dexie.waitFor(promise));
 
 /** A sealer over a keyring (or a promise of one, so a database can be built before the key is in). */
-export function createSealer(keyring: Keyring | Promise<Keyring>): Sealer & { ready: Promise<Keyring> } {
+export function createSealer(
+  keyring: Keyring | Promise<Keyring>,
+): Sealer & { ready: Promise<Keyring> } {
   const ready = Promise.resolve(keyring);
   // The current key id is only known once the keyring is in; until then seal() waits for it.
   let keyId = 0;
@@ -115,8 +121,8 @@ export function createSealer(keyring: Keyring | Promise<Keyring>): Sealer & { re
       return keyId;
     },
     ready,
-    seal: (value, aad) => keepZone(seal(value, aad)),
-    open: <T>(envelope: Envelope, aad: string) => keepZone(open<T>(envelope, aad)),
+    seal,
+    open,
   };
 }
 

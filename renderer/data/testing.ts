@@ -13,12 +13,23 @@ import { phoneHash } from '../../shared/domain/crypto';
 import { newId } from '../../shared/domain/ids';
 import { maskPhone, phoneLast4 } from '../../shared/domain/phone';
 import { TerminalDb } from './database';
+import { generateDataKey, singleKeySealer, type Sealer } from './sealed';
 
 export const TEST_PHONE_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
-/** A fresh, isolated in-memory IndexedDB per call, so tests never share state. */
-export function freshIdb(): { indexedDB: IDBFactory; keyRange: typeof IDBKeyRange } {
-  return { indexedDB: new IDBFactory(), keyRange: IDBKeyRange };
+/** A sealer over a fresh random data key (what the platform bridge would hand over). */
+export const testSealer = (): Sealer => singleKeySealer(generateDataKey());
+
+/**
+ * A fresh, isolated in-memory IndexedDB per call, so tests never share state, with a sealer over
+ * a fresh data key: reopen that database with the same object so the same key opens it.
+ */
+export function freshIdb(): {
+  indexedDB: IDBFactory;
+  keyRange: typeof IDBKeyRange;
+  sealer: Sealer;
+} {
+  return { indexedDB: new IDBFactory(), keyRange: IDBKeyRange, sealer: testSealer() };
 }
 
 export function freshDb(terminalId: string = newId()): TerminalDb {

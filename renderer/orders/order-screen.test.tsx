@@ -10,6 +10,7 @@ import { useAppStore } from '../app/store';
 import { customerById, putCanonicalCustomer } from '../data/customers';
 import { toProfile } from '../data/customer-rows';
 import { enqueueRegistration, recordResults } from '../data/outbox';
+import { openOutboxEntries } from '../data/outbox-rows';
 import { memorySecretStore } from '../data/secret-store';
 import { makeAlert, makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { createHarness, scanBurst } from '../customers/screen-testing';
@@ -147,7 +148,7 @@ describe('OrderScreen', () => {
     await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
 
-    const [entry] = await h.db.outbox.toArray();
+    const [entry] = await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray());
     if (entry?.kind !== 'order') throw new Error('no order in the outbox');
     expect(orderSchema.safeParse(entry.order).success).toBe(true);
     // Online, confirming also asks the engine to send it: the (fake) hub gets this very order.
