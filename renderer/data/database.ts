@@ -16,6 +16,7 @@ import {
 } from './customer-store';
 import type { AlertRow } from './alert-rows';
 import type { OutboxRow } from './outbox-rows';
+import type { StaffRow } from './staff-rows';
 import type { ProvisionalRow } from './provisional';
 import type { Sealer } from './sealed';
 import type { SetAsideRow } from './feed-rejects';
@@ -99,7 +100,8 @@ export class TerminalDb extends Dexie {
   readonly customerStore: CustomerStore;
   customerAliases!: Table<CustomerAlias, string>;
   products!: Table<ProductItem, string>;
-  staff!: Table<StaffMember, string>;
+  /** the store's guides, PIN verifiers sealed (staff-rows.ts) */
+  staff!: Table<StaffRow, string>;
   /** arrival alerts, the customer's card sealed (alert-rows.ts) */
   alerts!: Table<AlertRow, string>;
   visitsSeen!: Table<VisitSeen, string>;

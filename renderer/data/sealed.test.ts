@@ -118,6 +118,21 @@ describe('sealed values (AES-GCM at rest)', () => {
     await expect(importDataKey(bytes(16, 9))).rejects.toMatchObject({ code: 'malformed' });
   });
 
+  it('deflates large values before sealing (ciphertext does not compress on disk), detectably', async () => {
+    const sealer = singleKeySealer(generateDataKey());
+    const block = Array.from({ length: 100 }, (_, i) => ({ ...profile, name: `客${i}` }));
+    const envelope = await sealer.seal(block, aadFor('customerBlocks', 3));
+    expect(envelope.z).toBe(1);
+    expect(envelope.ct.byteLength).toBeLessThan(JSON.stringify(block).length / 4);
+    expect(text(envelope)).not.toContain('NOTES-MARKER-7731');
+    expect(await sealer.open(envelope, aadFor('customerBlocks', 3))).toEqual(block);
+    const { z: _z, ...unflagged } = envelope;
+    await expect(sealer.open(unflagged, aadFor('customerBlocks', 3))).rejects.toMatchObject({
+      code: 'tampered',
+    });
+    expect((await sealer.seal({ a: 1 }, aadFor('t', 1))).z).toBeUndefined();
+  });
+
   it('seals a row but the fields named clear; opens it whole; passes a legacy plaintext row', async () => {
     const sealer = singleKeySealer(generateDataKey());
     const row = { id: 'g1', storeId: 's1', name: '李雷', pinHash: 'pbkdf2$secret-verifier' };

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { StaffMember } from '../../shared/protocol';
+import type { Guide } from '../data/staff-rows';
 import { useGuides, usePinCheck } from './use-sign-in';
 import './session.css';
 
@@ -11,7 +11,7 @@ const MAX_PIN = 8;
 export function SignInScreen() {
   const { t } = useTranslation('session');
   const guides = useGuides();
-  const [picked, setPicked] = useState<StaffMember | null>(null);
+  const [picked, setPicked] = useState<Guide | null>(null);
 
   if (guides.state === 'loading')
     return (
@@ -49,7 +49,7 @@ export function SignInScreen() {
   );
 }
 
-function PinPad({ guide, onCancel }: { guide: StaffMember; onCancel(): void }) {
+function PinPad({ guide, onCancel }: { guide: Guide; onCancel(): void }) {
   const { t } = useTranslation('session');
   const { check, lockedFor } = usePinCheck();
   const [pin, setPin] = useState('');

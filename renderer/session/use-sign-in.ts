@@ -1,12 +1,12 @@
 import { liveQuery } from 'dexie';
 import { useCallback, useEffect, useState } from 'react';
-import type { StaffMember } from '../../shared/protocol';
+import type { Guide } from '../data/staff-rows';
 import { useAppStore } from '../app/store';
 import { useServices } from '../app/services';
 import { activeGuides, verifyGuidePin } from '../data/catalog';
 import { lockedUntil, recordFailure, recordSuccess } from './lockout';
 
-export type Guides = { state: 'loading' } | { state: 'ready'; guides: StaffMember[] };
+export type Guides = { state: 'loading' } | { state: 'ready'; guides: Guide[] };
 
 /**
  * The store's active guides from the local DB, live: a staff pull that deactivates or adds a
@@ -41,7 +41,7 @@ export function usePinCheck(storage: Storage = localStorage) {
   const { db, now } = useServices();
   const signIn = useAppStore((s) => s.signIn);
   const check = useCallback(
-    async (guide: StaffMember, pin: string): Promise<PinResult> => {
+    async (guide: Guide, pin: string): Promise<PinResult> => {
       const current = await db.staff.get(guide.id);
       if (!current?.active) return { kind: 'deactivated' };
       const locked = lockedUntil(storage, guide.id, now());
