@@ -78,9 +78,30 @@ const decoder = new TextDecoder();
  */
 const DEFLATE_FROM = 1024;
 
-async function pipe(bytes: Uint8Array<ArrayBuffer>, through: GenericTransformStream) {
-  const stream = new Blob([bytes]).stream().pipeThrough(through as TransformStream);
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/** Runs bytes through a (de)compression stream (no Blob or Response: jsdom lacks their streams). */
+async function pipe(
+  bytes: Uint8Array<ArrayBuffer>,
+  through: CompressionStream | DecompressionStream,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const writer = through.writable.getWriter();
+  const written = writer.write(bytes).then(() => writer.close());
+  const reader = through.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.length;
+  }
+  await written;
+  const out = new Uint8Array(new ArrayBuffer(length));
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 const deflate = (bytes: Uint8Array<ArrayBuffer>) =>
   pipe(bytes, new CompressionStream('deflate-raw'));
