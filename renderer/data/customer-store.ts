@@ -68,7 +68,7 @@ type StoreDb = Dexie & {
 
 /** Opened blocks kept in memory (≈ 100–200 KiB each): opening a profile seldom decrypts twice. */
 const OPEN_BLOCKS_KEPT = 8;
-const ivKey = (envelope: Envelope) => envelope.iv.join(',');
+const ivKey = (envelope: Envelope) => envelope.iv;
 
 /** Whether a row has the lookup keys its block's key record holds for it (at `at`). */
 const sameKeys = (keys: CustomerKeys, at: number, row: CachedCustomer): boolean =>

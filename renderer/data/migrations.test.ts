@@ -20,7 +20,7 @@ import { atRestPending, sealAtRest } from './at-rest';
 import { openAlerts } from './alert-rows';
 import { pendingEntries } from './outbox';
 import { customerById } from './customers';
-import type { Sealer } from './sealed';
+import { fromBinary, type Sealer } from './sealed';
 
 /** The same key, but sealing fails after `n` seals (the app closed halfway through the pass). */
 function failingAfter(sealer: Sealer, n: number): Sealer {
@@ -441,7 +441,7 @@ describe('Dexie migrations', () => {
     await v7.table('outbox').bulkPut([registration, order]);
     v7.close();
 
-    /** Every byte the stored rows hold, binary parts decoded as text too. */
+    /** Every byte the stored rows hold, sealed bytes also read as UTF-8 text. */
     const rawText = async (db: TerminalDb) =>
       JSON.stringify(
         await Promise.all(
@@ -449,10 +449,9 @@ describe('Dexie migrations', () => {
             (t) => db.table(t).toArray(),
           ),
         ),
-        (_key, value: unknown) =>
-          value instanceof ArrayBuffer || value instanceof Uint8Array
-            ? Buffer.from(value as ArrayBuffer).toString('latin1') +
-              Buffer.from(value as ArrayBuffer).toString('utf8')
+        (key, value: unknown) =>
+          key === 'ct' && typeof value === 'string'
+            ? value + Buffer.from(fromBinary(value)).toString('utf8')
             : value,
       );
 

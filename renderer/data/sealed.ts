@@ -15,14 +15,19 @@ import { Dexie } from 'dexie';
  * key open as long as the keyring still holds it, and are re-sealed under the current one.
  */
 
-/** A sealed value as stored: binary, so IndexedDB keeps it as raw bytes (no base64 inflation). */
+/**
+ * A sealed value as stored. The bytes are kept as "binary strings" (one character per byte,
+ * 0–255): V8 and IndexedDB store such strings one byte per character, so there is no base64
+ * inflation, and strings survive every copy — unlike typed arrays, which Dexie's live-query cache
+ * clones by constructor and breaks when the rows come from another realm (jsdom in tests).
+ */
 export type Envelope = {
   /** the id of the key it was sealed under (see `Keyring`) */
   k: number;
   /** 12 random bytes, never reused under one key */
-  iv: Uint8Array<ArrayBuffer>;
+  iv: string;
   /** AES-GCM ciphertext with its 16-byte tag */
-  ct: ArrayBuffer;
+  ct: string;
   /** 1 when the JSON was deflated before sealing (values over `DEFLATE_FROM` bytes) */
   z?: 1;
 };
@@ -59,14 +64,28 @@ export function isEnvelope(value: unknown): value is Envelope {
   const v = value as Record<string, unknown>;
   return (
     typeof v.k === 'number' &&
-    v.iv instanceof Uint8Array &&
+    typeof v.iv === 'string' &&
     v.iv.length === 12 &&
-    v.ct instanceof ArrayBuffer
+    typeof v.ct === 'string'
   );
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** Bytes as a binary string (one char per byte), in slices: `fromCharCode` takes bounded args. */
+export function toBinary(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192)
+    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return out;
+}
+
+export function fromBinary(text: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(new ArrayBuffer(text.length));
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
 
 /**
  * Values from this many bytes of JSON are deflated before they are sealed. Chromium compresses
@@ -142,7 +161,8 @@ export function createSealer(
       key,
       z ? await deflate(json) : json,
     );
-    return z ? { k: ring.current, iv, ct, z: 1 } : { k: ring.current, iv, ct };
+    const stored = { k: ring.current, iv: toBinary(iv), ct: toBinary(new Uint8Array(ct)) };
+    return z ? { ...stored, z: 1 } : stored;
   };
   const open = async <T>(envelope: Envelope, aad: string): Promise<T> => {
     if (!isEnvelope(envelope)) throw new SealError('malformed', 'not a sealed value');
@@ -153,9 +173,9 @@ export function createSealer(
     let plain: ArrayBuffer;
     try {
       plain = await crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: envelope.iv, additionalData: aadBytes(aad, z) },
+        { name: 'AES-GCM', iv: fromBinary(envelope.iv), additionalData: aadBytes(aad, z) },
         key,
-        envelope.ct,
+        fromBinary(envelope.ct),
       );
     } catch {
       // GCM says only "does not authenticate": a flipped bit, another row's value, another key.

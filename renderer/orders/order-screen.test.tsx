@@ -188,7 +188,7 @@ describe('OrderScreen', () => {
     expect(useAppStore.getState().orderDraft.alertId).toBe(alert.alertId);
     await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
-    const [entry] = await h.db.outbox.toArray();
+    const [entry] = await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray());
     expect(entry?.kind === 'order' && entry.order.alertId).toBe(alert.alertId);
   });
 
@@ -272,7 +272,7 @@ describe('OrderScreen', () => {
     expect((await screen.findByRole('alert')).textContent).toBe(
       '这位顾客的资料已被总部合并或更新，请重新关联会员',
     );
-    expect((await h.db.outbox.toArray()).filter((e) => e.kind === 'order')).toEqual([]);
+    expect((await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).filter((e) => e.kind === 'order')).toEqual([]);
   });
 
   it('credits the member the hub mapped an offline registration to, without asking again', async () => {
@@ -289,7 +289,7 @@ describe('OrderScreen', () => {
     await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
     await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
-    const orders = (await h.db.outbox.toArray()).flatMap((e) => (e.kind === 'order' ? [e] : []));
+    const orders = (await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).flatMap((e) => (e.kind === 'order' ? [e] : []));
     expect(orders.map((e) => e.order.customerId)).toEqual([wang.id]);
   });
 
@@ -301,7 +301,7 @@ describe('OrderScreen', () => {
     await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
     await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
-    const [entry] = await h.db.outbox.toArray();
+    const [entry] = await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray());
     expect(entry?.kind === 'order' && entry.order.customerId).toBe(customerId);
   });
 

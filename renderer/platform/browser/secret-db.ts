@@ -45,6 +45,12 @@ function run<T>(
   });
 }
 
+/** A stored CryptoKey (checked by shape: a structured clone may come from another realm). */
+const isKey = (value: unknown): value is CryptoKey =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.prototype.toString.call(value) === '[object CryptoKey]';
+
 export type SecretDb = {
   get(name: SecretName): Promise<string | null>;
   set(name: SecretName, value: string): Promise<void>;
@@ -71,14 +77,14 @@ export function createSecretDb(factory: IDBFactory): SecretDb {
     },
     async dataKey(generate) {
       const found = await run<unknown>(await conn(), 'readonly', (s) => s.get(DATA_KEY), KEYS);
-      if (found instanceof CryptoKey) return found;
+      if (isKey(found)) return found;
       const key = await generate();
       // `add`, not `put`: two windows starting at once keep the first key, and both use it.
       await run(await conn(), 'readwrite', (s) => s.add(key, DATA_KEY), KEYS).catch(
         () => undefined,
       );
       const kept = await run<unknown>(await conn(), 'readonly', (s) => s.get(DATA_KEY), KEYS);
-      if (!(kept instanceof CryptoKey)) throw new Error('the browser did not keep the data key');
+      if (!isKey(kept)) throw new Error('the browser did not keep the data key');
       return kept;
     },
   };
