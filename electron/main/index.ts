@@ -148,16 +148,13 @@ async function main(): Promise<void> {
     (bytes) => randomBytes(bytes),
     log,
   );
-  const secrets = createSecretStore(
-    osCipher,
-    {
-      read: () => readText(secretsFile()),
-      write: async (text) => {
-        await mkdir(dirname(secretsFile()), { recursive: true });
-        await writeFile(secretsFile(), text, { mode: 0o600 });
-      },
+  const secrets = createSecretStore(osCipher, {
+    read: () => readText(secretsFile()),
+    write: async (text) => {
+      await mkdir(dirname(secretsFile()), { recursive: true });
+      await writeFile(secretsFile(), text, { mode: 0o600 });
     },
-  );
+  });
   // IT pre-seeded an enrolment token: move it into secure storage on first start.
   let enrolled = false;
   if (config.enrolToken !== null) {

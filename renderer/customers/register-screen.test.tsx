@@ -59,7 +59,9 @@ describe('RegisterScreen', () => {
     await userEvent.type(field('姓名'), '周敏');
     await userEvent.click(screen.getByRole('button', { name: '保存并注册' }));
     await waitFor(async () =>
-      expect((await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).map((e) => e.status)).toEqual(['synced']),
+      expect(
+        (await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).map((e) => e.status),
+      ).toEqual(['synced']),
     );
     expect(h.hub.liveCustomers().map((c) => c.name)).toContain('周敏');
   });

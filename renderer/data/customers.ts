@@ -239,7 +239,9 @@ export async function customerById(
   id: string,
 ): Promise<CachedCustomer | undefined> {
   const provisional = await db.provisionalCustomers.get(id);
-  return provisional ? openProvisional(db.sealer, provisional) : await db.customerStore.get(id);
+  return provisional
+    ? keepAlive(openProvisional(db.sealer, provisional))
+    : await db.customerStore.get(id);
 }
 
 /** Alias hops followed at most (a merge of a merge…); guards against a cycle. */

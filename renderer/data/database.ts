@@ -1,11 +1,5 @@
 import { Dexie, type Table } from 'dexie';
-import type {
-  AlertStatus,
-  ArrivalAlert,
-  Order,
-  ProductItem,
-  StaffMember,
-} from '../../shared/protocol';
+import type { AlertStatus, ArrivalAlert, Order, ProductItem } from '../../shared/protocol';
 import type { LocalCustomerRegistration } from './customer-rows';
 import {
   CustomerStore,

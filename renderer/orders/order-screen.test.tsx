@@ -272,7 +272,11 @@ describe('OrderScreen', () => {
     expect((await screen.findByRole('alert')).textContent).toBe(
       '这位顾客的资料已被总部合并或更新，请重新关联会员',
     );
-    expect((await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).filter((e) => e.kind === 'order')).toEqual([]);
+    expect(
+      (await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).filter(
+        (e) => e.kind === 'order',
+      ),
+    ).toEqual([]);
   });
 
   it('credits the member the hub mapped an offline registration to, without asking again', async () => {
@@ -289,7 +293,9 @@ describe('OrderScreen', () => {
     await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
     await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
-    const orders = (await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).flatMap((e) => (e.kind === 'order' ? [e] : []));
+    const orders = (await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).flatMap(
+      (e) => (e.kind === 'order' ? [e] : []),
+    );
     expect(orders.map((e) => e.order.customerId)).toEqual([wang.id]);
   });
 
