@@ -46,6 +46,21 @@ describe('bootstrap', () => {
     expect(state.stage).toBe('connect');
   });
 
+  it('without an OS-protected data key, stops on a visible message and opens no database', async () => {
+    const { bridge, storage, indexedDB } = await enrolledTerminal();
+    const message = 'OS encryption (safeStorage) is unavailable';
+    bridge.dataKey = async () => ({ ok: false, error: { code: 'unavailable', message } });
+    const state = await boot({
+      bridge,
+      storage,
+      indexedDB,
+      keyRange: IDBKeyRange,
+      onRevoked: () => undefined,
+    });
+    expect(state).toEqual({ stage: 'failed', message });
+    expect(await indexedDB.databases()).toEqual([]);
+  });
+
   it('an enrolled, synced terminal starts straight into the shell with the hub unreachable', async () => {
     // Its hub URL is 127.0.0.1:1, where nothing listens.
     const { bridge, storage, indexedDB, info } = await enrolledTerminal();
