@@ -121,7 +121,7 @@ describe('sealed values (AES-GCM at rest)', () => {
 
   it('deflates large values before sealing (ciphertext does not compress on disk), detectably', async () => {
     const sealer = singleKeySealer(generateDataKey());
-    const block = Array.from({ length: 100 }, (_, i) => ({ ...profile, name: `客${i}` }));
+    const block = Array.from({ length: 200 }, (_, i) => ({ ...profile, name: `客${i}` }));
     const envelope = await sealer.seal(block, aadFor('customerBlocks', 3));
     expect(envelope.z).toBe(1);
     expect(envelope.ct.length).toBeLessThan(JSON.stringify(block).length / 4);

@@ -92,10 +92,12 @@ export function fromBinary(text: string): Uint8Array<ArrayBuffer> {
  * IndexedDB values itself (snappy), but ciphertext does not compress: sealed as is, a cache of
  * 200,000 profiles took 2.8 times the disk (bench:terminal, 2026-12-04). Deflating a block of 100
  * profiles costs well under a millisecond and makes the sealed value several times smaller
- * than its plaintext JSON. (Compression before encryption leaks only the length, to someone who
+ * than its plaintext JSON. Single rows (an override, an alert, ≈ 1–2 KiB) are not deflated: a
+(de)compression stream per small row cost more than it saved (a pull page of 1,000 override rows
+went from ≈ 0.4 s to 2.1 s with them deflated, bench:terminal). (Compression before encryption leaks only the length, to someone who
  * already has the disk; no one here can feed chosen text next to a secret and watch lengths.)
  */
-const DEFLATE_FROM = 1024;
+const DEFLATE_FROM = 16 * 1024;
 
 /** Runs bytes through a (de)compression stream (no Blob or Response: jsdom lacks their streams). */
 async function pipe(
