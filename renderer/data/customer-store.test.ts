@@ -33,7 +33,7 @@ describe('packed customer store', () => {
     const all = await rows(250);
     await db.customerStore.upsert(all.slice(0, 130));
     await db.customerStore.upsert(all.slice(130));
-    const blocks = await db.customerBlocks.toArray();
+    const blocks = await db.customerStore.blocks();
     expect(blocks.map((b) => b.rows.length)).toEqual([BLOCK_SIZE, BLOCK_SIZE, 50]);
     expect(await db.customerStore.count()).toBe(250);
     const one = all[137]!;
@@ -80,7 +80,12 @@ describe('packed customer store', () => {
     const richer = { ...x, points: x.points + 50 };
     await db.customerStore.upsert([richer]);
     expect(await db.customerBlocks.toArray()).toEqual(blocksBefore);
-    expect(await db.customerOverrides.toArray()).toEqual([richer]);
+    expect(await db.customerStore.overrides()).toEqual([richer]);
+    // Stored sealed: only the id is readable in the row.
+    expect(Object.keys((await db.customerOverrides.toArray())[0]!).sort()).toEqual([
+      'id',
+      'sealed',
+    ]);
     expect(await db.customerStore.get(x.id)).toEqual(richer);
     expect((await db.customerStore.all()).find((c) => c.id === x.id)).toEqual(richer);
     // A new name: the block takes the row, the override goes, lookups follow.
@@ -109,7 +114,7 @@ describe('packed customer store', () => {
     expect(await db.customerStore.byMemberCode(all[110]!.memberCode, 5)).toEqual([]);
     // New customers fill the last block again.
     await db.customerStore.upsert(await rows(1, () => '新客'));
-    expect((await db.customerBlocks.toArray()).map((b) => b.rows.length)).toEqual([100]);
+    expect((await db.customerStore.blocks()).map((b) => b.rows.length)).toEqual([100]);
   });
 
   it('name and initials prefixes come in key order, then id, at most the limit', async () => {

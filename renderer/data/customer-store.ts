@@ -1,5 +1,6 @@
 import { Dexie, type Table } from 'dexie';
 import type { CachedCustomer } from './customer-rows';
+import { aadFor, isSealedRow, keepAlive, type Envelope, type Sealer } from './sealed';
 import {
   BLOCK_SIZE,
   KeyIndex,
@@ -42,15 +43,32 @@ export type { CustomerBlock, CustomerKeys, CustomerSummary };
  *   customers fill the last block, then new ones.
  */
 
-/** One row, `stamp`: how many writes the store has had (see `KeyIndex.stamp`). */
-export type CustomerMeta = { key: 'stamp'; value: number };
+/**
+ * `stamp`: how many writes the store has had (see `KeyIndex.stamp`); `atRest`: present while the
+ * v10 pass still has clear rows to seal (at-rest.ts).
+ */
+export type CustomerMeta = { key: 'stamp' | 'atRest'; value: number };
+
+/**
+ * A block as stored since v10: the whole block's rows sealed in ONE envelope (AES-GCM,
+ * sealed.ts), bound to `customerBlocks` + its id. One seal per 100 profiles keeps the cost of
+ * encryption at rest small (an initial sync seals 2,000 records, not 200,000 rows). A plaintext
+ * block written before v10 is still read until the v10 pass (at-rest.ts) has sealed it.
+ */
+export type StoredBlock = { id: number; sealed: Envelope } | CustomerBlock;
+/** An override row as stored: its id, the rest sealed (bound to `customerOverrides` + id). */
+export type StoredOverride = { id: string; sealed: Envelope } | CachedCustomer;
 
 type StoreDb = Dexie & {
-  customerBlocks: Table<CustomerBlock, number>;
+  customerBlocks: Table<StoredBlock, number>;
   customerKeys: Table<CustomerKeys, number>;
   customerMeta: Table<CustomerMeta, string>;
-  customerOverrides: Table<CachedCustomer, string>;
+  customerOverrides: Table<StoredOverride, string>;
 };
+
+/** Opened blocks kept in memory (≈ 100–200 KiB each): opening a profile seldom decrypts twice. */
+const OPEN_BLOCKS_KEPT = 8;
+const ivKey = (envelope: Envelope) => envelope.iv;
 
 /** Whether a row has the lookup keys its block's key record holds for it (at `at`). */
 const sameKeys = (keys: CustomerKeys, at: number, row: CachedCustomer): boolean =>
@@ -97,7 +115,61 @@ export class CustomerStore {
   /** write transactions not settled yet, with a promise that settles with each */
   private readonly pending = new Map<IDBTransaction, Promise<void>>();
 
-  constructor(private readonly db: StoreDb) {}
+  /**
+   * The last few blocks opened, by block id, with the IV of the envelope they came from: a stored
+   * block is always read again from IndexedDB (cheap), and only decrypted when its envelope is not
+   * the one cached (another write, another window). Bounded, in least-recently-used order.
+   */
+  private readonly opened = new Map<number, { iv: string; rows: CachedCustomer[] }>();
+
+  constructor(
+    private readonly db: StoreDb,
+    private readonly sealer: Sealer,
+  ) {}
+
+  private remember(id: number, iv: string, rows: CachedCustomer[]): void {
+    this.opened.delete(id);
+    this.opened.set(id, { iv, rows });
+    while (this.opened.size > OPEN_BLOCKS_KEPT)
+      this.opened.delete(this.opened.keys().next().value!);
+  }
+
+  /** A stored block's rows (decrypted, or from the cache of opened blocks). */
+  private async openBlock(stored: StoredBlock): Promise<CustomerBlock> {
+    if (!('sealed' in stored)) return stored;
+    const iv = ivKey(stored.sealed);
+    const hit = this.opened.get(stored.id);
+    if (hit && hit.iv === iv) {
+      this.remember(stored.id, iv, hit.rows);
+      return { id: stored.id, rows: hit.rows };
+    }
+    const rows = await this.sealer.open<CachedCustomer[]>(
+      stored.sealed,
+      aadFor('customerBlocks', stored.id),
+    );
+    this.remember(stored.id, iv, rows);
+    return { id: stored.id, rows };
+  }
+
+  /** Seals a block for storage (and keeps its rows as the opened copy of that envelope). */
+  async sealBlock(block: CustomerBlock): Promise<StoredBlock> {
+    const sealed = await this.sealer.seal(block.rows, aadFor('customerBlocks', block.id));
+    this.remember(block.id, ivKey(sealed), block.rows);
+    return { id: block.id, sealed };
+  }
+
+  /** Seals an override row: only its id stays readable. */
+  sealOverride(row: CachedCustomer): Promise<StoredOverride> {
+    return this.sealer
+      .seal(row, aadFor('customerOverrides', row.id))
+      .then((sealed) => ({ id: row.id, sealed }));
+  }
+
+  private openOverride(stored: StoredOverride): Promise<CachedCustomer> {
+    return isSealedRow(stored)
+      ? this.sealer.open<CachedCustomer>(stored.sealed, aadFor('customerOverrides', stored.id))
+      : Promise.resolve(stored as CachedCustomer);
+  }
 
   private listen(): void {
     if (this.channel || typeof BroadcastChannel === 'undefined') return;
@@ -171,6 +243,7 @@ export class CustomerStore {
 
   /** Forgets the in-memory index (it is rebuilt from IndexedDB on next use). */
   drop(): void {
+    this.opened.clear();
     this.index = null;
     this.loading = null;
     this.generation++;
@@ -266,17 +339,27 @@ export class CustomerStore {
       return undefined;
     }
     const override = await this.db.customerOverrides.get(id);
-    if (override) return override;
-    const block = await this.db.customerBlocks.get(loc.block);
-    return block?.rows.find((r) => r.id === id);
+    if (override) return keepAlive(this.openOverride(override));
+    const stored = await this.db.customerBlocks.get(loc.block);
+    return stored && (await keepAlive(this.openBlock(stored))).rows.find((r) => r.id === id);
+  }
+
+  /** Every block opened (tests, exports, the v10 pass); block order. */
+  async blocks(): Promise<CustomerBlock[]> {
+    const stored = await this.db.customerBlocks.toArray();
+    return keepAlive(Promise.all(stored.map((b) => this.openBlock(b))));
+  }
+
+  /** Every override row opened (tests, exports). */
+  async overrides(): Promise<CachedCustomer[]> {
+    const stored = await this.db.customerOverrides.toArray();
+    return keepAlive(Promise.all(stored.map((r) => this.openOverride(r))));
   }
 
   /** Every cached profile (tests, exports); block order. */
   async all(): Promise<CachedCustomer[]> {
-    const overrides = new Map((await this.db.customerOverrides.toArray()).map((r) => [r.id, r]));
-    return (await this.db.customerBlocks.toArray()).flatMap((b) =>
-      b.rows.map((r) => overrides.get(r.id) ?? r),
-    );
+    const overrides = new Map((await this.overrides()).map((r) => [r.id, r]));
+    return (await this.blocks()).flatMap((b) => b.rows.map((r) => overrides.get(r.id) ?? r));
   }
 
   async byMemberCode(code: string, limit: number): Promise<CustomerSummary[]> {
@@ -319,7 +402,10 @@ export class CustomerStore {
         else if (sameKeys(keys, loc.at, row)) overrides.push(row);
         else replace.set(loc.block, [...(replace.get(loc.block) ?? []), row]);
       }
-      await this.db.customerOverrides.bulkPut(overrides);
+      if (overrides.length > 0)
+        await this.db.customerOverrides.bulkPut(
+          await keepAlive(Promise.all(overrides.map((r) => this.sealOverride(r)))),
+        );
       if (fresh.length === 0 && replace.size === 0) return;
       await this.changingKeys(index);
       const last = index.blocks.get(index.lastBlock);
@@ -327,12 +413,21 @@ export class CustomerStore {
       const touched = [...replace.keys()];
       if (topUp !== null && !replace.has(topUp)) touched.push(topUp);
       const stored = await this.db.customerBlocks.bulkGet(touched);
+      const opened =
+        touched.length === 0
+          ? []
+          : await keepAlive(
+              Promise.all(
+                touched.map((id, i) => {
+                  const block = stored[i];
+                  if (!block)
+                    throw new Error(`customer block ${id} missing: the index is out of date`);
+                  return this.openBlock(block);
+                }),
+              ),
+            );
       const changed = new Map<number, CustomerBlock>();
-      touched.forEach((id, i) => {
-        const block = stored[i];
-        if (!block) throw new Error(`customer block ${id} missing: the index is out of date`);
-        changed.set(id, { id, rows: [...block.rows] });
-      });
+      for (const block of opened) changed.set(block.id, { id: block.id, rows: [...block.rows] });
       for (const [blockId, replacements] of replace) {
         const block = changed.get(blockId)!;
         for (const row of replacements) {
@@ -351,7 +446,8 @@ export class CustomerStore {
       for (const block of packBlocks(next, index.lastBlock + 1)) changed.set(block.id, block);
       const blocks = [...changed.values()];
       const keys = blocks.map(keysOf);
-      await this.db.customerBlocks.bulkPut(blocks);
+      const sealed = await keepAlive(Promise.all(blocks.map((b) => this.sealBlock(b))));
+      await this.db.customerBlocks.bulkPut(sealed);
       await this.db.customerKeys.bulkPut(keys);
       // The block now holds these customers' latest rows.
       await this.db.customerOverrides.bulkDelete([...replace.values()].flat().map((r) => r.id));
@@ -374,14 +470,20 @@ export class CustomerStore {
       await this.changingKeys(index);
       const blockIds = [...gone.keys()];
       const stored = await this.db.customerBlocks.bulkGet(blockIds);
+      const opened = await keepAlive(
+        Promise.all(stored.map((b, i) => (b ? this.openBlock(b) : { id: blockIds[i]!, rows: [] }))),
+      );
       const kept: CustomerBlock[] = [];
       const emptied: number[] = [];
       blockIds.forEach((id, i) => {
-        const rows = (stored[i]?.rows ?? []).filter((r) => !gone.get(id)!.has(r.id));
+        const rows = opened[i]!.rows.filter((r) => !gone.get(id)!.has(r.id));
         if (rows.length > 0) kept.push({ id, rows });
         else emptied.push(id);
       });
-      await this.db.customerBlocks.bulkPut(kept);
+      if (kept.length > 0)
+        await this.db.customerBlocks.bulkPut(
+          await keepAlive(Promise.all(kept.map((b) => this.sealBlock(b)))),
+        );
       await this.db.customerKeys.bulkPut(kept.map(keysOf));
       await this.db.customerBlocks.bulkDelete(emptied);
       await this.db.customerKeys.bulkDelete(emptied);

@@ -6,6 +6,8 @@ import { Dexie } from 'dexie';
 import { toCachedCustomer, toProfile, type CachedCustomer } from './customer-rows';
 import type { CustomerSummary } from './customer-store';
 import type { TerminalDb } from './database';
+import { openProvisional, type ProvisionalRow } from './provisional';
+import { keepAlive } from './sealed';
 import type { SecretStore } from './secret-store';
 
 /** A search result: what the result list shows (open it for the full profile). */
@@ -132,8 +134,8 @@ const DIGITS_4 = /^\d{4}$/;
 /** One native index on the provisional table for both phone lookups: [last 4 digits, phone tag]. */
 const PHONE_INDEX = '[phoneLast4+phoneTag]';
 
-/** A provisional row as a search result. */
-export const provisionalSummary = (row: CachedCustomer): CustomerSummary => ({
+/** A provisional row as a search result (its clear fields only: nothing to decrypt). */
+export const provisionalSummary = (row: ProvisionalRow): CustomerSummary => ({
   id: row.id,
   name: row.name,
   tier: row.tier,
@@ -188,7 +190,7 @@ export async function searchCustomers(
   const add = (rows: CustomerSummary[]) => {
     for (const row of rows) if (found.size < limit && !found.has(row.id)) found.set(row.id, row);
   };
-  const addProvisional = async (rows: Promise<CachedCustomer[]>) =>
+  const addProvisional = async (rows: Promise<ProvisionalRow[]>) =>
     add((await rows).map(provisionalSummary));
 
   const byMemberCode = async () => {
@@ -237,7 +239,10 @@ export async function customerById(
   db: TerminalDb,
   id: string,
 ): Promise<CachedCustomer | undefined> {
-  return (await db.provisionalCustomers.get(id)) ?? (await db.customerStore.get(id));
+  const provisional = await db.provisionalCustomers.get(id);
+  return provisional
+    ? keepAlive(openProvisional(db.sealer, provisional))
+    : await db.customerStore.get(id);
 }
 
 /** Alias hops followed at most (a merge of a merge…); guards against a cycle. */

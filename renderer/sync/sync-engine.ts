@@ -10,6 +10,7 @@ import {
 } from '../../shared/protocol';
 import { err, type Result } from '../../shared/result';
 import { applyAlertUpdate, storeAlert, type AlertWrite } from '../data/alerts';
+import { openOutboxEntries } from '../data/outbox-rows';
 import { applyProductItems, replaceStaff } from '../data/catalog';
 import {
   markSetAsideReported,
@@ -464,9 +465,12 @@ export class SyncEngine {
         for (const entry of registrations) await this.sendRegistration(entry);
         // Re-read: a registration may have re-pointed an order to the canonical customer.
         const orders = (
-          await this.db.outbox.bulkGet(batch.filter((e) => e.kind === 'order').map((e) => e.id))
+          await openOutboxEntries(
+            this.db.sealer,
+            await this.db.outbox.bulkGet(batch.filter((e) => e.kind === 'order').map((e) => e.id)),
+          )
         )
-          .filter((e): e is OutboxEntry => e?.status === 'pending' && e.kind === 'order')
+          .filter((e): e is OutboxEntry => e.status === 'pending' && e.kind === 'order')
           .map((e) => (e.kind === 'order' ? e.order : null))
           .filter((o) => o !== null);
         if (orders.length > 0) await this.sendOrders(orders);
