@@ -189,6 +189,62 @@ describe('packed customer store', () => {
     b.close();
   });
 
+  it('a write prepared (sealed) ahead of its transaction lands as the same blocks and overrides', async () => {
+    const db = freshDb();
+    const all = await rows(250);
+    const first = all.slice(0, 130);
+    const prepared = await db.customerStore.prepare(first);
+    expect(prepared?.blocks).toHaveLength(2);
+    // Nothing sealed is clear: the prepared blocks are envelopes only.
+    expect(JSON.stringify(prepared?.blocks)).not.toContain(first[0]!.name);
+    await db.customerStore.upsert(first, prepared);
+    // Tops up the last block, rewrites one customer's keys, changes another's points only.
+    const next = [
+      ...all.slice(130),
+      { ...all[3]!, name: '新名字' },
+      { ...all[120]!, points: 4242 },
+    ];
+    const again = await db.customerStore.prepare(next);
+    expect(again?.overrides).toHaveLength(1);
+    await db.customerStore.upsert(next, again);
+    const blocks = await db.customerStore.blocks();
+    expect(blocks.map((b) => b.rows.length)).toEqual([BLOCK_SIZE, BLOCK_SIZE, 50]);
+    expect(await db.customerStore.count()).toBe(250);
+    expect((await db.customerStore.get(all[3]!.id))?.name).toBe('新名字');
+    expect(await db.customerStore.byNamePrefix('新名字', 5)).toHaveLength(1);
+    expect((await db.customerStore.get(all[120]!.id))?.points).toBe(4242);
+    expect(await db.customerStore.get(all[249]!.id)).toEqual(all[249]);
+    db.close();
+  });
+
+  it('a prepared write is not used once another write (this window or another) moved the store', async () => {
+    const idb = freshIdb();
+    const a = new TerminalDb('prepared-race', idb);
+    const b = new TerminalDb('prepared-race', idb);
+    const all = await rows(160);
+    await a.customerStore.upsert(all.slice(0, 50));
+    // A prepares 50 new customers (topping up block 0) ...
+    const mine = all.slice(50, 100);
+    const prepared = await a.customerStore.prepare(mine);
+    expect(prepared).not.toBeNull();
+    // ... then another window writes 60 others into the same last block before A's transaction.
+    await b.customerStore.upsert(all.slice(100));
+    await a.customerStore.upsert(mine, prepared);
+    // Nobody's customers lost, nobody twice, block 0 not overwritten with A's stale copy.
+    expect(await a.customerStore.count()).toBe(160);
+    const ids = (await a.customerStore.all()).map((c) => c.id).sort();
+    expect(ids).toEqual(all.map((c) => c.id).sort());
+    // Same in this window: a prepared write after its own later write is redone too.
+    const more = await rows(3, (i) => `后${i}`);
+    const stale = await a.customerStore.prepare(more.slice(0, 2));
+    await a.customerStore.upsert(more.slice(2));
+    await a.customerStore.upsert(more.slice(0, 2), stale);
+    expect(await a.customerStore.count()).toBe(163);
+    expect(new Set((await a.customerStore.all()).map((c) => c.id)).size).toBe(163);
+    a.close();
+    b.close();
+  });
+
   it('reads racing a write never leave a stale index behind', async () => {
     const db = freshDb();
     const all = await rows(300);

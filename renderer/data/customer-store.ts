@@ -13,6 +13,74 @@ import {
 
 export type { CustomerBlock, CustomerKeys, CustomerSummary };
 
+/** An upsert worked out and sealed ahead of its transaction (`CustomerStore.prepare`). */
+export type PreparedUpsert = {
+  /** the write stamp the plan was made against */
+  readonly stamp: number;
+  /** the rows it was made for (an upsert of other rows ignores it) */
+  readonly rows: readonly CachedCustomer[];
+  readonly overrides: StoredOverride[];
+  readonly blocks: StoredBlock[];
+  readonly keys: CustomerKeys[];
+  /** customers now in their block whose override row goes */
+  readonly replaced: string[];
+};
+
+/** Where each row of an upsert goes, worked out from the index alone. */
+type UpsertPlan = {
+  overrides: CachedCustomer[];
+  replace: Map<number, CachedCustomer[]>;
+  fresh: CachedCustomer[];
+  /** blocks to open and rewrite: those with replaced rows, and the last one if topped up */
+  touched: number[];
+  topUp: number | null;
+  /** the id of the first new block */
+  nextBlock: number;
+};
+
+function planUpsert(index: KeyIndex, rows: readonly CachedCustomer[]): UpsertPlan {
+  const latest = new Map(rows.map((r) => [r.id, r]));
+  const replace = new Map<number, CachedCustomer[]>();
+  const fresh: CachedCustomer[] = [];
+  const overrides: CachedCustomer[] = [];
+  for (const row of latest.values()) {
+    const loc = index.byId.get(row.id);
+    const keys = loc && index.blocks.get(loc.block);
+    if (!loc || !keys) fresh.push(row);
+    else if (sameKeys(keys, loc.at, row)) overrides.push(row);
+    else replace.set(loc.block, [...(replace.get(loc.block) ?? []), row]);
+  }
+  const last = index.blocks.get(index.lastBlock);
+  const topUp = fresh.length > 0 && last && last.ids.length < BLOCK_SIZE ? last.id : null;
+  const touched = fresh.length === 0 && replace.size === 0 ? [] : [...replace.keys()];
+  if (topUp !== null && !replace.has(topUp)) touched.push(topUp);
+  return { overrides, replace, fresh, touched, topUp, nextBlock: index.lastBlock + 1 };
+}
+
+/** The blocks an upsert writes, from the plan and its touched blocks opened (in plan order). */
+function changedBlocks(plan: UpsertPlan, opened: readonly CustomerBlock[]): CustomerBlock[] {
+  if (plan.fresh.length === 0 && plan.replace.size === 0) return [];
+  const changed = new Map<number, CustomerBlock>();
+  for (const block of opened) changed.set(block.id, { id: block.id, rows: [...block.rows] });
+  for (const [blockId, replacements] of plan.replace) {
+    const block = changed.get(blockId)!;
+    for (const row of replacements) {
+      const at = block.rows.findIndex((r) => r.id === row.id);
+      if (at < 0) throw new Error(`customer ${row.id} missing from block ${blockId}`);
+      block.rows[at] = row;
+    }
+  }
+  let next = plan.fresh;
+  if (plan.topUp !== null) {
+    const block = changed.get(plan.topUp)!;
+    const room = BLOCK_SIZE - block.rows.length;
+    block.rows.push(...next.slice(0, room));
+    next = next.slice(room);
+  }
+  for (const block of packBlocks(next, plan.nextBlock)) changed.set(block.id, block);
+  return [...changed.values()];
+}
+
 /**
  * The cached customers the hub knows, packed BLOCK_SIZE to an IndexedDB record, with their lookup
  * keys in memory.
@@ -383,42 +451,82 @@ export class CustomerStore {
   }
 
   /**
+   * Everything an upsert costs in CPU — opening the blocks it touches, packing, serialising,
+   * deflating and sealing — done ahead, OUTSIDE any transaction, so the write transaction that
+   * follows (`upsert(rows, prepared)`) only puts the finished records. An initial sync seals 2,000
+   * blocks; done inside the page's transaction under `Dexie.waitFor` that doubled its time
+   * (docs/benchmarks.md, "Encryption at rest").
+   *
+   * The plan is tied to the write stamp it was made against: `upsert` uses it only when the
+   * stamp is still the same inside its transaction (every write that changes blocks or key records
+   * moves the stamp, in this window or another), and otherwise does the whole work itself, as
+   * before. Returns null when there is nothing to prepare or the store moved while reading.
+   */
+  async prepare(rows: readonly CachedCustomer[]): Promise<PreparedUpsert | null> {
+    if (rows.length === 0 || Dexie.currentTransaction) return null;
+    await this.ready();
+    const index = this.index;
+    if (!index) return null;
+    const stamp = index.stamp;
+    const plan = planUpsert(index, rows);
+    const { stored, current } = await Dexie.ignoreTransaction(() =>
+      this.db.transaction('r', [this.db.customerBlocks, this.db.customerMeta], async () => ({
+        stored: await this.db.customerBlocks.bulkGet(plan.touched),
+        current: (await this.db.customerMeta.get(STAMP))?.value ?? 0,
+      })),
+    );
+    if (current !== stamp || stored.some((b) => b === undefined)) return null;
+    const opened = await Promise.all(stored.map((b) => this.openBlock(b!)));
+    const blocks = changedBlocks(plan, opened);
+    const [overrides, sealed] = await Promise.all([
+      Promise.all(plan.overrides.map((r) => this.sealOverride(r))),
+      Promise.all(blocks.map((b) => this.sealBlock(b))),
+    ]);
+    return {
+      stamp,
+      rows,
+      overrides,
+      blocks: sealed,
+      keys: blocks.map(keysOf),
+      replaced: [...plan.replace.values()].flat().map((r) => r.id),
+    };
+  }
+
+  /**
    * Inserts or replaces profiles (the last of several with one id wins). A known customer whose
    * lookup keys are unchanged gets an override row; one whose keys changed is replaced in its
-   * block (its override dropped); new ones fill the last block, then new blocks.
+   * block (its override dropped); new ones fill the last block, then new blocks. With `prepared`
+   * (from `prepare(rows)` with these same rows) and no write since, only its records are put.
    */
-  async upsert(rows: readonly CachedCustomer[]): Promise<void> {
+  async upsert(rows: readonly CachedCustomer[], prepared?: PreparedUpsert | null): Promise<void> {
     if (rows.length === 0) return;
     await this.db.transaction('rw', this.tables, async () => {
       const index = await this.forWrite();
-      const latest = new Map(rows.map((r) => [r.id, r]));
-      const replace = new Map<number, CachedCustomer[]>();
-      const fresh: CachedCustomer[] = [];
-      const overrides: CachedCustomer[] = [];
-      for (const row of latest.values()) {
-        const loc = index.byId.get(row.id);
-        const keys = loc && index.blocks.get(loc.block);
-        if (!loc || !keys) fresh.push(row);
-        else if (sameKeys(keys, loc.at, row)) overrides.push(row);
-        else replace.set(loc.block, [...(replace.get(loc.block) ?? []), row]);
+      if (prepared && prepared.rows === rows && prepared.stamp === index.stamp) {
+        if (prepared.overrides.length > 0)
+          await this.db.customerOverrides.bulkPut(prepared.overrides);
+        if (prepared.blocks.length === 0) return;
+        await this.changingKeys(index);
+        await this.db.customerBlocks.bulkPut(prepared.blocks);
+        await this.db.customerKeys.bulkPut(prepared.keys);
+        await this.db.customerOverrides.bulkDelete(prepared.replaced);
+        for (const k of prepared.keys) index.put(k);
+        return;
       }
-      if (overrides.length > 0)
+      const plan = planUpsert(index, rows);
+      if (plan.overrides.length > 0)
         await this.db.customerOverrides.bulkPut(
-          await keepAlive(Promise.all(overrides.map((r) => this.sealOverride(r)))),
+          await keepAlive(Promise.all(plan.overrides.map((r) => this.sealOverride(r)))),
         );
-      if (fresh.length === 0 && replace.size === 0) return;
+      if (plan.fresh.length === 0 && plan.replace.size === 0) return;
       await this.changingKeys(index);
-      const last = index.blocks.get(index.lastBlock);
-      const topUp = fresh.length > 0 && last && last.ids.length < BLOCK_SIZE ? last.id : null;
-      const touched = [...replace.keys()];
-      if (topUp !== null && !replace.has(topUp)) touched.push(topUp);
-      const stored = await this.db.customerBlocks.bulkGet(touched);
+      const stored = await this.db.customerBlocks.bulkGet(plan.touched);
       const opened =
-        touched.length === 0
+        plan.touched.length === 0
           ? []
           : await keepAlive(
               Promise.all(
-                touched.map((id, i) => {
+                plan.touched.map((id, i) => {
                   const block = stored[i];
                   if (!block)
                     throw new Error(`customer block ${id} missing: the index is out of date`);
@@ -426,31 +534,15 @@ export class CustomerStore {
                 }),
               ),
             );
-      const changed = new Map<number, CustomerBlock>();
-      for (const block of opened) changed.set(block.id, { id: block.id, rows: [...block.rows] });
-      for (const [blockId, replacements] of replace) {
-        const block = changed.get(blockId)!;
-        for (const row of replacements) {
-          const at = block.rows.findIndex((r) => r.id === row.id);
-          if (at < 0) throw new Error(`customer ${row.id} missing from block ${blockId}`);
-          block.rows[at] = row;
-        }
-      }
-      let next = fresh;
-      if (topUp !== null) {
-        const block = changed.get(topUp)!;
-        const room = BLOCK_SIZE - block.rows.length;
-        block.rows.push(...next.slice(0, room));
-        next = next.slice(room);
-      }
-      for (const block of packBlocks(next, index.lastBlock + 1)) changed.set(block.id, block);
-      const blocks = [...changed.values()];
+      const blocks = changedBlocks(plan, opened);
       const keys = blocks.map(keysOf);
       const sealed = await keepAlive(Promise.all(blocks.map((b) => this.sealBlock(b))));
       await this.db.customerBlocks.bulkPut(sealed);
       await this.db.customerKeys.bulkPut(keys);
       // The block now holds these customers' latest rows.
-      await this.db.customerOverrides.bulkDelete([...replace.values()].flat().map((r) => r.id));
+      await this.db.customerOverrides.bulkDelete(
+        [...plan.replace.values()].flat().map((r) => r.id),
+      );
       for (const k of keys) index.put(k);
     });
   }
