@@ -5,11 +5,14 @@ import type { CustomerBlock } from './customer-store';
 import type { OutboxEntry, StoredAlert, TerminalDb } from './database';
 import { sealOutboxEntry } from './outbox-rows';
 import { sealProvisional } from './provisional';
+import { sealLockout, type PinLockout } from './pin-lockouts';
 import { isSealedRow } from './sealed';
+import { sealStaff } from './staff-rows';
+import type { StaffMember } from '../../shared/protocol';
 
 /**
  * The v10 pass: seals what versions before 10 stored in clear (customer blocks, override rows,
- * provisional customers, alerts, outbox entries). Not inside the Dexie upgrade: an upgrade
+ * provisional customers, alerts, outbox entries, staff PIN verifiers, PIN lockout counts). Not inside the Dexie upgrade: an upgrade
  * (versionchange) transaction cannot wait for the platform bridge to hand over the key, and
  * sealing 200,000 cached profiles in one transaction would hold the database for its whole
  * length. Instead the v10 upgrade only leaves a marker (`customerMeta` 'atRest' = pending), and
@@ -97,6 +100,18 @@ export async function sealAtRest(db: TerminalDb): Promise<number> {
     table: db.outbox as unknown as Table<OutboxEntry, string>,
     key: (r) => r.id,
     seal: (r) => sealOutboxEntry(db.sealer, r),
+  });
+  // PIN verifiers: a staff pull replaces them sealed, but a terminal offline since the upgrade
+  // would keep them in clear until then. The lockout counts (v9) are sealed too.
+  sealed += await sealTable<StaffMember, string>(db, {
+    table: db.staff as unknown as Table<StaffMember, string>,
+    key: (r) => r.id,
+    seal: (r) => sealStaff(db.sealer, r),
+  });
+  sealed += await sealTable<PinLockout, string>(db, {
+    table: db.pinLockouts as unknown as Table<PinLockout, string>,
+    key: (r) => r.guideId,
+    seal: (r) => sealLockout(db, r),
   });
   await db.customerMeta.delete(AT_REST_MARKER);
   return sealed;

@@ -20,7 +20,7 @@ import type { StaffRow } from './staff-rows';
 import type { ProvisionalRow } from './provisional';
 import type { Sealer } from './sealed';
 import type { SetAsideRow } from './feed-rejects';
-import type { PinLockout } from './pin-lockouts';
+import type { PinLockoutRow } from './pin-lockouts';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -115,7 +115,7 @@ export class TerminalDb extends Dexie {
   /** feed rows that failed validation, set aside for diagnosis (data/feed-rejects.ts) */
   feedRejects!: Table<SetAsideRow, string>;
   /** wrong-PIN counts of offline sign-ins (data/pin-lockouts.ts) */
-  pinLockouts!: Table<PinLockout, string>;
+  pinLockouts!: Table<PinLockoutRow, string>;
 
   /** seals and opens what this database keeps encrypted at rest (sealed.ts) */
   readonly sealer: Sealer;

@@ -1,6 +1,7 @@
 import { Dexie } from 'dexie';
 import { PIN_MAX_FAILURES } from '../../shared/domain/pin-verifier';
 import { lockedUntil, recordFailure } from './pin-lockouts';
+import { verifyGuidePin } from './catalog';
 import { describe, expect, it } from 'vitest';
 import { TerminalDb } from './database';
 import { LATEST_VERSION } from './migrations';
@@ -17,7 +18,15 @@ import {
   unreportedSetAside,
 } from './feed-rejects';
 import { memorySecretStore } from './secret-store';
-import { freshIdb, makeAlert, makeGuide, makeProfile, TEST_PHONE_KEY, testSealer } from './testing';
+import {
+  freshIdb,
+  makeAlert,
+  makeGuide,
+  makeProfile,
+  TEST_PHONE_KEY,
+  testPinHash,
+  testSealer,
+} from './testing';
 import { phoneTagOf } from '../../shared/domain/phone-tag';
 import { atRestPending, sealAtRest } from './at-rest';
 import { openAlerts } from './alert-rows';
@@ -728,5 +737,35 @@ describe('Dexie migrations', () => {
     for (let i = 0; i < PIN_MAX_FAILURES; i++) await recordFailure(v9, guide.id, now);
     expect(await lockedUntil(v9, guide.id, now)).not.toBeNull();
     v9.close();
+  });
+
+  it('v9 → v10: PIN verifiers and lockout counts kept in clear by v9 are sealed by the pass', async () => {
+    const idb = freshIdb();
+    const v9 = new TerminalDb('term-9-10', { ...idb, upToVersion: 9 });
+    const guide = makeGuide({ name: '王芳', pinHash: await testPinHash('842519') });
+    await v9.table('staff').put(guide);
+    const until = '2026-11-02T10:05:00.000Z';
+    await v9.table('pinLockouts').put({ guideId: guide.id, failures: 5, lockedUntil: until });
+    v9.close();
+
+    const v10 = new TerminalDb('term-9-10', idb);
+    await v10.open();
+    expect(v10.verno).toBe(10);
+    expect(await atRestPending(v10)).toBe(true);
+    expect(await sealAtRest(v10)).toBe(2);
+    const raw = JSON.stringify([await v10.staff.toArray(), await v10.pinLockouts.toArray()]);
+    expect(raw).not.toContain(guide.pinHash.split('$')[4]!);
+    expect(raw).not.toContain(until);
+    expect(await v10.pinLockouts.get(guide.id)).toEqual({
+      guideId: guide.id,
+      sealed: expect.anything(),
+    });
+    // Both still work: the lock holds, the verifier checks the PIN.
+    expect(await lockedUntil(v10, guide.id, new Date('2026-11-02T10:00:00.000Z'))).toEqual(
+      new Date(until),
+    );
+    expect((await verifyGuidePin(v10, guide.id, '842519'))?.id).toBe(guide.id);
+    expect(await verifyGuidePin(v10, guide.id, '842510')).toBeNull();
+    v10.close();
   });
 });
