@@ -17,6 +17,7 @@ export const BridgeChannels = {
   secretGet: 'secret:get',
   secretSet: 'secret:set',
   secretsClear: 'secret:clear-all',
+  dataKeyGet: 'data-key:get',
   notifyAlert: 'notify:alert',
   kioskSet: 'window:set-kiosk',
   launchAtLoginGet: 'app:launch-at-login:get',
@@ -120,6 +121,7 @@ export const bridgeArgs = {
     value: z.string().min(1).max(4096),
   }),
   [BridgeChannels.secretsClear]: z.undefined(),
+  [BridgeChannels.dataKeyGet]: z.undefined(),
   [BridgeChannels.notifyAlert]: alertNotification,
   [BridgeChannels.kioskSet]: z.strictObject({ on: z.boolean() }),
   [BridgeChannels.launchAtLoginGet]: z.undefined(),
@@ -154,6 +156,8 @@ export type BridgeValues = {
   'secret:get': string | null;
   'secret:set': null;
   'secret:clear-all': null;
+  /** base64 of the 32-byte data key (the renderer imports it non-extractable at once) */
+  'data-key:get': string;
   'notify:alert': { shown: boolean };
   'window:set-kiosk': { kiosk: boolean };
   'app:launch-at-login:get': { on: boolean; supported: boolean };
@@ -170,8 +174,17 @@ export type ShopGuideBridge = {
   setHubUrl(hubUrl: string): Promise<BridgeResult<DeploymentInfo>>;
   getSecret(name: SecretName): Promise<BridgeResult<string | null>>;
   setSecret(name: SecretName, value: string): Promise<BridgeResult<null>>;
-  /** wipe: the store PC was handed over, stolen, or the terminal was revoked */
+  /**
+   * wipe: the store PC was handed over, stolen, or the terminal was revoked. Also erases the data
+   * key, so whatever is left of the sealed cache on disk can no longer be opened.
+   */
   clearSecrets(): Promise<BridgeResult<null>>;
+  /**
+   * The key the terminal's database is sealed with (AES-256-GCM, renderer/data/sealed.ts), made on
+   * first use. Electron: raw bytes (base64) from OS-protected storage, `unavailable` when the OS
+   * cannot protect them; browser mode: a non-extractable CryptoKey kept in the browser profile.
+   */
+  dataKey(): Promise<BridgeResult<DataKeyMaterial>>;
   /** an OS notification for a new arrival alert; shown only when the app is not focused */
   notifyAlert(notification: AlertNotification): Promise<BridgeResult<{ shown: boolean }>>;
   /** subscribe to notification clicks; returns an unsubscribe function */
@@ -181,6 +194,9 @@ export type ShopGuideBridge = {
   setLaunchAtLogin(on: boolean): Promise<BridgeResult<{ on: boolean; supported: boolean }>>;
   printReceipt(receipt: Receipt): Promise<BridgeResult<{ silent: boolean }>>;
 };
+
+/** What `dataKey()` hands over: raw bytes to import (desktop), or the key itself (browser). */
+export type DataKeyMaterial = { kind: 'raw'; base64: string } | { kind: 'key'; key: CryptoKey };
 
 /** The global name the preload exposes the bridge under. */
 export const BRIDGE_GLOBAL = 'shopguide';

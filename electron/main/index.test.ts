@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bridgeChannelList } from '../../shared/bridge';
 import { invokeEvent, recorded } from '../test/electron-mock';
 
@@ -66,6 +68,22 @@ describe('main process wiring (electron mocked)', () => {
       ok: true,
       value: 'tok_abc',
     });
+  });
+
+  it('hands out one data key, kept only safeStorage-encrypted, and erases it with the secrets', async () => {
+    const window = recorded.windows[0]!;
+    const getKey = recorded.ipcHandlers.get('data-key:get')!;
+    const first = (await getKey(invokeEvent(window), undefined)) as { ok: true; value: string };
+    expect(first.ok).toBe(true);
+    expect(Buffer.from(first.value, 'base64')).toHaveLength(32);
+    expect(await getKey(invokeEvent(window), undefined)).toEqual(first);
+    const onDisk = readFileSync(join(recorded.userData, 'data-key.bin'), 'utf8');
+    expect(onDisk).not.toContain(first.value);
+    expect(Buffer.from(onDisk, 'base64').toString()).toMatch(/^enc:/);
+    await recorded.ipcHandlers.get('secret:clear-all')!(invokeEvent(window), undefined);
+    expect(existsSync(join(recorded.userData, 'data-key.bin'))).toBe(false);
+    const next = (await getKey(invokeEvent(window), undefined)) as { ok: true; value: string };
+    expect(next.value).not.toBe(first.value);
   });
 
   it('shows a PII-free OS notification when unfocused and focuses the alert on click', async () => {

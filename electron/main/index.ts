@@ -1,4 +1,5 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile, mkdir, rm } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,8 @@ import {
 import { configureLogging } from './services/logging';
 import { printOptions, renderReceiptHtml } from './services/receipt';
 import { createCrashPolicy } from './services/recovery';
-import { createSecretStore } from './services/secret-store';
+import { createDataKeyService } from './services/data-key';
+import { createSecretStore, type Cipher } from './services/secret-store';
 import { startAutoUpdate } from './services/updater';
 import { mainWindowOptions, receiptWindowOptions } from './window/window-options';
 
@@ -71,6 +73,7 @@ if (!app.requestSingleInstanceLock()) {
 
 const settingsFile = (): string => join(app.getPath('userData'), 'settings.json');
 const secretsFile = (): string => join(app.getPath('userData'), 'secrets.json');
+const dataKeyFile = (): string => join(app.getPath('userData'), 'data-key.bin');
 
 async function readText(path: string): Promise<string | null> {
   try {
@@ -127,20 +130,31 @@ async function main(): Promise<void> {
 
   await app.whenReady();
 
-  const secrets = createSecretStore(
+  const osCipher: Cipher = {
+    isAvailable: () => safeStorage.isEncryptionAvailable(),
+    encrypt: (plain) => safeStorage.encryptString(plain),
+    decrypt: (cipher) => safeStorage.decryptString(Buffer.from(cipher)),
+  };
+  const dataKey = createDataKeyService(
+    osCipher,
     {
-      isAvailable: () => safeStorage.isEncryptionAvailable(),
-      encrypt: (plain) => safeStorage.encryptString(plain),
-      decrypt: (cipher) => safeStorage.decryptString(Buffer.from(cipher)),
-    },
-    {
-      read: () => readText(secretsFile()),
+      read: () => readText(dataKeyFile()),
       write: async (text) => {
-        await mkdir(dirname(secretsFile()), { recursive: true });
-        await writeFile(secretsFile(), text, { mode: 0o600 });
+        await mkdir(dirname(dataKeyFile()), { recursive: true });
+        await writeFile(dataKeyFile(), text, { mode: 0o600 });
       },
+      remove: () => rm(dataKeyFile(), { force: true }),
     },
+    (bytes) => randomBytes(bytes),
+    log,
   );
+  const secrets = createSecretStore(osCipher, {
+    read: () => readText(secretsFile()),
+    write: async (text) => {
+      await mkdir(dirname(secretsFile()), { recursive: true });
+      await writeFile(secretsFile(), text, { mode: 0o600 });
+    },
+  });
   // IT pre-seeded an enrolment token: move it into secure storage on first start.
   let enrolled = false;
   if (config.enrolToken !== null) {
@@ -229,6 +243,7 @@ async function main(): Promise<void> {
         return deploymentInfo();
       },
       secrets,
+      dataKey,
       windowFocused: () => win?.isFocused() ?? false,
       showNotification: (text, alertId) => {
         if (!Notification.isSupported()) return;

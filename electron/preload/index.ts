@@ -29,6 +29,10 @@ const bridge = {
   getSecret: (name) => call(C.secretGet, { name }),
   setSecret: (name, value) => call(C.secretSet, { name, value }),
   clearSecrets: () => call(C.secretsClear),
+  dataKey: async () => {
+    const result = await call(C.dataKeyGet);
+    return result.ok ? { ok: true, value: { kind: 'raw', base64: result.value } } : result;
+  },
   notifyAlert: (notification) =>
     call(C.notifyAlert, { alertId: notification.alertId, tier: notification.tier }),
   onAlertFocus: (listener) => {

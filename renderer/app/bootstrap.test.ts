@@ -4,7 +4,7 @@ import { newId } from '../../shared/domain/ids';
 import { TerminalDb } from '../data/database';
 import { initialSyncState } from '../data/sync-state';
 import { toCachedCustomer } from '../data/customer-rows';
-import { makeProfile } from '../data/testing';
+import { makeProfile, testSealer } from '../data/testing';
 import { boot, enrol, needsUpgrade } from './bootstrap';
 import { recordingBridge, terminalInfoFor } from './test-harness';
 import { readTerminalInfo, writeTerminalInfo } from './terminal-info-cache';
@@ -46,12 +46,31 @@ describe('bootstrap', () => {
     expect(state.stage).toBe('connect');
   });
 
+  it('without an OS-protected data key, stops on a visible message and opens no database', async () => {
+    const { bridge, storage, indexedDB } = await enrolledTerminal();
+    const message = 'OS encryption (safeStorage) is unavailable';
+    bridge.dataKey = async () => ({ ok: false, error: { code: 'unavailable', message } });
+    const state = await boot({
+      bridge,
+      storage,
+      indexedDB,
+      keyRange: IDBKeyRange,
+      onRevoked: () => undefined,
+    });
+    expect(state).toEqual({ stage: 'failed', message });
+    expect(await indexedDB.databases()).toEqual([]);
+  });
+
   it('an enrolled, synced terminal starts straight into the shell with the hub unreachable', async () => {
     // Its hub URL is 127.0.0.1:1, where nothing listens.
     const { bridge, storage, indexedDB, info } = await enrolledTerminal();
     // The phone-hash key never goes to local storage.
     expect(JSON.stringify(readTerminalInfo(storage))).not.toContain(info.phoneHashKey);
-    const db = new TerminalDb(info.terminalId, { indexedDB, keyRange: IDBKeyRange });
+    const db = new TerminalDb(info.terminalId, {
+      indexedDB,
+      keyRange: IDBKeyRange,
+      sealer: testSealer(),
+    });
     const at = new Date().toISOString();
     await db.syncState.bulkPut([
       { ...initialSyncState('customers'), lastSuccessAt: at },
@@ -76,6 +95,7 @@ describe('bootstrap', () => {
     const { bridge, storage, indexedDB, info } = await enrolledTerminal();
     // The database as the previous app version left it (v4: one row per customer).
     const v4 = new TerminalDb(info.terminalId, {
+      sealer: testSealer(),
       indexedDB,
       keyRange: IDBKeyRange,
       upToVersion: 4,

@@ -6,7 +6,10 @@ import { readSyncState } from '../data/sync-state';
 import { checkTerminal, type HubCheckError } from '../enrol/hub-check';
 import { createHttpHubClient } from '../sync/http-hub-client';
 import { SyncEngine } from '../sync/sync-engine';
+import { sealAtRest } from '../data/at-rest';
+import type { Sealer } from '../data/sealed';
 import { bridgeSecretStore } from './bridge-secrets';
+import { openDataKey } from './data-key';
 import type { AppServices } from './services';
 import { clearTerminalInfo, readTerminalInfo, writeTerminalInfo } from './terminal-info-cache';
 import { err, ok, type Result } from '../../shared/result';
@@ -63,8 +66,16 @@ export async function boot(deps: BootDeps): Promise<BootState> {
   const hubUrl = deployment.value.hubUrl;
   if (token.ok && token.value && key.ok && key.value && info && hubUrl) {
     const idb = deps.indexedDB ?? globalThis.indexedDB;
+    // The data key first: the database is never opened without it (see data-key.ts).
+    const sealer = await openDataKey(deps.bridge);
+    if (!sealer.ok) return { stage: 'failed', message: sealer.error };
     if (deps.onUpgrading && (await needsUpgrade(idb, info.terminalId))) deps.onUpgrading();
-    const services = buildServices(deps, hubUrl, { ...info, phoneHashKey: key.value });
+    const services = buildServices(
+      deps,
+      hubUrl,
+      { ...info, phoneHashKey: key.value },
+      sealer.value,
+    );
     return (await hasSynced(services.db))
       ? { stage: 'ready', services }
       : { stage: 'syncing', services };
@@ -94,6 +105,9 @@ export async function enrol(
   if (!token) return err({ kind: 'bad_token' });
   const checked = await checkTerminal(input.hubUrl, token, deps.fetch);
   if (!checked.ok) return checked;
+  // Before any secret is stored: a PC that cannot protect the data key keeps no customer data.
+  const sealer = await openDataKey(deps.bridge);
+  if (!sealer.ok) return err({ kind: 'storage', message: sealer.error });
   const { hubUrl, info } = checked.value;
   for (const [name, value] of [
     ['terminalToken', token],
@@ -109,18 +123,31 @@ export async function enrol(
     const set = await deps.bridge.setHubUrl(hubUrl);
     if (!set.ok) return err({ kind: 'storage', message: set.error.message });
   }
-  return ok(buildServices(deps, hubUrl, info));
+  return ok(buildServices(deps, hubUrl, info, sealer.value));
 }
 
-export function buildServices(deps: BootDeps, hubUrl: string, terminal: TerminalInfo): AppServices {
+export function buildServices(
+  deps: BootDeps,
+  hubUrl: string,
+  terminal: TerminalInfo,
+  sealer: Sealer,
+): AppServices {
   const secrets = bridgeSecretStore(deps.bridge);
   const db = new TerminalDb(terminal.terminalId, {
+    sealer,
     ...(deps.indexedDB ? { indexedDB: deps.indexedDB } : {}),
     ...(deps.keyRange ? { keyRange: deps.keyRange } : {}),
   });
   // Load the in-memory customer index now, not at the guide's first search (≈ 0.5 s at 200,000
   // profiles). A failure here is not lost: the first search loads it again and shows its error.
   db.customerStore.warm().catch(() => undefined);
+  // A cache an older version kept in clear is sealed now, a slice at a time (data/at-rest.ts);
+  // readers take both forms meanwhile, and an interrupted pass resumes at the next start.
+  sealAtRest(db).catch((error: unknown) =>
+    console.error('sealing the local cache failed; it resumes at the next start', {
+      name: error instanceof Error ? error.name : 'unknown',
+    }),
+  );
   const hub = createHttpHubClient({
     baseUrl: hubUrl,
     secrets,

@@ -12,6 +12,7 @@ import { newId } from '../../shared/domain/ids';
 import { ok, type Result } from '../../shared/result';
 import { memorySecretStore } from '../data/secret-store';
 import { freshDb, makeGuide, TEST_PHONE_KEY, testPinHash } from '../data/testing';
+import { generateDataKey } from '../data/sealed';
 import { createI18n, type Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import type { HubError, LiveEvents } from '../sync/hub-client';
@@ -25,6 +26,7 @@ export type RecordingBridge = ShopGuideBridge & { notified: AlertNotification[] 
 export function recordingBridge(): RecordingBridge {
   const secrets = new Map<string, string>();
   const notified: AlertNotification[] = [];
+  let dataKey: Promise<CryptoKey> | null = null;
   const fail = () =>
     Promise.resolve({
       ok: false as const,
@@ -55,8 +57,10 @@ export function recordingBridge(): RecordingBridge {
     },
     clearSecrets: () => {
       secrets.clear();
+      dataKey = null;
       return Promise.resolve(ok(null));
     },
+    dataKey: async () => ok({ kind: 'key' as const, key: await (dataKey ??= generateDataKey()) }),
     notifyAlert: (n) => {
       notified.push(n);
       return Promise.resolve(ok({ shown: true }));

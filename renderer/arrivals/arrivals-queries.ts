@@ -1,6 +1,7 @@
 import type { ClaimAck } from '../../shared/protocol';
 import type { StoredAlert, TerminalDb } from '../data/database';
 import { applyAlertUpdate } from '../data/alerts';
+import { openAlerts } from '../data/alert-rows';
 import type { SyncEngine } from '../sync/sync-engine';
 
 /** How far back the arrivals list reaches: today's visitors stay visible, offline too. */
@@ -10,7 +11,10 @@ const LIMIT = 100;
 /** This store's recent arrivals from the local DB, newest first. */
 export async function recentArrivals(db: TerminalDb, now: Date): Promise<StoredAlert[]> {
   const since = new Date(now.getTime() - ARRIVALS_WINDOW_HOURS * 3_600_000).toISOString();
-  const rows = await db.alerts.where('at').aboveOrEqual(since).reverse().limit(LIMIT).toArray();
+  const rows = await openAlerts(
+    db.sealer,
+    await db.alerts.where('at').aboveOrEqual(since).reverse().limit(LIMIT).toArray(),
+  );
   return rows.sort((a, b) => b.at.localeCompare(a.at));
 }
 

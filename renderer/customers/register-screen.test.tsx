@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useAppStore } from '../app/store';
 import { searchCustomers } from '../data/customers';
 import { decryptPhone } from '../data/phone-cipher';
+import { openOutboxEntries } from '../data/outbox-rows';
 import { memorySecretStore } from '../data/secret-store';
 import { makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { RegisterScreen } from './register-screen';
@@ -30,7 +31,7 @@ describe('RegisterScreen', () => {
     await userEvent.click(screen.getByRole('button', { name: '保存并注册' }));
 
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('customer'));
-    const [entry] = await h.db.outbox.toArray();
+    const [entry] = await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray());
     expect(entry?.kind).toBe('registration');
     if (entry?.kind !== 'registration') throw new Error('no registration');
     expect(entry.status).toBe('pending');
@@ -58,7 +59,9 @@ describe('RegisterScreen', () => {
     await userEvent.type(field('姓名'), '周敏');
     await userEvent.click(screen.getByRole('button', { name: '保存并注册' }));
     await waitFor(async () =>
-      expect((await h.db.outbox.toArray()).map((e) => e.status)).toEqual(['synced']),
+      expect(
+        (await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).map((e) => e.status),
+      ).toEqual(['synced']),
     );
     expect(h.hub.liveCustomers().map((c) => c.name)).toContain('周敏');
   });
@@ -121,7 +124,7 @@ describe('RegisterScreen', () => {
     );
     await userEvent.click(screen.getByRole('button', { name: '保存并注册' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('order'));
-    const [entry] = await h.db.outbox.toArray();
+    const [entry] = await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray());
     expect(useAppStore.getState().orderDraft.customerId).toBe(entry!.id);
     expect(useAppStore.getState().orderDraft.lines.map((l) => l.sku)).toEqual(['TEE-1']);
   });

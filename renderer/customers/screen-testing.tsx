@@ -39,6 +39,7 @@ function recordingBridge(): RecordingBridge {
     getSecret: notImplemented,
     setSecret: notImplemented,
     clearSecrets: notImplemented,
+    dataKey: notImplemented,
     notifyAlert: () => Promise.resolve(ok({ shown: false })),
     onAlertFocus: () => () => undefined,
     setKiosk: notImplemented,

@@ -46,6 +46,7 @@ const bridge: ShopGuideBridge = {
   getSecret: unavailable,
   setSecret: unavailable,
   clearSecrets: unavailable,
+  dataKey: unavailable,
   notifyAlert: unavailable,
   onAlertFocus: () => () => undefined,
   setKiosk: unavailable,

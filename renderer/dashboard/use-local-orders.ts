@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { orderTotals } from '../../shared/domain/money';
 import { useServices } from '../app/services';
 import type { TerminalDb } from '../data/database';
+import { openOutboxEntries } from '../data/outbox-rows';
 
 export type LocalOrders = { count: number; total: number; units: number };
 
@@ -12,7 +13,10 @@ export type LocalOrders = { count: number; total: number; units: number };
  * they sync).
  */
 export async function pendingLocalOrders(db: TerminalDb): Promise<LocalOrders> {
-  const pending = await db.outbox.where('status').equals('pending').toArray();
+  const pending = await openOutboxEntries(
+    db.sealer,
+    await db.outbox.where('status').equals('pending').toArray(),
+  );
   let count = 0;
   let total = 0;
   let units = 0;

@@ -1,5 +1,7 @@
 import type { AlertStatus, AlertUpdate, ArrivalAlert } from '../../shared/protocol';
+import { openAlert, openAlerts as openAlertRows, sealAlert } from './alert-rows';
 import type { StoredAlert, TerminalDb } from './database';
+import { keepAlive } from './sealed';
 
 /** Status only moves forward: a late or duplicated message never reopens an alert. */
 const STATUS_RANK: Record<AlertStatus, number> = { open: 0, claimed: 1, expired: 2, converted: 3 };
@@ -39,16 +41,19 @@ export async function storeAlert(
   alert: ArrivalAlert,
   now: Date = new Date(),
 ): Promise<AlertWrite> {
+  // Sealed before the transaction (a new alert is the common case); opening the current copy and
+  // sealing an advanced one inside it keep it alive meanwhile (sealed.ts, Dexie.waitFor).
+  const stored: StoredAlert = { ...alert, receivedAt: now.toISOString() };
+  const sealedNew = await sealAlert(db.sealer, stored);
   return db.transaction('rw', db.alerts, async () => {
-    const current = await db.alerts.get(alert.alertId);
-    if (!current) {
-      const stored: StoredAlert = { ...alert, receivedAt: now.toISOString() };
-      await db.alerts.add(stored);
+    const row = await db.alerts.get(alert.alertId);
+    if (!row) {
+      await db.alerts.add(sealedNew);
       return { kind: 'new', alert: stored };
     }
-    const next = advance(current, alert);
+    const next = advance(await keepAlive(openAlert(db.sealer, row)), alert);
     if (!next) return { kind: 'unchanged' };
-    await db.alerts.put(next);
+    await db.alerts.put(await keepAlive(sealAlert(db.sealer, next)));
     return { kind: 'updated', alert: next };
   });
 }
@@ -56,18 +61,21 @@ export async function storeAlert(
 /** Applies `alert:updated`; an update for an alert not cached yet waits for catch-up. */
 export async function applyAlertUpdate(db: TerminalDb, update: AlertUpdate): Promise<AlertWrite> {
   return db.transaction('rw', db.alerts, async () => {
-    const current = await db.alerts.get(update.alertId);
-    if (!current) return { kind: 'unchanged' };
-    const next = advance(current, update);
+    const row = await db.alerts.get(update.alertId);
+    if (!row) return { kind: 'unchanged' };
+    const next = advance(await keepAlive(openAlert(db.sealer, row)), update);
     if (!next) return { kind: 'unchanged' };
-    await db.alerts.put(next);
+    await db.alerts.put(await keepAlive(sealAlert(db.sealer, next)));
     return { kind: 'updated', alert: next };
   });
 }
 
 /** Open alerts, newest first, that have not expired at `now`. */
 export async function openAlerts(db: TerminalDb, now: Date = new Date()): Promise<StoredAlert[]> {
-  const open = await db.alerts.where('status').equals('open').toArray();
+  const open = await openAlertRows(
+    db.sealer,
+    await db.alerts.where('status').equals('open').toArray(),
+  );
   return open
     .filter((a) => Date.parse(a.expiresAt) > now.getTime())
     .sort((a, b) => b.at.localeCompare(a.at));
@@ -88,3 +96,9 @@ export async function markVisitSeen(
 }
 
 export const alertCount = (db: TerminalDb) => db.alerts.count();
+
+/** One cached alert, opened (undefined when not cached). */
+export async function alertById(db: TerminalDb, alertId: string): Promise<StoredAlert | undefined> {
+  const row = await db.alerts.get(alertId);
+  return row && keepAlive(openAlert(db.sealer, row));
+}

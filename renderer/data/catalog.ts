@@ -1,6 +1,8 @@
 import type { ProductItem, StaffMember } from '../../shared/protocol';
 import { checkPin } from '../../shared/domain/pin-verifier';
 import type { TerminalDb } from './database';
+import { keepAlive } from './sealed';
+import { openStaff, sealStaff } from './staff-rows';
 
 /** Applies catalog feed rows inside the caller's transaction (products + syncState). */
 export async function applyProductItems(
@@ -40,8 +42,10 @@ export async function replaceStaff(
   keep: readonly string[] = [],
 ): Promise<void> {
   const kept = keep.length === 0 ? [] : (await db.staff.bulkGet([...keep])).filter((s) => !!s);
+  // One keep-alive for the whole feed (sealed.ts): this runs inside the page's transaction.
+  const sealed = await keepAlive(Promise.all(staff.map((s) => sealStaff(db.sealer, s))));
   await db.staff.clear();
-  await db.staff.bulkPut([...kept, ...staff]);
+  await db.staff.bulkPut([...kept, ...sealed]);
 }
 
 export const activeGuides = async (db: TerminalDb) =>
@@ -56,7 +60,8 @@ export async function verifyGuidePin(
   guideId: string,
   pinCode: string,
 ): Promise<StaffMember | null> {
-  const guide = await db.staff.get(guideId);
-  if (!guide || !guide.active) return null;
+  const row = await db.staff.get(guideId);
+  if (!row || !row.active) return null;
+  const guide = await keepAlive(openStaff(db.sealer, row));
   return (await checkPin(pinCode, guide.pinHash)).ok ? guide : null;
 }

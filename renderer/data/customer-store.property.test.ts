@@ -132,7 +132,7 @@ async function expectEqual(db: TerminalDb, model: Map<string, CachedCustomer>): 
   const all = await db.customerStore.all();
   expect(all.sort(byId)).toEqual([...model.values()].sort(byId));
   expect(await db.customerStore.count()).toBe(model.size);
-  const blocks = await db.customerBlocks.toArray();
+  const blocks = await db.customerStore.blocks();
   expect(blocks.every((b) => b.rows.length > 0 && b.rows.length <= BLOCK_SIZE)).toBe(true);
   expect(await db.customerKeys.toArray()).toEqual(blocks.map(keysOf));
   // Overrides only for customers still cached, with the keys their block's key record holds.
@@ -142,7 +142,7 @@ async function expectEqual(db: TerminalDb, model: Map<string, CachedCustomer>): 
       return b.rows.map((r, at) => [r.id, { name: keys.names[at], code: keys.memberCodes[at] }]);
     }),
   );
-  for (const o of await db.customerOverrides.toArray()) {
+  for (const o of await db.customerStore.overrides()) {
     expect(model.has(o.id)).toBe(true);
     expect(keysById.get(o.id)).toEqual({ name: o.name, code: o.memberCode });
   }

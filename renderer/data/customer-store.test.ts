@@ -33,7 +33,7 @@ describe('packed customer store', () => {
     const all = await rows(250);
     await db.customerStore.upsert(all.slice(0, 130));
     await db.customerStore.upsert(all.slice(130));
-    const blocks = await db.customerBlocks.toArray();
+    const blocks = await db.customerStore.blocks();
     expect(blocks.map((b) => b.rows.length)).toEqual([BLOCK_SIZE, BLOCK_SIZE, 50]);
     expect(await db.customerStore.count()).toBe(250);
     const one = all[137]!;
@@ -80,7 +80,12 @@ describe('packed customer store', () => {
     const richer = { ...x, points: x.points + 50 };
     await db.customerStore.upsert([richer]);
     expect(await db.customerBlocks.toArray()).toEqual(blocksBefore);
-    expect(await db.customerOverrides.toArray()).toEqual([richer]);
+    expect(await db.customerStore.overrides()).toEqual([richer]);
+    // Stored sealed: only the id is readable in the row.
+    expect(Object.keys((await db.customerOverrides.toArray())[0]!).sort()).toEqual([
+      'id',
+      'sealed',
+    ]);
     expect(await db.customerStore.get(x.id)).toEqual(richer);
     expect((await db.customerStore.all()).find((c) => c.id === x.id)).toEqual(richer);
     // A new name: the block takes the row, the override goes, lookups follow.
@@ -109,7 +114,7 @@ describe('packed customer store', () => {
     expect(await db.customerStore.byMemberCode(all[110]!.memberCode, 5)).toEqual([]);
     // New customers fill the last block again.
     await db.customerStore.upsert(await rows(1, () => '新客'));
-    expect((await db.customerBlocks.toArray()).map((b) => b.rows.length)).toEqual([100]);
+    expect((await db.customerStore.blocks()).map((b) => b.rows.length)).toEqual([100]);
   });
 
   it('name and initials prefixes come in key order, then id, at most the limit', async () => {
@@ -180,6 +185,62 @@ describe('packed customer store', () => {
     expect(await a.customerStore.count()).toBe(3);
     await until(async () => (await b.customerStore.get(x!.id))?.name === '新版本');
     expect(await b.customerStore.count()).toBe(3);
+    a.close();
+    b.close();
+  });
+
+  it('a write prepared (sealed) ahead of its transaction lands as the same blocks and overrides', async () => {
+    const db = freshDb();
+    const all = await rows(250);
+    const first = all.slice(0, 130);
+    const prepared = await db.customerStore.prepare(first);
+    expect(prepared?.blocks).toHaveLength(2);
+    // Nothing sealed is clear: the prepared blocks are envelopes only.
+    expect(JSON.stringify(prepared?.blocks)).not.toContain(first[0]!.name);
+    await db.customerStore.upsert(first, prepared);
+    // Tops up the last block, rewrites one customer's keys, changes another's points only.
+    const next = [
+      ...all.slice(130),
+      { ...all[3]!, name: '新名字' },
+      { ...all[120]!, points: 4242 },
+    ];
+    const again = await db.customerStore.prepare(next);
+    expect(again?.overrides).toHaveLength(1);
+    await db.customerStore.upsert(next, again);
+    const blocks = await db.customerStore.blocks();
+    expect(blocks.map((b) => b.rows.length)).toEqual([BLOCK_SIZE, BLOCK_SIZE, 50]);
+    expect(await db.customerStore.count()).toBe(250);
+    expect((await db.customerStore.get(all[3]!.id))?.name).toBe('新名字');
+    expect(await db.customerStore.byNamePrefix('新名字', 5)).toHaveLength(1);
+    expect((await db.customerStore.get(all[120]!.id))?.points).toBe(4242);
+    expect(await db.customerStore.get(all[249]!.id)).toEqual(all[249]);
+    db.close();
+  });
+
+  it('a prepared write is not used once another write (this window or another) moved the store', async () => {
+    const idb = freshIdb();
+    const a = new TerminalDb('prepared-race', idb);
+    const b = new TerminalDb('prepared-race', idb);
+    const all = await rows(160);
+    await a.customerStore.upsert(all.slice(0, 50));
+    // A prepares 50 new customers (topping up block 0) ...
+    const mine = all.slice(50, 100);
+    const prepared = await a.customerStore.prepare(mine);
+    expect(prepared).not.toBeNull();
+    // ... then another window writes 60 others into the same last block before A's transaction.
+    await b.customerStore.upsert(all.slice(100));
+    await a.customerStore.upsert(mine, prepared);
+    // Nobody's customers lost, nobody twice, block 0 not overwritten with A's stale copy.
+    expect(await a.customerStore.count()).toBe(160);
+    const ids = (await a.customerStore.all()).map((c) => c.id).sort();
+    expect(ids).toEqual(all.map((c) => c.id).sort());
+    // Same in this window: a prepared write after its own later write is redone too.
+    const more = await rows(3, (i) => `后${i}`);
+    const stale = await a.customerStore.prepare(more.slice(0, 2));
+    await a.customerStore.upsert(more.slice(2));
+    await a.customerStore.upsert(more.slice(0, 2), stale);
+    expect(await a.customerStore.count()).toBe(163);
+    expect(new Set((await a.customerStore.all()).map((c) => c.id)).size).toBe(163);
     a.close();
     b.close();
   });

@@ -1,5 +1,6 @@
 import { Dexie, type Table } from 'dexie';
 import type { CachedCustomer } from './customer-rows';
+import { aadFor, isSealedRow, keepAlive, type Envelope, type Sealer } from './sealed';
 import {
   BLOCK_SIZE,
   KeyIndex,
@@ -11,6 +12,74 @@ import {
 } from './customer-index';
 
 export type { CustomerBlock, CustomerKeys, CustomerSummary };
+
+/** An upsert worked out and sealed ahead of its transaction (`CustomerStore.prepare`). */
+export type PreparedUpsert = {
+  /** the write stamp the plan was made against */
+  readonly stamp: number;
+  /** the rows it was made for (an upsert of other rows ignores it) */
+  readonly rows: readonly CachedCustomer[];
+  readonly overrides: StoredOverride[];
+  readonly blocks: StoredBlock[];
+  readonly keys: CustomerKeys[];
+  /** customers now in their block whose override row goes */
+  readonly replaced: string[];
+};
+
+/** Where each row of an upsert goes, worked out from the index alone. */
+type UpsertPlan = {
+  overrides: CachedCustomer[];
+  replace: Map<number, CachedCustomer[]>;
+  fresh: CachedCustomer[];
+  /** blocks to open and rewrite: those with replaced rows, and the last one if topped up */
+  touched: number[];
+  topUp: number | null;
+  /** the id of the first new block */
+  nextBlock: number;
+};
+
+function planUpsert(index: KeyIndex, rows: readonly CachedCustomer[]): UpsertPlan {
+  const latest = new Map(rows.map((r) => [r.id, r]));
+  const replace = new Map<number, CachedCustomer[]>();
+  const fresh: CachedCustomer[] = [];
+  const overrides: CachedCustomer[] = [];
+  for (const row of latest.values()) {
+    const loc = index.byId.get(row.id);
+    const keys = loc && index.blocks.get(loc.block);
+    if (!loc || !keys) fresh.push(row);
+    else if (sameKeys(keys, loc.at, row)) overrides.push(row);
+    else replace.set(loc.block, [...(replace.get(loc.block) ?? []), row]);
+  }
+  const last = index.blocks.get(index.lastBlock);
+  const topUp = fresh.length > 0 && last && last.ids.length < BLOCK_SIZE ? last.id : null;
+  const touched = fresh.length === 0 && replace.size === 0 ? [] : [...replace.keys()];
+  if (topUp !== null && !replace.has(topUp)) touched.push(topUp);
+  return { overrides, replace, fresh, touched, topUp, nextBlock: index.lastBlock + 1 };
+}
+
+/** The blocks an upsert writes, from the plan and its touched blocks opened (in plan order). */
+function changedBlocks(plan: UpsertPlan, opened: readonly CustomerBlock[]): CustomerBlock[] {
+  if (plan.fresh.length === 0 && plan.replace.size === 0) return [];
+  const changed = new Map<number, CustomerBlock>();
+  for (const block of opened) changed.set(block.id, { id: block.id, rows: [...block.rows] });
+  for (const [blockId, replacements] of plan.replace) {
+    const block = changed.get(blockId)!;
+    for (const row of replacements) {
+      const at = block.rows.findIndex((r) => r.id === row.id);
+      if (at < 0) throw new Error(`customer ${row.id} missing from block ${blockId}`);
+      block.rows[at] = row;
+    }
+  }
+  let next = plan.fresh;
+  if (plan.topUp !== null) {
+    const block = changed.get(plan.topUp)!;
+    const room = BLOCK_SIZE - block.rows.length;
+    block.rows.push(...next.slice(0, room));
+    next = next.slice(room);
+  }
+  for (const block of packBlocks(next, plan.nextBlock)) changed.set(block.id, block);
+  return [...changed.values()];
+}
 
 /**
  * The cached customers the hub knows, packed BLOCK_SIZE to an IndexedDB record, with their lookup
@@ -42,15 +111,32 @@ export type { CustomerBlock, CustomerKeys, CustomerSummary };
  *   customers fill the last block, then new ones.
  */
 
-/** One row, `stamp`: how many writes the store has had (see `KeyIndex.stamp`). */
-export type CustomerMeta = { key: 'stamp'; value: number };
+/**
+ * `stamp`: how many writes the store has had (see `KeyIndex.stamp`); `atRest`: present while the
+ * v10 pass still has clear rows to seal (at-rest.ts).
+ */
+export type CustomerMeta = { key: 'stamp' | 'atRest'; value: number };
+
+/**
+ * A block as stored since v10: the whole block's rows sealed in ONE envelope (AES-GCM,
+ * sealed.ts), bound to `customerBlocks` + its id. One seal per 100 profiles keeps the cost of
+ * encryption at rest small (an initial sync seals 2,000 records, not 200,000 rows). A plaintext
+ * block written before v10 is still read until the v10 pass (at-rest.ts) has sealed it.
+ */
+export type StoredBlock = { id: number; sealed: Envelope } | CustomerBlock;
+/** An override row as stored: its id, the rest sealed (bound to `customerOverrides` + id). */
+export type StoredOverride = { id: string; sealed: Envelope } | CachedCustomer;
 
 type StoreDb = Dexie & {
-  customerBlocks: Table<CustomerBlock, number>;
+  customerBlocks: Table<StoredBlock, number>;
   customerKeys: Table<CustomerKeys, number>;
   customerMeta: Table<CustomerMeta, string>;
-  customerOverrides: Table<CachedCustomer, string>;
+  customerOverrides: Table<StoredOverride, string>;
 };
+
+/** Opened blocks kept in memory (≈ 100–200 KiB each): opening a profile seldom decrypts twice. */
+const OPEN_BLOCKS_KEPT = 8;
+const ivKey = (envelope: Envelope) => envelope.iv;
 
 /** Whether a row has the lookup keys its block's key record holds for it (at `at`). */
 const sameKeys = (keys: CustomerKeys, at: number, row: CachedCustomer): boolean =>
@@ -97,7 +183,61 @@ export class CustomerStore {
   /** write transactions not settled yet, with a promise that settles with each */
   private readonly pending = new Map<IDBTransaction, Promise<void>>();
 
-  constructor(private readonly db: StoreDb) {}
+  /**
+   * The last few blocks opened, by block id, with the IV of the envelope they came from: a stored
+   * block is always read again from IndexedDB (cheap), and only decrypted when its envelope is not
+   * the one cached (another write, another window). Bounded, in least-recently-used order.
+   */
+  private readonly opened = new Map<number, { iv: string; rows: CachedCustomer[] }>();
+
+  constructor(
+    private readonly db: StoreDb,
+    private readonly sealer: Sealer,
+  ) {}
+
+  private remember(id: number, iv: string, rows: CachedCustomer[]): void {
+    this.opened.delete(id);
+    this.opened.set(id, { iv, rows });
+    while (this.opened.size > OPEN_BLOCKS_KEPT)
+      this.opened.delete(this.opened.keys().next().value!);
+  }
+
+  /** A stored block's rows (decrypted, or from the cache of opened blocks). */
+  private async openBlock(stored: StoredBlock): Promise<CustomerBlock> {
+    if (!('sealed' in stored)) return stored;
+    const iv = ivKey(stored.sealed);
+    const hit = this.opened.get(stored.id);
+    if (hit && hit.iv === iv) {
+      this.remember(stored.id, iv, hit.rows);
+      return { id: stored.id, rows: hit.rows };
+    }
+    const rows = await this.sealer.open<CachedCustomer[]>(
+      stored.sealed,
+      aadFor('customerBlocks', stored.id),
+    );
+    this.remember(stored.id, iv, rows);
+    return { id: stored.id, rows };
+  }
+
+  /** Seals a block for storage (and keeps its rows as the opened copy of that envelope). */
+  async sealBlock(block: CustomerBlock): Promise<StoredBlock> {
+    const sealed = await this.sealer.seal(block.rows, aadFor('customerBlocks', block.id));
+    this.remember(block.id, ivKey(sealed), block.rows);
+    return { id: block.id, sealed };
+  }
+
+  /** Seals an override row: only its id stays readable. */
+  sealOverride(row: CachedCustomer): Promise<StoredOverride> {
+    return this.sealer
+      .seal(row, aadFor('customerOverrides', row.id))
+      .then((sealed) => ({ id: row.id, sealed }));
+  }
+
+  private openOverride(stored: StoredOverride): Promise<CachedCustomer> {
+    return isSealedRow(stored)
+      ? this.sealer.open<CachedCustomer>(stored.sealed, aadFor('customerOverrides', stored.id))
+      : Promise.resolve(stored as CachedCustomer);
+  }
 
   private listen(): void {
     if (this.channel || typeof BroadcastChannel === 'undefined') return;
@@ -171,6 +311,7 @@ export class CustomerStore {
 
   /** Forgets the in-memory index (it is rebuilt from IndexedDB on next use). */
   drop(): void {
+    this.opened.clear();
     this.index = null;
     this.loading = null;
     this.generation++;
@@ -266,17 +407,27 @@ export class CustomerStore {
       return undefined;
     }
     const override = await this.db.customerOverrides.get(id);
-    if (override) return override;
-    const block = await this.db.customerBlocks.get(loc.block);
-    return block?.rows.find((r) => r.id === id);
+    if (override) return keepAlive(this.openOverride(override));
+    const stored = await this.db.customerBlocks.get(loc.block);
+    return stored && (await keepAlive(this.openBlock(stored))).rows.find((r) => r.id === id);
+  }
+
+  /** Every block opened (tests, exports, the v10 pass); block order. */
+  async blocks(): Promise<CustomerBlock[]> {
+    const stored = await this.db.customerBlocks.toArray();
+    return keepAlive(Promise.all(stored.map((b) => this.openBlock(b))));
+  }
+
+  /** Every override row opened (tests, exports). */
+  async overrides(): Promise<CachedCustomer[]> {
+    const stored = await this.db.customerOverrides.toArray();
+    return keepAlive(Promise.all(stored.map((r) => this.openOverride(r))));
   }
 
   /** Every cached profile (tests, exports); block order. */
   async all(): Promise<CachedCustomer[]> {
-    const overrides = new Map((await this.db.customerOverrides.toArray()).map((r) => [r.id, r]));
-    return (await this.db.customerBlocks.toArray()).flatMap((b) =>
-      b.rows.map((r) => overrides.get(r.id) ?? r),
-    );
+    const overrides = new Map((await this.overrides()).map((r) => [r.id, r]));
+    return (await this.blocks()).flatMap((b) => b.rows.map((r) => overrides.get(r.id) ?? r));
   }
 
   async byMemberCode(code: string, limit: number): Promise<CustomerSummary[]> {
@@ -300,61 +451,98 @@ export class CustomerStore {
   }
 
   /**
+   * Everything an upsert costs in CPU — opening the blocks it touches, packing, serialising,
+   * deflating and sealing — done ahead, OUTSIDE any transaction, so the write transaction that
+   * follows (`upsert(rows, prepared)`) only puts the finished records. An initial sync seals 2,000
+   * blocks; done inside the page's transaction under `Dexie.waitFor` that doubled its time
+   * (docs/benchmarks.md, "Encryption at rest").
+   *
+   * The plan is tied to the write stamp it was made against: `upsert` uses it only when the
+   * stamp is still the same inside its transaction (every write that changes blocks or key records
+   * moves the stamp, in this window or another), and otherwise does the whole work itself, as
+   * before. Returns null when there is nothing to prepare or the store moved while reading.
+   */
+  async prepare(rows: readonly CachedCustomer[]): Promise<PreparedUpsert | null> {
+    if (rows.length === 0 || Dexie.currentTransaction) return null;
+    await this.ready();
+    const index = this.index;
+    if (!index) return null;
+    const stamp = index.stamp;
+    const plan = planUpsert(index, rows);
+    const { stored, current } = await Dexie.ignoreTransaction(() =>
+      this.db.transaction('r', [this.db.customerBlocks, this.db.customerMeta], async () => ({
+        stored: await this.db.customerBlocks.bulkGet(plan.touched),
+        current: (await this.db.customerMeta.get(STAMP))?.value ?? 0,
+      })),
+    );
+    if (current !== stamp || stored.some((b) => b === undefined)) return null;
+    const opened = await Promise.all(stored.map((b) => this.openBlock(b!)));
+    const blocks = changedBlocks(plan, opened);
+    const [overrides, sealed] = await Promise.all([
+      Promise.all(plan.overrides.map((r) => this.sealOverride(r))),
+      Promise.all(blocks.map((b) => this.sealBlock(b))),
+    ]);
+    return {
+      stamp,
+      rows,
+      overrides,
+      blocks: sealed,
+      keys: blocks.map(keysOf),
+      replaced: [...plan.replace.values()].flat().map((r) => r.id),
+    };
+  }
+
+  /**
    * Inserts or replaces profiles (the last of several with one id wins). A known customer whose
    * lookup keys are unchanged gets an override row; one whose keys changed is replaced in its
-   * block (its override dropped); new ones fill the last block, then new blocks.
+   * block (its override dropped); new ones fill the last block, then new blocks. With `prepared`
+   * (from `prepare(rows)` with these same rows) and no write since, only its records are put.
    */
-  async upsert(rows: readonly CachedCustomer[]): Promise<void> {
+  async upsert(rows: readonly CachedCustomer[], prepared?: PreparedUpsert | null): Promise<void> {
     if (rows.length === 0) return;
     await this.db.transaction('rw', this.tables, async () => {
       const index = await this.forWrite();
-      const latest = new Map(rows.map((r) => [r.id, r]));
-      const replace = new Map<number, CachedCustomer[]>();
-      const fresh: CachedCustomer[] = [];
-      const overrides: CachedCustomer[] = [];
-      for (const row of latest.values()) {
-        const loc = index.byId.get(row.id);
-        const keys = loc && index.blocks.get(loc.block);
-        if (!loc || !keys) fresh.push(row);
-        else if (sameKeys(keys, loc.at, row)) overrides.push(row);
-        else replace.set(loc.block, [...(replace.get(loc.block) ?? []), row]);
+      if (prepared && prepared.rows === rows && prepared.stamp === index.stamp) {
+        if (prepared.overrides.length > 0)
+          await this.db.customerOverrides.bulkPut(prepared.overrides);
+        if (prepared.blocks.length === 0) return;
+        await this.changingKeys(index);
+        await this.db.customerBlocks.bulkPut(prepared.blocks);
+        await this.db.customerKeys.bulkPut(prepared.keys);
+        await this.db.customerOverrides.bulkDelete(prepared.replaced);
+        for (const k of prepared.keys) index.put(k);
+        return;
       }
-      await this.db.customerOverrides.bulkPut(overrides);
-      if (fresh.length === 0 && replace.size === 0) return;
+      const plan = planUpsert(index, rows);
+      if (plan.overrides.length > 0)
+        await this.db.customerOverrides.bulkPut(
+          await keepAlive(Promise.all(plan.overrides.map((r) => this.sealOverride(r)))),
+        );
+      if (plan.fresh.length === 0 && plan.replace.size === 0) return;
       await this.changingKeys(index);
-      const last = index.blocks.get(index.lastBlock);
-      const topUp = fresh.length > 0 && last && last.ids.length < BLOCK_SIZE ? last.id : null;
-      const touched = [...replace.keys()];
-      if (topUp !== null && !replace.has(topUp)) touched.push(topUp);
-      const stored = await this.db.customerBlocks.bulkGet(touched);
-      const changed = new Map<number, CustomerBlock>();
-      touched.forEach((id, i) => {
-        const block = stored[i];
-        if (!block) throw new Error(`customer block ${id} missing: the index is out of date`);
-        changed.set(id, { id, rows: [...block.rows] });
-      });
-      for (const [blockId, replacements] of replace) {
-        const block = changed.get(blockId)!;
-        for (const row of replacements) {
-          const at = block.rows.findIndex((r) => r.id === row.id);
-          if (at < 0) throw new Error(`customer ${row.id} missing from block ${blockId}`);
-          block.rows[at] = row;
-        }
-      }
-      let next = fresh;
-      if (topUp !== null) {
-        const block = changed.get(topUp)!;
-        const room = BLOCK_SIZE - block.rows.length;
-        block.rows.push(...next.slice(0, room));
-        next = next.slice(room);
-      }
-      for (const block of packBlocks(next, index.lastBlock + 1)) changed.set(block.id, block);
-      const blocks = [...changed.values()];
+      const stored = await this.db.customerBlocks.bulkGet(plan.touched);
+      const opened =
+        plan.touched.length === 0
+          ? []
+          : await keepAlive(
+              Promise.all(
+                plan.touched.map((id, i) => {
+                  const block = stored[i];
+                  if (!block)
+                    throw new Error(`customer block ${id} missing: the index is out of date`);
+                  return this.openBlock(block);
+                }),
+              ),
+            );
+      const blocks = changedBlocks(plan, opened);
       const keys = blocks.map(keysOf);
-      await this.db.customerBlocks.bulkPut(blocks);
+      const sealed = await keepAlive(Promise.all(blocks.map((b) => this.sealBlock(b))));
+      await this.db.customerBlocks.bulkPut(sealed);
       await this.db.customerKeys.bulkPut(keys);
       // The block now holds these customers' latest rows.
-      await this.db.customerOverrides.bulkDelete([...replace.values()].flat().map((r) => r.id));
+      await this.db.customerOverrides.bulkDelete(
+        [...plan.replace.values()].flat().map((r) => r.id),
+      );
       for (const k of keys) index.put(k);
     });
   }
@@ -374,14 +562,20 @@ export class CustomerStore {
       await this.changingKeys(index);
       const blockIds = [...gone.keys()];
       const stored = await this.db.customerBlocks.bulkGet(blockIds);
+      const opened = await keepAlive(
+        Promise.all(stored.map((b, i) => (b ? this.openBlock(b) : { id: blockIds[i]!, rows: [] }))),
+      );
       const kept: CustomerBlock[] = [];
       const emptied: number[] = [];
       blockIds.forEach((id, i) => {
-        const rows = (stored[i]?.rows ?? []).filter((r) => !gone.get(id)!.has(r.id));
+        const rows = opened[i]!.rows.filter((r) => !gone.get(id)!.has(r.id));
         if (rows.length > 0) kept.push({ id, rows });
         else emptied.push(id);
       });
-      await this.db.customerBlocks.bulkPut(kept);
+      if (kept.length > 0)
+        await this.db.customerBlocks.bulkPut(
+          await keepAlive(Promise.all(kept.map((b) => this.sealBlock(b)))),
+        );
       await this.db.customerKeys.bulkPut(kept.map(keysOf));
       await this.db.customerBlocks.bulkDelete(emptied);
       await this.db.customerKeys.bulkDelete(emptied);

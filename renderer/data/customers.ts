@@ -4,8 +4,10 @@ import { looksLikeFullPhone, normalisePhone, phoneLast4 } from '../../shared/dom
 import { phoneTagOf } from '../../shared/domain/phone-tag';
 import { Dexie } from 'dexie';
 import { toCachedCustomer, toProfile, type CachedCustomer } from './customer-rows';
-import type { CustomerSummary } from './customer-store';
+import type { CustomerSummary, PreparedUpsert } from './customer-store';
 import type { TerminalDb } from './database';
+import { openProvisional, type ProvisionalRow } from './provisional';
+import { keepAlive } from './sealed';
 import type { SecretStore } from './secret-store';
 
 /** A search result: what the result list shows (open it for the full profile). */
@@ -29,22 +31,45 @@ export const customerPageTables = (db: TerminalDb) => [
  * (alert cards, pending orders, audit) to the surviving customer; a deletion (head office erased
  * the customer) also drops the alerts that showed them and any alias leading to them.
  */
+/** A page's customers, worked out and sealed before its transaction (`prepareCustomerItems`). */
+export type PreparedCustomerItems = {
+  readonly items: readonly CustomerFeedItem[];
+  readonly customers: readonly CachedCustomer[];
+  readonly upsert: PreparedUpsert | null;
+};
+
+/** The profiles of a page, as cached (tombstones left out). */
+const profilesOf = (items: readonly CustomerFeedItem[]): CachedCustomer[] =>
+  items.flatMap((item) => (isTombstone(item) ? [] : [toCachedCustomer(item)]));
+
+/**
+ * Call OUTSIDE any transaction, before the page's transaction opens: packs and seals the page's
+ * profiles ahead (customer-store.ts, `prepare`), so `applyCustomerItems` only writes them. Used
+ * only if nothing was written meanwhile; otherwise the page is applied as without it.
+ */
+export async function prepareCustomerItems(
+  db: TerminalDb,
+  items: readonly CustomerFeedItem[],
+): Promise<PreparedCustomerItems> {
+  const customers = profilesOf(items);
+  return { items, customers, upsert: await db.customerStore.prepare(customers) };
+}
+
 export async function applyCustomerItems(
   db: TerminalDb,
   items: readonly CustomerFeedItem[],
+  prepared?: PreparedCustomerItems,
 ): Promise<void> {
-  const customers: CachedCustomer[] = [];
+  const ahead = prepared?.items === items ? prepared : undefined;
+  const customers: readonly CachedCustomer[] = ahead?.customers ?? profilesOf(items);
   const deletions: string[] = [];
   const merges: [string, string][] = [];
   const erased = new Set<string>();
   for (const item of items) {
-    if (isTombstone(item)) {
-      deletions.push(item.id);
-      if (!item.mergedInto) erased.add(item.id);
-      else if (item.mergedInto !== item.id) merges.push([item.id, item.mergedInto]);
-      continue;
-    }
-    customers.push(toCachedCustomer(item));
+    if (!isTombstone(item)) continue;
+    deletions.push(item.id);
+    if (!item.mergedInto) erased.add(item.id);
+    else if (item.mergedInto !== item.id) merges.push([item.id, item.mergedInto]);
   }
   // Only awaited when there is IndexedDB work: awaiting an async function that does none inside
   // a Dexie transaction lets it commit early (PrematureCommitError).
@@ -54,7 +79,8 @@ export async function applyCustomerItems(
     await db.alerts.filter((a) => erased.has(a.card.customerId)).delete();
     await db.customerAliases.filter((a) => erased.has(a.to)).delete();
   }
-  await db.customerStore.upsert(customers);
+  // A merge or deletion above moved the write stamp: the prepared records are not used then.
+  await db.customerStore.upsert(customers, ahead?.upsert);
 }
 
 /**
@@ -132,8 +158,8 @@ const DIGITS_4 = /^\d{4}$/;
 /** One native index on the provisional table for both phone lookups: [last 4 digits, phone tag]. */
 const PHONE_INDEX = '[phoneLast4+phoneTag]';
 
-/** A provisional row as a search result. */
-export const provisionalSummary = (row: CachedCustomer): CustomerSummary => ({
+/** A provisional row as a search result (its clear fields only: nothing to decrypt). */
+export const provisionalSummary = (row: ProvisionalRow): CustomerSummary => ({
   id: row.id,
   name: row.name,
   tier: row.tier,
@@ -188,7 +214,7 @@ export async function searchCustomers(
   const add = (rows: CustomerSummary[]) => {
     for (const row of rows) if (found.size < limit && !found.has(row.id)) found.set(row.id, row);
   };
-  const addProvisional = async (rows: Promise<CachedCustomer[]>) =>
+  const addProvisional = async (rows: Promise<ProvisionalRow[]>) =>
     add((await rows).map(provisionalSummary));
 
   const byMemberCode = async () => {
@@ -237,7 +263,10 @@ export async function customerById(
   db: TerminalDb,
   id: string,
 ): Promise<CachedCustomer | undefined> {
-  return (await db.provisionalCustomers.get(id)) ?? (await db.customerStore.get(id));
+  const provisional = await db.provisionalCustomers.get(id);
+  return provisional
+    ? keepAlive(openProvisional(db.sealer, provisional))
+    : await db.customerStore.get(id);
 }
 
 /** Alias hops followed at most (a merge of a merge…); guards against a cycle. */

@@ -5,17 +5,22 @@ import type {
   AuditAction,
   Order,
   ProductItem,
-  StaffMember,
 } from '../../shared/protocol';
-import type { CachedCustomer, LocalCustomerRegistration } from './customer-rows';
+import type { LocalCustomerRegistration } from './customer-rows';
 import {
   CustomerStore,
-  type CustomerBlock,
   type CustomerKeys,
   type CustomerMeta,
+  type StoredBlock,
+  type StoredOverride,
 } from './customer-store';
+import type { AlertRow } from './alert-rows';
+import type { OutboxRow } from './outbox-rows';
+import type { StaffRow } from './staff-rows';
+import type { ProvisionalRow } from './provisional';
+import type { Sealer } from './sealed';
 import type { SetAsideRow } from './feed-rejects';
-import type { PinLockout } from './pin-lockouts';
+import type { PinLockoutRow } from './pin-lockouts';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -85,30 +90,45 @@ export type { AlertStatus };
  */
 export class TerminalDb extends Dexie {
   /** the customers the hub knows, packed (see customer-store.ts); use `customerStore` */
-  customerBlocks!: Table<CustomerBlock, number>;
+  customerBlocks!: Table<StoredBlock, number>;
   customerKeys!: Table<CustomerKeys, number>;
   customerMeta!: Table<CustomerMeta, string>;
   /** newer versions of packed customers whose lookup keys did not change (customer-store.ts) */
-  customerOverrides!: Table<CachedCustomer, string>;
-  /** customers registered here that the hub has not confirmed yet (few; natively indexed) */
-  provisionalCustomers!: Table<CachedCustomer, string>;
+  customerOverrides!: Table<StoredOverride, string>;
+  /**
+   * customers registered here that the hub has not confirmed yet (few; natively indexed): lookup
+   * keys in clear, the rest sealed (provisional.ts)
+   */
+  provisionalCustomers!: Table<ProvisionalRow, string>;
   readonly customerStore: CustomerStore;
   customerAliases!: Table<CustomerAlias, string>;
   products!: Table<ProductItem, string>;
-  staff!: Table<StaffMember, string>;
-  alerts!: Table<StoredAlert, string>;
+  /** the store's guides, PIN verifiers sealed (staff-rows.ts) */
+  staff!: Table<StaffRow, string>;
+  /** arrival alerts, the customer's card sealed (alert-rows.ts) */
+  alerts!: Table<AlertRow, string>;
   visitsSeen!: Table<VisitSeen, string>;
-  outbox!: Table<OutboxEntry, string>;
+  /** what waits for the hub; what an entry carries is sealed (outbox-rows.ts) */
+  outbox!: Table<OutboxRow, string>;
   syncState!: Table<SyncStateRow, FeedName>;
   audit!: Table<AuditEntry, string>;
   /** feed rows that failed validation, set aside for diagnosis (data/feed-rejects.ts) */
   feedRejects!: Table<SetAsideRow, string>;
   /** wrong-PIN counts of offline sign-ins (data/pin-lockouts.ts) */
-  pinLockouts!: Table<PinLockout, string>;
+  pinLockouts!: Table<PinLockoutRow, string>;
+
+  /** seals and opens what this database keeps encrypted at rest (sealed.ts) */
+  readonly sealer: Sealer;
 
   constructor(
     readonly terminalId: string,
-    options: { indexedDB?: IDBFactory; keyRange?: typeof IDBKeyRange; upToVersion?: number } = {},
+    options: {
+      /** the terminal's data key (from the platform bridge; renderer/app/data-key.ts) */
+      sealer: Sealer;
+      indexedDB?: IDBFactory;
+      keyRange?: typeof IDBKeyRange;
+      upToVersion?: number;
+    },
   ) {
     super(terminalDbName(terminalId), {
       chromeTransactionDurability: 'relaxed',
@@ -120,7 +140,8 @@ export class TerminalDb extends Dexie {
       const version = this.version(migration.version).stores(migration.stores);
       if (migration.upgrade) version.upgrade(migration.upgrade);
     }
-    this.customerStore = new CustomerStore(this);
+    this.sealer = options.sealer;
+    this.customerStore = new CustomerStore(this, options.sealer);
     // Closed from elsewhere (another window deleted or upgraded it): the index goes too.
     this.on('close', () => this.customerStore.close());
   }

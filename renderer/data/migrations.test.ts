@@ -1,6 +1,7 @@
 import { Dexie } from 'dexie';
 import { PIN_MAX_FAILURES } from '../../shared/domain/pin-verifier';
 import { lockedUntil, recordFailure } from './pin-lockouts';
+import { verifyGuidePin } from './catalog';
 import { describe, expect, it } from 'vitest';
 import { TerminalDb } from './database';
 import { LATEST_VERSION } from './migrations';
@@ -17,8 +18,34 @@ import {
   unreportedSetAside,
 } from './feed-rejects';
 import { memorySecretStore } from './secret-store';
-import { freshIdb, makeAlert, makeGuide, makeProfile, TEST_PHONE_KEY } from './testing';
+import {
+  freshIdb,
+  makeAlert,
+  makeGuide,
+  makeProfile,
+  TEST_PHONE_KEY,
+  testPinHash,
+  testSealer,
+} from './testing';
 import { phoneTagOf } from '../../shared/domain/phone-tag';
+import { atRestPending, sealAtRest } from './at-rest';
+import { openAlerts } from './alert-rows';
+import { pendingEntries } from './outbox';
+import { customerById } from './customers';
+import { fromBinary, type Sealer } from './sealed';
+
+/** The same key, but sealing fails after `n` seals (the app closed halfway through the pass). */
+function failingAfter(sealer: Sealer, n: number): Sealer {
+  let left = n;
+  return {
+    get keyId() {
+      return sealer.keyId;
+    },
+    seal: (value, aad) =>
+      left-- > 0 ? sealer.seal(value, aad) : Promise.reject(new Error('interrupted')),
+    open: (envelope, aad) => sealer.open(envelope, aad),
+  };
+}
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
 import { phoneHash } from '../../shared/domain/crypto';
 import { maskPhone } from '../../shared/domain/phone';
@@ -84,9 +111,12 @@ function legacyBlocks(rows: Record<string, unknown>[], firstId = 0) {
   return blocks;
 }
 
-/** Customers in the packed blocks (versions 5 on), read without today's index. */
+/** Customers in the packed clear blocks (versions 5–9), read without today's index. */
 const rowCount = async (db: TerminalDb) =>
-  (await db.customerBlocks.toArray()).reduce((n, b) => n + b.rows.length, 0);
+  ((await db.table('customerBlocks').toArray()) as { rows: unknown[] }[]).reduce(
+    (n, b) => n + b.rows.length,
+    0,
+  );
 
 /** A profile as v1/v2 stored it: the indexed row and the unindexed details row, apart. */
 async function v2Rows(profile: CustomerProfile) {
@@ -95,8 +125,8 @@ async function v2Rows(profile: CustomerProfile) {
 }
 
 describe('Dexie migrations', () => {
-  it('the latest version is 9', () => {
-    expect(LATEST_VERSION).toBe(9);
+  it('the latest version is 10', () => {
+    expect(LATEST_VERSION).toBe(10);
   });
 
   it('v1 → v2: customers cached before the upgrade become findable by pinyin initials', async () => {
@@ -262,7 +292,7 @@ describe('Dexie migrations', () => {
     expect(v5.tables.map((t) => t.name)).not.toContain('customers');
     expect(await v5.customerStore.count()).toBe(known.length);
     expect(await v5.customerBlocks.count()).toBeGreaterThanOrEqual(Math.ceil(known.length / 100));
-    expect((await v5.customerBlocks.toArray()).every((b) => b.rows.length <= 100)).toBe(true);
+    expect((await v5.customerStore.blocks()).every((b) => b.rows.length <= 100)).toBe(true);
     // Whole profiles come back as they were cached.
     expect(await v5.customerStore.get(fang.id)).toEqual(toCachedCustomer(fang));
     expect(await v5.customerStore.get(crowd.at(-1)!.id)).toEqual(toCachedCustomer(crowd.at(-1)!));
@@ -385,7 +415,7 @@ describe('Dexie migrations', () => {
     await v7.open();
     expect(v7.verno).toBe(7);
     expect(await rowCount(v7)).toBe(120);
-    expect((await v7.customerOverrides.get(crowd[7]!.id))?.points).toBe(4242);
+    expect((await v7.table('customerOverrides').get(crowd[7]!.id))?.points).toBe(4242);
     expect((await v7.syncState.get('catalog'))?.cursor).toBe('4321');
     expect((await v7.outbox.get('o7'))?.status).toBe('pending');
     // The new table starts empty and keeps what a page sets aside, until reported.
@@ -512,6 +542,157 @@ describe('Dexie migrations', () => {
     v8.close();
   });
 
+  it('v7 → v10: a clear cache is sealed after open by a resumable pass; nothing is lost meanwhile', async () => {
+    const idb = freshIdb();
+    const v7 = new TerminalDb('term-10', { ...idb, upToVersion: 7 });
+    const NOTE = 'AT-REST-NOTE-4711';
+    const crowd = await Promise.all(
+      Array.from({ length: 250 }, (_, i) =>
+        makeLegacy({
+          name: `客${i}`,
+          phone: `+86137200${String(i).padStart(5, '0')}`,
+          notes: `${NOTE} #${i}`,
+          sizes: { top: 'XL-AT-REST' },
+        }),
+      ),
+    );
+    // Written as v7 wrote them: every table in clear, with v7's phone fields (v8 rewrites them).
+    const blocks = legacyBlocks(await Promise.all(crowd.map(legacy)));
+    await v7.table('customerBlocks').bulkPut(blocks);
+    await v7.table('customerKeys').bulkPut(blocks.map(legacyKeys));
+    await v7.table('customerMeta').put({ key: 'stamp', value: 3 });
+    await v7.table('customerOverrides').put({ ...(await legacy(crowd[7]!)), points: 4242 });
+    const zhao = await makeLegacy({
+      name: '赵敏',
+      phone: '+8613987654321',
+      notes: `${NOTE} provisional`,
+    });
+    const provisional = { ...toCachedCustomer(zhao), memberCode: '', provisional: true };
+    await v7
+      .table('provisionalCustomers')
+      .put({ ...(await legacy(zhao)), memberCode: '', provisional: true });
+    const alert = {
+      ...makeAlert({ card: { ...makeAlert().card, customerId: crowd[3]!.id, name: '客3' } }),
+      receivedAt: '2026-11-02T10:00:01.000Z',
+    };
+    alert.card.sizes = { top: 'XL-AT-REST' };
+    await v7.table('alerts').put(alert);
+    const registration = {
+      id: provisional.id,
+      kind: 'registration',
+      status: 'pending',
+      createdAt: '2026-11-01T00:00:00Z',
+      attempts: 0,
+      lastAttemptAt: null,
+      syncedAt: null,
+      reason: null,
+      registration: {
+        id: provisional.id,
+        name: '赵敏',
+        gender: 'female',
+        sizes: { top: 'XL-AT-REST' },
+        notes: `${NOTE} registration`,
+        consentMarketing: true,
+        createdAt: '2026-11-01T00:00:00Z',
+        phoneCipher: 'aa.bb',
+      },
+    };
+    const order = {
+      id: 'o10',
+      kind: 'order',
+      status: 'pending',
+      createdAt: '2026-11-01T00:00:00Z',
+      attempts: 0,
+      lastAttemptAt: null,
+      syncedAt: null,
+      reason: null,
+      order: {
+        id: 'o10',
+        storeId: 's',
+        terminalId: 't',
+        guideId: 'g',
+        customerId: crowd[5]!.id,
+        paymentMethod: 'cash',
+        createdAt: '2026-11-01T00:00:00Z',
+        lines: [{ sku: 'SKU-AT-REST', quantity: 1, unitPrice: 1, discount: 0 }],
+      },
+    };
+    await v7.table('outbox').bulkPut([registration, order]);
+    v7.close();
+
+    /** Every byte the stored rows hold, sealed bytes also read as UTF-8 text. */
+    const rawText = async (db: TerminalDb) =>
+      JSON.stringify(
+        await Promise.all(
+          ['customerBlocks', 'customerOverrides', 'provisionalCustomers', 'alerts', 'outbox'].map(
+            (t) => db.table(t).toArray(),
+          ),
+        ),
+        (key, value: unknown) =>
+          key === 'ct' && typeof value === 'string'
+            ? value + Buffer.from(fromBinary(value)).toString('utf8')
+            : value,
+      );
+
+    const v10 = new TerminalDb('term-10', idb);
+    await v10.open();
+    expect(v10.verno).toBe(10);
+    expect(await atRestPending(v10)).toBe(true);
+    // Before the pass: the clear rows read as they are.
+    expect((await v10.customerStore.get(crowd[200]!.id))?.notes).toBe(`${NOTE} #200`);
+    const secrets = memorySecretStore({ phoneHashKey: TEST_PHONE_KEY });
+    expect(
+      (await searchCustomers(v10, secrets, { query: '13720000119' })).map((c) => c.id),
+    ).toEqual([crowd[119]!.id]);
+    expect(await rawText(v10)).toContain(NOTE);
+
+    // A pass that dies halfway (the app closed) leaves the marker: the next start carries on.
+    const flaky = new TerminalDb('term-10', {
+      ...idb,
+      sealer: failingAfter(idb.sealer, 1),
+    });
+    await expect(sealAtRest(flaky)).rejects.toThrow('interrupted');
+    flaky.close();
+    expect(await atRestPending(v10)).toBe(true);
+    // A customer the app rewrites meanwhile (a new name) is sealed by that write, and kept.
+    await v10.customerStore.upsert([toCachedCustomer({ ...crowd[150]!, name: '新名字' })]);
+
+    expect(await sealAtRest(v10)).toBeGreaterThan(0);
+    expect(await atRestPending(v10)).toBe(false);
+    expect(await sealAtRest(v10)).toBe(0);
+    const raw = await rawText(v10);
+    for (const needle of [NOTE, 'XL-AT-REST', 'SKU-AT-REST', 'aa.bb'])
+      expect(raw).not.toContain(needle);
+    // Every table is sealed through and through.
+    for (const table of [
+      'customerBlocks',
+      'customerOverrides',
+      'alerts',
+      'outbox',
+      'provisionalCustomers',
+    ])
+      expect((await v10.table(table).toArray()).every((row: object) => 'sealed' in row)).toBe(true);
+
+    // …and reads back whole.
+    expect(await v10.customerStore.count()).toBe(250);
+    expect(await v10.customerStore.get(crowd[200]!.id)).toEqual(toCachedCustomer(crowd[200]!));
+    expect((await v10.customerStore.get(crowd[7]!.id))?.points).toBe(4242);
+    expect((await v10.customerStore.get(crowd[150]!.id))?.name).toBe('新名字');
+    expect(await customerById(v10, provisional.id)).toEqual(provisional);
+    expect(await openAlerts(v10.sealer, await v10.alerts.toArray())).toEqual([alert]);
+    expect(await pendingEntries(v10, 10)).toEqual([registration, order]);
+    expect(
+      (await searchCustomers(v10, secrets, { query: '13987654321' })).map((c) => c.id),
+    ).toEqual([provisional.id]);
+    // Under another key nothing opens.
+    const stranger = new TerminalDb('term-10', { ...idb, sealer: testSealer() });
+    await expect(stranger.customerStore.get(crowd[200]!.id)).rejects.toMatchObject({
+      code: 'tampered',
+    });
+    stranger.close();
+    v10.close();
+  });
+
   it('each terminal enrolment gets its own database', async () => {
     const idb = freshIdb();
     const a = new TerminalDb('a', idb);
@@ -545,7 +726,7 @@ describe('Dexie migrations', () => {
     });
     v7.close();
 
-    const v9 = new TerminalDb('term-9', idb);
+    const v9 = new TerminalDb('term-9', { ...idb, upToVersion: 9 });
     await v9.open();
     expect(v9.verno).toBe(9);
     expect((await v9.staff.get(guide.id))?.name).toBe('王芳');
@@ -556,5 +737,35 @@ describe('Dexie migrations', () => {
     for (let i = 0; i < PIN_MAX_FAILURES; i++) await recordFailure(v9, guide.id, now);
     expect(await lockedUntil(v9, guide.id, now)).not.toBeNull();
     v9.close();
+  });
+
+  it('v9 → v10: PIN verifiers and lockout counts kept in clear by v9 are sealed by the pass', async () => {
+    const idb = freshIdb();
+    const v9 = new TerminalDb('term-9-10', { ...idb, upToVersion: 9 });
+    const guide = makeGuide({ name: '王芳', pinHash: await testPinHash('842519') });
+    await v9.table('staff').put(guide);
+    const until = '2026-11-02T10:05:00.000Z';
+    await v9.table('pinLockouts').put({ guideId: guide.id, failures: 5, lockedUntil: until });
+    v9.close();
+
+    const v10 = new TerminalDb('term-9-10', idb);
+    await v10.open();
+    expect(v10.verno).toBe(10);
+    expect(await atRestPending(v10)).toBe(true);
+    expect(await sealAtRest(v10)).toBe(2);
+    const raw = JSON.stringify([await v10.staff.toArray(), await v10.pinLockouts.toArray()]);
+    expect(raw).not.toContain(guide.pinHash.split('$')[4]!);
+    expect(raw).not.toContain(until);
+    expect(await v10.pinLockouts.get(guide.id)).toEqual({
+      guideId: guide.id,
+      sealed: expect.anything(),
+    });
+    // Both still work: the lock holds, the verifier checks the PIN.
+    expect(await lockedUntil(v10, guide.id, new Date('2026-11-02T10:00:00.000Z'))).toEqual(
+      new Date(until),
+    );
+    expect((await verifyGuidePin(v10, guide.id, '842519'))?.id).toBe(guide.id);
+    expect(await verifyGuidePin(v10, guide.id, '842510')).toBeNull();
+    v10.close();
   });
 });

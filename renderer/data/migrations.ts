@@ -3,6 +3,7 @@ import { EMPTY_IN_STORE, EMPTY_ONLINE } from '../../shared/protocol';
 import { nameInitials, type CachedCustomer } from './customer-rows';
 import { keysOf, packBlocks, type CustomerBlock } from './customer-index';
 import { toV8Alert, toV8Customer } from './migrate-v8';
+import { AT_REST_MARKER } from './at-rest';
 
 /**
  * Numbered Dexie versions. Never edit a shipped entry: add the next one with its upgrade, and a
@@ -191,6 +192,19 @@ export const MIGRATIONS: readonly Migration[] = [
     // wrap it in one place). Old localStorage counts are dropped at start (a lock lasts 5 min).
     version: 9,
     stores: { pinLockouts: 'guideId' },
+  },
+  {
+    // Encryption at rest (issue #13 item 3): customer blocks, override rows, provisional
+    // customers, alerts and outbox entries are sealed (AES-GCM, sealed.ts). No schema change —
+    // sealed rows keep their primary keys and indexed fields in clear. The upgrade cannot seal
+    // here (the key comes from the platform bridge, which a versionchange transaction cannot wait
+    // for, and 200,000 profiles would hold it for long): it leaves a marker, and the resumable
+    // pass in at-rest.ts seals the clear rows after open, before the app uses the cache.
+    version: 10,
+    stores: {},
+    upgrade: async (tx) => {
+      await tx.table('customerMeta').put({ key: AT_REST_MARKER, value: 0 });
+    },
   },
 ];
 

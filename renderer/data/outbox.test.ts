@@ -8,6 +8,7 @@ import {
   recordResults,
   rejectedEntries,
 } from './outbox';
+import { openOutboxEntry } from './outbox-rows';
 import { decryptPhone } from './phone-cipher';
 import { memorySecretStore } from './secret-store';
 import { searchCustomers } from './customers';
@@ -85,7 +86,10 @@ describe('outbox', () => {
       await db.provisionalCustomers.toArray(),
     ]);
     expect(dump).not.toContain('98765');
-    const entry = await db.outbox.get(id);
+    // Sealed at rest: neither the entry nor the provisional row shows the name in clear but for
+    // the provisional row's lookup keys.
+    expect(JSON.stringify(await db.outbox.toArray())).not.toContain('赵敏');
+    const entry = await pendingEntries(db, 10).then((all) => all.find((e) => e.id === id));
     expect(entry?.kind).toBe('registration');
     if (entry?.kind !== 'registration') return;
     expect(await decryptPhone(TEST_PHONE_KEY, entry.registration.phoneCipher!)).toBe(
@@ -93,8 +97,10 @@ describe('outbox', () => {
     );
 
     await recordResults(db, [{ id, status: 'accepted' }]);
-    const synced = await db.outbox.get(id);
-    expect(synced?.kind === 'registration' && synced.registration.phoneCipher).toBeNull();
+    const synced = await openOutboxEntry(db.sealer, (await db.outbox.get(id))!);
+    expect(synced.status).toBe('synced');
+    expect(synced.kind === 'registration' && synced.registration.phoneCipher).toBeNull();
+    expect(synced.kind === 'registration' && synced.registration.name).toBe('赵敏');
   });
 
   it('registration needs an enrolled terminal (phone-hash key)', async () => {

@@ -19,6 +19,9 @@ import {
   type TerminalDb,
 } from './database';
 import { encryptPhone } from './phone-cipher';
+import { sealProvisional } from './provisional';
+import { keepAlive } from './sealed';
+import { openOutboxEntries, openOutboxEntry, sealOutboxEntry, type OutboxRow } from './outbox-rows';
 import type { SecretStore } from './secret-store';
 
 export type CommandError = { code: 'invalid_input' | 'not_enrolled'; message: string };
@@ -50,11 +53,13 @@ export async function enqueueOrder(
   };
   // Same id twice is the same order: keep the first (it may already be synced).
   const existing = await db.outbox.get(entry.id);
-  if (existing)
-    return existing.kind === 'order'
-      ? ok(existing)
+  if (existing) {
+    const opened = await keepAlive(openOutboxEntry(db.sealer, existing));
+    return opened.kind === 'order'
+      ? ok(opened)
       : err({ code: 'invalid_input', message: 'id in use' });
-  await writeStrict(db, [{ table: 'outbox', rows: [entry] }]);
+  }
+  await writeStrict(db, [{ table: 'outbox', rows: [await sealOutboxEntry(db.sealer, entry)] }]);
   return ok(entry);
 }
 
@@ -114,8 +119,8 @@ export async function enqueueRegistration(
     provisional: true,
   };
   await writeStrict(db, [
-    { table: 'outbox', rows: [entry] },
-    { table: 'provisionalCustomers', rows: [customer] },
+    { table: 'outbox', rows: [await sealOutboxEntry(db.sealer, entry)] },
+    { table: 'provisionalCustomers', rows: [await sealProvisional(db.sealer, customer)] },
   ]);
   return ok({ entry, customer });
 }
@@ -124,8 +129,8 @@ export async function enqueueRegistration(
 export type WireRegistration = CustomerRegistration;
 
 /** Oldest pending entries first (ids are UUIDv7, so id order is creation order). */
-export const pendingEntries = (db: TerminalDb, limit: number): Promise<OutboxEntry[]> =>
-  pendingRange(db).limit(limit).toArray();
+export const pendingEntries = async (db: TerminalDb, limit: number): Promise<OutboxEntry[]> =>
+  openOutboxEntries(db.sealer, await pendingRange(db).limit(limit).toArray());
 
 /**
  * Records the hub's per-item answers: accepted or duplicate → synced (a duplicate means an earlier
@@ -141,12 +146,13 @@ export async function recordResults(
   const byId = new Map(results.map((r) => [r.id, r]));
   await db.transaction('rw', db.outbox, async () => {
     const entries = await db.outbox.bulkGet([...byId.keys()]);
-    const updated: OutboxEntry[] = [];
+    const updated: OutboxRow[] = [];
     for (const entry of entries) {
       if (!entry || entry.status !== 'pending') continue;
       const result = byId.get(entry.id)!;
       const synced = result.status !== 'rejected';
-      const next: OutboxEntry = {
+      // The queue state is in clear: the sealed part rides along unopened (same id, same AAD).
+      const next: OutboxRow = {
         ...entry,
         status: synced ? 'synced' : 'rejected',
         syncedAt: synced ? now.toISOString() : null,
@@ -155,9 +161,19 @@ export async function recordResults(
         lastAttemptAt: now.toISOString(),
       };
       // Once the hub has the registration, the encrypted phone has no reason to stay.
-      if (next.kind === 'registration' && synced)
-        next.registration = { ...next.registration, phoneCipher: null };
-      updated.push(next);
+      if (next.kind === 'registration' && synced) {
+        const resealed = keepAlive(
+          openOutboxEntry(db.sealer, next).then((opened) =>
+            sealOutboxEntry(
+              db.sealer,
+              opened.kind === 'registration'
+                ? { ...opened, registration: { ...opened.registration, phoneCipher: null } }
+                : opened,
+            ),
+          ),
+        );
+        updated.push(await resealed);
+      } else updated.push(next);
     }
     await db.outbox.bulkPut(updated);
   });
@@ -191,7 +207,7 @@ export async function outboxSummary(db: TerminalDb): Promise<OutboxSummary> {
 }
 
 /** Rejected entries stay visible with the hub's reason until a person deals with them. */
-export const rejectedEntries = (db: TerminalDb) =>
-  db.outbox.where('status').equals('rejected').toArray();
+export const rejectedEntries = async (db: TerminalDb): Promise<OutboxEntry[]> =>
+  openOutboxEntries(db.sealer, await db.outbox.where('status').equals('rejected').toArray());
 
 export type { Order };

@@ -1,13 +1,16 @@
 import { PIN_LOCK_MINUTES, PIN_MAX_FAILURES } from '../../shared/domain/pin-verifier';
 import { newId } from '../../shared/domain/ids';
 import type { TerminalDb } from './database';
+import { keepAlive, openRow, sealRow, type Envelope } from './sealed';
 
 /**
  * PIN lockout per guide on this terminal (issue #13, item 2): after `PIN_MAX_FAILURES` wrong PINs
  * the guide is locked for `PIN_LOCK_MINUTES`. It counts the PINs this terminal checked itself
  * (offline) and mirrors what the hub answered online, so going offline does not reset a count.
  * Kept in IndexedDB (Dexie v9, `pinLockouts`); every read and write of that table is in this
- * module, the one place encryption at rest has to wrap.
+ * module, the one place encryption at rest has to wrap: since v10 a row keeps only the guide's
+ * id readable, its count and lock sealed with that id (sealed.ts), so a copied disk does not show
+ * who is being guessed at, and a count cannot be reset by editing the files (it no longer opens).
  */
 export type PinLockout = {
   guideId: string;
@@ -15,6 +18,13 @@ export type PinLockout = {
   /** ISO instant, or null while not locked */
   lockedUntil: string | null;
 };
+/** A row as stored: sealed since v10 (a row from v9 is the plain lockout until rewritten). */
+export type PinLockoutRow = { guideId: string; sealed: Envelope } | PinLockout;
+
+const openLockout = (db: TerminalDb, row: PinLockoutRow): Promise<PinLockout> =>
+  openRow<PinLockout>(db.sealer, 'pinLockouts', 'guideId', row);
+export const sealLockout = (db: TerminalDb, row: PinLockout): Promise<PinLockoutRow> =>
+  sealRow(db.sealer, 'pinLockouts', 'guideId', [], row);
 
 /** When the guide may try again, or null when not locked. */
 export async function lockedUntil(
@@ -22,7 +32,8 @@ export async function lockedUntil(
   guideId: string,
   now: Date,
 ): Promise<Date | null> {
-  const row = await db.pinLockouts.get(guideId);
+  const stored = await db.pinLockouts.get(guideId);
+  const row = stored && (await keepAlive(openLockout(db, stored)));
   if (!row?.lockedUntil) return null;
   const at = new Date(row.lockedUntil);
   return at.getTime() > now.getTime() ? at : null;
@@ -35,7 +46,10 @@ export async function lockedUntil(
  */
 export async function recordFailure(db: TerminalDb, guideId: string, now: Date): Promise<number> {
   return db.transaction('rw', [db.pinLockouts, db.audit], async () => {
-    const row = (await db.pinLockouts.get(guideId)) ?? { guideId, failures: 0, lockedUntil: null };
+    const stored = await db.pinLockouts.get(guideId);
+    const row = stored
+      ? await keepAlive(openLockout(db, stored))
+      : { guideId, failures: 0, lockedUntil: null };
     // A lock that has run out starts a fresh count.
     if (row.lockedUntil && Date.parse(row.lockedUntil) <= now.getTime()) {
       row.failures = 0;
@@ -44,7 +58,7 @@ export async function recordFailure(db: TerminalDb, guideId: string, now: Date):
     row.failures += 1;
     if (row.failures >= PIN_MAX_FAILURES)
       row.lockedUntil = new Date(now.getTime() + PIN_LOCK_MINUTES * 60_000).toISOString();
-    await db.pinLockouts.put(row);
+    await db.pinLockouts.put(await keepAlive(sealLockout(db, row)));
     await queueSignInAudit(db, guideId, 'sign_in_failed', now);
     return Math.max(0, PIN_MAX_FAILURES - row.failures);
   });
@@ -71,11 +85,13 @@ export async function mirrorHubAnswer(
     await db.pinLockouts.delete(guideId);
     return;
   }
-  await db.pinLockouts.put({
-    guideId,
-    failures: Math.max(0, PIN_MAX_FAILURES - answer.attemptsLeft),
-    lockedUntil: answer.lockedUntil,
-  });
+  await db.pinLockouts.put(
+    await sealLockout(db, {
+      guideId,
+      failures: Math.max(0, PIN_MAX_FAILURES - answer.attemptsLeft),
+      lockedUntil: answer.lockedUntil,
+    }),
+  );
 }
 
 export async function clearLockouts(db: TerminalDb): Promise<void> {

@@ -14,18 +14,29 @@ import { hashPin } from '../../shared/domain/pin-verifier';
 import { phoneLast4 } from '../../shared/domain/phone';
 import { phoneTagOf } from '../../shared/domain/phone-tag';
 import { TerminalDb } from './database';
+import { generateDataKey, singleKeySealer, type Sealer } from './sealed';
 
 export const TEST_PHONE_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
-/** A fresh, isolated in-memory IndexedDB per call, so tests never share state. */
 /**
  * A scrypt PIN verifier with tiny parameters, for component tests that sign guides in many times
  * (the real ones cost ≈ 0.3 s a check; the verifier says its parameters, so checks work alike).
  */
 export const testPinHash = (pin: string) => hashPin(pin, { params: { N: 16, r: 8, p: 1 } });
 
-export function freshIdb(): { indexedDB: IDBFactory; keyRange: typeof IDBKeyRange } {
-  return { indexedDB: new IDBFactory(), keyRange: IDBKeyRange };
+/** A sealer over a fresh random data key (what the platform bridge would hand over). */
+export const testSealer = (): Sealer => singleKeySealer(generateDataKey());
+
+/**
+ * A fresh, isolated in-memory IndexedDB per call, so tests never share state, with a sealer over
+ * a fresh data key: reopen that database with the same object so the same key opens it.
+ */
+export function freshIdb(): {
+  indexedDB: IDBFactory;
+  keyRange: typeof IDBKeyRange;
+  sealer: Sealer;
+} {
+  return { indexedDB: new IDBFactory(), keyRange: IDBKeyRange, sealer: testSealer() };
 }
 
 export function freshDb(terminalId: string = newId()): TerminalDb {

@@ -10,6 +10,7 @@ import { useAppStore } from '../app/store';
 import { customerById, putCanonicalCustomer } from '../data/customers';
 import { toProfile } from '../data/customer-rows';
 import { enqueueRegistration, recordResults } from '../data/outbox';
+import { openOutboxEntries } from '../data/outbox-rows';
 import { memorySecretStore } from '../data/secret-store';
 import { makeAlert, makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { createHarness, scanBurst } from '../customers/screen-testing';
@@ -147,7 +148,7 @@ describe('OrderScreen', () => {
     await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
 
-    const [entry] = await h.db.outbox.toArray();
+    const [entry] = await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray());
     if (entry?.kind !== 'order') throw new Error('no order in the outbox');
     expect(orderSchema.safeParse(entry.order).success).toBe(true);
     // Online, confirming also asks the engine to send it: the (fake) hub gets this very order.
@@ -187,7 +188,7 @@ describe('OrderScreen', () => {
     expect(useAppStore.getState().orderDraft.alertId).toBe(alert.alertId);
     await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
-    const [entry] = await h.db.outbox.toArray();
+    const [entry] = await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray());
     expect(entry?.kind === 'order' && entry.order.alertId).toBe(alert.alertId);
   });
 
@@ -271,7 +272,11 @@ describe('OrderScreen', () => {
     expect((await screen.findByRole('alert')).textContent).toBe(
       '这位顾客的资料已被总部合并或更新，请重新关联会员',
     );
-    expect((await h.db.outbox.toArray()).filter((e) => e.kind === 'order')).toEqual([]);
+    expect(
+      (await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).filter(
+        (e) => e.kind === 'order',
+      ),
+    ).toEqual([]);
   });
 
   it('credits the member the hub mapped an offline registration to, without asking again', async () => {
@@ -288,7 +293,9 @@ describe('OrderScreen', () => {
     await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
     await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
-    const orders = (await h.db.outbox.toArray()).flatMap((e) => (e.kind === 'order' ? [e] : []));
+    const orders = (await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray())).flatMap(
+      (e) => (e.kind === 'order' ? [e] : []),
+    );
     expect(orders.map((e) => e.order.customerId)).toEqual([wang.id]);
   });
 
@@ -300,7 +307,7 @@ describe('OrderScreen', () => {
     await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
     await userEvent.click(screen.getByRole('button', { name: '确认下单' }));
     await waitFor(() => expect(useAppStore.getState().screen.name).toBe('receipt'));
-    const [entry] = await h.db.outbox.toArray();
+    const [entry] = await openOutboxEntries(h.db.sealer, await h.db.outbox.toArray());
     expect(entry?.kind === 'order' && entry.order.customerId).toBe(customerId);
   });
 

@@ -6,6 +6,8 @@ import type { CachedCustomer } from '../data/customer-rows';
 import { customerById, getCustomer } from '../data/customers';
 import type { OutboxOrder, TerminalDb } from '../data/database';
 import { enqueueOrder } from '../data/outbox';
+import { openOutboxEntry } from '../data/outbox-rows';
+import { keepAlive } from '../data/sealed';
 import { useServices } from '../app/services';
 import { useAppStore } from '../app/store';
 import { useAsync, useDebounced, useLiveQuery, type AsyncState } from '../customers/use-async';
@@ -157,7 +159,8 @@ export type ReceiptData = {
 export function useReceipt(orderId: string): AsyncState<ReceiptData | null> {
   const { db } = useServices();
   const query = useCallback(async (): Promise<ReceiptData | null> => {
-    const entry = await db.outbox.get(orderId);
+    const row = await db.outbox.get(orderId);
+    const entry = row && (await keepAlive(openOutboxEntry(db.sealer, row)));
     if (!entry || entry.kind !== 'order') return null;
     const skus = [...new Set(entry.order.lines.map((l) => l.sku))];
     const rows = await db.products.where('sku').anyOf(skus).toArray();

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PIN_LOCK_MINUTES, PIN_MAX_FAILURES, verifyPin } from '../../shared/domain/pin-verifier';
 import { makeHarness, renderWith, resetAppStore, type Harness } from '../app/test-harness';
 import { useAppStore } from '../app/store';
+import { openStaff } from '../data/staff-rows';
 import { SignInScreen } from './sign-in-screen';
 
 const GUIDES = [
@@ -158,7 +159,10 @@ describe('guide sign-in', () => {
     // The hub holds the new verifier, and this terminal pulled it: offline, the new PIN works.
     const hubRow = h.hub.staff.find((s) => s.name === '李娜')!;
     expect(await verifyPin('842519', hubRow.pinHash)).toBe(true);
-    expect((await h.services.db.staff.get(hubRow.id))?.pinHash).toBe(hubRow.pinHash);
+    // The synced verifier is kept sealed (encryption at rest): not in clear, and opens to the new one.
+    const stored = (await h.services.db.staff.get(hubRow.id))!;
+    expect(stored.pinHash).toBeUndefined();
+    expect((await openStaff(h.services.db.sealer, stored)).pinHash).toBe(hubRow.pinHash);
   });
 
   it('the change needs the hub: offline, the PIN is not changed and the guide is told', async () => {

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MIN_PIN_DIGITS } from '../../shared/domain/pin-verifier';
-import type { StaffMember } from '../../shared/protocol';
 import type { SignedInGuide } from '../app/session';
+import type { Guide } from '../data/staff-rows';
 import { PinChange } from './pin-change';
 import { PinEntry } from './pin-entry';
 import { useGuides, usePinCheck, type PinResult } from './use-sign-in';
@@ -15,7 +15,7 @@ import './session.css';
 export function SignInScreen() {
   const { t } = useTranslation('session');
   const guides = useGuides();
-  const [picked, setPicked] = useState<StaffMember | null>(null);
+  const [picked, setPicked] = useState<Guide | null>(null);
   const [change, setChange] = useState<{ guide: SignedInGuide; currentPin: string } | null>(null);
 
   if (guides.state === 'loading')
@@ -101,7 +101,7 @@ function PinPad({
   onCancel,
   onChangeRequired,
 }: {
-  guide: StaffMember;
+  guide: Guide;
   onCancel(): void;
   onChangeRequired(guide: SignedInGuide, currentPin: string): void;
 }) {

@@ -1,13 +1,14 @@
 import { liveQuery } from 'dexie';
 import { useCallback, useEffect, useState } from 'react';
-import { pinRefusalDetails, type StaffMember } from '../../shared/protocol';
+import { pinRefusalDetails } from '../../shared/protocol';
+import type { Guide } from '../data/staff-rows';
 import { useAppStore } from '../app/store';
 import { useServices } from '../app/services';
 import type { SignedInGuide } from '../app/session';
 import { activeGuides, verifyGuidePin } from '../data/catalog';
 import { lockedUntil, mirrorHubAnswer, recordFailure, recordSuccess } from '../data/pin-lockouts';
 
-export type Guides = { state: 'loading' } | { state: 'ready'; guides: StaffMember[] };
+export type Guides = { state: 'loading' } | { state: 'ready'; guides: Guide[] };
 
 /**
  * The store's active guides from the local DB, live: a staff pull that deactivates or adds a
@@ -46,7 +47,7 @@ export type PinResult =
 export function usePinVerification() {
   const { db, engine, now } = useServices();
   return useCallback(
-    async (guide: Pick<StaffMember, 'id'>, pin: string): Promise<PinResult> => {
+    async (guide: Pick<Guide, 'id'>, pin: string): Promise<PinResult> => {
       const current = await db.staff.get(guide.id);
       if (!current?.active) return { kind: 'deactivated' };
       const locked = await lockedUntil(db, guide.id, now());
@@ -97,7 +98,7 @@ export function usePinCheck() {
   const signIn = useAppStore((s) => s.signIn);
   const verify = usePinVerification();
   const check = useCallback(
-    async (guide: StaffMember, pin: string): Promise<PinResult> => {
+    async (guide: Guide, pin: string): Promise<PinResult> => {
       const result = await verify(guide, pin);
       if (result.kind === 'ok') signIn(result.guide, now());
       return result;

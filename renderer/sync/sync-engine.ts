@@ -10,6 +10,7 @@ import {
 } from '../../shared/protocol';
 import { err, type Result } from '../../shared/result';
 import { applyAlertUpdate, storeAlert, type AlertWrite } from '../data/alerts';
+import { openOutboxEntries } from '../data/outbox-rows';
 import { applyProductItems, replaceStaff } from '../data/catalog';
 import {
   markSetAsideReported,
@@ -17,7 +18,12 @@ import {
   setAsideCount,
   unreportedSetAside,
 } from '../data/feed-rejects';
-import { applyCustomerItems, customerPageTables, putCanonicalCustomer } from '../data/customers';
+import {
+  applyCustomerItems,
+  customerPageTables,
+  prepareCustomerItems,
+  putCanonicalCustomer,
+} from '../data/customers';
 import type { OutboxEntry, OutboxRegistration, StoredAlert, TerminalDb } from '../data/database';
 import { outboxSummary, pendingEntries, recordResults } from '../data/outbox';
 import { markAuditSynced, unsyncedAuditBatch } from '../data/audit';
@@ -289,11 +295,19 @@ export class SyncEngine {
     ];
     const rejects = page.rejects ?? [];
     const now = this.opts.now().toISOString();
+    // The page's blocks are packed and sealed before its transaction opens (the CPU of sealing
+    // stays out of the transaction that holds the page's tables); used only if nothing wrote
+    // customers meanwhile (customer-store.ts, `prepare`).
+    const prepared =
+      feed === 'customers'
+        ? await prepareCustomerItems(this.db, page.items as CustomerFeedItem[])
+        : undefined;
     const applied = await this.db.transaction('rw', tables, async () => {
       const state = await readSyncState(this.db, feed);
       if (state.cursor !== askedAfter) return false;
       if (BigInt(page.cursor) < BigInt(state.cursor)) return false;
-      if (feed === 'customers') await applyCustomerItems(this.db, page.items as CustomerFeedItem[]);
+      if (feed === 'customers')
+        await applyCustomerItems(this.db, page.items as CustomerFeedItem[], prepared);
       else await applyProductItems(this.db, page.items as ProductItem[]);
       // Rows that failed validation are kept for diagnosis, and the cursor moves past them with
       // the rest of the page: one bad row never stops the feed (issue #12).
@@ -477,9 +491,12 @@ export class SyncEngine {
         for (const entry of registrations) await this.sendRegistration(entry);
         // Re-read: a registration may have re-pointed an order to the canonical customer.
         const orders = (
-          await this.db.outbox.bulkGet(batch.filter((e) => e.kind === 'order').map((e) => e.id))
+          await openOutboxEntries(
+            this.db.sealer,
+            await this.db.outbox.bulkGet(batch.filter((e) => e.kind === 'order').map((e) => e.id)),
+          )
         )
-          .filter((e): e is OutboxEntry => e?.status === 'pending' && e.kind === 'order')
+          .filter((e): e is OutboxEntry => e.status === 'pending' && e.kind === 'order')
           .map((e) => (e.kind === 'order' ? e.order : null))
           .filter((o) => o !== null);
         if (orders.length > 0) await this.sendOrders(orders);

@@ -5,6 +5,8 @@
 import { toCachedCustomer, toProfile } from '../../renderer/data/customer-rows';
 import type { Table } from 'dexie';
 import { TerminalDb } from '../../renderer/data/database';
+import { generateDataKey, singleKeySealer } from '../../renderer/data/sealed';
+import { createSecretDb } from '../../renderer/platform/browser/secret-db';
 import {
   applyCustomerItems,
   customerPageTables,
@@ -26,6 +28,9 @@ type Setup = {
   pageSize: number;
 };
 
+/** The data key as browser mode keeps it (a non-extractable CryptoKey in its own IndexedDB). */
+const sealer = singleKeySealer(createSecretDb(indexedDB).dataKey(generateDataKey));
+
 let db: TerminalDb;
 let engine: SyncEngine;
 let secrets: ReturnType<typeof memorySecretStore>;
@@ -42,7 +47,7 @@ async function usage(): Promise<number> {
 
 async function initialSync(setup: Setup) {
   secrets = memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey });
-  db = new TerminalDb(setup.terminalId);
+  db = new TerminalDb(setup.terminalId, { sealer });
   await db.open();
   const before = await usage();
   const client = createHttpHubClient({ baseUrl: setup.hubUrl, secrets, timeoutMs: 120_000 });
@@ -113,7 +118,7 @@ async function withHeartbeat<T>(everyMs: number, work: () => Promise<T>) {
  */
 async function timedSyncInto(name: string, hub: HubClient, setup: Setup) {
   const syncSecrets = memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey });
-  const syncDb = new TerminalDb(name);
+  const syncDb = new TerminalDb(name, { sealer });
   await syncDb.open();
   const syncEngine = new SyncEngine({
     db: syncDb,
@@ -186,7 +191,7 @@ async function initialSyncInWorker(setup: Setup) {
  */
 async function attach(setup: Setup) {
   secrets = memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey });
-  db = new TerminalDb(setup.terminalId);
+  db = new TerminalDb(setup.terminalId, { sealer });
   await db.open();
   const client = createHttpHubClient({ baseUrl: setup.hubUrl, secrets });
   engine = new SyncEngine({ db, hub: client, secrets, autoRetry: false });
@@ -268,7 +273,7 @@ async function rawIdbWrite(writes: StoreWrite[], perTransaction: number): Promis
 async function rawWrite() {
   const blocks = await db.customerBlocks.toArray();
   const keys = await db.customerKeys.toArray();
-  const rows = blocks.reduce((n, b) => n + b.rows.length, 0);
+  const rows = keys.reduce((n, k) => n + k.ids.length, 0);
   const stores = [db.customerBlocks, db.customerKeys];
   const seconds = await rawIdbWrite(
     [
@@ -287,7 +292,7 @@ async function rawWrite() {
  */
 async function rawWriteRows() {
   const profiles = await db.customerStore.all();
-  const v4 = new TerminalDb(`${db.name}-reference-schema`, { upToVersion: 4 });
+  const v4 = new TerminalDb(`${db.name}-reference-schema`, { sealer, upToVersion: 4 });
   const table = v4.table('customers');
   const seconds = await rawIdbWrite([{ table, records: profiles }], 5000);
   v4.close();
@@ -302,13 +307,13 @@ async function rawWriteRows() {
 async function upgradeFromV4(setup: Setup) {
   const profiles = await db.customerStore.all();
   const terminalId = `${setup.terminalId}-upgrade`;
-  const v4 = new TerminalDb(terminalId, { upToVersion: 4 });
+  const v4 = new TerminalDb(terminalId, { sealer, upToVersion: 4 });
   const t0 = performance.now();
   for (let i = 0; i < profiles.length; i += 5000)
     await v4.table('customers').bulkPut(profiles.slice(i, i + 5000));
   const writeSeconds = (performance.now() - t0) / 1000;
   v4.close();
-  const v5 = new TerminalDb(terminalId);
+  const v5 = new TerminalDb(terminalId, { sealer });
   const t1 = performance.now();
   await v5.open();
   const upgradeSeconds = (performance.now() - t1) / 1000;

@@ -28,6 +28,7 @@ function bridgeFor(hubUrl: string, token: string): ShopGuideBridge {
     getSecret: (name) => Promise.resolve(ok(name === 'terminalToken' ? token : null)),
     setSecret: unavailable,
     clearSecrets: unavailable,
+    dataKey: unavailable,
     notifyAlert: unavailable,
     onAlertFocus: () => () => undefined,
     setKiosk: unavailable,

@@ -4,6 +4,7 @@ import {
   type DeploymentInfo,
   type Receipt,
 } from '../../../shared/bridge';
+import type { DataKeyService } from '../services/data-key';
 import type { SecretStore } from '../services/secret-store';
 import type { BridgeHandlers } from './registrar';
 
@@ -14,6 +15,7 @@ export type MainServices = {
   /** checks the hub answers, saves the URL, re-applies the CSP and reloads the window */
   setHubUrl(hubUrl: string): Promise<DeploymentInfo>;
   secrets: SecretStore;
+  dataKey: DataKeyService;
   windowFocused(): boolean;
   showNotification(text: { title: string; body: string }, alertId: string): void;
   setKiosk(on: boolean): boolean;
@@ -34,9 +36,12 @@ export function createHandlers(services: MainServices): BridgeHandlers {
       return null;
     },
     'secret:clear-all': async () => {
+      // Un-enrolment / revocation: the data key goes with the secrets (cryptographic erasure).
       await services.secrets.clear();
+      await services.dataKey.erase();
       return null;
     },
+    'data-key:get': () => services.dataKey.get(),
     'notify:alert': (notification) => {
       // The guide is looking at the app: the in-app alert is enough, a toast would be noise.
       if (services.windowFocused()) return { shown: false };

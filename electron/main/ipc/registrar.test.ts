@@ -18,6 +18,7 @@ const validArgs: { [C in BridgeChannel]: BridgeArgs<C> } = {
   'secret:get': { name: 'terminalToken' },
   'secret:set': { name: 'phoneHashKey', value: 'abcdef' },
   'secret:clear-all': undefined,
+  'data-key:get': undefined,
   'notify:alert': { alertId: ALERT_ID, tier: 'gold' },
   'window:set-kiosk': { on: true },
   'app:launch-at-login:get': undefined,
@@ -62,6 +63,10 @@ function fakeServices() {
       get: async () => record('secrets.get', 'tok')(),
       set: async () => record('secrets.set', undefined)(),
       clear: async () => record('secrets.clear', undefined)(),
+    },
+    dataKey: {
+      get: async () => record('dataKey.get', Buffer.alloc(32, 7).toString('base64'))(),
+      erase: async () => record('dataKey.erase', undefined)(),
     },
     windowFocused: () => focused,
     showNotification: (text, alertId) => {

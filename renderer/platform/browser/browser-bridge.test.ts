@@ -1,6 +1,7 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { createBrowserBridge, type BrowserEnvironment } from './browser-bridge';
 import { selectBridge } from '../select-bridge';
+import { aadFor, singleKeySealer } from '../../data/sealed';
 
 const ALERT_ID = '0193a6c2-7d3e-7c4b-9f00-0123456789ab';
 const TOKEN = 'tok_0123456789abcdef0123';
@@ -91,6 +92,28 @@ describe('browser bridge', () => {
     expect(await second.getSecret('phoneHashKey')).toEqual({ ok: true, value: 'abcdef' });
     await second.clearSecrets();
     expect(await second.getSecret('phoneHashKey')).toEqual({ ok: true, value: null });
+  });
+
+  it('keeps one non-extractable data key across page loads and erases it with the secrets', async () => {
+    const { env } = environment();
+    const first = createBrowserBridge(env);
+    const made = await first.dataKey();
+    if (!made.ok || made.value.kind !== 'key') throw new Error('no data key');
+    expect(made.value.key.extractable).toBe(false);
+    const sealer = singleKeySealer(made.value.key);
+    const sealed = await sealer.seal({ notes: 'x' }, aadFor('t', 1));
+    const second = createBrowserBridge(env); // a reload: the same key opens what the first sealed
+    const again = await second.dataKey();
+    if (!again.ok || again.value.kind !== 'key') throw new Error('no data key');
+    expect(await singleKeySealer(again.value.key).open(sealed, aadFor('t', 1))).toEqual({
+      notes: 'x',
+    });
+    await second.clearSecrets();
+    const fresh = await createBrowserBridge(env).dataKey();
+    if (!fresh.ok || fresh.value.kind !== 'key') throw new Error('no data key');
+    await expect(
+      singleKeySealer(fresh.value.key).open(sealed, aadFor('t', 1)),
+    ).rejects.toMatchObject({ code: 'tampered' });
   });
 
   it('notifies only when the page is in the background, without PII, and focuses on click', async () => {

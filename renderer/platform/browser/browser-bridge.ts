@@ -8,6 +8,7 @@ import {
   type ShopGuideBridge,
 } from '../../../shared/bridge';
 import { err, ok } from '../../../shared/result';
+import { generateDataKey } from '../../data/sealed';
 import { createSecretDb, type SecretDb } from './secret-db';
 
 /**
@@ -47,8 +48,9 @@ export function createBrowserBridge(env: BrowserEnvironment): ShopGuideBridge {
   const listeners = new Set<(alertId: string) => void>();
   let deployment: Promise<DeploymentInfo> | null = null;
   env.warn(
-    'ShopGuide browser mode: the terminal token is kept in this browser profile (IndexedDB) and is ' +
-      'less protected than in the desktop app. Use only on store-controlled devices.',
+    'ShopGuide browser mode: the terminal token and the key the customer cache is encrypted with ' +
+      'are kept in this browser profile (IndexedDB) and are less protected than in the desktop app ' +
+      '(anyone with this profile can use them from this origin). Use only on store-controlled devices.',
   );
 
   const loadDeployment = async (): Promise<DeploymentInfo> => {
@@ -96,6 +98,8 @@ export function createBrowserBridge(env: BrowserEnvironment): ShopGuideBridge {
     getSecret: (name) => safely(() => secrets.get(name)),
     setSecret: (name, value) => safely(async () => (await secrets.set(name, value), null)),
     clearSecrets: () => safely(async () => (await secrets.clear(), null)),
+    dataKey: () =>
+      safely(async () => ({ kind: 'key' as const, key: await secrets.dataKey(generateDataKey) })),
     notifyAlert: async (notification) => {
       const N = env.Notification;
       if (env.hasFocus() || N === undefined || N.permission !== 'granted') {

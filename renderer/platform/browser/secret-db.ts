@@ -9,11 +9,23 @@ import type { SecretName } from '../../../shared/bridge';
  */
 export const SECRET_DB_NAME = 'shopguide-platform';
 const STORE = 'secrets';
+/**
+ * The data key the terminal's database is sealed with (renderer/data/sealed.ts), stored as a
+ * non-extractable CryptoKey: script cannot export its bytes, but anyone who can run script in this
+ * origin — or copies the browser profile and opens it in a browser — can use it. Weaker than the
+ * desktop app's OS-protected key, and said so (docs/privacy.md, the connect screen).
+ */
+const KEYS = 'keys';
+const DATA_KEY = 'dataKey';
 
 function open(factory: IDBFactory): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const request = factory.open(SECRET_DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    const request = factory.open(SECRET_DB_NAME, 2);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+      if (!db.objectStoreNames.contains(KEYS)) db.createObjectStore(KEYS);
+    };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error ?? new Error('indexedDB open failed'));
   });
@@ -23,19 +35,29 @@ function run<T>(
   db: IDBDatabase,
   mode: IDBTransactionMode,
   action: (store: IDBObjectStore) => IDBRequest,
+  store: string = STORE,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const request = action(tx.objectStore(STORE));
+    const tx = db.transaction(store, mode);
+    const request = action(tx.objectStore(store));
     tx.oncomplete = () => resolve(request.result as T);
     tx.onerror = () => reject(tx.error ?? new Error('indexedDB transaction failed'));
   });
 }
 
+/** A stored CryptoKey (checked by shape: a structured clone may come from another realm). */
+const isKey = (value: unknown): value is CryptoKey =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.prototype.toString.call(value) === '[object CryptoKey]';
+
 export type SecretDb = {
   get(name: SecretName): Promise<string | null>;
   set(name: SecretName, value: string): Promise<void>;
+  /** clears the secrets and the data key (cryptographic erasure of the sealed cache) */
   clear(): Promise<void>;
+  /** the data key, made (non-extractable) and kept on first use */
+  dataKey(generate: () => Promise<CryptoKey>): Promise<CryptoKey>;
 };
 
 export function createSecretDb(factory: IDBFactory): SecretDb {
@@ -51,6 +73,19 @@ export function createSecretDb(factory: IDBFactory): SecretDb {
     },
     async clear() {
       await run(await conn(), 'readwrite', (s) => s.clear());
+      await run(await conn(), 'readwrite', (s) => s.clear(), KEYS);
+    },
+    async dataKey(generate) {
+      const found = await run<unknown>(await conn(), 'readonly', (s) => s.get(DATA_KEY), KEYS);
+      if (isKey(found)) return found;
+      const key = await generate();
+      // `add`, not `put`: two windows starting at once keep the first key, and both use it.
+      await run(await conn(), 'readwrite', (s) => s.add(key, DATA_KEY), KEYS).catch(
+        () => undefined,
+      );
+      const kept = await run<unknown>(await conn(), 'readonly', (s) => s.get(DATA_KEY), KEYS);
+      if (!isKey(kept)) throw new Error('the browser did not keep the data key');
+      return kept;
     },
   };
 }

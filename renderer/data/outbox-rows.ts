@@ -1,0 +1,55 @@
+import type { Order } from '../../shared/protocol';
+import type { LocalCustomerRegistration } from './customer-rows';
+import type { OutboxEntry } from './database';
+import { aadFor, isSealedRow, keepAlive, type Envelope, type Sealer } from './sealed';
+
+type Base<E> = E extends unknown ? Omit<E, 'order' | 'registration'> : never;
+
+/**
+ * An outbox entry as stored since v10: its queue state (status, attempts, times, the hub's
+ * reason) in clear, what it carries sealed with its id — the registration (name, sizes, notes,
+ * birthday, the encrypted phone) whole, an order's lines and prices apart from its customer id,
+ * which stays readable so a merge can re-point pending orders in place (customers.ts). A row from
+ * before v10 is read as it is until the v10 pass seals it.
+ */
+export type OutboxRow = Base<OutboxEntry> &
+  (
+    | { kind: 'order'; order: Pick<Order, 'customerId'> & Partial<Order>; sealed?: Envelope }
+    | { kind: 'registration'; registration: Partial<LocalCustomerRegistration>; sealed?: Envelope }
+  );
+
+export async function sealOutboxEntry(sealer: Sealer, entry: OutboxEntry): Promise<OutboxRow> {
+  const aad = aadFor('outbox', entry.id);
+  if (entry.kind === 'registration') {
+    const { registration, ...rest } = entry;
+    return { ...rest, registration: {}, sealed: await sealer.seal(registration, aad) };
+  }
+  const { order, ...rest } = entry;
+  const { customerId, ...body } = order;
+  return {
+    ...rest,
+    order: customerId === undefined ? {} : { customerId },
+    sealed: await sealer.seal(body, aad),
+  };
+}
+
+export async function openOutboxEntry(sealer: Sealer, row: OutboxRow): Promise<OutboxEntry> {
+  if (!isSealedRow(row)) return row as unknown as OutboxEntry;
+  const { sealed, ...rest } = row as OutboxRow & { sealed: Envelope };
+  const aad = aadFor('outbox', rest.id);
+  if (rest.kind === 'registration') {
+    const registration = await sealer.open<LocalCustomerRegistration>(sealed as Envelope, aad);
+    return { ...rest, registration };
+  }
+  const body = await sealer.open<Omit<Order, 'customerId'>>(sealed as Envelope, aad);
+  // The clear customer id wins: it is the one a merge re-pointed.
+  const order: Order =
+    rest.order.customerId === undefined ? body : { ...body, customerId: rest.order.customerId };
+  return { ...rest, order };
+}
+
+export const openOutboxEntries = (
+  sealer: Sealer,
+  rows: readonly (OutboxRow | undefined)[],
+): Promise<OutboxEntry[]> =>
+  keepAlive(Promise.all(rows.flatMap((row) => (row ? [openOutboxEntry(sealer, row)] : []))));

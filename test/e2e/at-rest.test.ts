@@ -1,0 +1,146 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import type { BatchResponse } from '../../shared/protocol';
+import {
+  buildRenderer,
+  RENDERER_OUT,
+  startTerminal,
+  type Terminal,
+} from '../../scripts/start-terminal';
+import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { call } from '../support/http';
+import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { customerFeed, unique } from '../support/seed';
+import { CHROMIUM_FLAGS, SCREENSHOT_DIR } from './support/chromium';
+
+/*
+ * Encryption at rest, checked where an attacker would look: the browser profile's IndexedDB files
+ * on disk (LevelDB tables and logs, blob files), after the terminal (browser mode, real hub) has
+ * synced a customer whose notes and sizes carry unique markers. The lookup keys (member code,
+ * name) legitimately stay in clear for the in-memory index; nothing else of the profile may.
+ */
+
+let hub: HubProcess;
+let store: StoreFixture;
+let terminal: Terminal;
+let context: BrowserContext;
+let profileDir: string;
+
+const tag = unique();
+const NOTES = `ATREST-NOTES-${tag}`;
+const SIZE = `ATRSZ${tag}`; // sizes are at most 16 characters
+const MEMBER = `MATREST${tag}`;
+
+/** Every file under a directory (the profile's IndexedDB folder), recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** The files under `dir` holding `needle` as Latin-1 (V8's one-byte strings) or UTF-16LE bytes. */
+function filesContaining(dir: string, needle: string): string[] {
+  const forms = [Buffer.from(needle, 'latin1'), Buffer.from(needle, 'utf16le')];
+  return filesUnder(dir).filter((file) => {
+    const bytes = readFileSync(file);
+    return forms.some((form) => bytes.includes(form));
+  });
+}
+
+beforeAll(async () => {
+  hub = await startHub();
+  store = await createStoreFixture(hub);
+  const seeded = await call<BatchResponse>(
+    hub,
+    'POST',
+    '/api/v1/integration/customers',
+    {
+      customers: [
+        {
+          crmId: `crm-atrest-${tag}`,
+          name: '沈静',
+          phone: `139${tag.padStart(8, '0').slice(-8)}`,
+          memberCode: MEMBER,
+          tier: 'gold',
+          sizes: { top: SIZE },
+          notes: NOTES,
+        },
+      ],
+    },
+    { integration: true },
+  );
+  expect(seeded.body, JSON.stringify(seeded.body)).toHaveProperty('results');
+  expect(seeded.body.results.map((r) => r.status)).toEqual(['accepted']);
+  await buildRenderer(RENDERER_OUT);
+  terminal = await startTerminal({
+    hubUrl: hub.url,
+    token: store.terminals[0]!.token,
+    port: 0,
+    log: () => undefined,
+  });
+  profileDir = mkdtempSync(join(tmpdir(), 'sg-chromium-at-rest-'));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await terminal?.stop();
+  await hub?.stop();
+  if (hub) removeDataDir(hub);
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+describe('encryption at rest (browser mode, Chromium profile on disk)', () => {
+  it('the hub sends this terminal the markers (so their absence on disk means something)', async () => {
+    const feed = await customerFeed(hub, store.terminals[0]!.token);
+    const profile = feed.find((p) => p.memberCode === MEMBER);
+    expect(profile?.notes).toBe(NOTES);
+    expect(profile?.sizes).toMatchObject({ top: SIZE });
+  });
+
+  it('after the initial sync, the IndexedDB files hold the lookup keys but no notes or sizes', async () => {
+    const page = await context.newPage();
+    await page.goto(terminal.url);
+    await page.getByRole('heading', { name: '请选择你的名字' }).waitFor({ timeout: 90_000 });
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'e2e-at-rest-synced.png') });
+    // The cache has the customer (read through raw IndexedDB, as anything in the origin could).
+    const dbName = `shopguide-terminal-${store.terminals[0]!.id}`;
+    const keys = await page.evaluate(
+      (name) =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open(name);
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result
+              .transaction('customerKeys')
+              .objectStore('customerKeys')
+              .getAll();
+            get.onerror = () => reject(get.error);
+            get.onsuccess = () => {
+              open.result.close();
+              resolve((get.result as { memberCodes: string[] }[]).flatMap((k) => k.memberCodes));
+            };
+          };
+        }),
+      dbName,
+    );
+    expect(keys).toContain(MEMBER);
+    // Flush IndexedDB to disk: close the browser, then read its files as a thief would.
+    await context.close();
+    const idbDir = join(profileDir, 'Default', 'IndexedDB');
+    expect(filesUnder(idbDir).length).toBeGreaterThan(0);
+    // The grep works: the member code (a lookup key, kept in clear) is found on disk…
+    expect(filesContaining(idbDir, MEMBER).length).toBeGreaterThan(0);
+    // …the notes and the sizes are not, anywhere under the profile's IndexedDB.
+    expect(filesContaining(idbDir, NOTES)).toEqual([]);
+    expect(filesContaining(idbDir, SIZE)).toEqual([]);
+  });
+});
