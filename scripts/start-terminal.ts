@@ -10,8 +10,8 @@ import {
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { appResponseHeaders, resolveAppFile } from '../electron/main/security/app-protocol';
-import { buildCsp } from '../electron/main/security/csp';
+import { appFileSegments, appResponseHeaders } from '../shared/web/app-files';
+import { buildCsp } from '../shared/web/csp';
 
 /*
  * The terminal half of `npm start`: the Electron app when its binary is installed, otherwise the
@@ -127,7 +127,8 @@ export async function serveRenderer(
         });
         return res.end(body);
       }
-      const file = resolveAppFile(`app://shopguide${path}`, options.dir);
+      const segments = appFileSegments(`app://shopguide${path}`);
+      const file = segments && join(options.dir, ...segments);
       if (file === null || !existsSync(file)) {
         res.writeHead(404, { 'Content-Type': 'text/plain' });
         return res.end('not found');

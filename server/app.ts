@@ -21,7 +21,7 @@ import { registerStatsRoutes } from './stats/routes';
 import { registerAuditRoutes } from './audit/routes';
 import { registerStaffRoutes } from './staff/routes';
 import { startAuditRetention } from './audit/service';
-import { ensureHubSecrets } from './admin/service';
+import { ensurePhoneHashKey } from './customers/phone-key';
 import { registerUpdateRoutes } from './updates/routes';
 import { startFeedJsonMaterializer } from './sync/feed-json';
 
@@ -100,7 +100,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     onError: (error) => app.log.warn({ err: { message: error.message } }, 'database link lost'),
   });
   await migrate(db);
-  await ensureHubSecrets(db);
+  await ensurePhoneHashKey(db);
 
   const handlers: SocketHandler[] = [];
   const realtime = await createRealtime({

@@ -26,8 +26,8 @@ import {
 } from './config/deployment-config';
 import { createHandlers } from './ipc/handlers';
 import { BridgeFailure, createDispatcher } from './ipc/registrar';
-import { appResponseHeaders, resolveAppFile } from './security/app-protocol';
-import { buildCsp } from './security/csp';
+import { appFileSegments, appResponseHeaders } from '../../shared/web/app-files';
+import { buildCsp } from '../../shared/web/csp';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -176,7 +176,8 @@ async function main(): Promise<void> {
     isPermissionAllowed(permission, requestingOrigin, appOrigin),
   );
   protocol.handle(APP_SCHEME, async (request) => {
-    const file = resolveAppFile(request.url, rendererDir);
+    const segments = appFileSegments(request.url);
+    const file = segments && join(rendererDir, ...segments);
     if (file === null || !existsSync(file)) return new Response('not found', { status: 404 });
     // Electron's fs reads inside app.asar transparently.
     return new Response(await readFile(file), {

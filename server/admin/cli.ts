@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ensurePhoneHashKey } from '../customers/phone-key';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import {
@@ -27,7 +28,6 @@ import {
   createGuide,
   createStore,
   createTerminal,
-  ensureHubSecrets,
   listGuides,
   listStores,
   listTerminals,
@@ -217,7 +217,7 @@ export async function openHubDatabaseDirectly(env: NodeJS.ProcessEnv): Promise<D
   }
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
-  await ensureHubSecrets(db);
+  await ensurePhoneHashKey(db);
   return db;
 }
 

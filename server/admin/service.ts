@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { hashPin } from '../../shared/domain/pin-verifier';
 import { nativeScrypt } from '../staff/native-scrypt';
 import { newId } from '../../shared/domain/ids';
@@ -7,27 +6,6 @@ import { SETTING_ADMIN_KEY, SETTING_INTEGRATION_KEY } from '../auth/guards';
 import { hashSecret, newSecret } from '../auth/secrets';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { HubError, notFound } from '../http/errors';
-
-export const SETTING_PHONE_HASH_KEY = 'phone_hash_key';
-
-/**
- * Secrets the hub needs from its first start: the chain's phone-hash key (delivered to enrolled
- * terminals). Integration and admin keys come from the environment or are rotated in by IT.
- */
-export async function ensureHubSecrets(db: Db): Promise<void> {
-  await db.query('insert into settings(key, value) values ($1, $2) on conflict (key) do nothing', [
-    SETTING_PHONE_HASH_KEY,
-    randomBytes(32).toString('hex'),
-  ]);
-}
-
-export async function phoneHashKey(db: Queryable): Promise<string> {
-  const rows = await db.query<{ value: string }>('select value from settings where key = $1', [
-    SETTING_PHONE_HASH_KEY,
-  ]);
-  if (!rows[0]) throw new Error('phone hash key missing: run migrations first');
-  return rows[0].value;
-}
 
 export async function createStore(db: Db, input: NewStore): Promise<{ id: string }> {
   const id = input.id ?? newId();

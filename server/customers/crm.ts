@@ -1,6 +1,7 @@
 import { newId } from '../../shared/domain/ids';
+import { resolveLiveCustomerId } from './merge-chain';
 import type { CrmCustomer, ItemResult } from '../../shared/protocol';
-import { phoneHashKey } from '../admin/service';
+import { phoneHashKey } from './phone-key';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import {
   blankFields,
@@ -20,12 +21,7 @@ import {
   type BatchOutcome,
   type PhoneIdentity,
 } from './identity';
-import {
-  CUSTOMER_COLUMNS,
-  isTombstoneRow,
-  resolveLiveCustomerId,
-  type CustomerRow,
-} from './profile';
+import { CUSTOMER_COLUMNS, isTombstoneRow, type CustomerRow } from './profile';
 
 /**
  * New customers go in as one statement: on PGlite every statement has a noticeable fixed cost,

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { phoneHash } from '../../shared/domain/crypto';
 import { normalisePhone } from '../../shared/domain/phone';
 import type { ItemResult } from '../../shared/protocol';
-import { phoneHashKey } from '../admin/service';
+import { phoneHashKey } from './phone-key';
 import type { Queryable } from '../db/database';
 
 /** What a batch write answers: per-item results and the highest change sequence it drew. */

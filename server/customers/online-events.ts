@@ -4,7 +4,7 @@ import { normalisePhone } from '../../shared/domain/phone';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import type { BatchOutcome } from './identity';
 import { EMPTY_ONLINE } from '../../shared/protocol';
-import { resolveLiveCustomerId } from './profile';
+import { resolveLiveCustomerId } from './merge-chain';
 
 /** How many products each trail keeps: the card shows a handful; the feed row stays small. */
 export const TRAIL_LENGTH = 20;

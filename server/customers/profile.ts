@@ -217,24 +217,3 @@ export async function loadProfiles(
 export async function loadProfile(db: Queryable, id: string): Promise<CustomerProfile | null> {
   return (await loadProfiles(db, [id])).get(id.toLowerCase()) ?? null;
 }
-
-/**
- * Follows `merged_into` from a possibly merged id to the surviving customer; null when the id is
- * unknown or ends in a deletion. Bounded so a corrupt cycle cannot loop forever.
- */
-export async function resolveLiveCustomerId(db: Queryable, id: string): Promise<string | null> {
-  let current = id;
-  for (let hop = 0; hop < 16; hop++) {
-    const [row] = await db.query<{ merged_into: string | null; deleted: boolean }>(
-      'select merged_into, deleted from customers where id = $1',
-      [current],
-    );
-    if (!row) return null;
-    if (row.merged_into) {
-      current = row.merged_into;
-      continue;
-    }
-    return row.deleted ? null : current;
-  }
-  return null;
-}

@@ -3,7 +3,8 @@ import type { TerminalPrincipal } from '../auth/guards';
 import { lockChangeFeed, type Db } from '../db/database';
 import { badRequest, HubError } from '../http/errors';
 import { generateMemberCode, liveCustomerByPhone, phoneIdentity } from './identity';
-import { loadProfile, resolveLiveCustomerId } from './profile';
+import { resolveLiveCustomerId } from './merge-chain';
+import { loadProfile } from './profile';
 
 export type RegistrationOutcome = {
   status: 'created' | 'existing';

@@ -5,7 +5,7 @@ import type { Order, PaymentMethod } from '../../shared/protocol';
 import type { Db } from '../db/database';
 import { ingestOrders } from '../orders/service';
 import { buildCustomerCard, CARD_COLUMNS, type CardCustomerRow } from '../presence/card';
-import { ALERT_EXPIRY_MINUTES } from '../terminal/routes';
+import { ALERT_EXPIRY_MINUTES } from '../presence/windows';
 import type { DemoProduct } from './catalog';
 import { DEMO_STORES, type DemoStore } from './chain';
 import type { DemoCustomer } from './customers';

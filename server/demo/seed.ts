@@ -1,4 +1,5 @@
 import { Faker, base, en, zh_CN } from '@faker-js/faker';
+import { ensurePhoneHashKey } from '../customers/phone-key';
 import { verifyPin } from '../../shared/domain/pin-verifier';
 import { nativeScrypt } from '../staff/native-scrypt';
 import { crmCustomer, productUpsert } from '../../shared/protocol';
@@ -6,7 +7,6 @@ import {
   createGuide,
   createStore,
   createTerminal,
-  ensureHubSecrets,
   reissueTerminalToken,
   rotateAdminKey,
   rotateIntegrationKey,
@@ -68,7 +68,7 @@ async function keyStillValid(db: Queryable, setting: string, key: string | undef
 export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummary> {
   const log = options.log ?? (() => undefined);
   await migrate(db);
-  await ensureHubSecrets(db);
+  await ensurePhoneHashKey(db);
   const previous = readCredentials(options.credentialsPath);
 
   const faker = new Faker({ locale: [zh_CN, en, base] });

@@ -1,4 +1,5 @@
 import { orderTotals } from '../../shared/domain/money';
+import { resolveLiveCustomers } from '../customers/merge-chain';
 import type { AlertUpdate, ItemResult, Order, PurchaseSummary } from '../../shared/protocol';
 import type { TerminalPrincipal } from '../auth/guards';
 import { lockChangeFeed, type Db } from '../db/database';
@@ -9,7 +10,6 @@ import {
   alertsById,
   existingOrderIds,
   productsBySku,
-  resolveCustomers,
   storeTimezone,
   type AlertRef,
   type ProductRef,
@@ -77,7 +77,7 @@ export async function ingestOrders(
       db,
       own.flatMap((o) => (o.alertId ? [o.alertId] : [])),
     ),
-    resolveCustomers(
+    resolveLiveCustomers(
       db,
       own.flatMap((o) => (o.customerId ? [o.customerId] : [])),
     ),
@@ -87,7 +87,8 @@ export async function ingestOrders(
     .map((a) => a.customerId)
     .filter((id) => !customers.has(id));
   if (alertCustomers.length > 0)
-    for (const [id, live] of await resolveCustomers(db, alertCustomers)) customers.set(id, live);
+    for (const [id, live] of await resolveLiveCustomers(db, alertCustomers))
+      customers.set(id, live);
 
   // A resend of a stored order is a duplicate, whatever has changed since (a guide deactivated…).
   for (const id of existing) outcome.set(id, { id, status: 'duplicate' });

@@ -7,34 +7,23 @@ import type {
   FootfallEvent,
   PresenceEvent,
 } from '../../shared/protocol';
-import { phoneHashKey } from '../admin/service';
+import { resolveLiveCustomerId } from '../customers/merge-chain';
+import { cachedPhoneHashKey } from '../customers/phone-key';
+import { loadStores as loadAllStores } from '../stores/stores';
 import type { Queryable } from '../db/database';
 import type { HubContext } from '../context';
 import { badRequest, HubError, notFound } from '../http/errors';
-import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from '../terminal/routes';
+import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from './windows';
 import { buildCustomerCard, CARD_COLUMNS, type CardCustomerRow } from './card';
 import { nearestStoreContaining, type Geofence } from './geo';
 
 /** Second key space for `pg_advisory_xact_lock(int, int)`: one lock per store × customer. */
 const VISIT_LOCK_SPACE = 4601;
 /** Merges can chain (A → B → C); follow a few hops, never loop forever on bad data. */
-const MAX_MERGE_HOPS = 8;
 
 type CustomerRow = CardCustomerRow & { merged_into: string | null; deleted: boolean };
 const CUSTOMER_COLUMNS = `${CARD_COLUMNS}, merged_into, deleted`;
 const CUSTOMER_SELECT = `select ${CUSTOMER_COLUMNS} from customers`;
-
-// The phone-hash key is created once at first start and never changes afterwards.
-const hashKeys = new WeakMap<Queryable, Promise<string>>();
-function cachedPhoneHashKey(db: Queryable): Promise<string> {
-  let key = hashKeys.get(db);
-  if (!key) {
-    key = phoneHashKey(db);
-    key.catch(() => hashKeys.delete(db));
-    hashKeys.set(db, key);
-  }
-  return key;
-}
 
 /** Finds the live customer a sighting refers to, following merges; null when unknown. */
 export async function resolveCustomer(
@@ -66,17 +55,16 @@ export async function resolveCustomer(
     );
   }
   let customer = rows[0] ?? null;
-  for (let hop = 0; customer?.merged_into && hop < MAX_MERGE_HOPS; hop++) {
-    const [target] = await db.query<CustomerRow>(`${CUSTOMER_SELECT} where id = $1`, [
-      customer.merged_into,
-    ]);
-    customer = target ?? null;
+  // A sighting by an old member code or a merged-away number: the customer it was merged into.
+  if (customer?.merged_into) {
+    const live = await resolveLiveCustomerId(db, customer.id);
+    customer = live
+      ? ((await db.query<CustomerRow>(`${CUSTOMER_SELECT} where id = $1`, [live]))[0] ?? null)
+      : null;
   }
   if (!customer || customer.merged_into || customer.deleted) return null;
   return customer;
 }
-
-type StoreRow = { id: string; lat: number; lng: number; geofence_radius_m: number };
 
 /**
  * Stores change a few times a year but every sighting needs them: keep the geofences in memory
@@ -86,12 +74,11 @@ const STORE_CACHE_MS = 10_000;
 const storeCaches = new WeakMap<Queryable, { loadedAt: number; stores: Geofence[] }>();
 
 async function loadStores(db: Queryable): Promise<Geofence[]> {
-  const rows = await db.query<StoreRow>('select id, lat, lng, geofence_radius_m from stores');
-  const stores = rows.map((s) => ({
+  const stores = (await loadAllStores(db)).map((s) => ({
     id: s.id,
-    lat: Number(s.lat),
-    lng: Number(s.lng),
-    radiusM: Number(s.geofence_radius_m),
+    lat: s.lat,
+    lng: s.lng,
+    radiusM: s.geofenceRadiusM,
   }));
   storeCaches.set(db, { loadedAt: Date.now(), stores });
   return stores;

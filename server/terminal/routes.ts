@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { terminalStatusReport, type TerminalInfo } from '../../shared/protocol';
-import { phoneHashKey } from '../admin/service';
+import { phoneHashKey } from '../customers/phone-key';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
 import { parseInput } from '../http/errors';
-
-export const ALERT_EXPIRY_MINUTES = 30;
-export const VISIT_WINDOW_MINUTES = 30;
+import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from '../presence/windows';
+import { loadStore } from '../stores/stores';
 
 /**
  * `GET /api/v1/terminal`: an enrolled terminal learns who it is, its store and the hash key.
@@ -18,30 +17,16 @@ export function registerTerminalRoutes(api: FastifyInstance, ctx: HubContext): v
     { config: { access: 'terminal' } },
     async (request): Promise<TerminalInfo> => {
       const terminal = terminalOf(request);
-      const [store] = await ctx.db.query<{
-        id: string;
-        name: string;
-        timezone: string;
-        lat: number;
-        lng: number;
-        geofence_radius_m: number;
-      }>('select id, name, timezone, lat, lng, geofence_radius_m from stores where id = $1', [
-        terminal.storeId,
-      ]);
+      const store = await loadStore(ctx.db, terminal.storeId);
+      // A terminal's token names a store that exists (foreign key); a vanished one is a hub fault.
+      if (!store) throw new Error('the store of an authenticated terminal is missing');
       await ctx.db.query('update terminals set last_seen_at = now() where id = $1', [
         terminal.terminalId,
       ]);
       return {
         terminalId: terminal.terminalId,
         name: terminal.name,
-        store: {
-          id: store!.id,
-          name: store!.name,
-          timezone: store!.timezone,
-          lat: Number(store!.lat),
-          lng: Number(store!.lng),
-          geofenceRadiusM: Number(store!.geofence_radius_m),
-        },
+        store,
         phoneHashKey: await phoneHashKey(ctx.db),
         settings: {
           alertExpiryMinutes: ALERT_EXPIRY_MINUTES,

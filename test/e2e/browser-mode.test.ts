@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildCsp } from '../../electron/main/security/csp';
+import { buildCsp } from '../../shared/web/csp';
 import {
   buildRenderer,
   RENDERER_OUT,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildCsp } from '../../electron/main/security/csp';
+import { buildCsp } from '../../shared/web/csp';
 import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 import { startOriginServer } from './support/origin-server';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchResponse, CrmCustomer, OnlineEvent } from '../../shared/protocol';
-import { ensureHubSecrets } from '../../server/admin/service';
+import { ensurePhoneHashKey } from '../../server/customers/phone-key';
 import { upsertCrmCustomers } from '../../server/customers/crm';
 import { eraseCustomer } from '../../server/customers/erase';
 import { mergeCustomers } from '../../server/customers/merge';
@@ -109,7 +109,7 @@ function inProcessSuite(kind: 'PGlite' | 'PostgreSQL', open: () => Promise<InPro
     beforeAll(async () => {
       ({ db, drop, url } = await open());
       await migrate(db);
-      await ensureHubSecrets(db);
+      await ensurePhoneHashKey(db);
       await upsertCrmCustomers(db, crmCustomers(30));
       ids = (await db.query<{ id: string }>('select id from customers order by seq')).map(
         (r) => r.id,
