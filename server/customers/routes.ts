@@ -1,18 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  crmCustomersRequest,
-  customerRegistration,
-  eraseRequest,
-  mergeRequest,
-  onlineEventsRequest,
+  endpoints,
   type BatchResponse,
   type EraseResponse,
   type MergeResponse,
   type RegistrationResponse,
 } from '../../shared/protocol';
 import type { HubContext } from '../context';
-import { BATCH_BODY_LIMIT, terminalOf } from '../http/access';
-import { parseInput } from '../http/errors';
+import { terminalOf } from '../http/access';
+import { onEndpoint } from '../http/endpoint';
 import { upsertCrmCustomers } from './crm';
 import { eraseCustomer } from './erase';
 import { mergeCustomers } from './merge';
@@ -26,56 +22,39 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
     if (cursor) ctx.realtime.toAll('customers:changed', { cursor });
   };
 
-  api.post(
-    '/integration/customers',
-    { config: { access: 'integration' }, bodyLimit: BATCH_BODY_LIMIT },
-    async (request): Promise<BatchResponse> => {
-      const { customers } = parseInput(crmCustomersRequest, request.body);
+  onEndpoint(
+    api,
+    endpoints.importCustomers,
+    async ({ body: { customers } }): Promise<BatchResponse> => {
       const { results, cursor } = await upsertCrmCustomers(ctx.db, customers);
       announce(cursor);
       return { results };
     },
   );
 
-  api.post('/customers', { config: { access: 'terminal' } }, async (request, reply) => {
+  onEndpoint(api, endpoints.registerCustomer, async ({ request, reply, body: input }) => {
     const terminal = terminalOf(request);
-    const input = parseInput(customerRegistration, request.body);
     const { status, customer, cursor } = await registerCustomer(ctx.db, terminal, input);
     announce(cursor);
     const body: RegistrationResponse = { status, customer };
     return reply.status(status === 'created' ? 201 : 200).send(body);
   });
 
-  api.post(
-    '/integration/events',
-    { config: { access: 'integration' }, bodyLimit: BATCH_BODY_LIMIT },
-    async (request): Promise<BatchResponse> => {
-      const { events } = parseInput(onlineEventsRequest, request.body);
-      const { results, cursor } = await recordOnlineEvents(ctx.db, events);
-      announce(cursor);
-      return { results };
-    },
-  );
+  onEndpoint(api, endpoints.onlineEvents, async ({ body: { events } }): Promise<BatchResponse> => {
+    const { results, cursor } = await recordOnlineEvents(ctx.db, events);
+    announce(cursor);
+    return { results };
+  });
 
-  api.post(
-    '/integration/customers/merge',
-    { config: { access: 'integration' } },
-    async (request): Promise<MergeResponse> => {
-      const input = parseInput(mergeRequest, request.body);
-      const { cursor, ...response } = await mergeCustomers(ctx.db, input);
-      announce(cursor);
-      return response;
-    },
-  );
+  onEndpoint(api, endpoints.mergeCustomers, async ({ body: input }): Promise<MergeResponse> => {
+    const { cursor, ...response } = await mergeCustomers(ctx.db, input);
+    announce(cursor);
+    return response;
+  });
 
-  api.post(
-    '/integration/customers/erase',
-    { config: { access: 'integration' } },
-    async (request): Promise<EraseResponse> => {
-      const input = parseInput(eraseRequest, request.body);
-      const { cursor, ...response } = await eraseCustomer(ctx.db, input);
-      announce(cursor);
-      return response;
-    },
-  );
+  onEndpoint(api, endpoints.eraseCustomer, async ({ body: input }): Promise<EraseResponse> => {
+    const { cursor, ...response } = await eraseCustomer(ctx.db, input);
+    announce(cursor);
+    return response;
+  });
 }

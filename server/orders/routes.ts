@@ -1,19 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { ordersRequest, type BatchResponse } from '../../shared/protocol';
+import { endpoints, type BatchResponse } from '../../shared/protocol';
 import type { HubContext } from '../context';
-import { BATCH_BODY_LIMIT, terminalOf } from '../http/access';
-import { parseInput } from '../http/errors';
+import { terminalOf } from '../http/access';
+import { onEndpoint } from '../http/endpoint';
 import { ingestOrders } from './service';
 
 /** `POST /api/v1/orders`: a terminal uploads its queued orders (≤ 500 per call). */
 export function registerOrderRoutes(api: FastifyInstance, ctx: HubContext): void {
-  api.post(
-    '/orders',
-    { config: { access: 'terminal' }, bodyLimit: BATCH_BODY_LIMIT },
-    async (request): Promise<BatchResponse> => {
+  onEndpoint(
+    api,
+    endpoints.postOrders,
+    // The whole envelope is checked first: one malformed order means nothing is written.
+    async ({ request, body: { orders } }): Promise<BatchResponse> => {
       const terminal = terminalOf(request);
-      // The whole envelope is checked first: one malformed order means nothing is written.
-      const { orders } = parseInput(ordersRequest, request.body);
       const outcome = await ingestOrders(ctx.db, terminal, orders, (error, attempt) =>
         request.log.warn({ err: error, attempt }, 'orders batch hit a lock conflict; retrying'),
       );

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  alertsQuery,
   claimRequest,
-  footfallEvent,
-  presenceEvent,
+  endpoints,
   SocketEvents,
   type AlertsResponse,
   type ClaimAck,
@@ -12,7 +10,7 @@ import { startPeriodicSweep } from '../periodic-sweep';
 import type { HubContext } from '../context';
 import { isConnectionError } from '../db/database';
 import { terminalOf } from '../http/access';
-import { parseInput } from '../http/errors';
+import { onEndpoint } from '../http/endpoint';
 import type { TerminalSocket } from '../realtime/realtime';
 import { claimAlert, expireAlerts, listAlerts } from './alerts';
 import { recordFootfall, recordPresence } from './presence';
@@ -27,29 +25,22 @@ const CATCH_UP_HOURS = 12;
 export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): void {
   const { db } = ctx;
 
-  api.post('/presence', { config: { access: 'integration' } }, async (request, reply) => {
-    const event = parseInput(presenceEvent, request.body);
+  onEndpoint(api, endpoints.presence, async ({ reply, body: event }) => {
     const result = await recordPresence(ctx, event);
     if (result.alert) ctx.realtime.toStore(result.alert.storeId, 'alert:new', result.alert);
     return reply.status(202).send({ visitId: result.visitId, alertId: result.alertId });
   });
 
-  api.post('/footfall', { config: { access: 'integration' } }, async (request, reply) => {
-    const event = parseInput(footfallEvent, request.body);
+  onEndpoint(api, endpoints.footfall, async ({ reply, body: event }) => {
     await recordFootfall(db, event);
     return reply.status(202).send({ ok: true });
   });
 
-  api.get(
-    '/alerts',
-    { config: { access: 'terminal' } },
-    async (request): Promise<AlertsResponse> => {
-      const terminal = terminalOf(request);
-      const query = parseInput(alertsQuery, request.query, 'query');
-      const since = query.since ?? new Date(Date.now() - CATCH_UP_HOURS * 3_600_000).toISOString();
-      return { items: await listAlerts(db, terminal.storeId, since) };
-    },
-  );
+  onEndpoint(api, endpoints.alerts, async ({ request, query }): Promise<AlertsResponse> => {
+    const terminal = terminalOf(request);
+    const since = query.since ?? new Date(Date.now() - CATCH_UP_HOURS * 3_600_000).toISOString();
+    return { items: await listAlerts(db, terminal.storeId, since) };
+  });
 }
 
 /** `alert:claim {alertId, guideId}` from a terminal socket; answers with a result envelope. */

@@ -1,16 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import {
-  statsQuery,
-  statsRangeQuery,
-  uuid,
-  type DayStats,
-  type RangeStats,
-} from '../../shared/protocol';
+import { endpoints, type DayStats, type RangeStats } from '../../shared/protocol';
 import { requireSameStore } from '../auth/guards';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
-import { parseInput } from '../http/errors';
+import { onEndpoint } from '../http/endpoint';
 import { storeDayStats, storeRangeStats } from './service';
 
 /**
@@ -19,22 +12,20 @@ import { storeDayStats, storeRangeStats } from './service';
  * their own store.
  */
 export function registerStatsRoutes(api: FastifyInstance, ctx: HubContext): void {
-  api.get<{ Params: { storeId: string }; Querystring: Record<string, unknown> }>(
-    '/stores/:storeId/stats',
-    { config: { access: 'terminal' } },
-    async (request): Promise<DayStats | RangeStats> => {
+  onEndpoint(
+    api,
+    endpoints.storeStats,
+    async ({ request, params: { storeId }, query }): Promise<DayStats | RangeStats> => {
       const terminal = terminalOf(request);
       // A malformed id is a 400 like any other input; a well-formed id (lower-cased, as the hub
       // stores it) of another store is forbidden.
-      const { storeId } = parseInput(z.object({ storeId: uuid }), request.params, 'store id');
       requireSameStore(terminal, storeId);
-      if (request.query.date !== undefined) {
-        const { date } = parseInput(statsQuery, request.query, 'query');
-        const { days } = await storeDayStats(ctx.db, terminal.storeId, [date]);
+      if (query.date !== undefined) {
+        const { days } = await storeDayStats(ctx.db, terminal.storeId, [query.date]);
         return days[0]!;
       }
-      const { from, to } = parseInput(statsRangeQuery, request.query, 'query');
-      return storeRangeStats(ctx.db, terminal.storeId, from, to);
+      // The query schema guarantees both ends of a period when no day is given.
+      return storeRangeStats(ctx.db, terminal.storeId, query.from!, query.to!);
     },
   );
 }

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  feedQuery,
-  feedRejectsRequest,
+  endpoints,
   type FeedReject,
   type ProductItem,
   type StaffMember,
 } from '../../shared/protocol';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
-import { badRequest, parseInput } from '../http/errors';
+import { onEndpoint } from '../http/endpoint';
+import { badRequest } from '../http/errors';
 import { FeedPageCache, type FeedPageBytes } from './feed-cache';
 import { customerFeedPage } from './feed-json';
 import {
@@ -23,8 +23,7 @@ import {
 const MAX_BIGINT = 2n ** 63n - 1n;
 
 /** The feed query, with cursors that fit the database's bigint (19 digits can overflow it). */
-function feedParams(query: unknown): FeedOptions {
-  const params = parseInput(feedQuery, query, 'query');
+function feedParams(params: FeedOptions): FeedOptions {
   if (BigInt(params.after) > MAX_BIGINT)
     throw badRequest('invalid query', [{ path: 'after', message: 'cursor out of range' }]);
   return params;
@@ -44,8 +43,8 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
 
   // Answered as bytes: full pages come from the chain-wide page cache (see feed-cache.ts), and
   // `x-feed-cache: hit | miss` says which. The body is exactly what serialising a FeedPage gives.
-  api.get('/sync/customers', { config: { access: 'terminal' } }, async (request, reply) => {
-    const params = feedParams(request.query);
+  onEndpoint(api, endpoints.syncCustomers, async ({ reply, query }) => {
+    const params = feedParams(query);
     if (cache.enabled) cache.checkEpoch(await customerFeedEpoch(db));
     // `x-feed-stored: 4998/5000` on a page this request built: rows copied from stored feed JSON
     // (see feed-json.ts) out of the page's rows; the rest were mapped live.
@@ -67,32 +66,27 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
       .send(pageBody(page, total));
   });
 
-  api.get(
-    '/sync/catalog',
-    { config: { access: 'terminal' } },
-    async (request): Promise<FeedPage<ProductItem>> => {
+  onEndpoint(
+    api,
+    endpoints.syncCatalog,
+    async ({ request, query }): Promise<FeedPage<ProductItem>> => {
       const terminal = terminalOf(request);
-      return catalogFeedPage(db, terminal.storeId, feedParams(request.query));
+      return catalogFeedPage(db, terminal.storeId, feedParams(query));
     },
   );
 
-  api.get(
-    '/sync/staff',
-    { config: { access: 'terminal' } },
-    async (request): Promise<{ items: StaffMember[] }> => {
-      const terminal = terminalOf(request);
-      return { items: await storeStaff(db, terminal.storeId) };
-    },
-  );
+  onEndpoint(api, endpoints.syncStaff, async ({ request }): Promise<{ items: StaffMember[] }> => {
+    const terminal = terminalOf(request);
+    return { items: await storeStaff(db, terminal.storeId) };
+  });
 
   // A terminal set feed rows aside that it could not validate (renderer/sync/feed-items.ts). The
   // hub only logs them: they point at a hub bug or a schema drift, which someone must look at.
-  api.post(
-    '/sync/rejects',
-    { config: { access: 'terminal' } },
-    async (request): Promise<{ recorded: number }> => {
+  onEndpoint(
+    api,
+    endpoints.syncRejects,
+    async ({ request, body: { rejects } }): Promise<{ recorded: number }> => {
       const terminal = terminalOf(request);
-      const { rejects } = parseInput(feedRejectsRequest, request.body);
       for (const reject of rejects)
         request.log.warn(
           { terminalId: terminal.terminalId, storeId: terminal.storeId, ...loggable(reject) },

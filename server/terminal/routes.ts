@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { terminalStatusReport, type TerminalInfo } from '../../shared/protocol';
+import { endpoints, type TerminalInfo } from '../../shared/protocol';
 import { phoneHashKey } from '../customers/phone-key';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
-import { parseInput } from '../http/errors';
+import { onEndpoint } from '../http/endpoint';
 import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from '../presence/windows';
 import { loadStore } from '../stores/stores';
 
@@ -12,37 +12,32 @@ import { loadStore } from '../stores/stores';
  * `POST /api/v1/terminal/status`: it reports its build and undelivered outbox for IT's list.
  */
 export function registerTerminalRoutes(api: FastifyInstance, ctx: HubContext): void {
-  api.get(
-    '/terminal',
-    { config: { access: 'terminal' } },
-    async (request): Promise<TerminalInfo> => {
-      const terminal = terminalOf(request);
-      const store = await loadStore(ctx.db, terminal.storeId);
-      // A terminal's token names a store that exists (foreign key); a vanished one is a hub fault.
-      if (!store) throw new Error('the store of an authenticated terminal is missing');
-      await ctx.db.query('update terminals set last_seen_at = now() where id = $1', [
-        terminal.terminalId,
-      ]);
-      return {
-        terminalId: terminal.terminalId,
-        name: terminal.name,
-        store,
-        phoneHashKey: await phoneHashKey(ctx.db),
-        settings: {
-          alertExpiryMinutes: ALERT_EXPIRY_MINUTES,
-          visitWindowMinutes: VISIT_WINDOW_MINUTES,
-          autoLockMinutes: 5,
-          currency: 'CNY',
-          locale: 'zh-CN',
-        },
-        serverTime: new Date().toISOString(),
-      };
-    },
-  );
-
-  api.post('/terminal/status', { config: { access: 'terminal' } }, async (request, reply) => {
+  onEndpoint(api, endpoints.terminalInfo, async ({ request }): Promise<TerminalInfo> => {
     const terminal = terminalOf(request);
-    const report = parseInput(terminalStatusReport, request.body);
+    const store = await loadStore(ctx.db, terminal.storeId);
+    // A terminal's token names a store that exists (foreign key); a vanished one is a hub fault.
+    if (!store) throw new Error('the store of an authenticated terminal is missing');
+    await ctx.db.query('update terminals set last_seen_at = now() where id = $1', [
+      terminal.terminalId,
+    ]);
+    return {
+      terminalId: terminal.terminalId,
+      name: terminal.name,
+      store,
+      phoneHashKey: await phoneHashKey(ctx.db),
+      settings: {
+        alertExpiryMinutes: ALERT_EXPIRY_MINUTES,
+        visitWindowMinutes: VISIT_WINDOW_MINUTES,
+        autoLockMinutes: 5,
+        currency: 'CNY',
+        locale: 'zh-CN',
+      },
+      serverTime: new Date().toISOString(),
+    };
+  });
+
+  onEndpoint(api, endpoints.terminalStatus, async ({ request, reply, body: report }) => {
+    const terminal = terminalOf(request);
     // The hub's clock, like every other "last seen" stamp IT compares.
     const now = new Date().toISOString();
     await ctx.db.query(

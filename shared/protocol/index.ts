@@ -12,3 +12,4 @@ export * from './socket';
 export * from './admin';
 export * from './audit';
 export * from './feed-rejects';
+export * from './endpoints';

@@ -69,6 +69,19 @@ export const statsRangeQuery = z
   });
 export type StatsRangeQuery = z.infer<typeof statsRangeQuery>;
 
+/** `GET /stores/:storeId/stats`: `?date=` for one day, or `?from=&to=` for a period. */
+export const storeStatsQuery = z
+  .object({ date: isoDate.optional(), from: isoDate.optional(), to: isoDate.optional() })
+  .superRefine((q, ctx) => {
+    if (q.date !== undefined) {
+      if (q.from !== undefined || q.to !== undefined)
+        ctx.addIssue({ code: 'custom', message: 'give date, or from and to', path: ['date'] });
+      return;
+    }
+    const range = statsRangeQuery.safeParse(q);
+    if (!range.success) for (const issue of range.error.issues) ctx.addIssue({ ...issue });
+  });
+
 /** A period's figures summed over its days, with ratios recomputed from the sums. */
 export const periodTotals = z.object({
   ...counts,

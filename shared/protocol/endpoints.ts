@@ -1,0 +1,373 @@
+import { z } from 'zod';
+import {
+  adminGuide,
+  adminGuideState,
+  adminStoreQuery,
+  newGuideRequest,
+  newStore,
+  newTerminalRequest,
+  newTerminalResponse,
+  resetPinRequest,
+  rotatedKeyResponse,
+} from './admin';
+import { auditPage, auditQuery, auditRequest } from './audit';
+import { productUpsertRequest } from './catalog';
+import { batchResponse, feedPage, feedQuery, uuid } from './common';
+import {
+  crmCustomersRequest,
+  customerRegistration,
+  eraseRequest,
+  eraseResponse,
+  mergeRequest,
+  mergeResponse,
+  onlineEventsRequest,
+  registrationResponse,
+} from './customers';
+import { feedRejectsRequest, feedRejectsResponse } from './feed-rejects';
+import { ordersRequest } from './orders';
+import {
+  alertsQuery,
+  alertsResponse,
+  footfallEvent,
+  presenceEvent,
+  presenceResponse,
+} from './presence';
+import { pinChangeRequest, pinChangeResponse, signInRequest, signInResponse } from './staff';
+import { dayStats, rangeStats, storeStatsQuery } from './stats';
+import { terminalInfo, terminalStatusReport } from './terminal';
+
+/**
+ * The hub's REST contract, one entry per route: method, path (`:name` for path parameters), who
+ * may call it, and the zod schemas of its path parameters, query, body and answer. The hub
+ * registers its routes from this table (`server/http/endpoint.ts`) and every client — the
+ * terminal's sync engine, the admin CLI's `--url` mode, the benchmarks and the tests — calls
+ * through `shared/api-client.ts`, which builds the URL from it and validates each answer. A
+ * route's path is written here and nowhere else.
+ */
+
+/** Who may call a route: a terminal (bearer token), head office (integration key), IT (admin key). */
+export type EndpointAuth = 'terminal' | 'integration' | 'admin';
+
+export type EndpointDef = {
+  method: 'GET' | 'POST';
+  path: `/${string}`;
+  auth: EndpointAuth;
+  /** the path parameters, one per `:name` in `path` */
+  params?: z.ZodType<Record<string, string>>;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** the answer's schema for 2xx; `z.undefined()` for 204 */
+  response: z.ZodType;
+  /** batches (orders, audit, imports) may send up to 1 MiB; everything else 64 KiB */
+  batch?: true;
+};
+
+const endpoint = <const E extends EndpointDef>(definition: E): E => definition;
+
+const idParam = z.object({ id: uuid });
+const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+const okResponse = z.object({ ok: z.literal(true) });
+
+/** A store as the admin API lists it (the table's columns). */
+export const adminStore = z.object({
+  id: uuid,
+  name: z.string(),
+  timezone: z.string(),
+  lat: z.coerce.number(),
+  lng: z.coerce.number(),
+  geofence_radius_m: z.coerce.number(),
+});
+/** A terminal as the admin API lists it: last seen, its build, its undelivered outbox. */
+export const adminTerminal = z.object({
+  id: uuid,
+  store_id: uuid,
+  name: z.string(),
+  revoked_at: z.string().nullable(),
+  last_seen_at: z.string().nullable(),
+  app_version: z.string().nullable(),
+  pending_outbox: z.coerce.number().nullable(),
+  rejected_outbox: z.coerce.number().nullable(),
+  status_at: z.string().nullable(),
+});
+
+/**
+ * Feed answers: the envelope (cursor, hasMore, total) is checked as a whole, the rows one by one
+ * by the terminal (`customerFeedItem`, `productItem`, `staffMember`), so a row that fails is set
+ * aside and the rest of the page still applies (renderer/sync/feed-items.ts, issue #12).
+ */
+const feedRows = feedPage(z.unknown());
+
+export const endpoints = {
+  // ---- terminals (bearer token, scoped to the terminal's store) ----
+  terminalInfo: endpoint({
+    method: 'GET',
+    path: '/terminal',
+    auth: 'terminal',
+    response: terminalInfo,
+  }),
+  terminalStatus: endpoint({
+    method: 'POST',
+    path: '/terminal/status',
+    auth: 'terminal',
+    body: terminalStatusReport,
+    response: z.undefined(),
+  }),
+  syncCustomers: endpoint({
+    method: 'GET',
+    path: '/sync/customers',
+    auth: 'terminal',
+    query: feedQuery,
+    response: feedRows,
+  }),
+  syncCatalog: endpoint({
+    method: 'GET',
+    path: '/sync/catalog',
+    auth: 'terminal',
+    query: feedQuery,
+    response: feedRows,
+  }),
+  syncStaff: endpoint({
+    method: 'GET',
+    path: '/sync/staff',
+    auth: 'terminal',
+    response: list(z.unknown()),
+  }),
+  syncRejects: endpoint({
+    method: 'POST',
+    path: '/sync/rejects',
+    auth: 'terminal',
+    body: feedRejectsRequest,
+    response: feedRejectsResponse,
+  }),
+  registerCustomer: endpoint({
+    method: 'POST',
+    path: '/customers',
+    auth: 'terminal',
+    body: customerRegistration,
+    response: registrationResponse,
+  }),
+  postOrders: endpoint({
+    method: 'POST',
+    path: '/orders',
+    auth: 'terminal',
+    body: ordersRequest,
+    response: batchResponse,
+    batch: true,
+  }),
+  postAudit: endpoint({
+    method: 'POST',
+    path: '/audit',
+    auth: 'terminal',
+    body: auditRequest,
+    response: batchResponse,
+    batch: true,
+  }),
+  signIn: endpoint({
+    method: 'POST',
+    path: '/staff/sign-in',
+    auth: 'terminal',
+    body: signInRequest,
+    response: signInResponse,
+  }),
+  changePin: endpoint({
+    method: 'POST',
+    path: '/staff/pin',
+    auth: 'terminal',
+    body: pinChangeRequest,
+    response: pinChangeResponse,
+  }),
+  alerts: endpoint({
+    method: 'GET',
+    path: '/alerts',
+    auth: 'terminal',
+    query: alertsQuery,
+    response: alertsResponse,
+  }),
+  storeStats: endpoint({
+    method: 'GET',
+    path: '/stores/:storeId/stats',
+    auth: 'terminal',
+    params: z.object({ storeId: uuid }),
+    query: storeStatsQuery,
+    response: z.union([dayStats, rangeStats]),
+  }),
+
+  // ---- head office (X-Integration-Key) ----
+  presence: endpoint({
+    method: 'POST',
+    path: '/presence',
+    auth: 'integration',
+    body: presenceEvent,
+    response: presenceResponse,
+  }),
+  footfall: endpoint({
+    method: 'POST',
+    path: '/footfall',
+    auth: 'integration',
+    body: footfallEvent,
+    response: okResponse,
+  }),
+  importCustomers: endpoint({
+    method: 'POST',
+    path: '/integration/customers',
+    auth: 'integration',
+    body: crmCustomersRequest,
+    response: batchResponse,
+    batch: true,
+  }),
+  onlineEvents: endpoint({
+    method: 'POST',
+    path: '/integration/events',
+    auth: 'integration',
+    body: onlineEventsRequest,
+    response: batchResponse,
+    batch: true,
+  }),
+  mergeCustomers: endpoint({
+    method: 'POST',
+    path: '/integration/customers/merge',
+    auth: 'integration',
+    body: mergeRequest,
+    response: mergeResponse,
+  }),
+  eraseCustomer: endpoint({
+    method: 'POST',
+    path: '/integration/customers/erase',
+    auth: 'integration',
+    body: eraseRequest,
+    response: eraseResponse,
+  }),
+  importProducts: endpoint({
+    method: 'POST',
+    path: '/integration/products',
+    auth: 'integration',
+    body: productUpsertRequest,
+    response: batchResponse,
+    batch: true,
+  }),
+
+  // ---- IT (X-Admin-Key) ----
+  adminListStores: endpoint({
+    method: 'GET',
+    path: '/admin/stores',
+    auth: 'admin',
+    response: list(adminStore),
+  }),
+  adminCreateStore: endpoint({
+    method: 'POST',
+    path: '/admin/stores',
+    auth: 'admin',
+    body: newStore,
+    response: z.object({ id: uuid }),
+  }),
+  adminListGuides: endpoint({
+    method: 'GET',
+    path: '/admin/guides',
+    auth: 'admin',
+    query: adminStoreQuery,
+    response: list(adminGuide),
+  }),
+  adminCreateGuide: endpoint({
+    method: 'POST',
+    path: '/admin/guides',
+    auth: 'admin',
+    body: newGuideRequest,
+    response: z.object({ id: uuid }),
+  }),
+  adminDeactivateGuide: endpoint({
+    method: 'POST',
+    path: '/admin/guides/:id/deactivate',
+    auth: 'admin',
+    params: idParam,
+    response: adminGuideState,
+  }),
+  adminReactivateGuide: endpoint({
+    method: 'POST',
+    path: '/admin/guides/:id/reactivate',
+    auth: 'admin',
+    params: idParam,
+    response: adminGuideState,
+  }),
+  adminResetPin: endpoint({
+    method: 'POST',
+    path: '/admin/guides/:id/reset-pin',
+    auth: 'admin',
+    params: idParam,
+    body: resetPinRequest,
+    response: z.object({ id: uuid, storeId: uuid, ok: z.literal(true) }),
+  }),
+  adminListTerminals: endpoint({
+    method: 'GET',
+    path: '/admin/terminals',
+    auth: 'admin',
+    query: adminStoreQuery,
+    response: list(adminTerminal),
+  }),
+  adminCreateTerminal: endpoint({
+    method: 'POST',
+    path: '/admin/terminals',
+    auth: 'admin',
+    body: newTerminalRequest,
+    response: newTerminalResponse,
+  }),
+  adminRevokeTerminal: endpoint({
+    method: 'POST',
+    path: '/admin/terminals/:id/revoke',
+    auth: 'admin',
+    params: idParam,
+    response: okResponse,
+  }),
+  adminEraseCustomer: endpoint({
+    method: 'POST',
+    path: '/admin/customers/:id/erase',
+    auth: 'admin',
+    params: idParam,
+    body: eraseRequest.pick({ reason: true }),
+    response: eraseResponse,
+  }),
+  adminAudit: endpoint({
+    method: 'GET',
+    path: '/admin/audit',
+    auth: 'admin',
+    query: auditQuery,
+    response: auditPage,
+  }),
+  adminRotateIntegrationKey: endpoint({
+    method: 'POST',
+    path: '/admin/integration-key/rotate',
+    auth: 'admin',
+    response: rotatedKeyResponse,
+  }),
+} as const satisfies Record<string, EndpointDef>;
+
+export type Endpoints = typeof endpoints;
+export type EndpointName = keyof Endpoints;
+
+type Input<S> = S extends z.ZodType ? z.input<S> : undefined;
+/** What a caller passes: path parameters, query and body, each only when the route has one. */
+export type EndpointInput<E extends EndpointDef> = (E['params'] extends z.ZodType
+  ? { params: Input<E['params']> }
+  : { params?: undefined }) &
+  (E['query'] extends z.ZodType ? { query: Input<E['query']> } : { query?: undefined }) &
+  (E['body'] extends z.ZodType ? { body: Input<E['body']> } : { body?: undefined });
+/** What a route answers (after validation). */
+export type EndpointResponse<E extends EndpointDef> = z.infer<E['response']>;
+
+/** The path with its parameters filled in (each URI-encoded). */
+export function endpointPath(definition: EndpointDef, params?: Record<string, string>): string {
+  return definition.path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`${definition.path}: missing path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** `?a=1&b=2` for a query object (undefined values left out), or ''. */
+export function queryString(query: Record<string, unknown> | undefined): string {
+  if (!query) return '';
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== null) search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
