@@ -1,16 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
-import { z } from 'zod';
+import { createApiClient } from '../../shared/api-client';
 import {
-  alertsResponse,
-  API_PREFIX,
-  batchResponse,
   claimAck,
-  errorBody,
-  feedPage,
-  feedRejectsResponse,
-  pinChangeResponse,
-  registrationResponse,
-  signInResponse,
+  endpoints,
   TERMINAL_NAMESPACE,
   type HubToTerminalEvents,
   type TerminalToHubEvents,
@@ -32,19 +24,9 @@ export type HttpHubClientOptions = {
   fetch?: typeof globalThis.fetch;
 };
 
-// The envelope (cursor, hasMore, total) is validated as a whole; the rows one by one, so a row
-// that fails is set aside and the rest of the page still applies (feed-items.ts).
-const customersPage = feedPage(z.unknown()).transform((page) => ({
-  ...page,
-  ...checkCustomerItems(page.items),
-}));
-const catalogPage = feedPage(z.unknown()).transform((page) => ({
-  ...page,
-  ...checkProductItems(page.items),
-}));
-const staffList = z
-  .object({ items: z.array(z.unknown()) })
-  .transform((list) => checkStaffItems(list.items));
+// Feed answers: the envelope (cursor, hasMore, total) is validated by the endpoint's schema, the
+// rows one by one here, so a row that fails is set aside and the rest of the page still applies
+// (feed-items.ts).
 
 /**
  * The real hub client: REST over `fetch`, live events over socket.io-client on `/terminal`
@@ -52,128 +34,50 @@ const staffList = z
  * schemas; failures come back as results, never throws.
  */
 export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
-  const timeoutMs = options.timeoutMs ?? 30_000;
   const reconnect = options.reconnect ?? { baseMs: 1_000, maxMs: 30_000 };
-  const doFetch =
-    options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
-
-  async function request<S extends z.ZodType>(
-    method: 'GET' | 'POST',
-    path: string,
-    schema: S,
-    body?: unknown,
-    requestTimeoutMs = timeoutMs,
-  ): Promise<HubResult<z.infer<S>>> {
-    const token = await options.secrets.getToken();
-    if (!token) return err({ code: 'unauthorized', message: 'no terminal token' });
-    let response: Response;
-    try {
-      response = await doFetch(`${options.baseUrl}${API_PREFIX}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(requestTimeoutMs),
-      });
-    } catch (error) {
-      return err({
-        code: 'network',
-        message: error instanceof Error ? error.message : String(error),
-      });
-    }
-    let json: unknown;
-    try {
-      const text = await response.text();
-      json = text ? JSON.parse(text) : undefined;
-    } catch (error) {
-      // A body cut off mid-transfer (hub killed) is a network failure, not a bad answer.
-      if (response.ok)
-        return err({
-          code: 'network',
-          message: error instanceof Error ? error.message : 'bad body',
-        });
-      json = undefined;
-    }
-    const parsedError = response.ok ? null : errorBody.safeParse(json);
-    const hubError = parsedError?.success ? parsedError.data.error : null;
-    // A wrong PIN is a 401 about the guide, not the terminal: it must not read as a revocation.
-    if (response.status === 401 && hubError?.code !== 'wrong_pin')
-      return err({ code: 'unauthorized', message: 'the hub refused this terminal', status: 401 });
-    if (!response.ok) {
-      const message = hubError ? hubError.message : `HTTP ${response.status}`;
-      // 503 is the hub saying its database is down for now (502/504: a proxy saying the hub is):
-      // an outage like being offline — the outbox keeps its entries and the engine retries.
-      const outage = response.status >= 502 && response.status <= 504;
-      return err({
-        // 429 (rate limited) is temporary like a 5xx: keep the outbox and retry with backoff.
-        code: outage
-          ? 'network'
-          : response.status >= 500 || response.status === 429
-            ? 'server'
-            : 'rejected',
-        message,
-        status: response.status,
-        ...(hubError
-          ? {
-              reason: hubError.code,
-              ...(hubError.details === undefined ? {} : { details: hubError.details }),
-            }
-          : {}),
-      });
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success)
-      return err({
-        code: 'invalid_response',
-        message: parsed.error.message,
-        status: response.status,
-      });
-    return ok(parsed.data);
-  }
-
-  const feedPath = (feed: string, after: string, limit: number, withTotal = true) =>
-    `/sync/${feed}?after=${encodeURIComponent(after)}&limit=${limit}&withTotal=${withTotal}`;
+  const api = createApiClient({
+    baseUrl: options.baseUrl,
+    credentials: { terminal: () => options.secrets.getToken() },
+    timeoutMs: options.timeoutMs ?? 30_000,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  /** The answer's value through `pick`, or the error as it came. */
+  const then = async <T, U>(result: Promise<HubResult<T>>, pick: (value: T) => U) => {
+    const settled = await result;
+    return settled.ok ? ok(pick(settled.value)) : settled;
+  };
+  const feed = (after: string, limit: number, withTotal = true) => ({
+    query: { after, limit, withTotal },
+  });
 
   return {
     pullCustomers: (after, limit, withTotal) =>
-      request('GET', feedPath('customers', after, limit, withTotal), customersPage),
+      then(api.call(endpoints.syncCustomers, feed(after, limit, withTotal)), (page) => ({
+        ...page,
+        ...checkCustomerItems(page.items),
+      })),
     pullCatalog: (after, limit, withTotal) =>
-      request('GET', feedPath('catalog', after, limit, withTotal), catalogPage),
-    pullStaff: () => request('GET', '/sync/staff', staffList),
-    alertsSince: async (since) => {
-      const result = await request(
-        'GET',
-        `/alerts?since=${encodeURIComponent(since)}`,
-        alertsResponse,
-      );
-      return result.ok ? ok(result.value.items) : result;
-    },
-    postOrders: async (orders) => {
-      const result = await request('POST', '/orders', batchResponse, { orders });
-      return result.ok ? ok(result.value.results) : result;
-    },
+      then(api.call(endpoints.syncCatalog, feed(after, limit, withTotal)), (page) => ({
+        ...page,
+        ...checkProductItems(page.items),
+      })),
+    pullStaff: () => then(api.call(endpoints.syncStaff), (list) => checkStaffItems(list.items)),
+    alertsSince: (since) =>
+      then(api.call(endpoints.alerts, { query: { since } }), (answer) => answer.items),
+    postOrders: (orders) =>
+      then(api.call(endpoints.postOrders, { body: { orders } }), (answer) => answer.results),
     registerCustomer: (registration) =>
-      request('POST', '/customers', registrationResponse, registration),
-    postAudit: async (entries) => {
-      const result = await request('POST', '/audit', batchResponse, { entries });
-      return result.ok ? ok(result.value.results) : result;
-    },
+      api.call(endpoints.registerCustomer, { body: registration }),
+    postAudit: (entries) =>
+      then(api.call(endpoints.postAudit, { body: { entries } }), (answer) => answer.results),
     // A sign-in waits at most 10 s for the hub: past that the terminal checks the PIN itself.
     signIn: (guideId, pin) =>
-      request('POST', '/staff/sign-in', signInResponse, { guideId, pin }, SIGN_IN_TIMEOUT_MS),
+      api.call(endpoints.signIn, { body: { guideId, pin } }, { timeoutMs: SIGN_IN_TIMEOUT_MS }),
     changePin: (change) =>
-      request('POST', '/staff/pin', pinChangeResponse, change, SIGN_IN_TIMEOUT_MS),
-    reportFeedRejects: async (rejects) => {
-      const result = await request('POST', '/sync/rejects', feedRejectsResponse, { rejects });
-      return result.ok ? ok(result.value.recorded) : result;
-    },
-    reportStatus: async (report) => {
-      // 204, no body
-      const result = await request('POST', '/terminal/status', z.undefined(), report);
-      return result.ok ? ok(undefined) : result;
-    },
+      api.call(endpoints.changePin, { body: change }, { timeoutMs: SIGN_IN_TIMEOUT_MS }),
+    reportFeedRejects: (rejects) =>
+      then(api.call(endpoints.syncRejects, { body: { rejects } }), (answer) => answer.recorded),
+    reportStatus: (report) => api.call(endpoints.terminalStatus, { body: report }),
     connectLive: (events) => connectLive(options, reconnect, events),
   };
 }

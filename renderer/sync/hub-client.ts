@@ -10,29 +10,18 @@ import type {
   ItemResult,
   Order,
   ProductItem,
-  ErrorCode,
   PinChangeRequest,
   RegistrationResponse,
   SignInResponse,
   StaffMember,
 } from '../../shared/protocol';
+import type { ApiError, ApiErrorCode } from '../../shared/api-client';
 import type { Result } from '../../shared/result';
 import type { SetAsideItem } from './feed-items';
 
-/**
- * `unauthorized`: the hub refused the token (revoked terminal); `rejected`: the hub understood and
- * refused the request (4xx), retrying will not help; `network` / `server`: try again later;
- * `invalid_response`: the hub answered something the shared schemas do not accept.
- */
-export type HubErrorCode = 'unauthorized' | 'rejected' | 'network' | 'server' | 'invalid_response';
-export type HubError = {
-  code: HubErrorCode;
-  message: string;
-  status?: number;
-  /** the hub's own error code and details, when it answered with an error body */
-  reason?: ErrorCode;
-  details?: unknown;
-};
+/** The one error vocabulary of the hub contract (shared/api-client.ts). */
+export type HubErrorCode = ApiErrorCode;
+export type HubError = ApiError;
 export type HubResult<T> = Result<T, HubError>;
 
 /**

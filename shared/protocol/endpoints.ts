@@ -348,7 +348,9 @@ type Input<S> = S extends z.ZodType ? z.input<S> : undefined;
 export type EndpointInput<E extends EndpointDef> = (E['params'] extends z.ZodType
   ? { params: Input<E['params']> }
   : { params?: undefined }) &
-  (E['query'] extends z.ZodType ? { query: Input<E['query']> } : { query?: undefined }) &
+  // A query travels as strings: the caller gives the values the route reads, each sent as
+  // `String(value)`, which the route's schema reads back (`withTotal=false` → false).
+  (E['query'] extends z.ZodType ? { query: z.output<E['query']> } : { query?: undefined }) &
   (E['body'] extends z.ZodType ? { body: Input<E['body']> } : { body?: undefined });
 /** What a route answers (after validation). */
 export type EndpointResponse<E extends EndpointDef> = z.infer<E['response']>;
