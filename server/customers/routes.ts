@@ -12,7 +12,7 @@ import {
 } from '../../shared/protocol';
 import type { HubContext } from '../context';
 import { BATCH_BODY_LIMIT, terminalOf } from '../http/access';
-import { parseInput } from '../http/errors';
+import { HubError, parseInput } from '../http/errors';
 import { upsertCrmCustomers } from './crm';
 import { eraseCustomer } from './erase';
 import { mergeCustomers } from './merge';
@@ -40,7 +40,16 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
   api.post('/customers', { config: { access: 'terminal' } }, async (request, reply) => {
     const terminal = terminalOf(request);
     const input = parseInput(customerRegistration, request.body);
-    const { status, customer, cursor } = await registerCustomer(ctx.db, terminal, input);
+    const { status, customer, cursor } = await registerCustomer(ctx.db, terminal, input, {
+      lookupsPerHour: ctx.config.registrationLookupsPerHour,
+    }).catch((error: unknown) => {
+      // Like the hub's other 429s: the terminal keeps the registration and retries after this.
+      if (error instanceof HubError && error.status === 429) {
+        const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
+        void reply.header('retry-after', String(retryAfterSeconds));
+      }
+      throw error;
+    });
     announce(cursor);
     const body: RegistrationResponse = { status, customer };
     return reply.status(status === 'created' ? 201 : 200).send(body);
@@ -73,7 +82,7 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
     { config: { access: 'integration' } },
     async (request): Promise<EraseResponse> => {
       const input = parseInput(eraseRequest, request.body);
-      const { cursor, ...response } = await eraseCustomer(ctx.db, input);
+      const { cursor, ...response } = await eraseCustomer(ctx.db, input, 'integration');
       announce(cursor);
       return response;
     },
