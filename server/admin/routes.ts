@@ -97,7 +97,11 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
       admin.post('/customers/:id/erase', { config: { access: 'admin' } }, async (request) => {
         const { id } = parseInput(z.object({ id: uuid }), request.params, 'customer id');
         const { reason } = parseInput(eraseRequest.pick({ reason: true }), request.body);
-        const { cursor, ...response } = await eraseCustomer(db, { customerId: id, reason }, 'admin_rest');
+        const { cursor, ...response } = await eraseCustomer(
+          db,
+          { customerId: id, reason },
+          'admin_rest',
+        );
         if (cursor) ctx.realtime.toAll('customers:changed', { cursor });
         return response;
       });
