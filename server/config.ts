@@ -40,6 +40,13 @@ const envSchema = z.object({
   /** calls a minute one terminal may make before 429 (far above any store's use; see throttle.ts) */
   HUB_TERMINAL_CALLS_PER_MIN: z.coerce.number().int().min(1).default(3_000),
   /**
+   * registrations one terminal may make in an hour that find an existing member by phone (the
+   * answer is that member's profile: a lookup by number); beyond it the terminal's registrations
+   * are refused with 429 until the hour frees a slot. A counter finds members in its own cache
+   * first, so the hub sees few of these; many in an hour is someone using the form as a lookup
+   */
+  HUB_REGISTRATION_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
    * load balancers / proxies whose X-Forwarded-For is believed (comma-separated addresses or
    * CIDRs); without it, behind a balancer every client has the balancer's address
    */
@@ -65,6 +72,8 @@ export type HubConfig = {
   feedCacheMb: number;
   feedCacheTtlSeconds: number;
   terminalCallsPerMinute: number;
+  /** registrations finding an existing member by phone, per terminal and hour, before 429 */
+  registrationLookupsPerHour: number;
   /** proxies trusted for the client address (per-address limits); empty: the peer's address */
   trustedProxies: string[];
   /** origins allowed cross-origin: the desktop app's `app://shopguide` plus HUB_CORS_ORIGINS */
@@ -100,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     feedCacheMb: e.HUB_FEED_CACHE_MB,
     feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,
     terminalCallsPerMinute: e.HUB_TERMINAL_CALLS_PER_MIN,
+    registrationLookupsPerHour: e.HUB_REGISTRATION_LOOKUPS_PER_HOUR,
     trustedProxies: e.HUB_TRUSTED_PROXIES.split(',')
       .map((p) => p.trim())
       .filter((p) => p.length > 0),

@@ -12,6 +12,7 @@ import {
   uuid,
   type AuditPage,
   type AuditQuery,
+  type AuditSource,
   type AdminGuide,
   type EraseRequest,
   type EraseResponse,
@@ -57,17 +58,23 @@ Commands:
                                                                     store once it has synced staff)
   reactivate-guide --guide <guide id>
   reset-pin       --guide <guide id> --pin <6-8 digits>             (the old PIN stops working once the
-                                                                    terminal has synced staff)
+                                                                    terminal has synced staff; the guide
+                                                                    must choose a new PIN at their next
+                                                                    online sign-in)
   list-terminals  [--store <store id>]                              (last seen, app version, outbox, revoked)
   add-terminal    --store <store id> --name <name> [--id <uuid>]   (prints the new token once)
   revoke-terminal --terminal <terminal id>
   erase-customer  --customer <customer id> --reason <text>          (right to erasure; terminals drop
                                                                     the customer at their next sync)
-  audit           --customer <customer id> | --guide <guide id> [--from <day|instant>] [--to <day|instant>]
-                  [--limit <1-1000, default 200>]                   (who looked at this member, or what
-                                                                    this guide looked at: when, at which
-                                                                    store and terminal; newest first; a
-                                                                    day is the store's local day)
+  audit           --customer <customer id> | --guide <guide id> | --terminal <terminal id>
+                  [--from <day|instant>] [--to <day|instant>] [--limit <1-1000, default 200>]
+                                                                    (who looked at this member, what this
+                                                                    guide did or what happened at this
+                                                                    terminal: when, where, and by which
+                                                                    door — terminal, hub, hub:admin direct,
+                                                                    admin API; admin actions included;
+                                                                    newest first; a day is the store's
+                                                                    local day)
   rotate-integration-key                                            (prints the new key once)
   rotate-admin-key                                                  (direct mode only)
 
@@ -185,25 +192,25 @@ function restOps(baseUrl: string, adminKey: string): AdminOps {
 function directOps(db: Db): AdminOps {
   return {
     listStores: () => listStores(db),
-    addStore: (input) => createStore(db, input),
-    addGuide: (input) => createGuide(db, input),
+    addStore: (input) => createStore(db, input, 'admin_cli'),
+    addGuide: (input) => createGuide(db, input, 'admin_cli'),
     listGuides: (storeId) => listGuides(db, storeId),
     // Without a running hub nobody pushes staff:changed; terminals see the change at their next
     // staff pull (every reconnect and every sync run does one).
-    setGuideActive: (id, active) => setGuideActive(db, id, active),
-    resetPin: (id, pin) => resetGuidePin(db, id, pin),
+    setGuideActive: (id, active) => setGuideActive(db, id, active, 'admin_cli'),
+    resetPin: (id, pin) => resetGuidePin(db, id, pin, 'admin_cli'),
     listTerminals: (storeId) => listTerminals(db, storeId),
-    addTerminal: (input) => createTerminal(db, input),
-    revokeTerminal: (id) => revokeTerminal(db, id),
+    addTerminal: (input) => createTerminal(db, input, 'admin_cli'),
+    revokeTerminal: (id) => revokeTerminal(db, id, 'admin_cli'),
     // Without a running hub nobody tells the terminals now; they see the tombstone on their next
     // pull (every reconnect and every customers:changed runs one).
     eraseCustomer: async (input) => {
-      const { cursor: _cursor, ...response } = await eraseCustomer(db, input);
+      const { cursor: _cursor, ...response } = await eraseCustomer(db, input, 'admin_cli');
       return response;
     },
     audit: (query) => queryAudit(db, query),
-    rotateIntegrationKey: () => rotateIntegrationKey(db),
-    rotateAdminKey: () => rotateAdminKey(db),
+    rotateIntegrationKey: () => rotateIntegrationKey(db, 'admin_cli'),
+    rotateAdminKey: () => rotateAdminKey(db, 'admin_cli'),
     close: () => db.close(),
   };
 }
@@ -236,6 +243,7 @@ const flagName: Record<string, string> = {
   storeId: 'store',
   customerId: 'customer',
   guideId: 'guide',
+  terminalId: 'terminal',
   geofenceRadiusM: 'radius',
 };
 
@@ -446,7 +454,7 @@ function prepare(command: string, rest: string[], values: Values): Run {
           io,
           json,
           { id: reset.id, storeId: reset.storeId, ok: true },
-          `PIN of guide ${input.guide} reset; the old PIN stops working at the terminals' next staff sync`,
+          `PIN of guide ${input.guide} reset; the old PIN stops working at the terminals' next staff sync, and the guide must choose a new PIN at their next online sign-in`,
         );
       };
     }
@@ -510,6 +518,7 @@ function prepare(command: string, rest: string[], values: Values): Run {
       const query = renameIssuePaths(auditQuery, {
         customerId: str(values, 'customer'),
         guideId: str(values, 'guide'),
+        terminalId: str(values, 'terminal'),
         from: str(values, 'from'),
         to: str(values, 'to'),
         limit: str(values, 'limit'),
@@ -517,7 +526,11 @@ function prepare(command: string, rest: string[], values: Values): Run {
       return async (ops, io, json) => {
         const page = await ops.audit(query);
         if (json) return print(io, json, page, '');
-        const whom = query.customerId ? `customer ${query.customerId}` : `guide ${query.guideId}`;
+        const whom = query.customerId
+          ? `customer ${query.customerId}`
+          : query.guideId
+            ? `guide ${query.guideId}`
+            : `terminal ${query.terminalId}`;
         if (page.items.length === 0) return io.out(`no audit entries for ${whom} in that range`);
         io.out(auditTable(page, query.customerId === undefined));
         io.out(
@@ -581,17 +594,36 @@ export function storeTime(at: string, timezone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${offset}`;
 }
 
-/** A readable table of audit rows; the customer column only when the query was by guide. */
+/** How each door reads in the table. */
+const SOURCE_TEXT: Record<AuditSource, string> = {
+  terminal: 'terminal',
+  hub: 'hub',
+  admin_cli: 'hub:admin direct',
+  admin_rest: 'admin API',
+  integration: 'integration API',
+};
+
+/**
+ * A readable table of audit rows; the customer column unless the query was by customer. Entries
+ * of no store (an erasure, a key rotation) show UTC.
+ */
 function auditTable(page: AuditPage, withCustomer: boolean): string {
-  const header = ['WHEN (store time)', 'ACTION', 'GUIDE', 'STORE', 'TERMINAL'];
+  const header = ['WHEN (store time)', 'ACTION', 'BY', 'GUIDE', 'STORE', 'TERMINAL'];
   if (withCustomer) header.push('CUSTOMER');
+  const viaTerminal = (r: AuditPage['items'][number]) =>
+    r.source === 'terminal' || r.source === 'hub';
   const rows = page.items.map((r) => {
     const row = [
-      storeTime(r.at, r.store.timezone),
+      storeTime(r.at, r.store?.timezone ?? 'UTC'),
       r.action,
-      r.guide ? `${r.guide.name} (${r.guide.id.slice(0, 8)})` : '(no guide signed in)',
-      r.store.name,
-      r.terminal.name,
+      SOURCE_TEXT[r.source],
+      r.guide
+        ? `${r.guide.name} (${r.guide.id.slice(0, 8)})`
+        : viaTerminal(r)
+          ? '(no guide signed in)'
+          : '—',
+      r.store?.name ?? '—',
+      r.terminal?.name ?? '—',
     ];
     if (withCustomer) row.push(r.customerId ?? '—');
     return row;

@@ -27,7 +27,10 @@ import {
   setGuideActive,
 } from './service';
 
-/** IT administration over REST (`X-Admin-Key`); `npm run hub:admin` offers the same operations. */
+/**
+ * IT administration over REST (`X-Admin-Key`); `npm run hub:admin` offers the same operations.
+ * Every change is audited with source `admin_rest` (server/admin/service.ts).
+ */
 export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void {
   const { db } = ctx;
   api.register(
@@ -37,11 +40,11 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
       }));
       admin.post('/stores', { config: { access: 'admin' } }, async (request, reply) => {
         const input = parseInput(newStore, request.body);
-        return reply.status(201).send(await createStore(db, input));
+        return reply.status(201).send(await createStore(db, input, 'admin_rest'));
       });
       admin.post('/guides', { config: { access: 'admin' } }, async (request, reply) => {
         const input = parseInput(newGuideRequest, request.body);
-        const created = await createGuide(db, input);
+        const created = await createGuide(db, input, 'admin_rest');
         ctx.realtime.toStore(input.storeId, 'staff:changed', {});
         return reply.status(201).send(created);
       });
@@ -57,7 +60,7 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
       ] as const)
         admin.post(`/guides/:id/${action}`, { config: { access: 'admin' } }, async (request) => {
           const { id } = parseInput(z.object({ id: uuid }), request.params, 'guide id');
-          const state = await setGuideActive(db, id, active);
+          const state = await setGuideActive(db, id, active, 'admin_rest');
           ctx.realtime.toStore(state.storeId, 'staff:changed', {});
           request.log.info(
             { guideId: state.id, storeId: state.storeId, action },
@@ -68,7 +71,7 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
       admin.post('/guides/:id/reset-pin', { config: { access: 'admin' } }, async (request) => {
         const { id } = parseInput(z.object({ id: uuid }), request.params, 'guide id');
         const { pin } = parseInput(resetPinRequest, request.body);
-        const reset = await resetGuidePin(db, id, pin);
+        const reset = await resetGuidePin(db, id, pin, 'admin_rest');
         ctx.realtime.toStore(reset.storeId, 'staff:changed', {});
         request.log.info(
           { guideId: reset.id, storeId: reset.storeId, action: 'reset-pin' },
@@ -82,11 +85,11 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
       });
       admin.post('/terminals', { config: { access: 'admin' } }, async (request, reply) => {
         const input = parseInput(newTerminalRequest, request.body);
-        return reply.status(201).send(await createTerminal(db, input));
+        return reply.status(201).send(await createTerminal(db, input, 'admin_rest'));
       });
       admin.post('/terminals/:id/revoke', { config: { access: 'admin' } }, async (request) => {
         const { id } = parseInput(z.object({ id: uuid }), request.params, 'terminal id');
-        await revokeTerminal(db, id);
+        await revokeTerminal(db, id, 'admin_rest');
         ctx.realtime.revokeTerminal(id);
         return { ok: true };
       });
@@ -94,7 +97,11 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
       admin.post('/customers/:id/erase', { config: { access: 'admin' } }, async (request) => {
         const { id } = parseInput(z.object({ id: uuid }), request.params, 'customer id');
         const { reason } = parseInput(eraseRequest.pick({ reason: true }), request.body);
-        const { cursor, ...response } = await eraseCustomer(db, { customerId: id, reason });
+        const { cursor, ...response } = await eraseCustomer(
+          db,
+          { customerId: id, reason },
+          'admin_rest',
+        );
         if (cursor) ctx.realtime.toAll('customers:changed', { cursor });
         return response;
       });
@@ -103,7 +110,7 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
         queryAudit(db, parseInput(auditQuery, request.query, 'audit query')),
       );
       admin.post('/integration-key/rotate', { config: { access: 'admin' } }, async () => ({
-        integrationKey: await rotateIntegrationKey(db),
+        integrationKey: await rotateIntegrationKey(db, 'admin_rest'),
       }));
     },
     { prefix: '/admin' },

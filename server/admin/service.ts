@@ -1,13 +1,24 @@
 import { hashPin } from '../../shared/domain/pin-verifier';
 import { nativeScrypt } from '../staff/native-scrypt';
 import { newId } from '../../shared/domain/ids';
-import type { NewGuideRequest, NewStore } from '../../shared/protocol';
+import type { AdminChannel, NewGuideRequest, NewStore } from '../../shared/protocol';
+import { recordAudit } from '../audit/service';
 import { SETTING_ADMIN_KEY, SETTING_INTEGRATION_KEY } from '../auth/guards';
 import { hashSecret, newSecret } from '../auth/secrets';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { HubError, notFound } from '../http/errors';
 
-export async function createStore(db: Db, input: NewStore): Promise<{ id: string }> {
+/*
+ * Every operation here that changes data takes the admin channel it came through and leaves an
+ * audit entry in the same transaction (issue #13: what IT did to which guide, terminal, customer,
+ * when, and how). Ids only: never a name, a PIN, a token or a key.
+ */
+
+export async function createStore(
+  db: Db,
+  input: NewStore,
+  by: AdminChannel,
+): Promise<{ id: string }> {
   const id = input.id ?? newId();
   await db.transaction(async (tx) => {
     await lockChangeFeed(tx);
@@ -23,6 +34,7 @@ export async function createStore(db: Db, input: NewStore): Promise<{ id: string
      select $1, p.id, 0, nextval('change_seq') from products p on conflict do nothing`,
       [id],
     );
+    await recordAudit(tx, { action: 'store_saved', source: by, storeId: id });
   });
   return { id };
 }
@@ -43,80 +55,132 @@ async function requireStore(db: Queryable, storeId: string) {
   if (rows.length === 0) throw notFound(`store ${storeId} not found`);
 }
 
-export async function createGuide(db: Queryable, input: NewGuideRequest): Promise<{ id: string }> {
+export async function createGuide(
+  db: Db,
+  input: NewGuideRequest,
+  by: AdminChannel,
+): Promise<{ id: string }> {
   await requireStore(db, input.storeId);
   const id = input.id ?? newId();
+  // scrypt outside the transaction: an embedded database is never held for it.
   const pinHash = await hashPin(input.pin, { scrypt: nativeScrypt });
-  await db.query(
-    `insert into guides(id, store_id, name, role, pin_hash) values ($1,$2,$3,$4,$5)
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `insert into guides(id, store_id, name, role, pin_hash) values ($1,$2,$3,$4,$5)
      on conflict (id) do update set name = excluded.name, role = excluded.role, pin_hash = excluded.pin_hash, active = true`,
-    [id, input.storeId, input.name, input.role, pinHash],
-  );
+      [id, input.storeId, input.name, input.role, pinHash],
+    );
+    await recordAudit(tx, {
+      action: 'guide_created',
+      source: by,
+      storeId: input.storeId,
+      guideId: id,
+    });
+  });
   return { id };
 }
 
 export async function createTerminal(
-  db: Queryable,
+  db: Db,
   input: { id?: string | undefined; storeId: string; name: string },
+  by: AdminChannel,
   token = newSecret('sgt'),
 ): Promise<{ id: string; storeId: string; name: string; token: string }> {
   await requireStore(db, input.storeId);
   const id = input.id ?? newId();
   const existing = await db.query('select 1 from terminals where id = $1', [id]);
   if (existing.length > 0) throw new HubError(409, 'conflict', `terminal ${id} already exists`);
-  await db.query('insert into terminals(id, store_id, name, token_hash) values ($1,$2,$3,$4)', [
-    id,
-    input.storeId,
-    input.name,
-    hashSecret(token),
-  ]);
+  await db.transaction(async (tx) => {
+    await tx.query('insert into terminals(id, store_id, name, token_hash) values ($1,$2,$3,$4)', [
+      id,
+      input.storeId,
+      input.name,
+      hashSecret(token),
+    ]);
+    await recordAudit(tx, {
+      action: 'terminal_created',
+      source: by,
+      storeId: input.storeId,
+      terminalId: id,
+    });
+  });
   return { id, storeId: input.storeId, name: input.name, token };
 }
 
-export async function revokeTerminal(db: Queryable, terminalId: string): Promise<void> {
-  const rows = await db.query(
-    'update terminals set revoked_at = coalesce(revoked_at, now()) where id = $1 returning id',
-    [terminalId],
-  );
-  if (rows.length === 0) throw notFound(`terminal ${terminalId} not found`);
+export async function revokeTerminal(db: Db, terminalId: string, by: AdminChannel): Promise<void> {
+  await db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string; store_id: string }>(
+      `update terminals set revoked_at = coalesce(revoked_at, now()) where id = $1
+       returning id, store_id`,
+      [terminalId],
+    );
+    const row = rows[0];
+    if (!row) throw notFound(`terminal ${terminalId} not found`);
+    await recordAudit(tx, {
+      action: 'terminal_revoked',
+      source: by,
+      storeId: row.store_id,
+      terminalId: row.id,
+    });
+  });
 }
 
 async function rotateKey(
-  db: Queryable,
+  db: Db,
   setting: string,
   prefix: string,
+  audited: { action: 'integration_key_rotated' | 'admin_key_rotated'; source: AdminChannel },
   value?: string,
 ): Promise<string> {
   const key = value ?? newSecret(prefix);
-  await db.query(
-    'insert into settings(key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',
-    [setting, hashSecret(key)],
-  );
+  await db.transaction(async (tx) => {
+    await tx.query(
+      'insert into settings(key, value) values ($1, $2) on conflict (key) do update set value = excluded.value',
+      [setting, hashSecret(key)],
+    );
+    await recordAudit(tx, audited);
+  });
   return key;
 }
 
-export const rotateIntegrationKey = (db: Queryable, value?: string) =>
-  rotateKey(db, SETTING_INTEGRATION_KEY, 'sgi', value);
-export const rotateAdminKey = (db: Queryable, value?: string) =>
-  rotateKey(db, SETTING_ADMIN_KEY, 'sga', value);
+export const rotateIntegrationKey = (db: Db, by: AdminChannel, value?: string) =>
+  rotateKey(
+    db,
+    SETTING_INTEGRATION_KEY,
+    'sgi',
+    { action: 'integration_key_rotated', source: by },
+    value,
+  );
+export const rotateAdminKey = (db: Db, by: AdminChannel, value?: string) =>
+  rotateKey(db, SETTING_ADMIN_KEY, 'sga', { action: 'admin_key_rotated', source: by }, value);
 
 /**
  * Issues a fresh token for an existing terminal and un-revokes it (re-enrolment of the same
  * terminal id, e.g. by the demo seed when the credentials file was lost).
  */
 export async function reissueTerminalToken(
-  db: Queryable,
+  db: Db,
   terminalId: string,
+  by: AdminChannel,
   token = newSecret('sgt'),
 ): Promise<{ id: string; storeId: string; name: string; token: string }> {
-  const rows = await db.query<{ id: string; store_id: string; name: string }>(
-    `update terminals set token_hash = $2, revoked_at = null where id = $1
-     returning id, store_id, name`,
-    [terminalId, hashSecret(token)],
-  );
-  const row = rows[0];
-  if (!row) throw notFound(`terminal ${terminalId} not found`);
-  return { id: row.id, storeId: row.store_id, name: row.name, token };
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string; store_id: string; name: string }>(
+      `update terminals set token_hash = $2, revoked_at = null where id = $1
+       returning id, store_id, name`,
+      [terminalId, hashSecret(token)],
+    );
+    const row = rows[0];
+    if (!row) throw notFound(`terminal ${terminalId} not found`);
+    // Un-revokes too: as worth recording as the revocation.
+    await recordAudit(tx, {
+      action: 'terminal_reissued',
+      source: by,
+      storeId: row.store_id,
+      terminalId: row.id,
+    });
+    return { id: row.id, storeId: row.store_id, name: row.name, token };
+  });
 }
 
 export type TerminalRow = {
@@ -165,39 +229,62 @@ export async function listGuides(db: Queryable, storeId?: string): Promise<Guide
 /**
  * Deactivates (a leaver) or reactivates a guide. Terminals drop a deactivated guide from sign-in
  * and sign them out at their next staff pull; the caller pushes `staff:changed` to the store.
+ * Audited each time it is asked (`guide_deactivated` / `guide_reactivated`), even when the guide
+ * already was in that state: the decision is what IT wants to find later.
  */
 export async function setGuideActive(
-  db: Queryable,
+  db: Db,
   guideId: string,
   active: boolean,
+  by: AdminChannel,
 ): Promise<{ id: string; storeId: string; active: boolean }> {
-  const rows = await db.query<{ id: string; store_id: string; active: boolean }>(
-    'update guides set active = $2 where id = $1 returning id, store_id, active',
-    [guideId, active],
-  );
-  const row = rows[0];
-  if (!row) throw notFound(`guide ${guideId} not found`);
-  return { id: row.id, storeId: row.store_id, active: row.active };
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string; store_id: string; active: boolean }>(
+      'update guides set active = $2 where id = $1 returning id, store_id, active',
+      [guideId, active],
+    );
+    const row = rows[0];
+    if (!row) throw notFound(`guide ${guideId} not found`);
+    await recordAudit(tx, {
+      action: active ? 'guide_reactivated' : 'guide_deactivated',
+      source: by,
+      storeId: row.store_id,
+      guideId: row.id,
+    });
+    return { id: row.id, storeId: row.store_id, active: row.active };
+  });
 }
 
 /**
  * Replaces a guide's PIN verifier (the new PIN follows the rules for new PINs, checked by the
  * caller's schema) and clears the hub's lockout; the old PIN stops working on a terminal once it
- * pulled staff.
+ * pulled staff. IT knows the new PIN, so the guide must change it: the hub answers
+ * `pinChangeRequired` at every online sign-in until they have. Audited as `guide_pin_reset`.
  */
 export async function resetGuidePin(
-  db: Queryable,
+  db: Db,
   guideId: string,
   newPin: string,
+  by: AdminChannel,
 ): Promise<{ id: string; storeId: string }> {
+  // scrypt outside the transaction: an embedded database is never held for it.
   const pinHash = await hashPin(newPin, { scrypt: nativeScrypt });
-  const rows = await db.query<{ id: string; store_id: string }>(
-    'update guides set pin_hash = $2 where id = $1 returning id, store_id',
-    [guideId, pinHash],
-  );
-  const row = rows[0];
-  if (!row) throw notFound(`guide ${guideId} not found`);
-  // A guide locked out at the hub is usually why IT resets the PIN: the new one works at once.
-  await db.query('delete from guide_pin_lockouts where guide_id = $1', [guideId]);
-  return { id: row.id, storeId: row.store_id };
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string; store_id: string }>(
+      `update guides set pin_hash = $2, pin_change_required = true where id = $1
+       returning id, store_id`,
+      [guideId, pinHash],
+    );
+    const row = rows[0];
+    if (!row) throw notFound(`guide ${guideId} not found`);
+    // A guide locked out at the hub is usually why IT resets the PIN: the new one works at once.
+    await tx.query('delete from guide_pin_lockouts where guide_id = $1', [guideId]);
+    await recordAudit(tx, {
+      action: 'guide_pin_reset',
+      source: by,
+      storeId: row.store_id,
+      guideId: row.id,
+    });
+    return { id: row.id, storeId: row.store_id };
+  });
 }

@@ -1,4 +1,11 @@
-import type { AuditPage, AuditQuery, AuditRow } from '../../shared/protocol';
+import { newId } from '../../shared/domain/ids';
+import type {
+  AuditPage,
+  AuditQuery,
+  AuditRow,
+  AuditRowAction,
+  AuditSource,
+} from '../../shared/protocol';
 import { startPeriodicSweep } from '../periodic-sweep';
 import type { HubContext } from '../context';
 import type { Queryable } from '../db/database';
@@ -6,47 +13,84 @@ import type { Queryable } from '../db/database';
 const DAY_MS = 86_400_000;
 const isDay = (bound: string) => bound.length === 10;
 
+/**
+ * An entry the hub writes itself (what it saw while serving a terminal, or an admin action). Ids
+ * only: never a name, a phone number, a PIN or a free-text reason.
+ */
+export type HubAuditEntry = {
+  action: AuditRowAction;
+  source: Exclude<AuditSource, 'terminal'>;
+  storeId?: string | null;
+  terminalId?: string | null;
+  guideId?: string | null;
+  customerId?: string | null;
+  at?: Date;
+};
+
+/** Writes one hub-made audit entry (in the caller's transaction when given one). */
+export async function recordAudit(db: Queryable, entry: HubAuditEntry): Promise<void> {
+  await db.query(
+    `insert into audit_log(id, store_id, terminal_id, guide_id, customer_id, action, source, at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      newId(),
+      entry.storeId ?? null,
+      entry.terminalId ?? null,
+      entry.guideId ?? null,
+      entry.customerId ?? null,
+      entry.action,
+      entry.source,
+      (entry.at ?? new Date()).toISOString(),
+    ],
+  );
+}
+
 type Row = {
   id: string;
   action: AuditRow['action'];
+  source: AuditRow['source'];
   at: string;
   received_at: string;
   customer_id: string | null;
   guide_id: string | null;
   guide_name: string | null;
-  store_id: string;
-  store_name: string;
-  store_timezone: string;
-  terminal_id: string;
-  terminal_name: string;
+  store_id: string | null;
+  store_name: string | null;
+  store_timezone: string | null;
+  terminal_id: string | null;
+  terminal_name: string | null;
 };
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 /**
- * One customer's or one guide's audit trail, newest first, with the names of the store, terminal
- * and guide. A day bound is that day in the store where the entry was made (stores of one chain
- * may sit in different zones), so `from` / `to` mean what the store's staff and IT mean.
+ * One customer's, guide's or terminal's audit trail, newest first, with the names of the store,
+ * terminal and guide. A day bound is that day in the store where the entry was made (stores of one
+ * chain may sit in different zones), so `from` / `to` mean what the store's staff and IT mean; an
+ * entry of no store (an erasure, a key rotation) is bounded by the UTC day.
  */
 export async function queryAudit(db: Queryable, query: AuditQuery): Promise<AuditPage> {
   const bound = (value: string | undefined, kind: 'day' | 'instant') =>
     value !== undefined && isDay(value) === (kind === 'day') ? value : null;
   const rows = await db.query<Row>(
-    `select a.id, a.action,
+    `select a.id, a.action, a.source,
             to_char(a.at at time zone 'UTC', ${ISO}) as at,
             to_char(a.received_at at time zone 'UTC', ${ISO}) as received_at,
             a.customer_id, a.guide_id, g.name as guide_name,
             s.id as store_id, s.name as store_name, s.timezone as store_timezone,
             t.id as terminal_id, t.name as terminal_name
        from audit_log a
-       join stores s on s.id = a.store_id
-       join terminals t on t.id = a.terminal_id
+       left join stores s on s.id = a.store_id
+       left join terminals t on t.id = a.terminal_id
        left join guides g on g.id = a.guide_id
       where ($1::uuid is null or a.customer_id = $1::uuid)
         and ($2::uuid is null or a.guide_id = $2::uuid)
-        and ($3::date is null or a.at >= $3::date::timestamp at time zone s.timezone)
+        and ($8::uuid is null or a.terminal_id = $8::uuid)
+        and ($3::date is null
+             or a.at >= $3::date::timestamp at time zone coalesce(s.timezone, 'UTC'))
         and ($4::timestamptz is null or a.at >= $4::timestamptz)
-        and ($5::date is null or a.at < ($5::date + 1)::timestamp at time zone s.timezone)
+        and ($5::date is null
+             or a.at < ($5::date + 1)::timestamp at time zone coalesce(s.timezone, 'UTC'))
         and ($6::timestamptz is null or a.at <= $6::timestamptz)
       order by a.at desc, a.id desc
       limit $7`,
@@ -58,18 +102,23 @@ export async function queryAudit(db: Queryable, query: AuditQuery): Promise<Audi
       bound(query.to, 'day'),
       bound(query.to, 'instant'),
       query.limit + 1,
+      query.terminalId ?? null,
     ],
   );
   return {
     items: rows.slice(0, query.limit).map((r) => ({
       id: r.id,
       action: r.action,
+      source: r.source,
       at: r.at,
       receivedAt: r.received_at,
       customerId: r.customer_id,
       guide: r.guide_id === null ? null : { id: r.guide_id, name: r.guide_name ?? '' },
-      store: { id: r.store_id, name: r.store_name, timezone: r.store_timezone },
-      terminal: { id: r.terminal_id, name: r.terminal_name },
+      store:
+        r.store_id === null
+          ? null
+          : { id: r.store_id, name: r.store_name ?? '', timezone: r.store_timezone ?? 'UTC' },
+      terminal: r.terminal_id === null ? null : { id: r.terminal_id, name: r.terminal_name ?? '' },
     })),
     hasMore: rows.length > query.limit,
   };

@@ -1,9 +1,11 @@
 import {
   EMPTY_IN_STORE,
   EMPTY_ONLINE,
+  type AuditSource,
   type EraseRequest,
   type EraseResponse,
 } from '../../shared/protocol';
+import { recordAudit } from '../audit/service';
 import { lockChangeFeed, type Db } from '../db/database';
 import { HubError, notFound } from '../http/errors';
 import { bumpCustomerFeedEpoch } from '../sync/feeds';
@@ -15,10 +17,13 @@ import { CUSTOMER_COLUMNS, rowToTombstone, type CustomerRow } from './profile';
  * next pull), duplicates merged into it are wiped too, its online trail is deleted, and the alert
  * cards that showed it are emptied. Orders, visits and conversions keep the id, so store figures
  * stay what they were, with nobody behind them. Idempotent: a resend answers `already_erased`.
+ * The erasure is audited (`customer_erased`, with the customer id and the door it came through,
+ * never the reason: free text may name the person).
  */
 export async function eraseCustomer(
   db: Db,
   request: EraseRequest,
+  by: Extract<AuditSource, 'admin_cli' | 'admin_rest' | 'integration'>,
 ): Promise<EraseResponse & { cursor: string | null }> {
   const id = request.customerId.toLowerCase();
   return db.transaction(async (tx) => {
@@ -72,6 +77,7 @@ export async function eraseCustomer(
       id,
       request.reason,
     ]);
+    await recordAudit(tx, { action: 'customer_erased', source: by, customerId: id });
     // Every hub node's feed page cache drops pages that may still hold the erased data.
     await bumpCustomerFeedEpoch(tx);
     return { status: 'erased', tombstone: rowToTombstone(tombstone!), cursor: tombstone!.seq };

@@ -1,6 +1,7 @@
 import type { CustomerProfile, CustomerRegistration } from '../../shared/protocol';
+import { recordAudit } from '../audit/service';
 import type { TerminalPrincipal } from '../auth/guards';
-import { lockChangeFeed, type Db } from '../db/database';
+import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { badRequest, HubError } from '../http/errors';
 import { generateMemberCode, liveCustomerByPhone, phoneIdentity } from './identity';
 import { resolveLiveCustomerId } from './merge-chain';
@@ -13,15 +14,48 @@ export type RegistrationOutcome = {
   cursor: string | null;
 };
 
+/** The window of the per-terminal limit on registrations that find an existing member. */
+export const LOOKUP_WINDOW_MS = 3_600_000;
+
+/**
+ * How many registrations of this terminal found an existing member by phone within the window,
+ * and when the oldest of them leaves it. Counted from the audit (`phone_lookup` written by the
+ * hub), so the limit holds across hub nodes and restarts.
+ */
+async function recentLookups(
+  tx: Queryable,
+  terminalId: string,
+  now: Date,
+): Promise<{ count: number; oldest: Date | null }> {
+  const [row] = await tx.query<{ n: number; oldest: Date | string | null }>(
+    `select count(*)::int as n, min(at) as oldest from audit_log
+      where terminal_id = $1 and action = 'phone_lookup' and source = 'hub' and at > $2`,
+    [terminalId, new Date(now.getTime() - LOOKUP_WINDOW_MS).toISOString()],
+  );
+  return {
+    count: Number(row?.n ?? 0),
+    oldest: row?.oldest === null || row?.oldest === undefined ? null : new Date(row.oldest),
+  };
+}
+
 /**
  * In-store registration. The id is born on the terminal, so a re-send after a lost response finds
  * the same customer; a phone that is already known (in any format) answers with that customer, so
  * the counter can never create a second person for one number.
+ *
+ * That answer is a lookup by phone number (the member's profile for a number the guide typed), so
+ * it is audited as `phone_lookup` (source `hub`, the customer id, the guide when named) and
+ * bounded: a terminal that had `lookupsPerHour` of them in the last hour gets 429 `rate_limited`
+ * for any registration, checked before the number is looked up, so the refusal itself says
+ * nothing about whether the number belongs to a member. Resends of an id the hub already has
+ * are not lookups and are neither counted nor refused.
  */
 export async function registerCustomer(
   db: Db,
-  terminal: Pick<TerminalPrincipal, 'storeId'>,
+  terminal: Pick<TerminalPrincipal, 'storeId' | 'terminalId'>,
   input: CustomerRegistration,
+  limits: { lookupsPerHour: number },
+  now: Date = new Date(),
 ): Promise<RegistrationOutcome> {
   const phone = await phoneIdentity(db, input.phone);
   if (!phone)
@@ -64,8 +98,32 @@ export async function registerCustomer(
       if (!live) throw new HubError(409, 'conflict', `customer ${id} was deleted`);
       return { id: live, cursor: null };
     }
+    // Under the change-feed lock, so parallel registrations of one terminal count one by one.
+    const used = await recentLookups(tx, terminal.terminalId, now);
+    if (used.count >= limits.lookupsPerHour) {
+      const freeAt = (used.oldest?.getTime() ?? now.getTime()) + LOOKUP_WINDOW_MS;
+      const retryAfterSeconds = Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000));
+      throw new HubError(
+        429,
+        'rate_limited',
+        `this terminal found ${used.count} existing members by phone number through registration ` +
+          'in the last hour; registrations resume later',
+        { retryAfterSeconds },
+      );
+    }
     const byPhone = await liveCustomerByPhone(tx, phone.e164);
-    if (byPhone) return { id: byPhone, cursor: null };
+    if (byPhone) {
+      await recordAudit(tx, {
+        action: 'phone_lookup',
+        source: 'hub',
+        storeId: terminal.storeId,
+        terminalId: terminal.terminalId,
+        guideId: input.guideId?.toLowerCase() ?? null,
+        customerId: byPhone,
+        at: now,
+      });
+      return { id: byPhone, cursor: null };
+    }
     const [row] = await tx.query<{ seq: string }>(
       `insert into customers(id, seq, name, phone_e164, phone_hash, member_code, gender, birthday,
          sizes, notes, consent_marketing, home_store_id, registered_store_id, registered_guide_id,

@@ -9,6 +9,7 @@ import {
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
+import { HubError } from '../http/errors';
 import { upsertCrmCustomers } from './crm';
 import { eraseCustomer } from './erase';
 import { mergeCustomers } from './merge';
@@ -34,7 +35,16 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
 
   onEndpoint(api, endpoints.registerCustomer, async ({ request, reply, body: input }) => {
     const terminal = terminalOf(request);
-    const { status, customer, cursor } = await registerCustomer(ctx.db, terminal, input);
+    const { status, customer, cursor } = await registerCustomer(ctx.db, terminal, input, {
+      lookupsPerHour: ctx.config.registrationLookupsPerHour,
+    }).catch((error: unknown) => {
+      // Like the hub's other 429s: the terminal keeps the registration and retries after this.
+      if (error instanceof HubError && error.status === 429) {
+        const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
+        void reply.header('retry-after', String(retryAfterSeconds));
+      }
+      throw error;
+    });
     announce(cursor);
     const body: RegistrationResponse = { status, customer };
     return reply.status(status === 'created' ? 201 : 200).send(body);
@@ -53,7 +63,7 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
   });
 
   onEndpoint(api, endpoints.eraseCustomer, async ({ body: input }): Promise<EraseResponse> => {
-    const { cursor, ...response } = await eraseCustomer(ctx.db, input);
+    const { cursor, ...response } = await eraseCustomer(ctx.db, input, 'integration');
     announce(cursor);
     return response;
   });

@@ -171,4 +171,73 @@ describe('migrations', () => {
       expect(JSON.stringify(cards)).not.toContain('phoneMasked');
     },
   );
+
+  it(
+    'v9 keeps audit entries made before it (as terminal entries), lets admin entries name no terminal or store, and adds the reset flag',
+    { timeout: 60_000 },
+    async () => {
+      db = await migrateTo8WithOneAuditEntry();
+      expect(await migrate(db)).toEqual([9]);
+      const [old] = await db.query<{ source: string; terminal_id: string | null }>(
+        'select source, terminal_id from audit_log',
+      );
+      expect(old).toEqual({ source: 'terminal', terminal_id: V9.terminal });
+      const [guide] = await db.query<{ pin_change_required: boolean }>(
+        'select pin_change_required from guides',
+      );
+      expect(guide!.pin_change_required).toBe(false);
+      // An admin entry: no terminal, no store (an erasure concerns a chain-wide customer).
+      await db.query(
+        `insert into audit_log(id, store_id, terminal_id, guide_id, customer_id, action, source, at)
+         values ('0190b000-0000-7000-8000-000000000093', null, null, null, $1, 'customer_erased',
+                 'admin_rest', now())`,
+        [V9.customer],
+      );
+      // An entry made for a terminal must still say where, and a made-up door is refused.
+      for (const [source, terminal] of [
+        ['terminal', null],
+        ['hub', null],
+        ['somebody', V9.terminal],
+      ] as const)
+        await expect(
+          db.query(
+            `insert into audit_log(id, store_id, terminal_id, action, source, at)
+             values (gen_random_uuid(), $1, $2, 'sign_in', $3, now())`,
+            [V9.store, terminal, source],
+          ),
+          source,
+        ).rejects.toThrow();
+    },
+  );
 });
+
+const V9 = {
+  store: '0190b000-0000-7000-8000-000000000090',
+  terminal: '0190b000-0000-7000-8000-000000000091',
+  guide: '0190b000-0000-7000-8000-000000000092',
+  customer: '0190b000-0000-7000-8000-000000000094',
+};
+
+/** A v8 database with a store, a terminal, a guide and one profile view in the audit. */
+async function migrateTo8WithOneAuditEntry(): Promise<Db> {
+  const db = await openPglite('memory://');
+  await migrate(db, 8);
+  await db.query(
+    `insert into stores (id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,
+    [V9.store],
+  );
+  await db.query(
+    `insert into terminals (id, store_id, name, token_hash) values ($1, $2, 'T', 'x')`,
+    [V9.terminal, V9.store],
+  );
+  await db.query(
+    `insert into guides (id, store_id, name, role, pin_hash) values ($1, $2, 'G', 'guide', 'v')`,
+    [V9.guide, V9.store],
+  );
+  await db.query(
+    `insert into audit_log (id, store_id, terminal_id, guide_id, customer_id, action, at)
+     values ('0190b000-0000-7000-8000-000000000095', $1, $2, $3, $4, 'profile_opened', now())`,
+    [V9.store, V9.terminal, V9.guide, V9.customer],
+  );
+  return db;
+}

@@ -2,7 +2,7 @@ import { Faker, base, en, zh_CN } from '@faker-js/faker';
 import { ensurePhoneHashKey } from '../customers/phone-key';
 import { verifyPin } from '../../shared/domain/pin-verifier';
 import { nativeScrypt } from '../staff/native-scrypt';
-import { crmCustomer, productUpsert } from '../../shared/protocol';
+import { crmCustomer, productUpsert, type AdminChannel } from '../../shared/protocol';
 import {
   createGuide,
   createStore,
@@ -27,6 +27,8 @@ import { seedHistory } from './history';
 export const DEFAULT_CUSTOMERS = 20_000;
 /** Fixed, so customer i, its phone and its online trail are the same on every run. */
 const FAKER_SEED = 20_261_122;
+/** The seed runs on the database directly, like `hub:admin` without `--url` (its audit door). */
+const SEED_CHANNEL = 'admin_cli' satisfies AdminChannel;
 const SAMPLES_PER_STORE = 25;
 
 export type SeedOptions = {
@@ -78,14 +80,18 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
 
   // Stores, guides, terminals.
   for (const s of DEMO_STORES)
-    await createStore(db, {
-      id: s.id,
-      name: s.name,
-      timezone: s.timezone,
-      lat: s.lat,
-      lng: s.lng,
-      geofenceRadiusM: s.geofenceRadiusM,
-    });
+    await createStore(
+      db,
+      {
+        id: s.id,
+        name: s.name,
+        timezone: s.timezone,
+        lat: s.lat,
+        lng: s.lng,
+        geofenceRadiusM: s.geofenceRadiusM,
+      },
+      SEED_CHANNEL,
+    );
   // PIN hashing is deliberately slow (scrypt): hash in parallel (native scrypt runs on the thread
   // pool) and skip guides that are already exactly as seeded.
   await Promise.all(
@@ -104,13 +110,11 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
           row.role === g.role &&
           (await verifyPin(g.pin, row.pin_hash, { scrypt: nativeScrypt }));
         if (!same)
-          await createGuide(db, {
-            id: g.id,
-            storeId: s.id,
-            name: g.name,
-            role: g.role,
-            pin: g.pin,
-          });
+          await createGuide(
+            db,
+            { id: g.id, storeId: s.id, name: g.name, role: g.role, pin: g.pin },
+            SEED_CHANNEL,
+          );
       }),
     ),
   );
@@ -128,11 +132,11 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
       if (row && !row.revoked_at && old && secretMatches(old, row.token_hash)) {
         terminalTokens.set(t.id, old);
       } else if (row) {
-        terminalTokens.set(t.id, (await reissueTerminalToken(db, t.id)).token);
+        terminalTokens.set(t.id, (await reissueTerminalToken(db, t.id, SEED_CHANNEL)).token);
       } else {
         terminalTokens.set(
           t.id,
-          (await createTerminal(db, { id: t.id, storeId: s.id, name: t.name })).token,
+          (await createTerminal(db, { id: t.id, storeId: s.id, name: t.name }, SEED_CHANNEL)).token,
         );
       }
     }
@@ -145,10 +149,10 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
     previous?.integrationKey,
   ))
     ? previous!.integrationKey
-    : await rotateIntegrationKey(db);
+    : await rotateIntegrationKey(db, SEED_CHANNEL);
   const adminKey = (await keyStillValid(db, SETTING_ADMIN_KEY, previous?.adminKey))
     ? previous!.adminKey
-    : await rotateAdminKey(db);
+    : await rotateAdminKey(db, SEED_CHANNEL);
 
   // Catalog.
   const storeIds = DEMO_STORES.map((s) => s.id);

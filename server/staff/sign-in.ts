@@ -5,16 +5,24 @@ import {
   PIN_MAX_FAILURES,
   type PinCheck,
 } from '../../shared/domain/pin-verifier';
-import { newId } from '../../shared/domain/ids';
-import type { AuditAction, GuideRole, PinRefusalDetails } from '../../shared/protocol';
-import type { Queryable } from '../db/database';
+import type { AuditRowAction, GuideRole, PinRefusalDetails } from '../../shared/protocol';
+import { recordAudit } from '../audit/service';
+import type { Db, Queryable } from '../db/database';
 import { HubError, notFound } from '../http/errors';
 import { nativeScrypt } from './native-scrypt';
 
 /** Where a PIN was typed: the terminal's store and id (from its token, never from the body). */
 export type PinSite = { storeId: string; terminalId: string };
 
-type GuideRecord = { id: string; name: string; role: GuideRole; pin_hash: string; active: boolean };
+type GuideRecord = {
+  id: string;
+  name: string;
+  role: GuideRole;
+  pin_hash: string;
+  active: boolean;
+  /** set by an IT reset (IT knows the PIN), cleared by the guide's own change */
+  pin_change_required: boolean;
+};
 
 const lockedError = (until: Date) =>
   new HubError(423, 'pin_locked', 'too many wrong PINs; this guide is locked for a while', {
@@ -29,13 +37,22 @@ export function retryAfterSeconds(error: HubError, now: Date): number | null {
   return until === null ? null : Math.max(1, Math.ceil((Date.parse(until) - now.getTime()) / 1000));
 }
 
-async function audit(db: Queryable, site: PinSite, guideId: string, action: AuditAction, at: Date) {
-  // Ids only: never the PIN, nor anything derived from it.
-  await db.query(
-    `insert into audit_log(id, store_id, terminal_id, guide_id, customer_id, action, at)
-     values ($1, $2, $3, $4, null, $5, $6)`,
-    [newId(), site.storeId, site.terminalId, guideId, action, at.toISOString()],
-  );
+async function audit(
+  db: Queryable,
+  site: PinSite,
+  guideId: string,
+  action: AuditRowAction,
+  at: Date,
+) {
+  // Ids only: never the PIN, nor anything derived from it. Seen by the hub itself (`hub`).
+  await recordAudit(db, {
+    action,
+    source: 'hub',
+    storeId: site.storeId,
+    terminalId: site.terminalId,
+    guideId,
+    at,
+  });
 }
 
 /**
@@ -55,7 +72,8 @@ export async function checkGuidePin(
   now: Date,
 ): Promise<{ guide: GuideRecord; check: PinCheck }> {
   const [guide] = await db.query<GuideRecord>(
-    'select id, name, role, pin_hash, active from guides where id = $1 and store_id = $2',
+    `select id, name, role, pin_hash, active, pin_change_required
+       from guides where id = $1 and store_id = $2`,
     [guideId, site.storeId],
   );
   // Another store's guide is as unknown here as a made-up id: nothing says which it is.
@@ -103,7 +121,8 @@ export async function checkGuidePin(
 /**
  * An online sign-in: the PIN checked here with the hub's lockout, audited as `sign_in`. A right
  * PIN under weaker scrypt parameters than today's is rehashed on the spot (the hub has the PIN
- * only now); `pinChangeRequired` when it is short or its verifier is the old PBKDF2 one.
+ * only now); `pinChangeRequired` when it is short, its verifier is the old PBKDF2 one, or IT set
+ * it (`reset-pin`: IT knows it) and the guide has not changed it since.
  * `verifierChanged`: the caller tells the store's terminals to pull staff.
  */
 export async function signInAtHub(
@@ -126,21 +145,34 @@ export async function signInAtHub(
     ]);
   return {
     guide: { id: guide.id, name: guide.name, role: guide.role },
-    pinChangeRequired: check.changeRequired,
+    pinChangeRequired: check.changeRequired || guide.pin_change_required,
     verifierChanged: check.rehash,
   };
 }
 
-/** A guide changes their own PIN: the current one is checked like a sign-in, then replaced. */
+/**
+ * A guide changes their own PIN: the current one is checked like a sign-in, then replaced; a
+ * change asked for by an IT reset is done. Audited as `pin_changed` (ids only), in the same
+ * transaction as the new verifier, so no change goes unrecorded.
+ */
 export async function changeGuidePin(
-  db: Queryable,
+  db: Db,
   site: PinSite,
   input: { guideId: string; currentPin: string; newPin: string },
   now: Date,
 ): Promise<void> {
   const { guide } = await checkGuidePin(db, site, input.guideId, input.currentPin, now);
-  await db.query('update guides set pin_hash = $2 where id = $1', [
-    guide.id,
-    await hashPin(input.newPin, { scrypt: nativeScrypt }),
-  ]);
+  // scrypt outside the transaction: an embedded database is never held for it.
+  const pinHash = await hashPin(input.newPin, { scrypt: nativeScrypt });
+  await db.transaction(async (tx) => {
+    // Only over the verifier just checked: an IT reset meanwhile is not silently undone.
+    const changed = await tx.query(
+      `update guides set pin_hash = $2, pin_change_required = false
+        where id = $1 and pin_hash = $3 returning id`,
+      [guide.id, pinHash, guide.pin_hash],
+    );
+    if (changed.length === 0)
+      throw new HubError(409, 'conflict', 'the PIN was changed meanwhile; sign in again');
+    await audit(tx, site, guide.id, 'pin_changed', now);
+  });
 }

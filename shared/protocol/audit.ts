@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { isoDate, isoInstant, uuid } from './common';
 
 /**
- * What a terminal records. Terminals send `profile_opened` today; the other kinds (issue #13:
- * lookups by phone, CSV exports, sign-ins and failed sign-ins) are accepted so terminals can send
- * them without a protocol change.
+ * What a terminal records and may send (`POST /audit`). Terminals send `profile_opened` today; the
+ * other kinds (issue #13: lookups by phone, CSV exports, sign-ins and failed sign-ins) are accepted
+ * so terminals can send them without a protocol change.
  */
 export const auditAction = z.enum([
   'profile_opened',
@@ -14,6 +14,42 @@ export const auditAction = z.enum([
   'sign_in_failed',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
+
+/**
+ * What only the hub writes: a guide's PIN change (seen by the hub, never reported by a terminal)
+ * and admin actions. A terminal cannot send these, so nobody at a store PC can forge or bury one.
+ * For admin actions the entry's guide / terminal / customer is the one acted on.
+ */
+export const hubAuditAction = z.enum([
+  'pin_changed',
+  'store_saved',
+  'guide_created',
+  'guide_deactivated',
+  'guide_reactivated',
+  'guide_pin_reset',
+  'terminal_created',
+  'terminal_revoked',
+  'terminal_reissued',
+  'customer_erased',
+  'integration_key_rotated',
+  'admin_key_rotated',
+]);
+export type HubAuditAction = z.infer<typeof hubAuditAction>;
+
+/** Any action an audit entry can hold (the read API). */
+export const auditRowAction = z.enum([...auditAction.options, ...hubAuditAction.options]);
+export type AuditRowAction = z.infer<typeof auditRowAction>;
+
+/**
+ * Who wrote an entry, through which door: `terminal` (reported by a terminal, as it saw it),
+ * `hub` (seen by the hub while serving a terminal: sign-ins checked at the hub, PIN changes,
+ * phone lookups through registration), `admin_cli` (hub:admin / hub:seed directly on the
+ * database), `admin_rest` (admin REST API with the admin key), `integration` (integration API).
+ */
+export const auditSource = z.enum(['terminal', 'hub', 'admin_cli', 'admin_rest', 'integration']);
+export type AuditSource = z.infer<typeof auditSource>;
+/** The doors of admin actions. */
+export type AdminChannel = Extract<AuditSource, 'admin_cli' | 'admin_rest'>;
 
 /** Actions about one customer; the others (a sign-in, an export) may name none. */
 const CUSTOMER_ACTIONS: readonly AuditAction[] = ['profile_opened'];
@@ -43,33 +79,42 @@ export const auditBound = z.union([isoDate, isoInstant]);
 
 export const MAX_AUDIT_ROWS = 1000;
 /**
- * `GET /admin/audit`: one customer's or one guide's trail, newest first. `from` / `to` are
- * inclusive; a day means that day in the time zone of the store where the entry was made. At most
- * `limit` rows; `hasMore` says older ones were left out (narrow `from` / `to` to see them).
+ * `GET /admin/audit`: one customer's, one guide's or one terminal's trail, newest first. `from` /
+ * `to` are inclusive; a day means that day in the time zone of the store where the entry was made
+ * (UTC for entries of no store: erasures, key rotations). At most `limit` rows; `hasMore` says
+ * older ones were left out (narrow `from` / `to` to see them).
  */
 export const auditQuery = z
   .object({
     customerId: uuid.optional(),
     guideId: uuid.optional(),
+    terminalId: uuid.optional(),
     from: auditBound.optional(),
     to: auditBound.optional(),
     limit: z.coerce.number().int().min(1).max(MAX_AUDIT_ROWS).default(200),
   })
-  .refine((q) => (q.customerId === undefined) !== (q.guideId === undefined), {
-    message: 'give exactly one of customerId and guideId',
-    path: ['customerId'],
-  });
+  .refine(
+    (q) => [q.customerId, q.guideId, q.terminalId].filter((v) => v !== undefined).length === 1,
+    { message: 'give exactly one of customerId, guideId and terminalId', path: ['customerId'] },
+  );
 export type AuditQuery = z.infer<typeof auditQuery>;
 
+/**
+ * One entry as IT reads it. For entries via a terminal (`source` `terminal` or `hub`) `guide` is
+ * who was signed in and `store` / `terminal` say where; for admin entries they name what was acted
+ * on, and are null when the action concerns none (an erasure has no store, a guide's
+ * deactivation no terminal, a key rotation nothing).
+ */
 export const auditRow = z.object({
   id: uuid,
-  action: auditAction,
+  action: auditRowAction,
+  source: auditSource,
   at: z.string(),
   receivedAt: z.string(),
   customerId: uuid.nullable(),
   guide: z.object({ id: uuid, name: z.string() }).nullable(),
-  store: z.object({ id: uuid, name: z.string(), timezone: z.string() }),
-  terminal: z.object({ id: uuid, name: z.string() }),
+  store: z.object({ id: uuid, name: z.string(), timezone: z.string() }).nullable(),
+  terminal: z.object({ id: uuid, name: z.string() }).nullable(),
 });
 export type AuditRow = z.infer<typeof auditRow>;
 export const auditPage = z.object({ items: z.array(auditRow), hasMore: z.boolean() });

@@ -114,6 +114,7 @@ describeOnBackends('audit you can read', (backend) => {
     expect(all.body.items[2]).toEqual({
       id: ids.lateNight,
       action: 'profile_opened',
+      source: 'terminal',
       at: at.lateNight,
       receivedAt: expect.stringMatching(/Z$/),
       customerId: customer,
@@ -121,7 +122,7 @@ describeOnBackends('audit you can read', (backend) => {
       store: { id: shanghai.storeId, name: '上海南京西路店', timezone: 'Asia/Shanghai' },
       terminal: { id: shanghai.terminals[1]!.id, name: 'Counter 2' },
     });
-    expect(all.body.items[0]!.store.name).toBe('Berlin Mitte');
+    expect(all.body.items[0]!.store?.name).toBe('Berlin Mitte');
 
     // A day is the store's local day: `day` in Shanghai ends at 16:00 UTC, in Berlin at 23:00.
     const onDay = await audit(`customerId=${customer}&from=${day}&to=${day}`);
@@ -147,8 +148,13 @@ describeOnBackends('audit you can read', (backend) => {
       [ids.morning, 'profile_opened', customer],
       [ids.signIn, 'sign_in', null],
     ]);
+    // Without an upper bound the guide's trail reaches today: IT created the guide (admin API).
     const later = await audit(`guideId=${shanghai.guide.id}&from=${next}`);
-    expect(later.body.items.map((x) => x.id)).toEqual([ids.afterMidnight]);
+    expect(later.body.items.map((x) => [x.action, x.source])).toEqual([
+      ['guide_created', 'admin_rest'],
+      ['profile_opened', 'terminal'],
+    ]);
+    expect(later.body.items[1]!.id).toBe(ids.afterMidnight);
   });
 
   it('refuses a bad query with 400 naming the problem, and a call without the admin key with 401', async () => {
@@ -157,6 +163,9 @@ describeOnBackends('audit you can read', (backend) => {
     expect(neither.body.error.code).toBe('invalid_input');
     expect(JSON.stringify(neither.body.error.details)).toContain('exactly one');
     expect((await audit(`customerId=${customer}&guideId=${shanghai.guide.id}`)).status).toBe(400);
+    expect(
+      (await audit(`terminalId=${shanghai.terminals[0]!.id}&guideId=${shanghai.guide.id}`)).status,
+    ).toBe(400);
     for (const bad of [
       'customerId=not-a-uuid',
       `customerId=${customer}&from=yesterday`,
@@ -217,7 +226,8 @@ describeOnBackends('audit you can read', (backend) => {
     expect(table.stderr).toBe('');
     expect(table.code).toBe(0);
     const lines = table.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^WHEN \(store time\)\s+ACTION\s+GUIDE\s+STORE\s+TERMINAL$/);
+    expect(lines[0]).toMatch(/^WHEN \(store time\)\s+ACTION\s+BY\s+GUIDE\s+STORE\s+TERMINAL$/);
+    expect(lines[2]).toMatch(/profile_opened\s+terminal\s+李娜/);
     expect(lines[2]).toContain(`${day} 23:59:00 +08:00`);
     expect(lines[2]).toContain('李娜');
     expect(lines[2]).toContain('上海南京西路店');
@@ -233,13 +243,17 @@ describeOnBackends('audit you can read', (backend) => {
     );
     expect(json.code).toBe(0);
     const page = JSON.parse(json.stdout) as AuditPage;
-    expect(page.items.map((r) => [r.id, r.store.name, r.terminal.name])).toEqual([
-      [ids.berlin, 'Berlin Mitte', 'Counter 1'],
+    expect(page.items.map((r) => [r.action, r.store?.name, r.terminal?.name ?? null])).toEqual([
+      ['guide_created', 'Berlin Mitte', null],
+      ['profile_opened', 'Berlin Mitte', 'Counter 1'],
     ]);
+    expect(page.items[1]!.id).toBe(ids.berlin);
 
     const usage = await runCli(CLI, ['audit', '--url', hub.url], env);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('--customer: give exactly one of customerId and guideId');
+    expect(usage.stderr).toContain(
+      '--customer: give exactly one of customerId, guideId and terminalId',
+    );
 
     // Direct mode: on PGlite only while no hub holds the data dir.
     if (backend.kind === 'pglite') await hub.stop();
@@ -253,8 +267,12 @@ describeOnBackends('audit you can read', (backend) => {
     expect(direct.stderr).toBe('');
     expect(direct.code).toBe(0);
     const directPage = JSON.parse(direct.stdout) as AuditPage;
-    expect(directPage.items.map((r) => [r.id, r.guide?.name, r.terminal.name])).toEqual([
-      [ids.lateNight, '李娜', 'Counter 2'],
+    expect(
+      directPage.items.map((r) => [r.action, r.source, r.guide?.name, r.terminal?.name ?? null]),
+    ).toEqual([
+      ['guide_created', 'admin_rest', '李娜', null],
+      ['profile_opened', 'terminal', '李娜', 'Counter 2'],
     ]);
+    expect(directPage.items[1]!.id).toBe(ids.lateNight);
   });
 });

@@ -137,7 +137,7 @@ function inProcessSuite(kind: 'PGlite' | 'PostgreSQL', open: () => Promise<InPro
       // A chain of merges (one re-points an earlier tombstone) and an erasure: tombstones too.
       await mergeCustomers(db, { sourceId: ids[20]!, targetId: ids[21]! });
       await mergeCustomers(db, { sourceId: ids[21]!, targetId: ids[22]! });
-      await eraseCustomer(db, { customerId: ids[23]!, reason: 'test' });
+      await eraseCustomer(db, { customerId: ids[23]!, reason: 'test' }, 'admin_cli');
     }, 120_000);
     afterAll(() => drop());
 
@@ -184,7 +184,7 @@ function inProcessSuite(kind: 'PGlite' | 'PostgreSQL', open: () => Promise<InPro
         [id],
       );
       const name = (JSON.parse(before!.feed_json) as { name: string }).name;
-      await eraseCustomer(db, { customerId: id, reason: 'customer asked' });
+      await eraseCustomer(db, { customerId: id, reason: 'customer asked' }, 'admin_cli');
       const [erased] = await db.query<{ feed_json: string | null }>(
         'select feed_json from customers where id = $1',
         [id],

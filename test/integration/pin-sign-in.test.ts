@@ -71,9 +71,11 @@ describeOnBackends('PIN sign-in at the hub', (backend) => {
       scheme: 'scrypt',
       params: { N: 32768, r: 8, p: 1 },
     });
+    // Seen by the hub itself (source `hub`), after the guide was created through the admin API.
     const trail = await auditOf(store.guide.id);
-    expect(trail.map((e) => [e.action, e.customerId, e.terminal.id])).toEqual([
-      ['sign_in', null, store.terminals[0]!.id],
+    expect(trail.map((e) => [e.action, e.source, e.customerId, e.terminal?.id ?? null])).toEqual([
+      ['sign_in', 'hub', null, store.terminals[0]!.id],
+      ['guide_created', 'admin_rest', null, null],
     ]);
   });
 
@@ -99,8 +101,12 @@ describeOnBackends('PIN sign-in at the hub', (backend) => {
     expect((await signIn(store.guide.id, store.guide.pin)).status).toBe(200);
 
     const trail = await auditOf(id);
-    expect(trail.map((e) => e.action)).toEqual(Array(6).fill('sign_in_failed'));
-    expect(new Set(trail.map((e) => e.terminal.id)).size).toBe(2);
+    expect(trail.map((e) => e.action)).toEqual([
+      ...Array<string>(6).fill('sign_in_failed'),
+      'guide_created',
+    ]);
+    const failed = trail.filter((e) => e.action === 'sign_in_failed');
+    expect(new Set(failed.map((e) => e.terminal?.id)).size).toBe(2);
 
     // IT resets the PIN (6 digits, the rule for new PINs): the lock goes with the old PIN.
     const reset = await call(

@@ -26,8 +26,10 @@ describe('terminal sync against a real hub', () => {
   let store: StoreFixture;
   const terminals: Terminal[] = [];
 
-  async function setup(options: { customers?: number; pageSize?: number } = {}) {
-    hub = await startHub();
+  async function setup(
+    options: { customers?: number; pageSize?: number; hubEnv?: Record<string, string> } = {},
+  ) {
+    hub = await startHub({ env: options.hubEnv });
     store = await createStoreFixture(hub, { name: '上海IFC店' });
     await seedProducts(hub, store.storeId, ['DR-1', 'CO-2', 'SK-3']);
     const customers = await seedCustomers(hub, options.customers ?? 20, newId().slice(-6));
@@ -394,6 +396,40 @@ describe('terminal sync against a real hub', () => {
     expect(hits[0]!.provisional).toBe(false);
     const sent = await terminal.db.outbox.get(order.id);
     expect(sent).toMatchObject({ status: 'synced', order: { customerId: hits[0]!.id } });
+  });
+
+  it('registrations over the hub lookup limit (429) stay in the outbox, pending, not rejected', async () => {
+    const { customers, terminal } = await setup({
+      hubEnv: { HUB_REGISTRATION_LOOKUPS_PER_HOUR: '1' },
+    });
+    await terminal.engine.syncNow();
+    // Two members registered again at the counter (a stale cache): the first is a lookup the hub
+    // allows, the second is over this terminal's limit, and so is a brand-new customer after it.
+    const [first, second] = [newId(), newId()];
+    const fresh = newId();
+    await enqueueRegistration(terminal.db, terminal.secrets, {
+      id: first,
+      name: customers[1]!.name,
+      phone: customers[1]!.phone,
+    });
+    await terminal.engine.requestDrain();
+    await enqueueRegistration(terminal.db, terminal.secrets, {
+      id: second,
+      name: customers[2]!.name,
+      phone: customers[2]!.phone,
+    });
+    await enqueueRegistration(terminal.db, terminal.secrets, {
+      id: fresh,
+      name: '新客',
+      phone: '13911112222',
+    });
+    await terminal.engine.requestDrain();
+    expect(await terminal.db.outbox.get(first)).toMatchObject({ status: 'synced' });
+    for (const id of [second, fresh])
+      expect(await terminal.db.outbox.get(id)).toMatchObject({ status: 'pending' });
+    expect(await rejectedEntries(terminal.db)).toEqual([]);
+    expect(terminal.engine.status.get().pendingCount).toBe(2);
+    expect(terminal.engine.status.get().lastError).toMatch(/existing members by phone/);
   });
 
   it('a revoked terminal wipes its local database and secrets', async () => {
