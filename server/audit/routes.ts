@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { auditRequest, type BatchResponse, type ItemResult } from '../../shared/protocol';
+import { endpoints, type BatchResponse, type ItemResult } from '../../shared/protocol';
 import type { HubContext } from '../context';
-import { BATCH_BODY_LIMIT, terminalOf } from '../http/access';
-import { parseInput } from '../http/errors';
+import { terminalOf } from '../http/access';
+import { onEndpoint } from '../http/endpoint';
 
 /**
  * `POST /api/v1/audit` — a terminal's record of which guide opened which customer profile (and,
@@ -10,12 +10,11 @@ import { parseInput } from '../http/errors';
  * Idempotent by the terminal-generated id; an entry naming a guide of another store is rejected.
  */
 export function registerAuditRoutes(api: FastifyInstance, ctx: HubContext): void {
-  api.post(
-    '/audit',
-    { config: { access: 'terminal' }, bodyLimit: BATCH_BODY_LIMIT },
-    async (request): Promise<BatchResponse> => {
+  onEndpoint(
+    api,
+    endpoints.postAudit,
+    async ({ request, body: { entries } }): Promise<BatchResponse> => {
       const terminal = terminalOf(request);
-      const { entries } = parseInput(auditRequest, request.body);
       const guideIds = [...new Set(entries.flatMap((e) => (e.guideId ? [e.guideId] : [])))];
       const guides = new Set(
         guideIds.length === 0

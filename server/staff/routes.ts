@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { pinChangeRequest, signInRequest, type SignInResponse } from '../../shared/protocol';
+import { endpoints, type SignInResponse } from '../../shared/protocol';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
-import { HubError, parseInput } from '../http/errors';
+import { onEndpoint } from '../http/endpoint';
+import { HubError } from '../http/errors';
 import { changeGuidePin, retryAfterSeconds, signInAtHub } from './sign-in';
 
 /** A 423 tells the terminal when to try again, like a 429 does. */
@@ -25,12 +26,11 @@ function withRetryAfter(reply: FastifyReply, error: unknown, now: Date): never {
  * Logs carry ids only, never a PIN.
  */
 export function registerStaffRoutes(api: FastifyInstance, ctx: HubContext): void {
-  api.post(
-    '/staff/sign-in',
-    { config: { access: 'terminal' } },
-    async (request, reply): Promise<SignInResponse> => {
+  onEndpoint(
+    api,
+    endpoints.signIn,
+    async ({ request, reply, body: { guideId, pin } }): Promise<SignInResponse> => {
       const terminal = terminalOf(request);
-      const { guideId, pin } = parseInput(signInRequest, request.body);
       const now = new Date();
       const result = await signInAtHub(ctx.db, terminal, guideId, pin, now).catch((error) =>
         withRetryAfter(reply, error, now),
@@ -39,12 +39,11 @@ export function registerStaffRoutes(api: FastifyInstance, ctx: HubContext): void
       return { guide: result.guide, pinChangeRequired: result.pinChangeRequired };
     },
   );
-  api.post(
-    '/staff/pin',
-    { config: { access: 'terminal' } },
-    async (request, reply): Promise<{ ok: true }> => {
+  onEndpoint(
+    api,
+    endpoints.changePin,
+    async ({ request, reply, body: input }): Promise<{ ok: true }> => {
       const terminal = terminalOf(request);
-      const input = parseInput(pinChangeRequest, request.body);
       const now = new Date();
       await changeGuidePin(ctx.db, terminal, input, now).catch((error) =>
         withRetryAfter(reply, error, now),

@@ -30,6 +30,7 @@ import {
   tagCounts,
 } from '../support/phone-attack';
 import { enrolTerminal } from './terminal-harness';
+import type { CustomerKeys } from '../../renderer/data/customer-index';
 
 const CUSTOMERS = 1_000;
 const TAILS = 25;
@@ -176,10 +177,13 @@ describe('privacy: nothing one terminal can fetch or holds gives back a phone nu
     expect(await terminal.db.alerts.count()).toBe(ARRIVALS);
     const held: Record<string, unknown[]> = {};
     for (const table of terminal.db.tables) held[table.name] = await table.toArray();
+    // The profiles themselves are sealed at rest; an attacker who also has the data key (the
+    // unlocked PC) opens them: the cache as the terminal itself reads it.
+    const opened = await terminal.db.customerStore.all();
     terminal.engine.stop();
     terminal.db.close();
 
-    const dump = JSON.stringify({ fetched, held });
+    const dump = JSON.stringify({ fetched, held, opened });
     // No field that held more of the number is anywhere, nor a masked form.
     // (The key is `phoneHashKey`: the attacker has it.) Matches are printed, not the 1 MB dump.
     expect(dump.match(/phoneHash(?!Key)|phoneMasked|\*{4}/)?.[0]).toBeUndefined();
@@ -202,10 +206,17 @@ describe('privacy: nothing one terminal can fetch or holds gives back a phone nu
       const hash = await phoneHash(key, `+86${national}`);
       expect(dump.includes(hash.slice(0, 12)), name).toBe(false);
     }
-    // The IndexedDB holds the same two facts per customer, no more.
-    for (const block of held.customerBlocks as { rows: CustomerProfile[] }[])
-      for (const row of block.rows)
-        expect({ last4: row.phoneLast4, tag: row.phoneTag }).toEqual(seen.get(row.name));
+    // The IndexedDB holds the same two facts per customer, no more: in the clear lookup keys
+    // (all a copied disk shows without the key) and in the opened profiles.
+    const clearKeys = held.customerKeys as CustomerKeys[];
+    expect(clearKeys.reduce((n, k) => n + k.names.length, 0)).toBe(CUSTOMERS);
+    for (const keys of clearKeys)
+      keys.names.forEach((name, i) =>
+        expect({ last4: keys.phoneLast4[i], tag: keys.phoneTags[i] }).toEqual(seen.get(name)),
+      );
+    expect(opened).toHaveLength(CUSTOMERS);
+    for (const row of opened)
+      expect({ last4: row.phoneLast4, tag: row.phoneTag }).toEqual(seen.get(row.name));
 
     // The attack: every valid mobile number with the customer's 尾号, bucketed by tag.
     const started = performance.now();
