@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { createApiClient, type ApiResult } from '../../shared/api-client';
 import { ensurePhoneHashKey } from '../customers/phone-key';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import {
   auditQuery,
+  endpoints,
   eraseRequest,
   newGuideRequest,
   newStore,
@@ -121,66 +123,55 @@ type AdminOps = {
   close(): Promise<void>;
 };
 
-const storeQuery = (storeId?: string) =>
-  storeId === undefined ? '' : `?store=${encodeURIComponent(storeId)}`;
+/** The REST answer's value, or its failure as the hub's own error (the CLI prints it). */
+async function valueOf<T>(baseUrl: string, result: Promise<ApiResult<T>>): Promise<T> {
+  const settled = await result;
+  if (settled.ok) return settled.value;
+  const { error } = settled;
+  if (error.status === undefined)
+    throw new Error(`cannot reach the hub at ${baseUrl}: ${error.message}`);
+  throw new HubError(
+    error.status,
+    error.reason ?? (error.status === 401 ? 'unauthorized' : 'internal'),
+    error.message,
+    error.details,
+  );
+}
 
+/** `--url`: the same operations through the hub's admin API, every answer validated. */
 function restOps(baseUrl: string, adminKey: string): AdminOps {
-  const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let response: Response;
-    try {
-      response = await fetch(`${baseUrl}/api/v1/admin${path}`, {
-        method,
-        headers: {
-          'x-admin-key': adminKey,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new Error(`cannot reach the hub at ${baseUrl}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    const text = await response.text();
-    const parsed: unknown = text ? JSON.parse(text) : undefined;
-    if (!response.ok) {
-      const err = (parsed as { error?: { code?: string; message?: string; details?: unknown } })
-        ?.error;
-      throw new HubError(
-        response.status,
-        (err?.code ?? 'internal') as HubError['code'],
-        err?.message ?? `HTTP ${response.status}`,
-        err?.details,
-      );
-    }
-    return parsed as T;
-  };
+  const api = createApiClient({ baseUrl, credentials: { admin: () => adminKey } });
+  const value = <T>(result: Promise<ApiResult<T>>) => valueOf(baseUrl, result);
   return {
-    listStores: async () => (await request<{ items: StoreRow[] }>('GET', '/stores')).items,
-    addStore: (input) => request('POST', '/stores', input),
-    addGuide: (input) => request('POST', '/guides', input),
-    listGuides: async (storeId) =>
-      (await request<{ items: AdminGuide[] }>('GET', `/guides${storeQuery(storeId)}`)).items,
+    listStores: async () => (await value(api.call(endpoints.adminListStores))).items,
+    addStore: (input) => value(api.call(endpoints.adminCreateStore, { body: input })),
+    addGuide: (input) => value(api.call(endpoints.adminCreateGuide, { body: input })),
+    listGuides: async (store) =>
+      (await value(api.call(endpoints.adminListGuides, { query: { store } }))).items,
     setGuideActive: (id, active) =>
-      request('POST', `/guides/${id}/${active ? 'reactivate' : 'deactivate'}`, {}),
-    resetPin: (id, pin) => request('POST', `/guides/${id}/reset-pin`, { pin }),
-    listTerminals: async (storeId) =>
-      (await request<{ items: TerminalRow[] }>('GET', `/terminals${storeQuery(storeId)}`)).items,
-    addTerminal: (input) => request('POST', '/terminals', input),
+      value(
+        api.call(active ? endpoints.adminReactivateGuide : endpoints.adminDeactivateGuide, {
+          params: { id },
+        }),
+      ),
+    resetPin: (id, pin) =>
+      value(api.call(endpoints.adminResetPin, { params: { id }, body: { pin } })),
+    listTerminals: async (store) =>
+      (await value(api.call(endpoints.adminListTerminals, { query: { store } }))).items,
+    addTerminal: (input) => value(api.call(endpoints.adminCreateTerminal, { body: input })),
     revokeTerminal: async (id) => {
-      await request('POST', `/terminals/${id}/revoke`, {});
+      await value(api.call(endpoints.adminRevokeTerminal, { params: { id } }));
     },
     eraseCustomer: (input) =>
-      request('POST', `/customers/${input.customerId}/erase`, { reason: input.reason }),
-    audit: (query) => {
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(query))
-        if (value !== undefined) params.set(key, String(value));
-      return request('GET', `/audit?${params.toString()}`);
-    },
+      value(
+        api.call(endpoints.adminEraseCustomer, {
+          params: { id: input.customerId },
+          body: { reason: input.reason },
+        }),
+      ),
+    audit: (query) => value(api.call(endpoints.adminAudit, { query })),
     rotateIntegrationKey: async () =>
-      (await request<{ integrationKey: string }>('POST', '/integration-key/rotate', {}))
-        .integrationKey,
+      (await value(api.call(endpoints.adminRotateIntegrationKey))).integrationKey,
     rotateAdminKey: () => {
       // Rotating the key you authenticate with over the wire would lock you out mid-call.
       throw new UsageError('rotate-admin-key works in direct mode only (without --url)');
