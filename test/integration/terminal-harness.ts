@@ -3,7 +3,7 @@
  * against a real hub process, as the terminal-*.test.ts suites need it.
  */
 import { expect } from 'vitest';
-import { terminalInfo, type Order } from '../../shared/protocol';
+import { endpoints, type Order } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { TerminalDb } from '../../renderer/data/database';
 import { memorySecretStore } from '../../renderer/data/secret-store';
@@ -12,7 +12,7 @@ import { createHttpHubClient } from '../../renderer/sync/http-hub-client';
 import type { HubClient } from '../../renderer/sync/hub-client';
 import { SyncEngine } from '../../renderer/sync/sync-engine';
 import type { StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { hubApi, must } from '../support/api';
 import { seedProducts as seedCatalog } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 
@@ -33,9 +33,10 @@ export async function enrolTerminal(
   options: { index?: number; pageSize?: number; wrap?: (client: HubClient) => HubClient } = {},
 ): Promise<Terminal> {
   const { id, token } = store.terminals[options.index ?? 0]!;
-  const info = await call(hub, 'GET', '/api/v1/terminal', undefined, { token });
-  expect(info.status).toBe(200);
-  const { phoneHashKey } = terminalInfo.parse(info.body);
+  const { phoneHashKey } = await must(
+    hubApi(hub, { token }).call(endpoints.terminalInfo),
+    'terminal info',
+  );
   const secrets = memorySecretStore({ token, phoneHashKey });
   const idb = freshIdb();
   const build = (wrap?: (client: HubClient) => HubClient): Terminal => {
@@ -90,14 +91,10 @@ export async function seedCustomers(hub: Pick<HubProcess, 'url'>, count: number,
       memberCode: `M${tag}${String(i).padStart(6, '0')}`,
     });
   for (let i = 0; i < made.length; i += 1000) {
-    const r = await call(
-      hub,
-      'POST',
-      '/api/v1/integration/customers',
-      { customers: made.slice(i, i + 1000) },
-      { integration: true },
-    );
-    expect(r.status).toBe(200);
+    const r = await hubApi(hub).call(endpoints.importCustomers, {
+      body: { customers: made.slice(i, i + 1000) },
+    });
+    expect(r.ok).toBe(true);
   }
   return made;
 }
@@ -137,15 +134,12 @@ export async function expectHubHasEach(
   orders: Order[],
 ) {
   for (let i = 0; i < orders.length; i += 500) {
-    const r = await call<{ results: { id: string; status: string }[] }>(
-      hub,
-      'POST',
-      '/api/v1/orders',
-      { orders: orders.slice(i, i + 500) },
-      { token },
+    const { results } = await must(
+      hubApi(hub, { token }).call(endpoints.postOrders, {
+        body: { orders: orders.slice(i, i + 500) },
+      }),
     );
-    expect(r.status).toBe(200);
-    expect(r.body.results.filter((x) => x.status !== 'duplicate')).toEqual([]);
+    expect(results.filter((x) => x.status !== 'duplicate')).toEqual([]);
   }
 }
 
@@ -155,15 +149,11 @@ export async function hubOrderCount(
   store: StoreFixture,
 ): Promise<number> {
   const date = new Intl.DateTimeFormat('en-CA', { timeZone: store.timezone }).format(new Date());
-  const r = await call<{ orders: number }>(
-    hub,
-    'GET',
-    `/api/v1/stores/${store.storeId}/stats?date=${date}`,
-    undefined,
-    {
-      token: store.terminals[0]!.token,
-    },
+  const stats = await must(
+    hubApi(hub, { token: store.terminals[0]!.token }).call(endpoints.storeStats, {
+      params: { storeId: store.storeId },
+      query: { date },
+    }),
   );
-  expect(r.status).toBe(200);
-  return r.body.orders;
+  return 'days' in stats ? stats.total.orders : stats.orders;
 }

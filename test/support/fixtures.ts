@@ -1,4 +1,5 @@
-import { call } from './http';
+import { endpoints } from '../../shared/protocol';
+import { hubApi, must } from './api';
 import type { HubProcess } from './hub-process';
 
 export type StoreFixture = {
@@ -27,42 +28,32 @@ export async function createStoreFixture(
   counter += 1;
   const name = store.name ?? `Test store ${counter}`;
   const timezone = store.timezone ?? 'Asia/Shanghai';
-  const created = await call<{ id: string }>(
-    hub,
-    'POST',
-    '/api/v1/admin/stores',
-    {
-      name,
-      timezone,
-      lat: store.lat ?? 31.2304,
-      lng: store.lng ?? 121.4737,
-      geofenceRadiusM: store.geofenceRadiusM ?? 300,
-    },
-    { admin: true },
+  const api = hubApi(hub);
+  const { id: storeId } = await must(
+    api.call(endpoints.adminCreateStore, {
+      body: {
+        name,
+        timezone,
+        lat: store.lat ?? 31.2304,
+        lng: store.lng ?? 121.4737,
+        geofenceRadiusM: store.geofenceRadiusM ?? 300,
+      },
+    }),
+    'store',
   );
-  if (created.status !== 201) throw new Error(`store not created: ${JSON.stringify(created.body)}`);
-  const storeId = created.body.id;
   const guide = async (gname: string, role: 'guide' | 'manager', pin: string) => {
-    const r = await call<{ id: string }>(
-      hub,
-      'POST',
-      '/api/v1/admin/guides',
-      { storeId, name: gname, role, pin },
-      { admin: true },
+    const { id } = await must(
+      api.call(endpoints.adminCreateGuide, { body: { storeId, name: gname, role, pin } }),
+      'guide',
     );
-    if (r.status !== 201) throw new Error(`guide not created: ${JSON.stringify(r.body)}`);
-    return { id: r.body.id, name: gname, pin };
+    return { id, name: gname, pin };
   };
   const terminal = async (tname: string) => {
-    const r = await call<{ id: string; token: string }>(
-      hub,
-      'POST',
-      '/api/v1/admin/terminals',
-      { storeId, name: tname },
-      { admin: true },
+    const { id, token } = await must(
+      api.call(endpoints.adminCreateTerminal, { body: { storeId, name: tname } }),
+      'terminal',
     );
-    if (r.status !== 201) throw new Error(`terminal not created: ${JSON.stringify(r.body)}`);
-    return { id: r.body.id, token: r.body.token };
+    return { id, token };
   };
   return {
     storeId,

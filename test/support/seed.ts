@@ -1,6 +1,5 @@
-import { expect } from 'vitest';
-import type { BatchResponse, CustomerFeedItem, CustomerProfile } from '../../shared/protocol';
-import { call } from './http';
+import { endpoints, type CustomerFeedItem, type CustomerProfile } from '../../shared/protocol';
+import { hubApi, must } from './api';
 import type { HubProcess } from './hub-process';
 
 let counter = 0;
@@ -14,18 +13,15 @@ export async function customerFeed(
 ): Promise<CustomerProfile[]> {
   const out: CustomerProfile[] = [];
   let after = '0';
+  const api = hubApi(hub, { token });
   for (;;) {
-    const r = await call<{ items: CustomerFeedItem[]; cursor: string; hasMore: boolean }>(
-      hub,
-      'GET',
-      `/api/v1/sync/customers?after=${after}&limit=5000&withTotal=false`,
-      undefined,
-      { token },
+    const page = await must(
+      api.call(endpoints.syncCustomers, { query: { after, limit: 5000, withTotal: false } }),
+      'customer feed',
     );
-    expect(r.status).toBe(200);
-    for (const item of r.body.items) if (!('deleted' in item)) out.push(item);
-    after = r.body.cursor;
-    if (!r.body.hasMore) return out;
+    for (const item of page.items as CustomerFeedItem[]) if (!('deleted' in item)) out.push(item);
+    after = page.cursor;
+    if (!page.hasMore) return out;
   }
 }
 
@@ -48,15 +44,11 @@ export async function seedCrmCustomers(
       memberCode: `M${tag}${n}`,
     };
   });
-  const r = await call<BatchResponse>(
-    hub,
-    'POST',
-    '/api/v1/integration/customers',
-    { customers: crm },
-    { integration: true },
+  const { results } = await must(
+    hubApi(hub).call(endpoints.importCustomers, { body: { customers: crm } }),
   );
-  if (r.status !== 200 || r.body.results.some((x) => x.status !== 'accepted'))
-    throw new Error(`customers not seeded: ${JSON.stringify(r.body)}`);
+  if (results.some((x) => x.status !== 'accepted'))
+    throw new Error(`customers not seeded: ${JSON.stringify(results)}`);
   const profiles = await customerFeed(hub, token);
   return crm.map((c) => profiles.find((p) => p.memberCode === c.memberCode)!.id);
 }
@@ -73,15 +65,13 @@ export async function seedProducts(
     stock?: Record<string, number>;
   }[],
 ): Promise<void> {
-  const r = await call<BatchResponse>(
-    hub,
-    'POST',
-    '/api/v1/integration/products',
-    {
-      products: products.map((p) => ({ name: `商品 ${p.sku}`, category: '连衣裙', ...p })),
-    },
-    { integration: true },
+  const { results } = await must(
+    hubApi(hub).call(endpoints.importProducts, {
+      body: {
+        products: products.map((p) => ({ name: `商品 ${p.sku}`, category: '连衣裙', ...p })),
+      },
+    }),
   );
-  if (r.status !== 200 || r.body.results.some((x) => x.status === 'rejected'))
-    throw new Error(`products not seeded: ${JSON.stringify(r.body)}`);
+  if (results.some((x) => x.status === 'rejected'))
+    throw new Error(`products not seeded: ${JSON.stringify(results)}`);
 }
