@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { createApiClient, type ApiResult } from '../../shared/api-client';
+import { endpoints } from '../../shared/protocol';
 import { pathToFileURL } from 'node:url';
 import { Faker, base, en, zh_CN } from '@faker-js/faker';
 import { z } from 'zod';
@@ -122,14 +124,15 @@ async function simulate(plan: Plan): Promise<number> {
   const faker = new Faker({ locale: [zh_CN, en, base] });
   const all = plan.creds?.sampleCustomers ?? [];
   const regulars = all.filter((c) => c.homeStoreId === plan.storeId);
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${plan.origin}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-integration-key': plan.key },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  const api = createApiClient({
+    baseUrl: plan.origin,
+    credentials: { integration: () => plan.key },
+  });
+  /** A call the hub could not be reached for ends the run, like before. */
+  const reached = async <T>(result: Promise<ApiResult<T>>) => {
+    const settled = await result;
+    if (!settled.ok && settled.error.status === undefined) throw new Error(settled.error.message);
+    return settled;
   };
 
   console.log(
@@ -155,12 +158,14 @@ async function simulate(plan: Plan): Promise<number> {
         { weight: 25, value: 2 },
         { weight: 5, value: 3 },
       ]);
-      const footfall = await post('/api/v1/footfall', { storeId: plan.storeId, at, count: people });
-      if (footfall.status === 401) {
+      const footfall = await reached(
+        api.call(endpoints.footfall, { body: { storeId: plan.storeId, at, count: people } }),
+      );
+      if (!footfall.ok && footfall.error.code === 'unauthorized') {
         console.error('hub:simulate: the hub rejected the integration key (401)');
         return 1;
       }
-      if (footfall.status !== 202) counts.errors += 1;
+      if (!footfall.ok) counts.errors += 1;
       counts.arrivals += 1;
 
       // Most shoppers carry a phone the hub can see; a few are strangers to the CRM.
@@ -175,12 +180,14 @@ async function simulate(plan: Plan): Promise<number> {
           { phone: c.phone },
           { customerId: c.id },
         ]);
-        const r = await post('/api/v1/presence', { customer, storeId: plan.storeId, source, at });
-        const alertId = (r.body as { alertId?: string | null } | undefined)?.alertId;
-        if (r.status !== 202) {
+        const r = await reached(
+          api.call(endpoints.presence, { body: { customer, storeId: plan.storeId, source, at } }),
+        );
+        const alertId = r.ok ? r.value.alertId : null;
+        if (!r.ok) {
           counts.errors += 1;
           console.log(
-            `${time}  ${source.padEnd(8)} ${c.name}: HTTP ${r.status} ${JSON.stringify(r.body)}`,
+            `${time}  ${source.padEnd(8)} ${c.name}: HTTP ${r.error.status} ${r.error.reason ?? ''} ${r.error.message}`,
           );
         } else if (alertId && !alerted.has(alertId)) {
           alerted.add(alertId);
@@ -196,13 +203,12 @@ async function simulate(plan: Plan): Promise<number> {
       } else if (faker.datatype.boolean(0.5)) {
         counts.anonymous += 1;
         const phone = `170${faker.string.numeric(8)}`;
-        const r = await post('/api/v1/presence', {
-          customer: { phone },
-          storeId: plan.storeId,
-          source,
-          at,
-        });
-        if (r.status !== 202) counts.errors += 1;
+        const r = await reached(
+          api.call(endpoints.presence, {
+            body: { customer: { phone }, storeId: plan.storeId, source, at },
+          }),
+        );
+        if (!r.ok) counts.errors += 1;
         console.log(`${time}  ${source.padEnd(8)} unknown shopper (not a member, no alert)`);
       } else {
         console.log(`${time}  door     ${people} walk-in${people > 1 ? 's' : ''}`);
