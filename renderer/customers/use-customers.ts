@@ -3,13 +3,18 @@ import type { CustomerRegistration, ProductItem } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { looksLikeFullPhone } from '../../shared/domain/phone';
 import { recordAudit } from '../data/audit';
-import { openCustomerProfile, searchCustomers, type CustomerMatch } from '../data/customers';
+import { productsBySku } from '../data/catalog';
+import {
+  customerByMemberCode,
+  customerByPhone,
+  openCustomerProfile,
+  searchCustomers,
+  type CustomerMatch,
+} from '../data/customers';
 import { enqueueRegistration } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
 import { useAppStore } from '../app/store';
 import { useServices } from '../app/services';
-import { productsBySku } from '../orders/catalog-queries';
-import { customerByMemberCode, customerByPhone } from './customer-queries';
 import { errorMessage, useAsync, useDebounced, useOnline, type AsyncState } from './use-async';
 
 /** The data layer asks a SecretStore for the phone-hash key; the services already hold it. */

@@ -5,7 +5,7 @@ import type { Guide } from '../data/staff-rows';
 import { useAppStore } from '../app/store';
 import { useServices } from '../app/services';
 import type { SignedInGuide } from '../app/session';
-import { activeGuides, verifyGuidePin } from '../data/catalog';
+import { activeGuides, verifyGuidePin } from '../data/staff';
 import { lockedUntil, mirrorHubAnswer, recordFailure, recordSuccess } from '../data/pin-lockouts';
 
 export type Guides = { state: 'loading' } | { state: 'ready'; guides: Guide[] };
