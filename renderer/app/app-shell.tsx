@@ -11,11 +11,11 @@ import { SignInScreen } from '../session/sign-in-screen';
 import { useAutoLock } from '../session/use-auto-lock';
 import { useDeactivationSignOut } from '../session/use-deactivation-sign-out';
 import { SyncIndicator } from '../sync-status/sync-indicator';
-import type { Screen } from './navigation';
+import type { Screen } from '../core/navigation';
 import { ScreenSwitch } from './screen-switch';
-import { useServices } from './services';
-import { useAppStore } from './store';
-import { useScanner } from './use-scanner';
+import { useServices } from '../core/services';
+import { useAppStore } from '../core/store';
+import { useScanner } from '../core/use-scanner';
 import './app-shell.css';
 
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };

@@ -6,8 +6,8 @@ import { createI18n, DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../i18n/
 import { LEGACY_LOCKOUT_KEY } from '../data/pin-lockouts';
 import { AppShell } from './app-shell';
 import { boot, enrol, type BootDeps, type BootState } from './bootstrap';
-import { ServicesProvider } from './services';
-import { useAppStore } from './store';
+import { ServicesProvider } from '../core/services';
+import { useAppStore } from '../core/store';
 
 const LANGUAGE_KEY = 'shopguide-language';
 

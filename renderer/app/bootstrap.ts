@@ -10,7 +10,7 @@ import { sealAtRest } from '../data/at-rest';
 import type { Sealer } from '../data/sealed';
 import { bridgeSecretStore } from './bridge-secrets';
 import { openDataKey } from './data-key';
-import type { AppServices } from './services';
+import type { AppServices } from '../core/services';
 import { clearTerminalInfo, readTerminalInfo, writeTerminalInfo } from './terminal-info-cache';
 import { err, ok, type Result } from '../../shared/result';
 

@@ -1,7 +1,7 @@
 import type { ClaimAck } from '../../shared/protocol';
 import { applyAlertUpdate, type StoredAlert } from '../data/alerts';
 import type { SyncEngine } from '../sync/sync-engine';
-import type { AppServices } from '../app/services';
+import type { AppServices } from '../core/services';
 
 export type ClaimOutcome =
   | { kind: 'won' }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useServices } from '../app/services';
-import { useAppStore } from '../app/store';
+import { useServices } from '../core/services';
+import { useAppStore } from '../core/store';
 import { newestOpenArrival, recentArrivals, type StoredAlert } from '../data/alerts';
 import { beep } from './beep';
 import {

@@ -2,11 +2,11 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { normalisePhone } from '../../shared/domain/phone';
 import type { Gender, Sizes } from '../../shared/protocol';
-import { useAppStore } from '../app/store';
-import { OfflineNote } from './customer-badges';
-import { errorMessage } from './use-async';
+import { useAppStore } from '../core/store';
+import { OfflineNote } from '../ui/customer-badges';
+import { errorMessage } from '../core/use-async';
 import { useDuplicatePhone, useIsOnline, useRegisterCustomer } from './use-customers';
-import './customers.css';
+import '../ui/screens.css';
 
 const GENDERS: Gender[] = ['female', 'male', 'other', 'unknown'];
 const SIZE_KINDS: (keyof Sizes)[] = ['top', 'bottom', 'dress', 'shoe'];

@@ -13,9 +13,15 @@ import {
 } from '../data/customers';
 import { enqueueRegistration } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
-import { useAppStore } from '../app/store';
-import { useServices } from '../app/services';
-import { errorMessage, useAsync, useDebounced, useOnline, type AsyncState } from './use-async';
+import { useAppStore } from '../core/store';
+import { useServices } from '../core/services';
+import {
+  errorMessage,
+  useAsync,
+  useDebounced,
+  useOnline,
+  type AsyncState,
+} from '../core/use-async';
 
 /** The data layer asks a SecretStore for the phone-hash key; the services already hold it. */
 function useKeyStore() {

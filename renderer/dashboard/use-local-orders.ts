@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
-import { useServices } from '../app/services';
+import { useServices } from '../core/services';
 import { pendingLocalOrders, type LocalOrders } from '../data/outbox';
-import { useLiveQuery } from '../customers/use-async';
+import { useLiveQuery } from '../core/use-async';
 
 export type { LocalOrders };
 

@@ -4,7 +4,7 @@ import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHarness, renderWith } from '../app/test-harness';
+import { makeHarness, renderWith } from '../testing/test-harness';
 import { makeProfile } from '../data/testing';
 import { createI18n } from '../i18n/i18n';
 import { ConnectScreen, type ConnectError } from './connect-screen';

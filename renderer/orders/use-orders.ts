@@ -6,10 +6,10 @@ import { findProductByCode, searchCatalog } from '../data/catalog';
 import { customerById, getCustomer, type CachedCustomer } from '../data/customers';
 import { enqueueOrder, isSyncedRegistration } from '../data/outbox';
 import { receiptFor, type ReceiptData } from '../data/receipts';
-import { useServices, type AppServices } from '../app/services';
-import { useAppStore } from '../app/store';
-import { useAsync, useDebounced, useLiveQuery, type AsyncState } from '../customers/use-async';
-import type { OrderDraft } from './order-slice';
+import { useServices, type AppServices } from '../core/services';
+import { useAppStore } from '../core/store';
+import { useAsync, useDebounced, useLiveQuery, type AsyncState } from '../core/use-async';
+import type { OrderDraft } from '../core/order-slice';
 
 /** Looks a scanned or typed code up in the cached catalog (SKU, then barcode). */
 export function useProductByCode(): (code: string) => Promise<ProductItem | undefined> {

@@ -1,7 +1,7 @@
 import { liveQuery } from 'dexie';
 import { useEffect } from 'react';
-import { useAppStore } from '../app/store';
-import { useServices } from '../app/services';
+import { useAppStore } from '../core/store';
+import { useServices } from '../core/services';
 
 /**
  * Signs the current guide out when the synced staff list says they are deactivated (IT

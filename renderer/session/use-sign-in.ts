@@ -2,9 +2,9 @@ import { liveQuery } from 'dexie';
 import { useCallback, useEffect, useState } from 'react';
 import { pinRefusalDetails } from '../../shared/protocol';
 import type { Guide } from '../data/staff-rows';
-import { useAppStore } from '../app/store';
-import { useServices } from '../app/services';
-import type { SignedInGuide } from '../app/session';
+import { useAppStore } from '../core/store';
+import { useServices } from '../core/services';
+import type { SignedInGuide } from '../core/session';
 import { activeGuides, verifyGuidePin } from '../data/staff';
 import { lockedUntil, mirrorHubAnswer, recordFailure, recordSuccess } from '../data/pin-lockouts';
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
-import { useServices } from '../app/services';
+import { useServices } from '../core/services';
 import type { OutboxEntry, SetAsideRow } from '../data/outbox';
 import { formatAge } from './format';
 import { useOutbox } from './use-sync-status';

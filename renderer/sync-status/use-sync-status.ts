@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { useServices } from '../app/services';
+import { useServices } from '../core/services';
 import {
   outboxItems,
   outboxSummary,

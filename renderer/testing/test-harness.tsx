@@ -17,9 +17,9 @@ import { createI18n, type Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import type { HubError, LiveEvents } from '../sync/hub-client';
 import { SyncEngine } from '../sync/sync-engine';
-import { EMPTY_DRAFT } from '../orders/order-slice';
-import { ServicesProvider, type AppServices } from './services';
-import { useAppStore } from './store';
+import { EMPTY_DRAFT } from '../core/order-slice';
+import { ServicesProvider, type AppServices } from '../core/services';
+import { useAppStore } from '../core/store';
 
 export type RecordingBridge = ShopGuideBridge & { notified: AlertNotification[] };
 

@@ -1,6 +1,6 @@
 import { liveQuery } from 'dexie';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { AppServices } from '../app/services';
+import type { AppServices } from './services';
 
 /** The three states every data-backed screen shows. */
 export type AsyncState<T> =

@@ -1,5 +1,5 @@
-import { commonLocales } from './common-locales';
-import { shellLocales } from '../app/shell-locales';
+import { commonLocales } from '../i18n/common-locales';
+import { shellLocales } from './shell-locales';
 import { arrivalsLocales } from '../arrivals/locales';
 import { enrolLocales } from '../enrol/locales';
 import { sessionLocales } from '../session/locales';

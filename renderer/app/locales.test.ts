@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createI18n } from './i18n';
-import { resources } from './resources';
+import { createI18n } from '../i18n/i18n';
+import { resources } from './locales';
 
 /** Collects dotted key paths of a nested strings object. */
 function keys(tree: unknown, prefix = ''): string[] {

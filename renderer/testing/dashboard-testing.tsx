@@ -9,16 +9,16 @@ import { I18nextProvider } from 'react-i18next';
 import type { ShopGuideBridge } from '../../shared/bridge';
 import { newId } from '../../shared/domain/ids';
 import { err } from '../../shared/result';
-import { ServicesProvider, type AppServices } from '../app/services';
-import { useAppStore } from '../app/store';
+import { ServicesProvider, type AppServices } from '../core/services';
+import { useAppStore } from '../core/store';
 import type { TerminalDb } from '../data/database';
 import { memorySecretStore } from '../data/secret-store';
 import { freshDb, makeTerminalInfo, TEST_PHONE_KEY } from '../data/testing';
 import { createI18n, type Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import { SyncEngine } from '../sync/sync-engine';
-import { DashboardDepsProvider } from './dashboard-deps';
-import { FakeStatsSource, FIXTURE_STORE, FIXTURE_TZ } from './dashboard-fixtures';
+import { DashboardDepsProvider } from '../dashboard/dashboard-deps';
+import { FakeStatsSource, FIXTURE_STORE, FIXTURE_TZ } from '../dashboard/dashboard-fixtures';
 
 const initialStore = useAppStore.getState();
 

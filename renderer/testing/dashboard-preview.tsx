@@ -5,12 +5,12 @@
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { newId } from '../../shared/domain/ids';
-import { ServicesProvider } from '../app/services';
+import { ServicesProvider } from '../core/services';
 import { enqueueOrder } from '../data/outbox';
 import { createI18n } from '../i18n/i18n';
-import { DashboardDepsProvider } from './dashboard-deps';
-import { demoDay, DEMO_GUIDES, FIXTURE_STORE, makeRange } from './dashboard-fixtures';
-import { DashboardScreen } from './dashboard-screen';
+import { DashboardDepsProvider } from '../dashboard/dashboard-deps';
+import { demoDay, DEMO_GUIDES, FIXTURE_STORE, makeRange } from '../dashboard/dashboard-fixtures';
+import { DashboardScreen } from '../dashboard/dashboard-screen';
 import { createDashboardHarness } from './dashboard-testing';
 import '../app/app-shell.css';
 
