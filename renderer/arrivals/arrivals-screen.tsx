@@ -4,7 +4,7 @@ import { formatFen } from '../../shared/domain/money';
 import type { StockedItem } from '../../shared/protocol';
 import { useAppStore } from '../core/store';
 import type { StoredAlert } from '../data/alerts';
-import { useSyncStatus } from '../sync-status/use-sync-status';
+import { useIsOnline } from '../core/use-online';
 import { arrivalState, minutesSince } from './arrival-state';
 import type { ClaimOutcome } from './arrival-actions';
 import { useArrivals, useClaim } from './use-arrivals';
@@ -17,7 +17,7 @@ const TOP_ITEMS = 3;
 export function ArrivalsScreen() {
   const { t } = useTranslation('arrivals');
   const { view, dismiss, reload } = useArrivals();
-  const { online } = useSyncStatus();
+  const online = useIsOnline();
 
   return (
     <section className="arrivals" aria-labelledby="arrivals-title">

@@ -6,7 +6,8 @@ import { useServices } from '../core/services';
 import { useScanner } from '../core/use-scanner';
 import { OfflineNote, PhoneTail, TierBadge } from '../ui/customer-badges';
 import { formatMonthDay, formatStoreDay, moneyLocale } from '../ui/format';
-import { useCustomerProfile, useIsOnline, useProductsBySku } from './use-customers';
+import { useIsOnline } from '../core/use-online';
+import { useCustomerProfile, useProductsBySku } from './use-customers';
 import '../ui/screens.css';
 
 type Profile = CustomerProfile & { provisional: boolean };

@@ -5,7 +5,8 @@ import { useAppStore } from '../core/store';
 import { useScanner } from '../core/use-scanner';
 import type { CustomerMatch } from '../data/customers';
 import { OfflineNote, PhoneTail, TierBadge } from '../ui/customer-badges';
-import { SEARCH_LIMIT, useCustomerSearch, useIsOnline, useMemberCodeLookup } from './use-customers';
+import { SEARCH_LIMIT, useCustomerSearch, useMemberCodeLookup } from '../core/customer-lookup';
+import { useIsOnline } from '../core/use-online';
 import '../ui/screens.css';
 
 /**

@@ -5,7 +5,8 @@ import type { Gender, Sizes } from '../../shared/protocol';
 import { useAppStore } from '../core/store';
 import { OfflineNote } from '../ui/customer-badges';
 import { errorMessage } from '../core/use-async';
-import { useDuplicatePhone, useIsOnline, useRegisterCustomer } from './use-customers';
+import { useIsOnline } from '../core/use-online';
+import { useDuplicatePhone, useRegisterCustomer } from './use-customers';
 import '../ui/screens.css';
 
 const GENDERS: Gender[] = ['female', 'male', 'other', 'unknown'];
@@ -124,7 +125,9 @@ export function RegisterScreen({ phone: initialPhone }: { phone?: string }) {
             <p>
               {t('register.duplicate', {
                 name: existing.name,
-                phone: existing.phoneLast4 ? t('phoneTail', { last4: existing.phoneLast4 }) : '',
+                phone: existing.phoneLast4
+                  ? t('phoneTail', { ns: 'ui', last4: existing.phoneLast4 })
+                  : '',
               })}
             </p>
             <button

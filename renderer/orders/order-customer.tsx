@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { looksLikeFullPhone } from '../../shared/domain/phone';
 import { useAppStore } from '../core/store';
 import { PhoneTail, TierBadge } from '../ui/customer-badges';
-import { useCustomerSearch } from '../customers/use-customers';
+import { useCustomerSearch } from '../core/customer-lookup';
 import { useCachedCustomer } from './use-orders';
 
 /**

@@ -6,7 +6,8 @@ import { useAppStore } from '../core/store';
 import { useScanner } from '../core/use-scanner';
 import { OfflineNote } from '../ui/customer-badges';
 import { moneyLocale } from '../ui/format';
-import { useIsOnline, useMemberCodeLookup } from '../customers/use-customers';
+import { useMemberCodeLookup } from '../core/customer-lookup';
+import { useIsOnline } from '../core/use-online';
 import { OrderCustomer } from './order-customer';
 import { OrderLines } from './order-lines';
 import {

@@ -6,7 +6,7 @@ import { useServices } from '../core/services';
 import { useAppStore } from '../core/store';
 import { OfflineNote, PhoneTail } from '../ui/customer-badges';
 import { formatStoreTime, moneyLocale } from '../ui/format';
-import { useIsOnline } from '../customers/use-customers';
+import { useIsOnline } from '../core/use-online';
 import { useReceipt, type ReceiptData } from './use-orders';
 import '../ui/screens.css';
 import './orders.css';

@@ -18,7 +18,8 @@ import { applyCustomerItems, customerPageTables } from '../data/customers';
 import type { TerminalDb } from '../data/database';
 import { memorySecretStore } from '../data/secret-store';
 import { freshDb, makeTerminalInfo, TEST_PHONE_KEY } from '../data/testing';
-import { createI18n, type Language } from '../i18n/i18n';
+import { createAppI18n } from '../app/locales';
+import type { Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import { SyncEngine } from '../sync/sync-engine';
 
@@ -114,7 +115,7 @@ export function createHarness(
     guide,
     show: (ui, language = 'zh-CN') =>
       render(
-        <I18nextProvider i18n={createI18n(language)}>
+        <I18nextProvider i18n={createAppI18n(language)}>
           <ServicesProvider services={services}>{ui}</ServicesProvider>
         </I18nextProvider>,
       ),

@@ -13,7 +13,8 @@ import { ok, type Result } from '../../shared/result';
 import { memorySecretStore } from '../data/secret-store';
 import { freshDb, makeGuide, TEST_PHONE_KEY, testPinHash } from '../data/testing';
 import { generateDataKey } from '../data/sealed';
-import { createI18n, type Language } from '../i18n/i18n';
+import { createAppI18n } from '../app/locales';
+import type { Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import type { HubError, LiveEvents } from '../sync/hub-client';
 import { SyncEngine } from '../sync/sync-engine';
@@ -186,7 +187,7 @@ export function resetAppStore(): void {
 }
 
 export function renderWith(services: AppServices, ui: ReactNode, language: Language = 'zh-CN') {
-  const i18n = createI18n(language);
+  const i18n = createAppI18n(language);
   return render(
     <I18nextProvider i18n={i18n}>
       <ServicesProvider services={services}>{ui}</ServicesProvider>
