@@ -68,7 +68,11 @@ const TABLE_USE = new RegExp(`\\bdb\\.(?:${TABLES.join('|')}|transaction)\\b`);
 const IMPORT =
   /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|(?:^|\n)\s*import\s+'([^']+)'/g;
 
-const isTest = (file: string) => /\.test\.tsx?$/.test(file);
+/** Tests and the harnesses of renderer/testing/ (they seed and inspect the database directly). */
+const isTest = (file: string) =>
+  /\.test\.tsx?$/.test(file) || file.includes(`${sep}renderer${sep}testing${sep}`);
+/** A value import of the database module (a type-only import names the handle, reads nothing). */
+const DATABASE_VALUE_IMPORT = /(?:^|\n)\s*import\s+(?!type\b)[^;]*?from\s+'[^']*\/data\/database'/;
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -93,6 +97,7 @@ export type Report = {
   storageOutsideData: string[];
   storageOutsideDataTests: string[];
   featureToFeature: string[];
+  featureToFeatureTests: string[];
   backImports: string[];
   over400: string[];
   over400Tests: string[];
@@ -103,6 +108,7 @@ export function layerReport(): Report {
     storageOutsideData: [],
     storageOutsideDataTests: [],
     featureToFeature: [],
+    featureToFeatureTests: [],
     backImports: [],
     over400: [],
     over400Tests: [],
@@ -118,7 +124,12 @@ export function layerReport(): Report {
     const why = [
       TABLE_USE.test(text) && 'tables',
       specifiers.includes('dexie') && 'dexie',
-      specifiers.some((s) => s.endsWith('/data/database')) && 'TerminalDb module',
+      // Features may not even name the handle's type; core/ may (services hold the handle), and
+      // sync/ may call the database module's functions (it is the data layer's one client
+      // below the UI: wiping the database on revocation).
+      ((from !== 'sync' && DATABASE_VALUE_IMPORT.test(text)) ||
+        (layerOf(from) === 'feature' && specifiers.some((s) => s.endsWith('/data/database')))) &&
+        'TerminalDb module',
     ].filter((w): w is string => typeof w === 'string');
     // platform/browser/secret-db.ts is the browser bridge's own key store (the Electron side keeps
     // the same secrets with safeStorage): platform, not the terminal's data, so not counted.
@@ -127,13 +138,18 @@ export function layerReport(): Report {
         `${rel} (${why.join(', ')})`,
       );
 
-    if (test) continue;
     for (const spec of specifiers) {
       if (!spec.startsWith('.')) continue;
       const to = folderOf(resolve(dirname(file), spec));
       if (!to || to === from) continue;
       const edge = `${rel} → ${spec}`;
       const [fromLayer, toLayer] = [layerOf(from), layerOf(to)];
+      if (test) {
+        // a test composes what it drives; counted apart, not held to the layers
+        if (fromLayer === 'feature' && (toLayer === 'feature' || toLayer === 'app'))
+          report.featureToFeatureTests.push(edge);
+        continue;
+      }
       if (fromLayer === 'feature' && toLayer === 'feature') report.featureToFeature.push(edge);
       else if ((RANK[toLayer] ?? 0) >= (RANK[fromLayer] ?? 0)) report.backImports.push(edge);
     }
@@ -154,6 +170,10 @@ if (import.meta.main || process.argv[1]?.endsWith('layer-report.ts')) {
   );
   line('  (test files among them, not counted above)', report.storageOutsideDataTests);
   line('imports between feature folders (non-test)', report.featureToFeature);
+  line(
+    '  (tests importing another feature or app/, not counted above)',
+    report.featureToFeatureTests,
+  );
   line('other imports up the layer stack (non-test)', report.backImports);
   line('renderer files over 400 lines (non-test)', report.over400);
   line('  (test files over 400 lines)', report.over400Tests);
