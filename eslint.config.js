@@ -209,6 +209,8 @@ export default tseslint.config(
                 '**/core/*',
                 '**/ui/*',
                 '**/sync/*',
+                '**/platform/*',
+                '**/i18n/*',
                 '**/testing/*',
               ],
               message: 'renderer/data is the bottom layer: it imports only shared/.',
