@@ -1,5 +1,5 @@
 import type { AlertStatus, AlertUpdate, ArrivalAlert } from '../../shared/protocol';
-import { openAlert, openAlerts as openAlertRows, sealAlert } from './alert-rows';
+import { openAlert, openAlerts, sealAlert } from './alert-rows';
 import type { StoredAlert, TerminalDb } from './database';
 
 export type { StoredAlert };
@@ -79,7 +79,7 @@ const ARRIVALS_LIMIT = 100;
 /** This store's recent arrivals from the local DB, newest first. */
 export async function recentArrivals(db: TerminalDb, now: Date): Promise<StoredAlert[]> {
   const since = new Date(now.getTime() - ARRIVALS_WINDOW_HOURS * 3_600_000).toISOString();
-  const rows = await openAlertRows(
+  const rows = await openAlerts(
     db.sealer,
     await db.alerts.where('at').aboveOrEqual(since).reverse().limit(ARRIVALS_LIMIT).toArray(),
   );
