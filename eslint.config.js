@@ -39,6 +39,67 @@ const nodeBuiltins = [
   'process',
 ];
 
+/** Renderer-wide: the platform only through the bridge. */
+const rendererBase = [
+  {
+    group: ['electron', 'electron/*'],
+    message: 'The renderer talks to the platform only through the bridge.',
+  },
+  { group: ['node:*'], message: 'The renderer runs in a browser.' },
+  { group: ['**/server/*'], message: 'The renderer never imports the hub.' },
+];
+
+/**
+ * Feature folders of the renderer (screens, hooks, slices of one thing a guide does). Keep in step
+ * with scripts/layer-report.ts.
+ */
+const FEATURES = [
+  'arrivals',
+  'customers',
+  'dashboard',
+  'enrol',
+  'orders',
+  'session',
+  'sync-status',
+];
+
+/** How IndexedDB rows are stored (sealed, packed, migrated): renderer/data's business alone. */
+const dataInternals = [
+  '**/data/*-rows',
+  '**/data/sealed',
+  '**/data/at-rest',
+  '**/data/migrations',
+  '**/data/migrate-*',
+  '**/data/customer-store',
+  '**/data/customer-index',
+  '**/data/provisional',
+];
+
+const TESTS = ['**/*.test.{ts,tsx}'];
+
+/** Dexie, how rows are stored, and (for features) the TerminalDb module stay inside renderer/data. */
+const storageImports = (who, database) => [
+  {
+    group: ['dexie', 'dexie/*', ...database, ...dataInternals],
+    message: `Only renderer/data touches IndexedDB: ${who} call its intention-named functions.`,
+  },
+];
+
+const noReact = (folder) => [
+  {
+    group: [
+      'react',
+      'react-dom',
+      'react/*',
+      'react-dom/*',
+      'react-i18next',
+      'zustand',
+      'zustand/*',
+    ],
+    message: `${folder} runs without React: the UI observes it, through core/ hooks.`,
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'dist', 'release', '.hub-data', 'test-results'] },
   js.configs.recommended,
@@ -67,16 +128,144 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: rendererBase }],
+    },
+  },
+  // The renderer's layers (docs/architecture.md). A later block's `no-restricted-imports` replaces
+  // an earlier one for the files it matches, so each repeats the renderer-wide patterns. Tests are
+  // exempt: a test composes what it drives (a flow across two screens, the whole shell) and
+  // inspects the stored rows, as the composition root and renderer/data do.
+  ...FEATURES.map((feature) => ({
+    files: [`renderer/${feature}/**/*.{ts,tsx}`],
+    ignores: TESTS,
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            ...rendererBase,
             {
-              group: ['electron', 'electron/*'],
-              message: 'The renderer talks to the platform only through the bridge.',
+              group: FEATURES.filter((f) => f !== feature).map((f) => `**/${f}/*`),
+              message:
+                'Features never import each other: move what both need to core/ or ui/, or let app/ (the composition root) plug it in.',
             },
-            { group: ['node:*'], message: 'The renderer runs in a browser.' },
-            { group: ['**/server/*'], message: 'The renderer never imports the hub.' },
+            {
+              group: ['**/app/*'],
+              message: 'app/ is the composition root: it imports features, never the reverse.',
+            },
+            { group: ['**/testing/*'], message: 'renderer/testing/ is for tests only.' },
+            ...storageImports('features', ['**/data/database']),
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['renderer/core/**/*.{ts,tsx}', 'renderer/ui/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...rendererBase,
+            {
+              group: [...FEATURES.map((f) => `**/${f}/*`), '**/app/*', '**/testing/*'],
+              message: 'core/ and ui/ sit below the features and the composition root.',
+            },
+            { group: ['dexie'], message: 'Only renderer/data talks to Dexie.' },
+          ],
+        },
+      ],
+      // core/services.tsx names the database handle's type; only renderer/data opens it.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/data/database', ...dataInternals],
+              allowTypeImports: true,
+              message: 'Only renderer/data touches tables: call a data function.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/data/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...rendererBase,
+            ...noReact('renderer/data'),
+            {
+              group: [
+                ...FEATURES.map((f) => `**/${f}/*`),
+                '**/app/*',
+                '**/core/*',
+                '**/ui/*',
+                '**/sync/*',
+                '**/platform/*',
+                '**/i18n/*',
+                '**/testing/*',
+              ],
+              message: 'renderer/data is the bottom layer: it imports only shared/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/sync/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...rendererBase,
+            ...noReact('renderer/sync'),
+            {
+              group: [
+                ...FEATURES.map((f) => `**/${f}/*`),
+                '**/app/*',
+                '**/core/*',
+                '**/ui/*',
+                '**/testing/*',
+              ],
+              message: 'The sync engine is observed by the UI, never the reverse.',
+            },
+            // the engine holds the database handle (data/database.ts) and calls data functions
+            ...storageImports('the sync engine', []),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/i18n/**/*.{ts,tsx}', 'renderer/platform/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...rendererBase,
+            {
+              group: [
+                ...FEATURES.map((f) => `**/${f}/*`),
+                '**/app/*',
+                '**/core/*',
+                '**/ui/*',
+                '**/testing/*',
+              ],
+              message: 'i18n/ and platform/ know no feature: app/locales.ts collects the strings.',
+            },
           ],
         },
       ],

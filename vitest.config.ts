@@ -17,6 +17,8 @@ export default defineConfig({
             'server/**/*.test.ts',
             'electron/**/*.test.ts',
             'renderer/**/*.test.{ts,tsx}',
+            // the layer report and the lint rules that hold the renderer's layers
+            'scripts/**/*.test.ts',
           ],
           environment: 'node',
           // Component tests drive whole screens (sign-in runs a real scrypt check); with the

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { storeAlert } from '../data/alerts';
 import { makeAlert } from '../data/testing';
 import { AppShell } from './app-shell';
-import { useAppStore } from './store';
-import { makeHarness, renderWith, resetAppStore } from './test-harness';
+import { useAppStore } from '../core/store';
+import { makeHarness, renderWith, resetAppStore } from '../testing/test-harness';
 
 const GUIDE = { id: '01960000-0000-7000-8000-0000000000a1', name: '王芳', role: 'guide' as const };
 

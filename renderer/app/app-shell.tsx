@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   useArrivalNotifications,
@@ -7,16 +7,20 @@ import {
 } from '../arrivals/use-arrivals';
 import { findProductByCode } from '../data/catalog';
 import { LANGUAGES, type Language } from '../i18n/i18n';
+import { ManagerStepUp } from '../session/manager-step-up';
 import { SignInScreen } from '../session/sign-in-screen';
 import { useAutoLock } from '../session/use-auto-lock';
 import { useDeactivationSignOut } from '../session/use-deactivation-sign-out';
 import { SyncIndicator } from '../sync-status/sync-indicator';
-import type { Screen } from './navigation';
+import type { Screen } from '../core/navigation';
 import { ScreenSwitch } from './screen-switch';
-import { useServices } from './services';
-import { useAppStore } from './store';
-import { useScanner } from './use-scanner';
+import { ManagerGateProvider } from '../core/manager-gate';
+import { useServices } from '../core/services';
+import { useAppStore } from '../core/store';
+import { useScanner } from '../core/use-scanner';
 import './app-shell.css';
+
+const managerStepUp = (children: ReactNode) => <ManagerStepUp>{children}</ManagerStepUp>;
 
 const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' };
 
@@ -173,7 +177,14 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
       <main className="app-main">
         {/* Keyed by guide: a new session never inherits a screen's state (search box, loaded
             customer) from the previous guide's, even without a sign-out in between. */}
-        {guide ? <ScreenSwitch key={guide.id} screen={screen} /> : <SignInScreen />}
+        {guide ? (
+          // Manager-only screens ask for the PIN again through the session's step-up.
+          <ManagerGateProvider gate={managerStepUp}>
+            <ScreenSwitch key={guide.id} screen={screen} />
+          </ManagerGateProvider>
+        ) : (
+          <SignInScreen />
+        )}
       </main>
       {toast !== null && (
         <p role="status" className="toast">

@@ -2,12 +2,13 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { ConnectScreen, type ConnectError } from '../enrol/connect-screen';
 import { InitialSyncScreen } from '../enrol/initial-sync-screen';
-import { createI18n, DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../i18n/i18n';
+import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../i18n/i18n';
+import { createAppI18n } from './locales';
 import { LEGACY_LOCKOUT_KEY } from '../data/pin-lockouts';
 import { AppShell } from './app-shell';
 import { boot, enrol, type BootDeps, type BootState } from './bootstrap';
-import { ServicesProvider } from './services';
-import { useAppStore } from './store';
+import { ServicesProvider } from '../core/services';
+import { useAppStore } from '../core/store';
 
 const LANGUAGE_KEY = 'shopguide-language';
 
@@ -25,7 +26,7 @@ export function App(props: AppProps) {
       ? (saved as Language)
       : DEFAULT_LANGUAGE;
   });
-  const i18n = useMemo(() => createI18n(language), []); // eslint-disable-line react-hooks/exhaustive-deps -- one instance; language changes below
+  const i18n = useMemo(() => createAppI18n(language), []); // eslint-disable-line react-hooks/exhaustive-deps -- one instance; language changes below
   useEffect(() => {
     void i18n.changeLanguage(language);
     document.documentElement.lang = language;

@@ -6,7 +6,7 @@ import { initialSyncState } from '../data/sync-state';
 import { toCachedCustomer } from '../data/customer-rows';
 import { makeProfile, testSealer } from '../data/testing';
 import { boot, enrol, needsUpgrade } from './bootstrap';
-import { recordingBridge, terminalInfoFor } from './test-harness';
+import { recordingBridge, terminalInfoFor } from '../testing/test-harness';
 import { readTerminalInfo, writeTerminalInfo } from './terminal-info-cache';
 
 function memoryStorage(): Storage {

@@ -2,7 +2,7 @@ import type { DeploymentInfo, ShopGuideBridge } from '../../shared/bridge';
 import type { TerminalInfo } from '../../shared/protocol';
 import { TerminalDb, terminalDbName } from '../data/database';
 import { LATEST_VERSION } from '../data/migrations';
-import { readSyncState } from '../data/sync-state';
+import { hasSynced } from '../data/sync-state';
 import { checkTerminal, type HubCheckError } from '../enrol/hub-check';
 import { createHttpHubClient } from '../sync/http-hub-client';
 import { SyncEngine } from '../sync/sync-engine';
@@ -10,7 +10,7 @@ import { sealAtRest } from '../data/at-rest';
 import type { Sealer } from '../data/sealed';
 import { bridgeSecretStore } from './bridge-secrets';
 import { openDataKey } from './data-key';
-import type { AppServices } from './services';
+import type { AppServices } from '../core/services';
 import { clearTerminalInfo, readTerminalInfo, writeTerminalInfo } from './terminal-info-cache';
 import { err, ok, type Result } from '../../shared/result';
 
@@ -165,13 +165,4 @@ export function buildServices(
     },
   });
   return { bridge: deps.bridge, db, engine, terminal, phoneHashKey: terminal.phoneHashKey, now };
-}
-
-/** True once the customer feed has completed at least one page (the first sync got through). */
-export async function hasSynced(db: TerminalDb): Promise<boolean> {
-  const [customers, staff] = await Promise.all([
-    readSyncState(db, 'customers'),
-    readSyncState(db, 'staff'),
-  ]);
-  return customers.lastSuccessAt !== null && staff.lastSuccessAt !== null;
 }

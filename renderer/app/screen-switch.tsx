@@ -6,7 +6,7 @@ import { DashboardScreen } from '../dashboard/dashboard-screen';
 import { OrderScreen } from '../orders/order-screen';
 import { ReceiptScreen } from '../orders/receipt-screen';
 import { SyncPanel } from '../sync-status/sync-panel';
-import type { Screen } from './navigation';
+import type { Screen } from '../core/navigation';
 
 /** One screen at a time; keys make a new order or customer start from a clean component. */
 export function ScreenSwitch({ screen }: { screen: Screen }) {

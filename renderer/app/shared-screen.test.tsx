@@ -7,8 +7,8 @@ import type { CustomerProfile } from '../../shared/protocol';
 import { applyCustomerItems, customerPageTables } from '../data/customers';
 import { makeProfile } from '../data/testing';
 import { AppShell } from './app-shell';
-import { useAppStore } from './store';
-import { makeHarness, renderWith, resetAppStore, type Harness } from './test-harness';
+import { useAppStore } from '../core/store';
+import { makeHarness, renderWith, resetAppStore, type Harness } from '../testing/test-harness';
 
 /**
  * Issue #13 item 7: after 换人, auto-lock or sign-out the next guide starts on a neutral screen,

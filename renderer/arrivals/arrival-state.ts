@@ -1,4 +1,4 @@
-import type { StoredAlert } from '../data/database';
+import type { StoredAlert } from '../data/alerts';
 
 /** How a card reads to the guide, taking the clock into account (the hub may not have said). */
 export type ArrivalState =

@@ -2,13 +2,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
 import type { StockedItem } from '../../shared/protocol';
-import { useAppStore } from '../app/store';
-import type { StoredAlert } from '../data/database';
-import { useSyncStatus } from '../sync-status/use-sync-status';
+import { useAppStore } from '../core/store';
+import type { StoredAlert } from '../data/alerts';
+import { useIsOnline } from '../core/use-online';
 import { arrivalState, minutesSince } from './arrival-state';
-import type { ClaimOutcome } from './arrivals-queries';
+import type { ClaimOutcome } from './arrival-actions';
 import { useArrivals, useClaim } from './use-arrivals';
-import { PhoneTail } from '../customers/customer-badges';
+import { PhoneTail } from '../ui/customer-badges';
 import './arrivals.css';
 
 const TOP_ITEMS = 3;
@@ -17,7 +17,7 @@ const TOP_ITEMS = 3;
 export function ArrivalsScreen() {
   const { t } = useTranslation('arrivals');
   const { view, dismiss, reload } = useArrivals();
-  const { online } = useSyncStatus();
+  const online = useIsOnline();
 
   return (
     <section className="arrivals" aria-labelledby="arrivals-title">

@@ -1,16 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useServices } from '../app/services';
-import { useAppStore } from '../app/store';
-import type { StoredAlert } from '../data/database';
+import { useServices } from '../core/services';
+import { useAppStore } from '../core/store';
+import { newestOpenArrival, recentArrivals, type StoredAlert } from '../data/alerts';
 import { beep } from './beep';
 import {
   claimArrival,
   dismiss as dismissArrival,
-  newestOpenArrival,
   readDismissed,
-  recentArrivals,
   type ClaimOutcome,
-} from './arrivals-queries';
+} from './arrival-actions';
 
 export type ArrivalsView =
   | { state: 'loading' }

@@ -5,10 +5,10 @@ import userEvent from '@testing-library/user-event';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import { useAppStore } from '../app/store';
+import { useAppStore } from '../core/store';
 import { makeProduct, makeProfile } from '../data/testing';
 import { CustomerScreen } from './customer-screen';
-import { createHarness, scanBurst } from './screen-testing';
+import { createHarness, scanBurst } from '../testing/screen-testing';
 
 afterEach(cleanup);
 

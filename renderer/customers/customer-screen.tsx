@@ -1,13 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
 import type { BehaviourItem, CustomerProfile, ProductItem, Sizes } from '../../shared/protocol';
-import { useAppStore } from '../app/store';
-import { useServices } from '../app/services';
-import { useScanner } from '../app/use-scanner';
-import { OfflineNote, PhoneTail, TierBadge } from './customer-badges';
-import { formatMonthDay, formatStoreDay, moneyLocale } from './format';
-import { useCustomerProfile, useIsOnline, useProductsBySku } from './use-customers';
-import './customers.css';
+import { useAppStore } from '../core/store';
+import { useServices } from '../core/services';
+import { useScanner } from '../core/use-scanner';
+import { OfflineNote, PhoneTail, TierBadge } from '../ui/customer-badges';
+import { formatMonthDay, formatStoreDay, moneyLocale } from '../ui/format';
+import { useIsOnline } from '../core/use-online';
+import { useCustomerProfile, useProductsBySku } from './use-customers';
+import '../ui/screens.css';
 
 type Profile = CustomerProfile & { provisional: boolean };
 

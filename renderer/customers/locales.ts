@@ -82,16 +82,7 @@ const zh = {
   },
   gender: { female: '女', male: '男', other: '其他', unknown: '未填' },
   sizeKind: { top: '上装', bottom: '下装', dress: '连衣裙', shoe: '鞋' },
-  tier: {
-    regular: '普通会员',
-    silver: '银卡',
-    gold: '金卡',
-    platinum: '白金卡',
-    diamond: '钻石卡',
-  },
   channel: { app: 'App', wechat: '微信', web: '官网', store: '门店' },
-  /** what the counter shows of a phone: the last 4 digits only */
-  phoneTail: '尾号 {{last4}}',
 };
 
 export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
@@ -180,14 +171,6 @@ export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     },
     gender: { female: 'Female', male: 'Male', other: 'Other', unknown: 'Not given' },
     sizeKind: { top: 'Top', bottom: 'Bottom', dress: 'Dress', shoe: 'Shoe' },
-    tier: {
-      regular: 'Member',
-      silver: 'Silver',
-      gold: 'Gold',
-      platinum: 'Platinum',
-      diamond: 'Diamond',
-    },
     channel: { app: 'App', wechat: 'WeChat', web: 'Web', store: 'Store' },
-    phoneTail: 'ending {{last4}}',
   },
 };

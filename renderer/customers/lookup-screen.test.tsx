@@ -3,11 +3,11 @@ import 'fake-indexeddb/auto';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useAppStore } from '../app/store';
+import { useAppStore } from '../core/store';
 import { phoneTagOf } from '../../shared/domain/phone-tag';
 import { makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { LookupScreen } from './lookup-screen';
-import { createHarness, scanBurst } from './screen-testing';
+import { createHarness, scanBurst } from '../testing/screen-testing';
 
 afterEach(cleanup);
 

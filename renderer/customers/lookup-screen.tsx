@@ -1,12 +1,13 @@
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { looksLikeFullPhone } from '../../shared/domain/phone';
-import { useAppStore } from '../app/store';
-import { useScanner } from '../app/use-scanner';
+import { useAppStore } from '../core/store';
+import { useScanner } from '../core/use-scanner';
 import type { CustomerMatch } from '../data/customers';
-import { OfflineNote, PhoneTail, TierBadge } from './customer-badges';
-import { SEARCH_LIMIT, useCustomerSearch, useIsOnline, useMemberCodeLookup } from './use-customers';
-import './customers.css';
+import { OfflineNote, PhoneTail, TierBadge } from '../ui/customer-badges';
+import { SEARCH_LIMIT, useCustomerSearch, useMemberCodeLookup } from '../core/customer-lookup';
+import { useIsOnline } from '../core/use-online';
+import '../ui/screens.css';
 
 /**
  * The counter's one search box: full mobile, 尾号, member code, name or pinyin initials, results as

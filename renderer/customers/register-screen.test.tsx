@@ -3,14 +3,14 @@ import 'fake-indexeddb/auto';
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useAppStore } from '../app/store';
+import { useAppStore } from '../core/store';
 import { searchCustomers } from '../data/customers';
 import { decryptPhone } from '../data/phone-cipher';
 import { openOutboxEntries } from '../data/outbox-rows';
 import { memorySecretStore } from '../data/secret-store';
 import { makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { RegisterScreen } from './register-screen';
-import { createHarness } from './screen-testing';
+import { createHarness } from '../testing/screen-testing';
 
 afterEach(cleanup);
 

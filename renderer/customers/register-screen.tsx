@@ -2,11 +2,12 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { normalisePhone } from '../../shared/domain/phone';
 import type { Gender, Sizes } from '../../shared/protocol';
-import { useAppStore } from '../app/store';
-import { OfflineNote } from './customer-badges';
-import { errorMessage } from './use-async';
-import { useDuplicatePhone, useIsOnline, useRegisterCustomer } from './use-customers';
-import './customers.css';
+import { useAppStore } from '../core/store';
+import { OfflineNote } from '../ui/customer-badges';
+import { errorMessage } from '../core/use-async';
+import { useIsOnline } from '../core/use-online';
+import { useDuplicatePhone, useRegisterCustomer } from './use-customers';
+import '../ui/screens.css';
 
 const GENDERS: Gender[] = ['female', 'male', 'other', 'unknown'];
 const SIZE_KINDS: (keyof Sizes)[] = ['top', 'bottom', 'dress', 'shoe'];
@@ -124,7 +125,9 @@ export function RegisterScreen({ phone: initialPhone }: { phone?: string }) {
             <p>
               {t('register.duplicate', {
                 name: existing.name,
-                phone: existing.phoneLast4 ? t('phoneTail', { last4: existing.phoneLast4 }) : '',
+                phone: existing.phoneLast4
+                  ? t('phoneTail', { ns: 'ui', last4: existing.phoneLast4 })
+                  : '',
               })}
             </p>
             <button

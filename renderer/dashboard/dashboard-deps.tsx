@@ -1,5 +1,5 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
-import { useServices } from '../app/services';
+import { useServices } from '../core/services';
 import { figuresCache, type FiguresCache } from './stats-cache';
 import { hubStatsSource, type StatsSource } from './stats-client';
 

@@ -4,10 +4,10 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import { useAppStore } from '../app/store';
+import { useAppStore } from '../core/store';
 import { enqueueOrder } from '../data/outbox';
 import { makeDay, makeRange, FIXTURE_STORE } from './dashboard-fixtures';
-import { createDashboardHarness } from './dashboard-testing';
+import { createDashboardHarness } from '../testing/dashboard-testing';
 import { DashboardScreen } from './dashboard-screen';
 
 afterEach(cleanup);

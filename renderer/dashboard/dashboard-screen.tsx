@@ -1,12 +1,12 @@
 import { TZDate } from '@date-fns/tz';
-import { ManagerStepUp } from '../session/manager-step-up';
 import { format } from 'date-fns';
 import { enUS, zhCN } from 'date-fns/locale';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
-import { useAppStore } from '../app/store';
-import { useServices } from '../app/services';
+import { useAppStore } from '../core/store';
+import { useServices } from '../core/services';
+import { ManagerOnly } from '../core/manager-gate';
 import { csvFileName, figuresCsv, type CsvLabels } from './csv';
 import { HourlyChart, TrendChart } from './dashboard-charts';
 import { downloadText } from './download';
@@ -29,7 +29,8 @@ function csvLabels(t: (key: string) => string): CsvLabels {
 /**
  * The store manager's daily review. The shell shows it only to a signed-in manager; the screen
  * guards again so that a guide who reaches it by any other path never sees the figures, and asks
- * the manager for their PIN again when their sign-in is older than `STEP_UP_MINUTES`.
+ * the manager for their PIN again when their sign-in is older than `STEP_UP_MINUTES` (the
+ * session's step-up, plugged in as the manager gate by the composition root).
  */
 export function DashboardScreen() {
   const guide = useAppStore((s) => s.guide);
@@ -44,9 +45,9 @@ export function DashboardScreen() {
       </section>
     );
   return (
-    <ManagerStepUp>
+    <ManagerOnly>
       <ManagerDashboard />
-    </ManagerStepUp>
+    </ManagerOnly>
   );
 }
 

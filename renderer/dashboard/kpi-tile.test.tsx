@@ -4,13 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { I18nextProvider } from 'react-i18next';
 import type { ReactElement } from 'react';
 import { change, kpiRatios, emptyCounts } from '../../shared/domain/kpi';
-import { createI18n } from '../i18n/i18n';
+import { testI18n } from '../testing/i18n';
 import { KpiTile } from './kpi-tile';
 
 afterEach(cleanup);
 
 const show = (ui: ReactElement) =>
-  render(<I18nextProvider i18n={createI18n('zh-CN')}>{ui}</I18nextProvider>);
+  render(<I18nextProvider i18n={testI18n('zh-CN')}>{ui}</I18nextProvider>);
 const tile = (name: string) => screen.getByRole('group', { name });
 
 describe('KPI tile', () => {

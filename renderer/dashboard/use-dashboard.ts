@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useAppStore } from '../app/store';
-import { useServices } from '../app/services';
+import { useAppStore } from '../core/store';
+import { useServices } from '../core/services';
 import { recordAudit } from '../data/audit';
 import { useFiguresCache, useStatsSource } from './dashboard-deps';
 import type { FetchedFigures } from './figures';

@@ -7,7 +7,7 @@ import { aadFor, isSealedRow, keepAlive, type Envelope, type Sealer } from './se
  * filters and orders by them, status updates rewrite them), the customer's card — name, tier,
  * sizes, what they viewed, carted and bought — sealed with the alert id. Only the card's customer
  * id stays readable: a merge or an erasure re-points or drops the alerts of a customer in place
- * (customers.ts), and an order finds the alert it came from by it (orders/alert-queries.ts).
+ * (customers.ts), and an order finds the alert it came from by it (`recentAlertFor` in alerts.ts).
  * A row from before v10 (the whole card in clear) is read as it is until the v10 pass seals it.
  */
 export type AlertRow = Omit<StoredAlert, 'card'> & {

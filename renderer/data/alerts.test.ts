@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import { applyAlertUpdate, markVisitSeen, openAlerts, storeAlert } from './alerts';
+import { applyAlertUpdate, newestOpenArrival, recentArrivals, storeAlert } from './alerts';
 import { freshDb, makeAlert } from './testing';
-import {
-  applyProductItems,
-  findProductByCode,
-  replaceStaff,
-  verifyGuidePin,
-  activeGuides,
-} from './catalog';
+import { applyProductItems, findProductByCode } from './catalog';
+import { activeGuides, replaceStaff, verifyGuidePin } from './staff';
 import { makeGuide, makeProduct, testPinHash } from './testing';
 
 describe('alerts cache', () => {
@@ -49,7 +44,7 @@ describe('alerts cache', () => {
     });
   });
 
-  it('lists open, unexpired alerts newest first and remembers seen visits', async () => {
+  it('lists recent arrivals newest first and finds the newest open, unexpired one', async () => {
     const db = freshDb();
     const older = makeAlert({ at: '2026-11-02T10:00:00.000Z' });
     const newer = makeAlert({
@@ -59,9 +54,12 @@ describe('alerts cache', () => {
     await storeAlert(db, older);
     await storeAlert(db, newer);
     const at = new Date('2026-11-02T10:31:00Z');
-    expect((await openAlerts(db, at)).map((a) => a.alertId)).toEqual([newer.alertId]);
-    await markVisitSeen(db, newer, null, at);
-    expect(await db.visitsSeen.get(newer.visitId)).toMatchObject({ alertId: newer.alertId });
+    expect((await recentArrivals(db, at)).map((a) => a.alertId)).toEqual([
+      newer.alertId,
+      older.alertId,
+    ]);
+    expect((await newestOpenArrival(db, at))?.alertId).toBe(newer.alertId);
+    expect(await newestOpenArrival(db, new Date('2026-11-02T10:36:00Z'))).toBeNull();
   });
 });
 

@@ -1,6 +1,8 @@
 import type { AlertStatus, AlertUpdate, ArrivalAlert } from '../../shared/protocol';
-import { openAlert, openAlerts as openAlertRows, sealAlert } from './alert-rows';
+import { openAlert, openAlerts, sealAlert } from './alert-rows';
 import type { StoredAlert, TerminalDb } from './database';
+
+export type { StoredAlert };
 import { keepAlive } from './sealed';
 
 /** Status only moves forward: a late or duplicated message never reopens an alert. */
@@ -70,35 +72,44 @@ export async function applyAlertUpdate(db: TerminalDb, update: AlertUpdate): Pro
   });
 }
 
-/** Open alerts, newest first, that have not expired at `now`. */
-export async function openAlerts(db: TerminalDb, now: Date = new Date()): Promise<StoredAlert[]> {
-  const open = await openAlertRows(
+/** How far back the arrivals list reaches: today's visitors stay visible, offline too. */
+export const ARRIVALS_WINDOW_HOURS = 12;
+const ARRIVALS_LIMIT = 100;
+
+/** This store's recent arrivals from the local DB, newest first. */
+export async function recentArrivals(db: TerminalDb, now: Date): Promise<StoredAlert[]> {
+  const since = new Date(now.getTime() - ARRIVALS_WINDOW_HOURS * 3_600_000).toISOString();
+  const rows = await openAlerts(
     db.sealer,
-    await db.alerts.where('status').equals('open').toArray(),
+    await db.alerts.where('at').aboveOrEqual(since).reverse().limit(ARRIVALS_LIMIT).toArray(),
   );
-  return open
-    .filter((a) => Date.parse(a.expiresAt) > now.getTime())
-    .sort((a, b) => b.at.localeCompare(a.at));
+  return rows.sort((a, b) => b.at.localeCompare(a.at));
 }
 
-export async function markVisitSeen(
+/** The newest arrival nobody has claimed yet and that has not expired (F4). */
+export async function newestOpenArrival(db: TerminalDb, now: Date): Promise<StoredAlert | null> {
+  const rows = await recentArrivals(db, now);
+  return rows.find((a) => a.status === 'open' && Date.parse(a.expiresAt) > now.getTime()) ?? null;
+}
+
+/**
+ * The arrival alert a sale to this customer most likely came from: the newest alert for them on
+ * this terminal within the visit window, not yet turned into an order. Crediting it is what makes
+ * O2O benefit sharing work, so an order started from the 360 or a lookup still carries it. (The
+ * card's customer id is kept in clear for this, alert-rows.ts.)
+ */
+export async function recentAlertFor(
   db: TerminalDb,
-  alert: Pick<ArrivalAlert, 'alertId' | 'visitId'>,
-  guideId: string | null,
-  now: Date = new Date(),
-): Promise<void> {
-  await db.visitsSeen.put({
-    visitId: alert.visitId,
-    alertId: alert.alertId,
-    guideId,
-    seenAt: now.toISOString(),
-  });
-}
-
-export const alertCount = (db: TerminalDb) => db.alerts.count();
-
-/** One cached alert, opened (undefined when not cached). */
-export async function alertById(db: TerminalDb, alertId: string): Promise<StoredAlert | undefined> {
-  const row = await db.alerts.get(alertId);
-  return row && keepAlive(openAlert(db.sealer, row));
+  customerId: string,
+  now: Date,
+  windowMinutes: number,
+): Promise<string | null> {
+  const since = new Date(now.getTime() - windowMinutes * 60_000).toISOString();
+  const alerts = await db.alerts
+    .where('at')
+    .aboveOrEqual(since)
+    .filter((a) => a.card.customerId === customerId && a.status !== 'converted')
+    .toArray();
+  alerts.sort((a, b) => b.at.localeCompare(a.at));
+  return alerts[0]?.alertId ?? null;
 }

@@ -1,8 +1,5 @@
-import type { ProductItem, StaffMember } from '../../shared/protocol';
-import { checkPin } from '../../shared/domain/pin-verifier';
+import type { ProductItem } from '../../shared/protocol';
 import type { TerminalDb } from './database';
-import { keepAlive } from './sealed';
-import { openStaff, sealStaff } from './staff-rows';
 
 /** Applies catalog feed rows inside the caller's transaction (products + syncState). */
 export async function applyProductItems(
@@ -32,36 +29,39 @@ export async function findProductByCode(
   );
 }
 
-/**
- * The store's guides: the staff feed is small and always sent whole, so it replaces the table —
- * except the rows of `keep` (ids whose row the feed sent invalid and the terminal set aside).
- */
-export async function replaceStaff(
+/** Products of the cached catalog by SKU (stock here for a customer's online trail). */
+export async function productsBySku(
   db: TerminalDb,
-  staff: readonly StaffMember[],
-  keep: readonly string[] = [],
-): Promise<void> {
-  const kept = keep.length === 0 ? [] : (await db.staff.bulkGet([...keep])).filter((s) => !!s);
-  // One keep-alive for the whole feed (sealed.ts): this runs inside the page's transaction.
-  const sealed = await keepAlive(Promise.all(staff.map((s) => sealStaff(db.sealer, s))));
-  await db.staff.clear();
-  await db.staff.bulkPut([...kept, ...sealed]);
+  skus: readonly string[],
+): Promise<Map<string, ProductItem>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db.products
+    .where('sku')
+    .anyOf([...new Set(skus)])
+    .toArray();
+  return new Map(rows.map((p) => [p.sku, p]));
 }
 
-export const activeGuides = async (db: TerminalDb) =>
-  (await db.staff.toArray()).filter((s) => s.active).sort((a, b) => a.name.localeCompare(b.name));
-
 /**
- * Offline sign-in: checks a PIN against the synced verifier (scrypt; the old PBKDF2 ones until the
- * guide changes their PIN at an online sign-in). ≈ 0.3 s of CPU, yielding to the UI as it goes.
+ * Free-text search of the cached catalog: SKU prefix first (indexed), then names containing the
+ * text. Only active products: a guide searching is choosing something to sell.
  */
-export async function verifyGuidePin(
+export async function searchCatalog(
   db: TerminalDb,
-  guideId: string,
-  pinCode: string,
-): Promise<StaffMember | null> {
-  const row = await db.staff.get(guideId);
-  if (!row || !row.active) return null;
-  const guide = await keepAlive(openStaff(db.sealer, row));
-  return (await checkPin(pinCode, guide.pinHash)).ok ? guide : null;
+  text: string,
+  limit = 8,
+): Promise<ProductItem[]> {
+  const query = text.trim();
+  if (query.length === 0) return [];
+  const bySku = await db.products.where('sku').startsWithIgnoreCase(query).limit(limit).toArray();
+  const found = new Map(bySku.filter((p) => p.active).map((p) => [p.id, p]));
+  if (found.size < limit) {
+    const lower = query.toLowerCase();
+    const byName = await db.products
+      .filter((p) => p.active && !found.has(p.id) && p.name.toLowerCase().includes(lower))
+      .limit(limit - found.size)
+      .toArray();
+    for (const p of byName) found.set(p.id, p);
+  }
+  return [...found.values()];
 }

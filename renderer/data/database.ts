@@ -107,6 +107,11 @@ export class TerminalDb extends Dexie {
   staff!: Table<StaffRow, string>;
   /** arrival alerts, the customer's card sealed (alert-rows.ts) */
   alerts!: Table<AlertRow, string>;
+  /**
+   * Never written outside tests (the "seen" marker was not wired into a screen). Kept declared:
+   * dropping a table is a schema version of its own, with its migration test; retention still
+   * prunes what an old build might have left.
+   */
   visitsSeen!: Table<VisitSeen, string>;
   /** what waits for the hub; what an entry carries is sealed (outbox-rows.ts) */
   outbox!: Table<OutboxRow, string>;
@@ -175,4 +180,13 @@ export async function writeStrict(
     tx.onerror = () => reject(tx.error ?? new Error('strict write failed'));
     tx.onabort = () => reject(tx.error ?? new Error('strict write aborted'));
   });
+}
+
+/**
+ * Closes and deletes this terminal's database (the hub revoked the terminal): nothing of it stays
+ * on the PC. Dexie does not reopen it afterwards.
+ */
+export async function wipeTerminalDb(db: TerminalDb): Promise<void> {
+  db.close();
+  await db.delete({ disableAutoOpen: true });
 }

@@ -1,6 +1,16 @@
-import type { FeedReject } from '../../shared/protocol';
-import type { SetAsideItem } from '../sync/feed-items';
+import type { FeedNameWire, FeedReject } from '../../shared/protocol';
 import type { TerminalDb } from './database';
+
+/** A feed row that failed validation: set aside, never applied (issue #12). */
+export type SetAsideItem = {
+  feed: FeedNameWire;
+  /** the row's id when it has a readable one */
+  id: string | null;
+  /** its place in the feed; null for the staff list */
+  seq: string | null;
+  /** zod issue paths and messages — never the row's values, which may be personal data */
+  reason: string;
+};
 
 /** A feed row set aside on this terminal, kept for diagnosis (Dexie table `feedRejects`). */
 export type SetAsideRow = SetAsideItem & {

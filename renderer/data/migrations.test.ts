@@ -1,7 +1,7 @@
 import { Dexie } from 'dexie';
 import { PIN_MAX_FAILURES } from '../../shared/domain/pin-verifier';
 import { lockedUntil, recordFailure } from './pin-lockouts';
-import { verifyGuidePin } from './catalog';
+import { verifyGuidePin } from './staff';
 import { describe, expect, it } from 'vitest';
 import { TerminalDb } from './database';
 import { LATEST_VERSION } from './migrations';

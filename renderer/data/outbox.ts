@@ -8,6 +8,7 @@ import {
 } from '../../shared/protocol';
 import { normalisePhone, phoneLast4 } from '../../shared/domain/phone';
 import { phoneTagOf } from '../../shared/domain/phone-tag';
+import { orderTotals } from '../../shared/domain/money';
 import { err, ok, type Result } from '../../shared/result';
 import { EMPTY_IN_STORE, EMPTY_TERMINAL_ONLINE } from '../../shared/protocol';
 import { nameInitials, type CachedCustomer } from './customer-rows';
@@ -18,6 +19,7 @@ import {
   type OutboxRegistration,
   type TerminalDb,
 } from './database';
+import { setAsideRows, type SetAsideRow } from './feed-rejects';
 import { encryptPhone } from './phone-cipher';
 import { sealProvisional } from './provisional';
 import { keepAlive } from './sealed';
@@ -210,4 +212,88 @@ export async function outboxSummary(db: TerminalDb): Promise<OutboxSummary> {
 export const rejectedEntries = async (db: TerminalDb): Promise<OutboxEntry[]> =>
   openOutboxEntries(db.sealer, await db.outbox.where('status').equals('rejected').toArray());
 
-export type { Order };
+/** One outbox entry, opened (undefined when there is none under this id). */
+export async function outboxEntry(db: TerminalDb, id: string): Promise<OutboxEntry | undefined> {
+  const row = await db.outbox.get(id);
+  return row && keepAlive(openOutboxEntry(db.sealer, row));
+}
+
+/**
+ * The orders among `ids` that are still pending, opened, for sending: re-read after the batch's
+ * registrations went out, because one of them may have re-pointed an order to the canonical
+ * customer.
+ */
+export async function pendingOrdersAmong(db: TerminalDb, ids: readonly string[]): Promise<Order[]> {
+  const entries = await openOutboxEntries(db.sealer, await db.outbox.bulkGet([...ids]));
+  return entries.flatMap((e) => (e.status === 'pending' && e.kind === 'order' ? [e.order] : []));
+}
+
+/** True when every entry of `ids` is still pending (the hub answered for none of them). */
+export async function allStillPending(db: TerminalDb, ids: readonly string[]): Promise<boolean> {
+  const rows = await db.outbox.bulkGet([...ids]);
+  return rows.every((e) => e?.status === 'pending');
+}
+
+/** True when this id is a registration made here that the hub has already taken. */
+export async function isSyncedRegistration(db: TerminalDb, id: string): Promise<boolean> {
+  const entry = await db.outbox.get(id);
+  return entry?.kind === 'registration' && entry.status === 'synced';
+}
+
+/** How many entries the sync screen lists at most. */
+const SHOWN = 200;
+
+/** What the sync screen lists: the queue, the rejected entries newest first, the set-aside rows. */
+export async function outboxItems(
+  db: TerminalDb,
+): Promise<{ pending: OutboxEntry[]; rejected: OutboxEntry[]; setAside: SetAsideRow[] }> {
+  const [pending, rejected, setAside] = await Promise.all([
+    pendingEntries(db, SHOWN),
+    rejectedEntries(db),
+    setAsideRows(db),
+  ]);
+  return {
+    pending,
+    rejected: rejected.sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    setAside,
+  };
+}
+
+/**
+ * Puts a rejected entry back in the queue (after the cause was fixed at the hub: a product
+ * re-activated, a guide re-enabled). Same id, so the hub still deduplicates it.
+ */
+export async function retryRejected(db: TerminalDb, id: string): Promise<void> {
+  await db.transaction('rw', db.outbox, async () => {
+    const entry = await db.outbox.get(id);
+    if (entry?.status !== 'rejected') return;
+    await db.outbox.put({ ...entry, status: 'pending', reason: null });
+  });
+}
+
+export type LocalOrders = { count: number; total: number; units: number };
+
+/**
+ * This terminal's orders still in the outbox. The hub's figures cannot include them yet, so the
+ * dashboard shows them beside the figures, never added in (the hub would count them again once
+ * they sync).
+ */
+export async function pendingLocalOrders(db: TerminalDb): Promise<LocalOrders> {
+  const pending = await openOutboxEntries(
+    db.sealer,
+    await db.outbox.where('status').equals('pending').toArray(),
+  );
+  let count = 0;
+  let total = 0;
+  let units = 0;
+  for (const entry of pending) {
+    if (entry.kind !== 'order') continue;
+    const t = orderTotals(entry.order.lines);
+    count += 1;
+    total += t.total;
+    units += t.units;
+  }
+  return { count, total, units };
+}
+
+export type { Order, OutboxEntry, OutboxOrder, OutboxRegistration, SetAsideRow };

@@ -29,3 +29,15 @@ export async function recordSyncError(
 }
 
 export const allSyncStates = (db: TerminalDb) => db.syncState.toArray();
+
+/**
+ * True once the first sync got through: the customer feed has completed at least one page and
+ * the staff list has been pulled (enrolment's initial-sync screen, the app's start).
+ */
+export async function hasSynced(db: TerminalDb): Promise<boolean> {
+  const [customers, staff] = await Promise.all([
+    readSyncState(db, 'customers'),
+    readSyncState(db, 'staff'),
+  ]);
+  return customers.lastSuccessAt !== null && staff.lastSuccessAt !== null;
+}

@@ -4,9 +4,9 @@ import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { I18nextProvider } from 'react-i18next';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeHarness, renderWith } from '../app/test-harness';
+import { makeHarness, renderWith } from '../testing/test-harness';
 import { makeProfile } from '../data/testing';
-import { createI18n } from '../i18n/i18n';
+import { testI18n } from '../testing/i18n';
 import { ConnectScreen, type ConnectError } from './connect-screen';
 import { checkTerminal } from './hub-check';
 import { InitialSyncScreen } from './initial-sync-screen';
@@ -27,7 +27,7 @@ describe('connect this terminal', () => {
     const attempts: { hubUrl: string; token: string | null }[] = [];
     const user = userEvent.setup();
     render(
-      <I18nextProvider i18n={createI18n()}>
+      <I18nextProvider i18n={testI18n()}>
         <ConnectScreen
           deployment={{ hubUrl: null, source: 'none', enrolled: false }}
           preseeded={false}
@@ -86,11 +86,11 @@ describe('connect this terminal', () => {
   });
 
   it('progress: row counts are written with the language’s digit grouping', () => {
-    const zh = createI18n('zh-CN');
+    const zh = testI18n('zh-CN');
     expect(zh.t('rows', { ns: 'enrol', done: 59_000, total: 200_000 })).toBe(
       '已下载 59,000 / 200,000 条',
     );
-    const en = createI18n('en');
+    const en = testI18n('en');
     expect(en.t('rowsUnknown', { ns: 'enrol', done: 1_234_567 })).toBe('1,234,567 rows');
   });
 

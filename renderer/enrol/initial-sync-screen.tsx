@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { hasSynced } from '../app/bootstrap';
-import { useServices } from '../app/services';
+import { hasSynced } from '../data/sync-state';
+import { useServices } from '../core/services';
 import { createProgressTracker, type ProgressView } from './sync-progress';
 import './enrol.css';
 

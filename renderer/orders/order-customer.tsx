@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { looksLikeFullPhone } from '../../shared/domain/phone';
-import { useAppStore } from '../app/store';
-import { PhoneTail, TierBadge } from '../customers/customer-badges';
-import { useCustomerSearch } from '../customers/use-customers';
+import { useAppStore } from '../core/store';
+import { PhoneTail, TierBadge } from '../ui/customer-badges';
+import { useCustomerSearch } from '../core/customer-lookup';
 import { useCachedCustomer } from './use-orders';
 
 /**

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen, lineTotal, parseYuanToFen } from '../../shared/domain/money';
-import { useAppStore } from '../app/store';
-import { moneyLocale } from '../customers/format';
-import { MAX_QUANTITY, type DraftLine } from './order-slice';
+import { useAppStore } from '../core/store';
+import { moneyLocale } from '../ui/format';
+import { MAX_QUANTITY, type DraftLine } from '../core/order-slice';
 
 /** The basket: one row per SKU with quantity −/+, a whole-line discount in yuan, and its total. */
 export function OrderLines({ lines }: { lines: DraftLine[] }) {

@@ -6,14 +6,14 @@ import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import { order as orderSchema } from '../../shared/protocol';
-import { useAppStore } from '../app/store';
+import { useAppStore } from '../core/store';
 import { customerById, putCanonicalCustomer } from '../data/customers';
 import { toProfile } from '../data/customer-rows';
 import { enqueueRegistration, recordResults } from '../data/outbox';
 import { openOutboxEntries } from '../data/outbox-rows';
 import { memorySecretStore } from '../data/secret-store';
 import { makeAlert, makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
-import { createHarness, scanBurst } from '../customers/screen-testing';
+import { createHarness, scanBurst } from '../testing/screen-testing';
 import { RegisterScreen } from '../customers/register-screen';
 import { OrderScreen } from './order-screen';
 

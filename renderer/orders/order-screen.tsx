@@ -2,11 +2,12 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen, orderTotals } from '../../shared/domain/money';
 import type { PaymentMethod, ProductItem } from '../../shared/protocol';
-import { useAppStore } from '../app/store';
-import { useScanner } from '../app/use-scanner';
-import { OfflineNote } from '../customers/customer-badges';
-import { moneyLocale } from '../customers/format';
-import { useIsOnline, useMemberCodeLookup } from '../customers/use-customers';
+import { useAppStore } from '../core/store';
+import { useScanner } from '../core/use-scanner';
+import { OfflineNote } from '../ui/customer-badges';
+import { moneyLocale } from '../ui/format';
+import { useMemberCodeLookup } from '../core/customer-lookup';
+import { useIsOnline } from '../core/use-online';
 import { OrderCustomer } from './order-customer';
 import { OrderLines } from './order-lines';
 import {
@@ -15,7 +16,7 @@ import {
   useProductByCode,
   useRecentAlertLookup,
 } from './use-orders';
-import '../customers/customers.css';
+import '../ui/screens.css';
 import './orders.css';
 
 const PAYMENTS: PaymentMethod[] = ['wechat', 'alipay', 'card', 'cash', 'unionpay'];

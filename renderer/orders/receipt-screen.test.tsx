@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { receipt as receiptSchema } from '../../shared/bridge';
 import { newId } from '../../shared/domain/ids';
 import type { Order } from '../../shared/protocol';
-import { useAppStore } from '../app/store';
+import { useAppStore } from '../core/store';
 import { enqueueOrder, recordResults } from '../data/outbox';
 import { makeGuide, makeProduct, makeProfile } from '../data/testing';
-import { createHarness } from '../customers/screen-testing';
+import { createHarness } from '../testing/screen-testing';
 import { ReceiptScreen } from './receipt-screen';
 
 afterEach(cleanup);

@@ -2,13 +2,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Receipt } from '../../shared/bridge';
 import { formatFen, lineTotal, orderTotals } from '../../shared/domain/money';
-import { useServices } from '../app/services';
-import { useAppStore } from '../app/store';
-import { OfflineNote, PhoneTail } from '../customers/customer-badges';
-import { formatStoreTime, moneyLocale } from '../customers/format';
-import { useIsOnline } from '../customers/use-customers';
+import { useServices } from '../core/services';
+import { useAppStore } from '../core/store';
+import { OfflineNote, PhoneTail } from '../ui/customer-badges';
+import { formatStoreTime, moneyLocale } from '../ui/format';
+import { useIsOnline } from '../core/use-online';
 import { useReceipt, type ReceiptData } from './use-orders';
-import '../customers/customers.css';
+import '../ui/screens.css';
 import './orders.css';
 
 /** The confirmed order as a receipt, its sync state, and printing through the platform bridge. */

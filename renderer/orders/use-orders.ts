@@ -1,19 +1,15 @@
 import { useCallback } from 'react';
 import { newId } from '../../shared/domain/ids';
 import { order as orderSchema, type Order, type ProductItem } from '../../shared/protocol';
-import { findProductByCode } from '../data/catalog';
-import type { CachedCustomer } from '../data/customer-rows';
-import { customerById, getCustomer } from '../data/customers';
-import type { OutboxOrder, TerminalDb } from '../data/database';
-import { enqueueOrder } from '../data/outbox';
-import { openOutboxEntry } from '../data/outbox-rows';
-import { keepAlive } from '../data/sealed';
-import { useServices } from '../app/services';
-import { useAppStore } from '../app/store';
-import { useAsync, useDebounced, useLiveQuery, type AsyncState } from '../customers/use-async';
-import { recentAlertFor } from './alert-queries';
-import { searchCatalog } from './catalog-queries';
-import type { OrderDraft } from './order-slice';
+import { recentAlertFor } from '../data/alerts';
+import { findProductByCode, searchCatalog } from '../data/catalog';
+import { customerById, getCustomer, type CachedCustomer } from '../data/customers';
+import { enqueueOrder, isSyncedRegistration } from '../data/outbox';
+import { receiptFor, type ReceiptData } from '../data/receipts';
+import { useServices, type AppServices } from '../core/services';
+import { useAppStore } from '../core/store';
+import { useAsync, useDebounced, useLiveQuery, type AsyncState } from '../core/use-async';
+import type { OrderDraft } from '../core/order-slice';
 
 /** Looks a scanned or typed code up in the cached catalog (SKU, then barcode). */
 export function useProductByCode(): (code: string) => Promise<ProductItem | undefined> {
@@ -53,10 +49,9 @@ export function useCachedCustomer(customerId: string | null): AsyncState<CachedC
 }
 
 /** True for a registration made here that the hub answered with another customer's id. */
-async function replacedRegistration(db: TerminalDb, customerId: string | undefined) {
+async function replacedRegistration(db: AppServices['db'], customerId: string | undefined) {
   if (!customerId || (await customerById(db, customerId))) return false;
-  const entry = await db.outbox.get(customerId);
-  return entry?.kind === 'registration' && entry.status === 'synced';
+  return isSyncedRegistration(db, customerId);
 }
 
 export type ConfirmError = {
@@ -148,32 +143,11 @@ export function useConfirmOrder(): (draft: OrderDraft) => Promise<ConfirmResult>
   );
 }
 
-export type ReceiptData = {
-  entry: OutboxOrder;
-  products: Map<string, ProductItem>;
-  guideName: string | null;
-  customer: CachedCustomer | null;
-};
+export type { ReceiptData };
 
 /** A confirmed order with what its receipt shows; live, so the sync state updates on screen. */
 export function useReceipt(orderId: string): AsyncState<ReceiptData | null> {
   const { db } = useServices();
-  const query = useCallback(async (): Promise<ReceiptData | null> => {
-    const row = await db.outbox.get(orderId);
-    const entry = row && (await keepAlive(openOutboxEntry(db.sealer, row)));
-    if (!entry || entry.kind !== 'order') return null;
-    const skus = [...new Set(entry.order.lines.map((l) => l.sku))];
-    const rows = await db.products.where('sku').anyOf(skus).toArray();
-    const guide = await db.staff.get(entry.order.guideId);
-    const customer = entry.order.customerId
-      ? ((await getCustomer(db, entry.order.customerId)) ?? null)
-      : null;
-    return {
-      entry,
-      products: new Map(rows.map((p) => [p.sku, p])),
-      guideName: guide?.name ?? null,
-      customer,
-    };
-  }, [db, orderId]);
+  const query = useCallback(() => receiptFor(db, orderId), [db, orderId]);
   return useLiveQuery(query);
 }

@@ -4,8 +4,8 @@ import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppShell } from '../app/app-shell';
-import { useAppStore } from '../app/store';
-import { makeHarness, renderWith, resetAppStore, type Harness } from '../app/test-harness';
+import { useAppStore } from '../core/store';
+import { makeHarness, renderWith, resetAppStore, type Harness } from '../testing/test-harness';
 import { SignInScreen } from './sign-in-screen';
 import { testPinHash } from '../data/testing';
 

@@ -3,8 +3,8 @@ import 'fake-indexeddb/auto';
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeHarness, renderWith, resetAppStore } from '../app/test-harness';
-import { useAppStore } from '../app/store';
+import { makeHarness, renderWith, resetAppStore } from '../testing/test-harness';
+import { useAppStore } from '../core/store';
 import { ManagerStepUp, STEP_UP_MINUTES } from './manager-step-up';
 
 const GUIDES = [{ name: '张伟', pin: '731586', role: 'manager' as const }];

@@ -1,8 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MIN_PIN_DIGITS } from '../../shared/domain/pin-verifier';
-import { useAppStore } from '../app/store';
-import { useServices } from '../app/services';
+import { useAppStore } from '../core/store';
+import { useServices } from '../core/services';
 import { PinEntry } from './pin-entry';
 import { useRefusalMessage } from './sign-in-screen';
 import { usePinVerification } from './use-sign-in';

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MIN_NEW_PIN_DIGITS, pinWeakness } from '../../shared/domain/pin-verifier';
-import { useAppStore } from '../app/store';
-import { useServices } from '../app/services';
-import type { SignedInGuide } from '../app/session';
+import { useAppStore } from '../core/store';
+import { useServices } from '../core/services';
+import type { SignedInGuide } from '../core/session';
 import { PinEntry } from './pin-entry';
 
 /**

@@ -4,8 +4,8 @@ import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PIN_LOCK_MINUTES, PIN_MAX_FAILURES, verifyPin } from '../../shared/domain/pin-verifier';
-import { makeHarness, renderWith, resetAppStore, type Harness } from '../app/test-harness';
-import { useAppStore } from '../app/store';
+import { makeHarness, renderWith, resetAppStore, type Harness } from '../testing/test-harness';
+import { useAppStore } from '../core/store';
 import { openStaff } from '../data/staff-rows';
 import { SignInScreen } from './sign-in-screen';
 

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MIN_PIN_DIGITS } from '../../shared/domain/pin-verifier';
-import type { SignedInGuide } from '../app/session';
-import type { Guide } from '../data/staff-rows';
+import type { SignedInGuide } from '../core/session';
+import type { Guide } from '../data/staff';
 import { PinChange } from './pin-change';
 import { PinEntry } from './pin-entry';
 import { useGuides, usePinCheck, type PinResult } from './use-sign-in';

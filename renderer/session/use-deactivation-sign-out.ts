@@ -1,7 +1,8 @@
-import { liveQuery } from 'dexie';
 import { useEffect } from 'react';
-import { useAppStore } from '../app/store';
-import { useServices } from '../app/services';
+import { useAppStore } from '../core/store';
+import { useServices } from '../core/services';
+import { watchQuery } from '../data/live';
+import { guideById } from '../data/staff';
 
 /**
  * Signs the current guide out when the synced staff list says they are deactivated (IT
@@ -14,18 +15,17 @@ export function useDeactivationSignOut(): void {
   const guideId = useAppStore((s) => s.guide?.id ?? null);
   useEffect(() => {
     if (guideId === null) return;
-    const subscription = liveQuery(() => db.staff.get(guideId)).subscribe({
+    return watchQuery(() => guideById(db, guideId), {
       next: (current) => {
         // The hub never deletes a guide (orders and audit refer to them), it deactivates them:
         // only a row that says so signs out. A missing row means staff has not been pulled yet.
         if (current === undefined || current.active) return;
         const state = useAppStore.getState();
         if (state.guide?.id !== guideId) return;
-        // signOut resets screen, history and draft in one update (renderer/app/session.ts)
+        // signOut resets screen, history and draft in one update (renderer/core/session.ts)
         state.signOut();
       },
       error: () => undefined,
     });
-    return () => subscription.unsubscribe();
   }, [db, guideId]);
 }

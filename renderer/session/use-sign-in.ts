@@ -1,11 +1,10 @@
-import { liveQuery } from 'dexie';
 import { useCallback, useEffect, useState } from 'react';
 import { pinRefusalDetails } from '../../shared/protocol';
-import type { Guide } from '../data/staff-rows';
-import { useAppStore } from '../app/store';
-import { useServices } from '../app/services';
-import type { SignedInGuide } from '../app/session';
-import { activeGuides, verifyGuidePin } from '../data/catalog';
+import { useAppStore } from '../core/store';
+import { useServices } from '../core/services';
+import type { SignedInGuide } from '../core/session';
+import { watchQuery } from '../data/live';
+import { activeGuides, guideById, verifyGuidePin, type Guide } from '../data/staff';
 import { lockedUntil, mirrorHubAnswer, recordFailure, recordSuccess } from '../data/pin-lockouts';
 
 export type Guides = { state: 'loading' } | { state: 'ready'; guides: Guide[] };
@@ -18,12 +17,11 @@ export function useGuides(): Guides {
   const { db } = useServices();
   const [guides, setGuides] = useState<Guides>({ state: 'loading' });
   useEffect(() => {
-    const subscription = liveQuery(() => activeGuides(db)).subscribe({
+    return watchQuery(() => activeGuides(db), {
       next: (list) => setGuides({ state: 'ready', guides: list }),
       // A failed read leaves the last list on screen; the next change retries.
       error: () => undefined,
     });
-    return () => subscription.unsubscribe();
   }, [db]);
   return guides;
 }
@@ -48,7 +46,7 @@ export function usePinVerification() {
   const { db, engine, now } = useServices();
   return useCallback(
     async (guide: Pick<Guide, 'id'>, pin: string): Promise<PinResult> => {
-      const current = await db.staff.get(guide.id);
+      const current = await guideById(db, guide.id);
       if (!current?.active) return { kind: 'deactivated' };
       const locked = await lockedUntil(db, guide.id, now());
       if (locked) return { kind: 'locked', until: locked };

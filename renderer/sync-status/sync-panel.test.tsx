@@ -4,7 +4,7 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import { makeHarness, renderWith, resetAppStore, type Harness } from '../app/test-harness';
+import { makeHarness, renderWith, resetAppStore, type Harness } from '../testing/test-harness';
 import { enqueueOrder } from '../data/outbox';
 import { makeProfile } from '../data/testing';
 import { SyncIndicator } from './sync-indicator';

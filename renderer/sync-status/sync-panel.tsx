@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
-import { useServices } from '../app/services';
-import type { OutboxEntry } from '../data/database';
-import type { SetAsideRow } from '../data/feed-rejects';
+import { useServices } from '../core/services';
+import type { OutboxEntry, SetAsideRow } from '../data/outbox';
 import { formatAge } from './format';
 import { useOutbox } from './use-sync-status';
 import './sync-status.css';

@@ -1,10 +1,14 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { useServices } from '../app/services';
-import type { OutboxEntry } from '../data/database';
-import type { SetAsideRow } from '../data/feed-rejects';
-import { outboxSummary, type OutboxSummary } from '../data/outbox';
+import { useServices } from '../core/services';
+import {
+  outboxItems,
+  outboxSummary,
+  retryRejected,
+  type OutboxEntry,
+  type OutboxSummary,
+  type SetAsideRow,
+} from '../data/outbox';
 import type { SyncStatus } from '../sync/sync-status';
-import { outboxItems, retryRejected } from './outbox-queries';
 
 const OUTBOX_POLL_MS = 1_000;
 

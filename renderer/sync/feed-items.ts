@@ -11,17 +11,10 @@ import {
   type ProductItem,
   type StaffMember,
 } from '../../shared/protocol';
+import type { SetAsideItem } from '../data/feed-rejects';
 
-/** A feed row that failed validation: set aside, never applied (issue #12). */
-export type SetAsideItem = {
-  feed: FeedNameWire;
-  /** the row's id when it has a readable one */
-  id: string | null;
-  /** its place in the feed; null for the staff list */
-  seq: string | null;
-  /** zod issue paths and messages — never the row's values, which may be personal data */
-  reason: string;
-};
+// The set-aside row's shape is the data layer's (it is what data/feed-rejects.ts stores).
+export type { SetAsideItem };
 
 /** A feed's rows split into the ones that validate and the ones set aside. */
 export type CheckedItems<T> = { items: T[]; rejects: SetAsideItem[] };

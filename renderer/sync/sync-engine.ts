@@ -10,22 +10,26 @@ import {
 } from '../../shared/protocol';
 import { err, type Result } from '../../shared/result';
 import { applyAlertUpdate, storeAlert, type AlertWrite } from '../data/alerts';
-import { openOutboxEntries } from '../data/outbox-rows';
-import { applyProductItems, replaceStaff } from '../data/catalog';
+import { markSetAsideReported, setAsideCount, unreportedSetAside } from '../data/feed-rejects';
 import {
-  markSetAsideReported,
-  recordSetAside,
-  setAsideCount,
-  unreportedSetAside,
-} from '../data/feed-rejects';
+  applyFeedPage,
+  applyStaffFeed,
+  loadCustomerIndex,
+  prepareFeedPage,
+  recordAlertCatchUp,
+  type CatalogPage,
+  type CustomerPage,
+} from '../data/feeds';
+import { putCanonicalCustomer } from '../data/customers';
+import { wipeTerminalDb, type StoredAlert, type TerminalDb } from '../data/database';
 import {
-  applyCustomerItems,
-  customerPageTables,
-  prepareCustomerItems,
-  putCanonicalCustomer,
-} from '../data/customers';
-import type { OutboxEntry, OutboxRegistration, StoredAlert, TerminalDb } from '../data/database';
-import { outboxSummary, pendingEntries, recordResults } from '../data/outbox';
+  allStillPending,
+  outboxSummary,
+  pendingEntries,
+  pendingOrdersAmong,
+  recordResults,
+  type OutboxRegistration,
+} from '../data/outbox';
 import { markAuditSynced, unsyncedAuditBatch } from '../data/audit';
 import { decryptPhone } from '../data/phone-cipher';
 import { DEFAULT_RETENTION, pruneLocal, type Retention } from '../data/retention';
@@ -252,7 +256,7 @@ export class SyncEngine {
       let pending = fetchPage(after, true);
       // Load the customer index while the first page is on its way, a slice at a time: first
       // needed inside the page's transaction, it would be built there in one piece.
-      if (feed === 'customers') await this.db.customerStore.ready();
+      if (feed === 'customers') await loadCustomerIndex(this.db);
       for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
         this.assertActive();
         const page = this.unwrap(await pending);
@@ -287,47 +291,15 @@ export class SyncEngine {
     askedAfter: string,
     page: FeedPage<CustomerFeedItem> | FeedPage<ProductItem>,
   ): Promise<boolean> {
-    const tables = [
-      ...(feed === 'customers'
-        ? customerPageTables(this.db)
-        : [this.db.products, this.db.syncState]),
-      this.db.feedRejects,
-    ];
+    const rows: CustomerPage | CatalogPage =
+      feed === 'customers'
+        ? { feed, page: page as FeedPage<CustomerFeedItem> }
+        : { feed, page: page as FeedPage<ProductItem> };
     const rejects = page.rejects ?? [];
     const now = this.opts.now().toISOString();
-    // The page's blocks are packed and sealed before its transaction opens (the CPU of sealing
-    // stays out of the transaction that holds the page's tables); used only if nothing wrote
-    // customers meanwhile (customer-store.ts, `prepare`).
-    const prepared =
-      feed === 'customers'
-        ? await prepareCustomerItems(this.db, page.items as CustomerFeedItem[])
-        : undefined;
-    const applied = await this.db.transaction('rw', tables, async () => {
-      const state = await readSyncState(this.db, feed);
-      if (state.cursor !== askedAfter) return false;
-      if (BigInt(page.cursor) < BigInt(state.cursor)) return false;
-      if (feed === 'customers')
-        await applyCustomerItems(this.db, page.items as CustomerFeedItem[], prepared);
-      else await applyProductItems(this.db, page.items as ProductItem[]);
-      // Rows that failed validation are kept for diagnosis, and the cursor moves past them with
-      // the rest of the page: one bad row never stops the feed (issue #12).
-      await recordSetAside(
-        this.db,
-        feed,
-        rejects,
-        page.items.map((i) => i.id),
-        now,
-      );
-      await this.db.syncState.put({
-        ...state,
-        cursor: page.cursor,
-        rowsDone: state.rowsDone + page.items.length + rejects.length,
-        totalEstimate: page.total ?? state.totalEstimate,
-        lastSuccessAt: now,
-        lastError: null,
-      });
-      return true;
-    });
+    // The page's blocks are packed and sealed before its transaction opens (data/feeds.ts).
+    const prepared = await prepareFeedPage(this.db, rows);
+    const applied = await applyFeedPage(this.db, askedAfter, rows, prepared, now);
     // Also when rows were set aside before: this page may have brought their fixed versions.
     if (applied && (rejects.length > 0 || this.status.get().setAsideCount > 0))
       await this.refreshSetAside();
@@ -340,27 +312,7 @@ export class SyncEngine {
       const { items: staff, rejects = [] } = this.unwrap(await this.hub.pullStaff());
       this.assertActive();
       const now = this.opts.now().toISOString();
-      const tables = [this.db.staff, this.db.syncState, this.db.feedRejects];
-      await this.db.transaction('rw', tables, async () => {
-        // A guide whose row was set aside keeps the row this terminal had: their offline sign-in
-        // should not end because of a row the hub sent wrong.
-        const keep = rejects.flatMap((r) => (r.id === null ? [] : [r.id]));
-        await replaceStaff(this.db, staff, keep);
-        await recordSetAside(
-          this.db,
-          'staff',
-          rejects,
-          staff.map((s) => s.id),
-          now,
-        );
-        const state = await readSyncState(this.db, 'staff');
-        await this.db.syncState.put({
-          ...state,
-          rowsDone: staff.length,
-          lastSuccessAt: now,
-          lastError: null,
-        });
-      });
+      await applyStaffFeed(this.db, staff, rejects, now);
       if (rejects.length > 0 || this.status.get().setAsideCount > 0) await this.refreshSetAside();
       await this.reportSetAside();
     });
@@ -397,17 +349,7 @@ export class SyncEngine {
         const since = new Date(this.opts.now().getTime() - this.opts.alertCatchUpMinutes * 60_000);
         const alerts = this.unwrap(await this.hub.alertsSince(since.toISOString()));
         for (const alert of alerts) await this.enqueueLive(() => this.receiveAlert(alert));
-        await this.db.transaction('rw', this.db.syncState, async () => {
-          const state = await readSyncState(this.db, 'alerts');
-          const newest = alerts.reduce((m, a) => (a.at > m ? a.at : m), state.cursor);
-          await this.db.syncState.put({
-            ...state,
-            cursor: newest,
-            rowsDone: state.rowsDone + alerts.length,
-            lastSuccessAt: this.opts.now().toISOString(),
-            lastError: null,
-          });
-        });
+        await recordAlertCatchUp(this.db, alerts, this.opts.now().toISOString());
       }),
     );
   }
@@ -490,20 +432,19 @@ export class SyncEngine {
         );
         for (const entry of registrations) await this.sendRegistration(entry);
         // Re-read: a registration may have re-pointed an order to the canonical customer.
-        const orders = (
-          await openOutboxEntries(
-            this.db.sealer,
-            await this.db.outbox.bulkGet(batch.filter((e) => e.kind === 'order').map((e) => e.id)),
-          )
-        )
-          .filter((e): e is OutboxEntry => e.status === 'pending' && e.kind === 'order')
-          .map((e) => (e.kind === 'order' ? e.order : null))
-          .filter((o) => o !== null);
+        const orders = await pendingOrdersAmong(
+          this.db,
+          batch.filter((e) => e.kind === 'order').map((e) => e.id),
+        );
         if (orders.length > 0) await this.sendOrders(orders);
         const after = await outboxSummary(this.db);
         this.publishOutbox(after);
-        const stillPending = await this.db.outbox.bulkGet(batch.map((e) => e.id));
-        if (stillPending.every((e) => e?.status === 'pending'))
+        if (
+          await allStillPending(
+            this.db,
+            batch.map((e) => e.id),
+          )
+        )
           throw new HubFailure({
             code: 'invalid_response',
             message: 'the hub answered for none of the batch',
@@ -721,8 +662,7 @@ export class SyncEngine {
     if (this.revoked) return;
     this.revoked = true;
     this.stop();
-    this.db.close();
-    await this.db.delete({ disableAutoOpen: true });
+    await wipeTerminalDb(this.db);
     await this.options.secrets.clear();
     this.status.update({
       revoked: true,

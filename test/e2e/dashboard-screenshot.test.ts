@@ -22,7 +22,7 @@ describe('dashboard in Chromium', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sg-dashboard-'));
     await build({
-      entryPoints: [resolve(import.meta.dirname, '../../renderer/dashboard/dashboard-preview.tsx')],
+      entryPoints: [resolve(import.meta.dirname, '../../renderer/testing/dashboard-preview.tsx')],
       bundle: true,
       outdir: dir,
       format: 'esm',

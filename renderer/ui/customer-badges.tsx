@@ -3,7 +3,7 @@ import type { Tier } from '../../shared/protocol';
 
 /** The member tier as a coloured badge (colour is decoration; the text carries the meaning). */
 export function TierBadge({ tier }: { tier: Tier }) {
-  const { t } = useTranslation('customers');
+  const { t } = useTranslation('ui');
   return <span className={`tier-badge tier-${tier}`}>{t(`tier.${tier}`)}</span>;
 }
 
@@ -21,6 +21,6 @@ export function OfflineNote({ text }: { text: string }) {
  * digits (docs/privacy.md, "Phones"). `fallback` when the customer has no phone on file.
  */
 export function PhoneTail({ last4, fallback = '' }: { last4: string | null; fallback?: string }) {
-  const { t } = useTranslation('customers');
+  const { t } = useTranslation('ui');
   return <>{last4 ? t('phoneTail', { last4 }) : fallback}</>;
 }

@@ -1,28 +1,7 @@
 import type { ClaimAck } from '../../shared/protocol';
-import type { StoredAlert, TerminalDb } from '../data/database';
-import { applyAlertUpdate } from '../data/alerts';
-import { openAlerts } from '../data/alert-rows';
+import { applyAlertUpdate, type StoredAlert } from '../data/alerts';
 import type { SyncEngine } from '../sync/sync-engine';
-
-/** How far back the arrivals list reaches: today's visitors stay visible, offline too. */
-export const ARRIVALS_WINDOW_HOURS = 12;
-const LIMIT = 100;
-
-/** This store's recent arrivals from the local DB, newest first. */
-export async function recentArrivals(db: TerminalDb, now: Date): Promise<StoredAlert[]> {
-  const since = new Date(now.getTime() - ARRIVALS_WINDOW_HOURS * 3_600_000).toISOString();
-  const rows = await openAlerts(
-    db.sealer,
-    await db.alerts.where('at').aboveOrEqual(since).reverse().limit(LIMIT).toArray(),
-  );
-  return rows.sort((a, b) => b.at.localeCompare(a.at));
-}
-
-/** The newest arrival nobody has claimed yet and that has not expired (F4). */
-export async function newestOpenArrival(db: TerminalDb, now: Date): Promise<StoredAlert | null> {
-  const rows = await recentArrivals(db, now);
-  return rows.find((a) => a.status === 'open' && Date.parse(a.expiresAt) > now.getTime()) ?? null;
-}
+import type { AppServices } from '../core/services';
 
 export type ClaimOutcome =
   | { kind: 'won' }
@@ -35,7 +14,7 @@ export type ClaimOutcome =
  * local DB at once, so the card changes without waiting for the broadcast.
  */
 export async function claimArrival(
-  db: TerminalDb,
+  db: AppServices['db'],
   engine: SyncEngine,
   alert: StoredAlert,
   guide: { id: string; name: string },

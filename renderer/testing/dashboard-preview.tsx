@@ -2,17 +2,22 @@
  * A browser page that shows the dashboard on demo figures, for the screenshot
  * (dashboard-screenshot.ts bundles it; not part of the app).
  */
+import type { ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { newId } from '../../shared/domain/ids';
-import { ServicesProvider } from '../app/services';
+import { ServicesProvider } from '../core/services';
 import { enqueueOrder } from '../data/outbox';
-import { createI18n } from '../i18n/i18n';
-import { DashboardDepsProvider } from './dashboard-deps';
-import { demoDay, DEMO_GUIDES, FIXTURE_STORE, makeRange } from './dashboard-fixtures';
-import { DashboardScreen } from './dashboard-screen';
+import { createAppI18n } from '../app/locales';
+import { DashboardDepsProvider } from '../dashboard/dashboard-deps';
+import { demoDay, DEMO_GUIDES, FIXTURE_STORE, makeRange } from '../dashboard/dashboard-fixtures';
+import { DashboardScreen } from '../dashboard/dashboard-screen';
+import { ManagerGateProvider } from '../core/manager-gate';
+import { ManagerStepUp } from '../session/manager-step-up';
 import { createDashboardHarness } from './dashboard-testing';
 import '../app/app-shell.css';
+
+const managerStepUp = (children: ReactNode) => <ManagerStepUp>{children}</ManagerStepUp>;
 
 async function main() {
   const h = createDashboardHarness({ now: new Date('2026-11-21T13:40:00.000Z') }); // Sat 21:40
@@ -43,11 +48,13 @@ async function main() {
     },
   });
   createRoot(document.getElementById('root')!).render(
-    <I18nextProvider i18n={createI18n('zh-CN')}>
+    <I18nextProvider i18n={createAppI18n('zh-CN')}>
       <ServicesProvider services={h.services}>
-        <DashboardDepsProvider source={h.source} storage={h.storage}>
-          <DashboardScreen />
-        </DashboardDepsProvider>
+        <ManagerGateProvider gate={managerStepUp}>
+          <DashboardDepsProvider source={h.source} storage={h.storage}>
+            <DashboardScreen />
+          </DashboardDepsProvider>
+        </ManagerGateProvider>
       </ServicesProvider>
     </I18nextProvider>,
   );

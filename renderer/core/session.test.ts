@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeProduct } from '../data/testing';
-import { EMPTY_DRAFT } from '../orders/order-slice';
+import { EMPTY_DRAFT } from './order-slice';
 import { HOME_SCREEN } from './session';
 import { createAppStore } from './store';
 

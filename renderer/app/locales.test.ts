@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createI18n } from './i18n';
-import { resources } from './resources';
+import { createAppI18n, resources } from './locales';
 
 /** Collects dotted key paths of a nested strings object. */
 function keys(tree: unknown, prefix = ''): string[] {
@@ -10,8 +9,8 @@ function keys(tree: unknown, prefix = ''): string[] {
 
 describe('i18n', () => {
   it('speaks Chinese by default and English on request', () => {
-    expect(createI18n().t('cancel')).toBe('取消');
-    expect(createI18n('en').t('cancel')).toBe('Cancel');
+    expect(createAppI18n().t('cancel')).toBe('取消');
+    expect(createAppI18n('en').t('cancel')).toBe('Cancel');
   });
 
   it('has every key in both languages, in every namespace', () => {

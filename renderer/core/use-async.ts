@@ -1,6 +1,5 @@
-import { liveQuery } from 'dexie';
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { AppServices } from '../app/services';
+import { useEffect, useState } from 'react';
+import { watchQuery } from '../data/live';
 
 /** The three states every data-backed screen shows. */
 export type AsyncState<T> =
@@ -47,19 +46,18 @@ export function useAsync<T>(load: () => Promise<T>): AsyncState<T> {
 /**
  * Like `useAsync`, but re-runs whenever the IndexedDB tables the query read change (Dexie
  * `liveQuery`): a receipt turns from 待同步 to 已同步 when the sync engine records the hub's answer.
- * `query` must only read through Dexie.
+ * `query` must only read through `renderer/data` (data/live.ts).
  */
 export function useLiveQuery<T>(query: () => Promise<T>): AsyncState<T> {
   const [state, setState] = useState<{ query: () => Promise<T>; result: AsyncState<T> } | null>(
     null,
   );
   useEffect(() => {
-    const subscription = liveQuery(query).subscribe({
+    return watchQuery(query, {
       next: (value) => setState({ query, result: { status: 'ready', value } }),
       error: (e: unknown) =>
         setState({ query, result: { status: 'error', error: errorMessage(e) } }),
     });
-    return () => subscription.unsubscribe();
   }, [query]);
   return state && state.query === query ? state.result : LOADING;
 }
@@ -72,13 +70,4 @@ export function useDebounced<T>(value: T, delayMs: number): T {
     return () => clearTimeout(timer);
   }, [value, delayMs]);
   return settled;
-}
-
-/** Whether the live channel to the hub is up (the sync engine's status). */
-export function useOnline(services: Pick<AppServices, 'engine'>): boolean {
-  const { engine } = services;
-  return useSyncExternalStore(
-    (listener) => engine.subscribe(listener),
-    () => engine.status.get().online,
-  );
 }

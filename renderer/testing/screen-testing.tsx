@@ -11,14 +11,15 @@ import type { Receipt, ShopGuideBridge } from '../../shared/bridge';
 import { newId } from '../../shared/domain/ids';
 import type { CustomerProfile, ProductItem } from '../../shared/protocol';
 import { err, ok } from '../../shared/result';
-import { ServicesProvider, type AppServices } from '../app/services';
-import { useAppStore } from '../app/store';
+import { ServicesProvider, type AppServices } from '../core/services';
+import { useAppStore } from '../core/store';
 import { applyProductItems } from '../data/catalog';
 import { applyCustomerItems, customerPageTables } from '../data/customers';
 import type { TerminalDb } from '../data/database';
 import { memorySecretStore } from '../data/secret-store';
 import { freshDb, makeTerminalInfo, TEST_PHONE_KEY } from '../data/testing';
-import { createI18n, type Language } from '../i18n/i18n';
+import { createAppI18n } from '../app/locales';
+import type { Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import { SyncEngine } from '../sync/sync-engine';
 
@@ -114,7 +115,7 @@ export function createHarness(
     guide,
     show: (ui, language = 'zh-CN') =>
       render(
-        <I18nextProvider i18n={createI18n(language)}>
+        <I18nextProvider i18n={createAppI18n(language)}>
           <ServicesProvider services={services}>{ui}</ServicesProvider>
         </I18nextProvider>,
       ),

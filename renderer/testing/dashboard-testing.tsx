@@ -1,24 +1,29 @@
 /**
  * Component-test harness for the dashboard (not imported by app code): a real TerminalDb over
  * fake-indexeddb, a stats stand-in for the hub, its own storage, and a fresh i18n instance,
- * wrapped the way the shell wraps a screen.
+ * wrapped the way the shell wraps a screen (the session's step-up as the manager gate).
  */
 import { render, type RenderResult } from '@testing-library/react';
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { ShopGuideBridge } from '../../shared/bridge';
 import { newId } from '../../shared/domain/ids';
 import { err } from '../../shared/result';
-import { ServicesProvider, type AppServices } from '../app/services';
-import { useAppStore } from '../app/store';
+import { ServicesProvider, type AppServices } from '../core/services';
+import { useAppStore } from '../core/store';
 import type { TerminalDb } from '../data/database';
 import { memorySecretStore } from '../data/secret-store';
 import { freshDb, makeTerminalInfo, TEST_PHONE_KEY } from '../data/testing';
-import { createI18n, type Language } from '../i18n/i18n';
+import { createAppI18n } from '../app/locales';
+import type { Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import { SyncEngine } from '../sync/sync-engine';
-import { DashboardDepsProvider } from './dashboard-deps';
-import { FakeStatsSource, FIXTURE_STORE, FIXTURE_TZ } from './dashboard-fixtures';
+import { ManagerGateProvider } from '../core/manager-gate';
+import { ManagerStepUp } from '../session/manager-step-up';
+import { DashboardDepsProvider } from '../dashboard/dashboard-deps';
+import { FakeStatsSource, FIXTURE_STORE, FIXTURE_TZ } from '../dashboard/dashboard-fixtures';
+
+const managerStepUp = (children: ReactNode) => <ManagerStepUp>{children}</ManagerStepUp>;
 
 const initialStore = useAppStore.getState();
 
@@ -105,11 +110,13 @@ export function createDashboardHarness(
     services,
     show: (ui, language = 'zh-CN') =>
       render(
-        <I18nextProvider i18n={createI18n(language)}>
+        <I18nextProvider i18n={createAppI18n(language)}>
           <ServicesProvider services={services}>
-            <DashboardDepsProvider source={source} storage={storage}>
-              {ui}
-            </DashboardDepsProvider>
+            <ManagerGateProvider gate={managerStepUp}>
+              <DashboardDepsProvider source={source} storage={storage}>
+                {ui}
+              </DashboardDepsProvider>
+            </ManagerGateProvider>
           </ServicesProvider>
         </I18nextProvider>,
       ),

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { GuideRole } from '../../shared/protocol';
-import { EMPTY_DRAFT, type OrderDraft, type OrderSlice } from '../orders/order-slice';
+import { EMPTY_DRAFT, type OrderDraft, type OrderSlice } from './order-slice';
 import type { NavigationSlice, Screen } from './navigation';
 
 /** The guide signed in at this counter (sign-in itself lives in renderer/session). */

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { createNavigationSlice, type NavigationSlice } from './navigation';
 import { createSessionSlice, type SessionSlice } from './session';
-import { createOrderSlice, type OrderSlice } from '../orders/order-slice';
+import { createOrderSlice, type OrderSlice } from './order-slice';
 
 /**
  * One store built from per-feature slices (Zustand's slice pattern). A feature that needs shared

@@ -13,13 +13,14 @@ import { ok, type Result } from '../../shared/result';
 import { memorySecretStore } from '../data/secret-store';
 import { freshDb, makeGuide, TEST_PHONE_KEY, testPinHash } from '../data/testing';
 import { generateDataKey } from '../data/sealed';
-import { createI18n, type Language } from '../i18n/i18n';
+import { createAppI18n } from '../app/locales';
+import type { Language } from '../i18n/i18n';
 import { FakeHub } from '../sync/fake-hub';
 import type { HubError, LiveEvents } from '../sync/hub-client';
 import { SyncEngine } from '../sync/sync-engine';
-import { EMPTY_DRAFT } from '../orders/order-slice';
-import { ServicesProvider, type AppServices } from './services';
-import { useAppStore } from './store';
+import { EMPTY_DRAFT } from '../core/order-slice';
+import { ServicesProvider, type AppServices } from '../core/services';
+import { useAppStore } from '../core/store';
 
 export type RecordingBridge = ShopGuideBridge & { notified: AlertNotification[] };
 
@@ -186,7 +187,7 @@ export function resetAppStore(): void {
 }
 
 export function renderWith(services: AppServices, ui: ReactNode, language: Language = 'zh-CN') {
-  const i18n = createI18n(language);
+  const i18n = createAppI18n(language);
   return render(
     <I18nextProvider i18n={i18n}>
       <ServicesProvider services={services}>{ui}</ServicesProvider>

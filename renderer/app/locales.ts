@@ -1,5 +1,5 @@
-import { commonLocales } from './common-locales';
-import { shellLocales } from '../app/shell-locales';
+import { commonLocales } from '../i18n/common-locales';
+import { shellLocales } from './shell-locales';
 import { arrivalsLocales } from '../arrivals/locales';
 import { enrolLocales } from '../enrol/locales';
 import { sessionLocales } from '../session/locales';
@@ -7,14 +7,18 @@ import { syncStatusLocales } from '../sync-status/locales';
 import { dashboardLocales } from '../dashboard/locales';
 import { customersLocales } from '../customers/locales';
 import { ordersLocales } from '../orders/locales';
+import { uiLocales } from '../ui/locales';
+import { createI18n, type Language } from '../i18n/i18n';
 
 /**
- * Every feature's strings, by language then namespace. A feature adds one line here:
+ * Every feature's strings, by language then namespace (the composition root collects them, so
+ * i18n/ depends on no feature). A feature adds one line here:
  * `import { ordersLocales } from '../orders/locales'` and `orders: ordersLocales[lang]` below.
  */
 export const resources = {
   'zh-CN': {
     common: commonLocales['zh-CN'],
+    ui: uiLocales['zh-CN'],
     shell: shellLocales['zh-CN'],
     enrol: enrolLocales['zh-CN'],
     session: sessionLocales['zh-CN'],
@@ -26,6 +30,7 @@ export const resources = {
   },
   en: {
     common: commonLocales.en,
+    ui: uiLocales.en,
     shell: shellLocales.en,
     enrol: enrolLocales.en,
     session: sessionLocales.en,
@@ -36,3 +41,6 @@ export const resources = {
     orders: ordersLocales.en,
   },
 };
+
+/** The app's i18n instance: every namespace above. */
+export const createAppI18n = (language?: Language) => createI18n(resources, language);
