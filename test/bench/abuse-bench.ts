@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { API_PREFIX, endpointPath, endpoints } from '../../shared/protocol';
 import { createStoreFixture } from '../support/fixtures';
 import { removeDataDir, startHub } from '../support/hub-process';
 
@@ -27,7 +28,8 @@ function nestedBody(bytes = 1_048_576): Buffer {
 async function flood(url: string, seconds: number, connections: number): Promise<void> {
   const body = nestedBody();
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const target = new URL('/api/v1/orders', url);
+  // Raw on purpose: unauthenticated 1 MiB bodies the typed client would never send.
+  const target = new URL(`${API_PREFIX}${endpointPath(endpoints.postOrders)}`, url);
   const until = Date.now() + seconds * 1000;
   const statuses: Record<string, number> = {};
   let sent = 0;
@@ -76,9 +78,11 @@ const percentile = (xs: number[], p: number) => {
 async function sample(url: string, token: string, seconds: number): Promise<number[]> {
   const latencies: number[] = [];
   const until = Date.now() + seconds * 1000;
+  // Raw on purpose: the figure is the HTTP round trip; the client's answer validation would add to it.
+  const terminalUrl = `${url}${API_PREFIX}${endpointPath(endpoints.terminalInfo)}`;
   while (Date.now() < until) {
     const started = performance.now();
-    const response = await fetch(`${url}/api/v1/terminal`, {
+    const response = await fetch(terminalUrl, {
       headers: { authorization: `Bearer ${token}` },
     });
     await response.arrayBuffer();

@@ -7,8 +7,8 @@
  * default 50000), BENCH_HUB_DIR (a seeded hub to read them from), BENCH_LAYOUTS (list separated by ;).
  * A benchmark, not a test: it prints figures and asserts nothing about time.
  */
-import { terminalInfo } from '../../shared/protocol';
-import { call } from '../support/http';
+import { endpoints } from '../../shared/protocol';
+import { hubApi, must } from '../support/api';
 import { startHub } from '../support/hub-process';
 import { bundleBenchPage, openBenchBrowser, seededHubDir } from './bench-support';
 
@@ -19,20 +19,19 @@ async function readProfiles(): Promise<string> {
   const token = credentials.stores[0]!.terminals[0]!.token;
   const hub = await startHub({ dataDir });
   try {
-    terminalInfo.parse((await call(hub, 'GET', '/api/v1/terminal', undefined, { token })).body);
+    const api = hubApi(hub, { token });
+    await must(api.call(endpoints.terminalInfo), 'terminal info');
     const items: unknown[] = [];
     let after = '0';
     while (items.length < PROFILES) {
-      const page = await call<{ items: unknown[]; cursor: string; hasMore: boolean }>(
-        hub,
-        'GET',
-        `/api/v1/sync/customers?after=${after}&limit=5000&withTotal=false`,
-        undefined,
-        { token },
+      // The page's envelope is validated; its rows go to the page as the hub sent them.
+      const page = await must(
+        api.call(endpoints.syncCustomers, { query: { after, limit: 5000, withTotal: false } }),
+        'customer feed',
       );
-      items.push(...page.body.items.filter((i) => !(i as { deleted?: boolean }).deleted));
-      after = page.body.cursor;
-      if (!page.body.hasMore) break;
+      items.push(...page.items.filter((i) => !(i as { deleted?: boolean }).deleted));
+      after = page.cursor;
+      if (!page.hasMore) break;
     }
     return JSON.stringify(items.slice(0, PROFILES));
   } finally {

@@ -2,7 +2,7 @@
  * Bounded stress for `POST /api/v1/orders` on PostgreSQL (127.0.0.1 only): several terminals post
  * 500-order batches at the same moment, every batch naming the same small set of members (so the
  * batches update the same customers' in-store summaries and convert the same visits), while
- * arrivals of those members keep coming in. Prints every non-200 answer with the hub's error log,
+ * arrivals of those members keep coming in. Prints every refused call with the hub's error log,
  * and checks that each order was accepted exactly once. Not a test: a reproduction tool.
  *
  *   npx tsx test/bench/orders-stress.ts [--pg postgres://postgres@127.0.0.1:5432/test]
@@ -11,9 +11,11 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { newId } from '../../shared/domain/ids';
-import type { BatchResponse, Order } from '../../shared/protocol';
-import { call } from '../support/http';
+import type { ApiError } from '../../shared/api-client';
+import { endpoints, type Order } from '../../shared/protocol';
+import { hubApi, must } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { customerFeed } from '../support/seed';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,55 +39,36 @@ for (const [name, value, max] of [
   if (!Number.isInteger(value) || value < 1 || value > max)
     throw new Error(`--${name} must be between 1 and ${max}`);
 
-async function must<T>(p: Promise<{ status: number; body: T }>, what: string): Promise<T> {
-  const r = await p;
-  if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+/** A refused call as printed: HTTP status, the client's code, the hub's code, message and details. */
+const refusal = (e: ApiError) =>
+  `HTTP ${e.status ?? '-'} ${e.code}${e.reason ? ` ${e.reason}` : ''}: ${e.message}${
+    e.details === undefined ? '' : ` ${JSON.stringify(e.details)}`
+  }`.slice(0, 300);
 
 async function run(hub: HubProcess) {
-  const admin = { admin: true };
+  const api = hubApi(hub);
   const { id: storeId } = await must(
-    call<{ id: string }>(
-      hub,
-      'POST',
-      '/api/v1/admin/stores',
-      { name: 'Stress', timezone: 'Asia/Shanghai', lat: 31.2, lng: 121.4 },
-      admin,
-    ),
+    api.call(endpoints.adminCreateStore, {
+      body: { name: 'Stress', timezone: 'Asia/Shanghai', lat: 31.2, lng: 121.4 },
+    }),
     'store',
   );
   const guide = await must(
-    call<{ id: string }>(
-      hub,
-      'POST',
-      '/api/v1/admin/guides',
-      { storeId, name: '导购', pin: '480613' },
-      admin,
-    ),
+    api.call(endpoints.adminCreateGuide, { body: { storeId, name: '导购', pin: '480613' } }),
     'guide',
   );
   const terminals: { id: string; token: string }[] = [];
   for (let t = 0; t < PARALLEL; t++)
     terminals.push(
       await must(
-        call<{ id: string; token: string }>(
-          hub,
-          'POST',
-          '/api/v1/admin/terminals',
-          { storeId, name: `T${t}` },
-          admin,
-        ),
+        api.call(endpoints.adminCreateTerminal, { body: { storeId, name: `T${t}` } }),
         'terminal',
       ),
     );
   const skus = Array.from({ length: 20 }, (_, i) => `STRESS-${i}`);
   await must(
-    call(
-      hub,
-      'POST',
-      '/api/v1/integration/products',
-      {
+    api.call(endpoints.importProducts, {
+      body: {
         products: skus.map((sku) => ({
           sku,
           name: sku,
@@ -94,52 +77,37 @@ async function run(hub: HubProcess) {
           stock: { [storeId]: 100 },
         })),
       },
-      { integration: true },
-    ),
+    }),
     'products',
   );
   const codes = Array.from({ length: MEMBERS }, (_, i) => `S${String(i).padStart(9, '0')}`);
   await must(
-    call(
-      hub,
-      'POST',
-      '/api/v1/integration/customers',
-      {
+    api.call(endpoints.importCustomers, {
+      body: {
         customers: codes.map((memberCode, i) => ({
           crmId: `stress-${i}`,
           name: `顾客${i}`,
           memberCode,
         })),
       },
-      { integration: true },
-    ),
+    }),
     'customers',
   );
-  const feed = await must(
-    call<{ items: { id: string }[] }>(hub, 'GET', '/api/v1/sync/customers?limit=1000', undefined, {
-      token: terminals[0]!.token,
-    }),
-    'feed',
-  );
-  const members = feed.items.map((c) => c.id);
+  const members = (await customerFeed(hub, terminals[0]!.token)).map((c) => c.id);
 
   const sent = new Map<string, number>();
   const failures: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // Arrivals of the same members, concurrently with the batches: visits and alerts to convert.
     const arrivals = codes.map((memberCode) =>
-      call(
-        hub,
-        'POST',
-        '/api/v1/presence',
-        {
+      api.call(endpoints.presence, {
+        body: {
           customer: { memberCode },
           storeId,
           source: 'wifi',
           at: new Date(Date.now() - (ROUNDS - round) * 40 * 60_000).toISOString(),
         },
-        { integration: true },
-      ),
+      }),
     );
     const batches = terminals.map((terminal, t) => {
       const orders: Order[] = Array.from({ length: BATCH }, (_, i) => ({
@@ -158,20 +126,20 @@ async function run(hub: HubProcess) {
     });
     const answers = await Promise.all(
       batches.map(({ terminal, orders }) =>
-        call<BatchResponse>(hub, 'POST', '/api/v1/orders', { orders }, { token: terminal.token }),
+        hubApi(hub, { token: terminal.token }).call(endpoints.postOrders, { body: { orders } }),
       ),
     );
     for (const a of answers) {
-      if (a.status !== 200) {
-        failures.push(`round ${round}: HTTP ${a.status} ${JSON.stringify(a.body).slice(0, 300)}`);
+      if (!a.ok) {
+        failures.push(`round ${round}: ${refusal(a.error)}`);
         continue;
       }
-      for (const r of a.body.results)
+      for (const r of a.value.results)
         if (r.status === 'accepted') sent.set(r.id, (sent.get(r.id) ?? 0) + 1);
     }
     const arrived = await Promise.all(arrivals);
     for (const a of arrived)
-      if (a.status !== 202) failures.push(`round ${round}: presence HTTP ${a.status}`);
+      if (!a.ok) failures.push(`round ${round}: presence ${refusal(a.error)}`);
   }
   const once = [...sent.values()].filter((n) => n === 1).length;
   console.log(

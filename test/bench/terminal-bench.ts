@@ -14,8 +14,8 @@
  * Prints a markdown section for docs/benchmarks.md. A benchmark, not a test: no assertions on time.
  */
 import { DEFAULT_PAGE_SIZE } from '../../renderer/sync/sync-engine';
-import { terminalInfo } from '../../shared/protocol';
-import { call } from '../support/http';
+import { endpoints } from '../../shared/protocol';
+import { hubApi, must } from '../support/api';
 import { startHub } from '../support/hub-process';
 import { bundleBenchPage, openBenchBrowser, seededHubDir } from './bench-support';
 
@@ -55,9 +55,8 @@ async function main(): Promise<void> {
     args: ['--disable-web-security'],
   });
   try {
-    const info = terminalInfo.parse(
-      (await call(hub, 'GET', '/api/v1/terminal', undefined, { token: terminal.token })).body,
-    );
+    const api = hubApi(hub, { token: terminal.token });
+    const info = await must(api.call(endpoints.terminalInfo), 'terminal info');
     const setup = {
       hubUrl: hub.url,
       token: terminal.token,
@@ -171,13 +170,12 @@ async function main(): Promise<void> {
     // Zero lost, zero duplicated: the seed has no orders (--no-history), so the hub's count for
     // today must equal the orders the terminal created.
     const date = new Intl.DateTimeFormat('en-CA', { timeZone: store.timezone }).format(new Date());
-    const stats = await call<{ orders: number }>(
-      hub,
-      'GET',
-      `/api/v1/stores/${store.id}/stats?date=${date}`,
-      undefined,
-      { token: terminal.token },
+    const stats = await must(
+      api.call(endpoints.storeStats, { params: { storeId: store.id }, query: { date } }),
+      'store stats',
     );
+    // One date asks for one day's figures; a range answer (`days`) carries them in `total`.
+    const hubOrders = 'days' in stats ? stats.total.orders : stats.orders;
 
     const fmt = (n: number, d = 1) => n.toFixed(d);
     const rowsPerSec = sync.rows / sync.seconds;
@@ -210,7 +208,7 @@ ${
 | Live change of one customer's name (one feed item written as a pull writes it: its block is rewritten) p50 / p95 | ${fmt(changing.write.p50, 2)} / ${fmt(changing.write.p95, 2)} ms | report |
 | Right after each such change: name prefix / initials (first 50) p95 | ${fmt(changing.namePrefix.p95, 2)} / ${fmt(changing.initials.p95, 2)} ms (p50 ${fmt(changing.namePrefix.p50, 2)} / ${fmt(changing.initials.p50, 2)}) | p95 ≤ 10 ms |
 | A pull page of 100 / 1,000 changed customers spread over the cache (points changed), write p50 | ${fmt(bursts['100']!.p50, 0)} / ${fmt(bursts['1000']!.p50, 0)} ms (${fmt(bursts['1000']!.blocks, 0)} blocks hold the 1,000) | report |
-| Drain of ${DRAIN_ORDERS.toLocaleString('en')} offline orders | ${fmt(drain.seconds)} s; synced ${drain.synced}, pending ${drain.pending}, rejected ${drain.rejected}; hub counts ${stats.body.orders} orders today | ≤ 20 s, 0 lost, 0 duplicated |
+| Drain of ${DRAIN_ORDERS.toLocaleString('en')} offline orders | ${fmt(drain.seconds)} s; synced ${drain.synced}, pending ${drain.pending}, rejected ${drain.rejected}; hub counts ${hubOrders} orders today | ≤ 20 s, 0 lost, 0 duplicated |
 ${upgrade ? `| One-time upgrade of a v4 cache (one row per profile) to v5, ${upgrade.rows.toLocaleString('en')} profiles | ${fmt(upgrade.upgradeSeconds)} s | report |\n` : ''}| One strict-durability order write p50 / p95 | ${fmt(drain.strictWriteP50, 2)} / ${fmt(drain.strictWriteP95, 2)} ms | report |
 | IndexedDB size per 100,000 profiles (storage estimate delta) | ${fmt(((sync.bytes / sync.rows) * 100_000) / 1_048_576, 0)} MiB | report |
 `);

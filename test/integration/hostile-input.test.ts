@@ -3,33 +3,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { newId } from '../../shared/domain/ids';
 import {
-  adminStoreQuery,
-  alertsQuery,
-  auditQuery,
-  auditRequest,
+  API_PREFIX,
   claimRequest,
+  endpointPath,
+  endpoints,
   MAX_SOCKET_MESSAGE_BYTES,
   type ClaimAck,
-  crmCustomersRequest,
-  customerRegistration,
-  eraseRequest,
-  feedQuery,
-  feedRejectsRequest,
-  footfallEvent,
-  mergeRequest,
-  newGuideRequest,
-  newStore,
-  newTerminalRequest,
-  onlineEventsRequest,
-  ordersRequest,
-  presenceEvent,
-  productUpsertRequest,
-  pinChangeRequest,
-  resetPinRequest,
-  signInRequest,
+  type EndpointAuth,
+  type EndpointDef,
+  type EndpointName,
   statsQuery,
   statsRangeQuery,
-  terminalStatusReport,
   uuid,
 } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
@@ -47,18 +31,30 @@ import { TEST_ADMIN_KEY, TEST_INTEGRATION_KEY, type HubProcess } from '../suppor
 import { seedCrmCustomers, seedProducts, unique } from '../support/seed';
 import { connectTerminal } from '../support/terminal-socket';
 
-type Auth = 'terminal' | 'integration' | 'admin';
-
-/** One route of the protocol and a valid request for it (fresh ids on every call). */
+/**
+ * One endpoint of the table (shared/protocol/endpoints.ts) and a valid request for it (fresh ids
+ * on every call). The body's schema is the table's; a query's too, unless the spec tests one form
+ * of it (the stats route's day and range).
+ */
 type RouteSpec = {
+  endpoint: EndpointName;
+  /** a `:param` in the path: its valid value */
+  param?: () => string;
+  body?: { valid: () => unknown };
+  query?: { schema?: z.ZodType; valid: () => Record<string, string> };
+  /** whether an accepted request may write (reads are never checked for writes) */
+  writes: boolean;
+};
+
+/** A spec resolved against the table: what the cases are built from. */
+type Route = {
+  endpoint: EndpointName;
   method: 'GET' | 'POST';
   path: string;
-  auth: Auth;
-  /** a `:param` in `path`: its valid value */
+  auth: EndpointAuth;
   param?: () => string;
   body?: { schema: z.ZodType; valid: () => unknown };
   query?: { schema: z.ZodType; valid: () => Record<string, string> };
-  /** whether an accepted request may write (reads are never checked for writes) */
   writes: boolean;
 };
 
@@ -68,7 +64,7 @@ type Case = {
   method: 'GET' | 'POST';
   url: string;
   body?: string;
-  auth: Auth;
+  auth: EndpointAuth;
   /** the shared schema refuses this request, so the hub must refuse it too (null: not predicted) */
   expectReject: boolean | null;
   mayWrite: boolean;
@@ -102,12 +98,13 @@ function queryString(values: Record<string, string>): string {
 }
 
 /** Every hostile case for one route: body fields, query fields, path param, the envelope. */
-function casesFor(route: RouteSpec): Case[] {
+function casesFor(route: Route): Case[] {
   const name = routeName(route);
   const cases: Case[] = [];
   const param = route.param?.();
   const urlWith = (value: string | undefined, query: string) =>
-    `/api/v1${value === undefined ? route.path : route.path.replace(/:\w+/, value)}${query}`;
+    // The hostile value goes in as it is (endpointPath would encode it).
+    `${API_PREFIX}${value === undefined ? route.path : route.path.replace(/:\w+/, value)}${query}`;
   const validQuery = () => (route.query ? queryString(route.query.valid()) : '');
   const add = (label: string, c: Omit<Case, 'route' | 'label' | 'auth' | 'method'>) =>
     cases.push({ route: name, label, method: route.method, auth: route.auth, ...c });
@@ -276,14 +273,23 @@ describeOnBackends('hostile input matrix', (backend) => {
     await backend.cleanup();
   });
 
-  const request = async <T>(auth: Auth, path: string): Promise<T> => {
+  /**
+   * A read the fingerprint compares as the hub sent it (raw: the typed client would validate and
+   * strip what its schema does not name, and the look must see every field).
+   */
+  const request = async <T>(
+    endpoint: EndpointDef,
+    query: Record<string, string> = {},
+    params?: Record<string, string>,
+  ): Promise<T> => {
     const headers: Record<string, string> =
-      auth === 'terminal'
+      endpoint.auth === 'terminal'
         ? { authorization: `Bearer ${token}` }
-        : auth === 'admin'
+        : endpoint.auth === 'admin'
           ? { 'x-admin-key': TEST_ADMIN_KEY }
           : { 'x-integration-key': TEST_INTEGRATION_KEY };
-    const response = await fetch(`${hub.url}/api/v1${path}`, { headers });
+    const path = `${API_PREFIX}${endpointPath(endpoint, params)}${queryString(query)}`;
+    const response = await fetch(`${hub.url}${path}`, { headers });
     expect(response.status, path).toBe(200);
     return (await response.json()) as T;
   };
@@ -325,12 +331,13 @@ describeOnBackends('hostile input matrix', (backend) => {
       return rows[0];
     }
     const changed: Record<string, number> = {};
+    const feeds = { customers: endpoints.syncCustomers, catalog: endpoints.syncCatalog };
     for (const feed of ['customers', 'catalog'] as const) {
       let count = 0;
       for (let page = 0; page < 100; page++) {
         const r = await request<{ items: unknown[]; cursor: string; hasMore: boolean }>(
-          'terminal',
-          `/sync/${feed}?after=${heads[feed]}&limit=5000&withTotal=false`,
+          feeds[feed],
+          { after: heads[feed], limit: '5000', withTotal: 'false' },
         );
         count += r.items.length;
         heads[feed] = r.cursor;
@@ -341,14 +348,43 @@ describeOnBackends('hostile input matrix', (backend) => {
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     return {
       changed,
-      staff: await request('terminal', '/sync/staff'),
-      stores: ((await request<{ items: unknown[] }>('admin', '/admin/stores')).items ?? []).length,
-      stats: await request('terminal', `/stores/${fx.store.storeId}/stats?date=${today}`),
+      staff: await request(endpoints.syncStaff),
+      stores: ((await request<{ items: unknown[] }>(endpoints.adminListStores)).items ?? []).length,
+      stats: await request(endpoints.storeStats, { date: today }, { storeId: fx.store.storeId }),
     };
   }
   /** A fingerprint with nothing changed since `before` (feed changes are counted since then). */
   const unchanged = (before: unknown): unknown =>
     sql ? before : { ...(before as object), changed: { customers: 0, catalog: 0 } };
+
+  it('every endpoint in the table has hostile cases for its body, query and path parameter', () => {
+    const gaps: string[] = [];
+    for (const [name, definition] of Object.entries(endpoints) as [EndpointName, EndpointDef][]) {
+      const route = `${name} (${definition.method} ${definition.path})`;
+      const covering = routes.filter((r) => r.endpoint === name);
+      if (covering.length === 0) gaps.push(`${route}: no hostile cases`);
+      for (const r of covering) {
+        if (casesFor(r).length === 0) gaps.push(`${route}: no hostile cases`);
+        if (Boolean(definition.body) !== Boolean(r.body))
+          gaps.push(`${route}: body cases ${r.body ? 'for a route without a body' : 'missing'}`);
+        if (Boolean(definition.query) !== Boolean(r.query))
+          gaps.push(`${route}: query cases ${r.query ? 'for a route without a query' : 'missing'}`);
+        if (Boolean(definition.params) !== (r.param !== undefined))
+          gaps.push(
+            `${route}: path parameter cases ${r.param ? 'for a route without one' : 'missing'}`,
+          );
+        // The cases mutate a request the table accepts, so what they change is what is refused.
+        if (r.body && !r.body.schema.safeParse(r.body.valid()).success)
+          gaps.push(`${route}: its valid body is refused by the table's schema`);
+        if (r.query && !definition.query?.safeParse(r.query.valid()).success)
+          gaps.push(`${route}: its valid query is refused by the table's schema`);
+        const param = definition.path.match(/:(\w+)/)?.[1];
+        if (r.param && param && !definition.params?.safeParse({ [param]: r.param() }).success)
+          gaps.push(`${route}: its valid path parameter is refused by the table's schema`);
+      }
+    }
+    expect(gaps).toEqual([]);
+  });
 
   for (const route of routes) {
     it(`${routeName(route)}: each hostile case is refused or rejected with a reason, never a 5xx; refused ones write nothing`, async () => {
@@ -447,13 +483,15 @@ describeOnBackends('hostile input matrix', (backend) => {
   });
 
   it('covers every route with at least 500 cases, and the hub still serves valid requests', async () => {
-    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(33);
+    expect(new Set(routes.map((r) => `${r.method} ${r.path}`)).size).toBe(
+      Object.keys(endpoints).length,
+    );
     expect(figures.routes).toBe(routes.length);
     // Printed for docs/reliability.md.
     console.info(`hostile matrix (${backend.kind}): ${JSON.stringify(figures)}`);
     expect(figures.cases).toBeGreaterThanOrEqual(500);
     expect(figures.fiveXx).toBe(0);
-    const terminal = await request<{ terminalId: string }>('terminal', '/terminal');
+    const terminal = await request<{ terminalId: string }>(endpoints.terminalInfo);
     expect(terminal.terminalId).toBe(fx.store.terminals[0]!.id);
   });
 });
@@ -465,45 +503,63 @@ type Fixture = {
   product: { sku: string; price: number };
 };
 
-const routeName = (route: RouteSpec) =>
+const routeName = (route: Route) =>
   `${route.method} ${route.path}${route.query ? `?${Object.keys(route.query.valid()).join('&')}` : ''}`;
 
 /**
- * The 25 routes of README's Protocol section (the stats route in its day and range forms), each
- * with a valid request; the fixture is read when a request is built, after the hub started.
+ * Every endpoint of the table (the stats route in its day and range forms), each with a valid
+ * request; the fixture is read when a request is built, after the hub started. Method, path, auth
+ * and the body's schema come from the table; a test below fails when an endpoint has no spec here.
  */
-function routeSpecs(fx: Fixture): RouteSpec[] {
+function routeSpecs(fx: Fixture): Route[] {
+  return specs(fx).map(resolve);
+}
+
+/** A spec with its method, path, credential and schemas from the endpoint table. */
+function resolve(spec: RouteSpec): Route {
+  const definition: EndpointDef = endpoints[spec.endpoint];
+  const { method, path, auth } = definition;
+  const route: Route = { endpoint: spec.endpoint, method, path, auth, writes: spec.writes };
+  if (spec.param) route.param = spec.param;
+  if (spec.body) {
+    if (!definition.body) throw new Error(`${spec.endpoint}: the table gives this route no body`);
+    route.body = { schema: definition.body, valid: spec.body.valid };
+  }
+  if (spec.query) {
+    const schema = spec.query.schema ?? definition.query;
+    if (!schema) throw new Error(`${spec.endpoint}: the table gives this route no query`);
+    route.query = { schema, valid: spec.query.valid };
+  }
+  return route;
+}
+
+function specs(fx: Fixture): RouteSpec[] {
   const now = () => new Date().toISOString();
-  const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const daysAgo = (days: number) =>
+    new Date(Date.now() + 8 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
+  const today = () => daysAgo(0);
   const phone = () => `139${unique().padStart(8, '0').slice(-8)}`;
-  const feed = { schema: feedQuery, valid: () => ({ after: '0', limit: '10', withTotal: 'true' }) };
+  const feed = { valid: () => ({ after: '0', limit: '10', withTotal: 'true' }) };
   // The store exists only once the suite has started (route names are built before).
   const storeQuery = {
-    schema: adminStoreQuery,
     valid: () => ({ store: (fx.store as StoreFixture | undefined)?.storeId ?? newId() }),
   };
   return [
-    { method: 'GET', path: '/terminal', auth: 'terminal', writes: false },
+    { endpoint: 'terminalInfo', writes: false },
     {
-      method: 'POST',
-      path: '/terminal/status',
-      auth: 'terminal',
+      endpoint: 'terminalStatus',
       writes: true,
       body: {
-        schema: terminalStatusReport,
         valid: () => ({ appVersion: '0.1.0', pendingOutbox: 2, rejectedOutbox: 0 }),
       },
     },
-    { method: 'GET', path: '/sync/customers', auth: 'terminal', query: feed, writes: false },
-    { method: 'GET', path: '/sync/catalog', auth: 'terminal', query: feed, writes: false },
-    { method: 'GET', path: '/sync/staff', auth: 'terminal', writes: false },
+    { endpoint: 'syncCustomers', query: feed, writes: false },
+    { endpoint: 'syncCatalog', query: feed, writes: false },
+    { endpoint: 'syncStaff', writes: false },
     {
-      method: 'POST',
-      path: '/customers',
-      auth: 'terminal',
+      endpoint: 'registerCustomer',
       writes: true,
       body: {
-        schema: customerRegistration,
         valid: () => ({
           id: newId(),
           name: '测试顾客',
@@ -519,12 +575,9 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     {
-      method: 'POST',
-      path: '/orders',
-      auth: 'terminal',
+      endpoint: 'postOrders',
       writes: true,
       body: {
-        schema: ordersRequest,
         valid: () => ({
           orders: [
             {
@@ -544,12 +597,9 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     {
-      method: 'POST',
-      path: '/sync/rejects',
-      auth: 'terminal',
+      endpoint: 'syncRejects',
       writes: false,
       body: {
-        schema: feedRejectsRequest,
         valid: () => ({
           rejects: [
             {
@@ -564,12 +614,9 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     {
-      method: 'POST',
-      path: '/audit',
-      auth: 'terminal',
+      endpoint: 'postAudit',
       writes: true,
       body: {
-        schema: auditRequest,
         valid: () => ({
           entries: [
             {
@@ -584,38 +631,31 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     {
-      method: 'GET',
-      path: '/alerts',
-      auth: 'terminal',
+      endpoint: 'alerts',
       writes: false,
-      query: { schema: alertsQuery, valid: () => ({ since: now() }) },
+      query: { valid: () => ({ since: now() }) },
     },
     {
-      method: 'GET',
-      path: '/stores/:storeId/stats',
-      auth: 'terminal',
+      endpoint: 'storeStats',
       param: () => fx.store.storeId,
       writes: false,
+      // The table's query takes a date or a range; each form's own schema names its fields.
       query: { schema: statsQuery, valid: () => ({ date: today() }) },
     },
     {
-      method: 'GET',
-      path: '/stores/:storeId/stats',
-      auth: 'terminal',
+      endpoint: 'storeStats',
       param: () => fx.store.storeId,
       writes: false,
       query: {
         schema: statsRangeQuery,
-        valid: () => ({ from: '2026-06-01', to: today() }),
+        // within MAX_STATS_RANGE_DAYS (a fixed start date ran past it as the months went by)
+        valid: () => ({ from: daysAgo(30), to: today() }),
       },
     },
     {
-      method: 'POST',
-      path: '/presence',
-      auth: 'integration',
+      endpoint: 'presence',
       writes: true,
       body: {
-        schema: presenceEvent,
         valid: () => ({
           customer: { customerId: fx.customers[0] },
           storeId: fx.store.storeId,
@@ -625,22 +665,16 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     {
-      method: 'POST',
-      path: '/footfall',
-      auth: 'integration',
+      endpoint: 'footfall',
       writes: true,
       body: {
-        schema: footfallEvent,
         valid: () => ({ storeId: fx.store.storeId, at: now(), count: 3 }),
       },
     },
     {
-      method: 'POST',
-      path: '/integration/customers',
-      auth: 'integration',
+      endpoint: 'importCustomers',
       writes: true,
       body: {
-        schema: crmCustomersRequest,
         valid: () => {
           const n = unique();
           return {
@@ -667,12 +701,9 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     {
-      method: 'POST',
-      path: '/integration/events',
-      auth: 'integration',
+      endpoint: 'onlineEvents',
       writes: true,
       body: {
-        schema: onlineEventsRequest,
         valid: () => ({
           events: [
             {
@@ -689,12 +720,9 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     {
-      method: 'POST',
-      path: '/integration/products',
-      auth: 'integration',
+      endpoint: 'importProducts',
       writes: true,
       body: {
-        schema: productUpsertRequest,
         valid: () => ({
           products: [
             {
@@ -713,33 +741,24 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     {
-      method: 'POST',
-      path: '/integration/customers/merge',
-      auth: 'integration',
+      endpoint: 'mergeCustomers',
       writes: true,
       body: {
-        schema: mergeRequest,
         valid: () => ({ sourceId: fx.customers[3], targetId: fx.customers[4] }),
       },
     },
     {
-      method: 'POST',
-      path: '/integration/customers/erase',
-      auth: 'integration',
+      endpoint: 'eraseCustomer',
       writes: true,
       body: {
-        schema: eraseRequest,
         valid: () => ({ customerId: fx.customers[1], reason: 'customer request' }),
       },
     },
-    { method: 'GET', path: '/admin/stores', auth: 'admin', writes: false },
+    { endpoint: 'adminListStores', writes: false },
     {
-      method: 'POST',
-      path: '/admin/stores',
-      auth: 'admin',
+      endpoint: 'adminCreateStore',
       writes: true,
       body: {
-        schema: newStore,
         valid: () => ({
           name: `Hostile ${unique()}`,
           timezone: 'Asia/Shanghai',
@@ -750,48 +769,35 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     {
-      method: 'POST',
-      path: '/admin/guides',
-      auth: 'admin',
+      endpoint: 'adminCreateGuide',
       writes: true,
       body: {
-        schema: newGuideRequest,
-        valid: () => ({ storeId: fx.store.storeId, name: '新导购', role: 'guide', pin: '4321' }),
+        valid: () => ({ storeId: fx.store.storeId, name: '新导购', role: 'guide', pin: '480613' }),
       },
     },
     {
-      method: 'GET',
-      path: '/admin/guides',
-      auth: 'admin',
+      endpoint: 'adminListGuides',
       query: storeQuery,
       writes: false,
     },
     // Guide lifecycle on the second guide (the matrix's orders use the first); reactivated last.
     {
-      method: 'POST',
-      path: '/admin/guides/:id/deactivate',
-      auth: 'admin',
+      endpoint: 'adminDeactivateGuide',
       param: () => fx.store.guide2.id,
       writes: true,
     },
     {
       // PIN checks count towards the guide's lockout and are audited: a valid request writes.
-      method: 'POST',
-      path: '/staff/sign-in',
-      auth: 'terminal',
+      endpoint: 'signIn',
       writes: true,
       body: {
-        schema: signInRequest,
         valid: () => ({ guideId: fx.store.guide.id, pin: fx.store.guide.pin }),
       },
     },
     {
-      method: 'POST',
-      path: '/staff/pin',
-      auth: 'terminal',
+      endpoint: 'changePin',
       writes: true,
       body: {
-        schema: pinChangeRequest,
         valid: () => ({
           guideId: fx.store.manager.id,
           currentPin: fx.store.manager.pin,
@@ -800,63 +806,46 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     {
-      method: 'POST',
-      path: '/admin/guides/:id/reset-pin',
-      auth: 'admin',
+      endpoint: 'adminResetPin',
       param: () => fx.store.guide2.id,
       writes: true,
-      body: { schema: resetPinRequest, valid: () => ({ pin: '246813' }) },
+      body: { valid: () => ({ pin: '246813' }) },
     },
     {
-      method: 'POST',
-      path: '/admin/guides/:id/reactivate',
-      auth: 'admin',
+      endpoint: 'adminReactivateGuide',
       param: () => fx.store.guide2.id,
       writes: true,
     },
     {
-      method: 'GET',
-      path: '/admin/terminals',
-      auth: 'admin',
+      endpoint: 'adminListTerminals',
       query: storeQuery,
       writes: false,
     },
     {
-      method: 'POST',
-      path: '/admin/terminals',
-      auth: 'admin',
+      endpoint: 'adminCreateTerminal',
       writes: true,
       body: {
-        schema: newTerminalRequest,
         valid: () => ({ storeId: fx.store.storeId, name: 'Counter H' }),
       },
     },
     // The second terminal is the one revoked; the first keeps the token the matrix uses.
     {
-      method: 'POST',
-      path: '/admin/terminals/:id/revoke',
-      auth: 'admin',
+      endpoint: 'adminRevokeTerminal',
       param: () => fx.store.terminals[1]!.id,
       writes: true,
     },
     {
-      method: 'POST',
-      path: '/admin/customers/:id/erase',
-      auth: 'admin',
+      endpoint: 'adminEraseCustomer',
       param: () => fx.customers[2]!,
       writes: true,
       body: {
-        schema: eraseRequest.pick({ reason: true }),
         valid: () => ({ reason: 'customer request' }),
       },
     },
     {
-      method: 'GET',
-      path: '/admin/audit',
-      auth: 'admin',
+      endpoint: 'adminAudit',
       writes: false,
       query: {
-        schema: auditQuery,
         valid: () => ({
           // read when the route is named, before the fixture exists: any id will do
           customerId: newId(),
@@ -867,6 +856,6 @@ function routeSpecs(fx: Fixture): RouteSpec[] {
       },
     },
     // The environment's integration key stays valid after a rotation.
-    { method: 'POST', path: '/admin/integration-key/rotate', auth: 'admin', writes: true },
+    { endpoint: 'adminRotateIntegrationKey', writes: true },
   ];
 }

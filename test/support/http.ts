@@ -2,7 +2,11 @@ import { TEST_ADMIN_KEY, TEST_INTEGRATION_KEY, type HubProcess } from './hub-pro
 
 export type JsonResponse<T = unknown> = { status: number; body: T };
 
-/** Small JSON client for tests: `call(hub, 'POST', '/api/v1/orders', body, {token})`. */
+/**
+ * Small raw JSON client for tests that assert statuses and headers:
+ * `call(hub, 'POST', API_PREFIX + endpointPath(endpoints.postOrders), body, {token})`.
+ * Everything else goes through the typed client (./api.ts).
+ */
 export async function call<T = unknown>(
   hub: Pick<HubProcess, 'url'>,
   method: string,
