@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
+import { API_PREFIX } from '../shared/protocol';
 import type { HubConfig } from './config';
 import type { HubContext } from './context';
 import { openDatabase } from './db/database';
@@ -146,7 +147,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerStaffRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
     },
-    { prefix: '/api/v1' },
+    { prefix: API_PREFIX },
   );
 
   const stopExpiry = startAlertExpiry(ctx);
