@@ -112,7 +112,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       json = text ? JSON.parse(text) : undefined;
     } catch (error) {
       // A body cut off mid-transfer (hub killed) is a network failure, not a bad answer.
-      if (response.ok) return err({ code: 'network', message: message(error) });
+      if (response.ok)
+        return err({ code: 'network', message: message(error), status: response.status });
       json = undefined;
     }
     if (!response.ok) return err(failure(response.status, json));

@@ -1,5 +1,6 @@
 import type { ShopGuideBridge } from '../../shared/bridge';
-import { API_PREFIX, dayStats, errorBody, rangeStats } from '../../shared/protocol';
+import { createApiClient } from '../../shared/api-client';
+import { endpoints } from '../../shared/protocol';
 import { err, ok, type Result } from '../../shared/result';
 import { figuresFromDay, figuresFromRange, type Figures } from './figures';
 
@@ -26,14 +27,11 @@ export type HubStatsSourceOptions = {
 };
 
 /**
- * Figures from the hub's `/stores/:id/stats`, with the terminal token from the platform bridge
- * (the sync client's own request helper is private to renderer/sync, so this is the dashboard's
- * one small fetch). A single day uses `?date=`, a range `?from=&to=`; the answer is validated
- * with the shared schema before anything is shown.
+ * Figures from the hub's `/stores/:id/stats` through the shared API client, with the terminal
+ * token from the platform bridge. A single day uses `?date=`, a range `?from=&to=`; the answer is
+ * validated with the shared schema before anything is shown.
  */
 export function hubStatsSource(options: HubStatsSourceOptions): StatsSource {
-  const doFetch =
-    options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
   const timeoutMs = options.timeoutMs ?? 20_000;
   return {
     async fetchFigures(storeId, { from, to }) {
@@ -44,48 +42,33 @@ export function hubStatsSource(options: HubStatsSourceOptions): StatsSource {
       const hubUrl = deployment.ok ? deployment.value.hubUrl : null;
       if (!hubUrl || !token.ok || !token.value)
         return err({ code: 'not_configured', message: 'this terminal is not enrolled' });
-      const query =
-        from === to
-          ? `date=${encodeURIComponent(from)}`
-          : `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
-      let response: Response;
-      let json: unknown;
-      try {
-        response = await doFetch(
-          `${hubUrl.replace(/\/+$/, '')}${API_PREFIX}/stores/${encodeURIComponent(storeId)}/stats?${query}`,
-          {
-            headers: { authorization: `Bearer ${token.value}` },
-            signal: AbortSignal.timeout(timeoutMs),
-          },
-        );
-        const text = await response.text();
-        json = text ? (JSON.parse(text) as unknown) : undefined;
-      } catch (error) {
-        return err({
-          code: 'offline',
-          message: error instanceof Error ? error.message : String(error),
-        });
-      }
-      if (!response.ok) {
-        const body = errorBody.safeParse(json);
-        const message = body.success ? body.data.error.message : `HTTP ${response.status}`;
-        if (response.status === 401 || response.status === 403)
-          return err({ code: 'forbidden', message });
-        // A proxy answering 502/503/504 while the hub is down is an outage, not a hub error.
-        if (response.status >= 502 && response.status <= 504)
-          return err({ code: 'offline', message });
+      const api = createApiClient({
+        baseUrl: hubUrl,
+        credentials: { terminal: () => token.value },
+        timeoutMs,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+      const answer = await api.call(endpoints.storeStats, {
+        params: { storeId },
+        query: from === to ? { date: from } : { from, to },
+      });
+      if (!answer.ok) {
+        const { code, status, message } = answer.error;
+        if (code === 'unauthorized' || status === 403) return err({ code: 'forbidden', message });
+        // Unreachable, or a proxy answering 502/503/504 while the hub is down: an outage.
+        if (code === 'network') return err({ code: 'offline', message });
+        if (code === 'invalid_response') return err({ code: 'invalid_response', message });
         return err({ code: 'server', message });
       }
-      if (from === to) {
-        const parsed = dayStats.safeParse(json);
-        return parsed.success
-          ? ok(figuresFromDay(parsed.data))
-          : err({ code: 'invalid_response', message: parsed.error.message });
-      }
-      const parsed = rangeStats.safeParse(json);
-      return parsed.success
-        ? ok(figuresFromRange(parsed.data))
-        : err({ code: 'invalid_response', message: parsed.error.message });
+      const stats = answer.value;
+      // A single day answers one day's figures; a period, its days and their totals.
+      if (from === to)
+        return 'days' in stats
+          ? err({ code: 'invalid_response', message: 'a period where a day was asked for' })
+          : ok(figuresFromDay(stats));
+      return 'days' in stats
+        ? ok(figuresFromRange(stats))
+        : err({ code: 'invalid_response', message: 'a day where a period was asked for' });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { hubUrl as hubUrlSchema } from '../../shared/bridge';
-import { API_PREFIX, terminalInfo, type TerminalInfo } from '../../shared/protocol';
+import { createApiClient } from '../../shared/api-client';
+import { endpoints, type TerminalInfo } from '../../shared/protocol';
 import { err, ok, type Result } from '../../shared/result';
 
 export type HubCheckError =
@@ -21,24 +22,22 @@ export async function checkTerminal(
   const url = hubUrlSchema.safeParse(rawUrl);
   if (!url.success) return err({ kind: 'bad_url' });
   const base = url.data.replace(/\/+$/, '');
-  let response: Response;
-  try {
-    response = await doFetch(`${base}${API_PREFIX}/terminal`, {
-      headers: { authorization: `Bearer ${token.trim()}` },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    return err({ kind: 'unreachable', detail: error instanceof Error ? error.message : '' });
-  }
-  if (response.status === 401 || response.status === 403) return err({ kind: 'bad_token' });
-  if (!response.ok) return err({ kind: 'unreachable', detail: `HTTP ${response.status}` });
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
+  const api = createApiClient({
+    baseUrl: base,
+    credentials: { terminal: () => token.trim() },
+    timeoutMs,
+    fetch: doFetch,
+  });
+  const answer = await api.call(endpoints.terminalInfo);
+  if (answer.ok) return ok({ hubUrl: base, info: answer.value });
+  const { code, status, message } = answer.error;
+  if (code === 'unauthorized' || status === 403) return err({ kind: 'bad_token' });
+  if (code === 'invalid_response') return err({ kind: 'bad_response', detail: message });
+  // A body that is not JSON on a 200 comes back as a network failure with the status set.
+  if (status !== undefined && status < 300)
     return err({ kind: 'bad_response', detail: 'not JSON' });
-  }
-  const parsed = terminalInfo.safeParse(body);
-  if (!parsed.success) return err({ kind: 'bad_response', detail: parsed.error.message });
-  return ok({ hubUrl: base, info: parsed.data });
+  return err({
+    kind: 'unreachable',
+    detail: status === undefined ? message : `HTTP ${status}`,
+  });
 }

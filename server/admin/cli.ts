@@ -128,7 +128,7 @@ async function valueOf<T>(baseUrl: string, result: Promise<ApiResult<T>>): Promi
   const settled = await result;
   if (settled.ok) return settled.value;
   const { error } = settled;
-  if (error.status === undefined)
+  if (error.status === undefined || error.code === 'network')
     throw new Error(`cannot reach the hub at ${baseUrl}: ${error.message}`);
   throw new HubError(
     error.status,
