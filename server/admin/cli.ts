@@ -1,224 +1,28 @@
-import { parseArgs } from 'node:util';
-import { createApiClient, type ApiResult } from '../../shared/api-client';
-import { ensurePhoneHashKey } from '../customers/phone-key';
-import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
-import {
-  auditQuery,
-  endpoints,
-  eraseRequest,
-  newGuideRequest,
-  newStore,
-  newTerminalRequest,
-  newPin as pinSchema,
-  uuid,
-  type AuditPage,
-  type AuditQuery,
-  type AuditSource,
-  type AdminGuide,
-  type EraseRequest,
-  type EraseResponse,
-} from '../../shared/protocol';
-import { queryAudit } from '../audit/service';
-import { loadConfig } from '../config';
-import { eraseCustomer } from '../customers/erase';
-import { openDatabase, type Db } from '../db/database';
-import { migrate } from '../db/migrate';
-import { HubError } from '../http/errors';
-import { safeErrorMessage } from '../http/log-safety';
-import { DataDirLockedError, dataDirHolder } from './data-dir-lock';
-import {
-  createGuide,
-  createStore,
-  createTerminal,
-  listGuides,
-  listStores,
-  listTerminals,
-  resetGuidePin,
-  revokeTerminal,
-  rotateAdminKey,
-  rotateIntegrationKey,
-  setGuideActive,
-  type TerminalRow,
-} from './service';
-
 /**
  * `npm run hub:admin -- <command>`: IT administration. With `--url` it calls a running hub's
  * admin REST API (`X-Admin-Key`); without it, it opens the hub's database directly (same
  * DATABASE_URL / HUB_DATA_DIR configuration as the hub), which PGlite allows only while no hub
  * runs on that data dir.
  */
-export const USAGE = `Usage: npm run hub:admin -- <command> [options]
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import {
+  auditQuery,
+  eraseRequest,
+  newGuideRequest,
+  newStore,
+  newTerminalRequest,
+  newPin as pinSchema,
+  uuid,
+} from '../../shared/protocol';
+import { HubError } from '../http/errors';
+import { safeErrorMessage } from '../http/log-safety';
+import { directOps, openHubDatabaseDirectly, restOps, UsageError, type AdminOps } from './cli-ops';
+import { auditTable, terminalStatusText, USAGE } from './cli-text';
+import { DataDirLockedError } from './data-dir-lock';
 
-Commands:
-  list-stores
-  add-store       --name <name> --timezone <IANA zone> --lat <deg> --lng <deg> [--radius <m>] [--id <uuid>]
-  add-guide       --store <store id> --name <name> --pin <6-8 digits> [--role guide|manager] [--id <uuid>]
-  list-guides     [--store <store id>]                              (with active / deactivated)
-  deactivate-guide --guide <guide id>                               (a leaver: refused at sign-in and
-                                                                    signed out on every terminal of the
-                                                                    store once it has synced staff)
-  reactivate-guide --guide <guide id>
-  reset-pin       --guide <guide id> --pin <6-8 digits>             (the old PIN stops working once the
-                                                                    terminal has synced staff; the guide
-                                                                    must choose a new PIN at their next
-                                                                    online sign-in)
-  list-terminals  [--store <store id>]                              (last seen, app version, outbox, revoked)
-  add-terminal    --store <store id> --name <name> [--id <uuid>]   (prints the new token once)
-  revoke-terminal --terminal <terminal id>
-  erase-customer  --customer <customer id> --reason <text>          (right to erasure; terminals drop
-                                                                    the customer at their next sync)
-  audit           --customer <customer id> | --guide <guide id> | --terminal <terminal id>
-                  [--from <day|instant>] [--to <day|instant>] [--limit <1-1000, default 200>]
-                                                                    (who looked at this member, what this
-                                                                    guide did or what happened at this
-                                                                    terminal: when, where, and by which
-                                                                    door — terminal, hub, hub:admin direct,
-                                                                    admin API; admin actions included;
-                                                                    newest first; a day is the store's
-                                                                    local day)
-  rotate-integration-key                                            (prints the new key once)
-  rotate-admin-key                                                  (direct mode only)
-
-Modes:
-  --url http://127.0.0.1:4600   call a running hub's admin API; needs --admin-key or HUB_ADMIN_KEY
-  (no --url)                    open the database directly (DATABASE_URL, or HUB_DATA_DIR for the
-                                embedded database); refused while a hub runs on that data dir
-
-Options:
-  --json      print machine-readable JSON
-  --help      show this help
-
-Exit codes: 0 done, 1 the operation failed, 2 bad command or arguments.`;
-
-/** "app 0.1.0  outbox 3 pending, 1 rejected (at …)", or that the terminal never reported. */
-function terminalStatusText(t: TerminalRow): string {
-  if (t.status_at === null) return 'no status reported';
-  const rejected = t.rejected_outbox ? `, ${t.rejected_outbox} rejected` : '';
-  return `app ${t.app_version ?? '?'}  outbox ${t.pending_outbox ?? 0} pending${rejected} (at ${t.status_at})`;
-}
-
-/** A usage problem (exit 2) as opposed to an operation that failed (exit 1). */
-class UsageError extends Error {}
-
-type StoreRow = { id: string; name: string; timezone: string; lat: number; lng: number };
-type GuideState = { id: string; storeId: string; active: boolean };
-type CreatedTerminal = { id: string; storeId: string; name: string; token: string };
-
-/** The operations, implemented once over REST and once over the database. */
-type AdminOps = {
-  listStores(): Promise<StoreRow[]>;
-  addStore(input: z.infer<typeof newStore>): Promise<{ id: string }>;
-  addGuide(input: z.infer<typeof newGuideRequest>): Promise<{ id: string }>;
-  listGuides(storeId?: string): Promise<AdminGuide[]>;
-  setGuideActive(id: string, active: boolean): Promise<GuideState>;
-  resetPin(id: string, pin: string): Promise<{ id: string; storeId: string }>;
-  listTerminals(storeId?: string): Promise<TerminalRow[]>;
-  addTerminal(input: z.infer<typeof newTerminalRequest>): Promise<CreatedTerminal>;
-  revokeTerminal(id: string): Promise<void>;
-  eraseCustomer(input: EraseRequest): Promise<EraseResponse>;
-  audit(query: AuditQuery): Promise<AuditPage>;
-  rotateIntegrationKey(): Promise<string>;
-  rotateAdminKey(): Promise<string>;
-  close(): Promise<void>;
-};
-
-/** The REST answer's value, or its failure as the hub's own error (the CLI prints it). */
-async function valueOf<T>(baseUrl: string, result: Promise<ApiResult<T>>): Promise<T> {
-  const settled = await result;
-  if (settled.ok) return settled.value;
-  const { error } = settled;
-  if (error.status === undefined || error.code === 'network')
-    throw new Error(`cannot reach the hub at ${baseUrl}: ${error.message}`);
-  throw new HubError(
-    error.status,
-    error.reason ?? (error.status === 401 ? 'unauthorized' : 'internal'),
-    error.message,
-    error.details,
-  );
-}
-
-/** `--url`: the same operations through the hub's admin API, every answer validated. */
-function restOps(baseUrl: string, adminKey: string): AdminOps {
-  const api = createApiClient({ baseUrl, credentials: { admin: () => adminKey } });
-  const value = <T>(result: Promise<ApiResult<T>>) => valueOf(baseUrl, result);
-  return {
-    listStores: async () => (await value(api.call(endpoints.adminListStores))).items,
-    addStore: (input) => value(api.call(endpoints.adminCreateStore, { body: input })),
-    addGuide: (input) => value(api.call(endpoints.adminCreateGuide, { body: input })),
-    listGuides: async (store) =>
-      (await value(api.call(endpoints.adminListGuides, { query: { store } }))).items,
-    setGuideActive: (id, active) =>
-      value(
-        api.call(active ? endpoints.adminReactivateGuide : endpoints.adminDeactivateGuide, {
-          params: { id },
-        }),
-      ),
-    resetPin: (id, pin) =>
-      value(api.call(endpoints.adminResetPin, { params: { id }, body: { pin } })),
-    listTerminals: async (store) =>
-      (await value(api.call(endpoints.adminListTerminals, { query: { store } }))).items,
-    addTerminal: (input) => value(api.call(endpoints.adminCreateTerminal, { body: input })),
-    revokeTerminal: async (id) => {
-      await value(api.call(endpoints.adminRevokeTerminal, { params: { id } }));
-    },
-    eraseCustomer: (input) =>
-      value(
-        api.call(endpoints.adminEraseCustomer, {
-          params: { id: input.customerId },
-          body: { reason: input.reason },
-        }),
-      ),
-    audit: (query) => value(api.call(endpoints.adminAudit, { query })),
-    rotateIntegrationKey: async () =>
-      (await value(api.call(endpoints.adminRotateIntegrationKey))).integrationKey,
-    rotateAdminKey: () => {
-      // Rotating the key you authenticate with over the wire would lock you out mid-call.
-      throw new UsageError('rotate-admin-key works in direct mode only (without --url)');
-    },
-    close: async () => undefined,
-  };
-}
-
-function directOps(db: Db): AdminOps {
-  return {
-    listStores: () => listStores(db),
-    addStore: (input) => createStore(db, input, 'admin_cli'),
-    addGuide: (input) => createGuide(db, input, 'admin_cli'),
-    listGuides: (storeId) => listGuides(db, storeId),
-    // Without a running hub nobody pushes staff:changed; terminals see the change at their next
-    // staff pull (every reconnect and every sync run does one).
-    setGuideActive: (id, active) => setGuideActive(db, id, active, 'admin_cli'),
-    resetPin: (id, pin) => resetGuidePin(db, id, pin, 'admin_cli'),
-    listTerminals: (storeId) => listTerminals(db, storeId),
-    addTerminal: (input) => createTerminal(db, input, 'admin_cli'),
-    revokeTerminal: (id) => revokeTerminal(db, id, 'admin_cli'),
-    // Without a running hub nobody tells the terminals now; they see the tombstone on their next
-    // pull (every reconnect and every customers:changed runs one).
-    eraseCustomer: async (input) => {
-      const { cursor: _cursor, ...response } = await eraseCustomer(db, input, 'admin_cli');
-      return response;
-    },
-    audit: (query) => queryAudit(db, query),
-    rotateIntegrationKey: () => rotateIntegrationKey(db, 'admin_cli'),
-    rotateAdminKey: () => rotateAdminKey(db, 'admin_cli'),
-    close: () => db.close(),
-  };
-}
-
-/** Opens the hub's database the way the hub does, refusing a PGlite dir a running hub holds. */
-export async function openHubDatabaseDirectly(env: NodeJS.ProcessEnv): Promise<Db> {
-  const config = loadConfig(env);
-  if (!config.databaseUrl) {
-    const holder = dataDirHolder(config.dataDir);
-    if (holder) throw new DataDirLockedError(config.dataDir, holder);
-  }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await migrate(db);
-  await ensurePhoneHashKey(db);
-  return db;
-}
-
+/** Arguments checked with a schema; issues name the flag. */
 function validate<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
@@ -548,84 +352,6 @@ function prepare(command: string, rest: string[], values: Values): Run {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
-}
-
-/** Columns wide enough for CJK names (two terminal cells a character). */
-const cells = (value: string) =>
-  [...value].reduce(
-    (n, ch) =>
-      n +
-      (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(
-        ch,
-      )
-        ? 2
-        : 1),
-    0,
-  );
-const pad = (value: string, width: number) => value + ' '.repeat(Math.max(0, width - cells(value)));
-
-/** The store's local wall time of an instant, with its offset: "2026-12-04 09:15:02 +08:00". */
-export function storeTime(at: string, timezone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      timeZoneName: 'longOffset',
-    })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
-  );
-  const offset = String(parts.timeZoneName ?? '').replace('GMT', '') || '+00:00';
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${offset}`;
-}
-
-/** How each door reads in the table. */
-const SOURCE_TEXT: Record<AuditSource, string> = {
-  terminal: 'terminal',
-  hub: 'hub',
-  admin_cli: 'hub:admin direct',
-  admin_rest: 'admin API',
-  integration: 'integration API',
-};
-
-/**
- * A readable table of audit rows; the customer column unless the query was by customer. Entries
- * of no store (an erasure, a key rotation) show UTC.
- */
-function auditTable(page: AuditPage, withCustomer: boolean): string {
-  const header = ['WHEN (store time)', 'ACTION', 'BY', 'GUIDE', 'STORE', 'TERMINAL'];
-  if (withCustomer) header.push('CUSTOMER');
-  const viaTerminal = (r: AuditPage['items'][number]) =>
-    r.source === 'terminal' || r.source === 'hub';
-  const rows = page.items.map((r) => {
-    const row = [
-      storeTime(r.at, r.store?.timezone ?? 'UTC'),
-      r.action,
-      SOURCE_TEXT[r.source],
-      r.guide
-        ? `${r.guide.name} (${r.guide.id.slice(0, 8)})`
-        : viaTerminal(r)
-          ? '(no guide signed in)'
-          : '—',
-      r.store?.name ?? '—',
-      r.terminal?.name ?? '—',
-    ];
-    if (withCustomer) row.push(r.customerId ?? '—');
-    return row;
-  });
-  const widths = header.map((h, i) => Math.max(cells(h), ...rows.map((r) => cells(r[i]!))));
-  const line = (r: string[]) =>
-    r
-      .map((v, i) => pad(v, widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,0 +1,134 @@
+import type { AuditPage, AuditSource } from '../../shared/protocol';
+import type { TerminalRow } from './service';
+
+/* What the admin CLI prints: its usage, terminal status, audit tables (CJK-aware columns). */
+
+/** What `hub:admin --help` prints. */
+export const USAGE = `Usage: npm run hub:admin -- <command> [options]
+
+Commands:
+  list-stores
+  add-store       --name <name> --timezone <IANA zone> --lat <deg> --lng <deg> [--radius <m>] [--id <uuid>]
+  add-guide       --store <store id> --name <name> --pin <6-8 digits> [--role guide|manager] [--id <uuid>]
+  list-guides     [--store <store id>]                              (with active / deactivated)
+  deactivate-guide --guide <guide id>                               (a leaver: refused at sign-in and
+                                                                    signed out on every terminal of the
+                                                                    store once it has synced staff)
+  reactivate-guide --guide <guide id>
+  reset-pin       --guide <guide id> --pin <6-8 digits>             (the old PIN stops working once the
+                                                                    terminal has synced staff; the guide
+                                                                    must choose a new PIN at their next
+                                                                    online sign-in)
+  list-terminals  [--store <store id>]                              (last seen, app version, outbox, revoked)
+  add-terminal    --store <store id> --name <name> [--id <uuid>]   (prints the new token once)
+  revoke-terminal --terminal <terminal id>
+  erase-customer  --customer <customer id> --reason <text>          (right to erasure; terminals drop
+                                                                    the customer at their next sync)
+  audit           --customer <customer id> | --guide <guide id> | --terminal <terminal id>
+                  [--from <day|instant>] [--to <day|instant>] [--limit <1-1000, default 200>]
+                                                                    (who looked at this member, what this
+                                                                    guide did or what happened at this
+                                                                    terminal: when, where, and by which
+                                                                    door — terminal, hub, hub:admin direct,
+                                                                    admin API; admin actions included;
+                                                                    newest first; a day is the store's
+                                                                    local day)
+  rotate-integration-key                                            (prints the new key once)
+  rotate-admin-key                                                  (direct mode only)
+
+Modes:
+  --url http://127.0.0.1:4600   call a running hub's admin API; needs --admin-key or HUB_ADMIN_KEY
+  (no --url)                    open the database directly (DATABASE_URL, or HUB_DATA_DIR for the
+                                embedded database); refused while a hub runs on that data dir
+
+Options:
+  --json      print machine-readable JSON
+  --help      show this help
+
+Exit codes: 0 done, 1 the operation failed, 2 bad command or arguments.`;
+
+/** "app 0.1.0  outbox 3 pending, 1 rejected (at …)", or that the terminal never reported. */
+export function terminalStatusText(t: TerminalRow): string {
+  if (t.status_at === null) return 'no status reported';
+  const rejected = t.rejected_outbox ? `, ${t.rejected_outbox} rejected` : '';
+  return `app ${t.app_version ?? '?'}  outbox ${t.pending_outbox ?? 0} pending${rejected} (at ${t.status_at})`;
+}
+
+/** Columns wide enough for CJK names (two terminal cells a character). */
+const cells = (value: string) =>
+  [...value].reduce(
+    (n, ch) =>
+      n +
+      (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(
+        ch,
+      )
+        ? 2
+        : 1),
+    0,
+  );
+export const pad = (value: string, width: number) =>
+  value + ' '.repeat(Math.max(0, width - cells(value)));
+
+/** The store's local wall time of an instant, with its offset: "2026-12-04 09:15:02 +08:00". */
+export function storeTime(at: string, timezone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZoneName: 'longOffset',
+    })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  const offset = String(parts.timeZoneName ?? '').replace('GMT', '') || '+00:00';
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${offset}`;
+}
+
+/** How each door reads in the table. */
+const SOURCE_TEXT: Record<AuditSource, string> = {
+  terminal: 'terminal',
+  hub: 'hub',
+  admin_cli: 'hub:admin direct',
+  admin_rest: 'admin API',
+  integration: 'integration API',
+};
+
+/**
+ * A readable table of audit rows; the customer column unless the query was by customer. Entries
+ * of no store (an erasure, a key rotation) show UTC.
+ */
+export function auditTable(page: AuditPage, withCustomer: boolean): string {
+  const header = ['WHEN (store time)', 'ACTION', 'BY', 'GUIDE', 'STORE', 'TERMINAL'];
+  if (withCustomer) header.push('CUSTOMER');
+  const viaTerminal = (r: AuditPage['items'][number]) =>
+    r.source === 'terminal' || r.source === 'hub';
+  const rows = page.items.map((r) => {
+    const row = [
+      storeTime(r.at, r.store?.timezone ?? 'UTC'),
+      r.action,
+      SOURCE_TEXT[r.source],
+      r.guide
+        ? `${r.guide.name} (${r.guide.id.slice(0, 8)})`
+        : viaTerminal(r)
+          ? '(no guide signed in)'
+          : '—',
+      r.store?.name ?? '—',
+      r.terminal?.name ?? '—',
+    ];
+    if (withCustomer) row.push(r.customerId ?? '—');
+    return row;
+  });
+  const widths = header.map((h, i) => Math.max(cells(h), ...rows.map((r) => cells(r[i]!))));
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => pad(v, widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
