@@ -1,85 +1,19 @@
 import { Dexie, type Table } from 'dexie';
 import type { CachedCustomer } from './customer-rows';
-import { aadFor, isSealedRow, keepAlive, type Envelope, type Sealer } from './sealed';
+import { keepAlive, type Sealer } from './sealed';
 import {
-  BLOCK_SIZE,
   KeyIndex,
   keysOf,
-  packBlocks,
   type CustomerBlock,
   type CustomerKeys,
   type CustomerSummary,
 } from './customer-index';
+import { CustomerSeals, type StoredBlock, type StoredOverride } from './customer-seal';
+import { changedBlocks, planUpsert, type PreparedUpsert } from './customer-upsert';
+import { yieldToPage } from './yield-to-page';
 
 export type { CustomerBlock, CustomerKeys, CustomerSummary };
-
-/** An upsert worked out and sealed ahead of its transaction (`CustomerStore.prepare`). */
-export type PreparedUpsert = {
-  /** the write stamp the plan was made against */
-  readonly stamp: number;
-  /** the rows it was made for (an upsert of other rows ignores it) */
-  readonly rows: readonly CachedCustomer[];
-  readonly overrides: StoredOverride[];
-  readonly blocks: StoredBlock[];
-  readonly keys: CustomerKeys[];
-  /** customers now in their block whose override row goes */
-  readonly replaced: string[];
-};
-
-/** Where each row of an upsert goes, worked out from the index alone. */
-type UpsertPlan = {
-  overrides: CachedCustomer[];
-  replace: Map<number, CachedCustomer[]>;
-  fresh: CachedCustomer[];
-  /** blocks to open and rewrite: those with replaced rows, and the last one if topped up */
-  touched: number[];
-  topUp: number | null;
-  /** the id of the first new block */
-  nextBlock: number;
-};
-
-function planUpsert(index: KeyIndex, rows: readonly CachedCustomer[]): UpsertPlan {
-  const latest = new Map(rows.map((r) => [r.id, r]));
-  const replace = new Map<number, CachedCustomer[]>();
-  const fresh: CachedCustomer[] = [];
-  const overrides: CachedCustomer[] = [];
-  for (const row of latest.values()) {
-    const loc = index.byId.get(row.id);
-    const keys = loc && index.blocks.get(loc.block);
-    if (!loc || !keys) fresh.push(row);
-    else if (sameKeys(keys, loc.at, row)) overrides.push(row);
-    else replace.set(loc.block, [...(replace.get(loc.block) ?? []), row]);
-  }
-  const last = index.blocks.get(index.lastBlock);
-  const topUp = fresh.length > 0 && last && last.ids.length < BLOCK_SIZE ? last.id : null;
-  const touched = fresh.length === 0 && replace.size === 0 ? [] : [...replace.keys()];
-  if (topUp !== null && !replace.has(topUp)) touched.push(topUp);
-  return { overrides, replace, fresh, touched, topUp, nextBlock: index.lastBlock + 1 };
-}
-
-/** The blocks an upsert writes, from the plan and its touched blocks opened (in plan order). */
-function changedBlocks(plan: UpsertPlan, opened: readonly CustomerBlock[]): CustomerBlock[] {
-  if (plan.fresh.length === 0 && plan.replace.size === 0) return [];
-  const changed = new Map<number, CustomerBlock>();
-  for (const block of opened) changed.set(block.id, { id: block.id, rows: [...block.rows] });
-  for (const [blockId, replacements] of plan.replace) {
-    const block = changed.get(blockId)!;
-    for (const row of replacements) {
-      const at = block.rows.findIndex((r) => r.id === row.id);
-      if (at < 0) throw new Error(`customer ${row.id} missing from block ${blockId}`);
-      block.rows[at] = row;
-    }
-  }
-  let next = plan.fresh;
-  if (plan.topUp !== null) {
-    const block = changed.get(plan.topUp)!;
-    const room = BLOCK_SIZE - block.rows.length;
-    block.rows.push(...next.slice(0, room));
-    next = next.slice(room);
-  }
-  for (const block of packBlocks(next, plan.nextBlock)) changed.set(block.id, block);
-  return [...changed.values()];
-}
+export type { PreparedUpsert, StoredBlock, StoredOverride };
 
 /**
  * The cached customers the hub knows, packed BLOCK_SIZE to an IndexedDB record, with their lookup
@@ -117,16 +51,6 @@ function changedBlocks(plan: UpsertPlan, opened: readonly CustomerBlock[]): Cust
  */
 export type CustomerMeta = { key: 'stamp' | 'atRest'; value: number };
 
-/**
- * A block as stored since v10: the whole block's rows sealed in ONE envelope (AES-GCM,
- * sealed.ts), bound to `customerBlocks` + its id. One seal per 100 profiles keeps the cost of
- * encryption at rest small (an initial sync seals 2,000 records, not 200,000 rows). A plaintext
- * block written before v10 is still read until the v10 pass (at-rest.ts) has sealed it.
- */
-export type StoredBlock = { id: number; sealed: Envelope } | CustomerBlock;
-/** An override row as stored: its id, the rest sealed (bound to `customerOverrides` + id). */
-export type StoredOverride = { id: string; sealed: Envelope } | CachedCustomer;
-
 type StoreDb = Dexie & {
   customerBlocks: Table<StoredBlock, number>;
   customerKeys: Table<CustomerKeys, number>;
@@ -134,44 +58,11 @@ type StoreDb = Dexie & {
   customerOverrides: Table<StoredOverride, string>;
 };
 
-/** Opened blocks kept in memory (≈ 100–200 KiB each): opening a profile seldom decrypts twice. */
-const OPEN_BLOCKS_KEPT = 8;
-const ivKey = (envelope: Envelope) => envelope.iv;
-
-/** Whether a row has the lookup keys its block's key record holds for it (at `at`). */
-const sameKeys = (keys: CustomerKeys, at: number, row: CachedCustomer): boolean =>
-  keys.ids[at] === row.id &&
-  keys.memberCodes[at] === row.memberCode &&
-  keys.phoneLast4[at] === row.phoneLast4 &&
-  keys.phoneTags[at] === row.phoneTag &&
-  keys.names[at] === row.name &&
-  keys.initials[at] === row.initials &&
-  keys.tiers[at] === row.tier;
-
 const STAMP = 'stamp';
 /** Times a load is read again because a write came in while it was built (see `loadPaced`). */
 const LOAD_RETRIES = 2;
 /** Key records per read when the index loads (100 customers each). */
 const READ_SLICE = 100;
-
-/**
- * Lets the page handle input, timers and painting between slices of work: the rest runs as a new
- * task of normal priority (a MessageChannel message: no 4 ms timer clamp). Not `scheduler.yield`,
- * whose continuations run ahead of other tasks — measured at 200,000 customers, it kept the
- * page's timers from running for 0.77–0.99 s of a 1.1–1.6 s load.
- */
-function yieldToPage(): Promise<void> {
-  if (typeof MessageChannel === 'undefined')
-    return new Promise((resolve) => setTimeout(resolve, 0));
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
 
 export class CustomerStore {
   private index: KeyIndex | null = null;
@@ -183,60 +74,23 @@ export class CustomerStore {
   /** write transactions not settled yet, with a promise that settles with each */
   private readonly pending = new Map<IDBTransaction, Promise<void>>();
 
-  /**
-   * The last few blocks opened, by block id, with the IV of the envelope they came from: a stored
-   * block is always read again from IndexedDB (cheap), and only decrypted when its envelope is not
-   * the one cached (another write, another window). Bounded, in least-recently-used order.
-   */
-  private readonly opened = new Map<number, { iv: string; rows: CachedCustomer[] }>();
+  private readonly seals: CustomerSeals;
 
   constructor(
     private readonly db: StoreDb,
-    private readonly sealer: Sealer,
-  ) {}
-
-  private remember(id: number, iv: string, rows: CachedCustomer[]): void {
-    this.opened.delete(id);
-    this.opened.set(id, { iv, rows });
-    while (this.opened.size > OPEN_BLOCKS_KEPT)
-      this.opened.delete(this.opened.keys().next().value!);
+    sealer: Sealer,
+  ) {
+    this.seals = new CustomerSeals(sealer);
   }
 
-  /** A stored block's rows (decrypted, or from the cache of opened blocks). */
-  private async openBlock(stored: StoredBlock): Promise<CustomerBlock> {
-    if (!('sealed' in stored)) return stored;
-    const iv = ivKey(stored.sealed);
-    const hit = this.opened.get(stored.id);
-    if (hit && hit.iv === iv) {
-      this.remember(stored.id, iv, hit.rows);
-      return { id: stored.id, rows: hit.rows };
-    }
-    const rows = await this.sealer.open<CachedCustomer[]>(
-      stored.sealed,
-      aadFor('customerBlocks', stored.id),
-    );
-    this.remember(stored.id, iv, rows);
-    return { id: stored.id, rows };
-  }
-
-  /** Seals a block for storage (and keeps its rows as the opened copy of that envelope). */
-  async sealBlock(block: CustomerBlock): Promise<StoredBlock> {
-    const sealed = await this.sealer.seal(block.rows, aadFor('customerBlocks', block.id));
-    this.remember(block.id, ivKey(sealed), block.rows);
-    return { id: block.id, sealed };
+  /** Seals a block for storage (the v10 pass, at-rest.ts). */
+  sealBlock(block: CustomerBlock): Promise<StoredBlock> {
+    return this.seals.sealBlock(block);
   }
 
   /** Seals an override row: only its id stays readable. */
   sealOverride(row: CachedCustomer): Promise<StoredOverride> {
-    return this.sealer
-      .seal(row, aadFor('customerOverrides', row.id))
-      .then((sealed) => ({ id: row.id, sealed }));
-  }
-
-  private openOverride(stored: StoredOverride): Promise<CachedCustomer> {
-    return isSealedRow(stored)
-      ? this.sealer.open<CachedCustomer>(stored.sealed, aadFor('customerOverrides', stored.id))
-      : Promise.resolve(stored as CachedCustomer);
+    return this.seals.sealOverride(row);
   }
 
   private listen(): void {
@@ -311,7 +165,7 @@ export class CustomerStore {
 
   /** Forgets the in-memory index (it is rebuilt from IndexedDB on next use). */
   drop(): void {
-    this.opened.clear();
+    this.seals.clear();
     this.index = null;
     this.loading = null;
     this.generation++;
@@ -407,21 +261,21 @@ export class CustomerStore {
       return undefined;
     }
     const override = await this.db.customerOverrides.get(id);
-    if (override) return keepAlive(this.openOverride(override));
+    if (override) return keepAlive(this.seals.openOverride(override));
     const stored = await this.db.customerBlocks.get(loc.block);
-    return stored && (await keepAlive(this.openBlock(stored))).rows.find((r) => r.id === id);
+    return stored && (await keepAlive(this.seals.openBlock(stored))).rows.find((r) => r.id === id);
   }
 
   /** Every block opened (tests, exports, the v10 pass); block order. */
   async blocks(): Promise<CustomerBlock[]> {
     const stored = await this.db.customerBlocks.toArray();
-    return keepAlive(Promise.all(stored.map((b) => this.openBlock(b))));
+    return keepAlive(Promise.all(stored.map((b) => this.seals.openBlock(b))));
   }
 
   /** Every override row opened (tests, exports). */
   async overrides(): Promise<CachedCustomer[]> {
     const stored = await this.db.customerOverrides.toArray();
-    return keepAlive(Promise.all(stored.map((r) => this.openOverride(r))));
+    return keepAlive(Promise.all(stored.map((r) => this.seals.openOverride(r))));
   }
 
   /** Every cached profile (tests, exports); block order. */
@@ -476,11 +330,11 @@ export class CustomerStore {
       })),
     );
     if (current !== stamp || stored.some((b) => b === undefined)) return null;
-    const opened = await Promise.all(stored.map((b) => this.openBlock(b!)));
+    const opened = await Promise.all(stored.map((b) => this.seals.openBlock(b!)));
     const blocks = changedBlocks(plan, opened);
     const [overrides, sealed] = await Promise.all([
-      Promise.all(plan.overrides.map((r) => this.sealOverride(r))),
-      Promise.all(blocks.map((b) => this.sealBlock(b))),
+      Promise.all(plan.overrides.map((r) => this.seals.sealOverride(r))),
+      Promise.all(blocks.map((b) => this.seals.sealBlock(b))),
     ]);
     return {
       stamp,
@@ -516,7 +370,7 @@ export class CustomerStore {
       const plan = planUpsert(index, rows);
       if (plan.overrides.length > 0)
         await this.db.customerOverrides.bulkPut(
-          await keepAlive(Promise.all(plan.overrides.map((r) => this.sealOverride(r)))),
+          await keepAlive(Promise.all(plan.overrides.map((r) => this.seals.sealOverride(r)))),
         );
       if (plan.fresh.length === 0 && plan.replace.size === 0) return;
       await this.changingKeys(index);
@@ -530,13 +384,13 @@ export class CustomerStore {
                   const block = stored[i];
                   if (!block)
                     throw new Error(`customer block ${id} missing: the index is out of date`);
-                  return this.openBlock(block);
+                  return this.seals.openBlock(block);
                 }),
               ),
             );
       const blocks = changedBlocks(plan, opened);
       const keys = blocks.map(keysOf);
-      const sealed = await keepAlive(Promise.all(blocks.map((b) => this.sealBlock(b))));
+      const sealed = await keepAlive(Promise.all(blocks.map((b) => this.seals.sealBlock(b))));
       await this.db.customerBlocks.bulkPut(sealed);
       await this.db.customerKeys.bulkPut(keys);
       // The block now holds these customers' latest rows.
@@ -563,7 +417,9 @@ export class CustomerStore {
       const blockIds = [...gone.keys()];
       const stored = await this.db.customerBlocks.bulkGet(blockIds);
       const opened = await keepAlive(
-        Promise.all(stored.map((b, i) => (b ? this.openBlock(b) : { id: blockIds[i]!, rows: [] }))),
+        Promise.all(
+          stored.map((b, i) => (b ? this.seals.openBlock(b) : { id: blockIds[i]!, rows: [] })),
+        ),
       );
       const kept: CustomerBlock[] = [];
       const emptied: number[] = [];
@@ -574,7 +430,7 @@ export class CustomerStore {
       });
       if (kept.length > 0)
         await this.db.customerBlocks.bulkPut(
-          await keepAlive(Promise.all(kept.map((b) => this.sealBlock(b)))),
+          await keepAlive(Promise.all(kept.map((b) => this.seals.sealBlock(b)))),
         );
       await this.db.customerKeys.bulkPut(kept.map(keysOf));
       await this.db.customerBlocks.bulkDelete(emptied);
