@@ -72,6 +72,9 @@ const dataInternals = [
   '**/data/migrate-*',
   '**/data/customer-store',
   '**/data/customer-index',
+  '**/data/customer-seal',
+  '**/data/customer-upsert',
+  '**/data/sorted-orders',
   '**/data/provisional',
 ];
 
@@ -121,6 +124,28 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: nodeBuiltins, patterns: platformImports }],
       'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
+    // The hub runs on a server: it never reaches into the desktop app or the terminal's UI (what
+    // both sides need lives in shared/; the dev server serves the renderer through scripts/).
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/electron/*', '**/renderer/*', 'electron', 'electron/*'],
+              message: 'The hub imports neither electron/ nor renderer/: share through shared/.',
+            },
+            {
+              group: ['react', 'react-dom', 'react/*', 'react-dom/*', 'dexie'],
+              message: 'The hub has no UI and no IndexedDB.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

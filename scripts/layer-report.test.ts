@@ -92,4 +92,13 @@ describe('renderer layers (issue #14)', () => {
       ),
     ).toEqual([]);
   });
+
+  it('fails lint when the hub imports the desktop app or the renderer, or shared/ imports Node', async () => {
+    for (const spec of ['../../electron/main/index', '../../renderer/data/outbox', 'react'])
+      expect(await importErrors('server/orders/violation.ts', importing(spec))).toHaveLength(1);
+    expect(
+      await importErrors('server/orders/violation.ts', importing('../../shared/protocol')),
+    ).toEqual([]);
+    expect(await importErrors('shared/domain/violation.ts', importing('node:fs'))).toHaveLength(1);
+  });
 });
