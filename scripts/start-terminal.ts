@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { appFileSegments, appResponseHeaders } from '../shared/web/app-files';
 import { buildCsp } from '../shared/web/csp';
+import { rendererCodeSplitting } from './renderer-chunks';
 
 /*
  * The terminal half of `npm start`: the Electron app when its binary is installed, otherwise the
@@ -60,7 +61,11 @@ export async function buildRenderer(outDir: string = RENDERER_OUT): Promise<void
     configFile: false,
     plugins: [react()],
     define: { __APP_VERSION__: JSON.stringify(version) },
-    build: { outDir, emptyOutDir: true },
+    build: {
+      outDir,
+      emptyOutDir: true,
+      rolldownOptions: { output: { codeSplitting: rendererCodeSplitting } },
+    },
   });
 }
 
