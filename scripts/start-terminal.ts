@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { appFileSegments, appResponseHeaders } from '../shared/web/app-files';
 import { buildCsp } from '../shared/web/csp';
+import { rendererCodeSplitting } from './renderer-chunks';
 
 /*
  * The terminal half of `npm start`: the Electron app when its binary is installed, otherwise the
@@ -53,15 +54,28 @@ export async function buildRenderer(outDir: string = RENDERER_OUT): Promise<void
   const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
     version: string;
   };
-  await build({
-    root: join(REPO_ROOT, 'renderer'),
-    base: './',
-    logLevel: 'warn',
-    configFile: false,
-    plugins: [react()],
-    define: { __APP_VERSION__: JSON.stringify(version) },
-    build: { outDir, emptyOutDir: true },
-  });
+  // Vite takes the build's mode from NODE_ENV when it is set, and vitest sets it to "test": the
+  // e2e suite would otherwise drive React's development build, not the one the app ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: join(REPO_ROOT, 'renderer'),
+      base: './',
+      logLevel: 'warn',
+      configFile: false,
+      plugins: [react()],
+      define: { __APP_VERSION__: JSON.stringify(version) },
+      build: {
+        outDir,
+        emptyOutDir: true,
+        rolldownOptions: { output: { codeSplitting: rendererCodeSplitting } },
+      },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 export type RendererServerOptions = {

@@ -1,15 +1,56 @@
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ArrivalsScreen } from '../arrivals/arrivals-screen';
-import { CustomerScreen } from '../customers/customer-screen';
-import { LookupScreen } from '../customers/lookup-screen';
-import { RegisterScreen } from '../customers/register-screen';
-import { DashboardScreen } from '../dashboard/dashboard-screen';
-import { OrderScreen } from '../orders/order-screen';
-import { ReceiptScreen } from '../orders/receipt-screen';
-import { SyncPanel } from '../sync-status/sync-panel';
 import type { Screen } from '../core/navigation';
+
+/*
+ * Every screen but arrivals (the one a guide lands on after signing in) is its own chunk, loaded
+ * the first time it is opened: the main chunk stays small and the terminal starts parsing less.
+ * The features keep their named exports (STYLE: no default exports); the mapping lives here, in
+ * the composition root, which is the only place that picks a screen.
+ */
+const LookupScreen = lazy(() =>
+  import('../customers/lookup-screen').then((m) => ({ default: m.LookupScreen })),
+);
+const CustomerScreen = lazy(() =>
+  import('../customers/customer-screen').then((m) => ({ default: m.CustomerScreen })),
+);
+const RegisterScreen = lazy(() =>
+  import('../customers/register-screen').then((m) => ({ default: m.RegisterScreen })),
+);
+const OrderScreen = lazy(() =>
+  import('../orders/order-screen').then((m) => ({ default: m.OrderScreen })),
+);
+const ReceiptScreen = lazy(() =>
+  import('../orders/receipt-screen').then((m) => ({ default: m.ReceiptScreen })),
+);
+const SyncPanel = lazy(() =>
+  import('../sync-status/sync-panel').then((m) => ({ default: m.SyncPanel })),
+);
+const DashboardScreen = lazy(() =>
+  import('../dashboard/dashboard-screen').then((m) => ({ default: m.DashboardScreen })),
+);
+
+/** What a guide sees for the moment a screen's chunk is being read from disk. */
+function ScreenLoading() {
+  const { t } = useTranslation('shell');
+  return (
+    <p className="screen-loading" role="status">
+      {t('loadingScreen')}
+    </p>
+  );
+}
 
 /** One screen at a time; keys make a new order or customer start from a clean component. */
 export function ScreenSwitch({ screen }: { screen: Screen }) {
+  return (
+    <Suspense fallback={<ScreenLoading />}>
+      <ScreenFor screen={screen} />
+    </Suspense>
+  );
+}
+
+function ScreenFor({ screen }: { screen: Screen }) {
   switch (screen.name) {
     case 'arrivals':
       return <ArrivalsScreen />;

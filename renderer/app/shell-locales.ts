@@ -13,6 +13,7 @@ const zh = {
   claimOffline: '离线中，暂时无法认领',
   startFailed: '终端启动失败：{{message}}',
   starting: '正在启动…',
+  loadingScreen: '正在打开…',
   upgrading: '正在升级本机数据（仅此一次，可能需要一分钟），请不要关闭…',
   waiting: '{{count}} 位顾客待接待',
   draftKept: '你上次未完成的订单已保留，点「开单」继续',
@@ -34,6 +35,7 @@ export const shellLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     claimOffline: 'Offline: cannot claim right now',
     startFailed: 'The terminal could not start: {{message}}',
     starting: 'Starting…',
+    loadingScreen: 'Opening…',
     upgrading:
       'Upgrading the data on this computer (once only, may take a minute). Please keep the app open…',
     waiting: '{{count}} waiting for a guide',

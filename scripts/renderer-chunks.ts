@@ -1,0 +1,14 @@
+/**
+ * How the renderer's build splits its output, shared by the packaged app's build
+ * (electron.vite.config.ts) and the browser-mode build (scripts/start-terminal.ts) so both ship the
+ * same chunks. Screens are split at their React.lazy boundary (renderer/app/screen-switch.tsx);
+ * these large libraries are needed from the start (name initials and phone normalisation run in
+ * sync, migrations and lookup, which cannot wait for a chunk), so they are not lazy: each gets its
+ * own file so no single chunk carries them all.
+ */
+export const rendererCodeSplitting = {
+  groups: [
+    { name: 'pinyin-pro', test: /[\\/]node_modules[\\/]pinyin-pro[\\/]/ },
+    { name: 'libphonenumber', test: /[\\/]node_modules[\\/]libphonenumber-js[\\/]/ },
+  ],
+};
