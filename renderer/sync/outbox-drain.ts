@@ -18,6 +18,10 @@ import type { Housekeeping } from './housekeeping';
  * resent after a crash or a lost answer is counted once.
  */
 export class OutboxDrain {
+  /** Outbox reads started and the newest one published: a slower, older read never wins. */
+  private summaryReads = 0;
+  private summaryPublished = 0;
+
   constructor(
     private readonly rt: EngineRuntime,
     private readonly secrets: SecretStore,
@@ -38,7 +42,20 @@ export class OutboxDrain {
   /** Puts the outbox figures in the status (pending count and age, rejected count). */
   async refreshOutboxStatus(): Promise<void> {
     if (this.rt.revoked) return;
-    this.rt.status.update(await outboxSummary(this.rt.db));
+    await this.publishSummary();
+  }
+
+  /**
+   * Reads the outbox figures into the status. Reads may overlap (a refresh after an order was
+   * queued, a drain's own), and IndexedDB answers them in order of start, so the answer of a read
+   * started earlier than the last one published is dropped.
+   */
+  private async publishSummary(): Promise<void> {
+    const ticket = ++this.summaryReads;
+    const summary = await outboxSummary(this.rt.db);
+    if (ticket < this.summaryPublished) return;
+    this.summaryPublished = ticket;
+    this.rt.status.update(summary);
   }
 
   private async drainLocked(): Promise<void> {
@@ -59,7 +76,7 @@ export class OutboxDrain {
           batch.filter((e) => e.kind === 'order').map((e) => e.id),
         );
         if (orders.length > 0) await this.sendOrders(orders);
-        rt.status.update(await outboxSummary(rt.db));
+        await this.publishSummary();
         if (
           await allStillPending(
             rt.db,

@@ -1,6 +1,7 @@
 import type { ClaimAck, PinChangeRequest, SignInResponse } from '../../shared/protocol';
 import type { Result } from '../../shared/result';
 import type { TerminalDb } from '../data/database';
+import { onOutboxQueued } from '../data/outbox';
 import { DEFAULT_RETENTION, type Retention } from '../data/retention';
 import type { SecretStore } from '../data/secret-store';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
@@ -82,6 +83,14 @@ export class SyncEngine {
       revoke: () => this.revoke(),
       random: options.random ?? Math.random,
     });
+    // An order or registration queued (or a rejected entry retried) by the UI shows in the status
+    // at once, the engine running or not: the status store is all the UI observes.
+    onOutboxQueued(options.db, () => void this.refreshOutbox());
+  }
+
+  /** Re-reads the outbox figures into the status (also done after every drain). */
+  refreshOutbox(): Promise<void> {
+    return this.outbox.refreshOutboxStatus().catch(() => undefined);
   }
 
   /** Connects the live channel and runs a full sync; failures retry with backoff. */
