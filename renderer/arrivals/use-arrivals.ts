@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useServices } from '../core/services';
+import { useServices, type AppServices } from '../core/services';
 import { useAppStore } from '../core/store';
-import { newestOpenArrival, recentArrivals, type StoredAlert } from '../data/alerts';
+import { newestOpenArrival, recentArrivals, withArrival, type StoredAlert } from '../data/alerts';
 import { beep } from './beep';
 import {
   claimArrival,
@@ -15,9 +15,70 @@ export type ArrivalsView =
   | { state: 'error'; message: string }
   | { state: 'ready'; arrivals: StoredAlert[]; now: Date };
 
+/** The fallback re-read (and what moves "expired" on with the clock). */
 const TICK_MS = 30_000;
 
-/** Recent arrivals from the local DB, live: reloaded on every alert event and every 30 s. */
+type ArrivalsObserver = {
+  ready: (arrivals: StoredAlert[], at: Date) => void;
+  failed: (error: unknown) => void;
+};
+
+/**
+ * Recent arrivals, live: read once, then each alert the engine announces (stored before it is
+ * announced) is folded in from the event itself (`withArrival`); a re-read every 30 s is only the
+ * fallback. Events announced while a read runs are folded into its answer too, since the read may
+ * have started before they were stored. Returns the unsubscribe.
+ */
+function observeArrivals(
+  { db, engine, now }: Pick<AppServices, 'db' | 'engine' | 'now'>,
+  observer: ArrivalsObserver,
+): () => void {
+  let live = true;
+  let rows: StoredAlert[] | null = null;
+  let reading = 0;
+  let announcedWhileReading: StoredAlert[] = [];
+  const show = (arrivals: StoredAlert[], at: Date) => {
+    rows = arrivals;
+    observer.ready(arrivals, at);
+  };
+  const load = () => {
+    const at = now();
+    reading += 1;
+    recentArrivals(db, at)
+      .then((arrivals) => {
+        reading -= 1;
+        if (!live) return;
+        const folded = announcedWhileReading.reduce(
+          (list, a) => withArrival(list, a, at),
+          arrivals,
+        );
+        if (reading === 0) announcedWhileReading = [];
+        show(folded, at);
+      })
+      .catch((error: unknown) => {
+        reading -= 1;
+        if (!live) return;
+        rows = null;
+        observer.failed(error);
+      });
+  };
+  load();
+  const unsubscribe = engine.onAlert(({ alert }) => {
+    if (reading > 0) announcedWhileReading.push(alert);
+    if (rows) {
+      const at = now();
+      show(withArrival(rows, alert, at), at);
+    } else if (reading === 0) load(); // the last read failed: read it all again
+  });
+  const timer = setInterval(load, TICK_MS);
+  return () => {
+    live = false;
+    unsubscribe();
+    clearInterval(timer);
+  };
+}
+
+/** Recent arrivals from the local DB, live (see `observeArrivals`). */
 export function useArrivals(storage: Storage = localStorage) {
   const { db, engine, now } = useServices();
   const [view, setView] = useState<ArrivalsView>({ state: 'loading' });
@@ -25,26 +86,18 @@ export function useArrivals(storage: Storage = localStorage) {
   // Bumped after this terminal changes an alert itself (a claim), which the engine does not announce.
   const [version, setVersion] = useState(0);
 
-  useEffect(() => {
-    let live = true;
-    const load = () => {
-      const at = now();
-      recentArrivals(db, at)
-        .then((arrivals) => live && setView({ state: 'ready', arrivals, now: at }))
-        .catch((error: unknown) => {
-          if (live)
-            setView({ state: 'error', message: error instanceof Error ? error.message : '' });
-        });
-    };
-    load();
-    const unsubscribe = engine.onAlert(load);
-    const timer = setInterval(load, TICK_MS);
-    return () => {
-      live = false;
-      unsubscribe();
-      clearInterval(timer);
-    };
-  }, [db, engine, now, version]);
+  useEffect(
+    () =>
+      observeArrivals(
+        { db, engine, now },
+        {
+          ready: (arrivals, at) => setView({ state: 'ready', arrivals, now: at }),
+          failed: (error) =>
+            setView({ state: 'error', message: error instanceof Error ? error.message : '' }),
+        },
+      ),
+    [db, engine, now, version],
+  );
 
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   const dismiss = useCallback(
@@ -108,26 +161,21 @@ export function useArrivalNotifications(sound: () => void = beep) {
 export function useOpenArrivalCount(): number {
   const { db, engine, now } = useServices();
   const [count, setCount] = useState(0);
-  useEffect(() => {
-    let live = true;
-    const load = () =>
-      void recentArrivals(db, now())
-        .then((rows) => {
-          const at = now().getTime();
-          if (live)
+  useEffect(
+    () =>
+      observeArrivals(
+        { db, engine, now },
+        {
+          ready: (rows) => {
+            const at = now().getTime();
             setCount(
               rows.filter((a) => a.status === 'open' && Date.parse(a.expiresAt) > at).length,
             );
-        })
-        .catch(() => undefined);
-    load();
-    const unsubscribe = engine.onAlert(load);
-    const timer = setInterval(load, TICK_MS);
-    return () => {
-      live = false;
-      unsubscribe();
-      clearInterval(timer);
-    };
-  }, [db, engine, now]);
+          },
+          failed: () => undefined,
+        },
+      ),
+    [db, engine, now],
+  );
   return count;
 }

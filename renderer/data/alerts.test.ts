@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import { applyAlertUpdate, newestOpenArrival, recentArrivals, storeAlert } from './alerts';
+import {
+  applyAlertUpdate,
+  newestOpenArrival,
+  recentArrivals,
+  storeAlert,
+  withArrival,
+} from './alerts';
 import { freshDb, makeAlert } from './testing';
 import { applyProductItems, findProductByCode } from './catalog';
 import { activeGuides, replaceStaff, verifyGuidePin } from './staff';
@@ -42,6 +48,35 @@ describe('alerts cache', () => {
       status: 'converted',
       claimedBy: guide,
     });
+  });
+
+  it('an announced alert folded into the list gives what a re-read gives', async () => {
+    const db = freshDb();
+    const at = new Date('2026-11-02T10:31:00Z');
+    const stale = makeAlert({ at: '2026-11-01T20:00:00.000Z' }); // outside the 12 h window
+    const older = makeAlert({ at: '2026-11-02T10:00:00.000Z' });
+    const newer = makeAlert({ at: '2026-11-02T10:05:00.000Z' });
+    await storeAlert(db, older);
+    let list = await recentArrivals(db, at);
+    for (const next of [newer, stale]) {
+      const write = await storeAlert(db, next, at);
+      if (write.kind !== 'unchanged') list = withArrival(list, write.alert, at);
+    }
+    const claim = await applyAlertUpdate(db, {
+      alertId: older.alertId,
+      storeId: older.storeId,
+      status: 'claimed',
+      claimedBy: { guideId: newId(), name: '李娜' },
+      claimedAt: '2026-11-02T10:06:00.000Z',
+      convertedAt: null,
+      orderId: null,
+    });
+    if (claim.kind !== 'unchanged') list = withArrival(list, claim.alert, at);
+    expect(list).toEqual(await recentArrivals(db, at));
+    expect(list.map((a) => [a.alertId, a.status])).toEqual([
+      [newer.alertId, 'open'],
+      [older.alertId, 'claimed'],
+    ]);
   });
 
   it('lists recent arrivals newest first and finds the newest open, unexpired one', async () => {

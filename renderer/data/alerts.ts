@@ -86,6 +86,22 @@ export async function recentArrivals(db: TerminalDb, now: Date): Promise<StoredA
   return rows.sort((a, b) => b.at.localeCompare(a.at));
 }
 
+/**
+ * `recentArrivals` with one alert just stored (new or updated) folded in, without reading the
+ * database again: the same window, limit and order, the stored copy replacing any older one.
+ */
+export function withArrival(
+  rows: readonly StoredAlert[],
+  alert: StoredAlert,
+  now: Date,
+): StoredAlert[] {
+  const since = new Date(now.getTime() - ARRIVALS_WINDOW_HOURS * 3_600_000).toISOString();
+  return [...rows.filter((a) => a.alertId !== alert.alertId), alert]
+    .filter((a) => a.at >= since)
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, ARRIVALS_LIMIT);
+}
+
 /** The newest arrival nobody has claimed yet and that has not expired (F4). */
 export async function newestOpenArrival(db: TerminalDb, now: Date): Promise<StoredAlert | null> {
   const rows = await recentArrivals(db, now);

@@ -28,6 +28,25 @@ import type { SecretStore } from './secret-store';
 
 export type CommandError = { code: 'invalid_input' | 'not_enrolled'; message: string };
 
+const queuedListeners = new WeakMap<TerminalDb, Set<() => void>>();
+
+/**
+ * Called after an entry was put (back) in the queue here — an order, a registration, a retry:
+ * the writes the sync engine does not make itself. The engine refreshes its status from it, so
+ * the UI observes one status store; a live query would not do (the strict-durability write
+ * goes around Dexie, `writeStrict`).
+ */
+export function onOutboxQueued(db: TerminalDb, listener: () => void): () => void {
+  let listeners = queuedListeners.get(db);
+  if (!listeners) queuedListeners.set(db, (listeners = new Set()));
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function announceQueued(db: TerminalDb): void {
+  for (const listener of queuedListeners.get(db) ?? []) listener();
+}
+
 const pendingRange = (db: TerminalDb) =>
   db.outbox.where('[status+id]').between(['pending', Dexie.minKey], ['pending', Dexie.maxKey]);
 
@@ -62,6 +81,7 @@ export async function enqueueOrder(
       : err({ code: 'invalid_input', message: 'id in use' });
   }
   await writeStrict(db, [{ table: 'outbox', rows: [await sealOutboxEntry(db.sealer, entry)] }]);
+  announceQueued(db);
   return ok(entry);
 }
 
@@ -124,6 +144,7 @@ export async function enqueueRegistration(
     { table: 'outbox', rows: [await sealOutboxEntry(db.sealer, entry)] },
     { table: 'provisionalCustomers', rows: [await sealProvisional(db.sealer, customer)] },
   ]);
+  announceQueued(db);
   return ok({ entry, customer });
 }
 
@@ -264,11 +285,13 @@ export async function outboxItems(
  * re-activated, a guide re-enabled). Same id, so the hub still deduplicates it.
  */
 export async function retryRejected(db: TerminalDb, id: string): Promise<void> {
-  await db.transaction('rw', db.outbox, async () => {
+  const queued = await db.transaction('rw', db.outbox, async () => {
     const entry = await db.outbox.get(id);
-    if (entry?.status !== 'rejected') return;
+    if (entry?.status !== 'rejected') return false;
     await db.outbox.put({ ...entry, status: 'pending', reason: null });
+    return true;
   });
+  if (queued) announceQueued(db);
 }
 
 export type LocalOrders = { count: number; total: number; units: number };

@@ -46,6 +46,18 @@ describe('sync status', () => {
     );
   });
 
+  it('an order queued while offline counts in the header at once, from the engine status', async () => {
+    const h = await makeHarness();
+    h.hub.faults.offline = true;
+    await h.services.engine.start();
+    renderWith(h.services, <SyncIndicator />);
+    const indicator = await screen.findByRole('button', { name: '同步状态' });
+    await waitFor(() => expect(indicator.textContent).not.toContain('待上传'));
+    await enqueueOrder(h.services.db, order(h, 'A-1'), h.clock.now);
+    await waitFor(() => expect(indicator.textContent).toContain('待上传 1 条'));
+    expect(h.services.engine.status.get().pendingCount).toBe(1);
+  });
+
   it('lists pending items, and once online shows nothing pending', async () => {
     const h = await makeHarness();
     h.hub.faults.offline = true;

@@ -1,43 +1,31 @@
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { useServices } from '../core/services';
-import {
-  outboxItems,
-  outboxSummary,
-  retryRejected,
-  type OutboxEntry,
-  type OutboxSummary,
-  type SetAsideRow,
-} from '../data/outbox';
+import { outboxItems, retryRejected, type OutboxEntry, type SetAsideRow } from '../data/outbox';
 import type { SyncStatus } from '../sync/sync-status';
 
-const OUTBOX_POLL_MS = 1_000;
+/** How often the status is handed out again so its ages ("oldest 7 min ago") move on. */
+const AGE_TICK_MS = 1_000;
 
 /**
- * The engine's status as React state (online, pending count and age, last sync, errors), with the
- * outbox figures read from the database itself: an order saved while offline counts at once, even
- * before the engine next looks at the outbox (the durable write bypasses Dexie's change events).
+ * The engine's status as React state (online, pending count and age, last sync, errors): the one
+ * status store the UI observes. The engine refreshes the outbox figures itself when an order is
+ * queued (data/outbox.ts `onOutboxQueued`), so one saved while offline counts at once; this hook
+ * asks once on mount, for a screen shown before the engine has started.
  */
 export function useSyncStatus(): SyncStatus {
-  const { engine, db } = useServices();
+  const { engine } = useServices();
   const status = useSyncExternalStore(
     useCallback((listener) => engine.subscribe(listener), [engine]),
     () => engine.status.get(),
   );
-  const [summary, setSummary] = useState<OutboxSummary | null>(null);
+  useEffect(() => void engine.refreshOutbox(), [engine]);
+  // A clock, not a poller: nothing is read, the component re-renders to show ages as of now.
+  const [, setTick] = useState(0);
   useEffect(() => {
-    let live = true;
-    const read = () =>
-      void outboxSummary(db)
-        .then((s) => live && setSummary(s))
-        .catch(() => undefined);
-    read();
-    const timer = setInterval(read, OUTBOX_POLL_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [db, status.pendingCount, status.rejectedCount, status.lastSuccessAt]);
-  return useMemo(() => (summary ? { ...status, ...summary } : status), [status, summary]);
+    const timer = setInterval(() => setTick((n) => n + 1), AGE_TICK_MS);
+    return () => clearInterval(timer);
+  }, []);
+  return status;
 }
 
 export type OutboxView =

@@ -1,0 +1,138 @@
+import type { HubError, HubClient, HubResult } from './hub-client';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import type { DrainLock } from './drain-lock';
+import type { TerminalDb } from '../data/database';
+import type { Retention } from '../data/retention';
+import { recordSyncError } from '../data/sync-state';
+import { createStatusStore, type StatusStore } from './sync-status';
+
+/** The engine's tuning, defaults filled in (sync-engine.ts). */
+export type EngineSettings = {
+  pageSize: number;
+  drainBatch: number;
+  alertCatchUpMinutes: number;
+  retry: BackoffOptions;
+  lock: DrainLock;
+  now: () => Date;
+  autoRetry: boolean;
+  retention: Retention;
+};
+
+/** What the runtime asks of the facade: wipe on revocation, run a full sync on retry. */
+export type RuntimeHooks = { revoke: () => Promise<void>; retry: () => Promise<void> };
+
+export class Revoked extends Error {}
+export class HubFailure extends Error {
+  constructor(readonly error: HubError) {
+    super(`${error.code}: ${error.message}`);
+  }
+}
+
+export const MAX_PAGE_ROUNDS = 100_000;
+
+/**
+ * What every part of the engine shares: the database, the hub, the status store, whether the
+ * engine runs or was revoked, and how a step runs — one at a time per key (single flight), hub
+ * errors unwrapped into throws, failures into status and a backoff retry.
+ */
+export class EngineRuntime {
+  readonly status: StatusStore = createStatusStore();
+  running = false;
+  revoked = false;
+  private readonly flights = new Map<string, { promise: Promise<void>; again: boolean }>();
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly db: TerminalDb,
+    readonly hub: HubClient,
+    readonly settings: EngineSettings,
+    private readonly hooks: RuntimeHooks,
+  ) {}
+
+  unwrap<T>(result: HubResult<T>): T {
+    if (result.ok) return result.value;
+    if (result.error.code === 'unauthorized') throw new Revoked(result.error.message);
+    throw new HubFailure(result.error);
+  }
+
+  assertActive(): void {
+    if (this.revoked) throw new Revoked('terminal revoked');
+  }
+
+  /** One run at a time per key; a call during a run asks for exactly one more run after it. */
+  singleFlight(key: string, task: () => Promise<void>): Promise<void> {
+    const current = this.flights.get(key);
+    if (current) {
+      current.again = true;
+      return current.promise;
+    }
+    const flight = { promise: Promise.resolve(), again: false };
+    flight.promise = (async () => {
+      try {
+        do {
+          flight.again = false;
+          await task();
+        } while (flight.again && !this.revoked);
+      } finally {
+        this.flights.delete(key);
+      }
+    })();
+    this.flights.set(key, flight);
+    return flight.promise;
+  }
+
+  /** Resolves when the runs in flight now have ended (never rejects). */
+  async flightsSettled(): Promise<void> {
+    await Promise.allSettled([...this.flights.values()].map((f) => f.promise));
+  }
+
+  /** Runs a sync step; errors become status (and a backoff retry), revocation wipes. */
+  async runSafely(task: () => Promise<void>): Promise<void> {
+    if (this.revoked) return;
+    try {
+      await task();
+      this.failures = 0;
+      this.status.update({ lastSuccessAt: this.settings.now().toISOString(), lastError: null });
+    } catch (error) {
+      if (error instanceof Revoked) return this.hooks.revoke();
+      // Work cut short by a revocation (database closed under it) is not an error to report.
+      if (this.revoked) return;
+      this.recordError(error);
+      this.scheduleRetry();
+    } finally {
+      if (this.flights.size === 0) this.status.update({ syncing: false });
+    }
+  }
+
+  recordError(error: unknown): void {
+    if (error instanceof Revoked) {
+      void this.hooks.revoke();
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.status.update({ lastError: message });
+    this.noteFeedError(message).catch(() => undefined);
+  }
+
+  private async noteFeedError(message: string): Promise<void> {
+    if (this.revoked) return;
+    for (const feed of ['customers', 'catalog', 'staff'] as const)
+      await recordSyncError(this.db, feed, message);
+  }
+
+  private scheduleRetry(): void {
+    if (!this.running || !this.settings.autoRetry || this.retryTimer || this.revoked) return;
+    const delay = backoffDelay(this.failures, this.settings.retry);
+    this.failures += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.hooks.retry();
+    }, delay);
+  }
+
+  cancelRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+}

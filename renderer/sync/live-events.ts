@@ -1,0 +1,162 @@
+import {
+  alertUpdate,
+  arrivalAlert,
+  changedPayload,
+  resyncPayload,
+  type ClaimAck,
+} from '../../shared/protocol';
+import { err, type Result } from '../../shared/result';
+import { applyAlertUpdate, storeAlert, type AlertWrite } from '../data/alerts';
+import type { StoredAlert } from '../data/database';
+import { recordAlertCatchUp } from '../data/feeds';
+import type { EngineRuntime } from './engine-runtime';
+import type { FeedPull } from './feed-pull';
+import type { HubError, LiveConnection } from './hub-client';
+
+export type AlertListener = (event: { kind: 'new' | 'updated'; alert: StoredAlert }) => void;
+
+/** A resync's spread is capped here: the catch-up it triggers should still come soon. */
+const MAX_RESYNC_SPREAD_MS = 10_000;
+
+/** What the live channel asks of the rest of the engine. */
+export type LiveDeps = {
+  pull: FeedPull;
+  syncNow: () => Promise<void>;
+  revoke: () => Promise<void>;
+  /** a number in [0, 1) that places this terminal's catch-up in a resync's spread window */
+  random: () => number;
+};
+
+/**
+ * The live channel: alerts stored before anyone is told (in arrival order, one at a time), feed
+ * changes turned into pulls, and the catch-up after a reconnect or a hub resync.
+ */
+export class LiveEvents {
+  private live: LiveConnection | null = null;
+  private readonly listeners = new Set<AlertListener>();
+  private queue: Promise<void> = Promise.resolve();
+  private catchUpRun: Promise<void> | null = null;
+  private resyncTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly rt: EngineRuntime,
+    private readonly deps: LiveDeps,
+  ) {}
+
+  connect(): void {
+    const { rt, deps } = this;
+    this.live = rt.hub.connectLive({
+      connected: () => {
+        rt.status.update({ online: true });
+        // Anything missed while away: alerts first (a customer may be in the store now).
+        this.catchUp();
+      },
+      disconnected: () => rt.status.update({ online: false }),
+      alertNew: (payload) => this.enqueue(() => this.receiveAlert(payload)),
+      alertUpdated: (payload) => this.enqueue(() => this.receiveAlertUpdate(payload)),
+      customersChanged: (payload) => {
+        if (changedPayload.safeParse(payload).success)
+          void rt.runSafely(() => deps.pull.pullFeed('customers'));
+      },
+      catalogChanged: (payload) => {
+        if (changedPayload.safeParse(payload).success)
+          void rt.runSafely(() => deps.pull.pullFeed('catalog'));
+      },
+      staffChanged: () => void rt.runSafely(() => deps.pull.pullStaff()),
+      resync: (payload) => this.scheduleResync(payload),
+      revoked: () => void deps.revoke(),
+    });
+  }
+
+  /** Closes the channel and drops a pending resync. */
+  close(): void {
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    this.resyncTimer = null;
+    this.live?.close();
+    this.live = null;
+  }
+
+  /** Resolves when queued live events are stored and announced and a catch-up run has ended. */
+  async settled(): Promise<void> {
+    await this.queue;
+    if (this.catchUpRun) await this.catchUpRun;
+  }
+
+  onAlert(listener: AlertListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async claim(alertId: string, guideId: string): Promise<Result<ClaimAck, HubError>> {
+    if (!this.live) return err({ code: 'network', message: 'offline' });
+    return this.live.claimAlert({ alertId, guideId });
+  }
+
+  /** Catch-up after (re)connecting: alerts raised while away, stored and announced once. */
+  catchUpAlerts(): Promise<void> {
+    const { rt } = this;
+    return rt.runSafely(() =>
+      rt.singleFlight('alerts', async () => {
+        const { now, alertCatchUpMinutes } = rt.settings;
+        const since = new Date(now().getTime() - alertCatchUpMinutes * 60_000);
+        const alerts = rt.unwrap(await rt.hub.alertsSince(since.toISOString()));
+        for (const alert of alerts) await this.enqueue(() => this.receiveAlert(alert));
+        await recordAlertCatchUp(rt.db, alerts, now().toISOString());
+      }),
+    );
+  }
+
+  /**
+   * `sync:resync`: the hub's nodes lost their shared link for a while, so live events raised on
+   * another node never reached this socket although it stayed connected. Runs the same catch-up
+   * as a reconnect, after a random share of the hub's spread window. Resyncs arriving while one
+   * is pending (every node sends one) join it.
+   */
+  private scheduleResync(payload: unknown): void {
+    if (!this.rt.running || this.rt.revoked || this.resyncTimer) return;
+    // A payload this version does not understand still means "you may have missed something".
+    const parsed = resyncPayload.safeParse(payload);
+    const spread = parsed.success ? Math.min(parsed.data.spreadMs, MAX_RESYNC_SPREAD_MS) : 0;
+    this.resyncTimer = setTimeout(
+      () => {
+        this.resyncTimer = null;
+        this.catchUp();
+      },
+      Math.floor(this.deps.random() * spread),
+    );
+  }
+
+  /** Alerts first, then every feed; tracked so settled() covers the gap between the two. */
+  private catchUp(): void {
+    const run = this.catchUpAlerts()
+      .then(() => this.deps.syncNow())
+      .catch((error: unknown) => this.rt.recordError(error));
+    this.catchUpRun = run;
+    void run.finally(() => {
+      if (this.catchUpRun === run) this.catchUpRun = null;
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(task).catch((error: unknown) => this.rt.recordError(error));
+    this.queue = next;
+    return next;
+  }
+
+  private async receiveAlert(payload: unknown): Promise<void> {
+    const parsed = arrivalAlert.safeParse(payload);
+    if (!parsed.success || this.rt.revoked) return;
+    this.announce(await storeAlert(this.rt.db, parsed.data, this.rt.settings.now()));
+  }
+
+  private async receiveAlertUpdate(payload: unknown): Promise<void> {
+    const parsed = alertUpdate.safeParse(payload);
+    if (!parsed.success || this.rt.revoked) return;
+    this.announce(await applyAlertUpdate(this.rt.db, parsed.data));
+  }
+
+  private announce(write: AlertWrite): void {
+    if (write.kind === 'unchanged') return;
+    for (const listener of this.listeners) listener({ kind: write.kind, alert: write.alert });
+  }
+}

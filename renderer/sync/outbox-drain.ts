@@ -1,0 +1,157 @@
+import type { Order } from '../../shared/protocol';
+import { putCanonicalCustomer } from '../data/customers';
+import {
+  allStillPending,
+  outboxSummary,
+  pendingEntries,
+  pendingOrdersAmong,
+  recordResults,
+  type OutboxRegistration,
+} from '../data/outbox';
+import { decryptPhone } from '../data/phone-cipher';
+import type { SecretStore } from '../data/secret-store';
+import { HubFailure, MAX_PAGE_ROUNDS, type EngineRuntime } from './engine-runtime';
+import type { Housekeeping } from './housekeeping';
+
+/**
+ * Sends the outbox to the hub with the terminal-generated ids it deduplicates on, so an order
+ * resent after a crash or a lost answer is counted once.
+ */
+export class OutboxDrain {
+  /** Outbox reads started and the newest one published: a slower, older read never wins. */
+  private summaryReads = 0;
+  private summaryPublished = 0;
+
+  constructor(
+    private readonly rt: EngineRuntime,
+    private readonly secrets: SecretStore,
+    private readonly housekeeping: Housekeeping,
+  ) {}
+
+  /**
+   * Drains the outbox under a lock (never two drains, not even across windows). Registrations go
+   * first, because orders may name a customer registered offline.
+   */
+  drain(): Promise<void> {
+    const { rt } = this;
+    return rt.singleFlight('drain', () =>
+      rt.settings.lock.run(`shopguide-outbox:${rt.db.terminalId}`, () => this.drainLocked()),
+    );
+  }
+
+  /** Puts the outbox figures in the status (pending count and age, rejected count). */
+  async refreshOutboxStatus(): Promise<void> {
+    if (this.rt.revoked) return;
+    await this.publishSummary();
+  }
+
+  /**
+   * Reads the outbox figures into the status. Reads may overlap (a refresh after an order was
+   * queued, a drain's own), and IndexedDB answers them in order of start, so the answer of a read
+   * started earlier than the last one published is dropped.
+   */
+  private async publishSummary(): Promise<void> {
+    const ticket = ++this.summaryReads;
+    const summary = await outboxSummary(this.rt.db);
+    if (ticket < this.summaryPublished) return;
+    this.summaryPublished = ticket;
+    this.rt.status.update(summary);
+  }
+
+  private async drainLocked(): Promise<void> {
+    const { rt } = this;
+    rt.status.update({ syncing: true });
+    try {
+      for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
+        rt.assertActive();
+        const batch = await pendingEntries(rt.db, rt.settings.drainBatch);
+        if (batch.length === 0) break;
+        const registrations = batch.filter(
+          (e): e is OutboxRegistration => e.kind === 'registration',
+        );
+        for (const entry of registrations) await this.sendRegistration(entry);
+        // Re-read: a registration may have re-pointed an order to the canonical customer.
+        const orders = await pendingOrdersAmong(
+          rt.db,
+          batch.filter((e) => e.kind === 'order').map((e) => e.id),
+        );
+        if (orders.length > 0) await this.sendOrders(orders);
+        await this.publishSummary();
+        if (
+          await allStillPending(
+            rt.db,
+            batch.map((e) => e.id),
+          )
+        )
+          throw new HubFailure({
+            code: 'invalid_response',
+            message: 'the hub answered for none of the batch',
+          });
+        if (batch.length < rt.settings.drainBatch) break;
+      }
+      await this.housekeeping.afterDrain();
+    } finally {
+      await this.refreshOutboxStatus();
+    }
+  }
+
+  /**
+   * Posts a batch. If the hub refuses the whole call (400: a schema drift, one bad order), the
+   * batch is split down to single orders so one poison order is rejected with the hub's reason
+   * and never blocks the rest of the queue.
+   */
+  private async sendOrders(orders: Order[]): Promise<void> {
+    const { rt } = this;
+    const response = await rt.hub.postOrders(orders);
+    rt.assertActive();
+    if (!response.ok && response.error.code === 'rejected') {
+      if (orders.length === 1) {
+        await recordResults(
+          rt.db,
+          [{ id: orders[0]!.id, status: 'rejected', reason: response.error.message }],
+          rt.settings.now(),
+        );
+        return;
+      }
+      const half = Math.ceil(orders.length / 2);
+      await this.sendOrders(orders.slice(0, half));
+      await this.sendOrders(orders.slice(half));
+      return;
+    }
+    const results = rt.unwrap(response);
+    const asked = new Set(orders.map((o) => o.id));
+    await recordResults(
+      rt.db,
+      results.filter((r) => asked.has(r.id)),
+      rt.settings.now(),
+    );
+  }
+
+  private async sendRegistration(entry: OutboxRegistration): Promise<void> {
+    const { rt } = this;
+    const key = await this.secrets.getPhoneHashKey();
+    const { phoneCipher, ...rest } = entry.registration;
+    if (!key || !phoneCipher) {
+      await recordResults(rt.db, [
+        { id: entry.id, status: 'rejected', reason: 'phone number unavailable' },
+      ]);
+      return;
+    }
+    const phone = await decryptPhone(key, phoneCipher);
+    const response = await rt.hub.registerCustomer({ ...rest, phone });
+    rt.assertActive();
+    if (!response.ok && response.error.code === 'rejected') {
+      await recordResults(rt.db, [
+        { id: entry.id, status: 'rejected', reason: response.error.message },
+      ]);
+      return;
+    }
+    const value = rt.unwrap(response);
+    await putCanonicalCustomer(rt.db, entry.id, value.customer);
+    await recordResults(
+      rt.db,
+      [{ id: entry.id, status: value.status === 'created' ? 'accepted' : 'duplicate' }],
+      rt.settings.now(),
+    );
+  }
+}
