@@ -13,12 +13,15 @@ import { useAutoLock } from '../session/use-auto-lock';
 import { useDeactivationSignOut } from '../session/use-deactivation-sign-out';
 import { SyncIndicator } from '../sync-status/sync-indicator';
 import type { Screen } from '../core/navigation';
-import { ScreenSwitch } from './screen-switch';
+import { preloadScreens, ScreenSwitch } from './screen-switch';
 import { ManagerGateProvider } from '../core/manager-gate';
 import { useServices } from '../core/services';
 import { useAppStore } from '../core/store';
 import { useScanner } from '../core/use-scanner';
 import './app-shell.css';
+
+/** After start, how long the shell waits before reading the other screens' chunks. */
+const SCREEN_PRELOAD_DELAY_MS = 1_500;
 
 const managerStepUp = (children: ReactNode) => <ManagerStepUp>{children}</ManagerStepUp>;
 
@@ -56,6 +59,12 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
     setToastSession(guideId);
     setToast(guideId !== null && hasDraft ? t('draftKept') : null);
   }
+
+  // Every screen's chunk, read soon after start while the counter is idle (screen-switch.tsx).
+  useEffect(() => {
+    const timer = setTimeout(preloadScreens, SCREEN_PRELOAD_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, []);
 
   useEffect(() => {
     if (toast === null) return;

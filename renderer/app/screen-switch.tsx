@@ -9,27 +9,35 @@ import type { Screen } from '../core/navigation';
  * The features keep their named exports (STYLE: no default exports); the mapping lives here, in
  * the composition root, which is the only place that picks a screen.
  */
-const LookupScreen = lazy(() =>
-  import('../customers/lookup-screen').then((m) => ({ default: m.LookupScreen })),
-);
-const CustomerScreen = lazy(() =>
-  import('../customers/customer-screen').then((m) => ({ default: m.CustomerScreen })),
-);
-const RegisterScreen = lazy(() =>
-  import('../customers/register-screen').then((m) => ({ default: m.RegisterScreen })),
-);
-const OrderScreen = lazy(() =>
-  import('../orders/order-screen').then((m) => ({ default: m.OrderScreen })),
-);
-const ReceiptScreen = lazy(() =>
-  import('../orders/receipt-screen').then((m) => ({ default: m.ReceiptScreen })),
-);
-const SyncPanel = lazy(() =>
-  import('../sync-status/sync-panel').then((m) => ({ default: m.SyncPanel })),
-);
-const DashboardScreen = lazy(() =>
-  import('../dashboard/dashboard-screen').then((m) => ({ default: m.DashboardScreen })),
-);
+const screens = {
+  lookup: () => import('../customers/lookup-screen').then((m) => ({ default: m.LookupScreen })),
+  customer: () =>
+    import('../customers/customer-screen').then((m) => ({ default: m.CustomerScreen })),
+  register: () =>
+    import('../customers/register-screen').then((m) => ({ default: m.RegisterScreen })),
+  order: () => import('../orders/order-screen').then((m) => ({ default: m.OrderScreen })),
+  receipt: () => import('../orders/receipt-screen').then((m) => ({ default: m.ReceiptScreen })),
+  sync: () => import('../sync-status/sync-panel').then((m) => ({ default: m.SyncPanel })),
+  dashboard: () =>
+    import('../dashboard/dashboard-screen').then((m) => ({ default: m.DashboardScreen })),
+};
+const LookupScreen = lazy(screens.lookup);
+const CustomerScreen = lazy(screens.customer);
+const RegisterScreen = lazy(screens.register);
+const OrderScreen = lazy(screens.order);
+const ReceiptScreen = lazy(screens.receipt);
+const SyncPanel = lazy(screens.sync);
+const DashboardScreen = lazy(screens.dashboard);
+
+/**
+ * Reads every screen's chunk ahead of need (the shell calls it a moment after it starts): a
+ * terminal that loses its network later — browser mode serves the chunks over HTTP — still opens
+ * a customer's 360 or the order screen, and no guide waits for a chunk at the counter. A chunk
+ * that fails to load here is simply loaded again when its screen opens.
+ */
+export function preloadScreens(): void {
+  for (const load of Object.values(screens)) void load().catch(() => undefined);
+}
 
 /** What a guide sees for the moment a screen's chunk is being read from disk. */
 function ScreenLoading() {
