@@ -79,12 +79,12 @@ export async function sealAtRest(db: TerminalDb): Promise<number> {
   let sealed = await sealTable<CustomerBlock, number>(db, {
     table: db.customerBlocks as unknown as Table<CustomerBlock, number>,
     key: (b) => b.id,
-    seal: (b) => store.sealBlock(b),
+    seal: (b) => store.seals.sealBlock(b),
   });
   sealed += await sealTable<CachedCustomer, string>(db, {
     table: db.customerOverrides as unknown as Table<CachedCustomer, string>,
     key: (r) => r.id,
-    seal: (r) => store.sealOverride(r),
+    seal: (r) => store.seals.sealOverride(r),
   });
   sealed += await sealTable<CachedCustomer, string>(db, {
     table: db.provisionalCustomers as unknown as Table<CachedCustomer, string>,

@@ -9,32 +9,25 @@ import {
   type CustomerSummary,
 } from './customer-index';
 import { CustomerSeals, type StoredBlock, type StoredOverride } from './customer-seal';
-import { changedBlocks, planUpsert, type PreparedUpsert } from './customer-upsert';
+import { readKeyRecords, STAMP, type CustomerMeta } from './customer-keys';
+import {
+  changedBlocks,
+  planUpsert,
+  removalsByBlock,
+  replacedIds,
+  withoutRemoved,
+  type PreparedUpsert,
+} from './customer-upsert';
 import { yieldToPage } from './yield-to-page';
 
 export type { CustomerBlock, CustomerKeys, CustomerSummary };
-export type { PreparedUpsert, StoredBlock, StoredOverride };
+export type { CustomerMeta, PreparedUpsert, StoredBlock, StoredOverride };
 
 /**
- * The cached customers the hub knows, packed BLOCK_SIZE to an IndexedDB record, with their lookup
- * keys in memory.
- *
- * Why packed: Chromium's IndexedDB costs per put and per index entry, hardly per byte. One row per
- * profile with four indexes took 55–70 s for an initial sync of 200,000 profiles on the 2-core
- * machine we measure on (the issue's target is 30 s); 100 profiles per record and no IndexedDB
- * index take 21 s end to end, and 6 s of that is IndexedDB (docs/benchmarks.md). So the lookups
- * the counter needs (member code, 尾号 + phone tag, 尾号, name and pinyin-initials prefix) are answered
- * from an in-memory index (customer-index.ts), loaded when the app starts from `customerKeys`
- * (one small record of key columns per block: 1.4–2.3 s and 70–80 MiB of heap for 200,000
- * profiles) and kept current by every write.
- *
- * Why overrides: a customer lives in a record with 99 others, so changing one rewrote all 100 — a
- * pull page of 1,000 changes spread over 200,000 cached profiles took 3.4 s (≈ 790 records) and
- * held every table of the page's transaction (the outbox too) meanwhile. A change that leaves the
- * customer's lookup keys as they are (points, spend, the online trail: most of what head office
- * sends) is now written as one row in `customerOverrides`, which wins over the copy in the block;
- * a change of keys (name, phone, member code, tier) rewrites the block and drops the override.
- * The key records, and so the index, stay exactly right either way.
+ * The cached customers the hub knows, packed BLOCK_SIZE to an IndexedDB record (one sealed
+ * envelope each), with their lookup keys in memory (customer-index.ts, loaded from the clear
+ * `customerKeys`); a change that keeps a customer's lookup keys is one override row. Why packed
+ * and why overrides, with the figures: docs/architecture.md, "The customer cache".
  *
  * Rules the rest of the data layer relies on:
  * - Writes run inside a Dexie read-write transaction that includes `tables`; the in-memory index
@@ -45,12 +38,6 @@ export type { PreparedUpsert, StoredBlock, StoredOverride };
  *   customers fill the last block, then new ones.
  */
 
-/**
- * `stamp`: how many writes the store has had (see `KeyIndex.stamp`); `atRest`: present while the
- * v10 pass still has clear rows to seal (at-rest.ts).
- */
-export type CustomerMeta = { key: 'stamp' | 'atRest'; value: number };
-
 type StoreDb = Dexie & {
   customerBlocks: Table<StoredBlock, number>;
   customerKeys: Table<CustomerKeys, number>;
@@ -58,11 +45,8 @@ type StoreDb = Dexie & {
   customerOverrides: Table<StoredOverride, string>;
 };
 
-const STAMP = 'stamp';
 /** Times a load is read again because a write came in while it was built (see `loadPaced`). */
 const LOAD_RETRIES = 2;
-/** Key records per read when the index loads (100 customers each). */
-const READ_SLICE = 100;
 
 export class CustomerStore {
   private index: KeyIndex | null = null;
@@ -74,23 +58,14 @@ export class CustomerStore {
   /** write transactions not settled yet, with a promise that settles with each */
   private readonly pending = new Map<IDBTransaction, Promise<void>>();
 
-  private readonly seals: CustomerSeals;
+  /** How blocks and override rows are sealed and opened (the v10 pass uses it too, at-rest.ts). */
+  readonly seals: CustomerSeals;
 
   constructor(
     private readonly db: StoreDb,
     sealer: Sealer,
   ) {
     this.seals = new CustomerSeals(sealer);
-  }
-
-  /** Seals a block for storage (the v10 pass, at-rest.ts). */
-  sealBlock(block: CustomerBlock): Promise<StoredBlock> {
-    return this.seals.sealBlock(block);
-  }
-
-  /** Seals an override row: only its id stays readable. */
-  sealOverride(row: CachedCustomer): Promise<StoredOverride> {
-    return this.seals.sealOverride(row);
   }
 
   private listen(): void {
@@ -115,30 +90,7 @@ export class CustomerStore {
    * function let IndexedDB commit early here (PrematureCommitError under fake-indexeddb).
    */
   private read(): Promise<KeyIndex> {
-    return this.readRecords().then(({ records, stamp }) => new KeyIndex(records, stamp));
-  }
-
-  /**
-   * Every key record and the stamp, read a slice at a time: each slice arrives as its own task,
-   * so the page can respond between them (all 2,000 records of 200,000 customers in one read are
-   * deserialised in one piece: most of the ≈ 0.7–1 s the screen froze at app start).
-   */
-  private readRecords(): Promise<{ records: CustomerKeys[]; stamp: number }> {
-    const records: CustomerKeys[] = [];
-    const from = (after: number): Promise<void> =>
-      this.db.customerKeys
-        .where(':id')
-        .above(after)
-        .limit(READ_SLICE)
-        .toArray()
-        .then((slice) => {
-          records.push(...slice);
-          const last = slice.at(-1);
-          return slice.length === READ_SLICE && last ? from(last.id) : undefined;
-        });
-    return from(-Infinity)
-      .then(() => this.db.customerMeta.get(STAMP))
-      .then((meta) => ({ records, stamp: meta?.value ?? 0 }));
+    return readKeyRecords(this.db).then(({ records, stamp }) => new KeyIndex(records, stamp));
   }
 
   /**
@@ -210,7 +162,7 @@ export class CustomerStore {
     const generation = this.generation;
     const loading: Promise<KeyIndex> = Dexie.ignoreTransaction(() =>
       this.db.transaction('r', [this.db.customerKeys, this.db.customerMeta], () =>
-        this.readRecords(),
+        readKeyRecords(this.db),
       ),
     )
       .then(({ records, stamp }) => KeyIndex.build(records, stamp, yieldToPage))
@@ -342,7 +294,7 @@ export class CustomerStore {
       overrides,
       blocks: sealed,
       keys: blocks.map(keysOf),
-      replaced: [...plan.replace.values()].flat().map((r) => r.id),
+      replaced: replacedIds(plan),
     };
   }
 
@@ -394,9 +346,7 @@ export class CustomerStore {
       await this.db.customerBlocks.bulkPut(sealed);
       await this.db.customerKeys.bulkPut(keys);
       // The block now holds these customers' latest rows.
-      await this.db.customerOverrides.bulkDelete(
-        [...plan.replace.values()].flat().map((r) => r.id),
-      );
+      await this.db.customerOverrides.bulkDelete(replacedIds(plan));
       for (const k of keys) index.put(k);
     });
   }
@@ -407,11 +357,7 @@ export class CustomerStore {
     await this.db.transaction('rw', this.tables, async () => {
       const index = await this.forWrite();
       await this.db.customerOverrides.bulkDelete([...ids]);
-      const gone = new Map<number, Set<string>>();
-      for (const id of ids) {
-        const loc = index.byId.get(id);
-        if (loc) gone.set(loc.block, (gone.get(loc.block) ?? new Set()).add(id));
-      }
+      const gone = removalsByBlock(index, ids);
       if (gone.size === 0) return;
       await this.changingKeys(index);
       const blockIds = [...gone.keys()];
@@ -421,13 +367,7 @@ export class CustomerStore {
           stored.map((b, i) => (b ? this.seals.openBlock(b) : { id: blockIds[i]!, rows: [] })),
         ),
       );
-      const kept: CustomerBlock[] = [];
-      const emptied: number[] = [];
-      blockIds.forEach((id, i) => {
-        const rows = opened[i]!.rows.filter((r) => !gone.get(id)!.has(r.id));
-        if (rows.length > 0) kept.push({ id, rows });
-        else emptied.push(id);
-      });
+      const { kept, emptied } = withoutRemoved(opened, gone);
       if (kept.length > 0)
         await this.db.customerBlocks.bulkPut(
           await keepAlive(Promise.all(kept.map((b) => this.seals.sealBlock(b)))),

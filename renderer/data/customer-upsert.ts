@@ -85,3 +85,32 @@ const sameKeys = (keys: CustomerKeys, at: number, row: CachedCustomer): boolean 
   keys.names[at] === row.name &&
   keys.initials[at] === row.initials &&
   keys.tiers[at] === row.tier;
+
+/** The customers an upsert moves from their override row into their block. */
+export const replacedIds = (plan: UpsertPlan): string[] =>
+  [...plan.replace.values()].flat().map((r) => r.id);
+
+/** The ids a removal takes out of each block they live in (unknown ids are left out). */
+export function removalsByBlock(index: KeyIndex, ids: readonly string[]): Map<number, Set<string>> {
+  const gone = new Map<number, Set<string>>();
+  for (const id of ids) {
+    const loc = index.byId.get(id);
+    if (loc) gone.set(loc.block, (gone.get(loc.block) ?? new Set()).add(id));
+  }
+  return gone;
+}
+
+/** The opened blocks without their removed customers: those that keep some, and those emptied. */
+export function withoutRemoved(
+  opened: readonly CustomerBlock[],
+  gone: ReadonlyMap<number, ReadonlySet<string>>,
+): { kept: CustomerBlock[]; emptied: number[] } {
+  const kept: CustomerBlock[] = [];
+  const emptied: number[] = [];
+  for (const block of opened) {
+    const rows = block.rows.filter((r) => !gone.get(block.id)?.has(r.id));
+    if (rows.length > 0) kept.push({ id: block.id, rows });
+    else emptied.push(block.id);
+  }
+  return { kept, emptied };
+}
