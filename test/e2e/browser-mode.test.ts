@@ -108,4 +108,23 @@ describe('terminal in browser mode (no Electron binary)', () => {
       fullPage: true,
     });
   });
+
+  it('still opens every screen after its page server has gone (screen chunks read soon after start)', async () => {
+    await page.goto(terminal.url);
+    await page.getByRole('heading', { name: '请选择你的名字' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: store.guide.name }).click();
+    await page.keyboard.type(store.guide.pin, { delay: 60 });
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByText(`当前导购：${store.guide.name}`).count(), { timeout: 15_000 })
+      .toBe(1);
+    // The shell reads every screen's chunk 1.5 s after it starts; then the network goes.
+    await page.waitForTimeout(3_000);
+    await terminal.stop();
+    await page.keyboard.press('F2');
+    await page.getByRole('heading', { name: '查找顾客' }).waitFor({ timeout: 5_000 });
+    await page.keyboard.press('F3');
+    await page.getByRole('heading', { name: '新建订单' }).waitFor({ timeout: 5_000 });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'e2e-browser-mode-offline-screens.png') });
+  });
 });
