@@ -8,20 +8,7 @@ import { makeProfile, testSealer } from '../data/testing';
 import { boot, enrol, needsUpgrade } from './bootstrap';
 import { recordingBridge, terminalInfoFor } from '../testing/test-harness';
 import { readTerminalInfo, writeTerminalInfo } from './terminal-info-cache';
-
-function memoryStorage(): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => void map.delete(k),
-    setItem: (k, v) => void map.set(k, v),
-  };
-}
+import { memoryStorage } from '../testing/memory-storage';
 
 /** A terminal enrolled earlier: secrets in the bridge, its info in local storage, no database. */
 async function enrolledTerminal() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeDay, makeRange } from './dashboard-fixtures';
-import { memoryStorage } from '../testing/dashboard-testing';
+import { memoryStorage } from '../testing/memory-storage';
 import { figuresFromDay } from './figures';
 import { figuresCache } from './stats-cache';
 

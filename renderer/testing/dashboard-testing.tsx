@@ -22,25 +22,11 @@ import { ManagerGateProvider } from '../core/manager-gate';
 import { ManagerStepUp } from '../session/manager-step-up';
 import { DashboardDepsProvider } from '../dashboard/dashboard-deps';
 import { FakeStatsSource, FIXTURE_STORE, FIXTURE_TZ } from '../dashboard/dashboard-fixtures';
+import { memoryStorage } from './memory-storage';
 
 const managerStepUp = (children: ReactNode) => <ManagerStepUp>{children}</ManagerStepUp>;
 
 const initialStore = useAppStore.getState();
-
-/** A storage that forgets with the test (jsdom's localStorage outlives a test). */
-export function memoryStorage(): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => void map.delete(k),
-    setItem: (k, v) => void map.set(k, String(v)),
-  };
-}
 
 const unavailable = () => Promise.resolve(err({ code: 'unavailable' as const, message: 'test' }));
 const bridge: ShopGuideBridge = {

@@ -3,6 +3,7 @@ import { createApiClient, type ApiResult } from '../../shared/api-client';
 import {
   endpoints,
   type AdminGuide,
+  type AdminStore,
   type AuditPage,
   type AuditQuery,
   type EraseRequest,
@@ -38,13 +39,12 @@ import {
 /** A usage problem (exit 2) as opposed to an operation that failed (exit 1). */
 export class UsageError extends Error {}
 
-type StoreRow = { id: string; name: string; timezone: string; lat: number; lng: number };
 type GuideState = { id: string; storeId: string; active: boolean };
 type CreatedTerminal = { id: string; storeId: string; name: string; token: string };
 
 /** The operations, implemented once over REST and once over the database. */
 export type AdminOps = {
-  listStores(): Promise<StoreRow[]>;
+  listStores(): Promise<AdminStore[]>;
   addStore(input: z.infer<typeof newStore>): Promise<{ id: string }>;
   addGuide(input: z.infer<typeof newGuideRequest>): Promise<{ id: string }>;
   listGuides(storeId?: string): Promise<AdminGuide[]>;

@@ -1,7 +1,7 @@
 import { hashPin } from '../../shared/domain/pin-verifier';
 import { nativeScrypt } from '../staff/native-scrypt';
 import { newId } from '../../shared/domain/ids';
-import type { AdminChannel, NewGuideRequest, NewStore } from '../../shared/protocol';
+import type { AdminChannel, AdminTerminal, NewGuideRequest, NewStore } from '../../shared/protocol';
 import { recordAudit } from '../audit/service';
 import { SETTING_ADMIN_KEY, SETTING_INTEGRATION_KEY } from '../auth/guards';
 import { hashSecret, newSecret } from '../auth/secrets';
@@ -183,18 +183,8 @@ export async function reissueTerminalToken(
   });
 }
 
-export type TerminalRow = {
-  id: string;
-  store_id: string;
-  name: string;
-  revoked_at: string | null;
-  last_seen_at: string | null;
-  /** what the terminal last reported (`POST /terminal/status`); null until it has */
-  app_version: string | null;
-  pending_outbox: number | null;
-  rejected_outbox: number | null;
-  status_at: string | null;
-};
+/** A terminal as IT lists it (shared/protocol/admin.ts, `adminTerminal`). */
+export type TerminalRow = AdminTerminal;
 
 /**
  * `last_seen_at` is stamped each time the terminal fetches its info (startup, reconnect), at

@@ -55,3 +55,28 @@ export const adminGuideState = z.object({ id: uuid, storeId: uuid, active: z.boo
 export const resetPinRequest = z.object({ pin: newPin });
 /** `?store=<id>` narrows a listing to one store. */
 export const adminStoreQuery = z.object({ store: uuid.optional() });
+
+/** A store as the admin API lists it (the table's columns). */
+export const adminStore = z.object({
+  id: uuid,
+  name: z.string(),
+  timezone: z.string(),
+  lat: z.coerce.number(),
+  lng: z.coerce.number(),
+  geofence_radius_m: z.coerce.number(),
+});
+export type AdminStore = z.infer<typeof adminStore>;
+/** A terminal as the admin API lists it: last seen, its build, its undelivered outbox. */
+export const adminTerminal = z.object({
+  id: uuid,
+  store_id: uuid,
+  name: z.string(),
+  revoked_at: z.string().nullable(),
+  last_seen_at: z.string().nullable(),
+  /** what the terminal last reported (`POST /terminal/status`); null until it has */
+  app_version: z.string().nullable(),
+  pending_outbox: z.coerce.number().nullable(),
+  rejected_outbox: z.coerce.number().nullable(),
+  status_at: z.string().nullable(),
+});
+export type AdminTerminal = z.infer<typeof adminTerminal>;

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   adminGuide,
+  adminStore,
+  adminTerminal,
   adminGuideState,
   adminStoreQuery,
   newGuideRequest,
@@ -67,28 +69,6 @@ const endpoint = <const E extends EndpointDef>(definition: E): E => definition;
 const idParam = z.object({ id: uuid });
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 const okResponse = z.object({ ok: z.literal(true) });
-
-/** A store as the admin API lists it (the table's columns). */
-export const adminStore = z.object({
-  id: uuid,
-  name: z.string(),
-  timezone: z.string(),
-  lat: z.coerce.number(),
-  lng: z.coerce.number(),
-  geofence_radius_m: z.coerce.number(),
-});
-/** A terminal as the admin API lists it: last seen, its build, its undelivered outbox. */
-export const adminTerminal = z.object({
-  id: uuid,
-  store_id: uuid,
-  name: z.string(),
-  revoked_at: z.string().nullable(),
-  last_seen_at: z.string().nullable(),
-  app_version: z.string().nullable(),
-  pending_outbox: z.coerce.number().nullable(),
-  rejected_outbox: z.coerce.number().nullable(),
-  status_at: z.string().nullable(),
-});
 
 /**
  * Feed answers: the envelope (cursor, hasMore, total) is checked as a whole, the rows one by one

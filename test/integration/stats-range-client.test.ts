@@ -9,6 +9,7 @@ import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { call } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
+import { memoryStorage } from '../../renderer/testing/memory-storage';
 
 /**
  * The dashboard's own fetch against a real hub: day and range answers pass the shared schemas,
@@ -35,20 +36,6 @@ function bridgeFor(hubUrl: string, token: string): ShopGuideBridge {
     launchAtLogin: unavailable,
     setLaunchAtLogin: unavailable,
     printReceipt: unavailable,
-  };
-}
-
-function memoryStorage(): Storage {
-  const map = new Map<string, string>();
-  return {
-    get length() {
-      return map.size;
-    },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => void map.delete(k),
-    setItem: (k, v) => void map.set(k, String(v)),
   };
 }
 
