@@ -42,7 +42,7 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   /** The answer's value through `pick`, or the error as it came. */
-  const then = async <T, U>(result: Promise<HubResult<T>>, pick: (value: T) => U) => {
+  const mapOk = async <T, U>(result: Promise<HubResult<T>>, pick: (value: T) => U) => {
     const settled = await result;
     return settled.ok ? ok(pick(settled.value)) : settled;
   };
@@ -52,31 +52,31 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
 
   return {
     pullCustomers: (after, limit, withTotal) =>
-      then(api.call(endpoints.syncCustomers, feed(after, limit, withTotal)), (page) => ({
+      mapOk(api.call(endpoints.syncCustomers, feed(after, limit, withTotal)), (page) => ({
         ...page,
         ...checkCustomerItems(page.items),
       })),
     pullCatalog: (after, limit, withTotal) =>
-      then(api.call(endpoints.syncCatalog, feed(after, limit, withTotal)), (page) => ({
+      mapOk(api.call(endpoints.syncCatalog, feed(after, limit, withTotal)), (page) => ({
         ...page,
         ...checkProductItems(page.items),
       })),
-    pullStaff: () => then(api.call(endpoints.syncStaff), (list) => checkStaffItems(list.items)),
+    pullStaff: () => mapOk(api.call(endpoints.syncStaff), (list) => checkStaffItems(list.items)),
     alertsSince: (since) =>
-      then(api.call(endpoints.alerts, { query: { since } }), (answer) => answer.items),
+      mapOk(api.call(endpoints.alerts, { query: { since } }), (answer) => answer.items),
     postOrders: (orders) =>
-      then(api.call(endpoints.postOrders, { body: { orders } }), (answer) => answer.results),
+      mapOk(api.call(endpoints.postOrders, { body: { orders } }), (answer) => answer.results),
     registerCustomer: (registration) =>
       api.call(endpoints.registerCustomer, { body: registration }),
     postAudit: (entries) =>
-      then(api.call(endpoints.postAudit, { body: { entries } }), (answer) => answer.results),
+      mapOk(api.call(endpoints.postAudit, { body: { entries } }), (answer) => answer.results),
     // A sign-in waits at most 10 s for the hub: past that the terminal checks the PIN itself.
     signIn: (guideId, pin) =>
       api.call(endpoints.signIn, { body: { guideId, pin } }, { timeoutMs: SIGN_IN_TIMEOUT_MS }),
     changePin: (change) =>
       api.call(endpoints.changePin, { body: change }, { timeoutMs: SIGN_IN_TIMEOUT_MS }),
     reportFeedRejects: (rejects) =>
-      then(api.call(endpoints.syncRejects, { body: { rejects } }), (answer) => answer.recorded),
+      mapOk(api.call(endpoints.syncRejects, { body: { rejects } }), (answer) => answer.recorded),
     reportStatus: (report) => api.call(endpoints.terminalStatus, { body: report }),
     connectLive: (events) => connectLive(options, reconnect, events),
   };
