@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ArrivalsScreen } from '../arrivals/arrivals-screen';
 import type { Screen } from '../core/navigation';
@@ -9,25 +9,47 @@ import type { Screen } from '../core/navigation';
  * The features keep their named exports (STYLE: no default exports); the mapping lives here, in
  * the composition root, which is the only place that picks a screen.
  */
-const screens = {
-  lookup: () => import('../customers/lookup-screen').then((m) => ({ default: m.LookupScreen })),
-  customer: () =>
-    import('../customers/customer-screen').then((m) => ({ default: m.CustomerScreen })),
-  register: () =>
-    import('../customers/register-screen').then((m) => ({ default: m.RegisterScreen })),
-  order: () => import('../orders/order-screen').then((m) => ({ default: m.OrderScreen })),
-  receipt: () => import('../orders/receipt-screen').then((m) => ({ default: m.ReceiptScreen })),
-  sync: () => import('../sync-status/sync-panel').then((m) => ({ default: m.SyncPanel })),
-  dashboard: () =>
-    import('../dashboard/dashboard-screen').then((m) => ({ default: m.DashboardScreen })),
-};
-const LookupScreen = lazy(screens.lookup);
-const CustomerScreen = lazy(screens.customer);
-const RegisterScreen = lazy(screens.register);
-const OrderScreen = lazy(screens.order);
-const ReceiptScreen = lazy(screens.receipt);
-const SyncPanel = lazy(screens.sync);
-const DashboardScreen = lazy(screens.dashboard);
+/**
+ * A screen loaded on first use. Once its chunk is in (opened before, or preloaded), it renders
+ * at once like any component: `React.lazy` alone would still suspend for a tick on first render,
+ * and keys a guide types (or a scanner sends) right after F2 / F3 would land before the screen's
+ * field has focus.
+ */
+function onDemand<P extends object>(load: () => Promise<ComponentType<P>>) {
+  let loaded: ComponentType<P> | null = null;
+  const read = () =>
+    load().then((component) => {
+      loaded = component;
+      return { default: component };
+    });
+  const Lazy = lazy(read);
+  function OnDemand(props: P) {
+    const Loaded = loaded;
+    return Loaded ? <Loaded {...props} /> : <Lazy {...props} />;
+  }
+  return { Screen: OnDemand, preload: () => read().then(() => undefined) };
+}
+
+const lookup = onDemand(() => import('../customers/lookup-screen').then((m) => m.LookupScreen));
+const customer = onDemand(() =>
+  import('../customers/customer-screen').then((m) => m.CustomerScreen),
+);
+const register = onDemand(() =>
+  import('../customers/register-screen').then((m) => m.RegisterScreen),
+);
+const order = onDemand(() => import('../orders/order-screen').then((m) => m.OrderScreen));
+const receipt = onDemand(() => import('../orders/receipt-screen').then((m) => m.ReceiptScreen));
+const sync = onDemand(() => import('../sync-status/sync-panel').then((m) => m.SyncPanel));
+const dashboard = onDemand(() =>
+  import('../dashboard/dashboard-screen').then((m) => m.DashboardScreen),
+);
+const LookupScreen = lookup.Screen;
+const CustomerScreen = customer.Screen;
+const RegisterScreen = register.Screen;
+const OrderScreen = order.Screen;
+const ReceiptScreen = receipt.Screen;
+const SyncPanel = sync.Screen;
+const DashboardScreen = dashboard.Screen;
 
 /**
  * Reads every screen's chunk ahead of need (the shell calls it a moment after it starts): a
@@ -36,7 +58,8 @@ const DashboardScreen = lazy(screens.dashboard);
  * that fails to load here is simply loaded again when its screen opens.
  */
 export function preloadScreens(): void {
-  for (const load of Object.values(screens)) void load().catch(() => undefined);
+  for (const screen of [lookup, customer, register, order, receipt, sync, dashboard])
+    void screen.preload().catch(() => undefined);
 }
 
 /** What a guide sees for the moment a screen's chunk is being read from disk. */

@@ -121,8 +121,11 @@ describe('terminal in browser mode (no Electron binary)', () => {
     // The shell reads every screen's chunk 1.5 s after it starts; then the network goes.
     await page.waitForTimeout(3_000);
     await terminal.stop();
+    // A scanner or a quick guide types right after F2: nothing may be lost to the screen change.
     await page.keyboard.press('F2');
+    await page.keyboard.type('5678');
     await page.getByRole('heading', { name: '查找顾客' }).waitFor({ timeout: 5_000 });
+    expect(await page.getByRole('searchbox').inputValue()).toBe('5678');
     await page.keyboard.press('F3');
     await page.getByRole('heading', { name: '新建订单' }).waitFor({ timeout: 5_000 });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'e2e-browser-mode-offline-screens.png') });
