@@ -177,7 +177,7 @@ describe('migrations', () => {
     { timeout: 60_000 },
     async () => {
       db = await migrateTo8WithOneAuditEntry();
-      expect(await migrate(db)).toEqual([9]);
+      expect(await migrate(db, 9)).toEqual([9]);
       const [old] = await db.query<{ source: string; terminal_id: string | null }>(
         'select source, terminal_id from audit_log',
       );
@@ -207,6 +207,37 @@ describe('migrations', () => {
           ),
           source,
         ).rejects.toThrow();
+    },
+  );
+
+  it(
+    'v10 holds one binding per customer and an append-only trail of binding events',
+    { timeout: 60_000 },
+    async () => {
+      db = await migrateTo8WithOneAuditEntry();
+      expect(await migrate(db, 10)).toEqual([9, 10]);
+      await db.query(
+        `insert into customers (id, seq, name, member_code) values ($1, 1, 'C', 'M0001')`,
+        [V9.customer],
+      );
+      const bind = (guide: string) =>
+        db!.query(
+          `insert into customer_bindings(customer_id, guide_id, store_id, rule, bound_at, last_contact_at)
+           values ($1, $2, $3, 'registered_by', now(), now())`,
+          [V9.customer, guide, V9.store],
+        );
+      await bind(V9.guide);
+      await expect(bind(V9.guide), 'a second binding of the same customer').rejects.toThrow();
+      const event = (kind: string) =>
+        db!.query(
+          `insert into customer_binding_events(id, customer_id, guide_id, store_id, event, at, source)
+           values (gen_random_uuid(), $1, null, $2, $3, now(), 'hub')`,
+          [V9.customer, V9.store, kind],
+        );
+      await event('released');
+      await expect(event('forgotten'), 'an unknown event').rejects.toThrow();
+      const rows = await db.query('select event from customer_binding_events');
+      expect(rows).toEqual([{ event: 'released' }]);
     },
   );
 });

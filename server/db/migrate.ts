@@ -8,6 +8,7 @@ import { pinLockoutsSchema } from './migrations/006-pin-lockouts';
 import { terminalStatusSchema } from './migrations/007-terminal-status';
 import { terminalPhoneTagsSchema } from './migrations/008-terminal-phone-tags';
 import { pinResetAndAdminAuditSchema } from './migrations/009-pin-reset-and-admin-audit';
+import { guideBindingsSchema } from './migrations/010-guide-bindings';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -20,6 +21,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 7, name: 'terminal-status', sql: terminalStatusSchema },
   { version: 8, name: 'terminal-phone-tags', sql: terminalPhoneTagsSchema },
   { version: 9, name: 'pin-reset-and-admin-audit', sql: pinResetAndAdminAuditSchema },
+  { version: 10, name: 'guide-bindings', sql: guideBindingsSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
