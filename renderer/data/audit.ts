@@ -1,5 +1,5 @@
 import { newId } from '../../shared/domain/ids';
-import type { AuditAction, AuditEntryWire } from '../../shared/protocol';
+import type { AuditAction, AuditDetail, AuditEntryWire } from '../../shared/protocol';
 import type { TerminalDb } from './database';
 
 /**
@@ -8,7 +8,13 @@ import type { TerminalDb } from './database';
  */
 export async function recordAudit(
   db: TerminalDb,
-  entry: { action: AuditAction; guideId: string | null; customerId: string | null; at: Date },
+  entry: {
+    action: AuditAction;
+    guideId: string | null;
+    customerId: string | null;
+    at: Date;
+    detail?: AuditDetail;
+  },
 ): Promise<void> {
   await db.audit.add({
     id: newId(),
@@ -17,18 +23,20 @@ export async function recordAudit(
     customerId: entry.customerId,
     at: entry.at.toISOString(),
     synced: 0,
+    ...(entry.detail ? { detail: entry.detail } : {}),
   });
 }
 
 /** Audit entries not yet kept by the hub, oldest first, in wire form. */
 export async function unsyncedAuditBatch(db: TerminalDb, limit: number): Promise<AuditEntryWire[]> {
   const rows = await db.audit.where('synced').equals(0).limit(limit).toArray();
-  return rows.map(({ id, action, guideId, customerId, at }) => ({
+  return rows.map(({ id, action, guideId, customerId, at, detail }) => ({
     id,
     action,
     guideId,
     customerId,
     at,
+    ...(detail ? { detail } : {}),
   }));
 }
 

@@ -3,7 +3,9 @@ import type {
   AlertStatus,
   ArrivalAlert,
   AuditAction,
+  AuditDetail,
   Order,
+  RejectCode,
   ProductItem,
 } from '../../shared/protocol';
 import type { LocalCustomerRegistration } from './customer-rows';
@@ -34,7 +36,8 @@ export type VisitSeen = {
   guideId: string | null;
 };
 
-export type OutboxStatus = 'pending' | 'synced' | 'rejected';
+/** `discarded`: a rejected entry a guide gave up on, with a reason (kept, never sent). */
+export type OutboxStatus = 'pending' | 'synced' | 'rejected' | 'discarded';
 type OutboxBase = {
   /** the client-generated id the hub deduplicates on */
   id: string;
@@ -43,8 +46,14 @@ type OutboxBase = {
   attempts: number;
   lastAttemptAt: string | null;
   syncedAt: string | null;
-  /** the hub's reason when rejected */
+  /** the hub's reason when rejected (English, for support) */
   reason: string | null;
+  /** why, as a code the guide's language has a text and a fix for (absent on older rows) */
+  reasonCode?: RejectCode | null;
+  /** what the code is about: the refused SKUs, the unknown customer */
+  about?: string[] | null;
+  /** who gave up on a rejected entry, when and why */
+  discarded?: { reason: string; guideId: string | null; at: string } | null;
 };
 export type OutboxOrder = OutboxBase & { kind: 'order'; order: Order };
 export type OutboxRegistration = OutboxBase & {
@@ -79,6 +88,8 @@ export type AuditEntry = {
   at: string;
   /** 0 until the hub has it (numbers, because IndexedDB cannot index booleans) */
   synced: 0 | 1;
+  /** for `outbox_discarded`: which item, why (no personal data) */
+  detail?: AuditDetail;
 };
 
 export type { AlertStatus };

@@ -180,6 +180,8 @@ export async function recordResults(
         status: synced ? 'synced' : 'rejected',
         syncedAt: synced ? now.toISOString() : null,
         reason: synced ? null : (result.reason ?? 'rejected by the hub'),
+        reasonCode: synced ? null : (result.code ?? null),
+        about: synced ? null : (result.about ?? null),
         attempts: entry.attempts + 1,
         lastAttemptAt: now.toISOString(),
       };
@@ -288,11 +290,20 @@ export async function retryRejected(db: TerminalDb, id: string): Promise<void> {
   const queued = await db.transaction('rw', db.outbox, async () => {
     const entry = await db.outbox.get(id);
     if (entry?.status !== 'rejected') return false;
-    await db.outbox.put({ ...entry, status: 'pending', reason: null });
+    await db.outbox.put({
+      ...entry,
+      status: 'pending',
+      reason: null,
+      reasonCode: null,
+      about: null,
+    });
     return true;
   });
   if (queued) announceQueued(db);
 }
+
+/** Tells the sync engine an entry went back in the queue (a corrected one: outbox-fixes.ts). */
+export const requeued = (db: TerminalDb): void => announceQueued(db);
 
 export type LocalOrders = { count: number; total: number; units: number };
 

@@ -31,9 +31,10 @@ export async function pruneLocal(
     // An alert that old is long over (a visit's window is minutes); `at` is indexed.
     const alerts = await db.alerts.where('at').below(alertsBefore).delete();
     const visitsSeen = await db.visitsSeen.filter((v) => v.seenAt < alertsBefore).delete();
+    // A discarded entry's record is its audit entry (kept by the hub once sent).
     const outbox = await db.outbox
       .where('status')
-      .equals('synced')
+      .anyOf(['synced', 'discarded'])
       .filter((e) => e.createdAt < syncedBefore)
       .delete();
     const audit = await db.audit

@@ -77,12 +77,14 @@ describe('ReceiptScreen', () => {
     );
   });
 
-  it("shows the hub's reason when the order was rejected", async () => {
+  it('says a rejected order waits for the guide under 同步状态 (the reason is shown there)', async () => {
     const { h, order } = await setup();
-    await recordResults(h.db, [{ id: order.id, status: 'rejected', reason: '未知 SKU：COAT-M' }]);
+    await recordResults(h.db, [
+      { id: order.id, status: 'rejected', code: 'unknown_sku', reason: 'unknown SKU: COAT-M' },
+    ]);
     h.show(<ReceiptScreen orderId={order.id} />);
     expect((await screen.findByRole('status', { name: '同步状态' })).textContent).toBe(
-      '被总部拒绝：未知 SKU：COAT-M',
+      '被总部退回，请在“同步状态”中查看原因并处理',
     );
   });
 

@@ -81,8 +81,10 @@ function ReceiptView({ data }: { data: ReceiptData }) {
     entry.status === 'synced'
       ? t('receipt.synced')
       : entry.status === 'rejected'
-        ? t('receipt.rejected', { reason: entry.reason ?? '' })
-        : t('receipt.pending');
+        ? t('receipt.rejected')
+        : entry.status === 'discarded'
+          ? t('receipt.discarded')
+          : t('receipt.pending');
 
   return (
     <section className="feature-screen receipt-screen" aria-labelledby="receipt-title">

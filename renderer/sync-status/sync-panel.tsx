@@ -1,16 +1,17 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatFen } from '../../shared/domain/money';
 import { useServices } from '../core/services';
 import type { OutboxEntry, SetAsideRow } from '../data/outbox';
+import { EntrySummary } from './entry-summary';
 import { formatAge } from './format';
+import { RejectedRow } from './rejected-row';
 import { useOutbox } from './use-sync-status';
 import './sync-status.css';
 
 /** Everything not yet at the hub, and what the hub refused with its reason. Nothing is hidden. */
 export function SyncPanel() {
   const { t } = useTranslation('sync-status');
-  const { view, status, syncNow, retry } = useOutbox();
+  const { view, status, syncNow, actions } = useOutbox();
   const [busy, setBusy] = useState(false);
   const run = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -56,7 +57,7 @@ export function SyncPanel() {
               <p>{t('rejectedHelp')}</p>
               <ul className="outbox-list" aria-label={t('rejectedTitle')}>
                 {view.rejected.map((e) => (
-                  <OutboxRow key={e.id} entry={e} onRetry={() => void run(() => retry(e.id))} />
+                  <RejectedRow key={e.id} entry={e} actions={actions} />
                 ))}
               </ul>
             </>
@@ -95,30 +96,10 @@ function SetAsideLine({ row }: { row: SetAsideRow }) {
   );
 }
 
-function OutboxRow({ entry, onRetry }: { entry: OutboxEntry; onRetry?: () => void }) {
-  const { t, i18n } = useTranslation('sync-status');
-  const { now } = useServices();
-  const summary =
-    entry.kind === 'order'
-      ? `${t('items', { count: entry.order.lines.reduce((n, l) => n + l.quantity, 0) })} · ${formatFen(
-          entry.order.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity - l.discount, 0),
-          i18n.language,
-        )}`
-      : entry.registration.name;
+function OutboxRow({ entry }: { entry: OutboxEntry }) {
   return (
     <li className={`outbox-row ${entry.status}`}>
-      <strong>{t(`kinds.${entry.kind}`)}</strong>
-      <span>{summary}</span>
-      <span>{formatAge(t, entry.createdAt, now())}</span>
-      {entry.attempts > 0 && <span>{t('attempts', { count: entry.attempts })}</span>}
-      {entry.reason !== null && (
-        <span className="outbox-reason">{t('reason', { reason: entry.reason })}</span>
-      )}
-      {onRetry && (
-        <button type="button" onClick={onRetry}>
-          {t('retryItem')}
-        </button>
-      )}
+      <EntrySummary entry={entry} />
     </li>
   );
 }

@@ -1,6 +1,11 @@
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useServices } from '../core/services';
 import { outboxItems, retryRejected, type OutboxEntry, type SetAsideRow } from '../data/outbox';
+import { correctRejected, discardRejected, type OutboxFix } from '../data/outbox-fixes';
+import type { DiscardReason } from '../../shared/protocol';
+import { useKeyStore } from '../core/customer-lookup';
+import { useAppStore } from '../core/store';
+import type { RejectedActions } from './rejected-row';
 import type { SyncStatus } from '../sync/sync-status';
 
 /** How often the status is handed out again so its ages ("oldest 7 min ago") move on. */
@@ -64,13 +69,32 @@ export function useOutbox() {
     await engine.syncNow();
     setReload((n) => n + 1);
   }, [engine]);
-  const retry = useCallback(
-    async (id: string) => {
-      await retryRejected(db, id);
+  const guideId = useAppStore((s) => s.guide?.id ?? null);
+  const { now } = useServices();
+  const secrets = useKeyStore();
+  const actions = useMemo<RejectedActions>(() => {
+    const afterwards = async () => {
       await engine.requestDrain();
       setReload((n) => n + 1);
-    },
-    [db, engine],
-  );
-  return { view, status, syncNow, retry };
+    };
+    return {
+      retry: async (id: string) => {
+        await retryRejected(db, id);
+        await afterwards();
+      },
+      correct: async (id: string, fix: OutboxFix) => {
+        const result = await correctRejected(db, secrets, id, fix);
+        if (!result.ok) return result.error.message;
+        await afterwards();
+        return null;
+      },
+      discard: async (id: string, reason: DiscardReason) => {
+        const result = await discardRejected(db, id, reason, guideId, now());
+        if (!result.ok) return result.error.message;
+        await afterwards();
+        return null;
+      },
+    };
+  }, [db, engine, secrets, guideId, now]);
+  return { view, status, syncNow, actions };
 }

@@ -62,6 +62,8 @@ export class FakeHub {
   /** how many times each order id was posted (to prove resends happen and are harmless) */
   readonly orderPosts = new Map<string, number>();
   readonly rejectSkus = new Set<string>();
+  /** guides the hub no longer counts as active here: their orders are refused */
+  readonly inactiveGuides = new Set<string>();
   /** online sign-ins the hub checked, in order (guide id and outcome; never the PIN) */
   readonly signIns: { guideId: string; outcome: 'ok' | 'wrong' | 'locked' | 'inactive' }[] = [];
   /** the hub's PIN lockout, per guide (the real hub keeps it in guide_pin_lockouts) */
@@ -296,8 +298,24 @@ export class FakeHub {
   private acceptOrder(order: Order): ItemResult {
     this.orderPosts.set(order.id, (this.orderPosts.get(order.id) ?? 0) + 1);
     if (this.orders.has(order.id)) return { id: order.id, status: 'duplicate' };
-    const bad = order.lines.find((l) => this.rejectSkus.has(l.sku));
-    if (bad) return { id: order.id, status: 'rejected', reason: `unknown SKU ${bad.sku}` };
+    // As the hub answers (server/orders/service.ts): a code, the English reason, what it is about.
+    if (this.inactiveGuides.has(order.guideId))
+      return {
+        id: order.id,
+        status: 'rejected',
+        code: 'guide_inactive',
+        reason: `guide ${order.guideId} is not an active guide of this store`,
+        about: [order.guideId],
+      };
+    const bad = [...new Set(order.lines.map((l) => l.sku).filter((s) => this.rejectSkus.has(s)))];
+    if (bad.length > 0)
+      return {
+        id: order.id,
+        status: 'rejected',
+        code: 'unknown_sku',
+        reason: `unknown SKU: ${bad.join(', ')}`,
+        about: bad,
+      };
     this.orders.set(order.id, structuredClone(order));
     return { id: order.id, status: 'accepted' };
   }
@@ -306,7 +324,14 @@ export class FakeHub {
     registration: CustomerRegistration,
   ): Promise<HubResult<RegistrationResponse>> {
     const phone = normalisePhone(registration.phone);
-    if (!phone) return err({ code: 'rejected' as const, message: 'invalid phone', status: 400 });
+    if (!phone)
+      return err({
+        code: 'rejected' as const,
+        message: 'invalid phone number',
+        status: 400,
+        reason: 'invalid_input' as const,
+        details: [{ path: 'phone', message: 'not a valid phone number' }],
+      });
     const hash = await phoneHash(this.phoneKey, phone.e164);
     // The full hash stays on the hub, as on the real one (profiles carry only 尾号 + tag). For
     // profiles a test put in directly the fake knows no hash: it matches those on 尾号 + tag.

@@ -12,6 +12,7 @@ import { decryptPhone } from '../data/phone-cipher';
 import type { SecretStore } from '../data/secret-store';
 import { HubFailure, MAX_PAGE_ROUNDS, type EngineRuntime } from './engine-runtime';
 import type { Housekeeping } from './housekeeping';
+import { orderRefusal, registrationRefusal } from './refusals';
 
 /**
  * Sends the outbox to the hub with the terminal-generated ids it deduplicates on, so an order
@@ -108,7 +109,7 @@ export class OutboxDrain {
       if (orders.length === 1) {
         await recordResults(
           rt.db,
-          [{ id: orders[0]!.id, status: 'rejected', reason: response.error.message }],
+          [{ id: orders[0]!.id, status: 'rejected', ...orderRefusal(response.error) }],
           rt.settings.now(),
         );
         return;
@@ -133,7 +134,12 @@ export class OutboxDrain {
     const { phoneCipher, ...rest } = entry.registration;
     if (!key || !phoneCipher) {
       await recordResults(rt.db, [
-        { id: entry.id, status: 'rejected', reason: 'phone number unavailable' },
+        {
+          id: entry.id,
+          status: 'rejected',
+          code: 'phone_unavailable',
+          reason: 'phone number unavailable',
+        },
       ]);
       return;
     }
@@ -142,7 +148,7 @@ export class OutboxDrain {
     rt.assertActive();
     if (!response.ok && response.error.code === 'rejected') {
       await recordResults(rt.db, [
-        { id: entry.id, status: 'rejected', reason: response.error.message },
+        { id: entry.id, status: 'rejected', ...registrationRefusal(response.error) },
       ]);
       return;
     }

@@ -40,9 +40,10 @@ export function registerAuditRoutes(api: FastifyInstance, ctx: HubContext): void
       });
       if (valid.length > 0) {
         const inserted = await ctx.db.query<{ id: string }>(
-          `insert into audit_log(id, store_id, terminal_id, guide_id, customer_id, action, at)
-         select e.id, $1, $2, e.guide_id, e.customer_id, e.action, e.at
-         from jsonb_to_recordset($3::jsonb) as e(id uuid, guide_id uuid, customer_id uuid, action text, at timestamptz)
+          `insert into audit_log(id, store_id, terminal_id, guide_id, customer_id, action, at, detail)
+         select e.id, $1, $2, e.guide_id, e.customer_id, e.action, e.at, e.detail
+         from jsonb_to_recordset($3::jsonb)
+           as e(id uuid, guide_id uuid, customer_id uuid, action text, at timestamptz, detail jsonb)
          on conflict (id) do nothing returning id`,
           [
             terminal.storeId,
@@ -54,6 +55,7 @@ export function registerAuditRoutes(api: FastifyInstance, ctx: HubContext): void
                 customer_id: e.customerId,
                 action: e.action,
                 at: e.at,
+                detail: e.detail ?? null,
               })),
             ),
           ],

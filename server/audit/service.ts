@@ -1,10 +1,12 @@
 import { newId } from '../../shared/domain/ids';
-import type {
-  AuditPage,
-  AuditQuery,
-  AuditRow,
-  AuditRowAction,
-  AuditSource,
+import {
+  auditDetail,
+  type AuditDetail,
+  type AuditPage,
+  type AuditQuery,
+  type AuditRow,
+  type AuditRowAction,
+  type AuditSource,
 } from '../../shared/protocol';
 import { startPeriodicSweep } from '../periodic-sweep';
 import type { HubContext } from '../context';
@@ -59,6 +61,7 @@ type Row = {
   store_timezone: string | null;
   terminal_id: string | null;
   terminal_name: string | null;
+  detail: unknown;
 };
 
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
@@ -78,7 +81,7 @@ export async function queryAudit(db: Queryable, query: AuditQuery): Promise<Audi
             to_char(a.received_at at time zone 'UTC', ${ISO}) as received_at,
             a.customer_id, a.guide_id, g.name as guide_name,
             s.id as store_id, s.name as store_name, s.timezone as store_timezone,
-            t.id as terminal_id, t.name as terminal_name
+            t.id as terminal_id, t.name as terminal_name, a.detail
        from audit_log a
        left join stores s on s.id = a.store_id
        left join terminals t on t.id = a.terminal_id
@@ -119,9 +122,16 @@ export async function queryAudit(db: Queryable, query: AuditQuery): Promise<Audi
           ? null
           : { id: r.store_id, name: r.store_name ?? '', timezone: r.store_timezone ?? 'UTC' },
       terminal: r.terminal_id === null ? null : { id: r.terminal_id, name: r.terminal_name ?? '' },
+      detail: storedDetail(r.detail),
     })),
     hasMore: rows.length > query.limit,
   };
+}
+
+/** A stored detail as the read API gives it: what the schema accepts, else none. */
+function storedDetail(value: unknown): AuditDetail | null {
+  const parsed = auditDetail.safeParse(typeof value === 'string' ? JSON.parse(value) : value);
+  return parsed.success ? parsed.data : null;
 }
 
 /** Rows one delete removes: short statements, so terminals' audit uploads never wait long. */

@@ -1,6 +1,12 @@
 import { orderTotals } from '../../shared/domain/money';
 import { resolveLiveCustomers } from '../customers/merge-chain';
-import type { AlertUpdate, ItemResult, Order, PurchaseSummary } from '../../shared/protocol';
+import type {
+  AlertUpdate,
+  ItemResult,
+  Order,
+  PurchaseSummary,
+  RejectCode,
+} from '../../shared/protocol';
 import type { TerminalPrincipal } from '../auth/guards';
 import { lockChangeFeed, type Db } from '../db/database';
 import { convertVisits, type ConversionInput } from './conversions';
@@ -34,7 +40,18 @@ type Candidate = {
   units: number;
 };
 
-const rejected = (id: string, reason: string): ItemResult => ({ id, status: 'rejected', reason });
+/** Why an order is refused: a code for the terminal, the reason in English, what it is about. */
+type Refusal = { code: RejectCode; reason: string; about?: string[] };
+const refuse = (code: RejectCode, reason: string, about?: string[]): Refusal => ({
+  code,
+  reason,
+  ...(about ? { about } : {}),
+});
+const rejected = (id: string, refusal: Refusal): ItemResult => ({
+  id,
+  status: 'rejected',
+  ...refusal,
+});
 
 /**
  * Stores a batch of orders from one terminal (already schema-valid). Each order is accepted,
@@ -97,7 +114,7 @@ export async function ingestOrders(
   const candidates: Candidate[] = [];
   for (const o of fresh) {
     const verdict = checkOrder(o, terminal, guides, products, alerts, customers);
-    if (typeof verdict === 'string') outcome.set(o.id, rejected(o.id, verdict));
+    if ('code' in verdict) outcome.set(o.id, rejected(o.id, verdict));
     else candidates.push(verdict);
   }
 
@@ -126,7 +143,7 @@ export async function ingestOrders(
   return { results, alertUpdates, customersCursor };
 }
 
-/** The business rules; a string is the reason the order is rejected. */
+/** The business rules: the order as it will be stored, or why it is refused. */
 function checkOrder(
   o: Order,
   terminal: TerminalPrincipal,
@@ -134,24 +151,32 @@ function checkOrder(
   products: Map<string, ProductRef>,
   alerts: Map<string, AlertRef>,
   customers: Map<string, string | null>,
-): Candidate | string {
+): Candidate | Refusal {
   if (o.storeId !== terminal.storeId)
-    return `order is for store ${o.storeId}, not this terminal's store`;
+    return refuse('wrong_store', `order is for store ${o.storeId}, not this terminal's store`);
   if (o.terminalId !== terminal.terminalId)
-    return `order names terminal ${o.terminalId}, not the terminal that sent it`;
-  if (!guides.has(o.guideId)) return `guide ${o.guideId} is not an active guide of this store`;
+    return refuse(
+      'wrong_terminal',
+      `order names terminal ${o.terminalId}, not the terminal that sent it`,
+    );
+  if (!guides.has(o.guideId))
+    return refuse('guide_inactive', `guide ${o.guideId} is not an active guide of this store`, [
+      o.guideId,
+    ]);
   const unknown = [...new Set(o.lines.map((l) => l.sku).filter((s) => !products.has(s)))];
-  if (unknown.length > 0) return `unknown SKU: ${unknown.join(', ')}`;
+  if (unknown.length > 0)
+    return refuse('unknown_sku', `unknown SKU: ${unknown.join(', ')}`, unknown);
   let alert: AlertRef | null = null;
   if (o.alertId) {
     alert = alerts.get(o.alertId) ?? null;
     if (!alert || alert.storeId !== terminal.storeId)
-      return `alert ${o.alertId} is not an alert of this store`;
+      return refuse('alert_not_in_store', `alert ${o.alertId} is not an alert of this store`);
   }
   let customerId: string | null = null;
   if (o.customerId) {
     customerId = customers.get(o.customerId) ?? null;
-    if (customerId === null) return `unknown customer ${o.customerId}`;
+    if (customerId === null)
+      return refuse('unknown_customer', `unknown customer ${o.customerId}`, [o.customerId]);
   } else if (alert) {
     // An order taken from an arrival alert is that customer's, even if the terminal left it out.
     customerId = customers.get(alert.customerId) ?? null;

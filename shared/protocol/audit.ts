@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, isoInstant, uuid } from './common';
+import { isoDate, isoInstant, rejectCode, uuid } from './common';
 
 /**
  * What a terminal records and may send (`POST /audit`). Terminals send `profile_opened` today; the
@@ -12,8 +12,33 @@ export const auditAction = z.enum([
   'csv_export',
   'sign_in',
   'sign_in_failed',
+  'outbox_discarded',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
+
+/**
+ * Why a guide gave up on an order or registration the hub refused (a fixed choice, no free text:
+ * the trail holds no personal data): entered again as a new one, the customer cancelled (money
+ * given back), a test or mistake, something else (ask the store).
+ */
+export const discardReason = z.enum(['entered_again', 'cancelled', 'mistake', 'other']);
+export type DiscardReason = z.infer<typeof discardReason>;
+
+/**
+ * What an `outbox_discarded` entry says: which queued item, of which kind, what the hub said and
+ * what the guide chose, and for an order its total in fen — a sale that never reaches head
+ * office's figures is visible in its trail.
+ */
+export const auditDetail = z
+  .object({
+    outboxId: uuid,
+    kind: z.enum(['order', 'registration']),
+    rejectCode: rejectCode.nullable(),
+    discardReason,
+    total: z.number().int().min(0).max(1e12).optional(),
+  })
+  .strict();
+export type AuditDetail = z.infer<typeof auditDetail>;
 
 /**
  * What only the hub writes: a guide's PIN change (seen by the hub, never reported by a terminal)
@@ -62,10 +87,15 @@ export const auditEntry = z
     guideId: uuid.nullable(),
     customerId: uuid.nullable(),
     at: isoInstant,
+    detail: auditDetail.optional(),
   })
   .refine((e) => e.customerId !== null || !CUSTOMER_ACTIONS.includes(e.action), {
     message: 'a profile view names its customer',
     path: ['customerId'],
+  })
+  .refine((e) => (e.action === 'outbox_discarded') === (e.detail !== undefined), {
+    message: 'a discarded item says which and why (detail), and only it has a detail',
+    path: ['detail'],
   });
 export type AuditEntryWire = z.infer<typeof auditEntry>;
 
@@ -115,6 +145,8 @@ export const auditRow = z.object({
   guide: z.object({ id: uuid, name: z.string() }).nullable(),
   store: z.object({ id: uuid, name: z.string(), timezone: z.string() }).nullable(),
   terminal: z.object({ id: uuid, name: z.string() }).nullable(),
+  /** what a discarded queue item was (`outbox_discarded`); null for other actions */
+  detail: auditDetail.nullable(),
 });
 export type AuditRow = z.infer<typeof auditRow>;
 export const auditPage = z.object({ items: z.array(auditRow), hasMore: z.boolean() });

@@ -110,11 +110,41 @@ export const feedPage = <T extends z.ZodType>(item: T) =>
 
 export const itemStatus = z.enum(['accepted', 'duplicate', 'rejected']);
 export type ItemStatus = z.infer<typeof itemStatus>;
+/**
+ * Why the hub refused an item a terminal queued, as a code the terminal can put in the guide's
+ * language and offer the fix for (the `reason` beside it is English, for support and logs):
+ * - orders: `wrong_store` / `wrong_terminal` (the order names another store or terminal),
+ *   `guide_inactive` (its guide is not an active guide of this store), `unknown_sku` (`about`:
+ *   the SKUs head office does not sell), `alert_not_in_store`, `unknown_customer` (`about`: the id);
+ * - registrations: `invalid_phone`, `implausible_time`, `unknown_guide`, `customer_gone`, and
+ *   `phone_unavailable` (the terminal's own: the encrypted number cannot be opened here);
+ * - `invalid_input`: anything else the hub's schema refused.
+ */
+export const rejectCode = z.enum([
+  'wrong_store',
+  'wrong_terminal',
+  'guide_inactive',
+  'unknown_sku',
+  'alert_not_in_store',
+  'unknown_customer',
+  'invalid_phone',
+  'implausible_time',
+  'unknown_guide',
+  'customer_gone',
+  'phone_unavailable',
+  'invalid_input',
+]);
+export type RejectCode = z.infer<typeof rejectCode>;
+
 /** Per-item outcome of a batch call (orders, registrations, integration upserts). */
 export const itemResult = z.object({
   id: z.string(),
   status: itemStatus,
   reason: z.string().optional(),
+  /** for a rejected terminal item: why, as a code (see `rejectCode`) */
+  code: rejectCode.optional(),
+  /** what the code is about (the refused SKUs, the unknown customer) */
+  about: z.array(z.string().max(128)).max(100).optional(),
 });
 export type ItemResult = z.infer<typeof itemResult>;
 export const batchResponse = z.object({ results: z.array(itemResult) });

@@ -1,0 +1,24 @@
+import { useTranslation } from 'react-i18next';
+import { formatFen, orderTotals } from '../../shared/domain/money';
+import { useServices } from '../core/services';
+import type { OutboxEntry } from '../data/outbox';
+import { formatAge } from './format';
+
+/** What a queued item is, at a glance: kind, items and amount (or the name), age, attempts. */
+export function EntrySummary({ entry }: { entry: OutboxEntry }) {
+  const { t, i18n } = useTranslation('sync-status');
+  const { now } = useServices();
+  let summary: string;
+  if (entry.kind === 'order') {
+    const { units, total } = orderTotals(entry.order.lines);
+    summary = `${t('items', { count: units })} · ${formatFen(total, i18n.language)}`;
+  } else summary = entry.registration.name;
+  return (
+    <>
+      <strong>{t(`kinds.${entry.kind}`)}</strong>
+      <span>{summary}</span>
+      <span>{formatAge(t, entry.createdAt, now())}</span>
+      {entry.attempts > 0 && <span>{t('attempts', { count: entry.attempts })}</span>}
+    </>
+  );
+}
