@@ -5,8 +5,11 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import { makeHarness, renderWith, resetAppStore, type Harness } from '../testing/test-harness';
-import { enqueueOrder } from '../data/outbox';
-import { makeProfile } from '../data/testing';
+import { ManagerGateProvider } from '../core/manager-gate';
+import { useAppStore } from '../core/store';
+import { enqueueOrder, enqueueRegistration, recordResults } from '../data/outbox';
+import { memorySecretStore } from '../data/secret-store';
+import { makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { SyncIndicator } from './sync-indicator';
 import { SyncPanel } from './sync-panel';
 
@@ -74,19 +77,132 @@ describe('sync status', () => {
     expect(h.hub.orders.size).toBe(1);
   });
 
-  it('shows a rejected order with the hub’s reason, and resubmits it once fixed', async () => {
+  it('shows a rejected order with the reason in Chinese, and resubmits it once head office fixed it', async () => {
     const h = await makeHarness();
     h.hub.rejectSkus.add('GONE-1');
     await enqueueOrder(h.services.db, order(h, 'GONE-1'), h.clock.now);
     await h.services.engine.start();
     renderWith(h.services, <SyncPanel />);
     const rejected = await screen.findByRole('list', { name: '被总部退回' });
-    expect(rejected.textContent).toContain('原因：unknown SKU GONE-1');
+    expect(within(rejected).getByRole('note').textContent).toBe(
+      '总部没有这些商品（可能已下架）：GONE-1',
+    );
+    // The hub's own words stay beside it, for support.
+    expect(rejected.textContent).toContain('原因：unknown SKU: GONE-1');
+    // Every line refused: nothing to sell without them, so no "remove and resubmit".
+    expect(within(rejected).queryByRole('button', { name: '删去无效商品后重新提交' })).toBeNull();
     h.hub.rejectSkus.clear(); // the manager re-activated the product at head office
     const user = userEvent.setup();
     await user.click(within(rejected).getByRole('button', { name: '重新提交' }));
     expect(await screen.findByText('没有被退回的记录。')).toBeTruthy();
     expect(h.hub.orders.size).toBe(1);
+  });
+
+  it('removes the refused items and sends the rest, once', async () => {
+    const h = await makeHarness();
+    h.hub.rejectSkus.add('GONE-1');
+    const sale = {
+      ...order(h, 'A-1'),
+      lines: [
+        { sku: 'A-1', quantity: 1, unitPrice: 30_000, discount: 0 },
+        { sku: 'GONE-1', quantity: 2, unitPrice: 10_000, discount: 0 },
+      ],
+    };
+    await enqueueOrder(h.services.db, sale, h.clock.now);
+    await h.services.engine.start();
+    renderWith(h.services, <SyncPanel />);
+    const rejected = await screen.findByRole('list', { name: '被总部退回' });
+    const user = userEvent.setup();
+    await user.click(within(rejected).getByRole('button', { name: '删去无效商品后重新提交' }));
+    expect(await screen.findByText('没有被退回的记录。')).toBeTruthy();
+    await waitFor(() =>
+      expect(h.hub.orders.get(sale.id)?.lines.map((l) => l.sku)).toEqual(['A-1']),
+    );
+    expect(h.hub.orderPosts.get(sale.id)).toBe(2);
+  });
+
+  it('credits the signed-in guide when the order’s guide was deactivated', async () => {
+    const h = await makeHarness();
+    const sale = order(h, 'A-1');
+    h.hub.inactiveGuides.add(sale.guideId);
+    const me = { id: newId(), name: '王芳', role: 'guide' as const };
+    useAppStore.setState({ guide: me });
+    await enqueueOrder(h.services.db, sale, h.clock.now);
+    await h.services.engine.start();
+    renderWith(h.services, <SyncPanel />);
+    const rejected = await screen.findByRole('list', { name: '被总部退回' });
+    expect(within(rejected).getByRole('note').textContent).toBe('记在这笔订单上的导购已停用。');
+    await userEvent
+      .setup()
+      .click(within(rejected).getByRole('button', { name: '改记在王芳名下并重新提交' }));
+    await waitFor(() => expect(h.hub.orders.get(sale.id)?.guideId).toBe(me.id));
+  });
+
+  it('takes a corrected phone number for a refused registration and sends it', async () => {
+    const h = await makeHarness();
+    const id = newId();
+    const secrets = memorySecretStore({ phoneHashKey: TEST_PHONE_KEY });
+    await enqueueRegistration(h.services.db, secrets, { id, name: '赵敏', phone: '13987654321' });
+    // As the real hub refuses a number it cannot accept (the fake accepts what the terminal does).
+    await recordResults(h.services.db, [
+      { id, status: 'rejected', code: 'invalid_phone', reason: 'invalid phone number' },
+    ]);
+    await h.services.engine.start();
+    renderWith(h.services, <SyncPanel />);
+    const rejected = await screen.findByRole('list', { name: '被总部退回' });
+    expect(within(rejected).getByRole('note').textContent).toBe('手机号不正确，请重新输入。');
+    const user = userEvent.setup();
+    await user.type(within(rejected).getByLabelText('正确的手机号'), '13800135678');
+    await user.click(within(rejected).getByRole('button', { name: '修改手机号并重新提交' }));
+    expect(await screen.findByText('没有被退回的记录。')).toBeTruthy();
+    await waitFor(() => expect(h.hub.customers.get(id)).toMatchObject({ phoneLast4: '5678' }));
+  });
+
+  it('giving up an order needs the manager; the choice is audited at head office with its total', async () => {
+    const h = await makeHarness();
+    h.hub.rejectSkus.add('GONE-1');
+    const sale = order(h, 'GONE-1');
+    await enqueueOrder(h.services.db, sale, h.clock.now);
+    await h.services.engine.start();
+    const user = userEvent.setup();
+    // No manager confirmed (no gate): the reasons are not offered.
+    const first = renderWith(h.services, <SyncPanel />);
+    await user.click(await screen.findByRole('button', { name: '放弃这条记录…' }));
+    expect(screen.getByText(/放弃订单需要店长确认/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '顾客已取消 / 已退款' })).toBeNull();
+    first.unmount();
+    // The manager confirmed (the shell's step-up is the gate; here it lets the manager through).
+    renderWith(
+      h.services,
+      <ManagerGateProvider gate={(children) => children}>
+        <SyncPanel />
+      </ManagerGateProvider>,
+    );
+    await user.click(await screen.findByRole('button', { name: '放弃这条记录…' }));
+    await user.click(screen.getByRole('button', { name: '顾客已取消 / 已退款' }));
+    expect(await screen.findByText('没有被退回的记录。')).toBeTruthy();
+    await h.services.engine.syncNow();
+    const audited = [...h.hub.audit.values()].find((e) => e.action === 'outbox_discarded');
+    expect(audited?.detail).toEqual({
+      outboxId: sale.id,
+      kind: 'order',
+      rejectCode: 'unknown_sku',
+      discardReason: 'cancelled',
+      total: 20_000,
+    });
+    expect(h.hub.orders.size).toBe(0);
+  });
+
+  it('speaks English to an English-speaking guide', async () => {
+    const h = await makeHarness();
+    h.hub.rejectSkus.add('GONE-1');
+    await enqueueOrder(h.services.db, order(h, 'GONE-1'), h.clock.now);
+    await h.services.engine.start();
+    renderWith(h.services, <SyncPanel />, 'en');
+    const rejected = await screen.findByRole('list', { name: 'Rejected by head office' });
+    expect(within(rejected).getByRole('note').textContent).toBe(
+      'Head office does not sell these products (discontinued?): GONE-1',
+    );
   });
 
   it('lists a customer row set aside with its reason, reported to head office; the rest synced', async () => {

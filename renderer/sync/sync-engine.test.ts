@@ -321,7 +321,9 @@ describe('push', () => {
     await engine.drain();
     expect(await db.outbox.get(bad.id)).toMatchObject({
       status: 'rejected',
-      reason: 'unknown SKU GONE-1',
+      reason: 'unknown SKU: GONE-1',
+      reasonCode: 'unknown_sku',
+      about: ['GONE-1'],
     });
     expect(engine.status.get()).toMatchObject({ pendingCount: 0, rejectedCount: 1 });
     expect(hub.orderPosts.get(bad.id)).toBe(1);
@@ -350,6 +352,7 @@ describe('push', () => {
     expect(await db.outbox.get(poison.id)).toMatchObject({
       status: 'rejected',
       reason: 'lines: invalid',
+      reasonCode: 'invalid_input',
     });
     expect([...hub.orders.keys()].sort()).toEqual(others.map((o) => o.id).sort());
     expect(engine.status.get()).toMatchObject({ pendingCount: 0, rejectedCount: 1 });

@@ -1,4 +1,4 @@
-import type { AuditPage, AuditSource } from '../../shared/protocol';
+import type { AuditDetail, AuditPage, AuditSource } from '../../shared/protocol';
 import type { TerminalRow } from './service';
 
 /* What the admin CLI prints: its usage, terminal status, audit tables (CJK-aware columns). */
@@ -99,6 +99,18 @@ const SOURCE_TEXT: Record<AuditSource, string> = {
   integration: 'integration API',
 };
 
+/** What a discarded queue item was: `order ¥794.00 cancelled (hub: unknown_sku) 0190…`. */
+const detailText = (d: AuditDetail) =>
+  [
+    d.kind,
+    d.total === undefined ? null : `¥${(d.total / 100).toFixed(2)}`,
+    d.discardReason,
+    d.rejectCode ? `(hub: ${d.rejectCode})` : null,
+    d.outboxId.slice(0, 8),
+  ]
+    .filter((part) => part !== null)
+    .join(' ');
+
 /**
  * A readable table of audit rows; the customer column unless the query was by customer. Entries
  * of no store (an erasure, a key rotation) show UTC.
@@ -111,7 +123,7 @@ export function auditTable(page: AuditPage, withCustomer: boolean): string {
   const rows = page.items.map((r) => {
     const row = [
       storeTime(r.at, r.store?.timezone ?? 'UTC'),
-      r.action,
+      r.detail ? `${r.action}: ${detailText(r.detail)}` : r.action,
       SOURCE_TEXT[r.source],
       r.guide
         ? `${r.guide.name} (${r.guide.id.slice(0, 8)})`

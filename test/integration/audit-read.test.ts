@@ -121,6 +121,7 @@ describeOnBackends('audit you can read', (backend) => {
       guide: { id: shanghai.guide2.id, name: '李娜' },
       store: { id: shanghai.storeId, name: '上海南京西路店', timezone: 'Asia/Shanghai' },
       terminal: { id: shanghai.terminals[1]!.id, name: 'Counter 2' },
+      detail: null,
     });
     expect(all.body.items[0]!.store?.name).toBe('Berlin Mitte');
 
