@@ -63,7 +63,8 @@ const zh = {
   discard: {
     open: '放弃这条记录…',
     ask: '为什么放弃？',
-    managerNeeded: '放弃订单需要店长确认：这笔销售将不会计入总部的数据。',
+    orderWarning: '放弃后，这笔销售将不会计入总部的数据。',
+    managerNeeded: '放弃订单需要店长确认：请店长点“换人”登录后在这里选择原因。',
     reasons: {
       entered_again: '已重新录入',
       cancelled: '顾客已取消 / 已退款',
@@ -142,8 +143,9 @@ export const syncStatusLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     discard: {
       open: 'Give up on this record…',
       ask: 'Why give it up?',
+      orderWarning: "Once given up, this sale will not be in head office's figures.",
       managerNeeded:
-        "Giving up an order needs the store manager: this sale will not be in head office's figures.",
+        'Giving up an order needs the store manager: the manager signs in with “Switch” and chooses the reason here.',
       reasons: {
         entered_again: 'Entered again',
         cancelled: 'Customer cancelled / refunded',

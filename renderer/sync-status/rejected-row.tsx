@@ -65,8 +65,16 @@ export function RejectedRow({ entry, actions }: { entry: OutboxEntry; actions: R
     discardBlock =
       entry.kind === 'order' ? (
         <div className="discard-gate">
-          <p>{t('discard.managerNeeded')}</p>
+          <p>{t('discard.orderWarning')}</p>
           <ManagerOnly>{discardChoices}</ManagerOnly>
+          {guide?.role !== 'manager' && (
+            <>
+              <p>{t('discard.managerNeeded')}</p>
+              <button type="button" className="quiet" onClick={() => setDiscarding(false)}>
+                {t('discard.cancel')}
+              </button>
+            </>
+          )}
         </div>
       ) : (
         discardChoices
