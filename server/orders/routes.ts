@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { endpoints, type BatchResponse } from '../../shared/protocol';
+import { endpoints, type BatchResponse, type StoreOrder } from '../../shared/protocol';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
 import { ingestOrders } from './service';
+import { storeOrderById, storeOrders } from './store-orders';
+import { notFound } from '../http/errors';
 
 /** `POST /api/v1/orders`: a terminal uploads its queued orders (≤ 500 per call). */
 export function registerOrderRoutes(api: FastifyInstance, ctx: HubContext): void {
@@ -27,6 +29,21 @@ export function registerOrderRoutes(api: FastifyInstance, ctx: HubContext): void
         'orders received',
       );
       return { results: outcome.results };
+    },
+  );
+
+  // The counter's 今日订单 and reprints: this terminal's store only, whatever the query says.
+  onEndpoint(api, endpoints.storeOrders, async ({ request, query }) =>
+    storeOrders(ctx.db, terminalOf(request).storeId, query),
+  );
+  onEndpoint(
+    api,
+    endpoints.storeOrder,
+    async ({ request, params: { orderId } }): Promise<StoreOrder> => {
+      const order = await storeOrderById(ctx.db, terminalOf(request).storeId, orderId);
+      // Another store's order reads as unknown: a terminal learns nothing about other stores.
+      if (!order) throw notFound('no such order in this store');
+      return order;
     },
   );
 }

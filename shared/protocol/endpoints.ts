@@ -26,7 +26,7 @@ import {
   registrationResponse,
 } from './customers';
 import { feedRejectsRequest, feedRejectsResponse } from './feed-rejects';
-import { ordersRequest } from './orders';
+import { ordersRequest, storeOrder, storeOrdersPage, storeOrdersQuery } from './orders';
 import {
   alertsQuery,
   alertsResponse,
@@ -133,6 +133,20 @@ export const endpoints = {
     body: ordersRequest,
     response: batchResponse,
     batch: true,
+  }),
+  storeOrders: endpoint({
+    method: 'GET',
+    path: '/orders',
+    auth: 'terminal',
+    query: storeOrdersQuery,
+    response: storeOrdersPage,
+  }),
+  storeOrder: endpoint({
+    method: 'GET',
+    path: '/orders/:orderId',
+    auth: 'terminal',
+    params: z.object({ orderId: uuid }),
+    response: storeOrder,
   }),
   postAudit: endpoint({
     method: 'POST',

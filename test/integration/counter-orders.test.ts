@@ -8,11 +8,12 @@ import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
 import { runCli } from '../support/run-cli';
 
 /**
- * Issue #16 item 8: the hub says why it refuses a terminal's order as a code the terminal puts in
- * the guide's language (and what the code is about), and keeps a guide's decision to give up on a
- * refused item in the audit trail with which item, why and — for an order — its total.
+ * Orders at the counter (issue #16): the hub says why it refuses a terminal's order as a code the
+ * terminal puts in the guide's language (and what the code is about) and keeps a guide's decision
+ * to give up on a refused item in the audit trail (item 8); it reads a store's orders of a day
+ * back for 今日订单 and reprints (item 2).
  */
-describeOnBackends('refusals a guide can act on', (backend) => {
+describeOnBackends('orders at the counter', (backend) => {
   let hub: HubProcess;
   let store: StoreFixture;
   let other: StoreFixture;
@@ -155,5 +156,102 @@ describeOnBackends('refusals a guide can act on', (backend) => {
       expect(answer.ok, JSON.stringify(entry)).toBe(false);
       expect(!answer.ok && answer.error.reason).toBe('invalid_input');
     }
+  });
+
+  it('reads back a store-local day of the store’s orders, newest first, by terminal or guide', async () => {
+    // 2026-11-02 in Shanghai (UTC+8) is [2026-11-01T16:00Z, 2026-11-02T16:00Z).
+    const at = (iso: string, over: Partial<Order> = {}) => sale({ createdAt: iso, ...over });
+    const before = at('2026-11-01T15:59:59.999Z');
+    const first = at('2026-11-01T16:00:00.000Z', {
+      lines: [
+        { sku: 'COAT-M', quantity: 2, unitPrice: 59_900, discount: 1_000 },
+        { sku: 'COAT-M', quantity: 1, unitPrice: 59_900, discount: 0 },
+      ],
+    });
+    const second = at('2026-11-02T09:30:00.000Z', {
+      terminalId: store.terminals[1]!.id,
+      guideId: store.manager.id,
+      paymentMethod: 'cash',
+    });
+    const last = at('2026-11-02T15:59:59.999Z');
+    const after = at('2026-11-02T16:00:00.000Z');
+    for (const [i, o] of [before, first, last, after].entries())
+      expect(
+        (await must(terminal().call(endpoints.postOrders, { body: { orders: [o] } }))).results,
+        String(i),
+      ).toEqual([{ id: o.id, status: 'accepted' }]);
+    await must(
+      hubApi(hub, { token: store.terminals[1]!.token }).call(endpoints.postOrders, {
+        body: { orders: [second] },
+      }),
+    );
+    // Another store's order on the same day never shows.
+    const elsewhere = {
+      ...at('2026-11-02T09:00:00.000Z'),
+      storeId: other.storeId,
+      terminalId: other.terminals[0]!.id,
+      guideId: other.guide.id,
+    };
+    await must(
+      hubApi(hub, { token: other.terminals[0]!.token }).call(endpoints.postOrders, {
+        body: { orders: [elsewhere] },
+      }),
+    );
+
+    const day = await must(
+      terminal().call(endpoints.storeOrders, { query: { date: '2026-11-02' } }),
+    );
+    expect(day).toMatchObject({ date: '2026-11-02', timezone: 'Asia/Shanghai', hasMore: false });
+    expect(day.orders.map((o) => o.id)).toEqual([last.id, second.id, first.id]);
+    // 2 × 59,900 − 1,000 + 59,900, by hand.
+    expect(day.orders[2]).toEqual({
+      id: first.id,
+      createdAt: '2026-11-01T16:00:00.000Z',
+      terminal: { id: store.terminals[0]!.id, name: 'Counter 1' },
+      guide: { id: store.guide.id, name: store.guide.name },
+      customerId: null,
+      paymentMethod: 'wechat',
+      total: 178_700,
+      units: 3,
+      lines: [
+        {
+          sku: 'COAT-M',
+          name: '羊毛大衣 M',
+          size: null,
+          quantity: 2,
+          unitPrice: 59_900,
+          discount: 1_000,
+        },
+        {
+          sku: 'COAT-M',
+          name: '羊毛大衣 M',
+          size: null,
+          quantity: 1,
+          unitPrice: 59_900,
+          discount: 0,
+        },
+      ],
+    });
+    const byTerminal = await must(
+      terminal().call(endpoints.storeOrders, {
+        query: { date: '2026-11-02', terminalId: store.terminals[1]!.id },
+      }),
+    );
+    expect(byTerminal.orders.map((o) => o.id)).toEqual([second.id]);
+    const byGuide = await must(
+      terminal().call(endpoints.storeOrders, {
+        query: { date: '2026-11-02', guideId: store.guide.id },
+      }),
+    );
+    expect(byGuide.orders.map((o) => o.id)).toEqual([last.id, first.id]);
+
+    // One order by id (a scanned receipt): this store's, never another's.
+    expect(
+      (await must(terminal().call(endpoints.storeOrder, { params: { orderId: second.id } }))).guide,
+    ).toEqual({ id: store.manager.id, name: store.manager.name });
+    const foreign = await terminal().call(endpoints.storeOrder, {
+      params: { orderId: elsewhere.id },
+    });
+    expect(!foreign.ok && foreign.error.status).toBe(404);
   });
 });
