@@ -73,6 +73,7 @@ const dataInternals = [
   '**/data/customer-store',
   '**/data/customer-index',
   '**/data/customer-seal',
+  '**/data/customer-dump',
   '**/data/customer-upsert',
   '**/data/sorted-orders',
   '**/data/provisional',
