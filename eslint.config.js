@@ -73,12 +73,16 @@ const dataInternals = [
   '**/data/customer-store',
   '**/data/customer-index',
   '**/data/customer-seal',
+  '**/data/customer-dump',
   '**/data/customer-upsert',
   '**/data/sorted-orders',
   '**/data/provisional',
 ];
 
 const TESTS = ['**/*.test.{ts,tsx}'];
+
+const API_PATH_MESSAGE =
+  'REST paths come from the endpoint table: call through shared/api-client.ts (tests: hubApi/must/callRoute); only a rawCall sending hostile input may write one.';
 
 /** Dexie, how rows are stored, and (for features) the TerminalDb module stay inside renderer/data. */
 const storageImports = (who, database) => [
@@ -292,6 +296,27 @@ export default tseslint.config(
               message: 'i18n/ and platform/ know no feature: app/locales.ts collects the strings.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // One contract with the hub (issue #14): a REST path is written once, in the endpoint table
+    // (shared/protocol/endpoints.ts, under API_PREFIX in common.ts), and callers build it from
+    // there. The one exception is visible at the call: a test's `rawCall` (test/support/http.ts)
+    // sending hostile input — an unknown path, a wrong method, a broken body or header.
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    ignores: ['shared/protocol/common.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `Literal[value=/^\\/api\\/v1/]:not(CallExpression[callee.name='rawCall'] > Literal)`,
+          message: API_PATH_MESSAGE,
+        },
+        {
+          selector: `TemplateLiteral:not(CallExpression[callee.name='rawCall'] > TemplateLiteral) > TemplateElement[value.raw=/^\\/api\\/v1/]`,
+          message: API_PATH_MESSAGE,
         },
       ],
     },

@@ -18,6 +18,7 @@ import {
   withoutRemoved,
   type PreparedUpsert,
 } from './customer-upsert';
+import { openAll, openBlocks, openOverrides } from './customer-dump';
 import { yieldToPage } from './yield-to-page';
 
 export type { CustomerBlock, CustomerKeys, CustomerSummary };
@@ -218,22 +219,15 @@ export class CustomerStore {
     return stored && (await keepAlive(this.seals.openBlock(stored))).rows.find((r) => r.id === id);
   }
 
-  /** Every block opened (tests, exports, the v10 pass); block order. */
-  async blocks(): Promise<CustomerBlock[]> {
-    const stored = await this.db.customerBlocks.toArray();
-    return keepAlive(Promise.all(stored.map((b) => this.seals.openBlock(b))));
+  /** Whole-cache reads for tests, exports and the v10 pass: customer-dump.ts. */
+  blocks(): Promise<CustomerBlock[]> {
+    return openBlocks(this.db, this.seals);
   }
-
-  /** Every override row opened (tests, exports). */
-  async overrides(): Promise<CachedCustomer[]> {
-    const stored = await this.db.customerOverrides.toArray();
-    return keepAlive(Promise.all(stored.map((r) => this.seals.openOverride(r))));
+  overrides(): Promise<CachedCustomer[]> {
+    return openOverrides(this.db, this.seals);
   }
-
-  /** Every cached profile (tests, exports); block order. */
-  async all(): Promise<CachedCustomer[]> {
-    const overrides = new Map((await this.overrides()).map((r) => [r.id, r]));
-    return (await this.blocks()).flatMap((b) => b.rows.map((r) => overrides.get(r.id) ?? r));
+  all(): Promise<CachedCustomer[]> {
+    return openAll(this.db, this.seals);
   }
 
   async byMemberCode(code: string, limit: number): Promise<CustomerSummary[]> {

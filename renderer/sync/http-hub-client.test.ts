@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import type { Order } from '../../shared/protocol';
+import { API_PREFIX, endpointPath, endpoints, type Order } from '../../shared/protocol';
 import { enqueueOrder } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
 import { freshDb, TEST_PHONE_KEY } from '../data/testing';
@@ -31,7 +31,8 @@ function hubWithOutage() {
     });
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
-    if (url.pathname !== '/api/v1/orders' || init?.method !== 'POST')
+    const route = endpoints.postOrders;
+    if (url.pathname !== API_PREFIX + endpointPath(route) || init?.method !== route.method)
       return json(404, { error: { code: 'not_found', message: 'no route' } });
     state.posts += 1;
     if (state.databaseDown)

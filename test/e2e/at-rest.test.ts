@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import type { BatchResponse } from '../../shared/protocol';
+import { endpoints } from '../../shared/protocol';
 import {
   buildRenderer,
   RENDERER_OUT,
@@ -10,7 +10,7 @@ import {
   type Terminal,
 } from '../../scripts/start-terminal';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { customerFeed, unique } from '../support/seed';
 import { CHROMIUM_FLAGS, SCREENSHOT_DIR } from './support/chromium';
@@ -53,11 +53,8 @@ function filesContaining(dir: string, needle: string): string[] {
 beforeAll(async () => {
   hub = await startHub();
   store = await createStoreFixture(hub);
-  const seeded = await call<BatchResponse>(
-    hub,
-    'POST',
-    '/api/v1/integration/customers',
-    {
+  const seeded = await callRoute(hub, endpoints.importCustomers, {
+    body: {
       customers: [
         {
           crmId: `crm-atrest-${tag}`,
@@ -70,8 +67,7 @@ beforeAll(async () => {
         },
       ],
     },
-    { integration: true },
-  );
+  });
   expect(seeded.body, JSON.stringify(seeded.body)).toHaveProperty('results');
   expect(seeded.body.results.map((r) => r.status)).toEqual(['accepted']);
   await buildRenderer(RENDERER_OUT);

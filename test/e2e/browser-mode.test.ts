@@ -7,7 +7,9 @@ import {
   startTerminal,
   type Terminal,
 } from '../../scripts/start-terminal';
+import { endpoints } from '../../shared/protocol';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
+import { routePath } from '../support/http';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
@@ -63,7 +65,7 @@ describe('terminal in browser mode (no Electron binary)', () => {
   });
 
   it('is enrolled: the token is stored and the hub recognises this terminal', async () => {
-    const info = await page.evaluate(async () => {
+    const info = await page.evaluate(async (terminalPath) => {
       const token = await new Promise<string>((resolve, reject) => {
         const open = indexedDB.open('shopguide-platform');
         open.onsuccess = () => {
@@ -76,14 +78,14 @@ describe('terminal in browser mode (no Electron binary)', () => {
         };
         open.onerror = () => reject(open.error);
       });
-      const res = await fetch('/api/v1/terminal', {
+      const res = await fetch(terminalPath, {
         headers: { authorization: `Bearer ${token}` },
       });
       return {
         status: res.status,
         body: (await res.json()) as { terminalId: string; store: { id: string } },
       };
-    });
+    }, routePath(endpoints.terminalInfo));
     expect(info.status).toBe(200);
     expect(info.body.terminalId).toBe(store.terminals[0]!.id);
     expect(info.body.store.id).toBe(store.storeId);

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { endpoints } from '../../shared/protocol';
 import { buildCsp } from '../../shared/web/csp';
+import { routePath } from '../support/http';
 import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 import { startOriginServer } from './support/origin-server';
@@ -67,7 +69,7 @@ describe('terminal in Chromium under the production CSP', () => {
     // Connecting asks the hub who this terminal is: the request must get through the CSP.
     await page.getByLabel('终端令牌').fill('sgt_csp-test-token');
     await page.getByRole('button', { name: '连接', exact: true }).click();
-    await expect.poll(() => hub.requests).toContain('/api/v1/terminal');
+    await expect.poll(() => hub.requests).toContain(routePath(endpoints.terminalInfo));
   });
 
   it('blocks an injected inline script and inline event handler', async () => {
@@ -109,14 +111,17 @@ describe('terminal in Chromium under the production CSP', () => {
   });
 
   it('blocks fetch and WebSocket to a non-hub origin before they leave the browser', async () => {
-    const fetchResult = await page.evaluate(async (url) => {
-      try {
-        await fetch(`${url}/api/v1/customers`);
-        return 'reached';
-      } catch {
-        return 'blocked';
-      }
-    }, other.origin);
+    const fetchResult = await page.evaluate(
+      async (url) => {
+        try {
+          await fetch(url);
+          return 'reached';
+        } catch {
+          return 'blocked';
+        }
+      },
+      `${other.origin}${routePath(endpoints.registerCustomer)}`,
+    );
     expect(fetchResult).toBe('blocked');
 
     const wsResult = await page.evaluate(

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { endpoints } from '../../shared/protocol';
 import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
@@ -45,13 +46,9 @@ afterAll(async () => {
 });
 
 async function admin(action: 'deactivate' | 'reactivate', guideId: string) {
-  const r = await call(
-    hub,
-    'POST',
-    `/api/v1/admin/guides/${guideId}/${action}`,
-    {},
-    { admin: true },
-  );
+  const endpoint =
+    action === 'deactivate' ? endpoints.adminDeactivateGuide : endpoints.adminReactivateGuide;
+  const r = await callRoute(hub, endpoint, { params: { id: guideId } });
   expect(r.status).toBe(200);
 }
 

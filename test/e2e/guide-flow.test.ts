@@ -2,10 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { ArrivalAlert, CustomerFeedItem, DayStats } from '../../shared/protocol';
+import {
+  endpoints,
+  type CustomerFeedItem,
+  type DayStats,
+  type EndpointDef,
+} from '../../shared/protocol';
 import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute, type RouteInput } from '../support/api';
 import { removeDataDir, restartHub, startHub, type HubProcess } from '../support/hub-process';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
@@ -26,65 +31,66 @@ let page2: Page;
 const shot = (p: Page, name: string) =>
   p.screenshot({ path: join(SCREENSHOT_DIR, `guide-flow-${name}.png`), fullPage: true });
 
-async function integration(path: string, body: unknown) {
-  const r = await call<{ results?: { status: string; reason?: string }[] }>(
-    hub,
-    'POST',
-    path,
-    body,
-    { integration: true },
-  );
+async function integration<E extends EndpointDef>(endpoint: E, input: RouteInput<E>) {
+  const r = await callRoute(hub, endpoint, input);
   expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-  for (const item of r.body.results ?? []) expect(item.status, item.reason).toBe('accepted');
+  const { results } = r.body as { results?: { status: string; reason?: string }[] };
+  for (const item of results ?? []) expect(item.status, item.reason).toBe('accepted');
 }
 
 beforeAll(async () => {
   hub = await startHub();
   store = await createStoreFixture(hub, { name: '上海静安店' });
-  await integration('/api/v1/integration/products', {
-    products: [
-      {
-        sku: 'DRS-001-M',
-        barcode: '6900000000017',
-        name: '真丝连衣裙',
-        category: '连衣裙',
-        price: 129_900,
-        stock: { [store.storeId]: 3 },
-      },
-      {
-        sku: 'KNT-002-S',
-        barcode: '6900000000024',
-        name: '羊绒针织衫',
-        category: '针织衫',
-        price: 89_900,
-        stock: { [store.storeId]: 5 },
-      },
-    ],
+  await integration(endpoints.importProducts, {
+    body: {
+      products: [
+        {
+          sku: 'DRS-001-M',
+          barcode: '6900000000017',
+          name: '真丝连衣裙',
+          category: '连衣裙',
+          price: 129_900,
+          stock: { [store.storeId]: 3 },
+        },
+        {
+          sku: 'KNT-002-S',
+          barcode: '6900000000024',
+          name: '羊绒针织衫',
+          category: '针织衫',
+          price: 89_900,
+          stock: { [store.storeId]: 5 },
+        },
+      ],
+    },
   });
-  await integration('/api/v1/integration/customers', {
-    customers: [
-      {
-        crmId: 'crm-e2e-1',
-        name: '陈静',
-        phone: '13912345678',
-        memberCode: 'E2E00001',
-        tier: 'gold',
-        sizes: { dress: 'M', top: 'S' },
-        favouriteCategories: ['连衣裙'],
-      },
-    ],
+  await integration(endpoints.importCustomers, {
+    body: {
+      customers: [
+        {
+          crmId: 'crm-e2e-1',
+          name: '陈静',
+          phone: '13912345678',
+          memberCode: 'E2E00001',
+          tier: 'gold',
+          sizes: { dress: 'M', top: 'S' },
+          favouriteCategories: ['连衣裙'],
+        },
+      ],
+    },
   });
-  await integration('/api/v1/integration/events', {
-    events: [
-      {
-        id: 'e2e-ev-1',
-        customer: { crmId: 'crm-e2e-1' },
-        type: 'wishlisted',
-        sku: 'DRS-001-M',
-        channel: 'app',
-        at: new Date(Date.now() - 3_600_000).toISOString(),
-      },
-    ],
+  await integration(endpoints.onlineEvents, {
+    body: {
+      events: [
+        {
+          id: 'e2e-ev-1',
+          customer: { crmId: 'crm-e2e-1' },
+          type: 'wishlisted',
+          sku: 'DRS-001-M',
+          channel: 'app',
+          at: new Date(Date.now() - 3_600_000).toISOString(),
+        },
+      ],
+    },
   });
   rendererDir = mkdtempSync(join(tmpdir(), 'sg-guide-flow-'));
   await buildRenderer(rendererDir);
@@ -114,15 +120,15 @@ afterAll(async () => {
 /** Today's orders at the store, as the hub counts them. */
 async function hubOrders(): Promise<{ orders: number; revenue: number }> {
   const date = new Intl.DateTimeFormat('en-CA', { timeZone: store.timezone }).format(new Date());
-  const r = await call<DayStats>(
+  const r = await callRoute(
     hub,
-    'GET',
-    `/api/v1/stores/${store.storeId}/stats?date=${date}`,
-    undefined,
+    endpoints.storeStats,
+    { params: { storeId: store.storeId }, query: { date } },
     { token: store.terminals[0]!.token },
   );
   expect(r.status).toBe(200);
-  return { orders: r.body.orders, revenue: r.body.revenue };
+  const day = r.body as DayStats;
+  return { orders: day.orders, revenue: day.revenue };
 }
 
 const pendingText = (p: Page) => p.getByTestId('pending-count').textContent();
@@ -197,13 +203,9 @@ describe('a shop guide at the counter', () => {
       .poll(() => page.getByRole('status', { name: 'hub status' }).textContent())
       .toBe('已连接');
 
-    const r = await call<{ alertId: string | null }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      { customer: { memberCode: 'E2E00001' }, storeId: store.storeId, source: 'wifi' },
-      { integration: true },
-    );
+    const r = await callRoute(hub, endpoints.presence, {
+      body: { customer: { memberCode: 'E2E00001' }, storeId: store.storeId, source: 'wifi' },
+    });
     expect(r.status).toBe(202);
     expect(r.body.alertId).not.toBeNull();
     const card = page.getByRole('article', { name: '陈静' });
@@ -225,9 +227,7 @@ describe('a shop guide at the counter', () => {
     const other = page2.getByRole('article', { name: '陈静' });
     await other.getByText(`${store.guide.name} 正在接待`).waitFor({ timeout: 5_000 });
     expect(await other.getByRole('button', { name: '我来接待' }).count()).toBe(0);
-    const alerts = await call<{ items: ArrivalAlert[] }>(hub, 'GET', '/api/v1/alerts', undefined, {
-      token: store.terminals[0]!.token,
-    });
+    const alerts = await callRoute(hub, endpoints.alerts, {}, { token: store.terminals[0]!.token });
     expect(alerts.body.items[0]!.claimedBy?.guideId).toBe(store.guide.id);
     await shot(page, '06-claimed');
     await shot(page2, '07-claimed-other-terminal');
@@ -310,14 +310,15 @@ describe('a shop guide at the counter', () => {
       .poll(() => page.getByRole('status', { name: 'hub status' }).textContent())
       .toBe('已连接');
     expect(await hubOrders()).toEqual({ orders: 4, revenue: 219_800 + 3 * 89_900 });
-    const feed = await call<{ items: CustomerFeedItem[] }>(
+    const feed = await callRoute(
       hub,
-      'GET',
-      '/api/v1/sync/customers?limit=5000',
-      undefined,
+      endpoints.syncCustomers,
+      { query: { limit: 5000 } },
       { token: store.terminals[0]!.token },
     );
-    const registered = feed.body.items.filter((c) => 'name' in c && c.name === '周敏');
+    const registered = (feed.body.items as CustomerFeedItem[]).filter(
+      (c) => 'name' in c && c.name === '周敏',
+    );
     expect(registered).toHaveLength(1);
     await page.getByRole('button', { name: '同步状态' }).click();
     await page.getByRole('heading', { name: '同步状态' }).waitFor();
@@ -404,13 +405,9 @@ describe('a shop guide at the counter', () => {
   });
 
   it('a revoked terminal wipes its data and goes back to Connect with a clear message', async () => {
-    const r = await call(
-      hub,
-      'POST',
-      `/api/v1/admin/terminals/${store.terminals[1]!.id}/revoke`,
-      {},
-      { admin: true },
-    );
+    const r = await callRoute(hub, endpoints.adminRevokeTerminal, {
+      params: { id: store.terminals[1]!.id },
+    });
     expect(r.status).toBeLessThan(300);
     await page2.getByText(/本终端已被总部停用，本地数据已清除/).waitFor({ timeout: 10_000 });
     await page2.getByRole('heading', { name: '连接本终端' }).waitFor();

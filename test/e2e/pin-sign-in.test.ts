@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
-import type { SignInResponse } from '../../shared/protocol';
+import { endpoints } from '../../shared/protocol';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { giveLegacyPin } from '../support/legacy-pin';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
@@ -97,20 +97,18 @@ describe('PIN sign-in at the counter', () => {
       .toBe(1);
 
     // The hub has the new PIN, and no longer asks for a change.
-    const check = await call<SignInResponse>(
+    const check = await callRoute(
       hub,
-      'POST',
-      '/api/v1/staff/sign-in',
-      { guideId: store.guide2.id, pin: NEW_PIN },
+      endpoints.signIn,
+      { body: { guideId: store.guide2.id, pin: NEW_PIN } },
       { token: store.terminals[1]!.token },
     );
     expect(check.status).toBe(200);
     expect(check.body.pinChangeRequired).toBe(false);
-    const old = await call(
+    const old = await callRoute(
       hub,
-      'POST',
-      '/api/v1/staff/sign-in',
-      { guideId: store.guide2.id, pin: LEGACY_PIN },
+      endpoints.signIn,
+      { body: { guideId: store.guide2.id, pin: LEGACY_PIN } },
       { token: store.terminals[1]!.token },
     );
     expect(old.status).toBe(401);

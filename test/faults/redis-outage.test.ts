@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArrivalAlert, ResyncPayload } from '../../shared/protocol';
+import { endpoints, type ArrivalAlert, type ResyncPayload } from '../../shared/protocol';
 import { describeOnPostgres } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { rawCall } from '../support/http';
+import { callRoute } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import {
   privateRedisServer,
@@ -26,7 +27,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function readyzUntil(node: HubProcess, want: 'up' | 'down'): Promise<number> {
   const started = Date.now();
   for (let i = 0; i < 1_200; i++) {
-    const r = await call<Readiness>(node, 'GET', '/readyz');
+    const r = await rawCall<Readiness>(node, 'GET', '/readyz');
     if (r.body.redis === want) {
       expect(r.status).toBe(want === 'up' ? 200 : 503);
       expect(r.body.database).toBe('up');
@@ -73,21 +74,13 @@ describeOnPostgres('Redis outage under hub nodes', () => {
         seq += 1;
         const n = `${Date.now() % 100000}${seq}`.padStart(7, '0').slice(-7);
         const memberCode = `RO${n}${seq}`;
-        const seeded = await call<{ results: { status: string }[] }>(
-          node,
-          'POST',
-          '/api/v1/integration/customers',
-          { customers: [{ crmId: `crm-ro-${n}-${seq}`, name: `断线${seq}`, memberCode }] },
-          { integration: true },
-        );
+        const seeded = await callRoute(node, endpoints.importCustomers, {
+          body: { customers: [{ crmId: `crm-ro-${n}-${seq}`, name: `断线${seq}`, memberCode }] },
+        });
         expect(seeded.body.results[0]?.status).toBe('accepted');
-        const r = await call<{ alertId: string | null }>(
-          node,
-          'POST',
-          '/api/v1/presence',
-          { customer: { memberCode }, storeId: store.storeId, source: 'beacon' },
-          { integration: true },
-        );
+        const r = await callRoute(node, endpoints.presence, {
+          body: { customer: { memberCode }, storeId: store.storeId, source: 'beacon' },
+        });
         expect(r.status).toBe(202);
         expect(r.body.alertId).toEqual(expect.any(String));
         return r.body.alertId!;
@@ -96,13 +89,7 @@ describeOnPostgres('Redis outage under hub nodes', () => {
       /** What a terminal's catch-up (`GET /alerts?since=`) returns from its own node. */
       const catchUp = async (node: HubProcess, token: string) => {
         const since = new Date(Date.now() - 35 * 60_000).toISOString();
-        const r = await call<{ items: ArrivalAlert[] }>(
-          node,
-          'GET',
-          `/api/v1/alerts?since=${encodeURIComponent(since)}`,
-          undefined,
-          { token },
-        );
+        const r = await callRoute(node, endpoints.alerts, { query: { since } }, { token });
         expect(r.status).toBe(200);
         return r.body.items.map((a) => a.alertId);
       };
@@ -146,7 +133,7 @@ describeOnPostgres('Redis outage under hub nodes', () => {
       });
 
       it('links the nodes before the outage: an alert taken on A reaches the terminal on B', async () => {
-        expect((await call<Readiness>(nodeA, 'GET', '/readyz')).body.redis).toBe('up');
+        expect((await rawCall<Readiness>(nodeA, 'GET', '/readyz')).body.redis).toBe('up');
         const alertId = await arrive(nodeA);
         await received<ArrivalAlert>(onB, 'alert:new', (a) => a.alertId === alertId);
       });
@@ -173,7 +160,7 @@ describeOnPostgres('Redis outage under hub nodes', () => {
         const startingC = Date.now();
         nodeC = await startNode();
         figures.startDuringOutage = Date.now() - startingC;
-        expect((await call<Readiness>(nodeC, 'GET', '/readyz')).body).toMatchObject({
+        expect((await rawCall<Readiness>(nodeC, 'GET', '/readyz')).body).toMatchObject({
           ok: false,
           redis: 'down',
         });
@@ -185,7 +172,7 @@ describeOnPostgres('Redis outage under hub nodes', () => {
 
         for (const node of [nodeA, nodeB, nodeC]) {
           expect(node.proc.exitCode).toBeNull();
-          expect((await call(node, 'GET', '/healthz')).status).toBe(200);
+          expect((await rawCall(node, 'GET', '/healthz')).status).toBe(200);
           // Terminals' REST calls are served as usual.
           expect(await catchUp(node, store.terminals[1]!.token)).toEqual(
             expect.arrayContaining([a1, b1]),
@@ -201,13 +188,9 @@ describeOnPostgres('Redis outage under hub nodes', () => {
       it('Redis down: a terminal revoked meanwhile is cut off on its own node and on the others', async () => {
         // Still in the outage: new terminals, one on each node, both revoked through node A.
         const enrol = async (name: string) => {
-          const r = await call<{ id: string; token: string }>(
-            nodeA,
-            'POST',
-            '/api/v1/admin/terminals',
-            { storeId: store.storeId, name },
-            { admin: true },
-          );
+          const r = await callRoute(nodeA, endpoints.adminCreateTerminal, {
+            body: { storeId: store.storeId, name },
+          });
           expect(r.status).toBe(201);
           return r.body;
         };
@@ -219,9 +202,7 @@ describeOnPostgres('Redis outage under hub nodes', () => {
           new Promise<string>((resolve) => socket.once('disconnect', resolve));
         const [droppedA3, droppedB4] = [dropped(onA3), dropped(onB4)];
         for (const t of [t3, t4]) {
-          const r = await call(nodeA, 'POST', `/api/v1/admin/terminals/${t.id}/revoke`, undefined, {
-            admin: true,
-          });
+          const r = await callRoute(nodeA, endpoints.adminRevokeTerminal, { params: { id: t.id } });
           expect(r.status).toBeLessThan(300);
         }
         // On A the REST call itself; on B its periodic check (the announcement could not cross).
@@ -229,7 +210,7 @@ describeOnPostgres('Redis outage under hub nodes', () => {
         expect(await droppedB4).toBe('io server disconnect');
         expect(eventsOf<{ reason: string }>(onA3, 'terminal:revoked')).toHaveLength(1);
         expect(eventsOf<{ reason: string }>(onB4, 'terminal:revoked')).toHaveLength(1);
-        expect((await call<Readiness>(nodeA, 'GET', '/readyz')).body.redis).toBe('down');
+        expect((await rawCall<Readiness>(nodeA, 'GET', '/readyz')).body.redis).toBe('down');
       });
 
       it('Redis back: readiness and cross-node delivery return, and every terminal gets the outage alerts', async () => {

@@ -4,7 +4,9 @@ import {
   AUTH_FAILURES_PER_CREDENTIAL,
 } from '../../server/http/throttle';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { endpoints, type EndpointDef } from '../../shared/protocol';
+import { callRoute } from '../support/api';
+import { rawCall, routePath } from '../support/http';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { privateRedisServer, type RedisServer } from '../support/redis-server';
 import { connected, connectTerminal, openTerminalSocket } from '../support/terminal-socket';
@@ -23,14 +25,15 @@ type ErrorReply = { error: { code: string; details?: { retryAfterSeconds?: numbe
 /** A JSON body of `bytes` that no parser would accept: only what reads it would notice. */
 const junk = (bytes: number) => '['.repeat(bytes);
 
+/** Raw on purpose: hostile bodies and headers around the typed client. */
 async function raw(
   hub: HubProcess,
-  path: string,
+  endpoint: EndpointDef,
   body: string,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; retryAfter: string | null; body: ErrorReply }> {
-  const response = await fetch(`${hub.url}${path}`, {
-    method: 'POST',
+  const response = await fetch(`${hub.url}${routePath(endpoint)}`, {
+    method: endpoint.method,
     headers: { 'content-type': 'application/json', ...headers },
     body,
   });
@@ -43,15 +46,7 @@ async function raw(
 }
 
 const newTerminal = async (hub: HubProcess, storeId: string, name: string) =>
-  (
-    await call<{ id: string; token: string }>(
-      hub,
-      'POST',
-      '/api/v1/admin/terminals',
-      { storeId, name },
-      { admin: true },
-    )
-  ).body;
+  (await callRoute(hub, endpoints.adminCreateTerminal, { body: { storeId, name } })).body;
 
 describe('abuse resistance (PGlite, counters in memory)', () => {
   let hub: HubProcess;
@@ -67,10 +62,10 @@ describe('abuse resistance (PGlite, counters in memory)', () => {
 
   it('refuses a 2 MiB body without credentials before reading it (401, not 413 or 400)', async () => {
     // Over every body limit and not JSON: had the hub read or parsed it, the answer would be 413.
-    const orders = await raw(hub, '/api/v1/orders', junk(2 * 1_048_576));
+    const orders = await raw(hub, endpoints.postOrders, junk(2 * 1_048_576));
     expect(orders.status).toBe(401);
     expect(orders.body.error.code).toBe('unauthorized');
-    const crm = await raw(hub, '/api/v1/integration/customers', junk(2 * 1_048_576), {
+    const crm = await raw(hub, endpoints.importCustomers, junk(2 * 1_048_576), {
       'x-integration-key': 'not-the-key-0123456789',
     });
     expect(crm.status).toBe(401);
@@ -79,15 +74,15 @@ describe('abuse resistance (PGlite, counters in memory)', () => {
   it('limits bodies per route: 413 over 64 KiB for a registration, batches up to 1 MiB', async () => {
     const token = store.terminals[0]!.token;
     const auth = { authorization: `Bearer ${token}` };
-    const registration = await raw(hub, '/api/v1/customers', junk(100 * 1024), auth);
+    const registration = await raw(hub, endpoints.registerCustomer, junk(100 * 1024), auth);
     expect(registration.status).toBe(413);
     expect(registration.body.error.code).toBe('payload_too_large');
     // 900 KiB of valid JSON on the orders route is read and parsed (then refused by the schema).
     const big = JSON.stringify({ orders: [], padding: 'x'.repeat(900 * 1024) });
-    const orders = await raw(hub, '/api/v1/orders', big, auth);
+    const orders = await raw(hub, endpoints.postOrders, big, auth);
     expect(orders.status).toBe(400);
     expect(orders.body.error.code).toBe('invalid_input');
-    expect((await raw(hub, '/api/v1/orders', junk(1_100_000), auth)).status).toBe(413);
+    expect((await raw(hub, endpoints.postOrders, junk(1_100_000), auth)).status).toBe(413);
   });
 
   it("puts a ceiling on one terminal's calls without touching the others", async () => {
@@ -95,36 +90,36 @@ describe('abuse resistance (PGlite, counters in memory)', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 45; i++)
       statuses.push(
-        (await call(hub, 'GET', '/api/v1/terminal', undefined, { token: busy.token })).status,
+        (await callRoute(hub, endpoints.terminalInfo, {}, { token: busy.token })).status,
       );
     expect(statuses.slice(0, 40).every((s) => s === 200)).toBe(true);
     expect(statuses.slice(40).every((s) => s === 429)).toBe(true);
-    const limited = await call<ErrorReply>(hub, 'GET', '/api/v1/terminal', undefined, {
-      token: busy.token,
-    });
-    expect(limited.body.error.code).toBe('rate_limited');
-    const other = await call(hub, 'GET', '/api/v1/terminal', undefined, {
-      token: store.terminals[1]!.token,
-    });
+    const limited = await callRoute(hub, endpoints.terminalInfo, {}, { token: busy.token });
+    expect(limited.error?.code).toBe('rate_limited');
+    const other = await callRoute(
+      hub,
+      endpoints.terminalInfo,
+      {},
+      { token: store.terminals[1]!.token },
+    );
     expect(other.status).toBe(200);
   });
 
   it('answers 429 with Retry-After to a repeated wrong key, then to 300 wrong tokens from one address', async () => {
     // Trusted before the flood: one successful call each.
     const known = store.terminals[0]!.token;
-    expect((await call(hub, 'GET', '/api/v1/terminal', undefined, { token: known })).status).toBe(
-      200,
-    );
+    expect((await callRoute(hub, endpoints.terminalInfo, {}, { token: known })).status).toBe(200);
     const fresh = await newTerminal(hub, store.storeId, 'Never used yet');
 
     const sameKey: number[] = [];
     for (let i = 0; i < 15; i++)
       sameKey.push(
+        // a credential probe with an empty body: raw on purpose
         (
-          await call(
+          await rawCall(
             hub,
             'POST',
-            '/api/v1/presence',
+            routePath(endpoints.presence),
             {},
             {
               integration: 'wrong-integration-key-0123456789',
@@ -139,7 +134,8 @@ describe('abuse resistance (PGlite, counters in memory)', () => {
 
     const answers: { status: number; retryAfter: string | null; code: string }[] = [];
     for (let i = 0; i < 300; i++) {
-      const r = await fetch(`${hub.url}/api/v1/terminal`, {
+      // raw: guessed tokens, and the Retry-After header is read
+      const r = await fetch(`${hub.url}${routePath(endpoints.terminalInfo)}`, {
         headers: { authorization: `Bearer sgt_guess${i}abcdefghijklmnopqrstuvwxyz` },
       });
       const body = (await r.json()) as ErrorReply;
@@ -165,21 +161,20 @@ describe('abuse resistance (PGlite, counters in memory)', () => {
     // 300 wrong admin keys: refused with 429 too, and the real admin key still works.
     let adminLimited = 0;
     for (let i = 0; i < 300; i++) {
-      const r = await call(hub, 'GET', '/api/v1/admin/stores', undefined, {
-        admin: `wrong-admin-key-${i}-0123456789`,
-      });
+      const r = await callRoute(
+        hub,
+        endpoints.adminListStores,
+        {},
+        { adminKey: `wrong-admin-key-${i}-0123456789` },
+      );
       if (r.status === 429) adminLimited++;
     }
     expect(adminLimited).toBe(300);
-    expect(
-      (await call(hub, 'GET', '/api/v1/admin/stores', undefined, { admin: true })).status,
-    ).toBe(200);
+    expect((await callRoute(hub, endpoints.adminListStores, {})).status).toBe(200);
 
     // The terminal that worked before keeps working; a token never verified waits for the window.
-    expect((await call(hub, 'GET', '/api/v1/terminal', undefined, { token: known })).status).toBe(
-      200,
-    );
-    const waiting = await call(hub, 'GET', '/api/v1/terminal', undefined, { token: fresh.token });
+    expect((await callRoute(hub, endpoints.terminalInfo, {}, { token: known })).status).toBe(200);
+    const waiting = await callRoute(hub, endpoints.terminalInfo, {}, { token: fresh.token });
     expect(waiting.status).toBe(429);
 
     // Socket handshakes: the same rules.
@@ -213,9 +208,12 @@ describe('abuse resistance (two nodes, counters shared through Redis)', () => {
       const hub = hubs[i % 2]!;
       statuses.push(
         (
-          await call(hub, 'GET', '/api/v1/admin/stores', undefined, {
-            admin: `wrong-${i}-0123456789abcdef`,
-          })
+          await callRoute(
+            hub,
+            endpoints.adminListStores,
+            {},
+            { adminKey: `wrong-${i}-0123456789abcdef` },
+          )
         ).status,
       );
     }
@@ -229,13 +227,14 @@ describe('abuse resistance (two nodes, counters shared through Redis)', () => {
     const hub = hubs[0]!;
     // The address is over its limit, but the counters cannot be read: a wrong key gets a plain
     // 401 and the right one its answer.
-    const wrong = await call(hub, 'GET', '/api/v1/admin/stores', undefined, {
-      admin: 'wrong-during-outage-0123456789',
-    });
+    const wrong = await callRoute(
+      hub,
+      endpoints.adminListStores,
+      {},
+      { adminKey: 'wrong-during-outage-0123456789' },
+    );
     expect(wrong.status).toBe(401);
-    expect(
-      (await call(hub, 'GET', '/api/v1/admin/stores', undefined, { admin: true })).status,
-    ).toBe(200);
+    expect((await callRoute(hub, endpoints.adminListStores, {})).status).toBe(200);
     expect(hub.proc.exitCode).toBeNull();
   });
 });

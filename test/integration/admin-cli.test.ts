@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnBackends } from '../support/backends';
-import { call } from '../support/http';
+import { endpoints } from '../../shared/protocol';
+import { rawCall, routePath } from '../support/http';
+import { callRoute } from '../support/api';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
 import { runCli } from '../support/run-cli';
 import { customerFeed, unique } from '../support/seed';
@@ -31,10 +33,7 @@ describeOnBackends('hub:admin CLI', (backend) => {
         ? { DATABASE_URL: hub.options.databaseUrl }
         : { HUB_DATA_DIR: hub.dataDir },
     );
-  const terminalInfo = (token: string) =>
-    call<{ terminalId: string; store: { id: string } }>(hub, 'GET', '/api/v1/terminal', undefined, {
-      token,
-    });
+  const terminalInfo = (token: string) => callRoute(hub, endpoints.terminalInfo, {}, { token });
 
   it('over --url: adds a store, a guide and a terminal whose token works, then revokes it', async () => {
     const store = await viaUrl(
@@ -64,13 +63,7 @@ describeOnBackends('hub:admin CLI', (backend) => {
       'manager',
     );
     expect(guide.code).toBe(0);
-    const staff = await call<{ items: { name: string }[] }>(
-      hub,
-      'GET',
-      '/api/v1/admin/stores',
-      undefined,
-      { admin: true },
-    );
+    const staff = await callRoute(hub, endpoints.adminListStores, {});
     expect(staff.body.items.map((s) => s.name)).toContain('上海南京西路店');
 
     const terminal = await viaUrl('add-terminal', '--store', storeId, '--name', 'Counter 1');
@@ -105,11 +98,8 @@ describeOnBackends('hub:admin CLI', (backend) => {
     const terminal = await viaUrl('add-terminal', '--store', storeId, '--name', 'Counter 2');
     const { token } = JSON.parse(terminal.stdout) as { token: string };
     const memberCode = `MCLI${unique()}`;
-    const crm = await call(
-      hub,
-      'POST',
-      '/api/v1/integration/customers',
-      {
+    const crm = await callRoute(hub, endpoints.importCustomers, {
+      body: {
         customers: [
           {
             crmId: `crm-cli-${unique()}`,
@@ -119,8 +109,7 @@ describeOnBackends('hub:admin CLI', (backend) => {
           },
         ],
       },
-      { integration: true },
-    );
+    });
     expect(crm.status).toBe(200);
     const customer = (await customerFeed(hub, token)).find((c) => c.memberCode === memberCode)!;
 
@@ -153,10 +142,11 @@ describeOnBackends('hub:admin CLI', (backend) => {
     expect(rotated.code).toBe(0);
     const { integrationKey } = JSON.parse(rotated.stdout) as { integrationKey: string };
     expect(integrationKey).toMatch(/^sgi_/);
-    const r = await call(
+    // a bad body on purpose: raw
+    const r = await rawCall(
       hub,
       'POST',
-      '/api/v1/footfall',
+      routePath(endpoints.footfall),
       { nope: true },
       {
         integration: integrationKey,
@@ -167,17 +157,13 @@ describeOnBackends('hub:admin CLI', (backend) => {
   });
 
   it('explains bad arguments and exits non-zero without touching the hub', async () => {
-    const before = await call<{ items: unknown[] }>(hub, 'GET', '/api/v1/admin/stores', undefined, {
-      admin: true,
-    });
+    const before = await callRoute(hub, endpoints.adminListStores, {});
     const bad = await viaUrl('add-store', '--name', 'X', '--timezone', 'Mars/Base', '--lat', '91');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--timezone: unknown IANA time zone');
     expect(bad.stderr).toContain('--lat');
     expect(bad.stderr).toContain('--lng: is required');
-    const after = await call<{ items: unknown[] }>(hub, 'GET', '/api/v1/admin/stores', undefined, {
-      admin: true,
-    });
+    const after = await callRoute(hub, endpoints.adminListStores, {});
     expect(after.body.items.length).toBe(before.body.items.length);
 
     const pin = await viaUrl('add-guide', '--store', 'not-a-uuid', '--name', 'A', '--pin', '12');

@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import type { AuditPage, BatchResponse } from '../../shared/protocol';
+import {
+  endpoints,
+  type AuditEntryWire,
+  type AuditPage,
+  type AuditQuery,
+} from '../../shared/protocol';
+import { callRoute } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { rawCall, routePath } from '../support/http';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
 import { runCli } from '../support/run-cli';
 
@@ -52,32 +58,24 @@ describeOnBackends('audit you can read', (backend) => {
   });
   afterAll(() => backend.cleanup());
 
-  const post = async (store: StoreFixture, terminal: number, entries: unknown[]) => {
-    const r = await call<BatchResponse>(
+  const post = async (store: StoreFixture, terminal: number, entries: AuditEntryWire[]) => {
+    const r = await callRoute(
       hub,
-      'POST',
-      '/api/v1/audit',
-      { entries },
+      endpoints.postAudit,
+      { body: { entries } },
       { token: store.terminals[terminal]!.token },
     );
     expect(r.status).toBe(200);
     return r.body.results.map((x) => x.status);
   };
-  const view = (id: string, guideId: string, customerId: string, when: string) => ({
+  const view = (id: string, guideId: string, customerId: string, when: string): AuditEntryWire => ({
     id,
     action: 'profile_opened',
     guideId,
     customerId,
     at: when,
   });
-  const audit = (query: string, admin: boolean | string = true) =>
-    call<AuditPage & { error: { code: string; details: { path: string }[] } }>(
-      hub,
-      'GET',
-      `/api/v1/admin/audit?${query}`,
-      undefined,
-      admin === false ? {} : { admin },
-    );
+  const audit = (query: Partial<AuditQuery>) => callRoute(hub, endpoints.adminAudit, { query });
 
   it('terminals post views (and a sign-in); the admin API answers who, when, where for the customer', async () => {
     expect(
@@ -101,7 +99,7 @@ describeOnBackends('audit you can read', (backend) => {
       ['accepted'],
     );
 
-    const all = await audit(`customerId=${customer}`);
+    const all = await audit({ customerId: customer });
     expect(all.status).toBe(200);
     expect(all.body.hasMore).toBe(false);
     // Newest first; every view of this customer and nothing else.
@@ -126,23 +124,25 @@ describeOnBackends('audit you can read', (backend) => {
     expect(all.body.items[0]!.store?.name).toBe('Berlin Mitte');
 
     // A day is the store's local day: `day` in Shanghai ends at 16:00 UTC, in Berlin at 23:00.
-    const onDay = await audit(`customerId=${customer}&from=${day}&to=${day}`);
+    const onDay = await audit({ customerId: customer, from: day, to: day });
     expect(onDay.body.items.map((r) => r.id)).toEqual([ids.lateNight, ids.morning]);
-    const onNext = await audit(`customerId=${customer}&from=${next}&to=${next}`);
+    const onNext = await audit({ customerId: customer, from: next, to: next });
     expect(onNext.body.items.map((r) => r.id)).toEqual([ids.berlin, ids.afterMidnight]);
     // Instants bound exactly (inclusive).
-    const between = await audit(
-      `customerId=${customer}&from=${encodeURIComponent(at.lateNight)}&to=${encodeURIComponent(at.afterMidnight)}`,
-    );
+    const between = await audit({
+      customerId: customer,
+      from: at.lateNight,
+      to: at.afterMidnight,
+    });
     expect(between.body.items.map((r) => r.id)).toEqual([ids.afterMidnight, ids.lateNight]);
 
-    const capped = await audit(`customerId=${customer}&limit=1`);
+    const capped = await audit({ customerId: customer, limit: 1 });
     expect(capped.body.items.map((r) => r.id)).toEqual([ids.berlin]);
     expect(capped.body.hasMore).toBe(true);
   });
 
   it("answers for a guide: what they looked at, within date bounds, other guides' views left out", async () => {
-    const r = await audit(`guideId=${shanghai.guide.id}&from=${day}&to=${day}`);
+    const r = await audit({ guideId: shanghai.guide.id, from: day, to: day });
     expect(r.status).toBe(200);
     expect(r.body.items.map((x) => [x.id, x.action, x.customerId])).toEqual([
       [ids.other, 'profile_opened', otherCustomer],
@@ -150,7 +150,7 @@ describeOnBackends('audit you can read', (backend) => {
       [ids.signIn, 'sign_in', null],
     ]);
     // Without an upper bound the guide's trail reaches today: IT created the guide (admin API).
-    const later = await audit(`guideId=${shanghai.guide.id}&from=${next}`);
+    const later = await audit({ guideId: shanghai.guide.id, from: next });
     expect(later.body.items.map((x) => [x.action, x.source])).toEqual([
       ['guide_created', 'admin_rest'],
       ['profile_opened', 'terminal'],
@@ -159,37 +159,32 @@ describeOnBackends('audit you can read', (backend) => {
   });
 
   it('refuses a bad query with 400 naming the problem, and a call without the admin key with 401', async () => {
-    const neither = await audit('limit=10');
+    const neither = await audit({ limit: 10 });
     expect(neither.status).toBe(400);
-    expect(neither.body.error.code).toBe('invalid_input');
-    expect(JSON.stringify(neither.body.error.details)).toContain('exactly one');
-    expect((await audit(`customerId=${customer}&guideId=${shanghai.guide.id}`)).status).toBe(400);
+    expect(neither.error?.code).toBe('invalid_input');
+    expect(JSON.stringify(neither.error?.details)).toContain('exactly one');
+    expect((await audit({ customerId: customer, guideId: shanghai.guide.id })).status).toBe(400);
     expect(
-      (await audit(`terminalId=${shanghai.terminals[0]!.id}&guideId=${shanghai.guide.id}`)).status,
+      (await audit({ terminalId: shanghai.terminals[0]!.id, guideId: shanghai.guide.id })).status,
     ).toBe(400);
     for (const bad of [
-      'customerId=not-a-uuid',
-      `customerId=${customer}&from=yesterday`,
-      `customerId=${customer}&to=2026-02-30`,
-      `customerId=${customer}&limit=0`,
-      `customerId=${customer}&limit=1001`,
+      { customerId: 'not-a-uuid' },
+      { customerId: customer, from: 'yesterday' },
+      { customerId: customer, to: '2026-02-30' },
+      { customerId: customer, limit: 0 },
+      { customerId: customer, limit: 1001 },
     ]) {
       const r = await audit(bad);
-      expect(r.status, bad).toBe(400);
-      expect(r.body.error.code, bad).toBe('invalid_input');
+      expect(r.status, JSON.stringify(bad)).toBe(400);
+      expect(r.error?.code, JSON.stringify(bad)).toBe('invalid_input');
     }
-    const unauthenticated = await audit(`customerId=${customer}`, false);
+    // credential probes, raw on purpose: no admin key, and a terminal's token (no admin key)
+    const path = routePath(endpoints.adminAudit, undefined, { customerId: customer });
+    const unauthenticated = await rawCall(hub, 'GET', path);
     expect(unauthenticated.status).toBe(401);
-    // A terminal's token is no admin key.
-    const asTerminal = await call(
-      hub,
-      'GET',
-      `/api/v1/admin/audit?customerId=${customer}`,
-      undefined,
-      {
-        token: shanghai.terminals[0]!.token,
-      },
-    );
+    const asTerminal = await rawCall(hub, 'GET', path, undefined, {
+      token: shanghai.terminals[0]!.token,
+    });
     expect(asTerminal.status).toBe(401);
   });
 
@@ -206,7 +201,7 @@ describeOnBackends('audit you can read', (backend) => {
     // The sweep runs every 200 ms here; poll (bounded) until the old entry is gone.
     let remaining: string[] = [];
     for (let i = 0; i < 300; i++) {
-      const r = await audit(`customerId=${customer}&to=${encodeURIComponent(keptAt)}`);
+      const r = await audit({ customerId: customer, to: keptAt });
       remaining = r.body.items.map((x) => x.id);
       if (!remaining.includes(ids.old)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -214,7 +209,7 @@ describeOnBackends('audit you can read', (backend) => {
     expect(remaining).toEqual([ids.kept]);
     expect(hub.logs.some((l) => l.msg === 'audit entries past retention deleted')).toBe(true);
     // Recent entries are untouched.
-    expect((await audit(`customerId=${customer}&from=${day}`)).body.items).toHaveLength(4);
+    expect((await audit({ customerId: customer, from: day })).body.items).toHaveLength(4);
   });
 
   it('hub:admin audit prints a readable table over --url, JSON with --json, and works directly', async () => {

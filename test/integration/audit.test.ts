@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import type { BatchResponse } from '../../shared/protocol';
+import { endpoints, type AuditEntryWire } from '../../shared/protocol';
+import { callRoute } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { rawCall, routePath } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
-
-type ErrorReply = { error: { code: string } };
 
 describeOnBackends('profile-view audit', (backend) => {
   let hub: HubProcess;
@@ -19,9 +18,9 @@ describeOnBackends('profile-view audit', (backend) => {
   });
   afterAll(() => backend.cleanup());
 
-  const post = (entries: unknown[], token = store.terminals[0]!.token) =>
-    call<BatchResponse & ErrorReply>(hub, 'POST', '/api/v1/audit', { entries }, { token });
-  const entry = (guideId: string | null = store.guide.id) => ({
+  const post = (entries: AuditEntryWire[], token = store.terminals[0]!.token) =>
+    callRoute(hub, endpoints.postAudit, { body: { entries } }, { token });
+  const entry = (guideId: string | null = store.guide.id): AuditEntryWire => ({
     id: newId(),
     action: 'profile_opened',
     guideId,
@@ -53,9 +52,18 @@ describeOnBackends('profile-view audit', (backend) => {
   });
 
   it('refuses malformed entries with 400 and unauthenticated calls with 401', async () => {
-    const bad = await post([{ ...entry(), action: 'printed_everything' }]);
+    // hostile input and a credential probe: raw on purpose
+    const bad = await rawCall<{ error: { code: string } }>(
+      hub,
+      'POST',
+      routePath(endpoints.postAudit),
+      { entries: [{ ...entry(), action: 'printed_everything' }] },
+      { token: store.terminals[0]!.token },
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('invalid_input');
-    expect((await call(hub, 'POST', '/api/v1/audit', { entries: [entry()] })).status).toBe(401);
+    expect(
+      (await rawCall(hub, 'POST', routePath(endpoints.postAudit), { entries: [entry()] })).status,
+    ).toBe(401);
   });
 });

@@ -1,15 +1,19 @@
+import type { z } from 'zod';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { productUpsert } from '../../shared/protocol';
 import {
+  endpoints,
   feedPage,
   productItem,
   staffResponse,
-  type BatchResponse,
   type ProductItem,
+  type StaffMember,
 } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { connected, openTerminalSocket } from '../support/terminal-socket';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { rawCall, routePath } from '../support/http';
+import { callRoute } from '../support/api';
 import type { HubProcess } from '../support/hub-process';
 
 type Page<T> = { items: T[]; cursor: string; hasMore: boolean; total: number };
@@ -27,47 +31,35 @@ describeOnBackends('catalog sync', (backend) => {
   afterAll(() => backend.cleanup());
 
   const pull = async (store: StoreFixture, after = '0', limit = 1000) => {
-    const r = await call<Page<ProductItem>>(
+    const r = await callRoute(
       hub,
-      'GET',
-      `/api/v1/sync/catalog?after=${after}&limit=${limit}`,
-      undefined,
+      endpoints.syncCatalog,
+      { query: { after, limit } },
       { token: store.terminals[0]!.token },
     );
     // Every page honours the shared wire contract the terminal validates against.
     if (r.status === 200) expect(feedPage(productItem).safeParse(r.body).success).toBe(true);
-    return r;
+    return { ...r, body: r.body as Page<ProductItem> };
   };
-  const upsert = (products: unknown[]) =>
-    call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/products',
-      { products },
-      {
-        integration: true,
-      },
-    );
+  const upsert = (products: z.input<typeof productUpsert>[]) =>
+    callRoute(hub, endpoints.importProducts, { body: { products } });
 
   it('refuses integration and sync calls without credentials', async () => {
-    expect((await call(hub, 'POST', '/api/v1/integration/products', { products: [] })).status).toBe(
-      401,
-    );
+    expect(
+      (await rawCall(hub, 'POST', routePath(endpoints.importProducts), { products: [] })).status,
+    ).toBe(401);
     expect(
       (
-        await call(
+        await callRoute(
           hub,
-          'POST',
-          '/api/v1/integration/products',
-          { products: [] },
-          {
-            integration: 'wrong-key-0123456789',
-          },
+          endpoints.importProducts,
+          { body: { products: [] } },
+          { integrationKey: 'wrong-key-0123456789' },
         )
       ).status,
     ).toBe(401);
-    expect((await call(hub, 'GET', '/api/v1/sync/catalog')).status).toBe(401);
-    expect((await call(hub, 'GET', '/api/v1/sync/staff')).status).toBe(401);
+    expect((await rawCall(hub, 'GET', routePath(endpoints.syncCatalog))).status).toBe(401);
+    expect((await rawCall(hub, 'GET', routePath(endpoints.syncStaff))).status).toBe(401);
   });
 
   it('upserts products and gives each store its own stock', async () => {
@@ -236,16 +228,17 @@ describeOnBackends('catalog sync', (backend) => {
       },
     ];
     for (const body of bad) {
-      const r = await call<ErrorReply>(hub, 'POST', '/api/v1/integration/products', body, {
+      // raw on purpose: bodies the schema refuses
+      const r = await rawCall<ErrorReply>(hub, 'POST', routePath(endpoints.importProducts), body, {
         integration: true,
       });
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code).toBe('invalid_input');
     }
-    const r = await call<ErrorReply>(
+    const r = await rawCall<ErrorReply>(
       hub,
       'POST',
-      '/api/v1/integration/products',
+      routePath(endpoints.importProducts),
       '{"products": [',
       {
         integration: true,
@@ -257,9 +250,14 @@ describeOnBackends('catalog sync', (backend) => {
 
   it('rejects a bad feed query with 400', async () => {
     for (const q of ['after=abc', 'limit=0', 'limit=5001', 'after=-1']) {
-      const r = await call<ErrorReply>(hub, 'GET', `/api/v1/sync/catalog?${q}`, undefined, {
-        token: a.terminals[0]!.token,
-      });
+      // raw on purpose: hostile queries
+      const r = await rawCall<ErrorReply>(
+        hub,
+        'GET',
+        `${routePath(endpoints.syncCatalog)}?${q}`,
+        undefined,
+        { token: a.terminals[0]!.token },
+      );
       expect(r.status, q).toBe(400);
       expect(r.body.error.code).toBe('invalid_input');
     }
@@ -293,18 +291,15 @@ describeOnBackends('catalog sync', (backend) => {
   });
 
   it("lists this store's guides with PIN hashes", async () => {
-    const r = await call<{
-      items: { id: string; storeId: string; role: string; pinHash: string }[];
-    }>(hub, 'GET', '/api/v1/sync/staff', undefined, { token: a.terminals[0]!.token });
+    const r = await callRoute(hub, endpoints.syncStaff, {}, { token: a.terminals[0]!.token });
     expect(r.status).toBe(200);
     expect(staffResponse.safeParse(r.body).success).toBe(true);
-    expect(r.body.items.map((g) => g.id).sort()).toEqual(
-      [a.guide.id, a.guide2.id, a.manager.id].sort(),
-    );
-    expect(r.body.items.every((g) => g.storeId === a.storeId)).toBe(true);
-    expect(r.body.items.find((g) => g.id === a.manager.id)?.role).toBe('manager');
+    const staff = r.body.items as StaffMember[];
+    expect(staff.map((g) => g.id).sort()).toEqual([a.guide.id, a.guide2.id, a.manager.id].sort());
+    expect(staff.every((g) => g.storeId === a.storeId)).toBe(true);
+    expect(staff.find((g) => g.id === a.manager.id)?.role).toBe('manager');
     // Memory-hard verifiers only (docs/privacy.md, "PINs"), never a PIN.
-    expect(r.body.items.every((g) => /^scrypt\$/.test(g.pinHash))).toBe(true);
+    expect(staff.every((g) => /^scrypt\$/.test(g.pinHash))).toBe(true);
     for (const pin of ['480613', '592704', '731586'])
       expect(JSON.stringify(r.body)).not.toContain(pin);
   });

@@ -1,8 +1,11 @@
+import type { z } from 'zod';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BatchResponse, CustomerFeedItem, CustomerProfile } from '../../shared/protocol';
+import type { crmCustomer } from '../../shared/protocol';
+import { endpoints, type CustomerFeedItem, type CustomerProfile } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { rawCall, routePath } from '../support/http';
+import { callRoute } from '../support/api';
 import type { HubProcess } from '../support/hub-process';
 
 type Page<T> = { items: T[]; cursor: string; hasMore: boolean; total: number };
@@ -18,27 +21,22 @@ describeOnBackends('CRM customer upsert', (backend) => {
   afterAll(() => backend.cleanup());
 
   const pull = (after = '0') =>
-    call<Page<CustomerFeedItem>>(hub, 'GET', `/api/v1/sync/customers?after=${after}`, undefined, {
-      token: store.terminals[0]!.token,
-    });
-  const upsert = (customers: unknown[]) =>
-    call<BatchResponse>(
+    callRoute(
       hub,
-      'POST',
-      '/api/v1/integration/customers',
-      { customers },
-      {
-        integration: true,
-      },
-    );
+      endpoints.syncCustomers,
+      { query: { after } },
+      { token: store.terminals[0]!.token },
+    ).then((r) => ({ ...r, body: r.body as Page<CustomerFeedItem> }));
+  const upsert = (customers: z.input<typeof crmCustomer>[]) =>
+    callRoute(hub, endpoints.importCustomers, { body: { customers } });
   const profiles = (items: CustomerFeedItem[]) =>
     items.filter((i): i is CustomerProfile => !('deleted' in i));
 
   it('refuses calls without the integration key', async () => {
     expect(
-      (await call(hub, 'POST', '/api/v1/integration/customers', { customers: [] })).status,
+      (await rawCall(hub, 'POST', routePath(endpoints.importCustomers), { customers: [] })).status,
     ).toBe(401);
-    expect((await call(hub, 'GET', '/api/v1/sync/customers')).status).toBe(401);
+    expect((await rawCall(hub, 'GET', routePath(endpoints.syncCustomers))).status).toBe(401);
   });
 
   it('creates customers with a normalised phone, hash, mask and a generated member code', async () => {
@@ -76,9 +74,12 @@ describeOnBackends('CRM customer upsert', (backend) => {
     // The raw number never travels to terminals, nor a masked form or the full hash.
     const { phoneHash } = await import('../../shared/domain/crypto');
     const { phoneTag } = await import('../../shared/domain/phone-tag');
-    const info = await call<{ phoneHashKey: string }>(hub, 'GET', '/api/v1/terminal', undefined, {
-      token: store.terminals[0]!.token,
-    });
+    const info = await callRoute(
+      hub,
+      endpoints.terminalInfo,
+      {},
+      { token: store.terminals[0]!.token },
+    );
     const fullHash = await phoneHash(info.body.phoneHashKey, '+8613812345678');
     const wire = JSON.stringify(feed.body);
     expect(wire).not.toMatch(/13812345678|138\*|phoneHash|phoneMasked/);
@@ -104,16 +105,17 @@ describeOnBackends('CRM customer upsert', (backend) => {
 
   it('attaches a CRM record to the live customer with the same phone instead of duplicating', async () => {
     // Registered in the store first, with sizes the guide captured.
-    const reg = await call<{ status: string; customer: CustomerProfile }>(
+    const reg = await callRoute(
       hub,
-      'POST',
-      '/api/v1/customers',
+      endpoints.registerCustomer,
       {
-        id: '0190b000-0000-7000-8000-00000000c001',
-        name: '赵敏',
-        phone: '+86 139-0000-1111',
-        sizes: { bottom: '27' },
-        notes: 'prefers linen',
+        body: {
+          id: '0190b000-0000-7000-8000-00000000c001',
+          name: '赵敏',
+          phone: '+86 139-0000-1111',
+          sizes: { bottom: '27' },
+          notes: 'prefers linen',
+        },
       },
       { token: store.terminals[0]!.token },
     );
@@ -188,13 +190,9 @@ describeOnBackends('CRM customer upsert', (backend) => {
     const all = profiles((await pull()).body.items);
     const a = all.find((p) => p.name === '甲' && p.phoneTag !== null)!;
     const b = all.find((p) => p.name === '甲' && p.phoneTag === null)!;
-    const merged = await call<{ status: string; customer: CustomerProfile }>(
-      hub,
-      'POST',
-      '/api/v1/integration/customers/merge',
-      { sourceId: b.id, targetId: a.id },
-      { integration: true },
-    );
+    const merged = await callRoute(hub, endpoints.mergeCustomers, {
+      body: { sourceId: b.id, targetId: a.id },
+    });
     expect(merged.body.status).toBe('merged');
     expect(merged.body.customer.points).toBe(15);
 
@@ -233,7 +231,8 @@ describeOnBackends('CRM customer upsert', (backend) => {
       { customers: Array.from({ length: 1001 }, (_, i) => ({ crmId: `B-${i}`, name: 'x' })) },
     ];
     for (const body of bad) {
-      const r = await call<ErrorReply>(hub, 'POST', '/api/v1/integration/customers', body, {
+      // raw on purpose: bodies the schema refuses
+      const r = await rawCall<ErrorReply>(hub, 'POST', routePath(endpoints.importCustomers), body, {
         integration: true,
       });
       expect(r.status).toBe(400);

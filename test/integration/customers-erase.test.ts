@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type {
-  AlertsResponse,
-  BatchResponse,
-  CustomerFeedItem,
-  DayStats,
-  EraseResponse,
-  RegistrationResponse,
-} from '../../shared/protocol';
+import { endpoints, type DayStats, type EraseRequest } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
+import { rawCall, routePath } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
 import { customerFeed, seedCrmCustomers, seedProducts, unique } from '../support/seed';
 import { orderFor } from './terminal-harness';
@@ -30,24 +24,21 @@ describeOnBackends('customers: erasure on request', (backend) => {
   let kept: string;
   let phone: string;
   const sku = `SKU-ERASE-${unique()}`;
-  const erase = (body: unknown, integration = true) =>
-    call<EraseResponse & ErrorReply>(hub, 'POST', '/api/v1/integration/customers/erase', body, {
-      integration,
-    });
+  const erase = (body: EraseRequest) => callRoute(hub, endpoints.eraseCustomer, { body });
+  /** Raw on purpose: broken bodies and the call without the integration key. */
+  const rawErase = (body: unknown, integration = true) =>
+    rawCall<ErrorReply>(hub, 'POST', routePath(endpoints.eraseCustomer), body, { integration });
   const date = () =>
     new Intl.DateTimeFormat('en-CA', { timeZone: store.timezone }).format(new Date());
   const dayStats = async () =>
     (
-      await call<DayStats>(
+      await callRoute(
         hub,
-        'GET',
-        `/api/v1/stores/${store.storeId}/stats?date=${date()}`,
-        undefined,
-        {
-          token,
-        },
+        endpoints.storeStats,
+        { params: { storeId: store.storeId }, query: { date: date() } },
+        { token },
       )
-    ).body;
+    ).body as DayStats;
 
   beforeAll(async () => {
     hub = await backend.startHub();
@@ -58,21 +49,14 @@ describeOnBackends('customers: erasure on request', (backend) => {
     // The customer to erase, with a number we know (the feed only ever shows it masked).
     phone = `139${unique().padStart(8, '0').slice(-8)}`;
     const memberCode = `MERASE${unique()}`;
-    const crm = await call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/customers',
-      { customers: [{ crmId: `crm-erase-${unique()}`, name: '王芳', phone, memberCode }] },
-      { integration: true },
-    );
+    const crm = await callRoute(hub, endpoints.importCustomers, {
+      body: { customers: [{ crmId: `crm-erase-${unique()}`, name: '王芳', phone, memberCode }] },
+    });
     expect(crm.body.results[0]?.status).toBe('accepted');
     erased = (await customerFeed(hub, token)).find((c) => c.memberCode === memberCode)!.id;
     // An online trail, an arrival with its alert, and an order: everything erasure must handle.
-    const events = await call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/events',
-      {
+    const events = await callRoute(hub, endpoints.onlineEvents, {
+      body: {
         events: [
           {
             id: `ev-${unique()}`,
@@ -84,33 +68,29 @@ describeOnBackends('customers: erasure on request', (backend) => {
           },
         ],
       },
-      { integration: true },
-    );
+    });
     expect(events.status).toBe(200);
-    const presence = await call(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      {
+    const presence = await callRoute(hub, endpoints.presence, {
+      body: {
         customer: { customerId: erased },
         storeId: store.storeId,
         source: 'wifi',
         at: new Date().toISOString(),
       },
-      { integration: true },
-    );
+    });
     expect(presence.status).toBe(202);
-    const order = await call<BatchResponse>(
+    const order = await callRoute(
       hub,
-      'POST',
-      '/api/v1/orders',
+      endpoints.postOrders,
       {
-        orders: [
-          orderFor(store, sku, {
-            customerId: erased,
-            lines: [{ sku, quantity: 1, unitPrice: 25_000, discount: 0 }],
-          }),
-        ],
+        body: {
+          orders: [
+            orderFor(store, sku, {
+              customerId: erased,
+              lines: [{ sku, quantity: 1, unitPrice: 25_000, discount: 0 }],
+            }),
+          ],
+        },
       },
       { token },
     );
@@ -120,28 +100,25 @@ describeOnBackends('customers: erasure on request', (backend) => {
   afterAll(() => backend.cleanup());
 
   it('refuses a caller without the integration key, a bad body and an unknown customer', async () => {
-    expect((await erase({ customerId: erased, reason: 'request' }, false)).status).toBe(401);
-    const bad = await erase({ customerId: 'not-a-uuid' });
+    expect((await rawErase({ customerId: erased, reason: 'request' }, false)).status).toBe(401);
+    const bad = await rawErase({ customerId: 'not-a-uuid' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('invalid_input');
-    expect((await erase({ customerId: erased })).status).toBe(400); // reason is required
+    expect((await rawErase({ customerId: erased })).status).toBe(400); // reason is required
     const unknown = await erase({ customerId: newId(), reason: 'request' });
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.code).toBe('not_found');
+    expect(unknown.error?.code).toBe('not_found');
   });
 
   it('wipes the customer everywhere terminals see it, and the store figures stay', async () => {
     const before = await dayStats();
     expect(before.orders).toBe(1);
-    const alertsBefore = await call<AlertsResponse>(hub, 'GET', '/api/v1/alerts', undefined, {
-      token,
-    });
+    const alertsBefore = await callRoute(hub, endpoints.alerts, {}, { token });
     expect(alertsBefore.body.items.some((a) => a.card.customerId === erased)).toBe(true);
-    const feedBefore = await call<{ cursor: string }>(
+    const feedBefore = await callRoute(
       hub,
-      'GET',
-      '/api/v1/sync/customers?limit=5000&withTotal=false',
-      undefined,
+      endpoints.syncCustomers,
+      { query: { limit: 5000, withTotal: false } },
       { token },
     );
 
@@ -153,11 +130,10 @@ describeOnBackends('customers: erasure on request', (backend) => {
     });
 
     // Terminals get a deletion tombstone and no longer any profile for the customer.
-    const changes = await call<{ items: CustomerFeedItem[] }>(
+    const changes = await callRoute(
       hub,
-      'GET',
-      `/api/v1/sync/customers?after=${feedBefore.body.cursor}&limit=5000`,
-      undefined,
+      endpoints.syncCustomers,
+      { query: { after: feedBefore.body.cursor, limit: 5000 } },
       { token },
     );
     expect(changes.body.items).toEqual([
@@ -167,9 +143,7 @@ describeOnBackends('customers: erasure on request', (backend) => {
     expect(live.map((c) => c.id)).not.toContain(erased);
     expect(live.map((c) => c.id)).toContain(kept);
     // The alert that showed the customer is no longer served to a catching-up terminal.
-    const alertsAfter = await call<AlertsResponse>(hub, 'GET', '/api/v1/alerts', undefined, {
-      token,
-    });
+    const alertsAfter = await callRoute(hub, endpoints.alerts, {}, { token });
     expect(alertsAfter.body.items.some((a) => a.card.customerId === erased)).toBe(false);
     // The day's figures are unchanged (the order stays, anonymous).
     const after = await dayStats();
@@ -180,32 +154,29 @@ describeOnBackends('customers: erasure on request', (backend) => {
   });
 
   it('answers a resend with already_erased and changes nothing', async () => {
-    const feed = await call<{ cursor: string }>(
+    const feed = await callRoute(
       hub,
-      'GET',
-      '/api/v1/sync/customers?limit=5000&withTotal=false',
-      undefined,
+      endpoints.syncCustomers,
+      { query: { limit: 5000, withTotal: false } },
       { token },
     );
     const again = await erase({ customerId: erased, reason: 'resend' });
     expect(again.status).toBe(200);
     expect(again.body.status).toBe('already_erased');
-    const after = await call<{ items: unknown[] }>(
+    const after = await callRoute(
       hub,
-      'GET',
-      `/api/v1/sync/customers?after=${feed.body.cursor}&limit=5000`,
-      undefined,
+      endpoints.syncCustomers,
+      { query: { after: feed.body.cursor, limit: 5000 } },
       { token },
     );
     expect(after.body.items).toEqual([]);
   });
 
   it('frees the phone number: registering it again creates a new customer', async () => {
-    const reg = await call<RegistrationResponse>(
+    const reg = await callRoute(
       hub,
-      'POST',
-      '/api/v1/customers',
-      { id: newId(), name: '新顾客', phone },
+      endpoints.registerCustomer,
+      { body: { id: newId(), name: '新顾客', phone } },
       { token },
     );
     expect(reg.status).toBe(201);
@@ -216,18 +187,14 @@ describeOnBackends('customers: erasure on request', (backend) => {
 
   it('refuses to erase a duplicate already merged away (erase the survivor instead)', async () => {
     const [source, target] = await seedCrmCustomers(hub, token, 2, 'M');
-    const merged = await call(
-      hub,
-      'POST',
-      '/api/v1/integration/customers/merge',
-      { sourceId: source, targetId: target },
-      { integration: true },
-    );
+    const merged = await callRoute(hub, endpoints.mergeCustomers, {
+      body: { sourceId: source!, targetId: target! },
+    });
     expect(merged.status).toBe(200);
-    const r = await erase({ customerId: source, reason: 'request' });
+    const r = await erase({ customerId: source!, reason: 'request' });
     expect(r.status).toBe(409);
-    expect(r.body.error.message).toContain(target!);
+    expect(r.error?.message).toContain(target!);
     // Erasing the survivor takes the merged duplicate's data with it and still answers once.
-    expect((await erase({ customerId: target, reason: 'request' })).body.status).toBe('erased');
+    expect((await erase({ customerId: target!, reason: 'request' })).body.status).toBe('erased');
   });
 });

@@ -1,20 +1,21 @@
+import type { z } from 'zod';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { customerRegistration, onlineEvent } from '../../shared/protocol';
 import {
+  endpoints,
   customerFeedItem,
   feedPage,
   mergeResponse,
   registrationResponse,
-  type BatchResponse,
   type CustomerFeedItem,
   type CustomerProfile,
   type CustomerTombstone,
-  type MergeResponse,
-  type RegistrationResponse,
 } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { rawCall, routePath } from '../support/http';
+import { callRoute } from '../support/api';
 import type { HubProcess } from '../support/hub-process';
 import { connected, openTerminalSocket } from '../support/terminal-socket';
 
@@ -35,29 +36,21 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     hub = await backend.startHub();
     store = await createStoreFixture(hub, { name: 'Shanghai IFC' });
     other = await createStoreFixture(hub, { name: 'Beijing Sanlitun' });
-    await call(
-      hub,
-      'POST',
-      '/api/v1/integration/products',
-      {
+    await callRoute(hub, endpoints.importProducts, {
+      body: {
         products: [
           { sku: 'DR-1', name: '真丝连衣裙', category: 'dress', price: 89900 },
           { sku: 'CO-2', name: '羊毛大衣', category: 'coat', price: 199900 },
         ],
       },
-      { integration: true },
-    );
+    });
   });
   afterAll(() => backend.cleanup());
 
   const token = () => store.terminals[0]!.token;
   const pull = (after = '0', limit = 1000, t = token()) =>
-    call<Page<CustomerFeedItem>>(
-      hub,
-      'GET',
-      `/api/v1/sync/customers?after=${after}&limit=${limit}`,
-      undefined,
-      { token: t },
+    callRoute(hub, endpoints.syncCustomers, { query: { after, limit } }, { token: t }).then(
+      (r) => ({ ...r, body: r.body as Page<CustomerFeedItem> }),
     );
   /** The whole feed from a cursor, folded the way a terminal applies it (last write wins). */
   const pullAll = async (after = '0', limit = 1000) => {
@@ -78,39 +71,40 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     }
     return { state, seen, cursor };
   };
-  const register = (body: Record<string, unknown>, t = token()) =>
-    call<RegistrationResponse & ErrorReply>(hub, 'POST', '/api/v1/customers', body, { token: t });
-  const events = (list: unknown[]) =>
-    call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/events',
-      { events: list },
-      {
-        integration: true,
-      },
-    );
+  const register = (body: z.input<typeof customerRegistration>, t = token()) =>
+    callRoute(hub, endpoints.registerCustomer, { body }, { token: t });
+  // Event literals are built in loops (their strings widen): the hub's schema judges them.
+  const events = (list: object[]) =>
+    callRoute(hub, endpoints.onlineEvents, {
+      body: { events: list as z.input<typeof onlineEvent>[] },
+    });
   const merge = (sourceId: string, targetId: string) =>
-    call<MergeResponse & ErrorReply>(
-      hub,
-      'POST',
-      '/api/v1/integration/customers/merge',
-      { sourceId, targetId },
-      { integration: true },
-    );
+    callRoute(hub, endpoints.mergeCustomers, { body: { sourceId, targetId } });
 
   it('refuses every endpoint without credentials', async () => {
-    expect((await call(hub, 'POST', '/api/v1/customers', {})).status).toBe(401);
-    expect(
-      (await call(hub, 'POST', '/api/v1/customers', {}, { token: 'sgt_not-a-token' })).status,
-    ).toBe(401);
-    expect((await call(hub, 'POST', '/api/v1/integration/events', { events: [] })).status).toBe(
+    expect((await rawCall(hub, 'POST', routePath(endpoints.registerCustomer), {})).status).toBe(
       401,
     );
-    expect((await call(hub, 'POST', '/api/v1/integration/customers/merge', {})).status).toBe(401);
     expect(
-      (await call(hub, 'GET', '/api/v1/sync/customers', undefined, { token: 'sgt_nope' })).status,
+      (
+        await rawCall(
+          hub,
+          'POST',
+          routePath(endpoints.registerCustomer),
+          {},
+          {
+            token: 'sgt_not-a-token',
+          },
+        )
+      ).status,
     ).toBe(401);
+    expect(
+      (await rawCall(hub, 'POST', routePath(endpoints.onlineEvents), { events: [] })).status,
+    ).toBe(401);
+    expect((await rawCall(hub, 'POST', routePath(endpoints.mergeCustomers), {})).status).toBe(401);
+    expect((await callRoute(hub, endpoints.syncCustomers, {}, { token: 'sgt_nope' })).status).toBe(
+      401,
+    );
   });
 
   it('registers a customer in store and shows them in every store feed', async () => {
@@ -180,7 +174,7 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     const replies = await Promise.all(
       [0, 1, 2, 3, 4, 5].map((n) =>
         register(
-          { id: newId(), name: `同时${n}`, phone: formats[n % formats.length] },
+          { id: newId(), name: `同时${n}`, phone: formats[n % formats.length]! },
           store.terminals[n % 2]!.token,
         ),
       ),
@@ -226,7 +220,16 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
       { id: newId(), name: 'x', phone: nextPhone(), guideId: other.guide.id },
     ];
     for (const body of bad) {
-      const r = await register(body);
+      // raw on purpose: registrations the schema refuses
+      const r = await rawCall<ErrorReply>(
+        hub,
+        'POST',
+        routePath(endpoints.registerCustomer),
+        body,
+        {
+          token: token(),
+        },
+      );
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code).toBe('invalid_input');
     }
@@ -441,7 +444,8 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
         ],
       },
     ]) {
-      const bad = await call<ErrorReply>(hub, 'POST', '/api/v1/integration/events', body, {
+      // raw on purpose: bodies the schema refuses
+      const bad = await rawCall<ErrorReply>(hub, 'POST', routePath(endpoints.onlineEvents), body, {
         integration: true,
       });
       expect(bad.status).toBe(400);
@@ -453,13 +457,9 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
   it('merges a duplicate: a tombstone in the feed, the target absorbs phone, trail and events', async () => {
     const sourcePhone = nextPhone();
     const source = await register({ id: newId(), name: '王五', phone: sourcePhone });
-    const crm = await call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/customers',
-      { customers: [{ crmId: 'CRM-MERGE-T', name: '王五', tier: 'gold', points: 100 }] },
-      { integration: true },
-    );
+    const crm = await callRoute(hub, endpoints.importCustomers, {
+      body: { customers: [{ crmId: 'CRM-MERGE-T', name: '王五', tier: 'gold', points: 100 }] },
+    });
     expect(crm.body.results[0]!.status).toBe('accepted');
     const { state: s0, cursor } = await pullAll();
     const target = [...s0.values()].find(
@@ -529,11 +529,11 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     expect((await merge(target.id, target.id)).status).toBe(400);
     expect((await merge(newId(), target.id)).status).toBe(404);
     expect((await merge(target.id, sourceId)).status).toBe(409);
-    const bad = await call<ErrorReply>(
+    const bad = await rawCall<ErrorReply>(
       hub,
       'POST',
-      '/api/v1/integration/customers/merge',
-      { sourceId: 'x' },
+      routePath(endpoints.mergeCustomers),
+      { sourceId: 'x' }, // raw on purpose: no target
       { integration: true },
     );
     expect(bad.status).toBe(400);
@@ -543,23 +543,23 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
   it("re-points the source's visit: the survivor seen again is the same visit and alert", async () => {
     const source = await register({ id: newId(), name: '钱七', phone: nextPhone() });
     const target = await register({ id: newId(), name: '钱七', phone: nextPhone() });
-    const seen = await call<{ visitId: string; alertId: string | null }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      { customer: { customerId: source.body.customer.id }, storeId: store.storeId, source: 'qr' },
-      { integration: true },
-    );
+    const seen = await callRoute(hub, endpoints.presence, {
+      body: {
+        customer: { customerId: source.body.customer.id },
+        storeId: store.storeId,
+        source: 'qr',
+      },
+    });
     expect(seen.status).toBe(202);
     expect(seen.body.alertId).not.toBeNull();
     expect((await merge(source.body.customer.id, target.body.customer.id)).status).toBe(200);
-    const again = await call<{ visitId: string; alertId: string | null }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      { customer: { customerId: target.body.customer.id }, storeId: store.storeId, source: 'wifi' },
-      { integration: true },
-    );
+    const again = await callRoute(hub, endpoints.presence, {
+      body: {
+        customer: { customerId: target.body.customer.id },
+        storeId: store.storeId,
+        source: 'wifi',
+      },
+    });
     expect(again.status).toBe(202);
     // Same visit and the same (first) alert: nothing new for the guides to chase.
     expect(again.body).toEqual(seen.body);
@@ -574,9 +574,14 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
       'limit=5001',
       'limit=ten',
     ]) {
-      const r = await call<ErrorReply>(hub, 'GET', `/api/v1/sync/customers?${q}`, undefined, {
-        token: token(),
-      });
+      // raw on purpose: hostile queries
+      const r = await rawCall<ErrorReply>(
+        hub,
+        'GET',
+        `${routePath(endpoints.syncCustomers)}?${q}`,
+        undefined,
+        { token: token() },
+      );
       expect(r.status, q).toBe(400);
       expect(r.body.error.code).toBe('invalid_input');
     }
@@ -664,21 +669,31 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
 
   it('skips the remaining-rows count when asked to (later pages of a terminal run)', async () => {
     const first = await pull('0', 5);
-    const query = (withTotal: string) =>
-      call<Page<CustomerFeedItem>>(
+    const query = (withTotal: boolean) =>
+      callRoute(
         hub,
-        'GET',
-        `/api/v1/sync/customers?after=${first.body.cursor}&limit=5&withTotal=${withTotal}`,
-        undefined,
+        endpoints.syncCustomers,
+        { query: { after: first.body.cursor, limit: 5, withTotal } },
         { token: token() },
       );
-    const without = await query('false');
+    const without = await query(false);
     expect(without.status).toBe(200);
     expect(without.body).not.toHaveProperty('total');
-    const withIt = await query('true');
+    const withIt = await query(true);
     expect(withIt.body.total).toBe(first.body.total - 5);
     expect(without.body.items).toEqual(withIt.body.items);
-    const bad = await query('maybe');
+    // raw on purpose: a value the schema refuses
+    const bad = await rawCall(
+      hub,
+      'GET',
+      routePath(endpoints.syncCustomers, undefined, {
+        after: first.body.cursor,
+        limit: 5,
+        withTotal: 'maybe',
+      }),
+      undefined,
+      { token: token() },
+    );
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ error: { code: 'invalid_input' } });
   });

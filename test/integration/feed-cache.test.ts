@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BatchResponse, CustomerFeedItem, EraseResponse } from '../../shared/protocol';
+import { endpoints, type CustomerFeedItem } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
+import { routePath } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
 import { unique } from '../support/seed';
 
@@ -17,10 +18,11 @@ async function feedPage(
   limit: number,
   withTotal = false,
 ): Promise<Fetched> {
-  const response = await fetch(
-    `${hub.url}/api/v1/sync/customers?after=${after}&limit=${limit}&withTotal=${withTotal}`,
-    { headers: { authorization: `Bearer ${token}` } },
-  );
+  // raw: the test reads the body's exact text and the cache header
+  const path = routePath(endpoints.syncCustomers, undefined, { after, limit, withTotal });
+  const response = await fetch(`${hub.url}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(response.status).toBe(200);
   const text = await response.text();
   return { cache: response.headers.get('x-feed-cache'), text, page: JSON.parse(text) as Page };
@@ -67,13 +69,7 @@ describeOnBackends('customer feed page cache', (backend) => {
     memberCode: `MCACHE${tag}X${n}`,
   }));
   const pushCrm = async (customers: typeof crm, to: HubProcess = hub) => {
-    const r = await call<BatchResponse>(
-      to,
-      'POST',
-      '/api/v1/integration/customers',
-      { customers },
-      { integration: true },
-    );
+    const r = await callRoute(to, endpoints.importCustomers, { body: { customers } });
     expect(r.status).toBe(200);
     expect(r.body.results.every((x) => x.status === 'accepted')).toBe(true);
   };
@@ -131,13 +127,9 @@ describeOnBackends('customer feed page cache', (backend) => {
     const target = crm.find((c) => cachedFirst.text.includes(c.memberCode))!;
     const id = idOf(pages, target.memberCode)!;
 
-    const erased = await call<EraseResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/customers/erase',
-      { customerId: id, reason: 'customer asked (test)' },
-      { integration: true },
-    );
+    const erased = await callRoute(hub, endpoints.eraseCustomer, {
+      body: { customerId: id, reason: 'customer asked (test)' },
+    });
     expect(erased.status).toBe(200);
 
     const rebuilt = await feedPage(hub, token, '0', 10);
@@ -154,13 +146,9 @@ describeOnBackends('customer feed page cache', (backend) => {
       const cachedFirst = await feedPage(hub, token, '0', 10);
       expect(cachedFirst.cache).toBe('hit');
       const target = crm.find((c) => cachedFirst.text.includes(c.memberCode))!;
-      const erased = await call<EraseResponse>(
-        other,
-        'POST',
-        '/api/v1/integration/customers/erase',
-        { customerId: idOf(pages, target.memberCode)!, reason: 'customer asked (test)' },
-        { integration: true },
-      );
+      const erased = await callRoute(other, endpoints.eraseCustomer, {
+        body: { customerId: idOf(pages, target.memberCode)!, reason: 'customer asked (test)' },
+      });
       expect(erased.status).toBe(200);
       const rebuilt = await feedPage(hub, token, '0', 10);
       expect(rebuilt.cache).toBe('miss');

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchResponse, CrmCustomer, OnlineEvent } from '../../shared/protocol';
+import { endpoints, type CrmCustomer, type OnlineEvent } from '../../shared/protocol';
+import { callRoute } from '../support/api';
 import { ensurePhoneHashKey } from '../../server/customers/phone-key';
 import { upsertCrmCustomers } from '../../server/customers/crm';
 import { eraseCustomer } from '../../server/customers/erase';
@@ -19,7 +20,7 @@ import {
 } from '../../server/sync/feed-json';
 import { describeOnBackends, describeOnPostgres } from '../support/backends';
 import { createStoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { routePath } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
 import { unique } from '../support/seed';
 import { freshPostgresDatabase } from '../support/services';
@@ -267,18 +268,18 @@ describeOnBackends('stored feed JSON in a running hub', (backend) => {
   afterAll(() => backend.cleanup());
 
   it('writes the JSON of new customers in the background: later pages are built from it', async () => {
-    const written = await call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/customers',
-      { customers: crmCustomers(40) },
-      { integration: true },
-    );
+    const written = await callRoute(hub, endpoints.importCustomers, {
+      body: { customers: crmCustomers(40) },
+    });
     expect(written.body.results.filter((r) => r.status === 'accepted')).toHaveLength(40);
     const stored = async () => {
-      const response = await fetch(`${hub.url}/api/v1/sync/customers?limit=5000`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const response = await fetch(
+        // raw: the test reads a response header the typed client does not surface
+        `${hub.url}${routePath(endpoints.syncCustomers, undefined, { limit: 5000 })}`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
       expect(response.status).toBe(200);
       await response.arrayBuffer();
       return response.headers.get('x-feed-stored');

@@ -1,9 +1,9 @@
 import { afterAll, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import type { BatchResponse, DayStats } from '../../shared/protocol';
+import { endpoints, type DayStats } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 
 /**
@@ -25,13 +25,9 @@ describeOnBackends('graceful shutdown', (backend) => {
     const hub = await backend.startHub();
     const store = await createStoreFixture(hub);
     const token = store.terminals[0]!.token;
-    const products = await call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/products',
-      { products: [{ sku: 'GS-1', name: '羊毛大衣', category: '外套', price: 129_900 }] },
-      { integration: true },
-    );
+    const products = await callRoute(hub, endpoints.importProducts, {
+      body: { products: [{ sku: 'GS-1', name: '羊毛大衣', category: '外套', price: 129_900 }] },
+    });
     expect(products.status).toBe(200);
 
     const createdAt = new Date().toISOString();
@@ -41,7 +37,7 @@ describeOnBackends('graceful shutdown', (backend) => {
         storeId: store.storeId,
         terminalId: store.terminals[0]!.id,
         guideId: store.guide.id,
-        paymentMethod: 'wechat',
+        paymentMethod: 'wechat' as const,
         createdAt,
         lines: [{ sku: 'GS-1', quantity: 2, unitPrice: 129_900, discount: 900 }],
       })),
@@ -51,7 +47,7 @@ describeOnBackends('graceful shutdown', (backend) => {
     const outcomes = await Promise.all(
       batches.map(async (orders) => {
         try {
-          const r = await call<BatchResponse>(hub, 'POST', '/api/v1/orders', { orders }, { token });
+          const r = await callRoute(hub, endpoints.postOrders, { body: { orders } }, { token });
           if (sigtermAt === 0 && r.status === 200) {
             // The first answer arrives while the others are still queued inside the hub.
             sigtermAt = Date.now();
@@ -80,7 +76,7 @@ describeOnBackends('graceful shutdown', (backend) => {
     const acknowledged = new Set(answered.flatMap((o) => o.body!.results.map((r) => r.id)));
     const statuses = new Map<string, string>();
     for (const orders of batches) {
-      const r = await call<BatchResponse>(again, 'POST', '/api/v1/orders', { orders }, { token });
+      const r = await callRoute(again, endpoints.postOrders, { body: { orders } }, { token });
       expect(r.status).toBe(200);
       for (const result of r.body.results) statuses.set(result.id, result.status);
     }
@@ -91,18 +87,16 @@ describeOnBackends('graceful shutdown', (backend) => {
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: store.timezone }).format(
       new Date(createdAt),
     );
-    const stats = await call<DayStats>(
+    const stats = await callRoute(
       again,
-      'GET',
-      `/api/v1/stores/${store.storeId}/stats?date=${day}`,
-      undefined,
-      {
-        token,
-      },
+      endpoints.storeStats,
+      { params: { storeId: store.storeId }, query: { date: day } },
+      { token },
     );
     expect(stats.status).toBe(200);
-    expect(stats.body.orders).toBe(10 * 100);
-    expect(stats.body.units).toBe(10 * 100 * 2);
-    expect(stats.body.revenue).toBe(10 * 100 * (2 * 129_900 - 900));
+    const figures = stats.body as DayStats;
+    expect(figures.orders).toBe(10 * 100);
+    expect(figures.units).toBe(10 * 100 * 2);
+    expect(figures.revenue).toBe(10 * 100 * (2 * 129_900 - 900));
   });
 });

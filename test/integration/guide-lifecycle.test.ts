@@ -2,10 +2,10 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyPin } from '../../shared/domain/pin-verifier';
 import { newId } from '../../shared/domain/ids';
-import type { AdminGuide, StaffMember } from '../../shared/protocol';
+import { endpoints, type AdminGuide, type StaffMember } from '../../shared/protocol';
+import { callRoute } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
 import { runCli } from '../support/run-cli';
 import { connectTerminal, nextEvent, type TerminalClient } from '../support/terminal-socket';
@@ -34,26 +34,26 @@ describeOnBackends('guide lifecycle', (backend) => {
   });
 
   const staffFeed = async () => {
-    const r = await call<{ items: StaffMember[] }>(hub, 'GET', '/api/v1/sync/staff', undefined, {
-      token: store.terminals[0]!.token,
-    });
+    const r = await callRoute(hub, endpoints.syncStaff, {}, { token: store.terminals[0]!.token });
     expect(r.status).toBe(200);
-    return r.body.items;
+    return r.body.items as StaffMember[];
   };
   const staffRow = async (id: string) => (await staffFeed()).find((s) => s.id === id)!;
-  const admin = <T>(method: string, path: string, body?: unknown) =>
-    call<T>(hub, method, `/api/v1/admin${path}`, body, { admin: true });
+  const guides = () =>
+    callRoute(hub, endpoints.adminListGuides, { query: { store: store.storeId } });
+  const terminals = () =>
+    callRoute(hub, endpoints.adminListTerminals, { query: { store: store.storeId } });
   /** An admin call, and the `staff:changed` it must push to the store's terminal. */
-  const withPush = async <T>(method: string, path: string, body?: unknown) => {
+  const withPush = async <T>(adminCall: () => Promise<T>) => {
     const pushed = nextEvent(socket, 'staff:changed', () => true, 30_000);
-    const response = await admin<T>(method, path, body);
+    const response = await adminCall();
     await pushed;
     return response;
   };
 
   it('REST: deactivate shows in the staff feed and reaches the terminal; reactivate; reset PIN changes the verifier', async () => {
     const { guide } = store;
-    const listed = await admin<{ items: AdminGuide[] }>('GET', `/guides?store=${store.storeId}`);
+    const listed = await guides();
     expect(listed.status).toBe(200);
     expect(listed.body.items.map((g) => [g.name, g.active]).sort()).toEqual([
       ['张伟', true],
@@ -63,10 +63,8 @@ describeOnBackends('guide lifecycle', (backend) => {
     // IT sees the state, never a PIN verifier.
     expect(JSON.stringify(listed.body)).not.toContain('pbkdf2');
 
-    const deactivated = await withPush<{ id: string; active: boolean }>(
-      'POST',
-      `/guides/${guide.id}/deactivate`,
-      {},
+    const deactivated = await withPush(() =>
+      callRoute(hub, endpoints.adminDeactivateGuide, { params: { id: guide.id } }),
     );
     expect(deactivated).toEqual({
       status: 200,
@@ -74,16 +72,23 @@ describeOnBackends('guide lifecycle', (backend) => {
     });
     expect((await staffRow(guide.id)).active).toBe(false);
     expect((await staffRow(store.guide2.id)).active).toBe(true);
-    const again = await admin<{ items: AdminGuide[] }>('GET', `/guides?store=${store.storeId}`);
+    const again = await guides();
     expect(again.body.items.find((g) => g.id === guide.id)?.active).toBe(false);
 
-    const reactivated = await withPush('POST', `/guides/${guide.id}/reactivate`, {});
+    const reactivated = await withPush(() =>
+      callRoute(hub, endpoints.adminReactivateGuide, { params: { id: guide.id } }),
+    );
     expect(reactivated.status).toBe(200);
     const before = await staffRow(guide.id);
     expect(before.active).toBe(true);
     expect(await verifyPin(guide.pin, before.pinHash)).toBe(true);
 
-    const reset = await withPush('POST', `/guides/${guide.id}/reset-pin`, { pin: '135790' });
+    const reset = await withPush(() =>
+      callRoute(hub, endpoints.adminResetPin, {
+        params: { id: guide.id },
+        body: { pin: '135790' },
+      }),
+    );
     expect(reset.status).toBe(200);
     const after = await staffRow(guide.id);
     expect(after.pinHash).not.toBe(before.pinHash);
@@ -91,8 +96,17 @@ describeOnBackends('guide lifecycle', (backend) => {
     expect(await verifyPin(guide.pin, after.pinHash)).toBe(false);
 
     // Refusals: a bad PIN, an unknown guide; nothing changes.
-    expect((await admin('POST', `/guides/${guide.id}/reset-pin`, { pin: '12' })).status).toBe(400);
-    expect((await admin('POST', `/guides/${newId()}/deactivate`, {})).status).toBe(404);
+    expect(
+      (
+        await callRoute(hub, endpoints.adminResetPin, {
+          params: { id: guide.id },
+          body: { pin: '12' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await callRoute(hub, endpoints.adminDeactivateGuide, { params: { id: newId() } })).status,
+    ).toBe(404);
     expect((await staffRow(guide.id)).pinHash).toBe(after.pinHash);
 
     // The log says which guide, never who (name) or the PIN.
@@ -103,11 +117,14 @@ describeOnBackends('guide lifecycle', (backend) => {
   });
 
   it('REST: lists the store terminals with last seen (terminal info or a socket connect)', async () => {
-    const info = await call(hub, 'GET', '/api/v1/terminal', undefined, {
-      token: store.terminals[0]!.token,
-    });
+    const info = await callRoute(
+      hub,
+      endpoints.terminalInfo,
+      {},
+      { token: store.terminals[0]!.token },
+    );
     expect(info.status).toBe(200);
-    const r = await admin<{ items: TerminalListing[] }>('GET', `/terminals?store=${store.storeId}`);
+    const r = await terminals();
     expect(r.status).toBe(200);
     const byId = new Map(r.body.items.map((t) => [t.id, t]));
     expect(byId.size).toBe(2);
@@ -118,9 +135,8 @@ describeOnBackends('guide lifecycle', (backend) => {
     const second = await connectTerminal(hub, store.terminals[1]!.token);
     try {
       const seen = async () =>
-        (
-          await admin<{ items: TerminalListing[] }>('GET', `/terminals?store=${store.storeId}`)
-        ).body.items.find((t) => t.id === store.terminals[1]!.id)?.last_seen_at ?? null;
+        (await terminals()).body.items.find((t) => t.id === store.terminals[1]!.id)?.last_seen_at ??
+        null;
       await expect.poll(seen, { timeout: 15_000, interval: 100 }).toEqual(expect.any(String));
     } finally {
       second.close();

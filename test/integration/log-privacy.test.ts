@@ -1,10 +1,11 @@
 import { connect } from 'node:net';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { ArrivalAlert, BatchResponse, StaffMember } from '../../shared/protocol';
+import { endpoints, type ArrivalAlert, type StaffMember } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
+import { rawCall, routePath } from '../support/http';
 import { TEST_ADMIN_KEY, TEST_INTEGRATION_KEY, type HubProcess } from '../support/hub-process';
 import { seedProducts } from '../support/seed';
 import {
@@ -51,34 +52,23 @@ describeOnBackends('log privacy', (backend) => {
     secrets.push(pin);
     expect(
       (
-        await call(
-          hub,
-          'POST',
-          '/api/v1/admin/guides',
-          { storeId: store.storeId, name: nameOf(3, 1), role: 'guide', pin },
-          { admin: true },
-        )
+        await callRoute(hub, endpoints.adminCreateGuide, {
+          body: { storeId: store.storeId, name: nameOf(3, 1), role: 'guide', pin },
+        })
       ).status,
     ).toBe(201);
     names.push(nameOf(3, 1));
-    const staff = await call<{ items: StaffMember[] }>(
-      hub,
-      'GET',
-      '/api/v1/sync/staff',
-      undefined,
-      {
-        token,
-      },
-    );
-    secrets.push(...staff.body.items.map((g) => g.pinHash));
-    names.push(...staff.body.items.map((g) => g.name));
+    const staff = await callRoute(hub, endpoints.syncStaff, {}, { token });
+    const members = staff.body.items as StaffMember[];
+    secrets.push(...members.map((g) => g.pinHash));
+    names.push(...members.map((g) => g.name));
 
     // Failed authentication with plausible credentials.
     const wrong = ['sgt_WrongTokenAbcdefghij0123456789xyz', 'wrong-admin-key-0123456789abcd'];
     secrets.push(...wrong);
-    await call(hub, 'GET', '/api/v1/terminal', undefined, { token: wrong[0] });
-    await call(hub, 'GET', '/api/v1/admin/stores', undefined, { admin: wrong[1] });
-    await call(hub, 'POST', '/api/v1/presence', {}, { integration: wrong[1] });
+    await callRoute(hub, endpoints.terminalInfo, {}, { token: wrong[0] });
+    await callRoute(hub, endpoints.adminListStores, {}, { adminKey: wrong[1] });
+    await rawCall(hub, 'POST', routePath(endpoints.presence), {}, { integration: wrong[1] });
     const refused = openTerminalSocket(hub, wrong[0]!);
     await expect(connected(refused)).rejects.toThrow('unauthorized');
     refused.close();
@@ -106,21 +96,9 @@ describeOnBackends('log privacy', (backend) => {
     const bad = batch(0);
     bad[57] = { ...bad[57]!, name: `${bad[57]!.name}\u0000` };
     badImportStatus = (
-      await call(
-        hub,
-        'POST',
-        '/api/v1/integration/customers',
-        { customers: bad },
-        { integration: true },
-      )
+      await callRoute(hub, endpoints.importCustomers, { body: { customers: bad } })
     ).status;
-    const good = await call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/customers',
-      { customers: batch(1) },
-      { integration: true },
-    );
+    const good = await callRoute(hub, endpoints.importCustomers, { body: { customers: batch(1) } });
     expect(good.status).toBe(200);
 
     // In-store registration, an order for that customer, online events.
@@ -128,41 +106,38 @@ describeOnBackends('log privacy', (backend) => {
     const regPhone = phoneOf(2, 1);
     phones.push(regPhone);
     names.push(nameOf(2, 1));
-    const registration = await call(
+    const registration = await callRoute(
       hub,
-      'POST',
-      '/api/v1/customers',
-      { id: registered, name: nameOf(2, 1), phone: regPhone, guideId: store.guide.id },
+      endpoints.registerCustomer,
+      { body: { id: registered, name: nameOf(2, 1), phone: regPhone, guideId: store.guide.id } },
       { token },
     );
     expect(registration).toMatchObject({ status: 201 });
     await seedProducts(hub, [{ sku: 'PRIV-1', price: 19_900, stock: { [store.storeId]: 5 } }]);
-    const orders = await call<BatchResponse>(
+    const orders = await callRoute(
       hub,
-      'POST',
-      '/api/v1/orders',
+      endpoints.postOrders,
       {
-        orders: [
-          {
-            id: uuidv7(),
-            storeId: store.storeId,
-            terminalId: store.terminals[0]!.id,
-            guideId: store.guide.id,
-            customerId: registered,
-            paymentMethod: 'wechat',
-            createdAt: new Date().toISOString(),
-            lines: [{ sku: 'PRIV-1', quantity: 1, unitPrice: 19_900 }],
-          },
-        ],
+        body: {
+          orders: [
+            {
+              id: uuidv7(),
+              storeId: store.storeId,
+              terminalId: store.terminals[0]!.id,
+              guideId: store.guide.id,
+              customerId: registered,
+              paymentMethod: 'wechat',
+              createdAt: new Date().toISOString(),
+              lines: [{ sku: 'PRIV-1', quantity: 1, unitPrice: 19_900 }],
+            },
+          ],
+        },
       },
       { token },
     );
     expect(orders.status).toBe(200);
-    await call(
-      hub,
-      'POST',
-      '/api/v1/integration/events',
-      {
+    await callRoute(hub, endpoints.onlineEvents, {
+      body: {
         events: [
           {
             id: 'ev-privacy-1',
@@ -174,19 +149,18 @@ describeOnBackends('log privacy', (backend) => {
           },
         ],
       },
-      { integration: true },
-    );
+    });
 
     // Presence by phone raises an alert that a connected terminal claims over its socket.
     const socket = await connectTerminal(hub, token);
     try {
-      const presence = await call<{ alertId: string | null }>(
-        hub,
-        'POST',
-        '/api/v1/presence',
-        { customer: { phone: `+86${phoneOf(1, 7)}` }, storeId: store.storeId, source: 'wifi' },
-        { integration: true },
-      );
+      const presence = await callRoute(hub, endpoints.presence, {
+        body: {
+          customer: { phone: `+86${phoneOf(1, 7)}` },
+          storeId: store.storeId,
+          source: 'wifi',
+        },
+      });
       expect(presence.status).toBe(202);
       const alert = await received<ArrivalAlert>(socket, 'alert:new');
       await socket.emitWithAck('alert:claim', { alertId: alert.alertId, guideId: store.guide.id });
@@ -195,33 +169,29 @@ describeOnBackends('log privacy', (backend) => {
     }
 
     // Feed pulls (their answers are full of personal data; none of it may be logged).
-    await call(hub, 'GET', '/api/v1/sync/customers?after=0&limit=1000', undefined, { token });
-    await call(hub, 'GET', `/api/v1/alerts`, undefined, { token });
+    await callRoute(
+      hub,
+      endpoints.syncCustomers,
+      { query: { after: '0', limit: 1000 } },
+      { token },
+    );
+    await callRoute(hub, endpoints.alerts, {}, { token });
 
     // Admin: rotate the integration key (the answer carries it) and use the new one.
-    const rotated = await call<{ integrationKey: string }>(
-      hub,
-      'POST',
-      '/api/v1/admin/integration-key/rotate',
-      undefined,
-      { admin: true },
-    );
+    const rotated = await callRoute(hub, endpoints.adminRotateIntegrationKey, {});
     secrets.push(rotated.body.integrationKey);
-    await call(
+    await callRoute(
       hub,
-      'POST',
-      '/api/v1/footfall',
-      { storeId: store.storeId, at: new Date().toISOString(), count: 3 },
-      {
-        integration: rotated.body.integrationKey,
-      },
+      endpoints.footfall,
+      { body: { storeId: store.storeId, at: new Date().toISOString(), count: 3 } },
+      { integrationKey: rotated.body.integrationKey },
     );
 
     // A malformed request whose raw bytes hold a token (Fastify logs client errors at trace).
     await new Promise<void>((resolve) => {
       const raw = connect(hub.port, '127.0.0.1', () => {
         raw.write(
-          `GET /api/v1/terminal HTTP/1.1\r\nAuthorization: Bearer ${token}\r\nbroken header\r\n\r\n`,
+          `GET ${routePath(endpoints.terminalInfo)} HTTP/1.1\r\nAuthorization: Bearer ${token}\r\nbroken header\r\n\r\n`,
         );
       });
       raw.on('data', () => raw.end());

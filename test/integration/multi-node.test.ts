@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertUpdate, ArrivalAlert, ClaimAck } from '../../shared/protocol';
+import {
+  endpoints,
+  type AlertUpdate,
+  type ArrivalAlert,
+  type ClaimAck,
+} from '../../shared/protocol';
+import { callRoute } from '../support/api';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import {
   connectTerminal,
@@ -48,21 +53,18 @@ describe.skipIf(!enabled)(
       seq += 1;
       const n = `${Date.now() % 100000}${seq}`.padStart(7, '0').slice(-7);
       const memberCode = `MN${n}${seq}`;
-      const seeded = await call<{ results: { status: string }[] }>(
-        nodeA,
-        'POST',
-        '/api/v1/integration/customers',
-        { customers: [{ crmId: `crm-mn-${n}-${seq}`, name: `多节点${seq}`, memberCode }] },
-        { integration: true },
-      );
+      const seeded = await callRoute(nodeA, endpoints.importCustomers, {
+        body: { customers: [{ crmId: `crm-mn-${n}-${seq}`, name: `多节点${seq}`, memberCode }] },
+      });
       expect(seeded.body.results[0]?.status).toBe('accepted');
-      const r = await call<{ alertId: string | null }>(
-        nodeA,
-        'POST',
-        '/api/v1/presence',
-        { customer: { memberCode }, storeId: store.storeId, source: 'beacon', ...(at && { at }) },
-        { integration: true },
-      );
+      const r = await callRoute(nodeA, endpoints.presence, {
+        body: {
+          customer: { memberCode },
+          storeId: store.storeId,
+          source: 'beacon',
+          ...(at && { at }),
+        },
+      });
       expect(r.status).toBe(202);
       return r.body.alertId!;
     };

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BatchResponse } from '../../shared/protocol';
+import { endpoints } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import { customerFeed, unique } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 
@@ -23,25 +23,15 @@ describeOnBackends('orders: parallel batches sharing customers', (backend) => {
   beforeAll(async () => {
     hub = await backend.startHub();
     store = await createStoreFixture(hub);
-    const products = await call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/products',
-      { products: [{ sku, name: '针织衫', category: '针织衫', price: PRICE }] },
-      { integration: true },
-    );
+    const products = await callRoute(hub, endpoints.importProducts, {
+      body: { products: [{ sku, name: '针织衫', category: '针织衫', price: PRICE }] },
+    });
     expect(products.status).toBe(200);
     const crm = Array.from({ length: 8 }, () => {
       const n = unique().padStart(8, '0').slice(-8);
       return { crmId: `crm-shared-${n}`, name: `顾客${n}`, memberCode: `MS${n}` };
     });
-    const seeded = await call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/customers',
-      { customers: crm },
-      { integration: true },
-    );
+    const seeded = await callRoute(hub, endpoints.importCustomers, { body: { customers: crm } });
     expect(seeded.body.results.every((r) => r.status === 'accepted')).toBe(true);
     const feed = await customerFeed(hub, store.terminals[0]!.token);
     members = crm.map((c) => ({
@@ -54,13 +44,9 @@ describeOnBackends('orders: parallel batches sharing customers', (backend) => {
   it('stores every order exactly once, with no 500, when four counters upload at once', async () => {
     // Each member walked in today: the uploads below convert those visits while racing.
     for (const m of members) {
-      const r = await call(
-        hub,
-        'POST',
-        '/api/v1/presence',
-        { customer: { memberCode: m.memberCode }, storeId: store.storeId, source: 'wifi' },
-        { integration: true },
-      );
+      const r = await callRoute(hub, endpoints.presence, {
+        body: { customer: { memberCode: m.memberCode }, storeId: store.storeId, source: 'wifi' },
+      });
       expect(r.status).toBe(202);
     }
     const orderFor = (terminal: number, customerId: string) => ({
@@ -69,7 +55,7 @@ describeOnBackends('orders: parallel batches sharing customers', (backend) => {
       terminalId: store.terminals[terminal]!.id,
       guideId: store.guide.id,
       customerId,
-      paymentMethod: 'wechat',
+      paymentMethod: 'wechat' as const,
       createdAt: new Date().toISOString(),
       lines: [{ sku, quantity: 1, unitPrice: PRICE, discount: 0 }],
     });
@@ -90,11 +76,10 @@ describeOnBackends('orders: parallel batches sharing customers', (backend) => {
     const uploads = [...batches, resend];
     const replies = await Promise.all(
       uploads.map((u) =>
-        call<BatchResponse>(
+        callRoute(
           hub,
-          'POST',
-          '/api/v1/orders',
-          { orders: u.orders },
+          endpoints.postOrders,
+          { body: { orders: u.orders } },
           { token: store.terminals[u.terminal]!.token },
         ),
       ),
@@ -120,13 +105,7 @@ describeOnBackends('orders: parallel batches sharing customers', (backend) => {
     expect(counted.every((s) => s.storeSpend === (ids.size / members.length) * PRICE)).toBe(true);
 
     // Each arrival converted once, by one of the racing uploads.
-    const alerts = await call<{ items: { status: string; card: { customerId: string } }[] }>(
-      hub,
-      'GET',
-      '/api/v1/alerts',
-      undefined,
-      { token: store.terminals[0]!.token },
-    );
+    const alerts = await callRoute(hub, endpoints.alerts, {}, { token: store.terminals[0]!.token });
     const converted = alerts.body.items.filter((a) => a.status === 'converted');
     expect(new Set(converted.map((a) => a.card.customerId))).toEqual(
       new Set(members.map((m) => m.id)),

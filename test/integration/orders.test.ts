@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type {
-  AlertUpdate,
-  ArrivalAlert,
-  BatchResponse,
-  CustomerFeedItem,
-  ItemResult,
+import {
+  endpoints,
+  type AlertUpdate,
+  type CustomerFeedItem,
+  type ItemResult,
+  type Order,
 } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { rawCall, routePath } from '../support/http';
+import { callRoute } from '../support/api';
 import { customerFeed, seedCrmCustomers, seedProducts, unique } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 import { connectTerminal, nextEvent } from '../support/terminal-socket';
@@ -18,7 +19,8 @@ type ErrorReply = { error: { code: string; message: string; details?: unknown } 
 type Line = { sku: string; quantity: number; unitPrice: number; discount?: number };
 
 /** An order as a terminal of `store` would send it; `extra` overrides any field. */
-function orderFor(store: StoreFixture, lines: Line[], extra: Record<string, unknown> = {}) {
+function orderFor(store: StoreFixture, lines: Line[], extra: Record<string, unknown> = {}): Order {
+  // An Order by type; `extra` may break it on purpose (the invalid-input test sends those raw).
   return {
     id: newId(),
     storeId: store.storeId,
@@ -28,11 +30,14 @@ function orderFor(store: StoreFixture, lines: Line[], extra: Record<string, unkn
     createdAt: new Date().toISOString(),
     lines,
     ...extra,
-  };
+  } as Order;
 }
 
-const postOrders = (hub: HubProcess, token: string, orders: unknown[]) =>
-  call<BatchResponse & ErrorReply>(hub, 'POST', '/api/v1/orders', { orders }, { token });
+const postOrders = (hub: HubProcess, token: string, orders: Order[]) =>
+  callRoute(hub, endpoints.postOrders, { body: { orders } }, { token });
+/** Raw on purpose: bodies the schema refuses. */
+const postRaw = (hub: HubProcess, token: string, body: unknown) =>
+  rawCall<ErrorReply>(hub, 'POST', routePath(endpoints.postOrders), body, { token });
 
 async function profileOf(hub: HubProcess, token: string, customerId: string) {
   return (await customerFeed(hub, token)).find((p) => p.id === customerId)!;
@@ -63,7 +68,9 @@ describeOnBackends('orders', (backend) => {
 
   it('refuses uploads without a valid terminal token', async () => {
     const order = orderFor(store, [{ sku: dress.sku, quantity: 1, unitPrice: dress.price }]);
-    expect((await call(hub, 'POST', '/api/v1/orders', { orders: [order] })).status).toBe(401);
+    expect(
+      (await rawCall(hub, 'POST', routePath(endpoints.postOrders), { orders: [order] })).status,
+    ).toBe(401);
     expect((await postOrders(hub, 'sgt_not-a-token', [order])).status).toBe(401);
     // The refused order was not stored: it is accepted when sent properly.
     expect((await postOrders(hub, token, [order])).body.results[0]!.status).toBe('accepted');
@@ -236,7 +243,7 @@ describeOnBackends('orders', (backend) => {
       ['empty SKU', orderFor(store, [{ ...line, sku: ' ' }])],
     ];
     for (const [why, bad] of invalid) {
-      const r = await postOrders(hub, token, [good, bad]);
+      const r = await postRaw(hub, token, { orders: [good, bad] });
       expect(r.status, why).toBe(400);
       expect(r.body.error.code, why).toBe('invalid_input');
       expect(r.body.error.details, why).toBeInstanceOf(Array);
@@ -248,13 +255,19 @@ describeOnBackends('orders', (backend) => {
       ['over 500', { orders: Array.from({ length: 501 }, () => ({ ...good, id: newId() })) }],
     ];
     for (const [why, body] of envelopes) {
-      const r = await call<ErrorReply>(hub, 'POST', '/api/v1/orders', body, { token });
+      const r = await postRaw(hub, token, body);
       expect(r.status, why).toBe(400);
       expect(r.body.error.code, why).toBe('invalid_input');
     }
-    const malformed = await call<ErrorReply>(hub, 'POST', '/api/v1/orders', '{"orders":[', {
-      token,
-    });
+    const malformed = await rawCall<ErrorReply>(
+      hub,
+      'POST',
+      routePath(endpoints.postOrders),
+      '{"orders":[',
+      {
+        token,
+      },
+    );
     expect(malformed.status).toBe(400);
 
     // Nothing was written: the customer has no orders and the good order is still new.
@@ -264,13 +277,9 @@ describeOnBackends('orders', (backend) => {
 
   it('rejects orders that break business rules, with a reason, and accepts the rest', async () => {
     const line = { sku: dress.sku, quantity: 1, unitPrice: 100 };
-    const otherAlert = await call<{ alertId: string }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      { customer: { customerId: customers[5]! }, storeId: other.storeId, source: 'wifi' },
-      { integration: true },
-    );
+    const otherAlert = await callRoute(hub, endpoints.presence, {
+      body: { customer: { customerId: customers[5]! }, storeId: other.storeId, source: 'wifi' },
+    });
     expect(otherAlert.status).toBe(202);
     const cases: [RegExp, ReturnType<typeof orderFor>][] = [
       [
@@ -303,21 +312,13 @@ describeOnBackends('orders', (backend) => {
 
   it('credits an order for a merged-away customer to the customer they were merged into', async () => {
     const [duplicate, survivor] = await seedCrmCustomers(hub, token, 2, 'O');
-    const seen = await call<{ alertId: string }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      { customer: { customerId: survivor }, storeId: store.storeId, source: 'qr' },
-      { integration: true },
-    );
+    const seen = await callRoute(hub, endpoints.presence, {
+      body: { customer: { customerId: survivor! }, storeId: store.storeId, source: 'qr' },
+    });
     expect(seen.status).toBe(202);
-    const merged = await call(
-      hub,
-      'POST',
-      '/api/v1/integration/customers/merge',
-      { sourceId: duplicate, targetId: survivor },
-      { integration: true },
-    );
+    const merged = await callRoute(hub, endpoints.mergeCustomers, {
+      body: { sourceId: duplicate!, targetId: survivor! },
+    });
     expect(merged.status).toBe(200);
     // The terminal still had the old id cached when it took the order offline.
     const order = orderFor(store, [{ sku: dress.sku, quantity: 1, unitPrice: 30_000 }], {
@@ -330,9 +331,7 @@ describeOnBackends('orders', (backend) => {
     expect(inStore.storeOrders).toBe(1);
     expect(inStore.storeSpend).toBe(30_000);
     expect(inStore.lastPurchases[0]!.orderId).toBe(order.id);
-    const alerts = await call<{ items: ArrivalAlert[] }>(hub, 'GET', '/api/v1/alerts', undefined, {
-      token,
-    });
+    const alerts = await callRoute(hub, endpoints.alerts, {}, { token });
     expect(alerts.body.items.find((a) => a.alertId === seen.body.alertId)!.status).toBe(
       'converted',
     );
@@ -340,13 +339,9 @@ describeOnBackends('orders', (backend) => {
 
   it("books an order taken from an alert to that alert's customer", async () => {
     const [customerId] = await seedCrmCustomers(hub, token, 1, 'O');
-    const seen = await call<{ alertId: string }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      { customer: { customerId }, storeId: store.storeId, source: 'app' },
-      { integration: true },
-    );
+    const seen = await callRoute(hub, endpoints.presence, {
+      body: { customer: { customerId: customerId! }, storeId: store.storeId, source: 'app' },
+    });
     const order = orderFor(store, [{ sku: scarf.sku, quantity: 2, unitPrice: scarf.price }], {
       alertId: seen.body.alertId,
     });
@@ -354,9 +349,7 @@ describeOnBackends('orders', (backend) => {
     const inStore = await storeOrdersOf(customerId!);
     expect(inStore.storeOrders).toBe(1);
     expect(inStore.storeSpend).toBe(25_800);
-    const alerts = await call<{ items: ArrivalAlert[] }>(hub, 'GET', '/api/v1/alerts', undefined, {
-      token,
-    });
+    const alerts = await callRoute(hub, endpoints.alerts, {}, { token });
     expect(alerts.body.items.find((a) => a.alertId === seen.body.alertId)!.status).toBe(
       'converted',
     );
@@ -364,13 +357,9 @@ describeOnBackends('orders', (backend) => {
 
   it('converts the visit and alert the order came from and tells the store', async () => {
     const customerId = (await seedCrmCustomers(hub, token, 1, 'O'))[0]!;
-    const seen = await call<{ visitId: string; alertId: string }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      { customer: { customerId }, storeId: store.storeId, source: 'beacon' },
-      { integration: true },
-    );
+    const seen = await callRoute(hub, endpoints.presence, {
+      body: { customer: { customerId }, storeId: store.storeId, source: 'beacon' },
+    });
     expect(seen.status).toBe(202);
     const socket = await connectTerminal(hub, token);
     const otherSocket = await connectTerminal(hub, other.terminals[0]!.token);
@@ -413,29 +402,20 @@ describeOnBackends('orders', (backend) => {
       expect((await changed).cursor).toMatch(/^\d+$/);
       expect((await changedElsewhere).cursor).toBe((await changed).cursor);
       // The cursor lets a terminal pull exactly the changed profile.
-      const pulled = await call<{ items: CustomerFeedItem[] }>(
+      const pulled = await callRoute(
         hub,
-        'GET',
-        `/api/v1/sync/customers?after=${BigInt((await changed).cursor) - 1n}`,
-        undefined,
+        endpoints.syncCustomers,
+        { query: { after: String(BigInt((await changed).cursor) - 1n) } },
         { token },
       );
-      expect(pulled.body.items.map((c) => c.id)).toEqual([customerId]);
+      expect((pulled.body.items as CustomerFeedItem[]).map((c) => c.id)).toEqual([customerId]);
 
       // A second order the same day does not move the credit: the first order converted it.
       const second = orderFor(store, [{ sku: scarf.sku, quantity: 1, unitPrice: scarf.price }], {
         customerId,
       });
       expect((await postOrders(hub, token, [second])).body.results[0]!.status).toBe('accepted');
-      const alerts = await call<{ items: ArrivalAlert[] }>(
-        hub,
-        'GET',
-        '/api/v1/alerts',
-        undefined,
-        {
-          token,
-        },
-      );
+      const alerts = await callRoute(hub, endpoints.alerts, {}, { token });
       const alert = alerts.body.items.find((a) => a.alertId === seen.body.alertId)!;
       expect(alert.status).toBe('converted');
       expect(alert.claimedBy).toEqual({ guideId: store.guide2.id, name: store.guide2.name });
@@ -450,13 +430,14 @@ describeOnBackends('orders', (backend) => {
   it("converts a same-day visit when the order names no alert, but not another day's", async () => {
     const [today, yesterday] = await seedCrmCustomers(hub, token, 2, 'O');
     const visit = (customerId: string, at?: string) =>
-      call<{ visitId: string; alertId: string }>(
-        hub,
-        'POST',
-        '/api/v1/presence',
-        { customer: { customerId }, storeId: store.storeId, source: 'wifi', ...(at ? { at } : {}) },
-        { integration: true },
-      );
+      callRoute(hub, endpoints.presence, {
+        body: {
+          customer: { customerId },
+          storeId: store.storeId,
+          source: 'wifi',
+          ...(at ? { at } : {}),
+        },
+      });
     const a = await visit(today!);
     const b = await visit(yesterday!, new Date(Date.now() - 30 * 3_600_000).toISOString());
     const socket = await connectTerminal(hub, token);
@@ -475,11 +456,10 @@ describeOnBackends('orders', (backend) => {
       expect(r.body.results.map((x) => x.status)).toEqual(['accepted', 'accepted']);
       // Unclaimed: converted without a guide to credit.
       expect(await converted).toMatchObject({ status: 'converted', claimedBy: null });
-      const alerts = await call<{ items: ArrivalAlert[] }>(
+      const alerts = await callRoute(
         hub,
-        'GET',
-        `/api/v1/alerts?since=${encodeURIComponent(new Date(Date.now() - 40 * 3_600_000).toISOString())}`,
-        undefined,
+        endpoints.alerts,
+        { query: { since: new Date(Date.now() - 40 * 3_600_000).toISOString() } },
         { token },
       );
       const old = alerts.body.items.find((x) => x.alertId === b.body.alertId)!;

@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { newId } from '../../shared/domain/ids';
-import type {
-  AuditPage,
-  AuditRow,
-  ErrorBody,
-  RegistrationResponse,
-  SignInResponse,
-} from '../../shared/protocol';
+import type { customerRegistration } from '../../shared/protocol';
+import { endpoints, type AuditQuery, type AuditRow, type ErrorBody } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { routePath } from '../support/http';
+import { callRoute } from '../support/api';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
 import { runCli } from '../support/run-cli';
 
@@ -36,25 +33,18 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
 
   const token = (i = 0) => store.terminals[i]!.token;
   const signIn = (guideId: string, pin: string) =>
-    call<SignInResponse & ErrorBody>(
-      hub,
-      'POST',
-      '/api/v1/staff/sign-in',
-      { guideId, pin },
-      { token: token() },
-    );
+    callRoute(hub, endpoints.signIn, { body: { guideId, pin } }, { token: token() });
   const changePin = (guideId: string, currentPin: string, newPin: string) =>
-    call<ErrorBody & { ok?: true }>(
+    callRoute(
       hub,
-      'POST',
-      '/api/v1/staff/pin',
-      { guideId, currentPin, newPin },
+      endpoints.changePin,
+      { body: { guideId, currentPin, newPin } },
       { token: token() },
     );
-  const admin = <T>(method: string, path: string, body?: unknown) =>
-    call<T & ErrorBody>(hub, method, `/api/v1/admin${path}`, body, { admin: true });
-  const audit = async (query: string): Promise<AuditRow[]> => {
-    const r = await admin<AuditPage>('GET', `/audit?${query}&limit=100`);
+  const resetPin = (id: string, pin: string) =>
+    callRoute(hub, endpoints.adminResetPin, { params: { id }, body: { pin } });
+  const audit = async (query: Partial<AuditQuery>): Promise<AuditRow[]> => {
+    const r = await callRoute(hub, endpoints.adminAudit, { query: { ...query, limit: 100 } });
     expect(r.status).toBe(200);
     return r.body.items;
   };
@@ -63,17 +53,15 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
     rows.map((r) => [r.action, r.source, r.terminal?.id ?? null] as const);
   let phoneCounter = 0;
   const nextPhone = () => `1390000${String(5000 + ++phoneCounter).padStart(4, '0')}`;
-  const register = (body: Record<string, unknown>, i = 0) =>
-    call<RegistrationResponse & ErrorBody>(hub, 'POST', '/api/v1/customers', body, {
-      token: token(i),
-    });
+  const register = (body: z.input<typeof customerRegistration>, i = 0) =>
+    callRoute(hub, endpoints.registerCustomer, { body }, { token: token(i) });
 
   it('a PIN reset by IT forces a change at the next online sign-in, until the guide has changed it; both are audited', async () => {
     const { id } = store.guide;
     const before = await signIn(id, store.guide.pin);
     expect(before.body.pinChangeRequired).toBe(false);
 
-    const reset = await admin('POST', `/guides/${id}/reset-pin`, { pin: '602847' });
+    const reset = await resetPin(id, '602847');
     expect(reset.status).toBe(200);
     // The PIN IT typed signs in, but only to the forced change, every time until it is done.
     for (let i = 0; i < 2; i++) {
@@ -88,7 +76,7 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
     expect((await signIn(id, '602847')).status).toBe(401);
 
     // The guide's trail: the change seen by the hub at the terminal, the reset by the admin API.
-    const trail = await audit(`guideId=${id}`);
+    const trail = await audit({ guideId: id });
     expect(brief(trail)).toEqual([
       ['sign_in_failed', 'hub', store.terminals[0]!.id],
       ['sign_in', 'hub', store.terminals[0]!.id],
@@ -109,7 +97,7 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
   it('after an IT reset the old PIN cannot choose the next PIN; the reset still forces a change', async () => {
     const { id, pin } = store.guide2;
     // The guide is at the PIN pad with the old PIN while IT resets it: the old PIN no longer works.
-    expect((await admin('POST', `/guides/${id}/reset-pin`, { pin: '715029' })).status).toBe(200);
+    expect((await resetPin(id, '715029')).status).toBe(200);
     expect((await changePin(id, pin, '380926')).status).toBe(401);
     const r = await signIn(id, '715029');
     expect(r.body.pinChangeRequired).toBe(true);
@@ -118,9 +106,13 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
   it('deactivation, reactivation, terminal revocation and erasure are audited with what, which, when and through which door', async () => {
     const { id } = store.guide2;
     const started = Date.now();
-    expect((await admin('POST', `/guides/${id}/deactivate`, {})).status).toBe(200);
-    expect((await admin('POST', `/guides/${id}/reactivate`, {})).status).toBe(200);
-    const [deactivated, reactivated] = (await audit(`guideId=${id}`))
+    expect((await callRoute(hub, endpoints.adminDeactivateGuide, { params: { id } })).status).toBe(
+      200,
+    );
+    expect((await callRoute(hub, endpoints.adminReactivateGuide, { params: { id } })).status).toBe(
+      200,
+    );
+    const [deactivated, reactivated] = (await audit({ guideId: id }))
       .filter((r) => r.action.startsWith('guide_') && r.action.endsWith('activated'))
       .reverse();
     expect(deactivated).toMatchObject({
@@ -136,8 +128,10 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
 
     // A terminal's trail shows its revocation (and its enrolment).
     const revoked = store.terminals[1]!.id;
-    expect((await admin('POST', `/terminals/${revoked}/revoke`, {})).status).toBe(200);
-    expect(brief(await audit(`terminalId=${revoked}`))).toEqual([
+    expect(
+      (await callRoute(hub, endpoints.adminRevokeTerminal, { params: { id: revoked } })).status,
+    ).toBe(200);
+    expect(brief(await audit({ terminalId: revoked }))).toEqual([
       ['terminal_revoked', 'admin_rest', revoked],
       ['terminal_created', 'admin_rest', revoked],
     ]);
@@ -151,14 +145,11 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
       const reason = 'customer asked by phone 13912345678';
       const r =
         via === 'admin'
-          ? await admin('POST', `/customers/${customerId}/erase`, { reason })
-          : await call(
-              hub,
-              'POST',
-              '/api/v1/integration/customers/erase',
-              { customerId, reason },
-              { integration: true },
-            );
+          ? await callRoute(hub, endpoints.adminEraseCustomer, {
+              params: { id: customerId },
+              body: { reason },
+            })
+          : await callRoute(hub, endpoints.eraseCustomer, { body: { customerId, reason } });
       expect(r.status).toBe(200);
       return customerId;
     };
@@ -167,7 +158,7 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
       ['integration', 'integration'],
     ] as const) {
       const customerId = await erase(via);
-      const rows = await audit(`customerId=${customerId}`);
+      const rows = await audit({ customerId: customerId });
       expect(rows).toEqual([
         expect.objectContaining({
           action: 'customer_erased',
@@ -203,7 +194,7 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
       expect(r.status).toBe(200);
       expect(r.body.status).toBe('existing');
       expect(r.body.customer.id).toBe(members[i]);
-      const trail = await audit(`customerId=${members[i]}`);
+      const trail = await audit({ customerId: members[i] });
       expect(trail).toEqual([
         expect.objectContaining({
           action: 'phone_lookup',
@@ -234,17 +225,16 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
       unknown.body.error.message,
     ]);
     // Nothing was looked up or created by the refused calls.
-    expect(await audit(`customerId=${members.at(-1)!}`)).toEqual([]);
-    const lookups = (await audit(`terminalId=${store.terminals[0]!.id}`)).filter(
+    expect(await audit({ customerId: members.at(-1)! })).toEqual([]);
+    const lookups = (await audit({ terminalId: store.terminals[0]!.id })).filter(
       (r) => r.action === 'phone_lookup',
     );
     expect(lookups).toHaveLength(LOOKUPS_PER_HOUR);
     // The limit is per terminal: the store's other (not revoked) terminals are not held up.
-    const elsewhere = await call<RegistrationResponse>(
+    const elsewhere = await callRoute(
       hub,
-      'POST',
-      '/api/v1/customers',
-      { id: newId(), name: '会员', phone: phones.at(-1)! },
+      endpoints.registerCustomer,
+      { body: { id: newId(), name: '会员', phone: phones.at(-1)! } },
       { token: (await otherTerminal()).token },
     );
     expect(elsewhere.status).toBe(200);
@@ -298,8 +288,8 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
   });
 
   /** A registration with the raw response, for its Retry-After header. */
-  async function fetchRegistration(body: Record<string, unknown>) {
-    const response = await fetch(`${hub.url}/api/v1/customers`, {
+  async function fetchRegistration(body: z.input<typeof customerRegistration>) {
+    const response = await fetch(`${hub.url}${routePath(endpoints.registerCustomer)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token(0)}` },
       body: JSON.stringify(body),
@@ -313,9 +303,8 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
 
   /** A third terminal of the store (the second one was revoked above). */
   async function otherTerminal() {
-    const r = await admin<{ id: string; token: string }>('POST', '/terminals', {
-      storeId: store.storeId,
-      name: 'Counter 3',
+    const r = await callRoute(hub, endpoints.adminCreateTerminal, {
+      body: { storeId: store.storeId, name: 'Counter 3' },
     });
     expect(r.status).toBe(201);
     return r.body;

@@ -1,10 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseVerifier, PIN_MAX_FAILURES, verifyPin } from '../../shared/domain/pin-verifier';
-import type { AuditPage, ErrorBody, SignInResponse, StaffMember } from '../../shared/protocol';
+import { endpoints, type StaffMember } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { rawCall, routePath } from '../support/http';
+import { callRoute } from '../support/api';
 import type { HubProcess } from '../support/hub-process';
 import { giveLegacyPin } from '../support/legacy-pin';
 
@@ -26,37 +27,22 @@ describeOnBackends('PIN sign-in at the hub', (backend) => {
 
   const token = (i = 0) => store.terminals[i]!.token;
   const signIn = (guideId: string, pin: string, i = 0) =>
-    call<SignInResponse & ErrorBody>(
-      hub,
-      'POST',
-      '/api/v1/staff/sign-in',
-      { guideId, pin },
-      { token: token(i) },
-    );
+    callRoute(hub, endpoints.signIn, { body: { guideId, pin } }, { token: token(i) });
   const changePin = (guideId: string, currentPin: string, newPin: string) =>
-    call<ErrorBody & { ok?: true }>(
+    callRoute(
       hub,
-      'POST',
-      '/api/v1/staff/pin',
-      { guideId, currentPin, newPin },
+      endpoints.changePin,
+      { body: { guideId, currentPin, newPin } },
       { token: token() },
     );
   const auditOf = async (guideId: string) => {
-    const r = await call<AuditPage>(
-      hub,
-      'GET',
-      `/api/v1/admin/audit?guideId=${guideId}&limit=100`,
-      undefined,
-      { admin: true },
-    );
+    const r = await callRoute(hub, endpoints.adminAudit, { query: { guideId, limit: 100 } });
     expect(r.status).toBe(200);
     return r.body.items;
   };
   const staffRow = async (id: string) => {
-    const r = await call<{ items: StaffMember[] }>(hub, 'GET', '/api/v1/sync/staff', undefined, {
-      token: token(),
-    });
-    return r.body.items.find((s) => s.id === id)!;
+    const r = await callRoute(hub, endpoints.syncStaff, {}, { token: token() });
+    return (r.body.items as StaffMember[]).find((s) => s.id === id)!;
   };
 
   it('signs a guide in with a 6-digit PIN, stored as scrypt; audited as sign_in with the terminal', async () => {
@@ -85,17 +71,17 @@ describeOnBackends('PIN sign-in at the hub', (backend) => {
     for (let i = 1; i < PIN_MAX_FAILURES; i++) {
       const r = await signIn(id, '000000', i % 2); // both counters
       expect(r.status).toBe(401);
-      expect(r.body.error.code).toBe('wrong_pin');
-      left.push((r.body.error.details as { attemptsLeft: number }).attemptsLeft);
+      expect(r.error?.code).toBe('wrong_pin');
+      left.push((r.error?.details as { attemptsLeft: number }).attemptsLeft);
     }
     expect(left).toEqual([4, 3, 2, 1]);
     const last = await signIn(id, '000000', 1);
     expect(last.status).toBe(423);
-    expect(last.body.error.code).toBe('pin_locked');
+    expect(last.error?.code).toBe('pin_locked');
     // The right PIN is refused while locked, without being checked.
     const right = await signIn(id, pin);
     expect(right.status).toBe(423);
-    const lockedUntil = (right.body.error.details as { lockedUntil: string }).lockedUntil;
+    const lockedUntil = (right.error?.details as { lockedUntil: string }).lockedUntil;
     expect(Date.parse(lockedUntil) - Date.now()).toBeGreaterThan(4 * 60_000);
     // The terminal is fine: its token still works (a wrong PIN is not a failed credential).
     expect((await signIn(store.guide.id, store.guide.pin)).status).toBe(200);
@@ -109,13 +95,10 @@ describeOnBackends('PIN sign-in at the hub', (backend) => {
     expect(new Set(failed.map((e) => e.terminal?.id)).size).toBe(2);
 
     // IT resets the PIN (6 digits, the rule for new PINs): the lock goes with the old PIN.
-    const reset = await call(
-      hub,
-      'POST',
-      `/api/v1/admin/guides/${id}/reset-pin`,
-      { pin: '605148' },
-      { admin: true },
-    );
+    const reset = await callRoute(hub, endpoints.adminResetPin, {
+      params: { id },
+      body: { pin: '605148' },
+    });
     expect(reset.status).toBe(200);
     expect((await signIn(id, '605148')).status).toBe(200);
   });
@@ -130,32 +113,26 @@ describeOnBackends('PIN sign-in at the hub', (backend) => {
     expect(wrong + locked).toBe(12);
     expect(wrong).toBeLessThanOrEqual(PIN_MAX_FAILURES - 1);
     // unlock for the tests below
-    await call(
-      hub,
-      'POST',
-      `/api/v1/admin/guides/${id}/reset-pin`,
-      { pin: store.manager.pin },
-      { admin: true },
-    );
+    await callRoute(hub, endpoints.adminResetPin, {
+      params: { id },
+      body: { pin: store.manager.pin },
+    });
   });
 
   it('refuses another store’s guide (404), a deactivated guide (403) and a malformed PIN (400)', async () => {
     expect((await signIn(other.guide.id, other.guide.pin)).status).toBe(404);
-    await call(hub, 'POST', `/api/v1/admin/guides/${other.guide2.id}/deactivate`, undefined, {
-      admin: true,
-    });
-    const inactive = await call<ErrorBody>(
+    await callRoute(hub, endpoints.adminDeactivateGuide, { params: { id: other.guide2.id } });
+    const inactive = await callRoute(
       hub,
-      'POST',
-      '/api/v1/staff/sign-in',
-      { guideId: other.guide2.id, pin: other.guide2.pin },
+      endpoints.signIn,
+      { body: { guideId: other.guide2.id, pin: other.guide2.pin } },
       { token: other.terminals[0]!.token },
     );
     expect(inactive.status).toBe(403);
-    expect(inactive.body.error.code).toBe('guide_inactive');
+    expect(inactive.error?.code).toBe('guide_inactive');
     for (const pin of ['123', '123456789', '12345a', 480613])
       expect((await signIn(store.guide.id, pin as string)).status).toBe(400);
-    const unauth = await call(hub, 'POST', '/api/v1/staff/sign-in', {
+    const unauth = await rawCall(hub, 'POST', routePath(endpoints.signIn), {
       guideId: store.guide.id,
       pin: store.guide.pin,
     });
@@ -170,7 +147,7 @@ describeOnBackends('PIN sign-in at the hub', (backend) => {
     }
     const wrong = await changePin(id, '000000', '739205');
     expect(wrong.status).toBe(401);
-    expect(wrong.body.error.code).toBe('wrong_pin');
+    expect(wrong.error?.code).toBe('wrong_pin');
     const ok = await changePin(id, pin, '739205');
     expect(ok.status).toBe(200);
     expect(await verifyPin('739205', (await staffRow(id)).pinHash)).toBe(true);
@@ -182,23 +159,16 @@ describeOnBackends('PIN sign-in at the hub', (backend) => {
     for (const pin of ['1234', '12345', '000000', '234567'])
       expect(
         (
-          await call(
-            hub,
-            'POST',
-            `/api/v1/admin/guides/${store.guide.id}/reset-pin`,
-            { pin },
-            { admin: true },
-          )
+          await callRoute(hub, endpoints.adminResetPin, {
+            params: { id: store.guide.id },
+            body: { pin },
+          })
         ).status,
         pin,
       ).toBe(400);
-    const created = await call(
-      hub,
-      'POST',
-      '/api/v1/admin/guides',
-      { storeId: store.storeId, name: '短码', role: 'guide', pin: '4321' },
-      { admin: true },
-    );
+    const created = await callRoute(hub, endpoints.adminCreateGuide, {
+      body: { storeId: store.storeId, name: '短码', role: 'guide', pin: '4321' },
+    });
     expect(created.status).toBe(400);
   });
 

@@ -14,13 +14,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phoneHash } from '../../shared/domain/crypto';
 import {
+  endpoints,
   terminalInfo,
-  type BatchResponse,
   type CustomerFeedItem,
   type CustomerProfile,
 } from '../../shared/protocol';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import {
   cnMobileHeads,
@@ -97,28 +97,18 @@ describe('privacy: nothing one terminal can fetch or holds gives back a phone nu
       crmId: `PRIV-${i}`,
       name,
       phone: national,
-      tier: 'gold',
+      tier: 'gold' as const,
       birthday: `19${60 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
       sizes: { top: 'M' },
     }));
-    const r = await call<BatchResponse>(
-      hub,
-      'POST',
-      '/api/v1/integration/customers',
-      { customers },
-      { integration: true },
-    );
+    const r = await callRoute(hub, endpoints.importCustomers, { body: { customers } });
     expect(r.status).toBe(200);
     expect(r.body.results.every((x) => x.status === 'accepted')).toBe(true);
     // Some of them walk in: arrival cards for the store's terminals.
     for (const national of [...numbers.values()].slice(0, ARRIVALS)) {
-      const p = await call(
-        hub,
-        'POST',
-        '/api/v1/presence',
-        { customer: { phone: national }, storeId: store.storeId, source: 'qr' },
-        { integration: true },
-      );
+      const p = await callRoute(hub, endpoints.presence, {
+        body: { customer: { phone: national }, storeId: store.storeId, source: 'qr' },
+      });
       expect(p.status).toBeLessThan(300);
     }
   }, 180_000);
@@ -138,32 +128,44 @@ describe('privacy: nothing one terminal can fetch or holds gives back a phone nu
 
     // Everything one terminal token fetches.
     const token = store.terminals[0]!.token;
-    const get = async (path: string) => {
-      const r = await call(hub, 'GET', path, undefined, { token });
-      expect(r.status, path).toBe(200);
+    const auth = { token };
+    const ok = async <T>(reply: Promise<{ status: number; body: T }>, what: string) => {
+      const r = await reply;
+      expect(r.status, what).toBe(200);
       return r.body;
     };
-    const info = terminalInfo.parse(await get('/api/v1/terminal'));
+    const info = terminalInfo.parse(
+      await ok(callRoute(hub, endpoints.terminalInfo, {}, auth), 'terminal'),
+    );
     const key = info.phoneHashKey;
     const feed: CustomerFeedItem[] = [];
     for (let after = '0'; ;) {
-      const page = (await get(`/api/v1/sync/customers?after=${after}&limit=1000`)) as {
-        items: CustomerFeedItem[];
-        cursor: string;
-        hasMore: boolean;
-      };
-      feed.push(...page.items);
+      const page = await ok(
+        callRoute(hub, endpoints.syncCustomers, { query: { after, limit: 1000 } }, auth),
+        'customers',
+      );
+      feed.push(...(page.items as CustomerFeedItem[]));
       after = page.cursor;
       if (!page.hasMore) break;
     }
+    const date = new Date().toISOString().slice(0, 10);
     const fetched = {
       info,
       feed,
-      staff: await get('/api/v1/sync/staff'),
-      alerts: await get('/api/v1/alerts'),
-      catalog: await get('/api/v1/sync/catalog?after=0'),
-      stats: await get(
-        `/api/v1/stores/${store.storeId}/stats?date=${new Date().toISOString().slice(0, 10)}`,
+      staff: await ok(callRoute(hub, endpoints.syncStaff, {}, auth), 'staff'),
+      alerts: await ok(callRoute(hub, endpoints.alerts, {}, auth), 'alerts'),
+      catalog: await ok(
+        callRoute(hub, endpoints.syncCatalog, { query: { after: '0' } }, auth),
+        'catalog',
+      ),
+      stats: await ok(
+        callRoute(
+          hub,
+          endpoints.storeStats,
+          { params: { storeId: store.storeId }, query: { date } },
+          auth,
+        ),
+        'stats',
       ),
     };
     expect((fetched.alerts as { items: unknown[] }).items).toHaveLength(ARRIVALS);

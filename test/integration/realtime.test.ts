@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  endpoints,
   alertUpdate,
   arrivalAlert,
   claimAck,
@@ -9,7 +10,7 @@ import {
 } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import type { HubProcess } from '../support/hub-process';
 import {
   connected,
@@ -30,28 +31,18 @@ async function seedCustomer(hub: HubProcess) {
     name: `会员${seq}`,
     phone: `1382${n}`,
     memberCode: `R${n}${seq}`,
-    tier: 'platinum',
+    tier: 'platinum' as const,
   };
-  const r = await call<{ results: { status: string }[] }>(
-    hub,
-    'POST',
-    '/api/v1/integration/customers',
-    { customers: [customer] },
-    { integration: true },
-  );
+  const r = await callRoute(hub, endpoints.importCustomers, { body: { customers: [customer] } });
   if (r.status !== 200 || r.body.results[0]?.status !== 'accepted')
     throw new Error(`customer not seeded: ${JSON.stringify(r.body)}`);
   return customer;
 }
 
 async function arrive(hub: HubProcess, memberCode: string, storeId: string, at?: string) {
-  const r = await call<{ visitId: string; alertId: string | null }>(
-    hub,
-    'POST',
-    '/api/v1/presence',
-    { customer: { memberCode }, storeId, source: 'wifi', ...(at ? { at } : {}) },
-    { integration: true },
-  );
+  const r = await callRoute(hub, endpoints.presence, {
+    body: { customer: { memberCode }, storeId, source: 'wifi', ...(at ? { at } : {}) },
+  });
   expect(r.status).toBe(202);
   expect(r.body.alertId).not.toBeNull();
   return r.body.alertId!;
@@ -98,7 +89,7 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
       storeId: storeA.storeId,
       status: 'open',
       source: 'wifi',
-      card: { name: c.name, tier: 'platinum', phoneLast4: c.phone.slice(-4) },
+      card: { name: c.name, tier: 'platinum' as const, phoneLast4: c.phone.slice(-4) },
     });
     expect(onA2.card.customerId).toBe(onA1.card.customerId);
     // What arrives is exactly the shared contract the terminal parses.
@@ -158,9 +149,7 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
       error: { code: 'already_claimed', claimedBy: { guideId: winner.id } },
     });
     // The catch-up list agrees.
-    const list = await call<{ items: ArrivalAlert[] }>(hub, 'GET', '/api/v1/alerts', undefined, {
-      token: storeA.terminals[0]!.token,
-    });
+    const list = await callRoute(hub, endpoints.alerts, {}, { token: storeA.terminals[0]!.token });
     expect(list.body.items.find((a) => a.alertId === alertId)).toMatchObject({
       status: 'claimed',
       claimedBy: { guideId: winner.id, name: winner.name },
@@ -218,11 +207,10 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
 
     // Back online: one call shows who walked in and that a colleague already has them.
     const back = await open(storeB.terminals[0]!.token);
-    const r = await call<{ items: ArrivalAlert[] }>(
+    const r = await callRoute(
       hub,
-      'GET',
-      `/api/v1/alerts?since=${encodeURIComponent(wentOffline)}`,
-      undefined,
+      endpoints.alerts,
+      { query: { since: wentOffline } },
       { token: storeB.terminals[0]!.token },
     );
     expect(r.body.items.map((a) => a.alertId)).toEqual([missed]);
@@ -248,13 +236,9 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
     const colleague = await open(extra.terminals[1]!.token);
     const disconnected = new Promise<string>((resolve) => victim.once('disconnect', resolve));
 
-    const r = await call(
-      hub,
-      'POST',
-      `/api/v1/admin/terminals/${extra.terminals[0]!.id}/revoke`,
-      {},
-      { admin: true },
-    );
+    const r = await callRoute(hub, endpoints.adminRevokeTerminal, {
+      params: { id: extra.terminals[0]!.id },
+    });
     expect(r.status).toBe(200);
     expect(await disconnected).toBe('io server disconnect');
     expect(eventsOf<{ reason: string }>(victim, 'terminal:revoked')).toHaveLength(1);

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { normalisePhone } from '../../shared/domain/phone';
 import { openDatabase } from '../../server/db/database';
 import type { DemoCredentials } from '../../server/demo/credentials';
-import type { ArrivalAlert } from '../../shared/protocol';
+import { endpoints, type ArrivalAlert } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import type { HubProcess } from '../support/hub-process';
 import { runCli } from '../support/run-cli';
 import { freshPostgresDatabase } from '../support/services';
@@ -119,45 +119,42 @@ describeOnBackends('hub:seed', (backend) => {
     const creds = credentials();
     hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
     const terminal = creds.stores[0]!.terminals[0]!;
-    const info = await call<{ terminalId: string; store: { id: string } }>(
-      hub,
-      'GET',
-      '/api/v1/terminal',
-      undefined,
-      { token: terminal.token },
-    );
+    const info = await callRoute(hub, endpoints.terminalInfo, {}, { token: terminal.token });
     expect(info.status).toBe(200);
     expect(info.body).toMatchObject({
       terminalId: terminal.id,
       store: { id: creds.stores[0]!.id },
     });
 
-    const stores = await call<{ items: { id: string }[] }>(
+    const stores = await callRoute(
       hub,
-      'GET',
-      '/api/v1/admin/stores',
-      undefined,
-      { admin: creds.adminKey },
+      endpoints.adminListStores,
+      {},
+      { adminKey: creds.adminKey },
     );
     expect(stores.status).toBe(200);
     expect(stores.body.items).toHaveLength(4);
 
-    const footfall = await call(
+    const footfall = await callRoute(
       hub,
-      'POST',
-      '/api/v1/footfall',
-      { storeId: creds.stores[3]!.id, at: new Date().toISOString(), count: 2 },
-      { integration: creds.integrationKey },
+      endpoints.footfall,
+      { body: { storeId: creds.stores[3]!.id, at: new Date().toISOString(), count: 2 } },
+      { integrationKey: creds.integrationKey },
     );
     expect(footfall.status).toBe(202);
 
     const sample = creds.sampleCustomers[0]!;
-    const presence = await call<{ alertId: string | null }>(
+    const presence = await callRoute(
       hub,
-      'POST',
-      '/api/v1/presence',
-      { customer: { memberCode: sample.memberCode }, storeId: sample.homeStoreId, source: 'wifi' },
-      { integration: creds.integrationKey },
+      endpoints.presence,
+      {
+        body: {
+          customer: { memberCode: sample.memberCode },
+          storeId: sample.homeStoreId!,
+          source: 'wifi',
+        },
+      },
+      { integrationKey: creds.integrationKey },
     );
     expect(presence.status).toBe(202);
     expect(presence.body.alertId).not.toBeNull();
@@ -220,7 +217,7 @@ describeOnBackends('hub:seed', (backend) => {
       expect(fresh.integrationKey).not.toBe(old.integrationKey);
 
       hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
-      const token = (t: string) => call(hub!, 'GET', '/api/v1/terminal', undefined, { token: t });
+      const token = (t: string) => callRoute(hub!, endpoints.terminalInfo, {}, { token: t });
       expect((await token(fresh.stores[0]!.terminals[0]!.token)).status).toBe(200);
       expect((await token(old.stores[0]!.terminals[0]!.token)).status).toBe(401);
     },

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ShopGuideBridge } from '../../shared/bridge';
 import { newId } from '../../shared/domain/ids';
-import type { BatchResponse } from '../../shared/protocol';
+import { endpoints } from '../../shared/protocol';
 import { err, ok } from '../../shared/result';
 import { figuresCache } from '../../renderer/dashboard/stats-cache';
 import { hubStatsSource } from '../../renderer/dashboard/stats-client';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import type { HubProcess } from '../support/hub-process';
 import { memoryStorage } from '../../renderer/testing/memory-storage';
 
@@ -48,37 +48,30 @@ describeOnBackends("the dashboard's stats client", (backend) => {
     hub = await backend.startHub();
     store = await createStoreFixture(hub, { timezone: 'Asia/Shanghai' });
     other = await createStoreFixture(hub, { timezone: 'Asia/Shanghai' });
-    const p = await call(
-      hub,
-      'POST',
-      '/api/v1/integration/products',
-      { products: [{ sku: SKU, name: '衬衫', category: '衬衫', price: 29_900 }] },
-      { integration: true },
-    );
+    const p = await callRoute(hub, endpoints.importProducts, {
+      body: { products: [{ sku: SKU, name: '衬衫', category: '衬衫', price: 29_900 }] },
+    });
     expect(p.status).toBe(200);
     // Friday 2026-11-20, 14:00 Shanghai: 40 through the door, two orders of ¥299 and 2 × ¥299.
-    const f = await call(
-      hub,
-      'POST',
-      '/api/v1/footfall',
-      { storeId: store.storeId, at: '2026-11-20T06:00:00Z', count: 40 },
-      { integration: true },
-    );
+    const f = await callRoute(hub, endpoints.footfall, {
+      body: { storeId: store.storeId, at: '2026-11-20T06:00:00Z', count: 40 },
+    });
     expect(f.status).toBe(202);
-    const o = await call<BatchResponse>(
+    const o = await callRoute(
       hub,
-      'POST',
-      '/api/v1/orders',
+      endpoints.postOrders,
       {
-        orders: [1, 2].map((quantity) => ({
-          id: newId(),
-          storeId: store.storeId,
-          terminalId: store.terminals[0]!.id,
-          guideId: store.guide.id,
-          paymentMethod: 'alipay',
-          createdAt: '2026-11-20T06:10:00Z',
-          lines: [{ sku: SKU, quantity, unitPrice: 29_900, discount: 0 }],
-        })),
+        body: {
+          orders: [1, 2].map((quantity) => ({
+            id: newId(),
+            storeId: store.storeId,
+            terminalId: store.terminals[0]!.id,
+            guideId: store.guide.id,
+            paymentMethod: 'alipay' as const,
+            createdAt: '2026-11-20T06:10:00Z',
+            lines: [{ sku: SKU, quantity, unitPrice: 29_900, discount: 0 }],
+          })),
+        },
       },
       { token: store.terminals[0]!.token },
     );

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { rangeStats, type BatchResponse, type RangeStats } from '../../shared/protocol';
+import { endpoints, rangeStats } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import { seedCrmCustomers, unique } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 
@@ -12,29 +12,18 @@ import type { HubProcess } from '../support/hub-process';
  * hand-computed week, the DST weeks of a European store, and one store's terminal asking for
  * another store's week.
  */
-type ErrorReply = { error: { code: string; message: string } };
 
 const SKU = `SKU-RANGE-${unique()}`;
 
 async function footfall(hub: HubProcess, storeId: string, at: string, count: number) {
-  const r = await call(
-    hub,
-    'POST',
-    '/api/v1/footfall',
-    { storeId, at, count },
-    { integration: true },
-  );
+  const r = await callRoute(hub, endpoints.footfall, { body: { storeId, at, count } });
   expect(r.status).toBe(202);
 }
 
 async function presence(hub: HubProcess, storeId: string, customerId: string, at: string) {
-  const r = await call(
-    hub,
-    'POST',
-    '/api/v1/presence',
-    { customer: { customerId }, storeId, source: 'wifi', at },
-    { integration: true },
-  );
+  const r = await callRoute(hub, endpoints.presence, {
+    body: { customer: { customerId }, storeId, source: 'wifi', at },
+  });
   expect(r.status).toBe(202);
 }
 
@@ -47,21 +36,22 @@ type OrderSpec = {
 };
 
 async function orders(hub: HubProcess, store: StoreFixture, specs: OrderSpec[]) {
-  const r = await call<BatchResponse>(
+  const r = await callRoute(
     hub,
-    'POST',
-    '/api/v1/orders',
+    endpoints.postOrders,
     {
-      orders: specs.map((o) => ({
-        id: newId(),
-        storeId: store.storeId,
-        terminalId: store.terminals[0]!.id,
-        guideId: o.guideId,
-        customerId: o.customerId,
-        paymentMethod: 'wechat',
-        createdAt: o.at,
-        lines: [{ sku: SKU, quantity: o.quantity, unitPrice: o.unitPrice, discount: 0 }],
-      })),
+      body: {
+        orders: specs.map((o) => ({
+          id: newId(),
+          storeId: store.storeId,
+          terminalId: store.terminals[0]!.id,
+          guideId: o.guideId,
+          customerId: o.customerId,
+          paymentMethod: 'wechat' as const,
+          createdAt: o.at,
+          lines: [{ sku: SKU, quantity: o.quantity, unitPrice: o.unitPrice, discount: 0 }],
+        })),
+      },
     },
     { token: store.terminals[0]!.token },
   );
@@ -70,11 +60,10 @@ async function orders(hub: HubProcess, store: StoreFixture, specs: OrderSpec[]) 
 }
 
 const getRange = (hub: HubProcess, store: StoreFixture, from: string, to: string, token?: string) =>
-  call<RangeStats & ErrorReply>(
+  callRoute(
     hub,
-    'GET',
-    `/api/v1/stores/${store.storeId}/stats?from=${from}&to=${to}`,
-    undefined,
+    endpoints.storeStats,
+    { params: { storeId: store.storeId }, query: { from, to } },
     { token: token ?? store.terminals[0]!.token },
   );
 
@@ -97,13 +86,9 @@ describeOnBackends('store statistics over a range of days', (backend) => {
       lat: 52.52,
       lng: 13.405,
     });
-    const p = await call(
-      hub,
-      'POST',
-      '/api/v1/integration/products',
-      { products: [{ sku: SKU, name: '羊毛大衣', category: '外套', price: 10_000 }] },
-      { integration: true },
-    );
+    const p = await callRoute(hub, endpoints.importProducts, {
+      body: { products: [{ sku: SKU, name: '羊毛大衣', category: '外套', price: 10_000 }] },
+    });
     expect(p.status).toBe(200);
 
     const s = shanghai.storeId;
@@ -267,7 +252,7 @@ describeOnBackends('store statistics over a range of days', (backend) => {
   it("refuses a terminal another store's week", async () => {
     const r = await getRange(hub, berlin, '2026-10-22', '2026-10-28', shanghai.terminals[0]!.token);
     expect(r.status).toBe(403);
-    expect(r.body.error.code).toBe('forbidden');
+    expect(r.error?.code).toBe('forbidden');
     expect(r.body).not.toHaveProperty('days');
   });
 });

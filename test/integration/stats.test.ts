@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  endpoints,
   dayStats,
   rangeStats,
-  type BatchResponse,
+  type CustomerRef,
   type DayStats,
   type GuideStats,
   type HourStats,
@@ -10,35 +11,24 @@ import {
 import { newId } from '../../shared/domain/ids';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { rawCall, routePath } from '../support/http';
+import { callRoute } from '../support/api';
 import { seedCrmCustomers, seedProducts, unique } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 import { connectTerminal } from '../support/terminal-socket';
 
-type ErrorReply = { error: { code: string; message: string } };
-
 const SKU = `SKU-STATS-${unique()}`;
 
 async function presence(hub: HubProcess, storeId: string, customer: object, at: string) {
-  const r = await call<{ visitId: string; alertId: string | null }>(
-    hub,
-    'POST',
-    '/api/v1/presence',
-    { customer, storeId, source: 'wifi', at },
-    { integration: true },
-  );
+  const r = await callRoute(hub, endpoints.presence, {
+    body: { customer: customer as CustomerRef, storeId, source: 'wifi', at },
+  });
   expect(r.status).toBe(202);
   return r.body;
 }
 
 async function footfall(hub: HubProcess, storeId: string, at: string, count: number) {
-  const r = await call(
-    hub,
-    'POST',
-    '/api/v1/footfall',
-    { storeId, at, count },
-    { integration: true },
-  );
+  const r = await callRoute(hub, endpoints.footfall, { body: { storeId, at, count } });
   expect(r.status).toBe(202);
 }
 
@@ -55,40 +45,47 @@ async function order(
     customerId?: string;
   },
 ) {
-  const r = await call<BatchResponse>(
+  const r = await callRoute(
     hub,
-    'POST',
-    '/api/v1/orders',
+    endpoints.postOrders,
     {
-      orders: [
-        {
-          id: newId(),
-          storeId: store.storeId,
-          terminalId: store.terminals[0]!.id,
-          guideId: o.guideId,
-          customerId: o.customerId,
-          paymentMethod: 'wechat',
-          createdAt: o.at,
-          lines: [
-            { sku: SKU, quantity: o.quantity, unitPrice: o.unitPrice, discount: o.discount ?? 0 },
-          ],
-        },
-      ],
+      body: {
+        orders: [
+          {
+            id: newId(),
+            storeId: store.storeId,
+            terminalId: store.terminals[0]!.id,
+            guideId: o.guideId,
+            customerId: o.customerId,
+            paymentMethod: 'wechat',
+            createdAt: o.at,
+            lines: [
+              { sku: SKU, quantity: o.quantity, unitPrice: o.unitPrice, discount: o.discount ?? 0 },
+            ],
+          },
+        ],
+      },
     },
     { token: store.terminals[0]!.token },
   );
   expect(r.body.results[0]!.status).toBe('accepted');
 }
 
-const getStats = <T = DayStats>(
+type StatsQuery = { date?: string; from?: string; to?: string };
+const getStats = async <T = DayStats>(
   hub: HubProcess,
   store: StoreFixture,
-  query: string,
+  query: StatsQuery,
   token?: string,
-) =>
-  call<T & ErrorReply>(hub, 'GET', `/api/v1/stores/${store.storeId}/stats?${query}`, undefined, {
-    token: token ?? store.terminals[0]!.token,
-  });
+) => {
+  const r = await callRoute(
+    hub,
+    endpoints.storeStats,
+    { params: { storeId: store.storeId }, query },
+    { token: token ?? store.terminals[0]!.token },
+  );
+  return { ...r, body: r.body as T };
+};
 
 const ZERO = {
   footfall: 0,
@@ -205,7 +202,7 @@ describeOnBackends('store statistics', (backend) => {
   afterAll(() => backend.cleanup());
 
   it('counts a store-local day from local midnight to local midnight (Asia/Shanghai)', async () => {
-    const r = await getStats(hub, shanghai, 'date=2026-06-15');
+    const r = await getStats(hub, shanghai, { date: '2026-06-15' });
     expect(r.status).toBe(200);
     const stats = dayStats.parse(r.body);
     expect(stats).toMatchObject({
@@ -305,7 +302,7 @@ describeOnBackends('store statistics', (backend) => {
   });
 
   it('puts 15:59Z and 16:01Z on different Shanghai days', async () => {
-    const r = await getStats(hub, shanghai, 'date=2026-06-14');
+    const r = await getStats(hub, shanghai, { date: '2026-06-14' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       from: '2026-06-13T16:00:00.000Z',
@@ -327,7 +324,7 @@ describeOnBackends('store statistics', (backend) => {
       to: string;
       days: DayStats[];
       total: Omit<DayStats, 'byHour'>;
-    }>(hub, shanghai, 'from=2026-06-14&to=2026-06-16');
+    }>(hub, shanghai, { from: '2026-06-14', to: '2026-06-16' });
     expect(r.status).toBe(200);
     const range = rangeStats.parse(r.body);
     expect(range.days.map((d) => [d.date, d.footfall, d.orders])).toEqual([
@@ -357,7 +354,7 @@ describeOnBackends('store statistics', (backend) => {
   });
 
   it('has 23 hours on the day Berlin springs forward', async () => {
-    const r = await getStats(hub, berlin, 'date=2026-03-29');
+    const r = await getStats(hub, berlin, { date: '2026-03-29' });
     expect(r.status).toBe(200);
     const stats = dayStats.parse(r.body);
     expect(stats).toMatchObject({
@@ -390,7 +387,7 @@ describeOnBackends('store statistics', (backend) => {
   });
 
   it('has 25 hours on the day Berlin falls back, with 02:00 twice', async () => {
-    const r = await getStats(hub, berlin, 'date=2026-10-25');
+    const r = await getStats(hub, berlin, { date: '2026-10-25' });
     expect(r.status).toBe(200);
     const stats = dayStats.parse(r.body);
     expect(stats).toMatchObject({
@@ -449,7 +446,7 @@ describeOnBackends('store statistics', (backend) => {
       unitPrice: 15_000,
     });
 
-    const r = await getStats(hub, store, `date=${date}`);
+    const r = await getStats(hub, store, { date });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       recognizedVisits: 2,
@@ -482,27 +479,27 @@ describeOnBackends('store statistics', (backend) => {
 
   it("refuses another store's figures, missing tokens and malformed queries", async () => {
     const token = shanghai.terminals[0]!.token;
-    const forbidden = await getStats(hub, berlin, 'date=2026-03-29', token);
+    const forbidden = await getStats(hub, berlin, { date: '2026-03-29' }, token);
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body.error.code).toBe('forbidden');
-    const noToken = await call(
+    expect(forbidden.error?.code).toBe('forbidden');
+    const noToken = await rawCall(
       hub,
       'GET',
-      `/api/v1/stores/${shanghai.storeId}/stats?date=2026-06-15`,
+      routePath(endpoints.storeStats, { storeId: shanghai.storeId }, { date: '2026-06-15' }),
     );
     expect(noToken.status).toBe(401);
     for (const query of [
-      'date=2026-6-15',
-      'date=2026-02-30',
-      'date=yesterday',
-      '',
-      'from=2026-06-16&to=2026-06-14',
-      'from=2026-01-01&to=2026-06-30',
-      'from=2026-06-14',
+      { date: '2026-6-15' },
+      { date: '2026-02-30' },
+      { date: 'yesterday' },
+      {},
+      { from: '2026-06-16', to: '2026-06-14' },
+      { from: '2026-01-01', to: '2026-06-30' },
+      { from: '2026-06-14' },
     ]) {
       const r = await getStats(hub, shanghai, query);
-      expect(r.status, query).toBe(400);
-      expect(r.body.error.code, query).toBe('invalid_input');
+      expect(r.status, JSON.stringify(query)).toBe(400);
+      expect(r.error?.code, JSON.stringify(query)).toBe('invalid_input');
     }
   });
 });

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Order } from '../../shared/protocol';
+import { endpoints, type Order } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { findProductByCode } from '../../renderer/data/catalog';
 import { verifyGuidePin } from '../../renderer/data/staff';
@@ -8,7 +8,7 @@ import { searchCustomers } from '../../renderer/data/customers';
 import { enqueueOrder, enqueueRegistration, rejectedEntries } from '../../renderer/data/outbox';
 import type { StoredAlert } from '../../renderer/data/database';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { callRoute } from '../support/api';
 import { startHub, type HubProcess } from '../support/hub-process';
 import {
   enrolTerminal,
@@ -79,11 +79,8 @@ describe('terminal sync against a real hub', () => {
     await terminal.engine.start();
     await waitFor(() => terminal.engine.status.get().online, 'online');
     const target = customers[3]!;
-    const r = await call(
-      hub,
-      'POST',
-      '/api/v1/integration/events',
-      {
+    const r = await callRoute(hub, endpoints.onlineEvents, {
+      body: {
         events: [
           {
             id: newId(),
@@ -95,8 +92,7 @@ describe('terminal sync against a real hub', () => {
           },
         ],
       },
-      { integration: true },
-    );
+    });
     expect(r.status).toBe(200);
     const [hit] = await searchCustomers(terminal.db, terminal.secrets, {
       query: target.memberCode,
@@ -113,15 +109,11 @@ describe('terminal sync against a real hub', () => {
     await terminal.engine.start();
     await waitFor(() => terminal.engine.status.get().online, 'online');
     const target = customers[5]!;
-    const arrival = await call<{ alertId: string }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      { customer: { memberCode: target.memberCode }, storeId: store.storeId, source: 'wifi' },
-      { integration: true },
-    );
+    const arrival = await callRoute(hub, endpoints.presence, {
+      body: { customer: { memberCode: target.memberCode }, storeId: store.storeId, source: 'wifi' },
+    });
     await waitFor(
-      async () => (await terminal.db.alerts.get(arrival.body.alertId)) !== undefined,
+      async () => (await terminal.db.alerts.get(arrival.body.alertId!)) !== undefined,
       'arrival alert cached',
     );
     const [hit] = await searchCustomers(terminal.db, terminal.secrets, {
@@ -129,19 +121,15 @@ describe('terminal sync against a real hub', () => {
     });
     expect(hit?.name).toBe(target.name);
 
-    const r = await call(
-      hub,
-      'POST',
-      '/api/v1/integration/customers/erase',
-      { customerId: hit!.id, reason: '顾客申请删除' },
-      { integration: true },
-    );
+    const r = await callRoute(hub, endpoints.eraseCustomer, {
+      body: { customerId: hit!.id, reason: '顾客申请删除' },
+    });
     expect(r.status).toBe(200);
     await waitFor(
       async () => (await terminal.db.customerStore.get(hit!.id)) === undefined,
       'erased customer gone from the cache',
     );
-    expect(await terminal.db.alerts.get(arrival.body.alertId)).toBeUndefined();
+    expect(await terminal.db.alerts.get(arrival.body.alertId!)).toBeUndefined();
     for (const query of [target.phone, target.memberCode, target.phone.slice(-4), target.name])
       expect(
         (await searchCustomers(terminal.db, terminal.secrets, { query })).map((c) => c.id),
@@ -151,7 +139,7 @@ describe('terminal sync against a real hub', () => {
     await terminal.engine.start();
     await terminal.engine.catchUpAlerts();
     await terminal.engine.settled();
-    expect(await terminal.db.alerts.get(arrival.body.alertId)).toBeUndefined();
+    expect(await terminal.db.alerts.get(arrival.body.alertId!)).toBeUndefined();
     expect(await terminal.db.customerStore.count()).toBe(customers.length - 1);
   });
 
@@ -165,33 +153,25 @@ describe('terminal sync against a real hub', () => {
     await waitFor(() => terminal.engine.status.get().online, 'online');
 
     terminal.engine.stop(); // the terminal drops off the network
-    const away = await call<{ alertId: string }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      {
+    const away = await callRoute(hub, endpoints.presence, {
+      body: {
         customer: { memberCode: customers[0]!.memberCode },
         storeId: store.storeId,
         source: 'wifi',
       },
-      { integration: true },
-    );
+    });
     expect(away.status).toBe(202);
 
     await terminal.engine.start(); // back: catch-up
-    await waitFor(() => announced.some((a) => a.alertId === away.body.alertId), 'missed alert');
-    const live = await call<{ alertId: string }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      {
+    await waitFor(() => announced.some((a) => a.alertId === away.body.alertId!), 'missed alert');
+    const live = await callRoute(hub, endpoints.presence, {
+      body: {
         customer: { memberCode: customers[1]!.memberCode },
         storeId: store.storeId,
         source: 'qr',
       },
-      { integration: true },
-    );
-    await waitFor(() => announced.some((a) => a.alertId === live.body.alertId), 'live alert');
+    });
+    await waitFor(() => announced.some((a) => a.alertId === live.body.alertId!), 'live alert');
     // Reconnecting again replays the catch-up: nothing is announced twice.
     terminal.engine.stop();
     await terminal.engine.start();
@@ -199,9 +179,9 @@ describe('terminal sync against a real hub', () => {
     await terminal.engine.catchUpAlerts();
     await terminal.engine.settled();
     expect(announced.map((a) => a.alertId).sort()).toEqual(
-      [away.body.alertId, live.body.alertId].sort(),
+      [away.body.alertId!, live.body.alertId!].sort(),
     );
-    expect(await terminal.db.alerts.get(away.body.alertId)).toMatchObject({ status: 'open' });
+    expect(await terminal.db.alerts.get(away.body.alertId!)).toMatchObject({ status: 'open' });
   });
 
   it('the live channel reconnects by itself after the hub dies or restarts, and claims work', async () => {
@@ -224,16 +204,16 @@ describe('terminal sync against a real hub', () => {
     hub = await startHub({ dataDir: hub.dataDir, port });
     await waitFor(() => terminal.engine.status.get().online, 'online after restart');
 
-    const raised = await call<{ alertId: string }>(
-      hub,
-      'POST',
-      '/api/v1/presence',
-      { customer: { memberCode: customers[2]!.memberCode }, storeId: store.storeId, source: 'app' },
-      { integration: true },
-    );
-    await waitFor(() => announced.includes(raised.body.alertId), 'alert after reconnect');
-    const first = await terminal.engine.claimAlert(raised.body.alertId, store.guide.id);
-    const second = await terminal.engine.claimAlert(raised.body.alertId, store.guide2.id);
+    const raised = await callRoute(hub, endpoints.presence, {
+      body: {
+        customer: { memberCode: customers[2]!.memberCode },
+        storeId: store.storeId,
+        source: 'app',
+      },
+    });
+    await waitFor(() => announced.includes(raised.body.alertId!), 'alert after reconnect');
+    const first = await terminal.engine.claimAlert(raised.body.alertId!, store.guide.id);
+    const second = await terminal.engine.claimAlert(raised.body.alertId!, store.guide2.id);
     expect(first).toEqual({ ok: true, value: { ok: true } });
     expect(second).toMatchObject({
       ok: true,
@@ -243,11 +223,11 @@ describe('terminal sync against a real hub', () => {
       },
     });
     const claimed = await waitFor(async () => {
-      const a = await terminal.db.alerts.get(raised.body.alertId);
+      const a = await terminal.db.alerts.get(raised.body.alertId!);
       return a?.status === 'claimed' ? a : undefined;
     }, 'claim reflected in the cache');
     expect(claimed.claimedBy?.guideId).toBe(store.guide.id);
-    expect(announced.filter((id) => id === raised.body.alertId)).toHaveLength(1);
+    expect(announced.filter((id) => id === raised.body.alertId!)).toHaveLength(1);
   });
 
   it('offline orders (hub stopped) reach the restarted hub exactly once', async () => {
@@ -331,11 +311,10 @@ describe('terminal sync against a real hub', () => {
     const order = orderFor(store, 'SK-3');
     await enqueueOrder(terminal.db, order);
     // An earlier send got through but its answer was lost.
-    const earlier = await call(
+    const earlier = await callRoute(
       hub,
-      'POST',
-      '/api/v1/orders',
-      { orders: [order] },
+      endpoints.postOrders,
+      { body: { orders: [order] } },
       { token: store.terminals[0]!.token },
     );
     expect(earlier.status).toBe(200);
@@ -358,13 +337,9 @@ describe('terminal sync against a real hub', () => {
     expect(await hubOrderCount(hub, store)).toBe(1);
 
     // IT sees it in the terminal list: the build, and the order waiting for a person on that PC.
-    const listed = await call<{ items: Record<string, unknown>[] }>(
-      hub,
-      'GET',
-      `/api/v1/admin/terminals?store=${store.storeId}`,
-      undefined,
-      { admin: true },
-    );
+    const listed = await callRoute(hub, endpoints.adminListTerminals, {
+      query: { store: store.storeId },
+    });
     expect(listed.body.items.find((t) => t.id === terminal.terminalId)).toMatchObject({
       app_version: 'dev',
       pending_outbox: 0,
@@ -438,13 +413,9 @@ describe('terminal sync against a real hub', () => {
     await terminal.engine.start();
     await waitFor(async () => (await terminal.db.customerStore.count()) === 20, 'initial sync');
     await enqueueOrder(terminal.db, orderFor(store, 'DR-1'));
-    const r = await call(
-      hub,
-      'POST',
-      `/api/v1/admin/terminals/${terminal.terminalId}/revoke`,
-      {},
-      { admin: true },
-    );
+    const r = await callRoute(hub, endpoints.adminRevokeTerminal, {
+      params: { id: terminal.terminalId },
+    });
     expect(r.status).toBeLessThan(300);
     await waitFor(() => terminal.engine.status.get().revoked, 'revoked');
     expect(terminal.secrets.cleared).toBe(true);
@@ -454,13 +425,7 @@ describe('terminal sync against a real hub', () => {
     // A second terminal that only learns of it over REST (401) is wiped the same way.
     const other = await enrolTerminal(hub, store, { index: 1 });
     terminals.push(other);
-    await call(
-      hub,
-      'POST',
-      `/api/v1/admin/terminals/${other.terminalId}/revoke`,
-      {},
-      { admin: true },
-    );
+    await callRoute(hub, endpoints.adminRevokeTerminal, { params: { id: other.terminalId } });
     await other.engine.syncNow();
     expect(other.engine.status.get().revoked).toBe(true);
   });

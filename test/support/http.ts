@@ -1,13 +1,26 @@
+import { API_PREFIX, endpointPath, queryString, type EndpointDef } from '../../shared/protocol';
 import { TEST_ADMIN_KEY, TEST_INTEGRATION_KEY, type HubProcess } from './hub-process';
 
 export type JsonResponse<T = unknown> = { status: number; body: T };
 
+/** A route's full path from the endpoint table, for `rawCall`s that send hostile bodies or headers. */
+export function routePath(
+  endpoint: EndpointDef,
+  params?: Record<string, string>,
+  query?: Record<string, unknown>,
+): string {
+  return `${API_PREFIX}${endpointPath(endpoint, params)}${queryString(query)}`;
+}
+
 /**
- * Small raw JSON client for tests that assert statuses and headers:
- * `call(hub, 'POST', API_PREFIX + endpointPath(endpoints.postOrders), body, {token})`.
- * Everything else goes through the typed client (./api.ts).
+ * Raw HTTP, around the typed contract on purpose: **only** for hostile input and credential
+ * probes — an unknown path, a wrong method, a body or query the schema refuses, a missing or forged
+ * header — and the routes outside the REST contract (`/healthz`, `/readyz`). Build a real route's
+ * path with `routePath`; everything else goes through the typed client (`hubApi` / `must` /
+ * `callRoute`, ./api.ts). Lint refuses a `/api/v1` literal anywhere but as a `rawCall` argument
+ * (eslint.config.js).
  */
-export async function call<T = unknown>(
+export async function rawCall<T = unknown>(
   hub: Pick<HubProcess, 'url'>,
   method: string,
   path: string,

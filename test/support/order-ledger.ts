@@ -1,8 +1,9 @@
 import { expect } from 'vitest';
-import type { BatchResponse, Order } from '../../shared/protocol';
+import { endpoints, type BatchResponse, type Order } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import type { Queryable } from '../../server/db/database';
 import type { StoreFixture } from './fixtures';
+import { routePath } from './http';
 
 /** How an order batch POST ended, as a terminal sees it. */
 export type PostOutcome =
@@ -62,7 +63,7 @@ export class OrderLedger {
   async post(url: string, orders: Order[], timeoutMs = 30_000): Promise<PostOutcome> {
     let response: Response;
     try {
-      response = await fetch(`${url}/api/v1/orders`, {
+      response = await fetch(`${url}${routePath(endpoints.postOrders)}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
