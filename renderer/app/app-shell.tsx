@@ -112,13 +112,14 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
     : 'zh-CN';
 
   const navItems: {
-    key: 'arrivals' | 'lookup' | 'order' | 'dashboard';
+    key: 'arrivals' | 'lookup' | 'order' | 'today' | 'dashboard';
     target: Screen;
     hint?: string;
   }[] = [
     { key: 'arrivals', target: { name: 'arrivals' } },
     { key: 'lookup', target: { name: 'lookup' }, hint: 'F2' },
     { key: 'order', target: { name: 'order' }, hint: 'F3' },
+    { key: 'today', target: { name: 'today' } },
     ...(guide?.role === 'manager'
       ? [{ key: 'dashboard' as const, target: { name: 'dashboard' } as Screen }]
       : []),

@@ -39,6 +39,7 @@ const register = onDemand(() =>
 );
 const order = onDemand(() => import('../orders/order-screen').then((m) => m.OrderScreen));
 const receipt = onDemand(() => import('../orders/receipt-screen').then((m) => m.ReceiptScreen));
+const today = onDemand(() => import('../orders/today-screen').then((m) => m.TodayScreen));
 const sync = onDemand(() => import('../sync-status/sync-panel').then((m) => m.SyncPanel));
 const dashboard = onDemand(() =>
   import('../dashboard/dashboard-screen').then((m) => m.DashboardScreen),
@@ -48,6 +49,7 @@ const CustomerScreen = customer.Screen;
 const RegisterScreen = register.Screen;
 const OrderScreen = order.Screen;
 const ReceiptScreen = receipt.Screen;
+const TodayScreen = today.Screen;
 const SyncPanel = sync.Screen;
 const DashboardScreen = dashboard.Screen;
 
@@ -58,7 +60,7 @@ const DashboardScreen = dashboard.Screen;
  * that fails to load here is simply loaded again when its screen opens.
  */
 export function preloadScreens(): void {
-  for (const screen of [lookup, customer, register, order, receipt, sync, dashboard])
+  for (const screen of [lookup, customer, register, order, receipt, today, sync, dashboard])
     void screen.preload().catch(() => undefined);
 }
 
@@ -104,6 +106,8 @@ function ScreenFor({ screen }: { screen: Screen }) {
       );
     case 'receipt':
       return <ReceiptScreen orderId={screen.orderId} />;
+    case 'today':
+      return <TodayScreen />;
     case 'sync':
       return <SyncPanel />;
     case 'dashboard':

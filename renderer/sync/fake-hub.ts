@@ -5,6 +5,7 @@
  * duplicate or replay old responses, and revoke the terminal.
  */
 import type {
+  StoreOrder,
   AuditEntryWire,
   ArrivalAlert,
   CustomerFeedItem,
@@ -19,6 +20,7 @@ import type {
   StaffMember,
 } from '../../shared/protocol';
 import { phoneHash } from '../../shared/domain/crypto';
+import { orderTotals } from '../../shared/domain/money';
 import {
   checkPin,
   hashPin,
@@ -64,6 +66,8 @@ export class FakeHub {
   readonly rejectSkus = new Set<string>();
   /** guides the hub no longer counts as active here: their orders are refused */
   readonly inactiveGuides = new Set<string>();
+  /** the store's counters' names, for orders read back (`GET /orders`) */
+  readonly terminalNames = new Map<string, string>();
   /** online sign-ins the hub checked, in order (guide id and outcome; never the PIN) */
   readonly signIns: { guideId: string; outcome: 'ok' | 'wrong' | 'locked' | 'inactive' }[] = [];
   /** the hub's PIN lockout, per guide (the real hub keeps it in guide_pin_lockouts) */
@@ -241,6 +245,34 @@ export class FakeHub {
           return ok(orders.map((o) => this.acceptOrder(o)));
         }),
       registerCustomer: (registration) => lossy(() => this.register(registration)),
+      storeOrders: (query) =>
+        guard(() => {
+          // The fake's store is in Shanghai (UTC+8, no DST): its day is the UTC day 8 h ahead.
+          const localDay = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+          const date = query.date ?? localDay(this.now());
+          const orders = [...this.orders.values()]
+            .filter(
+              (o) =>
+                localDay(Date.parse(o.createdAt)) === date &&
+                (!query.terminalId || o.terminalId === query.terminalId) &&
+                (!query.guideId || o.guideId === query.guideId),
+            )
+            .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+            .map((o) => this.storeOrderOf(o));
+          return ok({
+            date,
+            timezone: 'Asia/Shanghai',
+            orders,
+            hasMore: false,
+          });
+        }),
+      storeOrder: (orderId) =>
+        guard(() => {
+          const order = this.orders.get(orderId);
+          return order
+            ? ok(this.storeOrderOf(order))
+            : err({ code: 'rejected' as const, message: 'no such order', status: 404 });
+        }),
       postAudit: (entries) =>
         lossy((): HubResult<ItemResult[]> =>
           ok(
@@ -292,6 +324,36 @@ export class FakeHub {
           },
         };
       },
+    };
+  }
+
+  /** An accepted order as the hub reads it back (`GET /orders`). */
+  private storeOrderOf(order: Order): StoreOrder {
+    const { total, units } = orderTotals(order.lines);
+    const guide = this.staff.find((s) => s.id === order.guideId);
+    return {
+      id: order.id,
+      createdAt: order.createdAt,
+      terminal: {
+        id: order.terminalId,
+        name: this.terminalNames.get(order.terminalId) ?? '收银台',
+      },
+      guide: { id: order.guideId, name: guide?.name ?? '' },
+      customerId: order.customerId ?? null,
+      paymentMethod: order.paymentMethod,
+      total,
+      units,
+      lines: order.lines.map((l) => {
+        const product = [...this.products.values()].find((p) => p.sku === l.sku);
+        return {
+          sku: l.sku,
+          name: product?.name ?? l.sku,
+          size: product?.size ?? null,
+          quantity: l.quantity,
+          unitPrice: l.unitPrice,
+          discount: l.discount,
+        };
+      }),
     };
   }
 

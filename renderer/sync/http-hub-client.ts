@@ -68,6 +68,8 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       mapOk(api.call(endpoints.postOrders, { body: { orders } }), (answer) => answer.results),
     registerCustomer: (registration) =>
       api.call(endpoints.registerCustomer, { body: registration }),
+    storeOrders: (query) => api.call(endpoints.storeOrders, { query }),
+    storeOrder: (orderId) => api.call(endpoints.storeOrder, { params: { orderId } }),
     postAudit: (entries) =>
       mapOk(api.call(endpoints.postAudit, { body: { entries } }), (answer) => answer.results),
     // A sign-in waits at most 10 s for the hub: past that the terminal checks the PIN itself.

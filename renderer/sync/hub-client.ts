@@ -14,6 +14,9 @@ import type {
   RegistrationResponse,
   SignInResponse,
   StaffMember,
+  StoreOrder,
+  StoreOrdersPage,
+  StoreOrdersQuery,
 } from '../../shared/protocol';
 import type { ApiError, ApiErrorCode } from '../../shared/api-client';
 import type { Result } from '../../shared/result';
@@ -87,5 +90,9 @@ export type HubClient = {
   reportFeedRejects(rejects: FeedReject[]): Promise<HubResult<number>>;
   /** this terminal's build and undelivered outbox, for IT's terminal list (`POST /terminal/status`) */
   reportStatus(report: TerminalStatusReport): Promise<HubResult<void>>;
+  /** a store-local day of this store's orders (`GET /orders`), for 今日订单 */
+  storeOrders(query: StoreOrdersQuery): Promise<HubResult<StoreOrdersPage>>;
+  /** one order of this store (`GET /orders/:id`), e.g. a scanned receipt */
+  storeOrder(orderId: string): Promise<HubResult<StoreOrder>>;
   connectLive(events: LiveEvents): LiveConnection;
 };

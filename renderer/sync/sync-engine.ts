@@ -1,4 +1,11 @@
-import type { ClaimAck, PinChangeRequest, SignInResponse } from '../../shared/protocol';
+import type {
+  ClaimAck,
+  PinChangeRequest,
+  SignInResponse,
+  StoreOrder,
+  StoreOrdersPage,
+  StoreOrdersQuery,
+} from '../../shared/protocol';
 import type { Result } from '../../shared/result';
 import type { TerminalDb } from '../data/database';
 import { onOutboxQueued } from '../data/outbox';
@@ -154,6 +161,16 @@ export class SyncEngine {
     const result = await this.options.hub.changePin(request);
     if (result.ok) await this.pull.pullStaff().catch(() => undefined);
     return result;
+  }
+
+  /** A store-local day of this store's orders from the hub (online only), for 今日订单. */
+  storeOrders(query: StoreOrdersQuery): Promise<HubResult<StoreOrdersPage>> {
+    return this.options.hub.storeOrders(query);
+  }
+
+  /** One order of this store from the hub (online only): a receipt of another counter. */
+  storeOrder(orderId: string): Promise<HubResult<StoreOrder>> {
+    return this.options.hub.storeOrder(orderId);
   }
 
   claimAlert(alertId: string, guideId: string): Promise<Result<ClaimAck, HubError>> {

@@ -614,6 +614,17 @@ function specs(fx: Fixture): RouteSpec[] {
       },
     },
     {
+      endpoint: 'storeOrders',
+      writes: false,
+      query: { valid: () => ({ date: today(), guideId: fx.store.guide.id }) },
+    },
+    {
+      endpoint: 'storeOrder',
+      writes: false,
+      // any well-formed id: an unknown one is a 404, the hostile spellings must be 4xx too
+      param: () => newId(),
+    },
+    {
       endpoint: 'postAudit',
       writes: true,
       body: {
