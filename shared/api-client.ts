@@ -109,7 +109,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     let json: unknown;
     try {
       const text = await response.text();
-      json = text ? JSON.parse(text) : undefined;
+      // A CSV answer is handed over as its text; its errors are JSON like every other route's.
+      json = endpoint.answer === 'csv' && response.ok ? text : text ? JSON.parse(text) : undefined;
     } catch (error) {
       // A body cut off mid-transfer (hub killed) is a network failure, not a bad answer.
       if (response.ok)
