@@ -575,6 +575,50 @@ describeOnBackends('online-sale credit', (backend) => {
     ]);
   });
 
+  it('a merge moves online orders to the surviving customer; a later refund still reverses the original credit', async () => {
+    const key = `m${tag}`;
+    await must(
+      api().call(endpoints.importCustomers, {
+        body: {
+          customers: [
+            {
+              crmId: `crm-credit-x-${key}`,
+              name: 'X',
+              memberCode: `MCX${key}`,
+              homeStoreId: sh.storeId,
+            },
+            {
+              crmId: `crm-credit-y-${key}`,
+              name: 'Y',
+              memberCode: `MCY${key}`,
+              homeStoreId: ber.storeId,
+            },
+          ],
+        },
+      }),
+    );
+    const [x] = await post(
+      order('M1', c.a, '2026-05-01T00:00:00Z', 900, { customer: { memberCode: `MCX${key}` } }),
+    );
+    expect(x?.credit).toMatchObject({ rule: 'home_store', storeId: sh.storeId });
+    const source = (await explain('M1')).order.customerId;
+    const feed = await customerFeed(hub, sh.terminals[0]!.token);
+    const target = feed.find((p) => p.memberCode === `MCY${key}`)!.id;
+    await must(
+      api().call(endpoints.mergeCustomers, { body: { sourceId: source, targetId: target } }),
+    );
+    expect((await explain('M1')).order.customerId).toBe(target);
+    // The refund names the merged-away customer by id: it resolves to the survivor, and the
+    // credit comes off the Shanghai pool the order was credited to, not the survivor's Berlin.
+    const [r] = await post(refund('RM1', 'M1', source, '2026-05-02T00:00:00Z', -900));
+    expect(r?.credit).toEqual({
+      rule: 'home_store',
+      storeId: sh.storeId,
+      guideId: null,
+      amount: -900,
+    });
+  });
+
   it('hub:admin explains an order and prints the statement as CSV against the running hub', async () => {
     const cli = (...args: string[]) =>
       runCli('server/admin/cli.ts', [...args, '--url', hub.url], { HUB_ADMIN_KEY: TEST_ADMIN_KEY });
