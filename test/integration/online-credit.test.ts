@@ -642,5 +642,18 @@ describeOnBackends('online-sale credit', (backend) => {
     const unknown = await cli('credit-explain', '--order', 'no-such-order');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('not_found');
+    // A chain with a rule twice is refused before the hub is asked (exit 2), the one in force stays.
+    const bad = await cli(
+      'set-credit-rules',
+      '--rules',
+      '{"chain":[{"rule":"home_store"},{"rule":"home_store"}]}',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('each rule at most once');
+    const rules = await cli('credit-rules');
+    expect(rules.code).toBe(0);
+    expect(rules.stdout).toContain(
+      "1. claimed_visit: a visit a guide claimed, within 7 store-local calendar days after the visit's day",
+    );
   });
 });
