@@ -125,6 +125,30 @@ async function creditRefund(
   });
 }
 
+type OrderRow = {
+  id: string;
+  kind: 'order' | 'refund';
+  refund_of: string | null;
+  customer_id: string;
+  channel: string;
+  at: string;
+  amount: number;
+  lines: OnlineOrder['lines'];
+  body_hash: string;
+  state: 'credited' | 'parked';
+};
+
+async function insertOrders(tx: Queryable, rows: readonly OrderRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into online_orders(id, kind, refund_of, customer_id, channel, at, amount, lines, body_hash, state)
+     select x.id, x.kind, x.refund_of, x.customer_id, x.channel, x.at, x.amount, x.lines, x.body_hash, x.state
+       from jsonb_to_recordset($1::jsonb) as x(id text, kind text, refund_of text, customer_id uuid,
+         channel text, at timestamptz, amount bigint, lines jsonb, body_hash text, state text)`,
+    [JSON.stringify(rows)],
+  );
+}
+
 /**
  * Records online orders and refunds and credits each (docs/online-credit.md). Idempotent by id:
  * an id stored with the same body answers `duplicate` with the credit it got; an id stored (or
@@ -132,6 +156,11 @@ async function creditRefund(
  * before anything is written — head office reusing an id is a bug to fix, not a sale to drop.
  * An order is credited by the rule chain in force; a refund reverses its order's credit, or waits
  * (`parked`) until its order arrives. One transaction, one batch at a time.
+ *
+ * Orders are written in bulk (a 618 burst arrives as big batches): the batch's sales first, then
+ * refunds parked earlier for those sales (in the order they were made), then the batch's own
+ * refunds one by one — so a refund sent in the same batch as its order, before or after it, is
+ * credited at once.
  */
 export async function recordOnlineOrders(
   db: Db,
@@ -189,118 +218,178 @@ export async function recordOnlineOrders(
       new Date(Math.max(...times, 0)),
     );
 
+    // 1. Decide each order's fate; credit the sales in memory.
     const results: OnlineOrderResult[] = [];
     const seen = new Set<string>();
     const duplicates: number[] = [];
-    for (const order of orders) {
+    const saleRows: OrderRow[] = [];
+    const saleCredits: Parameters<typeof insertCredit>[1][] = [];
+    const refunds: { slot: number; row: OrderRow }[] = [];
+    orders.forEach((order, i) => {
       const { id } = order;
+      const slot = results.length;
       const parkedFor = parkedBefore.get(id);
       if (parkedFor !== undefined) {
         results.push({ id, status: 'parked', reason: waiting(parkedFor) });
-        continue;
+        return;
       }
       if (stored.has(id) || seen.has(id)) {
-        duplicates.push(results.length);
+        duplicates.push(slot);
         results.push({ id, status: 'duplicate' });
-        continue;
+        return;
       }
       if (Date.parse(order.at) > now.getTime() + MAX_CLOCK_SKEW_MS) {
         results.push({ id, status: 'rejected', reason: '`at` is in the future' });
-        continue;
+        return;
       }
       const customerId = customers.get(refKey(order.customer));
       if (!customerId) {
         results.push({ id, status: 'rejected', reason: 'unknown customer' });
-        continue;
+        return;
       }
-      const at = new Date(order.at).toISOString();
-      const row = async (state: 'credited' | 'parked') =>
-        tx.query(
-          `insert into online_orders(id, kind, refund_of, customer_id, channel, at, amount, lines, body_hash, state)
-           values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)`,
-          [
-            id,
-            order.type,
-            order.refundOf ?? null,
-            customerId,
-            order.channel,
-            at,
-            order.amount,
-            JSON.stringify(order.lines),
-            orderHash(order),
-            state,
-          ],
-        );
-
-      if (order.type === 'refund') {
-        const orderId = order.refundOf!;
-        const [original] = await tx.query<{ kind: string }>(
-          'select kind from online_orders where id = $1',
-          [orderId],
-        );
-        if (original && original.kind !== 'order') {
-          results.push({ id, status: 'rejected', reason: `refundOf ${orderId} is a refund` });
-          continue;
-        }
-        seen.add(id);
-        if (!original) {
-          await row('parked');
-          parkedBefore.set(id, orderId);
-          results.push({ id, status: 'parked', reason: waiting(orderId) });
-          continue;
-        }
-        await row('credited');
-        const credit = await creditRefund(tx, { id, orderId, at, amount: order.amount });
-        results.push({ id, status: 'accepted', credit });
-        continue;
-      }
-
       seen.add(id);
-      await row('credited');
+      const at = new Date(order.at).toISOString();
+      const row: OrderRow = {
+        id,
+        kind: order.type,
+        refund_of: order.refundOf ?? null,
+        customer_id: customerId,
+        channel: order.channel,
+        at,
+        amount: order.amount,
+        lines: order.lines,
+        body_hash: hashes[i]!,
+        state: 'credited',
+      };
+      results.push({ id, status: 'accepted' });
+      if (order.type === 'refund') {
+        refunds.push({ slot, row });
+        return;
+      }
       const attribution = attribute(
         rules,
         new Date(at),
         evidence.get(customerId) ?? { visits: [], trail: [], homeStoreId: null },
       );
-      const credit = await insertCredit(tx, {
-        orderId: id,
-        lineId: id,
-        kind: 'sale',
-        at,
-        amount: order.amount,
-        ...attribution,
-      });
-      results.push({ id, status: 'accepted', credit });
-      // Refunds that came first: applied now, in the order they were made.
-      const parked = await tx.query<{ id: string; at: string | Date; amount: string | number }>(
-        `select id, at, amount from online_orders
-          where refund_of = $1 and state = 'parked' order by at, id`,
-        [id],
+      saleRows.push(row);
+      const credit = { orderId: id, lineId: id, kind: 'sale' as const, at, amount: order.amount };
+      saleCredits.push({ ...credit, ...attribution });
+      results[slot] = {
+        id,
+        status: 'accepted',
+        credit: {
+          rule: attribution.rule,
+          storeId: attribution.storeId,
+          guideId: attribution.guideId,
+          amount: order.amount,
+        },
+      };
+    });
+
+    // 2. The sales and their credit, in two statements.
+    await insertOrders(tx, saleRows);
+    if (saleCredits.length > 0)
+      await tx.query(
+        `insert into online_credits(id, order_id, line_id, kind, rule, store_id, guide_id, amount, at, evidence)
+         select x.id, x.order_id, x.line_id, x.kind, x.rule, x.store_id, x.guide_id, x.amount, x.at, x.evidence
+           from jsonb_to_recordset($1::jsonb) as x(id uuid, order_id text, line_id text, kind text,
+             rule text, store_id uuid, guide_id uuid, amount bigint, at timestamptz, evidence jsonb)`,
+        [
+          JSON.stringify(
+            saleCredits.map((c) => ({
+              id: newId(),
+              order_id: c.orderId,
+              line_id: c.lineId,
+              kind: c.kind,
+              rule: c.rule,
+              store_id: c.storeId,
+              guide_id: c.guideId,
+              amount: c.amount,
+              at: c.at,
+              evidence: c.evidence,
+            })),
+          ),
+        ],
+      );
+
+    // 3. Refunds that came before their order, applied now in the order they were made.
+    if (saleRows.length > 0) {
+      const parked = await tx.query<{
+        id: string;
+        refund_of: string;
+        at: string | Date;
+        amount: string | number;
+      }>(
+        `select id, refund_of, at, amount from online_orders
+          where refund_of = any($1::text[]) and state = 'parked' order by at, id`,
+        [saleRows.map((r) => r.id)],
       );
       for (const refund of parked) {
         await creditRefund(tx, {
           id: refund.id,
-          orderId: id,
+          orderId: refund.refund_of,
           at: new Date(refund.at).toISOString(),
           amount: Number(refund.amount),
         });
         await tx.query(`update online_orders set state = 'credited' where id = $1`, [refund.id]);
         parkedBefore.delete(refund.id);
       }
+      // A resend of such a refund in this batch was answered `parked`: it is credited now.
+      results.forEach((r, slot) => {
+        if (r.status === 'parked' && !parkedBefore.has(r.id)) {
+          results[slot] = { id: r.id, status: 'duplicate' };
+          duplicates.push(slot);
+        }
+      });
+    }
+
+    // 4. The batch's refunds, one by one (rare next to sales).
+    for (const { slot, row } of refunds) {
+      const orderId = row.refund_of!;
+      const [original] = await tx.query<{ kind: string }>(
+        'select kind from online_orders where id = $1',
+        [orderId],
+      );
+      if (original && original.kind !== 'order') {
+        const rejected = {
+          id: row.id,
+          status: 'rejected' as const,
+          reason: `refundOf ${orderId} is a refund`,
+        };
+        results[slot] = rejected;
+        // Its repeats later in the batch were answered `duplicate`: they are refused alike.
+        for (const d of duplicates) if (results[d]!.id === row.id) results[d] = rejected;
+        continue;
+      }
+      if (!original) {
+        await insertOrders(tx, [{ ...row, state: 'parked' }]);
+        results[slot] = { id: row.id, status: 'parked', reason: waiting(orderId) };
+        for (const d of duplicates) if (results[d]!.id === row.id) results[d] = results[slot]!;
+        continue;
+      }
+      await insertOrders(tx, [row]);
+      const credit = await creditRefund(tx, {
+        id: row.id,
+        orderId,
+        at: row.at,
+        amount: row.amount,
+      });
+      results[slot] = { id: row.id, status: 'accepted', credit };
     }
 
     // A duplicate answers with the credit its first sending got (none while a refund is parked).
-    if (duplicates.length > 0) {
+    const pending = duplicates.filter((d) => results[d]!.status === 'duplicate');
+    if (pending.length > 0) {
       const credits = new Map(
         (
           await tx.query<StoredCredit & { line_id: string }>(
             `select id, line_id, rule, store_id, guide_id, amount from online_credits
               where line_id = any($1::text[])`,
-            [duplicates.map((i) => results[i]!.id)],
+            [pending.map((i) => results[i]!.id)],
           )
         ).map((r) => [r.line_id, creditOf(r)]),
       );
-      for (const i of duplicates) {
+      for (const i of pending) {
         const credit = credits.get(results[i]!.id);
         if (credit) results[i] = { ...results[i]!, credit };
       }

@@ -351,6 +351,22 @@ describeOnBackends('online-sale credit', (backend) => {
       { id: oid('RP1'), at: '2026-03-20T00:00:00.000Z', amount: -3_000, state: 'credited' },
     ]);
     expect(why.net).toBe(5_000);
+    // In one batch, the refund ahead of its order: both credited at once.
+    const [rq, q] = await post(
+      refund('RQ1', 'Q1', c.a, '2026-05-11T00:00:00Z', -700),
+      order('Q1', c.a, '2026-05-10T00:00:00Z', 2_000),
+    );
+    expect(q?.credit).toEqual({
+      rule: 'home_store',
+      storeId: sh.storeId,
+      guideId: null,
+      amount: 2_000,
+    });
+    expect(rq).toEqual({
+      id: oid('RQ1'),
+      status: 'accepted',
+      credit: { rule: 'home_store', storeId: sh.storeId, guideId: null, amount: -700 },
+    });
     // A refund of a refund is refused with its reason.
     const [ofRefund] = await post(refund('RX', 'RA1', c.a, '2026-03-21T00:00:00Z', -1));
     expect(ofRefund).toMatchObject({
