@@ -24,7 +24,7 @@ describe('migration 012: online orders and their credit', () => {
     { timeout: 60_000 },
     async () => {
       db = await openPglite('memory://');
-      await migrate(db, 10);
+      await migrate(db, 11);
       await db.query(
         `insert into stores(id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 31, 121)`,
         [STORE],

@@ -2,8 +2,6 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import {
-  API_PREFIX,
-  endpointPath,
   endpoints,
   type CreditStatement,
   type OnlineOrder,
@@ -11,10 +9,10 @@ import {
   type StatementStore,
 } from '../../shared/protocol';
 import { openDatabase } from '../../server/db/database';
-import { hubApi, must } from '../support/api';
+import { callRoute, hubApi, must } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { call } from '../support/http';
+import { routePath } from '../support/http';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
 import { runCli } from '../support/run-cli';
 import { customerFeed, unique } from '../support/seed';
@@ -288,13 +286,9 @@ describeOnBackends('online-sale credit', (backend) => {
     });
     expect((await explain('D1')).credits[0]!.rule).toBe('claimed_visit');
     // A malformed chain is refused, and the one in force stays.
-    const bad = await call(
-      hub,
-      'POST',
-      `${API_PREFIX}/admin/credit/rules`,
-      { chain: [{ rule: 'bound_guide' }, { rule: 'bound_guide' }] },
-      { admin: true },
-    );
+    const bad = await callRoute(hub, endpoints.adminSetCreditRules, {
+      body: { chain: [{ rule: 'bound_guide' }, { rule: 'bound_guide' }] },
+    });
     expect(bad.status).toBe(400);
     expect((await must(api().call(endpoints.adminCreditRules))).rules).toEqual(back.rules);
   });
@@ -391,45 +385,32 @@ describeOnBackends('online-sale credit', (backend) => {
         },
       },
     ]);
-    const path = `${API_PREFIX}${endpointPath(endpoints.postOnlineOrders)}`;
-    const changed = await call<{ error: { code: string; details: { id: string }[] } }>(
-      hub,
-      'POST',
-      path,
-      {
+    const changed = await callRoute(hub, endpoints.postOnlineOrders, {
+      body: {
         orders: [
           order('NEW1', c.a, '2026-03-11T00:00:00Z', 1),
           order('A1', c.a, '2026-03-10T15:59:59Z', 10_001),
         ],
       },
-      { integration: true },
-    );
+    });
     expect(changed.status).toBe(409);
-    expect(changed.body.error.code).toBe('conflict');
-    expect(changed.body.error.details).toEqual([
+    expect(changed.error?.code).toBe('conflict');
+    expect(changed.error?.details).toEqual([
       { id: oid('A1'), message: expect.stringContaining('different body') },
     ]);
-    const twice = await call(
-      hub,
-      'POST',
-      path,
-      {
+    const twice = await callRoute(hub, endpoints.postOnlineOrders, {
+      body: {
         orders: [
           order('NEW1', c.a, '2026-03-11T00:00:00Z', 1),
           order('NEW1', c.a, '2026-03-11T00:00:00Z', 2),
         ],
       },
-      { integration: true },
-    );
+    });
     expect(twice.status).toBe(409);
     // Nothing of either batch was written.
-    const missing = await call(
-      hub,
-      'GET',
-      `${API_PREFIX}/admin/credit/orders?orderId=${oid('NEW1')}`,
-      undefined,
-      { admin: true },
-    );
+    const missing = await callRoute(hub, endpoints.adminCreditExplain, {
+      query: { orderId: oid('NEW1') },
+    });
     expect(missing.status).toBe(404);
     // Unknown customers and future times are rejected with a reason, the rest of the batch goes on.
     const mixed = await post(
@@ -577,10 +558,8 @@ describeOnBackends('online-sale credit', (backend) => {
     expect(rows).toHaveLength(8);
     // the raw bytes start with the UTF-8 BOM (EF BB BF)
     const raw = await fetch(
-      `${hub.url}${API_PREFIX}/admin/credit/statement/csv?from=2026-03-01&to=2026-03-31`,
-      {
-        headers: { 'x-admin-key': TEST_ADMIN_KEY },
-      },
+      `${hub.url}${routePath(endpoints.adminCreditStatementCsv, undefined, { from: '2026-03-01', to: '2026-03-31' })}`,
+      { headers: { 'x-admin-key': TEST_ADMIN_KEY } },
     );
     expect(raw.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(raw.headers.get('content-disposition')).toContain(
