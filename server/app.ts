@@ -20,6 +20,7 @@ import { registerOrderRoutes } from './orders/routes';
 import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presence/routes';
 import { registerStatsRoutes } from './stats/routes';
 import { registerAuditRoutes } from './audit/routes';
+import { registerCreditRoutes } from './credit/routes';
 import { registerStaffRoutes } from './staff/routes';
 import { startAuditRetention } from './audit/service';
 import { ensurePhoneHashKey } from './customers/phone-key';
@@ -146,6 +147,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerAuditRoutes(api, ctx);
       registerStaffRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
+      registerCreditRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );

@@ -108,8 +108,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
     let json: unknown;
     try {
-      const text = await response.text();
-      json = text ? JSON.parse(text) : undefined;
+      if (endpoint.answer === 'csv' && response.ok) {
+        // A CSV answer is handed over as its text, byte for byte: `text()` would drop the BOM
+        // that makes Excel read it as UTF-8. Its errors are JSON like every other route's.
+        json = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+      } else {
+        const text = await response.text();
+        json = text ? JSON.parse(text) : undefined;
+      }
     } catch (error) {
       // A body cut off mid-transfer (hub killed) is a network failure, not a bad answer.
       if (response.ok)

@@ -6,6 +6,11 @@ import {
   type AdminStore,
   type AuditPage,
   type AuditQuery,
+  type CreditExplanation,
+  type CreditRules,
+  type CreditRulesResponse,
+  type CreditStatement,
+  type StatementQuery,
   type EraseRequest,
   type EraseResponse,
   type newGuideRequest,
@@ -14,6 +19,10 @@ import {
 } from '../../shared/protocol';
 import { queryAudit } from '../audit/service';
 import { loadConfig } from '../config';
+import { statementCsv } from '../credit/csv';
+import { explainCredit } from '../credit/explain';
+import { loadCreditRules, saveCreditRules } from '../credit/rules';
+import { creditStatement } from '../credit/statement';
 import { eraseCustomer } from '../customers/erase';
 import { ensurePhoneHashKey } from '../customers/phone-key';
 import { openDatabase, type Db } from '../db/database';
@@ -57,6 +66,11 @@ export type AdminOps = {
   audit(query: AuditQuery): Promise<AuditPage>;
   rotateIntegrationKey(): Promise<string>;
   rotateAdminKey(): Promise<string>;
+  creditRules(): Promise<CreditRulesResponse>;
+  setCreditRules(rules: CreditRules): Promise<CreditRulesResponse>;
+  explainCredit(orderId: string): Promise<CreditExplanation>;
+  creditStatement(query: StatementQuery): Promise<CreditStatement>;
+  creditStatementCsv(query: StatementQuery): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -113,6 +127,12 @@ export function restOps(baseUrl: string, adminKey: string): AdminOps {
       // Rotating the key you authenticate with over the wire would lock you out mid-call.
       throw new UsageError('rotate-admin-key works in direct mode only (without --url)');
     },
+    creditRules: () => value(api.call(endpoints.adminCreditRules)),
+    setCreditRules: (rules) => value(api.call(endpoints.adminSetCreditRules, { body: rules })),
+    explainCredit: (orderId) =>
+      value(api.call(endpoints.adminCreditExplain, { query: { orderId } })),
+    creditStatement: (query) => value(api.call(endpoints.adminCreditStatement, { query })),
+    creditStatementCsv: (query) => value(api.call(endpoints.adminCreditStatementCsv, { query })),
     close: async () => undefined,
   };
 }
@@ -139,6 +159,11 @@ export function directOps(db: Db): AdminOps {
     audit: (query) => queryAudit(db, query),
     rotateIntegrationKey: () => rotateIntegrationKey(db, 'admin_cli'),
     rotateAdminKey: () => rotateAdminKey(db, 'admin_cli'),
+    creditRules: () => loadCreditRules(db),
+    setCreditRules: (rules) => saveCreditRules(db, rules, 'admin_cli'),
+    explainCredit: (orderId) => explainCredit(db, orderId),
+    creditStatement: (query) => creditStatement(db, query),
+    creditStatementCsv: async (query) => statementCsv(await creditStatement(db, query)),
     close: () => db.close(),
   };
 }

@@ -33,6 +33,17 @@ Commands:
                                                                     admin API; admin actions included;
                                                                     newest first; a day is the store's
                                                                     local day)
+  credit-rules                                                      (the rule chain crediting online sales)
+  set-credit-rules --rules <json> | --file <path>                   (e.g. '{"chain":[{"rule":"claimed_visit",
+                                                                    "windowDays":7,"measure":"store_days"},
+                                                                    {"rule":"bound_guide"},{"rule":"home_store"}]}';
+                                                                    applies to orders from now on;
+                                                                    docs/online-credit.md)
+  credit-explain  --order <online order or refund id>               (who it was credited to, by which rule,
+                                                                    on which visit / binding / home store)
+  credit-statement --from <day> --to <day> [--csv]                  (online-sale credit per store and guide;
+                                                                    days in each store's time zone; --csv:
+                                                                    Excel-safe CSV on stdout)
   rotate-integration-key                                            (prints the new key once)
   rotate-admin-key                                                  (direct mode only)
 
@@ -55,7 +66,7 @@ export function terminalStatusText(t: TerminalRow): string {
 }
 
 /** Columns wide enough for CJK names (two terminal cells a character). */
-const cells = (value: string) =>
+export const cells = (value: string) =>
   [...value].reduce(
     (n, ch) =>
       n +

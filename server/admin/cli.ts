@@ -9,16 +9,21 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import {
   auditQuery,
+  creditExplainQuery,
+  creditRules,
   eraseRequest,
   newGuideRequest,
   newStore,
   newTerminalRequest,
   newPin as pinSchema,
+  statementQuery,
   uuid,
 } from '../../shared/protocol';
+import { readFileSync } from 'node:fs';
 import { HubError } from '../http/errors';
 import { safeErrorMessage } from '../http/log-safety';
 import { directOps, openHubDatabaseDirectly, restOps, UsageError, type AdminOps } from './cli-ops';
+import { creditExplanationText, creditRulesText, creditStatementText } from './cli-credit-text';
 import { auditTable, terminalStatusText, USAGE } from './cli-text';
 import { DataDirLockedError } from './data-dir-lock';
 
@@ -40,6 +45,7 @@ const flagName: Record<string, string> = {
   guideId: 'guide',
   terminalId: 'terminal',
   geofenceRadiusM: 'radius',
+  orderId: 'order',
 };
 
 /** Maps option names back to the flags the user typed, for error messages. */
@@ -91,6 +97,10 @@ export async function runAdminCli(
         from: { type: 'string' },
         to: { type: 'string' },
         limit: { type: 'string' },
+        order: { type: 'string' },
+        rules: { type: 'string' },
+        file: { type: 'string' },
+        csv: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -334,6 +344,56 @@ function prepare(command: string, rest: string[], values: Values): Run {
         );
       };
     }
+    case 'credit-rules':
+      return async (ops, io, json) => {
+        const current = await ops.creditRules();
+        print(io, json, current, creditRulesText(current));
+      };
+    case 'set-credit-rules': {
+      const source = str(values, 'rules') ?? readRulesFile(str(values, 'file'));
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(source);
+      } catch (error) {
+        throw new UsageError(`the rules are not JSON: ${(error as Error).message}`);
+      }
+      const result = creditRules.safeParse(parsed);
+      if (!result.success)
+        throw new UsageError(
+          `invalid rules:\n${result.error.issues.map((i) => `  ${i.path.join('.') || '(rules)'}: ${i.message}`).join('\n')}`,
+        );
+      return async (ops, io, json) => {
+        const saved = await ops.setCreditRules(result.data);
+        print(
+          io,
+          json,
+          saved,
+          `credit rules saved; they apply to online orders from now on\n${creditRulesText(saved)}`,
+        );
+      };
+    }
+    case 'credit-explain': {
+      const { orderId } = renameIssuePaths(creditExplainQuery, {
+        orderId: str(values, 'order') ?? rest[0],
+      });
+      return async (ops, io, json) => {
+        const explanation = await ops.explainCredit(orderId);
+        print(io, json, explanation, creditExplanationText(explanation));
+      };
+    }
+    case 'credit-statement': {
+      const query = renameIssuePaths(statementQuery, {
+        from: str(values, 'from'),
+        to: str(values, 'to'),
+      });
+      const csv = values.csv === true;
+      return async (ops, io, json) => {
+        // CSV goes to stdout as it is (with its BOM): `… --csv > statement.csv`.
+        if (csv) return io.out((await ops.creditStatementCsv(query)).replace(/\r\n$/, ''));
+        const statement = await ops.creditStatement(query);
+        print(io, json, statement, creditStatementText(statement));
+      };
+    }
     case 'rotate-integration-key':
       return async (ops, io, json) => {
         const key = await ops.rotateIntegrationKey();
@@ -351,6 +411,15 @@ function prepare(command: string, rest: string[], values: Values): Run {
       };
     default:
       throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function readRulesFile(path: string | undefined): string {
+  if (!path) throw new UsageError('set-credit-rules needs --rules <json> or --file <path>');
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
   }
 }
 

@@ -121,7 +121,7 @@ export async function mergeCustomers(
       'update customers set merged_into = $2, feed_json_seq = null where merged_into = $1',
       [sourceId, targetId],
     );
-    for (const table of ['orders', 'visits', 'alerts', 'online_events'] as const)
+    for (const table of ['orders', 'visits', 'alerts', 'online_events', 'online_orders'] as const)
       await tx.query(`update ${table} set customer_id = $2 where customer_id = $1`, [
         sourceId,
         targetId,

@@ -63,7 +63,8 @@ export function applyOnlineEvent(
 }
 
 type Ref = OnlineEvent['customer'];
-const refKey = (ref: Ref): string =>
+/** The key `resolveCustomerRefs` answers a reference under. */
+export const refKey = (ref: Ref): string =>
   'customerId' in ref
     ? `id:${ref.customerId.toLowerCase()}`
     : 'crmId' in ref
@@ -76,7 +77,10 @@ const refKey = (ref: Ref): string =>
  * Resolves every distinct customer reference of a batch to a live customer id (following merges),
  * with one query per kind of reference rather than one per event.
  */
-async function resolveRefs(tx: Queryable, refs: readonly Ref[]): Promise<Map<string, string>> {
+export async function resolveCustomerRefs(
+  tx: Queryable,
+  refs: readonly Ref[],
+): Promise<Map<string, string>> {
   const want = { id: new Set<string>(), crm: new Set<string>(), code: new Set<string>() };
   const phones = new Set<string>();
   for (const ref of refs) {
@@ -137,7 +141,7 @@ export async function recordOnlineEvents(
         )
       ).map((r) => [r.sku, r.name]),
     );
-    const customers = await resolveRefs(
+    const customers = await resolveCustomerRefs(
       tx,
       events.map((e) => e.customer),
     );

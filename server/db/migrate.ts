@@ -10,6 +10,7 @@ import { terminalPhoneTagsSchema } from './migrations/008-terminal-phone-tags';
 import { pinResetAndAdminAuditSchema } from './migrations/009-pin-reset-and-admin-audit';
 import { guideBindingsSchema } from './migrations/010-guide-bindings';
 import { auditDetailSchema } from './migrations/011-audit-detail';
+import { onlineCreditSchema } from './migrations/012-online-credit';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -24,6 +25,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 9, name: 'pin-reset-and-admin-audit', sql: pinResetAndAdminAuditSchema },
   { version: 10, name: 'guide-bindings', sql: guideBindingsSchema },
   { version: 11, name: 'audit-detail', sql: auditDetailSchema },
+  { version: 12, name: 'online-credit', sql: onlineCreditSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

@@ -23,6 +23,7 @@ import { DEMO_STORES } from './chain';
 import { readCredentials, writeCredentials, type DemoCredentials } from './credentials';
 import { buildDemoCustomers, type DemoCustomer } from './customers';
 import { seedHistory } from './history';
+import { seedOnlineOrders } from './online-orders';
 
 export const DEFAULT_CUSTOMERS = 20_000;
 /** Fixed, so customer i, its phone and its online trail are the same on every run. */
@@ -190,6 +191,8 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
     options.history === false
       ? 'skipped'
       : await seedHistory(db, { faker, products, customers, log });
+  // Online orders credited on that history (claimed visits), refunds among them (issue #15).
+  if (history !== 'skipped') await seedOnlineOrders(db, { faker, products, customers, log });
   // A running hub writes the customers' feed JSON in the background (sync/feed-json.ts); the seed
   // does it before it returns, so the first terminal after a seed already gets stored pages.
   log(`feed JSON: ${await materializeAllFeedJson(db)} customers`);

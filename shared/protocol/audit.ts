@@ -58,6 +58,7 @@ export const hubAuditAction = z.enum([
   'customer_erased',
   'integration_key_rotated',
   'admin_key_rotated',
+  'credit_rules_changed',
 ]);
 export type HubAuditAction = z.infer<typeof hubAuditAction>;
 

@@ -14,6 +14,16 @@ import {
 } from './admin';
 import { auditPage, auditQuery, auditRequest } from './audit';
 import { productUpsertRequest } from './catalog';
+import {
+  creditExplainQuery,
+  creditExplanation,
+  creditRules,
+  creditRulesResponse,
+  creditStatement,
+  onlineOrdersRequest,
+  onlineOrdersResponse,
+  statementQuery,
+} from './credit';
 import { batchResponse, feedPage, feedQuery, uuid } from './common';
 import {
   crmCustomersRequest,
@@ -62,6 +72,8 @@ export type EndpointDef = {
   response: z.ZodType;
   /** batches (orders, audit, imports) may send up to 1 MiB; everything else 64 KiB */
   batch?: true;
+  /** the 2xx answer is CSV text (`text/csv`), handed to the caller as a string, not JSON */
+  answer?: 'csv';
 };
 
 const endpoint = <const E extends EndpointDef>(definition: E): E => definition;
@@ -239,6 +251,15 @@ export const endpoints = {
     response: batchResponse,
     batch: true,
   }),
+  /** online orders and refunds, credited to a store and guide (issue #15; server/credit) */
+  postOnlineOrders: endpoint({
+    method: 'POST',
+    path: '/integration/online-orders',
+    auth: 'integration',
+    body: onlineOrdersRequest,
+    response: onlineOrdersResponse,
+    batch: true,
+  }),
 
   // ---- IT (X-Admin-Key) ----
   adminListStores: endpoint({
@@ -325,6 +346,42 @@ export const endpoints = {
     auth: 'admin',
     query: auditQuery,
     response: auditPage,
+  }),
+  adminCreditRules: endpoint({
+    method: 'GET',
+    path: '/admin/credit/rules',
+    auth: 'admin',
+    response: creditRulesResponse,
+  }),
+  adminSetCreditRules: endpoint({
+    method: 'POST',
+    path: '/admin/credit/rules',
+    auth: 'admin',
+    body: creditRules,
+    response: creditRulesResponse,
+  }),
+  adminCreditExplain: endpoint({
+    method: 'GET',
+    path: '/admin/credit/orders',
+    auth: 'admin',
+    query: creditExplainQuery,
+    response: creditExplanation,
+  }),
+  adminCreditStatement: endpoint({
+    method: 'GET',
+    path: '/admin/credit/statement',
+    auth: 'admin',
+    query: statementQuery,
+    response: creditStatement,
+  }),
+  /** the same statement as Excel-safe CSV (UTF-8 with BOM, every cell quoted, formulas defused) */
+  adminCreditStatementCsv: endpoint({
+    method: 'GET',
+    path: '/admin/credit/statement/csv',
+    auth: 'admin',
+    query: statementQuery,
+    response: z.string(),
+    answer: 'csv',
   }),
   adminRotateIntegrationKey: endpoint({
     method: 'POST',

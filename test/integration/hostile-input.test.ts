@@ -322,6 +322,8 @@ describeOnBackends('hostile input matrix', (backend) => {
         'audit_log',
         'customer_erasures',
         'guide_pin_lockouts',
+        'online_orders',
+        'online_credits',
       ];
       const counts = tables.map((t) => `(select count(*) from ${t})::int as ${t}`).join(', ');
       const { rows } = await sql.query(
@@ -752,6 +754,25 @@ function specs(fx: Fixture): RouteSpec[] {
       },
     },
     {
+      endpoint: 'postOnlineOrders',
+      writes: true,
+      body: {
+        valid: () => ({
+          orders: [
+            {
+              id: `WX-H-${unique()}`,
+              type: 'order',
+              customer: { customerId: fx.customers[0] },
+              channel: 'wechat_mini',
+              at: now(),
+              amount: fx.product.price,
+              lines: [{ sku: fx.product.sku, quantity: 1, unitPrice: fx.product.price }],
+            },
+          ],
+        }),
+      },
+    },
+    {
       endpoint: 'mergeCustomers',
       writes: true,
       body: {
@@ -865,6 +886,36 @@ function specs(fx: Fixture): RouteSpec[] {
           limit: '50',
         }),
       },
+    },
+    { endpoint: 'adminCreditRules', writes: false },
+    {
+      endpoint: 'adminSetCreditRules',
+      writes: true,
+      body: {
+        valid: () => ({
+          chain: [
+            { rule: 'claimed_visit', windowDays: 7, measure: 'store_days' },
+            { rule: 'bound_guide' },
+            { rule: 'home_store' },
+          ],
+        }),
+      },
+    },
+    {
+      endpoint: 'adminCreditExplain',
+      writes: false,
+      // an id the hub never received: 404, and the hostile variants of it are refused too
+      query: { valid: () => ({ orderId: 'WX-H-unknown' }) },
+    },
+    {
+      endpoint: 'adminCreditStatement',
+      writes: false,
+      query: { valid: () => ({ from: daysAgo(30), to: today() }) },
+    },
+    {
+      endpoint: 'adminCreditStatementCsv',
+      writes: false,
+      query: { valid: () => ({ from: daysAgo(30), to: today() }) },
     },
     // The environment's integration key stays valid after a rotation.
     { endpoint: 'adminRotateIntegrationKey', writes: true },

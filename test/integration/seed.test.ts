@@ -28,6 +28,8 @@ const TABLES = [
   'alerts',
   'orders',
   'order_lines',
+  'online_orders',
+  'online_credits',
 ];
 
 describeOnBackends('hub:seed', (backend) => {
@@ -79,6 +81,8 @@ describeOnBackends('hub:seed', (backend) => {
       expect(before.store_products).toBe(before.products! * 4);
       expect(before.orders).toBeGreaterThan(0);
       expect(before.footfall).toBeGreaterThan(0);
+      // online orders credited on the seeded history (issue #15)
+      expect(before.online_credits).toBeGreaterThan(0);
       const creds1 = credentials();
 
       const second = await seed();
