@@ -6,6 +6,7 @@ import {
   type AdminStore,
   type AuditPage,
   type AuditQuery,
+  type BindingRules,
   type EraseRequest,
   type EraseResponse,
   type newGuideRequest,
@@ -34,6 +35,7 @@ import {
   setGuideActive,
   type TerminalRow,
 } from './service';
+import { loadBindingRules, saveBindingRules } from '../bindings/rules';
 
 /** The admin CLI's operations, implemented once over REST (`--url`) and once over the database. */
 /** A usage problem (exit 2) as opposed to an operation that failed (exit 1). */
@@ -57,6 +59,8 @@ export type AdminOps = {
   audit(query: AuditQuery): Promise<AuditPage>;
   rotateIntegrationKey(): Promise<string>;
   rotateAdminKey(): Promise<string>;
+  bindingRules(): Promise<BindingRules>;
+  setBindingRules(rules: BindingRules): Promise<BindingRules>;
   close(): Promise<void>;
 };
 
@@ -113,6 +117,8 @@ export function restOps(baseUrl: string, adminKey: string): AdminOps {
       // Rotating the key you authenticate with over the wire would lock you out mid-call.
       throw new UsageError('rotate-admin-key works in direct mode only (without --url)');
     },
+    bindingRules: () => value(api.call(endpoints.adminGetBindingRules)),
+    setBindingRules: (rules) => value(api.call(endpoints.adminSetBindingRules, { body: rules })),
     close: async () => undefined,
   };
 }
@@ -139,6 +145,8 @@ export function directOps(db: Db): AdminOps {
     audit: (query) => queryAudit(db, query),
     rotateIntegrationKey: () => rotateIntegrationKey(db, 'admin_cli'),
     rotateAdminKey: () => rotateAdminKey(db, 'admin_cli'),
+    bindingRules: () => loadBindingRules(db),
+    setBindingRules: (rules) => saveBindingRules(db, rules, 'admin_cli'),
     close: () => db.close(),
   };
 }

@@ -33,6 +33,8 @@ export const hubAuditAction = z.enum([
   'customer_erased',
   'integration_key_rotated',
   'admin_key_rotated',
+  'binding_transferred',
+  'binding_rules_saved',
 ]);
 export type HubAuditAction = z.infer<typeof hubAuditAction>;
 

@@ -13,3 +13,4 @@ export * from './admin';
 export * from './audit';
 export * from './feed-rejects';
 export * from './endpoints';
+export * from './bindings';
