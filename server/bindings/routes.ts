@@ -21,7 +21,12 @@ export function registerBindingRoutes(api: FastifyInstance, ctx: HubContext): vo
     const { cursor, ...answer } = await transferBinding(ctx.db, terminal, id, body);
     if (cursor) ctx.realtime.toAll('customers:changed', { cursor });
     request.log.info(
-      { customerId: id, toGuideId: body.toGuideId, managerId: body.managerId, status: answer.status },
+      {
+        customerId: id,
+        toGuideId: body.toGuideId,
+        managerId: body.managerId,
+        status: answer.status,
+      },
       'customer binding transferred',
     );
     return answer;

@@ -171,7 +171,10 @@ export async function writeBindingEvent(tx: Queryable, e: BindingEvent): Promise
  * Moves customers to the head of the change feed (their profile's binding changed). Needs
  * `lockChangeFeed`; returns the highest sequence drawn, or null.
  */
-export async function touchCustomers(tx: Queryable, ids: readonly string[]): Promise<string | null> {
+export async function touchCustomers(
+  tx: Queryable,
+  ids: readonly string[],
+): Promise<string | null> {
   if (ids.length === 0) return null;
   const rows = await tx.query<{ seq: string }>(
     `update customers set seq = nextval('change_seq'), updated_at = now()
@@ -348,11 +351,7 @@ export async function expireLapsedBindings(
       storeId: row.store_id,
       event: 'expired',
       rule: null,
-      at: await eventInstant(
-        tx,
-        row.customer_id,
-        lapsesAt(new Date(row.last_contact_at), rules)!,
-      ),
+      at: await eventInstant(tx, row.customer_id, lapsesAt(new Date(row.last_contact_at), rules)!),
       source: 'sweep',
       note: `guide ${row.guide_id}`,
     });
