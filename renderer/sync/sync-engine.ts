@@ -1,4 +1,10 @@
-import type { ClaimAck, PinChangeRequest, SignInResponse } from '../../shared/protocol';
+import type {
+  BindingTransferRequest,
+  BindingTransferResponse,
+  ClaimAck,
+  PinChangeRequest,
+  SignInResponse,
+} from '../../shared/protocol';
 import type { Result } from '../../shared/result';
 import type { TerminalDb } from '../data/database';
 import { onOutboxQueued } from '../data/outbox';
@@ -153,6 +159,19 @@ export class SyncEngine {
   async changePin(request: PinChangeRequest): Promise<HubResult<{ ok: true }>> {
     const result = await this.options.hub.changePin(request);
     if (result.ok) await this.pull.pullStaff().catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * The manager's transfer of a customer to another guide, at the hub (it checks the manager's
+   * PIN); on success the customer feed is pulled so this terminal's cache shows the new guide.
+   */
+  async transferBinding(
+    customerId: string,
+    request: BindingTransferRequest,
+  ): Promise<HubResult<BindingTransferResponse>> {
+    const result = await this.options.hub.transferBinding(customerId, request);
+    if (result.ok) await this.pull.pullFeed('customers').catch(() => undefined);
     return result;
   }
 
