@@ -22,6 +22,7 @@ import { buildDemoProducts } from './catalog';
 import { DEMO_STORES } from './chain';
 import { readCredentials, writeCredentials, type DemoCredentials } from './credentials';
 import { buildDemoCustomers, type DemoCustomer } from './customers';
+import { seedBindings } from './bindings';
 import { seedHistory } from './history';
 
 export const DEFAULT_CUSTOMERS = 20_000;
@@ -190,6 +191,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
     options.history === false
       ? 'skipped'
       : await seedHistory(db, { faker, products, customers, log });
+  log(`bindings (专属导购): ${await seedBindings(db, customers)} sample customers given a guide`);
   // A running hub writes the customers' feed JSON in the background (sync/feed-json.ts); the seed
   // does it before it returns, so the first terminal after a seed already gets stored pages.
   log(`feed JSON: ${await materializeAllFeedJson(db)} customers`);
