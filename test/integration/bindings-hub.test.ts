@@ -5,6 +5,7 @@ import { hubApi, must } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
+import { runCli } from '../support/run-cli';
 import { customerFeed, unique } from '../support/seed';
 
 /**
@@ -111,5 +112,32 @@ describeOnBackends('customer bindings through the hub', (backend) => {
       hubApi(hub).call(endpoints.adminDeactivateGuide, { params: { id: store.guide2.id } }),
     );
     expect(await feedBinding()).toBeNull();
+  });
+  it('hub:admin set-binding-rules changes only the options given; a bad value is a usage error', async () => {
+    const cli = (...args: string[]) =>
+      runCli('server/admin/cli.ts', [...args, '--url', hub.url, '--json'], {
+        HUB_ADMIN_KEY: TEST_ADMIN_KEY,
+      });
+    const before = await cli('binding-rules');
+    expect(before.code).toBe(0);
+    expect(JSON.parse(before.stdout)).toEqual({
+      registeredBy: true,
+      servedAndBought: 'seller',
+      expiryDays: 90,
+    });
+    const set = await cli('set-binding-rules', '--registered-by', 'no', '--expiry-days', 'never');
+    expect(set.stderr).toBe('');
+    expect(JSON.parse(set.stdout)).toEqual({
+      registeredBy: false,
+      servedAndBought: 'seller',
+      expiryDays: null,
+    });
+    const bad = await cli('set-binding-rules', '--served-and-bought', 'whoever');
+    expect(bad.code).toBe(2);
+    expect(await must(hubApi(hub).call(endpoints.adminGetBindingRules))).toEqual({
+      registeredBy: false,
+      servedAndBought: 'seller',
+      expiryDays: null,
+    });
   });
 });
