@@ -364,9 +364,7 @@ function prepare(command: string, rest: string[], values: Values): Run {
         z.object({
           'registered-by': z.enum(['yes', 'no']).optional(),
           'served-and-bought': bindingRules.shape.servedAndBought.optional(),
-          'expiry-days': z
-            .union([z.literal('never'), z.string().regex(/^\d{1,4}$/)])
-            .optional(),
+          'expiry-days': z.union([z.literal('never'), z.string().regex(/^\d{1,4}$/)]).optional(),
         }),
         {
           'registered-by': str(values, 'registered-by'),
@@ -387,7 +385,8 @@ function prepare(command: string, rest: string[], values: Values): Run {
               ? current.registeredBy
               : given['registered-by'] === 'yes',
           servedAndBought: given['served-and-bought'] ?? current.servedAndBought,
-          expiryDays: days === undefined ? current.expiryDays : days === 'never' ? null : Number(days),
+          expiryDays:
+            days === undefined ? current.expiryDays : days === 'never' ? null : Number(days),
         });
         const saved = await ops.setBindingRules(next);
         print(io, json, saved, `binding rules saved:\n${bindingRulesText(saved)}`);

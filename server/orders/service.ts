@@ -285,15 +285,13 @@ async function storeCandidates(
     const claimers = new Map(alertUpdates.map((u) => [u.orderId, u.claimedBy?.guideId ?? null]));
     await applyOrderBindings(
       tx,
-      withCustomer.map(
-        (c): SoldOrder => ({
-          customerId: c.customerId,
-          storeId,
-          guideId: c.order.guideId,
-          claimerId: claimers.get(c.order.id) ?? null,
-          at: new Date(c.order.createdAt),
-        }),
-      ),
+      withCustomer.map((c): SoldOrder => ({
+        customerId: c.customerId,
+        storeId,
+        guideId: c.order.guideId,
+        claimerId: claimers.get(c.order.id) ?? null,
+        at: new Date(c.order.createdAt),
+      })),
       await loadBindingRules(tx),
     );
     const customersCursor = await addPurchasesToCustomers(
