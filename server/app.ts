@@ -12,6 +12,7 @@ import { createThrottle } from './http/throttle';
 import { HTTP_TIMEOUTS } from './http/timeouts';
 import { createRealtime, type SocketHandler } from './realtime/realtime';
 import { registerAdminRoutes } from './admin/routes';
+import { registerBindingRoutes, startBindingExpiry } from './bindings/routes';
 import { registerTerminalRoutes } from './terminal/routes';
 import { registerSyncRoutes } from './sync/routes';
 import { registerCustomerRoutes } from './customers/routes';
@@ -148,12 +149,14 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerStaffRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
       registerCreditRoutes(api, ctx);
+      registerBindingRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );
 
   const stopExpiry = startAlertExpiry(ctx);
   const stopAuditRetention = startAuditRetention(ctx);
+  const stopBindingExpiry = startBindingExpiry(ctx);
   const feedJson = startFeedJsonMaterializer({ db, log: app.log });
   let closing: Promise<void> | null = null;
 
@@ -170,6 +173,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         shuttingDown = true;
         stopExpiry();
         stopAuditRetention();
+        stopBindingExpiry();
         await realtime.close();
         await feedJson.stop();
         // Requests whose bytes already arrived but are not parsed yet (the loop may have been busy

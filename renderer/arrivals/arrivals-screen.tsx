@@ -9,6 +9,8 @@ import { arrivalState, minutesSince } from './arrival-state';
 import type { ClaimOutcome } from './arrival-actions';
 import { useArrivals, useClaim } from './use-arrivals';
 import { PhoneTail } from '../ui/customer-badges';
+import { BindingBadge } from '../ui/binding-badge';
+import { useCustomerBinding } from '../core/use-binding';
 import './arrivals.css';
 
 const TOP_ITEMS = 3;
@@ -78,6 +80,8 @@ function ArrivalCard({
   const card = alert.card;
   const minutes = minutesSince(alert.at, now);
   const sizes = Object.entries(card.sizes).filter(([, v]) => v);
+  // Whose customer: from the cached profile (the feed carries the binding), so offline too.
+  const binding = useCustomerBinding(card.customerId);
 
   const onClaim = async () => {
     setClaiming(true);
@@ -113,6 +117,7 @@ function ArrivalCard({
           {card.name}
         </button>
         <span className={`tier-badge tier-${card.tier}`}>{t(`tiers.${card.tier}`)}</span>
+        <BindingBadge binding={binding} signedInGuideId={guide?.id ?? null} />
         <span className="arrival-phone">
           <PhoneTail last4={card.phoneLast4} fallback={t('phoneUnknown')} />
         </span>

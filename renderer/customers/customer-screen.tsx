@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
 import type { BehaviourItem, CustomerProfile, ProductItem, Sizes } from '../../shared/protocol';
@@ -8,6 +9,7 @@ import { OfflineNote, PhoneTail, TierBadge } from '../ui/customer-badges';
 import { formatMonthDay, formatStoreDay, moneyLocale } from '../ui/format';
 import { useIsOnline } from '../core/use-online';
 import { useCustomerProfile, useProductsBySku } from './use-customers';
+import { CustomerBindingLine } from './binding-transfer';
 import '../ui/screens.css';
 
 type Profile = CustomerProfile & { provisional: boolean };
@@ -56,9 +58,11 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
   const newOrder = (addSku?: string) =>
     navigate({ name: 'order', customerId: profile.id, ...(addSku ? { addSku } : {}) });
   const purchases = [...profile.inStore.lastPurchases].sort((a, b) => b.at.localeCompare(a.at));
+  const [transferring, setTransferring] = useState(false);
   // A tag scanned while the profile is open starts this customer's order with that item; the
-  // order screen looks the code up (SKU or barcode) and says so if it is unknown.
-  useScanner((code) => newOrder(code));
+  // order screen looks the code up (SKU or barcode) and says so if it is unknown. Not while the
+  // transfer dialog is open: a manager's PIN typed fast and ended with Enter looks like a scan.
+  useScanner((code) => (transferring ? false : newOrder(code)));
 
   return (
     <section className="feature-screen profile" aria-labelledby="profile-name">
@@ -78,6 +82,13 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
             )}
           </p>
           {profile.provisional && <p className="pill">{t('profile.provisional')}</p>}
+          <CustomerBindingLine
+            customerId={profile.id}
+            customerName={profile.name}
+            canTransfer={!profile.provisional}
+            open={transferring}
+            onOpenChange={setTransferring}
+          />
         </div>
         <button type="button" className="primary big" onClick={() => newOrder()}>
           {t('profile.newOrder')}

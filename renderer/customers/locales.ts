@@ -1,3 +1,5 @@
+import { transferLocales } from './binding-locales';
+
 /** Strings of the customer screens (lookup, 360, register). zh-CN first; `en` has the same keys. */
 const zh = {
   lookup: {
@@ -83,6 +85,7 @@ const zh = {
   gender: { female: '女', male: '男', other: '其他', unknown: '未填' },
   sizeKind: { top: '上装', bottom: '下装', dress: '连衣裙', shoe: '鞋' },
   channel: { app: 'App', wechat: '微信', web: '官网', store: '门店' },
+  transfer: transferLocales['zh-CN'],
 };
 
 export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
@@ -172,5 +175,6 @@ export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     gender: { female: 'Female', male: 'Male', other: 'Other', unknown: 'Not given' },
     sizeKind: { top: 'Top', bottom: 'Bottom', dress: 'Dress', shoe: 'Shoe' },
     channel: { app: 'App', wechat: 'WeChat', web: 'Web', store: 'Store' },
+    transfer: transferLocales.en,
   },
 };

@@ -8,6 +8,7 @@ import type {
   StoreOrder,
   AuditEntryWire,
   ArrivalAlert,
+  BindingTransferResponse,
   CustomerFeedItem,
   CustomerProfile,
   CustomerRegistration,
@@ -72,6 +73,11 @@ export class FakeHub {
   readonly signIns: { guideId: string; outcome: 'ok' | 'wrong' | 'locked' | 'inactive' }[] = [];
   /** the hub's PIN lockout, per guide (the real hub keeps it in guide_pin_lockouts) */
   readonly pinFailures = new Map<string, { failures: number; lockedUntil: number | null }>();
+  /** transfers the hub applied, by request id (a resend answers `duplicate`) */
+  readonly transfers = new Map<
+    string,
+    { customerId: string; toGuideId: string; managerId: string }
+  >();
   /** the clock of the lockout (tests move it) */
   now = () => Date.now();
   /** full phone hash → customer id of registrations (hub-side only, never in a profile) */
@@ -301,6 +307,46 @@ export class FakeHub {
             params: { N: 16, r: 8, p: 1 },
           });
           return ok({ ok: true as const });
+        }),
+      transferBinding: (customerId, request) =>
+        lossy(async (): Promise<HubResult<BindingTransferResponse>> => {
+          const earlier = this.transfers.get(request.id);
+          const current = () => {
+            const c = this.customers.get(earlier?.customerId ?? customerId);
+            return c && !('deleted' in c) ? c : null;
+          };
+          if (earlier && current()?.binding)
+            return ok({ status: 'duplicate' as const, binding: current()!.binding! });
+          const checked = await this.checkGuidePin(request.managerId, request.managerPin);
+          if (!checked.ok) return checked;
+          if (checked.value.guide.role !== 'manager')
+            return err({
+              code: 'rejected',
+              message: 'not a manager',
+              status: 403,
+              reason: 'forbidden',
+            });
+          const target = this.staff.find((s) => s.id === request.toGuideId && s.active);
+          const customer = current();
+          if (!target || !customer)
+            return err({
+              code: 'rejected',
+              message: 'unknown',
+              status: 400,
+              reason: 'invalid_input',
+            });
+          const binding = {
+            guideId: target.id,
+            guideName: target.name,
+            since: new Date(this.now()).toISOString(),
+          };
+          this.upsertCustomer({ ...customer, binding });
+          this.transfers.set(request.id, {
+            customerId,
+            toGuideId: target.id,
+            managerId: request.managerId,
+          });
+          return ok({ status: 'transferred' as const, binding });
         }),
       reportFeedRejects: (rejects) =>
         lossy((): HubResult<number> => {

@@ -77,6 +77,12 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       api.call(endpoints.signIn, { body: { guideId, pin } }, { timeoutMs: SIGN_IN_TIMEOUT_MS }),
     changePin: (change) =>
       api.call(endpoints.changePin, { body: change }, { timeoutMs: SIGN_IN_TIMEOUT_MS }),
+    transferBinding: (customerId, request) =>
+      api.call(
+        endpoints.transferBinding,
+        { params: { id: customerId }, body: request },
+        { timeoutMs: SIGN_IN_TIMEOUT_MS },
+      ),
     reportFeedRejects: (rejects) =>
       mapOk(api.call(endpoints.syncRejects, { body: { rejects } }), (answer) => answer.recorded),
     reportStatus: (report) => api.call(endpoints.terminalStatus, { body: report }),

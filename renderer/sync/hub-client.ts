@@ -1,6 +1,8 @@
 import type {
   AuditEntryWire,
   ArrivalAlert,
+  BindingTransferRequest,
+  BindingTransferResponse,
   ClaimAck,
   ClaimRequest,
   CustomerFeedItem,
@@ -86,6 +88,14 @@ export type HubClient = {
   signIn(guideId: string, pin: string): Promise<HubResult<SignInResponse>>;
   /** `POST /staff/pin`: a guide replaces their PIN (the current one is checked like a sign-in) */
   changePin(request: PinChangeRequest): Promise<HubResult<{ ok: true }>>;
+  /**
+   * `POST /customers/:id/binding/transfer`: the store manager hands a customer to another guide;
+   * the hub checks the manager's PIN (refusals as at sign-in) and audits the transfer.
+   */
+  transferBinding(
+    customerId: string,
+    request: BindingTransferRequest,
+  ): Promise<HubResult<BindingTransferResponse>>;
   /** feed rows this terminal set aside (`POST /sync/rejects`); answers how many the hub logged */
   reportFeedRejects(rejects: FeedReject[]): Promise<HubResult<number>>;
   /** this terminal's build and undelivered outbox, for IT's terminal list (`POST /terminal/status`) */

@@ -5,6 +5,8 @@ import type {
   StoreOrder,
   StoreOrdersPage,
   StoreOrdersQuery,
+  BindingTransferRequest,
+  BindingTransferResponse,
 } from '../../shared/protocol';
 import type { Result } from '../../shared/result';
 import type { TerminalDb } from '../data/database';
@@ -171,6 +173,19 @@ export class SyncEngine {
   /** One order of this store from the hub (online only): a receipt of another counter. */
   storeOrder(orderId: string): Promise<HubResult<StoreOrder>> {
     return this.options.hub.storeOrder(orderId);
+  }
+
+  /**
+   * The manager's transfer of a customer to another guide, at the hub (it checks the manager's
+   * PIN); on success the customer feed is pulled so this terminal's cache shows the new guide.
+   */
+  async transferBinding(
+    customerId: string,
+    request: BindingTransferRequest,
+  ): Promise<HubResult<BindingTransferResponse>> {
+    const result = await this.options.hub.transferBinding(customerId, request);
+    if (result.ok) await this.pull.pullFeed('customers').catch(() => undefined);
+    return result;
   }
 
   claimAlert(alertId: string, guideId: string): Promise<Result<ClaimAck, HubError>> {

@@ -9,6 +9,13 @@ const zh = {
   },
   /** what the counter shows of a phone: the last 4 digits only */
   phoneTail: '尾号 {{last4}}',
+  /** whose customer this is (专属导购) */
+  binding: {
+    mine: '你的顾客',
+    theirs: '{{name}}的顾客',
+    pool: '门店客户（无专属导购）',
+    since: '自 {{day}} 起',
+  },
 };
 
 export const uiLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
@@ -22,5 +29,11 @@ export const uiLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       diamond: 'Diamond',
     },
     phoneTail: 'ending {{last4}}',
+    binding: {
+      mine: 'Your customer',
+      theirs: "{{name}}'s customer",
+      pool: 'Store pool (no personal guide)',
+      since: 'since {{day}}',
+    },
   },
 };

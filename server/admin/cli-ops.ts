@@ -11,6 +11,7 @@ import {
   type CreditRulesResponse,
   type CreditStatement,
   type StatementQuery,
+  type BindingRules,
   type EraseRequest,
   type EraseResponse,
   type newGuideRequest,
@@ -43,6 +44,7 @@ import {
   setGuideActive,
   type TerminalRow,
 } from './service';
+import { loadBindingRules, saveBindingRules } from '../bindings/rules';
 
 /** The admin CLI's operations, implemented once over REST (`--url`) and once over the database. */
 /** A usage problem (exit 2) as opposed to an operation that failed (exit 1). */
@@ -71,6 +73,8 @@ export type AdminOps = {
   explainCredit(orderId: string): Promise<CreditExplanation>;
   creditStatement(query: StatementQuery): Promise<CreditStatement>;
   creditStatementCsv(query: StatementQuery): Promise<string>;
+  bindingRules(): Promise<BindingRules>;
+  setBindingRules(rules: BindingRules): Promise<BindingRules>;
   close(): Promise<void>;
 };
 
@@ -133,6 +137,8 @@ export function restOps(baseUrl: string, adminKey: string): AdminOps {
       value(api.call(endpoints.adminCreditExplain, { query: { orderId } })),
     creditStatement: (query) => value(api.call(endpoints.adminCreditStatement, { query })),
     creditStatementCsv: (query) => value(api.call(endpoints.adminCreditStatementCsv, { query })),
+    bindingRules: () => value(api.call(endpoints.adminGetBindingRules)),
+    setBindingRules: (rules) => value(api.call(endpoints.adminSetBindingRules, { body: rules })),
     close: async () => undefined,
   };
 }
@@ -164,6 +170,8 @@ export function directOps(db: Db): AdminOps {
     explainCredit: (orderId) => explainCredit(db, orderId),
     creditStatement: (query) => creditStatement(db, query),
     creditStatementCsv: async (query) => statementCsv(await creditStatement(db, query)),
+    bindingRules: () => loadBindingRules(db),
+    setBindingRules: (rules) => saveBindingRules(db, rules, 'admin_cli'),
     close: () => db.close(),
   };
 }

@@ -1,4 +1,4 @@
-import type { AuditDetail, AuditPage, AuditSource } from '../../shared/protocol';
+import type { AuditDetail, AuditPage, AuditSource, BindingRules } from '../../shared/protocol';
 import type { TerminalRow } from './service';
 
 /* What the admin CLI prints: its usage, terminal status, audit tables (CJK-aware columns). */
@@ -46,6 +46,11 @@ Commands:
                                                                     Excel-safe CSV on stdout)
   rotate-integration-key                                            (prints the new key once)
   rotate-admin-key                                                  (direct mode only)
+  binding-rules                                                     (the chain's 专属导购 rules)
+  set-binding-rules [--registered-by yes|no]
+                  [--served-and-bought off|seller|claimer|claimer_else_seller]
+                  [--expiry-days <1-3650>|never]                    (options left out keep their value;
+                                                                    docs/bindings.md)
 
 Modes:
   --url http://127.0.0.1:4600   call a running hub's admin API; needs --admin-key or HUB_ADMIN_KEY
@@ -154,4 +159,13 @@ export function auditTable(page: AuditPage, withCustomer: boolean): string {
       .join('  ')
       .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** The binding rules as `hub:admin binding-rules` prints them. */
+export function bindingRulesText(rules: BindingRules): string {
+  return [
+    `registered by:      ${rules.registeredBy ? 'binds the guide who registered the member' : 'off'}`,
+    `served and bought:  ${rules.servedAndBought}`,
+    `expiry:             ${rules.expiryDays === null ? 'never' : `${rules.expiryDays} days without contact`}`,
+  ].join('\n');
 }

@@ -11,6 +11,7 @@ import {
   auditQuery,
   creditExplainQuery,
   creditRules,
+  bindingRules,
   eraseRequest,
   newGuideRequest,
   newStore,
@@ -24,7 +25,7 @@ import { HubError } from '../http/errors';
 import { safeErrorMessage } from '../http/log-safety';
 import { directOps, openHubDatabaseDirectly, restOps, UsageError, type AdminOps } from './cli-ops';
 import { creditExplanationText, creditRulesText, creditStatementText } from './cli-credit-text';
-import { auditTable, terminalStatusText, USAGE } from './cli-text';
+import { auditTable, bindingRulesText, terminalStatusText, USAGE } from './cli-text';
 import { DataDirLockedError } from './data-dir-lock';
 
 /** Arguments checked with a schema; issues name the flag. */
@@ -101,6 +102,9 @@ export async function runAdminCli(
         rules: { type: 'string' },
         file: { type: 'string' },
         csv: { type: 'boolean', default: false },
+        'registered-by': { type: 'string' },
+        'served-and-bought': { type: 'string' },
+        'expiry-days': { type: 'string' },
       },
     });
   } catch (error) {
@@ -409,6 +413,45 @@ function prepare(command: string, rest: string[], values: Values): Run {
         const key = await ops.rotateAdminKey();
         print(io, json, { adminKey: key }, `new admin key (shown once): ${key}`);
       };
+    case 'binding-rules':
+      return async (ops, io, json) => {
+        const rules = await ops.bindingRules();
+        print(io, json, rules, bindingRulesText(rules));
+      };
+    case 'set-binding-rules': {
+      // Only the options given change; the others keep the hub's current value.
+      const given = validate(
+        z.object({
+          'registered-by': z.enum(['yes', 'no']).optional(),
+          'served-and-bought': bindingRules.shape.servedAndBought.optional(),
+          'expiry-days': z.union([z.literal('never'), z.string().regex(/^\d{1,4}$/)]).optional(),
+        }),
+        {
+          'registered-by': str(values, 'registered-by'),
+          'served-and-bought': str(values, 'served-and-bought'),
+          'expiry-days': str(values, 'expiry-days'),
+        },
+      );
+      if (Object.values(given).every((v) => v === undefined))
+        throw new UsageError(
+          'set-binding-rules needs --registered-by, --served-and-bought or --expiry-days',
+        );
+      return async (ops, io, json) => {
+        const current = await ops.bindingRules();
+        const days = given['expiry-days'];
+        const next = validate(bindingRules, {
+          registeredBy:
+            given['registered-by'] === undefined
+              ? current.registeredBy
+              : given['registered-by'] === 'yes',
+          servedAndBought: given['served-and-bought'] ?? current.servedAndBought,
+          expiryDays:
+            days === undefined ? current.expiryDays : days === 'never' ? null : Number(days),
+        });
+        const saved = await ops.setBindingRules(next);
+        print(io, json, saved, `binding rules saved:\n${bindingRulesText(saved)}`);
+      };
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

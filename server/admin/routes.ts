@@ -42,10 +42,16 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
     [endpoints.adminReactivateGuide, 'reactivate', true],
   ] as const)
     onEndpoint(api, route, async ({ request, params: { id } }) => {
-      const state = await setGuideActive(db, id, active, 'admin_rest');
+      const { released, customersCursor, ...state } = await setGuideActive(
+        db,
+        id,
+        active,
+        'admin_rest',
+      );
       ctx.realtime.toStore(state.storeId, 'staff:changed', {});
+      if (customersCursor) ctx.realtime.toAll('customers:changed', { cursor: customersCursor });
       request.log.info(
-        { guideId: state.id, storeId: state.storeId, action },
+        { guideId: state.id, storeId: state.storeId, action, releasedCustomers: released },
         `guide ${action}d by admin`,
       );
       return state;

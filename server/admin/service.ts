@@ -3,6 +3,7 @@ import { nativeScrypt } from '../staff/native-scrypt';
 import { newId } from '../../shared/domain/ids';
 import type { AdminChannel, AdminTerminal, NewGuideRequest, NewStore } from '../../shared/protocol';
 import { recordAudit } from '../audit/service';
+import { releaseGuideCustomers } from '../bindings/service';
 import { SETTING_ADMIN_KEY, SETTING_INTEGRATION_KEY } from '../auth/guards';
 import { hashSecret, newSecret } from '../auth/secrets';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
@@ -220,15 +221,27 @@ export async function listGuides(db: Queryable, storeId?: string): Promise<Guide
  * Deactivates (a leaver) or reactivates a guide. Terminals drop a deactivated guide from sign-in
  * and sign them out at their next staff pull; the caller pushes `staff:changed` to the store.
  * Audited each time it is asked (`guide_deactivated` / `guide_reactivated`), even when the guide
- * already was in that state: the decision is what IT wants to find later.
+ * already was in that state: the decision is what IT wants to find later. Deactivation releases the
+ * guide's bound customers to the store pool (`released` binding events) in the same transaction;
+ * reactivation gives none back.
  */
 export async function setGuideActive(
   db: Db,
   guideId: string,
   active: boolean,
   by: AdminChannel,
-): Promise<{ id: string; storeId: string; active: boolean }> {
+): Promise<{
+  id: string;
+  storeId: string;
+  active: boolean;
+  /** customers released to the store pool by this deactivation */
+  released: number;
+  /** the customer feed's new head when customers were released (for `customers:changed`) */
+  customersCursor: string | null;
+}> {
   return db.transaction(async (tx) => {
+    // A leaver's customers go back to the store pool in this transaction (their profiles change).
+    if (!active) await lockChangeFeed(tx);
     const rows = await tx.query<{ id: string; store_id: string; active: boolean }>(
       'update guides set active = $2 where id = $1 returning id, store_id, active',
       [guideId, active],
@@ -241,7 +254,16 @@ export async function setGuideActive(
       storeId: row.store_id,
       guideId: row.id,
     });
-    return { id: row.id, storeId: row.store_id, active: row.active };
+    const release = active
+      ? { released: [], cursor: null }
+      : await releaseGuideCustomers(tx, row.id, new Date(), by);
+    return {
+      id: row.id,
+      storeId: row.store_id,
+      active: row.active,
+      released: release.released.length,
+      customersCursor: release.cursor,
+    };
   });
 }
 

@@ -159,5 +159,6 @@ export function pendingRow(id: string, f: CrmFields): CustomerRow {
     deleted: false,
     created_at: '',
     updated_at: '',
+    binding: null,
   };
 }

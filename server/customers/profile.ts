@@ -11,6 +11,7 @@ import { phoneTag } from '../../shared/domain/phone-tag';
 import {
   EMPTY_IN_STORE,
   EMPTY_ONLINE,
+  type CustomerBinding,
   type CustomerFeedItem,
   type CustomerProfile,
   type CustomerTombstone,
@@ -59,6 +60,11 @@ export const CUSTOMER_COLUMNS = [
   'c.deleted',
   `${isoSql('c.created_at')} as created_at`,
   `${isoSql('c.updated_at')} as updated_at`,
+  // The guide's own customers (server/bindings/): the binding and its guide's name, or null.
+  `(select jsonb_build_object('guideId', b.guide_id, 'guideName', g.name,
+      'since', ${isoSql('b.bound_at')})
+     from customer_bindings b join guides g on g.id = b.guide_id
+    where b.customer_id = c.id) as binding`,
 ].join(', ');
 
 /** A `customers` row as selected with `CUSTOMER_COLUMNS`. Holds the raw phone: hub-side only. */
@@ -87,6 +93,7 @@ export type CustomerRow = {
   deleted: boolean;
   created_at: string;
   updated_at: string;
+  binding: CustomerBinding | null;
 };
 
 /** True for merged or deleted rows: they travel as tombstones, never as profiles. */
@@ -144,6 +151,7 @@ export function rowToProfile(row: CustomerRow): CustomerProfile {
       })),
     },
     lifetimeSpend: saturatingAdd(online.onlineSpend, inStore.storeSpend, MAX_SPEND_FEN),
+    binding: row.binding ?? null,
   };
 }
 

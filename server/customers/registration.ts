@@ -1,5 +1,7 @@
 import type { CustomerProfile, CustomerRegistration } from '../../shared/protocol';
 import { recordAudit } from '../audit/service';
+import { loadBindingRules } from '../bindings/rules';
+import { bindIfUnbound } from '../bindings/service';
 import type { TerminalPrincipal } from '../auth/guards';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { badRequest, HubError } from '../http/errors';
@@ -89,6 +91,7 @@ export async function registerCustomer(
 
   // The terminal may spell its uuid in upper case; the database hands ids back in lower case.
   const id = input.id.toLowerCase();
+  const rules = await loadBindingRules(db);
   const decided = await db.transaction(async (tx) => {
     await lockChangeFeed(tx);
     const sameId = await tx.query('select 1 from customers where id = $1', [id]);
@@ -147,7 +150,20 @@ export async function registerCustomer(
         input.createdAt ?? null,
       ],
     );
-    return { id, cursor: row!.seq };
+    // The guide who registered the member may keep them (专属导购, rule `registeredBy`).
+    const bound =
+      input.guideId && rules.registeredBy
+        ? await bindIfUnbound(tx, {
+            customerId: id,
+            guideId: input.guideId.toLowerCase(),
+            storeId: terminal.storeId,
+            rule: 'registered_by',
+            at: input.createdAt ? new Date(input.createdAt) : now,
+            source: 'hub',
+            rules,
+          })
+        : null;
+    return { id, cursor: bound?.cursor ?? row!.seq };
   });
 
   if (decided.cursor === null) return existing(decided.id);

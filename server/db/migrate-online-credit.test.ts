@@ -37,7 +37,7 @@ describe('migration 012: online orders and their credit', () => {
         `insert into customers(id, seq, name, member_code, home_store_id) values ($1, 1, 'C', 'M1', $2)`,
         [CUSTOMER, STORE],
       );
-      expect(await migrate(db)).toEqual([12]);
+      expect(await migrate(db, 12)).toEqual([12]);
 
       const order = (id: string, kind: string, refundOf: string | null) =>
         db!.query(

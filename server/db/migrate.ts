@@ -11,6 +11,7 @@ import { pinResetAndAdminAuditSchema } from './migrations/009-pin-reset-and-admi
 import { guideBindingsSchema } from './migrations/010-guide-bindings';
 import { auditDetailSchema } from './migrations/011-audit-detail';
 import { onlineCreditSchema } from './migrations/012-online-credit';
+import { bindingFeedSchema } from './migrations/013-binding-feed';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -26,6 +27,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 10, name: 'guide-bindings', sql: guideBindingsSchema },
   { version: 11, name: 'audit-detail', sql: auditDetailSchema },
   { version: 12, name: 'online-credit', sql: onlineCreditSchema },
+  { version: 13, name: 'binding-feed', sql: bindingFeedSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

@@ -22,6 +22,7 @@ import { buildDemoProducts } from './catalog';
 import { DEMO_STORES } from './chain';
 import { readCredentials, writeCredentials, type DemoCredentials } from './credentials';
 import { buildDemoCustomers, type DemoCustomer } from './customers';
+import { seedBindings } from './bindings';
 import { seedHistory } from './history';
 import { seedOnlineOrders } from './online-orders';
 
@@ -191,7 +192,8 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
     options.history === false
       ? 'skipped'
       : await seedHistory(db, { faker, products, customers, log });
-  // Online orders credited on that history (claimed visits), refunds among them (issue #15).
+  log(`bindings (专属导购): ${await seedBindings(db, customers)} sample customers given a guide`);
+  // Online orders credited on that history (claimed visits, bound guides), refunds among them.
   if (history !== 'skipped') await seedOnlineOrders(db, { faker, products, customers, log });
   // A running hub writes the customers' feed JSON in the background (sync/feed-json.ts); the seed
   // does it before it returns, so the first terminal after a seed already gets stored pages.

@@ -8,6 +8,8 @@ import type {
   RejectCode,
 } from '../../shared/protocol';
 import type { TerminalPrincipal } from '../auth/guards';
+import { applyOrderBindings, type SoldOrder } from '../bindings/apply';
+import { loadBindingRules } from '../bindings/rules';
 import { lockChangeFeed, type Db } from '../db/database';
 import { convertVisits, type ConversionInput } from './conversions';
 import { addPurchasesToCustomers, type CustomerPurchase } from './customer-summary';
@@ -302,6 +304,20 @@ async function storeCandidates(
         createdAt: new Date(c.order.createdAt),
         alertVisitId: c.alert?.visitId ?? null,
       })),
+    );
+    // The guide's own customers: contact with the bound guide, and a first sale binds (rules in
+    // server/bindings/). Before the summaries, whose feed bump then covers the binding too.
+    const claimers = new Map(alertUpdates.map((u) => [u.orderId, u.claimedBy?.guideId ?? null]));
+    await applyOrderBindings(
+      tx,
+      withCustomer.map((c): SoldOrder => ({
+        customerId: c.customerId,
+        storeId,
+        guideId: c.order.guideId,
+        claimerId: claimers.get(c.order.id) ?? null,
+        at: new Date(c.order.createdAt),
+      })),
+      await loadBindingRules(tx),
     );
     const customersCursor = await addPurchasesToCustomers(
       tx,

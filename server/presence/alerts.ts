@@ -7,6 +7,7 @@ import {
   type ClaimAck,
 } from '../../shared/protocol';
 import type { Queryable } from '../db/database';
+import { recordContact } from '../bindings/service';
 import type { HubContext } from '../context';
 
 /** Both drivers hand timestamptz back as Date; the wire wants ISO-8601 UTC. */
@@ -112,14 +113,19 @@ export async function claimAlert(
       update: null,
     };
   }
-  const [claimed] = await db.query<Omit<AlertRow, 'card' | 'claimed_by_name'>>(
+  const now = new Date();
+  const [claimed] = await db.query<
+    Omit<AlertRow, 'card' | 'claimed_by_name'> & { customer_id: string }
+  >(
     `update alerts set status = 'claimed', claimed_by = $2, claimed_at = $4
       where id = $1 and store_id = $3 and status = 'open' and expires_at > $4
       returning id, visit_id, store_id, source, raised_at, expires_at, status, claimed_by,
-                claimed_at, converted_at, converted_order_id`,
-    [alertId, guideId, storeId, new Date().toISOString()],
+                claimed_at, converted_at, converted_order_id, customer_id::text as customer_id`,
+    [alertId, guideId, storeId, now.toISOString()],
   );
   if (claimed) {
+    // A claim is contact: the customer's own guide keeps them (server/bindings/). Idempotent.
+    await recordContact(db, claimed.customer_id, guideId, now);
     return {
       ack: { ok: true },
       update: toAlertUpdate({ ...claimed, claimed_by_name: guide.name }),

@@ -59,6 +59,8 @@ export const hubAuditAction = z.enum([
   'integration_key_rotated',
   'admin_key_rotated',
   'credit_rules_changed',
+  'binding_transferred',
+  'binding_rules_saved',
 ]);
 export type HubAuditAction = z.infer<typeof hubAuditAction>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customerBinding } from './bindings';
 import { isoDate, isoInstant, nonEmpty, sku, text, uuid } from './common';
 import { aggregateCount, dwellSeconds, orderTotalFen, points, spendFen } from './numbers';
 
@@ -152,6 +153,11 @@ export const customerProfile = z.object({
   inStore: storeSummary,
   /** lifetime spend across channels, fen */
   lifetimeSpend: spendFen,
+  /**
+   * The guide this customer is bound to (专属导购), null in the store pool. Optional: profiles
+   * cached before bindings existed, and customers registered here and not yet confirmed, have none.
+   */
+  binding: customerBinding.nullable().optional(),
 });
 export type CustomerProfile = z.infer<typeof customerProfile>;
 

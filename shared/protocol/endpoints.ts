@@ -13,6 +13,7 @@ import {
   rotatedKeyResponse,
 } from './admin';
 import { auditPage, auditQuery, auditRequest } from './audit';
+import { bindingRules, bindingTransferRequest, bindingTransferResponse } from './bindings';
 import { productUpsertRequest } from './catalog';
 import {
   creditExplainQuery,
@@ -388,6 +389,28 @@ export const endpoints = {
     path: '/admin/integration-key/rotate',
     auth: 'admin',
     response: rotatedKeyResponse,
+  }),
+  // The guide's own customers (issue #15 item 1; server/bindings/, docs/bindings.md).
+  transferBinding: endpoint({
+    method: 'POST',
+    path: '/customers/:id/binding/transfer',
+    auth: 'terminal',
+    params: idParam,
+    body: bindingTransferRequest,
+    response: bindingTransferResponse,
+  }),
+  adminGetBindingRules: endpoint({
+    method: 'GET',
+    path: '/admin/binding-rules',
+    auth: 'admin',
+    response: bindingRules,
+  }),
+  adminSetBindingRules: endpoint({
+    method: 'POST',
+    path: '/admin/binding-rules',
+    auth: 'admin',
+    body: bindingRules,
+    response: bindingRules,
   }),
 } as const satisfies Record<string, EndpointDef>;
 

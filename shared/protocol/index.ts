@@ -14,3 +14,4 @@ export * from './audit';
 export * from './feed-rejects';
 export * from './credit';
 export * from './endpoints';
+export * from './bindings';

@@ -324,6 +324,8 @@ describeOnBackends('hostile input matrix', (backend) => {
         'guide_pin_lockouts',
         'online_orders',
         'online_credits',
+        'customer_bindings',
+        'customer_binding_events',
       ];
       const counts = tables.map((t) => `(select count(*) from ${t})::int as ${t}`).join(', ');
       const { rows } = await sql.query(
@@ -919,5 +921,27 @@ function specs(fx: Fixture): RouteSpec[] {
     },
     // The environment's integration key stays valid after a rotation.
     { endpoint: 'adminRotateIntegrationKey', writes: true },
+    // The guide's own customers (issue #15 item 1): a transfer checks the manager's PIN (audited).
+    {
+      endpoint: 'transferBinding',
+      param: () => fx.customers[0]!,
+      writes: true,
+      body: {
+        valid: () => ({
+          id: newId(),
+          toGuideId: fx.store.guide.id,
+          managerId: fx.store.manager.id,
+          managerPin: fx.store.manager.pin,
+        }),
+      },
+    },
+    { endpoint: 'adminGetBindingRules', writes: false },
+    {
+      endpoint: 'adminSetBindingRules',
+      writes: true,
+      body: {
+        valid: () => ({ registeredBy: true, servedAndBought: 'seller', expiryDays: 90 }),
+      },
+    },
   ];
 }

@@ -50,6 +50,8 @@ function generator(seed: number): () => number {
 
 /** The fields a customer profile carries to terminals (docs/privacy.md, the feed table). */
 const PROFILE_FIELDS = [
+  // the guide this customer is bound to, or null (docs/bindings.md; docs/privacy.md lists it)
+  'binding',
   'birthday',
   'favouriteCategories',
   'gender',
