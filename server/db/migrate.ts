@@ -9,6 +9,7 @@ import { terminalStatusSchema } from './migrations/007-terminal-status';
 import { terminalPhoneTagsSchema } from './migrations/008-terminal-phone-tags';
 import { pinResetAndAdminAuditSchema } from './migrations/009-pin-reset-and-admin-audit';
 import { guideBindingsSchema } from './migrations/010-guide-bindings';
+import { stylesStockSchema } from './migrations/014-styles-stock';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -22,6 +23,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 8, name: 'terminal-phone-tags', sql: terminalPhoneTagsSchema },
   { version: 9, name: 'pin-reset-and-admin-audit', sql: pinResetAndAdminAuditSchema },
   { version: 10, name: 'guide-bindings', sql: guideBindingsSchema },
+  { version: 14, name: 'styles-stock', sql: stylesStockSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

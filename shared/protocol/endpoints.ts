@@ -13,7 +13,7 @@ import {
   rotatedKeyResponse,
 } from './admin';
 import { auditPage, auditQuery, auditRequest } from './audit';
-import { productUpsertRequest } from './catalog';
+import { otherStoresStock, otherStoresStockQuery, productUpsertRequest } from './catalog';
 import { batchResponse, feedPage, feedQuery, uuid } from './common';
 import {
   crmCustomersRequest,
@@ -162,6 +162,13 @@ export const endpoints = {
     auth: 'terminal',
     query: alertsQuery,
     response: alertsResponse,
+  }),
+  otherStoresStock: endpoint({
+    method: 'GET',
+    path: '/stock/other-stores',
+    auth: 'terminal',
+    query: otherStoresStockQuery,
+    response: otherStoresStock,
   }),
   storeStats: endpoint({
     method: 'GET',
