@@ -96,3 +96,12 @@ export async function searchCatalog(
   const held = await heldUnits(db);
   return [...found.values()].map((p) => withHolds(p, held));
 }
+
+/** The cached products of some SKUs and every SKU of their styles, read in one go. */
+export async function productsWithStyles(
+  db: TerminalDb,
+  skus: readonly string[],
+): Promise<{ products: Map<string, ProductItem>; styles: Map<string, ProductItem[]> }> {
+  const products = await productsBySku(db, skus);
+  return { products, styles: await styleSiblings(db, [...products.values()]) };
+}

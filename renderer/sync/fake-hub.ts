@@ -5,6 +5,7 @@
  * duplicate or replay old responses, and revoke the terminal.
  */
 import type {
+  OtherStoresStock,
   AuditEntryWire,
   ArrivalAlert,
   CustomerFeedItem,
@@ -62,6 +63,8 @@ export class FakeHub {
   /** how many times each order id was posted (to prove resends happen and are harmless) */
   readonly orderPosts = new Map<string, number>();
   readonly rejectSkus = new Set<string>();
+  /** what `GET /stock/other-stores` answers, by SKU (nearest first, as the hub sorts them) */
+  readonly otherStores = new Map<string, OtherStoresStock['stores']>();
   /** online sign-ins the hub checked, in order (guide id and outcome; never the PIN) */
   readonly signIns: { guideId: string; outcome: 'ok' | 'wrong' | 'locked' | 'inactive' }[] = [];
   /** the hub's PIN lockout, per guide (the real hub keeps it in guide_pin_lockouts) */
@@ -273,6 +276,11 @@ export class FakeHub {
           this.feedRejects.push(...structuredClone(rejects));
           return ok(rejects.length);
         }),
+      otherStoresStock: (sku, limit) =>
+        lossy(
+          (): HubResult<OtherStoresStock> =>
+            ok({ sku, stores: (this.otherStores.get(sku) ?? []).slice(0, limit) }),
+        ),
       reportStatus: (report) =>
         lossy((): HubResult<void> => {
           this.statusReports.push(structuredClone(report));

@@ -9,6 +9,7 @@ import type {
   TerminalStatusReport,
   ItemResult,
   Order,
+  OtherStoresStock,
   ProductItem,
   PinChangeRequest,
   RegistrationResponse,
@@ -87,5 +88,7 @@ export type HubClient = {
   reportFeedRejects(rejects: FeedReject[]): Promise<HubResult<number>>;
   /** this terminal's build and undelivered outbox, for IT's terminal list (`POST /terminal/status`) */
   reportStatus(report: TerminalStatusReport): Promise<HubResult<void>>;
+  /** a product's stock in the chain's other stores, nearest first (online only) */
+  otherStoresStock(sku: string, limit: number): Promise<HubResult<OtherStoresStock>>;
   connectLive(events: LiveEvents): LiveConnection;
 };

@@ -1,4 +1,9 @@
-import type { ClaimAck, PinChangeRequest, SignInResponse } from '../../shared/protocol';
+import type {
+  ClaimAck,
+  OtherStoresStock,
+  PinChangeRequest,
+  SignInResponse,
+} from '../../shared/protocol';
 import type { Result } from '../../shared/result';
 import type { TerminalDb } from '../data/database';
 import { onOutboxQueued } from '../data/outbox';
@@ -142,6 +147,11 @@ export class SyncEngine {
   /** Call after writing to the outbox so the order goes out as soon as the hub is reachable. */
   requestDrain(): Promise<void> {
     return this.rt.runSafely(() => this.outbox.drain());
+  }
+
+  /** Where else in the chain a product is (online only: nothing of it is cached). */
+  otherStoresStock(sku: string, limit = 5): Promise<HubResult<OtherStoresStock>> {
+    return this.options.hub.otherStoresStock(sku, limit);
   }
 
   /** Online sign-in at the hub (renderer/session/use-sign-in.ts falls back offline). */
