@@ -72,6 +72,8 @@ export type HerSizeAnswer = {
   product: StyleProduct;
   /** her size for this item from her profile; null when her profile has none for its kind */
   herSize: string | null;
+  /** one size fits all (bags, accessories): every SKU is her size */
+  oneSize: boolean;
   /**
    * the SKU of her size in the colour she looked at (falling back to another colour of hers in
    * stock), or null when the style has no SKU in her size; one-size items: the item itself
@@ -135,6 +137,7 @@ export function herSizeAnswer(
   return {
     product,
     herSize: herSize ?? null,
+    oneSize,
     herSku: mine ? toSku(mine) : null,
     herSizeInStock: mine !== null && sellable(mine) && (oneSize || herSize !== null),
     otherSizes,
