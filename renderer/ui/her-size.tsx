@@ -70,7 +70,9 @@ export function HerSize({
           {otherColours.map((c) => `${c.colour} ${units(c.sizes)}`).join('；')}
         </span>
       )}
-      {online && !compact && <OtherStores sku={herSku?.sku ?? answer.product.sku} />}
+      {online && !compact && (
+        <OtherStores sku={answer.wantedSku?.sku ?? herSku?.sku ?? answer.product.sku} />
+      )}
     </div>
   );
 }

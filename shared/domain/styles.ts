@@ -79,6 +79,11 @@ export type HerSizeAnswer = {
    * stock), or null when the style has no SKU in her size; one-size items: the item itself
    */
   herSku: StyleSku | null;
+  /**
+   * her size in the colour she looked at, in stock or not (null when the style has none): what
+   * to look for in other stores when it is not here
+   */
+  wantedSku: StyleSku | null;
   /** whether her size is sellable here now (in stock and active) */
   herSizeInStock: boolean;
   /** other sizes of the same colour in stock here, in size order */
@@ -138,6 +143,7 @@ export function herSizeAnswer(
     product,
     herSize: herSize ?? null,
     oneSize,
+    wantedSku: inColour ? toSku(inColour) : null,
     herSku: mine ? toSku(mine) : null,
     herSizeInStock: mine !== null && sellable(mine) && (oneSize || herSize !== null),
     otherSizes,
