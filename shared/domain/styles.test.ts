@@ -74,6 +74,8 @@ describe('styles', () => {
     expect(answer.herSize).toBe('27');
     expect(answer.herSku).toEqual({ sku: 'JN01-BLK-27', size: '27', colour: 'BLK', stock: 5 });
     expect(answer.herSizeInStock).toBe(true);
+    // What to ask other stores for: her size in the colour she wanted.
+    expect(answer.wantedSku?.sku).toBe('JN01-BLU-27');
     expect(answer.otherSizes.map((s) => s.size)).toEqual(['26', '28']);
     expect(answer.otherColours).toEqual([
       {
