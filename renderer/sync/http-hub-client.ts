@@ -79,7 +79,7 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       mapOk(api.call(endpoints.syncRejects, { body: { rejects } }), (answer) => answer.recorded),
     reportStatus: (report) => api.call(endpoints.terminalStatus, { body: report }),
     otherStoresStock: (sku, limit) =>
-      api.call(endpoints.otherStoresStock, { query: { sku, limit } }),
+      api.call(endpoints.otherStoresStock, { body: { sku, limit } }),
     connectLive: (events) => connectLive(options, reconnect, events),
   };
 }

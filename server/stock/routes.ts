@@ -5,10 +5,10 @@ import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
 import { otherStoresStock } from './other-stores';
 
-/** `GET /api/v1/stock/other-stores?sku=`: where else in the chain a product is (online only). */
+/** `POST /api/v1/stock/other-stores` `{sku, limit}`: where else in the chain a product is. */
 export function registerStockRoutes(api: FastifyInstance, ctx: HubContext): void {
-  onEndpoint(api, endpoints.otherStoresStock, async ({ request, query }) => {
+  onEndpoint(api, endpoints.otherStoresStock, async ({ request, body }) => {
     const terminal = terminalOf(request);
-    return otherStoresStock(ctx.db, terminal.storeId, query.sku, query.limit);
+    return otherStoresStock(ctx.db, terminal.storeId, body.sku, body.limit);
   });
 }

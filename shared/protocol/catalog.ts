@@ -51,10 +51,14 @@ export const productUpsert = z.object({
 export type ProductUpsert = z.infer<typeof productUpsert>;
 export const productUpsertRequest = z.object({ products: z.array(productUpsert).min(1).max(5000) });
 
-/** `GET /stock/other-stores?sku=`: the product in the chain's other stores, nearest first. */
-export const otherStoresStockQuery = z.object({
+/**
+ * `POST /stock/other-stores` `{sku, limit}`: the product in the chain's other stores, nearest
+ * first. A read, sent as a body: a SKU is free text, and a body is validated as JSON text whole
+ * (a query string's percent-encoding of free text is not).
+ */
+export const otherStoresStockRequest = z.object({
   sku,
-  limit: z.coerce.number().int().min(1).max(50).default(10),
+  limit: z.number().int().min(1).max(50).default(10),
 });
 export const otherStoreStock = z.object({
   storeId: uuid,

@@ -13,7 +13,7 @@ import {
   rotatedKeyResponse,
 } from './admin';
 import { auditPage, auditQuery, auditRequest } from './audit';
-import { otherStoresStock, otherStoresStockQuery, productUpsertRequest } from './catalog';
+import { otherStoresStock, otherStoresStockRequest, productUpsertRequest } from './catalog';
 import { batchResponse, feedPage, feedQuery, uuid } from './common';
 import {
   crmCustomersRequest,
@@ -164,10 +164,10 @@ export const endpoints = {
     response: alertsResponse,
   }),
   otherStoresStock: endpoint({
-    method: 'GET',
+    method: 'POST',
     path: '/stock/other-stores',
     auth: 'terminal',
-    query: otherStoresStockQuery,
+    body: otherStoresStockRequest,
     response: otherStoresStock,
   }),
   storeStats: endpoint({

@@ -638,7 +638,7 @@ function specs(fx: Fixture): RouteSpec[] {
     {
       endpoint: 'otherStoresStock',
       writes: false,
-      query: { valid: () => ({ sku: fx.product.sku, limit: '5' }) },
+      body: { valid: () => ({ sku: fx.product.sku, limit: 5 }) },
     },
     {
       endpoint: 'storeStats',

@@ -166,7 +166,7 @@ describeOnBackends('stock truth and styles', (backend) => {
     });
     const answer = await must(
       terminal(here).call(endpoints.otherStoresStock, {
-        query: { sku: 'ST-NEAR-BLK-M', limit: 10 },
+        body: { sku: 'ST-NEAR-BLK-M', limit: 10 },
       }),
     );
     expect(answer.sku).toBe('ST-NEAR-BLK-M');
@@ -183,36 +183,37 @@ describeOnBackends('stock truth and styles', (backend) => {
     // Bounded: the nearest `limit` only.
     const two = await must(
       terminal(here).call(endpoints.otherStoresStock, {
-        query: { sku: 'ST-NEAR-BLK-M', limit: 2 },
+        body: { sku: 'ST-NEAR-BLK-M', limit: 2 },
       }),
     );
     expect(two.stores.map((s) => s.name)).toEqual(['East 1', 'West 2']);
     // Seen from another store, "here" is one of the others and the order changes with it.
     const fromWest = await must(
       terminal(west2).call(endpoints.otherStoresStock, {
-        query: { sku: 'ST-NEAR-BLK-M', limit: 10 },
+        body: { sku: 'ST-NEAR-BLK-M', limit: 10 },
       }),
     );
     expect(fromWest.stores.map((s) => s.name)).toEqual(['Here', 'East 1', 'North 3']);
     // An unknown SKU: no stores, not an error.
     const none = await must(
-      terminal(here).call(endpoints.otherStoresStock, { query: { sku: 'NOPE', limit: 10 } }),
+      terminal(here).call(endpoints.otherStoresStock, { body: { sku: 'NOPE', limit: 10 } }),
     );
     expect(none.stores).toEqual([]);
   });
 
   it('asks for a terminal token and a bounded limit', async () => {
-    const url = `/api/v1/stock/other-stores?sku=ST-NEAR-BLK-M`;
-    expect((await call(hub, 'GET', url)).status).toBe(401);
+    const url = '/api/v1/stock/other-stores';
+    const body = { sku: 'ST-NEAR-BLK-M' };
+    expect((await call(hub, 'POST', url, body)).status).toBe(401);
+    const token = here.terminals[0]!.token;
     const tooMany = await call<{ error: { code: string } }>(
       hub,
-      'GET',
-      `${url}&limit=500`,
-      undefined,
-      {
-        token: here.terminals[0]!.token,
-      },
+      'POST',
+      url,
+      { ...body, limit: 500 },
+      { token },
     );
-    expect(tooMany.status).toBe(400);
+    expect([tooMany.status, tooMany.body.error.code]).toEqual([400, 'invalid_input']);
+    expect((await call(hub, 'POST', url, { sku: '' }, { token })).status).toBe(400);
   });
 });
