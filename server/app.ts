@@ -18,6 +18,7 @@ import { registerSyncRoutes } from './sync/routes';
 import { registerCustomerRoutes } from './customers/routes';
 import { registerCatalogRoutes } from './catalog/routes';
 import { registerOrderRoutes } from './orders/routes';
+import { registerStockRoutes } from './stock/routes';
 import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presence/routes';
 import { registerStatsRoutes } from './stats/routes';
 import { registerAuditRoutes } from './audit/routes';
@@ -143,6 +144,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerCustomerRoutes(api, ctx);
       registerCatalogRoutes(api, ctx);
       registerOrderRoutes(api, ctx);
+      registerStockRoutes(api, ctx);
       registerPresenceRoutes(api, ctx);
       registerStatsRoutes(api, ctx);
       registerAuditRoutes(api, ctx);

@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
-import type { StockedItem } from '../../shared/protocol';
+import { shownStock, type HerSizeAnswer } from '../../shared/domain/styles';
+import type { ProductItem, StockedItem } from '../../shared/protocol';
+import { useHerSize } from '../core/her-size';
+import { HerSize } from '../ui/her-size';
 import { useAppStore } from '../core/store';
 import type { StoredAlert } from '../data/alerts';
 import { useIsOnline } from '../core/use-online';
@@ -82,6 +85,16 @@ function ArrivalCard({
   const sizes = Object.entries(card.sizes).filter(([, v]) => v);
   // Whose customer: from the cached profile (the feed carries the binding), so offline too.
   const binding = useCustomerBinding(card.customerId);
+  // Her size and this store's stock from the cached catalog (the hub's latest figure less this
+  // terminal's own unsynced sales); the card's own figure is from the moment she walked in.
+  const shown = [card.wishlisted, card.carted, card.viewed].flatMap((l) => l.slice(0, TOP_ITEMS));
+  const herSize = useHerSize(
+    shown.map((i) => i.sku),
+    card.sizes,
+  );
+  const cached = herSize.status === 'ready' ? herSize.value : null;
+  const addToOrder = (sku: string) =>
+    navigate({ name: 'order', customerId: card.customerId, alertId: alert.alertId, addSku: sku });
 
   const onClaim = async () => {
     setClaiming(true);
@@ -132,9 +145,30 @@ function ArrivalCard({
           : sizes.map(([k, v]) => `${t(`sizes.${k}`)} ${v}`).join(' · ')}
       </p>
       <div className="arrival-items">
-        <ItemList title={t('wishlisted')} items={card.wishlisted} lang={i18n.language} />
-        <ItemList title={t('carted')} items={card.carted} lang={i18n.language} />
-        <ItemList title={t('viewed')} items={card.viewed} lang={i18n.language} />
+        <ItemList
+          title={t('wishlisted')}
+          items={card.wishlisted}
+          lang={i18n.language}
+          cached={cached}
+          online={online}
+          onAdd={addToOrder}
+        />
+        <ItemList
+          title={t('carted')}
+          items={card.carted}
+          lang={i18n.language}
+          cached={cached}
+          online={online}
+          onAdd={addToOrder}
+        />
+        <ItemList
+          title={t('viewed')}
+          items={card.viewed}
+          lang={i18n.language}
+          cached={cached}
+          online={online}
+          onAdd={addToOrder}
+        />
       </div>
       <footer className="arrival-actions">
         {state.kind === 'open' && (
@@ -174,30 +208,56 @@ function ArrivalCard({
   );
 }
 
-function ItemList({ title, items, lang }: { title: string; items: StockedItem[]; lang: string }) {
+function ItemList({
+  title,
+  items,
+  lang,
+  cached,
+  online,
+  onAdd,
+}: {
+  title: string;
+  items: StockedItem[];
+  lang: string;
+  cached: { products: Map<string, ProductItem>; answers: Map<string, HerSizeAnswer> } | null;
+  online: boolean;
+  onAdd: (sku: string) => void;
+}) {
   const { t } = useTranslation('arrivals');
   if (items.length === 0) return null;
   return (
     <div className="arrival-item-group">
       <h2>{title}</h2>
       <ul>
-        {items.slice(0, TOP_ITEMS).map((item) => (
-          <li key={`${item.sku}-${item.at}`}>
-            <span className="item-name">{item.name ?? item.sku}</span>
-            {item.price !== null && (
-              <span className="item-price">{formatFen(item.price, lang)}</span>
-            )}
-            <span
-              className={`stock ${item.stockHere === null ? 'unknown' : item.stockHere > 0 ? 'in' : 'out'}`}
-            >
-              {item.stockHere === null
-                ? t('stockUnknown')
-                : item.stockHere > 0
-                  ? t('inStock', { count: item.stockHere })
-                  : t('outOfStock')}
-            </span>
-          </li>
-        ))}
+        {items.slice(0, TOP_ITEMS).map((item) => {
+          const product = cached?.products.get(item.sku);
+          const answer = cached?.answers.get(item.sku);
+          const here = product ? shownStock(product.stock) : item.stockHere;
+          return (
+            <li key={`${item.sku}-${item.at}`}>
+              <span className="item-name">{item.name ?? item.sku}</span>
+              {item.price !== null && (
+                <span className="item-price">{formatFen(item.price, lang)}</span>
+              )}
+              <span className={`stock ${here === null ? 'unknown' : here > 0 ? 'in' : 'out'}`}>
+                {here === null
+                  ? t('stockUnknown')
+                  : here > 0
+                    ? t('inStock', { count: here })
+                    : t('outOfStock')}
+              </span>
+              {answer && (
+                <HerSize
+                  answer={answer}
+                  name={item.name ?? item.sku}
+                  onAdd={onAdd}
+                  online={online}
+                  compact
+                />
+              )}
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

@@ -1,14 +1,17 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
+import { shownStock, type HerSizeAnswer } from '../../shared/domain/styles';
 import type { BehaviourItem, CustomerProfile, ProductItem, Sizes } from '../../shared/protocol';
+import { useHerSize } from '../core/her-size';
 import { useAppStore } from '../core/store';
 import { useServices } from '../core/services';
 import { useScanner } from '../core/use-scanner';
 import { OfflineNote, PhoneTail, TierBadge } from '../ui/customer-badges';
+import { HerSize } from '../ui/her-size';
 import { formatMonthDay, formatStoreDay, moneyLocale } from '../ui/format';
 import { useIsOnline } from '../core/use-online';
-import { useCustomerProfile, useProductsBySku } from './use-customers';
+import { useCustomerProfile } from './use-customers';
 import { CustomerBindingLine } from './binding-transfer';
 import '../ui/screens.css';
 
@@ -53,8 +56,15 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
   const money = (fen: number) => formatFen(fen, moneyLocale(i18n.language));
   const tz = terminal.store.timezone;
   const trail = [...profile.online.viewed, ...profile.online.carted, ...profile.online.wishlisted];
-  const products = useProductsBySku(trail.map((i) => i.sku));
-  const stock = products.status === 'ready' ? products.value : new Map<string, ProductItem>();
+  // The cached catalog, with this terminal's own unsynced sales taken off (offline too).
+  const herSize = useHerSize(
+    trail.map((i) => i.sku),
+    profile.sizes,
+  );
+  const stock =
+    herSize.status === 'ready' ? herSize.value.products : new Map<string, ProductItem>();
+  const answers =
+    herSize.status === 'ready' ? herSize.value.answers : new Map<string, HerSizeAnswer>();
   const newOrder = (addSku?: string) =>
     navigate({ name: 'order', customerId: profile.id, ...(addSku ? { addSku } : {}) });
   const purchases = [...profile.inStore.lastPurchases].sort((a, b) => b.at.localeCompare(a.at));
@@ -162,18 +172,24 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
             title={t('profile.wishlisted')}
             items={profile.online.wishlisted}
             stock={stock}
+            answers={answers}
+            online={online}
             onAdd={newOrder}
           />
           <Trail
             title={t('profile.carted')}
             items={profile.online.carted}
             stock={stock}
+            answers={answers}
+            online={online}
             onAdd={newOrder}
           />
           <Trail
             title={t('profile.viewed')}
             items={profile.online.viewed}
             stock={stock}
+            answers={answers}
+            online={online}
             onAdd={newOrder}
           />
         </section>
@@ -229,11 +245,15 @@ function Trail({
   title,
   items,
   stock,
+  answers,
+  online,
   onAdd,
 }: {
   title: string;
   items: BehaviourItem[];
   stock: Map<string, ProductItem>;
+  answers: Map<string, HerSizeAnswer>;
+  online: boolean;
   onAdd: (sku: string) => void;
 }) {
   const { t } = useTranslation('customers');
@@ -249,6 +269,7 @@ function Trail({
             const product = stock.get(item.sku);
             const name = product?.name ?? item.name ?? item.sku;
             const inStock = product !== undefined && product.active && product.stock > 0;
+            const answer = answers.get(item.sku);
             return (
               <li key={`${item.sku}-${item.at}`} className="trail-item">
                 <span className="trail-name">
@@ -262,7 +283,7 @@ function Trail({
                   {product === undefined
                     ? t('profile.notInCatalog')
                     : inStock
-                      ? t('profile.inStock', { count: product.stock })
+                      ? t('profile.inStock', { count: shownStock(product.stock) })
                       : t('profile.outOfStock')}
                 </span>
                 <button
@@ -274,6 +295,7 @@ function Trail({
                 >
                   {t('profile.addToOrder')}
                 </button>
+                {answer && <HerSize answer={answer} name={name} onAdd={onAdd} online={online} />}
               </li>
             );
           })}

@@ -1,7 +1,6 @@
 import { useCallback } from 'react';
-import type { CustomerRegistration, ProductItem } from '../../shared/protocol';
+import type { CustomerRegistration } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
-import { productsBySku } from '../data/catalog';
 import { customerByPhone, openCustomerProfile, type CustomerMatch } from '../data/customers';
 import { enqueueRegistration } from '../data/outbox';
 import { useKeyStore } from '../core/customer-lookup';
@@ -17,14 +16,6 @@ export function useCustomerProfile(customerId: string) {
     () => openCustomerProfile(db, customerId, guideId, now()),
     [db, customerId, guideId, now],
   );
-  return useAsync(load);
-}
-
-/** Cached catalog rows for a set of SKUs (stock here), keyed by SKU. */
-export function useProductsBySku(skus: readonly string[]): AsyncState<Map<string, ProductItem>> {
-  const { db } = useServices();
-  const key = [...new Set(skus)].sort().join('\n');
-  const load = useCallback(() => productsBySku(db, key === '' ? [] : key.split('\n')), [db, key]);
   return useAsync(load);
 }
 

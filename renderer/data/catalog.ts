@@ -1,5 +1,13 @@
 import type { ProductItem } from '../../shared/protocol';
 import type { TerminalDb } from './database';
+import { heldUnits, withHolds } from './stock-holds';
+
+/*
+ * Every product read here for the UI carries this store's stock as the guide should see it: the
+ * hub's last figure less this terminal's own sales the hub's figure does not include yet
+ * (stock-holds.ts). The figure may be negative (head office's books); screens show it through
+ * `shownStock` (never below zero).
+ */
 
 /** Applies catalog feed rows inside the caller's transaction (products + syncState). */
 export async function applyProductItems(
@@ -23,10 +31,10 @@ export async function findProductByCode(
 ): Promise<ProductItem | undefined> {
   const trimmed = code.trim();
   if (trimmed.length === 0) return undefined;
-  return (
+  const product =
     (await db.products.where('sku').equals(trimmed).first()) ??
-    (await db.products.where('barcode').equals(trimmed).first())
-  );
+    (await db.products.where('barcode').equals(trimmed).first());
+  return product && withHolds(product, await heldUnits(db));
 }
 
 /** Products of the cached catalog by SKU (stock here for a customer's online trail). */
@@ -39,7 +47,29 @@ export async function productsBySku(
     .where('sku')
     .anyOf([...new Set(skus)])
     .toArray();
-  return new Map(rows.map((p) => [p.sku, p]));
+  const held = await heldUnits(db);
+  return new Map(rows.map((p) => [p.sku, withHolds(p, held)]));
+}
+
+/**
+ * Every cached SKU of the styles of `products` (each product's colours and sizes), by style code,
+ * with stock as the guide should see it. A product without a style code is a style of its own.
+ */
+export async function styleSiblings(
+  db: TerminalDb,
+  products: readonly ProductItem[],
+): Promise<Map<string, ProductItem[]>> {
+  const codes = [...new Set(products.flatMap((p) => (p.styleCode ? [p.styleCode] : [])))];
+  if (codes.length === 0) return new Map();
+  const rows = await db.products.where('styleCode').anyOf(codes).toArray();
+  const held = await heldUnits(db);
+  const byStyle = new Map<string, ProductItem[]>();
+  for (const p of rows) {
+    const list = byStyle.get(p.styleCode!) ?? [];
+    list.push(withHolds(p, held));
+    byStyle.set(p.styleCode!, list);
+  }
+  return byStyle;
 }
 
 /**
@@ -63,5 +93,15 @@ export async function searchCatalog(
       .toArray();
     for (const p of byName) found.set(p.id, p);
   }
-  return [...found.values()];
+  const held = await heldUnits(db);
+  return [...found.values()].map((p) => withHolds(p, held));
+}
+
+/** The cached products of some SKUs and every SKU of their styles, read in one go. */
+export async function productsWithStyles(
+  db: TerminalDb,
+  skus: readonly string[],
+): Promise<{ products: Map<string, ProductItem>; styles: Map<string, ProductItem[]> }> {
+  const products = await productsBySku(db, skus);
+  return { products, styles: await styleSiblings(db, [...products.values()]) };
 }

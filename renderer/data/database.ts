@@ -23,6 +23,7 @@ import type { ProvisionalRow } from './provisional';
 import type { Sealer } from './sealed';
 import type { SetAsideRow } from './feed-rejects';
 import type { PinLockoutRow } from './pin-lockouts';
+import type { StockHoldRow } from './stock-holds';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -132,6 +133,8 @@ export class TerminalDb extends Dexie {
   feedRejects!: Table<SetAsideRow, string>;
   /** wrong-PIN counts of offline sign-ins (data/pin-lockouts.ts) */
   pinLockouts!: Table<PinLockoutRow, string>;
+  /** units this terminal sold that the cached stock does not show yet (data/stock-holds.ts) */
+  stockHolds!: Table<StockHoldRow, [string, string]>;
 
   /** seals and opens what this database keeps encrypted at rest (sealed.ts) */
   readonly sealer: Sealer;
@@ -176,7 +179,7 @@ export const terminalDbName = (terminalId: string) => `shopguide-terminal-${term
  */
 export async function writeStrict(
   db: TerminalDb,
-  writes: { table: 'outbox' | 'provisionalCustomers'; rows: readonly object[] }[],
+  writes: { table: 'outbox' | 'provisionalCustomers' | 'stockHolds'; rows: readonly object[] }[],
 ): Promise<void> {
   if (!db.isOpen()) await db.open();
   const idb = db.backendDB();

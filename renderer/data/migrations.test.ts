@@ -18,10 +18,12 @@ import {
   unreportedSetAside,
 } from './feed-rejects';
 import { memorySecretStore } from './secret-store';
+import { productsBySku, styleSiblings } from './catalog';
 import {
   freshIdb,
   makeAlert,
   makeGuide,
+  makeProduct,
   makeProfile,
   TEST_PHONE_KEY,
   testPinHash,
@@ -125,8 +127,8 @@ async function v2Rows(profile: CustomerProfile) {
 }
 
 describe('Dexie migrations', () => {
-  it('the latest version is 10', () => {
-    expect(LATEST_VERSION).toBe(10);
+  it('the latest version is 12', () => {
+    expect(LATEST_VERSION).toBe(12);
   });
 
   it('v1 → v2: customers cached before the upgrade become findable by pinyin initials', async () => {
@@ -634,7 +636,7 @@ describe('Dexie migrations', () => {
             : value,
       );
 
-    const v10 = new TerminalDb('term-10', idb);
+    const v10 = new TerminalDb('term-10', { ...idb, upToVersion: 10 });
     await v10.open();
     expect(v10.verno).toBe(10);
     expect(await atRestPending(v10)).toBe(true);
@@ -748,7 +750,7 @@ describe('Dexie migrations', () => {
     await v9.table('pinLockouts').put({ guideId: guide.id, failures: 5, lockedUntil: until });
     v9.close();
 
-    const v10 = new TerminalDb('term-9-10', idb);
+    const v10 = new TerminalDb('term-9-10', { ...idb, upToVersion: 10 });
     await v10.open();
     expect(v10.verno).toBe(10);
     expect(await atRestPending(v10)).toBe(true);
@@ -767,5 +769,55 @@ describe('Dexie migrations', () => {
     expect((await verifyGuidePin(v10, guide.id, '842519'))?.id).toBe(guide.id);
     expect(await verifyGuidePin(v10, guide.id, '842510')).toBeNull();
     v10.close();
+  });
+
+  it('v10 → v12: cached products survive and read as their own style; a sale holds its units', async () => {
+    const idb = freshIdb();
+    const v10 = new TerminalDb('term-10-12', { ...idb, upToVersion: 10 });
+    // A product as v10 cached it: the feed then carried no style code or size kind.
+    const {
+      styleCode: _code,
+      sizeKind: _kind,
+      ...old
+    } = makeProduct({
+      sku: 'SGSH01-BLK-M',
+      stock: 4,
+    });
+    await v10.table('products').put(old);
+    v10.close();
+
+    const v12 = new TerminalDb('term-10-12', idb);
+    await v12.open();
+    expect(v12.verno).toBe(12);
+    const [cached] = [...(await productsBySku(v12, ['SGSH01-BLK-M'])).values()];
+    expect(cached).toMatchObject({
+      sku: 'SGSH01-BLK-M',
+      styleCode: null,
+      sizeKind: null,
+      stock: 4,
+    });
+    expect(await styleSiblings(v12, [cached!])).toEqual(new Map());
+    // The feed resends it with its style: found by style code from then on.
+    const styled = { ...cached!, styleCode: 'SGSH01', sizeKind: 'top' as const };
+    await v12.products.put(styled);
+    await v12.products.put(
+      makeProduct({ sku: 'SGSH01-BLK-L', styleCode: 'SGSH01', sizeKind: 'top' }),
+    );
+    expect(
+      (await styleSiblings(v12, [styled]))
+        .get('SGSH01')
+        ?.map((p) => p.sku)
+        .sort(),
+    ).toEqual(['SGSH01-BLK-L', 'SGSH01-BLK-M']);
+    // The new table works: a hold takes its units off what the guide sees.
+    await v12.stockHolds.put({
+      orderId: 'o1',
+      sku: 'SGSH01-BLK-M',
+      quantity: 3,
+      state: 'pending',
+      sentAt: null,
+    });
+    expect((await productsBySku(v12, ['SGSH01-BLK-M'])).get('SGSH01-BLK-M')?.stock).toBe(1);
+    v12.close();
   });
 });

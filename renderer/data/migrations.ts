@@ -206,6 +206,28 @@ export const MIGRATIONS: readonly Migration[] = [
       await tx.table('customerMeta').put({ key: AT_REST_MARKER, value: 0 });
     },
   },
+  {
+    // Styles and stock truth (issue #16, items 3 and 4). Products are found by style (her size in
+    // another colour or size of what she looked at); a sale made here holds its units off the
+    // cached stock at once (`stockHolds`, one row per order and SKU, no personal data: kept in
+    // clear) until a catalog pull brings the hub's figure, which includes it (data/stock-holds.ts).
+    // Products cached before know no style: they read as their own style until the feed resends
+    // them.
+    version: 12,
+    stores: {
+      products: 'id, &sku, barcode, styleCode',
+      stockHolds: '[orderId+sku], sku, state',
+    },
+    upgrade: async (tx) => {
+      await tx
+        .table('products')
+        .toCollection()
+        .modify((row: { styleCode?: string | null; sizeKind?: string | null }) => {
+          row.styleCode ??= null;
+          row.sizeKind ??= null;
+        });
+    },
+  },
 ];
 
 const MIGRATION_CHUNK = 2_000;

@@ -11,6 +11,7 @@ import { openOutboxEntry, sealOutboxEntry } from './outbox-rows';
 import { encryptPhone } from './phone-cipher';
 import { openProvisional, sealProvisional } from './provisional';
 import { keepAlive } from './sealed';
+import { holdRowsOf } from './stock-holds';
 import type { SecretStore } from './secret-store';
 
 /**
@@ -121,6 +122,8 @@ export async function correctRejected(
     return true;
   });
   if (!queued) return err({ code: 'invalid_input', message: 'the item is no longer refused' });
+  // Its hold went when the hub refused it; the corrected sale holds its (remaining) units again.
+  if (next.kind === 'order') await db.stockHolds.bulkPut(holdRowsOf(next.order));
   requeued(db);
   return ok(next);
 }

@@ -23,6 +23,7 @@ import { setAsideRows, type SetAsideRow } from './feed-rejects';
 import { encryptPhone } from './phone-cipher';
 import { sealProvisional } from './provisional';
 import { keepAlive } from './sealed';
+import { holdRowsOf, settleHolds } from './stock-holds';
 import { openOutboxEntries, openOutboxEntry, sealOutboxEntry, type OutboxRow } from './outbox-rows';
 import type { SecretStore } from './secret-store';
 
@@ -80,7 +81,11 @@ export async function enqueueOrder(
       ? ok(opened)
       : err({ code: 'invalid_input', message: 'id in use' });
   }
-  await writeStrict(db, [{ table: 'outbox', rows: [await sealOutboxEntry(db.sealer, entry)] }]);
+  // The sale holds its units off the cached stock in the same durable write (stock-holds.ts).
+  await writeStrict(db, [
+    { table: 'outbox', rows: [await sealOutboxEntry(db.sealer, entry)] },
+    { table: 'stockHolds', rows: holdRowsOf(entry.order) },
+  ]);
   announceQueued(db);
   return ok(entry);
 }
@@ -167,13 +172,15 @@ export async function recordResults(
 ): Promise<void> {
   if (results.length === 0) return;
   const byId = new Map(results.map((r) => [r.id, r]));
-  await db.transaction('rw', db.outbox, async () => {
+  await db.transaction('rw', db.outbox, db.stockHolds, async () => {
     const entries = await db.outbox.bulkGet([...byId.keys()]);
     const updated: OutboxRow[] = [];
+    const answeredOrders: { id: string; synced: boolean }[] = [];
     for (const entry of entries) {
       if (!entry || entry.status !== 'pending') continue;
       const result = byId.get(entry.id)!;
       const synced = result.status !== 'rejected';
+      if (entry.kind === 'order') answeredOrders.push({ id: entry.id, synced });
       // The queue state is in clear: the sealed part rides along unopened (same id, same AAD).
       const next: OutboxRow = {
         ...entry,
@@ -201,6 +208,7 @@ export async function recordResults(
       } else updated.push(next);
     }
     await db.outbox.bulkPut(updated);
+    await settleHolds(db, answeredOrders, now.toISOString());
   });
 }
 
@@ -289,7 +297,7 @@ export async function outboxItems(
 export async function retryRejected(db: TerminalDb, id: string): Promise<void> {
   const queued = await db.transaction('rw', db.outbox, async () => {
     const entry = await db.outbox.get(id);
-    if (entry?.status !== 'rejected') return false;
+    if (entry?.status !== 'rejected') return null;
     await db.outbox.put({
       ...entry,
       status: 'pending',
@@ -297,9 +305,15 @@ export async function retryRejected(db: TerminalDb, id: string): Promise<void> {
       reasonCode: null,
       about: null,
     });
-    return true;
+    return entry;
   });
-  if (queued) announceQueued(db);
+  if (!queued) return;
+  // Its hold went when the hub refused it; queued again, the sale holds its units again.
+  if (queued.kind === 'order') {
+    const opened = await openOutboxEntry(db.sealer, queued);
+    if (opened.kind === 'order') await db.stockHolds.bulkPut(holdRowsOf(opened.order));
+  }
+  announceQueued(db);
 }
 
 /** Tells the sync engine an entry went back in the queue (a corrected one: outbox-fixes.ts). */

@@ -88,6 +88,8 @@ export function makeProduct(over: Partial<ProductItem> = {}): ProductItem {
     category: 'coat',
     size: 'M',
     colour: 'camel',
+    styleCode: null,
+    sizeKind: null,
     price: 129_900,
     stock: 3,
     active: true,

@@ -6,6 +6,7 @@
  */
 import type {
   StoreOrder,
+  OtherStoresStock,
   AuditEntryWire,
   ArrivalAlert,
   BindingTransferResponse,
@@ -69,6 +70,8 @@ export class FakeHub {
   readonly inactiveGuides = new Set<string>();
   /** the store's counters' names, for orders read back (`GET /orders`) */
   readonly terminalNames = new Map<string, string>();
+  /** what `GET /stock/other-stores` answers, by SKU (nearest first, as the hub sorts them) */
+  readonly otherStores = new Map<string, OtherStoresStock['stores']>();
   /** online sign-ins the hub checked, in order (guide id and outcome; never the PIN) */
   readonly signIns: { guideId: string; outcome: 'ok' | 'wrong' | 'locked' | 'inactive' }[] = [];
   /** the hub's PIN lockout, per guide (the real hub keeps it in guide_pin_lockouts) */
@@ -353,6 +356,10 @@ export class FakeHub {
           this.feedRejects.push(...structuredClone(rejects));
           return ok(rejects.length);
         }),
+      otherStoresStock: (sku, limit) =>
+        lossy((): HubResult<OtherStoresStock> =>
+          ok({ sku, stores: (this.otherStores.get(sku) ?? []).slice(0, limit) }),
+        ),
       reportStatus: (report) =>
         lossy((): HubResult<void> => {
           this.statusReports.push(structuredClone(report));

@@ -13,6 +13,7 @@ import {
   type CustomerPage,
 } from '../data/feeds';
 import { readSyncState } from '../data/sync-state';
+import { releaseHoldsCoveredBy } from '../data/stock-holds';
 import { MAX_PAGE_ROUNDS, type EngineRuntime } from './engine-runtime';
 import type { FeedPage, HubResult } from './hub-client';
 
@@ -68,6 +69,8 @@ export class FeedPull {
       feed === 'customers'
         ? rt.hub.pullCustomers(after, rt.settings.pageSize, withTotal)
         : rt.hub.pullCatalog(after, rt.settings.pageSize, withTotal);
+    // Sales the hub confirmed before this instant are in the figures this pull brings.
+    const startedAt = rt.settings.now().toISOString();
     try {
       let after = (await readSyncState(rt.db, feed)).cursor;
       let pending = fetchPage(after, true);
@@ -88,6 +91,9 @@ export class FeedPull {
         rt.status.update({
           progress: { feed, done, total: total === null ? null : Math.max(total, done) },
         });
+        // At the feed's head: this terminal's confirmed sales are in the cached figures now.
+        if (applied && !page.hasMore && feed === 'catalog')
+          await releaseHoldsCoveredBy(rt.db, startedAt);
         if (!prefetch || !applied) break;
         after = page.cursor;
         pending = prefetch;

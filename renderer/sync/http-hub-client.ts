@@ -86,6 +86,8 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
     reportFeedRejects: (rejects) =>
       mapOk(api.call(endpoints.syncRejects, { body: { rejects } }), (answer) => answer.recorded),
     reportStatus: (report) => api.call(endpoints.terminalStatus, { body: report }),
+    otherStoresStock: (sku, limit) =>
+      api.call(endpoints.otherStoresStock, { body: { sku, limit } }),
     connectLive: (events) => connectLive(options, reconnect, events),
   };
 }

@@ -11,6 +11,7 @@ import type {
   TerminalStatusReport,
   ItemResult,
   Order,
+  OtherStoresStock,
   ProductItem,
   PinChangeRequest,
   RegistrationResponse,
@@ -104,5 +105,7 @@ export type HubClient = {
   storeOrders(query: StoreOrdersQuery): Promise<HubResult<StoreOrdersPage>>;
   /** one order of this store (`GET /orders/:id`), e.g. a scanned receipt */
   storeOrder(orderId: string): Promise<HubResult<StoreOrder>>;
+  /** a product's stock in the chain's other stores, nearest first (online only) */
+  otherStoresStock(sku: string, limit: number): Promise<HubResult<OtherStoresStock>>;
   connectLive(events: LiveEvents): LiveConnection;
 };

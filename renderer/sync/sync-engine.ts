@@ -7,6 +7,7 @@ import type {
   StoreOrdersQuery,
   BindingTransferRequest,
   BindingTransferResponse,
+  OtherStoresStock,
 } from '../../shared/protocol';
 import type { Result } from '../../shared/result';
 import type { TerminalDb } from '../data/database';
@@ -151,6 +152,11 @@ export class SyncEngine {
   /** Call after writing to the outbox so the order goes out as soon as the hub is reachable. */
   requestDrain(): Promise<void> {
     return this.rt.runSafely(() => this.outbox.drain());
+  }
+
+  /** Where else in the chain a product is (online only: nothing of it is cached). */
+  otherStoresStock(sku: string, limit = 5): Promise<HubResult<OtherStoresStock>> {
+    return this.options.hub.otherStoresStock(sku, limit);
   }
 
   /** Online sign-in at the hub (renderer/session/use-sign-in.ts falls back offline). */

@@ -1,4 +1,5 @@
 import { newId } from '../../shared/domain/ids';
+import { sizeKindForCategory, type SizeKind } from '../../shared/domain/styles';
 import type { ItemResult, ProductItem, ProductUpsert } from '../../shared/protocol';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { maxCursor, type BatchOutcome } from '../customers/identity';
@@ -12,6 +13,8 @@ type ProductState = {
   category: string;
   size: string | null;
   colour: string | null;
+  style_code: string | null;
+  size_kind: SizeKind | null;
   price: number;
   active: boolean;
   /** store id → units */
@@ -24,14 +27,21 @@ type ProductState = {
   stockChanged: Set<string>;
 };
 
-const sameProduct = (state: ProductState, item: ProductUpsert): boolean =>
-  state.barcode === (item.barcode ?? null) &&
-  state.name === item.name &&
-  state.category === item.category &&
-  state.size === (item.size ?? null) &&
-  state.colour === (item.colour ?? null) &&
-  state.price === item.price &&
-  state.active === item.active;
+/** The product columns an upsert sets (the size kind follows the category when left out). */
+const fieldsOf = (item: ProductUpsert) => ({
+  barcode: item.barcode ?? null,
+  name: item.name,
+  category: item.category,
+  size: item.size ?? null,
+  colour: item.colour ?? null,
+  style_code: item.styleCode ?? null,
+  size_kind: item.sizeKind ?? sizeKindForCategory(item.category),
+  price: item.price,
+  active: item.active,
+});
+
+const sameProduct = (state: ProductState, fields: ReturnType<typeof fieldsOf>): boolean =>
+  (Object.keys(fields) as (keyof typeof fields)[]).every((k) => state[k] === fields[k]);
 
 type BatchState = {
   storeIds: string[];
@@ -52,10 +62,13 @@ async function loadBatchState(tx: Queryable, items: readonly ProductUpsert[]): P
     category: string;
     size: string | null;
     colour: string | null;
+    style_code: string | null;
+    size_kind: SizeKind | null;
     price: string;
     active: boolean;
   }>(
-    `select id, sku, barcode, name, category, size, colour, price::text as price, active
+    `select id, sku, barcode, name, category, size, colour, style_code, size_kind,
+            price::text as price, active
      from products where sku = any($1::text[]) or barcode = any($2::text[])`,
     [items.map((i) => i.sku), items.flatMap((i) => (i.barcode ? [i.barcode] : []))],
   );
@@ -94,15 +107,7 @@ function decide(state: BatchState, item: ProductUpsert): ItemResult {
   if (holder && holder !== item.sku)
     return { id, status: 'rejected', reason: `barcode already used by ${holder}` };
 
-  const fields = {
-    barcode: item.barcode ?? null,
-    name: item.name,
-    category: item.category,
-    size: item.size ?? null,
-    colour: item.colour ?? null,
-    price: item.price,
-    active: item.active,
-  };
+  const fields = fieldsOf(item);
   const existing = state.bySku.get(item.sku);
   if (!existing) {
     // Every store gets a row, so the product reaches every store's feed (0 units if not given).
@@ -120,7 +125,7 @@ function decide(state: BatchState, item: ProductUpsert): ItemResult {
     if (fields.barcode) state.barcodes.set(fields.barcode, item.sku);
     return { id, status: 'accepted' };
   }
-  const productChanged = !sameProduct(existing, item);
+  const productChanged = !sameProduct(existing, fields);
   const stockMoves = Object.entries(item.stock).filter(([s, n]) => existing.stock.get(s) !== n);
   if (!productChanged && stockMoves.length === 0) return { id, status: 'duplicate' };
   if (existing.barcode !== fields.barcode) {
@@ -146,11 +151,13 @@ const productRecord = (p: ProductState) => ({
   category: p.category,
   size: p.size,
   colour: p.colour,
+  style_code: p.style_code,
+  size_kind: p.size_kind,
   price: p.price,
   active: p.active,
 });
 const RECORD_COLUMNS = `x(id uuid, sku text, barcode text, name text, category text, size text,
-  colour text, price bigint, active boolean)`;
+  colour text, style_code text, size_kind text, price bigint, active boolean)`;
 
 /** Writes the batch's decisions in a fixed number of statements; returns the highest seq drawn. */
 async function writeBatch(tx: Queryable, state: BatchState): Promise<string | null> {
@@ -167,7 +174,8 @@ async function writeBatch(tx: Queryable, state: BatchState): Promise<string | nu
       await tx.query('update products set barcode = null where id = any($1::uuid[])', [moving]);
     await tx.query(
       `update products p set barcode = x.barcode, name = x.name, category = x.category,
-         size = x.size, colour = x.colour, price = x.price, active = x.active, updated_at = now()
+         size = x.size, colour = x.colour, style_code = x.style_code, size_kind = x.size_kind,
+         price = x.price, active = x.active, updated_at = now()
        from jsonb_to_recordset($1::jsonb) as ${RECORD_COLUMNS}
        where p.id = x.id`,
       [JSON.stringify(updated.map(productRecord))],
@@ -197,8 +205,10 @@ async function writeBatch(tx: Queryable, state: BatchState): Promise<string | nu
   }
   if (created.length > 0) {
     await tx.query(
-      `insert into products(id, sku, barcode, name, category, size, colour, price, active)
-       select x.id, x.sku, x.barcode, x.name, x.category, x.size, x.colour, x.price, x.active
+      `insert into products(id, sku, barcode, name, category, size, colour, style_code, size_kind,
+                            price, active)
+       select x.id, x.sku, x.barcode, x.name, x.category, x.size, x.colour, x.style_code,
+              x.size_kind, x.price, x.active
        from jsonb_to_recordset($1::jsonb) as ${RECORD_COLUMNS}`,
       [JSON.stringify(created.map(productRecord))],
     );
@@ -256,15 +266,23 @@ export async function upsertProducts(
 
 /** The select list for one store's catalog feed (alias `sp` for store_products, `p` products). */
 export const PRODUCT_ITEM_COLUMNS = `p.id, sp.seq::text as seq, p.sku, p.barcode, p.name, p.category,
-  p.size, p.colour, p.price::text as price, sp.stock, p.active`;
+  p.size, p.colour, p.style_code, p.size_kind, p.price::text as price, sp.stock, p.active`;
 
-export type ProductItemRow = Omit<ProductItem, 'price' | 'stock'> & {
+export type ProductItemRow = Omit<ProductItem, 'price' | 'stock' | 'styleCode' | 'sizeKind'> & {
+  style_code: string | null;
+  size_kind: SizeKind | null;
   price: string;
   stock: number;
 };
 
-export const rowToProductItem = (row: ProductItemRow): ProductItem => ({
+export const rowToProductItem = ({
+  style_code,
+  size_kind,
+  ...row
+}: ProductItemRow): ProductItem => ({
   ...row,
+  styleCode: style_code,
+  sizeKind: size_kind,
   price: Number(row.price),
   stock: Number(row.stock),
 });

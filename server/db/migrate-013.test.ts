@@ -54,7 +54,7 @@ describe('migration 013 (the binding in the customer feed)', () => {
           [`0190b000-0000-7000-8000-00000000110${n}`, ID.customer, guide, ID.store, event],
         );
 
-      expect(await migrate(db)).toEqual([13]);
+      expect(await migrate(db, 13)).toEqual([13]);
       const [row] = await db.query<{ feed_json_seq: string | null }>(
         'select feed_json_seq::text as feed_json_seq from customers',
       );

@@ -242,6 +242,42 @@ describe('migrations', () => {
       expect(rows).toEqual([{ event: 'released' }]);
     },
   );
+
+  it(
+    'v14 keeps products as they were (no style yet) and records each order line’s stock move once',
+    { timeout: 60_000 },
+    async () => {
+      db = await migrateTo8WithOneAuditEntry();
+      await migrate(db, 10);
+      const product = '0190b000-0000-7000-8000-0000000000a1';
+      await db.query(
+        `insert into products (id, sku, name, category, size, price) values ($1, 'SH-M', '衬衫', '衬衫', 'M', 100)`,
+        [product],
+      );
+      await db.query(
+        `insert into store_products (store_id, product_id, stock, seq) values ($1, $2, 3, 1)`,
+        [V9.store, product],
+      );
+      expect(await migrate(db, 14)).toEqual([14]);
+      const [row] = await db.query<{ style_code: string | null; size_kind: string | null }>(
+        'select style_code, size_kind from products',
+      );
+      expect(row).toEqual({ style_code: null, size_kind: null });
+      await expect(
+        db.query(`update products set size_kind = 'hat'`),
+        'an unknown size kind',
+      ).rejects.toThrow();
+      const move = () =>
+        db!.query(
+          `insert into stock_movements (store_id, product_id, order_id, line_no, reason, quantity,
+                                        stock_before, stock_after)
+           values ($1, $2, '0190b000-0000-7000-8000-0000000000a2', 1, 'sale', 1, 3, 2)`,
+          [V9.store, product],
+        );
+      await move();
+      await expect(move(), 'the same line twice').rejects.toThrow();
+    },
+  );
 });
 
 const V9 = {

@@ -12,6 +12,7 @@ import { guideBindingsSchema } from './migrations/010-guide-bindings';
 import { auditDetailSchema } from './migrations/011-audit-detail';
 import { onlineCreditSchema } from './migrations/012-online-credit';
 import { bindingFeedSchema } from './migrations/013-binding-feed';
+import { stylesStockSchema } from './migrations/014-styles-stock';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -28,6 +29,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 11, name: 'audit-detail', sql: auditDetailSchema },
   { version: 12, name: 'online-credit', sql: onlineCreditSchema },
   { version: 13, name: 'binding-feed', sql: bindingFeedSchema },
+  { version: 14, name: 'styles-stock', sql: stylesStockSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

@@ -1,16 +1,20 @@
 import type { Faker } from '@faker-js/faker';
+import type { SizeKind } from '../../shared/domain/styles';
 import type { ProductUpsert } from '../../shared/protocol';
 
 /** Category, its SKU code, the sizes it comes in, its price band (yuan) and its styles. */
 const CATEGORIES: readonly {
   name: string;
   code: string;
+  /** the profile size it is worn in; left out for one-size categories */
+  sizeKind?: SizeKind;
   sizes: readonly string[];
   price: [number, number];
   styles: readonly string[];
 }[] = [
   {
     name: '连衣裙',
+    sizeKind: 'dress',
     code: 'DR',
     sizes: ['S', 'M', 'L'],
     price: [399, 1299],
@@ -27,6 +31,7 @@ const CATEGORIES: readonly {
   },
   {
     name: 'T恤',
+    sizeKind: 'top',
     code: 'TS',
     sizes: ['S', 'M', 'L', 'XL'],
     price: [99, 299],
@@ -45,6 +50,7 @@ const CATEGORIES: readonly {
   },
   {
     name: '衬衫',
+    sizeKind: 'top',
     code: 'SH',
     sizes: ['S', 'M', 'L', 'XL'],
     price: [259, 699],
@@ -61,6 +67,7 @@ const CATEGORIES: readonly {
   },
   {
     name: '针织衫',
+    sizeKind: 'top',
     code: 'KN',
     sizes: ['S', 'M', 'L'],
     price: [299, 1599],
@@ -75,6 +82,7 @@ const CATEGORIES: readonly {
   },
   {
     name: '外套',
+    sizeKind: 'top',
     code: 'CT',
     sizes: ['S', 'M', 'L', 'XL'],
     price: [699, 2999],
@@ -82,6 +90,7 @@ const CATEGORIES: readonly {
   },
   {
     name: '牛仔裤',
+    sizeKind: 'bottom',
     code: 'JN',
     sizes: ['26', '27', '28', '29', '30'],
     price: [299, 799],
@@ -96,6 +105,7 @@ const CATEGORIES: readonly {
   },
   {
     name: '半身裙',
+    sizeKind: 'bottom',
     code: 'SK',
     sizes: ['S', 'M', 'L'],
     price: [259, 899],
@@ -103,6 +113,7 @@ const CATEGORIES: readonly {
   },
   {
     name: '运动鞋',
+    sizeKind: 'shoe',
     code: 'SN',
     sizes: ['36', '37', '38', '39', '40', '41', '42'],
     price: [499, 1299],
@@ -173,7 +184,7 @@ export function ean13(first12: string): string {
 export type DemoProduct = ProductUpsert & { stock: Record<string, number> };
 
 /**
- * ~500 SKUs: every style in two colours and each of its sizes, with an EAN-13 barcode, a price
+ * ~500 SKUs: every style (its code the SKU's stem) in two colours and each of its sizes, with an EAN-13 barcode, a price
  * in fen and per-store stock (a few sizes sold out, so the card's "in stock here" matters).
  */
 export function buildDemoProducts(faker: Faker, storeIds: readonly string[]): DemoProduct[] {
@@ -185,6 +196,8 @@ export function buildDemoProducts(faker: Faker, storeIds: readonly string[]): De
       // Retail prices end in 9: 399, 459, 1299 …
       const price = (Math.floor(yuan / 10) * 10 + 9) * 100;
       const colours = faker.helpers.arrayElements(COLOURS, 2);
+      // The style code is the SKU's stem: every colour and size of one design shares it.
+      const styleCode = `SG${category.code}${String(s + 1).padStart(2, '0')}`;
       for (const [colourCode, colourName] of colours) {
         for (const size of category.sizes) {
           serial += 1;
@@ -194,12 +207,14 @@ export function buildDemoProducts(faker: Faker, storeIds: readonly string[]): De
               ? 0
               : faker.number.int({ min: 1, max: 25 });
           products.push({
-            sku: `SG${category.code}${String(s + 1).padStart(2, '0')}-${colourCode}-${size === '均码' ? 'OS' : size}`,
+            sku: `${styleCode}-${colourCode}-${size === '均码' ? 'OS' : size}`,
             barcode: ean13(`693${String(serial).padStart(9, '0')}`),
             name: `${style} ${colourName}`,
             category: category.name,
             size,
             colour: colourName,
+            styleCode,
+            ...(category.sizeKind ? { sizeKind: category.sizeKind } : {}),
             price,
             active: true,
             stock,

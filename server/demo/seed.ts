@@ -192,6 +192,14 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
     options.history === false
       ? 'skipped'
       : await seedHistory(db, { faker, products, customers, log });
+  // The history's sales moved stock (issue #16: sales move store_products.stock); the demo
+  // figures are the books as of today, after that history, as a stock-take would set them.
+  if (history === 'seeded')
+    for (let i = 0; i < products.length; i += 250)
+      await upsertProducts(
+        db,
+        products.slice(i, i + 250).map((p) => productUpsert.parse(p)),
+      );
   log(`bindings (专属导购): ${await seedBindings(db, customers)} sample customers given a guide`);
   // Online orders credited on that history (claimed visits, bound guides), refunds among them.
   if (history !== 'skipped') await seedOnlineOrders(db, { faker, products, customers, log });

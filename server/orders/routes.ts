@@ -23,6 +23,16 @@ export function registerOrderRoutes(api: FastifyInstance, ctx: HubContext): void
         ctx.realtime.toStore(update.storeId, 'alert:updated', update);
       if (outcome.customersCursor !== null)
         ctx.realtime.toAll('customers:changed', { cursor: outcome.customersCursor });
+      // Sales moved this store's stock: its terminals pull the catalog feed for the new figures.
+      if (outcome.catalogCursor !== null)
+        ctx.realtime.toStore(terminal.storeId, 'catalog:changed', {
+          cursor: outcome.catalogCursor,
+        });
+      if (outcome.stockShortfalls > 0)
+        request.log.warn(
+          { terminalId: terminal.terminalId, lines: outcome.stockShortfalls },
+          'order lines sold beyond recorded stock; stock left at 0 (stock_movements.shortfall)',
+        );
       const accepted = outcome.results.filter((r) => r.status === 'accepted').length;
       request.log.info(
         { terminalId: terminal.terminalId, orders: orders.length, accepted },

@@ -13,6 +13,7 @@ import { loadBindingRules } from '../bindings/rules';
 import { lockChangeFeed, type Db } from '../db/database';
 import { convertVisits, type ConversionInput } from './conversions';
 import { addPurchasesToCustomers, type CustomerPurchase } from './customer-summary';
+import { applyStockMoves, type StockMove } from '../stock/movements';
 import {
   activeGuides,
   alertsById,
@@ -30,6 +31,10 @@ export type IngestOutcome = {
   alertUpdates: AlertUpdate[];
   /** the customer feed's new head when customer summaries changed */
   customersCursor: string | null;
+  /** the store's catalog feed head when the batch's sales moved its stock */
+  catalogCursor: string | null;
+  /** order lines sold beyond the store's recorded stock (kept, stock left at 0) */
+  stockShortfalls: number;
 };
 
 /** An order that passed every business rule, ready to insert. */
@@ -120,10 +125,11 @@ export async function ingestOrders(
     else candidates.push(verdict);
   }
 
-  const { accepted, alertUpdates, customersCursor } = await retryOnLockConflict(
-    () => storeCandidates(db, terminal.storeId, timezone, candidates),
-    onRetry,
-  );
+  const { accepted, alertUpdates, customersCursor, catalogCursor, stockShortfalls } =
+    await retryOnLockConflict(
+      () => storeCandidates(db, terminal.storeId, timezone, candidates),
+      onRetry,
+    );
   for (const c of candidates)
     outcome.set(
       c.order.id,
@@ -142,7 +148,7 @@ export async function ingestOrders(
     // A second copy in the same batch: it is the same order, so it is not stored twice.
     return result.status === 'rejected' ? result : { id: o.id, status: 'duplicate' };
   });
-  return { results, alertUpdates, customersCursor };
+  return { results, alertUpdates, customersCursor, catalogCursor, stockShortfalls };
 }
 
 /** The business rules: the order as it will be stored, or why it is refused. */
@@ -227,13 +233,18 @@ async function storeCandidates(
   storeId: string,
   timezone: string,
   candidates: Candidate[],
-): Promise<{ accepted: Set<string>; alertUpdates: AlertUpdate[]; customersCursor: string | null }> {
-  if (candidates.length === 0)
-    return { accepted: new Set(), alertUpdates: [], customersCursor: null };
+): Promise<Omit<IngestOutcome, 'results'> & { accepted: Set<string> }> {
+  const nothing = {
+    alertUpdates: [],
+    customersCursor: null,
+    catalogCursor: null,
+    stockShortfalls: 0,
+  };
+  if (candidates.length === 0) return { accepted: new Set(), ...nothing };
   return db.transaction(async (tx) => {
-    // Customer summaries draw from change_seq: take the feed lock before anything else.
-    const touchesCustomers = candidates.some((c) => c.customerId !== null);
-    if (touchesCustomers) await lockChangeFeed(tx);
+    // Stock moves and customer summaries draw from change_seq: take the feed lock before
+    // anything else (every order has lines, so every batch moves stock).
+    await lockChangeFeed(tx);
 
     // Rows go in id order: two batches that share ids then wait on each other in the same order
     // instead of deadlocking when neither holds the change-feed lock.
@@ -267,7 +278,7 @@ async function storeCandidates(
     );
     const accepted = new Set(inserted.map((r) => r.id));
     const stored = candidates.filter((c) => accepted.has(c.order.id));
-    if (stored.length === 0) return { accepted, alertUpdates: [], customersCursor: null };
+    if (stored.length === 0) return { accepted, ...nothing };
 
     await tx.query(
       `insert into order_lines (order_id, line_no, sku, product_id, quantity, unit_price, discount)
@@ -289,6 +300,22 @@ async function storeCandidates(
           ),
         ),
       ],
+    );
+
+    // Only orders inserted now move stock: a resend of a stored order is a duplicate above and
+    // never gets here (and the movements are unique per line besides).
+    const stock = await applyStockMoves(
+      tx,
+      stored.flatMap((c) =>
+        c.order.lines.map((l, i): StockMove => ({
+          storeId,
+          productId: c.products[i]!.id,
+          orderId: c.order.id,
+          lineNo: i + 1,
+          reason: 'sale',
+          quantity: l.quantity,
+        })),
+      ),
     );
 
     const withCustomer = stored.filter(
@@ -326,7 +353,13 @@ async function storeCandidates(
         purchase: purchaseOf(c),
       })),
     );
-    return { accepted, alertUpdates, customersCursor };
+    return {
+      accepted,
+      alertUpdates,
+      customersCursor,
+      catalogCursor: stock.cursor,
+      stockShortfalls: stock.shortfalls,
+    };
   });
 }
 

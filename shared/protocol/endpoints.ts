@@ -14,7 +14,7 @@ import {
 } from './admin';
 import { auditPage, auditQuery, auditRequest } from './audit';
 import { bindingRules, bindingTransferRequest, bindingTransferResponse } from './bindings';
-import { productUpsertRequest } from './catalog';
+import { otherStoresStock, otherStoresStockRequest, productUpsertRequest } from './catalog';
 import {
   creditExplainQuery,
   creditExplanation,
@@ -189,6 +189,13 @@ export const endpoints = {
     auth: 'terminal',
     query: alertsQuery,
     response: alertsResponse,
+  }),
+  otherStoresStock: endpoint({
+    method: 'POST',
+    path: '/stock/other-stores',
+    auth: 'terminal',
+    body: otherStoresStockRequest,
+    response: otherStoresStock,
   }),
   storeStats: endpoint({
     method: 'GET',

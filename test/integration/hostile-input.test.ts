@@ -651,6 +651,11 @@ function specs(fx: Fixture): RouteSpec[] {
       query: { valid: () => ({ since: now() }) },
     },
     {
+      endpoint: 'otherStoresStock',
+      writes: false,
+      body: { valid: () => ({ sku: fx.product.sku, limit: 5 }) },
+    },
+    {
       endpoint: 'storeStats',
       param: () => fx.store.storeId,
       writes: false,
@@ -747,6 +752,8 @@ function specs(fx: Fixture): RouteSpec[] {
               category: '配饰',
               size: 'M',
               colour: 'red',
+              styleCode: 'STYLE-H',
+              sizeKind: 'top',
               price: 1000,
               active: true,
               stock: { [fx.store.storeId]: 5 },

@@ -1,0 +1,156 @@
+import type { Queryable } from '../db/database';
+
+/** One order line's effect on a store's stock: `quantity` units out (sale) or back in (return). */
+export type StockMove = {
+  storeId: string;
+  productId: string;
+  orderId: string;
+  lineNo: number;
+  reason: 'sale' | 'return';
+  quantity: number;
+};
+
+/** What a batch of moves did: the catalog feed's new head, and sales the books could not cover. */
+export type StockOutcome = {
+  /** highest `store_products.seq` drawn (for `catalog:changed`), null when nothing moved */
+  cursor: string | null;
+  /** lines sold beyond the store's stock (recorded; the hub logs their count) */
+  shortfalls: number;
+};
+
+/**
+ * The stock rule. A sale takes its units off; when the store's books hold fewer than were sold
+ * (a miscount, goods never booked in), the sale still happened, so the stock goes to 0 and the
+ * movement records the `shortfall`. A sale never raises a count head office set below zero
+ * (sold ahead of a delivery) and never takes it further down. A return puts its units back.
+ */
+export function stockAfter(
+  before: number,
+  reason: StockMove['reason'],
+  quantity: number,
+): { after: number; shortfall: number } {
+  if (reason === 'return') return { after: before + quantity, shortfall: 0 };
+  const after = Math.max(before - quantity, Math.min(before, 0));
+  return { after, shortfall: quantity - (before - after) };
+}
+
+/**
+ * Applies sales (and returns) to `store_products` inside the caller's transaction, which must
+ * hold the change-feed lock (each moved row draws a new `seq`, so the store's catalog feed
+ * carries the new figure). Exactly once per (order, line, reason): the movement is inserted
+ * first with `on conflict do nothing`, and only the lines inserted now move stock — an order the
+ * outbox retries cannot move it twice, whatever happened to its first answer.
+ */
+export async function applyStockMoves(
+  tx: Queryable,
+  moves: readonly StockMove[],
+): Promise<StockOutcome> {
+  if (moves.length === 0) return { cursor: null, shortfalls: 0 };
+  // Rows locked in (store, product) order: two batches that touch the same products wait on
+  // each other instead of deadlocking (they also share the change-feed lock).
+  const keys = [...new Set(moves.map((m) => `${m.storeId}|${m.productId}`))].sort();
+  const current = await tx.query<{ store_id: string; product_id: string; stock: number }>(
+    `select sp.store_id::text as store_id, sp.product_id::text as product_id, sp.stock
+       from store_products sp
+       join jsonb_to_recordset($1::jsonb) as x(store_id uuid, product_id uuid)
+         on sp.store_id = x.store_id and sp.product_id = x.product_id
+      order by sp.store_id, sp.product_id
+        for update of sp`,
+    [
+      JSON.stringify(
+        keys.map((k) => {
+          const [storeId, productId] = k.split('|');
+          return { store_id: storeId, product_id: productId };
+        }),
+      ),
+    ],
+  );
+  const stock = new Map(current.map((r) => [`${r.store_id}|${r.product_id}`, Number(r.stock)]));
+
+  // Which lines are new: a line already recorded (a resend that got past the order's own
+  // idempotency) moves nothing.
+  const fresh = await tx.query<{ order_id: string; line_no: number; reason: string }>(
+    `insert into stock_movements (store_id, product_id, order_id, line_no, reason, quantity,
+                                  stock_before, stock_after, shortfall)
+     select x.store_id, x.product_id, x.order_id, x.line_no, x.reason, x.quantity, 0, 0, 0
+       from jsonb_to_recordset($1::jsonb) as x(store_id uuid, product_id uuid, order_id uuid,
+            line_no int, reason text, quantity int)
+      order by x.order_id, x.line_no
+     on conflict (order_id, line_no, reason) do nothing
+     returning order_id::text as order_id, line_no, reason`,
+    [
+      JSON.stringify(
+        moves.map((m) => ({
+          store_id: m.storeId,
+          product_id: m.productId,
+          order_id: m.orderId,
+          line_no: m.lineNo,
+          reason: m.reason,
+          quantity: m.quantity,
+        })),
+      ),
+    ],
+  );
+  const isFresh = new Set(fresh.map((r) => `${r.order_id}|${r.line_no}|${r.reason}`));
+
+  // Lines in a fixed order, each from the figure the previous one left.
+  const ledger: {
+    order_id: string;
+    line_no: number;
+    reason: string;
+    stock_before: number;
+    stock_after: number;
+    shortfall: number;
+  }[] = [];
+  const moved = new Map<string, number>();
+  let shortfalls = 0;
+  for (const m of [...moves].sort((a, b) =>
+    a.orderId === b.orderId ? a.lineNo - b.lineNo : a.orderId < b.orderId ? -1 : 1,
+  )) {
+    if (!isFresh.has(`${m.orderId}|${m.lineNo}|${m.reason}`)) continue;
+    const key = `${m.storeId}|${m.productId}`;
+    // A product without a row in this store (cannot happen: every store gets one) counts from 0.
+    const before = moved.get(key) ?? stock.get(key) ?? 0;
+    const { after, shortfall } = stockAfter(before, m.reason, m.quantity);
+    if (shortfall > 0) shortfalls += 1;
+    moved.set(key, after);
+    ledger.push({
+      order_id: m.orderId,
+      line_no: m.lineNo,
+      reason: m.reason,
+      stock_before: before,
+      stock_after: after,
+      shortfall,
+    });
+  }
+  if (ledger.length === 0) return { cursor: null, shortfalls: 0 };
+
+  await tx.query(
+    `update stock_movements sm
+        set stock_before = x.stock_before, stock_after = x.stock_after, shortfall = x.shortfall
+       from jsonb_to_recordset($1::jsonb) as x(order_id uuid, line_no int, reason text,
+            stock_before int, stock_after int, shortfall int)
+      where sm.order_id = x.order_id and sm.line_no = x.line_no and sm.reason = x.reason`,
+    [JSON.stringify(ledger)],
+  );
+  const [row] = await tx.query<{ seq: string | null }>(
+    `with moved as (
+       insert into store_products (store_id, product_id, stock, seq)
+       select x.store_id, x.product_id, x.stock, nextval('change_seq')
+         from jsonb_to_recordset($1::jsonb) as x(store_id uuid, product_id uuid, stock int)
+        order by x.store_id, x.product_id
+       on conflict (store_id, product_id)
+       do update set stock = excluded.stock, seq = excluded.seq
+       returning seq)
+     select max(seq)::text as seq from moved`,
+    [
+      JSON.stringify(
+        [...moved].map(([key, units]) => {
+          const [storeId, productId] = key.split('|');
+          return { store_id: storeId, product_id: productId, stock: units };
+        }),
+      ),
+    ],
+  );
+  return { cursor: row?.seq ?? null, shortfalls };
+}
