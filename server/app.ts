@@ -25,6 +25,7 @@ import { startAuditRetention } from './audit/service';
 import { ensurePhoneHashKey } from './customers/phone-key';
 import { registerUpdateRoutes } from './updates/routes';
 import { startFeedJsonMaterializer } from './sync/feed-json';
+import { registerFollowUpRoutes, startFollowUpSweep } from './follow-ups/routes';
 
 /** How long shutdown lets already-received requests be parsed before the listener closes. */
 const SHUTDOWN_GRACE_MS = 250;
@@ -146,12 +147,14 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerAuditRoutes(api, ctx);
       registerStaffRoutes(api, ctx);
       registerAdminRoutes(api, ctx);
+      registerFollowUpRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );
 
   const stopExpiry = startAlertExpiry(ctx);
   const stopAuditRetention = startAuditRetention(ctx);
+  const stopFollowUps = startFollowUpSweep(ctx);
   const feedJson = startFeedJsonMaterializer({ db, log: app.log });
   let closing: Promise<void> | null = null;
 
@@ -168,6 +171,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         shuttingDown = true;
         stopExpiry();
         stopAuditRetention();
+        stopFollowUps();
         await realtime.close();
         await feedJson.stop();
         // Requests whose bytes already arrived but are not parsed yet (the loop may have been busy

@@ -9,6 +9,7 @@ import { terminalStatusSchema } from './migrations/007-terminal-status';
 import { terminalPhoneTagsSchema } from './migrations/008-terminal-phone-tags';
 import { pinResetAndAdminAuditSchema } from './migrations/009-pin-reset-and-admin-audit';
 import { guideBindingsSchema } from './migrations/010-guide-bindings';
+import { followUpsSchema } from './migrations/013-follow-ups';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -22,6 +23,8 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 8, name: 'terminal-phone-tags', sql: terminalPhoneTagsSchema },
   { version: 9, name: 'pin-reset-and-admin-audit', sql: pinResetAndAdminAuditSchema },
   { version: 10, name: 'guide-bindings', sql: guideBindingsSchema },
+  // #15 follow-ups: 013 was handed out while 011 and 012 were being written on other branches.
+  { version: 13, name: 'follow-ups', sql: followUpsSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

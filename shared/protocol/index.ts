@@ -12,4 +12,5 @@ export * from './socket';
 export * from './admin';
 export * from './audit';
 export * from './feed-rejects';
+export * from './follow-ups';
 export * from './endpoints';
