@@ -206,6 +206,15 @@ export const MIGRATIONS: readonly Migration[] = [
       await tx.table('customerMeta').put({ key: AT_REST_MARKER, value: 0 });
     },
   },
+  {
+    // Follow-up tasks (跟进, issue #15 item 3): the store's open tasks from the hub's per-store
+    // feed. A task carries ids, its kind, due time and why (an item's SKU, a no-purchase
+    // reason) — no names, phones or notes, so rows are kept in clear like products.
+    version: 11,
+    // `visitOutcomes`: the reason a guide recorded for an arrival here (alert id, reason, time;
+    // the note travels sealed in the outbox only), so the card shows it was recorded.
+    stores: { followUps: 'id, dueAt', visitOutcomes: 'alertId' },
+  },
 ];
 
 const MIGRATION_CHUNK = 2_000;

@@ -104,7 +104,11 @@ function OutboxRow({ entry, onRetry }: { entry: OutboxEntry; onRetry?: () => voi
           entry.order.lines.reduce((sum, l) => sum + l.unitPrice * l.quantity - l.discount, 0),
           i18n.language,
         )}`
-      : entry.registration.name;
+      : entry.kind === 'registration'
+        ? entry.registration.name
+        : entry.kind === 'visit_outcome'
+          ? t(`noPurchase.${entry.visitOutcome.reason}`)
+          : t(`followUpOutcome.${entry.followUpOutcome.outcome}`);
   return (
     <li className={`outbox-row ${entry.status}`}>
       <strong>{t(`kinds.${entry.kind}`)}</strong>
