@@ -112,13 +112,14 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
     : 'zh-CN';
 
   const navItems: {
-    key: 'arrivals' | 'lookup' | 'order' | 'dashboard';
+    key: 'arrivals' | 'lookup' | 'order' | 'followUps' | 'dashboard';
     target: Screen;
     hint?: string;
   }[] = [
     { key: 'arrivals', target: { name: 'arrivals' } },
     { key: 'lookup', target: { name: 'lookup' }, hint: 'F2' },
     { key: 'order', target: { name: 'order' }, hint: 'F3' },
+    { key: 'followUps', target: { name: 'followUps' } },
     ...(guide?.role === 'manager'
       ? [{ key: 'dashboard' as const, target: { name: 'dashboard' } as Screen }]
       : []),

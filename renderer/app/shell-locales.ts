@@ -1,6 +1,6 @@
 /** Strings of the shell (header, navigation, shortcuts). */
 const zh = {
-  nav: { arrivals: '到店', lookup: '查找', order: '开单', dashboard: '看板' },
+  nav: { arrivals: '到店', lookup: '查找', order: '开单', followUps: '跟进', dashboard: '看板' },
   navLabel: '主导航',
   shortcuts: { lookup: 'F2', order: 'F3', claim: 'F4 认领最新到店' },
   signedInAs: '当前导购：{{name}}',
@@ -22,7 +22,13 @@ const zh = {
 export const shellLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
   'zh-CN': zh,
   en: {
-    nav: { arrivals: 'Arrivals', lookup: 'Lookup', order: 'New order', dashboard: 'Dashboard' },
+    nav: {
+      arrivals: 'Arrivals',
+      lookup: 'Lookup',
+      order: 'New order',
+      followUps: 'Follow-ups',
+      dashboard: 'Dashboard',
+    },
     navLabel: 'Main navigation',
     shortcuts: { lookup: 'F2', order: 'F3', claim: 'F4 claims the newest arrival' },
     signedInAs: 'Signed in: {{name}}',

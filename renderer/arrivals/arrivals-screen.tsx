@@ -9,6 +9,7 @@ import { arrivalState, minutesSince } from './arrival-state';
 import type { ClaimOutcome } from './arrival-actions';
 import { useArrivals, useClaim } from './use-arrivals';
 import { PhoneTail } from '../ui/customer-badges';
+import { VisitOutcomePicker } from './visit-outcome-picker';
 import './arrivals.css';
 
 const TOP_ITEMS = 3;
@@ -160,6 +161,9 @@ function ArrivalCard({
           {t('dismiss')}
         </button>
       </footer>
+      {(state.kind === 'mine' || (state.kind === 'taken' && guide?.role === 'manager')) && (
+        <VisitOutcomePicker alertId={alert.alertId} />
+      )}
       {outcomeText !== null && (
         <p role="alert" className="arrival-outcome">
           {outcomeText}

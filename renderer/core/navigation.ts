@@ -12,7 +12,8 @@ export type Screen =
   | { name: 'order'; customerId?: string; alertId?: string; addSku?: string }
   | { name: 'receipt'; orderId: string }
   | { name: 'sync' }
-  | { name: 'dashboard' };
+  | { name: 'dashboard' }
+  | { name: 'followUps' };
 
 export type NavigationSlice = {
   screen: Screen;

@@ -12,6 +12,8 @@ import {
   type OutboxVisitOutcome,
   type TerminalDb,
 } from './database';
+import type { CachedCustomer } from './customer-rows';
+import { getCustomer } from './customers';
 import { announceQueued, type CommandError } from './outbox';
 import { sealOutboxEntry } from './outbox-rows';
 import { recordSetAside, type SetAsideItem } from './feed-rejects';
@@ -170,4 +172,23 @@ export async function enqueueFollowUpOutcome(
     });
   announceQueued(db);
   return ok(entry);
+}
+
+/** A task as the 跟进 list shows it: with the customer's name and tier from the cache. */
+export type FollowUpListItem = FollowUpRow & {
+  customer: { name: string; tier: CachedCustomer['tier'] } | null;
+};
+
+/**
+ * Open tasks due by `now` (due and overdue), earliest due first, each with its customer from the
+ * cache (following a merge to the customer it became). The screen orders them by assignee.
+ */
+export async function dueFollowUps(db: TerminalDb, now: Date): Promise<FollowUpListItem[]> {
+  const due = (await openFollowUps(db)).filter((r) => Date.parse(r.dueAt) <= now.getTime());
+  const out: FollowUpListItem[] = [];
+  for (const row of due) {
+    const customer = await getCustomer(db, row.customerId);
+    out.push({ ...row, customer: customer ? { name: customer.name, tier: customer.tier } : null });
+  }
+  return out;
 }
