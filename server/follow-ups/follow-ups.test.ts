@@ -206,6 +206,18 @@ describe('follow-ups on the hub (injected clock, PGlite)', () => {
     expect(new Date(once[0]!.due_at).toISOString()).toBe('2026-10-25T23:00:00.000Z');
   });
 
+  it('two visits without purchase make one open follow-up, for the later visit', async () => {
+    const c = await customer({ home: BERLIN.id });
+    await visit(BERLIN.id, c, '2026-09-01T09:00:00Z', ids.guideA);
+    const later = await visit(BERLIN.id, c, '2026-09-02T09:00:00Z', ids.guideA);
+    await generateFollowUps(db, { now: new Date('2026-09-02T12:00:00Z'), ...OPTIONS });
+    await generateFollowUps(db, { now: new Date('2026-09-02T13:00:00Z'), ...OPTIONS });
+    const list = await tasks(c);
+    expect(list.map((t) => t.source)).toEqual([later.visitId]);
+    // Thu 3 Sep 00:00 CEST = 2 Sep 22:00Z.
+    expect(new Date(list[0]!.due_at).toISOString()).toBe('2026-09-02T22:00:00.000Z');
+  });
+
   it('a visit the customer bought in makes no task', async () => {
     const c = await customer({ home: BERLIN.id });
     await visit(BERLIN.id, c, '2026-05-04T09:00:00Z', ids.guideA);

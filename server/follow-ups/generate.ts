@@ -71,7 +71,13 @@ async function visitCandidates(
              or (a.claimed_by is not null and v.last_seen_at <= $3::timestamptz))
         and not exists (select 1 from orders o
                          where o.store_id = v.store_id and o.customer_id = v.customer_id
-                           and o.created_at >= v.started_at and o.created_at <= $2::timestamptz)`,
+                           and o.created_at >= v.started_at and o.created_at <= $2::timestamptz)
+        -- one open visit follow-up per customer and store: a second visit adds no second call
+        and not exists (select 1 from follow_up_tasks t
+                         where t.kind = 'visit_no_purchase' and t.status = 'open'
+                           and t.store_id = v.store_id and t.customer_id = v.customer_id
+                           and t.source <> v.id::text)
+      order by v.started_at desc, v.id`,
     [
       new Date(now.getTime() - LOOKBACK_DAYS * DAY_MS).toISOString(),
       now.toISOString(),
@@ -79,9 +85,13 @@ async function visitCandidates(
       visitIds ? JSON.stringify(visitIds) : null,
     ],
   );
+  // Newest visit first: of several in one run, the latest one is followed up.
+  const seen = new Set<string>();
   return rows.flatMap((r) => {
     const timezone = zones.get(r.store_id);
-    if (!timezone) return [];
+    const key = `${r.store_id}|${r.customer_id}`;
+    if (!timezone || seen.has(key)) return [];
+    seen.add(key);
     return [
       {
         storeId: r.store_id,

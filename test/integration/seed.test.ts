@@ -28,6 +28,8 @@ const TABLES = [
   'alerts',
   'orders',
   'order_lines',
+  'visit_outcomes',
+  'follow_up_tasks',
 ];
 
 describeOnBackends('hub:seed', (backend) => {
@@ -79,6 +81,9 @@ describeOnBackends('hub:seed', (backend) => {
       expect(before.store_products).toBe(before.products! * 4);
       expect(before.orders).toBeGreaterThan(0);
       expect(before.footfall).toBeGreaterThan(0);
+      // #15: no-purchase reasons and follow-up tasks for the 跟进 tab and the dashboard.
+      expect(before.visit_outcomes).toBeGreaterThan(0);
+      expect(before.follow_up_tasks).toBeGreaterThan(0);
       const creds1 = credentials();
 
       const second = await seed();
