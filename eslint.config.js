@@ -58,6 +58,7 @@ const FEATURES = [
   'customers',
   'dashboard',
   'enrol',
+  'follow-ups',
   'orders',
   'session',
   'sync-status',

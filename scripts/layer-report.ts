@@ -21,6 +21,7 @@ export const FEATURES = [
   'customers',
   'dashboard',
   'enrol',
+  'follow-ups',
   'orders',
   'session',
   'sync-status',

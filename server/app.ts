@@ -28,6 +28,7 @@ import { startAuditRetention } from './audit/service';
 import { ensurePhoneHashKey } from './customers/phone-key';
 import { registerUpdateRoutes } from './updates/routes';
 import { startFeedJsonMaterializer } from './sync/feed-json';
+import { registerFollowUpRoutes, startFollowUpSweep } from './follow-ups/routes';
 
 /** How long shutdown lets already-received requests be parsed before the listener closes. */
 const SHUTDOWN_GRACE_MS = 250;
@@ -152,6 +153,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerAdminRoutes(api, ctx);
       registerCreditRoutes(api, ctx);
       registerBindingRoutes(api, ctx);
+      registerFollowUpRoutes(api, ctx);
     },
     { prefix: API_PREFIX },
   );
@@ -159,6 +161,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   const stopExpiry = startAlertExpiry(ctx);
   const stopAuditRetention = startAuditRetention(ctx);
   const stopBindingExpiry = startBindingExpiry(ctx);
+  const stopFollowUps = startFollowUpSweep(ctx);
   const feedJson = startFeedJsonMaterializer({ db, log: app.log });
   let closing: Promise<void> | null = null;
 
@@ -176,6 +179,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         stopExpiry();
         stopAuditRetention();
         stopBindingExpiry();
+        stopFollowUps();
         await realtime.close();
         await feedJson.stop();
         // Requests whose bytes already arrived but are not parsed yet (the loop may have been busy

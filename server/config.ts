@@ -51,6 +51,10 @@ const envSchema = z.object({
    * CIDRs); without it, behind a balancer every client has the balancer's address
    */
   HUB_TRUSTED_PROXIES: z.string().default(''),
+  /** how often the hub generates follow-up tasks (跟进, #15): visits, birthdays, wish lists, purchases */
+  HUB_FOLLOW_UP_SWEEP_MS: z.coerce.number().int().min(50).default(300_000),
+  /** the "N days after an in-store purchase" follow-up */
+  HUB_FOLLOW_UP_AFTER_PURCHASE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
 });
 
 export type HubConfig = {
@@ -76,6 +80,10 @@ export type HubConfig = {
   registrationLookupsPerHour: number;
   /** proxies trusted for the client address (per-address limits); empty: the peer's address */
   trustedProxies: string[];
+  /** how often follow-up tasks are generated (ms) */
+  followUpSweepMs: number;
+  /** days after an in-store purchase that its follow-up falls due */
+  followUpAfterPurchaseDays: number;
   /** origins allowed cross-origin: the desktop app's `app://shopguide` plus HUB_CORS_ORIGINS */
   corsOrigins: string[];
 };
@@ -110,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,
     terminalCallsPerMinute: e.HUB_TERMINAL_CALLS_PER_MIN,
     registrationLookupsPerHour: e.HUB_REGISTRATION_LOOKUPS_PER_HOUR,
+    followUpSweepMs: e.HUB_FOLLOW_UP_SWEEP_MS,
+    followUpAfterPurchaseDays: e.HUB_FOLLOW_UP_AFTER_PURCHASE_DAYS,
     trustedProxies: e.HUB_TRUSTED_PROXIES.split(',')
       .map((p) => p.trim())
       .filter((p) => p.length > 0),

@@ -112,7 +112,7 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
     : 'zh-CN';
 
   const navItems: {
-    key: 'arrivals' | 'lookup' | 'order' | 'today' | 'dashboard';
+    key: 'arrivals' | 'lookup' | 'order' | 'today' | 'followUps' | 'dashboard';
     target: Screen;
     hint?: string;
   }[] = [
@@ -120,6 +120,7 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
     { key: 'lookup', target: { name: 'lookup' }, hint: 'F2' },
     { key: 'order', target: { name: 'order' }, hint: 'F3' },
     { key: 'today', target: { name: 'today' } },
+    { key: 'followUps', target: { name: 'followUps' } },
     ...(guide?.role === 'manager'
       ? [{ key: 'dashboard' as const, target: { name: 'dashboard' } as Screen }]
       : []),

@@ -7,6 +7,7 @@ import { syncStatusLocales } from '../sync-status/locales';
 import { dashboardLocales } from '../dashboard/locales';
 import { customersLocales } from '../customers/locales';
 import { ordersLocales } from '../orders/locales';
+import { followUpsLocales } from '../follow-ups/locales';
 import { uiLocales } from '../ui/locales';
 import { createI18n, type Language } from '../i18n/i18n';
 
@@ -27,6 +28,7 @@ export const resources = {
     dashboard: dashboardLocales['zh-CN'],
     customers: customersLocales['zh-CN'],
     orders: ordersLocales['zh-CN'],
+    'follow-ups': followUpsLocales['zh-CN'],
   },
   en: {
     common: commonLocales.en,
@@ -39,6 +41,7 @@ export const resources = {
     dashboard: dashboardLocales.en,
     customers: customersLocales.en,
     orders: ordersLocales.en,
+    'follow-ups': followUpsLocales.en,
   },
 };
 

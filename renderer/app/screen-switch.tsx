@@ -44,6 +44,9 @@ const sync = onDemand(() => import('../sync-status/sync-panel').then((m) => m.Sy
 const dashboard = onDemand(() =>
   import('../dashboard/dashboard-screen').then((m) => m.DashboardScreen),
 );
+const followUps = onDemand(() =>
+  import('../follow-ups/follow-ups-screen').then((m) => m.FollowUpsScreen),
+);
 const LookupScreen = lookup.Screen;
 const CustomerScreen = customer.Screen;
 const RegisterScreen = register.Screen;
@@ -52,6 +55,7 @@ const ReceiptScreen = receipt.Screen;
 const TodayScreen = today.Screen;
 const SyncPanel = sync.Screen;
 const DashboardScreen = dashboard.Screen;
+const FollowUpsScreen = followUps.Screen;
 
 /**
  * Reads every screen's chunk ahead of need (the shell calls it a moment after it starts): a
@@ -60,7 +64,17 @@ const DashboardScreen = dashboard.Screen;
  * that fails to load here is simply loaded again when its screen opens.
  */
 export function preloadScreens(): void {
-  for (const screen of [lookup, customer, register, order, receipt, today, sync, dashboard])
+  for (const screen of [
+    lookup,
+    customer,
+    register,
+    order,
+    receipt,
+    today,
+    sync,
+    dashboard,
+    followUps,
+  ])
     void screen.preload().catch(() => undefined);
 }
 
@@ -112,5 +126,7 @@ function ScreenFor({ screen }: { screen: Screen }) {
       return <SyncPanel />;
     case 'dashboard':
       return <DashboardScreen />;
+    case 'followUps':
+      return <FollowUpsScreen />;
   }
 }

@@ -1,6 +1,13 @@
 /** Strings of the shell (header, navigation, shortcuts). */
 const zh = {
-  nav: { arrivals: '到店', lookup: '查找', order: '开单', today: '今日订单', dashboard: '看板' },
+  nav: {
+    arrivals: '到店',
+    lookup: '查找',
+    order: '开单',
+    today: '今日订单',
+    followUps: '跟进',
+    dashboard: '看板',
+  },
   navLabel: '主导航',
   shortcuts: { lookup: 'F2', order: 'F3', claim: 'F4 认领最新到店' },
   signedInAs: '当前导购：{{name}}',
@@ -27,6 +34,7 @@ export const shellLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       lookup: 'Lookup',
       order: 'New order',
       today: "Today's orders",
+      followUps: 'Follow-ups',
       dashboard: 'Dashboard',
     },
     navLabel: 'Main navigation',

@@ -14,6 +14,7 @@ import { useArrivals, useClaim } from './use-arrivals';
 import { PhoneTail } from '../ui/customer-badges';
 import { BindingBadge } from '../ui/binding-badge';
 import { useCustomerBinding } from '../core/use-binding';
+import { VisitOutcomePicker } from './visit-outcome-picker';
 import './arrivals.css';
 
 const TOP_ITEMS = 3;
@@ -199,6 +200,9 @@ function ArrivalCard({
           {t('dismiss')}
         </button>
       </footer>
+      {(state.kind === 'mine' || (state.kind === 'taken' && guide?.role === 'manager')) && (
+        <VisitOutcomePicker alertId={alert.alertId} />
+      )}
       {outcomeText !== null && (
         <p role="alert" className="arrival-outcome">
           {outcomeText}

@@ -1,5 +1,19 @@
 /** Strings of the arrivals (home) screen. */
 const zh = {
+  noPurchase: {
+    question: '未购买离店？',
+    reasons: {
+      size_missing: '尺码缺货',
+      price: '价格',
+      just_browsing: '随便看看',
+      will_return: '会再来',
+      other: '其他',
+    },
+    note: '原因',
+    save: '保存',
+    recorded: '已记录未购买原因：{{reason}}',
+    failed: '保存失败：{{message}}',
+  },
   title: '到店顾客',
   loading: '正在读取到店记录…',
   empty: '暂时没有识别到会员到店。有会员进店时，这里会响铃并显示顾客卡片。',
@@ -48,6 +62,20 @@ const zh = {
 export const arrivalsLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
   'zh-CN': zh,
   en: {
+    noPurchase: {
+      question: 'Left without buying?',
+      reasons: {
+        size_missing: 'Size missing',
+        price: 'Price',
+        just_browsing: 'Just browsing',
+        will_return: 'Will come back',
+        other: 'Other',
+      },
+      note: 'Reason',
+      save: 'Save',
+      recorded: 'No-purchase reason recorded: {{reason}}',
+      failed: 'Could not save: {{message}}',
+    },
     title: 'Arrivals',
     loading: 'Loading arrivals…',
     empty:

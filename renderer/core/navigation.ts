@@ -13,7 +13,8 @@ export type Screen =
   | { name: 'receipt'; orderId: string }
   | { name: 'today' }
   | { name: 'sync' }
-  | { name: 'dashboard' };
+  | { name: 'dashboard' }
+  | { name: 'followUps' };
 
 export type NavigationSlice = {
   screen: Screen;

@@ -13,6 +13,7 @@ import { downloadText } from './download';
 import { FunnelChart } from './funnel-chart';
 import { GuideTable } from './guide-table';
 import { KpiTiles } from './kpi-tiles';
+import { NoPurchaseReasons } from './no-purchase-reasons';
 import { comparisonPeriod, periodFor, storeToday, type Period } from './period';
 import { PeriodPicker } from './period-picker';
 import { useDashboard, useExportAudit } from './use-dashboard';
@@ -172,6 +173,7 @@ function ManagerDashboard() {
         </div>
       )}
       {figures && <GuideTable guides={figures.byGuide} />}
+      {figures?.noPurchaseReasons && <NoPurchaseReasons counts={figures.noPurchaseReasons} />}
     </section>
   );
 }

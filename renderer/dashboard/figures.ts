@@ -4,7 +4,9 @@ import {
   dayStats,
   guideStats,
   isoInstant,
+  noPurchaseCounts,
   type DayStats,
+  type NoPurchaseCounts,
   type GuideStats,
   type RangeStats,
 } from '../../shared/protocol';
@@ -19,6 +21,8 @@ export type Figures = {
   byGuide: GuideStats[];
   /** one entry per store-local day; a single day carries its hours */
   days: DayStats[];
+  /** why claimed customers left without buying (#15; absent from an older hub) */
+  noPurchaseReasons?: NoPurchaseCounts;
 };
 
 export const figuresSchema = z.object({
@@ -37,6 +41,7 @@ export const figuresSchema = z.object({
   }),
   byGuide: z.array(guideStats),
   days: z.array(dayStats),
+  noPurchaseReasons: noPurchaseCounts.optional(),
 });
 
 /** Figures fetched from the hub, and when: the "as of" a manager sees while offline. */
@@ -74,6 +79,7 @@ export function figuresFromDay(day: DayStats): Figures {
     totals: pickTotals(day),
     byGuide: day.byGuide,
     days: [day],
+    ...(day.noPurchaseReasons ? { noPurchaseReasons: day.noPurchaseReasons } : {}),
   };
 }
 
@@ -86,5 +92,6 @@ export function figuresFromRange(range: RangeStats): Figures {
     totals: pickTotals(range.total),
     byGuide: range.total.byGuide,
     days: range.days,
+    ...(range.total.noPurchaseReasons ? { noPurchaseReasons: range.total.noPurchaseReasons } : {}),
   };
 }

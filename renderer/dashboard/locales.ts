@@ -1,6 +1,19 @@
 /** Dashboard strings. zh-CN is what a store manager reads; `en` has the same keys. */
 const zh = {
   title: '门店经营看板',
+  noPurchase: {
+    title: '未购买原因',
+    total_one: '共 {{count}} 位',
+    total_other: '共 {{count}} 位',
+    none: '本期没有记录未购买原因',
+    reasons: {
+      size_missing: '尺码缺货',
+      price: '价格',
+      just_browsing: '随便看看',
+      will_return: '会再来',
+      other: '其他',
+    },
+  },
   managerOnly: '店长专用',
   managerOnlyHint: '经营数据仅店长可查看，请用店长账号登录。',
   period: {
@@ -101,6 +114,19 @@ export const dashboardLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
   'zh-CN': zh,
   en: {
     title: 'Store dashboard',
+    noPurchase: {
+      title: 'Why customers left without buying',
+      total_one: '{{count}} customer',
+      total_other: '{{count}} customers',
+      none: 'No reasons recorded in this period',
+      reasons: {
+        size_missing: 'Size missing',
+        price: 'Price',
+        just_browsing: 'Just browsing',
+        will_return: 'Will come back',
+        other: 'Other',
+      },
+    },
     managerOnly: 'Managers only',
     managerOnlyHint: 'Store figures are for the store manager. Sign in with a manager PIN.',
     period: {

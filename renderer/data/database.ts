@@ -4,8 +4,10 @@ import type {
   ArrivalAlert,
   AuditAction,
   AuditDetail,
+  FollowUpOutcome,
   Order,
   RejectCode,
+  VisitOutcome,
   ProductItem,
 } from '../../shared/protocol';
 import type { LocalCustomerRegistration } from './customer-rows';
@@ -24,6 +26,7 @@ import type { Sealer } from './sealed';
 import type { SetAsideRow } from './feed-rejects';
 import type { PinLockoutRow } from './pin-lockouts';
 import type { StockHoldRow } from './stock-holds';
+import type { FollowUpRow, VisitOutcomeRow } from './follow-ups';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -61,9 +64,17 @@ export type OutboxRegistration = OutboxBase & {
   kind: 'registration';
   registration: LocalCustomerRegistration;
 };
-export type OutboxEntry = OutboxOrder | OutboxRegistration;
+/** Why a claimed customer left without buying (#15 item 5). */
+export type OutboxVisitOutcome = OutboxBase & { kind: 'visit_outcome'; visitOutcome: VisitOutcome };
+/** How a follow-up task ended (#15 item 3). */
+export type OutboxFollowUpOutcome = OutboxBase & {
+  kind: 'follow_up_outcome';
+  followUpOutcome: FollowUpOutcome;
+};
+export type OutboxEntry =
+  OutboxOrder | OutboxRegistration | OutboxVisitOutcome | OutboxFollowUpOutcome;
 
-export type FeedName = 'customers' | 'catalog' | 'staff' | 'alerts';
+export type FeedName = 'customers' | 'catalog' | 'staff' | 'alerts' | 'followUps';
 export type SyncStateRow = {
   feed: FeedName;
   /** server cursor (decimal string) for paged feeds; for alerts the newest `at` seen */
@@ -135,6 +146,10 @@ export class TerminalDb extends Dexie {
   pinLockouts!: Table<PinLockoutRow, string>;
   /** units this terminal sold that the cached stock does not show yet (data/stock-holds.ts) */
   stockHolds!: Table<StockHoldRow, [string, string]>;
+  /** this store's open follow-up tasks (跟进), from the hub's feed (data/follow-ups.ts) */
+  followUps!: Table<FollowUpRow, string>;
+  /** why claimed customers left without buying, as recorded here (reason only, no note) */
+  visitOutcomes!: Table<VisitOutcomeRow, string>;
 
   /** seals and opens what this database keeps encrypted at rest (sealed.ts) */
   readonly sealer: Sealer;

@@ -207,6 +207,15 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
+    // Follow-up tasks (跟进, issue #15 item 3): the store's open tasks from the hub's per-store
+    // feed. A task carries ids, its kind, due time and why (an item's SKU, a no-purchase
+    // reason) — no names, phones or notes, so rows are kept in clear like products.
+    version: 11,
+    // `visitOutcomes`: the reason a guide recorded for an arrival here (alert id, reason, time;
+    // the note travels sealed in the outbox only), so the card shows it was recorded.
+    stores: { followUps: 'id, dueAt', visitOutcomes: 'alertId' },
+  },
+  {
     // Styles and stock truth (issue #16, items 3 and 4). Products are found by style (her size in
     // another colour or size of what she looked at); a sale made here holds its units off the
     // cached stock at once (`stockHolds`, one row per order and SKU, no personal data: kept in

@@ -47,6 +47,7 @@ export function fixesFor(entry: OutboxEntry): OutboxFixKind[] {
         return [];
     }
   }
+  if (entry.kind !== 'registration') return [];
   switch (entry.reasonCode) {
     case 'invalid_phone':
     case 'phone_unavailable':
@@ -86,6 +87,8 @@ export async function correctRejected(
     else if (fix.kind === 'assign_guide') order.guideId = fix.guideId;
     else delete order.customerId;
     next = { ...entry, ...cleared, order };
+  } else if (entry.kind !== 'registration') {
+    return err({ code: 'invalid_input', message: `${fix.kind} does not answer this refusal` });
   } else if (fix.kind === 'new_phone') {
     const normal = normalisePhone(fix.phone);
     if (!normal) return err({ code: 'invalid_input', message: 'not a valid phone number' });

@@ -1,9 +1,11 @@
-import type { Order } from '../../shared/protocol';
+import type { FollowUpOutcome, Order, VisitOutcome } from '../../shared/protocol';
 import type { LocalCustomerRegistration } from './customer-rows';
 import type { OutboxEntry } from './database';
 import { aadFor, isSealedRow, keepAlive, type Envelope, type Sealer } from './sealed';
 
-type Base<E> = E extends unknown ? Omit<E, 'order' | 'registration'> : never;
+type Base<E> = E extends unknown
+  ? Omit<E, 'order' | 'registration' | 'visitOutcome' | 'followUpOutcome'>
+  : never;
 
 /**
  * An outbox entry as stored since v10: its queue state (status, attempts, times, the hub's
@@ -16,10 +18,21 @@ export type OutboxRow = Base<OutboxEntry> &
   (
     | { kind: 'order'; order: Pick<Order, 'customerId'> & Partial<Order>; sealed?: Envelope }
     | { kind: 'registration'; registration: Partial<LocalCustomerRegistration>; sealed?: Envelope }
+    // #15: outcomes are sealed whole (a guide's note about a customer).
+    | { kind: 'visit_outcome'; visitOutcome: Partial<VisitOutcome>; sealed?: Envelope }
+    | { kind: 'follow_up_outcome'; followUpOutcome: Partial<FollowUpOutcome>; sealed?: Envelope }
   );
 
 export async function sealOutboxEntry(sealer: Sealer, entry: OutboxEntry): Promise<OutboxRow> {
   const aad = aadFor('outbox', entry.id);
+  if (entry.kind === 'visit_outcome') {
+    const { visitOutcome, ...rest } = entry;
+    return { ...rest, visitOutcome: {}, sealed: await sealer.seal(visitOutcome, aad) };
+  }
+  if (entry.kind === 'follow_up_outcome') {
+    const { followUpOutcome, ...rest } = entry;
+    return { ...rest, followUpOutcome: {}, sealed: await sealer.seal(followUpOutcome, aad) };
+  }
   if (entry.kind === 'registration') {
     const { registration, ...rest } = entry;
     return { ...rest, registration: {}, sealed: await sealer.seal(registration, aad) };
@@ -37,6 +50,13 @@ export async function openOutboxEntry(sealer: Sealer, row: OutboxRow): Promise<O
   if (!isSealedRow(row)) return row as unknown as OutboxEntry;
   const { sealed, ...rest } = row as OutboxRow & { sealed: Envelope };
   const aad = aadFor('outbox', rest.id);
+  if (rest.kind === 'visit_outcome')
+    return { ...rest, visitOutcome: await sealer.open<VisitOutcome>(sealed as Envelope, aad) };
+  if (rest.kind === 'follow_up_outcome')
+    return {
+      ...rest,
+      followUpOutcome: await sealer.open<FollowUpOutcome>(sealed as Envelope, aad),
+    };
   if (rest.kind === 'registration') {
     const registration = await sealer.open<LocalCustomerRegistration>(sealed as Envelope, aad);
     return { ...rest, registration };

@@ -3,7 +3,9 @@ import {
   customerRegistration,
   order as orderSchema,
   type CustomerRegistration,
+  type FollowUpOutcome,
   type ItemResult,
+  type VisitOutcome,
   type Order,
 } from '../../shared/protocol';
 import { normalisePhone, phoneLast4 } from '../../shared/domain/phone';
@@ -44,7 +46,8 @@ export function onOutboxQueued(db: TerminalDb, listener: () => void): () => void
   return () => listeners.delete(listener);
 }
 
-function announceQueued(db: TerminalDb): void {
+/** Tells the engine an entry was queued (also used by data/follow-ups.ts for outcomes). */
+export function announceQueued(db: TerminalDb): void {
   for (const listener of queuedListeners.get(db) ?? []) listener();
 }
 
@@ -257,6 +260,19 @@ export async function outboxEntry(db: TerminalDb, id: string): Promise<OutboxEnt
 export async function pendingOrdersAmong(db: TerminalDb, ids: readonly string[]): Promise<Order[]> {
   const entries = await openOutboxEntries(db.sealer, await db.outbox.bulkGet([...ids]));
   return entries.flatMap((e) => (e.status === 'pending' && e.kind === 'order' ? [e.order] : []));
+}
+
+/** The visit and follow-up outcomes among `ids` still pending, opened, for sending (#15). */
+export async function pendingOutcomesAmong(
+  db: TerminalDb,
+  ids: readonly string[],
+): Promise<{ visits: VisitOutcome[]; followUps: FollowUpOutcome[] }> {
+  const entries = await openOutboxEntries(db.sealer, await db.outbox.bulkGet([...ids]));
+  const pending = entries.filter((e) => e.status === 'pending');
+  return {
+    visits: pending.flatMap((e) => (e.kind === 'visit_outcome' ? [e.visitOutcome] : [])),
+    followUps: pending.flatMap((e) => (e.kind === 'follow_up_outcome' ? [e.followUpOutcome] : [])),
+  };
 }
 
 /** True when every entry of `ids` is still pending (the hub answered for none of them). */

@@ -12,7 +12,9 @@ export function EntrySummary({ entry }: { entry: OutboxEntry }) {
   if (entry.kind === 'order') {
     const { units, total } = orderTotals(entry.order.lines);
     summary = `${t('items', { count: units })} · ${formatFen(total, i18n.language)}`;
-  } else summary = entry.registration.name;
+  } else if (entry.kind === 'registration') summary = entry.registration.name;
+  else if (entry.kind === 'visit_outcome') summary = t(`noPurchase.${entry.visitOutcome.reason}`);
+  else summary = t(`followUpOutcome.${entry.followUpOutcome.outcome}`);
   return (
     <>
       <strong>{t(`kinds.${entry.kind}`)}</strong>

@@ -20,6 +20,9 @@ import type {
   ProductItem,
   RegistrationResponse,
   StaffMember,
+  FollowUpItem,
+  FollowUpOutcome,
+  VisitOutcome,
 } from '../../shared/protocol';
 import { phoneHash } from '../../shared/domain/crypto';
 import { orderTotals } from '../../shared/domain/money';
@@ -37,6 +40,7 @@ import {
   checkCustomerItems,
   checkProductItems,
   checkStaffItems,
+  checkFollowUpItems,
   type CheckedItems,
 } from './feed-items';
 import type { FeedPage, HubClient, HubResult, LiveConnection, LiveEvents } from './hub-client';
@@ -72,6 +76,12 @@ export class FakeHub {
   readonly terminalNames = new Map<string, string>();
   /** what `GET /stock/other-stores` answers, by SKU (nearest first, as the hub sorts them) */
   readonly otherStores = new Map<string, OtherStoresStock['stores']>();
+  /** the store's follow-up tasks (#15), each with its feed position */
+  readonly followUps = new Map<string, FollowUpItem & { seq: string }>();
+  /** outcomes the hub stored, by their terminal id, and how often each id was posted */
+  readonly visitOutcomes = new Map<string, VisitOutcome>();
+  readonly followUpOutcomes = new Map<string, FollowUpOutcome>();
+  readonly outcomePosts = new Map<string, number>();
   /** online sign-ins the hub checked, in order (guide id and outcome; never the PIN) */
   readonly signIns: { guideId: string; outcome: 'ok' | 'wrong' | 'locked' | 'inactive' }[] = [];
   /** the hub's PIN lockout, per guide (the real hub keeps it in guide_pin_lockouts) */
@@ -115,6 +125,12 @@ export class FakeHub {
     if (mergedInto)
       for (const order of this.orders.values())
         if (order.customerId === id) order.customerId = mergedInto;
+  }
+
+  /** Puts a follow-up task on the store's feed (as the hub's generation would). */
+  upsertFollowUp(task: FollowUpItem): void {
+    this.followUps.delete(task.id);
+    this.followUps.set(task.id, { ...task, seq: this.nextSeq() });
   }
 
   upsertProduct(product: ProductItem): void {
@@ -246,6 +262,35 @@ export class FakeHub {
       pullCatalog: (after, limit, withTotal) =>
         feed('catalog', this.products.values(), checkProductItems, after, limit, withTotal),
       pullStaff: () => guard(() => ok(checkStaffItems(structuredClone(this.staff)))),
+      pullFollowUps: (after, limit, withTotal) =>
+        feed(
+          'followUps',
+          this.followUps.values(),
+          // The schema strips `seq` (the position travels as the page's cursor, as on the hub).
+          checkFollowUpItems as (
+            raw: readonly unknown[],
+          ) => CheckedItems<FollowUpItem & { seq: string }>,
+          after,
+          limit,
+          withTotal,
+        ),
+      postVisitOutcomes: (outcomes) =>
+        lossy((): HubResult<ItemResult[]> => {
+          this.calls.posts += 1;
+          return ok(
+            outcomes.map((o) => {
+              this.outcomePosts.set(o.id, (this.outcomePosts.get(o.id) ?? 0) + 1);
+              const known = this.visitOutcomes.has(o.id);
+              this.visitOutcomes.set(o.id, structuredClone(o));
+              return { id: o.id, status: known ? 'duplicate' : 'accepted' };
+            }),
+          );
+        }),
+      postFollowUpOutcomes: (outcomes) =>
+        lossy((): HubResult<ItemResult[]> => {
+          this.calls.posts += 1;
+          return ok(outcomes.map((o) => this.closeFollowUp(o)));
+        }),
       alertsSince: (since) =>
         guard(() => ok(structuredClone(this.alerts.filter((a) => a.at >= since)))),
       postOrders: (orders) =>
@@ -408,6 +453,19 @@ export class FakeHub {
         };
       }),
     };
+  }
+
+  /** The hub's rule: the first outcome closes the task, which moves on the feed. */
+  private closeFollowUp(o: FollowUpOutcome): ItemResult {
+    this.outcomePosts.set(o.id, (this.outcomePosts.get(o.id) ?? 0) + 1);
+    if (this.followUpOutcomes.has(o.id)) return { id: o.id, status: 'duplicate' };
+    const task = this.followUps.get(o.taskId);
+    if (!task) return { id: o.id, status: 'rejected', reason: 'unknown task' };
+    if (task.status !== 'open') return { id: o.id, status: 'duplicate' };
+    this.followUpOutcomes.set(o.id, structuredClone(o));
+    this.upsertFollowUp({ ...task, status: 'done', outcome: o.outcome, doneAt: o.at });
+    queueMicrotask(() => this.emit('followUpsChanged', { cursor: this.seq.toString() }));
+    return { id: o.id, status: 'accepted' };
   }
 
   private acceptOrder(order: Order): ItemResult {

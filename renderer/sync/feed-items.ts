@@ -3,11 +3,13 @@ import {
   cursor,
   customerProfile,
   customerTombstone,
+  followUpItem,
   MAX_REJECT_REASON,
   productItem,
   staffMember,
   type CustomerFeedItem,
   type FeedNameWire,
+  type FollowUpItem,
   type ProductItem,
   type StaffMember,
 } from '../../shared/protocol';
@@ -81,6 +83,9 @@ export const checkCustomerItems = (raw: readonly unknown[]): CheckedItems<Custom
 
 export const checkProductItems = (raw: readonly unknown[]): CheckedItems<ProductItem> =>
   checkEach('catalog', raw, (item) => productItem.safeParse(item));
+
+export const checkFollowUpItems = (raw: readonly unknown[]): CheckedItems<FollowUpItem> =>
+  checkEach('followUps', raw, (item) => followUpItem.safeParse(item));
 
 export const checkStaffItems = (raw: readonly unknown[]): CheckedItems<StaffMember> =>
   checkEach('staff', raw, (item) => staffMember.safeParse(item));

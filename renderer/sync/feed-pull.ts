@@ -4,6 +4,7 @@ import {
   type ProductItem,
 } from '../../shared/protocol';
 import { markSetAsideReported, setAsideCount, unreportedSetAside } from '../data/feed-rejects';
+import { applyFollowUpPage } from '../data/follow-ups';
 import {
   applyFeedPage,
   applyStaffFeed,
@@ -46,6 +47,28 @@ export class FeedPull {
       const now = rt.settings.now().toISOString();
       await applyStaffFeed(rt.db, staff, rejects, now);
       if (rejects.length > 0 || rt.status.get().setAsideCount > 0) await this.refreshSetAside();
+      await this.reportSetAside();
+    });
+  }
+
+  /**
+   * Pulls the store's follow-up tasks (#15) to the feed's end, each page with its cursor in one
+   * transaction. Small (a store's open tasks), so no progress is reported.
+   */
+  pullFollowUps(): Promise<void> {
+    const { rt } = this;
+    return rt.singleFlight('pull:followUps', async () => {
+      let after = (await readSyncState(rt.db, 'followUps')).cursor;
+      for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
+        rt.assertActive();
+        const page = rt.unwrap(await rt.hub.pullFollowUps(after, rt.settings.pageSize, false));
+        rt.assertActive();
+        const now = rt.settings.now().toISOString();
+        const applied = await applyFollowUpPage(rt.db, after, page, now);
+        if ((page.rejects?.length ?? 0) > 0) await this.refreshSetAside();
+        if (!applied || !page.hasMore) break;
+        after = page.cursor;
+      }
       await this.reportSetAside();
     });
   }

@@ -10,7 +10,12 @@ import {
 import { err, ok } from '../../shared/result';
 import type { SecretStore } from '../data/secret-store';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { checkCustomerItems, checkProductItems, checkStaffItems } from './feed-items';
+import {
+  checkCustomerItems,
+  checkFollowUpItems,
+  checkProductItems,
+  checkStaffItems,
+} from './feed-items';
 import type { HubClient, HubResult, LiveConnection, LiveEvents } from './hub-client';
 
 export type HttpHubClientOptions = {
@@ -62,6 +67,15 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
         ...checkProductItems(page.items),
       })),
     pullStaff: () => mapOk(api.call(endpoints.syncStaff), (list) => checkStaffItems(list.items)),
+    pullFollowUps: (after, limit, withTotal) =>
+      mapOk(api.call(endpoints.syncFollowUps, feed(after, limit, withTotal)), (page) => ({
+        ...page,
+        ...checkFollowUpItems(page.items),
+      })),
+    postVisitOutcomes: (outcomes) =>
+      mapOk(api.call(endpoints.postVisitOutcomes, { body: { outcomes } }), (a) => a.results),
+    postFollowUpOutcomes: (outcomes) =>
+      mapOk(api.call(endpoints.postFollowUpOutcomes, { body: { outcomes } }), (a) => a.results),
     alertsSince: (since) =>
       mapOk(api.call(endpoints.alerts, { query: { since } }), (answer) => answer.items),
     postOrders: (orders) =>
@@ -147,6 +161,7 @@ function connectLive(
   socket.on('alert:updated', (payload) => events.alertUpdated(payload));
   socket.on('customers:changed', (payload) => events.customersChanged(payload));
   socket.on('catalog:changed', (payload) => events.catalogChanged(payload));
+  socket.on('followups:changed', (payload) => events.followUpsChanged(payload));
   socket.on('staff:changed', () => events.staffChanged());
   socket.on('sync:resync', (payload) => events.resync(payload));
   socket.on('terminal:revoked', (payload) => events.revoked(payload.reason));

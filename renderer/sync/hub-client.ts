@@ -8,6 +8,8 @@ import type {
   CustomerFeedItem,
   CustomerRegistration,
   FeedReject,
+  FollowUpItem,
+  FollowUpOutcome,
   TerminalStatusReport,
   ItemResult,
   Order,
@@ -20,6 +22,7 @@ import type {
   StoreOrder,
   StoreOrdersPage,
   StoreOrdersQuery,
+  VisitOutcome,
 } from '../../shared/protocol';
 import type { ApiError, ApiErrorCode } from '../../shared/api-client';
 import type { Result } from '../../shared/result';
@@ -48,6 +51,8 @@ export type LiveEvents = {
   alertUpdated(payload: unknown): void;
   customersChanged(payload: unknown): void;
   catalogChanged(payload: unknown): void;
+  /** the store's follow-up tasks changed (#15): pull their feed */
+  followUpsChanged(payload: unknown): void;
   staffChanged(): void;
   /** the hub says live events may have been missed: run the reconnect catch-up */
   resync(payload: unknown): void;
@@ -76,6 +81,16 @@ export type HubClient = {
     withTotal?: boolean,
   ): Promise<HubResult<FeedPage<ProductItem>>>;
   pullStaff(): Promise<HubResult<FeedItems<StaffMember>>>;
+  /** the store's follow-up tasks (跟进) changed after the cursor (#15) */
+  pullFollowUps(
+    after: string,
+    limit: number,
+    withTotal?: boolean,
+  ): Promise<HubResult<FeedPage<FollowUpItem>>>;
+  /** why claimed customers left without buying (idempotent by id) */
+  postVisitOutcomes(outcomes: VisitOutcome[]): Promise<HubResult<ItemResult[]>>;
+  /** how follow-up tasks ended (idempotent by id) */
+  postFollowUpOutcomes(outcomes: FollowUpOutcome[]): Promise<HubResult<ItemResult[]>>;
   /** the store's alerts raised since an instant, with their current status (catch-up) */
   alertsSince(since: string): Promise<HubResult<ArrivalAlert[]>>;
   postOrders(orders: Order[]): Promise<HubResult<ItemResult[]>>;

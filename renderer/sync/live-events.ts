@@ -63,6 +63,10 @@ export class LiveEvents {
           void rt.runSafely(() => deps.pull.pullFeed('catalog'));
       },
       staffChanged: () => void rt.runSafely(() => deps.pull.pullStaff()),
+      followUpsChanged: (payload) => {
+        if (changedPayload.safeParse(payload).success)
+          void rt.runSafely(() => deps.pull.pullFollowUps());
+      },
       resync: (payload) => this.scheduleResync(payload),
       revoked: () => void deps.revoke(),
     });

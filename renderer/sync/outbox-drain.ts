@@ -1,10 +1,11 @@
-import type { Order } from '../../shared/protocol';
+import type { ItemResult, Order } from '../../shared/protocol';
 import { putCanonicalCustomer } from '../data/customers';
 import {
   allStillPending,
   outboxSummary,
   pendingEntries,
   pendingOrdersAmong,
+  pendingOutcomesAmong,
   recordResults,
   type OutboxRegistration,
 } from '../data/outbox';
@@ -13,6 +14,7 @@ import type { SecretStore } from '../data/secret-store';
 import { HubFailure, MAX_PAGE_ROUNDS, type EngineRuntime } from './engine-runtime';
 import type { Housekeeping } from './housekeeping';
 import { orderRefusal, registrationRefusal } from './refusals';
+import type { HubResult } from './hub-client';
 
 /**
  * Sends the outbox to the hub with the terminal-generated ids it deduplicates on, so an order
@@ -77,6 +79,17 @@ export class OutboxDrain {
           batch.filter((e) => e.kind === 'order').map((e) => e.id),
         );
         if (orders.length > 0) await this.sendOrders(orders);
+        // #15: visit and follow-up outcomes, each kind in one call (ids deduplicate on the hub).
+        const outcomes = await pendingOutcomesAmong(
+          rt.db,
+          batch
+            .filter((e) => e.kind === 'visit_outcome' || e.kind === 'follow_up_outcome')
+            .map((e) => e.id),
+        );
+        if (outcomes.visits.length > 0)
+          await this.sendBatch(outcomes.visits, (items) => rt.hub.postVisitOutcomes(items));
+        if (outcomes.followUps.length > 0)
+          await this.sendBatch(outcomes.followUps, (items) => rt.hub.postFollowUpOutcomes(items));
         await this.publishSummary();
         if (
           await allStillPending(
@@ -121,6 +134,40 @@ export class OutboxDrain {
     }
     const results = rt.unwrap(response);
     const asked = new Set(orders.map((o) => o.id));
+    await recordResults(
+      rt.db,
+      results.filter((r) => asked.has(r.id)),
+      rt.settings.now(),
+    );
+  }
+
+  /**
+   * Posts a batch of outcomes; a refused call (400) is split down to the one poison entry, as for
+   * orders, so it is rejected with the hub's reason and never blocks the rest of the queue.
+   */
+  private async sendBatch<T extends { id: string }>(
+    items: T[],
+    post: (items: T[]) => Promise<HubResult<ItemResult[]>>,
+  ): Promise<void> {
+    const { rt } = this;
+    const response = await post(items);
+    rt.assertActive();
+    if (!response.ok && response.error.code === 'rejected') {
+      if (items.length === 1) {
+        await recordResults(
+          rt.db,
+          [{ id: items[0]!.id, status: 'rejected', reason: response.error.message }],
+          rt.settings.now(),
+        );
+        return;
+      }
+      const half = Math.ceil(items.length / 2);
+      await this.sendBatch(items.slice(0, half), post);
+      await this.sendBatch(items.slice(half), post);
+      return;
+    }
+    const results = rt.unwrap(response);
+    const asked = new Set(items.map((o) => o.id));
     await recordResults(
       rt.db,
       results.filter((r) => asked.has(r.id)),

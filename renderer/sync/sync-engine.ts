@@ -145,6 +145,7 @@ export class SyncEngine {
       await this.pull.pullFeed('customers');
       await this.pull.pullFeed('catalog');
       await this.pull.pullStaff();
+      await this.pull.pullFollowUps();
       await this.outbox.drain();
     });
   }
@@ -205,6 +206,11 @@ export class SyncEngine {
 
   pullStaff(): Promise<void> {
     return this.pull.pullStaff();
+  }
+
+  /** Pulls the store's follow-up tasks (#15) to the feed's end. */
+  pullFollowUps(): Promise<void> {
+    return this.pull.pullFollowUps();
   }
 
   /** Catch-up after (re)connecting: alerts raised while away, stored and announced once. */

@@ -13,6 +13,7 @@ import { auditDetailSchema } from './migrations/011-audit-detail';
 import { onlineCreditSchema } from './migrations/012-online-credit';
 import { bindingFeedSchema } from './migrations/013-binding-feed';
 import { stylesStockSchema } from './migrations/014-styles-stock';
+import { followUpsSchema } from './migrations/015-follow-ups';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -30,6 +31,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 12, name: 'online-credit', sql: onlineCreditSchema },
   { version: 13, name: 'binding-feed', sql: bindingFeedSchema },
   { version: 14, name: 'styles-stock', sql: stylesStockSchema },
+  { version: 15, name: 'follow-ups', sql: followUpsSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

@@ -25,6 +25,7 @@ import { buildDemoCustomers, type DemoCustomer } from './customers';
 import { seedBindings } from './bindings';
 import { seedHistory } from './history';
 import { seedOnlineOrders } from './online-orders';
+import { seedFollowUps } from './follow-ups';
 
 export const DEFAULT_CUSTOMERS = 20_000;
 /** Fixed, so customer i, its phone and its online trail are the same on every run. */
@@ -203,6 +204,9 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
   log(`bindings (专属导购): ${await seedBindings(db, customers)} sample customers given a guide`);
   // Online orders credited on that history (claimed visits, bound guides), refunds among them.
   if (history !== 'skipped') await seedOnlineOrders(db, { faker, products, customers, log });
+  // #15: no-purchase reasons and follow-up tasks over the seeded week (with the history only, so
+  // a re-run changes nothing; the running hub's sweep generates from then on).
+  if (history === 'seeded') await seedFollowUps(db, faker, log);
   // A running hub writes the customers' feed JSON in the background (sync/feed-json.ts); the seed
   // does it before it returns, so the first terminal after a seed already gets stored pages.
   log(`feed JSON: ${await materializeAllFeedJson(db)} customers`);

@@ -5,7 +5,14 @@ import {
   kpiRatios,
   type KpiCounts,
 } from '../../shared/domain/kpi';
-import type { DayStats, GuideStats, PeriodTotals, RangeStats } from '../../shared/protocol';
+import {
+  emptyNoPurchaseCounts,
+  type DayStats,
+  type GuideStats,
+  type NoPurchaseCounts,
+  type PeriodTotals,
+  type RangeStats,
+} from '../../shared/protocol';
 import { MAX_COUNT, MAX_SPEND_FEN, saturatingAdd } from '../../shared/domain/limits';
 import type { Queryable } from '../db/database';
 import { notFound } from '../http/errors';
@@ -76,6 +83,16 @@ const GUIDE_SQL = [
      from h join orders o on o.store_id = $1 and o.created_at >= h.s and o.created_at < h.e
     group by h.d, o.guide_id`,
 ];
+
+/**
+ * Why claimed customers left without buying (#15 item 5), counted on the day their visit began,
+ * like the visits they explain.
+ */
+const REASONS_SQL = `${DAYS}
+   select h.d, vo.reason, count(*)::int as n
+     from h join visits v on v.store_id = $1 and v.started_at >= h.s and v.started_at < h.e
+            join visit_outcomes vo on vo.visit_id = v.id
+    group by h.d, vo.reason`;
 
 /** Pinyin order, as a Chinese manager expects a staff list. */
 const byName = new Intl.Collator('zh-CN');
@@ -156,6 +173,13 @@ export async function storeDayStats(
     }
   }
 
+  const reasons = days.map(() => emptyNoPurchaseCounts());
+  for (const row of await db.query<{ d: number; reason: keyof NoPurchaseCounts; n: number }>(
+    REASONS_SQL,
+    [storeId, buckets],
+  ))
+    if (row.reason in reasons[row.d]!) reasons[row.d]![row.reason] += row.n;
+
   return {
     timezone,
     guides,
@@ -183,6 +207,7 @@ export async function storeDayStats(
         byGuide: guides
           .filter((g) => g.active || guideCounts.has(g.id))
           .map((g) => guideFigures(g, guideCounts.get(g.id) ?? emptyCounts())),
+        noPurchaseReasons: reasons[d]!,
       };
     }),
   };
@@ -213,6 +238,7 @@ export async function storeRangeStats(
     byGuide: guides
       .filter((g) => guideTotals.has(g.id))
       .map((g) => guideFigures(g, guideTotals.get(g.id)!)),
+    noPurchaseReasons: sumReasons(days),
   };
   return { storeId, timezone, from, to, days, total };
 }
@@ -221,4 +247,13 @@ function pickCounts(source: KpiCounts): KpiCounts {
   const out = emptyCounts();
   for (const key of COUNT_KEYS) out[key] = source[key];
   return out;
+}
+
+/** The period's no-purchase reasons: each day's summed. */
+export function sumReasons(days: readonly Pick<DayStats, 'noPurchaseReasons'>[]): NoPurchaseCounts {
+  const total = emptyNoPurchaseCounts();
+  for (const day of days)
+    for (const key of Object.keys(total) as (keyof NoPurchaseCounts)[])
+      total[key] += day.noPurchaseReasons?.[key] ?? 0;
+  return total;
 }

@@ -37,6 +37,7 @@ import {
   registrationResponse,
 } from './customers';
 import { feedRejectsRequest, feedRejectsResponse } from './feed-rejects';
+import { followUpOutcomesRequest, visitOutcomesRequest } from './follow-ups';
 import { ordersRequest, storeOrder, storeOrdersPage, storeOrdersQuery } from './orders';
 import {
   alertsQuery,
@@ -131,6 +132,32 @@ export const endpoints = {
     auth: 'terminal',
     body: feedRejectsRequest,
     response: feedRejectsResponse,
+  }),
+  /** this store's follow-up tasks (跟进) changed after the cursor, done ones included (#15) */
+  syncFollowUps: endpoint({
+    method: 'GET',
+    path: '/sync/follow-ups',
+    auth: 'terminal',
+    query: feedQuery,
+    response: feedRows,
+  }),
+  /** why claimed customers left without buying (idempotent by the terminal's id) */
+  postVisitOutcomes: endpoint({
+    method: 'POST',
+    path: '/visits/outcomes',
+    auth: 'terminal',
+    body: visitOutcomesRequest,
+    response: batchResponse,
+    batch: true,
+  }),
+  /** how follow-up tasks ended (idempotent by the terminal's id) */
+  postFollowUpOutcomes: endpoint({
+    method: 'POST',
+    path: '/follow-ups/outcomes',
+    auth: 'terminal',
+    body: followUpOutcomesRequest,
+    response: batchResponse,
+    batch: true,
   }),
   registerCustomer: endpoint({
     method: 'POST',

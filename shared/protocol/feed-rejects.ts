@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { cursor, isoInstant, text } from './common';
 
 /** The feeds a terminal pulls; a row of any of them can be set aside. */
-export const feedName = z.enum(['customers', 'catalog', 'staff']);
+export const feedName = z.enum(['customers', 'catalog', 'staff', 'followUps']);
 export type FeedNameWire = z.infer<typeof feedName>;
 
 /** Longest reason a terminal reports (zod issue paths and messages, never field values). */

@@ -13,5 +13,6 @@ export * from './admin';
 export * from './audit';
 export * from './feed-rejects';
 export * from './credit';
+export * from './follow-ups';
 export * from './endpoints';
 export * from './bindings';

@@ -17,6 +17,7 @@ export const SocketEvents = {
   alertUpdated: 'alert:updated',
   customersChanged: 'customers:changed',
   catalogChanged: 'catalog:changed',
+  followUpsChanged: 'followups:changed',
   staffChanged: 'staff:changed',
   terminalRevoked: 'terminal:revoked',
   syncResync: 'sync:resync',
@@ -65,6 +66,8 @@ export type HubToTerminalEvents = {
   'alert:updated': (update: z.infer<typeof alertUpdate>) => void;
   'customers:changed': (payload: z.infer<typeof changedPayload>) => void;
   'catalog:changed': (payload: z.infer<typeof changedPayload>) => void;
+  /** this store's follow-up tasks changed (#15): pull `GET /sync/follow-ups` */
+  'followups:changed': (payload: z.infer<typeof changedPayload>) => void;
   'staff:changed': (payload: Record<string, never>) => void;
   'terminal:revoked': (payload: { reason: string }) => void;
   'sync:resync': (payload: ResyncPayload) => void;

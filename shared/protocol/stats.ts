@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, isoInstant, uuid } from './common';
+import { noPurchaseCounts } from './follow-ups';
 
 export const statsQuery = z.object({ date: isoDate });
 
@@ -52,6 +53,8 @@ export const dayStats = z.object({
   ...ratios,
   byHour: z.array(hourStats),
   byGuide: z.array(guideStats),
+  /** why claimed customers left without buying, by the visit's start (#15; absent from older hubs) */
+  noPurchaseReasons: noPurchaseCounts.optional(),
 });
 export type DayStats = z.infer<typeof dayStats>;
 
@@ -87,6 +90,7 @@ export const periodTotals = z.object({
   ...counts,
   ...ratios,
   byGuide: z.array(guideStats),
+  noPurchaseReasons: noPurchaseCounts.optional(),
 });
 export type PeriodTotals = z.infer<typeof periodTotals>;
 

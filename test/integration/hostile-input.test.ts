@@ -560,6 +560,44 @@ function specs(fx: Fixture): RouteSpec[] {
     { endpoint: 'syncCustomers', query: feed, writes: false },
     { endpoint: 'syncCatalog', query: feed, writes: false },
     { endpoint: 'syncStaff', writes: false },
+    { endpoint: 'syncFollowUps', query: feed, writes: false },
+    {
+      // schema-valid; the hub answers the unknown alert `rejected` in its per-item results
+      endpoint: 'postVisitOutcomes',
+      writes: true,
+      body: {
+        valid: () => ({
+          outcomes: [
+            {
+              id: newId(),
+              alertId: newId(),
+              guideId: fx.store.guide.id,
+              reason: 'other',
+              note: '等朋友',
+              at: now(),
+            },
+          ],
+        }),
+      },
+    },
+    {
+      endpoint: 'postFollowUpOutcomes',
+      writes: true,
+      body: {
+        valid: () => ({
+          outcomes: [
+            {
+              id: newId(),
+              taskId: newId(),
+              guideId: fx.store.guide.id,
+              outcome: 'contacted',
+              note: 'n',
+              at: now(),
+            },
+          ],
+        }),
+      },
+    },
     {
       endpoint: 'registerCustomer',
       writes: true,

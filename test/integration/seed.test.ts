@@ -30,6 +30,8 @@ const TABLES = [
   'order_lines',
   'online_orders',
   'online_credits',
+  'visit_outcomes',
+  'follow_up_tasks',
 ];
 
 describeOnBackends('hub:seed', (backend) => {
@@ -83,6 +85,9 @@ describeOnBackends('hub:seed', (backend) => {
       expect(before.footfall).toBeGreaterThan(0);
       // online orders credited on the seeded history (issue #15)
       expect(before.online_credits).toBeGreaterThan(0);
+      // #15: no-purchase reasons and follow-up tasks for the 跟进 tab and the dashboard.
+      expect(before.visit_outcomes).toBeGreaterThan(0);
+      expect(before.follow_up_tasks).toBeGreaterThan(0);
       const creds1 = credentials();
 
       const second = await seed();
