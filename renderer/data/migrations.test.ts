@@ -32,7 +32,7 @@ import {
 import { phoneTagOf } from '../../shared/domain/phone-tag';
 import { atRestPending, sealAtRest } from './at-rest';
 import { openAlerts } from './alert-rows';
-import { enqueueOrder, pendingEntries } from './outbox';
+import { pendingEntries } from './outbox';
 import { applyFollowUpPage, enqueueVisitOutcome, openFollowUps } from './follow-ups';
 import { customerById } from './customers';
 import { fromBinary, type Sealer } from './sealed';
@@ -835,7 +835,19 @@ describe('Dexie migrations', () => {
       createdAt: '2026-11-02T10:00:00.000Z',
       lines: [{ sku: 'DR-1', quantity: 1, unitPrice: 19_900, discount: 0 }],
     };
-    expect((await enqueueOrder(v10, order)).ok).toBe(true);
+    // Queued as a v10 terminal would have it (a clear row: the at-rest pass seals it later;
+    // enqueueOrder itself now also writes v12's stock holds, which v10 does not have).
+    await v10.table('outbox').put({
+      id: order.id,
+      kind: 'order',
+      order,
+      status: 'pending',
+      createdAt: order.createdAt,
+      attempts: 0,
+      lastAttemptAt: null,
+      syncedAt: null,
+      reason: null,
+    });
     v10.close();
 
     const v11 = new TerminalDb('term-10-11', idb);

@@ -248,7 +248,7 @@ describe('migrations', () => {
     { timeout: 60_000 },
     async () => {
       db = await migrateTo8WithOneAuditEntry();
-      await migrate(db, 10);
+      await migrate(db, 13);
       const product = '0190b000-0000-7000-8000-0000000000a1';
       await db.query(
         `insert into products (id, sku, name, category, size, price) values ($1, 'SH-M', '衬衫', '衬衫', 'M', 100)`,
