@@ -36,10 +36,7 @@ export type TodayView = {
 };
 
 /** `[local midnight, next local midnight)` of the store's today. */
-export function storeToday(
-  now: Date,
-  timezone: string,
-): { from: Date; to: Date; date: string } {
+export function storeToday(now: Date, timezone: string): { from: Date; to: Date; date: string } {
   const local = new TZDate(now.getTime(), timezone);
   const midnight = new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), timezone);
   return {
