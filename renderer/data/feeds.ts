@@ -1,3 +1,4 @@
+import type { Table } from 'dexie';
 import type {
   ArrivalAlert,
   CustomerFeedItem,
@@ -11,7 +12,7 @@ import {
   prepareCustomerItems,
   type PreparedCustomerItems,
 } from './customers';
-import type { TerminalDb } from './database';
+import type { FeedName, TerminalDb } from './database';
 import { recordSetAside, type SetAsideItem } from './feed-rejects';
 import { replaceStaff } from './staff';
 import { readSyncState } from './sync-state';
@@ -68,15 +69,35 @@ export async function applyFeedPage(
     ...(feed === 'customers' ? customerPageTables(db) : [db.products, db.syncState]),
     db.feedRejects,
   ];
+  const writeRows = () =>
+    feed === 'customers'
+      ? applyCustomerItems(db, page.items, prepared)
+      : applyProductItems(db, page.items);
+  return applyInCursorOrder(db, feed, askedAfter, page, tables, writeRows, now);
+}
+
+/**
+ * What every paged feed shares: in ONE transaction over `tables` (which must include
+ * `syncState` and `feedRejects`), drop a page whose starting cursor is no longer ours or that
+ * would move the cursor backwards; else write its rows (`writeRows`), keep the rows that failed
+ * validation for diagnosis — the cursor moves past them with the rest of the page, so one bad row
+ * never stops the feed (issue #12) — and advance the cursor. Returns whether the page was applied.
+ */
+export async function applyInCursorOrder(
+  db: TerminalDb,
+  feed: Exclude<FeedName, 'alerts'>,
+  askedAfter: string,
+  page: FeedPageRows<{ id: string }>,
+  tables: Table[],
+  writeRows: () => Promise<unknown>,
+  now: string,
+): Promise<boolean> {
   const rejects = page.rejects ?? [];
   return db.transaction('rw', tables, async () => {
     const state = await readSyncState(db, feed);
     if (state.cursor !== askedAfter) return false;
     if (BigInt(page.cursor) < BigInt(state.cursor)) return false;
-    if (feed === 'customers') await applyCustomerItems(db, page.items, prepared);
-    else await applyProductItems(db, page.items);
-    // Rows that failed validation are kept for diagnosis, and the cursor moves past them with
-    // the rest of the page: one bad row never stops the feed (issue #12).
+    await writeRows();
     await recordSetAside(
       db,
       feed,

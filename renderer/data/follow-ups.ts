@@ -16,8 +16,7 @@ import type { CachedCustomer } from './customer-rows';
 import { getCustomer } from './customers';
 import { announceQueued, type CommandError } from './outbox';
 import { sealOutboxEntry } from './outbox-rows';
-import { recordSetAside, type SetAsideItem } from './feed-rejects';
-import { readSyncState } from './sync-state';
+import { applyInCursorOrder, type FeedPageRows } from './feeds';
 
 /**
  * The store's follow-up tasks (跟进, #15 item 3) as this terminal keeps them: the open ones from
@@ -46,43 +45,26 @@ export type VisitOutcomeRow = {
 export async function applyFollowUpPage(
   db: TerminalDb,
   askedAfter: string,
-  page: {
-    items: readonly FollowUpItem[];
-    rejects?: readonly SetAsideItem[];
-    cursor: string;
-    total?: number;
-  },
+  page: FeedPageRows<FollowUpItem>,
   now: string,
 ): Promise<boolean> {
-  const rejects = page.rejects ?? [];
-  return db.transaction('rw', [db.followUps, db.syncState, db.feedRejects], async () => {
-    const state = await readSyncState(db, 'followUps');
-    if (state.cursor !== askedAfter) return false;
-    if (BigInt(page.cursor) < BigInt(state.cursor)) return false;
-    const open = page.items.filter((i) => i.status === 'open');
-    const closed = page.items.filter((i) => i.status !== 'open').map((i) => i.id);
-    const kept = await db.followUps.bulkGet(open.map((i) => i.id));
-    await db.followUps.bulkPut(
-      open.map((item, i) => ({ ...item, doneHere: kept[i]?.doneHere ?? null })),
-    );
-    if (closed.length > 0) await db.followUps.bulkDelete(closed);
-    await recordSetAside(
-      db,
-      'followUps',
-      rejects,
-      page.items.map((i) => i.id),
-      now,
-    );
-    await db.syncState.put({
-      ...state,
-      cursor: page.cursor,
-      rowsDone: state.rowsDone + page.items.length + rejects.length,
-      totalEstimate: page.total ?? state.totalEstimate,
-      lastSuccessAt: now,
-      lastError: null,
-    });
-    return true;
-  });
+  return applyInCursorOrder(
+    db,
+    'followUps',
+    askedAfter,
+    page,
+    [db.followUps, db.syncState, db.feedRejects],
+    async () => {
+      const open = page.items.filter((i) => i.status === 'open');
+      const closed = page.items.filter((i) => i.status !== 'open').map((i) => i.id);
+      const kept = await db.followUps.bulkGet(open.map((i) => i.id));
+      await db.followUps.bulkPut(
+        open.map((item, i) => ({ ...item, doneHere: kept[i]?.doneHere ?? null })),
+      );
+      if (closed.length > 0) await db.followUps.bulkDelete(closed);
+    },
+    now,
+  );
 }
 
 /** Open tasks not yet done here, earliest due first (the screen picks what is due). */
