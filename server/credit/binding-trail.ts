@@ -20,20 +20,16 @@ export type BindingEvent = {
 export type BoundGuide = { guideId: string; storeId: string; event: BindingEvent };
 
 /**
- * The guide bound at `at`: the latest event at or before `at` (ties: the later id — ids are
- * UUIDv7, so the one written last) decides — `bound` / `transferred` to a guide → that guide,
- * `released` / `expired` → nobody.
+ * The guide bound at `at`: the latest event at or before `at` decides — `bound` /
+ * `transferred` to a guide → that guide, `released` / `expired` → nobody. The trail is in the
+ * order the events were written (`at`, then `ordinal`, as server/bindings reads it), so of events
+ * at one instant the one written last wins.
  */
 export function boundGuideAt(trail: readonly BindingEvent[], at: Date): BoundGuide | null {
   let latest: BindingEvent | null = null;
   for (const event of trail) {
     if (event.at.getTime() > at.getTime()) continue;
-    if (
-      !latest ||
-      event.at.getTime() > latest.at.getTime() ||
-      (event.at.getTime() === latest.at.getTime() && event.id > latest.id)
-    )
-      latest = event;
+    if (!latest || event.at.getTime() >= latest.at.getTime()) latest = event;
   }
   if (!latest || (latest.event !== 'bound' && latest.event !== 'transferred')) return null;
   if (!latest.guideId || !latest.storeId) return null;
@@ -57,7 +53,7 @@ export async function loadBindingTrails(
     `select e.id, e.customer_id, e.event, e.guide_id, coalesce(e.store_id, g.store_id) as store_id, e.at
        from customer_binding_events e left join guides g on g.id = e.guide_id
       where e.customer_id = any($1::uuid[]) and e.at <= $2
-      order by e.at, e.id`,
+      order by e.at, e.ordinal`,
     [customerIds, until.toISOString()],
   );
   const out = new Map<string, BindingEvent[]>();
