@@ -225,5 +225,30 @@ export function demoDay(date: string, scale = 1): DayStats {
       },
     });
   });
-  return { ...day, byGuide: guides };
+  // 导购业绩: the relationship and online credit beside the counter figures (uneven, as above).
+  const reasonsBy = ['price', 'size_missing', 'just_browsing', 'will_return', 'other'] as const;
+  const perf = guides.map((g, i) =>
+    performance(
+      { id: g.guideId, name: g.name },
+      {
+        boundCustomers: Math.round((46 - i * 7) * scale),
+        followUpsDone: Math.round((9 - i * 2) * scale),
+        followUpsOverdue: i === 2 ? 3 : i === 4 ? 1 : 0,
+        convertedVisits: g.convertedVisits,
+        inStoreRevenue: g.revenue,
+        creditedOnline: Math.round((186_000 - i * 41_000) * scale),
+        noPurchaseReasons: { [reasonsBy[i]!]: 3 - (i % 3), price: i === 0 ? 4 : 1 },
+      },
+    ),
+  );
+  const creditedOnlinePool = Math.round(52_800 * scale);
+  return {
+    ...day,
+    byGuide: guides,
+    performance: {
+      creditedOnline: perf.reduce((sum, p) => sum + p.creditedOnline, creditedOnlinePool),
+      creditedOnlinePool,
+      guides: perf.sort((a, b) => b.creditedRevenue - a.creditedRevenue),
+    },
+  };
 }
