@@ -39,6 +39,8 @@ const envSchema = z.object({
   HUB_FEED_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(900),
   /** calls a minute one terminal may make before 429 (far above any store's use; see throttle.ts) */
   HUB_TERMINAL_CALLS_PER_MIN: z.coerce.number().int().min(1).default(3_000),
+  /** minutes without a presence sighting after which a card says "可能已离店" (#16 item 6) */
+  HUB_PRESENCE_SILENCE_MIN: z.coerce.number().int().min(1).max(240).default(20),
   /** calls a minute the admin key may make before 429 (head office's console and scripts) */
   HUB_ADMIN_CALLS_PER_MIN: z.coerce.number().int().min(1).default(600),
   /**
@@ -79,6 +81,7 @@ export type HubConfig = {
   feedCacheTtlSeconds: number;
   terminalCallsPerMinute: number;
   adminCallsPerMinute: number;
+  presenceSilenceMinutes: number;
   /** registrations finding an existing member by phone, per terminal and hour, before 429 */
   registrationLookupsPerHour: number;
   /** proxies trusted for the client address (per-address limits); empty: the peer's address */
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,
     terminalCallsPerMinute: e.HUB_TERMINAL_CALLS_PER_MIN,
     adminCallsPerMinute: e.HUB_ADMIN_CALLS_PER_MIN,
+    presenceSilenceMinutes: e.HUB_PRESENCE_SILENCE_MIN,
     registrationLookupsPerHour: e.HUB_REGISTRATION_LOOKUPS_PER_HOUR,
     followUpSweepMs: e.HUB_FOLLOW_UP_SWEEP_MS,
     followUpAfterPurchaseDays: e.HUB_FOLLOW_UP_AFTER_PURCHASE_DAYS,

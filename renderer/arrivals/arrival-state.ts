@@ -30,3 +30,18 @@ export function arrivalState(
 
 export const minutesSince = (iso: string, now: Date) =>
   Math.max(0, Math.floor((now.getTime() - Date.parse(iso)) / 60_000));
+
+/** Whether she is still here (#16 item 6), from the visit's latest sighting and the clock. */
+export type Presence =
+  { kind: 'here'; minutes: number } | { kind: 'left'; silentMinutes: number } | { kind: 'unknown' };
+
+/**
+ * "在店 7 分钟" while sightings keep coming; "可能已离店" once none came for `silenceMinutes`.
+ * An alert from a hub that sends no sightings (or an expired one) says nothing about it.
+ */
+export function presenceOf(alert: StoredAlert, now: Date, silenceMinutes: number): Presence {
+  if (alert.lastSeenAt === undefined || alert.status === 'expired') return { kind: 'unknown' };
+  const silent = minutesSince(alert.lastSeenAt, now);
+  if (silent >= silenceMinutes) return { kind: 'left', silentMinutes: silent };
+  return { kind: 'here', minutes: minutesSince(alert.at, now) };
+}

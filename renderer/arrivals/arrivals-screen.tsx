@@ -7,10 +7,11 @@ import { useHerSize } from '../core/her-size';
 import { useNextBest } from '../core/next-best';
 import { HerSize } from '../ui/her-size';
 import { NextBest } from '../ui/next-best';
+import { useServices } from '../core/services';
 import { useAppStore } from '../core/store';
 import type { StoredAlert } from '../data/alerts';
 import { useIsOnline } from '../core/use-online';
-import { arrivalState, minutesSince } from './arrival-state';
+import { arrivalState, minutesSince, presenceOf } from './arrival-state';
 import type { ClaimOutcome } from './arrival-actions';
 import { useArrivals, useClaim } from './use-arrivals';
 import { PhoneTail } from '../ui/customer-badges';
@@ -77,6 +78,7 @@ function ArrivalCard({
   onChanged(): void;
 }) {
   const { t, i18n } = useTranslation('arrivals');
+  const { terminal } = useServices();
   const guide = useAppStore((s) => s.guide);
   const navigate = useAppStore((s) => s.navigate);
   const claim = useClaim();
@@ -85,6 +87,7 @@ function ArrivalCard({
   const state = arrivalState(alert, guide?.id ?? null, now);
   const card = alert.card;
   const minutes = minutesSince(alert.at, now);
+  const presence = presenceOf(alert, now, terminal.settings.presenceSilenceMinutes);
   const sizes = Object.entries(card.sizes).filter(([, v]) => v);
   // Whose customer: from the cached profile (the feed carries the binding), so offline too.
   const binding = useCustomerBinding(card.customerId);
@@ -145,8 +148,20 @@ function ArrivalCard({
           <PhoneTail last4={card.phoneLast4} fallback={t('phoneUnknown')} />
         </span>
         <span className="arrival-when">
-          {minutes === 0 ? t('justNow') : t('minutesAgo', { count: minutes })} ·{' '}
-          {t(`sources.${alert.source}`)}
+          {presence.kind === 'here' && presence.minutes > 0 ? (
+            <span className="arrival-presence here">
+              {t('inStore', { count: presence.minutes })}
+            </span>
+          ) : presence.kind === 'left' ? (
+            <span className="arrival-presence left">
+              {t('mayHaveLeft', { count: presence.silentMinutes })}
+            </span>
+          ) : minutes === 0 ? (
+            t('justNow')
+          ) : (
+            t('minutesAgo', { count: minutes })
+          )}{' '}
+          · {t(`sources.${alert.source}`)}
         </span>
       </header>
       <p className="arrival-sizes">

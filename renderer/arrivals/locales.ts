@@ -21,6 +21,8 @@ const zh = {
   error: '读取到店记录失败：{{message}}',
   minutesAgo: '{{count}} 分钟前到店',
   justNow: '刚刚到店',
+  inStore: '在店 {{count}} 分钟',
+  mayHaveLeft: '可能已离店（{{count}} 分钟未出现）',
   sources: {
     wifi: 'Wi-Fi 识别',
     geofence: '地理围栏',
@@ -84,6 +86,8 @@ export const arrivalsLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     error: 'Could not read the arrivals: {{message}}',
     minutesAgo: 'arrived {{count}} min ago',
     justNow: 'just arrived',
+    inStore: 'in store {{count}} min',
+    mayHaveLeft: 'may have left (not seen for {{count}} min)',
     sources: {
       wifi: 'Wi-Fi',
       geofence: 'Geofence',

@@ -50,6 +50,27 @@ describe('alerts cache', () => {
     });
   });
 
+  it('the latest sighting only moves forward, with or without a status change', async () => {
+    const db = freshDb();
+    const alert = makeAlert({ lastSeenAt: '2026-11-02T10:00:00.000Z' });
+    await storeAlert(db, alert);
+    const seen = (lastSeenAt: string) => ({
+      alertId: alert.alertId,
+      storeId: alert.storeId,
+      status: 'open' as const,
+      claimedBy: null,
+      claimedAt: null,
+      convertedAt: null,
+      orderId: null,
+      lastSeenAt,
+    });
+    expect((await applyAlertUpdate(db, seen('2026-11-02T10:06:00.000Z'))).kind).toBe('updated');
+    expect((await applyAlertUpdate(db, seen('2026-11-02T10:03:00.000Z'))).kind).toBe('unchanged');
+    expect((await storeAlert(db, alert)).kind).toBe('unchanged');
+    const [stored] = await recentArrivals(db, new Date('2026-11-02T10:10:00.000Z'));
+    expect(stored?.lastSeenAt).toBe('2026-11-02T10:06:00.000Z');
+  });
+
   it('an announced alert folded into the list gives what a re-read gives', async () => {
     const db = freshDb();
     const at = new Date('2026-11-02T10:31:00Z');

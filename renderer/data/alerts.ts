@@ -18,11 +18,19 @@ function advance(
   next: Omit<AlertUpdate, 'orderId' | 'storeId'>,
 ): StoredAlert | null {
   if (STATUS_RANK[next.status] < STATUS_RANK[current.status]) return null;
+  // The latest sighting only moves forward too (time in store, #16 item 6).
+  const lastSeenAt =
+    next.lastSeenAt !== undefined &&
+    (current.lastSeenAt === undefined ||
+      Date.parse(next.lastSeenAt) > Date.parse(current.lastSeenAt))
+      ? next.lastSeenAt
+      : current.lastSeenAt;
   if (
     next.status === current.status &&
     next.claimedAt === current.claimedAt &&
     next.convertedAt === current.convertedAt &&
-    (next.claimedBy?.guideId ?? null) === (current.claimedBy?.guideId ?? null)
+    (next.claimedBy?.guideId ?? null) === (current.claimedBy?.guideId ?? null) &&
+    lastSeenAt === current.lastSeenAt
   )
     return null;
   return {
@@ -31,6 +39,7 @@ function advance(
     claimedBy: next.claimedBy ?? current.claimedBy,
     claimedAt: next.claimedAt ?? current.claimedAt,
     convertedAt: next.convertedAt ?? current.convertedAt,
+    ...(lastSeenAt === undefined ? {} : { lastSeenAt }),
   };
 }
 

@@ -160,6 +160,7 @@ export function makeTerminalInfo(over: {
     phoneHashKey: TEST_PHONE_KEY,
     settings: {
       alertExpiryMinutes: 30,
+      presenceSilenceMinutes: 20,
       visitWindowMinutes: 120,
       autoLockMinutes: 5,
       currency: 'CNY',

@@ -89,6 +89,7 @@ export function terminalInfoFor(storeId: string): TerminalInfo {
     phoneHashKey: TEST_PHONE_KEY,
     settings: {
       alertExpiryMinutes: 30,
+      presenceSilenceMinutes: 20,
       visitWindowMinutes: 240,
       autoLockMinutes: 5,
       currency: 'CNY',

@@ -29,14 +29,17 @@ export type AlertRow = {
   converted_at: unknown;
   converted_order_id: string | null;
   card: unknown;
+  /** the visit's latest sighting (from `ALERT_SELECT`'s join) */
+  last_seen_at?: unknown;
 };
 
 /** Select list + join for `AlertRow`; callers add `where` / `order by` after it. */
 export const ALERT_SELECT = `
   select a.id, a.visit_id, a.store_id, a.source, a.raised_at, a.expires_at, a.status,
          a.claimed_by, g.name as claimed_by_name, a.claimed_at, a.converted_at,
-         a.converted_order_id, a.card
-    from alerts a left join guides g on g.id = a.claimed_by`;
+         a.converted_order_id, a.card, v.last_seen_at
+    from alerts a left join guides g on g.id = a.claimed_by
+         left join visits v on v.id = a.visit_id`;
 
 export function toArrivalAlert(row: AlertRow): ArrivalAlert {
   return {
@@ -52,6 +55,7 @@ export function toArrivalAlert(row: AlertRow): ArrivalAlert {
     expiresAt: toIso(row.expires_at),
     convertedAt: toIsoOrNull(row.converted_at),
     card: customerCard.parse(row.card),
+    ...(row.last_seen_at == null ? {} : { lastSeenAt: toIso(row.last_seen_at) }),
   };
 }
 
@@ -65,6 +69,7 @@ export function toAlertUpdate(row: Omit<AlertRow, 'card'>): AlertUpdate {
     claimedAt: toIsoOrNull(row.claimed_at),
     convertedAt: toIsoOrNull(row.converted_at),
     orderId: row.converted_order_id,
+    ...(row.last_seen_at == null ? {} : { lastSeenAt: toIso(row.last_seen_at) }),
   };
 }
 

@@ -2,6 +2,7 @@ import { phoneHash } from '../../shared/domain/crypto';
 import { newId } from '../../shared/domain/ids';
 import { normalisePhone } from '../../shared/domain/phone';
 import type {
+  AlertUpdate,
   ArrivalAlert,
   CustomerRef,
   FootfallEvent,
@@ -14,6 +15,7 @@ import type { Queryable } from '../db/database';
 import type { HubContext } from '../context';
 import { badRequest, HubError, notFound } from '../http/errors';
 import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from './windows';
+import { ALERT_SELECT, toAlertUpdate, type AlertRow } from './alerts';
 import { buildCustomerCard, CARD_COLUMNS, type CardCustomerRow } from './card';
 import { nearestStoreContaining, type Geofence } from './geo';
 
@@ -119,6 +121,8 @@ export type PresenceResult = {
   visitId: string;
   alertId: string | null;
   alert: ArrivalAlert | null;
+  /** her visit's alert, when this sighting moved its last sighting into a later minute */
+  seen: AlertUpdate | null;
 };
 
 /**
@@ -154,7 +158,7 @@ export async function recordPresence(
        values ($1, $2, null, $3, $4::timestamptz, $4::timestamptz)`,
       [visitId, storeId, event.source, at],
     );
-    return { visitId, alertId: null, alert: null };
+    return { visitId, alertId: null, alert: null, seen: null };
   }
 
   return db.transaction(async (tx) => {
@@ -167,20 +171,29 @@ export async function recordPresence(
         `${storeId}:${customer.id}`,
       ]);
     }
-    // Extend the visit seen within the window, if any (one statement: find and bump).
-    const [recent] = await tx.query<{ id: string; alert_id: string | null }>(
-      `update visits set sightings = sightings + 1,
-              last_seen_at = greatest(last_seen_at, $3::timestamptz)
-        where id = (
-          select id from visits
-           where store_id = $1 and customer_id = $2
-             and last_seen_at >= $3::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
-             and started_at <= $3::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'
-           order by last_seen_at desc limit 1)
-        returning id, alert_id`,
+    // Extend the visit seen within the window, if any (one statement: find and bump), and learn
+    // whether its last sighting moved into a later minute.
+    const [recent] = await tx.query<{ id: string; alert_id: string | null; new_minute: boolean }>(
+      `with prev as (
+         select id, last_seen_at from visits
+          where store_id = $1 and customer_id = $2
+            and last_seen_at >= $3::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
+            and started_at <= $3::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'
+          order by last_seen_at desc limit 1)
+       update visits v set sightings = v.sightings + 1,
+              last_seen_at = greatest(v.last_seen_at, $3::timestamptz)
+         from prev where v.id = prev.id
+       returning v.id, v.alert_id,
+         date_trunc('minute', v.last_seen_at) > date_trunc('minute', prev.last_seen_at) as new_minute`,
       [storeId, customer.id, at],
     );
-    if (recent) return { visitId: recent.id, alertId: recent.alert_id, alert: null };
+    if (recent) {
+      // Time in store (#16 item 6): terminals hear of her again at most once a minute, and only
+      // while her alert can still be acted on.
+      const seen =
+        recent.new_minute && recent.alert_id ? await seenUpdate(tx, recent.alert_id) : null;
+      return { visitId: recent.id, alertId: recent.alert_id, alert: null, seen };
+    }
 
     // Only a new visit needs the card: repeat sightings (most Wi-Fi pings) skip the stock query.
     const card = await buildCustomerCard(tx, storeId, customer);
@@ -209,9 +222,19 @@ export async function recordPresence(
       expiresAt,
       convertedAt: null,
       card,
+      lastSeenAt: at,
     };
-    return { visitId, alertId, alert };
+    return { visitId, alertId, alert, seen: null };
   });
+}
+
+/** `alert:updated` for a visit seen again, while its alert is open or claimed (else null). */
+async function seenUpdate(tx: Queryable, alertId: string): Promise<AlertUpdate | null> {
+  const [row] = await tx.query<AlertRow>(
+    `${ALERT_SELECT} where a.id = $1 and a.status in ('open', 'claimed')`,
+    [alertId],
+  );
+  return row ? toAlertUpdate(row) : null;
 }
 
 /** Door-counter reading for a store. */

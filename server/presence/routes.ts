@@ -28,6 +28,7 @@ export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): v
   onEndpoint(api, endpoints.presence, async ({ reply, body: event }) => {
     const result = await recordPresence(ctx, event);
     if (result.alert) ctx.realtime.toStore(result.alert.storeId, 'alert:new', result.alert);
+    if (result.seen) ctx.realtime.toStore(result.seen.storeId, 'alert:updated', result.seen);
     return reply.status(202).send({ visitId: result.visitId, alertId: result.alertId });
   });
 

@@ -28,6 +28,7 @@ export function registerTerminalRoutes(api: FastifyInstance, ctx: HubContext): v
       settings: {
         alertExpiryMinutes: ALERT_EXPIRY_MINUTES,
         visitWindowMinutes: VISIT_WINDOW_MINUTES,
+        presenceSilenceMinutes: ctx.config.presenceSilenceMinutes,
         autoLockMinutes: 5,
         currency: 'CNY',
         locale: 'zh-CN',

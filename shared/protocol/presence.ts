@@ -81,6 +81,8 @@ export const arrivalAlert = z.object({
   expiresAt: isoInstant,
   convertedAt: isoInstant.nullable(),
   card: customerCard,
+  /** the visit's latest presence sighting (#16 item 6; absent from older hubs: read as `at`) */
+  lastSeenAt: isoInstant.optional(),
 });
 export type ArrivalAlert = z.infer<typeof arrivalAlert>;
 
@@ -92,6 +94,8 @@ export const alertUpdate = z.object({
   claimedAt: isoInstant.nullable(),
   convertedAt: isoInstant.nullable(),
   orderId: uuid.nullable(),
+  /** the visit's latest sighting: sent again when she is seen in a later minute (#16 item 6) */
+  lastSeenAt: isoInstant.optional(),
 });
 export type AlertUpdate = z.infer<typeof alertUpdate>;
 

@@ -22,6 +22,8 @@ export const terminalInfo = z.object({
   settings: z.object({
     alertExpiryMinutes: z.number().int().positive(),
     visitWindowMinutes: z.number().int().positive(),
+    /** silence after which a card says she may have left (#16 item 6; older hubs: 20) */
+    presenceSilenceMinutes: z.number().int().positive().default(20),
     autoLockMinutes: z.number().int().positive(),
     currency: z.literal('CNY'),
     locale: z.string(),

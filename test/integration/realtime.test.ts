@@ -222,6 +222,47 @@ describeOnBackends('live channel: arrival alerts, claims, expiry, revocation', (
     expect(eventsOf(back, 'alert:new')).toHaveLength(0);
   });
 
+  it('time in store: a sighting in a later minute extends the visit and tells the store once a minute', async () => {
+    const t = await open(storeA.terminals[0]!.token);
+    const c = await seedCustomer(hub);
+    // Sightings 9 and 8.5 minutes ago (one minute bucket or two: the second may cross a minute
+    // boundary, so only what it reports is checked), then 2 minutes ago (a later minute for sure).
+    const first = minutesAgo(9);
+    const alertId = await arrive(hub, c.memberCode, storeA.storeId, first);
+    const raised = await received<ArrivalAlert>(t, 'alert:new', (a) => a.alertId === alertId);
+    expect(raised.lastSeenAt).toBe(raised.at);
+    await arrive(hub, c.memberCode, storeA.storeId, minutesAgo(2));
+    const update = await received<AlertUpdate>(
+      t,
+      'alert:updated',
+      (u) => u.alertId === alertId && u.lastSeenAt !== undefined,
+    );
+    expect(alertUpdate.safeParse(update).success).toBe(true);
+    expect(Date.parse(update.lastSeenAt!) - Date.parse(first)).toBeGreaterThan(6 * 60_000);
+    expect(update.status).toBe('open');
+    const seenUpdates = () =>
+      eventsOf<AlertUpdate>(t, 'alert:updated').filter((u) => u.alertId === alertId).length;
+    const before = seenUpdates();
+    // Seen again in the same minute as the last sighting: no new message.
+    const sameMinute = new Date(Date.parse(update.lastSeenAt!));
+    sameMinute.setUTCSeconds(Math.min(59, sameMinute.getUTCSeconds() + 1));
+    if (sameMinute.getTime() <= Date.now())
+      await arrive(hub, c.memberCode, storeA.storeId, sameMinute.toISOString());
+    // An older sighting (a late message) does not move the visit back.
+    await arrive(hub, c.memberCode, storeA.storeId, minutesAgo(5));
+    // The catch-up list carries the latest sighting too.
+    const r = await callRoute(
+      hub,
+      endpoints.alerts,
+      { query: { since: minutesAgo(10) } },
+      { token: storeA.terminals[0]!.token },
+    );
+    const listed = r.body.items.find((a) => a.alertId === alertId);
+    expect(Date.parse(listed!.lastSeenAt!)).toBeGreaterThanOrEqual(Date.parse(update.lastSeenAt!));
+    expect(Date.parse(listed!.lastSeenAt!)).toBeLessThan(Date.parse(update.lastSeenAt!) + 60_000);
+    expect(seenUpdates()).toBe(before);
+  });
+
   it('refuses a handshake without a token or with a bad one', async () => {
     for (const token of ['', 'sgt_not-a-real-token']) {
       const s = openTerminalSocket(hub, token);
