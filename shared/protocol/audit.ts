@@ -61,6 +61,10 @@ export const hubAuditAction = z.enum([
   'credit_rules_changed',
   'binding_transferred',
   'binding_rules_saved',
+  // after-sale (issue #16): the guide who took goods back; the manager who approved it; IT's threshold
+  'order_returned',
+  'return_approved',
+  'return_settings_saved',
 ]);
 export type HubAuditAction = z.infer<typeof hubAuditAction>;
 
