@@ -25,6 +25,7 @@ const zh = {
     registration: '新会员登记',
     visit_outcome: '未成交原因',
     follow_up_outcome: '跟进结果',
+    return: '退货 / 作废 / 换货',
   },
   noPurchase: {
     size_missing: '尺码缺货',
@@ -128,6 +129,7 @@ export const syncStatusLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       registration: 'New member',
       visit_outcome: 'No-purchase reason',
       follow_up_outcome: 'Follow-up outcome',
+      return: 'Return / void / exchange',
     },
     noPurchase: {
       size_missing: 'Size missing',
