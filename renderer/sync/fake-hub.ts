@@ -468,6 +468,21 @@ export class FakeHub {
           discount: l.discount,
         };
       }),
+      afterSale: this.afterSaleOf(order),
+    };
+  }
+
+  /** What the fake's returns did to an order (units per line; no refund arithmetic). */
+  private afterSaleOf(order: Order): NonNullable<StoreOrder['afterSale']> {
+    const mine = [...this.returns.values()].filter((r) => r.orderId === order.id);
+    const byLine = order.lines.map((_, i) =>
+      mine.reduce((n, r) => n + (r.lines.find((l) => l.lineNo === i + 1)?.quantity ?? 0), 0),
+    );
+    return {
+      refunded: 0,
+      returnedUnits: byLine.reduce((a, b) => a + b, 0),
+      voided: mine.some((r) => r.kind === 'void'),
+      returnedByLine: byLine,
     };
   }
 
