@@ -18,6 +18,7 @@ import { registerSyncRoutes } from './sync/routes';
 import { registerCustomerRoutes } from './customers/routes';
 import { registerCatalogRoutes } from './catalog/routes';
 import { registerOrderRoutes } from './orders/routes';
+import { registerReturnRoutes } from './returns/routes';
 import { registerStockRoutes } from './stock/routes';
 import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presence/routes';
 import { registerStatsRoutes } from './stats/routes';
@@ -146,6 +147,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerCustomerRoutes(api, ctx);
       registerCatalogRoutes(api, ctx);
       registerOrderRoutes(api, ctx);
+      registerReturnRoutes(api, ctx);
       registerStockRoutes(api, ctx);
       registerPresenceRoutes(api, ctx);
       registerStatsRoutes(api, ctx);

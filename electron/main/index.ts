@@ -36,6 +36,7 @@ import {
 } from './security/origins';
 import { configureLogging } from './services/logging';
 import { printOptions, renderReceiptHtml } from './services/receipt';
+import { receiptQrSvg } from './services/receipt-qr';
 import { createCrashPolicy } from './services/recovery';
 import { createDataKeyService } from './services/data-key';
 import { createSecretStore, type Cipher } from './services/secret-store';
@@ -271,7 +272,9 @@ async function main(): Promise<void> {
         const printer = new BrowserWindow(receiptWindowOptions());
         try {
           await printer.loadURL(
-            `data:text/html;charset=utf-8,${encodeURIComponent(renderReceiptHtml(receipt))}`,
+            `data:text/html;charset=utf-8,${encodeURIComponent(
+              renderReceiptHtml(receipt, await receiptQrSvg(receipt.orderId)),
+            )}`,
           );
           const options = printOptions(
             await printer.webContents.getPrintersAsync(),

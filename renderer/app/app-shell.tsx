@@ -15,6 +15,9 @@ import { SyncIndicator } from '../sync-status/sync-indicator';
 import type { Screen } from '../core/navigation';
 import { preloadScreens, ScreenSwitch } from './screen-switch';
 import { ManagerGateProvider } from '../core/manager-gate';
+import { ManagerApprovalProvider } from '../core/manager-approval';
+import { useManagerApprovalCheck } from '../session/use-manager-approval-check';
+import { orderIdFromReceiptCode } from '../../shared/domain/receipt-code';
 import { useServices } from '../core/services';
 import { useAppStore } from '../core/store';
 import { useScanner } from '../core/use-scanner';
@@ -97,6 +100,9 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
     (code: string) => {
       // The order screen scans products itself; the lookup screen takes member codes itself.
       if (!guide || screen.name === 'order' || screen.name === 'lookup') return false;
+      // A receipt's QR code opens its order for after-sale (#16).
+      const orderId = orderIdFromReceiptCode(code);
+      if (orderId) return void navigate({ name: 'afterSale', orderId });
       void findProductByCode(db, code).then((product) =>
         navigate(
           product ? { name: 'order', addSku: product.sku } : { name: 'lookup', query: code },
@@ -106,6 +112,7 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
     [guide, screen.name, db, navigate],
   );
   useScanner(onScan);
+  const approveAsManager = useManagerApprovalCheck();
 
   const language = (LANGUAGES as readonly string[]).includes(i18n.language)
     ? (i18n.language as Language)
@@ -191,7 +198,9 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
         {guide ? (
           // Manager-only screens ask for the PIN again through the session's step-up.
           <ManagerGateProvider gate={managerStepUp}>
-            <ScreenSwitch key={guide.id} screen={screen} />
+            <ManagerApprovalProvider approve={approveAsManager}>
+              <ScreenSwitch key={guide.id} screen={screen} />
+            </ManagerApprovalProvider>
           </ManagerGateProvider>
         ) : (
           <SignInScreen />

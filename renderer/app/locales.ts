@@ -7,6 +7,7 @@ import { syncStatusLocales } from '../sync-status/locales';
 import { dashboardLocales } from '../dashboard/locales';
 import { customersLocales } from '../customers/locales';
 import { ordersLocales } from '../orders/locales';
+import { afterSaleLocales } from '../orders/after-sale-locales';
 import { followUpsLocales } from '../follow-ups/locales';
 import { uiLocales } from '../ui/locales';
 import { createI18n, type Language } from '../i18n/i18n';
@@ -28,6 +29,7 @@ export const resources = {
     dashboard: dashboardLocales['zh-CN'],
     customers: customersLocales['zh-CN'],
     orders: ordersLocales['zh-CN'],
+    'after-sale': afterSaleLocales['zh-CN'],
     'follow-ups': followUpsLocales['zh-CN'],
   },
   en: {
@@ -41,6 +43,7 @@ export const resources = {
     dashboard: dashboardLocales.en,
     customers: customersLocales.en,
     orders: ordersLocales.en,
+    'after-sale': afterSaleLocales.en,
     'follow-ups': followUpsLocales.en,
   },
 };

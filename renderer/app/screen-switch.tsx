@@ -39,6 +39,9 @@ const register = onDemand(() =>
 );
 const order = onDemand(() => import('../orders/order-screen').then((m) => m.OrderScreen));
 const receipt = onDemand(() => import('../orders/receipt-screen').then((m) => m.ReceiptScreen));
+const afterSale = onDemand(() =>
+  import('../orders/after-sale-screen').then((m) => m.AfterSaleScreen),
+);
 const today = onDemand(() => import('../orders/today-screen').then((m) => m.TodayScreen));
 const sync = onDemand(() => import('../sync-status/sync-panel').then((m) => m.SyncPanel));
 const dashboard = onDemand(() =>
@@ -53,6 +56,7 @@ const RegisterScreen = register.Screen;
 const OrderScreen = order.Screen;
 const ReceiptScreen = receipt.Screen;
 const TodayScreen = today.Screen;
+const AfterSaleScreen = afterSale.Screen;
 const SyncPanel = sync.Screen;
 const DashboardScreen = dashboard.Screen;
 const FollowUpsScreen = followUps.Screen;
@@ -70,6 +74,7 @@ export function preloadScreens(): void {
     register,
     order,
     receipt,
+    afterSale,
     today,
     sync,
     dashboard,
@@ -122,6 +127,8 @@ function ScreenFor({ screen }: { screen: Screen }) {
       return <ReceiptScreen orderId={screen.orderId} />;
     case 'today':
       return <TodayScreen />;
+    case 'afterSale':
+      return <AfterSaleScreen key={screen.orderId} orderId={screen.orderId} />;
     case 'sync':
       return <SyncPanel />;
     case 'dashboard':

@@ -11,6 +11,7 @@ export type Screen =
   | { name: 'register'; phone?: string }
   | { name: 'order'; customerId?: string; alertId?: string; addSku?: string }
   | { name: 'receipt'; orderId: string }
+  | { name: 'afterSale'; orderId: string }
   | { name: 'today' }
   | { name: 'sync' }
   | { name: 'dashboard' }

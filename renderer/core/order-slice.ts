@@ -19,6 +19,8 @@ export type OrderDraft = {
   alertId: string | null;
   lines: DraftLine[];
   paymentMethod: PaymentMethod;
+  /** the id the order will be sent under when fixed in advance: an exchange's new order (#16) */
+  orderId?: string;
 };
 
 export const EMPTY_DRAFT: OrderDraft = {
@@ -45,6 +47,8 @@ export type OrderSlice = {
   /** attaches a customer (and the arrival alert the sale came from, when there is one) */
   attachDraftCustomer(customerId: string | null, alertId?: string | null): void;
   clearOrderDraft(): void;
+  /** starts the new order of an exchange: its id is the one the exchange's return names */
+  startExchangeDraft(orderId: string, customerId: string | null): void;
 };
 
 const clampDiscount = (line: DraftLine): DraftLine => ({
@@ -54,6 +58,8 @@ const clampDiscount = (line: DraftLine): DraftLine => ({
 
 export const createOrderSlice: StateCreator<OrderSlice, [], [], OrderSlice> = (set) => ({
   orderDraft: EMPTY_DRAFT,
+  startExchangeDraft: (orderId, customerId) =>
+    set({ orderDraft: { ...EMPTY_DRAFT, orderId, customerId } }),
   addProductToDraft: (product) =>
     set(({ orderDraft }) => {
       const existing = orderDraft.lines.find((l) => l.sku === product.sku);

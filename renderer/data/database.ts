@@ -6,6 +6,7 @@ import type {
   AuditDetail,
   FollowUpOutcome,
   Order,
+  OrderReturn,
   RejectCode,
   VisitOutcome,
   ProductItem,
@@ -71,8 +72,10 @@ export type OutboxFollowUpOutcome = OutboxBase & {
   kind: 'follow_up_outcome';
   followUpOutcome: FollowUpOutcome;
 };
+/** A void, return or exchange of an order (#16 item 1; sealed whole: its note is free text). */
+export type OutboxReturn = OutboxBase & { kind: 'return'; orderReturn: OrderReturn };
 export type OutboxEntry =
-  OutboxOrder | OutboxRegistration | OutboxVisitOutcome | OutboxFollowUpOutcome;
+  OutboxOrder | OutboxRegistration | OutboxVisitOutcome | OutboxFollowUpOutcome | OutboxReturn;
 
 export type FeedName = 'customers' | 'catalog' | 'staff' | 'alerts' | 'followUps';
 export type SyncStateRow = {

@@ -1,10 +1,10 @@
-import type { FollowUpOutcome, Order, VisitOutcome } from '../../shared/protocol';
+import type { FollowUpOutcome, Order, OrderReturn, VisitOutcome } from '../../shared/protocol';
 import type { LocalCustomerRegistration } from './customer-rows';
 import type { OutboxEntry } from './database';
 import { aadFor, isSealedRow, keepAlive, type Envelope, type Sealer } from './sealed';
 
 type Base<E> = E extends unknown
-  ? Omit<E, 'order' | 'registration' | 'visitOutcome' | 'followUpOutcome'>
+  ? Omit<E, 'order' | 'registration' | 'visitOutcome' | 'followUpOutcome' | 'orderReturn'>
   : never;
 
 /**
@@ -21,6 +21,8 @@ export type OutboxRow = Base<OutboxEntry> &
     // #15: outcomes are sealed whole (a guide's note about a customer).
     | { kind: 'visit_outcome'; visitOutcome: Partial<VisitOutcome>; sealed?: Envelope }
     | { kind: 'follow_up_outcome'; followUpOutcome: Partial<FollowUpOutcome>; sealed?: Envelope }
+    // #16: a return is sealed whole; its original order's id stays readable for 今日订单.
+    | { kind: 'return'; orderReturn: Pick<OrderReturn, 'orderId'>; sealed?: Envelope }
   );
 
 export async function sealOutboxEntry(sealer: Sealer, entry: OutboxEntry): Promise<OutboxRow> {
@@ -32,6 +34,14 @@ export async function sealOutboxEntry(sealer: Sealer, entry: OutboxEntry): Promi
   if (entry.kind === 'follow_up_outcome') {
     const { followUpOutcome, ...rest } = entry;
     return { ...rest, followUpOutcome: {}, sealed: await sealer.seal(followUpOutcome, aad) };
+  }
+  if (entry.kind === 'return') {
+    const { orderReturn, ...rest } = entry;
+    return {
+      ...rest,
+      orderReturn: { orderId: orderReturn.orderId },
+      sealed: await sealer.seal(orderReturn, aad),
+    };
   }
   if (entry.kind === 'registration') {
     const { registration, ...rest } = entry;
@@ -57,6 +67,8 @@ export async function openOutboxEntry(sealer: Sealer, row: OutboxRow): Promise<O
       ...rest,
       followUpOutcome: await sealer.open<FollowUpOutcome>(sealed as Envelope, aad),
     };
+  if (rest.kind === 'return')
+    return { ...rest, orderReturn: await sealer.open<OrderReturn>(sealed as Envelope, aad) };
   if (rest.kind === 'registration') {
     const registration = await sealer.open<LocalCustomerRegistration>(sealed as Envelope, aad);
     return { ...rest, registration };

@@ -183,7 +183,9 @@ export async function recordResults(
       if (!entry || entry.status !== 'pending') continue;
       const result = byId.get(entry.id)!;
       const synced = result.status !== 'rejected';
-      if (entry.kind === 'order') answeredOrders.push({ id: entry.id, synced });
+      // A return's holds (units back on the shelf) settle like a sale's.
+      if (entry.kind === 'order' || entry.kind === 'return')
+        answeredOrders.push({ id: entry.id, synced });
       // The queue state is in clear: the sealed part rides along unopened (same id, same AAD).
       const next: OutboxRow = {
         ...entry,

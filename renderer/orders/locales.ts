@@ -72,6 +72,8 @@ const zh = {
       discarded: '已放弃',
     },
     remoteTitle: '其他收银台的订单',
+    afterSaleOpen: '售后',
+    afterSale: { none: '', partial: '部分退货', returned: '已全部退货', voided: '已作废' },
     close: '关闭',
   },
   payment: {
@@ -83,6 +85,8 @@ const zh = {
     other: '其他',
   },
   receipt: {
+    qr: '订单二维码（售后时扫描）',
+    afterSale: '售后（退货 / 作废 / 换货）',
     title: '小票',
     loading: '正在读取订单…',
     notFound: '本机没有这张订单',
@@ -160,6 +164,8 @@ export const ordersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     },
     today: {
       title: "Today's orders",
+      afterSaleOpen: 'After-sale',
+      afterSale: { none: '', partial: 'Partly returned', returned: 'Returned', voided: 'Voided' },
       scope: 'Show',
       thisCounter: 'This counter ({{name}})',
       store: 'Whole store',
@@ -199,6 +205,8 @@ export const ordersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       other: 'Other',
     },
     receipt: {
+      qr: 'Order QR code (scan it for after-sale)',
+      afterSale: 'After-sale (return / void / exchange)',
       title: 'Receipt',
       loading: 'Reading the order…',
       notFound: 'This order is not on this terminal',

@@ -7,6 +7,7 @@ import { useAppStore } from '../core/store';
 import { OfflineNote, PhoneTail } from '../ui/customer-badges';
 import { formatStoreTime, moneyLocale } from '../ui/format';
 import { useIsOnline } from '../core/use-online';
+import { ReceiptQr } from '../ui/receipt-qr';
 import { useReceipt, type ReceiptData } from './use-orders';
 import '../ui/screens.css';
 import './orders.css';
@@ -154,6 +155,7 @@ function ReceiptView({ data }: { data: ReceiptData }) {
             {money(total)}
           </output>
         </p>
+        <ReceiptQr orderId={order.id} label={t('receipt.qr')} />
         <p className="receipt-sync">
           {t('receipt.sync')}：
           <span
@@ -177,6 +179,15 @@ function ReceiptView({ data }: { data: ReceiptData }) {
         <button type="button" className="big" onClick={() => navigate({ name: 'order' })}>
           {t('receipt.newOrder')}
         </button>
+        {entry.status !== 'rejected' && entry.status !== 'discarded' && (
+          <button
+            type="button"
+            className="big"
+            onClick={() => navigate({ name: 'afterSale', orderId: order.id })}
+          >
+            {t('receipt.afterSale')}
+          </button>
+        )}
       </div>
       {printing === 'done' && <p role="status">{t('receipt.printed')}</p>}
       {printError && (

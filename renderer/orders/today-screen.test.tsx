@@ -7,6 +7,7 @@ import { newId } from '../../shared/domain/ids';
 import type { Order } from '../../shared/protocol';
 import { useAppStore } from '../core/store';
 import { enqueueOrder } from '../data/outbox';
+import { enqueueReturn } from '../data/returns';
 import { makeGuide, makeProduct } from '../data/testing';
 import { createHarness } from '../testing/screen-testing';
 import { TodayScreen } from './today-screen';
@@ -131,5 +132,35 @@ describe('TodayScreen (今日订单)', () => {
     await userEvent.setup().click(screen.getByRole('button', { name: '全店' }));
     expect(await screen.findByText(/离线：总部暂时连不上，只显示本机的订单/)).toBeTruthy();
     expect(rows()).toHaveLength(2);
+  });
+
+  it('says 已作废 at once for a void queued here (offline), and opens 售后 from the row', async () => {
+    const { h, morning, evening } = await setup();
+    h.hub.faults.offline = true;
+    const back = (orderId: string, kind: 'return' | 'void') => ({
+      id: newId(),
+      orderId,
+      storeId: h.storeId,
+      terminalId: h.services.terminal.terminalId,
+      guideId: h.guide.id,
+      kind,
+      reason: kind === 'void' ? 'entry_mistake' : 'size',
+      createdAt: '2026-11-02T10:00:00.000Z',
+      lines: [{ lineNo: 1, quantity: 1 }],
+    });
+    expect((await enqueueReturn(h.db, back(morning.id, 'void'), () => 'COAT-M')).ok).toBe(true);
+    h.show(<TodayScreen />);
+    await screen.findByRole('table');
+    expect(rows().map((r) => r[6])).toEqual(['待同步', '已同步 · 已作废']);
+    // A voided order has nothing left to take back.
+    const morningRow = within(screen.getByRole('table')).getAllByRole('row')[2]!;
+    expect(within(morningRow).getByRole('button', { name: '售后' })).toHaveProperty(
+      'disabled',
+      true,
+    );
+    const user = userEvent.setup();
+    const eveningRow = within(screen.getByRole('table')).getAllByRole('row')[1]!;
+    await user.click(within(eveningRow).getByRole('button', { name: '售后' }));
+    expect(useAppStore.getState().screen).toEqual({ name: 'afterSale', orderId: evening.id });
   });
 });

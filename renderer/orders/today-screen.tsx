@@ -8,6 +8,7 @@ import { useAppStore } from '../core/store';
 import { useAsync } from '../core/use-async';
 import { activeGuides } from '../data/staff';
 import { formatStoreTime, moneyLocale } from '../ui/format';
+import { ReceiptQr } from '../ui/receipt-qr';
 import { useTodayOrders, type TodayOrder, type TodayScope } from './use-today-orders';
 import '../ui/screens.css';
 import './orders.css';
@@ -106,7 +107,15 @@ export function TodayScreen() {
                   <td>{o.units}</td>
                   <td className="num">{money(o.total)}</td>
                   <td>{t(`payment.${o.paymentMethod}`)}</td>
-                  <td>{t(`today.states.${o.status}`)}</td>
+                  <td>
+                    {t(`today.states.${o.status}`)}
+                    {o.afterSale !== 'none' && (
+                      <span className={`after-sale-tag is-${o.afterSale}`}>
+                        {' · '}
+                        {t(`today.afterSale.${o.afterSale}`)}
+                      </span>
+                    )}
+                  </td>
                   <td>
                     <button
                       type="button"
@@ -118,6 +127,18 @@ export function TodayScreen() {
                       })}
                     >
                       {t('today.open')}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      disabled={
+                        o.afterSale === 'voided' ||
+                        o.afterSale === 'returned' ||
+                        o.status === 'rejected' ||
+                        o.status === 'discarded'
+                      }
+                      onClick={() => navigate({ name: 'afterSale', orderId: o.id })}
+                    >
+                      {t('today.afterSaleOpen')}
                     </button>
                   </td>
                 </tr>
@@ -177,6 +198,7 @@ function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => voi
         {t('order.total')} {money(order.total)}
       </p>
       <p className="receipt-id">{order.id}</p>
+      <ReceiptQr orderId={order.id} label={t('receipt.qr')} />
       <div className="today-actions">
         <button
           type="button"

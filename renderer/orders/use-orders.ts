@@ -67,7 +67,7 @@ export function draftToOrder(
   now: Date,
 ): Order {
   return {
-    id: newId(),
+    id: draft.orderId ?? newId(),
     ...ids,
     ...(draft.customerId ? { customerId: draft.customerId } : {}),
     ...(draft.alertId ? { alertId: draft.alertId } : {}),

@@ -7,6 +7,10 @@ import { useServices } from '../core/services';
 import { activeGuides } from '../data/staff';
 import { localOrdersBetween } from '../data/local-orders';
 import type { OutboxOrder } from '../data/outbox';
+import { localReturnsOf } from '../data/returns';
+
+/** What after-sale did to an order so far (#16): nothing, some units back, all back, voided. */
+export type AfterSaleState = 'none' | 'partial' | 'returned' | 'voided';
 
 export type TodayScope = 'terminal' | 'store';
 /** `hub`: at head office (read from the hub); the others are this counter's outbox states. */
@@ -24,6 +28,7 @@ export type TodayOrder = {
   total: number;
   units: number;
   status: TodayStatus;
+  afterSale: AfterSaleState;
   /** the hub's copy (other counters' orders open from it) */
   remote: StoreOrder | null;
 };
@@ -86,10 +91,37 @@ export function useTodayOrders(scope: TodayScope, guideId: string | null) {
             total: o.total,
             units: o.units,
             status: 'hub',
+            afterSale: !o.afterSale
+              ? 'none'
+              : o.afterSale.voided
+                ? 'voided'
+                : o.afterSale.returnedUnits >= o.units
+                  ? 'returned'
+                  : o.afterSale.returnedUnits > 0
+                    ? 'partial'
+                    : 'none',
             remote: o,
           });
       for (const entry of local.filter((e) => !guideId || e.order.guideId === guideId))
         byId.set(entry.id, fromOutbox(entry, names, terminal.name, byId.get(entry.id)));
+      // Returns queued here count at once (offline too); the hub's figure covers the sent ones.
+      const back = new Map<string, { units: number; voided: boolean }>();
+      for (const r of await localReturnsOf(db, new Set(byId.keys()))) {
+        const o = byId.get(r.orderReturn.orderId);
+        if (!o || r.status === 'rejected' || r.status === 'discarded') continue;
+        if (r.status === 'synced' && o.remote) continue;
+        const sum = back.get(o.id) ?? {
+          units: o.remote?.afterSale?.returnedUnits ?? 0,
+          voided: o.afterSale === 'voided',
+        };
+        sum.units += r.orderReturn.lines.reduce((n, l) => n + l.quantity, 0);
+        sum.voided ||= r.orderReturn.kind === 'void';
+        back.set(o.id, sum);
+      }
+      for (const [id, sum] of back) {
+        const o = byId.get(id)!;
+        o.afterSale = sum.voided ? 'voided' : sum.units >= o.units ? 'returned' : 'partial';
+      }
       const orders = [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
       if (live) setView({ state: 'ready', orders, offline: !hub.ok });
     })();
@@ -119,6 +151,7 @@ function fromOutbox(
     total,
     units,
     status: entry.status,
+    afterSale: remote?.afterSale ?? 'none',
     remote: remote?.remote ?? null,
   };
 }

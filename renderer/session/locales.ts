@@ -41,6 +41,7 @@ const zh = {
   cancelChange: '取消，返回',
   stepUpTitle: '{{name}}，请再次输入店长 PIN 码',
   stepUpWhy: '店长功能需要确认身份（登录已超过 {{minutes}} 分钟）。',
+  notManager: '只有店长的 PIN 可以确认。',
   confirm: '确认',
   cancel: '取消',
 };
@@ -90,6 +91,7 @@ export const sessionLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     cancelChange: 'Cancel, go back',
     stepUpTitle: '{{name}}, enter your manager PIN again',
     stepUpWhy: 'Manager features need your PIN again (signed in over {{minutes}} minutes ago).',
+    notManager: "Only a store manager's PIN approves this.",
     confirm: 'Confirm',
     cancel: 'Cancel',
   },

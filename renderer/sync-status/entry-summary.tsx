@@ -14,6 +14,10 @@ export function EntrySummary({ entry }: { entry: OutboxEntry }) {
     summary = `${t('items', { count: units })} · ${formatFen(total, i18n.language)}`;
   } else if (entry.kind === 'registration') summary = entry.registration.name;
   else if (entry.kind === 'visit_outcome') summary = t(`noPurchase.${entry.visitOutcome.reason}`);
+  else if (entry.kind === 'return')
+    summary = t('items', {
+      count: entry.orderReturn.lines.reduce((sum, l) => sum + l.quantity, 0),
+    });
   else summary = t(`followUpOutcome.${entry.followUpOutcome.outcome}`);
   return (
     <>

@@ -8,6 +8,7 @@ import { makeHarness, renderWith, resetAppStore, type Harness } from '../testing
 import { ManagerGateProvider } from '../core/manager-gate';
 import { useAppStore } from '../core/store';
 import { enqueueOrder, enqueueRegistration, recordResults } from '../data/outbox';
+import { enqueueReturn } from '../data/returns';
 import { memorySecretStore } from '../data/secret-store';
 import { makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { SyncIndicator } from './sync-indicator';
@@ -156,6 +157,46 @@ describe('sync status', () => {
     await user.click(within(rejected).getByRole('button', { name: '修改手机号并重新提交' }));
     expect(await screen.findByText('没有被退回的记录。')).toBeTruthy();
     await waitFor(() => expect(h.hub.customers.get(id)).toMatchObject({ phoneLast4: '5678' }));
+  });
+
+  it('says in Chinese why head office refused a return (over-return, with the lines)', async () => {
+    const h = await makeHarness();
+    const sale = order(h, 'COAT-M');
+    await enqueueOrder(h.services.db, sale);
+    const id = newId();
+    const queued = await enqueueReturn(
+      h.services.db,
+      {
+        id,
+        orderId: sale.id,
+        storeId: h.storeId,
+        terminalId: h.services.terminal.terminalId,
+        guideId: sale.guideId,
+        kind: 'return',
+        reason: 'size',
+        createdAt: h.clock.now.toISOString(),
+        lines: [{ lineNo: 1, quantity: 2 }],
+      },
+      () => 'COAT-M',
+    );
+    expect(queued.ok).toBe(true);
+    // As the real hub answers a return of more than is left (the fake does not count units).
+    await recordResults(h.services.db, [
+      {
+        id,
+        status: 'rejected',
+        code: 'over_return',
+        reason: 'more units than are left to return on line(s) 1',
+        about: ['1'],
+      },
+    ]);
+    renderWith(h.services, <SyncPanel />);
+    const rejected = await screen.findByRole('list', { name: '被总部退回' });
+    expect(within(rejected).getByRole('note').textContent).toBe(
+      '退货数量超过了原订单可退的数量（第 1 行）。',
+    );
+    expect(rejected.textContent).toContain('退货 / 作废 / 换货');
+    expect(rejected.textContent).toContain('2 件');
   });
 
   it('giving up an order needs the manager; the choice is audited at head office with its total', async () => {

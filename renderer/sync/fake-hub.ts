@@ -17,6 +17,7 @@ import type {
   TerminalStatusReport,
   ItemResult,
   Order,
+  OrderReturn,
   ProductItem,
   RegistrationResponse,
   StaffMember,
@@ -62,6 +63,8 @@ export class FakeHub {
   staff: StaffMember[] = [];
   alerts: ArrivalAlert[] = [];
   readonly orders = new Map<string, Order>();
+  /** returns as received (#16), by id */
+  readonly returns = new Map<string, OrderReturn>();
   readonly audit = new Map<string, AuditEntryWire>();
   /** what terminals reported setting aside (`POST /sync/rejects`) */
   readonly feedRejects: FeedReject[] = [];
@@ -298,6 +301,19 @@ export class FakeHub {
           this.calls.posts += 1;
           return ok(orders.map((o) => this.acceptOrder(o)));
         }),
+      postReturns: (returns) =>
+        lossy((): HubResult<ItemResult[]> => {
+          this.calls.posts += 1;
+          return ok(
+            returns.map((r): ItemResult => {
+              if (this.returns.has(r.id)) return { id: r.id, status: 'duplicate' };
+              if (!this.orders.has(r.orderId))
+                return { id: r.id, status: 'rejected', code: 'unknown_order', reason: 'no order' };
+              this.returns.set(r.id, structuredClone(r));
+              return { id: r.id, status: 'accepted' };
+            }),
+          );
+        }),
       registerCustomer: (registration) => lossy(() => this.register(registration)),
       storeOrders: (query) =>
         guard(() => {
@@ -452,6 +468,21 @@ export class FakeHub {
           discount: l.discount,
         };
       }),
+      afterSale: this.afterSaleOf(order),
+    };
+  }
+
+  /** What the fake's returns did to an order (units per line; no refund arithmetic). */
+  private afterSaleOf(order: Order): NonNullable<StoreOrder['afterSale']> {
+    const mine = [...this.returns.values()].filter((r) => r.orderId === order.id);
+    const byLine = order.lines.map((_, i) =>
+      mine.reduce((n, r) => n + (r.lines.find((l) => l.lineNo === i + 1)?.quantity ?? 0), 0),
+    );
+    return {
+      refunded: 0,
+      returnedUnits: byLine.reduce((a, b) => a + b, 0),
+      voided: mine.some((r) => r.kind === 'void'),
+      returnedByLine: byLine,
     };
   }
 

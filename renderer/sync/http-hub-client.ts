@@ -82,6 +82,8 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       mapOk(api.call(endpoints.postOrders, { body: { orders } }), (answer) => answer.results),
     registerCustomer: (registration) =>
       api.call(endpoints.registerCustomer, { body: registration }),
+    postReturns: (returns) =>
+      mapOk(api.call(endpoints.postReturns, { body: { returns } }), (answer) => answer.results),
     storeOrders: (query) => api.call(endpoints.storeOrders, { query }),
     storeOrder: (orderId) => api.call(endpoints.storeOrder, { params: { orderId } }),
     postAudit: (entries) =>

@@ -13,6 +13,7 @@ import type {
   TerminalStatusReport,
   ItemResult,
   Order,
+  OrderReturn,
   OtherStoresStock,
   ProductItem,
   PinChangeRequest,
@@ -94,6 +95,8 @@ export type HubClient = {
   /** the store's alerts raised since an instant, with their current status (catch-up) */
   alertsSince(since: string): Promise<HubResult<ArrivalAlert[]>>;
   postOrders(orders: Order[]): Promise<HubResult<ItemResult[]>>;
+  /** after-sale: voids, returns and exchanges (#16 item 1) */
+  postReturns(returns: OrderReturn[]): Promise<HubResult<ItemResult[]>>;
   registerCustomer(registration: CustomerRegistration): Promise<HubResult<RegistrationResponse>>;
   /** profile-view audit entries (idempotent by id) */
   postAudit(entries: AuditEntryWire[]): Promise<HubResult<ItemResult[]>>;

@@ -10,6 +10,7 @@ import {
   type OutboxRegistration,
 } from '../data/outbox';
 import { decryptPhone } from '../data/phone-cipher';
+import { pendingReturnsAmong } from '../data/returns';
 import type { SecretStore } from '../data/secret-store';
 import { HubFailure, MAX_PAGE_ROUNDS, type EngineRuntime } from './engine-runtime';
 import type { Housekeeping } from './housekeeping';
@@ -79,6 +80,13 @@ export class OutboxDrain {
           batch.filter((e) => e.kind === 'order').map((e) => e.id),
         );
         if (orders.length > 0) await this.sendOrders(orders);
+        // #16: returns after the orders, so an order and its return queued offline arrive in
+        // that order (the hub refuses a return of an order it does not have).
+        const returns = await pendingReturnsAmong(
+          rt.db,
+          batch.filter((e) => e.kind === 'return').map((e) => e.id),
+        );
+        if (returns.length > 0) await this.sendBatch(returns, (items) => rt.hub.postReturns(items));
         // #15: visit and follow-up outcomes, each kind in one call (ids deduplicate on the hub).
         const outcomes = await pendingOutcomesAmong(
           rt.db,

@@ -51,6 +51,9 @@ Commands:
                   [--served-and-bought off|seller|claimer|claimer_else_seller]
                   [--expiry-days <1-3650>|never]                    (options left out keep their value;
                                                                     docs/bindings.md)
+  return-settings                                                   (after-sale: above which refund
+                                                                    the store manager's PIN is needed)
+  set-return-settings --manager-above <yuan>|never                  (docs/after-sale.md)
 
 Modes:
   --url http://127.0.0.1:4600   call a running hub's admin API; needs --admin-key or HUB_ADMIN_KEY

@@ -26,6 +26,8 @@ import { safeErrorMessage } from '../http/log-safety';
 import { directOps, openHubDatabaseDirectly, restOps, UsageError, type AdminOps } from './cli-ops';
 import { creditExplanationText, creditRulesText, creditStatementText } from './cli-credit-text';
 import { auditTable, bindingRulesText, terminalStatusText, USAGE } from './cli-text';
+import { parseYuanToFen } from '../../shared/domain/money';
+import { returnSettingsText } from './cli-return-text';
 import { DataDirLockedError } from './data-dir-lock';
 
 /** Arguments checked with a schema; issues name the flag. */
@@ -105,6 +107,7 @@ export async function runAdminCli(
         'registered-by': { type: 'string' },
         'served-and-bought': { type: 'string' },
         'expiry-days': { type: 'string' },
+        'manager-above': { type: 'string' },
       },
     });
   } catch (error) {
@@ -450,6 +453,22 @@ function prepare(command: string, rest: string[], values: Values): Run {
         });
         const saved = await ops.setBindingRules(next);
         print(io, json, saved, `binding rules saved:\n${bindingRulesText(saved)}`);
+      };
+    }
+    case 'return-settings':
+      return async (ops, io, json) => {
+        const settings = await ops.returnSettings();
+        print(io, json, settings, returnSettingsText(settings));
+      };
+    case 'set-return-settings': {
+      const above = str(values, 'manager-above');
+      const fen =
+        above === 'never' ? null : above === undefined ? undefined : parseYuanToFen(above);
+      if (fen === undefined || (fen === null && above !== 'never'))
+        throw new UsageError('set-return-settings needs --manager-above <yuan, e.g. 500>|never');
+      return async (ops, io, json) => {
+        const saved = await ops.setReturnSettings({ managerApprovalAboveFen: fen });
+        print(io, json, saved, `return settings saved:\n${returnSettingsText(saved)}`);
       };
     }
     default:

@@ -20,6 +20,9 @@ type Row = {
   payment_method: PaymentMethod;
   total: string;
   units: number;
+  refunded: string;
+  returned_units: number;
+  voided: boolean;
   lines: {
     sku: string;
     name: string | null;
@@ -27,6 +30,7 @@ type Row = {
     quantity: number;
     unit_price: string;
     discount: string;
+    returned: number;
   }[];
 };
 
@@ -37,9 +41,13 @@ const SELECT = `
   select o.id, to_char(o.created_at at time zone 'UTC', ${ISO}) as created_at,
          t.id as terminal_id, t.name as terminal_name, g.id as guide_id, g.name as guide_name,
          o.customer_id, o.payment_method, o.total::text as total, o.units,
+         o.refunded::text as refunded, o.returned_units, o.voided_at is not null as voided,
          coalesce((select jsonb_agg(jsonb_build_object(
                     'sku', l.sku, 'name', p.name, 'size', p.size, 'quantity', l.quantity,
-                    'unit_price', l.unit_price::text, 'discount', l.discount::text)
+                    'unit_price', l.unit_price::text, 'discount', l.discount::text,
+                    'returned', coalesce((select sum(rl.quantity) from order_return_lines rl
+                                           where rl.order_id = l.order_id
+                                             and rl.line_no = l.line_no), 0))
                     order by l.line_no)
                    from order_lines l left join products p on p.id = l.product_id
                   where l.order_id = o.id), '[]'::jsonb) as lines
@@ -66,6 +74,12 @@ function toStoreOrder(r: Row): StoreOrder {
       unitPrice: Number(l.unit_price),
       discount: Number(l.discount),
     })),
+    afterSale: {
+      refunded: Number(r.refunded),
+      returnedUnits: Number(r.returned_units),
+      voided: r.voided === true,
+      returnedByLine: lines.map((l) => Number(l.returned)),
+    },
   };
 }
 

@@ -17,6 +17,13 @@ import { MAX_COUNT, MAX_SPEND_FEN, saturatingAdd } from '../../shared/domain/lim
 import type { Queryable } from '../db/database';
 import { notFound } from '../http/errors';
 import { storePerformanceFor } from './guide-performance';
+import {
+  addReturns,
+  afterSaleFigures,
+  emptyReturns,
+  returnsByDayAndSeller,
+  type ReturnCounts,
+} from './returns';
 import { datesBetween, storeDay, type StoreDay } from './store-day';
 
 type GuideRow = { id: string; name: string; active: boolean };
@@ -113,13 +120,18 @@ function addRow(target: KpiCounts, row: Partial<Record<keyof KpiCounts, number |
   }
 }
 
-function guideFigures(guide: GuideRow, counts: KpiCounts): GuideStats {
+function guideFigures(
+  guide: GuideRow,
+  counts: KpiCounts,
+  returned: ReturnCounts = emptyReturns(),
+): GuideStats {
   return {
     guideId: guide.id,
     name: guide.name,
     ...counts,
     ...kpiRatios(counts),
     claimConversion: claimConversion(counts),
+    afterSale: afterSaleFigures(counts.revenue, returned),
   };
 }
 
@@ -181,12 +193,15 @@ export async function storeDayStats(
   ))
     if (row.reason in reasons[row.d]!) reasons[row.d]![row.reason] += row.n;
 
+  const returned = await returnsByDayAndSeller(db, storeId, buckets, days.length);
+
   return {
     timezone,
     guides,
     days: days.map((day, d): DayStats => {
       const counts = hourly[d]!.reduce(addCounts, emptyCounts());
       const guideCounts = byGuide[d]!;
+      const sellerReturns = returned.bySeller[d]!;
       return {
         storeId,
         date: day.date,
@@ -206,9 +221,12 @@ export async function storeDayStats(
           };
         }),
         byGuide: guides
-          .filter((g) => g.active || guideCounts.has(g.id))
-          .map((g) => guideFigures(g, guideCounts.get(g.id) ?? emptyCounts())),
+          .filter((g) => g.active || guideCounts.has(g.id) || sellerReturns.has(g.id))
+          .map((g) =>
+            guideFigures(g, guideCounts.get(g.id) ?? emptyCounts(), sellerReturns.get(g.id)),
+          ),
         noPurchaseReasons: reasons[d]!,
+        afterSale: afterSaleFigures(counts.revenue, returned.byDay[d]!),
       };
     }),
   };
@@ -230,7 +248,13 @@ export async function storeDayWithPerformance(
     to: new Date(day.to),
     now,
     guides,
-    inStore: new Map(day.byGuide.map((g) => [g.guideId, pickCounts(g)])),
+    // the counter's sales net of refunds: a return takes the sale off the guide who made it
+    inStore: new Map(
+      day.byGuide.map((g) => [
+        g.guideId,
+        { ...pickCounts(g), revenue: g.afterSale?.netRevenue ?? g.revenue },
+      ]),
+    ),
   });
   return { ...day, performance };
 }
@@ -252,18 +276,27 @@ export async function storeRangeStats(
     emptyCounts(),
   );
   const guideTotals = new Map<string, KpiCounts>();
-  for (const day of days)
-    for (const g of day.byGuide)
+  const guideReturns = new Map<string, ReturnCounts>();
+  let returned = emptyReturns();
+  for (const day of days) {
+    returned = addReturns(returned, pickReturns(day.afterSale));
+    for (const g of day.byGuide) {
       guideTotals.set(
         g.guideId,
         addCounts(guideTotals.get(g.guideId) ?? emptyCounts(), pickCounts(g)),
       );
+      guideReturns.set(
+        g.guideId,
+        addReturns(guideReturns.get(g.guideId) ?? emptyReturns(), pickReturns(g.afterSale)),
+      );
+    }
+  }
   const total: PeriodTotals = {
     ...counts,
     ...kpiRatios(counts),
     byGuide: guides
       .filter((g) => guideTotals.has(g.id))
-      .map((g) => guideFigures(g, guideTotals.get(g.id)!)),
+      .map((g) => guideFigures(g, guideTotals.get(g.id)!, guideReturns.get(g.id))),
     noPurchaseReasons: sumReasons(days),
     performance: await storePerformanceFor(db, {
       storeId,
@@ -272,10 +305,23 @@ export async function storeRangeStats(
       to: new Date(days.at(-1)!.to),
       now,
       guides,
-      inStore: guideTotals,
+      // the counter's sales net of refunds: a return takes the sale off the guide who made it
+      inStore: new Map(
+        [...guideTotals].map(([id, c]) => [
+          id,
+          { ...c, revenue: c.revenue - (guideReturns.get(id)?.refunds ?? 0) },
+        ]),
+      ),
     }),
+    afterSale: afterSaleFigures(counts.revenue, returned),
   };
   return { storeId, timezone, from, to, days, total };
+}
+
+function pickReturns(source: ReturnCounts | undefined): ReturnCounts {
+  return source
+    ? { returns: source.returns, returnedUnits: source.returnedUnits, refunds: source.refunds }
+    : emptyReturns();
 }
 
 function pickCounts(source: KpiCounts): KpiCounts {

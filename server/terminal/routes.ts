@@ -5,6 +5,7 @@ import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
 import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from '../presence/windows';
+import { loadReturnSettings } from '../returns/settings';
 import { loadStore } from '../stores/stores';
 
 /**
@@ -32,6 +33,7 @@ export function registerTerminalRoutes(api: FastifyInstance, ctx: HubContext): v
         autoLockMinutes: 5,
         currency: 'CNY',
         locale: 'zh-CN',
+        returnApprovalAboveFen: (await loadReturnSettings(ctx.db)).managerApprovalAboveFen,
       },
       serverTime: new Date().toISOString(),
     };

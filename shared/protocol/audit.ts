@@ -32,7 +32,7 @@ export type DiscardReason = z.infer<typeof discardReason>;
 export const auditDetail = z
   .object({
     outboxId: uuid,
-    kind: z.enum(['order', 'registration', 'visit_outcome', 'follow_up_outcome']),
+    kind: z.enum(['order', 'registration', 'visit_outcome', 'follow_up_outcome', 'return']),
     rejectCode: rejectCode.nullable(),
     discardReason,
     total: z.number().int().min(0).max(1e12).optional(),
@@ -61,6 +61,10 @@ export const hubAuditAction = z.enum([
   'credit_rules_changed',
   'binding_transferred',
   'binding_rules_saved',
+  // after-sale (issue #16): the guide who took goods back; the manager who approved it; IT's threshold
+  'order_returned',
+  'return_approved',
+  'return_settings_saved',
 ]);
 export type HubAuditAction = z.infer<typeof hubAuditAction>;
 

@@ -118,6 +118,10 @@ export type ItemStatus = z.infer<typeof itemStatus>;
  *   the SKUs head office does not sell), `alert_not_in_store`, `unknown_customer` (`about`: the id);
  * - registrations: `invalid_phone`, `implausible_time`, `unknown_guide`, `customer_gone`, and
  *   `phone_unavailable` (the terminal's own: the encrypted number cannot be opened here);
+ * - returns (after-sale): `unknown_order` (not an order of this store), `over_return` (`about`: the
+ *   line numbers asking more than is left to return), `void_not_same_day` (a void after the
+ *   order's store-local day), `approval_required` (above the threshold without a store manager's
+ *   approval), `return_id_conflict` (another return already holds this id);
  * - `invalid_input`: anything else the hub's schema refused.
  */
 export const rejectCode = z.enum([
@@ -132,6 +136,11 @@ export const rejectCode = z.enum([
   'unknown_guide',
   'customer_gone',
   'phone_unavailable',
+  'unknown_order',
+  'over_return',
+  'void_not_same_day',
+  'approval_required',
+  'return_id_conflict',
   'invalid_input',
 ]);
 export type RejectCode = z.infer<typeof rejectCode>;

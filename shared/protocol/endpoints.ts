@@ -46,6 +46,7 @@ import {
   presenceEvent,
   presenceResponse,
 } from './presence';
+import { returnSettings, returnsRequest } from './returns';
 import { pinChangeRequest, pinChangeResponse, signInRequest, signInResponse } from './staff';
 import { dayStats, rangeStats, storeStatsQuery } from './stats';
 import { terminalInfo, terminalStatusReport } from './terminal';
@@ -180,6 +181,15 @@ export const endpoints = {
     auth: 'terminal',
     query: storeOrdersQuery,
     response: storeOrdersPage,
+  }),
+  /** after-sale: voids, returns and exchanges of this store's orders (issue #16; server/returns) */
+  postReturns: endpoint({
+    method: 'POST',
+    path: '/returns',
+    auth: 'terminal',
+    body: returnsRequest,
+    response: batchResponse,
+    batch: true,
   }),
   storeOrder: endpoint({
     method: 'GET',
@@ -445,6 +455,19 @@ export const endpoints = {
     auth: 'admin',
     body: bindingRules,
     response: bindingRules,
+  }),
+  adminGetReturnSettings: endpoint({
+    method: 'GET',
+    path: '/admin/return-settings',
+    auth: 'admin',
+    response: returnSettings,
+  }),
+  adminSetReturnSettings: endpoint({
+    method: 'POST',
+    path: '/admin/return-settings',
+    auth: 'admin',
+    body: returnSettings,
+    response: returnSettings,
   }),
 } as const satisfies Record<string, EndpointDef>;
 

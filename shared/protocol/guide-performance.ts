@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fen, uuid } from './common';
+import { uuid } from './common';
 import { noPurchaseCounts } from './follow-ups';
 
 /**
@@ -25,8 +25,11 @@ export const guidePerformance = z.object({
   followUpsOverdue: count,
   /** claimed visits that converted (in-store conversions) */
   convertedVisits: count,
-  /** what the guide sold at the counter */
-  inStoreRevenue: fen,
+  /**
+   * what the guide sold at the counter, net of the refunds of their sales in the period (a return
+   * of an earlier sale can make it negative)
+   */
+  inStoreRevenue: signedFen,
   /** online sales credited to the guide, net of refunds */
   creditedOnline: signedFen,
   /** in-store sales + credited online sales: what the benefit sharing is computed on */

@@ -17,3 +17,4 @@ export * from './follow-ups';
 export * from './guide-performance';
 export * from './endpoints';
 export * from './bindings';
+export * from './returns';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_LINES_PER_ORDER } from '../domain/limits';
 import { fen, isoDate, isoInstant, sku, uuid } from './common';
 import { lineQuantity, unitPriceFen } from './numbers';
+import { orderAfterSale } from './returns';
 
 export const paymentMethod = z.enum(['wechat', 'alipay', 'card', 'cash', 'unionpay', 'other']);
 export type PaymentMethod = z.infer<typeof paymentMethod>;
@@ -73,6 +74,8 @@ export const storeOrder = z.object({
   total: fen,
   units: z.number().int().nonnegative(),
   lines: z.array(storeOrderLine),
+  /** its voids and returns so far (absent from hubs before issue #16) */
+  afterSale: orderAfterSale.optional(),
 });
 export type StoreOrder = z.infer<typeof storeOrder>;
 

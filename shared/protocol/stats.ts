@@ -23,6 +23,23 @@ const ratios = {
   salesPerVisitor: z.number().nullable(),
 };
 
+/**
+ * After-sale figures (issue #16): returns count on the day the goods came back (a March sale
+ * returned in April lowers April), per guide against the guide who SOLD the order — the credit a
+ * refund takes back. `netRevenue` = revenue − refunds; `returnsRate` = refunds ÷ revenue of the
+ * same period (null without revenue). Absent from hubs before issue #16.
+ */
+export const afterSaleStats = z.object({
+  returns: z.number().int().nonnegative(),
+  returnedUnits: z.number().int().nonnegative(),
+  /** fen refunded */
+  refunds: z.number().int().nonnegative(),
+  /** fen; negative when a day's refunds exceed its sales */
+  netRevenue: z.number().int(),
+  returnsRate: z.number().nullable(),
+});
+export type AfterSaleStats = z.infer<typeof afterSaleStats>;
+
 export const hourStats = z.object({
   /** elapsed hours since store-local midnight (0…22/23/24 on DST days) */
   index: z.number().int().nonnegative(),
@@ -41,6 +58,7 @@ export const guideStats = z.object({
   ...ratios,
   /** converted visits ÷ claimed alerts */
   claimConversion: z.number().nullable(),
+  afterSale: afterSaleStats.optional(),
 });
 export type GuideStats = z.infer<typeof guideStats>;
 
@@ -58,6 +76,7 @@ export const dayStats = z.object({
   noPurchaseReasons: noPurchaseCounts.optional(),
   /** 导购业绩 for the day (#15 item 6; absent from older hubs) */
   performance: storePerformance.optional(),
+  afterSale: afterSaleStats.optional(),
 });
 export type DayStats = z.infer<typeof dayStats>;
 
@@ -96,6 +115,7 @@ export const periodTotals = z.object({
   noPurchaseReasons: noPurchaseCounts.optional(),
   /** 导购业绩 for the whole period (#15 item 6; absent from older hubs) */
   performance: storePerformance.optional(),
+  afterSale: afterSaleStats.optional(),
 });
 export type PeriodTotals = z.infer<typeof periodTotals>;
 

@@ -27,6 +27,11 @@ export const terminalInfo = z.object({
     autoLockMinutes: z.number().int().positive(),
     currency: z.literal('CNY'),
     locale: z.string(),
+    /**
+     * after-sale: a refund above this (fen) needs the store manager's PIN (null: never; absent
+     * from hubs before issue #16 — the terminal then asks for it on every return)
+     */
+    returnApprovalAboveFen: z.number().int().nonnegative().nullable().optional(),
   }),
   serverTime: z.iso.datetime({ offset: true }),
 });

@@ -231,6 +231,8 @@ describeOnBackends('orders at the counter', (backend) => {
           discount: 0,
         },
       ],
+      // Nothing came back (after-sale, #16 item 1).
+      afterSale: { refunded: 0, returnedUnits: 0, voided: false, returnedByLine: [0, 0] },
     });
     const byTerminal = await must(
       terminal().call(endpoints.storeOrders, {

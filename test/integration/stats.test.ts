@@ -284,6 +284,8 @@ describeOnBackends('store statistics', (backend) => {
       atv: 11_000,
       upt: 2.5,
       claimConversion: null,
+      // Nothing came back (after-sale, #16): net = gross, returns rate 0.
+      afterSale: { returns: 0, returnedUnits: 0, refunds: 0, netRevenue: 22_000, returnsRate: 0 },
     });
     expect(guideNamed(stats, shanghai.guide2.id)).toMatchObject({
       orders: 1,
@@ -298,6 +300,8 @@ describeOnBackends('store statistics', (backend) => {
       ...ZERO,
       ...NO_RATIOS,
       claimConversion: null,
+      // No sales, no returns: no returns rate.
+      afterSale: { returns: 0, returnedUnits: 0, refunds: 0, netRevenue: 0, returnsRate: null },
     });
   });
 

@@ -24,7 +24,7 @@ function formatTime(iso: string, timeZone: string): string {
  * escaped and the page carries its own CSP (no scripts at all), because product names come from
  * head office data and are printed from a hidden window.
  */
-export function renderReceiptHtml(receipt: Receipt): string {
+export function renderReceiptHtml(receipt: Receipt, qrSvg?: string): string {
   const rows = receipt.lines
     .map(
       (line) =>
@@ -41,6 +41,8 @@ table { width: 100%; border-collapse: collapse; }
 td { vertical-align: top; padding: 2px 0; }
 .n { text-align: right; white-space: nowrap; }
 .total { border-top: 1px dashed #000; font-weight: bold; }
+.qr { text-align: center; margin-top: 6px; }
+.qr svg { width: 30mm; height: 30mm; }
 </style></head><body>
 <h1>${escapeHtml(receipt.storeName)}</h1>
 <div>时间 ${escapeHtml(formatTime(receipt.at, receipt.timezone))}</div>
@@ -48,6 +50,7 @@ td { vertical-align: top; padding: 2px 0; }
 ${receipt.guideName ? `<div>导购 ${escapeHtml(receipt.guideName)}</div>` : ''}
 <table><tbody>${rows}</tbody>
 <tfoot><tr class="total"><td>合计</td><td></td><td class="n">${escapeHtml(formatFen(receipt.total))}</td></tr></tfoot></table>
+${qrSvg ? `<div class="qr">${qrSvg}<br><small>售后请出示此码</small></div>` : ''}
 <p style="text-align:center">谢谢惠顾</p>
 </body></html>`;
 }
