@@ -79,20 +79,15 @@ function ChainFiguresView({ stats }: { stats: ChainStats }) {
 /** Daily revenue and conversion, one line per store (the figures are in the tables too). */
 function StoreCharts({ stats }: { stats: ChainStats }) {
   const { t } = useTranslation('console');
-  const xLabels = useMemo(
-    () => stats.stores[0]?.days.map((d) => d.date.slice(5)) ?? [],
-    [stats],
-  );
+  const xLabels = useMemo(() => stats.stores[0]?.days.map((d) => d.date.slice(5)) ?? [], [stats]);
   const [revenue, conversion] = useMemo(() => {
     const series = (pick: (d: ChainStats['stores'][number]['days'][number]) => number) =>
-      stats.stores.map(
-        (s, i): ChartSeries => ({
-          label: s.name,
-          values: s.days.map(pick),
-          color: PALETTE[i % PALETTE.length]!,
-          kind: 'line',
-        }),
-      );
+      stats.stores.map((s, i): ChartSeries => ({
+        label: s.name,
+        values: s.days.map(pick),
+        color: PALETTE[i % PALETTE.length]!,
+        kind: 'line',
+      }));
     return [
       series((d) => d.revenue / 100),
       // A day without footfall has no conversion: drawn at 0, shown as "—" in the tables.

@@ -48,16 +48,11 @@ export function FiguresTable({
     return sort.desc ? y - x : x - y;
   });
   const header = (by: keyof ChainFigures | 'label', text: string) => (
-    <th
-      scope="col"
-      aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}
-    >
+    <th scope="col" aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
       <button
         type="button"
         title={t('table.sortBy', { column: text })}
-        onClick={() =>
-          setSort((s) => ({ by, desc: s.by === by ? !s.desc : by !== 'label' }))
-        }
+        onClick={() => setSort((s) => ({ by, desc: s.by === by ? !s.desc : by !== 'label' }))}
       >
         {text}
       </button>

@@ -3,9 +3,7 @@ import type { ApiResult } from '../shared/api-client';
 import { failureOf, type Failure } from './hub';
 
 export type Loaded<T> =
-  | { state: 'loading' }
-  | { state: 'ready'; value: T }
-  | { state: 'failed'; failure: Failure };
+  { state: 'loading' } | { state: 'ready'; value: T } | { state: 'failed'; failure: Failure };
 
 /** Loads once per `key` (the period), dropping answers that arrive after a newer request. */
 export function useHub<T>(
