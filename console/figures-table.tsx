@@ -64,7 +64,11 @@ export function FiguresTable({
       <thead>
         <tr>
           {header('label', labelHeader)}
-          {extraHeader && <th scope="col">{extraHeader}</th>}
+          {extraHeader && (
+            <th scope="col" className="text">
+              {extraHeader}
+            </th>
+          )}
           {FIGURES.map(([key]) => header(key, t(`kpi.${key}`)))}
         </tr>
       </thead>
@@ -72,7 +76,7 @@ export function FiguresTable({
         {sorted.map((row) => (
           <tr key={row.id}>
             <th scope="row">{row.label}</th>
-            {extraHeader && <td>{row.extra}</td>}
+            {extraHeader && <td className="text">{row.extra}</td>}
             {FIGURES.map(([key, format]) => (
               <td key={key}>{formatKpi(row[key], format, i18n.language)}</td>
             ))}

@@ -71,8 +71,12 @@ export function StatementView({
           <caption>{t('statement.heading')}</caption>
           <thead>
             <tr>
-              <th scope="col">{t('table.store')}</th>
-              <th scope="col">{t('statement.guide')}</th>
+              <th scope="col" className="text">
+                {t('table.store')}
+              </th>
+              <th scope="col" className="text">
+                {t('statement.guide')}
+              </th>
               {AMOUNTS.map((k) => (
                 <th key={k} scope="col">
                   {t(`statement.${k}`)}
@@ -85,13 +89,15 @@ export function StatementView({
               ...store.lines.map((line) => (
                 <tr key={`${store.storeId}/${line.guideId ?? ''}`}>
                   <th scope="row">{store.storeName}</th>
-                  <td>{line.guideId === null ? t('statement.storePool') : line.guideName}</td>
+                  <td className="text">
+                    {line.guideId === null ? t('statement.storePool') : line.guideName}
+                  </td>
                   {cells(line)}
                 </tr>
               )),
               <tr key={`${store.storeId}/total`} className="subtotal">
                 <th scope="row">{store.storeName}</th>
-                <td>{t('statement.total')}</td>
+                <td className="text">{t('statement.total')}</td>
                 {cells(store.total)}
               </tr>,
             ])}

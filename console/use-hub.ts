@@ -5,21 +5,23 @@ import { failureOf, type Failure } from './hub';
 export type Loaded<T> =
   { state: 'loading' } | { state: 'ready'; value: T } | { state: 'failed'; failure: Failure };
 
-/** Loads once per `key` (the period), dropping answers that arrive after a newer request. */
+/**
+ * Loads once per `key` (the period). An answer is kept with the key it was asked for, so a view
+ * shows "loading" for a new period and never an older period's answer arriving late.
+ */
 export function useHub<T>(
   key: string,
   load: () => Promise<ApiResult<T>>,
   onFailure: (f: Failure) => void,
 ): Loaded<T> {
-  const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
+  const [answer, setAnswer] = useState<{ key: string; loaded: Loaded<T> } | null>(null);
   useEffect(() => {
     let current = true;
-    setLoaded({ state: 'loading' });
     void load().then((result) => {
       if (!current) return;
-      if (result.ok) return setLoaded({ state: 'ready', value: result.value });
+      if (result.ok) return setAnswer({ key, loaded: { state: 'ready', value: result.value } });
       const failure = failureOf(result.error);
-      setLoaded({ state: 'failed', failure });
+      setAnswer({ key, loaded: { state: 'failed', failure } });
       onFailure(failure);
     });
     return () => {
@@ -28,5 +30,5 @@ export function useHub<T>(
     // `load` and `onFailure` are new closures each render; the period key decides.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
-  return loaded;
+  return answer?.key === key ? answer.loaded : { state: 'loading' };
 }

@@ -201,7 +201,8 @@ describe('head-office console in Chromium', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Online-sale benefit-sharing statement' }).waitFor();
     await page.getByRole('button', { name: 'Chain KPIs' }).click();
-    await expect.poll(() => tile('Revenue')).toBe('¥1,950.00');
+    // English formats the yuan as CN¥, as en readers see it beside other currencies.
+    await expect.poll(() => tile('Revenue')).toBe('CN¥1,950.00');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-kpis-en.png'), fullPage: true });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Head-office sign-in' }).waitFor();
