@@ -48,7 +48,11 @@ export function FiguresTable({
     return sort.desc ? y - x : x - y;
   });
   const header = (by: keyof ChainFigures | 'label', text: string) => (
-    <th scope="col" aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+    <th
+      scope="col"
+      className={by === 'label' ? 'text' : undefined}
+      aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+    >
       <button
         type="button"
         title={t('table.sortBy', { column: text })}
