@@ -69,7 +69,8 @@ export const adminStore = z.object({
   lat: z.coerce.number(),
   lng: z.coerce.number(),
   geofence_radius_m: z.coerce.number(),
-  region: z.string().nullable(),
+  /** head office's sales region (#15 item 6; absent from hubs before migration 018) */
+  region: z.string().nullable().optional(),
 });
 export type AdminStore = z.infer<typeof adminStore>;
 /** A terminal as the admin API lists it: last seen, its build, its undelivered outbox. */
