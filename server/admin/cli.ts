@@ -207,7 +207,8 @@ function prepare(command: string, rest: string[], values: Values): Run {
         lng: toNumber(str(values, 'lng')),
         geofenceRadiusM: toNumber(str(values, 'radius')),
         // `--region ''` takes the store out of its region; left out, the region stays.
-        region: str(values, 'region') === undefined ? undefined : str(values, 'region')!.trim() || null,
+        region:
+          str(values, 'region') === undefined ? undefined : str(values, 'region')!.trim() || null,
       });
       return async (ops, io, json) => {
         const { id } = await ops.addStore(input);
