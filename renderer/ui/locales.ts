@@ -38,6 +38,25 @@ const zh = {
     storesNone: '其他门店均无货',
     storeLine: '{{name}} · {{km}} 公里 · {{count}} 件',
   },
+  /** next-best items on the card and the 360 (ui/next-best.tsx) */
+  nextBest: {
+    title: '推荐给她',
+    none: '暂无推荐（本店没有她感兴趣或常买品类的现货）',
+    add: '加入订单',
+    addLabel: '把 {{name}}（{{size}}）加入订单',
+    reasons: {
+      wishlisted: '心愿单',
+      carted: '加购未买',
+      viewed_one: '浏览 {{count}} 次',
+      viewed_other: '浏览 {{count}} 次',
+      favourite: '常买{{category}}',
+      boughtCategory: '买过{{category}}',
+      new: '新品',
+      herSize: '{{size}} 码有货 {{stock}} 件',
+      oneSize: '均码有货 {{stock}} 件',
+      otherSizes: '她的尺码本店无货',
+    },
+  },
 };
 
 export const uiLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
@@ -77,6 +96,24 @@ export const uiLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       storesError: 'Could not check: {{message}}',
       storesNone: 'No other store has it',
       storeLine: '{{name}} · {{km}} km · {{count}}',
+    },
+    nextBest: {
+      title: 'Bring her',
+      none: 'No suggestions (nothing she likes or buys is in stock here)',
+      add: 'Add to order',
+      addLabel: 'Add {{name}} ({{size}}) to the order',
+      reasons: {
+        wishlisted: 'Wish list',
+        carted: 'In her cart',
+        viewed_one: 'Viewed',
+        viewed_other: 'Viewed {{count}} times',
+        favourite: 'Often buys {{category}}',
+        boughtCategory: 'Bought {{category}} before',
+        new: 'New in',
+        herSize: 'Size {{size}}: {{stock}} in stock',
+        oneSize: 'One size: {{stock}} in stock',
+        otherSizes: 'Her size is out here',
+      },
     },
   },
 };

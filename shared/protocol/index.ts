@@ -15,5 +15,6 @@ export * from './audit';
 export * from './feed-rejects';
 export * from './credit';
 export * from './follow-ups';
+export * from './guide-performance';
 export * from './endpoints';
 export * from './bindings';
