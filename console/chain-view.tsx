@@ -53,6 +53,7 @@ function ChainFiguresView({ stats }: { stats: ChainStats }) {
         caption={t('table.regions')}
         labelHeader={t('table.region')}
         extraHeader={t('kpi.stores')}
+        extraIsCount
         rows={stats.regions.map((r) => ({
           ...r,
           id: r.region ?? '',

@@ -26,11 +26,14 @@ export function FiguresTable({
   caption,
   labelHeader,
   extraHeader,
+  extraIsCount = false,
   rows,
 }: {
   caption: string;
   labelHeader: string;
   extraHeader?: string;
+  /** the extra column holds a number (a region's stores), aligned with the figures */
+  extraIsCount?: boolean;
   rows: readonly Row[];
 }) {
   const { t, i18n } = useTranslation('console');
@@ -69,7 +72,7 @@ export function FiguresTable({
         <tr>
           {header('label', labelHeader)}
           {extraHeader && (
-            <th scope="col" className="text">
+            <th scope="col" className={extraIsCount ? undefined : 'text'}>
               {extraHeader}
             </th>
           )}
@@ -80,7 +83,7 @@ export function FiguresTable({
         {sorted.map((row) => (
           <tr key={row.id}>
             <th scope="row">{row.label}</th>
-            {extraHeader && <td className="text">{row.extra}</td>}
+            {extraHeader && <td className={extraIsCount ? undefined : 'text'}>{row.extra}</td>}
             {FIGURES.map(([key, format]) => (
               <td key={key}>{formatKpi(row[key], format, i18n.language)}</td>
             ))}
