@@ -90,7 +90,8 @@ function StoreCharts({ stats }: { stats: ChainStats }) {
         kind: 'line',
       }));
     return [
-      series((d) => d.revenue / 100),
+      // Thousands of yuan, one decimal: a busy store's day stays legible on the chart's axis.
+      series((d) => Math.round(d.revenue / 10_000) / 10),
       // A day without footfall has no conversion: drawn at 0, shown as "—" in the tables.
       series((d) => Math.round((d.conversionRate ?? 0) * 1000) / 10),
     ];

@@ -48,7 +48,7 @@ const zh = {
     sortBy: '按{{column}}排序',
   },
   chart: {
-    revenue: '各门店每日销售额（元）',
+    revenue: '各门店每日销售额（千元）',
     conversion: '各门店每日转化率（%）',
   },
   statement: {
@@ -123,7 +123,7 @@ export const consoleLocales: { 'zh-CN': ConsoleStrings; en: ConsoleStrings } = {
       sortBy: 'Sort by {{column}}',
     },
     chart: {
-      revenue: 'Daily revenue per store (CNY)',
+      revenue: 'Daily revenue per store (thousand CNY)',
       conversion: 'Daily conversion per store (%)',
     },
     statement: {

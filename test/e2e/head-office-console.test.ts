@@ -132,7 +132,7 @@ describe('head-office console in Chromium', () => {
     await stores.getByRole('button', { name: '转化率' }).click();
     await expect.poll(firstStore).toBe(fx.berlin.name);
 
-    for (const chart of ['各门店每日销售额（元）', '各门店每日转化率（%）'])
+    for (const chart of ['各门店每日销售额（千元）', '各门店每日转化率（%）'])
       await page.getByRole('region', { name: chart }).locator('canvas').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'console-kpis.png'), fullPage: true });
   });
