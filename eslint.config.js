@@ -302,6 +302,34 @@ export default tseslint.config(
     },
   },
   {
+    // Head office's web console (#15 item 6): a browser page built on its own. It borrows the
+    // dashboard's chart, formats and download helper, never the terminal's app, data or sync.
+    files: ['console/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...rendererBase,
+            {
+              group: [
+                '**/renderer/*/*',
+                '!**/renderer/dashboard/uplot-chart',
+                '!**/renderer/dashboard/format',
+                '!**/renderer/dashboard/download',
+                '!**/renderer/i18n/i18n',
+              ],
+              message:
+                'The console reuses only renderer/dashboard (chart, formats, download) and renderer/i18n: never the terminal app.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // One contract with the hub (issue #14): a REST path is written once, in the endpoint table
     // (shared/protocol/endpoints.ts, under API_PREFIX in common.ts), and callers build it from
     // there. The one exception is visible at the call: a test's `rawCall` (test/support/http.ts)

@@ -17,6 +17,7 @@ export default defineConfig({
             'server/**/*.test.ts',
             'electron/**/*.test.ts',
             'renderer/**/*.test.{ts,tsx}',
+            'console/**/*.test.{ts,tsx}',
             // the layer report and the lint rules that hold the renderer's layers
             'scripts/**/*.test.ts',
           ],

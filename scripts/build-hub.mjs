@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildConsole, CONSOLE_OUT } from './build-console.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'out/hub');
@@ -35,3 +36,6 @@ const result = await build({
 for (const [file, meta] of Object.entries(result.metafile.outputs)) {
   if (file.endsWith('.js')) console.log(`${file}  ${(meta.bytes / 1024).toFixed(0)} KiB`);
 }
+// Head office's web console, served by the hub at /console/ (HUB_CONSOLE_DIR, default out/console).
+await buildConsole();
+console.log(`${CONSOLE_OUT}/  (head-office console)`);

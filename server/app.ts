@@ -28,6 +28,7 @@ import { registerStaffRoutes } from './staff/routes';
 import { startAuditRetention } from './audit/service';
 import { ensurePhoneHashKey } from './customers/phone-key';
 import { registerUpdateRoutes } from './updates/routes';
+import { registerConsoleRoutes } from './console/routes';
 import { startFeedJsonMaterializer } from './sync/feed-json';
 import { registerFollowUpRoutes, startFollowUpSweep } from './follow-ups/routes';
 
@@ -139,6 +140,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     return { ok, database, redis };
   });
   if (config.updatesDir) registerUpdateRoutes(app, config.updatesDir);
+  registerConsoleRoutes(app, config.consoleDir);
   await app.register(
     async (api) => {
       installAccess(api, ctx, throttle);

@@ -31,6 +31,8 @@ const envSchema = z.object({
   HUB_REVOCATION_CHECK_MS: z.coerce.number().int().min(50).default(30_000),
   /** extra browser origins allowed to call the hub (comma-separated), besides the desktop app's */
   HUB_CORS_ORIGINS: z.string().default(''),
+  /** the built head-office console (`npm run build` / `npm start` write it), served at /console/ */
+  HUB_CONSOLE_DIR: z.string().default('out/console'),
   /** where `/updates` serves terminal auto-update files from (optional) */
   HUB_UPDATES_DIR: z.string().optional(),
   /** memory for the customer feed's page cache (initial syncs of many terminals); 0 turns it off */
@@ -77,6 +79,8 @@ export type HubConfig = {
   auditRetentionDays: number;
   auditPruneMs: number;
   updatesDir: string | undefined;
+  /** the head-office console's built files (server/console) */
+  consoleDir: string;
   feedCacheMb: number;
   feedCacheTtlSeconds: number;
   terminalCallsPerMinute: number;
@@ -120,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     auditRetentionDays: e.HUB_AUDIT_RETENTION_DAYS,
     auditPruneMs: e.HUB_AUDIT_PRUNE_MS,
     updatesDir: e.HUB_UPDATES_DIR,
+    consoleDir: resolve(e.HUB_CONSOLE_DIR),
     feedCacheMb: e.HUB_FEED_CACHE_MB,
     feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,
     terminalCallsPerMinute: e.HUB_TERMINAL_CALLS_PER_MIN,

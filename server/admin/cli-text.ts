@@ -8,7 +8,8 @@ export const USAGE = `Usage: npm run hub:admin -- <command> [options]
 
 Commands:
   list-stores
-  add-store       --name <name> --timezone <IANA zone> --lat <deg> --lng <deg> [--radius <m>] [--id <uuid>]
+  add-store       --name <name> --timezone <IANA zone> --lat <deg> --lng <deg> [--radius <m>] [--region <name>] [--id <uuid>]
+                  (the same --id again updates the store; --region '' takes it out of its region)
   add-guide       --store <store id> --name <name> --pin <6-8 digits> [--role guide|manager] [--id <uuid>]
   list-guides     [--store <store id>]                              (with active / deactivated)
   deactivate-guide --guide <guide id>                               (a leaver: refused at sign-in and

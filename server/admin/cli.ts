@@ -89,6 +89,7 @@ export async function runAdminCli(
         lat: { type: 'string' },
         lng: { type: 'string' },
         radius: { type: 'string' },
+        region: { type: 'string' },
         id: { type: 'string' },
         store: { type: 'string' },
         pin: { type: 'string' },
@@ -196,7 +197,9 @@ function prepare(command: string, rest: string[], values: Values): Run {
         if (json) return print(io, json, stores, '');
         if (stores.length === 0) return io.out('no stores yet');
         for (const s of stores)
-          io.out(`${s.id}  ${s.name}  ${s.timezone}  (${Number(s.lat)}, ${Number(s.lng)})`);
+          io.out(
+            `${s.id}  ${s.name}  ${s.timezone}  (${Number(s.lat)}, ${Number(s.lng)})${s.region ? `  ${s.region}` : ''}`,
+          );
       };
     case 'add-store': {
       const input = renameIssuePaths(newStore, {
@@ -206,6 +209,9 @@ function prepare(command: string, rest: string[], values: Values): Run {
         lat: toNumber(str(values, 'lat')),
         lng: toNumber(str(values, 'lng')),
         geofenceRadiusM: toNumber(str(values, 'radius')),
+        // `--region ''` takes the store out of its region; left out, the region stays.
+        region:
+          str(values, 'region') === undefined ? undefined : str(values, 'region')!.trim() || null,
       });
       return async (ops, io, json) => {
         const { id } = await ops.addStore(input);

@@ -24,10 +24,23 @@ export async function createStore(
   await db.transaction(async (tx) => {
     await lockChangeFeed(tx);
     await tx.query(
-      `insert into stores(id, name, timezone, lat, lng, geofence_radius_m) values ($1,$2,$3,$4,$5,$6)
+      // A region left out keeps the store's region (an update that does not know of regions);
+      // null takes the store out of its region.
+      `insert into stores(id, name, timezone, lat, lng, geofence_radius_m, region)
+       values ($1,$2,$3,$4,$5,$6,$7)
      on conflict (id) do update set name = excluded.name, timezone = excluded.timezone, lat = excluded.lat,
-       lng = excluded.lng, geofence_radius_m = excluded.geofence_radius_m`,
-      [id, input.name, input.timezone, input.lat, input.lng, input.geofenceRadiusM],
+       lng = excluded.lng, geofence_radius_m = excluded.geofence_radius_m,
+       region = case when $8 then excluded.region else stores.region end`,
+      [
+        id,
+        input.name,
+        input.timezone,
+        input.lat,
+        input.lng,
+        input.geofenceRadiusM,
+        input.region ?? null,
+        input.region !== undefined,
+      ],
     );
     // Every product gets a (zero-stock) row in the new store's catalog feed.
     await tx.query(
@@ -48,7 +61,8 @@ export async function listStores(db: Queryable) {
     lat: number;
     lng: number;
     geofence_radius_m: number;
-  }>('select id, name, timezone, lat, lng, geofence_radius_m from stores order by name');
+    region: string | null;
+  }>('select id, name, timezone, lat, lng, geofence_radius_m, region from stores order by name');
 }
 
 async function requireStore(db: Queryable, storeId: string) {

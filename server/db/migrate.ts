@@ -15,6 +15,7 @@ import { bindingFeedSchema } from './migrations/013-binding-feed';
 import { stylesStockSchema } from './migrations/014-styles-stock';
 import { followUpsSchema } from './migrations/015-follow-ups';
 import { afterSaleSchema } from './migrations/017-after-sale';
+import { storeRegionsSchema } from './migrations/018-store-regions';
 import { productLaunchSchema } from './migrations/019-product-launch';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
@@ -36,6 +37,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 15, name: 'follow-ups', sql: followUpsSchema },
   // 016 is the consent migration (another branch); 017 does not depend on it.
   { version: 17, name: 'after-sale', sql: afterSaleSchema },
+  { version: 18, name: 'store-regions', sql: storeRegionsSchema },
   { version: 19, name: 'product-launch', sql: productLaunchSchema },
 ];
 

@@ -20,6 +20,8 @@ export type DemoStore = {
   lat: number;
   lng: number;
   geofenceRadiusM: number;
+  /** head office's sales region (the console groups the chain's KPIs by it) */
+  region: string;
   /** store-local opening hours, for the demo history */
   opens: number;
   closes: number;
@@ -59,6 +61,7 @@ export const DEMO_STORES: readonly DemoStore[] = [
       lat: 31.2292,
       lng: 121.4552,
       geofenceRadiusM: 150,
+      region: '华东',
       opens: 10,
       closes: 22,
       weight: 4,
@@ -79,6 +82,7 @@ export const DEMO_STORES: readonly DemoStore[] = [
       lat: 30.2588,
       lng: 120.1651,
       geofenceRadiusM: 150,
+      region: '华东',
       opens: 10,
       closes: 22,
       weight: 3,
@@ -98,6 +102,7 @@ export const DEMO_STORES: readonly DemoStore[] = [
       lat: 39.9336,
       lng: 116.454,
       geofenceRadiusM: 150,
+      region: '华北',
       opens: 10,
       closes: 22,
       weight: 3,
@@ -117,6 +122,7 @@ export const DEMO_STORES: readonly DemoStore[] = [
       lat: 52.5246,
       lng: 13.4021,
       geofenceRadiusM: 120,
+      region: '欧洲',
       opens: 10,
       closes: 20,
       weight: 1,

@@ -92,6 +92,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
         lat: s.lat,
         lng: s.lng,
         geofenceRadiusM: s.geofenceRadiusM,
+        region: s.region,
       },
       SEED_CHANNEL,
     );

@@ -8,6 +8,7 @@ import { migrate } from '../db/migrate';
 import { credentialsPath, readCredentials } from '../demo/credentials';
 import { seedDemo } from '../demo/seed';
 import { RENDERER_OUT, REPO_ROOT, startTerminal } from '../../scripts/start-terminal';
+import { buildConsole } from '../../scripts/build-console.mjs';
 
 /**
  * `npm start`: the main job for a newcomer. Seeds demo data on first run, starts the hub and
@@ -31,6 +32,8 @@ try {
 }
 
 await seedIfEmpty(config);
+// Head office's console (/console/) is rebuilt on every start: esbuild takes about a second.
+if (!process.env.HUB_CONSOLE_DIR) await buildConsole();
 
 const hub = await createHub(config);
 const port = await hub.listen();
@@ -72,6 +75,7 @@ Terminal: ${
 }
 Watch arrivals: in another terminal run
   npm run hub:simulate -- --store 01960000-0001-7000-8000-000000000001 --rate 20
+Head-office console: ${url}/console/   (sign in with the admin key: HUB_ADMIN_KEY or the credentials file)
 Admin: npm run hub:admin -- --help   (use --url ${url} while this hub runs)
 Stop with Ctrl-C.`);
 

@@ -4,12 +4,14 @@ import { requireSameStore } from '../auth/guards';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
+import { chainStats } from './chain';
 import { storeDayWithPerformance, storeRangeStats } from './service';
 
 /**
  * `GET /api/v1/stores/:storeId/stats?date=YYYY-MM-DD` — one store-local day — or
  * `?from=YYYY-MM-DD&to=YYYY-MM-DD` — each day of a period plus its totals. Terminals see only
- * their own store.
+ * their own store. `GET /api/v1/admin/chain/stats?from=&to=` — every store and region of the
+ * chain over a period, for head office's console (admin key).
  */
 export function registerStatsRoutes(api: FastifyInstance, ctx: HubContext): void {
   onEndpoint(
@@ -26,4 +28,5 @@ export function registerStatsRoutes(api: FastifyInstance, ctx: HubContext): void
       return storeRangeStats(ctx.db, terminal.storeId, query.from!, query.to!);
     },
   );
+  onEndpoint(api, endpoints.adminChainStats, async ({ query }) => chainStats(ctx.db, query));
 }

@@ -16,6 +16,11 @@ export const newStore = z.object({
   lat: z.number().min(-90).max(90),
   lng: z.number().min(-180).max(180),
   geofenceRadiusM: z.number().positive().max(50_000).default(200),
+  /**
+   * the sales region head office groups the store under (华东, 华北…; #15 item 6); left out, a
+   * store keeps the region it has; null takes it out of every region
+   */
+  region: nonEmpty(32).nullable().optional(),
 });
 export type NewStore = z.infer<typeof newStore>;
 
@@ -64,6 +69,8 @@ export const adminStore = z.object({
   lat: z.coerce.number(),
   lng: z.coerce.number(),
   geofence_radius_m: z.coerce.number(),
+  /** head office's sales region (#15 item 6; absent from hubs before migration 018) */
+  region: z.string().nullable().optional(),
 });
 export type AdminStore = z.infer<typeof adminStore>;
 /** A terminal as the admin API lists it: last seen, its build, its undelivered outbox. */

@@ -25,6 +25,7 @@ import {
   onlineOrdersResponse,
   statementQuery,
 } from './credit';
+import { chainStats, chainStatsQuery } from './chain';
 import { batchResponse, feedPage, feedQuery, uuid } from './common';
 import {
   crmCustomersRequest,
@@ -427,6 +428,14 @@ export const endpoints = {
     query: statementQuery,
     response: z.string(),
     answer: 'csv',
+  }),
+  /** the chain's KPIs per store and region over store-local days (head office's console) */
+  adminChainStats: endpoint({
+    method: 'GET',
+    path: '/admin/chain/stats',
+    auth: 'admin',
+    query: chainStatsQuery,
+    response: chainStats,
   }),
   adminRotateIntegrationKey: endpoint({
     method: 'POST',

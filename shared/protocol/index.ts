@@ -7,6 +7,7 @@ export * from './staff';
 export * from './orders';
 export * from './presence';
 export * from './stats';
+export * from './chain';
 export * from './terminal';
 export * from './socket';
 export * from './admin';

@@ -46,6 +46,8 @@ describeOnBackends('hub:admin CLI', (backend) => {
       '31.2286',
       '--lng',
       '121.4554',
+      '--region',
+      '华东',
     );
     expect(store.stderr).toBe('');
     expect(store.code).toBe(0);
@@ -74,7 +76,12 @@ describeOnBackends('hub:admin CLI', (backend) => {
     expect(info.body).toMatchObject({ terminalId: created.id, store: { id: storeId } });
 
     const listed = await viaUrl('list-stores');
-    expect((JSON.parse(listed.stdout) as { id: string }[]).map((s) => s.id)).toContain(storeId);
+    // The region head office's console groups the store under (#15 item 6).
+    expect(
+      (JSON.parse(listed.stdout) as { id: string; region: string | null }[]).find(
+        (s) => s.id === storeId,
+      )?.region,
+    ).toBe('华东');
 
     const revoked = await viaUrl('revoke-terminal', '--terminal', created.id);
     expect(revoked.code).toBe(0);

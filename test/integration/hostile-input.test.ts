@@ -970,6 +970,12 @@ function specs(fx: Fixture): RouteSpec[] {
       writes: false,
       query: { valid: () => ({ from: daysAgo(30), to: today() }) },
     },
+    // Head office's console (#15 item 6): the chain's KPIs over store-local days.
+    {
+      endpoint: 'adminChainStats',
+      writes: false,
+      query: { valid: () => ({ from: daysAgo(30), to: today() }) },
+    },
     // The environment's integration key stays valid after a rotation.
     { endpoint: 'adminRotateIntegrationKey', writes: true },
     // The guide's own customers (issue #15 item 1): a transfer checks the manager's PIN (audited).
