@@ -12,6 +12,7 @@ import {
   type CreditStatement,
   type StatementQuery,
   type BindingRules,
+  type OutreachSettings,
   type EraseRequest,
   type EraseResponse,
   type newGuideRequest,
@@ -45,6 +46,7 @@ import {
   type TerminalRow,
 } from './service';
 import { loadBindingRules, saveBindingRules } from '../bindings/rules';
+import { loadOutreachSettings, saveOutreachSettings } from '../outreach/settings';
 
 /** The admin CLI's operations, implemented once over REST (`--url`) and once over the database. */
 /** A usage problem (exit 2) as opposed to an operation that failed (exit 1). */
@@ -75,6 +77,8 @@ export type AdminOps = {
   creditStatementCsv(query: StatementQuery): Promise<string>;
   bindingRules(): Promise<BindingRules>;
   setBindingRules(rules: BindingRules): Promise<BindingRules>;
+  outreachSettings(): Promise<OutreachSettings>;
+  setOutreachSettings(settings: OutreachSettings): Promise<OutreachSettings>;
   close(): Promise<void>;
 };
 
@@ -139,6 +143,9 @@ export function restOps(baseUrl: string, adminKey: string): AdminOps {
     creditStatementCsv: (query) => value(api.call(endpoints.adminCreditStatementCsv, { query })),
     bindingRules: () => value(api.call(endpoints.adminGetBindingRules)),
     setBindingRules: (rules) => value(api.call(endpoints.adminSetBindingRules, { body: rules })),
+    outreachSettings: () => value(api.call(endpoints.adminGetOutreachSettings)),
+    setOutreachSettings: (settings) =>
+      value(api.call(endpoints.adminSetOutreachSettings, { body: settings })),
     close: async () => undefined,
   };
 }
@@ -172,6 +179,8 @@ export function directOps(db: Db): AdminOps {
     creditStatementCsv: async (query) => statementCsv(await creditStatement(db, query)),
     bindingRules: () => loadBindingRules(db),
     setBindingRules: (rules) => saveBindingRules(db, rules, 'admin_cli'),
+    outreachSettings: () => loadOutreachSettings(db),
+    setOutreachSettings: (settings) => saveOutreachSettings(db, settings, 'admin_cli'),
     close: () => db.close(),
   };
 }

@@ -1,4 +1,10 @@
-import type { AuditDetail, AuditPage, AuditSource, BindingRules } from '../../shared/protocol';
+import type {
+  AuditDetail,
+  AuditPage,
+  AuditSource,
+  BindingRules,
+  OutreachSettings,
+} from '../../shared/protocol';
 import type { TerminalRow } from './service';
 
 /* What the admin CLI prints: its usage, terminal status, audit tables (CJK-aware columns). */
@@ -51,6 +57,9 @@ Commands:
                   [--served-and-bought off|seller|claimer|claimer_else_seller]
                   [--expiry-days <1-3650>|never]                    (options left out keep their value;
                                                                     docs/bindings.md)
+  outreach-settings                                                 (the mini-store link of outreach QR codes)
+  set-outreach-settings --mini-store-url <pattern>|off              (https only; placeholders {styleCode}
+                                                                    {sku} {guideId} {storeId}; docs/outreach.md)
 
 Modes:
   --url http://127.0.0.1:4600   call a running hub's admin API; needs --admin-key or HUB_ADMIN_KEY
@@ -168,4 +177,9 @@ export function bindingRulesText(rules: BindingRules): string {
     `served and bought:  ${rules.servedAndBought}`,
     `expiry:             ${rules.expiryDays === null ? 'never' : `${rules.expiryDays} days without contact`}`,
   ].join('\n');
+}
+
+/** The outreach settings as `hub:admin outreach-settings` prints them. */
+export function outreachSettingsText(settings: OutreachSettings): string {
+  return `mini-store link:    ${settings.miniStoreUrlPattern ?? 'off (no QR codes in outreach)'}`;
 }

@@ -12,6 +12,7 @@ import {
   creditExplainQuery,
   creditRules,
   bindingRules,
+  outreachSettings,
   eraseRequest,
   newGuideRequest,
   newStore,
@@ -25,7 +26,13 @@ import { HubError } from '../http/errors';
 import { safeErrorMessage } from '../http/log-safety';
 import { directOps, openHubDatabaseDirectly, restOps, UsageError, type AdminOps } from './cli-ops';
 import { creditExplanationText, creditRulesText, creditStatementText } from './cli-credit-text';
-import { auditTable, bindingRulesText, terminalStatusText, USAGE } from './cli-text';
+import {
+  auditTable,
+  bindingRulesText,
+  outreachSettingsText,
+  terminalStatusText,
+  USAGE,
+} from './cli-text';
 import { DataDirLockedError } from './data-dir-lock';
 
 /** Arguments checked with a schema; issues name the flag. */
@@ -105,6 +112,7 @@ export async function runAdminCli(
         'registered-by': { type: 'string' },
         'served-and-bought': { type: 'string' },
         'expiry-days': { type: 'string' },
+        'mini-store-url': { type: 'string' },
       },
     });
   } catch (error) {
@@ -450,6 +458,27 @@ function prepare(command: string, rest: string[], values: Values): Run {
         });
         const saved = await ops.setBindingRules(next);
         print(io, json, saved, `binding rules saved:\n${bindingRulesText(saved)}`);
+      };
+    }
+    case 'outreach-settings':
+      return async (ops, io, json) => {
+        const settings = await ops.outreachSettings();
+        print(io, json, settings, outreachSettingsText(settings));
+      };
+    case 'set-outreach-settings': {
+      const url = str(values, 'mini-store-url');
+      if (url === undefined)
+        throw new UsageError('set-outreach-settings needs --mini-store-url <pattern>|off');
+      // Checked here (https only, known placeholders) as the hub checks it.
+      const next = validate(
+        z.object({ 'mini-store-url': outreachSettings.shape.miniStoreUrlPattern }),
+        { 'mini-store-url': url === 'off' ? null : url },
+      );
+      return async (ops, io, json) => {
+        const saved = await ops.setOutreachSettings({
+          miniStoreUrlPattern: next['mini-store-url'],
+        });
+        print(io, json, saved, `outreach settings saved:\n${outreachSettingsText(saved)}`);
       };
     }
     default:

@@ -17,6 +17,7 @@ import {
 } from '../../shared/domain/limits';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { badRequest, HubError, notFound } from '../http/errors';
+import { moveConsents } from '../outreach/consents';
 import { mergeTrail } from './online-events';
 import {
   CUSTOMER_COLUMNS,
@@ -170,6 +171,7 @@ export async function mergeCustomers(
         ),
       ],
     );
+    await moveConsents(tx, sourceId, targetId);
     const merged = await lockedRow(tx, targetId);
     const tombstone = await lockedRow(tx, sourceId);
     return {

@@ -14,6 +14,7 @@ import { onlineCreditSchema } from './migrations/012-online-credit';
 import { bindingFeedSchema } from './migrations/013-binding-feed';
 import { stylesStockSchema } from './migrations/014-styles-stock';
 import { followUpsSchema } from './migrations/015-follow-ups';
+import { marketingConsentSchema } from './migrations/016-marketing-consent';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -32,6 +33,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 13, name: 'binding-feed', sql: bindingFeedSchema },
   { version: 14, name: 'styles-stock', sql: stylesStockSchema },
   { version: 15, name: 'follow-ups', sql: followUpsSchema },
+  { version: 16, name: 'marketing-consent', sql: marketingConsentSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

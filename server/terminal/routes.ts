@@ -5,6 +5,7 @@ import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
 import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from '../presence/windows';
+import { loadOutreachSettings } from '../outreach/settings';
 import { loadStore } from '../stores/stores';
 
 /**
@@ -31,6 +32,7 @@ export function registerTerminalRoutes(api: FastifyInstance, ctx: HubContext): v
         autoLockMinutes: 5,
         currency: 'CNY',
         locale: 'zh-CN',
+        miniStoreUrlPattern: (await loadOutreachSettings(ctx.db)).miniStoreUrlPattern,
       },
       serverTime: new Date().toISOString(),
     };

@@ -61,6 +61,11 @@ export const hubAuditAction = z.enum([
   'credit_rules_changed',
   'binding_transferred',
   'binding_rules_saved',
+  // #15 item 4: a member's marketing consent changed at a terminal (seen by the hub as it took
+  // the change; the entry's time is the terminal's), and head office's mini-store link pattern.
+  'marketing_consent_granted',
+  'marketing_consent_withdrawn',
+  'outreach_settings_saved',
 ]);
 export type HubAuditAction = z.infer<typeof hubAuditAction>;
 

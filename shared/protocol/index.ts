@@ -16,3 +16,4 @@ export * from './credit';
 export * from './follow-ups';
 export * from './endpoints';
 export * from './bindings';
+export * from './outreach';

@@ -25,6 +25,11 @@ export const terminalInfo = z.object({
     autoLockMinutes: z.number().int().positive(),
     currency: z.literal('CNY'),
     locale: z.string(),
+    /**
+     * head office's mini-store link pattern for outreach QR codes (#15 item 4), null when none
+     * is set; absent in what a terminal cached before it existed
+     */
+    miniStoreUrlPattern: z.string().nullable().optional(),
   }),
   serverTime: z.iso.datetime({ offset: true }),
 });
