@@ -4,6 +4,7 @@ import type {
   ArrivalAlert,
   AuditAction,
   AuditDetail,
+  ConsentChange,
   FollowUpOutcome,
   Order,
   RejectCode,
@@ -27,6 +28,7 @@ import type { SetAsideRow } from './feed-rejects';
 import type { PinLockoutRow } from './pin-lockouts';
 import type { StockHoldRow } from './stock-holds';
 import type { FollowUpRow, VisitOutcomeRow } from './follow-ups';
+import type { ConsentRow, HubSettingRow } from './consents';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -71,8 +73,17 @@ export type OutboxFollowUpOutcome = OutboxBase & {
   kind: 'follow_up_outcome';
   followUpOutcome: FollowUpOutcome;
 };
+/** A member's marketing consent given or withdrawn here (#15 item 4). */
+export type OutboxConsentChange = OutboxBase & {
+  kind: 'consent_change';
+  consentChange: ConsentChange;
+};
 export type OutboxEntry =
-  OutboxOrder | OutboxRegistration | OutboxVisitOutcome | OutboxFollowUpOutcome;
+  | OutboxOrder
+  | OutboxRegistration
+  | OutboxVisitOutcome
+  | OutboxFollowUpOutcome
+  | OutboxConsentChange;
 
 export type FeedName = 'customers' | 'catalog' | 'staff' | 'alerts' | 'followUps';
 export type SyncStateRow = {
@@ -150,6 +161,10 @@ export class TerminalDb extends Dexie {
   followUps!: Table<FollowUpRow, string>;
   /** why claimed customers left without buying, as recorded here (reason only, no note) */
   visitOutcomes!: Table<VisitOutcomeRow, string>;
+  /** the latest consent change recorded here per member, until the feed brings a later one */
+  consentChanges!: Table<ConsentRow, string>;
+  /** head office's settings as the hub last gave them (the mini-store link pattern) */
+  hubSettings!: Table<HubSettingRow, string>;
 
   /** seals and opens what this database keeps encrypted at rest (sealed.ts) */
   readonly sealer: Sealer;
@@ -194,7 +209,10 @@ export const terminalDbName = (terminalId: string) => `shopguide-terminal-${term
  */
 export async function writeStrict(
   db: TerminalDb,
-  writes: { table: 'outbox' | 'provisionalCustomers' | 'stockHolds'; rows: readonly object[] }[],
+  writes: {
+    table: 'outbox' | 'provisionalCustomers' | 'stockHolds' | 'consentChanges';
+    rows: readonly object[];
+  }[],
 ): Promise<void> {
   if (!db.isOpen()) await db.open();
   const idb = db.backendDB();

@@ -1,10 +1,10 @@
-import type { FollowUpOutcome, Order, VisitOutcome } from '../../shared/protocol';
+import type { ConsentChange, FollowUpOutcome, Order, VisitOutcome } from '../../shared/protocol';
 import type { LocalCustomerRegistration } from './customer-rows';
 import type { OutboxEntry } from './database';
 import { aadFor, isSealedRow, keepAlive, type Envelope, type Sealer } from './sealed';
 
 type Base<E> = E extends unknown
-  ? Omit<E, 'order' | 'registration' | 'visitOutcome' | 'followUpOutcome'>
+  ? Omit<E, 'order' | 'registration' | 'visitOutcome' | 'followUpOutcome' | 'consentChange'>
   : never;
 
 /**
@@ -21,6 +21,8 @@ export type OutboxRow = Base<OutboxEntry> &
     // #15: outcomes are sealed whole (a guide's note about a customer).
     | { kind: 'visit_outcome'; visitOutcome: Partial<VisitOutcome>; sealed?: Envelope }
     | { kind: 'follow_up_outcome'; followUpOutcome: Partial<FollowUpOutcome>; sealed?: Envelope }
+    // #15 item 4: sealed whole (which member agreed to what, by which guide).
+    | { kind: 'consent_change'; consentChange: Partial<ConsentChange>; sealed?: Envelope }
   );
 
 export async function sealOutboxEntry(sealer: Sealer, entry: OutboxEntry): Promise<OutboxRow> {
@@ -32,6 +34,10 @@ export async function sealOutboxEntry(sealer: Sealer, entry: OutboxEntry): Promi
   if (entry.kind === 'follow_up_outcome') {
     const { followUpOutcome, ...rest } = entry;
     return { ...rest, followUpOutcome: {}, sealed: await sealer.seal(followUpOutcome, aad) };
+  }
+  if (entry.kind === 'consent_change') {
+    const { consentChange, ...rest } = entry;
+    return { ...rest, consentChange: {}, sealed: await sealer.seal(consentChange, aad) };
   }
   if (entry.kind === 'registration') {
     const { registration, ...rest } = entry;
@@ -56,6 +62,11 @@ export async function openOutboxEntry(sealer: Sealer, row: OutboxRow): Promise<O
     return {
       ...rest,
       followUpOutcome: await sealer.open<FollowUpOutcome>(sealed as Envelope, aad),
+    };
+  if (rest.kind === 'consent_change')
+    return {
+      ...rest,
+      consentChange: await sealer.open<ConsentChange>(sealed as Envelope, aad),
     };
   if (rest.kind === 'registration') {
     const registration = await sealer.open<LocalCustomerRegistration>(sealed as Envelope, aad);

@@ -14,6 +14,8 @@ export function EntrySummary({ entry }: { entry: OutboxEntry }) {
     summary = `${t('items', { count: units })} · ${formatFen(total, i18n.language)}`;
   } else if (entry.kind === 'registration') summary = entry.registration.name;
   else if (entry.kind === 'visit_outcome') summary = t(`noPurchase.${entry.visitOutcome.reason}`);
+  else if (entry.kind === 'consent_change')
+    summary = t(entry.consentChange.granted ? 'consent.granted' : 'consent.withdrawn');
   else summary = t(`followUpOutcome.${entry.followUpOutcome.outcome}`);
   return (
     <>

@@ -25,7 +25,9 @@ const zh = {
     registration: '新会员登记',
     visit_outcome: '未成交原因',
     follow_up_outcome: '跟进结果',
+    consent_change: '营销授权',
   },
+  consent: { granted: '同意接收', withdrawn: '撤回同意' },
   noPurchase: {
     size_missing: '尺码缺货',
     price: '价格',
@@ -123,7 +125,9 @@ export const syncStatusLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       registration: 'New member',
       visit_outcome: 'No-purchase reason',
       follow_up_outcome: 'Follow-up outcome',
+      consent_change: 'Marketing consent',
     },
+    consent: { granted: 'Agreed', withdrawn: 'Withdrawn' },
     noPurchase: {
       size_missing: 'Size missing',
       price: 'Price',

@@ -32,7 +32,7 @@ export type DiscardReason = z.infer<typeof discardReason>;
 export const auditDetail = z
   .object({
     outboxId: uuid,
-    kind: z.enum(['order', 'registration', 'visit_outcome', 'follow_up_outcome']),
+    kind: z.enum(['order', 'registration', 'visit_outcome', 'follow_up_outcome', 'consent_change']),
     rejectCode: rejectCode.nullable(),
     discardReason,
     total: z.number().int().min(0).max(1e12).optional(),
