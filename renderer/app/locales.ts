@@ -8,6 +8,7 @@ import { dashboardLocales } from '../dashboard/locales';
 import { customersLocales } from '../customers/locales';
 import { ordersLocales } from '../orders/locales';
 import { followUpsLocales } from '../follow-ups/locales';
+import { outreachLocales } from '../outreach/locales';
 import { uiLocales } from '../ui/locales';
 import { createI18n, type Language } from '../i18n/i18n';
 
@@ -29,6 +30,7 @@ export const resources = {
     customers: customersLocales['zh-CN'],
     orders: ordersLocales['zh-CN'],
     'follow-ups': followUpsLocales['zh-CN'],
+    outreach: outreachLocales['zh-CN'],
   },
   en: {
     common: commonLocales.en,
@@ -42,6 +44,7 @@ export const resources = {
     customers: customersLocales.en,
     orders: ordersLocales.en,
     'follow-ups': followUpsLocales.en,
+    outreach: outreachLocales.en,
   },
 };
 
