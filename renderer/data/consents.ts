@@ -45,11 +45,11 @@ export type ConsentState = {
 
 /** One member's consent, offline: the cached profile and this terminal's own latest change. */
 export async function consentOf(db: TerminalDb, customerId: string): Promise<ConsentState> {
-  const [customer, here] = await Promise.all([
-    getCustomer(db, customerId),
-    db.consentChanges.get(customerId),
-  ]);
+  // The plain reads first: a live query tracks what it reads, and the customer's read opens a
+  // sealed row (WebCrypto), after which Dexie may no longer see the reads as this query's.
+  const here = await db.consentChanges.get(customerId);
   const entry = here ? await db.outbox.get(here.changeId) : undefined;
+  const customer = await getCustomer(db, customerId);
   return {
     consent: effectiveConsent(customer?.marketingConsent, here),
     pending: entry?.status === 'pending',
@@ -58,8 +58,8 @@ export async function consentOf(db: TerminalDb, customerId: string): Promise<Con
 
 /**
  * Records a consent given or withdrawn at the counter: the change into the outbox (sealed, strict
- * durability; the hub deduplicates on its id) and the member's state here, in one write. The
- * screen shows the new state at once, offline too.
+ * durability; the hub deduplicates on its id), then the member's state here. The screen shows the
+ * new state at once, offline too.
  */
 export async function enqueueConsentChange(
   db: TerminalDb,
@@ -87,10 +87,9 @@ export async function enqueueConsentChange(
     noticeVersion: change.noticeVersion,
     at: change.at,
   };
-  await writeStrict(db, [
-    { table: 'outbox', rows: [await sealOutboxEntry(db.sealer, entry)] },
-    { table: 'consentChanges', rows: [row] },
-  ]);
+  await writeStrict(db, [{ table: 'outbox', rows: [await sealOutboxEntry(db.sealer, entry)] }]);
+  // Through Dexie, not the strict write: live queries (the 360, the outreach screen) see it.
+  await db.consentChanges.put(row);
   announceQueued(db);
   return ok(entry);
 }

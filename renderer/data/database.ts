@@ -209,10 +209,7 @@ export const terminalDbName = (terminalId: string) => `shopguide-terminal-${term
  */
 export async function writeStrict(
   db: TerminalDb,
-  writes: {
-    table: 'outbox' | 'provisionalCustomers' | 'stockHolds' | 'consentChanges';
-    rows: readonly object[];
-  }[],
+  writes: { table: 'outbox' | 'provisionalCustomers' | 'stockHolds'; rows: readonly object[] }[],
 ): Promise<void> {
   if (!db.isOpen()) await db.open();
   const idb = db.backendDB();
