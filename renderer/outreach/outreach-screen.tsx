@@ -168,7 +168,7 @@ function OutreachPanel({
           <textarea
             id="outreach-message"
             readOnly
-            rows={8}
+            rows={12}
             value={blocked === null ? message : ''}
             disabled={blocked !== null}
           />
