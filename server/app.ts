@@ -89,6 +89,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     redisUrl: config.redisUrl,
     log: app.log,
     terminalCallsPerMinute: config.terminalCallsPerMinute,
+    adminCallsPerMinute: config.adminCallsPerMinute,
   });
   // The desktop terminal runs at app://shopguide, so its calls are cross-origin.
   await app.register(cors, {

@@ -30,14 +30,23 @@ describe('hub configuration', () => {
     });
   });
 
-  it('reads the abuse limits: trusted proxies and the per-terminal call limit', () => {
-    expect(loadConfig({})).toMatchObject({ trustedProxies: [], terminalCallsPerMinute: 3_000 });
+  it('reads the abuse limits: trusted proxies and the per-terminal and admin call limits', () => {
+    expect(loadConfig({})).toMatchObject({
+      trustedProxies: [],
+      terminalCallsPerMinute: 3_000,
+      adminCallsPerMinute: 600,
+    });
     expect(
       loadConfig({
         HUB_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1',
         HUB_TERMINAL_CALLS_PER_MIN: '600',
+        HUB_ADMIN_CALLS_PER_MIN: '1200',
       }),
-    ).toMatchObject({ trustedProxies: ['10.0.0.0/8', '127.0.0.1'], terminalCallsPerMinute: 600 });
+    ).toMatchObject({
+      trustedProxies: ['10.0.0.0/8', '127.0.0.1'],
+      terminalCallsPerMinute: 600,
+      adminCallsPerMinute: 1_200,
+    });
   });
 
   it('names the bad setting instead of starting half-configured', () => {

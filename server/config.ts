@@ -39,6 +39,8 @@ const envSchema = z.object({
   HUB_FEED_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(900),
   /** calls a minute one terminal may make before 429 (far above any store's use; see throttle.ts) */
   HUB_TERMINAL_CALLS_PER_MIN: z.coerce.number().int().min(1).default(3_000),
+  /** calls a minute the admin key may make before 429 (head office's console and scripts) */
+  HUB_ADMIN_CALLS_PER_MIN: z.coerce.number().int().min(1).default(600),
   /**
    * registrations one terminal may make in an hour that find an existing member by phone (the
    * answer is that member's profile: a lookup by number); beyond it the terminal's registrations
@@ -76,6 +78,7 @@ export type HubConfig = {
   feedCacheMb: number;
   feedCacheTtlSeconds: number;
   terminalCallsPerMinute: number;
+  adminCallsPerMinute: number;
   /** registrations finding an existing member by phone, per terminal and hour, before 429 */
   registrationLookupsPerHour: number;
   /** proxies trusted for the client address (per-address limits); empty: the peer's address */
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     feedCacheMb: e.HUB_FEED_CACHE_MB,
     feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,
     terminalCallsPerMinute: e.HUB_TERMINAL_CALLS_PER_MIN,
+    adminCallsPerMinute: e.HUB_ADMIN_CALLS_PER_MIN,
     registrationLookupsPerHour: e.HUB_REGISTRATION_LOOKUPS_PER_HOUR,
     followUpSweepMs: e.HUB_FOLLOW_UP_SWEEP_MS,
     followUpAfterPurchaseDays: e.HUB_FOLLOW_UP_AFTER_PURCHASE_DAYS,

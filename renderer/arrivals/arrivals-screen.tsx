@@ -4,7 +4,9 @@ import { formatFen } from '../../shared/domain/money';
 import { shownStock, type HerSizeAnswer } from '../../shared/domain/styles';
 import type { ProductItem, StockedItem } from '../../shared/protocol';
 import { useHerSize } from '../core/her-size';
+import { useNextBest } from '../core/next-best';
 import { HerSize } from '../ui/her-size';
+import { NextBest } from '../ui/next-best';
 import { useAppStore } from '../core/store';
 import type { StoredAlert } from '../data/alerts';
 import { useIsOnline } from '../core/use-online';
@@ -94,6 +96,13 @@ function ArrivalCard({
     card.sizes,
   );
   const cached = herSize.status === 'ready' ? herSize.value : null;
+  // What to bring her, ranked on this terminal from the card and the cached catalog (offline).
+  const nextBest = useNextBest({
+    sizes: card.sizes,
+    favouriteCategories: card.favouriteCategories,
+    online: { viewed: card.viewed, carted: card.carted, wishlisted: card.wishlisted },
+    lastPurchases: card.lastPurchases,
+  });
   const addToOrder = (sku: string) =>
     navigate({ name: 'order', customerId: card.customerId, alertId: alert.alertId, addSku: sku });
 
@@ -171,6 +180,7 @@ function ArrivalCard({
           onAdd={addToOrder}
         />
       </div>
+      {nextBest.status === 'ready' && <NextBest items={nextBest.value} onAdd={addToOrder} />}
       <footer className="arrival-actions">
         {state.kind === 'open' && (
           <button

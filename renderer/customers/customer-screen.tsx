@@ -4,11 +4,13 @@ import { formatFen } from '../../shared/domain/money';
 import { shownStock, type HerSizeAnswer } from '../../shared/domain/styles';
 import type { BehaviourItem, CustomerProfile, ProductItem, Sizes } from '../../shared/protocol';
 import { useHerSize } from '../core/her-size';
+import { useNextBest } from '../core/next-best';
 import { useAppStore } from '../core/store';
 import { useServices } from '../core/services';
 import { useScanner } from '../core/use-scanner';
 import { OfflineNote, PhoneTail, TierBadge } from '../ui/customer-badges';
 import { HerSize } from '../ui/her-size';
+import { NextBest } from '../ui/next-best';
 import { ConsentLine } from '../ui/consent-dialog';
 import { formatMonthDay, formatStoreDay, moneyLocale } from '../ui/format';
 import { useIsOnline } from '../core/use-online';
@@ -69,6 +71,12 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
   const newOrder = (addSku?: string) =>
     navigate({ name: 'order', customerId: profile.id, ...(addSku ? { addSku } : {}) });
   const purchases = [...profile.inStore.lastPurchases].sort((a, b) => b.at.localeCompare(a.at));
+  const nextBest = useNextBest({
+    sizes: profile.sizes,
+    favouriteCategories: profile.favouriteCategories,
+    online: profile.online,
+    lastPurchases: profile.inStore.lastPurchases,
+  });
   const [transferring, setTransferring] = useState(false);
   // A tag scanned while the profile is open starts this customer's order with that item; the
   // order screen looks the code up (SKU or barcode) and says so if it is unknown. Not while the
@@ -207,6 +215,7 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
             online={online}
             onAdd={newOrder}
           />
+          {nextBest.status === 'ready' && <NextBest items={nextBest.value} onAdd={newOrder} />}
         </section>
 
         <section aria-labelledby="p-history" className="card wide">

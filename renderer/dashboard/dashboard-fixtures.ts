@@ -9,7 +9,14 @@ import {
   kpiRatios,
   type KpiCounts,
 } from '../../shared/domain/kpi';
-import type { DayStats, GuideStats } from '../../shared/protocol';
+import {
+  emptyNoPurchaseCounts,
+  type DayStats,
+  type GuidePerformance,
+  type GuideStats,
+  type NoPurchaseCounts,
+  type StorePerformance,
+} from '../../shared/protocol';
 import { err, ok } from '../../shared/result';
 import { figuresFromDay, type Figures } from './figures';
 import { daysIn, periodKey } from './period';
@@ -27,6 +34,7 @@ export function makeDay(
   date: string,
   hours: Record<number, Partial<KpiCounts>>,
   guides: GuideFixture[] = [],
+  storePerformance?: StorePerformance,
 ): DayStats {
   const midnight = Date.parse(`${date}T00:00:00+08:00`);
   const byHour = Array.from({ length: 24 }, (_, i) => {
@@ -50,6 +58,30 @@ export function makeDay(
     ...kpiRatios(total),
     byHour,
     byGuide: guides.map((g) => guide(g)),
+    ...(storePerformance ? { performance: storePerformance } : {}),
+  };
+}
+
+/** One guide's 导购业绩 row; the credited total is computed as the hub computes it. */
+export function performance(
+  g: { id: string; name: string },
+  figures: Partial<Omit<GuidePerformance, 'noPurchaseReasons'>> & {
+    noPurchaseReasons?: Partial<NoPurchaseCounts>;
+  },
+): GuidePerformance {
+  const inStoreRevenue = figures.inStoreRevenue ?? 0;
+  const creditedOnline = figures.creditedOnline ?? 0;
+  return {
+    guideId: g.id,
+    name: g.name,
+    boundCustomers: figures.boundCustomers ?? 0,
+    followUpsDone: figures.followUpsDone ?? 0,
+    followUpsOverdue: figures.followUpsOverdue ?? 0,
+    convertedVisits: figures.convertedVisits ?? 0,
+    inStoreRevenue,
+    creditedOnline,
+    creditedRevenue: inStoreRevenue + creditedOnline,
+    noPurchaseReasons: { ...emptyNoPurchaseCounts(), ...figures.noPurchaseReasons },
   };
 }
 
@@ -193,5 +225,30 @@ export function demoDay(date: string, scale = 1): DayStats {
       },
     });
   });
-  return { ...day, byGuide: guides };
+  // 导购业绩: the relationship and online credit beside the counter figures (uneven, as above).
+  const reasonsBy = ['price', 'size_missing', 'just_browsing', 'will_return', 'other'] as const;
+  const perf = guides.map((g, i) =>
+    performance(
+      { id: g.guideId, name: g.name },
+      {
+        boundCustomers: Math.round((46 - i * 7) * scale),
+        followUpsDone: Math.round((9 - i * 2) * scale),
+        followUpsOverdue: i === 2 ? 3 : i === 4 ? 1 : 0,
+        convertedVisits: g.convertedVisits,
+        inStoreRevenue: g.revenue,
+        creditedOnline: Math.round((186_000 - i * 41_000) * scale),
+        noPurchaseReasons: { [reasonsBy[i]!]: 3 - (i % 3), price: i === 0 ? 4 : 1 },
+      },
+    ),
+  );
+  const creditedOnlinePool = Math.round(52_800 * scale);
+  return {
+    ...day,
+    byGuide: guides,
+    performance: {
+      creditedOnline: perf.reduce((sum, p) => sum + p.creditedOnline, creditedOnlinePool),
+      creditedOnlinePool,
+      guides: perf.sort((a, b) => b.creditedRevenue - a.creditedRevenue),
+    },
+  };
 }

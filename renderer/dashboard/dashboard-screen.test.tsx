@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import { useAppStore } from '../core/store';
 import { enqueueOrder } from '../data/outbox';
-import { makeDay, makeRange, FIXTURE_STORE } from './dashboard-fixtures';
+import { makeDay, makeRange, performance, FIXTURE_STORE } from './dashboard-fixtures';
 import { createDashboardHarness } from '../testing/dashboard-testing';
 import { DashboardScreen } from './dashboard-screen';
 
@@ -52,6 +52,29 @@ const today = makeDay(
     },
     { ...ZHAO, counts: { orders: 5, units: 5, revenue: 300_000 } },
   ],
+  {
+    creditedOnline: 120_000,
+    creditedOnlinePool: 30_000,
+    // as the hub sends it: best credited revenue first (a refund made 李娜's credit negative)
+    guides: [
+      performance(WANG, {
+        boundCustomers: 3,
+        followUpsDone: 2,
+        convertedVisits: 4,
+        inStoreRevenue: 1_200_000,
+        creditedOnline: 90_000,
+        noPurchaseReasons: { price: 2, size_missing: 1 },
+      }),
+      performance(LI, {
+        boundCustomers: 5,
+        followUpsDone: 4,
+        followUpsOverdue: 1,
+        convertedVisits: 6,
+        inStoreRevenue: 1_500_000,
+        creditedOnline: -250_000,
+      }),
+    ],
+  },
 );
 /** Friday a week earlier: 250 footfall, 40 orders, ¥25,000. */
 const lastWeek = makeDay('2026-11-13', {
@@ -201,7 +224,7 @@ describe('dashboard screen', () => {
     const h = createDashboardHarness();
     h.source.put(today);
     h.show(<DashboardScreen />);
-    const table = await screen.findByRole('table', { name: '导购业绩' });
+    const table = await screen.findByRole('table', { name: '导购接待' });
     const names = () =>
       within(table)
         .getAllByRole('rowheader')
@@ -222,6 +245,26 @@ describe('dashboard screen', () => {
     expect(names()).toEqual(['李娜', '王芳', '赵敏']);
     const zhao = within(table).getByRole('row', { name: /赵敏/ });
     expect(within(zhao).getAllByRole('cell')[2]!.textContent).toBe('—');
+  });
+
+  it('shows 导购业绩: relationship, counter and online credit per guide, best credited first', async () => {
+    const h = createDashboardHarness();
+    h.source.put(today);
+    h.show(<DashboardScreen />);
+    const table = await screen.findByRole('table', { name: '导购业绩' });
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent));
+    expect(rows).toEqual([
+      ['王芳', '3', '2', '0', '4', '¥12,000.00', '¥900.00', '¥12,900.00', '价格 ×2'],
+      ['李娜', '5', '4', '1', '6', '¥15,000.00', '-¥2,500.00', '¥12,500.00', '—'],
+    ]);
+    expect(screen.getByText('线上订单归属本店 ¥1,200.00（其中门店公共池 ¥300.00）')).toBeTruthy();
+    // An overdue follow-up stands out.
+    expect(
+      within(table).getByRole('row', { name: /李娜/ }).querySelector('td.overdue'),
+    ).toBeTruthy();
   });
 
   it('switches to the last 7 days and compares with the 7 days before', async () => {
@@ -310,8 +353,16 @@ describe('dashboard screen', () => {
     expect(
       screen.getByRole('region', { name: 'Store dashboard' }).getAttribute('data-updown'),
     ).toBe('west');
-    expect(screen.getByRole('table', { name: 'Guides' })).toBeTruthy();
+    expect(screen.getByRole('table', { name: 'Guides at the counter' })).toBeTruthy();
+    expect(screen.getByRole('table', { name: 'Guide performance' })).toBeTruthy();
+    expect(
+      screen.getByText(
+        /^Online orders credited to this store: .*1,200\.00 \(store pool .*300\.00\)$/,
+      ),
+    ).toBeTruthy();
     // No untranslated key shows through (e.g. "kpi.orders").
-    expect(document.body.textContent).not.toMatch(/\b(kpi|kpiHint|guides|funnel|period|chart)\.\w/);
+    expect(document.body.textContent).not.toMatch(
+      /\b(kpi|kpiHint|guides|funnel|period|chart|performance|noPurchase)\.\w/,
+    );
   });
 });

@@ -11,6 +11,7 @@ import { csvFileName, figuresCsv, type CsvLabels } from './csv';
 import { HourlyChart, TrendChart } from './dashboard-charts';
 import { downloadText } from './download';
 import { FunnelChart } from './funnel-chart';
+import { GuidePerformance } from './guide-performance';
 import { GuideTable } from './guide-table';
 import { KpiTiles } from './kpi-tiles';
 import { NoPurchaseReasons } from './no-purchase-reasons';
@@ -172,6 +173,7 @@ function ManagerDashboard() {
           {single ? <HourlyChart figures={figures} /> : <TrendChart figures={figures} />}
         </div>
       )}
+      {figures?.performance && <GuidePerformance performance={figures.performance} />}
       {figures && <GuideTable guides={figures.byGuide} />}
       {figures?.noPurchaseReasons && <NoPurchaseReasons counts={figures.noPurchaseReasons} />}
     </section>

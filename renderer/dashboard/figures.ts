@@ -9,6 +9,8 @@ import {
   type NoPurchaseCounts,
   type GuideStats,
   type RangeStats,
+  type StorePerformance,
+  storePerformance,
 } from '../../shared/protocol';
 
 /** A period's figures as the dashboard shows them, whether the hub sent a day or a range. */
@@ -23,6 +25,8 @@ export type Figures = {
   days: DayStats[];
   /** why claimed customers left without buying (#15; absent from an older hub) */
   noPurchaseReasons?: NoPurchaseCounts;
+  /** 导购业绩 for the period (#15 item 6; absent from an older hub) */
+  performance?: StorePerformance;
 };
 
 export const figuresSchema = z.object({
@@ -42,6 +46,7 @@ export const figuresSchema = z.object({
   byGuide: z.array(guideStats),
   days: z.array(dayStats),
   noPurchaseReasons: noPurchaseCounts.optional(),
+  performance: storePerformance.optional(),
 });
 
 /** Figures fetched from the hub, and when: the "as of" a manager sees while offline. */
@@ -80,6 +85,7 @@ export function figuresFromDay(day: DayStats): Figures {
     byGuide: day.byGuide,
     days: [day],
     ...(day.noPurchaseReasons ? { noPurchaseReasons: day.noPurchaseReasons } : {}),
+    ...(day.performance ? { performance: day.performance } : {}),
   };
 }
 
@@ -93,5 +99,6 @@ export function figuresFromRange(range: RangeStats): Figures {
     byGuide: range.total.byGuide,
     days: range.days,
     ...(range.total.noPurchaseReasons ? { noPurchaseReasons: range.total.noPurchaseReasons } : {}),
+    ...(range.total.performance ? { performance: range.total.performance } : {}),
   };
 }

@@ -105,3 +105,28 @@ export async function productsWithStyles(
   const products = await productsBySku(db, skus);
   return { products, styles: await styleSiblings(db, [...products.values()]) };
 }
+
+/**
+ * The part of the cached catalog next-best items rank (#16 item 5): the styles of the SKUs she
+ * showed interest in or bought, and every active product of `categories` (her favourite and
+ * bought categories; one pass over the table, no index needed), with stock as the guide sees it.
+ */
+export async function nextBestCandidates(
+  db: TerminalDb,
+  skus: readonly string[],
+  favouriteCategories: readonly string[],
+): Promise<ProductItem[]> {
+  const { products, styles } = await productsWithStyles(db, skus);
+  const categories = new Set([
+    ...favouriteCategories,
+    ...[...products.values()].map((p) => p.category),
+  ]);
+  const held = await heldUnits(db);
+  const inCategories = await db.products
+    .filter((p) => p.active && categories.has(p.category))
+    .toArray();
+  const out = new Map<string, ProductItem>();
+  for (const p of [...products.values(), ...[...styles.values()].flat()]) out.set(p.sku, p);
+  for (const p of inCategories) if (!out.has(p.sku)) out.set(p.sku, withHolds(p, held));
+  return [...out.values()];
+}

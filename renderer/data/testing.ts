@@ -93,6 +93,7 @@ export function makeProduct(over: Partial<ProductItem> = {}): ProductItem {
     price: 129_900,
     stock: 3,
     active: true,
+    launchedAt: null,
     ...over,
   };
 }

@@ -57,6 +57,25 @@ const zh = {
     saved: '已记录，将同步到总部。',
     failed: '未能记录：{{message}}',
   },
+  /** next-best items on the card and the 360 (ui/next-best.tsx) */
+  nextBest: {
+    title: '推荐给她',
+    none: '暂无推荐（本店没有她感兴趣或常买品类的现货）',
+    add: '加入订单',
+    addLabel: '把 {{name}}（{{size}}）加入订单',
+    reasons: {
+      wishlisted: '心愿单',
+      carted: '加购未买',
+      viewed_one: '浏览 {{count}} 次',
+      viewed_other: '浏览 {{count}} 次',
+      favourite: '常买{{category}}',
+      boughtCategory: '买过{{category}}',
+      new: '新品',
+      herSize: '{{size}} 码有货 {{stock}} 件',
+      oneSize: '均码有货 {{stock}} 件',
+      otherSizes: '她的尺码本店无货',
+    },
+  },
 };
 
 export const uiLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
@@ -114,6 +133,24 @@ export const uiLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       cancel: 'Cancel',
       saved: 'Recorded; it will reach head office.',
       failed: 'Could not record it: {{message}}',
+    },
+    nextBest: {
+      title: 'Bring her',
+      none: 'No suggestions (nothing she likes or buys is in stock here)',
+      add: 'Add to order',
+      addLabel: 'Add {{name}} ({{size}}) to the order',
+      reasons: {
+        wishlisted: 'Wish list',
+        carted: 'In her cart',
+        viewed_one: 'Viewed',
+        viewed_other: 'Viewed {{count}} times',
+        favourite: 'Often buys {{category}}',
+        boughtCategory: 'Bought {{category}} before',
+        new: 'New in',
+        herSize: 'Size {{size}}: {{stock}} in stock',
+        oneSize: 'One size: {{stock}} in stock',
+        otherSizes: 'Her size is out here',
+      },
     },
   },
 };

@@ -166,7 +166,11 @@ export function directOps(db: Db): AdminOps {
     // Without a running hub nobody tells the terminals now; they see the tombstone on their next
     // pull (every reconnect and every customers:changed runs one).
     eraseCustomer: async (input) => {
-      const { cursor: _cursor, ...response } = await eraseCustomer(db, input, 'admin_cli');
+      const {
+        cursor: _cursor,
+        followUpStores: _stores,
+        ...response
+      } = await eraseCustomer(db, input, 'admin_cli');
       return response;
     },
     audit: (query) => queryAudit(db, query),

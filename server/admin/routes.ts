@@ -3,6 +3,7 @@ import { endpoints } from '../../shared/protocol';
 import { queryAudit } from '../audit/service';
 import type { HubContext } from '../context';
 import { eraseCustomer } from '../customers/erase';
+import { announceFollowUps } from '../follow-ups/routes';
 import { onEndpoint } from '../http/endpoint';
 import {
   createGuide,
@@ -78,12 +79,13 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
   });
   // Erasure on request for IT / the data-protection officer, same as the integration API.
   onEndpoint(api, endpoints.adminEraseCustomer, async ({ params: { id }, body: { reason } }) => {
-    const { cursor, ...response } = await eraseCustomer(
+    const { cursor, followUpStores, ...response } = await eraseCustomer(
       db,
       { customerId: id, reason },
       'admin_rest',
     );
     if (cursor) ctx.realtime.toAll('customers:changed', { cursor });
+    announceFollowUps(ctx, followUpStores);
     return response;
   });
   // "Who looked at this member, when, where" (issue #13), for IT / the data-protection officer.

@@ -3,6 +3,7 @@ import { sizeKindForCategory, type SizeKind } from '../../shared/domain/styles';
 import type { ItemResult, ProductItem, ProductUpsert } from '../../shared/protocol';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { maxCursor, type BatchOutcome } from '../customers/identity';
+import { isoSql } from '../customers/profile';
 
 /** A product as the batch sees it: the database's state plus the batch's own earlier items. */
 type ProductState = {
@@ -17,6 +18,7 @@ type ProductState = {
   size_kind: SizeKind | null;
   price: number;
   active: boolean;
+  launched_at: string | null;
   /** store id → units */
   stock: Map<string, number>;
   isNew: boolean;
@@ -27,8 +29,11 @@ type ProductState = {
   stockChanged: Set<string>;
 };
 
-/** The product columns an upsert sets (the size kind follows the category when left out). */
-const fieldsOf = (item: ProductUpsert) => ({
+/**
+ * The product columns an upsert sets (the size kind follows the category when left out; a launch
+ * date left out keeps the one the product has — a new one is launched when first written).
+ */
+const fieldsOf = (item: ProductUpsert, launchedBefore: string | null) => ({
   barcode: item.barcode ?? null,
   name: item.name,
   category: item.category,
@@ -38,6 +43,7 @@ const fieldsOf = (item: ProductUpsert) => ({
   size_kind: item.sizeKind ?? sizeKindForCategory(item.category),
   price: item.price,
   active: item.active,
+  launched_at: item.launchedAt ? new Date(item.launchedAt).toISOString() : launchedBefore,
 });
 
 const sameProduct = (state: ProductState, fields: ReturnType<typeof fieldsOf>): boolean =>
@@ -66,9 +72,10 @@ async function loadBatchState(tx: Queryable, items: readonly ProductUpsert[]): P
     size_kind: SizeKind | null;
     price: string;
     active: boolean;
+    launched_at: string | null;
   }>(
     `select id, sku, barcode, name, category, size, colour, style_code, size_kind,
-            price::text as price, active
+            price::text as price, active, ${isoSql('launched_at')} as launched_at
      from products where sku = any($1::text[]) or barcode = any($2::text[])`,
     [items.map((i) => i.sku), items.flatMap((i) => (i.barcode ? [i.barcode] : []))],
   );
@@ -107,8 +114,8 @@ function decide(state: BatchState, item: ProductUpsert): ItemResult {
   if (holder && holder !== item.sku)
     return { id, status: 'rejected', reason: `barcode already used by ${holder}` };
 
-  const fields = fieldsOf(item);
   const existing = state.bySku.get(item.sku);
+  const fields = fieldsOf(item, existing?.launched_at ?? null);
   if (!existing) {
     // Every store gets a row, so the product reaches every store's feed (0 units if not given).
     const stock = new Map(state.storeIds.map((s) => [s, item.stock[s] ?? 0]));
@@ -155,9 +162,11 @@ const productRecord = (p: ProductState) => ({
   size_kind: p.size_kind,
   price: p.price,
   active: p.active,
+  launched_at: p.launched_at,
 });
 const RECORD_COLUMNS = `x(id uuid, sku text, barcode text, name text, category text, size text,
-  colour text, style_code text, size_kind text, price bigint, active boolean)`;
+  colour text, style_code text, size_kind text, price bigint, active boolean,
+  launched_at timestamptz)`;
 
 /** Writes the batch's decisions in a fixed number of statements; returns the highest seq drawn. */
 async function writeBatch(tx: Queryable, state: BatchState): Promise<string | null> {
@@ -175,7 +184,8 @@ async function writeBatch(tx: Queryable, state: BatchState): Promise<string | nu
     await tx.query(
       `update products p set barcode = x.barcode, name = x.name, category = x.category,
          size = x.size, colour = x.colour, style_code = x.style_code, size_kind = x.size_kind,
-         price = x.price, active = x.active, updated_at = now()
+         price = x.price, active = x.active,
+         launched_at = coalesce(x.launched_at, p.launched_at), updated_at = now()
        from jsonb_to_recordset($1::jsonb) as ${RECORD_COLUMNS}
        where p.id = x.id`,
       [JSON.stringify(updated.map(productRecord))],
@@ -206,9 +216,9 @@ async function writeBatch(tx: Queryable, state: BatchState): Promise<string | nu
   if (created.length > 0) {
     await tx.query(
       `insert into products(id, sku, barcode, name, category, size, colour, style_code, size_kind,
-                            price, active)
+                            price, active, launched_at)
        select x.id, x.sku, x.barcode, x.name, x.category, x.size, x.colour, x.style_code,
-              x.size_kind, x.price, x.active
+              x.size_kind, x.price, x.active, coalesce(x.launched_at, now())
        from jsonb_to_recordset($1::jsonb) as ${RECORD_COLUMNS}`,
       [JSON.stringify(created.map(productRecord))],
     );
@@ -266,10 +276,15 @@ export async function upsertProducts(
 
 /** The select list for one store's catalog feed (alias `sp` for store_products, `p` products). */
 export const PRODUCT_ITEM_COLUMNS = `p.id, sp.seq::text as seq, p.sku, p.barcode, p.name, p.category,
-  p.size, p.colour, p.style_code, p.size_kind, p.price::text as price, sp.stock, p.active`;
+  p.size, p.colour, p.style_code, p.size_kind, p.price::text as price, sp.stock, p.active,
+  ${isoSql('p.launched_at')} as launched_at`;
 
-export type ProductItemRow = Omit<ProductItem, 'price' | 'stock' | 'styleCode' | 'sizeKind'> & {
+export type ProductItemRow = Omit<
+  ProductItem,
+  'price' | 'stock' | 'styleCode' | 'sizeKind' | 'launchedAt'
+> & {
   style_code: string | null;
+  launched_at: string | null;
   size_kind: SizeKind | null;
   price: string;
   stock: number;
@@ -278,11 +293,13 @@ export type ProductItemRow = Omit<ProductItem, 'price' | 'stock' | 'styleCode' |
 export const rowToProductItem = ({
   style_code,
   size_kind,
+  launched_at,
   ...row
 }: ProductItemRow): ProductItem => ({
   ...row,
   styleCode: style_code,
   sizeKind: size_kind,
+  launchedAt: launched_at,
   price: Number(row.price),
   stock: Number(row.stock),
 });

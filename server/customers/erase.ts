@@ -6,8 +6,10 @@ import {
   type EraseResponse,
 } from '../../shared/protocol';
 import { recordAudit } from '../audit/service';
+import { releaseErasedBinding } from '../bindings/customer-changes';
 import { lockChangeFeed, type Db } from '../db/database';
 import { HubError, notFound } from '../http/errors';
+import { eraseFollowUps } from '../follow-ups/customer-changes';
 import { eraseConsents } from '../outreach/consents';
 import { bumpCustomerFeedEpoch } from '../sync/feeds';
 import { CUSTOMER_COLUMNS, rowToTombstone, type CustomerRow } from './profile';
@@ -16,7 +18,8 @@ import { CUSTOMER_COLUMNS, rowToTombstone, type CustomerRow } from './profile';
  * Erases a customer's personal data on request. In one transaction: the row becomes a deletion
  * tombstone with every personal field wiped (a new change sequence, so terminals drop it on their
  * next pull), duplicates merged into it are wiped too, its online trail is deleted, and the alert
- * cards that showed it are emptied. Orders, visits and conversions keep the id, so store figures
+ * cards that showed it are emptied, its binding to a guide is released, the guides' notes on its
+ * visits and follow-ups are wiped and its open follow-ups cancelled. Orders, visits and conversions keep the id, so store figures
  * stay what they were, with nobody behind them. Idempotent: a resend answers `already_erased`.
  * The erasure is audited (`customer_erased`, with the customer id and the door it came through,
  * never the reason: free text may name the person).
@@ -25,7 +28,7 @@ export async function eraseCustomer(
   db: Db,
   request: EraseRequest,
   by: Extract<AuditSource, 'admin_cli' | 'admin_rest' | 'integration'>,
-): Promise<EraseResponse & { cursor: string | null }> {
+): Promise<EraseResponse & { cursor: string | null; followUpStores: Set<string> }> {
   const id = request.customerId.toLowerCase();
   return db.transaction(async (tx) => {
     await lockChangeFeed(tx);
@@ -38,7 +41,13 @@ export async function eraseCustomer(
       'select customer_id from customer_erasures where customer_id = $1',
       [id],
     );
-    if (done) return { status: 'already_erased', tombstone: rowToTombstone(row), cursor: null };
+    if (done)
+      return {
+        status: 'already_erased',
+        tombstone: rowToTombstone(row),
+        cursor: null,
+        followUpStores: new Set(),
+      };
     if (row.merged_into)
       throw new HubError(
         409,
@@ -75,6 +84,9 @@ export async function eraseCustomer(
        where customer_id = any($1::uuid[])`,
       [ids],
     );
+    // The follow-up lock before any binding row: the order every follow-up writer keeps.
+    const followUpStores = await eraseFollowUps(tx, ids);
+    await releaseErasedBinding(tx, id, new Date(), by === 'integration' ? 'hub' : by);
     await tx.query('insert into customer_erasures (customer_id, reason) values ($1, $2)', [
       id,
       request.reason,
@@ -82,6 +94,11 @@ export async function eraseCustomer(
     await recordAudit(tx, { action: 'customer_erased', source: by, customerId: id });
     // Every hub node's feed page cache drops pages that may still hold the erased data.
     await bumpCustomerFeedEpoch(tx);
-    return { status: 'erased', tombstone: rowToTombstone(tombstone!), cursor: tombstone!.seq };
+    return {
+      status: 'erased',
+      tombstone: rowToTombstone(tombstone!),
+      cursor: tombstone!.seq,
+      followUpStores,
+    };
   });
 }

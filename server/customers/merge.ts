@@ -16,6 +16,8 @@ import {
   saturatingAdd,
 } from '../../shared/domain/limits';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { mergeBinding } from '../bindings/customer-changes';
+import { moveFollowUps } from '../follow-ups/customer-changes';
 import { badRequest, HubError, notFound } from '../http/errors';
 import { moveConsents } from '../outreach/consents';
 import { mergeTrail } from './online-events';
@@ -75,12 +77,13 @@ async function lockedRow(tx: Queryable, id: string): Promise<CustomerRow | null>
  * Head office merges a duplicate into the surviving customer. The source becomes a tombstone
  * (`mergedInto` = target) so every terminal drops it; its orders, visits, alerts and online events
  * move to the target, whose profile absorbs what only the source knew (phone, CRM id, sizes,
- * trails, totals). A resend of a merge already done answers `already_merged`.
+ * trails, totals). Its visit outcomes and follow-ups move too, and its binding to a guide when the
+ * target has none. A resend of a merge already done answers `already_merged`.
  */
 export async function mergeCustomers(
   db: Db,
   request: MergeRequest,
-): Promise<MergeResponse & { cursor: string | null }> {
+): Promise<MergeResponse & { cursor: string | null; followUpStores: Set<string> }> {
   // Compared as text below; the database spells uuids in lower case.
   const sourceId = request.sourceId.toLowerCase();
   const targetId = request.targetId.toLowerCase();
@@ -100,6 +103,7 @@ export async function mergeCustomers(
         customer: rowToProfile(target),
         tombstone: rowToTombstone(source),
         cursor: null,
+        followUpStores: new Set(),
       };
     if (isTombstoneRow(source))
       throw new HubError(409, 'conflict', `customer ${sourceId} is already merged or deleted`);
@@ -127,6 +131,9 @@ export async function mergeCustomers(
         sourceId,
         targetId,
       ]);
+    // The follow-up lock before any binding row: the order every follow-up writer keeps.
+    const followUpStores = await moveFollowUps(tx, sourceId, targetId);
+    await mergeBinding(tx, sourceId, targetId, new Date());
 
     const tier =
       TIER_RANK.indexOf(source.tier as Tier) > TIER_RANK.indexOf(target.tier as Tier)
@@ -179,6 +186,7 @@ export async function mergeCustomers(
       customer: rowToProfile(merged!),
       tombstone: rowToTombstone(tombstone!),
       cursor: merged!.seq,
+      followUpStores,
     };
   });
 }

@@ -9,6 +9,7 @@ import {
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
+import { announceFollowUps } from '../follow-ups/routes';
 import { HubError } from '../http/errors';
 import { upsertCrmCustomers } from './crm';
 import { eraseCustomer } from './erase';
@@ -57,14 +58,20 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
   });
 
   onEndpoint(api, endpoints.mergeCustomers, async ({ body: input }): Promise<MergeResponse> => {
-    const { cursor, ...response } = await mergeCustomers(ctx.db, input);
+    const { cursor, followUpStores, ...response } = await mergeCustomers(ctx.db, input);
     announce(cursor);
+    announceFollowUps(ctx, followUpStores);
     return response;
   });
 
   onEndpoint(api, endpoints.eraseCustomer, async ({ body: input }): Promise<EraseResponse> => {
-    const { cursor, ...response } = await eraseCustomer(ctx.db, input, 'integration');
+    const { cursor, followUpStores, ...response } = await eraseCustomer(
+      ctx.db,
+      input,
+      'integration',
+    );
     announce(cursor);
+    announceFollowUps(ctx, followUpStores);
     return response;
   });
 }

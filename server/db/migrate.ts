@@ -15,6 +15,7 @@ import { bindingFeedSchema } from './migrations/013-binding-feed';
 import { stylesStockSchema } from './migrations/014-styles-stock';
 import { followUpsSchema } from './migrations/015-follow-ups';
 import { marketingConsentSchema } from './migrations/016-marketing-consent';
+import { productLaunchSchema } from './migrations/019-product-launch';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -34,6 +35,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 14, name: 'styles-stock', sql: stylesStockSchema },
   { version: 15, name: 'follow-ups', sql: followUpsSchema },
   { version: 16, name: 'marketing-consent', sql: marketingConsentSchema },
+  { version: 19, name: 'product-launch', sql: productLaunchSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

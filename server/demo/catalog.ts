@@ -187,11 +187,21 @@ export type DemoProduct = ProductUpsert & { stock: Record<string, number> };
  * ~500 SKUs: every style (its code the SKU's stem) in two colours and each of its sizes, with an EAN-13 barcode, a price
  * in fen and per-store stock (a few sizes sold out, so the card's "in stock here" matters).
  */
-export function buildDemoProducts(faker: Faker, storeIds: readonly string[]): DemoProduct[] {
+export function buildDemoProducts(
+  faker: Faker,
+  storeIds: readonly string[],
+  now: Date = new Date(),
+): DemoProduct[] {
   const products: DemoProduct[] = [];
   let serial = 0;
-  for (const category of CATEGORIES) {
+  for (const [c, category] of CATEGORIES.entries()) {
     category.styles.forEach((style, s) => {
+      // One style in five is new this season (launched 1–20 days ago), the rest 3–13 months ago;
+      // by position, so the seed's random stream (and every figure drawn from it) is unchanged.
+      const daysAgo = (c + s) % 5 === 0 ? ((s * 7 + c) % 20) + 1 : 90 + ((s * 37 + c * 11) % 300);
+      // Whole UTC days, so seeding again the same day changes no product.
+      const today = Math.floor(now.getTime() / 86_400_000);
+      const launchedAt = new Date((today - daysAgo) * 86_400_000).toISOString();
       const yuan = faker.number.int({ min: category.price[0], max: category.price[1] });
       // Retail prices end in 9: 399, 459, 1299 …
       const price = (Math.floor(yuan / 10) * 10 + 9) * 100;
@@ -218,6 +228,7 @@ export function buildDemoProducts(faker: Faker, storeIds: readonly string[]): De
             price,
             active: true,
             stock,
+            launchedAt,
           });
         }
       }

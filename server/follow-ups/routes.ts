@@ -13,7 +13,7 @@ import { ingestFollowUpOutcomes, ingestVisitOutcomes } from './outcomes';
 const MAX_BIGINT = 2n ** 63n - 1n;
 
 /** Tells the stores' terminals to pull their follow-up feed (after commit). */
-function announce(ctx: HubContext, stores: Iterable<string>): void {
+export function announceFollowUps(ctx: HubContext, stores: Iterable<string>): void {
   for (const storeId of stores) ctx.realtime.toStore(storeId, 'followups:changed', { cursor: '0' });
 }
 
@@ -39,7 +39,7 @@ export function registerFollowUpRoutes(api: FastifyInstance, ctx: HubContext): v
         now: new Date(),
         afterPurchaseDays: ctx.config.followUpAfterPurchaseDays,
       });
-      announce(ctx, storesChanged);
+      announceFollowUps(ctx, storesChanged);
       return { results };
     },
   );
@@ -50,7 +50,7 @@ export function registerFollowUpRoutes(api: FastifyInstance, ctx: HubContext): v
     async ({ request, body: { outcomes } }): Promise<BatchResponse> => {
       const terminal = terminalOf(request);
       const { results, storesChanged } = await ingestFollowUpOutcomes(ctx.db, terminal, outcomes);
-      announce(ctx, storesChanged);
+      announceFollowUps(ctx, storesChanged);
       return { results };
     },
   );
@@ -68,7 +68,7 @@ export function startFollowUpSweep(ctx: HubContext): () => void {
         now: new Date(),
         afterPurchaseDays: ctx.config.followUpAfterPurchaseDays,
       });
-      announce(ctx, stores);
+      announceFollowUps(ctx, stores);
     },
   });
 }

@@ -67,6 +67,8 @@ export async function createThrottle(
     log: FastifyBaseLogger;
     /** per-terminal calls a minute (HUB_TERMINAL_CALLS_PER_MIN; TRAFFIC_PER_MINUTE.terminal) */
     terminalCallsPerMinute?: number;
+    /** admin-key calls a minute (HUB_ADMIN_CALLS_PER_MIN; TRAFFIC_PER_MINUTE.admin) */
+    adminCallsPerMinute?: number;
   },
 ): Promise<Throttle> {
   let redis: Redis | null = null;
@@ -104,7 +106,7 @@ export async function createThrottle(
   const traffic = {
     terminal: limiter(options.terminalCallsPerMinute ?? TRAFFIC_PER_MINUTE.terminal),
     integration: limiter(TRAFFIC_PER_MINUTE.integration),
-    admin: limiter(TRAFFIC_PER_MINUTE.admin),
+    admin: limiter(options.adminCallsPerMinute ?? TRAFFIC_PER_MINUTE.admin),
   };
   const trusted = new Map<string, number>();
   // Counters are kept under a hash: Redis never holds a credential.

@@ -4,7 +4,7 @@ import { requireSameStore } from '../auth/guards';
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
-import { storeDayStats, storeRangeStats } from './service';
+import { storeDayWithPerformance, storeRangeStats } from './service';
 
 /**
  * `GET /api/v1/stores/:storeId/stats?date=YYYY-MM-DD` — one store-local day — or
@@ -20,10 +20,8 @@ export function registerStatsRoutes(api: FastifyInstance, ctx: HubContext): void
       // A malformed id is a 400 like any other input; a well-formed id (lower-cased, as the hub
       // stores it) of another store is forbidden.
       requireSameStore(terminal, storeId);
-      if (query.date !== undefined) {
-        const { days } = await storeDayStats(ctx.db, terminal.storeId, [query.date]);
-        return days[0]!;
-      }
+      if (query.date !== undefined)
+        return storeDayWithPerformance(ctx.db, terminal.storeId, query.date);
       // The query schema guarantees both ends of a period when no day is given.
       return storeRangeStats(ctx.db, terminal.storeId, query.from!, query.to!);
     },

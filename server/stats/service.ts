@@ -16,6 +16,7 @@ import {
 import { MAX_COUNT, MAX_SPEND_FEN, saturatingAdd } from '../../shared/domain/limits';
 import type { Queryable } from '../db/database';
 import { notFound } from '../http/errors';
+import { storePerformanceFor } from './guide-performance';
 import { datesBetween, storeDay, type StoreDay } from './store-day';
 
 type GuideRow = { id: string; name: string; active: boolean };
@@ -213,12 +214,37 @@ export async function storeDayStats(
   };
 }
 
-/** The range form: each day, and the period's totals with ratios over the sums. */
+/** The day form: the day's figures and its 导购业绩 (as of `now` while the day runs). */
+export async function storeDayWithPerformance(
+  db: Queryable,
+  storeId: string,
+  date: string,
+  now: Date = new Date(),
+): Promise<DayStats> {
+  const { timezone, guides, days } = await storeDayStats(db, storeId, [date]);
+  const day = days[0]!;
+  const performance = await storePerformanceFor(db, {
+    storeId,
+    timezone,
+    from: new Date(day.from),
+    to: new Date(day.to),
+    now,
+    guides,
+    inStore: new Map(day.byGuide.map((g) => [g.guideId, pickCounts(g)])),
+  });
+  return { ...day, performance };
+}
+
+/**
+ * The range form: each day, and the period's totals with ratios over the sums and the period's
+ * 导购业绩 (as of `now` while the period runs).
+ */
 export async function storeRangeStats(
   db: Queryable,
   storeId: string,
   from: string,
   to: string,
+  now: Date = new Date(),
 ): Promise<RangeStats> {
   const { timezone, guides, days } = await storeDayStats(db, storeId, datesBetween(from, to));
   const counts = days.reduce<KpiCounts>(
@@ -239,6 +265,15 @@ export async function storeRangeStats(
       .filter((g) => guideTotals.has(g.id))
       .map((g) => guideFigures(g, guideTotals.get(g.id)!)),
     noPurchaseReasons: sumReasons(days),
+    performance: await storePerformanceFor(db, {
+      storeId,
+      timezone,
+      from: new Date(days[0]!.from),
+      to: new Date(days.at(-1)!.to),
+      now,
+      guides,
+      inStore: guideTotals,
+    }),
   };
   return { storeId, timezone, from, to, days, total };
 }

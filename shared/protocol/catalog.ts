@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SIZE_KINDS } from '../domain/styles';
-import { fen, nonEmpty, sku, text, uuid } from './common';
+import { fen, isoInstant, nonEmpty, sku, text, uuid } from './common';
 import { stockUnits, unitPriceFen } from './numbers';
 
 /** Which of a customer's profile sizes a product is worn in (null: one size, or no size chart). */
@@ -30,6 +30,8 @@ export const productItem = z.object({
   price: fen,
   stock: stockUnits,
   active: z.boolean(),
+  /** when it went on sale (新品 for 30 days); null (also from older hubs) when not known */
+  launchedAt: isoInstant.nullable().default(null).catch(null),
 });
 export type ProductItem = z.infer<typeof productItem>;
 
@@ -47,6 +49,8 @@ export const productUpsert = z.object({
   price: unitPriceFen,
   active: z.boolean().default(true),
   stock: z.record(uuid, stockUnits).default({}),
+  /** when it goes or went on sale; left out, a new product is launched when the hub first sees it */
+  launchedAt: isoInstant.optional(),
 });
 export type ProductUpsert = z.infer<typeof productUpsert>;
 export const productUpsertRequest = z.object({ products: z.array(productUpsert).min(1).max(5000) });

@@ -14,6 +14,7 @@ export * from './audit';
 export * from './feed-rejects';
 export * from './credit';
 export * from './follow-ups';
+export * from './guide-performance';
 export * from './endpoints';
 export * from './bindings';
 export * from './outreach';

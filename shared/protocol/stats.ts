@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDate, isoInstant, uuid } from './common';
 import { noPurchaseCounts } from './follow-ups';
+import { storePerformance } from './guide-performance';
 
 export const statsQuery = z.object({ date: isoDate });
 
@@ -55,6 +56,8 @@ export const dayStats = z.object({
   byGuide: z.array(guideStats),
   /** why claimed customers left without buying, by the visit's start (#15; absent from older hubs) */
   noPurchaseReasons: noPurchaseCounts.optional(),
+  /** 导购业绩 for the day (#15 item 6; absent from older hubs) */
+  performance: storePerformance.optional(),
 });
 export type DayStats = z.infer<typeof dayStats>;
 
@@ -91,6 +94,8 @@ export const periodTotals = z.object({
   ...ratios,
   byGuide: z.array(guideStats),
   noPurchaseReasons: noPurchaseCounts.optional(),
+  /** 导购业绩 for the whole period (#15 item 6; absent from older hubs) */
+  performance: storePerformance.optional(),
 });
 export type PeriodTotals = z.infer<typeof periodTotals>;
 

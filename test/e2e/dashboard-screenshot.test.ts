@@ -99,6 +99,10 @@ describe('dashboard in Chromium', () => {
         .locator('canvas')
         .first()
         .waitFor();
+      // 导购业绩: a row per guide, best credited total first
+      const perf = page.getByRole('table', { name: '导购业绩' });
+      await expect(perf.getByRole('rowheader').allTextContents()).resolves.toHaveLength(5);
+      await expect(perf.getByRole('columnheader').allTextContents()).resolves.toContain('线上分成');
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard.png'), fullPage: true });
 
       await page.getByRole('button', { name: '近 30 天' }).click();
