@@ -196,6 +196,51 @@ describeOnBackends('outreach: consent and the mini-store link through the hub', 
     expect([malformed.status, malformed.error?.code]).toEqual([400, 'invalid_input']);
   });
 
+  it('a merge moves the duplicate’s consent to the survivor: the later of the two states holds', async () => {
+    const api = hubApi(hub, { token });
+    const register = async (name: string) =>
+      (
+        await must(
+          api.call(endpoints.registerCustomer, {
+            body: { id: newId(), name, phone: `136${unique().padStart(8, '0').slice(-8)}` },
+          }),
+        )
+      ).customer.id;
+    const survivor = await register('吴敏');
+    const duplicate = await register('吴敏');
+    // The survivor withdrew on 1 Dec; the duplicate agreed later, on 3 Dec.
+    await post([
+      await change({ customerId: survivor, granted: false, at: '2026-12-01T08:00:00.000Z' }),
+    ]);
+    await post([
+      await change({ customerId: duplicate, granted: true, at: '2026-12-03T08:00:00.000Z' }),
+    ]);
+    const merged = await must(
+      hubApi(hub).call(endpoints.mergeCustomers, {
+        body: { sourceId: duplicate, targetId: survivor },
+      }),
+    );
+    const expected = {
+      granted: true,
+      at: '2026-12-03T08:00:00.000Z',
+      noticeVersion: CURRENT_NOTICE_VERSION,
+    };
+    expect(merged.customer.marketingConsent).toEqual(expected);
+    expect(
+      (await customerFeed(hub, token)).find((p) => p.id === survivor)?.marketingConsent,
+    ).toEqual(expected);
+    // A change a counter queued for the duplicate before it heard of the merge lands on the survivor.
+    const late = await change({
+      customerId: duplicate,
+      granted: false,
+      at: '2026-12-04T08:00:00.000Z',
+    });
+    expect((await post([late]))[0]!.status).toBe('accepted');
+    expect(
+      (await customerFeed(hub, token)).find((p) => p.id === survivor)?.marketingConsent?.granted,
+    ).toBe(false);
+  });
+
   it('erasing the member clears the consent history and state; a late change for them is refused', async () => {
     await must(
       hubApi(hub).call(endpoints.adminEraseCustomer, {
