@@ -60,6 +60,7 @@ const FEATURES = [
   'enrol',
   'follow-ups',
   'orders',
+  'outreach',
   'session',
   'sync-status',
 ];

@@ -23,6 +23,7 @@ export const FEATURES = [
   'enrol',
   'follow-ups',
   'orders',
+  'outreach',
   'session',
   'sync-status',
 ] as const;

@@ -13,6 +13,7 @@ import { HTTP_TIMEOUTS } from './http/timeouts';
 import { createRealtime, type SocketHandler } from './realtime/realtime';
 import { registerAdminRoutes } from './admin/routes';
 import { registerBindingRoutes, startBindingExpiry } from './bindings/routes';
+import { registerOutreachRoutes } from './outreach/routes';
 import { registerTerminalRoutes } from './terminal/routes';
 import { registerSyncRoutes } from './sync/routes';
 import { registerCustomerRoutes } from './customers/routes';
@@ -158,6 +159,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerAdminRoutes(api, ctx);
       registerCreditRoutes(api, ctx);
       registerBindingRoutes(api, ctx);
+      registerOutreachRoutes(api, ctx);
       registerFollowUpRoutes(api, ctx);
     },
     { prefix: API_PREFIX },

@@ -23,6 +23,7 @@ export const BridgeChannels = {
   launchAtLoginGet: 'app:launch-at-login:get',
   launchAtLoginSet: 'app:launch-at-login:set',
   printReceipt: 'print:receipt',
+  clipboardWrite: 'clipboard:write-text',
 } as const;
 export type BridgeChannel = (typeof BridgeChannels)[keyof typeof BridgeChannels];
 export const bridgeChannelList: readonly BridgeChannel[] = Object.values(BridgeChannels);
@@ -127,6 +128,8 @@ export const bridgeArgs = {
   [BridgeChannels.launchAtLoginGet]: z.undefined(),
   [BridgeChannels.launchAtLoginSet]: z.strictObject({ on: z.boolean() }),
   [BridgeChannels.printReceipt]: receipt,
+  // an outreach message (#15 item 4): a greeting and a few items with prices and links
+  [BridgeChannels.clipboardWrite]: z.strictObject({ text: z.string().min(1).max(8192) }),
 } as const satisfies Record<BridgeChannel, z.ZodType>;
 export type BridgeArgs<C extends BridgeChannel> = z.infer<(typeof bridgeArgs)[C]>;
 
@@ -163,6 +166,7 @@ export type BridgeValues = {
   'app:launch-at-login:get': { on: boolean; supported: boolean };
   'app:launch-at-login:set': { on: boolean; supported: boolean };
   'print:receipt': { silent: boolean };
+  'clipboard:write-text': null;
 };
 
 /** The bridge the renderer sees (`window.shopguide` in Electron). */
@@ -193,6 +197,8 @@ export type ShopGuideBridge = {
   launchAtLogin(): Promise<BridgeResult<{ on: boolean; supported: boolean }>>;
   setLaunchAtLogin(on: boolean): Promise<BridgeResult<{ on: boolean; supported: boolean }>>;
   printReceipt(receipt: Receipt): Promise<BridgeResult<{ silent: boolean }>>;
+  /** puts text on the system clipboard (an outreach message the guide pastes into WeChat) */
+  copyText(text: string): Promise<BridgeResult<null>>;
 };
 
 /** What `dataKey()` hands over: raw bytes to import (desktop), or the key itself (browser). */

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   app,
   BrowserWindow,
+  clipboard,
   ipcMain,
   net,
   Notification,
@@ -268,6 +269,8 @@ async function main(): Promise<void> {
         if (launchAtLoginState().supported) app.setLoginItemSettings({ openAtLogin: on });
         return launchAtLoginState();
       },
+      // The main process writes the clipboard: no renderer clipboard permission to grant.
+      copyText: (text) => clipboard.writeText(text),
       printReceipt: async (receipt) => {
         const printer = new BrowserWindow(receiptWindowOptions());
         try {

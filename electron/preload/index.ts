@@ -48,6 +48,7 @@ const bridge = {
   launchAtLogin: () => call(C.launchAtLoginGet),
   setLaunchAtLogin: (on) => call(C.launchAtLoginSet, { on }),
   printReceipt: (receipt) => call(C.printReceipt, receipt),
+  copyText: (text) => call(C.clipboardWrite, { text }),
 } satisfies ShopGuideBridge;
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge);

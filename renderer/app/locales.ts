@@ -9,6 +9,7 @@ import { customersLocales } from '../customers/locales';
 import { ordersLocales } from '../orders/locales';
 import { afterSaleLocales } from '../orders/after-sale-locales';
 import { followUpsLocales } from '../follow-ups/locales';
+import { outreachLocales } from '../outreach/locales';
 import { uiLocales } from '../ui/locales';
 import { createI18n, type Language } from '../i18n/i18n';
 
@@ -31,6 +32,7 @@ export const resources = {
     orders: ordersLocales['zh-CN'],
     'after-sale': afterSaleLocales['zh-CN'],
     'follow-ups': followUpsLocales['zh-CN'],
+    outreach: outreachLocales['zh-CN'],
   },
   en: {
     common: commonLocales.en,
@@ -45,6 +47,7 @@ export const resources = {
     orders: ordersLocales.en,
     'after-sale': afterSaleLocales.en,
     'follow-ups': followUpsLocales.en,
+    outreach: outreachLocales.en,
   },
 };
 

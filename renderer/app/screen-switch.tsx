@@ -50,6 +50,9 @@ const dashboard = onDemand(() =>
 const followUps = onDemand(() =>
   import('../follow-ups/follow-ups-screen').then((m) => m.FollowUpsScreen),
 );
+const outreach = onDemand(() =>
+  import('../outreach/outreach-screen').then((m) => m.OutreachScreen),
+);
 const LookupScreen = lookup.Screen;
 const CustomerScreen = customer.Screen;
 const RegisterScreen = register.Screen;
@@ -60,6 +63,7 @@ const AfterSaleScreen = afterSale.Screen;
 const SyncPanel = sync.Screen;
 const DashboardScreen = dashboard.Screen;
 const FollowUpsScreen = followUps.Screen;
+const OutreachScreen = outreach.Screen;
 
 /**
  * Reads every screen's chunk ahead of need (the shell calls it a moment after it starts): a
@@ -79,6 +83,7 @@ export function preloadScreens(): void {
     sync,
     dashboard,
     followUps,
+    outreach,
   ])
     void screen.preload().catch(() => undefined);
 }
@@ -135,5 +140,13 @@ function ScreenFor({ screen }: { screen: Screen }) {
       return <DashboardScreen />;
     case 'followUps':
       return <FollowUpsScreen />;
+    case 'outreach':
+      return (
+        <OutreachScreen
+          key={`${screen.customerId}:${screen.taskId ?? ''}`}
+          customerId={screen.customerId}
+          {...(screen.taskId ? { taskId: screen.taskId } : {})}
+        />
+      );
   }
 }

@@ -15,7 +15,9 @@ export type Screen =
   | { name: 'today' }
   | { name: 'sync' }
   | { name: 'dashboard' }
-  | { name: 'followUps' };
+  | { name: 'followUps' }
+  /** 发送推荐 to a member, from the 360 or a follow-up task (#15 item 4) */
+  | { name: 'outreach'; customerId: string; taskId?: string };
 
 export type NavigationSlice = {
   screen: Screen;

@@ -11,6 +11,7 @@ import { useScanner } from '../core/use-scanner';
 import { OfflineNote, PhoneTail, TierBadge } from '../ui/customer-badges';
 import { HerSize } from '../ui/her-size';
 import { NextBest } from '../ui/next-best';
+import { ConsentLine } from '../ui/consent-dialog';
 import { formatMonthDay, formatStoreDay, moneyLocale } from '../ui/format';
 import { useIsOnline } from '../core/use-online';
 import { useCustomerProfile } from './use-customers';
@@ -107,10 +108,24 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
             open={transferring}
             onOpenChange={setTransferring}
           />
+          <ConsentLine
+            customerId={profile.id}
+            customerName={profile.name}
+            disabled={profile.provisional}
+          />
         </div>
-        <button type="button" className="primary big" onClick={() => newOrder()}>
-          {t('profile.newOrder')}
-        </button>
+        <div className="profile-actions">
+          <button type="button" className="primary big" onClick={() => newOrder()}>
+            {t('profile.newOrder')}
+          </button>
+          <button
+            type="button"
+            className="big"
+            onClick={() => navigate({ name: 'outreach', customerId: profile.id })}
+          >
+            {t('profile.outreach')}
+          </button>
+        </div>
       </header>
 
       <div className="profile-grid">

@@ -4,6 +4,7 @@ import type {
   ArrivalAlert,
   AuditAction,
   AuditDetail,
+  ConsentChange,
   FollowUpOutcome,
   Order,
   OrderReturn,
@@ -28,6 +29,7 @@ import type { SetAsideRow } from './feed-rejects';
 import type { PinLockoutRow } from './pin-lockouts';
 import type { StockHoldRow } from './stock-holds';
 import type { FollowUpRow, VisitOutcomeRow } from './follow-ups';
+import type { ConsentRow, HubSettingRow } from './consents';
 import { MIGRATIONS } from './migrations';
 
 /** An arrival alert as cached: the hub's alert plus when this terminal first stored it. */
@@ -74,8 +76,18 @@ export type OutboxFollowUpOutcome = OutboxBase & {
 };
 /** A void, return or exchange of an order (#16 item 1; sealed whole: its note is free text). */
 export type OutboxReturn = OutboxBase & { kind: 'return'; orderReturn: OrderReturn };
+/** A member's marketing consent given or withdrawn here (#15 item 4). */
+export type OutboxConsentChange = OutboxBase & {
+  kind: 'consent_change';
+  consentChange: ConsentChange;
+};
 export type OutboxEntry =
-  OutboxOrder | OutboxRegistration | OutboxVisitOutcome | OutboxFollowUpOutcome | OutboxReturn;
+  | OutboxOrder
+  | OutboxRegistration
+  | OutboxVisitOutcome
+  | OutboxFollowUpOutcome
+  | OutboxReturn
+  | OutboxConsentChange;
 
 export type FeedName = 'customers' | 'catalog' | 'staff' | 'alerts' | 'followUps';
 export type SyncStateRow = {
@@ -153,6 +165,10 @@ export class TerminalDb extends Dexie {
   followUps!: Table<FollowUpRow, string>;
   /** why claimed customers left without buying, as recorded here (reason only, no note) */
   visitOutcomes!: Table<VisitOutcomeRow, string>;
+  /** the latest consent change recorded here per member, until the feed brings a later one */
+  consentChanges!: Table<ConsentRow, string>;
+  /** head office's settings as the hub last gave them (the mini-store link pattern) */
+  hubSettings!: Table<HubSettingRow, string>;
 
   /** seals and opens what this database keeps encrypted at rest (sealed.ts) */
   readonly sealer: Sealer;

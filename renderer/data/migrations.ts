@@ -237,6 +237,16 @@ export const MIGRATIONS: readonly Migration[] = [
         });
     },
   },
+  {
+    // Outreach (issue #15 item 4). `consentChanges`: a member's marketing consent given or
+    // withdrawn on this terminal (customer id, granted, the notice version, the time; no names),
+    // shown at once and until the customer feed brings a change as late or later — the change
+    // itself waits sealed in the outbox. `hubSettings`: head office's settings (the mini-store
+    // link pattern), refreshed from GET /terminal at every sync, so they change without
+    // re-enrolling. Both new: nothing to upgrade.
+    version: 13,
+    stores: { consentChanges: 'customerId', hubSettings: 'key' },
+  },
 ];
 
 const MIGRATION_CHUNK = 2_000;

@@ -1,10 +1,24 @@
-import type { FollowUpOutcome, Order, OrderReturn, VisitOutcome } from '../../shared/protocol';
+import type {
+  ConsentChange,
+  FollowUpOutcome,
+  Order,
+  OrderReturn,
+  VisitOutcome,
+} from '../../shared/protocol';
 import type { LocalCustomerRegistration } from './customer-rows';
 import type { OutboxEntry } from './database';
 import { aadFor, isSealedRow, keepAlive, type Envelope, type Sealer } from './sealed';
 
 type Base<E> = E extends unknown
-  ? Omit<E, 'order' | 'registration' | 'visitOutcome' | 'followUpOutcome' | 'orderReturn'>
+  ? Omit<
+      E,
+      | 'order'
+      | 'registration'
+      | 'visitOutcome'
+      | 'followUpOutcome'
+      | 'orderReturn'
+      | 'consentChange'
+    >
   : never;
 
 /**
@@ -23,6 +37,8 @@ export type OutboxRow = Base<OutboxEntry> &
     | { kind: 'follow_up_outcome'; followUpOutcome: Partial<FollowUpOutcome>; sealed?: Envelope }
     // #16: a return is sealed whole; its original order's id stays readable for 今日订单.
     | { kind: 'return'; orderReturn: Pick<OrderReturn, 'orderId'>; sealed?: Envelope }
+    // #15 item 4: sealed whole (which member agreed to what, by which guide).
+    | { kind: 'consent_change'; consentChange: Partial<ConsentChange>; sealed?: Envelope }
   );
 
 export async function sealOutboxEntry(sealer: Sealer, entry: OutboxEntry): Promise<OutboxRow> {
@@ -42,6 +58,10 @@ export async function sealOutboxEntry(sealer: Sealer, entry: OutboxEntry): Promi
       orderReturn: { orderId: orderReturn.orderId },
       sealed: await sealer.seal(orderReturn, aad),
     };
+  }
+  if (entry.kind === 'consent_change') {
+    const { consentChange, ...rest } = entry;
+    return { ...rest, consentChange: {}, sealed: await sealer.seal(consentChange, aad) };
   }
   if (entry.kind === 'registration') {
     const { registration, ...rest } = entry;
@@ -69,6 +89,11 @@ export async function openOutboxEntry(sealer: Sealer, row: OutboxRow): Promise<O
     };
   if (rest.kind === 'return')
     return { ...rest, orderReturn: await sealer.open<OrderReturn>(sealed as Envelope, aad) };
+  if (rest.kind === 'consent_change')
+    return {
+      ...rest,
+      consentChange: await sealer.open<ConsentChange>(sealed as Envelope, aad),
+    };
   if (rest.kind === 'registration') {
     const registration = await sealer.open<LocalCustomerRegistration>(sealed as Envelope, aad);
     return { ...rest, registration };

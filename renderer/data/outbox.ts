@@ -3,6 +3,7 @@ import {
   customerRegistration,
   order as orderSchema,
   type CustomerRegistration,
+  type ConsentChange,
   type FollowUpOutcome,
   type ItemResult,
   type VisitOutcome,
@@ -275,6 +276,17 @@ export async function pendingOutcomesAmong(
     visits: pending.flatMap((e) => (e.kind === 'visit_outcome' ? [e.visitOutcome] : [])),
     followUps: pending.flatMap((e) => (e.kind === 'follow_up_outcome' ? [e.followUpOutcome] : [])),
   };
+}
+
+/** The consent changes among `ids` still pending, opened, for sending (#15 item 4). */
+export async function pendingConsentsAmong(
+  db: TerminalDb,
+  ids: readonly string[],
+): Promise<ConsentChange[]> {
+  const entries = await openOutboxEntries(db.sealer, await db.outbox.bulkGet([...ids]));
+  return entries.flatMap((e) =>
+    e.status === 'pending' && e.kind === 'consent_change' ? [e.consentChange] : [],
+  );
 }
 
 /** True when every entry of `ids` is still pending (the hub answered for none of them). */

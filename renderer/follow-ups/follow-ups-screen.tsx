@@ -118,9 +118,21 @@ function FollowUpCard({ item, overdue }: { item: FollowUpListItem; overdue: bool
       {recording ? (
         <OutcomeForm item={item} name={name} onClose={() => setRecording(false)} />
       ) : (
-        <button type="button" className="follow-up-record" onClick={() => setRecording(true)}>
-          {t('record')}
-        </button>
+        <div className="follow-up-actions">
+          <button type="button" className="follow-up-record" onClick={() => setRecording(true)}>
+            {t('record')}
+          </button>
+          {/* 发送推荐: the message and QR codes (the outreach screen checks consent) */}
+          <button
+            type="button"
+            aria-label={t('outreachFor', { name })}
+            onClick={() =>
+              navigate({ name: 'outreach', customerId: item.customerId, taskId: item.id })
+            }
+          >
+            {t('outreach')}
+          </button>
+        </div>
       )}
     </article>
   );

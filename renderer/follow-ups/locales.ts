@@ -27,6 +27,8 @@ const zh = {
     other: '其他',
   },
   record: '记录结果',
+  outreach: '发送推荐',
+  outreachFor: '给 {{name}} 发送推荐',
   outcomeFor: '{{name}} 的跟进结果',
   outcomes: {
     contacted: '已联系',
@@ -73,6 +75,8 @@ export const followUpsLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       other: 'Other',
     },
     record: 'Record outcome',
+    outreach: 'Send picks',
+    outreachFor: 'Send picks to {{name}}',
     outcomeFor: 'Outcome for {{name}}',
     outcomes: {
       contacted: 'Contacted',

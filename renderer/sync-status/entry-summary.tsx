@@ -18,6 +18,8 @@ export function EntrySummary({ entry }: { entry: OutboxEntry }) {
     summary = t('items', {
       count: entry.orderReturn.lines.reduce((sum, l) => sum + l.quantity, 0),
     });
+  else if (entry.kind === 'consent_change')
+    summary = t(entry.consentChange.granted ? 'consent.granted' : 'consent.withdrawn');
   else summary = t(`followUpOutcome.${entry.followUpOutcome.outcome}`);
   return (
     <>

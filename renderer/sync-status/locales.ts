@@ -26,7 +26,9 @@ const zh = {
     visit_outcome: '未成交原因',
     follow_up_outcome: '跟进结果',
     return: '退货 / 作废 / 换货',
+    consent_change: '营销授权',
   },
+  consent: { granted: '同意接收', withdrawn: '撤回同意' },
   noPurchase: {
     size_missing: '尺码缺货',
     price: '价格',
@@ -130,7 +132,9 @@ export const syncStatusLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       visit_outcome: 'No-purchase reason',
       follow_up_outcome: 'Follow-up outcome',
       return: 'Return / void / exchange',
+      consent_change: 'Marketing consent',
     },
+    consent: { granted: 'Agreed', withdrawn: 'Withdrawn' },
     noPurchase: {
       size_missing: 'Size missing',
       price: 'Price',

@@ -5,6 +5,8 @@
  * duplicate or replay old responses, and revoke the terminal.
  */
 import type {
+  ConsentChange,
+  OutreachSettings,
   StoreOrder,
   OtherStoresStock,
   AuditEntryWire,
@@ -85,6 +87,10 @@ export class FakeHub {
   readonly visitOutcomes = new Map<string, VisitOutcome>();
   readonly followUpOutcomes = new Map<string, FollowUpOutcome>();
   readonly outcomePosts = new Map<string, number>();
+  /** consent changes the hub stored (#15 item 4), by their terminal id */
+  readonly consentChanges = new Map<string, ConsentChange>();
+  /** head office's outreach settings, as GET /terminal gives them */
+  outreach: OutreachSettings = { miniStoreUrlPattern: null };
   /** online sign-ins the hub checked, in order (guide id and outcome; never the PIN) */
   readonly signIns: { guideId: string; outcome: 'ok' | 'wrong' | 'locked' | 'inactive' }[] = [];
   /** the hub's PIN lockout, per guide (the real hub keeps it in guide_pin_lockouts) */
@@ -294,6 +300,12 @@ export class FakeHub {
           this.calls.posts += 1;
           return ok(outcomes.map((o) => this.closeFollowUp(o)));
         }),
+      postConsents: (changes) =>
+        lossy((): HubResult<ItemResult[]> => {
+          this.calls.posts += 1;
+          return ok(changes.map((c) => this.takeConsent(c)));
+        }),
+      outreachSettings: () => guard(() => ok(structuredClone(this.outreach))),
       alertsSince: (since) =>
         guard(() => ok(structuredClone(this.alerts.filter((a) => a.at >= since)))),
       postOrders: (orders) =>
@@ -487,6 +499,23 @@ export class FakeHub {
   }
 
   /** The hub's rule: the first outcome closes the task, which moves on the feed. */
+  /** As the hub: once per id; the latest change by the terminal's clock becomes the feed's state. */
+  private takeConsent(c: ConsentChange): ItemResult {
+    if (this.consentChanges.has(c.id)) return { id: c.id, status: 'duplicate' };
+    this.consentChanges.set(c.id, structuredClone(c));
+    const profile = this.customers.get(c.customerId);
+    if (!profile || 'deleted' in profile) return { id: c.id, status: 'accepted' };
+    const current = profile.marketingConsent;
+    if (!current?.at || Date.parse(current.at) < Date.parse(c.at)) {
+      this.upsertCustomer({
+        ...profile,
+        marketingConsent: { granted: c.granted, at: c.at, noticeVersion: c.noticeVersion },
+      });
+      queueMicrotask(() => this.emit('customersChanged', { cursor: this.seq.toString() }));
+    }
+    return { id: c.id, status: 'accepted' };
+  }
+
   private closeFollowUp(o: FollowUpOutcome): ItemResult {
     this.outcomePosts.set(o.id, (this.outcomePosts.get(o.id) ?? 0) + 1);
     if (this.followUpOutcomes.has(o.id)) return { id: o.id, status: 'duplicate' };

@@ -5,6 +5,7 @@ import {
 } from '../../shared/protocol';
 import { markSetAsideReported, setAsideCount, unreportedSetAside } from '../data/feed-rejects';
 import { applyFollowUpPage } from '../data/follow-ups';
+import { storeOutreachSettings } from '../data/consents';
 import {
   applyFeedPage,
   applyStaffFeed,
@@ -70,6 +71,19 @@ export class FeedPull {
         after = page.cursor;
       }
       await this.reportSetAside();
+    });
+  }
+
+  /**
+   * Head office's outreach settings (#15 item 4), from `GET /terminal` at every sync run: they
+   * change at head office without the terminal re-enrolling, and are kept here for offline use.
+   */
+  pullSettings(): Promise<void> {
+    const { rt } = this;
+    return rt.singleFlight('pull:settings', async () => {
+      const settings = rt.unwrap(await rt.hub.outreachSettings());
+      rt.assertActive();
+      await storeOutreachSettings(rt.db, settings, rt.settings.now().toISOString());
     });
   }
 

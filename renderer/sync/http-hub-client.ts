@@ -76,6 +76,12 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       mapOk(api.call(endpoints.postVisitOutcomes, { body: { outcomes } }), (a) => a.results),
     postFollowUpOutcomes: (outcomes) =>
       mapOk(api.call(endpoints.postFollowUpOutcomes, { body: { outcomes } }), (a) => a.results),
+    postConsents: (changes) =>
+      mapOk(api.call(endpoints.postConsents, { body: { changes } }), (a) => a.results),
+    outreachSettings: () =>
+      mapOk(api.call(endpoints.terminalInfo), (info) => ({
+        miniStoreUrlPattern: info.settings.miniStoreUrlPattern ?? null,
+      })),
     alertsSince: (since) =>
       mapOk(api.call(endpoints.alerts, { query: { since } }), (answer) => answer.items),
     postOrders: (orders) =>

@@ -1,3 +1,4 @@
+import type { ConsentChange, OutreachSettings } from '../../shared/protocol';
 import type {
   AuditEntryWire,
   ArrivalAlert,
@@ -92,6 +93,10 @@ export type HubClient = {
   postVisitOutcomes(outcomes: VisitOutcome[]): Promise<HubResult<ItemResult[]>>;
   /** how follow-up tasks ended (idempotent by id) */
   postFollowUpOutcomes(outcomes: FollowUpOutcome[]): Promise<HubResult<ItemResult[]>>;
+  /** marketing consents given or withdrawn here (#15 item 4; idempotent by id) */
+  postConsents(changes: ConsentChange[]): Promise<HubResult<ItemResult[]>>;
+  /** head office's outreach settings, from `GET /terminal` (they change without re-enrolling) */
+  outreachSettings(): Promise<HubResult<OutreachSettings>>;
   /** the store's alerts raised since an instant, with their current status (catch-up) */
   alertsSince(since: string): Promise<HubResult<ArrivalAlert[]>>;
   postOrders(orders: Order[]): Promise<HubResult<ItemResult[]>>;

@@ -6,6 +6,7 @@ import {
   pendingEntries,
   pendingOrdersAmong,
   pendingOutcomesAmong,
+  pendingConsentsAmong,
   recordResults,
   type OutboxRegistration,
 } from '../data/outbox';
@@ -98,6 +99,13 @@ export class OutboxDrain {
           await this.sendBatch(outcomes.visits, (items) => rt.hub.postVisitOutcomes(items));
         if (outcomes.followUps.length > 0)
           await this.sendBatch(outcomes.followUps, (items) => rt.hub.postFollowUpOutcomes(items));
+        // #15 item 4: marketing consents, after registrations (a member registered offline).
+        const consents = await pendingConsentsAmong(
+          rt.db,
+          batch.filter((e) => e.kind === 'consent_change').map((e) => e.id),
+        );
+        if (consents.length > 0)
+          await this.sendBatch(consents, (items) => rt.hub.postConsents(items));
         await this.publishSummary();
         if (
           await allStillPending(

@@ -146,8 +146,14 @@ export class SyncEngine {
       await this.pull.pullFeed('catalog');
       await this.pull.pullStaff();
       await this.pull.pullFollowUps();
+      await this.pull.pullSettings();
       await this.outbox.drain();
     });
+  }
+
+  /** Pulls head office's outreach settings (the mini-store link pattern) now. */
+  pullSettings(): Promise<void> {
+    return this.pull.pullSettings();
   }
 
   /** Call after writing to the outbox so the order goes out as soon as the hub is reachable. */

@@ -44,6 +44,7 @@ const bridge: ShopGuideBridge = {
   launchAtLogin: unavailable,
   setLaunchAtLogin: unavailable,
   printReceipt: unavailable,
+  copyText: unavailable,
 };
 
 export type DashboardHarness = {

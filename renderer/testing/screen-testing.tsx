@@ -25,7 +25,12 @@ import { SyncEngine } from '../sync/sync-engine';
 
 const initialStore = useAppStore.getState();
 
-export type RecordingBridge = ShopGuideBridge & { printed: Receipt[]; failPrint: boolean };
+export type RecordingBridge = ShopGuideBridge & {
+  printed: Receipt[];
+  failPrint: boolean;
+  /** what the screens put on the clipboard (outreach messages) */
+  copied: string[];
+};
 
 function recordingBridge(): RecordingBridge {
   const notImplemented = () =>
@@ -34,6 +39,7 @@ function recordingBridge(): RecordingBridge {
     platform: 'browser',
     printed: [],
     failPrint: false,
+    copied: [],
     appInfo: notImplemented,
     deployment: notImplemented,
     setHubUrl: notImplemented,
@@ -51,6 +57,10 @@ function recordingBridge(): RecordingBridge {
         return Promise.resolve(err({ code: 'unavailable' as const, message: '打印机未连接' }));
       bridge.printed.push(receipt);
       return Promise.resolve(ok({ silent: false }));
+    },
+    copyText: (text) => {
+      bridge.copied.push(text);
+      return Promise.resolve(ok(null));
     },
   };
   return bridge;

@@ -71,6 +71,7 @@ export function recordingBridge(): RecordingBridge {
     launchAtLogin: () => Promise.resolve(ok({ on: false, supported: false })),
     setLaunchAtLogin: () => Promise.resolve(ok({ on: false, supported: false })),
     printReceipt: fail,
+    copyText: fail,
   };
 }
 

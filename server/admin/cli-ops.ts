@@ -13,6 +13,7 @@ import {
   type StatementQuery,
   type BindingRules,
   type ReturnSettings,
+  type OutreachSettings,
   type EraseRequest,
   type EraseResponse,
   type newGuideRequest,
@@ -47,6 +48,7 @@ import {
 } from './service';
 import { loadBindingRules, saveBindingRules } from '../bindings/rules';
 import { loadReturnSettings, saveReturnSettings } from '../returns/settings';
+import { loadOutreachSettings, saveOutreachSettings } from '../outreach/settings';
 
 /** The admin CLI's operations, implemented once over REST (`--url`) and once over the database. */
 /** A usage problem (exit 2) as opposed to an operation that failed (exit 1). */
@@ -79,6 +81,8 @@ export type AdminOps = {
   setBindingRules(rules: BindingRules): Promise<BindingRules>;
   returnSettings(): Promise<ReturnSettings>;
   setReturnSettings(settings: ReturnSettings): Promise<ReturnSettings>;
+  outreachSettings(): Promise<OutreachSettings>;
+  setOutreachSettings(settings: OutreachSettings): Promise<OutreachSettings>;
   close(): Promise<void>;
 };
 
@@ -146,6 +150,9 @@ export function restOps(baseUrl: string, adminKey: string): AdminOps {
     returnSettings: () => value(api.call(endpoints.adminGetReturnSettings)),
     setReturnSettings: (settings) =>
       value(api.call(endpoints.adminSetReturnSettings, { body: settings })),
+    outreachSettings: () => value(api.call(endpoints.adminGetOutreachSettings)),
+    setOutreachSettings: (settings) =>
+      value(api.call(endpoints.adminSetOutreachSettings, { body: settings })),
     close: async () => undefined,
   };
 }
@@ -185,6 +192,8 @@ export function directOps(db: Db): AdminOps {
     setBindingRules: (rules) => saveBindingRules(db, rules, 'admin_cli'),
     returnSettings: () => loadReturnSettings(db),
     setReturnSettings: (settings) => saveReturnSettings(db, settings, 'admin_cli'),
+    outreachSettings: () => loadOutreachSettings(db),
+    setOutreachSettings: (settings) => saveOutreachSettings(db, settings, 'admin_cli'),
     close: () => db.close(),
   };
 }

@@ -1,4 +1,10 @@
-import type { AuditDetail, AuditPage, AuditSource, BindingRules } from '../../shared/protocol';
+import type {
+  AuditDetail,
+  AuditPage,
+  AuditSource,
+  BindingRules,
+  OutreachSettings,
+} from '../../shared/protocol';
 import type { TerminalRow } from './service';
 
 /* What the admin CLI prints: its usage, terminal status, audit tables (CJK-aware columns). */
@@ -55,6 +61,9 @@ Commands:
   return-settings                                                   (after-sale: above which refund
                                                                     the store manager's PIN is needed)
   set-return-settings --manager-above <yuan>|never                  (docs/after-sale.md)
+  outreach-settings                                                 (the mini-store link of outreach QR codes)
+  set-outreach-settings --mini-store-url <pattern>|off              (https only; placeholders {styleCode}
+                                                                    {sku} {guideId} {storeId}; docs/outreach.md)
 
 Modes:
   --url http://127.0.0.1:4600   call a running hub's admin API; needs --admin-key or HUB_ADMIN_KEY
@@ -172,4 +181,9 @@ export function bindingRulesText(rules: BindingRules): string {
     `served and bought:  ${rules.servedAndBought}`,
     `expiry:             ${rules.expiryDays === null ? 'never' : `${rules.expiryDays} days without contact`}`,
   ].join('\n');
+}
+
+/** The outreach settings as `hub:admin outreach-settings` prints them. */
+export function outreachSettingsText(settings: OutreachSettings): string {
+  return `mini-store link:    ${settings.miniStoreUrlPattern ?? 'off (no QR codes in outreach)'}`;
 }

@@ -12,6 +12,7 @@ import {
   creditExplainQuery,
   creditRules,
   bindingRules,
+  outreachSettings,
   eraseRequest,
   newGuideRequest,
   newStore,
@@ -25,7 +26,13 @@ import { HubError } from '../http/errors';
 import { safeErrorMessage } from '../http/log-safety';
 import { directOps, openHubDatabaseDirectly, restOps, UsageError, type AdminOps } from './cli-ops';
 import { creditExplanationText, creditRulesText, creditStatementText } from './cli-credit-text';
-import { auditTable, bindingRulesText, terminalStatusText, USAGE } from './cli-text';
+import {
+  auditTable,
+  bindingRulesText,
+  outreachSettingsText,
+  terminalStatusText,
+  USAGE,
+} from './cli-text';
 import { parseYuanToFen } from '../../shared/domain/money';
 import { returnSettingsText } from './cli-return-text';
 import { DataDirLockedError } from './data-dir-lock';
@@ -109,6 +116,7 @@ export async function runAdminCli(
         'served-and-bought': { type: 'string' },
         'expiry-days': { type: 'string' },
         'manager-above': { type: 'string' },
+        'mini-store-url': { type: 'string' },
       },
     });
   } catch (error) {
@@ -475,6 +483,27 @@ function prepare(command: string, rest: string[], values: Values): Run {
       return async (ops, io, json) => {
         const saved = await ops.setReturnSettings({ managerApprovalAboveFen: fen });
         print(io, json, saved, `return settings saved:\n${returnSettingsText(saved)}`);
+      };
+    }
+    case 'outreach-settings':
+      return async (ops, io, json) => {
+        const settings = await ops.outreachSettings();
+        print(io, json, settings, outreachSettingsText(settings));
+      };
+    case 'set-outreach-settings': {
+      const url = str(values, 'mini-store-url');
+      if (url === undefined)
+        throw new UsageError('set-outreach-settings needs --mini-store-url <pattern>|off');
+      // Checked here (https only, known placeholders) as the hub checks it.
+      const next = validate(
+        z.object({ 'mini-store-url': outreachSettings.shape.miniStoreUrlPattern }),
+        { 'mini-store-url': url === 'off' ? null : url },
+      );
+      return async (ops, io, json) => {
+        const saved = await ops.setOutreachSettings({
+          miniStoreUrlPattern: next['mini-store-url'],
+        });
+        print(io, json, saved, `outreach settings saved:\n${outreachSettingsText(saved)}`);
       };
     }
     default:

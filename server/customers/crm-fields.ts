@@ -160,5 +160,6 @@ export function pendingRow(id: string, f: CrmFields): CustomerRow {
     created_at: '',
     updated_at: '',
     binding: null,
+    marketing_consent: null,
   };
 }

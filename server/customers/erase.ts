@@ -10,6 +10,7 @@ import { releaseErasedBinding } from '../bindings/customer-changes';
 import { lockChangeFeed, type Db } from '../db/database';
 import { HubError, notFound } from '../http/errors';
 import { eraseFollowUps } from '../follow-ups/customer-changes';
+import { eraseConsents } from '../outreach/consents';
 import { bumpCustomerFeedEpoch } from '../sync/feeds';
 import { CUSTOMER_COLUMNS, rowToTombstone, type CustomerRow } from './profile';
 
@@ -72,6 +73,7 @@ export async function eraseCustomer(
     );
     const ids = [id, ...merged.map((m) => m.id)];
     await tx.query('delete from online_events where customer_id = any($1::uuid[])', [ids]);
+    await eraseConsents(tx, ids);
     await tx.query(
       `update alerts set card = jsonb_build_object(
          'customerId', customer_id, 'name', '', 'tier', 'regular', 'phoneLast4', null,

@@ -19,6 +19,7 @@ import { lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { mergeBinding } from '../bindings/customer-changes';
 import { moveFollowUps } from '../follow-ups/customer-changes';
 import { badRequest, HubError, notFound } from '../http/errors';
+import { moveConsents } from '../outreach/consents';
 import { mergeTrail } from './online-events';
 import {
   CUSTOMER_COLUMNS,
@@ -177,6 +178,7 @@ export async function mergeCustomers(
         ),
       ],
     );
+    await moveConsents(tx, sourceId, targetId);
     const merged = await lockedRow(tx, targetId);
     const tombstone = await lockedRow(tx, sourceId);
     return {

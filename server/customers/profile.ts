@@ -15,6 +15,7 @@ import {
   type CustomerFeedItem,
   type CustomerProfile,
   type CustomerTombstone,
+  type MarketingConsent,
   type Gender,
   type OnlineSummary,
   type BehaviourItem,
@@ -65,6 +66,10 @@ export const CUSTOMER_COLUMNS = [
       'since', ${isoSql('b.bound_at')})
      from customer_bindings b join guides g on g.id = b.guide_id
     where b.customer_id = c.id) as binding`,
+  // Marketing consent recorded at a terminal (server/outreach/consents.ts), or null.
+  `(select jsonb_build_object('granted', m.granted, 'at', ${isoSql('m.at')},
+      'noticeVersion', m.notice_version)
+     from marketing_consents m where m.customer_id = c.id) as marketing_consent`,
 ].join(', ');
 
 /** A `customers` row as selected with `CUSTOMER_COLUMNS`. Holds the raw phone: hub-side only. */
@@ -94,6 +99,7 @@ export type CustomerRow = {
   created_at: string;
   updated_at: string;
   binding: CustomerBinding | null;
+  marketing_consent: MarketingConsent | null;
 };
 
 /** True for merged or deleted rows: they travel as tombstones, never as profiles. */
@@ -152,6 +158,12 @@ export function rowToProfile(row: CustomerRow): CustomerProfile {
     },
     lifetimeSpend: saturatingAdd(online.onlineSpend, inStore.storeSpend, MAX_SPEND_FEN),
     binding: row.binding ?? null,
+    // A consent recorded at a terminal decides; without one, the CRM's or registration's flag.
+    marketingConsent: row.marketing_consent ?? {
+      granted: row.consent_marketing,
+      at: null,
+      noticeVersion: null,
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { onlineCreditSchema } from './migrations/012-online-credit';
 import { bindingFeedSchema } from './migrations/013-binding-feed';
 import { stylesStockSchema } from './migrations/014-styles-stock';
 import { followUpsSchema } from './migrations/015-follow-ups';
+import { marketingConsentSchema } from './migrations/016-marketing-consent';
 import { afterSaleSchema } from './migrations/017-after-sale';
 import { storeRegionsSchema } from './migrations/018-store-regions';
 import { productLaunchSchema } from './migrations/019-product-launch';
@@ -35,7 +36,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 13, name: 'binding-feed', sql: bindingFeedSchema },
   { version: 14, name: 'styles-stock', sql: stylesStockSchema },
   { version: 15, name: 'follow-ups', sql: followUpsSchema },
-  // 016 is the consent migration (another branch); 017 does not depend on it.
+  { version: 16, name: 'marketing-consent', sql: marketingConsentSchema },
   { version: 17, name: 'after-sale', sql: afterSaleSchema },
   { version: 18, name: 'store-regions', sql: storeRegionsSchema },
   { version: 19, name: 'product-launch', sql: productLaunchSchema },

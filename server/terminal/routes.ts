@@ -6,6 +6,7 @@ import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
 import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from '../presence/windows';
 import { loadReturnSettings } from '../returns/settings';
+import { loadOutreachSettings } from '../outreach/settings';
 import { loadStore } from '../stores/stores';
 
 /**
@@ -34,6 +35,7 @@ export function registerTerminalRoutes(api: FastifyInstance, ctx: HubContext): v
         currency: 'CNY',
         locale: 'zh-CN',
         returnApprovalAboveFen: (await loadReturnSettings(ctx.db)).managerApprovalAboveFen,
+        miniStoreUrlPattern: (await loadOutreachSettings(ctx.db)).miniStoreUrlPattern,
       },
       serverTime: new Date().toISOString(),
     };

@@ -32,7 +32,14 @@ export type DiscardReason = z.infer<typeof discardReason>;
 export const auditDetail = z
   .object({
     outboxId: uuid,
-    kind: z.enum(['order', 'registration', 'visit_outcome', 'follow_up_outcome', 'return']),
+    kind: z.enum([
+      'order',
+      'registration',
+      'visit_outcome',
+      'follow_up_outcome',
+      'return',
+      'consent_change',
+    ]),
     rejectCode: rejectCode.nullable(),
     discardReason,
     total: z.number().int().min(0).max(1e12).optional(),
@@ -65,6 +72,11 @@ export const hubAuditAction = z.enum([
   'order_returned',
   'return_approved',
   'return_settings_saved',
+  // #15 item 4: a member's marketing consent changed at a terminal (seen by the hub as it took
+  // the change; the entry's time is the terminal's), and head office's mini-store link pattern.
+  'marketing_consent_granted',
+  'marketing_consent_withdrawn',
+  'outreach_settings_saved',
 ]);
 export type HubAuditAction = z.infer<typeof hubAuditAction>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { customerBinding } from './bindings';
+import { marketingConsent } from './outreach';
 import { isoDate, isoInstant, nonEmpty, sku, text, uuid } from './common';
 import { aggregateCount, dwellSeconds, orderTotalFen, points, spendFen } from './numbers';
 
@@ -158,6 +159,12 @@ export const customerProfile = z.object({
    * cached before bindings existed, and customers registered here and not yet confirmed, have none.
    */
   binding: customerBinding.nullable().optional(),
+  /**
+   * Whether the member agreed to marketing (#15 item 4): outreach is offered only when granted.
+   * Optional: profiles cached before it existed and unconfirmed registrations have none (no
+   * outreach until the feed brings it).
+   */
+  marketingConsent: marketingConsent.optional(),
 });
 export type CustomerProfile = z.infer<typeof customerProfile>;
 

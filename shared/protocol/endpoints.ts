@@ -39,6 +39,7 @@ import {
 } from './customers';
 import { feedRejectsRequest, feedRejectsResponse } from './feed-rejects';
 import { followUpOutcomesRequest, visitOutcomesRequest } from './follow-ups';
+import { consentChangesRequest, outreachSettings } from './outreach';
 import { ordersRequest, storeOrder, storeOrdersPage, storeOrdersQuery } from './orders';
 import {
   alertsQuery,
@@ -477,6 +478,29 @@ export const endpoints = {
     auth: 'admin',
     body: returnSettings,
     response: returnSettings,
+  }),
+  // Outreach (issue #15 item 4; server/outreach/, docs/outreach.md).
+  /** marketing consents given or withdrawn at the counter (idempotent by the terminal's id) */
+  postConsents: endpoint({
+    method: 'POST',
+    path: '/customers/consents',
+    auth: 'terminal',
+    body: consentChangesRequest,
+    response: batchResponse,
+    batch: true,
+  }),
+  adminGetOutreachSettings: endpoint({
+    method: 'GET',
+    path: '/admin/outreach-settings',
+    auth: 'admin',
+    response: outreachSettings,
+  }),
+  adminSetOutreachSettings: endpoint({
+    method: 'POST',
+    path: '/admin/outreach-settings',
+    auth: 'admin',
+    body: outreachSettings,
+    response: outreachSettings,
   }),
 } as const satisfies Record<string, EndpointDef>;
 

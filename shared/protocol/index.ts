@@ -19,3 +19,4 @@ export * from './guide-performance';
 export * from './endpoints';
 export * from './bindings';
 export * from './returns';
+export * from './outreach';

@@ -32,6 +32,11 @@ export const terminalInfo = z.object({
      * from hubs before issue #16 — the terminal then asks for it on every return)
      */
     returnApprovalAboveFen: z.number().int().nonnegative().nullable().optional(),
+    /**
+     * head office's mini-store link pattern for outreach QR codes (#15 item 4), null when none
+     * is set; absent in what a terminal cached before it existed
+     */
+    miniStoreUrlPattern: z.string().nullable().optional(),
   }),
   serverTime: z.iso.datetime({ offset: true }),
 });

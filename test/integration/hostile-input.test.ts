@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { newId } from '../../shared/domain/ids';
+import { CURRENT_NOTICE_VERSION, noticeText } from '../../shared/domain/marketing-notice';
 import {
   API_PREFIX,
   claimRequest,
@@ -328,6 +330,8 @@ describeOnBackends('hostile input matrix', (backend) => {
         'online_credits',
         'customer_bindings',
         'customer_binding_events',
+        'marketing_consent_events',
+        'marketing_consents',
       ];
       const counts = tables.map((t) => `(select count(*) from ${t})::int as ${t}`).join(', ');
       const { rows } = await sql.query(
@@ -998,6 +1002,39 @@ function specs(fx: Fixture): RouteSpec[] {
       writes: true,
       body: {
         valid: () => ({ registeredBy: true, servedAndBought: 'seller', expiryDays: 90 }),
+      },
+    },
+    {
+      // schema-valid; a hash of another text or a guide of another store is answered `rejected`
+      endpoint: 'postConsents',
+      writes: true,
+      body: {
+        valid: () => ({
+          changes: [
+            {
+              id: newId(),
+              customerId: fx.customers[0],
+              guideId: fx.store.guide.id,
+              granted: true,
+              noticeVersion: CURRENT_NOTICE_VERSION,
+              noticeLocale: 'zh-CN',
+              noticeHash: createHash('sha256')
+                .update(noticeText(CURRENT_NOTICE_VERSION, 'zh-CN'))
+                .digest('hex'),
+              at: now(),
+            },
+          ],
+        }),
+      },
+    },
+    { endpoint: 'adminGetOutreachSettings', writes: false },
+    {
+      endpoint: 'adminSetOutreachSettings',
+      writes: true,
+      body: {
+        valid: () => ({
+          miniStoreUrlPattern: 'https://m.example.com/p/{styleCode}?sku={sku}&guide={guideId}',
+        }),
       },
     },
   ];

@@ -59,6 +59,8 @@ const PROFILE_FIELDS = [
   'id',
   'inStore',
   'lifetimeSpend',
+  // granted or not, and when / which notice if recorded at a terminal (docs/outreach.md)
+  'marketingConsent',
   'memberCode',
   'name',
   'notes',

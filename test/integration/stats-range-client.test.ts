@@ -36,6 +36,7 @@ function bridgeFor(hubUrl: string, token: string): ShopGuideBridge {
     launchAtLogin: unavailable,
     setLaunchAtLogin: unavailable,
     printReceipt: unavailable,
+    copyText: unavailable,
   };
 }
 

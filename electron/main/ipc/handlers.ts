@@ -22,6 +22,7 @@ export type MainServices = {
   launchAtLogin(): { on: boolean; supported: boolean };
   setLaunchAtLogin(on: boolean): { on: boolean; supported: boolean };
   printReceipt(receipt: Receipt): Promise<{ silent: boolean }>;
+  copyText(text: string): void;
 };
 
 /** One handler per allow-listed channel; arguments arrive validated by the registrar. */
@@ -52,5 +53,9 @@ export function createHandlers(services: MainServices): BridgeHandlers {
     'app:launch-at-login:get': () => services.launchAtLogin(),
     'app:launch-at-login:set': ({ on }) => services.setLaunchAtLogin(on),
     'print:receipt': (receipt) => services.printReceipt(receipt),
+    'clipboard:write-text': ({ text }) => {
+      services.copyText(text);
+      return null;
+    },
   };
 }

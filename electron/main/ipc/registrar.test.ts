@@ -32,6 +32,7 @@ const validArgs: { [C in BridgeChannel]: BridgeArgs<C> } = {
     lines: [{ name: 'Coat', sku: 'C1', size: null, quantity: 1, unitPrice: 100, discount: 0 }],
     total: 100,
   },
+  'clipboard:write-text': { text: '您好，新到的两款…' },
 };
 
 function fakeServices() {
@@ -77,6 +78,7 @@ function fakeServices() {
     launchAtLogin: record('launchAtLogin', { on: false, supported: true }),
     setLaunchAtLogin: (on) => record('setLaunchAtLogin', { on, supported: true })(),
     printReceipt: async () => record('printReceipt', { silent: false })(),
+    copyText: () => record('copyText', undefined)(),
   };
   return { services, calls, notifications, focus: (f: boolean) => (focused = f) };
 }

@@ -1,16 +1,13 @@
-import { toString as qrSvg } from 'qrcode';
+import { renderSVG } from 'uqr';
 import { receiptCode } from '../../../shared/domain/receipt-code';
 
 /**
  * The printed receipt's QR code (#16 item 2): the order id, as inline SVG markup the receipt page
  * embeds (its CSP allows no external or data images). Only our own prefix and a UUID are encoded,
- * so the markup holds nothing from head office data.
+ * so the markup holds nothing from head office data. The same library as the screen's codes.
  */
 export function receiptQrSvg(orderId: string): Promise<string> {
-  return qrSvg(receiptCode(orderId), {
-    type: 'svg',
-    margin: 1,
-    errorCorrectionLevel: 'M',
-    width: 120,
-  });
+  const svg = renderSVG(receiptCode(orderId), { ecc: 'M', border: 1 });
+  // Printed at a fixed size: the markup's own viewBox scales to it.
+  return Promise.resolve(svg.replace('<svg ', '<svg width="120" height="120" '));
 }

@@ -21,6 +21,7 @@ class FakeNotification {
 
 function environment(overrides: Partial<BrowserEnvironment> = {}) {
   const warnings: string[] = [];
+  const copied: string[] = [];
   let focused = true;
   let fullscreen = false;
   const env: BrowserEnvironment = {
@@ -33,6 +34,7 @@ function environment(overrides: Partial<BrowserEnvironment> = {}) {
       focused = true;
     },
     Notification: FakeNotification as unknown as typeof Notification,
+    clipboard: { writeText: async (text) => void copied.push(text) },
     fullscreen: {
       enter: async () => {
         fullscreen = true;
@@ -47,7 +49,7 @@ function environment(overrides: Partial<BrowserEnvironment> = {}) {
     warn: (m) => warnings.push(m),
     ...overrides,
   };
-  return { env, warnings, blur: () => (focused = false) };
+  return { env, warnings, copied, blur: () => (focused = false) };
 }
 
 describe('browser bridge', () => {
@@ -149,6 +151,21 @@ describe('browser bridge', () => {
       value: { on: false, supported: false },
     });
     expect(await bridge.setKiosk(true)).toEqual({ ok: true, value: { kiosk: true } });
+  });
+
+  it('copies text through the browser clipboard, and says unavailable when the browser refuses', async () => {
+    const { env, copied } = environment();
+    const bridge = createBrowserBridge(env);
+    expect(await bridge.copyText('您好，王女士')).toEqual({ ok: true, value: null });
+    expect(copied).toEqual(['您好，王女士']);
+    const refusing = createBrowserBridge({
+      ...env,
+      clipboard: { writeText: () => Promise.reject(new Error('NotAllowedError')) },
+    });
+    expect(await refusing.copyText('x')).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
   });
 
   it('prefers the Electron bridge when the preload exposed one', () => {

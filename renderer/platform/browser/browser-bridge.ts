@@ -31,6 +31,7 @@ export type BrowserEnvironment = {
   hasFocus(): boolean;
   focusWindow(): void;
   Notification: typeof Notification | undefined;
+  clipboard: { writeText(text: string): Promise<void> };
   fullscreen: {
     enter(): Promise<void>;
     exit(): Promise<void>;
@@ -133,6 +134,14 @@ export function createBrowserBridge(env: BrowserEnvironment): ShopGuideBridge {
     setLaunchAtLogin: async () => ok({ on: false, supported: false }),
     printReceipt: async () =>
       fail('unavailable', 'receipt printing needs the desktop app; use the browser print dialog'),
+    copyText: async (text) => {
+      try {
+        await env.clipboard.writeText(text);
+        return ok(null);
+      } catch {
+        return fail('unavailable', 'the browser refused the clipboard (it needs a tap first)');
+      }
+    },
   };
 }
 
@@ -145,6 +154,12 @@ export function browserEnvironment(version: string): BrowserEnvironment {
     hasFocus: () => document.hasFocus(),
     focusWindow: () => window.focus(),
     Notification: typeof Notification === 'undefined' ? undefined : Notification,
+    clipboard: {
+      writeText: (text) =>
+        navigator.clipboard
+          ? navigator.clipboard.writeText(text)
+          : Promise.reject(new Error('no clipboard')),
+    },
     fullscreen: {
       enter: () => document.documentElement.requestFullscreen(),
       exit: () => document.exitFullscreen(),

@@ -1,0 +1,78 @@
+/** Strings of the 发送推荐 (outreach) screen, #15 item 4. */
+const zh = {
+  title: '发送推荐',
+  titleFor: '发送推荐 · {{name}}',
+  back: '返回',
+  loading: '正在读取…',
+  error: '读取失败：{{message}}',
+  notFound: '本机没有这位会员的资料。',
+  provisional: '新登记的会员同步到总部后才能发送推荐。',
+  noConsent: '该会员未同意接收营销信息，不能发送推荐。请先出示告知并记录会员的选择。',
+  unknownConsent:
+    '本机还没有该会员的营销授权记录，不能发送推荐。同步后再试，或出示告知并记录会员的选择。',
+  forTask: '跟进任务：{{why}}',
+  taskWhy: {
+    visit_no_purchase: '到店未购买',
+    birthday: '生日周',
+    wishlist: '心愿单商品',
+    after_purchase: '购买后回访',
+  },
+  items: '推荐商品（本店有货）',
+  itemsHelp: '勾选要发给会员的商品；她的尺码有货时推荐她的尺码。',
+  noItems: '她关注过的商品本店暂时都没有货。',
+  itemLine: '{{name}} · {{size}} · {{price}} · 本店 {{count}} 件',
+  oneSize: '均码',
+  message: '推荐文字',
+  copy: '复制文字',
+  copied: '已复制，可粘贴到企业微信或短信。',
+  copyFailed: '复制失败，请长按文字手动复制。',
+  qrTitle: '扫码在小程序查看',
+  qrLabel: '{{name}} 的小程序码',
+  noPattern: '总部尚未配置小程序链接，暂无二维码。',
+  greeting: '{{who}}您好！我是{{store}}的导购{{guide}}，给您挑了几件您关注过的款，本店都有货：',
+  line: '{{n}}. {{name}}（{{size}}）{{price}}',
+  closing: '欢迎到店试穿，也可以扫码或点链接在小程序下单。回复“退订”即不再收到推荐。',
+  none: '（未选商品）',
+};
+
+export const outreachLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
+  'zh-CN': zh,
+  en: {
+    title: 'Send picks',
+    titleFor: 'Send picks · {{name}}',
+    back: 'Back',
+    loading: 'Loading…',
+    error: 'Could not load: {{message}}',
+    notFound: 'This member is not on this terminal.',
+    provisional: 'A member registered here can get picks once head office has the registration.',
+    noConsent:
+      'This member has not agreed to marketing: no picks can be sent. Show the notice and record their choice first.',
+    unknownConsent:
+      'No marketing consent is on this terminal for this member: no picks can be sent. Sync, or show the notice and record their choice.',
+    forTask: 'Follow-up: {{why}}',
+    taskWhy: {
+      visit_no_purchase: 'visited without buying',
+      birthday: 'birthday week',
+      wishlist: 'wish-listed item',
+      after_purchase: 'after a purchase',
+    },
+    items: 'Picks (in stock here)',
+    itemsHelp: 'Tick what to send; her size is offered when it is in stock.',
+    noItems: 'Nothing she showed interest in is in stock here right now.',
+    itemLine: '{{name}} · {{size}} · {{price}} · {{count}} here',
+    oneSize: 'one size',
+    message: 'Message',
+    copy: 'Copy text',
+    copied: 'Copied: paste it into WeChat Work or an SMS.',
+    copyFailed: 'Could not copy: select the text and copy it by hand.',
+    qrTitle: 'Scan to open in the mini-store',
+    qrLabel: 'Mini-store code for {{name}}',
+    noPattern: 'Head office has not set a mini-store link yet: no QR codes.',
+    greeting:
+      'Hello {{who}}, this is {{guide}} at {{store}}. A few pieces you looked at are in stock here:',
+    line: '{{n}}. {{name}} ({{size}}) {{price}}',
+    closing:
+      'Come and try them on, or scan / tap to order in the mini-store. Reply STOP to get no more picks.',
+    none: '(nothing picked)',
+  },
+};
