@@ -250,5 +250,9 @@ export function demoDay(date: string, scale = 1): DayStats {
       creditedOnlinePool,
       guides: perf.sort((a, b) => b.creditedRevenue - a.creditedRevenue),
     },
+    dwell: {
+      converted: { visits: day.convertedVisits, medianMinutes: 17.5 },
+      notConverted: { visits: day.recognizedVisits - day.convertedVisits, medianMinutes: 6.5 },
+    },
   };
 }

@@ -267,6 +267,22 @@ describe('dashboard screen', () => {
     ).toBeTruthy();
   });
 
+  it('shows the median time in store of visits that bought and that did not', async () => {
+    const h = createDashboardHarness();
+    h.source.put({
+      ...today,
+      dwell: {
+        converted: { visits: 10, medianMinutes: 14.5 },
+        notConverted: { visits: 30, medianMinutes: 6 },
+      },
+    });
+    h.show(<DashboardScreen />);
+    const card = await screen.findByRole('region', { name: '停留时长（中位数）' });
+    expect(card.textContent).toBe(
+      '停留时长（中位数）成交的到店14.5 分钟 10 次到店未成交的到店6 分钟 30 次到店',
+    );
+  });
+
   it('switches to the last 7 days and compares with the 7 days before', async () => {
     const user = userEvent.setup();
     const h = createDashboardHarness();

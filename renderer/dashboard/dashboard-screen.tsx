@@ -11,6 +11,7 @@ import { csvFileName, figuresCsv, type CsvLabels } from './csv';
 import { HourlyChart, TrendChart } from './dashboard-charts';
 import { downloadText } from './download';
 import { FunnelChart } from './funnel-chart';
+import { DwellCard } from './dwell-card';
 import { GuidePerformance } from './guide-performance';
 import { GuideTable } from './guide-table';
 import { KpiTiles } from './kpi-tiles';
@@ -176,6 +177,7 @@ function ManagerDashboard() {
       {figures?.performance && <GuidePerformance performance={figures.performance} />}
       {figures && <GuideTable guides={figures.byGuide} />}
       {figures?.noPurchaseReasons && <NoPurchaseReasons counts={figures.noPurchaseReasons} />}
+      {figures?.dwell && <DwellCard dwell={figures.dwell} />}
     </section>
   );
 }

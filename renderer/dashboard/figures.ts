@@ -11,6 +11,8 @@ import {
   type RangeStats,
   type StorePerformance,
   storePerformance,
+  type DwellStats,
+  dwellStats,
 } from '../../shared/protocol';
 
 /** A period's figures as the dashboard shows them, whether the hub sent a day or a range. */
@@ -27,6 +29,8 @@ export type Figures = {
   noPurchaseReasons?: NoPurchaseCounts;
   /** 导购业绩 for the period (#15 item 6; absent from an older hub) */
   performance?: StorePerformance;
+  /** median time in store, converted and not (#16 item 6; absent from an older hub) */
+  dwell?: DwellStats;
 };
 
 export const figuresSchema = z.object({
@@ -47,6 +51,7 @@ export const figuresSchema = z.object({
   days: z.array(dayStats),
   noPurchaseReasons: noPurchaseCounts.optional(),
   performance: storePerformance.optional(),
+  dwell: dwellStats.optional(),
 });
 
 /** Figures fetched from the hub, and when: the "as of" a manager sees while offline. */
@@ -86,6 +91,7 @@ export function figuresFromDay(day: DayStats): Figures {
     days: [day],
     ...(day.noPurchaseReasons ? { noPurchaseReasons: day.noPurchaseReasons } : {}),
     ...(day.performance ? { performance: day.performance } : {}),
+    ...(day.dwell ? { dwell: day.dwell } : {}),
   };
 }
 
@@ -100,5 +106,6 @@ export function figuresFromRange(range: RangeStats): Figures {
     days: range.days,
     ...(range.total.noPurchaseReasons ? { noPurchaseReasons: range.total.noPurchaseReasons } : {}),
     ...(range.total.performance ? { performance: range.total.performance } : {}),
+    ...(range.total.dwell ? { dwell: range.total.dwell } : {}),
   };
 }

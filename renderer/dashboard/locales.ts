@@ -75,6 +75,14 @@ const zh = {
     trend: '每日趋势',
     noData: '暂无数据',
   },
+  dwell: {
+    title: '停留时长（中位数）',
+    converted: '成交的到店',
+    notConverted: '未成交的到店',
+    minutes: '{{minutes}} 分钟',
+    visits: '{{count}} 次到店',
+    none: '—',
+  },
   performance: {
     title: '导购业绩',
     storeCredited: '线上订单归属本店 {{amount}}（其中门店公共池 {{pool}}）',
@@ -202,6 +210,14 @@ export const dashboardLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       hourly: 'Footfall and sales by hour',
       trend: 'Daily trend',
       noData: 'No data',
+    },
+    dwell: {
+      title: 'Time in store (median)',
+      converted: 'Visits that bought',
+      notConverted: 'Visits that did not',
+      minutes: '{{minutes}} min',
+      visits: '{{count}} visits',
+      none: '—',
     },
     performance: {
       title: 'Guide performance',

@@ -16,6 +16,7 @@ import {
 import { MAX_COUNT, MAX_SPEND_FEN, saturatingAdd } from '../../shared/domain/limits';
 import type { Queryable } from '../db/database';
 import { notFound } from '../http/errors';
+import { dwellFor } from './dwell';
 import { storePerformanceFor } from './guide-performance';
 import {
   addReturns,
@@ -256,7 +257,8 @@ export async function storeDayWithPerformance(
       ]),
     ),
   });
-  return { ...day, performance };
+  const dwell = await dwellFor(db, storeId, new Date(day.from), new Date(day.to));
+  return { ...day, performance, dwell };
 }
 
 /**
@@ -315,6 +317,7 @@ export async function storeRangeStats(
     }),
     afterSale: afterSaleFigures(counts.revenue, returned),
   };
+  total.dwell = await dwellFor(db, storeId, new Date(days[0]!.from), new Date(days.at(-1)!.to));
   return { storeId, timezone, from, to, days, total };
 }
 

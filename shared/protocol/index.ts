@@ -16,6 +16,7 @@ export * from './feed-rejects';
 export * from './credit';
 export * from './follow-ups';
 export * from './guide-performance';
+export * from './dwell';
 export * from './endpoints';
 export * from './bindings';
 export * from './returns';

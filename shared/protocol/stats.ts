@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isoDate, isoInstant, uuid } from './common';
 import { noPurchaseCounts } from './follow-ups';
+import { dwellStats } from './dwell';
 import { storePerformance } from './guide-performance';
 
 export const statsQuery = z.object({ date: isoDate });
@@ -76,6 +77,8 @@ export const dayStats = z.object({
   noPurchaseReasons: noPurchaseCounts.optional(),
   /** 导购业绩 for the day (#15 item 6; absent from older hubs) */
   performance: storePerformance.optional(),
+  /** median time in store, converted and not (#16 item 6; absent from older hubs) */
+  dwell: dwellStats.optional(),
   afterSale: afterSaleStats.optional(),
 });
 export type DayStats = z.infer<typeof dayStats>;
@@ -115,6 +118,8 @@ export const periodTotals = z.object({
   noPurchaseReasons: noPurchaseCounts.optional(),
   /** 导购业绩 for the whole period (#15 item 6; absent from older hubs) */
   performance: storePerformance.optional(),
+  /** median time in store over the period, converted and not (#16 item 6) */
+  dwell: dwellStats.optional(),
   afterSale: afterSaleStats.optional(),
 });
 export type PeriodTotals = z.infer<typeof periodTotals>;
