@@ -26,12 +26,15 @@ import { seedBindings } from './bindings';
 import { seedHistory } from './history';
 import { seedOnlineOrders } from './online-orders';
 import { seedFollowUps } from './follow-ups';
+import { loadOutreachSettings, saveOutreachSettings } from '../outreach/settings';
 
 export const DEFAULT_CUSTOMERS = 20_000;
 /** Fixed, so customer i, its phone and its online trail are the same on every run. */
 const FAKER_SEED = 20_261_122;
 /** The seed runs on the database directly, like `hub:admin` without `--url` (its audit door). */
 const SEED_CHANNEL = 'admin_cli' satisfies AdminChannel;
+/** The demo chain's mini-store link (outreach QR codes); a real chain sets its own. */
+const DEMO_MINI_STORE_URL = 'https://m.shopguide.example/p/{styleCode}?sku={sku}&guide={guideId}';
 const SAMPLES_PER_STORE = 25;
 
 export type SeedOptions = {
@@ -202,6 +205,18 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
         db,
         products.slice(i, i + 250).map((p) => productUpsert.parse(p)),
       );
+  // Time in store (#16 item 6): the seeded visits last a while, buyers longer (12–29 minutes)
+  // than the others (3–14), by each visit's id, so the dashboard's medians mean something.
+  if (history === 'seeded')
+    await db.query(
+      `update visits set last_seen_at = started_at + interval '1 minute' * (
+         case when converted_at is not null then 12 + abs(hashtext(id::text)) % 18
+              else 3 + abs(hashtext(id::text)) % 12 end)
+        where customer_id is not null and started_at < now() - interval '1 hour'`,
+    );
+  // Outreach (#15 item 4): a demo mini-store link, so the 发送推荐 screen draws its QR codes.
+  if ((await loadOutreachSettings(db)).miniStoreUrlPattern === null)
+    await saveOutreachSettings(db, { miniStoreUrlPattern: DEMO_MINI_STORE_URL }, SEED_CHANNEL);
   log(`bindings (专属导购): ${await seedBindings(db, customers)} sample customers given a guide`);
   // Online orders credited on that history (claimed visits, bound guides), refunds among them.
   if (history !== 'skipped') await seedOnlineOrders(db, { faker, products, customers, log });
