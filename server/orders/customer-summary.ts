@@ -56,6 +56,18 @@ export async function addPurchasesToCustomers(
     };
     return { id: c.id, in_store: inStore };
   });
+  return writeInStoreSummaries(tx, rows);
+}
+
+/**
+ * Writes customers' new in-store summaries in one statement, moving each to the head of the
+ * change feed (the caller holds `lockChangeFeed`). Returns the highest sequence drawn, or null.
+ * Shared by purchases (here) and returns (server/returns/customer-spend.ts).
+ */
+export async function writeInStoreSummaries(
+  tx: Queryable,
+  rows: readonly { id: string; in_store: StoreSummary }[],
+): Promise<string | null> {
   const updated = await tx.query<{ seq: string }>(
     `update customers c set seq = nextval('change_seq'), updated_at = now(), in_store = x.in_store
        from jsonb_to_recordset($1::jsonb) as x(id uuid, in_store jsonb)

@@ -1,6 +1,7 @@
 import { clampTo, MAX_COUNT, MAX_SPEND_FEN } from '../../shared/domain/limits';
 import type { StoreSummary } from '../../shared/protocol';
 import type { Queryable } from '../db/database';
+import { writeInStoreSummaries } from '../orders/customer-summary';
 
 /** What one return takes off its customer's in-store summary. */
 export type SpendBack = {
@@ -73,17 +74,5 @@ export async function takeReturnsOffCustomers(
     };
     return { id: c.id, in_store: inStore };
   });
-  const updated = await tx.query<{ seq: string }>(
-    `update customers c set seq = nextval('change_seq'), updated_at = now(), in_store = x.in_store
-       from jsonb_to_recordset($1::jsonb) as x(id uuid, in_store jsonb)
-      where c.id = x.id
-      returning c.seq::text as seq`,
-    [JSON.stringify(rows)],
-  );
-  let max: bigint | null = null;
-  for (const r of updated) {
-    const seq = BigInt(r.seq);
-    if (max === null || seq > max) max = seq;
-  }
-  return max === null ? null : max.toString();
+  return writeInStoreSummaries(tx, rows);
 }
