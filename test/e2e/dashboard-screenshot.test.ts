@@ -1,10 +1,7 @@
-import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { servePreview, type PreviewServer } from './support/preview-server';
 
 /**
  * The store manager's dashboard in Chromium on demo figures (renderer/dashboard/dashboard-preview):
@@ -12,50 +9,12 @@ import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
  * look at (test-results/dashboard.png, dashboard-range.png). The figures-from-real-orders path is
  * the shell's end-to-end test; this one is about what the manager sees.
  */
-const TYPES: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css' };
-
 describe('dashboard in Chromium', () => {
-  let dir: string;
-  let server: Server;
-  let port = 0;
-
+  let preview: PreviewServer;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sg-dashboard-'));
-    await build({
-      entryPoints: [resolve(import.meta.dirname, '../../renderer/testing/dashboard-preview.tsx')],
-      bundle: true,
-      outdir: dir,
-      format: 'esm',
-      jsx: 'automatic',
-      splitting: true,
-      define: { 'process.env.NODE_ENV': '"production"' },
-      logLevel: 'warning',
-    });
-    writeFileSync(
-      join(dir, 'index.html'),
-      '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><link rel="stylesheet" href="dashboard-preview.css"></head><body><div id="root"></div><script type="module" src="dashboard-preview.js"></script></body></html>',
-    );
-    // Served over HTTP: Chromium will not load ES modules (the lazily loaded chart) from file://.
-    server = createServer((req, res) => {
-      const name = (req.url ?? '/').split('?')[0]!.replace(/^\/+/, '') || 'index.html';
-      try {
-        const body = readFileSync(join(dir, name.replaceAll('..', '')));
-        res.writeHead(200, {
-          'content-type': TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream',
-        });
-        res.end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const address = server.address();
-    port = typeof address === 'object' && address ? address.port : 0;
+    preview = await servePreview('dashboard-preview.tsx');
   });
-  afterAll(() => {
-    server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => preview?.close());
 
   it('shows every KPI with its figure and change, the charts, and this terminal’s unsynced orders', async () => {
     const { context, close } = await launchChromium();
@@ -64,7 +23,7 @@ describe('dashboard in Chromium', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.setViewportSize({ width: 1440, height: 1000 });
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(`${preview.url}/`);
       await page.getByRole('group', { name: '订单数', exact: true }).getByText(/^\d/).waitFor();
       for (const name of [
         '客流',

@@ -1,10 +1,7 @@
-import { build } from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { servePreview, type PreviewServer } from './support/preview-server';
 
 /**
  * 发送推荐 (#15 item 4) in Chromium on demo data (renderer/testing/outreach-preview.tsx): the
@@ -12,49 +9,12 @@ import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
  * for a member who has not agreed, the 360's consent line. Screenshots for a person to look at:
  * test-results/outreach.png, outreach-blocked.png, outreach-360.png.
  */
-const TYPES: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css' };
-
 describe('outreach in Chromium', () => {
-  let dir: string;
-  let server: Server;
-  let port = 0;
-
+  let preview: PreviewServer;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sg-outreach-'));
-    await build({
-      entryPoints: [resolve(import.meta.dirname, '../../renderer/testing/outreach-preview.tsx')],
-      bundle: true,
-      outdir: dir,
-      format: 'esm',
-      jsx: 'automatic',
-      splitting: true,
-      define: { 'process.env.NODE_ENV': '"production"' },
-      logLevel: 'warning',
-    });
-    writeFileSync(
-      join(dir, 'index.html'),
-      '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><link rel="stylesheet" href="outreach-preview.css"></head><body><div id="root"></div><script type="module" src="outreach-preview.js"></script></body></html>',
-    );
-    server = createServer((req, res) => {
-      const name = (req.url ?? '/').split('?')[0]!.replace(/^\/+/, '') || 'index.html';
-      try {
-        const body = readFileSync(join(dir, name.replaceAll('..', '')));
-        res.writeHead(200, {
-          'content-type': TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream',
-        });
-        res.end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const address = server.address();
-    port = typeof address === 'object' && address ? address.port : 0;
+    preview = await servePreview('outreach-preview.tsx');
   });
-  afterAll(() => {
-    server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => preview?.close());
 
   it('shows the picks, the message and a QR code per pick; closed without consent; the 360 says who agreed', async () => {
     const { context, close } = await launchChromium();
@@ -64,7 +24,7 @@ describe('outreach in Chromium', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       await page.setViewportSize({ width: 1280, height: 860 });
 
-      await page.goto(`http://127.0.0.1:${port}/?view=outreach`);
+      await page.goto(`${preview.url}/?view=outreach`);
       const codes = page.getByRole('img', { name: /的小程序码$/ });
       await codes.first().waitFor();
       expect(await codes.count()).toBe(3);
@@ -78,14 +38,14 @@ describe('outreach in Chromium', () => {
       expect(text).toContain('真丝连衣裙 红色（M）¥899.00');
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'outreach.png'), fullPage: true });
 
-      await page.goto(`http://127.0.0.1:${port}/?view=blocked`);
+      await page.goto(`${preview.url}/?view=blocked`);
       await page.getByRole('alert').getByText('该会员未同意接收营销信息').waitFor();
       expect(await page.getByRole('button', { name: '复制文字' }).isDisabled()).toBe(true);
       await page.getByRole('button', { name: '营销授权' }).click();
       await page.getByRole('dialog', { name: '营销授权 · 陈静' }).waitFor();
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'outreach-blocked.png'), fullPage: true });
 
-      await page.goto(`http://127.0.0.1:${port}/?view=360`);
+      await page.goto(`${preview.url}/?view=360`);
       await page.getByText('已同意接收营销信息（2026年11月20日 14:30）').waitFor();
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'outreach-360.png') });
       expect(errors).toEqual([]);
