@@ -5,8 +5,12 @@ import {
   type StorePerformance,
 } from '../../shared/protocol';
 import type { KpiCounts } from '../../shared/domain/kpi';
+import { clampTo, MAX_SPEND_FEN } from '../../shared/domain/limits';
 import type { Queryable } from '../db/database';
 import { localDate, storeDay } from './store-day';
+
+/** A signed amount within the spend ceiling the other figures saturate at. */
+const signedClamp = (fen: number): number => Math.sign(fen) * clampTo(Math.abs(fen), MAX_SPEND_FEN);
 
 /**
  * 导购业绩 (#15 item 6) for one store and one period `[from, to)` of store-local days: five
@@ -86,8 +90,8 @@ export async function storePerformanceFor(
 
   const guides: GuidePerformance[] = input.guides.map((g) => {
     const floor = input.inStore.get(g.id);
-    const inStoreRevenue = floor?.revenue ?? 0;
-    const creditedOnline = creditBy.get(g.id) ?? 0;
+    const inStoreRevenue = signedClamp(floor?.revenue ?? 0);
+    const creditedOnline = signedClamp(creditBy.get(g.id) ?? 0);
     return {
       guideId: g.id,
       name: g.name,
@@ -97,7 +101,7 @@ export async function storePerformanceFor(
       convertedVisits: floor?.convertedVisits ?? 0,
       inStoreRevenue,
       creditedOnline,
-      creditedRevenue: inStoreRevenue + creditedOnline,
+      creditedRevenue: signedClamp(inStoreRevenue + creditedOnline),
       noPurchaseReasons: reasonsBy.get(g.id) ?? emptyNoPurchaseCounts(),
     };
   });
@@ -110,8 +114,8 @@ export async function storePerformanceFor(
   let creditedOnline = 0;
   for (const amount of creditBy.values()) creditedOnline += amount;
   return {
-    creditedOnline,
-    creditedOnlinePool: creditBy.get(null) ?? 0,
+    creditedOnline: signedClamp(creditedOnline),
+    creditedOnlinePool: signedClamp(creditBy.get(null) ?? 0),
     // Every active guide (a guide with nothing shows as zero), and a deactivated one only when the
     // period has something of theirs; best credited revenue first.
     guides: guides

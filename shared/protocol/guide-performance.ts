@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SPEND_FEN } from '../domain/limits';
 import { uuid } from './common';
 import { noPurchaseCounts } from './follow-ups';
 
@@ -8,8 +9,11 @@ import { noPurchaseCounts } from './follow-ups';
  * and the online sales head office credited to them (docs/online-credit.md), net of refunds.
  */
 const count = z.number().int().nonnegative();
-/** Credit net of refunds in the period: a refund of an earlier sale can make it negative. */
-const signedFen = z.number().int().min(-1_000_000_000_00).max(1_000_000_000_00);
+/**
+ * Fen net of refunds in the period (a refund of an earlier sale can make it negative), within the
+ * spend ceiling the rest of the figures saturate at (shared/domain/limits.ts).
+ */
+const signedFen = z.number().int().min(-MAX_SPEND_FEN).max(MAX_SPEND_FEN);
 
 export const guidePerformance = z.object({
   guideId: uuid,
