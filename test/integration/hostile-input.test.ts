@@ -1027,6 +1027,24 @@ function specs(fx: Fixture): RouteSpec[] {
         }),
       },
     },
+    {
+      // schema-valid; a guide of another store or an unknown member is answered `rejected`
+      endpoint: 'postProfileEdits',
+      writes: true,
+      body: {
+        valid: () => ({
+          edits: [
+            {
+              id: newId(),
+              customerId: fx.customers[0],
+              guideId: fx.store.guide.id,
+              at: now(),
+              changes: { sizes: { top: 'M' }, tags: ['常客'], notes: '喜欢棉麻' },
+            },
+          ],
+        }),
+      },
+    },
     { endpoint: 'adminGetOutreachSettings', writes: false },
     {
       endpoint: 'adminSetOutreachSettings',
