@@ -145,7 +145,7 @@ export function ProfileEditForm({
       </fieldset>
       <fieldset>
         <legend>{t('profile.favourites')}</legend>
-        <div className="chips" role="group" aria-label={t('profile.favourites')}>
+        <div className="chips">
           {categories.map((category) => (
             <button
               key={category}
