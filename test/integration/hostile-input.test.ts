@@ -1045,6 +1045,34 @@ function specs(fx: Fixture): RouteSpec[] {
         }),
       },
     },
+    {
+      // schema-valid; an order this hub does not have is answered `rejected` (unknown_order)
+      endpoint: 'postReturns',
+      writes: true,
+      body: {
+        valid: () => ({
+          returns: [
+            {
+              id: newId(),
+              orderId: newId(),
+              storeId: fx.store.storeId,
+              terminalId: fx.store.terminals[0]!.id,
+              guideId: fx.store.guide.id,
+              kind: 'return',
+              reason: 'size',
+              createdAt: now(),
+              lines: [{ lineNo: 1, quantity: 1 }],
+            },
+          ],
+        }),
+      },
+    },
+    { endpoint: 'adminGetReturnSettings', writes: false },
+    {
+      endpoint: 'adminSetReturnSettings',
+      writes: true,
+      body: { valid: () => ({ managerApprovalAboveFen: 80_000 }) },
+    },
     { endpoint: 'adminGetOutreachSettings', writes: false },
     {
       endpoint: 'adminSetOutreachSettings',
