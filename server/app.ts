@@ -14,6 +14,7 @@ import { createRealtime, type SocketHandler } from './realtime/realtime';
 import { registerAdminRoutes } from './admin/routes';
 import { registerBindingRoutes, startBindingExpiry } from './bindings/routes';
 import { registerOutreachRoutes } from './outreach/routes';
+import { registerProfileEditRoutes } from './profile-edits/routes';
 import { registerTerminalRoutes } from './terminal/routes';
 import { registerSyncRoutes } from './sync/routes';
 import { registerCustomerRoutes } from './customers/routes';
@@ -160,6 +161,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       registerCreditRoutes(api, ctx);
       registerBindingRoutes(api, ctx);
       registerOutreachRoutes(api, ctx);
+      registerProfileEditRoutes(api, ctx);
       registerFollowUpRoutes(api, ctx);
     },
     { prefix: API_PREFIX },

@@ -16,6 +16,7 @@ import { formatMonthDay, formatStoreDay, moneyLocale } from '../ui/format';
 import { useIsOnline } from '../core/use-online';
 import { useCustomerProfile } from './use-customers';
 import { CustomerBindingLine } from './binding-transfer';
+import { ProfileEditForm } from './profile-edit-form';
 import '../ui/screens.css';
 
 type Profile = CustomerProfile & { provisional: boolean };
@@ -52,7 +53,11 @@ export function CustomerScreen({ customerId }: { customerId: string }) {
   return <Profile360 profile={state.value} online={online} />;
 }
 
-function Profile360({ profile, online }: { profile: Profile; online: boolean }) {
+function Profile360({ profile: loaded, online }: { profile: Profile; online: boolean }) {
+  // An edit saved here shows at once (the cache has it too; the hub merges it when it syncs).
+  const [edited, setEdited] = useState<Profile | null>(null);
+  const [editing, setEditing] = useState(false);
+  const profile = edited?.id === loaded.id ? edited : loaded;
   const { t, i18n } = useTranslation('customers');
   const { terminal } = useServices();
   const navigate = useAppStore((s) => s.navigate);
@@ -81,7 +86,7 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
   // A tag scanned while the profile is open starts this customer's order with that item; the
   // order screen looks the code up (SKU or barcode) and says so if it is unknown. Not while the
   // transfer dialog is open: a manager's PIN typed fast and ended with Enter looks like a scan.
-  useScanner((code) => (transferring ? false : newOrder(code)));
+  useScanner((code) => (transferring || editing ? false : newOrder(code)));
 
   return (
     <section className="feature-screen profile" aria-labelledby="profile-name">
@@ -125,8 +130,26 @@ function Profile360({ profile, online }: { profile: Profile; online: boolean }) 
           >
             {t('profile.outreach')}
           </button>
+          <button
+            type="button"
+            className="big"
+            disabled={profile.provisional || editing}
+            onClick={() => setEditing(true)}
+          >
+            {t('edit.open')}
+          </button>
         </div>
       </header>
+      {editing && (
+        <ProfileEditForm
+          profile={profile}
+          onCancel={() => setEditing(false)}
+          onSaved={(saved) => {
+            setEdited({ ...saved, provisional: false });
+            setEditing(false);
+          }}
+        />
+      )}
 
       <div className="profile-grid">
         <section aria-labelledby="p-identity" className="card">

@@ -86,6 +86,20 @@ const zh = {
   gender: { female: '女', male: '男', other: '其他', unknown: '未填' },
   sizeKind: { top: '上装', bottom: '下装', dress: '连衣裙', shoe: '鞋' },
   channel: { app: 'App', wechat: '微信', web: '官网', store: '门店' },
+  edit: {
+    open: '编辑资料',
+    title: '编辑 {{name}} 的资料',
+    sizePlaceholder: '如 M、38',
+    newCategory: '其他品类',
+    newTag: '新标签',
+    add: '添加',
+    removeTag: '删除标签 {{tag}}',
+    save: '保存',
+    saving: '保存中…',
+    cancel: '取消',
+    offlineHint: '离线也可保存：先存在本机，联网后自动同步到总部和其他收银台。',
+    failed: '保存失败：{{message}}',
+  },
   transfer: transferLocales['zh-CN'],
 };
 
@@ -177,6 +191,21 @@ export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     gender: { female: 'Female', male: 'Male', other: 'Other', unknown: 'Not given' },
     sizeKind: { top: 'Top', bottom: 'Bottom', dress: 'Dress', shoe: 'Shoe' },
     channel: { app: 'App', wechat: 'WeChat', web: 'Web', store: 'Store' },
+    edit: {
+      open: 'Edit profile',
+      title: "Edit {{name}}'s profile",
+      sizePlaceholder: 'e.g. M, 38',
+      newCategory: 'Other category',
+      newTag: 'New tag',
+      add: 'Add',
+      removeTag: 'Remove tag {{tag}}',
+      save: 'Save',
+      saving: 'Saving…',
+      cancel: 'Cancel',
+      offlineHint:
+        'Saves offline too: kept on this terminal, sent to head office and the other counters when online.',
+      failed: 'Could not save: {{message}}',
+    },
     transfer: transferLocales.en,
   },
 };

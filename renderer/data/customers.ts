@@ -6,6 +6,7 @@ import { Dexie } from 'dexie';
 import { toCachedCustomer, toProfile, type CachedCustomer } from './customer-rows';
 import type { CustomerSummary, PreparedUpsert } from './customer-store';
 import type { TerminalDb } from './database';
+import { pendingProfileEdits, withPendingEdits } from './profile-edits';
 import { openProvisional, type ProvisionalRow } from './provisional';
 import { keepAlive } from './sealed';
 import type { SecretStore } from './secret-store';
@@ -52,7 +53,10 @@ export async function prepareCustomerItems(
   db: TerminalDb,
   items: readonly CustomerFeedItem[],
 ): Promise<PreparedCustomerItems> {
-  const customers = profilesOf(items);
+  const fromFeed = profilesOf(items);
+  // Edits made here and not yet sent stay on top of what the feed brings (profile-edits.ts).
+  const edits = fromFeed.length > 0 ? await pendingProfileEdits(db) : [];
+  const customers = withPendingEdits(fromFeed, edits);
   return { items, customers, upsert: await db.customerStore.prepare(customers) };
 }
 

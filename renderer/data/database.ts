@@ -8,6 +8,7 @@ import type {
   FollowUpOutcome,
   Order,
   OrderReturn,
+  ProfileEdit,
   RejectCode,
   VisitOutcome,
   ProductItem,
@@ -81,13 +82,16 @@ export type OutboxConsentChange = OutboxBase & {
   kind: 'consent_change';
   consentChange: ConsentChange;
 };
+/** A member's sizes, favourite categories, tags or notes edited here (#16 item 7; sealed whole). */
+export type OutboxProfileEdit = OutboxBase & { kind: 'profile_edit'; profileEdit: ProfileEdit };
 export type OutboxEntry =
   | OutboxOrder
   | OutboxRegistration
   | OutboxVisitOutcome
   | OutboxFollowUpOutcome
   | OutboxReturn
-  | OutboxConsentChange;
+  | OutboxConsentChange
+  | OutboxProfileEdit;
 
 export type FeedName = 'customers' | 'catalog' | 'staff' | 'alerts' | 'followUps';
 export type SyncStateRow = {

@@ -3,6 +3,7 @@ import type {
   FollowUpOutcome,
   Order,
   OrderReturn,
+  ProfileEdit,
   VisitOutcome,
 } from '../../shared/protocol';
 import type { LocalCustomerRegistration } from './customer-rows';
@@ -18,6 +19,7 @@ type Base<E> = E extends unknown
       | 'followUpOutcome'
       | 'orderReturn'
       | 'consentChange'
+      | 'profileEdit'
     >
   : never;
 
@@ -39,6 +41,8 @@ export type OutboxRow = Base<OutboxEntry> &
     | { kind: 'return'; orderReturn: Pick<OrderReturn, 'orderId'>; sealed?: Envelope }
     // #15 item 4: sealed whole (which member agreed to what, by which guide).
     | { kind: 'consent_change'; consentChange: Partial<ConsentChange>; sealed?: Envelope }
+    // #16 item 7: sealed whole (the notes may name people; sizes are personal too).
+    | { kind: 'profile_edit'; profileEdit: Partial<ProfileEdit>; sealed?: Envelope }
   );
 
 export async function sealOutboxEntry(sealer: Sealer, entry: OutboxEntry): Promise<OutboxRow> {
@@ -62,6 +66,10 @@ export async function sealOutboxEntry(sealer: Sealer, entry: OutboxEntry): Promi
   if (entry.kind === 'consent_change') {
     const { consentChange, ...rest } = entry;
     return { ...rest, consentChange: {}, sealed: await sealer.seal(consentChange, aad) };
+  }
+  if (entry.kind === 'profile_edit') {
+    const { profileEdit, ...rest } = entry;
+    return { ...rest, profileEdit: {}, sealed: await sealer.seal(profileEdit, aad) };
   }
   if (entry.kind === 'registration') {
     const { registration, ...rest } = entry;
@@ -94,6 +102,8 @@ export async function openOutboxEntry(sealer: Sealer, row: OutboxRow): Promise<O
       ...rest,
       consentChange: await sealer.open<ConsentChange>(sealed as Envelope, aad),
     };
+  if (rest.kind === 'profile_edit')
+    return { ...rest, profileEdit: await sealer.open<ProfileEdit>(sealed as Envelope, aad) };
   if (rest.kind === 'registration') {
     const registration = await sealer.open<LocalCustomerRegistration>(sealed as Envelope, aad);
     return { ...rest, registration };

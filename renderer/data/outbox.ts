@@ -4,6 +4,7 @@ import {
   order as orderSchema,
   type CustomerRegistration,
   type ConsentChange,
+  type ProfileEdit,
   type FollowUpOutcome,
   type ItemResult,
   type VisitOutcome,
@@ -287,6 +288,19 @@ export async function pendingConsentsAmong(
   return entries.flatMap((e) =>
     e.status === 'pending' && e.kind === 'consent_change' ? [e.consentChange] : [],
   );
+}
+
+/** The profile edits among `ids` still pending, opened, in the order they were made (#16 item 7). */
+export async function pendingProfileEditsAmong(
+  db: TerminalDb,
+  ids: readonly string[],
+): Promise<ProfileEdit[]> {
+  const entries = await openOutboxEntries(db.sealer, await db.outbox.bulkGet([...ids]));
+  // Sent in the order the guide saved them: the hub lets the later received win a field.
+  return entries
+    .flatMap((e) => (e.status === 'pending' && e.kind === 'profile_edit' ? [e] : []))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+    .map((e) => e.profileEdit);
 }
 
 /** True when every entry of `ids` is still pending (the hub answered for none of them). */

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { formatFen, orderTotals } from '../../shared/domain/money';
+import { changedFields } from '../../shared/protocol';
 import { useServices } from '../core/services';
 import type { OutboxEntry } from '../data/outbox';
 import { formatAge } from './format';
@@ -20,6 +21,9 @@ export function EntrySummary({ entry }: { entry: OutboxEntry }) {
     });
   else if (entry.kind === 'consent_change')
     summary = t(entry.consentChange.granted ? 'consent.granted' : 'consent.withdrawn');
+  else if (entry.kind === 'profile_edit')
+    // How many fields, never their values: the panel is seen over the guide's shoulder.
+    summary = t('profileEditFields', { count: changedFields(entry.profileEdit.changes).length });
   else summary = t(`followUpOutcome.${entry.followUpOutcome.outcome}`);
   return (
     <>

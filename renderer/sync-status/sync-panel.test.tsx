@@ -9,6 +9,8 @@ import { ManagerGateProvider } from '../core/manager-gate';
 import { useAppStore } from '../core/store';
 import { enqueueOrder, enqueueRegistration, recordResults } from '../data/outbox';
 import { enqueueReturn } from '../data/returns';
+import { applyCustomerItems, customerPageTables } from '../data/customers';
+import { enqueueProfileEdit } from '../data/profile-edits';
 import { memorySecretStore } from '../data/secret-store';
 import { makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { SyncIndicator } from './sync-indicator';
@@ -197,6 +199,35 @@ describe('sync status', () => {
     );
     expect(rejected.textContent).toContain('退货 / 作废 / 换货');
     expect(rejected.textContent).toContain('2 件');
+  });
+
+  it('names a refused profile edit, how many fields (never their values), and why in Chinese', async () => {
+    const h = await makeHarness();
+    const member = await makeProfile({ name: '王芳', notes: '' });
+    await h.services.db.transaction('rw', customerPageTables(h.services.db), () =>
+      applyCustomerItems(h.services.db, [member]),
+    );
+    const id = newId();
+    const queued = await enqueueProfileEdit(h.services.db, {
+      id,
+      customerId: member.id,
+      guideId: newId(),
+      at: h.clock.now.toISOString(),
+      changes: { sizes: { top: 'L' }, notes: '她的私事' },
+    });
+    expect(queued.ok).toBe(true);
+    // As the real hub answers an edit of a member head office erased meanwhile.
+    await recordResults(h.services.db, [
+      { id, status: 'rejected', code: 'customer_erased', reason: 'the member was erased' },
+    ]);
+    renderWith(h.services, <SyncPanel />);
+    const rejected = await screen.findByRole('list', { name: '被总部退回' });
+    expect(within(rejected).getByRole('note').textContent).toBe(
+      '这位会员的资料已在总部删除，修改无法保存。',
+    );
+    expect(rejected.textContent).toContain('会员资料修改');
+    expect(rejected.textContent).toContain('改了 2 项');
+    expect(rejected.textContent).not.toContain('她的私事');
   });
 
   it('giving up an order needs the manager; the choice is audited at head office with its total', async () => {

@@ -6,6 +6,7 @@
  */
 import type {
   ConsentChange,
+  ProfileEdit,
   OutreachSettings,
   StoreOrder,
   OtherStoresStock,
@@ -38,7 +39,7 @@ import {
 import { normalisePhone, phoneLast4 } from '../../shared/domain/phone';
 import { phoneTag } from '../../shared/domain/phone-tag';
 import { err, ok } from '../../shared/result';
-import { EMPTY_IN_STORE, EMPTY_TERMINAL_ONLINE } from '../../shared/protocol';
+import { applyProfileChanges, EMPTY_IN_STORE, EMPTY_TERMINAL_ONLINE } from '../../shared/protocol';
 import {
   checkCustomerItems,
   checkProductItems,
@@ -89,6 +90,7 @@ export class FakeHub {
   readonly outcomePosts = new Map<string, number>();
   /** consent changes the hub stored (#15 item 4), by their terminal id */
   readonly consentChanges = new Map<string, ConsentChange>();
+  readonly profileEdits = new Map<string, ProfileEdit>();
   /** head office's outreach settings, as GET /terminal gives them */
   outreach: OutreachSettings = { miniStoreUrlPattern: null };
   /** online sign-ins the hub checked, in order (guide id and outcome; never the PIN) */
@@ -305,6 +307,11 @@ export class FakeHub {
           this.calls.posts += 1;
           return ok(changes.map((c) => this.takeConsent(c)));
         }),
+      postProfileEdits: (edits) =>
+        lossy((): HubResult<ItemResult[]> => {
+          this.calls.posts += 1;
+          return ok(edits.map((e) => this.takeProfileEdit(e)));
+        }),
       outreachSettings: () => guard(() => ok(structuredClone(this.outreach))),
       alertsSince: (since) =>
         guard(() => ok(structuredClone(this.alerts.filter((a) => a.at >= since)))),
@@ -514,6 +521,20 @@ export class FakeHub {
       queueMicrotask(() => this.emit('customersChanged', { cursor: this.seq.toString() }));
     }
     return { id: c.id, status: 'accepted' };
+  }
+
+  /** As the hub: once per id; each named field takes the edit's value (later received wins). */
+  private takeProfileEdit(e: ProfileEdit): ItemResult {
+    if (this.profileEdits.has(e.id)) return { id: e.id, status: 'duplicate' };
+    const profile = this.customers.get(e.customerId);
+    if (!profile)
+      return { id: e.id, status: 'rejected', code: 'unknown_customer', about: [e.customerId] };
+    if ('deleted' in profile)
+      return { id: e.id, status: 'rejected', code: 'customer_erased', about: [e.customerId] };
+    this.profileEdits.set(e.id, structuredClone(e));
+    this.upsertCustomer(applyProfileChanges(profile, e.changes));
+    queueMicrotask(() => this.emit('customersChanged', { cursor: this.seq.toString() }));
+    return { id: e.id, status: 'accepted' };
   }
 
   private closeFollowUp(o: FollowUpOutcome): ItemResult {

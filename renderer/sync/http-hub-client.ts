@@ -78,6 +78,8 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       mapOk(api.call(endpoints.postFollowUpOutcomes, { body: { outcomes } }), (a) => a.results),
     postConsents: (changes) =>
       mapOk(api.call(endpoints.postConsents, { body: { changes } }), (a) => a.results),
+    postProfileEdits: (edits) =>
+      mapOk(api.call(endpoints.postProfileEdits, { body: { edits } }), (a) => a.results),
     outreachSettings: () =>
       mapOk(api.call(endpoints.terminalInfo), (info) => ({
         miniStoreUrlPattern: info.settings.miniStoreUrlPattern ?? null,

@@ -1,4 +1,4 @@
-import type { ConsentChange, OutreachSettings } from '../../shared/protocol';
+import type { ConsentChange, OutreachSettings, ProfileEdit } from '../../shared/protocol';
 import type {
   AuditEntryWire,
   ArrivalAlert,
@@ -95,6 +95,8 @@ export type HubClient = {
   postFollowUpOutcomes(outcomes: FollowUpOutcome[]): Promise<HubResult<ItemResult[]>>;
   /** marketing consents given or withdrawn here (#15 item 4; idempotent by id) */
   postConsents(changes: ConsentChange[]): Promise<HubResult<ItemResult[]>>;
+  /** profile edits made here (#16 item 7; idempotent by id) */
+  postProfileEdits(edits: ProfileEdit[]): Promise<HubResult<ItemResult[]>>;
   /** head office's outreach settings, from `GET /terminal` (they change without re-enrolling) */
   outreachSettings(): Promise<HubResult<OutreachSettings>>;
   /** the store's alerts raised since an instant, with their current status (catch-up) */

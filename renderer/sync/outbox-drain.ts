@@ -7,6 +7,7 @@ import {
   pendingOrdersAmong,
   pendingOutcomesAmong,
   pendingConsentsAmong,
+  pendingProfileEditsAmong,
   recordResults,
   type OutboxRegistration,
 } from '../data/outbox';
@@ -106,6 +107,13 @@ export class OutboxDrain {
         );
         if (consents.length > 0)
           await this.sendBatch(consents, (items) => rt.hub.postConsents(items));
+        // #16 item 7: profile edits, after registrations, in the order they were made.
+        const profileEdits = await pendingProfileEditsAmong(
+          rt.db,
+          batch.filter((e) => e.kind === 'profile_edit').map((e) => e.id),
+        );
+        if (profileEdits.length > 0)
+          await this.sendBatch(profileEdits, (items) => rt.hub.postProfileEdits(items));
         await this.publishSummary();
         if (
           await allStillPending(

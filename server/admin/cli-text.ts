@@ -1,6 +1,7 @@
 import type {
   AuditDetail,
   AuditPage,
+  AuditRow,
   AuditSource,
   BindingRules,
   OutreachSettings,
@@ -129,7 +130,10 @@ const SOURCE_TEXT: Record<AuditSource, string> = {
 };
 
 /** What a discarded queue item was: `order ¥794.00 cancelled (hub: unknown_sku) 0190…`. */
-const detailText = (d: AuditDetail) =>
+const detailText = (d: NonNullable<AuditRow['detail']>) =>
+  'fields' in d ? d.fields.join(', ') : outboxDetailText(d);
+
+const outboxDetailText = (d: AuditDetail) =>
   [
     d.kind,
     d.total === undefined ? null : `¥${(d.total / 100).toFixed(2)}`,

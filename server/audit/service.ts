@@ -1,7 +1,8 @@
 import { newId } from '../../shared/domain/ids';
 import {
   auditDetail,
-  type AuditDetail,
+  profileEditAuditDetail,
+  type ProfileEditAuditDetail,
   type AuditPage,
   type AuditQuery,
   type AuditRow,
@@ -27,13 +28,16 @@ export type HubAuditEntry = {
   guideId?: string | null;
   customerId?: string | null;
   at?: Date;
+  /** `customer_profile_edited`: the field names (never their values) */
+  detail?: ProfileEditAuditDetail;
 };
 
 /** Writes one hub-made audit entry (in the caller's transaction when given one). */
 export async function recordAudit(db: Queryable, entry: HubAuditEntry): Promise<void> {
   await db.query(
-    `insert into audit_log(id, store_id, terminal_id, guide_id, customer_id, action, source, at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `insert into audit_log(id, store_id, terminal_id, guide_id, customer_id, action, source, at,
+       detail)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
     [
       newId(),
       entry.storeId ?? null,
@@ -43,6 +47,7 @@ export async function recordAudit(db: Queryable, entry: HubAuditEntry): Promise<
       entry.action,
       entry.source,
       (entry.at ?? new Date()).toISOString(),
+      entry.detail ? JSON.stringify(profileEditAuditDetail.parse(entry.detail)) : null,
     ],
   );
 }
@@ -129,9 +134,12 @@ export async function queryAudit(db: Queryable, query: AuditQuery): Promise<Audi
 }
 
 /** A stored detail as the read API gives it: what the schema accepts, else none. */
-function storedDetail(value: unknown): AuditDetail | null {
-  const parsed = auditDetail.safeParse(typeof value === 'string' ? JSON.parse(value) : value);
-  return parsed.success ? parsed.data : null;
+function storedDetail(value: unknown): AuditRow['detail'] {
+  const json: unknown = typeof value === 'string' ? JSON.parse(value) : value;
+  const parsed = auditDetail.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const fields = profileEditAuditDetail.safeParse(json);
+  return fields.success ? fields.data : null;
 }
 
 /** Rows one delete removes: short statements, so terminals' audit uploads never wait long. */

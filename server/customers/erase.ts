@@ -11,6 +11,7 @@ import { lockChangeFeed, type Db } from '../db/database';
 import { HubError, notFound } from '../http/errors';
 import { eraseFollowUps } from '../follow-ups/customer-changes';
 import { eraseConsents } from '../outreach/consents';
+import { eraseProfileEdits } from '../profile-edits/ingest';
 import { bumpCustomerFeedEpoch } from '../sync/feeds';
 import { CUSTOMER_COLUMNS, rowToTombstone, type CustomerRow } from './profile';
 
@@ -19,7 +20,7 @@ import { CUSTOMER_COLUMNS, rowToTombstone, type CustomerRow } from './profile';
  * tombstone with every personal field wiped (a new change sequence, so terminals drop it on their
  * next pull), duplicates merged into it are wiped too, its online trail is deleted, and the alert
  * cards that showed it are emptied, its binding to a guide is released, the guides' notes on its
- * visits and follow-ups are wiped and its open follow-ups cancelled. Orders, visits and conversions keep the id, so store figures
+ * visits and follow-ups are wiped and its open follow-ups cancelled, its profile-edit log deleted. Orders, visits and conversions keep the id, so store figures
  * stay what they were, with nobody behind them. Idempotent: a resend answers `already_erased`.
  * The erasure is audited (`customer_erased`, with the customer id and the door it came through,
  * never the reason: free text may name the person).
@@ -74,6 +75,7 @@ export async function eraseCustomer(
     const ids = [id, ...merged.map((m) => m.id)];
     await tx.query('delete from online_events where customer_id = any($1::uuid[])', [ids]);
     await eraseConsents(tx, ids);
+    await eraseProfileEdits(tx, ids);
     await tx.query(
       `update alerts set card = jsonb_build_object(
          'customerId', customer_id, 'name', '', 'tier', 'regular', 'phoneLast4', null,

@@ -20,6 +20,7 @@ import { mergeBinding } from '../bindings/customer-changes';
 import { moveFollowUps } from '../follow-ups/customer-changes';
 import { badRequest, HubError, notFound } from '../http/errors';
 import { moveConsents } from '../outreach/consents';
+import { moveProfileEdits } from '../profile-edits/ingest';
 import { mergeTrail } from './online-events';
 import {
   CUSTOMER_COLUMNS,
@@ -179,6 +180,7 @@ export async function mergeCustomers(
       ],
     );
     await moveConsents(tx, sourceId, targetId);
+    await moveProfileEdits(tx, sourceId, targetId);
     const merged = await lockedRow(tx, targetId);
     const tombstone = await lockedRow(tx, sourceId);
     return {

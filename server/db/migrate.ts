@@ -18,6 +18,7 @@ import { marketingConsentSchema } from './migrations/016-marketing-consent';
 import { afterSaleSchema } from './migrations/017-after-sale';
 import { storeRegionsSchema } from './migrations/018-store-regions';
 import { productLaunchSchema } from './migrations/019-product-launch';
+import { profileEditsSchema } from './migrations/020-profile-edits';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -40,6 +41,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 17, name: 'after-sale', sql: afterSaleSchema },
   { version: 18, name: 'store-regions', sql: storeRegionsSchema },
   { version: 19, name: 'product-launch', sql: productLaunchSchema },
+  { version: 20, name: 'profile-edits', sql: profileEditsSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

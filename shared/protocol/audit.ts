@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, isoInstant, rejectCode, uuid } from './common';
+import { profileEditAuditDetail } from './profile-edits';
 
 /**
  * What a terminal records and may send (`POST /audit`). Terminals send `profile_opened` today; the
@@ -39,6 +40,7 @@ export const auditDetail = z
       'follow_up_outcome',
       'return',
       'consent_change',
+      'profile_edit',
     ]),
     rejectCode: rejectCode.nullable(),
     discardReason,
@@ -77,6 +79,9 @@ export const hubAuditAction = z.enum([
   'marketing_consent_granted',
   'marketing_consent_withdrawn',
   'outreach_settings_saved',
+  // #16 item 7: a guide edited a member's profile at a terminal (detail: the field names only —
+  // notes may name people; the values are in the hub's change log, customer_profile_edits)
+  'customer_profile_edited',
 ]);
 export type HubAuditAction = z.infer<typeof hubAuditAction>;
 
@@ -164,8 +169,11 @@ export const auditRow = z.object({
   guide: z.object({ id: uuid, name: z.string() }).nullable(),
   store: z.object({ id: uuid, name: z.string(), timezone: z.string() }).nullable(),
   terminal: z.object({ id: uuid, name: z.string() }).nullable(),
-  /** what a discarded queue item was (`outbox_discarded`); null for other actions */
-  detail: auditDetail.nullable(),
+  /**
+   * what a discarded queue item was (`outbox_discarded`), or which fields a profile edit changed
+   * (`customer_profile_edited`); null for other actions
+   */
+  detail: z.union([auditDetail, profileEditAuditDetail]).nullable(),
 });
 export type AuditRow = z.infer<typeof auditRow>;
 export const auditPage = z.object({ items: z.array(auditRow), hasMore: z.boolean() });

@@ -122,6 +122,8 @@ export type ItemStatus = z.infer<typeof itemStatus>;
  *   line numbers asking more than is left to return), `void_not_same_day` (a void after the
  *   order's store-local day), `approval_required` (above the threshold without a store manager's
  *   approval), `return_id_conflict` (another return already holds this id);
+ * - profile edits (#16 item 7): `unknown_customer`, `customer_erased` (head office erased the
+ *   member), `guide_inactive`, `implausible_time`;
  * - `invalid_input`: anything else the hub's schema refused.
  */
 export const rejectCode = z.enum([
@@ -141,6 +143,7 @@ export const rejectCode = z.enum([
   'void_not_same_day',
   'approval_required',
   'return_id_conflict',
+  'customer_erased',
   'invalid_input',
 ]);
 export type RejectCode = z.infer<typeof rejectCode>;

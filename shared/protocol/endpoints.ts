@@ -38,6 +38,7 @@ import {
   registrationResponse,
 } from './customers';
 import { feedRejectsRequest, feedRejectsResponse } from './feed-rejects';
+import { profileEditsRequest } from './profile-edits';
 import { followUpOutcomesRequest, visitOutcomesRequest } from './follow-ups';
 import { consentChangesRequest, outreachSettings } from './outreach';
 import { ordersRequest, storeOrder, storeOrdersPage, storeOrdersQuery } from './orders';
@@ -486,6 +487,16 @@ export const endpoints = {
     path: '/customers/consents',
     auth: 'terminal',
     body: consentChangesRequest,
+    response: batchResponse,
+    batch: true,
+  }),
+  // Profile upkeep (issue #16 item 7; server/profile-edits/, docs/profile-edits.md).
+  /** sizes, favourite categories, tags and notes edited at the counter (idempotent by edit id) */
+  postProfileEdits: endpoint({
+    method: 'POST',
+    path: '/customers/profile-edits',
+    auth: 'terminal',
+    body: profileEditsRequest,
     response: batchResponse,
     batch: true,
   }),

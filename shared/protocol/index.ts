@@ -21,3 +21,4 @@ export * from './endpoints';
 export * from './bindings';
 export * from './returns';
 export * from './outreach';
+export * from './profile-edits';

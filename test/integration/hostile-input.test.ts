@@ -1028,6 +1028,24 @@ function specs(fx: Fixture): RouteSpec[] {
       },
     },
     {
+      // schema-valid; a guide of another store or an unknown member is answered `rejected`
+      endpoint: 'postProfileEdits',
+      writes: true,
+      body: {
+        valid: () => ({
+          edits: [
+            {
+              id: newId(),
+              customerId: fx.customers[0],
+              guideId: fx.store.guide.id,
+              at: now(),
+              changes: { sizes: { top: 'M' }, tags: ['常客'], notes: '喜欢棉麻' },
+            },
+          ],
+        }),
+      },
+    },
+    {
       // schema-valid; an order this hub does not have is answered `rejected` (unknown_order)
       endpoint: 'postReturns',
       writes: true,
