@@ -22,7 +22,12 @@ describe('marketing consent on the 360 (#15 item 4)', () => {
     h.hub.upsertCustomer(profile);
     h.show(<CustomerScreen customerId={profile.id} />);
 
-    expect(await screen.findByText('已同意接收营销信息（2026年10月20日 10:00）')).toBeTruthy();
+    // The 360's first render reads the cached profile, catalog and outbox: on a loaded CI machine
+    // that has been seen to take over a second.
+    const SLOW = { timeout: 10_000 };
+    expect(
+      await screen.findByText('已同意接收营销信息（2026年10月20日 10:00）', {}, SLOW),
+    ).toBeTruthy();
     h.hub.faults.offline = true;
     await userEvent.click(screen.getByRole('button', { name: '营销授权' }));
     const dialog = screen.getByRole('dialog', { name: '营销授权 · 陈静' });
@@ -32,7 +37,7 @@ describe('marketing consent on the 360 (#15 item 4)', () => {
     expect(within(dialog).getByRole('radio', { name: '中文' })).toHaveProperty('checked', true);
     await userEvent.click(within(dialog).getByRole('button', { name: '会员撤回同意' }));
 
-    expect(await screen.findByText('已撤回营销授权（2026年11月2日 18:05）')).toBeTruthy();
+    expect(await screen.findByText('已撤回营销授权（2026年11月2日 18:05）', {}, SLOW)).toBeTruthy();
     expect(screen.getByText('· 待同步', { exact: false })).toBeTruthy();
     expect(screen.queryByRole('dialog')).toBeNull();
 
@@ -52,7 +57,7 @@ describe('marketing consent on the 360 (#15 item 4)', () => {
         at: '2026-11-02T10:05:00.000Z',
       },
     ]);
-    await waitFor(() => expect(screen.queryByText('· 待同步', { exact: false })).toBeNull());
+    await waitFor(() => expect(screen.queryByText('· 待同步', { exact: false })).toBeNull(), SLOW);
   });
 
   it('says when nothing is known of a member cached before consent travelled; the 360 opens 发送推荐 for this member', async () => {
@@ -61,7 +66,7 @@ describe('marketing consent on the 360 (#15 item 4)', () => {
     await h.seedCustomers([profile]);
     h.show(<CustomerScreen customerId={profile.id} />);
     // Cached before consent travelled in the feed: nothing known, said so.
-    expect(await screen.findByText('营销授权：本机暂无记录')).toBeTruthy();
+    expect(await screen.findByText('营销授权：本机暂无记录', {}, { timeout: 10_000 })).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: '发送推荐' }));
     expect(useAppStore.getState().screen).toEqual({ name: 'outreach', customerId: profile.id });
   });
