@@ -133,8 +133,15 @@ export async function createRealtime(options: {
     for (const handler of options.handlers) handler(socket);
   });
 
-  /** Tells a revoked terminal, then drops its sockets on every node. */
+  /**
+   * Tells a revoked terminal, then drops its sockets on every node. Once per terminal while its
+   * drop is pending: on a loaded node the periodic check can come round again before the drop
+   * below has run, and the terminal would be told twice.
+   */
+  const revoking = new Set<string>();
   const announceRevocation = (terminalId: string) => {
+    if (revoking.has(terminalId)) return;
+    revoking.add(terminalId);
     terminals
       .to(terminalRoom(terminalId))
       .emit('terminal:revoked', { reason: 'revoked by head office' });
@@ -143,6 +150,7 @@ export async function createRealtime(options: {
     // so during an outage a revoked terminal would have stayed connected (and kept getting its
     // store's alerts).
     setTimeout(() => {
+      revoking.delete(terminalId);
       terminals.local.in(terminalRoom(terminalId)).disconnectSockets(true);
       terminals.in(terminalRoom(terminalId)).disconnectSockets(true);
     }, 100).unref();
