@@ -1,42 +1,12 @@
 import type { FollowUpOutcome, ItemResult, VisitOutcome } from '../../shared/protocol';
 import type { TerminalPrincipal } from '../auth/guards';
-import type { Db, Queryable } from '../db/database';
+import type { Db } from '../db/database';
 import { recordFollowUpContact } from './binding-link';
 import { generateIn } from './generate';
 import { lockFollowUps } from './tasks';
+import { answerInOrder, firstById, idList, storeGuides } from '../sync/terminal-batch';
 
-const idList = (ids: Iterable<string>) => JSON.stringify([...new Set(ids)]);
 const rejected = (id: string, reason: string): ItemResult => ({ id, status: 'rejected', reason });
-
-type GuideRef = { id: string; role: 'guide' | 'manager' };
-
-async function storeGuides(
-  db: Queryable,
-  storeId: string,
-  ids: string[],
-): Promise<Map<string, GuideRef>> {
-  const rows = await db.query<GuideRef>(
-    `select id::text as id, role from guides
-      where store_id = $1 and active and id in (select jsonb_array_elements_text($2::jsonb)::uuid)`,
-    [storeId, idList(ids)],
-  );
-  return new Map(rows.map((r) => [r.id, r]));
-}
-
-/** First occurrence of each id; later copies in the same batch answer as the first did. */
-function answerInOrder<T extends { id: string }>(
-  items: readonly T[],
-  outcome: Map<string, ItemResult>,
-): ItemResult[] {
-  const seen = new Set<string>();
-  return items.map((o) => {
-    const result = outcome.get(o.id)!;
-    if (seen.has(o.id))
-      return result.status === 'rejected' ? result : { id: o.id, status: 'duplicate' };
-    seen.add(o.id);
-    return result;
-  });
-}
 
 export type OutcomeIngest = { results: ItemResult[]; storesChanged: Set<string> };
 
@@ -53,9 +23,7 @@ export async function ingestVisitOutcomes(
   options: { now: Date; afterPurchaseDays: number },
 ): Promise<OutcomeIngest> {
   const outcome = new Map<string, ItemResult>();
-  const first = new Map<string, VisitOutcome>();
-  for (const o of outcomes) if (!first.has(o.id)) first.set(o.id, o);
-  const batch = [...first.values()];
+  const batch = firstById(outcomes);
 
   return db.transaction(async (tx) => {
     // Tasks are written below: the follow-up lock comes first, as in every task writer.
@@ -183,9 +151,7 @@ export async function ingestFollowUpOutcomes(
   outcomes: readonly FollowUpOutcome[],
 ): Promise<OutcomeIngest> {
   const outcome = new Map<string, ItemResult>();
-  const first = new Map<string, FollowUpOutcome>();
-  for (const o of outcomes) if (!first.has(o.id)) first.set(o.id, o);
-  const batch = [...first.values()];
+  const batch = firstById(outcomes);
 
   return db.transaction(async (tx) => {
     await lockFollowUps(tx);

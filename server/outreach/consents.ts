@@ -3,24 +3,20 @@ import {
   type NoticeLocale,
   type NoticeVersion,
 } from '../../shared/domain/marketing-notice';
-import type { ConsentChange, ItemResult, RejectCode } from '../../shared/protocol';
+import type { ConsentChange, ItemResult } from '../../shared/protocol';
 import { recordAudit } from '../audit/service';
 import type { TerminalPrincipal } from '../auth/guards';
 import { touchCustomers } from '../bindings/service';
 import { resolveLiveCustomers } from '../customers/merge-chain';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
-
-/** A change dated further ahead of the hub's clock than this is refused (a wrong PC clock). */
-export const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
-
-const idList = (ids: Iterable<string>) => JSON.stringify([...new Set(ids)]);
-const refuse = (id: string, code: RejectCode, reason: string, about?: string[]): ItemResult => ({
-  id,
-  status: 'rejected',
-  code,
-  reason,
-  ...(about ? { about } : {}),
-});
+import {
+  answerInOrder,
+  firstById,
+  idList,
+  MAX_CLOCK_AHEAD_MS,
+  refuse,
+  storeGuides,
+} from '../sync/terminal-batch';
 
 export type ConsentIngest = {
   results: ItemResult[];
@@ -43,9 +39,7 @@ export async function ingestConsentChanges(
   changes: readonly ConsentChange[],
   now: Date = new Date(),
 ): Promise<ConsentIngest> {
-  const first = new Map<string, ConsentChange>();
-  for (const c of changes) if (!first.has(c.id)) first.set(c.id, c);
-  const batch = [...first.values()];
+  const batch = firstById(changes);
   const expected = new Map<string, string>();
   for (const c of batch) {
     const key = `${c.noticeVersion}/${c.noticeLocale}`;
@@ -69,14 +63,13 @@ export async function ingestConsentChanges(
         tx,
         batch.map((c) => c.customerId),
       ),
-      tx.query<{ id: string }>(
-        `select id::text as id from guides
-          where store_id = $1 and active and id in (select jsonb_array_elements_text($2::jsonb)::uuid)`,
-        [terminal.storeId, idList(batch.map((c) => c.guideId))],
+      storeGuides(
+        tx,
+        terminal.storeId,
+        batch.map((c) => c.guideId),
       ),
     ]);
     const stored = new Set(existing.map((r) => r.id));
-    const activeGuides = new Set(guides.map((g) => g.id));
     const rows: (ConsentChange & { liveId: string })[] = [];
     for (const c of batch) {
       if (stored.has(c.id)) {
@@ -91,7 +84,7 @@ export async function ingestConsentChanges(
         );
         continue;
       }
-      if (!activeGuides.has(c.guideId)) {
+      if (!guides.has(c.guideId)) {
         outcome.set(
           c.id,
           refuse(c.id, 'guide_inactive', `guide ${c.guideId} is not an active guide of this store`),
@@ -172,14 +165,7 @@ export async function ingestConsentChanges(
     );
     return touchCustomers(tx, [...changed]);
   });
-  const results = changes.map((c, i) => {
-    const result = outcome.get(c.id)!;
-    const earlier = changes.findIndex((d) => d.id === c.id) < i;
-    return earlier && result.status !== 'rejected'
-      ? { id: c.id, status: 'duplicate' as const }
-      : result;
-  });
-  return { results, cursor };
+  return { results: answerInOrder(changes, outcome), cursor };
 }
 
 /**

@@ -4,25 +4,20 @@ import {
   type EditableProfile,
   type ItemResult,
   type ProfileEdit,
-  type RejectCode,
 } from '../../shared/protocol';
 import { recordAudit } from '../audit/service';
 import type { TerminalPrincipal } from '../auth/guards';
 import { touchCustomers } from '../bindings/service';
 import { resolveLiveCustomers } from '../customers/merge-chain';
 import { lockChangeFeed, type Db, type Queryable } from '../db/database';
-
-/** An edit dated further ahead of the hub's clock than this is refused (a wrong PC clock). */
-export const MAX_CLOCK_AHEAD_MS = 24 * 3_600_000;
-
-const idList = (ids: Iterable<string>) => JSON.stringify([...new Set(ids)]);
-const refuse = (id: string, code: RejectCode, reason: string, about?: string[]): ItemResult => ({
-  id,
-  status: 'rejected',
-  code,
-  reason,
-  ...(about ? { about } : {}),
-});
+import {
+  answerInOrder,
+  firstById,
+  idList,
+  MAX_CLOCK_AHEAD_MS,
+  refuse,
+  storeGuides,
+} from '../sync/terminal-batch';
 
 export type ProfileEditIngest = {
   results: ItemResult[];
@@ -48,9 +43,7 @@ export async function ingestProfileEdits(
   edits: readonly ProfileEdit[],
   now: Date = new Date(),
 ): Promise<ProfileEditIngest> {
-  const first = new Map<string, ProfileEdit>();
-  for (const e of edits) if (!first.has(e.id)) first.set(e.id, e);
-  const batch = [...first.values()];
+  const batch = firstById(edits);
 
   const outcome = new Map<string, ItemResult>();
   const cursor = await db.transaction(async (tx) => {
@@ -69,15 +62,14 @@ export async function ingestProfileEdits(
             and id in (select jsonb_array_elements_text($1::jsonb)::uuid)`,
         [idList(customerIds)],
       ),
-      tx.query<{ id: string }>(
-        `select id::text as id from guides
-          where store_id = $1 and active and id in (select jsonb_array_elements_text($2::jsonb)::uuid)`,
-        [terminal.storeId, idList(batch.map((e) => e.guideId))],
+      storeGuides(
+        tx,
+        terminal.storeId,
+        batch.map((e) => e.guideId),
       ),
     ]);
     const stored = new Set(existing.map((r) => r.id));
     const erasedIds = new Set(erased.map((r) => r.id));
-    const activeGuides = new Set(guides.map((g) => g.id));
     const changed = new Set<string>();
     for (const e of batch) {
       if (stored.has(e.id)) {
@@ -94,7 +86,7 @@ export async function ingestProfileEdits(
         );
         continue;
       }
-      if (!activeGuides.has(e.guideId)) {
+      if (!guides.has(e.guideId)) {
         outcome.set(
           e.id,
           refuse(e.id, 'guide_inactive', `guide ${e.guideId} is not an active guide of this store`),
@@ -145,14 +137,7 @@ export async function ingestProfileEdits(
     }
     return changed.size === 0 ? null : touchCustomers(tx, [...changed]);
   });
-  const results = edits.map((e, i) => {
-    const result = outcome.get(e.id)!;
-    const earlier = edits.findIndex((d) => d.id === e.id) < i;
-    return earlier && result.status !== 'rejected'
-      ? { id: e.id, status: 'duplicate' as const }
-      : result;
-  });
-  return { results, cursor };
+  return { results: answerInOrder(edits, outcome), cursor };
 }
 
 /** Writes the fields one edit names onto the customer row (the others stay). */
