@@ -3,8 +3,7 @@
  * flag the user typed, and how a result is printed (`--json` or a human line).
  */
 import type { z } from 'zod';
-import type { AdminOps } from './cli-ops';
-import { UsageError } from './cli-ops';
+import { UsageError, type AdminOps } from './cli-ops';
 
 export type Io = { out(line: string): void; err(line: string): void };
 export type Values = Record<string, string | boolean | undefined>;

@@ -10,6 +10,7 @@ import {
 import { print, renameIssuePaths, str, toNumber, validate, type Prepare } from './cli-args';
 import { terminalStatusText } from './cli-text';
 
+/** `deactivate-guide` and `reactivate-guide`: one preparer, the command's name says which. */
 const setGuideActive: Prepare = ({ command, rest, values }) => {
   const active = command === 'reactivate-guide';
   const { guide } = validate(z.object({ guide: uuid }), {
