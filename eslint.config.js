@@ -49,6 +49,9 @@ const rendererBase = [
   { group: ['**/server/*'], message: 'The renderer never imports the hub.' },
 ];
 
+/** The component-test harnesses and the in-process fake hub: never imported by app code. */
+const testingOnly = { group: ['**/testing/*'], message: 'renderer/testing/ is for tests only.' };
+
 /**
  * Feature folders of the renderer (screens, hooks, slices of one thing a guide does). Keep in step
  * with scripts/layer-report.ts.
@@ -82,6 +85,9 @@ const dataInternals = [
 ];
 
 const TESTS = ['**/*.test.{ts,tsx}'];
+
+/** Lines a non-test source file may have (scripts/layer-report.ts counts the same way). */
+const MAX_LINES = 400;
 
 const API_PATH_MESSAGE =
   'REST paths come from the endpoint table: call through shared/api-client.ts (tests: hubApi/must/callRoute); only a rawCall sending hostile input may write one.';
@@ -184,7 +190,7 @@ export default tseslint.config(
               group: ['**/app/*'],
               message: 'app/ is the composition root: it imports features, never the reverse.',
             },
-            { group: ['**/testing/*'], message: 'renderer/testing/ is for tests only.' },
+            testingOnly,
             ...storageImports('features', ['**/data/database']),
           ],
         },
@@ -200,8 +206,9 @@ export default tseslint.config(
         {
           patterns: [
             ...rendererBase,
+            testingOnly,
             {
-              group: [...FEATURES.map((f) => `**/${f}/*`), '**/app/*', '**/testing/*'],
+              group: [...FEATURES.map((f) => `**/${f}/*`), '**/app/*'],
               message: 'core/ and ui/ sit below the features and the composition root.',
             },
             { group: ['dexie'], message: 'Only renderer/data talks to Dexie.' },
@@ -232,6 +239,7 @@ export default tseslint.config(
         {
           patterns: [
             ...rendererBase,
+            testingOnly,
             ...noReact('renderer/data'),
             {
               group: [
@@ -242,7 +250,6 @@ export default tseslint.config(
                 '**/sync/*',
                 '**/platform/*',
                 '**/i18n/*',
-                '**/testing/*',
               ],
               message: 'renderer/data is the bottom layer: it imports only shared/.',
             },
@@ -260,15 +267,10 @@ export default tseslint.config(
         {
           patterns: [
             ...rendererBase,
+            testingOnly,
             ...noReact('renderer/sync'),
             {
-              group: [
-                ...FEATURES.map((f) => `**/${f}/*`),
-                '**/app/*',
-                '**/core/*',
-                '**/ui/*',
-                '**/testing/*',
-              ],
+              group: [...FEATURES.map((f) => `**/${f}/*`), '**/app/*', '**/core/*', '**/ui/*'],
               message: 'The sync engine is observed by the UI, never the reverse.',
             },
             // the engine holds the database handle (data/database.ts) and calls data functions
@@ -287,17 +289,26 @@ export default tseslint.config(
         {
           patterns: [
             ...rendererBase,
+            testingOnly,
             {
-              group: [
-                ...FEATURES.map((f) => `**/${f}/*`),
-                '**/app/*',
-                '**/core/*',
-                '**/ui/*',
-                '**/testing/*',
-              ],
+              group: [...FEATURES.map((f) => `**/${f}/*`), '**/app/*', '**/core/*', '**/ui/*'],
               message: 'i18n/ and platform/ know no feature: app/locales.ts collects the strings.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The composition root wires the real app: the harnesses and the in-process fake hub
+    // (renderer/testing/) are for tests alone, as for every layer below it.
+    files: ['renderer/app/**/*.{ts,tsx}', 'renderer/main.tsx'],
+    ignores: TESTS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [...rendererBase, testingOnly],
         },
       ],
     },
@@ -349,6 +360,19 @@ export default tseslint.config(
           message: API_PATH_MESSAGE,
         },
       ],
+    },
+  },
+  {
+    // A file past 400 lines gets split (STYLE.md; issue #14's figure, docs/architecture.md).
+    // Counted as `wc -l` counts: every line, blank and comment lines included (ESLint leaves out
+    // only the empty "line" after the final newline). Test files are exempt (a table of scenarios
+    // reads best whole), and so are the benchmarks in test/bench/: scripts run by hand that read
+    // top to bottom as one measured scenario, not code anything else imports. No generated source
+    // is checked in under these folders (build output goes to the ignored out/, dist/, release/).
+    files: ['{renderer,server,shared,electron,scripts,console,test}/**/*.{ts,tsx,js,mjs,cjs}'],
+    ignores: [...TESTS, 'test/bench/**'],
+    rules: {
+      'max-lines': ['error', { max: MAX_LINES, skipBlankLines: false, skipComments: false }],
     },
   },
   prettier,

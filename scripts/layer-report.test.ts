@@ -13,6 +13,16 @@ async function importErrors(filePath: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).filter((m) => RULES.has(m.ruleId ?? '')).map((m) => m.message);
 }
 
+/** The max-lines messages ESLint gives `code` as if it were the file at `filePath`. */
+async function lengthErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: resolve(ROOT, filePath) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'max-lines').map((m) => m.message);
+}
+
+/** A file of `lines` lines as `wc -l` counts them (each ends with a newline). */
+const fileOfLines = (lines: number) =>
+  Array.from({ length: lines }, (_, i) => `export const line${i} = ${i};\n`).join('');
+
 /** One import of `spec`, used (so only the import rules can complain). */
 const importing = (spec: string, kind: 'value' | 'type' = 'value') =>
   kind === 'type'
@@ -25,6 +35,42 @@ describe('renderer layers (issue #14)', () => {
     expect(report.storageOutsideData).toEqual([]);
     expect(report.featureToFeature).toEqual([]);
     expect(report.backImports).toEqual([]);
+    expect(report.over400).toEqual([]);
+    expect(report.over400Repo).toEqual([]);
+  });
+
+  it('fails lint when a source file grows past 400 lines (tests and benchmarks exempt)', async () => {
+    for (const file of [
+      'renderer/data/violation.ts',
+      'renderer/testing/violation.tsx',
+      'server/admin/violation.ts',
+      'shared/protocol/violation.ts',
+      'electron/main/violation.ts',
+      'scripts/violation.ts',
+      'test/support/violation.ts',
+    ]) {
+      expect(await lengthErrors(file, fileOfLines(401))).toEqual([
+        'File has too many lines (401). Maximum allowed is 400.',
+      ]);
+      expect(await lengthErrors(file, fileOfLines(400))).toEqual([]);
+    }
+    for (const file of ['renderer/data/customer-store.test.ts', 'test/bench/violation.ts'])
+      expect(await lengthErrors(file, fileOfLines(401))).toEqual([]);
+  });
+
+  it('keeps the test harnesses and the fake hub out of app code', async () => {
+    for (const file of [
+      'renderer/sync/violation.ts',
+      'renderer/app/violation.tsx',
+      'renderer/main.tsx',
+      'renderer/orders/violation.ts',
+    ])
+      expect(await importErrors(file, importing('../testing/fake-hub'))).toEqual([
+        expect.stringContaining('renderer/testing/'),
+      ]);
+    expect(
+      await importErrors('renderer/sync/sync-engine.test.ts', importing('../testing/fake-hub')),
+    ).toEqual([]);
   });
 
   it('fails lint when a feature imports another feature or the composition root', async () => {

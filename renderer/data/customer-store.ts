@@ -15,6 +15,7 @@ import {
   planUpsert,
   removalsByBlock,
   replacedIds,
+  sealPlan,
   withoutRemoved,
   type PreparedUpsert,
 } from './customer-upsert';
@@ -277,19 +278,7 @@ export class CustomerStore {
     );
     if (current !== stamp || stored.some((b) => b === undefined)) return null;
     const opened = await Promise.all(stored.map((b) => this.seals.openBlock(b!)));
-    const blocks = changedBlocks(plan, opened);
-    const [overrides, sealed] = await Promise.all([
-      Promise.all(plan.overrides.map((r) => this.seals.sealOverride(r))),
-      Promise.all(blocks.map((b) => this.seals.sealBlock(b))),
-    ]);
-    return {
-      stamp,
-      rows,
-      overrides,
-      blocks: sealed,
-      keys: blocks.map(keysOf),
-      replaced: replacedIds(plan),
-    };
+    return { stamp, rows, ...(await sealPlan(this.seals, plan, opened)) };
   }
 
   /**

@@ -1,12 +1,13 @@
 import type { CachedCustomer } from './customer-rows';
 import {
   BLOCK_SIZE,
+  keysOf,
   packBlocks,
   type CustomerBlock,
   type CustomerKeys,
   type KeyIndex,
 } from './customer-index';
-import type { StoredBlock, StoredOverride } from './customer-seal';
+import type { CustomerSeals, StoredBlock, StoredOverride } from './customer-seal';
 
 /** An upsert worked out and sealed ahead of its transaction (`CustomerStore.prepare`). */
 export type PreparedUpsert = {
@@ -91,6 +92,23 @@ export const replacedIds = (plan: UpsertPlan): string[] =>
   [...plan.replace.values()].flat().map((r) => r.id);
 
 /** The ids a removal takes out of each block they live in (unknown ids are left out). */
+/**
+ * The records a plan writes, sealed, from its touched blocks as opened: CPU work only (no
+ * IndexedDB), which `CustomerStore.prepare` does ahead of the write transaction.
+ */
+export async function sealPlan(
+  seals: CustomerSeals,
+  plan: UpsertPlan,
+  opened: readonly CustomerBlock[],
+): Promise<Pick<PreparedUpsert, 'overrides' | 'blocks' | 'keys' | 'replaced'>> {
+  const blocks = changedBlocks(plan, opened);
+  const [overrides, sealed] = await Promise.all([
+    Promise.all(plan.overrides.map((r) => seals.sealOverride(r))),
+    Promise.all(blocks.map((b) => seals.sealBlock(b))),
+  ]);
+  return { overrides, blocks: sealed, keys: blocks.map(keysOf), replaced: replacedIds(plan) };
+}
+
 export function removalsByBlock(index: KeyIndex, ids: readonly string[]): Map<number, Set<string>> {
   const gone = new Map<number, Set<string>>();
   for (const id of ids) {

@@ -5,7 +5,7 @@ import type { CustomerProfile, ProductItem, StaffMember } from '../../shared/pro
 import { setAsideRows } from '../data/feed-rejects';
 import { memorySecretStore } from '../data/secret-store';
 import { freshDb, makeGuide, makeProduct, makeProfile, TEST_PHONE_KEY } from '../data/testing';
-import { FakeHub } from './fake-hub';
+import { FakeHub } from '../testing/fake-hub';
 import type { HubClient } from './hub-client';
 import { SyncEngine } from './sync-engine';
 

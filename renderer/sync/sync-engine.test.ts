@@ -14,7 +14,7 @@ import {
   TEST_PHONE_KEY,
 } from '../data/testing';
 import { TerminalDb } from '../data/database';
-import { FakeHub } from './fake-hub';
+import { FakeHub } from '../testing/fake-hub';
 import type { HubClient } from './hub-client';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine';
 import type { SyncStatus } from './sync-status';

@@ -19,7 +19,7 @@ import {
   propertyRuns,
   TEST_PHONE_KEY,
 } from '../data/testing';
-import { FakeHub } from './fake-hub';
+import { FakeHub } from '../testing/fake-hub';
 import { SyncEngine } from './sync-engine';
 
 type Op =

@@ -16,7 +16,7 @@ import { memorySecretStore } from '../data/secret-store';
 import { freshDb, makeTerminalInfo, TEST_PHONE_KEY } from '../data/testing';
 import { createAppI18n } from '../app/locales';
 import type { Language } from '../i18n/i18n';
-import { FakeHub } from '../sync/fake-hub';
+import { FakeHub } from './fake-hub';
 import { SyncEngine } from '../sync/sync-engine';
 import { ManagerGateProvider } from '../core/manager-gate';
 import { ManagerStepUp } from '../session/manager-step-up';

@@ -17,7 +17,7 @@ import { memorySecretStore } from '../data/secret-store';
 import { makeAlert, makeProfile, TEST_PHONE_KEY, testSealer } from '../data/testing';
 import { NoPurchaseReasons } from '../dashboard/no-purchase-reasons';
 import { FollowUpsScreen } from '../follow-ups/follow-ups-screen';
-import { FakeHub } from '../sync/fake-hub';
+import { FakeHub } from './fake-hub';
 import { SyncEngine } from '../sync/sync-engine';
 import { recordingBridge, terminalInfoFor } from './test-harness';
 import '../app/app-shell.css';

@@ -15,7 +15,7 @@ import { TerminalDb } from '../data/database';
 import { memorySecretStore } from '../data/secret-store';
 import { makeProduct, makeProfile, TEST_PHONE_KEY, testSealer } from '../data/testing';
 import { OutreachScreen } from '../outreach/outreach-screen';
-import { FakeHub } from '../sync/fake-hub';
+import { FakeHub } from './fake-hub';
 import { SyncEngine } from '../sync/sync-engine';
 import { recordingBridge, terminalInfoFor } from './test-harness';
 import '../app/app-shell.css';

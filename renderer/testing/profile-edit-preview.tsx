@@ -13,7 +13,7 @@ import { CustomerScreen } from '../customers/customer-screen';
 import { TerminalDb } from '../data/database';
 import { memorySecretStore } from '../data/secret-store';
 import { makeProfile, TEST_PHONE_KEY, testSealer } from '../data/testing';
-import { FakeHub } from '../sync/fake-hub';
+import { FakeHub } from './fake-hub';
 import { SyncEngine } from '../sync/sync-engine';
 import { recordingBridge, terminalInfoFor } from './test-harness';
 import '../app/app-shell.css';

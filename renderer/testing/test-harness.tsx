@@ -15,7 +15,7 @@ import { freshDb, makeGuide, TEST_PHONE_KEY, testPinHash } from '../data/testing
 import { generateDataKey } from '../data/sealed';
 import { createAppI18n } from '../app/locales';
 import type { Language } from '../i18n/i18n';
-import { FakeHub } from '../sync/fake-hub';
+import { FakeHub } from './fake-hub';
 import type { HubError, LiveEvents } from '../sync/hub-client';
 import { SyncEngine } from '../sync/sync-engine';
 import { EMPTY_DRAFT } from '../core/order-slice';

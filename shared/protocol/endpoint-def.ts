@@ -1,0 +1,38 @@
+/**
+ * What one entry of the endpoint table says (`endpoints.ts`), and the helpers the per-area tables
+ * (`endpoints-terminal.ts`, `endpoints-integration.ts`, `endpoints-admin.ts`) share.
+ */
+import { z } from 'zod';
+import { feedPage, uuid } from './common';
+
+/** Who may call a route: a terminal (bearer token), head office (integration key), IT (admin key). */
+export type EndpointAuth = 'terminal' | 'integration' | 'admin';
+
+export type EndpointDef = {
+  method: 'GET' | 'POST';
+  path: `/${string}`;
+  auth: EndpointAuth;
+  /** the path parameters, one per `:name` in `path` */
+  params?: z.ZodType<Record<string, string>>;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** the answer's schema for 2xx; `z.undefined()` for 204 */
+  response: z.ZodType;
+  /** batches (orders, audit, imports) may send up to 1 MiB; everything else 64 KiB */
+  batch?: true;
+  /** the 2xx answer is CSV text (`text/csv`), handed to the caller as a string, not JSON */
+  answer?: 'csv';
+};
+
+export const endpoint = <const E extends EndpointDef>(definition: E): E => definition;
+
+export const idParam = z.object({ id: uuid });
+export const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+export const okResponse = z.object({ ok: z.literal(true) });
+
+/**
+ * Feed answers: the envelope (cursor, hasMore, total) is checked as a whole, the rows one by one
+ * by the terminal (`customerFeedItem`, `productItem`, `staffMember`), so a row that fails is set
+ * aside and the rest of the page still applies (renderer/sync/feed-items.ts, issue #12).
+ */
+export const feedRows = feedPage(z.unknown());
