@@ -255,6 +255,7 @@ describe('a customer who left without buying, followed up, buys online: credited
     await card.getByRole('button', { name: '保存' }).click();
     // Done here: it leaves the list at once and waits in the outbox.
     await page.getByText('今天没有要跟进的顾客。').waitFor({ timeout: 10_000 });
+    await page.getByText('已记录，联网后同步到总部').waitFor();
     await expect.poll(pending, { timeout: 10_000 }).toMatch(/^待上传 1 条/);
     await shot(page, '06-offline-pending');
     expect((await openTasks()).map((t) => t.id)).toEqual([task!.id]);
