@@ -108,6 +108,8 @@ describe('跟进 (follow-ups) tab', () => {
     await userEvent.click(choices.getByRole('radio', { name: '已到店' }));
     await userEvent.type(card.getByLabelText('备注（可选）'), '周末来试穿');
     await userEvent.click(card.getByRole('button', { name: '保存' }));
+    // The card is gone; the screen says the outcome was kept.
+    expect(await screen.findByText('已记录，联网后同步到总部')).toBeTruthy();
     expect(await screen.findByText('今天没有要跟进的顾客。')).toBeTruthy();
     await h.services.engine.settled();
     expect(h.hub.followUpOutcomes.size).toBe(0);

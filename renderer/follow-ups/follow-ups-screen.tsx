@@ -27,10 +27,17 @@ export function FollowUpsScreen() {
   const { now, terminal } = useServices();
   const list = useDueFollowUps();
   const dayStart = storeDayStart(now(), terminal.store.timezone);
+  // The card leaves the list once its outcome is saved; this line says it was kept.
+  const [saved, setSaved] = useState(false);
 
   return (
     <section className="follow-ups" aria-labelledby="follow-ups-title">
       <h1 id="follow-ups-title">{t('title')}</h1>
+      {saved && (
+        <p role="status" className="follow-ups-saved">
+          {t('saved')}
+        </p>
+      )}
       {list.status === 'loading' && (
         <p role="status" aria-busy="true">
           {t('loading')}
@@ -51,7 +58,11 @@ export function FollowUpsScreen() {
                 <ul className="follow-up-list" aria-label={t(key)}>
                   {groups[key].map((item) => (
                     <li key={item.id}>
-                      <FollowUpCard item={item} overdue={Date.parse(item.dueAt) < dayStart} />
+                      <FollowUpCard
+                        item={item}
+                        overdue={Date.parse(item.dueAt) < dayStart}
+                        onSaved={() => setSaved(true)}
+                      />
                     </li>
                   ))}
                 </ul>
@@ -88,7 +99,15 @@ function useWhy(item: FollowUpListItem): string {
   }
 }
 
-function FollowUpCard({ item, overdue }: { item: FollowUpListItem; overdue: boolean }) {
+function FollowUpCard({
+  item,
+  overdue,
+  onSaved,
+}: {
+  item: FollowUpListItem;
+  overdue: boolean;
+  onSaved(): void;
+}) {
   const { t, i18n } = useTranslation('follow-ups');
   const { terminal } = useServices();
   const navigate = useAppStore((s) => s.navigate);
@@ -116,7 +135,12 @@ function FollowUpCard({ item, overdue }: { item: FollowUpListItem; overdue: bool
       </header>
       <p className="follow-up-why">{why}</p>
       {recording ? (
-        <OutcomeForm item={item} name={name} onClose={() => setRecording(false)} />
+        <OutcomeForm
+          item={item}
+          name={name}
+          onClose={() => setRecording(false)}
+          onSaved={onSaved}
+        />
       ) : (
         <div className="follow-up-actions">
           <button type="button" className="follow-up-record" onClick={() => setRecording(true)}>
@@ -143,10 +167,12 @@ function OutcomeForm({
   item,
   name,
   onClose,
+  onSaved,
 }: {
   item: FollowUpListItem;
   name: string;
   onClose(): void;
+  onSaved(): void;
 }) {
   const { t } = useTranslation('follow-ups');
   const record = useRecordFollowUpOutcome();
@@ -159,8 +185,9 @@ function OutcomeForm({
     setSaving(true);
     const result = await record(item.id, outcome, note);
     setSaving(false);
-    if (!result.ok) setError(result.message);
-    // On success the task leaves the list (the live query), and this form with it.
+    if (!result.ok) return setError(result.message);
+    // The task leaves the list (the live query), and this form with it; the screen says so.
+    onSaved();
   };
   return (
     <div className="follow-up-form">

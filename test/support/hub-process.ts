@@ -14,7 +14,8 @@ export type HubOptions = {
   databaseUrl?: string;
   redisUrl?: string;
   port?: number;
-  env?: Record<string, string>;
+  /** on top of this process's environment; `undefined` leaves a variable out */
+  env?: Record<string, string | undefined>;
 };
 
 export type HubProcess = {
@@ -39,7 +40,7 @@ export type HubProcess = {
  */
 export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sg-hub-'));
-  const env: Record<string, string> = {
+  const merged: Record<string, string | undefined> = {
     ...(process.env as Record<string, string>),
     HUB_HOST: '127.0.0.1',
     HUB_PORT: String(options.port ?? 0),
@@ -49,6 +50,9 @@ export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
     HUB_LOG_LEVEL: 'info',
     ...options.env,
   };
+  const env = Object.fromEntries(
+    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { chromiumEnv, clockIsMoved } from '../../support/moved-clock';
+import { chromiumEnv, clockAheadEnv, clockIsMoved } from '../../support/moved-clock';
 
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../../test-results');
 
@@ -18,24 +18,40 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+export type ChromiumOptions = {
+  /**
+   * A profile the caller owns and keeps (a counter PC started again later, with its IndexedDB);
+   * a fresh one, removed on close, otherwise.
+   */
+  profileDir?: string;
+  /**
+   * Runs the whole browser this far ahead of this process's clock (libfaketime, as a moved
+   * suite does). Not Playwright's `page.clock`: its fake `Date` breaks subclasses of Date, and
+   * with them `TZDate`, so store-local dates would come out in the machine's zone.
+   */
+  clockAheadMs?: number;
+};
+
 /** Debian's Chromium with a fresh profile per test file (no state leaks between tests). */
-export async function launchChromium(): Promise<{
+export async function launchChromium(options: ChromiumOptions = {}): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
 }> {
-  const profile = mkdtempSync(join(tmpdir(), 'sg-chromium-'));
+  const profile = options.profileDir ?? mkdtempSync(join(tmpdir(), 'sg-chromium-'));
+  const ahead = options.clockAheadMs ?? 0;
+  const env = chromiumEnv(ahead ? { ...process.env, ...clockAheadEnv(ahead) } : process.env);
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_FLAGS,
-    env: chromiumEnv(process.env),
+    env,
   });
-  if (clockIsMoved()) {
+  if (clockIsMoved(env)) {
     // A run with the date moved must move the pages' date too, or it checks nothing.
     const probe = await context.newPage();
     const pageNow = await probe.evaluate(() => Date.now());
     await probe.close();
-    if (Math.abs(pageNow - Date.now()) > 60_000) {
+    if (Math.abs(pageNow - (Date.now() + ahead)) > 60_000) {
       throw new Error(`Chromium's date ${new Date(pageNow).toISOString()} is not the moved date`);
     }
   }
@@ -44,7 +60,7 @@ export async function launchChromium(): Promise<{
     context,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!options.profileDir) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
