@@ -175,6 +175,10 @@ const card = (p: Page) => p.getByRole('article', { name: CUSTOMER });
 /** The card's line for the shirt she wish-listed (心愿单). */
 const wishedShirt = (p: Page) =>
   card(p).getByRole('list', { name: '心愿单' }).getByRole('listitem').filter({ hasText: SHIRT });
+/**
+ * The card's 本店有货 for that shirt. The card shows the figure from the moment she walked in until
+ * it has read the cached catalog (her size, this counter's own sales), so callers poll.
+ */
 const cardStock = async (p: Page) =>
   /本店有货 (\d+)/.exec((await wishedShirt(p).textContent()) ?? '')?.[1] ?? null;
 
@@ -316,7 +320,7 @@ describe('the counter’s story (issue #16)', () => {
     expect(await hubStock(SHIRT_M)).toBe(2);
     await toArrivals(pageA);
     await card(pageA).getByText('已成交').waitFor({ timeout: 10_000 });
-    expect(await cardStock(pageA)).toBe('2');
+    await expect.poll(() => cardStock(pageA), { timeout: 5_000 }).toBe('2');
     expect(await wishedShirt(pageA).textContent()).toContain('她的 M 码有货 2 件');
     await expect.poll(() => cardStock(pageB), SYNC).toBe('2');
     expect(await wishedShirt(pageB).textContent()).toContain('她的 M 码有货 2 件');
@@ -353,9 +357,15 @@ describe('the counter’s story (issue #16)', () => {
     await pageA.getByRole('button', { name: '回到今日订单' }).click();
     await pageA.getByText('部分退货').waitFor({ timeout: 10_000 });
     await shot(pageA, '09-offline-today');
-    // Nothing reached the hub yet: no return, no stock back.
+    // Nothing reached the hub yet: no return, no stock back there or on B; A counts its own
+    // return at once (the unit is back on its shelf), offline.
     expect((await hubDay()).afterSale?.returns).toBe(0);
     expect(await hubStock(SHIRT_M)).toBe(2);
+    expect(await cardStock(pageB)).toBe('2');
+    await toArrivals(pageA);
+    await expect.poll(() => cardStock(pageA), { timeout: 5_000 }).toBe('3');
+    expect(await wishedShirt(pageA).textContent()).toContain('她的 M 码有货 3 件');
+    await shot(pageA, '09b-offline-stock-A');
 
     await browsers[0]!.context.setOffline(false);
     await expect.poll(() => hubStatus(pageA), { timeout: 30_000 }).toBe('已连接');
