@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
 import { shownStock, type HerSizeAnswer } from '../../shared/domain/styles';
@@ -253,11 +253,14 @@ function ItemList({
   onAdd: (sku: string) => void;
 }) {
   const { t } = useTranslation('arrivals');
+  const titleId = useId();
   if (items.length === 0) return null;
+  // The list is named by its heading (心愿单 / 加购 / 浏览): a screen reader, and a test, can
+  // tell it from the 推荐给她 list beside it, which names the same products.
   return (
     <div className="arrival-item-group">
-      <h2>{title}</h2>
-      <ul>
+      <h2 id={titleId}>{title}</h2>
+      <ul aria-labelledby={titleId}>
         {items.slice(0, TOP_ITEMS).map((item) => {
           const product = cached?.products.get(item.sku);
           const answer = cached?.answers.get(item.sku);

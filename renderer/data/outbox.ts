@@ -38,8 +38,8 @@ const queuedListeners = new WeakMap<TerminalDb, Set<() => void>>();
 /**
  * Called after an entry was put (back) in the queue here — an order, a registration, a retry:
  * the writes the sync engine does not make itself. The engine refreshes its status from it, so
- * the UI observes one status store; a live query would not do (the strict-durability write
- * goes around Dexie, `writeStrict`).
+ * the UI observes one status store (live queries see the write too: `writeStrict` announces it
+ * to Dexie).
  */
 export function onOutboxQueued(db: TerminalDb, listener: () => void): () => void {
   let listeners = queuedListeners.get(db);

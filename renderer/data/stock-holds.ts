@@ -68,6 +68,11 @@ export async function releaseHoldsCoveredBy(db: TerminalDb, startedAt: string): 
     .delete();
 }
 
+/** Holds the hub has confirmed whose figure no catalog pull has brought yet. */
+export function sentHoldCount(db: TerminalDb): Promise<number> {
+  return db.stockHolds.where('state').equals('sent').count();
+}
+
 /** Units held per SKU (few rows: this terminal's unsynced and just-synced sales). */
 export async function heldUnits(db: TerminalDb): Promise<Map<string, number>> {
   const held = new Map<string, number>();

@@ -23,7 +23,7 @@ const anOrder = (): Order => ({
  * server/http/errors.ts). Stands in for `fetch`, so the real client's status mapping is tested.
  */
 function hubWithOutage() {
-  const state = { databaseDown: true, posts: 0, stored: new Set<string>() };
+  const state = { databaseDown: true, posts: 0, catalogPulls: 0, stored: new Set<string>() };
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
     new Response(JSON.stringify(body), {
       status,
@@ -31,6 +31,12 @@ function hubWithOutage() {
     });
   const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(String(input));
+    // The catalog feed (at its head: nothing new), pulled after the hub confirms sales.
+    const catalog = endpoints.syncCatalog;
+    if (url.pathname === API_PREFIX + endpointPath(catalog) && init?.method === catalog.method) {
+      state.catalogPulls += 1;
+      return json(200, { items: [], cursor: url.searchParams.get('after') ?? '0', hasMore: false });
+    }
     const route = endpoints.postOrders;
     if (url.pathname !== API_PREFIX + endpointPath(route) || init?.method !== route.method)
       return json(404, { error: { code: 'not_found', message: 'no route' } });
@@ -72,6 +78,7 @@ describe('hub answers 503 (its database is down)', () => {
     await engine.requestDrain();
     await engine.requestDrain();
     expect(hub.state.posts).toBe(2);
+    expect(hub.state.catalogPulls).toBe(0);
     expect((await db.outbox.bulkGet(orders.map((o) => o.id))).map((e) => e?.status)).toEqual([
       'pending',
       'pending',
@@ -97,5 +104,8 @@ describe('hub answers 503 (its database is down)', () => {
       lastError: null,
     });
     expect(hub.state.stored.size).toBe(3);
+    // The sales are in the hub's figures now: one catalog pull brought them, the holds are gone.
+    expect(hub.state.catalogPulls).toBe(1);
+    expect(await db.stockHolds.count()).toBe(0);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../data/outbox';
 import { decryptPhone } from '../data/phone-cipher';
 import { pendingReturnsAmong } from '../data/returns';
+import { sentHoldCount } from '../data/stock-holds';
 import type { SecretStore } from '../data/secret-store';
 import { HubFailure, MAX_PAGE_ROUNDS, type EngineRuntime } from './engine-runtime';
 import type { Housekeeping } from './housekeeping';
@@ -32,6 +33,8 @@ export class OutboxDrain {
     private readonly rt: EngineRuntime,
     private readonly secrets: SecretStore,
     private readonly housekeeping: Housekeeping,
+    /** a catalog pull (single-flight: one asked for while one runs runs again after it) */
+    private readonly pullCatalog: () => Promise<void>,
   ) {}
 
   /**
@@ -40,9 +43,16 @@ export class OutboxDrain {
    */
   drain(): Promise<void> {
     const { rt } = this;
-    return rt.singleFlight('drain', () =>
-      rt.settings.lock.run(`shopguide-outbox:${rt.db.terminalId}`, () => this.drainLocked()),
-    );
+    return rt.singleFlight('drain', async () => {
+      await rt.settings.lock.run(`shopguide-outbox:${rt.db.terminalId}`, () => this.drainLocked());
+      // Sales and returns the hub just confirmed moved its stock, and the hub told this store's
+      // terminals (catalog:changed) BEFORE it answered: the pull that event started here began
+      // before their holds were marked sent, so it could not release them, and "本店有货" would
+      // take the units off twice (the hub's new figure less this terminal's hold) until the next
+      // catalog change. A pull asked for now starts after: it brings the figure with these sales
+      // in and releases their holds (stock-holds.ts).
+      if ((await sentHoldCount(rt.db)) > 0) await this.pullCatalog();
+    });
   }
 
   /** Puts the outbox figures in the status (pending count and age, rejected count). */

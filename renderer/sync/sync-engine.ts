@@ -86,7 +86,9 @@ export class SyncEngine {
     this.status = this.rt.status;
     this.pull = new FeedPull(this.rt);
     this.housekeeping = new Housekeeping(this.rt, options.secrets, options.appVersion);
-    this.outbox = new OutboxDrain(this.rt, options.secrets, this.housekeeping);
+    this.outbox = new OutboxDrain(this.rt, options.secrets, this.housekeeping, () =>
+      this.pull.pullFeed('catalog'),
+    );
     this.live = new LiveEvents(this.rt, {
       pull: this.pull,
       syncNow: () => this.syncNow(),

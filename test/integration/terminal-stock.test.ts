@@ -121,4 +121,46 @@ describe('stock figures on two terminals against a real hub', () => {
     await waitFor(async () => (await figure(b, sku)) === 0, 'B shows 0');
     expect((await findProductByCode(b.db, sku))?.stock).toBe(0);
   });
+
+  it('the selling terminal, live, drops its hold once the hub has the sale (no double count)', async () => {
+    // A live terminal hears catalog:changed for its own sale BEFORE the hub's answer reaches it
+    // (the hub broadcasts after commit, then answers): the pull that starts is too early to
+    // release the hold. The drain pulls again once the hold is sent, so "本店有货" shows the
+    // hub's figure, not the hub's figure less the same sale a second time.
+    const sku = 'SGSH01-WHT-M';
+    await must(
+      hubApi(hub).call(endpoints.importProducts, {
+        body: {
+          products: [
+            {
+              sku,
+              name: '牛津纺衬衫 白色',
+              category: '衬衫',
+              size: 'M',
+              colour: '白色',
+              styleCode: 'SGSH01',
+              price: 29_900,
+              stock: { [store.storeId]: 6 },
+            },
+          ],
+        },
+      }),
+      'catalog',
+    );
+    await a.engine.start();
+    await waitFor(() => a.engine.status.get().online, 'terminal A online');
+    await waitFor(async () => (await figure(a, sku)) === 6, 'A has the new product');
+
+    const sale = orderFor(store, sku, {
+      lines: [{ sku, quantity: 2, unitPrice: 29_900, discount: 0 }],
+    });
+    expect((await enqueueOrder(a.db, sale)).ok).toBe(true);
+    expect(await figure(a, sku)).toBe(4);
+    await a.engine.requestDrain();
+    expect(a.engine.status.get().pendingCount).toBe(0);
+    expect(await a.db.stockHolds.count()).toBe(0);
+    expect((await findProductByCode(a.db, sku))?.stock).toBe(4);
+    expect(await figure(a, sku)).toBe(4);
+    await waitFor(async () => (await figure(b, sku)) === 4, 'B shows the hub figure 4');
+  });
 });
