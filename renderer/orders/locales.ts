@@ -110,7 +110,11 @@ const zh = {
     print: '打印小票',
     printing: '打印中…',
     printed: '已发送到打印机',
-    printError: '打印失败：{{message}}',
+    printFailed: {
+      unavailable: '打印失败：打印机不可用，请检查打印机已开机、已连接并有纸',
+      other: '打印失败，请再试一次；仍不行请联系 IT',
+    },
+    printDetail: '技术详情：{{detail}}',
     newOrder: '新建订单',
     offlineNote: '离线中：订单已保存在本机，联网后自动上传',
   },
@@ -230,7 +234,12 @@ export const ordersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       print: 'Print receipt',
       printing: 'Printing…',
       printed: 'Sent to the printer',
-      printError: 'Printing failed: {{message}}',
+      printFailed: {
+        unavailable:
+          'Printing failed: the printer is not available. Check it is on, connected and has paper',
+        other: 'Printing failed. Try again; if it keeps failing, call IT',
+      },
+      printDetail: 'Technical detail: {{detail}}',
       newOrder: 'New order',
       offlineNote: 'Offline: the order is saved here and sent when back online',
     },

@@ -115,7 +115,10 @@ describe('ReceiptScreen', () => {
     h.bridge.failPrint = true;
     h.show(<ReceiptScreen orderId={order.id} />);
     await userEvent.click(await screen.findByRole('button', { name: '打印小票' }));
-    expect((await screen.findByRole('alert')).textContent).toBe('打印失败：打印机未连接');
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      '打印失败：打印机不可用，请检查打印机已开机、已连接并有纸',
+    );
+    expect(screen.getByText('技术详情：打印机未连接')).toBeTruthy();
   });
 
   it('says a walk-in, and offline that the order waits here', async () => {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Receipt } from '../../shared/bridge';
+import type { BridgeError, Receipt } from '../../shared/bridge';
 import { formatFen, lineTotal, orderTotals } from '../../shared/domain/money';
 import { useServices } from '../core/services';
 import { useAppStore } from '../core/store';
@@ -8,6 +8,7 @@ import { OfflineNote, PhoneTail } from '../ui/customer-badges';
 import { formatStoreTime, moneyLocale } from '../ui/format';
 import { useIsOnline } from '../core/use-online';
 import { ReceiptQr } from '../ui/receipt-qr';
+import { PrintFailure } from './print-failure';
 import { useReceipt, type ReceiptData } from './use-orders';
 import '../ui/screens.css';
 import './orders.css';
@@ -43,7 +44,7 @@ function ReceiptView({ data }: { data: ReceiptData }) {
   const navigate = useAppStore((s) => s.navigate);
   const online = useIsOnline();
   const [printing, setPrinting] = useState<'idle' | 'busy' | 'done'>('idle');
-  const [printError, setPrintError] = useState<string | null>(null);
+  const [printError, setPrintError] = useState<BridgeError | null>(null);
   const { entry, products } = data;
   const order = entry.order;
   const money = (fen: number) => formatFen(fen, moneyLocale(i18n.language));
@@ -74,7 +75,7 @@ function ReceiptView({ data }: { data: ReceiptData }) {
     if (result.ok) setPrinting('done');
     else {
       setPrinting('idle');
-      setPrintError(result.error.message);
+      setPrintError(result.error);
     }
   };
 
@@ -190,11 +191,7 @@ function ReceiptView({ data }: { data: ReceiptData }) {
         )}
       </div>
       {printing === 'done' && <p role="status">{t('receipt.printed')}</p>}
-      {printError && (
-        <p role="alert" className="error">
-          {t('receipt.printError', { message: printError })}
-        </p>
-      )}
+      {printError && <PrintFailure error={printError} />}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Receipt } from '../../shared/bridge';
+import type { BridgeError, Receipt } from '../../shared/bridge';
 import { formatFen } from '../../shared/domain/money';
 import type { StoreOrder } from '../../shared/protocol';
 import { useServices } from '../core/services';
@@ -9,6 +9,7 @@ import { useAsync } from '../core/use-async';
 import { activeGuides } from '../data/staff';
 import { formatStoreTime, moneyLocale } from '../ui/format';
 import { ReceiptQr } from '../ui/receipt-qr';
+import { PrintFailure } from './print-failure';
 import { useTodayOrders, type TodayOrder, type TodayScope } from './use-today-orders';
 import '../ui/screens.css';
 import './orders.css';
@@ -156,7 +157,7 @@ export function TodayScreen() {
 function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => void }) {
   const { t, i18n } = useTranslation('orders');
   const { bridge, terminal } = useServices();
-  const [printed, setPrinted] = useState<'idle' | 'busy' | 'done' | string>('idle');
+  const [printed, setPrinted] = useState<'idle' | 'busy' | 'done' | BridgeError>('idle');
   const money = (fen: number) => formatFen(fen, moneyLocale(i18n.language));
   const print = async () => {
     setPrinted('busy');
@@ -178,7 +179,7 @@ function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => voi
       total: order.total,
     };
     const result = await bridge.printReceipt(receipt);
-    setPrinted(result.ok ? 'done' : result.error.message);
+    setPrinted(result.ok ? 'done' : result.error);
   };
   return (
     <article className="receipt remote-order" aria-label={t('today.remoteTitle')}>
@@ -213,9 +214,7 @@ function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => voi
         </button>
       </div>
       {printed === 'done' && <p role="status">{t('receipt.printed')}</p>}
-      {printed !== 'idle' && printed !== 'busy' && printed !== 'done' && (
-        <p role="alert">{printed}</p>
-      )}
+      {typeof printed === 'object' && <PrintFailure error={printed} />}
     </article>
   );
 }

@@ -1,4 +1,5 @@
 import { IDBFactory } from 'fake-indexeddb';
+import type { Receipt } from '../../../shared/bridge';
 import { createBrowserBridge, type BrowserEnvironment } from './browser-bridge';
 import { selectBridge } from '../select-bridge';
 import { aadFor, singleKeySealer } from '../../data/sealed';
@@ -22,6 +23,7 @@ class FakeNotification {
 function environment(overrides: Partial<BrowserEnvironment> = {}) {
   const warnings: string[] = [];
   const copied: string[] = [];
+  let printed = 0;
   let focused = true;
   let fullscreen = false;
   const env: BrowserEnvironment = {
@@ -35,6 +37,7 @@ function environment(overrides: Partial<BrowserEnvironment> = {}) {
     },
     Notification: FakeNotification as unknown as typeof Notification,
     clipboard: { writeText: async (text) => void copied.push(text) },
+    print: () => void (printed += 1),
     fullscreen: {
       enter: async () => {
         fullscreen = true;
@@ -49,7 +52,7 @@ function environment(overrides: Partial<BrowserEnvironment> = {}) {
     warn: (m) => warnings.push(m),
     ...overrides,
   };
-  return { env, warnings, copied, blur: () => (focused = false) };
+  return { env, warnings, copied, printed: () => printed, blur: () => (focused = false) };
 }
 
 describe('browser bridge', () => {
@@ -151,6 +154,35 @@ describe('browser bridge', () => {
       value: { on: false, supported: false },
     });
     expect(await bridge.setKiosk(true)).toEqual({ ok: true, value: { kiosk: true } });
+  });
+
+  it("prints a receipt through the browser's dialog, and says unavailable when the browser refuses", async () => {
+    const { env, printed } = environment();
+    const receipt: Receipt = {
+      orderId: '0b9d6f3e-8c1a-4f3e-9a1b-2c3d4e5f6a7b',
+      storeName: '上海静安店',
+      guideName: null,
+      at: '2026-12-04T08:00:00.000Z',
+      timezone: 'Asia/Shanghai',
+      lines: [
+        { name: '棉T恤', sku: 'TEE-S', size: 'S', quantity: 1, unitPrice: 9_990, discount: 0 },
+      ],
+      total: 9_990,
+    };
+    expect(await createBrowserBridge(env).printReceipt(receipt)).toEqual({
+      ok: true,
+      value: { silent: false },
+    });
+    expect(printed()).toBe(1);
+    const refusing = environment({
+      print: () => {
+        throw new Error('blocked');
+      },
+    }).env;
+    expect(await createBrowserBridge(refusing).printReceipt(receipt)).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
   });
 
   it('copies text through the browser clipboard, and says unavailable when the browser refuses', async () => {

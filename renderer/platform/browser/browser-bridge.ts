@@ -32,6 +32,8 @@ export type BrowserEnvironment = {
   focusWindow(): void;
   Notification: typeof Notification | undefined;
   clipboard: { writeText(text: string): Promise<void> };
+  /** the browser's print dialog; the page's print styles show only the receipt */
+  print(): void;
   fullscreen: {
     enter(): Promise<void>;
     exit(): Promise<void>;
@@ -132,8 +134,16 @@ export function createBrowserBridge(env: BrowserEnvironment): ShopGuideBridge {
     },
     launchAtLogin: async () => ok({ on: false, supported: false }),
     setLaunchAtLogin: async () => ok({ on: false, supported: false }),
-    printReceipt: async () =>
-      fail('unavailable', 'receipt printing needs the desktop app; use the browser print dialog'),
+    // No silent printing from a web page: the browser's dialog opens on the receipt on screen
+    // (orders.css prints only `.receipt`), the receipt passed in is what is already shown.
+    printReceipt: async () => {
+      try {
+        env.print();
+        return ok({ silent: false });
+      } catch {
+        return fail('unavailable', 'the browser refused to print');
+      }
+    },
     copyText: async (text) => {
       try {
         await env.clipboard.writeText(text);
@@ -160,6 +170,7 @@ export function browserEnvironment(version: string): BrowserEnvironment {
           ? navigator.clipboard.writeText(text)
           : Promise.reject(new Error('no clipboard')),
     },
+    print: () => window.print(),
     fullscreen: {
       enter: () => document.documentElement.requestFullscreen(),
       exit: () => document.exitFullscreen(),
