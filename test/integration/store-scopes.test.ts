@@ -183,6 +183,30 @@ describeOnBackends('store-scoped customer feeds', (backend) => {
     expect(searched.map((e) => e.customerId ?? 'none').sort()).toEqual([id, id, id, 'none'].sort());
   });
 
+  it('a merge brings the survivor into every store the merged-away member was in', async () => {
+    const home = await createStoreFixture(hub, { name: '广州', lat: 23.13, lng: 113.26 });
+    const away = await createStoreFixture(hub, { name: '深圳', lat: 22.54, lng: 114.06 });
+    const [source, target] = await importMembers([{ name: '重复' }, { homeStoreId: home.storeId }]);
+    await arrive(away, source!);
+    const sourceId = idIn(await pullNew(away), source!);
+    const targetId = idIn(await pullNew(home), target!);
+    const r = await callRoute(hub, endpoints.mergeCustomers, {
+      body: { sourceId, targetId },
+    });
+    expect(r.status).toBe(200);
+    // The store that knew the duplicate: its merge tombstone, then the survivor, each once.
+    const items = await pullNew(away);
+    expect(items).toHaveLength(2);
+    expect(items).toContainEqual({
+      id: sourceId,
+      seq: expect.any(String),
+      deleted: true,
+      mergedInto: targetId,
+    });
+    expect(codes(items.filter((i) => !isTomb(i)))).toEqual([target]);
+    expect(await pullNew(away)).toEqual([]);
+  });
+
   it('an erased member leaves every store that had them with the erasure tombstone', async () => {
     // Two fresh stores, so the cap of 3 the other cases filled plays no part.
     const home = await createStoreFixture(hub, { name: '南京', lat: 32.06, lng: 118.79 });
