@@ -10,6 +10,8 @@ import type {
   OutreachSettings,
   StoreOrder,
   OtherStoresStock,
+  CustomerSearchRequest,
+  CustomerSearchResponse,
   AuditEntryWire,
   ArrivalAlert,
   BindingTransferResponse,
@@ -48,6 +50,7 @@ import {
   type CheckedItems,
 } from './feed-items';
 import type { FeedPage, HubClient, HubResult, LiveConnection, LiveEvents } from './hub-client';
+import { matchElsewhere, type ElsewhereMember } from './fake-hub-search';
 
 type Faults = {
   /** every call fails with a network error before reaching the hub */
@@ -82,6 +85,10 @@ export class FakeHub {
   readonly terminalNames = new Map<string, string>();
   /** what `GET /stock/other-stores` answers, by SKU (nearest first, as the hub sorts them) */
   readonly otherStores = new Map<string, OtherStoresStock['stores']>();
+  /** members outside this store's scope (#17), by id: found by `searchCustomers`, then fed */
+  readonly elsewhere = new Map<string, ElsewhereMember>();
+  /** the online searches asked, in order */
+  readonly searches: CustomerSearchRequest[] = [];
   /** the store's follow-up tasks (#15), each with its feed position */
   readonly followUps = new Map<string, FollowUpItem & { seq: string }>();
   /** outcomes the hub stored, by their terminal id, and how often each id was posted */
@@ -440,6 +447,17 @@ export class FakeHub {
         lossy((): HubResult<OtherStoresStock> =>
           ok({ sku, stores: (this.otherStores.get(sku) ?? []).slice(0, limit) }),
         ),
+      searchCustomers: (query) =>
+        lossy((): HubResult<CustomerSearchResponse> => {
+          this.searches.push(structuredClone(query));
+          const customers = matchElsewhere(this.elsewhere.values(), query);
+          // Found: now in this store's scope, so the feed carries them (as the hub does).
+          for (const profile of customers) {
+            this.elsewhere.delete(profile.id);
+            this.upsertCustomer(profile);
+          }
+          return ok({ customers });
+        }),
       reportStatus: (report) =>
         lossy((): HubResult<void> => {
           this.statusReports.push(structuredClone(report));
