@@ -13,9 +13,15 @@ const SCOPE_SWEEP_MS = 1_000;
  */
 export async function settleScopesNow(ctx: HubContext): Promise<void> {
   try {
-    const { cursor, stores } = await settleStoreScopes(ctx.db, ctx.config.storeScopeCap);
-    if (cursor === null || ctx.config.customerFeedScope !== 'store') return;
-    for (const storeId of stores) ctx.realtime.toStore(storeId, 'customers:changed', { cursor });
+    for (;;) {
+      const { cursor, stores, more } = await settleStoreScopes(ctx.db, ctx.config.storeScopeCap);
+      if (cursor !== null && ctx.config.customerFeedScope === 'store')
+        for (const storeId of stores)
+          ctx.realtime.toStore(storeId, 'customers:changed', { cursor });
+      if (!more) return;
+      // A backlog (a large import, the first start after migration 021): let requests in between.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   } catch (error) {
     ctx.log.warn({ err: error }, 'store scopes not settled; the next round retries');
   }

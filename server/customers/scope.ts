@@ -16,8 +16,12 @@ export const SCOPE_REASON = {
   catchment: 32,
 } as const;
 
-/** What a settle round did: the highest feed number drawn (null: none) and the stores touched. */
-export type ScopeSettlement = { cursor: string | null; stores: string[] };
+/**
+ * What a settle round did: the highest feed number drawn (null: none), the stores touched, and
+ * whether more rows wait (a round numbers at most `batch`, so the change-feed lock is held briefly
+ * even after a CRM import of a million members).
+ */
+export type ScopeSettlement = { cursor: string | null; stores: string[]; more: boolean };
 
 /**
  * Gives every member waiting to enter a scope its feed number, under the change-feed lock (so
@@ -30,11 +34,15 @@ export type ScopeSettlement = { cursor: string | null; stores: string[] };
  * yet committed are picked up by the next round (their writer calls this after its commit, and the
  * periodic round catches the rest).
  */
-export async function settleStoreScopes(db: Db, cap: number): Promise<ScopeSettlement> {
+export async function settleStoreScopes(
+  db: Db,
+  cap: number,
+  batch = 5_000,
+): Promise<ScopeSettlement> {
   // Two index probes outside any transaction: the common answer (nothing to do) costs no lock.
   const pending = await db.query('select 1 from customer_store_scope where seq is null limit 1');
   if (pending.length === 0 && (await storesOverCap(db, cap)).length === 0)
-    return { cursor: null, stores: [] };
+    return { cursor: null, stores: [], more: false };
   return db.transaction(async (tx) => {
     await lockChangeFeed(tx);
     // A member erased or merged away while waiting never enters (the trigger on `customers` already
@@ -49,10 +57,11 @@ export async function settleStoreScopes(db: Db, cap: number): Promise<ScopeSettl
       `with next as (
          select store_id, customer_id from customer_store_scope
           where seq is null and active order by store_id, entered_at, customer_id
-          for update)
+          limit $1 for update)
        update customer_store_scope s set seq = nextval('change_seq')
          from next where s.store_id = next.store_id and s.customer_id = next.customer_id
        returning s.store_id::text as store_id, s.seq::text as seq`,
+      [batch],
     );
     const counts = new Map<string, number>();
     for (const row of entered) counts.set(row.store_id, (counts.get(row.store_id) ?? 0) + 1);
@@ -83,7 +92,7 @@ export async function settleStoreScopes(db: Db, cap: number): Promise<ScopeSettl
       cursor = maxSeq([...(cursor ? [cursor] : []), ...evicted.map((r) => r.seq)]);
       counts.set(storeId, counts.get(storeId) ?? 0);
     }
-    return { cursor, stores: [...counts.keys()] };
+    return { cursor, stores: [...counts.keys()], more: entered.length === batch };
   });
 }
 

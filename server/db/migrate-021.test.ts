@@ -107,6 +107,7 @@ describe('migration 021 (store scopes)', () => {
       expect(await settleStoreScopes(db, 200_000)).toEqual({
         cursor: '22',
         stores: [ID.beijing],
+        more: false,
       });
       const next = await storeCustomerFeedPage(db, ID.beijing, { after: page.cursor, limit: 10 });
       expect(JSON.parse(next.itemsJson.toString()).map((i: { id: string }) => i.id)).toEqual([
