@@ -183,6 +183,22 @@ describeOnBackends('store-scoped customer feeds', (backend) => {
     expect(searched.map((e) => e.customerId ?? 'none').sort()).toEqual([id, id, id, 'none'].sort());
   });
 
+  it('a registration that finds an existing member by phone brings them into this store', async () => {
+    const here = await createStoreFixture(hub, { name: '成都', lat: 30.57, lng: 104.07 });
+    await pullNew(here);
+    const phone = nextPhone();
+    const [member] = await importMembers([{ name: '老会员', phone }]);
+    const r = await callRoute(
+      hub,
+      endpoints.registerCustomer,
+      { body: { id: newId(), name: '老会员', phone } },
+      { token: token(here) },
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe('existing');
+    expect(codes(await pullNew(here))).toEqual([member]);
+  });
+
   it('a merge brings the survivor into every store the merged-away member was in', async () => {
     const home = await createStoreFixture(hub, { name: '广州', lat: 23.13, lng: 113.26 });
     const away = await createStoreFixture(hub, { name: '深圳', lat: 22.54, lng: 114.06 });
