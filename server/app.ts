@@ -32,6 +32,7 @@ import { ensurePhoneHashKey } from './customers/phone-key';
 import { registerUpdateRoutes } from './updates/routes';
 import { registerConsoleRoutes } from './console/routes';
 import { startFeedJsonMaterializer } from './sync/feed-json';
+import { startScopeSweep } from './customers/scope-runner';
 import { registerFollowUpRoutes, startFollowUpSweep } from './follow-ups/routes';
 
 /** How long shutdown lets already-received requests be parsed before the listener closes. */
@@ -171,6 +172,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   const stopAuditRetention = startAuditRetention(ctx);
   const stopBindingExpiry = startBindingExpiry(ctx);
   const stopFollowUps = startFollowUpSweep(ctx);
+  const stopScopeSweep = startScopeSweep(ctx);
   const feedJson = startFeedJsonMaterializer({ db, log: app.log });
   let closing: Promise<void> | null = null;
 
@@ -189,6 +191,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         stopAuditRetention();
         stopBindingExpiry();
         stopFollowUps();
+        stopScopeSweep();
         await realtime.close();
         await feedJson.stop();
         // Requests whose bytes already arrived but are not parsed yet (the loop may have been busy

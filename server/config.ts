@@ -53,6 +53,15 @@ const envSchema = z.object({
    */
   HUB_REGISTRATION_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   /**
+   * what a terminal's customer feed carries: `store`, the members in its store's scope (issue #17,
+   * docs/scaling.md), or `chain`, every member of the chain (until every deployment moved over)
+   */
+  HUB_CUSTOMER_FEED_SCOPE: z.enum(['chain', 'store']).default('chain'),
+  /** members one store's terminals cache at most (docs/scaling.md, "Store-scoped caches") */
+  HUB_STORE_SCOPE_CAP: z.coerce.number().int().min(1).max(100_000_000).default(200_000),
+  /** online searches (POST /customers/search) per terminal and rolling hour, before 429 */
+  HUB_SEARCHES_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
+  /**
    * load balancers / proxies whose X-Forwarded-For is believed (comma-separated addresses or
    * CIDRs); without it, behind a balancer every client has the balancer's address
    */
@@ -88,6 +97,12 @@ export type HubConfig = {
   presenceSilenceMinutes: number;
   /** registrations finding an existing member by phone, per terminal and hour, before 429 */
   registrationLookupsPerHour: number;
+  /** `store`: terminals get their store's scoped members; `chain`: every member */
+  customerFeedScope: 'chain' | 'store';
+  /** members one store's terminals cache at most; the lowest-ranked leave past it */
+  storeScopeCap: number;
+  /** online member searches per terminal and rolling hour, before 429 */
+  searchesPerHour: number;
   /** proxies trusted for the client address (per-address limits); empty: the peer's address */
   trustedProxies: string[];
   /** how often follow-up tasks are generated (ms) */
@@ -131,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     adminCallsPerMinute: e.HUB_ADMIN_CALLS_PER_MIN,
     presenceSilenceMinutes: e.HUB_PRESENCE_SILENCE_MIN,
     registrationLookupsPerHour: e.HUB_REGISTRATION_LOOKUPS_PER_HOUR,
+    customerFeedScope: e.HUB_CUSTOMER_FEED_SCOPE,
+    storeScopeCap: e.HUB_STORE_SCOPE_CAP,
+    searchesPerHour: e.HUB_SEARCHES_PER_HOUR,
     followUpSweepMs: e.HUB_FOLLOW_UP_SWEEP_MS,
     followUpAfterPurchaseDays: e.HUB_FOLLOW_UP_AFTER_PURCHASE_DAYS,
     trustedProxies: e.HUB_TRUSTED_PROXIES.split(',')

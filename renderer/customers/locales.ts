@@ -20,6 +20,11 @@ const zh = {
     provisional: '待同步',
     memberCode: '会员码 {{code}}',
     phoneSeveral: '{{count}} 位顾客的尾号和号码校验都相同，请按姓名确认',
+    askingHub: '本店没有，正在总部查找…',
+    fromHub: '从总部找到',
+    fromHubCount: '本店没有，从总部找到 {{count}} 位顾客',
+    hubNoMatch: '本店和总部都没有找到匹配的顾客',
+    hubError: '总部查找失败：{{message}}',
   },
   profile: {
     title: '顾客详情',
@@ -125,6 +130,11 @@ export const customersLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       memberCode: 'Member {{code}}',
       phoneSeveral:
         '{{count}} customers share these last 4 digits and number check: confirm by name',
+      askingHub: 'Not cached here: asking head office…',
+      fromHub: 'Found at head office',
+      fromHubCount: 'Not cached here: head office found {{count}}',
+      hubNoMatch: 'No customer matches, here or at head office',
+      hubError: 'Head office search failed: {{message}}',
     },
     profile: {
       title: 'Customer',

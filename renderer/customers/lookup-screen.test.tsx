@@ -5,6 +5,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useAppStore } from '../core/store';
 import { phoneTagOf } from '../../shared/domain/phone-tag';
+import { customerById } from '../data/customers';
 import { makeProfile, TEST_PHONE_KEY } from '../data/testing';
 import { LookupScreen } from './lookup-screen';
 import { createHarness, scanBurst } from '../testing/screen-testing';
@@ -165,6 +166,41 @@ describe('LookupScreen', () => {
     h.show(<LookupScreen query="1111" />);
     expect(screen.getByText('离线中：查询本机缓存的顾客')).toBeTruthy();
     await waitFor(() => expect(results().textContent).toContain('李静'));
+  });
+
+  it("online, finds a member outside this store's cache at head office, marked 从总部找到, cached to open", async () => {
+    const { h } = await withCustomers();
+    const far = await makeProfile({ name: '赵敏', phone: '+8613600002222', memberCode: 'M90009' });
+    h.hub.elsewhere.set(far.id, { profile: far, phone: '+8613600002222' });
+    h.show(<LookupScreen />);
+    const box = screen.getByRole('searchbox', { name: '搜索顾客' });
+    await userEvent.type(box, '2222 赵敏');
+    await waitFor(() => expect(screen.getByText('本店没有，从总部找到 1 位顾客')).toBeTruthy());
+    const found = within(results()).getByRole('button');
+    expect(found.textContent).toContain('赵敏');
+    expect(found.textContent).toContain('从总部找到');
+    expect(h.hub.searches).toEqual([{ by: 'tailName', phoneLast4: '2222', name: '赵敏' }]);
+    // The feed brought the member before the answer: this terminal has them now, offline too.
+    expect((await customerById(h.db, far.id))?.name).toBe('赵敏');
+    await userEvent.type(box, '{Enter}');
+    expect(useAppStore.getState().screen).toEqual({ name: 'customer', customerId: far.id });
+  });
+
+  it('says when head office has no match either, and asks it nothing offline', async () => {
+    const { h } = await withCustomers();
+    h.show(<LookupScreen />);
+    const box = screen.getByRole('searchbox', { name: '搜索顾客' });
+    await userEvent.type(box, 'M77777');
+    await waitFor(() => expect(screen.getByText('本店和总部都没有找到匹配的顾客')).toBeTruthy());
+    expect(h.hub.searches).toEqual([{ by: 'memberCode', memberCode: 'M77777' }]);
+    expect(screen.getByRole('button', { name: '注册新会员' })).toBeTruthy();
+    h.setOnline(false);
+    await userEvent.clear(box);
+    await userEvent.type(box, 'M88888');
+    await waitFor(() => expect(screen.getByText('没有找到匹配的顾客')).toBeTruthy());
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(screen.getByText('没有找到匹配的顾客')).toBeTruthy();
+    expect(h.hub.searches).toHaveLength(1);
   });
 
   it('shows an error when the local database cannot be read', async () => {

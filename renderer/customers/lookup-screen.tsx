@@ -5,7 +5,12 @@ import { useAppStore } from '../core/store';
 import { useScanner } from '../core/use-scanner';
 import type { CustomerMatch } from '../data/customers';
 import { OfflineNote, PhoneTail, TierBadge } from '../ui/customer-badges';
-import { SEARCH_LIMIT, useCustomerSearch, useMemberCodeLookup } from '../core/customer-lookup';
+import {
+  SEARCH_LIMIT,
+  useCustomerSearch,
+  useHubFallback,
+  useMemberCodeLookup,
+} from '../core/customer-lookup';
 import { useIsOnline } from '../core/use-online';
 import '../ui/screens.css';
 
@@ -19,6 +24,8 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
   const online = useIsOnline();
   const [query, setQuery] = useState(initialQuery ?? '');
   const search = useCustomerSearch(query);
+  // Online, when nothing cached here matches: the hub's search (issue #17), marked 从总部找到.
+  const hub = useHubFallback(query, search);
   const byMemberCode = useMemberCodeLookup();
   const trimmed = query.trim();
 
@@ -36,6 +43,7 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
     event.preventDefault();
     // Enter opens the only match, so 尾号 + Enter is two keystrokes from the profile.
     if (search.resultsFor === trimmed && search.results.length === 1) open(search.results[0]!);
+    else if (hub.results.length === 1) open(hub.results[0]!);
     else if (trimmed.length > 0) void submitCode(trimmed);
   };
   const listRef = useRef<HTMLUListElement>(null);
@@ -67,6 +75,11 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
   if (trimmed.length === 0) statusLine = t('lookup.empty');
   else if (search.error) statusLine = t('lookup.error', { message: search.error });
   else if (search.searching) statusLine = t('lookup.searching');
+  else if (noMatch && hub.asking) statusLine = t('lookup.askingHub');
+  else if (noMatch && hub.error) statusLine = t('lookup.hubError', { message: hub.error });
+  else if (noMatch && hub.results.length > 0)
+    statusLine = t('lookup.fromHubCount', { count: hub.results.length });
+  else if (noMatch && hub.resultsFor === trimmed) statusLine = t('lookup.hubNoMatch');
   else if (noMatch) statusLine = t('lookup.noMatch');
   else if (search.results.length > 1 && looksLikeFullPhone(trimmed))
     // A full number matches on 尾号 + an 11-bit tag: ≈ 1 % of lookups also find a second
@@ -104,7 +117,20 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
       >
         {statusLine}
       </p>
-      {noMatch ? (
+      {noMatch && hub.results.length > 0 ? (
+        <ul
+          ref={listRef}
+          onKeyDown={onListKeyDown}
+          className="results"
+          aria-label={t('lookup.results')}
+        >
+          {hub.results.map((c) => (
+            <li key={c.id}>
+              <ResultButton customer={c} onOpen={open} />
+            </li>
+          ))}
+        </ul>
+      ) : noMatch ? (
         <div className="no-match">
           <button
             type="button"
@@ -131,21 +157,38 @@ export function LookupScreen({ query: initialQuery }: { query?: string }) {
           {trimmed.length > 0 &&
             search.results.map((c) => (
               <li key={c.id}>
-                <button type="button" className="result" onClick={() => open(c)}>
-                  <span className="result-name">{c.name}</span>
-                  <TierBadge tier={c.tier} />
-                  <span className="result-phone">
-                    <PhoneTail last4={c.phoneLast4} />
-                  </span>
-                  <span className="result-code">
-                    {c.memberCode ? t('lookup.memberCode', { code: c.memberCode }) : ''}
-                  </span>
-                  {c.provisional && <span className="pill">{t('lookup.provisional')}</span>}
-                </button>
+                <ResultButton customer={c} onOpen={open} local />
               </li>
             ))}
         </ul>
       )}
     </section>
+  );
+}
+
+/** One result: name, tier, 尾号, member code; a hub result is marked 从总部找到. */
+function ResultButton({
+  customer: c,
+  onOpen,
+  local = false,
+}: {
+  customer: CustomerMatch;
+  onOpen: (customer: CustomerMatch) => void;
+  local?: boolean;
+}) {
+  const { t } = useTranslation('customers');
+  return (
+    <button type="button" className="result" onClick={() => onOpen(c)}>
+      <span className="result-name">{c.name}</span>
+      <TierBadge tier={c.tier} />
+      <span className="result-phone">
+        <PhoneTail last4={c.phoneLast4} />
+      </span>
+      <span className="result-code">
+        {c.memberCode ? t('lookup.memberCode', { code: c.memberCode }) : ''}
+      </span>
+      {c.provisional && <span className="pill">{t('lookup.provisional')}</span>}
+      {!local && <span className="pill from-hub">{t('lookup.fromHub')}</span>}
+    </button>
   );
 }

@@ -162,6 +162,26 @@ describe('customer tombstones', () => {
     expect(JSON.stringify(await db.alerts.toArray())).not.toContain('王芳');
   });
 
+  it("a member leaving this store's scope (#17) leaves the cache only: alerts and aliases stay", async () => {
+    const db = freshDb();
+    const fang = await makeProfile({ name: '王芳' });
+    await seed(db, [fang]);
+    const base = makeAlert();
+    const fangAlert = { ...base, card: { ...base.card, customerId: fang.id, name: '王芳' } };
+    await storeAlert(db, fangAlert);
+    await db.customerAliases.put({ id: newId(), to: fang.id, at: '2026-11-02T10:00:00Z' });
+
+    await db.transaction('rw', customerPageTables(db), () =>
+      applyCustomerItems(db, [
+        { id: fang.id, seq: '9', deleted: true, mergedInto: null, outOfScope: true },
+      ]),
+    );
+    expect(await customerById(db, fang.id)).toBeUndefined();
+    expect(await customerCount(db)).toBe(0);
+    expect((await db.alerts.toArray()).map((a) => a.alertId)).toEqual([fangAlert.alertId]);
+    expect(await db.customerAliases.count()).toBe(1);
+  });
+
   it('a profile left open on a merged-away or remapped id opens the customer it became', async () => {
     const db = freshDb();
     const fang = await makeProfile({ name: '王芳' });

@@ -73,6 +73,9 @@ export async function applyCustomerItems(
   for (const item of items) {
     if (!isTombstone(item)) continue;
     deletions.push(item.id);
+    // Out of this store's scope (issue #17): only the cached profile goes; the alert cards that
+    // showed the member stay, as after any other day.
+    if (item.outOfScope) continue;
     if (!item.mergedInto) erased.add(item.id);
     else if (item.mergedInto !== item.id) merges.push([item.id, item.mergedInto]);
   }

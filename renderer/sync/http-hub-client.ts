@@ -112,6 +112,7 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
     reportStatus: (report) => api.call(endpoints.terminalStatus, { body: report }),
     otherStoresStock: (sku, limit) =>
       api.call(endpoints.otherStoresStock, { body: { sku, limit } }),
+    searchCustomers: (query) => api.call(endpoints.searchCustomers, { body: query }),
     connectLive: (events) => connectLive(options, reconnect, events),
   };
 }

@@ -1,4 +1,10 @@
-import type { ConsentChange, OutreachSettings, ProfileEdit } from '../../shared/protocol';
+import type {
+  ConsentChange,
+  CustomerSearchRequest,
+  CustomerSearchResponse,
+  OutreachSettings,
+  ProfileEdit,
+} from '../../shared/protocol';
 import type {
   AuditEntryWire,
   ArrivalAlert,
@@ -132,5 +138,10 @@ export type HubClient = {
   storeOrder(orderId: string): Promise<HubResult<StoreOrder>>;
   /** a product's stock in the chain's other stores, nearest first (online only) */
   otherStoresStock(sku: string, limit: number): Promise<HubResult<OtherStoresStock>>;
+  /**
+   * a member outside this store's cache, by exact phone, member code or 尾号 + name (online only,
+   * `POST /customers/search`); the hub adds them to the store's scope, so the next pull caches them
+   */
+  searchCustomers(query: CustomerSearchRequest): Promise<HubResult<CustomerSearchResponse>>;
   connectLive(events: LiveEvents): LiveConnection;
 };

@@ -8,6 +8,8 @@ import type {
   BindingTransferRequest,
   BindingTransferResponse,
   OtherStoresStock,
+  CustomerSearchRequest,
+  CustomerSearchResponse,
 } from '../../shared/protocol';
 import type { Result } from '../../shared/result';
 import type { TerminalDb } from '../data/database';
@@ -166,6 +168,18 @@ export class SyncEngine {
   /** Where else in the chain a product is (online only: nothing of it is cached). */
   otherStoresStock(sku: string, limit = 5): Promise<HubResult<OtherStoresStock>> {
     return this.options.hub.otherStoresStock(sku, limit);
+  }
+
+  /**
+   * A member outside this store's cache, searched at the hub (online only, issue #17). The hub put
+   * the members found into the store's scope before answering, so the customer feed is pulled
+   * before this answers: opening one finds the profile cached, and offline later too.
+   */
+  async searchHub(query: CustomerSearchRequest): Promise<HubResult<CustomerSearchResponse>> {
+    const result = await this.options.hub.searchCustomers(query);
+    if (result.ok && result.value.customers.length > 0)
+      await this.pull.pullFeed('customers').catch(() => undefined);
+    return result;
   }
 
   /** Online sign-in at the hub (renderer/session/use-sign-in.ts falls back offline). */

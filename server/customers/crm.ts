@@ -250,6 +250,30 @@ export async function upsertCrmCustomers(
       tx,
       [...index.pending].map(([id, fields]) => ({ id, fields })),
     );
+    await storeLocations(
+      tx,
+      items.flatMap((item) => {
+        const row = index.byCrm.get(item.crmId);
+        return item.location && row ? [{ id: row.id, ...item.location }] : [];
+      }),
+    );
     return { results, cursor: maxCursor(cursor, inserted) };
   });
+}
+
+/**
+ * Head office's geocode of members (not sent to terminals, so no feed change): a new or moved one
+ * brings the member into the nearest store's scope (the trigger of migration 021).
+ */
+async function storeLocations(
+  tx: Queryable,
+  located: readonly { id: string; lat: number; lng: number }[],
+): Promise<void> {
+  if (located.length === 0) return;
+  await tx.query(
+    `update customers c set lat = x.lat, lng = x.lng
+       from unnest($1::uuid[], $2::float8[], $3::float8[]) as x(id, lat, lng)
+      where c.id = x.id and (c.lat is distinct from x.lat or c.lng is distinct from x.lng)`,
+    [located.map((l) => l.id), located.map((l) => l.lat), located.map((l) => l.lng)],
+  );
 }

@@ -58,7 +58,7 @@ export async function eraseCustomer(
 
     const wiped = `name = '', phone_e164 = null, phone_hash = null, crm_id = null,
       member_code = 'ERASED-' || id::text, birthday = null, sizes = '{}', favourite_categories = '[]',
-      tags = '[]', notes = '', consent_marketing = false, home_store_id = null,
+      tags = '[]', notes = '', consent_marketing = false, home_store_id = null, lat = null, lng = null,
       online = $2::jsonb, in_store = $3::jsonb, updated_at = now(),
       feed_json = null, feed_json_seq = null`;
     const empty = [JSON.stringify(EMPTY_ONLINE), JSON.stringify(EMPTY_IN_STORE)];

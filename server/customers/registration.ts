@@ -8,6 +8,7 @@ import { badRequest, HubError } from '../http/errors';
 import { generateMemberCode, liveCustomerByPhone, phoneIdentity } from './identity';
 import { resolveLiveCustomerId } from './merge-chain';
 import { loadProfile } from './profile';
+import { enterStoreScope, SCOPE_REASON } from './scope';
 
 export type RegistrationOutcome = {
   status: 'created' | 'existing';
@@ -125,6 +126,9 @@ export async function registerCustomer(
         customerId: byPhone,
         at: now,
       });
+      // Found at this counter: now one of this store's members (issue #17), so the store's feed
+      // brings the profile even where its cursor is past the customer's own change.
+      await enterStoreScope(tx, terminal.storeId, [byPhone], SCOPE_REASON.lookup);
       return { id: byPhone, cursor: null };
     }
     const [row] = await tx.query<{ seq: string }>(

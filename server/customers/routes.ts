@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   endpoints,
   type BatchResponse,
+  type CustomerSearchResponse,
   type EraseResponse,
   type MergeResponse,
   type RegistrationResponse,
@@ -16,6 +17,8 @@ import { eraseCustomer } from './erase';
 import { mergeCustomers } from './merge';
 import { recordOnlineEvents } from './online-events';
 import { registerCustomer } from './registration';
+import { settleScopesNow } from './scope-runner';
+import { searchCustomers } from './search';
 
 /** Customer writes: head-office CRM upserts, merges and erasures, and in-store registration. */
 export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): void {
@@ -29,6 +32,7 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
     endpoints.importCustomers,
     async ({ body: { customers } }): Promise<BatchResponse> => {
       const { results, cursor } = await upsertCrmCustomers(ctx.db, customers);
+      await settleScopesNow(ctx);
       announce(cursor);
       return { results };
     },
@@ -46,9 +50,30 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
       }
       throw error;
     });
+    await settleScopesNow(ctx);
     announce(cursor);
     const body: RegistrationResponse = { status, customer };
     return reply.status(status === 'created' ? 201 : 200).send(body);
+  });
+
+  onEndpoint(api, endpoints.searchCustomers, async ({ request, reply, body: query }) => {
+    const terminal = terminalOf(request);
+    const customers = await searchCustomers(
+      ctx.db,
+      terminal,
+      query,
+      ctx.config.searchesPerHour,
+    ).catch((error: unknown) => {
+      if (error instanceof HubError && error.status === 429) {
+        const { retryAfterSeconds } = error.details as { retryAfterSeconds: number };
+        void reply.header('retry-after', String(retryAfterSeconds));
+      }
+      throw error;
+    });
+    // Numbered now, so the store's next feed page carries the members found.
+    await settleScopesNow(ctx);
+    const body: CustomerSearchResponse = { customers };
+    return body;
   });
 
   onEndpoint(api, endpoints.onlineEvents, async ({ body: { events } }): Promise<BatchResponse> => {
@@ -59,6 +84,7 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
 
   onEndpoint(api, endpoints.mergeCustomers, async ({ body: input }): Promise<MergeResponse> => {
     const { cursor, followUpStores, ...response } = await mergeCustomers(ctx.db, input);
+    await settleScopesNow(ctx);
     announce(cursor);
     announceFollowUps(ctx, followUpStores);
     return response;

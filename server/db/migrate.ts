@@ -19,6 +19,7 @@ import { afterSaleSchema } from './migrations/017-after-sale';
 import { storeRegionsSchema } from './migrations/018-store-regions';
 import { productLaunchSchema } from './migrations/019-product-launch';
 import { profileEditsSchema } from './migrations/020-profile-edits';
+import { storeScopesSchema } from './migrations/021-store-scopes';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -42,6 +43,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 18, name: 'store-regions', sql: storeRegionsSchema },
   { version: 19, name: 'product-launch', sql: productLaunchSchema },
   { version: 20, name: 'profile-edits', sql: profileEditsSchema },
+  { version: 21, name: 'store-scopes', sql: storeScopesSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
@@ -74,10 +76,25 @@ export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<
   return ran;
 }
 
-/** Our migrations hold no functions or quoted semicolons, so a split on `;` at line end is exact. */
-function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*$/m)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
+/**
+ * Splits a migration into statements at a `;` that ends a line. Function bodies (migration 021's
+ * triggers) are dollar-quoted (`$f$ … $f$`): a `;` inside one belongs to the body.
+ */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let quote: string | null = null;
+  for (const line of sql.split('\n')) {
+    for (const tag of line.match(/\$[A-Za-z_]*\$/g) ?? []) {
+      if (quote === null) quote = tag;
+      else if (tag === quote) quote = null;
+    }
+    current += `${line}\n`;
+    if (quote === null && /;\s*$/.test(line)) {
+      statements.push(current.replace(/;\s*$/, ''));
+      current = '';
+    }
+  }
+  statements.push(current);
+  return statements.map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => s.length > 0);
 }

@@ -12,6 +12,7 @@ import { isConnectionError } from '../db/database';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
 import type { TerminalSocket } from '../realtime/realtime';
+import { settleScopesNow } from '../customers/scope-runner';
 import { claimAlert, expireAlerts, listAlerts } from './alerts';
 import { recordFootfall, recordPresence } from './presence';
 
@@ -29,6 +30,9 @@ export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): v
     const result = await recordPresence(ctx, event);
     if (result.alert) ctx.realtime.toStore(result.alert.storeId, 'alert:new', result.alert);
     if (result.seen) ctx.realtime.toStore(result.seen.storeId, 'alert:updated', result.seen);
+    // A member first seen at this store enters its scope (issue #17): numbered after the card
+    // went out, so the alert never waits for the change-feed lock.
+    if (result.alert) await settleScopesNow(ctx);
     return reply.status(202).send({ visitId: result.visitId, alertId: result.alertId });
   });
 

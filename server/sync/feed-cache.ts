@@ -1,8 +1,9 @@
 /**
  * Read-through cache of the customer feed's full pages, as the JSON bytes of their items.
  *
- * Why: the customer feed is the same for every terminal of the chain, and an initial sync reads
- * all of it (200,000 profiles ≈ 285 MB of JSON, 20–30 s of hub CPU on this machine). When a chain
+ * Why: the chain-wide customer feed is the same for every terminal (a store-scoped one for every
+ * terminal of the store: its pages are keyed by the store, docs/scaling.md), and an initial sync
+ * reads all of it (200,000 profiles ≈ 285 MB of JSON, 20–30 s of hub CPU here). When a chain
  * rolls out hundreds of terminals, every one of them asks for the same pages; with the cache the
  * hub builds each page once and then only copies bytes.
  *

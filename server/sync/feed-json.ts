@@ -38,8 +38,8 @@ export type CustomerFeedBytes = FeedPageBytes & { stored: number };
  * tombstones), as the JSON array the feed sends. Rows whose stored JSON is current are copied;
  * the others are read in full and mapped, as `rowToFeedItem` would.
  *
- * Scope decision: the whole chain, not just the terminal's store. Members walk into any store and
- * the guide must recognise them (尾号 lookup, member QR, arrival card) even while offline.
+ * The whole chain (`HUB_CUSTOMER_FEED_SCOPE=chain`). With `store`, a terminal gets its store's
+ * scope instead (scope-feed.ts; docs/scaling.md, "Store-scoped caches").
  */
 export async function customerFeedPage(
   db: Queryable,

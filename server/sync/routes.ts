@@ -10,7 +10,9 @@ import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
 import { badRequest } from '../http/errors';
 import { FeedPageCache, type FeedPageBytes } from './feed-cache';
+import { scopeRowsAfter } from '../customers/scope';
 import { customerFeedPage } from './feed-json';
+import { storeCustomerFeedPage } from './scope-feed';
 import {
   catalogFeedPage,
   customerFeedEpoch,
@@ -43,22 +45,31 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
 
   // Answered as bytes: full pages come from the chain-wide page cache (see feed-cache.ts), and
   // `x-feed-cache: hit | miss` says which. The body is exactly what serialising a FeedPage gives.
-  onEndpoint(api, endpoints.syncCustomers, async ({ reply, query }) => {
+  // `HUB_CUSTOMER_FEED_SCOPE=store`: each store's own members (scope-feed.ts); the page cache
+  // holds a store's pages under the store's key, with the same reasoning (rows only move up).
+  const scoped = ctx.config.customerFeedScope === 'store';
+  onEndpoint(api, endpoints.syncCustomers, async ({ request, reply, query }) => {
     const params = feedParams(query);
+    const storeId = scoped ? terminalOf(request).storeId : null;
     if (cache.enabled) cache.checkEpoch(await customerFeedEpoch(db));
     // `x-feed-stored: 4998/5000` on a page this request built: rows copied from stored feed JSON
     // (see feed-json.ts) out of the page's rows; the rest were mapped live.
     let stored: string | null = null;
-    const { page, hit } = await cache.getOrBuild(`${params.after}:${params.limit}`, async () => {
-      const built = await customerFeedPage(db, params);
+    const key = `${storeId ?? 'chain'}:${params.after}:${params.limit}`;
+    const { page, hit } = await cache.getOrBuild(key, async () => {
+      const built = storeId
+        ? await storeCustomerFeedPage(db, storeId, params)
+        : await customerFeedPage(db, params);
       stored = `${built.stored}/${built.count}`;
       return built;
     });
     const total = !params.withTotal
       ? undefined
-      : page.hasMore
-        ? await customersAfter(db, params.after)
-        : page.count;
+      : !page.hasMore
+        ? page.count
+        : storeId
+          ? await scopeRowsAfter(db, storeId, params.after)
+          : await customersAfter(db, params.after);
     return reply
       .type('application/json; charset=utf-8')
       .header('x-feed-cache', hit ? 'hit' : 'miss')

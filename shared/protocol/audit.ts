@@ -82,6 +82,9 @@ export const hubAuditAction = z.enum([
   // #16 item 7: a guide edited a member's profile at a terminal (detail: the field names only —
   // notes may name people; the values are in the hub's change log, customer_profile_edits)
   'customer_profile_edited',
+  // #17 item 1: a terminal searched the hub for a member outside its store's cache (one entry per
+  // member found, or one without a member when none was; never what was typed)
+  'customer_searched',
 ]);
 export type HubAuditAction = z.infer<typeof hubAuditAction>;
 

@@ -174,6 +174,11 @@ export const customerTombstone = z.object({
   seq: z.string(),
   deleted: z.literal(true),
   mergedInto: uuid.nullable(),
+  /**
+   * The member left this store's scope (issue #17; docs/scaling.md): the terminal drops the
+   * cached profile and keeps what it showed (alerts, orders, the trail). Absent: erased or merged.
+   */
+  outOfScope: z.literal(true).optional(),
 });
 export type CustomerTombstone = z.infer<typeof customerTombstone>;
 
@@ -216,6 +221,13 @@ export const crmCustomer = z.object({
   sizes: sizes.default({}),
   favouriteCategories: z.array(text.max(32)).max(20).default([]),
   homeStoreId: uuid.optional(),
+  /**
+   * Where the member lives or shops (head office's geocode, issue #17): never sent to terminals;
+   * the member enters the scope of the nearest store (its catchment, docs/scaling.md).
+   */
+  location: z
+    .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+    .optional(),
   tags: z.array(text.max(32)).max(50).default([]),
   notes: text.max(2000).default(''),
   consentMarketing: z.boolean().default(false),

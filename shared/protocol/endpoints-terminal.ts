@@ -4,6 +4,7 @@ import { bindingTransferRequest, bindingTransferResponse } from './bindings';
 import { otherStoresStock, otherStoresStockRequest } from './catalog';
 import { batchResponse, feedQuery, uuid } from './common';
 import { customerRegistration, registrationResponse } from './customers';
+import { customerSearchRequest, customerSearchResponse } from './customer-search';
 import { feedRejectsRequest, feedRejectsResponse } from './feed-rejects';
 import { profileEditsRequest } from './profile-edits';
 import { followUpOutcomesRequest, visitOutcomesRequest } from './follow-ups';
@@ -90,6 +91,17 @@ export const terminalEndpoints = {
     auth: 'terminal',
     body: customerRegistration,
     response: registrationResponse,
+  }),
+  /**
+   * A member outside this store's cache, found online (exact phone, member code, 尾号 + name);
+   * rate-limited per terminal, audited, and the member enters the store's scope (issue #17).
+   */
+  searchCustomers: endpoint({
+    method: 'POST',
+    path: '/customers/search',
+    auth: 'terminal',
+    body: customerSearchRequest,
+    response: customerSearchResponse,
   }),
   postOrders: endpoint({
     method: 'POST',

@@ -2,6 +2,7 @@ export * from './common';
 export * from './numbers';
 export * from './errors';
 export * from './customers';
+export * from './customer-search';
 export * from './catalog';
 export * from './staff';
 export * from './orders';

@@ -261,7 +261,10 @@ describeOnBackends('hostile input matrix', (backend) => {
   beforeAll(async () => {
     // Each write case is followed by a look at the database, through the admin API on PGlite:
     // hundreds of admin calls a minute, above the key's normal limit (abuse.test.ts tests limits).
-    hub = await backend.startHub({ env: { HUB_ADMIN_CALLS_PER_MIN: '100000' } });
+    hub = await backend.startHub({
+      // every accepted case of the matrix is a call: no per-hour limit may answer for the schema
+      env: { HUB_ADMIN_CALLS_PER_MIN: '100000', HUB_SEARCHES_PER_HOUR: '100000' },
+    });
     fx.store = await createStoreFixture(hub);
     token = fx.store.terminals[0]!.token;
     await seedProducts(hub, [{ ...fx.product, stock: { [fx.store.storeId]: 50 } }]);
@@ -623,6 +626,12 @@ function specs(fx: Fixture): RouteSpec[] {
           createdAt: now(),
         }),
       },
+    },
+    {
+      // writes the search's audit entry; found members enter the store's scope
+      endpoint: 'searchCustomers',
+      writes: true,
+      body: { valid: () => ({ by: 'memberCode', memberCode: 'NO-SUCH-MEMBER' }) },
     },
     {
       endpoint: 'postOrders',

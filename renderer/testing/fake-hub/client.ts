@@ -12,6 +12,7 @@ import { register, takeConsent, takeProfileEdit, transferBinding } from './custo
 import { closeFollowUp, takeVisitOutcome } from './follow-ups';
 import { acceptOrder, acceptReturn, storeOrder, storeOrders } from './orders';
 import { changePin, signIn } from './pin';
+import { searchCustomers } from './search';
 import type { FakeHubState } from './state';
 
 /**
@@ -129,6 +130,7 @@ export function fakeHubClient(hub: FakeHubState): HubClient {
       lossy((): HubResult<OtherStoresStock> =>
         ok({ sku, stores: (hub.otherStores.get(sku) ?? []).slice(0, limit) }),
       ),
+    searchCustomers: (query) => lossy(() => searchCustomers(hub, query)),
     reportStatus: (report) =>
       lossy((): HubResult<void> => {
         hub.statusReports.push(structuredClone(report));

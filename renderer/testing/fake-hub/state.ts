@@ -4,6 +4,7 @@ import type {
   ConsentChange,
   CustomerFeedItem,
   CustomerProfile,
+  CustomerSearchRequest,
   FeedReject,
   FollowUpItem,
   FollowUpOutcome,
@@ -18,6 +19,7 @@ import type {
   VisitOutcome,
 } from '../../../shared/protocol';
 import type { LiveEvents } from '../../sync/hub-client';
+import type { ElsewhereMember } from './search';
 
 type Faults = {
   /** every call fails with a network error before reaching the hub */
@@ -58,6 +60,10 @@ export class FakeHubState {
   readonly terminalNames = new Map<string, string>();
   /** what `GET /stock/other-stores` answers, by SKU (nearest first, as the hub sorts them) */
   readonly otherStores = new Map<string, OtherStoresStock['stores']>();
+  /** members outside this store's scope (#17), by id: found by `searchCustomers`, then fed */
+  readonly elsewhere = new Map<string, ElsewhereMember>();
+  /** the online searches asked, in order */
+  readonly searches: CustomerSearchRequest[] = [];
   /** the store's follow-up tasks (#15), each with its feed position */
   readonly followUps = new Map<string, FollowUpItem & { seq: string }>();
   /** outcomes the hub stored, by their terminal id, and how often each id was posted */

@@ -1,0 +1,60 @@
+/**
+ * A browser page with the counter's search box (issue #17: the online fallback) on demo data, for
+ * screenshots (not part of the app): one member cached here, one known only to head office (the
+ * fake hub's `elsewhere`). `?lang=en` for English. Real IndexedDB, the in-process fake hub.
+ */
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { newId } from '../../shared/domain/ids';
+import { createAppI18n } from '../app/locales';
+import { ServicesProvider, type AppServices } from '../core/services';
+import { useAppStore } from '../core/store';
+import { LookupScreen } from '../customers/lookup-screen';
+import { TerminalDb } from '../data/database';
+import { memorySecretStore } from '../data/secret-store';
+import { makeProfile, TEST_PHONE_KEY, testSealer } from '../data/testing';
+import { FakeHub } from './fake-hub';
+import { SyncEngine } from '../sync/sync-engine';
+import { recordingBridge, terminalInfoFor } from './test-harness';
+import '../app/app-shell.css';
+import '../ui/screens.css';
+
+const ME = { id: newId(), name: '王芳', role: 'guide' as const };
+const NOW = new Date('2026-12-04T10:05:00.000Z');
+
+async function main() {
+  const storeId = newId();
+  const hub = new FakeHub(TEST_PHONE_KEY);
+  const db = new TerminalDb(newId(), { sealer: testSealer() });
+  const now = () => NOW;
+  const secrets = memorySecretStore({ token: 't', phoneHashKey: TEST_PHONE_KEY });
+  const engine = new SyncEngine({ db, hub: hub.client(), secrets, now, autoRetry: false });
+  const services: AppServices = {
+    bridge: recordingBridge(),
+    db,
+    engine,
+    terminal: terminalInfoFor(storeId),
+    phoneHashKey: TEST_PHONE_KEY,
+    now,
+  };
+  hub.upsertCustomer(
+    await makeProfile({ name: '周雪', tier: 'gold', phone: '+8613800001111', memberCode: 'M1001' }),
+  );
+  const phone = '+8613600002222';
+  const far = await makeProfile({ name: '赵敏', tier: 'platinum', phone, memberCode: 'M9009' });
+  hub.elsewhere.set(far.id, { profile: far, phone });
+  await engine.start();
+  await engine.settled();
+  useAppStore.getState().signIn(ME);
+  const lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'zh-CN';
+  createRoot(document.getElementById('root')!).render(
+    <I18nextProvider i18n={createAppI18n(lang)}>
+      <ServicesProvider services={services}>
+        <LookupScreen />
+      </ServicesProvider>
+    </I18nextProvider>,
+  );
+  document.body.dataset.ready = 'true';
+}
+
+void main();

@@ -1,0 +1,39 @@
+import type { HubContext } from '../context';
+import { startPeriodicSweep } from '../periodic-sweep';
+import { settleStoreScopes } from './scope';
+
+/** How often the background round numbers scope entries no request settled (ms). */
+const SCOPE_SWEEP_MS = 1_000;
+
+/**
+ * Settles the store scopes (server/customers/scope.ts) and, when the hub serves store-scoped
+ * feeds, tells each touched store's terminals to pull. Called after the commit of a write that can
+ * bring a member into a store (presence, orders, registration, CRM import, search), so the next
+ * pull carries them; never fails the request that called it (the periodic round retries).
+ */
+export async function settleScopesNow(ctx: HubContext): Promise<void> {
+  try {
+    for (;;) {
+      const { cursor, stores, more } = await settleStoreScopes(ctx.db, ctx.config.storeScopeCap);
+      if (cursor !== null && ctx.config.customerFeedScope === 'store')
+        for (const storeId of stores)
+          ctx.realtime.toStore(storeId, 'customers:changed', { cursor });
+      if (!more) return;
+      // A backlog (a large import, the first start after migration 021): let requests in between.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'store scopes not settled; the next round retries');
+  }
+}
+
+/** The background round: entries whose writer did not settle them (another node, a crash). */
+export function startScopeSweep(ctx: HubContext): () => void {
+  return startPeriodicSweep({
+    what: 'store scope settle',
+    everyMs: SCOPE_SWEEP_MS,
+    runAtStart: true,
+    log: ctx.log,
+    sweep: () => settleScopesNow(ctx),
+  });
+}

@@ -1,0 +1,63 @@
+import { loadCustomerRows } from '../customers/profile';
+import type { Queryable } from '../db/database';
+import { feedJsonOf, type CustomerFeedBytes } from './feed-json';
+
+/**
+ * One store's customer feed (`HUB_CUSTOMER_FEED_SCOPE=store`; docs/scaling.md, "Store-scoped
+ * caches"): the members in the store's scope changed after `after`, by the scope row's `seq`, as
+ * the JSON array the feed sends. A member in scope is sent as the chain-wide feed would send them
+ * (the stored feed JSON when current, else mapped live; erased or merged: the customer's own
+ * tombstone). A member who left the scope is sent once as a tombstone marked `outOfScope`: the
+ * terminal drops the cached profile and keeps everything else (alerts, orders, the trail).
+ *
+ * The cursor keeps the chain feed's guarantees: scope rows take their numbers from `change_seq`
+ * under the change-feed lock (entering, leaving) or the customer's own new number (a change), so a
+ * row never commits behind a cursor a reader has passed, and a row moved on is sent again later.
+ */
+export async function storeCustomerFeedPage(
+  db: Queryable,
+  storeId: string,
+  { after, limit }: { after: string; limit: number },
+): Promise<CustomerFeedBytes> {
+  const rows = await db.query<{
+    id: string;
+    seq: string;
+    active: boolean;
+    gone: boolean;
+    json: string | null;
+  }>(
+    `select s.customer_id::text as id, s.seq::text as seq, s.active,
+            (c.deleted or c.merged_into is not null) as gone,
+            case when c.feed_json_seq = c.seq then c.feed_json end as json
+       from customer_store_scope s join customers c on c.id = s.customer_id
+      where s.store_id = $1 and s.seq > $2::bigint
+      order by s.seq limit $3`,
+    [storeId, after, limit + 1],
+  );
+  const hasMore = rows.length > limit;
+  const kept = hasMore ? rows.slice(0, limit) : rows;
+  const sendsProfile = (r: (typeof kept)[number]) => r.active || r.gone;
+  const missing = kept.filter((r) => sendsProfile(r) && r.json === null).map((r) => r.id);
+  const live = await loadCustomerRows(db, missing);
+  const parts = kept.map((r) => {
+    if (!sendsProfile(r))
+      return JSON.stringify({
+        id: r.id,
+        seq: r.seq,
+        deleted: true,
+        mergedInto: null,
+        outOfScope: true,
+      });
+    if (r.json !== null) return r.json;
+    const row = live.get(r.id);
+    if (!row) throw new Error(`customer ${r.id} vanished while its feed page was built`);
+    return feedJsonOf(row);
+  });
+  return {
+    itemsJson: Buffer.from(`[${parts.join(',')}]`),
+    count: kept.length,
+    cursor: kept.at(-1)?.seq ?? after,
+    hasMore,
+    stored: kept.length - missing.length,
+  };
+}
