@@ -43,7 +43,7 @@ describe('migration 020 (profile edits)', () => {
         [ID.guide, ID.store],
       );
 
-      expect(await migrate(db)).toEqual([20]);
+      expect(await migrate(db, 20)).toEqual([20]);
       const [member] = await db.query<{ sizes: unknown; tags: unknown; notes: string }>(
         'select sizes, tags, notes from customers where id = $1',
         [ID.customer],
