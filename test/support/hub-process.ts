@@ -22,6 +22,8 @@ export type HubProcess = {
   url: string;
   port: number;
   dataDir: string;
+  /** the data dir is a temp dir this helper made (removeDataDir deletes it), kept on restart */
+  ownsDataDir: boolean;
   options: HubOptions;
   proc: ChildProcess;
   /** every log line the hub printed (JSON objects) */
@@ -98,6 +100,7 @@ export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
     url: `http://127.0.0.1:${port}`,
     port,
     dataDir,
+    ownsDataDir: options.dataDir === undefined,
     options,
     proc,
     logs,
@@ -118,9 +121,10 @@ export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
 /** Restarts a hub on the same data (and the same port, so clients reconnect to it). */
 export async function restartHub(hub: HubProcess): Promise<HubProcess> {
   await hub.stop();
-  return startHub({ ...hub.options, dataDir: hub.dataDir, port: hub.port });
+  const next = await startHub({ ...hub.options, dataDir: hub.dataDir, port: hub.port });
+  return { ...next, ownsDataDir: hub.ownsDataDir };
 }
 
 export function removeDataDir(hub: HubProcess): void {
-  if (!hub.options.dataDir) rmSync(hub.dataDir, { recursive: true, force: true });
+  if (hub.ownsDataDir) rmSync(hub.dataDir, { recursive: true, force: true });
 }
