@@ -7,9 +7,10 @@ import { HubError } from '../http/errors';
 import { attribute, type Attribution } from './attribution';
 import { loadEvidence } from './evidence';
 import { loadCreditRules } from './rules';
+import { ADVISORY_LOCKS } from '../db/advisory-locks';
 
 /** Online-order batches run one at a time: a refund and its order, or one id sent twice, race. */
-export const ONLINE_CREDIT_LOCK = 4615;
+export const ONLINE_CREDIT_LOCK = ADVISORY_LOCKS.onlineCredit;
 /** Channels' clocks drift a little; an order further ahead than this is refused. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 

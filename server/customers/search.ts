@@ -10,12 +10,13 @@ import { HubError } from '../http/errors';
 import { normalisePhone } from '../../shared/domain/phone';
 import { loadProfiles } from './profile';
 import { enterStoreScope, SCOPE_REASON } from './scope';
+import { ADVISORY_LOCK_SPACES } from '../db/advisory-locks';
 
 /** The window of the per-terminal search limit. */
 export const SEARCH_WINDOW_MS = 3_600_000;
 
 /** `pg_advisory_xact_lock(int, int)` key space of one terminal's searches (count, then write). */
-const SEARCH_LOCK = 4617;
+const SEARCH_LOCK = ADVISORY_LOCK_SPACES.search;
 
 /**
  * A terminal's online search for members outside its store's cache (`POST /customers/search`).

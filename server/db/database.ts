@@ -6,6 +6,8 @@
  * `::int` for small counts), JSON parameters are passed as strings with `$n::jsonb`, instants as
  * ISO strings with `$n::timestamptz`.
  */
+import { ADVISORY_LOCKS } from './advisory-locks';
+
 export type Row = Record<string, unknown>;
 
 export type Queryable = {
@@ -50,7 +52,7 @@ export async function openDatabase(config: DbConfig): Promise<Db> {
  * transaction-scoped lock before drawing numbers, so sequence order equals commit order and a
  * reader paging by cursor can never skip a row that commits late.
  */
-export const CHANGE_FEED_LOCK = 4600;
+export const CHANGE_FEED_LOCK = ADVISORY_LOCKS.changeFeed;
 export async function lockChangeFeed(tx: Queryable): Promise<void> {
   await tx.query('select pg_advisory_xact_lock($1)', [CHANGE_FEED_LOCK]);
 }

@@ -20,6 +20,7 @@ import { storeRegionsSchema } from './migrations/018-store-regions';
 import { productLaunchSchema } from './migrations/019-product-launch';
 import { profileEditsSchema } from './migrations/020-profile-edits';
 import { storeScopesSchema } from './migrations/021-store-scopes';
+import { ADVISORY_LOCKS } from './advisory-locks';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
 export const migrations: readonly { version: number; name: string; sql: string }[] = [
@@ -60,7 +61,7 @@ export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<
     if (m.version > upTo || applied.has(m.version)) continue;
     await db.transaction(async (tx) => {
       // Two hub nodes starting at once on one PostgreSQL: only one migrates.
-      await tx.query('select pg_advisory_xact_lock(4601)');
+      await tx.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.migrations]);
       const again = await tx.query('select 1 from schema_migrations where version = $1', [
         m.version,
       ]);

@@ -2,9 +2,10 @@ import { newId } from '../../shared/domain/ids';
 import type { FollowUpDetail, FollowUpItem, FollowUpKind } from '../../shared/protocol';
 import type { Queryable } from '../db/database';
 import { boundGuides } from './binding-link';
+import { ADVISORY_LOCKS } from '../db/advisory-locks';
 
 /** `pg_advisory_xact_lock` key of follow-up task writes (the feed's sequence is drawn under it). */
-const FOLLOW_UP_LOCK = 4615;
+const FOLLOW_UP_LOCK = ADVISORY_LOCKS.followUps;
 
 /**
  * Taken first by every transaction that writes `follow_up_tasks`: sequence numbers are then

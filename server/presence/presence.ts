@@ -18,9 +18,10 @@ import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from './windows';
 import { ALERT_SELECT, toAlertUpdate, type AlertRow } from './alerts';
 import { buildCustomerCard, CARD_COLUMNS, type CardCustomerRow } from './card';
 import { nearestStoreContaining, type Geofence } from './geo';
+import { ADVISORY_LOCK_SPACES } from '../db/advisory-locks';
 
 /** Second key space for `pg_advisory_xact_lock(int, int)`: one lock per store × customer. */
-const VISIT_LOCK_SPACE = 4601;
+const VISIT_LOCK_SPACE = ADVISORY_LOCK_SPACES.visit;
 /** Merges can chain (A → B → C); follow a few hops, never loop forever on bad data. */
 
 type CustomerRow = CardCustomerRow & { merged_into: string | null; deleted: boolean };
