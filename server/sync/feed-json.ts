@@ -51,15 +51,31 @@ export async function customerFeedPage(
        from customers c where c.seq > $1::bigint order by c.seq limit $2`,
     [after, limit + 1],
   );
+  return assembleFeedPage(db, rows, { after, limit });
+}
+
+/**
+ * A feed page from up to `limit + 1` rows read in feed order: rows whose stored JSON is current
+ * are copied, the others read in full and mapped; `preset` answers a row's JSON when it is not
+ * the customer's own (the store feed's out-of-scope tombstone). Rows written since the
+ * materializer last ran are read after the page query, so on PostgreSQL a row may have changed
+ * again in between: then the page carries that newer version (its seq above the page's cursor),
+ * and the feed sends it once more later — never an older one.
+ */
+export async function assembleFeedPage<R extends { id: string; seq: string; json: string | null }>(
+  db: Queryable,
+  rows: readonly R[],
+  { after, limit }: { after: string; limit: number },
+  preset: (row: R) => string | null = () => null,
+): Promise<CustomerFeedBytes> {
   const hasMore = rows.length > limit;
   const kept = hasMore ? rows.slice(0, limit) : rows;
-  // Rows written since the materializer last ran. Read after the page query, so on PostgreSQL
-  // a row may have changed again in between: then the page carries that newer version (its seq
-  // above the page's cursor), and the feed sends it once more later — never an older one.
-  const missing = kept.filter((r) => r.json === null).map((r) => r.id);
+  const fixed = kept.map(preset);
+  const missing = kept.filter((r, i) => fixed[i] === null && r.json === null).map((r) => r.id);
   const live = await loadCustomerRows(db, missing);
-  const parts = kept.map((r) => {
-    if (r.json !== null) return r.json;
+  const parts = kept.map((r, i) => {
+    const json = fixed[i] ?? r.json;
+    if (json !== null) return json;
     const row = live.get(r.id);
     if (!row) throw new Error(`customer ${r.id} vanished while its feed page was built`);
     return feedJsonOf(row);

@@ -1,6 +1,5 @@
-import { loadCustomerRows } from '../customers/profile';
 import type { Queryable } from '../db/database';
-import { feedJsonOf, type CustomerFeedBytes } from './feed-json';
+import { assembleFeedPage, type CustomerFeedBytes } from './feed-json';
 
 /**
  * One store's customer feed (`HUB_CUSTOMER_FEED_SCOPE=store`; docs/scaling.md, "Store-scoped
@@ -34,30 +33,9 @@ export async function storeCustomerFeedPage(
       order by s.seq limit $3`,
     [storeId, after, limit + 1],
   );
-  const hasMore = rows.length > limit;
-  const kept = hasMore ? rows.slice(0, limit) : rows;
-  const sendsProfile = (r: (typeof kept)[number]) => r.active || r.gone;
-  const missing = kept.filter((r) => sendsProfile(r) && r.json === null).map((r) => r.id);
-  const live = await loadCustomerRows(db, missing);
-  const parts = kept.map((r) => {
-    if (!sendsProfile(r))
-      return JSON.stringify({
-        id: r.id,
-        seq: r.seq,
-        deleted: true,
-        mergedInto: null,
-        outOfScope: true,
-      });
-    if (r.json !== null) return r.json;
-    const row = live.get(r.id);
-    if (!row) throw new Error(`customer ${r.id} vanished while its feed page was built`);
-    return feedJsonOf(row);
-  });
-  return {
-    itemsJson: Buffer.from(`[${parts.join(',')}]`),
-    count: kept.length,
-    cursor: kept.at(-1)?.seq ?? after,
-    hasMore,
-    stored: kept.length - missing.length,
-  };
+  const outOfScope = (r: (typeof rows)[number]) =>
+    r.active || r.gone
+      ? null
+      : JSON.stringify({ id: r.id, seq: r.seq, deleted: true, mergedInto: null, outOfScope: true });
+  return assembleFeedPage(db, rows, { after, limit }, outOfScope);
 }
