@@ -9,17 +9,13 @@ import { newId } from '../../shared/domain/ids';
 import type { FollowUpItem } from '../../shared/protocol';
 import { createAppI18n } from '../app/locales';
 import { ArrivalsScreen } from '../arrivals/arrivals-screen';
-import { ServicesProvider, type AppServices } from '../core/services';
+import { ServicesProvider } from '../core/services';
 import { useAppStore } from '../core/store';
 import { storeAlert } from '../data/alerts';
-import { TerminalDb } from '../data/database';
-import { memorySecretStore } from '../data/secret-store';
-import { makeAlert, makeProfile, TEST_PHONE_KEY, testSealer } from '../data/testing';
+import { makeAlert, makeProfile } from '../data/testing';
 import { NoPurchaseReasons } from '../dashboard/no-purchase-reasons';
 import { FollowUpsScreen } from '../follow-ups/follow-ups-screen';
-import { FakeHub } from './fake-hub';
-import { SyncEngine } from '../sync/sync-engine';
-import { recordingBridge, terminalInfoFor } from './test-harness';
+import { previewServices } from './preview-services';
 import '../app/app-shell.css';
 import '../ui/screens.css';
 import '../dashboard/dashboard.css';
@@ -28,20 +24,8 @@ const ME = { id: newId(), name: '王芳', role: 'guide' as const };
 const NOW = new Date('2026-11-02T10:05:00.000Z'); // Mon 18:05 in Shanghai
 
 async function main() {
-  const storeId = newId();
-  const hub = new FakeHub(TEST_PHONE_KEY);
-  const db = new TerminalDb(newId(), { sealer: testSealer() });
   const now = () => NOW;
-  const secrets = memorySecretStore({ token: 't', phoneHashKey: TEST_PHONE_KEY });
-  const engine = new SyncEngine({ db, hub: hub.client(), secrets, now, autoRetry: false });
-  const services: AppServices = {
-    bridge: recordingBridge(),
-    db,
-    engine,
-    terminal: terminalInfoFor(storeId),
-    phoneHashKey: TEST_PHONE_KEY,
-    now,
-  };
+  const { storeId, hub, db, engine, services } = previewServices(now);
   const task = async (
     name: string,
     tier: 'gold' | 'silver' | 'platinum' | 'regular',

@@ -7,15 +7,11 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { newId } from '../../shared/domain/ids';
 import { createAppI18n } from '../app/locales';
-import { ServicesProvider, type AppServices } from '../core/services';
+import { ServicesProvider } from '../core/services';
 import { useAppStore } from '../core/store';
 import { LookupScreen } from '../customers/lookup-screen';
-import { TerminalDb } from '../data/database';
-import { memorySecretStore } from '../data/secret-store';
-import { makeProfile, TEST_PHONE_KEY, testSealer } from '../data/testing';
-import { FakeHub } from './fake-hub';
-import { SyncEngine } from '../sync/sync-engine';
-import { recordingBridge, terminalInfoFor } from './test-harness';
+import { makeProfile } from '../data/testing';
+import { previewServices } from './preview-services';
 import '../app/app-shell.css';
 import '../ui/screens.css';
 
@@ -23,20 +19,8 @@ const ME = { id: newId(), name: '王芳', role: 'guide' as const };
 const NOW = new Date('2026-12-04T10:05:00.000Z');
 
 async function main() {
-  const storeId = newId();
-  const hub = new FakeHub(TEST_PHONE_KEY);
-  const db = new TerminalDb(newId(), { sealer: testSealer() });
   const now = () => NOW;
-  const secrets = memorySecretStore({ token: 't', phoneHashKey: TEST_PHONE_KEY });
-  const engine = new SyncEngine({ db, hub: hub.client(), secrets, now, autoRetry: false });
-  const services: AppServices = {
-    bridge: recordingBridge(),
-    db,
-    engine,
-    terminal: terminalInfoFor(storeId),
-    phoneHashKey: TEST_PHONE_KEY,
-    now,
-  };
+  const { hub, engine, services } = previewServices(now);
   hub.upsertCustomer(
     await makeProfile({ name: '周雪', tier: 'gold', phone: '+8613800001111', memberCode: 'M1001' }),
   );

@@ -8,16 +8,12 @@ import { I18nextProvider } from 'react-i18next';
 import { newId } from '../../shared/domain/ids';
 import type { ProductItem } from '../../shared/protocol';
 import { createAppI18n } from '../app/locales';
-import { ServicesProvider, type AppServices } from '../core/services';
+import { ServicesProvider } from '../core/services';
 import { useAppStore } from '../core/store';
 import { CustomerScreen } from '../customers/customer-screen';
-import { TerminalDb } from '../data/database';
-import { memorySecretStore } from '../data/secret-store';
-import { makeProduct, makeProfile, TEST_PHONE_KEY, testSealer } from '../data/testing';
+import { makeProduct, makeProfile } from '../data/testing';
 import { OutreachScreen } from '../outreach/outreach-screen';
-import { FakeHub } from './fake-hub';
-import { SyncEngine } from '../sync/sync-engine';
-import { recordingBridge, terminalInfoFor } from './test-harness';
+import { previewServices } from './preview-services';
 import '../app/app-shell.css';
 import '../ui/screens.css';
 
@@ -38,20 +34,8 @@ const dress = (size: string, stock: number): ProductItem =>
   });
 
 async function main() {
-  const storeId = newId();
-  const hub = new FakeHub(TEST_PHONE_KEY);
-  const db = new TerminalDb(newId(), { sealer: testSealer() });
   const now = () => NOW;
-  const secrets = memorySecretStore({ token: 't', phoneHashKey: TEST_PHONE_KEY });
-  const engine = new SyncEngine({ db, hub: hub.client(), secrets, now, autoRetry: false });
-  const services: AppServices = {
-    bridge: recordingBridge(),
-    db,
-    engine,
-    terminal: terminalInfoFor(storeId),
-    phoneHashKey: TEST_PHONE_KEY,
-    now,
-  };
+  const { hub, engine, services } = previewServices(now);
   hub.outreach = {
     miniStoreUrlPattern: 'https://m.example.com/p/{styleCode}?sku={sku}&guide={guideId}',
   };
