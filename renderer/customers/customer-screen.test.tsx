@@ -181,11 +181,16 @@ describe('CustomerScreen', () => {
     const { h, profile } = await setup();
     h.show(<CustomerScreen customerId={profile.id} />);
     await screen.findByRole('heading', { name: '王芳', level: 1 });
-    scanBurst('6901234567892');
-    expect(useAppStore.getState().screen).toEqual({
-      name: 'order',
-      customerId: profile.id,
-      addSku: '6901234567892',
+    // The 360 mounts when the cached profile has loaded (outside act), and the scanner listens
+    // from a passive effect React may not have run yet when the heading shows on a loaded machine
+    // (CI saw the scan unheard once). Scan until the screen hears it: once heard, it navigates.
+    await waitFor(() => {
+      scanBurst('6901234567892');
+      expect(useAppStore.getState().screen).toEqual({
+        name: 'order',
+        customerId: profile.id,
+        addSku: '6901234567892',
+      });
     });
   });
 

@@ -4,6 +4,7 @@ import type { DrainLock } from './drain-lock';
 import type { TerminalDb } from '../data/database';
 import type { Retention } from '../data/retention';
 import { recordSyncError } from '../data/sync-state';
+import { SingleFlights } from './single-flight';
 import { createStatusStore, type StatusStore } from './sync-status';
 
 /** The engine's tuning, defaults filled in (sync-engine.ts). */
@@ -39,7 +40,7 @@ export class EngineRuntime {
   readonly status: StatusStore = createStatusStore();
   running = false;
   revoked = false;
-  private readonly flights = new Map<string, { promise: Promise<void>; again: boolean }>();
+  private readonly flights = new SingleFlights(() => this.revoked);
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -60,31 +61,14 @@ export class EngineRuntime {
     if (this.revoked) throw new Revoked('terminal revoked');
   }
 
-  /** One run at a time per key; a call during a run asks for exactly one more run after it. */
+  /** One run at a time per key (single-flight.ts). */
   singleFlight(key: string, task: () => Promise<void>): Promise<void> {
-    const current = this.flights.get(key);
-    if (current) {
-      current.again = true;
-      return current.promise;
-    }
-    const flight = { promise: Promise.resolve(), again: false };
-    flight.promise = (async () => {
-      try {
-        do {
-          flight.again = false;
-          await task();
-        } while (flight.again && !this.revoked);
-      } finally {
-        this.flights.delete(key);
-      }
-    })();
-    this.flights.set(key, flight);
-    return flight.promise;
+    return this.flights.run(key, task);
   }
 
   /** Resolves when the runs in flight now have ended (never rejects). */
-  async flightsSettled(): Promise<void> {
-    await Promise.allSettled([...this.flights.values()].map((f) => f.promise));
+  flightsSettled(): Promise<void> {
+    return this.flights.settled();
   }
 
   /** Runs a sync step; errors become status (and a backoff retry), revocation wipes. */
