@@ -17,7 +17,7 @@ import { eraseCustomer } from './erase';
 import { mergeCustomers } from './merge';
 import { recordOnlineEvents } from './online-events';
 import { registerCustomer } from './registration';
-import { settleScopesNow } from './scope-runner';
+import { settleAfterWrite } from './scope-runner';
 import { searchCustomers } from './search';
 
 /** Customer writes: head-office CRM upserts, merges and erasures, and in-store registration. */
@@ -32,7 +32,7 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
     endpoints.importCustomers,
     async ({ body: { customers } }): Promise<BatchResponse> => {
       const { results, cursor } = await upsertCrmCustomers(ctx.db, customers);
-      await settleScopesNow(ctx);
+      await settleAfterWrite(ctx);
       announce(cursor);
       return { results };
     },
@@ -50,7 +50,7 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
       }
       throw error;
     });
-    await settleScopesNow(ctx);
+    await settleAfterWrite(ctx);
     announce(cursor);
     const body: RegistrationResponse = { status, customer };
     return reply.status(status === 'created' ? 201 : 200).send(body);
@@ -71,7 +71,7 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
       throw error;
     });
     // Numbered now, so the store's next feed page carries the members found.
-    await settleScopesNow(ctx);
+    await settleAfterWrite(ctx);
     const body: CustomerSearchResponse = { customers };
     return body;
   });
@@ -84,7 +84,7 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
 
   onEndpoint(api, endpoints.mergeCustomers, async ({ body: input }): Promise<MergeResponse> => {
     const { cursor, followUpStores, ...response } = await mergeCustomers(ctx.db, input);
-    await settleScopesNow(ctx);
+    await settleAfterWrite(ctx);
     announce(cursor);
     announceFollowUps(ctx, followUpStores);
     return response;

@@ -27,6 +27,16 @@ export async function settleScopesNow(ctx: HubContext): Promise<void> {
   }
 }
 
+/**
+ * After a write that can bring a member into a store. Settled now when terminals read store-scoped
+ * feeds (their next pull must carry the member); with the chain feed nobody reads the scope's
+ * numbers, and the 1 s round settles them off the request path — settling per request takes the
+ * change-feed lock, and one per arrival queued every presence behind it (docs/scaling.md).
+ */
+export async function settleAfterWrite(ctx: HubContext): Promise<void> {
+  if (ctx.config.customerFeedScope === 'store') await settleScopesNow(ctx);
+}
+
 /** The background round: entries whose writer did not settle them (another node, a crash). */
 export function startScopeSweep(ctx: HubContext): () => void {
   return startPeriodicSweep({

@@ -3,7 +3,7 @@ import { endpoints, type BatchResponse, type StoreOrder } from '../../shared/pro
 import type { HubContext } from '../context';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
-import { settleScopesNow } from '../customers/scope-runner';
+import { settleAfterWrite } from '../customers/scope-runner';
 import { ingestOrders } from './service';
 import { storeOrderById, storeOrders } from './store-orders';
 import { notFound } from '../http/errors';
@@ -20,7 +20,7 @@ export function registerOrderRoutes(api: FastifyInstance, ctx: HubContext): void
         request.log.warn({ err: error, attempt }, 'orders batch hit a lock conflict; retrying'),
       );
       // Broadcast only after commit, so a terminal that reacts by pulling sees the new rows.
-      await settleScopesNow(ctx);
+      await settleAfterWrite(ctx);
       for (const update of outcome.alertUpdates)
         ctx.realtime.toStore(update.storeId, 'alert:updated', update);
       if (outcome.customersCursor !== null)

@@ -12,7 +12,7 @@ import { isConnectionError } from '../db/database';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
 import type { TerminalSocket } from '../realtime/realtime';
-import { settleScopesNow } from '../customers/scope-runner';
+import { settleAfterWrite } from '../customers/scope-runner';
 import { claimAlert, expireAlerts, listAlerts } from './alerts';
 import { recordFootfall, recordPresence } from './presence';
 
@@ -30,13 +30,8 @@ export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): v
     const result = await recordPresence(ctx, event);
     if (result.alert) ctx.realtime.toStore(result.alert.storeId, 'alert:new', result.alert);
     if (result.seen) ctx.realtime.toStore(result.seen.storeId, 'alert:updated', result.seen);
-    // A member first seen at this store enters its scope (issue #17), numbered after the card went
-    // out. Awaited only when terminals read store-scoped feeds (the next pull must carry her);
-    // with the chain feed nobody reads the numbers and the 1 s round numbers them: settling per
-    // arrival queued every presence behind the change-feed lock — at 200 arrivals/s over 200
-    // stores the alert's p50 went from 5 ms to 2.2 s on PGlite (bench:hub). The store-scoped
-    // setting still pays that (docs/scaling.md).
-    if (result.alert && ctx.config.customerFeedScope === 'store') await settleScopesNow(ctx);
+    // A member first seen at this store enters its scope (issue #17), after the card went out.
+    if (result.alert) await settleAfterWrite(ctx);
     return reply.status(202).send({ visitId: result.visitId, alertId: result.alertId });
   });
 
