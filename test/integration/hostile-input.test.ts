@@ -336,7 +336,20 @@ describeOnBackends('hostile input matrix', (backend) => {
         'marketing_consent_events',
         'marketing_consents',
       ];
-      const counts = tables.map((t) => `(select count(*) from ${t})::int as ${t}`).join(', ');
+      // A write's store-scope entries are numbered after its commit (the hub's 1 s round with the
+      // chain feed), drawing from change_seq: a look waits for them, so an earlier route's write
+      // settling now is not taken for a refused case's. Entries a refused case made would still
+      // show (they are counted, and numbering them moves the sequence).
+      for (let i = 0; i < 100; i++) {
+        const pending = await sql.query(
+          'select 1 from customer_store_scope where seq is null limit 1',
+        );
+        if (pending.rows.length === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const counts = [...tables, 'customer_store_scope']
+        .map((t) => `(select count(*) from ${t})::int as ${t}`)
+        .join(', ');
       const { rows } = await sql.query(
         `select ${counts}, (select last_value from change_seq)::text as seq,
                 (select count(*) from terminals where revoked_at is not null)::int as revoked`,
