@@ -1,9 +1,15 @@
+import { SingleFlights } from '../../shared/single-flight';
 import type { HubContext } from '../context';
 import { startPeriodicSweep } from '../periodic-sweep';
 import { settleStoreScopes } from './scope';
 
 /** How often the background round numbers scope entries no request settled (ms). */
 const SCOPE_SWEEP_MS = 1_000;
+/**
+ * The least time between two settles on one hub (ms): writes arriving meanwhile share the next one,
+ * so at 200 arrivals/s settling costs at most 20 lock-holding transactions a second, not 200.
+ */
+export const SETTLE_SPACING_MS = 50;
 
 /**
  * Settles the store scopes (server/customers/scope.ts) and, when the hub serves store-scoped
@@ -28,13 +34,39 @@ export async function settleScopesNow(ctx: HubContext): Promise<void> {
 }
 
 /**
- * After a write that can bring a member into a store. Settled now when terminals read store-scoped
- * feeds (their next pull must carry the member); with the chain feed nobody reads the scope's
- * numbers, and the 1 s round settles them off the request path — settling per request takes the
- * change-feed lock, and one per arrival queued every presence behind it (docs/scaling.md).
+ * One settle at a time per hub; a write committed while one runs asks for exactly one more after
+ * it, which every write meanwhile shares (SingleFlights). Runs are at least SETTLE_SPACING_MS
+ * apart. Settling per request took the change-feed lock for each arrival and queued every presence
+ * behind it (docs/scaling.md, "What scopes cost an arrival").
+ */
+type Settler = { flights: SingleFlights; lastEnd: number };
+const settlers = new WeakMap<HubContext, Settler>();
+
+export function settleCoalesced(ctx: HubContext): Promise<void> {
+  let settler = settlers.get(ctx);
+  if (!settler) {
+    settler = { flights: new SingleFlights(() => false), lastEnd: 0 };
+    settlers.set(ctx, settler);
+  }
+  const own = settler;
+  return own.flights.run('settle', async () => {
+    const wait = own.lastEnd + SETTLE_SPACING_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    try {
+      await settleScopesNow(ctx);
+    } finally {
+      own.lastEnd = Date.now();
+    }
+  });
+}
+
+/**
+ * After a write that can bring a member into a store. When terminals read store-scoped feeds the
+ * caller waits for a settle that started after its commit, so the store's next pull carries the
+ * member; with the chain feed nobody reads the scope's numbers and the 1 s round settles them.
  */
 export async function settleAfterWrite(ctx: HubContext): Promise<void> {
-  if (ctx.config.customerFeedScope === 'store') await settleScopesNow(ctx);
+  if (ctx.config.customerFeedScope === 'store') await settleCoalesced(ctx);
 }
 
 /** The background round: entries whose writer did not settle them (another node, a crash). */
@@ -44,6 +76,6 @@ export function startScopeSweep(ctx: HubContext): () => void {
     everyMs: SCOPE_SWEEP_MS,
     runAtStart: true,
     log: ctx.log,
-    sweep: () => settleScopesNow(ctx),
+    sweep: () => settleCoalesced(ctx),
   });
 }
