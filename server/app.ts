@@ -108,6 +108,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     dataDir: config.dataDir,
     connectTimeoutMs: config.dbConnectTimeoutMs,
     statementTimeoutMs: config.dbStatementTimeoutMs,
+    poolMax: config.dbPoolMax,
     onError: (error) => app.log.warn({ err: { message: error.message } }, 'database link lost'),
   });
   await migrate(db);

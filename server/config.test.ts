@@ -49,6 +49,12 @@ describe('hub configuration', () => {
     });
   });
 
+  it('sizes the PostgreSQL pool per node (HUB_DB_POOL_MAX, default 10)', () => {
+    expect(loadConfig({}).dbPoolMax).toBe(10);
+    expect(loadConfig({ HUB_DB_POOL_MAX: '40' }).dbPoolMax).toBe(40);
+    expect(() => loadConfig({ HUB_DB_POOL_MAX: '0' })).toThrow(/HUB_DB_POOL_MAX/);
+  });
+
   it('names the bad setting instead of starting half-configured', () => {
     expect(() => loadConfig({ HUB_PORT: 'eighty' })).toThrow(/HUB_PORT/);
     expect(() => loadConfig({ HUB_INTEGRATION_KEY: 'short' })).toThrow(/HUB_INTEGRATION_KEY/);

@@ -17,6 +17,8 @@ const envSchema = z.object({
   HUB_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** PostgreSQL: the longest one statement may run before the request is answered 503 */
   HUB_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  /** PostgreSQL: connections this node keeps open at most (docs/scaling.md, "PostgreSQL") */
+  HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
   /** how often the hub sweeps unclaimed alerts to `expired` */
   HUB_EXPIRY_SWEEP_MS: z.coerce.number().int().min(50).default(15_000),
   /**
@@ -83,6 +85,8 @@ export type HubConfig = {
   logLevel: z.infer<typeof envSchema>['HUB_LOG_LEVEL'];
   dbConnectTimeoutMs: number;
   dbStatementTimeoutMs: number;
+  /** PostgreSQL: the node's connection pool size */
+  dbPoolMax: number;
   expirySweepMs: number;
   revocationCheckMs: number;
   auditRetentionDays: number;
@@ -134,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     logLevel: e.HUB_LOG_LEVEL,
     dbConnectTimeoutMs: e.HUB_DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.HUB_DB_STATEMENT_TIMEOUT_MS,
+    dbPoolMax: e.HUB_DB_POOL_MAX,
     expirySweepMs: e.HUB_EXPIRY_SWEEP_MS,
     revocationCheckMs: e.HUB_REVOCATION_CHECK_MS,
     auditRetentionDays: e.HUB_AUDIT_RETENTION_DAYS,

@@ -30,6 +30,8 @@ export type DbConfig = {
   connectTimeoutMs?: number;
   /** PostgreSQL only: the longest a statement may run (server-side, and a client-side bound) */
   statementTimeoutMs?: number;
+  /** PostgreSQL only: connections kept open at most */
+  poolMax?: number;
   /** PostgreSQL only: where connection errors the pool survives are reported */
   onError?: (error: Error) => void;
 };
@@ -40,6 +42,7 @@ export async function openDatabase(config: DbConfig): Promise<Db> {
     return openPostgres(config.databaseUrl, {
       connectTimeoutMs: config.connectTimeoutMs,
       statementTimeoutMs: config.statementTimeoutMs,
+      poolMax: config.poolMax,
       onError: config.onError,
     });
   }

@@ -20,6 +20,8 @@ export type PostgresOptions = {
    * long seed statement is not cut off.
    */
   statementTimeoutMs?: number;
+  /** connections kept open at most (HUB_DB_POOL_MAX; default 10) */
+  poolMax?: number;
   /** log sink for connection errors the pool survives (default: none) */
   onError?: (error: Error) => void;
 };
@@ -41,7 +43,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   const statementTimeoutMs = options.statementTimeoutMs;
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: options.poolMax ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     ...(statementTimeoutMs === undefined
       ? {}
