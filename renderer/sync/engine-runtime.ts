@@ -4,7 +4,7 @@ import type { DrainLock } from './drain-lock';
 import type { TerminalDb } from '../data/database';
 import type { Retention } from '../data/retention';
 import { recordSyncError } from '../data/sync-state';
-import { SingleFlights } from '../../shared/single-flight';
+import { SingleFlights } from './single-flight';
 import { createStatusStore, type StatusStore } from './sync-status';
 
 /** The engine's tuning, defaults filled in (sync-engine.ts). */

@@ -1,6 +1,6 @@
-import { SingleFlights } from '../../shared/single-flight';
 import type { HubContext } from '../context';
 import { startPeriodicSweep } from '../periodic-sweep';
+import { TrailingRun } from '../trailing-run';
 import { settleStoreScopes } from './scope';
 
 /** How often the background round numbers scope entries no request settled (ms). */
@@ -34,30 +34,29 @@ export async function settleScopesNow(ctx: HubContext): Promise<void> {
 }
 
 /**
- * One settle at a time per hub; a write committed while one runs asks for exactly one more after
- * it, which every write meanwhile shares (SingleFlights). Runs are at least SETTLE_SPACING_MS
- * apart. Settling per request took the change-feed lock for each arrival and queued every presence
+ * One settle at a time per hub; a write committed while one runs is answered by the next, which
+ * every write meanwhile shares (TrailingRun), and runs are at least SETTLE_SPACING_MS apart.
+ * Settling per request took the change-feed lock for each arrival and queued every presence
  * behind it (docs/scaling.md, "What scopes cost an arrival").
  */
-type Settler = { flights: SingleFlights; lastEnd: number };
-const settlers = new WeakMap<HubContext, Settler>();
+const settlers = new WeakMap<HubContext, TrailingRun>();
 
 export function settleCoalesced(ctx: HubContext): Promise<void> {
   let settler = settlers.get(ctx);
   if (!settler) {
-    settler = { flights: new SingleFlights(() => false), lastEnd: 0 };
+    let lastEnd = 0;
+    settler = new TrailingRun(async () => {
+      const wait = lastEnd + SETTLE_SPACING_MS - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        await settleScopesNow(ctx);
+      } finally {
+        lastEnd = Date.now();
+      }
+    });
     settlers.set(ctx, settler);
   }
-  const own = settler;
-  return own.flights.run('settle', async () => {
-    const wait = own.lastEnd + SETTLE_SPACING_MS - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    try {
-      await settleScopesNow(ctx);
-    } finally {
-      own.lastEnd = Date.now();
-    }
-  });
+  return settler.run();
 }
 
 /**
