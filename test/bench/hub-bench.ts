@@ -20,7 +20,13 @@ import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { newId } from '../../shared/domain/ids';
-import { API_PREFIX, endpointPath, endpoints, type Order } from '../../shared/protocol';
+import {
+  API_PREFIX,
+  endpointPath,
+  endpoints,
+  type CustomerProfile,
+  type Order,
+} from '../../shared/protocol';
 import { hubApi, must } from '../support/api';
 import {
   REPO_ROOT,
@@ -241,7 +247,12 @@ async function setUp(hub: HubProcess): Promise<Fixture> {
     }),
     'customers',
   );
-  const feed = await customerFeed(hub, stores[0]!.terminals[0]!.token);
+  // Every store's feed: with HUB_CUSTOMER_FEED_SCOPE=store a terminal gets its own store's members
+  // only (here the members homed there), and the alerts name members of every store.
+  const byId = new Map<string, CustomerProfile>();
+  for (const store of stores)
+    for (const c of await customerFeed(hub, store.terminals[0]!.token)) byId.set(c.id, c);
+  const feed = [...byId.values()];
   return {
     stores,
     skus,
