@@ -30,8 +30,12 @@ export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): v
     const result = await recordPresence(ctx, event);
     if (result.alert) ctx.realtime.toStore(result.alert.storeId, 'alert:new', result.alert);
     if (result.seen) ctx.realtime.toStore(result.seen.storeId, 'alert:updated', result.seen);
-    // A member first seen at this store enters its scope (issue #17), after the card went out.
-    if (result.alert) await settleAfterWrite(ctx);
+    // A member first seen at this store enters its scope (issue #17), after the card went out. Not
+    // awaited: the card already carries the profile, the store's terminals hear customers:changed
+    // when the entry is numbered (≤ one coalesced settle later), and a door system's answer must
+    // not wait for other stores' numbering (awaiting it capped a 64-connection sender below
+    // 200 arrivals/s on PGlite: alert p50 5.9 s with the store feed).
+    if (result.alert) void settleAfterWrite(ctx);
     return reply.status(202).send({ visitId: result.visitId, alertId: result.alertId });
   });
 

@@ -14,6 +14,7 @@ import { callRoute } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import type { HubProcess } from '../support/hub-process';
+import { connectTerminal, received } from '../support/terminal-socket';
 
 const customerFeed = feedPage(customerFeedItem);
 const isTomb = (i: CustomerFeedItem): i is CustomerTombstone => 'deleted' in i;
@@ -82,11 +83,25 @@ describeOnBackends('store-scoped customer feeds', (backend) => {
     expect(r.body.results.map((x) => x.status)).toEqual(filled.map(() => 'accepted'));
     return filled.map((m) => m.memberCode);
   };
-  const arrive = async (store: StoreFixture, memberCode: string) => {
+  const sighting = async (store: StoreFixture, memberCode: string) => {
     const r = await callRoute(hub, endpoints.presence, {
       body: { customer: { memberCode }, storeId: store.storeId, source: 'wifi' },
     });
     expect(r.status).toBe(202);
+  };
+  /**
+   * A member first seen at a store's door. Presence answers once the visit and alert are stored;
+   * the member's place in the store's feed is numbered just after (the hub's next settle), and the
+   * store's terminals hear `customers:changed` then — as the app does, the test waits for it.
+   */
+  const arrive = async (store: StoreFixture, memberCode: string) => {
+    const socket = await connectTerminal(hub, token(store));
+    try {
+      await sighting(store, memberCode);
+      await received(socket, 'customers:changed');
+    } finally {
+      socket.close();
+    }
   };
   /** A member's id, as the store's feed gave it. */
   const idIn = (items: CustomerFeedItem[], memberCode: string) => {
@@ -112,7 +127,7 @@ describeOnBackends('store-scoped customer feeds', (backend) => {
     await arrive(beijing, member!);
     expect(codes(await pullNew(beijing))).toEqual([member]);
     // Seen again: nothing new for either store.
-    await arrive(beijing, member!);
+    await sighting(beijing, member!);
     expect(await pullNew(beijing)).toEqual([]);
     expect(await pullNew(shanghai)).toEqual([]);
     // A change to the profile reaches both stores exactly once.
