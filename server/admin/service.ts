@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/service';
 import { releaseGuideCustomers } from '../bindings/service';
 import { SETTING_ADMIN_KEY, SETTING_INTEGRATION_KEY } from '../auth/guards';
 import { hashSecret, newSecret } from '../auth/secrets';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { HubError, notFound } from '../http/errors';
 
 /*
@@ -21,8 +21,7 @@ export async function createStore(
   by: AdminChannel,
 ): Promise<{ id: string }> {
   const id = input.id ?? newId();
-  await db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  await changeFeedTransaction(db, async (tx) => {
     await tx.query(
       // A region left out keeps the store's region (an update that does not know of regions);
       // null takes the store out of its region.

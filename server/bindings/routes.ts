@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { endpoints } from '../../shared/protocol';
 import type { HubContext } from '../context';
-import { lockChangeFeed, type Db } from '../db/database';
+import { changeFeedTransaction, type Db } from '../db/database';
 import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
 import { startPeriodicSweep } from '../periodic-sweep';
@@ -52,8 +52,7 @@ export async function sweepLapsedBindings(
   let expired = 0;
   let cursor: string | null = null;
   for (;;) {
-    const batch = await db.transaction(async (tx) => {
-      await lockChangeFeed(tx);
+    const batch = await changeFeedTransaction(db, async (tx) => {
       return expireLapsedBindings(tx, now, rules);
     });
     expired += batch.expired.length;

@@ -2,7 +2,7 @@ import type { BindingTransferRequest, CustomerBinding } from '../../shared/proto
 import { recordAudit } from '../audit/service';
 import { resolveLiveCustomerId } from '../customers/merge-chain';
 import { isoSql } from '../customers/profile';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import { badRequest, forbidden, HubError, notFound } from '../http/errors';
 import { checkGuidePin, type PinSite } from '../staff/sign-in';
 import { eventInstant, touchCustomers, writeBindingEvent } from './service';
@@ -47,8 +47,7 @@ export async function transferBinding(
   );
   if (manager.role !== 'manager') throw forbidden('only the store manager can transfer customers');
 
-  return db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  return changeFeedTransaction(db, async (tx) => {
     const [earlier] = await tx.query<{ customer_id: string }>(
       'select customer_id::text as customer_id from customer_binding_events where id = $1',
       [request.id],

@@ -1,7 +1,7 @@
 import { newId } from '../../shared/domain/ids';
 import { sizeKindForCategory, type SizeKind } from '../../shared/domain/styles';
 import type { ItemResult, ProductItem, ProductUpsert } from '../../shared/protocol';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import { maxCursor, type BatchOutcome } from '../customers/identity';
 import { isoSql } from '../customers/profile';
 
@@ -258,8 +258,7 @@ export async function upsertProducts(
   db: Db,
   items: readonly ProductUpsert[],
 ): Promise<BatchOutcome> {
-  return db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  return changeFeedTransaction(db, async (tx) => {
     // Store ids compare as text below; the database spells uuids in lower case.
     const normalised = items.map((item) => ({
       ...item,

@@ -2,7 +2,7 @@ import { newId } from '../../shared/domain/ids';
 import { resolveLiveCustomerId } from './merge-chain';
 import type { CrmCustomer, ItemResult } from '../../shared/protocol';
 import { phoneHashKey } from './phone-key';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import {
   blankFields,
   canonical,
@@ -214,8 +214,7 @@ export async function upsertCrmCustomers(
   const phones = await Promise.all(
     items.map((item) => (item.phone ? phoneIdentity(db, item.phone, key) : null)),
   );
-  return db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  return changeFeedTransaction(db, async (tx) => {
     const storeIds = new Set(
       (await tx.query<{ id: string }>('select id from stores')).map((r) => r.id),
     );

@@ -7,7 +7,7 @@ import {
 } from '../../shared/protocol';
 import { recordAudit } from '../audit/service';
 import { releaseErasedBinding } from '../bindings/customer-changes';
-import { lockChangeFeed, type Db } from '../db/database';
+import { changeFeedTransaction, type Db } from '../db/database';
 import { HubError, notFound } from '../http/errors';
 import { eraseFollowUps } from '../follow-ups/customer-changes';
 import { eraseConsents } from '../outreach/consents';
@@ -31,8 +31,7 @@ export async function eraseCustomer(
   by: Extract<AuditSource, 'admin_cli' | 'admin_rest' | 'integration'>,
 ): Promise<EraseResponse & { cursor: string | null; followUpStores: Set<string> }> {
   const id = request.customerId.toLowerCase();
-  return db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  return changeFeedTransaction(db, async (tx) => {
     const [row] = await tx.query<CustomerRow>(
       `select ${CUSTOMER_COLUMNS} from customers c where c.id = $1 for update`,
       [id],

@@ -15,7 +15,7 @@ import {
   MAX_SPEND_FEN,
   saturatingAdd,
 } from '../../shared/domain/limits';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import { mergeBinding } from '../bindings/customer-changes';
 import { moveFollowUps } from '../follow-ups/customer-changes';
 import { badRequest, HubError, notFound } from '../http/errors';
@@ -92,8 +92,7 @@ export async function mergeCustomers(
     throw badRequest('cannot merge a customer into itself', [
       { path: 'targetId', message: 'must differ from sourceId' },
     ]);
-  return db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  return changeFeedTransaction(db, async (tx) => {
     const source = await lockedRow(tx, sourceId);
     const target = await lockedRow(tx, targetId);
     if (!source) throw notFound(`customer ${sourceId} not found`);

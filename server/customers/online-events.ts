@@ -1,7 +1,7 @@
 import type { BehaviourItem, ItemResult, OnlineEvent, OnlineSummary } from '../../shared/protocol';
 import { clampTo, MAX_COUNT, MAX_SPEND_FEN, saturatingAdd } from '../../shared/domain/limits';
 import { normalisePhone } from '../../shared/domain/phone';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import type { BatchOutcome } from './identity';
 import { EMPTY_ONLINE } from '../../shared/protocol';
 import { resolveLiveCustomerId } from './merge-chain';
@@ -130,8 +130,7 @@ export async function recordOnlineEvents(
   db: Db,
   events: readonly OnlineEvent[],
 ): Promise<BatchOutcome> {
-  return db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  return changeFeedTransaction(db, async (tx) => {
     const skus = [...new Set(events.flatMap((e) => (e.sku ? [e.sku] : [])))];
     const names = new Map(
       (

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/service';
 import { loadBindingRules } from '../bindings/rules';
 import { bindIfUnbound } from '../bindings/service';
 import type { TerminalPrincipal } from '../auth/guards';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import { badRequest, HubError } from '../http/errors';
 import { generateMemberCode, liveCustomerByPhone, phoneIdentity } from './identity';
 import { resolveLiveCustomerId } from './merge-chain';
@@ -93,8 +93,7 @@ export async function registerCustomer(
   // The terminal may spell its uuid in upper case; the database hands ids back in lower case.
   const id = input.id.toLowerCase();
   const rules = await loadBindingRules(db);
-  const decided = await db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  const decided = await changeFeedTransaction(db, async (tx) => {
     const sameId = await tx.query('select 1 from customers where id = $1', [id]);
     if (sameId.length > 0) {
       // A resend, or an id that was merged away since: answer with the surviving customer.

@@ -1,4 +1,4 @@
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 
 /**
  * Store-scoped customer caches (issue #17 item 1; docs/scaling.md, "Store-scoped caches").
@@ -43,8 +43,7 @@ export async function settleStoreScopes(
   const pending = await db.query('select 1 from customer_store_scope where seq is null limit 1');
   if (pending.length === 0 && (await storesOverCap(db, cap)).length === 0)
     return { cursor: null, stores: [], more: false };
-  return db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  return changeFeedTransaction(db, async (tx) => {
     // A member erased or merged away while waiting never enters (the trigger on `customers` already
     // marked such rows inactive; this covers a row entered after it in the same transaction).
     await tx.query(

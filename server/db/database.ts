@@ -60,6 +60,34 @@ export async function lockChangeFeed(tx: Queryable): Promise<void> {
   await tx.query('select pg_advisory_xact_lock($1)', [CHANGE_FEED_LOCK]);
 }
 
+/** Per database handle: the end of the queue of transactions waiting for the change-feed lock. */
+const feedQueues = new WeakMap<Db, Promise<void>>();
+
+/**
+ * Runs `fn` in a transaction that holds the change-feed lock from its start. The lock lets one
+ * transaction at a time through chain-wide, so on one node they wait for it here, in order,
+ * without a connection: waiting inside PostgreSQL each held a pooled connection, and at a chain's
+ * order rate the pool filled with waiters while presence and reads queued behind them (bench:chain,
+ * docs/scaling.md). Each node keeps at most one connection on the lock. Never call it from inside
+ * another change-feed transaction (it would wait for itself — as the lock would, on a second
+ * connection).
+ */
+export function changeFeedTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const before = feedQueues.get(db) ?? Promise.resolve();
+  const run = before.then(() =>
+    db.transaction(async (tx) => {
+      await lockChangeFeed(tx);
+      return fn(tx);
+    }),
+  );
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  feedQueues.set(db, settled);
+  return run;
+}
+
 /** How long a readiness ping may take before the database counts as unavailable. */
 export const PING_TIMEOUT_MS = 2_000;
 

@@ -1,7 +1,7 @@
 import type { BindingRule } from '../../shared/protocol';
 import { loadBindingRules } from '../bindings/rules';
 import { bindIfUnbound } from '../bindings/service';
-import { lockChangeFeed, type Db } from '../db/database';
+import { changeFeedTransaction, type Db } from '../db/database';
 import { DEMO_STORES } from './chain';
 import type { DemoCustomer } from './customers';
 
@@ -37,8 +37,7 @@ export async function seedBindings(
       [JSON.stringify(crmIds)],
     );
     const idOf = new Map(rows.map((r) => [r.crm_id, r.id]));
-    await db.transaction(async (tx) => {
-      await lockChangeFeed(tx);
+    await changeFeedTransaction(db, async (tx) => {
       for (const [i, crmId] of crmIds.entries()) {
         const customerId = idOf.get(crmId);
         if (!customerId) continue;

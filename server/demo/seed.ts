@@ -15,7 +15,7 @@ import { SETTING_ADMIN_KEY, SETTING_INTEGRATION_KEY } from '../auth/guards';
 import { secretMatches } from '../auth/secrets';
 import { upsertProducts } from '../catalog/service';
 import { upsertCrmCustomers } from '../customers/crm';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import { migrate } from '../db/migrate';
 import { materializeAllFeedJson } from '../sync/feed-json';
 import { buildDemoProducts } from './catalog';
@@ -263,8 +263,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedSummar
  */
 async function writeOnlineSummaries(db: Db, batch: readonly DemoCustomer[]): Promise<number> {
   const payload = JSON.stringify(batch.map((c) => ({ crm_id: c.crm.crmId, online: c.online })));
-  return db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  return changeFeedTransaction(db, async (tx) => {
     const rows = await tx.query(
       `update customers c set online = x.online, seq = nextval('change_seq'), updated_at = now()
          from jsonb_to_recordset($1::jsonb) as x(crm_id text, online jsonb)

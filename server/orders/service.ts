@@ -10,7 +10,7 @@ import type {
 import type { TerminalPrincipal } from '../auth/guards';
 import { applyOrderBindings, type SoldOrder } from '../bindings/apply';
 import { loadBindingRules } from '../bindings/rules';
-import { lockChangeFeed, type Db } from '../db/database';
+import { changeFeedTransaction, type Db } from '../db/database';
 import { convertVisits, type ConversionInput } from './conversions';
 import { addPurchasesToCustomers, type CustomerPurchase } from './customer-summary';
 import { applyStockMoves, type StockMove } from '../stock/movements';
@@ -241,11 +241,9 @@ async function storeCandidates(
     stockShortfalls: 0,
   };
   if (candidates.length === 0) return { accepted: new Set(), ...nothing };
-  return db.transaction(async (tx) => {
-    // Stock moves and customer summaries draw from change_seq: take the feed lock before
-    // anything else (every order has lines, so every batch moves stock).
-    await lockChangeFeed(tx);
-
+  return changeFeedTransaction(db, async (tx) => {
+    // Stock moves and customer summaries draw from change_seq: the feed lock is held from the
+    // transaction's start (every order has lines, so every batch moves stock).
     // Rows go in id order: two batches that share ids then wait on each other in the same order
     // instead of deadlocking when neither holds the change-feed lock.
     const inserted = await tx.query<{ id: string }>(

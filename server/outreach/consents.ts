@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/service';
 import type { TerminalPrincipal } from '../auth/guards';
 import { touchCustomers } from '../bindings/service';
 import { resolveLiveCustomers } from '../customers/merge-chain';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import {
   answerInOrder,
   firstById,
@@ -51,8 +51,7 @@ export async function ingestConsentChanges(
   }
 
   const outcome = new Map<string, ItemResult>();
-  const cursor = await db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  const cursor = await changeFeedTransaction(db, async (tx) => {
     const [existing, live, guides] = await Promise.all([
       tx.query<{ id: string }>(
         `select id::text as id from marketing_consent_events

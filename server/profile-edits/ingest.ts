@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/service';
 import type { TerminalPrincipal } from '../auth/guards';
 import { touchCustomers } from '../bindings/service';
 import { resolveLiveCustomers } from '../customers/merge-chain';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import {
   answerInOrder,
   firstById,
@@ -46,8 +46,7 @@ export async function ingestProfileEdits(
   const batch = firstById(edits);
 
   const outcome = new Map<string, ItemResult>();
-  const cursor = await db.transaction(async (tx) => {
-    await lockChangeFeed(tx);
+  const cursor = await changeFeedTransaction(db, async (tx) => {
     const customerIds = batch.map((e) => e.customerId);
     const [existing, live, erased, guides] = await Promise.all([
       tx.query<{ id: string }>(

@@ -8,7 +8,7 @@ import type { ItemResult, OrderReturn } from '../../shared/protocol';
 import { recordAudit } from '../audit/service';
 import type { TerminalPrincipal } from '../auth/guards';
 import { resolveLiveCustomerId } from '../customers/merge-chain';
-import { lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import { storeTimezone } from '../orders/lookups';
 import { retryOnLockConflict, type OnRetry } from '../orders/service';
 import { localDate } from '../stats/store-day';
@@ -66,8 +66,7 @@ export async function ingestReturns(
 
   const outcome = await retryOnLockConflict(
     () =>
-      db.transaction(async (tx) => {
-        await lockChangeFeed(tx);
+      changeFeedTransaction(db, async (tx) => {
         const stored = await storedReturnHashes(tx, [...first.keys()]);
         const results = new Map<string, ItemResult>();
         const backs: SpendBack[] = [];
