@@ -15,6 +15,8 @@ const entryPoints = {
   admin: 'server/admin/cli.ts', // hub:admin    → node out/hub/admin.js <command>
   seed: 'server/demo/seed-cli.ts', // hub:seed  → node out/hub/seed.js
   simulate: 'server/demo/simulate-cli.ts', // hub:simulate
+  // PGlite's worker thread (server/db/pglite-thread.ts starts ./pglite-worker.js beside the bundle)
+  'pglite-worker': 'server/db/pglite-worker.ts',
   // `npm start` (server/dev/start.ts) is a development launcher that builds and serves the
   // renderer from the source tree, so it is not bundled.
 };

@@ -110,6 +110,10 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     statementTimeoutMs: config.dbStatementTimeoutMs,
     poolMax: config.dbPoolMax,
     onError: (error) => app.log.warn({ err: { message: error.message } }, 'database link lost'),
+    pgliteThread: config.pgliteThread,
+    // A crash of the embedded database's thread is a bug to look into, not a network blip.
+    onCrash: (error) => app.log.error({ err: error }, 'embedded database stopped; restarting it'),
+    onRecovered: () => app.log.info('embedded database restarted'),
   });
   await migrate(db);
   await ensurePhoneHashKey(db);

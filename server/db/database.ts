@@ -34,6 +34,15 @@ export type DbConfig = {
   poolMax?: number;
   /** PostgreSQL only: where connection errors the pool survives are reported */
   onError?: (error: Error) => void;
+  /**
+   * PGlite only: `worker` (default) runs it in a worker thread so its WebAssembly work does not
+   * hold up the event loop (pglite-thread.ts); `main` runs it in this thread (pglite.ts)
+   */
+  pgliteThread?: 'worker' | 'main';
+  /** PGlite in a worker only: the thread stopped; requests get 503 until it is restarted */
+  onCrash?: (error: Error) => void;
+  /** PGlite in a worker only: the thread was restarted after a crash */
+  onRecovered?: () => void;
 };
 
 export async function openDatabase(config: DbConfig): Promise<Db> {
@@ -46,8 +55,15 @@ export async function openDatabase(config: DbConfig): Promise<Db> {
       onError: config.onError,
     });
   }
-  const { openPglite } = await import('./pglite');
-  return openPglite(config.dataDir);
+  if (config.pgliteThread === 'main') {
+    const { openPglite } = await import('./pglite');
+    return openPglite(config.dataDir);
+  }
+  const { openPgliteThread } = await import('./pglite-thread');
+  return openPgliteThread(config.dataDir, {
+    onCrash: config.onCrash,
+    onRecovered: config.onRecovered,
+  });
 }
 
 /**
