@@ -2,7 +2,9 @@
  * `npm run bench:hub` — not a test: measures the hub on real processes and records the figures in
  * docs/benchmarks.md.
  *
- *  (a) presence → `alert:new` latency with many connected terminal sockets at a steady event rate
+ *  (a) presence → `alert:new` latency with many connected terminal sockets at a steady event rate,
+ *      with the hub's own event-loop delay over that window (loop-delay-probe.mjs), beside the
+ *      floor: the same load against a bare node:http + socket.io server (bare-floor.ts)
  *  (b) orders accepted per second, posting 500-order batches
  *
  * On PGlite always; on PostgreSQL too when `--pg <url>` or TEST_DATABASE_URL is given (a fresh
@@ -16,6 +18,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -36,6 +39,7 @@ import {
   type HubProcess,
 } from '../support/hub-process';
 import { customerFeed } from '../support/seed';
+import type { FloorCommand, FloorReport } from './bare-floor';
 import type { SwarmCommand, SwarmReport } from './socket-swarm';
 
 const { values: args } = parseArgs({
@@ -84,6 +88,16 @@ type LatencyResult = {
   failed: number;
   clientLagP99: number;
   socketsLagP99: number;
+  /** the server's own event-loop delay over the window (ms) */
+  serverLoop: LoopDelay | null;
+};
+type LoopDelay = { p50: number; p99: number; max: number };
+/** What is measured: the hub or the bare floor, at `url`. */
+type Target = {
+  url: string;
+  hub: HubProcess | null;
+  /** starts the server's event-loop delay window; the returned function ends and reads it */
+  loopWindow: () => () => Promise<LoopDelay | null>;
 };
 type OrdersResult = {
   orders: number;
@@ -93,9 +107,9 @@ type OrdersResult = {
   failedBatches: number;
 };
 type BackendResult = {
-  backend: 'PGlite' | 'PostgreSQL';
+  backend: 'PGlite' | 'PostgreSQL' | 'bare floor';
   latency: LatencyResult;
-  orders: OrdersResult;
+  orders: OrdersResult | null;
 };
 
 const percentile = (sorted: readonly number[], p: number) =>
@@ -295,12 +309,12 @@ async function startSwarm(url: string, tokens: string[]) {
   };
 }
 
-async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResult> {
+async function measureLatency(target: Target, fx: Fixture): Promise<LatencyResult> {
   // Absolute times (ms), comparable with the socket child's receive stamps.
   const now = () => performance.timeOrigin + performance.now();
   const sentAt = new Map<string, number>();
   const tokens = fx.stores.flatMap((s) => s.terminals.map((t) => t.token)).slice(0, SOCKETS);
-  const swarm = await startSwarm(hub.url, tokens);
+  const swarm = await startSwarm(target.url, tokens);
   console.log(`  ${swarm.count} sockets connected (in a child process)`);
 
   // Who sees whom: event k goes to store k mod S with member ⌊k/S⌋, so no (customer, store) pair
@@ -314,10 +328,11 @@ async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResu
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   swarm.measure();
+  const endLoopWindow = target.loopWindow();
   const pending: Promise<void>[] = [];
   // Raw on purpose: the open loop posts over a bounded keep-alive pool (PRESENCE_CONNECTIONS) and
   // times request → socket alert; the typed client (fetch, answer validation) would change both.
-  const presenceUrl = `${hub.url}${API_PREFIX}${endpointPath(endpoints.presence)}`;
+  const presenceUrl = `${target.url}${API_PREFIX}${endpointPath(endpoints.presence)}`;
   for (let k = 0; k < total; k++) {
     const target = start + k * interval;
     const wait = target - performance.now();
@@ -350,13 +365,15 @@ async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResu
   await Promise.all(pending);
   await sleep(3000);
   lag.disable();
+  const serverLoop = await endLoopWindow();
   const socketsLagP99 = await swarm.stop();
   const lagP99 = lag.percentile(99) / 1e6;
   console.log(
     `  event-loop delay p99: sender ${lagP99.toFixed(1)} ms, sockets ${socketsLagP99.toFixed(1)} ms`,
   );
+  console.log(`  server event-loop delay: ${loopText(serverLoop)}`);
   for (const [why, n] of failures) console.log(`  ${n} presence requests failed: ${why}`);
-  hubErrors(hub);
+  if (target.hub) hubErrors(target.hub);
   const first = new Map<string, number>();
   const all: number[] = [];
   for (const [key, at] of swarm.received) {
@@ -381,7 +398,96 @@ async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResu
     failed: [...failures.values()].reduce((a, b) => a + b, 0),
     clientLagP99: lagP99,
     socketsLagP99,
+    serverLoop,
   };
+}
+
+const loopText = (l: LoopDelay | null) =>
+  l ? `p50 ${l.p50.toFixed(1)} / p99 ${l.p99.toFixed(1)} / max ${l.max.toFixed(0)} ms` : 'n/a';
+
+/** The probe preloaded into the hub: SIGUSR2 opens the window, the next prints it. */
+const LOOP_PROBE = pathToFileURL(join(REPO_ROOT, 'test/bench/loop-delay-probe.mjs')).href;
+function hubLoopWindow(hub: HubProcess): Target['loopWindow'] {
+  return () => {
+    hub.proc.kill('SIGUSR2');
+    return async () => {
+      const from = hub.logs.length;
+      hub.proc.kill('SIGUSR2');
+      for (let i = 0; i < 100; i++) {
+        const line = hub.logs.slice(from).find((l) => l.msg === 'bench loop delay');
+        if (line) return { p50: Number(line.p50), p99: Number(line.p99), max: Number(line.max) };
+        await sleep(50);
+      }
+      return null;
+    };
+  };
+}
+
+/** The same presence load against a bare node:http + socket.io server (bare-floor.ts). */
+async function runFloor(): Promise<BackendResult> {
+  console.log('\nbare floor: starting a node:http + socket.io server without a database…');
+  const perStore = Math.ceil(SOCKETS / STORES);
+  const stores = Array.from({ length: STORES }, () => ({
+    id: newId(),
+    guideId: newId(),
+    terminals: Array.from({ length: perStore }, () => ({ id: newId(), token: newId() })),
+  }));
+  const memberCodes = Array.from({ length: 1000 }, (_, i) => `B${String(i).padStart(9, '0')}`);
+  const idByMemberCode = new Map(memberCodes.map((code) => [code, newId()]));
+  const fx: Fixture = {
+    stores,
+    skus: [],
+    memberCodes,
+    customerIds: [...idByMemberCode.values()],
+    idByMemberCode,
+  };
+  const child = fork(join(REPO_ROOT, 'test/bench/bare-floor.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const command = (c: FloorCommand) => child.send(c);
+  const reports: FloorReport[] = [];
+  const next = async <K extends FloorReport['type']>(type: K) => {
+    for (let i = 0; i < 600; i++) {
+      const found = reports.find((r) => r.type === type);
+      if (found) {
+        reports.splice(reports.indexOf(found), 1);
+        return found as Extract<FloorReport, { type: K }>;
+      }
+      await sleep(50);
+    }
+    throw new Error(`bare floor: no ${type} report in 30 s`);
+  };
+  child.on('message', (r: FloorReport) => reports.push(r));
+  try {
+    command({
+      type: 'start',
+      presencePath: `${API_PREFIX}${endpointPath(endpoints.presence)}`,
+      stores: Object.fromEntries(stores.flatMap((s) => s.terminals.map((t) => [t.token, s.id]))),
+      customers: Object.fromEntries(idByMemberCode),
+    });
+    const { port } = await next('listening');
+    const target: Target = {
+      url: `http://127.0.0.1:${port}`,
+      hub: null,
+      loopWindow: () => {
+        command({ type: 'measure' });
+        return async () => {
+          command({ type: 'report' });
+          const { p50, p99, max } = await next('loop');
+          return { p50, p99, max };
+        };
+      },
+    };
+    console.log(`  presence: ${RATE} events/s for ${SECONDS} s…`);
+    const latency = await measureLatency(target, fx);
+    console.log(
+      `  alert:new latency p50 ${latency.firstP50.toFixed(1)} ms, p99 ${latency.firstP99.toFixed(1)} ms, max ${latency.max.toFixed(0)} ms; missing ${latency.missing}`,
+    );
+    return { backend: 'bare floor', latency, orders: null };
+  } finally {
+    child.kill();
+  }
 }
 
 async function measureOrders(hub: HubProcess, fx: Fixture): Promise<OrdersResult> {
@@ -471,13 +577,17 @@ async function runBackend(kind: BackendResult['backend']): Promise<BackendResult
   const database = kind === 'PostgreSQL' ? await freshPgDatabase(PG_URL!) : null;
   // Setting up 5 terminals per store for hundreds of stores is more admin calls than the admin
   // key's 600/min guard allows; the bench measures presence and orders, not that guard.
-  const env = { HUB_ADMIN_CALLS_PER_MIN: '100000' };
+  const env = {
+    HUB_ADMIN_CALLS_PER_MIN: '100000',
+    // The hub's own event-loop delay over the presence window, read by hubLoopWindow.
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${LOOP_PROBE}`.trim(),
+  };
   const hub = await startHub(database ? { databaseUrl: database.url, env } : { env });
   try {
     const fx = await setUp(hub);
     console.log(`  fixture: ${fx.stores.length} stores, ${SOCKETS} terminals, 1000 customers`);
     console.log(`  presence: ${RATE} events/s for ${SECONDS} s…`);
-    const latency = await measureLatency(hub, fx);
+    const latency = await measureLatency({ url: hub.url, hub, loopWindow: hubLoopWindow(hub) }, fx);
     console.log(
       `  alert:new latency p50 ${latency.firstP50.toFixed(1)} ms, p99 ${latency.firstP99.toFixed(1)} ms` +
         ` (first terminal); all ${latency.deliveries} deliveries p50 ${latency.allP50.toFixed(1)} / p99 ${latency.allP99.toFixed(1)} ms; missing ${latency.missing}`,
@@ -501,7 +611,13 @@ function render(results: readonly BackendResult[], command: string): string {
   const rows = results.map((r) => {
     const l = r.latency;
     const o = r.orders;
-    return `| ${r.backend} | ${l.firstP50.toFixed(1)} | ${l.firstP99.toFixed(1)} (${ok(l.firstP99 <= 100)}) | ${l.allP50.toFixed(1)} / ${l.allP99.toFixed(1)} | ${l.alerts}/${l.sent} (${l.failed} failed) | ${l.clientLagP99.toFixed(0)} / ${l.socketsLagP99.toFixed(0)} | ${o.perSecond.toFixed(0)} (target ≥ ${target(r)}: ${ok(o.perSecond >= target(r))}; ${o.failedBatches} batches failed) |`;
+    const orders = o
+      ? `${o.perSecond.toFixed(0)} (target ≥ ${target(r)}: ${ok(o.perSecond >= target(r))}; ${o.failedBatches} batches failed)`
+      : '—';
+    const loop = l.serverLoop
+      ? `${l.serverLoop.p50.toFixed(1)} / ${l.serverLoop.p99.toFixed(1)} / ${l.serverLoop.max.toFixed(0)}`
+      : 'n/a';
+    return `| ${r.backend} | ${l.firstP50.toFixed(1)} | ${l.firstP99.toFixed(1)} (${ok(l.firstP99 <= 100)}) | ${l.max.toFixed(0)} | ${l.allP50.toFixed(1)} / ${l.allP99.toFixed(1)} | ${l.alerts}/${l.sent} (${l.failed} failed) | ${loop} | ${l.clientLagP99.toFixed(0)} / ${l.socketsLagP99.toFixed(0)} | ${orders} |`;
   });
   const cpu = cpus();
   return `## Hub: presence → alert latency and order throughput
@@ -521,15 +637,19 @@ ${SOCKETS} terminal sockets connected to \`/terminal\` (≈${Math.ceil(SOCKETS /
 (open loop over ${PRESENCE_CONNECTIONS} keep-alive connections), each raising a new alert; latency = request sent → \`alert:new\` received, for the
 first terminal of the store and over every delivery. (b) \`POST /api/v1/orders\` with ${BATCH_SIZE}-order
 batches (1–2 lines, a third with a member), ${BATCHES} batches from ${ORDER_STREAMS} terminals in parallel,
-after one warm-up batch.
+after one warm-up batch. The bare floor (first row) is the same presence load, in the same run,
+against a node:http + socket.io server without a database (\`test/bench/bare-floor.ts\`): what the
+machine and the load generator cost before any hub work. Server loop delay: the event-loop delay of
+the hub's (or the floor's) main thread over the presence window (\`monitorEventLoopDelay\`, 10 ms
+resolution, preloaded into the hub by \`test/bench/loop-delay-probe.mjs\`).
 
-| Backend | alert p50 (ms) | alert p99 (ms), target ≤ 100 | all deliveries p50 / p99 (ms) | alerts received | load generator loop delay p99, sender / sockets (ms) | orders accepted/s |
-| --- | --- | --- | --- | --- | --- | --- |
+| Backend | alert p50 (ms) | alert p99 (ms), target ≤ 100 | alert max, any delivery (ms) | all deliveries p50 / p99 (ms) | alerts received | server loop delay p50 / p99 / max (ms) | load generator loop delay p99, sender / sockets (ms) | orders accepted/s |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;
 }
 
-const results: BackendResult[] = [await runBackend('PGlite')];
+const results: BackendResult[] = [await runFloor(), await runBackend('PGlite')];
 if (PG_URL) results.push(await runBackend('PostgreSQL'));
 else console.log('\nPostgreSQL: not run (pass --pg <url> or set TEST_DATABASE_URL)');
 
