@@ -205,7 +205,11 @@ export async function openHubDatabaseDirectly(env: NodeJS.ProcessEnv): Promise<D
     const holder = dataDirHolder(config.dataDir);
     if (holder) throw new DataDirLockedError(config.dataDir, holder);
   }
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pgliteThread: config.pgliteThread,
+  });
   await migrate(db);
   await ensurePhoneHashKey(db);
   return db;

@@ -63,7 +63,11 @@ export async function runSeedCli(argv: readonly string[], env = process.env): Pr
     throw error;
   }
   const started = Date.now();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pgliteThread: config.pgliteThread,
+  });
   try {
     const path = credentialsPath(config.dataDir);
     const summary = await seedDemo(db, {

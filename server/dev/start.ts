@@ -97,7 +97,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 
 /** First run (no stores yet): seed the demo chain with a smaller customer set. */
 async function seedIfEmpty(hubConfig: HubConfig): Promise<void> {
-  const db = await openDatabase({ databaseUrl: hubConfig.databaseUrl, dataDir: hubConfig.dataDir });
+  const db = await openDatabase({
+    databaseUrl: hubConfig.databaseUrl,
+    dataDir: hubConfig.dataDir,
+    pgliteThread: hubConfig.pgliteThread,
+  });
   try {
     await migrate(db);
     const [row] = await db.query<{ n: number }>('select count(*)::int as n from stores');
