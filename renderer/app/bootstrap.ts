@@ -152,6 +152,14 @@ export function buildServices(
     baseUrl: hubUrl,
     secrets,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    // The customer feed is fetched and validated in a Web Worker (issue #17 item 4); not with an
+    // injected fetch (tests), which the worker could not use.
+    ...(deps.fetch || typeof Worker === 'undefined'
+      ? {}
+      : {
+          customerFeedWorker: () =>
+            new Worker(new URL('../sync/feed-worker.ts', import.meta.url), { type: 'module' }),
+        }),
   });
   const now = deps.now ?? (() => new Date());
   const engine = new SyncEngine({
