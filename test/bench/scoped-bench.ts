@@ -12,7 +12,9 @@
  *   then warm. `breakdown`: one page at a time, no overlap, each stage timed (hub + network until
  *   the headers, body transfer, JSON.parse, validation, cache rows), cold then warm.
  */
-import { openDatabase } from '../../server/db/database';
+import { loadConfig } from '../../server/config';
+import { settleStoreScopes } from '../../server/customers/scope';
+import { openDatabase, type Db } from '../../server/db/database';
 
 /** Puts every live member into `storeId`'s scope; returns the scope's active size. */
 export async function fillStoreScope(options: {
@@ -22,6 +24,9 @@ export async function fillStoreScope(options: {
 }): Promise<number> {
   const db = await openDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
   try {
+    // A fresh seed's scope rows wait to be numbered (the hub's 1 s round would do it during the
+    // first measured sync, 5,000 a round): numbered here, with the hub's own code.
+    await settleAllScopes(db);
     await db.query(
       `insert into customer_store_scope(store_id, customer_id, reasons, score, seq, last_at)
        select $1::uuid, c.id, 1, scope_score(1), c.seq, now() from customers c
@@ -36,6 +41,27 @@ export async function fillStoreScope(options: {
       [options.storeId],
     );
     return rows[0]?.n ?? 0;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Numbers every scope row still waiting (a fresh seed's), before a measured hub starts. */
+export async function settleAllScopes(db: Db): Promise<void> {
+  for (let round = 0; round < 1000; round++) {
+    const { more } = await settleStoreScopes(db, loadConfig({}).storeScopeCap);
+    if (!more) return;
+  }
+}
+
+/** Opens the hub's database, numbers waiting scope rows, closes it. */
+export async function settleScopesIn(options: {
+  dataDir: string;
+  databaseUrl: string | undefined;
+}): Promise<void> {
+  const db = await openDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+  try {
+    await settleAllScopes(db);
   } finally {
     await db.close();
   }

@@ -18,7 +18,7 @@ import { endpoints } from '../../shared/protocol';
 import { hubApi, must } from '../support/api';
 import { startHub } from '../support/hub-process';
 import { bundleBenchPage, openBenchBrowser, seededHubDir } from './bench-support';
-import { fillStoreScope, syncOnly } from './scoped-bench';
+import { fillStoreScope, settleScopesIn, syncOnly } from './scoped-bench';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200_000);
 const DRAIN_ORDERS = Number(process.env.BENCH_ORDERS ?? 10_000);
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     ? await fillStoreScope({ dataDir, databaseUrl, storeId: store.id })
     : null;
   if (scopeSize !== null) console.error(`store scope holds ${scopeSize} members`);
+  else await settleScopesIn({ dataDir, databaseUrl });
   const hub = await startHub({
     dataDir,
     ...(databaseUrl ? { databaseUrl } : {}),
