@@ -33,7 +33,17 @@ type Setup = {
 
 /** The app's feed worker, when the setup asks for it (as renderer/app/bootstrap.ts starts it). */
 const workerOption = (setup: Setup) =>
-  setup.feedWorker ? { customerFeedWorker: () => new Worker('/app-feed-worker.js') } : {};
+  setup.feedWorker
+    ? {
+        customerFeedWorker: () => {
+          const worker = new Worker('/app-feed-worker.js');
+          worker.addEventListener('message', () => (workerAnswers += 1));
+          return worker;
+        },
+      }
+    : {};
+/** Pages the feed worker answered (0 with the worker on: it failed, the main thread did it). */
+let workerAnswers = 0;
 
 /** The data key as browser mode keeps it (a non-extractable CryptoKey in its own IndexedDB). */
 const sealer = singleKeySealer(createSecretDb(indexedDB).dataKey(generateDataKey));
@@ -157,8 +167,15 @@ function benchClient(setup: Setup) {
 }
 
 /** A customers initial sync into a fresh database `name` (deleted afterwards): time, stall. */
-const syncTimed = (setup: Setup & { name: string }) =>
-  timedSyncInto(`${setup.terminalId}-${setup.name}`, benchClient(setup), setup);
+async function syncTimed(setup: Setup & { name: string }) {
+  workerAnswers = 0;
+  const result = await timedSyncInto(
+    `${setup.terminalId}-${setup.name}`,
+    benchClient(setup),
+    setup,
+  );
+  return { ...result, workerAnswers };
+}
 
 /**
  * Where the feed's time goes: every customer page fetched one at a time (no overlap), each stage
