@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ok } from '../../shared/result';
 import { memorySecretStore } from '../data/secret-store';
-import type { FeedWorkerAnswer, FeedWorkerRequest } from './feed-worker-client';
+import type { FeedWorkerAnswer, FeedWorkerRequest, FeedWorkerResult } from './feed-worker-client';
 import { customerFeedInWorker } from './feed-worker-client';
 
 const page = (cursor: string) =>
-  ok({ items: [], rejects: [], cursor, hasMore: false }) as FeedWorkerAnswer['result'];
+  ok({ items: [], rejects: [], cursor, hasMore: false }) as FeedWorkerResult;
 
 /** A stand-in Worker: `answer` decides what it posts back for a request (or fails it). */
-function fakeWorker(answer: (request: FeedWorkerRequest) => FeedWorkerAnswer['result'] | 'fail') {
+function fakeWorker(answer: (request: FeedWorkerRequest) => FeedWorkerResult | 'fail') {
   const seen: FeedWorkerRequest[] = [];
   const worker = {
     onmessage: null as ((event: MessageEvent<FeedWorkerAnswer>) => void) | null,
@@ -21,7 +21,10 @@ function fakeWorker(answer: (request: FeedWorkerRequest) => FeedWorkerAnswer['re
       queueMicrotask(() => {
         if (result === 'fail')
           worker.onerror?.({ preventDefault: () => undefined } as unknown as ErrorEvent);
-        else worker.onmessage?.({ data: { id: request.id, result } } as MessageEvent);
+        else
+          worker.onmessage?.({
+            data: { id: request.id, json: JSON.stringify(result) },
+          } as MessageEvent<FeedWorkerAnswer>);
       });
     },
     terminate() {

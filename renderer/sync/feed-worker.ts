@@ -1,6 +1,7 @@
 /**
  * The customer feed's Web Worker (issue #17 item 4): fetches a page, parses its JSON and
- * validates its rows (feed-items.ts) off the page's main thread, and posts the checked page back.
+ * validates its rows (feed-items.ts) off the page's main thread, and posts the checked page back
+ * (as JSON text: see `FeedWorkerAnswer`).
  * At 200,000 profiles that is ≈ 5–7 s of parsing and zod the main thread no longer does while it
  * seals and writes the previous page (docs/benchmarks.md, "Initial sync at chain scale"). The
  * main thread side is feed-worker-client.ts. Only what crosses the wire is done here: the cursor
@@ -10,7 +11,7 @@ import { createApiClient } from '../../shared/api-client';
 import { endpoints } from '../../shared/protocol';
 import { err, ok } from '../../shared/result';
 import { checkCustomerItems } from './feed-items';
-import type { FeedWorkerAnswer, FeedWorkerRequest } from './feed-worker-client';
+import type { FeedWorkerAnswer, FeedWorkerRequest, FeedWorkerResult } from './feed-worker-client';
 
 type WorkerScope = {
   onmessage: ((event: MessageEvent<FeedWorkerRequest>) => void) | null;
@@ -20,20 +21,19 @@ const scope = globalThis as unknown as WorkerScope;
 
 scope.onmessage = (event) => {
   const request = event.data;
-  void pull(request).then(
-    (result) => scope.postMessage({ id: request.id, result }),
-    (error: unknown) =>
-      scope.postMessage({
-        id: request.id,
-        result: err({
-          code: 'network',
-          message: error instanceof Error ? error.message : 'feed worker failed',
-        }),
+  const answer = (result: FeedWorkerResult) =>
+    scope.postMessage({ id: request.id, json: JSON.stringify(result) });
+  void pull(request).then(answer, (error: unknown) =>
+    answer(
+      err({
+        code: 'network',
+        message: error instanceof Error ? error.message : 'feed worker failed',
       }),
+    ),
   );
 };
 
-async function pull(request: FeedWorkerRequest): Promise<FeedWorkerAnswer['result']> {
+async function pull(request: FeedWorkerRequest): Promise<FeedWorkerResult> {
   const api = createApiClient({
     baseUrl: request.baseUrl,
     credentials: { terminal: () => request.token },

@@ -8,7 +8,8 @@
  *   waits to be numbered. 200,000 seeded members = a store at the default cap.
  * - `BENCH_SYNC_ONLY=sync | feed | breakdown`: only the initial-sync figures, on a fresh hub
  *   process (cold: nothing in its page cache), then again (warm: the chain's second terminal).
- *   `sync`: the initial sync cold, again warm, the feed alone warm. `feed`: the feed alone cold,
+ *   `sync`: the initial sync cold, again warm, warm once more with the customer feed on the main
+ *   thread (BENCH_FEED_WORKER=0 for all of them), the feed alone warm. `feed`: the feed alone cold,
  *   then warm. `breakdown`: one page at a time, no overlap, each stage timed (hub + network until
  *   the headers, body transfer, JSON.parse, validation, cache rows), cold then warm.
  */
@@ -86,6 +87,8 @@ export async function syncOnly(run: Run, setup: object, mode: string): Promise<v
   } else {
     await step('syncCold', 'syncTimed', { ...setup, name: 'cold' });
     await step('syncWarm', 'syncTimed', { ...setup, name: 'warm' });
+    // The same warm sync with the feed on the main thread (as before the worker), same hub.
+    await step('syncWarmMainThread', 'syncTimed', { ...setup, name: 'main', feedWorker: false });
     await step('feedWarm', 'feedOnly', setup);
   }
   console.log(JSON.stringify(out, null, 2));
