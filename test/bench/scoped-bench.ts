@@ -8,8 +8,8 @@
  *   waits to be numbered. 200,000 seeded members = a store at the default cap.
  * - `BENCH_SYNC_ONLY=sync | feed | breakdown`: only the initial-sync figures, on a fresh hub
  *   process (cold: nothing in its page cache), then again (warm: the chain's second terminal).
- *   `sync`: the initial sync cold, again warm, warm once more with the customer feed on the main
- *   thread (BENCH_FEED_WORKER=0 for all of them), the feed alone warm. `feed`: the feed alone cold,
+ *   `sync`: the initial sync cold, again warm, warm once more with the customer feed in the Web
+ *   Worker (main thread with BENCH_FEED_WORKER=1), the feed alone warm. `feed`: the feed alone cold,
  *   then warm. `breakdown`: one page at a time, no overlap, each stage timed (hub + network until
  *   the headers, body transfer, JSON.parse, validation, cache rows), cold then warm.
  */
@@ -87,8 +87,14 @@ export async function syncOnly(run: Run, setup: object, mode: string): Promise<v
   } else {
     await step('syncCold', 'syncTimed', { ...setup, name: 'cold' });
     await step('syncWarm', 'syncTimed', { ...setup, name: 'warm' });
-    // The same warm sync with the feed on the main thread (as before the worker), same hub.
-    await step('syncWarmMainThread', 'syncTimed', { ...setup, name: 'main', feedWorker: false });
+    // The same warm sync with the customer feed in the app's Web Worker (or, with
+    // BENCH_FEED_WORKER=1, on the main thread), same hub: the worker's A/B.
+    const other = !(setup as { feedWorker?: boolean }).feedWorker;
+    await step(other ? 'syncWarmWorker' : 'syncWarmMainThread', 'syncTimed', {
+      ...setup,
+      name: 'other',
+      feedWorker: other,
+    });
     await step('feedWarm', 'feedOnly', setup);
   }
   console.log(JSON.stringify(out, null, 2));
