@@ -46,6 +46,8 @@ const envSchema = z.object({
   HUB_FEED_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(512),
   /** how long a cached feed page is served before it is rebuilt */
   HUB_FEED_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** customer feed pages the hub builds ahead of a terminal paging through it; 0 turns it off */
+  HUB_FEED_READ_AHEAD_PAGES: z.coerce.number().int().min(0).max(16).default(3),
   /** calls a minute one terminal may make before 429 (far above any store's use; see throttle.ts) */
   HUB_TERMINAL_CALLS_PER_MIN: z.coerce.number().int().min(1).default(3_000),
   /** minutes without a presence sighting after which a card says "可能已离店" (#16 item 6) */
@@ -103,6 +105,7 @@ export type HubConfig = {
   consoleDir: string;
   feedCacheMb: number;
   feedCacheTtlSeconds: number;
+  feedReadAheadPages: number;
   terminalCallsPerMinute: number;
   adminCallsPerMinute: number;
   presenceSilenceMinutes: number;
@@ -155,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     consoleDir: resolve(e.HUB_CONSOLE_DIR),
     feedCacheMb: e.HUB_FEED_CACHE_MB,
     feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,
+    feedReadAheadPages: e.HUB_FEED_READ_AHEAD_PAGES,
     terminalCallsPerMinute: e.HUB_TERMINAL_CALLS_PER_MIN,
     adminCallsPerMinute: e.HUB_ADMIN_CALLS_PER_MIN,
     presenceSilenceMinutes: e.HUB_PRESENCE_SILENCE_MIN,

@@ -16,6 +16,7 @@ import {
   checkProductItems,
   checkStaffItems,
 } from './feed-items';
+import { customerFeedInWorker } from './feed-worker-client';
 import type { HubClient, HubResult, LiveConnection, LiveEvents } from './hub-client';
 
 export type HttpHubClientOptions = {
@@ -27,6 +28,11 @@ export type HttpHubClientOptions = {
   /** socket reconnect backoff (socket.io's own exponential backoff with jitter) */
   reconnect?: BackoffOptions;
   fetch?: typeof globalThis.fetch;
+  /**
+   * Starts the customer feed's Web Worker (feed-worker.ts): pages are then fetched, parsed and
+   * validated off the main thread (feed-worker-client.ts). Without it, on the main thread.
+   */
+  customerFeedWorker?: () => Worker;
 };
 
 // Feed answers: the envelope (cursor, hasMore, total) is validated by the endpoint's schema, the
@@ -55,12 +61,22 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
     query: { after, limit, withTotal },
   });
 
+  const pullCustomers: HubClient['pullCustomers'] = (after, limit, withTotal) =>
+    mapOk(api.call(endpoints.syncCustomers, feed(after, limit, withTotal)), (page) => ({
+      ...page,
+      ...checkCustomerItems(page.items),
+    }));
+
   return {
-    pullCustomers: (after, limit, withTotal) =>
-      mapOk(api.call(endpoints.syncCustomers, feed(after, limit, withTotal)), (page) => ({
-        ...page,
-        ...checkCustomerItems(page.items),
-      })),
+    pullCustomers: options.customerFeedWorker
+      ? customerFeedInWorker({
+          createWorker: options.customerFeedWorker,
+          baseUrl: options.baseUrl,
+          secrets: options.secrets,
+          timeoutMs: options.timeoutMs ?? 30_000,
+          fallback: pullCustomers,
+        })
+      : pullCustomers,
     pullCatalog: (after, limit, withTotal) =>
       mapOk(api.call(endpoints.syncCatalog, feed(after, limit, withTotal)), (page) => ({
         ...page,

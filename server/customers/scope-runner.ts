@@ -19,12 +19,15 @@ export const SETTLE_SPACING_MS = 50;
  */
 export async function settleScopesNow(ctx: HubContext): Promise<void> {
   try {
-    for (;;) {
+    for (let backlog = false; ; backlog = true) {
       const { cursor, stores, more } = await settleStoreScopes(ctx.db, ctx.config.storeScopeCap);
       if (cursor !== null && ctx.config.customerFeedScope === 'store')
         for (const storeId of stores)
           ctx.realtime.toStore(storeId, 'customers:changed', { cursor });
-      if (!more) return;
+      if (!more) {
+        if (backlog) await refreshScopeStatistics(ctx);
+        return;
+      }
       // A backlog (a large import, the first start after migration 021): let requests in between.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -68,13 +71,39 @@ export async function settleAfterWrite(ctx: HubContext): Promise<void> {
   if (ctx.config.customerFeedScope === 'store') await settleCoalesced(ctx);
 }
 
-/** The background round: entries whose writer did not settle them (another node, a crash). */
+/**
+ * Fresh planner statistics for the scope table. The embedded PGlite has no autovacuum, so a table
+ * filled in bulk (migration 021's backfill, a large import) keeps the estimate of a few hundred
+ * rows per store; the store feed's page query was then planned as "read every remaining scope row
+ * of the store, join each, sort, keep 1,001" — 2.3 s a page at 200,000 members instead of
+ * milliseconds (docs/benchmarks.md, "Initial sync at chain scale"). ANALYZE samples the table
+ * (≈ 0.1–0.3 s) and blocks no reader or writer. On PostgreSQL autovacuum does the same anyway.
+ */
+async function refreshScopeStatistics(ctx: HubContext): Promise<void> {
+  try {
+    await ctx.db.query('analyze customer_store_scope');
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'store scope statistics not refreshed');
+  }
+}
+
+/**
+ * The background round: entries whose writer did not settle them (another node, a crash). Its
+ * first round also refreshes the scope table's statistics (see `refreshScopeStatistics`).
+ */
 export function startScopeSweep(ctx: HubContext): () => void {
+  let analyzed = false;
   return startPeriodicSweep({
     what: 'store scope settle',
     everyMs: SCOPE_SWEEP_MS,
     runAtStart: true,
     log: ctx.log,
-    sweep: () => settleCoalesced(ctx),
+    sweep: async () => {
+      if (!analyzed) {
+        analyzed = true;
+        await refreshScopeStatistics(ctx);
+      }
+      await settleCoalesced(ctx);
+    },
   });
 }

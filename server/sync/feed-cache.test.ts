@@ -99,4 +99,83 @@ describe('FeedPageCache', () => {
     await cache.getOrBuild('0:5', async () => page('5'));
     expect((await cache.getOrBuild('0:5', async () => page('5'))).hit).toBe(false);
   });
+
+  describe('read-ahead', () => {
+    /** A feed of full pages of 10 rows each, ending at 50 (its last page is partial). */
+    const feed = () => {
+      const built: string[] = [];
+      const buildAfter = async (after: string) => {
+        built.push(after);
+        const next = Number(after) + 10;
+        return page(String(next), 10, next < 50);
+      };
+      return { built, buildAfter, keyOf: (after: string) => `chain:${after}:10` };
+    };
+
+    it('builds the next pages ahead, and the terminal then finds them ready', async () => {
+      const cache = new FeedPageCache({ maxBytes: 1000, ttlMs: 60_000 });
+      const { built, buildAfter, keyOf } = feed();
+      await cache.readAhead('10', 2, keyOf, buildAfter);
+      expect(built).toEqual(['10', '20']);
+      const next = await cache.getOrBuild(keyOf('10'), () => buildAfter('10'));
+      expect(next).toMatchObject({ hit: true, page: { cursor: '20' } });
+      // Walking on skips what is held and builds only what is not.
+      await cache.readAhead('20', 2, keyOf, buildAfter);
+      expect(built).toEqual(['10', '20', '30']);
+    });
+
+    it('stops at the last page and never keeps it', async () => {
+      const cache = new FeedPageCache({ maxBytes: 1000, ttlMs: 60_000 });
+      const { built, buildAfter, keyOf } = feed();
+      await cache.readAhead('30', 5, keyOf, buildAfter);
+      expect(built).toEqual(['30', '40']);
+      expect(cache.size.pages).toBe(1);
+      expect((await cache.getOrBuild(keyOf('40'), () => buildAfter('40'))).hit).toBe(false);
+    });
+
+    it('with the cache off, serves a page built ahead once', async () => {
+      const cache = new FeedPageCache({ maxBytes: 0, ttlMs: 60_000 });
+      const { built, buildAfter, keyOf } = feed();
+      await cache.readAhead('0', 2, keyOf, buildAfter);
+      expect((await cache.getOrBuild(keyOf('0'), () => buildAfter('0'))).hit).toBe(true);
+      expect((await cache.getOrBuild(keyOf('0'), () => buildAfter('0'))).hit).toBe(false);
+      expect(built).toEqual(['0', '10', '0']);
+      expect(cache.size.pages).toBe(0);
+    });
+
+    it('drops pages built ahead when the erasure epoch moves, also with the cache off', async () => {
+      for (const maxBytes of [0, 1000]) {
+        const cache = new FeedPageCache({ maxBytes, ttlMs: 60_000 });
+        const { buildAfter, keyOf } = feed();
+        cache.checkEpoch('1');
+        await cache.readAhead('0', 2, keyOf, buildAfter);
+        cache.checkEpoch('2');
+        expect((await cache.getOrBuild(keyOf('0'), () => buildAfter('0'))).hit).toBe(false);
+        // Built across an erasure: not kept either.
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const ahead = cache.readAhead('20', 1, keyOf, async (after) => {
+          await gate;
+          return buildAfter(after);
+        });
+        cache.checkEpoch('3');
+        release();
+        await ahead;
+        expect((await cache.getOrBuild(keyOf('20'), () => buildAfter('20'))).hit).toBe(false);
+      }
+    });
+
+    it('never rejects: a failed build ahead is left to the terminal’s own request', async () => {
+      const cache = new FeedPageCache({ maxBytes: 1000, ttlMs: 60_000 });
+      await expect(
+        cache.readAhead(
+          '0',
+          2,
+          (a) => a,
+          () => Promise.reject(new Error('database gone')),
+        ),
+      ).resolves.toBeUndefined();
+      expect(cache.size.pages).toBe(0);
+    });
+  });
 });

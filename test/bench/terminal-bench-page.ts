@@ -15,10 +15,11 @@ import {
 import { enqueueOrder } from '../../renderer/data/outbox';
 import { memorySecretStore } from '../../renderer/data/secret-store';
 import { createHttpHubClient } from '../../renderer/sync/http-hub-client';
+import { checkCustomerItems } from '../../renderer/sync/feed-items';
 import type { HubClient } from '../../renderer/sync/hub-client';
 import { SyncEngine } from '../../renderer/sync/sync-engine';
 import { newId } from '../../shared/domain/ids';
-import { isTombstone, type CustomerProfile } from '../../shared/protocol';
+import { API_PREFIX, endpoints, isTombstone, type CustomerProfile } from '../../shared/protocol';
 
 type Setup = {
   hubUrl: string;
@@ -26,7 +27,23 @@ type Setup = {
   phoneHashKey: string;
   terminalId: string;
   pageSize: number;
+  /** the customer feed through the app's Web Worker (renderer/sync/feed-worker.ts) */
+  feedWorker?: boolean;
 };
+
+/** The app's feed worker, when the setup asks for it (as renderer/app/bootstrap.ts starts it). */
+const workerOption = (setup: Setup) =>
+  setup.feedWorker
+    ? {
+        customerFeedWorker: () => {
+          const worker = new Worker('/app-feed-worker.js');
+          worker.addEventListener('message', () => (workerAnswers += 1));
+          return worker;
+        },
+      }
+    : {};
+/** Pages the feed worker answered (0 with the worker on: it failed, the main thread did it). */
+let workerAnswers = 0;
 
 /** The data key as browser mode keeps it (a non-extractable CryptoKey in its own IndexedDB). */
 const sealer = singleKeySealer(createSecretDb(indexedDB).dataKey(generateDataKey));
@@ -50,7 +67,12 @@ async function initialSync(setup: Setup) {
   db = new TerminalDb(setup.terminalId, { sealer });
   await db.open();
   const before = await usage();
-  const client = createHttpHubClient({ baseUrl: setup.hubUrl, secrets, timeoutMs: 120_000 });
+  const client = createHttpHubClient({
+    baseUrl: setup.hubUrl,
+    secrets,
+    timeoutMs: 120_000,
+    ...workerOption(setup),
+  });
   engine = new SyncEngine({ db, hub: client, secrets, pageSize: setup.pageSize, autoRetry: false });
   const t0 = performance.now();
   await engine.pullFeed('customers');
@@ -68,11 +90,7 @@ async function initialSync(setup: Setup) {
  * sync that no IndexedDB layout can go below.
  */
 async function feedOnly(setup: Setup) {
-  const client = createHttpHubClient({
-    baseUrl: setup.hubUrl,
-    secrets: memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey }),
-    timeoutMs: 120_000,
-  });
+  const client = benchClient(setup);
   const t0 = performance.now();
   let rows = 0;
   let pending = client.pullCustomers('0', setup.pageSize, true);
@@ -139,16 +157,82 @@ async function timedSyncInto(name: string, hub: HubClient, setup: Setup) {
   return { seconds, rows, lastError, longestMainThreadGapMs: longestGap };
 }
 
-const benchClient = (setup: Setup) =>
-  createHttpHubClient({
+function benchClient(setup: Setup) {
+  return createHttpHubClient({
     baseUrl: setup.hubUrl,
     secrets: memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey }),
     timeoutMs: 120_000,
+    ...workerOption(setup),
   });
+}
+
+/** A customers initial sync into a fresh database `name` (deleted afterwards): time, stall. */
+async function syncTimed(setup: Setup & { name: string }) {
+  workerAnswers = 0;
+  const result = await timedSyncInto(
+    `${setup.terminalId}-${setup.name}`,
+    benchClient(setup),
+    setup,
+  );
+  return { ...result, workerAnswers };
+}
+
+/**
+ * Where the feed's time goes: every customer page fetched one at a time (no overlap), each stage
+ * timed — the hub and the network until the answer's headers (the hub builds or copies the page
+ * before it sends anything), the body's transfer, JSON.parse, validation (zod, row by row, as the
+ * hub client does), cache rows. Seconds per stage over the whole feed.
+ */
+async function feedBreakdown(setup: Setup) {
+  const stages = { headers: 0, body: 0, parse: 0, validate: 0, rows: 0 };
+  const hits = { hit: 0, miss: 0 };
+  let bytes = 0;
+  let rows = 0;
+  let after = '0';
+  const t0 = performance.now();
+  for (let round = 0; round < 100_000; round++) {
+    const a = performance.now();
+    const response = await fetch(
+      `${setup.hubUrl}${API_PREFIX}${endpoints.syncCustomers.path}?after=${after}&limit=${setup.pageSize}&withTotal=${round === 0}`,
+      { headers: { authorization: `Bearer ${setup.token}` } },
+    );
+    const b = performance.now();
+    const text = await response.text();
+    const c = performance.now();
+    const page = JSON.parse(text) as { items: unknown[]; cursor: string; hasMore: boolean };
+    const d = performance.now();
+    const checked = checkCustomerItems(page.items);
+    const e = performance.now();
+    for (const item of checked.items) if (!isTombstone(item)) toCachedCustomer(item);
+    const f = performance.now();
+    stages.headers += b - a;
+    stages.body += c - b;
+    stages.parse += d - c;
+    stages.validate += e - d;
+    stages.rows += f - e;
+    hits[response.headers.get('x-feed-cache') === 'hit' ? 'hit' : 'miss'] += 1;
+    bytes += text.length;
+    rows += checked.items.length;
+    if (!page.hasMore) break;
+    after = page.cursor;
+  }
+  const s = (ms: number) => Math.round(ms) / 1000;
+  return {
+    seconds: s(performance.now() - t0),
+    rows,
+    megabytes: Math.round(bytes / 1_048_576),
+    pages: hits,
+    headers: s(stages.headers),
+    body: s(stages.body),
+    parse: s(stages.parse),
+    validate: s(stages.validate),
+    cacheRows: s(stages.rows),
+  };
+}
 
 /** The usual (main-thread) sync again, for the worker experiment to be compared with. */
 const initialSyncGaps = (setup: Setup) =>
-  timedSyncInto(`${setup.terminalId}-gaps`, benchClient(setup), setup);
+  timedSyncInto(`${setup.terminalId}-gaps`, benchClient({ ...setup, feedWorker: false }), setup);
 
 /**
  * Experiment (BENCH_WORKER=1): the same initial sync with the customer pages fetched, parsed and
@@ -516,6 +600,8 @@ Object.assign(globalThis, {
   terminalBench: {
     attach,
     feedOnly,
+    feedBreakdown,
+    syncTimed,
     indexLoad,
     initialSync,
     initialSyncGaps,

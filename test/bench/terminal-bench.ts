@@ -18,6 +18,7 @@ import { endpoints } from '../../shared/protocol';
 import { hubApi, must } from '../support/api';
 import { startHub } from '../support/hub-process';
 import { bundleBenchPage, openBenchBrowser, seededHubDir } from './bench-support';
+import { fillStoreScope, settleScopesIn, syncOnly } from './scoped-bench';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200_000);
 const DRAIN_ORDERS = Number(process.env.BENCH_ORDERS ?? 10_000);
@@ -32,10 +33,21 @@ async function main(): Promise<void> {
   const terminal = store.terminals[0]!;
 
   const feedCacheMb = process.env.BENCH_FEED_CACHE_MB;
+  // BENCH_SCOPE=store: the store-scoped feed (HUB_CUSTOMER_FEED_SCOPE=store), its scope made to
+  // hold every seeded member first (scoped-bench.ts), as a store at the cap would.
+  const storeScope = process.env.BENCH_SCOPE === 'store';
+  const scopeSize = storeScope
+    ? await fillStoreScope({ dataDir, databaseUrl, storeId: store.id })
+    : null;
+  if (scopeSize !== null) console.error(`store scope holds ${scopeSize} members`);
+  else await settleScopesIn({ dataDir, databaseUrl });
   const hub = await startHub({
     dataDir,
     ...(databaseUrl ? { databaseUrl } : {}),
-    ...(feedCacheMb ? { env: { HUB_FEED_CACHE_MB: feedCacheMb } } : {}),
+    env: {
+      ...(feedCacheMb ? { HUB_FEED_CACHE_MB: feedCacheMb } : {}),
+      ...(storeScope ? { HUB_CUSTOMER_FEED_SCOPE: 'store' } : {}),
+    },
   });
   const script = await bundleBenchPage('test/bench/terminal-bench-page.ts');
   // The page and the hub are different origins and the hub sends no CORS headers, so this bench
@@ -47,6 +59,11 @@ async function main(): Promise<void> {
       '/feed-worker.js': {
         type: 'text/javascript',
         body: await bundleBenchPage('test/bench/feed-worker.ts'),
+      },
+      // The app's own customer feed worker (renderer/sync/feed-worker.ts).
+      '/app-feed-worker.js': {
+        type: 'text/javascript',
+        body: await bundleBenchPage('renderer/sync/feed-worker.ts'),
       },
     },
     globalName: 'terminalBench',
@@ -63,10 +80,17 @@ async function main(): Promise<void> {
       phoneHashKey: info.phoneHashKey,
       terminalId: terminal.id,
       pageSize: PAGE_SIZE,
+      // BENCH_FEED_WORKER=1: the customer feed fetched and validated in the app's Web Worker
+      // (off in the app: renderer/app/bootstrap.ts, CUSTOMER_FEED_IN_WORKER).
+      feedWorker: process.env.BENCH_FEED_WORKER === '1',
     };
 
     const run = <T>(fn: string, arg: unknown) => browser.run<T>(fn, arg);
 
+    if (process.env.BENCH_SYNC_ONLY) {
+      await syncOnly(run, setup, process.env.BENCH_SYNC_ONLY);
+      return;
+    }
     if (process.env.BENCH_LOOKUPS_ONLY) {
       // Re-measure lookups on a profile a previous run already synced (BENCH_PROFILE_DIR).
       console.error('attached', await run('attach', setup));
