@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 import pg from 'pg';
 import { endpoints } from '../../shared/protocol';
@@ -251,6 +252,38 @@ export const percentile = (sorted: readonly number[], p: number) =>
     ? Number.NaN
     : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An open loop: `fn(k)` for k = 0 … rate × seconds − 1, each started at `start + k / rate` (the
+ * `performance.now()` clock) whatever the answers, but never more than `cap` outstanding. Resolves
+ * when every call has settled, with how many started more than 100 ms late (the generator fell
+ * behind).
+ */
+export async function openLoop(
+  rate: number,
+  seconds: number,
+  cap: number,
+  fn: (k: number) => Promise<void>,
+  start = performance.now(),
+): Promise<number> {
+  const pending: Promise<void>[] = [];
+  let inFlight = 0;
+  let late = 0;
+  for (let k = 0; k < rate * seconds; k++) {
+    const wait = start + (k * 1000) / rate - performance.now();
+    if (wait > 1) await sleep(wait);
+    else if (wait < -100) late += 1;
+    while (inFlight >= cap) await sleep(1);
+    inFlight += 1;
+    pending.push(
+      fn(k).finally(() => {
+        inFlight -= 1;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  return late;
+}
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 export async function pool<T, R>(

@@ -38,6 +38,7 @@ import { createBalancer, isConnectionFailure, keepAliveClient } from './bench-ht
 import {
   freshPgDatabase,
   hubErrors,
+  openLoop,
   setUpBenchChain,
   sleep,
   startSwarm,
@@ -273,28 +274,6 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
     }
   };
 
-  /** Open loop at `rate`/s for the burst, never more than `cap` outstanding. */
-  const drive = async (rate: number, cap: number, fn: (k: number) => Promise<void>) => {
-    const total = rate * SECONDS;
-    const pending: Promise<void>[] = [];
-    let inFlight = 0;
-    let behind = 0;
-    for (let k = 0; k < total; k++) {
-      const wait = start + (k * 1000) / rate - performance.now();
-      if (wait > 1) await sleep(wait);
-      else if (wait < -100) behind += 1;
-      while (inFlight >= cap) await sleep(1);
-      inFlight += 1;
-      pending.push(
-        fn(k).finally(() => {
-          inFlight -= 1;
-        }),
-      );
-    }
-    await Promise.all(pending);
-    return behind;
-  };
-
   const start = performance.now();
   const startedAt = now();
   let killedAt: number | null = null;
@@ -305,8 +284,8 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
       })
     : Promise.resolve();
   const [presenceBehind, ordersBehind] = await Promise.all([
-    drive(RATE, 2_000, postPresence),
-    drive(ORDERS_RATE, 1_000, postOrder),
+    openLoop(RATE, SECONDS, 2_000, postPresence, start),
+    openLoop(ORDERS_RATE, SECONDS, 1_000, postOrder, start),
     killer,
   ]);
   const endedAt = now();

@@ -26,6 +26,7 @@ import {
 import {
   freshPgDatabase,
   hubErrors,
+  openLoop,
   percentile,
   setUpBenchChain,
   sleep,
@@ -127,49 +128,33 @@ async function measureLatency(hub: HubProcess, fx: Fixture): Promise<LatencyResu
   // Who sees whom: event k goes to store k mod S with member ⌊k/S⌋, so no (customer, store) pair
   // repeats within the visit window and every event raises an alert.
   const total = RATE * SECONDS;
-  const interval = 1000 / RATE;
-  const start = performance.now();
-  let inFlight = 0;
   const failures = new Map<string, number>();
   const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   swarm.measure();
-  const pending: Promise<void>[] = [];
   // Raw on purpose: the open loop posts over a bounded keep-alive pool (PRESENCE_CONNECTIONS) and
   // times request → socket alert; the typed client (fetch, answer validation) would change both.
   const presenceUrl = `${hub.url}${API_PREFIX}${endpointPath(endpoints.presence)}`;
-  for (let k = 0; k < total; k++) {
-    const target = start + k * interval;
-    const wait = target - performance.now();
-    if (wait > 1) await sleep(wait);
-    // Open loop, but bounded: never more than 1,000 requests outstanding.
-    while (inFlight >= 1000) await sleep(1);
+  // Open loop, but bounded: never more than 1,000 requests outstanding.
+  await openLoop(RATE, SECONDS, 1000, async (k) => {
     const store = fx.stores[k % fx.stores.length]!;
     const memberCode = fx.memberCodes[Math.floor(k / fx.stores.length) % fx.memberCodes.length]!;
-    inFlight += 1;
-    const t0 = now();
-    pending.push(
-      presenceClient
-        .post(
-          presenceUrl,
-          { customer: { memberCode }, storeId: store.id, source: 'wifi' },
-          { 'x-integration-key': TEST_INTEGRATION_KEY },
-        )
-        .then(({ status }) => {
-          if (status !== 202) fail(`HTTP ${status}`);
-        })
-        .catch((e: unknown) => {
-          fail(String((e as Error).cause ?? e));
-        })
-        .finally(() => {
-          inFlight -= 1;
-        }),
-    );
     // The alert names the customer by id.
-    sentAt.set(`${store.id}:${fx.idByMemberCode.get(memberCode)}`, t0);
-  }
-  await Promise.all(pending);
+    sentAt.set(`${store.id}:${fx.idByMemberCode.get(memberCode)}`, now());
+    await presenceClient
+      .post(
+        presenceUrl,
+        { customer: { memberCode }, storeId: store.id, source: 'wifi' },
+        { 'x-integration-key': TEST_INTEGRATION_KEY },
+      )
+      .then(({ status }) => {
+        if (status !== 202) fail(`HTTP ${status}`);
+      })
+      .catch((e: unknown) => {
+        fail(String((e as Error).cause ?? e));
+      });
+  });
   await sleep(3000);
   lag.disable();
   const socketsLagP99 = (await swarm.stop()).loopDelayP99;
