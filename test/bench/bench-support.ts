@@ -257,7 +257,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * An open loop: `fn(k)` for k = 0 … rate × seconds − 1, each started at `start + k / rate` (the
  * `performance.now()` clock) whatever the answers, but never more than `cap` outstanding. Resolves
  * when every call has settled, with how many started more than 100 ms late (the generator fell
- * behind).
+ * behind) and how many were never started because `deadline` came first.
  */
 export async function openLoop(
   rate: number,
@@ -265,15 +265,22 @@ export async function openLoop(
   cap: number,
   fn: (k: number) => Promise<void>,
   start = performance.now(),
-): Promise<number> {
+  /** `performance.now()` after which no call starts (the rest count as unsent) */
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<{ late: number; unsent: number }> {
   const pending: Promise<void>[] = [];
+  const total = rate * seconds;
   let inFlight = 0;
   let late = 0;
-  for (let k = 0; k < rate * seconds; k++) {
+  for (let k = 0; k < total; k++) {
     const wait = start + (k * 1000) / rate - performance.now();
     if (wait > 1) await sleep(wait);
     else if (wait < -100) late += 1;
-    while (inFlight >= cap) await sleep(1);
+    while (inFlight >= cap && performance.now() < deadline) await sleep(1);
+    if (performance.now() >= deadline) {
+      await Promise.all(pending);
+      return { late, unsent: total - k };
+    }
     inFlight += 1;
     pending.push(
       fn(k).finally(() => {
@@ -282,7 +289,7 @@ export async function openLoop(
     );
   }
   await Promise.all(pending);
-  return late;
+  return { late, unsent: 0 };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

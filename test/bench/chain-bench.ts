@@ -45,7 +45,7 @@ import {
   writeBenchBlock,
   type BenchChain,
 } from './bench-support';
-import { renderChainSection, type ChainResult } from './chain-report';
+import { renderChainSection, type ChainResult, type LockSample } from './chain-report';
 
 const { values: args } = parseArgs({
   options: {
@@ -96,6 +96,9 @@ const NODES = 2;
 const KILLED = 1;
 const CUSTOMERS = Math.max(1_000, Math.ceil((RATE * SECONDS) / STORES) + 1);
 const now = () => performance.timeOrigin + performance.now();
+const n = (x: number) => x.toLocaleString('en-US');
+/** Seconds past the burst's end the generators may still start calls (the backlog). */
+const GRACE_S = 30;
 
 // ——— process bookkeeping: everything started here is ended here ———
 
@@ -174,7 +177,15 @@ function sampleCpu(probes: readonly CpuProbe[]): Map<string, number> {
 
 // ——— the load: presence (integration, round robin over the nodes) and orders (terminals) ———
 
-type Sent = { key: string; at: number; alertId: string | null; attempts: number; failed: boolean };
+type Sent = {
+  key: string;
+  at: number;
+  alertId: string | null;
+  attempts: number;
+  failed: boolean;
+  /** no more tries (answered, refused or given up) */
+  done: boolean;
+};
 type OrderOutcome = {
   status: 'accepted' | 'duplicate' | 'rejected' | 'unacknowledged';
   attempts: number;
@@ -203,9 +214,10 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
       alertId: null,
       attempts: 0,
       failed: true,
+      done: false,
     };
     sent.push(entry);
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 5; attempt++, entry.done = attempt === 5) {
       const node = lb.route(k % NODES);
       entry.attempts += 1;
       try {
@@ -217,10 +229,14 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
         if (answer.status === 202) {
           entry.alertId = (JSON.parse(answer.body) as { alertId: string | null }).alertId;
           entry.failed = false;
+          entry.done = true;
           return;
         }
         fail(`presence HTTP ${answer.status}`);
-        if (answer.status < 500 && answer.status !== 429) return;
+        if (answer.status < 500 && answer.status !== 429) {
+          entry.done = true;
+          return;
+        }
       } catch (error) {
         fail(`presence ${(error as { code?: string }).code ?? String(error)}`);
         if (isConnectionFailure(error)) lb.markDown(node);
@@ -283,11 +299,21 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
         await kill();
       })
     : Promise.resolve();
-  const [presenceBehind, ordersBehind] = await Promise.all([
-    openLoop(RATE, SECONDS, 2_000, postPresence, start),
-    openLoop(ORDERS_RATE, SECONDS, 1_000, postOrder, start),
+  // Bounded: what the hubs have not taken by the end of the burst plus GRACE_S is not sent.
+  const deadline = start + (SECONDS + GRACE_S) * 1000;
+  const progress = setInterval(() => {
+    const answered = sent.filter((e) => e.attempts > 0 && (!e.failed || e.done)).length;
+    const ordersAnswered = [...orders.values()].filter((o) => o.status !== 'unacknowledged').length;
+    console.log(
+      `  ${((performance.now() - start) / 1000).toFixed(0)} s: presence ${n(answered)} answered of ${n(sent.length)} started; orders ${n(ordersAnswered)} of ${n(orders.size)}`,
+    );
+  }, 5_000);
+  const [presenceLoop, ordersLoop] = await Promise.all([
+    openLoop(RATE, SECONDS, 2_000, postPresence, start, deadline),
+    openLoop(ORDERS_RATE, SECONDS, 1_000, postOrder, start, deadline),
     killer,
   ]);
+  clearInterval(progress);
   const endedAt = now();
   lag.disable();
   lb.stop();
@@ -301,8 +327,8 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
     endedAt,
     killedAt: killedAt as number | null,
     generatorLagP99: lag.percentile(99) / 1e6,
-    presenceBehind,
-    ordersBehind,
+    presenceLoop,
+    ordersLoop,
   };
 }
 
@@ -356,6 +382,8 @@ async function main(): Promise<ChainResult> {
 
   // CPU: our processes, this database's PostgreSQL backends, the machine's Redis (shared).
   const admin = new pg.Client({ connectionString: database.url });
+  // The database is dropped with force at the end, which ends this connection too.
+  admin.on('error', () => undefined);
   await admin.connect();
   const backendPids = async () =>
     (
@@ -386,6 +414,20 @@ async function main(): Promise<ChainResult> {
       (KILL ? `; SIGKILL hub ${KILLED + 1} at ${KILL_AT} s` : ''),
   );
   swarm.measure();
+  // Where the hubs' database time goes: backends waiting on an advisory lock (the change feed's,
+  // or a visit's), holding a transaction open while their hub is busy, or running, every 2 s.
+  const lockSamples: LockSample[] = [];
+  const sampler = setInterval(() => {
+    admin
+      .query<LockSample>(
+        `select count(*) filter (where wait_event_type = 'Lock' and wait_event = 'advisory')::int as "advisoryWaits",
+                count(*) filter (where state = 'idle in transaction')::int as "idleInTransaction",
+                count(*) filter (where state = 'active' and wait_event_type is distinct from 'Lock')::int as running
+           from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      )
+      .then((r) => lockSamples.push(r.rows[0]!))
+      .catch(() => undefined);
+  }, 2_000);
   const load = await burst(fx, async () => {
     cpuAtKill = sampleCpu(probes);
     cpuTimes.kill = now();
@@ -397,6 +439,7 @@ async function main(): Promise<ChainResult> {
   const movers = KILL ? nodes.filter((n) => n === KILLED).length : 0;
   for (let i = 0; i < 600 && swarm.reconnects.length < movers; i++) await sleep(100);
   await sleep(3_000);
+  clearInterval(sampler);
   const cpuEnd = sampleCpu(probes);
   const machineEnd = machineSeconds();
   cpuTimes.end = now();
@@ -450,7 +493,10 @@ async function main(): Promise<ChainResult> {
     ordersInDbTotal: allOrders?.n ?? 0,
     failures: load.failures,
     generatorLagP99: load.generatorLagP99,
-    behind: { presence: load.presenceBehind, orders: load.ordersBehind },
+    behind: { presence: load.presenceLoop.late, orders: load.ordersLoop.late },
+    unsent: { presence: load.presenceLoop.unsent, orders: load.ordersLoop.unsent },
+    graceSeconds: GRACE_S,
+    lockSamples,
     burstSeconds: seconds,
     memory: { rssEmpty, rssSetUp, rssConnected, rssAtKill, rssEnd, swarmRss },
     cpu: {

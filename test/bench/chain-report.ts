@@ -5,6 +5,9 @@
 import { percentile } from './bench-support';
 import type { AlertSeen, Reconnect, SwarmReport } from './socket-swarm';
 
+/** pg_stat_activity of the bench's database, every 2 s during the burst. */
+export type LockSample = { advisoryWaits: number; idleInTransaction: number; running: number };
+
 export type ChainResult = {
   command: string;
   uptime: string;
@@ -40,6 +43,10 @@ export type ChainResult = {
   failures: Map<string, number>;
   generatorLagP99: number;
   behind: { presence: number; orders: number };
+  /** calls never started: the hubs had not taken the backlog by the end of the grace */
+  unsent: { presence: number; orders: number };
+  graceSeconds: number;
+  lockSamples: LockSample[];
   burstSeconds: number;
   memory: {
     rssEmpty: number[];
@@ -261,7 +268,7 @@ export function renderChainSection(r: ChainResult): string {
     ],
     [
       'presence events',
-      `${n(c.presence.sent)} sent, ${n(c.presence.accepted)} accepted (202), ${n(c.presence.failed)} not accepted after 5 tries, ${n(c.presence.retried)} retried on the other node; generator behind schedule by > 100 ms for ${n(r.behind.presence)}`,
+      `${n(c.presence.sent)} of ${n(r.rate * r.seconds)} sent (${n(r.unsent.presence)} never started: over 2,000 outstanding until ${r.graceSeconds} s past the burst), ${n(c.presence.accepted)} accepted (202), ${n(c.presence.failed)} not accepted after 5 tries, ${n(c.presence.retried)} retried; started > 100 ms late ${n(r.behind.presence)}; the last answer ${s1(r.burstSeconds * 1000)} after the start`,
       '',
     ],
     [
@@ -284,7 +291,7 @@ export function renderChainSection(r: ChainResult): string {
     ],
     [
       'orders exactly once',
-      `${n(o.generated)} made; acknowledged ${n(o.accepted)} accepted + ${n(o.duplicate)} duplicate, ${n(o.rejected)} rejected, ${n(o.unacknowledged)} unacknowledged; ${n(o.retried)} resent under the same id; rows in the database ${n(o.rows)} (${n(o.distinctRows)} distinct ids, ${n(o.rowsTotal)} in all); acknowledged but missing ${n(o.ackedNotStored)}, stored but never acknowledged ${n(o.storedNotAcked)}`,
+      `${n(o.generated)} of ${n(r.ordersRate * r.seconds)} made (${n(r.unsent.orders)} never started); acknowledged ${n(o.accepted)} accepted + ${n(o.duplicate)} duplicate, ${n(o.rejected)} rejected, ${n(o.unacknowledged)} unacknowledged; ${n(o.retried)} resent under the same id; rows in the database ${n(o.rows)} (${n(o.distinctRows)} distinct ids, ${n(o.rowsTotal)} in all); acknowledged but missing ${n(o.ackedNotStored)}, stored but never acknowledged ${n(o.storedNotAcked)}`,
       goal(c.exactlyOnce && o.unacknowledged === 0 && o.rejected === 0),
     ],
   ];
@@ -324,6 +331,15 @@ export function renderChainSection(r: ChainResult): string {
       '',
     ],
   );
+  const ls = r.lockSamples;
+  const mean = (f: (x: LockSample) => number) =>
+    ls.length === 0 ? Number.NaN : ls.reduce((a, x) => a + f(x), 0) / ls.length;
+  const max = (f: (x: LockSample) => number) => Math.max(0, ...ls.map(f));
+  rows.push([
+    'PostgreSQL backends of the bench database (every 2 s, mean / max)',
+    `waiting on an advisory lock ${mean((x) => x.advisoryWaits).toFixed(1)} / ${max((x) => x.advisoryWaits)}; idle in a transaction (waiting for their hub) ${mean((x) => x.idleInTransaction).toFixed(1)} / ${max((x) => x.idleInTransaction)}; running ${mean((x) => x.running).toFixed(1)} / ${max((x) => x.running)} (${ls.length} samples)`,
+    '',
+  ]);
   if (failures) rows.push(['failed requests (before retries)', failures, '']);
 
   return `## Chain: two nodes, ${n(sockets)} terminals, the 11.11 burst
