@@ -165,13 +165,32 @@ function redisPid(): number | null {
 }
 
 type CpuProbe = { name: string; pids: number[] };
-function sampleCpu(probes: readonly CpuProbe[]): Map<string, number> {
+type CpuReading = Map<string, Map<number, number>>;
+/** CPU seconds of each probe's processes, per pid (a process gone is absent). */
+function readCpu(probes: readonly CpuProbe[]): CpuReading {
+  const out: CpuReading = new Map();
+  for (const p of probes) {
+    const pids = new Map<number, number>();
+    for (const pid of p.pids) {
+      const seconds = cpuSeconds(pid);
+      if (seconds !== null) pids.set(pid, seconds);
+    }
+    out.set(p.name, pids);
+  }
+  return out;
+}
+/**
+ * CPU seconds each probe used between two readings: the processes alive at `to` (one started in
+ * between counts from its start; one that ended in between, e.g. a pool connection replaced, is
+ * not counted).
+ */
+function cpuUsed(from: CpuReading, to: CpuReading): Map<string, number> {
   const out = new Map<string, number>();
-  for (const p of probes)
-    out.set(
-      p.name,
-      p.pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
-    );
+  for (const [name, pids] of to) {
+    let sum = 0;
+    for (const [pid, seconds] of pids) sum += seconds - (from.get(name)?.get(pid) ?? 0);
+    out.set(name, sum);
+  }
   return out;
 }
 
@@ -399,7 +418,7 @@ async function main(): Promise<ChainResult> {
     { name: 'PostgreSQL (this database)', pids: await backendPids() },
     ...(redis ? [{ name: 'Redis (shared)', pids: [redis] }] : []),
   ];
-  const cpuStart = sampleCpu(probes);
+  const cpuStart = readCpu(probes);
   const machineStart = machineSeconds();
   const cpuTimes: { start: number; kill: number | null; end: number } = {
     start: now(),
@@ -429,7 +448,7 @@ async function main(): Promise<ChainResult> {
       .catch(() => undefined);
   }, 2_000);
   const load = await burst(fx, async () => {
-    cpuAtKill = sampleCpu(probes);
+    cpuAtKill = cpuUsed(cpuStart, readCpu(probes));
     cpuTimes.kill = now();
     rssAtKill = hubs.map((h) => rssBytes(h.proc.pid!));
     console.log(`  SIGKILL hub ${KILLED + 1}`);
@@ -440,7 +459,10 @@ async function main(): Promise<ChainResult> {
   for (let i = 0; i < 600 && swarm.reconnects.length < movers; i++) await sleep(100);
   await sleep(3_000);
   clearInterval(sampler);
-  const cpuEnd = sampleCpu(probes);
+  // Pool connections opened during the burst count too.
+  const pgProbe = probes.find((p) => p.name.startsWith('PostgreSQL'));
+  if (pgProbe) pgProbe.pids = [...new Set([...pgProbe.pids, ...(await backendPids())])];
+  const cpuEnd = cpuUsed(cpuStart, readCpu(probes));
   const machineEnd = machineSeconds();
   cpuTimes.end = now();
   const rssEnd = hubs.map((h, i) => (KILL && i === KILLED ? Number.NaN : rssBytes(h.proc.pid!)));
@@ -500,7 +522,6 @@ async function main(): Promise<ChainResult> {
     burstSeconds: seconds,
     memory: { rssEmpty, rssSetUp, rssConnected, rssAtKill, rssEnd, swarmRss },
     cpu: {
-      start: cpuStart,
       atKill: cpuAtKill,
       end: cpuEnd,
       probes: probes.map((p) => p.name),

@@ -56,8 +56,8 @@ export type ChainResult = {
     rssEnd: number[];
     swarmRss: number;
   };
+  /** CPU seconds used since the burst's start, per probe: at the kill and at the end */
   cpu: {
-    start: Map<string, number>;
     atKill: Map<string, number> | null;
     end: Map<string, number>;
     probes: string[];
@@ -188,7 +188,7 @@ export function computeChain(r: ChainResult) {
     const seconds = dead
       ? ((r.cpu.times.kill ?? r.cpu.times.end) - r.cpu.times.start) / 1000
       : window;
-    return { name, cores: ((end ?? Number.NaN) - (r.cpu.start.get(name) ?? 0)) / seconds, dead };
+    return { name, cores: (end ?? Number.NaN) / seconds, dead };
   });
 
   const sortedFirst = sorted(firstLatency);
