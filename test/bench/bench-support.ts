@@ -1,11 +1,17 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
+import pg from 'pg';
+import { endpoints, type CustomerProfile } from '../../shared/protocol';
 import { CHROMIUM_FLAGS } from '../e2e/support/chromium';
-import { REPO_ROOT } from '../support/hub-process';
+import { hubApi, must } from '../support/api';
+import { REPO_ROOT, type HubProcess } from '../support/hub-process';
+import { customerFeed } from '../support/seed';
+import type { AlertSeen, Reconnect, SwarmCommand, SwarmReport } from './socket-swarm';
 
 /** What `hub:seed` writes next to the data dir: stores, terminal tokens, sample customers. */
 export type DemoCredentials = {
@@ -237,4 +243,320 @@ export async function openBenchBrowser(options: {
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+// ——— Shared by the hub benches (hub-bench.ts, chain-bench.ts) ———
+
+export const percentile = (sorted: readonly number[], p: number) =>
+  sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An open loop: `fn(k)` for k = 0 … rate × seconds − 1, each started at `start + k / rate` (the
+ * `performance.now()` clock) whatever the answers, but never more than `cap` outstanding. Resolves
+ * when every call has settled, with how many started more than 100 ms late (the generator fell
+ * behind) and how many were never started because `deadline` came first.
+ */
+export async function openLoop(
+  rate: number,
+  seconds: number,
+  cap: number,
+  fn: (k: number) => Promise<void>,
+  start = performance.now(),
+  /** `performance.now()` after which no call starts (the rest count as unsent) */
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<{ late: number; unsent: number }> {
+  const pending: Promise<void>[] = [];
+  const total = rate * seconds;
+  let inFlight = 0;
+  let late = 0;
+  for (let k = 0; k < total; k++) {
+    const wait = start + (k * 1000) / rate - performance.now();
+    if (wait > 1) await sleep(wait);
+    else if (wait < -100) late += 1;
+    while (inFlight >= cap && performance.now() < deadline) await sleep(1);
+    if (performance.now() >= deadline) {
+      await Promise.all(pending);
+      return { late, unsent: total - k };
+    }
+    inFlight += 1;
+    pending.push(
+      fn(k).finally(() => {
+        inFlight -= 1;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  return { late, unsent: 0 };
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+) {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** Prints the hub's own error log lines (the cause behind a 500), once each. */
+const shownErrors = new WeakMap<HubProcess, number>();
+export function hubErrors(hub: HubProcess, label = ''): void {
+  const from = shownErrors.get(hub) ?? 0;
+  const errors = hub.logs.slice(from).filter((l) => Number(l.level) >= 50);
+  shownErrors.set(hub, hub.logs.length);
+  for (const e of errors.slice(0, 3))
+    console.log(`  ${label}hub error: ${JSON.stringify(e.err ?? e.msg).slice(0, 600)}`);
+  if (errors.length > 3) console.log(`  … ${errors.length - 3} more hub errors`);
+}
+
+/**
+ * A fresh database on a PostgreSQL at 127.0.0.1 (`create database <prefix>_<time>`), dropped by
+ * `drop()` (with force: a killed hub may leave connections behind).
+ */
+export async function freshPgDatabase(baseUrl: string, prefix = 'sg_bench') {
+  const base = new URL(baseUrl);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname))
+    throw new Error('the benchmark only targets PostgreSQL on 127.0.0.1');
+  const name = `${prefix}_${Date.now()}`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export type BenchStore = {
+  id: string;
+  /** null for stores set up without a guide (guides cost a scrypt hash each) */
+  guideId: string | null;
+  terminals: { id: string; token: string }[];
+};
+export type BenchChain = {
+  stores: BenchStore[];
+  skus: { sku: string; price: number }[];
+  memberCodes: string[];
+  customerIds: string[];
+  idByMemberCode: Map<string, string>;
+};
+
+/**
+ * Stores, guides, terminals, products and CRM customers through the public APIs (admin key for
+ * IT's objects, integration key for the CRM's), spread over `hubs` round robin. The admin key's
+ * per-minute guard must be raised on those hubs (`HUB_ADMIN_CALLS_PER_MIN`): a chain is thousands
+ * of admin calls. Products' stock names the stores with a guide (the ones that sell in a bench).
+ */
+export async function setUpBenchChain(
+  hubs: readonly Pick<HubProcess, 'url'>[],
+  options: {
+    stores: number;
+    /** terminals of store i */
+    terminals: (store: number) => number;
+    /** does store i get a guide (and stock)? */
+    guide: (store: number) => boolean;
+    products: number;
+    customers: number;
+    /** stores set up in parallel (each its terminals 4 at a time) */
+    concurrency?: number;
+    progress?: (storesDone: number) => void;
+  },
+): Promise<BenchChain> {
+  const apis = hubs.map((h) => hubApi(h));
+  let done = 0;
+  const stores = await pool(
+    Array.from({ length: options.stores }, (_, i) => i),
+    options.concurrency ?? 4,
+    async (i): Promise<BenchStore> => {
+      const api = apis[i % apis.length]!;
+      const { id } = await must(
+        api.call(endpoints.adminCreateStore, {
+          body: {
+            name: `Bench store ${i + 1}`,
+            timezone: 'Asia/Shanghai',
+            lat: 31 + (i % 100) * 0.01,
+            lng: 121 + Math.floor(i / 100) * 0.01,
+          },
+        }),
+        'store',
+      );
+      const guide = options.guide(i)
+        ? await must(
+            api.call(endpoints.adminCreateGuide, {
+              body: { storeId: id, name: `导购${i + 1}`, pin: '480613' },
+            }),
+            'guide',
+          )
+        : null;
+      const terminals = await pool(
+        Array.from({ length: Math.max(options.terminals(i), 1) }, (_, t) => t),
+        4,
+        (t) =>
+          must(
+            api.call(endpoints.adminCreateTerminal, { body: { storeId: id, name: `T${t + 1}` } }),
+            'terminal',
+          ),
+      );
+      done += 1;
+      if (done % 500 === 0) options.progress?.(done);
+      return { id, guideId: guide?.id ?? null, terminals };
+    },
+  );
+
+  const api = apis[0]!;
+  const skus = Array.from({ length: options.products }, (_, i) => ({
+    sku: `BENCH-${String(i).padStart(4, '0')}`,
+    price: (99 + (i % 20) * 50) * 100,
+  }));
+  const selling = stores.filter((s) => s.guideId !== null);
+  const stock = Object.fromEntries(selling.map((s) => [s.id, 1000]));
+  // A product's stock names every selling store: with hundreds of stores, 200 products in one call
+  // pass the hub's 1 MiB batch limit, so they go in slices of 4,000 store figures.
+  const perCall = Math.max(1, Math.floor(4000 / Math.max(1, selling.length)));
+  for (let start = 0; start < skus.length; start += perCall)
+    await must(
+      api.call(endpoints.importProducts, {
+        body: {
+          products: skus.slice(start, start + perCall).map((s, i) => ({
+            sku: s.sku,
+            name: `Bench product ${start + i}`,
+            category: 'T恤',
+            price: s.price,
+            stock,
+          })),
+        },
+      }),
+      'products',
+    );
+
+  const memberCodes = Array.from(
+    { length: options.customers },
+    (_, i) => `B${String(i).padStart(9, '0')}`,
+  );
+  await must(
+    api.call(endpoints.importCustomers, {
+      body: {
+        customers: memberCodes.map((code, i) => ({
+          crmId: `bench-${i}`,
+          name: `顾客${i}`,
+          memberCode: code,
+          tier: 'gold' as const,
+          homeStoreId: stores[i % stores.length]!.id,
+        })),
+      },
+    }),
+    'customers',
+  );
+  // Every store's feed: with HUB_CUSTOMER_FEED_SCOPE=store a terminal gets its own store's members
+  // only (here the members homed there), and the alerts name members of every store.
+  const byId = new Map<string, CustomerProfile>();
+  for (const store of stores) {
+    if (byId.size >= memberCodes.length) break; // the chain feed: the first store had them all
+    const token = store.terminals[0]?.token;
+    if (token) for (const c of await customerFeed(hubs[0]!, token)) byId.set(c.id, c);
+  }
+  const feed = [...byId.values()];
+  return {
+    stores,
+    skus,
+    memberCodes,
+    customerIds: feed.map((c) => c.id),
+    idByMemberCode: new Map(feed.map((c) => [c.memberCode, c.id])),
+  };
+}
+
+/**
+ * Starts the socket-holding child (`socket-swarm.ts`) and connects its sockets (see
+ * `SwarmCommand`). `received` and `reconnects` fill as the child reports.
+ */
+export async function startSwarm(
+  connect: Omit<Extract<SwarmCommand, { type: 'connect' }>, 'type'>,
+) {
+  const child = fork(join(REPO_ROOT, 'test/bench/socket-swarm.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const received: AlertSeen[] = [];
+  const reconnects: Reconnect[] = [];
+  let done: ((report: Extract<SwarmReport, { type: 'done' }>) => void) | null = null;
+  const connected = new Promise<Extract<SwarmReport, { type: 'connected' }>>((resolve, reject) => {
+    child.on('message', (report: SwarmReport) => {
+      if (report.type === 'connected') resolve(report);
+      else if (report.type === 'error') reject(new Error(`socket swarm: ${report.message}`));
+      else if (report.type === 'alerts') for (const item of report.items) received.push(item);
+      else if (report.type === 'reconnects') for (const item of report.items) reconnects.push(item);
+      else done?.(report);
+    });
+    child.once('exit', (code) => reject(new Error(`socket swarm exited (${code})`)));
+  });
+  const command = (c: SwarmCommand) => child.send(c);
+  command({ type: 'connect', ...connect });
+  let report: Extract<SwarmReport, { type: 'connected' }>;
+  try {
+    report = await connected;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    pid: child.pid!,
+    count: report.count,
+    rssBytes: report.rssBytes,
+    received,
+    reconnects,
+    measure: () => command({ type: 'measure' }),
+    /** Disconnects every socket; resolves with the child's last report. */
+    stop: () =>
+      new Promise<Extract<SwarmReport, { type: 'done' }>>((resolve) => {
+        done = resolve;
+        command({ type: 'stop' });
+      }).finally(() => child.kill()),
+    /** Ends the child at once (cleanup after a failure). */
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+/**
+ * Replaces the block between `<!-- bench:<name> -->` and `<!-- /bench:<name> -->` in
+ * docs/benchmarks.md with `section` (appends it when the markers are missing).
+ */
+export function writeBenchBlock(name: string, section: string): string {
+  const path = join(REPO_ROOT, 'docs/benchmarks.md');
+  let doc: string;
+  try {
+    doc = readFileSync(path, 'utf8');
+  } catch {
+    doc = '# Benchmarks\n\n';
+  }
+  const begin = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const block = `${begin}\n${section}${end}`;
+  doc = doc.includes(begin)
+    ? doc.slice(0, doc.indexOf(begin)) + block + doc.slice(doc.indexOf(end) + end.length)
+    : `${doc.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, doc);
+  return path;
 }

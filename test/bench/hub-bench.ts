@@ -15,21 +15,12 @@
  */
 import { fork } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { newId } from '../../shared/domain/ids';
-import {
-  API_PREFIX,
-  endpointPath,
-  endpoints,
-  type CustomerProfile,
-  type Order,
-} from '../../shared/protocol';
+import { API_PREFIX, endpointPath, endpoints, type Order } from '../../shared/protocol';
 import { hubApi, must } from '../support/api';
 import {
   REPO_ROOT,
@@ -38,9 +29,19 @@ import {
   TEST_INTEGRATION_KEY,
   type HubProcess,
 } from '../support/hub-process';
-import { customerFeed } from '../support/seed';
+import {
+  freshPgDatabase,
+  hubErrors,
+  openLoop,
+  percentile,
+  setUpBenchChain,
+  sleep,
+  startSwarm,
+  writeBenchBlock,
+  type BenchChain,
+} from './bench-support';
+import { keepAliveClient } from './bench-http';
 import type { FloorCommand, FloorReport } from './bare-floor';
-import type { SwarmCommand, SwarmReport } from './socket-swarm';
 
 const { values: args } = parseArgs({
   options: {
@@ -112,201 +113,25 @@ type BackendResult = {
   orders: OrdersResult | null;
 };
 
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted.length === 0
-    ? Number.NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Presence sources post over a bounded pool of keep-alive connections, as a head-office
  * integration would (an unbounded client opens a new connection per request under backlog).
  */
 const PRESENCE_CONNECTIONS = 64;
-const presenceAgent = new Agent({ keepAlive: true, maxSockets: PRESENCE_CONNECTIONS });
-function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<number> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method: 'POST',
-        agent: presenceAgent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(data),
-          ...headers,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.once('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.setTimeout(60_000, () => req.destroy(new Error('timeout after 60 s')));
-    req.once('error', reject);
-    req.end(data);
-  });
-}
+const presenceClient = keepAliveClient(PRESENCE_CONNECTIONS);
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>) {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
-}
-
-/** Prints the hub's own error log lines (the cause behind a 500), once each. */
-const shownErrors = new WeakMap<HubProcess, number>();
-function hubErrors(hub: HubProcess): void {
-  const from = shownErrors.get(hub) ?? 0;
-  const errors = hub.logs.slice(from).filter((l) => Number(l.level) >= 50);
-  shownErrors.set(hub, hub.logs.length);
-  for (const e of errors.slice(0, 3))
-    console.log(`  hub error: ${JSON.stringify(e.err ?? e.msg).slice(0, 600)}`);
-  if (errors.length > 3) console.log(`  … ${errors.length - 3} more hub errors`);
-}
-
-type Fixture = {
-  stores: { id: string; guideId: string; terminals: { id: string; token: string }[] }[];
-  skus: { sku: string; price: number }[];
-  memberCodes: string[];
-  customerIds: string[];
-  idByMemberCode: Map<string, string>;
-};
+type Fixture = BenchChain;
 
 /** Stores, guides, terminals, products and customers through the public APIs. */
-async function setUp(hub: HubProcess): Promise<Fixture> {
-  const api = hubApi(hub);
+function setUp(hub: HubProcess): Promise<Fixture> {
   const perStore = Math.ceil(SOCKETS / STORES);
-  const stores = await pool(
-    Array.from({ length: STORES }, (_, i) => i),
-    4,
-    async (i) => {
-      const { id } = await must(
-        api.call(endpoints.adminCreateStore, {
-          body: {
-            name: `Bench store ${i + 1}`,
-            timezone: 'Asia/Shanghai',
-            lat: 31 + i * 0.01,
-            lng: 121 + i * 0.01,
-          },
-        }),
-        'store',
-      );
-      const guide = await must(
-        api.call(endpoints.adminCreateGuide, {
-          body: { storeId: id, name: `导购${i + 1}`, pin: '480613' },
-        }),
-        'guide',
-      );
-      const count = Math.min(perStore, SOCKETS - i * perStore);
-      const terminals = await pool(
-        Array.from({ length: Math.max(count, 1) }, (_, t) => t),
-        4,
-        (t) =>
-          must(
-            api.call(endpoints.adminCreateTerminal, { body: { storeId: id, name: `T${t + 1}` } }),
-            'terminal',
-          ),
-      );
-      return { id, guideId: guide.id, terminals };
-    },
-  );
-
-  const skus = Array.from({ length: 200 }, (_, i) => ({
-    sku: `BENCH-${String(i).padStart(4, '0')}`,
-    price: (99 + (i % 20) * 50) * 100,
-  }));
-  const stock = Object.fromEntries(stores.map((s) => [s.id, 1000]));
-  // A product's stock names every store: with hundreds of stores, 200 products in one call pass
-  // the hub's 1 MiB batch limit, so they go in slices of 4,000 store figures.
-  const perCall = Math.max(1, Math.floor(4000 / stores.length));
-  for (let start = 0; start < skus.length; start += perCall)
-    await must(
-      api.call(endpoints.importProducts, {
-        body: {
-          products: skus.slice(start, start + perCall).map((s, i) => ({
-            sku: s.sku,
-            name: `Bench product ${start + i}`,
-            category: 'T恤',
-            price: s.price,
-            stock,
-          })),
-        },
-      }),
-      'products',
-    );
-
-  const memberCodes = Array.from({ length: 1000 }, (_, i) => `B${String(i).padStart(9, '0')}`);
-  await must(
-    api.call(endpoints.importCustomers, {
-      body: {
-        customers: memberCodes.map((code, i) => ({
-          crmId: `bench-${i}`,
-          name: `顾客${i}`,
-          memberCode: code,
-          tier: 'gold' as const,
-          homeStoreId: stores[i % stores.length]!.id,
-        })),
-      },
-    }),
-    'customers',
-  );
-  // Every store's feed: with HUB_CUSTOMER_FEED_SCOPE=store a terminal gets its own store's members
-  // only (here the members homed there), and the alerts name members of every store.
-  const byId = new Map<string, CustomerProfile>();
-  for (const store of stores)
-    for (const c of await customerFeed(hub, store.terminals[0]!.token)) byId.set(c.id, c);
-  const feed = [...byId.values()];
-  return {
-    stores,
-    skus,
-    memberCodes,
-    customerIds: feed.map((c) => c.id),
-    idByMemberCode: new Map(feed.map((c) => [c.memberCode, c.id])),
-  };
-}
-
-/** Starts the socket-holding child (`socket-swarm.ts`) and connects its sockets. */
-async function startSwarm(url: string, tokens: string[]) {
-  const child = fork(join(REPO_ROOT, 'test/bench/socket-swarm.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  return setUpBenchChain([hub], {
+    stores: STORES,
+    terminals: (i) => Math.min(perStore, SOCKETS - i * perStore),
+    guide: () => true,
+    products: 200,
+    customers: 1000,
   });
-  const received: [string, number][] = [];
-  let done: ((lagP99: number) => void) | null = null;
-  const connected = new Promise<number>((resolve, reject) => {
-    child.on('message', (report: SwarmReport) => {
-      if (report.type === 'connected') resolve(report.count);
-      else if (report.type === 'error') reject(new Error(`socket swarm: ${report.message}`));
-      else if (report.type === 'alerts') for (const item of report.items) received.push(item);
-      else done?.(report.loopDelayP99);
-    });
-    child.once('exit', (code) => reject(new Error(`socket swarm exited (${code})`)));
-  });
-  const command = (c: SwarmCommand) => child.send(c);
-  command({ type: 'connect', url, tokens });
-  const count = await connected;
-  return {
-    count,
-    received,
-    measure: () => command({ type: 'measure' }),
-    /** Disconnects every socket; resolves with the child's event-loop delay p99 (ms). */
-    stop: () =>
-      new Promise<number>((resolve) => {
-        done = resolve;
-        command({ type: 'stop' });
-      }).finally(() => child.kill()),
-  };
 }
 
 async function measureLatency(target: Target, fx: Fixture): Promise<LatencyResult> {
@@ -314,59 +139,44 @@ async function measureLatency(target: Target, fx: Fixture): Promise<LatencyResul
   const now = () => performance.timeOrigin + performance.now();
   const sentAt = new Map<string, number>();
   const tokens = fx.stores.flatMap((s) => s.terminals.map((t) => t.token)).slice(0, SOCKETS);
-  const swarm = await startSwarm(target.url, tokens);
+  const swarm = await startSwarm({ urls: [target.url], tokens });
   console.log(`  ${swarm.count} sockets connected (in a child process)`);
 
   // Who sees whom: event k goes to store k mod S with member ⌊k/S⌋, so no (customer, store) pair
   // repeats within the visit window and every event raises an alert.
   const total = RATE * SECONDS;
-  const interval = 1000 / RATE;
-  const start = performance.now();
-  let inFlight = 0;
   const failures = new Map<string, number>();
   const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   swarm.measure();
   const endLoopWindow = target.loopWindow();
-  const pending: Promise<void>[] = [];
   // Raw on purpose: the open loop posts over a bounded keep-alive pool (PRESENCE_CONNECTIONS) and
   // times request → socket alert; the typed client (fetch, answer validation) would change both.
   const presenceUrl = `${target.url}${API_PREFIX}${endpointPath(endpoints.presence)}`;
-  for (let k = 0; k < total; k++) {
-    const target = start + k * interval;
-    const wait = target - performance.now();
-    if (wait > 1) await sleep(wait);
-    // Open loop, but bounded: never more than 1,000 requests outstanding.
-    while (inFlight >= 1000) await sleep(1);
+  // Open loop, but bounded: never more than 1,000 requests outstanding.
+  await openLoop(RATE, SECONDS, 1000, async (k) => {
     const store = fx.stores[k % fx.stores.length]!;
     const memberCode = fx.memberCodes[Math.floor(k / fx.stores.length) % fx.memberCodes.length]!;
-    inFlight += 1;
-    const t0 = now();
-    pending.push(
-      postJson(
+    // The alert names the customer by id.
+    sentAt.set(`${store.id}:${fx.idByMemberCode.get(memberCode)}`, now());
+    await presenceClient
+      .post(
         presenceUrl,
         { customer: { memberCode }, storeId: store.id, source: 'wifi' },
         { 'x-integration-key': TEST_INTEGRATION_KEY },
       )
-        .then((status) => {
-          if (status !== 202) fail(`HTTP ${status}`);
-        })
-        .catch((e: unknown) => {
-          fail(String((e as Error).cause ?? e));
-        })
-        .finally(() => {
-          inFlight -= 1;
-        }),
-    );
-    // The alert names the customer by id.
-    sentAt.set(`${store.id}:${fx.idByMemberCode.get(memberCode)}`, t0);
-  }
-  await Promise.all(pending);
+      .then(({ status }) => {
+        if (status !== 202) fail(`HTTP ${status}`);
+      })
+      .catch((e: unknown) => {
+        fail(String((e as Error).cause ?? e));
+      });
+  });
   await sleep(3000);
   lag.disable();
   const serverLoop = await endLoopWindow();
-  const socketsLagP99 = await swarm.stop();
+  const socketsLagP99 = (await swarm.stop()).loopDelayP99;
   const lagP99 = lag.percentile(99) / 1e6;
   console.log(
     `  event-loop delay p99: sender ${lagP99.toFixed(1)} ms, sockets ${socketsLagP99.toFixed(1)} ms`,
@@ -376,7 +186,7 @@ async function measureLatency(target: Target, fx: Fixture): Promise<LatencyResul
   if (target.hub) hubErrors(target.hub);
   const first = new Map<string, number>();
   const all: number[] = [];
-  for (const [key, at] of swarm.received) {
+  for (const [, key, at] of swarm.received) {
     const sent = sentAt.get(key);
     if (sent === undefined) continue;
     all.push(at - sent);
@@ -501,7 +311,7 @@ async function measureOrders(hub: HubProcess, fx: Fixture): Promise<OrdersResult
         id: newId(),
         storeId: store.id,
         terminalId: terminal.id,
-        guideId: store.guideId,
+        guideId: store.guideId!,
         // About a third of in-store orders are members': those update the customer summary.
         ...(i % 3 === 0 && fx.customerIds.length > 0
           ? { customerId: fx.customerIds[i % fx.customerIds.length]! }
@@ -548,28 +358,6 @@ async function measureOrders(hub: HubProcess, fx: Fixture): Promise<OrdersResult
   if (failedBatches > 0) console.log(`  ${failedBatches} order batches failed`);
   hubErrors(hub);
   return { orders, accepted, seconds, perSecond: accepted / seconds, failedBatches };
-}
-
-async function freshPgDatabase(baseUrl: string) {
-  const base = new URL(baseUrl);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname))
-    throw new Error('the benchmark only targets PostgreSQL on 127.0.0.1');
-  const name = `sg_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 async function runBackend(kind: BackendResult['backend']): Promise<BackendResult> {
@@ -656,22 +444,5 @@ else console.log('\nPostgreSQL: not run (pass --pg <url> or set TEST_DATABASE_UR
 const command = `npm run bench:hub -- ${process.argv.slice(2).join(' ')}`.trim();
 const section = render(results, command);
 console.log(`\n${section}`);
-if (!args['no-write']) {
-  const path = join(REPO_ROOT, 'docs/benchmarks.md');
-  let doc: string;
-  try {
-    doc = readFileSync(path, 'utf8');
-  } catch {
-    doc =
-      '# Benchmarks\n\nFigures from `npm run bench:hub` (not a test: it measures, it does not assert).\n\n';
-  }
-  const begin = '<!-- bench:hub -->';
-  const end = '<!-- /bench:hub -->';
-  const block = `${begin}\n${section}${end}`;
-  doc = doc.includes(begin)
-    ? doc.slice(0, doc.indexOf(begin)) + block + doc.slice(doc.indexOf(end) + end.length)
-    : `${doc.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, doc);
-  console.log(`written to ${path}`);
-}
+if (!args['no-write']) console.log(`written to ${writeBenchBlock('hub', section)}`);
 process.exit(0);

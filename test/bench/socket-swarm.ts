@@ -1,52 +1,151 @@
 /**
- * Child process of `hub-bench.ts`: holds the terminal sockets and timestamps every `alert:new`.
- * Kept apart from the HTTP sender so decoding 4,000 deliveries/s does not delay the sender's
- * clock or its requests (and the sender's work does not delay the receive timestamps).
- * Times are absolute (`performance.timeOrigin + performance.now()`), comparable across processes
- * on one machine. Talks to the parent over IPC only; exits when told to stop or the parent goes.
+ * Child process of `hub-bench.ts` and `chain-bench.ts`: holds the terminal sockets and timestamps
+ * every `alert:new`. Kept apart from the HTTP sender so decoding thousands of deliveries a second
+ * does not delay the sender's clock or its requests (and the sender's work does not delay the
+ * receive timestamps). Times are absolute (`performance.timeOrigin + performance.now()`),
+ * comparable across processes on one machine. Talks to the parent over IPC only; exits when told
+ * to stop or the parent goes.
+ *
+ * With `failover`, sockets behave as the terminal's live channel does
+ * (renderer/sync/http-hub-client.ts, live-events.ts): socket.io reconnects with the renderer's
+ * backoff (1 s doubling to 30 s, ±50 %), a stand-in load balancer (bench-http.ts) sends each
+ * reconnect to the socket's own node while healthy and to the other one otherwise, and after
+ * every reconnect the terminal's catch-up runs: `GET /api/v1/alerts?since=<now − 35 min>` with its
+ * token, each alert counted once per socket whether it came live or by the catch-up.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
-import type { ArrivalAlert } from '../../shared/protocol';
+import { API_PREFIX, endpointPath, endpoints, type ArrivalAlert } from '../../shared/protocol';
+import { createBalancer, keepAliveClient, type Balancer } from './bench-http';
 
-/** Parent → child. */
+/** Parent → child. `nodes[i]` is the index in `urls` socket i is sticky to (default 0). */
 export type SwarmCommand =
-  { type: 'connect'; url: string; tokens: string[] } | { type: 'measure' } | { type: 'stop' };
-/** Child → parent: `alerts` carries `[storeId:customerId, received at]` pairs in batches. */
+  | {
+      type: 'connect';
+      urls: string[];
+      tokens: string[];
+      nodes?: number[];
+      /** reconnect, fail over and catch up as a terminal does (else: no reconnection) */
+      failover?: boolean;
+    }
+  | { type: 'measure' }
+  | { type: 'stop' };
+/** One alert seen by one socket: [alertId, `storeId:customerId`, received at, socket, 0 live | 1 catch-up]. */
+export type AlertSeen = [string, string, number, number, 0 | 1];
+/** One reconnect: [socket, disconnected at, connected at, node, catch-up answered at, alerts in it]. */
+export type Reconnect = [number, number, number, number, number, number];
+/** Child → parent. */
 export type SwarmReport =
-  | { type: 'connected'; count: number }
-  | { type: 'alerts'; items: [string, number][] }
-  | { type: 'done'; loopDelayP99: number }
+  | { type: 'connected'; count: number; rssBytes: number }
+  | { type: 'alerts'; items: AlertSeen[] }
+  | { type: 'reconnects'; items: Reconnect[] }
+  | {
+      type: 'done';
+      loopDelayP99: number;
+      /** sockets connected now, per node */
+      connectedPerNode: number[];
+      /** disconnects not followed by a reconnect, catch-up requests that failed */
+      stillDown: number;
+      catchUpFailures: number;
+      rssBytes: number;
+    }
   | { type: 'error'; message: string };
 
+/** How far back a terminal's reconnect catch-up asks (renderer/sync/sync-engine.ts). */
+const CATCH_UP_MINUTES = 35;
 const now = () => performance.timeOrigin + performance.now();
 const send = (report: SwarmReport) => process.send?.(report);
+const rss = () =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024;
 const sockets: Socket[] = [];
-let buffer: [string, number][] = [];
+const nodeOf: number[] = [];
+const downSince = new Map<number, number>();
+let alerts: AlertSeen[] = [];
+let reconnects: Reconnect[] = [];
+let catchUpFailures = 0;
+let balancer: Balancer | null = null;
+const http = keepAliveClient(200);
 const lag = monitorEventLoopDelay({ resolution: 10 });
 const flush = setInterval(() => {
-  if (buffer.length === 0) return;
-  send({ type: 'alerts', items: buffer });
-  buffer = [];
+  if (alerts.length > 0) send({ type: 'alerts', items: alerts });
+  if (reconnects.length > 0) send({ type: 'reconnects', items: reconnects });
+  alerts = [];
+  reconnects = [];
 }, 100);
 
-async function connectAll(url: string, tokens: readonly string[]) {
+const alertsPath = `${API_PREFIX}${endpointPath(endpoints.alerts)}`;
+
+/** The terminal's catch-up after a reconnect (LiveEvents.catchUpAlerts), on the node it reached. */
+async function catchUp(index: number, token: string, url: string): Promise<[number, number]> {
+  const since = new Date(Date.now() - CATCH_UP_MINUTES * 60_000).toISOString();
+  const answer = await http.get(`${url}${alertsPath}?since=${encodeURIComponent(since)}`, {
+    authorization: `Bearer ${token}`,
+  });
+  if (answer.status !== 200) throw new Error(`catch-up: HTTP ${answer.status}`);
+  const items = (JSON.parse(answer.body) as { items: ArrivalAlert[] }).items;
+  const at = now();
+  for (const a of items)
+    alerts.push([a.alertId, `${a.storeId}:${a.card.customerId}`, at, index, 1]);
+  return [at, items.length];
+}
+
+function open(index: number, urls: readonly string[], token: string, failover: boolean) {
+  const url = urls[nodeOf[index] ?? 0]!;
+  const socket = io(`${url}/terminal`, {
+    auth: { token },
+    transports: ['websocket'],
+    forceNew: true,
+    // The renderer's live channel: socket.io's backoff from 1 s up to 30 s, ±50 %.
+    reconnection: failover,
+    reconnectionDelay: 1_000,
+    reconnectionDelayMax: 30_000,
+    randomizationFactor: 0.5,
+  });
+  sockets[index] = socket;
+  socket.on('alert:new', (alert: ArrivalAlert) => {
+    alerts.push([alert.alertId, `${alert.storeId}:${alert.card.customerId}`, now(), index, 0]);
+  });
+  if (!failover) return socket;
+  // The manager keeps the URL it was made with; a load balancer would route the reconnect, so the
+  // bench sets it before each attempt (socket.io-client reads `uri` when it opens a transport).
+  const manager = socket.io as unknown as { uri: string };
+  let target = nodeOf[index] ?? 0;
+  socket.io.on('reconnect_attempt', () => {
+    target = balancer!.route(nodeOf[index] ?? 0);
+    manager.uri = `${urls[target]}/terminal`;
+  });
+  socket.io.on('reconnect_error', () => balancer!.markDown(target));
+  socket.on('disconnect', () => {
+    if (!downSince.has(index)) downSince.set(index, now());
+  });
+  socket.on('connect', () => {
+    const since = downSince.get(index);
+    if (since === undefined) return; // the first connect: nothing can have been missed yet
+    downSince.delete(index);
+    const at = now();
+    catchUp(index, token, urls[target]!)
+      .then(([answered, count]) => reconnects.push([index, since, at, target, answered, count]))
+      .catch(() => {
+        catchUpFailures += 1;
+        reconnects.push([index, since, at, target, Number.NaN, 0]);
+      });
+  });
+  return socket;
+}
+
+async function connectAll(command: Extract<SwarmCommand, { type: 'connect' }>) {
+  const { urls, tokens } = command;
+  const failover = command.failover ?? false;
+  if (failover) balancer = createBalancer(urls);
+  tokens.forEach((_, i) => (nodeOf[i] = command.nodes?.[i] ?? 0));
   let next = 0;
-  // At most 50 handshakes in flight, as the bench did in process.
+  // At most 50 handshakes in flight.
   await Promise.all(
     Array.from({ length: Math.min(50, tokens.length) }, async () => {
       while (next < tokens.length) {
-        const token = tokens[next++]!;
-        const socket = io(`${url}/terminal`, {
-          auth: { token },
-          transports: ['websocket'],
-          reconnection: false,
-          forceNew: true,
-        });
-        sockets.push(socket);
-        socket.on('alert:new', (alert: ArrivalAlert) => {
-          buffer.push([`${alert.storeId}:${alert.card.customerId}`, now()]);
-        });
+        const i = next++;
+        const socket = open(i, urls, tokens[i]!, failover);
         await new Promise<void>((resolve, reject) => {
           socket.once('connect', () => resolve());
           socket.once('connect_error', (e) => reject(e));
@@ -58,19 +157,38 @@ async function connectAll(url: string, tokens: readonly string[]) {
 
 process.on('message', (command: SwarmCommand) => {
   if (command.type === 'connect') {
-    connectAll(command.url, command.tokens)
-      .then(() => send({ type: 'connected', count: sockets.length }))
+    connectAll(command)
+      .then(() => send({ type: 'connected', count: sockets.length, rssBytes: rss() }))
       .catch((e: unknown) => send({ type: 'error', message: String(e) }));
   } else if (command.type === 'measure') {
     lag.enable();
   } else {
+    const connectedPerNode: number[] = [];
+    sockets.forEach((s, i) => {
+      if (!s.connected) return;
+      const url = (s.io as unknown as { uri: string }).uri;
+      const node = balancer ? balancer.urls.findIndex((u) => url.startsWith(u)) : (nodeOf[i] ?? 0);
+      connectedPerNode[node] = (connectedPerNode[node] ?? 0) + 1;
+    });
+    const rssBytes = rss();
+    const stillDown = downSince.size;
     for (const s of sockets) s.disconnect();
+    balancer?.stop();
+    http.close();
     lag.disable();
     clearInterval(flush);
-    if (buffer.length > 0) send({ type: 'alerts', items: buffer });
-    send({ type: 'done', loopDelayP99: lag.percentile(99) / 1e6 });
+    if (alerts.length > 0) send({ type: 'alerts', items: alerts });
+    if (reconnects.length > 0) send({ type: 'reconnects', items: reconnects });
+    send({
+      type: 'done',
+      loopDelayP99: lag.percentile(99) / 1e6,
+      connectedPerNode: Array.from(connectedPerNode, (n) => n ?? 0),
+      stillDown,
+      catchUpFailures,
+      rssBytes,
+    });
     process.disconnect?.();
   }
 });
-// The parent died or closed the channel: never linger with 1,000 open sockets.
+// The parent died or closed the channel: never linger with thousands of open sockets.
 process.on('disconnect', () => process.exit(0));

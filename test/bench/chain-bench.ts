@@ -1,0 +1,547 @@
+/**
+ * `npm run bench:chain` — not a test: the 11.11 burst on a whole chain (issue #17 item 3), with
+ * the figures written to docs/benchmarks.md.
+ *
+ * Two hub nodes (`server/main.ts`) on one fresh PostgreSQL database and the machine's Redis;
+ * `--stores` × `--sockets-per-store` terminal sockets held by a child process
+ * (`socket-swarm.ts`), half on each node (a load balancer's sticky sessions); then `--rate`
+ * presence events/s and `--orders-rate` orders/s for `--seconds`. Half-way through, one node is
+ * killed with SIGKILL: its sockets reconnect through the stand-in balancer to the other node and
+ * run the terminal's catch-up (`GET /alerts?since=`), presence and orders in flight to it are
+ * retried on the other node under the same ids. Reported: sockets connected and kept, alerts lost
+ * per (alert, terminal of its store), alert latency, orders exactly once (acknowledged vs rows in
+ * the database), memory per socket and per node, CPU per process, reconnect and catch-up times.
+ *
+ *   npm run bench:chain -- [--stores 6000] [--sockets-per-store 2] [--rate 1000]
+ *     [--orders-rate 200] [--seconds 30] [--selling-stores 200] [--kill-at <s>] [--no-kill]
+ *     [--no-write] [--pg postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--redis redis://127.0.0.1:6379/13]
+ *
+ * The database (`bench_chain_<time>`) is dropped at the end, also after a failure or Ctrl-C; the
+ * hubs and the socket child are killed. Targets 127.0.0.1 only; every loop is bounded.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { newId } from '../../shared/domain/ids';
+import { API_PREFIX, endpointPath, endpoints, type Order } from '../../shared/protocol';
+import {
+  removeDataDir,
+  startHub,
+  TEST_INTEGRATION_KEY,
+  type HubProcess,
+} from '../support/hub-process';
+import { createBalancer, isConnectionFailure, keepAliveClient } from './bench-http';
+import {
+  freshPgDatabase,
+  hubErrors,
+  openLoop,
+  setUpBenchChain,
+  sleep,
+  startSwarm,
+  writeBenchBlock,
+  type BenchChain,
+} from './bench-support';
+import { renderChainSection, type ChainResult, type LockSample } from './chain-report';
+
+const { values: args } = parseArgs({
+  options: {
+    pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    redis: { type: 'string', default: 'redis://127.0.0.1:6379/13' },
+    stores: { type: 'string', default: '6000' },
+    'sockets-per-store': { type: 'string', default: '2' },
+    rate: { type: 'string', default: '1000' },
+    'orders-rate': { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '30' },
+    'selling-stores': { type: 'string', default: '200' },
+    'kill-at': { type: 'string' },
+    'no-kill': { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const STORES = Number(args.stores);
+const PER_STORE = Number(args['sockets-per-store']);
+const RATE = Number(args.rate);
+const ORDERS_RATE = Number(args['orders-rate']);
+const SECONDS = Number(args.seconds);
+const SELLING = Math.min(Number(args['selling-stores']), STORES);
+const KILL = !args['no-kill'];
+const KILL_AT = Number(args['kill-at'] ?? SECONDS / 2);
+for (const [name, value, max] of [
+  ['stores', STORES, 10_000],
+  ['sockets-per-store', PER_STORE, 4],
+  ['rate', RATE, 2_000],
+  ['orders-rate', ORDERS_RATE, 1_000],
+  ['seconds', SECONDS, 120],
+  ['selling-stores', SELLING, 1_000],
+] as const) {
+  if (!Number.isInteger(value) || value <= 0 || value > max)
+    throw new Error(`--${name} must be a whole number between 1 and ${max}`);
+}
+// Each socket is a file descriptor in the child and, after a failover, in the surviving hub.
+if (STORES * PER_STORE > 16_000) throw new Error('at most 16,000 sockets (the fd limit is 20,000)');
+if (!(KILL_AT > 0 && KILL_AT < SECONDS)) throw new Error('--kill-at must lie inside the burst');
+for (const url of [args.pg, args.redis])
+  if (new URL(url).hostname !== '127.0.0.1') throw new Error(`only 127.0.0.1: ${url}`);
+
+const UPTIME_AT_START = execFileSync('uptime', { encoding: 'utf8' }).trim();
+const LOAD_AT_START = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' / ');
+const SOCKETS = STORES * PER_STORE;
+const NODES = 2;
+const KILLED = 1;
+const CUSTOMERS = Math.max(1_000, Math.ceil((RATE * SECONDS) / STORES) + 1);
+const now = () => performance.timeOrigin + performance.now();
+const n = (x: number) => x.toLocaleString('en-US');
+/** Seconds past the burst's end the generators may still start calls (the backlog). */
+const GRACE_S = 30;
+
+// ——— process bookkeeping: everything started here is ended here ———
+
+const hubs: HubProcess[] = [];
+let swarmKill: (() => void) | null = null;
+let dropDatabase: (() => Promise<void>) | null = null;
+async function cleanUp() {
+  swarmKill?.();
+  swarmKill = null;
+  await Promise.all(hubs.map((h) => h.kill().catch(() => undefined)));
+  for (const h of hubs) removeDataDir(h);
+  hubs.length = 0;
+  const drop = dropDatabase;
+  dropDatabase = null;
+  if (drop) await drop().catch((e: unknown) => console.error(`drop database failed: ${String(e)}`));
+}
+process.on('exit', () => {
+  for (const h of hubs) if (h.proc.exitCode === null) h.proc.kill('SIGKILL');
+  swarmKill?.();
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    console.error(`\n${signal}: cleaning up…`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+// Bounded: the full run takes a few minutes of setup and one of burst.
+const WATCHDOG_MS = 45 * 60_000;
+const watchdog = setTimeout(() => {
+  console.error('bench:chain: watchdog, giving up after 45 min');
+  void cleanUp().finally(() => process.exit(2));
+}, WATCHDOG_MS);
+
+// ——— /proc readings ———
+
+const CLK_TCK = 100;
+function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+function rssBytes(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** Busy and total CPU seconds of the whole machine (all cores). */
+function machineSeconds(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+  return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
+}
+function redisPid(): number | null {
+  try {
+    return Number(execFileSync('pidof', ['redis-server'], { encoding: 'utf8' }).split(' ')[0]);
+  } catch {
+    return null;
+  }
+}
+
+type CpuProbe = { name: string; pids: number[] };
+type CpuReading = Map<string, Map<number, number>>;
+/** CPU seconds of each probe's processes, per pid (a process gone is absent). */
+function readCpu(probes: readonly CpuProbe[]): CpuReading {
+  const out: CpuReading = new Map();
+  for (const p of probes) {
+    const pids = new Map<number, number>();
+    for (const pid of p.pids) {
+      const seconds = cpuSeconds(pid);
+      if (seconds !== null) pids.set(pid, seconds);
+    }
+    out.set(p.name, pids);
+  }
+  return out;
+}
+/**
+ * CPU seconds each probe used between two readings: the processes alive at `to` (one started in
+ * between counts from its start; one that ended in between, e.g. a pool connection replaced, is
+ * not counted).
+ */
+function cpuUsed(from: CpuReading, to: CpuReading): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [name, pids] of to) {
+    let sum = 0;
+    for (const [pid, seconds] of pids) sum += seconds - (from.get(name)?.get(pid) ?? 0);
+    out.set(name, sum);
+  }
+  return out;
+}
+
+// ——— the load: presence (integration, round robin over the nodes) and orders (terminals) ———
+
+type Sent = {
+  key: string;
+  at: number;
+  alertId: string | null;
+  attempts: number;
+  failed: boolean;
+  /** no more tries (answered, refused or given up) */
+  done: boolean;
+};
+type OrderOutcome = {
+  status: 'accepted' | 'duplicate' | 'rejected' | 'unacknowledged';
+  attempts: number;
+};
+
+async function burst(fx: BenchChain, kill: () => Promise<void>) {
+  const lb = createBalancer(hubs.map((h) => h.url));
+  const presenceClient = keepAliveClient(64);
+  const ordersClient = keepAliveClient(32);
+  const presencePath = `${API_PREFIX}${endpointPath(endpoints.presence)}`;
+  const ordersPath = `${API_PREFIX}${endpointPath(endpoints.postOrders)}`;
+  const failures = new Map<string, number>();
+  const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
+  const sent: Sent[] = [];
+  const orders = new Map<string, OrderOutcome>();
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+
+  /** A presence source retries on another node when one is gone (idempotent in the visit window). */
+  const postPresence = async (k: number) => {
+    const store = fx.stores[k % fx.stores.length]!;
+    const memberCode = fx.memberCodes[Math.floor(k / fx.stores.length) % fx.memberCodes.length]!;
+    const entry: Sent = {
+      key: `${store.id}:${fx.idByMemberCode.get(memberCode)}`,
+      at: now(),
+      alertId: null,
+      attempts: 0,
+      failed: true,
+      done: false,
+    };
+    sent.push(entry);
+    for (let attempt = 0; attempt < 5; attempt++, entry.done = attempt === 5) {
+      const node = lb.route(k % NODES);
+      entry.attempts += 1;
+      try {
+        const answer = await presenceClient.post(
+          `${hubs[node]!.url}${presencePath}`,
+          { customer: { memberCode }, storeId: store.id, source: 'wifi' },
+          { 'x-integration-key': TEST_INTEGRATION_KEY },
+        );
+        if (answer.status === 202) {
+          entry.alertId = (JSON.parse(answer.body) as { alertId: string | null }).alertId;
+          entry.failed = false;
+          entry.done = true;
+          return;
+        }
+        fail(`presence HTTP ${answer.status}`);
+        if (answer.status < 500 && answer.status !== 429) {
+          entry.done = true;
+          return;
+        }
+      } catch (error) {
+        fail(`presence ${(error as { code?: string }).code ?? String(error)}`);
+        if (isConnectionFailure(error)) lb.markDown(node);
+      }
+      await sleep(200 * (attempt + 1));
+    }
+  };
+
+  /** A terminal's outbox: the same order (same id) again until the hub answers, 1 s apart. */
+  const postOrder = async (k: number) => {
+    const s = k % SELLING;
+    const store = fx.stores[s]!;
+    const t = Math.floor(k / SELLING) % store.terminals.length;
+    const terminal = store.terminals[t]!;
+    const socketIndex = s * PER_STORE + t;
+    const sku = fx.skus[k % fx.skus.length]!;
+    const order: Order = {
+      id: newId(),
+      storeId: store.id,
+      terminalId: terminal.id,
+      guideId: store.guideId!,
+      ...(k % 3 === 0 ? { customerId: fx.customerIds[k % fx.customerIds.length]! } : {}),
+      paymentMethod: 'wechat',
+      createdAt: new Date().toISOString(),
+      lines: [{ sku: sku.sku, quantity: 1, unitPrice: sku.price, discount: 0 }],
+    };
+    const outcome: OrderOutcome = { status: 'unacknowledged', attempts: 0 };
+    orders.set(order.id, outcome);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const node = lb.route(socketIndex % NODES);
+      outcome.attempts += 1;
+      try {
+        const answer = await ordersClient.post(
+          `${hubs[node]!.url}${ordersPath}`,
+          { orders: [order] },
+          { authorization: `Bearer ${terminal.token}` },
+        );
+        if (answer.status === 200) {
+          const [result] = (JSON.parse(answer.body) as { results: { status: string }[] }).results;
+          outcome.status = (result?.status ?? 'rejected') as OrderOutcome['status'];
+          if (outcome.status === 'rejected') fail(`order rejected: ${answer.body.slice(0, 200)}`);
+          return;
+        }
+        fail(`orders HTTP ${answer.status}`);
+        if (answer.status < 500 && answer.status !== 429) return;
+      } catch (error) {
+        fail(`orders ${(error as { code?: string }).code ?? String(error)}`);
+        if (isConnectionFailure(error)) lb.markDown(node);
+      }
+      await sleep(1_000);
+    }
+  };
+
+  const start = performance.now();
+  const startedAt = now();
+  let killedAt: number | null = null;
+  const killer = KILL
+    ? sleep(KILL_AT * 1000).then(async () => {
+        killedAt = now();
+        await kill();
+      })
+    : Promise.resolve();
+  // Bounded: what the hubs have not taken by the end of the burst plus GRACE_S is not sent.
+  const deadline = start + (SECONDS + GRACE_S) * 1000;
+  const progress = setInterval(() => {
+    const answered = sent.filter((e) => e.attempts > 0 && (!e.failed || e.done)).length;
+    const ordersAnswered = [...orders.values()].filter((o) => o.status !== 'unacknowledged').length;
+    console.log(
+      `  ${((performance.now() - start) / 1000).toFixed(0)} s: presence ${n(answered)} answered of ${n(sent.length)} started; orders ${n(ordersAnswered)} of ${n(orders.size)}`,
+    );
+  }, 5_000);
+  const [presenceLoop, ordersLoop] = await Promise.all([
+    openLoop(RATE, SECONDS, 2_000, postPresence, start, deadline),
+    openLoop(ORDERS_RATE, SECONDS, 1_000, postOrder, start, deadline),
+    killer,
+  ]);
+  clearInterval(progress);
+  const endedAt = now();
+  lag.disable();
+  lb.stop();
+  presenceClient.close();
+  ordersClient.close();
+  return {
+    sent,
+    orders,
+    failures,
+    startedAt,
+    endedAt,
+    killedAt: killedAt as number | null,
+    generatorLagP99: lag.percentile(99) / 1e6,
+    presenceLoop,
+    ordersLoop,
+  };
+}
+
+// ——— the run ———
+
+async function main(): Promise<ChainResult> {
+  console.log(`bench:chain — ${UPTIME_AT_START}`);
+  const database = await freshPgDatabase(args.pg, 'bench_chain');
+  dropDatabase = database.drop;
+  console.log(`database ${database.name}; Redis ${args.redis}`);
+  // Setting up thousands of stores is more admin calls than the admin key's 600/min guard allows;
+  // the bench measures the burst, not that guard.
+  const options = {
+    databaseUrl: database.url,
+    redisUrl: args.redis,
+    env: { HUB_ADMIN_CALLS_PER_MIN: '1000000' },
+  };
+  // One after the other: the first runs the migrations.
+  for (let i = 0; i < NODES; i++) hubs.push(await startHub(options));
+  const rssEmpty = hubs.map((h) => rssBytes(h.proc.pid!));
+  console.log(`hubs: ${hubs.map((h) => `${h.url} (pid ${h.proc.pid})`).join(', ')}`);
+
+  let t = performance.now();
+  const fx = await setUpBenchChain(hubs, {
+    stores: STORES,
+    terminals: () => PER_STORE,
+    guide: (i) => i < SELLING,
+    products: 20,
+    customers: CUSTOMERS,
+    concurrency: 8,
+    progress: (n) =>
+      console.log(`  ${n} stores set up (${((performance.now() - t) / 1000).toFixed(0)} s)`),
+  });
+  const setupSeconds = (performance.now() - t) / 1000;
+  console.log(`fixture: ${STORES} stores, ${SOCKETS} terminals in ${setupSeconds.toFixed(0)} s`);
+  for (const h of hubs) hubErrors(h);
+  // Settle before the "no sockets" reading (setup garbage).
+  await sleep(5_000);
+  const rssSetUp = hubs.map((h) => rssBytes(h.proc.pid!));
+
+  const tokens = fx.stores.flatMap((s) => s.terminals.map((x) => x.token));
+  const nodes = tokens.map((_, j) => j % NODES);
+  t = performance.now();
+  const swarm = await startSwarm({ urls: hubs.map((h) => h.url), tokens, nodes, failover: true });
+  swarmKill = swarm.kill;
+  const connectSeconds = (performance.now() - t) / 1000;
+  console.log(`${swarm.count} sockets connected in ${connectSeconds.toFixed(0)} s`);
+  await sleep(5_000);
+  const rssConnected = hubs.map((h) => rssBytes(h.proc.pid!));
+  const swarmRss = rssBytes(swarm.pid);
+
+  // CPU: our processes, this database's PostgreSQL backends, the machine's Redis (shared).
+  const admin = new pg.Client({ connectionString: database.url });
+  // The database is dropped with force at the end, which ends this connection too.
+  admin.on('error', () => undefined);
+  await admin.connect();
+  const backendPids = async () =>
+    (
+      await admin.query<{ pid: number }>(
+        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      )
+    ).rows.map((r) => r.pid);
+  const redis = redisPid();
+  const probes: CpuProbe[] = [
+    ...hubs.map((h, i) => ({ name: `hub ${i + 1}`, pids: [h.proc.pid!] })),
+    { name: 'socket child', pids: [swarm.pid] },
+    { name: 'load generator', pids: [process.pid] },
+    { name: 'PostgreSQL (this database)', pids: await backendPids() },
+    ...(redis ? [{ name: 'Redis (shared)', pids: [redis] }] : []),
+  ];
+  const cpuStart = readCpu(probes);
+  const machineStart = machineSeconds();
+  const cpuTimes: { start: number; kill: number | null; end: number } = {
+    start: now(),
+    kill: null,
+    end: Number.NaN,
+  };
+  let cpuAtKill: Map<string, number> | null = null;
+  let rssAtKill: number[] = [];
+
+  console.log(
+    `burst: ${RATE} presence/s and ${ORDERS_RATE} orders/s for ${SECONDS} s` +
+      (KILL ? `; SIGKILL hub ${KILLED + 1} at ${KILL_AT} s` : ''),
+  );
+  swarm.measure();
+  // Where the hubs' database time goes: backends waiting on an advisory lock (the change feed's,
+  // or a visit's), holding a transaction open while their hub is busy, or running, every 2 s.
+  const lockSamples: LockSample[] = [];
+  const sampler = setInterval(() => {
+    admin
+      .query<LockSample>(
+        `select count(*) filter (where wait_event_type = 'Lock' and wait_event = 'advisory')::int as "advisoryWaits",
+                count(*) filter (where state = 'idle in transaction')::int as "idleInTransaction",
+                count(*) filter (where state = 'active' and wait_event_type is distinct from 'Lock')::int as running
+           from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+      )
+      .then((r) => lockSamples.push(r.rows[0]!))
+      .catch(() => undefined);
+  }, 2_000);
+  const load = await burst(fx, async () => {
+    cpuAtKill = cpuUsed(cpuStart, readCpu(probes));
+    cpuTimes.kill = now();
+    rssAtKill = hubs.map((h) => rssBytes(h.proc.pid!));
+    console.log(`  SIGKILL hub ${KILLED + 1}`);
+    await hubs[KILLED]!.kill();
+  });
+  // Terminals of the killed node: reconnected and caught up, or given up on after 60 s.
+  const movers = KILL ? nodes.filter((n) => n === KILLED).length : 0;
+  for (let i = 0; i < 600 && swarm.reconnects.length < movers; i++) await sleep(100);
+  await sleep(3_000);
+  clearInterval(sampler);
+  // Pool connections opened during the burst count too.
+  const pgProbe = probes.find((p) => p.name.startsWith('PostgreSQL'));
+  if (pgProbe) pgProbe.pids = [...new Set([...pgProbe.pids, ...(await backendPids())])];
+  const cpuEnd = cpuUsed(cpuStart, readCpu(probes));
+  const machineEnd = machineSeconds();
+  cpuTimes.end = now();
+  const rssEnd = hubs.map((h, i) => (KILL && i === KILLED ? Number.NaN : rssBytes(h.proc.pid!)));
+  const seconds = (load.endedAt - load.startedAt) / 1000;
+  const swarmDone = await swarm.stop();
+  swarmKill = null;
+
+  // Orders exactly once: the database against what the terminals were told.
+  const ids = [...load.orders.keys()];
+  const [inDb] = (
+    await admin.query<{ n: number; distinct: number }>(
+      'select count(*)::int as n, count(distinct id)::int as distinct from orders where id = any($1::uuid[])',
+      [ids],
+    )
+  ).rows;
+  const [allOrders] = (await admin.query<{ n: number }>('select count(*)::int as n from orders'))
+    .rows;
+  const storedIds = new Set(
+    (await admin.query<{ id: string }>('select id::text as id from orders')).rows.map((r) => r.id),
+  );
+  await admin.end();
+  for (const h of hubs) hubErrors(h, `${h.url} `);
+
+  return {
+    command: `npm run bench:chain -- ${process.argv.slice(2).join(' ')}`.trim(),
+    uptime: UPTIME_AT_START,
+    load: LOAD_AT_START,
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    database: database.name,
+    redis: args.redis,
+    stores: STORES,
+    perStore: PER_STORE,
+    selling: SELLING,
+    rate: RATE,
+    ordersRate: ORDERS_RATE,
+    seconds: SECONDS,
+    kill: KILL ? { at: KILL_AT, node: KILLED, killedAt: load.killedAt } : null,
+    setupSeconds,
+    connectSeconds,
+    connected: swarm.count,
+    swarmDone,
+    nodes,
+    storeOfSocket: fx.stores.flatMap((_, s) => Array.from({ length: PER_STORE }, () => s)),
+    storeIds: fx.stores.map((s) => s.id),
+    received: swarm.received,
+    reconnects: swarm.reconnects,
+    sent: load.sent,
+    orders: [...load.orders.entries()].map(([id, o]) => ({ ...o, stored: storedIds.has(id) })),
+    ordersInDb: inDb ?? { n: 0, distinct: 0 },
+    ordersInDbTotal: allOrders?.n ?? 0,
+    failures: load.failures,
+    generatorLagP99: load.generatorLagP99,
+    behind: { presence: load.presenceLoop.late, orders: load.ordersLoop.late },
+    unsent: { presence: load.presenceLoop.unsent, orders: load.ordersLoop.unsent },
+    graceSeconds: GRACE_S,
+    lockSamples,
+    burstSeconds: seconds,
+    memory: { rssEmpty, rssSetUp, rssConnected, rssAtKill, rssEnd, swarmRss },
+    cpu: {
+      atKill: cpuAtKill,
+      end: cpuEnd,
+      probes: probes.map((p) => p.name),
+      times: cpuTimes,
+    },
+    machineBusy: (machineEnd.busy - machineStart.busy) / ((cpuTimes.end - cpuTimes.start) / 1000),
+  };
+}
+
+let exitCode = 0;
+try {
+  const result = await main();
+  const section = renderChainSection(result);
+  console.log(`\n${section}`);
+  if (!args['no-write']) console.log(`written to ${writeBenchBlock('chain', section)}`);
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  clearTimeout(watchdog);
+  await cleanUp();
+}
+process.exit(exitCode);
