@@ -10,14 +10,14 @@ import type {
 } from '../../shared/protocol';
 import { resolveLiveCustomerId } from '../customers/merge-chain';
 import { cachedPhoneHashKey } from '../customers/phone-key';
-import { loadStores as loadAllStores } from '../stores/stores';
 import type { Queryable } from '../db/database';
 import type { HubContext } from '../context';
 import { badRequest, HubError, notFound } from '../http/errors';
 import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from './windows';
 import { ALERT_SELECT, toAlertUpdate, type AlertRow } from './alerts';
 import { buildCustomerCard, CARD_COLUMNS, type CardCustomerRow } from './card';
-import { nearestStoreContaining, type Geofence } from './geo';
+import { nearestStoreContaining } from './geo';
+import { storeGeofences } from './store-geofences';
 import { ADVISORY_LOCK_SPACES } from '../db/advisory-locks';
 
 /** Second key space for `pg_advisory_xact_lock(int, int)`: one lock per store × customer. */
@@ -69,45 +69,15 @@ export async function resolveCustomer(
   return customer;
 }
 
-/**
- * Stores change a few times a year but every sighting needs them: keep the geofences in memory
- * for a few seconds. An id not in the cache reloads it at once, so a new store works right away.
- */
-const STORE_CACHE_MS = 10_000;
-const storeCaches = new WeakMap<Queryable, { loadedAt: number; stores: Geofence[] }>();
-
-async function loadStores(db: Queryable): Promise<Geofence[]> {
-  const stores = (await loadAllStores(db)).map((s) => ({
-    id: s.id,
-    lat: s.lat,
-    lng: s.lng,
-    radiusM: s.geofenceRadiusM,
-  }));
-  storeCaches.set(db, { loadedAt: Date.now(), stores });
-  return stores;
-}
-
-async function currentStores(db: Queryable, mustInclude?: string): Promise<Geofence[]> {
-  const cached = storeCaches.get(db);
-  if (
-    cached &&
-    Date.now() - cached.loadedAt < STORE_CACHE_MS &&
-    (!mustInclude || cached.stores.some((s) => s.id === mustInclude))
-  )
-    return cached.stores;
-  return loadStores(db);
-}
-
 async function resolveStore(db: Queryable, event: PresenceEvent): Promise<string> {
   if (event.storeId) {
-    const stores = await currentStores(db, event.storeId);
-    if (!stores.some((s) => s.id === event.storeId))
-      throw notFound(`store ${event.storeId} not found`);
+    const stores = await storeGeofences(db, event.storeId);
+    if (!stores.byId.has(event.storeId)) throw notFound(`store ${event.storeId} not found`);
     return event.storeId;
   }
   const store = nearestStoreContaining(
     { lat: event.lat!, lng: event.lng! },
-    await currentStores(db),
+    (await storeGeofences(db)).all,
   );
   if (!store) {
     throw new HubError(422, 'no_store_nearby', 'no store geofence contains this location', {
