@@ -58,6 +58,9 @@ describe('no-purchase reason on the claimed arrival card', () => {
 
   it('其他 asks for a note before it can be saved, offline too', async () => {
     const h = await makeHarness();
+    // Offline: saving asks for a drain, which must find the hub unreachable (before, the hub was
+    // reachable and the test raced that drain — 1 run in 3 saw the outcome arrive early).
+    h.hub.faults.offline = true;
     await claimedArrival(h, '刘洋');
     renderWith(h.services, <ArrivalsScreen />);
     const card = within(await screen.findByRole('article', { name: '刘洋' }));
@@ -67,7 +70,7 @@ describe('no-purchase reason on the claimed arrival card', () => {
     await userEvent.type(card.getByLabelText('原因'), '等朋友一起来');
     await userEvent.click(save);
     expect(await card.findByText('已记录未购买原因：其他')).toBeTruthy();
-    // Offline (never started): nothing reached the hub, the entry waits in the outbox.
+    // Offline: nothing reached the hub, the entry waits in the outbox.
     expect(h.hub.visitOutcomes.size).toBe(0);
     h.hub.faults.offline = false;
     await h.services.engine.drain();
