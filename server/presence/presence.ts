@@ -4,13 +4,14 @@ import { normalisePhone } from '../../shared/domain/phone';
 import type {
   AlertUpdate,
   ArrivalAlert,
+  CustomerCard,
   CustomerRef,
   FootfallEvent,
   PresenceEvent,
 } from '../../shared/protocol';
 import { resolveLiveCustomerId } from '../customers/merge-chain';
 import { cachedPhoneHashKey } from '../customers/phone-key';
-import type { Queryable } from '../db/database';
+import type { Db, Queryable } from '../db/database';
 import type { HubContext } from '../context';
 import { badRequest, HubError, notFound } from '../http/errors';
 import { ALERT_EXPIRY_MINUTES, VISIT_WINDOW_MINUTES } from './windows';
@@ -132,70 +133,120 @@ export async function recordPresence(
     return { visitId, alertId: null, alert: null, seen: null };
   }
 
-  return db.transaction(async (tx) => {
-    // Serialises concurrent sightings of one customer in one store (Wi-Fi and beacon often fire
-    // together), so they extend one visit instead of opening two and alerting twice. PGlite runs
-    // transactions one at a time already, so only PostgreSQL needs the lock.
-    if (db.kind === 'postgres') {
-      await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [
-        VISIT_LOCK_SPACE,
-        `${storeId}:${customer.id}`,
-      ]);
-    }
-    // Extend the visit seen within the window, if any (one statement: find and bump), and learn
-    // whether its last sighting moved into a later minute.
-    const [recent] = await tx.query<{ id: string; alert_id: string | null; new_minute: boolean }>(
+  // Only a new visit needs the card (a stock query): repeat sightings (most Wi-Fi pings) skip it.
+  // Both reads run outside any transaction; the write below decides atomically and, should a
+  // visit have appeared in between, extends it and drops the card.
+  const [open] = await db.query(`select 1 from visits where ${RECENT_VISIT} limit 1`, [
+    storeId,
+    customer.id,
+    at,
+  ]);
+  let card = open ? null : await buildCustomerCard(db, storeId, customer);
+  for (;;) {
+    const written = await writeSighting(db, { storeId, customer, at, source: event.source, card });
+    if (written) return written;
+    // The visit seen a moment ago is gone (erased meanwhile): open one, with a card.
+    card = await buildCustomerCard(db, storeId, customer);
+  }
+}
+
+/** The customer's visit to this store within the visit window of `at` ($1 store, $2 customer, $3 at). */
+const RECENT_VISIT = `store_id = $1 and customer_id = $2
+  and last_seen_at >= $3::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
+  and started_at <= $3::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'`;
+
+type Sighting = {
+  storeId: string;
+  customer: CardCustomerRow;
+  at: string;
+  source: PresenceEvent['source'];
+  /** the arrival card when a new visit may open; null: only extend (null result if none) */
+  card: CustomerCard | null;
+};
+
+/**
+ * Extends the customer's visit seen within the window (and learns whether its last sighting moved
+ * into a later minute) or, when there is none and a card is given, opens a visit with its arrival
+ * alert — one statement, so on the embedded database (one session) no transaction holds the
+ * session across round trips to the hub's thread; it was the alert tail's queue at 200 arrivals/s
+ * (docs/benchmarks.md, "Presence in one statement").
+ */
+async function writeSighting(db: Db, s: Sighting): Promise<PresenceResult | null> {
+  const visitId = newId();
+  const alertId = newId();
+  const expiresAt = new Date(Date.parse(s.at) + ALERT_EXPIRY_MINUTES * 60_000).toISOString();
+  const write = async (q: Queryable) => {
+    const [row] = await q.query<{
+      opened: boolean;
+      id: string;
+      alert_id: string | null;
+      new_minute: boolean;
+    }>(
       `with prev as (
-         select id, last_seen_at from visits
-          where store_id = $1 and customer_id = $2
-            and last_seen_at >= $3::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
-            and started_at <= $3::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'
-          order by last_seen_at desc limit 1)
-       update visits v set sightings = v.sightings + 1,
-              last_seen_at = greatest(v.last_seen_at, $3::timestamptz)
-         from prev where v.id = prev.id
-       returning v.id, v.alert_id,
-         date_trunc('minute', v.last_seen_at) > date_trunc('minute', prev.last_seen_at) as new_minute`,
-      [storeId, customer.id, at],
+         select id, last_seen_at from visits where ${RECENT_VISIT}
+          order by last_seen_at desc limit 1),
+       extended as (
+         update visits v set sightings = v.sightings + 1,
+                last_seen_at = greatest(v.last_seen_at, $3::timestamptz)
+           from prev where v.id = prev.id
+         returning v.id, v.alert_id,
+           date_trunc('minute', v.last_seen_at) > date_trunc('minute', prev.last_seen_at) as new_minute),
+       visit as (
+         insert into visits(id, store_id, customer_id, source, started_at, last_seen_at, alert_id)
+         select $4, $1, $2, $5, $3::timestamptz, $3::timestamptz, $6
+          where $8::jsonb is not null and not exists (select 1 from prev)
+         returning id),
+       alert as (
+         insert into alerts(id, visit_id, store_id, customer_id, source, raised_at, expires_at, card)
+         select $6, visit.id, $1, $2, $5, $3::timestamptz, $7::timestamptz, $8::jsonb from visit
+         returning id)
+       select false as opened, id, alert_id, new_minute from extended
+       union all
+       select true, visit.id, alert.id, false from visit, alert`,
+      [
+        s.storeId,
+        s.customer.id,
+        s.at,
+        visitId,
+        s.source,
+        alertId,
+        expiresAt,
+        s.card ? JSON.stringify(s.card) : null,
+      ],
     );
-    if (recent) {
+    if (!row) return null;
+    if (!row.opened) {
       // Time in store (#16 item 6): terminals hear of her again at most once a minute, and only
       // while her alert can still be acted on.
-      const seen =
-        recent.new_minute && recent.alert_id ? await seenUpdate(tx, recent.alert_id) : null;
-      return { visitId: recent.id, alertId: recent.alert_id, alert: null, seen };
+      const seen = row.new_minute && row.alert_id ? await seenUpdate(q, row.alert_id) : null;
+      return { visitId: row.id, alertId: row.alert_id, alert: null, seen };
     }
-
-    // Only a new visit needs the card: repeat sightings (most Wi-Fi pings) skip the stock query.
-    const card = await buildCustomerCard(tx, storeId, customer);
-    const visitId = newId();
-    const alertId = newId();
-    const expiresAt = new Date(Date.parse(at) + ALERT_EXPIRY_MINUTES * 60_000).toISOString();
-    // Visit and alert in one statement: one round trip fewer on the alert's critical path.
-    await tx.query(
-      `with visit as (
-         insert into visits(id, store_id, customer_id, source, started_at, last_seen_at, alert_id)
-         values ($1, $2, $3, $4, $5::timestamptz, $5::timestamptz, $6)
-         returning id)
-       insert into alerts(id, visit_id, store_id, customer_id, source, raised_at, expires_at, card)
-       select $6, visit.id, $2, $3, $4, $5::timestamptz, $7::timestamptz, $8::jsonb from visit`,
-      [visitId, storeId, customer.id, event.source, at, alertId, expiresAt, JSON.stringify(card)],
-    );
     const alert: ArrivalAlert = {
       alertId,
       visitId,
-      storeId,
-      at,
-      source: event.source,
+      storeId: s.storeId,
+      at: s.at,
+      source: s.source,
       status: 'open',
       claimedBy: null,
       claimedAt: null,
       expiresAt,
       convertedAt: null,
-      card,
-      lastSeenAt: at,
+      card: s.card!,
+      lastSeenAt: s.at,
     };
     return { visitId, alertId, alert, seen: null };
+  };
+  // PGlite runs one statement at a time: the statement alone is atomic. PostgreSQL serialises
+  // concurrent sightings of one customer in one store (Wi-Fi and beacon often fire together) so
+  // they extend one visit instead of opening two and alerting twice.
+  if (db.kind !== 'postgres') return write(db);
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [
+      VISIT_LOCK_SPACE,
+      `${s.storeId}:${s.customer.id}`,
+    ]);
+    return write(tx);
   });
 }
 

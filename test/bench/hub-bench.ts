@@ -195,6 +195,7 @@ async function measureLatency(target: Target, fx: Fixture): Promise<LatencyResul
   }
   const firsts = [...first.values()].sort((a, b) => a - b);
   const sorted = all.sort((a, b) => a - b);
+  console.log(`  worst seconds (first terminal): ${worstSeconds(sentAt, first)}`);
   return {
     sent: total,
     alerts: first.size,
@@ -210,6 +211,28 @@ async function measureLatency(target: Target, fx: Fixture): Promise<LatencyResul
     socketsLagP99,
     serverLoop,
   };
+}
+
+/**
+ * When the slow alerts were sent: the three 1-second windows of the run with the highest max, as
+ * "second: max / alerts over 100 ms" — a stall at the start (warm-up), a periodic one (a
+ * background round) and a spread tail (throughput) look different here.
+ */
+function worstSeconds(sentAt: Map<string, number>, first: Map<string, number>): string {
+  const start = Math.min(...sentAt.values());
+  const bySecond = new Map<number, { max: number; slow: number }>();
+  for (const [key, latency] of first) {
+    const second = Math.floor((sentAt.get(key)! - start) / 1000);
+    const b = bySecond.get(second) ?? { max: 0, slow: 0 };
+    b.max = Math.max(b.max, latency);
+    if (latency > 100) b.slow += 1;
+    bySecond.set(second, b);
+  }
+  return [...bySecond]
+    .sort((a, b) => b[1].max - a[1].max)
+    .slice(0, 3)
+    .map(([s, b]) => `s${s}: ${b.max.toFixed(0)} ms / ${b.slow} > 100 ms`)
+    .join(', ');
 }
 
 const loopText = (l: LoopDelay | null) =>
