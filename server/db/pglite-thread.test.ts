@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeError } from '../http/log-safety';
-import { retryOnLockConflict } from '../orders/service';
+import { retryOnLockConflict } from './lock-retry';
 import { isConnectionError, type Db } from './database';
 import { openPglite } from './pglite';
 import { openPgliteThread } from './pglite-thread';

@@ -11,6 +11,7 @@ import type { TerminalPrincipal } from '../auth/guards';
 import { applyOrderBindings, type SoldOrder } from '../bindings/apply';
 import { loadBindingRules } from '../bindings/rules';
 import { changeFeedTransaction, type Db } from '../db/database';
+import { retryOnLockConflict, type OnRetry } from '../db/lock-retry';
 import { convertVisits, type ConversionInput } from './conversions';
 import { addPurchasesToCustomers, type CustomerPurchase } from './customer-summary';
 import { applyStockMoves, type StockMove } from '../stock/movements';
@@ -198,34 +199,6 @@ function checkOrder(
     total,
     units,
   };
-}
-
-/** Told about each conflict that is retried (the route logs it: retries should stay rare). */
-export type OnRetry = (error: unknown, attempt: number) => void;
-
-/** PostgreSQL's "try again" answers: deadlock_detected and serialization_failure. */
-const RETRYABLE = new Set(['40P01', '40001']);
-const MAX_ATTEMPTS = 4;
-
-/**
- * Runs the batch transaction again when PostgreSQL aborts it as a deadlock victim or on a
- * serialization failure, a bounded number of times. Safe because the aborted attempt wrote
- * nothing and every insert is idempotent by order id; the terminal gets an answer instead of a
- * 500 for a conflict it did not cause. Observed on PostgreSQL under load: a batch waiting for the
- * change-feed lock chosen as the victim while the lock holder waited on a customer row.
- */
-export async function retryOnLockConflict<T>(run: () => Promise<T>, onRetry?: OnRetry): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (attempt >= MAX_ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
-      onRetry?.(error, attempt);
-      // A short, jittered pause so the transactions that collided do not meet again at once.
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
-    }
-  }
 }
 
 async function storeCandidates(

@@ -10,7 +10,7 @@ import type { TerminalPrincipal } from '../auth/guards';
 import { resolveLiveCustomerId } from '../customers/merge-chain';
 import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import { storeTimezone } from '../orders/lookups';
-import { retryOnLockConflict, type OnRetry } from '../orders/service';
+import { retryOnLockConflict, type OnRetry } from '../db/lock-retry';
 import { localDate } from '../stats/store-day';
 import { applyStockMoves } from '../stock/movements';
 import {

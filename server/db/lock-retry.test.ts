@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryOnLockConflict } from './service';
+import { retryOnLockConflict } from './lock-retry';
 
 /** What node-postgres rejects with when PostgreSQL aborts a transaction. */
 const pgError = (code: string) => Object.assign(new Error(`pg error ${code}`), { code });
