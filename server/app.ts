@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import { API_PREFIX } from '../shared/protocol';
 import type { HubConfig } from './config';
 import type { HubContext } from './context';
+import { withSlowLog } from './db/slow-log';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migrate';
 import { installErrorHandling } from './http/errors';
@@ -103,7 +104,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     maxAge: 600,
   });
 
-  const db = await openDatabase({
+  const opened = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     connectTimeoutMs: config.dbConnectTimeoutMs,
@@ -115,6 +116,12 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     onCrash: (error) => app.log.error({ err: error }, 'embedded database stopped; restarting it'),
     onRecovered: () => app.log.info('embedded database restarted'),
   });
+  const db =
+    config.slowStatementMs > 0
+      ? withSlowLog(opened, config.slowStatementMs, (slow) =>
+          app.log.warn({ slow }, `slow ${slow.kind}`),
+        )
+      : opened;
   await migrate(db);
   await ensurePhoneHashKey(db);
 

@@ -19,6 +19,8 @@ const envSchema = z.object({
   HUB_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** PostgreSQL: connections this node keeps open at most (docs/scaling.md, "PostgreSQL") */
   HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  /** log statements and transactions taking at least this many ms (SQL text only); 0: off */
+  HUB_SLOW_STATEMENT_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
   /**
    * PGlite only: `worker` runs the embedded database in a worker thread, so its WebAssembly work
    * does not hold up socket.io and HTTP; `main` runs it on the event loop (as before #17)
@@ -94,6 +96,8 @@ export type HubConfig = {
   dbStatementTimeoutMs: number;
   /** PostgreSQL: the node's connection pool size */
   dbPoolMax: number;
+  /** log statements / transactions at least this slow (ms); 0: off */
+  slowStatementMs: number;
   /** PGlite only: `worker` (its own thread) or `main` (on the event loop) */
   pgliteThread: 'worker' | 'main';
   expirySweepMs: number;
@@ -149,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbConnectTimeoutMs: e.HUB_DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.HUB_DB_STATEMENT_TIMEOUT_MS,
     dbPoolMax: e.HUB_DB_POOL_MAX,
+    slowStatementMs: e.HUB_SLOW_STATEMENT_MS,
     pgliteThread: e.HUB_PGLITE_THREAD,
     expirySweepMs: e.HUB_EXPIRY_SWEEP_MS,
     revocationCheckMs: e.HUB_REVOCATION_CHECK_MS,

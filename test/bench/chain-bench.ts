@@ -108,7 +108,15 @@ let dropDatabase: (() => Promise<void>) | null = null;
 async function cleanUp() {
   swarmKill?.();
   swarmKill = null;
-  await Promise.all(hubs.map((h) => h.kill().catch(() => undefined)));
+  // A graceful stop first (a hub run with HUB_NODE_ARGS=--cpu-prof writes its profile on exit),
+  // SIGKILL after 10 s.
+  await Promise.all(
+    hubs.map((h) =>
+      Promise.race([h.stop(), sleep(10_000)])
+        .then(() => h.kill())
+        .catch(() => undefined),
+    ),
+  );
   for (const h of hubs) removeDataDir(h);
   hubs.length = 0;
   const drop = dropDatabase;

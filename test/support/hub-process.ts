@@ -60,7 +60,11 @@ export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (options.redisUrl) env.REDIS_URL = options.redisUrl;
 
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'server/main.ts')], {
+  // Extra Node flags for the hub only, e.g. `HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`
+  // to profile a bench's hubs (NODE_OPTIONS refuses --cpu-prof, and would profile every process).
+  const nodeArgs = (process.env.HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const hubArgs = [...nodeArgs, '--import', 'tsx', join(REPO_ROOT, 'server/main.ts')];
+  const proc = spawn(process.execPath, hubArgs, {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
