@@ -10,6 +10,7 @@ import {
 } from '../../shared/protocol';
 import { terminalForToken, type TerminalPrincipal } from '../auth/guards';
 import type { Db } from '../db/database';
+import { coalescedHints } from './change-hints';
 import { openRedisLink, type RedisLink } from './redis-link';
 import type { Throttle } from '../http/throttle';
 
@@ -31,6 +32,8 @@ export type SocketHandler = (socket: TerminalSocket) => void;
 const REDIS_START_WAIT_MS = 5_000;
 /** Terminals spread their catch-up after a resync over this window (a chain has many). */
 const RESYNC_SPREAD_MS = 2_000;
+/** Chain-wide change hints go out at most this often per event from a node (change-hints.ts). */
+const CHAIN_HINT_SPACING_MS = 500;
 
 export const storeRoom = (storeId: string) => `store:${storeId}`;
 export const terminalRoom = (terminalId: string) => `terminal:${terminalId}`;
@@ -189,6 +192,10 @@ export async function createRealtime(options: {
     }),
   );
 
+  const hints = coalescedHints(
+    (event, cursor) => terminals.emit(event, { cursor }),
+    CHAIN_HINT_SPACING_MS,
+  );
   return {
     io,
     terminals,
@@ -196,12 +203,16 @@ export async function createRealtime(options: {
       terminals.to(storeRoom(storeId)).emit(event, ...args);
     },
     toAll: (event, ...args) => {
-      terminals.emit(event, ...args);
+      if (event === 'customers:changed' || event === 'catalog:changed') {
+        const [payload] = args as Parameters<HubToTerminalEvents['customers:changed']>;
+        hints.send(event, payload.cursor);
+      } else terminals.emit(event, ...args);
     },
     revokeTerminal: announceRevocation,
     redisState: () => redis?.state() ?? 'off',
     async close() {
       clearInterval(revocationCheck);
+      hints.close();
       // Only this node's sockets; the HTTP server itself is closed by Fastify.
       terminals.local.disconnectSockets(true);
       io.engine.close();
