@@ -299,6 +299,26 @@ describe('dashboard screen', () => {
     expect(screen.getByRole('region', { name: '每日趋势' })).toBeTruthy();
   });
 
+  it('switches to this month, the 1st to today, with 导购业绩 for the month', async () => {
+    const user = userEvent.setup();
+    const h = createDashboardHarness();
+    const month = Array.from({ length: 20 }, (_, i) =>
+      makeDay(`2026-11-${String(i + 1).padStart(2, '0')}`, {
+        12: { footfall: 100, orders: 10, units: 12, revenue: 500_000 },
+      }),
+    );
+    h.source.put({ ...makeRange(month), performance: today.performance! });
+    h.show(<DashboardScreen />);
+    await user.click(screen.getByRole('button', { name: '本月' }));
+    await waitFor(() => expect(tileValue('客流')).toBe('2,000'));
+    expect(tileValue('销售额')).toBe('¥100,000.00');
+    expect(screen.getByRole('button', { name: '本月' }).getAttribute('aria-pressed')).toBe('true');
+    // 1–20 November, compared with the same weekdays three weeks earlier
+    expect(h.source.calls).toContainEqual({ from: '2026-11-01', to: '2026-11-20' });
+    expect(h.source.calls).toContainEqual({ from: '2026-10-11', to: '2026-10-30' });
+    expect(await screen.findByRole('table', { name: '导购业绩' })).toBeTruthy();
+  });
+
   it('exports the day as a CSV file Excel opens in Chinese', async () => {
     const user = userEvent.setup();
     const h = createDashboardHarness();

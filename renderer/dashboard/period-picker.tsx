@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { periodFor, shiftDate, type Period, type PeriodKind } from './period';
 
-const RANGES: readonly Exclude<PeriodKind, 'day'>[] = ['week', 'last7', 'last30'];
+const RANGES: readonly Exclude<PeriodKind, 'day'>[] = ['week', 'month', 'last7', 'last30'];
 
 /**
  * Today, any past day (date field and ◀ ▶), or a range ending today. All dates are store-local:

@@ -32,6 +32,30 @@ describe('dashboard periods', () => {
     });
   });
 
+  it('runs this month from the 1st to today, store-local dates', () => {
+    expect(periodFor('month', '2026-11-22')).toEqual({
+      kind: 'month',
+      from: '2026-11-01',
+      to: '2026-11-22',
+    });
+    // the 1st is a one-day month so far; the last day of a leap February is the whole month
+    expect(periodFor('month', '2026-11-01')).toMatchObject({
+      from: '2026-11-01',
+      to: '2026-11-01',
+    });
+    expect(daysIn(periodFor('month', '2028-02-29'))).toBe(29);
+    // the year's last day: the month is all of December
+    expect(periodFor('month', '2026-12-31')).toMatchObject({
+      from: '2026-12-01',
+      to: '2026-12-31',
+    });
+    // compared, like the other ranges, with the same weekdays whole weeks earlier (22 days → 28)
+    expect(comparisonPeriod(periodFor('month', '2026-11-22'))).toMatchObject({
+      from: '2026-10-04',
+      to: '2026-10-25',
+    });
+  });
+
   it('compares with the same weekdays of earlier weeks, across a DST change', () => {
     // Berlin falls back on 2026-10-25: a week earlier is still the same weekday.
     expect(comparisonPeriod(periodFor('day', '2026-10-28', '2026-10-28'))).toMatchObject({

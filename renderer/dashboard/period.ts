@@ -1,8 +1,8 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, differenceInCalendarDays, format, startOfWeek } from 'date-fns';
+import { addDays, differenceInCalendarDays, format, startOfMonth, startOfWeek } from 'date-fns';
 
 /** What the manager picked: one store-local day, or one of the fixed ranges ending today. */
-export type PeriodKind = 'day' | 'week' | 'last7' | 'last30';
+export type PeriodKind = 'day' | 'week' | 'month' | 'last7' | 'last30';
 
 /** A period of store-local days (ISO dates, both ends inclusive). */
 export type Period = { kind: PeriodKind; from: string; to: string };
@@ -35,7 +35,8 @@ function atNoon(date: string): TZDate {
 
 /**
  * The period for a picker choice. "This week" runs Monday to today (Chinese retail weeks start on
- * Monday); `date` is the chosen day for `day` and is ignored otherwise.
+ * Monday), "this month" from the 1st to today (the calendar month 导购业绩 and the benefit-sharing
+ * statement are settled by); `date` is the chosen day for `day` and is ignored otherwise.
  */
 export function periodFor(kind: PeriodKind, today: string, date: string = today): Period {
   switch (kind) {
@@ -45,6 +46,8 @@ export function periodFor(kind: PeriodKind, today: string, date: string = today)
       const monday = format(startOfWeek(atNoon(today), { weekStartsOn: 1 }), ISO);
       return { kind, from: monday, to: today };
     }
+    case 'month':
+      return { kind, from: format(startOfMonth(atNoon(today)), ISO), to: today };
     case 'last7':
       return { kind, from: shiftDate(today, -6), to: today };
     case 'last30':

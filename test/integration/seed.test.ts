@@ -30,6 +30,7 @@ const TABLES = [
   'order_lines',
   'online_orders',
   'online_credits',
+  'customer_bindings',
   'visit_outcomes',
   'follow_up_tasks',
 ];
@@ -85,6 +86,8 @@ describeOnBackends('hub:seed', (backend) => {
       expect(before.footfall).toBeGreaterThan(0);
       // online orders credited on the seeded history (issue #15)
       expect(before.online_credits).toBeGreaterThan(0);
+      // #15: the guides' own customers (专属导购) for the cards and the 360
+      expect(before.customer_bindings).toBeGreaterThan(0);
       // #15: no-purchase reasons and follow-up tasks for the 跟进 tab and the dashboard.
       expect(before.visit_outcomes).toBeGreaterThan(0);
       expect(before.follow_up_tasks).toBeGreaterThan(0);
