@@ -92,8 +92,10 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   app.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
   const throttle = await createThrottle(app, {
     redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
     log: app.log,
     terminalCallsPerMinute: config.terminalCallsPerMinute,
+    integrationCallsPerMinute: config.integrationCallsPerMinute,
     adminCallsPerMinute: config.adminCallsPerMinute,
   });
   // The desktop terminal runs at app://shopguide, so its calls are cross-origin.
@@ -131,6 +133,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     db,
     log: app.log,
     redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
     corsOrigins: config.corsOrigins,
     revocationCheckMs: config.revocationCheckMs,
     handlers,

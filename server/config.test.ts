@@ -30,23 +30,59 @@ describe('hub configuration', () => {
     });
   });
 
-  it('reads the abuse limits: trusted proxies and the per-terminal and admin call limits', () => {
+  it('reads the abuse limits: trusted proxies and the terminal, integration and admin call limits', () => {
     expect(loadConfig({})).toMatchObject({
       trustedProxies: [],
       terminalCallsPerMinute: 3_000,
+      integrationCallsPerMinute: 60_000,
       adminCallsPerMinute: 600,
     });
     expect(
       loadConfig({
         HUB_TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1',
         HUB_TERMINAL_CALLS_PER_MIN: '600',
+        HUB_INTEGRATION_CALLS_PER_MIN: '180000',
         HUB_ADMIN_CALLS_PER_MIN: '1200',
       }),
     ).toMatchObject({
       trustedProxies: ['10.0.0.0/8', '127.0.0.1'],
       terminalCallsPerMinute: 600,
+      integrationCallsPerMinute: 180_000,
       adminCallsPerMinute: 1_200,
     });
+  });
+
+  it('refuses a call limit that is not a positive whole number, naming it', () => {
+    for (const name of [
+      'HUB_TERMINAL_CALLS_PER_MIN',
+      'HUB_INTEGRATION_CALLS_PER_MIN',
+      'HUB_ADMIN_CALLS_PER_MIN',
+    ])
+      for (const value of ['0', '-5', '1.5', 'lots'])
+        expect(() => loadConfig({ [name]: value }), `${name}=${value}`).toThrow(
+          new RegExp(`^Invalid hub configuration: ${name}: `),
+        );
+  });
+
+  it('keeps a deployment under its own Redis prefix (HUB_REDIS_PREFIX, default shopguide)', () => {
+    expect(loadConfig({}).redisPrefix).toBe('shopguide');
+    for (const prefix of ['staging', 'chain-2:prod', 'a', 'A_b-c:9', 'p'.repeat(64)])
+      expect(loadConfig({ HUB_REDIS_PREFIX: prefix }).redisPrefix).toBe(prefix);
+    // Empty, too long, or a character Redis reads as a pattern (the adapter subscribes with
+    // `<prefix>:io#/terminal#*`) or that would blur where the prefix ends.
+    for (const prefix of [
+      '',
+      'p'.repeat(65),
+      'shop*',
+      'shop?',
+      'shop[1]',
+      'shop#1',
+      'shop guide',
+      'shöp',
+    ])
+      expect(() => loadConfig({ HUB_REDIS_PREFIX: prefix }), prefix).toThrow(
+        /^Invalid hub configuration: HUB_REDIS_PREFIX: 1 to 64 characters of A-Z a-z 0-9 : _ -/,
+      );
   });
 
   it('sizes the PostgreSQL pool per node (HUB_DB_POOL_MAX, default 10)', () => {

@@ -8,6 +8,15 @@ const envSchema = z.object({
   HUB_DATA_DIR: z.string().default('.hub-data'),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
+  /**
+   * what every Redis key and pub/sub channel of this deployment starts with (`<prefix>:`), so
+   * deployments sharing one Redis (staging and production, two chains) neither hear each other's
+   * broadcasts nor share rate-limit counters. A Redis db number does not separate pub/sub.
+   */
+  HUB_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, '1 to 64 characters of A-Z a-z 0-9 : _ -')
+    .default('shopguide'),
   HUB_INTEGRATION_KEY: z.string().min(16).optional(),
   HUB_ADMIN_KEY: z.string().min(16).optional(),
   HUB_LOG_LEVEL: z
@@ -54,6 +63,12 @@ const envSchema = z.object({
   HUB_TERMINAL_CALLS_PER_MIN: z.coerce.number().int().min(1).default(3_000),
   /** minutes without a presence sighting after which a card says "可能已离店" (#16 item 6) */
   HUB_PRESENCE_SILENCE_MIN: z.coerce.number().int().min(1).max(240).default(20),
+  /**
+   * calls a minute the integration key may make before 429: one counter for every head-office
+   * system on it, presence sources included (60,000 = 1,000 presence events a second; a chain's
+   * 11.11 burst can need more: docs/scaling.md, "Sizing the call limits")
+   */
+  HUB_INTEGRATION_CALLS_PER_MIN: z.coerce.number().int().min(1).default(60_000),
   /** calls a minute the admin key may make before 429 (head office's console and scripts) */
   HUB_ADMIN_CALLS_PER_MIN: z.coerce.number().int().min(1).default(600),
   /**
@@ -89,6 +104,8 @@ export type HubConfig = {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** what this deployment's Redis keys and channels start with (followed by `:`) */
+  redisPrefix: string;
   integrationKey: string | undefined;
   adminKey: string | undefined;
   logLevel: z.infer<typeof envSchema>['HUB_LOG_LEVEL'];
@@ -111,6 +128,7 @@ export type HubConfig = {
   feedCacheTtlSeconds: number;
   feedReadAheadPages: number;
   terminalCallsPerMinute: number;
+  integrationCallsPerMinute: number;
   adminCallsPerMinute: number;
   presenceSilenceMinutes: number;
   /** registrations finding an existing member by phone, per terminal and hour, before 429 */
@@ -147,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dataDir: resolve(e.HUB_DATA_DIR),
     databaseUrl: e.DATABASE_URL || undefined,
     redisUrl: e.REDIS_URL || undefined,
+    redisPrefix: e.HUB_REDIS_PREFIX,
     integrationKey: e.HUB_INTEGRATION_KEY,
     adminKey: e.HUB_ADMIN_KEY,
     logLevel: e.HUB_LOG_LEVEL,
@@ -165,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     feedCacheTtlSeconds: e.HUB_FEED_CACHE_TTL_S,
     feedReadAheadPages: e.HUB_FEED_READ_AHEAD_PAGES,
     terminalCallsPerMinute: e.HUB_TERMINAL_CALLS_PER_MIN,
+    integrationCallsPerMinute: e.HUB_INTEGRATION_CALLS_PER_MIN,
     adminCallsPerMinute: e.HUB_ADMIN_CALLS_PER_MIN,
     presenceSilenceMinutes: e.HUB_PRESENCE_SILENCE_MIN,
     registrationLookupsPerHour: e.HUB_REGISTRATION_LOOKUPS_PER_HOUR,

@@ -17,7 +17,13 @@ import { hashSecret } from '../auth/secrets';
  *   terminal (50/s for a whole minute; a terminal's sync, orders and audit uploads make a few calls
  *   a second at most, an initial sync of 1 M customers is 200 feed pages); 60,000 a minute for
  *   the integration key, which every head-office system shares and presence sources call at
- *   hundreds a second at peaks (the hub bench sends 200/s); 600 a minute for the admin key.
+ *   hundreds a second at peaks (the hub bench sends 200/s; 60,000 is 1,000/s, which a large
+ *   chain's 11.11 burst exceeds: docs/scaling.md, "Sizing the call limits"); 600 a minute for the
+ *   admin key. Each is a default: HUB_TERMINAL_CALLS_PER_MIN, HUB_INTEGRATION_CALLS_PER_MIN and
+ *   HUB_ADMIN_CALLS_PER_MIN set them (server/config.ts).
+ *
+ * With Redis, every counter's key starts with `<HUB_REDIS_PREFIX>:rl:` (`shopguide:rl:` by
+ * default), so two deployments on one Redis never share a counter.
  */
 export const AUTH_FAILURES_PER_ADDRESS = 20;
 export const AUTH_FAILURES_PER_CREDENTIAL = 10;
@@ -64,9 +70,13 @@ export async function createThrottle(
   app: FastifyInstance,
   options: {
     redisUrl: string | undefined;
+    /** HUB_REDIS_PREFIX: with Redis, counters are kept under `<prefix>:rl:` */
+    redisPrefix: string;
     log: FastifyBaseLogger;
     /** per-terminal calls a minute (HUB_TERMINAL_CALLS_PER_MIN; TRAFFIC_PER_MINUTE.terminal) */
     terminalCallsPerMinute?: number;
+    /** integration-key calls a minute (HUB_INTEGRATION_CALLS_PER_MIN; TRAFFIC_PER_MINUTE.integration) */
+    integrationCallsPerMinute?: number;
     /** admin-key calls a minute (HUB_ADMIN_CALLS_PER_MIN; TRAFFIC_PER_MINUTE.admin) */
     adminCallsPerMinute?: number;
   },
@@ -96,7 +106,7 @@ export async function createThrottle(
   await app.register(rateLimit, {
     global: false,
     skipOnError: true,
-    nameSpace: 'shopguide:rl:',
+    nameSpace: `${options.redisPrefix}:rl:`,
     ...(redis ? { redis } : {}),
   });
   const limiter = (max: number) =>
@@ -105,7 +115,7 @@ export async function createThrottle(
   const perCredential = limiter(AUTH_FAILURES_PER_CREDENTIAL);
   const traffic = {
     terminal: limiter(options.terminalCallsPerMinute ?? TRAFFIC_PER_MINUTE.terminal),
-    integration: limiter(TRAFFIC_PER_MINUTE.integration),
+    integration: limiter(options.integrationCallsPerMinute ?? TRAFFIC_PER_MINUTE.integration),
     admin: limiter(options.adminCallsPerMinute ?? TRAFFIC_PER_MINUTE.admin),
   };
   const trusted = new Map<string, number>();

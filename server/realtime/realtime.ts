@@ -69,6 +69,8 @@ export async function createRealtime(options: {
   db: Db;
   log: FastifyBaseLogger;
   redisUrl: string | undefined;
+  /** HUB_REDIS_PREFIX: the adapter's channels are `<prefix>:io#…` (see below) */
+  redisPrefix: string;
   corsOrigins: readonly string[];
   handlers: readonly SocketHandler[];
   /** how often connected terminals are re-checked for revocation */
@@ -95,8 +97,17 @@ export async function createRealtime(options: {
     // terminals (readyz says 503 meanwhile), and joins the other nodes when Redis arrives — a
     // store keeps its alerts through a Redis restart that coincides with a hub restart.
     const up = await link.firstAttempt(REDIS_START_WAIT_MS);
-    io.adapter(createAdapter(link.pub, link.sub));
-    options.log.info({ redis: up ? 'up' : 'down' }, 'socket.io redis adapter enabled');
+    // Pub/sub channels are global to a Redis server (its db number does not separate them): without
+    // a deployment's own key, staging and production (or two chains) on one Redis would deliver
+    // each other's alerts. `<prefix>:io` makes the channels `<prefix>:io#/terminal#…` and
+    // `<prefix>:io-request#…`: every channel and key of a deployment starts with `<prefix>:` (one
+    // ACL rule covers them), and no prefix's channels can be another's (`a` and `a-request` as
+    // bare keys would share `a-request#…`).
+    io.adapter(createAdapter(link.pub, link.sub, { key: `${options.redisPrefix}:io` }));
+    options.log.info(
+      { redis: up ? 'up' : 'down', redisPrefix: options.redisPrefix },
+      'socket.io redis adapter enabled',
+    );
   }
 
   const terminals: TerminalNamespace = io.of(TERMINAL_NAMESPACE);

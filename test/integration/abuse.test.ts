@@ -7,7 +7,12 @@ import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { endpoints, type EndpointDef } from '../../shared/protocol';
 import { callRoute } from '../support/api';
 import { rawCall, routePath } from '../support/http';
-import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import {
+  removeDataDir,
+  startHub,
+  TEST_INTEGRATION_KEY,
+  type HubProcess,
+} from '../support/hub-process';
 import { privateRedisServer, type RedisServer } from '../support/redis-server';
 import { connected, connectTerminal, openTerminalSocket } from '../support/terminal-socket';
 
@@ -184,6 +189,59 @@ describe('abuse resistance (PGlite, counters in memory)', () => {
     const socket = await connectTerminal(hub, known);
     expect(socket.connected).toBe(true);
     socket.close();
+  });
+});
+
+describe('the integration key’s ceiling (HUB_INTEGRATION_CALLS_PER_MIN)', () => {
+  const LIMIT = 20;
+  let hub: HubProcess;
+  let store: StoreFixture;
+  beforeAll(async () => {
+    hub = await startHub({ env: { HUB_INTEGRATION_CALLS_PER_MIN: String(LIMIT) } });
+    store = await createStoreFixture(hub);
+  });
+  afterAll(async () => {
+    await hub?.kill();
+    if (hub) removeDataDir(hub);
+  });
+
+  it('answers the call past the configured figure 429 with Retry-After, other keys untouched', async () => {
+    // One counter for every system on the key: the CRM import below is call 1 of the 20.
+    const imported = await callRoute(hub, endpoints.importCustomers, {
+      body: { customers: [{ crmId: 'crm-limit-1', name: '限流测试', memberCode: 'LIMIT0001' }] },
+    });
+    expect(imported.body.results[0]?.status).toBe('accepted');
+    const sighting = JSON.stringify({
+      customer: { memberCode: 'LIMIT0001' },
+      storeId: store.storeId,
+      source: 'wifi',
+    });
+    const key = { 'x-integration-key': TEST_INTEGRATION_KEY };
+    const answers: Awaited<ReturnType<typeof raw>>[] = [];
+    // raw: the Retry-After header is read
+    for (let i = 0; i < LIMIT + 4; i++)
+      answers.push(await raw(hub, endpoints.presence, sighting, key));
+    expect(answers.slice(0, LIMIT - 1).map((a) => a.status)).toEqual(
+      Array<number>(LIMIT - 1).fill(202),
+    );
+    const limited = answers.slice(LIMIT - 1);
+    expect(limited).toHaveLength(5);
+    for (const a of limited) {
+      expect(a.status).toBe(429);
+      expect(a.body.error.code).toBe('rate_limited');
+      expect(Number(a.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(Number(a.retryAfter)).toBeLessThanOrEqual(60);
+      expect(a.body.error.details?.retryAfterSeconds).toBe(Number(a.retryAfter));
+    }
+    // The key's ceiling is its own: terminals and the admin key go on as before.
+    const terminal = await callRoute(
+      hub,
+      endpoints.terminalInfo,
+      {},
+      { token: store.terminals[0]!.token },
+    );
+    expect(terminal.status).toBe(200);
+    expect((await callRoute(hub, endpoints.adminListStores, {})).status).toBe(200);
   });
 });
 

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   endpoints,
@@ -28,6 +29,30 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString(
 const claim = (socket: TerminalClient, alertId: string, guideId: string) =>
   socket.timeout(10_000).emitWithAck('alert:claim', { alertId, guideId }) as Promise<ClaimAck>;
 
+/**
+ * Each suite's hubs get a prefix of their own (HUB_REDIS_PREFIX): Redis pub/sub is one space for
+ * the whole server, so hubs of other suites or of a bench on the machine's Redis would otherwise
+ * hear (and add load to) these, and these theirs.
+ */
+const RUN = `sgtest-${process.pid}-${Date.now()}`;
+
+let seq = 0;
+/** Imports a new member through `hub` and reports them at the store's door there: the alert id. */
+async function arrive(hub: HubProcess, storeId: string, at?: string): Promise<string> {
+  seq += 1;
+  const n = `${Date.now() % 100000}${seq}`.padStart(7, '0').slice(-7);
+  const memberCode = `MN${n}${seq}`;
+  const seeded = await callRoute(hub, endpoints.importCustomers, {
+    body: { customers: [{ crmId: `crm-mn-${n}-${seq}`, name: `多节点${seq}`, memberCode }] },
+  });
+  expect(seeded.body.results[0]?.status).toBe('accepted');
+  const r = await callRoute(hub, endpoints.presence, {
+    body: { customer: { memberCode }, storeId, source: 'beacon', ...(at && { at }) },
+  });
+  expect(r.status).toBe(202);
+  return r.body.alertId!;
+}
+
 const configured = Boolean(TEST_DATABASE_URL && TEST_REDIS_URL);
 // In CI the suite must run: missing variables fail it (in beforeAll) rather than skip it.
 const enabled = configured || Boolean(process.env.CI);
@@ -47,27 +72,8 @@ describe.skipIf(!enabled)(
     let store: StoreFixture;
     let drop: (() => Promise<void>) | undefined;
     const sockets: TerminalClient[] = [];
-    let seq = 0;
-
-    const arrive = async (at?: string) => {
-      seq += 1;
-      const n = `${Date.now() % 100000}${seq}`.padStart(7, '0').slice(-7);
-      const memberCode = `MN${n}${seq}`;
-      const seeded = await callRoute(nodeA, endpoints.importCustomers, {
-        body: { customers: [{ crmId: `crm-mn-${n}-${seq}`, name: `多节点${seq}`, memberCode }] },
-      });
-      expect(seeded.body.results[0]?.status).toBe('accepted');
-      const r = await callRoute(nodeA, endpoints.presence, {
-        body: {
-          customer: { memberCode },
-          storeId: store.storeId,
-          source: 'beacon',
-          ...(at && { at }),
-        },
-      });
-      expect(r.status).toBe(202);
-      return r.body.alertId!;
-    };
+    /** a sighting taken by node A */
+    const arriveAtA = (at?: string) => arrive(nodeA, store.storeId, at);
 
     beforeAll(async () => {
       if (!configured) throw new Error(`CI is set but the multi-node suite cannot run: ${reason}`);
@@ -75,7 +81,7 @@ describe.skipIf(!enabled)(
       await assertRedisReachable();
       const database = await freshPostgresDatabase();
       drop = database.drop;
-      const env = { HUB_EXPIRY_SWEEP_MS: '200' };
+      const env = { HUB_EXPIRY_SWEEP_MS: '200', HUB_REDIS_PREFIX: `${RUN}-nodes` };
       nodeA = await startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env });
       nodeB = await startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env });
       store = await createStoreFixture(nodeA);
@@ -95,7 +101,7 @@ describe.skipIf(!enabled)(
       const onB = await connectTerminal(nodeB, store.terminals[1]!.token);
       sockets.push(onA, onB);
 
-      const alertId = await arrive();
+      const alertId = await arriveAtA();
       const alert = await received<ArrivalAlert>(onB, 'alert:new', (a) => a.alertId === alertId);
       expect(alert).toMatchObject({ storeId: store.storeId, status: 'open', source: 'beacon' });
 
@@ -115,7 +121,7 @@ describe.skipIf(!enabled)(
       const onA = await connectTerminal(nodeA, store.terminals[0]!.token);
       const onB = await connectTerminal(nodeB, store.terminals[1]!.token);
       sockets.push(onA, onB);
-      const alertId = await arrive();
+      const alertId = await arriveAtA();
       await received<ArrivalAlert>(onB, 'alert:new', (a) => a.alertId === alertId);
 
       const acks = await Promise.all([
@@ -133,13 +139,13 @@ describe.skipIf(!enabled)(
       const onA = await connectTerminal(nodeA, store.terminals[0]!.token);
       const onB = await connectTerminal(nodeB, store.terminals[1]!.token);
       sockets.push(onA, onB);
-      const alertId = await arrive(minutesAgo(31));
+      const alertId = await arriveAtA(minutesAgo(31));
       for (const s of [onA, onB]) {
         const u = await received<AlertUpdate>(s, 'alert:updated', (x) => x.alertId === alertId);
         expect(u.status).toBe('expired');
       }
       // A later event through the same rooms: any second expiry notice would have arrived first.
-      const next = await arrive();
+      const next = await arriveAtA();
       await received<ArrivalAlert>(onA, 'alert:new', (a) => a.alertId === next);
       await received<ArrivalAlert>(onB, 'alert:new', (a) => a.alertId === next);
       for (const s of [onA, onB]) {
@@ -147,6 +153,141 @@ describe.skipIf(!enabled)(
           (u) => u.alertId === alertId,
         );
         expect(notices).toHaveLength(1);
+      }
+    });
+  },
+);
+
+/**
+ * Two deployments (staging and production, or two chains) on one Redis server, two nodes each,
+ * set apart only by HUB_REDIS_PREFIX: all four nodes share one database, so the same store and
+ * terminals exist on every node and a leak could not hide behind store ids that differ.
+ */
+describe.skipIf(!enabled)(
+  `deployments sharing one Redis, kept apart by HUB_REDIS_PREFIX ${configured ? '(on PostgreSQL with Redis)' : `(${reason})`}`,
+  () => {
+    const ONE = `${RUN}-one`;
+    const TWO = `${RUN}-two`;
+    /**
+     * Redis database 11, this suite's own (multi-node above uses TEST_REDIS_URL's, bench:chain 13),
+     * so its rate-limit keys can be read without other hubs' mixed in. Pub/sub ignores it.
+     */
+    const redisUrl = () => {
+      const url = new URL(TEST_REDIS_URL!);
+      url.pathname = '/11';
+      return url.toString();
+    };
+    let one: [HubProcess, HubProcess];
+    let two: [HubProcess, HubProcess];
+    let store: StoreFixture;
+    let drop: (() => Promise<void>) | undefined;
+    const sockets: TerminalClient[] = [];
+
+    beforeAll(async () => {
+      if (!configured) throw new Error(`CI is set but the multi-node suite cannot run: ${reason}`);
+      await assertRedisReachable();
+      const database = await freshPostgresDatabase();
+      drop = database.drop;
+      const node = (prefix: string) =>
+        startHub({
+          databaseUrl: database.url,
+          redisUrl: redisUrl(),
+          env: { HUB_REDIS_PREFIX: prefix },
+        });
+      // The first runs the migrations.
+      const first = await node(ONE);
+      const [second, third, fourth] = await Promise.all([node(ONE), node(TWO), node(TWO)]);
+      one = [first, second];
+      two = [third, fourth];
+      store = await createStoreFixture(first);
+    });
+    afterAll(async () => {
+      for (const s of sockets) s.close();
+      for (const hub of [...(one ?? []), ...(two ?? [])]) {
+        await hub.kill();
+        removeDataDir(hub);
+      }
+      await drop?.();
+    });
+
+    it('delivers a presence to the other node of its deployment and to no node of the other', async () => {
+      const [a1, a2] = one;
+      const [b1, b2] = two;
+      const connect = async (hub: HubProcess, terminal: number) => {
+        const socket = await connectTerminal(hub, store.terminals[terminal]!.token);
+        sockets.push(socket);
+        return socket;
+      };
+      // The store's two terminals, each with a socket on a node of either deployment.
+      const tA1 = await connect(a1, 0);
+      const tA2 = await connect(a2, 1);
+      const tB1 = await connect(b1, 1);
+      const tB2 = await connect(b2, 0);
+      const aOf = (a: ArrivalAlert) => a.alertId;
+
+      // Each sighting is taken by one node and must cross Redis to reach the other node of its
+      // deployment. A node's subscriber gets messages in the order Redis took them, so when a
+      // sighting of the node's own deployment has crossed, any other deployment's message published
+      // before it would already have been delivered: no waiting for something not to happen.
+      const atA1 = await arrive(a1, store.storeId);
+      await received<ArrivalAlert>(tA2, 'alert:new', (a) => a.alertId === atA1);
+      const atB1 = await arrive(b1, store.storeId);
+      await received<ArrivalAlert>(tB2, 'alert:new', (a) => a.alertId === atB1);
+      const atA2 = await arrive(a2, store.storeId);
+      await received<ArrivalAlert>(tA1, 'alert:new', (a) => a.alertId === atA2);
+      const atB2 = await arrive(b2, store.storeId);
+      await received<ArrivalAlert>(tB1, 'alert:new', (a) => a.alertId === atB2);
+
+      // Every sighting on both nodes of its own deployment, none on the other's.
+      const sorted = (ids: string[]) => [...ids].sort();
+      for (const socket of [tA1, tA2])
+        expect(sorted(eventsOf<ArrivalAlert>(socket, 'alert:new').map(aOf))).toEqual(
+          sorted([atA1, atA2]),
+        );
+      for (const socket of [tB1, tB2])
+        expect(sorted(eventsOf<ArrivalAlert>(socket, 'alert:new').map(aOf))).toEqual(
+          sorted([atB1, atB2]),
+        );
+    });
+
+    it('keeps every Redis key and channel of a deployment under its prefix', async () => {
+      const redis = new Redis(redisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 });
+      try {
+        await redis.connect();
+        // Rate-limit counters (the calls above counted against the keys), in this suite's database.
+        const keys: string[] = [];
+        let cursor = '0';
+        do {
+          const [next, batch] = await redis.scan(cursor, 'COUNT', 1000);
+          keys.push(...batch);
+          cursor = next;
+        } while (cursor !== '0');
+        const ours = keys.filter((k) => k.startsWith(`${RUN}-`));
+        expect(ours.filter((k) => k.startsWith(`${ONE}:rl:`)).length).toBeGreaterThan(0);
+        expect(ours.filter((k) => k.startsWith(`${TWO}:rl:`)).length).toBeGreaterThan(0);
+        expect(
+          ours.filter((k) => !k.startsWith(`${ONE}:rl:`) && !k.startsWith(`${TWO}:rl:`)),
+        ).toEqual([]);
+        // Nothing outside a prefix: these hubs set one, so a fixed key name would show here.
+        expect(keys.filter((k) => !k.startsWith('sgtest-'))).toEqual([]);
+
+        // The socket.io adapter's channels (pub/sub is server-wide: filtered by this run).
+        const channels = (await redis.pubsub('CHANNELS', `${RUN}-*`)) as string[];
+        for (const prefix of [ONE, TWO]) {
+          const own = channels.filter((c) => c.startsWith(`${prefix}:io`));
+          expect(own).toContain(`${prefix}:io-request#/terminal#`);
+          // Both nodes of the deployment listen on it.
+          const [, listeners] = (await redis.pubsub(
+            'NUMSUB',
+            `${prefix}:io-request#/terminal#`,
+          )) as [string, number];
+          expect(Number(listeners)).toBe(2);
+        }
+        expect(
+          channels.filter((c) => !c.startsWith(`${ONE}:io`) && !c.startsWith(`${TWO}:io`)),
+        ).toEqual([]);
+      } finally {
+        redis.disconnect();
       }
     });
   },
