@@ -1,10 +1,10 @@
+import { TrailingRuns } from '../../shared/trailing-run';
 import type { HubError, HubClient, HubResult } from './hub-client';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { DrainLock } from './drain-lock';
 import type { TerminalDb } from '../data/database';
 import type { Retention } from '../data/retention';
 import { recordSyncError } from '../data/sync-state';
-import { SingleFlights } from './single-flight';
 import { createStatusStore, type StatusStore } from './sync-status';
 
 /** The engine's tuning, defaults filled in (sync-engine.ts). */
@@ -33,14 +33,18 @@ export const MAX_PAGE_ROUNDS = 100_000;
 
 /**
  * What every part of the engine shares: the database, the hub, the status store, whether the
- * engine runs or was revoked, and how a step runs — one at a time per key (single flight), hub
- * errors unwrapped into throws, failures into status and a backoff retry.
+ * engine runs or was revoked, and how a step runs — one at a time per key (coalesced: a call during
+ * a run gets the next one), hub errors unwrapped into throws, failures into status and a backoff
+ * retry.
  */
 export class EngineRuntime {
   readonly status: StatusStore = createStatusStore();
   running = false;
   revoked = false;
-  private readonly flights = new SingleFlights(() => this.revoked);
+  /** a revoked terminal starts no queued run (shared/trailing-run.ts) */
+  private readonly runs = new TrailingRuns({ stopped: () => this.revoked });
+  /** runSafely calls in progress: `syncing` ends when none is and no run is in flight */
+  private safeRuns = 0;
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -61,19 +65,29 @@ export class EngineRuntime {
     if (this.revoked) throw new Revoked('terminal revoked');
   }
 
-  /** One run at a time per key (single-flight.ts). */
-  singleFlight(key: string, task: () => Promise<void>): Promise<void> {
-    return this.flights.run(key, task);
+  /**
+   * One run at a time per key: a call while one runs is answered by the next run, shared by every
+   * call meanwhile (shared/trailing-run.ts) — never by the run it joined, so a run that fails
+   * fails only the callers it answers.
+   */
+  coalesce(key: string, task: () => Promise<void>): Promise<void> {
+    const run = this.runs.run(key, task);
+    // The run may answer only a direct caller (a search's pull), the runSafely that started the
+    // one before it having ended already: whoever ends last ends `syncing`.
+    const ended = () => this.endSyncingIfIdle();
+    run.then(ended, ended);
+    return run;
   }
 
-  /** Resolves when the runs in flight now have ended (never rejects). */
-  flightsSettled(): Promise<void> {
-    return this.flights.settled();
+  /** Resolves when the runs in flight now, and those queued behind them, have ended (never rejects). */
+  runsSettled(): Promise<void> {
+    return this.runs.settled();
   }
 
   /** Runs a sync step; errors become status (and a backoff retry), revocation wipes. */
   async runSafely(task: () => Promise<void>): Promise<void> {
     if (this.revoked) return;
+    this.safeRuns += 1;
     try {
       await task();
       this.failures = 0;
@@ -85,8 +99,13 @@ export class EngineRuntime {
       this.recordError(error);
       this.scheduleRetry();
     } finally {
-      if (this.flights.size === 0) this.status.update({ syncing: false });
+      this.safeRuns -= 1;
+      this.endSyncingIfIdle();
     }
+  }
+
+  private endSyncingIfIdle(): void {
+    if (this.runs.size === 0 && this.safeRuns === 0) this.status.update({ syncing: false });
   }
 
   recordError(error: unknown): void {

@@ -96,14 +96,14 @@ export const DEFAULT_PAGE_SIZE = 1000;
 export class FeedPull {
   constructor(private readonly rt: EngineRuntime) {}
 
-  /** Pulls one paged feed to its end. Concurrent calls share one run (and one more after it). */
+  /** Pulls one paged feed to its end, in a run that starts at or after this call (calls coalesce). */
   pullFeed(feed: PagedFeed): Promise<void> {
-    return this.rt.singleFlight(`pull:${feed}`, () => this.pullPages(feed));
+    return this.rt.coalesce(`pull:${feed}`, () => this.pullPages(feed));
   }
 
   pullStaff(): Promise<void> {
     const { rt } = this;
-    return rt.singleFlight('pull:staff', async () => {
+    return rt.coalesce('pull:staff', async () => {
       rt.assertActive();
       const { items: staff, rejects = [] } = rt.unwrap(await rt.hub.pullStaff());
       rt.assertActive();
@@ -120,7 +120,7 @@ export class FeedPull {
    */
   pullFollowUps(): Promise<void> {
     const { rt } = this;
-    return rt.singleFlight('pull:followUps', async () => {
+    return rt.coalesce('pull:followUps', async () => {
       let after = (await readSyncState(rt.db, 'followUps')).cursor;
       for (let round = 0; round < MAX_PAGE_ROUNDS; round++) {
         rt.assertActive();
@@ -142,7 +142,7 @@ export class FeedPull {
    */
   pullSettings(): Promise<void> {
     const { rt } = this;
-    return rt.singleFlight('pull:settings', async () => {
+    return rt.coalesce('pull:settings', async () => {
       const settings = rt.unwrap(await rt.hub.outreachSettings());
       rt.assertActive();
       await storeOutreachSettings(rt.db, settings, rt.settings.now().toISOString());

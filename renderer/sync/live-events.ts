@@ -100,7 +100,7 @@ export class LiveEvents {
   catchUpAlerts(): Promise<void> {
     const { rt } = this;
     return rt.runSafely(() =>
-      rt.singleFlight('alerts', async () => {
+      rt.coalesce('alerts', async () => {
         const { now, alertCatchUpMinutes } = rt.settings;
         const since = new Date(now().getTime() - alertCatchUpMinutes * 60_000);
         const alerts = rt.unwrap(await rt.hub.alertsSince(since.toISOString()));

@@ -33,7 +33,7 @@ export class OutboxDrain {
     private readonly rt: EngineRuntime,
     private readonly secrets: SecretStore,
     private readonly housekeeping: Housekeeping,
-    /** a catalog pull (single-flight: one asked for while one runs runs again after it) */
+    /** a catalog pull (coalesced: one asked for while one runs is answered by the next run) */
     private readonly pullCatalog: () => Promise<void>,
   ) {}
 
@@ -43,7 +43,7 @@ export class OutboxDrain {
    */
   drain(): Promise<void> {
     const { rt } = this;
-    return rt.singleFlight('drain', async () => {
+    return rt.coalesce('drain', async () => {
       await rt.settings.lock.run(`shopguide-outbox:${rt.db.terminalId}`, () => this.drainLocked());
       // Sales and returns the hub just confirmed moved its stock, and the hub told this store's
       // terminals (catalog:changed) BEFORE it answered: the pull that event started here began

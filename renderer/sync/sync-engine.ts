@@ -59,7 +59,7 @@ export type SyncEngineOptions = {
  * pulls feeds page by page (feed-pull.ts), stores live alerts before telling anyone
  * (live-events.ts), and drains the outbox with the terminal-generated ids the hub deduplicates on
  * (outbox-drain.ts), followed by housekeeping (housekeeping.ts). This class wires them together;
- * the shared state and the single-flight/backoff rules are in engine-runtime.ts.
+ * the shared state and the coalescing/backoff rules are in engine-runtime.ts.
  */
 export class SyncEngine {
   readonly status: StatusStore;
@@ -132,7 +132,7 @@ export class SyncEngine {
    */
   async settled(): Promise<void> {
     await this.live.settled();
-    await this.rt.flightsSettled();
+    await this.rt.runsSettled();
   }
 
   onAlert(listener: AlertListener): () => void {
@@ -221,7 +221,7 @@ export class SyncEngine {
     return this.live.claim(alertId, guideId);
   }
 
-  /** Pulls one paged feed to its end. Concurrent calls share one run (and one more after it). */
+  /** Pulls one paged feed to its end, in a run that starts at or after this call (calls coalesce). */
   pullFeed(feed: PagedFeed): Promise<void> {
     return this.pull.pullFeed(feed);
   }

@@ -1,6 +1,6 @@
+import { TrailingRun } from '../../shared/trailing-run';
 import type { HubContext } from '../context';
 import { startPeriodicSweep } from '../periodic-sweep';
-import { TrailingRun } from '../trailing-run';
 import { settleStoreScopes } from './scope';
 
 /** How often the background round numbers scope entries no request settled (ms). */

@@ -1,13 +1,13 @@
+import { TrailingRun } from '../../shared/trailing-run';
 import type { Queryable } from '../db/database';
 import { loadStores } from '../stores/stores';
-import { TrailingRun } from '../trailing-run';
 import type { Geofence } from './geo';
 
 /**
  * Stores change a few times a year but every sighting needs them: the geofences stay in memory
  * and are reloaded every STORE_CACHE_MS in the background (a sighting meanwhile uses the ones it
  * has). A sighting naming a store not in memory waits for a reload that started after it asked, so
- * a store created a moment ago works at once. Reloads are single-flight: at a chain's 1,000
+ * a store created a moment ago works at once. Reloads coalesce (TrailingRun): at a chain's 1,000
  * sightings a second over 6,000 stores, each sighting that found the list stale used to load all
  * of them itself (bench:chain, docs/scaling.md), and unknown store ids can queue at most one more.
  */
