@@ -7,10 +7,12 @@ import {
   claimConversion,
   emptyCounts,
   kpiRatios,
+  ratio,
   type KpiCounts,
 } from '../../shared/domain/kpi';
 import {
   emptyNoPurchaseCounts,
+  type AfterSaleStats,
   type DayStats,
   type GuidePerformance,
   type GuideStats,
@@ -100,25 +102,77 @@ export function guide(g: GuideFixture): GuideStats {
   };
 }
 
+type Returned = { returns: number; returnedUnits: number; refunds: number };
+
+/** After-sale figures against `revenue`, as the hub computes them (server/stats/returns.ts). */
+export function afterSale(revenue: number, r: Returned): AfterSaleStats {
+  return { ...r, netRevenue: revenue - r.refunds, returnsRate: ratio(r.refunds, revenue) };
+}
+
+/**
+ * A day with returns: the store's, and per guide (by guide id, against the guide who sold); a
+ * guide not named has none.
+ */
+export function withReturns(
+  day: DayStats,
+  store: Returned,
+  byGuide: Record<string, Returned> = {},
+): DayStats {
+  const none = { returns: 0, returnedUnits: 0, refunds: 0 };
+  return {
+    ...day,
+    afterSale: afterSale(day.revenue, store),
+    byGuide: day.byGuide.map((g) => ({
+      ...g,
+      afterSale: afterSale(g.revenue, byGuide[g.guideId] ?? none),
+    })),
+  };
+}
+
+const sumReturned = (items: (AfterSaleStats | undefined)[]): Returned | null =>
+  items.some((a) => a !== undefined)
+    ? items.reduce<Returned>(
+        (sum, a) => ({
+          returns: sum.returns + (a?.returns ?? 0),
+          returnedUnits: sum.returnedUnits + (a?.returnedUnits ?? 0),
+          refunds: sum.refunds + (a?.refunds ?? 0),
+        }),
+        { returns: 0, returnedUnits: 0, refunds: 0 },
+      )
+    : null;
+
 /** A range built from its days, totals over the sums (what the hub's range form answers). */
 export function makeRange(days: DayStats[]): Figures {
   const first = days[0]!;
   const last = days[days.length - 1]!;
   const total = days.reduce<KpiCounts>((sum, d) => addCounts(sum, d), emptyCounts());
-  const guides = new Map<string, { name: string; counts: KpiCounts }>();
+  const guides = new Map<
+    string,
+    { name: string; counts: KpiCounts; afterSale: (AfterSaleStats | undefined)[] }
+  >();
   for (const d of days)
     for (const g of d.byGuide) {
-      const prev = guides.get(g.guideId)?.counts ?? emptyCounts();
-      guides.set(g.guideId, { name: g.name, counts: addCounts(prev, pick(g)) });
+      const prev = guides.get(g.guideId);
+      guides.set(g.guideId, {
+        name: g.name,
+        counts: addCounts(prev?.counts ?? emptyCounts(), pick(g)),
+        afterSale: [...(prev?.afterSale ?? []), g.afterSale],
+      });
     }
+  const returned = sumReturned(days.map((d) => d.afterSale));
   return {
     storeId: FIXTURE_STORE,
     timezone: FIXTURE_TZ,
     from: first.date,
     to: last.date,
     totals: { ...pick(total), ...kpiRatios(total) },
-    byGuide: [...guides].map(([id, g]) => guide({ id, name: g.name, counts: g.counts })),
+    byGuide: [...guides].map(([id, g]) => {
+      const r = sumReturned(g.afterSale);
+      const row = guide({ id, name: g.name, counts: g.counts });
+      return r ? { ...row, afterSale: afterSale(g.counts.revenue, r) } : row;
+    }),
     days,
+    ...(returned ? { afterSale: afterSale(total.revenue, returned) } : {}),
   };
 }
 
@@ -242,9 +296,16 @@ export function demoDay(date: string, scale = 1): DayStats {
     ),
   );
   const creditedOnlinePool = Math.round(52_800 * scale);
+  const guideReturns = guides.map((g, i) => ({
+    returns: 3 - (i % 3),
+    returnedUnits: 4 - (i % 3),
+    refunds: Math.round(g.revenue * (0.05 - i * 0.008)),
+  }));
+  const storeReturns = sumReturned(guideReturns.map((r) => afterSale(0, r)))!;
   return {
     ...day,
-    byGuide: guides,
+    afterSale: afterSale(day.revenue, storeReturns),
+    byGuide: guides.map((g, i) => ({ ...g, afterSale: afterSale(g.revenue, guideReturns[i]!) })),
     performance: {
       creditedOnline: perf.reduce((sum, p) => sum + p.creditedOnline, creditedOnlinePool),
       creditedOnlinePool,

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import { useAppStore } from '../core/store';
 import { enqueueOrder } from '../data/outbox';
-import { makeDay, makeRange, performance, FIXTURE_STORE } from './dashboard-fixtures';
+import { makeDay, makeRange, performance, withReturns, FIXTURE_STORE } from './dashboard-fixtures';
 import { createDashboardHarness } from '../testing/dashboard-testing';
 import { DashboardScreen } from './dashboard-screen';
 
@@ -400,5 +400,117 @@ describe('dashboard screen', () => {
     expect(document.body.textContent).not.toMatch(
       /\b(kpi|kpiHint|guides|funnel|period|chart|performance|noPurchase)\.\w/,
     );
+  });
+
+  describe('after-sale figures (issue #16 item 1)', () => {
+    const sold = { orders: 5, units: 6 };
+    /** Friday: ¥1,000 sold (李娜 ¥600, 王芳 ¥400); 李娜's customer brought back ¥150. */
+    const returnsDay = withReturns(
+      makeDay('2026-11-20', { 15: { footfall: 40, ...sold, revenue: 100_000 } }, [
+        { ...LI, counts: { orders: 3, units: 4, revenue: 60_000 } },
+        { ...WANG, counts: { orders: 2, units: 2, revenue: 40_000 } },
+      ]),
+      { returns: 1, returnedUnits: 1, refunds: 15_000 },
+      { [LI.id]: { returns: 1, returnedUnits: 1, refunds: 15_000 } },
+    );
+    /** A week earlier: ¥800 sold, ¥80 refunded (10%). */
+    const returnsLastWeek = withReturns(
+      makeDay('2026-11-13', { 15: { footfall: 40, ...sold, revenue: 80_000 } }),
+      { returns: 1, returnedUnits: 1, refunds: 8_000 },
+    );
+
+    it('shows refunds, net revenue and returns rate for the day, against last week', async () => {
+      const h = createDashboardHarness();
+      h.source.put(returnsDay).put(returnsLastWeek);
+      h.show(<DashboardScreen />);
+      await waitFor(() => expect(tileValue('退款')).toBe('¥150.00'));
+      expect(tileValue('销售额')).toBe('¥1,000.00');
+      expect(tileValue('净销售额')).toBe('¥850.00');
+      // 退款 ÷ 同期销售额: ¥150 ÷ ¥1,000
+      expect(tileValue('退货率')).toBe('15.0%');
+      expect(
+        within(screen.getByRole('group', { name: '退货率' })).getByText('退款 ÷ 同期销售额'),
+      ).toBeTruthy();
+      // ¥80 → ¥150; ¥720 → ¥850 (+18.06%); 10.0% → 15.0%
+      expect(tileChange('退款')).toContain('▲ 87.5%');
+      expect(tileChange('净销售额')).toContain('▲ 18.1%');
+      expect(tileChange('退货率')).toContain('▲ 5.0pp');
+    });
+
+    it('shows each guide’s net sales, and sorts by them', async () => {
+      const user = userEvent.setup();
+      const h = createDashboardHarness();
+      h.source.put(returnsDay);
+      h.show(<DashboardScreen />);
+      const table = await screen.findByRole('table', { name: '导购接待' });
+      const net = () =>
+        within(table)
+          .getAllByRole('row')
+          .slice(1)
+          .map(
+            (r) =>
+              `${within(r).getByRole('rowheader').textContent} ${within(r).getAllByRole('cell')[5]!.textContent}`,
+          );
+      expect(within(table).getAllByRole('columnheader')[6]!.textContent).toContain('净销售额');
+      // by revenue: 李娜 ¥600 first, her net is ¥600 − ¥150
+      expect(net()).toEqual(['李娜 ¥450.00', '王芳 ¥400.00']);
+      await user.click(within(table).getByRole('button', { name: /净销售额/ }));
+      expect(net()).toEqual(['李娜 ¥450.00', '王芳 ¥400.00']);
+      await user.click(within(table).getByRole('button', { name: /净销售额/ }));
+      expect(net()).toEqual(['王芳 ¥400.00', '李娜 ¥450.00']);
+    });
+
+    it('sums the period: net revenue and returns rate over the 7 days', async () => {
+      const user = userEvent.setup();
+      const h = createDashboardHarness();
+      const week = ['14', '15', '16', '17', '18', '19', '20'].map((d) =>
+        withReturns(
+          makeDay(`2026-11-${d}`, {
+            12: { footfall: 100, orders: 10, units: 12, revenue: 100_000 },
+          }),
+          {
+            returns: d === '18' ? 2 : 0,
+            returnedUnits: d === '18' ? 2 : 0,
+            refunds: d === '18' ? 35_000 : 0,
+          },
+        ),
+      );
+      h.source.put(makeRange(week));
+      h.show(<DashboardScreen />);
+      await user.click(screen.getByRole('button', { name: '近 7 天' }));
+      await waitFor(() => expect(tileValue('销售额')).toBe('¥7,000.00'));
+      expect(tileValue('退款')).toBe('¥350.00');
+      expect(tileValue('净销售额')).toBe('¥6,650.00');
+      // ¥350 ÷ ¥7,000
+      expect(tileValue('退货率')).toBe('5.0%');
+    });
+
+    it('leaves the after-sale tiles and the net column out for a hub that does not send them', async () => {
+      const h = createDashboardHarness();
+      h.source.put(today);
+      h.show(<DashboardScreen />);
+      await waitFor(() => expect(tileValue('订单数')).toBe('50'));
+      expect(screen.queryByRole('group', { name: '净销售额' })).toBeNull();
+      expect(screen.queryByRole('group', { name: '退货率' })).toBeNull();
+      const table = screen.getByRole('table', { name: '导购接待' });
+      expect(table.textContent).not.toContain('净销售额');
+    });
+
+    it('reads in English', async () => {
+      const h = createDashboardHarness();
+      h.source.put(returnsDay);
+      h.show(<DashboardScreen />, 'en');
+      const net = await screen.findByRole('group', { name: 'Net revenue' });
+      await waitFor(() =>
+        expect(within(net).getByTestId('kpi-value').textContent).toBe('CN¥850.00'),
+      );
+      const rate = screen.getByRole('group', { name: 'Returns rate' });
+      expect(within(rate).getByTestId('kpi-value').textContent).toBe('15.0%');
+      expect(within(rate).getByText('refunds ÷ revenue of the same period')).toBeTruthy();
+      expect(screen.getByRole('group', { name: 'Refunds' })).toBeTruthy();
+      expect(screen.getByRole('table', { name: 'Guides at the counter' }).textContent).toContain(
+        'Net sales',
+      );
+    });
   });
 });

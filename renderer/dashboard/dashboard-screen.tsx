@@ -164,6 +164,8 @@ function ManagerDashboard() {
       <KpiTiles
         current={figures?.totals ?? null}
         baseline={baseline?.figures.totals ?? null}
+        afterSale={figures?.afterSale}
+        baselineAfterSale={baseline?.figures.afterSale}
         loading={loading}
         singleDay={single}
       />

@@ -13,6 +13,8 @@ import {
   storePerformance,
   type DwellStats,
   dwellStats,
+  type AfterSaleStats,
+  afterSaleStats,
 } from '../../shared/protocol';
 
 /** A period's figures as the dashboard shows them, whether the hub sent a day or a range. */
@@ -31,6 +33,8 @@ export type Figures = {
   performance?: StorePerformance;
   /** median time in store, converted and not (#16 item 6; absent from an older hub) */
   dwell?: DwellStats;
+  /** refunds, net revenue and returns rate of the period (#16 item 1; absent from an older hub) */
+  afterSale?: AfterSaleStats;
 };
 
 export const figuresSchema = z.object({
@@ -52,6 +56,7 @@ export const figuresSchema = z.object({
   noPurchaseReasons: noPurchaseCounts.optional(),
   performance: storePerformance.optional(),
   dwell: dwellStats.optional(),
+  afterSale: afterSaleStats.optional(),
 });
 
 /** Figures fetched from the hub, and when: the "as of" a manager sees while offline. */
@@ -92,6 +97,7 @@ export function figuresFromDay(day: DayStats): Figures {
     ...(day.noPurchaseReasons ? { noPurchaseReasons: day.noPurchaseReasons } : {}),
     ...(day.performance ? { performance: day.performance } : {}),
     ...(day.dwell ? { dwell: day.dwell } : {}),
+    ...(day.afterSale ? { afterSale: day.afterSale } : {}),
   };
 }
 
@@ -107,5 +113,6 @@ export function figuresFromRange(range: RangeStats): Figures {
     ...(range.total.noPurchaseReasons ? { noPurchaseReasons: range.total.noPurchaseReasons } : {}),
     ...(range.total.performance ? { performance: range.total.performance } : {}),
     ...(range.total.dwell ? { dwell: range.total.dwell } : {}),
+    ...(range.total.afterSale ? { afterSale: range.total.afterSale } : {}),
   };
 }

@@ -4,7 +4,14 @@ import type { GuideStats } from '../../shared/protocol';
 import { formatKpi, type KpiFormat } from './format';
 
 export type GuideColumn =
-  'name' | 'claimedAlerts' | 'convertedVisits' | 'claimConversion' | 'orders' | 'revenue' | 'atv';
+  | 'name'
+  | 'claimedAlerts'
+  | 'convertedVisits'
+  | 'claimConversion'
+  | 'orders'
+  | 'revenue'
+  | 'netRevenue'
+  | 'atv';
 export type SortState = { column: GuideColumn; direction: 'asc' | 'desc' };
 
 const COLUMNS: readonly { key: GuideColumn; format: KpiFormat | null }[] = [
@@ -14,8 +21,14 @@ const COLUMNS: readonly { key: GuideColumn; format: KpiFormat | null }[] = [
   { key: 'claimConversion', format: 'percent' },
   { key: 'orders', format: 'count' },
   { key: 'revenue', format: 'fen' },
+  { key: 'netRevenue', format: 'fen' },
   { key: 'atv', format: 'fen' },
 ];
+
+/** A column's figure for a guide; net sales are null from a hub without after-sale figures. */
+function cell(g: GuideStats, column: Exclude<GuideColumn, 'name'>): number | null {
+  return column === 'netRevenue' ? (g.afterSale?.netRevenue ?? null) : g[column];
+}
 
 const byName = new Intl.Collator('zh-CN');
 
@@ -27,8 +40,8 @@ export function sortGuides(guides: readonly GuideStats[], sort: SortState): Guid
   const sign = sort.direction === 'asc' ? 1 : -1;
   return [...guides].sort((a, b) => {
     if (sort.column === 'name') return sign * byName.compare(a.name, b.name);
-    const x = a[sort.column];
-    const y = b[sort.column];
+    const x = cell(a, sort.column);
+    const y = cell(b, sort.column);
     if (x === null || y === null)
       return x === y ? byName.compare(a.name, b.name) : x === null ? 1 : -1;
     return sign * (x - y) || byName.compare(a.name, b.name);
@@ -40,6 +53,9 @@ export function GuideTable({ guides }: { guides: readonly GuideStats[] }) {
   const { t, i18n } = useTranslation('dashboard');
   const [sort, setSort] = useState<SortState>({ column: 'revenue', direction: 'desc' });
   const rows = sortGuides(guides, sort);
+  // 净销售额 only when the hub sends per-guide after-sale figures (issue #16 and later).
+  const withNet = guides.some((g) => g.afterSale !== undefined);
+  const columns = withNet ? COLUMNS : COLUMNS.filter((c) => c.key !== 'netRevenue');
   const toggle = (column: GuideColumn) =>
     setSort((s) =>
       s.column === column
@@ -55,7 +71,7 @@ export function GuideTable({ guides }: { guides: readonly GuideStats[] }) {
         <table aria-labelledby="dashboard-guides-title">
           <thead>
             <tr>
-              {COLUMNS.map(({ key, format }) => {
+              {columns.map(({ key, format }) => {
                 const active = sort.column === key;
                 return (
                   <th
@@ -80,14 +96,18 @@ export function GuideTable({ guides }: { guides: readonly GuideStats[] }) {
           <tbody>
             {rows.map((g) => (
               <tr key={g.guideId}>
-                {COLUMNS.map(({ key, format }) =>
+                {columns.map(({ key, format }) =>
                   format === null ? (
                     <th key={key} scope="row">
                       {g.name}
                     </th>
                   ) : (
                     <td key={key} className="num">
-                      {formatKpi(g[key as Exclude<GuideColumn, 'name'>], format, i18n.language)}
+                      {formatKpi(
+                        cell(g, key as Exclude<GuideColumn, 'name'>),
+                        format,
+                        i18n.language,
+                      )}
                     </td>
                   ),
                 )}

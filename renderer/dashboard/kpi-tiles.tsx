@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { change, type KpiCounts, type KpiRatios } from '../../shared/domain/kpi';
+import type { AfterSaleStats } from '../../shared/protocol';
 import type { KpiFormat } from './format';
 import { KpiTile } from './kpi-tile';
 
@@ -24,19 +25,39 @@ export const KPI_TILES: readonly { key: KpiKey; format: KpiFormat; ratio?: true;
 
 type Figures = KpiCounts & KpiRatios;
 
+type AfterSaleKey = 'refunds' | 'netRevenue' | 'returnsRate';
+
+/**
+ * The after-sale row (issue #16 item 1), as the hub computes it: refunds on the day the goods came
+ * back, net revenue = revenue − refunds, returns rate = refunds ÷ revenue of the same period.
+ */
+export const AFTER_SALE_TILES: readonly { key: AfterSaleKey; format: KpiFormat; wide?: true }[] = [
+  { key: 'refunds', format: 'fen' },
+  { key: 'netRevenue', format: 'fen', wide: true },
+  { key: 'returnsRate', format: 'percent' },
+];
+
 export function KpiTiles({
   current,
   baseline,
   loading,
   singleDay = true,
+  afterSale,
+  baselineAfterSale,
 }: {
   current: Figures | null;
   baseline: Figures | null;
+  /** the period's after-sale figures; undefined from a hub that does not send them */
+  afterSale?: AfterSaleStats;
+  baselineAfterSale?: AfterSaleStats;
   loading: boolean;
   /** a single day compares with the same weekday last week; a range with its earlier weeks */
   singleDay?: boolean;
 }) {
   const { t } = useTranslation('dashboard');
+  const changeLabel = singleDay ? t('vsLastWeek') : t('vsEarlierWeeks');
+  // While the first figures load the row holds its place; an older hub's answer drops it.
+  const showAfterSale = afterSale !== undefined || (current === null && loading);
   return (
     <div className="kpi-tiles">
       {KPI_TILES.map(({ key, format, ratio, wide }) => (
@@ -50,9 +71,31 @@ export function KpiTiles({
           loading={loading && current === null}
           wide={wide}
           baseline={format === 'percent' ? (baseline ? baseline[key] : null) : undefined}
-          changeLabel={singleDay ? t('vsLastWeek') : t('vsEarlierWeeks')}
+          changeLabel={changeLabel}
         />
       ))}
+      {showAfterSale &&
+        AFTER_SALE_TILES.map(({ key, format, wide }) => (
+          <KpiTile
+            key={key}
+            label={t(`kpi.${key}`)}
+            value={afterSale ? afterSale[key] : null}
+            format={format}
+            // A negative net (a week of more refunds than sales) gives no meaningful % change.
+            change={
+              afterSale && baselineAfterSale && (baselineAfterSale[key] ?? 0) > 0
+                ? change(afterSale[key], baselineAfterSale[key])
+                : null
+            }
+            hint={t(`kpiHint.${key}`)}
+            loading={loading && afterSale === undefined}
+            wide={wide}
+            baseline={
+              format === 'percent' ? (baselineAfterSale ? baselineAfterSale[key] : null) : undefined
+            }
+            changeLabel={changeLabel}
+          />
+        ))}
     </div>
   );
 }

@@ -39,6 +39,9 @@ describe('dashboard in Chromium', () => {
         '客单价',
         '连带率',
         '客流产值',
+        '退款',
+        '净销售额',
+        '退货率',
       ]) {
         const tile = page.getByRole('group', { name, exact: true });
         await expect(tile.getByTestId('kpi-value').textContent()).resolves.toMatch(/^[¥\d]/);
@@ -63,6 +66,16 @@ describe('dashboard in Chromium', () => {
       await expect(perf.getByRole('rowheader').allTextContents()).resolves.toHaveLength(5);
       await expect(perf.getByRole('columnheader').allTextContents()).resolves.toContain('线上分成');
       await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard.png'), fullPage: true });
+      // A 1280 px screen: the after-sale row (退款 · 净销售额 · 退货率) stays on one line of tiles.
+      await page.setViewportSize({ width: 1280, height: 1000 });
+      const tops = await Promise.all(
+        ['退款', '净销售额', '退货率'].map(async (name) =>
+          Math.round((await page.getByRole('group', { name, exact: true }).boundingBox())!.y),
+        ),
+      );
+      expect(new Set(tops).size).toBe(1);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-1280.png'), fullPage: true });
+      await page.setViewportSize({ width: 1440, height: 1000 });
 
       await page.getByRole('button', { name: '近 30 天' }).click();
       await page.getByRole('region', { name: '每日趋势' }).locator('canvas').first().waitFor();
