@@ -4,6 +4,7 @@ import { API_PREFIX } from '../shared/protocol';
 import type { HubConfig } from './config';
 import type { HubContext } from './context';
 import { withSlowLog } from './db/slow-log';
+import { customerHintStores } from './customers/hint-stores';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migrate';
 import { installErrorHandling } from './http/errors';
@@ -138,6 +139,8 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     revocationCheckMs: config.revocationCheckMs,
     handlers,
     handshakeThrottle: throttle,
+    customerHintStores:
+      config.customerFeedScope === 'store' ? await customerHintStores(db) : undefined,
   });
   const ctx: HubContext = { db, realtime, config, log: app.log };
   handlers.push((socket) => claimHandler(ctx, socket));

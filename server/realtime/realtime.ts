@@ -75,6 +75,11 @@ export async function createRealtime(options: {
   handlers: readonly SocketHandler[];
   /** how often connected terminals are re-checked for revocation */
   revocationCheckMs?: number;
+  /**
+   * Store-scoped customer feeds: the stores a `customers:changed` hint up to a cursor concerns
+   * (server/customers/hint-stores.ts). Without it the hint goes to every terminal.
+   */
+  customerHintStores?: (upTo: string) => Promise<string[]>;
   /** failed handshakes count like failed REST authentication (per address and per token) */
   handshakeThrottle?: Pick<Throttle, 'authBlockedFor' | 'authFailed' | 'authSucceeded'>;
 }): Promise<Realtime> {
@@ -203,10 +208,23 @@ export async function createRealtime(options: {
     }),
   );
 
-  const hints = coalescedHints(
-    (event, cursor) => terminals.emit(event, { cursor }),
-    CHAIN_HINT_SPACING_MS,
-  );
+  const routeCustomerHint = options.customerHintStores;
+  const hints = coalescedHints((event, cursor) => {
+    if (event !== 'customers:changed' || !routeCustomerHint) {
+      terminals.emit(event, { cursor });
+      return;
+    }
+    routeCustomerHint(cursor).then(
+      (stores) => {
+        for (const storeId of stores) terminals.to(storeRoom(storeId)).emit(event, { cursor });
+      },
+      (error: unknown) => {
+        // Degrade to telling everyone rather than no one: terminals pull from their own cursor.
+        options.log.warn({ err: error }, 'customer hint not routed to stores; sent to all');
+        terminals.emit(event, { cursor });
+      },
+    );
+  }, CHAIN_HINT_SPACING_MS);
   return {
     io,
     terminals,

@@ -1,0 +1,42 @@
+import type { Db } from '../db/database';
+
+/**
+ * Which stores' customer feeds a range of customer changes touched, for the store-scoped feed
+ * (`HUB_CUSTOMER_FEED_SCOPE=store`): a changed member's scope rows take the member's new number
+ * (trigger `customers_scope_changed`, migration 021), so the stores to tell are those with a
+ * scope row at a number in the range. Sent chain-wide instead, every customer change cost one
+ * socket write per terminal of the chain (docs/benchmarks.md, "what a hub's CPU goes on").
+ *
+ * Called with the highest cursor of each (coalesced) `customers:changed` hint; answers the
+ * stores changed since the previous call on this node, starting from the feed's head when the
+ * node started. Numbers are drawn under the change-feed lock in commit order and a hint is sent
+ * after its commit, so no change of this node falls below the previous upper bound; another
+ * node's changes inside the range get a second, harmless hint.
+ */
+export async function customerHintStores(db: Db): Promise<(upTo: string) => Promise<string[]>> {
+  const [head] = await db.query<{ seq: string }>(
+    'select coalesce(max(seq), 0)::text as seq from customers',
+  );
+  let after = BigInt(head?.seq ?? '0');
+  return async (upTo) => {
+    const to = BigInt(upTo);
+    if (to <= after) return [];
+    const from = after;
+    after = to;
+    try {
+      const rows = await db.query<{ store_id: string }>(
+        `select distinct s.store_id::text as store_id
+           from customers c
+           join customer_store_scope s on s.customer_id = c.id and s.seq = c.seq
+          where c.seq > $1::bigint and c.seq <= $2::bigint`,
+        [from.toString(), to.toString()],
+      );
+      return rows.map((r) => r.store_id);
+    } catch (error) {
+      // Not routed: let the next call cover this range again (the caller falls back to telling
+      // every terminal).
+      if (after === to) after = from;
+      throw error;
+    }
+  };
+}
