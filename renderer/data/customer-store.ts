@@ -364,6 +364,24 @@ export class CustomerStore {
   }
 
   /**
+   * Drops every cached profile (blocks, key records, override rows), in the caller's transaction
+   * if it holds `tables`: the customer feed starts again from 0 (data/feeds.ts, "feed identity").
+   * The write stamp moves on, so other windows reload and a page prepared before is not used.
+   */
+  async clear(): Promise<void> {
+    await this.db.transaction('rw', this.tables, async () => {
+      this.watch();
+      const stamp = ((await this.db.customerMeta.get(STAMP))?.value ?? 0) + 1;
+      await this.db.customerMeta.put({ key: STAMP, value: stamp });
+      await this.db.customerBlocks.clear();
+      await this.db.customerKeys.clear();
+      await this.db.customerOverrides.clear();
+      this.seals.clear();
+      this.index = new KeyIndex([], stamp);
+    });
+  }
+
+  /**
    * Ties the in-memory index to the current transaction: dropped if it fails (the index may hold
    * writes that never landed), other windows told once it commits.
    */

@@ -5,6 +5,7 @@ import type {
   AuditAction,
   AuditDetail,
   ConsentChange,
+  CustomerFeedId,
   FollowUpOutcome,
   Order,
   OrderReturn,
@@ -104,6 +105,12 @@ export type SyncStateRow = {
   totalEstimate: number | null;
   lastSuccessAt: string | null;
   lastError: string | null;
+  /**
+   * customers only: which hub feed the cursor and the cached profiles are of (`chain` or
+   * `store:<id>`). Absent on rows written before feed identities (their feed is unknown) and
+   * before the first page. A page of another feed resets the cache (data/feeds.ts).
+   */
+  feedId?: CustomerFeedId;
 };
 
 /** A customer id that now lives on under another id (merge, or a registration the hub mapped). */

@@ -1,6 +1,7 @@
 import type { Table } from 'dexie';
 import type {
   ArrivalAlert,
+  CustomerFeedId,
   CustomerFeedItem,
   ProductItem,
   StaffMember,
@@ -12,10 +13,10 @@ import {
   prepareCustomerItems,
   type PreparedCustomerItems,
 } from './customers';
-import type { FeedName, TerminalDb } from './database';
+import type { FeedName, SyncStateRow, TerminalDb } from './database';
 import { recordSetAside, type SetAsideItem } from './feed-rejects';
 import { replaceStaff } from './staff';
-import { readSyncState } from './sync-state';
+import { initialSyncState, readSyncState } from './sync-state';
 
 /**
  * Applying what the hub's feeds send: each page's rows, the rows set aside and the feed's cursor
@@ -33,7 +34,11 @@ export type FeedPageRows<T> = {
   total?: number;
 };
 
-export type CustomerPage = { feed: 'customers'; page: FeedPageRows<CustomerFeedItem> };
+/** A customer page also says which hub feed it is of (`chain` or `store:<id>`). */
+export type CustomerPage = {
+  feed: 'customers';
+  page: FeedPageRows<CustomerFeedItem> & { feed: CustomerFeedId };
+};
 export type CatalogPage = { feed: 'catalog'; page: FeedPageRows<ProductItem> };
 
 /** What is worked out before a page's transaction opens (customers only; see `applyFeedPage`). */
@@ -54,26 +59,95 @@ export const prepareFeedPage = async (db: TerminalDb, page: CustomerPage | Catal
   page.feed === 'customers' ? prepareCustomerItems(db, page.page.items) : undefined;
 
 /**
+ * What became of a page: written with its cursor, dropped (its starting cursor is no longer ours),
+ * or — customers only — it was of another feed than the cache: the cache was reset and the feed
+ * starts again from cursor 0 (the page itself was dropped unless it already started at 0).
+ */
+export type PageOutcome = 'applied' | 'dropped' | 'reset';
+
+/**
  * Writes a page's rows and its cursor in ONE transaction. A page whose starting cursor is no
  * longer ours (a duplicate or late response, another window got there first) is dropped, and a
- * cursor never moves backwards. Returns whether the page was applied.
+ * cursor never moves backwards.
+ *
+ * Feed identity (issue #17): a customer page says which feed it is of, and the cursor is kept with
+ * the feed it counts in. A page of another feed (the hub switched `HUB_CUSTOMER_FEED_SCOPE`, an
+ * upgrade moved the terminal from the chain feed to its store's, or a cursor from before feed
+ * identities) resets the customer cache in the same transaction (`resetCustomerFeed`): afterwards
+ * the terminal pulls the new feed from 0, and a page of the new feed never resets it again.
  */
 export async function applyFeedPage(
   db: TerminalDb,
   askedAfter: string,
-  { feed, page }: CustomerPage | CatalogPage,
+  rows: CustomerPage | CatalogPage,
   prepared: PreparedPage,
   now: string,
-): Promise<boolean> {
-  const tables = [
-    ...(feed === 'customers' ? customerPageTables(db) : [db.products, db.syncState]),
-    db.feedRejects,
-  ];
-  const writeRows = () =>
-    feed === 'customers'
-      ? applyCustomerItems(db, page.items, prepared)
-      : applyProductItems(db, page.items);
-  return applyInCursorOrder(db, feed, askedAfter, page, tables, writeRows, now);
+): Promise<PageOutcome> {
+  if (rows.feed === 'catalog') {
+    const { page } = rows;
+    const tables = [db.products, db.syncState, db.feedRejects];
+    const writeRows = () => applyProductItems(db, page.items);
+    const applied = await applyInCursorOrder(
+      db,
+      'catalog',
+      askedAfter,
+      page,
+      tables,
+      writeRows,
+      now,
+    );
+    return applied ? 'applied' : 'dropped';
+  }
+  const { page } = rows;
+  const tables = [...customerPageTables(db), db.feedRejects];
+  const writeRows = () => applyCustomerItems(db, page.items, prepared);
+  let reset = false;
+  const applied = await applyInCursorOrder(
+    db,
+    'customers',
+    askedAfter,
+    page,
+    tables,
+    writeRows,
+    now,
+    (state) => {
+      if (state.feedId === page.feed) return state;
+      // Nothing pulled from any feed yet: this is the terminal's feed from now on.
+      if (state.feedId === undefined && state.cursor === '0')
+        return { ...state, feedId: page.feed };
+      reset = true;
+      // A page from 0 is the new feed's first page: it applies on top of the emptied cache.
+      return resetCustomerFeed(db, state, page.feed).then((fresh) =>
+        askedAfter === '0' ? fresh : null,
+      );
+    },
+  );
+  return applied ? 'applied' : reset ? 'reset' : 'dropped';
+}
+
+/**
+ * Inside the caller's transaction (`customerPageTables`): drops every cached customer profile and
+ * starts the customer feed again from cursor 0 as feed `feedId`. Kept: everything not yet sent
+ * (the outbox — orders, registrations, profile edits, consents — and registrations the hub has not
+ * confirmed, `provisionalCustomers`), alert cards, aliases, the audit trail. Edits waiting in the
+ * outbox are laid over each profile again as the new feed brings it (`prepareCustomerItems`), as
+ * over any page. One transaction: a crash leaves either the old cache with its cursor or the
+ * emptied one at 0, never a mix.
+ */
+export async function resetCustomerFeed(
+  db: TerminalDb,
+  state: SyncStateRow,
+  feedId: CustomerFeedId,
+): Promise<SyncStateRow> {
+  await db.customerStore.clear();
+  const fresh: SyncStateRow = {
+    ...initialSyncState('customers'),
+    feedId,
+    // The terminal has synced before: it is re-filling, not enrolling (the app's start gate).
+    lastSuccessAt: state.lastSuccessAt,
+  };
+  await db.syncState.put(fresh);
+  return fresh;
 }
 
 /**
@@ -82,6 +156,8 @@ export async function applyFeedPage(
  * would move the cursor backwards; else write its rows (`writeRows`), keep the rows that failed
  * validation for diagnosis — the cursor moves past them with the rest of the page, so one bad row
  * never stops the feed (issue #12) — and advance the cursor. Returns whether the page was applied.
+ * `admit` (in the same transaction, after the cursor checks) may answer the state to build on
+ * (e.g. after a reset) or null to drop the page.
  */
 export async function applyInCursorOrder(
   db: TerminalDb,
@@ -91,12 +167,19 @@ export async function applyInCursorOrder(
   tables: Table[],
   writeRows: () => Promise<unknown>,
   now: string,
+  admit?: (state: SyncStateRow) => SyncStateRow | null | Promise<SyncStateRow | null>,
 ): Promise<boolean> {
   const rejects = page.rejects ?? [];
   return db.transaction('rw', tables, async () => {
-    const state = await readSyncState(db, feed);
-    if (state.cursor !== askedAfter) return false;
-    if (BigInt(page.cursor) < BigInt(state.cursor)) return false;
+    const current = await readSyncState(db, feed);
+    if (current.cursor !== askedAfter) return false;
+    if (BigInt(page.cursor) < BigInt(current.cursor)) return false;
+    // Only awaited when it is a promise (IndexedDB work): awaiting one that does none inside a
+    // Dexie transaction lets it commit early (see applyCustomerItems).
+    // (Dexie's own promises are not `instanceof Promise`: tell them by their `then`.)
+    const decided = admit ? admit(current) : current;
+    const state = decided !== null && 'then' in decided ? await decided : decided;
+    if (!state) return false;
     await writeRows();
     await recordSetAside(
       db,

@@ -1,8 +1,4 @@
-import {
-  MAX_REJECTS_PER_CALL,
-  type CustomerFeedItem,
-  type ProductItem,
-} from '../../shared/protocol';
+import { MAX_REJECTS_PER_CALL, type ProductItem } from '../../shared/protocol';
 import { markSetAsideReported, setAsideCount, unreportedSetAside } from '../data/feed-rejects';
 import { applyFollowUpPage } from '../data/follow-ups';
 import { storeOutreachSettings } from '../data/consents';
@@ -13,11 +9,12 @@ import {
   prepareFeedPage,
   type CatalogPage,
   type CustomerPage,
+  type PageOutcome,
 } from '../data/feeds';
 import { readSyncState } from '../data/sync-state';
 import { releaseHoldsCoveredBy } from '../data/stock-holds';
 import { MAX_PAGE_ROUNDS, type EngineRuntime } from './engine-runtime';
-import type { FeedPage, HubResult } from './hub-client';
+import type { CustomerFeedPage, FeedPage, HubResult } from './hub-client';
 
 export type PagedFeed = 'customers' | 'catalog';
 
@@ -164,13 +161,13 @@ export class FeedPull {
     const fetchPage = (
       after: string,
       withTotal: boolean,
-    ): Promise<HubResult<FeedPage<CustomerFeedItem> | FeedPage<ProductItem>>> =>
+    ): Promise<HubResult<CustomerFeedPage | FeedPage<ProductItem>>> =>
       feed === 'customers'
         ? rt.hub.pullCustomers(after, rt.settings.pageSize, withTotal)
         : rt.hub.pullCatalog(after, rt.settings.pageSize, withTotal);
     // Sales the hub confirmed before this instant are in the figures this pull brings.
     const startedAt = rt.settings.now().toISOString();
-    let pages: PagesAhead<FeedPage<CustomerFeedItem> | FeedPage<ProductItem>> | null = null;
+    let pages: PagesAhead<CustomerFeedPage | FeedPage<ProductItem>> | null = null;
     try {
       let after = (await readSyncState(rt.db, feed)).cursor;
       // Fetch the next pages while this one is written: the hub, the feed worker and IndexedDB
@@ -187,7 +184,19 @@ export class FeedPull {
         rt.assertActive();
         // `total` is the rows from the cursor asked for to the feed's end.
         if (page.total !== undefined && total === null) total = page.total;
-        const applied = await this.applyPage(feed, after, page);
+        const outcome = await this.applyPage(feed, after, page);
+        if (outcome === 'reset') {
+          // The hub serves another customer feed than the one cached (data/feeds.ts): the cache
+          // was emptied and the cursor is 0 now. Pages fetched ahead belong to the old cursor.
+          pages.stop();
+          after = '0';
+          done = 0;
+          total = null;
+          rt.status.update({ progress: { feed, done, total } });
+          pages = pagesAhead(fetchPage, after, PAGES_AHEAD);
+          continue;
+        }
+        const applied = outcome === 'applied';
         if (applied) done += page.items.length + (page.rejects?.length ?? 0);
         rt.status.update({
           progress: { feed, done, total: total === null ? null : Math.max(total, done) },
@@ -213,22 +222,22 @@ export class FeedPull {
   private async applyPage(
     feed: PagedFeed,
     askedAfter: string,
-    page: FeedPage<CustomerFeedItem> | FeedPage<ProductItem>,
-  ): Promise<boolean> {
+    page: CustomerFeedPage | FeedPage<ProductItem>,
+  ): Promise<PageOutcome> {
     const { rt } = this;
     const rows: CustomerPage | CatalogPage =
       feed === 'customers'
-        ? { feed, page: page as FeedPage<CustomerFeedItem> }
+        ? { feed, page: page as CustomerFeedPage }
         : { feed, page: page as FeedPage<ProductItem> };
     const rejects = page.rejects ?? [];
     const now = rt.settings.now().toISOString();
     // The page's blocks are packed and sealed before its transaction opens (data/feeds.ts).
     const prepared = await prepareFeedPage(rt.db, rows);
-    const applied = await applyFeedPage(rt.db, askedAfter, rows, prepared, now);
+    const outcome = await applyFeedPage(rt.db, askedAfter, rows, prepared, now);
     // Also when rows were set aside before: this page may have brought their fixed versions.
-    if (applied && (rejects.length > 0 || rt.status.get().setAsideCount > 0))
+    if (outcome === 'applied' && (rejects.length > 0 || rt.status.get().setAsideCount > 0))
       await this.refreshSetAside();
-    return applied;
+    return outcome;
   }
 
   /**

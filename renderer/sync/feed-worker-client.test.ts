@@ -5,7 +5,7 @@ import type { FeedWorkerAnswer, FeedWorkerRequest, FeedWorkerResult } from './fe
 import { customerFeedInWorker } from './feed-worker-client';
 
 const page = (cursor: string) =>
-  ok({ items: [], rejects: [], cursor, hasMore: false }) as FeedWorkerResult;
+  ok({ items: [], rejects: [], cursor, hasMore: false, feed: 'chain' }) as FeedWorkerResult;
 
 /** A stand-in Worker: `answer` decides what it posts back for a request (or fails it). */
 function fakeWorker(answer: (request: FeedWorkerRequest) => FeedWorkerResult | 'fail') {

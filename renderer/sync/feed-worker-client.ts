@@ -1,7 +1,6 @@
-import type { CustomerFeedItem } from '../../shared/protocol';
 import { err } from '../../shared/result';
 import type { SecretStore } from '../data/secret-store';
-import type { FeedPage, HubClient, HubResult } from './hub-client';
+import type { CustomerFeedPage, HubClient, HubResult } from './hub-client';
 
 /** A customer page asked of the feed worker (feed-worker.ts). */
 export type FeedWorkerRequest = {
@@ -15,7 +14,7 @@ export type FeedWorkerRequest = {
 };
 
 /** A page as the worker checked it, or the error as the hub client would give it. */
-export type FeedWorkerResult = HubResult<FeedPage<CustomerFeedItem>>;
+export type FeedWorkerResult = HubResult<CustomerFeedPage>;
 
 /**
  * Its answer: the result as JSON text. Handing a 1,000-profile page over as one string and

@@ -12,6 +12,7 @@ import type {
   BindingTransferResponse,
   ClaimAck,
   ClaimRequest,
+  CustomerFeedId,
   CustomerFeedItem,
   CustomerRegistration,
   FeedReject,
@@ -47,6 +48,11 @@ export type HubResult<T> = Result<T, HubError>;
  */
 export type FeedItems<T> = { items: T[]; rejects?: SetAsideItem[] };
 export type FeedPage<T> = FeedItems<T> & { cursor: string; hasMore: boolean; total?: number };
+/**
+ * A customer feed page, with the feed it is of (`chain` or `store:<id>`): a page of another feed
+ * than the one cached resets the cache (data/feeds.ts, "feed identity").
+ */
+export type CustomerFeedPage = FeedPage<CustomerFeedItem> & { feed: CustomerFeedId };
 
 /**
  * What the live channel reports. Payloads arrive as `unknown`: the engine validates them with the
@@ -82,7 +88,7 @@ export type HubClient = {
     after: string,
     limit: number,
     withTotal?: boolean,
-  ): Promise<HubResult<FeedPage<CustomerFeedItem>>>;
+  ): Promise<HubResult<CustomerFeedPage>>;
   pullCatalog(
     after: string,
     limit: number,

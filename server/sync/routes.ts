@@ -2,7 +2,9 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
+  customerFeedIdOf,
   endpoints,
+  type CustomerFeedId,
   type FeedReject,
   type ProductItem,
   type StaffMember,
@@ -49,11 +51,14 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
   // `x-feed-cache: hit | miss` says which. The body is exactly what serialising a FeedPage gives.
   // `HUB_CUSTOMER_FEED_SCOPE=store`: each store's own members (scope-feed.ts); the page cache
   // holds a store's pages under the store's key, with the same reasoning (rows only move up).
+  // Every page says which feed it is (`feed`: `chain` or `store:<id>`): a terminal that cached
+  // another feed starts this one from 0 (renderer/data/feeds.ts, "feed identity").
   const scoped = ctx.config.customerFeedScope === 'store';
   const readAhead = ctx.config.feedReadAheadPages;
   onEndpoint(api, endpoints.syncCustomers, async ({ request, reply, query }) => {
     const params = feedParams(query);
     const storeId = scoped ? terminalOf(request).storeId : null;
+    const feed = customerFeedIdOf(storeId);
     // Also with the cache off: pages built ahead (below) must not outlive an erasure either.
     cache.checkEpoch(await customerFeedEpoch(db));
     const keyOf = (after: string) => `${storeId ?? 'chain'}:${after}:${params.limit}`;
@@ -62,7 +67,7 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
         ? await storeCustomerFeedPage(db, storeId, { ...params, after })
         : await customerFeedPage(db, { ...params, after });
       // A page built ahead is compressed ahead too (zlib runs on libuv's thread pool).
-      if (built.hasMore && after !== params.after) void gzipped(built).catch(() => undefined);
+      if (built.hasMore && after !== params.after) void gzipped(built, feed).catch(() => undefined);
       return built;
     };
     // `x-feed-stored: 4998/5000` on a page this request built: rows copied from stored feed JSON
@@ -92,8 +97,8 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
     // JSON per 1,000 profiles crosses the network — and, on the terminal, Chromium's network
     // service and its pipe into the page — as a fraction of it.
     if (total === undefined && page.hasMore && acceptsGzip(request))
-      return reply.header('content-encoding', 'gzip').send(await gzipped(page));
-    return reply.send(pageBody(page, total));
+      return reply.header('content-encoding', 'gzip').send(await gzipped(page, feed));
+    return reply.send(pageBody(page, feed, total));
   });
 
   onEndpoint(
@@ -148,12 +153,14 @@ const compressed = new WeakMap<FeedPageBytes, Promise<Buffer>>();
 /**
  * A full page's body without a total, gzipped — once per page object, so a page held in the
  * cache (or built ahead) is compressed once however many terminals read it. Level 1: on a page of
- * feed JSON it keeps most of the size gain for a fraction of the default level's time.
+ * feed JSON it keeps most of the size gain for a fraction of the default level's time. A page
+ * object belongs to one feed (the cache keys pages by store or `chain`), so `feed` is always the
+ * same for it.
  */
-function gzipped(page: FeedPageBytes): Promise<Buffer> {
+function gzipped(page: FeedPageBytes, feed: CustomerFeedId): Promise<Buffer> {
   let body = compressed.get(page);
   if (!body) {
-    body = gzipAsync(pageBody(page, undefined), { level: 1 });
+    body = gzipAsync(pageBody(page, feed, undefined), { level: 1 });
     compressed.set(page, body);
   }
   return body;
@@ -170,8 +177,11 @@ function acceptsGzip(request: FastifyRequest): boolean {
   });
 }
 
-/** `{"items":[…],"cursor":"…","hasMore":…,"total":…}`, the same bytes `JSON.stringify` gives. */
-function pageBody(page: FeedPageBytes, total: number | undefined): Buffer {
-  const tail = `,"cursor":${JSON.stringify(page.cursor)},"hasMore":${page.hasMore}${total === undefined ? '' : `,"total":${total}`}}`;
+/**
+ * `{"items":[…],"cursor":"…","hasMore":…,"feed":"…","total":…}`, the same bytes `JSON.stringify`
+ * gives.
+ */
+function pageBody(page: FeedPageBytes, feed: CustomerFeedId, total: number | undefined): Buffer {
+  const tail = `,"cursor":${JSON.stringify(page.cursor)},"hasMore":${page.hasMore},"feed":${JSON.stringify(feed)}${total === undefined ? '' : `,"total":${total}`}}`;
   return Buffer.concat([Buffer.from('{"items":'), page.itemsJson, Buffer.from(tail)]);
 }

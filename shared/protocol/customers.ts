@@ -183,6 +183,20 @@ export const customerTombstone = z.object({
 export type CustomerTombstone = z.infer<typeof customerTombstone>;
 
 export const customerFeedItem = z.union([customerTombstone, customerProfile]);
+
+const FEED_ID = /^(chain|store:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+/**
+ * Which customer feed a page belongs to (issue #17; docs/scaling.md, "Store-scoped caches"):
+ * `chain` (every member of the chain) or `store:<store id>` (the members in that store's scope).
+ * A cursor only means something in its own feed: a terminal that gets a page of another feed than
+ * the one it cached (the hub switched `HUB_CUSTOMER_FEED_SCOPE`, or an upgrade moved it from the
+ * chain feed to its store's) drops its cached profiles and starts the new feed from cursor 0.
+ */
+export const customerFeedId = z.string().regex(FEED_ID, 'must be `chain` or `store:<store id>`');
+export type CustomerFeedId = z.infer<typeof customerFeedId>;
+/** The feed a terminal of `storeId` reads: its store's scope, or the chain when `storeId` is null. */
+export const customerFeedIdOf = (storeId: string | null): CustomerFeedId =>
+  storeId === null ? 'chain' : `store:${storeId.toLowerCase()}`;
 export type CustomerFeedItem = z.infer<typeof customerFeedItem>;
 export const isTombstone = (item: CustomerFeedItem): item is CustomerTombstone => 'deleted' in item;
 
@@ -207,6 +221,13 @@ export const registrationResponse = z.object({
 });
 export type RegistrationResponse = z.infer<typeof registrationResponse>;
 
+/** A place on Earth, as head office geocodes it (WGS-84 degrees). */
+export const geoPoint = z.object({
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+});
+export type GeoPoint = z.infer<typeof geoPoint>;
+
 /** A CRM customer pushed by head office (idempotent by `crmId`). */
 export const crmCustomer = z.object({
   crmId: nonEmpty(64),
@@ -225,9 +246,7 @@ export const crmCustomer = z.object({
    * Where the member lives or shops (head office's geocode, issue #17): never sent to terminals;
    * the member enters the scope of the nearest store (its catchment, docs/scaling.md).
    */
-  location: z
-    .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
-    .optional(),
+  location: geoPoint.optional(),
   tags: z.array(text.max(32)).max(50).default([]),
   notes: text.max(2000).default(''),
   consentMarketing: z.boolean().default(false),
@@ -251,6 +270,12 @@ export const onlineEvent = z.object({
   dwellSeconds: dwellSeconds.optional(),
   /** for `ordered`: the online order's total in fen */
   amount: orderTotalFen.optional(),
+  /**
+   * Where the member was (head office's app: the phone's position, or the delivery address's
+   * geocode; issue #17). Never stored: the member enters the nearest store's scope for a while
+   * ("online nearby", `HUB_ONLINE_NEARBY_DAYS`), so that store's terminals cache them.
+   */
+  location: geoPoint.optional(),
 });
 export type OnlineEvent = z.infer<typeof onlineEvent>;
 export const onlineEventsRequest = z.object({ events: z.array(onlineEvent).min(1).max(5000) });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { feedPage, uuid } from './common';
+import { customerFeedId } from './customers';
 
 /** Who may call a route: a terminal (bearer token), head office (integration key), IT (admin key). */
 export type EndpointAuth = 'terminal' | 'integration' | 'admin';
@@ -36,3 +37,6 @@ export const okResponse = z.object({ ok: z.literal(true) });
  * aside and the rest of the page still applies (renderer/sync/feed-items.ts, issue #12).
  */
 export const feedRows = feedPage(z.unknown());
+
+/** The customer feed's answer: `feedRows` and which feed the page is of (`customerFeedId`). */
+export const customerFeedRows = feedRows.extend({ feed: customerFeedId });

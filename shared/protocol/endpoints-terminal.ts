@@ -15,7 +15,14 @@ import { returnsRequest } from './returns';
 import { pinChangeRequest, pinChangeResponse, signInRequest, signInResponse } from './staff';
 import { dayStats, rangeStats, storeStatsQuery } from './stats';
 import { terminalInfo, terminalStatusReport } from './terminal';
-import { endpoint, idParam, list, feedRows, type EndpointDef } from './endpoint-def';
+import {
+  customerFeedRows,
+  endpoint,
+  idParam,
+  list,
+  feedRows,
+  type EndpointDef,
+} from './endpoint-def';
 
 /** Routes a terminal calls (bearer token, scoped to the terminal's store). */
 export const terminalEndpoints = {
@@ -37,7 +44,7 @@ export const terminalEndpoints = {
     path: '/sync/customers',
     auth: 'terminal',
     query: feedQuery,
-    response: feedRows,
+    response: customerFeedRows,
   }),
   syncCatalog: endpoint({
     method: 'GET',

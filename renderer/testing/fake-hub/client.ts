@@ -77,8 +77,18 @@ export function fakeHubClient(hub: FakeHubState): HubClient {
       return ok(items.map(take));
     });
   return {
-    pullCustomers: (after, limit, withTotal) =>
-      feed('customers', hub.customers.values(), checkCustomerItems, after, limit, withTotal),
+    // The page says which feed it is of, as the hub's does (`hub.customerFeed`).
+    pullCustomers: async (after, limit, withTotal) => {
+      const answer = await feed(
+        'customers',
+        hub.customers.values(),
+        checkCustomerItems,
+        after,
+        limit,
+        withTotal,
+      );
+      return answer.ok ? ok({ feed: hub.customerFeed, ...answer.value }) : answer;
+    },
     pullCatalog: (after, limit, withTotal) =>
       feed('catalog', hub.products.values(), checkProductItems, after, limit, withTotal),
     pullStaff: () => guard(() => ok(checkStaffItems(structuredClone(hub.staff)))),

@@ -2,6 +2,7 @@ import type {
   ArrivalAlert,
   AuditEntryWire,
   ConsentChange,
+  CustomerFeedId,
   CustomerFeedItem,
   CustomerProfile,
   CustomerSearchRequest,
@@ -39,6 +40,11 @@ type Faults = {
  */
 export class FakeHubState {
   private seq = 0n;
+  /**
+   * which customer feed `customers` is (what each page says, issue #17): a test switches it, and
+   * what `customers` holds, to model a hub that changed `HUB_CUSTOMER_FEED_SCOPE`
+   */
+  customerFeed: CustomerFeedId = 'chain';
   readonly customers = new Map<string, CustomerFeedItem>();
   readonly products = new Map<string, ProductItem>();
   staff: StaffMember[] = [];
