@@ -85,6 +85,8 @@ const envSchema = z.object({
   HUB_CUSTOMER_FEED_SCOPE: z.enum(['chain', 'store']).default('chain'),
   /** members one store's terminals cache at most (docs/scaling.md, "Store-scoped caches") */
   HUB_STORE_SCOPE_CAP: z.coerce.number().int().min(1).max(100_000_000).default(200_000),
+  /** days an online event's place keeps the member in the nearest store's scope ("online nearby") */
+  HUB_ONLINE_NEARBY_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /** online searches (POST /customers/search) per terminal and rolling hour, before 429 */
   HUB_SEARCHES_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(60),
   /**
@@ -137,6 +139,8 @@ export type HubConfig = {
   customerFeedScope: 'chain' | 'store';
   /** members one store's terminals cache at most; the lowest-ranked leave past it */
   storeScopeCap: number;
+  /** days a member active online near a store stays in its scope after the event */
+  onlineNearbyDays: number;
   /** online member searches per terminal and rolling hour, before 429 */
   searchesPerHour: number;
   /** proxies trusted for the client address (per-address limits); empty: the peer's address */
@@ -190,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     registrationLookupsPerHour: e.HUB_REGISTRATION_LOOKUPS_PER_HOUR,
     customerFeedScope: e.HUB_CUSTOMER_FEED_SCOPE,
     storeScopeCap: e.HUB_STORE_SCOPE_CAP,
+    onlineNearbyDays: e.HUB_ONLINE_NEARBY_DAYS,
     searchesPerHour: e.HUB_SEARCHES_PER_HOUR,
     followUpSweepMs: e.HUB_FOLLOW_UP_SWEEP_MS,
     followUpAfterPurchaseDays: e.HUB_FOLLOW_UP_AFTER_PURCHASE_DAYS,

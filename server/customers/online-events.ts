@@ -120,15 +120,22 @@ export async function resolveCustomerRefs(
   return out;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
  * Records online behaviour events, idempotent by event id, and folds them into each customer's
  * online summary. Each touched customer moves once to the head of the feed, so a terminal told
  * `customers:changed` pulls the new trail. One transaction under the change-feed lock, and a
  * fixed handful of statements however many events (a 618 burst arrives as big batches).
+ *
+ * An event with a `location` brings the member into the scope of the nearest store ("online
+ * nearby", issue #17) until `nearbyDays` after the event (migration 022); the place itself is not
+ * stored. The caller settles scopes after commit.
  */
 export async function recordOnlineEvents(
   db: Db,
   events: readonly OnlineEvent[],
+  { nearbyDays }: { nearbyDays: number },
 ): Promise<BatchOutcome> {
   return changeFeedTransaction(db, async (tx) => {
     const skus = [...new Set(events.flatMap((e) => (e.sku ? [e.sku] : [])))];
@@ -227,6 +234,45 @@ export async function recordOnlineEvents(
        select max(seq)::text as seq from updated`,
       [JSON.stringify([...summaries].map(([id, online]) => ({ id, online })))],
     );
+    await enterNearbyScopes(tx, accepted, nearbyDays);
     return { results, cursor: row?.seq ?? null };
   });
+}
+
+/**
+ * Accepted events with a place: each member enters the scope of the store nearest to it until
+ * `days` after the event (no later than `days` from now: a clock ahead cannot stretch it). One
+ * entry per member and place (its latest event), in one statement; events too old to count any
+ * more enter nothing.
+ */
+async function enterNearbyScopes(
+  tx: Queryable,
+  accepted: readonly { event: OnlineEvent; customerId: string }[],
+  days: number,
+): Promise<void> {
+  const now = Date.now();
+  const latest = new Map<
+    string,
+    { customer_id: string; lat: number; lng: number; until: number }
+  >();
+  for (const { event, customerId } of accepted) {
+    if (!event.location) continue;
+    const { lat, lng } = event.location;
+    const until = Math.min(Date.parse(event.at), now) + days * DAY_MS;
+    if (until <= now) continue;
+    const key = `${customerId} ${lat} ${lng}`;
+    const seen = latest.get(key);
+    if (!seen || seen.until < until) latest.set(key, { customer_id: customerId, lat, lng, until });
+  }
+  if (latest.size === 0) return;
+  await tx.query(
+    `select scope_enter_online(nearest_store(x.lat, x.lng), x.customer_id, x.until)
+       from jsonb_to_recordset($1::jsonb) as x(customer_id uuid, lat double precision,
+         lng double precision, until timestamptz)`,
+    [
+      JSON.stringify(
+        [...latest.values()].map((e) => ({ ...e, until: new Date(e.until).toISOString() })),
+      ),
+    ],
+  );
 }

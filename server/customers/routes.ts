@@ -77,7 +77,11 @@ export function registerCustomerRoutes(api: FastifyInstance, ctx: HubContext): v
   });
 
   onEndpoint(api, endpoints.onlineEvents, async ({ body: { events } }): Promise<BatchResponse> => {
-    const { results, cursor } = await recordOnlineEvents(ctx.db, events);
+    const { results, cursor } = await recordOnlineEvents(ctx.db, events, {
+      nearbyDays: ctx.config.onlineNearbyDays,
+    });
+    // Members seen online near a store are numbered into its feed (when events carry a place).
+    if (events.some((e) => e.location)) await settleAfterWrite(ctx);
     announce(cursor);
     return { results };
   });

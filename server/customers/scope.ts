@@ -3,7 +3,8 @@ import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 /**
  * Store-scoped customer caches (issue #17 item 1; docs/scaling.md, "Store-scoped caches").
  * Triggers (migration 021) record each member's reasons for a store in the transaction that made
- * the fact, with the row's feed number left open; this module numbers them and applies the cap.
+ * the fact, with the row's feed number left open; this module numbers them, expires "online
+ * nearby" (migration 022) and applies the cap.
  */
 
 /** Reasons a member is in a store's scope, as the `reasons` bit set stores them. */
@@ -14,6 +15,8 @@ export const SCOPE_REASON = {
   visit: 8,
   lookup: 16,
   catchment: 32,
+  /** active online near the store (an online event's place), until `online_until` (022) */
+  onlineNearby: 64,
 } as const;
 
 /**
@@ -28,22 +31,32 @@ export type ScopeSettlement = { cursor: string | null; stores: string[]; more: b
  * sequence order is commit order for the store's feed), then evicts past `cap` in each touched
  * store (and any store over it, e.g. after the migration's backfill or a lowered cap): the
  * lowest-ranked active members leave with a new number, which the feed sends as a tombstone.
+ * First, "online nearby" whose time has passed comes off (`expireOnlineNearby`): a member left
+ * with no reason leaves the same way.
  *
- * Incremental: it reads the pending rows (a partial index) and, per touched store, the rank index
- * from its low end; a store's size is a counter, never a count. Rows written by transactions not
- * yet committed are picked up by the next round (their writer calls this after its commit, and the
- * periodic round catches the rest).
+ * Incremental: it reads the pending rows (a partial index), the rows whose online time passed
+ * (another partial index) and, per touched store, the rank index from its low end; a store's
+ * size is a counter, never a count. Rows written by transactions not yet committed are picked up
+ * by the next round (their writer calls this after its commit, and the periodic round catches
+ * the rest).
  */
 export async function settleStoreScopes(
   db: Db,
   cap: number,
   batch = 5_000,
 ): Promise<ScopeSettlement> {
-  // Two index probes outside any transaction: the common answer (nothing to do) costs no lock.
-  const pending = await db.query('select 1 from customer_store_scope where seq is null limit 1');
+  // Index probes outside any transaction: the common answer (nothing to do) costs no lock.
+  const pending = await db.query(
+    `select 1 from customer_store_scope where seq is null
+     union all
+     select 1 from (select 1 from customer_store_scope
+                     where online_until is not null and online_until <= now() limit 1) due
+     limit 1`,
+  );
   if (pending.length === 0 && (await storesOverCap(db, cap)).length === 0)
     return { cursor: null, stores: [], more: false };
   return changeFeedTransaction(db, async (tx) => {
+    const expired = await expireOnlineNearby(tx, batch);
     // A member erased or merged away while waiting never enters (the trigger on `customers` already
     // marked such rows inactive; this covers a row entered after it in the same transaction).
     await tx.query(
@@ -64,6 +77,7 @@ export async function settleStoreScopes(
     );
     const counts = new Map<string, number>();
     for (const row of entered) counts.set(row.store_id, (counts.get(row.store_id) ?? 0) + 1);
+    for (const row of expired.left) counts.set(row.store_id, counts.get(row.store_id) ?? 0);
     if (counts.size > 0)
       await tx.query(
         `insert into customer_scope_sizes(store_id, active)
@@ -72,7 +86,7 @@ export async function settleStoreScopes(
            set active = customer_scope_sizes.active + excluded.active`,
         [[...counts.keys()], [...counts.values()]],
       );
-    let cursor = maxSeq(entered.map((r) => r.seq));
+    let cursor = maxSeq([...entered, ...expired.left].map((r) => r.seq));
     for (const { store_id: storeId, active } of await storesOverCap(tx, cap)) {
       const evicted = await tx.query<{ seq: string }>(
         `with out as (
@@ -91,8 +105,57 @@ export async function settleStoreScopes(
       cursor = maxSeq([...(cursor ? [cursor] : []), ...evicted.map((r) => r.seq)]);
       counts.set(storeId, counts.get(storeId) ?? 0);
     }
-    return { cursor, stores: [...counts.keys()], more: entered.length === batch };
+    return {
+      cursor,
+      stores: [...counts.keys()],
+      more: entered.length === batch || expired.rows === batch,
+    };
   });
+}
+
+/**
+ * Inside `settleStoreScopes`' transaction (the change-feed lock held): takes "online nearby" off
+ * up to `batch` rows whose `online_until` has passed (read through its partial index, oldest
+ * first). A member in the store's scope for no other reason leaves it with a new `seq` (the
+ * feed's out-of-scope tombstone) and the store's size goes down; one still waiting for a number
+ * simply never enters; one kept by another reason only ranks lower.
+ */
+async function expireOnlineNearby(
+  tx: Queryable,
+  batch: number,
+): Promise<{ rows: number; left: { store_id: string; seq: string }[] }> {
+  const online = SCOPE_REASON.onlineNearby;
+  const rows = await tx.query<{ store_id: string; seq: string | null; leaving: boolean }>(
+    `with due as (
+       select store_id, customer_id, (active and seq is not null) as sent
+         from customer_store_scope
+        where online_until is not null and online_until <= now()
+        order by online_until limit $1 for update),
+     changed as (
+       update customer_store_scope s
+          set reasons = s.reasons & ~${online},
+              score = scope_score(s.reasons & ~${online}),
+              online_until = null,
+              active = s.active and s.reasons & ~${online} <> 0,
+              seq = case when due.sent and s.reasons & ~${online} = 0
+                         then nextval('change_seq') else s.seq end
+         from due where s.store_id = due.store_id and s.customer_id = due.customer_id
+       returning s.store_id, s.seq, due.sent and s.reasons = 0 as leaving)
+     select store_id::text as store_id, seq::text as seq, leaving from changed`,
+    [batch],
+  );
+  const left = rows.flatMap((r) =>
+    r.leaving && r.seq !== null ? [{ store_id: r.store_id, seq: r.seq }] : [],
+  );
+  const byStore = new Map<string, number>();
+  for (const row of left) byStore.set(row.store_id, (byStore.get(row.store_id) ?? 0) + 1);
+  if (byStore.size > 0)
+    await tx.query(
+      `update customer_scope_sizes z set active = z.active - x.n
+         from unnest($1::uuid[], $2::int[]) as x(store_id, n) where z.store_id = x.store_id`,
+      [[...byStore.keys()], [...byStore.values()]],
+    );
+  return { rows: rows.length, left };
 }
 
 async function storesOverCap(

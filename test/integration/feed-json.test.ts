@@ -134,7 +134,7 @@ function inProcessSuite(kind: 'PGlite' | 'PostgreSQL', open: () => Promise<InPro
           amount: 12_300 + i,
         },
       ]);
-      await recordOnlineEvents(db, events);
+      await recordOnlineEvents(db, events, { nearbyDays: 14 });
       // A chain of merges (one re-points an earlier tombstone) and an erasure: tombstones too.
       await mergeCustomers(db, { sourceId: ids[20]!, targetId: ids[21]! });
       await mergeCustomers(db, { sourceId: ids[21]!, targetId: ids[22]! });
@@ -261,15 +261,19 @@ describeOnPostgres('stored feed JSON, in process', inProcessSuite('PostgreSQL', 
 describeOnBackends('stored feed JSON in a running hub', (backend) => {
   let hub: HubProcess;
   let token: string;
+  let storeId: string;
   beforeAll(async () => {
     hub = await backend.startHub({ env: { HUB_FEED_CACHE_MB: '0' } });
-    token = (await createStoreFixture(hub)).terminals[0]!.token;
+    const store = await createStoreFixture(hub);
+    token = store.terminals[0]!.token;
+    storeId = store.storeId;
   });
   afterAll(() => backend.cleanup());
 
   it('writes the JSON of new customers in the background: later pages are built from it', async () => {
+    // Homed at the terminal's store: its (store-scoped) feed carries them.
     const written = await callRoute(hub, endpoints.importCustomers, {
-      body: { customers: crmCustomers(40) },
+      body: { customers: crmCustomers(40).map((c) => ({ ...c, homeStoreId: storeId })) },
     });
     expect(written.body.results.filter((r) => r.status === 'accepted')).toHaveLength(40);
     const stored = async () => {

@@ -31,10 +31,10 @@ describeOnBackends('store-scoped customer feeds', (backend) => {
   const heads = new Map<string, string>();
 
   beforeAll(async () => {
-    // A cap of 3 makes eviction visible; 4 searches an hour make the limit reachable.
+    // The default feed (`store`). A cap of 3 makes eviction visible; 4 searches an hour make the
+    // limit reachable.
     hub = await backend.startHub({
       env: {
-        HUB_CUSTOMER_FEED_SCOPE: 'store',
         HUB_STORE_SCOPE_CAP: '3',
         HUB_SEARCHES_PER_HOUR: '4',
       },
@@ -163,6 +163,61 @@ describeOnBackends('store-scoped customer feeds', (backend) => {
     ]);
     expect(codes(await pullNew(small)).sort()).toEqual([...homed, `gone:${visitorId}`].sort());
     expect(await pullNew(small)).toEqual([]);
+  });
+
+  it('an online event near a store brings the member into its feed once; when her days run out she leaves as an out-of-scope tombstone unless another reason keeps her', async () => {
+    const xian = await createStoreFixture(hub, { name: '西安', lat: 34.34, lng: 108.94 });
+    await pullNew(xian);
+    await pullNew(shanghai);
+    const [roamer, regular] = await importMembers([
+      { name: '网购会员' },
+      { name: '西安常客', homeStoreId: xian.storeId },
+    ]);
+    idIn(await pullNew(xian), regular!);
+    // Dated so that the default 14 days end a few seconds from now.
+    const at = new Date(Date.now() - 14 * 86_400_000 + 8_000).toISOString();
+    const near = { lat: 34.27, lng: 108.95 };
+    const event = (memberCode: string, sku: string) => ({
+      id: `ev-${newId()}`,
+      customer: { memberCode },
+      type: 'viewed' as const,
+      sku,
+      channel: 'app' as const,
+      at,
+      location: near,
+    });
+    const socket = await connectTerminal(hub, token(xian));
+    try {
+      const r = await callRoute(hub, endpoints.onlineEvents, {
+        body: {
+          events: [event(roamer!, 'SKU-1'), event(roamer!, 'SKU-2'), event(regular!, 'SKU-1')],
+        },
+      });
+      expect(r.status).toBe(200);
+      expect(r.body.results.map((x) => x.status)).toEqual(['accepted', 'accepted', 'accepted']);
+      await received(socket, 'customers:changed');
+    } finally {
+      socket.close();
+    }
+    // Once each: the roamer entered, the regular's trail changed. Another store hears nothing.
+    const items = await pullNew(xian);
+    expect(codes(items).sort()).toEqual([roamer, regular].sort());
+    const roamerId = idIn(items, roamer!);
+    expect(codes(await pullNew(shanghai))).not.toContain(roamer);
+    expect(await pullNew(xian)).toEqual([]);
+
+    // Her 14 days end: the hub's settle round takes her out, once; the regular stays (home).
+    const left: CustomerFeedItem[] = [];
+    const deadline = Date.now() + 30_000;
+    while (left.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      left.push(...(await pullNew(xian)));
+    }
+    expect(left).toEqual([
+      { id: roamerId, seq: expect.any(String), deleted: true, mergedInto: null, outOfScope: true },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await pullNew(xian)).toEqual([]);
   });
 
   it('finds a member online by phone, member code or 尾号 + name; the next feed page carries them', async () => {
