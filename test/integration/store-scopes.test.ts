@@ -31,10 +31,10 @@ describeOnBackends('store-scoped customer feeds', (backend) => {
   const heads = new Map<string, string>();
 
   beforeAll(async () => {
-    // The default feed (`store`). A cap of 3 makes eviction visible; 4 searches an hour make the
-    // limit reachable.
+    // A cap of 3 makes eviction visible; 4 searches an hour make the limit reachable.
     hub = await backend.startHub({
       env: {
+        HUB_CUSTOMER_FEED_SCOPE: 'store',
         HUB_STORE_SCOPE_CAP: '3',
         HUB_SEARCHES_PER_HOUR: '4',
       },

@@ -79,9 +79,23 @@ let phoneCounter = 0;
 export const nextPhone = () =>
   `13${String(600_000_000 + (phoneCounter += 1) * 7).padStart(9, '0')}`;
 
-/** Seeds `count` CRM customers (≤1000 per call); returns their phones and member codes. */
-export async function seedCustomers(hub: Pick<HubProcess, 'url'>, count: number, tag: string) {
-  const made: { crmId: string; name: string; phone: string; memberCode: string }[] = [];
+/**
+ * Seeds `count` CRM customers (≤1000 per call), homed at `homeStoreId` when given (a store-scoped
+ * feed then carries them to that store's terminals); returns their phones and member codes.
+ */
+export async function seedCustomers(
+  hub: Pick<HubProcess, 'url'>,
+  count: number,
+  tag: string,
+  homeStoreId?: string,
+) {
+  const made: {
+    crmId: string;
+    name: string;
+    phone: string;
+    memberCode: string;
+    homeStoreId?: string;
+  }[] = [];
   const surnames = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄'];
   for (let i = 0; i < count; i++)
     made.push({
@@ -89,6 +103,7 @@ export async function seedCustomers(hub: Pick<HubProcess, 'url'>, count: number,
       name: `${surnames[i % surnames.length]}客${i}`,
       phone: nextPhone(),
       memberCode: `M${tag}${String(i).padStart(6, '0')}`,
+      ...(homeStoreId ? { homeStoreId } : {}),
     });
   for (let i = 0; i < made.length; i += 1000) {
     const r = await hubApi(hub).call(endpoints.importCustomers, {
