@@ -87,18 +87,16 @@ export class CustomerStore {
   }
 
   /**
-   * Reads the key records and the write stamp (inside the caller's transaction, if any). A chain
-   * of Dexie promises, not an async function: inside a transaction, awaiting a nested async
-   * function let IndexedDB commit early here (PrematureCommitError under fake-indexeddb).
+   * Key records and write stamp (in the caller's transaction, if any), as a chain of Dexie promises:
+   * awaiting a nested async function there let IndexedDB commit early (PrematureCommitError).
    */
   private read(): Promise<KeyIndex> {
     return readKeyRecords(this.db).then(({ records, stamp }) => new KeyIndex(records, stamp));
   }
 
   /**
-   * The index a write may trust, inside its read-write transaction: reloaded when the stored
-   * stamp says another window wrote since it was built (its notice may not have arrived yet, and a
-   * stale index would put a customer it does not know into a second block).
+   * The index a write may trust, in its read-write transaction: reloaded when the stored stamp says
+   * another window wrote since (a stale index would put an unknown customer into a second block).
    */
   private async forWrite(): Promise<KeyIndex> {
     let index = await this.loaded();
@@ -181,7 +179,7 @@ export class CustomerStore {
 
   /**
    * Makes the index ready (right after the app opens), so the first search is quick: loaded and
-   * its prefix orders sorted a slice at a time, so the screen never freezes for long meanwhile.
+   * sorted a slice at a time, so the screen never freezes for long meanwhile.
    */
   async warm(): Promise<void> {
     const index = await this.loaded();
@@ -189,9 +187,8 @@ export class CustomerStore {
   }
 
   /**
-   * The index loaded, outside any transaction (a slice at a time). A writer about to open a
-   * transaction calls this first: an index first needed inside a transaction is built there in
-   * one piece (≈ 1 s at 200,000 customers, the screen frozen meanwhile).
+   * The index loaded outside any transaction (a slice at a time); writers call this first: built
+   * inside a transaction it is one piece (≈ 1 s at 200,000 customers, the screen frozen).
    */
   async ready(): Promise<void> {
     await Dexie.ignoreTransaction(() => this.loaded());
@@ -364,9 +361,8 @@ export class CustomerStore {
   }
 
   /**
-   * Drops every cached profile (blocks, key records, override rows), in the caller's transaction
-   * if it holds `tables`: the customer feed starts again from 0 (data/feeds.ts, "feed identity").
-   * The write stamp moves on, so other windows reload and a page prepared before is not used.
+   * Drops every cached profile, in the caller's transaction if it holds `tables` (the feed restarts,
+   * data/feeds.ts); the stamp moves on, so other windows reload and no prepared page is used.
    */
   async clear(): Promise<void> {
     await this.db.transaction('rw', this.tables, async () => {
@@ -381,10 +377,7 @@ export class CustomerStore {
     });
   }
 
-  /**
-   * Ties the in-memory index to the current transaction: dropped if it fails (the index may hold
-   * writes that never landed), other windows told once it commits.
-   */
+  /** Ties the index to the current transaction: dropped if it fails, other windows told on commit. */
   private watch(): void {
     this.generation++;
     const idbtrans = Dexie.currentTransaction?.idbtrans;
