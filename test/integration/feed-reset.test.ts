@@ -8,11 +8,13 @@ import type { HubClient } from '../../renderer/sync/hub-client';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import type { HubProcess } from '../support/hub-process';
+import { customerFeed } from '../support/seed';
 import {
   enrolTerminal,
   orderFor,
   seedCustomers,
   seedProducts,
+  waitFor,
   type Terminal,
 } from './terminal-harness';
 
@@ -106,6 +108,13 @@ describeOnBackends('customer feed reset when the hub switches feeds', (backend) 
       expect((await enqueueOrder(db, order)).ok).toBe(true);
 
       await restartWith('store');
+      // Scope entries made while the hub served the chain are numbered by its 1 s settle round
+      // (the chain feed does not wait for them): let the store's feed hold its members first, as
+      // a terminal hearing `customers:changed` would (read with the store's other terminal).
+      await waitFor(
+        async () => (await customerFeed(hub, here.terminals[1]!.token)).length === homed.length,
+        "the store's members numbered into its feed",
+      );
       await terminal.engine.pullFeed('customers');
       const storeFeed: CustomerFeedId = `store:${here.storeId}`;
       expect(await cachedCodes()).toEqual(homed.map((c) => c.memberCode).sort());
