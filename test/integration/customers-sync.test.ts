@@ -664,7 +664,13 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     expect(second.body.total).toBe(first.body.total - 5);
     const end = await pullAll();
     const tail = await pull(end.cursor);
-    expect(tail.body).toEqual({ items: [], cursor: end.cursor, hasMore: false, total: 0 });
+    expect(tail.body).toEqual({
+      items: [],
+      cursor: end.cursor,
+      hasMore: false,
+      total: 0,
+      feed: 'chain',
+    });
   });
 
   it('skips the remaining-rows count when asked to (later pages of a terminal run)', async () => {
