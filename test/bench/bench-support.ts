@@ -211,6 +211,9 @@ export async function openBenchBrowser(options: {
       '--disable-renderer-backgrounding',
       `--user-data-dir=${options.profileDir ?? mkdtempSync(join(tmpdir(), 'sg-bench-chromium-'))}`,
       ...(options.args ?? []),
+      ...(process.env.BENCH_CDP_PORT
+        ? [`--remote-debugging-port=${process.env.BENCH_CDP_PORT}`]
+        : []),
       url,
     ],
     { stdio: ['ignore', 'ignore', 'ignore'] },

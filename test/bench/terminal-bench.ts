@@ -5,7 +5,8 @@
  * BENCH_DATABASE_URL puts the hub on that PostgreSQL database instead of PGlite;
  * BENCH_PAGE_SIZE rows per feed page, default the app's (DEFAULT_PAGE_SIZE, 1000); BENCH_FEED_CACHE_MB=0 turns the hub's feed
  * page cache off, so the sync below is a cold one; BENCH_UPGRADE=1 also times the v4 → v5 upgrade;
- * BENCH_WORKER=1 also runs the feed-in-a-Web-Worker experiment against the main-thread sync).
+ * BENCH_WORKER=1 also runs the feed-in-a-Web-Worker experiment against the main-thread sync;
+ * BENCH_CDP_PORT opens Chromium's DevTools port for a CPU profile of the page during a run).
  * Order: the feed alone first (the chain's first terminal: the hub builds every page), then the
  * initial sync (a second terminal: full pages come from the hub's page cache), then the raw
  * IndexedDB baseline (the same packed records), then the feed alone again (warm), the index,
