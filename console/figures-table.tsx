@@ -12,6 +12,10 @@ export const FIGURES: readonly [keyof ChainFigures, KpiFormat][] = [
   ['orders', 'count'],
   ['revenue', 'fen'],
   ['creditedOnline', 'fen'],
+  // after-sale (issue #16): returns count on the day the goods came back
+  ['refunds', 'fen'],
+  ['netRevenue', 'fen'],
+  ['returnsRate', 'percent'],
   ['conversionRate', 'percent'],
   ['atv', 'fen'],
 ];

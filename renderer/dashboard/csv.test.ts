@@ -81,4 +81,55 @@ describe('CSV export', () => {
     expect(lines[7]).toBe('导购,已认领,成交到店,认领转化率,订单数,销售额(元),客单价(元)');
     expect(lines[8]).toBe('"王, ""小丽""",3,1,33.3%,4,1234.50,308.63');
   });
+
+  it('adds the after-sale figures and the guides’ net revenue when the hub sends them', () => {
+    // ¥1,234.50 sold, one piece of ¥234.50 back the same day: net ¥1,000.00, rate 19.0%.
+    const returned = { returns: 1, returnedUnits: 1, refunds: 23450 };
+    const afterSale = { ...returned, netRevenue: 100000, returnsRate: 23450 / 123450 };
+    const base = day();
+    const withReturns: DayStats = {
+      ...base,
+      afterSale,
+      byGuide: base.byGuide.map((g) => ({ ...g, afterSale })),
+    };
+    const lines = figuresCsv(figuresFromDay(withReturns), labels).slice(1).split('\r\n');
+    expect(lines[5]).toBe('合计,20,0,0,0,0,4,6,1234.50,20.0%,—,308.63,1.5,61.73');
+    expect(lines[6]).toBe('');
+    expect(lines[7]).toBe('售后（退货按退回当日计）');
+    expect(lines[8]).toBe('统计期间,退货单数,退货件数,退款(元),净销售额(元),退货率');
+    expect(lines[9]).toBe('合计,1,1,234.50,1000.00,19.0%');
+    expect(lines[11]).toBe(
+      '导购,已认领,成交到店,认领转化率,订单数,销售额(元),客单价(元),净销售额(元)',
+    );
+    expect(lines[12]).toBe('"王, ""小丽""",3,1,33.3%,4,1234.50,308.63,1000.00');
+  });
+
+  it('lists a range’s after-sale figures by day, then the total', () => {
+    const none = { returns: 0, returnedUnits: 0, refunds: 0, netRevenue: 123450, returnsRate: 0 };
+    const some = { returns: 2, returnedUnits: 3, refunds: 50000, netRevenue: 73450 };
+    const first: DayStats = { ...day(), afterSale: none };
+    const second: DayStats = {
+      ...day(),
+      date: '2026-11-21',
+      afterSale: { ...some, returnsRate: 50000 / 123450 },
+    };
+    const lines = figuresCsv(
+      {
+        ...figuresFromDay(first),
+        to: '2026-11-21',
+        days: [first, second],
+        afterSale: { ...some, netRevenue: 196900, returnsRate: 50000 / 246900 },
+      },
+      labels,
+    )
+      .slice(1)
+      .split('\r\n');
+    const table = lines.indexOf('售后（退货按退回当日计）');
+    expect(lines.slice(table + 1, table + 5)).toEqual([
+      '日期,退货单数,退货件数,退款(元),净销售额(元),退货率',
+      '2026-11-20,0,0,0.00,1234.50,0.0%',
+      '2026-11-21,2,3,500.00,734.50,40.5%',
+      '合计,2,3,500.00,1969.00,20.3%',
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { KpiCounts, KpiRatios } from '../../shared/domain/kpi';
+import type { AfterSaleStats } from '../../shared/protocol';
 import type { Figures } from './figures';
 import { NO_VALUE } from './format';
 
@@ -54,7 +55,21 @@ export type CsvLabels = {
   upt: string;
   salesPerVisitor: string;
   claimConversion: string;
+  afterSale: string;
+  returns: string;
+  returnedUnits: string;
+  refunds: string;
+  netRevenue: string;
+  returnsRate: string;
 };
+
+const afterSaleRow = (a: AfterSaleStats): CsvCell[] => [
+  a.returns,
+  a.returnedUnits,
+  yuan(a.refunds),
+  yuan(a.netRevenue),
+  percent(a.returnsRate),
+];
 
 const figureRow = (f: KpiCounts & KpiRatios): CsvCell[] => [
   f.footfall,
@@ -73,8 +88,10 @@ const figureRow = (f: KpiCounts & KpiRatios): CsvCell[] => [
 ];
 
 /**
- * The day (by hour) or the range (by day) with a total row, then the per-guide table: the same
- * figures the screen shows, for the manager's own spreadsheet or head office.
+ * The day (by hour) or the range (by day) with a total row, then the after-sale figures (by day
+ * and in total; none per hour: a return counts on its day), then the per-guide table: the same
+ * figures the screen shows, for the manager's own spreadsheet or head office. A hub without
+ * after-sale figures (before issue #16) leaves that table and the guides' net column out.
  */
 export function figuresCsv(figures: Figures, labels: CsvLabels): string {
   const single = figures.from === figures.to;
@@ -102,6 +119,22 @@ export function figuresCsv(figures: Figures, labels: CsvLabels): string {
   if (single) for (const h of figures.days[0]?.byHour ?? []) rows.push([h.label, ...figureRow(h)]);
   else for (const d of figures.days) rows.push([d.date, ...figureRow(d)]);
   rows.push([labels.total, ...figureRow(figures.totals)]);
+  const { afterSale } = figures;
+  if (afterSale) {
+    rows.push([], [labels.afterSale]);
+    rows.push([
+      single ? labels.period : labels.date,
+      labels.returns,
+      labels.returnedUnits,
+      labels.refunds,
+      labels.netRevenue,
+      labels.returnsRate,
+    ]);
+    if (!single)
+      for (const d of figures.days)
+        if (d.afterSale) rows.push([d.date, ...afterSaleRow(d.afterSale)]);
+    rows.push([labels.total, ...afterSaleRow(afterSale)]);
+  }
   rows.push([]);
   rows.push([
     labels.guide,
@@ -111,6 +144,7 @@ export function figuresCsv(figures: Figures, labels: CsvLabels): string {
     labels.orders,
     labels.revenue,
     labels.atv,
+    ...(afterSale ? [labels.netRevenue] : []),
   ]);
   for (const g of figures.byGuide)
     rows.push([
@@ -121,6 +155,7 @@ export function figuresCsv(figures: Figures, labels: CsvLabels): string {
       g.orders,
       yuan(g.revenue),
       yuan(g.atv),
+      ...(afterSale ? [yuan(g.afterSale?.netRevenue ?? g.revenue)] : []),
     ]);
   return toCsv(rows);
 }

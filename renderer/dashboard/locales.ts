@@ -137,6 +137,12 @@ const zh = {
     upt: '连带率',
     salesPerVisitor: '客流产值(元)',
     claimConversion: '认领转化率',
+    afterSale: '售后（退货按退回当日计）',
+    returns: '退货单数',
+    returnedUnits: '退货件数',
+    refunds: '退款(元)',
+    netRevenue: '净销售额(元)',
+    returnsRate: '退货率',
   },
 };
 
@@ -281,6 +287,12 @@ export const dashboardLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
       upt: 'UPT',
       salesPerVisitor: 'Sales per visitor (CNY)',
       claimConversion: 'Claim → conversion',
+      afterSale: 'After-sale (returns count on the day the goods came back)',
+      returns: 'Returns',
+      returnedUnits: 'Units returned',
+      refunds: 'Refunds (CNY)',
+      netRevenue: 'Net revenue (CNY)',
+      returnsRate: 'Returns rate',
     },
   },
 };

@@ -8,7 +8,8 @@ import type {
 } from '../../shared/protocol';
 import { creditStatement } from '../credit/statement';
 import type { Queryable } from '../db/database';
-import { storeDayStats } from './service';
+import { afterSaleFigures, addReturns, emptyReturns, type ReturnCounts } from './returns';
+import { pickReturns, storeDayStats } from './service';
 import { datesBetween } from './store-day';
 
 /** Pinyin order for store and region names, as head office reads a list. */
@@ -16,9 +17,18 @@ const byName = new Intl.Collator('zh-CN');
 
 const COUNT_KEYS = Object.keys(emptyCounts()) as (keyof KpiCounts)[];
 
-function figures(counts: KpiCounts, creditedOnline: number): ChainFigures {
+function figures(counts: KpiCounts, creditedOnline: number, returned: ReturnCounts): ChainFigures {
   const { conversionRate, atv } = kpiRatios(counts);
-  const out = { ...emptyCounts(), creditedOnline, conversionRate, atv };
+  const { refunds, netRevenue, returnsRate } = afterSaleFigures(counts.revenue, returned);
+  const out = {
+    ...emptyCounts(),
+    creditedOnline,
+    refunds,
+    netRevenue,
+    returnsRate,
+    conversionRate,
+    atv,
+  };
   for (const key of COUNT_KEYS) out[key] = counts[key];
   return out;
 }
@@ -27,7 +37,8 @@ function figures(counts: KpiCounts, creditedOnline: number): ChainFigures {
  * The chain's KPIs for head office (issue #15 item 6): every store over `from`…`to` in its own
  * time zone, its regions and the chain. Each store's figures are the manager's dashboard's own
  * (`storeDayStats`: the same queries, the same store-local days and DST hours, summed like the
- * range form sums them, without its 导购业绩 the chain view does not show) and its credited
+ * range form sums them, without its 导购业绩 the chain view does not show; its refunds, net revenue
+ * and returns rate too — issue #16, returns on the day the goods came back) and its credited
  * online sales are the benefit-sharing statement's net (`creditStatement`), so the console, the
  * dashboard and the statement can never disagree. Ratios of a region or the chain are computed
  * from its sums, never averaged. Costs one computation per store (about ten queries): fine for the
@@ -43,19 +54,25 @@ export async function chainStats(db: Queryable, query: StatsRangeQuery): Promise
   const dates = datesBetween(query.from, query.to);
 
   const out: ChainStore[] = [];
-  const regions = new Map<string | null, { stores: number; counts: KpiCounts; online: number }>();
+  type Sums = { stores: number; counts: KpiCounts; online: number; returned: ReturnCounts };
+  const regions = new Map<string | null, Sums>();
   let chain = emptyCounts();
   let chainOnline = 0;
+  let chainReturned = emptyReturns();
   for (const store of stores) {
     const range = await storeDayStats(db, store.id, dates);
     const total = range.days.reduce<KpiCounts>((sum, day) => addCounts(sum, day), emptyCounts());
+    const returned = range.days.reduce<ReturnCounts>(
+      (sum, day) => addReturns(sum, pickReturns(day.afterSale)),
+      emptyReturns(),
+    );
     const online = credited.get(store.id) ?? 0;
     out.push({
       storeId: store.id,
       name: store.name,
       region: store.region,
       timezone: range.timezone,
-      ...figures(total, online),
+      ...figures(total, online, returned),
       days: range.days.map((day) => ({
         date: day.date,
         footfall: day.footfall,
@@ -64,23 +81,34 @@ export async function chainStats(db: Queryable, query: StatsRangeQuery): Promise
         conversionRate: day.conversionRate,
       })),
     });
-    const region = regions.get(store.region) ?? { stores: 0, counts: emptyCounts(), online: 0 };
+    const region = regions.get(store.region) ?? {
+      stores: 0,
+      counts: emptyCounts(),
+      online: 0,
+      returned: emptyReturns(),
+    };
     region.stores += 1;
     region.counts = addCounts(region.counts, total);
     region.online += online;
+    region.returned = addReturns(region.returned, returned);
     regions.set(store.region, region);
     chain = addCounts(chain, total);
     chainOnline += online;
+    chainReturned = addReturns(chainReturned, returned);
   }
   const regionList: ChainRegion[] = [...regions.entries()]
     // Named regions by name, the stores without one last.
     .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : byName.compare(a, b)))
-    .map(([region, r]) => ({ region, stores: r.stores, ...figures(r.counts, r.online) }));
+    .map(([region, r]) => ({
+      region,
+      stores: r.stores,
+      ...figures(r.counts, r.online, r.returned),
+    }));
   return {
     from: query.from,
     to: query.to,
     stores: out,
     regions: regionList,
-    total: { stores: out.length, ...figures(chain, chainOnline) },
+    total: { stores: out.length, ...figures(chain, chainOnline, chainReturned) },
   };
 }

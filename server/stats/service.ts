@@ -321,7 +321,8 @@ export async function storeRangeStats(
   return { storeId, timezone, from, to, days, total };
 }
 
-function pickReturns(source: ReturnCounts | undefined): ReturnCounts {
+/** The returned counts of a day's (or a guide's) after-sale figures; none for an older shape. */
+export function pickReturns(source: ReturnCounts | undefined): ReturnCounts {
   return source
     ? { returns: source.returns, returnedUnits: source.returnedUnits, refunds: source.refunds }
     : emptyReturns();

@@ -28,6 +28,15 @@ const chainFigures = {
   revenue: count,
   /** online sales credited to the store (sales less refunds, fen; docs/online-credit.md) */
   creditedOnline: fen,
+  /**
+   * fen refunded for goods that came back in the period (on the day they came back, the store
+   * dashboard's rule: issue #16)
+   */
+  refunds: count,
+  /** revenue − refunds, fen (negative when a period's refunds exceed its sales) */
+  netRevenue: fen,
+  /** refunds ÷ revenue of the same period */
+  returnsRate: z.number().nullable(),
   /** orders ÷ footfall */
   conversionRate: z.number().nullable(),
   /** revenue ÷ orders, fen */

@@ -97,10 +97,15 @@ describe('head-office console in Chromium', () => {
     expect(await tile('线上分成')).toBe('¥370.00');
     expect(await tile('转化率')).toBe('2.9%');
     expect(await tile('客单价')).toBe('¥325.00');
+    // After-sale (issue #16): one ¥100 piece back in Shanghai on Tuesday.
+    expect(await tile('退款')).toBe('¥100.00');
+    expect(await tile('净销售额')).toBe('¥1,850.00');
+    expect(await tile('退货率')).toBe('5.1%');
 
     const cells = async (table: string, name: string) =>
-      (await rowOf(table, name).getByRole('cell').allTextContents()).slice(0, 8);
-    // region/store column, footfall, recognised, claims, conversions, orders, revenue, online
+      (await rowOf(table, name).getByRole('cell').allTextContents()).slice(0, 11);
+    // region/store column, footfall, recognised, claims, conversions, orders, revenue, online,
+    // refunds, net revenue, returns rate
     expect(await cells('按门店', fx.shanghai.name)).toEqual([
       '华东',
       '160',
@@ -110,6 +115,9 @@ describe('head-office console in Chromium', () => {
       '5',
       '¥1,150.00',
       '¥250.00',
+      '¥100.00',
+      '¥1,050.00',
+      '8.7%',
     ]);
     expect(await cells('按门店', fx.berlin.name)).toEqual([
       '欧洲',
@@ -120,6 +128,9 @@ describe('head-office console in Chromium', () => {
       '1',
       '¥800.00',
       '¥120.00',
+      '¥0.00',
+      '¥800.00',
+      '0.0%',
     ]);
     expect(await cells('按大区', '华东')).toContain('¥1,150.00');
     expect(await cells('按大区', '欧洲')).toContain('¥800.00');

@@ -39,6 +39,9 @@ describeOnBackends('chain KPIs for head office', (backend) => {
       units: 8,
       revenue: 115_000,
       creditedOnline: 25_000,
+      refunds: 10_000,
+      netRevenue: 105_000,
+      returnsRate: 10_000 / 115_000,
       conversionRate: 5 / 160,
       atv: 23_000,
     });
@@ -53,6 +56,9 @@ describeOnBackends('chain KPIs for head office', (backend) => {
       units: 1,
       revenue: 80_000,
       creditedOnline: 12_000,
+      refunds: 0,
+      netRevenue: 80_000,
+      returnsRate: 0,
       conversionRate: 1 / 50,
       atv: 80_000,
     });
@@ -61,9 +67,18 @@ describeOnBackends('chain KPIs for head office', (backend) => {
       ['2026-11-17', 40, 0],
     ]);
     // Regions by name (pinyin: 华东 huá before 欧洲 ōu), ratios from the sums.
-    expect(stats.regions.map((g) => [g.region, g.stores, g.footfall, g.revenue])).toEqual([
-      ['华东', 1, 160, 115_000],
-      ['欧洲', 1, 50, 80_000],
+    expect(
+      stats.regions.map((g) => [
+        g.region,
+        g.stores,
+        g.footfall,
+        g.revenue,
+        g.refunds,
+        g.netRevenue,
+      ]),
+    ).toEqual([
+      ['华东', 1, 160, 115_000, 10_000, 105_000],
+      ['欧洲', 1, 50, 80_000, 0, 80_000],
     ]);
     expect(stats.total).toMatchObject({
       stores: 2,
@@ -72,6 +87,9 @@ describeOnBackends('chain KPIs for head office', (backend) => {
       units: 9,
       revenue: 195_000,
       creditedOnline: 37_000,
+      refunds: 10_000,
+      netRevenue: 185_000,
+      returnsRate: 10_000 / 195_000,
       conversionRate: 6 / 210,
       atv: 32_500,
     });
@@ -85,6 +103,17 @@ describeOnBackends('chain KPIs for head office', (backend) => {
       }),
     );
     expect('total' in range && range.total.revenue).toBe(80_000);
+    // Shanghai's after-sale figures are its dashboard's own.
+    const shRange = await must(
+      hubApi(hub, { token: fx.shanghai.terminals[0]!.token }).call(endpoints.storeStats, {
+        params: { storeId: fx.shanghai.storeId },
+        query: CHAIN_PERIOD,
+      }),
+    );
+    expect('total' in shRange && shRange.total.afterSale).toMatchObject({
+      refunds: 10_000,
+      netRevenue: 105_000,
+    });
     const statement = await must(
       hubApi(hub).call(endpoints.adminCreditStatement, { query: CHAIN_PERIOD }),
     );

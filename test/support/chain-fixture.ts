@@ -15,12 +15,14 @@ import { customerFeed, unique } from './seed';
  *   (2 × ¥100) on Monday and 1 × ¥500 on Tuesday, and member c1 recognised at 12:00 and buying
  *   1 × ¥50 at 12:30 on Monday (a converted visit; 李娜 sold it, so c1 is bound to her) → 5 orders,
  *   8 units, ¥1,150; conversion 5/160, ATV ¥230. Online: c1 buys ¥300 on Monday evening (credited
- *   to 李娜, bound guide) and gets ¥50 back on Tuesday → credited ¥250.
+ *   to 李娜, bound guide) and gets ¥50 back on Tuesday → credited ¥250. One ¥100 piece of a
+ *   Monday sale comes back on Tuesday at 11:00: refunds ¥100, net ¥1,050, returns rate 100/1,150.
  * Berlin (欧洲): footfall 10 at 11-16 00:30 local (the 15th in UTC: in) + 40 at 11-17 00:30
  *   local (in) + 9 at 11-18 00:30 local (out) = 50; an order of ¥800 at 11-16 00:30 local (in) and
  *   one of ¥999 at 11-18 00:10 local (out) → 1 order, ¥800; conversion 1/50. Online: c2 (home
  *   store Berlin) buys ¥120 at 11-17 23:00 local (in, store pool) and ¥70 at 11-18 00:30 (out).
- * Chain: footfall 210, 6 orders, 9 units, ¥1,950, conversion 6/210, ATV ¥325, credited ¥370.
+ * Chain: footfall 210, 6 orders, 9 units, ¥1,950, conversion 6/210, ATV ¥325, credited ¥370,
+ *   refunds ¥100, net ¥1,850, returns rate 100/1,950. (Revenue stays the sales of the period.)
  */
 export const CHAIN_PERIOD = { from: '2026-11-16', to: '2026-11-17' } as const;
 
@@ -98,14 +100,15 @@ export async function seedChainFixture(hub: HubProcess): Promise<ChainFixture> {
   const orders = async (
     store: StoreFixture,
     specs: { at: string; guideId: string; qty: number; price: number; customerId?: string }[],
-  ) => {
+  ): Promise<string[]> => {
+    const ids = specs.map(() => newId());
     const r = await callRoute(
       hub,
       endpoints.postOrders,
       {
         body: {
-          orders: specs.map((o) => ({
-            id: newId(),
+          orders: specs.map((o, i) => ({
+            id: ids[i]!,
             storeId: store.storeId,
             terminalId: store.terminals[0]!.id,
             guideId: o.guideId,
@@ -121,9 +124,10 @@ export async function seedChainFixture(hub: HubProcess): Promise<ChainFixture> {
     expectStatus(r, 200);
     if (!r.body.results.every((x) => x.status === 'accepted'))
       throw new Error(`orders refused: ${JSON.stringify(r.body.results)}`);
+    return ids;
   };
   const g = shanghai.guide.id;
-  await orders(shanghai, [
+  const [mondaySale] = await orders(shanghai, [
     { at: '2026-11-16T07:00:00Z', guideId: g, qty: 2, price: 10_000 },
     { at: '2026-11-16T07:00:00Z', guideId: g, qty: 2, price: 10_000 },
     { at: '2026-11-16T07:00:00Z', guideId: g, qty: 2, price: 10_000 },
@@ -136,6 +140,32 @@ export async function seedChainFixture(hub: HubProcess): Promise<ChainFixture> {
       customerId: c1!,
     },
   ]);
+  // One of Monday's two ¥100 pieces comes back on Tuesday: the ¥100 refund counts on Tuesday.
+  const returned = await callRoute(
+    hub,
+    endpoints.postReturns,
+    {
+      body: {
+        returns: [
+          {
+            id: newId(),
+            orderId: mondaySale!,
+            storeId: shanghai.storeId,
+            terminalId: shanghai.terminals[0]!.id,
+            guideId: g,
+            kind: 'return' as const,
+            reason: 'size' as const,
+            createdAt: '2026-11-17T03:00:00Z',
+            lines: [{ lineNo: 1, quantity: 1 }],
+          },
+        ],
+      },
+    },
+    { token: shanghai.terminals[0]!.token },
+  );
+  expectStatus(returned, 200);
+  if (returned.body.results[0]?.status !== 'accepted')
+    throw new Error(`return refused: ${JSON.stringify(returned.body.results)}`);
   await orders(berlin, [
     { at: '2026-11-15T23:30:00Z', guideId: berlin.guide.id, qty: 1, price: 80_000 },
     { at: '2026-11-17T23:10:00Z', guideId: berlin.guide.id, qty: 1, price: 99_900 },
