@@ -23,6 +23,37 @@ describe('KPI tile', () => {
     expect(delta.className).toContain('kpi-change--up');
   });
 
+  it('colours a rise of a figure where lower is better (refunds) as bad news, the arrow still up', () => {
+    show(
+      <KpiTile
+        label="退款"
+        value={30000}
+        format="fen"
+        change={change(30000, 20000)}
+        lowerIsBetter
+      />,
+    );
+    const delta = within(tile('退款')).getByLabelText(/较上周同期/);
+    expect(delta.textContent).toContain('▲ 50.0%');
+    expect(delta.className).toContain('kpi-change--down');
+  });
+
+  it('colours a fall of such a figure as good news', () => {
+    show(
+      <KpiTile
+        label="退货率"
+        value={0.05}
+        format="percent"
+        change={null}
+        baseline={0.1}
+        lowerIsBetter
+      />,
+    );
+    const delta = within(tile('退货率')).getByLabelText(/较上周同期/);
+    expect(delta.textContent).toContain('▼');
+    expect(delta.className).toContain('kpi-change--up');
+  });
+
   it('shows a fall with ▼ in the "down" colour', () => {
     show(<KpiTile label="客流" value={80} format="count" change={change(80, 100)} />);
     const delta = within(tile('客流')).getByLabelText(/较上周同期/);

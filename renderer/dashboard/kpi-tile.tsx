@@ -17,6 +17,8 @@ export type KpiTileProps = {
   changeLabel?: string;
   /** twice as wide, for a figure that runs long (revenue in yuan) */
   wide?: boolean;
+  /** a rise is bad news (refunds, returns rate): ▲ in the "down" colour, ▼ in the "up" one */
+  lowerIsBetter?: boolean;
 };
 
 /**
@@ -33,6 +35,7 @@ export function KpiTile({
   wide = false,
   changeLabel,
   baseline,
+  lowerIsBetter = false,
 }: KpiTileProps) {
   const { t, i18n } = useTranslation('dashboard');
   const locale = i18n.language;
@@ -44,6 +47,13 @@ export function KpiTile({
     : baseline !== undefined
       ? formatPointChange(value, baseline, locale)
       : formatChange(change, locale);
+  // The colour says good or bad; the arrow keeps saying up or down.
+  const tone =
+    lowerIsBetter && delta.direction === 'up'
+      ? 'down'
+      : lowerIsBetter && delta.direction === 'down'
+        ? 'up'
+        : delta.direction;
   return (
     <div
       role="group"
@@ -60,7 +70,7 @@ export function KpiTile({
         {loading ? <span className="kpi-tile__skeleton" aria-label={t('loading')} /> : shown}
       </div>
       <div
-        className={`kpi-tile__change kpi-change--${delta.direction}`}
+        className={`kpi-tile__change kpi-change--${tone}`}
         aria-label={`${against} ${delta.text}`}
       >
         <span className="kpi-tile__change-text">{delta.text}</span>

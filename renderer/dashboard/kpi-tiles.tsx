@@ -31,10 +31,16 @@ type AfterSaleKey = 'refunds' | 'netRevenue' | 'returnsRate';
  * The after-sale row (issue #16 item 1), as the hub computes it: refunds on the day the goods came
  * back, net revenue = revenue − refunds, returns rate = refunds ÷ revenue of the same period.
  */
-export const AFTER_SALE_TILES: readonly { key: AfterSaleKey; format: KpiFormat; wide?: true }[] = [
-  { key: 'refunds', format: 'fen' },
+export const AFTER_SALE_TILES: readonly {
+  key: AfterSaleKey;
+  format: KpiFormat;
+  wide?: true;
+  /** more refunds is bad news: a rise shows in the "down" colour */
+  lowerIsBetter?: true;
+}[] = [
+  { key: 'refunds', format: 'fen', lowerIsBetter: true },
   { key: 'netRevenue', format: 'fen', wide: true },
-  { key: 'returnsRate', format: 'percent' },
+  { key: 'returnsRate', format: 'percent', lowerIsBetter: true },
 ];
 
 export function KpiTiles({
@@ -75,7 +81,7 @@ export function KpiTiles({
         />
       ))}
       {showAfterSale &&
-        AFTER_SALE_TILES.map(({ key, format, wide }) => (
+        AFTER_SALE_TILES.map(({ key, format, wide, lowerIsBetter }) => (
           <KpiTile
             key={key}
             label={t(`kpi.${key}`)}
@@ -90,6 +96,7 @@ export function KpiTiles({
             hint={t(`kpiHint.${key}`)}
             loading={loading && afterSale === undefined}
             wide={wide}
+            lowerIsBetter={lowerIsBetter}
             baseline={
               format === 'percent' ? (baselineAfterSale ? baselineAfterSale[key] : null) : undefined
             }
