@@ -11,6 +11,7 @@ import { ManagerStepUp } from '../session/manager-step-up';
 import { SignInScreen } from '../session/sign-in-screen';
 import { useAutoLock } from '../session/use-auto-lock';
 import { useDeactivationSignOut } from '../session/use-deactivation-sign-out';
+import { ResyncNotice } from '../sync-status/resync-notice';
 import { SyncIndicator } from '../sync-status/sync-indicator';
 import type { Screen } from '../core/navigation';
 import { preloadScreens, ScreenSwitch } from './screen-switch';
@@ -192,6 +193,7 @@ export function AppShell({ onLanguage }: { onLanguage(language: Language): void 
           )}
         </div>
       </header>
+      <ResyncNotice />
       <main className="app-main">
         {/* Keyed by guide: a new session never inherits a screen's state (search box, loaded
             customer) from the previous guide's, even without a sign-out in between. */}

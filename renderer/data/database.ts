@@ -111,6 +111,11 @@ export type SyncStateRow = {
    * before the first page. A page of another feed resets the cache (data/feeds.ts).
    */
   feedId?: CustomerFeedId;
+  /**
+   * customers only: the cache was emptied by a feed reset and is being filled again; cleared
+   * when the new feed's head is reached (the terminal's "re-syncing" notice, sync-status/).
+   */
+  resyncing?: true;
 };
 
 /** A customer id that now lives on under another id (merge, or a registration the hub mapped). */

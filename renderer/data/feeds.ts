@@ -32,6 +32,8 @@ export type FeedPageRows<T> = {
   rejects?: readonly SetAsideItem[];
   cursor: string;
   total?: number;
+  /** false on the feed's last page (its head); absent where the caller does not know */
+  hasMore?: boolean;
 };
 
 /** A customer page also says which hub feed it is of (`chain` or `store:<id>`). */
@@ -143,6 +145,7 @@ export async function resetCustomerFeed(
   const fresh: SyncStateRow = {
     ...initialSyncState('customers'),
     feedId,
+    resyncing: true,
     // The terminal has synced before: it is re-filling, not enrolling (the app's start gate).
     lastSuccessAt: state.lastSuccessAt,
   };
@@ -188,8 +191,11 @@ export async function applyInCursorOrder(
       page.items.map((i) => i.id),
       now,
     );
+    // A re-fill after a feed reset ends at the feed's head (`resyncing`, resetCustomerFeed).
+    const { resyncing, ...kept } = state;
     await db.syncState.put({
-      ...state,
+      ...kept,
+      ...(resyncing && page.hasMore !== false ? { resyncing } : {}),
       cursor: page.cursor,
       rowsDone: state.rowsDone + page.items.length + rejects.length,
       totalEstimate: page.total ?? state.totalEstimate,

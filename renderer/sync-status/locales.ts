@@ -54,6 +54,12 @@ const zh = {
   ageMinutes: '{{count}} 分钟前',
   ageHours: '{{count}} 小时前',
   ageNow: '刚刚',
+  resync: {
+    label: '顾客资料重新同步',
+    running: '正在重新同步顾客资料（总部已更改同步范围）…',
+    done: '顾客资料已重新同步：共 {{rows}} 位。',
+    dismiss: '知道了',
+  },
   setAsideTitle: '未能读取的同步数据',
   setAsideEmpty: '没有未能读取的数据。',
   setAsideHelp: '这些记录未通过校验，已暂时跳过，其余数据照常同步。已报告总部，请联系技术支持。',
@@ -163,6 +169,12 @@ export const syncStatusLocales: { 'zh-CN': typeof zh; en: typeof zh } = {
     ageMinutes: '{{count}} min ago',
     ageHours: '{{count}} h ago',
     ageNow: 'just now',
+    resync: {
+      label: 'Customer re-sync',
+      running: 'Re-syncing customer data (head office changed the sync scope)…',
+      done: 'Customer data re-synced: {{rows}} customers.',
+      dismiss: 'OK',
+    },
     setAsideTitle: 'Sync data that could not be read',
     setAsideEmpty: 'Nothing set aside.',
     setAsideHelp:

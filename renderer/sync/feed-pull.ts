@@ -169,7 +169,11 @@ export class FeedPull {
     const startedAt = rt.settings.now().toISOString();
     let pages: PagesAhead<CustomerFeedPage | FeedPage<ProductItem>> | null = null;
     try {
-      let after = (await readSyncState(rt.db, feed)).cursor;
+      const state = await readSyncState(rt.db, feed);
+      let after = state.cursor;
+      // A re-fill after a feed reset that an earlier run (or app start) left unfinished.
+      if (state.resyncing)
+        rt.status.update({ customerResync: { phase: 'running', before: state.rowsDone } });
       // Fetch the next pages while this one is written: the hub, the feed worker and IndexedDB
       // work in parallel. A page fetched ahead that is not applied is simply dropped.
       pages = pagesAhead(fetchPage, after, PAGES_AHEAD);
@@ -192,7 +196,10 @@ export class FeedPull {
           after = '0';
           done = 0;
           total = null;
-          rt.status.update({ progress: { feed, done, total } });
+          rt.status.update({
+            progress: { feed, done, total },
+            customerResync: { phase: 'running', before: 0 },
+          });
           pages = pagesAhead(fetchPage, after, PAGES_AHEAD);
           continue;
         }
@@ -204,6 +211,9 @@ export class FeedPull {
         // At the feed's head: this terminal's confirmed sales are in the cached figures now.
         if (applied && !page.hasMore && feed === 'catalog')
           await releaseHoldsCoveredBy(rt.db, startedAt);
+        const resync = rt.status.get().customerResync;
+        if (applied && !page.hasMore && feed === 'customers' && resync?.phase === 'running')
+          rt.status.update({ customerResync: { phase: 'done', rows: resync.before + done } });
         if (!page.hasMore || !applied) break;
         after = page.cursor;
       }

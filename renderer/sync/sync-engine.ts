@@ -221,6 +221,12 @@ export class SyncEngine {
     return this.live.claim(alertId, guideId);
   }
 
+  /** The guide has read that the customer re-sync finished: its notice goes. */
+  dismissResyncNotice(): void {
+    if (this.status.get().customerResync?.phase === 'done')
+      this.status.update({ customerResync: null });
+  }
+
   /** Pulls one paged feed to its end, in a run that starts at or after this call (calls coalesce). */
   pullFeed(feed: PagedFeed): Promise<void> {
     return this.pull.pullFeed(feed);

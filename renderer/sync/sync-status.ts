@@ -5,6 +5,14 @@ export type SyncProgress = {
   total: number | null;
 };
 
+/**
+ * The customer cache filled again after the hub changed which customer feed it serves (feed
+ * identity, issue #17; data/feeds.ts `resetCustomerFeed`): `running` from the reset to the new
+ * feed's head — `before` rows were applied before this run (one resumed after a restart), `progress`
+ * counts this run — then `done` with the rows cached, until the guide dismisses the notice.
+ */
+export type CustomerResync = { phase: 'running'; before: number } | { phase: 'done'; rows: number };
+
 export type SyncStatus = {
   /** live channel connected */
   online: boolean;
@@ -19,6 +27,7 @@ export type SyncStatus = {
   lastSuccessAt: string | null;
   lastError: string | null;
   progress: SyncProgress | null;
+  customerResync: CustomerResync | null;
 };
 
 export const INITIAL_STATUS: SyncStatus = {
@@ -32,6 +41,7 @@ export const INITIAL_STATUS: SyncStatus = {
   lastSuccessAt: null,
   lastError: null,
   progress: null,
+  customerResync: null,
 };
 
 export type StatusStore = {

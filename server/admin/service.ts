@@ -8,6 +8,7 @@ import { SETTING_ADMIN_KEY, SETTING_INTEGRATION_KEY } from '../auth/guards';
 import { hashSecret, newSecret } from '../auth/secrets';
 import { changeFeedTransaction, lockChangeFeed, type Db, type Queryable } from '../db/database';
 import { HubError, notFound } from '../http/errors';
+import { reloadStoreGeofences } from '../presence/store-geofences';
 
 /*
  * Every operation here that changes data takes the admin channel it came through and leaves an
@@ -49,6 +50,8 @@ export async function createStore(
     );
     await recordAudit(tx, { action: 'store_saved', source: by, storeId: id });
   });
+  // Presence and "online nearby" read the stores from memory: they see this one from now on.
+  await reloadStoreGeofences(db);
   return { id };
 }
 

@@ -5,6 +5,7 @@ import { changeFeedTransaction, type Db, type Queryable } from '../db/database';
 import type { BatchOutcome } from './identity';
 import { EMPTY_ONLINE } from '../../shared/protocol';
 import { resolveLiveCustomerId } from './merge-chain';
+import { nearestStoreIndex, type NearestStoreIndex } from '../stores/nearest-store';
 
 /** How many products each trail keeps: the card shows a handful; the feed row stays small. */
 export const TRAIL_LENGTH = 20;
@@ -130,13 +131,17 @@ const DAY_MS = 86_400_000;
  *
  * An event with a `location` brings the member into the scope of the nearest store ("online
  * nearby", issue #17) until `nearbyDays` after the event (migration 022); the place itself is not
- * stored. The caller settles scopes after commit.
+ * stored. The nearest store is found in memory, before the lock (server/stores/nearest-store.ts,
+ * SQL `nearest_store`'s definition). The caller settles scopes after commit.
  */
 export async function recordOnlineEvents(
   db: Db,
   events: readonly OnlineEvent[],
   { nearbyDays }: { nearbyDays: number },
 ): Promise<BatchOutcome> {
+  // Before the lock, and in memory: the nearest store of each event's place (not a scan of every
+  // store per event in SQL, as `nearest_store` is).
+  const stores = events.some((e) => e.location) ? await nearestStoreIndex(db) : null;
   return changeFeedTransaction(db, async (tx) => {
     const skus = [...new Set(events.flatMap((e) => (e.sku ? [e.sku] : [])))];
     const names = new Map(
@@ -234,7 +239,7 @@ export async function recordOnlineEvents(
        select max(seq)::text as seq from updated`,
       [JSON.stringify([...summaries].map(([id, online]) => ({ id, online })))],
     );
-    await enterNearbyScopes(tx, accepted, nearbyDays);
+    if (stores) await enterNearbyScopes(tx, accepted, nearbyDays, stores);
     return { results, cursor: row?.seq ?? null };
   });
 }
@@ -249,6 +254,7 @@ async function enterNearbyScopes(
   tx: Queryable,
   accepted: readonly { event: OnlineEvent; customerId: string }[],
   days: number,
+  stores: NearestStoreIndex,
 ): Promise<void> {
   const now = Date.now();
   const latest = new Map<
@@ -264,15 +270,16 @@ async function enterNearbyScopes(
     const seen = latest.get(key);
     if (!seen || seen.until < until) latest.set(key, { customer_id: customerId, lat, lng, until });
   }
-  if (latest.size === 0) return;
+  const entries = [...latest.values()].flatMap(({ customer_id, lat, lng, until }) => {
+    const storeId = stores.nearest({ lat, lng });
+    return storeId
+      ? [{ store_id: storeId, customer_id, until: new Date(until).toISOString() }]
+      : [];
+  });
+  if (entries.length === 0) return;
   await tx.query(
-    `select scope_enter_online(nearest_store(x.lat, x.lng), x.customer_id, x.until)
-       from jsonb_to_recordset($1::jsonb) as x(customer_id uuid, lat double precision,
-         lng double precision, until timestamptz)`,
-    [
-      JSON.stringify(
-        [...latest.values()].map((e) => ({ ...e, until: new Date(e.until).toISOString() })),
-      ),
-    ],
+    `select scope_enter_online(x.store_id, x.customer_id, x.until)
+       from jsonb_to_recordset($1::jsonb) as x(store_id uuid, customer_id uuid, until timestamptz)`,
+    [JSON.stringify(entries)],
   );
 }

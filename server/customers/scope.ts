@@ -34,20 +34,23 @@ export type ScopeSettlement = { cursor: string | null; stores: string[]; more: b
  * First, "online nearby" whose time has passed comes off (`expireOnlineNearby`): a member left
  * with no reason leaves the same way.
  *
- * Incremental: it reads the pending rows (a partial index), the rows whose online time passed
- * (another partial index) and, per touched store, the rank index from its low end; a store's
- * size is a counter, never a count. Rows written by transactions not yet committed are picked up
- * by the next round (their writer calls this after its commit, and the periodic round catches
- * the rest).
+ * Incremental: it reads the waiting rows (a partial index, migration 023), the rows whose online
+ * time passed (another partial index) and, per touched store, the rank index from its low end; a
+ * store's size is a counter, never a count. Rows written by transactions not yet committed are
+ * picked up by the next round (their writer calls this after its commit, and the periodic round
+ * catches the rest).
  */
 export async function settleStoreScopes(
   db: Db,
   cap: number,
   batch = 5_000,
 ): Promise<ScopeSettlement> {
-  // Index probes outside any transaction: the common answer (nothing to do) costs no lock.
+  // Index probes outside any transaction: the common answer (nothing to do) costs no lock. Only
+  // active rows wait for a number: one that left before it got one (erased, merged away, online
+  // time over) stays unnumbered for good and must not make every round take the lock (023).
   const pending = await db.query(
-    `select 1 from customer_store_scope where seq is null
+    `select 1 from (select 1 from customer_store_scope
+                     where seq is null and active limit 1) waiting
      union all
      select 1 from (select 1 from customer_store_scope
                      where online_until is not null and online_until <= now() limit 1) due

@@ -71,7 +71,7 @@ describe('migration 021 (store scopes)', () => {
       );
       await db.query(`select setval('change_seq', 20)`);
 
-      expect(await migrate(db)).toEqual([21, 22]);
+      expect(await migrate(db)).toEqual([21, 22, 23]);
       // The merged-away member and the one with no store are in no scope.
       expect(await scopes(db)).toEqual(
         [

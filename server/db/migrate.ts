@@ -21,6 +21,7 @@ import { productLaunchSchema } from './migrations/019-product-launch';
 import { profileEditsSchema } from './migrations/020-profile-edits';
 import { storeScopesSchema } from './migrations/021-store-scopes';
 import { onlineNearbySchema } from './migrations/022-online-nearby';
+import { scopeWaitingSchema } from './migrations/023-scope-waiting';
 import { ADVISORY_LOCKS } from './advisory-locks';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
@@ -47,6 +48,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 20, name: 'profile-edits', sql: profileEditsSchema },
   { version: 21, name: 'store-scopes', sql: storeScopesSchema },
   { version: 22, name: 'online-nearby', sql: onlineNearbySchema },
+  { version: 23, name: 'scope-waiting', sql: scopeWaitingSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

@@ -54,3 +54,14 @@ export async function storeGeofences(db: Queryable, mustInclude?: string): Promi
     cache.reload.run().catch(() => undefined);
   return known;
 }
+
+/**
+ * After a store was created or moved on this node: the next sighting or online event uses a list
+ * loaded after that commit (other nodes see it within STORE_CACHE_MS). A failed reload keeps the
+ * list it had.
+ */
+export async function reloadStoreGeofences(db: Queryable): Promise<void> {
+  await cacheFor(db)
+    .reload.run()
+    .catch(() => undefined);
+}
