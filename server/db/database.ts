@@ -86,7 +86,7 @@ const feedQueues = new WeakMap<Db, Promise<void>>();
  * order rate the pool filled with waiters while presence and reads queued behind them (bench:chain,
  * docs/scaling.md). Each node keeps at most one connection on the lock. Never call it from inside
  * another change-feed transaction (it would wait for itself — as the lock would, on a second
- * connection).
+ * connection). A transaction with much work before its first number: `feedLockedTail`.
  */
 export function changeFeedTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   const before = feedQueues.get(db) ?? Promise.resolve();
