@@ -34,15 +34,17 @@ export function servingGuide(
  * Applies the binding rules to a batch of newly stored in-store orders, earliest first (the first
  * guide to sell to an unbound customer binds them): each order is a contact of the seller and of
  * the claimer with the customer, then binds the customer if they are unbound. Runs in the orders
- * transaction, which holds `lockChangeFeed`; only orders stored by this transaction come here, so
- * an order resent by the outbox binds nothing twice. Returns the highest feed sequence drawn.
+ * transaction before it takes `lockChangeFeed`: it draws no feed number, and returns the customers
+ * whose binding changed, whom the caller must move to the head of the feed under the lock in the
+ * same transaction (the orders path does, with their purchase summaries). Only orders stored by
+ * this transaction come here, so an order resent by the outbox binds nothing twice.
  */
 export async function applyOrderBindings(
   tx: Queryable,
   orders: readonly SoldOrder[],
   rules: BindingRules,
-): Promise<string | null> {
-  let cursor: string | null = null;
+): Promise<Set<string>> {
+  const changed = new Set<string>();
   const sorted = [...orders].sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const order of sorted) {
     for (const guide of new Set([order.guideId, order.claimerId]))
@@ -57,8 +59,9 @@ export async function applyOrderBindings(
       at: order.at,
       source: 'hub',
       rules,
+      touch: false,
     });
-    if (result.cursor !== null) cursor = result.cursor;
+    if (result.changed) changed.add(order.customerId);
   }
-  return cursor;
+  return changed;
 }

@@ -188,15 +188,18 @@ export async function touchCustomers(
 
 /**
  * Releases the customer's binding if it had lapsed by `at` (an `expired` event at the instant it
- * lapsed), so an event at `at` finds the customer in the pool. Returns the feed sequence drawn.
+ * lapsed), so an event at `at` finds the customer in the pool. Returns the feed sequence drawn;
+ * with `touch` false it draws none and the caller moves the customer on the feed (see
+ * `bindIfUnbound`).
  */
 async function lapseIfDue(
   tx: Queryable,
   customerId: string,
   at: Date,
   rules: BindingRules,
-): Promise<string | null> {
-  if (rules.expiryDays === null) return null;
+  touch: boolean,
+): Promise<{ lapsed: boolean; cursor: string | null }> {
+  if (rules.expiryDays === null) return { lapsed: false, cursor: null };
   const cutoff = new Date(at.getTime() - rules.expiryDays * DAY_MS);
   const [gone] = await tx.query<{ guide_id: string; store_id: string; last_contact_at: string }>(
     `delete from customer_bindings where customer_id = $1 and last_contact_at <= $2
@@ -204,7 +207,7 @@ async function lapseIfDue(
                 ${isoSql('last_contact_at')} as last_contact_at`,
     [customerId, cutoff.toISOString()],
   );
-  if (!gone) return null;
+  if (!gone) return { lapsed: false, cursor: null };
   await writeBindingEvent(tx, {
     customerId,
     guideId: null,
@@ -215,13 +218,16 @@ async function lapseIfDue(
     source: 'hub',
     note: `guide ${gone.guide_id}`,
   });
-  return touchCustomers(tx, [customerId]);
+  return { lapsed: true, cursor: touch ? await touchCustomers(tx, [customerId]) : null };
 }
 
 /**
  * Binds the customer to `guideId` (an active guide of `storeId`) if they are in the pool — after
  * releasing a binding that had lapsed by `at`. A bound customer stays with their guide. Writes a
  * `bound` event; needs `lockChangeFeed`. Returns whether it bound and the feed sequence drawn.
+ * `touch: false` (the orders path): draws no feed number and needs no lock; the caller must move
+ * the customer to the head of the feed later in the same transaction, under the lock, whenever
+ * `changed` is true (a binding made or lapsed).
  */
 export async function bindIfUnbound(
   tx: Queryable,
@@ -233,9 +239,11 @@ export async function bindIfUnbound(
     at: Date;
     source: BindingSource;
     rules: BindingRules;
+    touch?: boolean;
   },
-): Promise<{ bound: boolean; cursor: string | null }> {
-  const lapsed = await lapseIfDue(tx, input.customerId, input.at, input.rules);
+): Promise<{ bound: boolean; changed: boolean; cursor: string | null }> {
+  const touch = input.touch ?? true;
+  const lapsed = await lapseIfDue(tx, input.customerId, input.at, input.rules, touch);
   const at = await eventInstant(tx, input.customerId, input.at);
   const inserted = await tx.query(
     `insert into customer_bindings(customer_id, guide_id, store_id, rule, bound_at, last_contact_at)
@@ -245,7 +253,7 @@ export async function bindIfUnbound(
      returning customer_id`,
     [input.customerId, input.guideId, input.rule, at.toISOString(), input.storeId],
   );
-  if (inserted.length === 0) return { bound: false, cursor: lapsed };
+  if (inserted.length === 0) return { bound: false, changed: lapsed.lapsed, cursor: lapsed.cursor };
   await writeBindingEvent(tx, {
     customerId: input.customerId,
     guideId: input.guideId,
@@ -255,7 +263,11 @@ export async function bindIfUnbound(
     at,
     source: input.source,
   });
-  return { bound: true, cursor: await touchCustomers(tx, [input.customerId]) };
+  return {
+    bound: true,
+    changed: true,
+    cursor: touch ? await touchCustomers(tx, [input.customerId]) : null,
+  };
 }
 
 /**

@@ -86,7 +86,7 @@ const feedQueues = new WeakMap<Db, Promise<void>>();
  * order rate the pool filled with waiters while presence and reads queued behind them (bench:chain,
  * docs/scaling.md). Each node keeps at most one connection on the lock. Never call it from inside
  * another change-feed transaction (it would wait for itself — as the lock would, on a second
- * connection).
+ * connection). A transaction with much work before its first number: `feedLockedTail`.
  */
 export function changeFeedTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   const before = feedQueues.get(db) ?? Promise.resolve();
@@ -102,6 +102,70 @@ export function changeFeedTransaction<T>(db: Db, fn: (tx: Queryable) => Promise<
   );
   feedQueues.set(db, settled);
   return run;
+}
+
+/** Per database handle: transactions `feedLockedTail` has begun and those waiting for a slot. */
+const tailSlots = new WeakMap<Db, { busy: number; waiting: (() => void)[] }>();
+
+/**
+ * How many `feedLockedTail` transactions one node runs at once. Each holds a pooled connection
+ * from its first statement to its commit; the rest wait for a slot without one.
+ */
+export const FEED_TAIL_SLOTS = 3;
+
+async function takeTailSlot(db: Db): Promise<() => void> {
+  let slots = tailSlots.get(db);
+  if (!slots) {
+    slots = { busy: 0, waiting: [] };
+    tailSlots.set(db, slots);
+  }
+  const s = slots;
+  if (s.busy < FEED_TAIL_SLOTS) s.busy += 1;
+  else await new Promise<void>((resolve) => s.waiting.push(resolve));
+  return () => {
+    const next = s.waiting.shift();
+    if (next) next();
+    else s.busy -= 1;
+  };
+}
+
+/**
+ * A change-feed transaction that takes the lock late: `fn` runs its pre-phase (reads, and writes
+ * that draw no `change_seq` number: no `seq` column, no trigger or default drawing one), then calls
+ * `lockFeed()` right before its first statement that draws one, then the rest. The invariant is
+ * the feed's: a transaction draws no `change_seq` number before it holds the lock, and holds it
+ * from its first draw until its commit — so sequence order is commit order and a reader paging by
+ * cursor never skips a row that commits late. Numbers drawn by others while this pre-phase runs
+ * commit before this transaction draws any.
+ *
+ * The wait for the lock happens inside PostgreSQL (`pg_advisory_xact_lock`), never in this
+ * process: the pre-phase holds row locks, and a lock holder may wait on one of them (a customer
+ * row locked by an insert's foreign key, a binding row…). PostgreSQL sees that cycle, aborts one
+ * side as a deadlock victim and `retryOnLockConflict` runs it again; a wait in a JS queue would
+ * hide the cycle and hang both. What `changeFeedTransaction`'s queue gives — waiters do not each
+ * hold a pooled connection — is kept by bounding instead: at most FEED_TAIL_SLOTS of these
+ * transactions per node are open (pre-phase, or waiting for the lock with a connection); the rest
+ * wait for a slot, without a connection and holding no lock. `lockFeed` may be called more than
+ * once (the first call locks). A pre-phase must not write rows a lock holder reads and then
+ * overwrites without a row lock of its own.
+ */
+export async function feedLockedTail<T>(
+  db: Db,
+  fn: (tx: Queryable, lockFeed: () => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const release = await takeTailSlot(db);
+  try {
+    return await db.transaction(async (tx) => {
+      let locked = false;
+      return fn(tx, async () => {
+        if (locked) return;
+        await lockChangeFeed(tx);
+        locked = true;
+      });
+    });
+  } finally {
+    release();
+  }
 }
 
 /** How long a readiness ping may take before the database counts as unavailable. */

@@ -11,6 +11,9 @@ export type ConversionInput = {
   alertVisitId: string | null;
 };
 
+/** What a batch's orders converted: order id → visit id, and the alerts to broadcast. */
+export type Conversions = { visitByOrder: Map<string, string>; alertUpdates: AlertUpdate[] };
+
 type VisitCandidate = {
   order_id: string;
   visit_id: string;
@@ -28,15 +31,18 @@ export const iso = (value: Date | string) => new Date(value).toISOString();
  * order converts a visit: later orders never move the credit (`converted_at is null` guards the
  * update, also against another batch converting the same visit concurrently).
  *
- * Runs inside the orders transaction; returns the alert updates to broadcast after commit.
+ * Runs inside the orders transaction, before the change-feed lock (visits and alerts carry no
+ * `seq`), before the orders are inserted: returns each converting order's visit, for the order's
+ * `visit_id`, and the alert updates to broadcast after commit.
  */
 export async function convertVisits(
   tx: Queryable,
   storeId: string,
   timezone: string,
   inputs: ConversionInput[],
-): Promise<AlertUpdate[]> {
-  if (inputs.length === 0) return [];
+): Promise<Conversions> {
+  const none: Conversions = { visitByOrder: new Map(), alertUpdates: [] };
+  if (inputs.length === 0) return none;
   const days = new Map<string, { from: string; to: string }>();
   const dayOf = (at: Date) => {
     const date = localDate(at, timezone);
@@ -71,7 +77,7 @@ export async function convertVisits(
       ),
     ],
   );
-  if (candidates.length === 0) return [];
+  if (candidates.length === 0) return none;
   const byOrder = new Map<string, VisitCandidate[]>();
   for (const c of candidates) {
     const list = byOrder.get(c.order_id) ?? [];
@@ -113,19 +119,14 @@ export async function convertVisits(
       returning v.id::text as visit_id, v.alert_id::text as alert_id, x.order_id::text as order_id`,
     [JSON.stringify(picks)],
   );
-  if (converted.length === 0) return [];
-  await tx.query(
-    `update orders o set visit_id = x.visit_id
-       from jsonb_to_recordset($1::jsonb) as x(order_id uuid, visit_id uuid)
-      where o.id = x.order_id`,
-    [JSON.stringify(converted.map((c) => ({ order_id: c.order_id, visit_id: c.visit_id })))],
-  );
+  if (converted.length === 0) return none;
+  const visitByOrder = new Map(converted.map((c) => [c.order_id, c.visit_id]));
 
   const atByOrder = new Map(picks.map((p) => [p.order_id, p.at]));
   const alertRows = converted
     .filter((c) => c.alert_id !== null)
     .map((c) => ({ alert_id: c.alert_id, order_id: c.order_id, at: atByOrder.get(c.order_id) }));
-  if (alertRows.length === 0) return [];
+  if (alertRows.length === 0) return { visitByOrder, alertUpdates: [] };
   // The guide who claimed the alert keeps the credit: claimed_by is left as it is.
   const alerts = await tx.query<{
     id: string;
@@ -144,7 +145,7 @@ export async function convertVisits(
                 a.claimed_at, a.converted_at, a.converted_order_id::text as converted_order_id`,
     [JSON.stringify(alertRows)],
   );
-  return alerts.map((a) => ({
+  const alertUpdates = alerts.map((a): AlertUpdate => ({
     alertId: a.id,
     storeId: a.store_id,
     status: 'converted',
@@ -153,4 +154,5 @@ export async function convertVisits(
     convertedAt: iso(a.converted_at),
     orderId: a.converted_order_id,
   }));
+  return { visitByOrder, alertUpdates };
 }

@@ -1,20 +1,10 @@
 import { orderTotals } from '../../shared/domain/money';
 import { resolveLiveCustomers } from '../customers/merge-chain';
-import type {
-  AlertUpdate,
-  ItemResult,
-  Order,
-  PurchaseSummary,
-  RejectCode,
-} from '../../shared/protocol';
+import type { AlertUpdate, ItemResult, Order, RejectCode } from '../../shared/protocol';
 import type { TerminalPrincipal } from '../auth/guards';
-import { applyOrderBindings, type SoldOrder } from '../bindings/apply';
 import { loadBindingRules } from '../bindings/rules';
-import { changeFeedTransaction, type Db } from '../db/database';
+import type { Db } from '../db/database';
 import { retryOnLockConflict, type OnRetry } from '../db/lock-retry';
-import { convertVisits, type ConversionInput } from './conversions';
-import { addPurchasesToCustomers, type CustomerPurchase } from './customer-summary';
-import { applyStockMoves, type StockMove } from '../stock/movements';
 import {
   activeGuides,
   alertsById,
@@ -24,6 +14,7 @@ import {
   type AlertRef,
   type ProductRef,
 } from './lookups';
+import { storeCandidates, type Candidate } from './store-batch';
 
 export type IngestOutcome = {
   /** one result per submitted order, in the submitted order */
@@ -36,16 +27,6 @@ export type IngestOutcome = {
   catalogCursor: string | null;
   /** order lines sold beyond the store's recorded stock (kept, stock left at 0) */
   stockShortfalls: number;
-};
-
-/** An order that passed every business rule, ready to insert. */
-type Candidate = {
-  order: Order;
-  customerId: string | null;
-  alert: AlertRef | null;
-  products: ProductRef[];
-  total: number;
-  units: number;
 };
 
 /** Why an order is refused: a code for the terminal, the reason in English, what it is about. */
@@ -64,9 +45,9 @@ const rejected = (id: string, refusal: Refusal): ItemResult => ({
 /**
  * Stores a batch of orders from one terminal (already schema-valid). Each order is accepted,
  * recognised as a duplicate of one already stored, or rejected with a reason a person can act on.
- * Every step is one SQL statement for the whole batch, and the order insert relies on the
- * primary key (`on conflict do nothing`), so the same id sent twice — even concurrently — is
- * stored once.
+ * Every step is one SQL statement for the whole batch, and the batch's stock movements claim the
+ * order ids (`on conflict do nothing` on their unique key, then the orders' primary key), so the
+ * same id sent twice — even concurrently — is stored once (store-batch.ts).
  */
 export async function ingestOrders(
   db: Db,
@@ -83,7 +64,7 @@ export async function ingestOrders(
   // All lookups at once (one query each for the whole batch; in parallel on PostgreSQL's pool).
   // They cover the resent orders too: cheaper than another round trip to leave them out.
   const own = batch.filter((o) => o.storeId === terminal.storeId);
-  const [existing, timezone, guides, products, alerts, customers] = await Promise.all([
+  const [existing, timezone, guides, products, alerts, customers, rules] = await Promise.all([
     existingOrderIds(
       db,
       batch.map((o) => o.id),
@@ -106,6 +87,7 @@ export async function ingestOrders(
       db,
       own.flatMap((o) => (o.customerId ? [o.customerId] : [])),
     ),
+    loadBindingRules(db),
   ]);
   // Orders taken from an alert without naming the customer: resolve the alert's customer too.
   const alertCustomers = [...alerts.values()]
@@ -126,11 +108,20 @@ export async function ingestOrders(
     else candidates.push(verdict);
   }
 
+  const nothing = {
+    accepted: new Set<string>(),
+    alertUpdates: [],
+    customersCursor: null,
+    catalogCursor: null,
+    stockShortfalls: 0,
+  };
   const { accepted, alertUpdates, customersCursor, catalogCursor, stockShortfalls } =
-    await retryOnLockConflict(
-      () => storeCandidates(db, terminal.storeId, timezone, candidates),
-      onRetry,
-    );
+    candidates.length === 0
+      ? nothing
+      : await retryOnLockConflict(
+          () => storeCandidates(db, terminal.storeId, timezone, rules, candidates),
+          onRetry,
+        );
   for (const c of candidates)
     outcome.set(
       c.order.id,
@@ -198,153 +189,5 @@ function checkOrder(
     products: o.lines.map((l) => products.get(l.sku)!),
     total,
     units,
-  };
-}
-
-async function storeCandidates(
-  db: Db,
-  storeId: string,
-  timezone: string,
-  candidates: Candidate[],
-): Promise<Omit<IngestOutcome, 'results'> & { accepted: Set<string> }> {
-  const nothing = {
-    alertUpdates: [],
-    customersCursor: null,
-    catalogCursor: null,
-    stockShortfalls: 0,
-  };
-  if (candidates.length === 0) return { accepted: new Set(), ...nothing };
-  return changeFeedTransaction(db, async (tx) => {
-    // Stock moves and customer summaries draw from change_seq: the feed lock is held from the
-    // transaction's start (every order has lines, so every batch moves stock).
-    // Rows go in id order: two batches that share ids then wait on each other in the same order
-    // instead of deadlocking when neither holds the change-feed lock.
-    const inserted = await tx.query<{ id: string }>(
-      `insert into orders (id, store_id, terminal_id, guide_id, customer_id, alert_id,
-                           payment_method, created_at, total, units)
-       select x.id, x.store_id, x.terminal_id, x.guide_id, x.customer_id, x.alert_id,
-              x.payment_method, x.created_at, x.total, x.units
-         from jsonb_to_recordset($1::jsonb) as x(id uuid, store_id uuid, terminal_id uuid,
-              guide_id uuid, customer_id uuid, alert_id uuid, payment_method text,
-              created_at timestamptz, total bigint, units int)
-        order by x.id
-       on conflict (id) do nothing
-       returning id::text as id`,
-      [
-        JSON.stringify(
-          candidates.map((c) => ({
-            id: c.order.id,
-            store_id: c.order.storeId,
-            terminal_id: c.order.terminalId,
-            guide_id: c.order.guideId,
-            customer_id: c.customerId,
-            alert_id: c.order.alertId ?? null,
-            payment_method: c.order.paymentMethod,
-            created_at: new Date(c.order.createdAt).toISOString(),
-            total: c.total,
-            units: c.units,
-          })),
-        ),
-      ],
-    );
-    const accepted = new Set(inserted.map((r) => r.id));
-    const stored = candidates.filter((c) => accepted.has(c.order.id));
-    if (stored.length === 0) return { accepted, ...nothing };
-
-    await tx.query(
-      `insert into order_lines (order_id, line_no, sku, product_id, quantity, unit_price, discount)
-       select x.order_id, x.line_no, x.sku, x.product_id, x.quantity, x.unit_price, x.discount
-         from jsonb_to_recordset($1::jsonb) as x(order_id uuid, line_no int, sku text,
-              product_id uuid, quantity int, unit_price bigint, discount bigint)`,
-      [
-        JSON.stringify(
-          stored.flatMap((c) =>
-            c.order.lines.map((l, i) => ({
-              order_id: c.order.id,
-              line_no: i + 1,
-              sku: l.sku,
-              product_id: c.products[i]!.id,
-              quantity: l.quantity,
-              unit_price: l.unitPrice,
-              discount: l.discount,
-            })),
-          ),
-        ),
-      ],
-    );
-
-    // Only orders inserted now move stock: a resend of a stored order is a duplicate above and
-    // never gets here (and the movements are unique per line besides).
-    const stock = await applyStockMoves(
-      tx,
-      stored.flatMap((c) =>
-        c.order.lines.map((l, i): StockMove => ({
-          storeId,
-          productId: c.products[i]!.id,
-          orderId: c.order.id,
-          lineNo: i + 1,
-          reason: 'sale',
-          quantity: l.quantity,
-        })),
-      ),
-    );
-
-    const withCustomer = stored.filter(
-      (c): c is Candidate & { customerId: string } => c.customerId !== null,
-    );
-    const alertUpdates = await convertVisits(
-      tx,
-      storeId,
-      timezone,
-      withCustomer.map((c): ConversionInput => ({
-        orderId: c.order.id,
-        customerId: c.customerId,
-        createdAt: new Date(c.order.createdAt),
-        alertVisitId: c.alert?.visitId ?? null,
-      })),
-    );
-    // The guide's own customers: contact with the bound guide, and a first sale binds (rules in
-    // server/bindings/). Before the summaries, whose feed bump then covers the binding too.
-    const claimers = new Map(alertUpdates.map((u) => [u.orderId, u.claimedBy?.guideId ?? null]));
-    await applyOrderBindings(
-      tx,
-      withCustomer.map((c): SoldOrder => ({
-        customerId: c.customerId,
-        storeId,
-        guideId: c.order.guideId,
-        claimerId: claimers.get(c.order.id) ?? null,
-        at: new Date(c.order.createdAt),
-      })),
-      await loadBindingRules(tx),
-    );
-    const customersCursor = await addPurchasesToCustomers(
-      tx,
-      withCustomer.map((c): CustomerPurchase => ({
-        customerId: c.customerId,
-        purchase: purchaseOf(c),
-      })),
-    );
-    return {
-      accepted,
-      alertUpdates,
-      customersCursor,
-      catalogCursor: stock.cursor,
-      stockShortfalls: stock.shortfalls,
-    };
-  });
-}
-
-function purchaseOf(c: Candidate): PurchaseSummary {
-  return {
-    orderId: c.order.id,
-    storeId: c.order.storeId,
-    channel: 'store',
-    at: new Date(c.order.createdAt).toISOString(),
-    total: c.total,
-    items: c.order.lines.map((l, i) => ({
-      sku: l.sku,
-      name: c.products[i]!.name,
-      quantity: l.quantity,
-    })),
   };
 }

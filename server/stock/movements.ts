@@ -37,38 +37,31 @@ export function stockAfter(
 /**
  * Applies sales (and returns) to `store_products` inside the caller's transaction, which must
  * hold the change-feed lock (each moved row draws a new `seq`, so the store's catalog feed
- * carries the new figure). Exactly once per (order, line, reason): the movement is inserted
- * first with `on conflict do nothing`, and only the lines inserted now move stock — an order the
- * outbox retries cannot move it twice, whatever happened to its first answer.
+ * carries the new figure). Exactly once per (order, line, reason): see `claimStockMoves`.
  */
 export async function applyStockMoves(
   tx: Queryable,
   moves: readonly StockMove[],
 ): Promise<StockOutcome> {
-  if (moves.length === 0) return { cursor: null, shortfalls: 0 };
-  // Rows locked in (store, product) order: two batches that touch the same products wait on
-  // each other instead of deadlocking (they also share the change-feed lock).
-  const keys = [...new Set(moves.map((m) => `${m.storeId}|${m.productId}`))].sort();
-  const current = await tx.query<{ store_id: string; product_id: string; stock: number }>(
-    `select sp.store_id::text as store_id, sp.product_id::text as product_id, sp.stock
-       from store_products sp
-       join jsonb_to_recordset($1::jsonb) as x(store_id uuid, product_id uuid)
-         on sp.store_id = x.store_id and sp.product_id = x.product_id
-      order by sp.store_id, sp.product_id
-        for update of sp`,
-    [
-      JSON.stringify(
-        keys.map((k) => {
-          const [storeId, productId] = k.split('|');
-          return { store_id: storeId, product_id: productId };
-        }),
-      ),
-    ],
-  );
-  const stock = new Map(current.map((r) => [`${r.store_id}|${r.product_id}`, Number(r.stock)]));
+  return settleStockMoves(tx, moves, await claimStockMoves(tx, moves));
+}
 
-  // Which lines are new: a line already recorded (a resend that got past the order's own
-  // idempotency) moves nothing.
+/** A movement's unique key, as `claimStockMoves` returns it. */
+export const moveKey = (m: Pick<StockMove, 'orderId' | 'lineNo' | 'reason'>) =>
+  `${m.orderId}|${m.lineNo}|${m.reason}`;
+
+/**
+ * Records the movements (figures still 0) and returns the keys of those inserted now. The
+ * movement goes in first with `on conflict do nothing`, so only lines inserted now move stock —
+ * an order the outbox retries cannot move it twice, whatever happened to its first answer; a
+ * concurrent copy waits here for the first to commit (or roll back). Draws no `change_seq`
+ * number and locks only the new rows: the orders path runs it before the change-feed lock.
+ */
+export async function claimStockMoves(
+  tx: Queryable,
+  moves: readonly StockMove[],
+): Promise<Set<string>> {
+  if (moves.length === 0) return new Set();
   const fresh = await tx.query<{ order_id: string; line_no: number; reason: string }>(
     `insert into stock_movements (store_id, product_id, order_id, line_no, reason, quantity,
                                   stock_before, stock_after, shortfall)
@@ -91,7 +84,45 @@ export async function applyStockMoves(
       ),
     ],
   );
-  const isFresh = new Set(fresh.map((r) => `${r.order_id}|${r.line_no}|${r.reason}`));
+  return new Set(
+    fresh.map((r) =>
+      moveKey({ orderId: r.order_id, lineNo: r.line_no, reason: r.reason as StockMove['reason'] }),
+    ),
+  );
+}
+
+/**
+ * Moves the stock for the claimed lines (`fresh`, from `claimStockMoves`): locks the stores'
+ * rows, computes each line from the figure the previous one left, writes the movements' figures
+ * and the new stock with a new `seq` in one statement. Needs the change-feed lock.
+ */
+export async function settleStockMoves(
+  tx: Queryable,
+  moves: readonly StockMove[],
+  fresh: ReadonlySet<string>,
+): Promise<StockOutcome> {
+  const claimed = moves.filter((m) => fresh.has(moveKey(m)));
+  if (claimed.length === 0) return { cursor: null, shortfalls: 0 };
+  // Rows locked in (store, product) order: two batches that touch the same products wait on
+  // each other instead of deadlocking (they also share the change-feed lock).
+  const keys = [...new Set(claimed.map((m) => `${m.storeId}|${m.productId}`))].sort();
+  const current = await tx.query<{ store_id: string; product_id: string; stock: number }>(
+    `select sp.store_id::text as store_id, sp.product_id::text as product_id, sp.stock
+       from store_products sp
+       join jsonb_to_recordset($1::jsonb) as x(store_id uuid, product_id uuid)
+         on sp.store_id = x.store_id and sp.product_id = x.product_id
+      order by sp.store_id, sp.product_id
+        for update of sp`,
+    [
+      JSON.stringify(
+        keys.map((k) => {
+          const [storeId, productId] = k.split('|');
+          return { store_id: storeId, product_id: productId };
+        }),
+      ),
+    ],
+  );
+  const stock = new Map(current.map((r) => [`${r.store_id}|${r.product_id}`, Number(r.stock)]));
 
   // Lines in a fixed order, each from the figure the previous one left.
   const ledger: {
@@ -104,10 +135,9 @@ export async function applyStockMoves(
   }[] = [];
   const moved = new Map<string, number>();
   let shortfalls = 0;
-  for (const m of [...moves].sort((a, b) =>
+  for (const m of [...claimed].sort((a, b) =>
     a.orderId === b.orderId ? a.lineNo - b.lineNo : a.orderId < b.orderId ? -1 : 1,
   )) {
-    if (!isFresh.has(`${m.orderId}|${m.lineNo}|${m.reason}`)) continue;
     const key = `${m.storeId}|${m.productId}`;
     // A product without a row in this store (cannot happen: every store gets one) counts from 0.
     const before = moved.get(key) ?? stock.get(key) ?? 0;
@@ -123,27 +153,25 @@ export async function applyStockMoves(
       shortfall,
     });
   }
-  if (ledger.length === 0) return { cursor: null, shortfalls: 0 };
 
-  await tx.query(
-    `update stock_movements sm
-        set stock_before = x.stock_before, stock_after = x.stock_after, shortfall = x.shortfall
-       from jsonb_to_recordset($1::jsonb) as x(order_id uuid, line_no int, reason text,
-            stock_before int, stock_after int, shortfall int)
-      where sm.order_id = x.order_id and sm.line_no = x.line_no and sm.reason = x.reason`,
-    [JSON.stringify(ledger)],
-  );
   const [row] = await tx.query<{ seq: string | null }>(
-    `with moved as (
+    `with ledger as (
+       update stock_movements sm
+          set stock_before = x.stock_before, stock_after = x.stock_after, shortfall = x.shortfall
+         from jsonb_to_recordset($1::jsonb) as x(order_id uuid, line_no int, reason text,
+              stock_before int, stock_after int, shortfall int)
+        where sm.order_id = x.order_id and sm.line_no = x.line_no and sm.reason = x.reason),
+     moved as (
        insert into store_products (store_id, product_id, stock, seq)
        select x.store_id, x.product_id, x.stock, nextval('change_seq')
-         from jsonb_to_recordset($1::jsonb) as x(store_id uuid, product_id uuid, stock int)
+         from jsonb_to_recordset($2::jsonb) as x(store_id uuid, product_id uuid, stock int)
         order by x.store_id, x.product_id
        on conflict (store_id, product_id)
        do update set stock = excluded.stock, seq = excluded.seq
        returning seq)
      select max(seq)::text as seq from moved`,
     [
+      JSON.stringify(ledger),
       JSON.stringify(
         [...moved].map(([key, units]) => {
           const [storeId, productId] = key.split('|');
