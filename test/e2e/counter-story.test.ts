@@ -307,7 +307,7 @@ describe('the counter’s story (issue #16)', () => {
       .getByRole('button', { name: `把 ${SHIRT}（白色 M）加入订单` })
       .click();
     await pageA.getByRole('heading', { name: '新建订单' }).waitFor();
-    await pageA.getByRole('button', { name: `增加 ${SHIRT} M 数量` }).click();
+    await pageA.getByRole('button', { name: `增加 ${SHIRT} 白色 · M 数量` }).click();
     const lines = pageA.getByRole('table', { name: '订单商品' });
     expect(await lines.getByRole('status', { name: '数量' }).textContent()).toBe('2');
     expect(await lines.textContent()).toContain(SHIRT_M);
