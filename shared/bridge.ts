@@ -86,6 +86,8 @@ const receiptLine = z.strictObject({
   name: z.string().trim().min(1).max(120),
   sku: z.string().trim().min(1).max(64),
   size: z.string().trim().max(16).nullable(),
+  /** printed with the size ("雾霾蓝 · XL"); optional so a caller that does not know it leaves it out */
+  colour: z.string().trim().max(32).nullable().optional(),
   quantity: z.number().int().min(1).max(999),
   /** unit price in fen */
   unitPrice: z.number().int().min(0).max(100_000_000),

@@ -6,6 +6,8 @@ import type { Fen } from '../../shared/domain/money';
 export type DraftLine = {
   sku: string;
   name: string;
+  /** shown with the size so the guide reads the variant, not the SKU code */
+  colour: string | null;
   size: string | null;
   unitPrice: Fen;
   quantity: number;
@@ -72,6 +74,7 @@ export const createOrderSlice: StateCreator<OrderSlice, [], [], OrderSlice> = (s
             {
               sku: product.sku,
               name: product.name,
+              colour: product.colour,
               size: product.size,
               unitPrice: product.price,
               quantity: 1,

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
+import { isTombstone } from '../../shared/protocol';
 import { useAppStore } from '../core/store';
 import { makeProduct, makeProfile } from '../data/testing';
 import { CustomerScreen } from './customer-screen';
@@ -149,6 +150,63 @@ describe('CustomerScreen', () => {
     expect(rows[1]).toContain('2026年10月20日');
     expect(rows[1]).toContain('微信');
     expect(rows[1]).toContain('棉T恤 ×2');
+  });
+
+  it("follows the cache: another counter's edit, back through the customer feed, shows without re-opening", async () => {
+    const { h, profile } = await setup();
+    h.hub.upsertCustomer(profile);
+    await h.engine.pullFeed('customers');
+    h.show(<CustomerScreen customerId={profile.id} />);
+    await screen.findByRole('heading', { name: '王芳', level: 1 });
+    expect(document.body.textContent).toContain('周末常来');
+
+    // Counter A edited her profile; the hub has the new version and this counter pulls it.
+    h.hub.upsertCustomer({
+      ...profile,
+      sizes: { top: 'L', shoe: '37' },
+      tags: ['VIP', '喜欢羊绒', '常客'],
+      notes: '肩宽，上装大一码',
+      points: 2_880,
+    });
+    await act(() => h.engine.pullFeed('customers'));
+
+    await waitFor(() => expect(document.body.textContent).toContain('肩宽，上装大一码'));
+    const page = document.body.textContent ?? '';
+    expect(page).toContain('上装 L');
+    expect(page).not.toContain('上装 M');
+    expect(page).not.toContain('周末常来');
+    expect(page).toContain('2,880');
+    expect(within(screen.getByRole('list', { name: '标签' })).getByText('常客')).toBeTruthy();
+    // Still the same open: one audit entry.
+    expect(await h.db.audit.count()).toBe(1);
+  });
+
+  it('a later edit from another counter still shows after an edit saved here', async () => {
+    const { h, profile } = await setup();
+    h.hub.upsertCustomer(profile);
+    await h.engine.pullFeed('customers');
+    const user = userEvent.setup();
+    h.show(<CustomerScreen customerId={profile.id} />);
+    await user.click(await screen.findByRole('button', { name: '编辑资料' }));
+    const notes = within(screen.getByRole('dialog')).getByLabelText('备注');
+    await user.clear(notes);
+    await user.type(notes, '这台柜台改的');
+    await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: '保存' }));
+    await waitFor(() => expect(document.body.textContent).toContain('这台柜台改的'));
+    // The edit reaches the hub (else the feed's copy would rightly get it laid over again).
+    const atHub = () => {
+      const row = h.hub.customers.get(profile.id);
+      if (!row || isTombstone(row)) throw new Error('not at the hub');
+      return row;
+    };
+    await waitFor(async () => {
+      await act(() => h.engine.drain());
+      expect(atHub().notes).toBe('这台柜台改的');
+    });
+    h.hub.upsertCustomer({ ...atHub(), notes: '另一台柜台后来改的' });
+    await act(() => h.engine.pullFeed('customers'));
+    await waitFor(() => expect(document.body.textContent).toContain('另一台柜台后来改的'));
+    expect(document.body.textContent).not.toContain('这台柜台改的');
   });
 
   it('shows loading, then a not-found state for a customer not on this terminal', async () => {

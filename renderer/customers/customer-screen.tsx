@@ -54,10 +54,12 @@ export function CustomerScreen({ customerId }: { customerId: string }) {
 }
 
 function Profile360({ profile: loaded, online }: { profile: Profile; online: boolean }) {
-  // An edit saved here shows at once (the cache has it too; the hub merges it when it syncs).
-  const [edited, setEdited] = useState<Profile | null>(null);
+  // An edit saved here shows at once (the cache has it too; the hub merges it when it syncs),
+  // until the cache's next version of the profile arrives: that one already holds the edit, and
+  // may hold a later one from another counter, which must not stay hidden behind this copy.
+  const [edited, setEdited] = useState<{ over: Profile; profile: Profile } | null>(null);
   const [editing, setEditing] = useState(false);
-  const profile = edited?.id === loaded.id ? edited : loaded;
+  const profile = edited?.over === loaded ? edited.profile : loaded;
   const { t, i18n } = useTranslation('customers');
   const { terminal } = useServices();
   const navigate = useAppStore((s) => s.navigate);
@@ -145,7 +147,7 @@ function Profile360({ profile: loaded, online }: { profile: Profile; online: boo
           profile={profile}
           onCancel={() => setEditing(false)}
           onSaved={(saved) => {
-            setEdited({ ...saved, provisional: false });
+            setEdited({ over: loaded, profile: { ...saved, provisional: false } });
             setEditing(false);
           }}
         />

@@ -1,14 +1,24 @@
 import { useCallback } from 'react';
 import type { CustomerRegistration } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
-import { customerByPhone, openCustomerProfile, type CustomerMatch } from '../data/customers';
+import {
+  cachedProfile,
+  customerByPhone,
+  openCustomerProfile,
+  type CustomerMatch,
+} from '../data/customers';
 import { enqueueRegistration } from '../data/outbox';
 import { useKeyStore } from '../core/customer-lookup';
 import { useAppStore } from '../core/store';
 import { useServices } from '../core/services';
-import { useAsync, useDebounced, type AsyncState } from '../core/use-async';
+import { useAsync, useDebounced, useLiveQuery, type AsyncState } from '../core/use-async';
 
-/** Opens a profile for the signed-in guide; opening writes the audit entry (once per open). */
+/**
+ * Opens a profile for the signed-in guide — opening writes the audit entry (once per open) — then
+ * follows the cache: when a newer version lands (another counter's edit coming back through the
+ * customer feed, a write from another window of this terminal) the open 360 shows it at once.
+ * Dexie's live query re-reads on those writes; nothing polls.
+ */
 export function useCustomerProfile(customerId: string) {
   const { db, now } = useServices();
   const guideId = useAppStore((s) => s.guide?.id ?? null);
@@ -16,7 +26,11 @@ export function useCustomerProfile(customerId: string) {
     () => openCustomerProfile(db, customerId, guideId, now()),
     [db, customerId, guideId, now],
   );
-  return useAsync(load);
+  const opened = useAsync(load);
+  const follow = useCallback(() => cachedProfile(db, customerId), [db, customerId]);
+  const live = useLiveQuery(follow);
+  // The open decides what shows first (and its error); the live read takes over once it answers.
+  return opened.status !== 'ready' || live.status === 'loading' ? opened : live;
 }
 
 /** The cached customer already holding this phone number (registration's duplicate warning). */

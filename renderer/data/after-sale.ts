@@ -1,5 +1,6 @@
 import type { StoreOrder } from '../../shared/protocol';
 import type { OutboxReturn, TerminalDb } from './database';
+import { productsBySku } from './catalog';
 import { outboxEntry } from './outbox';
 import { localReturnsOf } from './returns';
 
@@ -10,6 +11,8 @@ export type AfterSaleLine = {
   lineNo: number;
   sku: string;
   name: string;
+  /** from this terminal's catalog (the hub's order line has no colour); null when not cached */
+  colour: string | null;
   size: string | null;
   quantity: number;
   unitPrice: number;
@@ -51,6 +54,10 @@ export async function loadAfterSaleOrder(
   ]);
   if (hub.ok) {
     const o = hub.value;
+    const cached = await productsBySku(
+      db,
+      o.lines.map((l) => l.sku),
+    );
     const pending = returns.filter((r) => r.status === 'pending');
     const added = sumByLine(pending);
     return {
@@ -62,6 +69,7 @@ export async function loadAfterSaleOrder(
         lineNo: i + 1,
         sku: l.sku,
         name: l.name,
+        colour: cached.get(l.sku)?.colour ?? null,
         size: l.size,
         quantity: l.quantity,
         unitPrice: l.unitPrice,
@@ -73,11 +81,10 @@ export async function loadAfterSaleOrder(
   if (local?.kind !== 'order') return null;
   const counted = returns.filter((r) => r.status === 'pending' || r.status === 'synced');
   const returned = sumByLine(counted);
-  const products = await db.products
-    .where('sku')
-    .anyOf(local.order.lines.map((l) => l.sku))
-    .toArray();
-  const bySku = new Map(products.map((p) => [p.sku, p]));
+  const bySku = await productsBySku(
+    db,
+    local.order.lines.map((l) => l.sku),
+  );
   return {
     id: local.order.id,
     createdAt: new Date(local.order.createdAt).toISOString(),
@@ -87,6 +94,7 @@ export async function loadAfterSaleOrder(
       lineNo: i + 1,
       sku: l.sku,
       name: bySku.get(l.sku)?.name ?? l.sku,
+      colour: bySku.get(l.sku)?.colour ?? null,
       size: bySku.get(l.sku)?.size ?? null,
       quantity: l.quantity,
       unitPrice: l.unitPrice,

@@ -332,6 +332,19 @@ export async function openCustomerProfile(
 }
 
 /**
+ * The profile as cached now, with no audit entry: what an open 360 follows in a live query, so a
+ * newer version (another counter's edit through the customer feed, another window's write) shows
+ * without opening it again. Reads only through Dexie. Null when the customer is not cached.
+ */
+export async function cachedProfile(
+  db: TerminalDb,
+  customerId: string,
+): Promise<(CustomerProfile & { provisional: boolean }) | null> {
+  const customer = await getCustomer(db, customerId);
+  return customer ? toProfile(customer) : null;
+}
+
+/**
  * The cached customer with this phone number, if any (registration's duplicate warning). Compared
  * by 尾号 + phone tag: the terminal never stores a raw number or its full hash, so ≈ 1 in 100 warnings
  * names another customer sharing both (the warning says "may", and names the customer).

@@ -23,8 +23,20 @@ async function setup(threshold: number | null = 150_000) {
   h.services.terminal.settings.returnApprovalAboveFen = threshold;
   const manager = makeGuide({ name: '张伟', role: 'manager', storeId: h.storeId });
   await h.db.staff.bulkPut([makeGuide({ id: h.guide.id, storeId: h.storeId }), manager]);
-  const coat = makeProduct({ sku: 'COAT-M', name: '羊毛大衣', size: 'M', price: 129_900 });
-  const scarf = makeProduct({ sku: 'SCARF', name: '羊绒围巾', size: null, price: 39_900 });
+  const coat = makeProduct({
+    sku: 'COAT-M',
+    name: '羊毛大衣',
+    colour: '驼色',
+    size: 'M',
+    price: 129_900,
+  });
+  const scarf = makeProduct({
+    sku: 'SCARF',
+    name: '羊绒围巾',
+    colour: '燕麦色',
+    size: null,
+    price: 39_900,
+  });
   await h.seedProducts([coat, scarf]);
   for (const p of [coat, scarf]) h.hub.products.set(p.id, p);
   const order: Order = {
@@ -105,6 +117,24 @@ describe('AfterSaleScreen (售后)', () => {
       queued[0]!.kind === 'return' && queued[0]!.orderReturn,
     ]);
     expect(await returns(h)).toHaveLength(0);
+  });
+
+  it.each([
+    ['online, from the hub', true],
+    ['offline, from this counter', false],
+  ])('names each line by colour and size, the SKU small (%s)', async (_, online) => {
+    const { h, show } = await setup();
+    if (online) await h.engine.drain();
+    else {
+      h.hub.faults.offline = true;
+      h.setOnline(false);
+    }
+    show();
+    await screen.findByRole('button', { name: '确认退货退款' });
+    const [coat, scarf] = within(screen.getByRole('table')).getAllByRole('row').slice(1);
+    expect(within(coat!).getAllByRole('cell')[0]!.textContent).toBe('羊毛大衣 驼色 · M COAT-M');
+    expect(within(coat!).getByText('COAT-M').tagName).toBe('SMALL');
+    expect(within(scarf!).getAllByRole('cell')[0]!.textContent).toBe('羊绒围巾 燕麦色 SCARF');
   });
 
   it("above the hub's threshold the store manager approves with their PIN; the return names them", async () => {

@@ -9,6 +9,7 @@ import { useAppStore } from '../core/store';
 import { useAsync } from '../core/use-async';
 import { activeGuides } from '../data/staff';
 import { formatStoreTime, moneyLocale } from '../ui/format';
+import { LineItem } from '../ui/line-item';
 import {
   useAfterSaleOrder,
   useQueueReturn,
@@ -171,7 +172,7 @@ function AfterSaleForm({ order }: { order: AfterSaleOrder }) {
               {order.lines.map((l) => (
                 <tr key={l.lineNo}>
                   <td>
-                    {l.name} {l.size ?? ''} <small>{l.sku}</small>
+                    <LineItem name={l.name} colour={l.colour} size={l.size} sku={l.sku} />
                   </td>
                   <td>{l.quantity}</td>
                   <td>{l.returned}</td>

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen, lineTotal, parseYuanToFen } from '../../shared/domain/money';
 import { useAppStore } from '../core/store';
+import { itemLabel } from '../../shared/domain/variant';
 import { moneyLocale } from '../ui/format';
+import { LineItem } from '../ui/line-item';
 import { MAX_QUANTITY, type DraftLine } from '../core/order-slice';
 
 /** The basket: one row per SKU with quantity −/+, a whole-line discount in yuan, and its total. */
@@ -43,15 +45,14 @@ function LineRow({ line }: { line: DraftLine }) {
   const setQuantity = useAppStore((s) => s.setDraftQuantity);
   const removeLine = useAppStore((s) => s.removeDraftLine);
   const money = (fen: number) => formatFen(fen, moneyLocale(i18n.language));
-  const label = line.size ? `${line.name} ${line.size}` : line.name;
+  const label = itemLabel(line);
   return (
     <tr>
       <th scope="row" className="line-name">
-        <span>{line.name}</span>
-        <small>
-          {line.sku}
-          {line.size ? ` · ${line.size}` : ''} · {money(line.unitPrice)}
-        </small>
+        <LineItem name={line.name} colour={line.colour} size={line.size} sku={line.sku}>
+          {' · '}
+          {money(line.unitPrice)}
+        </LineItem>
       </th>
       <td>
         <div className="stepper">

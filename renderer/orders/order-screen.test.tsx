@@ -25,6 +25,7 @@ async function setup(options: { online?: boolean; signedIn?: boolean } = {}) {
     sku: 'COAT-M',
     barcode: '6901234567892',
     name: '羊毛大衣',
+    colour: '驼色',
     size: 'M',
     price: 129_900,
     stock: 3,
@@ -33,6 +34,7 @@ async function setup(options: { online?: boolean; signedIn?: boolean } = {}) {
     sku: 'TEE-S',
     barcode: '6900000000011',
     name: '棉T恤',
+    colour: '白色',
     size: 'S',
     price: 9_990,
   });
@@ -108,13 +110,13 @@ describe('OrderScreen', () => {
     const { h } = await setup();
     h.show(<OrderScreen />);
     await userEvent.type(addBox(), 'TEE-S{Enter}');
-    await userEvent.click(await screen.findByRole('button', { name: '增加 棉T恤 S 数量' }));
-    await userEvent.click(screen.getByRole('button', { name: '增加 棉T恤 S 数量' }));
+    await userEvent.click(await screen.findByRole('button', { name: '增加 棉T恤 白色 · S 数量' }));
+    await userEvent.click(screen.getByRole('button', { name: '增加 棉T恤 白色 · S 数量' }));
     expect(total().textContent).toBe('¥299.70');
-    await userEvent.click(screen.getByRole('button', { name: '减少 棉T恤 S 数量' }));
+    await userEvent.click(screen.getByRole('button', { name: '减少 棉T恤 白色 · S 数量' }));
     expect(total().textContent).toBe('¥199.80');
 
-    const discount = screen.getByRole('textbox', { name: '棉T恤 S 优惠金额（元）' });
+    const discount = screen.getByRole('textbox', { name: '棉T恤 白色 · S 优惠金额（元）' });
     await userEvent.type(discount, '19.9');
     expect(total().textContent).toBe('¥179.90');
     expect(screen.getByText('已优惠 ¥19.90')).toBeTruthy();
@@ -129,6 +131,26 @@ describe('OrderScreen', () => {
     expect(useAppStore.getState().orderDraft.lines[0]!.discount).toBeLessThanOrEqual(19_980);
   });
 
+  it('reads each line by colour and size, the SKU small and grey beneath', async () => {
+    const { h } = await setup();
+    const style = { name: 'V领基础T恤', styleCode: 'SGTS05', price: 19_900 };
+    await h.seedProducts([
+      makeProduct({ ...style, sku: 'SGTS05-BLU-XL', colour: '雾霾蓝', size: 'XL' }),
+      makeProduct({ ...style, sku: 'SGTS05-BLK-M', colour: '黑色', size: 'M' }),
+    ]);
+    h.show(<OrderScreen />);
+    await userEvent.type(addBox(), 'SGTS05-BLU-XL{Enter}');
+    await userEvent.type(addBox(), 'SGTS05-BLK-M{Enter}');
+    await waitFor(() => expect(within(lines()).getAllByRole('row')).toHaveLength(3));
+    const [blue, black] = within(lines()).getAllByRole('rowheader');
+    expect(blue!.textContent).toBe('V领基础T恤 雾霾蓝 · XL SGTS05-BLU-XL · ¥199.00');
+    expect(black!.textContent).toBe('V领基础T恤 黑色 · M SGTS05-BLK-M · ¥199.00');
+    expect(within(blue!).getByText(/SGTS05-BLU-XL/).tagName).toBe('SMALL');
+    // The two lines of one style are told apart by what a person sees, buttons included.
+    expect(screen.getByRole('button', { name: '移除 V领基础T恤 雾霾蓝 · XL' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: '增加 V领基础T恤 黑色 · M 数量' })).toBeTruthy();
+  });
+
   it('confirm writes the order to the outbox with fen totals, the guide, customer, alert and payment', async () => {
     const { h, wang } = await setup();
     const alertId = newId();
@@ -139,7 +161,7 @@ describe('OrderScreen', () => {
     scan('6900000000011');
     await waitFor(() => expect(lines().textContent).toContain('棉T恤'));
     await userEvent.type(
-      screen.getByRole('textbox', { name: '羊毛大衣 M 优惠金额（元）' }),
+      screen.getByRole('textbox', { name: '羊毛大衣 驼色 · M 优惠金额（元）' }),
       '100.5',
     );
     await userEvent.click(screen.getByRole('radio', { name: '支付宝' }));

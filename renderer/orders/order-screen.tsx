@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen, orderTotals } from '../../shared/domain/money';
+import { itemLabel } from '../../shared/domain/variant';
 import type { PaymentMethod, ProductItem } from '../../shared/protocol';
 import { useAppStore } from '../core/store';
 import { useScanner } from '../core/use-scanner';
@@ -204,11 +205,7 @@ export function OrderScreen({
                 {suggestions.map((p) => (
                   <li key={p.id}>
                     <button type="button" onClick={() => pick(p)}>
-                      <span className="s-name">
-                        {p.name}
-                        {p.size ? ` · ${p.size}` : ''}
-                        {p.colour ? ` · ${p.colour}` : ''}
-                      </span>
+                      <span className="s-name">{itemLabel(p)}</span>
                       <span className="s-sku">{p.sku}</span>
                       <span className="s-stock">{t('order.stock', { count: p.stock })}</span>
                       <span className="money">{money(p.price)}</span>

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import 'fake-indexeddb/auto';
-import { act, cleanup, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { receipt as receiptSchema } from '../../shared/bridge';
@@ -18,8 +18,8 @@ async function setup(options: { online?: boolean; customer?: boolean } = {}) {
   const h = createHarness(options);
   await h.db.staff.put(makeGuide({ id: h.guide.id, name: '李娜', storeId: h.storeId }));
   await h.seedProducts([
-    makeProduct({ sku: 'COAT-M', name: '羊毛大衣', size: 'M', price: 129_900 }),
-    makeProduct({ sku: 'TEE-S', name: '棉T恤', size: 'S', price: 9_990 }),
+    makeProduct({ sku: 'COAT-M', name: '羊毛大衣', colour: '驼色', size: 'M', price: 129_900 }),
+    makeProduct({ sku: 'TEE-S', name: '棉T恤', colour: null, size: 'S', price: 9_990 }),
   ]);
   const wang = await makeProfile({ name: '王芳', phone: '+8613812345678' });
   await h.seedCustomers([wang]);
@@ -67,6 +67,19 @@ describe('ReceiptScreen', () => {
     expect(screen.getByRole('status', { name: '同步状态' }).textContent).toBe('待同步');
   });
 
+  it('reads each line by colour and size; the SKU is small; a product not cached shows its SKU', async () => {
+    const { h, order } = await setup();
+    await h.db.products.where('sku').equals('TEE-S').delete();
+    h.show(<ReceiptScreen orderId={order.id} />);
+    const table = await screen.findByRole('table');
+    const [coat, tee] = within(table).getAllByRole('row').slice(1);
+    expect(within(coat!).getAllByRole('cell')[0]!.textContent).toBe(
+      '羊毛大衣 驼色 · M COAT-M · ¥1,299.00优惠 −¥100.00',
+    );
+    expect(within(coat!).getByText(/COAT-M/).tagName).toBe('SMALL');
+    expect(within(tee!).getAllByRole('cell')[0]!.textContent).toBe('TEE-S TEE-S · ¥99.90');
+  });
+
   it('turns to 已同步 on screen when the hub accepts the order', async () => {
     const { h, order } = await setup();
     h.show(<ReceiptScreen orderId={order.id} />);
@@ -103,8 +116,15 @@ describe('ReceiptScreen', () => {
       timezone: 'Asia/Shanghai',
       total: 139_880,
       lines: [
-        { name: '羊毛大衣', sku: 'COAT-M', size: 'M', quantity: 1, unitPrice: 129_900 },
-        { name: '棉T恤', sku: 'TEE-S', size: 'S', quantity: 2, unitPrice: 9_990 },
+        {
+          name: '羊毛大衣',
+          sku: 'COAT-M',
+          colour: '驼色',
+          size: 'M',
+          quantity: 1,
+          unitPrice: 129_900,
+        },
+        { name: '棉T恤', sku: 'TEE-S', colour: null, size: 'S', quantity: 2, unitPrice: 9_990 },
       ],
     });
     expect(JSON.stringify(printed)).not.toMatch(/王|5678/);

@@ -7,6 +7,7 @@ import { useAppStore } from '../core/store';
 import { OfflineNote, PhoneTail } from '../ui/customer-badges';
 import { formatStoreTime, moneyLocale } from '../ui/format';
 import { useIsOnline } from '../core/use-online';
+import { LineItem } from '../ui/line-item';
 import { ReceiptQr } from '../ui/receipt-qr';
 import { PrintFailure } from './print-failure';
 import { useReceipt, type ReceiptData } from './use-orders';
@@ -49,6 +50,7 @@ function ReceiptView({ data }: { data: ReceiptData }) {
   const order = entry.order;
   const money = (fen: number) => formatFen(fen, moneyLocale(i18n.language));
   const { total } = orderTotals(order.lines);
+  // A product no longer in the local catalog still has its SKU to show.
   const nameOf = (sku: string) => products.get(sku)?.name ?? sku;
 
   const print = async () => {
@@ -65,6 +67,7 @@ function ReceiptView({ data }: { data: ReceiptData }) {
         name: nameOf(l.sku).slice(0, 120),
         sku: l.sku,
         size: products.get(l.sku)?.size ?? null,
+        colour: products.get(l.sku)?.colour?.slice(0, 32) ?? null,
         quantity: l.quantity,
         unitPrice: l.unitPrice,
         discount: l.discount,
@@ -133,11 +136,15 @@ function ReceiptView({ data }: { data: ReceiptData }) {
             {order.lines.map((l) => (
               <tr key={l.sku}>
                 <td>
-                  {nameOf(l.sku)}
-                  <small>
-                    {' '}
-                    {l.sku} · {money(l.unitPrice)}
-                  </small>
+                  <LineItem
+                    name={nameOf(l.sku)}
+                    colour={products.get(l.sku)?.colour}
+                    size={products.get(l.sku)?.size}
+                    sku={l.sku}
+                  >
+                    {' · '}
+                    {money(l.unitPrice)}
+                  </LineItem>
                   {l.discount > 0 && (
                     <div className="line-discount">
                       {t('receipt.discount', { amount: money(l.discount) })}

@@ -25,7 +25,13 @@ async function setup() {
     makeGuide({ id: h.guide.id, name: '李娜', storeId: h.storeId }),
     makeGuide({ id: other.id, name: '王芳', storeId: h.storeId }),
   ]);
-  const coat = makeProduct({ sku: 'COAT-M', name: '羊毛大衣', size: 'M', price: 129_900 });
+  const coat = makeProduct({
+    sku: 'COAT-M',
+    name: '羊毛大衣',
+    colour: '驼色',
+    size: 'M',
+    price: 129_900,
+  });
   await h.seedProducts([coat]);
   h.hub.products.set(coat.id, coat);
   h.hub.staff.push(
@@ -106,7 +112,11 @@ describe('TodayScreen (今日订单)', () => {
 
     await user.click(screen.getByRole('button', { name: /查看 .* ¥2,598.00/ }));
     const remote = screen.getByRole('article', { name: '其他收银台的订单' });
-    expect(remote.textContent).toContain('羊毛大衣 M × 2');
+    // The hub's line has no colour: it comes from this terminal's catalog.
+    const line = within(remote).getByRole('listitem');
+    await waitFor(() => expect(line.textContent).toContain('羊毛大衣 驼色 · M'));
+    expect(line.textContent).toContain('× 2 · ¥2,598.00');
+    expect(within(line).getByText('COAT-M').tagName).toBe('SMALL');
     await user.click(within(remote).getByRole('button', { name: '打印小票' }));
     await screen.findByText('已发送到打印机');
     expect(h.bridge.printed).toHaveLength(1);
@@ -114,6 +124,7 @@ describe('TodayScreen (今日订单)', () => {
       orderId: theirs.id,
       total: 259_800,
       guideName: '王芳',
+      lines: [{ name: '羊毛大衣', sku: 'COAT-M', colour: '驼色', size: 'M', quantity: 2 }],
     });
 
     await user.selectOptions(screen.getByLabelText('导购'), '');

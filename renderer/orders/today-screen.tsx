@@ -6,8 +6,10 @@ import type { StoreOrder } from '../../shared/protocol';
 import { useServices } from '../core/services';
 import { useAppStore } from '../core/store';
 import { useAsync } from '../core/use-async';
+import { productsBySku } from '../data/catalog';
 import { activeGuides } from '../data/staff';
 import { formatStoreTime, moneyLocale } from '../ui/format';
+import { LineItem } from '../ui/line-item';
 import { ReceiptQr } from '../ui/receipt-qr';
 import { PrintFailure } from './print-failure';
 import { useTodayOrders, type TodayOrder, type TodayScope } from './use-today-orders';
@@ -156,9 +158,21 @@ export function TodayScreen() {
 /** Another counter's order as the hub has it, with a reprint. */
 function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => void }) {
   const { t, i18n } = useTranslation('orders');
-  const { bridge, terminal } = useServices();
+  const { bridge, terminal, db } = useServices();
   const [printed, setPrinted] = useState<'idle' | 'busy' | 'done' | BridgeError>('idle');
   const money = (fen: number) => formatFen(fen, moneyLocale(i18n.language));
+  // The hub's order line has no colour: this terminal's catalog has it for the SKUs it knows.
+  const loadCached = useCallback(
+    () =>
+      productsBySku(
+        db,
+        order.lines.map((l) => l.sku),
+      ),
+    [db, order],
+  );
+  const cached = useAsync(loadCached);
+  const colourOf = (sku: string) =>
+    cached.status === 'ready' ? (cached.value.get(sku)?.colour ?? null) : null;
   const print = async () => {
     setPrinted('busy');
     // Paper carries the order, not the customer (shared/bridge.ts receipt).
@@ -172,6 +186,7 @@ function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => voi
         name: l.name.slice(0, 120),
         sku: l.sku,
         size: l.size,
+        colour: colourOf(l.sku)?.slice(0, 32) ?? null,
         quantity: l.quantity,
         unitPrice: l.unitPrice,
         discount: l.discount,
@@ -190,8 +205,11 @@ function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => voi
       </p>
       <ul>
         {order.lines.map((l, i) => (
-          <li key={i}>
-            {l.name} {l.size ?? ''} × {l.quantity} · {money(l.unitPrice * l.quantity - l.discount)}
+          <li key={i} className="remote-line">
+            <LineItem name={l.name} colour={colourOf(l.sku)} size={l.size} sku={l.sku} />
+            <span className="num">
+              × {l.quantity} · {money(l.unitPrice * l.quantity - l.discount)}
+            </span>
           </li>
         ))}
       </ul>

@@ -307,7 +307,7 @@ describe('the counter’s story (issue #16)', () => {
       .getByRole('button', { name: `把 ${SHIRT}（白色 M）加入订单` })
       .click();
     await pageA.getByRole('heading', { name: '新建订单' }).waitFor();
-    await pageA.getByRole('button', { name: `增加 ${SHIRT} M 数量` }).click();
+    await pageA.getByRole('button', { name: `增加 ${SHIRT} 白色 · M 数量` }).click();
     const lines = pageA.getByRole('table', { name: '订单商品' });
     expect(await lines.getByRole('status', { name: '数量' }).textContent()).toBe('2');
     expect(await lines.textContent()).toContain(SHIRT_M);
@@ -410,7 +410,16 @@ describe('the counter’s story (issue #16)', () => {
     await shot(pageA, '12-reprint');
   });
 
-  it('A edits her profile after the fitting; B’s 360 shows it after its sync', async () => {
+  it('A edits her profile after the fitting; B’s open 360 shows it after its sync', async () => {
+    // B has her 360 open while A edits: it must follow the cache, not need opening again.
+    await toArrivals(pageB);
+    await card(pageB)
+      .getByRole('button', { name: `查看 ${CUSTOMER} 的顾客档案` })
+      .click();
+    await pageB.getByRole('heading', { name: CUSTOMER, level: 1 }).waitFor();
+    const tags = pageB.getByRole('list', { name: '标签' });
+    expect(await tags.getByText('肩宽').count()).toBe(0);
+
     await toArrivals(pageA);
     await card(pageA)
       .getByRole('button', { name: `查看 ${CUSTOMER} 的顾客档案` })
@@ -428,19 +437,9 @@ describe('the counter’s story (issue #16)', () => {
     await pageA.getByText('鞋 37').waitFor();
     await expect.poll(() => pendingText(pageA), SYNC).toBe('已全部上传');
 
-    // The 360 reads the cached profile when it opens: B opens it again until its feed pull
-    // (started by the hub's customers:changed) has brought the edit.
-    const tags = pageB.getByRole('list', { name: '标签' });
-    await expect
-      .poll(async () => {
-        await toArrivals(pageB);
-        await card(pageB)
-          .getByRole('button', { name: `查看 ${CUSTOMER} 的顾客档案` })
-          .click();
-        await pageB.getByRole('heading', { name: CUSTOMER, level: 1 }).waitFor();
-        return tags.getByText('肩宽').count();
-      }, SYNC)
-      .toBe(1);
+    // B's feed pull (started by the hub's customers:changed) brings the edit into its cache,
+    // and the 360 already open there shows it.
+    await expect.poll(() => tags.getByText('肩宽').count(), SYNC).toBe(1);
     const profileB = (await pageB.locator('main').textContent()) ?? '';
     expect(profileB).toContain('鞋 37');
     expect(profileB).toContain('上装 M');

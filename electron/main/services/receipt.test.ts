@@ -8,7 +8,15 @@ const receipt: Receipt = {
   at: '2026-11-22T06:05:00Z',
   timezone: 'Asia/Shanghai',
   lines: [
-    { name: '羊毛大衣', sku: 'WC-01', size: 'M', quantity: 1, unitPrice: 129_900, discount: 0 },
+    {
+      name: '羊毛大衣',
+      sku: 'WC-01',
+      size: 'M',
+      colour: '驼色',
+      quantity: 1,
+      unitPrice: 129_900,
+      discount: 0,
+    },
     {
       name: '<img src=x onerror=alert(1)>',
       sku: 'T-02',
@@ -26,8 +34,30 @@ describe('receipt view', () => {
     const html = renderReceiptHtml(receipt);
     expect(html).toContain('上海南京西路店');
     expect(html).toContain('2026-11-22 14:05');
-    expect(html).toContain('羊毛大衣 (M)');
     expect(html).toMatch(/1,497\.00/);
+  });
+
+  it('prints each item with its colour and size, the SKU small beneath', () => {
+    const html = renderReceiptHtml(receipt);
+    expect(html).toContain('羊毛大衣 驼色 · M<br><small>WC-01</small>');
+    // no colour or size: the name alone, never an empty separator
+    expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;<br><small>T-02</small>');
+    const sizeOnly: Receipt = {
+      ...receipt,
+      lines: [{ ...receipt.lines[0]!, colour: undefined }],
+      total: 129_900,
+    };
+    expect(renderReceiptHtml(sizeOnly)).toContain('羊毛大衣 M<br>');
+  });
+
+  it('escapes the colour and size too (head office data)', () => {
+    const html = renderReceiptHtml({
+      ...receipt,
+      lines: [{ ...receipt.lines[0]!, colour: '<b>红</b>', size: 'L&XL' }],
+      total: 129_900,
+    });
+    expect(html).toContain('&#60;b&#62;红&#60;/b&#62; · L&#38;XL');
+    expect(html).not.toContain('<b>');
   });
 
   it('prints line discounts, so the lines add up to the total', () => {

@@ -1,5 +1,6 @@
 import type { Receipt } from '../../../shared/bridge';
 import { formatFen } from '../../../shared/domain/money';
+import { variantLabel } from '../../../shared/domain/variant';
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -19,6 +20,12 @@ function formatTime(iso: string, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
+/** One line's item: the name with its colour and size, the SKU small beneath (for staff). */
+function itemHtml(line: Receipt['lines'][number]): string {
+  const variant = variantLabel(line);
+  return `${escapeHtml(line.name)}${variant ? ` ${escapeHtml(variant)}` : ''}<br><small>${escapeHtml(line.sku)}</small>`;
+}
+
 /**
  * The receipt view, as a self-contained HTML document for an 80 mm printer. Every value is
  * escaped and the page carries its own CSP (no scripts at all), because product names come from
@@ -28,7 +35,7 @@ export function renderReceiptHtml(receipt: Receipt, qrSvg?: string): string {
   const rows = receipt.lines
     .map(
       (line) =>
-        `<tr><td>${escapeHtml(line.name)}${line.size ? ` (${escapeHtml(line.size)})` : ''}<br><small>${escapeHtml(line.sku)}</small></td><td class="n">${line.quantity}</td><td class="n">${escapeHtml(formatFen(line.unitPrice * line.quantity))}</td></tr>${line.discount > 0 ? `<tr class="discount"><td colspan="2">优惠 Discount</td><td class="n">-${escapeHtml(formatFen(line.discount))}</td></tr>` : ''}`,
+        `<tr><td>${itemHtml(line)}</td><td class="n">${line.quantity}</td><td class="n">${escapeHtml(formatFen(line.unitPrice * line.quantity))}</td></tr>${line.discount > 0 ? `<tr class="discount"><td colspan="2">优惠 Discount</td><td class="n">-${escapeHtml(formatFen(line.discount))}</td></tr>` : ''}`,
     )
     .join('');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
@@ -40,6 +47,7 @@ h1 { font-size: 15px; text-align: center; margin: 0 0 4px; }
 table { width: 100%; border-collapse: collapse; }
 td { vertical-align: top; padding: 2px 0; }
 .n { text-align: right; white-space: nowrap; }
+small { font-size: 10px; }
 .total { border-top: 1px dashed #000; font-weight: bold; }
 .qr { text-align: center; margin-top: 6px; }
 .qr svg { width: 30mm; height: 30mm; }
