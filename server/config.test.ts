@@ -91,6 +91,14 @@ describe('hub configuration', () => {
     expect(() => loadConfig({ HUB_DB_POOL_MAX: '0' })).toThrow(/HUB_DB_POOL_MAX/);
   });
 
+  it("gives each store's terminals their store's members (HUB_CUSTOMER_FEED_SCOPE, default store)", () => {
+    expect(loadConfig({}).customerFeedScope).toBe('store');
+    expect(loadConfig({ HUB_CUSTOMER_FEED_SCOPE: 'chain' }).customerFeedScope).toBe('chain');
+    expect(() => loadConfig({ HUB_CUSTOMER_FEED_SCOPE: 'region' })).toThrow(
+      /HUB_CUSTOMER_FEED_SCOPE/,
+    );
+  });
+
   it('names the bad setting instead of starting half-configured', () => {
     expect(() => loadConfig({ HUB_PORT: 'eighty' })).toThrow(/HUB_PORT/);
     expect(() => loadConfig({ HUB_INTEGRATION_KEY: 'short' })).toThrow(/HUB_INTEGRATION_KEY/);

@@ -80,9 +80,10 @@ const envSchema = z.object({
   HUB_REGISTRATION_LOOKUPS_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   /**
    * what a terminal's customer feed carries: `store`, the members in its store's scope (issue #17,
-   * docs/scaling.md), or `chain`, every member of the chain (until every deployment moved over)
+   * docs/scaling.md; the default), or `chain`, every member of the chain (a deployment not yet
+   * moved over; its terminals re-sync their customers once when it changes)
    */
-  HUB_CUSTOMER_FEED_SCOPE: z.enum(['chain', 'store']).default('chain'),
+  HUB_CUSTOMER_FEED_SCOPE: z.enum(['chain', 'store']).default('store'),
   /** members one store's terminals cache at most (docs/scaling.md, "Store-scoped caches") */
   HUB_STORE_SCOPE_CAP: z.coerce.number().int().min(1).max(100_000_000).default(200_000),
   /** days an online event's place keeps the member in the nearest store's scope ("online nearby") */

@@ -25,6 +25,18 @@ export type DemoCredentials = {
 };
 
 /**
+ * The customer feed a bench's hubs serve. The hub's default is the store-scoped feed (#17); the
+ * figures bench:hub and bench:chain recorded were measured on the chain feed (every terminal
+ * caches every member), so their hubs serve `chain` unless the run names the store's
+ * (`HUB_CUSTOMER_FEED_SCOPE=store npm run bench:hub`, docs/scaling.md).
+ */
+export function benchFeedScope(): { HUB_CUSTOMER_FEED_SCOPE: 'chain' | 'store' } {
+  return {
+    HUB_CUSTOMER_FEED_SCOPE: process.env.HUB_CUSTOMER_FEED_SCOPE === 'store' ? 'store' : 'chain',
+  };
+}
+
+/**
  * A hub data dir seeded with the demo chain (`hub:seed --customers N --no-history`): `dataDir`
  * when it already holds a seed, otherwise a new one (seeding 200,000 customers takes ~80 s).
  * With `databaseUrl` the hub's database is that PostgreSQL database (the data dir then only keeps

@@ -36,6 +36,7 @@ import {
 } from '../support/hub-process';
 import { createBalancer, isConnectionFailure, keepAliveClient } from './bench-http';
 import {
+  benchFeedScope,
   freshPgDatabase,
   hubErrors,
   openLoop,
@@ -362,7 +363,9 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
 // ——— the run ———
 
 async function main(): Promise<ChainResult> {
-  console.log(`bench:chain — ${UPTIME_AT_START}`);
+  console.log(
+    `bench:chain — ${UPTIME_AT_START}; ${benchFeedScope().HUB_CUSTOMER_FEED_SCOPE} customer feed`,
+  );
   const database = await freshPgDatabase(args.pg, 'bench_chain');
   dropDatabase = database.drop;
   console.log(`database ${database.name}; Redis ${args.redis}`);
@@ -372,7 +375,12 @@ async function main(): Promise<ChainResult> {
   const options = {
     databaseUrl: database.url,
     redisUrl: args.redis,
-    env: { HUB_ADMIN_CALLS_PER_MIN: '1000000', HUB_REDIS_PREFIX: 'sgbench-chain' },
+    env: {
+      HUB_ADMIN_CALLS_PER_MIN: '1000000',
+      HUB_REDIS_PREFIX: 'sgbench-chain',
+      // The chain feed unless the run names the store's (the recorded figures are chain's).
+      ...benchFeedScope(),
+    },
   };
   // One after the other: the first runs the migrations.
   for (let i = 0; i < NODES; i++) hubs.push(await startHub(options));

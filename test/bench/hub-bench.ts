@@ -30,6 +30,7 @@ import {
   type HubProcess,
 } from '../support/hub-process';
 import {
+  benchFeedScope,
   freshPgDatabase,
   hubErrors,
   openLoop,
@@ -384,12 +385,14 @@ async function measureOrders(hub: HubProcess, fx: Fixture): Promise<OrdersResult
 }
 
 async function runBackend(kind: BackendResult['backend']): Promise<BackendResult> {
-  console.log(`\n${kind}: starting a hub…`);
+  console.log(`\n${kind}: starting a hub (${benchFeedScope().HUB_CUSTOMER_FEED_SCOPE} feed)…`);
   const database = kind === 'PostgreSQL' ? await freshPgDatabase(PG_URL!) : null;
   // Setting up 5 terminals per store for hundreds of stores is more admin calls than the admin
   // key's 600/min guard allows; the bench measures presence and orders, not that guard.
   const env = {
     HUB_ADMIN_CALLS_PER_MIN: '100000',
+    // The chain feed unless the run names the store's (the figures recorded so far are chain's).
+    ...benchFeedScope(),
     // The hub's own event-loop delay over the presence window, read by hubLoopWindow.
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${LOOP_PROBE}`.trim(),
   };

@@ -17,7 +17,9 @@ const PROFILES = Number(process.env.BENCH_CUSTOMERS ?? 50_000);
 async function readProfiles(): Promise<string> {
   const { dataDir, credentials } = seededHubDir(PROFILES, process.env.BENCH_HUB_DIR);
   const token = credentials.stores[0]!.terminals[0]!.token;
-  const hub = await startHub({ dataDir });
+  // The chain feed: the layouts are compared on every seeded profile, not one store's share (the
+  // hub's default feed is the store's).
+  const hub = await startHub({ dataDir, env: { HUB_CUSTOMER_FEED_SCOPE: 'chain' } });
   try {
     const api = hubApi(hub, { token });
     await must(api.call(endpoints.terminalInfo), 'terminal info');

@@ -88,6 +88,8 @@ async function run(hub: HubProcess) {
           crmId: `stress-${i}`,
           name: `顾客${i}`,
           memberCode,
+          // homed at the stress store: its terminals' store-scoped feed carries them
+          homeStoreId: storeId,
         })),
       },
     }),

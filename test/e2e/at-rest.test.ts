@@ -61,6 +61,8 @@ beforeAll(async () => {
           name: '沈静',
           phone: `139${tag.padStart(8, '0').slice(-8)}`,
           memberCode: MEMBER,
+          // homed here: the terminal's store-scoped feed carries her
+          homeStoreId: store.storeId,
           tier: 'gold',
           sizes: { top: SIZE },
           notes: NOTES,

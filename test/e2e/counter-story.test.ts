@@ -102,6 +102,8 @@ beforeAll(async () => {
           name: CUSTOMER,
           phone: '13700001234',
           memberCode: 'STORY001',
+          // homed at this store: its terminals' store-scoped feed carries her
+          homeStoreId: store.storeId,
           tier: 'gold',
           sizes: { top: 'M' },
           favouriteCategories: ['衬衫'],

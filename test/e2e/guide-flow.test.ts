@@ -71,6 +71,8 @@ beforeAll(async () => {
           name: '陈静',
           phone: '13912345678',
           memberCode: 'E2E00001',
+          // homed at this store: its terminals' store-scoped feed carries her
+          homeStoreId: store.storeId,
           tier: 'gold',
           sizes: { dress: 'M', top: 'S' },
           favouriteCategories: ['连衣裙'],

@@ -113,6 +113,8 @@ describeOnBackends('hub:admin CLI', (backend) => {
             name: '王芳',
             phone: `139${unique().padStart(8, '0').slice(-8)}`,
             memberCode,
+            // homed at the new store: its terminal's feed carries her
+            homeStoreId: storeId,
           },
         ],
       },

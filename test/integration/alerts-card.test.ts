@@ -178,7 +178,15 @@ describeOnBackends('the customer card on an arrival alert', (backend) => {
   it('lists in-store purchases and counts them in lifetime spend', async () => {
     await ok(hub, endpoints.importCustomers, {
       body: {
-        customers: [{ crmId: 'crm-card-2', name: '刘洋', memberCode: 'CARD0002' }],
+        // homed at A, whose feed carries her; she is then seen in B
+        customers: [
+          {
+            crmId: 'crm-card-2',
+            name: '刘洋',
+            memberCode: 'CARD0002',
+            homeStoreId: storeA.storeId,
+          },
+        ],
       },
     });
     const customerId = await customerIdOf(hub, storeA, 'CARD0002');
@@ -219,8 +227,21 @@ describeOnBackends('the customer card on an arrival alert', (backend) => {
     await ok(hub, endpoints.importCustomers, {
       body: {
         customers: [
-          { crmId: 'crm-dup-old', name: '王磊', memberCode: 'CARD0003', phone: '13600001111' },
-          { crmId: 'crm-dup-new', name: '王磊', memberCode: 'CARD0004', tier: 'gold' },
+          // both homed at A, whose feed carries them
+          {
+            crmId: 'crm-dup-old',
+            name: '王磊',
+            memberCode: 'CARD0003',
+            phone: '13600001111',
+            homeStoreId: storeA.storeId,
+          },
+          {
+            crmId: 'crm-dup-new',
+            name: '王磊',
+            memberCode: 'CARD0004',
+            tier: 'gold',
+            homeStoreId: storeA.storeId,
+          },
         ],
       },
     });

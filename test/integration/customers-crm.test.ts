@@ -27,8 +27,15 @@ describeOnBackends('CRM customer upsert', (backend) => {
       { query: { after } },
       { token: store.terminals[0]!.token },
     ).then((r) => ({ ...r, body: r.body as Page<CustomerFeedItem> }));
+  /**
+   * CRM records as head office sends them, homed at the store unless they name a home store: the
+   * store's terminal reads them from its store-scoped feed (a member with no home store is in no
+   * store's scope until she is seen somewhere: store-scopes.test.ts).
+   */
   const upsert = (customers: z.input<typeof crmCustomer>[]) =>
-    callRoute(hub, endpoints.importCustomers, { body: { customers } });
+    callRoute(hub, endpoints.importCustomers, {
+      body: { customers: customers.map((c) => ({ homeStoreId: store.storeId, ...c })) },
+    });
   const profiles = (items: CustomerFeedItem[]) =>
     items.filter((i): i is CustomerProfile => !('deleted' in i));
 

@@ -50,7 +50,18 @@ describeOnBackends('customers: erasure on request', (backend) => {
     phone = `139${unique().padStart(8, '0').slice(-8)}`;
     const memberCode = `MERASE${unique()}`;
     const crm = await callRoute(hub, endpoints.importCustomers, {
-      body: { customers: [{ crmId: `crm-erase-${unique()}`, name: '王芳', phone, memberCode }] },
+      body: {
+        customers: [
+          // homed at the store, whose feed carries her
+          {
+            crmId: `crm-erase-${unique()}`,
+            name: '王芳',
+            phone,
+            memberCode,
+            homeStoreId: store.storeId,
+          },
+        ],
+      },
     });
     expect(crm.body.results[0]?.status).toBe('accepted');
     erased = (await customerFeed(hub, token)).find((c) => c.memberCode === memberCode)!.id;

@@ -107,7 +107,7 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     );
   });
 
-  it('registers a customer in store and shows them in every store feed', async () => {
+  it("registers a customer in store and shows them in that store's feed, not another store's", async () => {
     const id = newId();
     const r = await register({
       id,
@@ -136,9 +136,12 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     expect(JSON.stringify(r.body)).not.toMatch(
       /13711112222|137\*|phoneHash|phoneMasked|1992|consentMarketing|createdAt|updatedAt/,
     );
-    // Chain-wide scope: the other store's terminal sees the new member too.
+    // Store-scoped feeds (the default): registered here, she enters this store's scope — its
+    // other counter's next pull carries her — and no other store's terminals cache her.
+    const here = await pull('0', 1000, store.terminals[1]!.token);
+    expect(here.body.items.some((i) => i.id === id)).toBe(true);
     const elsewhere = await pull('0', 1000, other.terminals[0]!.token);
-    expect(elsewhere.body.items.some((i) => i.id === id)).toBe(true);
+    expect(elsewhere.body.items.some((i) => i.id === id)).toBe(false);
   });
 
   it('deduplicates registration by phone in any format, and is idempotent on the same id', async () => {
@@ -458,7 +461,18 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
     const sourcePhone = nextPhone();
     const source = await register({ id: newId(), name: '王五', phone: sourcePhone });
     const crm = await callRoute(hub, endpoints.importCustomers, {
-      body: { customers: [{ crmId: 'CRM-MERGE-T', name: '王五', tier: 'gold', points: 100 }] },
+      body: {
+        customers: [
+          // homed at the store: its feed carries her, as it carries the member registered here
+          {
+            crmId: 'CRM-MERGE-T',
+            name: '王五',
+            tier: 'gold',
+            points: 100,
+            homeStoreId: store.storeId,
+          },
+        ],
+      },
     });
     expect(crm.body.results[0]!.status).toBe('accepted');
     const { state: s0, cursor } = await pullAll();
@@ -669,7 +683,7 @@ describeOnBackends('customer feed, registration, online events and merges', (bac
       cursor: end.cursor,
       hasMore: false,
       total: 0,
-      feed: 'chain',
+      feed: `store:${store.storeId}`,
     });
   });
 

@@ -60,6 +60,7 @@ function fold(pages: Fetched[]): Map<string, string> {
 describeOnBackends('customer feed page cache', (backend) => {
   let hub: HubProcess;
   let token: string;
+  let storeId: string;
   const tag = unique();
   // Two-digit suffixes, so no name or member code is a substring of another.
   const crm = Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0')).map((n) => ({
@@ -68,8 +69,11 @@ describeOnBackends('customer feed page cache', (backend) => {
     phone: `137${String(tag).padStart(6, '0').slice(-6)}${n}`,
     memberCode: `MCACHE${tag}X${n}`,
   }));
-  const pushCrm = async (customers: typeof crm, to: HubProcess = hub) => {
-    const r = await callRoute(to, endpoints.importCustomers, { body: { customers } });
+  /** Imports (or updates) members, homed at `home`: the store-scoped feed carries them there. */
+  const pushCrm = async (customers: typeof crm, to: HubProcess = hub, home = storeId) => {
+    const r = await callRoute(to, endpoints.importCustomers, {
+      body: { customers: customers.map((c) => ({ ...c, homeStoreId: home })) },
+    });
     expect(r.status).toBe(200);
     expect(r.body.results.every((x) => x.status === 'accepted')).toBe(true);
   };
@@ -79,7 +83,9 @@ describeOnBackends('customer feed page cache', (backend) => {
 
   beforeAll(async () => {
     hub = await backend.startHub();
-    token = (await createStoreFixture(hub)).terminals[0]!.token;
+    const store = await createStoreFixture(hub);
+    token = store.terminals[0]!.token;
+    storeId = store.storeId;
     await pushCrm(crm);
   });
   afterAll(() => backend.cleanup());
@@ -172,8 +178,9 @@ describeOnBackends('customer feed page cache', (backend) => {
 
   it('HUB_FEED_CACHE_MB=0 turns the cache off', async () => {
     const plain = await backend.startHub({ env: { HUB_FEED_CACHE_MB: '0' } });
-    const plainToken = (await createStoreFixture(plain)).terminals[0]!.token;
-    await pushCrm(crm.slice(0, 2), plain);
+    const plainStore = await createStoreFixture(plain);
+    const plainToken = plainStore.terminals[0]!.token;
+    await pushCrm(crm.slice(0, 2), plain, plainStore.storeId);
     await feedPage(plain, plainToken, '0', 1);
     const again = await feedPage(plain, plainToken, '0', 1);
     expect(again.page.items).toHaveLength(1);

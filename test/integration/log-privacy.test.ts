@@ -91,6 +91,8 @@ describeOnBackends('log privacy', (backend) => {
           name: nameOf(b, i),
           phone,
           memberCode: `MP${b}${i}x`,
+          // homed at the store: its feed pulls below carry them
+          homeStoreId: store.storeId,
         };
       });
     const bad = batch(0);

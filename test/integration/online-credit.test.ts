@@ -115,14 +115,20 @@ describeOnBackends('online-sale credit', (backend) => {
         },
       }),
     );
-    const feed = await customerFeed(hub, sh.terminals[0]!.token);
-    for (const key of Object.keys(c) as (keyof typeof c)[])
-      c[key] = feed.find((p) => p.memberCode === `MC${key.toUpperCase()}${tag}`)!.id;
 
     // The evidence, at exact instants, straight into the database while no hub holds it.
     await hub.stop();
     const db = await openDatabase({ databaseUrl: hub.options.databaseUrl, dataDir: hub.dataDir });
     try {
+      // The members' ids from the database: they are homed in two stores (n in none), and each
+      // store's feed carries only its own members.
+      for (const key of Object.keys(c) as (keyof typeof c)[]) {
+        const [row] = await db.query<{ id: string }>(
+          'select id from customers where member_code = $1',
+          [`MC${key.toUpperCase()}${tag}`],
+        );
+        c[key] = row!.id;
+      }
       const visit = async (
         v: string,
         a: string,
@@ -597,7 +603,8 @@ describeOnBackends('online-sale credit', (backend) => {
     );
     expect(x?.credit).toMatchObject({ rule: 'home_store', storeId: sh.storeId });
     const source = (await explain('M1')).order.customerId;
-    const feed = await customerFeed(hub, sh.terminals[0]!.token);
+    // Y is homed in Berlin: Berlin's feed carries her.
+    const feed = await customerFeed(hub, ber.terminals[0]!.token);
     const target = feed.find((p) => p.memberCode === `MCY${key}`)!.id;
     await must(
       api().call(endpoints.mergeCustomers, { body: { sourceId: source, targetId: target } }),

@@ -29,7 +29,9 @@ describeOnBackends('orders: parallel batches sharing customers', (backend) => {
     expect(products.status).toBe(200);
     const crm = Array.from({ length: 8 }, () => {
       const n = unique().padStart(8, '0').slice(-8);
-      return { crmId: `crm-shared-${n}`, name: `顾客${n}`, memberCode: `MS${n}` };
+      // homed at the store, whose feed carries them
+      const [crmId, name, memberCode] = [`crm-shared-${n}`, `顾客${n}`, `MS${n}`];
+      return { crmId, name, memberCode, homeStoreId: store.storeId };
     });
     const seeded = await callRoute(hub, endpoints.importCustomers, { body: { customers: crm } });
     expect(seeded.body.results.every((r) => r.status === 'accepted')).toBe(true);

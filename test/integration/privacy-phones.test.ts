@@ -104,6 +104,8 @@ describe('privacy: nothing one terminal can fetch or holds gives back a phone nu
       tier: 'gold' as const,
       birthday: `19${60 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
       sizes: { top: 'M' },
+      // homed at the store: its terminal caches all of them, what the attacker below holds
+      homeStoreId: store.storeId,
     }));
     const r = await callRoute(hub, endpoints.importCustomers, { body: { customers } });
     expect(r.status).toBe(200);

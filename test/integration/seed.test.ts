@@ -8,6 +8,7 @@ import type { DemoCredentials } from '../../server/demo/credentials';
 import { endpoints, type ArrivalAlert } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
 import { callRoute } from '../support/api';
+import { customerFeed } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
 import { runCli } from '../support/run-cli';
 import { freshPostgresDatabase } from '../support/services';
@@ -171,6 +172,49 @@ describeOnBackends('hub:seed', (backend) => {
     expect(presence.status).toBe(202);
     expect(presence.body.alertId).not.toBeNull();
     await hub.stop();
+  });
+
+  it("lists a newcomer's terminal its store's members, not the whole chain's", async () => {
+    const creds = credentials();
+    const [here, ...others] = creds.stores;
+    // Who is homed where, read straight from the database while no hub holds it.
+    const db = await openDatabase({ databaseUrl, dataDir });
+    const homed = await db
+      .query<{ member_code: string; home_store_id: string | null }>(
+        'select member_code, home_store_id from customers where not deleted and merged_into is null',
+      )
+      .finally(() => db.close());
+    const homedHere = homed.filter((c) => c.home_store_id === here!.id).map((c) => c.member_code);
+    expect(homedHere.length).toBeGreaterThan(0);
+    hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
+    try {
+      const token = here!.terminals[0]!.token;
+      const first = await callRoute(hub, endpoints.syncCustomers, { query: {} }, { token });
+      expect(first.body.feed).toBe(`store:${here!.id}`);
+      const listedNow = async () =>
+        new Set((await customerFeed(hub!, token)).map((c) => c.memberCode));
+      // Every member homed here; the hub numbers the seeded scope entries in its first settle
+      // round, just after it starts (a terminal is told to pull when it does).
+      await expect
+        .poll(
+          async () => {
+            const listed = await listedNow();
+            return homedHere.filter((code) => !listed.has(code));
+          },
+          { timeout: 20_000 },
+        )
+        .toEqual([]);
+      const listed = await listedNow();
+      // The other stores' sample members (regulars there, never seen here) stay off this terminal.
+      const othersSamples = creds.sampleCustomers.filter((c) =>
+        others.some((s) => s.id === c.homeStoreId),
+      );
+      expect(othersSamples.length).toBeGreaterThan(0);
+      for (const c of othersSamples) expect(listed.has(c.memberCode), c.memberCode).toBe(false);
+      expect(listed.size).toBeLessThan(homed.length);
+    } finally {
+      await hub.stop();
+    }
   });
 
   it('simulates arrivals that reach a terminal of that store as alerts', async () => {

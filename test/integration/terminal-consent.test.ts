@@ -55,7 +55,7 @@ describe('marketing consent: terminal ↔ real hub', () => {
     async () => {
       hub = await startHub();
       const store = await createStoreFixture(hub, { name: '杭州湖滨店' });
-      await seedCustomers(hub, 1, newId().slice(-6));
+      await seedCustomers(hub, 1, newId().slice(-6), store.storeId);
       const [member] = await customerFeed(hub, store.terminals[0]!.token);
       await must(
         hubApi(hub).call(endpoints.adminSetOutreachSettings, {

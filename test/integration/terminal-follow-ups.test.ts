@@ -51,7 +51,7 @@ describe('follow-ups and visit outcomes: terminal ↔ real hub', () => {
     async () => {
       hub = await startHub();
       store = await createStoreFixture(hub, { name: '上海IFC店' });
-      const [member] = await seedCustomers(hub, 1, newId().slice(-6));
+      const [member] = await seedCustomers(hub, 1, newId().slice(-6), store.storeId);
       const a = await enrolTerminal(hub, store, { index: 0, wrap: losingFirstAnswers });
       const b = await enrolTerminal(hub, store, { index: 1 });
       terminals.push(a, b);

@@ -33,7 +33,12 @@ describe('terminal sync against a real hub', () => {
     hub = await startHub({ env: options.hubEnv });
     store = await createStoreFixture(hub, { name: '上海IFC店' });
     await seedProducts(hub, store.storeId, ['DR-1', 'CO-2', 'SK-3']);
-    const customers = await seedCustomers(hub, options.customers ?? 20, newId().slice(-6));
+    const customers = await seedCustomers(
+      hub,
+      options.customers ?? 20,
+      newId().slice(-6),
+      store.storeId,
+    );
     const terminal = await enrolTerminal(hub, store, { pageSize: options.pageSize });
     terminals.push(terminal);
     return { customers, terminal };

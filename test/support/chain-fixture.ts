@@ -74,8 +74,13 @@ export async function seedChainFixture(hub: HubProcess): Promise<ChainFixture> {
       body: { customers: [member('1', shanghai.storeId), member('2', berlin.storeId)] },
     }),
   );
-  const feed = await customerFeed(hub, shanghai.terminals[0]!.token);
-  const [c1, c2] = ['1', '2'].map((k) => feed.find((p) => p.memberCode === `MCH${k}${tag}`)!.id);
+  // Each member is read from her home store's feed: a store's terminals get only its own members.
+  const idIn = async (store: StoreFixture, key: string) =>
+    (await customerFeed(hub, store.terminals[0]!.token)).find(
+      (p) => p.memberCode === `MCH${key}${tag}`,
+    )!.id;
+  const c1 = await idIn(shanghai, '1');
+  const c2 = await idIn(berlin, '2');
 
   const footfall = async (storeId: string, at: string, count: number) =>
     expectStatus(await callRoute(hub, endpoints.footfall, { body: { storeId, at, count } }), 202);
@@ -88,7 +93,7 @@ export async function seedChainFixture(hub: HubProcess): Promise<ChainFixture> {
   expectStatus(
     await callRoute(hub, endpoints.presence, {
       body: {
-        customer: { customerId: c1! },
+        customer: { customerId: c1 },
         storeId: shanghai.storeId,
         source: 'wifi',
         at: '2026-11-16T04:00:00Z',
@@ -137,7 +142,7 @@ export async function seedChainFixture(hub: HubProcess): Promise<ChainFixture> {
       guideId: shanghai.guide2.id,
       qty: 1,
       price: 5_000,
-      customerId: c1!,
+      customerId: c1,
     },
   ]);
   // One of Monday's two ¥100 pieces comes back on Tuesday: the ¥100 refund counts on Tuesday.
@@ -186,10 +191,10 @@ export async function seedChainFixture(hub: HubProcess): Promise<ChainFixture> {
     admin.call(endpoints.postOnlineOrders, {
       body: {
         orders: [
-          online('ON1', c1!, '2026-11-16T10:00:00Z', 30_000),
-          online('RF1', c1!, '2026-11-17T02:00:00Z', -5_000, 'ON1'),
-          online('ON2', c2!, '2026-11-17T22:00:00Z', 12_000),
-          online('ON3', c2!, '2026-11-17T23:30:00Z', 7_000),
+          online('ON1', c1, '2026-11-16T10:00:00Z', 30_000),
+          online('RF1', c1, '2026-11-17T02:00:00Z', -5_000, 'ON1'),
+          online('ON2', c2, '2026-11-17T22:00:00Z', 12_000),
+          online('ON3', c2, '2026-11-17T23:30:00Z', 7_000),
         ],
       },
     }),

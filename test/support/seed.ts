@@ -27,7 +27,8 @@ export async function customerFeed(
 
 /**
  * Seeds `count` CRM customers through the integration API (each with a unique mobile number and
- * member code under `tag`) and returns their hub ids, read back from the terminal's feed.
+ * member code under `tag`), homed at the terminal's store so its store-scoped feed carries them,
+ * and returns their hub ids, read back from the terminal's feed.
  */
 export async function seedCrmCustomers(
   hub: Pick<HubProcess, 'url'>,
@@ -35,6 +36,10 @@ export async function seedCrmCustomers(
   count: number,
   tag: string,
 ): Promise<string[]> {
+  const { store } = await must(
+    hubApi(hub, { token }).call(endpoints.terminalInfo),
+    'terminal info',
+  );
   const crm = Array.from({ length: count }, () => {
     const n = unique().padStart(8, '0').slice(-8);
     return {
@@ -42,6 +47,7 @@ export async function seedCrmCustomers(
       name: `顾客${n}`,
       phone: `138${n}`,
       memberCode: `M${tag}${n}`,
+      homeStoreId: store.id,
     };
   });
   const { results } = await must(
