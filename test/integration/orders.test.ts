@@ -385,7 +385,22 @@ describeOnBackends('orders', (backend) => {
         'alert:updated',
         (u) => u.alertId === seen.body.alertId && u.status === 'converted',
       );
-      const changed = nextEvent<{ cursor: string }>(socket, 'customers:changed', () => true);
+      // The order's hint: the first beyond the feed's head now. Hints are coalesced (≤ 1 per
+      // 500 ms per node), so an earlier test's hint can still reach this new socket, with a cursor
+      // this store's terminals have pulled past.
+      const head = (
+        await callRoute(
+          hub,
+          endpoints.syncCustomers,
+          { query: { after: '0', limit: 5000, withTotal: false } },
+          { token },
+        )
+      ).body.cursor;
+      const changed = nextEvent<{ cursor: string }>(
+        socket,
+        'customers:changed',
+        (u) => BigInt(u.cursor) > BigInt(head),
+      );
       expect((await postOrders(hub, token, [order])).body.results[0]!.status).toBe('accepted');
       const update = await converted;
       expect(update).toMatchObject({
