@@ -11,6 +11,15 @@ import { dataKeyFromBase64, importDataKey, singleKeySealer, type Sealer } from '
  * Fails (the app shows the message and stays there) when the OS cannot protect the key: customer
  * data is then not kept on this PC at all, rather than in clear.
  */
+/**
+ * The seal worker (data/seal-worker.ts; issue #17 item 4): customer blocks are deflated and
+ * encrypted off the page's thread. Where there are no workers (unit tests), sealing stays here.
+ */
+const sealWorker = (): (() => Worker) | undefined =>
+  typeof Worker === 'undefined'
+    ? undefined
+    : () => new Worker(new URL('../data/seal-worker.ts', import.meta.url), { type: 'module' });
+
 export async function openDataKey(bridge: ShopGuideBridge): Promise<Result<Sealer, string>> {
   const material = await bridge.dataKey();
   if (!material.ok) return err(material.error.message);
@@ -19,7 +28,7 @@ export async function openDataKey(bridge: ShopGuideBridge): Promise<Result<Seale
       material.value.kind === 'key'
         ? material.value.key
         : await importDataKey(dataKeyFromBase64(material.value.base64));
-    return ok(singleKeySealer(key));
+    return ok(singleKeySealer(key, sealWorker()));
   } catch {
     return err('the data key could not be imported');
   }

@@ -87,14 +87,19 @@ export async function syncOnly(run: Run, setup: object, mode: string): Promise<v
   } else {
     await step('syncCold', 'syncTimed', { ...setup, name: 'cold' });
     await step('syncWarm', 'syncTimed', { ...setup, name: 'warm' });
-    // The same warm sync with the customer feed in the app's Web Worker (or, with
-    // BENCH_FEED_WORKER=1, on the main thread), same hub: the worker's A/B.
-    const other = !(setup as { feedWorker?: boolean }).feedWorker;
-    await step(other ? 'syncWarmWorker' : 'syncWarmMainThread', 'syncTimed', {
-      ...setup,
-      name: 'other',
-      feedWorker: other,
-    });
+    // The same warm sync once more, same hub, with one part of the app switched: the seal
+    // worker off (blocks sealed on the page's thread) — or, with BENCH_AB=feed, the customer feed
+    // in the app's feed worker (with BENCH_FEED_WORKER=1, on the main thread). The A/B.
+    if (process.env.BENCH_AB === 'feed') {
+      const other = !(setup as { feedWorker?: boolean }).feedWorker;
+      await step(other ? 'syncWarmWorker' : 'syncWarmMainThread', 'syncTimed', {
+        ...setup,
+        name: 'other',
+        feedWorker: other,
+      });
+    } else {
+      await step('syncWarmSealedHere', 'syncTimed', { ...setup, name: 'other', sealWorker: false });
+    }
     await step('feedWarm', 'feedOnly', setup);
   }
   console.log(JSON.stringify(out, null, 2));

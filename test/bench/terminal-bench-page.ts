@@ -29,6 +29,10 @@ type Setup = {
   pageSize: number;
   /** the customer feed through the app's Web Worker (renderer/sync/feed-worker.ts) */
   feedWorker?: boolean;
+  /** false: customer blocks sealed on the page's thread, not in the app's seal worker */
+  sealWorker?: boolean;
+  /** how many seal workers (default 1, as the app) */
+  sealWorkers?: number;
 };
 
 /** The app's feed worker, when the setup asks for it (as renderer/app/bootstrap.ts starts it). */
@@ -46,7 +50,34 @@ const workerOption = (setup: Setup) =>
 let workerAnswers = 0;
 
 /** The data key as browser mode keeps it (a non-extractable CryptoKey in its own IndexedDB). */
-const sealer = singleKeySealer(createSecretDb(indexedDB).dataKey(generateDataKey));
+const dataKey = createSecretDb(indexedDB).dataKey(generateDataKey);
+/** Values the seal worker sealed (0 with it on: it failed, the page's thread did it). */
+let sealWorkerAnswers = 0;
+/**
+ * Sealed as the app seals (renderer/app/data-key.ts): large values in the seal worker
+ * (renderer/data/seal-worker.ts); `here` seals everything on the page's thread, for the A/B.
+ */
+const inWorkers = (workers: number) =>
+  singleKeySealer(
+    dataKey,
+    () => {
+      const worker = new Worker('/seal-worker.js');
+      worker.addEventListener('message', () => (sealWorkerAnswers += 1));
+      return worker;
+    },
+    workers,
+  );
+const sealers = { worker: inWorkers(1), here: singleKeySealer(dataKey) };
+let sealer = sealers.worker;
+let pooled = false;
+const sealerFor = (setup: Setup) => {
+  // BENCH_SEAL_WORKERS: how many seal workers (the app starts one).
+  if (!pooled && setup.sealWorkers !== undefined && setup.sealWorkers !== 1) {
+    sealers.worker = inWorkers(setup.sealWorkers);
+    pooled = true;
+  }
+  return (sealer = setup.sealWorker === false ? sealers.here : sealers.worker);
+};
 
 let db: TerminalDb;
 let engine: SyncEngine;
@@ -64,7 +95,7 @@ async function usage(): Promise<number> {
 
 async function initialSync(setup: Setup) {
   secrets = memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey });
-  db = new TerminalDb(setup.terminalId, { sealer });
+  db = new TerminalDb(setup.terminalId, { sealer: sealerFor(setup) });
   await db.open();
   const before = await usage();
   const client = createHttpHubClient({
@@ -136,7 +167,7 @@ async function withHeartbeat<T>(everyMs: number, work: () => Promise<T>) {
  */
 async function timedSyncInto(name: string, hub: HubClient, setup: Setup) {
   const syncSecrets = memorySecretStore({ token: setup.token, phoneHashKey: setup.phoneHashKey });
-  const syncDb = new TerminalDb(name, { sealer });
+  const syncDb = new TerminalDb(name, { sealer: sealerFor(setup) });
   await syncDb.open();
   const syncEngine = new SyncEngine({
     db: syncDb,
@@ -169,12 +200,13 @@ function benchClient(setup: Setup) {
 /** A customers initial sync into a fresh database `name` (deleted afterwards): time, stall. */
 async function syncTimed(setup: Setup & { name: string }) {
   workerAnswers = 0;
+  sealWorkerAnswers = 0;
   const result = await timedSyncInto(
     `${setup.terminalId}-${setup.name}`,
     benchClient(setup),
     setup,
   );
-  return { ...result, workerAnswers };
+  return { ...result, workerAnswers, sealWorkerAnswers };
 }
 
 /**

@@ -68,6 +68,11 @@ async function main(): Promise<void> {
         type: 'text/javascript',
         body: await bundleBenchPage('renderer/sync/feed-worker.ts'),
       },
+      // The app's seal worker (renderer/data/seal-worker.ts), as the page's sealer uses it.
+      '/seal-worker.js': {
+        type: 'text/javascript',
+        body: await bundleBenchPage('renderer/data/seal-worker.ts'),
+      },
     },
     globalName: 'terminalBench',
     ...(process.env.BENCH_PAGE_PORT ? { port: Number(process.env.BENCH_PAGE_PORT) } : {}),
@@ -86,6 +91,7 @@ async function main(): Promise<void> {
       // BENCH_FEED_WORKER=1: the customer feed fetched and validated in the app's Web Worker
       // (off in the app: renderer/app/bootstrap.ts, CUSTOMER_FEED_IN_WORKER).
       feedWorker: process.env.BENCH_FEED_WORKER === '1',
+      sealWorkers: Number(process.env.BENCH_SEAL_WORKERS ?? '1'),
     };
 
     const run = <T>(fn: string, arg: unknown) => browser.run<T>(fn, arg);

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { endpoints } from '../../shared/protocol';
 import {
   buildRenderer,
@@ -32,6 +32,7 @@ const tag = unique();
 const NOTES = `ATREST-NOTES-${tag}`;
 const SIZE = `ATRSZ${tag}`; // sizes are at most 16 characters
 const MEMBER = `MATREST${tag}`;
+const FILLERS = 149;
 
 /** Every file under a directory (the profile's IndexedDB folder), recursively. */
 function filesUnder(dir: string): string[] {
@@ -67,11 +68,23 @@ beforeAll(async () => {
           sizes: { top: SIZE },
           notes: NOTES,
         },
+        // Enough members after her to fill her block of 100: a full block is over the 16 KiB
+        // that is deflated and sealed in the seal worker (renderer/data/seal-worker.ts).
+        ...Array.from({ length: FILLERS }, (_, i) => ({
+          crmId: `crm-atrest-${tag}-${i}`,
+          name: `顾客${i}`,
+          phone: `138${String(i).padStart(4, '0')}${tag.padStart(4, '0').slice(-4)}`,
+          memberCode: `MFILL${tag}${i}`,
+          homeStoreId: store.storeId,
+          tier: 'silver' as const,
+          notes: `常来店里试穿新款，偏爱亚麻和棉质面料，周末下午到店 ${i}`,
+        })),
       ],
     },
   });
   expect(seeded.body, JSON.stringify(seeded.body)).toHaveProperty('results');
-  expect(seeded.body.results.map((r) => r.status)).toEqual(['accepted']);
+  expect(new Set(seeded.body.results.map((r) => r.status))).toEqual(new Set(['accepted']));
+  expect(seeded.body.results).toHaveLength(1 + FILLERS);
   await buildRenderer(RENDERER_OUT);
   terminal = await startTerminal({
     hubUrl: hub.url,
@@ -94,6 +107,18 @@ afterAll(async () => {
   if (hub) removeDataDir(hub);
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
+
+/** A PIN check is scrypt by design (≈ 0.2–0.4 s of CPU, more on a loaded 2-core machine). */
+async function signIn(page: Page, name: string, pin: string) {
+  await page.getByRole('button', { name }).click();
+  for (const digit of pin)
+    await page
+      .getByRole('group', { name: 'PIN 键盘' })
+      .getByRole('button', { name: digit, exact: true })
+      .click();
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect.poll(() => page.getByText(`当前导购：${name}`).count(), { timeout: 15_000 }).toBe(1);
+}
 
 describe('encryption at rest (browser mode, Chromium profile on disk)', () => {
   it('the hub sends this terminal the markers (so their absence on disk means something)', async () => {
@@ -131,6 +156,21 @@ describe('encryption at rest (browser mode, Chromium profile on disk)', () => {
       dbName,
     );
     expect(keys).toContain(MEMBER);
+    expect(keys).toHaveLength(1 + FILLERS);
+    // Her block was sealed in the seal worker (the page loaded its script)…
+    const scripts = await page.evaluate(() =>
+      performance.getEntriesByType('resource').map((e) => e.name),
+    );
+    expect(
+      scripts.some((name) => /seal-worker/.test(name)),
+      scripts.join(' '),
+    ).toBe(true);
+    // …and opens on the page: the guide finds her and her profile shows the notes.
+    await signIn(page, store.guide.name, store.guide.pin);
+    await page.getByRole('button', { name: /查找/ }).click();
+    await page.getByRole('searchbox', { name: '搜索顾客' }).fill(MEMBER);
+    await page.getByRole('list', { name: '查询结果' }).getByRole('button').first().click();
+    await page.getByText(NOTES).waitFor({ timeout: 15_000 });
     // Flush IndexedDB to disk: close the browser, then read its files as a thief would.
     await context.close();
     const idbDir = join(profileDir, 'Default', 'IndexedDB');
