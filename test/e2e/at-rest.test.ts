@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { endpoints } from '../../shared/protocol';
 import {
   buildRenderer,
@@ -14,6 +14,7 @@ import { callRoute } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { customerFeed, unique } from '../support/seed';
 import { CHROMIUM_FLAGS, SCREENSHOT_DIR } from './support/chromium';
+import { signIn } from './support/sign-in';
 
 /*
  * Encryption at rest, checked where an attacker would look: the browser profile's IndexedDB files
@@ -107,18 +108,6 @@ afterAll(async () => {
   if (hub) removeDataDir(hub);
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
-
-/** A PIN check is scrypt by design (≈ 0.2–0.4 s of CPU, more on a loaded 2-core machine). */
-async function signIn(page: Page, name: string, pin: string) {
-  await page.getByRole('button', { name }).click();
-  for (const digit of pin)
-    await page
-      .getByRole('group', { name: 'PIN 键盘' })
-      .getByRole('button', { name: digit, exact: true })
-      .click();
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect.poll(() => page.getByText(`当前导购：${name}`).count(), { timeout: 15_000 }).toBe(1);
-}
 
 describe('encryption at rest (browser mode, Chromium profile on disk)', () => {
   it('the hub sends this terminal the markers (so their absence on disk means something)', async () => {

@@ -14,6 +14,7 @@ import { callRoute, type RouteInput } from '../support/api';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { signIn as signInAt } from './support/sign-in';
 
 /*
  * Issue #16 "Done means", the counter's story in one go, in real Chromium against a real hub:
@@ -159,17 +160,8 @@ afterAll(async () => {
   if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
 });
 
-async function signIn(p: Page, name: string, pin: string) {
-  await p.getByRole('heading', { name: '请选择你的名字' }).waitFor({ timeout: 60_000 });
-  await p.getByRole('button', { name }).click();
-  for (const digit of pin)
-    await p
-      .getByRole('group', { name: 'PIN 键盘' })
-      .getByRole('button', { name: digit, exact: true })
-      .click();
-  await p.getByRole('button', { name: '登录' }).click();
-  await expect.poll(() => p.getByText(`当前导购：${name}`).count(), PIN_CHECK).toBe(1);
-}
+const signIn = (p: Page, name: string, pin: string) =>
+  signInAt(p, name, pin, { waitForPicker: true, timeoutMs: PIN_CHECK.timeout });
 
 const hubStatus = (p: Page) => p.getByRole('status', { name: 'hub status' }).textContent();
 const pendingText = (p: Page) => p.getByTestId('pending-count').textContent();

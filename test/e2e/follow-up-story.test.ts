@@ -13,6 +13,7 @@ import { startHub, TEST_ADMIN_KEY, type HubProcess } from '../support/hub-proces
 import { movableClock } from '../support/moved-clock';
 import { unique } from '../support/seed';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { signIn as signInAt } from './support/sign-in';
 
 /*
  * Issue #15's story end to end, in Chromium against a real hub process: a guide serves her own
@@ -63,17 +64,8 @@ const terminalApi = () => hubApi(hub, { token: store.terminals[0]!.token });
 /** A PIN check is scrypt by design (≈ 0.2–0.4 s of CPU; docs/privacy.md, "PINs"). */
 const PIN_CHECK = { timeout: 15_000 };
 
-async function signIn(name: string, pin: string) {
-  await page.getByRole('heading', { name: '请选择你的名字' }).waitFor({ timeout: 60_000 });
-  await page.getByRole('button', { name }).click();
-  for (const digit of pin)
-    await page
-      .getByRole('group', { name: 'PIN 键盘' })
-      .getByRole('button', { name: digit, exact: true })
-      .click();
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect.poll(() => page.getByText(`当前导购：${name}`).count(), PIN_CHECK).toBe(1);
-}
+const signIn = (name: string, pin: string) =>
+  signInAt(page, name, pin, { waitForPicker: true, timeoutMs: PIN_CHECK.timeout });
 
 const hubStatus = () => page.getByRole('status', { name: 'hub status' }).textContent();
 const pending = () => page.getByTestId('pending-count').textContent();

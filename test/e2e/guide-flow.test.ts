@@ -13,6 +13,7 @@ import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { callRoute, type RouteInput } from '../support/api';
 import { removeDataDir, restartHub, startHub, type HubProcess } from '../support/hub-process';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { signIn as signInAt } from './support/sign-in';
 
 /*
  * A shop guide's day in a real browser against a real hub: connect the terminal, first sync, sign
@@ -145,17 +146,9 @@ async function orderOneKnit(p: Page) {
   await p.getByRole('button', { name: '打印小票' }).waitFor();
 }
 
-async function signIn(p: Page, name: string, pin: string) {
-  await p.getByRole('button', { name }).click();
-  for (const digit of pin)
-    await p
-      .getByRole('group', { name: 'PIN 键盘' })
-      .getByRole('button', { name: digit, exact: true })
-      .click();
-  await p.getByRole('button', { name: '登录' }).click();
-  // A PIN check is scrypt by design (≈ 0.2–0.4 s of CPU at the hub or here; docs/privacy.md, "PINs").
-  await expect.poll(() => p.getByText(`当前导购：${name}`).count(), { timeout: 10_000 }).toBe(1);
-}
+/** A PIN check is scrypt by design (≈ 0.2–0.4 s of CPU at the hub or here; docs/privacy.md, "PINs"). */
+const signIn = (p: Page, name: string, pin: string) =>
+  signInAt(p, name, pin, { timeoutMs: 10_000 });
 
 describe('a shop guide at the counter', () => {
   it('connects the terminal with a wrong token first, then the right one', async () => {
