@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import type { Db } from '../db/database';
 import { migrate } from '../db/migrate';
-import { openPglite } from '../db/pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 import { pruneAudit } from './service';
 
 const DAY_MS = 86_400_000;
@@ -13,7 +13,7 @@ describe('audit retention (pruneAudit, injected clock)', () => {
   let db: Db;
   const ids = { store: newId(), terminal: newId() };
   beforeAll(async () => {
-    db = await openPglite('memory://');
+    db = await openTestPglite();
     await migrate(db);
     await db.query(
       `insert into stores(id, name, timezone, lat, lng, geofence_radius_m) values ($1, 'S', 'Asia/Shanghai', 31, 121, 200)`,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import type { Db } from '../db/database';
 import { migrate } from '../db/migrate';
-import { openPglite } from '../db/pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 import { catalogFeedPage } from '../sync/feeds';
 import { upsertProducts } from './service';
 
@@ -14,7 +14,7 @@ describe('product launch dates (PGlite)', () => {
   let db: Db;
   const store = newId();
   beforeAll(async () => {
-    db = await openPglite('memory://');
+    db = await openTestPglite();
     await migrate(db);
     await db.query(
       `insert into stores(id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,

@@ -4,7 +4,7 @@ import { loadConfig } from '../config';
 import type { HubContext } from '../context';
 import type { Db } from '../db/database';
 import { migrate } from '../db/migrate';
-import { openPglite } from '../db/pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 import type { Realtime } from '../realtime/realtime';
 import { settleAfterWrite } from './scope-runner';
 
@@ -22,7 +22,7 @@ describe('settleAfterWrite (store-scoped feeds)', () => {
     'writes arriving together share settles: each caller returns with its member numbered, and the store hears of it once a settle',
     { timeout: 60_000 },
     async () => {
-      const opened = await openPglite('memory://');
+      const opened = await openTestPglite();
       db = opened;
       await migrate(opened);
       await opened.query(

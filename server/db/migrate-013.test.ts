@@ -3,7 +3,7 @@ import { customerProfile } from '../../shared/protocol';
 import { customerFeedPage } from '../sync/feed-json';
 import type { Db } from './database';
 import { migrate } from './migrate';
-import { openPglite } from './pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 
 const ID = {
   store: '0190b000-0000-7000-8000-0000000011a0',
@@ -22,7 +22,7 @@ describe('migration 013 (the binding in the customer feed)', () => {
     'marks stored feed JSON out of date, numbers the trail in written order, and the feed then carries the binding',
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       await migrate(db, 12);
       await db.query(
         `insert into stores(id, name, timezone, lat, lng) values ($1, '店', 'Asia/Shanghai', 31, 121)`,

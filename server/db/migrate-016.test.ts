@@ -3,7 +3,7 @@ import { customerProfile } from '../../shared/protocol';
 import { customerFeedPage } from '../sync/feed-json';
 import type { Db } from './database';
 import { migrate } from './migrate';
-import { openPglite } from './pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 
 const ID = {
   granted: '0190b000-0000-7000-8000-0000000016a1',
@@ -21,7 +21,7 @@ describe('migration 016 (marketing consent)', () => {
     'marks stored feed JSON out of date; the feed then carries each member’s consent from the flag a v15 hub kept',
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       await migrate(db, 15);
       // Stored JSON as a v15 hub wrote it (no consent in it), current for its seq; one member
       // agreed at registration (the flag), one never did.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from './database';
 import { migrate } from './migrate';
-import { openPglite } from './pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 
 const ID = {
   store: '0190b000-0000-7000-8000-0000000017a0',
@@ -22,7 +22,7 @@ describe('migration 017 (after-sale)', () => {
     "keeps a v15 hub's orders with nothing returned, and returns then link to their lines only",
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       await migrate(db, 15);
       await db.query(
         `insert into stores(id, name, timezone, lat, lng) values ($1, '店', 'Asia/Shanghai', 31, 121)`,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createStore, listStores } from '../admin/service';
 import type { Db } from './database';
 import { migrate } from './migrate';
-import { openPglite } from './pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 
 const STORE = '0190b000-0000-7000-8000-000000001801';
 
@@ -17,7 +17,7 @@ describe('migration 018 (store regions)', () => {
     'keeps existing stores, without a region, and then lets IT place them',
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       await migrate(db, 15);
       await db.query(
         `insert into stores(id, name, timezone, lat, lng) values ($1, '上海店', 'Asia/Shanghai', 31, 121)`,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from './database';
 import { migrate } from './migrate';
-import { openPglite } from './pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 
 const ID = {
   customer: '0190b000-0000-7000-8000-0000000020a1',
@@ -23,7 +23,7 @@ describe('migration 020 (profile edits)', () => {
     'adds the change log beside a v19 member, whose profile stays as it was; edits are numbered in the order received',
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       await migrate(db, 19);
       await db.query(
         `insert into customers(id, seq, name, member_code, sizes, tags, notes)

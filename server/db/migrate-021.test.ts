@@ -3,7 +3,7 @@ import { settleStoreScopes } from '../customers/scope';
 import { storeCustomerFeedPage } from '../sync/scope-feed';
 import type { Db } from './database';
 import { migrate } from './migrate';
-import { openPglite } from './pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 
 const ID = {
   shanghai: '0190b000-0000-7000-8000-0000000021a1',
@@ -35,7 +35,7 @@ describe('migration 021 (store scopes)', () => {
     'puts v20 members into the scopes of their home store and where they bought, at their own feed numbers; later changes follow',
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       await migrate(db, 20);
       for (const [id, name] of [
         [ID.shanghai, '上海'],

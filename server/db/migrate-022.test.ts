@@ -3,7 +3,7 @@ import { settleStoreScopes } from '../customers/scope';
 import { storeCustomerFeedPage } from '../sync/scope-feed';
 import type { Db } from './database';
 import { migrate } from './migrate';
-import { openPglite } from './pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 
 const ID = {
   xian: '0190b000-0000-7000-8000-0000000022a1',
@@ -61,7 +61,7 @@ describe('migration 022 (online nearby)', () => {
     'ranks "online nearby" between looked up and catchment; it expires, and a member with no other reason leaves once',
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       expect(await migrate(db)).toContain(22);
       await db.query(
         `insert into stores(id, name, timezone, lat, lng) values
@@ -143,7 +143,7 @@ describe('migration 022 (online nearby)', () => {
     'a merge hands "online nearby" on with its expiry, not as a reason that never ends',
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       await migrate(db);
       await db.query(
         `insert into stores(id, name, timezone, lat, lng) values ($1, '西安', 'Asia/Shanghai', 34.34, 108.94)`,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from './database';
 import { migrate } from './migrate';
-import { openPglite } from './pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 
 /*
  * Migration 012 (online-sale credit), upgrading a database that already holds a store, a guide
@@ -23,7 +23,7 @@ describe('migration 012: online orders and their credit', () => {
     'adds the tables on a database with data; credit rows say who or nobody, one per order line',
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       await migrate(db, 11);
       await db.query(
         `insert into stores(id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 31, 121)`,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPglite } from './pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 import { migrate, migrations } from './migrate';
 import type { Db } from './database';
 import { MAX_ORDER_TOTAL_FEN, MAX_POINTS, MAX_SPEND_FEN } from '../../shared/domain/limits';
@@ -22,7 +22,7 @@ describe('migrations', () => {
     'apply once on an empty database and are a no-op the second time',
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       expect(await migrate(db)).toEqual(migrations.map((m) => m.version));
       expect(await migrate(db)).toEqual([]);
       const tables = await db.query<{ table_name: string }>(
@@ -50,7 +50,7 @@ describe('migrations', () => {
     'v4 marks stored feed JSON out of range out of date; the feed then sends it clamped',
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       await migrate(db, 3);
       const poisoned = '0190b000-0000-7000-8000-000000000001';
       const fine = '0190b000-0000-7000-8000-000000000002';
@@ -103,7 +103,7 @@ describe('migrations', () => {
     "v8 marks every stored feed JSON out of date and swaps alert cards' masked numbers for the 尾号",
     { timeout: 60_000 },
     async () => {
-      db = await openPglite('memory://');
+      db = await openTestPglite();
       await migrate(db, 5);
       const id = '0190b000-0000-7000-8000-000000000011';
       const storeId = '0190b000-0000-7000-8000-000000000012';
@@ -289,7 +289,7 @@ const V9 = {
 
 /** A v8 database with a store, a terminal, a guide and one profile view in the audit. */
 async function migrateTo8WithOneAuditEntry(): Promise<Db> {
-  const db = await openPglite('memory://');
+  const db = await openTestPglite();
   await migrate(db, 8);
   await db.query(
     `insert into stores (id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,

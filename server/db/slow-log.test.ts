@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from './database';
-import { openPglite } from './pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 import { withSlowLog, type SlowEvent } from './slow-log';
 
 describe('withSlowLog (HUB_SLOW_STATEMENT_MS)', () => {
   let raw: Db;
   beforeAll(async () => {
-    raw = await openPglite('memory://');
+    raw = await openTestPglite();
   });
   afterAll(async () => {
     await raw.close();

@@ -4,7 +4,7 @@ import { eraseCustomer } from '../customers/erase';
 import { mergeCustomers } from '../customers/merge';
 import type { Db } from '../db/database';
 import { migrate } from '../db/migrate';
-import { openPglite } from '../db/pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 import { followUpFeedPage } from './feed';
 
 /**
@@ -21,7 +21,7 @@ const TERMINAL = newId();
 describe('erasure and merge reach follow-ups and bindings (PGlite)', () => {
   let db: Db;
   beforeAll(async () => {
-    db = await openPglite('memory://');
+    db = await openTestPglite();
     await migrate(db);
     await db.query(
       `insert into stores(id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,

@@ -3,7 +3,7 @@ import { newId } from '../../shared/domain/ids';
 import type { TerminalPrincipal } from '../auth/guards';
 import type { Db } from '../db/database';
 import { migrate } from '../db/migrate';
-import { openPglite } from '../db/pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 import { storeDayStats, storeRangeStats } from '../stats/service';
 import { followUpFeedPage } from './feed';
 import { generateFollowUps } from './generate';
@@ -38,7 +38,7 @@ const OPTIONS = { afterPurchaseDays: 7 };
 describe('follow-ups on the hub (injected clock, PGlite)', () => {
   let db: Db;
   beforeAll(async () => {
-    db = await openPglite('memory://');
+    db = await openTestPglite();
     await migrate(db);
     for (const s of [BERLIN, SHANGHAI])
       await db.query(

@@ -4,7 +4,7 @@ import { emptyCounts, type KpiCounts } from '../../shared/domain/kpi';
 import { emptyNoPurchaseCounts } from '../../shared/protocol';
 import type { Db } from '../db/database';
 import { migrate } from '../db/migrate';
-import { openPglite } from '../db/pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 import { storePerformanceFor } from './guide-performance';
 import { storeDayWithPerformance, storeRangeStats } from './service';
 
@@ -85,7 +85,7 @@ describe('guide performance (导购业绩) for a store-local period (PGlite)', (
   };
 
   beforeAll(async () => {
-    db = await openPglite('memory://');
+    db = await openTestPglite();
     await migrate(db);
     await db.query(
       `insert into stores(id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,

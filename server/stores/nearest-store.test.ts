@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../db/migrate';
-import { openPglite } from '../db/pglite';
+import { openTestPglite } from '../../test/support/pglite-template';
 import {
   buildNearestStoreIndex,
   nearestStoreByScan,
@@ -83,7 +83,7 @@ describe('nearest store index', () => {
     "agrees with the hub's SQL nearest_store (migration 021) on random points",
     { timeout: 60_000 },
     async () => {
-      const db = await openPglite('memory://');
+      const db = await openTestPglite();
       try {
         await migrate(db);
         const next = random(31);

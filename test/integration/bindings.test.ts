@@ -17,7 +17,7 @@ import { ensurePhoneHashKey } from '../../server/customers/phone-key';
 import { registerCustomer } from '../../server/customers/registration';
 import type { Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
-import { openPglite } from '../../server/db/pglite';
+import { openTestPglite } from '../support/pglite-template';
 import { openPostgres } from '../../server/db/postgres';
 import { HubError } from '../../server/http/errors';
 import { ingestOrders } from '../../server/orders/service';
@@ -499,7 +499,7 @@ function bindingSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
 describe(
   'customer bindings, in process (PGlite)',
   bindingSuite(async () => {
-    const db = await openPglite('memory://');
+    const db = await openTestPglite();
     return { db, drop: () => db.close() };
   }),
 );

@@ -10,7 +10,7 @@ import { recordOnlineEvents } from '../../server/customers/online-events';
 import { CUSTOMER_COLUMNS, rowToFeedItem, type CustomerRow } from '../../server/customers/profile';
 import type { Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
-import { openPglite } from '../../server/db/pglite';
+import { openTestPglite } from '../support/pglite-template';
 import { openPostgres } from '../../server/db/postgres';
 import {
   customerFeedPage,
@@ -31,8 +31,8 @@ import { freshPostgresDatabase } from '../support/services';
  */
 type InProcess = { db: Db; url?: string; drop(): Promise<void> };
 
-async function openPgliteInMemory(): Promise<InProcess> {
-  const db = await openPglite('memory://');
+async function openPgliteInProcess(): Promise<InProcess> {
+  const db = await openTestPglite();
   return { db, drop: () => db.close() };
 }
 
@@ -255,7 +255,7 @@ function inProcessSuite(kind: 'PGlite' | 'PostgreSQL', open: () => Promise<InPro
   };
 }
 
-describe('stored feed JSON, in process (PGlite)', inProcessSuite('PGlite', openPgliteInMemory));
+describe('stored feed JSON, in process (PGlite)', inProcessSuite('PGlite', openPgliteInProcess));
 describeOnPostgres('stored feed JSON, in process', inProcessSuite('PostgreSQL', openFreshPostgres));
 
 describeOnBackends('stored feed JSON in a running hub', (backend) => {

@@ -5,7 +5,7 @@ import type { Order } from '../../shared/protocol';
 import { ensurePhoneHashKey } from '../../server/customers/phone-key';
 import { CHANGE_FEED_LOCK, type Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
-import { openPglite } from '../../server/db/pglite';
+import { openTestPglite } from '../support/pglite-template';
 import { openPostgres } from '../../server/db/postgres';
 import { ingestOrders } from '../../server/orders/service';
 import { describeOnPostgres } from '../support/backends';
@@ -193,7 +193,7 @@ function feedSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
 describe(
   'order upload and the change-feed lock, in process (PGlite)',
   feedSuite(async () => {
-    const db = await openPglite('memory://');
+    const db = await openTestPglite();
     return { db, drop: () => db.close() };
   }),
 );

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { settleStoreScopes } from '../../server/customers/scope';
 import type { Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
-import { openPglite } from '../../server/db/pglite';
+import { openTestPglite } from '../support/pglite-template';
 import { openPostgres } from '../../server/db/postgres';
 import { describeOnPostgres } from '../support/backends';
 import { freshPostgresDatabase } from '../support/services';
@@ -135,7 +135,7 @@ function settleSuite(open: () => Promise<Opened>) {
 
 describe('scope settle round, nothing to number (PGlite)', () => {
   settleSuite(async () => {
-    const db = await openPglite('memory://');
+    const db = await openTestPglite();
     return { db, drop: () => db.close() };
   });
 });

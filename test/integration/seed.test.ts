@@ -10,6 +10,7 @@ import { describeOnBackends } from '../support/backends';
 import { callRoute } from '../support/api';
 import { customerFeed } from '../support/seed';
 import type { HubProcess } from '../support/hub-process';
+import { freshPgliteDataDir } from '../support/pglite-template';
 import { runCli } from '../support/run-cli';
 import { freshPostgresDatabase } from '../support/services';
 import { connected, eventsOf, openTerminalSocket } from '../support/terminal-socket';
@@ -37,7 +38,8 @@ const TABLES = [
 ];
 
 describeOnBackends('hub:seed', (backend) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sg-seed-'));
+  // On PGlite an empty cluster copied from the template (the seed's first run would run initdb).
+  let dataDir = '';
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
   let hub: HubProcess | undefined;
@@ -60,6 +62,10 @@ describeOnBackends('hub:seed', (backend) => {
   };
 
   beforeAll(async () => {
+    dataDir =
+      backend.kind === 'pglite'
+        ? await freshPgliteDataDir('sg-seed-')
+        : mkdtempSync(join(tmpdir(), 'sg-seed-'));
     if (backend.kind === 'postgres') {
       const database = await freshPostgresDatabase();
       databaseUrl = database.url;
@@ -69,7 +75,7 @@ describeOnBackends('hub:seed', (backend) => {
   afterAll(async () => {
     await backend.cleanup();
     await dropDatabase?.();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it(

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { freshPgliteDataDir } from './pglite-template';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -38,10 +39,17 @@ export type HubProcess = {
 
 /**
  * Starts a real hub process (`server/main.ts` under tsx) on a free port and waits until it
- * listens. Each call gets a fresh PGlite data dir unless one is given.
+ * listens. Each call gets a fresh PGlite data dir (an empty cluster, not yet migrated) unless one
+ * is given.
  */
 export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sg-hub-'));
+  // A fresh PGlite hub gets an empty cluster copied from a template (pglite-template.ts: PGlite's
+  // initdb was most of a hub's start); on PostgreSQL the dir holds no database and stays empty.
+  const dataDir =
+    options.dataDir ??
+    (options.databaseUrl
+      ? mkdtempSync(join(tmpdir(), 'sg-hub-'))
+      : await freshPgliteDataDir('sg-hub-'));
   const merged: Record<string, string | undefined> = {
     ...(process.env as Record<string, string>),
     HUB_HOST: '127.0.0.1',
