@@ -76,6 +76,11 @@ function cpuSeconds(pid: number): number {
   }
 }
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+/** Busy CPU seconds of the whole machine (all cores). */
+function machineBusy(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  return (sum(cpu) - (cpu[3] ?? 0) - (cpu[4] ?? 0)) / CLK_TCK;
+}
 
 let hub: HubProcess | null = null;
 let drop: (() => Promise<void>) | null = null;
@@ -197,6 +202,8 @@ async function main() {
   const before = {
     hub: cpuSeconds(h.proc.pid!),
     swarm: cpuSeconds(swarm.pid),
+    self: cpuSeconds(process.pid),
+    machine: machineBusy(),
     pg: pgPids.map(cpuSeconds),
     commits: await commits(),
   };
@@ -207,14 +214,14 @@ async function main() {
   const after = {
     hub: cpuSeconds(h.proc.pid!),
     swarm: cpuSeconds(swarm.pid),
+    self: cpuSeconds(process.pid),
+    machine: machineBusy(),
     pg: pgAfter.map((pid) => cpuSeconds(pid)),
     commits: await commits(),
   };
   await sleep(3_000);
   const received = swarm.received.filter(([, key]) => (sentAt.get(key) ?? 0) >= measuredFrom);
-  const latencies = received
-    .map(([, key, at]) => at - sentAt.get(key)!)
-    .sort((a, b) => a - b);
+  const latencies = received.map(([, key, at]) => at - sentAt.get(key)!).sort((a, b) => a - b);
   await admin.end();
   await swarm.stop();
   swarmKill = null;
@@ -230,6 +237,10 @@ async function main() {
     `CPU ms/event: hub ${perEvent(after.hub - before.hub)}, PostgreSQL ${perEvent(pgUsed)} ` +
       `(${pgAfter.length} backends), socket child ${perEvent(after.swarm - before.swarm)}; ` +
       `cores: hub ${((after.hub - before.hub) / elapsed).toFixed(2)}, PostgreSQL ${(pgUsed / elapsed).toFixed(2)}`,
+  );
+  console.log(
+    `load generator ${perEvent(after.self - before.self)} ms/event; whole machine busy ` +
+      `${((after.machine - before.machine) / elapsed).toFixed(2)} cores = ${perEvent(after.machine - before.machine)} ms/event`,
   );
   console.log(
     `PostgreSQL transactions/event: ${((after.commits - before.commits) / answered).toFixed(2)}`,

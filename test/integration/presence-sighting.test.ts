@@ -50,14 +50,19 @@ function suite(open: () => Promise<{ db: Db; drop: () => Promise<void> }>) {
 
   it('raises one alert for a burst of simultaneous sightings of one member', async () => {
     const id = await customer(`C${Date.now()}`);
-    const code = (await db.query<{ c: string }>('select member_code as c from customers where id = $1', [id]))[0]!.c;
+    const code = (
+      await db.query<{ c: string }>('select member_code as c from customers where id = $1', [id])
+    )[0]!.c;
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        recordPresence({ db }, {
-          customer: i % 2 === 0 ? { memberCode: code } : { customerId: id },
-          storeId,
-          source: i % 3 === 0 ? 'beacon' : 'wifi',
-        }),
+        recordPresence(
+          { db },
+          {
+            customer: i % 2 === 0 ? { memberCode: code } : { customerId: id },
+            storeId,
+            source: i % 3 === 0 ? 'beacon' : 'wifi',
+          },
+        ),
       ),
     );
     expect(results.filter((r) => r.alert !== null)).toHaveLength(1);
@@ -75,9 +80,18 @@ function suite(open: () => Promise<{ db: Db; drop: () => Promise<void> }>) {
   it('extends the open visit on a repeat, and opens a new one after the window', async () => {
     const id = await customer(`R${Date.now()}`);
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
-    const first = await recordPresence({ db }, { customer: { customerId: id }, storeId, source: 'wifi', at: at(90) });
-    const again = await recordPresence({ db }, { customer: { customerId: id }, storeId, source: 'app', at: at(70) });
-    const later = await recordPresence({ db }, { customer: { customerId: id }, storeId, source: 'wifi' });
+    const first = await recordPresence(
+      { db },
+      { customer: { customerId: id }, storeId, source: 'wifi', at: at(90) },
+    );
+    const again = await recordPresence(
+      { db },
+      { customer: { customerId: id }, storeId, source: 'app', at: at(70) },
+    );
+    const later = await recordPresence(
+      { db },
+      { customer: { customerId: id }, storeId, source: 'wifi' },
+    );
     expect(first.alert?.card.customerId).toBe(id);
     expect(again).toMatchObject({ visitId: first.visitId, alertId: first.alertId, alert: null });
     expect(later.alert).not.toBeNull();
@@ -90,16 +104,29 @@ function suite(open: () => Promise<{ db: Db; drop: () => Promise<void> }>) {
     const code = `D${Date.now()}`;
     const duplicate = await customer(code);
     await db.query('update customers set merged_into = $1 where id = $2', [survivor, duplicate]);
-    const first = await recordPresence({ db }, { customer: { customerId: survivor }, storeId, source: 'wifi' });
-    const byOldCode = await recordPresence({ db }, { customer: { memberCode: code }, storeId, source: 'beacon' });
+    const first = await recordPresence(
+      { db },
+      { customer: { customerId: survivor }, storeId, source: 'wifi' },
+    );
+    const byOldCode = await recordPresence(
+      { db },
+      { customer: { memberCode: code }, storeId, source: 'beacon' },
+    );
     expect(first.alert?.card.customerId).toBe(survivor);
-    expect(byOldCode).toMatchObject({ visitId: first.visitId, alertId: first.alertId, alert: null });
+    expect(byOldCode).toMatchObject({
+      visitId: first.visitId,
+      alertId: first.alertId,
+      alert: null,
+    });
     expect(await count('alerts', survivor)).toBe(1);
     expect(await count('alerts', duplicate)).toBe(0);
   });
 
   it('records a sighting of nobody known without a visit lookup or an alert', async () => {
-    const result = await recordPresence({ db }, { customer: { memberCode: 'NOBODY' }, storeId, source: 'qr' });
+    const result = await recordPresence(
+      { db },
+      { customer: { memberCode: 'NOBODY' }, storeId, source: 'qr' },
+    );
     expect(result).toMatchObject({ alertId: null, alert: null, seen: null });
   });
 }
@@ -113,5 +140,9 @@ describe('presence sighting in one statement (PGlite)', () =>
 describeOnPostgres('presence sighting in one statement', () =>
   suite(async () => {
     const database = await freshPostgresDatabase();
-    return { db: await openDatabase({ databaseUrl: database.url, dataDir: '' }), drop: database.drop };
-  }));
+    return {
+      db: await openDatabase({ databaseUrl: database.url, dataDir: '' }),
+      drop: database.drop,
+    };
+  }),
+);
