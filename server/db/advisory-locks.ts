@@ -17,7 +17,10 @@ export const ADVISORY_LOCKS = {
 
 /** Key spaces of `pg_advisory_xact_lock(space, hashtext(key))`. */
 export const ADVISORY_LOCK_SPACES = {
-  /** one visit per store × customer (server/presence/presence.ts) */
+  /**
+   * one visit per store × customer: taken inside `presence_sighting` (migration 024, which names
+   * 4601 itself; server/presence/presence.ts)
+   */
   visit: 4601,
   /** one terminal's searches: count, then write (server/customers/search.ts) */
   search: 4617,

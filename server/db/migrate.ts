@@ -22,6 +22,7 @@ import { profileEditsSchema } from './migrations/020-profile-edits';
 import { storeScopesSchema } from './migrations/021-store-scopes';
 import { onlineNearbySchema } from './migrations/022-online-nearby';
 import { scopeWaitingSchema } from './migrations/023-scope-waiting';
+import { presenceSightingSchema } from './migrations/024-presence-sighting';
 import { ADVISORY_LOCKS } from './advisory-locks';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
@@ -49,6 +50,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 21, name: 'store-scopes', sql: storeScopesSchema },
   { version: 22, name: 'online-nearby', sql: onlineNearbySchema },
   { version: 23, name: 'scope-waiting', sql: scopeWaitingSchema },
+  { version: 24, name: 'presence-sighting', sql: presenceSightingSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

@@ -19,29 +19,43 @@ import { ALERT_SELECT, toAlertUpdate, type AlertRow } from './alerts';
 import { buildCustomerCard, CARD_COLUMNS, type CardCustomerRow } from './card';
 import { nearestStoreContaining } from './geo';
 import { storeGeofences } from './store-geofences';
-import { ADVISORY_LOCK_SPACES } from '../db/advisory-locks';
 import { retryOnLockConflict } from '../db/lock-retry';
 
-/** Second key space for `pg_advisory_xact_lock(int, int)`: one lock per store × customer. */
-const VISIT_LOCK_SPACE = ADVISORY_LOCK_SPACES.visit;
 /** Merges can chain (A → B → C); follow a few hops, never loop forever on bad data. */
 
 type CustomerRow = CardCustomerRow & { merged_into: string | null; deleted: boolean };
 const CUSTOMER_COLUMNS = `${CARD_COLUMNS}, merged_into, deleted`;
 const CUSTOMER_SELECT = `select ${CUSTOMER_COLUMNS} from customers`;
 
-/** Finds the live customer a sighting refers to, following merges; null when unknown. */
+/** Where a sighting happened: with it, a customer lookup also tells whether she has a visit open. */
+type SightedAt = { storeId: string; at: string };
+/** `open`: she has a visit at `SightedAt`'s store within the window (undefined: not asked). */
+type SightedCustomer = CustomerRow & { open?: boolean };
+
+/**
+ * Finds the live customer a sighting refers to, following merges; null when unknown. With
+ * `sighted`, a lookup by member code or customer id also answers `open` in the same statement (one
+ * round trip fewer per sighting); a lookup by phone or through a merge leaves it undefined.
+ */
 export async function resolveCustomer(
   db: Queryable,
   ref: CustomerRef,
-): Promise<CustomerRow | null> {
-  let rows: CustomerRow[];
+  sighted?: SightedAt,
+): Promise<SightedCustomer | null> {
+  let rows: SightedCustomer[];
+  const byKey = (where: string, key: string) =>
+    sighted
+      ? db.query<SightedCustomer>(
+          `select ${CUSTOMER_COLUMNS}, exists (select 1 from visits
+             where ${recentVisit('$2', 'customers.id', '$3')}) as open
+             from customers where ${where} = $1`,
+          [key, sighted.storeId, sighted.at],
+        )
+      : db.query<SightedCustomer>(`${CUSTOMER_SELECT} where ${where} = $1`, [key]);
   if ('memberCode' in ref) {
-    rows = await db.query<CustomerRow>(`${CUSTOMER_SELECT} where member_code = $1`, [
-      ref.memberCode,
-    ]);
+    rows = await byKey('member_code', ref.memberCode);
   } else if ('customerId' in ref) {
-    rows = await db.query<CustomerRow>(`${CUSTOMER_SELECT} where id = $1`, [ref.customerId]);
+    rows = await byKey('id', ref.customerId);
   } else {
     const phone = normalisePhone(ref.phone);
     if (!phone) return null;
@@ -118,10 +132,10 @@ export async function recordPresence(
       { path: 'at', message: 'more than 5 minutes ahead of the hub clock' },
     ]);
   }
-  const [storeId, customer] = await Promise.all([
-    resolveStore(db, event),
-    resolveCustomer(db, event.customer),
-  ]);
+  // The store first (from memory, almost always), so the customer lookup can also tell whether
+  // she has a visit open there.
+  const storeId = await resolveStore(db, event);
+  const customer = await resolveCustomer(db, event.customer, { storeId, at });
 
   if (!customer) {
     // Nobody to recognise: count the sighting, alert no one.
@@ -137,11 +151,15 @@ export async function recordPresence(
   // Only a new visit needs the card (a stock query): repeat sightings (most Wi-Fi pings) skip it.
   // Both reads run outside any transaction; the write below decides atomically and, should a
   // visit have appeared in between, extends it and drops the card.
-  const [open] = await db.query(`select 1 from visits where ${RECENT_VISIT} limit 1`, [
-    storeId,
-    customer.id,
-    at,
-  ]);
+  const open =
+    customer.open ??
+    (
+      await db.query(`select 1 from visits where ${recentVisit('$1', '$2', '$3')} limit 1`, [
+        storeId,
+        customer.id,
+        at,
+      ])
+    ).length > 0;
   let card = open ? null : await buildCustomerCard(db, storeId, customer);
   for (;;) {
     const written = await writeSighting(db, { storeId, customer, at, source: event.source, card });
@@ -151,10 +169,11 @@ export async function recordPresence(
   }
 }
 
-/** The customer's visit to this store within the visit window of `at` ($1 store, $2 customer, $3 at). */
-const RECENT_VISIT = `store_id = $1 and customer_id = $2
-  and last_seen_at >= $3::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
-  and started_at <= $3::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'`;
+/** The customer's visit to a store within the visit window of an instant (SQL expressions). */
+const recentVisit = (store: string, customer: string, at: string) => `store_id = ${store}
+  and customer_id = ${customer}
+  and last_seen_at >= ${at}::timestamptz - interval '${VISIT_WINDOW_MINUTES} minutes'
+  and started_at <= ${at}::timestamptz + interval '${VISIT_WINDOW_MINUTES} minutes'`;
 
 type Sighting = {
   storeId: string;
@@ -168,92 +187,59 @@ type Sighting = {
 /**
  * Extends the customer's visit seen within the window (and learns whether its last sighting moved
  * into a later minute) or, when there is none and a card is given, opens a visit with its arrival
- * alert — one statement, so on the embedded database (one session) no transaction holds the
- * session across round trips to the hub's thread; it was the alert tail's queue at 200 arrivals/s
- * (docs/benchmarks.md, "Presence in one statement").
+ * alert — one statement (`presence_sighting`, migration 024), so on the embedded database (one
+ * session) no transaction holds the session across round trips to the hub's thread (it was the
+ * alert tail's queue at 200 arrivals/s: docs/benchmarks.md, "Presence in one statement"), and on
+ * PostgreSQL the store × customer lock, taken inside it, needs no BEGIN / lock / COMMIT round
+ * trips of its own: concurrent sightings of one customer in one store (Wi-Fi and beacon often fire
+ * together) still extend one visit instead of opening two and alerting twice.
  */
 async function writeSighting(db: Db, s: Sighting): Promise<PresenceResult | null> {
   const visitId = newId();
   const alertId = newId();
   const expiresAt = new Date(Date.parse(s.at) + ALERT_EXPIRY_MINUTES * 60_000).toISOString();
-  const write = async (q: Queryable) => {
-    const [row] = await q.query<{
-      opened: boolean;
-      id: string;
-      alert_id: string | null;
-      new_minute: boolean;
-    }>(
-      `with prev as (
-         select id, last_seen_at from visits where ${RECENT_VISIT}
-          order by last_seen_at desc limit 1),
-       extended as (
-         update visits v set sightings = v.sightings + 1,
-                last_seen_at = greatest(v.last_seen_at, $3::timestamptz)
-           from prev where v.id = prev.id
-         returning v.id, v.alert_id,
-           date_trunc('minute', v.last_seen_at) > date_trunc('minute', prev.last_seen_at) as new_minute),
-       visit as (
-         insert into visits(id, store_id, customer_id, source, started_at, last_seen_at, alert_id)
-         select $4, $1, $2, $5, $3::timestamptz, $3::timestamptz, $6
-          where $8::jsonb is not null and not exists (select 1 from prev)
-         returning id),
-       alert as (
-         insert into alerts(id, visit_id, store_id, customer_id, source, raised_at, expires_at, card)
-         select $6, visit.id, $1, $2, $5, $3::timestamptz, $7::timestamptz, $8::jsonb from visit
-         returning id)
-       select false as opened, id, alert_id, new_minute from extended
-       union all
-       select true, visit.id, alert.id, false from visit, alert`,
+  // A deadlock victim is run again (it wrote nothing): the statement's triggers lock the member's
+  // store-scope row, which orders and scope settles lock too (seen once in 8,269 bench:chain
+  // sightings as a 500).
+  const [row] = await retryOnLockConflict(() =>
+    db.query<{ opened: boolean; visit_id: string; alert_id: string | null; new_minute: boolean }>(
+      `select opened, visit_id::text as visit_id, alert_id::text as alert_id, new_minute
+         from presence_sighting($1, $2, $3::timestamptz, $4, $5, $6, $7, $8::timestamptz, $9::jsonb)`,
       [
         s.storeId,
         s.customer.id,
         s.at,
+        VISIT_WINDOW_MINUTES,
         visitId,
         s.source,
         alertId,
         expiresAt,
         s.card ? JSON.stringify(s.card) : null,
       ],
-    );
-    if (!row) return null;
-    if (!row.opened) {
-      // Time in store (#16 item 6): terminals hear of her again at most once a minute, and only
-      // while her alert can still be acted on.
-      const seen = row.new_minute && row.alert_id ? await seenUpdate(q, row.alert_id) : null;
-      return { visitId: row.id, alertId: row.alert_id, alert: null, seen };
-    }
-    const alert: ArrivalAlert = {
-      alertId,
-      visitId,
-      storeId: s.storeId,
-      at: s.at,
-      source: s.source,
-      status: 'open',
-      claimedBy: null,
-      claimedAt: null,
-      expiresAt,
-      convertedAt: null,
-      card: s.card!,
-      lastSeenAt: s.at,
-    };
-    return { visitId, alertId, alert, seen: null };
-  };
-  // PGlite runs one statement at a time: the statement alone is atomic. PostgreSQL serialises
-  // concurrent sightings of one customer in one store (Wi-Fi and beacon often fire together) so
-  // they extend one visit instead of opening two and alerting twice.
-  // A deadlock victim is run again (it wrote nothing): this statement's triggers lock the member's
-  // store-scope row, which orders and scope settles lock too (seen once in 8,269 bench:chain
-  // sightings as a 500).
-  if (db.kind !== 'postgres') return write(db);
-  return retryOnLockConflict(() =>
-    db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [
-        VISIT_LOCK_SPACE,
-        `${s.storeId}:${s.customer.id}`,
-      ]);
-      return write(tx);
-    }),
+    ),
   );
+  if (!row) return null;
+  if (!row.opened) {
+    // Time in store (#16 item 6): terminals hear of her again at most once a minute, and only
+    // while her alert can still be acted on.
+    const seen = row.new_minute && row.alert_id ? await seenUpdate(db, row.alert_id) : null;
+    return { visitId: row.visit_id, alertId: row.alert_id, alert: null, seen };
+  }
+  const alert: ArrivalAlert = {
+    alertId,
+    visitId,
+    storeId: s.storeId,
+    at: s.at,
+    source: s.source,
+    status: 'open',
+    claimedBy: null,
+    claimedAt: null,
+    expiresAt,
+    convertedAt: null,
+    card: s.card!,
+    lastSeenAt: s.at,
+  };
+  return { visitId, alertId, alert, seen: null };
 }
 
 /** `alert:updated` for a visit seen again, while its alert is open or claimed (else null). */

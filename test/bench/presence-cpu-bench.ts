@@ -1,0 +1,266 @@
+/**
+ * Not a test: where a presence event's CPU goes, on ONE hub node on PostgreSQL (issue #17 item 3).
+ *
+ * One hub (`server/main.ts`) on a fresh PostgreSQL database and the machine's Redis (its own
+ * prefix), `--stores` × 1 terminal sockets held by the socket child, then a closed loop of
+ * `--concurrency` presence requests for `--seconds` (after a short warm-up): every event is a new
+ * member × store, so every one opens a visit and raises an alert to that store's terminal room —
+ * the chain bench's load, at saturation. Reported per event answered: hub CPU ms, PostgreSQL CPU
+ * ms (this database's backends), socket child CPU ms, PostgreSQL transactions (`pg_stat_database`
+ * commits: an autocommit statement counts one, a transaction one), and alert latency.
+ *
+ *   npx tsx test/bench/presence-cpu-bench.ts [--stores 1000] [--seconds 20] [--concurrency 64]
+ *     [--profile /tmp/prof] [--pg postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--redis redis://127.0.0.1:6379/13]
+ *
+ * `--profile <dir>` runs the hub with `--cpu-prof` into that folder (written on its graceful stop).
+ * The database is dropped at the end; the hub and the socket child are stopped. 127.0.0.1 only.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { API_PREFIX, endpointPath, endpoints } from '../../shared/protocol';
+import {
+  removeDataDir,
+  startHub,
+  TEST_INTEGRATION_KEY,
+  type HubProcess,
+} from '../support/hub-process';
+import { keepAliveClient } from './bench-http';
+import {
+  benchFeedScope,
+  freshPgDatabase,
+  hubErrors,
+  percentile,
+  setUpBenchChain,
+  sleep,
+  startSwarm,
+} from './bench-support';
+
+const { values: args } = parseArgs({
+  options: {
+    pg: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    redis: { type: 'string', default: 'redis://127.0.0.1:6379/13' },
+    stores: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '64' },
+    profile: { type: 'string' },
+  },
+});
+const STORES = Number(args.stores);
+const SECONDS = Number(args.seconds);
+const CONCURRENCY = Number(args.concurrency);
+const WARM_UP_S = 3;
+for (const [name, value, max] of [
+  ['stores', STORES, 5_000],
+  ['seconds', SECONDS, 120],
+  ['concurrency', CONCURRENCY, 256],
+] as const)
+  if (!Number.isInteger(value) || value <= 0 || value > max)
+    throw new Error(`--${name} must be a whole number between 1 and ${max}`);
+for (const url of [args.pg, args.redis])
+  if (new URL(url).hostname !== '127.0.0.1') throw new Error(`only 127.0.0.1: ${url}`);
+// Enough members that no (member, store) pair repeats at up to 2,000 events/s.
+const CUSTOMERS = Math.max(1_000, Math.ceil((2_000 * (SECONDS + WARM_UP_S)) / STORES) + 1);
+if (args.profile) process.env.HUB_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${args.profile}`;
+
+const CLK_TCK = 100;
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+/** Busy CPU seconds of the whole machine (all cores). */
+function machineBusy(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  return (sum(cpu) - (cpu[3] ?? 0) - (cpu[4] ?? 0)) / CLK_TCK;
+}
+
+let hub: HubProcess | null = null;
+let drop: (() => Promise<void>) | null = null;
+let swarmKill: (() => void) | null = null;
+async function cleanUp() {
+  swarmKill?.();
+  swarmKill = null;
+  if (hub) {
+    await Promise.race([hub.stop(), sleep(15_000)]);
+    await hub.kill();
+    removeDataDir(hub);
+    hub = null;
+  }
+  const d = drop;
+  drop = null;
+  if (d) await d().catch((e: unknown) => console.error(`drop database failed: ${String(e)}`));
+}
+process.on('exit', () => {
+  if (hub && hub.proc.exitCode === null) hub.proc.kill('SIGKILL');
+  swarmKill?.();
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+const watchdog = setTimeout(
+  () => void cleanUp().finally(() => process.exit(2)),
+  20 * 60_000,
+).unref();
+
+async function main() {
+  console.log(`presence-cpu-bench — ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
+  const database = await freshPgDatabase(args.pg, 'bench_presence');
+  drop = database.drop;
+  hub = await startHub({
+    databaseUrl: database.url,
+    redisUrl: args.redis,
+    env: {
+      HUB_ADMIN_CALLS_PER_MIN: '1000000',
+      HUB_REDIS_PREFIX: 'sgbench-presence',
+      ...benchFeedScope(),
+    },
+  });
+  const h = hub;
+  console.log(`database ${database.name}; hub ${h.url} (pid ${h.proc.pid})`);
+  const fx = await setUpBenchChain([h], {
+    stores: STORES,
+    terminals: () => 1,
+    guide: () => false,
+    products: 20,
+    customers: CUSTOMERS,
+    concurrency: 8,
+  });
+  const tokens = fx.stores.flatMap((s) => s.terminals.map((t) => t.token));
+  const swarm = await startSwarm({ urls: [h.url], tokens });
+  swarmKill = swarm.kill;
+  console.log(`${STORES} stores, ${CUSTOMERS} members, ${swarm.count} sockets connected`);
+  await sleep(3_000);
+
+  const admin = new pg.Client({ connectionString: database.url });
+  admin.on('error', () => undefined);
+  await admin.connect();
+  const backendPids = async () =>
+    (
+      await admin.query<{ pid: number }>(
+        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      )
+    ).rows.map((r) => r.pid);
+  const commits = async () => {
+    // The statistics are those of this backend's snapshot: clear it for a fresh reading.
+    await admin.query('select pg_stat_clear_snapshot()');
+    const [row] = (
+      await admin.query<{ n: string }>(
+        'select (xact_commit + xact_rollback)::text as n from pg_stat_database where datname = current_database()',
+      )
+    ).rows;
+    return Number(row?.n ?? 0);
+  };
+
+  const client = keepAliveClient(CONCURRENCY);
+  const url = `${h.url}${API_PREFIX}${endpointPath(endpoints.presence)}`;
+  const now = () => performance.timeOrigin + performance.now();
+  const sentAt = new Map<string, number>();
+  const failures = new Map<string, number>();
+  let next = 0;
+  const run = async (seconds: number) => {
+    const until = performance.now() + seconds * 1000;
+    let answered = 0;
+    let alerts = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < until) {
+          const k = next++;
+          const store = fx.stores[k % STORES]!;
+          const memberCode = fx.memberCodes[Math.floor(k / STORES) % fx.memberCodes.length]!;
+          sentAt.set(`${store.id}:${fx.idByMemberCode.get(memberCode)}`, now());
+          const answer = await client
+            .post(
+              url,
+              { customer: { memberCode }, storeId: store.id, source: 'wifi' },
+              { 'x-integration-key': TEST_INTEGRATION_KEY },
+            )
+            .catch((e: unknown) => ({ status: 0, body: String(e) }));
+          if (answer.status !== 202) {
+            const why = `HTTP ${answer.status}`;
+            failures.set(why, (failures.get(why) ?? 0) + 1);
+            continue;
+          }
+          answered += 1;
+          if ((JSON.parse(answer.body) as { alertId: string | null }).alertId) alerts += 1;
+        }
+      }),
+    );
+    return { answered, alerts };
+  };
+
+  await run(WARM_UP_S);
+  await sleep(2_000);
+  const measuredFrom = now();
+  const pgPids = await backendPids();
+  const before = {
+    hub: cpuSeconds(h.proc.pid!),
+    swarm: cpuSeconds(swarm.pid),
+    self: cpuSeconds(process.pid),
+    machine: machineBusy(),
+    pg: pgPids.map(cpuSeconds),
+    commits: await commits(),
+  };
+  const t0 = performance.now();
+  const { answered, alerts } = await run(SECONDS);
+  const elapsed = (performance.now() - t0) / 1000;
+  const pgAfter = [...new Set([...pgPids, ...(await backendPids())])];
+  const after = {
+    hub: cpuSeconds(h.proc.pid!),
+    swarm: cpuSeconds(swarm.pid),
+    self: cpuSeconds(process.pid),
+    machine: machineBusy(),
+    pg: pgAfter.map((pid) => cpuSeconds(pid)),
+    commits: await commits(),
+  };
+  await sleep(3_000);
+  const received = swarm.received.filter(([, key]) => (sentAt.get(key) ?? 0) >= measuredFrom);
+  const latencies = received.map(([, key, at]) => at - sentAt.get(key)!).sort((a, b) => a - b);
+  await admin.end();
+  await swarm.stop();
+  swarmKill = null;
+
+  const perEvent = (seconds: number) => ((seconds * 1000) / answered).toFixed(2);
+  const pgBefore = new Map(pgPids.map((pid, i) => [pid, before.pg[i]!]));
+  const pgUsed = sum(pgAfter.map((pid, i) => after.pg[i]! - (pgBefore.get(pid) ?? 0)));
+  console.log(
+    `answered ${answered} in ${elapsed.toFixed(1)} s = ${(answered / elapsed).toFixed(0)} events/s ` +
+      `(${alerts} alerts); concurrency ${CONCURRENCY}`,
+  );
+  console.log(
+    `CPU ms/event: hub ${perEvent(after.hub - before.hub)}, PostgreSQL ${perEvent(pgUsed)} ` +
+      `(${pgAfter.length} backends), socket child ${perEvent(after.swarm - before.swarm)}; ` +
+      `cores: hub ${((after.hub - before.hub) / elapsed).toFixed(2)}, PostgreSQL ${(pgUsed / elapsed).toFixed(2)}`,
+  );
+  console.log(
+    `load generator ${perEvent(after.self - before.self)} ms/event; whole machine busy ` +
+      `${((after.machine - before.machine) / elapsed).toFixed(2)} cores = ${perEvent(after.machine - before.machine)} ms/event`,
+  );
+  console.log(
+    `PostgreSQL transactions/event: ${((after.commits - before.commits) / answered).toFixed(2)}`,
+  );
+  console.log(
+    `alerts received ${received.length}; latency p50 ${percentile(latencies, 50).toFixed(0)} ms, ` +
+      `p99 ${percentile(latencies, 99).toFixed(0)} ms`,
+  );
+  for (const [why, count] of failures) console.log(`  ${count} failed: ${why}`);
+  hubErrors(h);
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  clearTimeout(watchdog);
+  await cleanUp();
+}
+process.exit(exitCode);
