@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server, type Namespace, type Socket } from 'socket.io';
@@ -11,6 +12,7 @@ import {
 import { terminalForToken, type TerminalPrincipal } from '../auth/guards';
 import type { Db } from '../db/database';
 import { coalescedHints } from './change-hints';
+import { watchPeers } from './peer-watch';
 import { openRedisLink, type RedisLink } from './redis-link';
 import type { Throttle } from '../http/throttle';
 
@@ -207,6 +209,23 @@ export async function createRealtime(options: {
       spreadMs: RESYNC_SPREAD_MS,
     }),
   );
+  // A peer node that died silently may have emitted alerts only to its own sockets (peer-watch.ts):
+  // every surviving node tells its own terminals to catch up.
+  const link = redis;
+  const peers =
+    link &&
+    watchPeers({
+      redis: link.pub,
+      key: `${options.redisPrefix}:nodes`,
+      nodeId: randomUUID(),
+      isUp: () => link.state() === 'up',
+      onPeerLost: () =>
+        terminals.local.emit(SocketEvents.syncResync, {
+          reason: 'peer_lost',
+          spreadMs: RESYNC_SPREAD_MS,
+        }),
+      log: options.log,
+    });
 
   const routeCustomerHint = options.customerHintStores;
   const hints = coalescedHints((event, cursor) => {
@@ -245,6 +264,7 @@ export async function createRealtime(options: {
       // Only this node's sockets; the HTTP server itself is closed by Fastify.
       terminals.local.disconnectSockets(true);
       io.engine.close();
+      await peers?.close();
       await redis?.close();
     },
   };

@@ -265,9 +265,11 @@ describe.skipIf(!enabled)(
         const ours = keys.filter((k) => k.startsWith(`${RUN}-`));
         expect(ours.filter((k) => k.startsWith(`${ONE}:rl:`)).length).toBeGreaterThan(0);
         expect(ours.filter((k) => k.startsWith(`${TWO}:rl:`)).length).toBeGreaterThan(0);
-        expect(
-          ours.filter((k) => !k.startsWith(`${ONE}:rl:`) && !k.startsWith(`${TWO}:rl:`)),
-        ).toEqual([]);
+        // Each deployment's node heartbeats (server/realtime/peer-watch.ts), its two nodes each.
+        for (const prefix of [ONE, TWO]) expect(await redis.zcard(`${prefix}:nodes`)).toBe(2);
+        const under = (k: string, prefix: string) =>
+          k.startsWith(`${prefix}:rl:`) || k === `${prefix}:nodes`;
+        expect(ours.filter((k) => !under(k, ONE) && !under(k, TWO))).toEqual([]);
         // Nothing outside a prefix: these hubs set one, so a fixed key name would show here.
         expect(keys.filter((k) => !k.startsWith('sgtest-'))).toEqual([]);
 

@@ -1,0 +1,104 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+
+/**
+ * Which nodes of a deployment are alive, kept in Redis (issue #17 item 3): a node that dies
+ * without stopping (SIGKILL, a crashed VM, a pulled cable) may have emitted an alert to its own
+ * sockets and died before the adapter's publish reached Redis. The store's terminals on the other
+ * nodes stayed connected, so nothing tells them to catch up: they would not see that alert until
+ * their next reconnect. Each node therefore writes a heartbeat (a sorted set `<prefix>:nodes`,
+ * member = node id, score = Redis' clock) and, when a peer's heartbeat stops for `timeoutMs`,
+ * calls `onPeerLost` — the hub then sends its own sockets `sync:resync`, the catch-up a Redis
+ * outage already triggers.
+ *
+ * A node that stops gracefully removes its entry (its publishes were flushed), so only a silent
+ * death counts. Peers already silent when this node starts, or when its own link comes back, are
+ * recorded without a call: a restored link sends its own resync. Timestamps are Redis' `TIME`, so
+ * the nodes' clocks need not agree.
+ */
+export type PeerWatch = { close(): Promise<void> };
+
+/** Heartbeat interval and the silence after which a peer counts as dead. */
+export const PEER_HEARTBEAT_MS = 2_000;
+export const PEER_TIMEOUT_MS = 6_000;
+/** Entries silent this long are removed (a node id is never reused). */
+const FORGET_MS = 10 * 60_000;
+
+export function watchPeers(options: {
+  redis: Redis;
+  key: string;
+  nodeId: string;
+  /** whether this node's link is up (ticks are skipped while it is down) */
+  isUp: () => boolean;
+  onPeerLost: (peers: number) => void;
+  log: FastifyBaseLogger;
+  everyMs?: number;
+  timeoutMs?: number;
+}): PeerWatch {
+  const { redis, key, nodeId } = options;
+  const timeoutMs = options.timeoutMs ?? PEER_TIMEOUT_MS;
+  /** peers counted as dead (a peer writing again is taken off, so a later death counts again) */
+  const lost = new Set<string>();
+  /** the next tick only records silent peers: after a start or while the link was down */
+  let settling = true;
+  let running = false;
+  let closed = false;
+
+  const tick = async () => {
+    if (running || closed) return;
+    if (!options.isUp()) {
+      settling = true;
+      return;
+    }
+    running = true;
+    try {
+      const [seconds, micros] = await redis.time();
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const answers = await redis
+        .multi()
+        .zadd(key, now, nodeId)
+        .zremrangebyscore(key, '-inf', now - FORGET_MS)
+        .zrange(key, 0, -1, 'WITHSCORES')
+        .exec();
+      const entries = answers?.[2]?.[1];
+      if (!Array.isArray(entries)) return;
+      let newly = 0;
+      for (let i = 0; i + 1 < entries.length; i += 2) {
+        const peer = String(entries[i]);
+        if (peer === nodeId) continue;
+        const silent = now - Number(entries[i + 1]) >= timeoutMs;
+        if (!silent) lost.delete(peer);
+        else if (!lost.has(peer)) {
+          lost.add(peer);
+          if (!settling) newly += 1;
+        }
+      }
+      settling = false;
+      if (newly > 0 && !closed) {
+        options.log.warn(
+          { peersLost: newly },
+          'a hub node stopped without leaving: this node’s terminals catch up on what it may not have published',
+        );
+        options.onPeerLost(newly);
+      }
+    } catch {
+      // Redis answered badly or not at all: the link's own state handling reports and recovers.
+      settling = true;
+    } finally {
+      running = false;
+    }
+  };
+
+  const timer = setInterval(() => void tick(), options.everyMs ?? PEER_HEARTBEAT_MS);
+  timer.unref();
+  void tick();
+
+  return {
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      // Leaving on purpose: the others must not take this for a death.
+      if (options.isUp()) await redis.zrem(key, nodeId).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchPeers, type PeerWatch } from '../../server/realtime/peer-watch';
+import { assertRedisReachable, redisReason, TEST_REDIS_URL } from '../support/services';
+
+/**
+ * The node heartbeat set (server/realtime/peer-watch.ts) on a real Redis, with short intervals:
+ * which silences count as a death (and once), and which do not — a graceful leave, peers already
+ * silent when a node starts, peers that went silent while this node's own link was down.
+ */
+const configured = Boolean(TEST_REDIS_URL);
+const enabled = configured || Boolean(process.env.CI);
+const EVERY_MS = 50;
+const TIMEOUT_MS = 300;
+
+describe.skipIf(!enabled)(`peer watch ${configured ? '' : `(${redisReason})`}`, () => {
+  let redis: Redis;
+  const watches: PeerWatch[] = [];
+  const key = `sgtest-peerwatch-${process.pid}-${Date.now()}:nodes`;
+  const log = pino({ level: 'silent' });
+
+  /** A node: its watch, the deaths it reported, and a switch for its own link. */
+  const start = (nodeId: string) => {
+    const node = { up: true, lost: [] as number[], watch: null as PeerWatch | null };
+    node.watch = watchPeers({
+      redis,
+      key,
+      nodeId,
+      isUp: () => node.up,
+      onPeerLost: (n) => node.lost.push(n),
+      log,
+      everyMs: EVERY_MS,
+      timeoutMs: TIMEOUT_MS,
+    });
+    watches.push(node.watch);
+    return node;
+  };
+  const ticks = (n: number) => new Promise((r) => setTimeout(r, n * EVERY_MS));
+  /** Polls (bounded) until `check` holds. */
+  const until = async (check: () => boolean | Promise<boolean>) => {
+    for (let i = 0; i < 100 && !(await check()); i++) await ticks(1);
+    expect(await check()).toBe(true);
+  };
+  const members = () => redis.zrange(key, 0, -1);
+
+  beforeAll(async () => {
+    if (!configured) throw new Error(`CI is set but this suite cannot run: ${redisReason}`);
+    await assertRedisReachable();
+    redis = new Redis(TEST_REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+  });
+  afterAll(async () => {
+    for (const watch of watches) await watch.close();
+    await redis?.del(key);
+    redis?.disconnect();
+  });
+
+  it('reports a silent peer once, not a graceful leave, not one already silent at its start', async () => {
+    // A node that died long ago (still in the set): known silent before `a` starts.
+    const [seconds] = await redis.time();
+    await redis.zadd(key, Number(seconds) * 1000 - 60_000, 'long-gone');
+    const a = start('a');
+    const b = start('b');
+    const c = start('c');
+    await until(async () => (await members()).length === 4);
+
+    // c leaves on purpose: its entry goes.
+    await c.watch!.close();
+    expect((await members()).sort()).toEqual(['a', 'b', 'long-gone']);
+
+    // b dies: its watch stops without leaving (as under kill -9, the link never says goodbye).
+    b.up = false;
+    await b.watch!.close();
+    await until(() => a.lost.length > 0);
+    expect(a.lost).toEqual([1]);
+    // Once per death: later ticks do not report it again.
+    await ticks((TIMEOUT_MS / EVERY_MS) * 2);
+    expect(a.lost).toEqual([1]);
+  });
+
+  it('does not report peers that went silent while its own link was down', async () => {
+    const d = start('d');
+    const e = start('e');
+    await until(async () => (await members()).includes('e'));
+    d.up = false; // d's link is down: it skips its ticks
+    e.up = false;
+    await e.watch!.close(); // e dies meanwhile
+    await ticks((TIMEOUT_MS / EVERY_MS) * 2);
+    d.up = true; // back: the restore's own resync covers what e may not have published
+    await until(async () => {
+      const [now] = await redis.time();
+      const score = await redis.zscore(key, 'd');
+      return score !== null && Number(now) * 1000 - Number(score) < TIMEOUT_MS;
+    });
+    await ticks(3);
+    expect(d.lost).toEqual([]);
+  });
+});
