@@ -11,7 +11,8 @@
  * backoff (1 s doubling to 30 s, ±50 %), a stand-in load balancer (bench-http.ts) sends each
  * reconnect to the socket's own node while healthy and to the other one otherwise, and after
  * every reconnect the terminal's catch-up runs: `GET /api/v1/alerts?since=<now − 35 min>` with its
- * token, each alert counted once per socket whether it came live or by the catch-up.
+ * token, each alert counted once per socket whether it came live or by the catch-up. A
+ * `sync:resync` runs the same catch-up after a random share of its spread, as the terminal does.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
@@ -118,6 +119,21 @@ function open(index: number, urls: readonly string[], token: string, failover: b
   socket.io.on('reconnect_error', () => balancer!.markDown(target));
   socket.on('disconnect', () => {
     if (!downSince.has(index)) downSince.set(index, now());
+  });
+  // `sync:resync` (a Redis outage, or a peer node that died silently): the terminal's catch-up
+  // after a random share of the spread (LiveEvents.scheduleResync), on the node it is connected to.
+  let resyncPending = false;
+  socket.on('sync:resync', (payload: { spreadMs?: number }) => {
+    if (resyncPending) return;
+    resyncPending = true;
+    const spread = Math.min(Number(payload?.spreadMs) || 0, 10_000);
+    setTimeout(
+      () => {
+        resyncPending = false;
+        catchUp(index, token, urls[target]!).catch(() => (catchUpFailures += 1));
+      },
+      Math.floor(Math.random() * spread),
+    );
   });
   socket.on('connect', () => {
     const since = downSince.get(index);

@@ -1,9 +1,9 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResyncPayload } from '../../shared/protocol';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
-import { assertRedisReachable, redisReason, TEST_REDIS_URL } from '../support/services';
+import { connectTestRedis, redisReason, TEST_REDIS_URL } from '../support/services';
 import { connectTerminal, received, type TerminalClient } from '../support/terminal-socket';
 
 /**
@@ -45,9 +45,7 @@ describe.skipIf(!enabled)(
 
     beforeAll(async () => {
       if (!configured) throw new Error(`CI is set but this suite cannot run: ${redisReason}`);
-      await assertRedisReachable();
-      redis = new Redis(TEST_REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      await redis.connect();
+      redis = await connectTestRedis();
     });
     afterAll(async () => {
       socket?.close();

@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watchPeers, type PeerWatch } from '../../server/realtime/peer-watch';
-import { assertRedisReachable, redisReason, TEST_REDIS_URL } from '../support/services';
+import { connectTestRedis, redisReason, TEST_REDIS_URL } from '../support/services';
 
 /**
  * The node heartbeat set (server/realtime/peer-watch.ts) on a real Redis, with short intervals:
@@ -46,9 +46,7 @@ describe.skipIf(!enabled)(`peer watch ${configured ? '' : `(${redisReason})`}`, 
 
   beforeAll(async () => {
     if (!configured) throw new Error(`CI is set but this suite cannot run: ${redisReason}`);
-    await assertRedisReachable();
-    redis = new Redis(TEST_REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await redis.connect();
+    redis = await connectTestRedis();
   });
   afterAll(async () => {
     for (const watch of watches) await watch.close();

@@ -59,3 +59,11 @@ export async function assertRedisReachable(): Promise<void> {
     client.disconnect();
   }
 }
+
+/** A connected client of TEST_REDIS_URL for a test's own reads (fails loudly if unreachable). */
+export async function connectTestRedis(): Promise<Redis> {
+  await assertRedisReachable();
+  const client = new Redis(TEST_REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await client.connect();
+  return client;
+}
