@@ -77,8 +77,10 @@ describe.skipIf(!enabled)(
       );
       expect(resync.spreadMs).toBeGreaterThan(0);
       // The survivor says why in its log, with a count and nothing else.
-      const line = survivor.logs.find((l) => l.peersLost !== undefined);
-      expect(line).toMatchObject({ peersLost: 1 });
+      // (Its stdout is read through a pipe, which may lag the socket: wait for the line.)
+      await expect
+        .poll(() => survivor.logs.find((l) => l.peersLost !== undefined), { timeout: 5_000 })
+        .toMatchObject({ peersLost: 1 });
     });
   },
 );
