@@ -95,7 +95,7 @@ function settleSuite(open: () => Promise<Opened>) {
       // A member waiting when the hub upgrades.
       await addMember(db, ID.homed, '常客', ID.store);
 
-      expect(await migrate(db)).toEqual([23]);
+      expect(await migrate(db, 23)).toEqual([23]);
       const indexes = await db.query<{ name: string }>(
         `select indexname as name from pg_indexes
           where tablename = 'customer_store_scope'
