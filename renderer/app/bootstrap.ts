@@ -157,9 +157,23 @@ export function buildServices(
       name: error instanceof Error ? error.name : 'unknown',
     }),
   );
+  // The customer feed pulled, validated, packed and sealed in the page worker (issue #17 item 4;
+  // sync/page-worker.ts), with the data key the database seals with; never with an injected
+  // fetch (tests), which the worker could not use.
+  const pageWorker =
+    deps.fetch || typeof Worker === 'undefined' || !sealer.ready
+      ? {}
+      : {
+          customerPageWorker: {
+            createWorker: () =>
+              new Worker(new URL('../sync/page-worker.ts', import.meta.url), { type: 'module' }),
+            keyring: sealer.ready,
+          },
+        };
   const hub = createHttpHubClient({
     baseUrl: hubUrl,
     secrets,
+    ...pageWorker,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     // The customer feed fetched and validated in a Web Worker (issue #17 item 4); never with an
     // injected fetch (tests), which the worker could not use.

@@ -11,16 +11,21 @@ import {
 import { CustomerSeals, type StoredBlock, type StoredOverride } from './customer-seal';
 import { readKeyRecords, STAMP, type CustomerMeta } from './customer-keys';
 import {
-  changedBlocks,
+  idPlanOf,
+  planOfIds,
   planUpsert,
   removalsByBlock,
-  replacedIds,
+  StalePrepared,
   sealPlan,
   withoutRemoved,
+  type CustomerKeyRow,
+  type IdPlan,
   type PreparedUpsert,
+  type SealedUpsert,
 } from './customer-upsert';
 import { openAll, openBlocks, openOverrides } from './customer-dump';
 import { yieldToPage } from './yield-to-page';
+import { WritesWatch } from './customer-writes-watch';
 
 export type { CustomerBlock, CustomerKeys, CustomerSummary };
 export type { CustomerMeta, PreparedUpsert, StoredBlock, StoredOverride };
@@ -55,10 +60,8 @@ export class CustomerStore {
   private loading: Promise<KeyIndex> | null = null;
   /** moves on with every write and every drop, so a load that raced a write is not kept */
   private generation = 0;
-  /** other windows of this terminal; opened with the index, closed with the database */
-  private channel: BroadcastChannel | null = null;
-  /** write transactions not settled yet, with a promise that settles with each */
-  private readonly pending = new Map<IDBTransaction, Promise<void>>();
+  /** this store's write transactions, and the other windows of this terminal */
+  private readonly writes: WritesWatch;
 
   /** How blocks and override rows are sealed and opened (the v10 pass uses it too, at-rest.ts). */
   readonly seals: CustomerSeals;
@@ -68,12 +71,7 @@ export class CustomerStore {
     sealer: Sealer,
   ) {
     this.seals = new CustomerSeals(sealer);
-  }
-
-  private listen(): void {
-    if (this.channel || typeof BroadcastChannel === 'undefined') return;
-    this.channel = new BroadcastChannel(`${this.db.name}:customers`);
-    this.channel.onmessage = () => this.drop();
+    this.writes = new WritesWatch(db.name, () => this.drop());
   }
 
   /** The tables a write needs in its transaction. */
@@ -126,19 +124,19 @@ export class CustomerStore {
   /** Called when the database closes: forgets the index and stops listening to other windows. */
   close(): void {
     this.drop();
-    this.channel?.close();
-    this.channel = null;
+    this.writes.close();
   }
 
   /** The index, loading it first if needed (inside the caller's transaction when there is one). */
   private async loaded(): Promise<KeyIndex> {
-    this.listen();
+    this.writes.listen();
     const tx = Dexie.currentTransaction;
     // A read outside any transaction waits for writes that have not settled: the index already
     // holds them, and they may still roll back (Dexie rejects the caller before IndexedDB says
     // "abort"). Inside a transaction IndexedDB itself orders overlapping writers, and awaiting
     // anything but IndexedDB there would let the transaction commit early.
-    if (!tx && this.pending.size > 0) await Promise.all(this.pending.values());
+    const settling = tx ? null : this.writes.settled();
+    if (settling) await settling;
     if (this.index) return this.index;
     if (tx && tx.storeNames.includes('customerKeys') && tx.storeNames.includes('customerMeta')) {
       // Loaded inside the transaction: a read-write transaction excludes every other writer of
@@ -198,6 +196,13 @@ export class CustomerStore {
     return (await this.loaded()).byId.size;
   }
 
+  /** Whether any of these ids is cached (no IndexedDB read: the index alone). */
+  async holdsAny(ids: readonly string[]): Promise<boolean> {
+    if (ids.length === 0) return false;
+    const index = await this.loaded();
+    return ids.some((id) => index.byId.has(id));
+  }
+
   async summary(id: string): Promise<CustomerSummary | undefined> {
     return (await this.loaded()).summary(id);
   }
@@ -218,15 +223,9 @@ export class CustomerStore {
   }
 
   /** Whole-cache reads for tests, exports and the v10 pass: customer-dump.ts. */
-  blocks(): Promise<CustomerBlock[]> {
-    return openBlocks(this.db, this.seals);
-  }
-  overrides(): Promise<CachedCustomer[]> {
-    return openOverrides(this.db, this.seals);
-  }
-  all(): Promise<CachedCustomer[]> {
-    return openAll(this.db, this.seals);
-  }
+  blocks = (): Promise<CustomerBlock[]> => openBlocks(this.db, this.seals);
+  overrides = (): Promise<CachedCustomer[]> => openOverrides(this.db, this.seals);
+  all = (): Promise<CachedCustomer[]> => openAll(this.db, this.seals);
 
   async byMemberCode(code: string, limit: number): Promise<CustomerSummary[]> {
     return (await this.loaded()).byMemberCode(code, limit);
@@ -249,24 +248,40 @@ export class CustomerStore {
   }
 
   /**
-   * Everything an upsert costs in CPU — opening the blocks it touches, packing, serialising,
-   * deflating and sealing — done ahead, OUTSIDE any transaction, so the write transaction that
-   * follows (`upsert(rows, prepared)`) only puts the finished records. An initial sync seals 2,000
-   * blocks; done inside the page's transaction under `Dexie.waitFor` that doubled its time
-   * (docs/benchmarks.md, "Encryption at rest").
-   *
-   * The plan is tied to the write stamp it was made against: `upsert` uses it only when the
-   * stamp is still the same inside its transaction (every write that changes blocks or key records
-   * moves the stamp, in this window or another), and otherwise does the whole work itself, as
-   * before. Returns null when there is nothing to prepare or the store moved while reading.
+   * An upsert's CPU (opening the blocks it touches, packing, sealing) done ahead, OUTSIDE any
+   * transaction, so `upsert(rows, prepared)` only puts the records: inside the page's transaction
+   * under `Dexie.waitFor` it doubled an initial sync (docs/benchmarks.md, "Encryption at rest").
+   * Tied to the write stamp it was made against (every write of blocks or key records moves it):
+   * used only if the stamp is the same in the transaction. Null when the store moved meanwhile.
    */
-  async prepare(rows: readonly CachedCustomer[]): Promise<PreparedUpsert | null> {
-    if (rows.length === 0 || Dexie.currentTransaction) return null;
+  prepare(rows: readonly CachedCustomer[]): Promise<PreparedUpsert | null> {
+    if (rows.length === 0) return Promise.resolve(null);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return this.prepareSealed(rows, rows, async (plan, touched) =>
+      sealPlan(
+        this.seals,
+        planOfIds(plan, byId),
+        await Promise.all(touched.map((b) => this.seals.openBlock(b))),
+      ),
+    );
+  }
+
+  /**
+   * `prepare` for rows this thread does not hold (the page worker's, sync/page-worker.ts): planned
+   * here from their lookup keys against the index; `seal` gets the plan by id and the touched
+   * blocks as stored, and answers the sealed records (`putPrepared` writes them).
+   */
+  async prepareSealed(
+    keys: readonly CustomerKeyRow[],
+    basis: object,
+    seal: (plan: IdPlan, touched: StoredBlock[]) => Promise<SealedUpsert>,
+  ): Promise<PreparedUpsert | null> {
+    if (Dexie.currentTransaction) return null;
     await this.ready();
     const index = this.index;
     if (!index) return null;
     const stamp = index.stamp;
-    const plan = planUpsert(index, rows);
+    const plan = planUpsert(index, keys);
     const { stored, current } = await Dexie.ignoreTransaction(() =>
       this.db.transaction('r', [this.db.customerBlocks, this.db.customerMeta], async () => ({
         stored: await this.db.customerBlocks.bulkGet(plan.touched),
@@ -274,8 +289,31 @@ export class CustomerStore {
       })),
     );
     if (current !== stamp || stored.some((b) => b === undefined)) return null;
-    const opened = await Promise.all(stored.map((b) => this.seals.openBlock(b!)));
-    return { stamp, rows, ...(await sealPlan(this.seals, plan, opened)) };
+    return { stamp, basis, ...(await seal(idPlanOf(plan), stored as StoredBlock[])) };
+  }
+
+  /**
+   * Writes an upsert `prepareSealed` made, inside the caller's transaction. If anything wrote
+   * customers since (the stamp moved: another window, a merge or removal earlier in this page's
+   * transaction, a feed reset), nothing is written and `StalePrepared` is thrown, which rolls the
+   * caller's transaction back: the caller then writes the page from its rows.
+   */
+  async putPrepared(prepared: PreparedUpsert): Promise<void> {
+    await this.db.transaction('rw', this.tables, async () => {
+      const index = await this.forWrite();
+      if (prepared.stamp !== index.stamp) throw new StalePrepared();
+      await this.writePrepared(index, prepared);
+    });
+  }
+
+  private async writePrepared(index: KeyIndex, prepared: PreparedUpsert): Promise<void> {
+    if (prepared.overrides.length > 0) await this.db.customerOverrides.bulkPut(prepared.overrides);
+    if (prepared.blocks.length === 0) return;
+    await this.changingKeys(index);
+    await this.db.customerBlocks.bulkPut(prepared.blocks);
+    await this.db.customerKeys.bulkPut(prepared.keys);
+    await this.db.customerOverrides.bulkDelete(prepared.replaced);
+    for (const k of prepared.keys) index.put(k);
   }
 
   /**
@@ -288,46 +326,22 @@ export class CustomerStore {
     if (rows.length === 0) return;
     await this.db.transaction('rw', this.tables, async () => {
       const index = await this.forWrite();
-      if (prepared && prepared.rows === rows && prepared.stamp === index.stamp) {
-        if (prepared.overrides.length > 0)
-          await this.db.customerOverrides.bulkPut(prepared.overrides);
-        if (prepared.blocks.length === 0) return;
-        await this.changingKeys(index);
-        await this.db.customerBlocks.bulkPut(prepared.blocks);
-        await this.db.customerKeys.bulkPut(prepared.keys);
-        await this.db.customerOverrides.bulkDelete(prepared.replaced);
-        for (const k of prepared.keys) index.put(k);
-        return;
-      }
+      if (prepared && prepared.basis === rows && prepared.stamp === index.stamp)
+        return this.writePrepared(index, prepared);
       const plan = planUpsert(index, rows);
-      if (plan.overrides.length > 0)
-        await this.db.customerOverrides.bulkPut(
-          await keepAlive(Promise.all(plan.overrides.map((r) => this.seals.sealOverride(r)))),
-        );
-      if (plan.fresh.length === 0 && plan.replace.size === 0) return;
-      await this.changingKeys(index);
-      const stored = await this.db.customerBlocks.bulkGet(plan.touched);
-      const opened =
-        plan.touched.length === 0
-          ? []
-          : await keepAlive(
-              Promise.all(
-                plan.touched.map((id, i) => {
-                  const block = stored[i];
-                  if (!block)
-                    throw new Error(`customer block ${id} missing: the index is out of date`);
-                  return this.seals.openBlock(block);
-                }),
-              ),
-            );
-      const blocks = changedBlocks(plan, opened);
-      const keys = blocks.map(keysOf);
-      const sealed = await keepAlive(Promise.all(blocks.map((b) => this.seals.sealBlock(b))));
-      await this.db.customerBlocks.bulkPut(sealed);
-      await this.db.customerKeys.bulkPut(keys);
-      // The block now holds these customers' latest rows.
-      await this.db.customerOverrides.bulkDelete(replacedIds(plan));
-      for (const k of keys) index.put(k);
+      const stored =
+        plan.touched.length > 0 ? await this.db.customerBlocks.bulkGet(plan.touched) : [];
+      const opened = await keepAlive(
+        Promise.all(
+          plan.touched.map((id, i) => {
+            const block = stored[i];
+            if (!block) throw new Error(`customer block ${id} missing: the index is out of date`);
+            return this.seals.openBlock(block);
+          }),
+        ),
+      );
+      const sealed = await keepAlive(sealPlan(this.seals, plan, opened));
+      await this.writePrepared(index, { stamp: index.stamp, basis: rows, ...sealed });
     });
   }
 
@@ -380,21 +394,6 @@ export class CustomerStore {
   /** Ties the index to the current transaction: dropped if it fails, other windows told on commit. */
   private watch(): void {
     this.generation++;
-    const idbtrans = Dexie.currentTransaction?.idbtrans;
-    if (!idbtrans || this.pending.has(idbtrans)) return;
-    const settled = new Promise<void>((resolve) => {
-      idbtrans.addEventListener('error', () => this.drop());
-      idbtrans.addEventListener('abort', () => {
-        this.pending.delete(idbtrans);
-        this.drop();
-        resolve();
-      });
-      idbtrans.addEventListener('complete', () => {
-        this.pending.delete(idbtrans);
-        this.channel?.postMessage('changed');
-        resolve();
-      });
-    });
-    this.pending.set(idbtrans, settled);
+    this.writes.watch();
   }
 }

@@ -7,14 +7,18 @@ import {
   type CustomerKeys,
   type KeyIndex,
 } from './customer-index';
+import type { ProfileEdit } from '../../shared/protocol';
 import type { CustomerSeals, StoredBlock, StoredOverride } from './customer-seal';
 
 /** An upsert worked out and sealed ahead of its transaction (`CustomerStore.prepare`). */
 export type PreparedUpsert = {
   /** the write stamp the plan was made against */
   readonly stamp: number;
-  /** the rows it was made for (an upsert of other rows ignores it) */
-  readonly rows: readonly CachedCustomer[];
+  /**
+   * what it was made for: the rows (an upsert of other rows ignores it), or the page held by the
+   * page worker (`CustomerStore.prepareSealed`)
+   */
+  readonly basis: object;
   readonly overrides: StoredOverride[];
   readonly blocks: StoredBlock[];
   readonly keys: CustomerKeys[];
@@ -22,11 +26,36 @@ export type PreparedUpsert = {
   readonly replaced: string[];
 };
 
+/** What planning an upsert reads of a row: its lookup keys (all a block's key record holds). */
+export type CustomerKeyRow = Pick<
+  CachedCustomer,
+  'id' | 'memberCode' | 'phoneLast4' | 'phoneTag' | 'name' | 'initials' | 'tier'
+>;
+
+/** A row's lookup keys alone (what the page worker hands the page of each profile). */
+export const keyRowOf = (row: CustomerKeyRow): CustomerKeyRow => ({
+  id: row.id,
+  memberCode: row.memberCode,
+  phoneLast4: row.phoneLast4,
+  phoneTag: row.phoneTag,
+  name: row.name,
+  initials: row.initials,
+  tier: row.tier,
+});
+
+/** A prepared upsert found stale inside its transaction (`CustomerStore.putPrepared`). */
+export class StalePrepared extends Error {
+  constructor() {
+    super('the customer store changed since the page was prepared');
+    this.name = 'StalePrepared';
+  }
+}
+
 /** Where each row of an upsert goes, worked out from the index alone. */
-export type UpsertPlan = {
-  overrides: CachedCustomer[];
-  replace: Map<number, CachedCustomer[]>;
-  fresh: CachedCustomer[];
+export type UpsertPlan<R extends CustomerKeyRow = CachedCustomer> = {
+  overrides: R[];
+  replace: Map<number, R[]>;
+  fresh: R[];
   /** blocks to open and rewrite: those with replaced rows, and the last one if topped up */
   touched: number[];
   topUp: number | null;
@@ -34,11 +63,14 @@ export type UpsertPlan = {
   nextBlock: number;
 };
 
-export function planUpsert(index: KeyIndex, rows: readonly CachedCustomer[]): UpsertPlan {
+export function planUpsert<R extends CustomerKeyRow>(
+  index: KeyIndex,
+  rows: readonly R[],
+): UpsertPlan<R> {
   const latest = new Map(rows.map((r) => [r.id, r]));
-  const replace = new Map<number, CachedCustomer[]>();
-  const fresh: CachedCustomer[] = [];
-  const overrides: CachedCustomer[] = [];
+  const replace = new Map<number, R[]>();
+  const fresh: R[] = [];
+  const overrides: R[] = [];
   for (const row of latest.values()) {
     const loc = index.byId.get(row.id);
     const keys = loc && index.blocks.get(loc.block);
@@ -51,6 +83,43 @@ export function planUpsert(index: KeyIndex, rows: readonly CachedCustomer[]): Up
   const touched = fresh.length === 0 && replace.size === 0 ? [] : [...replace.keys()];
   if (topUp !== null && !replace.has(topUp)) touched.push(topUp);
   return { overrides, replace, fresh, touched, topUp, nextBlock: index.lastBlock + 1 };
+}
+
+/**
+ * A plan by customer id (what crosses to the page worker, which holds the rows themselves), and
+ * back to rows there (`rows`: the page's profiles by id).
+ */
+export type IdPlan = Omit<UpsertPlan, 'overrides' | 'replace' | 'fresh'> & {
+  overrides: string[];
+  replace: [block: number, ids: string[]][];
+  fresh: string[];
+};
+
+const idsOf = (rows: readonly CustomerKeyRow[]) => rows.map((r) => r.id);
+
+export const idPlanOf = (plan: UpsertPlan<CustomerKeyRow>): IdPlan => ({
+  overrides: idsOf(plan.overrides),
+  replace: [...plan.replace].map(([block, rows]) => [block, idsOf(rows)]),
+  fresh: idsOf(plan.fresh),
+  touched: plan.touched,
+  topUp: plan.topUp,
+  nextBlock: plan.nextBlock,
+});
+
+export function planOfIds(plan: IdPlan, rows: ReadonlyMap<string, CachedCustomer>): UpsertPlan {
+  const row = (id: string) => {
+    const found = rows.get(id);
+    if (!found) throw new Error('a planned customer is not on the page');
+    return found;
+  };
+  return {
+    overrides: plan.overrides.map(row),
+    replace: new Map(plan.replace.map(([block, ids]) => [block, ids.map(row)])),
+    fresh: plan.fresh.map(row),
+    touched: plan.touched,
+    topUp: plan.topUp,
+    nextBlock: plan.nextBlock,
+  };
 }
 
 /** The blocks an upsert writes, from the plan and its touched blocks opened (in plan order). */
@@ -78,7 +147,7 @@ export function changedBlocks(plan: UpsertPlan, opened: readonly CustomerBlock[]
 }
 
 /** Whether a row has the lookup keys its block's key record holds for it (at `at`). */
-const sameKeys = (keys: CustomerKeys, at: number, row: CachedCustomer): boolean =>
+const sameKeys = (keys: CustomerKeys, at: number, row: CustomerKeyRow): boolean =>
   keys.ids[at] === row.id &&
   keys.memberCodes[at] === row.memberCode &&
   keys.phoneLast4[at] === row.phoneLast4 &&
@@ -91,7 +160,21 @@ const sameKeys = (keys: CustomerKeys, at: number, row: CachedCustomer): boolean 
 export const replacedIds = (plan: UpsertPlan): string[] =>
   [...plan.replace.values()].flat().map((r) => r.id);
 
-/** The ids a removal takes out of each block they live in (unknown ids are left out). */
+/** What sealing a plan gives: the records to put, and the override rows that go. */
+export type SealedUpsert = Pick<PreparedUpsert, 'overrides' | 'blocks' | 'keys' | 'replaced'>;
+
+/**
+ * A page of profiles held by the page worker (sync/page-prep.ts): the page's thread has their
+ * lookup keys; the rows stay there until asked for sealed (`seal`) or whole (`rows`, as the feed
+ * brought them). `withEdits` lays edits over them there and answers the keys after.
+ */
+export type HeldRows = {
+  withEdits(edits: ProfileEdit[]): Promise<CustomerKeyRow[]>;
+  seal(plan: IdPlan, touched: StoredBlock[]): Promise<SealedUpsert>;
+  rows(): Promise<CachedCustomer[]>;
+  release(): void;
+};
+
 /**
  * The records a plan writes, sealed, from its touched blocks as opened: CPU work only (no
  * IndexedDB), which `CustomerStore.prepare` does ahead of the write transaction.
@@ -100,7 +183,7 @@ export async function sealPlan(
   seals: CustomerSeals,
   plan: UpsertPlan,
   opened: readonly CustomerBlock[],
-): Promise<Pick<PreparedUpsert, 'overrides' | 'blocks' | 'keys' | 'replaced'>> {
+): Promise<SealedUpsert> {
   const blocks = changedBlocks(plan, opened);
   const [overrides, sealed] = await Promise.all([
     Promise.all(plan.overrides.map((r) => seals.sealOverride(r))),
@@ -109,6 +192,7 @@ export async function sealPlan(
   return { overrides, blocks: sealed, keys: blocks.map(keysOf), replaced: replacedIds(plan) };
 }
 
+/** The ids a removal takes out of each block they live in (unknown ids are left out). */
 export function removalsByBlock(index: KeyIndex, ids: readonly string[]): Map<number, Set<string>> {
   const gone = new Map<number, Set<string>>();
   for (const id of ids) {

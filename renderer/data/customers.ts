@@ -4,9 +4,9 @@ import { looksLikeFullPhone, normalisePhone, phoneLast4 } from '../../shared/dom
 import { phoneTagOf } from '../../shared/domain/phone-tag';
 import { Dexie } from 'dexie';
 import { toCachedCustomer, toProfile, type CachedCustomer } from './customer-rows';
-import type { CustomerSummary, PreparedUpsert } from './customer-store';
+import type { CustomerSummary } from './customer-store';
+import { profilesOf, type PreparedCustomerItems } from './customer-pages';
 import type { TerminalDb } from './database';
-import { pendingProfileEdits, withPendingEdits } from './profile-edits';
 import { openProvisional, type ProvisionalRow } from './provisional';
 import { keepAlive } from './sealed';
 import type { SecretStore } from './secret-store';
@@ -33,33 +33,6 @@ export const customerPageTables = (db: TerminalDb) => [
  * (alert cards, pending orders, audit) to the surviving customer; a deletion (head office erased
  * the customer) also drops the alerts that showed them and any alias leading to them.
  */
-/** A page's customers, worked out and sealed before its transaction (`prepareCustomerItems`). */
-export type PreparedCustomerItems = {
-  readonly items: readonly CustomerFeedItem[];
-  readonly customers: readonly CachedCustomer[];
-  readonly upsert: PreparedUpsert | null;
-};
-
-/** The profiles of a page, as cached (tombstones left out). */
-const profilesOf = (items: readonly CustomerFeedItem[]): CachedCustomer[] =>
-  items.flatMap((item) => (isTombstone(item) ? [] : [toCachedCustomer(item)]));
-
-/**
- * Call OUTSIDE any transaction, before the page's transaction opens: packs and seals the page's
- * profiles ahead (customer-store.ts, `prepare`), so `applyCustomerItems` only writes them. Used
- * only if nothing was written meanwhile; otherwise the page is applied as without it.
- */
-export async function prepareCustomerItems(
-  db: TerminalDb,
-  items: readonly CustomerFeedItem[],
-): Promise<PreparedCustomerItems> {
-  const fromFeed = profilesOf(items);
-  // Edits made here and not yet sent stay on top of what the feed brings (profile-edits.ts).
-  const edits = fromFeed.length > 0 ? await pendingProfileEdits(db) : [];
-  const customers = withPendingEdits(fromFeed, edits);
-  return { items, customers, upsert: await db.customerStore.prepare(customers) };
-}
-
 export async function applyCustomerItems(
   db: TerminalDb,
   items: readonly CustomerFeedItem[],
@@ -87,8 +60,11 @@ export async function applyCustomerItems(
     await db.alerts.filter((a) => erased.has(a.card.customerId)).delete();
     await db.customerAliases.filter((a) => erased.has(a.to)).delete();
   }
-  // A merge or deletion above moved the write stamp: the prepared records are not used then.
-  await db.customerStore.upsert(customers, ahead?.upsert);
+  // A merge or deletion above moved the write stamp: the prepared records are not used then
+  // (a sealed page's fail the transaction: its rows are not here to write otherwise).
+  if (ahead?.sealed) {
+    if (ahead.upsert) await db.customerStore.putPrepared(ahead.upsert);
+  } else await db.customerStore.upsert(customers, ahead?.upsert);
 }
 
 /**

@@ -7,12 +7,8 @@ import type {
   StaffMember,
 } from '../../shared/protocol';
 import { applyProductItems } from './catalog';
-import {
-  applyCustomerItems,
-  customerPageTables,
-  prepareCustomerItems,
-  type PreparedCustomerItems,
-} from './customers';
+import { applyCustomerItems, customerPageTables } from './customers';
+import { prepareCustomerItems, type PreparedCustomerItems } from './customer-pages';
 import type { FeedName, SyncStateRow, TerminalDb } from './database';
 import { recordSetAside, type SetAsideItem } from './feed-rejects';
 import { replaceStaff } from './staff';
@@ -34,6 +30,11 @@ export type FeedPageRows<T> = {
   total?: number;
   /** false on the feed's last page (its head); absent where the caller does not know */
   hasMore?: boolean;
+  /**
+   * Every valid row's id, when `items` holds only some of the page (a page whose profiles the
+   * page worker keeps: `items` are its tombstones); else `items`' ids.
+   */
+  itemIds?: readonly string[];
 };
 
 /** A customer page also says which hub feed it is of (`chain` or `store:<id>`). */
@@ -184,20 +185,15 @@ export async function applyInCursorOrder(
     const state = decided !== null && 'then' in decided ? await decided : decided;
     if (!state) return false;
     await writeRows();
-    await recordSetAside(
-      db,
-      feed,
-      rejects,
-      page.items.map((i) => i.id),
-      now,
-    );
+    const ids = page.itemIds ?? page.items.map((i) => i.id);
+    await recordSetAside(db, feed, rejects, ids, now);
     // A re-fill after a feed reset ends at the feed's head (`resyncing`, resetCustomerFeed).
     const { resyncing, ...kept } = state;
     await db.syncState.put({
       ...kept,
       ...(resyncing && page.hasMore !== false ? { resyncing } : {}),
       cursor: page.cursor,
-      rowsDone: state.rowsDone + page.items.length + rejects.length,
+      rowsDone: state.rowsDone + ids.length + rejects.length,
       totalEstimate: page.total ?? state.totalEstimate,
       lastSuccessAt: now,
       lastError: null,

@@ -67,19 +67,4 @@ export async function pendingProfileEdits(db: TerminalDb): Promise<ProfileEdit[]
     .map((e) => e.profileEdit);
 }
 
-/**
- * Profiles from the feed with this terminal's pending edits laid over them: the feed may bring a
- * member before the outbox has sent an edit made here (pull comes before drain, and the edit may
- * have been made offline), and the guide must not see the edit vanish and come back.
- */
-export function withPendingEdits(
-  customers: readonly CachedCustomer[],
-  edits: readonly ProfileEdit[],
-): CachedCustomer[] {
-  if (edits.length === 0) return [...customers];
-  const byCustomer = new Map<string, ProfileEdit[]>();
-  for (const e of edits) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), e]);
-  return customers.map((c) =>
-    (byCustomer.get(c.id) ?? []).reduce((p, e) => applyProfileChanges(p, e.changes), c),
-  );
-}
+export { withPendingEdits } from './profile-edits-apply';

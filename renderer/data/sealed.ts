@@ -44,6 +44,8 @@ export type Sealer = {
   readonly keyId: number;
   seal(value: unknown, aad: string): Promise<Envelope>;
   open<T>(envelope: Envelope, aad: string): Promise<T>;
+  /** its keyring, to hand a worker that seals with the same keys (the page worker) */
+  readonly ready?: Promise<Keyring>;
 };
 
 /** The additional data a sealed value is bound to: its table and primary key. */

@@ -14,7 +14,15 @@ import {
 import { readSyncState } from '../data/sync-state';
 import { releaseHoldsCoveredBy } from '../data/stock-holds';
 import { MAX_PAGE_ROUNDS, type EngineRuntime } from './engine-runtime';
-import type { CustomerFeedPage, FeedPage, HubResult } from './hub-client';
+import { prepareWorkerPage, StalePrepared } from '../data/customer-pages';
+import type { CustomerFeedPage, FeedPage, HubResult, PulledCustomerPage } from './hub-client';
+
+/** A page as fetched: a customer page whole or through the page worker, or a catalog page. */
+type AnyPage = CustomerFeedPage | PulledCustomerPage | FeedPage<ProductItem>;
+const isPulled = (page: AnyPage): page is PulledCustomerPage => 'keys' in page;
+/** The valid rows a page brought (the rows set aside are counted apart). */
+const rowsOf = (page: AnyPage): number =>
+  isPulled(page) ? page.keys.length + page.tombstones.length : page.items.length;
 
 export type PagedFeed = 'customers' | 'catalog';
 
@@ -28,7 +36,7 @@ const PAGES_AHEAD = 2;
 type PagesAhead<P> = {
   /** The next page's answer, in feed order; null once the feed's last page was handed out. */
   next(): Promise<HubResult<P>> | null;
-  /** Asks for nothing more (answers still on their way are dropped). */
+  /** Asks for nothing more (answers fetched ahead and not taken are dropped, see `drop`). */
   stop(): void;
 };
 
@@ -42,6 +50,8 @@ function pagesAhead<P extends { hasMore: boolean; cursor: string }>(
   fetchPage: (after: string, withTotal: boolean) => Promise<HubResult<P>>,
   after: string,
   depth: number,
+  /** called with each page fetched ahead that is dropped (the page worker frees its rows) */
+  drop: (page: P) => void = () => undefined,
 ): PagesAhead<P> {
   const queue: Promise<HubResult<P>>[] = [];
   let nextAfter: string | null = after;
@@ -76,6 +86,11 @@ function pagesAhead<P extends { hasMore: boolean; cursor: string }>(
     },
     stop() {
       stopped = true;
+      for (const dropped of queue.splice(0))
+        dropped.then(
+          (result) => result.ok && drop(result.value),
+          () => undefined,
+        );
     },
   };
 }
@@ -158,16 +173,19 @@ export class FeedPull {
     rt.status.update({ syncing: true, progress: { feed, done, total } });
     // Only the first page of a run asks for `total`: counting the rest of the feed is a range
     // scan on the hub, and later pages only need the running `done`.
-    const fetchPage = (
-      after: string,
-      withTotal: boolean,
-    ): Promise<HubResult<CustomerFeedPage | FeedPage<ProductItem>>> =>
-      feed === 'customers'
-        ? rt.hub.pullCustomers(after, rt.settings.pageSize, withTotal)
-        : rt.hub.pullCatalog(after, rt.settings.pageSize, withTotal);
+    const fetchPage = async (after: string, withTotal: boolean): Promise<HubResult<AnyPage>> => {
+      const size = rt.settings.pageSize;
+      if (feed === 'catalog') return rt.hub.pullCatalog(after, size, withTotal);
+      // Through the page worker where there is one (null: there is none now).
+      const pulled = await rt.hub.pullCustomerPages?.(after, size, withTotal);
+      return pulled ?? rt.hub.pullCustomers(after, size, withTotal);
+    };
+    const drop = (page: AnyPage) => {
+      if (isPulled(page)) page.rows.release();
+    };
     // Sales the hub confirmed before this instant are in the figures this pull brings.
     const startedAt = rt.settings.now().toISOString();
-    let pages: PagesAhead<CustomerFeedPage | FeedPage<ProductItem>> | null = null;
+    let pages: PagesAhead<AnyPage> | null = null;
     try {
       const state = await readSyncState(rt.db, feed);
       let after = state.cursor;
@@ -176,7 +194,7 @@ export class FeedPull {
         rt.status.update({ customerResync: { phase: 'running', before: state.rowsDone } });
       // Fetch the next pages while this one is written: the hub, the feed worker and IndexedDB
       // work in parallel. A page fetched ahead that is not applied is simply dropped.
-      pages = pagesAhead(fetchPage, after, PAGES_AHEAD);
+      pages = pagesAhead(fetchPage, after, PAGES_AHEAD, drop);
       // Load the customer index while the first page is on its way, a slice at a time: first
       // needed inside the page's transaction, it would be built there in one piece.
       if (feed === 'customers') await loadCustomerIndex(rt.db);
@@ -200,11 +218,11 @@ export class FeedPull {
             progress: { feed, done, total },
             customerResync: { phase: 'running', before: 0 },
           });
-          pages = pagesAhead(fetchPage, after, PAGES_AHEAD);
+          pages = pagesAhead(fetchPage, after, PAGES_AHEAD, drop);
           continue;
         }
         const applied = outcome === 'applied';
-        if (applied) done += page.items.length + (page.rejects?.length ?? 0);
+        if (applied) done += rowsOf(page) + (page.rejects?.length ?? 0);
         rt.status.update({
           progress: { feed, done, total: total === null ? null : Math.max(total, done) },
         });
@@ -232,9 +250,10 @@ export class FeedPull {
   private async applyPage(
     feed: PagedFeed,
     askedAfter: string,
-    page: CustomerFeedPage | FeedPage<ProductItem>,
+    page: AnyPage,
   ): Promise<PageOutcome> {
     const { rt } = this;
+    if (isPulled(page)) return this.applyPulled(askedAfter, page);
     const rows: CustomerPage | CatalogPage =
       feed === 'customers'
         ? { feed, page: page as CustomerFeedPage }
@@ -248,6 +267,47 @@ export class FeedPull {
     if (outcome === 'applied' && (rejects.length > 0 || rt.status.get().setAsideCount > 0))
       await this.refreshSetAside();
     return outcome;
+  }
+
+  /**
+   * A page the page worker pulled: written from the records it sealed (planned here against the
+   * index), in the same one transaction with the cursor. When that cannot be (a tombstone of a
+   * cached customer, the store moved since the plan — `StalePrepared` rolls that transaction
+   * back), the worker hands over the page's rows and it is written as any page. Either way the
+   * worker then forgets the page.
+   */
+  private async applyPulled(askedAfter: string, pulled: PulledCustomerPage): Promise<PageOutcome> {
+    const { rt } = this;
+    const { keys, tombstones, rows: held, ...meta } = pulled;
+    try {
+      const prepared = await prepareWorkerPage(rt.db, pulled);
+      if (prepared) {
+        const itemIds = [...keys.map((k) => k.id), ...tombstones.map((t) => t.id)];
+        const page = { ...meta, items: tombstones, itemIds };
+        const now = rt.settings.now().toISOString();
+        try {
+          const outcome = await applyFeedPage(
+            rt.db,
+            askedAfter,
+            { feed: 'customers', page },
+            prepared,
+            now,
+          );
+          if (
+            outcome === 'applied' &&
+            (meta.rejects.length > 0 || rt.status.get().setAsideCount > 0)
+          )
+            await this.refreshSetAside();
+          return outcome;
+        } catch (error) {
+          if (!(error instanceof StalePrepared)) throw error;
+        }
+      }
+      const items = [...(await held.rows()), ...tombstones];
+      return await this.applyPage('customers', askedAfter, { ...meta, items });
+    } finally {
+      held.release();
+    }
   }
 
   /**

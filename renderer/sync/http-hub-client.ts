@@ -17,6 +17,8 @@ import {
   checkStaffItems,
 } from './feed-items';
 import { customerFeedInWorker } from './feed-worker-client';
+import { customerPagesInWorker, type PageWorkerPort } from './page-prep-client';
+import type { Keyring } from '../data/held-pages';
 import type { HubClient, HubResult, LiveConnection, LiveEvents } from './hub-client';
 
 export type HttpHubClientOptions = {
@@ -33,6 +35,11 @@ export type HttpHubClientOptions = {
    * validated off the main thread (feed-worker-client.ts). Without it, on the main thread.
    */
   customerFeedWorker?: () => Worker;
+  /**
+   * The customer page worker (page-worker.ts): pages are fetched, validated, packed and sealed
+   * there, under the keyring's keys (page-prep-client.ts); the engine only plans and writes them.
+   */
+  customerPageWorker?: { createWorker: () => PageWorkerPort; keyring: Promise<Keyring> };
 };
 
 // Feed answers: the envelope (cursor, hasMore, total) is validated by the endpoint's schema, the
@@ -67,7 +74,18 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
       ...checkCustomerItems(page.items),
     }));
 
+  const pageWorker = options.customerPageWorker;
   return {
+    ...(pageWorker
+      ? {
+          pullCustomerPages: customerPagesInWorker({
+            ...pageWorker,
+            baseUrl: options.baseUrl,
+            secrets: options.secrets,
+            timeoutMs: options.timeoutMs ?? 30_000,
+          }),
+        }
+      : {}),
     pullCustomers: options.customerFeedWorker
       ? customerFeedInWorker({
           createWorker: options.customerFeedWorker,

@@ -13,6 +13,7 @@ import type {
   ClaimAck,
   ClaimRequest,
   CustomerFeedId,
+  CustomerTombstone,
   CustomerFeedItem,
   CustomerRegistration,
   FeedReject,
@@ -36,6 +37,8 @@ import type {
 import type { ApiError, ApiErrorCode } from '../../shared/api-client';
 import type { Result } from '../../shared/result';
 import type { SetAsideItem } from './feed-items';
+import type { CustomerKeyRow, HeldRows } from '../data/held-pages';
+import type { PullCustomerPages } from './page-prep-client';
 
 /** The one error vocabulary of the hub contract (shared/api-client.ts). */
 export type HubErrorCode = ApiErrorCode;
@@ -53,6 +56,23 @@ export type FeedPage<T> = FeedItems<T> & { cursor: string; hasMore: boolean; tot
  * than the one cached resets the cache (data/feeds.ts, "feed identity").
  */
 export type CustomerFeedPage = FeedPage<CustomerFeedItem> & { feed: CustomerFeedId };
+
+/**
+ * A customer page pulled by the page worker (page-prep-client.ts): its profiles stay there; the
+ * page gets their lookup keys (to plan the write against its index), the tombstones and the rows
+ * set aside, and asks the worker for the planned blocks sealed (`rows.seal`), or for the rows
+ * themselves (`rows.rows`) when it writes the page on its own thread. `release` when done.
+ */
+export type PulledCustomerPage = {
+  feed: CustomerFeedId;
+  cursor: string;
+  hasMore: boolean;
+  total?: number;
+  keys: CustomerKeyRow[];
+  tombstones: CustomerTombstone[];
+  rejects: SetAsideItem[];
+  rows: HeldRows;
+};
 
 /**
  * What the live channel reports. Payloads arrive as `unknown`: the engine validates them with the
@@ -89,6 +109,11 @@ export type HubClient = {
     limit: number,
     withTotal?: boolean,
   ): Promise<HubResult<CustomerFeedPage>>;
+  /**
+   * The customer feed through the page worker, where there is one (page-prep-client.ts): null
+   * answers mean "pull it with `pullCustomers`" (no worker, or it failed).
+   */
+  pullCustomerPages?: PullCustomerPages;
   pullCatalog(
     after: string,
     limit: number,

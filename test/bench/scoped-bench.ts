@@ -90,7 +90,15 @@ export async function syncOnly(run: Run, setup: object, mode: string): Promise<v
     // The same warm sync once more, same hub, with one part of the app switched: the seal
     // worker off (blocks sealed on the page's thread) — or, with BENCH_AB=feed, the customer feed
     // in the app's feed worker (with BENCH_FEED_WORKER=1, on the main thread). The A/B.
-    if (process.env.BENCH_AB === 'feed') {
+    if (process.env.BENCH_AB === 'page') {
+      // BENCH_AB=page: the page worker on against off (or off against on).
+      const other = (setup as { pageWorker?: boolean }).pageWorker === false;
+      await step(other ? 'syncWarmPageWorker' : 'syncWarmPageThread', 'syncTimed', {
+        ...setup,
+        name: 'other',
+        pageWorker: other,
+      });
+    } else if (process.env.BENCH_AB === 'feed') {
       const other = !(setup as { feedWorker?: boolean }).feedWorker;
       await step(other ? 'syncWarmWorker' : 'syncWarmMainThread', 'syncTimed', {
         ...setup,

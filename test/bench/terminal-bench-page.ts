@@ -5,7 +5,7 @@
 import { toCachedCustomer, toProfile } from '../../renderer/data/customer-rows';
 import type { Table } from 'dexie';
 import { TerminalDb } from '../../renderer/data/database';
-import { generateDataKey, singleKeySealer } from '../../renderer/data/sealed';
+import { generateDataKey, singleKeySealer, singleKeyring } from '../../renderer/data/sealed';
 import { createSecretDb } from '../../renderer/platform/browser/secret-db';
 import {
   applyCustomerItems,
@@ -33,11 +33,16 @@ type Setup = {
   sealWorker?: boolean;
   /** how many seal workers (default 1, as the app) */
   sealWorkers?: number;
+  /** false: the customer feed pulled, packed and sealed on the page's thread, not the page worker */
+  pageWorker?: boolean;
 };
 
-/** The app's feed worker, when the setup asks for it (as renderer/app/bootstrap.ts starts it). */
-const workerOption = (setup: Setup) =>
-  setup.feedWorker
+/**
+ * The app's page worker (renderer/sync/page-worker.ts, as renderer/app/bootstrap.ts starts it)
+ * unless the setup turns it off; the older feed worker when the setup asks for it.
+ */
+const workerOption = (setup: Setup) => ({
+  ...(setup.feedWorker
     ? {
         customerFeedWorker: () => {
           const worker = new Worker('/app-feed-worker.js');
@@ -45,7 +50,22 @@ const workerOption = (setup: Setup) =>
           return worker;
         },
       }
-    : {};
+    : {}),
+  ...(setup.pageWorker === false
+    ? {}
+    : {
+        customerPageWorker: {
+          createWorker: () => {
+            const worker = new Worker('/page-worker.js');
+            worker.addEventListener('message', () => (pageWorkerAnswers += 1));
+            return worker;
+          },
+          keyring: singleKeyring(dataKey),
+        },
+      }),
+});
+/** Answers of the page worker (0 with it on: it failed, the page's thread did it). */
+let pageWorkerAnswers = 0;
 /** Pages the feed worker answered (0 with the worker on: it failed, the main thread did it). */
 let workerAnswers = 0;
 
@@ -201,12 +221,13 @@ function benchClient(setup: Setup) {
 async function syncTimed(setup: Setup & { name: string }) {
   workerAnswers = 0;
   sealWorkerAnswers = 0;
+  pageWorkerAnswers = 0;
   const result = await timedSyncInto(
     `${setup.terminalId}-${setup.name}`,
     benchClient(setup),
     setup,
   );
-  return { ...result, workerAnswers, sealWorkerAnswers };
+  return { ...result, workerAnswers, sealWorkerAnswers, pageWorkerAnswers };
 }
 
 /**

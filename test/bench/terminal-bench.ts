@@ -68,6 +68,11 @@ async function main(): Promise<void> {
         type: 'text/javascript',
         body: await bundleBenchPage('renderer/sync/feed-worker.ts'),
       },
+      // The app's customer page worker (renderer/sync/page-worker.ts).
+      '/page-worker.js': {
+        type: 'text/javascript',
+        body: await bundleBenchPage('renderer/sync/page-worker.ts'),
+      },
       // The app's seal worker (renderer/data/seal-worker.ts), as the page's sealer uses it.
       '/seal-worker.js': {
         type: 'text/javascript',
@@ -92,6 +97,9 @@ async function main(): Promise<void> {
       // (off in the app: renderer/app/bootstrap.ts, CUSTOMER_FEED_IN_WORKER).
       feedWorker: process.env.BENCH_FEED_WORKER === '1',
       sealWorkers: Number(process.env.BENCH_SEAL_WORKERS ?? '1'),
+      // BENCH_PAGE_WORKER=0: the customer feed written on the page's thread (the app uses the
+      // page worker, renderer/sync/page-worker.ts).
+      pageWorker: process.env.BENCH_PAGE_WORKER !== '0',
     };
 
     const run = <T>(fn: string, arg: unknown) => browser.run<T>(fn, arg);

@@ -69,8 +69,8 @@ beforeAll(async () => {
           sizes: { top: SIZE },
           notes: NOTES,
         },
-        // Enough members after her to fill her block of 100: a full block is over the 16 KiB
-        // that is deflated and sealed in the seal worker (renderer/data/seal-worker.ts).
+        // Enough members after her to fill her block of 100 and start another: the feed's pages
+        // are pulled, packed and sealed in the page worker (renderer/sync/page-worker.ts).
         ...Array.from({ length: FILLERS }, (_, i) => ({
           crmId: `crm-atrest-${tag}-${i}`,
           name: `顾客${i}`,
@@ -146,12 +146,12 @@ describe('encryption at rest (browser mode, Chromium profile on disk)', () => {
     );
     expect(keys).toContain(MEMBER);
     expect(keys).toHaveLength(1 + FILLERS);
-    // Her block was sealed in the seal worker (the page loaded its script)…
+    // Her block was sealed in the page worker (the page loaded its script)…
     const scripts = await page.evaluate(() =>
       performance.getEntriesByType('resource').map((e) => e.name),
     );
     expect(
-      scripts.some((name) => /seal-worker/.test(name)),
+      scripts.some((name) => /page-worker/.test(name)),
       scripts.join(' '),
     ).toBe(true);
     // …and opens on the page: the guide finds her and her profile shows the notes.
