@@ -30,15 +30,6 @@ export type BootState =
   | { stage: 'ready'; services: AppServices }
   | { stage: 'failed'; message: string };
 
-/**
- * Off: measured on the 2-core bench machine, the initial sync was not faster with the customer
- * feed in a Web Worker (200,000 members, warm, same run: 29.2 s with it, 26.9 s without; longest
- * main-thread stall 224 against 175 ms — docs/benchmarks.md, "Initial sync at chain scale"): the
- * worker's thread competes with the hub, Chromium's network service and IndexedDB for the same
- * two cores. The worker (sync/feed-worker.ts) stays ready for a machine where it pays.
- */
-const CUSTOMER_FEED_IN_WORKER = false;
-
 export type BootDeps = {
   bridge: ShopGuideBridge;
   storage: Storage;
@@ -175,14 +166,6 @@ export function buildServices(
     secrets,
     ...pageWorker,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    // The customer feed fetched and validated in a Web Worker (issue #17 item 4); never with an
-    // injected fetch (tests), which the worker could not use.
-    ...(!CUSTOMER_FEED_IN_WORKER || deps.fetch || typeof Worker === 'undefined'
-      ? {}
-      : {
-          customerFeedWorker: () =>
-            new Worker(new URL('../sync/feed-worker.ts', import.meta.url), { type: 'module' }),
-        }),
   });
   const now = deps.now ?? (() => new Date());
   const engine = new SyncEngine({

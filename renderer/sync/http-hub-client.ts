@@ -16,7 +16,6 @@ import {
   checkProductItems,
   checkStaffItems,
 } from './feed-items';
-import { customerFeedInWorker } from './feed-worker-client';
 import { customerPagesInWorker, type PageWorkerPort } from './page-prep-client';
 import type { Keyring } from '../data/held-pages';
 import type { HubClient, HubResult, LiveConnection, LiveEvents } from './hub-client';
@@ -31,15 +30,15 @@ export type HttpHubClientOptions = {
   reconnect?: BackoffOptions;
   fetch?: typeof globalThis.fetch;
   /**
-   * Starts the customer feed's Web Worker (feed-worker.ts): pages are then fetched, parsed and
-   * validated off the main thread (feed-worker-client.ts). Without it, on the main thread.
-   */
-  customerFeedWorker?: () => Worker;
-  /**
    * The customer page worker (page-worker.ts): pages are fetched, validated, packed and sealed
    * there, under the keyring's keys (page-prep-client.ts); the engine only plans and writes them.
    */
-  customerPageWorker?: { createWorker: () => PageWorkerPort; keyring: Promise<Keyring> };
+  customerPageWorker?: {
+    createWorker: () => PageWorkerPort;
+    keyring: Promise<Keyring>;
+    /** how many page workers (default 1) */
+    workers?: number;
+  };
 };
 
 // Feed answers: the envelope (cursor, hasMore, total) is validated by the endpoint's schema, the
@@ -86,15 +85,7 @@ export function createHttpHubClient(options: HttpHubClientOptions): HubClient {
           }),
         }
       : {}),
-    pullCustomers: options.customerFeedWorker
-      ? customerFeedInWorker({
-          createWorker: options.customerFeedWorker,
-          baseUrl: options.baseUrl,
-          secrets: options.secrets,
-          timeoutMs: options.timeoutMs ?? 30_000,
-          fallback: pullCustomers,
-        })
-      : pullCustomers,
+    pullCustomers,
     pullCatalog: (after, limit, withTotal) =>
       mapOk(api.call(endpoints.syncCatalog, feed(after, limit, withTotal)), (page) => ({
         ...page,

@@ -55,79 +55,94 @@ export function customerPagesInWorker(options: {
   baseUrl: string;
   secrets: SecretStore;
   timeoutMs: number;
+  /** workers to pull in, each page to the next in turn (default 1); a page stays with its worker */
+  workers?: number;
 }): PullCustomerPages {
-  let worker: PageWorkerPort | null = null;
+  const size = Math.max(1, options.workers ?? 1);
+  let pool: PageWorkerPort[] | null = null;
   let broken = false;
   let nextId = 1;
+  let pulls = 0;
   const waiting = new Map<number, Waiting>();
 
   const giveUp = () => {
     broken = true;
-    worker?.terminate();
-    worker = null;
+    for (const worker of pool ?? []) worker.terminate();
+    pool = null;
     const pending = [...waiting.values()];
     waiting.clear();
     for (const call of pending) call.resolve(null);
   };
 
-  const start = (ring: Keyring): PageWorkerPort | null => {
-    if (worker || broken) return worker;
-    try {
-      worker = options.createWorker();
-      worker.onmessage = (event) => {
-        const call = waiting.get(event.data.id);
-        waiting.delete(event.data.id);
-        call?.resolve(event.data);
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        giveUp();
-      };
-      worker.onmessageerror = giveUp;
-      worker.postMessage({ kind: 'keys', ring });
-    } catch {
+  const startOne = (ring: Keyring): PageWorkerPort => {
+    const worker = options.createWorker();
+    worker.onmessage = (event) => {
+      const call = waiting.get(event.data.id);
+      waiting.delete(event.data.id);
+      call?.resolve(event.data);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
       giveUp();
-      return null;
-    }
+    };
+    worker.onmessageerror = giveUp;
+    worker.postMessage({ kind: 'keys', ring });
     return worker;
   };
 
-  /** Sends a request and waits for its answer (null: the worker is gone). */
-  const ask = (make: (id: number) => PageWorkerRequest): Promise<PageWorkerAnswer | null> => {
-    if (!worker) return Promise.resolve(null);
-    const running = worker;
+  const start = (ring: Keyring): PageWorkerPort[] | null => {
+    if (pool || broken) return pool;
+    const started: PageWorkerPort[] = [];
+    try {
+      for (let i = 0; i < size; i++) started.push(startOne(ring));
+    } catch {
+      pool = started;
+      giveUp();
+      return null;
+    }
+    return (pool = started);
+  };
+
+  /** Sends a request to `worker` and waits for its answer (null: the workers are gone). */
+  const ask = (
+    worker: PageWorkerPort,
+    make: (id: number) => PageWorkerRequest,
+  ): Promise<PageWorkerAnswer | null> => {
+    if (!pool) return Promise.resolve(null);
     return new Promise((resolve) => {
       const id = nextId++;
       waiting.set(id, { resolve });
-      running.postMessage(make(id));
+      worker.postMessage(make(id));
     });
   };
 
   /** A call on a held page: its answer of the expected kind, or a `PageWorkerError`. */
   const onPage = async <K extends 'keys' | 'sealed' | 'rows'>(
+    worker: PageWorkerPort,
     key: K,
     make: (id: number) => PageWorkerRequest,
   ): Promise<Extract<PageWorkerAnswer, Record<K, unknown>>[K]> => {
-    const answer = await ask(make);
+    const answer = await ask(worker, make);
     if (!answer) throw new PageWorkerError('the worker stopped');
     if ('error' in answer) throw new PageWorkerError(answer.error);
     if (!(key in answer)) throw new PageWorkerError('an unexpected answer');
     return (answer as Extract<PageWorkerAnswer, Record<K, unknown>>)[key];
   };
 
-  const asPage = (pulled: PulledPage): PulledCustomerPage => {
+  const asPage = (worker: PageWorkerPort, pulled: PulledPage): PulledCustomerPage => {
     const { page, ...rest } = pulled;
     let released = false;
     return {
       ...rest,
       rows: {
         withEdits: (edits: ProfileEdit[]): Promise<CustomerKeyRow[]> =>
-          onPage('keys', (id) => ({ kind: 'edits', id, page, edits })),
+          onPage(worker, 'keys', (id) => ({ kind: 'edits', id, page, edits })),
         seal: (plan: IdPlan, touched: StoredBlock[]): Promise<SealedUpsert> =>
-          onPage('sealed', (id) => ({ kind: 'seal', id, page, plan, touched })),
-        rows: (): Promise<CachedCustomer[]> => onPage('rows', (id) => ({ kind: 'rows', id, page })),
+          onPage(worker, 'sealed', (id) => ({ kind: 'seal', id, page, plan, touched })),
+        rows: (): Promise<CachedCustomer[]> =>
+          onPage(worker, 'rows', (id) => ({ kind: 'rows', id, page })),
         release: () => {
-          if (released || !worker) return;
+          if (released || !pool) return;
           released = true;
           worker.postMessage({ kind: 'release', page });
         },
@@ -145,8 +160,10 @@ export function customerPagesInWorker(options: {
     } catch {
       return null;
     }
-    if (!start(ring)) return null;
-    const answer = await ask((id) => ({
+    const started = start(ring);
+    if (!started) return null;
+    const worker = started[pulls++ % started.length]!;
+    const answer = await ask(worker, (id) => ({
       kind: 'pull',
       id,
       baseUrl: options.baseUrl,
@@ -158,7 +175,7 @@ export function customerPagesInWorker(options: {
     }));
     if (!answer) return null;
     if ('hubError' in answer) return err(answer.hubError);
-    if ('pulled' in answer) return ok(asPage(answer.pulled));
+    if ('pulled' in answer) return ok(asPage(worker, answer.pulled));
     // The worker failed on this page (a name only): pull it on the page's thread instead.
     return null;
   };

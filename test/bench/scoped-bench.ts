@@ -8,8 +8,9 @@
  *   waits to be numbered. 200,000 seeded members = a store at the default cap.
  * - `BENCH_SYNC_ONLY=sync | feed | breakdown`: only the initial-sync figures, on a fresh hub
  *   process (cold: nothing in its page cache), then again (warm: the chain's second terminal).
- *   `sync`: the initial sync cold, again warm, warm once more with the customer feed in the Web
- *   Worker (main thread with BENCH_FEED_WORKER=1), the feed alone warm. `feed`: the feed alone cold,
+ *   `sync`: the initial sync cold, again warm, warm once more with one part switched (`BENCH_AB`:
+ *   `page` the page worker off — or on, with BENCH_PAGE_WORKER=0 —, `pool` two page workers, else
+ *   the seal worker off), the feed alone warm. `feed`: the feed alone cold,
  *   then warm. `breakdown`: one page at a time, no overlap, each stage timed (hub + network until
  *   the headers, body transfer, JSON.parse, validation, cache rows), cold then warm.
  */
@@ -87,23 +88,21 @@ export async function syncOnly(run: Run, setup: object, mode: string): Promise<v
   } else {
     await step('syncCold', 'syncTimed', { ...setup, name: 'cold' });
     await step('syncWarm', 'syncTimed', { ...setup, name: 'warm' });
-    // The same warm sync once more, same hub, with one part of the app switched: the seal
-    // worker off (blocks sealed on the page's thread) — or, with BENCH_AB=feed, the customer feed
-    // in the app's feed worker (with BENCH_FEED_WORKER=1, on the main thread). The A/B.
-    if (process.env.BENCH_AB === 'page') {
+    // The same warm sync once more, same hub, with one part of the app switched (the A/B).
+    if (process.env.BENCH_AB === 'pool') {
+      // BENCH_AB=pool: two page workers against the setup's count.
+      await step('syncWarmTwoPageWorkers', 'syncTimed', {
+        ...setup,
+        name: 'other',
+        pageWorkers: 2,
+      });
+    } else if (process.env.BENCH_AB === 'page') {
       // BENCH_AB=page: the page worker on against off (or off against on).
       const other = (setup as { pageWorker?: boolean }).pageWorker === false;
       await step(other ? 'syncWarmPageWorker' : 'syncWarmPageThread', 'syncTimed', {
         ...setup,
         name: 'other',
         pageWorker: other,
-      });
-    } else if (process.env.BENCH_AB === 'feed') {
-      const other = !(setup as { feedWorker?: boolean }).feedWorker;
-      await step(other ? 'syncWarmWorker' : 'syncWarmMainThread', 'syncTimed', {
-        ...setup,
-        name: 'other',
-        feedWorker: other,
       });
     } else {
       await step('syncWarmSealedHere', 'syncTimed', { ...setup, name: 'other', sealWorker: false });

@@ -27,31 +27,19 @@ type Setup = {
   phoneHashKey: string;
   terminalId: string;
   pageSize: number;
-  /** the customer feed through the app's Web Worker (renderer/sync/feed-worker.ts) */
-  feedWorker?: boolean;
   /** false: customer blocks sealed on the page's thread, not in the app's seal worker */
   sealWorker?: boolean;
   /** how many seal workers (default 1, as the app) */
   sealWorkers?: number;
   /** false: the customer feed pulled, packed and sealed on the page's thread, not the page worker */
   pageWorker?: boolean;
+  /** how many page workers (default 1, as the app) */
+  pageWorkers?: number;
 };
 
-/**
- * The app's page worker (renderer/sync/page-worker.ts, as renderer/app/bootstrap.ts starts it)
- * unless the setup turns it off; the older feed worker when the setup asks for it.
- */
-const workerOption = (setup: Setup) => ({
-  ...(setup.feedWorker
-    ? {
-        customerFeedWorker: () => {
-          const worker = new Worker('/app-feed-worker.js');
-          worker.addEventListener('message', () => (workerAnswers += 1));
-          return worker;
-        },
-      }
-    : {}),
-  ...(setup.pageWorker === false
+/** The app's page worker (renderer/sync/page-worker.ts, as renderer/app/bootstrap.ts starts it). */
+const workerOption = (setup: Setup) =>
+  setup.pageWorker === false
     ? {}
     : {
         customerPageWorker: {
@@ -61,13 +49,11 @@ const workerOption = (setup: Setup) => ({
             return worker;
           },
           keyring: singleKeyring(dataKey),
+          workers: setup.pageWorkers ?? 1,
         },
-      }),
-});
+      };
 /** Answers of the page worker (0 with it on: it failed, the page's thread did it). */
 let pageWorkerAnswers = 0;
-/** Pages the feed worker answered (0 with the worker on: it failed, the main thread did it). */
-let workerAnswers = 0;
 
 /** The data key as browser mode keeps it (a non-extractable CryptoKey in its own IndexedDB). */
 const dataKey = createSecretDb(indexedDB).dataKey(generateDataKey);
@@ -219,7 +205,6 @@ function benchClient(setup: Setup) {
 
 /** A customers initial sync into a fresh database `name` (deleted afterwards): time, stall. */
 async function syncTimed(setup: Setup & { name: string }) {
-  workerAnswers = 0;
   sealWorkerAnswers = 0;
   pageWorkerAnswers = 0;
   const result = await timedSyncInto(
@@ -227,7 +212,7 @@ async function syncTimed(setup: Setup & { name: string }) {
     benchClient(setup),
     setup,
   );
-  return { ...result, workerAnswers, sealWorkerAnswers, pageWorkerAnswers };
+  return { ...result, sealWorkerAnswers, pageWorkerAnswers };
 }
 
 /**
@@ -285,7 +270,7 @@ async function feedBreakdown(setup: Setup) {
 
 /** The usual (main-thread) sync again, for the worker experiment to be compared with. */
 const initialSyncGaps = (setup: Setup) =>
-  timedSyncInto(`${setup.terminalId}-gaps`, benchClient({ ...setup, feedWorker: false }), setup);
+  timedSyncInto(`${setup.terminalId}-gaps`, benchClient({ ...setup, pageWorker: false }), setup);
 
 /**
  * Experiment (BENCH_WORKER=1): the same initial sync with the customer pages fetched, parsed and

@@ -63,11 +63,6 @@ async function main(): Promise<void> {
         type: 'text/javascript',
         body: await bundleBenchPage('test/bench/feed-worker.ts'),
       },
-      // The app's own customer feed worker (renderer/sync/feed-worker.ts).
-      '/app-feed-worker.js': {
-        type: 'text/javascript',
-        body: await bundleBenchPage('renderer/sync/feed-worker.ts'),
-      },
       // The app's customer page worker (renderer/sync/page-worker.ts).
       '/page-worker.js': {
         type: 'text/javascript',
@@ -93,13 +88,11 @@ async function main(): Promise<void> {
       phoneHashKey: info.phoneHashKey,
       terminalId: terminal.id,
       pageSize: PAGE_SIZE,
-      // BENCH_FEED_WORKER=1: the customer feed fetched and validated in the app's Web Worker
-      // (off in the app: renderer/app/bootstrap.ts, CUSTOMER_FEED_IN_WORKER).
-      feedWorker: process.env.BENCH_FEED_WORKER === '1',
       sealWorkers: Number(process.env.BENCH_SEAL_WORKERS ?? '1'),
       // BENCH_PAGE_WORKER=0: the customer feed written on the page's thread (the app uses the
       // page worker, renderer/sync/page-worker.ts).
       pageWorker: process.env.BENCH_PAGE_WORKER !== '0',
+      pageWorkers: Number(process.env.BENCH_PAGE_WORKERS ?? '1'),
     };
 
     const run = <T>(fn: string, arg: unknown) => browser.run<T>(fn, arg);
