@@ -30,6 +30,9 @@ export type BootState =
   | { stage: 'ready'; services: AppServices }
   | { stage: 'failed'; message: string };
 
+/** Customer page workers (sync/page-worker.ts): pages alternate between them. */
+const PAGE_WORKERS = 2;
+
 export type BootDeps = {
   bridge: ShopGuideBridge;
   storage: Storage;
@@ -159,6 +162,9 @@ export function buildServices(
             createWorker: () =>
               new Worker(new URL('../sync/page-worker.ts', import.meta.url), { type: 'module' }),
             keyring: sealer.ready,
+            // Two: the warm initial sync of 200,000 members took 23 s against 26 s with one on
+            // the 2-core bench machine (docs/benchmarks.md); a store PC has more cores.
+            workers: PAGE_WORKERS,
           },
         };
   const hub = createHttpHubClient({

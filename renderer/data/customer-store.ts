@@ -3,7 +3,6 @@ import type { CachedCustomer } from './customer-rows';
 import { keepAlive, type Sealer } from './sealed';
 import {
   KeyIndex,
-  keysOf,
   type CustomerBlock,
   type CustomerKeys,
   type CustomerSummary,
@@ -17,7 +16,6 @@ import {
   removalsByBlock,
   StalePrepared,
   sealPlan,
-  withoutRemoved,
   type CustomerKeyRow,
   type IdPlan,
   type PreparedUpsert,
@@ -26,9 +24,10 @@ import {
 import { openAll, openBlocks, openOverrides } from './customer-dump';
 import { yieldToPage } from './yield-to-page';
 import { WritesWatch } from './customer-writes-watch';
+import { removeFromBlocks } from './customer-removal';
 
-export type { CustomerBlock, CustomerKeys, CustomerSummary };
-export type { CustomerMeta, PreparedUpsert, StoredBlock, StoredOverride };
+export type { CustomerBlock, CustomerKeys, CustomerSummary, CustomerMeta, PreparedUpsert };
+export type { StoredBlock, StoredOverride };
 
 /**
  * The cached customers the hub knows, packed BLOCK_SIZE to an IndexedDB record (one sealed
@@ -52,8 +51,7 @@ type StoreDb = Dexie & {
   customerOverrides: Table<StoredOverride, string>;
 };
 
-/** Times a load is read again because a write came in while it was built (see `loadPaced`). */
-const LOAD_RETRIES = 2;
+const LOAD_RETRIES = 2; // times a load is read again: a write came in while it was built
 
 export class CustomerStore {
   private index: KeyIndex | null = null;
@@ -354,30 +352,11 @@ export class CustomerStore {
       const gone = removalsByBlock(index, ids);
       if (gone.size === 0) return;
       await this.changingKeys(index);
-      const blockIds = [...gone.keys()];
-      const stored = await this.db.customerBlocks.bulkGet(blockIds);
-      const opened = await keepAlive(
-        Promise.all(
-          stored.map((b, i) => (b ? this.seals.openBlock(b) : { id: blockIds[i]!, rows: [] })),
-        ),
-      );
-      const { kept, emptied } = withoutRemoved(opened, gone);
-      if (kept.length > 0)
-        await this.db.customerBlocks.bulkPut(
-          await keepAlive(Promise.all(kept.map((b) => this.seals.sealBlock(b)))),
-        );
-      await this.db.customerKeys.bulkPut(kept.map(keysOf));
-      await this.db.customerBlocks.bulkDelete(emptied);
-      await this.db.customerKeys.bulkDelete(emptied);
-      for (const block of kept) index.put(keysOf(block));
-      for (const id of emptied) index.remove(id);
+      await removeFromBlocks(this.db, this.seals, index, gone);
     });
   }
 
-  /**
-   * Drops every cached profile, in the caller's transaction if it holds `tables` (the feed restarts,
-   * data/feeds.ts); the stamp moves on, so other windows reload and no prepared page is used.
-   */
+  /** Drops every cached profile, in the caller's transaction if it holds `tables` (feeds.ts). */
   async clear(): Promise<void> {
     await this.db.transaction('rw', this.tables, async () => {
       this.watch();

@@ -9,7 +9,7 @@
  * - `BENCH_SYNC_ONLY=sync | feed | breakdown`: only the initial-sync figures, on a fresh hub
  *   process (cold: nothing in its page cache), then again (warm: the chain's second terminal).
  *   `sync`: the initial sync cold, again warm, warm once more with one part switched (`BENCH_AB`:
- *   `page` the page worker off — or on, with BENCH_PAGE_WORKER=0 —, `pool` two page workers, else
+ *   `page` the page worker off — or on, with BENCH_PAGE_WORKER=0 —, `pool` one page worker, else
  *   the seal worker off), the feed alone warm. `feed`: the feed alone cold,
  *   then warm. `breakdown`: one page at a time, no overlap, each stage timed (hub + network until
  *   the headers, body transfer, JSON.parse, validation, cache rows), cold then warm.
@@ -90,12 +90,8 @@ export async function syncOnly(run: Run, setup: object, mode: string): Promise<v
     await step('syncWarm', 'syncTimed', { ...setup, name: 'warm' });
     // The same warm sync once more, same hub, with one part of the app switched (the A/B).
     if (process.env.BENCH_AB === 'pool') {
-      // BENCH_AB=pool: two page workers against the setup's count.
-      await step('syncWarmTwoPageWorkers', 'syncTimed', {
-        ...setup,
-        name: 'other',
-        pageWorkers: 2,
-      });
+      // BENCH_AB=pool: one page worker against the setup's count (the app's 2).
+      await step('syncWarmOnePageWorker', 'syncTimed', { ...setup, name: 'other', pageWorkers: 1 });
     } else if (process.env.BENCH_AB === 'page') {
       // BENCH_AB=page: the page worker on against off (or off against on).
       const other = (setup as { pageWorker?: boolean }).pageWorker === false;

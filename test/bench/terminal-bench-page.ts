@@ -33,7 +33,7 @@ type Setup = {
   sealWorkers?: number;
   /** false: the customer feed pulled, packed and sealed on the page's thread, not the page worker */
   pageWorker?: boolean;
-  /** how many page workers (default 1, as the app) */
+  /** how many page workers (the app starts 2) */
   pageWorkers?: number;
 };
 
@@ -49,7 +49,7 @@ const workerOption = (setup: Setup) =>
             return worker;
           },
           keyring: singleKeyring(dataKey),
-          workers: setup.pageWorkers ?? 1,
+          workers: setup.pageWorkers ?? 2,
         },
       };
 /** Answers of the page worker (0 with it on: it failed, the page's thread did it). */

@@ -92,7 +92,8 @@ async function main(): Promise<void> {
       // BENCH_PAGE_WORKER=0: the customer feed written on the page's thread (the app uses the
       // page worker, renderer/sync/page-worker.ts).
       pageWorker: process.env.BENCH_PAGE_WORKER !== '0',
-      pageWorkers: Number(process.env.BENCH_PAGE_WORKERS ?? '1'),
+      // BENCH_PAGE_WORKERS: how many (the app starts 2).
+      pageWorkers: Number(process.env.BENCH_PAGE_WORKERS ?? '2'),
     };
 
     const run = <T>(fn: string, arg: unknown) => browser.run<T>(fn, arg);

@@ -4,6 +4,8 @@ import { endpoints, type ProfileEdit } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import type { CachedCustomer } from '../../renderer/data/customers';
 import { enqueueProfileEdit } from '../../renderer/data/profile-edits';
+import { toCachedCustomer } from '../../renderer/data/customer-rows';
+import { makeProfile } from '../../renderer/data/testing';
 import { memorySecretStore } from '../../renderer/data/secret-store';
 import type { Keyring } from '../../renderer/data/sealed';
 import type { HubClient } from '../../renderer/sync/hub-client';
@@ -224,31 +226,37 @@ describe('the customer page worker against a real hub', () => {
 
   it('writes a page from its rows when the cache moved between its plan and its write', async () => {
     const store = await createStoreFixture(hub, { name: '北京国贸店' });
-    await seedCustomers(hub, 600, newId().slice(-6), store.storeId);
-    const counter: { a?: Terminal; sealed: number; moved: boolean } = { sealed: 0, moved: false };
-    const local = { id: newId(), name: '本店新客', memberCode: 'MLOCAL0001' };
+    await seedCustomers(hub, 1_000, newId().slice(-6), store.storeId);
+    const holder: { a?: Terminal; sealed: number } = { sealed: 0 };
+    // Registered at this counter while pages are written: each new customer moves the write stamp.
+    const locals = await Promise.all(
+      ['本店新客', '本店二客'].map(async (name) => toCachedCustomer(await makeProfile({ name }))),
+    );
     const port = inProcessWorker({
-      // Before the second sealed page is handed back, this counter registers someone: a new
-      // customer in the cache moves its write stamp, so that page's plan no longer holds.
+      // Before the 1st and the 4th sealed page is handed back: their plans no longer hold.
       before: async (answer) => {
-        if (!('sealed' in answer) || (counter.sealed += 1) !== 2 || !counter.a) return;
-        const [someone] = await counter.a.db.customerStore.all();
-        await counter.a.db.customerStore.upsert([{ ...someone!, ...local }]);
-        counter.moved = true;
+        if (!('sealed' in answer) || !holder.a) return;
+        holder.sealed += 1;
+        const local = holder.sealed === 1 ? locals[0] : holder.sealed === 4 ? locals[1] : null;
+        if (local) await holder.a.db.customerStore.upsert([local]);
       },
     });
     const pair = await terminalsOf(hub, store, port, 200);
-    counter.a = pair.a;
+    holder.a = pair.a;
     terminals.push(pair.a, pair.b);
     await pair.a.engine.pullFeed('customers');
     await pair.b.engine.pullFeed('customers');
-    expect(counter.moved).toBe(true);
     const [ca, cb] = [await cacheOf(pair.a), await cacheOf(pair.b)];
-    expect(ca.byId.get(local.id)?.name).toBe(local.name);
-    ca.byId.delete(local.id);
+    for (const local of locals) {
+      expect(ca.byId.get(local.id)?.name).toBe(local.name);
+      ca.byId.delete(local.id);
+    }
     expect(ca.byId).toEqual(cb.byId);
-    expect(cb.byId.size).toBe(600);
-    expect(port.kinds.filter((k) => k === 'rows')).toHaveLength(1);
+    expect(cb.byId.size).toBe(1_000);
+    const count = (kind: PageWorkerRequest['kind']) => port.kinds.filter((k) => k === kind).length;
+    expect(count('pull')).toBe(5);
+    expect(count('seal')).toBe(5);
+    expect(count('rows')).toBe(2);
   });
 
   it('a worker that crashes fails one run; the next runs on the page thread and misses nothing', async () => {
