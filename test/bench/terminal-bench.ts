@@ -6,6 +6,8 @@
  * BENCH_PAGE_SIZE rows per feed page, default the app's (DEFAULT_PAGE_SIZE, 1000); BENCH_FEED_CACHE_MB=0 turns the hub's feed
  * page cache off, so the sync below is a cold one; BENCH_UPGRADE=1 also times the v4 → v5 upgrade;
  * BENCH_WORKER=1 also runs the feed-in-a-Web-Worker experiment against the main-thread sync;
+ * BENCH_PAGE_WORKERS how many customer page workers (default 2, as the app), BENCH_PAGE_WORKER=0
+ * the customer feed on the page's thread instead;
  * BENCH_CDP_PORT opens Chromium's DevTools port for a CPU profile of the page during a run).
  * Order: the feed alone first (the chain's first terminal: the hub builds every page), then the
  * initial sync (a second terminal: full pages come from the hub's page cache), then the raw
