@@ -1,4 +1,5 @@
 import { sealJson, type Envelope, type Keyring, type SealJson } from './seal-crypto';
+import { workerPool, type WorkerPool, type WorkerPort } from './worker-pool';
 
 /** What the page sends the seal worker (seal-worker.ts): its keys once, then values to seal. */
 export type SealWorkerRequest =
@@ -8,13 +9,7 @@ export type SealWorkerRequest =
 export type SealWorkerAnswer = { id: number; envelope: Envelope } | { id: number; error: string };
 
 /** Anything that takes messages like a Web Worker (tests hand in an in-process stand-in). */
-export type SealWorkerPort = {
-  postMessage(message: SealWorkerRequest): void;
-  onmessage: ((event: MessageEvent<SealWorkerAnswer>) => void) | null;
-  onerror: ((event: ErrorEvent) => void) | null;
-  onmessageerror: ((event: MessageEvent) => void) | null;
-  terminate(): void;
-};
+export type SealWorkerPort = WorkerPort<SealWorkerRequest, SealWorkerAnswer>;
 
 /**
  * Sealing through the seal worker (issue #17 item 4): JSON text goes to the worker, which
@@ -36,66 +31,21 @@ export function sealInWorker(options: {
   /** workers to seal in, each value to the next in turn (default 1) */
   workers?: number;
 }): SealJson {
-  const size = Math.max(1, options.workers ?? 1);
-  let pool: SealWorkerPort[] | null = null;
-  let broken = false;
-  let nextId = 1;
-  const waiting = new Map<number, { local: () => void; resolve: (envelope: Envelope) => void }>();
-
-  const giveUp = () => {
-    broken = true;
-    for (const worker of pool ?? []) worker.terminate();
-    pool = null;
-    const pending = [...waiting.values()];
-    waiting.clear();
-    for (const call of pending) call.local();
-  };
-
-  const onAnswer = (event: MessageEvent<SealWorkerAnswer>) => {
-    const answer = event.data;
-    const call = waiting.get(answer.id);
-    waiting.delete(answer.id);
-    if (!call) return;
-    if ('envelope' in answer) call.resolve(answer.envelope);
-    else call.local();
-  };
-
-  const startOne = (ring: Keyring): SealWorkerPort => {
-    const worker = options.createWorker();
-    worker.onmessage = onAnswer;
-    worker.onerror = (event) => {
-      event.preventDefault();
-      giveUp();
-    };
-    worker.onmessageerror = giveUp;
-    worker.postMessage({ kind: 'keys', ring });
-    return worker;
-  };
-
-  const start = (ring: Keyring): SealWorkerPort[] | null => {
-    if (pool || broken) return pool;
-    const started: SealWorkerPort[] = [];
-    try {
-      for (let i = 0; i < size; i++) started.push(startOne(ring));
-    } catch {
-      // No module workers here, or the keys could not cross (no serialisable CryptoKeys).
-      pool = started;
-      giveUp();
-      return null;
-    }
-    return (pool = started);
-  };
-
+  let pool: WorkerPool<SealWorkerRequest, SealWorkerAnswer> | null = null;
+  let sent = 0;
   return async (json, aad) => {
     const ring = await options.keyring;
-    const running = start(ring);
-    if (!running) return options.fallback(json, aad);
-    return new Promise<Envelope>((resolve, reject) => {
-      const id = nextId++;
-      const local = () => void options.fallback(json, aad).then(resolve, reject);
-      waiting.set(id, { resolve, local });
-      running[id % running.length]!.postMessage({ kind: 'seal', id, json, aad });
+    pool ??= workerPool({
+      createWorker: options.createWorker,
+      size: options.workers ?? 1,
+      greeting: { kind: 'keys', ring },
     });
+    const running = pool.start();
+    const answer = running
+      ? await pool.ask(running[sent++ % running.length]!, (id) => ({ kind: 'seal', id, json, aad }))
+      : null;
+    // No worker, or it could not seal this one: sealed here (a missing key fails as it does here).
+    return answer && 'envelope' in answer ? answer.envelope : options.fallback(json, aad);
   };
 }
 

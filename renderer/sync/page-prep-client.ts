@@ -11,15 +11,10 @@ import type {
 import type { SecretStore } from '../data/secret-store';
 import type { HubResult, PulledCustomerPage } from './hub-client';
 import type { PageWorkerAnswer, PageWorkerRequest, PulledPage } from './page-prep';
+import { workerPool, type WorkerPool, type WorkerPort } from '../data/worker-pool';
 
 /** Anything that takes messages like a Web Worker (tests hand in an in-process stand-in). */
-export type PageWorkerPort = {
-  postMessage(message: PageWorkerRequest): void;
-  onmessage: ((event: MessageEvent<PageWorkerAnswer>) => void) | null;
-  onerror: ((event: ErrorEvent) => void) | null;
-  onmessageerror: ((event: MessageEvent) => void) | null;
-  terminate(): void;
-};
+export type PageWorkerPort = WorkerPort<PageWorkerRequest, PageWorkerAnswer>;
 
 /** The page worker failed or lost the page: the caller writes the page another way, or fails. */
 export class PageWorkerError extends Error {
@@ -39,8 +34,6 @@ export type PullCustomerPages = (
   withTotal: boolean,
 ) => Promise<HubResult<PulledCustomerPage> | null>;
 
-type Waiting = { resolve(answer: PageWorkerAnswer | null): void };
-
 /**
  * The page's side of the customer page worker (page-worker.ts, page-prep.ts): pulls come back as
  * `PulledCustomerPage`s whose profiles stay in the worker until the page asks for them sealed
@@ -58,63 +51,10 @@ export function customerPagesInWorker(options: {
   /** workers to pull in, each page to the next in turn (default 1); a page stays with its worker */
   workers?: number;
 }): PullCustomerPages {
-  const size = Math.max(1, options.workers ?? 1);
-  let pool: PageWorkerPort[] | null = null;
-  let broken = false;
-  let nextId = 1;
+  let pool: WorkerPool<PageWorkerRequest, PageWorkerAnswer> | null = null;
   let pulls = 0;
-  const waiting = new Map<number, Waiting>();
-
-  const giveUp = () => {
-    broken = true;
-    for (const worker of pool ?? []) worker.terminate();
-    pool = null;
-    const pending = [...waiting.values()];
-    waiting.clear();
-    for (const call of pending) call.resolve(null);
-  };
-
-  const startOne = (ring: Keyring): PageWorkerPort => {
-    const worker = options.createWorker();
-    worker.onmessage = (event) => {
-      const call = waiting.get(event.data.id);
-      waiting.delete(event.data.id);
-      call?.resolve(event.data);
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      giveUp();
-    };
-    worker.onmessageerror = giveUp;
-    worker.postMessage({ kind: 'keys', ring });
-    return worker;
-  };
-
-  const start = (ring: Keyring): PageWorkerPort[] | null => {
-    if (pool || broken) return pool;
-    const started: PageWorkerPort[] = [];
-    try {
-      for (let i = 0; i < size; i++) started.push(startOne(ring));
-    } catch {
-      pool = started;
-      giveUp();
-      return null;
-    }
-    return (pool = started);
-  };
-
-  /** Sends a request to `worker` and waits for its answer (null: the workers are gone). */
-  const ask = (
-    worker: PageWorkerPort,
-    make: (id: number) => PageWorkerRequest,
-  ): Promise<PageWorkerAnswer | null> => {
-    if (!pool) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const id = nextId++;
-      waiting.set(id, { resolve });
-      worker.postMessage(make(id));
-    });
-  };
+  const ask = (worker: PageWorkerPort, make: (id: number) => PageWorkerRequest) =>
+    pool ? pool.ask(worker, make) : Promise.resolve(null);
 
   /** A call on a held page: its answer of the expected kind, or a `PageWorkerError`. */
   const onPage = async <K extends 'keys' | 'sealed' | 'rows'>(
@@ -142,7 +82,7 @@ export function customerPagesInWorker(options: {
         rows: (): Promise<CachedCustomer[]> =>
           onPage(worker, 'rows', (id) => ({ kind: 'rows', id, page })),
         release: () => {
-          if (released || !pool) return;
+          if (released || !pool?.start()) return;
           released = true;
           worker.postMessage({ kind: 'release', page });
         },
@@ -151,7 +91,6 @@ export function customerPagesInWorker(options: {
   };
 
   return async (after, limit, withTotal) => {
-    if (broken) return null;
     const token = await options.secrets.getToken();
     if (!token) return err({ code: 'unauthorized', message: 'no terminal credential' });
     let ring: Keyring;
@@ -160,7 +99,12 @@ export function customerPagesInWorker(options: {
     } catch {
       return null;
     }
-    const started = start(ring);
+    pool ??= workerPool({
+      createWorker: options.createWorker,
+      size: options.workers ?? 1,
+      greeting: { kind: 'keys', ring },
+    });
+    const started = pool.start();
     if (!started) return null;
     const worker = started[pulls++ % started.length]!;
     const answer = await ask(worker, (id) => ({

@@ -14,12 +14,7 @@
  */
 import { createApiClient } from '../../shared/api-client';
 import { endpoints, isTombstone } from '../../shared/protocol';
-import type {
-  CustomerFeedId,
-  CustomerProfile,
-  CustomerTombstone,
-  ProfileEdit,
-} from '../../shared/protocol';
+import type { CustomerProfile, CustomerTombstone, ProfileEdit } from '../../shared/protocol';
 import {
   HeldPages,
   type CachedCustomer,
@@ -29,8 +24,7 @@ import {
   type SealedUpsert,
   type StoredBlock,
 } from '../data/held-pages';
-import type { SetAsideItem } from '../data/feed-rejects';
-import type { HubError } from './hub-client';
+import type { HubError, PulledCustomerPage } from './hub-client';
 import { checkCustomerItems } from './feed-items';
 
 /** What the page sends the page worker. */
@@ -53,18 +47,11 @@ export type PageWorkerRequest =
   | { kind: 'rows'; id: number; page: number }
   | { kind: 'release'; page: number };
 
-/** A checked page as the page's thread gets it: everything but the profiles' other fields. */
-export type PulledPage = {
-  /** the token the worker keeps the page's rows under */
-  page: number;
-  feed: CustomerFeedId;
-  cursor: string;
-  hasMore: boolean;
-  total?: number;
-  keys: CustomerKeyRow[];
-  tombstones: CustomerTombstone[];
-  rejects: SetAsideItem[];
-};
+/**
+ * A checked page as the page's thread gets it (`PulledCustomerPage` without the calls on its
+ * rows), with the token the worker keeps the page's rows under.
+ */
+export type PulledPage = Omit<PulledCustomerPage, 'rows'> & { page: number };
 
 export type PageWorkerAnswer =
   | { id: number; pulled: PulledPage }

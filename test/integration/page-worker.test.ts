@@ -74,7 +74,14 @@ async function cacheOf(t: Terminal) {
 }
 
 /** Terminal A pulls through the page worker `port`; terminal B on the page's thread. */
-async function terminalsOf(hub: HubProcess, store: StoreFixture, port: Port, pageSize: number) {
+async function terminalsOf(
+  hub: HubProcess,
+  store: StoreFixture,
+  port: Port | Port[],
+  pageSize: number,
+) {
+  const ports = Array.isArray(port) ? port : [port];
+  let started = 0;
   const token = store.terminals[0]!.token;
   // The terminal's own data key (the worker seals what its database opens), once it exists.
   let useKeyring: (ring: Promise<Keyring>) => void = () => undefined;
@@ -85,8 +92,9 @@ async function terminalsOf(hub: HubProcess, store: StoreFixture, port: Port, pag
     wrap: (client): HubClient => ({
       ...client,
       pullCustomerPages: customerPagesInWorker({
-        createWorker: () => port,
+        createWorker: () => ports[started++ % ports.length]!,
         keyring,
+        workers: ports.length,
         baseUrl: hub.url,
         secrets: memorySecretStore({ token, phoneHashKey: 'unused' }),
         timeoutMs: 10_000,
@@ -115,9 +123,12 @@ describe('the customer page worker against a real hub', () => {
     const store = await createStoreFixture(hub, { name: '上海IFC店' });
     const tag = newId().slice(-6);
     const seeded = await seedCustomers(hub, 1_250, tag, store.storeId);
-    const port = inProcessWorker();
+    // Two workers, as the app runs: pages alternate, each sealed by the worker that holds it.
+    const workers = [inProcessWorker(), inProcessWorker()];
+    const port = { kinds: [] as PageWorkerRequest['kind'][] };
+    const kinds = () => (port.kinds = [...workers[0]!.kinds, ...workers[1]!.kinds]);
     // 250 rows a page: two and a half blocks, so every page tops up the block the last one left.
-    const { a, b } = await terminalsOf(hub, store, port, 250);
+    const { a, b } = await terminalsOf(hub, store, workers, 250);
     terminals.push(a, b);
     const syncBoth = async () => {
       await a.engine.pullFeed('customers');
@@ -131,6 +142,8 @@ describe('the customer page worker against a real hub', () => {
     };
 
     const first = await syncBoth();
+    kinds();
+    expect(workers.map((w) => w.kinds.filter((k) => k === 'pull').length)).toEqual([3, 2]);
     expect(first.byId.size).toBe(1_250);
     expect(first.blocks.map((ids) => ids.length)).toEqual([...Array(12).fill(100), 50]);
     const pulls = port.kinds.filter((k) => k === 'pull').length;
@@ -151,6 +164,7 @@ describe('the customer page worker against a real hub', () => {
       'import',
     );
     const changed = await syncBoth();
+    kinds();
     const names = [...changed.byId.values()].map((c) => c.name);
     for (const c of renamed) expect(names).toContain(c.name);
     expect([...changed.byId.values()].filter((c) => c.points === 777)).toHaveLength(2);
@@ -174,6 +188,7 @@ describe('the customer page worker against a real hub', () => {
       ).status,
     ).toBe(200);
     const after = await syncBoth();
+    kinds();
     expect(after.byId.size).toBe(1_248);
     expect(after.byId.has(source.id)).toBe(false);
     expect(after.byId.has(erased.id)).toBe(false);
