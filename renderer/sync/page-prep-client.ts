@@ -118,7 +118,11 @@ export function customerPagesInWorker(options: {
       timeoutMs: options.timeoutMs,
     }));
     if (!answer) return null;
-    if ('hubError' in answer) return err(answer.hubError);
+    // The hub's answer as it came; but a page the worker could not fetch at all is fetched on the
+    // page's thread (a worker's own network failure must not stop the feed: if the hub is down,
+    // the page's thread gets the same error).
+    if ('hubError' in answer)
+      return answer.hubError.code === 'network' ? null : err(answer.hubError);
     if ('pulled' in answer) return ok(asPage(worker, answer.pulled));
     // The worker failed on this page (a name only): pull it on the page's thread instead.
     return null;

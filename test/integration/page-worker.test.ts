@@ -35,9 +35,10 @@ function inProcessWorker(
   options: {
     before?: (answer: PageWorkerAnswer) => Promise<void>;
     crashAt?: (request: PageWorkerRequest, kinds: PageWorkerRequest['kind'][]) => boolean;
+    fetch?: typeof globalThis.fetch;
   } = {},
 ): Port {
-  const handle = pageWorkerHandler();
+  const handle = pageWorkerHandler(options.fetch ? { fetch: options.fetch } : {});
   let crashed = false;
   const port: Port = {
     kinds: [],
@@ -296,5 +297,21 @@ describe('the customer page worker against a real hub', () => {
     expect(ca.byId.size).toBe(900);
     expect(ca.byId).toEqual(cb.byId);
     expect(ca.blocks).toEqual(cb.blocks);
+  });
+
+  it("a worker that cannot reach the hub leaves each page to the page's thread", async () => {
+    const store = await createStoreFixture(hub, { name: '深圳万象城店' });
+    await seedCustomers(hub, 300, newId().slice(-6), store.storeId);
+    // Its fetch fails as a blocked connection does (a proxy or policy only the worker meets).
+    const port = inProcessWorker({ fetch: () => Promise.reject(new TypeError('Failed to fetch')) });
+    const { a, b } = await terminalsOf(hub, store, port, 100);
+    terminals.push(a, b);
+    await a.engine.pullFeed('customers');
+    await b.engine.pullFeed('customers');
+    const [ca, cb] = [await cacheOf(a), await cacheOf(b)];
+    expect(ca.byId.size).toBe(300);
+    expect(ca.byId).toEqual(cb.byId);
+    expect(port.kinds.filter((k) => k === 'pull').length).toBeGreaterThanOrEqual(3);
+    expect(port.kinds.filter((k) => k === 'seal')).toHaveLength(0);
   });
 });
