@@ -13,7 +13,7 @@ describe('audit retention (pruneAudit, injected clock)', () => {
   let db: Db;
   const ids = { store: newId(), terminal: newId() };
   beforeAll(async () => {
-    db = await openTestPglite();
+    db = await openTestPglite({ migrated: true });
     await migrate(db);
     await db.query(
       `insert into stores(id, name, timezone, lat, lng, geofence_radius_m) values ($1, 'S', 'Asia/Shanghai', 31, 121, 200)`,

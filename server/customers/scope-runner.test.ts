@@ -22,7 +22,7 @@ describe('settleAfterWrite (store-scoped feeds)', () => {
     'writes arriving together share settles: each caller returns with its member numbered, and the store hears of it once a settle',
     { timeout: 60_000 },
     async () => {
-      const opened = await openTestPglite();
+      const opened = await openTestPglite({ migrated: true });
       db = opened;
       await migrate(opened);
       await opened.query(

@@ -21,7 +21,7 @@ const TERMINAL = newId();
 describe('erasure and merge reach follow-ups and bindings (PGlite)', () => {
   let db: Db;
   beforeAll(async () => {
-    db = await openTestPglite();
+    db = await openTestPglite({ migrated: true });
     await migrate(db);
     await db.query(
       `insert into stores(id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,

@@ -38,7 +38,7 @@ const OPTIONS = { afterPurchaseDays: 7 };
 describe('follow-ups on the hub (injected clock, PGlite)', () => {
   let db: Db;
   beforeAll(async () => {
-    db = await openTestPglite();
+    db = await openTestPglite({ migrated: true });
     await migrate(db);
     for (const s of [BERLIN, SHANGHAI])
       await db.query(

@@ -15,7 +15,7 @@ describe('time in store (PGlite)', () => {
   let db: Db;
   const store = newId();
   beforeAll(async () => {
-    db = await openTestPglite();
+    db = await openTestPglite({ migrated: true });
     await migrate(db);
     await db.query(
       `insert into stores(id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,

@@ -85,7 +85,7 @@ describe('guide performance (导购业绩) for a store-local period (PGlite)', (
   };
 
   beforeAll(async () => {
-    db = await openTestPglite();
+    db = await openTestPglite({ migrated: true });
     await migrate(db);
     await db.query(
       `insert into stores(id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,

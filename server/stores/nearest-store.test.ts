@@ -83,7 +83,7 @@ describe('nearest store index', () => {
     "agrees with the hub's SQL nearest_store (migration 021) on random points",
     { timeout: 60_000 },
     async () => {
-      const db = await openTestPglite();
+      const db = await openTestPglite({ migrated: true });
       try {
         await migrate(db);
         const next = random(31);

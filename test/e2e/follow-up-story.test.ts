@@ -10,6 +10,7 @@ import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
 import { callRoute, hubApi, must } from '../support/api';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { startHub, TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
+import { freshPgliteDataDir } from '../support/pglite-template';
 import { movableClock } from '../support/moved-clock';
 import { unique } from '../support/seed';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
@@ -105,7 +106,8 @@ async function performanceOn(date: string): Promise<StorePerformance> {
 beforeAll(async () => {
   consoleDir = mkdtempSync(join(tmpdir(), 'sg-story-console-'));
   rendererDir = mkdtempSync(join(tmpdir(), 'sg-story-renderer-'));
-  dataDir = mkdtempSync(join(tmpdir(), 'sg-story-hub-'));
+  // a PGlite cluster copied from the test template, not made by initdb (pglite-template.ts)
+  dataDir = await freshPgliteDataDir('sg-story-hub-');
   profileDir = mkdtempSync(join(tmpdir(), 'sg-story-chromium-'));
   // The builds, the hub and Chromium start side by side (the hub reads the console's files
   // per request, so it may start before they are built).

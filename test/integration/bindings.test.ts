@@ -499,7 +499,7 @@ function bindingSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
 describe(
   'customer bindings, in process (PGlite)',
   bindingSuite(async () => {
-    const db = await openTestPglite();
+    const db = await openTestPglite({ migrated: true });
     return { db, drop: () => db.close() };
   }),
 );

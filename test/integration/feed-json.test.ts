@@ -32,7 +32,7 @@ import { freshPostgresDatabase } from '../support/services';
 type InProcess = { db: Db; url?: string; drop(): Promise<void> };
 
 async function openPgliteInProcess(): Promise<InProcess> {
-  const db = await openTestPglite();
+  const db = await openTestPglite({ migrated: true });
   return { db, drop: () => db.close() };
 }
 

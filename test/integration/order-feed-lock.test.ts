@@ -193,7 +193,7 @@ function feedSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
 describe(
   'order upload and the change-feed lock, in process (PGlite)',
   feedSuite(async () => {
-    const db = await openTestPglite();
+    const db = await openTestPglite({ migrated: true });
     return { db, drop: () => db.close() };
   }),
 );

@@ -64,7 +64,7 @@ describeOnBackends('hub:seed', (backend) => {
   beforeAll(async () => {
     dataDir =
       backend.kind === 'pglite'
-        ? await freshPgliteDataDir('sg-seed-')
+        ? await freshPgliteDataDir('sg-seed-', { migrated: false })
         : mkdtempSync(join(tmpdir(), 'sg-seed-'));
     if (backend.kind === 'postgres') {
       const database = await freshPostgresDatabase();

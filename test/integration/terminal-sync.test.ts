@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { endpoints, type Order } from '../../shared/protocol';
 import { newId } from '../../shared/domain/ids';
 import { findProductByCode } from '../../renderer/data/catalog';
@@ -21,16 +21,30 @@ import {
   type Terminal,
 } from './terminal-harness';
 
-/** The terminal's offline cache and sync engine against a real hub on PGlite (fresh per test). */
+/**
+ * The terminal's offline cache and sync engine against a real hub on PGlite. Each test gets a
+ * store of its own; the tests that leave the hub running share one hub, and those that kill,
+ * restart or configure it get a fresh hub of their own (`ownHub`).
+ */
 describe('terminal sync against a real hub', () => {
   let hub: HubProcess;
+  let sharedHub: HubProcess | undefined;
+  /** the running test started `hub` (or its restarts) for itself */
+  let owned = false;
   let store: StoreFixture;
   const terminals: Terminal[] = [];
 
   async function setup(
-    options: { customers?: number; pageSize?: number; hubEnv?: Record<string, string> } = {},
+    options: {
+      customers?: number;
+      pageSize?: number;
+      ownHub?: boolean;
+      hubEnv?: Record<string, string>;
+    } = {},
   ) {
-    hub = await startHub({ env: options.hubEnv });
+    owned = Boolean(options.ownHub || options.hubEnv);
+    if (owned) hub = await startHub({ env: options.hubEnv });
+    else hub = sharedHub ??= await startHub();
     store = await createStoreFixture(hub, { name: '上海IFC店' });
     await seedProducts(hub, store.storeId, ['DR-1', 'CO-2', 'SK-3']);
     const customers = await seedCustomers(
@@ -46,9 +60,17 @@ describe('terminal sync against a real hub', () => {
 
   afterEach(async () => {
     for (const t of terminals.splice(0)) t.engine.stop();
+    if (!owned) return;
+    owned = false;
     await hub.kill();
     // Also the data dirs of restarted hubs (removeDataDir keeps dirs passed in explicitly).
     rmSync(hub.dataDir, { recursive: true, force: true });
+  });
+
+  afterAll(async () => {
+    if (!sharedHub) return;
+    await sharedHub.kill();
+    rmSync(sharedHub.dataDir, { recursive: true, force: true });
   });
 
   it('initial sync of a seeded store: every customer, product and guide, searchable offline', async () => {
@@ -190,7 +212,7 @@ describe('terminal sync against a real hub', () => {
   });
 
   it('the live channel reconnects by itself after the hub dies or restarts, and claims work', async () => {
-    const { customers, terminal } = await setup();
+    const { customers, terminal } = await setup({ ownHub: true });
     const announced: string[] = [];
     terminal.engine.onAlert((e) => {
       if (e.kind === 'new') announced.push(e.alert.alertId);
@@ -236,7 +258,7 @@ describe('terminal sync against a real hub', () => {
   });
 
   it('offline orders (hub stopped) reach the restarted hub exactly once', async () => {
-    const { terminal } = await setup();
+    const { terminal } = await setup({ ownHub: true });
     await terminal.engine.syncNow();
     const port = hub.port;
     await hub.stop();
@@ -254,7 +276,7 @@ describe('terminal sync against a real hub', () => {
   });
 
   it('hub SIGKILLed in the middle of a drain: after restart every order is there exactly once', async () => {
-    const { terminal: first } = await setup();
+    const { terminal: first } = await setup({ ownHub: true });
     const port = hub.port;
     let posts = 0;
     const terminal = first.restart((client) => ({
@@ -286,7 +308,7 @@ describe('terminal sync against a real hub', () => {
   });
 
   it('hub SIGKILLed in the middle of a pull: after restart the cache has every row, none twice', async () => {
-    const { terminal: first } = await setup({ customers: 2_500, pageSize: 500 });
+    const { terminal: first } = await setup({ ownHub: true, customers: 2_500, pageSize: 500 });
     const port = hub.port;
     let pages = 0;
     const terminal = first.restart((client) => ({

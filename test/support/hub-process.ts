@@ -15,6 +15,11 @@ export type HubOptions = {
   databaseUrl?: string;
   redisUrl?: string;
   port?: number;
+  /**
+   * A fresh PGlite data dir (no `dataDir`, no `databaseUrl`) comes with every migration applied
+   * (pglite-template.ts); `false` gives an empty cluster the hub migrates at its start.
+   */
+  migrated?: boolean;
   /** on top of this process's environment; `undefined` leaves a variable out */
   env?: Record<string, string | undefined>;
 };
@@ -39,17 +44,18 @@ export type HubProcess = {
 
 /**
  * Starts a real hub process (`server/main.ts` under tsx) on a free port and waits until it
- * listens. Each call gets a fresh PGlite data dir (an empty cluster, not yet migrated) unless one
- * is given.
+ * listens. Each call gets a fresh PGlite data dir (migrated, no data; see `HubOptions.migrated`)
+ * unless one is given.
  */
 export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
-  // A fresh PGlite hub gets an empty cluster copied from a template (pglite-template.ts: PGlite's
-  // initdb was most of a hub's start); on PostgreSQL the dir holds no database and stays empty.
+  // A fresh PGlite hub gets a cluster copied from a template (pglite-template.ts: PGlite's initdb
+  // and the migrations were most of a hub's start), migrated unless `migrated: false`; on
+  // PostgreSQL the dir holds no database and stays empty.
   const dataDir =
     options.dataDir ??
     (options.databaseUrl
       ? mkdtempSync(join(tmpdir(), 'sg-hub-'))
-      : await freshPgliteDataDir('sg-hub-'));
+      : await freshPgliteDataDir('sg-hub-', { migrated: options.migrated ?? true }));
   const merged: Record<string, string | undefined> = {
     ...(process.env as Record<string, string>),
     HUB_HOST: '127.0.0.1',
