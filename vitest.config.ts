@@ -3,8 +3,6 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects: fast unit tests next to the code, and cross-process tests in `test/` that start
  * real hub processes (they run one file at a time so the 2-core CI machine is not oversubscribed).
- * The unit tests run two files at a time (vitest's default is one worker fewer than the cores:
- * one, on the 2-core CI machine); they run before the cross-process projects, not beside them.
  */
 export default defineConfig({
   test: {
@@ -14,7 +12,6 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          maxWorkers: 2,
           include: [
             'shared/**/*.test.ts',
             'server/**/*.test.ts',
