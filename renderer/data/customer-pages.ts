@@ -2,18 +2,16 @@ import { isTombstone, type CustomerFeedItem, type CustomerTombstone } from '../.
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
 import type { PreparedUpsert } from './customer-store';
 import type { CustomerKeyRow, HeldRows } from './customer-upsert';
-
-export { StalePrepared } from './customer-upsert';
 import type { TerminalDb } from './database';
 import { pendingProfileEdits, withPendingEdits } from './profile-edits';
+
+export { StalePrepared } from './customer-upsert';
 
 /**
  * A customer feed page worked out before its transaction opens: its profiles as cache rows with
  * this terminal's pending edits over them, packed and sealed ahead (customer-store.ts), so the
  * page's transaction (customers.ts, `applyCustomerItems`) only writes them.
  */
-
-/** A page's customers, worked out and sealed before its transaction (`prepareCustomerItems`). */
 export type PreparedCustomerItems = {
   readonly items: readonly CustomerFeedItem[];
   readonly customers: readonly CachedCustomer[];

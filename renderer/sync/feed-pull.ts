@@ -192,7 +192,7 @@ export class FeedPull {
       // A re-fill after a feed reset that an earlier run (or app start) left unfinished.
       if (state.resyncing)
         rt.status.update({ customerResync: { phase: 'running', before: state.rowsDone } });
-      // Fetch the next pages while this one is written: the hub, the feed worker and IndexedDB
+      // Fetch the next pages while this one is written: the hub, the page workers and IndexedDB
       // work in parallel. A page fetched ahead that is not applied is simply dropped.
       pages = pagesAhead(fetchPage, after, PAGES_AHEAD, drop);
       // Load the customer index while the first page is on its way, a slice at a time: first
@@ -263,10 +263,17 @@ export class FeedPull {
     // The page's blocks are packed and sealed before its transaction opens (data/feeds.ts).
     const prepared = await prepareFeedPage(rt.db, rows);
     const outcome = await applyFeedPage(rt.db, askedAfter, rows, prepared, now);
-    // Also when rows were set aside before: this page may have brought their fixed versions.
-    if (outcome === 'applied' && (rejects.length > 0 || rt.status.get().setAsideCount > 0))
-      await this.refreshSetAside();
+    await this.afterApplied(outcome, rejects);
     return outcome;
+  }
+
+  /**
+   * The set-aside count after a page: also when rows were set aside before, since this page may
+   * have brought their fixed versions.
+   */
+  private async afterApplied(outcome: PageOutcome, rejects: readonly unknown[]): Promise<void> {
+    if (outcome === 'applied' && (rejects.length > 0 || this.rt.status.get().setAsideCount > 0))
+      await this.refreshSetAside();
   }
 
   /**
@@ -293,11 +300,7 @@ export class FeedPull {
             prepared,
             now,
           );
-          if (
-            outcome === 'applied' &&
-            (meta.rejects.length > 0 || rt.status.get().setAsideCount > 0)
-          )
-            await this.refreshSetAside();
+          await this.afterApplied(outcome, meta.rejects);
           return outcome;
         } catch (error) {
           if (!(error instanceof StalePrepared)) throw error;
