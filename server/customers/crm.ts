@@ -22,6 +22,7 @@ import {
   type PhoneIdentity,
 } from './identity';
 import { CUSTOMER_COLUMNS, isTombstoneRow, type CustomerRow } from './profile';
+import { nearestStoreIndexOf, type StorePlace } from '../stores/nearest-store';
 
 /**
  * New customers go in as one statement: on PGlite every statement has a noticeable fixed cost,
@@ -215,9 +216,14 @@ export async function upsertCrmCustomers(
     items.map((item) => (item.phone ? phoneIdentity(db, item.phone, key) : null)),
   );
   return changeFeedTransaction(db, async (tx) => {
-    const storeIds = new Set(
-      (await tx.query<{ id: string }>('select id from stores')).map((r) => r.id),
-    );
+    // Under the change-feed lock no store is saved (saveStore takes it too): these are the stores
+    // SQL `nearest_store` would rank now.
+    const stores = (
+      await tx.query<{ id: string; lat: number | string; lng: number | string }>(
+        'select id, lat, lng from stores order by id',
+      )
+    ).map((r) => ({ id: r.id, lat: Number(r.lat), lng: Number(r.lng) }));
+    const storeIds = new Set(stores.map((s) => s.id));
     const index = await buildIndex(
       tx,
       items.map((i) => i.crmId),
@@ -255,6 +261,7 @@ export async function upsertCrmCustomers(
         const row = index.byCrm.get(item.crmId);
         return item.location && row ? [{ id: row.id, ...item.location }] : [];
       }),
+      stores,
     );
     return { results, cursor: maxCursor(cursor, inserted) };
   });
@@ -262,17 +269,22 @@ export async function upsertCrmCustomers(
 
 /**
  * Head office's geocode of members (not sent to terminals, so no feed change): a new or moved one
- * brings the member into the nearest store's scope (the trigger of migration 021).
+ * brings the member into the nearest store's scope, its catchment. The nearest store is found here,
+ * in process (server/stores/nearest-store.ts, SQL `nearest_store`'s ranking over the same stores),
+ * and `locate_customers` (migration 025) enters it, the trigger of migration 021 leaving the
+ * catchment to it — not a scan of every store per member in SQL.
  */
 async function storeLocations(
   tx: Queryable,
   located: readonly { id: string; lat: number; lng: number }[],
+  stores: readonly StorePlace[],
 ): Promise<void> {
   if (located.length === 0) return;
-  await tx.query(
-    `update customers c set lat = x.lat, lng = x.lng
-       from unnest($1::uuid[], $2::float8[], $3::float8[]) as x(id, lat, lng)
-      where c.id = x.id and (c.lat is distinct from x.lat or c.lng is distinct from x.lng)`,
-    [located.map((l) => l.id), located.map((l) => l.lat), located.map((l) => l.lng)],
-  );
+  const nearest = nearestStoreIndexOf(stores);
+  await tx.query('select locate_customers($1::uuid[], $2::float8[], $3::float8[], $4::uuid[])', [
+    located.map((l) => l.id),
+    located.map((l) => l.lat),
+    located.map((l) => l.lng),
+    located.map((l) => nearest.nearest(l)),
+  ]);
 }
