@@ -25,6 +25,7 @@ import { registerOrderRoutes } from './orders/routes';
 import { registerReturnRoutes } from './returns/routes';
 import { registerStockRoutes } from './stock/routes';
 import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presence/routes';
+import { reloadStoreGeofences } from './presence/store-geofences';
 import { registerStatsRoutes } from './stats/routes';
 import { registerAuditRoutes } from './audit/routes';
 import { registerCreditRoutes } from './credit/routes';
@@ -142,6 +143,9 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     customerHintStores:
       config.customerFeedScope === 'store' ? await customerHintStores(db) : undefined,
   });
+  // A store saved on another node, or while Redis was away: presence and "online nearby" use a
+  // reloaded list from now on (without a word from the others, STORE_CACHE_MS is the fallback).
+  realtime.onPeer('stores:changed', () => void reloadStoreGeofences(db));
   const ctx: HubContext = { db, realtime, config, log: app.log };
   handlers.push((socket) => claimHandler(ctx, socket));
 

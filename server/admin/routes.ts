@@ -25,9 +25,12 @@ import {
 export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void {
   const { db } = ctx;
   onEndpoint(api, endpoints.adminListStores, async () => ({ items: await listStores(db) }));
-  onEndpoint(api, endpoints.adminCreateStore, async ({ reply, body }) =>
-    reply.status(201).send(await createStore(db, body, 'admin_rest')),
-  );
+  onEndpoint(api, endpoints.adminCreateStore, async ({ reply, body }) => {
+    const created = await createStore(db, body, 'admin_rest');
+    // This node reloaded its stores; the others reload theirs now rather than within 10 s.
+    ctx.realtime.toPeers('stores:changed');
+    return reply.status(201).send(created);
+  });
   onEndpoint(api, endpoints.adminCreateGuide, async ({ reply, body }) => {
     const created = await createGuide(db, body, 'admin_rest');
     ctx.realtime.toStore(body.storeId, 'staff:changed', {});

@@ -4,9 +4,9 @@ import { loadStores } from '../stores/stores';
 import type { Geofence } from './geo';
 
 /**
- * Stores change a few times a year but every sighting needs them: the geofences stay in memory
- * and are reloaded every STORE_CACHE_MS in the background (a sighting meanwhile uses the ones it
- * has). A sighting naming a store not in memory waits for a reload that started after it asked, so
+ * Stores change a few times a year but every sighting needs them: the geofences stay in memory,
+ * reloaded when a store is saved (on any node, with Redis: `reloadStoreGeofences` below) and every
+ * STORE_CACHE_MS in the background (a sighting meanwhile uses the ones it has). A sighting naming a store not in memory waits for a reload that started after it asked, so
  * a store created a moment ago works at once. Reloads coalesce (TrailingRun): at a chain's 1,000
  * sightings a second over 6,000 stores, each sighting that found the list stale used to load all
  * of them itself (bench:chain, docs/scaling.md), and unknown store ids can queue at most one more.
@@ -56,9 +56,11 @@ export async function storeGeofences(db: Queryable, mustInclude?: string): Promi
 }
 
 /**
- * After a store was created or moved on this node: the next sighting or online event uses a list
- * loaded after that commit (other nodes see it within STORE_CACHE_MS). A failed reload keeps the
- * list it had.
+ * After a store was created or moved: the next sighting or online event uses a list loaded after
+ * that commit. On the node that saved it (server/admin/service.ts), and on the others when that
+ * node tells them through Redis (`stores:changed`, server/realtime/realtime.ts; server/app.ts) —
+ * within STORE_CACHE_MS without Redis, or when the word was lost. A failed reload keeps the list
+ * it had.
  */
 export async function reloadStoreGeofences(db: Queryable): Promise<void> {
   await cacheFor(db)

@@ -37,6 +37,13 @@ const RESYNC_SPREAD_MS = 2_000;
 /** Chain-wide change hints go out at most this often per event from a node (change-hints.ts). */
 const CHAIN_HINT_SPACING_MS = 500;
 
+/**
+ * What one hub node tells the others (socket.io's `serverSideEmit` over the Redis adapter), not
+ * terminals: `stores:changed`, a store was created or moved there — reload the stores held in
+ * memory (server/presence/store-geofences.ts).
+ */
+export type PeerEvent = 'stores:changed';
+
 export const storeRoom = (storeId: string) => `store:${storeId}`;
 export const terminalRoom = (terminalId: string) => `terminal:${terminalId}`;
 
@@ -56,6 +63,16 @@ export type Realtime = {
     event: E,
     ...args: Parameters<HubToTerminalEvents[E]>
   ): void;
+  /**
+   * Tells every other hub node, through Redis. Without REDIS_URL there is no other node; while
+   * Redis is away the message is lost — `onPeer` listeners also run when the link returns.
+   */
+  toPeers(event: PeerEvent): void;
+  /**
+   * `listener` runs when another node tells this one `event`, and each time the Redis link comes
+   * back after an outage (whatever the others told meanwhile did not arrive).
+   */
+  onPeer(event: PeerEvent, listener: () => void): void;
   /** Tells a revoked terminal and drops its sockets on every node. */
   revokeTerminal(terminalId: string): void;
   /**
@@ -255,6 +272,14 @@ export async function createRealtime(options: {
         const [payload] = args as Parameters<HubToTerminalEvents['customers:changed']>;
         hints.send(event, payload.cursor);
       } else terminals.emit(event, ...args);
+    },
+    toPeers: (event) => {
+      // The in-memory adapter (no REDIS_URL) has no peers, and only warns when asked.
+      if (redis) io.serverSideEmit(event);
+    },
+    onPeer: (event, listener) => {
+      io.on(event, listener);
+      redis?.onRestored(listener);
     },
     revokeTerminal: announceRevocation,
     redisState: () => redis?.state() ?? 'off',

@@ -157,9 +157,10 @@ const indexes = new WeakMap<object, NearestStoreIndex>();
 
 /**
  * The index over the chain's stores as the presence cache holds them (server/presence/
- * store-geofences.ts: reloaded after a store is saved on this node, and every STORE_CACHE_MS, so
- * one saved on another node counts within 10 s), built once per loaded list. Call it outside a
- * transaction: the first call loads the stores through `db`.
+ * store-geofences.ts: reloaded after a store is saved on this node or, told through Redis, on
+ * another; else every STORE_CACHE_MS, so one saved while Redis was away counts within 10 s), built
+ * once per loaded list. Call it outside a transaction: the first call loads the stores through
+ * `db`.
  */
 export async function nearestStoreIndex(db: Queryable): Promise<NearestStoreIndex> {
   const { all } = await storeGeofences(db);
