@@ -11,7 +11,10 @@ export type AfterSaleLine = {
   lineNo: number;
   sku: string;
   name: string;
-  /** from this terminal's catalog (the hub's order line has no colour); null when not cached */
+  /**
+   * the hub's, or (from an older hub, whose order line has none, or offline) this terminal's
+   * catalog's; null when neither has one
+   */
   colour: string | null;
   size: string | null;
   quantity: number;
@@ -69,7 +72,7 @@ export async function loadAfterSaleOrder(
         lineNo: i + 1,
         sku: l.sku,
         name: l.name,
-        colour: cached.get(l.sku)?.colour ?? null,
+        colour: l.colour !== undefined ? l.colour : (cached.get(l.sku)?.colour ?? null),
         size: l.size,
         quantity: l.quantity,
         unitPrice: l.unitPrice,

@@ -112,7 +112,6 @@ describe('TodayScreen (今日订单)', () => {
 
     await user.click(screen.getByRole('button', { name: /查看 .* ¥2,598.00/ }));
     const remote = screen.getByRole('article', { name: '其他收银台的订单' });
-    // The hub's line has no colour: it comes from this terminal's catalog.
     const line = within(remote).getByRole('listitem');
     await waitFor(() => expect(line.textContent).toContain('羊毛大衣 驼色 · M'));
     expect(line.textContent).toContain('× 2 · ¥2,598.00');
@@ -131,6 +130,37 @@ describe('TodayScreen (今日订单)', () => {
     await waitFor(() => expect(rows()).toHaveLength(3));
     await user.click(screen.getByRole('button', { name: /查看 2026-11-02T01:00/ }));
     expect(useAppStore.getState().screen).toEqual({ name: 'receipt', orderId: morning.id });
+  });
+
+  it("names another counter's line by the hub's colour and size, also for a SKU this terminal does not cache", async () => {
+    const { h } = await setup();
+    // At the hub only (sold at the other counter; not in this terminal's catalog).
+    const tee = makeProduct({ sku: 'TEE-BLU-XL', name: '棉T恤', colour: '雾霾蓝', size: 'XL' });
+    h.hub.products.set(tee.id, tee);
+    const theirs: Order = {
+      id: newId(),
+      storeId: h.storeId,
+      terminalId: newId(),
+      guideId: h.guide.id,
+      paymentMethod: 'alipay',
+      createdAt: '2026-11-02T07:00:00.000Z',
+      lines: [{ sku: 'TEE-BLU-XL', quantity: 1, unitPrice: 9_990, discount: 0 }],
+    };
+    h.hub.orders.set(theirs.id, theirs);
+    h.show(<TodayScreen />);
+    await screen.findByRole('table');
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: '全店' }));
+    await user.click(await screen.findByRole('button', { name: /查看 .* ¥99.90/ }));
+    const remote = screen.getByRole('article', { name: '其他收银台的订单' });
+    const line = within(remote).getByRole('listitem');
+    expect(line.textContent).toContain('棉T恤 雾霾蓝 · XL');
+    await user.click(within(remote).getByRole('button', { name: '打印小票' }));
+    await screen.findByText('已发送到打印机');
+    expect(h.bridge.printed[0]).toMatchObject({
+      orderId: theirs.id,
+      lines: [{ name: '棉T恤', sku: 'TEE-BLU-XL', colour: '雾霾蓝', size: 'XL', quantity: 1 }],
+    });
   });
 
   it("offline: this counter's orders from the terminal, and the whole store says it cannot be shown", async () => {

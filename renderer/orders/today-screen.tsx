@@ -161,7 +161,8 @@ function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => voi
   const { bridge, terminal, db } = useServices();
   const [printed, setPrinted] = useState<'idle' | 'busy' | 'done' | BridgeError>('idle');
   const money = (fen: number) => formatFen(fen, moneyLocale(i18n.language));
-  // The hub's order line has no colour: this terminal's catalog has it for the SKUs it knows.
+  // The hub's order line carries the colour; an older hub's has none: this terminal's catalog has
+  // it for the SKUs it knows.
   const loadCached = useCallback(
     () =>
       productsBySku(
@@ -171,8 +172,12 @@ function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => voi
     [db, order],
   );
   const cached = useAsync(loadCached);
-  const colourOf = (sku: string) =>
-    cached.status === 'ready' ? (cached.value.get(sku)?.colour ?? null) : null;
+  const colourOf = ({ sku, colour }: StoreOrder['lines'][number]) =>
+    colour !== undefined
+      ? colour
+      : cached.status === 'ready'
+        ? (cached.value.get(sku)?.colour ?? null)
+        : null;
   const print = async () => {
     setPrinted('busy');
     // Paper carries the order, not the customer (shared/bridge.ts receipt).
@@ -186,7 +191,7 @@ function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => voi
         name: l.name.slice(0, 120),
         sku: l.sku,
         size: l.size,
-        colour: colourOf(l.sku)?.slice(0, 32) ?? null,
+        colour: colourOf(l)?.slice(0, 32) ?? null,
         quantity: l.quantity,
         unitPrice: l.unitPrice,
         discount: l.discount,
@@ -206,7 +211,7 @@ function RemoteOrder({ order, onClose }: { order: StoreOrder; onClose: () => voi
       <ul>
         {order.lines.map((l, i) => (
           <li key={i} className="remote-line">
-            <LineItem name={l.name} colour={colourOf(l.sku)} size={l.size} sku={l.sku} />
+            <LineItem name={l.name} colour={colourOf(l)} size={l.size} sku={l.sku} />
             <span className="num">
               × {l.quantity} · {money(l.unitPrice * l.quantity - l.discount)}
             </span>

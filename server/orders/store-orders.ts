@@ -27,6 +27,7 @@ type Row = {
     sku: string;
     name: string | null;
     size: string | null;
+    colour: string | null;
     quantity: number;
     unit_price: string;
     discount: string;
@@ -43,7 +44,8 @@ const SELECT = `
          o.customer_id, o.payment_method, o.total::text as total, o.units,
          o.refunded::text as refunded, o.returned_units, o.voided_at is not null as voided,
          coalesce((select jsonb_agg(jsonb_build_object(
-                    'sku', l.sku, 'name', p.name, 'size', p.size, 'quantity', l.quantity,
+                    'sku', l.sku, 'name', p.name, 'size', p.size, 'colour', p.colour,
+                    'quantity', l.quantity,
                     'unit_price', l.unit_price::text, 'discount', l.discount::text,
                     'returned', coalesce((select sum(rl.quantity) from order_return_lines rl
                                            where rl.order_id = l.order_id
@@ -70,6 +72,7 @@ function toStoreOrder(r: Row): StoreOrder {
       sku: l.sku,
       name: l.name ?? l.sku,
       size: l.size,
+      colour: l.colour,
       quantity: l.quantity,
       unitPrice: Number(l.unit_price),
       discount: Number(l.discount),

@@ -58,6 +58,11 @@ export const storeOrderLine = z.object({
   /** the product's name now (the order keeps the SKU and price of the day) */
   name: z.string(),
   size: z.string().nullable(),
+  /**
+   * the product's colour now, as `size` (null: it has none). Absent from hubs before issue #17:
+   * a terminal then takes it from its own catalog, when it holds the SKU.
+   */
+  colour: z.string().nullable().optional(),
   quantity: lineQuantity,
   unitPrice: unitPriceFen,
   discount: fen,

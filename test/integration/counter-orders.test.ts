@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import { endpoints, type Order } from '../../shared/protocol';
+import { endpoints, type Order, type StoreOrder } from '../../shared/protocol';
 import { hubApi, must } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
@@ -25,7 +25,17 @@ describeOnBackends('orders at the counter', (backend) => {
     await must(
       hubApi(hub).call(endpoints.importProducts, {
         body: {
-          products: [{ sku: 'COAT-M', name: '羊毛大衣 M', category: 'coat', price: 59_900 }],
+          products: [
+            { sku: 'COAT-M', name: '羊毛大衣 M', category: 'coat', price: 59_900 },
+            {
+              sku: 'TEE-BLU-XL',
+              name: '棉T恤',
+              category: 'tee',
+              colour: '雾霾蓝',
+              size: 'XL',
+              price: 9_990,
+            },
+          ],
         },
       }),
     );
@@ -218,6 +228,7 @@ describeOnBackends('orders at the counter', (backend) => {
           sku: 'COAT-M',
           name: '羊毛大衣 M',
           size: null,
+          colour: null,
           quantity: 2,
           unitPrice: 59_900,
           discount: 1_000,
@@ -226,6 +237,7 @@ describeOnBackends('orders at the counter', (backend) => {
           sku: 'COAT-M',
           name: '羊毛大衣 M',
           size: null,
+          colour: null,
           quantity: 1,
           unitPrice: 59_900,
           discount: 0,
@@ -255,5 +267,33 @@ describeOnBackends('orders at the counter', (backend) => {
       params: { orderId: elsewhere.id },
     });
     expect(!foreign.ok && foreign.error.status).toBe(404);
+  });
+
+  it('reads back each line with its colour and size, by day and by id', async () => {
+    const order = sale({
+      createdAt: '2026-11-03T02:00:00.000Z',
+      lines: [
+        { sku: 'TEE-BLU-XL', quantity: 2, unitPrice: 9_990, discount: 0 },
+        { sku: 'COAT-M', quantity: 1, unitPrice: 59_900, discount: 0 },
+      ],
+    });
+    expect(
+      (await must(terminal().call(endpoints.postOrders, { body: { orders: [order] } }))).results,
+    ).toEqual([{ id: order.id, status: 'accepted' }]);
+    const variants = (o: StoreOrder | undefined) =>
+      o?.lines.map(({ sku, name, colour, size }) => ({ sku, name, colour, size }));
+    const expected = [
+      { sku: 'TEE-BLU-XL', name: '棉T恤', colour: '雾霾蓝', size: 'XL' },
+      { sku: 'COAT-M', name: '羊毛大衣 M', colour: null, size: null },
+    ];
+    const day = await must(
+      terminal().call(endpoints.storeOrders, { query: { date: '2026-11-03' } }),
+    );
+    expect(variants(day.orders.find((o) => o.id === order.id))).toEqual(expected);
+    expect(
+      variants(
+        await must(terminal().call(endpoints.storeOrder, { params: { orderId: order.id } })),
+      ),
+    ).toEqual(expected);
   });
 });

@@ -101,6 +101,7 @@ function storeOrderOf(hub: FakeHubState, order: Order): StoreOrder {
         sku: l.sku,
         name: product?.name ?? l.sku,
         size: product?.size ?? null,
+        colour: product?.colour ?? null,
         quantity: l.quantity,
         unitPrice: l.unitPrice,
         discount: l.discount,
