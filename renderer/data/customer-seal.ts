@@ -1,6 +1,6 @@
 import type { CachedCustomer } from './customer-rows';
 import type { CustomerBlock } from './customer-index';
-import { aadFor, isSealedRow, type Envelope, type Sealer } from './sealed';
+import { aadFor, isSealedRow, type Envelope, type Packed, type Sealer } from './sealed';
 
 /**
  * A block as stored since v10: the whole block's rows sealed in ONE envelope (AES-GCM,
@@ -59,9 +59,24 @@ export class CustomerSeals {
     return { id: stored.id, rows };
   }
 
-  /** Seals a block for storage (and keeps its rows as the opened copy of that envelope). */
-  async sealBlock(block: CustomerBlock): Promise<StoredBlock> {
-    const sealed = await this.sealer.seal(block.rows, aadFor('customerBlocks', block.id));
+  /**
+   * A block's rows packed ahead of sealing (`sealBlock` with them skips serialising and
+   * deflating); null when this sealer seals in one piece (it hands the work to the seal worker).
+   */
+  packRows(rows: readonly CachedCustomer[]): Promise<Packed> | null {
+    return this.sealer.pack && this.sealer.sealPacked ? this.sealer.pack(rows) : null;
+  }
+
+  /**
+   * Seals a block for storage (and keeps its rows as the opened copy of that envelope); `packed`,
+   * when given, is `packRows(block.rows)` done ahead.
+   */
+  async sealBlock(block: CustomerBlock, packed?: Packed | null): Promise<StoredBlock> {
+    const aad = aadFor('customerBlocks', block.id);
+    const sealed =
+      packed && this.sealer.sealPacked
+        ? await this.sealer.sealPacked(packed, aad)
+        : await this.sealer.seal(block.rows, aad);
     this.remember(block.id, ivKey(sealed), block.rows);
     return { id: block.id, sealed };
   }

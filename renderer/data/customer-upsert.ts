@@ -9,6 +9,7 @@ import {
 } from './customer-index';
 import type { ProfileEdit } from '../../shared/protocol';
 import type { CustomerSeals, StoredBlock, StoredOverride } from './customer-seal';
+import type { Packed } from './sealed';
 
 /** An upsert worked out and sealed ahead of its transaction (`CustomerStore.prepare`). */
 export type PreparedUpsert = {
@@ -78,8 +79,13 @@ export function planUpsert<R extends CustomerKeyRow>(
     else if (sameKeys(keys, loc.at, row)) overrides.push(row);
     else replace.set(loc.block, [...(replace.get(loc.block) ?? []), row]);
   }
+  // New rows fill whole new blocks in their order; what is left over (less than a block) tops
+  // up the last block when it fits there, else starts one more. So a page's new rows land in the
+  // same groups of BLOCK_SIZE whatever the store holds, and the page worker can pack those
+  // groups before the plan is made (held-pages.ts). Blocks stay full but for one per page at most.
   const last = index.blocks.get(index.lastBlock);
-  const topUp = fresh.length > 0 && last && last.ids.length < BLOCK_SIZE ? last.id : null;
+  const left = fresh.length % BLOCK_SIZE;
+  const topUp = left > 0 && last && last.ids.length + left <= BLOCK_SIZE ? last.id : null;
   const touched = fresh.length === 0 && replace.size === 0 ? [] : [...replace.keys()];
   if (topUp !== null && !replace.has(topUp)) touched.push(topUp);
   return { overrides, replace, fresh, touched, topUp, nextBlock: index.lastBlock + 1 };
@@ -137,10 +143,9 @@ export function changedBlocks(plan: UpsertPlan, opened: readonly CustomerBlock[]
   }
   let next = plan.fresh;
   if (plan.topUp !== null) {
-    const block = changed.get(plan.topUp)!;
-    const room = BLOCK_SIZE - block.rows.length;
-    block.rows.push(...next.slice(0, room));
-    next = next.slice(room);
+    const whole = next.length - (next.length % BLOCK_SIZE);
+    changed.get(plan.topUp)!.rows.push(...next.slice(whole));
+    next = next.slice(0, whole);
   }
   for (const block of packBlocks(next, plan.nextBlock)) changed.set(block.id, block);
   return [...changed.values()];
@@ -183,11 +188,13 @@ export async function sealPlan(
   seals: CustomerSeals,
   plan: UpsertPlan,
   opened: readonly CustomerBlock[],
+  /** a block's rows packed ahead (`CustomerSeals.packRows`), if they were */
+  packedAhead: (block: CustomerBlock) => Promise<Packed | null> | null = () => null,
 ): Promise<SealedUpsert> {
   const blocks = changedBlocks(plan, opened);
   const [overrides, sealed] = await Promise.all([
     Promise.all(plan.overrides.map((r) => seals.sealOverride(r))),
-    Promise.all(blocks.map((b) => seals.sealBlock(b))),
+    Promise.all(blocks.map(async (b) => seals.sealBlock(b, await packedAhead(b)))),
   ]);
   return { overrides, blocks: sealed, keys: blocks.map(keysOf), replaced: replacedIds(plan) };
 }

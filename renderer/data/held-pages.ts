@@ -1,5 +1,6 @@
 import type { CustomerProfile, ProfileEdit } from '../../shared/protocol';
 import { toCachedCustomer, type CachedCustomer } from './customer-rows';
+import { BLOCK_SIZE, type CustomerBlock } from './customer-index';
 import { CustomerSeals, type StoredBlock } from './customer-seal';
 import {
   keyRowOf,
@@ -11,7 +12,7 @@ import {
   type SealedUpsert,
 } from './customer-upsert';
 import { withPendingEdits } from './profile-edits-apply';
-import { createSealer, type Keyring } from './sealed';
+import { createSealer, type Keyring, type Packed, type Sealer } from './sealed';
 
 export type {
   CachedCustomer,
@@ -37,7 +38,15 @@ export class PageGone extends Error {
   }
 }
 
-type Held = { rows: CachedCustomer[]; edited: CachedCustomer[] };
+/** A page's rows BLOCK_SIZE at a time, in feed order, packed (serialised and deflated) ahead. */
+type Pack = { rows: readonly CachedCustomer[]; packed: Promise<Packed | null> };
+
+type Held = {
+  rows: CachedCustomer[];
+  edited: CachedCustomer[];
+  /** by the first row of each group; empty until packing starts (`packAhead`) */
+  packs: Map<CachedCustomer, Pack>;
+};
 
 /**
  * Customer feed pages held by the page worker (sync/page-prep.ts) between the pull and the write:
@@ -50,17 +59,43 @@ export class HeldPages {
   private readonly pages = new Map<number, Held>();
   private nextPage = 1;
 
+  /** @param sealerOf how the data keys seal (tests wrap it to see which half was called) */
+  constructor(private readonly sealerOf: (ring: Keyring) => Sealer = createSealer) {}
+
   useKeys(ring: Keyring): void {
-    this.seals = new CustomerSeals(createSealer(ring));
+    this.seals = new CustomerSeals(this.sealerOf(ring));
   }
 
-  /** Holds a page's profiles as cache rows; answers its token and each row's lookup keys. */
+  /**
+   * Holds a page's profiles as cache rows; answers its token and each row's lookup keys. The
+   * caller then calls `packAhead(page)` once it has answered.
+   */
   hold(profiles: readonly CustomerProfile[]): { page: number; keys: CustomerKeyRow[] } {
     const rows = profiles.map(toCachedCustomer);
     const page = this.nextPage++;
-    this.pages.set(page, { rows, edited: rows });
+    this.pages.set(page, { rows, edited: rows, packs: new Map() });
     for (const old of this.pages.keys()) if (this.pages.size > PAGES_KEPT) this.pages.delete(old);
     return { page, keys: rows.map(keyRowOf) };
+  }
+
+  /**
+   * Packs the page's rows BLOCK_SIZE at a time while the page waits for its plan: a plan puts a
+   * page's new rows into new blocks in exactly these groups (customer-upsert.ts, `planUpsert`),
+   * so on an initial sync sealing is left with encrypting — off the path each page waits on
+   * (plan, seal, write). A block the plan makes otherwise (top-ups, replaced rows, edits laid
+   * over) is sealed whole, as before. Pages of less than a block are not packed ahead.
+   */
+  packAhead(page: number): void {
+    const held = this.pages.get(page);
+    const seals = this.seals;
+    if (!held || !seals || held.packs.size > 0 || held.rows.length < BLOCK_SIZE) return;
+    for (let at = 0; at < held.rows.length; at += BLOCK_SIZE) {
+      const rows = held.rows.slice(at, at + BLOCK_SIZE);
+      // One group after another, each its own task: a seal asked for meanwhile is not held up.
+      const previous = [...held.packs.values()].at(-1)?.packed ?? Promise.resolve(null);
+      const packed = previous.then(() => seals.packRows(rows)).catch(() => null);
+      held.packs.set(rows[0]!, { rows, packed });
+    }
   }
 
   /** Lays this terminal's pending edits over the page's rows; answers the keys after. */
@@ -74,9 +109,10 @@ export class HeldPages {
   async seal(page: number, plan: IdPlan, touched: readonly StoredBlock[]): Promise<SealedUpsert> {
     const seals = this.seals;
     if (!seals) throw new Error('no data keys');
-    const byId = new Map(this.held(page).edited.map((r) => [r.id, r]));
+    const held = this.held(page);
+    const byId = new Map(held.edited.map((r) => [r.id, r]));
     const opened = await Promise.all(touched.map((b) => seals.openBlock(b)));
-    return sealPlan(seals, planOfIds(plan, byId), opened);
+    return sealPlan(seals, planOfIds(plan, byId), opened, (block) => packedFor(held, block));
   }
 
   /** The page's rows as the feed brought them (no edits). */
@@ -93,4 +129,12 @@ export class HeldPages {
     if (!found) throw new PageGone();
     return found;
   }
+}
+
+/** The block's rows packed ahead, if they are exactly one of the page's groups (same objects). */
+function packedFor(held: Held, block: CustomerBlock): Promise<Packed | null> | null {
+  const first = block.rows[0];
+  const pack = first && held.packs.get(first);
+  if (!pack || pack.rows.length !== block.rows.length) return null;
+  return pack.rows.every((row, i) => row === block.rows[i]) ? pack.packed : null;
 }

@@ -102,11 +102,12 @@ export function fromBinary(text: string): Uint8Array<ArrayBuffer> {
  * Values from this many bytes of JSON are deflated before they are sealed. Chromium compresses
  * IndexedDB values itself (snappy), but ciphertext does not compress: sealed as is, a cache of
  * 200,000 profiles took 2.8 times the disk (bench:terminal, 2026-12-04). Deflating a block of 100
- * profiles costs well under a millisecond and makes the sealed value several times smaller
- * than its plaintext JSON. Single rows (an override, an alert, ≈ 1–2 KiB) are not deflated: a
-(de)compression stream per small row cost more than it saved (a pull page of 1,000 override rows
-went from ≈ 0.4 s to 2.1 s with them deflated, bench:terminal). (Compression before encryption leaks only the length, to someone who
- * already has the disk; no one here can feed chosen text next to a secret and watch lengths.)
+ * profiles (≈ 125 KB of JSON) costs ≈ 2 ms and makes the sealed value several times smaller than
+ * its plaintext JSON. Single rows (an override, an alert, ≈ 1–2 KiB) are not deflated: a
+ * (de)compression stream per small row cost more than it saved (a pull page of 1,000 override
+ * rows went from ≈ 0.4 s to 2.1 s with them deflated, bench:terminal). (Compression before
+ * encryption leaks only the length, to someone who already has the disk; no one here can feed
+ * chosen text next to a secret and watch lengths.)
  */
 export const DEFLATE_FROM = 16 * 1024;
 
@@ -153,20 +154,38 @@ export function isEnvelope(value: unknown): value is Envelope {
   );
 }
 
+/**
+ * JSON text as it goes into AES-GCM: UTF-8, deflated (raw) from `DEFLATE_FROM` bytes. The costly
+ * half of sealing, and the same under any key and AAD, so it can be done ahead (the page worker
+ * packs a customer page's blocks while the page waits its turn, held-pages.ts).
+ */
+export type Packed = { bytes: Uint8Array<ArrayBuffer>; z: boolean };
+
+export async function packJson(json: string): Promise<Packed> {
+  const bytes = utf8(json);
+  const z = bytes.length >= DEFLATE_FROM;
+  return { bytes: z ? await deflate(bytes) : bytes, z };
+}
+
+/** Seals packed JSON (`packJson`) under the current key, bound to `aad`. */
+export async function sealPacked(ring: Keyring, packed: Packed, aad: string): Promise<Envelope> {
+  const key = ring.keys.get(ring.current);
+  if (!key) throw new SealError('unknown_key', 'the current data key is missing');
+  const iv = crypto.getRandomValues(new Uint8Array(new ArrayBuffer(12)));
+  const ct = await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv, additionalData: aadBytes(aad, packed.z) },
+    key,
+    packed.bytes,
+  );
+  const stored = { k: ring.current, iv: toBinary(iv), ct: toBinary(new Uint8Array(ct)) };
+  return packed.z ? { ...stored, z: 1 } : stored;
+}
+
 /** Seals JSON text (deflate-raw from `DEFLATE_FROM` bytes, then AES-GCM) under the current key. */
 export async function sealJson(ring: Keyring, json: string, aad: string): Promise<Envelope> {
   const key = ring.keys.get(ring.current);
   if (!key) throw new SealError('unknown_key', 'the current data key is missing');
-  const iv = crypto.getRandomValues(new Uint8Array(new ArrayBuffer(12)));
-  const bytes = utf8(json);
-  const z = bytes.length >= DEFLATE_FROM;
-  const ct = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: aadBytes(aad, z) },
-    key,
-    z ? await deflate(bytes) : bytes,
-  );
-  const stored = { k: ring.current, iv: toBinary(iv), ct: toBinary(new Uint8Array(ct)) };
-  return z ? { ...stored, z: 1 } : stored;
+  return sealPacked(ring, await packJson(json), aad);
 }
 
 /** A way to seal JSON text: `sealJson` with a keyring at hand, or the seal worker's. */

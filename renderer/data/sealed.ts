@@ -3,10 +3,13 @@ import {
   DEFLATE_FROM,
   isEnvelope,
   openJson,
+  packJson,
   sealJson,
+  sealPacked,
   SealError,
   type Envelope,
   type Keyring,
+  type Packed,
   type SealJson,
 } from './seal-crypto';
 import { sealInWorker, type SealWorkerPort } from './seal-in-worker';
@@ -20,6 +23,7 @@ export {
   toBinary,
   type Envelope,
   type Keyring,
+  type Packed,
   type SealErrorCode,
   type SealJson,
 } from './seal-crypto';
@@ -46,6 +50,13 @@ export type Sealer = {
   open<T>(envelope: Envelope, aad: string): Promise<T>;
   /** its keyring, to hand a worker that seals with the same keys (the page worker) */
   readonly ready?: Promise<Keyring>;
+  /**
+   * Sealing in two halves, where it is done on the same thread (the page worker packs a page's
+   * blocks ahead, held-pages.ts): `pack` serialises and deflates a value, `sealPacked` encrypts
+   * it bound to `aad` — the envelope `seal(value, aad)` would give.
+   */
+  pack?(value: unknown): Promise<Packed>;
+  sealPacked?(packed: Packed, aad: string): Promise<Envelope>;
 };
 
 /** The additional data a sealed value is bound to: its table and primary key. */
@@ -95,6 +106,13 @@ export function createSealer(
     ready,
     seal,
     open,
+    // In two halves only where it all runs here (with a seal worker, the worker does both).
+    ...(offload
+      ? {}
+      : {
+          pack: (value: unknown) => packJson(JSON.stringify(value)),
+          sealPacked: async (packed: Packed, aad: string) => sealPacked(await ready, packed, aad),
+        }),
   };
 }
 

@@ -89,6 +89,8 @@ export function pageWorkerHandler(
       else profiles.push(item);
     }
     const { page, keys } = held.hold(profiles);
+    // Packing its blocks starts once this answer is on its way (a task later).
+    setTimeout(() => held.packAhead(page), 0);
     const { cursor, hasMore, total, feed } = answer.value;
     return {
       id: request.id,
