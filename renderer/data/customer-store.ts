@@ -280,6 +280,8 @@ export class CustomerStore {
     if (!index) return null;
     const stamp = index.stamp;
     const plan = planUpsert(index, keys);
+    // Nothing to read (an initial sync's pages): a write since is caught by `putPrepared`'s stamp.
+    if (plan.touched.length === 0) return { stamp, basis, ...(await seal(idPlanOf(plan), [])) };
     const { stored, current } = await Dexie.ignoreTransaction(() =>
       this.db.transaction('r', [this.db.customerBlocks, this.db.customerMeta], async () => ({
         stored: await this.db.customerBlocks.bulkGet(plan.touched),

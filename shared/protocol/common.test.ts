@@ -66,6 +66,7 @@ describe('isoInstant', () => {
       '2026-11-02T00:00:00+14:00',
       '2026-11-02T00:00:00-12:00',
       '2099-12-31T23:59:59.999Z',
+      '2100-01-01T07:00:00+08:00',
     ])
       expect(isoInstant.safeParse(value).success, value).toBe(true);
   });
@@ -75,6 +76,9 @@ describe('isoInstant', () => {
       ['0000-01-01T00:00:00Z', 'must be between 2000-01-01 and 2100-01-01'],
       ['1999-12-31T23:59:59Z', 'must be between 2000-01-01 and 2100-01-01'],
       ['2100-01-01T00:00:00Z', 'must be between 2000-01-01 and 2100-01-01'],
+      // With an offset the instant, not its local year, is what counts.
+      ['2000-01-01T07:00:00+08:00', 'must be between 2000-01-01 and 2100-01-01'],
+      ['2099-12-31T23:00:00-02:00', 'must be between 2000-01-01 and 2100-01-01'],
       // No zone is further from UTC than +14:00 / -12:00; PostgreSQL errors on some beyond it.
       ['2026-01-01T00:00:00+23:59', 'time zone offset must be within ±14:00'],
       ['2026-01-01T00:00:00-14:30', 'time zone offset must be within ±14:00'],
