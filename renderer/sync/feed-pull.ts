@@ -96,10 +96,12 @@ function pagesAhead<P extends { hasMore: boolean; cursor: string }>(
 }
 
 /**
- * Rows per feed page. 1,000 measured as fast as the hub's maximum of 5,000 for a 200,000-profile
- * initial sync (19.5 s against 21.3 s cold, bench:terminal) and keeps each transaction short.
+ * Rows per feed page. 2,000 since the page workers pack ahead (issue #17): a 200,000-profile
+ * initial sync took 14.3–14.5 s cold and 9.5–9.9 s warm against 14.7–15.7 / 10.1–10.6 s with
+ * 1,000 (bench:terminal, quiet machine, docs/benchmarks.md); fewer pages, fewer transactions and
+ * round trips. The hub allows 5,000; a page's transaction stays short (20 sealed blocks).
  */
-export const DEFAULT_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 2000;
 
 /**
  * Pulls the hub's feeds into IndexedDB page by page (rows and cursor in one transaction), and
