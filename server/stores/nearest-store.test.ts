@@ -7,25 +7,12 @@ import {
   type Point,
   type StorePlace,
 } from './nearest-store';
-
-/** A seeded generator, so a failure names points that can be replayed. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const storeId = (n: number) => `0190b000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
+import { numberedStoreId, seededRandom } from '../../test/support/seeded';
 
 /** `n` stores spread over China (lat 18–53, lng 73–135), as a 6,000-store chain would be. */
 function chain(n: number, next: () => number): StorePlace[] {
   return Array.from({ length: n }, (_, i) => ({
-    id: storeId(i + 1),
+    id: numberedStoreId(i + 1),
     lat: 18 + next() * 35,
     lng: 73 + next() * 62,
   }));
@@ -33,7 +20,7 @@ function chain(n: number, next: () => number): StorePlace[] {
 
 describe('nearest store index', () => {
   it('finds the same store as reading every store, for random points over a 6,000-store chain', () => {
-    const next = random(17);
+    const next = seededRandom(17);
     const stores = chain(6_000, next);
     const index = buildNearestStoreIndex(stores);
     expect(index.size).toBe(6_000);
@@ -51,22 +38,22 @@ describe('nearest store index', () => {
     // Two stores on one spot (a mall), given in descending id order; a grid where points halfway
     // between rows are exactly as far from both; clusters of many stores on one spot.
     const stores: StorePlace[] = [
-      { id: storeId(900), lat: 31.23, lng: 121.47 },
-      { id: storeId(5), lat: 31.23, lng: 121.47 },
+      { id: numberedStoreId(900), lat: 31.23, lng: 121.47 },
+      { id: numberedStoreId(5), lat: 31.23, lng: 121.47 },
     ];
     for (let row = 0; row < 40; row++)
       for (let col = 0; col < 40; col++)
         stores.push({
-          id: storeId(1_000 + (((row * 40 + col) * 7919) % 1_600)),
+          id: numberedStoreId(1_000 + (((row * 40 + col) * 7919) % 1_600)),
           lat: 20 + row,
           lng: 100 + col,
         });
     for (let i = 0; i < 60; i++)
-      stores.push({ id: storeId(5_000 + ((i * 37) % 60)), lat: 45, lng: 88 });
+      stores.push({ id: numberedStoreId(5_000 + ((i * 37) % 60)), lat: 45, lng: 88 });
     const index = buildNearestStoreIndex(stores);
-    expect(index.nearest({ lat: 31.23, lng: 121.47 })).toBe(storeId(5));
-    expect(index.nearest({ lat: 45, lng: 88 })).toBe(storeId(5_000));
-    const next = random(23);
+    expect(index.nearest({ lat: 31.23, lng: 121.47 })).toBe(numberedStoreId(5));
+    expect(index.nearest({ lat: 45, lng: 88 })).toBe(numberedStoreId(5_000));
+    const next = seededRandom(23);
     for (let i = 0; i < 5_000; i++) {
       const point = { lat: 20.5 + Math.floor(next() * 39), lng: 100 + Math.floor(next() * 40) };
       expect(index.nearest(point), JSON.stringify(point)).toBe(nearestStoreByScan(point, stores));
@@ -75,8 +62,8 @@ describe('nearest store index', () => {
 
   it('no store: none; one store: that one, wherever the point is', () => {
     expect(buildNearestStoreIndex([]).nearest({ lat: 30, lng: 120 })).toBeNull();
-    const one = buildNearestStoreIndex([{ id: storeId(1), lat: 30, lng: 120 }]);
-    expect(one.nearest({ lat: -45, lng: -70 })).toBe(storeId(1));
+    const one = buildNearestStoreIndex([{ id: numberedStoreId(1), lat: 30, lng: 120 }]);
+    expect(one.nearest({ lat: -45, lng: -70 })).toBe(numberedStoreId(1));
   });
 
   it(
@@ -86,10 +73,10 @@ describe('nearest store index', () => {
       const db = await openTestPglite({ migrated: true });
       try {
         await migrate(db);
-        const next = random(31);
+        const next = seededRandom(31);
         const stores = chain(800, next);
         // Two stores on one spot: SQL's tie-break is the id.
-        stores.push({ id: storeId(0xfff0), lat: stores[3]!.lat, lng: stores[3]!.lng });
+        stores.push({ id: numberedStoreId(0xfff0), lat: stores[3]!.lat, lng: stores[3]!.lng });
         await db.query(
           `insert into stores(id, name, timezone, lat, lng)
            select x.id, 'S', 'Asia/Shanghai', x.lat, x.lng

@@ -19,27 +19,20 @@ import { openPglite } from '../../server/db/pglite';
 import { openPostgres } from '../../server/db/postgres';
 import { nearestStoreByScan, type StorePlace } from '../../server/stores/nearest-store';
 import { freshPostgresDatabase, TEST_DATABASE_URL } from '../support/services';
+import { placeInChina, seededRandom, storesAcrossChina } from '../support/seeded';
 
 const [stores = 6_000, members = 20_000] = process.argv.slice(2).map(Number);
 const BATCH = 1_000;
 
-let seed = 42;
-const next = () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-  return seed / 2_147_483_648;
-};
-const places: StorePlace[] = Array.from({ length: stores }, (_, i) => ({
-  id: `0190b000-0000-7000-8000-${(i + 1).toString(16).padStart(12, '0')}`,
-  lat: 18 + next() * 35,
-  lng: 73 + next() * 62,
-}));
+const next = seededRandom(42);
+const places: StorePlace[] = storesAcrossChina(stores, next);
 const items = Array.from({ length: members }, (_, i) =>
   crmCustomer.parse({
     crmId: `bench-${i}`,
     name: '会员',
     phone: `139${String(i).padStart(8, '0')}`,
     memberCode: `BM${String(i).padStart(8, '0')}`,
-    location: { lat: 18 + next() * 35, lng: 73 + next() * 62 },
+    location: placeInChina(next),
   }),
 );
 

@@ -22,6 +22,7 @@ import {
   type StorePlace,
 } from '../../server/stores/nearest-store';
 import { freshPostgresDatabase, TEST_DATABASE_URL } from '../support/services';
+import { placeInChina, seededRandom, storesAcrossChina } from '../support/seeded';
 
 const [stores = 6_000, sqlEvents = 2_000, indexEvents = 200_000] = process.argv
   .slice(2)
@@ -29,20 +30,11 @@ const [stores = 6_000, sqlEvents = 2_000, indexEvents = 200_000] = process.argv
 /** Events arrive in batches; recordOnlineEvents sends a batch's places in one statement. */
 const BATCH = 500;
 
-let seed = 42;
-const next = () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-  return seed / 2_147_483_648;
-};
-const places: StorePlace[] = Array.from({ length: stores }, (_, i) => ({
-  id: `0190b000-0000-7000-8000-${(i + 1).toString(16).padStart(12, '0')}`,
-  lat: 18 + next() * 35,
-  lng: 73 + next() * 62,
-}));
-const points: Point[] = Array.from({ length: Math.max(sqlEvents, indexEvents) }, () => ({
-  lat: 18 + next() * 35,
-  lng: 73 + next() * 62,
-}));
+const next = seededRandom(42);
+const places: StorePlace[] = storesAcrossChina(stores, next);
+const points: Point[] = Array.from({ length: Math.max(sqlEvents, indexEvents) }, () =>
+  placeInChina(next),
+);
 
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1_000).toLocaleString('en-US');
 

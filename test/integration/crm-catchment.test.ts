@@ -8,6 +8,7 @@ import { openPostgres } from '../../server/db/postgres';
 import { describeOnPostgres } from '../support/backends';
 import { openTestPglite } from '../support/pglite-template';
 import { freshPostgresDatabase } from '../support/services';
+import { numberedStoreId, seededRandom } from '../support/seeded';
 
 /**
  * A CRM import of members with a place (issue #17, migration 025): the import finds each member's
@@ -18,19 +19,6 @@ import { freshPostgresDatabase } from '../support/services';
 
 type Opened = { db: Db; drop(): Promise<void> };
 
-/** A seeded generator: a failure names places that can be replayed. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-const storeId = (n: number) => `0190b000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
-
 const STORES = 300;
 const MEMBERS = 1_500;
 /** Two stores on one spot (a mall), the higher id first: SQL's tie goes to the lower id. */
@@ -38,11 +26,11 @@ const MALL = { lat: 31.2304, lng: 121.4737 };
 
 async function seedStores(db: Db, next: () => number): Promise<void> {
   const stores = Array.from({ length: STORES }, (_, i) => ({
-    id: storeId(i + 10),
+    id: numberedStoreId(i + 10),
     lat: 18 + next() * 35,
     lng: 73 + next() * 62,
   }));
-  stores.push({ id: storeId(0xfff0), ...MALL }, { id: storeId(1), ...MALL });
+  stores.push({ id: numberedStoreId(0xfff0), ...MALL }, { id: numberedStoreId(1), ...MALL });
   await db.query(
     `insert into stores(id, name, timezone, lat, lng)
      select x.id, 'S', 'Asia/Shanghai', x.lat, x.lng
@@ -105,7 +93,7 @@ function catchmentSuite(open: () => Promise<Opened>) {
     async () => {
       opened = await open();
       const { db } = opened;
-      const next = random(25);
+      const next = seededRandom(25);
       await seedStores(db, next);
       const place = () => ({ lat: 15 + next() * 41, lng: 70 + next() * 68 });
       const items = Array.from({ length: MEMBERS }, (_, i) =>
@@ -115,7 +103,7 @@ function catchmentSuite(open: () => Promise<Opened>) {
           phone: `139${String(i).padStart(8, '0')}`,
           // Some exactly at the mall (a tie), some also homed at a store.
           location: i % 50 === 1 ? MALL : place(),
-          homeStoreId: i % 7 === 0 ? storeId(10 + (i % STORES)) : undefined,
+          homeStoreId: i % 7 === 0 ? numberedStoreId(10 + (i % STORES)) : undefined,
         }),
       );
 
@@ -137,7 +125,7 @@ function catchmentSuite(open: () => Promise<Opened>) {
       // The members at the mall (not moved): the lower id of its two stores.
       const atMall = rows.filter((_, i) => i % 50 === 1);
       expect(atMall).toHaveLength(MEMBERS / 50);
-      for (const row of atMall) expect(row.scoped, row.crm_id).toEqual([storeId(1)]);
+      for (const row of atMall) expect(row.scoped, row.crm_id).toEqual([numberedStoreId(1)]);
       // Home stores are still entered by the trigger.
       const [{ homed }] = (await db.query<{ homed: number }>(
         `select count(*)::int as homed from customer_store_scope s
@@ -154,7 +142,7 @@ function catchmentSuite(open: () => Promise<Opened>) {
     async () => {
       opened = await open();
       const { db } = opened;
-      await seedStores(db, random(26));
+      await seedStores(db, seededRandom(26));
       const [a, b] = [
         '0190b000-0000-7000-8000-0000000025a1',
         '0190b000-0000-7000-8000-0000000025a2',
@@ -171,7 +159,7 @@ function catchmentSuite(open: () => Promise<Opened>) {
         // The caller names the store (here deliberately not the nearest one): it is entered as is.
         await tx.query(
           'select locate_customers($1::uuid[], $2::float8[], $3::float8[], $4::uuid[])',
-          [[a], [MALL.lat], [MALL.lng], [storeId(10)]],
+          [[a], [MALL.lat], [MALL.lng], [numberedStoreId(10)]],
         );
         await tx.query('update customers set lat = $2, lng = $3 where id = $1', [
           b,
@@ -184,8 +172,8 @@ function catchmentSuite(open: () => Promise<Opened>) {
           where reasons & 32 <> 0 order by customer_id`,
       );
       expect(scoped).toEqual([
-        { customer: a, store: storeId(10) },
-        { customer: b, store: storeId(1) },
+        { customer: a, store: numberedStoreId(10) },
+        { customer: b, store: numberedStoreId(1) },
       ]);
     },
   );
