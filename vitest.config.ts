@@ -6,8 +6,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *   cores: one file at a time on the 2-core CI machine, where server/db/slow-log's 40 ms threshold
  *   fails under two);
  * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
- *   files at a time (each file's hubs listen on ports the OS picks, on PGlite data dirs and
- *   PostgreSQL databases of their own; most of a file's time is waiting on its hubs);
+ *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
+ *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
+ *   a file's time is waiting on its hubs);
  * - `integration-alone`: the integration files that measure timing or share the machine's Redis
  *   (short heartbeat and rate-limit windows, a page built ahead within a second), one at a time
  *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
