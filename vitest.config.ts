@@ -1,9 +1,31 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * Two projects: fast unit tests next to the code, and cross-process tests in `test/` that start
- * real hub processes (they run one file at a time so the 2-core CI machine is not oversubscribed).
+ * Projects run group after group (`sequence.groupOrder`), each group with its own worker count:
+ * - `unit`: fast unit tests next to the code, with vitest's default workers (one fewer than the
+ *   cores: one file at a time on the 2-core CI machine, where server/db/slow-log's 40 ms threshold
+ *   fails under two);
+ * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
+ *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
+ *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
+ *   a file's time is waiting on its hubs);
+ * - `integration-alone`: the integration files that measure timing or share the machine's Redis
+ *   (short heartbeat and rate-limit windows, a page built ahead within a second), one at a time
+ *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
+ * - `faults`, `e2e`: one file at a time, as before.
  */
+const ALONE = [
+  // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 300 ms of silence
+  'test/integration/peer-watch.test.ts',
+  // two and three hub nodes on the machine's Redis and PostgreSQL, claims raced across nodes
+  // (every multi-node suite, also those still to come)
+  'test/integration/multi-node*.test.ts',
+  // per-address and per-credential throttles (all traffic from 127.0.0.1), a private redis-server
+  'test/integration/abuse.test.ts',
+  // the next page is asserted built ahead within 1 s of the first one's answer
+  'test/integration/feed-cache.test.ts',
+];
+
 export default defineConfig({
   test: {
     globals: true,
@@ -22,9 +44,10 @@ export default defineConfig({
             'scripts/**/*.test.ts',
           ],
           environment: 'node',
-          // Component tests drive whole screens (sign-in runs a real scrypt check); with the
-          // cross-process projects running beside them on 2 cores, 5 s was seen to run out.
+          // Component tests drive whole screens (sign-in runs a real scrypt check); 5 s was seen
+          // to run out on a loaded 2-core machine.
           testTimeout: 15_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -32,10 +55,25 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...ALONE],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration-alone',
+          include: ALONE,
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          isolate: false,
+          sequence: { groupOrder: 3 },
         },
       },
       {
@@ -49,6 +87,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          sequence: { groupOrder: 4 },
         },
       },
       {
@@ -60,6 +99,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          sequence: { groupOrder: 5 },
         },
       },
     ],

@@ -5,7 +5,7 @@ import { endpoints } from '../../shared/protocol';
 import { rawCall, routePath } from '../support/http';
 import { callRoute } from '../support/api';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
-import { runCli } from '../support/run-cli';
+import { runAdminCliHere, runCli } from '../support/run-cli';
 import { customerFeed, unique } from '../support/seed';
 import { newId } from '../../shared/domain/ids';
 
@@ -23,11 +23,10 @@ describeOnBackends('hub:admin CLI', (backend) => {
   });
 
   const viaUrl = (...args: string[]) =>
-    runCli(CLI, [...args, '--url', hub.url, '--json'], { HUB_ADMIN_KEY: TEST_ADMIN_KEY });
+    runAdminCliHere([...args, '--url', hub.url, '--json'], { HUB_ADMIN_KEY: TEST_ADMIN_KEY });
   /** Direct mode: the same database configuration the hub uses. */
   const direct = (...args: string[]) =>
-    runCli(
-      CLI,
+    runAdminCliHere(
       [...args, '--json'],
       hub.options.databaseUrl
         ? { DATABASE_URL: hub.options.databaseUrl }
@@ -180,17 +179,17 @@ describeOnBackends('hub:admin CLI', (backend) => {
     expect(pin.stderr).toContain('--store');
     expect(pin.stderr).toContain('a new PIN must be 6 to 8 digits');
 
-    const unknown = await runCli(CLI, ['frobnicate']);
+    const unknown = await runAdminCliHere(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
 
-    const help = await runCli(CLI, ['--help']);
+    const help = await runAdminCliHere(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('add-terminal');
   });
 
   it('fails clearly on a wrong admin key or an unknown terminal', async () => {
-    const wrongKey = await runCli(CLI, ['list-stores', '--url', hub.url], {
+    const wrongKey = await runAdminCliHere(['list-stores', '--url', hub.url], {
       HUB_ADMIN_KEY: 'wrong-admin-key-0123456789',
     });
     expect(wrongKey.code).toBe(1);
@@ -204,6 +203,31 @@ describeOnBackends('hub:admin CLI', (backend) => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('not found');
   });
+
+  // The tests here call the CLI's runAdminCli in process; this one runs the binary itself, as
+  // `npm run hub:admin` does (tsx server/admin/cli.ts): its output and exit codes (once, on PGlite).
+  if (backend.kind === 'pglite')
+    it('runs as its own process: prints what it did, exits 0, 1 and 2', async () => {
+      const listed = await runCli(CLI, ['list-stores', '--url', hub.url, '--json'], {
+        HUB_ADMIN_KEY: TEST_ADMIN_KEY,
+      });
+      expect(listed.stderr).toBe('');
+      expect(listed.code).toBe(0);
+      const stores = (await callRoute(hub, endpoints.adminListStores, {})).body.items;
+      expect((JSON.parse(listed.stdout) as { id: string }[]).map((s) => s.id).sort()).toEqual(
+        stores.map((s) => s.id).sort(),
+      );
+
+      const wrongKey = await runCli(CLI, ['list-stores', '--url', hub.url], {
+        HUB_ADMIN_KEY: 'wrong-admin-key-0123456789',
+      });
+      expect(wrongKey.code).toBe(1);
+      expect(wrongKey.stderr).toContain('unauthorized');
+
+      const unknown = await runCli(CLI, ['frobnicate']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    });
 
   it('works directly on the database (refused on PGlite while the hub holds the data dir)', async () => {
     if (backend.kind === 'pglite') {

@@ -13,7 +13,7 @@ import { hubApi, must } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
-import { runCli } from '../support/run-cli';
+import { runAdminCliHere } from '../support/run-cli';
 
 /**
  * After-sale at the hub (issue #16 item 1): returns linked to their original order, the
@@ -215,8 +215,7 @@ describeOnBackends('after-sale: returns, voids and exchanges', (backend) => {
   });
 
   it("asks for an active store manager's approval above the hub's threshold (hub:admin)", async () => {
-    const cli = await runCli(
-      'server/admin/cli.ts',
+    const cli = await runAdminCliHere(
       ['set-return-settings', '--manager-above', '150', '--url', hub.url],
       { HUB_ADMIN_KEY: TEST_ADMIN_KEY },
     );

@@ -11,9 +11,8 @@ import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { rawCall, routePath } from '../support/http';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
-import { runCli } from '../support/run-cli';
+import { runAdminCliHere } from '../support/run-cli';
 
-const CLI = 'server/admin/cli.ts';
 const DAY_MS = 86_400_000;
 const RETENTION_DAYS = 400;
 
@@ -214,8 +213,7 @@ describeOnBackends('audit you can read', (backend) => {
 
   it('hub:admin audit prints a readable table over --url, JSON with --json, and works directly', async () => {
     const env = { HUB_ADMIN_KEY: TEST_ADMIN_KEY };
-    const table = await runCli(
-      CLI,
+    const table = await runAdminCliHere(
       ['audit', '--customer', customer, '--from', day, '--to', day, '--url', hub.url],
       env,
     );
@@ -232,8 +230,7 @@ describeOnBackends('audit you can read', (backend) => {
     expect(lines[3]).toContain('王芳');
     expect(lines.at(-1)).toBe(`2 entries for customer ${customer}, newest first`);
 
-    const json = await runCli(
-      CLI,
+    const json = await runAdminCliHere(
       ['audit', '--guide', berlin.guide.id, '--url', hub.url, '--json'],
       env,
     );
@@ -245,7 +242,7 @@ describeOnBackends('audit you can read', (backend) => {
     ]);
     expect(page.items[1]!.id).toBe(ids.berlin);
 
-    const usage = await runCli(CLI, ['audit', '--url', hub.url], env);
+    const usage = await runAdminCliHere(['audit', '--url', hub.url], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain(
       '--customer: give exactly one of customerId, guideId and terminalId',
@@ -253,8 +250,7 @@ describeOnBackends('audit you can read', (backend) => {
 
     // Direct mode: on PGlite only while no hub holds the data dir.
     if (backend.kind === 'pglite') await hub.stop();
-    const direct = await runCli(
-      CLI,
+    const direct = await runAdminCliHere(
       ['audit', '--guide', shanghai.guide2.id, '--json'],
       hub.options.databaseUrl
         ? { DATABASE_URL: hub.options.databaseUrl }

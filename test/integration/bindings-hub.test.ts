@@ -5,7 +5,7 @@ import { hubApi, must } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
-import { runCli } from '../support/run-cli';
+import { runAdminCliHere } from '../support/run-cli';
 import { customerFeed, unique } from '../support/seed';
 
 /**
@@ -119,7 +119,7 @@ describeOnBackends('customer bindings through the hub', (backend) => {
   });
   it('hub:admin set-binding-rules changes only the options given; a bad value is a usage error', async () => {
     const cli = (...args: string[]) =>
-      runCli('server/admin/cli.ts', [...args, '--url', hub.url, '--json'], {
+      runAdminCliHere([...args, '--url', hub.url, '--json'], {
         HUB_ADMIN_KEY: TEST_ADMIN_KEY,
       });
     const before = await cli('binding-rules');

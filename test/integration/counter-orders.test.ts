@@ -5,7 +5,7 @@ import { hubApi, must } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
-import { runCli } from '../support/run-cli';
+import { runAdminCliHere } from '../support/run-cli';
 
 /**
  * Orders at the counter (issue #16): the hub says why it refuses a terminal's order as a code the
@@ -144,8 +144,7 @@ describeOnBackends('orders at the counter', (backend) => {
       true,
     );
     // IT reads it in the admin CLI's table too.
-    const table = await runCli(
-      'server/admin/cli.ts',
+    const table = await runAdminCliHere(
       ['audit', '--terminal', store.terminals[0]!.id, '--url', hub.url],
       { HUB_ADMIN_KEY: TEST_ADMIN_KEY },
     );

@@ -7,10 +7,9 @@ import { callRoute } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
-import { runCli } from '../support/run-cli';
+import { runAdminCliHere } from '../support/run-cli';
 import { connectTerminal, nextEvent, type TerminalClient } from '../support/terminal-socket';
 
-const CLI = 'server/admin/cli.ts';
 type TerminalListing = { id: string; name: string; last_seen_at: string | null };
 
 /**
@@ -146,7 +145,7 @@ describeOnBackends('guide lifecycle', (backend) => {
   it('hub:admin over --url and directly on the database', async () => {
     const { guide2 } = store;
     const viaUrl = (...args: string[]) =>
-      runCli(CLI, [...args, '--url', hub.url, '--json'], { HUB_ADMIN_KEY: TEST_ADMIN_KEY });
+      runAdminCliHere([...args, '--url', hub.url, '--json'], { HUB_ADMIN_KEY: TEST_ADMIN_KEY });
 
     const pushed = nextEvent(socket, 'staff:changed', () => true, 30_000);
     const off = await viaUrl('deactivate-guide', '--guide', guide2.id);
@@ -177,8 +176,7 @@ describeOnBackends('guide lifecycle', (backend) => {
 
     // Direct mode: the same database configuration the hub uses (PGlite only while no hub runs).
     const direct = (...args: string[]) =>
-      runCli(
-        CLI,
+      runAdminCliHere(
         [...args, '--json'],
         hub.options.databaseUrl
           ? { DATABASE_URL: hub.options.databaseUrl }

@@ -14,7 +14,7 @@ import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { routePath } from '../support/http';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
-import { runCli } from '../support/run-cli';
+import { runAdminCliHere } from '../support/run-cli';
 import { customerFeed, unique } from '../support/seed';
 
 /*
@@ -623,7 +623,7 @@ describeOnBackends('online-sale credit', (backend) => {
 
   it('hub:admin explains an order and prints the statement as CSV against the running hub', async () => {
     const cli = (...args: string[]) =>
-      runCli('server/admin/cli.ts', [...args, '--url', hub.url], { HUB_ADMIN_KEY: TEST_ADMIN_KEY });
+      runAdminCliHere([...args, '--url', hub.url], { HUB_ADMIN_KEY: TEST_ADMIN_KEY });
     const explained = await cli('credit-explain', '--order', oid('B2'), '--json');
     expect(explained.code).toBe(0);
     expect(JSON.parse(explained.stdout)).toMatchObject({ net: 0, order: { id: oid('B2') } });

@@ -230,12 +230,14 @@ describeOnPostgres('order upload and the change-feed lock, in process', () => {
       await holder.query('select pg_advisory_xact_lock($1)', [CHANGE_FEED_LOCK]);
       const seqBefore = await lastSeq(holder);
       const upload = ingestOrders(w.db, principal(w), [sale(w, 5, 2)]);
-      // The upload's backend, once it waits for the change-feed lock.
+      // The upload's backend, once it waits for the change-feed lock (in this database: pg_locks
+      // shows the whole server, and another integration file's hubs take the same lock number).
       let waiter: number | null = null;
       for (let i = 0; i < 200 && waiter === null; i++) {
         const rows = await holder.query<{ pid: number }>(
           `select pid from pg_locks
-            where locktype = 'advisory' and objid = $1 and not granted`,
+            where locktype = 'advisory' and objid = $1 and not granted
+              and database = (select oid from pg_database where datname = current_database())`,
           [CHANGE_FEED_LOCK],
         );
         waiter = rows.rows[0]?.pid ?? null;

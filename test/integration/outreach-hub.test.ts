@@ -7,7 +7,7 @@ import { callRoute, hubApi, must } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
-import { runCli } from '../support/run-cli';
+import { runAdminCliHere } from '../support/run-cli';
 import { customerFeed, unique } from '../support/seed';
 
 const PATTERN = 'https://m.example.com/p/{styleCode}?sku={sku}&guide={guideId}';
@@ -85,7 +85,7 @@ describeOnBackends('outreach: consent and the mini-store link through the hub', 
 
   it('hub:admin shows and sets the pattern (off clears it); a bad one is a usage error and changes nothing', async () => {
     const cli = (...args: string[]) =>
-      runCli('server/admin/cli.ts', [...args, '--url', hub.url, '--json'], {
+      runAdminCliHere([...args, '--url', hub.url, '--json'], {
         HUB_ADMIN_KEY: TEST_ADMIN_KEY,
       });
     expect(JSON.parse((await cli('outreach-settings')).stdout)).toEqual({

@@ -8,9 +8,8 @@ import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { routePath } from '../support/http';
 import { callRoute } from '../support/api';
 import { TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
-import { runCli } from '../support/run-cli';
+import { runAdminCliHere } from '../support/run-cli';
 
-const CLI = 'server/admin/cli.ts';
 /** Registrations one terminal may make per hour that find an existing member (small for the test). */
 const LOOKUPS_PER_HOUR = 3;
 
@@ -244,8 +243,7 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
   it('hub:admin: reset-pin directly on the database is audited as admin_cli; audit --guide shows it and the PIN change', async () => {
     const { id } = store.manager;
     const direct = (...args: string[]) =>
-      runCli(
-        CLI,
+      runAdminCliHere(
         args,
         hub.options.databaseUrl
           ? { DATABASE_URL: hub.options.databaseUrl }
@@ -267,7 +265,7 @@ describeOnBackends('PIN resets, admin audit, registration lookups', (backend) =>
     expect((await changePin(id, '258036', '369147')).status).toBe(200);
     expect((await signIn(id, '369147')).body.pinChangeRequired).toBe(false);
 
-    const table = await runCli(CLI, ['audit', '--guide', id, '--url', hub.url], {
+    const table = await runAdminCliHere(['audit', '--guide', id, '--url', hub.url], {
       HUB_ADMIN_KEY: TEST_ADMIN_KEY,
     });
     expect(table.stderr).toBe('');

@@ -135,10 +135,13 @@ describeOnBackends('stock truth and styles', (backend) => {
     const sale = order(here, 'ST-OVER-BLK-L', 3);
     expect((await send(here, [sale])).results[0]!.status).toBe('accepted');
     expect((await feedRow(here, 'ST-OVER-BLK-L')).row?.stock).toBe(0);
-    const warning = hub.logs.find(
-      (l) => typeof l.msg === 'string' && l.msg.includes('sold beyond recorded stock'),
-    );
-    expect(warning).toMatchObject({ lines: 1, terminalId: here.terminals[0]!.id });
+    // The hub's stdout reaches this process on its own time, not with the answer: wait for it.
+    const warning = () =>
+      hub.logs.find(
+        (l) => typeof l.msg === 'string' && l.msg.includes('sold beyond recorded stock'),
+      );
+    await expect.poll(warning, { timeout: 10_000 }).toBeDefined();
+    expect(warning()).toMatchObject({ lines: 1, terminalId: here.terminals[0]!.id });
     // Another sale from 0 stays at 0 (never below zero), and is recorded too.
     expect((await send(here, [order(here, 'ST-OVER-BLK-L', 1)])).results[0]!.status).toBe(
       'accepted',

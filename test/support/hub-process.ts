@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freshPgliteDataDir } from './pglite-template';
@@ -43,11 +45,49 @@ export type HubProcess = {
 };
 
 /**
+ * The ports a hub started without `port` listens on: below Linux's ephemeral range (32768–60999),
+ * which the OS hands to outgoing connections and to `port: 0`. A test that stops a hub and starts
+ * it again on the same port (so clients reconnect) must find that port still free: with
+ * integration files running two at a time, a connection or a `port: 0` listener of the other
+ * file's could take an ephemeral port in between, never one of these. Picked at random, so two
+ * test processes rarely pick the same one; a hub that finds its port taken is started again on
+ * another.
+ */
+const HUB_PORTS = { from: 20_000, to: 32_000 };
+const PORT_ATTEMPTS = 5;
+
+/**
  * Starts a real hub process (`server/main.ts` under tsx) on a free port and waits until it
  * listens. Each call gets a fresh PGlite data dir (migrated, no data; see `HubOptions.migrated`)
  * unless one is given.
  */
 export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
+  if (options.port !== undefined) return launchHub(options, options.port);
+  for (let attempt = 1; ; attempt++) {
+    const port = randomInt(HUB_PORTS.from, HUB_PORTS.to);
+    if (!(await portIsFree(port)) && attempt < PORT_ATTEMPTS) continue;
+    try {
+      return await launchHub(options, port);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+/** Whether nothing listens on 127.0.0.1:`port` (this process listens on it for a moment). */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () =>
+      server.close(() => resolve(true)),
+    );
+  });
+}
+
+async function launchHub(options: HubOptions, listenPort: number): Promise<HubProcess> {
   // A fresh PGlite hub gets a cluster copied from a template (pglite-template.ts: PGlite's initdb
   // and the migrations were most of a hub's start), migrated unless `migrated: false`; on
   // PostgreSQL the dir holds no database and stays empty.
@@ -59,7 +99,7 @@ export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
   const merged: Record<string, string | undefined> = {
     ...(process.env as Record<string, string>),
     HUB_HOST: '127.0.0.1',
-    HUB_PORT: String(options.port ?? 0),
+    HUB_PORT: String(listenPort),
     HUB_DATA_DIR: dataDir,
     HUB_ADMIN_KEY: TEST_ADMIN_KEY,
     HUB_INTEGRATION_KEY: TEST_INTEGRATION_KEY,
@@ -110,7 +150,15 @@ export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      rej(new Error(`hub exited with ${code} before listening\n${stderr}`));
+      const failed = new Error(`hub exited with ${code} before listening\n${stderr}`);
+      if (options.port !== undefined) return rej(failed);
+      // A port we picked, taken by another process since: this data dir (if ours) goes, the
+      // next attempt makes a fresh one on another port.
+      void portIsFree(listenPort).then((free) => {
+        if (free) return rej(failed);
+        if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+        rej(new PortTakenError(`port ${listenPort} was taken`));
+      });
     });
   });
 

@@ -1,8 +1,22 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runAdminCli } from '../../server/admin/cli';
 import { REPO_ROOT } from './hub-process';
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
+
+/** This process's environment without the hub's own settings, with `env` on top. */
+function cliEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const base: Record<string, string | undefined> = { ...process.env };
+  delete base.DATABASE_URL;
+  delete base.HUB_DATA_DIR;
+  delete base.HUB_ADMIN_KEY;
+  delete base.HUB_INTEGRATION_KEY;
+  const merged = { ...base, ...env };
+  return Object.fromEntries(
+    Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined),
+  );
+}
 
 /**
  * Runs one of the hub's CLIs (`server/admin/cli.ts`, `server/demo/seed-cli.ts`, …) as a real
@@ -14,17 +28,9 @@ export function runCli(
   env: Record<string, string | undefined> = {},
   timeoutMs = 120_000,
 ): Promise<CliResult> {
-  const base: Record<string, string | undefined> = { ...process.env };
-  delete base.DATABASE_URL;
-  delete base.HUB_DATA_DIR;
-  delete base.HUB_ADMIN_KEY;
-  delete base.HUB_INTEGRATION_KEY;
-  const merged = { ...base, ...env };
   const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
     cwd: REPO_ROOT,
-    env: Object.fromEntries(
-      Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined),
-    ),
+    env: cliEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -41,4 +47,24 @@ export function runCli(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * `hub:admin` in this process: server/admin/cli.ts's `runAdminCli` with the environment `runCli`
+ * would give the process, its lines collected as the process prints them (console.log). A spawn
+ * under tsx costs seconds of CPU per call; admin-cli.test.ts still runs the real process once.
+ * Direct mode opens the database here (PGlite: only while no hub holds the data dir, as for the
+ * process) and closes it before this resolves.
+ */
+export async function runAdminCliHere(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runAdminCli(args, cliEnv(env), {
+    out: (line) => (stdout += `${line}\n`),
+    err: (line) => (stderr += `${line}\n`),
+  });
+  return { code, stdout, stderr };
 }
