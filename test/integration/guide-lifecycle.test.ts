@@ -108,8 +108,11 @@ describeOnBackends('guide lifecycle', (backend) => {
     ).toBe(404);
     expect((await staffRow(guide.id)).pinHash).toBe(after.pinHash);
 
-    // The log says which guide, never who (name) or the PIN.
-    const lines = hub.logs.filter((l) => l.guideId === guide.id);
+    // The log says which guide, never who (name) or the PIN. (The hub's stdout reaches the test
+    // through a pipe, which may lag the HTTP answers: wait, bounded, for the third line.)
+    const guideLines = () => hub.logs.filter((l) => l.guideId === guide.id);
+    await expect.poll(() => guideLines().length, { timeout: 10_000 }).toBe(3);
+    const lines = guideLines();
     expect(lines.map((l) => l.action)).toEqual(['deactivate', 'reactivate', 'reset-pin']);
     for (const line of lines) expect(JSON.stringify(line)).not.toMatch(/王芳|135790/);
     expect(hub.output()).not.toContain('135790');
