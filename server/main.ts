@@ -32,7 +32,28 @@ try {
   process.exit(1);
 }
 installProcessGuards(hub.app.log);
-const port = await hub.listen();
+let port: number;
+try {
+  port = await hub.listen();
+} catch (error) {
+  // The port is taken (another hub, another program) or not ours to bind: say which, and exit
+  // non-zero like a database that cannot be reached at start.
+  const code = (error as { code?: unknown } | null)?.code;
+  const why =
+    code === 'EADDRINUSE'
+      ? 'the address is already in use (another hub or program is listening there)'
+      : code === 'EACCES'
+        ? 'no permission to listen there'
+        : error instanceof Error
+          ? error.message
+          : 'unexpected failure';
+  console.error(
+    `hub: cannot listen on ${config.host}:${config.port}: ${why}. Stop what uses it, or set HUB_PORT / HUB_HOST.`,
+  );
+  await hub.close().catch(() => undefined);
+  lock?.release();
+  process.exit(1);
+}
 lock?.setUrl(`http://${config.host}:${port}`);
 hub.app.log.info(
   { port, host: config.host, database: hub.ctx.db.kind, redis: Boolean(config.redisUrl) },

@@ -36,10 +36,10 @@ export function lastResort(
   kind: string,
 ): (error: unknown) => void {
   return (error) => {
-    const err =
-      error instanceof Error
-        ? { name: error.name, message: error.message, stack: error.stack }
-        : { message: String(error) };
+    // The error itself: the log's `err` serializer (http/log-safety.ts) keeps its type, code and
+    // stack and scrubs its message. (A copy into a plain object was logged as "non-error value
+    // thrown", so a hub that could not listen said nothing about EADDRINUSE.)
+    const err = error;
     if (isTransientFault(error)) {
       log.error({ err, kind }, `${kind} from a transient fault; the hub keeps serving`);
       return;
