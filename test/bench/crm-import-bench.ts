@@ -19,7 +19,12 @@ import { openPglite } from '../../server/db/pglite';
 import { openPostgres } from '../../server/db/postgres';
 import { nearestStoreByScan, type StorePlace } from '../../server/stores/nearest-store';
 import { freshPostgresDatabase, TEST_DATABASE_URL } from '../support/services';
-import { placeInChina, seededRandom, storesAcrossChina } from '../support/seeded';
+import {
+  insertStorePlaces,
+  placeInChina,
+  seededRandom,
+  storesAcrossChina,
+} from '../support/seeded';
 
 const [stores = 6_000, members = 20_000] = process.argv.slice(2).map(Number);
 const BATCH = 1_000;
@@ -39,13 +44,7 @@ const items = Array.from({ length: members }, (_, i) =>
 async function run(db: Db, label: string): Promise<void> {
   await migrate(db);
   await ensurePhoneHashKey(db);
-  await db.query(
-    `insert into stores(id, name, timezone, lat, lng)
-     select x.id, 'S', 'Asia/Shanghai', x.lat, x.lng
-       from jsonb_to_recordset($1::jsonb) as x(id uuid, lat double precision, lng double precision)`,
-    [JSON.stringify(places)],
-  );
-  await db.query('analyze stores');
+  await insertStorePlaces(db, places);
   const started = performance.now();
   for (let i = 0; i < members; i += BATCH) {
     const { results } = await upsertCrmCustomers(db, items.slice(i, i + BATCH));

@@ -22,7 +22,12 @@ import {
   type StorePlace,
 } from '../../server/stores/nearest-store';
 import { freshPostgresDatabase, TEST_DATABASE_URL } from '../support/services';
-import { placeInChina, seededRandom, storesAcrossChina } from '../support/seeded';
+import {
+  insertStorePlaces,
+  placeInChina,
+  seededRandom,
+  storesAcrossChina,
+} from '../support/seeded';
 
 const [stores = 6_000, sqlEvents = 2_000, indexEvents = 200_000] = process.argv
   .slice(2)
@@ -40,13 +45,7 @@ const rate = (n: number, ms: number) => Math.round((n / ms) * 1_000).toLocaleStr
 
 async function sqlBefore(db: Db, label: string): Promise<(string | null)[]> {
   await migrate(db);
-  await db.query(
-    `insert into stores(id, name, timezone, lat, lng)
-     select x.id, 'S', 'Asia/Shanghai', x.lat, x.lng
-       from jsonb_to_recordset($1::jsonb) as x(id uuid, lat double precision, lng double precision)`,
-    [JSON.stringify(places)],
-  );
-  await db.query('analyze stores');
+  await insertStorePlaces(db, places);
   const answers: (string | null)[] = [];
   const started = performance.now();
   for (let i = 0; i < sqlEvents; i += BATCH) {

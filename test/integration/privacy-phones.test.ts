@@ -31,22 +31,11 @@ import {
 } from '../support/phone-attack';
 import { enrolTerminal } from './terminal-harness';
 import type { CustomerKeys } from '../../renderer/data/customer-index';
+import { seededRandom } from '../support/seeded';
 
 const CUSTOMERS = 1_000;
 const TAILS = 25;
 const ARRIVALS = 20;
-
-/** Small seeded generator, so a failing run can be repeated (the seed is printed). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The fields a customer profile carries to terminals (docs/privacy.md, the feed table). */
 const PROFILE_FIELDS = [
@@ -79,7 +68,7 @@ describe('privacy: nothing one terminal can fetch or holds gives back a phone nu
   let store: StoreFixture;
   const heads = cnMobileHeads();
   const seed = Number(process.env.PRIVACY_SEED ?? Date.now() % 1_000_000);
-  const random = generator(seed);
+  const random = seededRandom(seed);
   /** name → national number */
   const numbers = new Map<string, string>();
 

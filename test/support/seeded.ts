@@ -1,3 +1,5 @@
+import type { Queryable } from '../../server/db/database';
+
 /**
  * Seeded randomness for tests and benches over places: a failure or a figure names inputs that
  * can be replayed.
@@ -31,3 +33,17 @@ export const storesAcrossChina = (
   next: () => number,
 ): { id: string; lat: number; lng: number }[] =>
   Array.from({ length: count }, (_, i) => ({ id: numberedStoreId(i + 1), ...placeInChina(next) }));
+
+/** Writes made-up stores at their places straight into a hub database (benches), then analyzes. */
+export async function insertStorePlaces(
+  db: Queryable,
+  places: readonly { id: string; lat: number; lng: number }[],
+): Promise<void> {
+  await db.query(
+    `insert into stores(id, name, timezone, lat, lng)
+     select x.id, 'S', 'Asia/Shanghai', x.lat, x.lng
+       from jsonb_to_recordset($1::jsonb) as x(id uuid, lat double precision, lng double precision)`,
+    [JSON.stringify(places)],
+  );
+  await db.query('analyze stores');
+}
