@@ -10,7 +10,11 @@ import { endpoints, type CustomerProfile } from '../../shared/protocol';
 import { CHROMIUM_FLAGS } from '../e2e/support/chromium';
 import { hubApi, must } from '../support/api';
 import { REPO_ROOT, type HubProcess } from '../support/hub-process';
+import { freshPostgresDatabase, TEST_DATABASE_URL } from '../support/services';
 import { customerFeed } from '../support/seed';
+import type { Db } from '../../server/db/database';
+import { openPglite } from '../../server/db/pglite';
+import { openPostgres } from '../../server/db/postgres';
 import type { AlertSeen, Reconnect, SwarmCommand, SwarmReport } from './socket-swarm';
 
 /** What `hub:seed` writes next to the data dir: stores, terminal tokens, sample customers. */
@@ -574,4 +578,30 @@ export function writeBenchBlock(name: string, section: string): string {
     : `${doc.trimEnd()}\n\n${block}\n`;
   writeFileSync(path, doc);
   return path;
+}
+
+/**
+ * Runs `work` on an in-memory PGlite, then — when TEST_DATABASE_URL is set — on a fresh
+ * PostgreSQL database (dropped afterwards): the in-process benches that compare both backends.
+ */
+export async function onEachBenchDatabase<T>(
+  work: (db: Db, label: 'PGlite' | 'PostgreSQL') => Promise<T>,
+): Promise<{ label: 'PGlite' | 'PostgreSQL'; result: T }[]> {
+  const out: { label: 'PGlite' | 'PostgreSQL'; result: T }[] = [];
+  const pglite = await openPglite('memory://');
+  try {
+    out.push({ label: 'PGlite', result: await work(pglite, 'PGlite') });
+  } finally {
+    await pglite.close();
+  }
+  if (!TEST_DATABASE_URL) return out;
+  const database = await freshPostgresDatabase();
+  const db = await openPostgres(database.url);
+  try {
+    out.push({ label: 'PostgreSQL', result: await work(db, 'PostgreSQL') });
+  } finally {
+    await db.close();
+    await database.drop();
+  }
+  return out;
 }

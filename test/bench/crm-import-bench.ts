@@ -15,10 +15,8 @@ import { upsertCrmCustomers } from '../../server/customers/crm';
 import { ensurePhoneHashKey } from '../../server/customers/phone-key';
 import type { Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
-import { openPglite } from '../../server/db/pglite';
-import { openPostgres } from '../../server/db/postgres';
 import { nearestStoreByScan, type StorePlace } from '../../server/stores/nearest-store';
-import { freshPostgresDatabase, TEST_DATABASE_URL } from '../support/services';
+import { onEachBenchDatabase } from './bench-support';
 import {
   insertStorePlaces,
   placeInChina,
@@ -68,20 +66,5 @@ async function run(db: Db, label: string): Promise<void> {
 
 console.log(`uptime at start: ${execSync('uptime').toString().trim()}`);
 console.log(`${stores} stores, ${members} members with a place, batches of ${BATCH}`);
-const pglite = await openPglite('memory://');
-try {
-  await run(pglite, 'PGlite');
-} finally {
-  await pglite.close();
-}
-if (TEST_DATABASE_URL) {
-  const database = await freshPostgresDatabase();
-  const db = await openPostgres(database.url);
-  try {
-    await run(db, 'PostgreSQL');
-  } finally {
-    await db.close();
-    await database.drop();
-  }
-}
+await onEachBenchDatabase(run);
 console.log(`uptime at end: ${execSync('uptime').toString().trim()}`);

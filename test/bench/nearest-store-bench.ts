@@ -13,15 +13,13 @@ import { execSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
-import { openPglite } from '../../server/db/pglite';
-import { openPostgres } from '../../server/db/postgres';
 import {
   buildNearestStoreIndex,
   nearestStoreByScan,
   type Point,
   type StorePlace,
 } from '../../server/stores/nearest-store';
-import { freshPostgresDatabase, TEST_DATABASE_URL } from '../support/services';
+import { onEachBenchDatabase } from './bench-support';
 import {
   insertStorePlaces,
   placeInChina,
@@ -67,23 +65,10 @@ async function main() {
   console.log(`uptime at start: ${execSync('uptime').toString().trim()}`);
   console.log(`${stores} stores, batches of ${BATCH} events`);
 
-  const sqlAnswers: { label: string; answers: (string | null)[] }[] = [];
-  const pglite = await openPglite('memory://');
-  try {
-    sqlAnswers.push({ label: 'PGlite', answers: await sqlBefore(pglite, 'PGlite') });
-  } finally {
-    await pglite.close();
-  }
-  if (TEST_DATABASE_URL) {
-    const database = await freshPostgresDatabase();
-    const db = await openPostgres(database.url);
-    try {
-      sqlAnswers.push({ label: 'PostgreSQL', answers: await sqlBefore(db, 'PostgreSQL') });
-    } finally {
-      await db.close();
-      await database.drop();
-    }
-  }
+  const sqlAnswers = (await onEachBenchDatabase(sqlBefore)).map(({ label, result }) => ({
+    label,
+    answers: result,
+  }));
 
   const scanN = Math.min(indexEvents, 20_000);
   let started = performance.now();

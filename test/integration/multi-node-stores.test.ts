@@ -5,23 +5,17 @@ import { callRoute } from '../support/api';
 import { createStoreFixture } from '../support/fixtures';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import {
-  TEST_DATABASE_URL,
   TEST_REDIS_URL,
   assertRedisReachable,
   freshPostgresDatabase,
-  postgresReason,
-  redisReason,
+  postgresAndRedis,
 } from '../support/services';
 
 /** This suite's own Redis prefix: pub/sub is one space for the whole Redis server. */
 const RUN = `sgtest-${process.pid}-${Date.now()}`;
 
-const configured = Boolean(TEST_DATABASE_URL && TEST_REDIS_URL);
 // In CI the suite must run: missing variables fail it (in beforeAll) rather than skip it.
-const enabled = configured || Boolean(process.env.CI);
-const reason = [TEST_DATABASE_URL ? null : postgresReason, TEST_REDIS_URL ? null : redisReason]
-  .filter(Boolean)
-  .join('; ');
+const { configured, enabled, reason } = postgresAndRedis;
 
 const CHENGDU = { lat: 30.6586, lng: 104.0647 };
 const XIAN = { lat: 34.3416, lng: 108.9398 };

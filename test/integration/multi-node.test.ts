@@ -16,12 +16,10 @@ import {
   type TerminalClient,
 } from '../support/terminal-socket';
 import {
-  TEST_DATABASE_URL,
   TEST_REDIS_URL,
   assertRedisReachable,
   freshPostgresDatabase,
-  postgresReason,
-  redisReason,
+  postgresAndRedis,
 } from '../support/services';
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
@@ -53,12 +51,8 @@ async function arrive(hub: HubProcess, storeId: string, at?: string): Promise<st
   return r.body.alertId!;
 }
 
-const configured = Boolean(TEST_DATABASE_URL && TEST_REDIS_URL);
 // In CI the suite must run: missing variables fail it (in beforeAll) rather than skip it.
-const enabled = configured || Boolean(process.env.CI);
-const reason = [TEST_DATABASE_URL ? null : postgresReason, TEST_REDIS_URL ? null : redisReason]
-  .filter(Boolean)
-  .join('; ');
+const { configured, enabled, reason } = postgresAndRedis;
 
 /**
  * Two hub nodes on one PostgreSQL database, sharing socket.io rooms through Redis: a terminal

@@ -16,6 +16,19 @@ export const redisReason = TEST_REDIS_URL
   ? 'with Redis'
   : 'with Redis — NOT RUN: set TEST_REDIS_URL (e.g. redis://127.0.0.1:6379)';
 
+/**
+ * Whether a suite that needs both PostgreSQL and Redis (the multi-node suites) runs: `configured`
+ * when both variables are set; `enabled` also with CI set, where the suite must then fail in its
+ * `beforeAll` rather than skip; `reason` names what is missing (for the suite's title).
+ */
+export const postgresAndRedis = {
+  configured: Boolean(TEST_DATABASE_URL && TEST_REDIS_URL),
+  enabled: Boolean(TEST_DATABASE_URL && TEST_REDIS_URL) || Boolean(process.env.CI),
+  reason: [TEST_DATABASE_URL ? null : postgresReason, TEST_REDIS_URL ? null : redisReason]
+    .filter(Boolean)
+    .join('; '),
+};
+
 /** Creates a fresh database on the test server and returns its URL and a drop function. */
 export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const base = new URL(TEST_DATABASE_URL!);
