@@ -35,12 +35,11 @@ export function lastResort(
   exit: (code: number) => void,
   kind: string,
 ): (error: unknown) => void {
-  return (error) => {
-    // The error itself: the log's `err` serializer (http/log-safety.ts) keeps its type, code and
-    // stack and scrubs its message. (A copy into a plain object was logged as "non-error value
-    // thrown", so a hub that could not listen said nothing about EADDRINUSE.)
-    const err = error;
-    if (isTransientFault(error)) {
+  // `err` is the error itself: the log's serializer (http/log-safety.ts) keeps its type, code
+  // and stack and scrubs its message. (A copy into a plain object was logged as "non-error value
+  // thrown", so a hub that could not listen said nothing about EADDRINUSE.)
+  return (err) => {
+    if (isTransientFault(err)) {
       log.error({ err, kind }, `${kind} from a transient fault; the hub keeps serving`);
       return;
     }

@@ -89,14 +89,15 @@ export class HeldPages {
     const held = this.pages.get(page);
     const seals = this.seals;
     if (!held || !seals || held.packs.size > 0 || held.rows.length < BLOCK_SIZE) return;
+    // One group after another (a seal asked for meanwhile waits at most for the group being
+    // packed and whatever the worker queued before it; letting it in between every group was
+    // measured no faster: the packs it needs are then done later).
+    let previous: Promise<Packed | null> = Promise.resolve(null);
     for (let at = 0; at < held.rows.length; at += BLOCK_SIZE) {
       const rows = held.rows.slice(at, at + BLOCK_SIZE);
-      // One group after another (a seal asked for meanwhile waits at most for the group being
-      // packed and whatever the worker queued before it; letting it in between every group was
-      // measured no faster: the packs it needs are then done later).
-      const previous = [...held.packs.values()].at(-1)?.packed ?? Promise.resolve(null);
       const packed = previous.then(() => seals.packRows(rows)).catch(() => null);
       held.packs.set(rows[0]!, { rows, packed });
+      previous = packed;
     }
   }
 

@@ -183,8 +183,6 @@ export async function sealPacked(ring: Keyring, packed: Packed, aad: string): Pr
 
 /** Seals JSON text (deflate-raw from `DEFLATE_FROM` bytes, then AES-GCM) under the current key. */
 export async function sealJson(ring: Keyring, json: string, aad: string): Promise<Envelope> {
-  const key = ring.keys.get(ring.current);
-  if (!key) throw new SealError('unknown_key', 'the current data key is missing');
   return sealPacked(ring, await packJson(json), aad);
 }
 
