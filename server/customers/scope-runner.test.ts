@@ -30,9 +30,13 @@ describe('settleAfterWrite (store-scoped feeds)', () => {
         [STORE],
       );
       let settles = 0;
+      // A settle is one statement that takes the change-feed lock (migration 026).
       const counted: Db = {
         ...opened,
-        query: (sql, params) => opened.query(sql, params),
+        query: (sql, params) => {
+          if (sql.includes('settle_store_scopes(')) settles++;
+          return opened.query(sql, params);
+        },
         transaction: (fn) => {
           settles++;
           return opened.transaction(fn);

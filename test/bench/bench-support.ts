@@ -29,15 +29,18 @@ export type DemoCredentials = {
 };
 
 /**
- * The customer feed a bench's hubs serve. The hub's default is the store-scoped feed (#17); the
- * figures bench:hub and bench:chain recorded were measured on the chain feed (every terminal
- * caches every member), so their hubs serve `chain` unless the run names the store's
- * (`HUB_CUSTOMER_FEED_SCOPE=store npm run bench:hub`, docs/scaling.md).
+ * The customer feed a bench's hubs serve: `HUB_CUSTOMER_FEED_SCOPE` when the run names one, else
+ * `fallback`. The hub's default is the store-scoped feed (#17). bench:hub and the presence CPU
+ * bench keep `chain` (their recorded figures were measured on it); bench:chain serves the hub's
+ * default, the one a 6,000-store chain runs: on the chain feed every order's `customers:changed`
+ * goes to all 12,000 sockets (twice a second per node), which took ≈ ¼ of each hub and most of
+ * the socket children's CPU in the 2026-12-05 19:33 profile (docs/benchmarks.md).
  */
-export function benchFeedScope(): { HUB_CUSTOMER_FEED_SCOPE: 'chain' | 'store' } {
-  return {
-    HUB_CUSTOMER_FEED_SCOPE: process.env.HUB_CUSTOMER_FEED_SCOPE === 'store' ? 'store' : 'chain',
-  };
+export function benchFeedScope(fallback: 'chain' | 'store' = 'chain'): {
+  HUB_CUSTOMER_FEED_SCOPE: 'chain' | 'store';
+} {
+  const named = process.env.HUB_CUSTOMER_FEED_SCOPE;
+  return { HUB_CUSTOMER_FEED_SCOPE: named === 'store' || named === 'chain' ? named : fallback };
 }
 
 /**
@@ -508,53 +511,88 @@ export async function setUpBenchChain(
 }
 
 /**
- * Starts the socket-holding child (`socket-swarm.ts`) and connects its sockets (see
- * `SwarmCommand`). `received` and `reconnects` fill as the child reports.
+ * Starts the socket-holding children (`socket-swarm.ts`) and connects their sockets (see
+ * `SwarmCommand`): `children` processes (default 1), each holding a contiguous share of `tokens`
+ * so that no one child's event loop lags behind the deliveries it timestamps. Socket numbers in
+ * `received` and `reconnects` (which fill as the children report) are the swarm's, 0-based over
+ * `tokens`; the final report adds the children's counts and keeps the worst event-loop delay.
  */
 export async function startSwarm(
-  connect: Omit<Extract<SwarmCommand, { type: 'connect' }>, 'type'>,
+  connect: Omit<Extract<SwarmCommand, { type: 'connect' }>, 'type' | 'offset'>,
+  children = 1,
 ) {
-  const child = fork(join(REPO_ROOT, 'test/bench/socket-swarm.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
   const received: AlertSeen[] = [];
   const reconnects: Reconnect[] = [];
-  let done: ((report: Extract<SwarmReport, { type: 'done' }>) => void) | null = null;
-  const connected = new Promise<Extract<SwarmReport, { type: 'connected' }>>((resolve, reject) => {
-    child.on('message', (report: SwarmReport) => {
-      if (report.type === 'connected') resolve(report);
-      else if (report.type === 'error') reject(new Error(`socket swarm: ${report.message}`));
-      else if (report.type === 'alerts') for (const item of report.items) received.push(item);
-      else if (report.type === 'reconnects') for (const item of report.items) reconnects.push(item);
-      else done?.(report);
+  const share = Math.ceil(connect.tokens.length / children);
+  const parts = Array.from({ length: children }, (_, k) => {
+    const offset = k * share;
+    const child = fork(join(REPO_ROOT, 'test/bench/socket-swarm.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    child.once('exit', (code) => reject(new Error(`socket swarm exited (${code})`)));
-  });
-  const command = (c: SwarmCommand) => child.send(c);
-  command({ type: 'connect', ...connect });
-  let report: Extract<SwarmReport, { type: 'connected' }>;
-  try {
-    report = await connected;
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  return {
-    pid: child.pid!,
-    count: report.count,
-    rssBytes: report.rssBytes,
-    received,
-    reconnects,
-    measure: () => command({ type: 'measure' }),
-    /** Disconnects every socket; resolves with the child's last report. */
-    stop: () =>
+    let done: ((report: Extract<SwarmReport, { type: 'done' }>) => void) | null = null;
+    const connected = new Promise<Extract<SwarmReport, { type: 'connected' }>>(
+      (resolve, reject) => {
+        child.on('message', (report: SwarmReport) => {
+          if (report.type === 'connected') resolve(report);
+          else if (report.type === 'error') reject(new Error(`socket swarm: ${report.message}`));
+          else if (report.type === 'alerts') for (const item of report.items) received.push(item);
+          else if (report.type === 'reconnects')
+            for (const item of report.items) reconnects.push(item);
+          else done?.(report);
+        });
+        child.once('exit', (code) => reject(new Error(`socket swarm exited (${code})`)));
+      },
+    );
+    const command = (c: SwarmCommand) => child.send(c);
+    command({
+      type: 'connect',
+      ...connect,
+      tokens: connect.tokens.slice(offset, offset + share),
+      nodes: connect.nodes?.slice(offset, offset + share),
+      offset,
+    });
+    const stop = () =>
       new Promise<Extract<SwarmReport, { type: 'done' }>>((resolve) => {
         done = resolve;
         command({ type: 'stop' });
-      }).finally(() => child.kill()),
-    /** Ends the child at once (cleanup after a failure). */
-    kill: () => child.kill('SIGKILL'),
+      }).finally(() => child.kill());
+    return { child, connected, command, stop };
+  });
+  const killAll = () => parts.forEach((p) => p.child.kill('SIGKILL'));
+  let reports: Extract<SwarmReport, { type: 'connected' }>[];
+  try {
+    reports = await Promise.all(parts.map((p) => p.connected));
+  } catch (error) {
+    killAll();
+    throw error;
+  }
+  return {
+    pids: parts.map((p) => p.child.pid!),
+    count: reports.reduce((sum, r) => sum + r.count, 0),
+    rssBytes: reports.reduce((sum, r) => sum + r.rssBytes, 0),
+    received,
+    reconnects,
+    measure: () => parts.forEach((p) => p.command({ type: 'measure' })),
+    /** Disconnects every socket; resolves with the children's last reports, combined. */
+    stop: async (): Promise<Extract<SwarmReport, { type: 'done' }>> => {
+      const done = await Promise.all(parts.map((p) => p.stop()));
+      const connectedPerNode: number[] = [];
+      for (const d of done)
+        d.connectedPerNode.forEach(
+          (n, i) => (connectedPerNode[i] = (connectedPerNode[i] ?? 0) + n),
+        );
+      return {
+        type: 'done',
+        loopDelayP99: Math.max(...done.map((d) => d.loopDelayP99)),
+        connectedPerNode: Array.from(connectedPerNode, (n) => n ?? 0),
+        stillDown: done.reduce((sum, d) => sum + d.stillDown, 0),
+        catchUpFailures: done.reduce((sum, d) => sum + d.catchUpFailures, 0),
+        rssBytes: done.reduce((sum, d) => sum + d.rssBytes, 0),
+      };
+    },
+    /** Ends the children at once (cleanup after a failure). */
+    kill: killAll,
   };
 }
 

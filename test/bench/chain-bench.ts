@@ -3,8 +3,8 @@
  * the figures written to docs/benchmarks.md.
  *
  * Two hub nodes (`server/main.ts`) on one fresh PostgreSQL database and the machine's Redis;
- * `--stores` × `--sockets-per-store` terminal sockets held by a child process
- * (`socket-swarm.ts`), half on each node (a load balancer's sticky sessions); then `--rate`
+ * `--stores` × `--sockets-per-store` terminal sockets held by `--socket-children` child processes
+ * (`socket-swarm.ts`; one child alone lagged 2 s at p99 under the burst), half on each node (a load balancer's sticky sessions); then `--rate`
  * presence events/s and `--orders-rate` orders/s for `--seconds`. Half-way through, one node is
  * killed with SIGKILL: its sockets reconnect through the stand-in balancer to the other node and
  * run the terminal's catch-up (`GET /alerts?since=`), presence and orders in flight to it are
@@ -14,11 +14,12 @@
  *
  *   npm run bench:chain -- [--stores 6000] [--sockets-per-store 2] [--rate 1000]
  *     [--orders-rate 200] [--seconds 30] [--selling-stores 200] [--kill-at <s>] [--no-kill]
+ *     [--socket-children 2]
  *     [--no-write] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *     [--redis redis://127.0.0.1:6379/13]
  *
  * The database (`bench_chain_<time>`) is dropped at the end, also after a failure or Ctrl-C; the
- * hubs and the socket child are killed. Targets 127.0.0.1 only; every loop is bounded.
+ * hubs and the socket children are killed. Targets 127.0.0.1 only; every loop is bounded.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -58,6 +59,7 @@ const { values: args } = parseArgs({
     'orders-rate': { type: 'string', default: '200' },
     seconds: { type: 'string', default: '30' },
     'selling-stores': { type: 'string', default: '200' },
+    'socket-children': { type: 'string', default: '2' },
     'kill-at': { type: 'string' },
     'no-kill': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
@@ -69,6 +71,7 @@ const RATE = Number(args.rate);
 const ORDERS_RATE = Number(args['orders-rate']);
 const SECONDS = Number(args.seconds);
 const SELLING = Math.min(Number(args['selling-stores']), STORES);
+const SOCKET_CHILDREN = Number(args['socket-children']);
 const KILL = !args['no-kill'];
 const KILL_AT = Number(args['kill-at'] ?? SECONDS / 2);
 for (const [name, value, max] of [
@@ -78,6 +81,7 @@ for (const [name, value, max] of [
   ['orders-rate', ORDERS_RATE, 1_000],
   ['seconds', SECONDS, 120],
   ['selling-stores', SELLING, 1_000],
+  ['socket-children', SOCKET_CHILDREN, 4],
 ] as const) {
   if (!Number.isInteger(value) || value <= 0 || value > max)
     throw new Error(`--${name} must be a whole number between 1 and ${max}`);
@@ -364,7 +368,7 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
 
 async function main(): Promise<ChainResult> {
   console.log(
-    `bench:chain — ${UPTIME_AT_START}; ${benchFeedScope().HUB_CUSTOMER_FEED_SCOPE} customer feed`,
+    `bench:chain — ${UPTIME_AT_START}; ${benchFeedScope('store').HUB_CUSTOMER_FEED_SCOPE} customer feed`,
   );
   const database = await freshPgDatabase(args.pg, 'bench_chain');
   dropDatabase = database.drop;
@@ -378,8 +382,8 @@ async function main(): Promise<ChainResult> {
     env: {
       HUB_ADMIN_CALLS_PER_MIN: '1000000',
       HUB_REDIS_PREFIX: 'sgbench-chain',
-      // The chain feed unless the run names the store's (the recorded figures are chain's).
-      ...benchFeedScope(),
+      // The hub's default (the store feed) unless the run names the chain's.
+      ...benchFeedScope('store'),
     },
   };
   // One after the other: the first runs the migrations.
@@ -408,13 +412,16 @@ async function main(): Promise<ChainResult> {
   const tokens = fx.stores.flatMap((s) => s.terminals.map((x) => x.token));
   const nodes = tokens.map((_, j) => j % NODES);
   t = performance.now();
-  const swarm = await startSwarm({ urls: hubs.map((h) => h.url), tokens, nodes, failover: true });
+  const swarm = await startSwarm(
+    { urls: hubs.map((h) => h.url), tokens, nodes, failover: true },
+    SOCKET_CHILDREN,
+  );
   swarmKill = swarm.kill;
   const connectSeconds = (performance.now() - t) / 1000;
   console.log(`${swarm.count} sockets connected in ${connectSeconds.toFixed(0)} s`);
   await sleep(5_000);
   const rssConnected = hubs.map((h) => rssBytes(h.proc.pid!));
-  const swarmRss = rssBytes(swarm.pid);
+  const swarmRss = swarm.pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
 
   // CPU: our processes, this database's PostgreSQL backends, the machine's Redis (shared).
   const admin = new pg.Client({ connectionString: database.url });
@@ -430,7 +437,7 @@ async function main(): Promise<ChainResult> {
   const redis = redisPid();
   const probes: CpuProbe[] = [
     ...hubs.map((h, i) => ({ name: `hub ${i + 1}`, pids: [h.proc.pid!] })),
-    { name: 'socket child', pids: [swarm.pid] },
+    { name: `socket child${SOCKET_CHILDREN > 1 ? 'ren' : ''}`, pids: swarm.pids },
     { name: 'load generator', pids: [process.pid] },
     { name: 'PostgreSQL (this database)', pids: await backendPids() },
     ...(redis ? [{ name: 'Redis (shared)', pids: [redis] }] : []),
@@ -520,6 +527,8 @@ async function main(): Promise<ChainResult> {
     setupSeconds,
     connectSeconds,
     connected: swarm.count,
+    socketChildren: SOCKET_CHILDREN,
+    feedScope: benchFeedScope('store').HUB_CUSTOMER_FEED_SCOPE,
     swarmDone,
     nodes,
     storeOfSocket: fx.stores.flatMap((_, s) => Array.from({ length: PER_STORE }, () => s)),

@@ -25,6 +25,9 @@ export type ChainResult = {
   setupSeconds: number;
   connectSeconds: number;
   connected: number;
+  /** processes holding the sockets */
+  socketChildren: number;
+  feedScope: 'chain' | 'store';
   swarmDone: Extract<SwarmReport, { type: 'done' }>;
   /** node each socket was sticky to */
   nodes: number[];
@@ -67,6 +70,8 @@ export type ChainResult = {
   machineBusy: number;
 };
 
+const children = (r: ChainResult) =>
+  r.socketChildren > 1 ? `children (${r.socketChildren})` : 'child';
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 1 : 0)} ms` : '—');
 const s1 = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(1)} s` : '—');
 const mib = (x: number) => (Number.isFinite(x) ? `${(x / 2 ** 20).toFixed(0)} MiB` : '—');
@@ -316,8 +321,8 @@ export function renderChainSection(r: ChainResult): string {
     ]);
   rows.push(
     [
-      'memory, socket child (RSS)',
-      `${mib(r.memory.swarmRss)} for ${n(r.connected)} socket.io clients (${kib(r.memory.swarmRss / r.connected)} each, its baseline included)`,
+      `memory, socket ${children(r)} (RSS)`,
+      `${mib(r.memory.swarmRss)} for ${n(r.connected)} socket.io clients (${kib(r.memory.swarmRss / r.connected)} each, the baseline included)`,
       '',
     ],
     [
@@ -327,7 +332,7 @@ export function renderChainSection(r: ChainResult): string {
     ],
     [
       'load generator',
-      `event-loop delay p99: sender ${ms(r.generatorLagP99)}, socket child ${ms(r.swarmDone.loopDelayP99)}; orders behind schedule by > 100 ms ${n(r.behind.orders)}`,
+      `event-loop delay p99: sender ${ms(r.generatorLagP99)}, socket ${children(r)} ${ms(r.swarmDone.loopDelayP99)}${r.socketChildren > 1 ? ' (the worst)' : ''}; orders behind schedule by > 100 ms ${n(r.behind.orders)}`,
       '',
     ],
   );
@@ -354,6 +359,7 @@ afterwards) and the machine's Redis (\`${r.redis}\`); ${n(r.stores)} stores with
 made through the admin API in ${r.setupSeconds.toFixed(0)} s (${n(r.selling)} of them with a guide and stock, the ones
 that sell). Burst: ${n(r.rate)} presence events/s (each a new member × store, so each raises an alert)
 and ${n(r.ordersRate)} one-order uploads/s for ${r.seconds} s, sent round robin / sticky to the two nodes.
+The hubs serve the ${r.feedScope === 'store' ? "store-scoped customer feed (the hub's default)" : 'chain customer feed (`HUB_CUSTOMER_FEED_SCOPE=chain`)'}; the sockets are held by ${r.socketChildren} child process${r.socketChildren > 1 ? 'es' : ''}.
 
 | figure | value | goal |
 | --- | --- | --- |

@@ -201,7 +201,7 @@ async function main() {
   const pgPids = await backendPids();
   const before = {
     hub: cpuSeconds(h.proc.pid!),
-    swarm: cpuSeconds(swarm.pid),
+    swarm: swarm.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
     self: cpuSeconds(process.pid),
     machine: machineBusy(),
     pg: pgPids.map(cpuSeconds),
@@ -213,7 +213,7 @@ async function main() {
   const pgAfter = [...new Set([...pgPids, ...(await backendPids())])];
   const after = {
     hub: cpuSeconds(h.proc.pid!),
-    swarm: cpuSeconds(swarm.pid),
+    swarm: swarm.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
     self: cpuSeconds(process.pid),
     machine: machineBusy(),
     pg: pgAfter.map((pid) => cpuSeconds(pid)),

@@ -29,6 +29,8 @@ export type SwarmCommand =
       nodes?: number[];
       /** reconnect, fail over and catch up as a terminal does (else: no reconnection) */
       failover?: boolean;
+      /** socket numbers in reports start here (a swarm split over several children) */
+      offset?: number;
     }
   | { type: 'measure' }
   | { type: 'stop' };
@@ -66,6 +68,8 @@ let alerts: AlertSeen[] = [];
 let reconnects: Reconnect[] = [];
 let catchUpFailures = 0;
 let balancer: Balancer | null = null;
+/** This child's first socket number in the whole swarm (reports use the swarm's numbers). */
+let offset = 0;
 const http = keepAliveClient(200);
 const lag = monitorEventLoopDelay({ resolution: 10 });
 const flush = setInterval(() => {
@@ -87,7 +91,7 @@ async function catchUp(index: number, token: string, url: string): Promise<[numb
   const items = (JSON.parse(answer.body) as { items: ArrivalAlert[] }).items;
   const at = now();
   for (const a of items)
-    alerts.push([a.alertId, `${a.storeId}:${a.card.customerId}`, at, index, 1]);
+    alerts.push([a.alertId, `${a.storeId}:${a.card.customerId}`, at, offset + index, 1]);
   return [at, items.length];
 }
 
@@ -105,7 +109,13 @@ function open(index: number, urls: readonly string[], token: string, failover: b
   });
   sockets[index] = socket;
   socket.on('alert:new', (alert: ArrivalAlert) => {
-    alerts.push([alert.alertId, `${alert.storeId}:${alert.card.customerId}`, now(), index, 0]);
+    alerts.push([
+      alert.alertId,
+      `${alert.storeId}:${alert.card.customerId}`,
+      now(),
+      offset + index,
+      0,
+    ]);
   });
   if (!failover) return socket;
   // The manager keeps the URL it was made with; a load balancer would route the reconnect, so the
@@ -141,10 +151,12 @@ function open(index: number, urls: readonly string[], token: string, failover: b
     downSince.delete(index);
     const at = now();
     catchUp(index, token, urls[target]!)
-      .then(([answered, count]) => reconnects.push([index, since, at, target, answered, count]))
+      .then(([answered, count]) =>
+        reconnects.push([offset + index, since, at, target, answered, count]),
+      )
       .catch(() => {
         catchUpFailures += 1;
-        reconnects.push([index, since, at, target, Number.NaN, 0]);
+        reconnects.push([offset + index, since, at, target, Number.NaN, 0]);
       });
   });
   return socket;
@@ -153,6 +165,7 @@ function open(index: number, urls: readonly string[], token: string, failover: b
 async function connectAll(command: Extract<SwarmCommand, { type: 'connect' }>) {
   const { urls, tokens } = command;
   const failover = command.failover ?? false;
+  offset = command.offset ?? 0;
   if (failover) balancer = createBalancer(urls);
   tokens.forEach((_, i) => (nodeOf[i] = command.nodes?.[i] ?? 0));
   let next = 0;
