@@ -114,6 +114,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     connectTimeoutMs: config.dbConnectTimeoutMs,
     statementTimeoutMs: config.dbStatementTimeoutMs,
     poolMax: config.dbPoolMax,
+    prepare: config.dbPrepare,
     onError: (error) => app.log.warn({ err: { message: error.message } }, 'database link lost'),
     pgliteThread: config.pgliteThread,
     // A crash of the embedded database's thread is a bug to look into, not a network blip.

@@ -28,6 +28,12 @@ const envSchema = z.object({
   HUB_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** PostgreSQL: connections this node keeps open at most (docs/scaling.md, "PostgreSQL") */
   HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  /**
+   * PostgreSQL: prepare the statements a node runs repeatedly (parsed and planned once per
+   * connection). `off` for a pooler that cannot keep prepared statements (PgBouncer before 1.21
+   * in transaction mode; docs/scaling.md)
+   */
+  HUB_DB_PREPARE: z.enum(['on', 'off']).default('on'),
   /** log statements and transactions taking at least this many ms (SQL text only); 0: off */
   HUB_SLOW_STATEMENT_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
   /**
@@ -116,6 +122,7 @@ export type HubConfig = {
   dbStatementTimeoutMs: number;
   /** PostgreSQL: the node's connection pool size */
   dbPoolMax: number;
+  dbPrepare: boolean;
   /** log statements / transactions at least this slow (ms); 0: off */
   slowStatementMs: number;
   /** PGlite only: `worker` (its own thread) or `main` (on the event loop) */
@@ -177,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     dbConnectTimeoutMs: e.HUB_DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.HUB_DB_STATEMENT_TIMEOUT_MS,
     dbPoolMax: e.HUB_DB_POOL_MAX,
+    dbPrepare: e.HUB_DB_PREPARE === 'on',
     slowStatementMs: e.HUB_SLOW_STATEMENT_MS,
     pgliteThread: e.HUB_PGLITE_THREAD,
     expirySweepMs: e.HUB_EXPIRY_SWEEP_MS,

@@ -32,6 +32,8 @@ export type DbConfig = {
   statementTimeoutMs?: number;
   /** PostgreSQL only: connections kept open at most */
   poolMax?: number;
+  /** PostgreSQL only: prepare statements run repeatedly (default on) */
+  prepare?: boolean;
   /** PostgreSQL only: where connection errors the pool survives are reported */
   onError?: (error: Error) => void;
   /**
@@ -52,6 +54,7 @@ export async function openDatabase(config: DbConfig): Promise<Db> {
       connectTimeoutMs: config.connectTimeoutMs,
       statementTimeoutMs: config.statementTimeoutMs,
       poolMax: config.poolMax,
+      prepare: config.prepare,
       onError: config.onError,
     });
   }

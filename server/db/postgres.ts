@@ -24,7 +24,38 @@ export type PostgresOptions = {
   poolMax?: number;
   /** log sink for connection errors the pool survives (default: none) */
   onError?: (error: Error) => void;
+  /**
+   * Prepare statements the hub runs again and again (HUB_DB_PREPARE; default on): PostgreSQL then
+   * parses and plans each once per connection instead of on every call. Off for a pooler that
+   * cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
+   */
+  prepare?: boolean;
 };
+
+/** Distinct statement texts named for preparing, at most (the rest run unnamed). */
+export const MAX_PREPARED_STATEMENTS = 300;
+
+/**
+ * Names for statement texts seen more than once (`pg` prepares a named statement once per
+ * connection, then only binds and executes it). The first call of a text runs unnamed: one-off
+ * statements (migrations, admin tools) never fill the connections' statement caches. Texts are
+ * the hub's own SQL with parameters, so the set is small and fixed; the cap bounds it anyway.
+ */
+export function statementNamer(max = MAX_PREPARED_STATEMENTS): (sql: string) => string | undefined {
+  const seen = new Map<string, string | null>();
+  let named = 0;
+  return (sql) => {
+    const name = seen.get(sql);
+    if (name !== undefined) {
+      if (name !== null || named >= max) return name ?? undefined;
+      const fresh = `sg${++named}`;
+      seen.set(sql, fresh);
+      return fresh;
+    }
+    if (seen.size < max * 4) seen.set(sql, null);
+    return undefined;
+  };
+}
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** The client-side bound sits above the server's so a live server cancels cleanly first. */
@@ -76,13 +107,18 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     );
   }
 
+  const nameOf = options.prepare === false ? () => undefined : statementNamer();
   const query = async <T extends Row>(
     runner: pg.Pool | pg.PoolClient,
     sql: string,
     params: readonly unknown[] = [],
   ): Promise<T[]> => {
+    const name = nameOf(sql);
     try {
-      return (await runner.query(sql, params as unknown[])).rows as T[];
+      const result = name
+        ? await runner.query({ name, text: sql, values: params as unknown[] })
+        : await runner.query(sql, params as unknown[]);
+      return result.rows as T[];
     } catch (error) {
       throw unavailableOr(error);
     }
