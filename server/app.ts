@@ -26,6 +26,7 @@ import { registerReturnRoutes } from './returns/routes';
 import { registerStockRoutes } from './stock/routes';
 import { registerPresenceRoutes, claimHandler, startAlertExpiry } from './presence/routes';
 import { reloadStoreGeofences } from './presence/store-geofences';
+import { alertsChangedWithin } from './presence/alerts';
 import { registerStatsRoutes } from './stats/routes';
 import { registerAuditRoutes } from './audit/routes';
 import { registerCreditRoutes } from './credit/routes';
@@ -143,6 +144,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     handshakeThrottle: throttle,
     customerHintStores:
       config.customerFeedScope === 'store' ? await customerHintStores(db) : undefined,
+    peerLostAlerts: (storeIds, windowMs) => alertsChangedWithin(db, storeIds, windowMs),
   });
   // A store saved on another node, or while Redis was away: presence and "online nearby" use a
   // reloaded list from now on (without a word from the others, STORE_CACHE_MS is the fallback).

@@ -37,6 +37,8 @@ export class LiveEvents {
   private queue: Promise<void> = Promise.resolve();
   private catchUpRun: Promise<void> | null = null;
   private resyncTimer: ReturnType<typeof setTimeout> | null = null;
+  /** whether the pending resync also asks for alerts (any resync of the burst that wants them) */
+  private resyncAlerts = false;
 
   constructor(
     private readonly rt: EngineRuntime,
@@ -111,28 +113,39 @@ export class LiveEvents {
   }
 
   /**
-   * `sync:resync`: the hub's nodes lost their shared link for a while, so live events raised on
-   * another node never reached this socket although it stayed connected. Runs the same catch-up
-   * as a reconnect, after a random share of the hub's spread window. Resyncs arriving while one
-   * is pending (every node sends one) join it.
+   * `sync:resync`: the hub's nodes lost their shared link for a while (or one of them died), so
+   * live events raised on another node never reached this socket although it stayed connected.
+   * Runs the same catch-up as a reconnect, after a random share of the hub's spread window — the
+   * feeds only when the hub says it has re-sent the alerts itself (`alerts: false`, after a
+   * `peer_lost`). Resyncs arriving while one is pending (every node sends one) join it; the
+   * joined run asks for alerts if any of them does.
    */
   private scheduleResync(payload: unknown): void {
-    if (!this.rt.running || this.rt.revoked || this.resyncTimer) return;
+    if (!this.rt.running || this.rt.revoked) return;
     // A payload this version does not understand still means "you may have missed something".
     const parsed = resyncPayload.safeParse(payload);
+    const alerts = !(parsed.success && parsed.data.alerts === false);
+    if (this.resyncTimer) {
+      this.resyncAlerts ||= alerts;
+      return;
+    }
+    this.resyncAlerts = alerts;
     const spread = parsed.success ? Math.min(parsed.data.spreadMs, MAX_RESYNC_SPREAD_MS) : 0;
     this.resyncTimer = setTimeout(
       () => {
         this.resyncTimer = null;
-        this.catchUp();
+        this.catchUp({ alerts: this.resyncAlerts });
       },
       Math.floor(this.deps.random() * spread),
     );
   }
 
-  /** Alerts first, then every feed; tracked so settled() covers the gap between the two. */
-  private catchUp(): void {
-    const run = this.catchUpAlerts()
+  /**
+   * Alerts first (unless the hub re-sent them itself), then every feed; tracked so settled()
+   * covers the gap between the two.
+   */
+  private catchUp({ alerts }: { alerts: boolean } = { alerts: true }): void {
+    const run = (alerts ? this.catchUpAlerts() : Promise.resolve())
       .then(() => this.deps.syncNow())
       .catch((error: unknown) => this.rt.recordError(error));
     this.catchUpRun = run;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import type { Order } from '../../shared/protocol';
+import { recentArrivals } from '../data/alerts';
 import { customerById, openCustomerProfile, searchCustomers } from '../data/customers';
 import { enqueueOrder, enqueueRegistration } from '../data/outbox';
 import { memorySecretStore } from '../data/secret-store';
@@ -267,6 +268,103 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
     expect(await db.alerts.get(missed.alertId)).toBeDefined();
     expect(await db.customerStore.get(registered.id)).toBeDefined();
     expect(alertQueries).toBe(queriesBefore + 1);
+    engine.stop();
+  });
+
+  it('after a lost hub node (`alerts: false`) pulls only the feeds; the alerts re-sent before it advance those held', async () => {
+    const hub = new FakeHub(TEST_PHONE_KEY);
+    const base = hub.client();
+    let alertQueries = 0;
+    const client: HubClient = {
+      ...base,
+      alertsSince: (since) => {
+        alertQueries += 1;
+        return base.alertsSince(since);
+      },
+    };
+    const { db, engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
+    await engine.start();
+    await engine.settled();
+    const fresh = () => ({
+      storeId,
+      at: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
+    });
+    // Held open already; claimed on the node that died, whose update never went out.
+    const held = makeAlert(fresh());
+    hub.emit('alertNew', held);
+    await engine.settled();
+    const queriesBefore = alertQueries;
+    const announced: string[] = [];
+    engine.onAlert((e) => announced.push(`${e.kind}:${e.alert.alertId}`));
+
+    // What the surviving node sends: each alert of the blind window as `alert:new`, then the
+    // resync. A second survivor's copy of both is harmless.
+    const claimedBy = { guideId, name: '李娜' };
+    const claimedAt = new Date().toISOString();
+    const resentHeld = { ...held, status: 'claimed' as const, claimedBy, claimedAt };
+    const missed = makeAlert(fresh());
+    hub.alerts.push(resentHeld, missed); // also what a full catch-up would return
+    const registered = hub.upsertCustomer(await makeProfile({ name: '节点失联' }));
+    for (let copy = 0; copy < 2; copy++) {
+      hub.emit('alertNew', resentHeld);
+      hub.emit('alertNew', missed);
+      hub.emit('resync', { reason: 'peer_lost', spreadMs: 40, alerts: false });
+    }
+
+    for (let i = 0; i < 500 && !(await db.customerStore.get(registered.id)); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await engine.settled();
+    expect(await db.customerStore.get(registered.id)).toBeDefined(); // the feeds were pulled
+    expect(alertQueries).toBe(queriesBefore); // but no alert catch-up was asked for
+    // Each announced once: the held one advanced to claimed (not a second arrival), the missed one new.
+    expect(announced).toEqual([`updated:${held.alertId}`, `new:${missed.alertId}`]);
+    expect(await db.alerts.count()).toBe(2);
+    const stored = (await recentArrivals(db, new Date())).find((a) => a.alertId === held.alertId);
+    expect(stored).toMatchObject({ status: 'claimed', claimedBy, claimedAt });
+    engine.stop();
+  });
+
+  it('without `alerts: false` (an older hub, a Redis outage) the full catch-up runs, also when it joins a feeds-only resync', async () => {
+    const hub = new FakeHub(TEST_PHONE_KEY);
+    const base = hub.client();
+    let alertQueries = 0;
+    const client: HubClient = {
+      ...base,
+      alertsSince: (since) => {
+        alertQueries += 1;
+        return base.alertsSince(since);
+      },
+    };
+    const { engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
+    await engine.start();
+    await engine.settled();
+    const missed = makeAlert({
+      storeId,
+      at: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
+    });
+    hub.alerts.push(missed);
+    const announced: string[] = [];
+    engine.onAlert((e) => announced.push(e.alert.alertId));
+
+    const queriesBefore = alertQueries;
+    // One node re-sent its alerts; another node's link came back at the same time.
+    hub.emit('resync', { reason: 'peer_lost', spreadMs: 40, alerts: false });
+    hub.emit('resync', { reason: 'redis_restored', spreadMs: 40 });
+    for (let i = 0; i < 500 && announced.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await engine.settled();
+    expect(alertQueries).toBe(queriesBefore + 1);
+    expect(announced).toEqual([missed.alertId]);
+
+    // A peer_lost from a hub that does not re-send (no field): the full catch-up too.
+    hub.emit('resync', { reason: 'peer_lost', spreadMs: 40 });
+    for (let i = 0; i < 500 && alertQueries === queriesBefore + 1; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await engine.settled();
+    expect(alertQueries).toBe(queriesBefore + 2);
+    expect(announced).toEqual([missed.alertId]); // caught up again, announced once
     engine.stop();
   });
 

@@ -9,6 +9,14 @@ import {
 import type { Queryable } from '../db/database';
 import { recordContact } from '../bindings/service';
 import type { HubContext } from '../context';
+import { ALERT_EXPIRY_MINUTES } from './windows';
+
+/**
+ * How far back a terminal's alert catch-up reaches (`alertCatchUpMinutes` in the renderer's sync
+ * engine): an alert's claimable half hour plus the few minutes a presence source's clock may run
+ * ahead of the hub's.
+ */
+export const ALERT_CATCH_UP_REACH_MINUTES = ALERT_EXPIRY_MINUTES + 5;
 
 /** Both drivers hand timestamptz back as Date; the wire wants ISO-8601 UTC. */
 export const toIso = (value: unknown): string => new Date(value as string | Date).toISOString();
@@ -92,6 +100,57 @@ export async function listAlerts(
     [storeId, since],
   );
   return rows.map(toArrivalAlert);
+}
+
+/** Stores per `alertsChangedWithin` query: one `any($1)` list stays a short index probe each. */
+const CHANGED_STORES_PER_QUERY = 500;
+
+/**
+ * Alerts of `storeIds` raised or changed within the last `windowMs` — what a hub node that died
+ * silently may have emitted to its own sockets and never published (issue #17, `peer_lost`). The
+ * survivors re-send these to their own terminals instead of having every terminal ask for 35
+ * minutes of its store's alerts.
+ *
+ * Each column is compared with the clock that wrote it: `raised_at`, `claimed_at`, `expires_at`
+ * and the visit's `last_seen_at` come from the hubs' (or the presence source's) clock, so they are
+ * compared with this hub's `now`, never the database server's (docs/reliability.md, "Two clocks in
+ * one comparison"); a conversion is dated by the order's own, possibly offline, time, so it counts
+ * by the order's `received_at`, which the database stamps, against the database's `now()`.
+ *
+ * Only alerts raised within a catch-up's reach (`ALERT_CATCH_UP_REACH_MINUTES` before the window)
+ * are looked at: older ones are not claimable any more, and the terminal's own catch-up does not
+ * reach them either. That bound is what lets the per-store index (`alerts_store_time`) serve the
+ * query — no chain-wide time index is needed. Stores go in batches; the same shape as `listAlerts`,
+ * oldest first (the order they were raised in).
+ */
+export async function alertsChangedWithin(
+  db: Queryable,
+  storeIds: readonly string[],
+  windowMs: number,
+  now: Date = new Date(),
+): Promise<ArrivalAlert[]> {
+  const since = new Date(now.getTime() - windowMs).toISOString();
+  const reach = new Date(
+    now.getTime() - windowMs - ALERT_CATCH_UP_REACH_MINUTES * 60_000,
+  ).toISOString();
+  const alerts: ArrivalAlert[] = [];
+  for (let i = 0; i < storeIds.length; i += CHANGED_STORES_PER_QUERY) {
+    const rows = await db.query<AlertRow>(
+      `${ALERT_SELECT}
+        where a.store_id = any($1::uuid[]) and a.raised_at >= $2::timestamptz
+          and (a.raised_at >= $3::timestamptz or a.claimed_at >= $3::timestamptz
+               or v.last_seen_at >= $3::timestamptz
+               or (a.status = 'expired' and a.expires_at >= $3::timestamptz)
+               or (a.converted_order_id is not null and exists (
+                     select 1 from orders o where o.id = a.converted_order_id
+                        and o.received_at >= now() - make_interval(secs => $4::double precision / 1000))))
+          and not exists (select 1 from customer_erasures e where e.customer_id = a.customer_id)
+        order by a.raised_at, a.id`,
+      [storeIds.slice(i, i + CHANGED_STORES_PER_QUERY), reach, since, windowMs],
+    );
+    for (const row of rows) alerts.push(toArrivalAlert(row));
+  }
+  return alerts;
 }
 
 /**

@@ -8,8 +8,9 @@ import type { Redis } from 'ioredis';
  * nodes stayed connected, so nothing tells them to catch up: they would not see that alert until
  * their next reconnect. Each node therefore writes a heartbeat (a sorted set `<prefix>:nodes`,
  * member = node id, score = Redis' clock) and, when a peer's heartbeat stops for `timeoutMs`,
- * calls `onPeerLost` — the hub then sends its own sockets `sync:resync`, the catch-up a Redis
- * outage already triggers.
+ * calls `onPeerLost` — the hub then re-sends its own sockets the alerts of their stores raised or
+ * changed within `peerBlindWindowMs()` and a `sync:resync` for the feeds only (server/realtime/
+ * realtime.ts).
  *
  * A node that stops gracefully removes its entry (its publishes were flushed), so only a silent
  * death counts. Peers already silent when this node starts, or when its own link comes back, are
@@ -21,6 +22,19 @@ export type PeerWatch = { close(): Promise<void> };
 /** Heartbeat interval and the silence after which a peer counts as dead. */
 export const PEER_HEARTBEAT_MS = 2_000;
 export const PEER_TIMEOUT_MS = 6_000;
+/**
+ * How far back a node's silent death may have cost published events, counted from when a
+ * survivor notices it: the peer's last heartbeat is at least `PEER_TIMEOUT_MS` old then, the
+ * survivor's own tick may come up to one interval late, the peer may have lived almost one more
+ * interval after its last heartbeat, and `PEER_BLIND_MARGIN_MS` covers a slow tick, the last
+ * emits' way to Redis and the hubs' clocks disagreeing a little (the window is measured back on
+ * the survivor's clock, the alerts were stamped by the dead node's). ≈ 20 s.
+ */
+export const PEER_BLIND_MARGIN_MS = 10_000;
+export const peerBlindWindowMs = (
+  timeoutMs: number = PEER_TIMEOUT_MS,
+  heartbeatMs: number = PEER_HEARTBEAT_MS,
+): number => timeoutMs + 2 * heartbeatMs + PEER_BLIND_MARGIN_MS;
 /** Entries silent this long are removed (a node id is never reused). */
 const FORGET_MS = 10 * 60_000;
 

@@ -6,13 +6,14 @@ import {
   SocketEvents,
   MAX_SOCKET_MESSAGE_BYTES,
   TERMINAL_NAMESPACE,
+  type ArrivalAlert,
   type HubToTerminalEvents,
   type TerminalToHubEvents,
 } from '../../shared/protocol';
 import { terminalForToken, type TerminalPrincipal } from '../auth/guards';
 import type { Db } from '../db/database';
 import { coalescedHints } from './change-hints';
-import { watchPeers } from './peer-watch';
+import { peerBlindWindowMs, watchPeers } from './peer-watch';
 import { openRedisLink, type RedisLink } from './redis-link';
 import type { Throttle } from '../http/throttle';
 
@@ -34,6 +35,11 @@ export type SocketHandler = (socket: TerminalSocket) => void;
 const REDIS_START_WAIT_MS = 5_000;
 /** Terminals spread their catch-up after a resync over this window (a chain has many). */
 const RESYNC_SPREAD_MS = 2_000;
+/**
+ * After a peer's death the alerts it may not have published are re-sent once they are read; a
+ * read slower than this (a database in trouble) gives way to the terminals' full catch-up.
+ */
+const PEER_LOST_ALERTS_WAIT_MS = 5_000;
 /** Chain-wide change hints go out at most this often per event from a node (change-hints.ts). */
 const CHAIN_HINT_SPACING_MS = 500;
 
@@ -101,6 +107,12 @@ export async function createRealtime(options: {
   customerHintStores?: (upTo: string) => Promise<string[]>;
   /** failed handshakes count like failed REST authentication (per address and per token) */
   handshakeThrottle?: Pick<Throttle, 'authBlockedFor' | 'authFailed' | 'authSucceeded'>;
+  /**
+   * After a peer's silent death: the alerts of `storeIds` raised or changed within the last
+   * `windowMs` (`alertsChangedWithin`, server/presence/alerts.ts). This node re-sends them to its
+   * own sockets and tells them to pull only their feeds; without it they run the full catch-up.
+   */
+  peerLostAlerts?: (storeIds: readonly string[], windowMs: number) => Promise<ArrivalAlert[]>;
 }): Promise<Realtime> {
   const io = new Server(options.httpServer, {
     cors: { origin: [...options.corsOrigins] },
@@ -226,8 +238,58 @@ export async function createRealtime(options: {
       spreadMs: RESYNC_SPREAD_MS,
     }),
   );
-  // A peer node that died silently may have emitted alerts only to its own sockets (peer-watch.ts):
-  // every surviving node tells its own terminals to catch up.
+  // A peer node that died silently may have emitted alerts only to its own sockets (peer-watch.ts).
+  // Every surviving node re-sends its own sockets' stores the alerts raised or changed in the dead
+  // node's blind window (one read per node, not a 35-minute catch-up per terminal: bench:chain's
+  // 6,000 terminals asking at once slowed the survivor just as the dead node's terminals moved to
+  // it), then tells them to pull their feeds. Local only: each survivor does this for its own
+  // sockets, so nothing crosses the adapter. Should the read fail or lag, the full catch-up.
+  const resyncAfterPeerLost = async () => {
+    const fullCatchUp = () =>
+      terminals.local.emit(SocketEvents.syncResync, {
+        reason: 'peer_lost',
+        spreadMs: RESYNC_SPREAD_MS,
+      });
+    const load = options.peerLostAlerts;
+    const stores = [
+      ...new Set([...terminals.sockets.values()].map((s) => s.data.terminal.storeId)),
+    ];
+    if (!load || stores.length === 0) return fullCatchUp();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), PEER_LOST_ALERTS_WAIT_MS);
+    });
+    try {
+      const alerts = await Promise.race([load(stores, peerBlindWindowMs()), late]);
+      if (alerts === null) {
+        options.log.warn(
+          { stores: stores.length, waitedMs: PEER_LOST_ALERTS_WAIT_MS },
+          'alerts of a lost peer not read in time: this node’s terminals run their full catch-up',
+        );
+        return fullCatchUp();
+      }
+      // Before the resync, on the same sockets: a terminal has them stored when it hears it.
+      for (const alert of alerts)
+        terminals.local.to(storeRoom(alert.storeId)).emit(SocketEvents.alertNew, alert);
+      terminals.local.emit(SocketEvents.syncResync, {
+        reason: 'peer_lost',
+        spreadMs: RESYNC_SPREAD_MS,
+        alerts: false,
+      });
+      options.log.info(
+        { stores: stores.length, alertsResent: alerts.length },
+        'alerts a lost peer may not have published re-sent to this node’s terminals',
+      );
+    } catch (error) {
+      options.log.warn(
+        { err: error },
+        'alerts of a lost peer not read: this node’s terminals run their full catch-up',
+      );
+      fullCatchUp();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   const link = redis;
   const peers =
     link &&
@@ -236,11 +298,7 @@ export async function createRealtime(options: {
       key: `${options.redisPrefix}:nodes`,
       nodeId: randomUUID(),
       isUp: () => link.state() === 'up',
-      onPeerLost: () =>
-        terminals.local.emit(SocketEvents.syncResync, {
-          reason: 'peer_lost',
-          spreadMs: RESYNC_SPREAD_MS,
-        }),
+      onPeerLost: () => void resyncAfterPeerLost(),
       log: options.log,
     });
 

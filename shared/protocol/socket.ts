@@ -26,14 +26,21 @@ export const SocketEvents = {
 
 export const changedPayload = z.object({ cursor });
 /**
- * `sync:resync`: live events may have been missed (the hub nodes' Redis link was down), so the
- * terminal runs its reconnect catch-up — alerts since, then every feed — even though its own
- * socket never dropped. It waits a random delay under `spreadMs` first so a whole chain does not
- * ask at the same instant. The terminal resyncs on any payload; the fields only tune it.
+ * `sync:resync`: live events may have been missed (the hub nodes' Redis link was down, or a node
+ * died silently), so the terminal runs its reconnect catch-up — alerts since, then every feed —
+ * even though its own socket never dropped. It waits a random delay under `spreadMs` first so a
+ * whole chain does not ask at the same instant. The terminal resyncs on any payload; the fields
+ * only tune it.
+ *
+ * `alerts: false` (issue #17, after `peer_lost`): the hub has already re-sent, as `alert:new`
+ * just before this message, every alert of the store that the lost node may not have published,
+ * so only the feeds need pulling. Optional: a hub that never sends it, or a terminal that does
+ * not know it, falls back to the full catch-up (harmless, only dearer).
  */
 export const resyncPayload = z.object({
   reason: z.string().max(64),
   spreadMs: z.number().int().min(0).max(60_000),
+  alerts: z.boolean().optional(),
 });
 export type ResyncPayload = z.infer<typeof resyncPayload>;
 

@@ -12,7 +12,8 @@
  * reconnect to the socket's own node while healthy and to the other one otherwise, and after
  * every reconnect the terminal's catch-up runs: `GET /api/v1/alerts?since=<now − 35 min>` with its
  * token, each alert counted once per socket whether it came live or by the catch-up. A
- * `sync:resync` runs the same catch-up after a random share of its spread, as the terminal does.
+ * `sync:resync` runs the same catch-up after a random share of its spread, as the terminal does
+ * (none with `alerts: false`: the survivor of a peer's death re-sent them as `alert:new`).
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
@@ -132,9 +133,11 @@ function open(index: number, urls: readonly string[], token: string, failover: b
   });
   // `sync:resync` (a Redis outage, or a peer node that died silently): the terminal's catch-up
   // after a random share of the spread (LiveEvents.scheduleResync), on the node it is connected to.
+  // `alerts: false` (a survivor after `peer_lost` re-sent the alerts itself): the terminal pulls
+  // only its feeds, which the swarm does not model, so nothing is asked.
   let resyncPending = false;
-  socket.on('sync:resync', (payload: { spreadMs?: number }) => {
-    if (resyncPending) return;
+  socket.on('sync:resync', (payload: { spreadMs?: number; alerts?: boolean }) => {
+    if (resyncPending || payload?.alerts === false) return;
     resyncPending = true;
     const spread = Math.min(Number(payload?.spreadMs) || 0, 10_000);
     setTimeout(

@@ -1,10 +1,27 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResyncPayload } from '../../shared/protocol';
+import {
+  endpoints,
+  type ArrivalAlert,
+  type ClaimAck,
+  type ResyncPayload,
+} from '../../shared/protocol';
+import { callRoute } from '../support/api';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
-import { connectTestRedis, redisReason, TEST_REDIS_URL } from '../support/services';
-import { connectTerminal, received, type TerminalClient } from '../support/terminal-socket';
+import {
+  connectTestRedis,
+  freshPostgresDatabase,
+  postgresAndRedis,
+  redisReason,
+  TEST_REDIS_URL,
+} from '../support/services';
+import {
+  connectTerminal,
+  eventsOf,
+  received,
+  type TerminalClient,
+} from '../support/terminal-socket';
 
 /**
  * A hub node that dies silently (kill -9) may have emitted an alert to its own sockets and died
@@ -81,6 +98,123 @@ describe.skipIf(!enabled)(
       await expect
         .poll(() => survivor.logs.find((l) => l.peersLost !== undefined), { timeout: 5_000 })
         .toMatchObject({ peersLost: 1 });
+    });
+  },
+);
+
+let member = 0;
+/** Imports a new member through `hub` and reports them at the store's door there: the alert id. */
+async function arrive(hub: HubProcess, storeId: string, at?: string): Promise<string> {
+  member += 1;
+  const n = `${Date.now() % 100000}${member}`.padStart(7, '0').slice(-7);
+  const memberCode = `PL${n}${member}`;
+  const seeded = await callRoute(hub, endpoints.importCustomers, {
+    body: { customers: [{ crmId: `crm-pl-${n}-${member}`, name: `失联${member}`, memberCode }] },
+  });
+  expect(seeded.body.results[0]?.status).toBe('accepted');
+  const r = await callRoute(hub, endpoints.presence, {
+    body: { customer: { memberCode }, storeId, source: 'beacon', ...(at && { at }) },
+  });
+  expect(r.status).toBe(202);
+  return r.body.alertId!;
+}
+
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+
+/**
+ * Issue #17, the cheaper catch-up: the survivor re-sends its own sockets the alerts of their
+ * stores raised or changed in the dead node's blind window (≈ 20 s, server/realtime/peer-watch.ts
+ * `peerBlindWindowMs`) and tells them to pull only their feeds (`alerts: false`), instead of
+ * having every terminal ask for 35 minutes of alerts. Two nodes on one PostgreSQL database: what
+ * the dead node wrote is what the survivor reads.
+ */
+describe.skipIf(!postgresAndRedis.enabled)(
+  `the survivor re-sends what a dead node may not have published ${postgresAndRedis.configured ? '(on PostgreSQL with Redis)' : `(${postgresAndRedis.reason})`}`,
+  () => {
+    const prefix = `${PREFIX}-resend`;
+    const hubs: HubProcess[] = [];
+    const sockets: TerminalClient[] = [];
+    let redis: Redis;
+    let drop: (() => Promise<void>) | undefined;
+
+    beforeAll(async () => {
+      if (!postgresAndRedis.configured)
+        throw new Error(`CI is set but this suite cannot run: ${postgresAndRedis.reason}`);
+      redis = await connectTestRedis();
+      const database = await freshPostgresDatabase();
+      drop = database.drop;
+      const env = { HUB_REDIS_PREFIX: prefix };
+      for (let i = 0; i < 2; i++)
+        hubs.push(await startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env }));
+    });
+    afterAll(async () => {
+      for (const socket of sockets) socket.close();
+      for (const hub of hubs) {
+        await hub.kill();
+        removeDataDir(hub);
+      }
+      await redis?.del(`${prefix}:nodes`);
+      redis?.disconnect();
+      await drop?.();
+    });
+
+    it('a kill -9 after an alert: the survivor’s terminals get it as alert:new, then a feeds-only resync', async () => {
+      const [survivor, dying] = hubs as [HubProcess, HubProcess];
+      const store = await createStoreFixture(survivor);
+      const elsewhere = await createStoreFixture(survivor); // no socket on the survivor
+      for (let i = 0; i < 150 && (await redis.zcard(`${prefix}:nodes`)) < 2; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await redis.zcard(`${prefix}:nodes`)).toBe(2);
+
+      const onDying = await connectTerminal(dying, store.terminals[1]!.token);
+      sockets.push(onDying);
+      // Older than the blind window, untouched since: not re-sent.
+      const old = await arrive(dying, store.storeId, minutesAgo(2));
+      // Raised earlier but claimed on the dying node within the window: re-sent, as claimed.
+      const claimedLate = await arrive(dying, store.storeId, minutesAgo(3));
+      const ack = (await onDying
+        .timeout(10_000)
+        .emitWithAck('alert:claim', { alertId: claimedLate, guideId: store.guide.id })) as ClaimAck;
+      expect(ack).toEqual({ ok: true });
+      // Raised on the dying node just before it dies.
+      const fresh = await arrive(dying, store.storeId);
+      const otherStore = await arrive(dying, elsewhere.storeId);
+      await received<ArrivalAlert>(onDying, 'alert:new', (a) => a.alertId === fresh);
+
+      // The survivor's terminal connects only now: it heard none of these live, as if the dying
+      // node's publishes had never reached Redis.
+      const onSurvivor = await connectTerminal(survivor, store.terminals[0]!.token);
+      sockets.push(onSurvivor);
+      await dying.kill();
+
+      const resync = await received<ResyncPayload>(
+        onSurvivor,
+        'sync:resync',
+        (p) => p.reason === 'peer_lost',
+      );
+      expect(resync).toMatchObject({ alerts: false });
+      expect(resync.spreadMs).toBeGreaterThan(0);
+      // Sent before the resync on the same socket, so all in by now.
+      const resent = eventsOf<ArrivalAlert>(onSurvivor, 'alert:new');
+      const ids = resent.map((a) => a.alertId);
+      expect(ids).toContain(fresh);
+      expect(ids).toContain(claimedLate);
+      expect(ids).not.toContain(old);
+      expect(ids).not.toContain(otherStore);
+      expect(resent.find((a) => a.alertId === fresh)).toMatchObject({
+        storeId: store.storeId,
+        status: 'open',
+        source: 'beacon',
+      });
+      expect(resent.find((a) => a.alertId === claimedLate)).toMatchObject({
+        status: 'claimed',
+        claimedBy: { guideId: store.guide.id, name: store.guide.name },
+      });
+      // The log says how many, and nothing about whom.
+      await expect
+        .poll(() => survivor.logs.find((l) => l.alertsResent !== undefined), { timeout: 5_000 })
+        .toMatchObject({ stores: 1, alertsResent: 2 });
+      expect(survivor.output()).not.toContain('失联');
     });
   },
 );

@@ -238,6 +238,8 @@ describeOnPostgres('Redis outage under hub nodes', () => {
         ] as const) {
           const resync = await received<ResyncPayload>(socket, 'sync:resync');
           expect(resync.reason).toBe('redis_restored');
+          // Not `alerts: false`: nobody re-sent them, so the terminal's catch-up includes alerts.
+          expect(resync.alerts).toBeUndefined();
           expect(await catchUp(node, token)).toEqual(expect.arrayContaining(outageAlerts));
         }
 

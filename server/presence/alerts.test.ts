@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../shared/domain/ids';
+import type { Db } from '../db/database';
+import { openTestPglite } from '../../test/support/pglite-template';
+import { alertsChangedWithin } from './alerts';
+
+/**
+ * What a survivor re-sends after a peer's silent death (issue #17): the alerts of its sockets'
+ * stores raised or changed within the blind window, against a real (embedded) database, rows
+ * written directly. The hub's clock is a fixed instant (`NOW`); the database's own `now()` is the
+ * real one — as in production, where a conversion counts by the order's `received_at`, stamped by
+ * the database.
+ */
+const NOW = new Date('2026-03-10T04:00:00Z');
+const WINDOW_MS = 20_000;
+const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+const SEC = 1_000;
+const MIN = 60_000;
+
+const card = (customerId: string) =>
+  JSON.stringify({
+    customerId,
+    name: '王芳',
+    tier: 'gold',
+    phoneLast4: '5678',
+    sizes: {},
+    favouriteCategories: [],
+    viewed: [],
+    carted: [],
+    wishlisted: [],
+    lastPurchases: [],
+    lifetimeSpend: 0,
+  });
+
+describe('alertsChangedWithin: the alerts a dead node may not have published (PGlite)', () => {
+  let db: Db;
+  const [HERE, ALSO_HERE, ELSEWHERE] = [newId(), newId(), newId()];
+  const GUIDE = newId();
+  const TERMINAL = newId();
+
+  /** An alert (and its visit) of `store`; returns its id. */
+  const alert = async (
+    store: string,
+    o: {
+      raisedAgo: number;
+      lastSeenAgo?: number;
+      status?: 'open' | 'claimed' | 'expired' | 'converted';
+      claimedAgo?: number;
+    },
+  ) => {
+    const [customer, visit, id] = [newId(), newId(), newId()];
+    await db.query(
+      `insert into customers(id, seq, name, member_code, home_store_id)
+       values ($1, nextval('change_seq'), 'C', $2, $3)`,
+      [customer, `M${customer.slice(-12)}`, store],
+    );
+    const raised = ago(o.raisedAgo);
+    await db.query(
+      `insert into visits(id, store_id, customer_id, source, started_at, last_seen_at, alert_id)
+       values ($1, $2, $3, 'wifi', $4, $5, $6)`,
+      [visit, store, customer, raised, ago(o.lastSeenAgo ?? o.raisedAgo), id],
+    );
+    await db.query(
+      `insert into alerts(id, visit_id, store_id, customer_id, source, raised_at, expires_at,
+                          status, claimed_by, claimed_at, card)
+       values ($1, $2, $3, $4, 'wifi', $5, $5::timestamptz + interval '30 minutes', $6, $7, $8,
+               $9::jsonb)`,
+      [
+        id,
+        visit,
+        store,
+        customer,
+        raised,
+        o.status ?? 'open',
+        o.claimedAgo === undefined ? null : GUIDE,
+        o.claimedAgo === undefined ? null : ago(o.claimedAgo),
+        card(customer),
+      ],
+    );
+    return { id, customer, visit };
+  };
+  /** Converts the alert by an order made hours ago at the counter, received `receivedSql`. */
+  const convert = async (a: { id: string; customer: string }, receivedSql: string) => {
+    const order = newId();
+    await db.query(
+      `insert into orders(id, store_id, terminal_id, guide_id, customer_id, alert_id,
+                          payment_method, created_at, received_at, total, units)
+       values ($1, $2, $3, $4, $5, $6, 'wechat', $7, ${receivedSql}, 100, 1)`,
+      [order, HERE, TERMINAL, GUIDE, a.customer, a.id, ago(3 * 60 * MIN)],
+    );
+    await db.query(
+      `update alerts set status = 'converted', converted_at = $2, converted_order_id = $3
+        where id = $1`,
+      [a.id, ago(3 * 60 * MIN), order],
+    );
+  };
+
+  beforeAll(async () => {
+    db = await openTestPglite({ migrated: true });
+    for (const store of [HERE, ALSO_HERE, ELSEWHERE])
+      await db.query(
+        `insert into stores(id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,
+        [store],
+      );
+    await db.query(
+      `insert into guides(id, store_id, name, role, pin_hash, active)
+       values ($1, $2, '李娜', 'guide', 'x', true)`,
+      [GUIDE, HERE],
+    );
+    await db.query(
+      `insert into terminals(id, store_id, name, token_hash) values ($1, $2, 'T', 'a')`,
+      [TERMINAL, HERE],
+    );
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('re-sends what was raised, claimed, seen, expired or converted in the window, and nothing else', async () => {
+    const want = new Map<string, string>();
+    const raised = await alert(HERE, { raisedAgo: 5 * SEC });
+    want.set(raised.id, 'raised in the window');
+    const alsoHere = await alert(ALSO_HERE, { raisedAgo: 19 * SEC });
+    want.set(alsoHere.id, 'raised in the window, the other store with sockets here');
+    const claimed = await alert(HERE, {
+      raisedAgo: 3 * MIN,
+      status: 'claimed',
+      claimedAgo: 3 * SEC,
+    });
+    want.set(claimed.id, 'claimed in the window');
+    const seen = await alert(HERE, { raisedAgo: 10 * MIN, lastSeenAgo: 2 * SEC });
+    want.set(seen.id, 'seen again in the window');
+    const expired = await alert(HERE, { raisedAgo: 30 * MIN + 5 * SEC, status: 'expired' });
+    want.set(expired.id, 'expired in the window');
+    const converted = await alert(HERE, {
+      raisedAgo: 20 * MIN,
+      status: 'claimed',
+      claimedAgo: 15 * MIN,
+    });
+    await convert(converted, 'now()');
+    want.set(converted.id, 'converted by an order the database received just now');
+
+    const skip = new Map<string, string>();
+    skip.set((await alert(HERE, { raisedAgo: 2 * MIN })).id, 'raised before the window');
+    skip.set((await alert(HERE, { raisedAgo: 21 * SEC })).id, 'just before the window');
+    skip.set(
+      (await alert(HERE, { raisedAgo: 5 * MIN, status: 'claimed', claimedAgo: 4 * MIN })).id,
+      'claimed before the window',
+    );
+    skip.set(
+      (await alert(HERE, { raisedAgo: 31 * MIN, status: 'expired' })).id,
+      'expired before the window',
+    );
+    const convertedEarlier = await alert(HERE, { raisedAgo: 20 * MIN });
+    await convert(convertedEarlier, "now() - interval '1 hour'");
+    skip.set(convertedEarlier.id, 'converted by an order received an hour ago');
+    skip.set(
+      (await alert(HERE, { raisedAgo: 2 * 60 * MIN, lastSeenAgo: SEC })).id,
+      'raised beyond a catch-up’s reach',
+    );
+    skip.set((await alert(ELSEWHERE, { raisedAgo: SEC })).id, 'a store with no socket here');
+    const erased = await alert(HERE, { raisedAgo: SEC });
+    await db.query(`insert into customer_erasures(customer_id, reason) values ($1, 'request')`, [
+      erased.customer,
+    ]);
+    skip.set(erased.id, 'an erased customer');
+
+    const resent = await alertsChangedWithin(db, [HERE, ALSO_HERE], WINDOW_MS, NOW);
+    const ids = resent.map((a) => a.alertId);
+    for (const [id, why] of want) expect(ids, why).toContain(id);
+    for (const [id, why] of skip) expect(ids, why).not.toContain(id);
+    expect(ids).toHaveLength(want.size);
+    // The catch-up list's shape, with the current status and claim; oldest raised first.
+    expect(resent.find((a) => a.alertId === claimed.id)).toMatchObject({
+      storeId: HERE,
+      status: 'claimed',
+      claimedBy: { guideId: GUIDE, name: '李娜' },
+      card: { name: '王芳' },
+    });
+    expect(resent.map((a) => a.at)).toEqual(resent.map((a) => a.at).sort());
+  });
+
+  it('asks nothing for no stores', async () => {
+    expect(await alertsChangedWithin(db, [], WINDOW_MS, NOW)).toEqual([]);
+  });
+});
