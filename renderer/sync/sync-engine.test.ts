@@ -44,6 +44,20 @@ function setup(
   return { hub, db, secrets, engine };
 }
 
+/** A client of `hub` that counts its alert catch-up queries (`alertsSince`). */
+function countingAlertQueries(hub: FakeHub): { client: HubClient; queries: () => number } {
+  const base = hub.client();
+  let n = 0;
+  const client: HubClient = {
+    ...base,
+    alertsSince: (since) => {
+      n += 1;
+      return base.alertsSince(since);
+    },
+  };
+  return { client, queries: () => n };
+}
+
 const anOrder = (over: Partial<Order> = {}): Order => ({
   id: newId(),
   storeId,
@@ -228,20 +242,12 @@ describe('live channel', () => {
 describe('resync (the hub nodes lost their shared link meanwhile)', () => {
   it('catches up on alerts and feeds missed while the socket stayed connected, once for a burst of resyncs', async () => {
     const hub = new FakeHub(TEST_PHONE_KEY);
-    const base = hub.client();
-    let alertQueries = 0;
-    const client: HubClient = {
-      ...base,
-      alertsSince: (since) => {
-        alertQueries += 1;
-        return base.alertsSince(since);
-      },
-    };
+    const { client, queries: alertQueries } = countingAlertQueries(hub);
     const { db, engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
     await engine.start();
     await engine.settled();
     expect(engine.status.get().online).toBe(true);
-    const queriesBefore = alertQueries;
+    const queriesBefore = alertQueries();
 
     // Raised on another hub node during a Redis outage: no live event ever reached this socket.
     const missed = makeAlert({
@@ -259,7 +265,7 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
     hub.emit('resync', { reason: 'redis_restored', spreadMs: 40 });
     hub.emit('resync', { unexpected: true });
     // Spread: nothing is asked at the instant the hub sent it.
-    expect(alertQueries).toBe(queriesBefore);
+    expect(alertQueries()).toBe(queriesBefore);
 
     for (let i = 0; i < 500 && announced.length === 0; i++)
       await new Promise((r) => setTimeout(r, 10));
@@ -267,21 +273,13 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
     expect(announced).toEqual([missed.alertId]);
     expect(await db.alerts.get(missed.alertId)).toBeDefined();
     expect(await db.customerStore.get(registered.id)).toBeDefined();
-    expect(alertQueries).toBe(queriesBefore + 1);
+    expect(alertQueries()).toBe(queriesBefore + 1);
     engine.stop();
   });
 
   it('after a lost hub node (`alerts: false`) pulls only the feeds; the alerts re-sent before it advance those held', async () => {
     const hub = new FakeHub(TEST_PHONE_KEY);
-    const base = hub.client();
-    let alertQueries = 0;
-    const client: HubClient = {
-      ...base,
-      alertsSince: (since) => {
-        alertQueries += 1;
-        return base.alertsSince(since);
-      },
-    };
+    const { client, queries: alertQueries } = countingAlertQueries(hub);
     const { db, engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
     await engine.start();
     await engine.settled();
@@ -294,7 +292,7 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
     const held = makeAlert(fresh());
     hub.emit('alertNew', held);
     await engine.settled();
-    const queriesBefore = alertQueries;
+    const queriesBefore = alertQueries();
     const announced: string[] = [];
     engine.onAlert((e) => announced.push(`${e.kind}:${e.alert.alertId}`));
 
@@ -316,7 +314,7 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
       await new Promise((r) => setTimeout(r, 10));
     await engine.settled();
     expect(await db.customerStore.get(registered.id)).toBeDefined(); // the feeds were pulled
-    expect(alertQueries).toBe(queriesBefore); // but no alert catch-up was asked for
+    expect(alertQueries()).toBe(queriesBefore); // but no alert catch-up was asked for
     // Each announced once: the held one advanced to claimed (not a second arrival), the missed one new.
     expect(announced).toEqual([`updated:${held.alertId}`, `new:${missed.alertId}`]);
     expect(await db.alerts.count()).toBe(2);
@@ -327,15 +325,7 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
 
   it('without `alerts: false` (an older hub, a Redis outage) the full catch-up runs, also when it joins a feeds-only resync', async () => {
     const hub = new FakeHub(TEST_PHONE_KEY);
-    const base = hub.client();
-    let alertQueries = 0;
-    const client: HubClient = {
-      ...base,
-      alertsSince: (since) => {
-        alertQueries += 1;
-        return base.alertsSince(since);
-      },
-    };
+    const { client, queries: alertQueries } = countingAlertQueries(hub);
     const { engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
     await engine.start();
     await engine.settled();
@@ -348,45 +338,37 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
     const announced: string[] = [];
     engine.onAlert((e) => announced.push(e.alert.alertId));
 
-    const queriesBefore = alertQueries;
+    const queriesBefore = alertQueries();
     // One node re-sent its alerts; another node's link came back at the same time.
     hub.emit('resync', { reason: 'peer_lost', spreadMs: 40, alerts: false });
     hub.emit('resync', { reason: 'redis_restored', spreadMs: 40 });
     for (let i = 0; i < 500 && announced.length === 0; i++)
       await new Promise((r) => setTimeout(r, 10));
     await engine.settled();
-    expect(alertQueries).toBe(queriesBefore + 1);
+    expect(alertQueries()).toBe(queriesBefore + 1);
     expect(announced).toEqual([missed.alertId]);
 
     // A peer_lost from a hub that does not re-send (no field): the full catch-up too.
     hub.emit('resync', { reason: 'peer_lost', spreadMs: 40 });
-    for (let i = 0; i < 500 && alertQueries === queriesBefore + 1; i++)
+    for (let i = 0; i < 500 && alertQueries() === queriesBefore + 1; i++)
       await new Promise((r) => setTimeout(r, 10));
     await engine.settled();
-    expect(alertQueries).toBe(queriesBefore + 2);
+    expect(alertQueries()).toBe(queriesBefore + 2);
     expect(announced).toEqual([missed.alertId]); // caught up again, announced once
     engine.stop();
   });
 
   it('a resync pending when the engine stops never runs', async () => {
     const hub = new FakeHub(TEST_PHONE_KEY);
-    const base = hub.client();
-    let alertQueries = 0;
-    const client: HubClient = {
-      ...base,
-      alertsSince: (since) => {
-        alertQueries += 1;
-        return base.alertsSince(since);
-      },
-    };
+    const { client, queries: alertQueries } = countingAlertQueries(hub);
     const { engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.99 });
     await engine.start();
     await engine.settled();
-    const queriesBefore = alertQueries;
+    const queriesBefore = alertQueries();
     hub.emit('resync', { reason: 'redis_restored', spreadMs: 30 });
     engine.stop();
     await new Promise((r) => setTimeout(r, 80));
-    expect(alertQueries).toBe(queriesBefore);
+    expect(alertQueries()).toBe(queriesBefore);
   });
 });
 
