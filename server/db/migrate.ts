@@ -24,6 +24,7 @@ import { onlineNearbySchema } from './migrations/022-online-nearby';
 import { scopeWaitingSchema } from './migrations/023-scope-waiting';
 import { presenceSightingSchema } from './migrations/024-presence-sighting';
 import { catchmentByCallerSchema } from './migrations/025-catchment-by-caller';
+import { orderBatchTailSchema } from './migrations/028-order-batch-tail';
 import { ADVISORY_LOCKS } from './advisory-locks';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
@@ -53,6 +54,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 23, name: 'scope-waiting', sql: scopeWaitingSchema },
   { version: 24, name: 'presence-sighting', sql: presenceSightingSchema },
   { version: 25, name: 'catchment-by-caller', sql: catchmentByCallerSchema },
+  { version: 28, name: 'order-batch-tail', sql: orderBatchTailSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
