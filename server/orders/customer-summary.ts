@@ -7,17 +7,38 @@ export const LAST_PURCHASES_KEPT = 10;
 
 export type CustomerPurchase = { customerId: string; purchase: PurchaseSummary };
 
+/** A customer's in-store summary as read (`in_store`; older rows may lack fields). */
+export type InStoreRow = { id: string; in_store: Partial<StoreSummary> | null };
+
+/**
+ * The customers' current in-store summaries. `forUpdate` locks the rows in id order (needs the
+ * change-feed lock); without it this is a plain read, which the orders path makes before the lock
+ * and has `order_batch_tail` check after it (migration 027).
+ */
+export async function readInStore(
+  tx: Queryable,
+  ids: readonly string[],
+  forUpdate: boolean,
+): Promise<InStoreRow[]> {
+  if (ids.length === 0) return [];
+  return tx.query<InStoreRow>(
+    `select id::text as id, in_store from customers
+      where id in (select jsonb_array_elements_text($1::jsonb)::uuid)
+      order by id${forUpdate ? '\n      for update' : ''}`,
+    [JSON.stringify([...new Set(ids)])],
+  );
+}
+
 /**
  * Adds the batch's accepted orders to each customer's in-store summary (orders, spend, newest
- * purchases first) and moves the customer to the head of the change feed, so terminals pull the
- * new summary. Must run inside a transaction that already holds `lockChangeFeed`. Returns the
- * highest sequence drawn, or null when no customer changed.
+ * purchases first), from `current` (`readInStore`'s rows; a customer without a row is left out).
+ * No I/O: `writeInStoreSummaries`, or the orders path's `order_batch_tail`, writes the result and
+ * moves the customers to the head of the change feed, so terminals pull the new summary.
  */
-export async function addPurchasesToCustomers(
-  tx: Queryable,
-  purchases: CustomerPurchase[],
-): Promise<string | null> {
-  if (purchases.length === 0) return null;
+export function mergePurchases(
+  purchases: readonly CustomerPurchase[],
+  current: readonly InStoreRow[],
+): { id: string; in_store: StoreSummary }[] {
   const byCustomer = new Map<string, { orders: number; spend: number; list: PurchaseSummary[] }>();
   for (const { customerId, purchase } of purchases) {
     const entry = byCustomer.get(customerId) ?? { orders: 0, spend: 0, list: [] };
@@ -26,18 +47,10 @@ export async function addPurchasesToCustomers(
     entry.list.push(purchase);
     byCustomer.set(customerId, entry);
   }
-  // Read, merge in JS, write back: cheaper than re-sorting JSON per row in SQL. Writers of
-  // customer rows hold the change-feed lock; `for update` guards the read-modify-write anyway,
-  // taking the row locks in id order so it can never wait in a cycle with another id-ordered locker.
-  const current = await tx.query<{ id: string; in_store: Partial<StoreSummary> | null }>(
-    `select id::text as id, in_store from customers
-      where id in (select jsonb_array_elements_text($1::jsonb)::uuid)
-      order by id
-      for update`,
-    [JSON.stringify([...byCustomer.keys()])],
-  );
-  const rows = current.map((c) => {
-    const added = byCustomer.get(c.id)!;
+  // Read, merge in JS, write back: cheaper than re-sorting JSON per row in SQL.
+  return current.flatMap((c) => {
+    const added = byCustomer.get(c.id);
+    if (!added) return [];
     const before = c.in_store ?? {};
     const inStore: StoreSummary = {
       ...before,
@@ -54,9 +67,8 @@ export async function addPurchasesToCustomers(
         LAST_PURCHASES_KEPT,
       ),
     };
-    return { id: c.id, in_store: inStore };
+    return [{ id: c.id, in_store: inStore }];
   });
-  return writeInStoreSummaries(tx, rows);
 }
 
 /**

@@ -1,10 +1,21 @@
 import type { AlertUpdate, BindingRules, Order, PurchaseSummary } from '../../shared/protocol';
 import { applyOrderBindings, type SoldOrder } from '../bindings/apply';
-import { touchCustomers } from '../bindings/service';
 import { feedLockedTail, type Db, type Queryable } from '../db/database';
-import { claimStockMoves, moveKey, settleStockMoves, type StockMove } from '../stock/movements';
+import {
+  claimStockMoves,
+  moveKey,
+  planStockMoves,
+  readStock,
+  stockKeys,
+  type StockMove,
+} from '../stock/movements';
 import { convertVisits, type ConversionInput } from './conversions';
-import { addPurchasesToCustomers, type CustomerPurchase } from './customer-summary';
+import {
+  mergePurchases,
+  readInStore,
+  type CustomerPurchase,
+  type InStoreRow,
+} from './customer-summary';
 import type { AlertRef, ProductRef } from './lookups';
 
 /** An order that passed every business rule, ready to insert. */
@@ -26,19 +37,6 @@ export type StoredBatch = {
 };
 
 /**
- * A claimed order whose row was there already: only an order stored without its stock movements
- * (before migration 014) can do that. Rolled back and retried (as a serialization failure): the
- * retry's lookup then answers `duplicate`.
- */
-class ClaimMismatch extends Error {
-  readonly code = '40001';
-  constructor() {
-    super('order claimed by its stock movements was already stored');
-    this.name = 'ClaimMismatch';
-  }
-}
-
-/**
  * Stores the candidates in one transaction that takes the change-feed lock late
  * (`feedLockedTail`). Before the lock — nothing here draws a `change_seq` number, and nothing
  * locks a customer or store-scope row a lock holder could need:
@@ -46,11 +44,19 @@ class ClaimMismatch extends Error {
  *    transaction whose movements were inserted; a concurrent copy of the same id waits on those
  *    rows and then finds them, so it is a duplicate (exactly once, as the orders primary key was);
  * 2. visits and alerts convert (no `seq`), the order's visit is kept for its row;
- * 3. the binding rules apply (contacts, binds, lapses) without moving customers on the feed.
- * Then the lock, and only statements that draw numbers or must follow the lock: the orders and
- * their lines (the insert's trigger enters the customer into the store's scope and its foreign key
- * locks the customer row, so it stays after the lock), the stock (`store_products.seq`), the
- * customers' summaries (`customers.seq`, which also carries the bindings made above).
+ * 3. the binding rules apply (contacts, binds, lapses) without moving customers on the feed;
+ * 4. the stores' stock figures and the customers' summaries are read, plainly (no row lock), and
+ *    the ledger and the new summaries computed from them (`planStockMoves`, `mergePurchases`).
+ * Then ONE statement, `order_batch_tail` (migration 027), does everything that draws numbers or
+ * must follow the lock, in the database without a round trip to this process in between: it takes
+ * the lock, locks the stock and customer rows, checks they still hold what step 4 read, and writes
+ * the orders and their lines (the insert's trigger enters the customer into the store's scope and
+ * its foreign key locks the customer row, so it stays after the lock), the ledger and the stock
+ * (`store_products.seq`), the customers' summaries (`customers.seq`, which also carries the
+ * bindings made above). When a writer committed in between, it writes nothing and answers the
+ * current figures (holding the lock): the batch recomputes them and calls again, which then holds.
+ * So the lock is held for that statement and the commit — two round trips, three after a stale
+ * read — instead of six.
  */
 export function storeCandidates(
   db: Db,
@@ -59,7 +65,7 @@ export function storeCandidates(
   rules: BindingRules,
   candidates: Candidate[],
 ): Promise<StoredBatch> {
-  return feedLockedTail(db, async (tx, lockFeed) => {
+  return feedLockedTail(db, async (tx) => {
     const moves = candidates.flatMap((c) =>
       c.order.lines.map((l, i): StockMove => ({
         storeId,
@@ -119,93 +125,127 @@ export function storeCandidates(
       rules,
     );
 
-    await lockFeed();
-    await insertOrders(tx, stored, visitByOrder);
-    const stock = await settleStockMoves(tx, ours, fresh);
-    const summaries = await addPurchasesToCustomers(
-      tx,
-      withCustomer.map((c): CustomerPurchase => ({
-        customerId: c.customerId,
-        purchase: purchaseOf(c),
-      })),
-    );
-    // Every rebound customer bought in this batch, so the summaries moved them already; kept as
+    // Read (plainly: no row lock before the feed lock) and compute what the tail writes; the
+    // tail checks the figures it was computed from under the lock (migration 027).
+    const purchases = withCustomer.map((c): CustomerPurchase => ({
+      customerId: c.customerId,
+      purchase: purchaseOf(c),
+    }));
+    const keys = stockKeys(ours);
+    const customerIds = [...new Set(purchases.map((p) => p.customerId))];
+    const stockRead = await readStock(tx, keys, false);
+    const inStore = await readInStore(tx, customerIds, false);
+    let plan = planTail(ours, fresh, stockRead, customerIds, purchases, inStore);
+    // Every rebound customer bought in this batch, so the summaries move them already; kept as
     // a guard should the two sets ever differ.
-    const summarised = new Set(withCustomer.map((c) => c.customerId));
-    const extra = await touchCustomers(
-      tx,
-      [...rebound].filter((id) => !summarised.has(id)),
-    );
-    return {
-      accepted,
-      alertUpdates,
-      customersCursor: maxSeq(summaries, extra),
-      catalogCursor: stock.cursor,
-      stockShortfalls: stock.shortfalls,
-    };
+    const summarised = new Set(customerIds);
+    const touch = [...rebound].filter((id) => !summarised.has(id));
+    const orders = JSON.stringify(orderRows(stored, visitByOrder));
+    const lines = JSON.stringify(lineRows(stored));
+    for (let call = 1; ; call++) {
+      const [tail] = await tx.query<TailRow>(
+        `select stale, customers_seq, catalog_seq, stock_now, in_store_now
+           from order_batch_tail($1::jsonb, $2::jsonb, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb)`,
+        [
+          orders,
+          lines,
+          JSON.stringify(plan.stock.ledger),
+          JSON.stringify(plan.stock.stock),
+          JSON.stringify(plan.customers),
+          JSON.stringify(touch),
+        ],
+      );
+      if (!tail!.stale)
+        return {
+          accepted,
+          alertUpdates,
+          customersCursor: tail!.customers_seq,
+          catalogCursor: tail!.catalog_seq,
+          stockShortfalls: plan.stock.shortfalls,
+        };
+      // A writer committed between the read and the lock. The tail holds the feed lock now, and
+      // every writer of these figures takes it, so the next call finds the figures it returned.
+      if (call >= 3) throw new StaleTail();
+      const stock = new Map(
+        (tail!.stock_now ?? []).map((r) => [`${r.store_id}|${r.product_id}`, Number(r.stock)]),
+      );
+      plan = planTail(ours, fresh, stock, customerIds, purchases, tail!.in_store_now ?? []);
+    }
   });
 }
 
+type TailRow = {
+  stale: boolean;
+  customers_seq: string | null;
+  catalog_seq: string | null;
+  stock_now: { store_id: string; product_id: string; stock: number }[] | null;
+  in_store_now: InStoreRow[] | null;
+};
+
 /**
- * The orders and their lines, in one statement. Rows go in id order: two batches that share ids
- * wait on each other in the same order.
+ * What `order_batch_tail` writes, from the figures read: the stock plan (`planStockMoves`) and,
+ * per customer of the batch, the summary it was computed from (`before`, null: no row) and the
+ * new one (null: nothing to write).
  */
-async function insertOrders(
-  tx: Queryable,
-  stored: Candidate[],
-  visitByOrder: Map<string, string>,
-): Promise<void> {
-  const inserted = await tx.query<{ id: string }>(
-    `with o as (
-       insert into orders (id, store_id, terminal_id, guide_id, customer_id, alert_id, visit_id,
-                           payment_method, created_at, total, units)
-       select x.id, x.store_id, x.terminal_id, x.guide_id, x.customer_id, x.alert_id, x.visit_id,
-              x.payment_method, x.created_at, x.total, x.units
-         from jsonb_to_recordset($1::jsonb) as x(id uuid, store_id uuid, terminal_id uuid,
-              guide_id uuid, customer_id uuid, alert_id uuid, visit_id uuid, payment_method text,
-              created_at timestamptz, total bigint, units int)
-        order by x.id
-       on conflict (id) do nothing
-       returning id),
-     l as (
-       insert into order_lines (order_id, line_no, sku, product_id, quantity, unit_price, discount)
-       select x.order_id, x.line_no, x.sku, x.product_id, x.quantity, x.unit_price, x.discount
-         from jsonb_to_recordset($2::jsonb) as x(order_id uuid, line_no int, sku text,
-              product_id uuid, quantity int, unit_price bigint, discount bigint)
-        where x.order_id in (select id from o))
-     select id::text as id from o`,
-    [
-      JSON.stringify(
-        stored.map((c) => ({
-          id: c.order.id,
-          store_id: c.order.storeId,
-          terminal_id: c.order.terminalId,
-          guide_id: c.order.guideId,
-          customer_id: c.customerId,
-          alert_id: c.order.alertId ?? null,
-          visit_id: visitByOrder.get(c.order.id) ?? null,
-          payment_method: c.order.paymentMethod,
-          created_at: new Date(c.order.createdAt).toISOString(),
-          total: c.total,
-          units: c.units,
-        })),
-      ),
-      JSON.stringify(
-        stored.flatMap((c) =>
-          c.order.lines.map((l, i) => ({
-            order_id: c.order.id,
-            line_no: i + 1,
-            sku: l.sku,
-            product_id: c.products[i]!.id,
-            quantity: l.quantity,
-            unit_price: l.unitPrice,
-            discount: l.discount,
-          })),
-        ),
-      ),
-    ],
+function planTail(
+  moves: StockMove[],
+  fresh: ReadonlySet<string>,
+  stock: ReadonlyMap<string, number>,
+  customerIds: string[],
+  purchases: CustomerPurchase[],
+  inStore: InStoreRow[],
+) {
+  const merged = new Map(mergePurchases(purchases, inStore).map((r) => [r.id, r.in_store]));
+  const read = new Map(inStore.map((r) => [r.id, r.in_store]));
+  return {
+    stock: planStockMoves(moves, fresh, stock),
+    customers: customerIds.map((id) => ({
+      id,
+      before: read.get(id) ?? null,
+      in_store: merged.get(id) ?? null,
+    })),
+  };
+}
+
+/** The tail found its figures changed under the feed lock more than once: cannot happen while
+ * every writer of stock and summaries takes the lock; rolled back and retried if it does. */
+class StaleTail extends Error {
+  readonly code = '40001';
+  constructor() {
+    super('order batch tail: stock or summaries changed under the change-feed lock');
+    this.name = 'StaleTail';
+  }
+}
+
+/** The orders' rows for `order_batch_tail` (inserted in id order, `on conflict do nothing`). */
+function orderRows(stored: Candidate[], visitByOrder: Map<string, string>) {
+  return stored.map((c) => ({
+    id: c.order.id,
+    store_id: c.order.storeId,
+    terminal_id: c.order.terminalId,
+    guide_id: c.order.guideId,
+    customer_id: c.customerId,
+    alert_id: c.order.alertId ?? null,
+    visit_id: visitByOrder.get(c.order.id) ?? null,
+    payment_method: c.order.paymentMethod,
+    created_at: new Date(c.order.createdAt).toISOString(),
+    total: c.total,
+    units: c.units,
+  }));
+}
+
+function lineRows(stored: Candidate[]) {
+  return stored.flatMap((c) =>
+    c.order.lines.map((l, i) => ({
+      order_id: c.order.id,
+      line_no: i + 1,
+      sku: l.sku,
+      product_id: c.products[i]!.id,
+      quantity: l.quantity,
+      unit_price: l.unitPrice,
+      discount: l.discount,
+    })),
   );
-  if (inserted.length !== stored.length) throw new ClaimMismatch();
 }
 
 async function dropMoves(tx: Queryable, moves: StockMove[]): Promise<void> {
@@ -219,12 +259,6 @@ async function dropMoves(tx: Queryable, moves: StockMove[]): Promise<void> {
       ),
     ],
   );
-}
-
-function maxSeq(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return BigInt(a) >= BigInt(b) ? a : b;
 }
 
 function purchaseOf(c: Candidate): PurchaseSummary {

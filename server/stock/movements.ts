@@ -91,54 +91,74 @@ export async function claimStockMoves(
   );
 }
 
+/** A (store, product) pair's key in the maps below. */
+const stockKey = (m: Pick<StockMove, 'storeId' | 'productId'>) => `${m.storeId}|${m.productId}`;
+
+/** The (store, product) pairs the claimed moves touch, sorted: the order their rows are locked in. */
+export function stockKeys(moves: readonly StockMove[]): { storeId: string; productId: string }[] {
+  return [...new Set(moves.map(stockKey))].sort().map((k) => {
+    const [storeId, productId] = k.split('|') as [string, string];
+    return { storeId, productId };
+  });
+}
+
 /**
- * Moves the stock for the claimed lines (`fresh`, from `claimStockMoves`): locks the stores'
- * rows, computes each line from the figure the previous one left, writes the movements' figures
- * and the new stock with a new `seq` in one statement. Needs the change-feed lock.
+ * The stores' current figures for `keys` (`stockKey` → stock; a pair without a row is absent).
+ * `forUpdate` locks the rows in key order (needs the change-feed lock: see `settleStockMoves`);
+ * without it this is a plain read, which the orders path makes before the lock and has
+ * `order_batch_tail` check after it (migration 027).
  */
-export async function settleStockMoves(
+export async function readStock(
   tx: Queryable,
-  moves: readonly StockMove[],
-  fresh: ReadonlySet<string>,
-): Promise<StockOutcome> {
-  const claimed = moves.filter((m) => fresh.has(moveKey(m)));
-  if (claimed.length === 0) return { cursor: null, shortfalls: 0 };
-  // Rows locked in (store, product) order: two batches that touch the same products wait on
-  // each other instead of deadlocking (they also share the change-feed lock).
-  const keys = [...new Set(claimed.map((m) => `${m.storeId}|${m.productId}`))].sort();
+  keys: readonly { storeId: string; productId: string }[],
+  forUpdate: boolean,
+): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
   const current = await tx.query<{ store_id: string; product_id: string; stock: number }>(
     `select sp.store_id::text as store_id, sp.product_id::text as product_id, sp.stock
        from store_products sp
        join jsonb_to_recordset($1::jsonb) as x(store_id uuid, product_id uuid)
          on sp.store_id = x.store_id and sp.product_id = x.product_id
-      order by sp.store_id, sp.product_id
-        for update of sp`,
-    [
-      JSON.stringify(
-        keys.map((k) => {
-          const [storeId, productId] = k.split('|');
-          return { store_id: storeId, product_id: productId };
-        }),
-      ),
-    ],
+      order by sp.store_id, sp.product_id${forUpdate ? '\n        for update of sp' : ''}`,
+    [JSON.stringify(keys.map((k) => ({ store_id: k.storeId, product_id: k.productId })))],
   );
-  const stock = new Map(current.map((r) => [`${r.store_id}|${r.product_id}`, Number(r.stock)]));
+  return new Map(current.map((r) => [`${r.store_id}|${r.product_id}`, Number(r.stock)]));
+}
 
+/** One movement's figures, as `stock_movements` records them. */
+export type LedgerLine = {
+  order_id: string;
+  line_no: number;
+  reason: string;
+  stock_before: number;
+  stock_after: number;
+  shortfall: number;
+};
+
+/**
+ * What the claimed moves do to the stock, computed from `stock` (`readStock`'s answer): the
+ * ledger, each pair's figure before (`null`: no row) and after, and the shortfalls. No I/O.
+ */
+export type StockPlan = {
+  ledger: LedgerLine[];
+  stock: { store_id: string; product_id: string; before: number | null; stock: number }[];
+  shortfalls: number;
+};
+
+export function planStockMoves(
+  moves: readonly StockMove[],
+  fresh: ReadonlySet<string>,
+  stock: ReadonlyMap<string, number>,
+): StockPlan {
+  const claimed = moves.filter((m) => fresh.has(moveKey(m)));
   // Lines in a fixed order, each from the figure the previous one left.
-  const ledger: {
-    order_id: string;
-    line_no: number;
-    reason: string;
-    stock_before: number;
-    stock_after: number;
-    shortfall: number;
-  }[] = [];
+  const ledger: LedgerLine[] = [];
   const moved = new Map<string, number>();
   let shortfalls = 0;
   for (const m of [...claimed].sort((a, b) =>
     a.orderId === b.orderId ? a.lineNo - b.lineNo : a.orderId < b.orderId ? -1 : 1,
   )) {
-    const key = `${m.storeId}|${m.productId}`;
+    const key = stockKey(m);
     // A product without a row in this store (cannot happen: every store gets one) counts from 0.
     const before = moved.get(key) ?? stock.get(key) ?? 0;
     const { after, shortfall } = stockAfter(before, m.reason, m.quantity);
@@ -153,7 +173,34 @@ export async function settleStockMoves(
       shortfall,
     });
   }
+  return {
+    ledger,
+    stock: stockKeys(claimed).map((k) => ({
+      store_id: k.storeId,
+      product_id: k.productId,
+      before: stock.get(stockKey(k)) ?? null,
+      stock: moved.get(stockKey(k))!,
+    })),
+    shortfalls,
+  };
+}
 
+/**
+ * Moves the stock for the claimed lines (`fresh`, from `claimStockMoves`): locks the stores'
+ * rows, computes each line from the figure the previous one left, writes the movements' figures
+ * and the new stock with a new `seq` in one statement. Needs the change-feed lock. (The orders
+ * path does the same in `order_batch_tail`, from a read made before the lock.)
+ */
+export async function settleStockMoves(
+  tx: Queryable,
+  moves: readonly StockMove[],
+  fresh: ReadonlySet<string>,
+): Promise<StockOutcome> {
+  const claimed = moves.filter((m) => fresh.has(moveKey(m)));
+  if (claimed.length === 0) return { cursor: null, shortfalls: 0 };
+  // Rows locked in (store, product) order: two batches that touch the same products wait on
+  // each other instead of deadlocking (they also share the change-feed lock).
+  const plan = planStockMoves(claimed, fresh, await readStock(tx, stockKeys(claimed), true));
   const [row] = await tx.query<{ seq: string | null }>(
     `with ledger as (
        update stock_movements sm
@@ -170,15 +217,7 @@ export async function settleStockMoves(
        do update set stock = excluded.stock, seq = excluded.seq
        returning seq)
      select max(seq)::text as seq from moved`,
-    [
-      JSON.stringify(ledger),
-      JSON.stringify(
-        [...moved].map(([key, units]) => {
-          const [storeId, productId] = key.split('|');
-          return { store_id: storeId, product_id: productId, stock: units };
-        }),
-      ),
-    ],
+    [JSON.stringify(plan.ledger), JSON.stringify(plan.stock)],
   );
-  return { cursor: row?.seq ?? null, shortfalls };
+  return { cursor: row?.seq ?? null, shortfalls: plan.shortfalls };
 }

@@ -4,7 +4,8 @@
  * each posting its share of `--orders` orders one order per request (a terminal's outbox during
  * live selling), every order naming a member and moving stock, while `--presence` arrivals/s of
  * members keep the hub's event loop busy and feed the store scopes the hub's settle round numbers
- * under the same lock. Prints orders/s and p50/p99 upload latency. Not a test; figures in
+ * under the same lock. Prints orders/s, p50/p99 upload latency, and how the change-feed lock was
+ * held (sampled from pg_locks / pg_stat_activity every 50 ms). Not a test; figures in
  * docs/benchmarks.md (issue #17). Bounded: every loop ends, the database is dropped at the end.
  *
  *   npx tsx test/bench/order-lock-bench.ts [--pg postgres://postgres@127.0.0.1:5432/test]
@@ -157,6 +158,45 @@ async function run(hub: HubProcess, databaseUrl: string) {
   })();
   await sleep(2_000); // presence under way before the first order
 
+  // The change-feed lock (4600) seen from PostgreSQL every 50 ms while the orders go in: held or
+  // not, what its holder's backend is doing (`idle in transaction`: waiting for its hub), how many
+  // backends wait for it. What issue #17 describes; the orders path's round trips under the lock.
+  const sampler = new pg.Client({ connectionString: databaseUrl });
+  await sampler.connect();
+  const lock = { samples: 0, held: 0, idle: 0, waiters: 0 };
+  // The idle holder's last statement (its head) → samples: where the lock holder waits for its hub.
+  const idleAfter = new Map<string, number>();
+  const sampling = (async () => {
+    while (uploading) {
+      const { rows } = await sampler.query<{
+        state: string | null;
+        query: string | null;
+        waiters: number;
+      }>(
+        `select h.state, h.query,
+                (select count(*)::int from pg_locks l
+                  where l.locktype = 'advisory' and l.classid = 0 and l.objid = 4600
+                    and l.objsubid = 1 and not l.granted and l.database = d.oid) as waiters
+           from pg_database d
+           left join lateral (
+             select a.state, left(regexp_replace(a.query, '\\s+', ' ', 'g'), 40) as query
+               from pg_locks l join pg_stat_activity a on a.pid = l.pid
+              where l.locktype = 'advisory' and l.classid = 0 and l.objid = 4600
+                and l.objsubid = 1 and l.granted and l.database = d.oid limit 1) h on true
+          where d.datname = current_database()`,
+      );
+      const r = rows[0]!;
+      lock.samples += 1;
+      if (r.state !== null) lock.held += 1;
+      if (r.state === 'idle in transaction') {
+        lock.idle += 1;
+        idleAfter.set(r.query ?? '', (idleAfter.get(r.query ?? '') ?? 0) + 1);
+      }
+      lock.waiters += r.waiters;
+      await sleep(50);
+    }
+  })();
+
   const latencies: number[] = [];
   let accepted = 0;
   let failed = 0;
@@ -193,6 +233,8 @@ async function run(hub: HubProcess, databaseUrl: string) {
   const seconds = (performance.now() - began) / 1000;
   uploading = false;
   await presence;
+  await sampling;
+  await sampler.end();
   latencies.sort((a, b) => a - b);
   console.log(
     `${n} orders from ${TERMINALS} terminals in ${STORES} stores, ${MEMBERS} members, ` +
@@ -201,6 +243,13 @@ async function run(hub: HubProcess, databaseUrl: string) {
       `${(accepted / seconds).toFixed(1)} orders/s; upload latency p50 ` +
       `${quantile(latencies, 0.5).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms`,
   );
+  const share = (n: number) => `${((100 * n) / Math.max(1, lock.samples)).toFixed(0)} %`;
+  console.log(
+    `change-feed lock over ${lock.samples} samples: held ${share(lock.held)}, its holder idle in ` +
+      `transaction ${share(lock.idle)}, waiting backends ${(lock.waiters / Math.max(1, lock.samples)).toFixed(1)} on average`,
+  );
+  for (const [query, count] of [...idleAfter].sort((x, y) => y[1] - x[1]).slice(0, 4))
+    console.log(`  idle holder after "${query}…": ${share(count)}`);
   const retries = hub.logs.filter((l) => String(l.msg ?? '').includes('retr')).length;
   const errors = hub.logs.filter((l) => Number(l.level) >= 50).length;
   console.log(`hub log: ${retries} retry lines, ${errors} errors`);
