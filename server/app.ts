@@ -144,7 +144,8 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     handshakeThrottle: throttle,
     customerHintStores:
       config.customerFeedScope === 'store' ? await customerHintStores(db) : undefined,
-    peerLostAlerts: (storeIds, windowMs) => alertsChangedWithin(db, storeIds, windowMs),
+    peerLostAlerts: (storeIds, windowMs) =>
+      alertsChangedWithin(db, storeIds, windowMs, new Date(), config.expirySweepMs),
   });
   // A store saved on another node, or while Redis was away: presence and "online nearby" use a
   // reloaded list from now on (without a word from the others, STORE_CACHE_MS is the fallback).

@@ -151,7 +151,7 @@ async function takeTailSlot(db: Db): Promise<() => void> {
  * wait for a slot, without a connection and holding no lock. `lockFeed` may be called more than
  * once (the first call locks). A pre-phase must not write rows a lock holder reads and then
  * overwrites without a row lock of its own. `fn` may instead leave the lock to its first statement
- * that draws a number, as the orders path does: `order_batch_tail` (migration 028) takes it first
+ * that draws a number, as the orders path does: `order_batch_tail` (migration 027) takes it first
  * thing, so the lock is held for that one statement and the commit.
  */
 export async function feedLockedTail<T>(

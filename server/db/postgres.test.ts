@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { statementNamer } from './postgres';
+import {
+  freshPostgresDatabase,
+  postgresReason,
+  TEST_DATABASE_URL,
+} from '../../test/support/services';
+import { openPostgres, statementNamer } from './postgres';
 
 describe('statementNamer (prepared statements on PostgreSQL)', () => {
   it('runs a text unnamed the first time and prepares it from the second call on, under one name', () => {
@@ -25,3 +30,27 @@ describe('statementNamer (prepared statements on PostgreSQL)', () => {
     expect(texts.map((t) => nameOf(t))).toEqual(names);
   });
 });
+
+describe.skipIf(!TEST_DATABASE_URL && !process.env.CI)(
+  `prepared statements after a schema change (${postgresReason})`,
+  () => {
+    it('a plan the server no longer honours (0A000) is run again unnamed, and preparing stops', async () => {
+      const database = await freshPostgresDatabase();
+      const db = await openPostgres(database.url, { poolMax: 1 });
+      try {
+        await db.query('create table t (a int)');
+        await db.query('insert into t values (1)');
+        const sql = 'select * from t where a = $1';
+        expect(await db.query(sql, [1])).toEqual([{ a: 1 }]); // unnamed
+        expect(await db.query(sql, [1])).toEqual([{ a: 1 }]); // prepared on the one connection
+        // Another node's migration adds a column: the prepared plan's result type is stale.
+        await db.query('alter table t add column b int default 2');
+        expect(await db.query(sql, [1])).toEqual([{ a: 1, b: 2 }]);
+        expect(await db.query(sql, [1])).toEqual([{ a: 1, b: 2 }]);
+      } finally {
+        await db.close();
+        await database.drop();
+      }
+    });
+  },
+);

@@ -107,19 +107,28 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     );
   }
 
-  const nameOf = options.prepare === false ? () => undefined : statementNamer();
+  const namer = statementNamer();
+  // A prepared statement the server no longer honours — a migration on another node changed a
+  // result's type (0A000 "cached plan must not change result type"), or a pooler dropped it
+  // (26000) — turns preparing off for this process; a statement outside a transaction is run
+  // again unnamed at once.
+  let preparing = options.prepare !== false;
   const query = async <T extends Row>(
     runner: pg.Pool | pg.PoolClient,
     sql: string,
     params: readonly unknown[] = [],
   ): Promise<T[]> => {
-    const name = nameOf(sql);
+    const name = preparing ? namer(sql) : undefined;
     try {
       const result = name
         ? await runner.query({ name, text: sql, values: params as unknown[] })
         : await runner.query(sql, params as unknown[]);
       return result.rows as T[];
     } catch (error) {
+      if (name && isStalePrepared(error)) {
+        preparing = false;
+        if (runner === pool) return query<T>(runner, sql, params);
+      }
       throw unavailableOr(error);
     }
   };
@@ -158,6 +167,12 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     ping: () => pingWithin(() => pool.query('select 1')),
     close: () => pool.end(),
   };
+}
+
+/** The server refused a prepared statement it had accepted before (see `query` above). */
+export function isStalePrepared(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '26000' || (code === '0A000' && /cached plan/.test(String(error)));
 }
 
 function unavailableOr(error: unknown): unknown {

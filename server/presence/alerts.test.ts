@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v7 } from 'uuid';
 import { newId } from '../../shared/domain/ids';
 import type { Db } from '../db/database';
 import { openTestPglite } from '../../test/support/pglite-template';
-import { alertsChangedWithin } from './alerts';
+import { alertsChangedWithin, uuidV7Floor } from './alerts';
 
 /**
  * What a survivor re-sends after a peer's silent death (issue #17): the alerts of its sockets'
@@ -42,13 +43,18 @@ describe('alertsChangedWithin: the alerts a dead node may not have published (PG
   const alert = async (
     store: string,
     o: {
+      /** the sighting's time (`raised_at`) */
       raisedAgo: number;
+      /** when the hub raised it (its UUIDv7 id's time); the sighting's time unless it came late */
+      raisedByHubAgo?: number;
       lastSeenAgo?: number;
       status?: 'open' | 'claimed' | 'expired' | 'converted';
       claimedAgo?: number;
     },
   ) => {
-    const [customer, visit, id] = [newId(), newId(), newId()];
+    // The hub names an alert when it raises it: a UUIDv7 of its clock at that moment.
+    const id = v7({ msecs: NOW.getTime() - (o.raisedByHubAgo ?? o.raisedAgo) });
+    const [customer, visit] = [newId(), newId()];
     await db.query(
       `insert into customers(id, seq, name, member_code, home_store_id)
        values ($1, nextval('change_seq'), 'C', $2, $3)`,
@@ -131,6 +137,10 @@ describe('alertsChangedWithin: the alerts a dead node may not have published (PG
     const seen = await alert(HERE, { raisedAgo: 10 * MIN, lastSeenAgo: 2 * SEC });
     want.set(seen.id, 'seen again in the window');
     const expired = await alert(HERE, { raisedAgo: 30 * MIN + 5 * SEC, status: 'expired' });
+    // Expired 30 s ago, before the window — but the sweep (every 15 s by default) may have sent
+    // it only just now.
+    const sweptLate = await alert(HERE, { raisedAgo: 30 * MIN + 30 * SEC, status: 'expired' });
+    want.set(sweptLate.id, 'expired just before the window, swept within it');
     want.set(expired.id, 'expired in the window');
     const converted = await alert(HERE, {
       raisedAgo: 20 * MIN,
@@ -142,6 +152,10 @@ describe('alertsChangedWithin: the alerts a dead node may not have published (PG
 
     const skip = new Map<string, string>();
     skip.set((await alert(HERE, { raisedAgo: 2 * MIN })).id, 'raised before the window');
+    // A sighting that came late (a buffered door counter, a source clock behind): raised by the
+    // hub a moment ago although its own time is two minutes old.
+    const late = await alert(HERE, { raisedAgo: 2 * MIN, raisedByHubAgo: 3 * SEC });
+    want.set(late.id, 'raised in the window from a sighting that came late');
     skip.set((await alert(HERE, { raisedAgo: 21 * SEC })).id, 'just before the window');
     skip.set(
       (await alert(HERE, { raisedAgo: 5 * MIN, status: 'claimed', claimedAgo: 4 * MIN })).id,
@@ -178,6 +192,16 @@ describe('alertsChangedWithin: the alerts a dead node may not have published (PG
       card: { name: '王芳' },
     });
     expect(resent.map((a) => a.at)).toEqual(resent.map((a) => a.at).sort());
+  });
+
+  it('uuidV7Floor sorts at or below every v7 id of its millisecond and above those before', () => {
+    const ms = NOW.getTime();
+    const floor = uuidV7Floor(ms);
+    for (let i = 0; i < 50; i++) {
+      expect(v7({ msecs: ms }) >= floor).toBe(true);
+      expect(v7({ msecs: ms + 1 + i }) >= floor).toBe(true);
+      expect(v7({ msecs: ms - 1 - i }) < floor).toBe(true);
+    }
   });
 
   it('asks nothing for no stores', async () => {

@@ -102,6 +102,15 @@ export async function listAlerts(
   return rows.map(toArrivalAlert);
 }
 
+/**
+ * The smallest UUIDv7 of millisecond `ms`: every v7 id made at or after `ms` sorts at or above it
+ * (PostgreSQL compares uuids byte by byte, and v7 starts with the big-endian unix milliseconds).
+ */
+export function uuidV7Floor(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+}
+
 /** Stores per `alertsChangedWithin` query: one `any($1)` list stays a short index probe each. */
 const CHANGED_STORES_PER_QUERY = 500;
 
@@ -117,6 +126,13 @@ const CHANGED_STORES_PER_QUERY = 500;
  * one comparison"); a conversion is dated by the order's own, possibly offline, time, so it counts
  * by the order's `received_at`, which the database stamps, against the database's `now()`.
  *
+ * An alert is new in the window when its *id* says so: ids are UUIDv7 made by the hub that raised
+ * it (`newId()` in `writeSighting`), so their leading 48 bits are that hub's clock at the raise.
+ * `raised_at` is the sighting's own time, which may lag (a buffered door counter, a source whose
+ * clock is behind): an alert raised a moment before the death from a sighting 2 minutes old is
+ * still re-sent — the terminal was told `alerts: false` and will not ask for it. An expiry is sent
+ * by the sweep, up to `expirySweepMs` after `expires_at`, so expiries count back that much further.
+ *
  * Only alerts raised within a catch-up's reach (`ALERT_CATCH_UP_REACH_MINUTES` before the window)
  * are looked at: older ones are not claimable any more, and the terminal's own catch-up does not
  * reach them either. That bound is what lets the per-store index (`alerts_store_time`) serve the
@@ -128,8 +144,11 @@ export async function alertsChangedWithin(
   storeIds: readonly string[],
   windowMs: number,
   now: Date = new Date(),
+  expirySweepMs = 15_000,
 ): Promise<ArrivalAlert[]> {
   const since = new Date(now.getTime() - windowMs).toISOString();
+  const sweptSince = new Date(now.getTime() - windowMs - expirySweepMs).toISOString();
+  const idSince = uuidV7Floor(now.getTime() - windowMs);
   const reach = new Date(
     now.getTime() - windowMs - ALERT_CATCH_UP_REACH_MINUTES * 60_000,
   ).toISOString();
@@ -138,15 +157,22 @@ export async function alertsChangedWithin(
     const rows = await db.query<AlertRow>(
       `${ALERT_SELECT}
         where a.store_id = any($1::uuid[]) and a.raised_at >= $2::timestamptz
-          and (a.raised_at >= $3::timestamptz or a.claimed_at >= $3::timestamptz
-               or v.last_seen_at >= $3::timestamptz
-               or (a.status = 'expired' and a.expires_at >= $3::timestamptz)
+          and (a.raised_at >= $3::timestamptz or a.id >= $5::uuid
+               or a.claimed_at >= $3::timestamptz or v.last_seen_at >= $3::timestamptz
+               or (a.status = 'expired' and a.expires_at >= $6::timestamptz)
                or (a.converted_order_id is not null and exists (
                      select 1 from orders o where o.id = a.converted_order_id
                         and o.received_at >= now() - make_interval(secs => $4::double precision / 1000))))
           and not exists (select 1 from customer_erasures e where e.customer_id = a.customer_id)
         order by a.raised_at, a.id`,
-      [storeIds.slice(i, i + CHANGED_STORES_PER_QUERY), reach, since, windowMs],
+      [
+        storeIds.slice(i, i + CHANGED_STORES_PER_QUERY),
+        reach,
+        since,
+        windowMs,
+        idSince,
+        sweptSince,
+      ],
     );
     for (const row of rows) alerts.push(toArrivalAlert(row));
   }
