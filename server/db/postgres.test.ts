@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  freshPostgresDatabase,
-  postgresReason,
-  TEST_DATABASE_URL,
-} from '../../test/support/services';
-import { openPostgres, statementNamer } from './postgres';
+import { openFreshPostgres, postgresReason, TEST_DATABASE_URL } from '../../test/support/services';
+import { statementNamer } from './postgres';
 
 describe('statementNamer (prepared statements on PostgreSQL)', () => {
   it('runs a text unnamed the first time and prepares it from the second call on, under one name', () => {
@@ -35,8 +31,7 @@ describe.skipIf(!TEST_DATABASE_URL && !process.env.CI)(
   `prepared statements after a schema change (${postgresReason})`,
   () => {
     it('a plan the server no longer honours (0A000) is run again unnamed, and preparing stops', async () => {
-      const database = await freshPostgresDatabase();
-      const db = await openPostgres(database.url, { poolMax: 1 });
+      const { db, drop } = await openFreshPostgres({ poolMax: 1 });
       try {
         await db.query('create table t (a int)');
         await db.query('insert into t values (1)');
@@ -48,8 +43,7 @@ describe.skipIf(!TEST_DATABASE_URL && !process.env.CI)(
         expect(await db.query(sql, [1])).toEqual([{ a: 1, b: 2 }]);
         expect(await db.query(sql, [1])).toEqual([{ a: 1, b: 2 }]);
       } finally {
-        await db.close();
-        await database.drop();
+        await drop();
       }
     });
   },

@@ -18,14 +18,13 @@ import { registerCustomer } from '../../server/customers/registration';
 import type { Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
 import { openTestPglite } from '../support/pglite-template';
-import { openPostgres } from '../../server/db/postgres';
 import { HubError } from '../../server/http/errors';
 import { ingestOrders } from '../../server/orders/service';
 import { claimAlert } from '../../server/presence/alerts';
 import { nativeScrypt } from '../../server/staff/native-scrypt';
 import { customerFeedPage, materializeAllFeedJson } from '../../server/sync/feed-json';
 import { describeOnPostgres } from '../support/backends';
-import { freshPostgresDatabase } from '../support/services';
+import { openFreshPostgres } from '../support/services';
 
 /**
  * The guide's own customers (server/bindings/, issue #15 item 1), in process on each database,
@@ -507,14 +506,7 @@ describe(
 describeOnPostgres(
   'customer bindings, in process',
   bindingSuite(async () => {
-    const database = await freshPostgresDatabase();
-    const db = await openPostgres(database.url);
-    return {
-      db,
-      drop: async () => {
-        await db.close();
-        await database.drop();
-      },
-    };
+    const { db, drop } = await openFreshPostgres();
+    return { db, drop };
   }),
 );

@@ -4,10 +4,9 @@ import { upsertCrmCustomers } from '../../server/customers/crm';
 import { ensurePhoneHashKey } from '../../server/customers/phone-key';
 import type { Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
-import { openPostgres } from '../../server/db/postgres';
 import { describeOnPostgres } from '../support/backends';
 import { openTestPglite } from '../support/pglite-template';
-import { freshPostgresDatabase } from '../support/services';
+import { openFreshPostgres } from '../support/services';
 import { numberedStoreId, seededRandom } from '../support/seeded';
 
 /**
@@ -189,16 +188,9 @@ describe('CRM import: the catchment found in process (PGlite)', () => {
 
 describeOnPostgres('CRM import: the catchment found in process', () => {
   catchmentSuite(async () => {
-    const database = await freshPostgresDatabase();
-    const db = await openPostgres(database.url);
+    const { db, drop } = await openFreshPostgres();
     await migrate(db);
     await ensurePhoneHashKey(db);
-    return {
-      db,
-      drop: async () => {
-        await db.close();
-        await database.drop();
-      },
-    };
+    return { db, drop };
   });
 });

@@ -11,7 +11,6 @@ import { CUSTOMER_COLUMNS, rowToFeedItem, type CustomerRow } from '../../server/
 import type { Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
 import { openTestPglite } from '../support/pglite-template';
-import { openPostgres } from '../../server/db/postgres';
 import {
   customerFeedPage,
   materializeAllFeedJson,
@@ -23,7 +22,7 @@ import { createStoreFixture } from '../support/fixtures';
 import { routePath } from '../support/http';
 import type { HubProcess } from '../support/hub-process';
 import { unique } from '../support/seed';
-import { freshPostgresDatabase } from '../support/services';
+import { openFreshPostgres } from '../support/services';
 
 /**
  * Stored feed JSON (server/sync/feed-json.ts), in process on each database: the feed must send
@@ -34,19 +33,6 @@ type InProcess = { db: Db; url?: string; drop(): Promise<void> };
 async function openPgliteInProcess(): Promise<InProcess> {
   const db = await openTestPglite({ migrated: true });
   return { db, drop: () => db.close() };
-}
-
-async function openFreshPostgres(): Promise<InProcess> {
-  const database = await freshPostgresDatabase();
-  const db = await openPostgres(database.url);
-  return {
-    db,
-    url: database.url,
-    drop: async () => {
-      await db.close();
-      await database.drop();
-    },
-  };
 }
 
 const silentLog = {

@@ -4,11 +4,10 @@ import type { Order, StoreSummary } from '../../shared/protocol';
 import { ensurePhoneHashKey } from '../../server/customers/phone-key';
 import type { Db, Queryable } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
-import { openPostgres } from '../../server/db/postgres';
 import { ingestOrders } from '../../server/orders/service';
 import { describeOnPostgres } from '../support/backends';
 import { openTestPglite } from '../support/pglite-template';
-import { freshPostgresDatabase } from '../support/services';
+import { openFreshPostgres } from '../support/services';
 
 /**
  * An order batch's tail under the change-feed lock is one statement, `order_batch_tail`
@@ -235,14 +234,7 @@ describe(
 describeOnPostgres(
   'order batch tail: one statement under the change-feed lock',
   tailSuite(async () => {
-    const database = await freshPostgresDatabase();
-    const db = await openPostgres(database.url);
-    return {
-      db,
-      drop: async () => {
-        await db.close();
-        await database.drop();
-      },
-    };
+    const { db, drop } = await openFreshPostgres();
+    return { db, drop };
   }),
 );

@@ -9,7 +9,7 @@ import { openTestPglite } from '../support/pglite-template';
 import { openPostgres } from '../../server/db/postgres';
 import { ingestOrders } from '../../server/orders/service';
 import { describeOnPostgres } from '../support/backends';
-import { freshPostgresDatabase } from '../support/services';
+import { freshPostgresDatabase, openFreshPostgres } from '../support/services';
 
 /**
  * Order upload takes the change-feed lock late (server/orders/store-batch.ts, feedLockedTail in
@@ -211,15 +211,8 @@ describeOnPostgres('order upload and the change-feed lock, in process', () => {
   });
 
   feedSuite(async () => {
-    const other = await freshPostgresDatabase();
-    const db = await openPostgres(other.url);
-    return {
-      db,
-      drop: async () => {
-        await db.close();
-        await other.drop();
-      },
-    };
+    const { db, drop } = await openFreshPostgres();
+    return { db, drop };
   })();
 
   it("runs an upload's pre-phase while another transaction holds the lock, and draws no seq before it", async () => {

@@ -4,9 +4,8 @@ import { settleStoreScopes } from '../../server/customers/scope';
 import type { Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
 import { openTestPglite } from '../support/pglite-template';
-import { openPostgres } from '../../server/db/postgres';
 import { describeOnPostgres } from '../support/backends';
-import { freshPostgresDatabase } from '../support/services';
+import { openFreshPostgres } from '../support/services';
 
 /**
  * The scope settle round (server/customers/scope.ts) runs every second on every hub node. A row
@@ -152,14 +151,7 @@ describe('scope settle round, nothing to number (PGlite)', () => {
 
 describeOnPostgres('scope settle round, nothing to number', () => {
   settleSuite(async () => {
-    const database = await freshPostgresDatabase();
-    const db = await openPostgres(database.url);
-    return {
-      db,
-      drop: async () => {
-        await db.close();
-        await database.drop();
-      },
-    };
+    const { db, drop } = await openFreshPostgres();
+    return { db, drop };
   });
 });

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import type { Db } from '../../server/db/database';
+import { openPostgres, type PostgresOptions } from '../../server/db/postgres';
 
 /**
  * The PostgreSQL and multi-node suites need services this machine kind runs (see .ci/run).
@@ -79,4 +81,23 @@ export async function connectTestRedis(): Promise<Redis> {
   const client = new Redis(TEST_REDIS_URL!, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await client.connect();
   return client;
+}
+
+/**
+ * A fresh database on the test server opened as the hub opens PostgreSQL (not migrated); `drop`
+ * closes the pool and drops the database.
+ */
+export async function openFreshPostgres(
+  options?: PostgresOptions,
+): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
+  const database = await freshPostgresDatabase();
+  const db = await openPostgres(database.url, options);
+  return {
+    db,
+    url: database.url,
+    drop: async () => {
+      await db.close();
+      await database.drop();
+    },
+  };
 }
