@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryOnLockConflict } from './lock-retry';
+import { LOCK_NOT_AVAILABLE, retryOnLockConflict } from './lock-retry';
 
 /** What node-postgres rejects with when PostgreSQL aborts a transaction. */
 const pgError = (code: string) => Object.assign(new Error(`pg error ${code}`), { code });
@@ -44,5 +44,20 @@ describe('retryOnLockConflict', () => {
       }),
     ).rejects.toThrow('pg error 23505');
     expect(attempts).toBe(1);
+  });
+
+  it('retries a lock timeout (55P03) only for a caller that names it', async () => {
+    let attempts = 0;
+    const timedOutOnce = () => {
+      attempts += 1;
+      return attempts === 1 ? Promise.reject(pgError('55P03')) : Promise.resolve('stored');
+    };
+    await expect(retryOnLockConflict(timedOutOnce)).rejects.toThrow('pg error 55P03');
+    expect(attempts).toBe(1);
+    attempts = 0;
+    await expect(retryOnLockConflict(timedOutOnce, undefined, [LOCK_NOT_AVAILABLE])).resolves.toBe(
+      'stored',
+    );
+    expect(attempts).toBe(2);
   });
 });

@@ -10,23 +10,38 @@ export type CustomerPurchase = { customerId: string; purchase: PurchaseSummary }
 /** A customer's in-store summary as read (`in_store`; older rows may lack fields). */
 export type InStoreRow = { id: string; in_store: Partial<StoreSummary> | null };
 
+/** `readInStore`'s row: the summary, and the stored text it was parsed from. */
+export type InStoreRead = InStoreRow & { text: string | null };
+
 /**
  * The customers' current in-store summaries. `forUpdate` locks the rows in id order (needs the
  * change-feed lock); without it this is a plain read, which the orders path makes before the lock
- * and has `order_batch_tail` check after it (migration 027).
+ * and has `order_batch_tail` check after it (migrations 027, 028). Each row carries the stored
+ * text (`in_store::text`) as well: the check compares that, because the parsed value went through
+ * JS doubles and a number beyond 2^53 would never compare equal again.
  */
 export async function readInStore(
   tx: Queryable,
   ids: readonly string[],
   forUpdate: boolean,
-): Promise<InStoreRow[]> {
+): Promise<InStoreRead[]> {
   if (ids.length === 0) return [];
-  return tx.query<InStoreRow>(
-    `select id::text as id, in_store from customers
+  const rows = await tx.query<{ id: string; text: string | null }>(
+    `select id::text as id, in_store::text as text from customers
       where id in (select jsonb_array_elements_text($1::jsonb)::uuid)
       order by id${forUpdate ? '\n      for update' : ''}`,
     [JSON.stringify([...new Set(ids)])],
   );
+  return rows.map(inStoreFromText);
+}
+
+/** A summary read as text (`in_store::text`), parsed; the text is kept for the tail's check. */
+export function inStoreFromText(row: { id: string; text: string | null }): InStoreRead {
+  return {
+    id: row.id,
+    in_store: row.text === null ? null : (JSON.parse(row.text) as Partial<StoreSummary> | null),
+    text: row.text,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { AlertUpdate, ItemResult, Order, RejectCode } from '../../shared/pr
 import type { TerminalPrincipal } from '../auth/guards';
 import { loadBindingRules } from '../bindings/rules';
 import type { Db } from '../db/database';
-import { retryOnLockConflict, type OnRetry } from '../db/lock-retry';
+import { LOCK_NOT_AVAILABLE, retryOnLockConflict, type OnRetry } from '../db/lock-retry';
 import {
   activeGuides,
   alertsById,
@@ -121,6 +121,9 @@ export async function ingestOrders(
       : await retryOnLockConflict(
           () => storeCandidates(db, terminal.storeId, timezone, rules, candidates),
           onRetry,
+          // The tail's row-lock wait under the feed lock is bounded (migration 028): a timeout is
+          // a conflict like a deadlock, and the batch runs again.
+          [LOCK_NOT_AVAILABLE],
         );
   for (const c of candidates)
     outcome.set(

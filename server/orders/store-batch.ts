@@ -11,10 +11,11 @@ import {
 } from '../stock/movements';
 import { convertVisits, type ConversionInput } from './conversions';
 import {
+  inStoreFromText,
   mergePurchases,
   readInStore,
   type CustomerPurchase,
-  type InStoreRow,
+  type InStoreRead,
 } from './customer-summary';
 import type { AlertRef, ProductRef } from './lookups';
 
@@ -47,9 +48,11 @@ export type StoredBatch = {
  * 3. the binding rules apply (contacts, binds, lapses) without moving customers on the feed;
  * 4. the stores' stock figures and the customers' summaries are read, plainly (no row lock), and
  *    the ledger and the new summaries computed from them (`planStockMoves`, `mergePurchases`).
- * Then ONE statement, `order_batch_tail` (migration 027), does everything that draws numbers or
- * must follow the lock, in the database without a round trip to this process in between: it takes
- * the lock, locks the stock and customer rows, checks they still hold what step 4 read, and writes
+ * Then ONE statement, `order_batch_tail` (migrations 027, 028), does everything that draws numbers
+ * or must follow the lock, in the database without a round trip to this process in between: it
+ * takes the lock, locks the stock and customer rows (waiting at most `TAIL_ROW_LOCK_TIMEOUT` for
+ * them, then 55P03, retried like a deadlock), checks they still hold what step 4 read (the
+ * summaries as their stored text: exact, whatever numbers they hold), and writes
  * the orders and their lines (the insert's trigger enters the customer into the store's scope and
  * its foreign key locks the customer row, so it stays after the lock), the ledger and the stock
  * (`store_products.seq`), the customers' summaries (`customers.seq`, which also carries the
@@ -126,7 +129,7 @@ export function storeCandidates(
     );
 
     // Read (plainly: no row lock before the feed lock) and compute what the tail writes; the
-    // tail checks the figures it was computed from under the lock (migration 027).
+    // tail checks the figures it was computed from under the lock (migrations 027, 028).
     const purchases = withCustomer.map((c): CustomerPurchase => ({
       customerId: c.customerId,
       purchase: purchaseOf(c),
@@ -169,7 +172,10 @@ export function storeCandidates(
       const stock = new Map(
         (tail!.stock_now ?? []).map((r) => [`${r.store_id}|${r.product_id}`, Number(r.stock)]),
       );
-      plan = planTail(ours, fresh, stock, customerIds, purchases, tail!.in_store_now ?? []);
+      const inStoreNow = (tail!.in_store_now ?? []).map((r) =>
+        inStoreFromText({ id: r.id, text: r.in_store_text }),
+      );
+      plan = planTail(ours, fresh, stock, customerIds, purchases, inStoreNow);
     }
   });
 }
@@ -179,13 +185,15 @@ type TailRow = {
   customers_seq: string | null;
   catalog_seq: string | null;
   stock_now: { store_id: string; product_id: string; stock: number }[] | null;
-  in_store_now: InStoreRow[] | null;
+  /** `in_store_text`: the stored text (migration 028), what the next call must send back */
+  in_store_now: { id: string; in_store_text: string | null }[] | null;
 };
 
 /**
  * What `order_batch_tail` writes, from the figures read: the stock plan (`planStockMoves`) and,
- * per customer of the batch, the summary it was computed from (`before`, null: no row) and the
- * new one (null: nothing to write).
+ * per customer of the batch, the summary it was computed from as the stored text (`before_text`,
+ * null: no row — compared exactly, never through a JS number) and the new one (null: nothing to
+ * write).
  */
 function planTail(
   moves: StockMove[],
@@ -193,15 +201,15 @@ function planTail(
   stock: ReadonlyMap<string, number>,
   customerIds: string[],
   purchases: CustomerPurchase[],
-  inStore: InStoreRow[],
+  inStore: InStoreRead[],
 ) {
   const merged = new Map(mergePurchases(purchases, inStore).map((r) => [r.id, r.in_store]));
-  const read = new Map(inStore.map((r) => [r.id, r.in_store]));
+  const read = new Map(inStore.map((r) => [r.id, r.text]));
   return {
     stock: planStockMoves(moves, fresh, stock),
     customers: customerIds.map((id) => ({
       id,
-      before: read.get(id) ?? null,
+      before_text: read.get(id) ?? null,
       in_store: merged.get(id) ?? null,
     })),
   };

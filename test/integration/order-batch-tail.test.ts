@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import type { Order, StoreSummary } from '../../shared/protocol';
 import { ensurePhoneHashKey } from '../../server/customers/phone-key';
+import { ADVISORY_LOCKS } from '../../server/db/advisory-locks';
 import type { Db, Queryable } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
+import { TAIL_ROW_LOCK_TIMEOUT } from '../../server/db/migrations/028-order-tail-exact-check';
 import { ingestOrders } from '../../server/orders/service';
 import { describeOnPostgres } from '../support/backends';
 import { openTestPglite } from '../support/pglite-template';
@@ -119,6 +121,60 @@ function recording(
 
 const isTail = (sql: string) => sql.includes('order_batch_tail(');
 
+/** The SQLSTATE of each conflict the retry layer ran the batch again for, with the error. */
+function retries() {
+  const seen: { code: string; name: string; message: string }[] = [];
+  const onRetry = (error: unknown) => {
+    const e = error as { code?: string; name?: string; message?: string };
+    seen.push({ code: String(e.code), name: String(e.name), message: String(e.message) });
+  };
+  return { seen, onRetry };
+}
+
+async function inStoreOf(w: World, customerId: string): Promise<StoreSummary> {
+  const [row] = await w.db.query<{ in_store: StoreSummary }>(
+    'select in_store from customers where id = $1',
+    [customerId],
+  );
+  return row!.in_store;
+}
+
+async function movesOf(w: World, orderId: string) {
+  return w.db.query<{ stock_before: number; stock_after: number }>(
+    'select stock_before, stock_after from stock_movements where order_id = $1',
+    [orderId],
+  );
+}
+
+/** A legacy summary field a JS double cannot hold (2^64 + 1 … beyond 2^53). */
+const LEGACY_BIG = '18446744073709551617';
+
+async function withLegacyNumber(w: World, customerId: string): Promise<void> {
+  await w.db.query('update customers set in_store = $2::jsonb where id = $1', [
+    customerId,
+    `{"storeOrders": 0, "storeSpend": 0, "lastPurchases": [], "legacyPoints": ${LEGACY_BIG}}`,
+  ]);
+}
+
+/** Stores `order` as a copy without stock movements would be (an order stored before 014). */
+async function insertCopy(q: Queryable, w: World, order: Order): Promise<void> {
+  await q.query(
+    `insert into orders (id, store_id, terminal_id, guide_id, customer_id, payment_method,
+                         created_at, total, units)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, 1)`,
+    [
+      order.id,
+      w.storeId,
+      w.terminalId,
+      w.guideId,
+      order.customerId,
+      order.paymentMethod,
+      order.createdAt,
+      PRICE,
+    ],
+  );
+}
+
 function tailSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
   return () => {
     let w: World;
@@ -191,6 +247,148 @@ function tailSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
       ]);
     });
 
+    it('compares a summary holding a number beyond 2^53 exactly: stored at the first call', async () => {
+      const customerId = await newCustomer(w);
+      await withLegacyNumber(w, customerId);
+      const stockBefore = await stockOf(w);
+      const seen: string[] = [];
+      const { seen: retried, onRetry } = retries();
+      const order = sale(w, customerId, 30);
+      const answer = await ingestOrders(recording(w.db, seen), principal(w), [order], onRetry);
+      expect(answer.results[0]!.status).toBe('accepted');
+      // Compared through a JS double, the figure never matched: stale at every call, 40001 forever.
+      expect(retried).toEqual([]);
+      expect(seen.filter(isTail)).toHaveLength(1);
+      expect(await stockOf(w)).toBe(stockBefore - 1);
+      const inStore = await inStoreOf(w, customerId);
+      expect(inStore.storeOrders).toBe(1);
+      expect(inStore.lastPurchases.map((p) => p.orderId)).toEqual([order.id]);
+    });
+
+    it('a stale read of such a summary is answered exactly too: the second call holds', async () => {
+      const customerId = await newCustomer(w);
+      await withLegacyNumber(w, customerId);
+      const seen: string[] = [];
+      let meddled = false;
+      const db = recording(w.db, seen, async (sql, tx) => {
+        if (!isTail(sql) || meddled) return;
+        meddled = true;
+        await tx.query(
+          `update customers set in_store = jsonb_set(in_store, '{storeOrders}', '7') where id = $1`,
+          [customerId],
+        );
+      });
+      const { seen: retried, onRetry } = retries();
+      const answer = await ingestOrders(db, principal(w), [sale(w, customerId, 31)], onRetry);
+      expect(answer.results[0]!.status).toBe('accepted');
+      // The stale answer's figures went back as the stored text, not through a JS number.
+      expect(retried).toEqual([]);
+      expect(seen.filter(isTail)).toHaveLength(2);
+      expect((await inStoreOf(w, customerId)).storeOrders).toBe(8);
+    });
+
+    it("sets a lock_timeout for its row locks only: the transaction's own is back after the call", async () => {
+      const customerId = await newCustomer(w);
+      // `set local`: what a caller's own setting looks like; the tail must put it back, on
+      // its writing path and on its stale answer alike.
+      const shown = await w.db.transaction(async (tx) => {
+        await tx.query("set local lock_timeout = '7s'");
+        const empty = ['[]', '[]', '[]', '[]', '[]', '[]'];
+        const [wrote] = await tx.query<{ stale: boolean }>(
+          'select stale from order_batch_tail($1, $2, $3, $4, $5, $6)',
+          empty,
+        );
+        const [afterWrite] = await tx.query<{ lock_timeout: string }>('show lock_timeout');
+        const [staleAnswer] = await tx.query<{ stale: boolean }>(
+          'select stale from order_batch_tail($1, $2, $3, $4, $5, $6)',
+          [
+            '[]',
+            '[]',
+            '[]',
+            '[]',
+            JSON.stringify([{ id: customerId, before_text: '{"storeOrders": 99}' }]),
+            '[]',
+          ],
+        );
+        const [afterStale] = await tx.query<{ lock_timeout: string }>('show lock_timeout');
+        // The function's own setting, seen from inside: what its row locks run under.
+        const [source] = await tx.query<{ src: string }>(
+          "select prosrc as src from pg_proc where proname = 'order_batch_tail'",
+        );
+        return { wrote, afterWrite, staleAnswer, afterStale, source };
+      });
+      expect(shown.wrote!.stale).toBe(false);
+      expect(shown.staleAnswer!.stale).toBe(true);
+      expect(shown.afterWrite!.lock_timeout).toBe('7s');
+      expect(shown.afterStale!.lock_timeout).toBe('7s');
+      expect(shown.source!.src).toContain(
+        `set_config('lock_timeout', '${TAIL_ROW_LOCK_TIMEOUT}', true)`,
+      );
+    });
+
+    it('an order stored meanwhile without its movements: the tail raises 40001, the batch runs again', async () => {
+      const customerId = await newCustomer(w);
+      const stockBefore = await stockOf(w);
+      const order = sale(w, customerId, 40);
+      // Before the first tail, a copy of the order is stored without stock movements (the way an
+      // order stored before migration 014 is): the tail's insert finds it. Here in the batch's
+      // own transaction, so the retry finds it gone (PGlite has one connection; the committed
+      // copy on PostgreSQL is below).
+      const seen: string[] = [];
+      let meddled = false;
+      const db = recording(w.db, seen, async (sql, tx) => {
+        if (!isTail(sql) || meddled) return;
+        meddled = true;
+        await insertCopy(tx, w, order);
+      });
+      const { seen: retried, onRetry } = retries();
+      const answer = await ingestOrders(db, principal(w), [order], onRetry);
+      expect(retried).toEqual([
+        expect.objectContaining({
+          code: '40001',
+          message: expect.stringContaining('already stored') as unknown,
+        }),
+      ]);
+      expect(answer.results[0]!.status).toBe('accepted');
+      expect(seen.filter(isTail)).toHaveLength(2);
+      // The first attempt left nothing: one sale, one movement, one order in the summary.
+      expect(await stockOf(w)).toBe(stockBefore - 1);
+      expect(await movesOf(w, order.id)).toEqual([
+        { stock_before: stockBefore, stock_after: stockBefore - 1 },
+      ]);
+      expect((await inStoreOf(w, customerId)).storeOrders).toBe(1);
+    });
+
+    it('stale at three calls in a row: StaleTail (40001) to the retry layer, which runs the batch again', async () => {
+      const customerId = await newCustomer(w);
+      const stockBefore = await stockOf(w);
+      // A writer that ignored the feed lock could do this between the calls; a real one cannot
+      // (the tail holds the rows `for update` from its first call), so it is written in the
+      // batch's own transaction, before each of the first three calls.
+      const seen: string[] = [];
+      let meddles = 0;
+      const db = recording(w.db, seen, async (sql, tx) => {
+        if (!isTail(sql) || meddles >= 3) return;
+        meddles += 1;
+        await tx.query(
+          'update store_products set stock = stock - 1 where store_id = $1 and product_id = $2',
+          [w.storeId, w.productId],
+        );
+      });
+      const { seen: retried, onRetry } = retries();
+      const order = sale(w, customerId, 41);
+      const answer = await ingestOrders(db, principal(w), [order], onRetry);
+      expect(retried).toEqual([expect.objectContaining({ code: '40001', name: 'StaleTail' })]);
+      expect(answer.results[0]!.status).toBe('accepted');
+      // Three calls, rolled back with the meddling; one more in the second attempt.
+      expect(seen.filter(isTail)).toHaveLength(4);
+      expect(await stockOf(w)).toBe(stockBefore - 1);
+      expect(await movesOf(w, order.id)).toEqual([
+        { stock_before: stockBefore, stock_after: stockBefore - 1 },
+      ]);
+      expect((await inStoreOf(w, customerId)).storeOrders).toBe(1);
+    });
+
     it('ten concurrent uploads for one customer and one product: exact stock, ledger and summary', async () => {
       const customerId = await newCustomer(w);
       const stockBefore = await stockOf(w);
@@ -238,3 +436,92 @@ describeOnPostgres(
     return { db, drop };
   }),
 );
+
+/**
+ * Real concurrency, on PostgreSQL's pool (a second connection): what PGlite's one connection
+ * cannot show.
+ */
+describeOnPostgres('order batch tail: concurrent writers on a second connection', () => {
+  let w: World;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const opened = await openFreshPostgres();
+    drop = opened.drop;
+    w = await setUp(opened.db);
+  });
+  afterAll(() => drop());
+
+  it('a customer row held for key share by a transaction waiting for the feed lock: the tail gives up (55P03), not a 1 s deadlock', async () => {
+    const customerId = await newCustomer(w);
+    const stockBefore = await stockOf(w);
+    // The blocker does what an insert referencing the customer does (its foreign key holds the row
+    // `for key share`), then waits for the change-feed lock, which the tail holds while it waits
+    // for that row: a cycle. Without a bound the tail waits until PostgreSQL's deadlock check
+    // (deadlock_timeout, 1 s) aborts it with 40P01.
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    let tailWaits!: () => void;
+    const waiting = new Promise<void>((resolve) => (tailWaits = resolve));
+    const blocker = w.db.transaction(async (tx) => {
+      await tx.query('select 1 from customers where id = $1 for key share', [customerId]);
+      holding();
+      await waiting;
+      await tx.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.changeFeed]);
+    });
+    await held;
+    const { seen: retried, onRetry } = retries();
+    const order = sale(w, customerId, 50);
+    const upload = ingestOrders(w.db, principal(w), [order], onRetry);
+    // The tail waits for the customer row (holding the feed lock): then the blocker asks for it.
+    try {
+      for (let i = 0; ; i++) {
+        const [row] = await w.db.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid()
+              and wait_event_type = 'Lock' and query like '%order_batch_tail(%'`,
+        );
+        if (row!.n > 0) break;
+        if (i > 1000) throw new Error('the tail never waited for the customer row');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      tailWaits();
+    }
+    await blocker; // it got the feed lock: the tail let go of it
+    const answer = await upload;
+    expect(answer.results[0]!.status).toBe('accepted');
+    // 55P03, once unless the poll above missed the tail's first wait (then once per wait missed).
+    expect(retried.length).toBeGreaterThan(0);
+    expect(new Set(retried.map((r) => r.code))).toEqual(new Set(['55P03']));
+    expect(await stockOf(w)).toBe(stockBefore - 1);
+    expect((await inStoreOf(w, customerId)).storeOrders).toBe(1);
+  });
+
+  it('an order committed meanwhile without its movements: 40001 at every attempt, nothing of the batch written', async () => {
+    const customerId = await newCustomer(w);
+    const stockBefore = await stockOf(w);
+    const order = sale(w, customerId, 51);
+    // Between the upload's duplicate check and its tail, another connection commits a copy of
+    // the order without stock movements (as an order stored before migration 014 is).
+    const seen: string[] = [];
+    let copied = false;
+    const db = recording(w.db, seen, async (sql) => {
+      if (!isTail(sql) || copied) return;
+      copied = true;
+      await insertCopy(w.db, w, order);
+    });
+    const { seen: retried, onRetry } = retries();
+    await expect(ingestOrders(db, principal(w), [order], onRetry)).rejects.toMatchObject({
+      code: '40001',
+      message: expect.stringContaining('already stored') as unknown,
+    });
+    // Each attempt claimed the movements afresh, met the stored order in the tail and rolled back.
+    expect(retried.map((r) => r.code)).toEqual(['40001', '40001', '40001']);
+    expect(seen.filter(isTail)).toHaveLength(4);
+    expect(await stockOf(w)).toBe(stockBefore);
+    expect(await movesOf(w, order.id)).toEqual([]);
+    expect((await inStoreOf(w, customerId)).storeOrders).toBe(0);
+    const lines = await w.db.query('select 1 from order_lines where order_id = $1', [order.id]);
+    expect(lines).toEqual([]);
+  });
+});
