@@ -206,7 +206,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     app,
     ctx,
     async listen() {
-      await app.listen({ host: config.host, port: config.port });
+      await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
       const address = app.server.address();
       return typeof address === 'object' && address ? address.port : config.port;
     },

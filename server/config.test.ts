@@ -85,6 +85,12 @@ describe('hub configuration', () => {
       );
   });
 
+  it('reads the listen backlog (HUB_LISTEN_BACKLOG, default 4,096)', () => {
+    expect(loadConfig({}).listenBacklog).toBe(4_096);
+    expect(loadConfig({ HUB_LISTEN_BACKLOG: '16384' }).listenBacklog).toBe(16_384);
+    expect(() => loadConfig({ HUB_LISTEN_BACKLOG: '0' })).toThrow(/HUB_LISTEN_BACKLOG/);
+  });
+
   it('sizes the PostgreSQL pool per node (HUB_DB_POOL_MAX, default 10)', () => {
     expect(loadConfig({}).dbPoolMax).toBe(10);
     expect(loadConfig({ HUB_DB_POOL_MAX: '40' }).dbPoolMax).toBe(40);

@@ -19,6 +19,13 @@ const envSchema = z.object({
     .default('shopguide'),
   HUB_INTEGRATION_KEY: z.string().min(16).optional(),
   HUB_ADMIN_KEY: z.string().min(16).optional(),
+  /**
+   * connections the kernel queues for this node before it accepts them (listen backlog; the
+   * kernel caps it at net.core.somaxconn). Node's own default, 511, overflowed when 6,000
+   * terminals of a dead node reconnected at once: dropped SYNs retried after 1, 3, 7, 15 s
+   * (docs/scaling.md, "Failover")
+   */
+  HUB_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4_096),
   HUB_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -118,6 +125,8 @@ export type HubConfig = {
   integrationKey: string | undefined;
   adminKey: string | undefined;
   logLevel: z.infer<typeof envSchema>['HUB_LOG_LEVEL'];
+  /** connections queued by the kernel before the node accepts them (`listen` backlog) */
+  listenBacklog: number;
   dbConnectTimeoutMs: number;
   dbStatementTimeoutMs: number;
   /** PostgreSQL: the node's connection pool size */
@@ -180,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     redisPrefix: e.HUB_REDIS_PREFIX,
     integrationKey: e.HUB_INTEGRATION_KEY,
     adminKey: e.HUB_ADMIN_KEY,
+    listenBacklog: e.HUB_LISTEN_BACKLOG,
     logLevel: e.HUB_LOG_LEVEL,
     dbConnectTimeoutMs: e.HUB_DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.HUB_DB_STATEMENT_TIMEOUT_MS,

@@ -169,6 +169,16 @@ function machineSeconds(): { busy: number; total: number } {
   const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
   return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
 }
+/**
+ * Connections the kernel dropped because a listening socket's accept queue was full
+ * (TcpExt ListenDrops, machine-wide: on this loopback bench, the hubs' listeners).
+ */
+function listenDrops(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const header = lines.find((l) => l.startsWith('TcpExt:'))!.split(/\s+/);
+  const values = lines.filter((l) => l.startsWith('TcpExt:'))[1]!.split(/\s+/);
+  return Number(values[header.indexOf('ListenDrops')] ?? Number.NaN);
+}
 function redisPid(): number | null {
   try {
     return Number(execFileSync('pidof', ['redis-server'], { encoding: 'utf8' }).split(' ')[0]);
@@ -412,6 +422,7 @@ async function main(): Promise<ChainResult> {
   const tokens = fx.stores.flatMap((s) => s.terminals.map((x) => x.token));
   const nodes = tokens.map((_, j) => j % NODES);
   t = performance.now();
+  const dropsBeforeConnect = listenDrops();
   const swarm = await startSwarm(
     { urls: hubs.map((h) => h.url), tokens, nodes, failover: true },
     SOCKET_CHILDREN,
@@ -444,6 +455,7 @@ async function main(): Promise<ChainResult> {
   ];
   const cpuStart = readCpu(probes);
   const machineStart = machineSeconds();
+  const dropsAtBurst = listenDrops();
   const cpuTimes: { start: number; kill: number | null; end: number } = {
     start: now(),
     kill: null,
@@ -488,6 +500,7 @@ async function main(): Promise<ChainResult> {
   if (pgProbe) pgProbe.pids = [...new Set([...pgProbe.pids, ...(await backendPids())])];
   const cpuEnd = cpuUsed(cpuStart, readCpu(probes));
   const machineEnd = machineSeconds();
+  const dropsAtEnd = listenDrops();
   cpuTimes.end = now();
   const rssEnd = hubs.map((h, i) => (KILL && i === KILLED ? Number.NaN : rssBytes(h.proc.pid!)));
   const seconds = (load.endedAt - load.startedAt) / 1000;
@@ -553,6 +566,7 @@ async function main(): Promise<ChainResult> {
       probes: probes.map((p) => p.name),
       times: cpuTimes,
     },
+    listenDrops: { connect: dropsAtBurst - dropsBeforeConnect, burst: dropsAtEnd - dropsAtBurst },
     machineBusy: (machineEnd.busy - machineStart.busy) / ((cpuTimes.end - cpuTimes.start) / 1000),
   };
 }

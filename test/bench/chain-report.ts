@@ -68,6 +68,8 @@ export type ChainResult = {
     times: { start: number; kill: number | null; end: number };
   };
   machineBusy: number;
+  /** SYNs the kernel dropped on a full accept queue, while the sockets connected / over the burst */
+  listenDrops: { connect: number; burst: number };
 };
 
 const children = (r: ChainResult) =>
@@ -346,6 +348,11 @@ export function renderChainSection(r: ChainResult): string {
     '',
   ]);
   if (failures) rows.push(['failed requests (before retries)', failures, '']);
+  rows.push([
+    'connections dropped by the kernel (accept queue full; the client retries its SYN after 1, 3, 7, 15 s)',
+    `${n(r.listenDrops.connect)} while the ${n(sockets)} sockets connected; ${n(r.listenDrops.burst)} over the burst`,
+    '',
+  ]);
 
   return `## Chain: two nodes, ${n(sockets)} terminals, the 11.11 burst
 

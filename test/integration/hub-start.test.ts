@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHub, type HubProcess } from '../support/hub-process';
@@ -38,5 +39,34 @@ describe('hub start on a taken port', () => {
     const hub = await startHub({ dataDir });
     hubs.push(hub);
     expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
+  });
+});
+
+/**
+ * The listen backlog: connections the kernel queues before the hub accepts them. libuv accepts one
+ * connection per event-loop turn, so while a busy node takes over a dead one's terminals they wait
+ * in this queue; Node's default, 511, overflowed (dropped SYNs, retried after 1, 3, 7, 15 s —
+ * docs/scaling.md, "Failover"). Read back from the kernel (`ss`: a listener's Send-Q is its backlog).
+ */
+describe('hub listen backlog', () => {
+  const hubs: HubProcess[] = [];
+  afterAll(async () => {
+    for (const hub of hubs) await hub.kill();
+  });
+  const backlogOf = (port: number): number => {
+    const out = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' });
+    const fields = out.trim().split(/\s+/);
+    return Number(fields[2]);
+  };
+
+  it('listens with HUB_LISTEN_BACKLOG, by default 4,096 (as far as net.core.somaxconn allows)', async () => {
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    const byDefault = await startHub();
+    hubs.push(byDefault);
+    expect(backlogOf(Number(new URL(byDefault.url).port))).toBe(Math.min(4_096, somaxconn));
+
+    const set = await startHub({ env: { HUB_LISTEN_BACKLOG: '1234' } });
+    hubs.push(set);
+    expect(backlogOf(Number(new URL(set.url).port))).toBe(Math.min(1_234, somaxconn));
   });
 });
