@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
  * their next reconnect. Each node therefore writes a heartbeat (a sorted set `<prefix>:nodes`,
  * member = node id, score = Redis' clock) and, when a peer's heartbeat stops for `timeoutMs`,
  * calls `onPeerLost` — the hub then re-sends its own sockets the alerts of their stores raised or
- * changed within `peerBlindWindowMs()` and a `sync:resync` for the feeds only (server/realtime/
+ * changed within `blindWindowAfterSilence(silence)` (at least `peerBlindWindowMs()`) and a `sync:resync` for the feeds only (server/realtime/
  * realtime.ts).
  *
  * A node that stops gracefully removes its entry (its publishes were flushed), so only a silent
@@ -35,6 +35,25 @@ export const peerBlindWindowMs = (
   timeoutMs: number = PEER_TIMEOUT_MS,
   heartbeatMs: number = PEER_HEARTBEAT_MS,
 ): number => timeoutMs + 2 * heartbeatMs + PEER_BLIND_MARGIN_MS;
+/**
+ * The blind window for a death noticed `silentMs` after the peer's last heartbeat (Redis' clock):
+ * the peer may have lived almost one interval after that heartbeat, plus the margin — never less
+ * than `peerBlindWindowMs()`. A survivor whose tick came late (a loaded node's timers run late)
+ * notices after a longer silence, and the window grows with it instead of leaving the first
+ * seconds of the peer's blind time uncovered.
+ */
+export const blindWindowAfterSilence = (
+  silentMs: number,
+  timeoutMs: number = PEER_TIMEOUT_MS,
+  heartbeatMs: number = PEER_HEARTBEAT_MS,
+): number =>
+  Math.max(
+    peerBlindWindowMs(timeoutMs, heartbeatMs),
+    silentMs + heartbeatMs + PEER_BLIND_MARGIN_MS,
+  );
+
+/** A death noticed: how many peers, and the longest silence among them (Redis' clock, ms). */
+export type PeerLoss = { peers: number; silentMs: number };
 /** Entries silent this long are removed (a node id is never reused). */
 const FORGET_MS = 10 * 60_000;
 
@@ -44,7 +63,7 @@ export function watchPeers(options: {
   nodeId: string;
   /** whether this node's link is up (ticks are skipped while it is down) */
   isUp: () => boolean;
-  onPeerLost: (peers: number) => void;
+  onPeerLost: (loss: PeerLoss) => void;
   log: FastifyBaseLogger;
   everyMs?: number;
   timeoutMs?: number;
@@ -77,23 +96,27 @@ export function watchPeers(options: {
       const entries = answers?.[2]?.[1];
       if (!Array.isArray(entries)) return;
       let newly = 0;
+      let silentMs = 0;
       for (let i = 0; i + 1 < entries.length; i += 2) {
         const peer = String(entries[i]);
         if (peer === nodeId) continue;
-        const silent = now - Number(entries[i + 1]) >= timeoutMs;
-        if (!silent) lost.delete(peer);
+        const silence = now - Number(entries[i + 1]);
+        if (silence < timeoutMs) lost.delete(peer);
         else if (!lost.has(peer)) {
           lost.add(peer);
-          if (!settling) newly += 1;
+          if (!settling) {
+            newly += 1;
+            silentMs = Math.max(silentMs, silence);
+          }
         }
       }
       settling = false;
       if (newly > 0 && !closed) {
         options.log.warn(
-          { peersLost: newly },
+          { peersLost: newly, silentMs },
           'a hub node stopped without leaving: this node’s terminals catch up on what it may not have published',
         );
-        options.onPeerLost(newly);
+        options.onPeerLost({ peers: newly, silentMs });
       }
     } catch {
       // Redis answered badly or not at all: the link's own state handling reports and recovers.

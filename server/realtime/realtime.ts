@@ -13,7 +13,7 @@ import {
 import { terminalForToken, type TerminalPrincipal } from '../auth/guards';
 import type { Db } from '../db/database';
 import { coalescedHints } from './change-hints';
-import { peerBlindWindowMs, watchPeers } from './peer-watch';
+import { blindWindowAfterSilence, watchPeers, type PeerLoss } from './peer-watch';
 import { openRedisLink, type RedisLink } from './redis-link';
 import type { Throttle } from '../http/throttle';
 
@@ -244,7 +244,7 @@ export async function createRealtime(options: {
   // 6,000 terminals asking at once slowed the survivor just as the dead node's terminals moved to
   // it), then tells them to pull their feeds. Local only: each survivor does this for its own
   // sockets, so nothing crosses the adapter. Should the read fail or lag, the full catch-up.
-  const resyncAfterPeerLost = async () => {
+  const resyncAfterPeerLost = async (loss: PeerLoss) => {
     const fullCatchUp = () =>
       terminals.local.emit(SocketEvents.syncResync, {
         reason: 'peer_lost',
@@ -260,7 +260,9 @@ export async function createRealtime(options: {
       timer = setTimeout(() => resolve(null), PEER_LOST_ALERTS_WAIT_MS);
     });
     try {
-      const alerts = await Promise.race([load(stores, peerBlindWindowMs()), late]);
+      // Back from now over the dead peer's silence as this node measured it (a late tick: longer).
+      const windowMs = blindWindowAfterSilence(loss.silentMs);
+      const alerts = await Promise.race([load(stores, windowMs), late]);
       if (alerts === null) {
         options.log.warn(
           { stores: stores.length, waitedMs: PEER_LOST_ALERTS_WAIT_MS },
@@ -298,7 +300,7 @@ export async function createRealtime(options: {
       key: `${options.redisPrefix}:nodes`,
       nodeId: randomUUID(),
       isUp: () => link.state() === 'up',
-      onPeerLost: () => void resyncAfterPeerLost(),
+      onPeerLost: (loss) => void resyncAfterPeerLost(loss),
       log: options.log,
     });
 

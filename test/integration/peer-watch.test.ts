@@ -1,7 +1,13 @@
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchPeers, type PeerWatch } from '../../server/realtime/peer-watch';
+import {
+  blindWindowAfterSilence,
+  peerBlindWindowMs,
+  watchPeers,
+  type PeerLoss,
+  type PeerWatch,
+} from '../../server/realtime/peer-watch';
 import { connectTestRedis, redisReason, TEST_REDIS_URL } from '../support/services';
 
 /**
@@ -22,13 +28,21 @@ describe.skipIf(!enabled)(`peer watch ${configured ? '' : `(${redisReason})`}`, 
 
   /** A node: its watch, the deaths it reported, and a switch for its own link. */
   const start = (nodeId: string) => {
-    const node = { up: true, lost: [] as number[], watch: null as PeerWatch | null };
+    const node = {
+      up: true,
+      lost: [] as number[],
+      losses: [] as PeerLoss[],
+      watch: null as PeerWatch | null,
+    };
     node.watch = watchPeers({
       redis,
       key,
       nodeId,
       isUp: () => node.up,
-      onPeerLost: (n) => node.lost.push(n),
+      onPeerLost: (loss) => {
+        node.lost.push(loss.peers);
+        node.losses.push(loss);
+      },
       log,
       everyMs: EVERY_MS,
       timeoutMs: TIMEOUT_MS,
@@ -93,5 +107,26 @@ describe.skipIf(!enabled)(`peer watch ${configured ? '' : `(${redisReason})`}`, 
     });
     await ticks(3);
     expect(d.lost).toEqual([]);
+  });
+
+  it('reports how long the peer was silent, so a late notice widens the blind window', async () => {
+    const f = start('f');
+    await until(async () => (await members()).includes('f'));
+    await ticks(2); // settled: a peer silent from now on counts as a death
+    // A peer whose last heartbeat is 15 s old when f first sees it: as if f's ticks had stalled
+    // (a loaded node's timers) while the peer died.
+    const [seconds, micros] = await redis.time();
+    const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    await redis.zadd(key, redisNow - 15_000, 'died-while-f-stalled');
+    await until(() => f.losses.length > 0);
+    const [loss] = f.losses;
+    expect(loss!.peers).toBe(1);
+    expect(loss!.silentMs).toBeGreaterThanOrEqual(15_000);
+    expect(loss!.silentMs).toBeLessThan(15_000 + 2_000);
+    // The window covers the whole silence, one more heartbeat interval and the margin; a prompt
+    // notice keeps the fixed window.
+    expect(blindWindowAfterSilence(loss!.silentMs)).toBe(loss!.silentMs + 2_000 + 10_000);
+    expect(blindWindowAfterSilence(6_000)).toBe(peerBlindWindowMs());
+    expect(blindWindowAfterSilence(0)).toBe(peerBlindWindowMs());
   });
 });
