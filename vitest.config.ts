@@ -2,9 +2,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * Projects run group after group (`sequence.groupOrder`), each group with its own worker count:
- * - `unit`: fast unit tests next to the code, with vitest's default workers (one fewer than the
- *   cores: one file at a time on the 2-core CI machine, where server/db/slow-log's 40 ms threshold
- *   fails under two);
+ * - `unit`: fast unit tests next to the code, two files at a time (vitest's default is one fewer
+ *   than the cores: one on the 2-core CI machine, where the unit phase was then a third of the run);
+ * - `unit-alone`: the unit files that measure time (UNIT_ALONE), one at a time after `unit`;
  * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
  *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
  *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
@@ -14,6 +14,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
  * - `faults`, `e2e`: one file at a time, as before.
  */
+/** server/db/slow-log's 40 ms threshold (pg_sleep of 30 and 60 ms) fails under two workers. */
+const UNIT_ALONE = ['server/db/slow-log.test.ts'];
+
 const ALONE = [
   // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 300 ms of silence
   'test/integration/peer-watch.test.ts',
@@ -43,11 +46,24 @@ export default defineConfig({
             // the layer report and the lint rules that hold the renderer's layers
             'scripts/**/*.test.ts',
           ],
+          exclude: [...configDefaults.exclude, ...UNIT_ALONE],
           environment: 'node',
           // Component tests drive whole screens (sign-in runs a real scrypt check); 5 s was seen
           // to run out on a loaded 2-core machine.
           testTimeout: 15_000,
+          maxWorkers: 2,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unit-alone',
+          include: UNIT_ALONE,
+          environment: 'node',
+          testTimeout: 15_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -60,7 +76,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
         },
       },
       {
@@ -73,7 +89,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           fileParallelism: false,
           isolate: false,
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
         },
       },
       {
@@ -87,7 +103,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          sequence: { groupOrder: 4 },
+          sequence: { groupOrder: 5 },
         },
       },
       {
@@ -99,7 +115,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
-          sequence: { groupOrder: 5 },
+          sequence: { groupOrder: 6 },
         },
       },
     ],

@@ -81,10 +81,15 @@ describe('whose customer on the 360, and the manager’s transfer', () => {
     expect(form.getByText('当前：王芳')).toBeTruthy();
     // Only other guides of this store are offered: not the guide the customer already has.
     const target = form.getByRole('combobox', { name: '转给' });
-    const offered = within(target)
-      .getAllByRole('option')
-      .map((o) => o.textContent);
-    expect(offered).toEqual(['请选择导购', '李娜', '赵敏']);
+    const offered = () =>
+      within(target)
+        .getAllByRole('option')
+        .map((o) => o.textContent);
+    // The store's guides come from the local cache after the form opens (a loaded machine was
+    // seen to read the list before they had).
+    await waitFor(() => expect(offered()).toEqual(['请选择导购', '李娜', '赵敏']), {
+      timeout: 5_000,
+    });
     expect((form.getByRole('combobox', { name: '店长' }) as HTMLSelectElement).value).toBe(
       manager.id,
     );

@@ -78,8 +78,8 @@ describe.skipIf(!enabled)(
       const survivor = await node();
       store = await createStoreFixture(survivor);
       socket = await connectTerminal(survivor, store.terminals[0]!.token);
-      const leaving = await node();
-      const dying = await node();
+      // Two more nodes, started together (each its own PGlite: nothing shared but Redis).
+      const [leaving, dying] = await Promise.all([node(), node()]);
       await nodesBecome(3);
 
       // Stopping on purpose (SIGTERM): its entry goes with it, so no peer can take it for dead.

@@ -138,19 +138,10 @@ describe('the lock primitive under exact contention', () => {
         writeFileSync(join(dir, 'hub.pid'), JSON.stringify({ pid: dead.pid, startedAt: 'x' }));
       return dir;
     });
-    // Far enough ahead for every contender to have started (tsx start-up on a loaded machine).
-    const firstAt = Date.now() + 15_000;
     const contenders = Array.from({ length: CONTENDERS }, () => {
       const proc = spawn(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          join(REPO_ROOT, 'test/support/lock-contender.ts'),
-          String(firstAt),
-          '50',
-          ...dirs,
-        ],
+        ['--import', 'tsx', join(REPO_ROOT, 'test/support/lock-contender.ts'), '50', ...dirs],
         { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
       );
       let out = '';
@@ -160,6 +151,14 @@ describe('the lock primitive under exact contention', () => {
       return { proc, out: () => out, err: () => err };
     });
     try {
+      // Every contender loaded (tsx start-up on a loaded machine takes seconds): the first race is
+      // a moment from now, the same instant for all (each spins until it, then calls the lock).
+      await waitFor(
+        () => contenders.every((c) => c.out().includes('ready') || c.proc.exitCode !== null),
+        'contenders ready',
+      );
+      const firstAt = Date.now() + 1_000;
+      for (const c of contenders) c.proc.stdin.write(`${firstAt}\n`);
       await waitFor(
         () => contenders.every((c) => c.out().includes('done') || c.proc.exitCode !== null),
         'contenders finish',

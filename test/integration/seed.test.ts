@@ -60,6 +60,20 @@ describeOnBackends('hub:seed', (backend) => {
       await db.close();
     }
   };
+  /**
+   * The hub on the seeded database, started once for the tests that call it (a hub start is
+   * seconds of CPU on the 2-core CI machine); `stopHub` before the seed or a direct read needs the
+   * PGlite data dir again.
+   */
+  const seededHub = async (): Promise<HubProcess> => {
+    if (hub && hub.proc.exitCode === null && hub.proc.signalCode === null) return hub;
+    hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
+    return hub;
+  };
+  const stopHub = async () => {
+    await hub?.stop();
+    hub = undefined;
+  };
 
   beforeAll(async () => {
     dataDir =
@@ -134,9 +148,49 @@ describeOnBackends('hub:seed', (backend) => {
     }
   });
 
+  it("lists a newcomer's terminal its store's members, not the whole chain's", async () => {
+    const creds = credentials();
+    const [here, ...others] = creds.stores;
+    // Who is homed where, read straight from the database while no hub holds it.
+    const db = await openDatabase({ databaseUrl, dataDir });
+    const homed = await db
+      .query<{ member_code: string; home_store_id: string | null }>(
+        'select member_code, home_store_id from customers where not deleted and merged_into is null',
+      )
+      .finally(() => db.close());
+    const homedHere = homed.filter((c) => c.home_store_id === here!.id).map((c) => c.member_code);
+    expect(homedHere.length).toBeGreaterThan(0);
+    // The hub's first start on the seeded data (the other stores' members never seen here yet).
+    const hub = await seededHub();
+    const token = here!.terminals[0]!.token;
+    const first = await callRoute(hub, endpoints.syncCustomers, { query: {} }, { token });
+    expect(first.body.feed).toBe(`store:${here!.id}`);
+    const listedNow = async () =>
+      new Set((await customerFeed(hub, token)).map((c) => c.memberCode));
+    // Every member homed here; the hub numbers the seeded scope entries in its first settle
+    // round, just after it starts (a terminal is told to pull when it does).
+    await expect
+      .poll(
+        async () => {
+          const listed = await listedNow();
+          return homedHere.filter((code) => !listed.has(code));
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual([]);
+    const listed = await listedNow();
+    // The other stores' sample members (regulars there, never seen here) stay off this terminal.
+    const othersSamples = creds.sampleCustomers.filter((c) =>
+      others.some((s) => s.id === c.homeStoreId),
+    );
+    expect(othersSamples.length).toBeGreaterThan(0);
+    for (const c of othersSamples) expect(listed.has(c.memberCode), c.memberCode).toBe(false);
+    expect(listed.size).toBeLessThan(homed.length);
+  });
+
   it('hands out credentials that work against a started hub', async () => {
     const creds = credentials();
-    hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
+    const hub = await seededHub();
     const terminal = creds.stores[0]!.terminals[0]!;
     const info = await callRoute(hub, endpoints.terminalInfo, {}, { token: terminal.token });
     expect(info.status).toBe(200);
@@ -177,56 +231,12 @@ describeOnBackends('hub:seed', (backend) => {
     );
     expect(presence.status).toBe(202);
     expect(presence.body.alertId).not.toBeNull();
-    await hub.stop();
-  });
-
-  it("lists a newcomer's terminal its store's members, not the whole chain's", async () => {
-    const creds = credentials();
-    const [here, ...others] = creds.stores;
-    // Who is homed where, read straight from the database while no hub holds it.
-    const db = await openDatabase({ databaseUrl, dataDir });
-    const homed = await db
-      .query<{ member_code: string; home_store_id: string | null }>(
-        'select member_code, home_store_id from customers where not deleted and merged_into is null',
-      )
-      .finally(() => db.close());
-    const homedHere = homed.filter((c) => c.home_store_id === here!.id).map((c) => c.member_code);
-    expect(homedHere.length).toBeGreaterThan(0);
-    hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
-    try {
-      const token = here!.terminals[0]!.token;
-      const first = await callRoute(hub, endpoints.syncCustomers, { query: {} }, { token });
-      expect(first.body.feed).toBe(`store:${here!.id}`);
-      const listedNow = async () =>
-        new Set((await customerFeed(hub!, token)).map((c) => c.memberCode));
-      // Every member homed here; the hub numbers the seeded scope entries in its first settle
-      // round, just after it starts (a terminal is told to pull when it does).
-      await expect
-        .poll(
-          async () => {
-            const listed = await listedNow();
-            return homedHere.filter((code) => !listed.has(code));
-          },
-          { timeout: 20_000 },
-        )
-        .toEqual([]);
-      const listed = await listedNow();
-      // The other stores' sample members (regulars there, never seen here) stay off this terminal.
-      const othersSamples = creds.sampleCustomers.filter((c) =>
-        others.some((s) => s.id === c.homeStoreId),
-      );
-      expect(othersSamples.length).toBeGreaterThan(0);
-      for (const c of othersSamples) expect(listed.has(c.memberCode), c.memberCode).toBe(false);
-      expect(listed.size).toBeLessThan(homed.length);
-    } finally {
-      await hub.stop();
-    }
   });
 
   it('simulates arrivals that reach a terminal of that store as alerts', async () => {
     const creds = credentials();
     const store = creds.stores[0]!;
-    hub = await backend.startHub(databaseUrl ? { databaseUrl, dataDir } : { dataDir });
+    const hub = await seededHub();
     const socket = openTerminalSocket(hub, store.terminals[1]!.token);
     await connected(socket);
     const alerts = () => eventsOf<ArrivalAlert>(socket, 'alert:new');
@@ -234,10 +244,11 @@ describeOnBackends('hub:seed', (backend) => {
       const run = await runCli('server/demo/simulate-cli.ts', [
         '--store',
         store.id,
+        // 12 arrivals, as at 240 a minute for 3 s, in 1 s
         '--rate',
-        '240',
+        '720',
         '--duration',
-        '3',
+        '1',
         '--url',
         hub.url,
         '--credentials',
@@ -261,13 +272,13 @@ describeOnBackends('hub:seed', (backend) => {
       expect(remote.stderr).toContain('is not this machine');
     } finally {
       socket.disconnect();
-      await hub.stop();
     }
   });
 
   it(
     're-issues terminal tokens when the credentials file was lost, without duplicating rows',
     async () => {
+      await stopHub();
       const before = await counts();
       const old = credentials();
       rmSync(join(dataDir, 'demo-credentials.json'));

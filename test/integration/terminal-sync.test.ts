@@ -24,13 +24,17 @@ import {
 /**
  * The terminal's offline cache and sync engine against a real hub on PGlite. Each test gets a
  * store of its own; the tests that leave the hub running share one hub, and those that kill,
- * restart or configure it get a fresh hub of their own (`ownHub`).
+ * restart or configure it get a hub of their own (`ownHub`): the one the previous such test left
+ * running (restarted, on the same data), or a fresh one; one configured otherwise is always fresh.
  */
 describe('terminal sync against a real hub', () => {
   let hub: HubProcess;
   let sharedHub: HubProcess | undefined;
   /** the running test started `hub` (or its restarts) for itself */
   let owned = false;
+  /** a hub an `ownHub` test left running, for the next one (a PGlite hub start is seconds) */
+  let spare: HubProcess | undefined;
+  const running = (h: HubProcess) => h.proc.exitCode === null && h.proc.signalCode === null;
   let store: StoreFixture;
   const terminals: Terminal[] = [];
 
@@ -43,8 +47,11 @@ describe('terminal sync against a real hub', () => {
     } = {},
   ) {
     owned = Boolean(options.ownHub || options.hubEnv);
-    if (owned) hub = await startHub({ env: options.hubEnv });
-    else hub = sharedHub ??= await startHub();
+    if (options.hubEnv) hub = await startHub({ env: options.hubEnv });
+    else if (owned) {
+      hub = spare && running(spare) ? spare : await startHub();
+      spare = undefined;
+    } else hub = sharedHub ??= await startHub();
     store = await createStoreFixture(hub, { name: '上海IFC店' });
     await seedProducts(hub, store.storeId, ['DR-1', 'CO-2', 'SK-3']);
     const customers = await seedCustomers(
@@ -62,15 +69,21 @@ describe('terminal sync against a real hub', () => {
     for (const t of terminals.splice(0)) t.engine.stop();
     if (!owned) return;
     owned = false;
+    if (!hub.options.env && running(hub)) {
+      spare = hub;
+      return;
+    }
     await hub.kill();
     // Also the data dirs of restarted hubs (removeDataDir keeps dirs passed in explicitly).
     rmSync(hub.dataDir, { recursive: true, force: true });
   });
 
   afterAll(async () => {
-    if (!sharedHub) return;
-    await sharedHub.kill();
-    rmSync(sharedHub.dataDir, { recursive: true, force: true });
+    for (const h of [spare, sharedHub]) {
+      if (!h) continue;
+      await h.kill();
+      rmSync(h.dataDir, { recursive: true, force: true });
+    }
   });
 
   it('initial sync of a seeded store: every customer, product and guide, searchable offline', async () => {
