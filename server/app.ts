@@ -13,6 +13,7 @@ import { safeLoggerOptions } from './http/log-safety';
 import { createThrottle } from './http/throttle';
 import { HTTP_TIMEOUTS } from './http/timeouts';
 import { createRealtime, type SocketHandler } from './realtime/realtime';
+import { listenForTerminalRevocations } from './db/terminal-revocations';
 import { registerAdminRoutes } from './admin/routes';
 import { registerBindingRoutes, startBindingExpiry } from './bindings/routes';
 import { registerOutreachRoutes } from './outreach/routes';
@@ -132,6 +133,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   await ensurePhoneHashKey(db);
 
   const handlers: SocketHandler[] = [];
+  const databaseUrl = config.databaseUrl;
   const realtime = await createRealtime({
     httpServer: app.server,
     db,
@@ -146,6 +148,15 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       config.customerFeedScope === 'store' ? await customerHintStores(db) : undefined,
     peerLostAlerts: (storeIds, windowMs) =>
       alertsChangedWithin(db, storeIds, windowMs, new Date(), config.expirySweepMs),
+    revocationListener: databaseUrl
+      ? (handlers) =>
+          listenForTerminalRevocations({
+            url: databaseUrl,
+            connectTimeoutMs: config.dbConnectTimeoutMs,
+            log: app.log,
+            ...handlers,
+          })
+      : undefined,
   });
   // A store saved on another node, or while Redis was away: presence and "online nearby" use a
   // reloaded list from now on (without a word from the others, STORE_CACHE_MS is the fallback).

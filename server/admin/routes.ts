@@ -77,7 +77,8 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
   );
   onEndpoint(api, endpoints.adminRevokeTerminal, async ({ params: { id } }) => {
     await revokeTerminal(db, id, 'admin_rest');
-    ctx.realtime.revokeTerminal(id);
+    // Answers once every node forgot the terminal's cached principal (realtime.ts).
+    await ctx.realtime.revokeTerminal(id);
     return { ok: true as const };
   });
   // Erasure on request for IT / the data-protection officer, same as the integration API.

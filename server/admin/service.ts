@@ -7,6 +7,7 @@ import { releaseGuideCustomers } from '../bindings/service';
 import { SETTING_ADMIN_KEY, SETTING_INTEGRATION_KEY } from '../auth/guards';
 import { hashSecret, newSecret } from '../auth/secrets';
 import { changeFeedTransaction, lockChangeFeed, type Db, type Queryable } from '../db/database';
+import { notifyTerminalRevoked } from '../db/terminal-revocations';
 import { HubError, notFound } from '../http/errors';
 import { reloadStoreGeofences } from '../presence/store-geofences';
 
@@ -133,6 +134,9 @@ export async function revokeTerminal(db: Db, terminalId: string, by: AdminChanne
     );
     const row = rows[0];
     if (!row) throw notFound(`terminal ${terminalId} not found`);
+    // Every hub node forgets the terminal's cached principal at commit, also when this runs in
+    // hub:admin's direct mode (server/db/terminal-revocations.ts, auth/terminal-cache.ts).
+    await notifyTerminalRevoked(tx, row.id);
     await recordAudit(tx, {
       action: 'terminal_revoked',
       source: by,
@@ -189,6 +193,8 @@ export async function reissueTerminalToken(
     );
     const row = rows[0];
     if (!row) throw notFound(`terminal ${terminalId} not found`);
+    // The old token stops working on every hub node at commit, as after a revocation.
+    await notifyTerminalRevoked(tx, row.id);
     // Un-revokes too: as worth recording as the revocation.
     await recordAudit(tx, {
       action: 'terminal_reissued',
@@ -204,8 +210,8 @@ export async function reissueTerminalToken(
 export type TerminalRow = AdminTerminal;
 
 /**
- * `last_seen_at` is stamped each time the terminal fetches its info (startup, reconnect), at
- * socket connect, by the hub's 30 s check of connected terminals and by its status reports.
+ * `last_seen_at` is stamped each time the terminal fetches its info (startup, reconnect), within
+ * a second of a socket connect (server/realtime/last-seen.ts), by the hub's 30 s check of connected terminals and by its status reports.
  */
 export async function listTerminals(db: Queryable, storeId?: string): Promise<TerminalRow[]> {
   return db.query<TerminalRow>(

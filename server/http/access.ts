@@ -3,7 +3,6 @@ import {
   bearerToken,
   integrationKeyMatches,
   adminKeyMatches,
-  terminalForToken,
   type TerminalPrincipal,
 } from '../auth/guards';
 import type { HubContext } from '../context';
@@ -84,7 +83,8 @@ export function installAccess(api: FastifyInstance, ctx: HubContext, throttle: T
     let id: string | null = null;
     if (secret !== null) {
       if (kind === 'terminal') {
-        const terminal = await terminalForToken(ctx.db, secret);
+        // This node's cache of resolved terminals, shared with the socket handshake (realtime.ts).
+        const terminal = await ctx.realtime.terminalForToken(secret);
         request.principal = terminal;
         id = terminal?.terminalId ?? null;
       } else {

@@ -10,9 +10,11 @@ import {
   type HubToTerminalEvents,
   type TerminalToHubEvents,
 } from '../../shared/protocol';
-import { terminalForToken, type TerminalPrincipal } from '../auth/guards';
+import type { TerminalPrincipal } from '../auth/guards';
 import type { Db } from '../db/database';
 import { coalescedHints } from './change-hints';
+import { createLastSeenStamps } from './last-seen';
+import { createTerminalAuth } from './terminal-auth';
 import { blindWindowAfterSilence, watchPeers, type PeerLoss } from './peer-watch';
 import { openRedisLink, type RedisLink } from './redis-link';
 import type { Throttle } from '../http/throttle';
@@ -79,8 +81,17 @@ export type Realtime = {
    * back after an outage (whatever the others told meanwhile did not arrive).
    */
   onPeer(event: PeerEvent, listener: () => void): void;
-  /** Tells a revoked terminal and drops its sockets on every node. */
-  revokeTerminal(terminalId: string): void;
+  /**
+   * The terminal behind a token, or null (unknown or revoked): the socket handshake and REST
+   * (`access: 'terminal'`) share this node's cache of resolved terminals (auth/terminal-cache.ts).
+   */
+  terminalForToken(token: string): Promise<TerminalPrincipal | null>;
+  /**
+   * Call after the revocation is committed: every node forgets the terminal's cached principal
+   * (terminal-auth.ts: resolves once the others acknowledged, after 2 s at most, at once while
+   * Redis is down), then the terminal is told and its sockets dropped on every node.
+   */
+  revokeTerminal(terminalId: string): Promise<void>;
   /**
    * Readiness of the Redis link: 'off' without REDIS_URL, else 'up' when both connections are
    * ready and subscribed (cross-node delivery works), 'down' during an outage.
@@ -113,6 +124,13 @@ export async function createRealtime(options: {
    * own sockets and tells them to pull only their feeds; without it they run the full catch-up.
    */
   peerLostAlerts?: (storeIds: readonly string[], windowMs: number) => Promise<ArrivalAlert[]>;
+  /**
+   * PostgreSQL: revocations announced by the database at commit (server/db/terminal-revocations.ts),
+   * also those hub:admin writes in direct mode. `onGap`: announcements may have been lost.
+   */
+  revocationListener?: (handlers: { onRevoked(terminalId: string): void; onGap(): void }) => {
+    close(): Promise<void>;
+  };
 }): Promise<Realtime> {
   const io = new Server(options.httpServer, {
     cors: { origin: [...options.corsOrigins] },
@@ -133,18 +151,28 @@ export async function createRealtime(options: {
     // terminals (readyz says 503 meanwhile), and joins the other nodes when Redis arrives — a
     // store keeps its alerts through a Redis restart that coincides with a hub restart.
     const up = await link.firstAttempt(REDIS_START_WAIT_MS);
-    // Pub/sub channels are global to a Redis server (its db number does not separate them): without
-    // a deployment's own key, staging and production (or two chains) on one Redis would deliver
-    // each other's alerts. `<prefix>:io` makes the channels `<prefix>:io#/terminal#…` and
-    // `<prefix>:io-request#…`: every channel and key of a deployment starts with `<prefix>:` (one
-    // ACL rule covers them), and no prefix's channels can be another's (`a` and `a-request` as
-    // bare keys would share `a-request#…`).
+    // Pub/sub channels are global to a Redis server (a db number does not separate them): without a
+    // deployment's own key, two deployments on one Redis would deliver each other's alerts.
+    // `<prefix>:io` makes every channel start with `<prefix>:` (`<prefix>:io#/terminal#…`, one ACL
+    // rule covers them; bare keys `a` and `a-request` would share `a-request#…`).
     io.adapter(createAdapter(link.pub, link.sub, { key: `${options.redisPrefix}:io` }));
     options.log.info(
       { redis: up ? 'up' : 'down', redisPrefix: options.redisPrefix },
       'socket.io redis adapter enabled',
     );
   }
+
+  const revocationCheckMs = options.revocationCheckMs ?? 30_000;
+  // Resolved terminals are trusted from memory at most one revocation check (≤ 30 s; terminal-auth.ts).
+  const terminalAuth = createTerminalAuth({
+    io,
+    redis,
+    db: options.db,
+    log: options.log,
+    ttlMs: revocationCheckMs,
+    revocationListener: options.revocationListener,
+  });
+  const lastSeen = createLastSeenStamps({ db: options.db, log: options.log });
 
   const terminals: TerminalNamespace = io.of(TERMINAL_NAMESPACE);
   terminals.use((socket, next) => {
@@ -158,9 +186,7 @@ export async function createRealtime(options: {
       const wait = throttle ? await throttle.authBlockedFor(address, credential) : null;
       if (wait !== null) return next(new Error('rate_limited'));
       const terminal =
-        typeof token === 'string' && token.length > 0
-          ? await terminalForToken(options.db, token)
-          : null;
+        typeof token === 'string' && token.length > 0 ? await terminalAuth.resolve(token) : null;
       if (!terminal || credential === null) {
         await throttle?.authFailed(address, credential);
         return next(new Error('unauthorized'));
@@ -176,10 +202,9 @@ export async function createRealtime(options: {
   terminals.on('connection', (socket) => {
     const { storeId, terminalId } = socket.data.terminal;
     void socket.join([storeRoom(storeId), terminalRoom(terminalId)]);
-    // "Last seen" for IT (`hub:admin list-terminals`): stamped at connect and by the check below.
-    options.db
-      .query('update terminals set last_seen_at = now() where id = $1', [terminalId])
-      .catch((error: unknown) => options.log.warn({ err: error }, 'last seen not stamped'));
+    // "Last seen" for IT (`hub:admin list-terminals`): stamped within a second of the connect
+    // (connects coalesced into one statement, last-seen.ts) and by the check below.
+    lastSeen.add(terminalId);
     for (const handler of options.handlers) handler(socket);
   });
 
@@ -190,6 +215,7 @@ export async function createRealtime(options: {
    */
   const revoking = new Set<string>();
   const announceRevocation = (terminalId: string) => {
+    terminalAuth.evictHere(terminalId);
     if (revoking.has(terminalId)) return;
     revoking.add(terminalId);
     terminals
@@ -209,6 +235,9 @@ export async function createRealtime(options: {
   // A terminal revoked straight in the database (hub:admin direct mode, another tool) is not
   // announced over REST: every node re-checks the terminals it holds sockets for. The same
   // statement stamps them as seen, so a connected terminal's "last seen" is at most one check old.
+  // (REST and new handshakes: hub:admin's direct mode on PostgreSQL reaches every node's cache at
+  // commit; other SQL once the cached principal expires, at most one check interval, or when one
+  // node's check here finds it.)
   const revocationCheck = setInterval(() => {
     const connected = [
       ...new Set([...terminals.sockets.values()].map((s) => s.data.terminal.terminalId)),
@@ -221,10 +250,14 @@ export async function createRealtime(options: {
         [connected],
       )
       .then((rows) => {
-        for (const { id, revoked } of rows) if (revoked) announceRevocation(id);
+        for (const { id, revoked } of rows) {
+          if (!revoked) continue;
+          void terminalAuth.evictEverywhere(id);
+          announceRevocation(id);
+        }
       })
       .catch((error: unknown) => options.log.warn({ err: error }, 'revocation check failed'));
-  }, options.revocationCheckMs ?? 30_000);
+  }, revocationCheckMs);
   revocationCheck.unref();
 
   // Live events emitted anywhere while this node's link was down reached only their own node's
@@ -260,9 +293,11 @@ export async function createRealtime(options: {
       timer = setTimeout(() => resolve(null), PEER_LOST_ALERTS_WAIT_MS);
     });
     try {
-      // Back from now over the dead peer's silence as this node measured it (a late tick: longer).
-      const windowMs = blindWindowAfterSilence(loss.silentMs);
-      const alerts = await Promise.race([load(stores, windowMs), late]);
+      // Back from now over the peer's silence as this node measured it (a late tick: longer).
+      const alerts = await Promise.race([
+        load(stores, blindWindowAfterSilence(loss.silentMs)),
+        late,
+      ]);
       if (alerts === null) {
         options.log.warn(
           { stores: stores.length, waitedMs: PEER_LOST_ALERTS_WAIT_MS },
@@ -341,7 +376,13 @@ export async function createRealtime(options: {
       io.on(event, listener);
       redis?.onRestored(listener);
     },
-    revokeTerminal: announceRevocation,
+    terminalForToken: (token) => terminalAuth.resolve(token),
+    revokeTerminal: async (terminalId) => {
+      // Forgotten everywhere first: a socket dropped below that reconnects to another node at
+      // once finds no cached principal there.
+      await terminalAuth.evictEverywhere(terminalId);
+      announceRevocation(terminalId);
+    },
     redisState: () => redis?.state() ?? 'off',
     async close() {
       clearInterval(revocationCheck);
@@ -349,7 +390,10 @@ export async function createRealtime(options: {
       // Only this node's sockets; the HTTP server itself is closed by Fastify.
       terminals.local.disconnectSockets(true);
       io.engine.close();
+      // What connected in the last second is stamped before the database closes.
+      await lastSeen.close();
       await peers?.close();
+      await terminalAuth.close();
       await redis?.close();
     },
   };

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { Queryable } from '../db/database';
+import { hashSecret } from './secrets';
+import { createTerminalPrincipalCache, TERMINAL_CACHE_MAX_TTL_MS } from './terminal-cache';
+
+/** A terminals table of `tokens` (token → terminal id), counting lookups; `revoked` hides one. */
+function fakeDb(tokens: Record<string, string>) {
+  const state = {
+    lookups: 0,
+    params: [] as unknown[],
+    revoked: new Set<string>(),
+    /** a lookup waits for this when set (to interleave an eviction) */
+    gate: null as Promise<void> | null,
+  };
+  const db: Queryable = {
+    query: async <T>(_sql: string, params?: readonly unknown[]) => {
+      state.lookups += 1;
+      state.params.push(params?.[0]);
+      const hash = params?.[0];
+      const hit = Object.entries(tokens).find(([token]) => hashSecret(token) === hash);
+      const rows =
+        hit && !state.revoked.has(hit[1]) ? [{ id: hit[1], store_id: 's1', name: hit[1] }] : [];
+      // Read, then answered late (when a test holds the gate).
+      if (state.gate) await state.gate;
+      return rows as T[];
+    },
+  };
+  return { db, state };
+}
+
+describe('terminal principal cache', () => {
+  it('remembers a resolved terminal by its token hash until the TTL, and never a refusal', async () => {
+    let now = 1_000;
+    const { db, state } = fakeDb({ tokA: 't-a' });
+    const cache = createTerminalPrincipalCache({ ttlMs: 500, now: () => now });
+    expect(await cache.resolve(db, 'tokA')).toMatchObject({ terminalId: 't-a' });
+    expect(await cache.resolve(db, 'tokA')).toMatchObject({ terminalId: 't-a' });
+    expect(state.lookups).toBe(1);
+    // The query sees the hash; the token itself is nowhere in what the cache passes on.
+    expect(state.params).toEqual([hashSecret('tokA')]);
+    now += 499;
+    await cache.resolve(db, 'tokA');
+    expect(state.lookups).toBe(1);
+    // A hit does not extend the entry: expired 500 ms after its query.
+    now += 1;
+    await cache.resolve(db, 'tokA');
+    expect(state.lookups).toBe(2);
+
+    expect(await cache.resolve(db, 'nope')).toBeNull();
+    expect(await cache.resolve(db, 'nope')).toBeNull();
+    expect(state.lookups).toBe(4);
+    expect(cache.size).toBe(1);
+  });
+
+  it('caps the TTL at 30 s whatever the revocation check interval', async () => {
+    let now = 0;
+    const { db, state } = fakeDb({ tokA: 't-a' });
+    const cache = createTerminalPrincipalCache({ ttlMs: 10 * 60_000, now: () => now });
+    await cache.resolve(db, 'tokA');
+    now = TERMINAL_CACHE_MAX_TTL_MS;
+    await cache.resolve(db, 'tokA');
+    expect(state.lookups).toBe(2);
+  });
+
+  it('evicts the least recently used entry beyond its bound', async () => {
+    const { db, state } = fakeDb({ a: 'A', b: 'B', c: 'C' });
+    const cache = createTerminalPrincipalCache({ ttlMs: 10_000, maxEntries: 2 });
+    await cache.resolve(db, 'a');
+    await cache.resolve(db, 'b');
+    await cache.resolve(db, 'a'); // b is now the least recently used
+    await cache.resolve(db, 'c');
+    expect(cache.size).toBe(2);
+    expect(state.lookups).toBe(3);
+    await cache.resolve(db, 'a');
+    expect(state.lookups).toBe(3);
+    await cache.resolve(db, 'b');
+    expect(state.lookups).toBe(4);
+  });
+
+  it('forgets an evicted terminal at once, and does not store a lookup an eviction overtook', async () => {
+    const { db, state } = fakeDb({ a: 'A', b: 'B' });
+    const cache = createTerminalPrincipalCache({ ttlMs: 10_000 });
+    await cache.resolve(db, 'a');
+    await cache.resolve(db, 'b');
+    state.revoked.add('A');
+    cache.evict('A');
+    expect(await cache.resolve(db, 'a')).toBeNull();
+    expect(await cache.resolve(db, 'b')).toMatchObject({ terminalId: 'B' });
+    expect(state.lookups).toBe(3);
+
+    // A lookup of B in flight (it read B as live) when B is revoked and evicted: its caller gets
+    // the answer it read, but nothing stores it, and a caller after the eviction asks again.
+    cache.clear();
+    let open!: () => void;
+    state.gate = new Promise((resolve) => (open = resolve));
+    const inFlight = cache.resolve(db, 'b');
+    const joined = cache.resolve(db, 'b');
+    cache.evict('B');
+    state.revoked.add('B');
+    const after = cache.resolve(db, 'b');
+    open();
+    state.gate = null;
+    expect(await inFlight).toMatchObject({ terminalId: 'B' });
+    expect(await joined).toMatchObject({ terminalId: 'B' });
+    expect(await after).toBeNull();
+    expect(await cache.resolve(db, 'b')).toBeNull();
+    expect(cache.size).toBe(0);
+  });
+
+  it('shares one lookup among concurrent callers of one token', async () => {
+    const { db, state } = fakeDb({ a: 'A' });
+    const cache = createTerminalPrincipalCache({ ttlMs: 10_000 });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => cache.resolve(db, 'a')));
+    expect(answers.every((p) => p?.terminalId === 'A')).toBe(true);
+    expect(state.lookups).toBe(1);
+  });
+});
