@@ -146,6 +146,20 @@ async function movesOf(w: World, orderId: string) {
   );
 }
 
+/** One sale of one unit stored exactly once: the stock, its one ledger row, the summary's count. */
+async function expectOneSaleStored(
+  w: World,
+  orderId: string,
+  customerId: string,
+  stockBefore: number,
+): Promise<void> {
+  expect(await stockOf(w)).toBe(stockBefore - 1);
+  expect(await movesOf(w, orderId)).toEqual([
+    { stock_before: stockBefore, stock_after: stockBefore - 1 },
+  ]);
+  expect((await inStoreOf(w, customerId)).storeOrders).toBe(1);
+}
+
 /** A legacy summary field a JS double cannot hold (2^64 + 1 … beyond 2^53). */
 const LEGACY_BIG = '18446744073709551617';
 
@@ -352,11 +366,7 @@ function tailSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
       expect(answer.results[0]!.status).toBe('accepted');
       expect(seen.filter(isTail)).toHaveLength(2);
       // The first attempt left nothing: one sale, one movement, one order in the summary.
-      expect(await stockOf(w)).toBe(stockBefore - 1);
-      expect(await movesOf(w, order.id)).toEqual([
-        { stock_before: stockBefore, stock_after: stockBefore - 1 },
-      ]);
-      expect((await inStoreOf(w, customerId)).storeOrders).toBe(1);
+      await expectOneSaleStored(w, order.id, customerId, stockBefore);
     });
 
     it('stale at three calls in a row: StaleTail (40001) to the retry layer, which runs the batch again', async () => {
@@ -382,11 +392,7 @@ function tailSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
       expect(answer.results[0]!.status).toBe('accepted');
       // Three calls, rolled back with the meddling; one more in the second attempt.
       expect(seen.filter(isTail)).toHaveLength(4);
-      expect(await stockOf(w)).toBe(stockBefore - 1);
-      expect(await movesOf(w, order.id)).toEqual([
-        { stock_before: stockBefore, stock_after: stockBefore - 1 },
-      ]);
-      expect((await inStoreOf(w, customerId)).storeOrders).toBe(1);
+      await expectOneSaleStored(w, order.id, customerId, stockBefore);
     });
 
     it('ten concurrent uploads for one customer and one product: exact stock, ledger and summary', async () => {
