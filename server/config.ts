@@ -23,7 +23,7 @@ const envSchema = z.object({
    * connections the kernel queues for this node before it accepts them (listen backlog; the
    * kernel caps it at net.core.somaxconn). Node's own default, 511, overflowed when 6,000
    * terminals of a dead node reconnected at once: dropped SYNs retried after 1, 3, 7, 15 s
-   * (docs/scaling.md, "Failover")
+   * (docs/scaling.md, "A reconnect storm")
    */
   HUB_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4_096),
   HUB_LOG_LEVEL: z

@@ -46,7 +46,7 @@ describe('hub start on a taken port', () => {
  * The listen backlog: connections the kernel queues before the hub accepts them. libuv accepts one
  * connection per event-loop turn, so while a busy node takes over a dead one's terminals they wait
  * in this queue; Node's default, 511, overflowed (dropped SYNs, retried after 1, 3, 7, 15 s —
- * docs/scaling.md, "Failover"). Read back from the kernel (`ss`: a listener's Send-Q is its backlog).
+ * docs/scaling.md, "A reconnect storm"). Read back from the kernel (`ss`: a listener's Send-Q is its backlog).
  */
 describe('hub listen backlog', () => {
   const hubs: HubProcess[] = [];
