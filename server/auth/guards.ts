@@ -13,14 +13,17 @@ export function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-/** Resolves a terminal token (revoked ones are refused). Used by REST and socket handshakes. */
-export async function terminalForToken(
+/**
+ * Resolves a terminal by its token's hash (`hashSecret`; revoked ones are refused). REST and
+ * socket handshakes reach it through each node's cache (auth/terminal-cache.ts).
+ */
+export async function terminalForTokenHash(
   db: Queryable,
-  token: string,
+  tokenHash: string,
 ): Promise<TerminalPrincipal | null> {
   const rows = await db.query<{ id: string; store_id: string; name: string }>(
     'select id, store_id, name from terminals where token_hash = $1 and revoked_at is null',
-    [hashSecret(token)],
+    [tokenHash],
   );
   const row = rows[0];
   return row ? { terminalId: row.id, storeId: row.store_id, name: row.name } : null;

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database';
-import { terminalForToken, type TerminalPrincipal } from './guards';
+import { terminalForTokenHash, type TerminalPrincipal } from './guards';
 import { hashSecret } from './secrets';
 
 /** Terminals a node remembers at most (a chain has ~6,000 a node; an entry is ~300 bytes). */
@@ -8,7 +8,7 @@ export const TERMINAL_CACHE_MAX = 50_000;
 export const TERMINAL_CACHE_MAX_TTL_MS = 30_000;
 
 /**
- * Resolves terminal tokens like `terminalForToken`, remembering positive answers in this node's
+ * Resolves terminal tokens (`terminalForTokenHash`), remembering positive answers in this node's
  * memory so a reconnecting terminal's handshake and its catch-up `GET /alerts?since=` cost one
  * query between them, not one each (bench:chain's failover: ~6,000 terminals reconnecting to the
  * survivor within a second or two, where every query slows the loop that accepts connections).
@@ -18,11 +18,11 @@ export const TERMINAL_CACHE_MAX_TTL_MS = 30_000;
  *   by the throttle as before).
  * - An entry is trusted for `ttlMs` from the query that produced it (a hit does not extend it),
  *   at most the node's revocation check interval (`HUB_REVOCATION_CHECK_MS`) and 30 s; LRU-bounded.
- * - `evict(terminalId)` forgets a terminal: a revocation through the hub calls it on every node
- *   (server/realtime/realtime.ts), so there it takes effect at once. A change written straight to
- *   the database (hub:admin direct mode, the demo seed's re-issue) is not announced: REST and new
- *   handshakes see it once the entry expires — within `ttlMs` — and connected sockets at the next
- *   revocation check, as before.
+ * - `evict(terminalId)` forgets a terminal: a revocation or re-issue through the hub, or by
+ *   hub:admin in direct mode on PostgreSQL, reaches it on every node at once
+ *   (server/realtime/terminal-auth.ts). Other SQL written straight to the database is seen by REST
+ *   and new handshakes once the entry expires — within `ttlMs` — and by connected sockets at the
+ *   next revocation check, as before.
  * - A lookup that was in flight when an eviction happened answers its callers but is not
  *   remembered, and later callers do not join it: nothing read before a revocation outlives it.
  */
@@ -86,7 +86,7 @@ export function createTerminalPrincipalCache(options: {
       const pending = inFlight.get(hash);
       if (pending) return pending;
       const startedAt = generation;
-      const lookup = terminalForToken(db, token)
+      const lookup = terminalForTokenHash(db, hash)
         .then((principal) => {
           if (principal && ttlMs > 0 && generation === startedAt) remember(hash, principal);
           return principal;

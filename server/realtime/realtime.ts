@@ -215,7 +215,6 @@ export async function createRealtime(options: {
    */
   const revoking = new Set<string>();
   const announceRevocation = (terminalId: string) => {
-    terminalAuth.evictHere(terminalId);
     if (revoking.has(terminalId)) return;
     revoking.add(terminalId);
     terminals

@@ -84,8 +84,6 @@ export function createTerminalAuth(options: {
   return {
     resolve: (token: string): Promise<TerminalPrincipal | null> =>
       principals.resolve(options.db, token),
-    /** Forgets the terminal on this node only. */
-    evictHere: (terminalId: string) => principals.evict(terminalId),
     evictEverywhere,
     close: async () => {
       await feed?.close();
