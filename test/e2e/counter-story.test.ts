@@ -253,7 +253,9 @@ describe('the counter’s story (issue #16)', () => {
       .getByText(/可能已离店（2[23] 分钟未出现）/)
       .waitFor();
 
-    // Her size, from her profile (上装 M), not the size she looked at online.
+    // Her size, from her profile (上装 M), not the size she looked at online. The size lines come
+    // from the cached catalog, read after the card first shows (see `cardStock`): wait for them.
+    await card(pageA).getByText('她的 M 码有货 4 件').waitFor({ timeout: 10_000 });
     const text = (await card(pageA).textContent()) ?? '';
     expect(text).toContain('上装 M');
     expect(text).toContain('她的 M 码有货 4 件');
