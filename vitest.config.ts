@@ -4,7 +4,6 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * Projects run group after group (`sequence.groupOrder`), each group with its own worker count:
  * - `unit`: fast unit tests next to the code, two files at a time (vitest's default is one fewer
  *   than the cores: one on the 2-core CI machine, where the unit phase was then a third of the run);
- * - `unit-alone`: the unit files that measure time (UNIT_ALONE), one at a time after `unit`;
  * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
  *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
  *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
@@ -14,9 +13,6 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
  * - `faults`, `e2e`: one file at a time, as before.
  */
-/** server/db/slow-log's 40 ms threshold (pg_sleep of 30 and 60 ms) fails under two workers. */
-const UNIT_ALONE = ['server/db/slow-log.test.ts'];
-
 const ALONE = [
   // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 300 ms of silence
   'test/integration/peer-watch.test.ts',
@@ -46,24 +42,13 @@ export default defineConfig({
             // the layer report and the lint rules that hold the renderer's layers
             'scripts/**/*.test.ts',
           ],
-          exclude: [...configDefaults.exclude, ...UNIT_ALONE],
+          exclude: [...configDefaults.exclude],
           environment: 'node',
           // Component tests drive whole screens (sign-in runs a real scrypt check); 5 s was seen
           // to run out on a loaded 2-core machine.
           testTimeout: 15_000,
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'unit-alone',
-          include: UNIT_ALONE,
-          environment: 'node',
-          testTimeout: 15_000,
-          fileParallelism: false,
-          sequence: { groupOrder: 2 },
         },
       },
       {

@@ -15,15 +15,21 @@ const head = (sql: string) => sql.replace(/\s+/g, ' ').trim().slice(0, 160);
  * included: on PGlite a statement waits while another transaction holds the one session; on
  * PostgreSQL for a pooled connection or a lock) is reported — `HUB_SLOW_STATEMENT_MS`, off by
  * default. The SQL text carries `$n` placeholders only, so the report holds no personal data.
+ * `now` is the clock (milliseconds; tests pass their own).
  */
-export function withSlowLog(db: Db, thresholdMs: number, report: (e: SlowEvent) => void): Db {
+export function withSlowLog(
+  db: Db,
+  thresholdMs: number,
+  report: (e: SlowEvent) => void,
+  now: () => number = () => performance.now(),
+): Db {
   const timed = (q: Queryable): Queryable['query'] =>
     async function query<T extends Row = Row>(sql: string, params?: readonly unknown[]) {
-      const started = performance.now();
+      const started = now();
       try {
         return await q.query<T>(sql, params);
       } finally {
-        const ms = performance.now() - started;
+        const ms = now() - started;
         if (ms >= thresholdMs) report({ kind: 'statement', ms: Math.round(ms), sql: head(sql) });
       }
     };
@@ -31,7 +37,7 @@ export function withSlowLog(db: Db, thresholdMs: number, report: (e: SlowEvent) 
     kind: db.kind,
     query: timed(db),
     async transaction(fn) {
-      const started = performance.now();
+      const started = now();
       let first: string | null = null;
       try {
         return await db.transaction((tx) => {
@@ -44,7 +50,7 @@ export function withSlowLog(db: Db, thresholdMs: number, report: (e: SlowEvent) 
           });
         });
       } finally {
-        const ms = performance.now() - started;
+        const ms = now() - started;
         if (ms >= thresholdMs)
           report({ kind: 'transaction', ms: Math.round(ms), sql: head(first ?? '(empty)') });
       }
