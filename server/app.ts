@@ -1,9 +1,10 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyListenOptions } from 'fastify';
 import cors from '@fastify/cors';
 import { API_PREFIX } from '../shared/protocol';
 import type { HubConfig } from './config';
 import type { HubContext } from './context';
 import { withSlowLog } from './db/slow-log';
+import { assertPortFree, listenBeside } from './http/listeners';
 import { customerHintStores } from './customers/hint-stores';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migrate';
@@ -212,14 +213,37 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   const stopScopeSweep = startScopeSweep(ctx);
   const feedJson = startFeedJsonMaterializer({ db, log: app.log });
   let closing: Promise<void> | null = null;
+  /** the listening sockets beside Fastify's own (HUB_LISTENERS > 1) */
+  let beside: { stop(): void } | null = null;
+  const boundPort = () => {
+    const address = app.server.address();
+    return typeof address === 'object' && address ? address.port : config.port;
+  };
 
   return {
     app,
     ctx,
     async listen() {
-      await app.listen({ host: config.host, port: config.port, backlog: config.listenBacklog });
-      const address = app.server.address();
-      return typeof address === 'object' && address ? address.port : config.port;
+      const { host, listenBacklog: backlog, listeners } = config;
+      if (listeners === 1) {
+        await app.listen({ host, port: config.port, backlog });
+        return boundPort();
+      }
+      // SO_REUSEPORT would let this node bind beside another listener on the port: refuse that first
+      await assertPortFree({ host, port: config.port });
+      // Fastify hands its listen options to net.Server#listen as they are (its types omit this one)
+      const shared: FastifyListenOptions & { reusePort: boolean } = {
+        host,
+        port: config.port,
+        backlog,
+        reusePort: true,
+      };
+      await app.listen(shared);
+      const port = boundPort();
+      beside = await listenBeside({ host, port, backlog }, listeners - 1, (socket) =>
+        app.server.emit('connection', socket),
+      );
+      return port;
     },
     close() {
       closing ??= (async () => {
@@ -234,6 +258,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         // Requests whose bytes already arrived but are not parsed yet (the loop may have been busy
         // in the embedded database) count as in flight: let them be read before we stop accepting.
         await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));
+        beside?.stop();
         await app.close();
         await db.close();
         await throttle.close();

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { nodeHasReusePort, REUSE_PORT_SINCE } from './http/listeners';
 
 /** Hub configuration, from the environment only (12-factor), validated once at start. */
 const envSchema = z.object({
@@ -26,6 +27,12 @@ const envSchema = z.object({
    * (docs/scaling.md, "A reconnect storm")
    */
   HUB_LISTEN_BACKLOG: z.coerce.number().int().min(1).max(65_535).default(4_096),
+  /**
+   * listening sockets on the port (SO_REUSEPORT, Node ≥ 22.12): a node accepts one connection per
+   * socket and event-loop turn, so a survivor taking over a dead node's terminals drains its
+   * queue n times faster (server/http/listeners.ts)
+   */
+  HUB_LISTENERS: z.coerce.number().int().min(1).max(16).default(1),
   HUB_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -127,6 +134,8 @@ export type HubConfig = {
   logLevel: z.infer<typeof envSchema>['HUB_LOG_LEVEL'];
   /** connections queued by the kernel before the node accepts them (`listen` backlog) */
   listenBacklog: number;
+  /** listening sockets bound on the port with SO_REUSEPORT (1: one, without it) */
+  listeners: number;
   dbConnectTimeoutMs: number;
   dbStatementTimeoutMs: number;
   /** PostgreSQL: the node's connection pool size */
@@ -173,13 +182,20 @@ export type HubConfig = {
 /** The packaged terminal loads from this origin (see electron/main), so the hub always allows it. */
 export const DESKTOP_APP_ORIGIN = 'app://shopguide';
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  nodeVersion: string = process.versions.node,
+): HubConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid hub configuration: ${issues}`);
   }
   const e = parsed.data;
+  if (e.HUB_LISTENERS > 1 && !nodeHasReusePort(nodeVersion))
+    throw new Error(
+      `Invalid hub configuration: HUB_LISTENERS: ${e.HUB_LISTENERS} listening sockets need SO_REUSEPORT, which needs ${REUSE_PORT_SINCE} or later; this is Node ${nodeVersion}. Upgrade Node or set HUB_LISTENERS=1.`,
+    );
   return {
     host: e.HUB_HOST,
     port: e.HUB_PORT,
@@ -190,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     integrationKey: e.HUB_INTEGRATION_KEY,
     adminKey: e.HUB_ADMIN_KEY,
     listenBacklog: e.HUB_LISTEN_BACKLOG,
+    listeners: e.HUB_LISTENERS,
     logLevel: e.HUB_LOG_LEVEL,
     dbConnectTimeoutMs: e.HUB_DB_CONNECT_TIMEOUT_MS,
     dbStatementTimeoutMs: e.HUB_DB_STATEMENT_TIMEOUT_MS,

@@ -4,7 +4,14 @@ import { acquireDataDirLock, DataDirLockedError } from './admin/data-dir-lock';
 import { installProcessGuards } from './process-guards';
 
 /** `npm run hub`: one hub node, configured by the environment (see README). */
-const config = loadConfig();
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  // A setting out of range: the one line that names it, not a stack trace.
+  console.error(`hub: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 // PGlite is single-process: a second hub on the same data dir is refused before it opens the
 // database (the lock is atomic, see data-dir-lock.ts). `hub:admin`/`hub:seed` read it too.
 let lock: ReturnType<typeof acquireDataDirLock> | null;

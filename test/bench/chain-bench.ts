@@ -93,6 +93,14 @@ for (const url of [args.pg, args.redis])
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`only 127.0.0.1: ${url}`);
 
 const UPTIME_AT_START = execFileSync('uptime', { encoding: 'utf8' }).trim();
+/** The hubs' own runtime settings, written with the figures: `HUB_NODE` runs them on another Node. */
+const HUB_SETTINGS = ['HUB_NODE', 'HUB_LISTENERS']
+  .filter((name) => process.env[name])
+  .map((name) => `${name}=${process.env[name]} `)
+  .join('');
+const HUB_RUNTIME = process.env.HUB_NODE
+  ? ` (the hubs: Node ${execFileSync(process.env.HUB_NODE, ['-v'], { encoding: 'utf8' }).trim()})`
+  : '';
 const LOAD_AT_START = loadavg()
   .map((x) => x.toFixed(2))
   .join(' / ');
@@ -524,10 +532,10 @@ async function main(): Promise<ChainResult> {
   for (const h of hubs) hubErrors(h, `${h.url} `);
 
   return {
-    command: `npm run bench:chain -- ${process.argv.slice(2).join(' ')}`.trim(),
+    command: `${HUB_SETTINGS}npm run bench:chain -- ${process.argv.slice(2).join(' ')}`.trim(),
     uptime: UPTIME_AT_START,
     load: LOAD_AT_START,
-    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${HUB_RUNTIME}`,
     database: database.name,
     redis: args.redis,
     stores: STORES,

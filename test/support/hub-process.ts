@@ -24,6 +24,11 @@ export type HubOptions = {
   migrated?: boolean;
   /** on top of this process's environment; `undefined` leaves a variable out */
   env?: Record<string, string | undefined>;
+  /**
+   * the Node binary that runs the hub (default: HUB_NODE, else this one), e.g. a Node with
+   * `reusePort` for HUB_LISTENERS > 1 (node-with-reuse-port.ts)
+   */
+  node?: string;
 };
 
 export type HubProcess = {
@@ -118,7 +123,9 @@ async function launchHub(options: HubOptions, listenPort: number): Promise<HubPr
   // to profile a bench's hubs (NODE_OPTIONS refuses --cpu-prof, and would profile every process).
   const nodeArgs = (process.env.HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const hubArgs = [...nodeArgs, '--import', 'tsx', join(REPO_ROOT, 'server/main.ts')];
-  const proc = spawn(process.execPath, hubArgs, {
+  // The Node binary for the hub only, e.g. `HUB_NODE=/opt/node22/bin/node` to run a bench's hubs
+  // on a Node with `reusePort` for HUB_LISTENERS > 1.
+  const proc = spawn(options.node ?? process.env.HUB_NODE ?? process.execPath, hubArgs, {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,52 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assertPortFree, nodeHasReusePort } from './listeners';
+
+describe('nodeHasReusePort', () => {
+  it('is true from Node 22.12 and 23.1 on, false before', () => {
+    const answers = Object.fromEntries(
+      ['20.20.2', '22.11.0', '22.12.0', 'v22.23.5', '23.0.0', '23.1.0', '24.0.0', '26.1.0'].map(
+        (version) => [version, nodeHasReusePort(version)],
+      ),
+    );
+    expect(answers).toEqual({
+      '20.20.2': false,
+      '22.11.0': false,
+      '22.12.0': true,
+      'v22.23.5': true,
+      '23.0.0': false,
+      '23.1.0': true,
+      '24.0.0': true,
+      '26.1.0': true,
+    });
+  });
+});
+
+describe('assertPortFree', () => {
+  let blocker: Server | undefined;
+  afterEach(() => {
+    blocker?.close();
+    blocker = undefined;
+  });
+
+  it('refuses a port something listens on (EADDRINUSE), and leaves nothing bound on a free one', async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    await expect(assertPortFree({ host: '127.0.0.1', port })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+    });
+
+    blocker.close();
+    blocker = undefined;
+    await assertPortFree({ host: '127.0.0.1', port });
+    // the probe let go of it: a listener without SO_REUSEPORT binds it again
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker!.listen(port, '127.0.0.1', resolve));
+    expect((blocker.address() as AddressInfo).port).toBe(port);
+  });
+
+  it('lets port 0 (any free port) through', async () => {
+    await expect(assertPortFree({ host: '127.0.0.1', port: 0 })).resolves.toBeUndefined();
+  });
+});

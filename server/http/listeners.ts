@@ -1,0 +1,90 @@
+import { createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * Several listening sockets on one port (`HUB_LISTENERS`, docs/scaling.md "A reconnect storm").
+ *
+ * A node accepts one connection per listening socket and event-loop turn (libuv ≥ 1.45,
+ * libuv/libuv#3696). When a node dies, its terminals all reconnect to the survivors at once and
+ * wait in the survivor's listen queue, drained at one connection a turn (≈ 250 a second measured
+ * under load). With n sockets bound with SO_REUSEPORT the kernel spreads the arrivals over n
+ * queues and the node takes n a turn. Node's `reusePort` exists from 22.12 (and 23.1); an older
+ * Node would ignore the option and fail the second bind, so the configuration refuses it.
+ */
+export const REUSE_PORT_SINCE = 'Node 22.12 (or 23.1)';
+
+/** Whether this Node version binds with SO_REUSEPORT (`net.Server#listen({ reusePort })`). */
+export function nodeHasReusePort(version: string): boolean {
+  const [major = 0, minor = 0] = version
+    .replace(/^v/, '')
+    .split('.')
+    .map((part) => Number.parseInt(part, 10));
+  if (major === 22) return minor >= 12;
+  if (major === 23) return minor >= 1;
+  return major > 23;
+}
+
+type Address = { host: string; port: number };
+
+function listen(server: Server, options: Address & { backlog: number; reusePort: boolean }) {
+  return new Promise<void>((resolve, reject) => {
+    const failed = (error: Error) => reject(error);
+    server.once('error', failed);
+    server.listen(
+      {
+        host: options.host,
+        port: options.port,
+        backlog: options.backlog,
+        ...(options.reusePort ? { reusePort: true } : {}),
+      },
+      () => {
+        server.off('error', failed);
+        resolve();
+      },
+    );
+  });
+}
+
+function close(server: Server) {
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/**
+ * Refuses (EADDRINUSE) a port that anything listens on, before the hub binds it with
+ * SO_REUSEPORT: a second hub started on the same port by mistake would otherwise bind beside the
+ * first (same user) and silently take half of its connections. Port 0 (any free port) is free.
+ */
+export async function assertPortFree(address: Address): Promise<void> {
+  if (address.port === 0) return;
+  const probe = createServer();
+  await listen(probe, { ...address, backlog: 1, reusePort: false });
+  await close(probe);
+}
+
+/**
+ * Binds `count` more listening sockets on `address` (already bound with SO_REUSEPORT by the
+ * hub's own server) and hands each accepted connection to `onConnection` — the HTTP server's
+ * `connection` event, so they are served exactly like the first socket's. `stop()` stops
+ * accepting; the connections themselves belong to the HTTP server and close with it.
+ */
+export async function listenBeside(
+  address: Address & { backlog: number },
+  count: number,
+  onConnection: (socket: Socket) => void,
+): Promise<{ stop(): void }> {
+  const servers: Server[] = [];
+  const stop = () => {
+    for (const server of servers) if (server.listening) server.close();
+  };
+  try {
+    for (let i = 0; i < count; i++) {
+      // like Node's HTTP server's own listening socket (Nagle off on accepted connections)
+      const server = createServer({ noDelay: true }, onConnection);
+      servers.push(server);
+      await listen(server, { ...address, reusePort: true });
+    }
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { stop };
+}

@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStoreFixture } from '../support/fixtures';
+import { startHub, type HubProcess } from '../support/hub-process';
+import { nodeWithReusePort } from '../support/node-with-reuse-port';
+import { connectTerminal, type TerminalClient } from '../support/terminal-socket';
+
+const LISTENERS = 4;
+
+/** Each listening socket on the port, with its backlog (`ss`: a listener's Send-Q). */
+function listenersOn(port: number): number[] {
+  const out = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' });
+  return out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => Number(line.trim().split(/\s+/)[2]));
+}
+
+/** One GET on a connection of its own (no keep-alive): each is a new accept on the hub's port. */
+function getOnNewConnection(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false, headers: { connection: 'close' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    }).on('error', reject);
+  });
+}
+
+/**
+ * HUB_LISTENERS: a node binds n listening sockets on its port with SO_REUSEPORT and accepts on all
+ * of them, so a survivor taking over a dead node's terminals drains the reconnect storm n times
+ * faster (libuv accepts one connection per listening socket and loop turn; docs/scaling.md, "A
+ * reconnect storm"). The hub runs on a Node that has `reusePort` (≥ 22.12; CI's Node 20 gets one
+ * from the npm registry, test/support/node-with-reuse-port.ts).
+ */
+describe('HUB_LISTENERS: several listening sockets on one port', () => {
+  let node: string;
+  const hubs: HubProcess[] = [];
+  const sockets: TerminalClient[] = [];
+  beforeAll(() => {
+    node = nodeWithReusePort();
+  }, 240_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    for (const hub of hubs) await hub.kill();
+  });
+
+  it('binds n sockets with the backlog, serves HTTP and terminals through all of them, and stops cleanly', async () => {
+    const hub = await startHub({
+      node,
+      env: { HUB_LISTENERS: String(LISTENERS), HUB_LISTEN_BACKLOG: '1234' },
+    });
+    hubs.push(hub);
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    expect(listenersOn(hub.port)).toEqual(Array(LISTENERS).fill(Math.min(1_234, somaxconn)));
+
+    // The kernel spreads new connections over the sockets by their addresses: 120 connections
+    // of their own, all answered, reach every one of them many times over.
+    const statuses = await Promise.all(
+      Array.from({ length: 120 }, () => getOnNewConnection(`${hub.url}/healthz`)),
+    );
+    expect(statuses).toEqual(Array(120).fill(200));
+
+    // Terminals connect over websocket (the HTTP server's upgrade, whichever socket accepted).
+    const store = await createStoreFixture(hub);
+    for (let i = 0; i < 12; i++)
+      sockets.push(await connectTerminal(hub, store.terminals[i % store.terminals.length]!.token));
+    expect(sockets.every((socket) => socket.connected)).toBe(true);
+
+    // SIGTERM: every listening socket closed, the terminals' sockets ended, exit 0.
+    const disconnected = sockets.map(
+      (socket) => new Promise<void>((resolve) => socket.once('disconnect', () => resolve())),
+    );
+    expect(await hub.stop()).toBe(0);
+    await Promise.all(disconnected);
+    expect(listenersOn(hub.port)).toEqual([]);
+  });
+
+  it('refuses a port another hub already shares this way, instead of binding beside it', async () => {
+    const first = await startHub({ node, env: { HUB_LISTENERS: String(LISTENERS) } });
+    hubs.push(first);
+    // Without the check, SO_REUSEPORT would let this one bind too and take half the connections.
+    const failed = await startHub({
+      node,
+      port: first.port,
+      env: { HUB_LISTENERS: String(LISTENERS) },
+    }).then(
+      (hub) => hub.kill().then(() => 'it started'),
+      (error: unknown) => String(error),
+    );
+    expect(failed).toMatch(/exited with 1 before listening/);
+    expect(failed).toContain(
+      `hub: cannot listen on 127.0.0.1:${first.port}: the address is already in use`,
+    );
+    expect(listenersOn(first.port)).toHaveLength(LISTENERS);
+    expect(await getOnNewConnection(`${first.url}/healthz`)).toBe(200);
+  });
+
+  it('names a setting out of range in one line at start, not a stack trace', async () => {
+    const failed = await startHub({ env: { HUB_LISTENERS: '99' } }).then(
+      (hub) => hub.kill().then(() => 'it started'),
+      (error: unknown) => String(error),
+    );
+    expect(failed).toMatch(/exited with 1 before listening/);
+    expect(failed).toContain('hub: Invalid hub configuration: HUB_LISTENERS:');
+    expect(failed).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
