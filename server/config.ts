@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { nodeHasReusePort, REUSE_PORT_SINCE } from './http/listeners';
 
 /** Hub configuration, from the environment only (12-factor), validated once at start. */
 const envSchema = z.object({
@@ -182,20 +181,13 @@ export type HubConfig = {
 /** The packaged terminal loads from this origin (see electron/main), so the hub always allows it. */
 export const DESKTOP_APP_ORIGIN = 'app://shopguide';
 
-export function loadConfig(
-  env: NodeJS.ProcessEnv = process.env,
-  nodeVersion: string = process.versions.node,
-): HubConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid hub configuration: ${issues}`);
   }
   const e = parsed.data;
-  if (e.HUB_LISTENERS > 1 && !nodeHasReusePort(nodeVersion))
-    throw new Error(
-      `Invalid hub configuration: HUB_LISTENERS: ${e.HUB_LISTENERS} listening sockets need SO_REUSEPORT, which needs ${REUSE_PORT_SINCE} or later; this is Node ${nodeVersion}. Upgrade Node or set HUB_LISTENERS=1.`,
-    );
   return {
     host: e.HUB_HOST,
     port: e.HUB_PORT,

@@ -2,6 +2,7 @@ import { loadConfig } from './config';
 import type { Hub } from './app';
 import { acquireDataDirLock, DataDirLockedError } from './admin/data-dir-lock';
 import { installProcessGuards } from './process-guards';
+import { listenersProblem } from './http/listeners';
 
 /** `npm run hub`: one hub node, configured by the environment (see README). */
 let config: ReturnType<typeof loadConfig>;
@@ -10,6 +11,11 @@ try {
 } catch (error) {
   // A setting out of range: the one line that names it, not a stack trace.
   console.error(`hub: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+const listenersRefused = listenersProblem(config.listeners, process.versions.node);
+if (listenersRefused) {
+  console.error(`hub: ${listenersRefused}`);
   process.exit(1);
 }
 // PGlite is single-process: a second hub on the same data dir is refused before it opens the

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertPortFree, nodeHasReusePort } from './listeners';
+import { assertPortFree, listenersProblem, nodeHasReusePort } from './listeners';
 
 describe('nodeHasReusePort', () => {
   it('is true from Node 22.12 and 23.1 on, false before', () => {
@@ -19,6 +19,16 @@ describe('nodeHasReusePort', () => {
       '24.0.0': true,
       '26.1.0': true,
     });
+  });
+});
+
+describe('listenersProblem', () => {
+  it('refuses more than one socket on a Node without reusePort, naming the fix', () => {
+    expect(listenersProblem(1, '20.19.0')).toBeNull();
+    expect(listenersProblem(8, '22.12.0')).toBeNull();
+    expect(listenersProblem(8, '20.19.0')).toBe(
+      'HUB_LISTENERS=8: several listening sockets need SO_REUSEPORT, which needs Node 22.12 (or 23.1) or later; this is Node 20.19.0. Upgrade Node or set HUB_LISTENERS=1.',
+    );
   });
 });
 

@@ -23,6 +23,15 @@ export function nodeHasReusePort(version: string): boolean {
   return major > 23;
 }
 
+/**
+ * Why this Node cannot bind `listeners` sockets on one port (null: it can). Checked by the hub
+ * before it opens its database; the tools that read the same configuration never listen.
+ */
+export function listenersProblem(listeners: number, nodeVersion: string): string | null {
+  if (listeners <= 1 || nodeHasReusePort(nodeVersion)) return null;
+  return `HUB_LISTENERS=${listeners}: several listening sockets need SO_REUSEPORT, which needs ${REUSE_PORT_SINCE} or later; this is Node ${nodeVersion}. Upgrade Node or set HUB_LISTENERS=1.`;
+}
+
 type Address = { host: string; port: number };
 
 function listen(server: Server, options: Address & { backlog: number; reusePort: boolean }) {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeHasReusePort } from '../../server/http/listeners';
 import { createStoreFixture } from '../support/fixtures';
 import { startHub, type HubProcess } from '../support/hub-process';
 import { nodeWithReusePort } from '../support/node-with-reuse-port';
@@ -107,5 +108,22 @@ describe('HUB_LISTENERS: several listening sockets on one port', () => {
     expect(failed).toMatch(/exited with 1 before listening/);
     expect(failed).toContain('hub: Invalid hub configuration: HUB_LISTENERS:');
     expect(failed).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('on a Node without reusePort refuses HUB_LISTENERS > 1 at start, naming the fix; on one with it, starts', async () => {
+    const outcome = await startHub({ env: { HUB_LISTENERS: '8' } }).then(
+      (hub) => {
+        hubs.push(hub);
+        return listenersOn(hub.port).length === 8 ? 'listening on 8' : 'listening otherwise';
+      },
+      (error: unknown) => String(error),
+    );
+    if (nodeHasReusePort(process.versions.node)) expect(outcome).toBe('listening on 8');
+    else {
+      expect(outcome).toMatch(/exited with 1 before listening/);
+      expect(outcome).toContain(
+        `hub: HUB_LISTENERS=8: several listening sockets need SO_REUSEPORT, which needs Node 22.12 (or 23.1) or later; this is Node ${process.versions.node}. Upgrade Node or set HUB_LISTENERS=1.`,
+      );
+    }
   });
 });
