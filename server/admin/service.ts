@@ -134,8 +134,9 @@ export async function revokeTerminal(db: Db, terminalId: string, by: AdminChanne
     );
     const row = rows[0];
     if (!row) throw notFound(`terminal ${terminalId} not found`);
-    // Every hub node forgets the terminal's cached principal at commit, also when this runs in
-    // hub:admin's direct mode (server/db/terminal-revocations.ts, auth/terminal-cache.ts).
+    // Every hub node forgets the terminal's cached principal and drops its sockets at commit, also
+    // when this runs in hub:admin's direct mode (server/db/terminal-revocations.ts,
+    // auth/terminal-cache.ts, realtime/socket-revocation.ts).
     await notifyTerminalRevoked(tx, row.id);
     await recordAudit(tx, {
       action: 'terminal_revoked',
@@ -193,7 +194,8 @@ export async function reissueTerminalToken(
     );
     const row = rows[0];
     if (!row) throw notFound(`terminal ${terminalId} not found`);
-    // The old token stops working on every hub node at commit, as after a revocation.
+    // The old token stops working on every hub node at commit, as after a revocation: sockets that
+    // authenticated with it are dropped (the terminal reconnects with the new one if it has it).
     await notifyTerminalRevoked(tx, row.id);
     // Un-revokes too: as worth recording as the revocation.
     await recordAudit(tx, {

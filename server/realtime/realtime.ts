@@ -17,6 +17,7 @@ import { createLastSeenStamps } from './last-seen';
 import { createTerminalAuth } from './terminal-auth';
 import { blindWindowAfterSilence, watchPeers, type PeerLoss } from './peer-watch';
 import { openRedisLink, type RedisLink } from './redis-link';
+import { createSocketRevocation, terminalRoom } from './socket-revocation';
 import type { Throttle } from '../http/throttle';
 
 export type TerminalSocket = Socket<
@@ -53,7 +54,7 @@ const CHAIN_HINT_SPACING_MS = 500;
 export type PeerEvent = 'stores:changed';
 
 export const storeRoom = (storeId: string) => `store:${storeId}`;
-export const terminalRoom = (terminalId: string) => `terminal:${terminalId}`;
+export { terminalRoom };
 
 /**
  * The hub's live channel to terminals. A socket authenticates with its terminal token in the
@@ -89,7 +90,8 @@ export type Realtime = {
   /**
    * Call after the revocation is committed: every node forgets the terminal's cached principal
    * (terminal-auth.ts: resolves once the others acknowledged, after 2 s at most, at once while
-   * Redis is down), then the terminal is told and its sockets dropped on every node.
+   * Redis is down), then the terminal is told and its sockets dropped on every node
+   * (socket-revocation.ts).
    */
   revokeTerminal(terminalId: string): Promise<void>;
   /**
@@ -162,7 +164,17 @@ export async function createRealtime(options: {
     );
   }
 
+  const terminals: TerminalNamespace = io.of(TERMINAL_NAMESPACE);
   const revocationCheckMs = options.revocationCheckMs ?? 30_000;
+  // A revoked or re-issued terminal's sockets: dropped when the revocation is announced (REST, or
+  // PostgreSQL at commit), else found by the periodic check (socket-revocation.ts).
+  const revocation = createSocketRevocation({
+    terminals,
+    db: options.db,
+    log: options.log,
+    checkMs: revocationCheckMs,
+    evictEverywhere: (terminalId) => terminalAuth.evictEverywhere(terminalId),
+  });
   // Resolved terminals are trusted from memory at most one revocation check (≤ 30 s; terminal-auth.ts).
   const terminalAuth = createTerminalAuth({
     io,
@@ -171,10 +183,11 @@ export async function createRealtime(options: {
     log: options.log,
     ttlMs: revocationCheckMs,
     revocationListener: options.revocationListener,
+    // Every node hears the database's announcement: each drops its own sockets of the terminal.
+    onAnnounced: (terminalId) => void revocation.dropAnnounced(terminalId),
   });
   const lastSeen = createLastSeenStamps({ db: options.db, log: options.log });
 
-  const terminals: TerminalNamespace = io.of(TERMINAL_NAMESPACE);
   terminals.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
     const token =
@@ -193,6 +206,7 @@ export async function createRealtime(options: {
       }
       throttle?.authSucceeded(credential);
       socket.data.terminal = terminal;
+      revocation.authenticated(socket, token as string);
       next();
     })().catch((error: unknown) => {
       options.log.error({ err: error }, 'socket auth failed');
@@ -207,57 +221,6 @@ export async function createRealtime(options: {
     lastSeen.add(terminalId);
     for (const handler of options.handlers) handler(socket);
   });
-
-  /**
-   * Tells a revoked terminal, then drops its sockets on every node. Once per terminal while its
-   * drop is pending: on a loaded node the periodic check can come round again before the drop
-   * below has run, and the terminal would be told twice.
-   */
-  const revoking = new Set<string>();
-  const announceRevocation = (terminalId: string) => {
-    if (revoking.has(terminalId)) return;
-    revoking.add(terminalId);
-    terminals
-      .to(terminalRoom(terminalId))
-      .emit('terminal:revoked', { reason: 'revoked by head office' });
-    // Let the revoke message flush before the sockets go. This node's own sockets are dropped
-    // directly: the Redis adapter drops them only when its request comes back through Redis,
-    // so during an outage a revoked terminal would have stayed connected (and kept getting its
-    // store's alerts).
-    setTimeout(() => {
-      revoking.delete(terminalId);
-      terminals.local.in(terminalRoom(terminalId)).disconnectSockets(true);
-      terminals.in(terminalRoom(terminalId)).disconnectSockets(true);
-    }, 100).unref();
-  };
-
-  // A terminal revoked straight in the database (hub:admin direct mode, another tool) is not
-  // announced over REST: every node re-checks the terminals it holds sockets for. The same
-  // statement stamps them as seen, so a connected terminal's "last seen" is at most one check old.
-  // (REST and new handshakes: hub:admin's direct mode on PostgreSQL reaches every node's cache at
-  // commit; other SQL once the cached principal expires, at most one check interval, or when one
-  // node's check here finds it.)
-  const revocationCheck = setInterval(() => {
-    const connected = [
-      ...new Set([...terminals.sockets.values()].map((s) => s.data.terminal.terminalId)),
-    ];
-    if (connected.length === 0) return;
-    options.db
-      .query<{ id: string; revoked: boolean }>(
-        `update terminals set last_seen_at = now() where id = any($1::uuid[])
-         returning id, revoked_at is not null as revoked`,
-        [connected],
-      )
-      .then((rows) => {
-        for (const { id, revoked } of rows) {
-          if (!revoked) continue;
-          void terminalAuth.evictEverywhere(id);
-          announceRevocation(id);
-        }
-      })
-      .catch((error: unknown) => options.log.warn({ err: error }, 'revocation check failed'));
-  }, revocationCheckMs);
-  revocationCheck.unref();
 
   // Live events emitted anywhere while this node's link was down reached only their own node's
   // terminals, and this node's events only its own: once the link is back, every terminal of the
@@ -380,11 +343,11 @@ export async function createRealtime(options: {
       // Forgotten everywhere first: a socket dropped below that reconnects to another node at
       // once finds no cached principal there.
       await terminalAuth.evictEverywhere(terminalId);
-      announceRevocation(terminalId);
+      revocation.announce(terminalId);
     },
     redisState: () => redis?.state() ?? 'off',
     async close() {
-      clearInterval(revocationCheck);
+      revocation.close();
       hints.close();
       // Only this node's sockets; the HTTP server itself is closed by Fastify.
       terminals.local.disconnectSockets(true);

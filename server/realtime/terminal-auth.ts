@@ -22,7 +22,8 @@ const EVICT_TERMINAL = 'terminal:evict';
  * - On PostgreSQL, every revocation or re-issue written through server/admin/service.ts — also by
  *   hub:admin in direct mode — is announced by the database at commit, and every node listens
  *   (`revocationListener`, server/db/terminal-revocations.ts; its connection's loss clears the
- *   cache when it is back).
+ *   cache when it is back). `onAnnounced` then runs for the terminal, after its eviction here
+ *   (realtime.ts drops the terminal's sockets on this node with it).
  * - Anything else written straight to the database (hand-written SQL) reaches REST and new
  *   handshakes when the cached entry expires: `ttlMs`, at most the revocation check interval.
  */
@@ -37,6 +38,8 @@ export function createTerminalAuth(options: {
         close(): Promise<void>;
       })
     | undefined;
+  /** After a terminal announced by `revocationListener` was forgotten here. */
+  onAnnounced?: (terminalId: string) => void;
 }) {
   const { io, redis } = options;
   const principals = createTerminalPrincipalCache({ ttlMs: options.ttlMs });
@@ -77,7 +80,10 @@ export function createTerminalAuth(options: {
     });
   }
   const feed = options.revocationListener?.({
-    onRevoked: (terminalId) => principals.evict(terminalId),
+    onRevoked: (terminalId) => {
+      principals.evict(terminalId);
+      options.onAnnounced?.(terminalId);
+    },
     onGap: () => principals.clear(),
   });
 

@@ -205,7 +205,8 @@ describeOnPostgres('Redis outage under hub nodes', () => {
           const r = await callRoute(nodeA, endpoints.adminRevokeTerminal, { params: { id: t.id } });
           expect(r.status).toBeLessThan(300);
         }
-        // On A the REST call itself; on B its periodic check (the announcement could not cross).
+        // On A the REST call itself; on B PostgreSQL's announcement at commit (the hub's could not
+        // cross Redis), else B's periodic check. Told once either way.
         expect(await droppedA3).toBe('io server disconnect');
         expect(await droppedB4).toBe('io server disconnect');
         expect(eventsOf<{ reason: string }>(onA3, 'terminal:revoked')).toHaveLength(1);

@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '../../shared/protocol';
+import { reissueTerminalToken } from '../../server/admin/service';
+import { openDatabase } from '../../server/db/database';
+import { notifyTerminalRevoked } from '../../server/db/terminal-revocations';
 import { callRoute } from '../support/api';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
@@ -14,12 +17,19 @@ import {
 import {
   connectTerminal,
   connected,
+  eventsOf,
   openTerminalSocket,
   type TerminalClient,
 } from '../support/terminal-socket';
 
 /** This suite's own Redis prefix: pub/sub is one space for the whole Redis server. */
 const RUN = `sgtest-${process.pid}-${Date.now()}`;
+/**
+ * A direct-mode revocation or re-issue drops the terminal's sockets on every node well within this
+ * (measured: ~0.1 s, the flush of `terminal:revoked`; a re-issue ~2 ms); the nodes' periodic
+ * checks here run every 10 minutes.
+ */
+const DROP_DEADLINE_MS = 5_000;
 
 // In CI the suite must run: missing variables fail it (in beforeAll) rather than skip it.
 const { configured, enabled, reason } = postgresAndRedis;
@@ -29,8 +39,9 @@ const { configured, enabled, reason } = postgresAndRedis;
  * the socket handshake and REST. A revocation through one node must reach every node's cache at
  * once: node B, whose cache holds the terminal, refuses its token on REST and in the handshake as
  * soon as node A has answered the revocation. `hub:admin` in direct mode reaches every node
- * through PostgreSQL (NOTIFY at commit); any other write straight to the database reaches the
- * caches within the TTL (one revocation check interval).
+ * through PostgreSQL (NOTIFY at commit) — its cache and its connected sockets of the terminal;
+ * any other write straight to the database reaches the caches within the TTL (one revocation
+ * check interval).
  */
 describe.skipIf(!enabled)(
   `terminal revocation across hub nodes ${configured ? '(on PostgreSQL with Redis)' : `(${reason})`}`,
@@ -41,6 +52,8 @@ describe.skipIf(!enabled)(
     let databaseUrl: string;
     let drop: (() => Promise<void>) | undefined;
     const sockets: TerminalClient[] = [];
+    /** ms from the direct-mode commit (hub:admin returned) to each socket's disconnect */
+    const figures: Record<string, number> = {};
 
     beforeAll(async () => {
       if (!configured) throw new Error(`CI is set but the multi-node suite cannot run: ${reason}`);
@@ -48,13 +61,15 @@ describe.skipIf(!enabled)(
       const database = await freshPostgresDatabase();
       drop = database.drop;
       databaseUrl = database.url;
-      // The default check interval (30 s): the cache's TTL is 30 s, far longer than the test.
-      const env = { HUB_REDIS_PREFIX: `${RUN}-revocation` };
+      // A check interval far longer than the test (the cache's TTL is capped at 30 s, also longer):
+      // only an announced revocation reaches A's and B's caches and sockets.
+      const env = { HUB_REDIS_PREFIX: `${RUN}-revocation`, HUB_REVOCATION_CHECK_MS: '600000' };
       nodeA = await startHub({ databaseUrl, redisUrl: TEST_REDIS_URL!, env });
       nodeB = await startHub({ databaseUrl, redisUrl: TEST_REDIS_URL!, env });
       store = await createStoreFixture(nodeA);
     });
     afterAll(async () => {
+      console.info(`direct-mode drops, ms after the commit: ${JSON.stringify(figures)}`);
       for (const s of sockets) s.close();
       for (const hub of [nodeA, nodeB]) {
         if (!hub) continue;
@@ -105,22 +120,117 @@ describe.skipIf(!enabled)(
       expect(nodeA.logs.filter((l) => /not acknowledged/.test(String(l.msg)))).toEqual([]);
     });
 
-    it('hub:admin revoke-terminal in direct mode is refused by both nodes at once', async () => {
+    const newTerminal = async (name: string) => {
       const created = await callRoute(nodeA, endpoints.adminCreateTerminal, {
-        body: { storeId: store.storeId, name: 'Direct' },
+        body: { storeId: store.storeId, name },
       });
       expect(created.status).toBe(201);
-      const { id, token } = created.body;
+      return created.body;
+    };
+    /**
+     * A socket on `hub`; `dropped(since)`: why it was disconnected and how long after `since`
+     * (Date.now()) — failing once DROP_DEADLINE_MS have passed since then without a disconnect.
+     */
+    const watchedSocket = async (hub: HubProcess, token: string) => {
+      const socket = await connectTerminal(hub, token);
+      sockets.push(socket);
+      const disconnect = new Promise<{ reason: string; at: number }>((resolve) =>
+        socket.once('disconnect', (reason) => resolve({ reason, at: Date.now() })),
+      );
+      const dropped = async (since: number) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`still connected ${DROP_DEADLINE_MS} ms after the commit`)),
+            since + DROP_DEADLINE_MS - Date.now(),
+          );
+        });
+        try {
+          const { reason, at } = await Promise.race([disconnect, late]);
+          return { reason, afterMs: at - since };
+        } finally {
+          clearTimeout(timer);
+        }
+      };
+      return { socket, dropped };
+    };
+
+    it('hub:admin revoke-terminal in direct mode is refused by both nodes at once, its sockets dropped on both', async () => {
+      const { id, token } = await newTerminal('Direct');
       for (const hub of [nodeA, nodeB]) expect(await restStatus(hub, token)).toBe(200);
+      const onA = await watchedSocket(nodeA, token);
+      const onB = await watchedSocket(nodeB, token);
 
       const cli = await runAdminCliHere(['revoke-terminal', id, '--json'], {
         DATABASE_URL: databaseUrl,
       });
       expect(cli.code).toBe(0);
+      const committed = Date.now();
 
       for (const hub of [nodeA, nodeB]) {
         expect(await restStatus(hub, token)).toBe(401);
         expect(await handshake(hub, token)).toBe('unauthorized');
+      }
+      // Each node heard PostgreSQL's announcement and dropped its own socket; the nodes' checks
+      // run every 10 minutes. Told first, as by a revocation through the hub.
+      for (const [node, { socket, dropped }] of [
+        ['A', onA],
+        ['B', onB],
+      ] as const) {
+        const { reason, afterMs } = await dropped(committed);
+        expect(reason).toBe('io server disconnect');
+        expect(afterMs).toBeLessThan(DROP_DEADLINE_MS);
+        figures[`revoke${node}`] = afterMs;
+        expect(eventsOf(socket, 'terminal:revoked')).toEqual([
+          { reason: 'revoked by head office' },
+        ]);
+      }
+    });
+
+    it('a token re-issued in direct mode drops the sockets on the old token on both nodes at once', async () => {
+      const { id, token: oldToken } = await newTerminal('Re-issued');
+      const sentinel = await newTerminal('Sentinel');
+      const onA = await watchedSocket(nodeA, oldToken);
+      const onB = await watchedSocket(nodeB, oldToken);
+      const sentinelOnB = await watchedSocket(nodeB, sentinel.token);
+
+      // What hub:seed does when a terminal's credentials were lost (server/admin/service.ts),
+      // written straight to the database as in direct mode.
+      const db = await openDatabase({ databaseUrl, dataDir: '' });
+      try {
+        const { token: newToken } = await reissueTerminalToken(db, id, 'admin_cli');
+        const committed = Date.now();
+        // Not revoked: dropped untold, to reconnect with the new token.
+        for (const [node, { socket, dropped }] of [
+          ['A', onA],
+          ['B', onB],
+        ] as const) {
+          const { reason, afterMs } = await dropped(committed);
+          expect(reason).toBe('io server disconnect');
+          expect(afterMs).toBeLessThan(DROP_DEADLINE_MS);
+          figures[`reissue${node}`] = afterMs;
+          expect(eventsOf(socket, 'terminal:revoked')).toEqual([]);
+        }
+        for (const hub of [nodeA, nodeB]) {
+          expect(await handshake(hub, oldToken)).toBe('unauthorized');
+          expect(await restStatus(hub, newToken)).toBe(200);
+        }
+
+        // A socket on the new token stays when an announcement comes after it connected (one
+        // that was on its way while the terminal reconnected). The sentinel's revocation is
+        // announced after it, in the same commit: B drops the sentinel ≥ 100 ms after it has
+        // looked at the re-issued terminal's sockets.
+        const current = await watchedSocket(nodeB, newToken);
+        await db.transaction(async (tx) => {
+          await notifyTerminalRevoked(tx, id);
+          await tx.query('update terminals set revoked_at = now() where id = $1', [sentinel.id]);
+          await notifyTerminalRevoked(tx, sentinel.id);
+        });
+        expect((await sentinelOnB.dropped(Date.now())).reason).toBe('io server disconnect');
+        expect(current.socket.connected).toBe(true);
+        expect(eventsOf(current.socket, 'terminal:revoked')).toEqual([]);
+      } finally {
+        await db.close();
       }
     });
 

@@ -1,0 +1,170 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { hashSecret } from '../auth/secrets';
+import type { Queryable } from '../db/database';
+import type { TerminalNamespace, TerminalSocket } from './realtime';
+
+export const terminalRoom = (terminalId: string) => `terminal:${terminalId}`;
+
+const REVOKED = { reason: 'revoked by head office' };
+/** A revoked terminal's sockets go this long after it was told: the message flushes first. */
+const FLUSH_MS = 100;
+
+/**
+ * How a node cuts off a revoked or re-issued terminal's connected sockets:
+ *
+ * - `announce`: through the hub (REST revoke) and the periodic check — the terminal is told
+ *   `terminal:revoked`, then its sockets are dropped on every node;
+ * - `dropAnnounced`: a revocation or re-issue announced by PostgreSQL at commit (hub:admin in
+ *   direct mode, the demo seed, the hub itself; server/db/terminal-revocations.ts). Every node
+ *   hears it, so each drops its own sockets at once;
+ * - the periodic check (every `checkMs`, HUB_REVOCATION_CHECK_MS) of the terminals this node holds
+ *   sockets for: finds what was not announced (hand-written SQL) or not heard (this node's LISTEN
+ *   connection down).
+ *
+ * A re-issue un-revokes the terminal with a new token: its sockets on the old token are dropped,
+ * untold — the terminal reconnects with its new token if it has it, and is refused (and returns
+ * to enrolment) with the old one. Sockets on the current token stay.
+ */
+export function createSocketRevocation(options: {
+  terminals: TerminalNamespace;
+  db: Queryable;
+  log: Pick<FastifyBaseLogger, 'warn'>;
+  checkMs: number;
+  /** Every node's cache of resolved terminals forgets this one (terminal-auth.ts). */
+  evictEverywhere: (terminalId: string) => Promise<void>;
+}) {
+  const { terminals } = options;
+  /**
+   * The SHA-256 of the token each of this node's sockets authenticated with (never the token;
+   * kept off `socket.data`, which fetchSockets would carry to the other nodes).
+   */
+  const tokenHashes = new WeakMap<TerminalSocket, string>();
+
+  const localSocketsOf = (terminalId: string): TerminalSocket[] => {
+    const found: TerminalSocket[] = [];
+    for (const id of terminals.adapter.rooms.get(terminalRoom(terminalId)) ?? []) {
+      const socket = terminals.sockets.get(id);
+      if (socket) found.push(socket);
+    }
+    return found;
+  };
+
+  /**
+   * Tells a revoked terminal, then drops its sockets on every node. Once per terminal while its
+   * drop is pending: on a loaded node the periodic check can come round again before the drop
+   * below has run, and the terminal would be told twice.
+   */
+  const revoking = new Set<string>();
+  /** This node's sockets `announceHere` told (their drop pending): not told twice. */
+  const told = new WeakSet<TerminalSocket>();
+  const announce = (terminalId: string) => {
+    if (revoking.has(terminalId)) return;
+    revoking.add(terminalId);
+    const toldHere = localSocketsOf(terminalId)
+      .filter((socket) => told.has(socket))
+      .map((socket) => socket.id);
+    terminals.to(terminalRoom(terminalId)).except(toldHere).emit('terminal:revoked', REVOKED);
+    // Let the revoke message flush before the sockets go. This node's own sockets are dropped
+    // directly: the Redis adapter drops them only when its request comes back through Redis,
+    // so during an outage a revoked terminal would have stayed connected (and kept getting its
+    // store's alerts).
+    setTimeout(() => {
+      revoking.delete(terminalId);
+      terminals.local.in(terminalRoom(terminalId)).disconnectSockets(true);
+      terminals.in(terminalRoom(terminalId)).disconnectSockets(true);
+    }, FLUSH_MS).unref();
+  };
+
+  /** The same for this node's sockets only. Skipped while `announce` is pending: it drops these. */
+  const announceHere = (terminalId: string) => {
+    if (revoking.has(terminalId)) return;
+    for (const socket of localSocketsOf(terminalId)) {
+      if (told.has(socket)) continue;
+      told.add(socket);
+      socket.emit('terminal:revoked', REVOKED);
+    }
+    setTimeout(
+      () => terminals.local.in(terminalRoom(terminalId)).disconnectSockets(true),
+      FLUSH_MS,
+    ).unref();
+  };
+
+  /** Drops this node's sockets of a terminal that use another token than `tokenHash`; how many. */
+  const dropStaleTokens = (terminalId: string, tokenHash: string): number => {
+    let dropped = 0;
+    for (const socket of localSocketsOf(terminalId)) {
+      if (tokenHashes.get(socket) === tokenHash) continue;
+      socket.disconnect(true);
+      dropped += 1;
+    }
+    return dropped;
+  };
+
+  /**
+   * Announced by PostgreSQL: revoked (or gone) — told and dropped here; re-issued — the sockets
+   * on an older token dropped; the row not read — all its sockets here dropped (they authenticate
+   * again). Nothing is read when this node holds no socket of the terminal.
+   */
+  const dropAnnounced = async (terminalId: string): Promise<void> => {
+    if (localSocketsOf(terminalId).length === 0) return;
+    let rows: { revoked: boolean; token_hash: string }[];
+    try {
+      rows = await options.db.query<{ revoked: boolean; token_hash: string }>(
+        'select revoked_at is not null as revoked, token_hash from terminals where id = $1',
+        [terminalId],
+      );
+    } catch (error) {
+      options.log.warn(
+        { err: error, terminalId },
+        'announced revocation not read: the terminal’s sockets on this node are dropped',
+      );
+      terminals.local.in(terminalRoom(terminalId)).disconnectSockets(true);
+      return;
+    }
+    const row = rows[0];
+    if (!row || row.revoked) announceHere(terminalId);
+    else dropStaleTokens(terminalId, row.token_hash);
+  };
+
+  // The fallback for what was not announced, or not heard. The same statement stamps the
+  // terminals as seen, so a connected terminal's "last seen" is at most one check old. (REST and
+  // new handshakes: an announced revocation reaches every node's cache at commit; other SQL once
+  // the cached principal expires, at most one check interval, or when one node's check finds it.)
+  const check = setInterval(() => {
+    const connected = [
+      ...new Set([...terminals.sockets.values()].map((s) => s.data.terminal.terminalId)),
+    ];
+    if (connected.length === 0) return;
+    options.db
+      .query<{ id: string; revoked: boolean; token_hash: string }>(
+        `update terminals set last_seen_at = now() where id = any($1::uuid[])
+         returning id, revoked_at is not null as revoked, token_hash`,
+        [connected],
+      )
+      .then((rows) => {
+        for (const { id, revoked, token_hash } of rows) {
+          if (revoked) {
+            void options.evictEverywhere(id);
+            announce(id);
+          } else if (dropStaleTokens(id, token_hash) > 0) {
+            // Re-issued unannounced: no node keeps the old token in its cache either.
+            void options.evictEverywhere(id);
+          }
+        }
+      })
+      .catch((error: unknown) => options.log.warn({ err: error }, 'revocation check failed'));
+  }, options.checkMs);
+  check.unref();
+
+  return {
+    /** In the handshake, once `token` resolved: which token this socket authenticated with. */
+    authenticated(socket: TerminalSocket, token: string): void {
+      tokenHashes.set(socket, hashSecret(token));
+    },
+    announce,
+    dropAnnounced,
+    close(): void {
+      clearInterval(check);
+    },
+  };
+}
