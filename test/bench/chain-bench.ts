@@ -48,6 +48,7 @@ import {
   type BenchChain,
 } from './bench-support';
 import { renderChainSection, type ChainResult, type LockSample } from './chain-report';
+import { nodeWithReusePort } from '../support/node-with-reuse-port';
 
 const { values: args } = parseArgs({
   options: {
@@ -93,8 +94,12 @@ for (const url of [args.pg, args.redis])
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`only 127.0.0.1: ${url}`);
 
 const UPTIME_AT_START = execFileSync('uptime', { encoding: 'utf8' }).trim();
+// HUB_LISTENERS > 1 needs a Node with `reusePort` (≥ 22.12): without HUB_NODE, the hubs run on
+// this one if it has it, else on Node 22 from the npm registry (cached; node-with-reuse-port.ts).
+if (Number(process.env.HUB_LISTENERS ?? 1) > 1 && !process.env.HUB_NODE)
+  process.env.HUB_NODE = nodeWithReusePort();
 /** The hubs' own runtime settings, written with the figures: `HUB_NODE` runs them on another Node. */
-const HUB_SETTINGS = ['HUB_NODE', 'HUB_LISTENERS']
+const HUB_SETTINGS = ['HUB_LISTENERS']
   .filter((name) => process.env[name])
   .map((name) => `${name}=${process.env[name]} `)
   .join('');
