@@ -4,7 +4,7 @@ import { API_PREFIX } from '../shared/protocol';
 import type { HubConfig } from './config';
 import type { HubContext } from './context';
 import { withSlowLog } from './db/slow-log';
-import { assertPortFree, listenBeside } from './http/listeners';
+import { assertPortFree, listenBeside, listenerCount } from './http/listeners';
 import { customerHintStores } from './customers/hint-stores';
 import { openDatabase } from './db/database';
 import { migrate } from './db/migrate';
@@ -224,7 +224,10 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     app,
     ctx,
     async listen() {
-      const { host, listenBacklog: backlog, listeners } = config;
+      const { host, listenBacklog: backlog } = config;
+      const resolved = listenerCount(config.listeners, process.versions.node);
+      if ('problem' in resolved) throw new Error(resolved.problem);
+      const listeners = resolved.count;
       if (listeners === 1) {
         await app.listen({ host, port: config.port, backlog });
         return boundPort();

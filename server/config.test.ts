@@ -85,8 +85,9 @@ describe('hub configuration', () => {
       );
   });
 
-  it('reads HUB_LISTENERS (default 1, at most 16)', () => {
-    expect(loadConfig({}).listeners).toBe(1);
+  it('reads HUB_LISTENERS (default auto, else 1 to 16)', () => {
+    expect(loadConfig({}).listeners).toBe('auto');
+    expect(loadConfig({ HUB_LISTENERS: 'auto' }).listeners).toBe('auto');
     expect(loadConfig({ HUB_LISTENERS: '8' }).listeners).toBe(8);
     for (const bad of ['0', '17', 'many'])
       expect(() => loadConfig({ HUB_LISTENERS: bad })).toThrow(

@@ -29,9 +29,11 @@ const envSchema = z.object({
   /**
    * listening sockets on the port (SO_REUSEPORT, Node ≥ 22.12): a node accepts one connection per
    * socket and event-loop turn, so a survivor taking over a dead node's terminals drains its
-   * queue n times faster (server/http/listeners.ts)
+   * queue n times faster; `auto`: 8 where Node has it, else 1 (server/http/listeners.ts)
    */
-  HUB_LISTENERS: z.coerce.number().int().min(1).max(16).default(1),
+  HUB_LISTENERS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(16)])
+    .default('auto'),
   HUB_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -133,8 +135,8 @@ export type HubConfig = {
   logLevel: z.infer<typeof envSchema>['HUB_LOG_LEVEL'];
   /** connections queued by the kernel before the node accepts them (`listen` backlog) */
   listenBacklog: number;
-  /** listening sockets bound on the port with SO_REUSEPORT (1: one, without it) */
-  listeners: number;
+  /** listening sockets bound on the port with SO_REUSEPORT (1: one, without it; `auto`: listenerCount) */
+  listeners: number | 'auto';
   dbConnectTimeoutMs: number;
   dbStatementTimeoutMs: number;
   /** PostgreSQL: the node's connection pool size */

@@ -2,7 +2,7 @@ import { loadConfig } from './config';
 import type { Hub } from './app';
 import { acquireDataDirLock, DataDirLockedError } from './admin/data-dir-lock';
 import { installProcessGuards } from './process-guards';
-import { listenersProblem } from './http/listeners';
+import { listenerCount } from './http/listeners';
 
 /** `npm run hub`: one hub node, configured by the environment (see README). */
 let config: ReturnType<typeof loadConfig>;
@@ -13,9 +13,9 @@ try {
   console.error(`hub: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-const listenersRefused = listenersProblem(config.listeners, process.versions.node);
-if (listenersRefused) {
-  console.error(`hub: ${listenersRefused}`);
+const listeners = listenerCount(config.listeners, process.versions.node);
+if ('problem' in listeners) {
+  console.error(`hub: ${listeners.problem}`);
   process.exit(1);
 }
 // PGlite is single-process: a second hub on the same data dir is refused before it opens the
@@ -69,7 +69,13 @@ try {
 }
 lock?.setUrl(`http://${config.host}:${port}`);
 hub.app.log.info(
-  { port, host: config.host, database: hub.ctx.db.kind, redis: Boolean(config.redisUrl) },
+  {
+    port,
+    host: config.host,
+    listeners: listeners.count,
+    database: hub.ctx.db.kind,
+    redis: Boolean(config.redisUrl),
+  },
   'hub listening',
 );
 

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertPortFree, listenersProblem, nodeHasReusePort } from './listeners';
+import { assertPortFree, listenerCount, nodeHasReusePort } from './listeners';
 
 describe('nodeHasReusePort', () => {
   it('is true from Node 22.12 and 23.1 on, false before', () => {
@@ -22,13 +22,17 @@ describe('nodeHasReusePort', () => {
   });
 });
 
-describe('listenersProblem', () => {
-  it('refuses more than one socket on a Node without reusePort, naming the fix', () => {
-    expect(listenersProblem(1, '20.19.0')).toBeNull();
-    expect(listenersProblem(8, '22.12.0')).toBeNull();
-    expect(listenersProblem(8, '20.19.0')).toBe(
-      'HUB_LISTENERS=8: several listening sockets need SO_REUSEPORT, which needs Node 22.12 (or 23.1) or later; this is Node 20.19.0. Upgrade Node or set HUB_LISTENERS=1.',
-    );
+describe('listenerCount', () => {
+  it('auto: 8 on a Node with reusePort, 1 without; a number as asked, refused above 1 without it', () => {
+    expect(listenerCount('auto', '22.12.0')).toEqual({ count: 8 });
+    expect(listenerCount('auto', '20.19.0')).toEqual({ count: 1 });
+    expect(listenerCount(1, '20.19.0')).toEqual({ count: 1 });
+    expect(listenerCount(1, '24.0.0')).toEqual({ count: 1 });
+    expect(listenerCount(4, '22.12.0')).toEqual({ count: 4 });
+    expect(listenerCount(8, '20.19.0')).toEqual({
+      problem:
+        'HUB_LISTENERS=8: several listening sockets need SO_REUSEPORT, which needs Node 22.12 (or 23.1) or later; this is Node 20.19.0. Upgrade Node or set HUB_LISTENERS=1.',
+    });
   });
 });
 

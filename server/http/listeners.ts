@@ -23,13 +23,25 @@ export function nodeHasReusePort(version: string): boolean {
   return major > 23;
 }
 
+/** `HUB_LISTENERS=auto` where Node has `reusePort`: more did not help in bench:chain (16 ≈ 8). */
+export const AUTO_LISTENERS = 8;
+
 /**
- * Why this Node cannot bind `listeners` sockets on one port (null: it can). Checked by the hub
- * before it opens its database; the tools that read the same configuration never listen.
+ * How many listening sockets the hub binds, or why it cannot: `auto` is AUTO_LISTENERS on a Node
+ * with `reusePort` and 1 on an older one; a number above 1 asked of an older Node is refused
+ * (checked by the hub before it opens its database; the tools that read the same configuration
+ * never listen).
  */
-export function listenersProblem(listeners: number, nodeVersion: string): string | null {
-  if (listeners <= 1 || nodeHasReusePort(nodeVersion)) return null;
-  return `HUB_LISTENERS=${listeners}: several listening sockets need SO_REUSEPORT, which needs ${REUSE_PORT_SINCE} or later; this is Node ${nodeVersion}. Upgrade Node or set HUB_LISTENERS=1.`;
+export function listenerCount(
+  configured: number | 'auto',
+  nodeVersion: string,
+): { count: number } | { problem: string } {
+  const supported = nodeHasReusePort(nodeVersion);
+  if (configured === 'auto') return { count: supported ? AUTO_LISTENERS : 1 };
+  if (configured <= 1 || supported) return { count: configured };
+  return {
+    problem: `HUB_LISTENERS=${configured}: several listening sockets need SO_REUSEPORT, which needs ${REUSE_PORT_SINCE} or later; this is Node ${nodeVersion}. Upgrade Node or set HUB_LISTENERS=1.`,
+  };
 }
 
 type Address = { host: string; port: number };

@@ -110,18 +110,28 @@ describe('HUB_LISTENERS: several listening sockets on one port', () => {
     expect(failed).not.toMatch(/at .*\.ts:\d+/);
   });
 
-  it('on a Node without reusePort refuses HUB_LISTENERS > 1 at start, naming the fix; on one with it, starts', async () => {
-    const outcome = await startHub({ env: { HUB_LISTENERS: '8' } }).then(
+  it('by default binds 8 on a Node with reusePort and 1 on one without; refuses 8 asked of one without', async () => {
+    const byDefault = await startHub({ node, env: { HUB_LISTENERS: undefined } });
+    hubs.push(byDefault);
+    expect(listenersOn(byDefault.port)).toHaveLength(8);
+    expect(byDefault.logs.find((l) => l.msg === 'hub listening')).toMatchObject({ listeners: 8 });
+
+    // This Node (CI's is 20): its default, and an explicit 8.
+    const here = nodeHasReusePort(process.versions.node);
+    const onThisNode = await startHub({ env: { HUB_LISTENERS: undefined } });
+    hubs.push(onThisNode);
+    expect(listenersOn(onThisNode.port)).toHaveLength(here ? 8 : 1);
+    const asked = await startHub({ env: { HUB_LISTENERS: '8' } }).then(
       (hub) => {
         hubs.push(hub);
-        return listenersOn(hub.port).length === 8 ? 'listening on 8' : 'listening otherwise';
+        return `listening on ${listenersOn(hub.port).length}`;
       },
       (error: unknown) => String(error),
     );
-    if (nodeHasReusePort(process.versions.node)) expect(outcome).toBe('listening on 8');
+    if (here) expect(asked).toBe('listening on 8');
     else {
-      expect(outcome).toMatch(/exited with 1 before listening/);
-      expect(outcome).toContain(
+      expect(asked).toMatch(/exited with 1 before listening/);
+      expect(asked).toContain(
         `hub: HUB_LISTENERS=8: several listening sockets need SO_REUSEPORT, which needs Node 22.12 (or 23.1) or later; this is Node ${process.versions.node}. Upgrade Node or set HUB_LISTENERS=1.`,
       );
     }
