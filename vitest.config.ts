@@ -14,7 +14,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * - `faults`, `e2e`: one file at a time, as before.
  */
 const ALONE = [
-  // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 300 ms of silence
+  // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 1 s of silence
   'test/integration/peer-watch.test.ts',
   // two and three hub nodes on the machine's Redis and PostgreSQL, claims raced across nodes
   // (every multi-node suite, also those still to come)
