@@ -28,6 +28,11 @@ const ALONE = [
 export default defineConfig({
   test: {
     globals: true,
+    // `expect.poll` without a timeout of its own waits 10 s, not vitest's 1 s: every such poll
+    // waits for something that must happen (a page connecting to its hub, a render, a log line),
+    // and a loaded 2-core CI machine can take longer than a second for it. Nothing asserted
+    // within a time is written as a bare poll; those give their bound explicitly.
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       {
         extends: true,
