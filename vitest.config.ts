@@ -14,7 +14,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * - `faults`, `e2e`: one file at a time, as before.
  */
 const ALONE = [
-  // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 300 ms of silence
+  // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 1 s of silence
   'test/integration/peer-watch.test.ts',
   // two and three hub nodes on the machine's Redis and PostgreSQL, claims raced across nodes
   // (every multi-node suite, also those still to come)
@@ -28,6 +28,11 @@ const ALONE = [
 export default defineConfig({
   test: {
     globals: true,
+    // `expect.poll` without a timeout of its own waits 10 s, not vitest's 1 s: every such poll
+    // waits for something that must happen (a page connecting to its hub, a render, a log line),
+    // and a loaded 2-core CI machine can take longer than a second for it. Nothing asserted
+    // within a time is written as a bare poll; those give their bound explicitly.
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       {
         extends: true,

@@ -22,7 +22,7 @@ const ALERT_ID = '0193a6c2-7d3e-7c4b-9f00-0123456789ab';
 
 beforeAll(async () => {
   await import('./index');
-  await vi.waitFor(() => expect(recorded.windows.length).toBe(1));
+  await vi.waitFor(() => expect(recorded.windows.length).toBe(1), { timeout: 10_000 });
 });
 
 describe('main process wiring (electron mocked)', () => {

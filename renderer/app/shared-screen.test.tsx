@@ -45,9 +45,14 @@ function openCustomer(profile: CustomerProfile) {
   });
 }
 
-/** polls on setImmediate, which the auto-lock test's fake timers leave real; bounded */
+/**
+ * Polls on setImmediate, which the auto-lock test's fake timers leave real (and `Date`, which
+ * they do not fake either); bounded by 10 s of time, not by a count of event-loop turns (how
+ * long 2,000 turns last says nothing of how long the 360's lazy chunk takes on a loaded machine).
+ */
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 2000 && !check(); i++)
+  const deadline = Date.now() + 10_000;
+  while (!check() && Date.now() < deadline)
     await act(() => new Promise<void>((resolve) => setImmediate(resolve)));
   expect(check()).toBe(true);
 }

@@ -19,11 +19,14 @@ async function rows(count: number, name = (i: number) => `客${i}`): Promise<Cac
   );
 }
 
+/** Polls until `check` holds: bounded by time (10 s), not by a count of 10 ms steps. */
 const until = async (check: () => Promise<boolean>) => {
-  for (let i = 0; i < 100; i++) {
+  const deadline = Date.now() + 10_000;
+  do {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 10));
-  }
+  } while (Date.now() < deadline);
+  if (await check()) return;
   throw new Error('condition not reached');
 };
 

@@ -17,7 +17,9 @@ function follow(db: TerminalDb, id: string) {
     error: (e) => errors.push(e),
   });
   const until = async (check: (p: CustomerProfile | null) => boolean) => {
-    for (let i = 0; i < 200 && !seen.some(check); i++) await new Promise((r) => setTimeout(r, 10));
+    // bounded by time (10 s), not by a count of 10 ms steps
+    const deadline = Date.now() + 10_000;
+    while (!seen.some(check) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(errors).toEqual([]);
     expect(seen.some(check)).toBe(true);
   };

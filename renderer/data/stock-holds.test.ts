@@ -37,8 +37,10 @@ function watchStock(db: ReturnType<typeof freshDb>) {
   return { seen, stop };
 }
 
+/** Polls until `check` holds, for at most 10 s (the assertions after it say what was expected). */
 const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  const deadline = Date.now() + 10_000;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 };
 
 describe('stock holds and the screens that watch the catalog', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import type { Order } from '../../shared/protocol';
 import { recentArrivals } from '../data/alerts';
@@ -615,9 +615,15 @@ describe('revocation', () => {
     await engine.start();
     hub.faults.offline = false;
     hub.emit('revoked', 'revoked by head office');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(engine.status.get()).toMatchObject({ revoked: true, pendingCount: 0 });
-    expect(db.isOpen()).toBe(false);
+    // The wipe runs behind the event (nothing to await: `engine.settled()` does not cover it), a
+    // chain of fake-indexeddb steps: wait for its end instead of a fixed 20 ms.
+    await vi.waitFor(
+      () => {
+        expect(engine.status.get()).toMatchObject({ revoked: true, pendingCount: 0 });
+        expect(db.isOpen()).toBe(false);
+      },
+      { timeout: 10_000 },
+    );
   });
 });
 

@@ -4,6 +4,7 @@
  * wrapped the way the shell wraps a screen (the session's step-up as the manager gate).
  */
 import { render, type RenderResult } from '@testing-library/react';
+import './async-wait';
 import type { ReactElement, ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { ShopGuideBridge } from '../../shared/bridge';

@@ -4,6 +4,7 @@
  * and a fresh i18n instance, wrapped the way the shell wraps a screen.
  */
 import { act, fireEvent, render, type RenderResult } from '@testing-library/react';
+import './async-wait';
 import type { ReactElement } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { vi } from 'vitest';

@@ -4,6 +4,7 @@
  * clock, and the i18n + services providers.
  */
 import { render } from '@testing-library/react';
+import './async-wait';
 import type { ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import type { AlertNotification, ShopGuideBridge } from '../../shared/bridge';

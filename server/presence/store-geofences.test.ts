@@ -68,7 +68,10 @@ describe('store geofences in memory (presence)', () => {
     try {
       const stale = await Promise.all(Array.from({ length: 50 }, () => storeGeofences(c.db)));
       expect(stale.every((s) => s === first)).toBe(true);
-      await vi.waitFor(async () => expect((await storeGeofences(c.db)).byId.has(added)).toBe(true));
+      await vi.waitFor(
+        async () => expect((await storeGeofences(c.db)).byId.has(added)).toBe(true),
+        { timeout: 10_000 }, // the reload behind the sightings, on a possibly loaded machine
+      );
       expect(c.loads).toBeLessThanOrEqual(3);
     } finally {
       clock.mockRestore();

@@ -340,13 +340,18 @@ describeOnBackends('hostile input matrix', (backend) => {
       // chain feed), drawing from change_seq: a look waits for them, so an earlier route's write
       // settling now is not taken for a refused case's. Entries a refused case made would still
       // show (they are counted, and numbering them moves the sequence).
-      for (let i = 0; i < 100; i++) {
+      // Bounded by time (30 s: the round comes every second, later on a loaded machine), and it
+      // must be reached: a look taken with entries still unnumbered would compare wrong counts.
+      const deadline = Date.now() + 30_000;
+      let unnumbered = true;
+      while (unnumbered && Date.now() < deadline) {
         const pending = await sql.query(
           'select 1 from customer_store_scope where seq is null limit 1',
         );
-        if (pending.rows.length === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        unnumbered = pending.rows.length > 0;
+        if (unnumbered) await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      expect(unnumbered, 'store-scope entries still unnumbered after 30 s').toBe(false);
       const counts = [...tables, 'customer_store_scope']
         .map((t) => `(select count(*) from ${t})::int as ${t}`)
         .join(', ');

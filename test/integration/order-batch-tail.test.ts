@@ -480,14 +480,15 @@ describeOnPostgres('order batch tail: concurrent writers on a second connection'
     const upload = ingestOrders(w.db, principal(w), [order], onRetry);
     // The tail waits for the customer row (holding the feed lock): then the blocker asks for it.
     try {
-      for (let i = 0; ; i++) {
+      const deadline = Date.now() + 30_000; // bounded by time, not by a count of 5 ms steps
+      for (;;) {
         const [row] = await w.db.query<{ n: number }>(
           `select count(*)::int as n from pg_stat_activity
             where datname = current_database() and pid <> pg_backend_pid()
               and wait_event_type = 'Lock' and query like '%order_batch_tail(%'`,
         );
         if (row!.n > 0) break;
-        if (i > 1000) throw new Error('the tail never waited for the customer row');
+        if (Date.now() > deadline) throw new Error('the tail never waited for the customer row');
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     } finally {

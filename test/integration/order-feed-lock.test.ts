@@ -226,7 +226,8 @@ describeOnPostgres('order upload and the change-feed lock, in process', () => {
       // The upload's backend, once it waits for the change-feed lock (in this database: pg_locks
       // shows the whole server, and another integration file's hubs take the same lock number).
       let waiter: number | null = null;
-      for (let i = 0; i < 200 && waiter === null; i++) {
+      const deadline = Date.now() + 30_000; // bounded by time, not a count of 25 ms steps
+      while (waiter === null && Date.now() < deadline) {
         const rows = await holder.query<{ pid: number }>(
           `select pid from pg_locks
             where locktype = 'advisory' and objid = $1 and not granted

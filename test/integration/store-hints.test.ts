@@ -90,8 +90,10 @@ describeOnBackends('customers:changed goes where the member is cached', (backend
     it(`${scope} feed: a profile change reaches ${scope === 'store' ? 'the home store only' : 'every store'}`, async () => {
       const memberCode = await importMember(hub, home.storeId);
       const customerId = idOf(await homeFeed(hub, home), memberCode);
-      // Past the import's own hints (the hub sends at most one per 500 ms).
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Past the import's own hints (the hub sends at most one per 500 ms: a trailing one may
+      // still be due, and a loaded hub's timer fires late; one arriving after the connects below
+      // would be taken for the change's hint). 1.5 s: three windows, not 100 ms past one.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
       const atHome = await connectTerminal(hub, home.terminals[0]!.token);
       const elsewhere = await connectTerminal(hub, other.terminals[0]!.token);
       sockets.push(atHome, elsewhere);
