@@ -84,17 +84,22 @@ export async function assertPortFree(address: Address): Promise<void> {
 /**
  * Binds `count` more listening sockets on `address` (already bound with SO_REUSEPORT by the
  * hub's own server) and hands each accepted connection to `onConnection` — the HTTP server's
- * `connection` event, so they are served exactly like the first socket's. `stop()` stops
- * accepting; the connections themselves belong to the HTTP server and close with it.
+ * `connection` event, so they are served exactly like the first socket's. The HTTP server serves
+ * them but does not count them: its close() waits only for the connections its own socket
+ * accepted. `stop()` stops accepting and resolves once every connection these sockets accepted
+ * has ended, so a shutdown waits for their in-flight requests as Fastify waits for its own.
+ * `onError`: a listening socket's error after it listens (an accept failing, e.g. EMFILE), which
+ * would otherwise be an uncaught 'error' event.
  */
 export async function listenBeside(
   address: Address & { backlog: number },
   count: number,
   onConnection: (socket: Socket) => void,
-): Promise<{ stop(): void }> {
+  onError: (error: Error) => void = () => undefined,
+): Promise<{ stop(): Promise<void> }> {
   const servers: Server[] = [];
-  const stop = () => {
-    for (const server of servers) if (server.listening) server.close();
+  const stop = async () => {
+    await Promise.all(servers.filter((server) => server.listening).map(close));
   };
   try {
     for (let i = 0; i < count; i++) {
@@ -102,9 +107,10 @@ export async function listenBeside(
       const server = createServer({ noDelay: true }, onConnection);
       servers.push(server);
       await listen(server, { ...address, reusePort: true });
+      server.on('error', onError);
     }
   } catch (error) {
-    stop();
+    void stop();
     throw error;
   }
   return { stop };
