@@ -268,8 +268,20 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         // by it: its close() would resolve with their requests still in flight (and the database
         // closed under them). Wait for them as for its own.
         const besideClosed = beside?.stop();
-        await app.close();
-        await besideClosed;
+        // Node stops enforcing the headers and request timeouts once close() began: a client that
+        // never sends the rest of its request would hold the shutdown open for ever. Past the
+        // longest a request may take, the connections still open are cut (every listening
+        // socket's: they share the HTTP server's connection list).
+        const deadline = setTimeout(
+          () => app.server.closeAllConnections(),
+          HTTP_TIMEOUTS.requestMs,
+        ).unref();
+        try {
+          await app.close();
+          await besideClosed;
+        } finally {
+          clearTimeout(deadline);
+        }
         await db.close();
         await throttle.close();
       })();
