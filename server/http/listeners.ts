@@ -27,18 +27,30 @@ export function nodeHasReusePort(version: string): boolean {
 export const AUTO_LISTENERS = 8;
 
 /**
+ * Where Node's `reusePort` works: elsewhere (macOS, Windows) libuv refuses the option and the
+ * listen fails (nodejs/node#61018), so `auto` must not ask for it there.
+ */
+export const REUSE_PORT_PLATFORMS: readonly string[] = ['linux', 'freebsd'];
+
+/**
  * How many listening sockets the hub binds, or why it cannot: `auto` is AUTO_LISTENERS on a Node
- * with `reusePort` and 1 on an older one; a number above 1 asked of an older Node is refused
- * (checked by the hub before it opens its database; the tools that read the same configuration
- * never listen).
+ * and a platform with `reusePort` and 1 elsewhere; a number above 1 asked where it is missing is
+ * refused (checked by the hub before it opens its database; the tools that read the same
+ * configuration never listen).
  */
 export function listenerCount(
   configured: number | 'auto',
   nodeVersion: string,
+  platform: string = process.platform,
 ): { count: number } | { problem: string } {
-  const supported = nodeHasReusePort(nodeVersion);
+  const onPlatform = REUSE_PORT_PLATFORMS.includes(platform);
+  const supported = onPlatform && nodeHasReusePort(nodeVersion);
   if (configured === 'auto') return { count: supported ? AUTO_LISTENERS : 1 };
   if (configured <= 1 || supported) return { count: configured };
+  if (!onPlatform)
+    return {
+      problem: `HUB_LISTENERS=${configured}: several listening sockets need SO_REUSEPORT, which Node offers on Linux and FreeBSD only; this is ${platform}. Set HUB_LISTENERS=1.`,
+    };
   return {
     problem: `HUB_LISTENERS=${configured}: several listening sockets need SO_REUSEPORT, which needs ${REUSE_PORT_SINCE} or later; this is Node ${nodeVersion}. Upgrade Node or set HUB_LISTENERS=1.`,
   };
