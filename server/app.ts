@@ -214,7 +214,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   const feedJson = startFeedJsonMaterializer({ db, log: app.log });
   let closing: Promise<void> | null = null;
   /** the listening sockets beside Fastify's own (HUB_LISTENERS > 1) */
-  let beside: { stop(): void } | null = null;
+  let beside: { stop(): Promise<void> } | null = null;
   const boundPort = () => {
     const address = app.server.address();
     return typeof address === 'object' && address ? address.port : config.port;
@@ -243,8 +243,11 @@ export async function createHub(config: HubConfig): Promise<Hub> {
       };
       await app.listen(shared);
       const port = boundPort();
-      beside = await listenBeside({ host, port, backlog }, listeners - 1, (socket) =>
-        app.server.emit('connection', socket),
+      beside = await listenBeside(
+        { host, port, backlog },
+        listeners - 1,
+        (socket) => app.server.emit('connection', socket),
+        (error) => app.log.error({ err: error }, 'a listening socket failed'),
       );
       return port;
     },
@@ -261,8 +264,24 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         // Requests whose bytes already arrived but are not parsed yet (the loop may have been busy
         // in the embedded database) count as in flight: let them be read before we stop accepting.
         await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));
-        beside?.stop();
-        await app.close();
+        // The other listening sockets' connections are served by the HTTP server but not counted
+        // by it: its close() would resolve with their requests still in flight (and the database
+        // closed under them). Wait for them as for its own.
+        const besideClosed = beside?.stop();
+        // Node stops enforcing the headers and request timeouts once close() began: a client that
+        // never sends the rest of its request would hold the shutdown open for ever. Past the
+        // longest a request may take, the connections still open are cut (every listening
+        // socket's: they share the HTTP server's connection list).
+        const deadline = setTimeout(
+          () => app.server.closeAllConnections(),
+          HTTP_TIMEOUTS.requestMs,
+        ).unref();
+        try {
+          await app.close();
+          await besideClosed;
+        } finally {
+          clearTimeout(deadline);
+        }
         await db.close();
         await throttle.close();
       })();

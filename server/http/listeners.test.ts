@@ -24,14 +24,27 @@ describe('nodeHasReusePort', () => {
 
 describe('listenerCount', () => {
   it('auto: 8 on a Node with reusePort, 1 without; a number as asked, refused above 1 without it', () => {
-    expect(listenerCount('auto', '22.12.0')).toEqual({ count: 8 });
-    expect(listenerCount('auto', '20.19.0')).toEqual({ count: 1 });
-    expect(listenerCount(1, '20.19.0')).toEqual({ count: 1 });
-    expect(listenerCount(1, '24.0.0')).toEqual({ count: 1 });
-    expect(listenerCount(4, '22.12.0')).toEqual({ count: 4 });
-    expect(listenerCount(8, '20.19.0')).toEqual({
+    expect(listenerCount('auto', '22.12.0', 'linux')).toEqual({ count: 8 });
+    expect(listenerCount('auto', '20.19.0', 'linux')).toEqual({ count: 1 });
+    expect(listenerCount(1, '20.19.0', 'linux')).toEqual({ count: 1 });
+    expect(listenerCount(1, '24.0.0', 'linux')).toEqual({ count: 1 });
+    expect(listenerCount(4, '22.12.0', 'linux')).toEqual({ count: 4 });
+    expect(listenerCount(8, '20.19.0', 'linux')).toEqual({
       problem:
         'HUB_LISTENERS=8: several listening sockets need SO_REUSEPORT, which needs Node 22.12 (or 23.1) or later; this is Node 20.19.0. Upgrade Node or set HUB_LISTENERS=1.',
+    });
+  });
+});
+
+describe('listenerCount off Linux', () => {
+  it('auto: 1 where Node refuses reusePort whatever its version (macOS, Windows); more refused in one line', () => {
+    expect(listenerCount('auto', '24.0.0', 'darwin')).toEqual({ count: 1 });
+    expect(listenerCount('auto', '24.0.0', 'win32')).toEqual({ count: 1 });
+    expect(listenerCount('auto', '24.0.0', 'freebsd')).toEqual({ count: 8 });
+    expect(listenerCount(1, '24.0.0', 'win32')).toEqual({ count: 1 });
+    expect(listenerCount(8, '24.0.0', 'darwin')).toEqual({
+      problem:
+        'HUB_LISTENERS=8: several listening sockets need SO_REUSEPORT, which Node offers on Linux and FreeBSD only; this is darwin. Set HUB_LISTENERS=1.',
     });
   });
 });

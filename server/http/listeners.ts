@@ -27,18 +27,30 @@ export function nodeHasReusePort(version: string): boolean {
 export const AUTO_LISTENERS = 8;
 
 /**
+ * Where Node's `reusePort` works: elsewhere (macOS, Windows) libuv refuses the option and the
+ * listen fails (nodejs/node#61018), so `auto` must not ask for it there.
+ */
+export const REUSE_PORT_PLATFORMS: readonly string[] = ['linux', 'freebsd'];
+
+/**
  * How many listening sockets the hub binds, or why it cannot: `auto` is AUTO_LISTENERS on a Node
- * with `reusePort` and 1 on an older one; a number above 1 asked of an older Node is refused
- * (checked by the hub before it opens its database; the tools that read the same configuration
- * never listen).
+ * and a platform with `reusePort` and 1 elsewhere; a number above 1 asked where it is missing is
+ * refused (checked by the hub before it opens its database; the tools that read the same
+ * configuration never listen).
  */
 export function listenerCount(
   configured: number | 'auto',
   nodeVersion: string,
+  platform: string = process.platform,
 ): { count: number } | { problem: string } {
-  const supported = nodeHasReusePort(nodeVersion);
+  const onPlatform = REUSE_PORT_PLATFORMS.includes(platform);
+  const supported = onPlatform && nodeHasReusePort(nodeVersion);
   if (configured === 'auto') return { count: supported ? AUTO_LISTENERS : 1 };
   if (configured <= 1 || supported) return { count: configured };
+  if (!onPlatform)
+    return {
+      problem: `HUB_LISTENERS=${configured}: several listening sockets need SO_REUSEPORT, which Node offers on Linux and FreeBSD only; this is ${platform}. Set HUB_LISTENERS=1.`,
+    };
   return {
     problem: `HUB_LISTENERS=${configured}: several listening sockets need SO_REUSEPORT, which needs ${REUSE_PORT_SINCE} or later; this is Node ${nodeVersion}. Upgrade Node or set HUB_LISTENERS=1.`,
   };
@@ -84,17 +96,22 @@ export async function assertPortFree(address: Address): Promise<void> {
 /**
  * Binds `count` more listening sockets on `address` (already bound with SO_REUSEPORT by the
  * hub's own server) and hands each accepted connection to `onConnection` — the HTTP server's
- * `connection` event, so they are served exactly like the first socket's. `stop()` stops
- * accepting; the connections themselves belong to the HTTP server and close with it.
+ * `connection` event, so they are served exactly like the first socket's. The HTTP server serves
+ * them but does not count them: its close() waits only for the connections its own socket
+ * accepted. `stop()` stops accepting and resolves once every connection these sockets accepted
+ * has ended, so a shutdown waits for their in-flight requests as Fastify waits for its own.
+ * `onError`: a listening socket's error after it listens (an accept failing, e.g. EMFILE), which
+ * would otherwise be an uncaught 'error' event.
  */
 export async function listenBeside(
   address: Address & { backlog: number },
   count: number,
   onConnection: (socket: Socket) => void,
-): Promise<{ stop(): void }> {
+  onError: (error: Error) => void = () => undefined,
+): Promise<{ stop(): Promise<void> }> {
   const servers: Server[] = [];
-  const stop = () => {
-    for (const server of servers) if (server.listening) server.close();
+  const stop = async () => {
+    await Promise.all(servers.filter((server) => server.listening).map(close));
   };
   try {
     for (let i = 0; i < count; i++) {
@@ -102,9 +119,10 @@ export async function listenBeside(
       const server = createServer({ noDelay: true }, onConnection);
       servers.push(server);
       await listen(server, { ...address, reusePort: true });
+      server.on('error', onError);
     }
   } catch (error) {
-    stop();
+    void stop();
     throw error;
   }
   return { stop };

@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import { afterAll, expect, it } from 'vitest';
+import { HTTP_TIMEOUTS } from '../../server/http/timeouts';
 import { newId } from '../../shared/domain/ids';
 import { endpoints, type DayStats } from '../../shared/protocol';
 import { describeOnBackends } from '../support/backends';
@@ -100,3 +102,29 @@ describeOnBackends('graceful shutdown', (backend) => {
     expect(figures.revenue).toBe(10 * 100 * (2 * 129_900 - 900));
   });
 });
+
+it('a client that never finishes its request holds the shutdown up to the request timeout, not for ever', async () => {
+  const hub = await startHub({});
+  try {
+    // Half a request's headers: in flight, so close() waits for it; Node no longer enforces the
+    // headers timeout (10 s) once close() began.
+    const client = connect(hub.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => client.on('close', () => resolve()));
+    await new Promise((resolve) => client.once('connect', resolve));
+    client.write('GET /healthz HTTP/1.1\r\nHost: hub\r\n');
+    const started = Date.now();
+    const exited = await Promise.race([
+      hub.stop(),
+      new Promise((resolve) =>
+        setTimeout(() => resolve('still running'), HTTP_TIMEOUTS.requestMs + 20_000),
+      ),
+    ]);
+    expect(exited).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(HTTP_TIMEOUTS.requestMs - 1_000);
+    await closed;
+  } finally {
+    await hub.kill();
+    removeDataDir(hub);
+  }
+}, 120_000);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeHasReusePort } from '../../server/http/listeners';
 import { createStoreFixture } from '../support/fixtures';
@@ -78,6 +79,41 @@ describe('HUB_LISTENERS: several listening sockets on one port', () => {
     expect(await hub.stop()).toBe(0);
     await Promise.all(disconnected);
     expect(listenersOn(hub.port)).toEqual([]);
+  });
+
+  it('lets requests in flight on every listening socket finish at shutdown, not only those on the first', async () => {
+    const hub = await startHub({ node, env: { HUB_LISTENERS: '8' } });
+    hubs.push(hub);
+    // Connections of their own, spread by the kernel over the 8 sockets, each with a request whose
+    // headers are not all sent yet: in flight, so the hub's close() must wait for each of them.
+    const clients = await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        const client = connect(hub.port, '127.0.0.1');
+        let answer = '';
+        client.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+        client.on('error', () => undefined);
+        const ended = new Promise<string>((resolve) =>
+          client.on('close', () => resolve(answer.split('\r\n')[0] ?? '')),
+        );
+        await new Promise((resolve) => client.once('connect', resolve));
+        client.write('GET /healthz HTTP/1.1\r\nHost: hub\r\n');
+        return { client, ended };
+      }),
+    );
+    const exited = hub.stop();
+    // Once the hub stopped accepting (its HTTP server closing), the requests complete one after
+    // the other, each once the one before was answered. Every one is answered, whichever socket
+    // accepted it: a hub that waited only for its first socket's connections exited after the
+    // last of those, and the requests completed after that went unanswered.
+    while (listenersOn(hub.port).length > 0) await new Promise((r) => setTimeout(r, 20));
+    const answers: string[] = [];
+    for (const { client, ended } of clients) {
+      client.write('\r\n');
+      answers.push(await ended);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(answers).toEqual(Array(clients.length).fill('HTTP/1.1 503 Service Unavailable'));
+    expect(await exited).toBe(0);
   });
 
   it('refuses a port another hub already shares this way, instead of binding beside it', async () => {
