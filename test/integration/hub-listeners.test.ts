@@ -154,10 +154,13 @@ describe('HUB_LISTENERS: several listening sockets on one port', () => {
 
     // This Node (CI's is 20): its default, and an explicit 8.
     const here = nodeHasReusePort(process.versions.node);
-    const onThisNode = await startHub({ env: { HUB_LISTENERS: undefined } });
+    const onThisNode = await startHub({
+      node: process.execPath,
+      env: { HUB_LISTENERS: undefined },
+    });
     hubs.push(onThisNode);
     expect(listenersOn(onThisNode.port)).toHaveLength(here ? 8 : 1);
-    const asked = await startHub({ env: { HUB_LISTENERS: '8' } }).then(
+    const asked = await startHub({ node: process.execPath, env: { HUB_LISTENERS: '8' } }).then(
       (hub) => {
         hubs.push(hub);
         return `listening on ${listenersOn(hub.port).length}`;
