@@ -155,6 +155,26 @@ describe.skipIf(!enabled)(
       return { socket, dropped };
     };
 
+    /**
+     * Each node's socket was dropped by the server within DROP_DEADLINE_MS of `committed` (the
+     * figure kept as `<what><node>`), having been told `told` first.
+     */
+    const expectDroppedOnBoth = async (
+      what: string,
+      on: Record<'A' | 'B', Awaited<ReturnType<typeof watchedSocket>>>,
+      committed: number,
+      told: unknown[],
+    ) => {
+      for (const node of ['A', 'B'] as const) {
+        const { socket, dropped } = on[node];
+        const { reason, afterMs } = await dropped(committed);
+        expect(reason).toBe('io server disconnect');
+        expect(afterMs).toBeLessThan(DROP_DEADLINE_MS);
+        figures[`${what}${node}`] = afterMs;
+        expect(eventsOf(socket, 'terminal:revoked')).toEqual(told);
+      }
+    };
+
     it('hub:admin revoke-terminal in direct mode is refused by both nodes at once, its sockets dropped on both', async () => {
       const { id, token } = await newTerminal('Direct');
       for (const hub of [nodeA, nodeB]) expect(await restStatus(hub, token)).toBe(200);
@@ -169,18 +189,9 @@ describe.skipIf(!enabled)(
 
       // Each node heard PostgreSQL's announcement and dropped its own socket; the nodes' checks
       // run every 10 minutes. Told first, as by a revocation through the hub.
-      for (const [node, { socket, dropped }] of [
-        ['A', onA],
-        ['B', onB],
-      ] as const) {
-        const { reason, afterMs } = await dropped(committed);
-        expect(reason).toBe('io server disconnect');
-        expect(afterMs).toBeLessThan(DROP_DEADLINE_MS);
-        figures[`revoke${node}`] = afterMs;
-        expect(eventsOf(socket, 'terminal:revoked')).toEqual([
-          { reason: 'revoked by head office' },
-        ]);
-      }
+      await expectDroppedOnBoth('revoke', { A: onA, B: onB }, committed, [
+        { reason: 'revoked by head office' },
+      ]);
       // A node drops the sockets after it forgot the cached terminal (the announcement reaches each
       // node a moment after the commit, not with hub:admin's answer): both refuse it from here on.
       for (const hub of [nodeA, nodeB]) {
@@ -203,16 +214,7 @@ describe.skipIf(!enabled)(
         const { token: newToken } = await reissueTerminalToken(db, id, 'admin_cli');
         const committed = Date.now();
         // Not revoked: dropped untold, to reconnect with the new token.
-        for (const [node, { socket, dropped }] of [
-          ['A', onA],
-          ['B', onB],
-        ] as const) {
-          const { reason, afterMs } = await dropped(committed);
-          expect(reason).toBe('io server disconnect');
-          expect(afterMs).toBeLessThan(DROP_DEADLINE_MS);
-          figures[`reissue${node}`] = afterMs;
-          expect(eventsOf(socket, 'terminal:revoked')).toEqual([]);
-        }
+        await expectDroppedOnBoth('reissue', { A: onA, B: onB }, committed, []);
         for (const hub of [nodeA, nodeB]) {
           expect(await handshake(hub, oldToken)).toBe('unauthorized');
           expect(await restStatus(hub, newToken)).toBe(200);
