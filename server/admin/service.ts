@@ -213,7 +213,8 @@ export type TerminalRow = AdminTerminal;
 
 /**
  * `last_seen_at` is stamped each time the terminal fetches its info (startup, reconnect), within
- * a second of a socket connect (server/realtime/last-seen.ts), by the hub's 30 s check of connected terminals and by its status reports.
+ * a second of a socket connect (server/realtime/last-seen.ts), by the hub's 30 s check of
+ * connected terminals and by its status reports.
  */
 export async function listTerminals(db: Queryable, storeId?: string): Promise<TerminalRow[]> {
   return db.query<TerminalRow>(

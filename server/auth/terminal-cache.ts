@@ -28,6 +28,8 @@ export const TERMINAL_CACHE_MAX_TTL_MS = 30_000;
  */
 export type TerminalPrincipalCache = {
   resolve(db: Queryable, token: string): Promise<TerminalPrincipal | null>;
+  /** The same by the token's hash (`hashSecret`), for a caller that keeps the hash itself. */
+  resolveHash(db: Queryable, tokenHash: string): Promise<TerminalPrincipal | null>;
   evict(terminalId: string): void;
   /** Forgets everything (e.g. after a Redis outage, when evictions from other nodes may be lost). */
   clear(): void;
@@ -70,33 +72,35 @@ export function createTerminalPrincipalCache(options: {
     while (entries.size > max) forget(entries.keys().next().value!);
   };
 
-  return {
-    resolve(db, token) {
-      const hash = hashSecret(token);
-      const entry = entries.get(hash);
-      if (entry) {
-        if (entry.expiresAt > now()) {
-          // Most recently used goes last; the expiry stays that of the query.
-          entries.delete(hash);
-          entries.set(hash, entry);
-          return Promise.resolve(entry.principal);
-        }
-        forget(hash);
+  const resolveHash = (db: Queryable, hash: string): Promise<TerminalPrincipal | null> => {
+    const entry = entries.get(hash);
+    if (entry) {
+      if (entry.expiresAt > now()) {
+        // Most recently used goes last; the expiry stays that of the query.
+        entries.delete(hash);
+        entries.set(hash, entry);
+        return Promise.resolve(entry.principal);
       }
-      const pending = inFlight.get(hash);
-      if (pending) return pending;
-      const startedAt = generation;
-      const lookup = terminalForTokenHash(db, hash)
-        .then((principal) => {
-          if (principal && ttlMs > 0 && generation === startedAt) remember(hash, principal);
-          return principal;
-        })
-        .finally(() => {
-          if (inFlight.get(hash) === lookup) inFlight.delete(hash);
-        });
-      inFlight.set(hash, lookup);
-      return lookup;
-    },
+      forget(hash);
+    }
+    const pending = inFlight.get(hash);
+    if (pending) return pending;
+    const startedAt = generation;
+    const lookup = terminalForTokenHash(db, hash)
+      .then((principal) => {
+        if (principal && ttlMs > 0 && generation === startedAt) remember(hash, principal);
+        return principal;
+      })
+      .finally(() => {
+        if (inFlight.get(hash) === lookup) inFlight.delete(hash);
+      });
+    inFlight.set(hash, lookup);
+    return lookup;
+  };
+
+  return {
+    resolve: (db, token) => resolveHash(db, hashSecret(token)),
+    resolveHash,
     evict(terminalId) {
       generation += 1;
       inFlight.clear();

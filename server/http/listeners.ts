@@ -8,7 +8,8 @@ import { createServer, type Server, type Socket } from 'node:net';
  * wait in the survivor's listen queue, drained at one connection a turn (≈ 250 a second measured
  * under load). With n sockets bound with SO_REUSEPORT the kernel spreads the arrivals over n
  * queues and the node takes n a turn. Node's `reusePort` exists from 22.12 (and 23.1); an older
- * Node would ignore the option and fail the second bind, so the configuration refuses it.
+ * Node would ignore the option and fail the second bind, so the hub refuses it at start
+ * (listenerCount).
  */
 export const REUSE_PORT_SINCE = 'Node 22.12 (or 23.1)';
 

@@ -9,8 +9,8 @@ import type { Redis } from 'ioredis';
  * their next reconnect. Each node therefore writes a heartbeat (a sorted set `<prefix>:nodes`,
  * member = node id, score = Redis' clock) and, when a peer's heartbeat stops for `timeoutMs`,
  * calls `onPeerLost` — the hub then re-sends its own sockets the alerts of their stores raised or
- * changed within `blindWindowAfterSilence(silence)` (at least `peerBlindWindowMs()`) and a `sync:resync` for the feeds only (server/realtime/
- * realtime.ts).
+ * changed within `blindWindowAfterSilence(silence)` (at least `peerBlindWindowMs()`) and a
+ * `sync:resync` for the feeds only (server/realtime/realtime.ts).
  *
  * A node that stops gracefully removes its entry (its publishes were flushed), so only a silent
  * death counts. Peers already silent when this node starts, or when its own link comes back, are

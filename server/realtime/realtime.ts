@@ -11,6 +11,7 @@ import {
   type TerminalToHubEvents,
 } from '../../shared/protocol';
 import type { TerminalPrincipal } from '../auth/guards';
+import { hashSecret } from '../auth/secrets';
 import type { Db } from '../db/database';
 import { coalescedHints } from './change-hints';
 import { createLastSeenStamps } from './last-seen';
@@ -198,15 +199,16 @@ export async function createRealtime(options: {
     void (async () => {
       const wait = throttle ? await throttle.authBlockedFor(address, credential) : null;
       if (wait !== null) return next(new Error('rate_limited'));
-      const terminal =
-        typeof token === 'string' && token.length > 0 ? await terminalAuth.resolve(token) : null;
-      if (!terminal || credential === null) {
+      // Hashed once: the cache's key, and what the socket is known by if the token is re-issued.
+      const tokenHash = typeof token === 'string' && token.length > 0 ? hashSecret(token) : null;
+      const terminal = tokenHash === null ? null : await terminalAuth.resolveHash(tokenHash);
+      if (!terminal || tokenHash === null || credential === null) {
         await throttle?.authFailed(address, credential);
         return next(new Error('unauthorized'));
       }
       throttle?.authSucceeded(credential);
       socket.data.terminal = terminal;
-      revocation.authenticated(socket, token as string);
+      revocation.authenticated(socket, tokenHash);
       next();
     })().catch((error: unknown) => {
       options.log.error({ err: error }, 'socket auth failed');

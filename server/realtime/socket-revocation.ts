@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { hashSecret } from '../auth/secrets';
 import type { Queryable } from '../db/database';
 import type { TerminalNamespace, TerminalSocket } from './realtime';
 
@@ -157,9 +156,9 @@ export function createSocketRevocation(options: {
   check.unref();
 
   return {
-    /** In the handshake, once `token` resolved: which token this socket authenticated with. */
-    authenticated(socket: TerminalSocket, token: string): void {
-      tokenHashes.set(socket, hashSecret(token));
+    /** In the handshake, once its token resolved: the hash (`hashSecret`) of that token. */
+    authenticated(socket: TerminalSocket, tokenHash: string): void {
+      tokenHashes.set(socket, tokenHash);
     },
     announce,
     dropAnnounced,

@@ -90,6 +90,9 @@ export function createTerminalAuth(options: {
   return {
     resolve: (token: string): Promise<TerminalPrincipal | null> =>
       principals.resolve(options.db, token),
+    /** By the token's hash: the handshake keeps it for the socket (socket-revocation.ts). */
+    resolveHash: (tokenHash: string): Promise<TerminalPrincipal | null> =>
+      principals.resolveHash(options.db, tokenHash),
     evictEverywhere,
     close: async () => {
       await feed?.close();
