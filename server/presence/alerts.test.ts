@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 } from 'uuid';
 import { newId } from '../../shared/domain/ids';
-import type { Db } from '../db/database';
+import type { Db, Queryable } from '../db/database';
 import { openTestPglite } from '../../test/support/pglite-template';
-import { alertsChangedWithin, uuidV7Floor } from './alerts';
+import {
+  alertsChangedWithin,
+  createAlertCatchUp,
+  listAlerts,
+  listAlertsFor,
+  uuidV7Floor,
+} from './alerts';
 
 /**
  * What a survivor re-sends after a peer's silent death (issue #17): the alerts of its sockets'
@@ -33,7 +39,7 @@ const card = (customerId: string) =>
     lifetimeSpend: 0,
   });
 
-describe('alertsChangedWithin: the alerts a dead node may not have published (PGlite)', () => {
+describe('alert reads: catch-ups and what a dead node may not have published (PGlite)', () => {
   let db: Db;
   const [HERE, ALSO_HERE, ELSEWHERE] = [newId(), newId(), newId()];
   const GUIDE = newId();
@@ -206,5 +212,137 @@ describe('alertsChangedWithin: the alerts a dead node may not have published (PG
 
   it('asks nothing for no stores', async () => {
     expect(await alertsChangedWithin(db, [], WINDOW_MS, NOW)).toEqual([]);
+  });
+  /** A store of its own for one test. */
+  const newStore = async () => {
+    const id = newId();
+    await db.query(
+      `insert into stores(id, name, timezone, lat, lng) values ($1, 'S', 'Asia/Shanghai', 0, 0)`,
+      [id],
+    );
+    return id;
+  };
+  const idsOf = (alerts: { alertId: string }[]) => alerts.map((a) => a.alertId);
+
+  it('listAlertsFor answers each catch-up as it alone would: its store, its since, newest first, its own limit', async () => {
+    const [A, B, EMPTY] = [await newStore(), await newStore(), await newStore()];
+    const a1 = await alert(A, { raisedAgo: 40 * MIN });
+    const a2 = await alert(A, { raisedAgo: 20 * MIN });
+    const a3 = await alert(A, { raisedAgo: 1 * MIN, status: 'claimed', claimedAgo: 30 * SEC });
+    const b1 = await alert(B, { raisedAgo: 10 * MIN });
+    const erased = await alert(B, { raisedAgo: 5 * MIN });
+    await db.query(`insert into customer_erasures(customer_id, reason) values ($1, 'request')`, [
+      erased.customer,
+    ]);
+    // One store with more alerts than a catch-up returns (1,000): its cut is its own, the other
+    // requests in the statement still get all of theirs.
+    const BIG = await newStore();
+    await db.query(
+      `with x as (select i, gen_random_uuid() as c, gen_random_uuid() as v, gen_random_uuid() as a
+                    from generate_series(1, 1005) i),
+            c as (insert into customers(id, seq, name, member_code, home_store_id)
+                  select c, nextval('change_seq'), 'C', 'M' || a, $1 from x),
+            v as (insert into visits(id, store_id, customer_id, source, started_at, last_seen_at,
+                                     alert_id)
+                  select v, $1, c, 'wifi', $2::timestamptz - make_interval(secs => i),
+                         $2::timestamptz - make_interval(secs => i), a from x)
+       insert into alerts(id, visit_id, store_id, customer_id, source, raised_at, expires_at, card)
+       select a, v, $1, c, 'wifi', $2::timestamptz - make_interval(secs => i),
+              $2::timestamptz + interval '30 minutes', $3::jsonb from x`,
+      [BIG, NOW.toISOString(), card(newId())],
+    );
+
+    const lists = await listAlertsFor(db, [
+      { storeId: A, since: ago(30 * MIN) },
+      { storeId: BIG, since: ago(60 * MIN) },
+      { storeId: B, since: ago(60 * MIN) },
+      { storeId: A, since: ago(60 * MIN) },
+      { storeId: EMPTY, since: ago(60 * MIN) },
+      { storeId: A, since: ago(30 * SEC) },
+    ]);
+    expect(lists).toHaveLength(6);
+    expect(idsOf(lists[0]!)).toEqual([a3.id, a2.id]);
+    expect(lists[1]).toHaveLength(1000);
+    // the newest 1,000 of BIG's 1,005 (raised 1 s … 1,005 s before NOW), newest first
+    expect(lists[1]![0]!.at).toBe(ago(1 * SEC));
+    expect(lists[1]![999]!.at).toBe(ago(1000 * SEC));
+    expect(idsOf(lists[2]!)).toEqual([b1.id]);
+    expect(idsOf(lists[3]!)).toEqual([a3.id, a2.id, a1.id]);
+    expect(lists[4]).toEqual([]);
+    expect(lists[5]).toEqual([]);
+    // with the current status and claim, as the catch-up list always carried them
+    expect(lists[0]![0]).toMatchObject({
+      storeId: A,
+      status: 'claimed',
+      claimedBy: { guideId: GUIDE, name: '李娜' },
+      card: { name: '王芳' },
+    });
+    // listAlerts is the same read for one request
+    expect(await listAlerts(db, A, ago(30 * MIN))).toEqual(lists[0]);
+    expect(await listAlertsFor(db, [])).toEqual([]);
+  });
+
+  it('createAlertCatchUp: a lone catch-up runs at once; a burst shares statements, each answered as alone', async () => {
+    const stores = [await newStore(), await newStore(), await newStore()];
+    for (const [i, store] of stores.entries())
+      for (let k = 0; k <= i; k++) await alert(store, { raisedAgo: (k + 1) * MIN });
+    let statements = 0;
+    const counted: Queryable = {
+      query: (sql, params) => {
+        statements += 1;
+        return db.query(sql, params);
+      },
+    };
+    const catchUp = createAlertCatchUp(counted, { batch: 20, inFlight: 2 });
+
+    // Quiet node: one catch-up, one statement, answered without waiting for company.
+    expect(idsOf(await catchUp.list(stores[2]!, ago(60 * MIN)))).toHaveLength(3);
+    expect(statements).toBe(1);
+
+    // 50 at once (a failover's reconnects): two go at once, the 48 that wait behind them go in
+    // batches of at most 20 — 5 statements, not 50.
+    statements = 0;
+    const requests = Array.from({ length: 50 }, (_, i) => ({
+      storeId: stores[i % 3]!,
+      since: ago((i % 2 === 0 ? 60 : 90) * SEC + (i % 3) * MIN),
+    }));
+    const answers = await Promise.all(requests.map((r) => catchUp.list(r.storeId, r.since)));
+    expect(statements).toBe(2 + Math.ceil(48 / 20));
+    for (const [i, r] of requests.entries())
+      expect(answers[i], `request ${i}`).toEqual(await listAlerts(db, r.storeId, r.since));
+    expect(answers.some((a) => a.length > 0)).toBe(true);
+  });
+
+  it('createAlertCatchUp: a failed statement fails the catch-ups it carried, not those after it', async () => {
+    const store = await newStore();
+    await alert(store, { raisedAgo: MIN });
+    let calls = 0;
+    const flaky: Queryable = {
+      query: (sql, params) => {
+        calls += 1;
+        // the second statement (the batch waiting behind the first) fails
+        if (calls === 2) return Promise.reject(new Error('connection terminated'));
+        return db.query(sql, params);
+      },
+    };
+    const catchUp = createAlertCatchUp(flaky, { batch: 3, inFlight: 1 });
+    const settled = await Promise.allSettled(
+      Array.from({ length: 7 }, () => catchUp.list(store, ago(60 * MIN))),
+    );
+    // statement 1: request 0 alone; statement 2 (fails): requests 1–3; statement 3: 4–6
+    expect(settled.map((s) => s.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    for (const s of settled)
+      if (s.status === 'fulfilled') expect(s.value).toHaveLength(1);
+      else expect(String(s.reason)).toContain('connection terminated');
+    // and the node goes on answering
+    expect(await catchUp.list(store, ago(60 * MIN))).toHaveLength(1);
   });
 });

@@ -84,22 +84,103 @@ export function toAlertUpdate(row: Omit<AlertRow, 'card'>): AlertUpdate {
 /** Most alerts a catch-up returns; 12 h of one store stays far below this. */
 const CATCH_UP_LIMIT = 1000;
 
+/** One terminal's catch-up: its store's alerts raised since `since`. */
+export type CatchUpRequest = { storeId: string; since: string };
+
 /** A store's alerts raised since `since`, newest first, with their current status and claim. */
 export async function listAlerts(
   db: Queryable,
   storeId: string,
   since: string,
 ): Promise<ArrivalAlert[]> {
-  const rows = await db.query<AlertRow>(
-    `${ALERT_SELECT}
-      where a.store_id = $1 and a.raised_at >= $2::timestamptz
-        -- an erased customer's alerts are not served again (their cards are emptied anyway)
-        and not exists (select 1 from customer_erasures e where e.customer_id = a.customer_id)
-      order by a.raised_at desc, a.id desc
-      limit ${CATCH_UP_LIMIT}`,
-    [storeId, since],
+  return (await listAlertsFor(db, [{ storeId, since }]))[0]!;
+}
+
+/**
+ * `listAlerts` for several catch-ups in one statement: each request gets exactly what
+ * `listAlerts` would give it (its own store and `since`, newest first, at most `CATCH_UP_LIMIT`),
+ * each read through the per-store index (`alerts_store_time`) by a lateral join over the
+ * requests. Two requests of one store are answered separately (their `since` may differ).
+ */
+export async function listAlertsFor(
+  db: Queryable,
+  requests: readonly CatchUpRequest[],
+): Promise<ArrivalAlert[][]> {
+  if (requests.length === 0) return [];
+  const rows = await db.query<AlertRow & { req: number }>(
+    `select q.req::int as req, x.*
+       from unnest($1::uuid[], $2::timestamptz[]) with ordinality as q(store_id, since, req)
+            cross join lateral (
+              ${ALERT_SELECT}
+               where a.store_id = q.store_id and a.raised_at >= q.since
+                 -- an erased customer's alerts are not served again (their cards are emptied)
+                 and not exists (select 1 from customer_erasures e where e.customer_id = a.customer_id)
+               order by a.raised_at desc, a.id desc
+               limit ${CATCH_UP_LIMIT}) x
+      order by q.req, x.raised_at desc, x.id desc`,
+    [requests.map((r) => r.storeId), requests.map((r) => r.since)],
   );
-  return rows.map(toArrivalAlert);
+  const lists = requests.map((): ArrivalAlert[] => []);
+  for (const row of rows) lists[row.req - 1]!.push(toArrivalAlert(row));
+  return lists;
+}
+
+/** Catch-ups one statement answers at most (a failover's burst of them goes in several). */
+const CATCH_UP_BATCH = 200;
+/** Catch-up statements a node runs at once; the pool keeps its other connections for the rest. */
+const CATCH_UP_IN_FLIGHT = 2;
+
+export type AlertCatchUp = {
+  /** `listAlerts`, answered together with the catch-ups waiting beside it. */
+  list(storeId: string, since: string): Promise<ArrivalAlert[]>;
+};
+
+/**
+ * A node's alert catch-ups (`GET /alerts`), shared out over a few statements: when a dead peer's
+ * terminals reconnect to this node (bench:chain's failover: ~6,000 within seconds), each one's
+ * catch-up used to be a statement of its own, queued for the pool behind the others and the
+ * presence burst. Now at most `CATCH_UP_IN_FLIGHT` run at a time and the requests that arrive
+ * meanwhile wait to go together (up to `CATCH_UP_BATCH` in one statement) — no timer, so a
+ * catch-up on a quiet node runs at once, exactly as before. A failed statement fails the
+ * requests it carried (each answers as a database error did before), not the ones after it.
+ */
+export function createAlertCatchUp(
+  db: Queryable,
+  options: { batch?: number; inFlight?: number } = {},
+): AlertCatchUp {
+  const batchMax = options.batch ?? CATCH_UP_BATCH;
+  const inFlightMax = options.inFlight ?? CATCH_UP_IN_FLIGHT;
+  type Waiting = CatchUpRequest & {
+    resolve: (alerts: ArrivalAlert[]) => void;
+    reject: (error: unknown) => void;
+  };
+  let waiting: Waiting[] = [];
+  let inFlight = 0;
+  const pump = () => {
+    while (inFlight < inFlightMax && waiting.length > 0) {
+      const batch = waiting.slice(0, batchMax);
+      waiting = waiting.slice(batchMax);
+      inFlight += 1;
+      // The slot is free before anyone hears their answer: a caller that asks again at once
+      // finds it so.
+      const settle = (answer: (request: Waiting, i: number) => void) => {
+        inFlight -= 1;
+        batch.forEach(answer);
+        pump();
+      };
+      listAlertsFor(db, batch).then(
+        (lists) => settle((request, i) => request.resolve(lists[i]!)),
+        (error: unknown) => settle((request) => request.reject(error)),
+      );
+    }
+  };
+  return {
+    list: (storeId, since) =>
+      new Promise<ArrivalAlert[]>((resolve, reject) => {
+        waiting.push({ storeId, since, resolve, reject });
+        pump();
+      }),
+  };
 }
 
 /**

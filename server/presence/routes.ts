@@ -13,7 +13,7 @@ import { terminalOf } from '../http/access';
 import { onEndpoint } from '../http/endpoint';
 import type { TerminalSocket } from '../realtime/realtime';
 import { settleAfterWrite } from '../customers/scope-runner';
-import { claimAlert, expireAlerts, listAlerts } from './alerts';
+import { claimAlert, createAlertCatchUp, expireAlerts } from './alerts';
 import { recordFootfall, recordPresence } from './presence';
 
 /** Default catch-up window: a shift's worth, so a terminal back from an outage misses no one. */
@@ -25,6 +25,7 @@ const CATCH_UP_HOURS = 12;
  */
 export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): void {
   const { db } = ctx;
+  const catchUp = createAlertCatchUp(db);
 
   onEndpoint(api, endpoints.presence, async ({ reply, body: event }) => {
     const result = await recordPresence(ctx, event);
@@ -47,7 +48,7 @@ export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): v
   onEndpoint(api, endpoints.alerts, async ({ request, query }): Promise<AlertsResponse> => {
     const terminal = terminalOf(request);
     const since = query.since ?? new Date(Date.now() - CATCH_UP_HOURS * 3_600_000).toISOString();
-    return { items: await listAlerts(db, terminal.storeId, since) };
+    return { items: await catchUp.list(terminal.storeId, since) };
   });
 }
 

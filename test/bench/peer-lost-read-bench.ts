@@ -5,7 +5,11 @@
  *
  * - old: every terminal on the survivor asks `GET /alerts?since=<now − 35 min>`, i.e. one
  *   `listAlerts` per terminal (here one per store, `--stores` of them, 10 at a time like the pool);
- * - new: one `alertsChangedWithin` over the same stores (batches of 500), window ≈ 20 s.
+ * - new: one `alertsChangedWithin` over the same stores (batches of 500), window ≈ 20 s;
+ * - and the catch-ups themselves when they all come at once (a node's terminals reconnecting after
+ *   it was killed, bench:chain): every store's `GET /alerts` at the same moment, answered by the
+ *   node's `createAlertCatchUp` (two statements at a time, the requests waiting meanwhile
+ *   answered together), against the old way's one statement each, 10 at a time.
  *
  * Only the database side is timed (no HTTP, no JSON to the terminals), so the old way's real cost
  * is higher still. Seeded: `--stores` stores, alerts at `--rate`/s over the last 35 min and a burst
@@ -20,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { migrate } from '../../server/db/migrate';
 import { openPostgres } from '../../server/db/postgres';
-import { alertsChangedWithin, listAlerts } from '../../server/presence/alerts';
+import { alertsChangedWithin, createAlertCatchUp, listAlerts } from '../../server/presence/alerts';
 import { peerBlindWindowMs } from '../../server/realtime/peer-watch';
 import { freshPgDatabase } from './bench-support';
 
@@ -123,6 +127,19 @@ async function main() {
       );
       oldWay.push(performance.now() - t);
     }
+    // Every store's catch-up at once through the node's catch-up batching (the old way above
+    // runs them 10 at a time: all at once they wait for the pool's 10 connections, and past its
+    // connection timeout they fail).
+    const batchedRuns: number[] = [];
+    let batchedRows = 0;
+    const catchUp = createAlertCatchUp(db);
+    for (let run = 0; run < 3; run++) {
+      const since = new Date(Date.now() - 35 * 60_000).toISOString();
+      const t = performance.now();
+      const lists = await Promise.all(stores.map((store) => catchUp.list(store, since)));
+      batchedRuns.push(performance.now() - t);
+      batchedRows = lists.flat().length;
+    }
     // Which index the new read's batches use (the per-store one, bounded by the catch-up reach).
     const plan = await db.query<{ 'QUERY PLAN': string }>(
       `explain select a.id from alerts a
@@ -143,6 +160,11 @@ async function main() {
     console.log(
       `old: ${STORES} × listAlerts(35 min), 10 at a time: ${caughtUp} alert rows, ` +
         `median ${median(oldWay).toFixed(0)} ms (runs ${oldWay.map((x) => x.toFixed(0)).join(', ')})`,
+    );
+    console.log(
+      `batched: ${STORES} catch-ups at once through createAlertCatchUp: ${batchedRows} alert ` +
+        `rows, median ${median(batchedRuns).toFixed(0)} ms ` +
+        `(runs ${batchedRuns.map((x) => x.toFixed(0)).join(', ')})`,
     );
     console.log(`load at the end ${loadavg()[0]!.toFixed(2)}`);
   } finally {
