@@ -201,6 +201,10 @@ export async function createRealtime(options: {
       if (wait !== null) return next(new Error('rate_limited'));
       // Hashed once: the cache's key, and what the socket is known by if the token is re-issued.
       const tokenHash = typeof token === 'string' && token.length > 0 ? hashSecret(token) : null;
+      // A revocation or re-issue announced while the row was read looks for the terminal's sockets
+      // here before this one joins its room (it finds none): the lookup reads the row again rather
+      // than answer what it read before the commit (auth/terminal-cache.ts). From its answer to
+      // the join (`connection` below, after a process.nextTick) no announcement can arrive.
       const terminal = tokenHash === null ? null : await terminalAuth.resolveHash(tokenHash);
       if (!terminal || tokenHash === null || credential === null) {
         await throttle?.authFailed(address, credential);
