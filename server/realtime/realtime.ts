@@ -174,6 +174,8 @@ export async function createRealtime(options: {
     db: options.db,
     log: options.log,
     checkMs: revocationCheckMs,
+    // The in-memory adapter (no REDIS_URL) has no peers, and only warns when asked.
+    peers: redis ? io : null,
     evictEverywhere: (terminalId) => terminalAuth.evictEverywhere(terminalId),
   });
   // Resolved terminals are trusted from memory at most one revocation check (≤ 30 s; terminal-auth.ts).

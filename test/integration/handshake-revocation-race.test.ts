@@ -165,4 +165,18 @@ describeOnPostgres('a socket handshake racing its terminal’s revocation', () =
     sockets.push(socket);
     expect(lookups()).toBe(1);
   });
+
+  // Told once: the REST revoke's own announcement and PostgreSQL's at commit both reach this node
+  // (two nodes: multi-node-revocation.test.ts).
+  it('a REST revoke tells a terminal’s socket on a single node once', async () => {
+    const { id, token } = await newTerminal('Told once here');
+    const socket = await connectTerminal(hub, token);
+    sockets.push(socket);
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const r = await callRoute(hub, endpoints.adminRevokeTerminal, { params: { id } });
+    expect(r.status).toBe(200);
+    // After the disconnect nothing more can arrive: the count is final.
+    expect(await disconnected).toBe('io server disconnect');
+    expect(eventsOf(socket, 'terminal:revoked')).toEqual([{ reason: 'revoked by head office' }]);
+  });
 });
