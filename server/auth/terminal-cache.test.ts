@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../db/database';
 import { hashSecret } from './secrets';
-import { createTerminalPrincipalCache, TERMINAL_CACHE_MAX_TTL_MS } from './terminal-cache';
+import {
+  createTerminalPrincipalCache,
+  TERMINAL_CACHE_MAX_TTL_MS,
+  TERMINAL_LOOKUP_MAX_READS,
+} from './terminal-cache';
 
 /** A terminals table of `tokens` (token → terminal id), counting lookups; `revoked` hides one. */
 function fakeDb(tokens: Record<string, string>) {
@@ -88,23 +92,88 @@ describe('terminal principal cache', () => {
     expect(await cache.resolve(db, 'b')).toMatchObject({ terminalId: 'B' });
     expect(state.lookups).toBe(3);
 
-    // A lookup of B in flight (it read B as live) when B is revoked and evicted: its caller gets
-    // the answer it read, but nothing stores it, and a caller after the eviction asks again.
+    // A lookup of B in flight (it read B as live) when B is revoked and evicted: it reads B
+    // again before answering (the row it read may predate the revocation), nothing stores the
+    // first answer, and a caller after the eviction does not join it.
     cache.clear();
     let open!: () => void;
     state.gate = new Promise((resolve) => (open = resolve));
     const inFlight = cache.resolve(db, 'b');
     const joined = cache.resolve(db, 'b');
-    cache.evict('B');
     state.revoked.add('B');
+    cache.evict('B');
     const after = cache.resolve(db, 'b');
-    open();
     state.gate = null;
-    expect(await inFlight).toMatchObject({ terminalId: 'B' });
-    expect(await joined).toMatchObject({ terminalId: 'B' });
+    open();
+    expect(await inFlight).toBeNull();
+    expect(await joined).toBeNull();
     expect(await after).toBeNull();
     expect(await cache.resolve(db, 'b')).toBeNull();
     expect(cache.size).toBe(0);
+  });
+
+  it('reads a token again when its terminal was evicted during the read, only then', async () => {
+    const { db, state } = fakeDb({ a: 'A', b: 'B' });
+    const cache = createTerminalPrincipalCache({ ttlMs: 10_000 });
+    let open!: () => void;
+    const hold = () => (state.gate = new Promise((resolve) => (open = resolve)));
+
+    // Re-issued under way (its row unchanged here): read again, answered live, and remembered.
+    hold();
+    const reissued = cache.resolve(db, 'a');
+    cache.evict('A');
+    state.gate = null;
+    open();
+    expect(await reissued).toMatchObject({ terminalId: 'A' });
+    expect(state.lookups).toBe(2);
+    await cache.resolve(db, 'a');
+    expect(state.lookups).toBe(2);
+
+    // Another terminal evicted under way: one read (not remembered, as before).
+    hold();
+    const other = cache.resolve(db, 'b');
+    cache.evict('A');
+    state.gate = null;
+    open();
+    expect(await other).toMatchObject({ terminalId: 'B' });
+    expect(state.lookups).toBe(3);
+
+    // Everything forgotten under way (a gap in the announcements): read again.
+    cache.clear();
+    hold();
+    const cleared = cache.resolve(db, 'b');
+    cache.clear();
+    state.revoked.add('B');
+    state.gate = null;
+    open();
+    expect(await cleared).toBeNull();
+    expect(state.lookups).toBe(5);
+
+    // No read under way: an eviction leaves nothing behind that would cost a later read.
+    cache.evict('A');
+    state.lookups = 0;
+    expect(await cache.resolve(db, 'a')).toMatchObject({ terminalId: 'A' });
+    expect(state.lookups).toBe(1);
+  });
+
+  it('answers `unavailable` when its terminal is evicted during every read', async () => {
+    const { db, state } = fakeDb({ a: 'A' });
+    const cache = createTerminalPrincipalCache({ ttlMs: 10_000 });
+    const { query } = db;
+    // Each read of A overtaken by an announcement of A.
+    const racing: Queryable = {
+      query: async <T>(sql: string, params?: readonly unknown[]) => {
+        const rows = await query(sql, params);
+        cache.evict('A');
+        return rows as T[];
+      },
+    };
+    await expect(cache.resolve(racing, 'a')).rejects.toMatchObject({
+      status: 503,
+      code: 'unavailable',
+    });
+    expect(state.lookups).toBe(TERMINAL_LOOKUP_MAX_READS);
+    expect(await cache.resolve(db, 'a')).toMatchObject({ terminalId: 'A' });
   });
 
   it('shares one lookup among concurrent callers of one token', async () => {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database';
+import { unavailable } from '../http/errors';
 import { terminalForTokenHash, type TerminalPrincipal } from './guards';
 import { hashSecret } from './secrets';
 
@@ -6,6 +7,13 @@ import { hashSecret } from './secrets';
 export const TERMINAL_CACHE_MAX = 50_000;
 /** The longest a resolved terminal is trusted from memory (also bounded by the revocation check). */
 export const TERMINAL_CACHE_MAX_TTL_MS = 30_000;
+/**
+ * Reads of one token at most, when each finds its terminal announced (revoked or re-issued) while
+ * it was under way; then the caller is answered 503 / `unavailable` and tries again.
+ */
+export const TERMINAL_LOOKUP_MAX_READS = 5;
+/** Evictions remembered for the lookups under way; beyond, those lookups all read again. */
+const EVICTIONS_KEPT = 10_000;
 
 /**
  * Resolves terminal tokens (`terminalForTokenHash`), remembering positive answers in this node's
@@ -23,8 +31,13 @@ export const TERMINAL_CACHE_MAX_TTL_MS = 30_000;
  *   (server/realtime/terminal-auth.ts). Other SQL written straight to the database is seen by REST
  *   and new handshakes once the entry expires — within `ttlMs` — and by connected sockets at the
  *   next revocation check, as before.
- * - A lookup that was in flight when an eviction happened answers its callers but is not
- *   remembered, and later callers do not join it: nothing read before a revocation outlives it.
+ * - A lookup that was in flight when an eviction happened is not remembered, and later callers do
+ *   not join it: nothing read before a revocation outlives it. When the eviction was of the very
+ *   terminal it found (its revocation or re-issue was announced while the row was read, so the
+ *   row may predate the commit), it reads the row again before answering: a socket handshake
+ *   must not connect on the stale answer, since the announcement has already looked for the
+ *   terminal's sockets on this node and found none (realtime/socket-revocation.ts). Only such
+ *   overlaps cost a second read; `clear()` counts as an eviction of every terminal.
  */
 export type TerminalPrincipalCache = {
   resolve(db: Queryable, token: string): Promise<TerminalPrincipal | null>;
@@ -54,6 +67,46 @@ export function createTerminalPrincipalCache(options: {
   const inFlight = new Map<string, Promise<TerminalPrincipal | null>>();
   /** bumped by every eviction: a lookup that saw it change does not store its answer */
   let generation = 0;
+  /** reads under way: while there are none, no eviction needs remembering */
+  let reading = 0;
+  /** terminal id → the generation its last eviction made, kept while reads are under way */
+  const evictedAt = new Map<string, number>();
+  /** a read that started before this generation was overlapped by an eviction of any terminal */
+  let evictedAllAt = 0;
+  const evicted = (terminalId: string | null) => {
+    generation += 1;
+    if (reading === 0) return;
+    if (terminalId === null || evictedAt.size >= EVICTIONS_KEPT) {
+      evictedAt.clear();
+      evictedAllAt = generation;
+    } else evictedAt.set(terminalId, generation);
+  };
+  /** Whether `terminalId` was evicted since `startedAt` (its row may have been read before). */
+  const evictedSince = (terminalId: string, startedAt: number) =>
+    evictedAllAt > startedAt || (evictedAt.get(terminalId) ?? 0) > startedAt;
+
+  /** Reads the token's row until no eviction of its terminal overlapped the read. */
+  const read = async (db: Queryable, hash: string): Promise<TerminalPrincipal | null> => {
+    for (let reads = 1; ; reads += 1) {
+      const startedAt = generation;
+      reading += 1;
+      let principal: TerminalPrincipal | null;
+      let overlapped: boolean;
+      try {
+        principal = await terminalForTokenHash(db, hash);
+        overlapped = principal !== null && evictedSince(principal.terminalId, startedAt);
+      } finally {
+        reading -= 1;
+        if (reading === 0) evictedAt.clear();
+      }
+      if (overlapped) {
+        if (reads < TERMINAL_LOOKUP_MAX_READS) continue;
+        throw unavailable('the terminal was revoked or re-issued during every lookup; try again');
+      }
+      if (principal && ttlMs > 0 && generation === startedAt) remember(hash, principal);
+      return principal;
+    }
+  };
 
   const forget = (hash: string) => {
     const entry = entries.get(hash);
@@ -85,15 +138,9 @@ export function createTerminalPrincipalCache(options: {
     }
     const pending = inFlight.get(hash);
     if (pending) return pending;
-    const startedAt = generation;
-    const lookup = terminalForTokenHash(db, hash)
-      .then((principal) => {
-        if (principal && ttlMs > 0 && generation === startedAt) remember(hash, principal);
-        return principal;
-      })
-      .finally(() => {
-        if (inFlight.get(hash) === lookup) inFlight.delete(hash);
-      });
+    const lookup = read(db, hash).finally(() => {
+      if (inFlight.get(hash) === lookup) inFlight.delete(hash);
+    });
     inFlight.set(hash, lookup);
     return lookup;
   };
@@ -102,12 +149,12 @@ export function createTerminalPrincipalCache(options: {
     resolve: (db, token) => resolveHash(db, hashSecret(token)),
     resolveHash,
     evict(terminalId) {
-      generation += 1;
+      evicted(terminalId);
       inFlight.clear();
       for (const hash of [...(hashesOf.get(terminalId) ?? [])]) forget(hash);
     },
     clear() {
-      generation += 1;
+      evicted(null);
       inFlight.clear();
       entries.clear();
       hashesOf.clear();

@@ -174,6 +174,8 @@ export async function createRealtime(options: {
     db: options.db,
     log: options.log,
     checkMs: revocationCheckMs,
+    // The in-memory adapter (no REDIS_URL) has no peers, and only warns when asked.
+    peers: redis ? io : null,
     evictEverywhere: (terminalId) => terminalAuth.evictEverywhere(terminalId),
   });
   // Resolved terminals are trusted from memory at most one revocation check (≤ 30 s; terminal-auth.ts).
@@ -201,6 +203,10 @@ export async function createRealtime(options: {
       if (wait !== null) return next(new Error('rate_limited'));
       // Hashed once: the cache's key, and what the socket is known by if the token is re-issued.
       const tokenHash = typeof token === 'string' && token.length > 0 ? hashSecret(token) : null;
+      // A revocation or re-issue announced while the row was read looks for the terminal's sockets
+      // here before this one joins its room (it finds none): the lookup reads the row again rather
+      // than answer what it read before the commit (auth/terminal-cache.ts). From its answer to
+      // the join (`connection` below, after a process.nextTick) no announcement can arrive.
       const terminal = tokenHash === null ? null : await terminalAuth.resolveHash(tokenHash);
       if (!terminal || tokenHash === null || credential === null) {
         await throttle?.authFailed(address, credential);

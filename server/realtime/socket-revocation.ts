@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Server } from 'socket.io';
 import type { Queryable } from '../db/database';
 import type { TerminalNamespace, TerminalSocket } from './realtime';
 
@@ -7,12 +8,15 @@ export const terminalRoom = (terminalId: string) => `terminal:${terminalId}`;
 const REVOKED = { reason: 'revoked by head office' };
 /** A revoked terminal's sockets go this long after it was told: the message flushes first. */
 const FLUSH_MS = 100;
+/** Node to node (not terminals): tell and drop your sockets of this revoked terminal. */
+const REVOKE_HERE = 'terminal:revoke-here';
 
 /**
  * How a node cuts off a revoked or re-issued terminal's connected sockets:
  *
  * - `announce`: through the hub (REST revoke) and the periodic check — the terminal is told
- *   `terminal:revoked`, then its sockets are dropped on every node;
+ *   `terminal:revoked`, then its sockets are dropped, on every node (each node its own, through
+ *   Redis; a socket is told once whichever announcement reaches its node first);
  * - `dropAnnounced`: a revocation or re-issue announced by PostgreSQL at commit (hub:admin in
  *   direct mode, the demo seed, the hub itself; server/db/terminal-revocations.ts). Every node
  *   hears it, so each drops its own sockets at once;
@@ -29,6 +33,11 @@ export function createSocketRevocation(options: {
   db: Queryable;
   log: Pick<FastifyBaseLogger, 'warn'>;
   checkMs: number;
+  /**
+   * The other hub nodes (socket.io's `serverSideEmit` and its listeners, with REDIS_URL), or null
+   * when there are none.
+   */
+  peers: Pick<Server, 'serverSideEmit' | 'on'> | null;
   /** Every node's cache of resolved terminals forgets this one (terminal-auth.ts). */
   evictEverywhere: (terminalId: string) => Promise<void>;
 }) {
@@ -49,44 +58,38 @@ export function createSocketRevocation(options: {
   };
 
   /**
-   * Tells a revoked terminal, then drops its sockets on every node. Once per terminal while its
-   * drop is pending: on a loaded node the periodic check can come round again before the drop
-   * below has run, and the terminal would be told twice.
+   * This node's sockets told `terminal:revoked` (their drop pending): each is told once, however
+   * many ways the revocation reaches this node — a REST revoke is announced by the node that
+   * answered it (`announce`, through Redis) and by PostgreSQL at commit (`dropAnnounced`), and a
+   * periodic check can come round again before the drop has run on a loaded node.
    */
-  const revoking = new Set<string>();
-  /** This node's sockets `announceHere` told (their drop pending): not told twice. */
   const told = new WeakSet<TerminalSocket>();
-  const announce = (terminalId: string) => {
-    if (revoking.has(terminalId)) return;
-    revoking.add(terminalId);
-    const toldHere = localSocketsOf(terminalId)
-      .filter((socket) => told.has(socket))
-      .map((socket) => socket.id);
-    terminals.to(terminalRoom(terminalId)).except(toldHere).emit('terminal:revoked', REVOKED);
-    // Let the revoke message flush before the sockets go. This node's own sockets are dropped
-    // directly: the Redis adapter drops them only when its request comes back through Redis,
-    // so during an outage a revoked terminal would have stayed connected (and kept getting its
-    // store's alerts).
-    setTimeout(() => {
-      revoking.delete(terminalId);
-      terminals.local.in(terminalRoom(terminalId)).disconnectSockets(true);
-      terminals.in(terminalRoom(terminalId)).disconnectSockets(true);
-    }, FLUSH_MS).unref();
-  };
-
-  /** The same for this node's sockets only. Skipped while `announce` is pending: it drops these. */
+  /** Tells this node's sockets of a revoked terminal (those not told yet), then drops them. */
   const announceHere = (terminalId: string) => {
-    if (revoking.has(terminalId)) return;
     for (const socket of localSocketsOf(terminalId)) {
       if (told.has(socket)) continue;
       told.add(socket);
       socket.emit('terminal:revoked', REVOKED);
     }
+    // Let the revoke message flush before the sockets go.
     setTimeout(
       () => terminals.local.in(terminalRoom(terminalId)).disconnectSockets(true),
       FLUSH_MS,
     ).unref();
   };
+  /**
+   * Tells a revoked terminal, then drops its sockets, on every node: each node tells and drops its
+   * own (`announceHere`, so a socket another announcement already told is not told again). This
+   * node's are dropped directly: what goes through Redis does not arrive during an outage, and a
+   * revoked terminal would have stayed connected (and kept getting its store's alerts).
+   */
+  const announce = (terminalId: string) => {
+    announceHere(terminalId);
+    options.peers?.serverSideEmit(REVOKE_HERE, terminalId);
+  };
+  options.peers?.on(REVOKE_HERE, (terminalId: unknown) => {
+    if (typeof terminalId === 'string') announceHere(terminalId);
+  });
 
   /** Drops this node's sockets of a terminal that use another token than `tokenHash`; how many. */
   const dropStaleTokens = (terminalId: string, tokenHash: string): number => {

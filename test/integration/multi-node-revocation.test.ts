@@ -171,9 +171,23 @@ describe.skipIf(!enabled)(
         expect(reason).toBe('io server disconnect');
         expect(afterMs).toBeLessThan(DROP_DEADLINE_MS);
         figures[`${what}${node}`] = afterMs;
-        expect(eventsOf(socket, 'terminal:revoked')).toEqual(told);
+        expect(eventsOf(socket, 'terminal:revoked'), `told on node ${node}`).toEqual(told);
       }
     };
+
+    it('a revocation through node A tells each socket of the terminal once, on both nodes', async () => {
+      // Announced twice to each node: by node A (through Redis) and by PostgreSQL at commit.
+      const { id, token } = await newTerminal('Told once');
+      const onA = await watchedSocket(nodeA, token);
+      const onB = await watchedSocket(nodeB, token);
+      const sent = Date.now();
+      const r = await callRoute(nodeA, endpoints.adminRevokeTerminal, { params: { id } });
+      expect(r.status).toBe(200);
+      // Counted once each socket is gone: nothing more can reach it.
+      await expectDroppedOnBoth('rest', { A: onA, B: onB }, sent, [
+        { reason: 'revoked by head office' },
+      ]);
+    });
 
     it('hub:admin revoke-terminal in direct mode is refused by both nodes at once, its sockets dropped on both', async () => {
       const { id, token } = await newTerminal('Direct');

@@ -9,6 +9,11 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
  *   reach the target. Nothing is answered, so only the client's own timeouts can end a wait.
  * - `restore()`: held connections carry on, held new ones are connected to the target.
  * - `cutAll()`: every open connection is destroyed at once (a proxy or firewall dropping them).
+ * - `holdAnswerTo(marker)`: on the next connection whose client sends `marker` (e.g. a statement's
+ *   parameter: a prepared statement's text is sent once per connection), what the target answers is kept in the proxy until `release()` — the
+ *   statement has run, its answer is late (a lookup overtaken by something else).
+ * - `countSent(marker)`: from now on, how many client writes carry `marker` (statements run with
+ *   that parameter).
  */
 export type TcpProxy = {
   readonly port: number;
@@ -17,18 +22,45 @@ export type TcpProxy = {
   blackhole(): void;
   restore(): void;
   cutAll(): void;
+  holdAnswerTo(marker: string): HeldAnswer;
+  countSent(marker: string): () => number;
   /** connections open through the proxy now */
   openConnections(): number;
   close(): Promise<void>;
 };
 
+export type HeldAnswer = {
+  /**
+   * Resolves once the target has answered the statement in full (PostgreSQL: the answer ends with
+   * ReadyForQuery), the answer held.
+   */
+  answered(): Promise<void>;
+  /** Passes the held answer on, and what follows. */
+  release(): void;
+};
+
+type Hold = {
+  marker: string;
+  pair: Pair | null;
+  chunks: Buffer[];
+  released: boolean;
+  onAnswer: (() => void) | null;
+};
 type Pair = { client: Socket; upstream: Socket | null };
+
+/** PostgreSQL's ReadyForQuery message ('Z', length 5, status byte) ends a statement's answer. */
+const endsWithReadyForQuery = (data: Buffer) =>
+  data.length >= 6 && data.subarray(data.length - 6, data.length - 1).equals(READY_FOR_QUERY);
+const READY_FOR_QUERY = Buffer.from([0x5a, 0, 0, 0, 5]);
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   if (target.host !== '127.0.0.1' && target.host !== 'localhost')
     throw new Error('the fault proxy only targets 127.0.0.1');
   const pairs = new Set<Pair>();
   let silent = false;
+  const holds: Hold[] = [];
+  /** marker → client writes that carried it since `countSent` */
+  const counted = new Map<string, number>();
 
   const drop = (pair: Pair) => {
     pairs.delete(pair);
@@ -40,8 +72,19 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     const upstream = connect({ host: '127.0.0.1', port: target.port });
     pair.upstream = upstream;
     // Manual forwarding instead of pipe(): pause() must hold bytes, and pipe() resumes on drain.
-    pair.client.on('data', (chunk) => upstream.write(chunk));
-    upstream.on('data', (chunk) => pair.client.write(chunk));
+    pair.client.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('latin1');
+      for (const [marker, n] of counted) if (text.includes(marker)) counted.set(marker, n + 1);
+      for (const hold of holds)
+        if (!hold.pair && !hold.released && text.includes(hold.marker)) hold.pair = pair;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      const hold = holds.find((h) => h.pair === pair && !h.released);
+      if (!hold) return void pair.client.write(chunk);
+      hold.chunks.push(chunk);
+      if (endsWithReadyForQuery(Buffer.concat(hold.chunks))) hold.onAnswer?.();
+    });
     upstream.on('error', () => drop(pair));
     upstream.on('close', () => drop(pair));
     if (!silent) pair.client.resume();
@@ -87,6 +130,27 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     cutAll() {
       for (const pair of [...pairs]) drop(pair);
+    },
+    holdAnswerTo(marker) {
+      const hold: Hold = { marker, pair: null, chunks: [], released: false, onAnswer: null };
+      holds.push(hold);
+      const answered = new Promise<void>((resolve) => {
+        hold.onAnswer = resolve;
+      });
+      return {
+        answered: () => answered,
+        release() {
+          hold.released = true;
+          holds.splice(holds.indexOf(hold), 1);
+          if (hold.pair) for (const chunk of hold.chunks) hold.pair.client.write(chunk);
+          hold.chunks = [];
+        },
+      };
+    },
+    countSent(marker) {
+      const from = counted.get(marker) ?? 0;
+      counted.set(marker, from);
+      return () => (counted.get(marker) ?? 0) - from;
     },
     openConnections: () => pairs.size,
     async close() {
