@@ -4,6 +4,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * Projects run group after group (`sequence.groupOrder`), each group with its own worker count:
  * - `unit`: fast unit tests next to the code, two files at a time (vitest's default is one fewer
  *   than the cores: one on the 2-core CI machine, where the unit phase was then a third of the run);
+ * - `unit-dom`: the renderer's component tests (jsdom), two files at a time, in workers the files
+ *   share (`isolate: false`: jsdom and React are loaded once per worker, not once per file);
  * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
  *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
  *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
@@ -13,6 +15,13 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
  * - `faults`, `e2e`: one file at a time, as before.
  */
+// Component tests that need a module graph of their own (a first load asserted), so they stay in
+// `unit`, isolated, rather than in `unit-dom`'s shared workers.
+const DOM_ISOLATED = [
+  // each case opens a screen whose lazily loaded chunk no earlier test in the worker has loaded
+  'renderer/app/screen-switch.test.tsx',
+];
+
 const ALONE = [
   // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 1 s of silence
   'test/integration/peer-watch.test.ts',
@@ -42,18 +51,40 @@ export default defineConfig({
             'shared/**/*.test.ts',
             'server/**/*.test.ts',
             'electron/**/*.test.ts',
-            'renderer/**/*.test.{ts,tsx}',
+            'renderer/**/*.test.ts',
+            ...DOM_ISOLATED,
             'console/**/*.test.{ts,tsx}',
             // the layer report and the lint rules that hold the renderer's layers
             'scripts/**/*.test.ts',
           ],
+          // the other component tests (jsdom) are `unit-dom`, below
           exclude: [...configDefaults.exclude],
           environment: 'node',
+          // a loaded 2-core machine (scrypt checks, property runs over fake IndexedDB)
+          testTimeout: 15_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The renderer's component tests: whole screens in jsdom, against a fake hub. A jsdom
+          // window and React take seconds to load, more than most of these files take to run, so
+          // the files share a worker's window and module graph (`isolate: false`); each file
+          // starts from an empty window (renderer/testing/dom-file-setup.ts), and each test from
+          // a fresh app store and IndexedDB of its own (renderer/testing/screen-testing.tsx).
+          name: 'unit-dom',
+          include: ['renderer/**/*.test.tsx'],
+          exclude: [...configDefaults.exclude, ...DOM_ISOLATED],
+          environment: 'jsdom',
+          isolate: false,
+          setupFiles: ['renderer/testing/dom-file-setup.ts'],
           // Component tests drive whole screens (sign-in runs a real scrypt check); 5 s was seen
           // to run out on a loaded 2-core machine.
           testTimeout: 15_000,
           maxWorkers: 2,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -102,6 +133,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          // a folder for the renderer and console builds the files share (one build each a run)
+          globalSetup: ['test/e2e/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { newId } from '../../shared/domain/ids';
 import { endpoints, type Order } from '../../shared/protocol';
-import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
+import { serveRenderer } from '../../scripts/start-terminal';
 import { hubApi, must } from '../support/api';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { sharedRendererBuild } from './support/shared-builds';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
 /*
@@ -79,8 +78,7 @@ beforeAll(async () => {
         body: { orders: [sale(terminal, [...lines])] },
       }),
     );
-  rendererDir = mkdtempSync(join(tmpdir(), 'sg-after-sale-'));
-  await buildRenderer(rendererDir);
+  rendererDir = await sharedRendererBuild();
   server = await serveRenderer({
     dir: rendererDir,
     hubUrl: hub.url,
@@ -97,7 +95,6 @@ afterAll(async () => {
   await server?.stop();
   await hub?.stop();
   if (hub) removeDataDir(hub);
-  if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
 });
 
 const PIN_CHECK = { timeout: 15_000 };

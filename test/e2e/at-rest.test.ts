@@ -3,16 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { endpoints } from '../../shared/protocol';
-import {
-  buildRenderer,
-  RENDERER_OUT,
-  startTerminal,
-  type Terminal,
-} from '../../scripts/start-terminal';
+import { RENDERER_OUT, startTerminal, type Terminal } from '../../scripts/start-terminal';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { callRoute } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { customerFeed, unique } from '../support/seed';
+import { copyRendererBuild } from './support/shared-builds';
 import { CHROMIUM_FLAGS, SCREENSHOT_DIR } from './support/chromium';
 import { signIn } from './support/sign-in';
 
@@ -86,7 +82,7 @@ beforeAll(async () => {
   expect(seeded.body, JSON.stringify(seeded.body)).toHaveProperty('results');
   expect(new Set(seeded.body.results.map((r) => r.status))).toEqual(new Set(['accepted']));
   expect(seeded.body.results).toHaveLength(1 + FILLERS);
-  await buildRenderer(RENDERER_OUT);
+  await copyRendererBuild(RENDERER_OUT);
   terminal = await startTerminal({
     hubUrl: hub.url,
     token: store.terminals[0]!.token,

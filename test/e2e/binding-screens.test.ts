@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { newId } from '../../shared/domain/ids';
 import { endpoints } from '../../shared/protocol';
-import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
+import { serveRenderer } from '../../scripts/start-terminal';
 import { hubApi, must } from '../support/api';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { unique } from '../support/seed';
+import { sharedRendererBuild } from './support/shared-builds';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
 /*
@@ -50,8 +49,7 @@ beforeAll(async () => {
       }),
     );
   }
-  rendererDir = mkdtempSync(join(tmpdir(), 'sg-binding-screens-'));
-  await buildRenderer(rendererDir);
+  rendererDir = await sharedRendererBuild();
   server = await serveRenderer({
     dir: rendererDir,
     hubUrl: hub.url,
@@ -68,7 +66,6 @@ afterAll(async () => {
   await server?.stop();
   await hub?.stop();
   if (hub) removeDataDir(hub);
-  if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
 });
 
 /** A PIN check is scrypt by design (≈ 0.2–0.4 s of CPU; docs/privacy.md, "PINs"). */

@@ -1,16 +1,12 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildCsp } from '../../shared/web/csp';
-import {
-  buildRenderer,
-  RENDERER_OUT,
-  startTerminal,
-  type Terminal,
-} from '../../scripts/start-terminal';
+import { RENDERER_OUT, startTerminal, type Terminal } from '../../scripts/start-terminal';
 import { endpoints } from '../../shared/protocol';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { routePath } from '../support/http';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { copyRendererBuild } from './support/shared-builds';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
 /*
@@ -28,7 +24,7 @@ const lines: string[] = [];
 beforeAll(async () => {
   hub = await startHub();
   store = await createStoreFixture(hub);
-  await buildRenderer(RENDERER_OUT);
+  await copyRendererBuild(RENDERER_OUT);
   terminal = await startTerminal({
     hubUrl: hub.url,
     token: store.terminals[0]!.token,

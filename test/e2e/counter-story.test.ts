@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
@@ -9,10 +7,11 @@ import {
   type EndpointDef,
   type StoreOrder,
 } from '../../shared/protocol';
-import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
+import { serveRenderer } from '../../scripts/start-terminal';
 import { callRoute, type RouteInput } from '../support/api';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { sharedRendererBuild } from './support/shared-builds';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 import { signIn as signInAt } from './support/sign-in';
 
@@ -135,8 +134,7 @@ beforeAll(async () => {
       ],
     },
   });
-  rendererDir = mkdtempSync(join(tmpdir(), 'sg-counter-story-'));
-  await buildRenderer(rendererDir);
+  rendererDir = await sharedRendererBuild();
   for (const terminal of store.terminals)
     servers.push(
       await serveRenderer({
@@ -157,7 +155,6 @@ afterAll(async () => {
   for (const s of servers) await s.stop();
   await hub?.stop();
   if (hub) removeDataDir(hub);
-  if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
 });
 
 const signIn = (p: Page, name: string, pin: string) =>

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { endpoints } from '../../shared/protocol';
 import { buildCsp } from '../../shared/web/csp';
 import { routePath } from '../support/http';
-import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
+import { serveRenderer } from '../../scripts/start-terminal';
+import { sharedRendererBuild } from './support/shared-builds';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 import { startOriginServer } from './support/origin-server';
 
@@ -25,8 +24,7 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  buildDir = mkdtempSync(join(tmpdir(), 'sg-renderer-'));
-  await buildRenderer(buildDir);
+  buildDir = await sharedRendererBuild();
   hub = await startOriginServer();
   other = await startOriginServer();
   app = await serveRenderer({ dir: buildDir, hubUrl: hub.origin });
@@ -48,7 +46,6 @@ afterAll(async () => {
   await app?.stop();
   await hub?.stop();
   await other?.stop();
-  rmSync(buildDir, { recursive: true, force: true });
 });
 
 const violations = (): Promise<Violation[]> =>

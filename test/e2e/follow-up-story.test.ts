@@ -5,14 +5,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import { endpoints, type FollowUpItem, type StorePerformance } from '../../shared/protocol';
-import { buildConsole } from '../../scripts/build-console.mjs';
-import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
+import { serveRenderer } from '../../scripts/start-terminal';
 import { callRoute, hubApi, must } from '../support/api';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { startHub, TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
 import { freshPgliteDataDir } from '../support/pglite-template';
 import { movableClock } from '../support/moved-clock';
 import { unique } from '../support/seed';
+import { sharedBuildDir, sharedConsoleBuild, sharedRendererBuild } from './support/shared-builds';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 import { signIn as signInAt } from './support/sign-in';
 
@@ -104,14 +104,13 @@ async function performanceOn(date: string): Promise<StorePerformance> {
 }
 
 beforeAll(async () => {
-  consoleDir = mkdtempSync(join(tmpdir(), 'sg-story-console-'));
-  rendererDir = mkdtempSync(join(tmpdir(), 'sg-story-renderer-'));
   // a PGlite cluster copied from the test template, not made by initdb (pglite-template.ts)
   dataDir = await freshPgliteDataDir('sg-story-hub-');
   profileDir = mkdtempSync(join(tmpdir(), 'sg-story-chromium-'));
   // The builds, the hub and Chromium start side by side (the hub reads the console's files
   // per request, so it may start before they are built).
-  const built = Promise.all([buildConsole(consoleDir), buildRenderer(rendererDir)]);
+  consoleDir = sharedBuildDir('console');
+  const built = Promise.all([sharedConsoleBuild(), sharedRendererBuild()]);
   const counter = openCounter();
   hub = await startHub({ dataDir, env: { HUB_CONSOLE_DIR: consoleDir, ...hubClock.env } });
   store = await createStoreFixture(hub, { name: '上海静安店' });
@@ -144,7 +143,7 @@ beforeAll(async () => {
     }),
   );
   memberId = customer.id;
-  await built;
+  [, rendererDir] = await built;
   server = await serveRenderer({
     dir: rendererDir,
     hubUrl: hub.url,
@@ -166,8 +165,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
   await hub?.stop();
-  for (const dir of [dataDir, profileDir, consoleDir, rendererDir])
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [dataDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   hubClock.remove();
 });
 

@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { endpoints } from '../../shared/protocol';
-import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
+import { serveRenderer } from '../../scripts/start-terminal';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { callRoute } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { sharedRendererBuild } from './support/shared-builds';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
 /*
@@ -25,8 +24,7 @@ let page: Page;
 beforeAll(async () => {
   hub = await startHub();
   store = await createStoreFixture(hub, { name: '上海徐汇店' });
-  rendererDir = mkdtempSync(join(tmpdir(), 'sg-guide-deactivation-'));
-  await buildRenderer(rendererDir);
+  rendererDir = await sharedRendererBuild();
   server = await serveRenderer({
     dir: rendererDir,
     hubUrl: hub.url,
@@ -42,7 +40,6 @@ afterAll(async () => {
   await server?.stop();
   await hub?.stop();
   if (hub) removeDataDir(hub);
-  if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
 });
 
 async function admin(action: 'deactivate' | 'reactivate', guideId: string) {

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
@@ -8,10 +6,11 @@ import {
   type DayStats,
   type EndpointDef,
 } from '../../shared/protocol';
-import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
+import { serveRenderer } from '../../scripts/start-terminal';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { callRoute, type RouteInput } from '../support/api';
 import { removeDataDir, restartHub, startHub, type HubProcess } from '../support/hub-process';
+import { sharedRendererBuild } from './support/shared-builds';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 import { signIn as signInAt } from './support/sign-in';
 
@@ -95,8 +94,7 @@ beforeAll(async () => {
       ],
     },
   });
-  rendererDir = mkdtempSync(join(tmpdir(), 'sg-guide-flow-'));
-  await buildRenderer(rendererDir);
+  rendererDir = await sharedRendererBuild();
   // Terminal 1 is connected by hand (token typed); terminal 2 is pre-seeded by IT.
   servers.push(await serveRenderer({ dir: rendererDir, hubUrl: hub.url, proxyHub: true }));
   servers.push(
@@ -117,7 +115,6 @@ afterAll(async () => {
   for (const s of servers) await s.stop();
   await hub?.stop();
   if (hub) removeDataDir(hub);
-  if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
 });
 
 /** Today's orders at the store, as the hub counts them. */

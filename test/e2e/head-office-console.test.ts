@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditStatement } from '../../shared/protocol';
-import { buildConsole } from '../../scripts/build-console.mjs';
 import { CHAIN_PERIOD, seedChainFixture, type ChainFixture } from '../support/chain-fixture';
 import { removeDataDir, startHub, TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
+import { sharedConsoleBuild } from './support/shared-builds';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
 /**
@@ -25,8 +24,7 @@ describe('head-office console in Chromium', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sg-console-e2e-'));
-    await buildConsole(dir);
+    dir = await sharedConsoleBuild();
     hub = await startHub({ env: { HUB_CONSOLE_DIR: dir } });
     fx = await seedChainFixture(hub);
     browser = await launchChromium();
@@ -43,7 +41,6 @@ describe('head-office console in Chromium', () => {
     await browser?.close();
     await hub?.kill();
     if (hub) removeDataDir(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const tile = (name: string) =>

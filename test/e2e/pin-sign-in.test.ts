@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildRenderer, serveRenderer } from '../../scripts/start-terminal';
+import { serveRenderer } from '../../scripts/start-terminal';
 import { endpoints } from '../../shared/protocol';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import { callRoute } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { giveLegacyPin } from '../support/legacy-pin';
+import { sharedRendererBuild } from './support/shared-builds';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
 /*
@@ -31,8 +30,7 @@ beforeAll(async () => {
   firstHub = await startHub();
   store = await createStoreFixture(firstHub, { name: '上海徐汇店' });
   hub = await giveLegacyPin(startHub, firstHub, store.guide2.id, LEGACY_PIN);
-  rendererDir = mkdtempSync(join(tmpdir(), 'sg-pin-sign-in-'));
-  await buildRenderer(rendererDir);
+  rendererDir = await sharedRendererBuild();
   server = await serveRenderer({
     dir: rendererDir,
     hubUrl: hub.url,
@@ -48,7 +46,6 @@ afterAll(async () => {
   await server?.stop();
   await hub?.stop();
   if (firstHub) removeDataDir(firstHub);
-  if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
 });
 
 async function typePin(pin: string) {
