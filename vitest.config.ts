@@ -91,6 +91,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts)
+          globalSetup: ['test/support/hub-bundle.ts'],
           include: ['test/integration/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...ALONE],
           environment: 'node',
@@ -104,6 +106,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration-alone',
+          // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts)
+          globalSetup: ['test/support/hub-bundle.ts'],
           include: ALONE,
           environment: 'node',
           testTimeout: 120_000,

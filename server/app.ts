@@ -62,7 +62,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     logger: { level: config.logLevel, ...safeLoggerOptions },
     // Routes that take batches raise this to 1 MiB (see http/access.ts).
     bodyLimit: SMALL_BODY_LIMIT,
-    requestTimeout: HTTP_TIMEOUTS.requestMs,
+    requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: HTTP_TIMEOUTS.keepAliveMs,
     // The client address that per-address limits count: the peer, or X-Forwarded-For from these.
     ...(config.trustedProxies.length > 0 ? { trustProxy: config.trustedProxies } : {}),
@@ -94,7 +94,9 @@ export async function createHub(config: HubConfig): Promise<Hub> {
     else request.log.debug(entry, 'request completed');
   });
   installErrorHandling(app);
-  app.server.headersTimeout = HTTP_TIMEOUTS.headersMs;
+  // Headers come with the request, so within its limit too (Node's http.createServer refuses a
+  // headers timeout longer than the request timeout).
+  app.server.headersTimeout = Math.min(HTTP_TIMEOUTS.headersMs, config.requestTimeoutMs);
   const throttle = await createThrottle(app, {
     redisUrl: config.redisUrl,
     redisPrefix: config.redisPrefix,
@@ -274,7 +276,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         // socket's: they share the HTTP server's connection list).
         const deadline = setTimeout(
           () => app.server.closeAllConnections(),
-          HTTP_TIMEOUTS.requestMs,
+          config.requestTimeoutMs,
         ).unref();
         try {
           await app.close();

@@ -101,6 +101,15 @@ describe('hub configuration', () => {
     expect(() => loadConfig({ HUB_LISTEN_BACKLOG: '0' })).toThrow(/HUB_LISTEN_BACKLOG/);
   });
 
+  it('reads the request timeout (HUB_REQUEST_TIMEOUT_MS, default 30 s, 1 s – 1 h)', () => {
+    expect(loadConfig({}).requestTimeoutMs).toBe(30_000);
+    expect(loadConfig({ HUB_REQUEST_TIMEOUT_MS: '5000' }).requestTimeoutMs).toBe(5_000);
+    for (const bad of ['999', '3600001', '2.5', 'soon'])
+      expect(() => loadConfig({ HUB_REQUEST_TIMEOUT_MS: bad })).toThrow(
+        /^Invalid hub configuration: HUB_REQUEST_TIMEOUT_MS: /,
+      );
+  });
+
   it('sizes the PostgreSQL pool per node (HUB_DB_POOL_MAX, default 10)', () => {
     expect(loadConfig({}).dbPoolMax).toBe(10);
     expect(loadConfig({ HUB_DB_POOL_MAX: '40' }).dbPoolMax).toBe(40);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { HTTP_TIMEOUTS } from './http/timeouts';
 
 /** Hub configuration, from the environment only (12-factor), validated once at start. */
 const envSchema = z.object({
@@ -40,6 +41,17 @@ const envSchema = z.object({
   /** PostgreSQL: how long opening a connection (or waiting for a free one) may take */
   HUB_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** PostgreSQL: the longest one statement may run before the request is answered 503 */
+  /**
+   * the longest a client may take to send one whole request, body included (slow or silent
+   * clients); at shutdown, connections still open this long after it began are cut
+   * (server/http/timeouts.ts). 1 s – 1 h
+   */
+  HUB_REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(3_600_000)
+    .default(HTTP_TIMEOUTS.requestMs),
   HUB_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** PostgreSQL: connections this node keeps open at most (docs/scaling.md, "PostgreSQL") */
   HUB_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
@@ -138,6 +150,8 @@ export type HubConfig = {
   /** listening sockets bound on the port with SO_REUSEPORT (1: one, without it; `auto`: listenerCount) */
   listeners: number | 'auto';
   dbConnectTimeoutMs: number;
+  /** a whole request's time limit (ms), also the shutdown's bound on unfinished requests */
+  requestTimeoutMs: number;
   dbStatementTimeoutMs: number;
   /** PostgreSQL: the node's connection pool size */
   dbPoolMax: number;
@@ -203,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): HubConfig {
     listeners: e.HUB_LISTENERS,
     logLevel: e.HUB_LOG_LEVEL,
     dbConnectTimeoutMs: e.HUB_DB_CONNECT_TIMEOUT_MS,
+    requestTimeoutMs: e.HUB_REQUEST_TIMEOUT_MS,
     dbStatementTimeoutMs: e.HUB_DB_STATEMENT_TIMEOUT_MS,
     dbPoolMax: e.HUB_DB_POOL_MAX,
     dbPrepare: e.HUB_DB_PREPARE === 'on',

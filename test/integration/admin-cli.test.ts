@@ -205,7 +205,8 @@ describeOnBackends('hub:admin CLI', (backend) => {
   });
 
   // The tests here call the CLI's runAdminCli in process; this one runs the binary itself, as
-  // `npm run hub:admin` does (tsx server/admin/cli.ts): its output and exit codes (once, on PGlite).
+  // `npm run hub:admin` does (server/admin/cli.ts, from the run's hub bundle, run-cli.ts): its output
+  // and exit codes (once, on PGlite).
   if (backend.kind === 'pglite')
     it('runs as its own process: prints what it did, exits 0, 1 and 2', async () => {
       const listed = await runCli(CLI, ['list-stores', '--url', hub.url, '--json'], {

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freshPgliteDataDir } from './pglite-template';
+import { HUB_BUNDLE_ENTRIES, type HubEntry } from './hub-bundle-entries';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -62,8 +63,32 @@ const HUB_PORTS = { from: 20_000, to: 32_000 };
 const PORT_ATTEMPTS = 5;
 
 /**
- * Starts a real hub process (`server/main.ts` under tsx) on a free port and waits until it
- * listens. Each call gets a fresh PGlite data dir (migrated, no data; see `HubOptions.migrated`)
+ * The directory of the run's hub bundle when the test project bundles the hub once per run
+ * (the integration projects' globalSetup, hub-bundle.ts), else undefined: outside vitest (the
+ * benches) and in projects without that setup, hubs and CLIs run from source under tsx.
+ */
+export async function hubBundle(): Promise<string | undefined> {
+  if (!process.env.VITEST) return undefined;
+  const { inject } = await import('vitest');
+  // undefined in a project that does not provide one
+  return inject('hubBundle') as string | undefined;
+}
+
+/**
+ * The Node arguments that run one of the hub's entry points (`server/main.ts`, a CLI): its file
+ * in this run's bundle (built from the current source at the run's start, hub-bundle.ts), or the
+ * source file under tsx where there is no bundle.
+ */
+export async function hubEntryArgs(source: HubEntry): Promise<string[]> {
+  const bundle = await hubBundle();
+  return bundle
+    ? [join(bundle, `${HUB_BUNDLE_ENTRIES[source]}.js`)]
+    : ['--import', 'tsx', join(REPO_ROOT, source)];
+}
+
+/**
+ * Starts a real hub process (`server/main.ts`, from this run's bundle or under tsx, see
+ * `hubEntryArgs`) on a free port and waits until it listens. Each call gets a fresh PGlite data dir (migrated, no data; see `HubOptions.migrated`)
  * unless one is given.
  */
 export async function startHub(options: HubOptions = {}): Promise<HubProcess> {
@@ -122,7 +147,7 @@ async function launchHub(options: HubOptions, listenPort: number): Promise<HubPr
   // Extra Node flags for the hub only, e.g. `HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`
   // to profile a bench's hubs (NODE_OPTIONS refuses --cpu-prof, and would profile every process).
   const nodeArgs = (process.env.HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const hubArgs = [...nodeArgs, '--import', 'tsx', join(REPO_ROOT, 'server/main.ts')];
+  const hubArgs = [...nodeArgs, ...(await hubEntryArgs('server/main.ts'))];
   // The Node binary for the hub only, e.g. `HUB_NODE=/opt/node22/bin/node` to run a bench's hubs
   // on a Node with `reusePort` for HUB_LISTENERS > 1.
   const proc = spawn(options.node ?? process.env.HUB_NODE ?? process.execPath, hubArgs, {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { runAdminCli } from '../../server/admin/cli';
-import { REPO_ROOT } from './hub-process';
+import type { HubEntry } from './hub-bundle-entries';
+import { hubEntryArgs, REPO_ROOT } from './hub-process';
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
@@ -20,15 +20,16 @@ function cliEnv(env: Record<string, string | undefined>): Record<string, string>
 
 /**
  * Runs one of the hub's CLIs (`server/admin/cli.ts`, `server/demo/seed-cli.ts`, …) as a real
- * process under tsx, with the given environment on top of a clean one (no DATABASE_URL leaks).
+ * process (from the run's hub bundle, or under tsx: hub-process.ts's `hubEntryArgs`), with the
+ * given environment on top of a clean one (no DATABASE_URL leaks).
  */
-export function runCli(
-  script: string,
+export async function runCli(
+  script: HubEntry,
   args: readonly string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 120_000,
 ): Promise<CliResult> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
+  const proc = spawn(process.execPath, [...(await hubEntryArgs(script)), ...args], {
     cwd: REPO_ROOT,
     env: cliEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
