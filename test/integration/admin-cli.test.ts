@@ -271,7 +271,13 @@ describeOnBackends('hub:admin CLI', (backend) => {
 
     if (backend.kind === 'postgres') {
       expect((await direct('revoke-terminal', created.id)).code).toBe(0);
-      expect((await terminalInfo(created.token)).status).toBe(401);
+      // The hub cached the terminal (the 200 above) and forgets it when PostgreSQL's NOTIFY of the
+      // commit reaches its listening connection: a moment after the CLI exits, not before (a
+      // request sent at once got 200 once on a loaded machine). Refused within 2 s — not after
+      // the cache's TTL (HUB_REVOCATION_CHECK_MS, 30 s).
+      await expect
+        .poll(async () => (await terminalInfo(created.token)).status, { timeout: 2_000 })
+        .toBe(401);
     }
   });
 });
