@@ -1,15 +1,14 @@
+import { HUB_ENTRY_POINTS } from '../../scripts/hub-esbuild.mjs';
+
+type EntryPoints = typeof HUB_ENTRY_POINTS;
+
 /**
  * The hub's entry points in the test runs' hub bundle (hub-bundle.ts): source file, as the tests
- * name it → the bundle's file name (the same names as `npm run build`'s out/hub/).
+ * name it → the bundle's file name (`npm run build`'s, scripts/hub-esbuild.mjs).
  */
-export const HUB_BUNDLE_ENTRIES = {
-  'server/main.ts': 'main',
-  'server/admin/cli.ts': 'admin',
-  'server/demo/seed-cli.ts': 'seed',
-  'server/demo/simulate-cli.ts': 'simulate',
-  // started by server/db/pglite-thread.ts as ./pglite-worker.js beside the hub's file
-  'server/db/pglite-worker.ts': 'pglite-worker',
-} as const;
+export const HUB_BUNDLE_ENTRIES = Object.fromEntries(
+  Object.entries(HUB_ENTRY_POINTS).map(([name, source]) => [source, name]),
+) as { [Name in keyof EntryPoints as EntryPoints[Name]]: Name };
 
 export type HubEntry = keyof typeof HUB_BUNDLE_ENTRIES;
 

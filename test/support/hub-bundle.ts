@@ -12,7 +12,7 @@ import {
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
 import type { TestProject } from 'vitest/node';
-import { HUB_BUNDLE_ENTRIES } from './hub-bundle-entries';
+import { hubBuildOptions } from '../../scripts/hub-esbuild.mjs';
 
 /**
  * vitest `globalSetup` of the integration projects: bundles the hub and its CLIs from the source
@@ -35,19 +35,8 @@ const STALE_MS = 24 * 60 * 60 * 1000;
 export default async function setup(project: TestProject): Promise<void> {
   const root = join(import.meta.dirname, '../..');
   const result = await build({
-    absWorkingDir: root,
-    entryPoints: Object.fromEntries(
-      Object.entries(HUB_BUNDLE_ENTRIES).map(([source, name]) => [name, join(root, source)]),
-    ),
-    outdir: join(HUB_BUNDLE_ROOT, 'build'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: true,
+    ...hubBuildOptions(root, join(HUB_BUNDLE_ROOT, 'build')),
     write: false,
-    logLevel: 'warning',
   });
   const hash = createHash('sha256');
   for (const file of result.outputFiles) hash.update(file.path).update(file.contents);
