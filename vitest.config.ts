@@ -123,6 +123,8 @@ export default defineConfig({
           // fault injection: a TCP proxy in front of PostgreSQL, own redis-server children,
           // simultaneous hub starts, SIGKILL mid-batch (loopback only, bounded loops)
           name: 'faults',
+          // the hub bundled once per run from the current source (hub-bundle.ts)
+          globalSetup: ['test/support/hub-bundle.ts'],
           include: ['test/faults/**/*.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
@@ -137,8 +139,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          // a folder for the renderer and console builds the files share (one build each a run)
-          globalSetup: ['test/e2e/support/global-setup.ts'],
+          // a folder for the renderer and console builds the files share (one build each a run),
+          // and the hub bundled once per run from the current source (hub-bundle.ts)
+          globalSetup: ['test/e2e/support/global-setup.ts', 'test/support/hub-bundle.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
