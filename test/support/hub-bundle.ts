@@ -15,7 +15,7 @@ import type { TestProject } from 'vitest/node';
 import { hubBuildOptions } from '../../scripts/hub-esbuild.mjs';
 
 /**
- * vitest `globalSetup` of the integration projects: bundles the hub and its CLIs from the source
+ * vitest `globalSetup` of the integration, faults and e2e projects: bundles the hub and its CLIs from the source
  * as it is now, once per test run, and hands the bundle's directory to the test files
  * (`inject('hubBundle')`, read by hub-process.ts and run-cli.ts). A hub started from the bundle
  * listens 2–3 s sooner than one under tsx, which transpiles and resolves the whole server at every
