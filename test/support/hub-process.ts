@@ -64,8 +64,9 @@ const PORT_ATTEMPTS = 5;
 
 /**
  * The directory of the run's hub bundle when the test project bundles the hub once per run
- * (the globalSetup of the integration, faults and e2e projects, hub-bundle.ts), else undefined: outside vitest (the
- * benches) and in projects without that setup, hubs and CLIs run from source under tsx.
+ * (the globalSetup of the integration, faults and e2e projects, hub-bundle.ts), else undefined:
+ * outside vitest (the benches) and in projects without that setup, hubs and CLIs run from
+ * source under tsx.
  */
 export async function hubBundle(): Promise<string | undefined> {
   if (!process.env.VITEST) return undefined;
