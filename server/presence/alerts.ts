@@ -7,6 +7,7 @@ import {
   type ClaimAck,
 } from '../../shared/protocol';
 import type { Queryable } from '../db/database';
+import { createBatcher, fulfilled } from '../db/batcher';
 import { recordContact } from '../bindings/service';
 import type { HubContext } from '../context';
 import { ALERT_EXPIRY_MINUTES } from './windows';
@@ -148,39 +149,14 @@ export function createAlertCatchUp(
   db: Queryable,
   options: { batch?: number; inFlight?: number } = {},
 ): AlertCatchUp {
-  const batchMax = options.batch ?? CATCH_UP_BATCH;
-  const inFlightMax = options.inFlight ?? CATCH_UP_IN_FLIGHT;
-  type Waiting = CatchUpRequest & {
-    resolve: (alerts: ArrivalAlert[]) => void;
-    reject: (error: unknown) => void;
-  };
-  let waiting: Waiting[] = [];
-  let inFlight = 0;
-  const pump = () => {
-    while (inFlight < inFlightMax && waiting.length > 0) {
-      const batch = waiting.slice(0, batchMax);
-      waiting = waiting.slice(batchMax);
-      inFlight += 1;
-      // The slot is free before anyone hears their answer: a caller that asks again at once
-      // finds it so.
-      const settle = (answer: (request: Waiting, i: number) => void) => {
-        inFlight -= 1;
-        batch.forEach(answer);
-        pump();
-      };
-      listAlertsFor(db, batch).then(
-        (lists) => settle((request, i) => request.resolve(lists[i]!)),
-        (error: unknown) => settle((request) => request.reject(error)),
-      );
-    }
-  };
-  return {
-    list: (storeId, since) =>
-      new Promise<ArrivalAlert[]>((resolve, reject) => {
-        waiting.push({ storeId, since, resolve, reject });
-        pump();
-      }),
-  };
+  const list = createBatcher<CatchUpRequest, ArrivalAlert[]>(
+    async (requests) => fulfilled(await listAlertsFor(db, requests)),
+    {
+      maxBatch: options.batch ?? CATCH_UP_BATCH,
+      inFlight: options.inFlight ?? CATCH_UP_IN_FLIGHT,
+    },
+  );
+  return { list: (storeId, since) => list({ storeId, since }) };
 }
 
 /**

@@ -122,6 +122,119 @@ function suite(open: () => Promise<{ db: Db; drop: () => Promise<void> }>) {
     expect(await count('alerts', duplicate)).toBe(0);
   });
 
+  /**
+   * The same database through a wrapper of its own — so its own sighting batches, as a second hub
+   * node has — counting statements and deadlocks; `before` runs ahead of each statement.
+   */
+  const throughOwnBatches = (
+    before?: (sql: string, params: readonly unknown[]) => Promise<void>,
+  ) => {
+    const seen = { statements: 0, deadlocks: 0 };
+    const query = async (sql: string, params: readonly unknown[] = []) => {
+      seen.statements += 1;
+      await before?.(sql, params);
+      try {
+        return await db.query(sql, params);
+      } catch (error) {
+        if ((error as { code?: unknown }).code === '40P01') seen.deadlocks += 1;
+        throw error;
+      }
+    };
+    return { db: Object.assign(Object.create(db) as Db, { query: query as Db['query'] }), seen };
+  };
+  const members = async (n: number, tag: string) => {
+    const out: { id: string; code: string }[] = [];
+    for (let i = 0; i < n; i++) {
+      const code = `${tag}${Date.now()}-${i}`;
+      out.push({ id: await customer(code), code });
+    }
+    return out;
+  };
+
+  it('answers a burst of sightings in shared statements, each as if it had run alone', async () => {
+    const people = await members(40, 'B');
+    const hub = throughOwnBatches();
+    // every member once (by code or by id), and the first one twice
+    const events = [...people, people[0]!].map((m, i) => ({
+      customer: i % 2 === 0 ? { memberCode: m.code } : { customerId: m.id },
+      storeId,
+      source: 'wifi' as const,
+    }));
+    const results = await Promise.all(events.map((e) => recordPresence({ db: hub.db }, e)));
+    // 41 sightings: a lookup and a write each when alone (82 statements); shared, far fewer
+    expect(hub.seen.statements).toBeLessThanOrEqual(12);
+    const alerts = await db.query<{ id: string; customer_id: string; visit_id: string }>(
+      `select id::text as id, customer_id::text as customer_id, visit_id::text as visit_id
+         from alerts where store_id = $1 and customer_id = any($2::uuid[])`,
+      [storeId, people.map((m) => m.id)],
+    );
+    expect(alerts).toHaveLength(40);
+    const alertOf = new Map(alerts.map((a) => [a.customer_id, a]));
+    for (const [i, m] of people.entries()) {
+      const result = results[i]!;
+      const stored = alertOf.get(m.id)!;
+      expect(result.alert?.card.customerId, `member ${i}`).toBe(m.id);
+      expect({ alertId: result.alertId, visitId: result.visitId }).toEqual({
+        alertId: stored.id,
+        visitId: stored.visit_id,
+      });
+    }
+    // the second sighting of the first member extended her visit: no second alert
+    expect(results[40]).toMatchObject({
+      visitId: results[0]!.visitId,
+      alertId: results[0]!.alertId,
+      alert: null,
+    });
+    expect(await count('visits', people[0]!.id)).toBe(1);
+  });
+
+  it('fails a bad sighting alone: the rest of its batch is written, it writes nothing', async () => {
+    const people = await members(6, 'F');
+    const victim = people[3]!;
+    let spoiled = false;
+    // Before the first write carrying the victim: a visit already holds the id her sighting was
+    // to open, so her insert breaks the unique key (and with it her whole batch's statement).
+    const hub = throughOwnBatches(async (sql, params) => {
+      if (spoiled || !sql.includes('presence_sighting(')) return;
+      const batch = JSON.parse(String(params[0])) as { customer: string; visit: string }[];
+      const hers = batch.find((s) => s.customer === victim.id);
+      if (!hers || batch.length < 2) return;
+      spoiled = true;
+      await db.query(
+        `insert into visits(id, store_id, customer_id, source, started_at, last_seen_at)
+         values ($1, $2, null, 'wifi', now(), now())`,
+        [hers.visit, storeId],
+      );
+    });
+    const settled = await Promise.allSettled(
+      people.map((m) =>
+        recordPresence({ db: hub.db }, { customer: { memberCode: m.code }, storeId, source: 'qr' }),
+      ),
+    );
+    expect(spoiled).toBe(true);
+    expect(settled.map((s) => s.status)).toEqual(
+      people.map((m) => (m === victim ? 'rejected' : 'fulfilled')),
+    );
+    for (const m of people) expect(await count('alerts', m.id)).toBe(m === victim ? 0 : 1);
+    expect(await count('visits', victim.id)).toBe(0);
+  });
+
+  it('two nodes sighting the same members in opposite orders open one visit each, without deadlock', async () => {
+    const people = await members(30, 'O');
+    const [a, b] = [throughOwnBatches(), throughOwnBatches()];
+    const sight = (hub: typeof a, list: typeof people) =>
+      list.map((m) =>
+        recordPresence({ db: hub.db }, { customer: { customerId: m.id }, storeId, source: 'wifi' }),
+      );
+    const results = await Promise.all([...sight(a, people), ...sight(b, [...people].reverse())]);
+    expect(results.filter((r) => r.alert !== null)).toHaveLength(30);
+    for (const m of people) {
+      expect(await count('visits', m.id)).toBe(1);
+      expect(await count('alerts', m.id)).toBe(1);
+    }
+    expect(a.seen.deadlocks + b.seen.deadlocks).toBe(0);
+  });
+
   it('records a sighting of nobody known without a visit lookup or an alert', async () => {
     const result = await recordPresence(
       { db },

@@ -1,0 +1,65 @@
+/**
+ * Requests answered together: a node's many small statements of one kind (an alert catch-up, a
+ * presence sighting's lookup or write) become few statements of many rows each, when they come
+ * in faster than the database answers them.
+ *
+ * At most `inFlight` batches run at a time; the requests that arrive meanwhile wait and go
+ * together in the next one (up to `maxBatch` each). There is no timer: a request on a quiet node
+ * runs at once, alone, exactly as it would unbatched; batches form only while earlier ones are
+ * still under way, i.e. under load, where each statement's round trip, parse and commit is then
+ * paid once per batch instead of once per request.
+ *
+ * `run` answers each request of a batch on its own (`PromiseSettledResult`, in the requests'
+ * order), so one bad request need not fail the others; a `run` that throws fails every request it
+ * carried, and none after it.
+ */
+export type Batcher<I, O> = (item: I) => Promise<O>;
+
+export type BatcherOptions = {
+  /** requests one batch carries at most */
+  maxBatch: number;
+  /** batches under way at once; the pool keeps its other connections for everything else */
+  inFlight: number;
+};
+
+export function createBatcher<I, O>(
+  run: (items: readonly I[]) => Promise<readonly PromiseSettledResult<O>[]>,
+  { maxBatch, inFlight: inFlightMax }: BatcherOptions,
+): Batcher<I, O> {
+  type Waiting = { item: I; resolve: (value: O) => void; reject: (error: unknown) => void };
+  let waiting: Waiting[] = [];
+  let inFlight = 0;
+  const pump = () => {
+    while (inFlight < inFlightMax && waiting.length > 0) {
+      const batch = waiting.slice(0, maxBatch);
+      waiting = waiting.slice(maxBatch);
+      inFlight += 1;
+      // The slot is free before anyone hears their answer: a caller that asks again at once
+      // finds it so.
+      const settle = (answer: (request: Waiting, i: number) => void) => {
+        inFlight -= 1;
+        batch.forEach(answer);
+        pump();
+      };
+      run(batch.map((w) => w.item)).then(
+        (results) =>
+          settle((request, i) => {
+            const result = results[i];
+            if (!result) request.reject(new Error(`batch answered ${results.length} of ${i + 1}`));
+            else if (result.status === 'fulfilled') request.resolve(result.value);
+            else request.reject(result.reason);
+          }),
+        (error: unknown) => settle((request) => request.reject(error)),
+      );
+    }
+  };
+  return (item) =>
+    new Promise<O>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      pump();
+    });
+}
+
+/** Every request of a batch answered with the same outcome's kind: all fulfilled. */
+export const fulfilled = <O>(values: readonly O[]): PromiseSettledResult<O>[] =>
+  values.map((value) => ({ status: 'fulfilled', value }));
