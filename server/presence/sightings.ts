@@ -118,7 +118,7 @@ type SightingLookup = {
  * its sightings' store × customer locks (and the store-scope rows their triggers touch) until its
  * statement commits.
  */
-const SIGHTING_BATCH = 32;
+const SIGHTING_BATCH = 100;
 /** Lookup and write statements a node runs at once (each); the pool keeps the rest. */
 const SIGHTING_IN_FLIGHT = 2;
 
