@@ -86,6 +86,25 @@ describe('createBatcher', () => {
     expect(await ask(6)).toBe(6);
   });
 
+  it('with failsWaiting, fails the requests waiting behind a batch that found the database down', async () => {
+    let call = 0;
+    const ask = createBatcher(
+      async (items: readonly number[]) => {
+        call += 1;
+        if (call === 1) throw Object.assign(new Error('connect ECONNREFUSED'), { down: true });
+        return items.map((n): PromiseSettledResult<number> => ({ status: 'fulfilled', value: n }));
+      },
+      { maxBatch: 2, inFlight: 1, failsWaiting: (e) => (e as { down?: boolean }).down === true },
+    );
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map((n) => ask(n)));
+    // batch 1 ([1]) failed so: the four waiting behind it failed with it, no second statement
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
+    expect(call).toBe(1);
+    // the next request tries again
+    expect(await ask(6)).toBe(6);
+    expect(call).toBe(2);
+  });
+
   it('rejects a request its batch left unanswered instead of leaving it waiting', async () => {
     const ask = createBatcher(async () => [] as PromiseSettledResult<number>[], {
       maxBatch: 2,

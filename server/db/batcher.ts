@@ -20,11 +20,17 @@ export type BatcherOptions = {
   maxBatch: number;
   /** batches under way at once; the pool keeps its other connections for everything else */
   inFlight: number;
+  /**
+   * A `run` failing so (the database unreachable): the requests waiting behind it fail with it at
+   * once, instead of each waiting out the same timeout in the next batch; the next request tries
+   * again.
+   */
+  failsWaiting?: (error: unknown) => boolean;
 };
 
 export function createBatcher<I, O>(
   run: (items: readonly I[]) => Promise<readonly PromiseSettledResult<O>[]>,
-  { maxBatch, inFlight: inFlightMax }: BatcherOptions,
+  { maxBatch, inFlight: inFlightMax, failsWaiting }: BatcherOptions,
 ): Batcher<I, O> {
   type Waiting = { item: I; resolve: (value: O) => void; reject: (error: unknown) => void };
   let waiting: Waiting[] = [];
@@ -49,7 +55,10 @@ export function createBatcher<I, O>(
             else if (result.status === 'fulfilled') request.resolve(result.value);
             else request.reject(result.reason);
           }),
-        (error: unknown) => settle((request) => request.reject(error)),
+        (error: unknown) => {
+          if (failsWaiting?.(error)) batch.push(...waiting.splice(0));
+          settle((request) => request.reject(error));
+        },
       );
     }
   };

@@ -132,7 +132,11 @@ const batchesByDb = new WeakMap<Db, SightingBatches>();
 export function sightingBatches(db: Db): SightingBatches {
   let batches = batchesByDb.get(db);
   if (!batches) {
-    const options = { maxBatch: SIGHTING_BATCH, inFlight: SIGHTING_IN_FLIGHT };
+    const options = {
+      maxBatch: SIGHTING_BATCH,
+      inFlight: SIGHTING_IN_FLIGHT,
+      failsWaiting: isConnectionError,
+    };
     batches = {
       lookup: createBatcher((lookups) => lookUpSighted(db, lookups), options),
       write: createBatcher((sightings) => writeSightings(db, sightings), options),

@@ -2,9 +2,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnPostgres } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
-import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { API_PREFIX, endpointPath, endpoints } from '../../shared/protocol';
+import {
+  removeDataDir,
+  startHub,
+  TEST_INTEGRATION_KEY,
+  type HubProcess,
+} from '../support/hub-process';
 import { OrderLedger } from '../support/order-ledger';
-import { seedProducts, unique } from '../support/seed';
+import { seedCrmCustomers, seedProducts, unique } from '../support/seed';
 import { TEST_DATABASE_URL, freshPostgresDatabase } from '../support/services';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
@@ -123,6 +129,35 @@ describeOnPostgres('PostgreSQL faults behind a proxy', () => {
     figures.blackholeRecoveryOrdersMs = Date.now() - restoredAt;
     expect(alive()).toBe(true);
     expect(ledger.unexpectedStatuses).toEqual([]);
+  });
+
+  it('a burst of sightings during a blackhole ends in quick 503s, and the next burst is recorded after restore', async () => {
+    // Sightings share statements under load (server/presence/sightings.ts): a statement lost to
+    // the outage must fail the sightings it carried and free its slot, not stall the node's
+    // presence for good.
+    const members = await seedCrmCustomers(hub, store.terminals[0]!.token, 40, 'px');
+    const sight = async (customerId: string) => {
+      const r = await fetch(`${hub.url}${API_PREFIX}${endpointPath(endpoints.presence)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-integration-key': TEST_INTEGRATION_KEY },
+        body: JSON.stringify({ customer: { customerId }, storeId: store.storeId, source: 'wifi' }),
+        signal: AbortSignal.timeout(HANG_MS),
+      });
+      return { status: r.status, body: (await r.json()) as { alertId?: string | null } };
+    };
+    proxy.blackhole();
+    const started = Date.now();
+    const during = await Promise.all(members.slice(0, 20).map(sight));
+    figures.presenceBlackhole503Ms = Date.now() - started;
+    expect(during.map((r) => r.status)).toEqual(during.map(() => 503));
+    proxy.restore();
+    const restoredAt = Date.now();
+    await until(async () => (await sight(members[20]!)).status === 202, 'a sighting after restore');
+    figures.presenceRecoveryMs = Date.now() - restoredAt;
+    const after = await Promise.all(members.slice(21).map(sight));
+    expect(after.map((r) => r.status)).toEqual(after.map(() => 202));
+    for (const r of after) expect(r.body.alertId).toEqual(expect.any(String));
+    expect(alive()).toBe(true);
   });
 
   it("pg_terminate_backend on the hub's connections: the hub stays up and keeps taking orders", async () => {
