@@ -60,6 +60,8 @@ export default defineConfig({
           // the other component tests (jsdom) are `unit-dom`, below
           exclude: [...configDefaults.exclude],
           environment: 'node',
+          // PGlite's data dir templates made before the workers start (pglite-template-setup.ts)
+          globalSetup: ['test/support/pglite-template-setup.ts'],
           // a loaded 2-core machine (scrypt checks, property runs over fake IndexedDB)
           testTimeout: 15_000,
           maxWorkers: 2,
@@ -91,8 +93,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts)
-          globalSetup: ['test/support/hub-bundle.ts'],
+          // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts),
+          // PGlite's data dir templates made before the workers start (pglite-template-setup.ts)
+          globalSetup: ['test/support/hub-bundle.ts', 'test/support/pglite-template-setup.ts'],
           include: ['test/integration/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...ALONE],
           environment: 'node',
@@ -106,8 +109,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration-alone',
-          // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts)
-          globalSetup: ['test/support/hub-bundle.ts'],
+          // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts),
+          // PGlite's data dir templates made before the workers start (pglite-template-setup.ts)
+          globalSetup: ['test/support/hub-bundle.ts', 'test/support/pglite-template-setup.ts'],
           include: ALONE,
           environment: 'node',
           testTimeout: 120_000,
@@ -123,8 +127,9 @@ export default defineConfig({
           // fault injection: a TCP proxy in front of PostgreSQL, own redis-server children,
           // simultaneous hub starts, SIGKILL mid-batch (loopback only, bounded loops)
           name: 'faults',
-          // the hub bundled once per run from the current source (hub-bundle.ts)
-          globalSetup: ['test/support/hub-bundle.ts'],
+          // the hub bundled once per run from the current source (hub-bundle.ts), PGlite's data
+          // dir templates made before the workers start (pglite-template-setup.ts)
+          globalSetup: ['test/support/hub-bundle.ts', 'test/support/pglite-template-setup.ts'],
           include: ['test/faults/**/*.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
@@ -140,8 +145,13 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           // a folder for the renderer and console builds the files share (one build each a run),
-          // and the hub bundled once per run from the current source (hub-bundle.ts)
-          globalSetup: ['test/e2e/support/global-setup.ts', 'test/support/hub-bundle.ts'],
+          // the hub bundled once per run from the current source (hub-bundle.ts), and PGlite's data
+          // dir templates made before the workers start (pglite-template-setup.ts)
+          globalSetup: [
+            'test/e2e/support/global-setup.ts',
+            'test/support/hub-bundle.ts',
+            'test/support/pglite-template-setup.ts',
+          ],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
