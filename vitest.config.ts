@@ -60,8 +60,8 @@ export default defineConfig({
           // the other component tests (jsdom) are `unit-dom`, below
           exclude: [...configDefaults.exclude],
           environment: 'node',
-          // PGlite's data dir templates made before the workers start (pglite-template-setup.ts)
-          globalSetup: ['test/support/pglite-template-setup.ts'],
+          // the database templates made before the workers start (db-templates-setup.ts)
+          globalSetup: ['test/support/db-templates-setup.ts'],
           // a loaded 2-core machine (scrypt checks, property runs over fake IndexedDB)
           testTimeout: 15_000,
           maxWorkers: 2,
@@ -94,8 +94,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts),
-          // PGlite's data dir templates made before the workers start (pglite-template-setup.ts)
-          globalSetup: ['test/support/hub-bundle.ts', 'test/support/pglite-template-setup.ts'],
+          // the database templates made before the workers start (db-templates-setup.ts)
+          globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
           include: ['test/integration/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...ALONE],
           environment: 'node',
@@ -110,8 +110,8 @@ export default defineConfig({
         test: {
           name: 'integration-alone',
           // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts),
-          // PGlite's data dir templates made before the workers start (pglite-template-setup.ts)
-          globalSetup: ['test/support/hub-bundle.ts', 'test/support/pglite-template-setup.ts'],
+          // the database templates made before the workers start (db-templates-setup.ts)
+          globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
           include: ALONE,
           environment: 'node',
           testTimeout: 120_000,
@@ -127,9 +127,9 @@ export default defineConfig({
           // fault injection: a TCP proxy in front of PostgreSQL, own redis-server children,
           // simultaneous hub starts, SIGKILL mid-batch (loopback only, bounded loops)
           name: 'faults',
-          // the hub bundled once per run from the current source (hub-bundle.ts), PGlite's data
-          // dir templates made before the workers start (pglite-template-setup.ts)
-          globalSetup: ['test/support/hub-bundle.ts', 'test/support/pglite-template-setup.ts'],
+          // the hub bundled once per run from the current source (hub-bundle.ts), the database
+          // templates made before the workers start (db-templates-setup.ts)
+          globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
           include: ['test/faults/**/*.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
@@ -145,12 +145,12 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           // a folder for the renderer and console builds the files share (one build each a run),
-          // the hub bundled once per run from the current source (hub-bundle.ts), and PGlite's data
-          // dir templates made before the workers start (pglite-template-setup.ts)
+          // the hub bundled once per run from the current source (hub-bundle.ts), and the database
+          // templates made before the workers start (db-templates-setup.ts)
           globalSetup: [
             'test/e2e/support/global-setup.ts',
             'test/support/hub-bundle.ts',
-            'test/support/pglite-template-setup.ts',
+            'test/support/db-templates-setup.ts',
           ],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -20,7 +20,8 @@ export type HubOptions = {
   port?: number;
   /**
    * A fresh PGlite data dir (no `dataDir`, no `databaseUrl`) comes with every migration applied
-   * (pglite-template.ts); `false` gives an empty cluster the hub migrates at its start.
+   * (pglite-template.ts); `false` gives an empty cluster the hub migrates at its start. So does a
+   * fresh PostgreSQL database a backend makes (backends.ts, services.ts).
    */
   migrated?: boolean;
   /** on top of this process's environment; `undefined` leaves a variable out */

@@ -36,7 +36,7 @@ export async function freshPgliteDataDir(
 
 /**
  * Makes both templates if this machine has not got them yet. The test projects that open PGlite
- * run this as a `globalSetup` (pglite-template-setup.ts), once in vitest's main process before any
+ * run this as a `globalSetup` (db-templates-setup.ts), once in vitest's main process before any
  * test file starts: otherwise the first file of each worker made them at the same time (8–9
  * CPU-seconds each, initdb and the migrations in WebAssembly), both workers waiting on it.
  */
