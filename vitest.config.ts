@@ -9,7 +9,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
  *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
  *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
- *   a file's time is waiting on its hubs);
+ *   a file's time is waiting on its hubs), in workers the files share (`isolate: false`: the test
+ *   side's modules — the protocol's schemas, the terminal's sync engine — are loaded once per
+ *   worker, not once per file; no file mocks a module or changes the environment);
  * - `integration-alone`: the integration files that measure timing or share the machine's Redis
  *   (short heartbeat and rate-limit windows, a page built ahead within a second), one at a time
  *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
@@ -102,6 +104,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
+          isolate: false,
           sequence: { groupOrder: 3 },
         },
       },
