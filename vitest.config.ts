@@ -67,6 +67,10 @@ export default defineConfig({
           // a loaded 2-core machine (scrypt checks, property runs over fake IndexedDB)
           testTimeout: 15_000,
           maxWorkers: 2,
+          // PGlite's WebAssembly compiled by V8's baseline tier only, as in the test hubs
+          // (hub-process.ts, TEST_HUB_NODE_FLAGS): the database tests each open a PGlite that
+          // lives too short for the optimising tier's background compiles to pay back
+          execArgv: ['--liftoff-only'],
           sequence: { groupOrder: 1 },
         },
       },
