@@ -9,7 +9,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
  *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
  *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
- *   a file's time is waiting on its hubs);
+ *   a file's time is waiting on its hubs), in workers the files share (`isolate: false`: the test
+ *   side's modules — the protocol's schemas, the terminal's sync engine — are loaded once per
+ *   worker, not once per file; no file mocks a module or changes the environment);
  * - `integration-alone`: the integration files that measure timing or share the machine's Redis
  *   (short heartbeat and rate-limit windows, a page built ahead within a second), one at a time
  *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
@@ -60,9 +62,15 @@ export default defineConfig({
           // the other component tests (jsdom) are `unit-dom`, below
           exclude: [...configDefaults.exclude],
           environment: 'node',
+          // the database templates made before the workers start (db-templates-setup.ts)
+          globalSetup: ['test/support/db-templates-setup.ts'],
           // a loaded 2-core machine (scrypt checks, property runs over fake IndexedDB)
           testTimeout: 15_000,
           maxWorkers: 2,
+          // PGlite's WebAssembly compiled by V8's baseline tier only, as in the test hubs
+          // (hub-process.ts, TEST_HUB_NODE_FLAGS): the database tests each open a PGlite that
+          // lives too short for the optimising tier's background compiles to pay back
+          execArgv: ['--liftoff-only'],
           sequence: { groupOrder: 1 },
         },
       },
@@ -91,14 +99,16 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts)
-          globalSetup: ['test/support/hub-bundle.ts'],
+          // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts),
+          // the database templates made before the workers start (db-templates-setup.ts)
+          globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
           include: ['test/integration/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...ALONE],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
+          isolate: false,
           sequence: { groupOrder: 3 },
         },
       },
@@ -106,8 +116,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration-alone',
-          // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts)
-          globalSetup: ['test/support/hub-bundle.ts'],
+          // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts),
+          // the database templates made before the workers start (db-templates-setup.ts)
+          globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
           include: ALONE,
           environment: 'node',
           testTimeout: 120_000,
@@ -123,8 +134,9 @@ export default defineConfig({
           // fault injection: a TCP proxy in front of PostgreSQL, own redis-server children,
           // simultaneous hub starts, SIGKILL mid-batch (loopback only, bounded loops)
           name: 'faults',
-          // the hub bundled once per run from the current source (hub-bundle.ts)
-          globalSetup: ['test/support/hub-bundle.ts'],
+          // the hub bundled once per run from the current source (hub-bundle.ts), the database
+          // templates made before the workers start (db-templates-setup.ts)
+          globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
           include: ['test/faults/**/*.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
@@ -140,8 +152,13 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           // a folder for the renderer and console builds the files share (one build each a run),
-          // and the hub bundled once per run from the current source (hub-bundle.ts)
-          globalSetup: ['test/e2e/support/global-setup.ts', 'test/support/hub-bundle.ts'],
+          // the hub bundled once per run from the current source (hub-bundle.ts), and the database
+          // templates made before the workers start (db-templates-setup.ts)
+          globalSetup: [
+            'test/e2e/support/global-setup.ts',
+            'test/support/hub-bundle.ts',
+            'test/support/db-templates-setup.ts',
+          ],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

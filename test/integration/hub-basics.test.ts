@@ -10,8 +10,8 @@ describeOnBackends('hub basics', (backend) => {
   let hub: HubProcess;
   let store: StoreFixture;
   beforeAll(async () => {
-    // An unmigrated PGlite dir (other suites start on a migrated copy): the hub migrates a new
-    // data dir at its start, as it does in production.
+    // An unmigrated PGlite dir or PostgreSQL database (other suites start on a migrated copy):
+    // the hub migrates a new database at its start, as it does in production.
     hub = await backend.startHub({ migrated: false });
     store = await createStoreFixture(hub);
   });

@@ -18,7 +18,8 @@ function makeBackend(kind: Backend['kind']): Backend {
     async startHub(options = {}) {
       let opts = options;
       if (kind === 'postgres' && !options.databaseUrl) {
-        const database = await freshPostgresDatabase();
+        // migrated unless `migrated: false`, as a fresh PGlite data dir (hub-process.ts)
+        const database = await freshPostgresDatabase({ migrated: options.migrated ?? true });
         drops.push(database.drop);
         opts = { ...options, databaseUrl: database.url };
       }

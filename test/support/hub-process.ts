@@ -20,7 +20,8 @@ export type HubOptions = {
   port?: number;
   /**
    * A fresh PGlite data dir (no `dataDir`, no `databaseUrl`) comes with every migration applied
-   * (pglite-template.ts); `false` gives an empty cluster the hub migrates at its start.
+   * (pglite-template.ts); `false` gives an empty cluster the hub migrates at its start. So does a
+   * fresh PostgreSQL database a backend makes (backends.ts, services.ts).
    */
   migrated?: boolean;
   /** on top of this process's environment; `undefined` leaves a variable out */
@@ -76,14 +77,24 @@ export async function hubBundle(): Promise<string | undefined> {
 }
 
 /**
+ * V8 flags for the hubs and CLIs of a test run (not for the benches, which measure the hub as it
+ * ships): PGlite's WebAssembly (PostgreSQL) compiled by V8's baseline compiler only, without
+ * tiering hot functions up to the optimising one. What the code does is the same (a compiler
+ * tier, not a semantic); what changes is the CPU: a test hub lives seconds, too short for the
+ * optimised code to pay back the background compiles, which took ~1.2 of a PGlite hub start's
+ * ~3.5 CPU-seconds on the 2-core machine, where the integration phase is CPU-bound.
+ */
+export const TEST_HUB_NODE_FLAGS: readonly string[] = ['--liftoff-only'];
+
+/**
  * The Node arguments that run one of the hub's entry points (`server/main.ts`, a CLI): its file
- * in this run's bundle (built from the current source at the run's start, hub-bundle.ts), or the
- * source file under tsx where there is no bundle.
+ * in this run's bundle (built from the current source at the run's start, hub-bundle.ts) with
+ * TEST_HUB_NODE_FLAGS, or the source file under tsx where there is no bundle.
  */
 export async function hubEntryArgs(source: HubEntry): Promise<string[]> {
   const bundle = await hubBundle();
   return bundle
-    ? [join(bundle, `${HUB_BUNDLE_ENTRIES[source]}.js`)]
+    ? [...TEST_HUB_NODE_FLAGS, join(bundle, `${HUB_BUNDLE_ENTRIES[source]}.js`)]
     : ['--import', 'tsx', join(REPO_ROOT, source)];
 }
 

@@ -34,6 +34,16 @@ export async function freshPgliteDataDir(
   return dir;
 }
 
+/**
+ * Makes both templates if this machine has not got them yet. The test projects that open PGlite
+ * run this as a `globalSetup` (db-templates-setup.ts), once in vitest's main process before any
+ * test file starts: otherwise the first file of each worker made them at the same time (8–9
+ * CPU-seconds each, initdb and the migrations in WebAssembly), both workers waiting on it.
+ */
+export async function makePgliteTemplates(): Promise<void> {
+  await Promise.all([emptyTemplate(), migratedTemplate()]);
+}
+
 let madeEmpty: Promise<string> | null = null;
 let madeMigrated: Promise<string> | null = null;
 

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import type { Db } from '../../server/db/database';
+import { migrate, migrations } from '../../server/db/migrate';
 import { openPostgres, type PostgresOptions } from '../../server/db/postgres';
 
 /**
@@ -31,20 +33,20 @@ export const postgresAndRedis = {
     .join('; '),
 };
 
-/** Creates a fresh database on the test server and returns its URL and a drop function. */
-export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * Creates a fresh database on the test server and returns its URL and a drop function. Empty
+ * unless `migrated`: then a copy of a template database with every hub migration applied by
+ * `migrate()` and nothing else (no phone hash key, no row), as a PGlite hub's data dir is
+ * (pglite-template.ts): a hub on it finds every migration done, as on a restart.
+ */
+export async function freshPostgresDatabase({
+  migrated = false,
+}: { migrated?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const base = new URL(TEST_DATABASE_URL!);
-  const admin = new pg.Client({ connectionString: base.toString() });
-  try {
-    await admin.connect();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL at ${base.host} cannot be reached (TEST_DATABASE_URL): ${String(error)}`,
-      { cause: error },
-    );
-  }
+  const template = migrated ? await migratedPostgresTemplate() : null;
+  const admin = await connectAdmin();
   const name = `sg_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const url = new URL(base.toString());
   url.pathname = `/${name}`;
@@ -57,6 +59,75 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop(): Pr
       await c.end();
     },
   };
+}
+
+/** A client of the test server's own database (TEST_DATABASE_URL), connected. */
+async function connectAdmin(): Promise<pg.Client> {
+  const base = new URL(TEST_DATABASE_URL!);
+  const admin = new pg.Client({ connectionString: base.toString() });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL at ${base.host} cannot be reached (TEST_DATABASE_URL): ${String(error)}`,
+      { cause: error },
+    );
+  }
+  return admin;
+}
+
+let madeTemplate: Promise<string> | null = null;
+
+/**
+ * The migrated template database on the test server, made once per server: its name carries a
+ * hash of the migrations (adding or changing one makes a new template). Migrated in a scratch
+ * database and then renamed into place, so a test never copies a half-migrated one and two test
+ * processes making it at once both end up with a whole one. Nothing connects to the template once
+ * it is in place (PostgreSQL copies a template only while no session is connected to it).
+ */
+function migratedPostgresTemplate(): Promise<string> {
+  const hash = createHash('sha256').update(JSON.stringify(migrations)).digest('hex').slice(0, 16);
+  const name = `sg_template_migrated_${hash}`;
+  madeTemplate ??= (async () => {
+    const admin = await connectAdmin();
+    try {
+      const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+      if (exists.rows.length > 0) return name;
+      const scratch = `sg_template_scratch_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+      await admin.query(`create database ${scratch}`);
+      try {
+        const url = new URL(TEST_DATABASE_URL!);
+        url.pathname = `/${scratch}`;
+        const db = await openPostgres(url.toString(), { poolMax: 1 });
+        try {
+          await migrate(db);
+        } finally {
+          await db.close();
+        }
+        await admin.query(`alter database ${scratch} rename to ${name}`);
+      } catch (error) {
+        await admin.query(`drop database if exists ${scratch} with (force)`);
+        // Another test process renamed its template into place first: use that one.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      }
+      return name;
+    } finally {
+      await admin.end();
+    }
+  })().catch((error: unknown) => {
+    madeTemplate = null;
+    throw error;
+  });
+  return madeTemplate;
+}
+
+/**
+ * Makes the migrated template database if the test server has not got it yet (a `globalSetup`
+ * of the projects whose hubs run on PostgreSQL, pglite-template-setup.ts); nothing without
+ * TEST_DATABASE_URL.
+ */
+export async function makePostgresTemplate(): Promise<void> {
+  if (TEST_DATABASE_URL) await migratedPostgresTemplate();
 }
 
 export async function assertRedisReachable(): Promise<void> {
