@@ -14,7 +14,7 @@
  *
  *   npm run bench:chain -- [--stores 6000] [--sockets-per-store 2] [--rate 1000]
  *     [--orders-rate 200] [--seconds 30] [--selling-stores 200] [--kill-at <s>] [--no-kill]
- *     [--socket-children 2]
+ *     [--socket-children 2] [--presence-connections 64 (keep-alive connections per node)]
  *     [--no-write] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *     [--redis redis://127.0.0.1:6379/13]
  *
@@ -61,6 +61,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '30' },
     'selling-stores': { type: 'string', default: '200' },
     'socket-children': { type: 'string', default: '2' },
+    'presence-connections': { type: 'string', default: '64' },
     'kill-at': { type: 'string' },
     'no-kill': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
@@ -73,6 +74,8 @@ const ORDERS_RATE = Number(args['orders-rate']);
 const SECONDS = Number(args.seconds);
 const SELLING = Math.min(Number(args['selling-stores']), STORES);
 const SOCKET_CHILDREN = Number(args['socket-children']);
+/** keep-alive connections per node the presence sender holds: at most this many in a hub at once */
+const PRESENCE_CONNECTIONS = Number(args['presence-connections']);
 const KILL = !args['no-kill'];
 const KILL_AT = Number(args['kill-at'] ?? SECONDS / 2);
 for (const [name, value, max] of [
@@ -83,6 +86,7 @@ for (const [name, value, max] of [
   ['seconds', SECONDS, 120],
   ['selling-stores', SELLING, 1_000],
   ['socket-children', SOCKET_CHILDREN, 4],
+  ['presence-connections', PRESENCE_CONNECTIONS, 1_000],
 ] as const) {
   if (!Number.isInteger(value) || value <= 0 || value > max)
     throw new Error(`--${name} must be a whole number between 1 and ${max}`);
@@ -248,7 +252,7 @@ type OrderOutcome = {
 
 async function burst(fx: BenchChain, kill: () => Promise<void>) {
   const lb = createBalancer(hubs.map((h) => h.url));
-  const presenceClient = keepAliveClient(64);
+  const presenceClient = keepAliveClient(PRESENCE_CONNECTIONS);
   const ordersClient = keepAliveClient(32);
   const presencePath = `${API_PREFIX}${endpointPath(endpoints.presence)}`;
   const ordersPath = `${API_PREFIX}${endpointPath(endpoints.postOrders)}`;
