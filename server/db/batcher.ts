@@ -69,6 +69,6 @@ export function createBatcher<I, O>(
     });
 }
 
-/** Every request of a batch answered with the same outcome's kind: all fulfilled. */
+/** A batch's answers when every request of it succeeded (`run`'s result). */
 export const fulfilled = <O>(values: readonly O[]): PromiseSettledResult<O>[] =>
   values.map((value) => ({ status: 'fulfilled', value }));

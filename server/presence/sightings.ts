@@ -8,7 +8,7 @@ import { normalisePhone } from '../../shared/domain/phone';
 import type { CustomerCard, CustomerRef, PresenceEvent } from '../../shared/protocol';
 import { resolveLiveCustomerId } from '../customers/merge-chain';
 import { cachedPhoneHashKey } from '../customers/phone-key';
-import { createBatcher, type Batcher } from '../db/batcher';
+import { createBatcher, fulfilled, type Batcher } from '../db/batcher';
 import { isConnectionError, type Db, type Queryable } from '../db/database';
 import { retryOnLockConflict } from '../db/lock-retry';
 import { type CardCustomerRow, CARD_COLUMNS } from './card';
@@ -209,12 +209,12 @@ async function writeSightings(
   db: Queryable,
   sightings: readonly Sighting[],
 ): Promise<PromiseSettledResult<SightingRow | null>[]> {
-  const lockKey = (s: Sighting) => `${s.storeId}:${s.customer.id}`;
   const order = sightings
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => (lockKey(a.s) < lockKey(b.s) ? -1 : lockKey(a.s) > lockKey(b.s) ? 1 : 0));
-  const run = (batch: readonly { s: Sighting; i: number }[]) =>
-    retryOnLockConflict(() =>
+    .map((s, i) => ({ s, i, key: `${s.storeId}:${s.customer.id}` }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  /** Each sighting's row, in `batch`'s order (null: no visit to extend and no card). */
+  const run = async (batch: readonly { s: Sighting }[]): Promise<(SightingRow | null)[]> => {
+    const rows = await retryOnLockConflict(() =>
       db.query<SightingRow & { i: number }>(
         `select (q.i - 1)::int as i, s.opened, s.visit_id::text as visit_id,
                 s.alert_id::text as alert_id, s.new_minute
@@ -242,34 +242,19 @@ async function writeSightings(
         ],
       ),
     );
-  const answers = (
-    batch: readonly { i: number }[],
-    rows: readonly (SightingRow & { i: number })[],
-  ) => {
     const byPosition = new Map(rows.map(({ i, ...row }) => [i, row]));
-    return batch.map(({ i }, k) => [i, byPosition.get(k) ?? null] as const);
+    return batch.map((_, k) => byPosition.get(k) ?? null);
   };
-  let settled: [number, PromiseSettledResult<SightingRow | null>][];
+  // In `order`'s order.
+  let outcomes: PromiseSettledResult<SightingRow | null>[];
   try {
-    settled = answers(order, await run(order)).map(([i, row]) => [
-      i,
-      { status: 'fulfilled', value: row },
-    ]);
+    outcomes = fulfilled(await run(order));
   } catch (error) {
     if (sightings.length === 1 || isConnectionError(error)) throw error;
-    settled = await Promise.all(
-      order.map(async (one): Promise<[number, PromiseSettledResult<SightingRow | null>]> => {
-        try {
-          const [[, row]] = answers([one], await run([one])) as [[number, SightingRow | null]];
-          return [one.i, { status: 'fulfilled', value: row }];
-        } catch (reason) {
-          return [one.i, { status: 'rejected', reason }];
-        }
-      }),
-    );
+    outcomes = await Promise.allSettled(order.map(async (one) => (await run([one]))[0]!));
   }
   const results: PromiseSettledResult<SightingRow | null>[] = new Array(sightings.length);
-  for (const [i, result] of settled) results[i] = result;
+  order.forEach(({ i }, k) => (results[i] = outcomes[k]!));
   return results;
 }
 
