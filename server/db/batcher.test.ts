@@ -49,6 +49,17 @@ describe('createBatcher', () => {
     expect(await Promise.all(answers)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80]);
   });
 
+  it('counts each request by its size when given one: a request bigger than maxBatch goes alone', async () => {
+    const c = controlled();
+    const ask = createBatcher(c.run, { maxBatch: 10, size: (n) => n, inFlight: 1 });
+    const answers = [1, 2, 3, 4, 5, 20, 6, 4].map((n) => ask(n));
+    await c.answerAll();
+    // 1 alone (the slot was free); then 2+3+4 (5 more would make 14), 5 (20 would make 25),
+    // 20 alone, 6+4
+    expect(c.batches).toEqual([[1], [2, 3, 4], [5], [20], [6, 4]]);
+    expect(await Promise.all(answers)).toEqual([10, 20, 30, 40, 50, 200, 60, 40]);
+  });
+
   it('fails only the request its batch answered as failed', async () => {
     const c = controlled();
     const ask = createBatcher(c.run, { maxBatch: 5, inFlight: 1 });

@@ -15,9 +15,14 @@
  */
 export type Batcher<I, O> = (item: I) => Promise<O>;
 
-export type BatcherOptions = {
-  /** requests one batch carries at most */
+export type BatcherOptions<I> = {
+  /**
+   * What one batch carries at most: requests, or their summed `size`. A request bigger than that
+   * runs as a batch of its own.
+   */
   maxBatch: number;
+  /** a request's share of `maxBatch` (default 1: each request counts one) */
+  size?: (item: I) => number;
   /** batches under way at once; the pool keeps its other connections for everything else */
   inFlight: number;
   /**
@@ -30,15 +35,21 @@ export type BatcherOptions = {
 
 export function createBatcher<I, O>(
   run: (items: readonly I[]) => Promise<readonly PromiseSettledResult<O>[]>,
-  { maxBatch, inFlight: inFlightMax, failsWaiting }: BatcherOptions,
+  { maxBatch, size = () => 1, inFlight: inFlightMax, failsWaiting }: BatcherOptions<I>,
 ): Batcher<I, O> {
   type Waiting = { item: I; resolve: (value: O) => void; reject: (error: unknown) => void };
   let waiting: Waiting[] = [];
   let inFlight = 0;
   const pump = () => {
     while (inFlight < inFlightMax && waiting.length > 0) {
-      const batch = waiting.slice(0, maxBatch);
-      waiting = waiting.slice(maxBatch);
+      // The first request always goes; the next ones while they fit.
+      let take = 1;
+      for (let load = size(waiting[0]!.item); take < waiting.length; take++) {
+        load += size(waiting[take]!.item);
+        if (load > maxBatch) break;
+      }
+      const batch = waiting.slice(0, take);
+      waiting = waiting.slice(take);
       inFlight += 1;
       // The slot is free before anyone hears their answer: a caller that asks again at once
       // finds it so.

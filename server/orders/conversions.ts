@@ -6,6 +6,9 @@ import { storeDay, localDate } from '../stats/store-day';
 export type ConversionInput = {
   orderId: string;
   customerId: string;
+  storeId: string;
+  /** the store's time zone: its visits convert on the store-local day of the order */
+  timezone: string;
   createdAt: Date;
   /** the visit of the alert the order was taken from, if it names one */
   alertVisitId: string | null;
@@ -25,8 +28,8 @@ const ms = (value: Date | string) => new Date(value).getTime();
 export const iso = (value: Date | string) => new Date(value).toISOString();
 
 /**
- * Marks visits (and their alerts) converted by the batch's accepted orders. A visit converts when
- * its customer orders in the same store on the same store-local day; the alert the order names
+ * Marks visits (and their alerts) converted by the batch's accepted orders (of one store or
+ * several). A visit converts when its customer orders in the same store on the same store-local day; the alert the order names
  * wins, then the latest visit that began before the order, then the earliest later one. The first
  * order converts a visit: later orders never move the credit (`converted_at is null` guards the
  * update, also against another batch converting the same visit concurrently).
@@ -37,39 +40,39 @@ export const iso = (value: Date | string) => new Date(value).toISOString();
  */
 export async function convertVisits(
   tx: Queryable,
-  storeId: string,
-  timezone: string,
   inputs: ConversionInput[],
 ): Promise<Conversions> {
   const none: Conversions = { visitByOrder: new Map(), alertUpdates: [] };
   if (inputs.length === 0) return none;
   const days = new Map<string, { from: string; to: string }>();
-  const dayOf = (at: Date) => {
+  const dayOf = (at: Date, timezone: string) => {
     const date = localDate(at, timezone);
-    let day = days.get(date);
+    const key = `${timezone}|${date}`;
+    let day = days.get(key);
     if (!day) {
       const d = storeDay(date, timezone);
       day = { from: d.from.toISOString(), to: d.to.toISOString() };
-      days.set(date, day);
+      days.set(key, day);
     }
     return day;
   };
   const candidates = await tx.query<VisitCandidate>(
     `select x.order_id::text as order_id, v.id::text as visit_id, v.alert_id::text as alert_id,
             v.started_at
-       from jsonb_to_recordset($2::jsonb)
-              as x(order_id uuid, customer_id uuid, day_from timestamptz, day_to timestamptz)
-       join visits v on v.store_id = $1 and v.customer_id = x.customer_id
+       from jsonb_to_recordset($1::jsonb)
+              as x(order_id uuid, customer_id uuid, store_id uuid,
+                   day_from timestamptz, day_to timestamptz)
+       join visits v on v.store_id = x.store_id and v.customer_id = x.customer_id
                     and v.started_at >= x.day_from and v.started_at < x.day_to
                     and v.converted_at is null`,
     [
-      storeId,
       JSON.stringify(
         inputs.map((i) => {
-          const day = dayOf(i.createdAt);
+          const day = dayOf(i.createdAt, i.timezone);
           return {
             order_id: i.orderId,
             customer_id: i.customerId,
+            store_id: i.storeId,
             day_from: day.from,
             day_to: day.to,
           };

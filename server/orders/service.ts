@@ -4,7 +4,7 @@ import type { AlertUpdate, ItemResult, Order, RejectCode } from '../../shared/pr
 import type { TerminalPrincipal } from '../auth/guards';
 import { loadBindingRules } from '../bindings/rules';
 import type { Db } from '../db/database';
-import { LOCK_NOT_AVAILABLE, retryOnLockConflict, type OnRetry } from '../db/lock-retry';
+import type { OnRetry } from '../db/lock-retry';
 import {
   activeGuides,
   alertsById,
@@ -14,7 +14,8 @@ import {
   type AlertRef,
   type ProductRef,
 } from './lookups';
-import { storeCandidates, type Candidate } from './store-batch';
+import type { Candidate } from './store-batch';
+import { storeUpload } from './upload-batches';
 
 export type IngestOutcome = {
   /** one result per submitted order, in the submitted order */
@@ -47,7 +48,8 @@ const rejected = (id: string, refusal: Refusal): ItemResult => ({
  * recognised as a duplicate of one already stored, or rejected with a reason a person can act on.
  * Every step is one SQL statement for the whole batch, and the batch's stock movements claim the
  * order ids (`on conflict do nothing` on their unique key, then the orders' primary key), so the
- * same id sent twice — even concurrently — is stored once (store-batch.ts).
+ * same id sent twice — even concurrently — is stored once (store-batch.ts). Under load, uploads
+ * that arrive together are stored in one transaction (upload-batches.ts).
  */
 export async function ingestOrders(
   db: Db,
@@ -103,7 +105,7 @@ export async function ingestOrders(
 
   const candidates: Candidate[] = [];
   for (const o of fresh) {
-    const verdict = checkOrder(o, terminal, guides, products, alerts, customers);
+    const verdict = checkOrder(o, terminal, timezone, guides, products, alerts, customers);
     if ('code' in verdict) outcome.set(o.id, rejected(o.id, verdict));
     else candidates.push(verdict);
   }
@@ -113,18 +115,14 @@ export async function ingestOrders(
     alertUpdates: [],
     customersCursor: null,
     catalogCursor: null,
-    stockShortfalls: 0,
+    shortfalls: new Map<string, number>(),
   };
-  const { accepted, alertUpdates, customersCursor, catalogCursor, stockShortfalls } =
+  const { accepted, alertUpdates, customersCursor, catalogCursor, shortfalls } =
     candidates.length === 0
       ? nothing
-      : await retryOnLockConflict(
-          () => storeCandidates(db, terminal.storeId, timezone, rules, candidates),
-          onRetry,
-          // The tail's row-lock wait under the feed lock is bounded (migration 028): a timeout is
-          // a conflict like a deadlock, and the batch runs again.
-          [LOCK_NOT_AVAILABLE],
-        );
+      : await storeUpload(db, { candidates, rules, ...(onRetry ? { onRetry } : {}) });
+  let stockShortfalls = 0;
+  for (const lines of shortfalls.values()) stockShortfalls += lines;
   for (const c of candidates)
     outcome.set(
       c.order.id,
@@ -150,6 +148,7 @@ export async function ingestOrders(
 function checkOrder(
   o: Order,
   terminal: TerminalPrincipal,
+  timezone: string,
   guides: Set<string>,
   products: Map<string, ProductRef>,
   alerts: Map<string, AlertRef>,
@@ -187,6 +186,7 @@ function checkOrder(
   const { total, units } = orderTotals(o.lines);
   return {
     order: o,
+    timezone,
     customerId,
     alert,
     products: o.lines.map((l) => products.get(l.sku)!),

@@ -22,6 +22,8 @@ import type { AlertRef, ProductRef } from './lookups';
 /** An order that passed every business rule, ready to insert. */
 export type Candidate = {
   order: Order;
+  /** its store's time zone (the store-local day its visit converts on) */
+  timezone: string;
   customerId: string | null;
   alert: AlertRef | null;
   products: ProductRef[];
@@ -34,11 +36,13 @@ export type StoredBatch = {
   alertUpdates: AlertUpdate[];
   customersCursor: string | null;
   catalogCursor: string | null;
-  stockShortfalls: number;
+  /** order id → its lines sold beyond the store's recorded stock (only orders with any) */
+  shortfalls: Map<string, number>;
 };
 
 /**
- * Stores the candidates in one transaction that takes the change-feed lock late
+ * Stores the candidates — of one store or several, each order id once — in one transaction that
+ * takes the change-feed lock late
  * (`feedLockedTail`). Before the lock — nothing here draws a `change_seq` number, and nothing
  * locks a customer or store-scope row a lock holder could need:
  * 1. the stock movements go in (`on conflict do nothing`): the claim. An order is stored by the
@@ -63,15 +67,13 @@ export type StoredBatch = {
  */
 export function storeCandidates(
   db: Db,
-  storeId: string,
-  timezone: string,
   rules: BindingRules,
   candidates: Candidate[],
 ): Promise<StoredBatch> {
   return feedLockedTail(db, async (tx) => {
     const moves = candidates.flatMap((c) =>
       c.order.lines.map((l, i): StockMove => ({
-        storeId,
+        storeId: c.order.storeId,
         productId: c.products[i]!.id,
         orderId: c.order.id,
         lineNo: i + 1,
@@ -96,7 +98,7 @@ export function storeCandidates(
         alertUpdates: [],
         customersCursor: null,
         catalogCursor: null,
-        stockShortfalls: 0,
+        shortfalls: new Map(),
       };
 
     const withCustomer = stored.filter(
@@ -104,11 +106,11 @@ export function storeCandidates(
     );
     const { visitByOrder, alertUpdates } = await convertVisits(
       tx,
-      storeId,
-      timezone,
       withCustomer.map((c): ConversionInput => ({
         orderId: c.order.id,
         customerId: c.customerId,
+        storeId: c.order.storeId,
+        timezone: c.timezone,
         createdAt: new Date(c.order.createdAt),
         alertVisitId: c.alert?.visitId ?? null,
       })),
@@ -120,7 +122,7 @@ export function storeCandidates(
       tx,
       withCustomer.map((c): SoldOrder => ({
         customerId: c.customerId,
-        storeId,
+        storeId: c.order.storeId,
         guideId: c.order.guideId,
         claimerId: claimers.get(c.order.id) ?? null,
         at: new Date(c.order.createdAt),
@@ -164,7 +166,7 @@ export function storeCandidates(
           alertUpdates,
           customersCursor: tail!.customers_seq,
           catalogCursor: tail!.catalog_seq,
-          stockShortfalls: plan.stock.shortfalls,
+          shortfalls: shortfallsByOrder(plan.stock.ledger),
         };
       // A writer committed between the read and the lock. The tail holds the feed lock now, and
       // every writer of these figures takes it, so the next call finds the figures it returned.
@@ -223,6 +225,13 @@ class StaleTail extends Error {
     super('order batch tail: stock or summaries changed under the change-feed lock');
     this.name = 'StaleTail';
   }
+}
+
+function shortfallsByOrder(ledger: readonly { order_id: string; shortfall: number }[]) {
+  const lines = new Map<string, number>();
+  for (const l of ledger)
+    if (l.shortfall > 0) lines.set(l.order_id, (lines.get(l.order_id) ?? 0) + 1);
+  return lines;
 }
 
 /** The orders' rows for `order_batch_tail` (inserted in id order, `on conflict do nothing`). */
