@@ -19,8 +19,12 @@ export async function loadBindingRules(db: Queryable): Promise<BindingRules> {
   const rows = await db.query<{ value: string }>('select value from settings where key = $1', [
     SETTING_BINDING_RULES,
   ]);
-  const stored = rows[0]?.value;
-  if (stored === undefined) return DEFAULT_BINDING_RULES;
+  return parseBindingRules(rows[0]?.value ?? null);
+}
+
+/** The rules as stored (`settings.value`; null: never saved), or the defaults if unreadable. */
+export function parseBindingRules(stored: string | null): BindingRules {
+  if (stored === null) return DEFAULT_BINDING_RULES;
   try {
     const parsed = bindingRules.safeParse(JSON.parse(stored));
     return parsed.success ? parsed.data : DEFAULT_BINDING_RULES;

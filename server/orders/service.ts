@@ -2,18 +2,9 @@ import { orderTotals } from '../../shared/domain/money';
 import { resolveLiveCustomers } from '../customers/merge-chain';
 import type { AlertUpdate, ItemResult, Order, RejectCode } from '../../shared/protocol';
 import type { TerminalPrincipal } from '../auth/guards';
-import { loadBindingRules } from '../bindings/rules';
 import type { Db } from '../db/database';
 import type { OnRetry } from '../db/lock-retry';
-import {
-  activeGuides,
-  alertsById,
-  existingOrderIds,
-  productsBySku,
-  storeTimezone,
-  type AlertRef,
-  type ProductRef,
-} from './lookups';
+import { uploadChecks, type AlertRef, type ProductRef } from './lookups';
 import type { Candidate } from './store-batch';
 import { storeUpload } from './upload-batches';
 
@@ -63,41 +54,30 @@ export async function ingestOrders(
   for (const o of orders) if (!first.has(o.id)) first.set(o.id, o);
   const batch = [...first.values()];
 
-  // All lookups at once (one query each for the whole batch; in parallel on PostgreSQL's pool).
-  // They cover the resent orders too: cheaper than another round trip to leave them out.
+  // Every check's reference data in one statement (lookups.ts). It covers the resent orders too:
+  // cheaper than another round trip to leave them out.
   const own = batch.filter((o) => o.storeId === terminal.storeId);
-  const [existing, timezone, guides, products, alerts, customers, rules] = await Promise.all([
-    existingOrderIds(
-      db,
-      batch.map((o) => o.id),
-    ),
-    storeTimezone(db, terminal.storeId),
-    activeGuides(
-      db,
-      terminal.storeId,
-      own.map((o) => o.guideId),
-    ),
-    productsBySku(
-      db,
-      own.flatMap((o) => o.lines.map((l) => l.sku)),
-    ),
-    alertsById(
-      db,
-      own.flatMap((o) => (o.alertId ? [o.alertId] : [])),
-    ),
-    resolveLiveCustomers(
-      db,
-      own.flatMap((o) => (o.customerId ? [o.customerId] : [])),
-    ),
-    loadBindingRules(db),
-  ]);
-  // Orders taken from an alert without naming the customer: resolve the alert's customer too.
-  const alertCustomers = [...alerts.values()]
-    .map((a) => a.customerId)
-    .filter((id) => !customers.has(id));
-  if (alertCustomers.length > 0)
-    for (const [id, live] of await resolveLiveCustomers(db, alertCustomers))
-      customers.set(id, live);
+  const { existing, timezone, guides, products, alerts, rules, ...read } = await uploadChecks(
+    db,
+    terminal.storeId,
+    {
+      orderIds: batch.map((o) => o.id),
+      guideIds: own.map((o) => o.guideId),
+      skus: own.flatMap((o) => o.lines.map((l) => l.sku)),
+      alertIds: own.flatMap((o) => (o.alertId ? [o.alertId] : [])),
+      customerIds: own.flatMap((o) => (o.customerId ? [o.customerId] : [])),
+    },
+  );
+  // The customers named, and those of the alerts orders were taken from without naming one,
+  // followed through merges (their first rows came with the checks).
+  const customers = await resolveLiveCustomers(
+    db,
+    [
+      ...own.flatMap((o) => (o.customerId ? [o.customerId] : [])),
+      ...[...alerts.values()].map((a) => a.customerId),
+    ],
+    read.customers,
+  );
 
   // A resend of a stored order is a duplicate, whatever has changed since (a guide deactivated…).
   for (const id of existing) outcome.set(id, { id, status: 'duplicate' });

@@ -253,6 +253,8 @@ function batchSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
       await Promise.all(fillers);
       const outcomes = await Promise.all(answers);
 
+      // each upload's checks were one statement (server/orders/lookups.ts)
+      expect(g.counts.checksIssued).toBe(FEED_TAIL_SLOTS + uploads.length);
       // the three fillers alone, then the 26 uploads in one transaction of 26 orders
       expect(g.counts.transactions).toBe(FEED_TAIL_SLOTS + 1);
       expect(g.tails).toEqual([1, 1, 1, 26]);
