@@ -27,6 +27,7 @@ import { catchmentByCallerSchema } from './migrations/025-catchment-by-caller';
 import { settleInOneStatementSchema } from './migrations/026-settle-in-one-statement';
 import { orderBatchTailSchema } from './migrations/027-order-batch-tail';
 import { orderTailExactCheckSchema } from './migrations/028-order-tail-exact-check';
+import { orderBindingsSchema } from './migrations/029-order-bindings';
 import { ADVISORY_LOCKS } from './advisory-locks';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
@@ -59,6 +60,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 26, name: 'settle-in-one-statement', sql: settleInOneStatementSchema },
   { version: 27, name: 'order-batch-tail', sql: orderBatchTailSchema },
   { version: 28, name: 'order-tail-exact-check', sql: orderTailExactCheckSchema },
+  { version: 29, name: 'order-bindings', sql: orderBindingsSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

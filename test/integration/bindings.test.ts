@@ -391,6 +391,26 @@ function bindingSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
       ]);
     });
 
+    it('a sale at the very instant a binding lapses releases it; a millisecond before, it does not', async () => {
+      await withRules(w, { servedAndBought: 'seller', expiryDays: 30 });
+      const [kept, lapsed] = [await customer(w), await customer(w)];
+      await ingestOrders(w.db, principal(w), [
+        sale(w, kept, w.li, at(0)),
+        sale(w, lapsed, w.li, at(0)),
+      ]);
+      const edge = at(30);
+      await ingestOrders(w.db, principal(w), [
+        sale(w, kept, w.wang, new Date(edge.getTime() - 1)),
+        sale(w, lapsed, w.wang, edge),
+      ]);
+      expect((await events(w, kept)).map((e) => [e.event, e.guide_id])).toEqual([['bound', w.li]]);
+      expect((await events(w, lapsed)).map((e) => [e.event, e.guide_id, e.at])).toEqual([
+        ['bound', w.li, T0.toISOString()],
+        ['expired', null, edge.toISOString()],
+        ['bound', w.wang, edge.toISOString()],
+      ]);
+    });
+
     it('the manager transfers with their PIN, audited; a resend transfers once; wrong PIN, a guide, another store are refused', async () => {
       await withRules(w, { servedAndBought: 'seller', expiryDays: 30 });
       const c = await customer(w);
