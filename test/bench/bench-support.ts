@@ -269,6 +269,25 @@ export async function openBenchBrowser(options: {
 
 // ——— Shared by the hub benches (hub-bench.ts, chain-bench.ts) ———
 
+const CLK_TCK = 100;
+/** CPU seconds (user + system) a process has used so far; null when it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total CPU seconds of the whole machine so far (all cores). */
+export function machineSeconds(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+  return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
+}
+
 export const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0
     ? Number.NaN

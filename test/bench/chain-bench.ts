@@ -38,8 +38,10 @@ import {
 import { createBalancer, isConnectionFailure, keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
+  cpuSeconds,
   freshPgDatabase,
   hubErrors,
+  machineSeconds,
   openLoop,
   setUpBenchChain,
   sleep,
@@ -163,28 +165,12 @@ const watchdog = setTimeout(() => {
 
 // ——— /proc readings ———
 
-const CLK_TCK = 100;
-function cpuSeconds(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
 function rssBytes(pid: number): number {
   try {
     return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
   } catch {
     return Number.NaN;
   }
-}
-/** Busy and total CPU seconds of the whole machine (all cores). */
-function machineSeconds(): { busy: number; total: number } {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-  const total = cpu.reduce((a, b) => a + b, 0);
-  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
-  return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
 }
 /**
  * Connections the kernel dropped because a listening socket's accept queue was full

@@ -19,7 +19,7 @@ import { newId } from '../../shared/domain/ids';
 import { endpoints, type Order } from '../../shared/protocol';
 import { hubApi, must } from '../support/api';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
-import { freshPgDatabase, sleep } from './bench-support';
+import { cpuSeconds, freshPgDatabase, sleep } from './bench-support';
 
 const { values: args } = parseArgs({
   options: {
@@ -201,6 +201,23 @@ async function run(hub: HubProcess, databaseUrl: string) {
   let accepted = 0;
   let failed = 0;
   let n = 0;
+  // CPU of the hub and of this database's PostgreSQL backends, and its transactions, over the
+  // orders (the presence beside them included: compare runs at the same --presence rate).
+  const reading = async () => {
+    await sampler.query('select pg_stat_clear_snapshot()');
+    const { rows } = await sampler.query<{ pid: number; xacts: string }>(
+      `select a.pid, (select (xact_commit + xact_rollback)::text from pg_stat_database
+                        where datname = current_database()) as xacts
+         from pg_stat_activity a
+        where a.datname = current_database() and a.pid <> pg_backend_pid()`,
+    );
+    return {
+      hub: cpuSeconds(hub.proc.pid!) ?? 0,
+      pg: new Map(rows.map((r) => [r.pid, cpuSeconds(r.pid) ?? 0])),
+      xacts: Number(rows[0]?.xacts ?? 0),
+    };
+  };
+  const before = await reading();
   const began = performance.now();
   await Promise.all(
     world.terminals.map(async (terminal, t) => {
@@ -231,6 +248,7 @@ async function run(hub: HubProcess, databaseUrl: string) {
     }),
   );
   const seconds = (performance.now() - began) / 1000;
+  const after = await reading();
   uploading = false;
   await presence;
   await sampling;
@@ -242,6 +260,14 @@ async function run(hub: HubProcess, databaseUrl: string) {
       `${accepted} accepted, ${failed} failed in ${seconds.toFixed(1)} s → ` +
       `${(accepted / seconds).toFixed(1)} orders/s; upload latency p50 ` +
       `${quantile(latencies, 0.5).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms`,
+  );
+  let pgUsed = 0;
+  for (const [pid, cpu] of after.pg) pgUsed += cpu - (before.pg.get(pid) ?? 0);
+  const perOrder = (cpu: number) => ((cpu * 1000) / Math.max(1, accepted)).toFixed(2);
+  console.log(
+    `CPU ms per order (presence beside it included): hub ${perOrder(after.hub - before.hub)}, ` +
+      `PostgreSQL ${perOrder(pgUsed)} (${after.pg.size} backends); PostgreSQL transactions per ` +
+      `order ${((after.xacts - before.xacts) / Math.max(1, accepted)).toFixed(2)}`,
   );
   const share = (n: number) => `${((100 * n) / Math.max(1, lock.samples)).toFixed(0)} %`;
   console.log(

@@ -17,7 +17,6 @@
  * The database is dropped at the end; the hub and the socket child are stopped. 127.0.0.1 only.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -31,8 +30,10 @@ import {
 import { keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
+  cpuSeconds,
   freshPgDatabase,
   hubErrors,
+  machineSeconds,
   percentile,
   setUpBenchChain,
   sleep,
@@ -66,21 +67,7 @@ for (const url of [args.pg, args.redis])
 const CUSTOMERS = Math.max(1_000, Math.ceil((2_000 * (SECONDS + WARM_UP_S)) / STORES) + 1);
 if (args.profile) process.env.HUB_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${args.profile}`;
 
-const CLK_TCK = 100;
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-  } catch {
-    return 0;
-  }
-}
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-/** Busy CPU seconds of the whole machine (all cores). */
-function machineBusy(): number {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-  return (sum(cpu) - (cpu[3] ?? 0) - (cpu[4] ?? 0)) / CLK_TCK;
-}
 
 let hub: HubProcess | null = null;
 let drop: (() => Promise<void>) | null = null;
@@ -200,11 +187,11 @@ async function main() {
   const measuredFrom = now();
   const pgPids = await backendPids();
   const before = {
-    hub: cpuSeconds(h.proc.pid!),
-    swarm: swarm.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
-    self: cpuSeconds(process.pid),
-    machine: machineBusy(),
-    pg: pgPids.map(cpuSeconds),
+    hub: cpuSeconds(h.proc.pid!) ?? 0,
+    swarm: swarm.pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
+    self: cpuSeconds(process.pid) ?? 0,
+    machine: machineSeconds().busy,
+    pg: pgPids.map((pid) => cpuSeconds(pid) ?? 0),
     commits: await commits(),
   };
   const t0 = performance.now();
@@ -212,11 +199,11 @@ async function main() {
   const elapsed = (performance.now() - t0) / 1000;
   const pgAfter = [...new Set([...pgPids, ...(await backendPids())])];
   const after = {
-    hub: cpuSeconds(h.proc.pid!),
-    swarm: swarm.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0),
-    self: cpuSeconds(process.pid),
-    machine: machineBusy(),
-    pg: pgAfter.map((pid) => cpuSeconds(pid)),
+    hub: cpuSeconds(h.proc.pid!) ?? 0,
+    swarm: swarm.pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
+    self: cpuSeconds(process.pid) ?? 0,
+    machine: machineSeconds().busy,
+    pg: pgAfter.map((pid) => cpuSeconds(pid) ?? 0),
     commits: await commits(),
   };
   await sleep(3_000);
