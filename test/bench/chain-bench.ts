@@ -15,6 +15,7 @@
  *   npm run bench:chain -- [--stores 6000] [--sockets-per-store 2] [--rate 1000]
  *     [--orders-rate 200] [--seconds 30] [--selling-stores 200] [--kill-at <s>] [--no-kill]
  *     [--socket-children 2] [--presence-connections 64 (keep-alive connections per node)]
+ *     [--orders-connections 32 (the selling terminals' keep-alive connections, all nodes)]
  *     [--no-write] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *     [--redis redis://127.0.0.1:6379/13]
  *
@@ -64,6 +65,7 @@ const { values: args } = parseArgs({
     'selling-stores': { type: 'string', default: '200' },
     'socket-children': { type: 'string', default: '2' },
     'presence-connections': { type: 'string', default: '64' },
+    'orders-connections': { type: 'string', default: '32' },
     'kill-at': { type: 'string' },
     'no-kill': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
@@ -78,6 +80,7 @@ const SELLING = Math.min(Number(args['selling-stores']), STORES);
 const SOCKET_CHILDREN = Number(args['socket-children']);
 /** keep-alive connections per node the presence sender holds: at most this many in a hub at once */
 const PRESENCE_CONNECTIONS = Number(args['presence-connections']);
+const ORDERS_CONNECTIONS = Number(args['orders-connections']);
 const KILL = !args['no-kill'];
 const KILL_AT = Number(args['kill-at'] ?? SECONDS / 2);
 for (const [name, value, max] of [
@@ -89,6 +92,7 @@ for (const [name, value, max] of [
   ['selling-stores', SELLING, 1_000],
   ['socket-children', SOCKET_CHILDREN, 4],
   ['presence-connections', PRESENCE_CONNECTIONS, 1_000],
+  ['orders-connections', ORDERS_CONNECTIONS, 1_000],
 ] as const) {
   if (!Number.isInteger(value) || value <= 0 || value > max)
     throw new Error(`--${name} must be a whole number between 1 and ${max}`);
@@ -239,7 +243,7 @@ type OrderOutcome = {
 async function burst(fx: BenchChain, kill: () => Promise<void>) {
   const lb = createBalancer(hubs.map((h) => h.url));
   const presenceClient = keepAliveClient(PRESENCE_CONNECTIONS);
-  const ordersClient = keepAliveClient(32);
+  const ordersClient = keepAliveClient(ORDERS_CONNECTIONS);
   const presencePath = `${API_PREFIX}${endpointPath(endpoints.presence)}`;
   const ordersPath = `${API_PREFIX}${endpointPath(endpoints.postOrders)}`;
   const failures = new Map<string, number>();
