@@ -61,9 +61,13 @@ export function keepAliveClient(maxSockets: number, timeoutMs = 60_000) {
  * its node while that node is healthy, and goes to a healthy one otherwise. Health is active (GET
  * `/healthz` every `everyMs`, 1 s timeout) and passive (a refused connection marks the node down
  * at once, like nginx's `max_fails=1`); a node comes back only when an active check passes.
+ * A node that only answered its check late (overloaded, not gone) is down too, but when every node
+ * is down one of those gets the traffic rather than a node that refused connections: a lone
+ * survivor busy taking a dead peer's terminals is still the place to send them.
  */
 export function createBalancer(urls: readonly string[], everyMs = 1_000) {
-  const down = new Set<number>();
+  /** node → why it is down: it refused connections, or its check timed out (`slow`) */
+  const down = new Map<number, 'refused' | 'slow'>();
   const client = keepAliveClient(urls.length, 1_000);
   let checking = false;
   const timer = setInterval(() => {
@@ -72,8 +76,8 @@ export function createBalancer(urls: readonly string[], everyMs = 1_000) {
     void Promise.all(
       urls.map((url, i) =>
         client.get(`${url}/healthz`).then(
-          (a) => (a.status === 200 ? down.delete(i) : down.add(i)),
-          () => down.add(i),
+          (a) => (a.status === 200 ? down.delete(i) : down.set(i, 'refused')),
+          (error: unknown) => down.set(i, isConnectionFailure(error) ? 'refused' : 'slow'),
         ),
       ),
     ).finally(() => {
@@ -81,20 +85,26 @@ export function createBalancer(urls: readonly string[], everyMs = 1_000) {
     });
   }, everyMs);
   timer.unref();
+  const firstOther = (preferred: number, ok: (i: number) => boolean) => {
+    for (let i = 1; i < urls.length; i++) {
+      const other = (preferred + i) % urls.length;
+      if (ok(other)) return other;
+    }
+    return null;
+  };
   return {
     urls,
     /** The node a client sticky to `preferred` is sent to now. */
     route(preferred: number): number {
       if (!down.has(preferred)) return preferred;
-      for (let i = 1; i < urls.length; i++) {
-        const other = (preferred + i) % urls.length;
-        if (!down.has(other)) return other;
-      }
-      return preferred;
+      const up = firstOther(preferred, (i) => !down.has(i));
+      if (up !== null) return up;
+      if (down.get(preferred) === 'slow') return preferred;
+      return firstOther(preferred, (i) => down.get(i) === 'slow') ?? preferred;
     },
     /** A connection to node `i` was refused or reset. */
     markDown(i: number): void {
-      down.add(i);
+      down.set(i, 'refused');
     },
     isDown: (i: number) => down.has(i),
     stop(): void {
