@@ -287,6 +287,8 @@ const hub = await startHub({ databaseUrl: database.url });
 try {
   await run(hub, database.url);
 } finally {
+  // gracefully first: a hub run with HUB_NODE_ARGS="--cpu-prof …" writes its profile on exit
+  await Promise.race([hub.stop(), sleep(15_000)]);
   await hub.kill();
   removeDataDir(hub);
   await database.drop();
