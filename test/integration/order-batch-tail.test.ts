@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import type { Order, StoreSummary } from '../../shared/protocol';
 import { ensurePhoneHashKey } from '../../server/customers/phone-key';
@@ -7,8 +7,7 @@ import type { Db, Queryable } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
 import { TAIL_ROW_LOCK_TIMEOUT } from '../../server/db/migrations/028-order-tail-exact-check';
 import { ingestOrders } from '../../server/orders/service';
-import { describeOnPostgres } from '../support/backends';
-import { openTestPglite } from '../support/pglite-template';
+import { describeOnDatabases, describeOnPostgres } from '../support/backends';
 import { openFreshPostgres } from '../support/services';
 
 /**
@@ -189,259 +188,234 @@ async function insertCopy(q: Queryable, w: World, order: Order): Promise<void> {
   );
 }
 
-function tailSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
-  return () => {
-    let w: World;
-    let drop: () => Promise<void>;
-    beforeAll(async () => {
-      const opened = await open();
-      drop = opened.drop;
-      w = await setUp(opened.db);
-    });
-    afterAll(() => drop());
+function tailSuite(w: World): void {
+  it('takes the lock in one statement, the last of the transaction: no lock or number before it', async () => {
+    const customerId = await newCustomer(w);
+    const seen: string[] = [];
+    const answer = await ingestOrders(recording(w.db, seen), principal(w), [
+      sale(w, customerId, 1),
+    ]);
+    expect(answer.results[0]!.status).toBe('accepted');
+    // After the lock: the one call (and the commit, which the transaction sends itself).
+    expect(seen.filter(isTail)).toHaveLength(1);
+    expect(isTail(seen.at(-1)!)).toBe(true);
+    for (const sql of seen.slice(0, -1)) {
+      expect(sql).not.toMatch(/pg_advisory_xact_lock|nextval|for update/);
+    }
+    expect(answer.customersCursor).not.toBeNull();
+    expect(answer.catalogCursor).not.toBeNull();
+  });
 
-    it('takes the lock in one statement, the last of the transaction: no lock or number before it', async () => {
-      const customerId = await newCustomer(w);
-      const seen: string[] = [];
-      const answer = await ingestOrders(recording(w.db, seen), principal(w), [
-        sale(w, customerId, 1),
-      ]);
-      expect(answer.results[0]!.status).toBe('accepted');
-      // After the lock: the one call (and the commit, which the transaction sends itself).
-      expect(seen.filter(isTail)).toHaveLength(1);
-      expect(isTail(seen.at(-1)!)).toBe(true);
-      for (const sql of seen.slice(0, -1)) {
-        expect(sql).not.toMatch(/pg_advisory_xact_lock|nextval|for update/);
-      }
-      expect(answer.customersCursor).not.toBeNull();
-      expect(answer.catalogCursor).not.toBeNull();
-    });
-
-    it('finds a read gone stale under the lock and computes the batch again from the new figures', async () => {
-      const customerId = await newCustomer(w);
-      const first = await ingestOrders(w.db, principal(w), [sale(w, customerId, 2)]);
-      expect(first.results[0]!.status).toBe('accepted');
-      const stockBefore = await stockOf(w);
-      // Between the batch's read and its tail, "another upload" sells 5 and adds an order to the
-      // customer's summary (here in the same transaction: it works alike on PGlite's one connection).
-      const seen: string[] = [];
-      let meddled = false;
-      const db = recording(w.db, seen, async (sql, tx) => {
-        if (!isTail(sql) || meddled) return;
-        meddled = true;
-        await tx.query(
-          'update store_products set stock = stock - 5 where store_id = $1 and product_id = $2',
-          [w.storeId, w.productId],
-        );
-        await tx.query(
-          `update customers set in_store = jsonb_set(jsonb_set(in_store, '{storeOrders}', '7'),
+  it('finds a read gone stale under the lock and computes the batch again from the new figures', async () => {
+    const customerId = await newCustomer(w);
+    const first = await ingestOrders(w.db, principal(w), [sale(w, customerId, 2)]);
+    expect(first.results[0]!.status).toBe('accepted');
+    const stockBefore = await stockOf(w);
+    // Between the batch's read and its tail, "another upload" sells 5 and adds an order to the
+    // customer's summary (here in the same transaction: it works alike on PGlite's one connection).
+    const seen: string[] = [];
+    let meddled = false;
+    const db = recording(w.db, seen, async (sql, tx) => {
+      if (!isTail(sql) || meddled) return;
+      meddled = true;
+      await tx.query(
+        'update store_products set stock = stock - 5 where store_id = $1 and product_id = $2',
+        [w.storeId, w.productId],
+      );
+      await tx.query(
+        `update customers set in_store = jsonb_set(jsonb_set(in_store, '{storeOrders}', '7'),
                   '{storeSpend}', '700') where id = $1`,
-          [customerId],
-        );
-      });
-      const order = sale(w, customerId, 3);
-      const answer = await ingestOrders(db, principal(w), [order]);
-      expect(answer.results[0]!.status).toBe('accepted');
-      expect(seen.filter(isTail)).toHaveLength(2);
-      expect(await stockOf(w)).toBe(stockBefore - 5 - 1);
-      const [move] = await w.db.query<{ stock_before: number; stock_after: number }>(
-        'select stock_before, stock_after from stock_movements where order_id = $1',
-        [order.id],
-      );
-      expect(move).toEqual({ stock_before: stockBefore - 5, stock_after: stockBefore - 6 });
-      const [row] = await w.db.query<{ in_store: StoreSummary }>(
-        'select in_store from customers where id = $1',
         [customerId],
       );
-      expect(row!.in_store.storeOrders).toBe(8);
-      expect(row!.in_store.storeSpend).toBe(700 + PRICE);
-      expect(row!.in_store.lastPurchases.map((p) => p.orderId)).toEqual([
-        order.id,
-        first.results[0]!.id,
-      ]);
     });
+    const order = sale(w, customerId, 3);
+    const answer = await ingestOrders(db, principal(w), [order]);
+    expect(answer.results[0]!.status).toBe('accepted');
+    expect(seen.filter(isTail)).toHaveLength(2);
+    expect(await stockOf(w)).toBe(stockBefore - 5 - 1);
+    const [move] = await w.db.query<{ stock_before: number; stock_after: number }>(
+      'select stock_before, stock_after from stock_movements where order_id = $1',
+      [order.id],
+    );
+    expect(move).toEqual({ stock_before: stockBefore - 5, stock_after: stockBefore - 6 });
+    const [row] = await w.db.query<{ in_store: StoreSummary }>(
+      'select in_store from customers where id = $1',
+      [customerId],
+    );
+    expect(row!.in_store.storeOrders).toBe(8);
+    expect(row!.in_store.storeSpend).toBe(700 + PRICE);
+    expect(row!.in_store.lastPurchases.map((p) => p.orderId)).toEqual([
+      order.id,
+      first.results[0]!.id,
+    ]);
+  });
 
-    it('compares a summary holding a number beyond 2^53 exactly: stored at the first call', async () => {
-      const customerId = await newCustomer(w);
-      await withLegacyNumber(w, customerId);
-      const stockBefore = await stockOf(w);
-      const seen: string[] = [];
-      const { seen: retried, onRetry } = retries();
-      const order = sale(w, customerId, 30);
-      const answer = await ingestOrders(recording(w.db, seen), principal(w), [order], onRetry);
-      expect(answer.results[0]!.status).toBe('accepted');
-      // Compared through a JS double, the figure never matched: stale at every call, 40001 forever.
-      expect(retried).toEqual([]);
-      expect(seen.filter(isTail)).toHaveLength(1);
-      expect(await stockOf(w)).toBe(stockBefore - 1);
-      const inStore = await inStoreOf(w, customerId);
-      expect(inStore.storeOrders).toBe(1);
-      expect(inStore.lastPurchases.map((p) => p.orderId)).toEqual([order.id]);
-    });
+  it('compares a summary holding a number beyond 2^53 exactly: stored at the first call', async () => {
+    const customerId = await newCustomer(w);
+    await withLegacyNumber(w, customerId);
+    const stockBefore = await stockOf(w);
+    const seen: string[] = [];
+    const { seen: retried, onRetry } = retries();
+    const order = sale(w, customerId, 30);
+    const answer = await ingestOrders(recording(w.db, seen), principal(w), [order], onRetry);
+    expect(answer.results[0]!.status).toBe('accepted');
+    // Compared through a JS double, the figure never matched: stale at every call, 40001 forever.
+    expect(retried).toEqual([]);
+    expect(seen.filter(isTail)).toHaveLength(1);
+    expect(await stockOf(w)).toBe(stockBefore - 1);
+    const inStore = await inStoreOf(w, customerId);
+    expect(inStore.storeOrders).toBe(1);
+    expect(inStore.lastPurchases.map((p) => p.orderId)).toEqual([order.id]);
+  });
 
-    it('a stale read of such a summary is answered exactly too: the second call holds', async () => {
-      const customerId = await newCustomer(w);
-      await withLegacyNumber(w, customerId);
-      const seen: string[] = [];
-      let meddled = false;
-      const db = recording(w.db, seen, async (sql, tx) => {
-        if (!isTail(sql) || meddled) return;
-        meddled = true;
-        await tx.query(
-          `update customers set in_store = jsonb_set(in_store, '{storeOrders}', '7') where id = $1`,
-          [customerId],
-        );
-      });
-      const { seen: retried, onRetry } = retries();
-      const answer = await ingestOrders(db, principal(w), [sale(w, customerId, 31)], onRetry);
-      expect(answer.results[0]!.status).toBe('accepted');
-      // The stale answer's figures went back as the stored text, not through a JS number.
-      expect(retried).toEqual([]);
-      expect(seen.filter(isTail)).toHaveLength(2);
-      expect((await inStoreOf(w, customerId)).storeOrders).toBe(8);
-    });
-
-    it("sets a lock_timeout for its row locks only: the transaction's own is back after the call", async () => {
-      const customerId = await newCustomer(w);
-      // `set local`: what a caller's own setting looks like; the tail must put it back, on
-      // its writing path and on its stale answer alike.
-      const shown = await w.db.transaction(async (tx) => {
-        await tx.query("set local lock_timeout = '7s'");
-        const empty = ['[]', '[]', '[]', '[]', '[]', '[]'];
-        const [wrote] = await tx.query<{ stale: boolean }>(
-          'select stale from order_batch_tail($1, $2, $3, $4, $5, $6)',
-          empty,
-        );
-        const [afterWrite] = await tx.query<{ lock_timeout: string }>('show lock_timeout');
-        const [staleAnswer] = await tx.query<{ stale: boolean }>(
-          'select stale from order_batch_tail($1, $2, $3, $4, $5, $6)',
-          [
-            '[]',
-            '[]',
-            '[]',
-            '[]',
-            JSON.stringify([{ id: customerId, before_text: '{"storeOrders": 99}' }]),
-            '[]',
-          ],
-        );
-        const [afterStale] = await tx.query<{ lock_timeout: string }>('show lock_timeout');
-        // The function's own setting, seen from inside: what its row locks run under.
-        const [source] = await tx.query<{ src: string }>(
-          "select prosrc as src from pg_proc where proname = 'order_batch_tail'",
-        );
-        return { wrote, afterWrite, staleAnswer, afterStale, source };
-      });
-      expect(shown.wrote!.stale).toBe(false);
-      expect(shown.staleAnswer!.stale).toBe(true);
-      expect(shown.afterWrite!.lock_timeout).toBe('7s');
-      expect(shown.afterStale!.lock_timeout).toBe('7s');
-      expect(shown.source!.src).toContain(
-        `set_config('lock_timeout', '${TAIL_ROW_LOCK_TIMEOUT}', true)`,
+  it('a stale read of such a summary is answered exactly too: the second call holds', async () => {
+    const customerId = await newCustomer(w);
+    await withLegacyNumber(w, customerId);
+    const seen: string[] = [];
+    let meddled = false;
+    const db = recording(w.db, seen, async (sql, tx) => {
+      if (!isTail(sql) || meddled) return;
+      meddled = true;
+      await tx.query(
+        `update customers set in_store = jsonb_set(in_store, '{storeOrders}', '7') where id = $1`,
+        [customerId],
       );
     });
+    const { seen: retried, onRetry } = retries();
+    const answer = await ingestOrders(db, principal(w), [sale(w, customerId, 31)], onRetry);
+    expect(answer.results[0]!.status).toBe('accepted');
+    // The stale answer's figures went back as the stored text, not through a JS number.
+    expect(retried).toEqual([]);
+    expect(seen.filter(isTail)).toHaveLength(2);
+    expect((await inStoreOf(w, customerId)).storeOrders).toBe(8);
+  });
 
-    it('an order stored meanwhile without its movements: the tail raises 40001, the batch runs again', async () => {
-      const customerId = await newCustomer(w);
-      const stockBefore = await stockOf(w);
-      const order = sale(w, customerId, 40);
-      // Before the first tail, a copy of the order is stored without stock movements (the way an
-      // order stored before migration 014 is): the tail's insert finds it. Here in the batch's
-      // own transaction, so the retry finds it gone (PGlite has one connection; the committed
-      // copy on PostgreSQL is below).
-      const seen: string[] = [];
-      let meddled = false;
-      const db = recording(w.db, seen, async (sql, tx) => {
-        if (!isTail(sql) || meddled) return;
-        meddled = true;
-        await insertCopy(tx, w, order);
-      });
-      const { seen: retried, onRetry } = retries();
-      const answer = await ingestOrders(db, principal(w), [order], onRetry);
-      expect(retried).toEqual([
-        expect.objectContaining({
-          code: '40001',
-          message: expect.stringContaining('already stored') as unknown,
-        }),
-      ]);
-      expect(answer.results[0]!.status).toBe('accepted');
-      expect(seen.filter(isTail)).toHaveLength(2);
-      // The first attempt left nothing: one sale, one movement, one order in the summary.
-      await expectOneSaleStored(w, order.id, customerId, stockBefore);
+  it("sets a lock_timeout for its row locks only: the transaction's own is back after the call", async () => {
+    const customerId = await newCustomer(w);
+    // `set local`: what a caller's own setting looks like; the tail must put it back, on
+    // its writing path and on its stale answer alike.
+    const shown = await w.db.transaction(async (tx) => {
+      await tx.query("set local lock_timeout = '7s'");
+      const empty = ['[]', '[]', '[]', '[]', '[]', '[]'];
+      const [wrote] = await tx.query<{ stale: boolean }>(
+        'select stale from order_batch_tail($1, $2, $3, $4, $5, $6)',
+        empty,
+      );
+      const [afterWrite] = await tx.query<{ lock_timeout: string }>('show lock_timeout');
+      const [staleAnswer] = await tx.query<{ stale: boolean }>(
+        'select stale from order_batch_tail($1, $2, $3, $4, $5, $6)',
+        [
+          '[]',
+          '[]',
+          '[]',
+          '[]',
+          JSON.stringify([{ id: customerId, before_text: '{"storeOrders": 99}' }]),
+          '[]',
+        ],
+      );
+      const [afterStale] = await tx.query<{ lock_timeout: string }>('show lock_timeout');
+      // The function's own setting, seen from inside: what its row locks run under.
+      const [source] = await tx.query<{ src: string }>(
+        "select prosrc as src from pg_proc where proname = 'order_batch_tail'",
+      );
+      return { wrote, afterWrite, staleAnswer, afterStale, source };
     });
+    expect(shown.wrote!.stale).toBe(false);
+    expect(shown.staleAnswer!.stale).toBe(true);
+    expect(shown.afterWrite!.lock_timeout).toBe('7s');
+    expect(shown.afterStale!.lock_timeout).toBe('7s');
+    expect(shown.source!.src).toContain(
+      `set_config('lock_timeout', '${TAIL_ROW_LOCK_TIMEOUT}', true)`,
+    );
+  });
 
-    it('stale at three calls in a row: StaleTail (40001) to the retry layer, which runs the batch again', async () => {
-      const customerId = await newCustomer(w);
-      const stockBefore = await stockOf(w);
-      // A writer that ignored the feed lock could do this between the calls; a real one cannot
-      // (the tail holds the rows `for update` from its first call), so it is written in the
-      // batch's own transaction, before each of the first three calls.
-      const seen: string[] = [];
-      let meddles = 0;
-      const db = recording(w.db, seen, async (sql, tx) => {
-        if (!isTail(sql) || meddles >= 3) return;
-        meddles += 1;
-        await tx.query(
-          'update store_products set stock = stock - 1 where store_id = $1 and product_id = $2',
-          [w.storeId, w.productId],
-        );
-      });
-      const { seen: retried, onRetry } = retries();
-      const order = sale(w, customerId, 41);
-      const answer = await ingestOrders(db, principal(w), [order], onRetry);
-      expect(retried).toEqual([expect.objectContaining({ code: '40001', name: 'StaleTail' })]);
-      expect(answer.results[0]!.status).toBe('accepted');
-      // Three calls, rolled back with the meddling; one more in the second attempt.
-      expect(seen.filter(isTail)).toHaveLength(4);
-      await expectOneSaleStored(w, order.id, customerId, stockBefore);
+  it('an order stored meanwhile without its movements: the tail raises 40001, the batch runs again', async () => {
+    const customerId = await newCustomer(w);
+    const stockBefore = await stockOf(w);
+    const order = sale(w, customerId, 40);
+    // Before the first tail, a copy of the order is stored without stock movements (the way an
+    // order stored before migration 014 is): the tail's insert finds it. Here in the batch's
+    // own transaction, so the retry finds it gone (PGlite has one connection; the committed
+    // copy on PostgreSQL is below).
+    const seen: string[] = [];
+    let meddled = false;
+    const db = recording(w.db, seen, async (sql, tx) => {
+      if (!isTail(sql) || meddled) return;
+      meddled = true;
+      await insertCopy(tx, w, order);
     });
+    const { seen: retried, onRetry } = retries();
+    const answer = await ingestOrders(db, principal(w), [order], onRetry);
+    expect(retried).toEqual([
+      expect.objectContaining({
+        code: '40001',
+        message: expect.stringContaining('already stored') as unknown,
+      }),
+    ]);
+    expect(answer.results[0]!.status).toBe('accepted');
+    expect(seen.filter(isTail)).toHaveLength(2);
+    // The first attempt left nothing: one sale, one movement, one order in the summary.
+    await expectOneSaleStored(w, order.id, customerId, stockBefore);
+  });
 
-    it('ten concurrent uploads for one customer and one product: exact stock, ledger and summary', async () => {
-      const customerId = await newCustomer(w);
-      const stockBefore = await stockOf(w);
-      const orders = Array.from({ length: 10 }, (_, i) => sale(w, customerId, 10 + i));
-      const answers = await Promise.all(orders.map((o) => ingestOrders(w.db, principal(w), [o])));
-      expect(answers.map((a) => a.results[0]!.status)).toEqual(orders.map(() => 'accepted'));
-      expect(await stockOf(w)).toBe(stockBefore - 10);
-      // The ledger is one chain: each sale starts from the figure the previous one left.
-      const ledger = await w.db.query<{ stock_before: number; stock_after: number }>(
-        `select stock_before, stock_after from stock_movements
+  it('stale at three calls in a row: StaleTail (40001) to the retry layer, which runs the batch again', async () => {
+    const customerId = await newCustomer(w);
+    const stockBefore = await stockOf(w);
+    // A writer that ignored the feed lock could do this between the calls; a real one cannot
+    // (the tail holds the rows `for update` from its first call), so it is written in the
+    // batch's own transaction, before each of the first three calls.
+    const seen: string[] = [];
+    let meddles = 0;
+    const db = recording(w.db, seen, async (sql, tx) => {
+      if (!isTail(sql) || meddles >= 3) return;
+      meddles += 1;
+      await tx.query(
+        'update store_products set stock = stock - 1 where store_id = $1 and product_id = $2',
+        [w.storeId, w.productId],
+      );
+    });
+    const { seen: retried, onRetry } = retries();
+    const order = sale(w, customerId, 41);
+    const answer = await ingestOrders(db, principal(w), [order], onRetry);
+    expect(retried).toEqual([expect.objectContaining({ code: '40001', name: 'StaleTail' })]);
+    expect(answer.results[0]!.status).toBe('accepted');
+    // Three calls, rolled back with the meddling; one more in the second attempt.
+    expect(seen.filter(isTail)).toHaveLength(4);
+    await expectOneSaleStored(w, order.id, customerId, stockBefore);
+  });
+
+  it('ten concurrent uploads for one customer and one product: exact stock, ledger and summary', async () => {
+    const customerId = await newCustomer(w);
+    const stockBefore = await stockOf(w);
+    const orders = Array.from({ length: 10 }, (_, i) => sale(w, customerId, 10 + i));
+    const answers = await Promise.all(orders.map((o) => ingestOrders(w.db, principal(w), [o])));
+    expect(answers.map((a) => a.results[0]!.status)).toEqual(orders.map(() => 'accepted'));
+    expect(await stockOf(w)).toBe(stockBefore - 10);
+    // The ledger is one chain: each sale starts from the figure the previous one left.
+    const ledger = await w.db.query<{ stock_before: number; stock_after: number }>(
+      `select stock_before, stock_after from stock_movements
           where order_id = any($1::uuid[]) order by stock_before desc`,
-        [orders.map((o) => o.id)],
-      );
-      expect(ledger).toEqual(
-        Array.from({ length: 10 }, (_, i) => ({
-          stock_before: stockBefore - i,
-          stock_after: stockBefore - i - 1,
-        })),
-      );
-      const [row] = await w.db.query<{ in_store: StoreSummary }>(
-        'select in_store from customers where id = $1',
-        [customerId],
-      );
-      expect(row!.in_store.storeOrders).toBe(10);
-      expect(row!.in_store.storeSpend).toBe(10 * PRICE);
-      expect(row!.in_store.lastPurchases.map((p) => p.orderId)).toEqual(
-        [...orders].reverse().map((o) => o.id),
-      );
-    });
-  };
+      [orders.map((o) => o.id)],
+    );
+    expect(ledger).toEqual(
+      Array.from({ length: 10 }, (_, i) => ({
+        stock_before: stockBefore - i,
+        stock_after: stockBefore - i - 1,
+      })),
+    );
+    const [row] = await w.db.query<{ in_store: StoreSummary }>(
+      'select in_store from customers where id = $1',
+      [customerId],
+    );
+    expect(row!.in_store.storeOrders).toBe(10);
+    expect(row!.in_store.storeSpend).toBe(10 * PRICE);
+    expect(row!.in_store.lastPurchases.map((p) => p.orderId)).toEqual(
+      [...orders].reverse().map((o) => o.id),
+    );
+  });
 }
 
-describe(
-  'order batch tail: one statement under the change-feed lock (PGlite)',
-  tailSuite(async () => {
-    const db = await openTestPglite({ migrated: true });
-    return { db, drop: () => db.close() };
-  }),
-);
-
-describeOnPostgres(
-  'order batch tail: one statement under the change-feed lock',
-  tailSuite(async () => {
-    const { db, drop } = await openFreshPostgres();
-    return { db, drop };
-  }),
-);
+describeOnDatabases('order batch tail: one statement under the change-feed lock', setUp, tailSuite);
 
 /**
  * Real concurrency, on PostgreSQL's pool (a second connection): what PGlite's one connection

@@ -1,15 +1,14 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import type { Order } from '../../shared/protocol';
 import { ensurePhoneHashKey } from '../../server/customers/phone-key';
 import { CHANGE_FEED_LOCK, type Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
-import { openTestPglite } from '../support/pglite-template';
 import { openPostgres } from '../../server/db/postgres';
 import { ingestOrders } from '../../server/orders/service';
-import { describeOnPostgres } from '../support/backends';
-import { freshPostgresDatabase, openFreshPostgres } from '../support/services';
+import { describeOnDatabases, describeOnPostgres } from '../support/backends';
+import { freshPostgresDatabase } from '../support/services';
 
 /**
  * Order upload takes the change-feed lock late (server/orders/store-batch.ts, feedLockedTail in
@@ -106,99 +105,82 @@ async function feedPage(w: World, cursor: bigint, limit: number): Promise<FeedRo
   );
 }
 
-function feedSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
-  return () => {
-    let w: World;
-    let drop: () => Promise<void>;
-    beforeAll(async () => {
-      const opened = await open();
-      drop = opened.drop;
-      w = await setUp(opened.db);
-    });
-    afterAll(() => drop());
-
-    it('a reader paging the feed while uploads commit never skips a row', async () => {
-      // Every version of a row the reader saw; the last version of each row must be among them.
-      const seen = new Map<string, Set<string>>();
-      let cursor = 0n;
-      const readPage = async () => {
-        const page = await feedPage(w, cursor, 7);
-        for (const r of page) {
-          const versions = seen.get(r.key) ?? new Set<string>();
-          versions.add(r.seq);
-          seen.set(r.key, versions);
-          if (BigInt(r.seq) > cursor) cursor = BigInt(r.seq);
-        }
-        return page.length;
-      };
-      let writing = true;
-      const reader = (async () => {
-        while (writing) await readPage();
-      })();
-      const uploads = Array.from({ length: 48 }, (_, n) =>
-        ingestOrders(w.db, principal(w), [sale(w, n)]),
-      );
-      const results = await Promise.all(uploads);
-      writing = false;
-      await reader;
-      while ((await readPage()) > 0) {
-        // catch up to the head
+function feedSuite(w: World): void {
+  it('a reader paging the feed while uploads commit never skips a row', async () => {
+    // Every version of a row the reader saw; the last version of each row must be among them.
+    const seen = new Map<string, Set<string>>();
+    let cursor = 0n;
+    const readPage = async () => {
+      const page = await feedPage(w, cursor, 7);
+      for (const r of page) {
+        const versions = seen.get(r.key) ?? new Set<string>();
+        versions.add(r.seq);
+        seen.set(r.key, versions);
+        if (BigInt(r.seq) > cursor) cursor = BigInt(r.seq);
       }
-      expect(results.flatMap((r) => r.results.map((x) => x.status))).toEqual(
-        Array.from({ length: 48 }, () => 'accepted'),
-      );
-      const final = await feedPage(w, 0n, 10_000);
-      const skipped = final.filter((r) => !seen.get(r.key)?.has(r.seq));
-      expect(skipped).toEqual([]);
-      const [stock] = await w.db.query<{ sold: number }>(
-        `select (3000 - sum(stock))::int as sold from store_products where store_id = $1`,
-        [w.storeId],
-      );
-      // 24 orders of one line, 24 of two.
-      expect(stock!.sold).toBe(72);
-    });
+      return page.length;
+    };
+    let writing = true;
+    const reader = (async () => {
+      while (writing) await readPage();
+    })();
+    const uploads = Array.from({ length: 48 }, (_, n) =>
+      ingestOrders(w.db, principal(w), [sale(w, n)]),
+    );
+    const results = await Promise.all(uploads);
+    writing = false;
+    await reader;
+    while ((await readPage()) > 0) {
+      // catch up to the head
+    }
+    expect(results.flatMap((r) => r.results.map((x) => x.status))).toEqual(
+      Array.from({ length: 48 }, () => 'accepted'),
+    );
+    const final = await feedPage(w, 0n, 10_000);
+    const skipped = final.filter((r) => !seen.get(r.key)?.has(r.seq));
+    expect(skipped).toEqual([]);
+    const [stock] = await w.db.query<{ sold: number }>(
+      `select (3000 - sum(stock))::int as sold from store_products where store_id = $1`,
+      [w.storeId],
+    );
+    // 24 orders of one line, 24 of two.
+    expect(stock!.sold).toBe(72);
+  });
 
-    it('stores an order uploaded concurrently (and a copy with an extra line) exactly once', async () => {
-      const order = sale(w, 1, 1);
-      const longer = { ...order, lines: [...order.lines, { ...order.lines[0]!, quantity: 2 }] };
-      const [before] = await w.db.query<{ n: number }>(
-        `select sum(stock)::int as n from store_products where store_id = $1`,
-        [w.storeId],
-      );
-      const answers = await Promise.all([
-        ingestOrders(w.db, principal(w), [order]),
-        ingestOrders(w.db, principal(w), [order]),
-        ingestOrders(w.db, principal(w), [longer]),
-      ]);
-      const statuses = answers.map((a) => a.results[0]!.status).sort();
-      expect(statuses).toEqual(['accepted', 'duplicate', 'duplicate']);
-      const [after] = await w.db.query<{ n: number }>(
-        `select sum(stock)::int as n from store_products where store_id = $1`,
-        [w.storeId],
-      );
-      const [stored] = await w.db.query<{ orders: number; lines: number; moves: number }>(
-        `select (select count(*)::int from orders where id = $1) as orders,
+  it('stores an order uploaded concurrently (and a copy with an extra line) exactly once', async () => {
+    const order = sale(w, 1, 1);
+    const longer = { ...order, lines: [...order.lines, { ...order.lines[0]!, quantity: 2 }] };
+    const [before] = await w.db.query<{ n: number }>(
+      `select sum(stock)::int as n from store_products where store_id = $1`,
+      [w.storeId],
+    );
+    const answers = await Promise.all([
+      ingestOrders(w.db, principal(w), [order]),
+      ingestOrders(w.db, principal(w), [order]),
+      ingestOrders(w.db, principal(w), [longer]),
+    ]);
+    const statuses = answers.map((a) => a.results[0]!.status).sort();
+    expect(statuses).toEqual(['accepted', 'duplicate', 'duplicate']);
+    const [after] = await w.db.query<{ n: number }>(
+      `select sum(stock)::int as n from store_products where store_id = $1`,
+      [w.storeId],
+    );
+    const [stored] = await w.db.query<{ orders: number; lines: number; moves: number }>(
+      `select (select count(*)::int from orders where id = $1) as orders,
                 (select count(*)::int from order_lines where order_id = $1) as lines,
                 (select count(*)::int from stock_movements where order_id = $1) as moves`,
-        [order.id],
-      );
-      // Whichever copy won, its lines, and only its lines, moved stock.
-      expect(stored!.orders).toBe(1);
-      expect(stored!.moves).toBe(stored!.lines);
-      expect(before!.n - after!.n).toBe(stored!.lines === 1 ? 1 : 3);
-    });
-  };
+      [order.id],
+    );
+    // Whichever copy won, its lines, and only its lines, moved stock.
+    expect(stored!.orders).toBe(1);
+    expect(stored!.moves).toBe(stored!.lines);
+    expect(before!.n - after!.n).toBe(stored!.lines === 1 ? 1 : 3);
+  });
 }
 
-describe(
-  'order upload and the change-feed lock, in process (PGlite)',
-  feedSuite(async () => {
-    const db = await openTestPglite({ migrated: true });
-    return { db, drop: () => db.close() };
-  }),
-);
+describeOnDatabases('order upload and the change-feed lock, in process', setUp, feedSuite);
 
-describeOnPostgres('order upload and the change-feed lock, in process', () => {
+describeOnPostgres('order upload and the change-feed lock, another connection holding it', () => {
   let database: { url: string; drop(): Promise<void> };
   let w: World;
   beforeAll(async () => {
@@ -209,11 +191,6 @@ describeOnPostgres('order upload and the change-feed lock, in process', () => {
     await w.db.close();
     await database.drop();
   });
-
-  feedSuite(async () => {
-    const { db, drop } = await openFreshPostgres();
-    return { db, drop };
-  })();
 
   it("runs an upload's pre-phase while another transaction holds the lock, and draws no seq before it", async () => {
     const holder = new pg.Client({ connectionString: database.url });

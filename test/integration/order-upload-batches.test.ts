@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
 import type { Order, StoreSummary } from '../../shared/protocol';
 import type { TerminalPrincipal } from '../../server/auth/guards';
@@ -6,9 +6,7 @@ import { ensurePhoneHashKey } from '../../server/customers/phone-key';
 import { FEED_TAIL_SLOTS, type Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
 import { ingestOrders, type IngestOutcome } from '../../server/orders/service';
-import { describeOnPostgres } from '../support/backends';
-import { openTestPglite } from '../support/pglite-template';
-import { openFreshPostgres } from '../support/services';
+import { describeOnDatabases } from '../support/backends';
 
 /**
  * Order uploads that arrive while a node's order transactions are all under way are stored
@@ -212,180 +210,155 @@ async function takeTheSlots(
   return fillers;
 }
 
-function batchSuite(open: () => Promise<{ db: Db; drop(): Promise<void> }>) {
-  return () => {
-    let w: World;
-    let drop: () => Promise<void>;
-    beforeAll(async () => {
-      const opened = await open();
-      drop = opened.drop;
-      w = await setUp(opened.db);
-    });
-    afterAll(() => drop());
+function batchSuite(w: World): void {
+  it('uploads of two stores that arrive together: one transaction, each answered as if alone', async () => {
+    const g = gated(w.db);
+    const fillers = await takeTheSlots(w, g);
+    const before = {
+      shanghai: await stockOf(w, w.shanghai),
+      newYork: await stockOf(w, w.newYork),
+    };
+    const sh = await arrived(w, w.shanghai);
+    const ny = await arrived(w, w.newYork);
+    // 12 walk-in sales per store, and each store's member buying from her arrival alert
+    const walkIns = [w.shanghai, w.newYork].flatMap((s) =>
+      Array.from({ length: 12 }, () => ({ store: s, order: sale(w, s) })),
+    );
+    const members = [
+      {
+        store: w.shanghai,
+        order: sale(w, w.shanghai, { customerId: sh.customerId, alertId: sh.alertId }),
+      },
+      {
+        store: w.newYork,
+        order: sale(w, w.newYork, { customerId: ny.customerId, alertId: ny.alertId }),
+      },
+    ];
+    const uploads = [...walkIns, ...members];
+    const answers = uploads.map((u) => ingestOrders(g.db, principal(u.store), [u.order]));
+    await g.checksDone();
+    g.open();
+    await Promise.all(fillers);
+    const outcomes = await Promise.all(answers);
 
-    it('uploads of two stores that arrive together: one transaction, each answered as if alone', async () => {
-      const g = gated(w.db);
-      const fillers = await takeTheSlots(w, g);
-      const before = {
-        shanghai: await stockOf(w, w.shanghai),
-        newYork: await stockOf(w, w.newYork),
-      };
-      const sh = await arrived(w, w.shanghai);
-      const ny = await arrived(w, w.newYork);
-      // 12 walk-in sales per store, and each store's member buying from her arrival alert
-      const walkIns = [w.shanghai, w.newYork].flatMap((s) =>
-        Array.from({ length: 12 }, () => ({ store: s, order: sale(w, s) })),
-      );
-      const members = [
-        {
-          store: w.shanghai,
-          order: sale(w, w.shanghai, { customerId: sh.customerId, alertId: sh.alertId }),
-        },
-        {
-          store: w.newYork,
-          order: sale(w, w.newYork, { customerId: ny.customerId, alertId: ny.alertId }),
-        },
-      ];
-      const uploads = [...walkIns, ...members];
-      const answers = uploads.map((u) => ingestOrders(g.db, principal(u.store), [u.order]));
-      await g.checksDone();
-      g.open();
-      await Promise.all(fillers);
-      const outcomes = await Promise.all(answers);
+    // each upload's checks were one statement (server/orders/lookups.ts)
+    expect(g.counts.checksIssued).toBe(FEED_TAIL_SLOTS + uploads.length);
+    // the three fillers alone, then the 26 uploads in one transaction of 26 orders
+    expect(g.counts.transactions).toBe(FEED_TAIL_SLOTS + 1);
+    expect(g.tails).toEqual([1, 1, 1, 26]);
+    for (const [i, outcome] of outcomes.entries()) {
+      const { order } = uploads[i]!;
+      expect(outcome.results).toEqual([{ id: order.id, status: 'accepted' }]);
+      // every sale moved its store's stock; a member's sale also her summary on the feed
+      expect(outcome.catalogCursor).not.toBeNull();
+      expect(outcome.customersCursor === null).toBe(order.customerId === undefined);
+      expect(outcome.stockShortfalls).toBe(0);
+    }
+    // Each store's day is its own: the Shanghai visit (12:30 there, the order at 14:00) converts
+    // and its alert goes back to that upload only; New York's (23:30 the day before) does not.
+    const [shOutcome, nyOutcome] = outcomes.slice(-2);
+    expect(shOutcome!.alertUpdates).toEqual([
+      expect.objectContaining({
+        alertId: sh.alertId,
+        status: 'converted',
+        orderId: members[0]!.order.id,
+      }),
+    ]);
+    expect(nyOutcome!.alertUpdates).toEqual([]);
+    for (const o of outcomes.slice(0, -2)) expect(o.alertUpdates).toEqual([]);
+    const rows = await storedOrders(
+      w,
+      uploads.map((u) => u.order.id),
+    );
+    expect(rows).toHaveLength(26);
+    expect(rows.find((r) => r.id === members[0]!.order.id)!.visit_id).toBe(sh.visitId);
+    expect(rows.find((r) => r.id === members[1]!.order.id)!.visit_id).toBeNull();
+    expect(await stockOf(w, w.shanghai)).toBe(before.shanghai - 13 - FEED_TAIL_SLOTS);
+    expect(await stockOf(w, w.newYork)).toBe(before.newYork - 13);
+    const [summary] = await w.db.query<{ in_store: StoreSummary }>(
+      'select in_store from customers where id = $1',
+      [ny.customerId],
+    );
+    expect(summary!.in_store.storeOrders).toBe(1);
+  });
 
-      // each upload's checks were one statement (server/orders/lookups.ts)
-      expect(g.counts.checksIssued).toBe(FEED_TAIL_SLOTS + uploads.length);
-      // the three fillers alone, then the 26 uploads in one transaction of 26 orders
-      expect(g.counts.transactions).toBe(FEED_TAIL_SLOTS + 1);
-      expect(g.tails).toEqual([1, 1, 1, 26]);
-      for (const [i, outcome] of outcomes.entries()) {
-        const { order } = uploads[i]!;
-        expect(outcome.results).toEqual([{ id: order.id, status: 'accepted' }]);
-        // every sale moved its store's stock; a member's sale also her summary on the feed
-        expect(outcome.catalogCursor).not.toBeNull();
-        expect(outcome.customersCursor === null).toBe(order.customerId === undefined);
-        expect(outcome.stockShortfalls).toBe(0);
-      }
-      // Each store's day is its own: the Shanghai visit (12:30 there, the order at 14:00) converts
-      // and its alert goes back to that upload only; New York's (23:30 the day before) does not.
-      const [shOutcome, nyOutcome] = outcomes.slice(-2);
-      expect(shOutcome!.alertUpdates).toEqual([
-        expect.objectContaining({
-          alertId: sh.alertId,
-          status: 'converted',
-          orderId: members[0]!.order.id,
-        }),
-      ]);
-      expect(nyOutcome!.alertUpdates).toEqual([]);
-      for (const o of outcomes.slice(0, -2)) expect(o.alertUpdates).toEqual([]);
-      const rows = await storedOrders(
-        w,
-        uploads.map((u) => u.order.id),
-      );
-      expect(rows).toHaveLength(26);
-      expect(rows.find((r) => r.id === members[0]!.order.id)!.visit_id).toBe(sh.visitId);
-      expect(rows.find((r) => r.id === members[1]!.order.id)!.visit_id).toBeNull();
-      expect(await stockOf(w, w.shanghai)).toBe(before.shanghai - 13 - FEED_TAIL_SLOTS);
-      expect(await stockOf(w, w.newYork)).toBe(before.newYork - 13);
-      const [summary] = await w.db.query<{ in_store: StoreSummary }>(
-        'select in_store from customers where id = $1',
-        [ny.customerId],
-      );
-      expect(summary!.in_store.storeOrders).toBe(1);
-    });
+  it('the same order in three uploads of one batch (one copy longer): stored once, as the copy that won', async () => {
+    const g = gated(w.db);
+    const fillers = await takeTheSlots(w, g);
+    const stockBefore = await stockOf(w, w.newYork);
+    const order = sale(w, w.newYork);
+    const longer: Order = {
+      ...order,
+      lines: [...order.lines, { sku: w.sku, quantity: 2, unitPrice: PRICE, discount: 0 }],
+    };
+    const copies = [order, order, longer];
+    const answers = copies.map((o) => ingestOrders(g.db, principal(w.newYork), [o]));
+    await g.checksDone();
+    g.open();
+    await Promise.all(fillers);
+    const outcomes = await Promise.all(answers);
+    // one transaction carried the order once
+    expect(g.tails).toEqual([1, 1, 1, 1]);
+    // The copy whose checks finished first is stored (on PostgreSQL's pool that need not be
+    // the first sent); the others are duplicates and hear nothing of what was stored.
+    const statuses = outcomes.map((o) => o.results[0]!.status);
+    expect([...statuses].sort()).toEqual(['accepted', 'duplicate', 'duplicate']);
+    const won = statuses.indexOf('accepted');
+    expect(outcomes.map((o) => o.catalogCursor !== null)).toEqual(
+      statuses.map((s) => s === 'accepted'),
+    );
+    const units = copies[won]!.lines.reduce((sum, l) => sum + l.quantity, 0);
+    expect(await storedOrders(w, [order.id])).toEqual([
+      expect.objectContaining({ id: order.id, lines: copies[won]!.lines.length }),
+    ]);
+    expect(await stockOf(w, w.newYork)).toBe(stockBefore - units);
+  });
 
-    it('the same order in three uploads of one batch (one copy longer): stored once, as the copy that won', async () => {
-      const g = gated(w.db);
-      const fillers = await takeTheSlots(w, g);
-      const stockBefore = await stockOf(w, w.newYork);
-      const order = sale(w, w.newYork);
-      const longer: Order = {
-        ...order,
-        lines: [...order.lines, { sku: w.sku, quantity: 2, unitPrice: PRICE, discount: 0 }],
-      };
-      const copies = [order, order, longer];
-      const answers = copies.map((o) => ingestOrders(g.db, principal(w.newYork), [o]));
-      await g.checksDone();
-      g.open();
-      await Promise.all(fillers);
-      const outcomes = await Promise.all(answers);
-      // one transaction carried the order once
-      expect(g.tails).toEqual([1, 1, 1, 1]);
-      // The copy whose checks finished first is stored (on PostgreSQL's pool that need not be
-      // the first sent); the others are duplicates and hear nothing of what was stored.
-      const statuses = outcomes.map((o) => o.results[0]!.status);
-      expect([...statuses].sort()).toEqual(['accepted', 'duplicate', 'duplicate']);
-      const won = statuses.indexOf('accepted');
-      expect(outcomes.map((o) => o.catalogCursor !== null)).toEqual(
-        statuses.map((s) => s === 'accepted'),
-      );
-      const units = copies[won]!.lines.reduce((sum, l) => sum + l.quantity, 0);
-      expect(await storedOrders(w, [order.id])).toEqual([
-        expect.objectContaining({ id: order.id, lines: copies[won]!.lines.length }),
-      ]);
-      expect(await stockOf(w, w.newYork)).toBe(stockBefore - units);
-    });
-
-    it('an upload that fails the shared transaction fails alone: the others are stored on their own', async () => {
-      const g = gated(w.db);
-      const fillers = await takeTheSlots(w, g);
-      // A terminal gone from the database between its upload's checks and the write (its order
-      // names it, so the insert breaks the orders' foreign key): the whole shared transaction
-      // fails, nothing of it is written, and each upload runs again alone.
-      const ghost: Store = { ...w.newYork, terminalId: newId() };
-      const good = [sale(w, w.shanghai), sale(w, w.newYork), sale(w, w.shanghai)];
-      const bad = sale(w, ghost);
-      const answers = [good[0]!, good[1]!, bad, good[2]!].map((o) =>
-        ingestOrders(
-          g.db,
-          principal(o === bad ? ghost : o.storeId === w.shanghai.id ? w.shanghai : w.newYork),
-          [o],
-        ),
-      );
-      await g.checksDone();
-      g.open();
-      await Promise.all(fillers);
-      const settled = await Promise.allSettled(answers);
-      expect(settled.map((s) => s.status)).toEqual([
-        'fulfilled',
-        'fulfilled',
-        'rejected',
-        'fulfilled',
-      ]);
-      expect((settled[2] as PromiseRejectedResult).reason).toMatchObject({ code: '23503' });
-      for (const [i, o] of [good[0]!, good[1]!, null, good[2]!].entries())
-        if (o)
-          expect((settled[i] as PromiseFulfilledResult<IngestOutcome>).value.results).toEqual([
-            { id: o.id, status: 'accepted' },
-          ]);
-      // the fillers, the shared attempt of four (rolled back), then each of the four alone
-      expect(g.tails).toEqual([1, 1, 1, 4, 1, 1, 1, 1]);
-      expect(
-        (
-          await storedOrders(
-            w,
-            [...good, bad].map((o) => o.id),
-          )
-        ).map((r) => r.id),
-      ).toEqual(good.map((o) => o.id).sort());
-      const moves = await w.db.query('select 1 from stock_movements where order_id = $1', [bad.id]);
-      expect(moves).toEqual([]);
-    });
-  };
+  it('an upload that fails the shared transaction fails alone: the others are stored on their own', async () => {
+    const g = gated(w.db);
+    const fillers = await takeTheSlots(w, g);
+    // A terminal gone from the database between its upload's checks and the write (its order
+    // names it, so the insert breaks the orders' foreign key): the whole shared transaction
+    // fails, nothing of it is written, and each upload runs again alone.
+    const ghost: Store = { ...w.newYork, terminalId: newId() };
+    const good = [sale(w, w.shanghai), sale(w, w.newYork), sale(w, w.shanghai)];
+    const bad = sale(w, ghost);
+    const answers = [good[0]!, good[1]!, bad, good[2]!].map((o) =>
+      ingestOrders(
+        g.db,
+        principal(o === bad ? ghost : o.storeId === w.shanghai.id ? w.shanghai : w.newYork),
+        [o],
+      ),
+    );
+    await g.checksDone();
+    g.open();
+    await Promise.all(fillers);
+    const settled = await Promise.allSettled(answers);
+    expect(settled.map((s) => s.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect((settled[2] as PromiseRejectedResult).reason).toMatchObject({ code: '23503' });
+    for (const [i, o] of [good[0]!, good[1]!, null, good[2]!].entries())
+      if (o)
+        expect((settled[i] as PromiseFulfilledResult<IngestOutcome>).value.results).toEqual([
+          { id: o.id, status: 'accepted' },
+        ]);
+    // the fillers, the shared attempt of four (rolled back), then each of the four alone
+    expect(g.tails).toEqual([1, 1, 1, 4, 1, 1, 1, 1]);
+    expect(
+      (
+        await storedOrders(
+          w,
+          [...good, bad].map((o) => o.id),
+        )
+      ).map((r) => r.id),
+    ).toEqual(good.map((o) => o.id).sort());
+    const moves = await w.db.query('select 1 from stock_movements where order_id = $1', [bad.id]);
+    expect(moves).toEqual([]);
+  });
 }
 
-describe(
-  'order uploads stored together (PGlite)',
-  batchSuite(async () => {
-    const db = await openTestPglite({ migrated: true });
-    return { db, drop: () => db.close() };
-  }),
-);
-
-describeOnPostgres(
-  'order uploads stored together',
-  batchSuite(async () => {
-    const { db, drop } = await openFreshPostgres();
-    return { db, drop };
-  }),
-);
+describeOnDatabases('order uploads stored together', setUp, batchSuite);

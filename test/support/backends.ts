@@ -1,6 +1,13 @@
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { Db } from '../../server/db/database';
 import { removeDataDir, startHub, type HubOptions, type HubProcess } from './hub-process';
-import { TEST_DATABASE_URL, freshPostgresDatabase, postgresReason } from './services';
+import { openTestPglite } from './pglite-template';
+import {
+  TEST_DATABASE_URL,
+  freshPostgresDatabase,
+  openFreshPostgres,
+  postgresReason,
+} from './services';
 
 export type Backend = {
   kind: 'pglite' | 'postgres';
@@ -62,4 +69,41 @@ export function describeOnPostgres(title: string, body: () => void): void {
 export function describeOnBackends(title: string, body: (backend: Backend) => void): void {
   describe(`${title} (PGlite)`, () => body(makeBackend('pglite')));
   describeOnPostgres(title, () => body(makeBackend('postgres')));
+}
+
+/**
+ * Runs a suite in this process against a migrated PGlite, and again against a fresh PostgreSQL
+ * database (see `describeOnPostgres`): `setUp` makes the suite's world on the opened database
+ * before its first test, and the database is closed (and dropped) after its last. `body` gets the
+ * world as an object filled in by then: read it inside tests and hooks, not while declaring them.
+ */
+export function describeOnDatabases<W extends object>(
+  title: string,
+  setUp: (db: Db) => Promise<W>,
+  body: (world: W) => void,
+): void {
+  const suite = (open: () => Promise<{ db: Db; drop(): Promise<void> }>) => () => {
+    const world = {} as W;
+    let drop: (() => Promise<void>) | null = null;
+    beforeAll(async () => {
+      const opened = await open();
+      drop = opened.drop;
+      Object.assign(world, await setUp(opened.db));
+    });
+    afterAll(async () => {
+      await drop?.();
+    });
+    body(world);
+  };
+  describe(
+    `${title} (PGlite)`,
+    suite(async () => {
+      const db = await openTestPglite({ migrated: true });
+      return { db, drop: () => db.close() };
+    }),
+  );
+  describeOnPostgres(
+    title,
+    suite(() => openFreshPostgres()),
+  );
 }
