@@ -31,9 +31,9 @@ export const iso = (value: Date | string) => new Date(value).toISOString();
  * Marks visits (and their alerts) converted by the batch's accepted orders (of one store or
  * several). A visit converts when its customer orders in the same store on the same store-local
  * day (the store's time zone); the alert the order names wins, then the latest visit that began
- * before the order, then the earliest later one. The first
- * order converts a visit: later orders never move the credit (`converted_at is null` guards the
- * update, also against another batch converting the same visit concurrently).
+ * before the order, then the earliest later one. The first order converts a visit: later orders
+ * never move the credit (`converted_at is null` guards the update, also against another batch
+ * converting the same visit concurrently).
  *
  * Runs inside the orders transaction, before the change-feed lock (visits and alerts carry no
  * `seq`), before the orders are inserted: returns each converting order's visit, for the order's
