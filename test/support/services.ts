@@ -127,7 +127,39 @@ function migratedPostgresTemplate(): Promise<string> {
  * TEST_DATABASE_URL.
  */
 export async function makePostgresTemplate(): Promise<void> {
-  if (TEST_DATABASE_URL) await migratedPostgresTemplate();
+  if (!TEST_DATABASE_URL) return;
+  const current = await migratedPostgresTemplate();
+  await dropStaleTestDatabases(current);
+}
+
+/** Test databases older than this are left-overs (a run killed before its `drop`): dropped. */
+const STALE_TEST_DATABASE_MS = 24 * 60 * 60_000;
+
+/**
+ * Drops what earlier runs left on the test server a day ago or more: templates of other
+ * migrations (each migration change makes a new one), scratch templates, and test databases whose
+ * run was killed before dropping them. Never one in use (a plain `drop` refuses while a session is
+ * connected), nor one made in the last day (another checkout's run may still copy it). A server
+ * that does not let this user read a database's age (`pg_stat_file`) is left as it is.
+ */
+async function dropStaleTestDatabases(keep: string): Promise<void> {
+  const admin = await connectAdmin();
+  try {
+    const stale = await admin
+      .query<{ datname: string }>(
+        `select datname from pg_database
+          where (datname like 'sg\\_template\\_%' or datname like 'sg\\_test\\_%')
+            and datname <> $1
+            and (pg_stat_file('base/' || oid || '/PG_VERSION')).modification
+                < now() - $2 * interval '1 millisecond'`,
+        [keep, STALE_TEST_DATABASE_MS],
+      )
+      .catch(() => ({ rows: [] }));
+    for (const { datname } of stale.rows)
+      await admin.query(`drop database if exists "${datname}"`).catch(() => undefined);
+  } finally {
+    await admin.end();
+  }
 }
 
 export async function assertRedisReachable(): Promise<void> {
