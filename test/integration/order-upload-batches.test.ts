@@ -181,6 +181,9 @@ function gated(db: Db) {
   };
 }
 
+/** The numbers in ascending order: which transaction reached its tail first is left to timing. */
+const inAnyOrder = (numbers: readonly number[]) => [...numbers].sort((a, b) => a - b);
+
 async function stockOf(w: World, store: Store): Promise<number> {
   const [row] = await w.db.query<{ stock: number }>(
     'select stock from store_products where store_id = $1 and product_id = $2',
@@ -245,7 +248,8 @@ function batchSuite(w: World): void {
     expect(g.counts.checksIssued).toBe(FEED_TAIL_SLOTS + uploads.length);
     // the three fillers alone, then the 26 uploads in one transaction of 26 orders
     expect(g.counts.transactions).toBe(FEED_TAIL_SLOTS + 1);
-    expect(g.tails).toEqual([1, 1, 1, 26]);
+    // (on PostgreSQL the shared one may reach its tail before a filler still under way)
+    expect(inAnyOrder(g.tails)).toEqual([1, 1, 1, 26]);
     for (const [i, outcome] of outcomes.entries()) {
       const { order } = uploads[i]!;
       expect(outcome.results).toEqual([{ id: order.id, status: 'accepted' }]);
@@ -347,7 +351,7 @@ function batchSuite(w: World): void {
           { id: o.id, status: 'accepted' },
         ]);
     // the fillers, the shared attempt of four (rolled back), then each of the four alone
-    expect(g.tails).toEqual([1, 1, 1, 4, 1, 1, 1, 1]);
+    expect(inAnyOrder(g.tails)).toEqual([1, 1, 1, 1, 1, 1, 1, 4]);
     expect(
       (
         await storedOrders(
