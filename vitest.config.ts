@@ -15,13 +15,33 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * - `integration-alone`: the integration files that measure timing or share the machine's Redis
  *   (short heartbeat and rate-limit windows, a page built ahead within a second), one at a time
  *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
- * - `faults`, `e2e`: one file at a time, as before.
+ * - `faults` and `e2e`: together, two files at a time (in any mix): a fault suite or an e2e file
+ *   mostly waits (on its hubs, its browser, a fault window), one such file kept about one core of
+ *   the 2-core CI machine busy; each starts its own hubs, redis-server children, TCP proxy and
+ *   Chromium on free ports, and the e2e builds they share are made once (shared-builds.ts);
+ * - `e2e-alone`: the e2e files that assert something within a second or a few (an arrival on
+ *   both terminals within 1 s, a claim seen on the other counter within 5 s) or that write the
+ *   repository's `out/` (the app's build, the renderer served in browser mode), one at a time
+ *   after the pairs.
  */
 // Component tests that need a module graph of their own (a first load asserted), so they stay in
 // `unit`, isolated, rather than in `unit-dom`'s shared workers.
 const DOM_ISOLATED = [
   // each case opens a screen whose lazily loaded chunk no earlier test in the worker has loaded
   'renderer/app/screen-switch.test.tsx',
+];
+
+const E2E_ALONE = [
+  // a member who walks in shows on both terminals within 1 s; 5 s bounds on the next steps
+  'test/e2e/guide-flow.test.ts',
+  // the other counter sees a claim, the stock and the outbox within 5 s
+  'test/e2e/counter-story.test.ts',
+  // every screen opens within 5 s after the page server has gone; serves `out/renderer`
+  'test/e2e/browser-mode.test.ts',
+  // serves `out/renderer` (the renderer build copied there, as `npm start` serves it)
+  'test/e2e/at-rest.test.ts',
+  // builds the app into `out/` (electron-vite, which empties `out/renderer`) and packages it
+  'test/e2e/package.test.ts',
 ];
 
 const ALONE = [
@@ -141,7 +161,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // with `e2e` (the same group, so the same worker count)
+          maxWorkers: 2,
           sequence: { groupOrder: 5 },
         },
       },
@@ -150,10 +171,30 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...E2E_ALONE],
           environment: 'node',
           // a folder for the renderer and console builds the files share (one build each a run),
           // the hub bundled once per run from the current source (hub-bundle.ts), and the database
           // templates made before the workers start (db-templates-setup.ts)
+          globalSetup: [
+            'test/e2e/support/global-setup.ts',
+            'test/support/hub-bundle.ts',
+            'test/support/db-templates-setup.ts',
+          ],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // with `faults` (the same group, so the same worker count)
+          maxWorkers: 2,
+          sequence: { groupOrder: 5 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e-alone',
+          include: E2E_ALONE,
+          environment: 'node',
+          // as `e2e` (the same build folder: builds made by the pairs are not made again)
           globalSetup: [
             'test/e2e/support/global-setup.ts',
             'test/support/hub-bundle.ts',
