@@ -4,8 +4,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * Projects run group after group (`sequence.groupOrder`), each group with its own worker count:
  * - `unit`: fast unit tests next to the code, two files at a time (vitest's default is one fewer
  *   than the cores: one on the 2-core CI machine, where the unit phase was then a third of the run);
- * - `unit-dom`: the renderer's component tests (jsdom), two files at a time, in workers the files
- *   share (`isolate: false`: jsdom and React are loaded once per worker, not once per file);
+ * - `unit-dom`: the renderer's component tests (jsdom), in workers the files share (`isolate:
+ *   false`: jsdom and React are loaded once per worker, not once per file); in `unit`'s group
+ *   (the same two workers), its files after `unit`'s, so they start as soon as one of the two
+ *   workers has no `unit` file left, rather than after the last one;
  * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
  *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
  *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
@@ -112,7 +114,7 @@ export default defineConfig({
           // to run out on a loaded 2-core machine.
           testTimeout: 15_000,
           maxWorkers: 2,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -129,7 +131,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           maxWorkers: 2,
           isolate: false,
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -145,7 +147,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           fileParallelism: false,
           isolate: false,
-          sequence: { groupOrder: 4 },
+          sequence: { groupOrder: 3 },
         },
       },
       {
@@ -163,7 +165,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // with `e2e` (the same group, so the same worker count)
           maxWorkers: 2,
-          sequence: { groupOrder: 5 },
+          sequence: { groupOrder: 4 },
         },
       },
       {
@@ -185,7 +187,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           // with `faults` (the same group, so the same worker count)
           maxWorkers: 2,
-          sequence: { groupOrder: 5 },
+          sequence: { groupOrder: 4 },
         },
       },
       {
@@ -203,7 +205,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
-          sequence: { groupOrder: 6 },
+          sequence: { groupOrder: 5 },
         },
       },
     ],
