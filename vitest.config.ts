@@ -22,9 +22,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *   the 2-core CI machine busy; each starts its own hubs, redis-server children, TCP proxy and
  *   Chromium on free ports, and the e2e builds they share are made once (shared-builds.ts);
  * - `e2e-alone`: the e2e files that assert something within a second or a few (an arrival on
- *   both terminals within 1 s, a claim seen on the other counter within 5 s) or that write the
- *   repository's `out/` (the app's build, the renderer served in browser mode), one at a time
- *   after the pairs.
+ *   both terminals within 1 s, a claim seen on the other counter within 5 s) or that use the
+ *   repository's `out/` (the renderer served in browser mode, the app built when missing), one
+ *   at a time after the pairs (where the only file that writes `out/` is package.test.ts).
  */
 // Component tests that need a module graph of their own (a first load asserted), so they stay in
 // `unit`, isolated, rather than in `unit-dom`'s shared workers.
@@ -38,12 +38,14 @@ const E2E_ALONE = [
   'test/e2e/guide-flow.test.ts',
   // the other counter sees a claim, the stock and the outbox within 5 s
   'test/e2e/counter-story.test.ts',
+  // The files below use the repository's `out/`, which package.test.ts (in the pairs, before
+  // these) builds the app into (electron-vite empties `out/main`, `out/preload`, `out/renderer`):
   // every screen opens within 5 s after the page server has gone; serves `out/renderer`
   'test/e2e/browser-mode.test.ts',
   // serves `out/renderer` (the renderer build copied there, as `npm start` serves it)
   'test/e2e/at-rest.test.ts',
-  // builds the app into `out/` (electron-vite, which empties `out/renderer`) and packages it
-  'test/e2e/package.test.ts',
+  // builds the app into `out/` itself when `out/main` is missing
+  'test/e2e/start-terminal.test.ts',
 ];
 
 const ALONE = [
