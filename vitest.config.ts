@@ -4,8 +4,14 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * Projects run group after group (`sequence.groupOrder`), each group with its own worker count:
  * - `unit`: fast unit tests next to the code, two files at a time (vitest's default is one fewer
  *   than the cores: one on the 2-core CI machine, where the unit phase was then a third of the run);
- * - `unit-dom`: the renderer's component tests (jsdom), two files at a time, in workers the files
- *   share (`isolate: false`: jsdom and React are loaded once per worker, not once per file);
+ * - `unit-dom`: the renderer's component tests (jsdom), in workers the files share (`isolate:
+ *   false`: jsdom and React are loaded once per worker, not once per file); in `unit`'s group
+ *   (the same two workers, one queue): its files queued after `unit`'s, so a worker with no
+ *   `unit` file left takes them rather than waiting for the last one;
+ * - `unit-shared`: the unit files of `UNIT_SHARED` (below), in workers the files share
+ *   (`isolate: false`: a file of a few milliseconds of tests took about a second of a worker to
+ *   start in a process of its own; 62 files: 76 → 44 s, 76 → 41 CPU-seconds), in the same group,
+ *   queued after `unit-dom`'s;
  * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
  *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
  *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
@@ -15,13 +21,50 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * - `integration-alone`: the integration files that measure timing or share the machine's Redis
  *   (short heartbeat and rate-limit windows, a page built ahead within a second), one at a time
  *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
- * - `faults`, `e2e`: one file at a time, as before.
+ * - `faults` and `e2e`: together, two files at a time (in any mix): a fault suite or an e2e file
+ *   mostly waits (on its hubs, its browser, a fault window), one such file kept about one core of
+ *   the 2-core CI machine busy; each starts its own hubs, redis-server children, TCP proxy and
+ *   Chromium on free ports, and the e2e builds they share are made once (shared-builds.ts);
+ * - `e2e-alone`: the e2e files that assert something within a second or a few (an arrival on
+ *   both terminals within 1 s, a claim seen on the other counter within 5 s) or that use the
+ *   repository's `out/` (the renderer served in browser mode, the app built when missing), one
+ *   at a time after the pairs (where the only file that writes `out/` is package.test.ts).
  */
 // Component tests that need a module graph of their own (a first load asserted), so they stay in
 // `unit`, isolated, rather than in `unit-dom`'s shared workers.
 const DOM_ISOLATED = [
   // each case opens a screen whose lazily loaded chunk no earlier test in the worker has loaded
   'renderer/app/screen-switch.test.tsx',
+];
+
+// Unit files that share their workers (`unit-shared`): none mocks a module, stubs a global or
+// the environment, or fakes timers without restoring them, and the modules they test keep no
+// state one file could see of another's (caches are per database handle). The database tests
+// (`server/db`, PGlite and migrations) and the renderer's (fake IndexedDB, module-level stores)
+// stay isolated in `unit`, as does electron/main/index.test.ts (it mocks `electron`).
+const UNIT_SHARED = [
+  'shared/**/*.test.ts',
+  'server/**/*.test.ts',
+  'electron/**/*.test.ts',
+  'console/**/*.test.{ts,tsx}',
+  // the layer report and the lint rules that hold the renderer's layers
+  'scripts/**/*.test.ts',
+];
+const UNIT_SHARED_BUT_ISOLATED = ['server/db/**/*.test.ts', 'electron/main/index.test.ts'];
+
+const E2E_ALONE = [
+  // a member who walks in shows on both terminals within 1 s; 5 s bounds on the next steps
+  'test/e2e/guide-flow.test.ts',
+  // the other counter sees a claim, the stock and the outbox within 5 s
+  'test/e2e/counter-story.test.ts',
+  // The files below use the repository's `out/`, which package.test.ts (in the pairs, before
+  // these) builds the app into (electron-vite empties `out/main`, `out/preload`, `out/renderer`):
+  // every screen opens within 5 s after the page server has gone; serves `out/renderer`
+  'test/e2e/browser-mode.test.ts',
+  // serves `out/renderer` (the renderer build copied there, as `npm start` serves it)
+  'test/e2e/at-rest.test.ts',
+  // builds the app into `out/` itself when `out/main` is missing
+  'test/e2e/start-terminal.test.ts',
 ];
 
 const ALONE = [
@@ -49,17 +92,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: [
-            'shared/**/*.test.ts',
-            'server/**/*.test.ts',
-            'electron/**/*.test.ts',
-            'renderer/**/*.test.ts',
-            ...DOM_ISOLATED,
-            'console/**/*.test.{ts,tsx}',
-            // the layer report and the lint rules that hold the renderer's layers
-            'scripts/**/*.test.ts',
-          ],
-          // the other component tests (jsdom) are `unit-dom`, below
+          // the rest of the unit files are `unit-shared`, the other component tests (jsdom)
+          // `unit-dom`, below
+          include: ['renderer/**/*.test.ts', ...DOM_ISOLATED, ...UNIT_SHARED_BUT_ISOLATED],
           exclude: [...configDefaults.exclude],
           environment: 'node',
           // the database templates made before the workers start (db-templates-setup.ts)
@@ -70,6 +105,22 @@ export default defineConfig({
           // PGlite's WebAssembly compiled by V8's baseline tier only, as in the test hubs
           // (hub-process.ts, TEST_HUB_NODE_FLAGS): the database tests each open a PGlite that
           // lives too short for the optimising tier's background compiles to pay back
+          execArgv: ['--liftoff-only'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // as `unit`, in workers the files share (`isolate: false`; UNIT_SHARED, above)
+          name: 'unit-shared',
+          include: UNIT_SHARED,
+          exclude: [...configDefaults.exclude, ...UNIT_SHARED_BUT_ISOLATED],
+          environment: 'node',
+          globalSetup: ['test/support/db-templates-setup.ts'],
+          testTimeout: 15_000,
+          maxWorkers: 2,
+          isolate: false,
           execArgv: ['--liftoff-only'],
           sequence: { groupOrder: 1 },
         },
@@ -92,7 +143,7 @@ export default defineConfig({
           // to run out on a loaded 2-core machine.
           testTimeout: 15_000,
           maxWorkers: 2,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -109,7 +160,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           maxWorkers: 2,
           isolate: false,
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -125,7 +176,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           fileParallelism: false,
           isolate: false,
-          sequence: { groupOrder: 4 },
+          sequence: { groupOrder: 3 },
         },
       },
       {
@@ -141,8 +192,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
-          sequence: { groupOrder: 5 },
+          // with `e2e` (the same group, so the same worker count)
+          maxWorkers: 2,
+          sequence: { groupOrder: 4 },
         },
       },
       {
@@ -150,6 +202,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...E2E_ALONE],
           environment: 'node',
           // a folder for the renderer and console builds the files share (one build each a run),
           // the hub bundled once per run from the current source (hub-bundle.ts), and the database
@@ -161,8 +214,27 @@ export default defineConfig({
           ],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // with `faults` (the same group, so the same worker count)
+          maxWorkers: 2,
+          sequence: { groupOrder: 4 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e-alone',
+          include: E2E_ALONE,
+          environment: 'node',
+          // as `e2e` (the same build folder: builds made by the pairs are not made again)
+          globalSetup: [
+            'test/e2e/support/global-setup.ts',
+            'test/support/hub-bundle.ts',
+            'test/support/db-templates-setup.ts',
+          ],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
-          sequence: { groupOrder: 6 },
+          sequence: { groupOrder: 5 },
         },
       },
     ],

@@ -250,7 +250,13 @@ describe('abuse resistance (two nodes, counters shared through Redis)', () => {
   const hubs: HubProcess[] = [];
   beforeAll(async () => {
     redis = await privateRedisServer();
-    hubs.push(await startHub({ redisUrl: redis.url }), await startHub({ redisUrl: redis.url }));
+    // started together: this file runs alone (vitest.config.ts), a hub start leaves a core idle
+    hubs.push(
+      ...(await Promise.all([
+        startHub({ redisUrl: redis.url }),
+        startHub({ redisUrl: redis.url }),
+      ])),
+    );
   });
   afterAll(async () => {
     for (const hub of hubs) {

@@ -64,8 +64,11 @@ describe.skipIf(!enabled)(
       // A check interval far longer than the test (the cache's TTL is capped at 30 s, also longer):
       // only an announced revocation reaches A's and B's caches and sockets.
       const env = { HUB_REDIS_PREFIX: `${RUN}-revocation`, HUB_REVOCATION_CHECK_MS: '600000' };
-      nodeA = await startHub({ databaseUrl, redisUrl: TEST_REDIS_URL!, env });
-      nodeB = await startHub({ databaseUrl, redisUrl: TEST_REDIS_URL!, env });
+      // started together: this file runs alone (vitest.config.ts), a hub start leaves a core idle
+      [nodeA, nodeB] = await Promise.all([
+        startHub({ databaseUrl, redisUrl: TEST_REDIS_URL!, env }),
+        startHub({ databaseUrl, redisUrl: TEST_REDIS_URL!, env }),
+      ]);
       store = await createStoreFixture(nodeA);
     });
     afterAll(async () => {

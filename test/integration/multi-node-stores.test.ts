@@ -41,8 +41,11 @@ describe.skipIf(!enabled)(
       const database = await freshPostgresDatabase();
       drop = database.drop;
       const env = { HUB_REDIS_PREFIX: `${RUN}-stores` };
-      nodeA = await startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env });
-      nodeB = await startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env });
+      // started together: this file runs alone (vitest.config.ts), a hub start leaves a core idle
+      [nodeA, nodeB] = await Promise.all([
+        startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env }),
+        startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env }),
+      ]);
       const seeded = await callRoute(nodeA, endpoints.importCustomers, {
         body: { customers: [{ crmId: `crm-${memberCode}`, name: '多节点门店', memberCode }] },
       });

@@ -76,8 +76,11 @@ describe.skipIf(!enabled)(
       const database = await freshPostgresDatabase();
       drop = database.drop;
       const env = { HUB_EXPIRY_SWEEP_MS: '200', HUB_REDIS_PREFIX: `${RUN}-nodes` };
-      nodeA = await startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env });
-      nodeB = await startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env });
+      // started together: this file runs alone (vitest.config.ts), a hub start leaves a core idle
+      [nodeA, nodeB] = await Promise.all([
+        startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env }),
+        startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env }),
+      ]);
       store = await createStoreFixture(nodeA);
     });
     afterAll(async () => {

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { buildConsole } from '../../../scripts/build-console.mjs';
@@ -18,15 +18,36 @@ export function sharedBuildDir(name: Shared): string {
   return join(inject('e2eBuildRoot'), name);
 }
 
+/**
+ * The first file that asks makes the build; e2e files run two at a time (vitest.config.ts), so a
+ * lock dir (`mkdir` is atomic) lets only one of them build while the others wait for the result,
+ * bounded by their hook's timeout. A build that fails leaves no lock: the next file tries again.
+ */
 async function once(name: Shared, build: (outDir: string) => Promise<void>): Promise<string> {
   const dir = sharedBuildDir(name);
-  if (existsSync(dir)) return dir;
-  // built aside and renamed into place: a build cut short is never taken for a whole one
-  const staging = `${dir}.${process.pid}.partial`;
-  rmSync(staging, { recursive: true, force: true });
-  await build(staging);
-  renameSync(staging, dir);
-  return dir;
+  const lock = `${dir}.lock`;
+  for (;;) {
+    if (existsSync(dir)) return dir;
+    try {
+      mkdirSync(lock);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      continue;
+    }
+    try {
+      // made by the file that held the lock just before this one took it
+      if (existsSync(dir)) return dir;
+      // built aside and renamed into place: a build cut short is never taken for a whole one
+      const staging = `${dir}.${process.pid}.partial`;
+      rmSync(staging, { recursive: true, force: true });
+      await build(staging);
+      renameSync(staging, dir);
+      return dir;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
 
 /** This run's renderer build (built by the first file that asks). */
