@@ -67,6 +67,15 @@ const E2E_ALONE = [
   'test/e2e/start-terminal.test.ts',
 ];
 
+// The e2e projects' setup: a folder for the renderer and console builds the files share (one build
+// each a run), the hub bundled once per run from the current source (hub-bundle.ts), and the
+// database templates made before the workers start (db-templates-setup.ts).
+const E2E_GLOBAL_SETUP = [
+  'test/e2e/support/global-setup.ts',
+  'test/support/hub-bundle.ts',
+  'test/support/db-templates-setup.ts',
+];
+
 const ALONE = [
   // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 1 s of silence
   'test/integration/peer-watch.test.ts',
@@ -204,14 +213,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...E2E_ALONE],
           environment: 'node',
-          // a folder for the renderer and console builds the files share (one build each a run),
-          // the hub bundled once per run from the current source (hub-bundle.ts), and the database
-          // templates made before the workers start (db-templates-setup.ts)
-          globalSetup: [
-            'test/e2e/support/global-setup.ts',
-            'test/support/hub-bundle.ts',
-            'test/support/db-templates-setup.ts',
-          ],
+          globalSetup: E2E_GLOBAL_SETUP,
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // with `faults` (the same group, so the same worker count)
@@ -226,11 +228,7 @@ export default defineConfig({
           include: E2E_ALONE,
           environment: 'node',
           // as `e2e` (the same build folder: builds made by the pairs are not made again)
-          globalSetup: [
-            'test/e2e/support/global-setup.ts',
-            'test/support/hub-bundle.ts',
-            'test/support/db-templates-setup.ts',
-          ],
+          globalSetup: E2E_GLOBAL_SETUP,
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
