@@ -64,9 +64,15 @@ export const migrations: readonly { version: number; name: string; sql: string }
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
-  await db.query(
-    'create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())',
-  );
+  // Under the migrations lock too: two nodes creating the table at once on an empty PostgreSQL
+  // race in the catalog ("duplicate key value violates unique constraint
+  // pg_type_typname_nsp_index"), `if not exists` or not, and the loser's hub would not start.
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.migrations]);
+    await tx.query(
+      'create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())',
+    );
+  });
   const applied = new Set(
     (await db.query<{ version: number }>('select version from schema_migrations')).map((r) =>
       Number(r.version),
