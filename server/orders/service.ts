@@ -57,6 +57,7 @@ export async function ingestOrders(
   // Every check's reference data in one statement (lookups.ts). It covers the resent orders too:
   // cheaper than another round trip to leave them out.
   const own = batch.filter((o) => o.storeId === terminal.storeId);
+  const customerIds = own.flatMap((o) => (o.customerId ? [o.customerId] : []));
   const { existing, timezone, guides, products, alerts, rules, ...read } = await uploadChecks(
     db,
     terminal.storeId,
@@ -65,17 +66,14 @@ export async function ingestOrders(
       guideIds: own.map((o) => o.guideId),
       skus: own.flatMap((o) => o.lines.map((l) => l.sku)),
       alertIds: own.flatMap((o) => (o.alertId ? [o.alertId] : [])),
-      customerIds: own.flatMap((o) => (o.customerId ? [o.customerId] : [])),
+      customerIds,
     },
   );
   // The customers named, and those of the alerts orders were taken from without naming one,
   // followed through merges (their first rows came with the checks).
   const customers = await resolveLiveCustomers(
     db,
-    [
-      ...own.flatMap((o) => (o.customerId ? [o.customerId] : [])),
-      ...[...alerts.values()].map((a) => a.customerId),
-    ],
+    [...customerIds, ...[...alerts.values()].map((a) => a.customerId)],
     read.customers,
   );
 

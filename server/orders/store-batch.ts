@@ -42,9 +42,8 @@ export type StoredBatch = {
 
 /**
  * Stores the candidates — of one store or several, each order id once — in one transaction that
- * takes the change-feed lock late
- * (`feedLockedTail`). Before the lock — nothing here draws a `change_seq` number, and nothing
- * locks a customer or store-scope row a lock holder could need:
+ * takes the change-feed lock late (`feedLockedTail`). Before the lock — nothing here draws a
+ * `change_seq` number, and nothing locks a customer or store-scope row a lock holder could need:
  * 1. the stock movements go in (`on conflict do nothing`): the claim. An order is stored by the
  *    transaction whose movements were inserted; a concurrent copy of the same id waits on those
  *    rows and then finds them, so it is a duplicate (exactly once, as the orders primary key was);

@@ -43,8 +43,8 @@ export function storeUpload(db: Db, upload: Upload): Promise<StoredBatch> {
   return batcher(upload);
 }
 
-/** An upload alone: its transaction, run again on a deadlock, serialization failure or lock timeout. */
-const storeAlone = (db: Db, upload: Upload) =>
+/** Candidates in one transaction, run again on a deadlock, serialization failure or lock timeout. */
+const storeInOneTransaction = (db: Db, upload: Upload) =>
   retryOnLockConflict(
     () => storeCandidates(db, upload.rules, upload.candidates),
     upload.onRetry,
@@ -57,7 +57,7 @@ async function storeUploads(
   db: Db,
   uploads: readonly Upload[],
 ): Promise<PromiseSettledResult<StoredBatch>[]> {
-  if (uploads.length === 1) return Promise.allSettled([storeAlone(db, uploads[0]!)]);
+  if (uploads.length === 1) return Promise.allSettled([storeInOneTransaction(db, uploads[0]!)]);
   // Each order id once: a copy in a later upload of the batch (an outbox resending while its
   // first try is still under way) is a duplicate for that upload, as it would be a moment later.
   const seen = new Set<string>();
@@ -65,7 +65,7 @@ async function storeUploads(
     u.candidates.filter((c) => !seen.has(c.order.id) && seen.add(c.order.id)),
   );
   try {
-    const stored = await storeAlone(db, {
+    const stored = await storeInOneTransaction(db, {
       candidates: shares.flat(),
       rules: uploads[0]!.rules,
       onRetry: (error, attempt) => uploads.forEach((u) => u.onRetry?.(error, attempt)),
@@ -75,7 +75,7 @@ async function storeUploads(
     if (isConnectionError(error)) throw error;
     // Something in one upload failed the whole batch (nothing of it was written): each upload
     // again on its own, so only the one at fault fails.
-    return Promise.allSettled(uploads.map((u) => storeAlone(db, u)));
+    return Promise.allSettled(uploads.map((u) => storeInOneTransaction(db, u)));
   }
 }
 
