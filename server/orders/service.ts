@@ -54,21 +54,19 @@ export async function ingestOrders(
   for (const o of orders) if (!first.has(o.id)) first.set(o.id, o);
   const batch = [...first.values()];
 
-  // Every check's reference data in one statement (lookups.ts). It covers the resent orders too:
-  // cheaper than another round trip to leave them out.
+  // Every check's reference data in one statement (lookups.ts), shared with the uploads checked
+  // beside it under load. It covers the resent orders too: cheaper than another round trip to
+  // leave them out.
   const own = batch.filter((o) => o.storeId === terminal.storeId);
   const customerIds = own.flatMap((o) => (o.customerId ? [o.customerId] : []));
-  const { existing, timezone, guides, products, alerts, rules, ...read } = await uploadChecks(
-    db,
-    terminal.storeId,
-    {
-      orderIds: batch.map((o) => o.id),
-      guideIds: own.map((o) => o.guideId),
-      skus: own.flatMap((o) => o.lines.map((l) => l.sku)),
-      alertIds: own.flatMap((o) => (o.alertId ? [o.alertId] : [])),
-      customerIds,
-    },
-  );
+  const { existing, timezone, guides, products, alerts, rules, ...read } = await uploadChecks(db, {
+    storeId: terminal.storeId,
+    orderIds: batch.map((o) => o.id),
+    guideIds: own.map((o) => o.guideId),
+    skus: own.flatMap((o) => o.lines.map((l) => l.sku)),
+    alertIds: own.flatMap((o) => (o.alertId ? [o.alertId] : [])),
+    customerIds,
+  });
   // The customers named, and those of the alerts orders were taken from without naming one,
   // followed through merges (their first rows came with the checks).
   const customers = await resolveLiveCustomers(

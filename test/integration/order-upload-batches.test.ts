@@ -5,6 +5,7 @@ import type { TerminalPrincipal } from '../../server/auth/guards';
 import { ensurePhoneHashKey } from '../../server/customers/phone-key';
 import { FEED_TAIL_SLOTS, type Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
+import { CHECKS_IN_FLIGHT } from '../../server/orders/lookups';
 import { ingestOrders, type IngestOutcome } from '../../server/orders/service';
 import { describeOnDatabases } from '../support/backends';
 
@@ -17,6 +18,12 @@ import { describeOnDatabases } from '../support/backends';
  * test have all finished their checks and are waiting for a slot: so which uploads go together is
  * known, not left to timing.
  */
+
+/**
+ * The statements that check `n` uploads sent at once (server/orders/lookups.ts): the first
+ * CHECKS_IN_FLIGHT go alone, the rest together in the next.
+ */
+const checkStatements = (n: number) => (n <= CHECKS_IN_FLIGHT ? n : CHECKS_IN_FLIGHT + 1);
 
 const PRICE = 59_900;
 const STOCK = 1_000;
@@ -244,8 +251,10 @@ function batchSuite(w: World): void {
     await Promise.all(fillers);
     const outcomes = await Promise.all(answers);
 
-    // each upload's checks were one statement (server/orders/lookups.ts)
-    expect(g.counts.checksIssued).toBe(FEED_TAIL_SLOTS + uploads.length);
+    // the uploads were checked together too: 3 statements for the 26, 3 for the fillers
+    expect(g.counts.checksIssued).toBe(
+      checkStatements(FEED_TAIL_SLOTS) + checkStatements(uploads.length),
+    );
     // the three fillers alone, then the 26 uploads in one transaction of 26 orders
     expect(g.counts.transactions).toBe(FEED_TAIL_SLOTS + 1);
     // (on PostgreSQL the shared one may reach its tail before a filler still under way)
@@ -284,6 +293,68 @@ function batchSuite(w: World): void {
       [ny.customerId],
     );
     expect(summary!.in_store.storeOrders).toBe(1);
+  });
+
+  it('uploads of two stores checked in one statement: each upload judged on its own part', async () => {
+    // one order stored before: resent below
+    const resent = sale(w, w.newYork);
+    await ingestOrders(w.db, principal(w.newYork), [resent]);
+    const g = gated(w.db);
+    const fillers = await takeTheSlots(w, g);
+    const sh = await arrived(w, w.shanghai);
+    const plain = [sale(w, w.shanghai), sale(w, w.newYork)];
+    // the five below share one check statement (the two plain uploads go first, alone)
+    const shared = [
+      // Shanghai's member from her alert: converts
+      {
+        store: w.shanghai,
+        orders: [sale(w, w.shanghai, { customerId: sh.customerId, alertId: sh.alertId })],
+      },
+      // New York naming its own guide: fine
+      { store: w.newYork, orders: [sale(w, w.newYork)] },
+      // Shanghai naming New York's guide (read in the same statement): not a guide of this store
+      { store: w.shanghai, orders: [sale(w, w.shanghai, { guideId: w.newYork.guideId })] },
+      // New York naming Shanghai's alert (read in the same statement): not an alert of this store
+      { store: w.newYork, orders: [sale(w, w.newYork, { alertId: sh.alertId })] },
+      // a resend beside a new order: the resend alone is a duplicate
+      { store: w.newYork, orders: [resent, sale(w, w.newYork)] },
+    ];
+    const uploads = [
+      ...plain.map((o) => ({
+        store: o.storeId === w.shanghai.id ? w.shanghai : w.newYork,
+        orders: [o],
+      })),
+      ...shared,
+    ];
+    const answers = uploads.map((u) => ingestOrders(g.db, principal(u.store), u.orders));
+    await g.checksDone();
+    g.open();
+    await Promise.all(fillers);
+    const outcomes = await Promise.all(answers);
+    expect(g.counts.checksIssued).toBe(
+      checkStatements(FEED_TAIL_SLOTS) + checkStatements(uploads.length),
+    );
+    expect(g.counts.checksIssued).toBe(checkStatements(FEED_TAIL_SLOTS) + CHECKS_IN_FLIGHT + 1);
+    const statuses = outcomes.map((o) =>
+      o.results.map((r) => (r.status === 'rejected' ? r.code : r.status)),
+    );
+    expect(statuses).toEqual([
+      ['accepted'],
+      ['accepted'],
+      ['accepted'],
+      ['accepted'],
+      ['guide_inactive'],
+      ['alert_not_in_store'],
+      ['duplicate', 'accepted'],
+    ]);
+    expect(outcomes[2]!.alertUpdates).toEqual([
+      expect.objectContaining({ alertId: sh.alertId, status: 'converted' }),
+    ]);
+    const stored = await storedOrders(
+      w,
+      uploads.flatMap((u) => u.orders.map((o) => o.id)),
+    );
+    expect(stored).toHaveLength(6);
   });
 
   it('the same order in three uploads of one batch (one copy longer): stored once, as the copy that won', async () => {
