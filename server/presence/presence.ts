@@ -48,13 +48,14 @@ export type PresenceResult = {
   seen: AlertUpdate | null;
 };
 
+/** How far ahead of the hub's clock a sighting's `at` may be (presence sources drift a little). */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 /**
  * Records a sighting: extends the customer's visit when they were seen in this store within the
  * visit window, otherwise opens a visit and (for a known customer) raises an arrival alert. The
  * caller broadcasts `alert` after this returns, i.e. after the transaction committed.
  */
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-
 export async function recordPresence(
   ctx: Pick<HubContext, 'db'>,
   event: PresenceEvent,
