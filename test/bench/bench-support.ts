@@ -607,6 +607,10 @@ export async function startSwarm(
         connectedPerNode: Array.from(connectedPerNode, (n) => n ?? 0),
         stillDown: done.reduce((sum, d) => sum + d.stillDown, 0),
         catchUpFailures: done.reduce((sum, d) => sum + d.catchUpFailures, 0),
+        hints: {
+          customers: done.reduce((sum, d) => sum + d.hints.customers, 0),
+          catalog: done.reduce((sum, d) => sum + d.hints.catalog, 0),
+        },
         rssBytes: done.reduce((sum, d) => sum + d.rssBytes, 0),
       };
     },

@@ -298,6 +298,11 @@ export function renderChainSection(r: ChainResult): string {
       '',
     ],
     [
+      'feed hints delivered from the burst on (a terminal pulls that feed on each; these sockets only count them)',
+      `customers:changed ${n(r.swarmDone.hints.customers)} (${(r.swarmDone.hints.customers / Math.max(1, c.latency.liveDeliveries)).toFixed(2)} per live alert delivery), catalog:changed ${n(r.swarmDone.hints.catalog)}`,
+      '',
+    ],
+    [
       'orders exactly once',
       `${n(o.generated)} of ${n(r.ordersRate * r.seconds)} made (${n(r.unsent.orders)} never started); acknowledged ${n(o.accepted)} accepted + ${n(o.duplicate)} duplicate, ${n(o.rejected)} rejected, ${n(o.unacknowledged)} unacknowledged; ${n(o.retried)} resent under the same id; rows in the database ${n(o.rows)} (${n(o.distinctRows)} distinct ids, ${n(o.rowsTotal)} in all); acknowledged but missing ${n(o.ackedNotStored)}, stored but never acknowledged ${n(o.storedNotAcked)}`,
       goal(c.exactlyOnce && o.unacknowledged === 0 && o.rejected === 0),

@@ -52,6 +52,11 @@ export type SwarmReport =
       /** disconnects not followed by a reconnect, catch-up requests that failed */
       stillDown: number;
       catchUpFailures: number;
+      /**
+       * feed hints received from `measure` on: a terminal pulls that feed on each
+       * (renderer/sync/live-events.ts); these sockets only count them
+       */
+      hints: { customers: number; catalog: number };
       rssBytes: number;
     }
   | { type: 'error'; message: string };
@@ -68,6 +73,8 @@ const downSince = new Map<number, number>();
 let alerts: AlertSeen[] = [];
 let reconnects: Reconnect[] = [];
 let catchUpFailures = 0;
+const hints = { customers: 0, catalog: 0 };
+let counting = false;
 let balancer: Balancer | null = null;
 /** This child's first socket number in the whole swarm (reports use the swarm's numbers). */
 let offset = 0;
@@ -117,6 +124,12 @@ function open(index: number, urls: readonly string[], token: string, failover: b
       offset + index,
       0,
     ]);
+  });
+  socket.on('customers:changed', () => {
+    if (counting) hints.customers += 1;
+  });
+  socket.on('catalog:changed', () => {
+    if (counting) hints.catalog += 1;
   });
   if (!failover) return socket;
   // The manager keeps the URL it was made with; a load balancer would route the reconnect, so the
@@ -194,6 +207,7 @@ process.on('message', (command: SwarmCommand) => {
       .catch((e: unknown) => send({ type: 'error', message: String(e) }));
   } else if (command.type === 'measure') {
     lag.enable();
+    counting = true;
   } else {
     const connectedPerNode: number[] = [];
     sockets.forEach((s, i) => {
@@ -217,6 +231,7 @@ process.on('message', (command: SwarmCommand) => {
       connectedPerNode: Array.from(connectedPerNode, (n) => n ?? 0),
       stillDown,
       catchUpFailures,
+      hints,
       rssBytes,
     });
     process.disconnect?.();
