@@ -220,6 +220,19 @@ async function takeTheSlots(
   return fillers;
 }
 
+/** Sends the uploads at once while the slots are taken, then opens the gate: their outcomes. */
+async function sendBehindTheGate(
+  g: ReturnType<typeof gated>,
+  fillers: Promise<IngestOutcome>[],
+  uploads: { store: Store; orders: Order[] }[],
+): Promise<IngestOutcome[]> {
+  const answers = uploads.map((u) => ingestOrders(g.db, principal(u.store), u.orders));
+  await g.checksDone();
+  g.open();
+  await Promise.all(fillers);
+  return Promise.all(answers);
+}
+
 function batchSuite(w: World): void {
   it('uploads of two stores that arrive together: one transaction, each answered as if alone', async () => {
     const g = gated(w.db);
@@ -245,11 +258,11 @@ function batchSuite(w: World): void {
       },
     ];
     const uploads = [...walkIns, ...members];
-    const answers = uploads.map((u) => ingestOrders(g.db, principal(u.store), [u.order]));
-    await g.checksDone();
-    g.open();
-    await Promise.all(fillers);
-    const outcomes = await Promise.all(answers);
+    const outcomes = await sendBehindTheGate(
+      g,
+      fillers,
+      uploads.map((u) => ({ store: u.store, orders: [u.order] })),
+    );
 
     // the uploads were checked together too: 3 statements for the 26, 3 for the fillers
     expect(g.counts.checksIssued).toBe(
@@ -326,14 +339,7 @@ function batchSuite(w: World): void {
       })),
       ...shared,
     ];
-    const answers = uploads.map((u) => ingestOrders(g.db, principal(u.store), u.orders));
-    await g.checksDone();
-    g.open();
-    await Promise.all(fillers);
-    const outcomes = await Promise.all(answers);
-    expect(g.counts.checksIssued).toBe(
-      checkStatements(FEED_TAIL_SLOTS) + checkStatements(uploads.length),
-    );
+    const outcomes = await sendBehindTheGate(g, fillers, uploads);
     expect(g.counts.checksIssued).toBe(checkStatements(FEED_TAIL_SLOTS) + CHECKS_IN_FLIGHT + 1);
     const statuses = outcomes.map((o) =>
       o.results.map((r) => (r.status === 'rejected' ? r.code : r.status)),
@@ -367,11 +373,11 @@ function batchSuite(w: World): void {
       lines: [...order.lines, { sku: w.sku, quantity: 2, unitPrice: PRICE, discount: 0 }],
     };
     const copies = [order, order, longer];
-    const answers = copies.map((o) => ingestOrders(g.db, principal(w.newYork), [o]));
-    await g.checksDone();
-    g.open();
-    await Promise.all(fillers);
-    const outcomes = await Promise.all(answers);
+    const outcomes = await sendBehindTheGate(
+      g,
+      fillers,
+      copies.map((o) => ({ store: w.newYork, orders: [o] })),
+    );
     // one transaction carried the order once
     expect(g.tails).toEqual([1, 1, 1, 1]);
     // The copy whose checks finished first is stored (on PostgreSQL's pool that need not be
