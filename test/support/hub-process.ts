@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freshPgliteDataDir } from './pglite-template';
+import { scratchTmpdir } from './scratch-dir';
 import { HUB_BUNDLE_ENTRIES, type HubEntry } from './hub-bundle-entries';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -136,7 +136,7 @@ async function launchHub(options: HubOptions, listenPort: number): Promise<HubPr
   const dataDir =
     options.dataDir ??
     (options.databaseUrl
-      ? mkdtempSync(join(tmpdir(), 'sg-hub-'))
+      ? mkdtempSync(join(scratchTmpdir(), 'sg-hub-'))
       : await freshPgliteDataDir('sg-hub-', { migrated: options.migrated ?? true }));
   const merged: Record<string, string | undefined> = {
     ...(process.env as Record<string, string>),
