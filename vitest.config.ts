@@ -12,12 +12,14 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *   (`isolate: false`: a file of a few milliseconds of tests took about a second of a worker to
  *   start in a process of its own; 62 files: 76 → 44 s, 76 → 41 CPU-seconds), in the same group,
  *   queued after `unit-dom`'s;
- * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
+ * - `integration`: cross-process tests in `test/integration` that start real hub processes, three
  *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
- *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
- *   a file's time is waiting on its hubs), in workers the files share (`isolate: false`: the test
- *   side's modules — the protocol's schemas, the terminal's sync engine — are loaded once per
- *   worker, not once per file; no file mocks a module or changes the environment);
+ *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; a file
+ *   waits on its hubs and on PostgreSQL in turn: two at a time kept the 2-core machine 161% busy,
+ *   three 175%, the phase 388 → 348 s for about the same CPU-seconds), in workers the files share
+ *   (`isolate: false`: the test side's modules — the protocol's schemas, the terminal's sync
+ *   engine — are loaded once per worker, not once per file; no file mocks a module or changes the
+ *   environment);
  * - `integration-alone`: the integration files that measure timing or share the machine's Redis
  *   (short heartbeat and rate-limit windows, a page built ahead within a second), one at a time
  *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
@@ -167,7 +169,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          maxWorkers: 2,
+          maxWorkers: 3,
           isolate: false,
           sequence: { groupOrder: 2 },
         },
