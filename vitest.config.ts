@@ -78,6 +78,9 @@ const E2E_GLOBAL_SETUP = [
   'test/support/db-templates-setup.ts',
 ];
 
+// The data dirs the test hubs' helper made, removed after each file once their hubs have exited.
+const HUB_DATA_DIRS_CLEANUP = 'test/support/hub-data-dirs.ts';
+
 const ALONE = [
   // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 1 s of silence
   'test/integration/peer-watch.test.ts',
@@ -161,6 +164,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          // data dirs of stopped hubs removed after each file (test/support/hub-data-dirs.ts)
+          setupFiles: [HUB_DATA_DIRS_CLEANUP],
           // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts),
           // the database templates made before the workers start (db-templates-setup.ts)
           globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
@@ -178,6 +183,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration-alone',
+          // data dirs of stopped hubs removed after each file (test/support/hub-data-dirs.ts)
+          setupFiles: [HUB_DATA_DIRS_CLEANUP],
           // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts),
           // the database templates made before the workers start (db-templates-setup.ts)
           globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
@@ -196,6 +203,8 @@ export default defineConfig({
           // fault injection: a TCP proxy in front of PostgreSQL, own redis-server children,
           // simultaneous hub starts, SIGKILL mid-batch (loopback only, bounded loops)
           name: 'faults',
+          // data dirs of stopped hubs removed after each file (test/support/hub-data-dirs.ts)
+          setupFiles: [HUB_DATA_DIRS_CLEANUP],
           // the hub bundled once per run from the current source (hub-bundle.ts), the database
           // templates made before the workers start (db-templates-setup.ts)
           globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
@@ -212,6 +221,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          // data dirs of stopped hubs removed after each file (test/support/hub-data-dirs.ts)
+          setupFiles: [HUB_DATA_DIRS_CLEANUP],
           include: ['test/e2e/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...E2E_ALONE],
           environment: 'node',
@@ -227,6 +238,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e-alone',
+          // data dirs of stopped hubs removed after each file (test/support/hub-data-dirs.ts)
+          setupFiles: [HUB_DATA_DIRS_CLEANUP],
           include: E2E_ALONE,
           environment: 'node',
           // as `e2e` (the same build folder: builds made by the pairs are not made again)
