@@ -22,15 +22,16 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *   environment);
  * - `integration-alone`: the integration files that measure timing or share the machine's Redis
  *   (short heartbeat and rate-limit windows, a page built ahead within a second), one at a time
- *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
- * - `faults` and `e2e`: together, two files at a time (in any mix): a fault suite or an e2e file
- *   mostly waits (on its hubs, its browser, a fault window), one such file kept about one core of
- *   the 2-core CI machine busy; each starts its own hubs, redis-server children, TCP proxy and
- *   Chromium on free ports, and the e2e builds they share are made once (shared-builds.ts);
+ *   after the others, in one worker (`isolate: false`: the per-file start is paid once);
+ * - `faults` and `e2e`: together, three files at a time (in any mix): a fault suite or an e2e file
+ *   mostly waits (on its hubs, its browser, a fault window); two at a time left the 2-core CI
+ *   machine 11% idle (193 → 170 s with three); each starts its own hubs, redis-server children,
+ *   TCP proxy and Chromium on free ports, and the e2e builds they share are made once
+ *   (shared-builds.ts);
  * - `e2e-alone`: the e2e files that assert something within a second or a few (an arrival on
  *   both terminals within 1 s, a claim seen on the other counter within 5 s) or that use the
  *   repository's `out/` (the renderer served in browser mode, the app built when missing), one
- *   at a time after the pairs (where the only file that writes `out/` is package.test.ts).
+ *   at a time after the others (where the only file that writes `out/` is package.test.ts).
  */
 // Component tests that need a module graph of their own (a first load asserted), so they stay in
 // `unit`, isolated, rather than in `unit-dom`'s shared workers.
@@ -59,7 +60,7 @@ const E2E_ALONE = [
   'test/e2e/guide-flow.test.ts',
   // the other counter sees a claim, the stock and the outbox within 5 s
   'test/e2e/counter-story.test.ts',
-  // The files below use the repository's `out/`, which package.test.ts (in the pairs, before
+  // The files below use the repository's `out/`, which package.test.ts (in the `e2e` group, before
   // these) builds the app into (electron-vite empties `out/main`, `out/preload`, `out/renderer`):
   // every screen opens within 5 s after the page server has gone; serves `out/renderer`
   'test/e2e/browser-mode.test.ts',
@@ -213,7 +214,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 120_000,
           // with `e2e` (the same group, so the same worker count)
-          maxWorkers: 2,
+          maxWorkers: 3,
           sequence: { groupOrder: 4 },
         },
       },
@@ -230,7 +231,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // with `faults` (the same group, so the same worker count)
-          maxWorkers: 2,
+          maxWorkers: 3,
           sequence: { groupOrder: 4 },
         },
       },
@@ -242,7 +243,7 @@ export default defineConfig({
           setupFiles: [HUB_DATA_DIRS_CLEANUP],
           include: E2E_ALONE,
           environment: 'node',
-          // as `e2e` (the same build folder: builds made by the pairs are not made again)
+          // as `e2e` (the same build folder: builds made by `e2e` are not made again)
           globalSetup: E2E_GLOBAL_SETUP,
           testTimeout: 120_000,
           hookTimeout: 180_000,
