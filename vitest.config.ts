@@ -12,23 +12,26 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *   (`isolate: false`: a file of a few milliseconds of tests took about a second of a worker to
  *   start in a process of its own; 62 files: 76 → 44 s, 76 → 41 CPU-seconds), in the same group,
  *   queued after `unit-dom`'s;
- * - `integration`: cross-process tests in `test/integration` that start real hub processes, two
+ * - `integration`: cross-process tests in `test/integration` that start real hub processes, three
  *   files at a time (each file's hubs on free ports picked at random below the ephemeral range,
- *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; most of
- *   a file's time is waiting on its hubs), in workers the files share (`isolate: false`: the test
- *   side's modules — the protocol's schemas, the terminal's sync engine — are loaded once per
- *   worker, not once per file; no file mocks a module or changes the environment);
+ *   test/support/hub-process.ts; PGlite data dirs and PostgreSQL databases of their own; a file
+ *   waits on its hubs and on PostgreSQL in turn: two at a time kept the 2-core machine 161% busy,
+ *   three 175%, the phase 388 → 348 s for about the same CPU-seconds), in workers the files share
+ *   (`isolate: false`: the test side's modules — the protocol's schemas, the terminal's sync
+ *   engine — are loaded once per worker, not once per file; no file mocks a module or changes the
+ *   environment);
  * - `integration-alone`: the integration files that measure timing or share the machine's Redis
  *   (short heartbeat and rate-limit windows, a page built ahead within a second), one at a time
- *   after the pairs, in one worker (`isolate: false`: the per-file start is paid once);
- * - `faults` and `e2e`: together, two files at a time (in any mix): a fault suite or an e2e file
- *   mostly waits (on its hubs, its browser, a fault window), one such file kept about one core of
- *   the 2-core CI machine busy; each starts its own hubs, redis-server children, TCP proxy and
- *   Chromium on free ports, and the e2e builds they share are made once (shared-builds.ts);
+ *   after the others, in one worker (`isolate: false`: the per-file start is paid once);
+ * - `faults` and `e2e`: together, three files at a time (in any mix): a fault suite or an e2e file
+ *   mostly waits (on its hubs, its browser, a fault window); two at a time left the 2-core CI
+ *   machine 11% idle (193 → 170 s with three); each starts its own hubs, redis-server children,
+ *   TCP proxy and Chromium on free ports, and the e2e builds they share are made once
+ *   (shared-builds.ts);
  * - `e2e-alone`: the e2e files that assert something within a second or a few (an arrival on
  *   both terminals within 1 s, a claim seen on the other counter within 5 s) or that use the
  *   repository's `out/` (the renderer served in browser mode, the app built when missing), one
- *   at a time after the pairs (where the only file that writes `out/` is package.test.ts).
+ *   at a time after the others (where the only file that writes `out/` is package.test.ts).
  */
 // Component tests that need a module graph of their own (a first load asserted), so they stay in
 // `unit`, isolated, rather than in `unit-dom`'s shared workers.
@@ -57,7 +60,7 @@ const E2E_ALONE = [
   'test/e2e/guide-flow.test.ts',
   // the other counter sees a claim, the stock and the outbox within 5 s
   'test/e2e/counter-story.test.ts',
-  // The files below use the repository's `out/`, which package.test.ts (in the pairs, before
+  // The files below use the repository's `out/`, which package.test.ts (in the `e2e` group, before
   // these) builds the app into (electron-vite empties `out/main`, `out/preload`, `out/renderer`):
   // every screen opens within 5 s after the page server has gone; serves `out/renderer`
   'test/e2e/browser-mode.test.ts',
@@ -75,6 +78,9 @@ const E2E_GLOBAL_SETUP = [
   'test/support/hub-bundle.ts',
   'test/support/db-templates-setup.ts',
 ];
+
+// The data dirs the test hubs' helper made, removed after each file once their hubs have exited.
+const HUB_DATA_DIRS_CLEANUP = 'test/support/hub-data-dirs.ts';
 
 const ALONE = [
   // heartbeats every 50 ms on the machine's Redis, a peer counted dead after 1 s of silence
@@ -159,6 +165,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          // data dirs of stopped hubs removed after each file (test/support/hub-data-dirs.ts)
+          setupFiles: [HUB_DATA_DIRS_CLEANUP],
           // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts),
           // the database templates made before the workers start (db-templates-setup.ts)
           globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
@@ -167,7 +175,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          maxWorkers: 2,
+          maxWorkers: 3,
           isolate: false,
           sequence: { groupOrder: 2 },
         },
@@ -176,6 +184,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration-alone',
+          // data dirs of stopped hubs removed after each file (test/support/hub-data-dirs.ts)
+          setupFiles: [HUB_DATA_DIRS_CLEANUP],
           // the hub and its CLIs bundled once per run from the current source (hub-bundle.ts),
           // the database templates made before the workers start (db-templates-setup.ts)
           globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
@@ -194,6 +204,8 @@ export default defineConfig({
           // fault injection: a TCP proxy in front of PostgreSQL, own redis-server children,
           // simultaneous hub starts, SIGKILL mid-batch (loopback only, bounded loops)
           name: 'faults',
+          // data dirs of stopped hubs removed after each file (test/support/hub-data-dirs.ts)
+          setupFiles: [HUB_DATA_DIRS_CLEANUP],
           // the hub bundled once per run from the current source (hub-bundle.ts), the database
           // templates made before the workers start (db-templates-setup.ts)
           globalSetup: ['test/support/hub-bundle.ts', 'test/support/db-templates-setup.ts'],
@@ -202,7 +214,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 120_000,
           // with `e2e` (the same group, so the same worker count)
-          maxWorkers: 2,
+          maxWorkers: 3,
           sequence: { groupOrder: 4 },
         },
       },
@@ -210,6 +222,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          // data dirs of stopped hubs removed after each file (test/support/hub-data-dirs.ts)
+          setupFiles: [HUB_DATA_DIRS_CLEANUP],
           include: ['test/e2e/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...E2E_ALONE],
           environment: 'node',
@@ -217,7 +231,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // with `faults` (the same group, so the same worker count)
-          maxWorkers: 2,
+          maxWorkers: 3,
           sequence: { groupOrder: 4 },
         },
       },
@@ -225,9 +239,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e-alone',
+          // data dirs of stopped hubs removed after each file (test/support/hub-data-dirs.ts)
+          setupFiles: [HUB_DATA_DIRS_CLEANUP],
           include: E2E_ALONE,
           environment: 'node',
-          // as `e2e` (the same build folder: builds made by the pairs are not made again)
+          // as `e2e` (the same build folder: builds made by `e2e` are not made again)
           globalSetup: E2E_GLOBAL_SETUP,
           testTimeout: 120_000,
           hookTimeout: 180_000,

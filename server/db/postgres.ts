@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import {
   DatabaseUnavailableError,
   isConnectionError,
@@ -8,8 +8,22 @@ import {
   type Row,
 } from './database';
 
-// int8 → string (never a lossy JS number); we cast counts to ::int in SQL where numbers are wanted.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+let loadedPg: Promise<typeof pg> | null = null;
+
+/**
+ * `pg`, loaded when a hub (or tool) first opens PostgreSQL: a hub on PGlite never loads it (the
+ * bundle keeps dependencies external, so a static import loaded it at every start, ≈ 85 ms of
+ * CPU). Shared with terminal-revocations.ts.
+ */
+export function loadPg(): Promise<typeof pg> {
+  loadedPg ??= import('pg').then(({ default: loaded }) => {
+    // int8 → string (never a lossy JS number); we cast counts to ::int in SQL where numbers are
+    // wanted.
+    loaded.types.setTypeParser(loaded.types.builtins.INT8, (v) => v);
+    return loaded;
+  });
+  return loadedPg;
+}
 
 export type PostgresOptions = {
   /** opening a connection, or waiting for a free one in the pool (default 5 s) */
@@ -72,7 +86,8 @@ const CLIENT_GRACE_MS = 2_000;
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
   const statementTimeoutMs = options.statementTimeoutMs;
-  const pool = new pg.Pool({
+  const { Pool } = await loadPg();
+  const pool = new Pool({
     connectionString: url,
     max: options.poolMax ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,

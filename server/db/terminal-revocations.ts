@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Queryable } from './database';
+import { loadPg } from './postgres';
 
 /**
  * PostgreSQL channel on which a revocation or re-issue of a terminal's token is announced, at
@@ -53,14 +54,16 @@ export function listenForTerminalRevocations(options: {
     dead?.on('error', () => undefined);
     void dead?.end().catch(() => undefined);
     clearTimeout(retry);
-    retry = setTimeout(connect, retryMs);
+    retry = setTimeout(() => void connect(), retryMs);
     retry.unref();
     retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
   };
 
-  const connect = () => {
+  const connect = async () => {
+    // loaded before the first connection (a hub on PGlite never loads `pg`, see postgres.ts)
+    const { Client } = await loadPg();
     if (closed) return;
-    const next = new pg.Client({
+    const next = new Client({
       connectionString: options.url,
       connectionTimeoutMillis: options.connectTimeoutMs,
       keepAlive: true,
@@ -89,7 +92,7 @@ export function listenForTerminalRevocations(options: {
       });
   };
 
-  connect();
+  void connect();
   return {
     async close() {
       closed = true;

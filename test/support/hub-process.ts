@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freshPgliteDataDir } from './pglite-template';
+import { scratchTmpdir } from './scratch-dir';
 import { HUB_BUNDLE_ENTRIES, type HubEntry } from './hub-bundle-entries';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -136,7 +136,7 @@ async function launchHub(options: HubOptions, listenPort: number): Promise<HubPr
   const dataDir =
     options.dataDir ??
     (options.databaseUrl
-      ? mkdtempSync(join(tmpdir(), 'sg-hub-'))
+      ? mkdtempSync(join(scratchTmpdir(), 'sg-hub-'))
       : await freshPgliteDataDir('sg-hub-', { migrated: options.migrated ?? true }));
   const merged: Record<string, string | undefined> = {
     ...(process.env as Record<string, string>),
@@ -167,6 +167,9 @@ async function launchHub(options: HubOptions, listenPort: number): Promise<HubPr
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // a data dir this helper made, or one of its made dirs a hub is restarted on (restartHub)
+  if (options.dataDir === undefined || madeDataDirs.has(dataDir))
+    madeDataDirs.set(dataDir, [...(madeDataDirs.get(dataDir) ?? []), proc]);
   const logs: Record<string, unknown>[] = [];
   const stdoutLines: string[] = [];
   let stderr = '';
@@ -236,5 +239,24 @@ export async function restartHub(hub: HubProcess): Promise<HubProcess> {
 }
 
 export function removeDataDir(hub: HubProcess): void {
-  if (hub.ownsDataDir) rmSync(hub.dataDir, { recursive: true, force: true });
+  if (!hub.ownsDataDir) return;
+  rmSync(hub.dataDir, { recursive: true, force: true });
+  madeDataDirs.delete(hub.dataDir);
+}
+
+/** The data dirs this helper made for hubs (not given one) and not removed yet, with their hubs. */
+const madeDataDirs = new Map<string, ChildProcess[]>();
+
+/**
+ * Removes the data dirs this helper made whose hubs have all exited: run after each test file
+ * (hub-data-dirs.ts, a `setupFiles` entry of the projects that start hubs), for the files that
+ * stop their hubs without `removeDataDir`. In the scratch dir, in memory (scratch-dir.ts), each
+ * such dir left behind held 40 MB of the machine's memory until a reboot.
+ */
+export function removeExitedHubsDataDirs(): void {
+  for (const [dir, procs] of madeDataDirs) {
+    if (procs.some((proc) => proc.exitCode === null && proc.signalCode === null)) continue;
+    rmSync(dir, { recursive: true, force: true });
+    madeDataDirs.delete(dir);
+  }
 }

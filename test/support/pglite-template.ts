@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db } from '../../server/db/database';
 import { migrate, migrations } from '../../server/db/migrate';
 import { openPglite } from '../../server/db/pglite';
+import { scratchTmpdir } from './scratch-dir';
 
 /**
  * A fresh PGlite data dir for a test hub, copied from a template instead of made by PGlite's
@@ -20,16 +20,17 @@ import { openPglite } from '../../server/db/pglite';
  *   restart, and skips 2–3 s of migrating. Its name carries a hash of the migrations, so adding or
  *   changing one makes a new template.
  *
- * Both live in the temp dir under the PGlite version (an upgrade makes new ones), are made in a
- * scratch dir and then renamed into place, so a test process never sees a half-written one and
- * two making one at once both end up with a whole one.
+ * Both live in the tests' scratch dir (scratch-dir.ts: in memory where the machine has a tmpfs)
+ * under the PGlite version (an upgrade makes new ones), are made in a scratch dir and then renamed
+ * into place, so a test process never sees a half-written one and two making one at once both end
+ * up with a whole one.
  */
 export async function freshPgliteDataDir(
   prefix = 'sg-hub-',
   { migrated = true }: { migrated?: boolean } = {},
 ): Promise<string> {
   const template = migrated ? await migratedTemplate() : await emptyTemplate();
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(scratchTmpdir(), prefix));
   cpSync(template, dir, { recursive: true });
   return dir;
 }
@@ -91,9 +92,9 @@ function pgliteVersion(): string {
 }
 
 async function makeTemplate(name: string, fill: (scratch: string) => Promise<void>) {
-  const template = join(tmpdir(), name);
+  const template = join(scratchTmpdir(), name);
   if (existsSync(join(template, 'PG_VERSION'))) return template;
-  const scratch = mkdtempSync(join(tmpdir(), `${name}-scratch-`));
+  const scratch = mkdtempSync(join(scratchTmpdir(), `${name}-scratch-`));
   try {
     await fill(scratch);
   } catch (error) {

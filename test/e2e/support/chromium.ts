@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { chromiumEnv, clockAheadEnv, clockIsMoved } from '../../support/moved-clock';
+import { scratchTmpdir } from '../../support/scratch-dir';
 
 export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../../test-results');
 
@@ -37,7 +37,7 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<{
   context: BrowserContext;
   close(): Promise<void>;
 }> {
-  const profile = options.profileDir ?? mkdtempSync(join(tmpdir(), 'sg-chromium-'));
+  const profile = options.profileDir ?? mkdtempSync(join(scratchTmpdir(), 'sg-chromium-'));
   const ahead = options.clockAheadMs ?? 0;
   const env = chromiumEnv(ahead ? { ...process.env, ...clockAheadEnv(ahead) } : process.env);
   const context = await chromium.launchPersistentContext(profile, {
