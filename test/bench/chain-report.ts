@@ -53,7 +53,6 @@ export type ChainResult = {
   burstSeconds: number;
   memory: {
     rssEmpty: number[];
-    /** each node restarted on the fixture, before its sockets connect */
     rssSetUp: number[];
     rssConnected: number[];
     rssAtKill: number[];
@@ -324,7 +323,7 @@ export function renderChainSection(r: ChainResult): string {
   for (const [i, m] of c.memory.entries())
     rows.push([
       `memory, hub ${i + 1} (RSS)`,
-      `${mib(m.empty)} started, ${mib(m.setUp)} restarted after setup, ${mib(m.connected)} with its ${n(m.sockets)} sockets = **${kib(m.perSocket)} per socket**; ${r.kill?.node === i ? `${mib(m.atKill)} at the kill` : `${mib(m.end)} at the end${r.kill ? ` (holding all ${n(r.swarmDone.connectedPerNode[i] ?? 0)})` : ''}`}`,
+      `${mib(m.empty)} started, ${mib(m.setUp)} after setup, ${mib(m.connected)} with its ${n(m.sockets)} sockets = **${m.perSocket > 0 ? kib(m.perSocket) : 'n/a (a GC between the readings returned setup garbage)'} per socket**; ${r.kill?.node === i ? `${mib(m.atKill)} at the kill` : `${mib(m.end)} at the end${r.kill ? ` (holding all ${n(r.swarmDone.connectedPerNode[i] ?? 0)})` : ''}`}`,
       '',
     ]);
   rows.push(
