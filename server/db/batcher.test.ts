@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBatcher } from './batcher';
+import { createBatcher, perDatabase } from './batcher';
 
 /** A `run` that answers later, when the test says so, and records what each batch carried. */
 function controlled() {
@@ -122,5 +122,18 @@ describe('createBatcher', () => {
       inFlight: 1,
     });
     await expect(ask(1)).rejects.toThrow('batch answered 0 of 1');
+  });
+});
+
+describe('perDatabase', () => {
+  it('makes one value per database, on first use', () => {
+    let made = 0;
+    const of = perDatabase((db: { name: string }) => ({ db: db.name, n: ++made }));
+    const a = { name: 'a' };
+    const b = { name: 'b' };
+    expect(made).toBe(0);
+    expect(of(a)).toBe(of(a));
+    expect(of(b)).toEqual({ db: 'b', n: 2 });
+    expect(made).toBe(2);
   });
 });

@@ -83,3 +83,16 @@ export function createBatcher<I, O>(
 /** A batch's answers when every request of it succeeded (`run`'s result). */
 export const fulfilled = <O>(values: readonly O[]): PromiseSettledResult<O>[] =>
   values.map((value) => ({ status: 'fulfilled', value }));
+
+/**
+ * `make`'s result once per open database (a hub's batchers live as long as its database handle):
+ * made on first use, kept in a WeakMap so a closed database takes its batchers with it.
+ */
+export function perDatabase<D extends object, T>(make: (db: D) => T): (db: D) => T {
+  const made = new WeakMap<D, T>();
+  return (db) => {
+    let value = made.get(db);
+    if (value === undefined) made.set(db, (value = make(db)));
+    return value;
+  };
+}

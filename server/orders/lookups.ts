@@ -1,7 +1,7 @@
 import type { BindingRules } from '../../shared/protocol';
 import { parseBindingRules, SETTING_BINDING_RULES } from '../bindings/rules';
 import { MERGE_CHAIN_COLUMNS, type MergeChainRow } from '../customers/merge-chain';
-import { createBatcher, type Batcher } from '../db/batcher';
+import { createBatcher, perDatabase } from '../db/batcher';
 import { isConnectionError, type Db, type Queryable } from '../db/database';
 
 /**
@@ -62,21 +62,18 @@ export const CHECK_BATCH_ORDERS = 200;
 /** Check statements a node runs at once; the pool keeps the rest. */
 export const CHECKS_IN_FLIGHT = 2;
 
-const checkers = new WeakMap<Db, Batcher<UploadNames, UploadChecks>>();
+const checkerOf = perDatabase((db: Db) =>
+  createBatcher((uploads: readonly UploadNames[]) => readUploadChecks(db, uploads), {
+    maxBatch: CHECK_BATCH_ORDERS,
+    size: (u) => Math.max(1, u.orderIds.length),
+    inFlight: CHECKS_IN_FLIGHT,
+    failsWaiting: isConnectionError,
+  }),
+);
 
 /** One upload's checks, read with those of the uploads that come in beside it (see above). */
 export function uploadChecks(db: Db, named: UploadNames): Promise<UploadChecks> {
-  let check = checkers.get(db);
-  if (!check) {
-    check = createBatcher((uploads: readonly UploadNames[]) => readUploadChecks(db, uploads), {
-      maxBatch: CHECK_BATCH_ORDERS,
-      size: (u) => Math.max(1, u.orderIds.length),
-      inFlight: CHECKS_IN_FLIGHT,
-      failsWaiting: isConnectionError,
-    });
-    checkers.set(db, check);
-  }
-  return check(named);
+  return checkerOf(db)(named);
 }
 
 /** The checks of several uploads, of one store or several, in one statement. */

@@ -9,7 +9,7 @@
  * after an outage, goes alone). A lone upload on a quiet node is stored at once, alone, as before.
  */
 import type { BindingRules } from '../../shared/protocol';
-import { createBatcher, fulfilled, type Batcher } from '../db/batcher';
+import { createBatcher, fulfilled, perDatabase } from '../db/batcher';
 import { FEED_TAIL_SLOTS, isConnectionError, type Db } from '../db/database';
 import { LOCK_NOT_AVAILABLE, retryOnLockConflict, type OnRetry } from '../db/lock-retry';
 import { storeCandidates, type Candidate, type StoredBatch } from './store-batch';
@@ -25,22 +25,19 @@ export type Upload = {
 /** Orders one shared transaction carries at most. */
 export const UPLOAD_BATCH_ORDERS = 100;
 
-const batchers = new WeakMap<Db, Batcher<Upload, StoredBatch>>();
+const batcherOf = perDatabase((db: Db) =>
+  createBatcher((uploads: readonly Upload[]) => storeUploads(db, uploads), {
+    maxBatch: UPLOAD_BATCH_ORDERS,
+    size: (u) => u.candidates.length,
+    // one batch per slot: the slots bound the node's open order transactions, as before
+    inFlight: FEED_TAIL_SLOTS,
+    failsWaiting: isConnectionError,
+  }),
+);
 
 /** Stores one upload's candidates, with the uploads that come in beside it (see above). */
 export function storeUpload(db: Db, upload: Upload): Promise<StoredBatch> {
-  let batcher = batchers.get(db);
-  if (!batcher) {
-    batcher = createBatcher((uploads: readonly Upload[]) => storeUploads(db, uploads), {
-      maxBatch: UPLOAD_BATCH_ORDERS,
-      size: (u) => u.candidates.length,
-      // one batch per slot: the slots bound the node's open order transactions, as before
-      inFlight: FEED_TAIL_SLOTS,
-      failsWaiting: isConnectionError,
-    });
-    batchers.set(db, batcher);
-  }
-  return batcher(upload);
+  return batcherOf(db)(upload);
 }
 
 /** Candidates in one transaction, run again on a deadlock, serialization failure or lock timeout. */

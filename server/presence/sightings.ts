@@ -8,7 +8,7 @@ import { normalisePhone } from '../../shared/domain/phone';
 import type { CustomerCard, CustomerRef, PresenceEvent } from '../../shared/protocol';
 import { resolveLiveCustomerId } from '../customers/merge-chain';
 import { cachedPhoneHashKey } from '../customers/phone-key';
-import { createBatcher, fulfilled, type Batcher } from '../db/batcher';
+import { createBatcher, fulfilled, perDatabase, type Batcher } from '../db/batcher';
 import { isConnectionError, type Db, type Queryable } from '../db/database';
 import { retryOnLockConflict } from '../db/lock-retry';
 import { type CardCustomerRow, CARD_COLUMNS } from './card';
@@ -126,25 +126,18 @@ type SightingBatches = {
   lookup: Batcher<SightingLookup, SightedCustomer | null>;
   write: Batcher<Sighting, SightingRow | null>;
 };
-const batchesByDb = new WeakMap<Db, SightingBatches>();
-
 /** The database's sighting batches (one pair per open database, i.e. per hub). */
-export function sightingBatches(db: Db): SightingBatches {
-  let batches = batchesByDb.get(db);
-  if (!batches) {
-    const options = {
-      maxBatch: SIGHTING_BATCH,
-      inFlight: SIGHTING_IN_FLIGHT,
-      failsWaiting: isConnectionError,
-    };
-    batches = {
-      lookup: createBatcher((lookups) => lookUpSighted(db, lookups), options),
-      write: createBatcher((sightings) => writeSightings(db, sightings), options),
-    };
-    batchesByDb.set(db, batches);
-  }
-  return batches;
-}
+export const sightingBatches = perDatabase((db: Db): SightingBatches => {
+  const options = {
+    maxBatch: SIGHTING_BATCH,
+    inFlight: SIGHTING_IN_FLIGHT,
+    failsWaiting: isConnectionError,
+  };
+  return {
+    lookup: createBatcher((lookups) => lookUpSighted(db, lookups), options),
+    write: createBatcher((sightings) => writeSightings(db, sightings), options),
+  };
+});
 
 /**
  * `resolveCustomer` with `sighted`, for many sightings in one statement: each lookup's customer by

@@ -1,8 +1,13 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 /** Linux's shared-memory tmpfs: a file system in memory, on every Linux machine. */
 const MEMORY_TMPDIR = '/dev/shm';
+/**
+ * The free space it must have to be used: a run keeps a few dozen 40 MB data dirs at once. A
+ * container's /dev/shm is often 64 MB (Docker's default), which the tests would fill.
+ */
+const MEMORY_TMPDIR_MIN_FREE = 2 * 1024 ** 3;
 
 let chosen: string | null = null;
 
@@ -10,7 +15,7 @@ let chosen: string | null = null;
  * Where the tests make the scratch directories they make and remove by the hundred: the test
  * hubs' PGlite data dirs and the templates they are copied from (pglite-template.ts), the
  * browsers' profiles (e2e). `TEST_SCRATCH_DIR` if set; else Linux's in-memory tmpfs where there
- * is one; else the OS temp dir.
+ * is one with room (MEMORY_TMPDIR_MIN_FREE); else the OS temp dir.
  *
  * In memory rather than on the disk: a PGlite hub's data dir is a 40 MB copy (0.2 CPU-s of a
  * kernel copy through ext4's journal, and as much to remove it again), and every commit of a
@@ -28,7 +33,8 @@ function usable(dir: string): boolean {
   try {
     if (!statSync(dir).isDirectory()) return false;
     accessSync(dir, constants.W_OK);
-    return true;
+    const { bavail, bsize } = statfsSync(dir);
+    return bavail * bsize >= MEMORY_TMPDIR_MIN_FREE;
   } catch {
     return false;
   }
