@@ -67,7 +67,7 @@ const shirt = (colour: '白色' | '黑色', code: 'WHT' | 'BLK', size: string, s
 
 beforeAll(async () => {
   hub = await startHub();
-  store = await createStoreFixture(hub, { name: '上海静安店' });
+  store = await createStoreFixture(hub, { name: '上海静安店', timezone: zoneAwayFromMidnight() });
   // A refund of one shirt (¥599) is above ¥100: the store manager's PIN is asked for.
   await integration(endpoints.adminSetReturnSettings, {
     body: { managerApprovalAboveFen: 10_000 },
@@ -210,6 +210,21 @@ async function hubDay(): Promise<DayStats> {
   );
   expect(r.status).toBe(200);
   return r.body as DayStats;
+}
+
+/**
+ * The store's time zone: Shanghai, unless its day began or ends within the hour there (then
+ * London, 8 hours apart). Her visit starts 22 minutes back and converts only on the order's
+ * store-local day: run between 00:00 and 00:22 in Shanghai, the sale did not convert (no 已成交).
+ */
+function zoneAwayFromMidnight(): string {
+  const hourIn = (timeZone: string) =>
+    Number(
+      new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(
+        new Date(),
+      ),
+    );
+  return ['Asia/Shanghai', 'Europe/London'].find((z) => hourIn(z) >= 1 && hourIn(z) <= 22)!;
 }
 
 describe('the counter’s story (issue #16)', () => {
