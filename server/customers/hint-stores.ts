@@ -7,11 +7,12 @@ import type { Db } from '../db/database';
  * scope row at a number in the range. Sent chain-wide instead, every customer change cost one
  * socket write per terminal of the chain (docs/benchmarks.md, "what a hub's CPU goes on").
  *
- * Called with the highest cursor of each (coalesced) `customers:changed` hint; answers the
- * stores changed since the previous call on this node, starting from the feed's head when the
- * node started. Numbers are drawn under the change-feed lock in commit order and a hint is sent
- * after its commit, so no change of this node falls below the previous upper bound; another
- * node's changes inside the range get a second, harmless hint.
+ * Called with the highest cursor of each (coalesced) `customers:changed` hint, this node's own or
+ * a peer's (server/realtime/hint-delivery.ts); answers the stores changed since the previous call
+ * on this node, starting from the feed's head when the node started, whichever node wrote the
+ * changes — the node tells its own sockets only. Numbers are drawn under the change-feed lock in
+ * commit order and a head is announced after its commit, so every change up to it is committed
+ * and none falls below the previous upper bound.
  */
 export async function customerHintStores(db: Db): Promise<(upTo: string) => Promise<string[]>> {
   const [head] = await db.query<{ seq: string }>(

@@ -44,8 +44,9 @@ describe('settleAfterWrite (store-scoped feeds)', () => {
       };
       const told: string[] = [];
       const realtime = {
-        toStore: (storeId: string, event: string) => told.push(`${storeId} ${event}`),
-      } as Pick<Realtime, 'toStore'> as Realtime;
+        toStores: (storeIds: readonly string[], event: string) =>
+          told.push(`${storeIds.join(',')} ${event}`),
+      } as Pick<Realtime, 'toStores'> as Realtime;
       const ctx: HubContext = {
         db: counted,
         realtime,

@@ -21,9 +21,9 @@ export async function settleScopesNow(ctx: HubContext): Promise<void> {
   try {
     for (let backlog = false; ; backlog = true) {
       const { cursor, stores, more } = await settleStoreScopes(ctx.db, ctx.config.storeScopeCap);
+      // One message for all the stores (one Redis publish per settle, not one per store).
       if (cursor !== null && ctx.config.customerFeedScope === 'store')
-        for (const storeId of stores)
-          ctx.realtime.toStore(storeId, 'customers:changed', { cursor });
+        ctx.realtime.toStores(stores, 'customers:changed', { cursor });
       if (!more) {
         if (backlog) await refreshScopeStatistics(ctx);
         return;

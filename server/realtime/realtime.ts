@@ -13,13 +13,14 @@ import {
 import type { TerminalPrincipal } from '../auth/guards';
 import { hashSecret } from '../auth/secrets';
 import type { Db } from '../db/database';
-import { coalescedHints } from './change-hints';
+import { createHintDelivery } from './hint-delivery';
 import { createLastSeenStamps } from './last-seen';
 import { createTerminalAuth } from './terminal-auth';
 import { blindWindowAfterSilence, watchPeers, type PeerLoss } from './peer-watch';
 import { openRedisLink, type RedisLink } from './redis-link';
 import { createSocketRevocation, terminalRoom } from './socket-revocation';
 import type { Throttle } from '../http/throttle';
+import { storeRoom } from './rooms';
 
 export type TerminalSocket = Socket<
   TerminalToHubEvents,
@@ -54,8 +55,7 @@ const CHAIN_HINT_SPACING_MS = 500;
  */
 export type PeerEvent = 'stores:changed';
 
-export const storeRoom = (storeId: string) => `store:${storeId}`;
-export { terminalRoom };
+export { storeRoom, terminalRoom };
 
 /**
  * The hub's live channel to terminals. A socket authenticates with its terminal token in the
@@ -66,6 +66,15 @@ export type Realtime = {
   readonly terminals: TerminalNamespace;
   toStore<E extends keyof HubToTerminalEvents>(
     storeId: string,
+    event: E,
+    ...args: Parameters<HubToTerminalEvents[E]>
+  ): void;
+  /**
+   * The same message to the terminals of several stores: one emit, so one Redis message with
+   * REDIS_URL rather than one per store (nothing for an empty list).
+   */
+  toStores<E extends keyof HubToTerminalEvents>(
+    storeIds: readonly string[],
     event: E,
     ...args: Parameters<HubToTerminalEvents[E]>
   ): void;
@@ -116,7 +125,8 @@ export async function createRealtime(options: {
   revocationCheckMs?: number;
   /**
    * Store-scoped customer feeds: the stores a `customers:changed` hint up to a cursor concerns
-   * (server/customers/hint-stores.ts). Without it the hint goes to every terminal.
+   * (server/customers/hint-stores.ts). Without it the hint goes to every terminal. Either way each
+   * node tells its own sockets, of its peers' changes too (hint-delivery.ts).
    */
   customerHintStores?: (upTo: string) => Promise<string[]>;
   /** failed handshakes count like failed REST authentication (per address and per token) */
@@ -309,33 +319,28 @@ export async function createRealtime(options: {
       log: options.log,
     });
 
-  const routeCustomerHint = options.customerHintStores;
-  const hints = coalescedHints((event, cursor) => {
-    if (event !== 'customers:changed' || !routeCustomerHint) {
-      terminals.emit(event, { cursor });
-      return;
-    }
-    routeCustomerHint(cursor).then(
-      (stores) => {
-        for (const storeId of stores) terminals.to(storeRoom(storeId)).emit(event, { cursor });
-      },
-      (error: unknown) => {
-        // Degrade to telling everyone rather than no one: terminals pull from their own cursor.
-        options.log.warn({ err: error }, 'customer hint not routed to stores; sent to all');
-        terminals.emit(event, { cursor });
-      },
-    );
-  }, CHAIN_HINT_SPACING_MS);
+  // Each node tells its own sockets of every node's changes (hint-delivery.ts).
+  const hints = createHintDelivery({
+    terminals,
+    peers: redis ? io : null,
+    route: options.customerHintStores,
+    log: options.log,
+    spacingMs: CHAIN_HINT_SPACING_MS,
+  });
   return {
     io,
     terminals,
     toStore: (storeId, event, ...args) => {
       terminals.to(storeRoom(storeId)).emit(event, ...args);
     },
+    toStores: (storeIds, event, ...args) => {
+      // `to([])` would address every socket of the namespace.
+      if (storeIds.length > 0) terminals.to(storeIds.map(storeRoom)).emit(event, ...args);
+    },
     toAll: (event, ...args) => {
       if (event === 'customers:changed' || event === 'catalog:changed') {
         const [payload] = args as Parameters<HubToTerminalEvents['customers:changed']>;
-        hints.send(event, payload.cursor);
+        hints.own(event, payload.cursor);
       } else terminals.emit(event, ...args);
     },
     toPeers: (event) => {

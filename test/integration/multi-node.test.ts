@@ -51,6 +51,41 @@ async function arrive(hub: HubProcess, storeId: string, at?: string): Promise<st
   return r.body.alertId!;
 }
 
+/** Imports a member of `homeStoreId` through `hub`: their member code. */
+async function importMember(hub: HubProcess, homeStoreId: string): Promise<string> {
+  seq += 1;
+  const n = `${Date.now() % 100000}${seq}`.padStart(7, '0').slice(-7);
+  const memberCode = `MH${n}${seq}`;
+  const r = await callRoute(hub, endpoints.importCustomers, {
+    body: {
+      customers: [{ crmId: `crm-mh-${n}-${seq}`, name: `会员${seq}`, memberCode, homeStoreId }],
+    },
+  });
+  expect(r.body.results[0]?.status).toBe('accepted');
+  return memberCode;
+}
+
+/** An online view by the member (a change of their profile: `customers:changed`). */
+async function viewOnline(hub: HubProcess, memberCode: string): Promise<void> {
+  seq += 1;
+  const r = await callRoute(hub, endpoints.onlineEvents, {
+    body: {
+      events: [
+        {
+          id: `ev-mh-${Date.now()}-${seq}`,
+          customer: { memberCode },
+          type: 'viewed',
+          // a product not viewed before: a change of the profile every time
+          sku: `SKU-MH-${seq}`,
+          channel: 'app',
+          at: new Date().toISOString(),
+        },
+      ],
+    },
+  });
+  expect(r.status).toBe(200);
+}
+
 // In CI the suite must run: missing variables fail it (in beforeAll) rather than skip it.
 const { configured, enabled, reason } = postgresAndRedis;
 
@@ -151,6 +186,47 @@ describe.skipIf(!enabled)(
         );
         expect(notices).toHaveLength(1);
       }
+    });
+
+    it('tells each terminal of a store once of a changed member, whichever node wrote it', async () => {
+      // Stores of this test's own: the other tests' hints do not concern them.
+      const [shanghai, beijing] = [
+        await createStoreFixture(nodeA, { name: '静安' }),
+        await createStoreFixture(nodeA, { name: '三里屯' }),
+      ];
+      const ofShanghai = await importMember(nodeA, shanghai.storeId);
+      const ofBeijing = await importMember(nodeB, beijing.storeId);
+      // Past the imports' own hints (at most one per 500 ms per node; a loaded timer fires late).
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const [shanghaiOnA, shanghaiOnB, beijingOnA, beijingOnB] = [
+        await connectTerminal(nodeA, shanghai.terminals[0]!.token),
+        await connectTerminal(nodeB, shanghai.terminals[1]!.token),
+        await connectTerminal(nodeA, beijing.terminals[0]!.token),
+        await connectTerminal(nodeB, beijing.terminals[1]!.token),
+      ];
+      sockets.push(shanghaiOnA, shanghaiOnB, beijingOnA, beijingOnB);
+      const hints = (s: TerminalClient) => eventsOf<{ cursor: string }>(s, 'customers:changed');
+
+      // 1. Shanghai's member changes through node A: both Shanghai terminals hear it, the one on
+      //    node B from node B (node A announced its new head to it).
+      await viewOnline(nodeA, ofShanghai);
+      for (const s of [shanghaiOnA, shanghaiOnB]) await received(s, 'customers:changed');
+      // 2. Beijing's member changes through node B, whose range since its own previous hint also
+      //    holds step 1's change: Beijing hears it, Shanghai not a second time.
+      await viewOnline(nodeB, ofBeijing);
+      let step2 = 0n;
+      for (const s of [beijingOnA, beijingOnB]) {
+        const hint = await received<{ cursor: string }>(s, 'customers:changed');
+        if (BigInt(hint.cursor) > step2) step2 = BigInt(hint.cursor);
+      }
+      // 3. Shanghai's member again, through node A: its hint, past step 2's cursor, comes after
+      //    any hint of steps 1–2 on the same socket.
+      await viewOnline(nodeA, ofShanghai);
+      for (const s of [shanghaiOnA, shanghaiOnB])
+        await received<{ cursor: string }>(s, 'customers:changed', (p) => BigInt(p.cursor) > step2);
+
+      for (const s of [shanghaiOnA, shanghaiOnB]) expect(hints(s)).toHaveLength(2);
+      for (const s of [beijingOnA, beijingOnB]) expect(hints(s)).toHaveLength(1);
     });
   },
 );
