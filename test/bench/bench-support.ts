@@ -497,28 +497,33 @@ export async function setUpBenchChain(
     { length: options.customers },
     (_, i) => `B${String(i).padStart(9, '0')}`,
   );
-  await must(
-    api.call(endpoints.importCustomers, {
-      body: {
-        customers: memberCodes.map((code, i) => ({
-          crmId: `bench-${i}`,
-          name: `顾客${i}`,
-          memberCode: code,
-          tier: 'gold' as const,
-          homeStoreId: stores[i % stores.length]!.id,
-        })),
-      },
-    }),
-    'customers',
-  );
+  // Member i is homed at store i (round robin), imported 1,000 a call (the endpoint's limit).
+  for (let start = 0; start < memberCodes.length; start += 1_000)
+    await must(
+      api.call(endpoints.importCustomers, {
+        body: {
+          customers: memberCodes.slice(start, start + 1_000).map((code, j) => ({
+            crmId: `bench-${start + j}`,
+            name: `顾客${start + j}`,
+            memberCode: code,
+            tier: 'gold' as const,
+            homeStoreId: stores[(start + j) % stores.length]!.id,
+          })),
+        },
+      }),
+      'customers',
+    );
   // Every store's feed: with HUB_CUSTOMER_FEED_SCOPE=store a terminal gets its own store's members
   // only (here the members homed there), and the alerts name members of every store.
   const byId = new Map<string, CustomerProfile>();
-  for (const store of stores) {
-    if (byId.size >= memberCodes.length) break; // the chain feed: the first store had them all
-    const token = store.terminals[0]?.token;
-    if (token) for (const c of await customerFeed(hubs[0]!, token)) byId.set(c.id, c);
-  }
+  const firstFeed = stores[0]?.terminals[0]?.token;
+  if (firstFeed) for (const c of await customerFeed(hubs[0]!, firstFeed)) byId.set(c.id, c);
+  // The chain feed: the first store had them all.
+  if (byId.size < memberCodes.length)
+    await pool(stores.slice(1), 8, async (store) => {
+      const token = store.terminals[0]?.token;
+      if (token) for (const c of await customerFeed(hubs[0]!, token)) byId.set(c.id, c);
+    });
   const feed = [...byId.values()];
   return {
     stores,
@@ -592,7 +597,9 @@ export async function startSwarm(
     rssBytes: reports.reduce((sum, r) => sum + r.rssBytes, 0),
     received,
     reconnects,
-    measure: () => parts.forEach((p) => p.command({ type: 'measure' })),
+    /** `pullFrom`: the sockets pull the customer feed on each hint from then on (socket-swarm.ts) */
+    measure: (pullFrom?: string) =>
+      parts.forEach((p) => p.command({ type: 'measure', ...(pullFrom && { pullFrom }) })),
     /** Disconnects every socket; resolves with the children's last reports, combined. */
     stop: async (): Promise<Extract<SwarmReport, { type: 'done' }>> => {
       const done = await Promise.all(parts.map((p) => p.stop()));
@@ -610,6 +617,13 @@ export async function startSwarm(
         hints: {
           customers: done.reduce((sum, d) => sum + d.hints.customers, 0),
           catalog: done.reduce((sum, d) => sum + d.hints.catalog, 0),
+        },
+        pulls: {
+          pulls: done.reduce((sum, d) => sum + d.pulls.pulls, 0),
+          pages: done.reduce((sum, d) => sum + d.pulls.pages, 0),
+          rows: done.reduce((sum, d) => sum + d.pulls.rows, 0),
+          failed: done.reduce((sum, d) => sum + d.pulls.failed, 0),
+          pageMs: done.flatMap((d) => d.pulls.pageMs),
         },
         rssBytes: done.reduce((sum, d) => sum + d.rssBytes, 0),
       };

@@ -69,6 +69,8 @@ const { values: args } = parseArgs({
     'kill-at': { type: 'string' },
     'no-kill': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
+    // the sockets pull the customer feed on each customers:changed, as terminals do
+    'pull-feeds': { type: 'boolean', default: false },
   },
 });
 const STORES = Number(args.stores);
@@ -122,7 +124,14 @@ const LOAD_AT_START = loadavg()
 const SOCKETS = STORES * PER_STORE;
 const NODES = 2;
 const KILLED = 1;
-const CUSTOMERS = Math.max(1_000, Math.ceil((RATE * SECONDS) / STORES) + 1);
+/**
+ * A member per arrival (as on 11.11: 30,000 arrivals are 30,000 members, each at one store), homed
+ * at the store before the one she walks into — so each arrival also brings her into a store's
+ * scope (a settle and its hint), the heavier case. Before 2026-12-06 the burst was 5 members
+ * each walking into all 6,000 stores: each of them then sat in 6,000 stores' scopes, and an order
+ * naming one renumbered 6,000 scope rows and hinted 12,000 terminals.
+ */
+const CUSTOMERS = Math.max(1_000, RATE * SECONDS);
 const now = () => performance.timeOrigin + performance.now();
 const n = (x: number) => x.toLocaleString('en-US');
 /** Seconds past the burst's end the generators may still start calls (the backlog). */
@@ -255,8 +264,8 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
 
   /** A presence source retries on another node when one is gone (idempotent in the visit window). */
   const postPresence = async (k: number) => {
-    const store = fx.stores[k % fx.stores.length]!;
-    const memberCode = fx.memberCodes[Math.floor(k / fx.stores.length) % fx.memberCodes.length]!;
+    const store = fx.stores[(k + 1) % fx.stores.length]!;
+    const memberCode = fx.memberCodes[k % fx.memberCodes.length]!;
     const entry: Sent = {
       key: `${store.id}:${fx.idByMemberCode.get(memberCode)}`,
       at: now(),
@@ -478,7 +487,16 @@ async function main(): Promise<ChainResult> {
     `burst: ${RATE} presence/s and ${ORDERS_RATE} orders/s for ${SECONDS} s` +
       (KILL ? `; SIGKILL hub ${KILLED + 1} at ${KILL_AT} s` : ''),
   );
-  swarm.measure();
+  // With --pull-feeds every terminal starts the burst at the feed's head (as one that is in sync).
+  const [head] = args['pull-feeds']
+    ? (
+        await admin.query<{ seq: string }>(
+          `select greatest((select coalesce(max(seq), 0) from customers),
+                           (select coalesce(max(seq), 0) from customer_store_scope))::text as seq`,
+        )
+      ).rows
+    : [];
+  swarm.measure(head?.seq);
   // Where the hubs' database time goes: backends waiting on an advisory lock (the change feed's,
   // or a visit's), holding a transaction open while their hub is busy, or running, every 2 s.
   const lockSamples: LockSample[] = [];

@@ -79,6 +79,7 @@ const s1 = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(1)} s` : '
 const mib = (x: number) => (Number.isFinite(x) ? `${(x / 2 ** 20).toFixed(0)} MiB` : '—');
 const kib = (x: number) => (Number.isFinite(x) ? `${(x / 1024).toFixed(1)} KiB` : '—');
 const n = (x: number) => x.toLocaleString('en-US');
+const sortedMs = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 const sorted = (xs: number[]) => xs.filter(Number.isFinite).sort((a, b) => a - b);
 
 export function computeChain(r: ChainResult) {
@@ -301,6 +302,15 @@ export function renderChainSection(r: ChainResult): string {
       `customers:changed ${n(r.swarmDone.hints.customers)} (${(r.swarmDone.hints.customers / Math.max(1, c.latency.liveDeliveries)).toFixed(2)} per live alert delivery), catalog:changed ${n(r.swarmDone.hints.catalog)}`,
       '',
     ],
+    ...(r.swarmDone.pulls.pulls > 0
+      ? [
+          <[string, string, string]>[
+            'customer-feed pulls the hints caused (--pull-feeds: one at a time per terminal, hints during a pull fold into one more)',
+            `${n(r.swarmDone.pulls.pulls)} pulls, ${n(r.swarmDone.pulls.pages)} pages, ${n(r.swarmDone.pulls.rows)} rows, ${n(r.swarmDone.pulls.failed)} failed; a page p50 ${ms(percentile(sortedMs(r.swarmDone.pulls.pageMs), 50))}, p99 ${ms(percentile(sortedMs(r.swarmDone.pulls.pageMs), 99))}`,
+            '',
+          ],
+        ]
+      : []),
     [
       'orders exactly once',
       `${n(o.generated)} of ${n(r.ordersRate * r.seconds)} made (${n(r.unsent.orders)} never started); acknowledged ${n(o.accepted)} accepted + ${n(o.duplicate)} duplicate, ${n(o.rejected)} rejected, ${n(o.unacknowledged)} unacknowledged; ${n(o.retried)} resent under the same id; rows in the database ${n(o.rows)} (${n(o.distinctRows)} distinct ids, ${n(o.rowsTotal)} in all); acknowledged but missing ${n(o.ackedNotStored)}, stored but never acknowledged ${n(o.storedNotAcked)}`,
@@ -369,7 +379,8 @@ Machine: ${r.machine}. \`uptime\` at the start: \`${r.uptime}\`.
 Setup: two hub processes (\`server/main.ts\`) on a fresh PostgreSQL database (\`${r.database}\`, dropped
 afterwards) and the machine's Redis (\`${r.redis}\`); ${n(r.stores)} stores with ${r.perStore} terminals each,
 made through the admin API in ${r.setupSeconds.toFixed(0)} s (${n(r.selling)} of them with a guide and stock, the ones
-that sell). Burst: ${n(r.rate)} presence events/s (each a new member × store, so each raises an alert)
+that sell). Burst: ${n(r.rate)} presence events/s (each a different member, at a store not her home store, so each raises an alert and
+brings her into that store's scope)
 and ${n(r.ordersRate)} one-order uploads/s for ${r.seconds} s, sent round robin / sticky to the two nodes.
 The hubs serve the ${r.feedScope === 'store' ? "store-scoped customer feed (the hub's default)" : 'chain customer feed (`HUB_CUSTOMER_FEED_SCOPE=chain`)'}; the sockets are held by ${r.socketChildren} child process${r.socketChildren > 1 ? 'es' : ''}.
 

@@ -33,7 +33,15 @@ export type SwarmCommand =
       /** socket numbers in reports start here (a swarm split over several children) */
       offset?: number;
     }
-  | { type: 'measure' }
+  | {
+      type: 'measure';
+      /**
+       * Pull the customer feed on each `customers:changed` from here on, as a terminal does, every
+       * socket starting at this cursor (the feed's head when the burst starts); absent: only count
+       * the hints.
+       */
+      pullFrom?: string;
+    }
   | { type: 'stop' };
 /** One alert seen by one socket: [alertId, `storeId:customerId`, received at, socket, 0 live | 1 catch-up]. */
 export type AlertSeen = [string, string, number, number, 0 | 1];
@@ -57,9 +65,25 @@ export type SwarmReport =
        * (renderer/sync/live-events.ts); these sockets only count them
        */
       hints: { customers: number; catalog: number };
+      /** with `pullFrom`: the customer-feed pulls the hints caused (see `FeedPulls`) */
+      pulls: FeedPulls;
       rssBytes: number;
     }
   | { type: 'error'; message: string };
+
+/**
+ * A terminal's answer to `customers:changed` (renderer/sync/feed-pull.ts): pull the store's feed
+ * from its cursor, page by page (2,000 rows; the first page of a pull counts `total`), one pull at
+ * a time per terminal — hints arriving during a pull make one more pull after it.
+ */
+export type FeedPulls = {
+  pulls: number;
+  pages: number;
+  rows: number;
+  failed: number;
+  /** milliseconds per page request, in the order answered */
+  pageMs: number[];
+};
 
 /** How far back a terminal's reconnect catch-up asks (renderer/sync/sync-engine.ts). */
 const CATCH_UP_MINUTES = 35;
@@ -75,6 +99,56 @@ let reconnects: Reconnect[] = [];
 let catchUpFailures = 0;
 const hints = { customers: 0, catalog: 0 };
 let counting = false;
+/** `measure`'s `pullFrom`: pull on each customers hint from then on (else null: count only) */
+let pullFrom: string | null = null;
+const pulls: FeedPulls = { pulls: 0, pages: 0, rows: 0, failed: 0, pageMs: [] };
+const customersPath = `${API_PREFIX}${endpointPath(endpoints.syncCustomers)}`;
+/** Feed page size and pull rounds as the terminal's (DEFAULT_PAGE_SIZE, MAX_PAGE_ROUNDS). */
+const PAGE_SIZE = 2_000;
+
+/** One terminal's feed puller: a pull at a time, hints during it folded into one more. */
+function feedPuller(token: string, url: () => string) {
+  let cursor: string | null = null;
+  let running = false;
+  let again = false;
+  const pullOnce = async () => {
+    cursor ??= pullFrom!;
+    for (let first = true; ; first = false) {
+      const started = now();
+      const answer = await http.get(
+        `${url()}${customersPath}?after=${cursor}&limit=${PAGE_SIZE}&withTotal=${first}`,
+        { authorization: `Bearer ${token}` },
+      );
+      pulls.pageMs.push(now() - started);
+      pulls.pages += 1;
+      if (answer.status !== 200) throw new Error(`feed pull: HTTP ${answer.status}`);
+      const page = JSON.parse(answer.body) as {
+        items: unknown[];
+        cursor: string;
+        hasMore: boolean;
+      };
+      pulls.rows += page.items.length;
+      cursor = page.cursor;
+      if (!page.hasMore) return;
+    }
+  };
+  return () => {
+    if (pullFrom === null) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void (async () => {
+      do {
+        again = false;
+        pulls.pulls += 1;
+        await pullOnce().catch(() => (pulls.failed += 1));
+      } while (again);
+      running = false;
+    })();
+  };
+}
 let balancer: Balancer | null = null;
 /** This child's first socket number in the whole swarm (reports use the swarm's numbers). */
 let offset = 0;
@@ -125,8 +199,14 @@ function open(index: number, urls: readonly string[], token: string, failover: b
       0,
     ]);
   });
+  // The node this socket is connected to now (a failover moves it).
+  const pull = feedPuller(token, () =>
+    (socket.io as unknown as { uri: string }).uri.replace(/\/terminal$/, ''),
+  );
   socket.on('customers:changed', () => {
-    if (counting) hints.customers += 1;
+    if (!counting) return;
+    hints.customers += 1;
+    pull();
   });
   socket.on('catalog:changed', () => {
     if (counting) hints.catalog += 1;
@@ -208,6 +288,7 @@ process.on('message', (command: SwarmCommand) => {
   } else if (command.type === 'measure') {
     lag.enable();
     counting = true;
+    pullFrom = command.pullFrom ?? null;
   } else {
     const connectedPerNode: number[] = [];
     sockets.forEach((s, i) => {
@@ -232,6 +313,7 @@ process.on('message', (command: SwarmCommand) => {
       stillDown,
       catchUpFailures,
       hints,
+      pulls,
       rssBytes,
     });
     process.disconnect?.();
