@@ -546,6 +546,7 @@ export async function startSwarm(
   children = 1,
 ) {
   const received: AlertSeen[] = [];
+  const pageMs: number[] = [];
   const reconnects: Reconnect[] = [];
   const share = Math.ceil(connect.tokens.length / children);
   const parts = Array.from({ length: children }, (_, k) => {
@@ -561,6 +562,7 @@ export async function startSwarm(
           if (report.type === 'connected') resolve(report);
           else if (report.type === 'error') reject(new Error(`socket swarm: ${report.message}`));
           else if (report.type === 'alerts') for (const item of report.items) received.push(item);
+          else if (report.type === 'pageMs') for (const ms of report.items) pageMs.push(ms);
           else if (report.type === 'reconnects')
             for (const item of report.items) reconnects.push(item);
           else done?.(report);
@@ -623,7 +625,7 @@ export async function startSwarm(
           pages: done.reduce((sum, d) => sum + d.pulls.pages, 0),
           rows: done.reduce((sum, d) => sum + d.pulls.rows, 0),
           failed: done.reduce((sum, d) => sum + d.pulls.failed, 0),
-          pageMs: done.flatMap((d) => d.pulls.pageMs),
+          pageMs,
         },
         rssBytes: done.reduce((sum, d) => sum + d.rssBytes, 0),
       };

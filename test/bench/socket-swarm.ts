@@ -51,6 +51,8 @@ export type Reconnect = [number, number, number, number, number, number];
 export type SwarmReport =
   | { type: 'connected'; count: number; rssBytes: number }
   | { type: 'alerts'; items: AlertSeen[] }
+  /** milliseconds per feed page request since the previous report (sent like `alerts`) */
+  | { type: 'pageMs'; items: number[] }
   | { type: 'reconnects'; items: Reconnect[] }
   | {
       type: 'done';
@@ -81,7 +83,7 @@ export type FeedPulls = {
   pages: number;
   rows: number;
   failed: number;
-  /** milliseconds per page request, in the order answered */
+  /** milliseconds per page request, in the order answered (reported in `pageMs` chunks) */
   pageMs: number[];
 };
 
@@ -156,6 +158,8 @@ const http = keepAliveClient(200);
 const lag = monitorEventLoopDelay({ resolution: 10 });
 const flush = setInterval(() => {
   if (alerts.length > 0) send({ type: 'alerts', items: alerts });
+  if (pulls.pageMs.length > 0) send({ type: 'pageMs', items: pulls.pageMs });
+  pulls.pageMs = [];
   if (reconnects.length > 0) send({ type: 'reconnects', items: reconnects });
   alerts = [];
   reconnects = [];
@@ -305,18 +309,22 @@ process.on('message', (command: SwarmCommand) => {
     lag.disable();
     clearInterval(flush);
     if (alerts.length > 0) send({ type: 'alerts', items: alerts });
+    if (pulls.pageMs.length > 0) send({ type: 'pageMs', items: pulls.pageMs });
     if (reconnects.length > 0) send({ type: 'reconnects', items: reconnects });
-    send({
+    const done: SwarmReport = {
       type: 'done',
       loopDelayP99: lag.percentile(99) / 1e6,
       connectedPerNode: Array.from(connectedPerNode, (n) => n ?? 0),
       stillDown,
       catchUpFailures,
       hints,
-      pulls,
+      // the page times went in `pageMs` reports (one message of them all could be megabytes)
+      pulls: { ...pulls, pageMs: [] },
       rssBytes,
-    });
-    process.disconnect?.();
+    };
+    // Disconnected once the last report is written: a channel closed with messages still queued
+    // loses them, and the parent would wait for `done` for ever.
+    process.send?.(done, () => process.disconnect?.());
   }
 });
 // The parent died or closed the channel: never linger with thousands of open sockets.
