@@ -48,6 +48,26 @@ describe('FeedPageCache', () => {
     expect(results.map((r) => r.page.cursor)).toEqual(['5', '5', '5']);
   });
 
+  it('holds: a page kept or being built, not a last page, an unknown key or an expired one', async () => {
+    const time = clock();
+    const cache = new FeedPageCache({ maxBytes: 1000, ttlMs: 1000, now: time.now });
+    expect(cache.holds('0:5')).toBe(false);
+    let release: () => void = () => undefined;
+    const building = cache.getOrBuild(
+      '0:5',
+      () => new Promise<FeedPageBytes>((resolve) => (release = () => resolve(page('5')))),
+    );
+    expect(cache.holds('0:5')).toBe(true);
+    release();
+    await building;
+    expect(cache.holds('0:5')).toBe(true);
+    // A last page (a hint's pull) is never kept: the next request for it is built anew.
+    await cache.getOrBuild('5:5', async () => page('6', 10, false));
+    expect(cache.holds('5:5')).toBe(false);
+    time.advance(1001);
+    expect(cache.holds('0:5')).toBe(false);
+  });
+
   it('rebuilds a page older than the time to live', async () => {
     const time = clock();
     const cache = new FeedPageCache({ maxBytes: 1000, ttlMs: 1000, now: time.now });

@@ -71,6 +71,15 @@ export class FeedPageCache {
     this.epoch = epoch;
   }
 
+  /**
+   * Whether a request for `key` could be answered from memory: a page held (cached, or built
+   * ahead) or being built. Only such a request must check the erasure epoch first; any other is
+   * built from the database now, and the next request that could be served from memory checks.
+   */
+  holds(key: string): boolean {
+    return this.peek(key) !== undefined || this.building.has(key);
+  }
+
   clear(): void {
     this.pages.clear();
     this.ready.clear();

@@ -159,6 +159,30 @@ describeOnBackends('customer feed page cache', (backend) => {
     expect(fold(await pullAll(hub, token, 10)).has(id)).toBe(false);
   });
 
+  it('after an erasure, pulls that nothing in memory answers do not let a cached page be served', async () => {
+    // Such pulls (a hint's last page, a page size nobody cached) skip the epoch read; the first
+    // request that could be answered from memory reads it and drops the cache.
+    const pages = await pullAll(hub, token, 10);
+    const cachedFirst = await feedPage(hub, token, '0', 10);
+    expect(cachedFirst.cache).toBe('hit');
+    const target = crm.find((c) => cachedFirst.text.includes(c.memberCode))!;
+    const id = idOf(pages, target.memberCode)!;
+    const erased = await callRoute(hub, endpoints.eraseCustomer, {
+      body: { customerId: id, reason: 'customer asked (test)' },
+    });
+    expect(erased.status).toBe(200);
+
+    for (const limit of [9, 11]) {
+      const other = await feedPage(hub, token, '0', limit);
+      expect(other.cache).toBe('miss');
+      expect(other.text).not.toContain(target.memberCode);
+    }
+    const again = await feedPage(hub, token, '0', 10);
+    expect(again.cache).toBe('miss');
+    expect(again.text).not.toContain(target.memberCode);
+    expect(again.text).not.toContain(target.name);
+  });
+
   if (backend.kind === 'postgres') {
     it('an erasure through another hub node empties this node’s cache too', async () => {
       const other = await backend.startHub({ databaseUrl: hub.options.databaseUrl! });
