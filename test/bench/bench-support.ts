@@ -288,6 +288,67 @@ export function machineSeconds(): { busy: number; total: number } {
   return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
 }
 
+/**
+ * A connection to a bench's own database that reads what its server does for it: the backends'
+ * pids (their CPU is in /proc) and the transactions committed or rolled back.
+ */
+export async function openDatabaseProbe(url: string) {
+  const admin = new pg.Client({ connectionString: url });
+  // The database is dropped with force at the end, which ends this connection too.
+  admin.on('error', () => undefined);
+  await admin.connect();
+  const backendPids = async () =>
+    (
+      await admin.query<{ pid: number }>(
+        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      )
+    ).rows.map((r) => r.pid);
+  const transactions = async () => {
+    // The statistics are those of this backend's snapshot: clear it for a fresh reading.
+    await admin.query('select pg_stat_clear_snapshot()');
+    const [row] = (
+      await admin.query<{ n: string }>(
+        'select (xact_commit + xact_rollback)::text as n from pg_stat_database where datname = current_database()',
+      )
+    ).rows;
+    return Number(row?.n ?? 0);
+  };
+  return { admin, backendPids, transactions, end: () => admin.end() };
+}
+
+/**
+ * Starts a measured window: CPU seconds of each group of processes, of the database's backends
+ * (also those opened during the window) and of the whole machine, and the database's
+ * transactions. The function returned ends the window and answers what each used in it.
+ */
+export async function cpuWindow<G extends string>(
+  probe: Awaited<ReturnType<typeof openDatabaseProbe>>,
+  groups: Record<G, readonly number[]>,
+) {
+  const used = (pids: readonly number[]) =>
+    pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+  const names = Object.keys(groups) as G[];
+  const pgPids = await probe.backendPids();
+  const before = {
+    groups: names.map((g) => used(groups[g])),
+    pg: new Map(pgPids.map((pid) => [pid, cpuSeconds(pid) ?? 0])),
+    machine: machineSeconds().busy,
+    transactions: await probe.transactions(),
+  };
+  return async () => {
+    const pgAfter = [...new Set([...pgPids, ...(await probe.backendPids())])];
+    return {
+      groups: Object.fromEntries(
+        names.map((g, i) => [g, used(groups[g]) - before.groups[i]!]),
+      ) as Record<G, number>,
+      pg: pgAfter.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0) - (before.pg.get(pid) ?? 0), 0),
+      pgBackends: pgAfter.length,
+      machine: machineSeconds().busy - before.machine,
+      transactions: (await probe.transactions()) - before.transactions,
+    };
+  };
+}
+
 export const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0
     ? Number.NaN

@@ -27,7 +27,6 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { newId } from '../../shared/domain/ids';
 import { API_PREFIX, endpointPath, endpoints, type Order } from '../../shared/protocol';
 import {
@@ -43,6 +42,7 @@ import {
   freshPgDatabase,
   hubErrors,
   machineSeconds,
+  openDatabaseProbe,
   openLoop,
   setUpBenchChain,
   sleep,
@@ -454,16 +454,7 @@ async function main(): Promise<ChainResult> {
   const swarmRss = swarm.pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
 
   // CPU: our processes, this database's PostgreSQL backends, the machine's Redis (shared).
-  const admin = new pg.Client({ connectionString: database.url });
-  // The database is dropped with force at the end, which ends this connection too.
-  admin.on('error', () => undefined);
-  await admin.connect();
-  const backendPids = async () =>
-    (
-      await admin.query<{ pid: number }>(
-        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-      )
-    ).rows.map((r) => r.pid);
+  const { admin, backendPids } = await openDatabaseProbe(database.url);
   const redis = redisPid();
   const probes: CpuProbe[] = [
     ...hubs.map((h, i) => ({ name: `hub ${i + 1}`, pids: [h.proc.pid!] })),

@@ -21,16 +21,15 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { API_PREFIX, endpointPath, endpoints } from '../../shared/protocol';
 import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
 import { keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
-  cpuSeconds,
+  cpuWindow,
   freshPgDatabase,
   hubErrors,
-  machineSeconds,
+  openDatabaseProbe,
   percentile,
   pool,
   setUpBenchChain,
@@ -62,8 +61,6 @@ for (const [name, value, min, max] of [
     throw new Error(`--${name} must be a whole number between ${min} and ${max}`);
 for (const url of [args.pg, args.redis])
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`only 127.0.0.1: ${url}`);
-
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 let hub: HubProcess | null = null;
 let drop: (() => Promise<void>) | null = null;
@@ -137,24 +134,7 @@ async function main() {
     `${STORES} stores × 2 terminals, ${MEMBERS} members (${Math.floor(MEMBERS / STORES)} a store's feed)`,
   );
 
-  const admin = new pg.Client({ connectionString: database.url });
-  admin.on('error', () => undefined);
-  await admin.connect();
-  const backendPids = async () =>
-    (
-      await admin.query<{ pid: number }>(
-        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-      )
-    ).rows.map((r) => r.pid);
-  const commits = async () => {
-    await admin.query('select pg_stat_clear_snapshot()');
-    const [row] = (
-      await admin.query<{ n: string }>(
-        'select (xact_commit + xact_rollback)::text as n from pg_stat_database where datname = current_database()',
-      )
-    ).rows;
-    return Number(row?.n ?? 0);
-  };
+  const probe = await openDatabaseProbe(database.url);
 
   let next = 0;
   const run = async (seconds: number, withTotal: boolean) => {
@@ -178,42 +158,26 @@ async function main() {
   for (const withTotal of [true, false]) {
     await run(WARM_UP_S, withTotal);
     await sleep(1_000);
-    const pgPids = await backendPids();
-    const before = {
-      hub: cpuSeconds(h.proc.pid!) ?? 0,
-      self: cpuSeconds(process.pid) ?? 0,
-      machine: machineSeconds().busy,
-      pg: pgPids.map((pid) => cpuSeconds(pid) ?? 0),
-      commits: await commits(),
-    };
+    const window = await cpuWindow(probe, { hub: [h.proc.pid!], self: [process.pid] });
     const t0 = performance.now();
     const { latencies, rows } = await run(SECONDS, withTotal);
     const elapsed = (performance.now() - t0) / 1000;
-    const pgAfter = [...new Set([...pgPids, ...(await backendPids())])];
-    const after = {
-      hub: cpuSeconds(h.proc.pid!) ?? 0,
-      self: cpuSeconds(process.pid) ?? 0,
-      machine: machineSeconds().busy,
-      pg: pgAfter.map((pid) => cpuSeconds(pid) ?? 0),
-      commits: await commits(),
-    };
+    const cpu = await window();
     const pulls = latencies.length;
     const per = (seconds: number) => ((seconds * 1000) / pulls).toFixed(2);
-    const pgBefore = new Map(pgPids.map((pid, i) => [pid, before.pg[i]!]));
-    const pgUsed = sum(pgAfter.map((pid, i) => after.pg[i]! - (pgBefore.get(pid) ?? 0)));
     console.log(
       `withTotal=${withTotal}: ${pulls} pulls in ${elapsed.toFixed(1)} s = ${(pulls / elapsed).toFixed(0)}/s, ` +
         `${(rows / pulls).toFixed(2)} rows a pull; latency p50 ${percentile(latencies, 50).toFixed(1)} ms, ` +
         `p99 ${percentile(latencies, 99).toFixed(1)} ms (concurrency ${CONCURRENCY})`,
     );
     console.log(
-      `  CPU ms/pull: hub ${per(after.hub - before.hub)}, PostgreSQL ${per(pgUsed)} ` +
-        `(${pgAfter.length} backends), load generator ${per(after.self - before.self)}, ` +
-        `whole machine ${per(after.machine - before.machine)}; PostgreSQL transactions/pull ` +
-        `${((after.commits - before.commits) / pulls).toFixed(2)}`,
+      `  CPU ms/pull: hub ${per(cpu.groups.hub)}, PostgreSQL ${per(cpu.pg)} ` +
+        `(${cpu.pgBackends} backends), load generator ${per(cpu.groups.self)}, ` +
+        `whole machine ${per(cpu.machine)}; PostgreSQL transactions/pull ` +
+        `${(cpu.transactions / pulls).toFixed(2)}`,
     );
   }
-  await admin.end();
+  await probe.end();
   client.close();
   hubErrors(h);
 }

@@ -19,7 +19,6 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { API_PREFIX, endpointPath, endpoints } from '../../shared/protocol';
 import {
   removeDataDir,
@@ -30,10 +29,10 @@ import {
 import { keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
-  cpuSeconds,
+  cpuWindow,
   freshPgDatabase,
   hubErrors,
-  machineSeconds,
+  openDatabaseProbe,
   percentile,
   setUpBenchChain,
   sleep,
@@ -66,8 +65,6 @@ for (const url of [args.pg, args.redis])
 // Enough members that no (member, store) pair repeats at up to 2,000 events/s.
 const CUSTOMERS = Math.max(1_000, Math.ceil((2_000 * (SECONDS + WARM_UP_S)) / STORES) + 1);
 if (args.profile) process.env.HUB_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${args.profile}`;
-
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 let hub: HubProcess | null = null;
 let drop: (() => Promise<void>) | null = null;
@@ -125,25 +122,7 @@ async function main() {
   console.log(`${STORES} stores, ${CUSTOMERS} members, ${swarm.count} sockets connected`);
   await sleep(3_000);
 
-  const admin = new pg.Client({ connectionString: database.url });
-  admin.on('error', () => undefined);
-  await admin.connect();
-  const backendPids = async () =>
-    (
-      await admin.query<{ pid: number }>(
-        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-      )
-    ).rows.map((r) => r.pid);
-  const commits = async () => {
-    // The statistics are those of this backend's snapshot: clear it for a fresh reading.
-    await admin.query('select pg_stat_clear_snapshot()');
-    const [row] = (
-      await admin.query<{ n: string }>(
-        'select (xact_commit + xact_rollback)::text as n from pg_stat_database where datname = current_database()',
-      )
-    ).rows;
-    return Number(row?.n ?? 0);
-  };
+  const probe = await openDatabaseProbe(database.url);
 
   const client = keepAliveClient(CONCURRENCY);
   const url = `${h.url}${API_PREFIX}${endpointPath(endpoints.presence)}`;
@@ -185,53 +164,37 @@ async function main() {
   await run(WARM_UP_S);
   await sleep(2_000);
   const measuredFrom = now();
-  const pgPids = await backendPids();
-  const before = {
-    hub: cpuSeconds(h.proc.pid!) ?? 0,
-    swarm: swarm.pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
-    self: cpuSeconds(process.pid) ?? 0,
-    machine: machineSeconds().busy,
-    pg: pgPids.map((pid) => cpuSeconds(pid) ?? 0),
-    commits: await commits(),
-  };
+  const window = await cpuWindow(probe, {
+    hub: [h.proc.pid!],
+    swarm: swarm.pids,
+    self: [process.pid],
+  });
   const t0 = performance.now();
   const { answered, alerts } = await run(SECONDS);
   const elapsed = (performance.now() - t0) / 1000;
-  const pgAfter = [...new Set([...pgPids, ...(await backendPids())])];
-  const after = {
-    hub: cpuSeconds(h.proc.pid!) ?? 0,
-    swarm: swarm.pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0),
-    self: cpuSeconds(process.pid) ?? 0,
-    machine: machineSeconds().busy,
-    pg: pgAfter.map((pid) => cpuSeconds(pid) ?? 0),
-    commits: await commits(),
-  };
+  const cpu = await window();
   await sleep(3_000);
   const received = swarm.received.filter(([, key]) => (sentAt.get(key) ?? 0) >= measuredFrom);
   const latencies = received.map(([, key, at]) => at - sentAt.get(key)!).sort((a, b) => a - b);
-  await admin.end();
+  await probe.end();
   await swarm.stop();
   swarmKill = null;
 
   const perEvent = (seconds: number) => ((seconds * 1000) / answered).toFixed(2);
-  const pgBefore = new Map(pgPids.map((pid, i) => [pid, before.pg[i]!]));
-  const pgUsed = sum(pgAfter.map((pid, i) => after.pg[i]! - (pgBefore.get(pid) ?? 0)));
   console.log(
     `answered ${answered} in ${elapsed.toFixed(1)} s = ${(answered / elapsed).toFixed(0)} events/s ` +
       `(${alerts} alerts); concurrency ${CONCURRENCY}`,
   );
   console.log(
-    `CPU ms/event: hub ${perEvent(after.hub - before.hub)}, PostgreSQL ${perEvent(pgUsed)} ` +
-      `(${pgAfter.length} backends), socket child ${perEvent(after.swarm - before.swarm)}; ` +
-      `cores: hub ${((after.hub - before.hub) / elapsed).toFixed(2)}, PostgreSQL ${(pgUsed / elapsed).toFixed(2)}`,
+    `CPU ms/event: hub ${perEvent(cpu.groups.hub)}, PostgreSQL ${perEvent(cpu.pg)} ` +
+      `(${cpu.pgBackends} backends), socket child ${perEvent(cpu.groups.swarm)}; ` +
+      `cores: hub ${(cpu.groups.hub / elapsed).toFixed(2)}, PostgreSQL ${(cpu.pg / elapsed).toFixed(2)}`,
   );
   console.log(
-    `load generator ${perEvent(after.self - before.self)} ms/event; whole machine busy ` +
-      `${((after.machine - before.machine) / elapsed).toFixed(2)} cores = ${perEvent(after.machine - before.machine)} ms/event`,
+    `load generator ${perEvent(cpu.groups.self)} ms/event; whole machine busy ` +
+      `${(cpu.machine / elapsed).toFixed(2)} cores = ${perEvent(cpu.machine)} ms/event`,
   );
-  console.log(
-    `PostgreSQL transactions/event: ${((after.commits - before.commits) / answered).toFixed(2)}`,
-  );
+  console.log(`PostgreSQL transactions/event: ${(cpu.transactions / answered).toFixed(2)}`);
   console.log(
     `alerts received ${received.length}; latency p50 ${percentile(latencies, 50).toFixed(0)} ms, ` +
       `p99 ${percentile(latencies, 99).toFixed(0)} ms`,

@@ -140,18 +140,25 @@ describeOnBackends('customer feed page cache', (backend) => {
     expect(fold(after)).toEqual(fold(live));
   });
 
-  it('an erasure empties the cache: the erased data is not served from it again', async () => {
+  /**
+   * Pulls the whole feed in pages of 10 (so its first page is cached), then erases, through
+   * `via`, a member that first page holds: the member, and her id.
+   */
+  const eraseACachedMember = async (via: HubProcess) => {
     const pages = await pullAll(hub, token, 10);
     const cachedFirst = await feedPage(hub, token, '0', 10);
     expect(cachedFirst.cache).toBe('hit');
     const target = crm.find((c) => cachedFirst.text.includes(c.memberCode))!;
     const id = idOf(pages, target.memberCode)!;
-
-    const erased = await callRoute(hub, endpoints.eraseCustomer, {
+    const erased = await callRoute(via, endpoints.eraseCustomer, {
       body: { customerId: id, reason: 'customer asked (test)' },
     });
     expect(erased.status).toBe(200);
+    return { target, id };
+  };
 
+  it('an erasure empties the cache: the erased data is not served from it again', async () => {
+    const { target, id } = await eraseACachedMember(hub);
     const rebuilt = await feedPage(hub, token, '0', 10);
     expect(rebuilt.cache).toBe('miss');
     expect(rebuilt.text).not.toContain(target.memberCode);
@@ -162,15 +169,7 @@ describeOnBackends('customer feed page cache', (backend) => {
   it('after an erasure, pulls that nothing in memory answers do not let a cached page be served', async () => {
     // Such pulls (a hint's last page, a page size nobody cached) skip the epoch read; the first
     // request that could be answered from memory reads it and drops the cache.
-    const pages = await pullAll(hub, token, 10);
-    const cachedFirst = await feedPage(hub, token, '0', 10);
-    expect(cachedFirst.cache).toBe('hit');
-    const target = crm.find((c) => cachedFirst.text.includes(c.memberCode))!;
-    const id = idOf(pages, target.memberCode)!;
-    const erased = await callRoute(hub, endpoints.eraseCustomer, {
-      body: { customerId: id, reason: 'customer asked (test)' },
-    });
-    expect(erased.status).toBe(200);
+    const { target } = await eraseACachedMember(hub);
 
     for (const limit of [9, 11]) {
       const other = await feedPage(hub, token, '0', limit);
@@ -186,14 +185,7 @@ describeOnBackends('customer feed page cache', (backend) => {
   if (backend.kind === 'postgres') {
     it('an erasure through another hub node empties this node’s cache too', async () => {
       const other = await backend.startHub({ databaseUrl: hub.options.databaseUrl! });
-      const pages = await pullAll(hub, token, 10);
-      const cachedFirst = await feedPage(hub, token, '0', 10);
-      expect(cachedFirst.cache).toBe('hit');
-      const target = crm.find((c) => cachedFirst.text.includes(c.memberCode))!;
-      const erased = await callRoute(other, endpoints.eraseCustomer, {
-        body: { customerId: idOf(pages, target.memberCode)!, reason: 'customer asked (test)' },
-      });
-      expect(erased.status).toBe(200);
+      const { target } = await eraseACachedMember(other);
       const rebuilt = await feedPage(hub, token, '0', 10);
       expect(rebuilt.cache).toBe('miss');
       expect(rebuilt.text).not.toContain(target.memberCode);
