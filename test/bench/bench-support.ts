@@ -9,7 +9,7 @@ import pg from 'pg';
 import { endpoints, type CustomerProfile } from '../../shared/protocol';
 import { CHROMIUM_FLAGS } from '../e2e/support/chromium';
 import { hubApi, must } from '../support/api';
-import { REPO_ROOT, type HubProcess } from '../support/hub-process';
+import { REPO_ROOT, removeDataDir, type HubProcess } from '../support/hub-process';
 import { freshPostgresDatabase, TEST_DATABASE_URL } from '../support/services';
 import { customerFeed } from '../support/seed';
 import type { Db } from '../../server/db/database';
@@ -286,6 +286,59 @@ export function machineSeconds(): { busy: number; total: number } {
   const total = cpu.reduce((a, b) => a + b, 0);
   const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
   return { busy: (total - idle) / CLK_TCK, total: total / CLK_TCK };
+}
+
+/**
+ * What a one-hub bench must undo however it ends — its hub (stopped, its data dir removed), its
+ * database (dropped), a child holding sockets (killed) — and `run`, which runs the bench's `main`
+ * once and exits: 0, or 1 when `main` threw, 130 on SIGINT / SIGTERM, 2 when `limitMinutes` ran
+ * out. Set `hub`, `drop` and `kill` as they come into being.
+ */
+export function oneHubBench(limitMinutes = 20) {
+  const held = {
+    hub: null as HubProcess | null,
+    drop: null as (() => Promise<void>) | null,
+    kill: null as (() => void) | null,
+  };
+  const cleanUp = async () => {
+    held.kill?.();
+    held.kill = null;
+    const hub = held.hub;
+    held.hub = null;
+    if (hub) {
+      await Promise.race([hub.stop(), sleep(15_000)]);
+      await hub.kill();
+      removeDataDir(hub);
+    }
+    const drop = held.drop;
+    held.drop = null;
+    if (drop)
+      await drop().catch((e: unknown) => console.error(`drop database failed: ${String(e)}`));
+  };
+  process.on('exit', () => {
+    if (held.hub && held.hub.proc.exitCode === null) held.hub.proc.kill('SIGKILL');
+    held.kill?.();
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  const run = async (main: () => Promise<void>): Promise<never> => {
+    const watchdog = setTimeout(
+      () => void cleanUp().finally(() => process.exit(2)),
+      limitMinutes * 60_000,
+    ).unref();
+    let exitCode = 0;
+    try {
+      await main();
+    } catch (error) {
+      console.error(error);
+      exitCode = 1;
+    } finally {
+      clearTimeout(watchdog);
+      await cleanUp();
+    }
+    process.exit(exitCode);
+  };
+  return { held, run };
 }
 
 /**

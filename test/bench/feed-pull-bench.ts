@@ -22,13 +22,14 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { API_PREFIX, endpointPath, endpoints } from '../../shared/protocol';
-import { removeDataDir, startHub, type HubProcess } from '../support/hub-process';
+import { startHub } from '../support/hub-process';
 import { keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
   cpuWindow,
   freshPgDatabase,
   hubErrors,
+  oneHubBench,
   openDatabaseProbe,
   percentile,
   pool,
@@ -62,36 +63,15 @@ for (const [name, value, min, max] of [
 for (const url of [args.pg, args.redis])
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`only 127.0.0.1: ${url}`);
 
-let hub: HubProcess | null = null;
-let drop: (() => Promise<void>) | null = null;
-async function cleanUp() {
-  if (hub) {
-    await Promise.race([hub.stop(), sleep(15_000)]);
-    await hub.kill();
-    removeDataDir(hub);
-    hub = null;
-  }
-  const d = drop;
-  drop = null;
-  if (d) await d().catch((e: unknown) => console.error(`drop database failed: ${String(e)}`));
-}
-process.on('exit', () => {
-  if (hub && hub.proc.exitCode === null) hub.proc.kill('SIGKILL');
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-const watchdog = setTimeout(
-  () => void cleanUp().finally(() => process.exit(2)),
-  20 * 60_000,
-).unref();
+const bench = oneHubBench();
 
 type Page = { items: unknown[]; cursor: string; hasMore: boolean };
 
 async function main() {
   console.log(`feed-pull-bench — ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
   const database = await freshPgDatabase(args.pg, 'bench_feed_pull');
-  drop = database.drop;
-  hub = await startHub({
+  bench.held.drop = database.drop;
+  const h = (bench.held.hub = await startHub({
     databaseUrl: database.url,
     redisUrl: args.redis,
     env: {
@@ -100,8 +80,7 @@ async function main() {
       HUB_REDIS_PREFIX: 'sgbench-feed-pull',
       ...benchFeedScope('store'),
     },
-  });
-  const h = hub;
+  }));
   console.log(`database ${database.name}; hub ${h.url} (pid ${h.proc.pid})`);
   const fx = await setUpBenchChain([h], {
     stores: STORES,
@@ -182,14 +161,4 @@ async function main() {
   hubErrors(h);
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  exitCode = 1;
-} finally {
-  clearTimeout(watchdog);
-  await cleanUp();
-}
-process.exit(exitCode);
+await bench.run(main);

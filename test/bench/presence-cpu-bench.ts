@@ -20,18 +20,14 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { API_PREFIX, endpointPath, endpoints } from '../../shared/protocol';
-import {
-  removeDataDir,
-  startHub,
-  TEST_INTEGRATION_KEY,
-  type HubProcess,
-} from '../support/hub-process';
+import { startHub, TEST_INTEGRATION_KEY } from '../support/hub-process';
 import { keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
   cpuWindow,
   freshPgDatabase,
   hubErrors,
+  oneHubBench,
   openDatabaseProbe,
   percentile,
   setUpBenchChain,
@@ -66,38 +62,13 @@ for (const url of [args.pg, args.redis])
 const CUSTOMERS = Math.max(1_000, Math.ceil((2_000 * (SECONDS + WARM_UP_S)) / STORES) + 1);
 if (args.profile) process.env.HUB_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${args.profile}`;
 
-let hub: HubProcess | null = null;
-let drop: (() => Promise<void>) | null = null;
-let swarmKill: (() => void) | null = null;
-async function cleanUp() {
-  swarmKill?.();
-  swarmKill = null;
-  if (hub) {
-    await Promise.race([hub.stop(), sleep(15_000)]);
-    await hub.kill();
-    removeDataDir(hub);
-    hub = null;
-  }
-  const d = drop;
-  drop = null;
-  if (d) await d().catch((e: unknown) => console.error(`drop database failed: ${String(e)}`));
-}
-process.on('exit', () => {
-  if (hub && hub.proc.exitCode === null) hub.proc.kill('SIGKILL');
-  swarmKill?.();
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-const watchdog = setTimeout(
-  () => void cleanUp().finally(() => process.exit(2)),
-  20 * 60_000,
-).unref();
+const bench = oneHubBench();
 
 async function main() {
   console.log(`presence-cpu-bench — ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
   const database = await freshPgDatabase(args.pg, 'bench_presence');
-  drop = database.drop;
-  hub = await startHub({
+  bench.held.drop = database.drop;
+  const h = (bench.held.hub = await startHub({
     databaseUrl: database.url,
     redisUrl: args.redis,
     env: {
@@ -105,8 +76,7 @@ async function main() {
       HUB_REDIS_PREFIX: 'sgbench-presence',
       ...benchFeedScope(),
     },
-  });
-  const h = hub;
+  }));
   console.log(`database ${database.name}; hub ${h.url} (pid ${h.proc.pid})`);
   const fx = await setUpBenchChain([h], {
     stores: STORES,
@@ -118,7 +88,7 @@ async function main() {
   });
   const tokens = fx.stores.flatMap((s) => s.terminals.map((t) => t.token));
   const swarm = await startSwarm({ urls: [h.url], tokens });
-  swarmKill = swarm.kill;
+  bench.held.kill = swarm.kill;
   console.log(`${STORES} stores, ${CUSTOMERS} members, ${swarm.count} sockets connected`);
   await sleep(3_000);
 
@@ -178,7 +148,7 @@ async function main() {
   const latencies = received.map(([, key, at]) => at - sentAt.get(key)!).sort((a, b) => a - b);
   await probe.end();
   await swarm.stop();
-  swarmKill = null;
+  bench.held.kill = null;
 
   const perEvent = (seconds: number) => ((seconds * 1000) / answered).toFixed(2);
   console.log(
@@ -203,14 +173,4 @@ async function main() {
   hubErrors(h);
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  exitCode = 1;
-} finally {
-  clearTimeout(watchdog);
-  await cleanUp();
-}
-process.exit(exitCode);
+await bench.run(main);
