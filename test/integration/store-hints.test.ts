@@ -72,6 +72,9 @@ describeOnBackends('customers:changed goes where the member is cached', (backend
     expect(r.status).toBe(200);
   };
 
+  // The hubs' PostgreSQL databases too (each run left two behind).
+  afterAll(() => backend.cleanup());
+
   for (const scope of ['store', 'chain'] as const) {
     let hub: HubProcess;
     let home: StoreFixture;
