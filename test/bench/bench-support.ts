@@ -289,43 +289,49 @@ export function machineSeconds(): { busy: number; total: number } {
 }
 
 /**
- * What a one-hub bench must undo however it ends — its hub (stopped, its data dir removed), its
- * database (dropped), a child holding sockets (killed) — and `run`, which runs the bench's `main`
- * once and exits: 0, or 1 when `main` threw, 130 on SIGINT / SIGTERM, 2 when `limitMinutes` ran
- * out. Set `hub`, `drop` and `kill` as they come into being.
+ * What a bench that starts hubs must undo however it ends — its hubs (stopped gracefully, so a
+ * hub run with HUB_NODE_ARGS=--cpu-prof writes its profile, SIGKILLed after 15 s; their data
+ * dirs removed), its database (dropped), a child holding sockets (killed) — and `run`, which runs
+ * the bench's `main` once and exits: 0, or 1 when `main` threw, 130 on SIGINT / SIGTERM, 2 when
+ * `limitMinutes` ran out. Push hubs and set `drop` and `kill` as they come into being.
  */
-export function oneHubBench(limitMinutes = 20) {
+export function benchLifecycle(name: string, limitMinutes = 20) {
   const held = {
-    hub: null as HubProcess | null,
+    hubs: [] as HubProcess[],
     drop: null as (() => Promise<void>) | null,
     kill: null as (() => void) | null,
   };
   const cleanUp = async () => {
     held.kill?.();
     held.kill = null;
-    const hub = held.hub;
-    held.hub = null;
-    if (hub) {
-      await Promise.race([hub.stop(), sleep(15_000)]);
-      await hub.kill();
-      removeDataDir(hub);
-    }
+    const hubs = held.hubs.splice(0);
+    await Promise.all(
+      hubs.map((h) =>
+        Promise.race([h.stop(), sleep(15_000)])
+          .then(() => h.kill())
+          .catch(() => undefined),
+      ),
+    );
+    for (const h of hubs) removeDataDir(h);
     const drop = held.drop;
     held.drop = null;
     if (drop)
       await drop().catch((e: unknown) => console.error(`drop database failed: ${String(e)}`));
   };
   process.on('exit', () => {
-    if (held.hub && held.hub.proc.exitCode === null) held.hub.proc.kill('SIGKILL');
+    for (const h of held.hubs) if (h.proc.exitCode === null) h.proc.kill('SIGKILL');
     held.kill?.();
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+    process.once(signal, () => {
+      console.error(`\n${signal}: cleaning up…`);
+      void cleanUp().finally(() => process.exit(130));
+    });
   const run = async (main: () => Promise<void>): Promise<never> => {
-    const watchdog = setTimeout(
-      () => void cleanUp().finally(() => process.exit(2)),
-      limitMinutes * 60_000,
-    ).unref();
+    const watchdog = setTimeout(() => {
+      console.error(`${name}: watchdog, giving up after ${limitMinutes} min`);
+      void cleanUp().finally(() => process.exit(2));
+    }, limitMinutes * 60_000).unref();
     let exitCode = 0;
     try {
       await main();

@@ -29,15 +29,11 @@ import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { newId } from '../../shared/domain/ids';
 import { API_PREFIX, endpointPath, endpoints, type Order } from '../../shared/protocol';
-import {
-  removeDataDir,
-  startHub,
-  TEST_INTEGRATION_KEY,
-  type HubProcess,
-} from '../support/hub-process';
+import { startHub, TEST_INTEGRATION_KEY } from '../support/hub-process';
 import { createBalancer, isConnectionFailure, keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
+  benchLifecycle,
   cpuSeconds,
   freshPgDatabase,
   hubErrors,
@@ -139,42 +135,9 @@ const GRACE_S = 30;
 
 // ——— process bookkeeping: everything started here is ended here ———
 
-const hubs: HubProcess[] = [];
-let swarmKill: (() => void) | null = null;
-let dropDatabase: (() => Promise<void>) | null = null;
-async function cleanUp() {
-  swarmKill?.();
-  swarmKill = null;
-  // A graceful stop first (a hub run with HUB_NODE_ARGS=--cpu-prof writes its profile on exit),
-  // SIGKILL after 10 s.
-  await Promise.all(
-    hubs.map((h) =>
-      Promise.race([h.stop(), sleep(10_000)])
-        .then(() => h.kill())
-        .catch(() => undefined),
-    ),
-  );
-  for (const h of hubs) removeDataDir(h);
-  hubs.length = 0;
-  const drop = dropDatabase;
-  dropDatabase = null;
-  if (drop) await drop().catch((e: unknown) => console.error(`drop database failed: ${String(e)}`));
-}
-process.on('exit', () => {
-  for (const h of hubs) if (h.proc.exitCode === null) h.proc.kill('SIGKILL');
-  swarmKill?.();
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    console.error(`\n${signal}: cleaning up…`);
-    void cleanUp().finally(() => process.exit(130));
-  });
 // Bounded: the full run takes a few minutes of setup and one of burst.
-const WATCHDOG_MS = 45 * 60_000;
-const watchdog = setTimeout(() => {
-  console.error('bench:chain: watchdog, giving up after 45 min');
-  void cleanUp().finally(() => process.exit(2));
-}, WATCHDOG_MS);
+const bench = benchLifecycle('bench:chain', 45);
+const hubs = bench.held.hubs;
 
 // ——— /proc readings ———
 
@@ -397,7 +360,7 @@ async function main(): Promise<ChainResult> {
     `bench:chain — ${UPTIME_AT_START}; ${benchFeedScope('store').HUB_CUSTOMER_FEED_SCOPE} customer feed`,
   );
   const database = await freshPgDatabase(args.pg, 'bench_chain');
-  dropDatabase = database.drop;
+  bench.held.drop = database.drop;
   console.log(`database ${database.name}; Redis ${args.redis}`);
   // Setting up thousands of stores is more admin calls than the admin key's 600/min guard allows;
   // the bench measures the burst, not that guard. Its own Redis prefix: other hubs on the
@@ -446,7 +409,7 @@ async function main(): Promise<ChainResult> {
     { urls: hubs.map((h) => h.url), tokens, nodes, failover: true },
     SOCKET_CHILDREN,
   );
-  swarmKill = swarm.kill;
+  bench.held.kill = swarm.kill;
   const connectSeconds = (performance.now() - t) / 1000;
   console.log(`${swarm.count} sockets connected in ${connectSeconds.toFixed(0)} s`);
   await sleep(5_000);
@@ -524,7 +487,7 @@ async function main(): Promise<ChainResult> {
   const rssEnd = hubs.map((h, i) => (KILL && i === KILLED ? Number.NaN : rssBytes(h.proc.pid!)));
   const seconds = (load.endedAt - load.startedAt) / 1000;
   const swarmDone = await swarm.stop();
-  swarmKill = null;
+  bench.held.kill = null;
 
   // Orders exactly once: the database against what the terminals were told.
   const ids = [...load.orders.keys()];
@@ -590,17 +553,9 @@ async function main(): Promise<ChainResult> {
   };
 }
 
-let exitCode = 0;
-try {
+await bench.run(async () => {
   const result = await main();
   const section = renderChainSection(result);
   console.log(`\n${section}`);
   if (!args['no-write']) console.log(`written to ${writeBenchBlock('chain', section)}`);
-} catch (error) {
-  console.error(error);
-  exitCode = 1;
-} finally {
-  clearTimeout(watchdog);
-  await cleanUp();
-}
-process.exit(exitCode);
+});

@@ -29,7 +29,7 @@ import {
   cpuWindow,
   freshPgDatabase,
   hubErrors,
-  oneHubBench,
+  benchLifecycle,
   openDatabaseProbe,
   percentile,
   pool,
@@ -63,7 +63,7 @@ for (const [name, value, min, max] of [
 for (const url of [args.pg, args.redis])
   if (new URL(url).hostname !== '127.0.0.1') throw new Error(`only 127.0.0.1: ${url}`);
 
-const bench = oneHubBench();
+const bench = benchLifecycle('feed-pull-bench');
 
 type Page = { items: unknown[]; cursor: string; hasMore: boolean };
 
@@ -71,7 +71,7 @@ async function main() {
   console.log(`feed-pull-bench — ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
   const database = await freshPgDatabase(args.pg, 'bench_feed_pull');
   bench.held.drop = database.drop;
-  const h = (bench.held.hub = await startHub({
+  const h = await startHub({
     databaseUrl: database.url,
     redisUrl: args.redis,
     env: {
@@ -80,7 +80,8 @@ async function main() {
       HUB_REDIS_PREFIX: 'sgbench-feed-pull',
       ...benchFeedScope('store'),
     },
-  }));
+  });
+  bench.held.hubs.push(h);
   console.log(`database ${database.name}; hub ${h.url} (pid ${h.proc.pid})`);
   const fx = await setUpBenchChain([h], {
     stores: STORES,

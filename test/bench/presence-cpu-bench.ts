@@ -27,7 +27,7 @@ import {
   cpuWindow,
   freshPgDatabase,
   hubErrors,
-  oneHubBench,
+  benchLifecycle,
   openDatabaseProbe,
   percentile,
   setUpBenchChain,
@@ -62,13 +62,13 @@ for (const url of [args.pg, args.redis])
 const CUSTOMERS = Math.max(1_000, Math.ceil((2_000 * (SECONDS + WARM_UP_S)) / STORES) + 1);
 if (args.profile) process.env.HUB_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${args.profile}`;
 
-const bench = oneHubBench();
+const bench = benchLifecycle('presence-cpu-bench');
 
 async function main() {
   console.log(`presence-cpu-bench — ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
   const database = await freshPgDatabase(args.pg, 'bench_presence');
   bench.held.drop = database.drop;
-  const h = (bench.held.hub = await startHub({
+  const h = await startHub({
     databaseUrl: database.url,
     redisUrl: args.redis,
     env: {
@@ -76,7 +76,8 @@ async function main() {
       HUB_REDIS_PREFIX: 'sgbench-presence',
       ...benchFeedScope(),
     },
-  }));
+  });
+  bench.held.hubs.push(h);
   console.log(`database ${database.name}; hub ${h.url} (pid ${h.proc.pid})`);
   const fx = await setUpBenchChain([h], {
     stores: STORES,
