@@ -20,10 +20,15 @@ export const SETTLE_SPACING_MS = 50;
 export async function settleScopesNow(ctx: HubContext): Promise<void> {
   try {
     for (let backlog = false; ; backlog = true) {
-      const { cursor, stores, more } = await settleStoreScopes(ctx.db, ctx.config.storeScopeCap);
-      // One message for all the stores (one Redis publish per settle, not one per store).
-      if (cursor !== null && ctx.config.customerFeedScope === 'store')
+      const settled = await settleStoreScopes(ctx.db, ctx.config.storeScopeCap);
+      const { cursor, more } = settled;
+      // Not the stores whose only news is members who walked in: each one's alert carried her
+      // profile (migration 030). One message for the rest (one Redis publish per settle).
+      if (cursor !== null && ctx.config.customerFeedScope === 'store') {
+        const quiet = new Set(settled.quiet);
+        const stores = settled.stores.filter((id) => !quiet.has(id));
         ctx.realtime.toStores(stores, 'customers:changed', { cursor });
+      }
       if (!more) {
         if (backlog) await refreshScopeStatistics(ctx);
         return;

@@ -22,9 +22,16 @@ export const SCOPE_REASON = {
 /**
  * What a settle round did: the highest feed number drawn (null: none), the stores touched, and
  * whether more rows wait (a round numbers at most `batch`, so the change-feed lock is held briefly
- * even after a CRM import of a million members).
+ * even after a CRM import of a million members). `quiet`: the touched stores whose only news is
+ * members who walked in — each arrival's `alert:new` carried her profile already (migration 030),
+ * so nobody there needs to pull.
  */
-export type ScopeSettlement = { cursor: string | null; stores: string[]; more: boolean };
+export type ScopeSettlement = {
+  cursor: string | null;
+  stores: string[];
+  quiet: string[];
+  more: boolean;
+};
 
 /**
  * Gives every member waiting to enter a scope its feed number, under the change-feed lock (so
@@ -58,16 +65,26 @@ export async function settleStoreScopes(
      limit 1`,
   );
   if (pending.length === 0 && (await storesOverCap(db, cap)).length === 0)
-    return { cursor: null, stores: [], more: false };
+    return { cursor: null, stores: [], quiet: [], more: false };
   // One autocommit statement (migration 026): the change-feed lock is held only while PostgreSQL
   // runs it, never across a round trip to this process (a busy hub answered those late and every
   // writer of the feed queued behind the lock).
-  const [row] = await db.query<{ cursor: string | null; stores: string[]; more: boolean }>(
-    `select cursor::text as cursor, stores::text[] as stores, more
+  const [row] = await db.query<{
+    cursor: string | null;
+    stores: string[];
+    quiet: string[];
+    more: boolean;
+  }>(
+    `select cursor::text as cursor, stores::text[] as stores, quiet::text[] as quiet, more
        from settle_store_scopes($1::int, $2::int)`,
     [cap, batch],
   );
-  return { cursor: row?.cursor ?? null, stores: row?.stores ?? [], more: row?.more ?? false };
+  return {
+    cursor: row?.cursor ?? null,
+    stores: row?.stores ?? [],
+    quiet: row?.quiet ?? [],
+    more: row?.more ?? false,
+  };
 }
 
 async function storesOverCap(

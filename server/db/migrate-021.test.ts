@@ -110,6 +110,7 @@ describe('migration 021 (store scopes)', () => {
       expect(await settleStoreScopes(db, 200_000)).toEqual({
         cursor: '22',
         stores: [ID.beijing],
+        quiet: [],
         more: false,
       });
       const next = await storeCustomerFeedPage(db, ID.beijing, { after: page.cursor, limit: 10 });

@@ -103,6 +103,7 @@ describe('migration 022 (online nearby)', () => {
       expect(await settleStoreScopes(db, 200_000)).toEqual({
         cursor: null,
         stores: [],
+        quiet: [],
         more: false,
       });
 
@@ -128,6 +129,7 @@ describe('migration 022 (online nearby)', () => {
       expect(await settleStoreScopes(db, 200_000)).toEqual({
         cursor: null,
         stores: [],
+        quiet: [],
         more: false,
       });
       expect((await feedAfter(db, ID.xian, second.cursor)).ids).toEqual([]);

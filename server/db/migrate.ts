@@ -28,6 +28,7 @@ import { settleInOneStatementSchema } from './migrations/026-settle-in-one-state
 import { orderBatchTailSchema } from './migrations/027-order-batch-tail';
 import { orderTailExactCheckSchema } from './migrations/028-order-tail-exact-check';
 import { orderBindingsSchema } from './migrations/029-order-bindings';
+import { arrivalCarriesProfileSchema } from './migrations/030-arrival-carries-profile';
 import { ADVISORY_LOCKS } from './advisory-locks';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
@@ -61,6 +62,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 27, name: 'order-batch-tail', sql: orderBatchTailSchema },
   { version: 28, name: 'order-tail-exact-check', sql: orderTailExactCheckSchema },
   { version: 29, name: 'order-bindings', sql: orderBindingsSchema },
+  { version: 30, name: 'arrival-carries-profile', sql: arrivalCarriesProfileSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {

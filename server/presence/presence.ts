@@ -2,9 +2,11 @@ import { newId } from '../../shared/domain/ids';
 import type {
   AlertUpdate,
   ArrivalAlert,
+  CustomerProfile,
   FootfallEvent,
   PresenceEvent,
 } from '../../shared/protocol';
+import { feedProfileOf } from '../sync/feed-json';
 import type { Queryable } from '../db/database';
 import type { HubContext } from '../context';
 import { badRequest, HubError, notFound } from '../http/errors';
@@ -44,6 +46,11 @@ export type PresenceResult = {
   visitId: string;
   alertId: string | null;
   alert: ArrivalAlert | null;
+  /**
+   * With `alert` and `withProfile`: her profile as the customer feed sends it; `alert:new`
+   * carries it to store-scoped terminals (issue #17, routes.ts).
+   */
+  profile: CustomerProfile | null;
   /** her visit's alert, when this sighting moved its last sighting into a later minute */
   seen: AlertUpdate | null;
 };
@@ -59,6 +66,7 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 export async function recordPresence(
   ctx: Pick<HubContext, 'db'>,
   event: PresenceEvent,
+  { withProfile = false }: { withProfile?: boolean } = {},
 ): Promise<PresenceResult> {
   const { db } = ctx;
   const at = event.at ? new Date(event.at).toISOString() : new Date().toISOString();
@@ -88,7 +96,7 @@ export async function recordPresence(
        values ($1, $2, null, $3, $4::timestamptz, $4::timestamptz)`,
       [visitId, storeId, event.source, at],
     );
-    return { visitId, alertId: null, alert: null, seen: null };
+    return { visitId, alertId: null, alert: null, profile: null, seen: null };
   }
 
   // Only a new visit needs the card (a stock query): repeat sightings (most Wi-Fi pings) skip it.
@@ -116,9 +124,16 @@ export async function recordPresence(
     };
     const row = await batches.write(sighting);
     const written = row ? await sightingResult(db, sighting, row) : null;
-    if (written) return written;
-    // The visit seen a moment ago is gone (erased meanwhile): open one, with a card.
-    card = await buildCustomerCard(db, storeId, customer);
+    if (!written) {
+      // The visit seen a moment ago is gone (erased meanwhile): open one, with a card.
+      card = await buildCustomerCard(db, storeId, customer);
+      continue;
+    }
+    // Her profile is read after the alert's commit, never before: from then on her entry into
+    // the store's scope waits to be numbered, and a change to her numbers it at once, so the
+    // store hears of any change the alert's copy misses (migration 030).
+    if (written.alert && withProfile) written.profile = await feedProfileOf(db, customer.id);
+    return written;
   }
 }
 
@@ -132,7 +147,7 @@ async function sightingResult(
     // Time in store (#16 item 6): terminals hear of her again at most once a minute, and only
     // while her alert can still be acted on.
     const seen = row.new_minute && row.alert_id ? await seenUpdate(db, row.alert_id) : null;
-    return { visitId: row.visit_id, alertId: row.alert_id, alert: null, seen };
+    return { visitId: row.visit_id, alertId: row.alert_id, alert: null, profile: null, seen };
   }
   const alert: ArrivalAlert = {
     alertId: s.alertId,
@@ -148,7 +163,7 @@ async function sightingResult(
     card: s.card!,
     lastSeenAt: s.at,
   };
-  return { visitId: s.visitId, alertId: s.alertId, alert, seen: null };
+  return { visitId: s.visitId, alertId: s.alertId, alert, profile: null, seen: null };
 }
 
 /** `alert:updated` for a visit seen again, while its alert is open or claimed (else null). */

@@ -28,14 +28,20 @@ export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): v
   const catchUp = createAlertCatchUp(db);
 
   onEndpoint(api, endpoints.presence, async ({ reply, body: event }) => {
-    const result = await recordPresence(ctx, event);
-    if (result.alert) ctx.realtime.toStore(result.alert.storeId, 'alert:new', result.alert);
+    // Store-scoped terminals cache her from the alert itself (issue #17): see `settleAfterWrite`.
+    const withProfile = ctx.config.customerFeedScope === 'store';
+    const result = await recordPresence(ctx, event, { withProfile });
+    if (result.alert) {
+      const { alert, profile } = result;
+      ctx.realtime.toStore(alert.storeId, 'alert:new', profile ? { ...alert, profile } : alert);
+    }
     if (result.seen) ctx.realtime.toStore(result.seen.storeId, 'alert:updated', result.seen);
     // A member first seen at this store enters its scope (issue #17), after the card went out. Not
-    // awaited: the card already carries the profile, the store's terminals hear customers:changed
-    // when the entry is numbered (≤ one coalesced settle later), and a door system's answer must
-    // not wait for other stores' numbering (awaiting it capped a 64-connection sender below
-    // 200 arrivals/s on PGlite: alert p50 5.9 s with the store feed).
+    // awaited: the alert already carried her profile, the entry is numbered ≤ one coalesced settle
+    // later, and a door system's answer must not wait for other stores' numbering (awaiting it
+    // capped a 64-connection sender below 200 arrivals/s on PGlite: alert p50 5.9 s with the
+    // store feed). An entry made only by her arrival tells no terminal to pull
+    // (scope-runner.ts): the alert brought the profile the pull would.
     if (result.alert) void settleAfterWrite(ctx);
     return reply.status(202).send({ visitId: result.visitId, alertId: result.alertId });
   });

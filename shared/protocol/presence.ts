@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fen, isoInstant, sku, text, uuid } from './common';
 import { footfallCount, spendFen } from './numbers';
-import { behaviourItem, purchaseSummary, sizes, tier } from './customers';
+import { behaviourItem, customerProfile, purchaseSummary, sizes, tier } from './customers';
 
 export const presenceSource = z.enum(['wifi', 'geofence', 'qr', 'beacon', 'app']);
 export type PresenceSource = z.infer<typeof presenceSource>;
@@ -85,6 +85,17 @@ export const arrivalAlert = z.object({
   lastSeenAt: isoInstant.optional(),
 });
 export type ArrivalAlert = z.infer<typeof arrivalAlert>;
+
+/**
+ * `alert:new` as the hub sends it live. With store-scoped caches (issue #17; docs/scaling.md,
+ * "An arrival carries her profile") it also carries the member's profile exactly as the store's
+ * customer feed would send it: the terminals cache it from the alert, and the hub does not tell
+ * them to pull for a member who entered the store's scope only by walking in. Never stored with
+ * the alert and never in the catch-up list (a terminal catching up pulls its feeds anyway).
+ * Optional: a hub on the chain-wide feed, or an older hub, sends none.
+ */
+export const liveArrivalAlert = arrivalAlert.extend({ profile: customerProfile.optional() });
+export type LiveArrivalAlert = z.infer<typeof liveArrivalAlert>;
 
 export const alertUpdate = z.object({
   alertId: uuid,

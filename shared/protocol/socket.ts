@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cursor, uuid } from './common';
-import type { alertUpdate, arrivalAlert } from './presence';
+import type { alertUpdate, liveArrivalAlert } from './presence';
 import { claimedBy } from './presence';
 
 /** socket.io namespace terminals connect to, with handshake `auth: {token}`. */
@@ -69,7 +69,7 @@ export type ClaimAck = z.infer<typeof claimAck>;
 
 /** Typed socket.io maps, used by the hub's Server and the terminal's client alike. */
 export type HubToTerminalEvents = {
-  'alert:new': (alert: z.infer<typeof arrivalAlert>) => void;
+  'alert:new': (alert: z.infer<typeof liveArrivalAlert>) => void;
   'alert:updated': (update: z.infer<typeof alertUpdate>) => void;
   'customers:changed': (payload: z.infer<typeof changedPayload>) => void;
   'catalog:changed': (payload: z.infer<typeof changedPayload>) => void;

@@ -4,6 +4,7 @@ import {
   customerFeedItem,
   endpoints,
   feedPage,
+  liveArrivalAlert,
   type crmCustomer,
   type CustomerFeedItem,
   type CustomerTombstone,
@@ -14,7 +15,7 @@ import { callRoute } from '../support/api';
 import { describeOnBackends } from '../support/backends';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
 import type { HubProcess } from '../support/hub-process';
-import { connectTerminal, received } from '../support/terminal-socket';
+import { connectTerminal, eventsOf, received } from '../support/terminal-socket';
 
 const customerFeed = feedPage(customerFeedItem);
 const isTomb = (i: CustomerFeedItem): i is CustomerTombstone => 'deleted' in i;
@@ -89,16 +90,35 @@ describeOnBackends('store-scoped customer feeds', (backend) => {
     });
     expect(r.status).toBe(202);
   };
+  /** Whether a member is in a store's feed past the store's last pull (the cursor stays). */
+  const waitsInFeed = async (store: StoreFixture, memberCode: string) => {
+    const r = await callRoute(
+      hub,
+      endpoints.syncCustomers,
+      { query: { after: heads.get(store.storeId) ?? '0', limit: 100 } },
+      { token: token(store) },
+    );
+    return codes(customerFeed.parse(r.body).items).includes(memberCode);
+  };
   /**
    * A member first seen at a store's door. Presence answers once the visit and alert are stored;
-   * the member's place in the store's feed is numbered just after (the hub's next settle), and the
-   * store's terminals hear `customers:changed` then — as the app does, the test waits for it.
+   * `alert:new` carries her profile (migration 030) and her place in the store's feed is numbered
+   * just after (the hub's next settle) without a `customers:changed`: the terminals have her from
+   * the alert. Answers the alert once her entry is in the feed, and whether any hint came.
    */
   const arrive = async (store: StoreFixture, memberCode: string) => {
     const socket = await connectTerminal(hub, token(store));
     try {
       await sighting(store, memberCode);
-      await received(socket, 'customers:changed');
+      const alert = liveArrivalAlert.parse(await received(socket, 'alert:new'));
+      const deadline = Date.now() + 10_000;
+      while (!(await waitsInFeed(store, memberCode))) {
+        if (Date.now() > deadline) throw new Error(`${memberCode} never entered the feed`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Past the hub's next hint window (500 ms) and its next settle: a hint would be here.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return { alert, hints: eventsOf(socket, 'customers:changed') };
     } finally {
       socket.close();
     }
@@ -121,11 +141,25 @@ describeOnBackends('store-scoped customer feeds', (backend) => {
     expect(await pullNew(small)).toEqual([]);
   });
 
-  it('a member alerted at another store door reaches that store cache, once', async () => {
+  it('a member alerted at another store door reaches that store cache, once: her alert carries the profile its feed holds, and nobody is told to pull', async () => {
     const [member] = await importMembers([{ name: '出差会员', homeStoreId: shanghai.storeId }]);
     const customerId = idIn(await pullNew(shanghai), member!);
-    await arrive(beijing, member!);
-    expect(codes(await pullNew(beijing))).toEqual([member]);
+    const { alert, hints } = await arrive(beijing, member!);
+    expect(hints).toEqual([]);
+    const entered = await pullNew(beijing);
+    expect(codes(entered)).toEqual([member]);
+    // Exactly what the feed sends (the catch-up list never carries it: a terminal catching up
+    // pulls its feed).
+    expect(alert.profile).toEqual(entered[0]);
+    const catchUp = await callRoute(
+      hub,
+      endpoints.alerts,
+      { query: {} },
+      { token: token(beijing) },
+    );
+    const listed = catchUp.body.items.find((a) => a.alertId === alert.alertId);
+    expect(listed?.card.customerId).toBe(customerId);
+    expect(listed).not.toHaveProperty('profile');
     // Seen again: nothing new for either store.
     await sighting(beijing, member!);
     expect(await pullNew(beijing)).toEqual([]);

@@ -1,0 +1,232 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { settleStoreScopes } from '../customers/scope';
+import { storeCustomerFeedPage } from '../sync/scope-feed';
+import type { Db } from './database';
+import { migrate } from './migrate';
+import { openTestPglite } from '../../test/support/pglite-template';
+
+/**
+ * Migration 030: an arrival's alert carries the member's profile to the store's terminals, so her
+ * entry into the store's scope is "quiet" (the hub tells nobody to pull for it), and whatever
+ * happens to her while that entry still waits for its number reaches the store all the same.
+ */
+const ID = {
+  a: '0190b000-0000-7000-8000-0000000030a1',
+  b: '0190b000-0000-7000-8000-0000000030a2',
+  walker: '0190b000-0000-7000-8000-0000000030b1',
+  other: '0190b000-0000-7000-8000-0000000030b2',
+  homed: '0190b000-0000-7000-8000-0000000030b3',
+  twin: '0190b000-0000-7000-8000-0000000030b4',
+  survivor: '0190b000-0000-7000-8000-0000000030b5',
+};
+
+type Row = { reasons: number; active: boolean; seq: string | null };
+const scopeRow = async (db: Db, store: string, customer: string): Promise<Row | undefined> =>
+  (
+    await db.query<Row>(
+      `select reasons, active, seq::text as seq from customer_store_scope
+        where store_id = $1 and customer_id = $2`,
+      [store, customer],
+    )
+  )[0];
+const size = async (db: Db, store: string) =>
+  (
+    await db.query<{ active: number }>(
+      'select active from customer_scope_sizes where store_id = $1',
+      [store],
+    )
+  )[0]?.active ?? 0;
+const seqOf = async (db: Db, customer: string) =>
+  (
+    await db.query<{ seq: string }>('select seq::text as seq from customers where id = $1', [
+      customer,
+    ])
+  )[0]!.seq;
+/** The store's feed after 0: a profile as its id, a tombstone as `gone:<id>`. */
+const feed = async (db: Db, store: string) => {
+  const page = await storeCustomerFeedPage(db, store, { after: '0', limit: 100 });
+  const items = JSON.parse(page.itemsJson.toString()) as { id: string; deleted?: true }[];
+  return items.map((i) => (i.deleted ? `gone:${i.id}` : i.id));
+};
+/**
+ * An arrival as a sighting writes it: the visit's and the alert's insert triggers (migration 021)
+ * each enter her into the store's scope, `visit` (8) and `alert` (4).
+ */
+const arrive = (db: Db, store: string, customer: string) =>
+  db.query('select scope_enter($1, $2, 8), scope_enter($1, $2, 4)', [store, customer]);
+const addMember = (db: Db, id: string, name: string, home: string | null = null) =>
+  db.query(
+    `insert into customers(id, seq, name, member_code, home_store_id)
+     values ($1, nextval('change_seq'), $2, $3, $4)`,
+    [id, name, `M-${id.slice(-4)}`, home],
+  );
+/** A change to a customer as the hub's writers make one: a new number under the feed lock. */
+const change = (db: Db, customer: string, set = `name = name || '·'`) =>
+  db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock(4600)');
+    await tx.query(`update customers set ${set}, seq = nextval('change_seq') where id = $1`, [
+      customer,
+    ]);
+  });
+const erase = (db: Db, customer: string) => change(db, customer, 'deleted = true');
+
+describe('migration 030 (an arrival carries her profile)', () => {
+  let db: Db | undefined;
+  afterEach(async () => {
+    await db?.close();
+    db = undefined;
+  });
+  const open = async () => {
+    db = await openTestPglite();
+    expect(await migrate(db)).toContain(30);
+    await db.query(
+      `insert into stores(id, name, timezone, lat, lng) values
+         ($1, '上海', 'Asia/Shanghai', 31.23, 121.47), ($2, '北京', 'Asia/Shanghai', 39.9, 116.4)`,
+      [ID.a, ID.b],
+    );
+    return db;
+  };
+
+  it(
+    'a store whose only news is arrivals is quiet; another entry in the same round makes it loud; both feeds carry every entry',
+    { timeout: 60_000 },
+    async () => {
+      const db = await open();
+      await addMember(db, ID.walker, '路过');
+      await addMember(db, ID.other, '出差');
+      await settleStoreScopes(db, 100);
+      await arrive(db, ID.a, ID.walker);
+      await arrive(db, ID.b, ID.other);
+      // Homed at B (reason 1): B's terminals have no alert with her profile.
+      await addMember(db, ID.homed, '常客', ID.b);
+
+      const round = await settleStoreScopes(db, 100);
+      expect(round.stores).toEqual([ID.a, ID.b]);
+      expect(round.quiet).toEqual([ID.a]);
+      expect(round.cursor).toBe(
+        (await db.query<{ v: string }>('select last_value::text as v from change_seq'))[0]!.v,
+      );
+      expect(await feed(db, ID.a)).toEqual([ID.walker]);
+      expect((await feed(db, ID.b)).sort()).toEqual([ID.other, ID.homed].sort());
+      expect(await size(db, ID.a)).toBe(1);
+      expect(await size(db, ID.b)).toBe(2);
+
+      // Seen again later: in scope already, nothing to number, no store to tell.
+      await arrive(db, ID.a, ID.walker);
+      expect(await settleStoreScopes(db, 100)).toEqual({
+        cursor: null,
+        stores: [],
+        quiet: [],
+        more: false,
+      });
+    },
+  );
+
+  it(
+    'a change while her arrival entry waits numbers it at once, with the change own number; other waiting entries wait for the settle',
+    { timeout: 60_000 },
+    async () => {
+      const db = await open();
+      await addMember(db, ID.walker, '路过');
+      await addMember(db, ID.homed, '常客');
+      await settleStoreScopes(db, 100);
+      await arrive(db, ID.a, ID.walker);
+      await db.query('select scope_enter($1, $2, 16)', [ID.a, ID.homed]);
+
+      await change(db, ID.walker);
+      await change(db, ID.homed);
+      // Her number is the change's: the hint for the change (routed by `s.seq = c.seq`,
+      // server/customers/hint-stores.ts) reaches store A.
+      expect(await scopeRow(db, ID.a, ID.walker)).toEqual({
+        reasons: 12,
+        active: true,
+        seq: await seqOf(db, ID.walker),
+      });
+      expect(await scopeRow(db, ID.a, ID.homed)).toMatchObject({ seq: null, active: true });
+      expect(await size(db, ID.a)).toBe(1);
+      const routed = await db.query<{ store: string }>(
+        `select distinct s.store_id::text as store from customers c
+           join customer_store_scope s on s.customer_id = c.id and s.seq = c.seq
+          where c.id = $1`,
+        [ID.walker],
+      );
+      expect(routed).toEqual([{ store: ID.a }]);
+
+      // The settle numbers the looked-up member only; the store is told (not an arrival).
+      const round = await settleStoreScopes(db, 100);
+      expect(round).toMatchObject({ stores: [ID.a], quiet: [] });
+      expect(await size(db, ID.a)).toBe(2);
+      expect(await feed(db, ID.a)).toEqual([ID.walker, ID.homed]);
+    },
+  );
+
+  it(
+    'erased while her arrival entry waits: that store feed carries her tombstone; a looked-up entry just never enters',
+    { timeout: 60_000 },
+    async () => {
+      const db = await open();
+      await addMember(db, ID.walker, '要删除');
+      await addMember(db, ID.homed, '查过');
+      await settleStoreScopes(db, 100);
+      await arrive(db, ID.a, ID.walker);
+      await db.query('select scope_enter($1, $2, 16)', [ID.a, ID.homed]);
+
+      await erase(db, ID.walker);
+      await erase(db, ID.homed);
+      expect(await scopeRow(db, ID.a, ID.walker)).toEqual({
+        reasons: 12,
+        active: false,
+        seq: await seqOf(db, ID.walker),
+      });
+      expect(await scopeRow(db, ID.a, ID.homed)).toMatchObject({ seq: null, active: false });
+      // Never counted in the store's size, so nothing taken off it either.
+      expect(await size(db, ID.a)).toBe(0);
+      expect(await feed(db, ID.a)).toEqual([`gone:${ID.walker}`]);
+      expect(await settleStoreScopes(db, 100)).toMatchObject({ cursor: null, stores: [] });
+    },
+  );
+
+  it(
+    'an arrival written just after her erasure: the settle numbers her tombstone there and tells the store',
+    { timeout: 60_000 },
+    async () => {
+      const db = await open();
+      await addMember(db, ID.walker, '要删除');
+      await settleStoreScopes(db, 100);
+      // The sighting read her before the erasure and wrote its alert after it.
+      await erase(db, ID.walker);
+      await arrive(db, ID.a, ID.walker);
+      expect(await scopeRow(db, ID.a, ID.walker)).toMatchObject({ seq: null, active: true });
+
+      const round = await settleStoreScopes(db, 100);
+      expect(round).toMatchObject({ stores: [ID.a], quiet: [] });
+      expect(await scopeRow(db, ID.a, ID.walker)).toEqual({
+        reasons: 12,
+        active: false,
+        seq: round.cursor,
+      });
+      expect(await feed(db, ID.a)).toEqual([`gone:${ID.walker}`]);
+      expect(await size(db, ID.a)).toBe(0);
+    },
+  );
+
+  it(
+    'a merge hands the survivor the reasons but "alerted": no alert carried her profile, so the store is told of her',
+    { timeout: 60_000 },
+    async () => {
+      const db = await open();
+      await addMember(db, ID.twin, '重复');
+      await addMember(db, ID.survivor, '留下');
+      await settleStoreScopes(db, 100);
+      await arrive(db, ID.a, ID.twin);
+      expect(await settleStoreScopes(db, 100)).toMatchObject({ stores: [ID.a], quiet: [ID.a] });
+
+      await change(db, ID.twin, `merged_into = '${ID.survivor}', deleted = true`);
+      expect(await scopeRow(db, ID.a, ID.survivor)).toMatchObject({ reasons: 8, seq: null });
+      const round = await settleStoreScopes(db, 100);
+      expect(round).toMatchObject({ stores: [ID.a], quiet: [] });
+      expect(await feed(db, ID.a)).toEqual([`gone:${ID.twin}`, ID.survivor]);
+      expect(await size(db, ID.a)).toBe(1);
+    },
+  );
+});
