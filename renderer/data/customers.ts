@@ -54,6 +54,10 @@ export async function applyCustomerItems(
   }
   // Only awaited when there is IndexedDB work: awaiting an async function that does none inside
   // a Dexie transaction lets it commit early (PrematureCommitError).
+  db.customerStore.markGone([
+    ...[...erased].map((id) => [id, 'erased'] as const),
+    ...merges.map(([id]) => [id, 'merged'] as const),
+  ]);
   if (merges.length > 0) await repointCustomers(db, merges);
   if (deletions.length > 0) await db.customerStore.remove(deletions);
   if (erased.size > 0) {
@@ -134,6 +138,26 @@ export async function putCanonicalCustomer(
     const feed = await db.syncState.get('customers');
     if (feed && BigInt(feed.cursor) >= BigInt(profile.seq)) return;
     await db.customerStore.upsert([toCachedCustomer(profile)]);
+  });
+}
+
+/**
+ * Caches the profile an arrival's `alert:new` carried (issue #17; docs/scaling.md, "An arrival
+ * carries her profile"): the member walked in from outside this store's scope, and the hub tells
+ * nobody to pull for her. Nothing is written when she is cached already (the feed brings any
+ * newer version: a change to her is hinted like any member's) or when a tombstone this window
+ * applied removed her for good (the alert waited in the live queue while a pull brought her
+ * erasure). Answers whether it wrote her.
+ */
+export async function cacheArrivalProfile(
+  db: TerminalDb,
+  profile: CustomerProfile,
+): Promise<boolean> {
+  return db.transaction('rw', db.customerStore.tables, async () => {
+    if (db.customerStore.goneAs(profile.id)) return false;
+    if (await db.customerStore.holdsAny([profile.id])) return false;
+    await db.customerStore.upsert([toCachedCustomer(profile)]);
+    return true;
   });
 }
 

@@ -1,12 +1,13 @@
 import {
   alertUpdate,
-  arrivalAlert,
   changedPayload,
+  liveArrivalAlert,
   resyncPayload,
   type ClaimAck,
 } from '../../shared/protocol';
 import { err, type Result } from '../../shared/result';
 import { applyAlertUpdate, storeAlert, type AlertWrite } from '../data/alerts';
+import { cacheArrivalProfile } from '../data/customers';
 import type { StoredAlert } from '../data/database';
 import { recordAlertCatchUp } from '../data/feeds';
 import type { EngineRuntime } from './engine-runtime';
@@ -160,10 +161,20 @@ export class LiveEvents {
     return next;
   }
 
+  /**
+   * Stores and announces an alert, then caches the profile it carried (issue #17), never the other
+   * way round: the guide sees her card first. An alert for a member whose erasure this window
+   * applied meanwhile is dropped (its card would show her again).
+   */
   private async receiveAlert(payload: unknown): Promise<void> {
-    const parsed = arrivalAlert.safeParse(payload);
+    const parsed = liveArrivalAlert.safeParse(payload);
     if (!parsed.success || this.rt.revoked) return;
-    this.announce(await storeAlert(this.rt.db, parsed.data, this.rt.settings.now()));
+    const { profile, ...alert } = parsed.data;
+    const { db } = this.rt;
+    if (db.customerStore.goneAs(alert.card.customerId) === 'erased') return;
+    this.announce(await storeAlert(db, alert, this.rt.settings.now()));
+    if (profile && profile.id === alert.card.customerId && !this.rt.revoked)
+      await cacheArrivalProfile(db, profile);
   }
 
   private async receiveAlertUpdate(payload: unknown): Promise<void> {

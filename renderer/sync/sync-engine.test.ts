@@ -215,6 +215,79 @@ describe('live channel', () => {
     engine.stop();
   });
 
+  /** An open alert for `customerId` raised now at this store, as `alert:new` carries it. */
+  const arrivalOf = (customerId: string) => {
+    const alert = makeAlert({
+      storeId,
+      at: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
+    });
+    return { ...alert, card: { ...alert.card, customerId } };
+  };
+
+  it('an arrival from outside the store scope: the alert brings her profile into the cache, after the alert is announced and never stored with it (#17)', async () => {
+    const { hub, db, secrets, engine } = setup();
+    await engine.start();
+    await engine.settled();
+    const visitor = await makeProfile({ name: '出差会员', seq: '41' });
+    const cachedWhenAnnounced: boolean[] = [];
+    engine.onAlert(
+      () => void db.customerStore.holdsAny([visitor.id]).then((h) => cachedWhenAnnounced.push(h)),
+    );
+    const alert = arrivalOf(visitor.id);
+    hub.emit('alertNew', { ...alert, profile: visitor });
+    await engine.settled();
+    expect(cachedWhenAnnounced).toEqual([false]);
+    expect(await db.customerStore.get(visitor.id)).toMatchObject({
+      id: visitor.id,
+      seq: '41',
+      name: '出差会员',
+    });
+    // Offline lookup finds her (by name), as any cached member.
+    const found = await searchCustomers(db, secrets, { query: '出差会员' });
+    expect(found.map((c) => c.id)).toEqual([visitor.id]);
+    const [stored] = await recentArrivals(db, new Date());
+    expect(stored?.alertId).toBe(alert.alertId);
+    expect(stored).not.toHaveProperty('profile');
+    engine.stop();
+  });
+
+  it('a profile an alert carried never overwrites a cached member nor brings back one erased meanwhile; the erased member alert is dropped too (#17)', async () => {
+    const { hub, db, engine } = setup();
+    await engine.start();
+    await engine.settled();
+    const regular = hub.upsertCustomer(await makeProfile({ name: '常客' }));
+    const leaving = hub.upsertCustomer(await makeProfile({ name: '要删除' }));
+    const twin = hub.upsertCustomer(await makeProfile({ name: '重复' }));
+    hub.emit('customersChanged', { cursor: hub.cursor() });
+    await engine.settled();
+    expect(await db.customerStore.holdsAny([regular.id, leaving.id])).toBe(true);
+
+    // An older copy of the regular (the feed has her newer one already).
+    hub.emit('alertNew', { ...arrivalOf(regular.id), profile: { ...regular, name: '旧名' } });
+    // Her erasure pulled before her queued arrival was handled.
+    // Likewise a duplicate merged into the regular.
+    hub.deleteCustomer(leaving.id);
+    hub.deleteCustomer(twin.id, regular.id);
+    hub.emit('customersChanged', { cursor: hub.cursor() });
+    await engine.settled();
+    expect(await db.customerStore.holdsAny([leaving.id, twin.id])).toBe(false);
+    const late = arrivalOf(leaving.id);
+    hub.emit('alertNew', { ...late, profile: leaving });
+    const lateTwin = arrivalOf(twin.id);
+    hub.emit('alertNew', { ...lateTwin, profile: twin });
+    await engine.settled();
+
+    expect((await db.customerStore.get(regular.id))?.name).toBe('常客');
+    expect(await db.customerStore.holdsAny([leaving.id, twin.id])).toBe(false);
+    // The erased member's card is not kept; the duplicate's alert is (a real visit, whose card
+    // the alias from the merge leads to the survivor).
+    expect(await db.alerts.get(late.alertId)).toBeUndefined();
+    expect(await db.alerts.get(lateTwin.alertId)).toBeDefined();
+    expect(await db.alerts.count()).toBe(2);
+    engine.stop();
+  });
+
   it('an alert raised while disconnected arrives once through the catch-up on reconnect', async () => {
     const { hub, db, engine } = setup();
     await engine.start();

@@ -5,6 +5,7 @@ import { newId } from '../../shared/domain/ids';
 import { findProductByCode } from '../../renderer/data/catalog';
 import { verifyGuidePin } from '../../renderer/data/staff';
 import { searchCustomers } from '../../renderer/data/customers';
+import { readSyncState } from '../../renderer/data/sync-state';
 import { enqueueOrder, enqueueRegistration, rejectedEntries } from '../../renderer/data/outbox';
 import type { StoredAlert } from '../../renderer/data/database';
 import { createStoreFixture, type StoreFixture } from '../support/fixtures';
@@ -181,6 +182,55 @@ describe('terminal sync against a real hub', () => {
     await terminal.engine.settled();
     expect(await terminal.db.alerts.get(arrival.body.alertId!)).toBeUndefined();
     expect(await terminal.db.customerStore.count()).toBe(customers.length - 1);
+  });
+
+  it('a member from another store walks in: her alert brings her into the cache, with no pull; a later change to her arrives by the feed (#17)', async () => {
+    const { terminal } = await setup();
+    const elsewhere = await createStoreFixture(hub, { name: '北京国贸店' });
+    const [visitor] = await seedCustomers(hub, 1, newId().slice(-6), elsewhere.storeId);
+    await terminal.engine.start();
+    await waitFor(() => terminal.engine.status.get().online, 'online');
+    await terminal.engine.settled();
+    const { db, secrets } = terminal;
+    expect(await searchCustomers(db, secrets, { query: visitor!.memberCode })).toEqual([]);
+    const cursor = (await readSyncState(db, 'customers')).cursor;
+
+    const arrival = await callRoute(hub, endpoints.presence, {
+      body: { customer: { memberCode: visitor!.memberCode }, storeId: store.storeId, source: 'qr' },
+    });
+    expect(arrival.status).toBe(202);
+    const [hit] = await waitFor(async () => {
+      const found = await searchCustomers(db, secrets, { query: visitor!.phone });
+      return found.length > 0 && found;
+    }, 'the visitor cached from her alert');
+    expect(hit?.name).toBe(visitor!.name);
+    expect(await db.alerts.get(arrival.body.alertId!)).toBeDefined();
+    // Past the hub's next settle and hint window: nothing told this terminal to pull.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await terminal.engine.settled();
+    expect((await readSyncState(db, 'customers')).cursor).toBe(cursor);
+
+    // Her entry is in this store's feed: a change to her is hinted here, and pulled.
+    const viewed = await callRoute(hub, endpoints.onlineEvents, {
+      body: {
+        events: [
+          {
+            id: `ev-${newId()}`,
+            customer: { memberCode: visitor!.memberCode },
+            type: 'viewed',
+            sku: 'DR-1',
+            channel: 'app',
+            at: new Date().toISOString(),
+          },
+        ],
+      },
+    });
+    expect(viewed.status).toBe(200);
+    await waitFor(
+      async () => (await db.customerStore.get(hit!.id))?.online.viewed.length === 1,
+      'her change pulled',
+    );
+    expect(BigInt((await readSyncState(db, 'customers')).cursor)).toBeGreaterThan(BigInt(cursor));
   });
 
   it('alerts raised while disconnected arrive once after reconnect; live ones once too', async () => {
