@@ -341,22 +341,3 @@ describe('packed customer store', () => {
     ]);
   });
 });
-
-describe('customers removed for good (issue #17)', () => {
-  it('remembers the latest 20,000 erased or merged-away ids, newest kept, and why each went', () => {
-    const db = freshDb();
-    const store = db.customerStore;
-    const ids = Array.from({ length: 20_001 }, () => newId());
-    store.markGone([[ids[0]!, 'erased']]);
-    store.markGone(ids.slice(1).map((id) => [id, 'merged'] as const));
-    // The oldest went first; the rest are kept with their reason.
-    expect(store.goneAs(ids[0]!)).toBeUndefined();
-    expect(store.goneAs(ids[1]!)).toBe('merged');
-    expect(store.goneAs(ids[20_000]!)).toBe('merged');
-    // Marked again, an id is the newest and its latest reason counts.
-    store.markGone([[ids[1]!, 'erased']]);
-    store.markGone([[newId(), 'erased']]);
-    expect(store.goneAs(ids[1]!)).toBe('erased');
-    expect(store.goneAs(ids[2]!)).toBeUndefined();
-  });
-});

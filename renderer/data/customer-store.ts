@@ -1,3 +1,4 @@
+import { GoneCustomers } from './gone-customers';
 import { Dexie, type Table } from 'dexie';
 import type { CachedCustomer } from './customer-rows';
 import { keepAlive, type Sealer } from './sealed';
@@ -53,25 +54,10 @@ type StoreDb = Dexie & {
 
 const LOAD_RETRIES = 2; // times a load is read again: a write came in while it was built
 
-/** Why a customer's tombstone removed her for good: erased, or merged into another. */
-export type GoneAs = 'erased' | 'merged';
-
-/**
- * How many of the latest erased or merged-away ids a window remembers (`markGone`): far more than
- * the live queue can hold behind a feed pull (a few alerts, a few seconds), and a bounded cost
- * after a chain-wide de-duplication (≈ 100 bytes each).
- */
-const GONE_KEPT = 20_000;
-
 export class CustomerStore {
   private index: KeyIndex | null = null;
-  /**
-   * Customers whose erasure or merge tombstone this window applied, oldest first (at most
-   * GONE_KEPT). An arrival alert received before the tombstone but handled after it (alerts queue
-   * one at a time; feed pulls run beside them) carries a profile that must not bring her back
-   * (`cacheArrivalProfile`, issue #17). Memory only: the queue does not outlive the window.
-   */
-  private readonly gone = new Map<string, GoneAs>();
+  /** Customers a tombstone applied in this window removed for good (gone-customers.ts). */
+  readonly gone = new GoneCustomers();
   private loading: Promise<KeyIndex> | null = null;
   /** moves on with every write and every drop, so a load that raced a write is not kept */
   private generation = 0;
@@ -126,23 +112,6 @@ export class CustomerStore {
     this.watch();
     index.stamp++;
     await this.db.customerMeta.put({ key: STAMP, value: index.stamp });
-  }
-
-  /** Remembers customers removed for good by tombstones this window applied (see `gone`). */
-  markGone(ids: Iterable<readonly [id: string, as: GoneAs]>): void {
-    for (const [id, as] of ids) {
-      this.gone.delete(id);
-      this.gone.set(id, as);
-    }
-    for (const id of this.gone.keys()) {
-      if (this.gone.size <= GONE_KEPT) break;
-      this.gone.delete(id);
-    }
-  }
-
-  /** Whether a tombstone this window applied removed the customer for good, and why. */
-  goneAs(id: string): GoneAs | undefined {
-    return this.gone.get(id);
   }
 
   /** Forgets the in-memory index (it is rebuilt from IndexedDB on next use). */

@@ -54,7 +54,7 @@ export async function applyCustomerItems(
   }
   // Only awaited when there is IndexedDB work: awaiting an async function that does none inside
   // a Dexie transaction lets it commit early (PrematureCommitError).
-  db.customerStore.markGone([
+  db.customerStore.gone.mark([
     ...[...erased].map((id) => [id, 'erased'] as const),
     ...merges.map(([id]) => [id, 'merged'] as const),
   ]);
@@ -154,7 +154,7 @@ export async function cacheArrivalProfile(
   profile: CustomerProfile,
 ): Promise<boolean> {
   return db.transaction('rw', db.customerStore.tables, async () => {
-    if (db.customerStore.goneAs(profile.id)) return false;
+    if (db.customerStore.gone.as(profile.id)) return false;
     if (await db.customerStore.holdsAny([profile.id])) return false;
     await db.customerStore.upsert([toCachedCustomer(profile)]);
     return true;

@@ -171,7 +171,7 @@ export class LiveEvents {
     if (!parsed.success || this.rt.revoked) return;
     const { profile, ...alert } = parsed.data;
     const { db } = this.rt;
-    if (db.customerStore.goneAs(alert.card.customerId) === 'erased') return;
+    if (db.customerStore.gone.as(alert.card.customerId) === 'erased') return;
     this.announce(await storeAlert(db, alert, this.rt.settings.now()));
     if (profile && profile.id === alert.card.customerId && !this.rt.revoked)
       await cacheArrivalProfile(db, profile);
