@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { newId } from '../../shared/domain/ids';
 import { settleStoreScopes } from '../customers/scope';
+import { materializeAllFeedJson } from '../sync/feed-json';
 import { storeCustomerFeedPage } from '../sync/scope-feed';
 import type { Db } from './database';
 import { migrate } from './migrate';
@@ -7,8 +9,9 @@ import { openTestPglite } from '../../test/support/pglite-template';
 
 /**
  * Migration 030: an arrival's alert carries the member's profile to the store's terminals, so her
- * entry into the store's scope is "quiet" (the hub tells nobody to pull for it), and whatever
- * happens to her while that entry still waits for its number reaches the store all the same.
+ * entry into the store's scope is "quiet" (the hub tells nobody to pull for it) — unless she
+ * changed before it was numbered — and an erasure or merge while that entry still waits reaches
+ * the store all the same.
  */
 const ID = {
   a: '0190b000-0000-7000-8000-0000000030a1',
@@ -20,12 +23,12 @@ const ID = {
   survivor: '0190b000-0000-7000-8000-0000000030b5',
 };
 
-type Row = { reasons: number; active: boolean; seq: string | null };
+type Row = { reasons: number; active: boolean; seq: string | null; profile_seq: string | null };
 const scopeRow = async (db: Db, store: string, customer: string): Promise<Row | undefined> =>
   (
     await db.query<Row>(
-      `select reasons, active, seq::text as seq from customer_store_scope
-        where store_id = $1 and customer_id = $2`,
+      `select reasons, active, seq::text as seq, profile_seq::text as profile_seq
+         from customer_store_scope where store_id = $1 and customer_id = $2`,
       [store, customer],
     )
   )[0];
@@ -48,12 +51,16 @@ const feed = async (db: Db, store: string) => {
   const items = JSON.parse(page.itemsJson.toString()) as { id: string; deleted?: true }[];
   return items.map((i) => (i.deleted ? `gone:${i.id}` : i.id));
 };
-/**
- * An arrival as a sighting writes it: the visit's and the alert's insert triggers (migration 021)
- * each enter her into the store's scope, `visit` (8) and `alert` (4).
- */
-const arrive = (db: Db, store: string, customer: string) =>
-  db.query('select scope_enter($1, $2, 8), scope_enter($1, $2, 4)', [store, customer]);
+/** A first sighting at the store's door, as the hub writes it: a visit and its alert. */
+const arrive = async (db: Db, store: string, customer: string) => {
+  const [row] = await db.query<{ opened: boolean; entering: boolean; profile: string | null }>(
+    `select opened, entering, profile from presence_sighting(
+       $1::uuid, $2::uuid, now(), 30, $3::uuid, 'wifi', $4::uuid,
+       now() + interval '30 minutes', '{}'::jsonb)`,
+    [store, customer, newId(), newId()],
+  );
+  return row!;
+};
 const addMember = (db: Db, id: string, name: string, home: string | null = null) =>
   db.query(
     `insert into customers(id, seq, name, member_code, home_store_id)
@@ -68,7 +75,8 @@ const change = (db: Db, customer: string, set = `name = name || '·'`) =>
       customer,
     ]);
   });
-const erase = (db: Db, customer: string) => change(db, customer, 'deleted = true');
+const erase = (db: Db, customer: string) =>
+  change(db, customer, 'deleted = true, feed_json = null, feed_json_seq = null');
 
 describe('migration 030 (an arrival carries her profile)', () => {
   let db: Db | undefined;
@@ -88,31 +96,49 @@ describe('migration 030 (an arrival carries her profile)', () => {
   };
 
   it(
-    'a store whose only news is arrivals is quiet; another entry in the same round makes it loud; both feeds carry every entry',
+    'the sighting answers the profile version it recorded; a store whose only news is such arrivals is quiet, any other entry makes it loud',
     { timeout: 60_000 },
     async () => {
       const db = await open();
       await addMember(db, ID.walker, '路过');
       await addMember(db, ID.other, '出差');
+      await materializeAllFeedJson(db);
       await settleStoreScopes(db, 100);
-      await arrive(db, ID.a, ID.walker);
+
+      const walked = await arrive(db, ID.a, ID.walker);
+      expect(walked).toMatchObject({ opened: true, entering: true });
+      expect(JSON.parse(walked.profile!)).toMatchObject({
+        id: ID.walker,
+        seq: await seqOf(db, ID.walker),
+        name: '路过',
+      });
+      expect(await scopeRow(db, ID.a, ID.walker)).toEqual({
+        reasons: 12,
+        active: true,
+        seq: null,
+        profile_seq: await seqOf(db, ID.walker),
+      });
       await arrive(db, ID.b, ID.other);
-      // Homed at B (reason 1): B's terminals have no alert with her profile.
+      // Homed at B: no alert carried her profile there.
       await addMember(db, ID.homed, '常客', ID.b);
 
       const round = await settleStoreScopes(db, 100);
       expect(round.stores).toEqual([ID.a, ID.b]);
       expect(round.quiet).toEqual([ID.a]);
-      expect(round.cursor).toBe(
-        (await db.query<{ v: string }>('select last_value::text as v from change_seq'))[0]!.v,
-      );
       expect(await feed(db, ID.a)).toEqual([ID.walker]);
       expect((await feed(db, ID.b)).sort()).toEqual([ID.other, ID.homed].sort());
       expect(await size(db, ID.a)).toBe(1);
       expect(await size(db, ID.b)).toBe(2);
+      // Numbered: the recorded version is cleared (a later entry without an alert is loud).
+      expect((await scopeRow(db, ID.a, ID.walker))?.profile_seq).toBeNull();
 
-      // Seen again later: in scope already, nothing to number, no store to tell.
-      await arrive(db, ID.a, ID.walker);
+      // Seen again on a later visit: in the scope already, nothing entering, nothing to number.
+      await db.query(`update visits set last_seen_at = now() - interval '2 hours'`);
+      expect(await arrive(db, ID.a, ID.walker)).toMatchObject({
+        opened: true,
+        entering: false,
+        profile: null,
+      });
       expect(await settleStoreScopes(db, 100)).toEqual({
         cursor: null,
         stores: [],
@@ -123,45 +149,30 @@ describe('migration 030 (an arrival carries her profile)', () => {
   );
 
   it(
-    'a change while her arrival entry waits numbers it at once, with the change own number; other waiting entries wait for the settle',
+    'a change before her entry is numbered makes the store loud; after it, her change moves her numbered row like any member',
     { timeout: 60_000 },
     async () => {
       const db = await open();
       await addMember(db, ID.walker, '路过');
-      await addMember(db, ID.homed, '常客');
+      await addMember(db, ID.other, '出差');
       await settleStoreScopes(db, 100);
       await arrive(db, ID.a, ID.walker);
-      await db.query('select scope_enter($1, $2, 16)', [ID.a, ID.homed]);
-
       await change(db, ID.walker);
-      await change(db, ID.homed);
-      // Her number is the change's: the hint for the change (routed by `s.seq = c.seq`,
-      // server/customers/hint-stores.ts) reaches store A.
-      expect(await scopeRow(db, ID.a, ID.walker)).toEqual({
-        reasons: 12,
-        active: true,
-        seq: await seqOf(db, ID.walker),
-      });
-      expect(await scopeRow(db, ID.a, ID.homed)).toMatchObject({ seq: null, active: true });
-      expect(await size(db, ID.a)).toBe(1);
-      const routed = await db.query<{ store: string }>(
-        `select distinct s.store_id::text as store from customers c
-           join customer_store_scope s on s.customer_id = c.id and s.seq = c.seq
-          where c.id = $1`,
-        [ID.walker],
-      );
-      expect(routed).toEqual([{ store: ID.a }]);
+      expect(await settleStoreScopes(db, 100)).toMatchObject({ stores: [ID.a], quiet: [] });
 
-      // The settle numbers the looked-up member only; the store is told (not an arrival).
-      const round = await settleStoreScopes(db, 100);
-      expect(round).toMatchObject({ stores: [ID.a], quiet: [] });
-      expect(await size(db, ID.a)).toBe(2);
-      expect(await feed(db, ID.a)).toEqual([ID.walker, ID.homed]);
+      await arrive(db, ID.a, ID.other);
+      const quiet = await settleStoreScopes(db, 100);
+      expect(quiet).toMatchObject({ stores: [ID.a], quiet: [ID.a] });
+      await change(db, ID.other);
+      // Her numbered row took the change's number: the change's hint is routed to store A
+      // (`s.seq = c.seq`, server/customers/hint-stores.ts).
+      expect((await scopeRow(db, ID.a, ID.other))?.seq).toBe(await seqOf(db, ID.other));
+      expect(await feed(db, ID.a)).toEqual([ID.walker, ID.other]);
     },
   );
 
   it(
-    'erased while her arrival entry waits: that store feed carries her tombstone; a looked-up entry just never enters',
+    'erased while her arrival entry waits: that store feed carries her tombstone; an entry no alert carried just never enters',
     { timeout: 60_000 },
     async () => {
       const db = await open();
@@ -177,6 +188,7 @@ describe('migration 030 (an arrival carries her profile)', () => {
         reasons: 12,
         active: false,
         seq: await seqOf(db, ID.walker),
+        profile_seq: null,
       });
       expect(await scopeRow(db, ID.a, ID.homed)).toMatchObject({ seq: null, active: false });
       // Never counted in the store's size, so nothing taken off it either.
@@ -195,8 +207,7 @@ describe('migration 030 (an arrival carries her profile)', () => {
       await settleStoreScopes(db, 100);
       // The sighting read her before the erasure and wrote its alert after it.
       await erase(db, ID.walker);
-      await arrive(db, ID.a, ID.walker);
-      expect(await scopeRow(db, ID.a, ID.walker)).toMatchObject({ seq: null, active: true });
+      expect(await arrive(db, ID.a, ID.walker)).toMatchObject({ entering: true, profile: null });
 
       const round = await settleStoreScopes(db, 100);
       expect(round).toMatchObject({ stores: [ID.a], quiet: [] });
@@ -204,6 +215,7 @@ describe('migration 030 (an arrival carries her profile)', () => {
         reasons: 12,
         active: false,
         seq: round.cursor,
+        profile_seq: null,
       });
       expect(await feed(db, ID.a)).toEqual([`gone:${ID.walker}`]);
       expect(await size(db, ID.a)).toBe(0);
@@ -211,7 +223,7 @@ describe('migration 030 (an arrival carries her profile)', () => {
   );
 
   it(
-    'a merge hands the survivor the reasons but "alerted": no alert carried her profile, so the store is told of her',
+    'merged away while her arrival entry waits: her merge tombstone there, and the survivor enters loud (no alert carried her)',
     { timeout: 60_000 },
     async () => {
       const db = await open();
@@ -219,10 +231,13 @@ describe('migration 030 (an arrival carries her profile)', () => {
       await addMember(db, ID.survivor, '留下');
       await settleStoreScopes(db, 100);
       await arrive(db, ID.a, ID.twin);
-      expect(await settleStoreScopes(db, 100)).toMatchObject({ stores: [ID.a], quiet: [ID.a] });
 
       await change(db, ID.twin, `merged_into = '${ID.survivor}', deleted = true`);
-      expect(await scopeRow(db, ID.a, ID.survivor)).toMatchObject({ reasons: 8, seq: null });
+      expect(await scopeRow(db, ID.a, ID.survivor)).toMatchObject({
+        reasons: 12,
+        seq: null,
+        profile_seq: null,
+      });
       const round = await settleStoreScopes(db, 100);
       expect(round).toMatchObject({ stores: [ID.a], quiet: [] });
       expect(await feed(db, ID.a)).toEqual([`gone:${ID.twin}`, ID.survivor]);

@@ -1,10 +1,12 @@
 import { newId } from '../../shared/domain/ids';
-import type {
-  AlertUpdate,
-  ArrivalAlert,
-  CustomerProfile,
-  FootfallEvent,
-  PresenceEvent,
+import {
+  isTombstone,
+  type AlertUpdate,
+  type ArrivalAlert,
+  type CustomerFeedItem,
+  type CustomerProfile,
+  type FootfallEvent,
+  type PresenceEvent,
 } from '../../shared/protocol';
 import { feedProfileOf } from '../sync/feed-json';
 import type { Queryable } from '../db/database';
@@ -129,12 +131,27 @@ export async function recordPresence(
       card = await buildCustomerCard(db, storeId, customer);
       continue;
     }
-    // Her profile is read after the alert's commit, never before: from then on her entry into
-    // the store's scope waits to be numbered, and a change to her numbers it at once, so the
-    // store hears of any change the alert's copy misses (migration 030).
-    if (written.alert && withProfile) written.profile = await feedProfileOf(db, customer.id);
+    if (written.alert && withProfile && row?.entering)
+      written.profile = await arrivalProfile(db, customer.id, row);
     return written;
   }
+}
+
+/**
+ * The profile her alert carries when it brought her into the store's scope: the version the
+ * sighting recorded on her scope row (migration 030), as stored feed JSON; not stored yet, her
+ * row mapped now — a version as new or newer, so if it differs the settle tells the store to
+ * pull. Null: she was erased or merged meanwhile (the settle sends her tombstone there).
+ */
+async function arrivalProfile(
+  db: Queryable,
+  customerId: string,
+  row: SightingRow,
+): Promise<CustomerProfile | null> {
+  if (row.profile === null) return feedProfileOf(db, customerId);
+  // Written by `feedJsonOf` for this same row version: the feed sends it as it is too.
+  const item = JSON.parse(row.profile) as CustomerFeedItem;
+  return isTombstone(item) ? null : item;
 }
 
 /** What a sighting's write means to its caller: the alert to broadcast, or her visit seen again. */

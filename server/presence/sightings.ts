@@ -100,6 +100,10 @@ export type SightingRow = {
   visit_id: string;
   alert_id: string | null;
   new_minute: boolean;
+  /** the alert brought her into the store's scope (migration 030): her alert carries her profile */
+  entering: boolean;
+  /** with `entering`: her stored feed JSON, when current (else null: map her row) */
+  profile: string | null;
 };
 
 /** A sighting's lookup by member code or customer id (by phone goes alone: `resolveCustomer`). */
@@ -210,7 +214,7 @@ async function writeSightings(
     const rows = await retryOnLockConflict(() =>
       db.query<SightingRow & { i: number }>(
         `select (q.i - 1)::int as i, s.opened, s.visit_id::text as visit_id,
-                s.alert_id::text as alert_id, s.new_minute
+                s.alert_id::text as alert_id, s.new_minute, s.entering, s.profile
            from jsonb_array_elements($1::jsonb) with ordinality as q(r, i)
            cross join lateral presence_sighting(
              (q.r->>'store')::uuid, (q.r->>'customer')::uuid, (q.r->>'at')::timestamptz, $2,

@@ -36,19 +36,15 @@ export const feedJsonOf = (row: CustomerRow): string => JSON.stringify(rowToFeed
 /**
  * One live customer's profile exactly as the customer feed sends it now: the stored JSON when
  * current (one narrow read), else the row read in full and mapped. Null for an unknown, erased or
- * merged-away customer. An arrival's `alert:new` carries it (issue #17, server/presence/routes.ts).
- *
- * `for share` waits for a write to her row that is not committed yet: a change whose trigger ran
- * before the caller's own commit (so it could not see her new scope entry, migration 030) is read
- * here, never missed.
+ * merged-away customer. An arrival's `alert:new` carries it when the sighting found no stored
+ * JSON (issue #17, server/presence/presence.ts).
  */
 export async function feedProfileOf(
   db: Queryable,
   customerId: string,
 ): Promise<CustomerProfile | null> {
   const [stored] = await db.query<{ json: string | null }>(
-    `select case when feed_json_seq = seq then feed_json end as json
-       from customers where id = $1 for share`,
+    'select case when feed_json_seq = seq then feed_json end as json from customers where id = $1',
     [customerId],
   );
   if (!stored) return null;

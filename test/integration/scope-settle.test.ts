@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { settleInOneStatementSchema } from '../../server/db/migrations/026-settle-in-one-statement';
-import { arrivalCarriesProfileSchema } from '../../server/db/migrations/030-arrival-carries-profile';
+import {
+  profileSeqColumnSql,
+  settleWithQuietStoresSql,
+} from '../../server/db/migrations/030-arrival-carries-profile';
 import { settleStoreScopes } from '../../server/customers/scope';
 import type { Db } from '../../server/db/database';
-import { migrate, splitStatements } from '../../server/db/migrate';
+import { migrate } from '../../server/db/migrate';
 import { openTestPglite } from '../support/pglite-template';
 import { describeOnPostgres } from '../support/backends';
 import { openFreshPostgres } from '../support/services';
@@ -28,7 +30,7 @@ type Opened = { db: Db; drop(): Promise<void> };
 
 /**
  * `db` with its lock-taking rounds counted: a round takes the change-feed lock in one statement,
- * `settle_store_scopes` (migration 026); any transaction opened would count too.
+ * `settle_store_scopes` (migrations 026, 030); any transaction opened would count too.
  */
 function counting(db: Db): { db: Db; transactions: () => number } {
   let n = 0;
@@ -76,12 +78,11 @@ function settleSuite(open: () => Promise<Opened>) {
       opened = await open();
       const { db } = opened;
       expect(await migrate(db, 22)).toContain(22);
-      // The settle is one function since migration 026, answering its quiet stores since 030;
-      // neither needs anything newer than 022, so the rounds before the upgrade to 023 run them
-      // installed by hand.
-      await db.query(settleInOneStatementSchema);
-      for (const statement of splitStatements(arrivalCarriesProfileSchema))
-        await db.query(statement);
+      // The settle is one function since migration 026 (as 030 has it: with its quiet stores and
+      // the column it reads); it needs nothing newer than 022, so the rounds before the upgrade to
+      // 023 run it installed by hand.
+      await db.query(profileSeqColumnSql);
+      await db.query(settleWithQuietStoresSql);
       await db.query(
         `insert into stores(id, name, timezone, lat, lng)
          values ($1, '成都', 'Asia/Shanghai', 30.66, 104.07)`,

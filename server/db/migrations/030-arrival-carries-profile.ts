@@ -6,67 +6,33 @@
  * With store-scoped caches, a member walking into a store outside her scope entered it (reasons
  * `alert` and `visit`), the settle numbered the entry and every terminal of the store pulled its
  * feed for that one row: one pull per arrival per terminal, as dear as the arrival itself
- * (feed-pull-bench). `alert:new` now carries her feed profile, read after the alert's commit
- * (server/presence/presence.ts), and the terminals cache it from there.
+ * (feed-pull-bench). Now:
  *
- * - `settle_store_scopes` also answers `quiet`: the stores of `stores` whose rows numbered in this
- *   round all entered for an arrival only (reasons within alert | visit, alert among them) and
- *   that nothing else touched (no member left, was evicted or went). The hub does not tell them to
- *   pull (server/customers/scope-runner.ts); the entry stays in the feed for a terminal that
- *   catches up. Old hubs select the first three columns and are unaffected.
- * - A change to a member whose arrival entry still waits for its number numbers it at once, with
- *   the change's own number (`scope_customer_changed`): the alert's copy of her profile may miss
- *   the change, so the store hears of it like any member's change. Erased or merged away, that
- *   number is her tombstone there: the terminals that cached her from the alert drop her. Before,
- *   such a waiting entry simply never entered (nothing of her had reached the store's cache).
- * - A merge hands the survivor the merged member's reasons but "alerted": no alert carried the
- *   survivor's profile, so her entry there is not an arrival's (the store pulls for it).
- * - A waiting arrival entry whose member went before the change trigger could see it (the
- *   sighting committed after the erasure) is numbered as her tombstone by the settle, likewise.
+ * - `presence_sighting`, when its alert brought the member into the store's scope (her row there
+ *   waits for its number), records on that row the version of her profile the alert carries
+ *   (`profile_seq`, her `seq`) and answers that version's stored feed JSON when current — one
+ *   statement, one snapshot, so the copy is exactly that version — and `entering`. The hub puts
+ *   the profile into `alert:new` (server/presence/presence.ts); the terminals cache it.
+ * - `settle_store_scopes` also answers `quiet`: the stores of `stores` whose every row numbered in
+ *   the round has `profile_seq` equal to the member's `seq` now (her terminals hold her current
+ *   profile from the alert) and that nothing else touched (no member left, went or was evicted).
+ *   The hub does not tell them to pull (server/customers/scope-runner.ts); the row stays in the
+ *   feed for a terminal that catches up. A change to her before the settle makes her row loud;
+ *   after it, the change moves her numbered row as any member's. Numbering clears `profile_seq`.
+ *   Old hubs select the first three columns and are unaffected.
+ * - A member erased or merged away while such a row waits leaves that store with her tombstone,
+ *   numbered (by the change itself, `scope_customer_changed`, or by the settle when the alert was
+ *   written after the erasure): the terminals that cached her from the alert drop her. Before, a
+ *   waiting row simply never entered (nothing of her had reached the store's cache but the card).
  */
-export const arrivalCarriesProfileSchema = /* sql */ `
-create or replace function scope_customer_changed() returns trigger language plpgsql as $f$
-declare
-  gone boolean := new.deleted or new.merged_into is not null;
-begin
-  -- The survivor takes the merged member's reasons but "online nearby" (022) and "alerted"
-  -- (4, 030): no alert carried the survivor's profile to that store, so her entry is no arrival's
-  -- and the store pulls for it.
-  if new.merged_into is not null and old.merged_into is null then
-    perform scope_enter(s.store_id, new.merged_into, s.reasons & ~68)
-       from customer_store_scope s
-      where s.customer_id = new.id and s.active and s.reasons & ~68 <> 0;
-    perform scope_enter_online(s.store_id, new.merged_into, s.online_until)
-       from customer_store_scope s
-      where s.customer_id = new.id and s.active and s.online_until is not null;
-  end if;
-  -- An erased or merged-away member leaves every scope with the customer's own tombstone.
-  update customer_store_scope set seq = new.seq, active = not gone
-   where customer_id = new.id and active and seq is not null;
-  if gone then
-    update customer_store_scope set active = false
-     where customer_id = new.id and active and seq is null and reasons & 4 = 0;
-    update customer_scope_sizes z set active = z.active - s.n
-      from (select store_id, count(*)::int as n from customer_store_scope
-             where customer_id = new.id and not active and seq = new.seq group by store_id) s
-     where z.store_id = s.store_id;
-  end if;
-  -- An arrival's entry still waiting for its number (4 is SCOPE_REASON.alert): the alert carried
-  -- her profile to the store's terminals, so she is numbered now, with this change (her tombstone
-  -- when gone), and the store hears of it. After the sizes above: a waiting row was never counted.
-  with taken as (
-    update customer_store_scope set seq = new.seq, active = not gone
-     where customer_id = new.id and active and seq is null and reasons & 4 <> 0
-    returning store_id)
-  insert into customer_scope_sizes(store_id, active)
-  select store_id, 1 from taken where not gone
-  on conflict (store_id) do update set active = customer_scope_sizes.active + 1;
-  return null;
-end
-$f$;
+/** The version of her profile an arrival's alert carried, on her scope row while it waits. */
+export const profileSeqColumnSql = 'alter table customer_store_scope add column profile_seq bigint';
 
-drop function settle_store_scopes(integer, integer);
-
+/**
+ * The settle with its quiet stores (needs `profile_seq`); exported for the test that runs the
+ * settle on a schema before 023 (test/integration/scope-settle.test.ts).
+ */
+export const settleWithQuietStoresSql = /* sql */ `
 create function settle_store_scopes(p_cap integer, p_batch integer)
 returns table(cursor bigint, stores uuid[], more boolean, quiet uuid[])
 language plpgsql volatile as $f$
@@ -118,12 +84,13 @@ begin
      where z.store_id = x.store_id;
   end if;
 
-  -- A member erased or merged away while waiting never enters; after an arrival (reason 4) her
-  -- alert carried her profile to the store, so she leaves it with a numbered tombstone.
+  -- A member erased or merged away while waiting never enters; after an arrival whose alert
+  -- carried her profile (030) she leaves the store with a numbered tombstone.
   with gone as (
     update customer_store_scope s
        set active = false,
-           seq = case when s.reasons & 4 <> 0 then nextval('change_seq') end
+           seq = case when s.profile_seq is not null then nextval('change_seq') end,
+           profile_seq = null
       from customers c
      where s.seq is null and s.active and c.id = s.customer_id
        and (c.deleted or c.merged_into is not null)
@@ -134,18 +101,19 @@ begin
     from gone;
 
   with next as (
-    select store_id, customer_id, entered_at from customer_store_scope
+    select store_id, customer_id, entered_at, profile_seq from customer_store_scope
      where seq is null and active order by store_id, entered_at, customer_id
      limit p_batch for update),
   numbered as (
-    update customer_store_scope s set seq = nextval('change_seq')
+    update customer_store_scope s set seq = nextval('change_seq'), profile_seq = null
       from next where s.store_id = next.store_id and s.customer_id = next.customer_id
-    returning s.store_id, s.seq, s.reasons)
-  select count(*)::int, array_agg(store_id order by seq), max(seq),
-         -- Not an arrival alone (12 is alert | visit, 4 alert): the store's terminals must pull.
-         array_agg(store_id) filter (where reasons & ~12 <> 0 or reasons & 4 = 0)
+    returning s.store_id, s.seq, s.customer_id, next.profile_seq)
+  select count(*)::int, array_agg(n.store_id order by n.seq), max(n.seq),
+         -- Not her current profile on the store's terminals (no alert carried one, or she changed
+         -- since): the store must pull.
+         array_agg(n.store_id) filter (where n.profile_seq is distinct from c.seq)
     into v_entered, v_entered_stores, v_entered_max, v_loud
-    from numbered;
+    from numbered n left join customers c on c.id = n.customer_id;
 
   if v_entered > 0 or v_left_stores is not null then
     insert into customer_scope_sizes(store_id, active)
@@ -191,7 +159,7 @@ begin
     end if;
   end loop;
 
-  -- Entered by arrivals only, and nothing else happened there this round.
+  -- Every entry an alert's profile, and nothing else happened there this round.
   select coalesce(array_agg(store_id), '{}') into v_quiet
     from (select distinct store_id from unnest(coalesce(v_entered_stores, '{}')) as store_id) e
    where not store_id = any(coalesce(v_loud, '{}'))
@@ -203,3 +171,104 @@ begin
 end
 $f$;
 `;
+
+export const arrivalCarriesProfileSchema = /* sql */ `
+${profileSeqColumnSql};
+
+drop function presence_sighting(uuid, uuid, timestamptz, integer, uuid, text, uuid, timestamptz, jsonb);
+
+-- As in migration 024, and: when the alert brought her into the store's scope, the version of her
+-- profile it carries (profile_seq) and that version's feed JSON when stored (migration 030).
+create function presence_sighting(
+  p_store uuid, p_customer uuid, p_at timestamptz, p_window_min integer, p_visit uuid,
+  p_source text, p_alert uuid, p_expires timestamptz, p_card jsonb)
+returns table(opened boolean, visit_id uuid, alert_id uuid, new_minute boolean,
+              entering boolean, profile text)
+language plpgsql volatile as $f$
+#variable_conflict use_column
+declare
+  win interval := make_interval(mins => p_window_min);
+  v_opened boolean;
+  v_visit uuid;
+  v_alert uuid;
+  v_new_minute boolean;
+  v_profile text;
+  v_entering boolean := false;
+begin
+  perform pg_advisory_xact_lock(4601, hashtext(p_store::text || ':' || p_customer::text));
+  with prev as (
+    select id, last_seen_at from visits
+     where store_id = p_store and customer_id = p_customer
+       and last_seen_at >= p_at - win and started_at <= p_at + win
+     order by last_seen_at desc limit 1),
+  extended as (
+    update visits v set sightings = v.sightings + 1,
+           last_seen_at = greatest(v.last_seen_at, p_at)
+      from prev where v.id = prev.id
+    returning v.id, v.alert_id,
+      date_trunc('minute', v.last_seen_at) > date_trunc('minute', prev.last_seen_at) as new_minute),
+  visit as (
+    insert into visits(id, store_id, customer_id, source, started_at, last_seen_at, alert_id)
+    select p_visit, p_store, p_customer, p_source, p_at, p_at, p_alert
+     where p_card is not null and not exists (select 1 from prev)
+    returning id),
+  alert as (
+    insert into alerts(id, visit_id, store_id, customer_id, source, raised_at, expires_at, card)
+    select p_alert, visit.id, p_store, p_customer, p_source, p_at, p_expires, p_card from visit
+    returning id),
+  answer as (
+    select false as opened, e.id as visit_id, e.alert_id, e.new_minute from extended e
+    union all
+    select true, visit.id, alert.id, false from visit, alert)
+  select a.opened, a.visit_id, a.alert_id, a.new_minute
+    into v_opened, v_visit, v_alert, v_new_minute
+    from answer a;
+  if not found then return; end if;
+  -- The alert's insert trigger entered her (021) when she was not in the scope yet.
+  if v_opened then
+    update customer_store_scope s set profile_seq = c.seq
+      from customers c
+     where s.store_id = p_store and s.customer_id = p_customer and s.seq is null and s.active
+       and c.id = p_customer
+    returning case when c.feed_json_seq = c.seq then c.feed_json end into v_profile;
+    v_entering := found;
+  end if;
+  return query select v_opened, v_visit, v_alert, v_new_minute, v_entering, v_profile;
+end
+$f$;
+
+create or replace function scope_customer_changed() returns trigger language plpgsql as $f$
+declare
+  gone boolean := new.deleted or new.merged_into is not null;
+begin
+  if new.merged_into is not null and old.merged_into is null then
+    perform scope_enter(s.store_id, new.merged_into, s.reasons & ~64)
+       from customer_store_scope s
+      where s.customer_id = new.id and s.active and s.reasons & ~64 <> 0;
+    perform scope_enter_online(s.store_id, new.merged_into, s.online_until)
+       from customer_store_scope s
+      where s.customer_id = new.id and s.active and s.online_until is not null;
+  end if;
+  -- An erased or merged-away member leaves every scope with the customer's own tombstone.
+  update customer_store_scope set seq = new.seq, active = not gone
+   where customer_id = new.id and active and seq is not null;
+  if gone then
+    update customer_store_scope set active = false
+     where customer_id = new.id and active and seq is null and profile_seq is null;
+    update customer_scope_sizes z set active = z.active - s.n
+      from (select store_id, count(*)::int as n from customer_store_scope
+             where customer_id = new.id and not active and seq = new.seq group by store_id) s
+     where z.store_id = s.store_id;
+    -- A row still waiting after an arrival whose alert carried her profile (030): the store's
+    -- terminals may have cached her, so the tombstone goes there too. After the sizes above: a
+    -- waiting row was never counted.
+    update customer_store_scope set seq = new.seq, active = false, profile_seq = null
+     where customer_id = new.id and active and seq is null and profile_seq is not null;
+  end if;
+  return null;
+end
+$f$;
+
+drop function settle_store_scopes(integer, integer);
+
+${settleWithQuietStoresSql}`;
