@@ -49,8 +49,9 @@ export type PresenceResult = {
   alertId: string | null;
   alert: ArrivalAlert | null;
   /**
-   * With `alert` and `withProfile`: her profile as the customer feed sends it; `alert:new`
-   * carries it to store-scoped terminals (issue #17, routes.ts).
+   * With `alert` and `withProfile`, when the alert brought her into the store's scope: her
+   * profile as the customer feed sends it; `alert:new` carries it to store-scoped terminals
+   * (issue #17, routes.ts). Null for a member already in the scope (its terminals have her).
    */
   profile: CustomerProfile | null;
   /** her visit's alert, when this sighting moved its last sighting into a later minute */
