@@ -4,6 +4,7 @@ import { storeCustomerFeedPage } from '../sync/scope-feed';
 import type { Db } from './database';
 import { migrate } from './migrate';
 import { openTestPglite } from '../../test/support/pglite-template';
+import { scopeSize } from '../../test/support/scope-sql';
 
 const ID = {
   xian: '0190b000-0000-7000-8000-0000000022a1',
@@ -24,13 +25,6 @@ const scopeRow = async (db: Db, store: string, customer: string): Promise<Row | 
       [store, customer],
     )
   )[0];
-const size = async (db: Db, store: string) =>
-  (
-    await db.query<{ active: number }>(
-      'select active from customer_scope_sizes where store_id = $1',
-      [store],
-    )
-  )[0]?.active ?? 0;
 /** What the store's feed sends after `after`: ids, an out-of-scope tombstone as `out:<id>`. */
 const feedAfter = async (db: Db, store: string, after: string) => {
   const page = await storeCustomerFeedPage(db, store, { after, limit: 100 });
@@ -98,7 +92,7 @@ describe('migration 022 (online nearby)', () => {
         due: true,
       });
       expect(await scopeRow(db, ID.xian, ID.regular)).toMatchObject({ reasons: 65, score: 1015 });
-      expect(await size(db, ID.xian)).toBe(2);
+      expect(await scopeSize(db, ID.xian)).toBe(2);
       // Nothing waits: a settle is two index probes and no transaction.
       expect(await settleStoreScopes(db, 200_000)).toEqual({
         cursor: null,
@@ -125,7 +119,7 @@ describe('migration 022 (online nearby)', () => {
         active: true,
         due: false,
       });
-      expect(await size(db, ID.xian)).toBe(1);
+      expect(await scopeSize(db, ID.xian)).toBe(1);
       expect(await settleStoreScopes(db, 200_000)).toEqual({
         cursor: null,
         stores: [],
@@ -178,7 +172,7 @@ describe('migration 022 (online nearby)', () => {
         reasons: 0,
         active: false,
       });
-      expect(await size(db, ID.xian)).toBe(0);
+      expect(await scopeSize(db, ID.xian)).toBe(0);
     },
   );
 });

@@ -6,6 +6,7 @@ import { storeCustomerFeedPage } from '../sync/scope-feed';
 import type { Db } from './database';
 import { migrate } from './migrate';
 import { openTestPglite } from '../../test/support/pglite-template';
+import { addScopeMember, scopeSize } from '../../test/support/scope-sql';
 
 /**
  * Migration 030: an arrival's alert carries the member's profile to the store's terminals, so her
@@ -32,13 +33,6 @@ const scopeRow = async (db: Db, store: string, customer: string): Promise<Row | 
       [store, customer],
     )
   )[0];
-const size = async (db: Db, store: string) =>
-  (
-    await db.query<{ active: number }>(
-      'select active from customer_scope_sizes where store_id = $1',
-      [store],
-    )
-  )[0]?.active ?? 0;
 const seqOf = async (db: Db, customer: string) =>
   (
     await db.query<{ seq: string }>('select seq::text as seq from customers where id = $1', [
@@ -61,12 +55,6 @@ const arrive = async (db: Db, store: string, customer: string) => {
   );
   return row!;
 };
-const addMember = (db: Db, id: string, name: string, home: string | null = null) =>
-  db.query(
-    `insert into customers(id, seq, name, member_code, home_store_id)
-     values ($1, nextval('change_seq'), $2, $3, $4)`,
-    [id, name, `M-${id.slice(-4)}`, home],
-  );
 /** A change to a customer as the hub's writers make one: a new number under the feed lock. */
 const change = (db: Db, customer: string, set = `name = name || '·'`) =>
   db.transaction(async (tx) => {
@@ -100,8 +88,8 @@ describe('migration 030 (an arrival carries her profile)', () => {
     { timeout: 60_000 },
     async () => {
       const db = await open();
-      await addMember(db, ID.walker, '路过');
-      await addMember(db, ID.other, '出差');
+      await addScopeMember(db, ID.walker, '路过');
+      await addScopeMember(db, ID.other, '出差');
       await materializeAllFeedJson(db);
       await settleStoreScopes(db, 100);
 
@@ -120,15 +108,15 @@ describe('migration 030 (an arrival carries her profile)', () => {
       });
       await arrive(db, ID.b, ID.other);
       // Homed at B: no alert carried her profile there.
-      await addMember(db, ID.homed, '常客', ID.b);
+      await addScopeMember(db, ID.homed, '常客', ID.b);
 
       const round = await settleStoreScopes(db, 100);
       expect(round.stores).toEqual([ID.a, ID.b]);
       expect(round.quiet).toEqual([ID.a]);
       expect(await feed(db, ID.a)).toEqual([ID.walker]);
       expect((await feed(db, ID.b)).sort()).toEqual([ID.other, ID.homed].sort());
-      expect(await size(db, ID.a)).toBe(1);
-      expect(await size(db, ID.b)).toBe(2);
+      expect(await scopeSize(db, ID.a)).toBe(1);
+      expect(await scopeSize(db, ID.b)).toBe(2);
       // Numbered: the recorded version is cleared (a later entry without an alert is loud).
       expect((await scopeRow(db, ID.a, ID.walker))?.profile_seq).toBeNull();
 
@@ -153,8 +141,8 @@ describe('migration 030 (an arrival carries her profile)', () => {
     { timeout: 60_000 },
     async () => {
       const db = await open();
-      await addMember(db, ID.walker, '路过');
-      await addMember(db, ID.other, '出差');
+      await addScopeMember(db, ID.walker, '路过');
+      await addScopeMember(db, ID.other, '出差');
       await settleStoreScopes(db, 100);
       await arrive(db, ID.a, ID.walker);
       await change(db, ID.walker);
@@ -176,8 +164,8 @@ describe('migration 030 (an arrival carries her profile)', () => {
     { timeout: 60_000 },
     async () => {
       const db = await open();
-      await addMember(db, ID.walker, '要删除');
-      await addMember(db, ID.homed, '查过');
+      await addScopeMember(db, ID.walker, '要删除');
+      await addScopeMember(db, ID.homed, '查过');
       await settleStoreScopes(db, 100);
       await arrive(db, ID.a, ID.walker);
       await db.query('select scope_enter($1, $2, 16)', [ID.a, ID.homed]);
@@ -192,7 +180,7 @@ describe('migration 030 (an arrival carries her profile)', () => {
       });
       expect(await scopeRow(db, ID.a, ID.homed)).toMatchObject({ seq: null, active: false });
       // Never counted in the store's size, so nothing taken off it either.
-      expect(await size(db, ID.a)).toBe(0);
+      expect(await scopeSize(db, ID.a)).toBe(0);
       expect(await feed(db, ID.a)).toEqual([`gone:${ID.walker}`]);
       expect(await settleStoreScopes(db, 100)).toMatchObject({ cursor: null, stores: [] });
     },
@@ -203,7 +191,7 @@ describe('migration 030 (an arrival carries her profile)', () => {
     { timeout: 60_000 },
     async () => {
       const db = await open();
-      await addMember(db, ID.walker, '要删除');
+      await addScopeMember(db, ID.walker, '要删除');
       await settleStoreScopes(db, 100);
       // The sighting read her before the erasure and wrote its alert after it.
       await erase(db, ID.walker);
@@ -218,7 +206,7 @@ describe('migration 030 (an arrival carries her profile)', () => {
         profile_seq: null,
       });
       expect(await feed(db, ID.a)).toEqual([`gone:${ID.walker}`]);
-      expect(await size(db, ID.a)).toBe(0);
+      expect(await scopeSize(db, ID.a)).toBe(0);
     },
   );
 
@@ -227,8 +215,8 @@ describe('migration 030 (an arrival carries her profile)', () => {
     { timeout: 60_000 },
     async () => {
       const db = await open();
-      await addMember(db, ID.twin, '重复');
-      await addMember(db, ID.survivor, '留下');
+      await addScopeMember(db, ID.twin, '重复');
+      await addScopeMember(db, ID.survivor, '留下');
       await settleStoreScopes(db, 100);
       await arrive(db, ID.a, ID.twin);
 
@@ -241,7 +229,7 @@ describe('migration 030 (an arrival carries her profile)', () => {
       const round = await settleStoreScopes(db, 100);
       expect(round).toMatchObject({ stores: [ID.a], quiet: [] });
       expect(await feed(db, ID.a)).toEqual([`gone:${ID.twin}`, ID.survivor]);
-      expect(await size(db, ID.a)).toBe(1);
+      expect(await scopeSize(db, ID.a)).toBe(1);
     },
   );
 });

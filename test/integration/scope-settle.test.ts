@@ -9,6 +9,7 @@ import { migrate } from '../../server/db/migrate';
 import { openTestPglite } from '../support/pglite-template';
 import { describeOnPostgres } from '../support/backends';
 import { openFreshPostgres } from '../support/services';
+import { addScopeMember } from '../support/scope-sql';
 
 /**
  * The scope settle round (server/customers/scope.ts) runs every second on every hub node. A row
@@ -57,12 +58,6 @@ const scopeRows = (db: Db) =>
     `select customer_id::text as customer, active, seq::text as seq
        from customer_store_scope order by customer_id`,
   );
-const addMember = (db: Db, id: string, name: string, home: string | null) =>
-  db.query(
-    `insert into customers(id, seq, name, member_code, home_store_id)
-     values ($1, nextval('change_seq'), $2, $3, $4)`,
-    [id, name, `M-${id.slice(-4)}`, home],
-  );
 
 function settleSuite(open: () => Promise<Opened>) {
   let opened: Opened | undefined;
@@ -89,13 +84,13 @@ function settleSuite(open: () => Promise<Opened>) {
         [ID.store],
       );
       // Waiting for a number, then erased before any settle: inactive, unnumbered, for good.
-      await addMember(db, ID.erased, '注销', ID.store);
+      await addScopeMember(db, ID.erased, '注销', ID.store);
       await db.query(
         `update customers set deleted = true, seq = nextval('change_seq') where id = $1`,
         [ID.erased],
       );
       // Online nearby, and the time ran out before the settle: the round takes the reason off.
-      await addMember(db, ID.roamer, '网购', null);
+      await addScopeMember(db, ID.roamer, '网购', null);
       await db.query(`select scope_enter_online($1, $2, now() + interval '1 hour')`, [
         ID.store,
         ID.roamer,
@@ -107,7 +102,7 @@ function settleSuite(open: () => Promise<Opened>) {
         { customer: ID.roamer, active: false, seq: null },
       ]);
       // A member waiting when the hub upgrades.
-      await addMember(db, ID.homed, '常客', ID.store);
+      await addScopeMember(db, ID.homed, '常客', ID.store);
 
       expect(await migrate(db, 23)).toEqual([23]);
       const indexes = await db.query<{ name: string }>(
@@ -139,7 +134,7 @@ function settleSuite(open: () => Promise<Opened>) {
       expect((await scopeRows(db)).filter((r) => r.seq === null)).toHaveLength(2);
 
       // The next member to arrive is numbered by the next round, as before.
-      await addMember(db, ID.later, '新客', ID.store);
+      await addScopeMember(db, ID.later, '新客', ID.store);
       const next = await settleStoreScopes(counted.db, 100);
       expect(counted.transactions()).toBe(2);
       expect(BigInt(next.cursor!)).toBeGreaterThan(BigInt(seqBefore));
