@@ -161,6 +161,13 @@ export async function cacheArrivalProfile(
   });
 }
 
+/**
+ * Whether a tombstone this window applied erased the customer: an alert for her still queued in
+ * the live channel is dropped (its card would show her again; issue #17, `GoneCustomers`).
+ */
+export const erasedInThisWindow = (db: TerminalDb, customerId: string): boolean =>
+  db.customerStore.gone.as(customerId) === 'erased';
+
 const DIGITS_4 = /^\d{4}$/;
 
 /** One native index on the provisional table for both phone lookups: [last 4 digits, phone tag]. */

@@ -7,7 +7,7 @@ import {
 } from '../../shared/protocol';
 import { err, type Result } from '../../shared/result';
 import { applyAlertUpdate, storeAlert, type AlertWrite } from '../data/alerts';
-import { cacheArrivalProfile } from '../data/customers';
+import { cacheArrivalProfile, erasedInThisWindow } from '../data/customers';
 import type { StoredAlert } from '../data/database';
 import { recordAlertCatchUp } from '../data/feeds';
 import type { EngineRuntime } from './engine-runtime';
@@ -171,7 +171,7 @@ export class LiveEvents {
     if (!parsed.success || this.rt.revoked) return;
     const { profile, ...alert } = parsed.data;
     const { db } = this.rt;
-    if (db.customerStore.gone.as(alert.card.customerId) === 'erased') return;
+    if (erasedInThisWindow(db, alert.card.customerId)) return;
     this.announce(await storeAlert(db, alert, this.rt.settings.now()));
     if (profile && profile.id === alert.card.customerId && !this.rt.revoked)
       await cacheArrivalProfile(db, profile);
