@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/support/sequencer';
 
 /**
  * Projects run group after group (`sequence.groupOrder`), each group with its own worker count:
@@ -27,7 +28,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *   mostly waits (on its hubs, its browser, a fault window); two at a time left the 2-core CI
  *   machine 11% idle (193 → 170 s with three); each starts its own hubs, redis-server children,
  *   TCP proxy and Chromium on free ports, and the e2e builds they share are made once
- *   (shared-builds.ts);
+ *   (shared-builds.ts); the files of both projects taken the longest first, whichever project
+ *   they are in (test/support/sequencer.ts: vitest's own order put every e2e file before the
+ *   fault suites, the group's longest files, which then ran on alone at the end);
  * - `e2e-alone`: the e2e files that assert something within a second or a few (an arrival on
  *   both terminals within 1 s, a claim seen on the other counter within 5 s) or that use the
  *   repository's `out/` (the renderer served in browser mode, the app built when missing), one
@@ -102,6 +105,9 @@ export default defineConfig({
     // and a loaded 2-core CI machine can take longer than a second for it. Nothing asserted
     // within a time is written as a bare poll; those give their bound explicitly.
     expect: { poll: { timeout: 10_000 } },
+    // the files of `faults` and `e2e` (one group) the longest first, whichever project they are in
+    // (test/support/sequencer.ts)
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         extends: true,
