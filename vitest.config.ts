@@ -35,7 +35,8 @@ import LongestFirstSequencer from './test/support/sequencer';
  * - `e2e-alone`: the e2e files that assert something within a second or a few (an arrival on
  *   both terminals within 1 s, a claim seen on the other counter within 5 s) or that use the
  *   repository's `out/` (the renderer served in browser mode, the app built when missing), one
- *   at a time after the others (where the only file that writes `out/` is package.test.ts).
+ *   at a time after the others (where the only file that writes `out/` is package.test.ts), in
+ *   one worker (`isolate: false`: 90 and 83 → 77 and 80 s).
  */
 // Component tests that need a module graph of their own (a first load asserted), so they stay in
 // `unit`, isolated, rather than in `unit-dom`'s shared workers.
@@ -259,6 +260,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // one worker for the five files (`isolate: false`: the per-file start is paid once;
+          // start-terminal.test.ts puts back the variable it sets after each test)
+          isolate: false,
           sequence: { groupOrder: 5 },
         },
       },
