@@ -52,12 +52,12 @@ export async function applyCustomerItems(
     if (!item.mergedInto) erased.add(item.id);
     else if (item.mergedInto !== item.id) merges.push([item.id, item.mergedInto]);
   }
-  // Only awaited when there is IndexedDB work: awaiting an async function that does none inside
-  // a Dexie transaction lets it commit early (PrematureCommitError).
   db.customerStore.gone.mark([
     ...[...erased].map((id) => [id, 'erased'] as const),
     ...merges.map(([id]) => [id, 'merged'] as const),
   ]);
+  // Only awaited when there is IndexedDB work: awaiting an async function that does none inside
+  // a Dexie transaction lets it commit early (PrematureCommitError).
   if (merges.length > 0) await repointCustomers(db, merges);
   if (deletions.length > 0) await db.customerStore.remove(deletions);
   if (erased.size > 0) {

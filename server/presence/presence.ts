@@ -8,7 +8,7 @@ import {
   type FootfallEvent,
   type PresenceEvent,
 } from '../../shared/protocol';
-import { feedProfileOf } from '../sync/feed-json';
+import { loadProfile } from '../customers/profile';
 import type { Queryable } from '../db/database';
 import type { HubContext } from '../context';
 import { badRequest, HubError, notFound } from '../http/errors';
@@ -149,7 +149,7 @@ async function arrivalProfile(
   customerId: string,
   row: SightingRow,
 ): Promise<CustomerProfile | null> {
-  if (row.profile === null) return feedProfileOf(db, customerId);
+  if (row.profile === null) return loadProfile(db, customerId);
   // Written by `feedJsonOf` for this same row version: the feed sends it as it is too.
   const item = JSON.parse(row.profile) as CustomerFeedItem;
   return isTombstone(item) ? null : item;

@@ -1,11 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { isTombstone, type CustomerFeedItem, type CustomerProfile } from '../../shared/protocol';
 import {
   CUSTOMER_COLUMNS,
-  isTombstoneRow,
   loadCustomerRows,
   rowToFeedItem,
-  rowToProfile,
   type CustomerRow,
 } from '../customers/profile';
 import type { Db, Queryable } from '../db/database';
@@ -32,30 +29,6 @@ import type { FeedPageBytes } from './feed-cache';
 
 /** The feed's JSON for one customers row: exactly what `JSON.stringify` of the feed item gives. */
 export const feedJsonOf = (row: CustomerRow): string => JSON.stringify(rowToFeedItem(row));
-
-/**
- * One live customer's profile exactly as the customer feed sends it now: the stored JSON when
- * current (one narrow read), else the row read in full and mapped. Null for an unknown, erased or
- * merged-away customer. An arrival's `alert:new` carries it when the sighting found no stored
- * JSON (issue #17, server/presence/presence.ts).
- */
-export async function feedProfileOf(
-  db: Queryable,
-  customerId: string,
-): Promise<CustomerProfile | null> {
-  const [stored] = await db.query<{ json: string | null }>(
-    'select case when feed_json_seq = seq then feed_json end as json from customers where id = $1',
-    [customerId],
-  );
-  if (!stored) return null;
-  if (stored.json !== null) {
-    // Written by `feedJsonOf` from this same row version: the feed sends it as it is too.
-    const item = JSON.parse(stored.json) as CustomerFeedItem;
-    return isTombstone(item) ? null : item;
-  }
-  const row = (await loadCustomerRows(db, [customerId])).get(customerId);
-  return row && !isTombstoneRow(row) ? rowToProfile(row) : null;
-}
 
 /** A page of the customer feed as bytes, and how many of its rows came from stored JSON. */
 export type CustomerFeedBytes = FeedPageBytes & { stored: number };
