@@ -15,7 +15,14 @@ import { customerFeed } from '../support/seed';
 import type { Db } from '../../server/db/database';
 import { openPglite } from '../../server/db/pglite';
 import { openPostgres } from '../../server/db/postgres';
-import type { AlertSeen, Reconnect, SwarmCommand, SwarmReport } from './socket-swarm';
+import type {
+  AlertSeen,
+  Feed,
+  FeedPulls,
+  Reconnect,
+  SwarmCommand,
+  SwarmReport,
+} from './socket-swarm';
 
 /** What `hub:seed` writes next to the data dir: stores, terminal tokens, sample customers. */
 export type DemoCredentials = {
@@ -666,7 +673,7 @@ export async function startSwarm(
   children = 1,
 ) {
   const received: AlertSeen[] = [];
-  const pageMs: number[] = [];
+  const pageMs: Record<Feed, number[]> = { customers: [], catalog: [] };
   const reconnects: Reconnect[] = [];
   const share = Math.ceil(connect.tokens.length / children);
   const parts = Array.from({ length: children }, (_, k) => {
@@ -682,7 +689,8 @@ export async function startSwarm(
           if (report.type === 'connected') resolve(report);
           else if (report.type === 'error') reject(new Error(`socket swarm: ${report.message}`));
           else if (report.type === 'alerts') for (const item of report.items) received.push(item);
-          else if (report.type === 'pageMs') for (const ms of report.items) pageMs.push(ms);
+          else if (report.type === 'pageMs')
+            for (const ms of report.items) pageMs[report.feed].push(ms);
           else if (report.type === 'reconnects')
             for (const item of report.items) reconnects.push(item);
           else done?.(report);
@@ -719,8 +727,8 @@ export async function startSwarm(
     rssBytes: reports.reduce((sum, r) => sum + r.rssBytes, 0),
     received,
     reconnects,
-    /** `pullFrom`: the sockets pull the customer feed on each hint from then on (socket-swarm.ts) */
-    measure: (pullFrom?: string) =>
+    /** `pullFrom`: the sockets pull each feed on its hints from then on (socket-swarm.ts) */
+    measure: (pullFrom?: Record<Feed, string>) =>
       parts.forEach((p) => p.command({ type: 'measure', ...(pullFrom && { pullFrom }) })),
     /** Disconnects every socket; resolves with the children's last reports, combined. */
     stop: async (): Promise<Extract<SwarmReport, { type: 'done' }>> => {
@@ -741,17 +749,33 @@ export async function startSwarm(
           catalog: done.reduce((sum, d) => sum + d.hints.catalog, 0),
         },
         pulls: {
-          pulls: done.reduce((sum, d) => sum + d.pulls.pulls, 0),
-          pages: done.reduce((sum, d) => sum + d.pulls.pages, 0),
-          rows: done.reduce((sum, d) => sum + d.pulls.rows, 0),
-          failed: done.reduce((sum, d) => sum + d.pulls.failed, 0),
-          pageMs,
+          customers: sumPulls(
+            done.map((d) => d.pulls.customers),
+            pageMs.customers,
+          ),
+          catalog: sumPulls(
+            done.map((d) => d.pulls.catalog),
+            pageMs.catalog,
+          ),
         },
         rssBytes: done.reduce((sum, d) => sum + d.rssBytes, 0),
       };
     },
     /** Ends the children at once (cleanup after a failure). */
     kill: killAll,
+  };
+}
+
+/** The children's pulls of one feed, with the page times they reported along the way. */
+function sumPulls(parts: readonly FeedPulls[], pageMs: number[]): FeedPulls {
+  const sum = (key: 'pulls' | 'pages' | 'rows' | 'failed') =>
+    parts.reduce((total, p) => total + p[key], 0);
+  return {
+    pulls: sum('pulls'),
+    pages: sum('pages'),
+    rows: sum('rows'),
+    failed: sum('failed'),
+    pageMs,
   };
 }
 

@@ -65,7 +65,8 @@ const { values: args } = parseArgs({
     'kill-at': { type: 'string' },
     'no-kill': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
-    // the sockets pull the customer feed on each customers:changed, as terminals do
+    // the sockets pull the customer feed on each customers:changed and the catalog feed on each
+    // catalog:changed, as terminals do
     'pull-feeds': { type: 'boolean', default: false },
   },
 });
@@ -441,16 +442,17 @@ async function main(): Promise<ChainResult> {
     `burst: ${RATE} presence/s and ${ORDERS_RATE} orders/s for ${SECONDS} s` +
       (KILL ? `; SIGKILL hub ${KILLED + 1} at ${KILL_AT} s` : ''),
   );
-  // With --pull-feeds every terminal starts the burst at the feed's head (as one that is in sync).
-  const [head] = args['pull-feeds']
+  // With --pull-feeds every terminal starts the burst at the feeds' heads (as one that is in sync).
+  const [heads] = args['pull-feeds']
     ? (
-        await admin.query<{ seq: string }>(
+        await admin.query<{ customers: string; catalog: string }>(
           `select greatest((select coalesce(max(seq), 0) from customers),
-                           (select coalesce(max(seq), 0) from customer_store_scope))::text as seq`,
+                           (select coalesce(max(seq), 0) from customer_store_scope))::text as customers,
+                  (select coalesce(max(seq), 0) from store_products)::text as catalog`,
         )
       ).rows
     : [];
-  swarm.measure(head?.seq);
+  swarm.measure(heads);
   // Where the hubs' database time goes: backends waiting on an advisory lock (the change feed's,
   // or a visit's), holding a transaction open while their hub is busy, or running, every 2 s.
   const lockSamples: LockSample[] = [];

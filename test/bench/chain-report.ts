@@ -298,19 +298,21 @@ export function renderChainSection(r: ChainResult): string {
       '',
     ],
     [
-      'feed hints delivered from the burst on (a terminal pulls that feed on each; these sockets only count them)',
+      `feed hints delivered from the burst on (a terminal pulls that feed on each; ${r.swarmDone.pulls.customers.pulls + r.swarmDone.pulls.catalog.pulls > 0 ? 'so do these sockets, --pull-feeds' : 'these sockets only count them'})`,
       `customers:changed ${n(r.swarmDone.hints.customers)} (${(r.swarmDone.hints.customers / Math.max(1, c.latency.liveDeliveries)).toFixed(2)} per live alert delivery), catalog:changed ${n(r.swarmDone.hints.catalog)}`,
       '',
     ],
-    ...(r.swarmDone.pulls.pulls > 0
-      ? [
-          <[string, string, string]>[
-            'customer-feed pulls the hints caused (--pull-feeds: one at a time per terminal, hints during a pull fold into one more)',
-            `${n(r.swarmDone.pulls.pulls)} pulls, ${n(r.swarmDone.pulls.pages)} pages, ${n(r.swarmDone.pulls.rows)} rows, ${n(r.swarmDone.pulls.failed)} failed; a page p50 ${ms(percentile(sortedMs(r.swarmDone.pulls.pageMs), 50))}, p99 ${ms(percentile(sortedMs(r.swarmDone.pulls.pageMs), 99))}`,
-            '',
-          ],
-        ]
-      : []),
+    ...(['customers', 'catalog'] as const)
+      .filter((feed) => r.swarmDone.pulls[feed].pulls > 0)
+      .map((feed): [string, string, string] => {
+        const p = r.swarmDone.pulls[feed];
+        const pages = sortedMs(p.pageMs);
+        return [
+          `${feed === 'customers' ? 'customer' : 'catalog'}-feed pulls the hints caused (--pull-feeds: one at a time per terminal, hints during a pull fold into one more)`,
+          `${n(p.pulls)} pulls, ${n(p.pages)} pages, ${n(p.rows)} rows, ${n(p.failed)} failed; a page p50 ${ms(percentile(pages, 50))}, p99 ${ms(percentile(pages, 99))}`,
+          '',
+        ];
+      }),
     [
       'orders exactly once',
       `${n(o.generated)} of ${n(r.ordersRate * r.seconds)} made (${n(r.unsent.orders)} never started); acknowledged ${n(o.accepted)} accepted + ${n(o.duplicate)} duplicate, ${n(o.rejected)} rejected, ${n(o.unacknowledged)} unacknowledged; ${n(o.retried)} resent under the same id; rows in the database ${n(o.rows)} (${n(o.distinctRows)} distinct ids, ${n(o.rowsTotal)} in all); acknowledged but missing ${n(o.ackedNotStored)}, stored but never acknowledged ${n(o.storedNotAcked)}`,

@@ -36,13 +36,15 @@ export type SwarmCommand =
   | {
       type: 'measure';
       /**
-       * Pull the customer feed on each `customers:changed` from here on, as a terminal does, every
-       * socket starting at this cursor (the feed's head when the burst starts); absent: only count
-       * the hints.
+       * Pull the customer feed on each `customers:changed` and the catalog feed on each
+       * `catalog:changed` from here on, as a terminal does, every socket starting at these cursors
+       * (the feeds' heads when the burst starts); absent: only count the hints.
        */
-      pullFrom?: string;
+      pullFrom?: Record<Feed, string>;
     }
   | { type: 'stop' };
+/** The feeds a terminal pulls on a hint (renderer/sync/live-events.ts), as the swarm models them. */
+export type Feed = 'customers' | 'catalog';
 /** One alert seen by one socket: [alertId, `storeId:customerId`, received at, socket, 0 live | 1 catch-up]. */
 export type AlertSeen = [string, string, number, number, 0 | 1];
 /** One reconnect: [socket, disconnected at, connected at, node, catch-up answered at, alerts in it]. */
@@ -52,7 +54,7 @@ export type SwarmReport =
   | { type: 'connected'; count: number; rssBytes: number }
   | { type: 'alerts'; items: AlertSeen[] }
   /** milliseconds per feed page request since the previous report (sent like `alerts`) */
-  | { type: 'pageMs'; items: number[] }
+  | { type: 'pageMs'; feed: Feed; items: number[] }
   | { type: 'reconnects'; items: Reconnect[] }
   | {
       type: 'done';
@@ -67,16 +69,17 @@ export type SwarmReport =
        * (renderer/sync/live-events.ts); these sockets only count them
        */
       hints: { customers: number; catalog: number };
-      /** with `pullFrom`: the customer-feed pulls the hints caused (see `FeedPulls`) */
-      pulls: FeedPulls;
+      /** with `pullFrom`: the feed pulls the hints caused (see `FeedPulls`), per feed */
+      pulls: Record<Feed, FeedPulls>;
       rssBytes: number;
     }
   | { type: 'error'; message: string };
 
 /**
- * A terminal's answer to `customers:changed` (renderer/sync/feed-pull.ts): pull the store's feed
- * from its cursor, page by page (2,000 rows; the first page of a pull counts `total`), one pull at
- * a time per terminal — hints arriving during a pull make one more pull after it.
+ * A terminal's answer to `customers:changed` or `catalog:changed` (renderer/sync/feed-pull.ts):
+ * pull that feed of its store from its cursor, page by page (2,000 rows; the first page of a pull
+ * counts `total`), one pull of a feed at a time per terminal — hints arriving during a pull make
+ * one more pull after it.
  */
 export type FeedPulls = {
   pulls: number;
@@ -101,35 +104,40 @@ let reconnects: Reconnect[] = [];
 let catchUpFailures = 0;
 const hints = { customers: 0, catalog: 0 };
 let counting = false;
-/** `measure`'s `pullFrom`: pull on each customers hint from then on (else null: count only) */
-let pullFrom: string | null = null;
-const pulls: FeedPulls = { pulls: 0, pages: 0, rows: 0, failed: 0, pageMs: [] };
-const customersPath = `${API_PREFIX}${endpointPath(endpoints.syncCustomers)}`;
+/** `measure`'s `pullFrom`: pull on each feed hint from then on (else null: count only) */
+let pullFrom: Record<Feed, string> | null = null;
+const noPulls = (): FeedPulls => ({ pulls: 0, pages: 0, rows: 0, failed: 0, pageMs: [] });
+const pulls: Record<Feed, FeedPulls> = { customers: noPulls(), catalog: noPulls() };
+const feedPaths: Record<Feed, string> = {
+  customers: `${API_PREFIX}${endpointPath(endpoints.syncCustomers)}`,
+  catalog: `${API_PREFIX}${endpointPath(endpoints.syncCatalog)}`,
+};
 /** Feed page size and pull rounds as the terminal's (DEFAULT_PAGE_SIZE, MAX_PAGE_ROUNDS). */
 const PAGE_SIZE = 2_000;
 
 /** One terminal's feed puller: a pull at a time, hints during it folded into one more. */
-function feedPuller(token: string, url: () => string) {
+function feedPuller(feed: Feed, token: string, url: () => string) {
+  const counts = pulls[feed];
   let cursor: string | null = null;
   let running = false;
   let again = false;
   const pullOnce = async () => {
-    cursor ??= pullFrom!;
+    cursor ??= pullFrom![feed];
     for (let first = true; ; first = false) {
       const started = now();
       const answer = await http.get(
-        `${url()}${customersPath}?after=${cursor}&limit=${PAGE_SIZE}&withTotal=${first}`,
+        `${url()}${feedPaths[feed]}?after=${cursor}&limit=${PAGE_SIZE}&withTotal=${first}`,
         { authorization: `Bearer ${token}` },
       );
-      pulls.pageMs.push(now() - started);
-      pulls.pages += 1;
+      counts.pageMs.push(now() - started);
+      counts.pages += 1;
       if (answer.status !== 200) throw new Error(`feed pull: HTTP ${answer.status}`);
       const page = JSON.parse(answer.body) as {
         items: unknown[];
         cursor: string;
         hasMore: boolean;
       };
-      pulls.rows += page.items.length;
+      counts.rows += page.items.length;
       cursor = page.cursor;
       if (!page.hasMore) return;
     }
@@ -144,8 +152,8 @@ function feedPuller(token: string, url: () => string) {
     void (async () => {
       do {
         again = false;
-        pulls.pulls += 1;
-        await pullOnce().catch(() => (pulls.failed += 1));
+        counts.pulls += 1;
+        await pullOnce().catch(() => (counts.failed += 1));
       } while (again);
       running = false;
     })();
@@ -156,10 +164,16 @@ let balancer: Balancer | null = null;
 let offset = 0;
 const http = keepAliveClient(200);
 const lag = monitorEventLoopDelay({ resolution: 10 });
+/** The page times since the last report, per feed (then forgotten here). */
+const sendPageTimes = () => {
+  for (const feed of ['customers', 'catalog'] as const) {
+    if (pulls[feed].pageMs.length > 0) send({ type: 'pageMs', feed, items: pulls[feed].pageMs });
+    pulls[feed].pageMs = [];
+  }
+};
 const flush = setInterval(() => {
   if (alerts.length > 0) send({ type: 'alerts', items: alerts });
-  if (pulls.pageMs.length > 0) send({ type: 'pageMs', items: pulls.pageMs });
-  pulls.pageMs = [];
+  sendPageTimes();
   if (reconnects.length > 0) send({ type: 'reconnects', items: reconnects });
   alerts = [];
   reconnects = [];
@@ -204,16 +218,20 @@ function open(index: number, urls: readonly string[], token: string, failover: b
     ]);
   });
   // The node this socket is connected to now (a failover moves it).
-  const pull = feedPuller(token, () =>
-    (socket.io as unknown as { uri: string }).uri.replace(/\/terminal$/, ''),
-  );
+  const node = () => (socket.io as unknown as { uri: string }).uri.replace(/\/terminal$/, '');
+  const pull = {
+    customers: feedPuller('customers', token, node),
+    catalog: feedPuller('catalog', token, node),
+  };
   socket.on('customers:changed', () => {
     if (!counting) return;
     hints.customers += 1;
-    pull();
+    pull.customers();
   });
   socket.on('catalog:changed', () => {
-    if (counting) hints.catalog += 1;
+    if (!counting) return;
+    hints.catalog += 1;
+    pull.catalog();
   });
   if (!failover) return socket;
   // The manager keeps the URL it was made with; a load balancer would route the reconnect, so the
@@ -309,7 +327,7 @@ process.on('message', (command: SwarmCommand) => {
     lag.disable();
     clearInterval(flush);
     if (alerts.length > 0) send({ type: 'alerts', items: alerts });
-    if (pulls.pageMs.length > 0) send({ type: 'pageMs', items: pulls.pageMs });
+    sendPageTimes();
     if (reconnects.length > 0) send({ type: 'reconnects', items: reconnects });
     const done: SwarmReport = {
       type: 'done',
@@ -319,7 +337,10 @@ process.on('message', (command: SwarmCommand) => {
       catchUpFailures,
       hints,
       // the page times went in `pageMs` reports (one message of them all could be megabytes)
-      pulls: { ...pulls, pageMs: [] },
+      pulls: {
+        customers: { ...pulls.customers, pageMs: [] },
+        catalog: { ...pulls.catalog, pageMs: [] },
+      },
       rssBytes,
     };
     // Disconnected once the last report is written: a channel closed with messages still queued
