@@ -131,6 +131,8 @@ const KILLED = 1;
 const CUSTOMERS = Math.max(1_000, RATE * SECONDS);
 const now = () => performance.timeOrigin + performance.now();
 const n = (x: number) => x.toLocaleString('en-US');
+/** Seconds of the CPU reading at rest before the burst (sockets connected, nothing sent). */
+const REST_SECONDS = 10;
 /** Seconds past the burst's end the generators may still start calls (the backlog). */
 const GRACE_S = 30;
 
@@ -427,6 +429,17 @@ async function main(): Promise<ChainResult> {
     { name: 'PostgreSQL (this database)', pids: await backendPids() },
     ...(redis ? [{ name: 'Redis (shared)', pids: [redis] }] : []),
   ];
+  // At rest first: the sockets connected, nothing sent — what the nodes and PostgreSQL spend on
+  // holding 12,000 terminals (heartbeats, periodic checks), which the burst pays on top.
+  const restStart = readCpu(probes);
+  const restMachine = machineSeconds();
+  const restFrom = now();
+  await sleep(REST_SECONDS * 1000);
+  const atRest = {
+    cpu: cpuUsed(restStart, readCpu(probes)),
+    seconds: (now() - restFrom) / 1000,
+    machineBusy: (machineSeconds().busy - restMachine.busy) / ((now() - restFrom) / 1000),
+  };
   const cpuStart = readCpu(probes);
   const machineStart = machineSeconds();
   const dropsAtBurst = listenDrops();
@@ -545,6 +558,7 @@ async function main(): Promise<ChainResult> {
     burstSeconds: seconds,
     memory: { rssEmpty, rssSetUp, rssConnected, rssAtKill, rssEnd, swarmRss },
     cpu: {
+      atRest,
       atKill: cpuAtKill,
       end: cpuEnd,
       probes: probes.map((p) => p.name),

@@ -61,6 +61,8 @@ export type ChainResult = {
   };
   /** CPU seconds used since the burst's start, per probe: at the kill and at the end */
   cpu: {
+    /** CPU seconds per probe over a window before the burst: sockets connected, nothing sent */
+    atRest: { cpu: Map<string, number>; seconds: number; machineBusy: number };
     atKill: Map<string, number> | null;
     end: Map<string, number>;
     probes: string[];
@@ -342,6 +344,11 @@ export function renderChainSection(r: ChainResult): string {
     [
       `memory, socket ${children(r)} (RSS)`,
       `${mib(r.memory.swarmRss)} for ${n(r.connected)} socket.io clients (${kib(r.memory.swarmRss / r.connected)} each, the baseline included)`,
+      '',
+    ],
+    [
+      `CPU, cores used (of 2) at rest: the ${n(r.connected)} sockets connected, nothing sent (${r.cpu.atRest.seconds.toFixed(0)} s before the burst)`,
+      `${r.cpu.probes.map((name) => `${name} ${((r.cpu.atRest.cpu.get(name) ?? Number.NaN) / r.cpu.atRest.seconds).toFixed(2)}`).join('; ')}; whole machine ${r.cpu.atRest.machineBusy.toFixed(2)}`,
       '',
     ],
     [
