@@ -14,19 +14,26 @@ export function bearerToken(request: FastifyRequest): string | null {
 }
 
 /**
- * Resolves a terminal by its token's hash (`hashSecret`; revoked ones are refused). REST and
- * socket handshakes reach it through each node's cache (auth/terminal-cache.ts).
+ * Resolves terminals by their tokens' hashes (`hashSecret`; revoked ones are refused), several in
+ * one statement: the hashes found, each with its terminal. REST and socket handshakes reach it
+ * through each node's cache (auth/terminal-cache.ts), which sends the lookups that come in
+ * together — a dead node's terminals reconnecting to a survivor — as one statement.
  */
-export async function terminalForTokenHash(
+export async function terminalsForTokenHashes(
   db: Queryable,
-  tokenHash: string,
-): Promise<TerminalPrincipal | null> {
-  const rows = await db.query<{ id: string; store_id: string; name: string }>(
-    'select id, store_id, name from terminals where token_hash = $1 and revoked_at is null',
-    [tokenHash],
+  tokenHashes: readonly string[],
+): Promise<Map<string, TerminalPrincipal>> {
+  const rows = await db.query<{ id: string; store_id: string; name: string; token_hash: string }>(
+    `select id, store_id, name, token_hash from terminals
+      where token_hash = any($1::text[]) and revoked_at is null`,
+    [tokenHashes],
   );
-  const row = rows[0];
-  return row ? { terminalId: row.id, storeId: row.store_id, name: row.name } : null;
+  return new Map(
+    rows.map((row) => [
+      row.token_hash,
+      { terminalId: row.id, storeId: row.store_id, name: row.name },
+    ]),
+  );
 }
 
 /** A terminal may only touch its own store's data. */

@@ -7,11 +7,16 @@ import {
   TERMINAL_LOOKUP_MAX_READS,
 } from './terminal-cache';
 
-/** A terminals table of `tokens` (token → terminal id), counting lookups; `revoked` hides one. */
+/**
+ * A terminals table of `tokens` (token → terminal id), counting lookups (statements) and the
+ * hashes each asked for (`params`, flat); `revoked` hides one.
+ */
 function fakeDb(tokens: Record<string, string>) {
   const state = {
     lookups: 0,
     params: [] as unknown[],
+    /** the hashes of each statement, in the order sent */
+    batches: [] as string[][],
     revoked: new Set<string>(),
     /** a lookup waits for this when set (to interleave an eviction) */
     gate: null as Promise<void> | null,
@@ -19,11 +24,12 @@ function fakeDb(tokens: Record<string, string>) {
   const db: Queryable = {
     query: async <T>(_sql: string, params?: readonly unknown[]) => {
       state.lookups += 1;
-      state.params.push(params?.[0]);
-      const hash = params?.[0];
-      const hit = Object.entries(tokens).find(([token]) => hashSecret(token) === hash);
-      const rows =
-        hit && !state.revoked.has(hit[1]) ? [{ id: hit[1], store_id: 's1', name: hit[1] }] : [];
+      const hashes = params?.[0] as string[];
+      state.params.push(...hashes);
+      state.batches.push([...hashes]);
+      const rows = Object.entries(tokens)
+        .filter(([token, id]) => hashes.includes(hashSecret(token)) && !state.revoked.has(id))
+        .map(([token, id]) => ({ id, store_id: 's1', name: id, token_hash: hashSecret(token) }));
       // Read, then answered late (when a test holds the gate).
       if (state.gate) await state.gate;
       return rows as T[];
@@ -174,6 +180,27 @@ describe('terminal principal cache', () => {
     });
     expect(state.lookups).toBe(TERMINAL_LOOKUP_MAX_READS);
     expect(await cache.resolve(db, 'a')).toMatchObject({ terminalId: 'A' });
+  });
+
+  it('looks up many tokens asked at once in few statements, each answered its own', async () => {
+    // A dead node's terminals reconnecting to this one: 100 handshakes in the same moment.
+    const tokens = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`tok${i}`, `T${i}`]));
+    const { db, state } = fakeDb(tokens);
+    state.revoked.add('T7');
+    const cache = createTerminalPrincipalCache({ ttlMs: 10_000 });
+    const asked = [...Object.keys(tokens), 'unknown'];
+    const answers = await Promise.all(asked.map((t) => cache.resolve(db, t)));
+    expect(answers.map((p) => p?.terminalId ?? null)).toEqual(
+      asked.map((t) => (t === 'unknown' || t === 'tok7' ? null : tokens[t])),
+    );
+    // Two statements go at once (each alone), the rest wait and share the next.
+    expect(state.lookups).toBe(3);
+    expect(state.batches.map((b) => b.length)).toEqual([1, 1, 99]);
+    // Remembered: asked again, nothing is read but the refused ones.
+    await Promise.all(asked.map((t) => cache.resolve(db, t)));
+    expect(state.batches.slice(3).flat().sort()).toEqual(
+      [hashSecret('tok7'), hashSecret('unknown')].sort(),
+    );
   });
 
   it('shares one lookup among concurrent callers of one token', async () => {

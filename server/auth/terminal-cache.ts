@@ -1,6 +1,7 @@
-import type { Queryable } from '../db/database';
+import { createBatcher, fulfilled, perDatabase } from '../db/batcher';
+import { isConnectionError, type Queryable } from '../db/database';
 import { unavailable } from '../http/errors';
-import { terminalForTokenHash, type TerminalPrincipal } from './guards';
+import { terminalsForTokenHashes, type TerminalPrincipal } from './guards';
 import { hashSecret } from './secrets';
 
 /** Terminals a node remembers at most (a chain has ~6,000 a node; an entry is ~300 bytes). */
@@ -12,11 +13,31 @@ export const TERMINAL_CACHE_MAX_TTL_MS = 30_000;
  * it was under way; then the caller is answered 503 / `unavailable` and tries again.
  */
 export const TERMINAL_LOOKUP_MAX_READS = 5;
+/**
+ * Token lookups one statement carries at most, and statements under way at once per node: a
+ * dead node's 6,000 terminals reconnecting to a survivor are ≈ 30 statements, not 6,000 (each its
+ * own round trip, parse and pooled connection while the survivor accepts them).
+ */
+export const TOKEN_LOOKUP_BATCH = 200;
+export const TOKEN_LOOKUPS_IN_FLIGHT = 2;
+const tokenLookupsOf = perDatabase((db: Queryable) =>
+  createBatcher(
+    async (hashes: readonly string[]) => {
+      const found = await terminalsForTokenHashes(db, hashes);
+      return fulfilled(hashes.map((hash) => found.get(hash) ?? null));
+    },
+    {
+      maxBatch: TOKEN_LOOKUP_BATCH,
+      inFlight: TOKEN_LOOKUPS_IN_FLIGHT,
+      failsWaiting: isConnectionError,
+    },
+  ),
+);
 /** Evictions remembered for the lookups under way; beyond, those lookups all read again. */
 const EVICTIONS_KEPT = 10_000;
 
 /**
- * Resolves terminal tokens (`terminalForTokenHash`), remembering positive answers in this node's
+ * Resolves terminal tokens (`terminalsForTokenHashes`), remembering positive answers in this node's
  * memory so a reconnecting terminal's handshake and its catch-up `GET /alerts?since=` cost one
  * query between them, not one each (bench:chain's failover: ~6,000 terminals reconnecting to the
  * survivor within a second or two, where every query slows the loop that accepts connections).
@@ -93,7 +114,9 @@ export function createTerminalPrincipalCache(options: {
       let principal: TerminalPrincipal | null;
       let overlapped: boolean;
       try {
-        principal = await terminalForTokenHash(db, hash);
+        // With the lookups of other tokens that come in meanwhile (one statement): the read
+        // starts after this call, so what it answers is at least as new as an unbatched read.
+        principal = await tokenLookupsOf(db)(hash);
         overlapped = principal !== null && evictedSince(principal.terminalId, startedAt);
       } finally {
         reading -= 1;

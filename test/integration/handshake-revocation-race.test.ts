@@ -20,7 +20,7 @@ import {
 } from '../support/terminal-socket';
 
 /**
- * What a lookup of `token` sends PostgreSQL (server/auth/guards.ts, `terminalForTokenHash`): its
+ * What a lookup of `token` sends PostgreSQL (server/auth/guards.ts, `terminalsForTokenHashes`): its
  * hash, the statement's parameter (the statement itself is prepared once per connection).
  */
 const lookupOf = (token: string) => hashSecret(token);
