@@ -10,7 +10,11 @@
  * commits: an autocommit statement counts one, a transaction one), and alert latency.
  *
  *   npx tsx test/bench/presence-cpu-bench.ts [--stores 1000] [--seconds 20] [--concurrency 64]
- *     [--profile /tmp/prof] [--pg postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--rate <events/s>] [--profile /tmp/prof]
+ *
+ * `--rate` sends at that fixed rate instead (an open loop, at most `--concurrency` outstanding):
+ * what an event costs below saturation, where a node's arrivals rarely share a statement
+ * (bench:chain at 200 arrivals/s, 2026-12-06). [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *     [--redis redis://127.0.0.1:6379/13]
  *
  * `--profile <dir>` runs the hub with `--cpu-prof` into that folder (written on its graceful stop).
@@ -28,6 +32,7 @@ import {
   freshPgDatabase,
   hubErrors,
   benchLifecycle,
+  openLoop,
   openDatabaseProbe,
   percentile,
   setUpBenchChain,
@@ -43,8 +48,13 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     concurrency: { type: 'string', default: '64' },
     profile: { type: 'string' },
+    rate: { type: 'string' },
   },
 });
+/** events/s of the open loop; null: the closed loop of `--concurrency` at saturation */
+const RATE = args.rate === undefined ? null : Number(args.rate);
+if (RATE !== null && !(Number.isInteger(RATE) && RATE > 0 && RATE <= 2_000))
+  throw new Error('--rate must be a whole number between 1 and 2000');
 const STORES = Number(args.stores);
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
@@ -105,30 +115,33 @@ async function main() {
     const until = performance.now() + seconds * 1000;
     let answered = 0;
     let alerts = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (performance.now() < until) {
-          const k = next++;
-          const store = fx.stores[k % STORES]!;
-          const memberCode = fx.memberCodes[Math.floor(k / STORES) % fx.memberCodes.length]!;
-          sentAt.set(`${store.id}:${fx.idByMemberCode.get(memberCode)}`, now());
-          const answer = await client
-            .post(
-              url,
-              { customer: { memberCode }, storeId: store.id, source: 'wifi' },
-              { 'x-integration-key': TEST_INTEGRATION_KEY },
-            )
-            .catch((e: unknown) => ({ status: 0, body: String(e) }));
-          if (answer.status !== 202) {
-            const why = `HTTP ${answer.status}`;
-            failures.set(why, (failures.get(why) ?? 0) + 1);
-            continue;
-          }
-          answered += 1;
-          if ((JSON.parse(answer.body) as { alertId: string | null }).alertId) alerts += 1;
-        }
-      }),
-    );
+    const send = async () => {
+      const k = next++;
+      const store = fx.stores[k % STORES]!;
+      const memberCode = fx.memberCodes[Math.floor(k / STORES) % fx.memberCodes.length]!;
+      sentAt.set(`${store.id}:${fx.idByMemberCode.get(memberCode)}`, now());
+      const answer = await client
+        .post(
+          url,
+          { customer: { memberCode }, storeId: store.id, source: 'wifi' },
+          { 'x-integration-key': TEST_INTEGRATION_KEY },
+        )
+        .catch((e: unknown) => ({ status: 0, body: String(e) }));
+      if (answer.status !== 202) {
+        const why = `HTTP ${answer.status}`;
+        failures.set(why, (failures.get(why) ?? 0) + 1);
+        return;
+      }
+      answered += 1;
+      if ((JSON.parse(answer.body) as { alertId: string | null }).alertId) alerts += 1;
+    };
+    if (RATE !== null) await openLoop(RATE, seconds, CONCURRENCY, send);
+    else
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (performance.now() < until) await send();
+        }),
+      );
     return { answered, alerts };
   };
 
@@ -154,7 +167,7 @@ async function main() {
   const perEvent = (seconds: number) => ((seconds * 1000) / answered).toFixed(2);
   console.log(
     `answered ${answered} in ${elapsed.toFixed(1)} s = ${(answered / elapsed).toFixed(0)} events/s ` +
-      `(${alerts} alerts); concurrency ${CONCURRENCY}`,
+      `(${alerts} alerts); ${RATE === null ? `concurrency ${CONCURRENCY}` : `open loop at ${RATE}/s, at most ${CONCURRENCY} outstanding`}`,
   );
   console.log(
     `CPU ms/event: hub ${perEvent(cpu.groups.hub)}, PostgreSQL ${perEvent(cpu.pg)} ` +
