@@ -435,10 +435,12 @@ async function main(): Promise<ChainResult> {
   const restMachine = machineSeconds();
   const restFrom = now();
   await sleep(REST_SECONDS * 1000);
+  const restCpu = cpuUsed(restStart, readCpu(probes));
+  const restSeconds = (now() - restFrom) / 1000;
   const atRest = {
-    cpu: cpuUsed(restStart, readCpu(probes)),
-    seconds: (now() - restFrom) / 1000,
-    machineBusy: (machineSeconds().busy - restMachine.busy) / ((now() - restFrom) / 1000),
+    cpu: restCpu,
+    seconds: restSeconds,
+    machineBusy: (machineSeconds().busy - restMachine.busy) / restSeconds,
   };
   const cpuStart = readCpu(probes);
   const machineStart = machineSeconds();

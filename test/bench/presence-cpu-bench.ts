@@ -10,12 +10,12 @@
  * commits: an autocommit statement counts one, a transaction one), and alert latency.
  *
  *   npx tsx test/bench/presence-cpu-bench.ts [--stores 1000] [--seconds 20] [--concurrency 64]
- *     [--rate <events/s>] [--profile /tmp/prof]
+ *     [--rate <events/s>] [--profile /tmp/prof] [--pg postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--redis redis://127.0.0.1:6379/13]
  *
  * `--rate` sends at that fixed rate instead (an open loop, at most `--concurrency` outstanding):
  * what an event costs below saturation, where a node's arrivals rarely share a statement
- * (bench:chain at 200 arrivals/s, 2026-12-06). [--pg postgres://postgres@127.0.0.1:5432/postgres]
- *     [--redis redis://127.0.0.1:6379/13]
+ * (bench:chain at 200 arrivals/s, 2026-12-06).
  *
  * `--profile <dir>` runs the hub with `--cpu-prof` into that folder (written on its graceful stop).
  * The database is dropped at the end; the hub and the socket child are stopped. 127.0.0.1 only.
@@ -112,7 +112,6 @@ async function main() {
   const failures = new Map<string, number>();
   let next = 0;
   const run = async (seconds: number) => {
-    const until = performance.now() + seconds * 1000;
     let answered = 0;
     let alerts = 0;
     const send = async () => {
@@ -136,12 +135,14 @@ async function main() {
       if ((JSON.parse(answer.body) as { alertId: string | null }).alertId) alerts += 1;
     };
     if (RATE !== null) await openLoop(RATE, seconds, CONCURRENCY, send);
-    else
+    else {
+      const until = performance.now() + seconds * 1000;
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           while (performance.now() < until) await send();
         }),
       );
+    }
     return { answered, alerts };
   };
 

@@ -44,7 +44,8 @@ export type SwarmCommand =
     }
   | { type: 'stop' };
 /** The feeds a terminal pulls on a hint (renderer/sync/live-events.ts), as the swarm models them. */
-export type Feed = 'customers' | 'catalog';
+const FEEDS = ['customers', 'catalog'] as const;
+export type Feed = (typeof FEEDS)[number];
 /** One alert seen by one socket: [alertId, `storeId:customerId`, received at, socket, 0 live | 1 catch-up]. */
 export type AlertSeen = [string, string, number, number, 0 | 1];
 /** One reconnect: [socket, disconnected at, connected at, node, catch-up answered at, alerts in it]. */
@@ -166,7 +167,7 @@ const http = keepAliveClient(200);
 const lag = monitorEventLoopDelay({ resolution: 10 });
 /** The page times since the last report, per feed (then forgotten here). */
 const sendPageTimes = () => {
-  for (const feed of ['customers', 'catalog'] as const) {
+  for (const feed of FEEDS) {
     if (pulls[feed].pageMs.length > 0) send({ type: 'pageMs', feed, items: pulls[feed].pageMs });
     pulls[feed].pageMs = [];
   }
