@@ -169,7 +169,9 @@ export function directOps(db: Db): AdminOps {
     resetPin: (id, pin) => resetGuidePin(db, id, pin, 'admin_cli'),
     listTerminals: (storeId) => listTerminals(db, storeId),
     addTerminal: (input) => createTerminal(db, input, 'admin_cli'),
-    revokeTerminal: (id) => revokeTerminal(db, id, 'admin_cli'),
+    revokeTerminal: async (id) => {
+      await revokeTerminal(db, id, 'admin_cli');
+    },
     // Without a running hub nobody tells the terminals now; they see the tombstone on their next
     // pull (every reconnect and every customers:changed runs one).
     eraseCustomer: async (input) => {

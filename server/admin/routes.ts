@@ -76,9 +76,9 @@ export function registerAdminRoutes(api: FastifyInstance, ctx: HubContext): void
     reply.status(201).send(await createTerminal(db, body, 'admin_rest')),
   );
   onEndpoint(api, endpoints.adminRevokeTerminal, async ({ params: { id } }) => {
-    await revokeTerminal(db, id, 'admin_rest');
+    const { tokenHash } = await revokeTerminal(db, id, 'admin_rest');
     // Answers once every node forgot the terminal's cached principal (realtime.ts).
-    await ctx.realtime.revokeTerminal(id);
+    await ctx.realtime.revokeTerminal(id, tokenHash);
     return { ok: true as const };
   });
   // Erasure on request for IT / the data-protection officer, same as the integration API.

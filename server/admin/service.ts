@@ -125,11 +125,16 @@ export async function createTerminal(
   return { id, storeId: input.storeId, name: input.name, token };
 }
 
-export async function revokeTerminal(db: Db, terminalId: string, by: AdminChannel): Promise<void> {
-  await db.transaction(async (tx) => {
-    const rows = await tx.query<{ id: string; store_id: string }>(
+/** Revokes a terminal; the hash of the token it cut off (the terminal's current one). */
+export async function revokeTerminal(
+  db: Db,
+  terminalId: string,
+  by: AdminChannel,
+): Promise<{ tokenHash: string }> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string; store_id: string; token_hash: string }>(
       `update terminals set revoked_at = coalesce(revoked_at, now()) where id = $1
-       returning id, store_id`,
+       returning id, store_id, token_hash`,
       [terminalId],
     );
     const row = rows[0];
@@ -144,6 +149,7 @@ export async function revokeTerminal(db: Db, terminalId: string, by: AdminChanne
       storeId: row.store_id,
       terminalId: row.id,
     });
+    return { tokenHash: row.token_hash };
   });
 }
 

@@ -101,9 +101,10 @@ export type Realtime = {
    * Call after the revocation is committed: every node forgets the terminal's cached principal
    * (terminal-auth.ts: resolves once the others acknowledged, after 2 s at most, at once while
    * Redis is down), then the terminal is told and its sockets dropped on every node
-   * (socket-revocation.ts).
+   * (socket-revocation.ts). `tokenHash`: the hash of the token the revocation cut off (a socket on
+   * a newer token, after a re-issue, stays).
    */
-  revokeTerminal(terminalId: string): Promise<void>;
+  revokeTerminal(terminalId: string, tokenHash: string): Promise<void>;
   /**
    * Readiness of the Redis link: 'off' without REDIS_URL, else 'up' when both connections are
    * ready and subscribed (cross-node delivery works), 'down' during an outage.
@@ -352,11 +353,11 @@ export async function createRealtime(options: {
       redis?.onRestored(listener);
     },
     terminalForToken: (token) => terminalAuth.resolve(token),
-    revokeTerminal: async (terminalId) => {
+    revokeTerminal: async (terminalId, tokenHash) => {
       // Forgotten everywhere first: a socket dropped below that reconnects to another node at
       // once finds no cached principal there.
       await terminalAuth.evictEverywhere(terminalId);
-      revocation.announce(terminalId);
+      revocation.announce(terminalId, tokenHash);
     },
     redisState: () => redis?.state() ?? 'off',
     async close() {

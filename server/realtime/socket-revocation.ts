@@ -16,7 +16,8 @@ const REVOKE_HERE = 'terminal:revoke-here';
  *
  * - `announce`: through the hub (REST revoke) and the periodic check — the terminal is told
  *   `terminal:revoked`, then its sockets are dropped, on every node (each node its own, through
- *   Redis; a socket is told once whichever announcement reaches its node first);
+ *   Redis; a socket is told once whichever announcement reaches its node first). The other nodes
+ *   read the terminal's row before they tell: it may have been re-issued since;
  * - `dropAnnounced`: a revocation or re-issue announced by PostgreSQL at commit (hub:admin in
  *   direct mode, the demo seed, the hub itself; server/db/terminal-revocations.ts). Every node
  *   hears it, so each drops its own sockets at once;
@@ -64,31 +65,52 @@ export function createSocketRevocation(options: {
    * periodic check can come round again before the drop has run on a loaded node.
    */
   const told = new WeakSet<TerminalSocket>();
-  /** Tells this node's sockets of a revoked terminal (those not told yet), then drops them. */
-  const announceHere = (terminalId: string) => {
+  /**
+   * Tells this node's sockets of a revoked terminal that `which` picks (those not told yet), then
+   * drops the ones it picks once the message has flushed — picked again then: a socket that joined
+   * on the revoked token meanwhile goes too, one on a token issued since stays.
+   */
+  const tellAndDrop = (terminalId: string, which: (socket: TerminalSocket) => boolean) => {
     for (const socket of localSocketsOf(terminalId)) {
-      if (told.has(socket)) continue;
+      if (!which(socket) || told.has(socket)) continue;
       told.add(socket);
       socket.emit('terminal:revoked', REVOKED);
     }
-    // Let the revoke message flush before the sockets go.
-    setTimeout(
-      () => terminals.local.in(terminalRoom(terminalId)).disconnectSockets(true),
-      FLUSH_MS,
-    ).unref();
+    setTimeout(() => {
+      for (const socket of localSocketsOf(terminalId)) if (which(socket)) socket.disconnect(true);
+    }, FLUSH_MS).unref();
+  };
+  /** The terminal's sockets here now, and any on the revoked token (hash) later. */
+  const revokedSockets = (terminalId: string, tokenHash: string | undefined) => {
+    const present = new Set(localSocketsOf(terminalId));
+    return (socket: TerminalSocket) =>
+      present.has(socket) || (tokenHash !== undefined && tokenHashes.get(socket) === tokenHash);
   };
   /**
-   * Tells a revoked terminal, then drops its sockets, on every node: each node tells and drops its
-   * own (`announceHere`, so a socket another announcement already told is not told again). This
-   * node's are dropped directly: what goes through Redis does not arrive during an outage, and a
-   * revoked terminal would have stayed connected (and kept getting its store's alerts).
+   * The token with this hash was revoked (this node saw the commit): its sockets are told and
+   * dropped. A socket of the terminal on another token is not told on this word alone: the
+   * terminal may have been re-issued since (a revoke, then a new token, then a reconnect, faster
+   * than this announcement) — the terminal's row decides (`dropAnnounced`).
    */
-  const announce = (terminalId: string) => {
-    announceHere(terminalId);
+  const revokedHere = (terminalId: string, tokenHash: string) => {
+    const onRevokedToken = (socket: TerminalSocket) => tokenHashes.get(socket) === tokenHash;
+    tellAndDrop(terminalId, onRevokedToken);
+    if (localSocketsOf(terminalId).some((socket) => !onRevokedToken(socket)))
+      void dropAnnounced(terminalId);
+  };
+  /**
+   * Tells a revoked terminal, then drops its sockets, on every node. This node's are dropped
+   * directly: what goes through Redis does not arrive during an outage, and a revoked terminal
+   * would have stayed connected (and kept getting its store's alerts). The other nodes read the
+   * terminal's row first (`dropAnnounced`): the word may reach them after a re-issue, and a
+   * terminal on its new token must not be told it is revoked (it would return to enrolment).
+   */
+  const announce = (terminalId: string, tokenHash: string) => {
+    revokedHere(terminalId, tokenHash);
     options.peers?.serverSideEmit(REVOKE_HERE, terminalId);
   };
   options.peers?.on(REVOKE_HERE, (terminalId: unknown) => {
-    if (typeof terminalId === 'string') announceHere(terminalId);
+    if (typeof terminalId === 'string') void dropAnnounced(terminalId);
   });
 
   /** Drops this node's sockets of a terminal that use another token than `tokenHash`; how many. */
@@ -124,7 +146,7 @@ export function createSocketRevocation(options: {
       return;
     }
     const row = rows[0];
-    if (!row || row.revoked) announceHere(terminalId);
+    if (!row || row.revoked) tellAndDrop(terminalId, revokedSockets(terminalId, row?.token_hash));
     else dropStaleTokens(terminalId, row.token_hash);
   };
 
@@ -147,7 +169,7 @@ export function createSocketRevocation(options: {
         for (const { id, revoked, token_hash } of rows) {
           if (revoked) {
             void options.evictEverywhere(id);
-            announce(id);
+            announce(id, token_hash);
           } else if (dropStaleTokens(id, token_hash) > 0) {
             // Re-issued unannounced: no node keeps the old token in its cache either.
             void options.evictEverywhere(id);

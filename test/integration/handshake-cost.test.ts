@@ -138,8 +138,11 @@ function suite(open: () => Promise<{ db: Db; drop: () => Promise<void> }>) {
 
   it('refuses a terminal revoked through the hub at once, cache or not', async () => {
     const [revoked, other] = terminals;
-    await db.query('update terminals set revoked_at = now() where id = $1', [revoked!.id]);
-    await realtime.revokeTerminal(revoked!.id);
+    const [row] = await db.query<{ token_hash: string }>(
+      'update terminals set revoked_at = now() where id = $1 returning token_hash',
+      [revoked!.id],
+    );
+    await realtime.revokeTerminal(revoked!.id, row!.token_hash);
     expect(await realtime.terminalForToken(revoked!.token)).toBeNull();
     await expect(connectTerminal({ url }, revoked!.token)).rejects.toThrow('unauthorized');
     expect(await realtime.terminalForToken(other!.token)).toMatchObject({ terminalId: other!.id });

@@ -1,7 +1,10 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import Redis from 'ioredis';
 import pg from 'pg';
+import { Server } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '../../shared/protocol';
-import { reissueTerminalToken } from '../../server/admin/service';
+import { reissueTerminalToken, revokeTerminal } from '../../server/admin/service';
 import { openDatabase } from '../../server/db/database';
 import { notifyTerminalRevoked } from '../../server/db/terminal-revocations';
 import { callRoute } from '../support/api';
@@ -251,6 +254,134 @@ describe.skipIf(!enabled)(
         expect(current.socket.connected).toBe(true);
         expect(eventsOf(current.socket, 'terminal:revoked')).toEqual([]);
       } finally {
+        await db.close();
+      }
+    });
+
+    /**
+     * A third member of the nodes' socket.io cluster, in this process (the Redis adapter under the
+     * nodes' prefix): it sends what a node sends, and answers a node's `terminal:evict` only when
+     * the test lets it — so a REST revoke through node A waits for it.
+     */
+    const joinAsPeer = async () => {
+      const pub = new Redis(TEST_REDIS_URL!);
+      const sub = pub.duplicate();
+      const io = new Server();
+      const key = `${RUN}-revocation:io`;
+      io.adapter(createAdapter(pub, sub, { key }));
+      const held: (() => void)[] = [];
+      let holding = false;
+      io.on('terminal:evict', (_terminalId: unknown, ack: unknown) => {
+        const answer = () => (ack as (answer: string) => void)('ok');
+        if (holding) held.push(answer);
+        else answer();
+      });
+      // Counted by the nodes once subscribed: A, B and this one.
+      for (let i = 0; i < 100; i++) {
+        const [, subscribers] = (await pub.call('pubsub', 'numsub', `${key}-request#/#`)) as [
+          string,
+          number,
+        ];
+        if (subscribers >= 3) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return {
+        io,
+        /** From here on the peer keeps its acknowledgements of `terminal:evict`. */
+        hold: () => {
+          holding = true;
+        },
+        /** How many it keeps; `release` sends them. */
+        heldCount: () => held.length,
+        release: () => {
+          holding = false;
+          for (const answer of held.splice(0)) answer();
+        },
+        close: async () => {
+          // Not io.close(): attached to no HTTP server, it has no engine to close.
+          await io.of('/').adapter.close();
+          pub.disconnect();
+          sub.disconnect();
+        },
+      };
+    };
+    const until = async (what: string, done: () => Promise<boolean> | boolean) => {
+      for (let i = 0; i < 200; i++) {
+        if (await done()) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`not within 2 s: ${what}`);
+    };
+
+    it('a revocation re-issued before node A announced it leaves A’s socket on the new token alone', async () => {
+      const { id, token: oldToken } = await newTerminal('Revoked, then re-issued');
+      const sentinel = await newTerminal('Sentinel A');
+      const oldOnA = await watchedSocket(nodeA, oldToken);
+      const sentinelOnA = await watchedSocket(nodeA, sentinel.token);
+      const peer = await joinAsPeer();
+      const db = await openDatabase({ databaseUrl, dataDir: '' });
+      try {
+        // Node A commits the revocation, then waits for every node to forget the terminal before it
+        // tells the terminal's sockets: the peer holds its answer while the terminal is re-issued
+        // and reconnects on its new token.
+        peer.hold();
+        const revoked = callRoute(nodeA, endpoints.adminRevokeTerminal, { params: { id } });
+        await until('the revocation asked the peer', () => peer.heldCount() > 0);
+        const { token: newToken } = await reissueTerminalToken(db, id, 'admin_cli');
+        // The old token's socket goes (told by PostgreSQL's announcement of the revocation, or
+        // untold by the re-issue's, whichever A read first).
+        expect((await oldOnA.dropped(Date.now())).reason).toBe('io server disconnect');
+        const current = await watchedSocket(nodeA, newToken);
+        expect(peer.heldCount()).toBeGreaterThan(0);
+        peer.release();
+        expect((await revoked).status).toBe(200);
+
+        // A's own announcement comes after the socket on the new token connected. The sentinel's
+        // revocation through A afterwards: once A has dropped it, A is past the first.
+        const r = await callRoute(nodeA, endpoints.adminRevokeTerminal, {
+          params: { id: sentinel.id },
+        });
+        expect(r.status).toBe(200);
+        expect((await sentinelOnA.dropped(Date.now())).reason).toBe('io server disconnect');
+        expect(eventsOf(sentinelOnA.socket, 'terminal:revoked')).toEqual([
+          { reason: 'revoked by head office' },
+        ]);
+        expect(current.socket.connected).toBe(true);
+        expect(eventsOf(current.socket, 'terminal:revoked')).toEqual([]);
+        expect(await restStatus(nodeA, newToken)).toBe(200);
+      } finally {
+        peer.release();
+        await peer.close();
+        await db.close();
+      }
+    });
+
+    it('a node’s word of a revocation that reaches node B after a re-issue leaves B’s socket on the new token alone', async () => {
+      const { id } = await newTerminal('Word late');
+      const sentinel = await newTerminal('Sentinel B');
+      const sentinelOnB = await watchedSocket(nodeB, sentinel.token);
+      const peer = await joinAsPeer();
+      const db = await openDatabase({ databaseUrl, dataDir: '' });
+      try {
+        await revokeTerminal(db, id, 'admin_cli');
+        const { token: newToken } = await reissueTerminalToken(db, id, 'admin_cli');
+        const current = await watchedSocket(nodeB, newToken);
+        // What node A sends when it answered the revocation (socket-revocation.ts), arriving late —
+        // Redis slow, or A's process paused — after the terminal was re-issued and reconnected.
+        peer.io.serverSideEmit('terminal:revoke-here', id);
+        // The sentinel's word after it (Redis keeps the order; its revocation written without
+        // PostgreSQL's announcement, so only the word reaches B): B drops the sentinel once it has
+        // read its row, ≥ 100 ms after it looked at the re-issued terminal's sockets.
+        await db.query('update terminals set revoked_at = now() where id = $1', [sentinel.id]);
+        peer.io.serverSideEmit('terminal:revoke-here', sentinel.id);
+        expect((await sentinelOnB.dropped(Date.now())).reason).toBe('io server disconnect');
+        expect(eventsOf(sentinelOnB.socket, 'terminal:revoked')).toEqual([
+          { reason: 'revoked by head office' },
+        ]);
+        expect(current.socket.connected).toBe(true);
+        expect(eventsOf(current.socket, 'terminal:revoked')).toEqual([]);
+      } finally {
+        await peer.close();
         await db.close();
       }
     });
