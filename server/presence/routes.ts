@@ -5,11 +5,15 @@ import {
   SocketEvents,
   type AlertsResponse,
   type ClaimAck,
+  type PresenceEvent,
+  type PresenceItemResult,
+  type PresenceResponse,
 } from '../../shared/protocol';
 import { startPeriodicSweep } from '../periodic-sweep';
 import type { HubContext } from '../context';
 import { isConnectionError } from '../db/database';
 import { terminalOf } from '../http/access';
+import { HubError, unavailable } from '../http/errors';
 import { onEndpoint } from '../http/endpoint';
 import type { TerminalSocket } from '../realtime/realtime';
 import { settleAfterWrite } from '../customers/scope-runner';
@@ -27,7 +31,8 @@ export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): v
   const { db } = ctx;
   const catchUp = createAlertCatchUp(db);
 
-  onEndpoint(api, endpoints.presence, async ({ reply, body: event }) => {
+  /** Records one sighting and tells the store's terminals; what `POST /presence` answers. */
+  const sighted = async (event: PresenceEvent): Promise<PresenceResponse> => {
     // Store-scoped terminals cache her from the alert itself (issue #17): see `settleAfterWrite`.
     const withProfile = ctx.config.customerFeedScope === 'store';
     const result = await recordPresence(ctx, event, { withProfile });
@@ -43,7 +48,33 @@ export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): v
     // store feed). An entry made only by her arrival tells no terminal to pull
     // (scope-runner.ts): the alert brought the profile the pull would.
     if (result.alert) void settleAfterWrite(ctx);
-    return reply.status(202).send({ visitId: result.visitId, alertId: result.alertId });
+    return { visitId: result.visitId, alertId: result.alertId };
+  };
+
+  onEndpoint(api, endpoints.presence, async ({ reply, body: event }) =>
+    reply.status(202).send(await sighted(event)),
+  );
+
+  // A gateway's batch: the sightings run together (their lookups and writes share statements,
+  // server/presence/sightings.ts), each answered as `POST /presence` would, in order. One that
+  // fails does not fail the others; a database outage that failed every one is a 503, as above.
+  onEndpoint(api, endpoints.presenceBatch, async ({ request, reply, body: { events } }) => {
+    const settled = await Promise.allSettled(events.map(sighted));
+    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
+    if (failures.length === settled.length && failures.some(isConnectionError)) throw unavailable();
+    const results = settled.map((s): PresenceItemResult => {
+      if (s.status === 'fulfilled') return s.value;
+      const error: unknown = s.reason;
+      if (error instanceof HubError)
+        return { error: { status: error.status, code: error.code, message: error.message } };
+      if (isConnectionError(error)) {
+        const { status, code, message } = unavailable();
+        return { error: { status, code, message } };
+      }
+      request.log.error({ err: error }, 'a sighting of a batch failed');
+      return { error: { status: 500, code: 'internal', message: 'internal error' } };
+    });
+    return reply.status(202).send({ results });
   });
 
   onEndpoint(api, endpoints.footfall, async ({ reply, body: event }) => {

@@ -9,7 +9,13 @@ import {
   mergeResponse,
   onlineEventsRequest,
 } from './customers';
-import { footfallEvent, presenceEvent, presenceResponse } from './presence';
+import {
+  footfallEvent,
+  presenceBatchRequest,
+  presenceBatchResponse,
+  presenceEvent,
+  presenceResponse,
+} from './presence';
 import { endpoint, okResponse, type EndpointDef } from './endpoint-def';
 
 /** Routes head office's systems call (X-Integration-Key). */
@@ -20,6 +26,15 @@ export const integrationEndpoints = {
     auth: 'integration',
     body: presenceEvent,
     response: presenceResponse,
+  }),
+  /** up to PRESENCE_BATCH_MAX sightings a call, each answered as `presence` would (in order) */
+  presenceBatch: endpoint({
+    method: 'POST',
+    path: '/presence/batch',
+    auth: 'integration',
+    body: presenceBatchRequest,
+    response: presenceBatchResponse,
+    batch: true,
   }),
   footfall: endpoint({
     method: 'POST',

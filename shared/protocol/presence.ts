@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fen, isoInstant, sku, text, uuid } from './common';
 import { footfallCount, spendFen } from './numbers';
 import { behaviourItem, customerProfile, purchaseSummary, sizes, tier } from './customers';
+import { errorCode } from './errors';
 
 export const presenceSource = z.enum(['wifi', 'geofence', 'qr', 'beacon', 'app']);
 export type PresenceSource = z.infer<typeof presenceSource>;
@@ -32,6 +33,28 @@ export const presenceEvent = z
   });
 export type PresenceEvent = z.infer<typeof presenceEvent>;
 export const presenceResponse = z.object({ visitId: uuid, alertId: uuid.nullable() });
+export type PresenceResponse = z.infer<typeof presenceResponse>;
+
+/**
+ * Most sightings one `POST /presence/batch` may carry. A gateway that forwards a chain's doors
+ * every 50–100 ms sends tens at a time at an 11.11 peak (1,000 arrivals/s).
+ */
+export const PRESENCE_BATCH_MAX = 500;
+/** Several sightings in one call (a presence gateway's batch), answered one by one in order. */
+export const presenceBatchRequest = z.object({
+  events: z.array(presenceEvent).min(1).max(PRESENCE_BATCH_MAX),
+});
+export type PresenceBatchRequest = z.infer<typeof presenceBatchRequest>;
+/** One sighting's answer: what `POST /presence` answers, or the error it would have answered. */
+export const presenceItemResult = z.union([
+  presenceResponse,
+  z.object({
+    error: z.object({ status: z.number().int(), code: errorCode, message: z.string() }),
+  }),
+]);
+export type PresenceItemResult = z.infer<typeof presenceItemResult>;
+export const presenceBatchResponse = z.object({ results: z.array(presenceItemResult) });
+export type PresenceBatchResponse = z.infer<typeof presenceBatchResponse>;
 
 export const footfallEvent = z.object({
   storeId: uuid,
