@@ -15,6 +15,8 @@
  *   npm run bench:chain -- [--stores 6000] [--sockets-per-store 2] [--rate 1000]
  *     [--orders-rate 200] [--seconds 30] [--selling-stores 200] [--kill-at <s>] [--no-kill]
  *     [--socket-children 2] [--presence-connections 64 (keep-alive connections per node)]
+ *     [--presence-batch-ms 0 (> 0: a gateway sends each node's events of that many ms as one
+ *     POST /presence/batch; an event's latency is counted from when it happened, the wait included)]
  *     [--orders-connections 32 (the selling terminals' keep-alive connections, all nodes)]
  *     [--no-write] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *     [--redis redis://127.0.0.1:6379/13]
@@ -28,7 +30,14 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { newId } from '../../shared/domain/ids';
-import { API_PREFIX, endpointPath, endpoints, type Order } from '../../shared/protocol';
+import {
+  API_PREFIX,
+  endpointPath,
+  endpoints,
+  PRESENCE_BATCH_MAX,
+  type Order,
+  type PresenceBatchResponse,
+} from '../../shared/protocol';
 import { startHub, TEST_INTEGRATION_KEY } from '../support/hub-process';
 import { createBalancer, isConnectionFailure, keepAliveClient } from './bench-http';
 import {
@@ -68,6 +77,9 @@ const { values: args } = parseArgs({
     // the sockets pull the customer feed on each customers:changed and the catalog feed on each
     // catalog:changed, as terminals do
     'pull-feeds': { type: 'boolean', default: false },
+    // a presence gateway: the events of each node gathered for this many ms, then sent as one
+    // POST /presence/batch (0: one POST /presence per event)
+    'presence-batch-ms': { type: 'string', default: '0' },
   },
 });
 const STORES = Number(args.stores);
@@ -80,6 +92,9 @@ const SOCKET_CHILDREN = Number(args['socket-children']);
 /** keep-alive connections per node the presence sender holds: at most this many in a hub at once */
 const PRESENCE_CONNECTIONS = Number(args['presence-connections']);
 const ORDERS_CONNECTIONS = Number(args['orders-connections']);
+const PRESENCE_BATCH_MS = Number(args['presence-batch-ms']);
+if (!Number.isInteger(PRESENCE_BATCH_MS) || PRESENCE_BATCH_MS < 0 || PRESENCE_BATCH_MS > 1_000)
+  throw new Error('--presence-batch-ms must be a whole number between 0 and 1000');
 const KILL = !args['no-kill'];
 const KILL_AT = Number(args['kill-at'] ?? SECONDS / 2);
 for (const [name, value, max] of [
@@ -220,6 +235,7 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
   const presenceClient = keepAliveClient(PRESENCE_CONNECTIONS);
   const ordersClient = keepAliveClient(ORDERS_CONNECTIONS);
   const presencePath = `${API_PREFIX}${endpointPath(endpoints.presence)}`;
+  const batchPath = `${API_PREFIX}${endpointPath(endpoints.presenceBatch)}`;
   const ordersPath = `${API_PREFIX}${endpointPath(endpoints.postOrders)}`;
   const failures = new Map<string, number>();
   const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
@@ -232,6 +248,7 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
   const postPresence = async (k: number) => {
     const store = fx.stores[(k + 1) % fx.stores.length]!;
     const memberCode = fx.memberCodes[k % fx.memberCodes.length]!;
+    const event = { customer: { memberCode }, storeId: store.id, source: 'wifi' as const };
     const entry: Sent = {
       key: `${store.id}:${fx.idByMemberCode.get(memberCode)}`,
       at: now(),
@@ -241,15 +258,18 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
       done: false,
     };
     sent.push(entry);
+    if (PRESENCE_BATCH_MS > 0)
+      return new Promise<void>((done) => {
+        gateway.push({ k, entry, event, done });
+        gatewayTimer ??= setTimeout(flushGateway, PRESENCE_BATCH_MS);
+      });
     for (let attempt = 0; attempt < 5; attempt++, entry.done = attempt === 5) {
       const node = lb.route(k % NODES);
       entry.attempts += 1;
       try {
-        const answer = await presenceClient.post(
-          `${hubs[node]!.url}${presencePath}`,
-          { customer: { memberCode }, storeId: store.id, source: 'wifi' },
-          { 'x-integration-key': TEST_INTEGRATION_KEY },
-        );
+        const answer = await presenceClient.post(`${hubs[node]!.url}${presencePath}`, event, {
+          'x-integration-key': TEST_INTEGRATION_KEY,
+        });
         if (answer.status === 202) {
           entry.alertId = (JSON.parse(answer.body) as { alertId: string | null }).alertId;
           entry.failed = false;
@@ -267,6 +287,83 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
       }
       await sleep(200 * (attempt + 1));
     }
+  };
+
+  /**
+   * `--presence-batch-ms`: a presence gateway. It gathers the events of each node for that long and
+   * sends them as one batch; a batch that fails whole (node gone, 5xx) and the items answered 5xx
+   * go again to a node that is up, like `postPresence`'s single events, at most 5 times.
+   */
+  type Gathered = {
+    k: number;
+    entry: Sent;
+    event: { customer: { memberCode: string }; storeId: string; source: 'wifi' };
+    done: () => void;
+  };
+  const gateway: Gathered[] = [];
+  let gatewayTimer: ReturnType<typeof setTimeout> | null = null;
+  const finish = (g: Gathered, failed: boolean) => {
+    g.entry.failed = failed;
+    g.entry.done = true;
+    g.done();
+  };
+  const sendGathered = (items: Gathered[], attempt: number) => {
+    const byNode = new Map<number, Gathered[]>();
+    for (const g of items) {
+      const node = lb.route(g.k % NODES);
+      byNode.set(node, [...(byNode.get(node) ?? []), g]);
+    }
+    for (const [node, group] of byNode)
+      for (let i = 0; i < group.length; i += PRESENCE_BATCH_MAX)
+        void postBatch(node, group.slice(i, i + PRESENCE_BATCH_MAX), attempt);
+  };
+  const flushGateway = () => {
+    gatewayTimer = null;
+    sendGathered(gateway.splice(0), 0);
+  };
+  const again = (group: Gathered[], attempt: number) => {
+    if (attempt + 1 >= 5) {
+      for (const g of group) finish(g, true);
+      return;
+    }
+    setTimeout(() => sendGathered(group, attempt + 1), 200 * (attempt + 1));
+  };
+  const postBatch = async (node: number, group: Gathered[], attempt: number) => {
+    for (const g of group) g.entry.attempts += 1;
+    try {
+      const answer = await presenceClient.post(
+        `${hubs[node]!.url}${batchPath}`,
+        { events: group.map((g) => g.event) },
+        { 'x-integration-key': TEST_INTEGRATION_KEY },
+      );
+      if (answer.status === 202) {
+        const { results } = JSON.parse(answer.body) as PresenceBatchResponse;
+        const retry: Gathered[] = [];
+        group.forEach((g, i) => {
+          const result = results[i];
+          if (result && 'alertId' in result) {
+            g.entry.alertId = result.alertId;
+            finish(g, false);
+            return;
+          }
+          const status = result?.error.status ?? 500;
+          fail(`presence item ${status}`);
+          if (status >= 500) retry.push(g);
+          else finish(g, true);
+        });
+        if (retry.length > 0) again(retry, attempt);
+        return;
+      }
+      fail(`presence batch HTTP ${answer.status}`);
+      if (answer.status < 500 && answer.status !== 429) {
+        for (const g of group) finish(g, true);
+        return;
+      }
+    } catch (error) {
+      fail(`presence batch ${(error as { code?: string }).code ?? String(error)}`);
+      if (isConnectionFailure(error)) lb.markDown(node);
+    }
+    again(group, attempt);
   };
 
   /** A terminal's outbox: the same order (same id) again until the hub answers, 1 s apart. */
@@ -454,7 +551,7 @@ async function main(): Promise<ChainResult> {
   let rssAtKill: number[] = [];
 
   console.log(
-    `burst: ${RATE} presence/s and ${ORDERS_RATE} orders/s for ${SECONDS} s` +
+    `burst: ${RATE} presence/s${PRESENCE_BATCH_MS > 0 ? ` (a gateway's batches, every ${PRESENCE_BATCH_MS} ms)` : ''} and ${ORDERS_RATE} orders/s for ${SECONDS} s` +
       (KILL ? `; SIGKILL hub ${KILLED + 1} at ${KILL_AT} s` : ''),
   );
   // With --pull-feeds every terminal starts the burst at the feeds' heads (as one that is in sync).
