@@ -10,12 +10,15 @@
  * commits: an autocommit statement counts one, a transaction one), and alert latency.
  *
  *   npx tsx test/bench/presence-cpu-bench.ts [--stores 1000] [--seconds 20] [--concurrency 64]
- *     [--rate <events/s>] [--profile /tmp/prof] [--pg postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--rate <events/s> [--batch-ms 0]] [--profile /tmp/prof] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *     [--redis redis://127.0.0.1:6379/13]
  *
  * `--rate` sends at that fixed rate instead (an open loop, at most `--concurrency` outstanding):
  * what an event costs below saturation, where a node's arrivals rarely share a statement
  * (bench:chain at 200 arrivals/s, 2026-12-06).
+ *
+ * `--batch-ms B` (with `--rate`): a presence gateway gathers the events of B ms and sends them as
+ * one `POST /presence/batch` — what an arrival costs when a node's arrivals come in batches.
  *
  * `--profile <dir>` runs the hub with `--cpu-prof` into that folder (written on its graceful stop).
  * The database is dropped at the end; the hub and the socket child are stopped. 127.0.0.1 only.
@@ -23,7 +26,12 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { API_PREFIX, endpointPath, endpoints } from '../../shared/protocol';
+import {
+  API_PREFIX,
+  endpointPath,
+  endpoints,
+  type PresenceBatchResponse,
+} from '../../shared/protocol';
 import { startHub, TEST_INTEGRATION_KEY } from '../support/hub-process';
 import { keepAliveClient } from './bench-http';
 import {
@@ -49,12 +57,18 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     profile: { type: 'string' },
     rate: { type: 'string' },
+    'batch-ms': { type: 'string', default: '0' },
   },
 });
 /** events/s of the open loop; null: the closed loop of `--concurrency` at saturation */
 const RATE = args.rate === undefined ? null : Number(args.rate);
 if (RATE !== null && !(Number.isInteger(RATE) && RATE > 0 && RATE <= 2_000))
   throw new Error('--rate must be a whole number between 1 and 2000');
+/** with `--rate`: a gateway sends the events of this many ms as one POST /presence/batch */
+const BATCH_MS = Number(args['batch-ms']);
+if (!Number.isInteger(BATCH_MS) || BATCH_MS < 0 || BATCH_MS > 1_000)
+  throw new Error('--batch-ms must be a whole number between 0 and 1000');
+if (BATCH_MS > 0 && RATE === null) throw new Error('--batch-ms goes with --rate');
 const STORES = Number(args.stores);
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
@@ -107,6 +121,7 @@ async function main() {
 
   const client = keepAliveClient(CONCURRENCY);
   const url = `${h.url}${API_PREFIX}${endpointPath(endpoints.presence)}`;
+  const batchUrl = `${h.url}${API_PREFIX}${endpointPath(endpoints.presenceBatch)}`;
   const now = () => performance.timeOrigin + performance.now();
   const sentAt = new Map<string, number>();
   const failures = new Map<string, number>();
@@ -114,27 +129,53 @@ async function main() {
   const run = async (seconds: number) => {
     let answered = 0;
     let alerts = 0;
-    const send = async () => {
+    const answeredWith = (alertId: string | null) => {
+      answered += 1;
+      if (alertId) alerts += 1;
+    };
+    const failed = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
+    const eventOf = () => {
       const k = next++;
       const store = fx.stores[k % STORES]!;
       const memberCode = fx.memberCodes[Math.floor(k / STORES) % fx.memberCodes.length]!;
       sentAt.set(`${store.id}:${fx.idByMemberCode.get(memberCode)}`, now());
+      return { customer: { memberCode }, storeId: store.id, source: 'wifi' as const };
+    };
+    const send = async () => {
+      const answer = await client
+        .post(url, eventOf(), { 'x-integration-key': TEST_INTEGRATION_KEY })
+        .catch((e: unknown) => ({ status: 0, body: String(e) }));
+      if (answer.status !== 202) return void failed(`HTTP ${answer.status}`);
+      answeredWith((JSON.parse(answer.body) as { alertId: string | null }).alertId);
+    };
+    // --batch-ms: the gateway; each event's call resolves when its batch is answered.
+    let gathered: { event: ReturnType<typeof eventOf>; done: () => void }[] = [];
+    const flush = async () => {
+      const group = gathered;
+      gathered = [];
       const answer = await client
         .post(
-          url,
-          { customer: { memberCode }, storeId: store.id, source: 'wifi' },
+          batchUrl,
+          { events: group.map((g) => g.event) },
           { 'x-integration-key': TEST_INTEGRATION_KEY },
         )
         .catch((e: unknown) => ({ status: 0, body: String(e) }));
-      if (answer.status !== 202) {
-        const why = `HTTP ${answer.status}`;
-        failures.set(why, (failures.get(why) ?? 0) + 1);
-        return;
-      }
-      answered += 1;
-      if ((JSON.parse(answer.body) as { alertId: string | null }).alertId) alerts += 1;
+      if (answer.status !== 202) failed(`batch HTTP ${answer.status}`);
+      else
+        for (const result of (JSON.parse(answer.body) as PresenceBatchResponse).results) {
+          if ('alertId' in result) answeredWith(result.alertId);
+          else failed(`item ${result.error.status}`);
+        }
+      for (const g of group) g.done();
     };
-    if (RATE !== null) await openLoop(RATE, seconds, CONCURRENCY, send);
+    const gather = () =>
+      new Promise<void>((done) => {
+        if (gathered.length === 0) setTimeout(() => void flush(), BATCH_MS);
+        gathered.push({ event: eventOf(), done });
+      });
+    // A gateway's events wait for their batch, not for a connection: no cap on them.
+    if (RATE !== null && BATCH_MS > 0) await openLoop(RATE, seconds, 100_000, gather);
+    else if (RATE !== null) await openLoop(RATE, seconds, CONCURRENCY, send);
     else {
       const until = performance.now() + seconds * 1000;
       await Promise.all(
@@ -168,7 +209,8 @@ async function main() {
   const perEvent = (seconds: number) => ((seconds * 1000) / answered).toFixed(2);
   console.log(
     `answered ${answered} in ${elapsed.toFixed(1)} s = ${(answered / elapsed).toFixed(0)} events/s ` +
-      `(${alerts} alerts); ${RATE === null ? `concurrency ${CONCURRENCY}` : `open loop at ${RATE}/s, at most ${CONCURRENCY} outstanding`}`,
+      `(${alerts} alerts); ${RATE === null ? `concurrency ${CONCURRENCY}` : `open loop at ${RATE}/s, at most ${CONCURRENCY} outstanding`}` +
+      (BATCH_MS > 0 ? `, in batches every ${BATCH_MS} ms` : ''),
   );
   console.log(
     `CPU ms/event: hub ${perEvent(cpu.groups.hub)}, PostgreSQL ${perEvent(cpu.pg)} ` +
