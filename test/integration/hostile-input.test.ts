@@ -760,6 +760,23 @@ function specs(fx: Fixture): RouteSpec[] {
       },
     },
     {
+      endpoint: 'presenceBatch',
+      writes: true,
+      body: {
+        valid: () => ({
+          events: [
+            {
+              customer: { customerId: fx.customers[0] },
+              storeId: fx.store.storeId,
+              source: 'beacon',
+              at: now(),
+            },
+            { customer: { memberCode: `MH${unique()}` }, storeId: fx.store.storeId, source: 'qr' },
+          ],
+        }),
+      },
+    },
+    {
       endpoint: 'footfall',
       writes: true,
       body: {
