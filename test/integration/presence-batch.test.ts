@@ -194,28 +194,21 @@ describeOnBackends('presence in batches (POST /presence/batch)', (backend) => {
     const body = {
       events: [{ customer: { memberCode: 'X' }, storeId: store.storeId, source: 'qr' }],
     };
-    const anonymous = await rawCall<ErrorReply>(
-      hub,
-      'POST',
-      routePath(endpoints.presenceBatch),
-      body,
-    );
-    expect(anonymous.status).toBe(401);
-    const asTerminal = await rawCall<ErrorReply>(
-      hub,
-      'POST',
-      routePath(endpoints.presenceBatch),
-      body,
-      { token: store.terminals[0]!.token },
-    );
-    expect(asTerminal.status).toBe(401);
-    const wrongKey = await rawCall<ErrorReply>(
-      hub,
-      'POST',
-      routePath(endpoints.presenceBatch),
-      body,
-      { integration: newSecret('sgi') },
-    );
-    expect(wrongKey.status).toBe(401);
+    const callers: Record<string, Parameters<typeof rawCall>[4]> = {
+      anonymous: {},
+      'a terminal': { token: store.terminals[0]!.token },
+      'a wrong key': { integration: newSecret('sgi') },
+    };
+    for (const [who, auth] of Object.entries(callers)) {
+      const r = await rawCall<ErrorReply>(
+        hub,
+        'POST',
+        routePath(endpoints.presenceBatch),
+        body,
+        auth,
+      );
+      expect(r.status, who).toBe(401);
+      expect(r.body.error.code, who).toBe('unauthorized');
+    }
   });
 });
