@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatFen } from '../../shared/domain/money';
-import { shownStock, type HerSizeAnswer } from '../../shared/domain/styles';
+import { namedSize, shownStock, type HerSizeAnswer } from '../../shared/domain/styles';
 import type { ProductItem, StockedItem } from '../../shared/protocol';
 import { useHerSize } from '../core/her-size';
 import { useNextBest } from '../core/next-best';
@@ -265,9 +265,14 @@ function ItemList({
           const product = cached?.products.get(item.sku);
           const answer = cached?.answers.get(item.sku);
           const here = product ? shownStock(product.stock) : item.stockHere;
+          const size = namedSize(product?.size);
           return (
             <li key={`${item.sku}-${item.at}`}>
-              <span className="item-name">{item.name ?? item.sku}</span>
+              <span className="item-name">
+                {item.name ?? item.sku}
+                {/* which size she looked at: two sizes of one style otherwise read as twins */}
+                {size !== null && <span className="item-size">{t('itemSize', { size })}</span>}
+              </span>
               {item.price !== null && (
                 <span className="item-price">{formatFen(item.price, lang)}</span>
               )}

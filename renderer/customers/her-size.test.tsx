@@ -194,4 +194,44 @@ describe('her size on the arrival card', () => {
       addSku: 'SGSH01-BLK-M',
     });
   });
+
+  it('names the size of each SKU she looked at, so two sizes of one style do not read as twins', async () => {
+    const { h, profile } = await setup({ 'SGSH01-BLK-M': 3, 'SGSH01-BLK-L': 2 });
+    const base = makeAlert({ storeId: h.storeId });
+    const at = h.services.now().toISOString();
+    const item = (sku: string, name: string) => ({ sku, name, at, stockHere: 1, price: 29_900 });
+    await storeAlert(
+      h.db,
+      makeAlert({
+        storeId: h.storeId,
+        at,
+        expiresAt: new Date(h.services.now().getTime() + 30 * 60_000).toISOString(),
+        card: {
+          ...base.card,
+          customerId: profile.id,
+          name: '王芳',
+          sizes: { top: 'M' },
+          carted: [],
+          viewed: [
+            item('SGSH01-BLK-M', '牛津纺衬衫 黑色'),
+            item('SGSH01-BLK-L', '牛津纺衬衫 黑色'),
+          ],
+          // one size: nothing to name
+          wishlisted: [item('SGBG01-BLK-OS', '托特包 黑色')],
+        },
+      }),
+    );
+    h.show(<ArrivalsScreen />);
+    const card = await screen.findByRole('article', { name: '王芳' });
+    const viewed = within(card).getByRole('list', { name: '浏览' });
+    await waitFor(() =>
+      expect(
+        within(viewed)
+          .getAllByText(/^牛津纺衬衫 黑色/)
+          .map((e) => e.textContent),
+      ).toEqual(['牛津纺衬衫 黑色M 码', '牛津纺衬衫 黑色L 码']),
+    );
+    const wished = within(card).getByRole('list', { name: '心愿单' });
+    expect(within(wished).getByText(/^托特包 黑色/).textContent).toBe('托特包 黑色');
+  });
 });

@@ -50,6 +50,9 @@ const normalSize = (size: string | null | undefined): string =>
 
 /** Sizes that mean "fits everyone": such a SKU is her size whatever her profile says. */
 const ONE_SIZE = new Set(['', '均码', 'OS', 'ONESIZE', 'F', 'FREE', 'FREESIZE']);
+/** A SKU's size worth naming beside its name (not one size, not missing), else null. */
+export const namedSize = (size: string | null | undefined): string | null =>
+  ONE_SIZE.has(normalSize(size)) ? null : size!.trim();
 
 /** Letter sizes in wearing order; numeric sizes (jeans, shoes) sort by number after them. */
 const LETTER_ORDER = ['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', 'XXXL'];
@@ -115,7 +118,7 @@ export function herSizeAnswer(
       style.set(p.sku, p);
   const all = [...style.values()].filter((p) => p.active);
   const kind = product.sizeKind ?? sizeKindForCategory(product.category);
-  const oneSize = kind === null || ONE_SIZE.has(normalSize(product.size));
+  const oneSize = kind === null || namedSize(product.size) === null;
   const herSize = oneSize ? product.size : (sizes[kind] ?? null);
   const isHers = (p: StyleProduct) =>
     oneSize ? true : herSize !== null && normalSize(p.size) === normalSize(herSize);
