@@ -160,28 +160,34 @@ describe('her size on the 360', () => {
 });
 
 describe('her size on the arrival card', () => {
-  it('shows her size from the cache and starts the order from the alert with her size', async () => {
-    const { h, profile } = await setup({ 'SGSH01-BLK-M': 3, 'SGSH01-BLK-S': 0 });
+  type Setup = Awaited<ReturnType<typeof setup>>;
+  type Card = ReturnType<typeof makeAlert>['card'];
+  /** Her arrival just now, stored as the terminal keeps it: her card with these lists. */
+  async function arrival(
+    { h, profile }: Setup,
+    lists: Pick<Card, 'viewed' | 'carted' | 'wishlisted'>,
+  ) {
     const base = makeAlert({ storeId: h.storeId });
-    const at = h.services.now().toISOString();
     const alert = makeAlert({
       storeId: h.storeId,
-      at,
+      at: h.services.now().toISOString(),
       expiresAt: new Date(h.services.now().getTime() + 30 * 60_000).toISOString(),
-      card: {
-        ...base.card,
-        customerId: profile.id,
-        name: '王芳',
-        sizes: { top: 'M' },
-        wishlisted: [],
-        carted: [],
-        // The card's own figure is from the moment she walked in; the cache is newer.
-        viewed: [{ sku: 'SGSH01-BLK-S', name: '牛津纺衬衫 黑色', at, stockHere: 4, price: 29_900 }],
-      },
+      card: { ...base.card, customerId: profile.id, name: '王芳', sizes: { top: 'M' }, ...lists },
     });
     await storeAlert(h.db, alert);
     h.show(<ArrivalsScreen />);
-    const card = await screen.findByRole('article', { name: '王芳' });
+    return { alert, card: await screen.findByRole('article', { name: '王芳' }) };
+  }
+
+  it('shows her size from the cache and starts the order from the alert with her size', async () => {
+    const her = await setup({ 'SGSH01-BLK-M': 3, 'SGSH01-BLK-S': 0 });
+    const at = her.h.services.now().toISOString();
+    const { alert, card } = await arrival(her, {
+      wishlisted: [],
+      carted: [],
+      // The card's own figure is from the moment she walked in; the cache is newer.
+      viewed: [{ sku: 'SGSH01-BLK-S', name: '牛津纺衬衫 黑色', at, stockHere: 4, price: 29_900 }],
+    });
     await waitFor(() => expect(card.textContent).toContain('她的 M 码有货 3 件'));
     expect(card.textContent).toContain('本店无货');
     await userEvent.click(
@@ -189,40 +195,22 @@ describe('her size on the arrival card', () => {
     );
     expect(useAppStore.getState().screen).toEqual({
       name: 'order',
-      customerId: profile.id,
+      customerId: her.profile.id,
       alertId: alert.alertId,
       addSku: 'SGSH01-BLK-M',
     });
   });
 
   it('names the size of each SKU she looked at, so two sizes of one style do not read as twins', async () => {
-    const { h, profile } = await setup({ 'SGSH01-BLK-M': 3, 'SGSH01-BLK-L': 2 });
-    const base = makeAlert({ storeId: h.storeId });
-    const at = h.services.now().toISOString();
+    const her = await setup({ 'SGSH01-BLK-M': 3, 'SGSH01-BLK-L': 2 });
+    const at = her.h.services.now().toISOString();
     const item = (sku: string, name: string) => ({ sku, name, at, stockHere: 1, price: 29_900 });
-    await storeAlert(
-      h.db,
-      makeAlert({
-        storeId: h.storeId,
-        at,
-        expiresAt: new Date(h.services.now().getTime() + 30 * 60_000).toISOString(),
-        card: {
-          ...base.card,
-          customerId: profile.id,
-          name: '王芳',
-          sizes: { top: 'M' },
-          carted: [],
-          viewed: [
-            item('SGSH01-BLK-M', '牛津纺衬衫 黑色'),
-            item('SGSH01-BLK-L', '牛津纺衬衫 黑色'),
-          ],
-          // one size: nothing to name
-          wishlisted: [item('SGBG01-BLK-OS', '托特包 黑色')],
-        },
-      }),
-    );
-    h.show(<ArrivalsScreen />);
-    const card = await screen.findByRole('article', { name: '王芳' });
+    const { card } = await arrival(her, {
+      carted: [],
+      viewed: [item('SGSH01-BLK-M', '牛津纺衬衫 黑色'), item('SGSH01-BLK-L', '牛津纺衬衫 黑色')],
+      // one size: nothing to name
+      wishlisted: [item('SGBG01-BLK-OS', '托特包 黑色')],
+    });
     const viewed = within(card).getByRole('list', { name: '浏览' });
     await waitFor(() =>
       expect(
