@@ -53,14 +53,24 @@ export function sendError(reply: FastifyReply, error: HubError): FastifyReply {
   return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
 }
 
+/**
+ * What a failure answers when it is a known one: our own `HubError`, or a database outage (503, so
+ * clients retry and keep their data); null for anything else (a bug: 500).
+ */
+export function knownError(error: unknown): HubError | null {
+  if (error instanceof HubError) return error;
+  return isConnectionError(error) ? unavailable() : null;
+}
+
 /** JSON errors for everything: our own, Fastify's (413, bad JSON), unknown routes, and crashes. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
     if (error instanceof HubError) return sendError(reply, error);
     // A database outage is not a bug: answer fast with 503 so clients retry (and keep their data).
-    if (isConnectionError(error)) {
+    const outage = knownError(error);
+    if (outage) {
       request.log.warn({ err: { message: error.message } }, 'database unavailable');
-      return sendError(reply, unavailable());
+      return sendError(reply, outage);
     }
     const status = error.statusCode ?? 500;
     if (status === 413) {

@@ -13,7 +13,7 @@ import { startPeriodicSweep } from '../periodic-sweep';
 import type { HubContext } from '../context';
 import { isConnectionError } from '../db/database';
 import { terminalOf } from '../http/access';
-import { HubError, unavailable } from '../http/errors';
+import { knownError, unavailable } from '../http/errors';
 import { onEndpoint } from '../http/endpoint';
 import type { TerminalSocket } from '../realtime/realtime';
 import { settleAfterWrite } from '../customers/scope-runner';
@@ -64,14 +64,10 @@ export function registerPresenceRoutes(api: FastifyInstance, ctx: HubContext): v
     if (failures.length === settled.length && failures.some(isConnectionError)) throw unavailable();
     const results = settled.map((s): PresenceItemResult => {
       if (s.status === 'fulfilled') return s.value;
-      const error: unknown = s.reason;
-      if (error instanceof HubError)
-        return { error: { status: error.status, code: error.code, message: error.message } };
-      if (isConnectionError(error)) {
-        const { status, code, message } = unavailable();
-        return { error: { status, code, message } };
-      }
-      request.log.error({ err: error }, 'a sighting of a batch failed');
+      const known = knownError(s.reason);
+      if (known)
+        return { error: { status: known.status, code: known.code, message: known.message } };
+      request.log.error({ err: s.reason }, 'a sighting of a batch failed');
       return { error: { status: 500, code: 'internal', message: 'internal error' } };
     });
     return reply.status(202).send({ results });

@@ -52,7 +52,7 @@ const normalSize = (size: string | null | undefined): string =>
 const ONE_SIZE = new Set(['', '均码', 'OS', 'ONESIZE', 'F', 'FREE', 'FREESIZE']);
 /** A SKU's size worth naming beside its name (not one size, not missing), else null. */
 export const namedSize = (size: string | null | undefined): string | null =>
-  ONE_SIZE.has(normalSize(size)) ? null : size!.trim();
+  ONE_SIZE.has(normalSize(size)) ? null : (size ?? '').trim();
 
 /** Letter sizes in wearing order; numeric sizes (jeans, shoes) sort by number after them. */
 const LETTER_ORDER = ['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', 'XXXL'];

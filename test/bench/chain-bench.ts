@@ -311,7 +311,9 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
     const byNode = new Map<number, Gathered[]>();
     for (const g of items) {
       const node = lb.route(g.k % NODES);
-      byNode.set(node, [...(byNode.get(node) ?? []), g]);
+      const group = byNode.get(node) ?? [];
+      group.push(g);
+      byNode.set(node, group);
     }
     for (const [node, group] of byNode)
       for (let i = 0; i < group.length; i += PRESENCE_BATCH_MAX)

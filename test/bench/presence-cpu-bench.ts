@@ -30,6 +30,7 @@ import {
   API_PREFIX,
   endpointPath,
   endpoints,
+  PRESENCE_BATCH_MAX,
   type PresenceBatchResponse,
 } from '../../shared/protocol';
 import { startHub, TEST_INTEGRATION_KEY } from '../support/hub-process';
@@ -69,6 +70,8 @@ const BATCH_MS = Number(args['batch-ms']);
 if (!Number.isInteger(BATCH_MS) || BATCH_MS < 0 || BATCH_MS > 1_000)
   throw new Error('--batch-ms must be a whole number between 0 and 1000');
 if (BATCH_MS > 0 && RATE === null) throw new Error('--batch-ms goes with --rate');
+if (RATE !== null && (RATE * BATCH_MS) / 1000 > PRESENCE_BATCH_MAX)
+  throw new Error(`--rate × --batch-ms must fit a batch of ${PRESENCE_BATCH_MAX} events`);
 const STORES = Number(args.stores);
 const SECONDS = Number(args.seconds);
 const CONCURRENCY = Number(args.concurrency);
