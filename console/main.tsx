@@ -1,3 +1,5 @@
+// First: tells zod there is no eval here, before any module parses (shared/web/no-eval.ts).
+import '../shared/web/no-eval';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { createI18n } from '../renderer/i18n/i18n';

@@ -1,3 +1,5 @@
+// First: tells zod there is no eval here, before any module parses (shared/web/no-eval.ts).
+import '../shared/web/no-eval';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/app';

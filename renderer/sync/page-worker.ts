@@ -3,6 +3,8 @@
  * feed's pages off the page's main thread. What it does is `pageWorkerHandler` (page-prep.ts);
  * the page's side is page-prep-client.ts.
  */
+// First: tells zod there is no eval here (shared/web/no-eval.ts).
+import '../../shared/web/no-eval';
 import { pageWorkerHandler, type PageWorkerAnswer, type PageWorkerRequest } from './page-prep';
 
 type WorkerScope = {

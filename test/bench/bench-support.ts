@@ -159,6 +159,12 @@ export async function openBenchBrowser(options: {
   files?: Record<string, { type: string; body: string | Buffer }>;
   /** extra Chromium flags */
   args?: string[];
+  /**
+   * A Content-Security-Policy sent with every response (the page, its scripts, its workers): the
+   * app's own (shared/web/csp.ts) makes the page run as the app does — no eval, so zod checks
+   * rows without its compiled fast path.
+   */
+  csp?: string;
   chromium?: string;
 }): Promise<BenchBrowser> {
   const chromiumPath = options.chromium ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -188,6 +194,7 @@ export async function openBenchBrowser(options: {
   };
 
   const server = createServer((req, res) => {
+    if (options.csp) res.setHeader('content-security-policy', options.csp);
     const url = req.url ?? '/';
     if (url === '/next') {
       waiting = res;

@@ -634,8 +634,18 @@ async function drain(input: { count: number; storeId: string; terminalId: string
   };
 }
 
+/** Whether this page may compile code from strings (not under the app's CSP, BENCH_CSP). */
+function evalAllowed(): boolean {
+  try {
+    return typeof new Function('return 1') === 'function';
+  } catch {
+    return false;
+  }
+}
+
 Object.assign(globalThis, {
   terminalBench: {
+    evalAllowed,
     attach,
     feedOnly,
     feedBreakdown,

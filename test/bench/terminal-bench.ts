@@ -20,6 +20,7 @@ import { DEFAULT_PAGE_SIZE } from '../../renderer/sync/sync-engine';
 import { endpoints } from '../../shared/protocol';
 import { hubApi, must } from '../support/api';
 import { startHub } from '../support/hub-process';
+import { buildCsp } from '../../shared/web/csp';
 import { bundleBenchPage, openBenchBrowser, seededHubDir } from './bench-support';
 import { fillStoreScope, settleScopesIn, syncOnly } from './scoped-bench';
 
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
     ...(process.env.BENCH_PAGE_PORT ? { port: Number(process.env.BENCH_PAGE_PORT) } : {}),
     ...(process.env.BENCH_PROFILE_DIR ? { profileDir: process.env.BENCH_PROFILE_DIR } : {}),
     args: ['--disable-web-security'],
+    // The app's CSP, as the app is served (BENCH_CSP=0: none, so zod may compile with eval).
+    ...(process.env.BENCH_CSP === '0' ? {} : { csp: buildCsp(hub.url) }),
   });
   try {
     const api = hubApi(hub, { token: terminal.token });
@@ -99,6 +102,11 @@ async function main(): Promise<void> {
     };
 
     const run = <T>(fn: string, arg: unknown) => browser.run<T>(fn, arg);
+    console.error(
+      (await run<boolean>('evalAllowed', null))
+        ? 'page without the app CSP (BENCH_CSP=0): eval allowed, zod compiles its object checks'
+        : "page under the app's CSP: no eval, zod checks rows without compiling (as the app)",
+    );
 
     if (process.env.BENCH_SYNC_ONLY) {
       await syncOnly(run, setup, process.env.BENCH_SYNC_ONLY);

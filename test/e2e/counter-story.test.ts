@@ -237,6 +237,16 @@ describe('the counter’s story (issue #16)', () => {
       await p.getByRole('heading', { name: '到店顾客' }).waitFor();
       await expect.poll(() => hubStatus(p), { timeout: 15_000 }).toBe('已连接');
     }
+    // The customer feed came through the page workers, which run under the page's CSP (no
+    // eval) like the page: zod there is told so before any schema is built (shared/web/no-eval.ts).
+    const pageWorkers = pageA.workers().filter((w) => w.url().includes('page-worker'));
+    expect(pageWorkers.length).toBeGreaterThan(0);
+    for (const worker of pageWorkers)
+      expect(
+        await worker.evaluate(
+          () => (globalThis as { __zod_globalConfig?: { jitless?: boolean } }).__zod_globalConfig,
+        ),
+      ).toMatchObject({ jitless: true });
   });
 
   it('her arrival card answers her size, and a presence refresh says how long she has been in', async () => {

@@ -67,6 +67,12 @@ describe('terminal in Chromium under the production CSP', () => {
     await page.getByLabel('终端令牌').fill('sgt_csp-test-token');
     await page.getByRole('button', { name: '连接', exact: true }).click();
     await expect.poll(() => hub.requests).toContain(routePath(endpoints.terminalInfo));
+    // The hub's answer was validated (zod) and refused: the app says so…
+    await expect.poll(() => page.getByRole('alert').count()).toBeGreaterThan(0);
+    // …without zod ever trying to compile its fast path with \`new Function\` (it is told the
+    // page has no eval, shared/web/no-eval.ts): under this CSP every try was refused and
+    // reported as a violation.
+    expect((await violations()).filter((v) => v.blockedURI === 'eval')).toEqual([]);
   });
 
   it('blocks an injected inline script and inline event handler', async () => {

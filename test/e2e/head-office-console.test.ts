@@ -28,6 +28,14 @@ describe('head-office console in Chromium', () => {
     hub = await startHub({ env: { HUB_CONSOLE_DIR: dir } });
     fx = await seedChainFixture(hub);
     browser = await launchChromium();
+    // CSP violations from the first moment of the page (init scripts are not subject to CSP).
+    await browser.context.addInitScript(() => {
+      const w = window as unknown as { __refused: string[] };
+      w.__refused = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        w.__refused.push(`${e.effectiveDirective} ${e.blockedURI}`),
+      );
+    });
     page = await browser.context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
@@ -98,6 +106,11 @@ describe('head-office console in Chromium', () => {
     expect(await tile('退款')).toBe('¥100.00');
     expect(await tile('净销售额')).toBe('¥1,850.00');
     expect(await tile('退货率')).toBe('5.1%');
+    // Every answer above was checked with zod under the hub's CSP (no eval), which zod is told
+    // before any schema is built (shared/web/no-eval.ts): it never tried, so nothing was refused.
+    expect(
+      await page.evaluate(() => (window as unknown as { __refused: string[] }).__refused),
+    ).toEqual([]);
 
     const cells = async (table: string, name: string) =>
       (await rowOf(table, name).getByRole('cell').allTextContents()).slice(0, 11);
