@@ -1,18 +1,19 @@
 import type { z } from 'zod';
 
 /**
- * A zod schema's happy path, built once into closures: it answers the value the schema would
- * give for an input it accepts, or `NOT_ACCEPTED` — and then the caller asks the schema itself
- * (`safeParse`), so every refusal and every message is zod's own.
+ * A zod schema's happy path, built once into closures: for an input the schema accepts it
+ * answers the value zod would give — the same values, keys in the same order, unknown keys
+ * stripped, `trim` / `toLowerCase` applied — and for anything else `NOT_ACCEPTED`; then the
+ * caller asks the schema itself (`safeParse`), so every refusal and every message is zod's own.
  *
  * Why: zod compiles its object checks with `new Function`, which the terminal's CSP forbids
- * (shared/web/no-eval.ts); interpreted, zod spends ≈ 15 µs on a customer feed row (Node, about
- * 20 in Chromium), and an initial sync checks 200,000 of them. Here only the structure is walked
- * (the type tests of object, array, string, number, boolean, enum, literal, optional, nullable,
- * union, unknown), and every check on a node — formats, bounds, `refine` / `superRefine`, `trim`
- * and `toLowerCase` — is the schema's own zod check, run as zod runs it. A node of any other kind
- * (transforms, pipes, defaults, coercion, strict or catch-all objects, async checks) makes the
- * whole schema fall back to zod: `acceptorOf` then answers `null`.
+ * (shared/web/no-eval.ts); interpreted, zod spends ≈ 16 µs on a customer feed row (Node), and an
+ * initial sync checks 200,000 of them. Here only the structure is walked (the type tests of
+ * object, array, string, number, boolean, enum, literal, optional, nullable, union, unknown), the
+ * way zod walks it, and every check on a node — formats, bounds, `refine` / `superRefine`, `trim`
+ * and `toLowerCase` — is the schema's own zod check, run as zod's `runChecks` runs it. A node of
+ * any other kind (transforms, pipes, defaults, coercion, strict or catch-all objects) makes
+ * `acceptorOf` answer null: the schema is then zod's alone.
  */
 export const NOT_ACCEPTED: unique symbol = Symbol('not accepted');
 export type Acceptor<T> = (input: unknown) => T | typeof NOT_ACCEPTED;
@@ -42,36 +43,27 @@ type Node = {
     optout?: string;
   };
 };
-/** Whether zod would give back exactly this input (no issue, nothing stripped or rewritten). */
-type Step = (value: unknown) => boolean;
+const NO: typeof NOT_ACCEPTED = NOT_ACCEPTED;
+/** zod's output for a value, or NO where zod would raise an issue. */
+type Step = (value: unknown) => unknown;
 
-/**
- * Runs a node's checks as zod's `runChecks` does on an input without issues so far. A check that
- * rewrites the value (`trim`, `toLowerCase`) and changed it is zod's to answer.
- */
+/** Runs a node's checks as zod's `runChecks` does on a value without issues so far. */
 function withChecks(node: Node, step: Step): Step {
   const own = node._zod.traits.has('$ZodCheck') ? [node as unknown as Check] : [];
   const checks = [...own, ...(node._zod.def.checks ?? [])];
   if (checks.length === 0) return step;
-  return (value) => {
-    if (!step(value)) return false;
+  return (input) => {
+    const value = step(input);
+    if (value === NO) return NO;
     const payload: Payload = { value, issues: [] };
     for (const check of checks) {
       const when = check._zod.def.when;
       if (when && !when(payload)) continue;
       // A promise means an async check: zod's safeParse throws on it, so leave it to zod.
-      if (check._zod.check(payload) instanceof Promise || payload.issues.length > 0) return false;
+      if (check._zod.check(payload) instanceof Promise || payload.issues.length > 0) return NO;
     }
-    return payload.value === value;
+    return payload.value;
   };
-}
-
-const PLAIN: unknown = Object.prototype;
-
-/** Whether someone put an enumerable key on Object.prototype (every object would then show it). */
-function prototypeTouched(): boolean {
-  for (const _ in Object.prototype) return true;
-  return false;
 }
 
 function objectStep(node: Node): Step | null {
@@ -84,26 +76,27 @@ function objectStep(node: Node): Step | null {
     const step = stepOf(field);
     if (!step) return null;
     const { optin, optout } = field._zod;
-    // zod keeps an absent key absent only for a plain `optional`; other rungs (defaults) are its.
+    // zod keeps an absent key absent for a plain `optional`; other rungs (defaults) are its own.
     if (optin !== undefined && optin !== 'optional') return null;
     fields.push({ key, step, optional: optin === 'optional' && optout === 'optional' });
   }
-  const byKey = new Map(fields.map((field) => [field.key, field]));
-  const required = fields.filter((field) => !field.optional).length;
   return (input) => {
-    // Plain objects only (JSON's): another prototype could lend the object keys zod would read.
-    if (typeof input !== 'object' || input === null || Object.getPrototypeOf(input) !== PLAIN)
-      return false;
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return NO;
     const record = input as Record<string, unknown>;
-    let requiredSeen = 0;
-    // Over the input's own keys (for…in reads their values fast); one outside the shape — zod
-    // strips it — or an absent required one leaves the input to zod.
-    for (const key in record) {
-      const field = byKey.get(key);
-      if (field === undefined || !field.step(record[key])) return false;
-      if (!field.optional) requiredSeen += 1;
+    // As zod: the shape's keys in its order (others stripped), read with `in` and `[]`.
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < fields.length; i++) {
+      const { key, step, optional } = fields[i]!;
+      const value = record[key];
+      if (value === undefined && !(key in record)) {
+        if (optional) continue;
+        return NO;
+      }
+      const checked = step(value);
+      if (checked === NO) return NO;
+      out[key] = checked;
     }
-    return requiredSeen === required;
+    return out;
   };
 }
 
@@ -113,22 +106,22 @@ function stepOf(node: Node): Step | null {
   let step: Step | null;
   switch (def.type) {
     case 'string':
-      step = (v) => typeof v === 'string';
+      step = (v) => (typeof v === 'string' ? v : NO);
       break;
     case 'number':
-      step = (v) => typeof v === 'number' && Number.isFinite(v);
+      step = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : NO);
       break;
     case 'boolean':
-      step = (v) => typeof v === 'boolean';
+      step = (v) => (typeof v === 'boolean' ? v : NO);
       break;
     case 'unknown':
-      step = () => true;
+      step = (v) => v;
       break;
     case 'enum':
     case 'literal': {
       const values = node._zod.values;
       if (!values) return null;
-      step = (v) => values.has(v);
+      step = (v) => (values.has(v) ? v : NO);
       break;
     }
     case 'optional':
@@ -138,10 +131,8 @@ function stepOf(node: Node): Step | null {
       if (def.type === 'optional' && def.innerType._zod.optin === 'defaulted') return null;
       const inner = stepOf(def.innerType);
       if (!inner) return null;
-      step =
-        def.type === 'optional'
-          ? (v) => v === undefined || inner(v)
-          : (v) => v === null || inner(v);
+      const empty = def.type === 'optional' ? undefined : null;
+      step = (v) => (v === empty ? v : inner(v));
       break;
     }
     case 'array': {
@@ -149,9 +140,14 @@ function stepOf(node: Node): Step | null {
       const element = stepOf(def.element);
       if (!element) return null;
       step = (v) => {
-        if (!Array.isArray(v)) return false;
-        for (let i = 0; i < v.length; i++) if (!element(v[i])) return false;
-        return true;
+        if (!Array.isArray(v)) return NO;
+        const out = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const item = element(v[i]);
+          if (item === NO) return NO;
+          out[i] = item;
+        }
+        return out;
       };
       break;
     }
@@ -162,7 +158,14 @@ function stepOf(node: Node): Step | null {
       const options = (def.options ?? []).map(stepOf);
       if (options.length === 0 || options.some((o) => o === null)) return null;
       const steps = options as Step[];
-      step = (v) => steps.some((option) => option(v));
+      // As zod: the first option that takes the value gives the answer.
+      step = (v) => {
+        for (const option of steps) {
+          const value = option(v);
+          if (value !== NO) return value;
+        }
+        return NO;
+      };
       break;
     }
     default:
@@ -176,9 +179,7 @@ function stepOf(node: Node): Step | null {
  * the schema alone).
  */
 export function acceptorOf<T>(schema: z.ZodType<T>): Acceptor<T> | null {
-  const step = stepOf(schema as unknown as Node);
-  if (!step) return null;
-  return (input) => (!prototypeTouched() && step(input) ? (input as T) : NOT_ACCEPTED);
+  return stepOf(schema as unknown as Node) as Acceptor<T> | null;
 }
 
 /** `schema.safeParse`, with the acceptor's answer first when it has one. */
