@@ -6,8 +6,8 @@
  * sync, migrations and lookup, which cannot wait for a chunk), so they are not lazy: each gets its
  * own file so no single chunk carries them all. zod shares its file with shared/web/no-eval.ts, whose
  * only statement tells zod the page has no eval: every module that builds a schema imports this
- * chunk, so the statement has run before the first schema is built (from its own entry chunk, the
- * bundler ran it after the schemas of the chunks that entry imports).
+ * chunk, so the statement has run before the first schema is built (left in the entry's own chunk,
+ * it ran after the schemas built by the chunks the entry imports).
  */
 export const rendererCodeSplitting = {
   groups: [
