@@ -3,7 +3,7 @@
  * against a local hub seeded with the demo chain. Run: `npx tsx test/bench/terminal-bench.ts`
  * (env BENCH_CUSTOMERS, default 200000; BENCH_HUB_DIR reuses a seeded hub data dir;
  * BENCH_DATABASE_URL puts the hub on that PostgreSQL database instead of PGlite;
- * BENCH_PAGE_SIZE rows per feed page, default the app's (DEFAULT_PAGE_SIZE, 1000); BENCH_FEED_CACHE_MB=0 turns the hub's feed
+ * BENCH_PAGE_SIZE rows per feed page, default the app's (DEFAULT_PAGE_SIZE, 2,000); BENCH_FEED_CACHE_MB=0 turns the hub's feed
  * page cache off, so the sync below is a cold one; BENCH_UPGRADE=1 also times the v4 → v5 upgrade;
  * BENCH_WORKER=1 also runs the feed-in-a-Web-Worker experiment against the main-thread sync;
  * BENCH_PAGE_WORKERS how many customer page workers (default 2, as the app), BENCH_PAGE_WORKER=0
