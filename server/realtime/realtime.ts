@@ -6,6 +6,7 @@ import {
   SocketEvents,
   MAX_SOCKET_MESSAGE_BYTES,
   TERMINAL_NAMESPACE,
+  type AlertUpdate,
   type ArrivalAlert,
   type HubToTerminalEvents,
   type TerminalToHubEvents,
@@ -16,11 +17,17 @@ import type { Db } from '../db/database';
 import { createHintDelivery } from './hint-delivery';
 import { createLastSeenStamps } from './last-seen';
 import { createTerminalAuth } from './terminal-auth';
-import { blindWindowAfterSilence, watchPeers, type PeerLoss } from './peer-watch';
+import {
+  blindWindowAfterSilence,
+  peerBlindWindowMs,
+  watchPeers,
+  type PeerLoss,
+} from './peer-watch';
 import { openRedisLink, type RedisLink } from './redis-link';
 import { createSocketRevocation, terminalRoom } from './socket-revocation';
 import type { Throttle } from '../http/throttle';
 import { storeRoom } from './rooms';
+import { createToldHere } from './told-here';
 
 export type TerminalSocket = Socket<
   TerminalToHubEvents,
@@ -45,6 +52,14 @@ const RESYNC_SPREAD_MS = 2_000;
  * read slower than this (a database in trouble) gives way to the terminals' full catch-up.
  */
 const PEER_LOST_ALERTS_WAIT_MS = 5_000;
+/**
+ * A survivor re-sends a lost peer's alerts this many at a time, yielding to the event loop in
+ * between: live alerts and the dead node's reconnecting terminals go on meanwhile (one burst of
+ * ≈ 20,000 emits held the survivor's live alerts up to 5 s in bench:chain).
+ */
+const PEER_LOST_RESEND_CHUNK = 200;
+/** How long a node remembers what it told its sockets of an alert (told-here.ts). */
+const TOLD_HERE_MS = Math.max(60_000, 2 * peerBlindWindowMs());
 /** Chain-wide change hints go out at most this often per event from a node (change-hints.ts). */
 const CHAIN_HINT_SPACING_MS = 500;
 
@@ -258,6 +273,8 @@ export async function createRealtime(options: {
   // 6,000 terminals asking at once slowed the survivor just as the dead node's terminals moved to
   // it), then tells them to pull their feeds. Local only: each survivor does this for its own
   // sockets, so nothing crosses the adapter. Should the read fail or lag, the full catch-up.
+  // With peers only (REDIS_URL): what a survivor need not re-send after a peer's death.
+  const toldHere = redis ? createToldHere({ windowMs: TOLD_HERE_MS }) : null;
   const resyncAfterPeerLost = async (loss: PeerLoss) => {
     const fullCatchUp = () =>
       terminals.local.emit(SocketEvents.syncResync, {
@@ -286,16 +303,26 @@ export async function createRealtime(options: {
         );
         return fullCatchUp();
       }
-      // Before the resync, on the same sockets: a terminal has them stored when it hears it.
-      for (const alert of alerts)
-        terminals.local.to(storeRoom(alert.storeId)).emit(SocketEvents.alertNew, alert);
+      // Only what this node did not itself tell its sockets as it stands (told-here.ts), a chunk
+      // at a time. Before the resync, on the same sockets: a terminal has them stored when it
+      // hears it.
+      const resend = alerts.filter((alert) => !toldHere?.toldAsIs(alert));
+      for (let i = 0; i < resend.length; i += PEER_LOST_RESEND_CHUNK) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        for (const alert of resend.slice(i, i + PEER_LOST_RESEND_CHUNK))
+          terminals.local.to(storeRoom(alert.storeId)).emit(SocketEvents.alertNew, alert);
+      }
       terminals.local.emit(SocketEvents.syncResync, {
         reason: 'peer_lost',
         spreadMs: RESYNC_SPREAD_MS,
         alerts: false,
       });
       options.log.info(
-        { stores: stores.length, alertsResent: alerts.length },
+        {
+          stores: stores.length,
+          alertsResent: resend.length,
+          alertsToldHere: alerts.length - resend.length,
+        },
         'alerts a lost peer may not have published re-sent to this node’s terminals',
       );
     } catch (error) {
@@ -332,6 +359,8 @@ export async function createRealtime(options: {
     io,
     terminals,
     toStore: (storeId, event, ...args) => {
+      if (toldHere && (event === SocketEvents.alertNew || event === SocketEvents.alertUpdated))
+        toldHere.told(args[0] as ArrivalAlert | AlertUpdate);
       terminals.to(storeRoom(storeId)).emit(event, ...args);
     },
     toStores: (storeIds, event, ...args) => {

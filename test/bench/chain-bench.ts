@@ -38,7 +38,7 @@ import {
   type Order,
   type PresenceBatchResponse,
 } from '../../shared/protocol';
-import { startHub, TEST_INTEGRATION_KEY } from '../support/hub-process';
+import { startHub, TEST_INTEGRATION_KEY, type HubProcess } from '../support/hub-process';
 import { createBalancer, isConnectionFailure, keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
@@ -212,6 +212,14 @@ function cpuUsed(from: CpuReading, to: CpuReading): Map<string, number> {
     out.set(name, sum);
   }
   return out;
+}
+
+/** Alerts the survivors re-sent their own sockets after a peer's death, from their logs (or null). */
+function resentAfterPeerLost(survivors: readonly HubProcess[]): number | null {
+  const counts = survivors.flatMap((h) =>
+    h.logs.flatMap((l) => (typeof l.alertsResent === 'number' ? [l.alertsResent] : [])),
+  );
+  return counts.length === 0 ? null : counts.reduce((a, b) => a + b, 0);
 }
 
 // ——— the load: presence (integration, round robin over the nodes) and orders (terminals) ———
@@ -658,6 +666,7 @@ async function main(): Promise<ChainResult> {
     lockSamples,
     burstSeconds: seconds,
     memory: { rssEmpty, rssSetUp, rssConnected, rssAtKill, rssEnd, swarmRss },
+    resentBySurvivor: KILL ? resentAfterPeerLost(hubs.filter((_, i) => i !== KILLED)) : null,
     cpu: {
       atRest,
       atKill: cpuAtKill,

@@ -72,6 +72,8 @@ export type ChainResult = {
   machineBusy: number;
   /** SYNs the kernel dropped on a full accept queue, while the sockets connected / over the burst */
   listenDrops: { connect: number; burst: number };
+  /** alerts the surviving node re-sent its own sockets after the peer's death (its log), or null */
+  resentBySurvivor: number | null;
 };
 
 const children = (r: ChainResult) =>
@@ -115,6 +117,8 @@ export function computeChain(r: ChainResult) {
 
   const firstLatency: number[] = [];
   const firstLatencyBeforeKill: number[] = [];
+  /** after the kill, by when the alert was raised: [kill, +5 s), [+5, +10 s), [+10 s, end) */
+  const afterKill: number[][] = [[], [], []];
   let lostPairs = 0;
   let lostPairsOnKilled = 0;
   let alertsWithLoss = 0;
@@ -144,6 +148,7 @@ export function computeChain(r: ChainResult) {
     }
     firstLatency.push(earliest - e.at);
     if (killedAt === null || e.at < killedAt) firstLatencyBeforeKill.push(earliest - e.at);
+    else afterKill[Math.min(2, Math.floor((e.at - killedAt) / 5_000))]!.push(earliest - e.at);
   }
 
   // Failover: the killed node's sockets, from the kill to connected elsewhere and caught up.
@@ -219,6 +224,14 @@ export function computeChain(r: ChainResult) {
       max: sortedFirst.at(-1) ?? Number.NaN,
       beforeKillP50: percentile(sortedBefore, 50),
       beforeKillP99: percentile(sortedBefore, 99),
+      afterKill: afterKill.map((xs) => {
+        const sortedBin = sorted(xs);
+        return {
+          alerts: xs.length,
+          p50: percentile(sortedBin, 50),
+          p99: percentile(sortedBin, 99),
+        };
+      }),
       liveP50: percentile(sortedLive, 50),
       liveP99: percentile(sortedLive, 99),
       liveDeliveries: sortedLive.length,
@@ -290,7 +303,7 @@ export function renderChainSection(r: ChainResult): string {
       'alert latency, first terminal of the store (sent → `alert:new`)',
       `p50 ${ms(c.latency.p50)}, p99 ${ms(c.latency.p99)}, max ${ms(c.latency.max)} over ${n(c.presence.alerts)} alerts` +
         (r.kill
-          ? `; before the kill p50 ${ms(c.latency.beforeKillP50)}, p99 ${ms(c.latency.beforeKillP99)}`
+          ? `; before the kill p50 ${ms(c.latency.beforeKillP50)}, p99 ${ms(c.latency.beforeKillP99)}; raised 0–5 / 5–10 / 10 s– after it: ${c.latency.afterKill.map((b) => `p99 ${ms(b.p99)} (${n(b.alerts)})`).join(' / ')}`
           : ''),
       `p99 ≤ 250 ms: ${goal(c.latency.p99 <= 250)}`,
     ],
@@ -332,6 +345,11 @@ export function renderChainSection(r: ChainResult): string {
         'failover: caught up (catch-up answered)',
         `${n(f.caughtUpIn10s)} / ${n(f.movedSockets)} within 10 s; p50 ${s1(f.caughtUpP50)}, p99 ${s1(f.caughtUpP99)}, max ${s1(f.caughtUpMax)}; ${n(f.catchUpAlerts)} alerts in their answers, ${n(r.swarmDone.catchUpFailures)} catch-ups failed`,
         goal(f.caughtUpIn10s === f.movedSockets && r.swarmDone.catchUpFailures === 0),
+      ],
+      [
+        'failover: alerts the survivor re-sent its own terminals (a peer may have emitted them unpublished)',
+        r.resentBySurvivor === null ? 'not in its log' : n(r.resentBySurvivor),
+        '',
       ],
     );
   for (const [i, m] of c.memory.entries())

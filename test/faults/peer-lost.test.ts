@@ -187,6 +187,23 @@ describe.skipIf(!postgresAndRedis.enabled)(
       // node's publishes had never reached Redis.
       const onSurvivor = await connectTerminal(survivor, store.terminals[0]!.token);
       sockets.push(onSurvivor);
+      // Raised on the survivor itself: its terminal heard it from the survivor, so it is not
+      // re-sent (server/realtime/told-here.ts) — unless the dying node changed it since.
+      const own = await arrive(survivor, store.storeId);
+      const ownClaimedThere = await arrive(survivor, store.storeId);
+      await received<ArrivalAlert>(onSurvivor, 'alert:new', (a) => a.alertId === ownClaimedThere);
+      const claimedThere = (await onDying
+        .timeout(10_000)
+        .emitWithAck('alert:claim', {
+          alertId: ownClaimedThere,
+          guideId: store.guide.id,
+        })) as ClaimAck;
+      expect(claimedThere).toEqual({ ok: true });
+      const heardLive = eventsOf<ArrivalAlert>(onSurvivor, 'alert:new').length;
+      expect(eventsOf<ArrivalAlert>(onSurvivor, 'alert:new').map((a) => a.alertId)).toEqual([
+        own,
+        ownClaimedThere,
+      ]);
       await dying.kill();
 
       const resync = await received<ResyncPayload>(
@@ -197,12 +214,18 @@ describe.skipIf(!postgresAndRedis.enabled)(
       expect(resync).toMatchObject({ alerts: false });
       expect(resync.spreadMs).toBeGreaterThan(0);
       // Sent before the resync on the same socket, so all in by now.
-      const resent = eventsOf<ArrivalAlert>(onSurvivor, 'alert:new');
+      const resent = eventsOf<ArrivalAlert>(onSurvivor, 'alert:new').slice(heardLive);
       const ids = resent.map((a) => a.alertId);
       expect(ids).toContain(fresh);
       expect(ids).toContain(claimedLate);
       expect(ids).toContain(late);
+      expect(ids).toContain(ownClaimedThere);
+      expect(ids).not.toContain(own);
       expect(ids).not.toContain(otherStore);
+      expect(ids).toHaveLength(4);
+      expect(resent.find((a) => a.alertId === ownClaimedThere)).toMatchObject({
+        status: 'claimed',
+      });
       expect(resent.find((a) => a.alertId === fresh)).toMatchObject({
         storeId: store.storeId,
         status: 'open',
@@ -215,7 +238,8 @@ describe.skipIf(!postgresAndRedis.enabled)(
       // The log says how many, and nothing about whom.
       await expect
         .poll(() => survivor.logs.find((l) => l.alertsResent !== undefined), { timeout: 5_000 })
-        .toMatchObject({ stores: 1, alertsResent: 3 }); // fresh, claimedLate, late
+        // fresh, claimedLate, late, ownClaimedThere; `own` was told here
+        .toMatchObject({ stores: 1, alertsResent: 4, alertsToldHere: 1 });
       expect(survivor.output()).not.toContain('失联');
     });
   },

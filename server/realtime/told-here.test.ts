@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertUpdate, ArrivalAlert } from '../../shared/protocol';
+import { createToldHere } from './told-here';
+
+const STORE = '0190a0b0-0000-7000-8000-000000000001';
+const ID = '0190a0b0-0000-7000-8000-0000000000a1';
+
+/** An alert as the presence path emits it (instants as the event gave them). */
+const raised = (over: Partial<ArrivalAlert> = {}): ArrivalAlert => ({
+  alertId: ID,
+  visitId: '0190a0b0-0000-7000-8000-0000000000b1',
+  storeId: STORE,
+  at: '2026-12-07T08:00:00.120+08:00',
+  source: 'beacon',
+  status: 'open',
+  claimedBy: null,
+  claimedAt: null,
+  expiresAt: '2026-12-07T00:15:00.120Z',
+  convertedAt: null,
+  card: { name: '王芳' } as ArrivalAlert['card'],
+  lastSeenAt: '2026-12-07T08:00:00.120+08:00',
+  ...over,
+});
+/** The same alert as read back from the database (UTC instants). */
+const stored = (over: Partial<ArrivalAlert> = {}): ArrivalAlert =>
+  raised({ at: '2026-12-07T00:00:00.120Z', lastSeenAt: '2026-12-07T00:00:00.120Z', ...over });
+const claim = (over: Partial<AlertUpdate> = {}): AlertUpdate => ({
+  alertId: ID,
+  storeId: STORE,
+  status: 'claimed',
+  claimedBy: { guideId: '0190a0b0-0000-7000-8000-0000000000c1', name: '李娜' },
+  claimedAt: '2026-12-07T00:01:00.000Z',
+  convertedAt: null,
+  orderId: null,
+  ...over,
+});
+
+describe('what a node told its own sockets of an alert', () => {
+  it('matches the stored alert it emitted, instants compared as instants', () => {
+    const told = createToldHere({ windowMs: 60_000, now: () => 0 });
+    expect(told.toldAsIs(stored())).toBe(false); // never told here
+    told.told(raised());
+    expect(told.toldAsIs(stored())).toBe(true);
+    // Stored without lastSeenAt (an older row): `at` stands for it, as terminals read it.
+    expect(told.toldAsIs(stored({ lastSeenAt: undefined }))).toBe(true);
+  });
+
+  it('any change made elsewhere since means it is re-sent', () => {
+    const told = createToldHere({ windowMs: 60_000, now: () => 0 });
+    told.told(raised());
+    const claimed = { status: 'claimed' as const, claimedAt: '2026-12-07T00:01:00.000Z' };
+    expect(told.toldAsIs(stored(claimed))).toBe(false);
+    expect(told.toldAsIs(stored({ status: 'expired' }))).toBe(false);
+    expect(told.toldAsIs(stored({ lastSeenAt: '2026-12-07T00:02:00.120Z' }))).toBe(false);
+    expect(
+      told.toldAsIs(
+        stored({ ...claimed, status: 'converted', convertedAt: '2026-12-07T00:05:00.000Z' }),
+      ),
+    ).toBe(false);
+    // The claim told here as well: now it matches again (lastSeenAt kept from the arrival).
+    told.told(claim());
+    expect(told.toldAsIs(stored(claimed))).toBe(true);
+  });
+
+  it('an update alone (the arrival raised elsewhere) never matches: her last sighting is unknown', () => {
+    const told = createToldHere({ windowMs: 60_000, now: () => 0 });
+    told.told(claim());
+    const claimed = { status: 'claimed' as const, claimedAt: '2026-12-07T00:01:00.000Z' };
+    expect(told.toldAsIs(stored(claimed))).toBe(false);
+    // Unless the update says when she was last seen (a visit seen again).
+    told.told(claim({ lastSeenAt: '2026-12-07T00:00:00.120Z' }));
+    expect(told.toldAsIs(stored(claimed))).toBe(true);
+  });
+
+  it('forgets what is older than its window, so memory stays bounded', () => {
+    let now = 0;
+    const told = createToldHere({ windowMs: 1_000, now: () => now });
+    told.told(raised());
+    for (let i = 0; i < 5_000; i++) {
+      now = i; // 5 s of alerts, one a millisecond
+      told.told(raised({ alertId: `0190a0b0-0000-7000-8000-${String(i).padStart(12, '0')}` }));
+    }
+    expect(told.size).toBeLessThanOrEqual(1_001);
+    expect(told.toldAsIs(stored())).toBe(false); // told at 0, forgotten: re-sent (the safe side)
+    now = 4_999;
+    expect(told.toldAsIs(stored({ alertId: '0190a0b0-0000-7000-8000-000000004999' }))).toBe(true);
+  });
+});
