@@ -17,12 +17,8 @@ import type { Db } from '../db/database';
 import { createHintDelivery } from './hint-delivery';
 import { createLastSeenStamps } from './last-seen';
 import { createTerminalAuth } from './terminal-auth';
-import {
-  blindWindowAfterSilence,
-  peerBlindWindowMs,
-  watchPeers,
-  type PeerLoss,
-} from './peer-watch';
+import { createPeerLostResync } from './peer-lost-resync';
+import { peerBlindWindowMs, watchPeers } from './peer-watch';
 import { openRedisLink, type RedisLink } from './redis-link';
 import { createSocketRevocation, terminalRoom } from './socket-revocation';
 import type { Throttle } from '../http/throttle';
@@ -47,17 +43,6 @@ export type SocketHandler = (socket: TerminalSocket) => void;
 const REDIS_START_WAIT_MS = 5_000;
 /** Terminals spread their catch-up after a resync over this window (a chain has many). */
 const RESYNC_SPREAD_MS = 2_000;
-/**
- * After a peer's death the alerts it may not have published are re-sent once they are read; a
- * read slower than this (a database in trouble) gives way to the terminals' full catch-up.
- */
-const PEER_LOST_ALERTS_WAIT_MS = 5_000;
-/**
- * A survivor re-sends a lost peer's alerts this many at a time, yielding to the event loop in
- * between: live alerts and the dead node's reconnecting terminals go on meanwhile (one burst of
- * ≈ 20,000 emits held the survivor's live alerts up to 5 s in bench:chain).
- */
-const PEER_LOST_RESEND_CHUNK = 200;
 /** How long a node remembers what it told its sockets of an alert (told-here.ts). */
 const TOLD_HERE_MS = Math.max(60_000, 2 * peerBlindWindowMs());
 /** Chain-wide change hints go out at most this often per event from a node (change-hints.ts). */
@@ -267,74 +252,15 @@ export async function createRealtime(options: {
       spreadMs: RESYNC_SPREAD_MS,
     }),
   );
-  // A peer node that died silently may have emitted alerts only to its own sockets (peer-watch.ts).
-  // Every surviving node re-sends its own sockets' stores the alerts raised or changed in the dead
-  // node's blind window (one read per node, not a 35-minute catch-up per terminal: bench:chain's
-  // 6,000 terminals asking at once slowed the survivor just as the dead node's terminals moved to
-  // it), then tells them to pull their feeds. Local only: each survivor does this for its own
-  // sockets, so nothing crosses the adapter. Should the read fail or lag, the full catch-up.
   // With peers only (REDIS_URL): what a survivor need not re-send after a peer's death.
   const toldHere = redis ? createToldHere({ windowMs: TOLD_HERE_MS }) : null;
-  const resyncAfterPeerLost = async (loss: PeerLoss) => {
-    const fullCatchUp = () =>
-      terminals.local.emit(SocketEvents.syncResync, {
-        reason: 'peer_lost',
-        spreadMs: RESYNC_SPREAD_MS,
-      });
-    const load = options.peerLostAlerts;
-    const stores = [
-      ...new Set([...terminals.sockets.values()].map((s) => s.data.terminal.storeId)),
-    ];
-    if (!load || stores.length === 0) return fullCatchUp();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), PEER_LOST_ALERTS_WAIT_MS);
-    });
-    try {
-      // Back from now over the peer's silence as this node measured it (a late tick: longer).
-      const alerts = await Promise.race([
-        load(stores, blindWindowAfterSilence(loss.silentMs)),
-        late,
-      ]);
-      if (alerts === null) {
-        options.log.warn(
-          { stores: stores.length, waitedMs: PEER_LOST_ALERTS_WAIT_MS },
-          'alerts of a lost peer not read in time: this node’s terminals run their full catch-up',
-        );
-        return fullCatchUp();
-      }
-      // Only what this node did not itself tell its sockets as it stands (told-here.ts), a chunk
-      // at a time. Before the resync, on the same sockets: a terminal has them stored when it
-      // hears it.
-      const resend = alerts.filter((alert) => !toldHere?.toldAsIs(alert));
-      for (let i = 0; i < resend.length; i += PEER_LOST_RESEND_CHUNK) {
-        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-        for (const alert of resend.slice(i, i + PEER_LOST_RESEND_CHUNK))
-          terminals.local.to(storeRoom(alert.storeId)).emit(SocketEvents.alertNew, alert);
-      }
-      terminals.local.emit(SocketEvents.syncResync, {
-        reason: 'peer_lost',
-        spreadMs: RESYNC_SPREAD_MS,
-        alerts: false,
-      });
-      options.log.info(
-        {
-          stores: stores.length,
-          alertsResent: resend.length,
-          alertsToldHere: alerts.length - resend.length,
-        },
-        'alerts a lost peer may not have published re-sent to this node’s terminals',
-      );
-    } catch (error) {
-      options.log.warn(
-        { err: error },
-        'alerts of a lost peer not read: this node’s terminals run their full catch-up',
-      );
-      fullCatchUp();
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const resyncAfterPeerLost = createPeerLostResync({
+    terminals,
+    log: options.log,
+    peerLostAlerts: options.peerLostAlerts,
+    toldHere,
+    spreadMs: RESYNC_SPREAD_MS,
+  });
   const link = redis;
   const peers =
     link &&

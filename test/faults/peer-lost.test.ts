@@ -192,12 +192,10 @@ describe.skipIf(!postgresAndRedis.enabled)(
       const own = await arrive(survivor, store.storeId);
       const ownClaimedThere = await arrive(survivor, store.storeId);
       await received<ArrivalAlert>(onSurvivor, 'alert:new', (a) => a.alertId === ownClaimedThere);
-      const claimedThere = (await onDying
-        .timeout(10_000)
-        .emitWithAck('alert:claim', {
-          alertId: ownClaimedThere,
-          guideId: store.guide.id,
-        })) as ClaimAck;
+      const claimedThere = (await onDying.timeout(10_000).emitWithAck('alert:claim', {
+        alertId: ownClaimedThere,
+        guideId: store.guide.id,
+      })) as ClaimAck;
       expect(claimedThere).toEqual({ ok: true });
       const heardLive = eventsOf<ArrivalAlert>(onSurvivor, 'alert:new').length;
       expect(eventsOf<ArrivalAlert>(onSurvivor, 'alert:new').map((a) => a.alertId)).toEqual([
