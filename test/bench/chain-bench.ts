@@ -26,6 +26,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -38,7 +40,7 @@ import {
   type Order,
   type PresenceBatchResponse,
 } from '../../shared/protocol';
-import { startHub, TEST_INTEGRATION_KEY, type HubProcess } from '../support/hub-process';
+import { REPO_ROOT, startHub, TEST_INTEGRATION_KEY, type HubProcess } from '../support/hub-process';
 import { createBalancer, isConnectionFailure, keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
@@ -212,6 +214,21 @@ function cpuUsed(from: CpuReading, to: CpuReading): Map<string, number> {
     out.set(name, sum);
   }
   return out;
+}
+
+/** Preloaded into the hubs: SIGUSR2 collects garbage and prints the heap (heap-probe.mjs). */
+const HEAP_PROBE = pathToFileURL(join(REPO_ROOT, 'test/bench/heap-probe.mjs')).href;
+
+/** A hub's JS heap + external memory after a full collection, or null if the probe is silent. */
+async function heapOf(hub: HubProcess): Promise<number | null> {
+  const from = hub.logs.length;
+  hub.proc.kill('SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    const line = hub.logs.slice(from).find((l) => l.msg === 'bench heap');
+    if (line) return Number(line.heapUsed) + Number(line.external);
+    await sleep(50);
+  }
+  return null;
 }
 
 /** Alerts the survivors re-sent their own sockets after a peer's death, from their logs (or null). */
@@ -481,6 +498,7 @@ async function main(): Promise<ChainResult> {
     env: {
       HUB_ADMIN_CALLS_PER_MIN: '1000000',
       HUB_REDIS_PREFIX: 'sgbench-chain',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${HEAP_PROBE}`.trim(),
       // The hub's default (the store feed) unless the run names the chain's.
       ...benchFeedScope('store'),
     },
@@ -510,6 +528,7 @@ async function main(): Promise<ChainResult> {
   // the two readings can still return the setup's garbage, and per socket then reads "n/a".
   await sleep(5_000);
   const rssSetUp = hubs.map((h) => rssBytes(h.proc.pid!));
+  const heapSetUp = await Promise.all(hubs.map(heapOf));
 
   const tokens = fx.stores.flatMap((s) => s.terminals.map((x) => x.token));
   const nodes = tokens.map((_, j) => j % NODES);
@@ -524,6 +543,7 @@ async function main(): Promise<ChainResult> {
   console.log(`${swarm.count} sockets connected in ${connectSeconds.toFixed(0)} s`);
   await sleep(5_000);
   const rssConnected = hubs.map((h) => rssBytes(h.proc.pid!));
+  const heapConnected = await Promise.all(hubs.map(heapOf));
   const swarmRss = swarm.pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
 
   // CPU: our processes, this database's PostgreSQL backends, the machine's Redis (shared).
@@ -665,7 +685,16 @@ async function main(): Promise<ChainResult> {
     graceSeconds: GRACE_S,
     lockSamples,
     burstSeconds: seconds,
-    memory: { rssEmpty, rssSetUp, rssConnected, rssAtKill, rssEnd, swarmRss },
+    memory: {
+      rssEmpty,
+      rssSetUp,
+      rssConnected,
+      rssAtKill,
+      rssEnd,
+      swarmRss,
+      heapSetUp,
+      heapConnected,
+    },
     resentBySurvivor: KILL ? resentAfterPeerLost(hubs.filter((_, i) => i !== KILLED)) : null,
     cpu: {
       atRest,

@@ -58,6 +58,9 @@ export type ChainResult = {
     rssAtKill: number[];
     rssEnd: number[];
     swarmRss: number;
+    /** JS heap + external memory after a full collection (heap-probe.mjs), null: no answer */
+    heapSetUp: (number | null)[];
+    heapConnected: (number | null)[];
   };
   /** CPU seconds used since the burst's start, per probe: at the kill and at the end */
   cpu: {
@@ -192,6 +195,8 @@ export function computeChain(r: ChainResult) {
     setUp: r.memory.rssSetUp[i]!,
     connected: r.memory.rssConnected[i]!,
     perSocket: (r.memory.rssConnected[i]! - r.memory.rssSetUp[i]!) / sockets,
+    heapSetUp: r.memory.heapSetUp[i] ?? null,
+    heapConnected: r.memory.heapConnected[i] ?? null,
     atKill: r.memory.rssAtKill[i] ?? Number.NaN,
     end: r.memory.rssEnd[i]!,
   }));
@@ -353,6 +358,14 @@ export function renderChainSection(r: ChainResult): string {
         '',
       ],
     );
+  for (const [i, m] of c.memory.entries())
+    rows.push([
+      `memory, hub ${i + 1}: JS heap + external after a full collection (heap-probe.mjs)`,
+      m.heapSetUp === null || m.heapConnected === null
+        ? 'no answer from the probe'
+        : `${mib(m.heapSetUp)} after setup, ${mib(m.heapConnected)} with its ${n(m.sockets)} sockets = **${kib((m.heapConnected - m.heapSetUp) / m.sockets)} per socket**`,
+      '',
+    ]);
   for (const [i, m] of c.memory.entries())
     rows.push([
       `memory, hub ${i + 1} (RSS)`,
