@@ -81,7 +81,7 @@ describe('alerts cache', () => {
     let list = await recentArrivals(db, at);
     for (const next of [newer, stale]) {
       const write = await storeAlert(db, next, at);
-      if (write.kind !== 'unchanged') list = withArrival(list, write.alert, at);
+      if (write.kind === 'new' || write.kind === 'updated') list = withArrival(list, write.alert, at);
     }
     const claim = await applyAlertUpdate(db, {
       alertId: older.alertId,
@@ -92,7 +92,7 @@ describe('alerts cache', () => {
       convertedAt: null,
       orderId: null,
     });
-    if (claim.kind !== 'unchanged') list = withArrival(list, claim.alert, at);
+    if (claim.kind === 'new' || claim.kind === 'updated') list = withArrival(list, claim.alert, at);
     expect(list).toEqual(await recentArrivals(db, at));
     expect(list.map((a) => [a.alertId, a.status])).toEqual([
       [newer.alertId, 'open'],

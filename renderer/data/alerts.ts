@@ -11,7 +11,9 @@ const STATUS_RANK: Record<AlertStatus, number> = { open: 0, claimed: 1, expired:
 export type AlertWrite =
   | { kind: 'new'; alert: StoredAlert }
   | { kind: 'updated'; alert: StoredAlert }
-  | { kind: 'unchanged' };
+  | { kind: 'unchanged' }
+  /** an update for an alert this terminal does not hold (its arrival never reached it) */
+  | { kind: 'missing' };
 
 function advance(
   current: StoredAlert,
@@ -69,11 +71,14 @@ export async function storeAlert(
   });
 }
 
-/** Applies `alert:updated`; an update for an alert not cached yet waits for catch-up. */
+/**
+ * Applies `alert:updated`. An update for an alert not cached yet is not stored (it holds no card):
+ * `missing`, and the live channel catches up on alerts (live-events.ts).
+ */
 export async function applyAlertUpdate(db: TerminalDb, update: AlertUpdate): Promise<AlertWrite> {
   return db.transaction('rw', db.alerts, async () => {
     const row = await db.alerts.get(update.alertId);
-    if (!row) return { kind: 'unchanged' };
+    if (!row) return { kind: 'missing' };
     const next = advance(await keepAlive(openAlert(db.sealer, row)), update);
     if (!next) return { kind: 'unchanged' };
     await db.alerts.put(await keepAlive(sealAlert(db.sealer, next)));

@@ -18,6 +18,8 @@ export type AlertListener = (event: { kind: 'new' | 'updated'; alert: StoredAler
 
 /** A resync's spread is capped here: the catch-up it triggers should still come soon. */
 const MAX_RESYNC_SPREAD_MS = 10_000;
+/** Catch-ups for updates of alerts this terminal does not hold are at least this far apart. */
+const MISSING_CATCH_UP_SPACING_MS = 10_000;
 
 /** What the live channel asks of the rest of the engine. */
 export type LiveDeps = {
@@ -40,6 +42,9 @@ export class LiveEvents {
   private resyncTimer: ReturnType<typeof setTimeout> | null = null;
   /** whether the pending resync also asks for alerts (any resync of the burst that wants them) */
   private resyncAlerts = false;
+  /** a catch-up for an update of an alert this terminal does not hold, waiting for its turn */
+  private missingTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastMissingCatchUp = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly rt: EngineRuntime,
@@ -79,6 +84,8 @@ export class LiveEvents {
   close(): void {
     if (this.resyncTimer) clearTimeout(this.resyncTimer);
     this.resyncTimer = null;
+    if (this.missingTimer) clearTimeout(this.missingTimer);
+    this.missingTimer = null;
     this.live?.close();
     this.live = null;
   }
@@ -177,14 +184,33 @@ export class LiveEvents {
       await cacheArrivalProfile(db, profile);
   }
 
+  /**
+   * An update for an alert this terminal never received — its arrival was emitted by a hub node
+   * that died before publishing it, or is still on its way in a survivor's re-send — means an
+   * arrival is missing here: catch up on alerts now rather than at the next reconnect (after a
+   * `peer_lost` the hub told this terminal not to ask). At most one such catch-up a
+   * `MISSING_CATCH_UP_SPACING_MS` (an alert older than the catch-up's reach stays missing).
+   */
   private async receiveAlertUpdate(payload: unknown): Promise<void> {
     const parsed = alertUpdate.safeParse(payload);
     if (!parsed.success || this.rt.revoked) return;
-    this.announce(await applyAlertUpdate(this.rt.db, parsed.data));
+    const write = await applyAlertUpdate(this.rt.db, parsed.data);
+    if (write.kind === 'missing') this.catchUpOnMissing();
+    else this.announce(write);
+  }
+
+  private catchUpOnMissing(): void {
+    if (this.missingTimer || !this.rt.running || this.rt.revoked) return;
+    const wait = Math.max(0, this.lastMissingCatchUp + MISSING_CATCH_UP_SPACING_MS - Date.now());
+    this.missingTimer = setTimeout(() => {
+      this.missingTimer = null;
+      this.lastMissingCatchUp = Date.now();
+      void this.catchUpAlerts();
+    }, wait);
   }
 
   private announce(write: AlertWrite): void {
-    if (write.kind === 'unchanged') return;
+    if (write.kind === 'unchanged' || write.kind === 'missing') return;
     for (const listener of this.listeners) listener({ kind: write.kind, alert: write.alert });
   }
 }

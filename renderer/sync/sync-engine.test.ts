@@ -396,6 +396,55 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
     engine.stop();
   });
 
+  it('an update for an alert whose arrival never reached it catches up on alerts at once, also after a feeds-only resync', async () => {
+    const hub = new FakeHub(TEST_PHONE_KEY);
+    const { client, queries: alertQueries } = countingAlertQueries(hub);
+    const { db, engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
+    await engine.start();
+    await engine.settled();
+    const announced: string[] = [];
+    engine.onAlert((e) => announced.push(`${e.kind}:${e.alert.alertId}:${e.alert.status}`));
+    // Raised on a hub node that died before publishing it; claimed since on another node, whose
+    // update arrives before a survivor's re-send of the arrival would.
+    const claimedBy = { guideId, name: '李娜' };
+    const claimedAt = new Date().toISOString();
+    const lost = makeAlert({
+      storeId,
+      at: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 1_800_000).toISOString(),
+    });
+    hub.alerts.push({ ...lost, status: 'claimed', claimedBy, claimedAt });
+    hub.emit('resync', { reason: 'peer_lost', spreadMs: 40, alerts: false });
+    const queriesBefore = alertQueries();
+    const update = {
+      alertId: lost.alertId,
+      storeId,
+      status: 'claimed' as const,
+      claimedBy,
+      claimedAt,
+      convertedAt: null,
+      orderId: null,
+    };
+    hub.emit('alertUpdated', update);
+    for (let i = 0; i < 500 && announced.length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    await engine.settled();
+    expect(alertQueries()).toBe(queriesBefore + 1);
+    expect(announced).toEqual([`new:${lost.alertId}:claimed`]);
+    // The re-send arriving late, with the state before the claim, does not reopen it.
+    hub.emit('alertNew', lost);
+    await engine.settled();
+    expect(announced).toEqual([`new:${lost.alertId}:claimed`]);
+    expect((await recentArrivals(db, new Date()))[0]).toMatchObject({ status: 'claimed' });
+    // More such updates within the spacing ask once more at most, not once each.
+    const other = { ...update, alertId: makeAlert({ storeId }).alertId };
+    hub.emit('alertUpdated', other);
+    hub.emit('alertUpdated', other);
+    await engine.settled();
+    expect(alertQueries()).toBe(queriesBefore + 1);
+    engine.stop();
+  });
+
   it('without `alerts: false` (an older hub, a Redis outage) the full catch-up runs, also when it joins a feeds-only resync', async () => {
     const hub = new FakeHub(TEST_PHONE_KEY);
     const { client, queries: alertQueries } = countingAlertQueries(hub);

@@ -285,8 +285,11 @@ export async function createRealtime(options: {
     io,
     terminals,
     toStore: (storeId, event, ...args) => {
-      if (toldHere && (event === SocketEvents.alertNew || event === SocketEvents.alertUpdated))
-        toldHere.told(args[0] as ArrivalAlert | AlertUpdate);
+      // Told to the alert's own store's room only counts as told (told-here.ts).
+      if (toldHere && (event === SocketEvents.alertNew || event === SocketEvents.alertUpdated)) {
+        const alert = args[0] as ArrivalAlert | AlertUpdate;
+        if (alert.storeId === storeId) toldHere.told(alert);
+      }
       terminals.to(storeRoom(storeId)).emit(event, ...args);
     },
     toStores: (storeIds, event, ...args) => {

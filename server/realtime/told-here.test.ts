@@ -62,14 +62,31 @@ describe('what a node told its own sockets of an alert', () => {
     expect(told.toldAsIs(stored(claimed))).toBe(true);
   });
 
-  it('an update alone (the arrival raised elsewhere) never matches: her last sighting is unknown', () => {
+  it('updates alone never match: the arrival was emitted elsewhere, and a terminal without it drops them', () => {
     const told = createToldHere({ windowMs: 60_000, now: () => 0 });
     told.told(claim());
     const claimed = { status: 'claimed' as const, claimedAt: '2026-12-07T00:01:00.000Z' };
     expect(told.toldAsIs(stored(claimed))).toBe(false);
-    // Unless the update says when she was last seen (a visit seen again).
+    // Not even with her last sighting in it (a visit seen again, told here after the arrival
+    // another node emitted and perhaps never published).
     told.told(claim({ lastSeenAt: '2026-12-07T00:00:00.120Z' }));
+    expect(told.toldAsIs(stored(claimed))).toBe(false);
+    const seenAgain = { lastSeenAt: '2026-12-07T00:02:00.120Z' };
+    told.told({ ...claim(), status: 'open', claimedBy: null, claimedAt: null, ...seenAgain });
+    expect(told.toldAsIs(stored(seenAgain))).toBe(false);
+  });
+
+  it('the arrival told here is remembered through later updates, until the window forgets it all', () => {
+    let now = 0;
+    const told = createToldHere({ windowMs: 1_000, now: () => now });
+    told.told(raised());
+    now = 900;
+    const claimed = { status: 'claimed' as const, claimedAt: '2026-12-07T00:01:00.000Z' };
+    told.told(claim());
+    now = 1_500; // the arrival's own entry is past the window, the claim's is not
     expect(told.toldAsIs(stored(claimed))).toBe(true);
+    now = 2_000; // both past it: forgotten, so re-sent
+    expect(told.toldAsIs(stored(claimed))).toBe(false);
   });
 
   it('forgets what is older than its window, so memory stays bounded', () => {

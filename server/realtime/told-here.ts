@@ -18,13 +18,20 @@ import type { AlertUpdate, ArrivalAlert } from '../../shared/protocol';
 export type ToldHere = {
   /** Records an `alert:new` or `alert:updated` this node is emitting to its stores' rooms. */
   told(alert: ArrivalAlert | AlertUpdate): void;
-  /** Whether this node's last word on the alert was exactly this state. */
+  /** Whether this node emitted the alert's arrival and its last word on it was exactly this state. */
   toldAsIs(alert: ArrivalAlert): boolean;
   /** Alerts held (for tests). */
   readonly size: number;
 };
 
 type State = {
+  /**
+   * Whether this node emitted the alert's arrival (`alert:new`) itself. Only then can a match
+   * count: a terminal drops an `alert:updated` for an alert it does not hold (renderer
+   * data/alerts.ts), so updates told here say nothing of an arrival another node emitted — and
+   * whose publish may be what was lost.
+   */
+  arrival: boolean;
   status: string;
   claimedAt: number | null;
   convertedAt: number | null;
@@ -61,10 +68,11 @@ export function createToldHere(options: { windowMs: number; now?: () => number }
       const t = now();
       forget(t);
       const before = states.get(alert.alertId);
+      const isArrival = 'at' in alert;
       const lastSeenAt =
-        instant(alert.lastSeenAt) ??
-        ('at' in alert ? instant(alert.at) : (before?.lastSeenAt ?? null));
+        instant(alert.lastSeenAt) ?? (isArrival ? instant(alert.at) : (before?.lastSeenAt ?? null));
       states.set(alert.alertId, {
+        arrival: isArrival || (before?.arrival ?? false),
         status: alert.status,
         claimedAt: instant(alert.claimedAt),
         convertedAt: instant(alert.convertedAt),
@@ -78,6 +86,7 @@ export function createToldHere(options: { windowMs: number; now?: () => number }
       const s = states.get(alert.alertId);
       return (
         s !== undefined &&
+        s.arrival &&
         s.lastSeenAt !== null &&
         s.status === alert.status &&
         s.claimedAt === instant(alert.claimedAt) &&

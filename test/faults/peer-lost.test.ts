@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   endpoints,
+  type AlertUpdate,
   type ArrivalAlert,
   type ClaimAck,
   type ResyncPayload,
@@ -116,7 +117,18 @@ async function arrive(hub: HubProcess, storeId: string, at?: string): Promise<st
     body: { customer: { memberCode }, storeId, source: 'beacon', ...(at && { at }) },
   });
   expect(r.status).toBe(202);
+  memberOfAlert.set(r.body.alertId!, memberCode);
   return r.body.alertId!;
+}
+const memberOfAlert = new Map<string, string>();
+
+/** The member of `alertId` seen again at the store's door through `hub`, now. */
+async function seenAgain(hub: HubProcess, storeId: string, alertId: string): Promise<void> {
+  const r = await callRoute(hub, endpoints.presence, {
+    body: { customer: { memberCode: memberOfAlert.get(alertId)! }, storeId, source: 'beacon' },
+  });
+  expect(r.status).toBe(202);
+  expect(r.body.alertId).toBe(alertId); // the same visit, not a new arrival
 }
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
@@ -197,6 +209,11 @@ describe.skipIf(!postgresAndRedis.enabled)(
         guideId: store.guide.id,
       })) as ClaimAck;
       expect(claimedThere).toEqual({ ok: true });
+      // `late`'s member seen again, through the survivor, in a later minute: the survivor tells its
+      // terminal an `alert:updated` — which a terminal without the arrival drops — so `late`
+      // must still be re-sent.
+      await seenAgain(survivor, store.storeId, late);
+      await received<AlertUpdate>(onSurvivor, 'alert:updated', (u) => u.alertId === late);
       const heardLive = eventsOf<ArrivalAlert>(onSurvivor, 'alert:new').length;
       expect(eventsOf<ArrivalAlert>(onSurvivor, 'alert:new').map((a) => a.alertId)).toEqual([
         own,
