@@ -81,7 +81,8 @@ describe('alerts cache', () => {
     let list = await recentArrivals(db, at);
     for (const next of [newer, stale]) {
       const write = await storeAlert(db, next, at);
-      if (write.kind === 'new' || write.kind === 'updated') list = withArrival(list, write.alert, at);
+      if (write.kind === 'new' || write.kind === 'updated')
+        list = withArrival(list, write.alert, at);
     }
     const claim = await applyAlertUpdate(db, {
       alertId: older.alertId,
