@@ -312,13 +312,19 @@ describe('live channel', () => {
   });
 });
 
+/** An engine on a fresh fake hub, started and settled, with its alert catch-ups counted. */
+async function startedCountingAlerts() {
+  const hub = new FakeHub(TEST_PHONE_KEY);
+  const { client, queries: alertQueries } = countingAlertQueries(hub);
+  const { db, engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
+  await engine.start();
+  await engine.settled();
+  return { hub, alertQueries, db, engine };
+}
+
 describe('resync (the hub nodes lost their shared link meanwhile)', () => {
   it('catches up on alerts and feeds missed while the socket stayed connected, once for a burst of resyncs', async () => {
-    const hub = new FakeHub(TEST_PHONE_KEY);
-    const { client, queries: alertQueries } = countingAlertQueries(hub);
-    const { db, engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
-    await engine.start();
-    await engine.settled();
+    const { hub, alertQueries, db, engine } = await startedCountingAlerts();
     expect(engine.status.get().online).toBe(true);
     const queriesBefore = alertQueries();
 
@@ -351,11 +357,7 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
   });
 
   it('after a lost hub node (`alerts: false`) pulls only the feeds; the alerts re-sent before it advance those held', async () => {
-    const hub = new FakeHub(TEST_PHONE_KEY);
-    const { client, queries: alertQueries } = countingAlertQueries(hub);
-    const { db, engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
-    await engine.start();
-    await engine.settled();
+    const { hub, alertQueries, db, engine } = await startedCountingAlerts();
     const fresh = () => ({
       storeId,
       at: new Date().toISOString(),
@@ -397,11 +399,7 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
   });
 
   it('an update for an alert whose arrival never reached it catches up on alerts at once, also after a feeds-only resync', async () => {
-    const hub = new FakeHub(TEST_PHONE_KEY);
-    const { client, queries: alertQueries } = countingAlertQueries(hub);
-    const { db, engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
-    await engine.start();
-    await engine.settled();
+    const { hub, alertQueries, db, engine } = await startedCountingAlerts();
     const announced: string[] = [];
     engine.onAlert((e) => announced.push(`${e.kind}:${e.alert.alertId}:${e.alert.status}`));
     // Raised on a hub node that died before publishing it; claimed since on another node, whose
@@ -446,11 +444,7 @@ describe('resync (the hub nodes lost their shared link meanwhile)', () => {
   });
 
   it('without `alerts: false` (an older hub, a Redis outage) the full catch-up runs, also when it joins a feeds-only resync', async () => {
-    const hub = new FakeHub(TEST_PHONE_KEY);
-    const { client, queries: alertQueries } = countingAlertQueries(hub);
-    const { engine } = setup(freshDb(terminalId), { hub: client, random: () => 0.5 });
-    await engine.start();
-    await engine.settled();
+    const { hub, alertQueries, engine } = await startedCountingAlerts();
     const missed = makeAlert({
       storeId,
       at: new Date().toISOString(),
