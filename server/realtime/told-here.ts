@@ -24,19 +24,18 @@ export type ToldHere = {
   readonly size: number;
 };
 
+/**
+ * An alert whose arrival (`alert:new`) this node emitted itself, as it last told it. Only those are
+ * kept: a terminal drops an `alert:updated` for an alert it does not hold (renderer
+ * data/alerts.ts), so updates told here of an arrival another node emitted — whose publish may be
+ * what was lost — say nothing, and never make a match.
+ */
 type State = {
-  /**
-   * Whether this node emitted the alert's arrival (`alert:new`) itself. Only then can a match
-   * count: a terminal drops an `alert:updated` for an alert it does not hold (renderer
-   * data/alerts.ts), so updates told here say nothing of an arrival another node emitted — and
-   * whose publish may be what was lost.
-   */
-  arrival: boolean;
   status: string;
   claimedAt: number | null;
   convertedAt: number | null;
-  /** null: not known here (an update for an alert whose arrival another node raised) */
-  lastSeenAt: number | null;
+  lastSeenAt: number;
+  /** when this node last told it (for forgetting) */
   at: number;
 };
 
@@ -68,15 +67,13 @@ export function createToldHere(options: { windowMs: number; now?: () => number }
       const t = now();
       forget(t);
       const before = states.get(alert.alertId);
-      const isArrival = 'at' in alert;
-      const lastSeenAt =
-        instant(alert.lastSeenAt) ?? (isArrival ? instant(alert.at) : (before?.lastSeenAt ?? null));
+      const arrivalSeenAt = 'at' in alert ? Date.parse(alert.at) : before?.lastSeenAt;
+      if (arrivalSeenAt === undefined) return; // an update of an arrival not told here (or forgotten)
       states.set(alert.alertId, {
-        arrival: isArrival || (before?.arrival ?? false),
         status: alert.status,
         claimedAt: instant(alert.claimedAt),
         convertedAt: instant(alert.convertedAt),
-        lastSeenAt,
+        lastSeenAt: instant(alert.lastSeenAt) ?? arrivalSeenAt,
         at: t,
       });
       order.push({ id: alert.alertId, at: t });
@@ -86,8 +83,6 @@ export function createToldHere(options: { windowMs: number; now?: () => number }
       const s = states.get(alert.alertId);
       return (
         s !== undefined &&
-        s.arrival &&
-        s.lastSeenAt !== null &&
         s.status === alert.status &&
         s.claimedAt === instant(alert.claimedAt) &&
         s.convertedAt === instant(alert.convertedAt) &&

@@ -429,6 +429,25 @@ export const percentile = (sorted: readonly number[], p: number) =>
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Sends a hub a signal its preloaded bench probe answers (loop-delay-probe.mjs, heap-probe.mjs)
+ * and waits (≤ 5 s) for the JSON line `{"msg": msg, …}` the probe prints: that line, or null.
+ */
+export async function probeHub(
+  hub: HubProcess,
+  msg: string,
+  signal: NodeJS.Signals = 'SIGUSR2',
+): Promise<Record<string, unknown> | null> {
+  const from = hub.logs.length;
+  hub.proc.kill(signal);
+  for (let i = 0; i < 100; i++) {
+    const line = hub.logs.slice(from).find((l) => l.msg === msg);
+    if (line) return line;
+    await sleep(50);
+  }
+  return null;
+}
+
+/**
  * An open loop: `fn(k)` for k = 0 … rate × seconds − 1, each started at `start + k / rate` (the
  * `performance.now()` clock) whatever the answers, but never more than `cap` outstanding. Resolves
  * when every call has settled, with how many started more than 100 ms late (the generator fell

@@ -51,6 +51,7 @@ import {
   machineSeconds,
   openDatabaseProbe,
   openLoop,
+  probeHub,
   setUpBenchChain,
   sleep,
   startSwarm,
@@ -221,14 +222,8 @@ const HEAP_PROBE = pathToFileURL(join(REPO_ROOT, 'test/bench/heap-probe.mjs')).h
 
 /** A hub's JS heap + external memory after a full collection, or null if the probe is silent. */
 async function heapOf(hub: HubProcess): Promise<number | null> {
-  const from = hub.logs.length;
-  hub.proc.kill('SIGUSR2');
-  for (let i = 0; i < 100; i++) {
-    const line = hub.logs.slice(from).find((l) => l.msg === 'bench heap');
-    if (line) return Number(line.heapUsed) + Number(line.external);
-    await sleep(50);
-  }
-  return null;
+  const line = await probeHub(hub, 'bench heap');
+  return line && Number(line.heapUsed) + Number(line.external);
 }
 
 /** Alerts the survivors re-sent their own sockets after a peer's death, from their logs (or null). */

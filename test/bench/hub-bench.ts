@@ -35,6 +35,7 @@ import {
   hubErrors,
   openLoop,
   percentile,
+  probeHub,
   setUpBenchChain,
   sleep,
   startSwarm,
@@ -245,14 +246,8 @@ function hubLoopWindow(hub: HubProcess): Target['loopWindow'] {
   return () => {
     hub.proc.kill('SIGUSR2');
     return async () => {
-      const from = hub.logs.length;
-      hub.proc.kill('SIGUSR2');
-      for (let i = 0; i < 100; i++) {
-        const line = hub.logs.slice(from).find((l) => l.msg === 'bench loop delay');
-        if (line) return { p50: Number(line.p50), p99: Number(line.p99), max: Number(line.max) };
-        await sleep(50);
-      }
-      return null;
+      const line = await probeHub(hub, 'bench loop delay');
+      return line && { p50: Number(line.p50), p99: Number(line.p99), max: Number(line.max) };
     };
   };
 }
