@@ -74,7 +74,10 @@ Terminal: ${
     : `${terminal.url}  (${demoStore?.name ?? ''}; sign in as ${demoGuide ? `${demoGuide.name} PIN ${demoGuide.pin}` : 'a guide'}${demoManager ? `, manager ${demoManager.name} PIN ${demoManager.pin}` : ''})`
 }
 Watch arrivals: in another terminal run
-  npm run hub:simulate -- --store 01960000-0001-7000-8000-000000000001 --rate 20
+  npm run hub:simulate -- ${
+    // A data dir of its own: the simulator finds the credentials only when told where.
+    process.env.HUB_DATA_DIR ? `--credentials ${shown(credentials)} ` : ''
+  }--store ${demoStore?.id ?? '<store id>'} --rate 20
 Head-office console: ${url}/console/   (sign in with the admin key: HUB_ADMIN_KEY or the credentials file)
 Admin: npm run hub:admin -- --help   (use --url ${url} while this hub runs)
 Stop with Ctrl-C.`);
