@@ -39,6 +39,7 @@ import { registerUpdateRoutes } from './updates/routes';
 import { registerConsoleRoutes } from './console/routes';
 import { startFeedJsonMaterializer } from './sync/feed-json';
 import { startScopeSweep } from './customers/scope-runner';
+import { startPlannerStatistics } from './db/planner-statistics';
 import { registerFollowUpRoutes, startFollowUpSweep } from './follow-ups/routes';
 
 /** How long shutdown lets already-received requests be parsed before the listener closes. */
@@ -213,6 +214,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
   const stopBindingExpiry = startBindingExpiry(ctx);
   const stopFollowUps = startFollowUpSweep(ctx);
   const stopScopeSweep = startScopeSweep(ctx);
+  const stopPlannerStatistics = startPlannerStatistics(db, app.log);
   const feedJson = startFeedJsonMaterializer({ db, log: app.log });
   let closing: Promise<void> | null = null;
   /** the listening sockets beside Fastify's own (HUB_LISTENERS > 1) */
@@ -261,6 +263,7 @@ export async function createHub(config: HubConfig): Promise<Hub> {
         stopBindingExpiry();
         stopFollowUps();
         stopScopeSweep();
+        stopPlannerStatistics();
         await realtime.close();
         await feedJson.stop();
         // Requests whose bytes already arrived but are not parsed yet (the loop may have been busy

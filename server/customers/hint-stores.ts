@@ -25,10 +25,17 @@ export async function customerHintStores(db: Db): Promise<(upTo: string) => Prom
     const from = after;
     after = to;
     try {
+      // The range is a few coalesced changes: each changed member's scope rows by her index,
+      // never a scan of the scope table. (`offset 0` keeps the lateral a per-member probe; as a
+      // plain join, a planner without fresh statistics hashed the whole table: 38 ms a call at
+      // 60,000 rows in bench:chain, docs/benchmarks.md "Planner statistics".)
       const rows = await db.query<{ store_id: string }>(
         `select distinct s.store_id::text as store_id
            from customers c
-           join customer_store_scope s on s.customer_id = c.id and s.seq = c.seq
+           cross join lateral (
+             select store_id from customer_store_scope
+              where customer_id = c.id and seq = c.seq
+             offset 0) s
           where c.seq > $1::bigint and c.seq <= $2::bigint`,
         [from.toString(), to.toString()],
       );

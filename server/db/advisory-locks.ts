@@ -13,6 +13,8 @@ export const ADVISORY_LOCKS = {
   followUps: 4615,
   /** online orders and their credit, one batch at a time (server/credit/ingest.ts) */
   onlineCredit: 4616,
+  /** one node at a time samples changed tables (server/db/planner-statistics.ts) */
+  plannerStatistics: 4618,
 } as const;
 
 /** Key spaces of `pg_advisory_xact_lock(space, hashtext(key))`. */

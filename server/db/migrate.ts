@@ -29,6 +29,7 @@ import { orderBatchTailSchema } from './migrations/027-order-batch-tail';
 import { orderTailExactCheckSchema } from './migrations/028-order-tail-exact-check';
 import { orderBindingsSchema } from './migrations/029-order-bindings';
 import { arrivalCarriesProfileSchema } from './migrations/030-arrival-carries-profile';
+import { sightingScopeOnceSchema } from './migrations/031-sighting-scope-once';
 import { ADVISORY_LOCKS } from './advisory-locks';
 
 /** Numbered migrations, applied in order, each in its own transaction. Never edit a landed one. */
@@ -63,6 +64,7 @@ export const migrations: readonly { version: number; name: string; sql: string }
   { version: 28, name: 'order-tail-exact-check', sql: orderTailExactCheckSchema },
   { version: 29, name: 'order-bindings', sql: orderBindingsSchema },
   { version: 30, name: 'arrival-carries-profile', sql: arrivalCarriesProfileSchema },
+  { version: 31, name: 'sighting-scope-once', sql: sightingScopeOnceSchema },
 ];
 
 export async function migrate(db: Db, upTo = Number.POSITIVE_INFINITY): Promise<number[]> {
