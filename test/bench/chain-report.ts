@@ -123,6 +123,10 @@ export function computeChain(r: ChainResult) {
   const firstLatencyBeforeKill: number[] = [];
   /** after the kill, by when the alert was raised: [kill, +5 s), [+5, +10 s), [+10 s, end) */
   const afterKill: number[][] = [[], [], []];
+  /** by when the alert was raised, in 5 s windows from the burst's first event (the warm-up shows) */
+  let burstStart = Number.POSITIVE_INFINITY;
+  for (const e of alerts) burstStart = Math.min(burstStart, e.at);
+  const byWindow: number[][] = Array.from({ length: Math.ceil(r.seconds / 5) }, () => []);
   let lostPairs = 0;
   let lostPairsOnKilled = 0;
   let alertsWithLoss = 0;
@@ -151,6 +155,9 @@ export function computeChain(r: ChainResult) {
       continue;
     }
     firstLatency.push(earliest - e.at);
+    byWindow[Math.min(byWindow.length - 1, Math.floor((e.at - burstStart) / 5_000))]!.push(
+      earliest - e.at,
+    );
     if (killedAt === null || e.at < killedAt) firstLatencyBeforeKill.push(earliest - e.at);
     else afterKill[Math.min(2, Math.floor((e.at - killedAt) / 5_000))]!.push(earliest - e.at);
   }
@@ -238,6 +245,7 @@ export function computeChain(r: ChainResult) {
           p99: percentile(sortedBin, 99),
         };
       }),
+      byWindowP99: byWindow.map((xs) => percentile(sorted(xs), 99)),
       liveP50: percentile(sortedLive, 50),
       liveP99: percentile(sortedLive, 99),
       liveDeliveries: sortedLive.length,
@@ -307,7 +315,7 @@ export function renderChainSection(r: ChainResult): string {
     ],
     [
       'alert latency, first terminal of the store (sent → `alert:new`)',
-      `p50 ${ms(c.latency.p50)}, p99 ${ms(c.latency.p99)}, max ${ms(c.latency.max)} over ${n(c.presence.alerts)} alerts` +
+      `p50 ${ms(c.latency.p50)}, p99 ${ms(c.latency.p99)}, max ${ms(c.latency.max)} over ${n(c.presence.alerts)} alerts; p99 of those raised in each 5 s of the burst ${c.latency.byWindowP99.map(ms).join(' / ')}` +
         (r.kill
           ? `; before the kill p50 ${ms(c.latency.beforeKillP50)}, p99 ${ms(c.latency.beforeKillP99)}; raised 0–5 / 5–10 / 10 s– after it: ${c.latency.afterKill.map((b) => `p99 ${ms(b.p99)} (${n(b.alerts)})`).join(' / ')}`
           : ''),
