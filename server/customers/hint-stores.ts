@@ -28,7 +28,7 @@ export async function customerHintStores(db: Db): Promise<(upTo: string) => Prom
       // The range is a few coalesced changes: each changed member's scope rows by her index,
       // never a scan of the scope table. (`offset 0` keeps the lateral a per-member probe; as a
       // plain join, a planner without fresh statistics hashed the whole table: 38 ms a call at
-      // 60,000 rows in bench:chain, docs/benchmarks.md "Planner statistics".)
+      // 60,000 rows in bench:chain; docs/benchmarks.md, "Issue #17 on a slower machine".)
       const rows = await db.query<{ store_id: string }>(
         `select distinct s.store_id::text as store_id
            from customers c

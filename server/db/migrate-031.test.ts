@@ -100,7 +100,7 @@ describe('migration 031 (an arrival writes her scope row once)', () => {
   };
   const row = async (d: Db, store: string) =>
     (
-      await d.query<Seen & { seq_kept: boolean }>(
+      await d.query<Seen>(
         `select reasons, score, active, seq::text as seq, profile_seq::text as profile_seq,
                 last_at > now() - interval '1 minute' as last_at_moved,
                 entered_at > now() - interval '1 minute' as entered_at_moved
@@ -166,7 +166,7 @@ describe('migration 031 (an arrival writes her scope row once)', () => {
         });
 
         const [newRow, oldRow] = [await row(db, NEW_WAY), await row(db, OLD_WAY)];
-        const shape = (r: (Seen & { seq_kept?: boolean }) | undefined, was: Seen | undefined) =>
+        const shape = (r: Seen | undefined, was: Seen | undefined) =>
           r && {
             reasons: r.reasons,
             score: r.score,

@@ -19,9 +19,10 @@ const CHANGED_SHARE = 0.1;
  * again once a tenth of it changed; the embedded PGlite runs no autovacuum, and neither does a
  * PostgreSQL configured with `autovacuum = off` (this project's test and benchmark machines are).
  * A table that grew from empty then keeps the estimates of an empty one, and statements that are
- * a few index probes get planned as scans: measured in bench:chain (docs/benchmarks.md, "Planner
- * statistics"), the hint routing's join read the whole scope table (38 ms a call instead of under
- * one) and the scope settle hashed every customer while it held the change-feed lock.
+ * a few index probes get planned as scans. Measured in bench:chain (docs/benchmarks.md, "Issue
+ * #17 on a slower machine"): the hint routing's join read the whole scope table (38 ms a call
+ * instead of under one) and the scope settle hashed every customer while it held the change-feed
+ * lock.
  *
  * Answers the tables sampled. With autovacuum on, PostgreSQL's own daemon does this: nothing is
  * done. One node at a time (a try-lock; the others skip the round).
