@@ -2,6 +2,7 @@ import {
   API_PREFIX,
   endpointPath,
   errorBody,
+  PACKED_JSON,
   queryString,
   type EndpointAuth,
   type EndpointDef,
@@ -101,6 +102,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         headers: {
           [header]: value,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(endpoint.packed && canInflate ? { accept: ACCEPT_PACKED } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(callOptions.timeoutMs ?? options.timeoutMs ?? 30_000),
@@ -114,6 +116,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         // A CSV answer is handed over as its text, byte for byte: `text()` would drop the BOM
         // that makes Excel read it as UTF-8. Its errors are JSON like every other route's.
         json = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+      } else if (response.ok && isPacked(response)) {
+        json = JSON.parse(UTF8.decode(await gunzip(await response.arrayBuffer())));
       } else {
         // `arrayBuffer()` + one `TextDecoder` pass: Chromium's `text()` decodes as a stream and
         // took ≈ 8 ms more per 1.3 MB feed page (bench:terminal, docs/benchmarks.md).
@@ -138,6 +142,45 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   return { call: call as ApiClient['call'] };
+}
+
+/** Whether this runtime can unpack a `packed` answer (Chromium, Node 18+). */
+const canInflate = typeof DecompressionStream === 'function';
+/** Asks for the packed answer first; plain JSON still does (an older hub, a proxy). */
+const ACCEPT_PACKED = `${PACKED_JSON}, application/json;q=0.9`;
+
+const isPacked = (response: Response) =>
+  (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase() === PACKED_JSON;
+
+/**
+ * Gunzips a packed answer. Written to the stream and read back directly: through a `Blob` or a
+ * `Response` the same inflate cost Chromium ≈ 40 ms a feed page against ≈ 12–16 ms
+ * (docs/benchmarks.md, "Feed pages unpacked in the page"). A corrupt or cut stream rejects.
+ */
+async function gunzip(bytes: ArrayBuffer): Promise<Uint8Array> {
+  const stream = new DecompressionStream('gzip');
+  const writer = stream.writable.getWriter();
+  const written = writer.write(new Uint8Array(bytes)).then(() => writer.close());
+  // The writer's promises reject with the reader's error: read that one, not an unhandled twin.
+  written.catch(() => undefined);
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.length;
+  }
+  await written;
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 /** A non-2xx answer in the client's vocabulary, with the hub's own code and details when given. */

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   customerFeedIdOf,
   endpoints,
+  PACKED_JSON,
   type CustomerFeedId,
   type FeedReject,
   type ProductItem,
@@ -95,13 +96,19 @@ export function registerSyncRoutes(api: FastifyInstance, ctx: HubContext): void 
     reply
       .type('application/json; charset=utf-8')
       .header('x-feed-cache', hit ? 'hit' : 'miss')
-      .header('vary', 'accept-encoding')
+      .header('vary', 'accept, accept-encoding')
       .headers(stored === null ? {} : { 'x-feed-stored': stored });
     // Full pages without a total go compressed (compressed once per page held): ≈ 1.1 MB of
-    // JSON per 1,000 profiles crosses the network — and, on the terminal, Chromium's network
-    // service and its pipe into the page — as a fraction of it.
-    if (total === undefined && page.hasMore && acceptsGzip(request))
-      return reply.header('content-encoding', 'gzip').send(await gzipped(page, feed));
+    // JSON per 1,000 profiles crosses the network as a fraction of it. The terminal asks for
+    // them packed (`Accept: PACKED_JSON`, shared/protocol/endpoint-def.ts): the same gzip as the
+    // body itself, so Chromium's network service does not unpack it and pipe the full JSON into
+    // the page — the terminal inflates it where it parses it. Other clients get the gzip as a
+    // `content-encoding`.
+    if (total === undefined && page.hasMore) {
+      if (acceptsPacked(request)) return reply.type(PACKED_JSON).send(await gzipped(page, feed));
+      if (acceptsGzip(request))
+        return reply.header('content-encoding', 'gzip').send(await gzipped(page, feed));
+    }
     return reply.send(pageBody(page, feed, total));
   });
 
@@ -171,12 +178,19 @@ function gzipped(page: FeedPageBytes, feed: CustomerFeedId): Promise<Buffer> {
 }
 
 /** Whether the client takes a gzip body (`Accept-Encoding`, without `gzip;q=0`). */
-function acceptsGzip(request: FastifyRequest): boolean {
-  const header = request.headers['accept-encoding'];
+const acceptsGzip = (request: FastifyRequest): boolean =>
+  listed(request.headers['accept-encoding'], (name) => name === 'gzip' || name === '*');
+
+/** Whether the client asks for a packed answer by name (`Accept`, without `;q=0`); not by `*\/*`. */
+const acceptsPacked = (request: FastifyRequest): boolean =>
+  listed(request.headers.accept, (name) => name === PACKED_JSON);
+
+/** Whether a comma-separated header lists a value `matches` takes with a weight above 0. */
+function listed(header: string | string[] | undefined, matches: (name: string) => boolean) {
   const value = Array.isArray(header) ? header.join(',') : (header ?? '');
   return value.split(',').some((part) => {
-    const [coding, ...options] = part.trim().toLowerCase().split(';');
-    if (coding !== 'gzip' && coding !== '*') return false;
+    const [name, ...options] = part.trim().toLowerCase().split(';');
+    if (name === undefined || !matches(name.trim())) return false;
     return !options.some((o) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(o));
   });
 }

@@ -45,6 +45,7 @@ export const terminalEndpoints = {
     auth: 'terminal',
     query: feedQuery,
     response: customerFeedRows,
+    packed: true,
   }),
   syncCatalog: endpoint({
     method: 'GET',

@@ -5,6 +5,7 @@ import { integrationEndpoints } from './endpoints-integration';
 import { terminalEndpoints } from './endpoints-terminal';
 
 export type { EndpointAuth, EndpointDef } from './endpoint-def';
+export { PACKED_JSON } from './endpoint-def';
 
 /**
  * The hub's REST contract, one entry per route: method, path (`:name` for path parameters), who

@@ -12,6 +12,7 @@ import type { Db } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
 import { openTestPglite } from '../support/pglite-template';
 import {
+  asciiJson,
   customerFeedPage,
   materializeAllFeedJson,
   materializeFeedJson,
@@ -138,6 +139,9 @@ function inProcessSuite(kind: 'PGlite' | 'PostgreSQL', open: () => Promise<InPro
       expect(after.stored).toBe(30);
       expect(after.json).toEqual(before.json);
       expect(await materializeFeedJson(db)).toBe(0);
+      // In ASCII, names and tags in Chinese included (asciiJson): what the terminal decodes fast.
+      expect(JSON.stringify(itemsOf(after.json))).toMatch(/[\u4e00-\u9fff]/);
+      expect(after.json.filter((page) => /[\u0080-\uffff]/.test(page))).toEqual([]);
     });
 
     it('maps a row written since live, with its new data, until the materializer catches up', async () => {
@@ -182,7 +186,8 @@ function inProcessSuite(kind: 'PGlite' | 'PostgreSQL', open: () => Promise<InPro
         'select feed_json from customers where id = $1',
         [id],
       );
-      expect(after!.feed_json).not.toContain(name);
+      // Looked for decoded: the stored JSON writes a Chinese name as escapes.
+      expect(JSON.stringify(JSON.parse(after!.feed_json))).not.toContain(name);
       expect(JSON.parse(after!.feed_json)).toMatchObject({ id, deleted: true });
     });
 
@@ -275,5 +280,24 @@ describeOnBackends('stored feed JSON in a running hub', (backend) => {
       return response.headers.get('x-feed-stored');
     };
     await expect.poll(stored, { timeout: 20_000, interval: 200 }).toBe('40/40');
+  });
+});
+
+describe('asciiJson: the feed JSON in ASCII', () => {
+  it('writes every character beyond ASCII as an escape and parses back to the same value', () => {
+    const value = {
+      name: '王芳 Anna',
+      notes: 'line\nbreak, "quotes", \\ backslash, \u0007 bell, é, 😀 beyond the BMP',
+      tags: ['新客', 'vip'],
+      n: 1.5,
+    };
+    const json = asciiJson(JSON.stringify(value));
+    expect(json).toMatch(/^[\u0020-\u007e]*$/);
+    expect(json).toContain('\\u738b\\u82b3');
+    expect(json).toContain('\\ud83d\\ude00');
+    expect(JSON.parse(json)).toEqual(value);
+    // ASCII JSON is left as it is.
+    const plain = JSON.stringify({ a: 'b', c: [1, 2] });
+    expect(asciiJson(plain)).toBe(plain);
   });
 });

@@ -1,6 +1,8 @@
+import { gunzipSync } from 'node:zlib';
 import { createApiClient, type ApiClient, type ApiResult } from '../../shared/api-client';
 import {
   errorBody,
+  PACKED_JSON,
   type EndpointDef,
   type EndpointInput,
   type EndpointResponse,
@@ -71,7 +73,13 @@ export async function callRoute<E extends EndpointDef>(
   let seen: { status: number; text: string } | undefined;
   const recording: typeof globalThis.fetch = async (...args) => {
     const response = await globalThis.fetch(...args);
-    seen = { status: response.status, text: await response.clone().text() };
+    const copy = response.clone();
+    // A packed answer (the customer feed's pages) is read as the JSON it holds.
+    const packed = copy.headers.get('content-type') === PACKED_JSON;
+    const text = packed
+      ? gunzipSync(Buffer.from(await copy.arrayBuffer())).toString('utf8')
+      : await copy.text();
+    seen = { status: response.status, text };
     return response;
   };
   const client = hubApi(hub, auth, recording);
