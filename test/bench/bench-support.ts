@@ -244,6 +244,8 @@ export async function openBenchBrowser(options: {
       '--disable-renderer-backgrounding',
       `--user-data-dir=${options.profileDir ?? mkdtempSync(join(tmpdir(), 'sg-bench-chromium-'))}`,
       ...(options.args ?? []),
+      // Diagnostics: more Chromium switches, space-separated (e.g. `--js-flags=--trace-gc`).
+      ...(process.env.BENCH_CHROMIUM_ARGS?.split(' ').filter(Boolean) ?? []),
       ...(process.env.BENCH_CDP_PORT
         ? [`--remote-debugging-port=${process.env.BENCH_CDP_PORT}`]
         : []),

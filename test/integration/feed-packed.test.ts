@@ -142,6 +142,8 @@ describe('the API client and a bad packed answer', () => {
   const page = { items: [], cursor: '9', hasMore: true, feed: 'chain' };
   const bodies = {
     good: gzipSync(JSON.stringify(page)),
+    // UTF-8 beyond ASCII across many pieces of the inflated stream: no character cut in two.
+    long: gzipSync(JSON.stringify({ ...page, items: [{ name: '王芳😀'.repeat(60_000) }] })),
     cut: gzipSync(JSON.stringify(page)).subarray(0, 12),
     garbage: Buffer.from('not gzip at all, but said to be'),
     wrongShape: gzipSync(JSON.stringify({ items: 'none' })),
@@ -170,6 +172,11 @@ describe('the API client and a bad packed answer', () => {
   it('reads a good one', async () => {
     const answer = await pullFrom('good');
     expect(answer.ok && answer.value.cursor).toBe('9');
+  });
+
+  it('reads one whose characters span the pieces it is inflated in', async () => {
+    const answer = await pullFrom('long');
+    expect(answer.ok && answer.value.items).toEqual([{ name: '王芳😀'.repeat(60_000) }]);
   });
 
   it('a cut or corrupt one is a network failure', async () => {
