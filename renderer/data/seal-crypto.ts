@@ -40,17 +40,30 @@ export type Keyring = { current: number; keys: ReadonlyMap<number, CryptoKey> };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** `utf8`'s buffer, kept between calls on this thread (up to `SCRATCH_KEPT_AT_MOST` bytes). */
+let scratch = new Uint8Array(new ArrayBuffer(0));
+const SCRATCH_KEPT_AT_MOST = 4 * 1024 * 1024;
+
 /**
  * UTF-8 bytes of a string, exactly as `TextEncoder.encode` gives them (a lone surrogate becomes
- * U+FFFD): `encodeInto` a buffer of the largest size it can take, then the bytes written copied
- * out. In Chromium 156 on this project's machine, for 20 blocks' JSON (2,000 profiles, names in
- * Chinese): `encodeInto` 8.1 ms, `encode` 16.5 ms, a JavaScript loop over the characters 19.3 ms
- * (docs/benchmarks.md, "Feed pages in ASCII"; on an older Chromium the loop had been the fastest).
+ * U+FFFD): `encodeInto` a scratch buffer of the largest size the text can take, kept for the next
+ * call (this thread's), then the bytes written copied out. In Chromium 156 on this project's
+ * machine, for 20 blocks' JSON (2,000 profiles, names in Chinese): `encodeInto` 8.1 ms, `encode`
+ * 16.5 ms, a JavaScript loop over the characters 19.3 ms (docs/benchmarks.md, "Feed pages
+ * packed, in ASCII"). Kept rather than allocated per call: ≈ 200–400 KB of fresh memory per block
+ * is page faults, and those are much of a sync's cost on a virtual machine (same section).
  */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(new ArrayBuffer(text.length * 3));
-  const { written } = encoder.encodeInto(text, out);
-  return new Uint8Array(out.buffer.slice(0, written));
+  const most = text.length * 3;
+  // A rare large value (beyond a few blocks' size) gets a buffer of its own, not kept.
+  const into =
+    most <= scratch.length
+      ? scratch
+      : most > SCRATCH_KEPT_AT_MOST
+        ? new Uint8Array(new ArrayBuffer(most))
+        : (scratch = new Uint8Array(new ArrayBuffer(most)));
+  const { written } = encoder.encodeInto(text, into);
+  return new Uint8Array(into.buffer.slice(0, written));
 }
 
 /**

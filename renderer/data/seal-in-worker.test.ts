@@ -194,6 +194,10 @@ describe('utf8 (the sealer’s UTF-8 encoder)', () => {
       '\ud83d',
       'a\udc00b',
       '\ud800\ud800\udc00',
+      // beyond the kept scratch buffer (a buffer of its own), then small ones again
+      `${'x'.repeat(1_500_000)}王`,
+      'ab',
+      '芳',
     ])
       expect([...utf8(text)]).toEqual([...encoder.encode(text)]);
   });
