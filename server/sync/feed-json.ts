@@ -34,7 +34,7 @@ const escapeUnit = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).padSt
  * JSON text with every character beyond ASCII written as a `\uXXXX` escape (a pair for one
  * beyond the BMP): `JSON.parse` gives the same value. Chromium's `TextDecoder` turns a feed page
  * of ASCII into a string ≈ 4 times as fast as the same page in UTF-8 with its names and tags in
- * Chinese (10.5 against 44 ms for 2,000 profiles, docs/benchmarks.md, "Feed pages in ASCII"),
+ * Chinese (10.5 against 44 ms for 2,000 profiles, docs/benchmarks.md, "Feed pages packed, in ASCII"),
  * for ≈ 13 % more JSON and 4 % more gzip. Stored JSON written before is UTF-8 and stays correct.
  */
 export const asciiJson = (json: string): string => json.replace(NON_ASCII, escapeUnit);

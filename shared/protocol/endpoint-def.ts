@@ -35,7 +35,7 @@ export type EndpointDef = {
  * The media type of a `packed` answer: the JSON the route would send, gzipped, as the body itself
  * (not a `content-encoding`, which the browser would undo in its network service and then pipe
  * the full JSON into the page: ≈ 130 ms for a 2.5 MB feed page in Chromium against ≈ 18 ms for
- * its 0.5 MB gzipped, docs/benchmarks.md, "Feed pages unpacked in the page").
+ * its 0.5 MB gzipped, docs/benchmarks.md, "Feed pages packed, in ASCII").
  */
 export const PACKED_JSON = 'application/vnd.shopguide.json+gzip';
 
