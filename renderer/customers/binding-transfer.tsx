@@ -39,7 +39,8 @@ export function CustomerBindingLine({
     <>
       <p className="profile-binding">
         <BindingBadge binding={binding} signedInGuideId={guideId} showPool />
-        {canTransfer && !open && (
+        {/* Once her binding is read: a dialog opened before would show her in the pool. */}
+        {canTransfer && !open && binding !== undefined && (
           <button
             type="button"
             onClick={() => {
