@@ -23,7 +23,7 @@ import { openRedisLink, type RedisLink } from './redis-link';
 import { createSocketRevocation, terminalRoom } from './socket-revocation';
 import type { Throttle } from '../http/throttle';
 import { storeRoom } from './rooms';
-import { createToldHere } from './told-here';
+import { countingPeerDeliveries, createToldHere, type ToldHere } from './told-here';
 
 export type TerminalSocket = Socket<
   TerminalToHubEvents,
@@ -155,7 +155,12 @@ export async function createRealtime(options: {
     maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
   });
   let redis: RedisLink | null = null;
+  // With peers only (REDIS_URL): what a survivor need not re-send after a peer's death — what it
+  // told its sockets itself, and what the peers' broadcasts told them through it.
+  let toldHere: ToldHere | null = null;
   if (options.redisUrl) {
+    const told = createToldHere({ windowMs: TOLD_HERE_MS });
+    toldHere = told;
     const [link, { createAdapter }] = await Promise.all([
       openRedisLink({ url: options.redisUrl, log: options.log }),
       import('@socket.io/redis-adapter'),
@@ -169,7 +174,14 @@ export async function createRealtime(options: {
     // deployment's own key, two deployments on one Redis would deliver each other's alerts.
     // `<prefix>:io` makes every channel start with `<prefix>:` (`<prefix>:io#/terminal#…`, one ACL
     // rule covers them; bare keys `a` and `a-request` would share `a-request#…`).
-    io.adapter(createAdapter(link.pub, link.sub, { key: `${options.redisPrefix}:io` }));
+    io.adapter(
+      countingPeerDeliveries(
+        createAdapter(link.pub, link.sub, { key: `${options.redisPrefix}:io` }),
+        told,
+        TERMINAL_NAMESPACE,
+        storeRoom,
+      ),
+    );
     options.log.info(
       { redis: up ? 'up' : 'down', redisPrefix: options.redisPrefix },
       'socket.io redis adapter enabled',
@@ -252,8 +264,6 @@ export async function createRealtime(options: {
       spreadMs: RESYNC_SPREAD_MS,
     }),
   );
-  // With peers only (REDIS_URL): what a survivor need not re-send after a peer's death.
-  const toldHere = redis ? createToldHere({ windowMs: TOLD_HERE_MS }) : null;
   const resyncAfterPeerLost = createPeerLostResync({
     terminals,
     log: options.log,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertUpdate, ArrivalAlert } from '../../shared/protocol';
-import { createToldHere } from './told-here';
+import { countingPeerDeliveries, createToldHere } from './told-here';
 
 const STORE = '0190a0b0-0000-7000-8000-000000000001';
 const ID = '0190a0b0-0000-7000-8000-0000000000a1';
@@ -101,5 +101,47 @@ describe('what a node told its own sockets of an alert', () => {
     expect(told.toldAsIs(stored())).toBe(false); // told at 0, forgotten: re-sent (the safe side)
     now = 4_999;
     expect(told.toldAsIs(stored({ alertId: '0190a0b0-0000-7000-8000-000000004999' }))).toBe(true);
+  });
+});
+
+describe('what the peers’ broadcasts told this node’s sockets', () => {
+  const room = (storeId: string) => `store:${storeId}`;
+  /** An adapter as the Redis one holds its parser (decoding is the identity here). */
+  const setUp = () => {
+    const told = createToldHere({ windowMs: 60_000, now: () => 0 });
+    const adapter = { uid: 'me', parser: { encode: (m: unknown) => m, decode: (m: unknown) => m } };
+    const make = countingPeerDeliveries(() => adapter, told, '/terminal', room);
+    const made = make({ name: '/terminal' });
+    const deliver = (uid: string, event: string, payload: unknown, options: object) =>
+      made.parser.decode([uid, { type: 2, nsp: '/terminal', data: [event, payload] }, options]);
+    return { told, made, deliver };
+  };
+
+  it('counts a peer’s alert:new and alert:updated to the alert’s store room as told here', () => {
+    const { told, deliver } = setUp();
+    deliver('peer', 'alert:new', raised(), { rooms: [room(STORE)], except: [] });
+    expect(told.toldAsIs(stored())).toBe(true);
+    deliver('peer', 'alert:updated', claim(), { rooms: [room(STORE)], except: [] });
+    expect(told.toldAsIs(stored())).toBe(false);
+    expect(
+      told.toldAsIs(
+        stored({ status: 'claimed', claimedAt: claim().claimedAt, claimedBy: claim().claimedBy }),
+      ),
+    ).toBe(true);
+  });
+
+  it('leaves out its own echoes, other rooms, sockets excepted, other namespaces and other shapes', () => {
+    const { told, made, deliver } = setUp();
+    deliver('me', 'alert:new', raised(), { rooms: [room(STORE)], except: [] });
+    deliver('peer', 'alert:new', raised(), { rooms: ['store:elsewhere'], except: [] });
+    deliver('peer', 'alert:new', raised(), { rooms: [room(STORE)], except: ['a-socket'] });
+    deliver('peer', 'alert:new', { ...raised(), at: undefined }, { rooms: [room(STORE)] });
+    made.parser.decode(['peer', { type: 2, nsp: '/', data: ['alert:new', raised()] }, {}]);
+    made.parser.decode({ type: 'request', uid: 'peer' });
+    expect(told.size).toBe(0);
+    // Other namespaces' adapters are left as they are.
+    const plain = { uid: 'me', parser: { encode: (m: unknown) => m, decode: (m: unknown) => m } };
+    const other = countingPeerDeliveries(() => plain, told, '/terminal', room)({ name: '/' });
+    expect(other.parser).toBe(plain.parser);
   });
 });

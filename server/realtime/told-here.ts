@@ -1,4 +1,4 @@
-import type { AlertUpdate, ArrivalAlert } from '../../shared/protocol';
+import { SocketEvents, type AlertUpdate, type ArrivalAlert } from '../../shared/protocol';
 
 /**
  * What this node itself told its own sockets about each recent alert (issue #17 item 3).
@@ -94,3 +94,69 @@ export function createToldHere(options: { windowMs: number; now?: () => number }
     },
   };
 }
+
+/** What a Redis adapter decodes from a peer's message (a broadcast: [uid, packet, options]). */
+type PeerParser = { encode(message: unknown): unknown; decode(message: unknown): unknown };
+type ObservableAdapter = { readonly uid: unknown; readonly parser: PeerParser };
+
+/**
+ * The Redis adapter's factory, its adapter of `namespace` also telling `toldHere` what the peers'
+ * broadcasts delivered to this node's sockets: an `alert:new` or `alert:updated` a peer published
+ * to the alert's store room reached every socket of that room on this node, exactly as if this node
+ * had emitted it. After that peer's death the survivor then re-sends only what it never heard —
+ * what the peer wrote but whose publish died with it — not every alert the peer raised in its
+ * blind window (bench:chain's survivor re-sent ≈ 7,000, docs/benchmarks.md "A survivor counts what
+ * its peers told").
+ *
+ * The adapter decodes a peer's message only when this node has a socket in its room, then delivers
+ * it at once; its own messages come back too, and are left to `toStore`, which told them first.
+ * Anything of another shape, with sockets excepted, or for another room is not counted: it is
+ * re-sent, as before.
+ */
+export function countingPeerDeliveries<N extends { name: string }, A extends ObservableAdapter>(
+  factory: (nsp: N) => A,
+  toldHere: ToldHere,
+  namespace: string,
+  storeRoom: (storeId: string) => string,
+): (nsp: N) => A {
+  // A function, not an arrow: socket.io calls the factory with `new` (the object it returns is
+  // the adapter).
+  return function countingAdapter(nsp: N): A {
+    const adapter = factory(nsp);
+    if (nsp.name !== namespace) return adapter;
+    const base = adapter.parser;
+    const note = (decoded: unknown) => {
+      if (!Array.isArray(decoded) || decoded.length < 3) return; // a request, not a broadcast
+      const [uid, packet, options] = decoded as [unknown, unknown, unknown];
+      if (uid === adapter.uid || !isRecord(packet) || !isRecord(options)) return;
+      if (packet.nsp !== namespace || !Array.isArray(packet.data)) return;
+      const [event, payload] = packet.data as [unknown, unknown];
+      if (event !== SocketEvents.alertNew && event !== SocketEvents.alertUpdated) return;
+      if (!isRecord(payload) || typeof payload.storeId !== 'string') return;
+      if (typeof payload.alertId !== 'string' || typeof payload.status !== 'string') return;
+      if (event === SocketEvents.alertNew && typeof payload.at !== 'string') return;
+      const except = options.except;
+      if (Array.isArray(except) && except.length > 0) return;
+      const rooms = options.rooms;
+      if (!Array.isArray(rooms) || !rooms.includes(storeRoom(payload.storeId))) return;
+      toldHere.told(payload as unknown as ArrivalAlert | AlertUpdate);
+    };
+    const parser: PeerParser = {
+      encode: (message) => base.encode(message),
+      decode: (message) => {
+        const decoded = base.decode(message);
+        try {
+          note(decoded);
+        } catch {
+          // Counting is an optimisation: whatever it could not read is re-sent after a death.
+        }
+        return decoded;
+      },
+    };
+    // The adapter reads `parser` on every message (a property it set from its options).
+    Object.defineProperty(adapter, 'parser', { value: parser });
+    return adapter;
+  };
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;

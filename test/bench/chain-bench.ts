@@ -25,7 +25,7 @@
  * hubs and the socket children are killed. Targets 127.0.0.1 only; every loop is bounded.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -83,6 +83,9 @@ const { values: args } = parseArgs({
     // a presence gateway: the events of each node gathered for this many ms, then sent as one
     // POST /presence/batch (0: one POST /presence per event)
     'presence-batch-ms': { type: 'string', default: '0' },
+    // the evening before midnight: this many seconds at a tenth of the burst's rates first, on
+    // other members, not counted (0: the burst hits hubs that have served no arrival yet)
+    'warm-up': { type: 'string', default: '10' },
   },
 });
 const STORES = Number(args.stores);
@@ -98,6 +101,12 @@ const ORDERS_CONNECTIONS = Number(args['orders-connections']);
 const PRESENCE_BATCH_MS = Number(args['presence-batch-ms']);
 if (!Number.isInteger(PRESENCE_BATCH_MS) || PRESENCE_BATCH_MS < 0 || PRESENCE_BATCH_MS > 1_000)
   throw new Error('--presence-batch-ms must be a whole number between 0 and 1000');
+const WARM_UP = Number(args['warm-up']);
+if (!Number.isInteger(WARM_UP) || WARM_UP < 0 || WARM_UP > 60)
+  throw new Error('--warm-up must be a whole number of seconds between 0 and 60');
+/** the warm-up's rates: a tenth of the burst's */
+const WARM_RATE = Math.max(1, Math.round(Number(args.rate) / 10));
+const WARM_ORDERS_RATE = Math.round(Number(args['orders-rate']) / 10);
 const KILL = !args['no-kill'];
 const KILL_AT = Number(args['kill-at'] ?? SECONDS / 2);
 for (const [name, value, max] of [
@@ -147,6 +156,8 @@ const KILLED = 1;
  * naming one renumbered 6,000 scope rows and hinted 12,000 terminals.
  */
 const CUSTOMERS = Math.max(1_000, RATE * SECONDS);
+/** The warm-up's members, after the burst's (each arrives once too). */
+const WARM_CUSTOMERS = WARM_RATE * WARM_UP;
 const now = () => performance.timeOrigin + performance.now();
 const n = (x: number) => x.toLocaleString('en-US');
 /** Seconds of the CPU reading at rest before the burst (sockets connected, nothing sent). */
@@ -241,6 +252,8 @@ type Sent = {
   at: number;
   alertId: string | null;
   attempts: number;
+  /** when the hub's 202 came back (ms, the bench's clock) */
+  answeredAt?: number;
   failed: boolean;
   /** no more tries (answered, refused or given up) */
   done: boolean;
@@ -250,7 +263,11 @@ type OrderOutcome = {
   attempts: number;
 };
 
-async function burst(fx: BenchChain, kill: () => Promise<void>) {
+/**
+ * The burst, after `WARM_UP` seconds at the warm-up's rates (their arrivals and orders not counted;
+ * `started` runs between the two, where the burst's CPU window opens).
+ */
+async function burst(fx: BenchChain, kill: () => Promise<void>, started: () => void) {
   const lb = createBalancer(hubs.map((h) => h.url));
   const presenceClient = keepAliveClient(PRESENCE_CONNECTIONS);
   const ordersClient = keepAliveClient(ORDERS_CONNECTIONS);
@@ -261,13 +278,19 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
   const fail = (why: string) => failures.set(why, (failures.get(why) ?? 0) + 1);
   const sent: Sent[] = [];
   const orders = new Map<string, OrderOutcome>();
+  /** what the warm-up sent: not counted */
+  let warming = false;
+  const warmSent: Sent[] = [];
+  const warmOrders = new Map<string, OrderOutcome>();
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
 
   /** A presence source retries on another node when one is gone (idempotent in the visit window). */
   const postPresence = async (k: number) => {
-    const store = fx.stores[(k + 1) % fx.stores.length]!;
-    const memberCode = fx.memberCodes[k % fx.memberCodes.length]!;
+    // Member m is homed at store m: she walks into the next one.
+    const m = warming ? CUSTOMERS + (k % Math.max(1, WARM_CUSTOMERS)) : k % CUSTOMERS;
+    const store = fx.stores[(m + 1) % fx.stores.length]!;
+    const memberCode = fx.memberCodes[m]!;
     const event = { customer: { memberCode }, storeId: store.id, source: 'wifi' as const };
     const entry: Sent = {
       key: `${store.id}:${fx.idByMemberCode.get(memberCode)}`,
@@ -277,7 +300,7 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
       failed: true,
       done: false,
     };
-    sent.push(entry);
+    (warming ? warmSent : sent).push(entry);
     if (PRESENCE_BATCH_MS > 0)
       return new Promise<void>((done) => {
         gateway.push({ k, entry, event, done });
@@ -291,6 +314,7 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
           'x-integration-key': TEST_INTEGRATION_KEY,
         });
         if (answer.status === 202) {
+          entry.answeredAt = now();
           entry.alertId = (JSON.parse(answer.body) as { alertId: string | null }).alertId;
           entry.failed = false;
           entry.done = true;
@@ -407,7 +431,7 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
       lines: [{ sku: sku.sku, quantity: 1, unitPrice: sku.price, discount: 0 }],
     };
     const outcome: OrderOutcome = { status: 'unacknowledged', attempts: 0 };
-    orders.set(order.id, outcome);
+    (warming ? warmOrders : orders).set(order.id, outcome);
     for (let attempt = 0; attempt < 20; attempt++) {
       const node = lb.route(socketIndex % NODES);
       outcome.attempts += 1;
@@ -433,6 +457,24 @@ async function burst(fx: BenchChain, kill: () => Promise<void>) {
     }
   };
 
+  if (WARM_UP > 0) {
+    warming = true;
+    console.log(
+      `warm-up: ${WARM_RATE} presence/s and ${WARM_ORDERS_RATE} orders/s for ${WARM_UP} s (not counted)`,
+    );
+    const from = performance.now();
+    const until = from + (WARM_UP + GRACE_S) * 1000;
+    await Promise.all([
+      openLoop(WARM_RATE, WARM_UP, 2_000, postPresence, from, until),
+      openLoop(WARM_ORDERS_RATE, WARM_UP, 1_000, postOrder, from, until),
+    ]);
+    warming = false;
+    const answered = warmSent.filter((e) => !e.failed).length;
+    console.log(
+      `warm-up: presence ${n(answered)} of ${n(warmSent.length)} accepted, orders ${n([...warmOrders.values()].filter((o) => o.status === 'accepted').length)} of ${n(warmOrders.size)}`,
+    );
+  }
+  started();
   const start = performance.now();
   const startedAt = now();
   let killedAt: number | null = null;
@@ -509,7 +551,7 @@ async function main(): Promise<ChainResult> {
     terminals: () => PER_STORE,
     guide: (i) => i < SELLING,
     products: 20,
-    customers: CUSTOMERS,
+    customers: CUSTOMERS + WARM_CUSTOMERS,
     concurrency: 8,
     progress: (n) =>
       console.log(`  ${n} stores set up (${((performance.now() - t) / 1000).toFixed(0)} s)`),
@@ -564,9 +606,10 @@ async function main(): Promise<ChainResult> {
     seconds: restSeconds,
     machineBusy: (machineSeconds().busy - restMachine.busy) / restSeconds,
   };
-  const cpuStart = readCpu(probes);
-  const machineStart = machineSeconds();
-  const dropsAtBurst = listenDrops();
+  // Read again when the burst starts, after the warm-up.
+  let cpuStart = readCpu(probes);
+  let machineStart = machineSeconds();
+  let dropsAtBurst = listenDrops();
   const cpuTimes: { start: number; kill: number | null; end: number } = {
     start: now(),
     kill: null,
@@ -604,13 +647,22 @@ async function main(): Promise<ChainResult> {
       .then((r) => lockSamples.push(r.rows[0]!))
       .catch(() => undefined);
   }, 2_000);
-  const load = await burst(fx, async () => {
-    cpuAtKill = cpuUsed(cpuStart, readCpu(probes));
-    cpuTimes.kill = now();
-    rssAtKill = hubs.map((h) => rssBytes(h.proc.pid!));
-    console.log(`  SIGKILL hub ${KILLED + 1}`);
-    await hubs[KILLED]!.kill();
-  });
+  const load = await burst(
+    fx,
+    async () => {
+      cpuAtKill = cpuUsed(cpuStart, readCpu(probes));
+      cpuTimes.kill = now();
+      rssAtKill = hubs.map((h) => rssBytes(h.proc.pid!));
+      console.log(`  SIGKILL hub ${KILLED + 1}`);
+      await hubs[KILLED]!.kill();
+    },
+    () => {
+      cpuStart = readCpu(probes);
+      machineStart = machineSeconds();
+      dropsAtBurst = listenDrops();
+      cpuTimes.start = now();
+    },
+  );
   // Terminals of the killed node: reconnected and caught up, or given up on after 60 s.
   const movers = KILL ? nodes.filter((n) => n === KILLED).length : 0;
   for (let i = 0; i < 600 && swarm.reconnects.length < movers; i++) await sleep(100);
@@ -705,7 +757,46 @@ async function main(): Promise<ChainResult> {
 
 await bench.run(async () => {
   const result = await main();
+  if (process.env.BENCH_CHAIN_DUMP) dumpAlerts(process.env.BENCH_CHAIN_DUMP, result);
   const section = renderChainSection(result);
   console.log(`\n${section}`);
   if (!args['no-write']) console.log(`written to ${writeBenchBlock('chain', section)}`);
 });
+
+/**
+ * BENCH_CHAIN_DUMP=<file>: one line per acknowledged arrival (a diagnostic, not a figure) —
+ * raised (ms from the burst's first event), answered (ms after it was sent), first `alert:new`
+ * (ms after it was sent, empty if none live), the node it reached first, attempts.
+ */
+function dumpAlerts(file: string, r: ChainResult) {
+  const firstLive = new Map<string, number>();
+  for (const [alertId, , at, , via] of r.received)
+    if (via === 0 && at < (firstLive.get(alertId) ?? Number.POSITIVE_INFINITY))
+      firstLive.set(alertId, at);
+  const start = Math.min(...r.sent.map((e) => e.at));
+  const lines = r.sent.flatMap((e) =>
+    e.alertId === null || e.failed
+      ? []
+      : [
+          [
+            (e.at - start).toFixed(1),
+            ((e.answeredAt ?? Number.NaN) - e.at).toFixed(1),
+            firstLive.has(e.alertId) ? (firstLive.get(e.alertId)! - e.at).toFixed(1) : '',
+            e.attempts,
+          ].join('\t'),
+        ],
+  );
+  writeFileSync(file, `raised_ms\tanswered_ms\tfirst_live_ms\tattempts\n${lines.join('\n')}\n`);
+  // …and one line per reconnect (ms from the burst's first event): down, the connecting attempt's
+  // start, connected, catch-up answered, attempts.
+  const at = (x: number) => (x - start).toFixed(1);
+  writeFileSync(
+    `${file}.reconnects`,
+    `down\tattempt\tconnected\tanswered\tattempts\n${r.reconnects
+      .map(([, since, connected, , answered, , attempts, attemptAt]) =>
+        [at(since), at(attemptAt), at(connected), at(answered), attempts].join('\t'),
+      )
+      .join('\n')}\n`,
+  );
+  console.log(`alerts dumped to ${file}, reconnects to ${file}.reconnects`);
+}

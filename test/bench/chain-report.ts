@@ -35,7 +35,14 @@ export type ChainResult = {
   storeIds: string[];
   received: AlertSeen[];
   reconnects: Reconnect[];
-  sent: { key: string; at: number; alertId: string | null; attempts: number; failed: boolean }[];
+  sent: {
+    key: string;
+    at: number;
+    alertId: string | null;
+    attempts: number;
+    answeredAt?: number;
+    failed: boolean;
+  }[];
   orders: {
     status: 'accepted' | 'duplicate' | 'rejected' | 'unacknowledged';
     attempts: number;

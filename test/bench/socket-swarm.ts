@@ -48,8 +48,11 @@ const FEEDS = ['customers', 'catalog'] as const;
 export type Feed = (typeof FEEDS)[number];
 /** One alert seen by one socket: [alertId, `storeId:customerId`, received at, socket, 0 live | 1 catch-up]. */
 export type AlertSeen = [string, string, number, number, 0 | 1];
-/** One reconnect: [socket, disconnected at, connected at, node, catch-up answered at, alerts in it]. */
-export type Reconnect = [number, number, number, number, number, number];
+/**
+ * One reconnect: [socket, disconnected at, connected at, node, catch-up answered at, alerts in it,
+ * attempts, when the attempt that connected began].
+ */
+export type Reconnect = [number, number, number, number, number, number, number, number];
 /** Child → parent. */
 export type SwarmReport =
   | { type: 'connected'; count: number; rssBytes: number }
@@ -239,7 +242,11 @@ function open(index: number, urls: readonly string[], token: string, failover: b
   // bench sets it before each attempt (socket.io-client reads `uri` when it opens a transport).
   const manager = socket.io as unknown as { uri: string };
   let target = nodeOf[index] ?? 0;
+  let attempts = 0;
+  let attemptAt = Number.NaN;
   socket.io.on('reconnect_attempt', () => {
+    attempts += 1;
+    attemptAt = now();
     target = balancer!.route(nodeOf[index] ?? 0);
     manager.uri = `${urls[target]}/terminal`;
   });
@@ -269,13 +276,15 @@ function open(index: number, urls: readonly string[], token: string, failover: b
     if (since === undefined) return; // the first connect: nothing can have been missed yet
     downSince.delete(index);
     const at = now();
+    const tried = [attempts, attemptAt] as const;
+    attempts = 0;
     catchUp(index, token, urls[target]!)
       .then(([answered, count]) =>
-        reconnects.push([offset + index, since, at, target, answered, count]),
+        reconnects.push([offset + index, since, at, target, answered, count, ...tried]),
       )
       .catch(() => {
         catchUpFailures += 1;
-        reconnects.push([offset + index, since, at, target, Number.NaN, 0]);
+        reconnects.push([offset + index, since, at, target, Number.NaN, 0, ...tried]);
       });
   });
   return socket;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   endpoints,
@@ -148,6 +149,7 @@ describe.skipIf(!postgresAndRedis.enabled)(
     const sockets: TerminalClient[] = [];
     let redis: Redis;
     let drop: (() => Promise<void>) | undefined;
+    let databaseUrl = '';
 
     beforeAll(async () => {
       if (!postgresAndRedis.configured)
@@ -155,6 +157,7 @@ describe.skipIf(!postgresAndRedis.enabled)(
       redis = await connectTestRedis();
       const database = await freshPostgresDatabase();
       drop = database.drop;
+      databaseUrl = database.url;
       const env = { HUB_REDIS_PREFIX: prefix };
       for (let i = 0; i < 2; i++)
         hubs.push(await startHub({ databaseUrl: database.url, redisUrl: TEST_REDIS_URL!, env }));
@@ -203,12 +206,30 @@ describe.skipIf(!postgresAndRedis.enabled)(
       // re-sent (server/realtime/told-here.ts) — unless the dying node changed it since.
       const own = await arrive(survivor, store.storeId);
       const ownClaimedThere = await arrive(survivor, store.storeId);
-      await received<ArrivalAlert>(onSurvivor, 'alert:new', (a) => a.alertId === ownClaimedThere);
+      const claimedUnheard = await arrive(survivor, store.storeId);
+      await received<ArrivalAlert>(onSurvivor, 'alert:new', (a) => a.alertId === claimedUnheard);
+      // Claimed on the dying node, its update published: the survivor's terminal heard it through
+      // the survivor (the adapter's delivery counts as told), so it is not re-sent either.
       const claimedThere = (await onDying.timeout(10_000).emitWithAck('alert:claim', {
         alertId: ownClaimedThere,
         guideId: store.guide.id,
       })) as ClaimAck;
       expect(claimedThere).toEqual({ ok: true });
+      await received<AlertUpdate>(
+        onSurvivor,
+        'alert:updated',
+        (u) => u.alertId === ownClaimedThere && u.status === 'claimed',
+      );
+      // Claimed by the dying node, which died before publishing it (its commit, written here
+      // straight into the database): what the survivor told is no longer the stored state, so it
+      // is re-sent, as claimed.
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      await db.query(
+        `update alerts set status = 'claimed', claimed_by = $2, claimed_at = now() where id = $1`,
+        [claimedUnheard, store.guide.id],
+      );
+      await db.end();
       // `late`'s member seen again, through the survivor, in a later minute: the survivor tells its
       // terminal an `alert:updated` — which a terminal without the arrival drops — so `late`
       // must still be re-sent.
@@ -218,6 +239,7 @@ describe.skipIf(!postgresAndRedis.enabled)(
       expect(eventsOf<ArrivalAlert>(onSurvivor, 'alert:new').map((a) => a.alertId)).toEqual([
         own,
         ownClaimedThere,
+        claimedUnheard,
       ]);
       await dying.kill();
 
@@ -234,11 +256,12 @@ describe.skipIf(!postgresAndRedis.enabled)(
       expect(ids).toContain(fresh);
       expect(ids).toContain(claimedLate);
       expect(ids).toContain(late);
-      expect(ids).toContain(ownClaimedThere);
+      expect(ids).toContain(claimedUnheard);
       expect(ids).not.toContain(own);
+      expect(ids).not.toContain(ownClaimedThere);
       expect(ids).not.toContain(otherStore);
       expect(ids).toHaveLength(4);
-      expect(resent.find((a) => a.alertId === ownClaimedThere)).toMatchObject({
+      expect(resent.find((a) => a.alertId === claimedUnheard)).toMatchObject({
         status: 'claimed',
       });
       expect(resent.find((a) => a.alertId === fresh)).toMatchObject({
@@ -253,8 +276,9 @@ describe.skipIf(!postgresAndRedis.enabled)(
       // The log says how many, and nothing about whom.
       await expect
         .poll(() => survivor.logs.find((l) => l.alertsResent !== undefined), { timeout: 5_000 })
-        // fresh, claimedLate, late, ownClaimedThere; `own` was told here
-        .toMatchObject({ stores: 1, alertsResent: 4, alertsToldHere: 1 });
+        // fresh, claimedLate, late, claimedUnheard; `own` was told here, `ownClaimedThere` too
+        // (its claim through the adapter)
+        .toMatchObject({ stores: 1, alertsResent: 4, alertsToldHere: 2 });
       expect(survivor.output()).not.toContain('失联');
     });
   },
