@@ -20,6 +20,8 @@ export type ChainResult = {
   selling: number;
   rate: number;
   ordersRate: number;
+  /** what ran before the burst, not counted */
+  warmUp: { seconds: number; rate: number; ordersRate: number };
   seconds: number;
   kill: { at: number; node: number; killedAt: number | null } | null;
   setupSeconds: number;
@@ -437,7 +439,7 @@ afterwards) and the machine's Redis (\`${r.redis}\`); ${n(r.stores)} stores with
 made through the admin API in ${r.setupSeconds.toFixed(0)} s (${n(r.selling)} of them with a guide and stock, the ones
 that sell). Burst: ${n(r.rate)} presence events/s (each a different member, at a store not her home store, so each raises an alert and
 brings her into that store's scope)
-and ${n(r.ordersRate)} one-order uploads/s for ${r.seconds} s, sent round robin / sticky to the two nodes.
+and ${n(r.ordersRate)} one-order uploads/s for ${r.seconds} s, sent round robin / sticky to the two nodes${r.warmUp.seconds > 0 ? `, after a warm-up of ${r.warmUp.seconds} s at ${n(r.warmUp.rate)} presence events/s and ${n(r.warmUp.ordersRate)} orders/s on other members, not counted (the evening before midnight; \`--warm-up 0\`: the burst hits hubs that have served no arrival)` : ' (no warm-up: the hubs had served no arrival before)'}.
 The hubs serve the ${r.feedScope === 'store' ? "store-scoped customer feed (the hub's default)" : 'chain customer feed (`HUB_CUSTOMER_FEED_SCOPE=chain`)'}; the sockets are held by ${r.socketChildren} child process${r.socketChildren > 1 ? 'es' : ''}.
 
 | figure | value | goal |
