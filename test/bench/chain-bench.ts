@@ -58,7 +58,12 @@ import {
   writeBenchBlock,
   type BenchChain,
 } from './bench-support';
-import { renderChainSection, type ChainResult, type LockSample } from './chain-report';
+import {
+  renderChainSection,
+  type ChainResult,
+  type LockSample,
+  type SentPresence,
+} from './chain-report';
 import { nodeWithReusePort } from '../support/node-with-reuse-port';
 
 const { values: args } = parseArgs({
@@ -247,14 +252,7 @@ function resentAfterPeerLost(survivors: readonly HubProcess[]): number | null {
 
 // ——— the load: presence (integration, round robin over the nodes) and orders (terminals) ———
 
-type Sent = {
-  key: string;
-  at: number;
-  alertId: string | null;
-  attempts: number;
-  /** when the hub's 202 came back (ms, the bench's clock) */
-  answeredAt?: number;
-  failed: boolean;
+type Sent = SentPresence & {
   /** no more tries (answered, refused or given up) */
   done: boolean;
 };

@@ -8,6 +8,17 @@ import type { AlertSeen, Reconnect, SwarmReport } from './socket-swarm';
 /** pg_stat_activity of the bench's database, every 2 s during the burst. */
 export type LockSample = { advisoryWaits: number; idleInTransaction: number; running: number };
 
+/** A presence event the bench sent: its store × member, when, the alert it raised, its tries. */
+export type SentPresence = {
+  key: string;
+  at: number;
+  alertId: string | null;
+  attempts: number;
+  /** when the hub's 202 came back (ms, the bench's clock) */
+  answeredAt?: number;
+  failed: boolean;
+};
+
 export type ChainResult = {
   command: string;
   uptime: string;
@@ -37,14 +48,7 @@ export type ChainResult = {
   storeIds: string[];
   received: AlertSeen[];
   reconnects: Reconnect[];
-  sent: {
-    key: string;
-    at: number;
-    alertId: string | null;
-    attempts: number;
-    answeredAt?: number;
-    failed: boolean;
-  }[];
+  sent: SentPresence[];
   orders: {
     status: 'accepted' | 'duplicate' | 'rejected' | 'unacknowledged';
     attempts: number;
