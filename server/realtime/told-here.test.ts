@@ -145,3 +145,42 @@ describe('what the peers’ broadcasts told this node’s sockets', () => {
     expect(other.parser).toBe(plain.parser);
   });
 });
+
+describe('the node’s own broadcasts coming back through Redis', () => {
+  /** MessagePack's short string: 0xa0 | length, then the bytes. */
+  const str = (x: string) => Buffer.concat([Buffer.from([0xa0 | x.length]), Buffer.from(x)]);
+  const setUp = () => {
+    let decoded = 0;
+    const base = {
+      encode: (m: unknown) => (typeof m === 'string' ? str(m) : Buffer.alloc(0)),
+      decode: (m: unknown) => {
+        decoded += 1;
+        return m;
+      },
+    };
+    const told = createToldHere({ windowMs: 60_000, now: () => 0 });
+    const adapter = { uid: 'abc123', parser: base };
+    const made = countingPeerDeliveries(
+      () => adapter,
+      told,
+      '/terminal',
+      (s) => `store:${s}`,
+    )({
+      name: '/terminal',
+    });
+    return { made, decodes: () => decoded };
+  };
+
+  it('answers its own id without decoding the rest; a peer’s message is decoded', () => {
+    const { made, decodes } = setUp();
+    const own = Buffer.concat([Buffer.from([0x93]), str('abc123'), Buffer.from([0x83, 0xa4])]);
+    expect(made.parser.decode(own)).toEqual(['abc123']);
+    expect(decodes()).toBe(0);
+    const peer = Buffer.concat([Buffer.from([0x93]), str('xyz789'), Buffer.from([0x83, 0xa4])]);
+    expect(made.parser.decode(peer)).toBe(peer);
+    // A request (a map, not a 3-element array) and a bare id are decoded too.
+    made.parser.decode(Buffer.concat([Buffer.from([0x83]), str('abc123'), Buffer.from([0xc0])]));
+    made.parser.decode(Buffer.concat([Buffer.from([0x93]), str('abc123')]));
+    expect(decodes()).toBe(3);
+  });
+});

@@ -111,7 +111,8 @@ type ObservableAdapter = { readonly uid: unknown; readonly parser: PeerParser };
  * The adapter decodes a peer's message only when this node has a socket in its room, then delivers
  * it at once; its own messages come back too, and are left to `toStore`, which told them first.
  * Anything of another shape, with sockets excepted, or for another room is not counted: it is
- * re-sent, as before.
+ * re-sent, as before. The node's own broadcasts, which the adapter decodes whole only to drop
+ * them, are recognised by their first bytes and not decoded at all.
  */
 export function countingPeerDeliveries<N extends { name: string }, A extends ObservableAdapter>(
   factory: (nsp: N) => A,
@@ -141,9 +142,13 @@ export function countingPeerDeliveries<N extends { name: string }, A extends Obs
       if (!Array.isArray(rooms) || !rooms.includes(storeRoom(payload.storeId))) return;
       toldHere.told(payload as unknown as ArrivalAlert | AlertUpdate);
     };
+    const echo = ownBroadcastPrefix(base, adapter.uid);
     const parser: PeerParser = {
       encode: (message) => base.encode(message),
       decode: (message) => {
+        // The node's own broadcasts come back through Redis; the adapter decodes each whole before
+        // it reads the sender's id and drops it. Its id alone is enough for that.
+        if (echo && Buffer.isBuffer(message) && startsWith(message, echo)) return [adapter.uid];
         const decoded = base.decode(message);
         try {
           note(decoded);
@@ -160,3 +165,20 @@ export function countingPeerDeliveries<N extends { name: string }, A extends Obs
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+/**
+ * The first bytes of this node's broadcasts in the adapter's MessagePack: a 3-element array
+ * (`0x93`: [uid, packet, options]) whose first element is the node's id as a short string
+ * (`0xa0`–`0xbf`). Null when the parser does not encode the id so (another parser): then every
+ * message is decoded, as the adapter does.
+ */
+function ownBroadcastPrefix(parser: PeerParser, uid: unknown): Buffer | null {
+  if (typeof uid !== 'string') return null;
+  const id = parser.encode(uid);
+  if (!Buffer.isBuffer(id) || id.length < 2 || (id[0]! & 0xe0) !== 0xa0) return null;
+  return Buffer.concat([Buffer.from([0x93]), id]);
+}
+
+const startsWith = (message: Buffer, prefix: Buffer) =>
+  message.length > prefix.length &&
+  message.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
