@@ -178,8 +178,6 @@ export async function createRealtime(options: {
       countingPeerDeliveries(
         createAdapter(link.pub, link.sub, { key: `${options.redisPrefix}:io` }),
         told,
-        TERMINAL_NAMESPACE,
-        storeRoom,
       ),
     );
     options.log.info(

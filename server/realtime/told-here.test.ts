@@ -110,7 +110,7 @@ describe('what the peers’ broadcasts told this node’s sockets', () => {
   const setUp = () => {
     const told = createToldHere({ windowMs: 60_000, now: () => 0 });
     const adapter = { uid: 'me', parser: { encode: (m: unknown) => m, decode: (m: unknown) => m } };
-    const make = countingPeerDeliveries(() => adapter, told, '/terminal', room);
+    const make = countingPeerDeliveries(() => adapter, told);
     const made = make({ name: '/terminal' });
     const deliver = (uid: string, event: string, payload: unknown, options: object) =>
       made.parser.decode([uid, { type: 2, nsp: '/terminal', data: [event, payload] }, options]);
@@ -141,7 +141,7 @@ describe('what the peers’ broadcasts told this node’s sockets', () => {
     expect(told.size).toBe(0);
     // Other namespaces' adapters are left as they are.
     const plain = { uid: 'me', parser: { encode: (m: unknown) => m, decode: (m: unknown) => m } };
-    const other = countingPeerDeliveries(() => plain, told, '/terminal', room)({ name: '/' });
+    const other = countingPeerDeliveries(() => plain, told)({ name: '/' });
     expect(other.parser).toBe(plain.parser);
   });
 });
@@ -163,8 +163,6 @@ describe('the node’s own broadcasts coming back through Redis', () => {
     const made = countingPeerDeliveries(
       () => adapter,
       told,
-      '/terminal',
-      (s) => `store:${s}`,
     )({
       name: '/terminal',
     });

@@ -1,4 +1,10 @@
-import { SocketEvents, type AlertUpdate, type ArrivalAlert } from '../../shared/protocol';
+import {
+  SocketEvents,
+  TERMINAL_NAMESPACE,
+  type AlertUpdate,
+  type ArrivalAlert,
+} from '../../shared/protocol';
+import { storeRoom } from './rooms';
 
 /**
  * What this node itself told its own sockets about each recent alert (issue #17 item 3).
@@ -100,7 +106,7 @@ type PeerParser = { encode(message: unknown): unknown; decode(message: unknown):
 type ObservableAdapter = { readonly uid: unknown; readonly parser: PeerParser };
 
 /**
- * The Redis adapter's factory, its adapter of `namespace` also telling `toldHere` what the peers'
+ * The Redis adapter's factory, its adapter of the terminals' namespace also telling `toldHere` what the peers'
  * broadcasts delivered to this node's sockets: an `alert:new` or `alert:updated` a peer published
  * to the alert's store room reached every socket of that room on this node, exactly as if this node
  * had emitted it. After that peer's death the survivor then re-sends only what it never heard —
@@ -117,20 +123,18 @@ type ObservableAdapter = { readonly uid: unknown; readonly parser: PeerParser };
 export function countingPeerDeliveries<N extends { name: string }, A extends ObservableAdapter>(
   factory: (nsp: N) => A,
   toldHere: ToldHere,
-  namespace: string,
-  storeRoom: (storeId: string) => string,
 ): (nsp: N) => A {
   // A function, not an arrow: socket.io calls the factory with `new` (the object it returns is
   // the adapter).
   return function countingAdapter(nsp: N): A {
     const adapter = factory(nsp);
-    if (nsp.name !== namespace) return adapter;
+    if (nsp.name !== TERMINAL_NAMESPACE) return adapter;
     const base = adapter.parser;
     const note = (decoded: unknown) => {
       if (!Array.isArray(decoded) || decoded.length < 3) return; // a request, not a broadcast
       const [uid, packet, options] = decoded as [unknown, unknown, unknown];
       if (uid === adapter.uid || !isRecord(packet) || !isRecord(options)) return;
-      if (packet.nsp !== namespace || !Array.isArray(packet.data)) return;
+      if (packet.nsp !== TERMINAL_NAMESPACE || !Array.isArray(packet.data)) return;
       const [event, payload] = packet.data as [unknown, unknown];
       if (event !== SocketEvents.alertNew && event !== SocketEvents.alertUpdated) return;
       if (!isRecord(payload) || typeof payload.storeId !== 'string') return;

@@ -110,8 +110,8 @@ const WARM_UP = Number(args['warm-up']);
 if (!Number.isInteger(WARM_UP) || WARM_UP < 0 || WARM_UP > 60)
   throw new Error('--warm-up must be a whole number of seconds between 0 and 60');
 /** the warm-up's rates: a tenth of the burst's */
-const WARM_RATE = Math.max(1, Math.round(Number(args.rate) / 10));
-const WARM_ORDERS_RATE = Math.round(Number(args['orders-rate']) / 10);
+const WARM_RATE = Math.max(1, Math.round(RATE / 10));
+const WARM_ORDERS_RATE = Math.round(ORDERS_RATE / 10);
 const KILL = !args['no-kill'];
 const KILL_AT = Number(args['kill-at'] ?? SECONDS / 2);
 for (const [name, value, max] of [
@@ -286,7 +286,7 @@ async function burst(fx: BenchChain, kill: () => Promise<void>, started: () => v
   /** A presence source retries on another node when one is gone (idempotent in the visit window). */
   const postPresence = async (k: number) => {
     // Member m is homed at store m: she walks into the next one.
-    const m = warming ? CUSTOMERS + (k % Math.max(1, WARM_CUSTOMERS)) : k % CUSTOMERS;
+    const m = warming ? CUSTOMERS + (k % WARM_CUSTOMERS) : k % CUSTOMERS;
     const store = fx.stores[(m + 1) % fx.stores.length]!;
     const memberCode = fx.memberCodes[m]!;
     const event = { customer: { memberCode }, storeId: store.id, source: 'wifi' as const };
@@ -771,7 +771,7 @@ await bench.run(async () => {
 /**
  * BENCH_CHAIN_DUMP=<file>: one line per acknowledged arrival (a diagnostic, not a figure) —
  * raised (ms from the burst's first event), answered (ms after it was sent), first `alert:new`
- * (ms after it was sent, empty if none live), the node it reached first, attempts.
+ * (ms after it was sent, empty if none live), attempts.
  */
 function dumpAlerts(file: string, r: ChainResult) {
   const firstLive = new Map<string, number>();
