@@ -10,7 +10,7 @@
  * commits: an autocommit statement counts one, a transaction one), and alert latency.
  *
  *   npx tsx test/bench/presence-cpu-bench.ts [--stores 1000] [--seconds 20] [--concurrency 64]
- *     [--rate <events/s> [--batch-ms 0]] [--profile /tmp/prof] [--pg postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--rate <events/s> [--batch-ms 0]] [--trail] [--profile /tmp/prof] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *     [--redis redis://127.0.0.1:6379/13]
  *
  * `--rate` sends at that fixed rate instead (an open loop, at most `--concurrency` outstanding):
@@ -19,6 +19,9 @@
  *
  * `--batch-ms B` (with `--rate`): a presence gateway gathers the events of B ms and sends them as
  * one `POST /presence/batch` — what an arrival costs when a node's arrivals come in batches.
+ *
+ * `--trail`: every member has an online trail (viewed, carted, wish-listed), so each arrival's card
+ * reads those items' stock at its store, as a real member's does.
  *
  * `--profile <dir>` runs the hub with `--cpu-prof` into that folder (written on its graceful stop).
  * The database is dropped at the end; the hub and the socket child are stopped. 127.0.0.1 only.
@@ -33,7 +36,8 @@ import {
   PRESENCE_BATCH_MAX,
   type PresenceBatchResponse,
 } from '../../shared/protocol';
-import { startHub, TEST_INTEGRATION_KEY } from '../support/hub-process';
+import { startHub, TEST_INTEGRATION_KEY, type HubProcess } from '../support/hub-process';
+import { hubApi, must } from '../support/api';
 import { keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
@@ -59,6 +63,7 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     rate: { type: 'string' },
     'batch-ms': { type: 'string', default: '0' },
+    trail: { type: 'boolean', default: false },
   },
 });
 /** events/s of the open loop; null: the closed loop of `--concurrency` at saturation */
@@ -91,6 +96,37 @@ if (args.profile) process.env.HUB_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${args.
 
 const bench = benchLifecycle('presence-cpu-bench');
 
+/**
+ * `--trail`: every member viewed, carted and wish-listed a product online (3 of the fixture's
+ * SKUs), so each arrival's card reads those items' stock at its store — as a real member's does;
+ * without it the bench's CRM members have no trail and their cards read nothing.
+ */
+async function giveOnlineTrails(
+  h: HubProcess,
+  memberCodes: readonly string[],
+  skus: readonly { sku: string }[],
+) {
+  const at = new Date(Date.now() - 3_600_000).toISOString();
+  const types = ['viewed', 'carted', 'wishlisted'] as const;
+  const events = memberCodes.flatMap((memberCode, i) =>
+    types.map((type, t) => ({
+      id: `trail-${i}-${t}`,
+      customer: { memberCode },
+      type,
+      sku: skus[(i + t) % skus.length]!.sku,
+      channel: 'app' as const,
+      at,
+    })),
+  );
+  const api = hubApi(h);
+  for (let start = 0; start < events.length; start += 5_000)
+    await must(
+      api.call(endpoints.onlineEvents, { body: { events: events.slice(start, start + 5_000) } }),
+      'online events',
+    );
+  console.log(`online trails: ${events.length} events (3 a member)`);
+}
+
 async function main() {
   console.log(`presence-cpu-bench — ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
   const database = await freshPgDatabase(args.pg, 'bench_presence');
@@ -118,6 +154,7 @@ async function main() {
   const swarm = await startSwarm({ urls: [h.url], tokens });
   bench.held.kill = swarm.kill;
   console.log(`${STORES} stores, ${CUSTOMERS} members, ${swarm.count} sockets connected`);
+  if (args.trail) await giveOnlineTrails(h, fx.memberCodes, fx.skus);
   await sleep(3_000);
 
   const probe = await openDatabaseProbe(database.url);
