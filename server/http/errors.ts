@@ -67,10 +67,9 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
     if (error instanceof HubError) return sendError(reply, error);
     // A database outage is not a bug: answer fast with 503 so clients retry (and keep their data).
-    const outage = knownError(error);
-    if (outage) {
+    if (isConnectionError(error)) {
       request.log.warn({ err: { message: error.message } }, 'database unavailable');
-      return sendError(reply, outage);
+      return sendError(reply, unavailable());
     }
     const status = error.statusCode ?? 500;
     if (status === 413) {

@@ -5,15 +5,13 @@ import { buildCsp } from '../../shared/web/csp';
 import { routePath } from '../support/http';
 import { serveRenderer } from '../../scripts/start-terminal';
 import { sharedRendererBuild } from './support/shared-builds';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { launchChromium, recordCspViolations, SCREENSHOT_DIR } from './support/chromium';
 import { startOriginServer } from './support/origin-server';
 
 /*
  * The terminal in a real Chromium (browser mode), served with the production CSP: an injected
  * script must not run, and the page must not reach any origin but the hub.
  */
-
-type Violation = { directive: string; blockedURI: string };
 
 let buildDir: string;
 let hub: Awaited<ReturnType<typeof startOriginServer>>;
@@ -22,6 +20,7 @@ let app: Awaited<ReturnType<typeof serveRenderer>>;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let context: BrowserContext;
 let page: Page;
+let csp: Awaited<ReturnType<typeof recordCspViolations>>;
 
 beforeAll(async () => {
   buildDir = await sharedRendererBuild();
@@ -30,14 +29,7 @@ beforeAll(async () => {
   app = await serveRenderer({ dir: buildDir, hubUrl: hub.origin });
   browser = await launchChromium();
   context = browser.context;
-  // Record CSP violations from the first moment of the page (init scripts are not subject to CSP).
-  await context.addInitScript(() => {
-    const w = window as unknown as { __violations: Violation[] };
-    w.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      w.__violations.push({ directive: e.effectiveDirective, blockedURI: e.blockedURI }),
-    );
-  });
+  csp = await recordCspViolations(context);
   page = await context.newPage();
 });
 
@@ -48,8 +40,7 @@ afterAll(async () => {
   await other?.stop();
 });
 
-const violations = (): Promise<Violation[]> =>
-  page.evaluate(() => (window as unknown as { __violations: Violation[] }).__violations);
+const violations = () => csp.violations(page);
 
 describe('terminal in Chromium under the production CSP', () => {
   it('is served with exactly the CSP the Electron shell uses, and starts', async () => {

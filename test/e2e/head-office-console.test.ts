@@ -6,7 +6,7 @@ import { creditStatement } from '../../shared/protocol';
 import { CHAIN_PERIOD, seedChainFixture, type ChainFixture } from '../support/chain-fixture';
 import { removeDataDir, startHub, TEST_ADMIN_KEY, type HubProcess } from '../support/hub-process';
 import { sharedConsoleBuild } from './support/shared-builds';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { launchChromium, recordCspViolations, SCREENSHOT_DIR } from './support/chromium';
 
 /**
  * Head office's web console (issue #15 item 6) in Chromium against a real hub: sign in (a wrong
@@ -21,6 +21,7 @@ describe('head-office console in Chromium', () => {
   let fx: ChainFixture;
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
+  let csp: Awaited<ReturnType<typeof recordCspViolations>>;
   const errors: string[] = [];
 
   beforeAll(async () => {
@@ -28,14 +29,7 @@ describe('head-office console in Chromium', () => {
     hub = await startHub({ env: { HUB_CONSOLE_DIR: dir } });
     fx = await seedChainFixture(hub);
     browser = await launchChromium();
-    // CSP violations from the first moment of the page (init scripts are not subject to CSP).
-    await browser.context.addInitScript(() => {
-      const w = window as unknown as { __refused: string[] };
-      w.__refused = [];
-      document.addEventListener('securitypolicyviolation', (e) =>
-        w.__refused.push(`${e.effectiveDirective} ${e.blockedURI}`),
-      );
-    });
+    csp = await recordCspViolations(browser.context);
     page = await browser.context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => {
@@ -108,9 +102,7 @@ describe('head-office console in Chromium', () => {
     expect(await tile('退货率')).toBe('5.1%');
     // Every answer above was checked with zod under the hub's CSP (no eval), which zod is told
     // before any schema is built (shared/web/no-eval.ts): it never tried, so nothing was refused.
-    expect(
-      await page.evaluate(() => (window as unknown as { __refused: string[] }).__refused),
-    ).toEqual([]);
+    expect(await csp.violations(page)).toEqual([]);
 
     const cells = async (table: string, name: string) =>
       (await rowOf(table, name).getByRole('cell').allTextContents()).slice(0, 11);

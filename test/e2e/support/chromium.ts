@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumEnv, clockAheadEnv, clockIsMoved } from '../../support/moved-clock';
 import { scratchTmpdir } from '../../support/scratch-dir';
 
@@ -62,5 +62,30 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<{
       await context.close();
       if (!options.profileDir) rmSync(profile, { recursive: true, force: true });
     },
+  };
+}
+
+/** A CSP violation a page reported (`securitypolicyviolation`): the directive and what it refused. */
+export type CspViolation = { directive: string; blockedURI: string };
+
+/**
+ * Records every CSP violation of the context's pages from their first moment (an init script is
+ * not subject to the CSP); `violations(page)` reads what a page has recorded so far.
+ */
+export async function recordCspViolations(context: BrowserContext): Promise<{
+  violations(page: Page): Promise<CspViolation[]>;
+}> {
+  await context.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: CspViolation[] };
+    w.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__cspViolations.push({ directive: e.effectiveDirective, blockedURI: e.blockedURI }),
+    );
+  });
+  return {
+    violations: (page) =>
+      page.evaluate(
+        () => (window as unknown as { __cspViolations: CspViolation[] }).__cspViolations,
+      ),
   };
 }
