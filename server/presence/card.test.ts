@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../shared/domain/ids';
-import type { Db } from '../db/database';
+import type { Db, Row } from '../db/database';
 import { openTestPglite } from '../../test/support/pglite-template';
 import { buildCustomerCard, type CardCustomerRow } from './card';
 
@@ -8,6 +8,19 @@ import { buildCustomerCard, type CardCustomerRow } from './card';
  * The arrival card's stock of her online items (issue #17): cards built at once share a stock
  * statement, and each gets exactly its own store's stock, against a real (embedded) database.
  */
+/** `db`, counting the statements sent through it (a batcher of its own: `perDatabase`). */
+function counting(db: Db): Db & { statements: number } {
+  const counted: Db & { statements: number } = {
+    ...db,
+    statements: 0,
+    query: <T extends Row>(sql: string, params?: readonly unknown[]) => {
+      counted.statements += 1;
+      return db.query<T>(sql, params);
+    },
+  };
+  return counted;
+}
+
 describe('buildCustomerCard: the stock of her online items (PGlite)', () => {
   let db: Db;
   const [NORTH, SOUTH] = [newId(), newId()];
@@ -63,17 +76,10 @@ describe('buildCustomerCard: the stock of her online items (PGlite)', () => {
   });
 
   it('a lone card reads its stock at once; cards built together share statements, each with its own store', async () => {
-    let statements = 0;
-    const counted: Db = {
-      ...db,
-      query: (sql, params) => {
-        statements += 1;
-        return db.query(sql, params);
-      },
-    };
+    const counted = counting(db);
 
     const alone = await buildCustomerCard(counted, NORTH, member(['DRS-1', 'KNT-2']));
-    expect(statements).toBe(1);
+    expect(counted.statements).toBe(1);
     expect(stockOf(alone)).toEqual({
       'DRS-1': [3, 129_900, '真丝连衣裙'],
       'KNT-2': [0, 89_900, '羊绒针织衫'], // never stocked here: 0, not unknown
@@ -81,7 +87,7 @@ describe('buildCustomerCard: the stock of her online items (PGlite)', () => {
 
     // 30 arrivals at once at two stores (the peak): two reads go at once, the 28 that wait
     // behind them go together — 3 statements, not 30.
-    statements = 0;
+    counted.statements = 0;
     const arrivals = Array.from({ length: 30 }, (_, i) => ({
       store: i % 2 === 0 ? NORTH : SOUTH,
       customer:
@@ -94,8 +100,7 @@ describe('buildCustomerCard: the stock of her online items (PGlite)', () => {
     const cards = await Promise.all(
       arrivals.map((a) => buildCustomerCard(counted, a.store, a.customer)),
     );
-    expect(statements).toBe(3);
-    statements = 0;
+    expect(counted.statements).toBe(3);
     for (const [i, a] of arrivals.entries()) {
       const alone = await buildCustomerCard(db, a.store, a.customer);
       expect(cards[i], `arrival ${i}`).toEqual(alone);
@@ -111,16 +116,9 @@ describe('buildCustomerCard: the stock of her online items (PGlite)', () => {
   });
 
   it('a card without online items reads nothing', async () => {
-    let statements = 0;
-    const counted: Db = {
-      ...db,
-      query: (sql, params) => {
-        statements += 1;
-        return db.query(sql, params);
-      },
-    };
+    const counted = counting(db);
     const card = await buildCustomerCard(counted, NORTH, member([]));
     expect(card.viewed).toEqual([]);
-    expect(statements).toBe(0);
+    expect(counted.statements).toBe(0);
   });
 });
