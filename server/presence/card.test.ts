@@ -4,10 +4,6 @@ import type { Db, Row } from '../db/database';
 import { openTestPglite } from '../../test/support/pglite-template';
 import { buildCustomerCard, type CardCustomerRow } from './card';
 
-/**
- * The arrival card's stock of her online items (issue #17): cards built at once share a stock
- * statement, and each gets exactly its own store's stock, against a real (embedded) database.
- */
 /** `db`, counting the statements sent through it (a batcher of its own: `perDatabase`). */
 function counting(db: Db): Db & { statements: number } {
   const counted: Db & { statements: number } = {
@@ -21,12 +17,16 @@ function counting(db: Db): Db & { statements: number } {
   return counted;
 }
 
+/**
+ * The arrival card's stock of her online items (issue #17): cards built at once share a stock
+ * statement, and each gets exactly its own store's stock, against a real (embedded) database.
+ */
 describe('buildCustomerCard: the stock of her online items (PGlite)', () => {
   let db: Db;
   const [NORTH, SOUTH] = [newId(), newId()];
   const AT = '2026-11-10T12:00:00.000Z';
 
-  /** A member whose online lists name `viewed` (SKUs), as her `online` column holds them. */
+  /** A member who viewed and carted these SKUs online, as her `online` column holds them. */
   const member = (viewed: readonly string[], carted: readonly string[] = []): CardCustomerRow => ({
     id: newId(),
     name: '王芳',

@@ -71,9 +71,9 @@ const CARD_STOCK_IN_FLIGHT = 2;
  * The stock of several cards in one statement: each request gets exactly the rows its own SKUs
  * and store would have given alone (an unknown SKU no row; a product its store never stocked a
  * null stock). The lateral keeps each card's read what it was alone — `products` by its SKU
- * index, `store_products` by its key: a join over all the batch's SKUs at once was planned as a
- * hash join over the whole stock table (the planner cannot count a JSON array's elements), and
- * cost PostgreSQL twice the statements it saved.
+ * index, `store_products` by its key. A join over all the batch's SKUs at once was planned as a
+ * hash join over the whole stock table (the planner cannot count a JSON array's elements) and
+ * doubled PostgreSQL's CPU an arrival (docs/benchmarks.md, "cards' stock read together").
  */
 async function readCardStock(
   db: Queryable,
