@@ -690,6 +690,38 @@ export async function setUpBenchChain(
 }
 
 /**
+ * Every member viewed, carted and wish-listed a product online (3 of `skus`, through the
+ * integration API), so each arrival's card reads those items' stock at its store — as a real
+ * member's does; the fixture's CRM members have no trail otherwise, and their cards read nothing.
+ * Returns the number of online events sent.
+ */
+export async function giveOnlineTrails(
+  hub: Pick<HubProcess, 'url'>,
+  memberCodes: readonly string[],
+  skus: readonly { sku: string }[],
+): Promise<number> {
+  const at = new Date(Date.now() - 3_600_000).toISOString();
+  const types = ['viewed', 'carted', 'wishlisted'] as const;
+  const events = memberCodes.flatMap((memberCode, i) =>
+    types.map((type, t) => ({
+      id: `trail-${i}-${t}`,
+      customer: { memberCode },
+      type,
+      sku: skus[(i + t) % skus.length]!.sku,
+      channel: 'app' as const,
+      at,
+    })),
+  );
+  const api = hubApi(hub);
+  for (let start = 0; start < events.length; start += 5_000)
+    await must(
+      api.call(endpoints.onlineEvents, { body: { events: events.slice(start, start + 5_000) } }),
+      'online events',
+    );
+  return events.length;
+}
+
+/**
  * Starts the socket-holding children (`socket-swarm.ts`) and connects their sockets (see
  * `SwarmCommand`): `children` processes (default 1), each holding a contiguous share of `tokens`
  * so that no one child's event loop lags behind the deliveries it timestamps. Socket numbers in

@@ -18,6 +18,7 @@
  *     [--presence-batch-ms 0 (> 0: a gateway sends each node's events of that many ms as one
  *     POST /presence/batch; an event's latency is counted from when it happened, the wait included)]
  *     [--orders-connections 32 (the selling terminals' keep-alive connections, all nodes)]
+ *     [--trail (every member has an online trail: each arrival's card reads its items' stock)]
  *     [--no-write] [--pg postgres://postgres@127.0.0.1:5432/postgres]
  *     [--redis redis://127.0.0.1:6379/13]
  *
@@ -47,6 +48,7 @@ import {
   benchLifecycle,
   cpuSeconds,
   freshPgDatabase,
+  giveOnlineTrails,
   hubErrors,
   machineSeconds,
   openDatabaseProbe,
@@ -85,6 +87,7 @@ const { values: args } = parseArgs({
     // the sockets pull the customer feed on each customers:changed and the catalog feed on each
     // catalog:changed, as terminals do
     'pull-feeds': { type: 'boolean', default: false },
+    trail: { type: 'boolean', default: false },
     // a presence gateway: the events of each node gathered for this many ms, then sent as one
     // POST /presence/batch (0: one POST /presence per event)
     'presence-batch-ms': { type: 'string', default: '0' },
@@ -557,6 +560,10 @@ async function main(): Promise<ChainResult> {
   });
   const setupSeconds = (performance.now() - t) / 1000;
   console.log(`fixture: ${STORES} stores, ${SOCKETS} terminals in ${setupSeconds.toFixed(0)} s`);
+  if (args.trail)
+    console.log(
+      `online trails: ${await giveOnlineTrails(hubs[0]!, fx.memberCodes, fx.skus)} events`,
+    );
   for (const h of hubs) hubErrors(h);
   // Settle before the "no sockets" reading (setup garbage). Restarting the nodes here instead
   // gave a clean reading but a slower burst (a cold node: p50 1.9–2.2 s against 0.5 s, the same on
@@ -720,6 +727,7 @@ async function main(): Promise<ChainResult> {
     connected: swarm.count,
     socketChildren: SOCKET_CHILDREN,
     feedScope: benchFeedScope('store').HUB_CUSTOMER_FEED_SCOPE,
+    trail: args.trail,
     swarmDone,
     nodes,
     storeOfSocket: fx.stores.flatMap((_, s) => Array.from({ length: PER_STORE }, () => s)),

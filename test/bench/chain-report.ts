@@ -41,6 +41,8 @@ export type ChainResult = {
   /** processes holding the sockets */
   socketChildren: number;
   feedScope: 'chain' | 'store';
+  /** `--trail`: every member has an online trail, so each arrival's card reads stock */
+  trail: boolean;
   swarmDone: Extract<SwarmReport, { type: 'done' }>;
   /** node each socket was sticky to */
   nodes: number[];
@@ -445,6 +447,7 @@ that sell). Burst: ${n(r.rate)} presence events/s (each a different member, at a
 brings her into that store's scope)
 and ${n(r.ordersRate)} one-order uploads/s for ${r.seconds} s, sent round robin / sticky to the two nodes${r.warmUp.seconds > 0 ? `, after a warm-up of ${r.warmUp.seconds} s at ${n(r.warmUp.rate)} presence events/s and ${n(r.warmUp.ordersRate)} orders/s on other members, not counted (the evening before midnight; \`--warm-up 0\`: the burst hits hubs that have served no arrival)` : ' (no warm-up: the hubs had served no arrival before)'}.
 The hubs serve the ${r.feedScope === 'store' ? "store-scoped customer feed (the hub's default)" : 'chain customer feed (`HUB_CUSTOMER_FEED_SCOPE=chain`)'}; the sockets are held by ${r.socketChildren} child process${r.socketChildren > 1 ? 'es' : ''}.
+${r.trail ? "Every member has an online trail (`--trail`: viewed, carted, wish-listed), so each arrival's card reads its items' stock." : 'The members have no online trail (`--trail` gives them one): the cards read no stock.'}
 
 | figure | value | goal |
 | --- | --- | --- |

@@ -36,13 +36,13 @@ import {
   PRESENCE_BATCH_MAX,
   type PresenceBatchResponse,
 } from '../../shared/protocol';
-import { startHub, TEST_INTEGRATION_KEY, type HubProcess } from '../support/hub-process';
-import { hubApi, must } from '../support/api';
+import { startHub, TEST_INTEGRATION_KEY } from '../support/hub-process';
 import { keepAliveClient } from './bench-http';
 import {
   benchFeedScope,
   cpuWindow,
   freshPgDatabase,
+  giveOnlineTrails,
   hubErrors,
   benchLifecycle,
   openLoop,
@@ -96,37 +96,6 @@ if (args.profile) process.env.HUB_NODE_ARGS = `--cpu-prof --cpu-prof-dir=${args.
 
 const bench = benchLifecycle('presence-cpu-bench');
 
-/**
- * `--trail`: every member viewed, carted and wish-listed a product online (3 of the fixture's
- * SKUs), so each arrival's card reads those items' stock at its store — as a real member's does;
- * without it the bench's CRM members have no trail and their cards read nothing.
- */
-async function giveOnlineTrails(
-  h: HubProcess,
-  memberCodes: readonly string[],
-  skus: readonly { sku: string }[],
-) {
-  const at = new Date(Date.now() - 3_600_000).toISOString();
-  const types = ['viewed', 'carted', 'wishlisted'] as const;
-  const events = memberCodes.flatMap((memberCode, i) =>
-    types.map((type, t) => ({
-      id: `trail-${i}-${t}`,
-      customer: { memberCode },
-      type,
-      sku: skus[(i + t) % skus.length]!.sku,
-      channel: 'app' as const,
-      at,
-    })),
-  );
-  const api = hubApi(h);
-  for (let start = 0; start < events.length; start += 5_000)
-    await must(
-      api.call(endpoints.onlineEvents, { body: { events: events.slice(start, start + 5_000) } }),
-      'online events',
-    );
-  console.log(`online trails: ${events.length} events (3 a member)`);
-}
-
 async function main() {
   console.log(`presence-cpu-bench — ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`);
   const database = await freshPgDatabase(args.pg, 'bench_presence');
@@ -154,7 +123,8 @@ async function main() {
   const swarm = await startSwarm({ urls: [h.url], tokens });
   bench.held.kill = swarm.kill;
   console.log(`${STORES} stores, ${CUSTOMERS} members, ${swarm.count} sockets connected`);
-  if (args.trail) await giveOnlineTrails(h, fx.memberCodes, fx.skus);
+  if (args.trail)
+    console.log(`online trails: ${await giveOnlineTrails(h, fx.memberCodes, fx.skus)} events`);
   await sleep(3_000);
 
   const probe = await openDatabaseProbe(database.url);
